@@ -1,0 +1,116 @@
+//! `dangan`: the command-line face of Dangan, for scripts, OS schedulers and tests.
+//!
+//! Every command is a thin call into `dangan-core`. The public interface (command names, flags,
+//! the JSON fields of `members --json`, exit codes) is relied on by scripts: change it only
+//! compatibly. Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase, 4 roster
+//! refused, 130 cancelled.
+
+mod commands;
+mod passphrase;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dangan_core::{Error, Lang};
+
+#[derive(Parser)]
+#[command(name = "dangan", version, about = "Dangan (档案): party-membership records, encrypted, offline.")]
+struct Cli {
+    /// The workspace folder [default: the OS data folder, e.g. ~/.local/share/dangan]
+    #[arg(long, global = true, env = "DANGAN_WORKSPACE", value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// Read the passphrase from this file (else DANGAN_PASSPHRASE, else a prompt)
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Message language: zh or en [default: from the locale]
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new encrypted workspace (refuses to overwrite one)
+    Init {
+        /// The name of the committee (党委) at the root of the organisation
+        #[arg(long, default_value = "党委")]
+        committee: String,
+        /// The rule set: cpc-2026 (the May 2026 revision) or cpc-2014
+        #[arg(long, default_value = "cpc-2026")]
+        rules: String,
+    },
+    /// Import a roster (.xlsx or .csv): all rows or none
+    Import {
+        file: PathBuf,
+        /// Check everything and report, but save nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export members to a .xlsx roster that re-imports cleanly
+    Export {
+        file: PathBuf,
+        #[command(flatten)]
+        filter: commands::Filter,
+    },
+    /// Write a blank roster template (.xlsx)
+    Template { file: PathBuf },
+    /// List members in pinyin order
+    Members {
+        #[command(flatten)]
+        filter: commands::Filter,
+        /// Print a JSON array of {id, name, stage, branch, ...}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fill a new workspace with a demo organisation (creates the workspace if needed)
+    Demo {
+        /// How many people to generate (spread over the five stages)
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+    },
+    /// Change the passphrase (new one from DANGAN_NEW_PASSPHRASE, --new-passphrase-file or a prompt)
+    Passwd {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Write a roster of generated people, for benchmarks
+    #[command(hide = true)]
+    BenchRoster {
+        #[arg(long)]
+        rows: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = match cli.lang.as_deref() {
+        Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+        Some(_) => Lang::En,
+        None => Lang::from_locale_vars(|k| std::env::var(k).ok()),
+    };
+    ui::install_panic_hook(lang);
+    match commands::run(cli, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}{}", ui::t(lang, "错误：", "error: "), e.message(lang));
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn exit_code(e: &Error) -> u8 {
+    match e {
+        Error::WrongPassphrase => 3,
+        Error::ImportRejected { .. } => 4,
+        Error::Cancelled => 130,
+        _ => 1,
+    }
+}

@@ -1,0 +1,126 @@
+//! The procedure as dated events. A person's stage and every deadline are derived from these.
+
+use serde::{Deserialize, Serialize};
+
+use super::Id;
+use crate::Text;
+use crate::calendar::Date;
+
+/// The steps of 《中国共产党发展党员工作细则》 that Dangan records as events, in procedure order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// 递交入党申请书: the application is received.
+    ApplicationReceived,
+    /// 与申请人谈话: the organisation talks with the applicant.
+    ApplicantTalk,
+    /// 确定为入党积极分子.
+    ActivistDetermined,
+    /// 指定培养联系人: one or two full members assigned as contacts.
+    ContactsAssigned,
+    /// 确定为发展对象.
+    CandidateDetermined,
+    /// 政治审查.
+    PoliticalReview,
+    /// 短期集中培训.
+    CentralisedTraining,
+    /// 上级党委预审通过.
+    PrereviewPassed,
+    /// 支部大会讨论接收为预备党员: probation counts from this day.
+    Admitted,
+    /// 上级党委审批.
+    AdmissionApproved,
+    /// 入党宣誓.
+    Oath,
+    /// 支部大会讨论转正.
+    ConversionMeeting,
+    /// 上级党委批准转正.
+    ConversionApproved,
+    /// 延长预备期 (carries the number of months, 6 to 12).
+    ProbationExtended,
+    /// 终止 (resigned, disqualified, left): the person's procedure ends here.
+    MembershipEnded,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 15] = [
+        EventKind::ApplicationReceived,
+        EventKind::ApplicantTalk,
+        EventKind::ActivistDetermined,
+        EventKind::ContactsAssigned,
+        EventKind::CandidateDetermined,
+        EventKind::PoliticalReview,
+        EventKind::CentralisedTraining,
+        EventKind::PrereviewPassed,
+        EventKind::Admitted,
+        EventKind::AdmissionApproved,
+        EventKind::Oath,
+        EventKind::ConversionMeeting,
+        EventKind::ConversionApproved,
+        EventKind::ProbationExtended,
+        EventKind::MembershipEnded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ApplicationReceived => "application_received",
+            EventKind::ApplicantTalk => "applicant_talk",
+            EventKind::ActivistDetermined => "activist_determined",
+            EventKind::ContactsAssigned => "contacts_assigned",
+            EventKind::CandidateDetermined => "candidate_determined",
+            EventKind::PoliticalReview => "political_review",
+            EventKind::CentralisedTraining => "centralised_training",
+            EventKind::PrereviewPassed => "prereview_passed",
+            EventKind::Admitted => "admitted",
+            EventKind::AdmissionApproved => "admission_approved",
+            EventKind::Oath => "oath",
+            EventKind::ConversionMeeting => "conversion_meeting",
+            EventKind::ConversionApproved => "conversion_approved",
+            EventKind::ProbationExtended => "probation_extended",
+            EventKind::MembershipEnded => "membership_ended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            EventKind::ApplicationReceived => ("递交入党申请书", "Application received"),
+            EventKind::ApplicantTalk => ("与入党申请人谈话", "Talk with the applicant"),
+            EventKind::ActivistDetermined => ("确定为入党积极分子", "Determined as activist"),
+            EventKind::ContactsAssigned => ("指定培养联系人", "Contacts assigned"),
+            EventKind::CandidateDetermined => ("确定为发展对象", "Determined as development target"),
+            EventKind::PoliticalReview => ("政治审查", "Political review"),
+            EventKind::CentralisedTraining => ("短期集中培训", "Centralised training"),
+            EventKind::PrereviewPassed => ("上级党委预审通过", "Pre-review passed"),
+            EventKind::Admitted => ("支部大会接收为预备党员", "Admitted by the branch meeting"),
+            EventKind::AdmissionApproved => ("上级党委审批", "Admission approved"),
+            EventKind::Oath => ("入党宣誓", "Oath"),
+            EventKind::ConversionMeeting => ("支部大会讨论转正", "Conversion meeting"),
+            EventKind::ConversionApproved => ("上级党委批准转正", "Conversion approved"),
+            EventKind::ProbationExtended => ("延长预备期", "Probation extended"),
+            EventKind::MembershipEnded => ("终止", "Membership ended"),
+        };
+        Text::new(zh, en)
+    }
+}
+
+/// One dated step of a person's procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// `None` until stored.
+    pub id: Option<Id>,
+    pub kind: EventKind,
+    pub date: Date,
+    /// Only for [`EventKind::ProbationExtended`]: the extension in months (6 to 12).
+    pub months: Option<u32>,
+    pub note: Option<String>,
+}
+
+impl Event {
+    pub fn new(kind: EventKind, date: Date) -> Event {
+        Event { id: None, kind, date, months: None, note: None }
+    }
+}

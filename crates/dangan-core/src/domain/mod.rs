@@ -1,0 +1,25 @@
+//! The domain: people (党员发展对象), the dated events of their procedure, the stage derived from
+//! those events, and the organisation tree they belong to.
+
+mod event;
+mod id_number;
+mod org;
+mod person;
+mod stage;
+
+pub use event::{Event, EventKind};
+pub use id_number::{IdNumber, IdNumberError};
+pub use org::{OrgKind, OrgUnit};
+pub use person::{Category, Gender, Person};
+pub use stage::Stage;
+
+/// A database row id.
+pub type Id = i64;
+
+pub(crate) use id_number::with_check_digit;
+
+/// A valid identity number for someone born on `yyyymmdd` (tests and demo data).
+#[cfg(test)]
+pub(crate) fn id_number_for_tests(yyyymmdd: &str) -> String {
+    with_check_digit(&format!("110105{yyyymmdd}123"))
+}

@@ -1,0 +1,177 @@
+//! The one error type of the core. Each variant means something to the caller; the shells show
+//! [`Error::message`] in the user's language and branch on [`Error::kind`].
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+use crate::roster::ImportReport;
+use crate::validate::Violation;
+use crate::{Lang, Text};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The passphrase opens no key slot. Checked before the database is touched.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("no workspace at {}", path.display())]
+    WorkspaceMissing { path: PathBuf },
+    #[error("a workspace already exists at {}", path.display())]
+    WorkspaceExists { path: PathBuf },
+    /// One input value is unacceptable (a field of a form, an option of a command).
+    #[error("{field}: {}", reason.en)]
+    InvalidInput { field: String, reason: Text },
+    /// The change breaks rules of the procedure; nothing was saved.
+    #[error("{}", violations.iter().map(|v| v.message_en.as_str()).collect::<Vec<_>>().join("; "))]
+    Violations { violations: Vec<Violation> },
+    #[error("{} not found", what.en)]
+    NotFound { what: Text },
+    /// A roster had bad rows; nothing was imported. The report names every one.
+    #[error("the roster was refused: {} bad row(s), nothing imported", report.problem_rows())]
+    ImportRejected { report: Box<ImportReport> },
+    /// The roster file cannot be read at all (not a spreadsheet, wrong encoding, no header).
+    #[error("{}", reason.en)]
+    RosterUnreadable { reason: Text },
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+    #[error("{}", reason.en)]
+    RuleFile { reason: Text },
+    /// A workspace file is damaged or does not belong with the others.
+    #[error("{} is damaged: {}", path.display(), reason.en)]
+    Corrupt { path: PathBuf, reason: Text },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// The operating system's random source or a cipher failed; a defect of the machine.
+    #[error("cryptography failed: {0}")]
+    Crypto(&'static str),
+    /// A defect, not a user mistake: the store answered something unexpected.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// The stable, machine-readable name of the error, used by the UI to choose its message.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::WorkspaceMissing { .. } => "workspace_missing",
+            Error::WorkspaceExists { .. } => "workspace_exists",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Violations { .. } => "violations",
+            Error::NotFound { .. } => "not_found",
+            Error::ImportRejected { .. } => "import_rejected",
+            Error::RosterUnreadable { .. } => "roster_unreadable",
+            Error::Cancelled => "cancelled",
+            Error::RuleFile { .. } => "rule_file",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Io { .. } => "io",
+            Error::Crypto(_) | Error::Database(_) => "internal",
+        }
+    }
+
+    /// A one-line message in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        let text = match self {
+            Error::WrongPassphrase => Text::new("口令错误", "wrong passphrase"),
+            Error::WorkspaceMissing { path } => Text::new(
+                format!("{} 处没有工作区，请先运行 dangan init", path.display()),
+                format!("no workspace at {}; run `dangan init` first", path.display()),
+            ),
+            Error::WorkspaceExists { path } => Text::new(
+                format!("{} 处已有工作区，不会覆盖", path.display()),
+                format!("a workspace already exists at {}; it will not be overwritten", path.display()),
+            ),
+            Error::InvalidInput { reason, .. } | Error::RosterUnreadable { reason } | Error::RuleFile { reason } => {
+                reason.clone()
+            }
+            Error::Violations { violations } => Text::new(
+                violations.iter().map(|v| v.message_zh.as_str()).collect::<Vec<_>>().join("；"),
+                violations.iter().map(|v| v.message_en.as_str()).collect::<Vec<_>>().join("; "),
+            ),
+            Error::NotFound { what } => Text::new(format!("找不到{}", what.zh), format!("{} not found", what.en)),
+            Error::ImportRejected { report } => Text::new(
+                format!("名册有 {} 行错误，未导入任何数据", report.problem_rows()),
+                format!("the roster has {} bad row(s); nothing was imported", report.problem_rows()),
+            ),
+            Error::Cancelled => Text::new("已取消，未做任何更改", "cancelled; nothing was changed"),
+            Error::Corrupt { path, reason } => Text::new(
+                format!("{} 已损坏：{}。请从备份恢复", path.display(), reason.zh),
+                format!("{} is damaged: {}. Restore it from a backup", path.display(), reason.en),
+            ),
+            Error::Io { path, source } => Text::new(
+                format!("无法读写 {}：{source}", path.display()),
+                format!("cannot read or write {}: {source}", path.display()),
+            ),
+            Error::Crypto(e) => Text::new(format!("加密组件出错：{e}"), format!("cryptography failed: {e}")),
+            Error::Database(e) => Text::new(format!("数据库内部错误：{e}"), format!("internal database error: {e}")),
+        };
+        text.get(lang).to_owned()
+    }
+
+    /// Structured details for the UI (the violations, the import report, the field at fault).
+    pub fn details(&self) -> serde_json::Value {
+        match self {
+            Error::InvalidInput { field, reason } => {
+                serde_json::json!({ "field": field, "reason_zh": reason.zh, "reason_en": reason.en })
+            }
+            Error::Violations { violations } => serde_json::to_value(violations).unwrap_or_default(),
+            Error::ImportRejected { report } => serde_json::to_value(report).unwrap_or_default(),
+            Error::WorkspaceMissing { path } | Error::WorkspaceExists { path } => {
+                serde_json::json!({ "path": path })
+            }
+            Error::Corrupt { path, .. } | Error::Io { path, .. } => serde_json::json!({ "path": path }),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::InvalidInput { field: field.into(), reason: Text::new(zh, en) }
+    }
+}
+
+/// Serialises as `{ kind, message, details }`, the shape that crosses the desktop bridge. The
+/// message is in Chinese, the default language; the UI translates by `kind` where it can.
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Error", 3)?;
+        s.serialize_field("kind", self.kind())?;
+        s.serialize_field("message", &self.message(Lang::Zh))?;
+        s.serialize_field("details", &self.details())?;
+        s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_passphrase_serialises_to_a_stable_shape() {
+        // The UI matches on `kind`; changing this JSON breaks the desktop app.
+        let json = serde_json::to_value(Error::WrongPassphrase).unwrap();
+        assert_eq!(json, serde_json::json!({ "kind": "wrong_passphrase", "message": "口令错误", "details": null }));
+    }
+
+    #[test]
+    fn invalid_input_names_its_field_in_both_languages() {
+        let err = Error::invalid("name", "姓名不能为空", "the name is empty");
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "kind": "invalid_input",
+                "message": "姓名不能为空",
+                "details": { "field": "name", "reason_zh": "姓名不能为空", "reason_en": "the name is empty" }
+            })
+        );
+        assert_eq!(err.message(Lang::En), "the name is empty");
+    }
+}

@@ -1,0 +1,27 @@
+//! Dangan's core: the domain of the membership procedure, its validation rules, the encrypted
+//! workspace, and roster import/export.
+//!
+//! Everything a user can do is a function here; the CLI (`dangan-cli`) and the desktop shell
+//! (`src-tauri`) are thin layers over it. The core never depends on either, never opens a network
+//! connection, and never hands out SQL: callers get typed values and a structured [`Error`].
+//!
+//! Start reading at [`Workspace`] (create, unlock, change the passphrase), then [`Store`] (what an
+//! unlocked workspace can do), then [`domain`] (people, events, stages) and [`validate`].
+
+pub mod calendar;
+pub mod demo;
+pub mod domain;
+mod error;
+pub mod keys;
+pub mod names;
+pub mod roster;
+pub mod rules;
+pub mod store;
+mod text;
+pub mod validate;
+pub mod workspace;
+
+pub use error::{Error, Result};
+pub use store::Store;
+pub use text::{Lang, Text};
+pub use workspace::Workspace;

@@ -1,0 +1,199 @@
+//! Applying a roster to the store: one transaction, every row validated, nothing saved unless
+//! every row is good. A person already registered (same identity number, else same student
+//! number) is updated, never duplicated.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+
+use super::columns::{self, Field};
+use super::{ImportReport, Roster, RosterRecord, RowProblem};
+use crate::domain::Person;
+use crate::store::Store;
+use crate::store::internal::{self as st, OrgTree};
+use crate::validate::{self, Context, Violation};
+use crate::{Error, Lang, Result};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Check everything and report what would happen, then save nothing.
+    pub dry_run: bool,
+}
+
+/// How far an import has come, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// How often progress is reported: often enough for a smooth bar, rarely enough to cost nothing.
+const PROGRESS_EVERY: usize = 500;
+
+enum Outcome {
+    Created,
+    Updated,
+}
+
+impl Store {
+    /// Imports a roster all or nothing. `progress` is called as rows are applied; returning
+    /// `ControlFlow::Break` cancels the import and nothing is saved.
+    ///
+    /// Errors: [`Error::ImportRejected`] with a report naming every bad row, [`Error::Cancelled`].
+    pub fn import_roster(
+        &mut self,
+        roster: Roster,
+        options: ImportOptions,
+        mut progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<ImportReport> {
+        let rules = self.rules().clone();
+        let cx = Context { rules: &rules, today: self.today() };
+        let mut report = ImportReport {
+            rows: roster.rows,
+            ignored_columns: roster.ignored_columns,
+            problems: roster.problems,
+            ..ImportReport::default()
+        };
+        let total = roster.records.len() as u64;
+        let tx = st::transaction(self)?;
+        let mut tree = OrgTree::load(&tx)?;
+        let mut seen = Seen::default();
+        for (i, record) in roster.records.into_iter().enumerate() {
+            if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total }).is_break() {
+                return Err(Error::Cancelled);
+            }
+            let row = record.row;
+            match apply(&tx, &mut tree, record, cx, &mut seen, &mut report.branches_created)? {
+                Ok(Outcome::Created) => report.created += 1,
+                Ok(Outcome::Updated) => {
+                    report.updated += 1;
+                    report.updated_rows.push(row);
+                }
+                Err(problems) => report.problems.extend(problems),
+            }
+        }
+        if progress(Progress { done: total, total }).is_break() {
+            return Err(Error::Cancelled);
+        }
+        report.problems.sort_by_key(|p| p.row);
+        if !report.problems.is_empty() {
+            // Dropping the transaction rolls back every row, branches included.
+            return Err(Error::ImportRejected { report: Box::new(report) });
+        }
+        if options.dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+            report.committed = true;
+        }
+        Ok(report)
+    }
+}
+
+/// Identity and student numbers met earlier in the same file, with their rows.
+#[derive(Default)]
+struct Seen {
+    id_numbers: HashMap<String, u64>,
+    student_nos: HashMap<String, u64>,
+}
+
+fn apply(
+    tx: &rusqlite::Transaction<'_>,
+    tree: &mut OrgTree,
+    record: RosterRecord,
+    cx: Context<'_>,
+    seen: &mut Seen,
+    branches_created: &mut Vec<String>,
+) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
+    let RosterRecord { row, mut person, branch, events, .. } = record;
+    st::normalize(&mut person);
+    let mut problems = Vec::new();
+    let problem = |field: Field, zh: String, en: String| RowProblem {
+        row,
+        column: columns::column_of(field).zh.to_owned(),
+        reason_zh: zh,
+        reason_en: en,
+    };
+
+    for (field, value, map, zh, en) in [
+        (Field::IdNumber, &person.id_number, &mut seen.id_numbers, "身份证号", "identity number"),
+        (Field::StudentNo, &person.student_no, &mut seen.student_nos, "学号工号", "student number"),
+    ] {
+        if let Some(value) = value
+            && let Some(first) = map.insert(value.clone(), row)
+        {
+            map.insert(value.clone(), first);
+            problems.push(problem(
+                field,
+                format!("{zh} {value} 与第 {first} 行重复"),
+                format!("{en} {value} repeats row {first}"),
+            ));
+        }
+    }
+
+    match st::resolve_branch(tx, tree, &branch) {
+        Ok(resolved) => {
+            person.branch_id = resolved.id;
+            branches_created.extend(resolved.created);
+        }
+        Err(e) => problems.push(problem(Field::Branch, e.message(Lang::Zh), e.message(Lang::En))),
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+
+    let existing = st::find_same_person(tx, &person)?;
+    let (person, mut events, outcome) = match existing {
+        None => (person, events, Outcome::Created),
+        Some(id) => {
+            let stored = st::load_person(tx, id)?.unwrap_or_default();
+            let mut merged_events = st::load_events(tx, id)?;
+            for event in events {
+                match merged_events.iter_mut().find(|e| e.kind == event.kind) {
+                    Some(old) => {
+                        old.date = event.date;
+                        old.months = event.months;
+                    }
+                    None => merged_events.push(event),
+                }
+            }
+            (overlay(stored, person), merged_events, Outcome::Updated)
+        }
+    };
+    st::sort_events(&mut events);
+    let mut violations = validate::check_member(&person, &events, cx);
+    violations.extend(st::uniqueness_conflict(tx, &person)?);
+    if !violations.is_empty() {
+        return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v)).collect()));
+    }
+    let id = st::write_person(tx, &person, &events)?;
+    st::write_events(tx, id, &mut events)?;
+    Ok(Ok(outcome))
+}
+
+/// The stored person with every value the roster gives written over it; blank cells keep
+/// what was stored.
+fn overlay(stored: Person, new: Person) -> Person {
+    Person {
+        id: stored.id,
+        branch_id: new.branch_id,
+        name: new.name,
+        gender: new.gender.or(stored.gender),
+        ethnicity: new.ethnicity.or(stored.ethnicity),
+        birth_date: new.birth_date.or(stored.birth_date),
+        id_number: new.id_number.or(stored.id_number),
+        student_no: new.student_no.or(stored.student_no),
+        category: new.category.or(stored.category),
+        department: new.department.or(stored.department),
+        class_name: new.class_name.or(stored.class_name),
+        phone: new.phone.or(stored.phone),
+        native_place: new.native_place.or(stored.native_place),
+        notes: new.notes.or(stored.notes),
+    }
+}
+
+fn violation_problem(row: u64, v: Violation) -> RowProblem {
+    let column = columns::column_for_violation(&v.field).map_or_else(|| v.field.clone(), |c| c.zh.to_owned());
+    RowProblem { row, column, reason_zh: v.message_zh, reason_en: v.message_en }
+}

@@ -1,0 +1,117 @@
+//! Rosters: the Excel and CSV files offices already keep. A template to fill in, an import that
+//! is all or nothing, and an export that re-imports cleanly.
+//!
+//! Reading is two steps: [`read`] turns a file into [`RosterRecord`]s (naming every cell it cannot
+//! understand), then [`Store::import_roster`](crate::Store::import_roster) applies them in one
+//! transaction, validating each person with the procedure's rules.
+
+pub mod columns;
+mod import;
+mod parse;
+mod sheet;
+mod write;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use import::{ImportOptions, Progress};
+pub use write::{
+    CsvRosterWriter, RowOut, XlsxRosterWriter, export_xlsx, write_records_csv, write_records_xlsx, write_template,
+};
+
+use crate::Result;
+use crate::domain::{Event, Person};
+
+/// One data row of a roster: who, in which branch, and the dated steps it records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRecord {
+    /// The spreadsheet row number (the header is row 1).
+    pub row: u64,
+    pub person: Person,
+    /// The branch as the roster writes it: a name, or `总支/支部`.
+    pub branch: String,
+    pub events: Vec<Event>,
+    /// From the extension column; also present in `events` as a dated extension.
+    pub extension_months: Option<u32>,
+}
+
+/// A cell that could not be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    /// The spreadsheet row number (the header is row 1).
+    pub row: u64,
+    /// The column's header as the file writes it.
+    pub column: String,
+    pub reason_zh: String,
+    pub reason_en: String,
+}
+
+/// What an import did, or would do (a dry run), or why it did nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// Data rows read (blank rows are not counted).
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    /// Row numbers of the rows that updated a person already registered.
+    pub updated_rows: Vec<u64>,
+    pub branches_created: Vec<String>,
+    /// Headers that match no column; their cells were not imported.
+    pub ignored_columns: Vec<String>,
+    /// Every problem, by row. Any problem means nothing was imported.
+    pub problems: Vec<RowProblem>,
+    /// Whether the changes were saved (false for a dry run or a refusal).
+    pub committed: bool,
+}
+
+impl ImportReport {
+    /// How many distinct rows have problems.
+    pub fn problem_rows(&self) -> usize {
+        let mut rows: Vec<u64> = self.problems.iter().map(|p| p.row).collect();
+        rows.dedup();
+        rows.len()
+    }
+}
+
+/// A roster file read into records, with the problems found while reading.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub records: Vec<RosterRecord>,
+    pub problems: Vec<RowProblem>,
+    pub ignored_columns: Vec<String>,
+    pub rows: u64,
+}
+
+/// Reads a `.xlsx` or `.csv` roster. A file that cannot be read at all is an error; cells that
+/// cannot be understood are collected as problems so that every one is reported at once.
+pub fn read(path: &Path) -> Result<Roster> {
+    let mut header: Option<parse::Header> = None;
+    let mut roster = Roster::default();
+    sheet::for_each_row(path, |row, cells| {
+        let Some(header) = header.as_ref() else {
+            let parsed = parse::Header::parse(&cells)?;
+            roster.ignored_columns = parsed.ignored.clone();
+            header = Some(parsed);
+            return Ok(());
+        };
+        match parse::parse_row(header, row, &cells) {
+            None => {}
+            Some(Ok(record)) => {
+                roster.rows += 1;
+                roster.records.push(record);
+            }
+            Some(Err(problems)) => {
+                roster.rows += 1;
+                roster.problems.extend(problems);
+            }
+        }
+        Ok(())
+    })?;
+    if header.is_none() {
+        return Err(crate::Error::RosterUnreadable {
+            reason: crate::Text::new("文件是空的，没有表头", "the file is empty: it has no header row"),
+        });
+    }
+    Ok(roster)
+}

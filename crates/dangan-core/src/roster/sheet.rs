@@ -1,0 +1,156 @@
+//! Reading a roster file as rows of cells: `.xlsx` through calamine's streaming cell reader, and
+//! `.csv` in UTF-8 (with or without a byte-order mark) or GB18030, the encoding older Excel
+//! versions save Chinese CSVs in.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use calamine::{DataRef, Reader, Xlsx};
+
+use crate::calendar::{self, Date};
+use crate::{Error, Result, Text};
+
+/// One cell as the roster parser sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(Date),
+    /// A cell Excel itself marks as an error (`#VALUE!`).
+    Error(String),
+}
+
+/// Calls `row` for each row of the first sheet, with its 1-based spreadsheet row number; the
+/// first call is the header row. Stops at the first error `row` returns.
+pub fn for_each_row(path: &Path, mut row: impl FnMut(u64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("xlsx") => read_xlsx(path, &mut row),
+        Some("csv") => read_csv(path, &mut row),
+        Some("xls") => Err(unreadable(
+            "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx",
+            "the old .xls format is not supported; save it as .xlsx in Excel",
+        )),
+        _ => Err(unreadable("只能导入 .xlsx 或 .csv 文件", "only .xlsx and .csv files can be imported")),
+    }
+}
+
+fn unreadable(zh: impl Into<String>, en: impl Into<String>) -> Error {
+    Error::RosterUnreadable { reason: Text::new(zh, en) }
+}
+
+fn read_xlsx(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    let file = File::open(path).map_err(Error::io(path))?;
+    let not_xlsx = |e: calamine::XlsxError| {
+        unreadable(
+            format!("{} 不是有效的 .xlsx 文件（{e}）", path.display()),
+            format!("{} is not a valid .xlsx file ({e})", path.display()),
+        )
+    };
+    let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(not_xlsx)?;
+    let Some(first) = workbook.sheet_names().into_iter().next() else {
+        return Err(unreadable("工作簿中没有工作表", "the workbook has no sheet"));
+    };
+    let mut cells = workbook.worksheet_cells_reader(&first).map_err(not_xlsx)?;
+    let mut current: Option<u32> = None;
+    let mut values: Vec<Cell> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(not_xlsx)? {
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(done) = current {
+                row(u64::from(done) + 1, std::mem::take(&mut values))?;
+            }
+            current = Some(r);
+        }
+        let c = c as usize;
+        if values.len() <= c {
+            values.resize(c + 1, Cell::Empty);
+        }
+        values[c] = match cell.get_value() {
+            DataRef::Empty => Cell::Empty,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text(s),
+            DataRef::SharedString(s) => text(s),
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Bool(b) => Cell::Text(b.to_string()),
+            DataRef::DateTime(dt) => match dt.as_datetime() {
+                Some(dt) => Cell::Date(dt.date()),
+                None => Cell::Number(dt.as_f64()),
+            },
+            DataRef::Error(e) => Cell::Error(e.to_string()),
+        };
+    }
+    if let Some(done) = current {
+        row(u64::from(done) + 1, values)?;
+    }
+    Ok(())
+}
+
+fn text(s: &str) -> Cell {
+    if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_owned()) }
+}
+
+fn read_csv(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(Error::io(path))?;
+    let content = decode_csv(&bytes)?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut number = 0u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                number += 1;
+                row(number, record.iter().map(text).collect())?;
+            }
+            Err(e) => {
+                return Err(unreadable(
+                    format!("CSV 文件第 {} 行无法解析：{e}", number + 1),
+                    format!("row {} of the CSV file cannot be parsed: {e}", number + 1),
+                ));
+            }
+        }
+    }
+}
+
+/// UTF-8 (a byte-order mark is dropped), else GB18030; anything else is refused rather than
+/// imported as mojibake.
+pub(crate) fn decode_csv(bytes: &[u8]) -> Result<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_owned());
+    }
+    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|s| s.into_owned()).ok_or_else(
+        || unreadable("CSV 文件既不是 UTF-8 也不是 GB18030 编码", "the CSV file is neither UTF-8 nor GB18030"),
+    )
+}
+
+/// Reads a cell as a date: a date cell, a date written as text, or an Excel serial number.
+pub(crate) fn cell_date(cell: &Cell) -> std::result::Result<Option<Date>, ()> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(d) => Ok(Some(*d)),
+        Cell::Text(s) => calendar::parse_flexible(s).map(Some).ok_or(()),
+        Cell::Number(n) => calendar::from_excel_serial(*n).map(Some).ok_or(()),
+        Cell::Error(_) => Err(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_in_utf8_with_bom_and_in_gb18030_decode_alike() {
+        let text = "姓名,所在支部\n张三,第一党支部\n";
+        let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+        with_bom.extend_from_slice(text.as_bytes());
+        let (gb, _, _) = encoding_rs::GB18030.encode(text);
+        assert_eq!(decode_csv(text.as_bytes()).unwrap(), text);
+        assert_eq!(decode_csv(&with_bom).unwrap(), text);
+        assert_eq!(decode_csv(&gb).unwrap(), text);
+        assert!(decode_csv(&[0xff, 0xff, 0x81]).is_err());
+    }
+}

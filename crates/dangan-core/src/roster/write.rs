@@ -1,0 +1,279 @@
+//! Writing rosters: the blank template, the export of a member list, and roster files of
+//! generated people (for the demo and the benchmarks). All use the columns of `columns.rs`, so
+//! whatever Dangan writes, it reads back.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::RosterRecord;
+use super::columns::{COLUMNS, Column, Field};
+use chrono::Datelike;
+
+use crate::calendar::Date;
+use crate::domain::{Event, EventKind, Person, Stage};
+use crate::store::{MemberQuery, Store};
+use crate::{Error, Result, Text};
+
+/// One row to write: a person, their branch's path and their events.
+pub struct RowOut<'a> {
+    pub person: &'a Person,
+    pub branch: &'a str,
+    pub events: &'a [Event],
+}
+
+fn xlsx_error(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
+    move |e| match e {
+        XlsxError::IoError(source) => Error::Io { path: path.to_owned(), source },
+        other => Error::Io { path: path.to_owned(), source: std::io::Error::other(other.to_string()) },
+    }
+}
+
+struct Formats {
+    header: Format,
+    date: Format,
+    text: Format,
+}
+
+fn formats() -> Formats {
+    Formats {
+        header: Format::new().set_bold().set_align(FormatAlign::Center).set_background_color("#EDEDED"),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+        text: Format::new().set_num_format("@"),
+    }
+}
+
+fn write_header(sheet: &mut Worksheet, f: &Formats) -> std::result::Result<(), XlsxError> {
+    for (i, column) in COLUMNS.iter().enumerate() {
+        let col = i as u16;
+        sheet.write_string_with_format(0, col, column.zh, &f.header)?;
+        let width = if column.is_date() {
+            14.0
+        } else if column.is_text_only() {
+            20.0
+        } else {
+            12.0
+        };
+        sheet.set_column_width(col, width)?;
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    Ok(())
+}
+
+/// Writes a blank roster: the header row, text-formatted identity and phone columns, date-formatted
+/// date columns, and a second sheet explaining each column.
+pub fn write_template(path: &Path) -> Result<()> {
+    let err = xlsx_error(path);
+    let f = formats();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("名册").map_err(&err)?;
+    write_header(sheet, &f).map_err(&err)?;
+    for (i, column) in COLUMNS.iter().enumerate() {
+        if column.is_text_only() {
+            sheet.set_column_format(i as u16, &f.text).map_err(&err)?;
+        } else if column.is_date() {
+            sheet.set_column_format(i as u16, &f.date).map_err(&err)?;
+        }
+    }
+    let notes = workbook.add_worksheet().set_name("填写说明").map_err(&err)?;
+    for (c, title) in ["列名", "英文列名", "说明"].iter().enumerate() {
+        notes.write_string_with_format(0, c as u16, *title, &f.header).map_err(&err)?;
+    }
+    for (i, column) in COLUMNS.iter().enumerate() {
+        let row = i as u32 + 1;
+        notes.write_string(row, 0, column.zh).map_err(&err)?;
+        notes.write_string(row, 1, column.key).map_err(&err)?;
+        notes.write_string(row, 2, column.hint_zh).map_err(&err)?;
+    }
+    let footer = COLUMNS.len() as u32 + 2;
+    notes
+        .write_string(footer, 0, "日期可写作 2026-11-24、2026/11/24、2026.11.24 或 2026年11月24日；表头必须在第 1 行；整份名册有一行出错则全部不导入，并逐行列出错误。")
+        .map_err(&err)?;
+    notes.set_column_width(0, 20).map_err(&err)?;
+    notes.set_column_width(1, 26).map_err(&err)?;
+    notes.set_column_width(2, 60).map_err(&err)?;
+    workbook.save(path).map_err(&err)?;
+    Ok(())
+}
+
+/// A `.xlsx` roster being written row by row. Rows are streamed to disk (rust_xlsxwriter's
+/// constant-memory mode), so memory stays flat however many there are.
+pub struct XlsxRosterWriter<'p> {
+    path: &'p Path,
+    workbook: Workbook,
+    formats: Formats,
+    rows: u32,
+}
+
+impl<'p> XlsxRosterWriter<'p> {
+    pub fn create(path: &'p Path) -> Result<XlsxRosterWriter<'p>> {
+        let formats = formats();
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx_error(path))?;
+        let sheet = sheet.set_name("名册").map_err(xlsx_error(path))?;
+        write_header(sheet, &formats).map_err(xlsx_error(path))?;
+        Ok(XlsxRosterWriter { path, workbook, formats, rows: 0 })
+    }
+
+    pub fn write_row(&mut self, row: &RowOut<'_>) -> Result<()> {
+        let err = xlsx_error(self.path);
+        self.rows += 1;
+        let r = self.rows;
+        let f = &self.formats;
+        let sheet = self.workbook.worksheet_from_index(0).map_err(&err)?;
+        for (c, column) in COLUMNS.iter().enumerate() {
+            let c = c as u16;
+            match cell_value(column, row) {
+                CellOut::Empty => {}
+                CellOut::Date(d) => {
+                    let (y, m, dd) = (d.year(), d.month(), d.day());
+                    let dt = ExcelDateTime::from_ymd(y as u16, m as u8, dd as u8).map_err(&err)?;
+                    sheet.write_datetime_with_format(r, c, &dt, &f.date).map_err(&err)?;
+                }
+                CellOut::Text(s) if column.is_text_only() => {
+                    sheet.write_string_with_format(r, c, s, &f.text).map_err(&err)?;
+                }
+                CellOut::Text(s) => {
+                    sheet.write_string(r, c, s).map_err(&err)?;
+                }
+                CellOut::Number(n) => {
+                    sheet.write_number(r, c, n).map_err(&err)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves the file; returns how many rows it holds.
+    pub fn finish(mut self) -> Result<u64> {
+        self.workbook.save(self.path).map_err(xlsx_error(self.path))?;
+        Ok(u64::from(self.rows))
+    }
+}
+
+/// A UTF-8 `.csv` roster with a byte-order mark (so Excel opens it as UTF-8), written row by row.
+pub struct CsvRosterWriter<'p> {
+    path: &'p Path,
+    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    record: Vec<String>,
+    rows: u64,
+}
+
+impl<'p> CsvRosterWriter<'p> {
+    pub fn create(path: &'p Path) -> Result<CsvRosterWriter<'p>> {
+        let mut file = std::fs::File::create(path).map_err(Error::io(path))?;
+        std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(Error::io(path))?;
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        writer.write_record(COLUMNS.iter().map(|c| c.zh)).map_err(csv_error(path))?;
+        Ok(CsvRosterWriter { path, writer, record: Vec::with_capacity(COLUMNS.len()), rows: 0 })
+    }
+
+    pub fn write_row(&mut self, row: &RowOut<'_>) -> Result<()> {
+        self.record.clear();
+        self.record.extend(COLUMNS.iter().map(|column| match cell_value(column, row) {
+            CellOut::Empty => String::new(),
+            CellOut::Date(d) => d.to_string(),
+            CellOut::Text(s) => s.to_owned(),
+            CellOut::Number(n) => n.to_string(),
+        }));
+        self.writer.write_record(&self.record).map_err(csv_error(self.path))?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<u64> {
+        self.writer.flush().map_err(Error::io(self.path))?;
+        Ok(self.rows)
+    }
+}
+
+fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| Error::Io { path: path.to_owned(), source: std::io::Error::other(e.to_string()) }
+}
+
+enum CellOut<'a> {
+    Empty,
+    Text(&'a str),
+    Date(Date),
+    Number(f64),
+}
+
+fn cell_value<'a>(column: &Column, row: &RowOut<'a>) -> CellOut<'a> {
+    let p = row.person;
+    let text = |v: &'a Option<String>| v.as_deref().map_or(CellOut::Empty, CellOut::Text);
+    let event = |kind: EventKind| row.events.iter().find(|e| e.kind == kind);
+    match column.field {
+        Field::Name => CellOut::Text(&p.name),
+        Field::Gender => p
+            .gender
+            .map_or(CellOut::Empty, |g| CellOut::Text(if g == crate::domain::Gender::Male { "男" } else { "女" })),
+        Field::Ethnicity => text(&p.ethnicity),
+        Field::BirthDate => p.birth_date.map_or(CellOut::Empty, CellOut::Date),
+        Field::IdNumber => text(&p.id_number),
+        Field::StudentNo => text(&p.student_no),
+        Field::Category => p.category.map_or(CellOut::Empty, |c| {
+            CellOut::Text(match c {
+                crate::domain::Category::Student => "学生",
+                crate::domain::Category::Teacher => "教师",
+                crate::domain::Category::Staff => "职工",
+            })
+        }),
+        Field::Department => text(&p.department),
+        Field::ClassName => text(&p.class_name),
+        Field::Phone => text(&p.phone),
+        Field::NativePlace => text(&p.native_place),
+        Field::Branch => CellOut::Text(row.branch),
+        Field::Event(kind) => event(kind).map_or(CellOut::Empty, |e| CellOut::Date(e.date)),
+        Field::ExtensionMonths => event(EventKind::ProbationExtended)
+            .and_then(|e| e.months)
+            .map_or(CellOut::Empty, |m| CellOut::Number(f64::from(m))),
+        Field::Notes => text(&p.notes),
+        Field::Stage => CellOut::Text(stage_label(Stage::of(row.events))),
+    }
+}
+
+fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Applicant => "入党申请人",
+        Stage::Activist => "入党积极分子",
+        Stage::Candidate => "发展对象",
+        Stage::Probationary => "预备党员",
+        Stage::FullMember => "正式党员",
+    }
+}
+
+/// Exports the members a query lists to a `.xlsx` roster. Returns how many were written.
+pub fn export_xlsx(store: &Store, query: &MemberQuery, path: &Path) -> Result<u64> {
+    if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("xlsx") {
+        return Err(Error::InvalidInput {
+            field: "path".into(),
+            reason: Text::new("导出文件名应以 .xlsx 结尾", "the export file name must end in .xlsx"),
+        });
+    }
+    let query = MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() };
+    let page = store.list_members(&query)?;
+    let mut out = XlsxRosterWriter::create(path)?;
+    for member in &page.items {
+        let d = store.member(member.id)?;
+        out.write_row(&RowOut { person: &d.person, branch: &d.branch_path, events: &d.events })?;
+    }
+    out.finish()
+}
+
+/// Writes roster records (generated people) to a `.xlsx` file.
+pub fn write_records_xlsx(path: &Path, records: &[RosterRecord]) -> Result<u64> {
+    let mut out = XlsxRosterWriter::create(path)?;
+    for r in records {
+        out.write_row(&RowOut { person: &r.person, branch: &r.branch, events: &r.events })?;
+    }
+    out.finish()
+}
+
+/// Writes roster records (generated people) to a `.csv` file.
+pub fn write_records_csv(path: &Path, records: &[RosterRecord]) -> Result<u64> {
+    let mut out = CsvRosterWriter::create(path)?;
+    for r in records {
+        out.write_row(&RowOut { person: &r.person, branch: &r.branch, events: &r.events })?;
+    }
+    out.finish()
+}

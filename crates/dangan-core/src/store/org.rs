@@ -1,0 +1,232 @@
+//! The organisation tree in the store, and how a roster's branch column finds its branch.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use super::Store;
+use crate::domain::{Id, OrgKind, OrgUnit};
+use crate::{Error, Result, Text};
+
+/// The whole tree, loaded at once (an office has tens of units, not thousands).
+#[derive(Debug, Clone)]
+pub struct OrgTree {
+    units: Vec<OrgUnit>,
+    index: HashMap<Id, usize>,
+}
+
+/// What resolving a branch name did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedBranch {
+    pub id: Id,
+    /// The units this resolution created, as paths (empty when the branch existed).
+    pub created: Vec<String>,
+}
+
+impl OrgTree {
+    pub(crate) fn load(conn: &Connection) -> Result<OrgTree> {
+        let mut stmt = conn.prepare_cached("SELECT id, parent_id, kind, name FROM org_units ORDER BY id")?;
+        let units = stmt
+            .query_map([], |r| {
+                let kind: String = r.get(2)?;
+                Ok(OrgUnit {
+                    id: r.get(0)?,
+                    parent_id: r.get(1)?,
+                    kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Branch),
+                    name: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let index = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        Ok(OrgTree { units, index })
+    }
+
+    pub fn units(&self) -> &[OrgUnit] {
+        &self.units
+    }
+
+    pub fn get(&self, id: Id) -> Option<&OrgUnit> {
+        self.index.get(&id).map(|&i| &self.units[i])
+    }
+
+    pub fn committee(&self) -> Option<&OrgUnit> {
+        self.units.iter().find(|u| u.kind == OrgKind::Committee)
+    }
+
+    /// The path of a unit below the committee: `数学学院党总支/本科生第一党支部`, or just the
+    /// branch name when it hangs directly under the committee.
+    pub fn path(&self, id: Id) -> String {
+        let mut names = Vec::new();
+        let mut cursor = self.get(id);
+        while let Some(unit) = cursor {
+            if unit.kind == OrgKind::Committee {
+                break;
+            }
+            names.push(unit.name.as_str());
+            cursor = unit.parent_id.and_then(|p| self.get(p));
+        }
+        names.reverse();
+        names.join("/")
+    }
+
+    /// The unit and every unit below it.
+    pub fn subtree(&self, id: Id) -> Vec<Id> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while i < out.len() {
+            let parent = out[i];
+            out.extend(self.units.iter().filter(|u| u.parent_id == Some(parent)).map(|u| u.id));
+            i += 1;
+        }
+        out
+    }
+
+    /// Finds a unit by path or by a name that is unique in the tree.
+    pub fn find(&self, path: &str) -> Result<Option<Id>> {
+        let parts = split_path(path, self.committee().map(|c| c.name.as_str()));
+        match parts.as_slice() {
+            [] => Ok(self.committee().map(|c| c.id)),
+            [name] => {
+                let found: Vec<&OrgUnit> =
+                    self.units.iter().filter(|u| u.name == *name && u.kind != OrgKind::Committee).collect();
+                match found.as_slice() {
+                    [] => Ok(None),
+                    [one] => Ok(Some(one.id)),
+                    many => Err(ambiguous(name, many.iter().map(|u| self.path(u.id)).collect())),
+                }
+            }
+            names => {
+                let mut parent = self.committee().map(|c| c.id);
+                for name in names {
+                    parent = self.units.iter().find(|u| u.parent_id == parent && u.name == *name).map(|u| u.id);
+                    if parent.is_none() {
+                        return Ok(None);
+                    }
+                }
+                Ok(parent)
+            }
+        }
+    }
+}
+
+fn split_path<'a>(path: &'a str, committee: Option<&str>) -> Vec<&'a str> {
+    let mut parts: Vec<&str> = path.split(['/', '／']).map(str::trim).filter(|s| !s.is_empty()).collect();
+    if parts.len() > 1 && committee.is_some_and(|c| c == parts[0]) {
+        parts.remove(0);
+    }
+    parts
+}
+
+fn ambiguous(name: &str, paths: Vec<String>) -> Error {
+    Error::invalid(
+        "branch",
+        format!("有多个名为「{name}」的组织（{}），请写出完整路径，如「{}」", paths.join("、"), paths[0]),
+        format!("several units are named “{name}” ({}); write the full path, such as “{}”", paths.join(", "), paths[0]),
+    )
+}
+
+/// Finds the branch a roster names, creating it (and its general branch) under the committee
+/// when it does not exist. People belong to branches, so a path ending at a general branch is refused.
+pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) -> Result<ResolvedBranch> {
+    let committee = tree.committee().map(|c| (c.id, c.name.clone())).ok_or_else(|| Error::Corrupt {
+        path: "dangan.db".into(),
+        reason: Text::new("组织树中没有党委", "the organisation tree has no committee"),
+    })?;
+    if let Some(id) = tree.find(path)? {
+        return match tree.get(id).map(|u| u.kind) {
+            Some(OrgKind::Branch) => Ok(ResolvedBranch { id, created: vec![] }),
+            _ => Err(Error::invalid(
+                "branch",
+                format!("「{path}」不是党支部，人员只能属于党支部"),
+                format!("“{path}” is not a branch; people belong to branches"),
+            )),
+        };
+    }
+    let parts = split_path(path, Some(&committee.1));
+    let (general, branch) = match parts.as_slice() {
+        [branch] => (None, *branch),
+        [general, branch] => (Some(*general), *branch),
+        _ => {
+            return Err(Error::invalid(
+                "branch",
+                format!("「{path}」不是有效的支部名称，应为「支部」或「总支/支部」"),
+                format!("“{path}” is not a branch name; write “branch” or “general branch/branch”"),
+            ));
+        }
+    };
+    let mut created = Vec::new();
+    let mut parent = committee.0;
+    if let Some(general) = general {
+        parent = match tree.units.iter().find(|u| u.parent_id == Some(committee.0) && u.name == general) {
+            Some(u) if u.kind == OrgKind::GeneralBranch => u.id,
+            Some(_) => {
+                return Err(Error::invalid(
+                    "branch",
+                    format!("「{general}」不是党总支"),
+                    format!("“{general}” is not a general branch"),
+                ));
+            }
+            None => {
+                let id = insert_unit(conn, tree, committee.0, OrgKind::GeneralBranch, general)?;
+                created.push(general.to_owned());
+                id
+            }
+        };
+    }
+    let id = insert_unit(conn, tree, parent, OrgKind::Branch, branch)?;
+    created.push(tree.path(id));
+    Ok(ResolvedBranch { id, created })
+}
+
+fn insert_unit(conn: &Connection, tree: &mut OrgTree, parent: Id, kind: OrgKind, name: &str) -> Result<Id> {
+    if name.chars().count() > 64 {
+        return Err(Error::invalid(
+            "branch",
+            format!("组织名称「{name}」超过 64 个字"),
+            format!("the unit name “{name}” is longer than 64 characters"),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO org_units (parent_id, kind, name) VALUES (?1, ?2, ?3)",
+        rusqlite::params![parent, kind.as_str(), name],
+    )?;
+    let id = conn.last_insert_rowid();
+    tree.index.insert(id, tree.units.len());
+    tree.units.push(OrgUnit { id, parent_id: Some(parent), kind, name: name.to_owned() });
+    Ok(id)
+}
+
+impl Store {
+    /// Every unit of the organisation tree, committee first.
+    pub fn org_tree(&self) -> Result<OrgTree> {
+        OrgTree::load(&self.conn)
+    }
+
+    /// Adds a general branch or a branch under `parent_id`.
+    pub fn add_org_unit(&mut self, parent_id: Id, kind: OrgKind, name: &str) -> Result<OrgUnit> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "组织名称不能为空", "the unit name is empty"));
+        }
+        let mut tree = self.org_tree()?;
+        let parent = tree
+            .get(parent_id)
+            .ok_or_else(|| Error::NotFound { what: Text::new("上级组织", "the parent unit") })?;
+        let allowed = matches!(
+            (parent.kind, kind),
+            (OrgKind::Committee, OrgKind::GeneralBranch | OrgKind::Branch) | (OrgKind::GeneralBranch, OrgKind::Branch)
+        );
+        if !allowed {
+            return Err(Error::invalid(
+                "kind",
+                "党总支只能设在党委下，党支部设在党委或党总支下",
+                "general branches sit under the committee; branches under the committee or a general branch",
+            ));
+        }
+        if tree.units.iter().any(|u| u.parent_id == Some(parent_id) && u.name == name) {
+            return Err(Error::invalid("name", format!("「{name}」已存在"), format!("“{name}” already exists")));
+        }
+        let id = insert_unit(&self.conn, &mut tree, parent_id, kind, name)?;
+        Ok(OrgUnit { id, parent_id: Some(parent_id), kind, name: name.to_owned() })
+    }
+}

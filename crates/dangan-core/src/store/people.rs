@@ -1,0 +1,342 @@
+//! People and their events in the store: reading a member's whole record, and every write path
+//! that keeps the cached stage true.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::org::OrgTree;
+use super::{Store, none_if_blank};
+use crate::calendar::Date;
+use crate::domain::{Category, Event, EventKind, Gender, Id, OrgKind, Person, Stage};
+use crate::names;
+use crate::validate::{self, Violation};
+use crate::{Error, Result, Text};
+
+/// Everything about one member that a detail screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberDetail {
+    pub person: Person,
+    /// In procedure order: by date, then by step.
+    pub events: Vec<Event>,
+    pub stage: Stage,
+    pub ended: bool,
+    pub branch_path: String,
+}
+
+const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
+     department, class_name, phone, native_place, notes";
+
+fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    let text = |i: usize| r.get::<_, Option<String>>(i);
+    Ok(Person {
+        id: Some(r.get(0)?),
+        branch_id: r.get(1)?,
+        name: r.get(2)?,
+        gender: text(3)?.as_deref().and_then(Gender::parse),
+        ethnicity: text(4)?,
+        birth_date: text(5)?.as_deref().and_then(|s| s.parse::<Date>().ok()),
+        id_number: text(6)?,
+        student_no: text(7)?,
+        category: text(8)?.as_deref().and_then(Category::parse),
+        department: text(9)?,
+        class_name: text(10)?,
+        phone: text(11)?,
+        native_place: text(12)?,
+        notes: text(13)?,
+    })
+}
+
+pub(crate) fn load_person(conn: &Connection, id: Id) -> Result<Option<Person>> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([id], person_from_row).optional()?)
+}
+
+pub(crate) fn load_events(conn: &Connection, person_id: Id) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached("SELECT id, kind, date, months, note FROM events WHERE person_id = ?1")?;
+    let mut events = stmt
+        .query_map([person_id], |r| {
+            let kind: String = r.get(1)?;
+            let date: String = r.get(2)?;
+            Ok((r.get::<_, Id>(0)?, kind, date, r.get::<_, Option<u32>>(3)?, r.get::<_, Option<String>>(4)?))
+        })?
+        .map(|row| {
+            let (id, kind, date, months, note) = row?;
+            let kind = EventKind::parse(&kind).ok_or_else(|| corrupt_row("events", id))?;
+            let date = date.parse::<Date>().map_err(|_| corrupt_row("events", id))?;
+            Ok(Event { id: Some(id), kind, date, months, note })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    sort_events(&mut events);
+    Ok(events)
+}
+
+fn corrupt_row(table: &str, id: Id) -> Error {
+    Error::Corrupt {
+        path: "dangan.db".into(),
+        reason: Text::new(
+            format!("{table} 表第 {id} 条记录无法读取"),
+            format!("row {id} of table {table} cannot be read"),
+        ),
+    }
+}
+
+pub(crate) fn sort_events(events: &mut [Event]) {
+    events.sort_by_key(|a| (a.date, a.kind));
+}
+
+/// The person already registered under the same identity number, or else the same student number.
+pub(crate) fn find_same_person(conn: &Connection, person: &Person) -> Result<Option<Id>> {
+    if let Some(n) = none_if_blank(&person.id_number) {
+        let found = conn
+            .prepare_cached("SELECT id FROM people WHERE id_number = ?1")?
+            .query_row([n], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    if let Some(n) = none_if_blank(&person.student_no) {
+        return Ok(conn
+            .prepare_cached("SELECT id FROM people WHERE student_no = ?1")?
+            .query_row([n], |r| r.get(0))
+            .optional()?);
+    }
+    Ok(None)
+}
+
+/// Trims every text field, stores blanks as `None`, upper-cases the identity number's X, and fills
+/// a missing birth date from the identity number.
+pub(crate) fn normalize(person: &mut Person) {
+    person.name = person.name.trim().to_owned();
+    for field in [
+        &mut person.ethnicity,
+        &mut person.id_number,
+        &mut person.student_no,
+        &mut person.department,
+        &mut person.class_name,
+        &mut person.phone,
+        &mut person.native_place,
+        &mut person.notes,
+    ] {
+        *field = none_if_blank(field).map(str::to_owned);
+    }
+    if let Some(n) = person.id_number.as_mut() {
+        n.make_ascii_uppercase();
+    }
+    if person.birth_date.is_none()
+        && let Some(n) = person.id_number.as_deref().and_then(|n| crate::domain::IdNumber::parse(n).ok())
+    {
+        person.birth_date = Some(n.birth_date());
+    }
+}
+
+/// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
+pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event]) -> Result<Id> {
+    let keys = names::keys(&person.name);
+    let stage = Stage::of(events);
+    let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
+    let values = params![
+        person.branch_id,
+        person.name,
+        keys.pinyin,
+        keys.initials,
+        keys.sort_key,
+        person.gender.map(Gender::as_str),
+        person.ethnicity,
+        person.birth_date.map(|d| d.to_string()),
+        person.id_number,
+        person.student_no,
+        person.category.map(Category::as_str),
+        person.department,
+        person.class_name,
+        person.phone,
+        person.native_place,
+        person.notes,
+        stage.as_str(),
+        ended,
+    ];
+    match person.id {
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO people (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
+                 student_no, category, department, class_name, phone, native_place, notes, stage, ended) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?
+            .execute(values)?;
+            Ok(conn.last_insert_rowid())
+        }
+        Some(id) => {
+            let mut stmt = conn.prepare_cached(
+                "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, gender = ?6, \
+                 ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
+                 class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, stage = ?17, ended = ?18 WHERE id = ?19",
+            )?;
+            let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+            all.push(&id);
+            stmt.execute(all.as_slice())?;
+            Ok(id)
+        }
+    }
+}
+
+/// Makes the stored events of `person_id` exactly `events`: updates those with an id, inserts
+/// those without (filling in their ids), deletes the rest.
+pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [Event]) -> Result<()> {
+    let kept: Vec<Id> = events.iter().filter_map(|e| e.id).collect();
+    let existing: Vec<Id> = conn
+        .prepare_cached("SELECT id FROM events WHERE person_id = ?1")?
+        .query_map([person_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for gone in existing.iter().filter(|id| !kept.contains(id)) {
+        conn.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([gone])?;
+    }
+    for event in events.iter_mut() {
+        let date = event.date.to_string();
+        match event.id {
+            Some(id) => {
+                let changed = conn
+                    .prepare_cached("UPDATE events SET kind = ?1, date = ?2, months = ?3, note = ?4 WHERE id = ?5 AND person_id = ?6")?
+                    .execute(params![event.kind.as_str(), date, event.months, event.note, id, person_id])?;
+                if changed == 0 {
+                    return Err(Error::NotFound { what: Text::new(format!("事件 {id}"), format!("event {id}")) });
+                }
+            }
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![person_id, event.kind.as_str(), date, event.months, event.note])?;
+                event.id = Some(conn.last_insert_rowid());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A person field that must be unique (identity number, student number) and who already holds it.
+pub(crate) fn uniqueness_conflict(conn: &Connection, person: &Person) -> Result<Option<Violation>> {
+    for (field, value, zh, en) in [
+        ("id_number", &person.id_number, "身份证号", "identity number"),
+        ("student_no", &person.student_no, "学号工号", "student/staff number"),
+    ] {
+        let Some(value) = none_if_blank(value) else { continue };
+        let sql = format!("SELECT name FROM people WHERE {field} = ?1 AND id IS NOT ?2");
+        let holder: Option<String> =
+            conn.prepare_cached(&sql)?.query_row(params![value, person.id], |r| r.get(0)).optional()?;
+        if let Some(holder) = holder {
+            return Ok(Some(Violation {
+                rule: "unique".into(),
+                field: field.into(),
+                clause: String::new(),
+                message_zh: format!("{zh} {value} 已属于 {holder}"),
+                message_en: format!("{en} {value} already belongs to {holder}"),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+impl Store {
+    /// A member's whole record.
+    pub fn member(&self, id: Id) -> Result<MemberDetail> {
+        let person = load_person(&self.conn, id)?.ok_or_else(|| not_found(id))?;
+        let events = load_events(&self.conn, id)?;
+        let tree = OrgTree::load(&self.conn)?;
+        Ok(detail(person, events, &tree))
+    }
+
+    /// Adds a person (`id: None`) or changes one, after every check passes.
+    pub fn save_person(&mut self, mut person: Person) -> Result<MemberDetail> {
+        normalize(&mut person);
+        let events = match person.id {
+            Some(id) => {
+                load_person(&self.conn, id)?.ok_or_else(|| not_found(id))?;
+                load_events(&self.conn, id)?
+            }
+            None => Vec::new(),
+        };
+        let tree = OrgTree::load(&self.conn)?;
+        if tree.get(person.branch_id).map(|u| u.kind) != Some(OrgKind::Branch) {
+            return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
+        }
+        let mut violations = validate::check_member(&person, &events, self.context());
+        violations.extend(uniqueness_conflict(&self.conn, &person)?);
+        if !violations.is_empty() {
+            return Err(Error::Violations { violations });
+        }
+        let tx = self.conn.transaction()?;
+        let id = write_person(&tx, &person, &events)?;
+        tx.commit()?;
+        self.member(id)
+    }
+
+    /// Records a new event (`event.id: None`) or changes one, after every check passes.
+    pub fn save_event(&mut self, person_id: Id, event: Event) -> Result<MemberDetail> {
+        self.change_events(person_id, |events| match event.id {
+            None => {
+                events.push(event);
+                Ok(())
+            }
+            Some(id) => {
+                let slot = events.iter_mut().find(|e| e.id == Some(id)).ok_or_else(|| Error::NotFound {
+                    what: Text::new(format!("事件 {id}"), format!("event {id}")),
+                })?;
+                *slot = event;
+                Ok(())
+            }
+        })
+    }
+
+    /// Deletes an event, if what remains still follows the rules.
+    pub fn delete_event(&mut self, person_id: Id, event_id: Id) -> Result<MemberDetail> {
+        self.change_events(person_id, |events| {
+            let before = events.len();
+            events.retain(|e| e.id != Some(event_id));
+            if events.len() == before {
+                return Err(Error::NotFound {
+                    what: Text::new(format!("事件 {event_id}"), format!("event {event_id}")),
+                });
+            }
+            Ok(())
+        })
+    }
+
+    fn change_events(
+        &mut self,
+        person_id: Id,
+        change: impl FnOnce(&mut Vec<Event>) -> Result<()>,
+    ) -> Result<MemberDetail> {
+        let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
+        let mut events = load_events(&self.conn, person_id)?;
+        change(&mut events)?;
+        let violations = validate::check_events(&person, &events, self.context());
+        if !violations.is_empty() {
+            return Err(Error::Violations { violations });
+        }
+        let tx = self.conn.transaction()?;
+        write_events(&tx, person_id, &mut events)?;
+        write_person(&tx, &person, &events)?;
+        tx.commit()?;
+        self.member(person_id)
+    }
+
+    /// How many people the workspace holds.
+    pub fn count_people(&self) -> Result<u64> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
+        Ok(count as u64)
+    }
+}
+
+pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> MemberDetail {
+    MemberDetail {
+        stage: Stage::of(&events),
+        ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),
+        branch_path: tree.path(person.branch_id),
+        person,
+        events,
+    }
+}
+
+fn not_found(id: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("编号为 {id} 的人员"), format!("person {id}")) }
+}

@@ -1,0 +1,80 @@
+//! The database schema, as numbered migrations. Never edit a migration that has shipped: add one.
+
+use rusqlite_migration::{M, Migrations};
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// Version 1: settings, the organisation tree, people, and their dated events.
+///
+/// `people.stage` and `people.ended` are caches of what the events say, maintained in the same
+/// transaction as every event change (see `store::people`), so that lists filter by stage
+/// without reading events. `pinyin`, `initials` and `sort_key` are derived from `name` likewise.
+/// The covering index `people_list` holds every column a list or search reads, so a search
+/// scans a few megabytes of index instead of the table.
+const V1: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE org_units (
+    id        INTEGER PRIMARY KEY,
+    parent_id INTEGER REFERENCES org_units(id),
+    kind      TEXT NOT NULL CHECK (kind IN ('committee', 'general_branch', 'branch')),
+    name      TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    CHECK ((kind = 'committee') = (parent_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX org_units_unique_name ON org_units(ifnull(parent_id, 0), name);
+
+CREATE TABLE people (
+    id           INTEGER PRIMARY KEY,
+    branch_id    INTEGER NOT NULL REFERENCES org_units(id),
+    name         TEXT NOT NULL,
+    pinyin       TEXT NOT NULL,
+    initials     TEXT NOT NULL,
+    sort_key     TEXT NOT NULL,
+    gender       TEXT CHECK (gender IN ('male', 'female')),
+    ethnicity    TEXT,
+    birth_date   TEXT,
+    id_number    TEXT,
+    student_no   TEXT,
+    category     TEXT CHECK (category IN ('student', 'teacher', 'staff')),
+    department   TEXT,
+    class_name   TEXT,
+    phone        TEXT,
+    native_place TEXT,
+    notes        TEXT,
+    stage        TEXT NOT NULL CHECK (stage IN ('applicant', 'activist', 'candidate', 'probationary', 'full_member')),
+    ended        INTEGER NOT NULL DEFAULT 0 CHECK (ended IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX people_unique_id_number ON people(id_number) WHERE id_number IS NOT NULL;
+CREATE UNIQUE INDEX people_unique_student_no ON people(student_no) WHERE student_no IS NOT NULL;
+CREATE INDEX people_list ON people(sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender);
+CREATE INDEX people_by_branch ON people(branch_id);
+
+CREATE TABLE events (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    date      TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    months    INTEGER,
+    note      TEXT
+) STRICT;
+CREATE INDEX events_by_person ON events(person_id, date);
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid_and_apply_to_an_empty_database() {
+        migrations().validate().unwrap();
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, 1);
+    }
+}

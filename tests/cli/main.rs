@@ -1,0 +1,8 @@
+//! End-to-end tests of the real `dangan` binary on temporary workspaces.
+
+// Tests fail loudly: an unwrap here is an assertion.
+#![allow(clippy::unwrap_used)]
+
+mod import;
+mod members;
+mod workspace;

@@ -1,0 +1,132 @@
+//! The encrypted workspace through the CLI: init, unlock, wrong passphrase, passwd, no plaintext.
+
+use dangan_tests::{TestWorkspace, contains_bytes, files_with_contents};
+
+const ROSTER: &str = "姓名,性别,学号工号,所在支部,申请入党日期\n张三,男,2021001,第一党支部,2025-10-08\n";
+
+#[test]
+fn init_creates_an_encrypted_workspace_and_refuses_to_overwrite_it() {
+    let ws = TestWorkspace::new();
+    ws.dangan(&["init"]).assert().success().stdout(predicates::str::contains("Created an encrypted workspace"));
+    assert!(ws.dir().join("dangan.db").exists());
+    assert!(ws.dir().join("dangan.key").exists());
+    let before = files_with_contents(&ws.dir());
+    ws.dangan(&["init"]).assert().code(1).stderr(predicates::str::contains("already exists"));
+    assert_eq!(files_with_contents(&ws.dir()), before, "a refused init changes nothing");
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_before_any_file_is_touched() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", ROSTER);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let before = files_with_contents(&ws.dir());
+    ws.dangan(&["members"])
+        .env("DANGAN_PASSPHRASE", "not the passphrase")
+        .assert()
+        .code(3)
+        .stderr("error: wrong passphrase\n");
+    ws.dangan_zh(&["members"])
+        .env("DANGAN_PASSPHRASE", "not the passphrase")
+        .assert()
+        .code(3)
+        .stderr("错误：口令错误\n");
+    assert_eq!(files_with_contents(&ws.dir()), before, "no file changed, no journal created");
+}
+
+#[test]
+fn passwd_rewrites_the_key_slot_and_never_the_database() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", ROSTER);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let db_before = std::fs::read(ws.dir().join("dangan.db")).unwrap();
+    ws.dangan(&["passwd"]).env("DANGAN_NEW_PASSPHRASE", "a new passphrase").assert().success();
+    assert_eq!(std::fs::read(ws.dir().join("dangan.db")).unwrap(), db_before);
+    ws.dangan(&["members"]).assert().code(3);
+    let members = ws.dangan(&["members", "--json"]).env("DANGAN_PASSPHRASE", "a new passphrase").output().unwrap();
+    assert!(members.status.success());
+    assert!(String::from_utf8_lossy(&members.stdout).contains("张三"));
+}
+
+#[test]
+fn a_short_new_passphrase_is_refused() {
+    let ws = TestWorkspace::initialised();
+    ws.dangan(&["passwd"])
+        .env("DANGAN_NEW_PASSPHRASE", "short")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("at least 8"));
+    ws.dangan(&["members"]).assert().success();
+}
+
+#[test]
+fn the_passphrase_can_come_from_a_file() {
+    let ws = TestWorkspace::initialised();
+    let file = ws.file("pass.txt");
+    std::fs::write(&file, format!("{}\n", dangan_tests::PASSPHRASE)).unwrap();
+    ws.dangan(&["--passphrase-file", file.to_str().unwrap(), "members"])
+        .env_remove("DANGAN_PASSPHRASE")
+        .assert()
+        .success();
+}
+
+#[test]
+fn without_a_passphrase_or_a_terminal_the_command_says_how_to_give_one() {
+    let ws = TestWorkspace::initialised();
+    ws.dangan(&["members"])
+        .env_remove("DANGAN_PASSPHRASE")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("set DANGAN_PASSPHRASE"));
+}
+
+#[test]
+fn a_missing_workspace_points_to_init() {
+    let ws = TestWorkspace::new();
+    ws.dangan(&["members"]).assert().code(1).stderr(predicates::str::contains("run `dangan init` first"));
+    ws.dangan_zh(&["members"]).assert().code(1).stderr(predicates::str::contains("请先运行 dangan init"));
+}
+
+#[test]
+fn nothing_of_a_member_is_readable_in_any_workspace_file() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,身份证号,学号工号,电话,所在支部,申请入党日期\n欧阳明珠,11010519491231002X,S20219876,13912345678,保密测试党支部,2025-10-08\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    // Also while a connection is open with a WAL: read the files after a second import that updates.
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let files = files_with_contents(&ws.dir());
+    assert!(files.len() >= 2);
+    for (path, bytes) in &files {
+        for secret in ["欧阳明珠", "11010519491231002X", "S20219876", "13912345678", "保密测试党支部"] {
+            assert!(!contains_bytes(bytes, secret.as_bytes()), "{} contains {secret}", path.display());
+        }
+        assert!(!contains_bytes(bytes, b"SQLite format 3"), "{} has a plain SQLite header", path.display());
+    }
+}
+
+#[test]
+fn a_damaged_key_file_is_reported_and_points_to_restore() {
+    let ws = TestWorkspace::initialised();
+    std::fs::write(ws.dir().join("dangan.key"), b"{ not json").unwrap();
+    ws.dangan(&["members"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("is damaged").and(predicates::str::contains("backup")));
+}
+
+#[test]
+fn a_damaged_database_is_reported_not_panicked_on() {
+    let ws = TestWorkspace::initialised();
+    let db = ws.dir().join("dangan.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().take(4096) {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    ws.dangan(&["members"]).assert().code(1).stderr(predicates::str::contains("damaged"));
+}
+
+use predicates::prelude::PredicateBooleanExt;
