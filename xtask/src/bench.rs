@@ -42,8 +42,8 @@ const BENCH_PASSPHRASE: &str = "bench";
 pub fn bench() -> Result<()> {
     ensure_debian_packages(BUILD_PACKAGES)?;
 
-    heading("cargo bench -p dangan-core");
-    run_command(cargo().args(["bench", "-p", "dangan-core"]))?;
+    heading("cargo bench -p dangan-core --features unencrypted-benchmarks");
+    run_command(cargo().args(["bench", "-p", "dangan-core", "--features", "unencrypted-benchmarks"]))?;
 
     heading("import: time and peak memory");
     let time = peak_rss_tool();

@@ -159,7 +159,9 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
         add(AdmissionApproved, approved);
         add(Oath, days_after(approved, rng.range(1, 30)));
         if stage == Stage::FullMember {
-            let extended = rng.chance(5);
+            // A few had their probation extended by six months: only those whose eighteen months,
+            // and the weeks of meeting and approval after them, are over.
+            let extended = rng.chance(5) && calendar::add_months(admitted, 20).is_some_and(|d| d <= today);
             let months = if extended { 18 } else { 12 };
             let end = calendar::add_months(admitted, months).unwrap_or(admitted);
             let meeting = days_after(end, rng.range(0, 20)).min(today);

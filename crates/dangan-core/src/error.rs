@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use serde::ser::SerializeStruct;
 
 use crate::roster::ImportReport;
 use crate::validate::Violation;
@@ -53,23 +52,28 @@ pub enum Error {
 }
 
 impl Error {
-    /// The stable, machine-readable name of the error, used by the UI to choose its message.
-    pub fn kind(&self) -> &'static str {
+    /// The stable, machine-readable kind of the error, used by the UI to choose its message.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::WrongPassphrase => "wrong_passphrase",
-            Error::WorkspaceMissing { .. } => "workspace_missing",
-            Error::WorkspaceExists { .. } => "workspace_exists",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Violations { .. } => "violations",
-            Error::NotFound { .. } => "not_found",
-            Error::ImportRejected { .. } => "import_rejected",
-            Error::RosterUnreadable { .. } => "roster_unreadable",
-            Error::Cancelled => "cancelled",
-            Error::RuleFile { .. } => "rule_file",
-            Error::Corrupt { .. } => "corrupt",
-            Error::Io { .. } => "io",
-            Error::Crypto(_) | Error::Database(_) => "internal",
+            Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::WorkspaceMissing { .. } => ErrorKind::WorkspaceMissing,
+            Error::WorkspaceExists { .. } => ErrorKind::WorkspaceExists,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Violations { .. } => ErrorKind::Violations,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::ImportRejected { .. } => ErrorKind::ImportRejected,
+            Error::RosterUnreadable { .. } => ErrorKind::RosterUnreadable,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::RuleFile { .. } => ErrorKind::RuleFile,
+            Error::Corrupt { .. } => ErrorKind::Corrupt,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Crypto(_) | Error::Database(_) => ErrorKind::Internal,
         }
+    }
+
+    /// The error as it crosses the desktop bridge.
+    pub fn to_bridge(&self, lang: Lang) -> BridgeError {
+        BridgeError { kind: self.kind(), message: self.message(lang), details: self.details() }
     }
 
     /// A one-line message in the given language.
@@ -137,15 +141,44 @@ impl Error {
     }
 }
 
-/// Serialises as `{ kind, message, details }`, the shape that crosses the desktop bridge. The
-/// message is in Chinese, the default language; the UI translates by `kind` where it can.
+/// What kind of error it is: a closed list the UI maps to its own messages.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    WrongPassphrase,
+    WorkspaceMissing,
+    WorkspaceExists,
+    /// The desktop app is locked (its key dropped); unlock first.
+    Locked,
+    InvalidInput,
+    Violations,
+    NotFound,
+    ImportRejected,
+    RosterUnreadable,
+    Cancelled,
+    RuleFile,
+    Corrupt,
+    Io,
+    Internal,
+}
+
+/// `{ kind, message, details }`: the shape an error takes across the desktop bridge. `details`
+/// holds the violations, the import report or the field at fault.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "AppError"))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BridgeError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[cfg_attr(feature = "typescript", ts(type = "unknown"))]
+    pub details: serde_json::Value,
+}
+
+/// Serialises as a [`BridgeError`] with the message in Chinese, the default language; the UI
+/// translates by `kind` where it can.
 impl Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Error", 3)?;
-        s.serialize_field("kind", self.kind())?;
-        s.serialize_field("message", &self.message(Lang::Zh))?;
-        s.serialize_field("details", &self.details())?;
-        s.end()
+        self.to_bridge(Lang::Zh).serialize(serializer)
     }
 }
 

@@ -21,7 +21,7 @@ mod text;
 pub mod validate;
 pub mod workspace;
 
-pub use error::{Error, Result};
+pub use error::{BridgeError, Error, ErrorKind, Result};
 pub use store::Store;
 pub use text::{Lang, Text};
 pub use workspace::Workspace;

@@ -15,6 +15,7 @@ use crate::rules::RuleSet;
 
 /// One broken rule: which check, which field (a person field or an event kind), the clause, and
 /// the message in both languages.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
     /// The check's id (`application_talk`, `minimum_age`, …) or `invalid_field` for a malformed value.

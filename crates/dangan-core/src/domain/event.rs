@@ -7,6 +7,7 @@ use crate::Text;
 use crate::calendar::Date;
 
 /// The steps of 《中国共产党发展党员工作细则》 that Dangan records as events, in procedure order.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
@@ -108,11 +109,14 @@ impl EventKind {
 }
 
 /// One dated step of a person's procedure.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "ProcedureEvent"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// `None` until stored.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub id: Option<Id>,
     pub kind: EventKind,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub date: Date,
     /// Only for [`EventKind::ProbationExtended`]: the extension in months (6 to 12).
     pub months: Option<u32>,

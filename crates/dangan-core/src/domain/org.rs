@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Id;
 
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
@@ -29,9 +30,12 @@ impl OrgKind {
     }
 }
 
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgUnit {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub id: Id,
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub parent_id: Option<Id>,
     pub kind: OrgKind,
     pub name: String,

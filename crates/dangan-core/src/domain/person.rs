@@ -6,6 +6,7 @@ use super::Id;
 use crate::Text;
 use crate::calendar::Date;
 
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
@@ -39,6 +40,7 @@ impl Gender {
 }
 
 /// Student, teacher or other staff.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -75,15 +77,19 @@ impl Category {
 }
 
 /// The facts kept about a person. The procedure itself lives in their events.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     /// `None` until stored.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub id: Option<Id>,
     /// The branch (党支部) the person belongs to.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub branch_id: Id,
     pub name: String,
     pub gender: Option<Gender>,
     pub ethnicity: Option<String>,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub birth_date: Option<Date>,
     /// Validated with the GB 11643 check digit before it is stored.
     pub id_number: Option<String>,

@@ -6,6 +6,7 @@ use super::{Event, EventKind};
 use crate::Text;
 
 /// Where a person stands in the procedure. Derived from events by [`Stage::of`].
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {

@@ -22,9 +22,12 @@ pub struct ImportOptions {
 }
 
 /// How far an import has come, for a progress bar.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "ImportProgress"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Progress {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub done: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub total: u64,
 }
 

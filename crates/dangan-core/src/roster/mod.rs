@@ -37,9 +37,11 @@ pub struct RosterRecord {
 }
 
 /// A cell that could not be accepted.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     /// The spreadsheet row number (the header is row 1).
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub row: u64,
     /// The column's header as the file writes it.
     pub column: String,
@@ -48,13 +50,18 @@ pub struct RowProblem {
 }
 
 /// What an import did, or would do (a dry run), or why it did nothing.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     /// Data rows read (blank rows are not counted).
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub rows: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub created: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub updated: u64,
     /// Row numbers of the rows that updated a person already registered.
+    #[cfg_attr(feature = "typescript", ts(type = "Array<number>"))]
     pub updated_rows: Vec<u64>,
     pub branches_created: Vec<String>,
     /// Headers that match no column; their cells were not imported.

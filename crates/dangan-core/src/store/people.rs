@@ -13,6 +13,7 @@ use crate::validate::{self, Violation};
 use crate::{Error, Result, Text};
 
 /// Everything about one member that a detail screen shows.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberDetail {
     pub person: Person,

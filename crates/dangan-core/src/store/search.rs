@@ -10,15 +10,19 @@ use crate::domain::{Gender, Id, Stage};
 use crate::{Error, Result};
 
 /// What to list. Every filter is optional; `limit` is capped at [`MemberQuery::MAX_LIMIT`].
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberQuery {
     pub stage: Option<Stage>,
     /// A unit of the organisation tree; its whole subtree is listed.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub branch_id: Option<Id>,
     pub search: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub offset: u64,
     #[serde(default = "default_limit")]
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub limit: u64,
 }
 
@@ -35,13 +39,16 @@ impl MemberQuery {
 }
 
 /// One row of a member list.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberSummary {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub id: Id,
     pub name: String,
     pub stage: Stage,
     /// The branch's path below the committee.
     pub branch: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub branch_id: Id,
     pub student_no: Option<String>,
     pub gender: Option<Gender>,
@@ -49,9 +56,12 @@ pub struct MemberSummary {
 }
 
 /// A page of a list and the size of the whole list.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MemberPage {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub total: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub offset: u64,
     pub items: Vec<MemberSummary>,
 }

@@ -1,0 +1,110 @@
+//! The foundation's workload on 100,000 generated people, on SQLCipher and on plain SQLite:
+//! import (validated, one transaction), search by name / pinyin initials / full pinyin /
+//! student number, and list pages of 100. Prints percentiles and the encrypted ÷ plain ratio.
+//!
+//! Run with `cargo xtask bench` (or `cargo bench -p dangan-core --features unencrypted-benchmarks`).
+//! Set `DANGAN_BENCH_PEOPLE` for a smaller run.
+
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use dangan_core::domain::Stage;
+use dangan_core::roster::{ImportOptions, Roster};
+use dangan_core::store::MemberQuery;
+use dangan_core::{Store, calendar, demo};
+
+struct Figures {
+    import: Duration,
+    search_p50: Duration,
+    search_p95: Duration,
+    page_p50: Duration,
+    page_p95: Duration,
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+fn run(label: &str, mut store: Store, people: usize) -> Figures {
+    let today = calendar::today();
+    let records = demo::records(people, today, 7);
+    let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
+    let started = Instant::now();
+    let report = store.import_roster(roster, ImportOptions::default(), |_| ControlFlow::Continue(())).expect("import");
+    let import = started.elapsed();
+    assert_eq!(report.created as usize, people);
+
+    // Queries people type: two or three pinyin initials, a surname, a full pinyin prefix, a
+    // student-number prefix, a rare character.
+    let queries =
+        ["zs", "wl", "lxy", "张", "王", "欧阳", "zhang", "liming", "2025", "2024000", "璐", "xyz", "chen", "hy"];
+    let mut search = Vec::new();
+    for round in 0..20 {
+        for q in queries {
+            let query = MemberQuery { search: Some(q.to_owned()), offset: 0, limit: 100, ..MemberQuery::default() };
+            let started = Instant::now();
+            let page = store.list_members(&query).expect("search");
+            search.push(started.elapsed());
+            if round == 0 && label == "SQLCipher" {
+                std::hint::black_box(page.total);
+            }
+        }
+    }
+    let mut pages = Vec::new();
+    for i in 0..200u64 {
+        let stage = if i % 2 == 0 { None } else { Some(Stage::ALL[(i as usize / 2) % 5]) };
+        let offset = (i * 4_999) % (people as u64 / 2).max(1);
+        let query = MemberQuery { stage, offset, limit: 100, ..MemberQuery::default() };
+        let started = Instant::now();
+        let page = store.list_members(&query).expect("page");
+        pages.push(started.elapsed());
+        std::hint::black_box(page.items.len());
+    }
+    Figures {
+        import,
+        search_p50: percentile(&mut search, 0.5),
+        search_p95: percentile(&mut search, 0.95),
+        page_p50: percentile(&mut pages, 0.5),
+        page_p95: percentile(&mut pages, 0.95),
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let people: usize = std::env::var("DANGAN_BENCH_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let plain =
+        run("plain", Store::create_unencrypted_for_benchmarks(&dir.path().join("plain.db")).expect("plain"), people);
+    let encrypted = run(
+        "SQLCipher",
+        Store::create_encrypted_for_benchmarks(&dir.path().join("cipher.db")).expect("cipher"),
+        people,
+    );
+
+    println!("\nworkload on {people} generated people (release build)\n");
+    println!("{:<34} {:>12} {:>12} {:>8}   target", "", "plain", "SQLCipher", "ratio");
+    let row = |name: &str, p: Duration, e: Duration, target: &str| {
+        println!(
+            "{:<34} {:>12} {:>12} {:>7.2}×   {target}",
+            name,
+            ms(p),
+            ms(e),
+            e.as_secs_f64() / p.as_secs_f64().max(1e-9)
+        );
+    };
+    row("import (validated, 1 transaction)", plain.import, encrypted.import, "< 3 s for the whole CSV import");
+    row("search p50", plain.search_p50, encrypted.search_p50, "");
+    row("search p95", plain.search_p95, encrypted.search_p95, "< 15 ms");
+    row("list page of 100 p50", plain.page_p50, encrypted.page_p50, "");
+    row("list page of 100 p95", plain.page_p95, encrypted.page_p95, "< 5 ms");
+    let total = |f: &Figures| f.import + f.search_p95 * 280 + f.page_p95 * 200;
+    println!(
+        "\nencrypted ÷ plain over the whole workload: {:.2}× (target ≤ 1.3×)",
+        total(&encrypted).as_secs_f64() / total(&plain).as_secs_f64()
+    );
+}

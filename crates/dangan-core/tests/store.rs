@@ -1,0 +1,222 @@
+//! The store as the desktop app will use it: adding people, recording and correcting events,
+//! seeing each refused with the rule it breaks, imports that are cancelled or only checked.
+
+#![allow(clippy::unwrap_used)]
+
+use std::ops::ControlFlow;
+
+use chrono::NaiveDate;
+use dangan_core::domain::{Event, EventKind, OrgKind, Person, Stage};
+use dangan_core::keys::KdfParams;
+use dangan_core::roster::{self, ImportOptions, Roster};
+use dangan_core::rules::RuleSetId;
+use dangan_core::store::MemberQuery;
+use dangan_core::workspace::NewWorkspace;
+use dangan_core::{Error, Store, Workspace, demo};
+
+const CHEAP: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn store_with(rule_set: RuleSetId) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    let mut store = ws
+        .create(&NewWorkspace {
+            kdf: CHEAP,
+            rule_set,
+            ..NewWorkspace::new("passphrase-for-tests", "中共测试大学委员会")
+        })
+        .unwrap();
+    store.set_today(d("2026-11-24"));
+    (dir, store)
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    store_with(RuleSetId::Cpc2026)
+}
+
+fn branch(store: &mut Store) -> i64 {
+    let committee = store.org_tree().unwrap().committee().unwrap().id;
+    store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id
+}
+
+fn person(branch_id: i64, name: &str) -> Person {
+    Person { branch_id, name: name.into(), birth_date: Some(d("2004-05-01")), ..Person::default() }
+}
+
+#[test]
+fn recording_events_moves_a_person_through_the_stages() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    let id = store.save_person(person(branch, "张三")).unwrap().person.id.unwrap();
+    let steps = [
+        (EventKind::ApplicationReceived, "2024-09-10", Stage::Applicant),
+        (EventKind::ApplicantTalk, "2024-09-30", Stage::Applicant),
+        (EventKind::ActivistDetermined, "2024-12-01", Stage::Activist),
+        (EventKind::CandidateDetermined, "2025-12-01", Stage::Candidate),
+        (EventKind::Admitted, "2026-03-01", Stage::Probationary),
+    ];
+    for (kind, date, stage) in steps {
+        let detail = store.save_event(id, Event::new(kind, d(date))).unwrap();
+        assert_eq!(detail.stage, stage, "after {kind:?}");
+        let listed = store.list_members(&MemberQuery { stage: Some(stage), ..MemberQuery::all() }).unwrap();
+        assert_eq!(listed.items.iter().map(|m| m.id).collect::<Vec<_>>(), [id], "the list agrees after {kind:?}");
+    }
+}
+
+#[test]
+fn an_event_out_of_order_is_refused_with_its_clause_and_nothing_changes() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    let id = store.save_person(person(branch, "李四")).unwrap().person.id.unwrap();
+    store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-02-01"))).unwrap();
+    let err = store.save_event(id, Event::new(EventKind::ApplicantTalk, d("2026-01-10"))).unwrap_err();
+    let Error::Violations { violations } = err else { panic!("expected violations, got {err:?}") };
+    assert_eq!(violations[0].rule, "application_talk");
+    assert_eq!(violations[0].clause, "《中国共产党发展党员工作细则》第七条");
+    assert_eq!(store.member(id).unwrap().events.len(), 1, "the refused event was not saved");
+}
+
+#[test]
+fn correcting_and_deleting_events_is_checked_too() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    let id = store.save_person(person(branch, "王五")).unwrap().person.id.unwrap();
+    let applied = store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-02-01"))).unwrap();
+    let application = applied.events[0].clone();
+    store.save_event(id, Event::new(EventKind::ApplicantTalk, d("2026-02-20"))).unwrap();
+    // Moving the application after the talk breaks the order.
+    let moved = Event { date: d("2026-03-01"), ..application.clone() };
+    assert!(matches!(store.save_event(id, moved), Err(Error::Violations { .. })));
+    // Deleting the application would leave a talk with nothing to follow.
+    assert!(matches!(store.delete_event(id, application.id.unwrap()), Err(Error::Violations { .. })));
+    // A correction that keeps the order is saved.
+    let corrected = store.save_event(id, Event { date: d("2026-01-25"), ..application }).unwrap();
+    assert_eq!(corrected.events[0].date, d("2026-01-25"));
+}
+
+#[test]
+fn the_rule_set_of_the_workspace_decides_the_citation() {
+    let (_dir, mut store) = store_with(RuleSetId::Cpc2014);
+    let branch = branch(&mut store);
+    let id = store.save_person(person(branch, "赵六")).unwrap().person.id.unwrap();
+    for (kind, date) in [
+        (EventKind::ApplicationReceived, "2022-09-10"),
+        (EventKind::ActivistDetermined, "2023-01-01"),
+        (EventKind::CandidateDetermined, "2024-02-01"),
+        (EventKind::Admitted, "2025-05-20"),
+    ] {
+        store.save_event(id, Event::new(kind, d(date))).unwrap();
+    }
+    let err = store.save_event(id, Event::new(EventKind::ConversionMeeting, d("2026-05-19"))).unwrap_err();
+    let Error::Violations { violations } = err else { panic!("{err:?}") };
+    assert_eq!(violations[0].rule, "conversion_earliest");
+    assert_eq!(violations[0].clause, "《中国共产党发展党员工作细则》第三十二条");
+    store.save_event(id, Event::new(EventKind::ConversionMeeting, d("2026-05-20"))).unwrap();
+}
+
+#[test]
+fn identity_and_student_numbers_belong_to_one_person() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    store.save_person(Person { student_no: Some("2021001".into()), ..person(branch, "甲") }).unwrap();
+    let err = store.save_person(Person { student_no: Some(" 2021001 ".into()), ..person(branch, "乙") }).unwrap_err();
+    assert!(err.message(dangan_core::Lang::Zh).contains("2021001 已属于 甲"), "{err}");
+}
+
+#[test]
+fn people_belong_to_branches_not_to_the_committee() {
+    let (_dir, mut store) = store();
+    let committee = store.org_tree().unwrap().committee().unwrap().id;
+    let err = store.save_person(person(committee, "丙")).unwrap_err();
+    assert_eq!(err.kind(), dangan_core::ErrorKind::InvalidInput);
+}
+
+#[test]
+fn a_cancelled_import_leaves_nothing_behind() {
+    let (_dir, mut store) = store();
+    let records = demo::records(2_000, store.today(), 1);
+    let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
+    let mut calls = 0;
+    let err = store
+        .import_roster(roster, ImportOptions::default(), |p| {
+            calls += 1;
+            if p.done >= 1_000 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled));
+    assert!(calls >= 2, "progress was reported before the cancel");
+    assert_eq!(store.count_people().unwrap(), 0);
+    assert_eq!(store.org_tree().unwrap().units().len(), 1, "no branch created by the cancelled import remains");
+}
+
+#[test]
+fn a_dry_run_checks_everything_and_saves_nothing() {
+    let (_dir, mut store) = store();
+    let records = demo::records(300, store.today(), 2);
+    let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
+    let report = store.import_roster(roster, ImportOptions { dry_run: true }, |_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(report.created, 300);
+    assert!(!report.committed);
+    assert_eq!(store.count_people().unwrap(), 0);
+}
+
+#[test]
+fn demo_data_passes_every_rule_and_covers_every_stage() {
+    let (_dir, mut store) = store();
+    let report = demo::populate(&mut store, 1_000, 2026).unwrap();
+    assert_eq!(report.created, 1_000);
+    for stage in Stage::ALL {
+        let page = store.list_members(&MemberQuery { stage: Some(stage), limit: 1, ..MemberQuery::default() }).unwrap();
+        assert_eq!(page.total, 200, "{stage:?}");
+    }
+}
+
+#[test]
+fn a_workspace_reopens_with_its_data_and_refuses_a_wrong_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    {
+        let mut store = ws.create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-one", "党委") }).unwrap();
+        demo::populate(&mut store, 50, 3).unwrap();
+    }
+    assert!(matches!(ws.open("passphrase-two"), Err(Error::WrongPassphrase)));
+    let store = ws.open("passphrase-one").unwrap();
+    assert_eq!(store.count_people().unwrap(), 50);
+    assert!(matches!(
+        ws.create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-one", "党委") }),
+        Err(Error::WorkspaceExists { .. })
+    ));
+}
+
+#[test]
+fn an_xlsx_export_round_trips_through_the_roster_reader() {
+    let (dir, mut store) = store();
+    demo::populate(&mut store, 100, 4).unwrap();
+    let path = dir.path().join("export.xlsx");
+    assert_eq!(roster::export_xlsx(&store, &MemberQuery::all(), &path).unwrap(), 100);
+    let read = roster::read(&path).unwrap();
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    assert_eq!(read.records.len(), 100);
+    let mut exported: Vec<String> = read.records.iter().map(|r| r.person.name.clone()).collect();
+    let mut stored: Vec<String> =
+        store.list_members(&MemberQuery::all()).unwrap().items.into_iter().map(|m| m.name).collect();
+    exported.sort();
+    stored.sort();
+    assert_eq!(exported, stored);
+}
+
+#[test]
+fn a_large_demo_organisation_is_valid_on_any_day() {
+    // The generator works backwards from today; every date it makes must satisfy every rule,
+    // whatever today is (month ends, leap days).
+    for today in ["2026-11-24", "2028-02-29", "2027-01-31", "2026-03-31"] {
+        let (_dir, mut store) = store();
+        store.set_today(d(today));
+        let report = demo::populate(&mut store, 3_000, 11).unwrap();
+        assert_eq!(report.created, 3_000, "as of {today}");
+    }
+}
