@@ -220,3 +220,24 @@ fn a_large_demo_organisation_is_valid_on_any_day() {
         assert_eq!(report.created, 3_000, "as of {today}");
     }
 }
+
+#[test]
+fn the_list_follows_renames_and_imports_made_after_it_was_first_read() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    let a = store.save_person(person(branch, "张三")).unwrap().person;
+    store.save_person(person(branch, "李四")).unwrap();
+    let names = |store: &Store, search: Option<&str>| -> Vec<String> {
+        let query = MemberQuery { search: search.map(str::to_owned), ..MemberQuery::all() };
+        store.list_members(&query).unwrap().items.into_iter().map(|m| m.name).collect()
+    };
+    assert_eq!(names(&store, None), ["李四", "张三"]);
+    store.save_person(Person { name: "艾青".into(), ..a }).unwrap();
+    assert_eq!(names(&store, None), ["艾青", "李四"], "renamed and re-sorted");
+    assert_eq!(names(&store, Some("zs")), Vec::<String>::new(), "the old name no longer matches");
+    assert_eq!(names(&store, Some("aq")), ["艾青"]);
+    let records = demo::records(20, store.today(), 5);
+    let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
+    store.import_roster(roster, ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(store.list_members(&MemberQuery::all()).unwrap().total, 22, "imported people are listed");
+}

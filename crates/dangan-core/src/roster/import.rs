@@ -61,7 +61,10 @@ impl Store {
         let total = roster.records.len() as u64;
         let tx = st::transaction(self)?;
         let mut tree = OrgTree::load(&tx)?;
-        let mut seen = Seen::default();
+        // Into an empty workspace nobody can be registered already: skip the look-ups (people
+        // repeated within the file are still caught by `Seen`).
+        let first_import = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
+        let mut seen = Seen { first_import, ..Seen::default() };
         for (i, record) in roster.records.into_iter().enumerate() {
             if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total }).is_break() {
                 return Err(Error::Cancelled);
@@ -88,6 +91,7 @@ impl Store {
             tx.rollback()?;
         } else {
             tx.commit()?;
+            self.drop_index();
             report.committed = true;
         }
         Ok(report)
@@ -99,6 +103,7 @@ impl Store {
 struct Seen {
     id_numbers: HashMap<String, u64>,
     student_nos: HashMap<String, u64>,
+    first_import: bool,
 }
 
 fn apply(
@@ -146,7 +151,7 @@ fn apply(
         return Ok(Err(problems));
     }
 
-    let existing = st::find_same_person(tx, &person)?;
+    let existing = if seen.first_import { None } else { st::find_same_person(tx, &person)? };
     let (person, mut events, outcome) = match existing {
         None => (person, events, Outcome::Created),
         Some(id) => {
@@ -166,12 +171,19 @@ fn apply(
     };
     st::sort_events(&mut events);
     let mut violations = validate::check_member(&person, &events, cx);
-    violations.extend(st::uniqueness_conflict(tx, &person)?);
+    if matches!(outcome, Outcome::Updated) {
+        // A new person's numbers were just looked up and found free; an updated person may have
+        // been given a number that belongs to someone else.
+        violations.extend(st::uniqueness_conflict(tx, &person)?);
+    }
     if !violations.is_empty() {
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v)).collect()));
     }
     let id = st::write_person(tx, &person, &events)?;
-    st::write_events(tx, id, &mut events)?;
+    match outcome {
+        Outcome::Created => st::insert_events(tx, id, &mut events)?,
+        Outcome::Updated => st::write_events(tx, id, &mut events)?,
+    }
     Ok(Ok(outcome))
 }
 

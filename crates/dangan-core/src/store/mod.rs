@@ -6,11 +6,13 @@
 //! - every change to a person's events recomputes their cached stage in the same transaction;
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
+mod member_index;
 mod org;
 mod people;
 mod schema;
 mod search;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -36,6 +38,8 @@ pub struct Store {
     path: PathBuf,
     rules: RuleSet,
     today: Option<Date>,
+    /// Built on the first list; see `member_index.rs` for how writes keep it true.
+    index: RefCell<Option<member_index::MemberIndex>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -78,7 +82,7 @@ impl Store {
             path: path.to_owned(),
             reason: Text::new(format!("未知的规则版本 {rule_set}"), format!("unknown rule set {rule_set}")),
         })?;
-        Ok(Store { conn, path: path.to_owned(), rules: RuleSet::builtin(id), today: None })
+        Ok(Store { conn, path: path.to_owned(), rules: RuleSet::builtin(id), today: None, index: RefCell::new(None) })
     }
 
     /// Opens a plain (unencrypted) database, for the benchmark that compares it with SQLCipher.
@@ -115,6 +119,19 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Brings the member index up to date after one person changed (no-op until it is built).
+    fn refresh_index(&self, id: crate::domain::Id) -> Result<()> {
+        if let Some(index) = self.index.borrow_mut().as_mut() {
+            index.refresh(&self.conn, id)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the member index after a bulk change; the next list rebuilds it.
+    pub(crate) fn drop_index(&self) {
+        self.index.borrow_mut().take();
     }
 }
 
@@ -187,8 +204,8 @@ pub use org::{OrgTree, ResolvedBranch};
 pub(crate) mod internal {
     pub(crate) use super::org::{OrgTree, resolve_branch};
     pub(crate) use super::people::{
-        find_same_person, load_events, load_person, normalize, sort_events, uniqueness_conflict, write_events,
-        write_person,
+        find_same_person, insert_events, load_events, load_person, normalize, sort_events, uniqueness_conflict,
+        write_events, write_person,
     };
 
     pub(crate) fn transaction(store: &mut super::Store) -> rusqlite::Result<rusqlite::Transaction<'_>> {

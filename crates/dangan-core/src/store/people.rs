@@ -180,6 +180,17 @@ pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event])
     }
 }
 
+/// Inserts the events of a person who has none yet (the import's fast path), filling in their ids.
+pub(crate) fn insert_events(conn: &Connection, person_id: Id, events: &mut [Event]) -> Result<()> {
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for event in events.iter_mut() {
+        stmt.execute(params![person_id, event.kind.as_str(), event.date.to_string(), event.months, event.note])?;
+        event.id = Some(conn.last_insert_rowid());
+    }
+    Ok(())
+}
+
 /// Makes the stored events of `person_id` exactly `events`: updates those with an id, inserts
 /// those without (filling in their ids), deletes the rest.
 pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [Event]) -> Result<()> {
@@ -268,6 +279,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let id = write_person(&tx, &person, &events)?;
         tx.commit()?;
+        self.refresh_index(id)?;
         self.member(id)
     }
 
@@ -318,6 +330,7 @@ impl Store {
         write_events(&tx, person_id, &mut events)?;
         write_person(&tx, &person, &events)?;
         tx.commit()?;
+        self.refresh_index(person_id)?;
         self.member(person_id)
     }
 
