@@ -37,7 +37,7 @@ const WORKLOADS: &[Workload] = &[
 ];
 
 /// The passphrase of the throwaway benchmark workspaces.
-const BENCH_PASSPHRASE: &str = "bench";
+const BENCH_PASSPHRASE: &str = "benchmark-passphrase";
 
 pub fn bench() -> Result<()> {
     ensure_debian_packages(BUILD_PACKAGES)?;
