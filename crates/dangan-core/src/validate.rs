@@ -4,8 +4,6 @@
 //! the demo generator. A check never fixes data; it reports a [`Violation`] and the caller saves
 //! nothing.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::Text;
@@ -164,9 +162,11 @@ const REQUIRES: &[(EventKind, EventKind, &str)] = {
 /// Checks the procedure recorded for a person.
 pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
-    let mut first: HashMap<EventKind, &Event> = HashMap::new();
+    // The first event of each kind, indexed by kind (this runs for every row of a roster).
+    let mut first: [Option<&Event>; EventKind::ALL.len()] = [None; EventKind::ALL.len()];
     for event in events {
-        if first.insert(event.kind, event).is_some() {
+        let slot = &mut first[event.kind as usize];
+        if slot.is_some() {
             out.push(Violation {
                 rule: "duplicate_event".into(),
                 field: event.kind.as_str().into(),
@@ -174,6 +174,8 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
                 message_zh: format!("「{}」只能记录一次", event.kind.label().zh),
                 message_en: format!("“{}” can be recorded only once", event.kind.label().en),
             });
+        } else {
+            *slot = Some(event);
         }
         if event.date > cx.today {
             out.push(Violation {
@@ -185,7 +187,7 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
             });
         }
     }
-    let date = |kind| first.get(&kind).map(|e| e.date);
+    let date = |kind: EventKind| first[kind as usize].map(|e| e.date);
     let mut rule = |check: &str, kind: EventKind, zh: String, en: String| {
         let clause = cx.rules.cite(check);
         out.push(Violation {
@@ -246,7 +248,7 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
 
     // Probation is one year from the branch meeting, longer by any extension; the conversion
     // meeting cannot be held before it ends.
-    let extension = first.get(&EventKind::ProbationExtended).map(|e| e.months);
+    let extension = first[EventKind::ProbationExtended as usize].map(|e| e.months);
     if let Some(months) = extension {
         match months {
             Some(6..=12) => {}
