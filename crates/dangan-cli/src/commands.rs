@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
+use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
 use dangan_core::domain::Stage;
 use dangan_core::roster::{self, ImportOptions, ImportReport};
 use dangan_core::rules::RuleSetId;
@@ -112,6 +113,34 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
+        Command::Deadlines { as_of, within, branch, json } => {
+            let store = unlock()?;
+            let as_of = match as_of.as_deref() {
+                None => calendar::today(),
+                Some(s) => calendar::parse_flexible(s).ok_or_else(|| Error::InvalidInput {
+                    field: "as_of".into(),
+                    reason: Text::new(
+                        format!("无法识别的日期「{s}」，应写作 2026-11-24"),
+                        format!("“{s}” is not a date; write 2026-11-24"),
+                    ),
+                })?,
+            };
+            let branch_id = match branch.as_deref() {
+                None => None,
+                Some(b) => Some(find_branch(&store, b)?),
+            };
+            let items = store.deadlines(&DeadlineQuery { as_of, within, branch_id })?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&items)
+                        .map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?
+                );
+            } else {
+                print_deadlines(&items, lang);
+            }
+            Ok(())
+        }
         Command::Demo { people } => {
             let mut store = if workspace.exists() {
                 unlock()?
@@ -196,12 +225,54 @@ fn query(store: &Store, filter: &Filter, lang: Lang) -> Result<MemberQuery> {
     };
     let branch_id = match filter.branch.as_deref() {
         None => None,
-        Some(b) => Some(store.org_tree()?.find(b)?.ok_or_else(|| Error::NotFound {
-            what: Text::new(format!("名为「{b}」的支部"), format!("a branch named “{b}”")),
-        })?),
+        Some(b) => Some(find_branch(store, b)?),
     };
     let _ = lang;
     Ok(MemberQuery { stage, branch_id, search: filter.search.clone(), offset: 0, limit: MemberQuery::MAX_LIMIT })
+}
+
+fn find_branch(store: &Store, name: &str) -> Result<i64> {
+    store.org_tree()?.find(name)?.ok_or_else(|| Error::NotFound {
+        what: Text::new(format!("名为「{name}」的支部"), format!("a branch named “{name}”")),
+    })
+}
+
+fn print_deadlines(items: &[DeadlineItem], lang: Lang) {
+    let name_w = items.iter().map(|i| crate::ui::display_width(&i.name)).max().unwrap_or(4).max(4);
+    let rule_w = items.iter().map(|i| crate::ui::display_width(rule_name(i, lang))).max().unwrap_or(4).max(4);
+    println!(
+        "{}  {}  {}  {}  {}",
+        pad(t(lang, "状态", "status"), 10),
+        pad(t(lang, "期限", "due"), 10),
+        pad(t(lang, "姓名", "name"), name_w),
+        pad(t(lang, "事项", "step"), rule_w),
+        t(lang, "依据", "clause")
+    );
+    for item in items {
+        println!(
+            "{}  {}  {}  {}  {}",
+            pad(item.status.label().get(lang), 10),
+            item.due,
+            pad(&item.name, name_w),
+            pad(rule_name(item, lang), rule_w),
+            item.clause
+        );
+    }
+    let overdue = items.iter().filter(|i| i.status == Status::Overdue).count();
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("共 {} 项，其中已逾期 {overdue} 项", items.len()),
+            Lang::En => format!("{} items, {overdue} overdue", items.len()),
+        }
+    );
+}
+
+fn rule_name(item: &DeadlineItem, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => &item.rule_name_zh,
+        Lang::En => &item.rule_name_en,
+    }
 }
 
 fn print_members(items: &[MemberSummary], total: u64, lang: Lang) {

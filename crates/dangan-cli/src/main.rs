@@ -68,6 +68,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Pending deadlines of the procedure, most urgent first
+    Deadlines {
+        /// Compute them as of this date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Only overdue items and those due within this many days
+        #[arg(long, value_name = "DAYS")]
+        within: Option<u32>,
+        /// A branch or general branch, by name or path
+        #[arg(long)]
+        branch: Option<String>,
+        /// Print a JSON array of {member_id, name, rule, kind, due, status, ...}
+        #[arg(long)]
+        json: bool,
+    },
     /// Fill a new workspace with a demo organisation (creates the workspace if needed)
     Demo {
         /// How many people to generate (spread over the five stages)

@@ -8,6 +8,7 @@
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
+use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::Stage;
 use dangan_core::roster::{ImportOptions, Roster};
 use dangan_core::store::MemberQuery;
@@ -15,6 +16,7 @@ use dangan_core::{Store, calendar, demo};
 
 struct Figures {
     import: Duration,
+    deadlines: Duration,
     search_p50: Duration,
     search_p95: Duration,
     page_p50: Duration,
@@ -62,8 +64,16 @@ fn run(label: &str, mut store: Store, people: usize) -> Figures {
         pages.push(started.elapsed());
         std::hint::black_box(page.items.len());
     }
+    let mut scans = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let items = store.deadlines(&DeadlineQuery { as_of: today, within: None, branch_id: None }).expect("deadlines");
+        scans.push(started.elapsed());
+        std::hint::black_box(items.len());
+    }
     Figures {
         import,
+        deadlines: percentile(&mut scans, 0.5),
         search_p50: percentile(&mut search, 0.5),
         search_p95: percentile(&mut search, 0.95),
         page_p50: percentile(&mut pages, 0.5),
@@ -98,6 +108,7 @@ fn main() {
         );
     };
     row("import (validated, 1 transaction)", plain.import, encrypted.import, "< 3 s for the whole CSV import");
+    row("deadline scan of everyone (median)", plain.deadlines, encrypted.deadlines, "< 200 ms");
     row("search p50", plain.search_p50, encrypted.search_p50, "");
     row("search p95", plain.search_p95, encrypted.search_p95, "< 15 ms");
     row("list page of 100 p50", plain.page_p50, encrypted.page_p50, "");

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::EventKind;
 use crate::{Error, Text};
 
 /// Every check the validator performs; a rule file must cite an article (or none) for each.
@@ -68,6 +69,24 @@ struct RuleFile {
     document_zh: String,
     document_en: String,
     checks: BTreeMap<String, CheckEntry>,
+    #[serde(default)]
+    deadline: Vec<DeadlineEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadlineEntry {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    kind: DeadlineKind,
+    from: EventKind,
+    months: u32,
+    #[serde(default)]
+    plus_extension: bool,
+    done_by: EventKind,
+    article: Option<u32>,
+    lead_days: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +102,7 @@ pub struct RuleSet {
     pub title: Text,
     document: Text,
     articles: BTreeMap<String, Option<u32>>,
+    deadlines: Vec<DeadlineRule>,
 }
 
 impl RuleSet {
@@ -113,25 +133,98 @@ impl RuleSet {
                 ),
             });
         }
+        let document = Text::new(file.document_zh, file.document_en);
+        let mut deadlines: Vec<DeadlineRule> = Vec::with_capacity(file.deadline.len());
+        for entry in file.deadline {
+            if deadlines.iter().any(|d| d.id == entry.id) {
+                return Err(Error::RuleFile {
+                    reason: Text::new(
+                        format!("规则文件中的期限「{}」出现了两次", entry.id),
+                        format!("rule file lists the deadline `{}` twice", entry.id),
+                    ),
+                });
+            }
+            if entry.months == 0 || entry.months > 120 || entry.from == entry.done_by {
+                return Err(Error::RuleFile {
+                    reason: Text::new(
+                        format!(
+                            "规则文件中的期限「{}」不合理：月数应为 1 至 120，起算事件与完成事件不能相同",
+                            entry.id
+                        ),
+                        format!(
+                            "rule file deadline `{}` is unreasonable: months must be 1 to 120, and `from` differ from `done_by`",
+                            entry.id
+                        ),
+                    ),
+                });
+            }
+            deadlines.push(DeadlineRule {
+                clause: cite_article(&document, entry.article),
+                id: entry.id,
+                name: Text::new(entry.name_zh, entry.name_en),
+                kind: entry.kind,
+                from: entry.from,
+                months: entry.months,
+                plus_extension: entry.plus_extension,
+                done_by: entry.done_by,
+                lead_days: entry.lead_days.unwrap_or_else(|| vec![30, 7, 1]),
+            });
+        }
         Ok(RuleSet {
             id: file.id,
             title: Text::new(file.title_zh, file.title_en),
-            document: Text::new(file.document_zh, file.document_en),
             articles: file.checks.into_iter().map(|(k, v)| (k, v.article)).collect(),
+            document,
+            deadlines,
         })
+    }
+
+    /// The deadline rules of this rule set, in the order the file lists them.
+    pub fn deadlines(&self) -> &[DeadlineRule] {
+        &self.deadlines
     }
 
     /// The citation of a check, e.g. `《中国共产党发展党员工作细则》第七条` / `Rules on Recruiting
     /// Party Members, Art. 7`.
     pub fn cite(&self, check: &str) -> Text {
-        match self.articles.get(check).copied().flatten() {
-            Some(n) => Text::new(
-                format!("{}第{}条", self.document.zh, chinese_numeral(n)),
-                format!("{}, Art. {n}", self.document.en),
-            ),
-            None => self.document.clone(),
-        }
+        cite_article(&self.document, self.articles.get(check).copied().flatten())
     }
+}
+
+fn cite_article(document: &Text, article: Option<u32>) -> Text {
+    match article {
+        Some(n) => {
+            Text::new(format!("{}第{}条", document.zh, chinese_numeral(n)), format!("{}, Art. {n}", document.en))
+        }
+        None => document.clone(),
+    }
+}
+
+/// Whether a rule sets a deadline or an earliest date.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// The step must happen by the due day (the due day itself is in time).
+    Deadline,
+    /// The step may not happen before the day.
+    Earliest,
+}
+
+/// One deadline rule: `months` after the `from` event, satisfied by the `done_by` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineRule {
+    pub id: String,
+    pub name: Text,
+    pub kind: DeadlineKind,
+    pub from: EventKind,
+    pub months: u32,
+    /// Adds a recorded probation extension to `months` (the conversion deadline).
+    pub plus_extension: bool,
+    pub done_by: EventKind,
+    /// Days before the due day from which a deadline counts as due soon; the largest decides.
+    pub lead_days: Vec<u32>,
+    pub clause: Text,
 }
 
 /// Writes 1 to 999 the way article numbers are written: 七, 十三, 二十五, 一百零二.
@@ -181,6 +274,39 @@ mod tests {
         assert_eq!(rules.cite("conversion_earliest").zh, "《中国共产党发展党员工作细则》第三十一条");
         let old = RuleSet::builtin(RuleSetId::Cpc2014);
         assert_eq!(old.cite("conversion_earliest").zh, "《中国共产党发展党员工作细则》第三十二条");
+    }
+
+    #[test]
+    fn both_rule_sets_carry_their_deadlines_with_citations() {
+        let ids = |id| RuleSet::builtin(id).deadlines().iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        let new = ids(RuleSetId::Cpc2026);
+        let old = ids(RuleSetId::Cpc2014);
+        for common in
+            ["application_talk", "candidate_eligible", "admission_approval", "conversion_due", "conversion_approval"]
+        {
+            assert!(new.iter().any(|i| i == common) && old.iter().any(|i| i == common), "{common}");
+        }
+        for only_2026 in ["branch_meeting_after_prereview", "oath"] {
+            assert!(new.iter().any(|i| i == only_2026) && !old.iter().any(|i| i == only_2026), "{only_2026}");
+        }
+        let rules = RuleSet::builtin(RuleSetId::Cpc2026);
+        let conversion = rules.deadlines().iter().find(|d| d.id == "conversion_due").unwrap();
+        assert_eq!(conversion.clause.zh, "《中国共产党发展党员工作细则》第三十一条");
+        assert!(conversion.plus_extension);
+    }
+
+    #[test]
+    fn a_bad_deadline_entry_is_named() {
+        let bad =
+            RuleSetId::Cpc2026.source().replace("from = \"admitted\"\nmonths = 3", "from = \"admited\"\nmonths = 3");
+        let err = RuleSet::parse(&bad).unwrap_err().to_string();
+        assert!(err.contains("admited"), "{err}");
+        let twice = format!(
+            "{}\n[[deadline]]\nid = \"oath\"\nname_zh = \"x\"\nname_en = \"x\"\nkind = \"deadline\"\nfrom = \"admitted\"\nmonths = 1\ndone_by = \"oath\"\n",
+            RuleSetId::Cpc2026.source()
+        );
+        let err = RuleSet::parse(&twice).unwrap_err().to_string();
+        assert!(err.contains("`oath` twice"), "{err}");
     }
 
     #[test]

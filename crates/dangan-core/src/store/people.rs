@@ -354,3 +354,41 @@ pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> Memb
 fn not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("编号为 {id} 的人员"), format!("person {id}")) }
 }
+
+impl Store {
+    /// The name and branch of every person whose procedure has not ended.
+    pub(crate) fn people_for_deadlines(&self) -> Result<std::collections::HashMap<Id, (String, Id)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id, name, branch_id FROM people WHERE ended = 0")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, (r.get::<_, String>(1)?, r.get::<_, Id>(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `f` once per person with all their events, reading every event once, in person order.
+    pub(crate) fn for_each_person_events(&self, mut f: impl FnMut(Id, &[Event])) -> Result<()> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT person_id, id, kind, date, months FROM events ORDER BY person_id")?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<Id> = None;
+        let mut events: Vec<Event> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let person: Id = r.get(0)?;
+            if current != Some(person) {
+                if let Some(done) = current {
+                    f(done, &events);
+                }
+                events.clear();
+                current = Some(person);
+            }
+            let id: Id = r.get(1)?;
+            let kind: String = r.get(2)?;
+            let date: String = r.get(3)?;
+            let kind = EventKind::parse(&kind).ok_or_else(|| corrupt_row("events", id))?;
+            let date = date.parse::<Date>().map_err(|_| corrupt_row("events", id))?;
+            events.push(Event { id: Some(id), kind, date, months: r.get(4)?, note: None });
+        }
+        if let Some(done) = current {
+            f(done, &events);
+        }
+        Ok(())
+    }
+}

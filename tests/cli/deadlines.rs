@@ -1,0 +1,101 @@
+//! `dangan deadlines`: what each person's procedure still owes, as of a date.
+
+use dangan_tests::TestWorkspace;
+use predicates::prelude::*;
+
+const ROSTER: &str = "\
+姓名,学号工号,所在支部,申请入党日期,谈话日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期,入党宣誓日期
+未谈话,2026001,第一党支部,2026-10-01,,,,,,
+已谈话,2026002,第一党支部,2026-10-01,2026-10-15,,,,,
+预备党员,2026003,第二党支部,2022-09-01,2022-09-20,2023-03-01,2024-03-05,2025-11-30,2025-12-20,2026-01-05
+";
+
+fn workspace() -> TestWorkspace {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", ROSTER);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws
+}
+
+fn items(ws: &TestWorkspace, args: &[&str]) -> Vec<(String, String, String, String)> {
+    let mut all = vec!["deadlines", "--json"];
+    all.extend_from_slice(args);
+    let out = ws.dangan(&all).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    json.iter()
+        .map(|i| {
+            let s = |k: &str| i[k].as_str().unwrap().to_owned();
+            assert!(i["member_id"].as_i64().is_some());
+            (s("name"), s("rule"), s("due"), s("status"))
+        })
+        .collect()
+}
+
+fn item(name: &str, rule: &str, due: &str, status: &str) -> (String, String, String, String) {
+    (name.into(), rule.into(), due.into(), status.into())
+}
+
+#[test]
+fn a_missing_oath_is_overdue_a_month_after_the_approval() {
+    let ws = workspace();
+    let roster = ws.write_csv("no-oath.csv", "姓名,学号工号,所在支部,申请入党日期,谈话日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期\n未宣誓,2026009,第三党支部,2022-09-01,2022-09-20,2023-03-01,2024-03-05,2025-11-30,2025-12-20\n");
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let owed = items(&ws, &["--as-of", "2026-11-24", "--branch", "第三党支部"]);
+    assert_eq!(owed[0], item("未宣誓", "oath", "2026-01-20", "overdue"));
+}
+
+#[test]
+fn deadlines_are_listed_most_urgent_first_with_their_status() {
+    let ws = workspace();
+    assert_eq!(
+        items(&ws, &["--as-of", "2026-11-24"]),
+        [
+            item("未谈话", "application_talk", "2026-11-01", "overdue"),
+            item("预备党员", "conversion_due", "2026-11-30", "due_soon"),
+        ]
+    );
+    assert_eq!(
+        items(&ws, &["--as-of", "2026-10-02"]),
+        [
+            item("未谈话", "application_talk", "2026-11-01", "due_soon"),
+            item("预备党员", "conversion_due", "2026-11-30", "upcoming"),
+        ]
+    );
+}
+
+#[test]
+fn within_keeps_overdue_items_and_those_due_soon_enough() {
+    let ws = workspace();
+    assert_eq!(
+        items(&ws, &["--as-of", "2026-10-02", "--within", "30"]),
+        [item("未谈话", "application_talk", "2026-11-01", "due_soon")]
+    );
+    assert_eq!(
+        items(&ws, &["--as-of", "2026-11-24", "--within", "0"]),
+        [item("未谈话", "application_talk", "2026-11-01", "overdue")]
+    );
+}
+
+#[test]
+fn deadlines_filter_by_branch_and_cite_their_clause() {
+    let ws = workspace();
+    assert_eq!(
+        items(&ws, &["--as-of", "2026-11-24", "--branch", "第二党支部"]),
+        [item("预备党员", "conversion_due", "2026-11-30", "due_soon")]
+    );
+    ws.dangan_zh(&["deadlines", "--as-of", "2026-11-24"]).assert().success().stdout(
+        predicate::str::contains("已逾期")
+            .and(predicate::str::contains("《中国共产党发展党员工作细则》第七条"))
+            .and(predicate::str::contains("共 2 项，其中已逾期 1 项")),
+    );
+}
+
+#[test]
+fn a_bad_as_of_date_is_refused() {
+    let ws = workspace();
+    ws.dangan(&["deadlines", "--as-of", "2026-02-30"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not a date"));
+}
