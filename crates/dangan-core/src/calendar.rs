@@ -64,6 +64,19 @@ pub fn parse_flexible(input: &str) -> Option<Date> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// Parses exactly `YYYY-MM-DD`, the form the store writes, without the cost of a general parser
+/// (a deadline scan reads hundreds of thousands of dates).
+pub fn parse_iso(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 /// Converts an Excel serial day number (1900 date system) to a date.
 pub fn from_excel_serial(serial: f64) -> Option<Date> {
     // Serial 60 is Excel's phantom 1900-02-29; real dates after it are offset by the bug, which
@@ -125,6 +138,15 @@ mod tests {
         assert_eq!(parse_flexible("2026年1月5日"), Some(d("2026-01-05")));
         for bad in ["", "2026-13-01", "2026-02-30", "26-11-24", "24/11/2026", "2026-11", "明天", "2026-11-24-1"] {
             assert_eq!(parse_flexible(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn iso_dates_parse_strictly() {
+        assert_eq!(parse_iso("2026-11-24"), Some(d("2026-11-24")));
+        assert_eq!(parse_iso("2024-02-29"), Some(d("2024-02-29")));
+        for bad in ["2026-02-30", "2026-1-24", "2026/11/24", "２０２６-11-24", "", "2026-11-24 "] {
+            assert_eq!(parse_iso(bad), None, "{bad:?}");
         }
     }
 

@@ -118,11 +118,14 @@ impl Store {
         let tree = self.org_tree()?;
         let branches: Option<HashSet<Id>> = query.branch_id.map(|b| tree.subtree(b).into_iter().collect());
         let people = self.people_for_deadlines()?;
+        let mut paths: std::collections::HashMap<Id, String> = std::collections::HashMap::new();
         let rules = self.rules().deadlines();
         let horizon = query.within.and_then(|d| query.as_of.checked_add_days(chrono::Days::new(u64::from(d))));
         let mut items = Vec::new();
         self.for_each_person_events(|person_id, events| {
-            let Some((name, branch_id)) = people.get(&person_id) else { return };
+            let Some(Some((name, branch_id))) = usize::try_from(person_id).ok().and_then(|i| people.get(i)) else {
+                return;
+            };
             if branches.as_ref().is_some_and(|b| !b.contains(branch_id)) {
                 return;
             }
@@ -135,7 +138,7 @@ impl Store {
                 items.push(DeadlineItem {
                     member_id: person_id,
                     name: name.clone(),
-                    branch: tree.path(*branch_id),
+                    branch: paths.entry(*branch_id).or_insert_with(|| tree.path(*branch_id)).clone(),
                     rule: p.rule.id.clone(),
                     rule_name_zh: p.rule.name.zh.clone(),
                     rule_name_en: p.rule.name.en.clone(),

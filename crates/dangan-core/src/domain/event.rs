@@ -83,7 +83,24 @@ impl EventKind {
     }
 
     pub fn parse(s: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
+        Some(match s {
+            "application_received" => EventKind::ApplicationReceived,
+            "applicant_talk" => EventKind::ApplicantTalk,
+            "activist_determined" => EventKind::ActivistDetermined,
+            "contacts_assigned" => EventKind::ContactsAssigned,
+            "candidate_determined" => EventKind::CandidateDetermined,
+            "political_review" => EventKind::PoliticalReview,
+            "centralised_training" => EventKind::CentralisedTraining,
+            "prereview_passed" => EventKind::PrereviewPassed,
+            "admitted" => EventKind::Admitted,
+            "admission_approved" => EventKind::AdmissionApproved,
+            "oath" => EventKind::Oath,
+            "conversion_meeting" => EventKind::ConversionMeeting,
+            "conversion_approved" => EventKind::ConversionApproved,
+            "probation_extended" => EventKind::ProbationExtended,
+            "membership_ended" => EventKind::MembershipEnded,
+            _ => return None,
+        })
     }
 
     pub fn label(self) -> Text {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::org::OrgTree;
 use super::{Store, none_if_blank};
-use crate::calendar::Date;
+use crate::calendar::{self, Date};
 use crate::domain::{Category, Event, EventKind, Gender, Id, OrgKind, Person, Stage};
 use crate::names;
 use crate::validate::{self, Violation};
@@ -356,38 +356,43 @@ fn not_found(id: Id) -> Error {
 }
 
 impl Store {
-    /// The name and branch of every person whose procedure has not ended.
-    pub(crate) fn people_for_deadlines(&self) -> Result<std::collections::HashMap<Id, (String, Id)>> {
+    /// The name and branch of every person whose procedure has not ended, indexed by id (ids are
+    /// dense row ids, so a vector beats a hash map for a scan of everyone).
+    pub(crate) fn people_for_deadlines(&self) -> Result<Vec<Option<(String, Id)>>> {
         let mut stmt = self.conn.prepare_cached("SELECT id, name, branch_id FROM people WHERE ended = 0")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, (r.get::<_, String>(1)?, r.get::<_, Id>(2)?))))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query([])?;
+        let mut people: Vec<Option<(String, Id)>> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id = usize::try_from(r.get::<_, Id>(0)?).unwrap_or(0);
+            if people.len() <= id {
+                people.resize(id + 1, None);
+            }
+            people[id] = Some((r.get(1)?, r.get(2)?));
+        }
+        Ok(people)
     }
 
-    /// Calls `f` once per person with all their events, reading every event once, in person order.
+    /// Calls `f` once per person with all their events. Reads the events table once, in storage
+    /// order (walking the person index instead looks up every event's row separately), grouping
+    /// by person id in a vector.
     pub(crate) fn for_each_person_events(&self, mut f: impl FnMut(Id, &[Event])) -> Result<()> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT person_id, id, kind, date, months FROM events ORDER BY person_id")?;
+        let mut by_person: Vec<Vec<Event>> = Vec::new();
+        let mut stmt = self.conn.prepare_cached("SELECT person_id, id, kind, date, months FROM events")?;
         let mut rows = stmt.query([])?;
-        let mut current: Option<Id> = None;
-        let mut events: Vec<Event> = Vec::new();
         while let Some(r) = rows.next()? {
-            let person: Id = r.get(0)?;
-            if current != Some(person) {
-                if let Some(done) = current {
-                    f(done, &events);
-                }
-                events.clear();
-                current = Some(person);
-            }
             let id: Id = r.get(1)?;
-            let kind: String = r.get(2)?;
-            let date: String = r.get(3)?;
-            let kind = EventKind::parse(&kind).ok_or_else(|| corrupt_row("events", id))?;
-            let date = date.parse::<Date>().map_err(|_| corrupt_row("events", id))?;
-            events.push(Event { id: Some(id), kind, date, months: r.get(4)?, note: None });
+            let kind =
+                r.get_ref(2)?.as_str().ok().and_then(EventKind::parse).ok_or_else(|| corrupt_row("events", id))?;
+            let date =
+                r.get_ref(3)?.as_str().ok().and_then(calendar::parse_iso).ok_or_else(|| corrupt_row("events", id))?;
+            let person = usize::try_from(r.get::<_, Id>(0)?).unwrap_or(0);
+            if by_person.len() <= person {
+                by_person.resize_with(person + 1, Vec::new);
+            }
+            by_person[person].push(Event { id: Some(id), kind, date, months: r.get(4)?, note: None });
         }
-        if let Some(done) = current {
-            f(done, &events);
+        for (person, events) in by_person.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
+            f(person as Id, events);
         }
         Ok(())
     }
