@@ -62,7 +62,7 @@ pub fn heading(title: &str) {
 
 /// The cargo that started xtask (cargo sets `$CARGO` for `cargo run`), so every build uses the
 /// same toolchain as xtask itself; plain `cargo` when xtask was started some other way.
-fn cargo_program() -> OsString {
+pub fn cargo_program() -> OsString {
     env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"))
 }
 

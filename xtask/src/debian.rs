@@ -15,6 +15,11 @@ pub const BUILD_PACKAGES: &[&str] = &["perl", "make", "gcc"];
 pub const DESKTOP_PACKAGES: &[&str] =
     &["libwebkit2gtk-4.1-dev", "libgtk-3-dev", "libayatana-appindicator3-dev", "librsvg2-dev", "libsoup-3.0-dev"];
 
+/// What the desktop end-to-end test needs to run the app: a virtual X server (`xvfb-run` needs
+/// `xauth`), WebKitGTK's WebDriver (which tauri-driver drives), and `dbus-run-session`, so the app's
+/// single-instance check talks to a private session bus rather than to a running Dangan's.
+pub const E2E_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon"];
+
 /// `apt-get update` takes seconds and needs the network: once per xtask run is enough.
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 

@@ -2,7 +2,7 @@
 //! commands work on Linux, macOS and Windows.
 //!
 //! - `cargo xtask test` runs every check; CI (`.ci/run`) calls nothing else.
-//! - `cargo xtask run` builds and starts Dangan (for now, the CLI on a demo workspace).
+//! - `cargo xtask run` builds and starts the desktop app on a demo workspace.
 //! - `cargo xtask bench` runs the core's benchmarks and measures import time and peak memory.
 //!
 //! `cargo xtask` is an alias in `.cargo/config.toml` for `cargo run --package xtask --`.
@@ -10,6 +10,7 @@
 mod bench;
 mod cmd;
 mod debian;
+mod desktop;
 mod paths;
 mod run;
 mod test;
@@ -24,8 +25,8 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test    run every check, as CI does: toolchain, fmt, clippy, tests, UI checks, desktop end-to-end
-  run     build and start Dangan (until the desktop app exists: the CLI on a demo workspace)
+  test    run every check, as CI does: toolchain, fmt, clippy, tests, bindings, UI checks, desktop end-to-end
+  run     build and start the desktop app on a demo workspace (its passphrase is printed)
   bench   run dangan-core's benchmarks, then time 100,000-row imports and measure their peak memory
   help    print this message
 

@@ -1,4 +1,4 @@
-//! Where things live: the repository root, the cached target directory, the demo workspace.
+//! Where things live: the repository root, the cached target directory, the demo workspace, tools.
 
 use std::{
     env,
@@ -34,6 +34,12 @@ pub fn cache_dir() -> Option<PathBuf> {
 /// the repository does not put a workspace (a database) inside the clone.
 pub fn demo_workspace() -> PathBuf {
     cache_dir().unwrap_or_else(|| project_root().join("target")).join("demo-workspace")
+}
+
+/// Tools xtask installs for itself (tauri-driver), kept beside the target directory so that a
+/// clean clone reuses them: `<cache>/tools`, with the binaries in `bin/`.
+pub fn tools_dir() -> PathBuf {
+    cache_dir().unwrap_or_else(|| project_root().join("target")).join("tools")
 }
 
 /// `name` as an executable file name on this OS (`dangan`, `dangan.exe`).

@@ -1,19 +1,23 @@
 //! `cargo xtask test`: every check, in an order that fails fast (cheap checks before builds), with
 //! a summary whose last line, `N passed, M failed`, is what CI reads.
 //!
-//! Stages of the project that do not exist yet (the UI, the desktop app) are steps that report
-//! "skipped: …" until their folder appears, so adding the folder is what switches their checks on.
+//! Stages of the project that do not exist yet are steps that report "skipped: …" until their
+//! folder appears, so adding the folder is what switches their checks on. The desktop end-to-end
+//! test is also skipped, saying why, where it cannot run (not Linux, packages not installable).
 
 use std::{
+    collections::BTreeMap,
+    fs,
+    path::{Path, PathBuf},
     process::ExitCode,
     time::{Duration, Instant},
 };
 
 use crate::{
     Result,
-    cmd::{cargo, cmd, heading, locked, run_command, stdout_of, succeeds},
-    debian::{BUILD_PACKAGES, ensure_debian_packages},
-    paths, ui,
+    cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of, succeeds},
+    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, ensure_debian_packages},
+    desktop, paths, ui,
 };
 
 pub fn test() -> ExitCode {
@@ -25,9 +29,12 @@ pub fn test() -> ExitCode {
 }
 
 fn all_steps(report: &mut Report) -> Result<()> {
-    report.step("system packages", || ensure_debian_packages(BUILD_PACKAGES).map(|()| Outcome::Passed))?;
+    // WebKitGTK's headers before anything compiles: clippy builds the desktop app too.
+    report.step("system packages", system_packages)?;
     report.step("toolchain: rustfmt and clippy", toolchain)?;
     report.step("cargo fmt", || run_command(cargo().args(["fmt", "--all", "--check"])).map(|()| Outcome::Passed))?;
+    // The app embeds ui/dist when it compiles, so the UI is built before clippy and the tests.
+    ui_build(report)?;
     report.step("cargo clippy", || {
         run_command(
             cargo().args(["clippy", "--workspace", "--all-targets"]).args(locked()).args(["--", "-D", "warnings"]),
@@ -37,9 +44,18 @@ fn all_steps(report: &mut Report) -> Result<()> {
     report.step("cargo test", || {
         run_command(cargo().args(["test", "--workspace"]).args(locked())).map(|()| Outcome::Passed)
     })?;
+    report.step("bindings: up to date", bindings)?;
     ui_checks(report)?;
     report.step("desktop end-to-end", desktop_e2e)?;
     Ok(())
+}
+
+fn system_packages() -> Result<Outcome> {
+    ensure_debian_packages(BUILD_PACKAGES)?;
+    if desktop::exists() {
+        ensure_debian_packages(DESKTOP_PACKAGES)?;
+    }
+    Ok(Outcome::Passed)
 }
 
 /// rustfmt and clippy are rustup components a minimal toolchain lacks; add them rather than fail.
@@ -74,33 +90,161 @@ fn components_present() -> bool {
     present
 }
 
-/// The UI's type check and tests, once `ui/package.json` exists.
-fn ui_checks(report: &mut Report) -> Result<()> {
+/// The UI's dependencies and its build (`ui/dist`), once `ui/package.json` exists.
+fn ui_build(report: &mut Report) -> Result<()> {
     if !ui::exists() {
         report.skip("ui", "ui/package.json does not exist yet");
         return Ok(());
     }
     report.step("ui: dependencies", || ui::ensure_dependencies().map(|()| Outcome::Passed))?;
+    report.step("ui: npm run build", || run_command(ui::npm().args(["run", "build"])).map(|()| Outcome::Passed))?;
+    Ok(())
+}
+
+/// The UI's type check and tests.
+fn ui_checks(report: &mut Report) -> Result<()> {
+    if !ui::exists() {
+        return Ok(());
+    }
     report.step("ui: npm run check", || run_command(ui::npm().args(["run", "check"])).map(|()| Outcome::Passed))?;
     report.step("ui: npm test", || run_command(ui::npm().arg("test")).map(|()| Outcome::Passed))?;
     Ok(())
 }
 
-/// The desktop end-to-end test: the built app, driven like a user would drive it.
+/// Where the TypeScript bindings of the bridge types are committed (TS_RS_EXPORT_DIR in
+/// .cargo/config.toml).
+const BINDINGS_DIR: &str = "ui/src/lib/api/bindings";
+
+/// The command that writes them: ts-rs's `export_bindings_*` tests of dangan-core and of the shell.
+const BINDINGS_ARGS: &[&str] = &[
+    "test",
+    "--lib",
+    "-p",
+    "dangan-core",
+    "-p",
+    "dangan-desktop",
+    "--features",
+    "dangan-core/typescript,dangan-desktop/typescript",
+    "export_bindings",
+];
+
+/// The committed bindings must be what the Rust types generate today: the UI type-checks against
+/// them, so a stale file would let the UI and the shell disagree unnoticed. They are generated
+/// into a scratch folder and compared, so the check changes nothing in the working tree.
+fn bindings() -> Result<Outcome> {
+    if !desktop::exists() {
+        return Ok(Outcome::Skipped("the desktop shell (src-tauri/) does not exist yet".to_owned()));
+    }
+    let fresh = paths::target_dir().join("bindings-check");
+    fs::remove_dir_all(&fresh).ok();
+    fs::create_dir_all(&fresh).map_err(|err| format!("could not create {}: {err}", fresh.display()))?;
+    // An explicit TS_RS_EXPORT_DIR wins over .cargo/config.toml's [env] (which does not `force`).
+    run_command(cargo().args(BINDINGS_ARGS).args(locked()).env("TS_RS_EXPORT_DIR", &fresh))?;
+    let differences = compare_dirs(&paths::project_root().join(BINDINGS_DIR), &fresh)?;
+    if differences.is_empty() {
+        return Ok(Outcome::Passed);
+    }
+    Err(format!(
+        "{BINDINGS_DIR} is stale: {}\nregenerate it with `cargo {}` and commit the result",
+        differences.join(", "),
+        BINDINGS_ARGS.join(" ")
+    ))
+}
+
+/// The files that differ between the committed folder and the generated one, each with why.
+fn compare_dirs(committed: &Path, generated: &Path) -> Result<Vec<String>> {
+    let (committed, generated) = (files_in(committed)?, files_in(generated)?);
+    let mut differences = Vec::new();
+    for (name, text) in &generated {
+        match committed.get(name) {
+            None => differences.push(format!("{name} is missing")),
+            Some(old) if old != text => differences.push(format!("{name} differs")),
+            Some(_) => {}
+        }
+    }
+    for name in committed.keys().filter(|name| !generated.contains_key(*name)) {
+        differences.push(format!("{name} is generated by no type"));
+    }
+    Ok(differences)
+}
+
+/// The files of a folder (not recursive) by name, with their contents; none if it does not exist.
+fn files_in(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(BTreeMap::new()) };
+    let mut files = BTreeMap::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_file() {
+            let bytes = fs::read(&path).map_err(|err| format!("could not read {}: {err}", path.display()))?;
+            files.insert(entry.file_name().to_string_lossy().into_owned(), bytes);
+        }
+    }
+    Ok(files)
+}
+
+/// The desktop end-to-end test (`tests/desktop/main.rs`): the release-built app under a virtual
+/// display, driven through tauri-driver and WebKitWebDriver as a user would drive it.
 ///
-/// Not written yet, because the app is not. The recipe that worked on this kind of machine
-/// (see the team's notes): build the app with the UI embedded; start
-/// `tauri-driver --port 4444 --native-port 4445` under `xvfb-run -a -s "-screen 0 1280x800x24"`;
-/// wait until *both* ports accept connections; run the WebDriver test with the capability
-/// `"tauri:options": {"application": <binary>}`; stop tauri-driver with SIGTERM, never SIGKILL
-/// (a killed driver leaves WebKitWebDriver holding the port and the output pipe, and the run hangs).
-/// Debian packages: `xvfb webkit2gtk-driver`, plus `debian::DESKTOP_PACKAGES` to build.
+/// The recipe that worked on this kind of machine (see the team's notes): build the app with the
+/// UI embedded; run the test under `xvfb-run -a -s "-screen 0 1280x800x24"`; the test starts
+/// `tauri-driver --port 4444 --native-port 4445`, waits until *both* ports accept connections,
+/// and stops it with SIGTERM, never SIGKILL (a killed driver leaves WebKitWebDriver holding the
+/// port and the output pipe, and the run hangs). `dbus-run-session` gives the app a private
+/// session bus, so its single-instance check cannot find a Dangan the developer has open.
+///
+/// Skipped, loudly, where it cannot run (not Linux; system packages missing and not root to
+/// install them); a failure to build the app or of the test itself fails the run.
 fn desktop_e2e() -> Result<Outcome> {
-    if !paths::project_root().join("src-tauri").join("Cargo.toml").exists() {
+    if !desktop::exists() {
         return Ok(Outcome::Skipped("the desktop app is not built yet".to_owned()));
     }
-    // Skipped loudly rather than passed: a green run must not suggest the app was tested.
-    Ok(Outcome::Skipped("src-tauri/ exists, but desktop_e2e() in xtask/src/test.rs does not drive it yet".to_owned()))
+    if !cfg!(target_os = "linux") {
+        return Ok(Outcome::Skipped("it drives WebKitGTK through tauri-driver, which is Linux only".to_owned()));
+    }
+    if let Err(err) = ensure_debian_packages(E2E_PACKAGES) {
+        return Ok(Outcome::Skipped(format!("it cannot run here: {err}")));
+    }
+    for tool in ["xvfb-run", "dbus-run-session", "WebKitWebDriver"] {
+        if !on_path(tool) {
+            return Ok(Outcome::Skipped(format!("`{tool}` is not installed ({})", E2E_PACKAGES.join(" "))));
+        }
+    }
+    let app = desktop::build_release()?;
+    let driver = desktop::tauri_driver()?;
+    let screenshots = paths::target_dir().join("e2e-screenshots");
+    fs::remove_dir_all(&screenshots).ok();
+
+    let test_args = ["test", "-p", "dangan-tests", "--test", "desktop"];
+    // Compiled first, outside the virtual display, so that only the test itself runs under it.
+    run_command(cargo().args(test_args).args(locked()).arg("--no-run"))?;
+    run_command(
+        cmd("dbus-run-session")
+            .args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"])
+            .arg(cargo_program())
+            .args(test_args)
+            .args(locked())
+            .args(["--", "--nocapture"])
+            .env("CARGO_TARGET_DIR", paths::target_dir())
+            .env("DANGAN_DESKTOP_APP", &app)
+            .env("TAURI_DRIVER", &driver)
+            .env("DANGAN_E2E_SCREENSHOTS", &screenshots),
+    )?;
+    publish_screenshot(&screenshots.join("member-list.png"))?;
+    Ok(Outcome::Passed)
+}
+
+/// The README shows the member list as the test saw it.
+fn publish_screenshot(shot: &Path) -> Result<()> {
+    let docs: PathBuf = paths::project_root().join("docs").join("screenshots");
+    fs::create_dir_all(&docs).map_err(|err| format!("could not create {}: {err}", docs.display()))?;
+    let to = docs.join("member-list.png");
+    fs::copy(shot, &to).map_err(|err| format!("could not copy {} to {}: {err}", shot.display(), to.display()))?;
+    println!("screenshot for the README: {}", to.display());
+    Ok(())
+}
+
+fn on_path(tool: &str) -> bool {
+    stdout_of(cmd("sh").args(["-c", &format!("command -v {tool}")])).is_ok()
 }
 
 /// How a step that did not fail ended.
@@ -182,6 +326,28 @@ fn closing_line(passed: usize, failed: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_bindings_are_named_file_by_file() {
+        let scratch = std::env::temp_dir().join(format!("xtask-bindings-{}", std::process::id()));
+        let (committed, generated) = (scratch.join("committed"), scratch.join("generated"));
+        for (dir, files) in [
+            (&committed, &[("Same.ts", "a"), ("Changed.ts", "old"), ("Gone.ts", "x")][..]),
+            (&generated, &[("Same.ts", "a"), ("Changed.ts", "new"), ("New.ts", "y")][..]),
+        ] {
+            fs::create_dir_all(dir).unwrap();
+            for (name, text) in files {
+                fs::write(dir.join(name), text).unwrap();
+            }
+        }
+        let differences = compare_dirs(&committed, &generated);
+        fs::remove_dir_all(&scratch).ok();
+        assert_eq!(
+            differences.unwrap(),
+            ["Changed.ts differs", "New.ts is missing", "Gone.ts is generated by no type"],
+            "unchanged files pass; changed, new and orphaned ones are each named"
+        );
+    }
 
     #[test]
     fn the_closing_line_is_the_shape_ci_reads() {

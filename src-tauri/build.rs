@@ -1,0 +1,29 @@
+//! Tauri's build step, with an app manifest: each command gets an `allow-<command>` permission, so a
+//! command is callable only where `capabilities/` grants it, not by default. Keep this list equal
+//! to the `generate_handler!` list in src/lib.rs (a command missing here is refused at run time).
+
+const COMMANDS: &[&str] = &[
+    "workspace_status",
+    "create_workspace",
+    "unlock",
+    "lock",
+    "list_members",
+    "get_member",
+    "save_person",
+    "save_event",
+    "delete_event",
+    "list_org_units",
+    "import_roster",
+    "cancel_import",
+    "export_members",
+    "pick_open_file",
+    "pick_save_file",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(err) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; the message is the configuration problem.
+        panic!("tauri-build failed: {err:#}");
+    }
+}

@@ -1,0 +1,180 @@
+//! The commands the UI calls (`ui/src/lib/api/tauri.ts`). One shape for all: take the shell's
+//! state, make one call into dangan-core on a blocking thread (never the UI thread: unlocking
+//! derives a key, an import can take seconds), return the value or a [`dangan_core::BridgeError`].
+//!
+//! Names and parameters are the bridge's contract, pinned on the UI side by `tauri.test.ts`;
+//! Tauri turns the UI's camelCase arguments (`committeeName`) into these snake_case parameters.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use dangan_core::Lang;
+use dangan_core::domain::{Event, Id, OrgUnit, Person};
+use dangan_core::roster::{self, ImportOptions, ImportReport, Progress};
+use dangan_core::store::{MemberDetail, MemberPage, MemberQuery};
+use dangan_core::workspace::NewWorkspace;
+use serde::Deserialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State, WebviewWindow};
+use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
+
+use crate::error::{self, Reply};
+use crate::shell::{Shell, WorkspaceStatus};
+
+/// Runs `work` on Tauri's blocking thread pool and waits for it without holding up the event loop.
+async fn blocking<T: Send + 'static>(lang: Lang, work: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
+    match tauri::async_runtime::spawn_blocking(work).await {
+        Ok(reply) => reply,
+        Err(err) => Err(error::worker_failed(&err.to_string(), lang)),
+    }
+}
+
+#[tauri::command]
+pub async fn workspace_status(shell: State<'_, Shell>) -> Reply<WorkspaceStatus> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.status()).await
+}
+
+/// Creates the encrypted workspace and leaves it unlocked.
+#[tauri::command]
+pub async fn create_workspace(shell: State<'_, Shell>, passphrase: String, committee_name: String) -> Reply<()> {
+    let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
+    blocking(shell.lang, move || shell.open_with(|ws| ws.create(&NewWorkspace::new(&passphrase, &committee_name))))
+        .await
+}
+
+#[tauri::command]
+pub async fn unlock(shell: State<'_, Shell>, passphrase: String) -> Reply<()> {
+    let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
+    blocking(shell.lang, move || shell.open_with(|ws| ws.open(&passphrase))).await
+}
+
+#[tauri::command]
+pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || {
+        shell.lock();
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_members(shell: State<'_, Shell>, query: MemberQuery) -> Reply<MemberPage> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.list_members(&query))).await
+}
+
+#[tauri::command]
+pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.member(id))).await
+}
+
+/// Creates a person (`id: null`) or updates one.
+#[tauri::command]
+pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.save_person(person))).await
+}
+
+/// Adds an event (`id: null`) to a person's procedure or updates one.
+#[tauri::command]
+pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: Event) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.save_event(person_id, event))).await
+}
+
+#[tauri::command]
+pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.delete_event(person_id, event_id))).await
+}
+
+#[tauri::command]
+pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| Ok(store.org_tree()?.units().to_vec()))).await
+}
+
+/// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run
+/// checks every row and saves nothing. `cancel_import` stops it, and then nothing is saved.
+#[tauri::command]
+pub async fn import_roster(
+    shell: State<'_, Shell>,
+    path: PathBuf,
+    dry_run: bool,
+    on_progress: Channel<Progress>,
+) -> Reply<ImportReport> {
+    let shell = shell.inner().clone();
+    let cancel = shell.start_import();
+    blocking(shell.lang, move || {
+        shell.with_store(|store| {
+            let report = |progress: Progress| {
+                // The window may be gone (closed mid-import); the import goes on regardless.
+                on_progress.send(progress).ok();
+                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            };
+            store.import_roster(roster::read(&path)?, ImportOptions { dry_run }, report)
+        })
+    })
+    .await
+}
+
+/// Asks the running import to stop; it answers `cancelled` and saves nothing.
+#[tauri::command]
+pub async fn cancel_import(shell: State<'_, Shell>) -> Reply<()> {
+    shell.cancel_import();
+    Ok(())
+}
+
+/// Writes the members `query` lists (all of them, whatever its offset and limit) to an .xlsx file.
+#[tauri::command]
+pub async fn export_members(shell: State<'_, Shell>, query: MemberQuery, path: PathBuf) -> Reply<u64> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| roster::export_xlsx(store, &query, &path))).await
+}
+
+/// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FileFilter {
+    pub name: String,
+    pub extensions: Vec<String>,
+}
+
+/// The native open dialog; `null` when the user cancels.
+#[tauri::command]
+pub async fn pick_open_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    shell: State<'_, Shell>,
+    filters: Vec<FileFilter>,
+) -> Reply<Option<PathBuf>> {
+    blocking(shell.lang, move || {
+        let mut dialog = app.dialog().file().set_parent(&window);
+        for filter in &filters {
+            let extensions: Vec<&str> = filter.extensions.iter().map(String::as_str).collect();
+            dialog = dialog.add_filter(&filter.name, &extensions);
+        }
+        Ok(dialog.blocking_pick_file().and_then(|picked| picked.into_path().ok()))
+    })
+    .await
+}
+
+/// The native save dialog, proposing `default_name`; `null` when the user cancels.
+#[tauri::command]
+pub async fn pick_save_file(
+    app: AppHandle,
+    window: WebviewWindow,
+    shell: State<'_, Shell>,
+    default_name: String,
+) -> Reply<Option<PathBuf>> {
+    blocking(shell.lang, move || {
+        let dialog = app.dialog().file().set_parent(&window).set_file_name(default_name);
+        Ok(dialog.blocking_save_file().and_then(|picked| picked.into_path().ok()))
+    })
+    .await
+}

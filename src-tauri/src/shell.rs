@@ -1,0 +1,162 @@
+//! The shell's state: which workspace, the unlocked store (if any), the import's cancel flag.
+//!
+//! Locking is dropping the [`Store`]: its key is zeroised on drop, so a locked app holds nothing
+//! that opens the records.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use dangan_core::{Lang, Store, Workspace};
+use serde::Serialize;
+
+use crate::WORKSPACE_VAR;
+use crate::error::{self, Reply};
+
+/// Whether there is a workspace and whether it is open: the UI's first question, which decides
+/// between the set-up, unlock and main screens.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkspaceStatus {
+    pub exists: bool,
+    pub unlocked: bool,
+    /// The workspace folder, shown on the unlock screen.
+    pub path: String,
+}
+
+/// Managed by Tauri; cloned (cheaply: it is shared handles) into each command's blocking thread.
+#[derive(Clone)]
+pub struct Shell {
+    /// `None` when neither `DANGAN_WORKSPACE` nor the OS names a folder; every command then says so.
+    workspace: Option<Workspace>,
+    store: Arc<Mutex<Option<Store>>>,
+    /// Set by `cancel_import`; read by the running import between rows.
+    cancel: Arc<AtomicBool>,
+    /// The language of the messages the shell sends; the UI translates by `kind` where it can.
+    pub lang: Lang,
+}
+
+impl Shell {
+    pub fn new(workspace: Option<Workspace>, lang: Lang) -> Shell {
+        Shell { workspace, store: Arc::default(), cancel: Arc::default(), lang }
+    }
+
+    /// The workspace of `DANGAN_WORKSPACE`, else the OS data folder; Chinese unless the locale
+    /// variables name another language.
+    pub fn from_env() -> Shell {
+        let dir = std::env::var_os(WORKSPACE_VAR).filter(|dir| !dir.is_empty()).map(PathBuf::from);
+        let workspace = dir.or_else(Workspace::default_dir).map(Workspace::at);
+        let var = |key: &str| std::env::var(key).ok().filter(|value| !value.is_empty());
+        let any_locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().any(|key| var(key).is_some());
+        let lang = if any_locale { Lang::from_locale_vars(var) } else { Lang::Zh };
+        Shell::new(workspace, lang)
+    }
+
+    pub fn workspace(&self) -> Reply<&Workspace> {
+        self.workspace.as_ref().ok_or_else(|| error::no_workspace_dir(self.lang))
+    }
+
+    pub fn status(&self) -> Reply<WorkspaceStatus> {
+        let workspace = self.workspace()?;
+        Ok(WorkspaceStatus {
+            exists: workspace.exists(),
+            unlocked: self.slot().is_some(),
+            path: workspace.dir().display().to_string(),
+        })
+    }
+
+    /// Runs `f` on the workspace folder and keeps the store it opens (create, unlock).
+    pub fn open_with(&self, f: impl FnOnce(&Workspace) -> dangan_core::Result<Store>) -> Reply<()> {
+        let store = f(self.workspace()?).map_err(|err| error::from_core(&err, self.lang))?;
+        *self.slot() = Some(store);
+        Ok(())
+    }
+
+    /// Drops the store, and with it the key.
+    pub fn lock(&self) {
+        self.slot().take();
+    }
+
+    /// Runs `f` on the unlocked store; `locked` when there is none.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> dangan_core::Result<T>) -> Reply<T> {
+        let mut slot = self.slot();
+        let store = slot.as_mut().ok_or_else(|| error::locked(self.lang))?;
+        f(store).map_err(|err| error::from_core(&err, self.lang))
+    }
+
+    /// A fresh cancel flag for an import that is about to start.
+    pub fn start_import(&self) -> Arc<AtomicBool> {
+        self.cancel.store(false, Ordering::SeqCst);
+        Arc::clone(&self.cancel)
+    }
+
+    pub fn cancel_import(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Option<Store>> {
+        // A panic while the store was held cannot leave it half-written (every change is one
+        // transaction, rolled back when dropped), so a poisoned lock is still a usable store.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use dangan_core::ErrorKind;
+    use dangan_core::store::MemberQuery;
+    use dangan_core::workspace::NewWorkspace;
+
+    use super::*;
+
+    fn shell_in(dir: &std::path::Path) -> Shell {
+        Shell::new(Some(Workspace::at(dir.join("ws"))), Lang::En)
+    }
+
+    #[test]
+    fn a_new_folder_has_no_workspace_and_nothing_to_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let shell = shell_in(dir.path());
+        let status = shell.status().unwrap();
+        assert!(!status.exists && !status.unlocked, "{status:?}");
+        let err = shell.with_store(|store| store.list_members(&MemberQuery::all())).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Locked, "no store is open before set-up");
+    }
+
+    #[test]
+    fn locking_drops_the_store_and_the_passphrase_opens_it_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let shell = shell_in(dir.path());
+        shell.open_with(|ws| ws.create(&NewWorkspace::new("correct horse", "某某大学党委"))).unwrap();
+        assert!(shell.status().unwrap().unlocked, "set-up leaves the workspace open");
+
+        shell.lock();
+        let status = shell.status().unwrap();
+        assert!(status.exists && !status.unlocked, "{status:?}");
+        let err = shell.with_store(|store| store.list_members(&MemberQuery::all())).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Locked);
+
+        let err = shell.open_with(|ws| ws.open("wrong horse")).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::WrongPassphrase);
+        assert!(!shell.status().unwrap().unlocked, "a wrong passphrase opens nothing");
+
+        shell.open_with(|ws| ws.open("correct horse")).unwrap();
+        let page = shell.with_store(|store| store.list_members(&MemberQuery::all())).unwrap();
+        assert_eq!(page.total, 0);
+    }
+
+    #[test]
+    fn cancelling_sets_the_flag_and_the_next_import_starts_clear() {
+        let shell = Shell::new(None, Lang::Zh);
+        let flag = shell.start_import();
+        shell.cancel_import();
+        assert!(flag.load(Ordering::SeqCst));
+        assert!(!shell.start_import().load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn without_a_folder_every_command_says_so() {
+        let shell = Shell::new(None, Lang::Zh);
+        assert_eq!(shell.status().unwrap_err().kind, ErrorKind::Io);
+    }
+}

@@ -1,0 +1,193 @@
+//! The desktop app end to end: the release-built binary under a virtual display, driven through
+//! tauri-driver and WebKitWebDriver the way a person would use it, on a fresh workspace.
+//!
+//! It skips itself (passing, with a note) unless `DANGAN_DESKTOP_APP` names the built app.
+//! `cargo xtask test` builds it and runs this under `dbus-run-session` and `xvfb-run`, setting also
+//! `TAURI_DRIVER` (the tauri-driver 2.x binary) and `DANGAN_E2E_SCREENSHOTS` (where each screen's
+//! screenshot goes). Native file dialogs cannot be driven, so roster paths are typed into the
+//! import dialog's path field, as the UI allows.
+
+// Tests fail loudly: an unwrap here is an assertion.
+#![allow(clippy::unwrap_used)]
+
+mod driver;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use driver::{App, TauriDriver};
+
+const PASSPHRASE: &str = "correct horse battery";
+const COMMITTEE: &str = "中共测试大学委员会";
+
+/// Ten people at every stage in four branches (two under a general branch), dated so that every
+/// rule holds today and for years to come.
+const GOOD_ROSTER: &str = "\
+姓名,性别,出生日期,学号工号,所在支部,申请入党日期,谈话日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期,转正支部大会日期,批准转正日期
+张三,男,2002-03-04,2021001,计算机学院第一党支部,2021-09-10,2021-09-30,2022-03-01,2023-03-15,2023-06-20,2023-07-20,2024-06-21,2024-07-10
+李四,女,2003-05-06,2021002,计算机学院第一党支部,2025-10-08,2025-10-20,,,,,,
+王五,男,2001-07-08,2021003,数学学院党总支/本科生党支部,2024-03-01,2024-03-20,2024-09-01,,,,,
+赵敏,女,2002-11-12,2021004,数学学院党总支/本科生党支部,2023-09-10,2023-09-25,2024-03-01,2025-03-15,,,,
+钱进,男,2001-01-15,2020005,计算机学院第一党支部,2022-09-10,2022-09-30,2023-03-01,2024-03-15,2026-06-20,2026-07-20,,
+孙丽,女,2003-02-20,2022006,外国语学院党支部,2026-03-02,2026-03-16,,,,,,
+周杰,男,2002-06-30,2021007,外国语学院党支部,2024-10-08,2024-10-21,2025-04-01,,,,,
+吴桐,女,2001-09-09,2020008,数学学院党总支/研究生党支部,2020-10-12,2020-10-26,2021-04-06,2022-04-11,2022-06-28,2022-07-15,2023-06-30,2023-07-14
+郑阳,男,2002-04-18,2021009,数学学院党总支/研究生党支部,2023-03-06,2023-03-20,2023-09-04,2024-09-09,2026-05-26,2026-06-12,,
+冯雪,女,2003-12-01,2022010,计算机学院第一党支部,2024-03-04,2024-03-18,2024-09-02,2025-09-08,,,,
+";
+
+/// Row 2 is good; row 3 has the talk before the application (细则第七条); row 4 has no such date.
+const BAD_ROSTER: &str = "\
+姓名,出生日期,所在支部,申请入党日期,谈话日期
+好人甲,2000-01-01,计算机学院第一党支部,2025-01-10,2025-01-20
+先谈话,2000-01-01,计算机学院第一党支部,2025-02-01,2025-01-10
+日期错,2000-01-01,计算机学院第一党支部,2025-02-30,
+";
+
+#[test]
+fn a_new_office_sets_up_imports_adds_searches_and_finds_it_all_after_a_restart() {
+    let Some(app) = std::env::var_os("DANGAN_DESKTOP_APP").map(PathBuf::from) else {
+        // Straight to stderr: the test harness would swallow a println! of a passing test.
+        let note =
+            "skipped: set DANGAN_DESKTOP_APP to the built desktop app to run this test (cargo xtask test does)\n";
+        std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes()).ok();
+        return;
+    };
+    assert!(app.is_file(), "DANGAN_DESKTOP_APP is not a file: {}", app.display());
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(scenario(&app));
+}
+
+async fn scenario(app_path: &Path) {
+    let root = tempfile::tempdir().unwrap();
+    let workspace = root.path().join("workspace");
+    let good = root.path().join("名册.csv");
+    let bad = root.path().join("bad-名册.csv");
+    std::fs::write(&good, GOOD_ROSTER).unwrap();
+    std::fs::write(&bad, BAD_ROSTER).unwrap();
+    let shots = std::env::var_os("DANGAN_E2E_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("dangan-e2e-screenshots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let driver = TauriDriver::start(&workspace, &shots.join("tauri-driver.log")).await;
+
+    // First run: no workspace, so the set-up screen.
+    let app = App::launch(&driver, app_path, &shots).await;
+    app.wait("setup-form").await;
+    app.screenshot("01-setup").await;
+    app.type_into("setup-committee", COMMITTEE).await;
+    app.type_into("setup-passphrase", PASSPHRASE).await;
+    app.type_into("setup-passphrase-again", PASSPHRASE).await;
+    app.click("setup-submit").await;
+    assert_eq!(app.wait_text("committee-name").await, COMMITTEE);
+    app.wait("list-empty").await;
+    app.screenshot("02-empty-list").await;
+    assert!(
+        workspace.join("dangan.key").is_file() && workspace.join("dangan.db").is_file(),
+        "set-up wrote the workspace"
+    );
+
+    // A roster: checked first (a dry run), then imported.
+    app.click("import-open").await;
+    app.type_into("import-path", good.to_str().unwrap()).await;
+    app.click("import-dry-run").await;
+    app.wait_attr("import-report", "data-committed", "false").await;
+    assert_eq!(app.wait_text("import-problem-count").await, "0");
+    app.screenshot("03-import-checked").await;
+    app.click("import-confirm").await;
+    app.wait_attr("import-done", "data-committed", "true").await;
+    assert_eq!(app.wait_text("import-created").await, "10");
+    app.screenshot("04-import-done").await;
+    app.click("import-close").await;
+    app.wait_attr("member-total", "data-total", "10").await;
+
+    // A member added by hand, into a branch the roster created.
+    app.click("add-member").await;
+    app.type_into("person-name", "陈晨").await;
+    app.choose("person-branch", "计算机学院第一党支部").await;
+    app.type_into("person-student_no", "2023011").await;
+    app.screenshot("05-add-member").await;
+    app.click("person-save").await;
+    assert_eq!(app.wait_text("member-detail-name").await, "陈晨");
+    app.wait_attr("member-detail-stage", "data-stage", "applicant").await;
+    app.screenshot("06-member-detail").await;
+    app.click("detail-back").await;
+    app.wait_attr("member-total", "data-total", "11").await;
+    app.wait_rows(11).await;
+    app.screenshot("member-list").await;
+
+    // A roster with bad rows is refused whole, naming each bad row; nothing can be imported.
+    app.click("import-open").await;
+    app.type_into("import-path", bad.to_str().unwrap()).await;
+    app.click("import-dry-run").await;
+    app.wait("import-rejected").await;
+    assert_eq!(app.attrs("import-problem", "data-row").await, ["3", "4"], "rows 3 and 4 are named, row 2 is not");
+    let problems = app.wait_text("import-problems").await;
+    assert!(problems.contains("谈话日期") && problems.contains("第七条"), "the rule is cited:\n{problems}");
+    assert!(problems.contains("2025-02-30"), "the bad date is quoted:\n{problems}");
+    assert!(!app.enabled("import-confirm").await, "a refused roster cannot be imported");
+    app.screenshot("07-import-refused").await;
+    app.click("import-close").await;
+    app.wait_attr("member-total", "data-total", "11").await;
+
+    // Search by pinyin initials: zs finds 张三.
+    app.type_into("search-input", "zs").await;
+    app.wait_attr("member-total", "data-total", "1").await;
+    assert_eq!(app.row_names().await, ["张三"]);
+    app.screenshot("08-search-zs").await;
+
+    // Quit and start again: the workspace is locked until the passphrase is given.
+    app.quit().await;
+    let app = App::launch(&driver, app_path, &shots).await;
+    app.wait("unlock-passphrase").await;
+    app.screenshot("09-unlock").await;
+    app.type_into("unlock-passphrase", "not the passphrase").await;
+    app.click("unlock-submit").await;
+    app.wait("unlock-error").await;
+    app.screenshot("10-unlock-wrong-passphrase").await;
+    assert!(app.exists("unlock-passphrase").await, "a wrong passphrase opens nothing");
+
+    // A second launch while the app runs hands over to it and exits, where the session bus allows.
+    assert_second_launch_exits(app_path, &workspace);
+
+    app.clear("unlock-passphrase").await;
+    app.type_into("unlock-passphrase", PASSPHRASE).await;
+    app.click("unlock-submit").await;
+    app.wait_attr("member-total", "data-total", "11").await;
+    app.type_into("search-input", "zs").await;
+    app.wait_attr("member-total", "data-total", "1").await;
+    assert_eq!(app.row_names().await, ["张三"], "the data is still there after a restart");
+    app.screenshot("11-after-restart").await;
+
+    // Locking returns to the unlock screen.
+    app.click("lock").await;
+    app.wait("unlock-passphrase").await;
+    app.quit().await;
+    driver.stop();
+}
+
+/// Single instance: a second launch finds the first on the session bus, asks it to show its
+/// window, and exits 0 at once. Without a session bus the plugin cannot tell, so this says so.
+fn assert_second_launch_exits(app_path: &Path, workspace: &Path) {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        println!("note: no D-Bus session bus; the single-instance check is not exercised");
+        return;
+    }
+    let mut second = std::process::Command::new(app_path)
+        .env("DANGAN_WORKSPACE", workspace)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(15) {
+        if let Some(status) = second.try_wait().unwrap() {
+            assert!(status.success(), "the second launch exits cleanly: {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    second.kill().ok();
+    second.wait().ok();
+    panic!("a second launch kept running beside the first: the single-instance plugin did not stop it");
+}

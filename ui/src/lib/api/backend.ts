@@ -1,0 +1,50 @@
+// The backend boundary: everything the UI asks of the Rust side, as one interface.
+//
+// Two implementations: `tauri.ts` (the real one, over `invoke`) and `mock.ts` (in memory, for a browser and for
+// tests). Every method rejects with an `AppError` (see `errors.ts`), never with a bare string.
+
+import type {
+  FileFilter,
+  ImportProgress,
+  ImportReport,
+  MemberDetail,
+  MemberPage,
+  MemberQuery,
+  OrgUnit,
+  Person,
+  ProcedureEvent,
+  WorkspaceStatus,
+} from './types';
+
+/** A file-type filter for the native open dialog, e.g. `{ name: 'Excel', extensions: ['xlsx'] }` (generated). */
+export type { FileFilter };
+
+export interface Backend {
+  workspaceStatus(): Promise<WorkspaceStatus>;
+  /** Creates the encrypted workspace and leaves it unlocked. Rejects with `workspace_exists` if there is one. */
+  createWorkspace(passphrase: string, committeeName: string): Promise<void>;
+  /** Rejects with `wrong_passphrase` when the passphrase does not open the key slot. */
+  unlock(passphrase: string): Promise<void>;
+  lock(): Promise<void>;
+  listMembers(q: MemberQuery): Promise<MemberPage>;
+  getMember(id: number): Promise<MemberDetail>;
+  /** `p.id === null` creates a person; otherwise updates. Rejects with `invalid_input` naming the field. */
+  savePerson(p: Person): Promise<MemberDetail>;
+  /** `e.id === null` adds an event; otherwise updates. Rejects with `violations` when a rule of the procedure is broken. */
+  saveEvent(personId: number, e: ProcedureEvent): Promise<MemberDetail>;
+  deleteEvent(personId: number, eventId: number): Promise<MemberDetail>;
+  listOrgUnits(): Promise<OrgUnit[]>;
+  /**
+   * Reads a roster (.xlsx or .csv). `dryRun` validates and reports without saving; the real import is
+   * all-or-nothing (rejects with `import_rejected`, carrying the report, when any row has a problem).
+   * Rejects with `cancelled` after `cancelImport()`.
+   */
+  importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport>;
+  cancelImport(): Promise<void>;
+  /** Writes the members matching `q` (ignoring offset and limit) to an .xlsx file; resolves to the number written. */
+  exportMembers(q: MemberQuery, path: string): Promise<number>;
+  /** Native open dialog; `null` when the user cancels. */
+  pickOpenFile(filters: FileFilter[]): Promise<string | null>;
+  /** Native save dialog; `null` when the user cancels. */
+  pickSaveFile(defaultName: string): Promise<string | null>;
+}

@@ -1,0 +1,60 @@
+// The error that crosses the bridge: `{ kind, message, details }`. Helpers to recognise it, to make one (mock),
+// and to read its kind-specific details.
+
+import { ERROR_KINDS } from './domain';
+import type { AppError, ErrorKind, ImportReport, Violation } from './types';
+
+export interface InvalidInput {
+  field: string;
+  reason_zh: string;
+  reason_en: string;
+}
+
+export function appError(kind: ErrorKind, message: string, details: unknown = null): AppError {
+  return { kind, message, details };
+}
+
+export function isAppError(e: unknown): e is AppError {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return typeof o.kind === 'string' && (ERROR_KINDS as readonly string[]).includes(o.kind) && typeof o.message === 'string';
+}
+
+/**
+ * Whatever a rejected call produced, as an `AppError`. The shell always rejects with one; anything else (a string
+ * from Tauri itself, say, when a command is missing, or a JavaScript exception) becomes `internal`.
+ */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return { kind: e.kind, message: e.message, details: e.details ?? null };
+  if (e instanceof Error) return appError('internal', e.message);
+  if (typeof e === 'string') return appError('internal', e);
+  return appError('internal', JSON.stringify(e) ?? String(e));
+}
+
+function isViolation(v: unknown): v is Violation {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.rule === 'string' && typeof o.message_zh === 'string' && typeof o.message_en === 'string';
+}
+
+/** The broken rules of a `violations` error; `[]` for any other error. */
+export function violationsOf(e: AppError): Violation[] {
+  if (e.kind !== 'violations' || !Array.isArray(e.details)) return [];
+  return e.details.filter(isViolation);
+}
+
+/** The field and reason of an `invalid_input` error; `null` for any other error. */
+export function invalidInputOf(e: AppError): InvalidInput | null {
+  if (e.kind !== 'invalid_input' || typeof e.details !== 'object' || e.details === null) return null;
+  const o = e.details as Record<string, unknown>;
+  if (typeof o.field !== 'string' || typeof o.reason_zh !== 'string' || typeof o.reason_en !== 'string') return null;
+  return { field: o.field, reason_zh: o.reason_zh, reason_en: o.reason_en };
+}
+
+/** The report carried by an `import_rejected` error; `null` for any other error. */
+export function importReportOf(e: AppError): ImportReport | null {
+  if (e.kind !== 'import_rejected' || typeof e.details !== 'object' || e.details === null) return null;
+  const o = e.details as Partial<ImportReport>;
+  if (typeof o.rows !== 'number' || !Array.isArray(o.problems)) return null;
+  return o as ImportReport;
+}

@@ -1,0 +1,492 @@
+// An in-memory backend for `npm run dev` in a browser and for unit tests: a few hundred generated members in three
+// branches, at every stage, with simple validation of the procedure's rules. The real rules live in dangan-core;
+// these only exercise the UI's paths (violations, invalid input, import problems, cancel).
+
+import type { Backend, FileFilter } from './backend';
+import { appError } from './errors';
+import { eventOrder } from './domain';
+import { addToDate, pinyinInitials, rng, samplePerson, toProcedureEvents } from './mock-data';
+import type {
+  ImportProgress,
+  ImportReport,
+  MemberDetail,
+  MemberPage,
+  MemberQuery,
+  MemberSummary,
+  OrgUnit,
+  Person,
+  ProcedureEvent,
+  RowProblem,
+  Stage,
+  Violation,
+  WorkspaceStatus,
+} from './types';
+import { parseIsoDate, todayIso } from '../i18n/format';
+
+export interface MockOptions {
+  /** `missing`: first run; `locked`: exists, needs the passphrase; `unlocked`: ready, with sample data. */
+  state?: 'missing' | 'locked' | 'unlocked';
+  /** The passphrase of an existing workspace (`locked`/`unlocked`). */
+  passphrase?: string;
+  /** How many sample people; a few hundred by default. */
+  size?: number;
+  seed?: number;
+  /** Delay before each answer, to make loading states visible. */
+  latencyMs?: number;
+  /** Delay per 25 roster rows during an import, so that progress and cancel can be seen. */
+  importStepMs?: number;
+  /** "Today" for sample dates and the no-future-dates check. */
+  today?: string;
+}
+
+interface Stored {
+  person: Person & { id: number };
+  events: ProcedureEvent[];
+  initials: string;
+}
+
+export const DEMO_PASSPHRASE = 'dangan-demo';
+const DEFAULT_COMMITTEE = '计算机学院党委';
+const WORKSPACE_PATH = '~/.local/share/dangan/workspace.db';
+
+const STAGE_OF_EVENT: Partial<Record<ProcedureEvent['kind'], Stage>> = {
+  activist_determined: 'activist',
+  candidate_determined: 'candidate',
+  admitted: 'probationary',
+  conversion_approved: 'full_member',
+};
+const STAGE_RANK: Record<Stage, number> = { applicant: 0, activist: 1, candidate: 2, probationary: 3, full_member: 4 };
+
+/** The stage a history has reached: the latest stage-setting event. */
+export function stageOf(events: ProcedureEvent[]): Stage {
+  let stage: Stage = 'applicant';
+  for (const e of events) {
+    const s = STAGE_OF_EVENT[e.kind];
+    if (s && STAGE_RANK[s] > STAGE_RANK[stage]) stage = s;
+  }
+  return stage;
+}
+
+function sortEvents(events: ProcedureEvent[]): ProcedureEvent[] {
+  return [...events].sort((a, b) => a.date.localeCompare(b.date) || eventOrder(a.kind) - eventOrder(b.kind));
+}
+
+const RULES = '《中国共产党发展党员工作细则》';
+
+/** The mock's rules of the procedure, checked on a whole history after a change. */
+export function checkRules(events: ProcedureEvent[]): Violation[] {
+  const first = (kind: ProcedureEvent['kind']) =>
+    events.filter((e) => e.kind === kind).map((e) => e.date).sort()[0];
+  const out: Violation[] = [];
+  const applied = first('application_received');
+  const talk = first('applicant_talk');
+  const activist = first('activist_determined');
+  const candidate = first('candidate_determined');
+  const admitted = first('admitted');
+  const conversion = first('conversion_meeting');
+  if (applied && talk && talk < applied) {
+    out.push({
+      rule: 'talk_after_application',
+      field: 'date',
+      clause: `${RULES}第七条`,
+      message_zh: `谈话不得早于申请入党日期（${RULES}第七条）`,
+      message_en: 'The talk cannot come before the application (Detailed Rules on Admitting Party Members, art. 7)',
+    });
+  }
+  if (applied && activist && activist < applied) {
+    out.push({
+      rule: 'activist_after_application',
+      field: 'date',
+      clause: `${RULES}第八条`,
+      message_zh: `确定入党积极分子不得早于申请入党日期（${RULES}第八条）`,
+      message_en: 'An activist is chosen from among applicants, so not before the application (Detailed Rules, art. 8)',
+    });
+  }
+  if (activist && candidate && candidate < addToDate(activist, 12)) {
+    out.push({
+      rule: 'candidate_after_one_year',
+      field: 'date',
+      clause: `${RULES}第十三条`,
+      message_zh: `确定为发展对象须经一年以上培养教育和考察（${RULES}第十三条）`,
+      message_en: 'A candidate needs more than a year as an activist (Detailed Rules, art. 13)',
+    });
+  }
+  if (admitted && conversion && conversion < addToDate(admitted, 12)) {
+    out.push({
+      rule: 'probation_one_year',
+      field: 'date',
+      clause: '《中国共产党章程》第七条',
+      message_zh: '预备期为一年，自支部大会通过之日起算，期满后方可讨论转正（《中国共产党章程》第七条）',
+      message_en: 'The probation lasts one year from the branch meeting before conversion (Party Constitution, art. 7)',
+    });
+  }
+  return out;
+}
+
+function invalid(field: string, reason_zh: string, reason_en: string) {
+  return appError('invalid_input', `invalid ${field}`, { field, reason_zh, reason_en });
+}
+
+export class MockBackend implements Backend {
+  private exists: boolean;
+  private unlocked: boolean;
+  private passphrase: string;
+  private units: OrgUnit[] = [];
+  private people = new Map<number, Stored>();
+  private nextPersonId = 1;
+  private nextEventId = 1;
+  private cancelRequested = false;
+  private readonly opts: Required<MockOptions>;
+
+  constructor(options: MockOptions = {}) {
+    this.opts = {
+      state: options.state ?? 'missing',
+      passphrase: options.passphrase ?? DEMO_PASSPHRASE,
+      size: options.size ?? 360,
+      seed: options.seed ?? 20261124,
+      latencyMs: options.latencyMs ?? 0,
+      importStepMs: options.importStepMs ?? 40,
+      today: options.today ?? todayIso(),
+    };
+    this.exists = this.opts.state !== 'missing';
+    this.unlocked = this.opts.state === 'unlocked';
+    this.passphrase = this.opts.passphrase;
+    if (this.exists) this.populate(DEFAULT_COMMITTEE);
+  }
+
+  // ---- workspace ----------------------------------------------------------------------------------------------
+
+  async workspaceStatus(): Promise<WorkspaceStatus> {
+    await this.delay();
+    return { exists: this.exists, unlocked: this.unlocked, path: WORKSPACE_PATH };
+  }
+
+  async createWorkspace(passphrase: string, committeeName: string): Promise<void> {
+    await this.delay();
+    if (this.exists) throw appError('workspace_exists', `a workspace exists at ${WORKSPACE_PATH}`);
+    if (passphrase.length < 8) throw invalid('passphrase', '口令至少需要 8 个字符', 'The passphrase needs at least 8 characters');
+    if (!committeeName.trim()) throw invalid('committee_name', '请填写党委名称', 'Enter the committee’s name');
+    this.passphrase = passphrase;
+    this.exists = true;
+    this.unlocked = true;
+    this.populate(committeeName.trim());
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    await this.delay();
+    if (!this.exists) throw appError('workspace_missing', 'no workspace');
+    if (passphrase !== this.passphrase) throw appError('wrong_passphrase', 'the passphrase does not open the key slot');
+    this.unlocked = true;
+  }
+
+  async lock(): Promise<void> {
+    await this.delay();
+    this.unlocked = false;
+  }
+
+  // ---- members ------------------------------------------------------------------------------------------------
+
+  async listMembers(q: MemberQuery): Promise<MemberPage> {
+    await this.ready();
+    const units = q.branch_id === null ? null : this.descendants(q.branch_id);
+    const needle = q.search?.trim().toLowerCase() ?? '';
+    const matches: MemberSummary[] = [];
+    for (const s of this.people.values()) {
+      if (units && !units.has(s.person.branch_id)) continue;
+      const stage = stageOf(s.events);
+      if (q.stage && stage !== q.stage) continue;
+      if (needle && !this.matches(s, needle)) continue;
+      matches.push(this.summary(s, stage));
+    }
+    const limit = Math.max(0, q.limit);
+    const offset = Math.max(0, q.offset);
+    return { total: matches.length, offset, items: matches.slice(offset, offset + limit) };
+  }
+
+  async getMember(id: number): Promise<MemberDetail> {
+    await this.ready();
+    return this.detail(this.stored(id));
+  }
+
+  async savePerson(p: Person): Promise<MemberDetail> {
+    await this.ready();
+    const name = p.name.trim();
+    if (!name) throw invalid('name', '请填写姓名', 'Enter the name');
+    const unit = this.units.find((u) => u.id === p.branch_id);
+    if (!unit || unit.kind !== 'branch') throw invalid('branch_id', '请选择一个党支部', 'Choose a party branch');
+    if (p.id_number && !/^\d{17}[\dXx]$/.test(p.id_number))
+      throw invalid('id_number', '身份证号应为 18 位，末位可为 X', 'An ID card number has 18 characters; the last may be X');
+    if (p.birth_date && !parseIsoDate(p.birth_date))
+      throw invalid('birth_date', '日期格式应为“年-月-日”，例如 2000-09-01', 'Write the date as year-month-day, e.g. 2000-09-01');
+    if (p.phone && !/^1\d{10}$/.test(p.phone))
+      throw invalid('phone', '手机号应为以 1 开头的 11 位数字', 'A mobile number has 11 digits starting with 1');
+    if (p.student_no) {
+      for (const s of this.people.values()) {
+        if (s.person.id !== p.id && s.person.student_no === p.student_no)
+          throw invalid('student_no', `学号/工号已被 ${s.person.name} 使用`, `This number is already used by ${s.person.name}`);
+      }
+    }
+    if (p.id === null) {
+      const id = this.nextPersonId++;
+      const stored: Stored = { person: { ...p, id, name }, events: [], initials: pinyinInitials(name) };
+      this.people.set(id, stored);
+      return this.detail(stored);
+    }
+    const stored = this.stored(p.id);
+    stored.person = { ...p, id: p.id, name };
+    stored.initials = pinyinInitials(name);
+    return this.detail(stored);
+  }
+
+  async saveEvent(personId: number, e: ProcedureEvent): Promise<MemberDetail> {
+    await this.ready();
+    const stored = this.stored(personId);
+    if (!parseIsoDate(e.date))
+      throw invalid('date', '日期格式应为“年-月-日”，例如 2026-11-24', 'Write the date as year-month-day, e.g. 2026-11-24');
+    if (e.date > this.opts.today) throw invalid('date', '日期不能晚于今天', 'The date cannot be in the future');
+    if (e.kind === 'probation_extended' && (e.months === null || e.months < 1 || e.months > 12))
+      throw invalid('months', '延长预备期最长不超过一年：请填写 1 至 12 个月', 'A probation is extended by at most a year: 1 to 12 months');
+    const clean: ProcedureEvent = {
+      ...e,
+      months: e.kind === 'probation_extended' ? e.months : null,
+      note: e.note?.trim() ? e.note.trim() : null,
+    };
+    let next: ProcedureEvent[];
+    if (clean.id === null) {
+      next = [...stored.events, { ...clean, id: this.nextEventId++ }];
+    } else {
+      if (!stored.events.some((x) => x.id === clean.id)) throw appError('not_found', `event ${clean.id}`);
+      next = stored.events.map((x) => (x.id === clean.id ? clean : x));
+    }
+    const violations = checkRules(next);
+    if (violations.length) throw appError('violations', violations.map((v) => v.rule).join(', '), violations);
+    stored.events = sortEvents(next);
+    return this.detail(stored);
+  }
+
+  async deleteEvent(personId: number, eventId: number): Promise<MemberDetail> {
+    await this.ready();
+    const stored = this.stored(personId);
+    if (!stored.events.some((e) => e.id === eventId)) throw appError('not_found', `event ${eventId}`);
+    stored.events = stored.events.filter((e) => e.id !== eventId);
+    return this.detail(stored);
+  }
+
+  async listOrgUnits(): Promise<OrgUnit[]> {
+    await this.ready();
+    return this.units.map((u) => ({ ...u }));
+  }
+
+  // ---- import and export --------------------------------------------------------------------------------------
+
+  /**
+   * A pretend roster: its size comes from the file name, and a name containing `bad` or `问题` gives a roster with
+   * problems. Other extensions than .xlsx/.csv are an `io` error, a name containing `missing` is a missing file.
+   */
+  async importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
+    // Cleared before the first await, so a cancel sent right after the start is not lost.
+    this.cancelRequested = false;
+    await this.ready();
+    const p = path.trim();
+    if (!/\.(xlsx|csv)$/i.test(p)) throw appError('io', `unsupported file type: ${p}`);
+    if (/missing/i.test(p)) throw appError('io', `no such file: ${p}`);
+    let hash = 0;
+    for (const c of p) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+    const total = 120 + (hash % 200);
+    const problems: RowProblem[] = [];
+    if (/bad|问题/i.test(p)) {
+      problems.push(
+        { row: 7, column: '身份证号', reason_zh: '身份证号应为 18 位', reason_en: 'An ID card number has 18 characters' },
+        { row: 15, column: '申请入党日期', reason_zh: '无法识别的日期“2023.13.01”', reason_en: 'Unrecognised date “2023.13.01”' },
+        { row: 15, column: '所在支部', reason_zh: '支部名称为空', reason_en: 'The branch is empty' },
+        { row: 42, column: '谈话日期', reason_zh: `谈话不得早于申请入党日期（${RULES}第七条）`, reason_en: 'The talk cannot come before the application (art. 7)' },
+        { row: 88, column: '学号', reason_zh: '与第 12 行学号重复', reason_en: 'Same student number as row 12' },
+      );
+    }
+    const updatedRows = [3, 9, 27].filter((r) => r <= total);
+    for (let done = 0; done < total; done = Math.min(total, done + 25)) {
+      onProgress({ done, total });
+      await sleep(this.opts.importStepMs);
+      if (this.cancelRequested) throw appError('cancelled', 'import cancelled');
+    }
+    onProgress({ done: total, total });
+    const report: ImportReport = {
+      rows: total,
+      created: total - updatedRows.length - new Set(problems.map((x) => x.row)).size,
+      updated: updatedRows.length,
+      updated_rows: updatedRows,
+      branches_created: /new|新/.test(p) ? ['研究生第二党支部'] : [],
+      ignored_columns: [],
+      problems,
+      committed: false,
+    };
+    if (dryRun) return report;
+    if (problems.length) throw appError('import_rejected', `${problems.length} problems`, report);
+    const r = rng(hash);
+    const branches = this.units.filter((u) => u.kind === 'branch');
+    for (let i = 0; i < report.created; i++) {
+      const b = Math.floor(r() * branches.length);
+      this.addSample(r, branches[b]!.id, b);
+    }
+    return { ...report, committed: true };
+  }
+
+  async cancelImport(): Promise<void> {
+    this.cancelRequested = true;
+  }
+
+  async exportMembers(q: MemberQuery, path: string): Promise<number> {
+    await this.ready();
+    if (!/\.xlsx$/i.test(path.trim())) throw appError('io', `not an .xlsx path: ${path}`);
+    const page = await this.listMembers({ ...q, offset: 0, limit: 0 });
+    return page.total;
+  }
+
+  async pickOpenFile(_filters: FileFilter[]): Promise<string | null> {
+    await this.delay();
+    return '/home/user/文档/2026级入党申请人花名册.xlsx';
+  }
+
+  async pickSaveFile(defaultName: string): Promise<string | null> {
+    await this.delay();
+    return `/home/user/文档/${defaultName}`;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private populate(committee: string): void {
+    this.units = [
+      { id: 1, parent_id: null, kind: 'committee', name: committee },
+      { id: 2, parent_id: 1, kind: 'general_branch', name: '学生党总支' },
+      { id: 3, parent_id: 2, kind: 'branch', name: '本科生第一党支部' },
+      { id: 4, parent_id: 2, kind: 'branch', name: '本科生第二党支部' },
+      { id: 5, parent_id: 1, kind: 'branch', name: '研究生及教工党支部' },
+    ];
+    const branchIds = [3, 4, 5];
+    const r = rng(this.opts.seed);
+    this.people.clear();
+    const fixed = ['张三', '李四', '王五'];
+    for (let i = 0; i < this.opts.size; i++) {
+      const b = i % branchIds.length;
+      this.addSample(r, branchIds[b]!, b, fixed[i]);
+    }
+  }
+
+  private addSample(r: () => number, branchId: number, branchIndex: number, fixedName?: string): void {
+    const id = this.nextPersonId++;
+    const s = samplePerson(r, id, branchIndex, this.opts.today, fixedName);
+    const person: Person & { id: number } = {
+      id,
+      branch_id: branchId,
+      name: s.name,
+      gender: s.gender,
+      ethnicity: s.ethnicity,
+      birth_date: s.birth_date,
+      id_number: null,
+      student_no: s.student_no,
+      category: s.category,
+      department: '计算机学院',
+      class_name: s.class_name,
+      phone: s.phone,
+      native_place: s.native_place,
+      notes: null,
+    };
+    const events = sortEvents(toProcedureEvents(s.events, () => this.nextEventId++));
+    this.people.set(id, { person, events, initials: pinyinInitials(s.name) });
+  }
+
+  private matches(s: Stored, needle: string): boolean {
+    if (s.person.name.toLowerCase().includes(needle)) return true;
+    if (/^[a-z]+$/.test(needle) && s.initials.startsWith(needle)) return true;
+    return (s.person.student_no ?? '').toLowerCase().includes(needle);
+  }
+
+  private descendants(id: number): Set<number> {
+    const out = new Set<number>([id]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const u of this.units) {
+        if (u.parent_id !== null && out.has(u.parent_id) && !out.has(u.id)) {
+          out.add(u.id);
+          grew = true;
+        }
+      }
+    }
+    return out;
+  }
+
+  private branchName(id: number): string {
+    return this.units.find((u) => u.id === id)?.name ?? '';
+  }
+
+  private branchPath(id: number): string {
+    const names: string[] = [];
+    let u = this.units.find((x) => x.id === id);
+    while (u) {
+      names.unshift(u.name);
+      const parent = u.parent_id;
+      u = parent === null ? undefined : this.units.find((x) => x.id === parent);
+    }
+    return names.join(' / ');
+  }
+
+  private summary(s: Stored, stage: Stage): MemberSummary {
+    return {
+      id: s.person.id,
+      name: s.person.name,
+      stage,
+      branch: this.branchName(s.person.branch_id),
+      branch_id: s.person.branch_id,
+      student_no: s.person.student_no,
+      gender: s.person.gender,
+      ended: s.events.some((e) => e.kind === 'membership_ended'),
+    };
+  }
+
+  private detail(s: Stored): MemberDetail {
+    return {
+      person: { ...s.person },
+      events: s.events.map((e) => ({ ...e })),
+      stage: stageOf(s.events),
+      ended: s.events.some((e) => e.kind === 'membership_ended'),
+      branch_path: this.branchPath(s.person.branch_id),
+    };
+  }
+
+  private stored(id: number): Stored {
+    const s = this.people.get(id);
+    if (!s) throw appError('not_found', `person ${id}`);
+    return s;
+  }
+
+  private async ready(): Promise<void> {
+    await this.delay();
+    if (!this.exists) throw appError('workspace_missing', 'no workspace');
+    if (!this.unlocked) throw appError('locked', 'the workspace is locked');
+  }
+
+  private delay(): Promise<void> {
+    return this.opts.latencyMs > 0 ? sleep(this.opts.latencyMs) : Promise.resolve();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Options from the page's query string, for a browser preview: `?demo=unlocked` (or `locked`) starts with sample
+ * data, `&size=100000` makes a large list, `&latency=80` slows every answer.
+ */
+export function mockOptionsFromSearch(search: string): MockOptions {
+  const params = new URLSearchParams(search);
+  const opts: MockOptions = { latencyMs: 15 };
+  const demo = params.get('demo');
+  if (demo === 'unlocked' || demo === 'locked') opts.state = demo;
+  const size = Number(params.get('size'));
+  if (Number.isInteger(size) && size > 0 && size <= 200_000) opts.size = size;
+  const latency = Number(params.get('latency'));
+  if (Number.isFinite(latency) && latency >= 0 && params.has('latency')) opts.latencyMs = latency;
+  return opts;
+}

@@ -1,0 +1,69 @@
+// Pins the bridge's contract: the command names and argument names the Rust side must accept.
+
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn<(cmd: string, args?: Record<string, unknown>) => Promise<unknown>>();
+
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (cmd: string, args?: Record<string, unknown>) => invoke(cmd, args),
+  Channel: class {
+    constructor(public onmessage: (m: unknown) => void) {}
+  },
+}));
+
+const { TauriBackend } = await import('./tauri');
+
+const q = { stage: null, branch_id: 3, search: 'zs', offset: 100, limit: 100 };
+const person = {
+  id: null, branch_id: 3, name: '张三', gender: null, ethnicity: null, birth_date: null, id_number: null,
+  student_no: null, category: null, department: null, class_name: null, phone: null, native_place: null, notes: null,
+};
+const event = { id: null, kind: 'oath' as const, date: '2026-11-24', months: null, note: null };
+
+describe('TauriBackend', () => {
+  beforeEach(() => {
+    invoke.mockReset();
+    invoke.mockResolvedValue(null);
+  });
+
+  it.each([
+    ['workspaceStatus', [], 'workspace_status', undefined],
+    ['createWorkspace', ['pw', '某某党委'], 'create_workspace', { passphrase: 'pw', committeeName: '某某党委' }],
+    ['unlock', ['pw'], 'unlock', { passphrase: 'pw' }],
+    ['lock', [], 'lock', undefined],
+    ['listMembers', [q], 'list_members', { query: q }],
+    ['getMember', [7], 'get_member', { id: 7 }],
+    ['savePerson', [person], 'save_person', { person }],
+    ['saveEvent', [7, event], 'save_event', { personId: 7, event }],
+    ['deleteEvent', [7, 9], 'delete_event', { personId: 7, eventId: 9 }],
+    ['listOrgUnits', [], 'list_org_units', undefined],
+    ['cancelImport', [], 'cancel_import', undefined],
+    ['exportMembers', [q, '/tmp/a.xlsx'], 'export_members', { query: q, path: '/tmp/a.xlsx' }],
+    ['pickOpenFile', [[{ name: 'Roster', extensions: ['xlsx'] }]], 'pick_open_file', { filters: [{ name: 'Roster', extensions: ['xlsx'] }] }],
+    ['pickSaveFile', ['a.xlsx'], 'pick_save_file', { defaultName: 'a.xlsx' }],
+  ] as const)('%s calls %s', async (method, args, command, expected) => {
+    const b = new TauriBackend() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    await b[method]!(...args);
+    expect(invoke).toHaveBeenCalledWith(command, expected);
+  });
+
+  it('passes import progress through a Channel named onProgress', async () => {
+    const seen: unknown[] = [];
+    await new TauriBackend().importRoster('/tmp/r.xlsx', true, (p) => seen.push(p));
+    const [command, args] = invoke.mock.calls[0]!;
+    expect(command).toBe('import_roster');
+    expect(args).toMatchObject({ path: '/tmp/r.xlsx', dryRun: true });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done: 1, total: 2 });
+    expect(seen).toEqual([{ done: 1, total: 2 }]);
+  });
+
+  it('rejects with the AppError the shell sent', async () => {
+    invoke.mockRejectedValue({ kind: 'wrong_passphrase', message: 'no', details: null });
+    await expect(new TauriBackend().unlock('x')).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
+  });
+
+  it('turns any other rejection into internal', async () => {
+    invoke.mockRejectedValue('command unlock not found');
+    await expect(new TauriBackend().unlock('x')).rejects.toEqual({ kind: 'internal', message: 'command unlock not found', details: null });
+  });
+});

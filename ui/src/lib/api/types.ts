@@ -1,0 +1,27 @@
+// The types that cross the bridge, generated from the Rust types by ts-rs into ./bindings — never written here by
+// hand. dangan-core's come from `cargo test -p dangan-core --features typescript`, the shell's own (WorkspaceStatus,
+// FileFilter) from src-tauri's feature of the same name; `cargo xtask test` fails when ./bindings is stale.
+//
+// `AppError.details` is `unknown` on purpose: its shape depends on `kind` (violations: Violation[];
+// import_rejected: ImportReport; invalid_input: { field, reason_zh, reason_en }); read it through `errors.ts`.
+
+export type { AppError } from './bindings/AppError';
+export type { Category } from './bindings/Category';
+export type { ErrorKind } from './bindings/ErrorKind';
+export type { EventKind } from './bindings/EventKind';
+export type { FileFilter } from './bindings/FileFilter';
+export type { Gender } from './bindings/Gender';
+export type { ImportProgress } from './bindings/ImportProgress';
+export type { ImportReport } from './bindings/ImportReport';
+export type { MemberDetail } from './bindings/MemberDetail';
+export type { MemberPage } from './bindings/MemberPage';
+export type { MemberQuery } from './bindings/MemberQuery';
+export type { MemberSummary } from './bindings/MemberSummary';
+export type { OrgKind } from './bindings/OrgKind';
+export type { OrgUnit } from './bindings/OrgUnit';
+export type { Person } from './bindings/Person';
+export type { ProcedureEvent } from './bindings/ProcedureEvent';
+export type { RowProblem } from './bindings/RowProblem';
+export type { Stage } from './bindings/Stage';
+export type { Violation } from './bindings/Violation';
+export type { WorkspaceStatus } from './bindings/WorkspaceStatus';

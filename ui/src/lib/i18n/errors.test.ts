@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_KINDS } from '../api/domain';
+import { appError } from '../api/errors';
+import { CATALOGUES, LOCALES } from './catalogue';
+import { ERROR_MESSAGE_KEYS, describeError } from './errors';
+
+describe('error kind → message', () => {
+  it.each(ERROR_KINDS.flatMap((kind) => LOCALES.map((locale) => [kind, locale] as const)))(
+    '%s has a non-empty message in %s',
+    (kind, locale) => {
+      const key = ERROR_MESSAGE_KEYS[kind];
+      expect(CATALOGUES[locale][key]?.trim()).toBeTruthy();
+      expect(describeError(appError(kind, 'x'), locale).title).toBe(CATALOGUES[locale][key]);
+    },
+  );
+
+  it('gives every kind its own message', () => {
+    const titles = ERROR_KINDS.map((k) => CATALOGUES['zh-CN'][ERROR_MESSAGE_KEYS[k]]);
+    expect(new Set(titles).size).toBe(ERROR_KINDS.length);
+  });
+
+  it('says 口令错误 for a wrong passphrase', () => {
+    expect(describeError(appError('wrong_passphrase', 'hmac check failed'), 'zh-CN')).toEqual({
+      title: '口令错误',
+      lines: [],
+    });
+  });
+
+  it('lists each broken rule in the current language', () => {
+    const e = appError('violations', 'talk_after_application', [
+      { rule: 'talk_after_application', field: 'date', clause: '第七条', message_zh: '谈话不得早于申请入党日期（第七条）', message_en: 'Talk before application (art. 7)' },
+    ]);
+    expect(describeError(e, 'zh-CN').lines).toEqual(['谈话不得早于申请入党日期（第七条）']);
+    expect(describeError(e, 'en').lines).toEqual(['Talk before application (art. 7)']);
+  });
+
+  it('adds the clause when a rule message does not name it', () => {
+    const e = appError('violations', 'r', [
+      { rule: 'r', field: 'date', clause: '第十三条', message_zh: '须经一年以上培养', message_en: 'Needs a year' },
+    ]);
+    expect(describeError(e, 'zh-CN').lines).toEqual(['须经一年以上培养（第十三条）']);
+  });
+
+  it('gives the reason of invalid input', () => {
+    const e = appError('invalid_input', 'bad', { field: 'name', reason_zh: '请填写姓名', reason_en: 'Enter the name' });
+    expect(describeError(e, 'en')).toEqual({ title: 'Some input is not valid', lines: ['Enter the name'] });
+  });
+
+  it('shows the backend message of an io error as a detail', () => {
+    expect(describeError(appError('io', 'permission denied: /x.xlsx'), 'zh-CN').lines).toEqual([
+      '详细信息：permission denied: /x.xlsx',
+    ]);
+  });
+
+  it('turns anything that is not an AppError into internal', () => {
+    expect(describeError('command list_members not found', 'en')).toEqual({
+      title: 'Internal error',
+      lines: ['Details: command list_members not found'],
+    });
+    expect(describeError({ kind: 'no_such_kind', message: 'm' }, 'en').title).toBe('Internal error');
+  });
+});

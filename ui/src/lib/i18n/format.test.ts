@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, parseIsoDate, todayIso } from './format';
+
+describe('formatDate', () => {
+  it.each([
+    ['2026-11-24', '2026年11月24日', '24 Nov 2026'],
+    ['2026-03-05', '2026年3月5日', '5 Mar 2026'],
+    ['2024-02-29', '2024年2月29日', '29 Feb 2024'],
+    ['1999-12-31', '1999年12月31日', '31 Dec 1999'],
+    ['2025-01-01', '2025年1月1日', '1 Jan 2025'],
+  ])('%s reads %s in Chinese and %s in English', (iso, zh, en) => {
+    expect(formatDate(iso, 'zh-CN')).toBe(zh);
+    expect(formatDate(iso, 'en')).toBe(en);
+  });
+
+  it.each(['', '2026-13-01', '2026-02-30', '2025-02-29', '24/11/2026', '2026-1-5', 'garbage'])(
+    'leaves the invalid date %j unchanged, so bad data stays visible',
+    (bad) => {
+      expect(formatDate(bad, 'zh-CN')).toBe(bad);
+      expect(formatDate(bad, 'en')).toBe(bad);
+    },
+  );
+});
+
+describe('parseIsoDate', () => {
+  it('accepts a real day and rejects one that does not exist', () => {
+    expect(parseIsoDate('2026-11-24')).toEqual({ year: 2026, month: 11, day: 24 });
+    expect(parseIsoDate('2026-11-31')).toBeNull();
+  });
+});
+
+describe('todayIso', () => {
+  it('pads month and day', () => {
+    expect(todayIso(new Date(2026, 0, 5))).toBe('2026-01-05');
+  });
+});

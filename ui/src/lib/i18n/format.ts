@@ -1,0 +1,35 @@
+// Locale-aware formatting of dates, without Intl, so the output is the same in every webview and in tests.
+
+import type { Locale } from './catalogue';
+
+const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** Parses `YYYY-MM-DD` into its parts, checking that the day exists (no 2026-02-30). */
+export function parseIsoDate(iso: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  return { year, month, day };
+}
+
+/**
+ * `2026-11-24` → `2026年11月24日` (zh-CN) or `24 Nov 2026` (en). A string that is not a valid date is returned
+ * unchanged, so bad data stays visible rather than disappearing.
+ */
+export function formatDate(iso: string, locale: Locale): string {
+  const d = parseIsoDate(iso);
+  if (!d) return iso;
+  if (locale === 'zh-CN') return `${d.year}年${d.month}月${d.day}日`;
+  return `${d.day} ${EN_MONTHS[d.month - 1]} ${d.year}`;
+}
+
+/** Today as `YYYY-MM-DD` in local time. */
+export function todayIso(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}

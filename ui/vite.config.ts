@@ -1,0 +1,57 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Plugin } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * Fails the build if any emitted file names a remote URL: the app must work offline under `default-src 'self'`.
+ * Allowed: XML namespace identifiers (never fetched) and the links inside Svelte's own error messages.
+ */
+function noRemoteUrls(): Plugin {
+  const allowed = [/^http:\/\/www\.w3\.org\//, /^https:\/\/svelte\.dev\/e\//];
+  return {
+    name: 'dangan:no-remote-urls',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const [file, out] of Object.entries(bundle)) {
+        const text = out.type === 'chunk' ? out.code : typeof out.source === 'string' ? out.source : new TextDecoder().decode(out.source);
+        for (const m of text.matchAll(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'`)]*/gi)) {
+          const url = m[0];
+          if (!url.startsWith('http')) continue;
+          if (!allowed.some((re) => re.test(url))) this.error(`${file} contains a remote URL: ${url}`);
+        }
+      }
+    },
+  };
+}
+
+// The Tauri shell loads ui/dist with the CSP `default-src 'self'`. `vite preview` sends the same policy, so a
+// browser preview shows any inline script or style that the real window would refuse.
+const csp = "default-src 'self'";
+
+export default defineConfig({
+  plugins: [svelte(), noRemoteUrls()],
+  // Relative asset URLs: the shell serves dist/ from its own origin, never from a CDN.
+  base: './',
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+    host: '127.0.0.1',
+  },
+  preview: {
+    host: '127.0.0.1',
+    headers: { 'Content-Security-Policy': csp },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: ['es2022', 'safari15'],
+    // Never inline assets as data: URLs; everything is a file served from 'self'.
+    assetsInlineLimit: 0,
+    sourcemap: false,
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
