@@ -70,6 +70,15 @@ fn a_roster_with_bad_rows_is_refused_whole_with_every_row_named() {
 }
 
 #[test]
+fn problems_name_the_column_as_the_file_spells_it() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("english.csv", "name,branch,applied_on,talked_on\nZhao,Branch 1,2025-02-01,2025-01-10\n");
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().code(4).stderr(predicate::str::contains(
+        "row 2, column “talked_on”: “Talk with the applicant” (2025-01-10) cannot precede",
+    ));
+}
+
+#[test]
 fn the_json_report_of_a_refused_roster_lists_its_problems() {
     let ws = TestWorkspace::initialised();
     let roster = ws.write_csv("bad.csv", "姓名,所在支部,性别\n甲,一支部,未知\n");

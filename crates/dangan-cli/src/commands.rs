@@ -82,7 +82,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Export { file: out, filter } => {
             let store = unlock()?;
-            let query = query(&store, &filter, lang)?;
+            let query = query(&store, &filter)?;
             let count = roster::export_xlsx(&store, &query, &out)?;
             println!(
                 "{}",
@@ -100,7 +100,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Members { filter, json } => {
             let store = unlock()?;
-            let query = query(&store, &filter, lang)?;
+            let query = query(&store, &filter)?;
             let page = store.list_members(&query)?;
             if json {
                 println!(
@@ -212,7 +212,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
     }
 }
 
-fn query(store: &Store, filter: &Filter, lang: Lang) -> Result<MemberQuery> {
+fn query(store: &Store, filter: &Filter) -> Result<MemberQuery> {
     let stage = match filter.stage.as_deref() {
         None => None,
         Some(s) => Some(Stage::parse(s).ok_or_else(|| Error::InvalidInput {
@@ -227,7 +227,6 @@ fn query(store: &Store, filter: &Filter, lang: Lang) -> Result<MemberQuery> {
         None => None,
         Some(b) => Some(find_branch(store, b)?),
     };
-    let _ = lang;
     Ok(MemberQuery { stage, branch_id, search: filter.search.clone(), offset: 0, limit: MemberQuery::MAX_LIMIT })
 }
 

@@ -6,7 +6,6 @@
 
 use serde::Serialize;
 
-use crate::Text;
 use crate::calendar::{self, Date};
 use crate::domain::{Event, EventKind, IdNumber, IdNumberError, Person};
 use crate::rules::RuleSet;
@@ -320,15 +319,6 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
         });
     }
     out
-}
-
-/// The message of a list of violations, one per line, for shells that print text.
-pub fn describe(violations: &[Violation], lang: crate::Lang) -> String {
-    violations
-        .iter()
-        .map(|v| Text::new(v.message_zh.clone(), v.message_en.clone()).get(lang).to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

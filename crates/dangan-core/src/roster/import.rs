@@ -59,6 +59,7 @@ impl Store {
             ..ImportReport::default()
         };
         let total = roster.records.len() as u64;
+        let spellings = Roster { spellings: roster.spellings, ..Roster::default() };
         let tx = st::transaction(self)?;
         let mut tree = OrgTree::load(&tx)?;
         // Into an empty workspace nobody can be registered already: skip the look-ups (people
@@ -70,7 +71,7 @@ impl Store {
                 return Err(Error::Cancelled);
             }
             let row = record.row;
-            match apply(&tx, &mut tree, record, cx, &mut seen, &mut report.branches_created)? {
+            match apply(&tx, &mut tree, record, cx, &mut seen, &mut report.branches_created, &spellings)? {
                 Ok(Outcome::Created) => report.created += 1,
                 Ok(Outcome::Updated) => {
                     report.updated += 1;
@@ -113,6 +114,7 @@ fn apply(
     cx: Context<'_>,
     seen: &mut Seen,
     branches_created: &mut Vec<String>,
+    spellings: &Roster,
 ) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
     let RosterRecord { row, mut person, branch, events, .. } = record;
     st::normalize(&mut person);
@@ -177,7 +179,7 @@ fn apply(
         violations.extend(st::uniqueness_conflict(tx, &person)?);
     }
     if !violations.is_empty() {
-        return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v)).collect()));
+        return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
     }
     let id = st::write_person(tx, &person, &events)?;
     match outcome {
@@ -208,7 +210,7 @@ fn overlay(stored: Person, new: Person) -> Person {
     }
 }
 
-fn violation_problem(row: u64, v: Violation) -> RowProblem {
-    let column = columns::column_for_violation(&v.field).map_or_else(|| v.field.clone(), |c| c.zh.to_owned());
+fn violation_problem(row: u64, v: Violation, spellings: &Roster) -> RowProblem {
+    let column = columns::column_for_violation(&v.field).map_or_else(|| v.field.clone(), |c| spellings.spelling(c));
     RowProblem { row, column, reason_zh: v.message_zh, reason_en: v.message_en }
 }

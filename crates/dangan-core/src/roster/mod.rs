@@ -88,6 +88,15 @@ pub struct Roster {
     pub problems: Vec<RowProblem>,
     pub ignored_columns: Vec<String>,
     pub rows: u64,
+    /// How the file spells its headers, by column key, so reports use the user's own words.
+    pub spellings: std::collections::HashMap<&'static str, String>,
+}
+
+impl Roster {
+    /// The header of a column as the file writes it, else its Chinese name.
+    pub(crate) fn spelling(&self, column: &columns::Column) -> String {
+        self.spellings.get(column.key).cloned().unwrap_or_else(|| column.zh.to_owned())
+    }
 }
 
 /// Reads a `.xlsx` or `.csv` roster. A file that cannot be read at all is an error; cells that
@@ -99,6 +108,7 @@ pub fn read(path: &Path) -> Result<Roster> {
         let Some(header) = header.as_ref() else {
             let parsed = parse::Header::parse(&cells)?;
             roster.ignored_columns = parsed.ignored.clone();
+            roster.spellings = parsed.spellings();
             header = Some(parsed);
             return Ok(());
         };

@@ -79,6 +79,11 @@ impl Header {
     pub fn spelling(&self, column: &Column) -> String {
         self.spelled.get(column.key).cloned().unwrap_or_else(|| column.zh.to_owned())
     }
+
+    /// How this file spells each column it has, by column key.
+    pub fn spellings(&self) -> HashMap<&'static str, String> {
+        self.spelled.clone()
+    }
 }
 
 /// Parses one data row. Returns `None` for a row with no value at all (trailing blank rows).
