@@ -53,6 +53,10 @@ pub fn age_on(birth: Date, on: Date) -> i32 {
 /// (`2026-11-24 00:00:00`, as spreadsheets export it), which is ignored.
 pub fn parse_flexible(input: &str) -> Option<Date> {
     let s = input.trim();
+    // Most roster dates are ISO already; take the allocation-free path first.
+    if let Some(date) = parse_iso(s) {
+        return Some(date);
+    }
     let s = s.split_once([' ', 'T']).map_or(s, |(date, _time)| date);
     let s = s.strip_suffix('日').unwrap_or(s);
     let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();

@@ -112,7 +112,7 @@ pub fn read(path: &Path) -> Result<Roster> {
             header = Some(parsed);
             return Ok(());
         };
-        match parse::parse_row(header, row, &cells) {
+        match parse::parse_row(header, row, cells) {
             None => {}
             Some(Ok(record)) => {
                 roster.rows += 1;

@@ -90,7 +90,7 @@ impl Header {
 pub fn parse_row(
     header: &Header,
     row: u64,
-    cells: &[Cell],
+    cells: Vec<Cell>,
 ) -> Option<std::result::Result<RosterRecord, Vec<RowProblem>>> {
     if cells.iter().all(|c| matches!(c, Cell::Empty)) {
         return None;
@@ -106,6 +106,7 @@ pub fn parse_row(
     let mut problem = |column: &Column, zh: String, en: String| {
         problems.push(RowProblem { row, column: header.spelling(column), reason_zh: zh, reason_en: en });
     };
+    // Cells are taken by value so text moves into the record instead of being copied.
     for (column, cell) in header.slots.iter().zip(cells) {
         let Some(column) = column else { continue };
         if matches!(cell, Cell::Empty) {
@@ -116,7 +117,7 @@ pub fn parse_row(
             continue;
         }
         if column.is_date() {
-            match cell_date(cell) {
+            match cell_date(&cell) {
                 Ok(Some(date)) => match column.field {
                     Field::BirthDate => record.person.birth_date = Some(date),
                     Field::Event(kind) => record.events.push(Event::new(kind, date)),
@@ -127,11 +128,11 @@ pub fn parse_row(
                     column,
                     format!(
                         "无法识别的日期「{}」，应写作 2026-11-24、2026/11/24、2026.11.24 或 2026年11月24日",
-                        shown(cell)
+                        shown(&cell)
                     ),
                     format!(
                         "“{}” is not a date; write 2026-11-24, 2026/11/24, 2026.11.24 or 2026年11月24日",
-                        shown(cell)
+                        shown(&cell)
                     ),
                 ),
             }
@@ -225,8 +226,9 @@ fn shown(cell: &Cell) -> String {
 /// A cell read as text. Numbers are written without a fraction (Excel stores a student number
 /// typed into a general cell as 2023001.0); an identity number stored as a number has already
 /// lost its last digits, so it is refused with the fix.
-fn text_value(column: &Column, cell: &Cell) -> std::result::Result<String, Text> {
+fn text_value(column: &Column, cell: Cell) -> std::result::Result<String, Text> {
     match cell {
+        Cell::Text(s) if s.trim().len() == s.len() => Ok(s),
         Cell::Text(s) => Ok(s.trim().to_owned()),
         Cell::Number(n) if column.field == Field::IdNumber => Err(Text::new(
             format!("身份证号被 Excel 存成了数字（{n}），末几位已经丢失；请把该列设为文本格式后重新录入"),
@@ -234,7 +236,7 @@ fn text_value(column: &Column, cell: &Cell) -> std::result::Result<String, Text>
                 "the identity number was stored by Excel as a number ({n}) and lost its last digits; format the column as text and enter it again"
             ),
         )),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Ok(format!("{}", *n as i64)),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Ok(format!("{}", n as i64)),
         Cell::Number(n) => Ok(n.to_string()),
         Cell::Date(d) if column.is_text_only() || column.field == Field::Name => {
             Err(Text::new(format!("这里应填文字，却是日期 {d}"), format!("expected text here but found the date {d}")))
@@ -259,7 +261,7 @@ mod tests {
                 .unwrap();
         assert_eq!(header.ignored, ["政治面貌"]);
         let record =
-            parse_row(&header, 2, &cells(&["1", "张三", "男", "第一党支部", "2026/3/1", "2026年3月20日", "共青团员"]))
+            parse_row(&header, 2, cells(&["1", "张三", "男", "第一党支部", "2026/3/1", "2026年3月20日", "共青团员"]))
                 .unwrap()
                 .unwrap();
         assert_eq!(record.person.name, "张三");
@@ -273,7 +275,7 @@ mod tests {
     #[test]
     fn every_bad_cell_is_named_by_row_and_column() {
         let header = Header::parse(&cells(&["name", "gender", "branch", "applied_on"])).unwrap();
-        let problems = parse_row(&header, 7, &cells(&["", "X", "一支部", "2026-02-30"])).unwrap().unwrap_err();
+        let problems = parse_row(&header, 7, cells(&["", "X", "一支部", "2026-02-30"])).unwrap().unwrap_err();
         let found: Vec<(u64, &str)> = problems.iter().map(|p| (p.row, p.column.as_str())).collect();
         assert_eq!(found, [(7, "gender"), (7, "applied_on"), (7, "name")]);
         assert!(problems[1].reason_zh.contains("2026-02-30"));
@@ -289,7 +291,7 @@ mod tests {
     fn identity_numbers_stored_as_numbers_are_refused() {
         let header = Header::parse(&cells(&["姓名", "所在支部", "身份证号"])).unwrap();
         let row = vec![Cell::Text("张三".into()), Cell::Text("一支部".into()), Cell::Number(1.10105194912310e17)];
-        let problems = parse_row(&header, 2, &row).unwrap().unwrap_err();
+        let problems = parse_row(&header, 2, row).unwrap().unwrap_err();
         assert_eq!(problems[0].column, "身份证号");
         assert!(problems[0].reason_zh.contains("文本格式"));
     }
@@ -297,6 +299,6 @@ mod tests {
     #[test]
     fn blank_rows_are_skipped() {
         let header = Header::parse(&cells(&["姓名", "所在支部"])).unwrap();
-        assert!(parse_row(&header, 9, &cells(&["", ""])).is_none());
+        assert!(parse_row(&header, 9, cells(&["", ""])).is_none());
     }
 }
