@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "save_event",
     "delete_event",
     "list_org_units",
+    "add_org_unit",
     "import_roster",
     "cancel_import",
     "export_members",

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use dangan_core::Lang;
-use dangan_core::domain::{Event, Id, OrgUnit, Person};
+use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person};
 use dangan_core::roster::{self, ImportOptions, ImportReport, Progress};
 use dangan_core::store::{MemberDetail, MemberPage, MemberQuery};
 use dangan_core::workspace::NewWorkspace;
@@ -97,6 +97,14 @@ pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) 
 pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| Ok(store.org_tree()?.units().to_vec()))).await
+}
+
+/// Adds a general branch (under the committee) or a branch (under the committee or a general
+/// branch). The core refuses a wrong level, an empty name or a sibling's name as `invalid_input`.
+#[tauri::command]
+pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind, name: String) -> Reply<OrgUnit> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.add_org_unit(parent_id, kind, &name))).await
 }
 
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run

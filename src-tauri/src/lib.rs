@@ -43,6 +43,7 @@ pub fn run() {
             commands::save_event,
             commands::delete_event,
             commands::list_org_units,
+            commands::add_org_unit,
             commands::import_roster,
             commands::cancel_import,
             commands::export_members,

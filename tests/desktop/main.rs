@@ -19,6 +19,8 @@ use driver::{App, TauriDriver};
 
 const PASSPHRASE: &str = "correct horse battery";
 const COMMITTEE: &str = "中共测试大学委员会";
+/// The branch made by hand before anything is imported; the roster names it too.
+const BRANCH: &str = "计算机学院第一党支部";
 
 /// Ten people at every stage in four branches (two under a general branch), dated so that every
 /// rule holds today and for years to come.
@@ -45,7 +47,7 @@ const BAD_ROSTER: &str = "\
 ";
 
 #[test]
-fn a_new_office_sets_up_imports_adds_searches_and_finds_it_all_after_a_restart() {
+fn a_new_office_sets_up_adds_a_branch_and_a_member_imports_searches_and_finds_it_all_after_a_restart() {
     let Some(app) = std::env::var_os("DANGAN_DESKTOP_APP").map(PathBuf::from) else {
         // Straight to stderr: the test harness would swallow a println! of a passing test.
         let note =
@@ -87,24 +89,25 @@ async fn scenario(app_path: &Path) {
         "set-up wrote the workspace"
     );
 
-    // A roster: checked first (a dry run), then imported.
-    app.click("import-open").await;
-    app.type_into("import-path", good.to_str().unwrap()).await;
-    app.click("import-dry-run").await;
-    app.wait_attr("import-report", "data-committed", "false").await;
-    assert_eq!(app.wait_text("import-problem-count").await, "0");
-    app.screenshot("03-import-checked").await;
-    app.click("import-confirm").await;
-    app.wait_attr("import-done", "data-committed", "true").await;
-    assert_eq!(app.wait_text("import-created").await, "10");
-    app.screenshot("04-import-done").await;
-    app.click("import-close").await;
-    app.wait_attr("member-total", "data-total", "10").await;
-
-    // A member added by hand, into a branch the roster created.
+    // People belong to branches and a new workspace has only the committee: adding a member says
+    // so and offers to create a branch first, then comes back with that branch chosen.
     app.click("add-member").await;
+    app.wait("person-no-branch").await;
+    assert!(!app.exists("person-branch").await, "no empty branch select");
+    app.screenshot("03-add-member-no-branch").await;
+    app.click("person-create-branch").await;
+    app.type_into("org-unit-name", BRANCH).await;
+    app.choose("org-unit-parent", COMMITTEE).await;
+    app.screenshot("04-new-branch").await;
+    app.click("org-unit-save").await;
+
+    // The member, into the new branch (preselected: saving without a branch would be refused).
     app.type_into("person-name", "陈晨").await;
-    app.choose("person-branch", "计算机学院第一党支部").await;
+    assert_eq!(
+        app.attrs("org-node", "aria-pressed").await,
+        ["false", "true"],
+        "the new branch is selected in the tree"
+    );
     app.type_into("person-student_no", "2023011").await;
     app.screenshot("05-add-member").await;
     app.click("person-save").await;
@@ -112,6 +115,31 @@ async fn scenario(app_path: &Path) {
     app.wait_attr("member-detail-stage", "data-stage", "applicant").await;
     app.screenshot("06-member-detail").await;
     app.click("detail-back").await;
+    app.wait_attr("member-total", "data-total", "1").await;
+
+    // A second branch of the same name under the committee is refused, inline.
+    app.click("org-add-branch").await;
+    app.type_into("org-unit-name", BRANCH).await;
+    app.click("org-unit-save").await;
+    let refused = app.wait_text("org-unit-error").await;
+    assert!(refused.contains(BRANCH) && refused.contains("已存在"), "the duplicate is named: {refused}");
+    app.screenshot("07-new-branch-refused").await;
+    app.click("org-unit-cancel").await;
+    assert_eq!(app.attrs("org-node", "data-unit-id").await.len(), 2, "nothing was added");
+
+    // A roster: checked first (a dry run), then imported; its rows for the branch made above go into it.
+    app.click("org-node").await; // the committee: everyone
+    app.click("import-open").await;
+    app.type_into("import-path", good.to_str().unwrap()).await;
+    app.click("import-dry-run").await;
+    app.wait_attr("import-report", "data-committed", "false").await;
+    assert_eq!(app.wait_text("import-problem-count").await, "0");
+    app.screenshot("08-import-checked").await;
+    app.click("import-confirm").await;
+    app.wait_attr("import-done", "data-committed", "true").await;
+    assert_eq!(app.wait_text("import-created").await, "10");
+    app.screenshot("09-import-done").await;
+    app.click("import-close").await;
     app.wait_attr("member-total", "data-total", "11").await;
     app.wait_rows(11).await;
     app.screenshot("member-list").await;
@@ -126,7 +154,7 @@ async fn scenario(app_path: &Path) {
     assert!(problems.contains("谈话日期") && problems.contains("第七条"), "the rule is cited:\n{problems}");
     assert!(problems.contains("2025-02-30"), "the bad date is quoted:\n{problems}");
     assert!(!app.enabled("import-confirm").await, "a refused roster cannot be imported");
-    app.screenshot("07-import-refused").await;
+    app.screenshot("10-import-refused").await;
     app.click("import-close").await;
     app.wait_attr("member-total", "data-total", "11").await;
 
@@ -134,17 +162,17 @@ async fn scenario(app_path: &Path) {
     app.type_into("search-input", "zs").await;
     app.wait_attr("member-total", "data-total", "1").await;
     assert_eq!(app.row_names().await, ["张三"]);
-    app.screenshot("08-search-zs").await;
+    app.screenshot("11-search-zs").await;
 
     // Quit and start again: the workspace is locked until the passphrase is given.
     app.quit().await;
     let app = App::launch(&driver, app_path, &shots).await;
     app.wait("unlock-passphrase").await;
-    app.screenshot("09-unlock").await;
+    app.screenshot("12-unlock").await;
     app.type_into("unlock-passphrase", "not the passphrase").await;
     app.click("unlock-submit").await;
     app.wait("unlock-error").await;
-    app.screenshot("10-unlock-wrong-passphrase").await;
+    app.screenshot("13-unlock-wrong-passphrase").await;
     assert!(app.exists("unlock-passphrase").await, "a wrong passphrase opens nothing");
 
     // A second launch while the app runs hands over to it and exits, where the session bus allows.
@@ -157,7 +185,7 @@ async fn scenario(app_path: &Path) {
     app.type_into("search-input", "zs").await;
     app.wait_attr("member-total", "data-total", "1").await;
     assert_eq!(app.row_names().await, ["张三"], "the data is still there after a restart");
-    app.screenshot("11-after-restart").await;
+    app.screenshot("14-after-restart").await;
 
     // Locking returns to the unlock screen.
     app.click("lock").await;

@@ -10,6 +10,7 @@ import type {
   MemberDetail,
   MemberPage,
   MemberQuery,
+  OrgKind,
   OrgUnit,
   Person,
   ProcedureEvent,
@@ -34,6 +35,11 @@ export interface Backend {
   saveEvent(personId: number, e: ProcedureEvent): Promise<MemberDetail>;
   deleteEvent(personId: number, eventId: number): Promise<MemberDetail>;
   listOrgUnits(): Promise<OrgUnit[]>;
+  /**
+   * Adds a general branch (under the committee) or a branch (under the committee or a general branch). Rejects with
+   * `invalid_input` (field `name` or `kind`) for an empty name, a sibling's name or a wrong level.
+   */
+  addOrgUnit(parentId: number, kind: OrgKind, name: string): Promise<OrgUnit>;
   /**
    * Reads a roster (.xlsx or .csv). `dryRun` validates and reports without saving; the real import is
    * all-or-nothing (rejects with `import_rejected`, carrying the report, when any row has a problem).

@@ -23,18 +23,44 @@ describe('MockBackend workspace', () => {
     expect((await rejection(b.listMembers(query()))).kind).toBe('workspace_missing');
     await b.createWorkspace('long enough passphrase', '测试学院党委');
     expect(await b.workspaceStatus()).toMatchObject({ exists: true, unlocked: true });
-    expect((await b.listOrgUnits())[0]).toMatchObject({ kind: 'committee', name: '测试学院党委' });
+    expect(await b.listOrgUnits()).toEqual([{ id: 1, parent_id: null, kind: 'committee', name: '测试学院党委' }]);
+    expect((await b.listMembers(query())).total).toBe(0);
     await b.lock();
     expect((await rejection(b.listMembers(query()))).kind).toBe('locked');
     expect((await rejection(b.unlock('wrong'))).kind).toBe('wrong_passphrase');
     await b.unlock('long enough passphrase');
-    expect((await b.listMembers(query())).total).toBeGreaterThan(0);
+    expect((await b.listOrgUnits()).length).toBe(1);
   });
 
   it('refuses a second workspace', async () => {
     const b = new MockBackend({ state: 'locked', today: TODAY });
     expect((await rejection(b.createWorkspace('another passphrase', 'x'))).kind).toBe('workspace_exists');
     await b.unlock(DEMO_PASSPHRASE);
+  });
+});
+
+describe('MockBackend organisation', () => {
+  it('adds general branches and branches where the core allows them', async () => {
+    const b = new MockBackend({ today: TODAY });
+    await b.createWorkspace('long enough passphrase', '测试学院党委');
+    const general = await b.addOrgUnit(1, 'general_branch', ' 学生党总支 ');
+    expect(general).toMatchObject({ parent_id: 1, kind: 'general_branch', name: '学生党总支' });
+    const branch = await b.addOrgUnit(general.id, 'branch', '本科生第一党支部');
+    expect(branch).toMatchObject({ parent_id: general.id, kind: 'branch' });
+    expect(await b.addOrgUnit(1, 'branch', '本科生第一党支部')).toMatchObject({ parent_id: 1 });
+    expect((await b.listOrgUnits()).map((u) => u.name)).toEqual(['测试学院党委', '学生党总支', '本科生第一党支部', '本科生第一党支部']);
+  });
+
+  it('refuses an empty name, a sibling’s name and a wrong level as invalid_input', async () => {
+    const b = new MockBackend({ today: TODAY });
+    await b.createWorkspace('long enough passphrase', '测试学院党委');
+    const branch = await b.addOrgUnit(1, 'branch', '第一党支部');
+    const details = async (p: Promise<unknown>) => (await rejection(p)).details as { field: string; reason_zh: string };
+    expect(await details(b.addOrgUnit(1, 'branch', '  '))).toMatchObject({ field: 'name' });
+    expect(await details(b.addOrgUnit(1, 'branch', '第一党支部'))).toMatchObject({ field: 'name', reason_zh: '「第一党支部」已存在' });
+    expect(await details(b.addOrgUnit(branch.id, 'branch', '下级'))).toMatchObject({ field: 'kind' });
+    expect(await details(b.addOrgUnit(1, 'committee', '另一个党委'))).toMatchObject({ field: 'kind' });
+    expect((await rejection(b.addOrgUnit(99, 'branch', 'x'))).kind).toBe('not_found');
   });
 });
 

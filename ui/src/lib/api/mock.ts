@@ -1,5 +1,6 @@
 // An in-memory backend for `npm run dev` in a browser and for unit tests: a few hundred generated members in three
-// branches, at every stage, with simple validation of the procedure's rules. The real rules live in dangan-core;
+// branches, at every stage, with simple validation of the procedure's rules. A workspace created here starts as the
+// real one does: the committee alone, no branch, nobody. The real rules live in dangan-core;
 // these only exercise the UI's paths (violations, invalid input, import problems, cancel).
 
 import type { Backend, FileFilter } from './backend';
@@ -13,6 +14,7 @@ import type {
   MemberPage,
   MemberQuery,
   MemberSummary,
+  OrgKind,
   OrgUnit,
   Person,
   ProcedureEvent,
@@ -132,6 +134,7 @@ export class MockBackend implements Backend {
   private unlocked: boolean;
   private passphrase: string;
   private units: OrgUnit[] = [];
+  private nextUnitId = 1;
   private people = new Map<number, Stored>();
   private nextPersonId = 1;
   private nextEventId = 1;
@@ -169,7 +172,9 @@ export class MockBackend implements Backend {
     this.passphrase = passphrase;
     this.exists = true;
     this.unlocked = true;
-    this.populate(committeeName.trim());
+    this.units = [{ id: 1, parent_id: null, kind: 'committee', name: committeeName.trim() }];
+    this.nextUnitId = 2;
+    this.people.clear();
   }
 
   async unlock(passphrase: string): Promise<void> {
@@ -277,6 +282,31 @@ export class MockBackend implements Backend {
     return this.units.map((u) => ({ ...u }));
   }
 
+  /** The core's checks: the level, a non-empty name of at most 64 characters, unique among its siblings. */
+  async addOrgUnit(parentId: number, kind: OrgKind, name: string): Promise<OrgUnit> {
+    await this.ready();
+    const trimmed = name.trim();
+    if (!trimmed) throw invalid('name', '组织名称不能为空', 'the unit name is empty');
+    const parent = this.units.find((u) => u.id === parentId);
+    if (!parent) throw appError('not_found', `上级组织 / the parent unit ${parentId}`);
+    const allowed =
+      (parent.kind === 'committee' && (kind === 'general_branch' || kind === 'branch')) ||
+      (parent.kind === 'general_branch' && kind === 'branch');
+    if (!allowed)
+      throw invalid(
+        'kind',
+        '党总支只能设在党委下，党支部设在党委或党总支下',
+        'general branches sit under the committee; branches under the committee or a general branch',
+      );
+    if (this.units.some((u) => u.parent_id === parentId && u.name === trimmed))
+      throw invalid('name', `「${trimmed}」已存在`, `“${trimmed}” already exists`);
+    if ([...trimmed].length > 64)
+      throw invalid('name', `组织名称「${trimmed}」超过 64 个字`, `the unit name “${trimmed}” is longer than 64 characters`);
+    const unit: OrgUnit = { id: this.nextUnitId++, parent_id: parentId, kind, name: trimmed };
+    this.units.push(unit);
+    return { ...unit };
+  }
+
   // ---- import and export --------------------------------------------------------------------------------------
 
   /**
@@ -323,6 +353,12 @@ export class MockBackend implements Backend {
     if (dryRun) return report;
     if (problems.length) throw appError('import_rejected', `${problems.length} problems`, report);
     const r = rng(hash);
+    if (!this.units.some((u) => u.kind === 'branch')) {
+      // A first roster into an empty workspace creates its branches, as the real import does.
+      const committee = this.units.find((u) => u.parent_id === null)!;
+      this.units.push({ id: this.nextUnitId++, parent_id: committee.id, kind: 'branch', name: '第一党支部' });
+      report.branches_created.push('第一党支部');
+    }
     const branches = this.units.filter((u) => u.kind === 'branch');
     for (let i = 0; i < report.created; i++) {
       const b = Math.floor(r() * branches.length);
@@ -362,6 +398,7 @@ export class MockBackend implements Backend {
       { id: 4, parent_id: 2, kind: 'branch', name: '本科生第二党支部' },
       { id: 5, parent_id: 1, kind: 'branch', name: '研究生及教工党支部' },
     ];
+    this.nextUnitId = 6;
     const branchIds = [3, 4, 5];
     const r = rng(this.opts.seed);
     this.people.clear();

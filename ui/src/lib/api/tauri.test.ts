@@ -37,6 +37,7 @@ describe('TauriBackend', () => {
     ['saveEvent', [7, event], 'save_event', { personId: 7, event }],
     ['deleteEvent', [7, 9], 'delete_event', { personId: 7, eventId: 9 }],
     ['listOrgUnits', [], 'list_org_units', undefined],
+    ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],
     ['cancelImport', [], 'cancel_import', undefined],
     ['exportMembers', [q, '/tmp/a.xlsx'], 'export_members', { query: q, path: '/tmp/a.xlsx' }],
     ['pickOpenFile', [[{ name: 'Roster', extensions: ['xlsx'] }]], 'pick_open_file', { filters: [{ name: 'Roster', extensions: ['xlsx'] }] }],

@@ -7,8 +7,8 @@
 // The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name),
 // unlock(passphrase), lock(), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
-// import_roster(path, dry_run, on_progress: Channel<ImportProgress>), cancel_import(),
-// export_members(query, path), pick_open_file(filters), pick_save_file(default_name).
+// add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
+// cancel_import(), export_members(query, path), pick_open_file(filters), pick_save_file(default_name).
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { Backend, FileFilter } from './backend';
@@ -19,6 +19,7 @@ import type {
   MemberDetail,
   MemberPage,
   MemberQuery,
+  OrgKind,
   OrgUnit,
   Person,
   ProcedureEvent,
@@ -63,6 +64,9 @@ export class TauriBackend implements Backend {
   }
   listOrgUnits(): Promise<OrgUnit[]> {
     return call('list_org_units');
+  }
+  addOrgUnit(parentId: number, kind: OrgKind, name: string): Promise<OrgUnit> {
+    return call('add_org_unit', { parentId, kind, name });
   }
   importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
     const channel = new Channel<ImportProgress>(onProgress);
