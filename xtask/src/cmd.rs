@@ -67,7 +67,7 @@ pub fn cargo_program() -> OsString {
 }
 
 /// The command as one would type it: `cargo` rather than the toolchain's full path to it.
-fn display(command: &Command) -> String {
+pub fn display(command: &Command) -> String {
     let program = command.get_program();
     let program = if program == cargo_program() { "cargo".into() } else { program.to_string_lossy() };
     let mut shown = program.into_owned();

@@ -4,10 +4,12 @@
 //! - `cargo xtask test` runs every check; CI (`.ci/run`) calls nothing else.
 //! - `cargo xtask run` builds and starts the desktop app on a demo workspace.
 //! - `cargo xtask bench` runs the core's benchmarks and measures import time and peak memory.
+//! - `cargo xtask bundle` makes the Linux installers (.deb, and an AppImage where its tools can be had).
 //!
 //! `cargo xtask` is an alias in `.cargo/config.toml` for `cargo run --package xtask --`.
 
 mod bench;
+mod bundle;
 mod cmd;
 mod debian;
 mod desktop;
@@ -28,6 +30,8 @@ commands:
   test    run every check, as CI does: toolchain, fmt, clippy, tests, bindings, UI checks, desktop end-to-end
   run     build and start the desktop app on a demo workspace (its passphrase is printed)
   bench   run dangan-core's benchmarks, then time 100,000-row imports and measure their peak memory
+  bundle  make the Linux installers with the Tauri bundler: a .deb (also for Kylin and UOS) and, when its
+          tools from GitHub are at hand, an AppImage; prints where they are (the README covers Windows)
   help    print this message
 
 Cargo builds go to one cached target directory: $CARGO_TARGET_DIR if set, otherwise
@@ -53,6 +57,10 @@ fn main() -> ExitCode {
         ["bench"] => {
             announce_target_dir();
             exit_code(bench::bench())
+        }
+        ["bundle"] => {
+            announce_target_dir();
+            exit_code(bundle::bundle())
         }
         _ => {
             eprintln!("error: unknown command `{}`\n", args.join(" "));
