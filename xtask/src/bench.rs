@@ -3,6 +3,9 @@
 //!
 //! The import runs as a separate release-built `dangan` process, so its peak resident set size is
 //! the import's alone, measured by GNU time rather than estimated from inside.
+//!
+//! Last, the desktop app's speed on a 100,000-person workspace (tests/desktop/perf.rs): the release
+//! app driven through tauri-driver under a virtual display, as the end-to-end test runs it.
 
 use std::{
     env, fs,
@@ -13,9 +16,9 @@ use std::{
 
 use crate::{
     Result,
-    cmd::{cargo, cmd, heading, run_command},
-    debian::{BUILD_PACKAGES, ensure_debian_packages},
-    paths,
+    cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of},
+    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, ensure_debian_packages},
+    desktop, paths, ui,
 };
 
 const ROWS: &str = "100000";
@@ -65,7 +68,67 @@ pub fn bench() -> Result<()> {
             _ => None,
         })
         .collect();
-    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
+    if !failures.is_empty() {
+        return Err(failures.join("\n"));
+    }
+
+    heading("desktop app: speed on a 100,000-person workspace");
+    desktop_speed()
+}
+
+/// Runs the desktop-perf test (tests/desktop/perf.rs) against the release app, under the same
+/// `dbus-run-session` and `xvfb-run` as the end-to-end test; skipped, saying why, where the app
+/// does not exist yet or cannot run.
+fn desktop_speed() -> Result<()> {
+    if !desktop::exists() || !ui::exists() {
+        println!("skipped: the desktop app is not built yet");
+        return Ok(());
+    }
+    if !cfg!(target_os = "linux") {
+        println!("skipped: it drives WebKitGTK through tauri-driver, which is Linux only");
+        return Ok(());
+    }
+    if let Err(err) = ensure_debian_packages(DESKTOP_PACKAGES).and_then(|()| ensure_debian_packages(E2E_PACKAGES)) {
+        println!("skipped: it cannot run here: {err}");
+        return Ok(());
+    }
+    for tool in ["xvfb-run", "dbus-run-session", "WebKitWebDriver"] {
+        if stdout_of(cmd("sh").args(["-c", &format!("command -v {tool}")])).is_err() {
+            println!("skipped: `{tool}` is not installed ({})", E2E_PACKAGES.join(" "));
+            return Ok(());
+        }
+    }
+    desktop::build_ui()?;
+    let app = desktop::build_release()?;
+    // The test makes its workspace with the release CLI, which it finds beside the app.
+    run_command(cargo().args(["build", "--release", "-p", "dangan-cli"]).args(locked()))?;
+    let driver = desktop::tauri_driver()?;
+
+    let test_args = ["test", "-p", "dangan-tests", "--test", "desktop-perf"];
+    // Compiled first, outside the virtual display, so that only the measurement runs under it.
+    run_command(cargo().args(test_args).args(locked()).arg("--no-run"))?;
+    // Twice: as the app runs by default, and with WebKitGTK's compositing mode off. Xvfb has only
+    // software OpenGL, on which accelerated compositing paints slowly; the second run shows what
+    // the page itself costs (and what a machine without GPU acceleration could get).
+    for compositing_off in [false, true] {
+        let mut run = cmd("dbus-run-session");
+        run.args(["--", "xvfb-run", "-a", "-s", "-screen 0 1280x800x24"])
+            .arg(cargo_program())
+            .args(test_args)
+            .args(locked())
+            .args(["--", "--nocapture"])
+            .env("CARGO_TARGET_DIR", paths::target_dir())
+            .env("DANGAN_DESKTOP_PERF", "1")
+            .env("DANGAN_DESKTOP_APP", &app)
+            .env("TAURI_DRIVER", &driver);
+        if compositing_off {
+            run.env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        } else {
+            run.env_remove("WEBKIT_DISABLE_COMPOSITING_MODE");
+        }
+        run_command(&mut run)?;
+    }
+    Ok(())
 }
 
 /// GNU time, which reports a child's peak resident set size (`%M`, in KiB); `None` where it is
