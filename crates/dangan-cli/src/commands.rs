@@ -308,6 +308,8 @@ fn print_members(items: &[MemberSummary], total: u64, lang: Lang) {
 
 fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang) -> Result<()> {
     let reading = ProgressBar::new_spinner().with_message(t(lang, "正在读取名册…", "Reading the roster…").to_owned());
+    // Reading a large workbook takes a second or more: keep the spinner moving meanwhile.
+    reading.enable_steady_tick(std::time::Duration::from_millis(100));
     let parsed = roster::read(path);
     reading.finish_and_clear();
     let parsed = parsed?;

@@ -253,9 +253,11 @@ pub fn export_xlsx(store: &Store, query: &MemberQuery, path: &Path) -> Result<u6
     let query = MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() };
     let page = store.list_members(&query)?;
     let mut out = XlsxRosterWriter::create(path)?;
+    // The organisation tree is read once for the whole export, not once per member.
+    let tree = store.org_tree()?;
     for member in &page.items {
-        let d = store.member(member.id)?;
-        out.write_row(&RowOut { person: &d.person, branch: &d.branch_path, events: &d.events })?;
+        let (person, events) = store.record(member.id)?;
+        out.write_row(&RowOut { person: &person, branch: &tree.path(person.branch_id), events: &events })?;
     }
     out.finish()
 }

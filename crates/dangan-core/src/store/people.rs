@@ -251,10 +251,15 @@ pub(crate) fn uniqueness_conflict(conn: &Connection, person: &Person) -> Result<
 impl Store {
     /// A member's whole record.
     pub fn member(&self, id: Id) -> Result<MemberDetail> {
-        let person = load_person(&self.conn, id)?.ok_or_else(|| not_found(id))?;
-        let events = load_events(&self.conn, id)?;
+        let (person, events) = self.record(id)?;
         let tree = OrgTree::load(&self.conn)?;
         Ok(detail(person, events, &tree))
+    }
+
+    /// A person and their events, in procedure order, without the organisation tree.
+    pub(crate) fn record(&self, id: Id) -> Result<(Person, Vec<Event>)> {
+        let person = load_person(&self.conn, id)?.ok_or_else(|| not_found(id))?;
+        Ok((person, load_events(&self.conn, id)?))
     }
 
     /// Adds a person (`id: None`) or changes one, after every check passes.
