@@ -1,23 +1,25 @@
 //! Deadlines: what each person's procedure still owes, computed from their events and the rule
 //! set whenever asked. A derived deadline is never stored, so recording or correcting an event
-//! changes every deadline at once.
+//! changes every deadline at once. (What the worker did about an item, a snooze or an
+//! acknowledgement, is stored, keyed by the item's rule and due day: see `store::dismissals`.)
 //!
-//! Statuses: for a `deadline`, `overdue` (due before the as-of date), `due_soon` (due within the
-//! rule's largest lead time, 30 days by default, the due day included) or `upcoming` (later);
-//! for an `earliest` date, `not_yet` (the step may not happen yet) or `open` (it may happen now).
+//! Statuses:
+//! - a `deadline` or `recurring` item is `overdue` (due before the as-of date), `due_soon` (due
+//!   within the rule's largest lead time, 30 days by default, the due day included) or `upcoming`;
+//! - an `earliest` item is `not_yet` (the step may not happen yet) or `open` (it may happen now).
+//!
+//! A recurring item is the next one owed: due a period after the latest recorded one, or after the
+//! rule's starting event when none is recorded yet.
 
-use std::collections::HashSet;
-
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Date};
 use crate::domain::{Event, EventKind, Id};
-use crate::rules::{DeadlineKind, DeadlineRule};
-use crate::store::Store;
-use crate::{Result, Text};
+use crate::rules::{DeadlineKind, DeadlineRule, Period};
+use crate::workdays::WorkCalendar;
 
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Overdue,
@@ -30,7 +32,20 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> Text {
+    pub const ALL: [Status; 5] = [Status::Overdue, Status::DueSoon, Status::Upcoming, Status::NotYet, Status::Open];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Overdue => "overdue",
+            Status::DueSoon => "due_soon",
+            Status::Upcoming => "upcoming",
+            Status::NotYet => "not_yet",
+            Status::Open => "open",
+        }
+    }
+
+    pub fn label(self) -> crate::Text {
+        use crate::Text;
         match self {
             Status::Overdue => Text::new("已逾期", "overdue"),
             Status::DueSoon => Text::new("即将到期", "due soon"),
@@ -41,40 +56,94 @@ impl Status {
     }
 }
 
+/// The part of an event the deadline rules read: kept in memory for every person, so it is small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fact {
+    pub kind: EventKind,
+    pub date: Date,
+    /// A probation extension's months.
+    pub months: Option<u32>,
+}
+
+impl From<&Event> for Fact {
+    fn from(e: &Event) -> Fact {
+        Fact { kind: e.kind, date: e.date, months: e.months }
+    }
+}
+
 /// One thing a person's procedure still owes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending<'r> {
     pub rule: &'r DeadlineRule,
     pub due: Date,
     pub status: Status,
+    /// Counted in working days across a year whose official calendar is not entered.
+    pub provisional: bool,
 }
 
 /// What the rules still ask of a person with these events, as of a date. Nothing for a person
 /// whose procedure has ended.
-pub fn pending<'r>(events: &[Event], rules: &'r [DeadlineRule], as_of: Date) -> Vec<Pending<'r>> {
-    let has = |kind: EventKind| events.iter().any(|e| e.kind == kind);
+pub fn pending<'r>(
+    facts: &[Fact],
+    rules: &'r [DeadlineRule],
+    workdays: &WorkCalendar,
+    as_of: Date,
+) -> Vec<Pending<'r>> {
+    let mut out = Vec::new();
+    pending_into(facts, rules, workdays, as_of, &mut out);
+    out
+}
+
+/// [`pending`], appending to `out` (a scan of everyone reuses one buffer).
+pub fn pending_into<'r>(
+    facts: &[Fact],
+    rules: &'r [DeadlineRule],
+    workdays: &WorkCalendar,
+    as_of: Date,
+    out: &mut Vec<Pending<'r>>,
+) {
+    let has = |kind: EventKind| facts.iter().any(|e| e.kind == kind);
     if has(EventKind::MembershipEnded) {
-        return Vec::new();
+        return;
     }
-    let extension = events.iter().find(|e| e.kind == EventKind::ProbationExtended).and_then(|e| e.months).unwrap_or(0);
-    rules
-        .iter()
-        .filter(|rule| !has(rule.done_by))
-        .filter_map(|rule| {
-            let from = events.iter().find(|e| e.kind == rule.from)?.date;
-            let months = rule.months + if rule.plus_extension { extension } else { 0 };
-            let due = calendar::add_months(from, months)?;
-            Some(Pending { rule, due, status: status(rule, due, as_of) })
-        })
-        .collect()
+    let first = |kind: EventKind| facts.iter().filter(|e| e.kind == kind).map(|e| e.date).min();
+    let extension = facts.iter().find(|e| e.kind == EventKind::ProbationExtended).and_then(|e| e.months).unwrap_or(0);
+    for rule in rules {
+        let Some(start) = first(rule.from) else { continue };
+        let (anchor, months) = match rule.kind {
+            DeadlineKind::Recurring => {
+                if rule.until.iter().any(|&k| has(k)) {
+                    continue;
+                }
+                let latest = facts.iter().filter(|e| e.kind == rule.done_by && e.date >= start).map(|e| e.date).max();
+                (latest.unwrap_or(start), 0)
+            }
+            DeadlineKind::Deadline | DeadlineKind::Earliest => {
+                // A later step makes the item moot: nobody chases the oath of a full member.
+                if has(rule.done_by) || rule.until.iter().any(|&k| has(k)) {
+                    continue;
+                }
+                (start, if rule.plus_extension { extension } else { 0 })
+            }
+        };
+        let (due, provisional) = match rule.period {
+            Period::Months(m) => (calendar::add_months(anchor, m + months), false),
+            Period::WorkingDays(n) => match workdays.after_working_days(anchor, n) {
+                Some((due, provisional)) => (Some(due), provisional),
+                None => (None, false),
+            },
+        };
+        let Some(due) = due else { continue };
+        out.push(Pending { rule, due, status: status(rule, due, as_of), provisional });
+    }
 }
 
 fn status(rule: &DeadlineRule, due: Date, as_of: Date) -> Status {
     match rule.kind {
         DeadlineKind::Earliest if as_of < due => Status::NotYet,
         DeadlineKind::Earliest => Status::Open,
-        DeadlineKind::Deadline if due < as_of => Status::Overdue,
-        DeadlineKind::Deadline => {
+        DeadlineKind::Deadline | DeadlineKind::Recurring if due < as_of => Status::Overdue,
+        DeadlineKind::Deadline | DeadlineKind::Recurring => {
             let lead = rule.lead_days.iter().copied().max().unwrap_or(30);
             let soon = as_of.checked_add_days(chrono::Days::new(u64::from(lead))).unwrap_or(as_of);
             if due <= soon { Status::DueSoon } else { Status::Upcoming }
@@ -83,13 +152,27 @@ fn status(rule: &DeadlineRule, due: Date, as_of: Date) -> Status {
 }
 
 /// Which deadlines to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct DeadlineQuery {
-    pub as_of: Date,
+    /// The day statuses are computed for; today when `None`.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub as_of: Option<Date>,
     /// Only overdue items and those due (or opening) within this many days.
     pub within: Option<u32>,
     /// A unit of the organisation tree; its whole subtree is listed.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub branch_id: Option<Id>,
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub member_id: Option<Id>,
+    /// An inclusive range of due days (a calendar's month).
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub due_from: Option<Date>,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub due_to: Option<Date>,
+    /// Also list items the worker acknowledged or snoozed (until a day after the as-of date).
+    pub include_dismissed: bool,
 }
 
 /// One pending item of one member, as lists and the CLI's JSON show it.
@@ -99,6 +182,8 @@ pub struct DeadlineItem {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub member_id: Id,
     pub name: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub branch_id: Id,
     pub branch: String,
     /// The rule's id (`application_talk`, `conversion_due`, …).
     pub rule: String,
@@ -110,48 +195,83 @@ pub struct DeadlineItem {
     pub status: Status,
     /// The citation in Chinese, e.g. 《中国共产党发展党员工作细则》第七条.
     pub clause: String,
+    pub clause_en: String,
+    /// The event that satisfies the item.
+    pub done_by: EventKind,
+    /// A working-day date counted without that year's official holiday calendar.
+    pub provisional: bool,
+    /// The worker has seen to it: no more reminders, and dashboards leave it out.
+    pub acknowledged: bool,
+    /// Silent and left out of dashboards until this day.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub snoozed_until: Option<Date>,
 }
 
-impl Store {
-    /// Every pending item as of a date, most urgent first (by due day, then name).
-    pub fn deadlines(&self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
-        let tree = self.org_tree()?;
-        let branches: Option<HashSet<Id>> = query.branch_id.map(|b| tree.subtree(b).into_iter().collect());
-        let people = self.people_for_deadlines()?;
-        let mut paths: std::collections::HashMap<Id, String> = std::collections::HashMap::new();
-        let rules = self.rules().deadlines();
-        let horizon = query.within.and_then(|d| query.as_of.checked_add_days(chrono::Days::new(u64::from(d))));
-        let mut items = Vec::new();
-        self.for_each_person_events(|person_id, events| {
-            let Some(Some((name, branch_id))) = usize::try_from(person_id).ok().and_then(|i| people.get(i)) else {
-                return;
-            };
-            if branches.as_ref().is_some_and(|b| !b.contains(branch_id)) {
-                return;
-            }
-            for p in pending(events, rules, query.as_of) {
-                if let Some(horizon) = horizon
-                    && p.due > horizon
-                {
-                    continue;
-                }
-                items.push(DeadlineItem {
-                    member_id: person_id,
-                    name: name.clone(),
-                    branch: paths.entry(*branch_id).or_insert_with(|| tree.path(*branch_id)).clone(),
-                    rule: p.rule.id.clone(),
-                    rule_name_zh: p.rule.name.zh.clone(),
-                    rule_name_en: p.rule.name.en.clone(),
-                    kind: p.rule.kind,
-                    due: p.due,
-                    status: p.status,
-                    clause: p.rule.clause.zh.clone(),
-                });
-            }
-        })?;
-        items.sort_by(|a, b| (a.due, &a.name, a.member_id).cmp(&(b.due, &b.name, b.member_id)));
-        Ok(items)
+impl DeadlineItem {
+    /// Whether the worker has set this item aside as of a day.
+    pub fn is_dismissed(&self, as_of: Date) -> bool {
+        self.acknowledged || self.snoozed_until.is_some_and(|until| until > as_of)
     }
+
+    /// Days from `as_of` to the due day: negative when overdue.
+    pub fn days_left(&self, as_of: Date) -> i64 {
+        (self.due - as_of).num_days()
+    }
+}
+
+/// How many items have each status.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub overdue: u32,
+    pub due_soon: u32,
+    pub upcoming: u32,
+    pub not_yet: u32,
+    pub open: u32,
+}
+
+impl StatusCounts {
+    pub fn add(&mut self, status: Status) {
+        let slot = match status {
+            Status::Overdue => &mut self.overdue,
+            Status::DueSoon => &mut self.due_soon,
+            Status::Upcoming => &mut self.upcoming,
+            Status::NotYet => &mut self.not_yet,
+            Status::Open => &mut self.open,
+        };
+        *slot += 1;
+    }
+}
+
+/// One unit's counts on the dashboard.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchCounts {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub branch_id: Id,
+    pub branch: String,
+    pub counts: StatusCounts,
+}
+
+/// The 工作提醒 home screen: counts, per branch, and the most urgent items.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub as_of: Date,
+    /// Items the worker set aside are not counted.
+    pub totals: StatusCounts,
+    /// Units with at least one item, in tree order.
+    pub branches: Vec<BranchCounts>,
+    /// Overdue, then due soon, most urgent first; at most [`Dashboard::URGENT_SHOWN`].
+    pub urgent: Vec<DeadlineItem>,
+    pub urgent_total: u32,
+    /// How many items are acknowledged or snoozed now.
+    pub dismissed: u32,
+}
+
+impl Dashboard {
+    pub const URGENT_SHOWN: usize = 200;
 }
 
 #[cfg(test)]
@@ -164,14 +284,28 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// The pending items of `events` as `(rule, due, status)`, as of `as_of`, under the 2026 rules.
-    fn owed(events: &[(EventKind, &str)], as_of: &str) -> Vec<(String, String, Status)> {
+    fn facts(events: &[(EventKind, &str)]) -> Vec<Fact> {
+        events.iter().map(|(k, date)| Fact { kind: *k, date: d(date), months: None }).collect()
+    }
+
+    /// Every pending item of `events` as `(rule, due, status)`, as of `as_of`, under the 2026 rules.
+    fn all_owed(events: &[(EventKind, &str)], as_of: &str) -> Vec<(String, String, Status)> {
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
-        let events: Vec<Event> = events.iter().map(|(k, date)| Event::new(*k, d(date))).collect();
-        pending(&events, rules.deadlines(), d(as_of))
+        pending(&facts(events), rules.deadlines(), &WorkCalendar::default(), d(as_of))
             .into_iter()
             .map(|p| (p.rule.id.clone(), p.due.to_string(), p.status))
             .collect()
+    }
+
+    /// The pending one-off items (deadlines and earliest dates; recurring ones have their own tests).
+    fn owed(events: &[(EventKind, &str)], as_of: &str) -> Vec<(String, String, Status)> {
+        let recurring = ["activist_review", "thought_report"];
+        all_owed(events, as_of).into_iter().filter(|(rule, _, _)| !recurring.contains(&rule.as_str())).collect()
+    }
+
+    /// The recurring item of one rule.
+    fn next(rule: &str, events: &[(EventKind, &str)], as_of: &str) -> Option<(String, Status)> {
+        all_owed(events, as_of).into_iter().find(|(r, _, _)| r == rule).map(|(_, due, status)| (due, status))
     }
 
     fn one(rule: &str, due: &str, status: Status) -> Vec<(String, String, Status)> {
@@ -256,18 +390,34 @@ mod tests {
     }
 
     #[test]
+    fn a_later_step_makes_a_missed_one_moot_instead_of_overdue_for_ever() {
+        let converted = [
+            (ApplicationReceived, "2020-10-12"),
+            (ActivistDetermined, "2021-04-06"),
+            (CandidateDetermined, "2022-04-11"),
+            (Admitted, "2022-06-28"),
+            (ConversionMeeting, "2023-06-30"),
+            (ConversionApproved, "2023-07-14"),
+        ];
+        // Neither the talk, the admission approval nor the oath is on file, and none is owed now.
+        assert!(owed(&converted, "2026-11-24").is_empty(), "{:?}", owed(&converted, "2026-11-24"));
+        let not_yet_converted = &converted[..5];
+        assert_eq!(
+            owed(not_yet_converted, "2026-11-24"),
+            [("conversion_approval".into(), "2023-09-30".into(), Status::Overdue)]
+        );
+    }
+
+    #[test]
     fn an_extension_moves_the_conversion_deadline_article_32() {
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
-        let mut events: Vec<Event> =
-            [(Admitted, "2024-02-29"), (AdmissionApproved, "2024-04-01"), (Oath, "2024-04-10")]
-                .iter()
-                .map(|(k, date)| Event::new(*k, d(date)))
-                .collect();
-        let due = |events: &[Event]| pending(events, rules.deadlines(), d("2025-03-01"))[0].due.to_string();
+        let mut events = facts(&[(Admitted, "2024-02-29"), (AdmissionApproved, "2024-04-01"), (Oath, "2024-04-10")]);
+        let due = |events: &[Fact]| {
+            let all = pending(events, rules.deadlines(), &WorkCalendar::default(), d("2025-03-01"));
+            all.iter().find(|p| p.rule.id == "conversion_due").unwrap().due.to_string()
+        };
         assert_eq!(due(&events), "2025-02-28", "one year after a leap day is 28 February");
-        let mut extension = Event::new(ProbationExtended, d("2025-02-28"));
-        extension.months = Some(6);
-        events.push(extension);
+        events.push(Fact { kind: ProbationExtended, date: d("2025-02-28"), months: Some(6) });
         assert_eq!(due(&events), "2025-08-29");
     }
 
@@ -303,10 +453,66 @@ mod tests {
     #[test]
     fn the_2014_rules_have_no_pre_review_or_oath_deadline() {
         let rules = RuleSet::builtin(RuleSetId::Cpc2014);
-        let events: Vec<Event> = [(PrereviewPassed, "2025-11-01"), (AdmissionApproved, "2025-11-02")]
-            .iter()
-            .map(|(k, date)| Event::new(*k, d(date)))
-            .collect();
-        assert!(pending(&events, rules.deadlines(), d("2026-11-24")).is_empty());
+        let events = facts(&[(PrereviewPassed, "2025-11-01"), (AdmissionApproved, "2025-11-02")]);
+        assert!(pending(&events, rules.deadlines(), &WorkCalendar::default(), d("2026-11-24")).is_empty());
+    }
+
+    const ACTIVIST: [(EventKind, &str); 3] =
+        [(ApplicationReceived, "2025-03-01"), (ApplicantTalk, "2025-03-10"), (ActivistDetermined, "2025-05-31")];
+
+    #[test]
+    fn an_activist_is_reviewed_every_six_months_counted_from_the_latest_review_article_11() {
+        assert_eq!(next("activist_review", &ACTIVIST, "2025-06-01"), Some(("2025-11-30".into(), Status::Upcoming)));
+        assert_eq!(next("activist_review", &ACTIVIST, "2025-12-01"), Some(("2025-11-30".into(), Status::Overdue)));
+        let reviewed = [ACTIVIST.as_slice(), &[(ActivistReview, "2025-11-20")]].concat();
+        assert_eq!(next("activist_review", &reviewed, "2025-12-01"), Some(("2026-05-20".into(), Status::Upcoming)));
+        let twice = [reviewed.as_slice(), &[(ActivistReview, "2026-05-10")]].concat();
+        assert_eq!(next("activist_review", &twice, "2026-05-11"), Some(("2026-11-10".into(), Status::Upcoming)));
+        let candidate = [twice.as_slice(), &[(CandidateDetermined, "2026-06-01")]].concat();
+        assert_eq!(next("activist_review", &candidate, "2026-11-24"), None, "reviews end with the activist stage");
+    }
+
+    #[test]
+    fn thought_reports_are_owed_every_quarter_until_conversion_by_practice() {
+        assert_eq!(next("thought_report", &ACTIVIST, "2025-06-01"), Some(("2025-08-31".into(), Status::Upcoming)));
+        assert_eq!(next("thought_report", &ACTIVIST, "2025-08-25"), Some(("2025-08-31".into(), Status::DueSoon)));
+        let reported = [ACTIVIST.as_slice(), &[(ThoughtReport, "2025-08-30"), (ThoughtReport, "2025-07-01")]].concat();
+        assert_eq!(next("thought_report", &reported, "2025-09-01"), Some(("2025-11-30".into(), Status::Upcoming)));
+        let converted = [
+            (ApplicationReceived, "2022-03-01"),
+            (ActivistDetermined, "2022-05-31"),
+            (CandidateDetermined, "2023-06-01"),
+            (Admitted, "2024-06-01"),
+            (ConversionMeeting, "2025-06-01"),
+            (ConversionApproved, "2025-07-01"),
+        ];
+        assert_eq!(next("thought_report", &converted, "2026-11-24"), None);
+        assert_eq!(next("thought_report", &[(ApplicationReceived, "2026-01-01")], "2026-11-24"), None);
+    }
+
+    #[test]
+    fn the_branch_may_determine_a_candidate_after_five_working_days_of_publicity_article_13() {
+        let rules = RuleSet::builtin(RuleSetId::Cpc2026);
+        let events = [ACTIVIST.as_slice(), &[(CandidatePublicity, "2026-09-30")]].concat();
+        let publicity = |cal: &WorkCalendar, as_of: &str| {
+            let all = pending(&facts(&events), rules.deadlines(), cal, d(as_of));
+            let p = all.into_iter().find(|p| p.rule.id == "candidate_publicity").unwrap();
+            (p.due.to_string(), p.status, p.provisional)
+        };
+        let national_day = WorkCalendar::new(
+            (1..=7)
+                .map(|day| (d(&format!("2026-10-0{day}")), crate::workdays::DayKind::Holiday))
+                .chain([(d("2026-10-10"), crate::workdays::DayKind::Workday)]),
+            [2026],
+        );
+        assert_eq!(publicity(&national_day, "2026-10-12"), ("2026-10-13".into(), Status::NotYet, false));
+        assert_eq!(publicity(&national_day, "2026-10-13"), ("2026-10-13".into(), Status::Open, false));
+        // Without the year's calendar, weekdays are counted and the date is provisional.
+        assert_eq!(publicity(&WorkCalendar::default(), "2026-10-01"), ("2026-10-07".into(), Status::NotYet, true));
+        assert!(
+            owed(&[events.as_slice(), &[(CandidateDetermined, "2026-10-13")]].concat(), "2026-10-14")
+                .iter()
+                .all(|(rule, _, _)| rule != "candidate_publicity")
+        );
     }
 }

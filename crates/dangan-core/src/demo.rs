@@ -174,6 +174,22 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
             }
         }
     }
+    // The latest thought report and activist review, as a roster carries them: most in time, a
+    // few late, so the reminders have something to show.
+    if let Some(activist) = activist
+        && stage != Stage::FullMember
+    {
+        let report = days_before(today, rng.range(0, 100));
+        if report >= activist {
+            events.push(Event::new(ThoughtReport, report));
+        }
+        if stage == Stage::Activist {
+            let review = days_before(today, rng.range(0, 200));
+            if review >= activist {
+                events.push(Event::new(ActivistReview, review));
+            }
+        }
+    }
     events.retain(|e| e.date <= today);
     events.sort_by_key(|e| (e.date, e.kind));
 

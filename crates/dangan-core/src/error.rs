@@ -38,6 +38,9 @@ pub enum Error {
     Cancelled,
     #[error("{}", reason.en)]
     RuleFile { reason: Text },
+    /// No desktop notification service answered (no session bus, no notification daemon).
+    #[error("{}", reason.en)]
+    NotificationsUnavailable { reason: Text },
     /// A workspace file is damaged or does not belong with the others.
     #[error("{} is damaged: {}", path.display(), reason.en)]
     Corrupt { path: PathBuf, reason: Text },
@@ -65,6 +68,7 @@ impl Error {
             Error::RosterUnreadable { .. } => ErrorKind::RosterUnreadable,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::RuleFile { .. } => ErrorKind::RuleFile,
+            Error::NotificationsUnavailable { .. } => ErrorKind::NotificationsUnavailable,
             Error::Corrupt { .. } => ErrorKind::Corrupt,
             Error::Io { .. } => ErrorKind::Io,
             Error::Crypto(_) | Error::Database(_) => ErrorKind::Internal,
@@ -88,9 +92,10 @@ impl Error {
                 format!("{} 处已有工作区，不会覆盖", path.display()),
                 format!("a workspace already exists at {}; it will not be overwritten", path.display()),
             ),
-            Error::InvalidInput { reason, .. } | Error::RosterUnreadable { reason } | Error::RuleFile { reason } => {
-                reason.clone()
-            }
+            Error::InvalidInput { reason, .. }
+            | Error::RosterUnreadable { reason }
+            | Error::RuleFile { reason }
+            | Error::NotificationsUnavailable { reason } => reason.clone(),
             Error::Violations { violations } => Text::new(
                 violations.iter().map(|v| v.message_zh.as_str()).collect::<Vec<_>>().join("；"),
                 violations.iter().map(|v| v.message_en.as_str()).collect::<Vec<_>>().join("; "),
@@ -158,6 +163,7 @@ pub enum ErrorKind {
     RosterUnreadable,
     Cancelled,
     RuleFile,
+    NotificationsUnavailable,
     Corrupt,
     Io,
     Internal,

@@ -13,13 +13,16 @@ pub mod deadlines;
 pub mod demo;
 pub mod domain;
 mod error;
+pub mod ics;
 pub mod keys;
 pub mod names;
+pub mod reminders;
 pub mod roster;
 pub mod rules;
 pub mod store;
 mod text;
 pub mod validate;
+pub mod workdays;
 pub mod workspace;
 
 pub use error::{BridgeError, Error, ErrorKind, Result};

@@ -9,10 +9,11 @@ use crate::domain::EventKind;
 use crate::{Error, Text};
 
 /// Every check the validator performs; a rule file must cite an article (or none) for each.
-pub const CHECKS: [&str; 14] = [
+pub const CHECKS: [&str; 15] = [
     "minimum_age",
     "application_talk",
     "activist_after_application",
+    "activist_review",
     "contacts_after_activist",
     "candidate_eligible",
     "political_review",
@@ -73,20 +74,36 @@ struct RuleFile {
     deadline: Vec<DeadlineEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A `[[deadline]]` entry as written. In a shipped file every entry is whole; in an office's own
+/// file an entry with a known id changes only the fields it gives.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DeadlineEntry {
     id: String,
-    name_zh: String,
-    name_en: String,
-    kind: DeadlineKind,
-    from: EventKind,
-    months: u32,
-    #[serde(default)]
-    plus_extension: bool,
-    done_by: EventKind,
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    kind: Option<DeadlineKind>,
+    from: Option<EventKind>,
+    months: Option<u32>,
+    working_days: Option<u32>,
+    plus_extension: Option<bool>,
+    until: Option<Vec<EventKind>>,
+    done_by: Option<EventKind>,
     article: Option<u32>,
+    clause_zh: Option<String>,
+    clause_en: Option<String>,
     lead_days: Option<Vec<u32>>,
+    /// Only in an office's file: drops a shipped rule the office does not follow.
+    #[serde(default)]
+    disabled: bool,
+}
+
+/// An office's own rule file, loaded on top of a shipped one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideFile {
+    #[serde(default)]
+    deadline: Vec<DeadlineEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +120,7 @@ pub struct RuleSet {
     document: Text,
     articles: BTreeMap<String, Option<u32>>,
     deadlines: Vec<DeadlineRule>,
+    overridden: bool,
 }
 
 impl RuleSet {
@@ -137,38 +155,9 @@ impl RuleSet {
         let mut deadlines: Vec<DeadlineRule> = Vec::with_capacity(file.deadline.len());
         for entry in file.deadline {
             if deadlines.iter().any(|d| d.id == entry.id) {
-                return Err(Error::RuleFile {
-                    reason: Text::new(
-                        format!("规则文件中的期限「{}」出现了两次", entry.id),
-                        format!("rule file lists the deadline `{}` twice", entry.id),
-                    ),
-                });
+                return Err(rule_error(&entry.id, "出现了两次".into(), "is listed twice".into()));
             }
-            if entry.months == 0 || entry.months > 120 || entry.from == entry.done_by {
-                return Err(Error::RuleFile {
-                    reason: Text::new(
-                        format!(
-                            "规则文件中的期限「{}」不合理：月数应为 1 至 120，起算事件与完成事件不能相同",
-                            entry.id
-                        ),
-                        format!(
-                            "rule file deadline `{}` is unreasonable: months must be 1 to 120, and `from` differ from `done_by`",
-                            entry.id
-                        ),
-                    ),
-                });
-            }
-            deadlines.push(DeadlineRule {
-                clause: cite_article(&document, entry.article),
-                id: entry.id,
-                name: Text::new(entry.name_zh, entry.name_en),
-                kind: entry.kind,
-                from: entry.from,
-                months: entry.months,
-                plus_extension: entry.plus_extension,
-                done_by: entry.done_by,
-                lead_days: entry.lead_days.unwrap_or_else(|| vec![30, 7, 1]),
-            });
+            deadlines.push(build_deadline(entry, None, &document)?);
         }
         Ok(RuleSet {
             id: file.id,
@@ -176,7 +165,53 @@ impl RuleSet {
             articles: file.checks.into_iter().map(|(k, v)| (k, v.article)).collect(),
             document,
             deadlines,
+            overridden: false,
         })
+    }
+
+    /// This rule set with an office's own rule file on top: an entry with a shipped id changes the
+    /// fields it gives (or, with `disabled = true`, drops the rule); a new id adds a rule and must
+    /// be whole. A bad file is refused whole, naming the entry at fault.
+    pub fn with_overrides(&self, source: &str) -> Result<RuleSet, Error> {
+        let file: OverrideFile = toml::from_str(source).map_err(|e| Error::RuleFile {
+            reason: Text::new(format!("本单位规则文件格式错误：{e}"), format!("malformed rule file: {e}")),
+        })?;
+        let mut out = self.clone();
+        let mut seen: Vec<String> = Vec::new();
+        for entry in file.deadline {
+            if seen.contains(&entry.id) {
+                return Err(rule_error(&entry.id, "出现了两次".into(), "is listed twice".into()));
+            }
+            seen.push(entry.id.clone());
+            let at = out.deadlines.iter().position(|d| d.id == entry.id);
+            if entry.disabled {
+                match at {
+                    Some(at) => {
+                        out.deadlines.remove(at);
+                        continue;
+                    }
+                    None => {
+                        return Err(rule_error(
+                            &entry.id,
+                            "不是已有的期限，无法停用".into(),
+                            "is not a known deadline, so it cannot be disabled".into(),
+                        ));
+                    }
+                }
+            }
+            let rule = build_deadline(entry, at.map(|i| &out.deadlines[i]), &out.document)?;
+            match at {
+                Some(at) => out.deadlines[at] = rule,
+                None => out.deadlines.push(rule),
+            }
+        }
+        out.overridden = true;
+        Ok(out)
+    }
+
+    /// Whether an office's own rule file is loaded on top of the shipped one.
+    pub fn is_overridden(&self) -> bool {
+        self.overridden
     }
 
     /// The deadline rules of this rule set, in the order the file lists them.
@@ -200,6 +235,111 @@ fn cite_article(document: &Text, article: Option<u32>) -> Text {
     }
 }
 
+fn rule_error(id: &str, zh: String, en: String) -> Error {
+    Error::RuleFile {
+        reason: Text::new(format!("规则文件中的期限「{id}」{zh}"), format!("rule file deadline `{id}` {en}")),
+    }
+}
+
+/// Makes a rule of an entry, on top of `base` when the entry changes a known rule.
+fn build_deadline(entry: DeadlineEntry, base: Option<&DeadlineRule>, document: &Text) -> Result<DeadlineRule, Error> {
+    let id = entry.id;
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(rule_error(
+            &id,
+            "的编号只能由小写字母、数字和下划线组成".into(),
+            "needs an id of lower-case letters, digits and underscores".into(),
+        ));
+    }
+    let missing = |field: &str| {
+        rule_error(
+            &id,
+            format!("缺少「{field}」（新增的期限须写全）"),
+            format!("lacks `{field}` (a new deadline must be whole)"),
+        )
+    };
+    let name_zh = entry.name_zh.or_else(|| base.map(|b| b.name.zh.clone())).ok_or_else(|| missing("name_zh"))?;
+    let name_en = entry.name_en.or_else(|| base.map(|b| b.name.en.clone())).ok_or_else(|| missing("name_en"))?;
+    let kind = entry.kind.or(base.map(|b| b.kind)).ok_or_else(|| missing("kind"))?;
+    let from = entry.from.or(base.map(|b| b.from)).ok_or_else(|| missing("from"))?;
+    let done_by = entry.done_by.or(base.map(|b| b.done_by)).ok_or_else(|| missing("done_by"))?;
+    let period = match (entry.months, entry.working_days) {
+        (Some(_), Some(_)) => {
+            return Err(rule_error(
+                &id,
+                "不能同时写「months」和「working_days」".into(),
+                "cannot give both `months` and `working_days`".into(),
+            ));
+        }
+        (Some(m), None) => Period::Months(m),
+        (None, Some(d)) => Period::WorkingDays(d),
+        (None, None) => base.map(|b| b.period).ok_or_else(|| missing("months"))?,
+    };
+    let until = entry.until.or_else(|| base.map(|b| b.until.clone())).unwrap_or_default();
+    let plus_extension = entry.plus_extension.or(base.map(|b| b.plus_extension)).unwrap_or(false);
+    let lead_days = entry.lead_days.or_else(|| base.map(|b| b.lead_days.clone())).unwrap_or_else(|| vec![30, 7, 1]);
+    let clause = match (entry.clause_zh, entry.clause_en, entry.article) {
+        (Some(zh), Some(en), _) => Text::new(zh, en),
+        (Some(_), None, _) | (None, Some(_), _) => {
+            return Err(rule_error(
+                &id,
+                "须同时写「clause_zh」和「clause_en」".into(),
+                "needs both `clause_zh` and `clause_en`".into(),
+            ));
+        }
+        (None, None, Some(article)) => cite_article(document, Some(article)),
+        (None, None, None) => base.map(|b| b.clause.clone()).unwrap_or_else(|| cite_article(document, None)),
+    };
+    let unreasonable = |zh: &str, en: &str| Err(rule_error(&id, zh.into(), en.into()));
+    match period {
+        Period::Months(m) if m == 0 || m > 120 => return unreasonable("的月数应为 1 至 120", "needs 1 to 120 months"),
+        Period::WorkingDays(d) if d == 0 || d > 60 => {
+            return unreasonable("的工作日数应为 1 至 60", "needs 1 to 60 working days");
+        }
+        _ => {}
+    }
+    if kind == DeadlineKind::Recurring {
+        if until.is_empty() {
+            return unreasonable("是周期性期限，须写明何时停止（until）", "is recurring and needs `until`");
+        }
+        if matches!(period, Period::WorkingDays(_)) {
+            return unreasonable("是周期性期限，只能按月计算", "is recurring and must count months");
+        }
+        if !done_by.repeats() {
+            return unreasonable(
+                &format!("是周期性期限，完成事件「{}」却只能记录一次", done_by.as_str()),
+                &format!("is recurring, but its `done_by` event `{}` happens only once", done_by.as_str()),
+            );
+        }
+    } else if from == done_by {
+        return unreasonable("的起算事件与完成事件不能相同", "needs `from` to differ from `done_by`");
+    }
+    if lead_days.iter().any(|&d| d > 366) {
+        return unreasonable("的提前提醒天数不能超过 366", "cannot remind more than 366 days ahead");
+    }
+    Ok(DeadlineRule {
+        id,
+        name: Text::new(name_zh, name_en),
+        kind,
+        from,
+        period,
+        plus_extension,
+        until,
+        done_by,
+        lead_days,
+        clause,
+    })
+}
+
+/// How far a due day lies from the event that starts a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// By the corresponding-day rule.
+    Months(u32),
+    /// The day after the last of this many working days, counted from the starting day.
+    WorkingDays(u32),
+}
+
 /// Whether a rule sets a deadline or an earliest date.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,18 +349,23 @@ pub enum DeadlineKind {
     Deadline,
     /// The step may not happen before the day.
     Earliest,
+    /// The step is owed again and again while the person is in a stage: the next one is due a
+    /// period after the latest.
+    Recurring,
 }
 
-/// One deadline rule: `months` after the `from` event, satisfied by the `done_by` event.
+/// One deadline rule: a period after the `from` event, satisfied by the `done_by` event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineRule {
     pub id: String,
     pub name: Text,
     pub kind: DeadlineKind,
     pub from: EventKind,
-    pub months: u32,
-    /// Adds a recorded probation extension to `months` (the conversion deadline).
+    pub period: Period,
+    /// Adds a recorded probation extension to the period (the conversion deadline).
     pub plus_extension: bool,
+    /// For a recurring rule: any of these events ends it (leaving the stage).
+    pub until: Vec<EventKind>,
     pub done_by: EventKind,
     /// Days before the due day from which a deadline counts as due soon; the largest decides.
     pub lead_days: Vec<u32>,
@@ -306,7 +451,7 @@ mod tests {
             RuleSetId::Cpc2026.source()
         );
         let err = RuleSet::parse(&twice).unwrap_err().to_string();
-        assert!(err.contains("`oath` twice"), "{err}");
+        assert!(err.contains("`oath` is listed twice"), "{err}");
     }
 
     #[test]

@@ -124,6 +124,10 @@ const ORDER: &[(EventKind, EventKind, &str)] = {
         (ApplicantTalk, ApplicationReceived, "application_talk"),
         (ActivistDetermined, ApplicationReceived, "activist_after_application"),
         (ContactsAssigned, ActivistDetermined, "contacts_after_activist"),
+        (ActivistReview, ActivistDetermined, "activist_review"),
+        (ThoughtReport, ApplicationReceived, "activist_after_application"),
+        (CandidatePublicity, ActivistDetermined, "candidate_eligible"),
+        (CandidateDetermined, CandidatePublicity, "candidate_eligible"),
         (PoliticalReview, CandidateDetermined, "political_review"),
         (CentralisedTraining, CandidateDetermined, "centralised_training"),
         (PrereviewPassed, CandidateDetermined, "prereview"),
@@ -145,6 +149,9 @@ const REQUIRES: &[(EventKind, EventKind, &str)] = {
         (ApplicantTalk, ApplicationReceived, "application_talk"),
         (ActivistDetermined, ApplicationReceived, "activist_after_application"),
         (ContactsAssigned, ActivistDetermined, "contacts_after_activist"),
+        (ActivistReview, ActivistDetermined, "activist_review"),
+        (ThoughtReport, ApplicationReceived, "activist_after_application"),
+        (CandidatePublicity, ActivistDetermined, "candidate_eligible"),
         (CandidateDetermined, ActivistDetermined, "candidate_eligible"),
         (PoliticalReview, CandidateDetermined, "political_review"),
         (CentralisedTraining, CandidateDetermined, "centralised_training"),
@@ -163,9 +170,22 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
     let mut out = Vec::new();
     // The first event of each kind, indexed by kind (this runs for every row of a roster).
     let mut first: [Option<&Event>; EventKind::ALL.len()] = [None; EventKind::ALL.len()];
-    for event in events {
+    for (i, event) in events.iter().enumerate() {
         let slot = &mut first[event.kind as usize];
-        if slot.is_some() {
+        let twice = if event.kind.repeats() {
+            events[..i].iter().any(|e| e.kind == event.kind && e.date == event.date)
+        } else {
+            slot.is_some()
+        };
+        if twice && event.kind.repeats() {
+            out.push(Violation {
+                rule: "duplicate_event".into(),
+                field: event.kind.as_str().into(),
+                clause: String::new(),
+                message_zh: format!("「{}」在 {} 已记录过", event.kind.label().zh, calendar::format_zh(event.date)),
+                message_en: format!("“{}” is already recorded on {}", event.kind.label().en, event.date),
+            });
+        } else if twice {
             out.push(Violation {
                 rule: "duplicate_event".into(),
                 field: event.kind.as_str().into(),
@@ -173,7 +193,8 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
                 message_zh: format!("「{}」只能记录一次", event.kind.label().zh),
                 message_en: format!("“{}” can be recorded only once", event.kind.label().en),
             });
-        } else {
+        } else if slot.is_none_or(|f| event.date < f.date) {
+            // For a repeated step, the earliest one is what the order checks below compare.
             *slot = Some(event);
         }
         if event.date > cx.today {

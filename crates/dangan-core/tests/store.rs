@@ -241,3 +241,26 @@ fn the_list_follows_renames_and_imports_made_after_it_was_first_read() {
     store.import_roster(roster, ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
     assert_eq!(store.list_members(&MemberQuery::all()).unwrap().total, 22, "imported people are listed");
 }
+
+#[test]
+fn an_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
+    let (dir, mut store) = store();
+    demo::populate(&mut store, 1200, 7).unwrap();
+    let path = dir.path().join("out.xlsx");
+    let mut seen = Vec::new();
+    let count = roster::export_xlsx_with_progress(&store, &MemberQuery::default(), &path, |p| {
+        seen.push((p.written, p.total));
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(count, 1200);
+    assert_eq!(seen, [(0, 1200), (500, 1200), (1000, 1200), (1200, 1200)]);
+
+    let cancelled = dir.path().join("cancelled.xlsx");
+    let err = roster::export_xlsx_with_progress(&store, &MemberQuery::default(), &cancelled, |p| {
+        if p.written >= 500 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err:?}");
+    assert!(!cancelled.exists(), "a cancelled export leaves no file");
+}

@@ -17,8 +17,14 @@ pub enum EventKind {
     ApplicantTalk,
     /// 确定为入党积极分子.
     ActivistDetermined,
+    /// 培养教育考察: the branch's review of an activist, every six months while an activist. Repeats.
+    ActivistReview,
     /// 指定培养联系人: one or two full members assigned as contacts.
     ContactsAssigned,
+    /// 思想汇报: a written report from an activist, development target or probationary member. Repeats.
+    ThoughtReport,
+    /// 发展对象公示 (2026): the publicity before a development target is determined; it begins this day.
+    CandidatePublicity,
     /// 确定为发展对象.
     CandidateDetermined,
     /// 政治审查.
@@ -44,11 +50,14 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 15] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::ApplicationReceived,
         EventKind::ApplicantTalk,
         EventKind::ActivistDetermined,
+        EventKind::ActivistReview,
         EventKind::ContactsAssigned,
+        EventKind::ThoughtReport,
+        EventKind::CandidatePublicity,
         EventKind::CandidateDetermined,
         EventKind::PoliticalReview,
         EventKind::CentralisedTraining,
@@ -62,12 +71,21 @@ impl EventKind {
         EventKind::MembershipEnded,
     ];
 
+    /// Steps recorded again and again (a review every six months, a report every quarter); every
+    /// other step happens once.
+    pub fn repeats(self) -> bool {
+        matches!(self, EventKind::ActivistReview | EventKind::ThoughtReport)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::ApplicationReceived => "application_received",
             EventKind::ApplicantTalk => "applicant_talk",
             EventKind::ActivistDetermined => "activist_determined",
+            EventKind::ActivistReview => "activist_review",
             EventKind::ContactsAssigned => "contacts_assigned",
+            EventKind::ThoughtReport => "thought_report",
+            EventKind::CandidatePublicity => "candidate_publicity",
             EventKind::CandidateDetermined => "candidate_determined",
             EventKind::PoliticalReview => "political_review",
             EventKind::CentralisedTraining => "centralised_training",
@@ -87,7 +105,10 @@ impl EventKind {
             "application_received" => EventKind::ApplicationReceived,
             "applicant_talk" => EventKind::ApplicantTalk,
             "activist_determined" => EventKind::ActivistDetermined,
+            "activist_review" => EventKind::ActivistReview,
             "contacts_assigned" => EventKind::ContactsAssigned,
+            "thought_report" => EventKind::ThoughtReport,
+            "candidate_publicity" => EventKind::CandidatePublicity,
             "candidate_determined" => EventKind::CandidateDetermined,
             "political_review" => EventKind::PoliticalReview,
             "centralised_training" => EventKind::CentralisedTraining,
@@ -108,7 +129,10 @@ impl EventKind {
             EventKind::ApplicationReceived => ("递交入党申请书", "Application received"),
             EventKind::ApplicantTalk => ("与入党申请人谈话", "Talk with the applicant"),
             EventKind::ActivistDetermined => ("确定为入党积极分子", "Determined as activist"),
+            EventKind::ActivistReview => ("培养教育考察", "Activist review"),
             EventKind::ContactsAssigned => ("指定培养联系人", "Contacts assigned"),
+            EventKind::ThoughtReport => ("思想汇报", "Thought report"),
+            EventKind::CandidatePublicity => ("发展对象公示", "Candidate publicity"),
             EventKind::CandidateDetermined => ("确定为发展对象", "Determined as development target"),
             EventKind::PoliticalReview => ("政治审查", "Political review"),
             EventKind::CentralisedTraining => ("短期集中培训", "Centralised training"),

@@ -98,7 +98,28 @@ pub const COLUMNS: &[Column] = &[
         Field::Event(EventKind::ActivistDetermined),
         "日期"
     ),
+    col!(
+        "activist_review_on",
+        "最近培养考察日期",
+        ["培养考察日期", "最近考察日期", "考察日期"],
+        Field::Event(EventKind::ActivistReview),
+        "最近一次半年考察的日期；导入时补记，已有的记录不会删除"
+    ),
     col!("contacts_on", "指定培养联系人日期", [], Field::Event(EventKind::ContactsAssigned), "日期"),
+    col!(
+        "thought_report_on",
+        "最近思想汇报日期",
+        ["思想汇报日期", "最近一次思想汇报日期"],
+        Field::Event(EventKind::ThoughtReport),
+        "最近一次思想汇报的日期；导入时补记，已有的记录不会删除"
+    ),
+    col!(
+        "publicity_on",
+        "发展对象公示日期",
+        ["公示日期", "公示开始日期"],
+        Field::Event(EventKind::CandidatePublicity),
+        "公示开始的日期"
+    ),
     col!(
         "candidate_on",
         "确定发展对象日期",

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::columns::{self, Field};
 use super::{ImportReport, Roster, RosterRecord, RowProblem};
-use crate::domain::Person;
+use crate::domain::{Event, Person};
 use crate::store::Store;
 use crate::store::internal::{self as st, OrgTree};
 use crate::validate::{self, Context, Violation};
@@ -160,7 +160,10 @@ fn apply(
             let stored = st::load_person(tx, id)?.unwrap_or_default();
             let mut merged_events = st::load_events(tx, id)?;
             for event in events {
-                match merged_events.iter_mut().find(|e| e.kind == event.kind) {
+                // A repeated step (a review, a report) is added unless that day's is on file; a
+                // one-off step's date is corrected.
+                let same = |e: &&mut Event| e.kind == event.kind && (!event.kind.repeats() || e.date == event.date);
+                match merged_events.iter_mut().find(same) {
                     Some(old) => {
                         old.date = event.date;
                         old.months = event.months;

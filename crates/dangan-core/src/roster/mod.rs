@@ -17,7 +17,8 @@ use serde::Serialize;
 
 pub use import::{ImportOptions, Progress};
 pub use write::{
-    CsvRosterWriter, RowOut, XlsxRosterWriter, export_xlsx, write_records_csv, write_records_xlsx, write_template,
+    CsvRosterWriter, ExportProgress, RowOut, XlsxRosterWriter, export_xlsx, export_xlsx_with_progress,
+    write_records_csv, write_records_xlsx, write_template,
 };
 
 use crate::Result;

@@ -2,9 +2,11 @@
 //! generated people (for the demo and the benchmarks). All use the columns of `columns.rs`, so
 //! whatever Dangan writes, it reads back.
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use serde::Serialize;
 
 use super::RosterRecord;
 use super::columns::{COLUMNS, Column, Field};
@@ -201,7 +203,8 @@ enum CellOut<'a> {
 fn cell_value<'a>(column: &Column, row: &RowOut<'a>) -> CellOut<'a> {
     let p = row.person;
     let text = |v: &'a Option<String>| v.as_deref().map_or(CellOut::Empty, CellOut::Text);
-    let event = |kind: EventKind| row.events.iter().find(|e| e.kind == kind);
+    // A repeated step's column holds the latest one.
+    let event = |kind: EventKind| row.events.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date);
     match column.field {
         Field::Name => CellOut::Text(&p.name),
         Field::Gender => p
@@ -244,6 +247,31 @@ fn stage_label(stage: Stage) -> &'static str {
 
 /// Exports the members a query lists to a `.xlsx` roster. Returns how many were written.
 pub fn export_xlsx(store: &Store, query: &MemberQuery, path: &Path) -> Result<u64> {
+    export_xlsx_with_progress(store, query, path, |_| ControlFlow::Continue(()))
+}
+
+/// How far an export has got: rows written of the rows to write.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ExportProgress {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub written: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub total: u64,
+}
+
+/// Rows between two progress reports: often enough for a smooth bar, rare enough to cost nothing.
+const EXPORT_PROGRESS_EVERY: u64 = 500;
+
+/// [`export_xlsx`], reporting progress; `ControlFlow::Break` from `progress` cancels it
+/// ([`Error::Cancelled`]) and no file is written (the workbook is saved only at the end, so a
+/// file already at `path` stays as it was).
+pub fn export_xlsx_with_progress(
+    store: &Store,
+    query: &MemberQuery,
+    path: &Path,
+    mut progress: impl FnMut(ExportProgress) -> ControlFlow<()>,
+) -> Result<u64> {
     if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("xlsx") {
         return Err(Error::InvalidInput {
             field: "path".into(),
@@ -252,12 +280,22 @@ pub fn export_xlsx(store: &Store, query: &MemberQuery, path: &Path) -> Result<u6
     }
     let query = MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() };
     let page = store.list_members(&query)?;
+    let total = page.items.len() as u64;
+    if progress(ExportProgress { written: 0, total }).is_break() {
+        return Err(Error::Cancelled);
+    }
     let mut out = XlsxRosterWriter::create(path)?;
     // The organisation tree is read once for the whole export, not once per member.
     let tree = store.org_tree()?;
-    for member in &page.items {
+    for (i, member) in page.items.iter().enumerate() {
         let (person, events) = store.record(member.id)?;
         out.write_row(&RowOut { person: &person, branch: &tree.path(person.branch_id), events: &events })?;
+        let written = i as u64 + 1;
+        if (written.is_multiple_of(EXPORT_PROGRESS_EVERY) || written == total)
+            && progress(ExportProgress { written, total }).is_break()
+        {
+            return Err(Error::Cancelled);
+        }
     }
     out.finish()
 }

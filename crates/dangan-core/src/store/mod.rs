@@ -9,6 +9,8 @@
 mod member_index;
 mod org;
 mod people;
+mod planning;
+mod procedure_index;
 mod schema;
 mod search;
 
@@ -25,6 +27,7 @@ use crate::calendar::{self, Date};
 use crate::keys::DatabaseKey;
 use crate::rules::{RuleSet, RuleSetId};
 use crate::validate::Context;
+use crate::workdays::WorkCalendar;
 use crate::{Error, Result, Text};
 
 /// 64 MiB of page cache (SQLite counts negative sizes in KiB). With SQLCipher every page read
@@ -36,10 +39,15 @@ const CACHE_KIB: i64 = 64 * 1024;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    rule_set_id: RuleSetId,
+    /// The shipped rule set, with the office's own file on top when one is loaded.
     rules: RuleSet,
+    workdays: WorkCalendar,
     today: Option<Date>,
     /// Built on the first list; see `member_index.rs` for how writes keep it true.
     index: RefCell<Option<member_index::MemberIndex>>,
+    /// Built on the first deadline scan, kept true the same way.
+    procedure: RefCell<Option<procedure_index::ProcedureIndex>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -82,7 +90,18 @@ impl Store {
             path: path.to_owned(),
             reason: Text::new(format!("未知的规则版本 {rule_set}"), format!("unknown rule set {rule_set}")),
         })?;
-        Ok(Store { conn, path: path.to_owned(), rules: RuleSet::builtin(id), today: None, index: RefCell::new(None) })
+        let rules = planning::load_rules(&conn, RuleSet::builtin(id))?;
+        let workdays = planning::load_workdays(&conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            rule_set_id: id,
+            rules,
+            workdays,
+            today: None,
+            index: RefCell::new(None),
+            procedure: RefCell::new(None),
+        })
     }
 
     /// Opens a plain (unencrypted) database, for the benchmark that compares it with SQLCipher.
@@ -121,17 +140,21 @@ impl Store {
         &self.path
     }
 
-    /// Brings the member index up to date after one person changed (no-op until it is built).
+    /// Brings the in-memory indexes up to date after one person changed (no-op until built).
     fn refresh_index(&self, id: crate::domain::Id) -> Result<()> {
         if let Some(index) = self.index.borrow_mut().as_mut() {
+            index.refresh(&self.conn, id)?;
+        }
+        if let Some(index) = self.procedure.borrow_mut().as_mut() {
             index.refresh(&self.conn, id)?;
         }
         Ok(())
     }
 
-    /// Forgets the member index after a bulk change; the next list rebuilds it.
+    /// Forgets the in-memory indexes after a bulk change; the next read rebuilds them.
     pub(crate) fn drop_index(&self) {
         self.index.borrow_mut().take();
+        self.procedure.borrow_mut().take();
     }
 }
 

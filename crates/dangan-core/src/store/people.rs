@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::org::OrgTree;
 use super::{Store, none_if_blank};
-use crate::calendar::{self, Date};
+use crate::calendar::Date;
 use crate::domain::{Category, Event, EventKind, Gender, Id, OrgKind, Person, Stage};
 use crate::names;
 use crate::validate::{self, Violation};
@@ -22,6 +22,8 @@ pub struct MemberDetail {
     pub stage: Stage,
     pub ended: bool,
     pub branch_path: String,
+    /// What the procedure still owes, soonest first (set-aside items included, marked).
+    pub deadlines: Vec<crate::deadlines::DeadlineItem>,
 }
 
 const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
@@ -71,7 +73,7 @@ pub(crate) fn load_events(conn: &Connection, person_id: Id) -> Result<Vec<Event>
     Ok(events)
 }
 
-fn corrupt_row(table: &str, id: Id) -> Error {
+pub(super) fn corrupt_row(table: &str, id: Id) -> Error {
     Error::Corrupt {
         path: "dangan.db".into(),
         reason: Text::new(
@@ -253,7 +255,9 @@ impl Store {
     pub fn member(&self, id: Id) -> Result<MemberDetail> {
         let (person, events) = self.record(id)?;
         let tree = OrgTree::load(&self.conn)?;
-        Ok(detail(person, events, &tree))
+        let mut detail = detail(person, events, &tree);
+        detail.deadlines = self.deadlines_of(id, &detail.person.name, detail.person.branch_id, &detail.events)?;
+        Ok(detail)
     }
 
     /// A person and their events, in procedure order, without the organisation tree.
@@ -353,52 +357,10 @@ pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> Memb
         branch_path: tree.path(person.branch_id),
         person,
         events,
+        deadlines: Vec::new(),
     }
 }
 
 fn not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("编号为 {id} 的人员"), format!("person {id}")) }
-}
-
-impl Store {
-    /// The name and branch of every person whose procedure has not ended, indexed by id (ids are
-    /// dense row ids, so a vector beats a hash map for a scan of everyone).
-    pub(crate) fn people_for_deadlines(&self) -> Result<Vec<Option<(String, Id)>>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id, name, branch_id FROM people WHERE ended = 0")?;
-        let mut rows = stmt.query([])?;
-        let mut people: Vec<Option<(String, Id)>> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id = usize::try_from(r.get::<_, Id>(0)?).unwrap_or(0);
-            if people.len() <= id {
-                people.resize(id + 1, None);
-            }
-            people[id] = Some((r.get(1)?, r.get(2)?));
-        }
-        Ok(people)
-    }
-
-    /// Calls `f` once per person with all their events. Reads the events table once, in storage
-    /// order (walking the person index instead looks up every event's row separately), grouping
-    /// by person id in a vector.
-    pub(crate) fn for_each_person_events(&self, mut f: impl FnMut(Id, &[Event])) -> Result<()> {
-        let mut by_person: Vec<Vec<Event>> = Vec::new();
-        let mut stmt = self.conn.prepare_cached("SELECT person_id, id, kind, date, months FROM events")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: Id = r.get(1)?;
-            let kind =
-                r.get_ref(2)?.as_str().ok().and_then(EventKind::parse).ok_or_else(|| corrupt_row("events", id))?;
-            let date =
-                r.get_ref(3)?.as_str().ok().and_then(calendar::parse_iso).ok_or_else(|| corrupt_row("events", id))?;
-            let person = usize::try_from(r.get::<_, Id>(0)?).unwrap_or(0);
-            if by_person.len() <= person {
-                by_person.resize_with(person + 1, Vec::new);
-            }
-            by_person[person].push(Event { id: Some(id), kind, date, months: r.get(4)?, note: None });
-        }
-        for (person, events) in by_person.iter().enumerate().filter(|(_, e)| !e.is_empty()) {
-            f(person as Id, events);
-        }
-        Ok(())
-    }
 }

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -64,6 +64,40 @@ CREATE TABLE events (
 CREATE INDEX events_by_person ON events(person_id, date);
 "#;
 
+/// Version 2: what the deadline engine keeps besides events. Deadlines themselves are never stored.
+///
+/// - `holidays`/`holiday_years`: the official calendar an office enters per year, for working-day
+///   periods (a year in `holiday_years` counts as entered even with no rows);
+/// - `dismissals`: an item the worker acknowledged (`until` NULL) or snoozed until a day, keyed by
+///   the item's rule and due day, so a changed due day brings the item back;
+/// - `reminders_sent`: every reminder sent, `threshold` being the lead time in days or -1 for
+///   overdue, so a restart or a second check the same day sends nothing twice.
+const V2: &str = r#"
+CREATE TABLE holidays (
+    date TEXT PRIMARY KEY CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT
+) STRICT;
+CREATE TABLE holiday_years (year INTEGER PRIMARY KEY) STRICT;
+
+CREATE TABLE dismissals (
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    rule      TEXT NOT NULL,
+    due       TEXT NOT NULL,
+    until     TEXT,
+    PRIMARY KEY (person_id, rule, due)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE reminders_sent (
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    rule      TEXT NOT NULL,
+    due       TEXT NOT NULL,
+    threshold INTEGER NOT NULL,
+    sent_on   TEXT NOT NULL,
+    PRIMARY KEY (person_id, rule, due, threshold)
+) STRICT, WITHOUT ROWID;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +108,6 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 1);
+        assert_eq!(version, 2);
     }
 }

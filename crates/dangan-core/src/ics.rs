@@ -1,0 +1,102 @@
+//! Pending deadlines as an iCalendar file (RFC 5545) for Outlook, a phone or any calendar.
+//!
+//! One all-day VEVENT per item on its due day. The UID is made of the workspace's calendar id, the
+//! member and the rule, never the due day, so importing a newer file moves an event whose due day
+//! changed (an extension, a new thought report) instead of adding a second one.
+
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, Event, EventLike};
+
+use crate::calendar;
+use crate::deadlines::DeadlineItem;
+
+/// The calendar of `items`. `calendar_id` is the workspace's ([`crate::Store::calendar_id`]);
+/// `stamp` is when the file is made (DTSTAMP).
+pub fn write_ics(items: &[DeadlineItem], calendar_id: &str, stamp: DateTime<Utc>) -> String {
+    let mut cal = Calendar::new();
+    cal.name("Dangan 入党工作提醒");
+    for item in items {
+        let status = item.status.label();
+        let mut description = format!(
+            "{}（{}）\n{}：{}\n{}\n{}",
+            item.rule_name_zh,
+            item.rule_name_en,
+            status.zh,
+            calendar::format_zh(item.due),
+            item.branch,
+            item.clause
+        );
+        if item.provisional {
+            description.push_str("\n暂定日期：该年度节假日安排尚未录入");
+        }
+        let event = Event::new()
+            .uid(&format!("{calendar_id}-{}-{}@dangan", item.member_id, item.rule))
+            .timestamp(stamp)
+            .all_day(item.due)
+            .summary(&format!("{}：{}", item.name, item.rule_name_zh))
+            .description(&description)
+            .add_property("CATEGORIES", item.status.as_str())
+            .done();
+        cal.push(event);
+    }
+    cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadlines::Status;
+    use crate::domain::EventKind;
+    use crate::rules::DeadlineKind;
+    use chrono::TimeZone;
+
+    fn item(member_id: i64, due: &str) -> DeadlineItem {
+        DeadlineItem {
+            member_id,
+            name: "欧阳明月".into(),
+            branch_id: 3,
+            branch: "数学学院党总支/本科生第一党支部".into(),
+            rule: "conversion_due".into(),
+            rule_name_zh: "预备期满，讨论转正".into(),
+            rule_name_en: "Probation ends: conversion meeting".into(),
+            kind: DeadlineKind::Deadline,
+            due: due.parse().unwrap(),
+            status: Status::DueSoon,
+            clause: "《中国共产党发展党员工作细则》第三十一条".into(),
+            clause_en: "Rules on Recruiting Party Members, Art. 31".into(),
+            done_by: EventKind::ConversionMeeting,
+            provisional: false,
+            acknowledged: false,
+            snoozed_until: None,
+        }
+    }
+
+    fn unfold(ics: &str) -> String {
+        ics.replace("\r\n ", "")
+    }
+
+    #[test]
+    fn each_item_is_an_all_day_event_with_a_uid_that_survives_a_new_due_day() {
+        let stamp = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
+        let ics = write_ics(&[item(42, "2026-11-30")], "abc123", stamp);
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{ics}");
+        assert!(ics.trim_end().ends_with("END:VCALENDAR"));
+        let text = unfold(&ics);
+        assert!(text.contains("UID:abc123-42-conversion_due@dangan\r\n"), "{text}");
+        assert!(text.contains("DTSTART;VALUE=DATE:20261130\r\n"), "{text}");
+        assert!(text.contains("DTSTAMP:20261124T080000Z\r\n"), "{text}");
+        assert!(text.contains("SUMMARY:欧阳明月：预备期满，讨论转正\r\n"), "{text}");
+        assert!(text.contains("第三十一条"), "{text}");
+        let moved = unfold(&write_ics(&[item(42, "2027-05-30")], "abc123", stamp));
+        assert!(moved.contains("UID:abc123-42-conversion_due@dangan\r\n"));
+        assert!(moved.contains("DTSTART;VALUE=DATE:20270530\r\n"));
+    }
+
+    #[test]
+    fn long_lines_are_folded_at_75_octets_without_splitting_a_character() {
+        let ics = write_ics(&[item(1, "2026-11-30")], "abc123", Utc::now());
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+    }
+}
