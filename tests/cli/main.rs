@@ -6,4 +6,5 @@
 mod deadlines;
 mod import;
 mod members;
+mod remind;
 mod workspace;

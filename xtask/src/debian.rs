@@ -20,6 +20,10 @@ pub const DESKTOP_PACKAGES: &[&str] =
 /// single-instance check talks to a private session bus rather than to a running Dangan's.
 pub const E2E_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon"];
 
+/// What the notification test needs: a real notification server (dunst, which draws on X, hence
+/// the virtual display), a private session bus, and `dbus-monitor`/`dbus-send` to watch it.
+pub const NOTIFY_PACKAGES: &[&str] = &["dunst", "dbus-daemon", "dbus-bin", "xvfb", "xauth"];
+
 /// `apt-get update` takes seconds and needs the network: once per xtask run is enough.
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 

@@ -16,7 +16,7 @@ use std::{
 use crate::{
     Result,
     cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of, succeeds},
-    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, ensure_debian_packages},
+    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, NOTIFY_PACKAGES, ensure_debian_packages},
     desktop, paths, ui,
 };
 
@@ -44,6 +44,7 @@ fn all_steps(report: &mut Report) -> Result<()> {
     report.step("cargo test", || {
         run_command(cargo().args(["test", "--workspace"]).args(locked())).map(|()| Outcome::Passed)
     })?;
+    report.step("notifications end-to-end", notifications_e2e)?;
     report.step("bindings: up to date", bindings)?;
     ui_checks(report)?;
     report.step("desktop end-to-end", desktop_e2e)?;
@@ -230,6 +231,37 @@ fn desktop_e2e() -> Result<Outcome> {
             .env("DANGAN_E2E_SCREENSHOTS", &screenshots),
     )?;
     publish_screenshot(&screenshots.join("member-list.png"))?;
+    Ok(Outcome::Passed)
+}
+
+/// Real reminders (`tests/notify/main.rs`): `dangan remind --notify` against dunst on a private
+/// session bus under a virtual display, with dbus-monitor recording each `Notify` call. Skipped,
+/// saying why, where it cannot run (not Linux, packages not installable).
+fn notifications_e2e() -> Result<Outcome> {
+    if !cfg!(target_os = "linux") {
+        return Ok(Outcome::Skipped("it uses dunst and D-Bus, which this test sets up on Linux only".to_owned()));
+    }
+    if let Err(err) = ensure_debian_packages(NOTIFY_PACKAGES) {
+        return Ok(Outcome::Skipped(format!("it cannot run here: {err}")));
+    }
+    for tool in ["dunst", "dbus-monitor", "dbus-send", "xvfb-run", "dbus-run-session"] {
+        if !on_path(tool) {
+            return Ok(Outcome::Skipped(format!("`{tool}` is not installed ({})", NOTIFY_PACKAGES.join(" "))));
+        }
+    }
+    let test_args = ["test", "-p", "dangan-tests", "--test", "notify"];
+    run_command(cargo().args(test_args).args(locked()).arg("--no-run"))?;
+    // The display outside the bus, so a notification server the bus starts on demand can draw too.
+    run_command(
+        cmd("xvfb-run")
+            .args(["-a", "dbus-run-session", "--"])
+            .arg(cargo_program())
+            .args(test_args)
+            .args(locked())
+            .args(["--", "--nocapture"])
+            .env("CARGO_TARGET_DIR", paths::target_dir())
+            .env("DANGAN_NOTIFY_TEST", "1"),
+    )?;
     Ok(Outcome::Passed)
 }
 

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Args;
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
 use dangan_core::domain::Stage;
+use dangan_core::reminders::{self, Threshold};
 use dangan_core::roster::{self, ImportOptions, ImportReport};
+use dangan_core::rules::Period;
 use dangan_core::rules::RuleSetId;
 use dangan_core::store::{MemberQuery, MemberSummary};
 use dangan_core::workspace::NewWorkspace;
@@ -113,31 +115,114 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
-        Command::Deadlines { as_of, within, branch, json } => {
+        Command::Deadlines { as_of, within, branch, json, ics, all } => {
             let store = unlock()?;
-            let as_of = match as_of.as_deref() {
-                None => calendar::today(),
-                Some(s) => calendar::parse_flexible(s).ok_or_else(|| Error::InvalidInput {
-                    field: "as_of".into(),
-                    reason: Text::new(
-                        format!("无法识别的日期「{s}」，应写作 2026-11-24"),
-                        format!("“{s}” is not a date; write 2026-11-24"),
-                    ),
-                })?,
-            };
+            let as_of = parse_as_of(as_of.as_deref())?;
             let branch_id = match branch.as_deref() {
                 None => None,
                 Some(b) => Some(find_branch(&store, b)?),
             };
-            let items = store.deadlines(&DeadlineQuery { as_of, within, branch_id })?;
-            if json {
+            let items = store.deadlines(&DeadlineQuery {
+                as_of: Some(as_of),
+                within,
+                branch_id,
+                include_dismissed: all,
+                ..Default::default()
+            })?;
+            if let Some(path) = ics {
+                let text = dangan_core::ics::write_ics(&items, &store.calendar_id()?, chrono::Utc::now());
+                std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&items)
-                        .map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?
+                    match lang {
+                        Lang::Zh => format!("已将 {} 项期限写入日历文件 {}", items.len(), path.display()),
+                        Lang::En => format!("Wrote {} deadlines to the calendar file {}", items.len(), path.display()),
+                    }
                 );
+            } else if json {
+                print_json(&items)?;
             } else {
                 print_deadlines(&items, lang);
+            }
+            Ok(())
+        }
+        Command::Remind { as_of, notify, json } => {
+            let mut store = unlock()?;
+            let as_of = parse_as_of(as_of.as_deref())?;
+            remind(&mut store, as_of, notify, json, lang)
+        }
+        Command::Rules { action } => {
+            let mut store = unlock()?;
+            match action.unwrap_or(crate::RulesAction::Show) {
+                crate::RulesAction::Show => {}
+                crate::RulesAction::Load { file } => {
+                    let source =
+                        std::fs::read_to_string(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+                    store.load_rules(&source)?;
+                    println!(
+                        "{} {}",
+                        t(lang, "已载入本单位规则文件：", "Loaded the office's rule file"),
+                        file.display()
+                    );
+                }
+                crate::RulesAction::Reset => {
+                    store.reset_rules()?;
+                    println!("{}", t(lang, "已恢复为内置规则", "Back to the shipped rules"));
+                }
+            }
+            print_rules(store.rules(), lang);
+            Ok(())
+        }
+        Command::Holidays { action } => {
+            let mut store = unlock()?;
+            match action.unwrap_or(crate::HolidaysAction::List) {
+                crate::HolidaysAction::List => {}
+                crate::HolidaysAction::Import { file } => {
+                    let text =
+                        std::fs::read_to_string(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+                    let days =
+                        dangan_core::workdays::parse_calendar(&text).map_err(|problems| Error::InvalidInput {
+                            field: "file".into(),
+                            reason: Text::new(
+                                format!(
+                                    "节假日文件 {} 有误，未做任何更改：\n{}",
+                                    file.display(),
+                                    problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("\n")
+                                ),
+                                format!(
+                                    "the holiday file {} has errors; nothing was changed:\n{}",
+                                    file.display(),
+                                    problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("\n")
+                                ),
+                            ),
+                        })?;
+                    let years = store.set_holidays(&days)?;
+                    let years: Vec<String> = years.iter().map(i32::to_string).collect();
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!("已录入 {} 年的节假日安排，共 {} 天", years.join("、"), days.len()),
+                            Lang::En =>
+                                format!("Entered the official calendar of {}: {} days", years.join(", "), days.len()),
+                        }
+                    );
+                }
+            }
+            let (days, years) = store.holidays()?;
+            let years: Vec<String> = years.iter().map(i32::to_string).collect();
+            println!(
+                "{}{}",
+                t(lang, "已录入的年度：", "Years entered: "),
+                if years.is_empty() { t(lang, "无", "none").to_owned() } else { years.join(", ") }
+            );
+            for day in days {
+                let kind = match (day.kind, lang) {
+                    (dangan_core::workdays::DayKind::Holiday, Lang::Zh) => "假日",
+                    (dangan_core::workdays::DayKind::Workday, Lang::Zh) => "调休上班",
+                    (dangan_core::workdays::DayKind::Holiday, Lang::En) => "holiday",
+                    (dangan_core::workdays::DayKind::Workday, Lang::En) => "workday",
+                };
+                println!("{}  {}  {}", day.date, pad(kind, 8), day.name.unwrap_or_default());
             }
             Ok(())
         }
@@ -228,6 +313,94 @@ fn query(store: &Store, filter: &Filter) -> Result<MemberQuery> {
         Some(b) => Some(find_branch(store, b)?),
     };
     Ok(MemberQuery { stage, branch_id, search: filter.search.clone(), offset: 0, limit: MemberQuery::MAX_LIMIT })
+}
+
+fn parse_as_of(as_of: Option<&str>) -> Result<calendar::Date> {
+    match as_of {
+        None => Ok(calendar::today()),
+        Some(s) => calendar::parse_flexible(s).ok_or_else(|| Error::InvalidInput {
+            field: "as_of".into(),
+            reason: Text::new(
+                format!("无法识别的日期「{s}」，应写作 2026-11-24"),
+                format!("“{s}” is not a date; write 2026-11-24"),
+            ),
+        }),
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Prints the reminders due; with `notify`, sends them and records them as sent. A notification
+/// service that is not there stops before anything is recorded, so the next run tries again.
+fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, lang: Lang) -> Result<()> {
+    let due = store.reminders_due(Some(as_of))?;
+    if json {
+        print_json(&due)?;
+    } else if due.is_empty() {
+        println!("{}", t(lang, "没有新的提醒", "No new reminders"));
+    } else {
+        for r in &due {
+            let threshold = match (r.threshold, lang) {
+                (Threshold::Overdue, Lang::Zh) => "已逾期".to_owned(),
+                (Threshold::Overdue, Lang::En) => "overdue".to_owned(),
+                (Threshold::Lead(d), Lang::Zh) => format!("提前 {d} 天"),
+                (Threshold::Lead(d), Lang::En) => format!("{d} days ahead"),
+            };
+            println!("{}  {}  {}  {}", pad(&threshold, 10), r.item.due, r.item.name, rule_name(&r.item, lang));
+        }
+    }
+    if !notify {
+        if !due.is_empty() && !json {
+            println!("{}", t(lang, "（加 --notify 发送桌面通知）", "(add --notify to send desktop notifications)"));
+        }
+        return Ok(());
+    }
+    if due.is_empty() {
+        return Ok(());
+    }
+    dangan_notify::server()?;
+    for notice in reminders::notices(&due, lang, as_of) {
+        dangan_notify::send(&notice)?;
+    }
+    store.mark_reminded(&due, as_of)?;
+    if !json {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("已发送 {} 条提醒", due.len()),
+                Lang::En => format!("Sent {} reminder(s)", due.len()),
+            }
+        );
+    }
+    Ok(())
+}
+
+fn print_rules(rules: &dangan_core::rules::RuleSet, lang: Lang) {
+    println!(
+        "{}{}",
+        rules.title.get(lang),
+        if rules.is_overridden() { t(lang, "（含本单位规则）", " (with the office's own rules)") } else { "" }
+    );
+    for rule in rules.deadlines() {
+        let period = match (rule.period, lang) {
+            (Period::Months(m), Lang::Zh) => format!("{m} 个月"),
+            (Period::Months(m), Lang::En) => format!("{m} month(s)"),
+            (Period::WorkingDays(d), Lang::Zh) => format!("{d} 个工作日"),
+            (Period::WorkingDays(d), Lang::En) => format!("{d} working day(s)"),
+        };
+        println!(
+            "{}  {}  {}  {}",
+            pad(&rule.id, 32),
+            pad(rule.name.get(lang), 28),
+            pad(&period, 12),
+            rule.clause.get(lang)
+        );
+    }
 }
 
 fn find_branch(store: &Store, name: &str) -> Result<i64> {
@@ -333,7 +506,7 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
     match result {
         Ok(report) => {
             if json {
-                print_json(&report);
+                print_json(&report)?;
             } else {
                 print_report(&report, lang);
             }
@@ -341,7 +514,7 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
         }
         Err(Error::ImportRejected { report }) => {
             if json {
-                print_json(&report);
+                print_json(&report)?;
             } else {
                 for p in &report.problems {
                     eprintln!(
@@ -357,10 +530,6 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
         }
         Err(e) => Err(e),
     }
-}
-
-fn print_json(report: &ImportReport) {
-    println!("{}", serde_json::to_string_pretty(report).unwrap_or_default());
 }
 
 fn print_report(report: &ImportReport, lang: Lang) {

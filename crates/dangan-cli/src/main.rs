@@ -3,7 +3,7 @@
 //! Every command is a thin call into `dangan-core`. The public interface (command names, flags,
 //! the JSON fields of `members --json`, exit codes) is relied on by scripts: change it only
 //! compatibly. Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase, 4 roster
-//! refused, 130 cancelled.
+//! refused, 5 no notification service (`remind --notify`), 130 cancelled.
 
 mod commands;
 mod passphrase;
@@ -82,6 +82,35 @@ enum Command {
         /// Print a JSON array of {member_id, name, rule, kind, due, status, ...}
         #[arg(long)]
         json: bool,
+        /// Write the pending deadlines to an iCalendar (.ics) file for Outlook, a phone or any calendar
+        #[arg(long, value_name = "FILE")]
+        ics: Option<PathBuf>,
+        /// Also list items set aside in the app (acknowledged or snoozed)
+        #[arg(long)]
+        all: bool,
+    },
+    /// Remind of deadlines that newly reached a lead time (30, 7, 1 days) or became overdue; for cron,
+    /// systemd timers, Task Scheduler or launchd. Each reminder is sent once.
+    Remind {
+        /// Check as of this date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Send desktop notifications (else only print what would be sent)
+        #[arg(long)]
+        notify: bool,
+        /// Print a JSON array of the reminders
+        #[arg(long)]
+        json: bool,
+    },
+    /// The rule set: show it, load the office's own rule file on top, or go back to the shipped one
+    Rules {
+        #[command(subcommand)]
+        action: Option<RulesAction>,
+    },
+    /// The official holiday calendar, for working-day periods
+    Holidays {
+        #[command(subcommand)]
+        action: Option<HolidaysAction>,
     },
     /// Fill a new workspace with a demo organisation (creates the workspace if needed)
     Demo {
@@ -102,6 +131,25 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum RulesAction {
+    /// List every deadline rule with its period and clause (the default)
+    Show,
+    /// Load a rule file on top of the shipped rules (changes entries by id, adds new ones)
+    Load { file: PathBuf },
+    /// Drop the office's own rule file
+    Reset,
+}
+
+#[derive(Subcommand)]
+enum HolidaysAction {
+    /// List the entered years and days (the default)
+    List,
+    /// Enter the official calendar from a CSV file of `date,kind[,name]` lines (kind: 假日/holiday or
+    /// 工作日/workday); replaces what the years in the file had
+    Import { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -125,6 +173,7 @@ fn exit_code(e: &Error) -> u8 {
     match e {
         Error::WrongPassphrase => 3,
         Error::ImportRejected { .. } => 4,
+        Error::NotificationsUnavailable { .. } => 5,
         Error::Cancelled => 130,
         _ => 1,
     }
