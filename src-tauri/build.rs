@@ -17,6 +17,11 @@ const COMMANDS: &[&str] = &[
     "import_roster",
     "cancel_import",
     "export_members",
+    "cancel_export",
+    "dashboard",
+    "deadlines",
+    "dismiss_deadline",
+    "restore_deadline",
     "pick_open_file",
     "pick_save_file",
 ];

@@ -10,8 +10,10 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use dangan_core::Lang;
+use dangan_core::calendar::Date;
+use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person};
-use dangan_core::roster::{self, ImportOptions, ImportReport, Progress};
+use dangan_core::roster::{self, ExportProgress, ImportOptions, ImportReport, Progress};
 use dangan_core::store::{MemberDetail, MemberPage, MemberQuery};
 use dangan_core::workspace::NewWorkspace;
 use serde::Deserialize;
@@ -39,19 +41,38 @@ pub async fn workspace_status(shell: State<'_, Shell>) -> Reply<WorkspaceStatus>
 
 /// Creates the encrypted workspace and leaves it unlocked.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_workspace(shell: State<'_, Shell>, passphrase: String, committee_name: String) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     blocking(shell.lang, move || shell.open_with(|ws| ws.create(&NewWorkspace::new(&passphrase, &committee_name))))
-        .await
+        .await?;
+    crate::reminders::check_soon();
+    Ok(())
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn unlock(shell: State<'_, Shell>, passphrase: String) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang, move || shell.open_with(|ws| ws.open(&passphrase))).await
+    let opened = shell.clone();
+    blocking(shell.lang, move || opened.open_with(|ws| ws.open(&passphrase))).await?;
+    warm_up(shell);
+    crate::reminders::check_soon();
+    Ok(())
+}
+
+/// Builds the store's in-memory indexes in the background, so the dashboard and the member list
+/// the UI asks for next open at once (the first of them would otherwise build them).
+fn warm_up(shell: Shell) {
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Some(Err(err)) = shell.with_store_if_unlocked(|store| store.warm_up()) {
+            tracing::warn!("warming up the indexes failed: {err}");
+        }
+    });
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || {
@@ -62,12 +83,14 @@ pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_members(shell: State<'_, Shell>, query: MemberQuery) -> Reply<MemberPage> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.list_members(&query))).await
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.member(id))).await
@@ -75,6 +98,7 @@ pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> 
 
 /// Creates a person (`id: null`) or updates one.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.save_person(person))).await
@@ -82,18 +106,21 @@ pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<Membe
 
 /// Adds an event (`id: null`) to a person's procedure or updates one.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: Event) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.save_event(person_id, event))).await
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.delete_event(person_id, event_id))).await
 }
 
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| Ok(store.org_tree()?.units().to_vec()))).await
@@ -102,6 +129,7 @@ pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
 /// Adds a general branch (under the committee) or a branch (under the committee or a general
 /// branch). The core refuses a wrong level, an empty name or a sibling's name as `invalid_input`.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind, name: String) -> Reply<OrgUnit> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.add_org_unit(parent_id, kind, &name))).await
@@ -110,6 +138,7 @@ pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind,
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run
 /// checks every row and saves nothing. `cancel_import` stops it, and then nothing is saved.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn import_roster(
     shell: State<'_, Shell>,
     path: PathBuf,
@@ -138,11 +167,72 @@ pub async fn cancel_import(shell: State<'_, Shell>) -> Reply<()> {
     Ok(())
 }
 
-/// Writes the members `query` lists (all of them, whatever its offset and limit) to an .xlsx file.
+/// Writes the members `query` lists (all of them, whatever its offset and limit) to an .xlsx file,
+/// reporting progress on `on_progress`. `cancel_export` stops it, and then no file is written.
 #[tauri::command]
-pub async fn export_members(shell: State<'_, Shell>, query: MemberQuery, path: PathBuf) -> Reply<u64> {
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn export_members(
+    shell: State<'_, Shell>,
+    query: MemberQuery,
+    path: PathBuf,
+    on_progress: Channel<ExportProgress>,
+) -> Reply<u64> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| roster::export_xlsx(store, &query, &path))).await
+    let cancel = shell.start_export();
+    blocking(shell.lang, move || {
+        shell.with_store(|store| {
+            roster::export_xlsx_with_progress(store, &query, &path, |progress| {
+                on_progress.send(progress).ok();
+                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            })
+        })
+    })
+    .await
+}
+
+/// Asks the running export to stop; it answers `cancelled` and writes no file.
+#[tauri::command]
+pub async fn cancel_export(shell: State<'_, Shell>) -> Reply<()> {
+    shell.cancel_export();
+    Ok(())
+}
+
+/// The 工作提醒 home screen as of a day (today when `null`), for everyone or one unit's subtree.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: Option<Id>) -> Reply<Dashboard> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.dashboard(as_of, branch_id))).await
+}
+
+/// The pending items a query selects (a calendar month, one member, one unit), most urgent first.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn deadlines(shell: State<'_, Shell>, query: DeadlineQuery) -> Reply<Vec<DeadlineItem>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.deadlines(&query))).await
+}
+
+/// Acknowledges an item (`until: null`) or snoozes it until a day.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn dismiss_deadline(
+    shell: State<'_, Shell>,
+    member_id: Id,
+    rule: String,
+    due: Date,
+    until: Option<Date>,
+) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.dismiss_deadline(member_id, &rule, due, until))).await
+}
+
+/// Undoes a snooze or an acknowledgement.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: String, due: Date) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.restore_deadline(member_id, &rule, due))).await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.

@@ -8,9 +8,11 @@
 
 pub mod commands;
 pub mod error;
+pub mod reminders;
 pub mod shell;
+mod tray;
 
-use tauri::Manager;
+use tauri::WindowEvent;
 
 pub use shell::{Shell, WorkspaceStatus};
 
@@ -18,20 +20,37 @@ pub use shell::{Shell, WorkspaceStatus};
 /// tests and `cargo xtask run` set it.
 pub const WORKSPACE_VAR: &str = "DANGAN_WORKSPACE";
 
-/// Starts the app: one instance per user, the main window, the commands.
+/// Starts the app: one instance per user, the main window, the commands, the tray icon and the
+/// reminder clock. Closing the window hides it (the tray keeps the reminders coming); the tray's
+/// quit ends the app.
 pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let shell = Shell::from_env();
+    let clock_shell = shell.clone();
     let app = tauri::Builder::default()
         // First, so that a second launch stops here and focuses the window of the first instead.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                window.unminimize().ok();
-                window.show().ok();
-                window.set_focus().ok();
-            }
-        }))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| reminders::show_window(app)))
         .plugin(tauri_plugin_dialog::init())
         .manage(shell)
+        .setup(move |app| {
+            if let Err(err) = tray::install(app.handle()) {
+                // A desktop without a tray (some window managers) still gets the window and the reminders.
+                tracing::warn!("no tray icon: {err}");
+            }
+            reminders::start(app.handle().clone(), clock_shell);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && tray::is_installed()
+            {
+                api.prevent_close();
+                window.hide().ok();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::workspace_status,
             commands::create_workspace,
@@ -47,6 +66,11 @@ pub fn run() {
             commands::import_roster,
             commands::cancel_import,
             commands::export_members,
+            commands::cancel_export,
+            commands::dashboard,
+            commands::deadlines,
+            commands::dismiss_deadline,
+            commands::restore_deadline,
             commands::pick_open_file,
             commands::pick_save_file,
         ])

@@ -32,13 +32,15 @@ pub struct Shell {
     store: Arc<Mutex<Option<Store>>>,
     /// Set by `cancel_import`; read by the running import between rows.
     cancel: Arc<AtomicBool>,
+    /// Set by `cancel_export`; read by the running export between rows.
+    cancel_export: Arc<AtomicBool>,
     /// The language of the messages the shell sends; the UI translates by `kind` where it can.
     pub lang: Lang,
 }
 
 impl Shell {
     pub fn new(workspace: Option<Workspace>, lang: Lang) -> Shell {
-        Shell { workspace, store: Arc::default(), cancel: Arc::default(), lang }
+        Shell { workspace, store: Arc::default(), cancel: Arc::default(), cancel_export: Arc::default(), lang }
     }
 
     /// The workspace of `DANGAN_WORKSPACE`, else the OS data folder; Chinese unless the locale
@@ -82,6 +84,22 @@ impl Shell {
         let mut slot = self.slot();
         let store = slot.as_mut().ok_or_else(|| error::locked(self.lang))?;
         f(store).map_err(|err| error::from_core(&err, self.lang))
+    }
+
+    /// Runs `f` on the store if the records are unlocked (the reminder clock's view: a locked app
+    /// has nothing to check, and that is not an error).
+    pub fn with_store_if_unlocked<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        self.slot().as_mut().map(f)
+    }
+
+    /// A fresh cancel flag for an export that is about to start.
+    pub fn start_export(&self) -> Arc<AtomicBool> {
+        self.cancel_export.store(false, Ordering::SeqCst);
+        Arc::clone(&self.cancel_export)
+    }
+
+    pub fn cancel_export(&self) {
+        self.cancel_export.store(true, Ordering::SeqCst);
     }
 
     /// A fresh cancel flag for an import that is about to start.

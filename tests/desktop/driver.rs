@@ -235,6 +235,31 @@ impl App {
         names
     }
 
+    /// The first element matching a CSS selector (an element inside a given row), once there is one.
+    pub async fn wait_css(&self, css: &str) -> WebElement {
+        self.until(&format!("`{css}` to appear"), || async {
+            self.web.find_all(By::Css(css)).await.ok()?.into_iter().next()
+        })
+        .await
+    }
+
+    /// Clicks the first element matching a CSS selector, retried like [`App::click`].
+    pub async fn click_css(&self, css: &str) {
+        self.until(&format!("`{css}` to take a click"), || async {
+            let element = self.web.find_all(By::Css(css)).await.ok()?.into_iter().next()?;
+            element.click().await.ok()
+        })
+        .await
+    }
+
+    /// Waits until nothing matches a CSS selector.
+    pub async fn wait_gone(&self, css: &str) {
+        self.until(&format!("`{css}` to disappear"), || async {
+            self.web.find_all(By::Css(css)).await.ok()?.is_empty().then_some(())
+        })
+        .await
+    }
+
     async fn all(&self, testid: &str) -> Vec<WebElement> {
         self.web.find_all(By::Css(format!("[data-testid='{testid}']"))).await.unwrap_or_default()
     }

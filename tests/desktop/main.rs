@@ -1,5 +1,6 @@
 //! The desktop app end to end: the release-built binary under a virtual display, driven through
-//! tauri-driver and WebKitWebDriver the way a person would use it, on a fresh workspace.
+//! tauri-driver and WebKitWebDriver the way a person would use it, on a fresh workspace: set-up,
+//! members, rosters in and out, the 工作提醒 dashboard and the calendar, restart and unlock.
 //!
 //! It skips itself (passing, with a note) unless `DANGAN_DESKTOP_APP` names the built app.
 //! `cargo xtask test` builds it and runs this under `dbus-run-session` and `xvfb-run`, setting also
@@ -164,15 +165,52 @@ async fn scenario(app_path: &Path) {
     assert_eq!(app.row_names().await, ["张三"]);
     app.screenshot("11-search-zs").await;
 
+    // The members listed go to an .xlsx file, with progress; it is written whole.
+    let export = root.path().join("导出.xlsx");
+    app.click("export-open").await;
+    app.type_into("export-path", export.to_str().unwrap()).await;
+    app.click("export-submit").await;
+    app.wait_attr("export-done", "data-count", "1").await;
+    app.screenshot("12-export-done").await;
+    app.click("export-close").await;
+    assert!(std::fs::metadata(&export).is_ok_and(|m| m.len() > 0), "the export was written: {}", export.display());
+
+    // 工作提醒: an overdue item shows with its clause; recording the step that satisfies it, in two
+    // clicks, removes it. 王五 became an activist on 2024-09-01 and has had no review since.
+    app.click("nav-dashboard").await;
+    app.wait_attr("dashboard", "data-loaded", "true").await;
+    let overdue_before: u32 = app.wait_text("count-overdue-value").await.parse().unwrap();
+    let review = "[data-testid='deadline-row'][data-rule='activist_review']";
+    let row = app.wait_css(review).await;
+    let member = row.attr("data-member-id").await.unwrap().unwrap();
+    let text = row.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(text.contains("王五") && text.contains("第十一条"), "the overdue review names 王五 and its clause: {text}");
+    app.screenshot("13-dashboard").await;
+    let this_review = format!("[data-testid='deadline-row'][data-rule='activist_review'][data-member-id='{member}']");
+    app.click_css(&format!("{this_review} [data-testid='deadline-record']")).await;
+    app.wait("record-dialog").await;
+    app.wait_attr("record-event", "data-kind", "activist_review").await;
+    app.screenshot("14-record").await;
+    app.click("record-confirm").await;
+    app.wait_gone(&this_review).await;
+    let overdue_after: u32 = app.wait_text("count-overdue-value").await.parse().unwrap();
+    assert_eq!(overdue_after, overdue_before - 1, "the recorded review is no longer overdue");
+
+    // The month calendar shows the same items by due day.
+    app.click("nav-calendar").await;
+    app.wait("calendar-day").await;
+    app.screenshot("15-calendar").await;
+    app.click("nav-members").await;
+
     // Quit and start again: the workspace is locked until the passphrase is given.
     app.quit().await;
     let app = App::launch(&driver, app_path, &shots).await;
     app.wait("unlock-passphrase").await;
-    app.screenshot("12-unlock").await;
+    app.screenshot("16-unlock").await;
     app.type_into("unlock-passphrase", "not the passphrase").await;
     app.click("unlock-submit").await;
     app.wait("unlock-error").await;
-    app.screenshot("13-unlock-wrong-passphrase").await;
+    app.screenshot("17-unlock-wrong-passphrase").await;
     assert!(app.exists("unlock-passphrase").await, "a wrong passphrase opens nothing");
 
     // A second launch while the app runs hands over to it and exits, where the session bus allows.
@@ -181,11 +219,14 @@ async fn scenario(app_path: &Path) {
     app.clear("unlock-passphrase").await;
     app.type_into("unlock-passphrase", PASSPHRASE).await;
     app.click("unlock-submit").await;
+    // Unlocking opens 工作提醒, the home screen.
+    app.wait_attr("dashboard", "data-loaded", "true").await;
+    app.click("nav-members").await;
     app.wait_attr("member-total", "data-total", "11").await;
     app.type_into("search-input", "zs").await;
     app.wait_attr("member-total", "data-total", "1").await;
     assert_eq!(app.row_names().await, ["张三"], "the data is still there after a restart");
-    app.screenshot("14-after-restart").await;
+    app.screenshot("18-after-restart").await;
 
     // Locking returns to the unlock screen.
     app.click("lock").await;

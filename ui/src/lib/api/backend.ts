@@ -4,6 +4,10 @@
 // tests). Every method rejects with an `AppError` (see `errors.ts`), never with a bare string.
 
 import type {
+  Dashboard,
+  DeadlineItem,
+  DeadlineQuery,
+  ExportProgress,
   FileFilter,
   ImportProgress,
   ImportReport,
@@ -34,6 +38,21 @@ export interface Backend {
   /** `e.id === null` adds an event; otherwise updates. Rejects with `violations` when a rule of the procedure is broken. */
   saveEvent(personId: number, e: ProcedureEvent): Promise<MemberDetail>;
   deleteEvent(personId: number, eventId: number): Promise<MemberDetail>;
+  /**
+   * The 工作提醒 home screen as of `asOf` (today when `null`), for the whole committee or one unit's subtree.
+   * Items the worker acknowledged or snoozed are counted only in `dismissed`.
+   */
+  dashboard(asOf: string | null, branchId: number | null): Promise<Dashboard>;
+  /** Pending items matching `q`, by due day, then name. */
+  deadlines(q: DeadlineQuery): Promise<DeadlineItem[]>;
+  /**
+   * Sets an item aside: `until === null` acknowledges it (no more reminders), a date snoozes it until that day.
+   * Rejects with `invalid_input` (field `until`) for a day that is not after today, `not_found` when the item is
+   * not pending.
+   */
+  dismissDeadline(memberId: number, rule: string, due: string, until: string | null): Promise<void>;
+  /** Undoes `dismissDeadline`. */
+  restoreDeadline(memberId: number, rule: string, due: string): Promise<void>;
   listOrgUnits(): Promise<OrgUnit[]>;
   /**
    * Adds a general branch (under the committee) or a branch (under the committee or a general branch). Rejects with
@@ -47,8 +66,17 @@ export interface Backend {
    */
   importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport>;
   cancelImport(): Promise<void>;
-  /** Writes the members matching `q` (ignoring offset and limit) to an .xlsx file; resolves to the number written. */
-  exportMembers(q: MemberQuery, path: string): Promise<number>;
+  /**
+   * Writes the members matching `q` (ignoring offset and limit) to an .xlsx file; resolves to the number written.
+   * Rejects with `cancelled` after `cancelExport()`.
+   */
+  exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number>;
+  cancelExport(): Promise<void>;
+  /**
+   * Calls `handler` with a member's id when the shell asks to open that member (a clicked reminder notification).
+   * Resolves to the function that stops listening.
+   */
+  onOpenMember(handler: (memberId: number) => void): Promise<() => void>;
   /** Native open dialog; `null` when the user cancels. */
   pickOpenFile(filters: FileFilter[]): Promise<string | null>;
   /** Native save dialog; `null` when the user cancels. */

@@ -3,7 +3,7 @@
 // Each list is derived from a `Record<Union, …>` so that adding a variant to `types.ts` without adding it here
 // is a type error.
 
-import type { Category, ErrorKind, EventKind, Gender, Stage } from './types';
+import type { Category, DeadlineKind, ErrorKind, EventKind, Gender, Stage, Status } from './types';
 
 function keysInOrder<K extends string>(order: Record<K, number>): K[] {
   return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
@@ -23,18 +23,42 @@ export const EVENT_KINDS: readonly EventKind[] = keysInOrder<EventKind>({
   application_received: 0,
   applicant_talk: 1,
   activist_determined: 2,
-  contacts_assigned: 3,
-  candidate_determined: 4,
-  political_review: 5,
-  centralised_training: 6,
-  prereview_passed: 7,
-  admitted: 8,
-  admission_approved: 9,
-  oath: 10,
-  conversion_meeting: 11,
-  conversion_approved: 12,
-  probation_extended: 13,
-  membership_ended: 14,
+  activist_review: 3,
+  contacts_assigned: 4,
+  thought_report: 5,
+  candidate_publicity: 6,
+  candidate_determined: 7,
+  political_review: 8,
+  centralised_training: 9,
+  prereview_passed: 10,
+  admitted: 11,
+  admission_approved: 12,
+  oath: 13,
+  conversion_meeting: 14,
+  conversion_approved: 15,
+  probation_extended: 16,
+  membership_ended: 17,
+});
+
+/**
+ * Steps recorded again and again (培养教育考察 every six months, 思想汇报 every quarter); every other step happens
+ * at most once per person, so the editor offers it only while it is not yet recorded.
+ */
+export const REPEATABLE_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['activist_review', 'thought_report']);
+
+/** Most urgent first: the order of the dashboard's tiles and of a day's items in the calendar. */
+export const STATUSES: readonly Status[] = keysInOrder<Status>({
+  overdue: 0,
+  due_soon: 1,
+  upcoming: 2,
+  not_yet: 3,
+  open: 4,
+});
+
+export const DEADLINE_KINDS: readonly DeadlineKind[] = keysInOrder<DeadlineKind>({
+  deadline: 0,
+  earliest: 1,
+  recurring: 2,
 });
 
 export const GENDERS: readonly Gender[] = keysInOrder<Gender>({ male: 0, female: 1 });
@@ -52,11 +76,16 @@ export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   roster_unreadable: 8,
   cancelled: 9,
   rule_file: 10,
-  corrupt: 11,
-  io: 12,
-  internal: 13,
+  notifications_unavailable: 11,
+  corrupt: 12,
+  io: 13,
+  internal: 14,
 });
 
 export function eventOrder(kind: EventKind): number {
   return EVENT_KINDS.indexOf(kind);
+}
+
+export function statusOrder(status: Status): number {
+  return STATUSES.indexOf(status);
 }

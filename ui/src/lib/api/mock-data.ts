@@ -101,6 +101,18 @@ const STEPS_FOR_STAGE: Record<Stage, number> = {
   full_member: 13,
 };
 
+/**
+ * How far back, at most, a history may start beyond its own span. Short for candidates and probationary members,
+ * so that most of them are on time and the dashboard shows a plausible handful of overdue steps, not a wall.
+ */
+const BACKDATE_MONTHS: Record<Stage, number> = {
+  applicant: 18,
+  activist: 18,
+  candidate: 2,
+  probationary: 10,
+  full_member: 18,
+};
+
 const STAGE_WEIGHTS: [Stage, number][] = [
   ['applicant', 0.3],
   ['activist', 0.3],
@@ -137,11 +149,12 @@ export function samplePerson(r: () => number, seq: number, branchIndex: number, 
   const birth_date = `${birthYear}-${pad(1 + Math.floor(r() * 12))}-${pad(1 + Math.floor(r() * 28))}`;
 
   const stage = pickStage(r);
-  const steps = STEPS_FOR_STAGE[stage];
+  // Candidates stand anywhere between being determined and the pre-review, so their next steps vary.
+  const steps = stage === 'candidate' ? 5 + Math.floor(r() * 4) : STEPS_FOR_STAGE[stage];
   // Work out the span of the path first, then start far enough back that the last step is before today.
   const offsets = PATH.slice(0, steps).map((p) => ({ ...p, days: Math.floor(r() * (p.jitter + 1)) }));
   const spanMonths = offsets.reduce((a, p) => a + p.months, 0) + Math.ceil(offsets.reduce((a, p) => a + p.days, 0) / 30) + 1;
-  let date = addToDate(today, -(spanMonths + Math.floor(r() * 18)));
+  let date = addToDate(today, -(spanMonths + Math.floor(r() * BACKDATE_MONTHS[stage])));
   const events: SampleEvent[] = [];
   let admitted = '';
   for (const p of offsets) {
@@ -156,6 +169,11 @@ export function samplePerson(r: () => number, seq: number, branchIndex: number, 
   }
   if ((stage === 'applicant' || stage === 'activist') && r() < 0.04) {
     events.push({ kind: 'membership_ended', date: addToDate(date, 2), months: null, note: '本人申请撤回' });
+  }
+  addRecurring(r, events, today);
+  if (stage === 'applicant' && r() < 0.3) {
+    // A recent application still waiting for its talk: 细则第七条 gives a month.
+    events.splice(0, events.length, { kind: 'application_received', date: addToDate(today, 0, -Math.floor(r() * 40)), months: null, note: null });
   }
   const cls = teacher ? null : `${['计科', '软工', '网安', '数据'][branchIndex % 4]}${String(entry).slice(2)}${1 + Math.floor(r() * 4)}班`;
   return {
@@ -174,4 +192,37 @@ export function samplePerson(r: () => number, seq: number, branchIndex: number, 
 
 export function toProcedureEvents(events: SampleEvent[], nextId: () => number): ProcedureEvent[] {
   return events.map((e) => ({ id: nextId(), kind: e.kind, date: e.date, months: e.months, note: e.note }));
+}
+
+/**
+ * The steps that repeat (培养教育考察 every six months, 思想汇报 every quarter) and the 发展对象公示 before a candidate
+ * is determined, added to a history so that the mock's deadlines look like an office's: mostly on time, some behind.
+ */
+function addRecurring(r: () => number, events: SampleEvent[], today: string): void {
+  const at = (kind: EventKind) => events.find((e) => e.kind === kind)?.date;
+  const activist = at('activist_determined');
+  if (!activist) return;
+  const candidate = at('candidate_determined');
+  const converted = at('conversion_approved');
+  const last = at('membership_ended') ?? today;
+  const add = (kind: EventKind, date: string) => events.push({ kind, date, months: null, note: null });
+  for (let k = 1; ; k++) {
+    const d = addToDate(activist, 6 * k, Math.floor(r() * 10));
+    if (d > last || (candidate !== undefined && d >= candidate)) break;
+    add('activist_review', d);
+  }
+  const reports: string[] = [];
+  for (let k = 1; ; k++) {
+    const d = addToDate(activist, 3 * k, Math.floor(r() * 10));
+    if (d > last || (converted !== undefined && d >= converted)) break;
+    reports.push(d);
+  }
+  // Some people still in the procedure are behind with their latest report.
+  if (converted === undefined && reports.length > 1 && r() < 0.12) reports.pop();
+  for (const d of reports) add('thought_report', d);
+  if (candidate) {
+    add('candidate_publicity', addToDate(candidate, 0, -8));
+  } else if (last === today && addToDate(activist, 12) <= today && r() < 0.25) {
+    add('candidate_publicity', addToDate(today, 0, -Math.floor(r() * 9)));
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSPHRASE, MockBackend, checkRules } from './mock';
 import { isAppError, violationsOf } from './errors';
-import type { AppError, MemberQuery, MemberSummary } from './types';
+import type { AppError, DeadlineItem, DeadlineQuery, EventKind, ExportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
 
 const TODAY = '2026-11-24';
 const query = (q: Partial<MemberQuery> = {}): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, ...q });
@@ -177,5 +177,166 @@ describe('MockBackend import', () => {
     await b.cancelImport();
     expect((await rejection(run)).kind).toBe('cancelled');
     expect((await b.listMembers(query())).total).toBe(30);
+  });
+});
+
+describe('MockBackend deadlines', () => {
+  const person = (name: string, branch_id = 3) => ({
+    id: null, branch_id, name, gender: null, ethnicity: null, birth_date: null, id_number: null,
+    student_no: null, category: null, department: null, class_name: null, phone: null, native_place: null, notes: null,
+  });
+  const ev = (kind: EventKind, date: string, months: number | null = null): ProcedureEvent => ({ id: null, kind, date, months, note: null });
+  const dq = (q: Partial<DeadlineQuery> = {}): DeadlineQuery => ({
+    as_of: null, within: null, branch_id: null, member_id: null, due_from: null, due_to: null, include_dismissed: false, ...q,
+  });
+
+  /** A workspace with nobody but one new person, who has these events. */
+  async function one(events: ProcedureEvent[], name = '测试') {
+    const b = new MockBackend({ state: 'unlocked', size: 0, today: TODAY, importStepMs: 0 });
+    const id = (await b.savePerson(person(name))).person.id!;
+    for (const e of events) await b.saveEvent(id, e);
+    return { b, id, items: async (q: Partial<DeadlineQuery> = {}) => b.deadlines(dq({ member_id: id, ...q })) };
+  }
+  const brief = (items: DeadlineItem[]) => items.map((i) => [i.rule, i.due, i.status]);
+
+  it('owes the applicant a talk within a month of the application, citing article 7', async () => {
+    const { items } = await one([ev('application_received', '2026-11-01')]);
+    const [talk] = await items();
+    expect(talk).toMatchObject({
+      rule: 'application_talk', kind: 'deadline', due: '2026-12-01', status: 'due_soon', done_by: 'applicant_talk',
+      clause: '《中国共产党发展党员工作细则》第七条', provisional: false, acknowledged: false, snoozed_until: null,
+      branch_id: 3, branch: '学生党总支/本科生第一党支部',
+    });
+  });
+
+  it('counts months by the corresponding-day rule: 31 January + 1 month is 28 February', async () => {
+    const { items } = await one([ev('application_received', '2026-01-31')]);
+    expect(brief(await items({ as_of: '2026-01-31' }))).toEqual([['application_talk', '2026-02-28', 'due_soon']]);
+    expect(brief(await items({ as_of: '2026-03-01' }))).toEqual([['application_talk', '2026-02-28', 'overdue']]);
+  });
+
+  it('makes the item disappear once its done_by event is recorded', async () => {
+    const { b, id, items } = await one([ev('application_received', '2026-10-01')]);
+    expect((await b.dashboard(null, null)).urgent.map((i) => i.rule)).toEqual(['application_talk']);
+    const detail = await b.saveEvent(id, ev('applicant_talk', TODAY));
+    expect(detail.deadlines).toEqual([]);
+    expect(await items()).toEqual([]);
+    expect((await b.dashboard(null, null)).totals.overdue).toBe(0);
+  });
+
+  it('is due for conversion a year after admission, plus an extension', async () => {
+    const path = [
+      ev('application_received', '2023-09-01'), ev('applicant_talk', '2023-09-10'), ev('activist_determined', '2024-01-10'),
+      ev('candidate_determined', '2025-02-20'), ev('prereview_passed', '2025-05-10'), ev('admitted', '2025-06-01'),
+      ev('admission_approved', '2025-07-01'), ev('oath', '2025-07-01'),
+    ];
+    const { b, id, items } = await one(path);
+    const conversion = (all: DeadlineItem[]) => all.find((i) => i.rule === 'conversion_due')?.due;
+    expect(conversion(await items())).toBe('2026-06-01');
+    await b.saveEvent(id, ev('probation_extended', '2026-06-01', 6));
+    expect(conversion(await items())).toBe('2026-12-01');
+  });
+
+  it('asks for a thought report every quarter, the next one three months after the latest', async () => {
+    const { b, id, items } = await one([ev('application_received', '2026-01-05'), ev('activist_determined', '2026-05-06')]);
+    const report = async () => (await items()).find((i) => i.rule === 'thought_report');
+    expect(await report()).toMatchObject({ kind: 'recurring', due: '2026-08-06', status: 'overdue', done_by: 'thought_report' });
+    await b.saveEvent(id, ev('thought_report', '2026-08-01'));
+    expect(await report()).toMatchObject({ due: '2026-11-01', status: 'overdue' });
+    await b.saveEvent(id, ev('thought_report', TODAY));
+    expect(await report()).toMatchObject({ due: '2027-02-24', status: 'upcoming' });
+    expect((await b.getMember(id)).events.filter((e) => e.kind === 'thought_report')).toHaveLength(2);
+  });
+
+  it('stops the half-yearly activist review once the person is a candidate', async () => {
+    const { b, id, items } = await one([ev('application_received', '2024-09-01'), ev('activist_determined', '2025-01-10')]);
+    expect((await items()).map((i) => i.rule)).toContain('activist_review');
+    await b.saveEvent(id, ev('candidate_determined', '2026-02-01'));
+    expect((await items()).map((i) => i.rule)).not.toContain('activist_review');
+  });
+
+  it('opens a candidate five working days after the publicity begins, provisionally without a holiday calendar', async () => {
+    // Friday 20 November: Fri, Mon, Tue, Wed, Thu are the five working days, so the day after is Friday 27.
+    const { items } = await one([
+      ev('application_received', '2025-01-05'), ev('activist_determined', '2025-05-06'), ev('candidate_publicity', '2026-11-20'),
+    ]);
+    expect((await items()).find((i) => i.rule === 'candidate_publicity')).toMatchObject({
+      kind: 'earliest', due: '2026-11-27', status: 'not_yet', provisional: true,
+    });
+  });
+
+  it('refuses a second record of a step that happens once, but not of a thought report', async () => {
+    const { b, id } = await one([ev('application_received', '2026-01-05'), ev('activist_determined', '2026-05-06')]);
+    expect((await rejection(b.saveEvent(id, ev('application_received', '2026-02-01')))).kind).toBe('violations');
+    await b.saveEvent(id, ev('thought_report', '2026-08-01'));
+    await b.saveEvent(id, ev('thought_report', '2026-11-01'));
+  });
+
+  it('hides an acknowledged item from the dashboard and brings it back on restore', async () => {
+    const { b, id, items } = await one([ev('application_received', '2026-10-01')]);
+    const [item] = await items();
+    await b.dismissDeadline(id, item!.rule, item!.due, null);
+    let d = await b.dashboard(null, null);
+    expect(d).toMatchObject({ urgent: [], urgent_total: 0, dismissed: 1, totals: { overdue: 0 } });
+    expect(await items()).toEqual([]);
+    expect(await items({ include_dismissed: true })).toMatchObject([{ rule: 'application_talk', acknowledged: true }]);
+    expect((await b.getMember(id)).deadlines).toMatchObject([{ acknowledged: true }]);
+    await b.restoreDeadline(id, item!.rule, item!.due);
+    d = await b.dashboard(null, null);
+    expect(d).toMatchObject({ urgent_total: 1, dismissed: 0, totals: { overdue: 1 } });
+  });
+
+  it('hides a snoozed item until the day it was snoozed to', async () => {
+    const { b, id, items } = await one([ev('application_received', '2026-10-01')]);
+    await b.dismissDeadline(id, 'application_talk', '2026-11-01', '2026-12-01');
+    expect(await items()).toEqual([]);
+    expect(await items({ as_of: '2026-11-30' })).toEqual([]);
+    expect(brief(await items({ as_of: '2026-12-01' }))).toEqual([['application_talk', '2026-11-01', 'overdue']]);
+    expect((await b.dashboard('2026-12-01', null)).urgent_total).toBe(1);
+  });
+
+  it('refuses a snooze that ends today and an item that is not pending', async () => {
+    const { b, id } = await one([ev('application_received', '2026-10-01')]);
+    expect(await rejection(b.dismissDeadline(id, 'application_talk', '2026-11-01', TODAY))).toMatchObject({
+      kind: 'invalid_input', details: { field: 'until' },
+    });
+    expect((await rejection(b.dismissDeadline(id, 'oath', '2026-11-01', null))).kind).toBe('not_found');
+  });
+
+  it('lists the calendar range and the dashboard by branch, overdue first', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 360, today: TODAY });
+    const d = await b.dashboard(null, null);
+    expect(d.as_of).toBe(TODAY);
+    expect(d.branches.map((x) => x.branch_id)).toEqual([3, 4, 5]);
+    expect(d.urgent.length).toBeLessThanOrEqual(200);
+    expect(d.urgent_total).toBe(d.totals.overdue + d.totals.due_soon);
+    const statuses = d.urgent.map((i) => i.status);
+    expect(statuses.indexOf('due_soon')).toBeGreaterThan(statuses.lastIndexOf('overdue'));
+    const general = await b.dashboard(null, 2);
+    expect(general.branches.map((x) => x.branch_id)).toEqual([3, 4]);
+    expect(general.urgent.every((i) => i.branch_id === 3 || i.branch_id === 4)).toBe(true);
+
+    const month = await b.deadlines(dq({ due_from: '2026-10-26', due_to: '2026-12-06' }));
+    expect(month.length).toBeGreaterThan(0);
+    expect(month.every((i) => i.due >= '2026-10-26' && i.due <= '2026-12-06')).toBe(true);
+    expect(month.map((i) => i.due)).toEqual([...month.map((i) => i.due)].sort());
+    const soon = await b.deadlines(dq({ within: 7 }));
+    expect(soon.every((i) => i.due <= '2026-12-01')).toBe(true);
+  });
+});
+
+describe('MockBackend export', () => {
+  it('reports progress and resolves to the number written', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 120, today: TODAY, importStepMs: 0 });
+    const seen: ExportProgress[] = [];
+    expect(await b.exportMembers(query(), '/tmp/名单.xlsx', (p) => seen.push(p))).toBe(120);
+    expect(seen.at(-1)).toEqual({ written: 120, total: 120 });
+  });
+
+  it('stops when cancelled', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 300, today: TODAY, importStepMs: 5 });
+    const run = b.exportMembers(query(), '/tmp/名单.xlsx', () => {});
+    await b.cancelExport();
+    expect((await rejection(run)).kind).toBe('cancelled');
   });
 });

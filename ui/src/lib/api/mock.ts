@@ -1,13 +1,19 @@
 // An in-memory backend for `npm run dev` in a browser and for unit tests: a few hundred generated members in three
-// branches, at every stage, with simple validation of the procedure's rules. A workspace created here starts as the
-// real one does: the committee alone, no branch, nobody. The real rules live in dangan-core;
-// these only exercise the UI's paths (violations, invalid input, import problems, cancel).
+// branches, at every stage, with simple validation of the procedure's rules and their deadlines (mock-deadlines.ts).
+// A workspace created here starts as the real one does: the committee alone, no branch, nobody. The real rules live
+// in dangan-core; these only exercise the UI's paths (violations, invalid input, import problems, cancel, reminders).
 
 import type { Backend, FileFilter } from './backend';
 import { appError } from './errors';
-import { eventOrder } from './domain';
+import { REPEATABLE_EVENT_KINDS, eventOrder, statusOrder } from './domain';
 import { addToDate, pinyinInitials, rng, samplePerson, toProcedureEvents } from './mock-data';
+import { pendingOf } from './mock-deadlines';
 import type {
+  BranchCounts,
+  Dashboard,
+  DeadlineItem,
+  DeadlineQuery,
+  ExportProgress,
   ImportProgress,
   ImportReport,
   MemberDetail,
@@ -20,9 +26,12 @@ import type {
   ProcedureEvent,
   RowProblem,
   Stage,
+  StatusCounts,
   Violation,
   WorkspaceStatus,
 } from './types';
+import { addDays } from '../calendar/month-grid';
+import { isDismissed } from '../deadlines';
 import { parseIsoDate, todayIso } from '../i18n/format';
 
 export interface MockOptions {
@@ -35,7 +44,7 @@ export interface MockOptions {
   seed?: number;
   /** Delay before each answer, to make loading states visible. */
   latencyMs?: number;
-  /** Delay per 25 roster rows during an import, so that progress and cancel can be seen. */
+  /** Delay per 25 roster rows of an import and per 50 rows of an export, so that progress and cancel can be seen. */
   importStepMs?: number;
   /** "Today" for sample dates and the no-future-dates check. */
   today?: string;
@@ -80,6 +89,21 @@ export function checkRules(events: ProcedureEvent[]): Violation[] {
   const first = (kind: ProcedureEvent['kind']) =>
     events.filter((e) => e.kind === kind).map((e) => e.date).sort()[0];
   const out: Violation[] = [];
+  const once = new Set<ProcedureEvent['kind']>();
+  for (const e of events) {
+    if (REPEATABLE_EVENT_KINDS.has(e.kind)) continue;
+    if (once.has(e.kind)) {
+      out.push({
+        rule: 'event_once',
+        field: e.kind,
+        clause: '',
+        message_zh: '这一步骤已经登记过；除培养教育考察和思想汇报外，每个步骤只登记一次',
+        message_en: 'This step is already recorded; apart from activist reviews and thought reports, each step is recorded once',
+      });
+      break;
+    }
+    once.add(e.kind);
+  }
   const applied = first('application_received');
   const talk = first('applicant_talk');
   const activist = first('activist_determined');
@@ -138,7 +162,11 @@ export class MockBackend implements Backend {
   private people = new Map<number, Stored>();
   private nextPersonId = 1;
   private nextEventId = 1;
+  private openMemberHandlers = new Set<(memberId: number) => void>();
   private cancelRequested = false;
+  private exportCancelRequested = false;
+  /** What the worker set aside, by `member|rule|due`: `null` acknowledged, a date snoozed until that day. */
+  private dismissals = new Map<string, string | null>();
   private readonly opts: Required<MockOptions>;
 
   constructor(options: MockOptions = {}) {
@@ -277,6 +305,55 @@ export class MockBackend implements Backend {
     return this.detail(stored);
   }
 
+  // ---- deadlines ----------------------------------------------------------------------------------------------
+
+  async deadlines(q: DeadlineQuery): Promise<DeadlineItem[]> {
+    await this.ready();
+    return this.collect(q);
+  }
+
+  /** As the core: totals and branches leave out what the worker set aside; urgent is overdue then due soon. */
+  async dashboard(asOf: string | null, branchId: number | null): Promise<Dashboard> {
+    await this.ready();
+    const day = asOf ?? this.opts.today;
+    const items = this.collect({ ...NO_FILTER, as_of: day, branch_id: branchId, include_dismissed: true });
+    const totals = emptyCounts();
+    const perBranch = new Map<number, StatusCounts>();
+    const urgent: DeadlineItem[] = [];
+    let dismissed = 0;
+    for (const item of items) {
+      if (isDismissed(item, day)) {
+        dismissed++;
+        continue;
+      }
+      totals[item.status]++;
+      let counts = perBranch.get(item.branch_id);
+      if (!counts) perBranch.set(item.branch_id, (counts = emptyCounts()));
+      counts[item.status]++;
+      if (item.status === 'overdue' || item.status === 'due_soon') urgent.push(item);
+    }
+    urgent.sort((a, b) => statusOrder(a.status) - statusOrder(b.status) || a.due.localeCompare(b.due));
+    const branches: BranchCounts[] = this.treeOrder()
+      .filter((u) => perBranch.has(u.id))
+      .map((u) => ({ branch_id: u.id, branch: this.branchPath(u.id, false), counts: perBranch.get(u.id)! }));
+    return { as_of: day, totals, branches, urgent: urgent.slice(0, URGENT_SHOWN), urgent_total: urgent.length, dismissed };
+  }
+
+  async dismissDeadline(memberId: number, rule: string, due: string, until: string | null): Promise<void> {
+    await this.ready();
+    if (until !== null && (!parseIsoDate(until) || until <= this.opts.today))
+      throw invalid('until', '稍后提醒的日期须晚于今天', 'a snooze must last until a day after today');
+    const pending = this.collect({ ...NO_FILTER, member_id: memberId, include_dismissed: true });
+    if (!pending.some((i) => i.rule === rule && i.due === due))
+      throw appError('not_found', `member ${memberId}'s pending item ${rule} due ${due}`);
+    this.dismissals.set(dismissalKey(memberId, rule, due), until);
+  }
+
+  async restoreDeadline(memberId: number, rule: string, due: string): Promise<void> {
+    await this.ready();
+    this.dismissals.delete(dismissalKey(memberId, rule, due));
+  }
+
   async listOrgUnits(): Promise<OrgUnit[]> {
     await this.ready();
     return this.units.map((u) => ({ ...u }));
@@ -371,11 +448,24 @@ export class MockBackend implements Backend {
     this.cancelRequested = true;
   }
 
-  async exportMembers(q: MemberQuery, path: string): Promise<number> {
+  /** Pretends to write, 50 rows a step; a path containing `readonly` is an `io` error, as a locked file would be. */
+  async exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number> {
+    this.exportCancelRequested = false;
     await this.ready();
     if (!/\.xlsx$/i.test(path.trim())) throw appError('io', `not an .xlsx path: ${path}`);
-    const page = await this.listMembers({ ...q, offset: 0, limit: 0 });
-    return page.total;
+    if (/readonly/i.test(path)) throw appError('io', `permission denied: ${path}`);
+    const total = (await this.listMembers({ ...q, offset: 0, limit: 0 })).total;
+    for (let written = 0; written < total; written = Math.min(total, written + 50)) {
+      onProgress({ written, total });
+      await sleep(this.opts.importStepMs);
+      if (this.exportCancelRequested) throw appError('cancelled', 'export cancelled');
+    }
+    onProgress({ written: total, total });
+    return total;
+  }
+
+  async cancelExport(): Promise<void> {
+    this.exportCancelRequested = true;
   }
 
   async pickOpenFile(_filters: FileFilter[]): Promise<string | null> {
@@ -388,7 +478,76 @@ export class MockBackend implements Backend {
     return `/home/user/文档/${defaultName}`;
   }
 
+  /** Notifications exist only in the real app; here a test may call `openMember` itself. */
+  async onOpenMember(handler: (memberId: number) => void): Promise<() => void> {
+    this.openMemberHandlers.add(handler);
+    return () => this.openMemberHandlers.delete(handler);
+  }
+
+  /** What the shell does when a reminder notification is clicked. */
+  openMember(memberId: number): void {
+    for (const handler of this.openMemberHandlers) handler(memberId);
+  }
+
   // ---- internals ----------------------------------------------------------------------------------------------
+
+  /** The pending items matching `q`, by due day, then name: the core's order. */
+  private collect(q: DeadlineQuery): DeadlineItem[] {
+    const asOf = q.as_of ?? this.opts.today;
+    const units = q.branch_id === null ? null : this.descendants(q.branch_id);
+    const horizon = q.within === null ? null : addDays(asOf, q.within);
+    const people = q.member_id === null ? [...this.people.values()] : [this.people.get(q.member_id)].filter((s) => s !== undefined);
+    const out: DeadlineItem[] = [];
+    for (const s of people) {
+      if (units && !units.has(s.person.branch_id)) continue;
+      for (const item of this.itemsOf(s, asOf)) {
+        if (horizon !== null && item.due > horizon) continue;
+        if ((q.due_from !== null && item.due < q.due_from) || (q.due_to !== null && item.due > q.due_to)) continue;
+        if (!q.include_dismissed && isDismissed(item, asOf)) continue;
+        out.push(item);
+      }
+    }
+    return out.sort(
+      (a, b) => a.due.localeCompare(b.due) || a.name.localeCompare(b.name) || a.member_id - b.member_id || a.rule.localeCompare(b.rule),
+    );
+  }
+
+  private itemsOf(s: Stored, asOf: string): DeadlineItem[] {
+    return pendingOf(s.events, asOf).map((p) => {
+      const dismissal = this.dismissals.get(dismissalKey(s.person.id, p.rule.id, p.due));
+      return {
+        member_id: s.person.id,
+        name: s.person.name,
+        branch_id: s.person.branch_id,
+        branch: this.branchPath(s.person.branch_id, false),
+        rule: p.rule.id,
+        rule_name_zh: p.rule.name_zh,
+        rule_name_en: p.rule.name_en,
+        kind: p.rule.kind,
+        due: p.due,
+        status: p.status,
+        clause: p.rule.clause,
+        clause_en: p.rule.clause_en,
+        done_by: p.rule.done_by,
+        provisional: p.provisional,
+        acknowledged: dismissal === null,
+        snoozed_until: dismissal ?? null,
+      };
+    });
+  }
+
+  /** Depth-first, children in the order they were added: the organisation tree as the screens show it. */
+  private treeOrder(): OrgUnit[] {
+    const out: OrgUnit[] = [];
+    const walk = (parent: number | null) => {
+      for (const u of this.units.filter((x) => x.parent_id === parent)) {
+        out.push(u);
+        walk(u.id);
+      }
+    };
+    walk(null);
+    return out;
+  }
 
   private populate(committee: string): void {
     this.units = [
@@ -457,15 +616,19 @@ export class MockBackend implements Backend {
     return this.units.find((u) => u.id === id)?.name ?? '';
   }
 
-  private branchPath(id: number): string {
+  /**
+   * The unit's path from the committee, or (`withCommittee` false) from just below it joined by `/` as the core's
+   * deadline lists write it.
+   */
+  private branchPath(id: number, withCommittee = true): string {
     const names: string[] = [];
     let u = this.units.find((x) => x.id === id);
     while (u) {
-      names.unshift(u.name);
+      if (withCommittee || u.parent_id !== null) names.unshift(u.name);
       const parent = u.parent_id;
       u = parent === null ? undefined : this.units.find((x) => x.id === parent);
     }
-    return names.join(' / ');
+    return names.join(withCommittee ? ' / ' : '/');
   }
 
   private summary(s: Stored, stage: Stage): MemberSummary {
@@ -488,6 +651,7 @@ export class MockBackend implements Backend {
       stage: stageOf(s.events),
       ended: s.events.some((e) => e.kind === 'membership_ended'),
       branch_path: this.branchPath(s.person.branch_id),
+      deadlines: this.collect({ ...NO_FILTER, member_id: s.person.id, include_dismissed: true }),
     };
   }
 
@@ -506,6 +670,26 @@ export class MockBackend implements Backend {
   private delay(): Promise<void> {
     return this.opts.latencyMs > 0 ? sleep(this.opts.latencyMs) : Promise.resolve();
   }
+}
+
+const URGENT_SHOWN = 200;
+
+const NO_FILTER: DeadlineQuery = {
+  as_of: null,
+  within: null,
+  branch_id: null,
+  member_id: null,
+  due_from: null,
+  due_to: null,
+  include_dismissed: false,
+};
+
+function emptyCounts(): StatusCounts {
+  return { overdue: 0, due_soon: 0, upcoming: 0, not_yet: 0, open: 0 };
+}
+
+function dismissalKey(memberId: number, rule: string, due: string): string {
+  return `${memberId}|${rule}|${due}`;
 }
 
 function sleep(ms: number): Promise<void> {

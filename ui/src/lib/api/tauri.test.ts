@@ -11,6 +11,12 @@ vi.mock('@tauri-apps/api/core', () => ({
   },
 }));
 
+const listen = vi.fn<(event: string, handler: (e: { payload: unknown }) => void) => Promise<() => void>>();
+
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: (event: string, handler: (e: { payload: unknown }) => void) => listen(event, handler),
+}));
+
 const { TauriBackend } = await import('./tauri');
 
 const q = { stage: null, branch_id: 3, search: 'zs', offset: 100, limit: 100 };
@@ -19,6 +25,9 @@ const person = {
   student_no: null, category: null, department: null, class_name: null, phone: null, native_place: null, notes: null,
 };
 const event = { id: null, kind: 'oath' as const, date: '2026-11-24', months: null, note: null };
+const dq = {
+  as_of: null, within: null, branch_id: 3, member_id: null, due_from: '2026-10-26', due_to: '2026-12-06', include_dismissed: false,
+};
 
 describe('TauriBackend', () => {
   beforeEach(() => {
@@ -39,7 +48,13 @@ describe('TauriBackend', () => {
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],
     ['cancelImport', [], 'cancel_import', undefined],
-    ['exportMembers', [q, '/tmp/a.xlsx'], 'export_members', { query: q, path: '/tmp/a.xlsx' }],
+    ['cancelExport', [], 'cancel_export', undefined],
+    ['dashboard', [null, 3], 'dashboard', { asOf: null, branchId: 3 }],
+    ['dashboard', ['2026-11-24', null], 'dashboard', { asOf: '2026-11-24', branchId: null }],
+    ['deadlines', [dq], 'deadlines', { query: dq }],
+    ['dismissDeadline', [7, 'oath', '2026-12-01', null], 'dismiss_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01', until: null }],
+    ['dismissDeadline', [7, 'oath', '2026-12-01', '2026-12-08'], 'dismiss_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01', until: '2026-12-08' }],
+    ['restoreDeadline', [7, 'oath', '2026-12-01'], 'restore_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01' }],
     ['pickOpenFile', [[{ name: 'Roster', extensions: ['xlsx'] }]], 'pick_open_file', { filters: [{ name: 'Roster', extensions: ['xlsx'] }] }],
     ['pickSaveFile', ['a.xlsx'], 'pick_save_file', { defaultName: 'a.xlsx' }],
   ] as const)('%s calls %s', async (method, args, command, expected) => {
@@ -58,6 +73,16 @@ describe('TauriBackend', () => {
     expect(seen).toEqual([{ done: 1, total: 2 }]);
   });
 
+  it('passes export progress through a Channel named onProgress', async () => {
+    const seen: unknown[] = [];
+    await new TauriBackend().exportMembers(q, '/tmp/a.xlsx', (p) => seen.push(p));
+    const [command, args] = invoke.mock.calls[0]!;
+    expect(command).toBe('export_members');
+    expect(args).toMatchObject({ query: q, path: '/tmp/a.xlsx' });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ written: 50, total: 100 });
+    expect(seen).toEqual([{ written: 50, total: 100 }]);
+  });
+
   it('rejects with the AppError the shell sent', async () => {
     invoke.mockRejectedValue({ kind: 'wrong_passphrase', message: 'no', details: null });
     await expect(new TauriBackend().unlock('x')).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
@@ -66,5 +91,19 @@ describe('TauriBackend', () => {
   it('turns any other rejection into internal', async () => {
     invoke.mockRejectedValue('command unlock not found');
     await expect(new TauriBackend().unlock('x')).rejects.toEqual({ kind: 'internal', message: 'command unlock not found', details: null });
+  });
+
+  it('opens the member a clicked reminder names, from the shell\'s open-member event', async () => {
+    const unlisten = vi.fn();
+    listen.mockImplementation(async (_event, handler) => {
+      handler({ payload: 42 });
+      return unlisten;
+    });
+    const opened: number[] = [];
+    const stop = await new TauriBackend().onOpenMember((id) => opened.push(id));
+    expect(listen).toHaveBeenCalledWith('open-member', expect.any(Function));
+    expect(opened).toEqual([42]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
   });
 });

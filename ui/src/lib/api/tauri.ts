@@ -1,19 +1,27 @@
 // The real backend: a thin mapping of `Backend` onto Tauri commands.
 //
 // Command names are the snake_case of the method names; arguments are camelCase, as Tauri v2 converts them to the
-// Rust commands' snake_case parameters. Import progress arrives over a `Channel` passed as `onProgress`. Nothing
+// Rust commands' snake_case parameters. Import and export progress arrive over a `Channel` passed as `onProgress`. Nothing
 // here knows the domain: a rejection is normalised to an `AppError` and passed on.
 //
 // The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name),
 // unlock(passphrase), lock(), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
 // add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
-// cancel_import(), export_members(query, path), pick_open_file(filters), pick_save_file(default_name).
+// cancel_import(), export_members(query, path, on_progress: Channel<ExportProgress>), cancel_export(),
+// dashboard(as_of, branch_id), deadlines(query), dismiss_deadline(member_id, rule, due, until),
+// restore_deadline(member_id, rule, due), pick_open_file(filters), pick_save_file(default_name); and it listens for the
+// shell's `open-member` event (payload: a member id).
 
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { Backend, FileFilter } from './backend';
 import { toAppError } from './errors';
 import type {
+  Dashboard,
+  DeadlineItem,
+  DeadlineQuery,
+  ExportProgress,
   ImportProgress,
   ImportReport,
   MemberDetail,
@@ -62,6 +70,18 @@ export class TauriBackend implements Backend {
   deleteEvent(personId: number, eventId: number): Promise<MemberDetail> {
     return call('delete_event', { personId, eventId });
   }
+  dashboard(asOf: string | null, branchId: number | null): Promise<Dashboard> {
+    return call('dashboard', { asOf, branchId });
+  }
+  deadlines(q: DeadlineQuery): Promise<DeadlineItem[]> {
+    return call('deadlines', { query: q });
+  }
+  dismissDeadline(memberId: number, rule: string, due: string, until: string | null): Promise<void> {
+    return call('dismiss_deadline', { memberId, rule, due, until });
+  }
+  restoreDeadline(memberId: number, rule: string, due: string): Promise<void> {
+    return call('restore_deadline', { memberId, rule, due });
+  }
   listOrgUnits(): Promise<OrgUnit[]> {
     return call('list_org_units');
   }
@@ -75,8 +95,15 @@ export class TauriBackend implements Backend {
   cancelImport(): Promise<void> {
     return call('cancel_import');
   }
-  exportMembers(q: MemberQuery, path: string): Promise<number> {
-    return call('export_members', { query: q, path });
+  exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number> {
+    const channel = new Channel<ExportProgress>(onProgress);
+    return call('export_members', { query: q, path, onProgress: channel });
+  }
+  cancelExport(): Promise<void> {
+    return call('cancel_export');
+  }
+  onOpenMember(handler: (memberId: number) => void): Promise<() => void> {
+    return listen<number>('open-member', (event) => handler(event.payload));
   }
   pickOpenFile(filters: FileFilter[]): Promise<string | null> {
     return call('pick_open_file', { filters });

@@ -6,9 +6,15 @@
 // import_rejected: ImportReport; invalid_input: { field, reason_zh, reason_en }); read it through `errors.ts`.
 
 export type { AppError } from './bindings/AppError';
+export type { BranchCounts } from './bindings/BranchCounts';
 export type { Category } from './bindings/Category';
+export type { Dashboard } from './bindings/Dashboard';
+export type { DeadlineItem } from './bindings/DeadlineItem';
+export type { DeadlineKind } from './bindings/DeadlineKind';
+export type { DeadlineQuery } from './bindings/DeadlineQuery';
 export type { ErrorKind } from './bindings/ErrorKind';
 export type { EventKind } from './bindings/EventKind';
+export type { ExportProgress } from './bindings/ExportProgress';
 export type { FileFilter } from './bindings/FileFilter';
 export type { Gender } from './bindings/Gender';
 export type { ImportProgress } from './bindings/ImportProgress';
@@ -23,5 +29,7 @@ export type { Person } from './bindings/Person';
 export type { ProcedureEvent } from './bindings/ProcedureEvent';
 export type { RowProblem } from './bindings/RowProblem';
 export type { Stage } from './bindings/Stage';
+export type { Status } from './bindings/Status';
+export type { StatusCounts } from './bindings/StatusCounts';
 export type { Violation } from './bindings/Violation';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUES, LOCALES, translate } from './catalogue';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
-import { EVENT_KINDS, STAGES, CATEGORIES, GENDERS } from '../api/domain';
+import { CATEGORIES, DEADLINE_KINDS, EVENT_KINDS, GENDERS, STAGES, STATUSES } from '../api/domain';
 
 // Type level: `en` is declared `Messages`, so a missing or extra key already fails `npm run check`. These tests
 // catch what types cannot: empty strings and mismatched placeholders.
@@ -25,14 +25,31 @@ describe('message catalogues', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('label every stage, event kind, gender and category', () => {
+  it('label every stage, event kind, status, deadline kind, weekday, gender and category', () => {
     const keys: string[] = [
       ...STAGES.map((s) => `stage.${s}`),
       ...EVENT_KINDS.map((k) => `event.${k}`),
+      ...STATUSES.map((s) => `status.${s}`),
+      ...DEADLINE_KINDS.map((k) => `deadline_kind.${k}`),
+      ...[1, 2, 3, 4, 5, 6, 7].map((d) => `weekday.${d}`),
       ...GENDERS.map((g) => `gender.${g}`),
       ...CATEGORIES.map((c) => `category.${c}`),
     ];
     expect(keys.filter((k) => !(k in zhCN))).toEqual([]);
+  });
+});
+
+describe('deadline wording', () => {
+  it('names the statuses, kinds and new steps as the office does', () => {
+    expect([zhCN['status.overdue'], zhCN['status.due_soon'], zhCN['status.upcoming'], zhCN['status.not_yet'], zhCN['status.open']])
+      .toEqual(['已逾期', '即将到期', '未到期', '未到时间', '可以办理']);
+    expect([zhCN['deadline_kind.deadline'], zhCN['deadline_kind.earliest'], zhCN['deadline_kind.recurring']]).toEqual(['期限', '最早日期', '周期']);
+    expect([zhCN['event.activist_review'], zhCN['event.thought_report'], zhCN['event.candidate_publicity']]).toEqual([
+      '培养教育考察', '思想汇报', '发展对象公示',
+    ]);
+    expect([en['event.activist_review'], en['event.thought_report'], en['event.candidate_publicity']]).toEqual([
+      'Activist review', 'Thought report', 'Candidate publicity',
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, parseIsoDate, todayIso } from './format';
+import { formatDate, formatMonth, parseIsoDate, todayIso } from './format';
 
 describe('formatDate', () => {
   it.each([
@@ -20,6 +20,16 @@ describe('formatDate', () => {
       expect(formatDate(bad, 'en')).toBe(bad);
     },
   );
+});
+
+describe('formatMonth', () => {
+  it.each([
+    [2026, 11, '2026年11月', 'November 2026'],
+    [2027, 1, '2027年1月', 'January 2027'],
+  ])('%i-%i reads %s in Chinese and %s in English', (y, m, zh, en) => {
+    expect(formatMonth(y, m, 'zh-CN')).toBe(zh);
+    expect(formatMonth(y, m, 'en')).toBe(en);
+  });
 });
 
 describe('parseIsoDate', () => {

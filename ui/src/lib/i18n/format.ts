@@ -3,6 +3,9 @@
 import type { Locale } from './catalogue';
 
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const EN_MONTHS_LONG = [
+  'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
+] as const;
 
 /** Parses `YYYY-MM-DD` into its parts, checking that the day exists (no 2026-02-30). */
 export function parseIsoDate(iso: string): { year: number; month: number; day: number } | null {
@@ -26,6 +29,12 @@ export function formatDate(iso: string, locale: Locale): string {
   if (!d) return iso;
   if (locale === 'zh-CN') return `${d.year}年${d.month}月${d.day}日`;
   return `${d.day} ${EN_MONTHS[d.month - 1]} ${d.year}`;
+}
+
+/** A calendar's title: `2026年11月` (zh-CN) or `November 2026` (en). `month` is 1–12. */
+export function formatMonth(year: number, month: number, locale: Locale): string {
+  if (locale === 'zh-CN') return `${year}年${month}月`;
+  return `${EN_MONTHS_LONG[month - 1] ?? month} ${year}`;
 }
 
 /** Today as `YYYY-MM-DD` in local time. */

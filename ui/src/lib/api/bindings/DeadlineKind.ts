@@ -3,4 +3,4 @@
 /**
  * Whether a rule sets a deadline or an earliest date.
  */
-export type DeadlineKind = "deadline" | "earliest";
+export type DeadlineKind = "deadline" | "earliest" | "recurring";
