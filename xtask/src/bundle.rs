@@ -38,14 +38,25 @@ pub fn bundle() -> Result<()> {
     heading("build the UI");
     desktop::build_ui()?;
 
-    heading("build the release app and its .deb (Tauri CLI)");
+    heading("build the release app (Tauri CLI)");
     let mut build = tauri();
-    build.args(["build", "--ci", "--bundles", "deb", "--features", FEATURES]);
+    build.args(["build", "--ci", "--no-bundle", "--features", FEATURES]);
     if !locked().is_empty() {
         // After `--`, the CLI hands the arguments to `cargo build`.
         build.arg("--").args(locked());
     }
     run_command(&mut build)?;
+
+    // The release profile keeps line tables for profiling; an installer needs none of it.
+    heading("strip the binary for the installers");
+    let binary = paths::target_dir().join("release").join(BINARY);
+    let before = fs::metadata(&binary).map_err(|err| format!("no {}: {err}", binary.display()))?.len();
+    run_command(Command::new("strip").arg("--strip-debug").arg(&binary))?;
+    let after = fs::metadata(&binary).map_err(|err| format!("no {}: {err}", binary.display()))?.len();
+    println!("{}: {} → {}", binary.display(), mebibytes(before), mebibytes(after));
+
+    heading("the .deb (Tauri bundler)");
+    run_command(tauri().args(["bundle", "--ci", "--bundles", "deb", "--features", FEATURES]))?;
 
     heading("check the .deb");
     let bundle_dir = paths::target_dir().join("release").join("bundle");
