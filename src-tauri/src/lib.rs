@@ -12,7 +12,8 @@ pub mod reminders;
 pub mod shell;
 mod tray;
 
-use tauri::WindowEvent;
+use tauri::{Manager, WindowEvent};
+use tauri_plugin_autostart::MacosLauncher;
 
 pub use shell::{Shell, WorkspaceStatus};
 
@@ -34,11 +35,19 @@ pub fn run() {
         // First, so that a second launch stops here and focuses the window of the first instead.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| reminders::show_window(app)))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_autostart::init(MacosLauncher::LaunchAgent, Some(vec![tray::MINIMIZED_ARG])))
         .manage(shell)
         .setup(move |app| {
-            if let Err(err) = tray::install(app.handle()) {
+            match tray::install(app.handle()) {
+                // Started at login: straight to the tray; the reminders need no window.
+                Ok(()) if std::env::args().any(|arg| arg == tray::MINIMIZED_ARG) => {
+                    if let Some(window) = app.get_webview_window("main") {
+                        window.hide().ok();
+                    }
+                }
+                Ok(()) => {}
                 // A desktop without a tray (some window managers) still gets the window and the reminders.
-                tracing::warn!("no tray icon: {err}");
+                Err(err) => tracing::warn!("no tray icon: {err}"),
             }
             reminders::start(app.handle().clone(), clock_shell);
             Ok(())
