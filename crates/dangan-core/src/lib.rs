@@ -9,6 +9,7 @@
 //! unlocked workspace can do), then [`domain`] (people, events, stages) and [`validate`].
 
 pub mod calendar;
+pub mod checklist;
 pub mod deadlines;
 pub mod demo;
 pub mod domain;

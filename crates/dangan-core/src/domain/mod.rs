@@ -1,16 +1,18 @@
 //! The domain: people (党员发展对象), the dated events of their procedure, the stage derived from
-//! those events, and the organisation tree they belong to.
+//! those events, the records of their file, and the organisation tree they belong to.
 
 mod event;
 mod id_number;
 mod org;
 mod person;
+mod record;
 mod stage;
 
 pub use event::{Event, EventKind};
 pub use id_number::{IdNumber, IdNumberError};
 pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Gender, Person};
+pub use record::{AttachmentInfo, Grade, MediaType, Record, RecordFields, RecordKind};
 pub use stage::Stage;
 
 /// A database row id.

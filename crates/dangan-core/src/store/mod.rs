@@ -6,6 +6,7 @@
 //! - every change to a person's events recomputes their cached stage in the same transaction;
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
+mod files;
 mod member_index;
 mod org;
 mod people;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use zeroize::Zeroizing;
 
+pub use files::{MAX_ATTACHMENT_BYTES, NewAttachment, check_attachment};
 pub use people::MemberDetail;
 pub use search::{MemberPage, MemberQuery, MemberSummary};
 

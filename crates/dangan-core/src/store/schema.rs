@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -98,6 +98,34 @@ CREATE TABLE reminders_sent (
 ) STRICT, WITHOUT ROWID;
 "#;
 
+/// Version 3: a member's file. `records` are dated materials (the kind-specific fields as JSON);
+/// `attachments` hold the files themselves, inside the encrypted database so that no scan of an
+/// identity card ever lies on disk in the clear. A record may document one event; deleting the
+/// event leaves the record, untied.
+const V3: &str = r#"
+CREATE TABLE records (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    date      TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    event_id  INTEGER REFERENCES events(id) ON DELETE SET NULL,
+    title     TEXT,
+    body      TEXT NOT NULL DEFAULT '',
+    fields    TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+CREATE INDEX records_by_person ON records(person_id, date);
+
+CREATE TABLE attachments (
+    id         INTEGER PRIMARY KEY,
+    record_id  INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    media_type TEXT NOT NULL CHECK (media_type IN ('image/jpeg', 'image/png', 'application/pdf')),
+    size       INTEGER NOT NULL,
+    content    BLOB NOT NULL
+) STRICT;
+CREATE INDEX attachments_by_record ON attachments(record_id);
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +136,6 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, 3);
     }
 }

@@ -1,0 +1,322 @@
+//! A member's file in the store: records, their attachments (kept inside the encrypted database),
+//! and the checklist of what the file holds and lacks.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use crate::calendar::{self, Date};
+use crate::checklist::{self, ChecklistLine};
+use crate::domain::{AttachmentInfo, Id, MediaType, Record, RecordFields, RecordKind};
+use crate::{Error, Result, Text};
+
+/// The largest attachment accepted: a scan of many pages at office resolution fits easily.
+pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+/// The longest record text (characters): a long thought report is a few thousand.
+const MAX_BODY_CHARS: usize = 100_000;
+
+/// A file to attach: its name (as picked) and its bytes.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Store {
+    /// A member's records, oldest first, each with its attachments (without their bytes).
+    pub fn records(&self, person_id: Id) -> Result<Vec<Record>> {
+        self.record(person_id)?; // not found is an error, not an empty file
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, date, event_id, title, body, fields FROM records WHERE person_id = ?1 ORDER BY date, id",
+        )?;
+        let rows = stmt
+            .query_map([person_id], |r| {
+                Ok((
+                    r.get::<_, Id>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<Id>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut records = Vec::with_capacity(rows.len());
+        for (id, kind, date, event_id, title, body, fields) in rows {
+            let corrupt = || super::people::corrupt_row("records", id);
+            records.push(Record {
+                id: Some(id),
+                person_id,
+                kind: RecordKind::parse(&kind).ok_or_else(corrupt)?,
+                date: calendar::parse_iso(&date).ok_or_else(corrupt)?,
+                event_id,
+                title,
+                body,
+                fields: serde_json::from_str(&fields).map_err(|_| corrupt())?,
+                attachments: self.attachment_infos(id)?,
+            });
+        }
+        Ok(records)
+    }
+
+    fn attachment_infos(&self, record_id: Id) -> Result<Vec<AttachmentInfo>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, media_type, size FROM attachments WHERE record_id = ?1 ORDER BY id")?;
+        let rows = stmt
+            .query_map([record_id], |r| {
+                Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, name, media_type, size)| {
+                Ok(AttachmentInfo {
+                    id,
+                    name,
+                    media_type: MediaType::parse(&media_type)
+                        .ok_or_else(|| super::people::corrupt_row("attachments", id))?,
+                    size: size as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a record (`id: None`) or changes one, with files to attach, all in one transaction:
+    /// a bad field or a bad file changes nothing. Returns the record as stored.
+    pub fn save_record(&mut self, mut record: Record, attach: &[NewAttachment]) -> Result<Record> {
+        let (_, events) = self.record(record.person_id)?;
+        check_record(&mut record, &events, self.today())?;
+        let checked: Vec<(&NewAttachment, MediaType)> =
+            attach.iter().map(|a| Ok((a, check_attachment(&a.name, &a.bytes)?))).collect::<Result<_>>()?;
+        let fields = serde_json::to_string(&record.fields)
+            .map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
+        let tx = self.conn.transaction()?;
+        let id = match record.id {
+            None => {
+                tx.execute(
+                    "INSERT INTO records (person_id, kind, date, event_id, title, body, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        record.person_id,
+                        record.kind.as_str(),
+                        record.date.to_string(),
+                        record.event_id,
+                        record.title,
+                        record.body,
+                        fields
+                    ],
+                )?;
+                tx.last_insert_rowid()
+            }
+            Some(id) => {
+                let changed = tx.execute(
+                    "UPDATE records SET kind = ?1, date = ?2, event_id = ?3, title = ?4, body = ?5, fields = ?6
+                     WHERE id = ?7 AND person_id = ?8",
+                    params![
+                        record.kind.as_str(),
+                        record.date.to_string(),
+                        record.event_id,
+                        record.title,
+                        record.body,
+                        fields,
+                        id,
+                        record.person_id
+                    ],
+                )?;
+                if changed == 0 {
+                    return Err(record_not_found(id));
+                }
+                id
+            }
+        };
+        for (file, media_type) in checked {
+            tx.execute(
+                "INSERT INTO attachments (record_id, name, media_type, size, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, file.name.trim(), media_type.as_str(), file.bytes.len() as i64, file.bytes],
+            )?;
+        }
+        tx.commit()?;
+        self.records(record.person_id)?.into_iter().find(|r| r.id == Some(id)).ok_or_else(|| record_not_found(id))
+    }
+
+    /// Deletes a record and its attachments.
+    pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
+        if self.conn.execute("DELETE FROM records WHERE id = ?1", [record_id])? == 0 {
+            return Err(record_not_found(record_id));
+        }
+        Ok(())
+    }
+
+    /// An attachment's description and bytes.
+    pub fn attachment(&self, attachment_id: Id) -> Result<(AttachmentInfo, Vec<u8>)> {
+        let row = self
+            .conn
+            .query_row("SELECT name, media_type, content FROM attachments WHERE id = ?1", [attachment_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
+            })
+            .optional()?;
+        let (name, media_type, bytes) = row.ok_or_else(|| Error::NotFound {
+            what: Text::new(format!("附件 {attachment_id}"), format!("attachment {attachment_id}")),
+        })?;
+        let media_type =
+            MediaType::parse(&media_type).ok_or_else(|| super::people::corrupt_row("attachments", attachment_id))?;
+        Ok((AttachmentInfo { id: attachment_id, name, media_type, size: bytes.len() as u64 }, bytes))
+    }
+
+    pub fn delete_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        if self.conn.execute("DELETE FROM attachments WHERE id = ?1", [attachment_id])? == 0 {
+            return Err(Error::NotFound {
+                what: Text::new(format!("附件 {attachment_id}"), format!("attachment {attachment_id}")),
+            });
+        }
+        Ok(())
+    }
+
+    /// What the member's file holds and lacks, in the archive's order.
+    pub fn checklist(&self, person_id: Id) -> Result<Vec<ChecklistLine>> {
+        let (_, events) = self.record(person_id)?;
+        let records = self.records(person_id)?;
+        Ok(checklist::check(&checklist::materials(), &events, &records))
+    }
+}
+
+fn record_not_found(id: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("材料 {id}"), format!("record {id}")) }
+}
+
+/// Checks a record against its person's events and its kind, naming the field at fault.
+fn check_record(record: &mut Record, events: &[crate::domain::Event], today: Date) -> Result<()> {
+    let kind = record.kind.label();
+    if record.date > today {
+        return Err(Error::invalid(
+            "date",
+            format!("「{}」的日期 {} 晚于今天", kind.zh, calendar::format_zh(record.date)),
+            format!("the date of the {}, {}, is in the future", kind.en, record.date),
+        ));
+    }
+    if let Some(event_id) = record.event_id {
+        let event = events.iter().find(|e| e.id == Some(event_id)).ok_or_else(|| {
+            Error::invalid(
+                "event_id",
+                format!("该成员没有编号为 {event_id} 的事件"),
+                format!("the member has no event {event_id}"),
+            )
+        })?;
+        if !record.kind.events().contains(&event.kind) {
+            return Err(Error::invalid(
+                "event_id",
+                format!("「{}」不记载「{}」这一步", kind.zh, event.kind.label().zh),
+                format!("a {} does not document “{}”", kind.en, event.kind.label().en),
+            ));
+        }
+    }
+    record.title = record.title.take().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if record.title.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(Error::invalid("title", "标题超过 200 个字", "the title is longer than 200 characters"));
+    }
+    if record.body.chars().count() > MAX_BODY_CHARS {
+        return Err(Error::invalid(
+            "body",
+            format!("正文超过 {MAX_BODY_CHARS} 个字，请作为附件添加"),
+            format!("the text is longer than {MAX_BODY_CHARS} characters; attach it as a file"),
+        ));
+    }
+    check_fields(record.kind, &mut record.fields)
+}
+
+fn check_fields(kind: RecordKind, fields: &mut RecordFields) -> Result<()> {
+    let tidy = |s: &mut Option<String>| {
+        *s = s.take().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    };
+    tidy(&mut fields.who);
+    tidy(&mut fields.course);
+    tidy(&mut fields.certificate);
+    match kind {
+        RecordKind::TalkRecord if fields.who.is_none() => {
+            return Err(Error::invalid(
+                "who",
+                "谈话记录须写明谈话人",
+                "a talk record needs who talked with the person",
+            ));
+        }
+        RecordKind::TrainingRecord => {
+            if fields.course.is_none() {
+                return Err(Error::invalid("course", "培训记录须写明课程名称", "a training record needs the course"));
+            }
+            match fields.hours {
+                Some(h) if h > 0.0 && h <= 1000.0 => {}
+                _ => {
+                    return Err(Error::invalid(
+                        "hours",
+                        "培训学时应为 0 至 1000 之间的数",
+                        "the training hours must be a number above 0 and at most 1000",
+                    ));
+                }
+            }
+        }
+        RecordKind::Appraisal => {
+            if fields.grade.is_none() {
+                return Err(Error::invalid(
+                    "grade",
+                    "民主评议须写明等次：优秀、合格、基本合格或不合格",
+                    "an appraisal needs its grade: excellent, qualified, basically qualified or unqualified",
+                ));
+            }
+            if fields.score.is_some_and(|s| !(0.0..=100.0).contains(&s)) {
+                return Err(Error::invalid("score", "评议得分应在 0 至 100 之间", "the score must be 0 to 100"));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Checks a file before it is attached: not empty, not too large, and really the JPEG, PNG or
+/// PDF its name says.
+pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<MediaType> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("attachment", "附件须有文件名", "an attachment needs a file name"));
+    }
+    if bytes.is_empty() {
+        return Err(Error::invalid("attachment", format!("「{name}」是空文件"), format!("“{name}” is empty")));
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Error::invalid(
+            "attachment",
+            format!(
+                "「{name}」有 {:.1} MB，超过单个附件 {} MB 的上限；请降低扫描分辨率或分成几个文件",
+                bytes.len() as f64 / 1048576.0,
+                MAX_ATTACHMENT_BYTES / 1048576
+            ),
+            format!(
+                "“{name}” is {:.1} MB, over the {} MB limit for one attachment; scan at a lower resolution or split it",
+                bytes.len() as f64 / 1048576.0,
+                MAX_ATTACHMENT_BYTES / 1048576
+            ),
+        ));
+    }
+    let actual = MediaType::sniff(bytes);
+    let claimed = MediaType::by_name(name);
+    match (claimed, actual) {
+        (Some(c), Some(a)) if c == a => Ok(a),
+        (Some(c), Some(a)) => Err(Error::invalid(
+            "attachment",
+            format!("「{name}」的文件名表明是{}，内容却是{}；请改正文件名后再添加", c.label().zh, a.label().zh),
+            format!(
+                "“{name}” is named as {} but holds {}; correct its name and add it again",
+                c.label().en,
+                a.label().en
+            ),
+        )),
+        (Some(c), None) => Err(Error::invalid(
+            "attachment",
+            format!("「{name}」的内容不是{}（文件可能已损坏或只是改了扩展名）", c.label().zh),
+            format!("“{name}” does not hold {} (it may be damaged, or only renamed)", c.label().en),
+        )),
+        (None, _) => Err(Error::invalid(
+            "attachment",
+            format!("「{name}」不是可以添加的文件：只接受 JPEG、PNG 图片和 PDF 文件"),
+            format!("“{name}” cannot be attached: only JPEG and PNG images and PDF files are accepted"),
+        )),
+    }
+}
