@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod deadlines;
+mod files;
 mod import;
 mod members;
 mod remind;

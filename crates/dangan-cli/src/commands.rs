@@ -6,19 +6,66 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
+use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
-use dangan_core::domain::Stage;
+use dangan_core::domain::{EventKind, Grade, Record, RecordFields, RecordKind, Stage};
 use dangan_core::reminders::{self, Threshold};
 use dangan_core::roster::{self, ImportOptions, ImportReport};
 use dangan_core::rules::Period;
 use dangan_core::rules::RuleSetId;
-use dangan_core::store::{MemberQuery, MemberSummary};
+use dangan_core::store::{MemberQuery, MemberSummary, NewAttachment};
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Error, Lang, Result, Store, Text, Workspace, calendar, demo};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::ui::{pad, t};
 use crate::{Cli, Command, passphrase};
+
+/// `dangan record`: what the new record says.
+#[derive(Args, Debug, Clone)]
+pub struct NewRecordArgs {
+    #[arg(long, value_name = "ID")]
+    member: i64,
+    /// application_letter, talk_record, thought_report, activist_review, training_record,
+    /// introducer_opinion, political_review, branch_resolution, approval, oath,
+    /// conversion_application, study_note, appraisal (or the Chinese name: 谈话记录, …)
+    #[arg(long)]
+    kind: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: String,
+    /// The procedure step it documents (applicant_talk, admitted, …): the member's latest of that step
+    #[arg(long, value_name = "STEP")]
+    step: Option<String>,
+    #[arg(long)]
+    title: Option<String>,
+    /// The record's text
+    #[arg(long, conflicts_with = "text_file")]
+    text: Option<String>,
+    /// Read the record's text from a UTF-8 file
+    #[arg(long, value_name = "FILE")]
+    text_file: Option<std::path::PathBuf>,
+    /// Who talked with the person (talk records)
+    #[arg(long)]
+    who: Option<String>,
+    /// The course (training records)
+    #[arg(long)]
+    course: Option<String>,
+    /// Class hours (training records)
+    #[arg(long)]
+    hours: Option<f64>,
+    /// The certificate's number (training records)
+    #[arg(long)]
+    certificate: Option<String>,
+    /// 优秀, 合格, 基本合格 or 不合格 (appraisals)
+    #[arg(long)]
+    grade: Option<String>,
+    /// 0 to 100 (appraisals)
+    #[arg(long)]
+    score: Option<f64>,
+    /// A file to attach (JPEG, PNG or PDF); repeat for several
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<std::path::PathBuf>,
+}
 
 /// The filters shared by `members` and `export`.
 #[derive(Args, Debug, Clone, Default)]
@@ -226,6 +273,48 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
+        Command::Records { member, json } => {
+            let store = unlock()?;
+            let records = store.records(member)?;
+            let checklist = store.checklist(member)?;
+            if json {
+                print_json(&serde_json::json!({ "records": records, "checklist": checklist }))
+            } else {
+                print_file(&records, &checklist, lang);
+                Ok(())
+            }
+        }
+        Command::Record(args) => {
+            let mut store = unlock()?;
+            let saved = add_record(&mut store, args)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "已添加材料 {}：{}（{}），附件 {} 个",
+                        saved.id.unwrap_or_default(),
+                        saved.kind.label().zh,
+                        calendar::format_zh(saved.date),
+                        saved.attachments.len()
+                    ),
+                    Lang::En => format!(
+                        "Added record {}: {} ({}), {} attachment(s)",
+                        saved.id.unwrap_or_default(),
+                        saved.kind.label().en,
+                        saved.date,
+                        saved.attachments.len()
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Command::Attachment { id, out } => {
+            let store = unlock()?;
+            let (info, bytes) = store.attachment(id)?;
+            std::fs::write(&out, bytes).map_err(|source| Error::Io { path: out.clone(), source })?;
+            println!("{} {} → {}", t(lang, "已导出附件", "Wrote attachment"), info.name, out.display());
+            Ok(())
+        }
         Command::Demo { people } => {
             let mut store = if workspace.exists() {
                 unlock()?
@@ -313,6 +402,102 @@ fn query(store: &Store, filter: &Filter) -> Result<MemberQuery> {
         Some(b) => Some(find_branch(store, b)?),
     };
     Ok(MemberQuery { stage, branch_id, search: filter.search.clone(), offset: 0, limit: MemberQuery::MAX_LIMIT })
+}
+
+fn add_record(store: &mut Store, args: NewRecordArgs) -> Result<Record> {
+    let kind = RecordKind::parse(&args.kind).ok_or_else(|| {
+        Error::invalid_input(
+            "kind",
+            format!("未知的材料种类「{}」，可选：{}", args.kind, RecordKind::ALL.map(|k| k.label().zh).join("、")),
+            format!("unknown record kind “{}”: choose {}", args.kind, RecordKind::ALL.map(|k| k.as_str()).join(", ")),
+        )
+    })?;
+    let date = calendar::parse_flexible(&args.date).ok_or_else(|| {
+        Error::invalid_input(
+            "date",
+            format!("无法识别的日期「{}」，应写作 2026-11-24", args.date),
+            format!("“{}” is not a date; write 2026-11-24", args.date),
+        )
+    })?;
+    let event_id = match args.step.as_deref() {
+        None => None,
+        Some(step) => {
+            let step = EventKind::parse(step).ok_or_else(|| {
+                Error::invalid_input("step", format!("未知的步骤「{step}」"), format!("unknown step “{step}”"))
+            })?;
+            Some(store.latest_event(args.member, step)?)
+        }
+    };
+    let grade = match args.grade.as_deref() {
+        None => None,
+        Some(g) => Some(Grade::parse(g).ok_or_else(|| {
+            Error::invalid_input(
+                "grade",
+                format!("未知的等次「{g}」，应为优秀、合格、基本合格或不合格"),
+                format!("unknown grade “{g}”: excellent, qualified, basically_qualified or unqualified"),
+            )
+        })?),
+    };
+    let body = match (args.text, args.text_file) {
+        (Some(text), _) => text,
+        (None, Some(path)) => std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?,
+        (None, None) => String::new(),
+    };
+    let mut attach = Vec::new();
+    for path in &args.attach {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        attach.push(NewAttachment { name, bytes });
+    }
+    let record = Record {
+        id: None,
+        person_id: args.member,
+        kind,
+        date,
+        event_id,
+        title: args.title,
+        body,
+        fields: RecordFields {
+            who: args.who,
+            course: args.course,
+            hours: args.hours,
+            certificate: args.certificate,
+            grade,
+            score: args.score,
+        },
+        attachments: Vec::new(),
+    };
+    store.save_record(record, &attach)
+}
+
+fn print_file(records: &[Record], checklist: &[ChecklistLine], lang: Lang) {
+    println!("{}", t(lang, "材料目录", "Checklist"));
+    for line in checklist.iter().filter(|l| l.expected || !l.records.is_empty()) {
+        let state = if line.records.is_empty() { t(lang, "缺", "missing") } else { t(lang, "有", "present") };
+        let name = if lang == Lang::Zh { &line.name_zh } else { &line.name_en };
+        let date = line.date.map(|d| d.to_string()).unwrap_or_default();
+        println!("  {}  {}  {}", pad(state, 8), pad(&date, 10), name);
+    }
+    println!("{}", t(lang, "材料", "Records"));
+    for r in records {
+        let attachments: Vec<String> = r.attachments.iter().map(|a| format!("#{} {}", a.id, a.name)).collect();
+        println!(
+            "  {}  {}  {}  {}",
+            pad(&r.id.unwrap_or_default().to_string(), 5),
+            r.date,
+            pad(r.kind.label().get(lang), 16),
+            attachments.join(", ")
+        );
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh =>
+                format!("共 {} 份材料，缺 {} 项", records.len(), checklist.iter().filter(|l| l.is_missing()).count()),
+            Lang::En =>
+                format!("{} records, {} missing", records.len(), checklist.iter().filter(|l| l.is_missing()).count()),
+        }
+    );
 }
 
 fn parse_as_of(as_of: Option<&str>) -> Result<calendar::Date> {

@@ -112,6 +112,23 @@ enum Command {
         #[command(subcommand)]
         action: Option<HolidaysAction>,
     },
+    /// A member's file: its records, their attachments, and the checklist of materials
+    Records {
+        #[arg(long, value_name = "ID")]
+        member: i64,
+        /// Print {records: [...], checklist: [...]} as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a record to a member's file, with its text and files (JPEG, PNG, PDF) to attach
+    Record(commands::NewRecordArgs),
+    /// Write an attachment out to a file
+    Attachment {
+        /// The attachment's id (see `dangan records`)
+        id: i64,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Fill a new workspace with a demo organisation (creates the workspace if needed)
     Demo {
         /// How many people to generate (spread over the five stages)

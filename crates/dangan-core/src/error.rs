@@ -144,6 +144,11 @@ impl Error {
     pub(crate) fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Error {
         Error::InvalidInput { field: field.into(), reason: Text::new(zh, en) }
     }
+
+    /// One input value is unacceptable: the field and why, in both languages (for the shells).
+    pub fn invalid_input(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::invalid(field, zh, en)
+    }
 }
 
 /// What kind of error it is: a closed list the UI maps to its own messages.

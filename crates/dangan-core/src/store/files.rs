@@ -171,6 +171,18 @@ impl Store {
         Ok(())
     }
 
+    /// The member's latest event of a step: what a record made from the command line documents.
+    pub fn latest_event(&self, person_id: Id, kind: crate::domain::EventKind) -> Result<Id> {
+        let (_, events) = self.record(person_id)?;
+        events.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date).and_then(|e| e.id).ok_or_else(|| {
+            Error::invalid(
+                "step",
+                format!("该成员尚未记录「{}」这一步", kind.label().zh),
+                format!("the member has no “{}” recorded", kind.label().en),
+            )
+        })
+    }
+
     /// What the member's file holds and lacks, in the archive's order.
     pub fn checklist(&self, person_id: Id) -> Result<Vec<ChecklistLine>> {
         let (_, events) = self.record(person_id)?;
