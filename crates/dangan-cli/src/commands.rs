@@ -286,7 +286,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Record(args) => {
             let mut store = unlock()?;
-            let saved = add_record(&mut store, args)?;
+            let saved = add_record(&mut store, *args)?;
             println!(
                 "{}",
                 match lang {

@@ -121,7 +121,7 @@ enum Command {
         json: bool,
     },
     /// Add a record to a member's file, with its text and files (JPEG, PNG, PDF) to attach
-    Record(commands::NewRecordArgs),
+    Record(Box<commands::NewRecordArgs>),
     /// Write an attachment out to a file
     Attachment {
         /// The attachment's id (see `dangan records`)
