@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{Local, Timelike};
-use dangan_core::reminders;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::shell::Shell;
@@ -56,44 +55,67 @@ pub fn start(app: AppHandle, shell: Shell) {
         .ok();
 }
 
-/// One check: send what is new, record it. Quietly does nothing while the records are locked.
+/// Set once the worker has been told that a locked Dangan cannot remind (per run of the app).
+static TOLD_LOCKED: AtomicBool = AtomicBool::new(false);
+
+/// One check: send what is new, recording each notice as it is delivered.
 fn check(app: &AppHandle, shell: &Shell) {
     let today = Local::now().date_naive();
-    let due = match shell.with_store_if_unlocked(|store| store.reminders_due(Some(today))) {
-        Some(Ok(due)) => due,
-        Some(Err(err)) => {
-            tracing::warn!("reminder check failed: {err}");
-            return;
+    let lang = shell.lang;
+    let delivered = shell.with_store_if_unlocked(|store| {
+        if store.reminders_due(Some(today))?.is_empty() {
+            return Ok(Vec::new());
         }
-        None => return,
-    };
-    if due.is_empty() {
-        return;
-    }
-    if let Err(err) = dangan_notify::server() {
-        tracing::warn!("{}", err.message(shell.lang));
-        return;
-    }
-    for notice in reminders::notices(&due, shell.lang, today) {
-        match dangan_notify::send(&notice) {
-            Ok(shown) => {
-                if let Some(member) = notice.member_id {
-                    let app = app.clone();
-                    std::thread::spawn(move || {
-                        if shown.wait_for_click() {
-                            open_member(&app, member);
-                        }
-                    });
+        dangan_notify::server()?;
+        store.deliver_reminders(Some(today), lang, |notice| {
+            let shown = dangan_notify::send(notice)?;
+            let (app, member) = (app.clone(), notice.member_id);
+            std::thread::spawn(move || {
+                if shown.wait_for_click() {
+                    match member {
+                        Some(member) => open_member(&app, member),
+                        None => show_window(&app),
+                    }
                 }
-            }
-            Err(err) => {
-                tracing::warn!("{}", err.message(shell.lang));
-                return;
-            }
-        }
+            });
+            Ok(())
+        })
+    });
+    match delivered {
+        Some(Ok(sent)) if !sent.is_empty() => tracing::info!("sent {} reminder(s)", sent.len()),
+        Some(Ok(_)) => {}
+        Some(Err(err)) => tracing::warn!("reminders not sent: {}", err.message(lang)),
+        None => tell_locked(app, shell),
     }
-    if let Some(Err(err)) = shell.with_store_if_unlocked(|store| store.mark_reminded(&due, today)) {
-        tracing::warn!("could not record the reminders sent: {err}");
+}
+
+/// Started at login, the records are still locked and nothing can be checked: say so once,
+/// rather than stay silently useless in the tray.
+fn tell_locked(app: &AppHandle, shell: &Shell) {
+    let hidden = app.get_webview_window("main").and_then(|w| w.is_visible().ok()) == Some(false);
+    if !hidden || TOLD_LOCKED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let text = |zh: &str, en: &str| dangan_core::Text::new(zh, en).get(shell.lang).to_owned();
+    let notice = dangan_core::reminders::Notice {
+        summary: text("档案 Dangan 已在后台运行", "Dangan is running in the tray"),
+        body: text(
+            "档案已锁定，解锁后才能检查入党工作提醒。点击打开。",
+            "The records are locked: unlock them to get reminders. Click to open.",
+        ),
+        member_id: None,
+        covers: Vec::new(),
+    };
+    match dangan_notify::send(&notice) {
+        Ok(shown) => {
+            let app = app.clone();
+            std::thread::spawn(move || {
+                if shown.wait_for_click() {
+                    show_window(&app);
+                }
+            });
+        }
+        Err(err) => tracing::warn!("{}", err.message(shell.lang)),
     }
 }
 

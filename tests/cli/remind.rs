@@ -52,6 +52,13 @@ fn remind_without_a_notification_service_says_so_and_records_nothing() {
         .code(5)
         .stderr(predicate::str::contains("no notification service is running"));
     assert!(!reminders(&ws, "2026-11-24").is_empty(), "nothing was marked as sent");
+    // Even on a day with nothing due, so that a scheduler set up wrongly fails at once.
+    let empty = TestWorkspace::initialised();
+    empty
+        .dangan(&["remind", "--notify"])
+        .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", empty.file("no-bus").display()))
+        .assert()
+        .code(5);
 }
 
 #[test]

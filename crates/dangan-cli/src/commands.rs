@@ -9,7 +9,7 @@ use clap::Args;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
 use dangan_core::domain::{EventKind, Grade, Record, RecordFields, RecordKind, Stage};
-use dangan_core::reminders::{self, Threshold};
+use dangan_core::reminders::Threshold;
 use dangan_core::roster::{self, ImportOptions, ImportReport};
 use dangan_core::rules::Period;
 use dangan_core::rules::RuleSetId;
@@ -216,6 +216,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                     store.reset_rules()?;
                     println!("{}", t(lang, "已恢复为内置规则", "Back to the shipped rules"));
                 }
+            }
+            if let Some(warning) = store.rules_warning() {
+                eprintln!("{}{}", t(lang, "注意：", "note: "), warning.get(lang));
             }
             print_rules(store.rules(), lang);
             Ok(())
@@ -523,6 +526,11 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 /// Prints the reminders due; with `notify`, sends them and records them as sent. A notification
 /// service that is not there stops before anything is recorded, so the next run tries again.
 fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, lang: Lang) -> Result<()> {
+    // First, so that a scheduler set up without the session's bus fails today, not on the day
+    // something falls due.
+    if notify {
+        dangan_notify::server()?;
+    }
     let due = store.reminders_due(Some(as_of))?;
     if json {
         print_json(&due)?;
@@ -548,17 +556,13 @@ fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, la
     if due.is_empty() {
         return Ok(());
     }
-    dangan_notify::server()?;
-    for notice in reminders::notices(&due, lang, as_of) {
-        dangan_notify::send(&notice)?;
-    }
-    store.mark_reminded(&due, as_of)?;
+    let sent = store.deliver_reminders(Some(as_of), lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
     if !json {
         println!(
             "{}",
             match lang {
-                Lang::Zh => format!("已发送 {} 条提醒", due.len()),
-                Lang::En => format!("Sent {} reminder(s)", due.len()),
+                Lang::Zh => format!("已发送 {} 条提醒", sent.len()),
+                Lang::En => format!("Sent {} reminder(s)", sent.len()),
             }
         );
     }

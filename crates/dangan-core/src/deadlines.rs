@@ -1,7 +1,7 @@
 //! Deadlines: what each person's procedure still owes, computed from their events and the rule
 //! set whenever asked. A derived deadline is never stored, so recording or correcting an event
 //! changes every deadline at once. (What the worker did about an item, a snooze or an
-//! acknowledgement, is stored, keyed by the item's rule and due day: see `store::dismissals`.)
+//! acknowledgement, is stored, keyed by the item's rule and due day: see `store/planning.rs`.)
 //!
 //! Statuses:
 //! - a `deadline` or `recurring` item is `overdue` (due before the as-of date), `due_soon` (due
@@ -107,7 +107,9 @@ pub fn pending_into<'r>(
         return;
     }
     let first = |kind: EventKind| facts.iter().filter(|e| e.kind == kind).map(|e| e.date).min();
-    let extension = facts.iter().find(|e| e.kind == EventKind::ProbationExtended).and_then(|e| e.months).unwrap_or(0);
+    let extension = |by: Option<EventKind>| {
+        by.and_then(|kind| facts.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date)).and_then(|e| e.months)
+    };
     for rule in rules {
         let Some(start) = first(rule.from) else { continue };
         let (anchor, months) = match rule.kind {
@@ -123,11 +125,15 @@ pub fn pending_into<'r>(
                 if has(rule.done_by) || rule.until.iter().any(|&k| has(k)) {
                     continue;
                 }
-                (start, if rule.plus_extension { extension } else { 0 })
+                (start, extension(rule.extended_by).unwrap_or(0))
             }
         };
         let (due, provisional) = match rule.period {
-            Period::Months(m) => (calendar::add_months(anchor, m + months), false),
+            // An extension runs from the end of the period it extends: a year after 2024-02-29 is
+            // 2025-02-28, and six months more is 2025-08-28.
+            Period::Months(m) => {
+                (calendar::add_months(anchor, m).and_then(|end| calendar::add_months(end, months)), false)
+            }
             Period::WorkingDays(n) => match workdays.after_working_days(anchor, n) {
                 Some((due, provisional)) => (Some(due), provisional),
                 None => (None, false),
@@ -159,7 +165,8 @@ pub struct DeadlineQuery {
     /// The day statuses are computed for; today when `None`.
     #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub as_of: Option<Date>,
-    /// Only overdue items and those due (or opening) within this many days.
+    /// Only overdue items and those due (or opening) within this many days: an earliest date
+    /// that opened before the as-of date is left out.
     pub within: Option<u32>,
     /// A unit of the organisation tree; its whole subtree is listed.
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
@@ -173,6 +180,8 @@ pub struct DeadlineQuery {
     pub due_to: Option<Date>,
     /// Also list items the worker acknowledged or snoozed (until a day after the as-of date).
     pub include_dismissed: bool,
+    /// List only those items (the dashboard's "set aside" list).
+    pub only_dismissed: bool,
 }
 
 /// One pending item of one member, as lists and the CLI's JSON show it.
@@ -401,6 +410,10 @@ mod tests {
         ];
         // Neither the talk, the admission approval nor the oath is on file, and none is owed now.
         assert!(owed(&converted, "2026-11-24").is_empty(), "{:?}", owed(&converted, "2026-11-24"));
+        // Old rosters often give only the admission and conversion dates: nothing is owed either.
+        let roster =
+            [(ApplicationReceived, "2020-10-12"), (Admitted, "2022-06-28"), (ConversionApproved, "2023-07-14")];
+        assert!(owed(&roster, "2026-11-24").is_empty(), "{:?}", owed(&roster, "2026-11-24"));
         let not_yet_converted = &converted[..5];
         assert_eq!(
             owed(not_yet_converted, "2026-11-24"),
@@ -418,7 +431,25 @@ mod tests {
         };
         assert_eq!(due(&events), "2025-02-28", "one year after a leap day is 28 February");
         events.push(Fact { kind: ProbationExtended, date: d("2025-02-28"), months: Some(6) });
-        assert_eq!(due(&events), "2025-08-29");
+        assert_eq!(due(&events), "2025-08-28", "the extension runs from the end of the first year");
+    }
+
+    #[test]
+    fn in_special_cases_the_approval_may_take_up_to_six_months_article_25() {
+        let rules = RuleSet::builtin(RuleSetId::Cpc2026);
+        let mut events = facts(&[(Admitted, "2025-11-30")]);
+        let approval = |events: &[Fact]| {
+            let all = pending(events, rules.deadlines(), &WorkCalendar::default(), d("2026-03-01"));
+            let p = all.into_iter().find(|p| p.rule.id == "admission_approval").unwrap();
+            (p.due.to_string(), p.status)
+        };
+        assert_eq!(approval(&events), ("2026-02-28".into(), Status::Overdue));
+        events.push(Fact { kind: ApprovalExtended, date: d("2026-02-20"), months: Some(3) });
+        assert_eq!(
+            approval(&events),
+            ("2026-05-28".into(), Status::Upcoming),
+            "three months more, from the end of the three"
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Reminders: which pending deadlines have newly reached a threshold (one of the rule's lead times,
 //! or overdue), and the desktop notifications that say so.
 //!
-//! A reminder goes out once per item and threshold: the store records each one sent
-//! (`Store::reminders_due` / `Store::mark_reminded`), so a restart or a second check the same day
-//! sends nothing new. Only the most urgent threshold reached is sent: an item first seen three
+//! A reminder goes out once per item and threshold: the store records each one as its notice is
+//! delivered (`Store::deliver_reminders`), so a restart or a second check the same day sends
+//! nothing new, and a failure part-way sends again only what was not delivered. Only the most urgent threshold reached is sent: an item first seen three
 //! days before its due day gets the 7-day reminder, not the 30-day one too. Earliest dates send
 //! nothing, and an item the worker snoozed or acknowledged stays silent.
 
@@ -61,6 +61,10 @@ pub struct Notice {
     pub body: String,
     /// The member a click opens; `None` for a grouped notice.
     pub member_id: Option<Id>,
+    /// Which of the reminders it was made from it tells of (indexes), so that delivering it
+    /// records exactly those as sent.
+    #[serde(skip)]
+    pub covers: Vec<usize>,
 }
 
 fn when(item: &DeadlineItem, as_of: Date) -> Text {
@@ -82,7 +86,8 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
     if reminders.len() <= GROUP_ABOVE {
         return reminders
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 let item = &r.item;
                 let step = Text::new(item.rule_name_zh.clone(), item.rule_name_en.clone());
                 let summary =
@@ -96,6 +101,7 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
                     summary: summary.get(lang).to_owned(),
                     body: body.get(lang).to_owned(),
                     member_id: Some(item.member_id),
+                    covers: vec![i],
                 }
             })
             .collect();
@@ -118,7 +124,12 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
         format!("{}{}：{overdue} 项已逾期，{soon} 项即将到期", first.join("、"), if more { "等" } else { "" }),
         format!("{}{}: {overdue} overdue, {soon} due soon", first.join(", "), if more { " and others" } else { "" }),
     );
-    vec![Notice { summary: summary.get(lang).to_owned(), body: body.get(lang).to_owned(), member_id: None }]
+    vec![Notice {
+        summary: summary.get(lang).to_owned(),
+        body: body.get(lang).to_owned(),
+        member_id: None,
+        covers: (0..reminders.len()).collect(),
+    }]
 }
 
 #[cfg(test)]

@@ -70,8 +70,9 @@ struct RuleFile {
     document_zh: String,
     document_en: String,
     checks: BTreeMap<String, CheckEntry>,
+    /// Read entry by entry (see [`entries`]), so a wrong value names the entry it is in.
     #[serde(default)]
-    deadline: Vec<DeadlineEntry>,
+    deadline: Vec<toml::Value>,
 }
 
 /// A `[[deadline]]` entry as written. In a shipped file every entry is whole; in an office's own
@@ -86,7 +87,7 @@ struct DeadlineEntry {
     from: Option<EventKind>,
     months: Option<u32>,
     working_days: Option<u32>,
-    plus_extension: Option<bool>,
+    extended_by: Option<EventKind>,
     until: Option<Vec<EventKind>>,
     done_by: Option<EventKind>,
     article: Option<u32>,
@@ -102,8 +103,9 @@ struct DeadlineEntry {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OverrideFile {
+    /// Read entry by entry (see [`entries`]), so a wrong value names the entry it is in.
     #[serde(default)]
-    deadline: Vec<DeadlineEntry>,
+    deadline: Vec<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,9 +153,17 @@ impl RuleSet {
                 ),
             });
         }
+        if let Some((check, _)) = file.checks.iter().find(|(_, c)| c.article.is_some_and(|a| !(1..=999).contains(&a))) {
+            return Err(Error::RuleFile {
+                reason: Text::new(
+                    format!("规则文件中的检查项「{check}」的条款号应为 1 至 999"),
+                    format!("rule file check `{check}` needs an article number from 1 to 999"),
+                ),
+            });
+        }
         let document = Text::new(file.document_zh, file.document_en);
         let mut deadlines: Vec<DeadlineRule> = Vec::with_capacity(file.deadline.len());
-        for entry in file.deadline {
+        for entry in entries(file.deadline)? {
             if deadlines.iter().any(|d| d.id == entry.id) {
                 return Err(rule_error(&entry.id, "出现了两次".into(), "is listed twice".into()));
             }
@@ -178,7 +188,7 @@ impl RuleSet {
         })?;
         let mut out = self.clone();
         let mut seen: Vec<String> = Vec::new();
-        for entry in file.deadline {
+        for entry in entries(file.deadline)? {
             if seen.contains(&entry.id) {
                 return Err(rule_error(&entry.id, "出现了两次".into(), "is listed twice".into()));
             }
@@ -235,6 +245,23 @@ fn cite_article(document: &Text, article: Option<u32>) -> Text {
     }
 }
 
+/// The `[[deadline]]` entries of a file, each read on its own so that a wrong value (an unknown
+/// event, a word where a number belongs) names its entry: `rule file deadline `oath`: …`.
+fn entries(values: Vec<toml::Value>) -> Result<Vec<DeadlineEntry>, Error> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let id = value.get("id").and_then(toml::Value::as_str).map(str::to_owned);
+            value.try_into::<DeadlineEntry>().map_err(|e| {
+                let name = id.unwrap_or_else(|| format!("#{}", i + 1));
+                let detail = e.message().to_owned();
+                rule_error(&name, format!("有误：{detail}"), format!("is wrong: {detail}"))
+            })
+        })
+        .collect()
+}
+
 fn rule_error(id: &str, zh: String, en: String) -> Error {
     Error::RuleFile {
         reason: Text::new(format!("规则文件中的期限「{id}」{zh}"), format!("rule file deadline `{id}` {en}")),
@@ -276,8 +303,11 @@ fn build_deadline(entry: DeadlineEntry, base: Option<&DeadlineRule>, document: &
         (None, None) => base.map(|b| b.period).ok_or_else(|| missing("months"))?,
     };
     let until = entry.until.or_else(|| base.map(|b| b.until.clone())).unwrap_or_default();
-    let plus_extension = entry.plus_extension.or(base.map(|b| b.plus_extension)).unwrap_or(false);
+    let extended_by = entry.extended_by.or(base.and_then(|b| b.extended_by));
     let lead_days = entry.lead_days.or_else(|| base.map(|b| b.lead_days.clone())).unwrap_or_else(|| vec![30, 7, 1]);
+    if entry.article.is_some_and(|a| !(1..=999).contains(&a)) {
+        return Err(rule_error(&id, "的条款号应为 1 至 999".into(), "needs an article number from 1 to 999".into()));
+    }
     let clause = match (entry.clause_zh, entry.clause_en, entry.article) {
         (Some(zh), Some(en), _) => Text::new(zh, en),
         (Some(_), None, _) | (None, Some(_), _) => {
@@ -323,7 +353,7 @@ fn build_deadline(entry: DeadlineEntry, base: Option<&DeadlineRule>, document: &
         kind,
         from,
         period,
-        plus_extension,
+        extended_by,
         until,
         done_by,
         lead_days,
@@ -362,8 +392,9 @@ pub struct DeadlineRule {
     pub kind: DeadlineKind,
     pub from: EventKind,
     pub period: Period,
-    /// Adds a recorded probation extension to the period (the conversion deadline).
-    pub plus_extension: bool,
+    /// An event whose months extend the period from its end (a probation extension moves the
+    /// conversion; an approval extension, the approval).
+    pub extended_by: Option<EventKind>,
     /// For a recurring rule: any of these events ends it (leaving the stage).
     pub until: Vec<EventKind>,
     pub done_by: EventKind,
@@ -437,7 +468,7 @@ mod tests {
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
         let conversion = rules.deadlines().iter().find(|d| d.id == "conversion_due").unwrap();
         assert_eq!(conversion.clause.zh, "《中国共产党发展党员工作细则》第三十一条");
-        assert!(conversion.plus_extension);
+        assert_eq!(conversion.extended_by, Some(EventKind::ProbationExtended));
     }
 
     #[test]
@@ -452,6 +483,13 @@ mod tests {
         );
         let err = RuleSet::parse(&twice).unwrap_err().to_string();
         assert!(err.contains("`oath` is listed twice"), "{err}");
+        let misspelt = RuleSet::builtin(RuleSetId::Cpc2026)
+            .with_overrides("[[deadline]]\nid = \"oath\"\nfrom = \"admited\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(misspelt.contains("`oath` is wrong") && misspelt.contains("admited"), "{misspelt}");
+        let huge = RuleSet::builtin(RuleSetId::Cpc2026).with_overrides("[[deadline]]\nid = \"oath\"\narticle = 1000\n");
+        assert!(huge.unwrap_err().to_string().contains("1 to 999"), "an article out of range is refused, not a panic");
     }
 
     #[test]

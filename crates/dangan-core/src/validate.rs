@@ -136,6 +136,7 @@ const ORDER: &[(EventKind, EventKind, &str)] = {
         (Admitted, CentralisedTraining, "centralised_training"),
         (Admitted, PrereviewPassed, "branch_meeting_after_prereview"),
         (AdmissionApproved, Admitted, "admission_approval"),
+        (ApprovalExtended, Admitted, "admission_approval"),
         (Oath, AdmissionApproved, "oath"),
         (ProbationExtended, Admitted, "probation_extension"),
         (ConversionApproved, ConversionMeeting, "conversion_approval"),
@@ -158,6 +159,7 @@ const REQUIRES: &[(EventKind, EventKind, &str)] = {
         (PrereviewPassed, CandidateDetermined, "prereview"),
         (Admitted, CandidateDetermined, "branch_meeting_after_prereview"),
         (AdmissionApproved, Admitted, "admission_approval"),
+        (ApprovalExtended, Admitted, "admission_approval"),
         (Oath, Admitted, "oath"),
         (ProbationExtended, Admitted, "probation_extension"),
         (ConversionMeeting, Admitted, "conversion_earliest"),
@@ -286,10 +288,31 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
             ),
         }
     }
+    // 细则: the approval comes within three months; special cases up to six, with the reason on record.
+    if let Some(extension) = first[EventKind::ApprovalExtended as usize] {
+        if !matches!(extension.months, Some(1..=3)) {
+            rule(
+                "admission_approval",
+                EventKind::ApprovalExtended,
+                "延长审批期限须写明月数（1 至 3 个月，连同原有的 3 个月最长 6 个月）".into(),
+                "an approval extension needs its months (1 to 3: at most six months in all)".into(),
+            );
+        }
+        if extension.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            rule(
+                "admission_approval",
+                EventKind::ApprovalExtended,
+                "延长审批期限须在备注中写明理由".into(),
+                "an approval extension needs its reason in the note".into(),
+            );
+        }
+    }
     if let (Some(admitted), Some(meeting)) = (date(EventKind::Admitted), date(EventKind::ConversionMeeting)) {
         // Only a valid extension extends probation; an invalid one is reported above, once.
-        let months = 12 + extension.flatten().filter(|m| (6..=12).contains(m)).unwrap_or(0);
-        if let Some(end) = calendar::add_months(admitted, months)
+        let extended = extension.flatten().filter(|m| (6..=12).contains(m)).unwrap_or(0);
+        let months = 12 + extended;
+        // The extension runs from the end of the first year (see `deadlines`).
+        if let Some(end) = calendar::add_years(admitted, 1).and_then(|year| calendar::add_months(year, extended))
             && meeting < end
         {
             rule(
@@ -462,6 +485,32 @@ mod tests {
     fn steps_need_their_prerequisites() {
         let list = events(&[(Admitted, "2025-01-01")]);
         assert_eq!(rules_broken(&person(), &list), ["branch_meeting_after_prereview"]);
+    }
+
+    #[test]
+    fn an_approval_extension_needs_its_months_and_its_reason() {
+        let base = [
+            (ApplicationReceived, "2023-01-01"),
+            (ActivistDetermined, "2023-03-01"),
+            (CandidateDetermined, "2024-03-05"),
+            (Admitted, "2025-11-30"),
+        ];
+        let mut list = events(&base);
+        let mut extension = Event::new(ApprovalExtended, d("2026-02-20"));
+        extension.months = Some(4);
+        list.push(extension.clone());
+        let rules = RuleSet::builtin(RuleSetId::Cpc2026);
+        let cx = Context { rules: &rules, today: d("2026-11-24") };
+        let broken = check_events(&person(), &list, cx);
+        let messages: Vec<&str> = broken.iter().map(|v| v.message_zh.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("1 至 3 个月") && messages[1].contains("理由"), "{messages:?}");
+        assert!(broken.iter().all(|v| v.clause.contains("第二十五条")), "{broken:?}");
+        extension.months = Some(3);
+        extension.note = Some("政审材料需补充外调".into());
+        *list.last_mut().unwrap() = extension;
+        let clean = check_events(&person(), &list, cx);
+        assert!(clean.is_empty(), "{clean:?}");
     }
 
     #[test]

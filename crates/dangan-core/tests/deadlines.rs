@@ -266,3 +266,48 @@ fn a_reminder_goes_out_once_per_threshold_and_never_for_a_set_aside_item() {
         store.reminders_due(Some(d("2026-11-24"))).unwrap().into_iter().map(|r| r.item.name).collect();
     assert!(names.is_empty(), "{names:?}");
 }
+
+#[test]
+fn within_leaves_out_earliest_dates_that_opened_before_and_set_aside_items_can_be_listed_alone() {
+    let mut o = office();
+    let zhang = o.add(
+        o.branch,
+        "张三",
+        &[
+            (EventKind::ApplicationReceived, "2024-01-05"),
+            (EventKind::ApplicantTalk, "2024-01-20"),
+            (EventKind::ActivistDetermined, "2024-03-01"),
+            (EventKind::ActivistReview, "2026-09-01"),
+            (EventKind::ThoughtReport, "2026-11-01"),
+        ],
+    );
+    let rules = |o: &Office, q: DeadlineQuery| -> Vec<String> { o.items(q).into_iter().map(|i| i.rule).collect() };
+    assert!(rules(&o, DeadlineQuery::default()).contains(&"candidate_eligible".to_owned()), "open since 2025-03-01");
+    assert!(rules(&o, DeadlineQuery { within: Some(30), ..Default::default() }).is_empty(), "nothing is due soon");
+    o.store.dismiss_deadline(zhang, "thought_report", d("2027-02-01"), None).unwrap();
+    assert_eq!(rules(&o, DeadlineQuery { only_dismissed: true, ..Default::default() }), ["thought_report"]);
+}
+
+#[test]
+fn a_delivery_that_fails_part_way_sends_again_only_what_was_not_delivered() {
+    let mut o = office();
+    o.add(o.branch, "张三", &[(EventKind::ApplicationReceived, "2026-10-01")]);
+    o.add(o.branch, "李四", &[(EventKind::ApplicationReceived, "2026-10-02")]);
+    let mut sent = Vec::new();
+    let err = o
+        .store
+        .deliver_reminders(Some(d("2026-11-24")), dangan_core::Lang::Zh, |notice| {
+            if sent.is_empty() {
+                sent.push(notice.summary.clone());
+                Ok(())
+            } else {
+                Err(Error::NotificationsUnavailable { reason: dangan_core::Text::new("断开", "gone") })
+            }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::NotificationsUnavailable { .. }));
+    assert_eq!(sent, ["入党工作提醒：张三"]);
+    let again = o.store.deliver_reminders(Some(d("2026-11-24")), dangan_core::Lang::Zh, |_| Ok(())).unwrap();
+    let names: Vec<String> = again.into_iter().map(|r| r.item.name).collect();
+    assert_eq!(names, ["李四"], "张三's reminder was delivered and is not sent twice");
+}

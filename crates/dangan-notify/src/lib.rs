@@ -58,15 +58,14 @@ pub fn server() -> Result<String, Error> {
     }
 }
 
-/// Shows one notice. A notice about one member offers to open it (the default action).
+/// Shows one notice. Clicking it (the default action) opens Dangan, at the member when the notice
+/// is about one.
 pub fn send(notice: &Notice) -> Result<Shown, Error> {
     let mut n = Notification::new();
     n.appname(APP_NAME).summary(&notice.summary).body(&notice.body);
     #[cfg(all(unix, not(target_os = "macos")))]
     {
-        if notice.member_id.is_some() {
-            n.action("default", "打开 Open");
-        }
+        n.action("default", "打开 Open");
         n.hint(notify_rust::Hint::Category("reminder".into()));
     }
     let _handle = n.show().map_err(unavailable)?;

@@ -35,6 +35,9 @@ pub enum EventKind {
     PrereviewPassed,
     /// 支部大会讨论接收为预备党员: probation counts from this day.
     Admitted,
+    /// 延长审批期限: in a special case the upper committee takes up to three months more to approve
+    /// an admission (carries the months, 1 to 3, and the reason in its note).
+    ApprovalExtended,
     /// 上级党委审批.
     AdmissionApproved,
     /// 入党宣誓.
@@ -50,7 +53,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::ApplicationReceived,
         EventKind::ApplicantTalk,
         EventKind::ActivistDetermined,
@@ -63,6 +66,7 @@ impl EventKind {
         EventKind::CentralisedTraining,
         EventKind::PrereviewPassed,
         EventKind::Admitted,
+        EventKind::ApprovalExtended,
         EventKind::AdmissionApproved,
         EventKind::Oath,
         EventKind::ConversionMeeting,
@@ -91,6 +95,7 @@ impl EventKind {
             EventKind::CentralisedTraining => "centralised_training",
             EventKind::PrereviewPassed => "prereview_passed",
             EventKind::Admitted => "admitted",
+            EventKind::ApprovalExtended => "approval_extended",
             EventKind::AdmissionApproved => "admission_approved",
             EventKind::Oath => "oath",
             EventKind::ConversionMeeting => "conversion_meeting",
@@ -114,6 +119,7 @@ impl EventKind {
             "centralised_training" => EventKind::CentralisedTraining,
             "prereview_passed" => EventKind::PrereviewPassed,
             "admitted" => EventKind::Admitted,
+            "approval_extended" => EventKind::ApprovalExtended,
             "admission_approved" => EventKind::AdmissionApproved,
             "oath" => EventKind::Oath,
             "conversion_meeting" => EventKind::ConversionMeeting,
@@ -138,6 +144,7 @@ impl EventKind {
             EventKind::CentralisedTraining => ("短期集中培训", "Centralised training"),
             EventKind::PrereviewPassed => ("上级党委预审通过", "Pre-review passed"),
             EventKind::Admitted => ("支部大会接收为预备党员", "Admitted by the branch meeting"),
+            EventKind::ApprovalExtended => ("延长审批期限", "Approval period extended"),
             EventKind::AdmissionApproved => ("上级党委审批", "Admission approved"),
             EventKind::Oath => ("入党宣誓", "Oath"),
             EventKind::ConversionMeeting => ("支部大会讨论转正", "Conversion meeting"),
@@ -159,7 +166,8 @@ pub struct Event {
     pub kind: EventKind,
     #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub date: Date,
-    /// Only for [`EventKind::ProbationExtended`]: the extension in months (6 to 12).
+    /// Only for the extensions: [`EventKind::ProbationExtended`] (6 to 12 months) and
+    /// [`EventKind::ApprovalExtended`] (1 to 3).
     pub months: Option<u32>,
     pub note: Option<String>,
 }

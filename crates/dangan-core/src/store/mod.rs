@@ -44,6 +44,8 @@ pub struct Store {
     rule_set_id: RuleSetId,
     /// The shipped rule set, with the office's own file on top when one is loaded.
     rules: RuleSet,
+    /// Why the office's rule file is not applied (see `planning::load_rules`).
+    rules_warning: Option<Text>,
     workdays: WorkCalendar,
     today: Option<Date>,
     /// Built on the first list; see `member_index.rs` for how writes keep it true.
@@ -92,13 +94,14 @@ impl Store {
             path: path.to_owned(),
             reason: Text::new(format!("未知的规则版本 {rule_set}"), format!("unknown rule set {rule_set}")),
         })?;
-        let rules = planning::load_rules(&conn, RuleSet::builtin(id))?;
+        let (rules, rules_warning) = planning::load_rules(&conn, RuleSet::builtin(id))?;
         let workdays = planning::load_workdays(&conn)?;
         Ok(Store {
             conn,
             path: path.to_owned(),
             rule_set_id: id,
             rules,
+            rules_warning,
             workdays,
             today: None,
             index: RefCell::new(None),

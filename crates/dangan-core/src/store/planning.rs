@@ -11,7 +11,7 @@ use super::procedure_index::{Entry, ProcedureIndex};
 use crate::calendar::{self, Date};
 use crate::deadlines::{self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Status, StatusCounts};
 use crate::domain::{Event, Id};
-use crate::reminders::{Reminder, Threshold};
+use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::{DeadlineKind, RuleSet};
 use crate::workdays::{CalendarDay, DayKind, WorkCalendar};
 use crate::{Error, Result, Text};
@@ -135,11 +135,15 @@ impl Store {
             let mut found = Vec::new();
             self.scan(index, &scope, as_of, |f| {
                 let due = f.pending.due;
-                if horizon.is_some_and(|h| due > h)
+                // `within` asks what needs doing soon: an earliest date that opened before today
+                // is not news.
+                let opened_before = f.pending.rule.kind == DeadlineKind::Earliest && due < as_of;
+                let dismissed = dismissals.is_dismissed(f.member_id, &f.pending.rule.id, due, as_of);
+                if horizon.is_some_and(|h| due > h || opened_before)
                     || query.due_from.is_some_and(|from| due < from)
                     || query.due_to.is_some_and(|to| due > to)
-                    || (!query.include_dismissed
-                        && dismissals.is_dismissed(f.member_id, &f.pending.rule.id, due, as_of))
+                    || (dismissed && !query.include_dismissed && !query.only_dismissed)
+                    || (!dismissed && query.only_dismissed)
                 {
                     return;
                 }
@@ -320,6 +324,27 @@ impl Store {
             .collect())
     }
 
+    /// Sends the reminders due as of a day, as notices in `lang`, through `send`, recording each
+    /// notice's reminders as sent the moment it is delivered. A failure stops there: what was
+    /// delivered stays recorded, the rest is tried again next time. Returns what was delivered.
+    pub fn deliver_reminders(
+        &mut self,
+        as_of: Option<Date>,
+        lang: crate::Lang,
+        mut send: impl FnMut(&Notice) -> Result<()>,
+    ) -> Result<Vec<Reminder>> {
+        let as_of = as_of.unwrap_or_else(|| self.today());
+        let due = self.reminders_due(Some(as_of))?;
+        let mut delivered = Vec::new();
+        for notice in reminders::notices(&due, lang, as_of) {
+            send(&notice)?;
+            let covered: Vec<Reminder> = notice.covers.iter().filter_map(|&i| due.get(i).cloned()).collect();
+            self.mark_reminded(&covered, as_of)?;
+            delivered.extend(covered);
+        }
+        Ok(delivered)
+    }
+
     /// Records reminders as sent, so they are not sent again.
     pub fn mark_reminded(&mut self, reminders: &[Reminder], on: Date) -> Result<()> {
         let tx = self.conn.transaction()?;
@@ -411,6 +436,7 @@ impl Store {
             params![RULES_OVERRIDE_KEY, source],
         )?;
         self.rules = rules;
+        self.rules_warning = None;
         Ok(&self.rules)
     }
 
@@ -418,7 +444,13 @@ impl Store {
     pub fn reset_rules(&mut self) -> Result<()> {
         self.conn.execute("DELETE FROM meta WHERE key = ?1", [RULES_OVERRIDE_KEY])?;
         self.rules = RuleSet::builtin(self.rule_set_id);
+        self.rules_warning = None;
         Ok(())
+    }
+
+    /// Why the office's own rule file is not applied, when it no longer fits the shipped rules.
+    pub fn rules_warning(&self) -> Option<&Text> {
+        self.rules_warning.as_ref()
     }
 }
 
@@ -451,16 +483,31 @@ fn make_item(
     }
 }
 
-/// The workspace's rule set: the shipped one, with the office's own file on top when loaded.
-pub(super) fn load_rules(conn: &rusqlite::Connection, shipped: RuleSet) -> Result<RuleSet> {
+/// The workspace's rule set: the shipped one, with the office's own file on top when loaded. A
+/// stored file that no longer fits the shipped rules (after an upgrade renamed one) must not lock
+/// the office out of its records: the shipped rules apply, and the warning says why.
+pub(super) fn load_rules(conn: &rusqlite::Connection, shipped: RuleSet) -> Result<(RuleSet, Option<Text>)> {
     let source: Option<String> = conn
         .prepare("SELECT value FROM meta WHERE key = ?1")?
         .query_map([RULES_OVERRIDE_KEY], |r| r.get(0))?
         .next()
         .transpose()?;
-    match source {
-        Some(source) => shipped.with_overrides(&source),
-        None => Ok(shipped),
+    let Some(source) = source else { return Ok((shipped, None)) };
+    match shipped.with_overrides(&source) {
+        Ok(rules) => Ok((rules, None)),
+        Err(err) => Ok((
+            shipped,
+            Some(Text::new(
+                format!(
+                    "本单位规则文件已不适用，暂按内置规则计算：{}。请改正后用 dangan rules load 重新载入，或 dangan rules reset",
+                    err.message(crate::Lang::Zh)
+                ),
+                format!(
+                    "the office's rule file no longer applies, so the shipped rules are used: {}. Correct it and load it again, or reset",
+                    err.message(crate::Lang::En)
+                ),
+            )),
+        )),
     }
 }
 
