@@ -26,6 +26,19 @@ const FEATURES: &str = "custom-protocol";
 
 /// The binary the `.deb` installs as `/usr/bin/<name>` (tauri.conf.json, `mainBinaryName`).
 const BINARY: &str = "dangan-desktop";
+/// The command-line tool installed beside it, `/usr/bin/dangan`.
+const CLI_BINARY: &str = "dangan";
+
+/// A Tauri configuration fragment (merged by `--config`) that puts one extra file into the `.deb`.
+/// xtask has no JSON library; the two strings are escaped by hand (paths hold no control characters).
+fn deb_files_config(install_as: &str, from: &Path) -> String {
+    let escape = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r#"{{"bundle":{{"linux":{{"deb":{{"files":{{"{}":"{}"}}}}}}}}}}"#,
+        escape(install_as),
+        escape(&from.display().to_string())
+    )
+}
 
 pub fn bundle() -> Result<()> {
     if !cfg!(target_os = "linux") {
@@ -47,16 +60,25 @@ pub fn bundle() -> Result<()> {
     }
     run_command(&mut build)?;
 
+    // The `dangan` command goes into the same package: OS schedulers run `dangan remind`.
+    heading("build the dangan command");
+    run_command(crate::cmd::cargo().args(["build", "--release", "-p", "dangan-cli"]).args(locked()))?;
+
     // The release profile keeps line tables for profiling; an installer needs none of it.
-    heading("strip the binary for the installers");
-    let binary = paths::target_dir().join("release").join(BINARY);
-    let before = fs::metadata(&binary).map_err(|err| format!("no {}: {err}", binary.display()))?.len();
-    run_command(Command::new("strip").arg("--strip-debug").arg(&binary))?;
-    let after = fs::metadata(&binary).map_err(|err| format!("no {}: {err}", binary.display()))?.len();
-    println!("{}: {} → {}", binary.display(), mebibytes(before), mebibytes(after));
+    heading("strip the binaries for the installers");
+    let release = paths::target_dir().join("release");
+    for name in [BINARY, CLI_BINARY] {
+        let binary = release.join(name);
+        let before = fs::metadata(&binary).map_err(|err| format!("no {}: {err}", binary.display()))?.len();
+        run_command(Command::new("strip").arg("--strip-debug").arg(&binary))?;
+        let after = fs::metadata(&binary).map_err(|err| format!("no {}: {err}", binary.display()))?.len();
+        println!("{}: {} → {}", binary.display(), mebibytes(before), mebibytes(after));
+    }
 
     heading("the .deb (Tauri bundler)");
-    run_command(tauri().args(["bundle", "--ci", "--bundles", "deb", "--features", FEATURES]))?;
+    // The CLI's path is this machine's, so it is given here rather than in tauri.conf.json.
+    let files = deb_files_config(&format!("/usr/bin/{CLI_BINARY}"), &release.join(CLI_BINARY));
+    run_command(tauri().args(["bundle", "--ci", "--bundles", "deb", "--features", FEATURES, "--config", &files]))?;
 
     heading("check the .deb");
     let bundle_dir = paths::target_dir().join("release").join("bundle");
@@ -187,7 +209,7 @@ fn check_deb(deb: &Path) -> Result<String> {
     let size = fs::metadata(deb).map_err(|err| format!("could not read {}: {err}", deb.display()))?.len();
     let name = deb.file_name().unwrap_or_default().to_string_lossy();
     Ok(format!(
-        "ok: {name}, {}: package {} {} ({}), Depends: {}; installs /usr/bin/{BINARY} (ELF executable), {}, {} icons",
+        "ok: {name}, {}: package {} {} ({}), Depends: {}; installs /usr/bin/{BINARY} (ELF executable), /usr/bin/{CLI_BINARY}, {}, {} icons",
         mebibytes(size),
         field("Package"),
         field("Version"),
@@ -262,9 +284,11 @@ impl Contents {
     }
 
     fn check(&self) -> Result<()> {
-        let binary = format!("/usr/bin/{BINARY}");
-        if !self.paths.contains(&binary) {
-            return Err(format!("the .deb does not install {binary}"));
+        for name in [BINARY, CLI_BINARY] {
+            let binary = format!("/usr/bin/{name}");
+            if !self.paths.contains(&binary) {
+                return Err(format!("the .deb does not install {binary}"));
+            }
         }
         if self.desktop_files.is_empty() {
             return Err("the .deb installs no /usr/share/applications/*.desktop file".to_owned());
@@ -310,6 +334,7 @@ drwxr-xr-x 0/0               0 2026-11-24 19:06 usr/share/icons/hicolor/32x32/ap
 -rw-r--r-- 0/0            6230 2026-11-24 19:06 ./usr/share/icons/hicolor/128x128/apps/dangan-desktop.png
 -rw-r--r-- 0/0             212 2026-11-24 19:06 usr/share/applications/Dangan.desktop
 -rwxr-xr-x 0/0       149581536 2026-11-24 19:06 usr/bin/dangan-desktop
+-rwxr-xr-x 0/0        12345678 2026-11-24 19:06 usr/bin/dangan
 ";
 
     #[test]
@@ -331,7 +356,7 @@ drwxr-xr-x 0/0               0 2026-11-24 19:06 usr/share/icons/hicolor/32x32/ap
 
     #[test]
     fn a_deb_missing_the_binary_the_desktop_file_or_icons_fails() {
-        for missing in ["usr/bin/dangan-desktop", "Dangan.desktop", "apps/dangan-desktop.png"] {
+        for missing in ["usr/bin/dangan-desktop", " usr/bin/dangan", "Dangan.desktop", "apps/dangan-desktop.png"] {
             let listing: String =
                 LISTING.lines().filter(|line| !line.ends_with(missing)).map(|l| format!("{l}\n")).collect();
             assert!(Contents::from_listing(&listing).check().is_err(), "without {missing}");

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS, REPEATABLE_EVENT_KINDS, STATUSES, eventOrder, statusOrder } from './domain';
 
 describe('the procedure', () => {
-  it('lists the eighteen steps in the order they happen', () => {
+  it('lists the nineteen steps in the order they happen', () => {
     expect(EVENT_KINDS).toEqual([
       'application_received', 'applicant_talk', 'activist_determined', 'activist_review', 'contacts_assigned',
       'thought_report', 'candidate_publicity', 'candidate_determined', 'political_review', 'centralised_training',
-      'prereview_passed', 'admitted', 'admission_approved', 'oath', 'conversion_meeting', 'conversion_approved',
-      'probation_extended', 'membership_ended',
+      'prereview_passed', 'admitted', 'approval_extended', 'admission_approved', 'oath', 'conversion_meeting',
+      'conversion_approved', 'probation_extended', 'membership_ended',
     ]);
     expect(eventOrder('candidate_publicity')).toBeLessThan(eventOrder('candidate_determined'));
   });

@@ -32,13 +32,23 @@ export const EVENT_KINDS: readonly EventKind[] = keysInOrder<EventKind>({
   centralised_training: 9,
   prereview_passed: 10,
   admitted: 11,
-  admission_approved: 12,
-  oath: 13,
-  conversion_meeting: 14,
-  conversion_approved: 15,
-  probation_extended: 16,
-  membership_ended: 17,
+  approval_extended: 12,
+  admission_approved: 13,
+  oath: 14,
+  conversion_meeting: 15,
+  conversion_approved: 16,
+  probation_extended: 17,
+  membership_ended: 18,
 });
+
+/**
+ * The extensions, which carry their length in months: a probation by 6 to 12 months; in special cases, the upper
+ * committee's approval by 1 to 3 (its reason goes in the note). The core checks both; the editor asks for the number.
+ */
+export const MONTHS_RANGE: Partial<Record<EventKind, { min: number; max: number; initial: number }>> = {
+  probation_extended: { min: 6, max: 12, initial: 6 },
+  approval_extended: { min: 1, max: 3, initial: 3 },
+};
 
 /**
  * Steps recorded again and again (培养教育考察 every six months, 思想汇报 every quarter); every other step happens

@@ -187,7 +187,7 @@ describe('MockBackend deadlines', () => {
   });
   const ev = (kind: EventKind, date: string, months: number | null = null): ProcedureEvent => ({ id: null, kind, date, months, note: null });
   const dq = (q: Partial<DeadlineQuery> = {}): DeadlineQuery => ({
-    as_of: null, within: null, branch_id: null, member_id: null, due_from: null, due_to: null, include_dismissed: false, ...q,
+    as_of: null, within: null, branch_id: null, member_id: null, due_from: null, due_to: null, include_dismissed: false, only_dismissed: false, ...q,
   });
 
   /** A workspace with nobody but one new person, who has these events. */

@@ -5,7 +5,7 @@
 
 import type { Backend, FileFilter } from './backend';
 import { appError } from './errors';
-import { REPEATABLE_EVENT_KINDS, eventOrder, statusOrder } from './domain';
+import { MONTHS_RANGE, REPEATABLE_EVENT_KINDS, eventOrder, statusOrder } from './domain';
 import { addToDate, pinyinInitials, rng, samplePerson, toProcedureEvents } from './mock-data';
 import { pendingOf } from './mock-deadlines';
 import type {
@@ -279,9 +279,11 @@ export class MockBackend implements Backend {
     if (e.date > this.opts.today) throw invalid('date', '日期不能晚于今天', 'The date cannot be in the future');
     if (e.kind === 'probation_extended' && (e.months === null || e.months < 1 || e.months > 12))
       throw invalid('months', '延长预备期最长不超过一年：请填写 1 至 12 个月', 'A probation is extended by at most a year: 1 to 12 months');
+    if (e.kind === 'approval_extended' && (e.months === null || e.months < 1 || e.months > 3))
+      throw invalid('months', '延长审批期限为 1 至 3 个月', 'An approval is extended by 1 to 3 months');
     const clean: ProcedureEvent = {
       ...e,
-      months: e.kind === 'probation_extended' ? e.months : null,
+      months: MONTHS_RANGE[e.kind] ? e.months : null,
       note: e.note?.trim() ? e.note.trim() : null,
     };
     let next: ProcedureEvent[];
@@ -503,7 +505,8 @@ export class MockBackend implements Backend {
       for (const item of this.itemsOf(s, asOf)) {
         if (horizon !== null && item.due > horizon) continue;
         if ((q.due_from !== null && item.due < q.due_from) || (q.due_to !== null && item.due > q.due_to)) continue;
-        if (!q.include_dismissed && isDismissed(item, asOf)) continue;
+        const dismissed = isDismissed(item, asOf);
+        if (dismissed ? !q.include_dismissed && !q.only_dismissed : q.only_dismissed) continue;
         out.push(item);
       }
     }
@@ -682,6 +685,7 @@ const NO_FILTER: DeadlineQuery = {
   due_from: null,
   due_to: null,
   include_dismissed: false,
+  only_dismissed: false,
 };
 
 function emptyCounts(): StatusCounts {

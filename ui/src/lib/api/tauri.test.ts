@@ -27,6 +27,7 @@ const person = {
 const event = { id: null, kind: 'oath' as const, date: '2026-11-24', months: null, note: null };
 const dq = {
   as_of: null, within: null, branch_id: 3, member_id: null, due_from: '2026-10-26', due_to: '2026-12-06', include_dismissed: false,
+  only_dismissed: false,
 };
 
 describe('TauriBackend', () => {

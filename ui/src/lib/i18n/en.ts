@@ -105,6 +105,7 @@ export const en: Messages = {
   'event.conversion_meeting': 'Conversion meeting',
   'event.conversion_approved': 'Conversion approved',
   'event.probation_extended': 'Probation extended',
+  'event.approval_extended': 'Approval period extended',
   'event.membership_ended': 'Ended',
 
   'status.overdue': 'Overdue',
@@ -184,7 +185,7 @@ export const en: Messages = {
   'event_editor.delete': 'Delete',
   'event_editor.confirm_delete': 'Delete for good',
   'event_editor.delete_question': 'This cannot be undone. Delete this event?',
-  'event_editor.error.months': 'Enter a number of months from 1 to 12',
+  'event_editor.error.months': 'Enter a number of months from {min} to {max}',
   'event_editor.rule': 'Rule: {rule}',
   'event_editor.recorded': '{label} (recorded)',
   'event_editor.repeatable_hint': 'This step may be recorded many times.',

@@ -104,6 +104,7 @@ export const zhCN = {
   'event.conversion_meeting': '支部大会讨论转正',
   'event.conversion_approved': '上级党委批准转正',
   'event.probation_extended': '延长预备期',
+  'event.approval_extended': '延长审批期限',
   'event.membership_ended': '终止',
 
   'status.overdue': '已逾期',
@@ -183,7 +184,7 @@ export const zhCN = {
   'event_editor.delete': '删除',
   'event_editor.confirm_delete': '确认删除',
   'event_editor.delete_question': '删除后不能恢复。确定删除这条记录吗？',
-  'event_editor.error.months': '请填写 1 至 12 之间的月数',
+  'event_editor.error.months': '请填写 {min} 至 {max} 之间的月数',
   'event_editor.rule': '规则：{rule}',
   'event_editor.recorded': '{label}（已登记）',
   'event_editor.repeatable_hint': '这一项可以多次登记。',

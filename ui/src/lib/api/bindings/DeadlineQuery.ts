@@ -9,7 +9,8 @@ export type DeadlineQuery = {
  */
 as_of: string | null, 
 /**
- * Only overdue items and those due (or opening) within this many days.
+ * Only overdue items and those due (or opening) within this many days: an earliest date
+ * that opened before the as-of date is left out.
  */
 within: number | null, 
 /**
@@ -23,4 +24,8 @@ due_from: string | null, due_to: string | null,
 /**
  * Also list items the worker acknowledged or snoozed (until a day after the as-of date).
  */
-include_dismissed: boolean, };
+include_dismissed: boolean, 
+/**
+ * List only those items (the dashboard's "set aside" list).
+ */
+only_dismissed: boolean, };

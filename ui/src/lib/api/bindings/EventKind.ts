@@ -3,4 +3,4 @@
 /**
  * The steps of 《中国共产党发展党员工作细则》 that Dangan records as events, in procedure order.
  */
-export type EventKind = "application_received" | "applicant_talk" | "activist_determined" | "activist_review" | "contacts_assigned" | "thought_report" | "candidate_publicity" | "candidate_determined" | "political_review" | "centralised_training" | "prereview_passed" | "admitted" | "admission_approved" | "oath" | "conversion_meeting" | "conversion_approved" | "probation_extended" | "membership_ended";
+export type EventKind = "application_received" | "applicant_talk" | "activist_determined" | "activist_review" | "contacts_assigned" | "thought_report" | "candidate_publicity" | "candidate_determined" | "political_review" | "centralised_training" | "prereview_passed" | "admitted" | "approval_extended" | "admission_approved" | "oath" | "conversion_meeting" | "conversion_approved" | "probation_extended" | "membership_ended";

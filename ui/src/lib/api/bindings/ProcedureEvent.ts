@@ -10,6 +10,7 @@ export type ProcedureEvent = {
  */
 id: number | null, kind: EventKind, date: string, 
 /**
- * Only for [`EventKind::ProbationExtended`]: the extension in months (6 to 12).
+ * Only for the extensions: [`EventKind::ProbationExtended`] (6 to 12 months) and
+ * [`EventKind::ApprovalExtended`] (1 to 3).
  */
 months: number | null, note: string | null, };
