@@ -22,6 +22,12 @@ const COMMANDS: &[&str] = &[
     "deadlines",
     "dismiss_deadline",
     "restore_deadline",
+    "member_file",
+    "save_record",
+    "delete_record",
+    "attachment_bytes",
+    "delete_attachment",
+    "save_attachment_as",
     "pick_open_file",
     "pick_save_file",
 ];

@@ -12,9 +12,9 @@ use std::sync::atomic::Ordering;
 use dangan_core::Lang;
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person};
+use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
 use dangan_core::roster::{self, ExportProgress, ImportOptions, ImportReport, Progress};
-use dangan_core::store::{MemberDetail, MemberPage, MemberQuery};
+use dangan_core::store::{MemberDetail, MemberFile, MemberPage, MemberQuery, NewAttachment};
 use dangan_core::workspace::NewWorkspace;
 use serde::Deserialize;
 use tauri::ipc::Channel;
@@ -233,6 +233,60 @@ pub async fn dismiss_deadline(
 pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: String, due: Date) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.restore_deadline(member_id, &rule, due))).await
+}
+
+/// A member's file: records and checklist.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<MemberFile> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.member_file(member_id))).await
+}
+
+/// Adds a record (`id: null`) or changes one, attaching the files at `attach` (paths from the open
+/// dialog or a drop), all or nothing.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell, record))]
+pub async fn save_record(shell: State<'_, Shell>, record: Record, attach: Vec<PathBuf>) -> Reply<Record> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || {
+        shell.with_store(|store| {
+            let files = attach.iter().map(|path| NewAttachment::read(path)).collect::<dangan_core::Result<Vec<_>>>()?;
+            store.save_record(record, &files)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.delete_record(record_id))).await
+}
+
+/// An attachment's bytes, as a raw binary response (an `ArrayBuffer` in the UI, not JSON numbers).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<tauri::ipc::Response> {
+    let shell = shell.inner().clone();
+    let bytes = blocking(shell.lang, move || shell.with_store(|store| Ok(store.attachment(attachment_id)?.1))).await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.delete_attachment(attachment_id))).await
+}
+
+/// Writes a copy of an attachment where the save dialog said.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.save_attachment_as(attachment_id, &path))).await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.

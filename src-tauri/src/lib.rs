@@ -80,6 +80,12 @@ pub fn run() {
             commands::deadlines,
             commands::dismiss_deadline,
             commands::restore_deadline,
+            commands::member_file,
+            commands::save_record,
+            commands::delete_record,
+            commands::attachment_bytes,
+            commands::delete_attachment,
+            commands::save_attachment_as,
             commands::pick_open_file,
             commands::pick_save_file,
         ])

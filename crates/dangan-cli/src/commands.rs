@@ -446,12 +446,7 @@ fn add_record(store: &mut Store, args: NewRecordArgs) -> Result<Record> {
         (None, Some(path)) => std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?,
         (None, None) => String::new(),
     };
-    let mut attach = Vec::new();
-    for path in &args.attach {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        attach.push(NewAttachment { name, bytes });
-    }
+    let attach = args.attach.iter().map(|path| NewAttachment::read(path)).collect::<Result<Vec<_>>>()?;
     let record = Record {
         id: None,
         person_id: args.member,

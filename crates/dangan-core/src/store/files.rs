@@ -1,7 +1,10 @@
 //! A member's file in the store: records, their attachments (kept inside the encrypted database),
 //! and the checklist of what the file holds and lacks.
 
+use std::path::Path;
+
 use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
 
 use super::Store;
 use crate::calendar::{self, Date};
@@ -19,6 +22,27 @@ const MAX_BODY_CHARS: usize = 100_000;
 pub struct NewAttachment {
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+impl NewAttachment {
+    /// Reads a file to attach; one over the size limit is refused before it is read.
+    pub fn read(path: &Path) -> Result<NewAttachment> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let size = std::fs::metadata(path).map_err(Error::io(path))?.len();
+        if size > MAX_ATTACHMENT_BYTES as u64 {
+            // The same words as for bytes in hand; a sample of the right length is not needed.
+            return Err(too_large(&name, size as usize));
+        }
+        Ok(NewAttachment { name, bytes: std::fs::read(path).map_err(Error::io(path))? })
+    }
+}
+
+/// A member's file as the app shows it: the records and the checklist.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberFile {
+    pub records: Vec<Record>,
+    pub checklist: Vec<ChecklistLine>,
 }
 
 impl Store {
@@ -183,6 +207,17 @@ impl Store {
         })
     }
 
+    /// A member's records and checklist, together.
+    pub fn member_file(&self, person_id: Id) -> Result<MemberFile> {
+        Ok(MemberFile { records: self.records(person_id)?, checklist: self.checklist(person_id)? })
+    }
+
+    /// Writes a copy of an attachment to a file (to print it, or to open a PDF in a viewer).
+    pub fn save_attachment_as(&self, attachment_id: Id, path: &Path) -> Result<()> {
+        let (_, bytes) = self.attachment(attachment_id)?;
+        std::fs::write(path, bytes).map_err(Error::io(path))
+    }
+
     /// What the member's file holds and lacks, in the archive's order.
     pub fn checklist(&self, person_id: Id) -> Result<Vec<ChecklistLine>> {
         let (_, events) = self.record(person_id)?;
@@ -282,6 +317,22 @@ fn check_fields(kind: RecordKind, fields: &mut RecordFields) -> Result<()> {
     Ok(())
 }
 
+fn too_large(name: &str, size: usize) -> Error {
+    Error::invalid(
+        "attachment",
+        format!(
+            "「{name}」有 {:.1} MB，超过单个附件 {} MB 的上限；请降低扫描分辨率或分成几个文件",
+            size as f64 / 1048576.0,
+            MAX_ATTACHMENT_BYTES / 1048576
+        ),
+        format!(
+            "“{name}” is {:.1} MB, over the {} MB limit for one attachment; scan at a lower resolution or split it",
+            size as f64 / 1048576.0,
+            MAX_ATTACHMENT_BYTES / 1048576
+        ),
+    )
+}
+
 /// Checks a file before it is attached: not empty, not too large, and really the JPEG, PNG or
 /// PDF its name says.
 pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<MediaType> {
@@ -293,19 +344,7 @@ pub fn check_attachment(name: &str, bytes: &[u8]) -> Result<MediaType> {
         return Err(Error::invalid("attachment", format!("「{name}」是空文件"), format!("“{name}” is empty")));
     }
     if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(Error::invalid(
-            "attachment",
-            format!(
-                "「{name}」有 {:.1} MB，超过单个附件 {} MB 的上限；请降低扫描分辨率或分成几个文件",
-                bytes.len() as f64 / 1048576.0,
-                MAX_ATTACHMENT_BYTES / 1048576
-            ),
-            format!(
-                "“{name}” is {:.1} MB, over the {} MB limit for one attachment; scan at a lower resolution or split it",
-                bytes.len() as f64 / 1048576.0,
-                MAX_ATTACHMENT_BYTES / 1048576
-            ),
-        ));
+        return Err(too_large(name, bytes.len()));
     }
     let actual = MediaType::sniff(bytes);
     let claimed = MediaType::by_name(name);

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use zeroize::Zeroizing;
 
-pub use files::{MAX_ATTACHMENT_BYTES, NewAttachment, check_attachment};
+pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
 pub use people::MemberDetail;
 pub use search::{MemberPage, MemberQuery, MemberSummary};
 
