@@ -24,9 +24,10 @@ function noRemoteUrls(): Plugin {
   };
 }
 
-// The Tauri shell loads ui/dist with the CSP `default-src 'self'`. `vite preview` sends the same policy, so a
+// The Tauri shell loads ui/dist with the CSP `default-src 'self'` (images also from blob: URLs, for previews of
+// attachments made in the page). `vite preview` sends the same policy, so a
 // browser preview shows any inline script or style that the real window would refuse.
-const csp = "default-src 'self'";
+const csp = "default-src 'self'; img-src 'self' blob:";
 
 export default defineConfig({
   plugins: [svelte(), noRemoteUrls()],

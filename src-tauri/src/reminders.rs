@@ -20,7 +20,13 @@ use crate::shell::Shell;
 pub const OPEN_MEMBER_EVENT: &str = "open-member";
 
 /// How often the clock looks at the time: often enough to notice an unlock or the hour turning.
-const TICK: Duration = Duration::from_secs(20);
+/// The end-to-end test shortens it with `DANGAN_REMINDER_TICK_MS`.
+fn tick() -> Duration {
+    std::env::var("DANGAN_REMINDER_TICK_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(20), Duration::from_millis)
+}
 
 /// Set to check at the next tick (after an unlock, or from the tray's "check now").
 static CHECK_SOON: AtomicBool = AtomicBool::new(true);
@@ -48,7 +54,7 @@ pub fn start(app: AppHandle, shell: Shell) {
                     last_hour = Some(hour);
                     check(&app, &shell);
                 }
-                std::thread::sleep(TICK);
+                std::thread::sleep(tick());
             }
         })
         .map_err(|err| tracing::error!("could not start the reminder clock: {err}"))

@@ -40,6 +40,8 @@ impl TauriDriver {
         let child = Command::new(&program)
             .args(["--port", &PORT.to_string(), "--native-port", &NATIVE_PORT.to_string()])
             .env("DANGAN_WORKSPACE", workspace)
+            // The reminder clock looks at the time every 20 s; the test need not wait that long.
+            .env("DANGAN_REMINDER_TICK_MS", "300")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out)

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+pub mod notifications;
+
 /// The passphrase the tests' workspaces use.
 pub const PASSPHRASE: &str = "correct horse battery";
 

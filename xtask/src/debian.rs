@@ -17,8 +17,9 @@ pub const DESKTOP_PACKAGES: &[&str] =
 
 /// What the desktop end-to-end test needs to run the app: a virtual X server (`xvfb-run` needs
 /// `xauth`), WebKitGTK's WebDriver (which tauri-driver drives), and `dbus-run-session`, so the app's
-/// single-instance check talks to a private session bus rather than to a running Dangan's.
-pub const E2E_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon"];
+/// single-instance check talks to a private session bus rather than to a running Dangan's, and a
+/// notification server (dunst, watched with dbus-bin's dbus-monitor) for the app's reminders.
+pub const E2E_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon", "dbus-bin", "dunst"];
 
 /// What the notification test needs: a real notification server (dunst, which draws on X, hence
 /// the virtual display), a private session bus, and `dbus-monitor`/`dbus-send` to watch it.

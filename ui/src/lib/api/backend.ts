@@ -9,9 +9,11 @@ import type {
   DeadlineQuery,
   ExportProgress,
   FileFilter,
+  FileRecord,
   ImportProgress,
   ImportReport,
   MemberDetail,
+  MemberFile,
   MemberPage,
   MemberQuery,
   OrgKind,
@@ -72,6 +74,27 @@ export interface Backend {
    */
   exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number>;
   cancelExport(): Promise<void>;
+  /** A member's file: the records, oldest first, and the checklist of materials in the archive's order. */
+  memberFile(memberId: number): Promise<MemberFile>;
+  /**
+   * `record.id === null` adds a record; otherwise updates it. `attach` are absolute paths (from the open dialog or a
+   * drop) of files to attach; the record and all its files are saved, or nothing is. Rejects with `invalid_input`
+   * naming the field (`date`, `event_id`, `who`, `course`, `hours`, `grade`, `score`, `title`, `body`, or
+   * `attachment`, whose reason names the file), or `not_found`. Resolves to the record as stored.
+   */
+  saveRecord(record: FileRecord, attach: string[]): Promise<FileRecord>;
+  /** Deletes a record with its attachments. */
+  deleteRecord(recordId: number): Promise<void>;
+  /** An attachment's content, decrypted, for a preview. */
+  attachmentBytes(attachmentId: number): Promise<ArrayBuffer>;
+  deleteAttachment(attachmentId: number): Promise<void>;
+  /** Writes a copy of an attachment to `path` (a PDF to open in a viewer, a scan to print). */
+  saveAttachmentAs(attachmentId: number, path: string): Promise<void>;
+  /**
+   * Calls `handler` with the paths of files dropped on the window, and `onHover` (if given) with `true` while files
+   * are dragged over it and `false` when they leave or are dropped. Resolves to the function that stops listening.
+   */
+  onFileDrop(handler: (paths: string[]) => void, onHover?: (over: boolean) => void): Promise<() => void>;
   /**
    * Calls `handler` with a member's id when the shell asks to open that member (a clicked reminder notification).
    * Resolves to the function that stops listening.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_KINDS, REPEATABLE_EVENT_KINDS, STATUSES, eventOrder, statusOrder } from './domain';
+import { EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, REPEATABLE_EVENT_KINDS, STATUSES, eventOrder, statusOrder } from './domain';
 
 describe('the procedure', () => {
   it('lists the nineteen steps in the order they happen', () => {
@@ -19,5 +19,25 @@ describe('the procedure', () => {
   it('puts the most urgent status first', () => {
     expect(STATUSES[0]).toBe('overdue');
     expect(statusOrder('due_soon')).toBe(1);
+  });
+});
+
+describe('a member’s file', () => {
+  it('lists the thirteen kinds of material in the core’s order', () => {
+    expect(RECORD_KINDS).toEqual([
+      'application_letter', 'talk_record', 'thought_report', 'activist_review', 'training_record', 'introducer_opinion',
+      'political_review', 'branch_resolution', 'approval', 'oath', 'conversion_application', 'study_note', 'appraisal',
+    ]);
+  });
+
+  it('ties the branch meeting’s resolutions to admission and conversion, and study notes to no step', () => {
+    expect(RECORD_STEPS.branch_resolution).toEqual(['admitted', 'conversion_meeting']);
+    expect(RECORD_STEPS.approval).toEqual(['admission_approved', 'conversion_approved']);
+    expect(RECORD_STEPS.study_note).toEqual([]);
+    expect(RECORD_KINDS.flatMap((k) => RECORD_STEPS[k]).every((e) => EVENT_KINDS.includes(e))).toBe(true);
+  });
+
+  it('grades best first', () => {
+    expect(GRADES).toEqual(['excellent', 'qualified', 'basically_qualified', 'unqualified']);
   });
 });

@@ -3,7 +3,7 @@
 // Each list is derived from a `Record<Union, …>` so that adding a variant to `types.ts` without adding it here
 // is a type error.
 
-import type { Category, DeadlineKind, ErrorKind, EventKind, Gender, Stage, Status } from './types';
+import type { Category, DeadlineKind, ErrorKind, EventKind, Gender, Grade, MediaType, RecordKind, Stage, Status } from './types';
 
 function keysInOrder<K extends string>(order: Record<K, number>): K[] {
   return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
@@ -55,6 +55,59 @@ export const MONTHS_RANGE: Partial<Record<EventKind, { min: number; max: number;
  * at most once per person, so the editor offers it only while it is not yet recorded.
  */
 export const REPEATABLE_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['activist_review', 'thought_report']);
+
+/** The materials of a member's file, in the order the editor offers them (dangan-core's `RecordKind::ALL`). */
+export const RECORD_KINDS: readonly RecordKind[] = keysInOrder<RecordKind>({
+  application_letter: 0,
+  talk_record: 1,
+  thought_report: 2,
+  activist_review: 3,
+  training_record: 4,
+  introducer_opinion: 5,
+  political_review: 6,
+  branch_resolution: 7,
+  approval: 8,
+  oath: 9,
+  conversion_application: 10,
+  study_note: 11,
+  appraisal: 12,
+});
+
+/**
+ * The steps a record of each kind may document (dangan-core's `RecordKind::events`); the core refuses a record tied
+ * to any other. Two kinds serve two steps each: the branch meeting resolves to admit and, a year later, to convert;
+ * the upper committee approves both.
+ */
+export const RECORD_STEPS: Record<RecordKind, readonly EventKind[]> = {
+  application_letter: ['application_received'],
+  talk_record: ['applicant_talk'],
+  thought_report: ['thought_report'],
+  activist_review: ['activist_review'],
+  training_record: ['centralised_training'],
+  introducer_opinion: ['admitted'],
+  political_review: ['political_review'],
+  branch_resolution: ['admitted', 'conversion_meeting'],
+  approval: ['admission_approved', 'conversion_approved'],
+  oath: ['oath'],
+  conversion_application: ['conversion_meeting'],
+  study_note: [],
+  appraisal: [],
+};
+
+/** 民主评议's grades, best first. */
+export const GRADES: readonly Grade[] = keysInOrder<Grade>({
+  excellent: 0,
+  qualified: 1,
+  basically_qualified: 2,
+  unqualified: 3,
+});
+
+/** What an attachment may be; the core recognises each by its content, and refuses a file whose name says otherwise. */
+export const MEDIA_TYPES: readonly MediaType[] = keysInOrder<MediaType>({
+  'image/jpeg': 0,
+  'image/png': 1,
+  'application/pdf': 2,
+});
 
 /** Most urgent first: the order of the dashboard's tiles and of a day's items in the calendar. */
 export const STATUSES: readonly Status[] = keysInOrder<Status>({

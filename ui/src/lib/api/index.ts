@@ -16,7 +16,10 @@ export async function initBackend(): Promise<Backend> {
     current = new TauriBackend();
   } else {
     const { MockBackend, mockOptionsFromSearch } = await import('./mock');
-    current = new MockBackend(mockOptionsFromSearch(window.location.search));
+    const mock = new MockBackend(mockOptionsFromSearch(window.location.search));
+    // A browser cannot drop files with their paths: from the console, `danganMock.dropFiles(['/tmp/扫描.jpg'])`.
+    Object.assign(window, { danganMock: mock });
+    current = mock;
   }
   return current;
 }

@@ -2,21 +2,25 @@
 // branches, at every stage, with simple validation of the procedure's rules and their deadlines (mock-deadlines.ts).
 // A workspace created here starts as the real one does: the committee alone, no branch, nobody. The real rules live
 // in dangan-core; these only exercise the UI's paths (violations, invalid input, import problems, cancel, reminders).
+// Members' files (records, attachments, the checklist) live in mock-files.ts.
 
 import type { Backend, FileFilter } from './backend';
 import { appError } from './errors';
 import { MONTHS_RANGE, REPEATABLE_EVENT_KINDS, eventOrder, statusOrder } from './domain';
 import { addToDate, pinyinInitials, rng, samplePerson, toProcedureEvents } from './mock-data';
 import { pendingOf } from './mock-deadlines';
+import { MockFileStore, checklist } from './mock-files';
 import type {
   BranchCounts,
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
   ExportProgress,
+  FileRecord,
   ImportProgress,
   ImportReport,
   MemberDetail,
+  MemberFile,
   MemberPage,
   MemberQuery,
   MemberSummary,
@@ -163,6 +167,9 @@ export class MockBackend implements Backend {
   private nextPersonId = 1;
   private nextEventId = 1;
   private openMemberHandlers = new Set<(memberId: number) => void>();
+  private fileDropHandlers = new Set<{ drop: (paths: string[]) => void; hover?: ((over: boolean) => void) | undefined }>();
+  private files = new MockFileStore();
+  private picks = 0;
   private cancelRequested = false;
   private exportCancelRequested = false;
   /** What the worker set aside, by `member|rule|due`: `null` acknowledged, a date snoozed until that day. */
@@ -203,6 +210,7 @@ export class MockBackend implements Backend {
     this.units = [{ id: 1, parent_id: null, kind: 'committee', name: committeeName.trim() }];
     this.nextUnitId = 2;
     this.people.clear();
+    this.files = new MockFileStore();
   }
 
   async unlock(passphrase: string): Promise<void> {
@@ -304,7 +312,66 @@ export class MockBackend implements Backend {
     const stored = this.stored(personId);
     if (!stored.events.some((e) => e.id === eventId)) throw appError('not_found', `event ${eventId}`);
     stored.events = stored.events.filter((e) => e.id !== eventId);
+    this.files.untie(eventId);
     return this.detail(stored);
+  }
+
+  // ---- members' files -----------------------------------------------------------------------------------------
+
+  async memberFile(memberId: number): Promise<MemberFile> {
+    await this.ready();
+    const s = this.stored(memberId);
+    const records = this.files.recordsOf(memberId);
+    return { records, checklist: checklist(s.events, records) };
+  }
+
+  /** As the core; see `readAttachment` for the paths that make a bad file. */
+  async saveRecord(record: FileRecord, attach: string[]): Promise<FileRecord> {
+    await this.ready();
+    const s = this.stored(record.person_id);
+    return this.files.save(record, attach, s.events, this.opts.today);
+  }
+
+  async deleteRecord(recordId: number): Promise<void> {
+    await this.ready();
+    this.files.delete(recordId);
+  }
+
+  async attachmentBytes(attachmentId: number): Promise<ArrayBuffer> {
+    await this.ready();
+    return this.files.attachment(attachmentId).bytes.slice().buffer;
+  }
+
+  async deleteAttachment(attachmentId: number): Promise<void> {
+    await this.ready();
+    this.files.deleteAttachment(attachmentId);
+  }
+
+  /** Pretends to write; a path containing `readonly` is an `io` error, as a locked file would be. */
+  async saveAttachmentAs(attachmentId: number, path: string): Promise<void> {
+    await this.ready();
+    this.files.attachment(attachmentId);
+    if (/readonly/i.test(path)) throw appError('io', `permission denied: ${path}`);
+  }
+
+  /** Dropping files exists only in the real window; here a test (or the console) calls `dropFiles` itself. */
+  async onFileDrop(handler: (paths: string[]) => void, onHover?: (over: boolean) => void): Promise<() => void> {
+    const entry = { drop: handler, hover: onHover };
+    this.fileDropHandlers.add(entry);
+    return () => this.fileDropHandlers.delete(entry);
+  }
+
+  /** What the shell reports while files are dragged over the window (`true`) and when they leave it (`false`). */
+  hoverFiles(over: boolean): void {
+    for (const h of this.fileDropHandlers) h.hover?.(over);
+  }
+
+  /** What the shell reports when files are dropped on the window. */
+  dropFiles(paths: string[]): void {
+    for (const h of [...this.fileDropHandlers]) {
+      h.hover?.(false);
+      h.drop([...paths]);
+    }
   }
 
   // ---- deadlines ----------------------------------------------------------------------------------------------
@@ -470,9 +537,12 @@ export class MockBackend implements Backend {
     this.exportCancelRequested = true;
   }
 
-  async pickOpenFile(_filters: FileFilter[]): Promise<string | null> {
+  /** A roster when asked for a spreadsheet; otherwise a new scan of the first filter's first type each time. */
+  async pickOpenFile(filters: FileFilter[]): Promise<string | null> {
     await this.delay();
-    return '/home/user/文档/2026级入党申请人花名册.xlsx';
+    const ext = filters[0]?.extensions[0] ?? 'xlsx';
+    if (ext === 'xlsx' || ext === 'csv') return '/home/user/文档/2026级入党申请人花名册.xlsx';
+    return `/home/user/扫描/扫描件${++this.picks}.${ext}`;
   }
 
   async pickSaveFile(defaultName: string): Promise<string | null> {
@@ -564,6 +634,7 @@ export class MockBackend implements Backend {
     const branchIds = [3, 4, 5];
     const r = rng(this.opts.seed);
     this.people.clear();
+    this.files = new MockFileStore();
     const fixed = ['张三', '李四', '王五'];
     for (let i = 0; i < this.opts.size; i++) {
       const b = i % branchIds.length;
@@ -592,6 +663,7 @@ export class MockBackend implements Backend {
     };
     const events = sortEvents(toProcedureEvents(s.events, () => this.nextEventId++));
     this.people.set(id, { person, events, initials: pinyinInitials(s.name) });
+    if (fixedName) this.files.seed(id, events);
   }
 
   private matches(s: Stored, needle: string): boolean {

@@ -17,6 +17,13 @@ vi.mock('@tauri-apps/api/event', () => ({
   listen: (event: string, handler: (e: { payload: unknown }) => void) => listen(event, handler),
 }));
 
+type DragDrop = { payload: { type: 'enter' | 'over' | 'drop' | 'leave'; paths?: string[] } };
+const onDragDropEvent = vi.fn<(handler: (e: DragDrop) => void) => Promise<() => void>>();
+
+vi.mock('@tauri-apps/api/webview', () => ({
+  getCurrentWebview: () => ({ onDragDropEvent: (handler: (e: DragDrop) => void) => onDragDropEvent(handler) }),
+}));
+
 const { TauriBackend } = await import('./tauri');
 
 const q = { stage: null, branch_id: 3, search: 'zs', offset: 100, limit: 100 };
@@ -25,6 +32,10 @@ const person = {
   student_no: null, category: null, department: null, class_name: null, phone: null, native_place: null, notes: null,
 };
 const event = { id: null, kind: 'oath' as const, date: '2026-11-24', months: null, note: null };
+const fileRecord = {
+  id: null, person_id: 7, kind: 'talk_record' as const, date: '2026-11-24', event_id: 12, title: null, body: '谈话内容',
+  fields: { who: '王老师', course: null, hours: null, certificate: null, grade: null, score: null }, attachments: [],
+};
 const dq = {
   as_of: null, within: null, branch_id: 3, member_id: null, due_from: '2026-10-26', due_to: '2026-12-06', include_dismissed: false,
   only_dismissed: false,
@@ -56,6 +67,12 @@ describe('TauriBackend', () => {
     ['dismissDeadline', [7, 'oath', '2026-12-01', null], 'dismiss_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01', until: null }],
     ['dismissDeadline', [7, 'oath', '2026-12-01', '2026-12-08'], 'dismiss_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01', until: '2026-12-08' }],
     ['restoreDeadline', [7, 'oath', '2026-12-01'], 'restore_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01' }],
+    ['memberFile', [7], 'member_file', { memberId: 7 }],
+    ['saveRecord', [fileRecord, ['/tmp/a.jpg']], 'save_record', { record: fileRecord, attach: ['/tmp/a.jpg'] }],
+    ['deleteRecord', [5], 'delete_record', { recordId: 5 }],
+    ['attachmentBytes', [9], 'attachment_bytes', { attachmentId: 9 }],
+    ['deleteAttachment', [9], 'delete_attachment', { attachmentId: 9 }],
+    ['saveAttachmentAs', [9, '/tmp/决议.pdf'], 'save_attachment_as', { attachmentId: 9, path: '/tmp/决议.pdf' }],
     ['pickOpenFile', [[{ name: 'Roster', extensions: ['xlsx'] }]], 'pick_open_file', { filters: [{ name: 'Roster', extensions: ['xlsx'] }] }],
     ['pickSaveFile', ['a.xlsx'], 'pick_save_file', { defaultName: 'a.xlsx' }],
   ] as const)('%s calls %s', async (method, args, command, expected) => {
@@ -106,5 +123,39 @@ describe('TauriBackend', () => {
     expect(opened).toEqual([42]);
     stop();
     expect(unlisten).toHaveBeenCalled();
+  });
+
+  it('hands the paths of files dropped on the webview to the handler, and the drag over it to onHover', async () => {
+    const unlisten = vi.fn();
+    let emit: (e: DragDrop) => void = () => {};
+    onDragDropEvent.mockImplementation(async (handler) => {
+      emit = handler;
+      return unlisten;
+    });
+    const dropped: string[][] = [];
+    const hover: boolean[] = [];
+    const stop = await new TauriBackend().onFileDrop((paths) => dropped.push(paths), (over) => hover.push(over));
+    emit({ payload: { type: 'enter', paths: ['/tmp/a.jpg'] } });
+    emit({ payload: { type: 'over' } });
+    emit({ payload: { type: 'leave' } });
+    emit({ payload: { type: 'enter', paths: ['/tmp/a.jpg', '/tmp/b.pdf'] } });
+    emit({ payload: { type: 'drop', paths: ['/tmp/a.jpg', '/tmp/b.pdf'] } });
+    expect(dropped).toEqual([['/tmp/a.jpg', '/tmp/b.pdf']]);
+    expect(hover).toEqual([true, false, true, false]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+
+  it('drops without a hover handler', async () => {
+    let emit: (e: DragDrop) => void = () => {};
+    onDragDropEvent.mockImplementation(async (handler) => {
+      emit = handler;
+      return () => {};
+    });
+    const dropped: string[][] = [];
+    await new TauriBackend().onFileDrop((paths) => dropped.push(paths));
+    emit({ payload: { type: 'enter', paths: ['/tmp/a.png'] } });
+    emit({ payload: { type: 'drop', paths: ['/tmp/a.png'] } });
+    expect(dropped).toEqual([['/tmp/a.png']]);
   });
 });

@@ -10,11 +10,14 @@
 // add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
 // cancel_import(), export_members(query, path, on_progress: Channel<ExportProgress>), cancel_export(),
 // dashboard(as_of, branch_id), deadlines(query), dismiss_deadline(member_id, rule, due, until),
-// restore_deadline(member_id, rule, due), pick_open_file(filters), pick_save_file(default_name); and it listens for the
-// shell's `open-member` event (payload: a member id).
+// restore_deadline(member_id, rule, due), member_file(member_id), save_record(record, attach), delete_record(record_id),
+// attachment_bytes(attachment_id) (a raw binary response, which arrives as an ArrayBuffer), delete_attachment(attachment_id),
+// save_attachment_as(attachment_id, path), pick_open_file(filters), pick_save_file(default_name); and it listens for the
+// shell's `open-member` event (payload: a member id) and for files dragged onto the webview.
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { Backend, FileFilter } from './backend';
 import { toAppError } from './errors';
 import type {
@@ -22,9 +25,11 @@ import type {
   DeadlineItem,
   DeadlineQuery,
   ExportProgress,
+  FileRecord,
   ImportProgress,
   ImportReport,
   MemberDetail,
+  MemberFile,
   MemberPage,
   MemberQuery,
   OrgKind,
@@ -101,6 +106,39 @@ export class TauriBackend implements Backend {
   }
   cancelExport(): Promise<void> {
     return call('cancel_export');
+  }
+  memberFile(memberId: number): Promise<MemberFile> {
+    return call('member_file', { memberId });
+  }
+  saveRecord(record: FileRecord, attach: string[]): Promise<FileRecord> {
+    return call('save_record', { record, attach });
+  }
+  deleteRecord(recordId: number): Promise<void> {
+    return call('delete_record', { recordId });
+  }
+  attachmentBytes(attachmentId: number): Promise<ArrayBuffer> {
+    return call('attachment_bytes', { attachmentId });
+  }
+  deleteAttachment(attachmentId: number): Promise<void> {
+    return call('delete_attachment', { attachmentId });
+  }
+  saveAttachmentAs(attachmentId: number, path: string): Promise<void> {
+    return call('save_attachment_as', { attachmentId, path });
+  }
+  // The shell's native drag and drop, not the DOM's: only it knows the files' paths, and with it enabled the webview
+  // receives no HTML drop events for files at all (on Windows).
+  onFileDrop(handler: (paths: string[]) => void, onHover?: (over: boolean) => void): Promise<() => void> {
+    return getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === 'drop') {
+        onHover?.(false);
+        handler(p.paths);
+      } else if (p.type === 'enter') {
+        onHover?.(true);
+      } else if (p.type === 'leave') {
+        onHover?.(false);
+      }
+    });
   }
   onOpenMember(handler: (memberId: number) => void): Promise<() => void> {
     return listen<number>('open-member', (event) => handler(event.payload));

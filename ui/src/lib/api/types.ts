@@ -6,8 +6,10 @@
 // import_rejected: ImportReport; invalid_input: { field, reason_zh, reason_en }); read it through `errors.ts`.
 
 export type { AppError } from './bindings/AppError';
+export type { AttachmentInfo } from './bindings/AttachmentInfo';
 export type { BranchCounts } from './bindings/BranchCounts';
 export type { Category } from './bindings/Category';
+export type { ChecklistLine } from './bindings/ChecklistLine';
 export type { Dashboard } from './bindings/Dashboard';
 export type { DeadlineItem } from './bindings/DeadlineItem';
 export type { DeadlineKind } from './bindings/DeadlineKind';
@@ -16,10 +18,14 @@ export type { ErrorKind } from './bindings/ErrorKind';
 export type { EventKind } from './bindings/EventKind';
 export type { ExportProgress } from './bindings/ExportProgress';
 export type { FileFilter } from './bindings/FileFilter';
+export type { FileRecord } from './bindings/FileRecord';
 export type { Gender } from './bindings/Gender';
+export type { Grade } from './bindings/Grade';
 export type { ImportProgress } from './bindings/ImportProgress';
 export type { ImportReport } from './bindings/ImportReport';
+export type { MediaType } from './bindings/MediaType';
 export type { MemberDetail } from './bindings/MemberDetail';
+export type { MemberFile } from './bindings/MemberFile';
 export type { MemberPage } from './bindings/MemberPage';
 export type { MemberQuery } from './bindings/MemberQuery';
 export type { MemberSummary } from './bindings/MemberSummary';
@@ -27,6 +33,8 @@ export type { OrgKind } from './bindings/OrgKind';
 export type { OrgUnit } from './bindings/OrgUnit';
 export type { Person } from './bindings/Person';
 export type { ProcedureEvent } from './bindings/ProcedureEvent';
+export type { RecordFields } from './bindings/RecordFields';
+export type { RecordKind } from './bindings/RecordKind';
 export type { RowProblem } from './bindings/RowProblem';
 export type { Stage } from './bindings/Stage';
 export type { Status } from './bindings/Status';

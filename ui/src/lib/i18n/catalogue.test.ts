@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUES, LOCALES, translate } from './catalogue';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
-import { CATEGORIES, DEADLINE_KINDS, EVENT_KINDS, GENDERS, STAGES, STATUSES } from '../api/domain';
+import { CATEGORIES, DEADLINE_KINDS, EVENT_KINDS, GENDERS, GRADES, MEDIA_TYPES, RECORD_KINDS, STAGES, STATUSES } from '../api/domain';
 
 // Type level: `en` is declared `Messages`, so a missing or extra key already fails `npm run check`. These tests
 // catch what types cannot: empty strings and mismatched placeholders.
@@ -23,6 +23,17 @@ describe('message catalogues', () => {
       (k) => placeholders(zhCN[k]).join() !== placeholders(en[k]).join(),
     );
     expect(mismatched).toEqual([]);
+  });
+
+  it('label every kind of material, grade and attachment type, as the core names them', () => {
+    const keys = [...RECORD_KINDS.map((k) => `record_kind.${k}`), ...GRADES.map((g) => `grade.${g}`), ...MEDIA_TYPES.map((m) => `media.${m}`)];
+    expect(keys.filter((k) => !(k in zhCN))).toEqual([]);
+    expect(RECORD_KINDS.map((k) => zhCN[`record_kind.${k}`])).toEqual([
+      '入党申请书', '谈话记录', '思想汇报', '考察意见', '培训记录', '入党介绍人意见', '政审材料', '支部大会决议', '上级党委审批意见',
+      '入党宣誓', '转正申请书', '学习笔记与活动', '民主评议',
+    ]);
+    expect(GRADES.map((g) => zhCN[`grade.${g}`])).toEqual(['优秀', '合格', '基本合格', '不合格']);
+    expect(GRADES.map((g) => en[`grade.${g}`])).toEqual(['Excellent', 'Qualified', 'Basically qualified', 'Unqualified']);
   });
 
   it('label every stage, event kind, status, deadline kind, weekday, gender and category', () => {
