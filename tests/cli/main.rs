@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod deadlines;
+mod dossier;
 mod files;
 mod import;
 mod members;

@@ -21,6 +21,10 @@ pub const DESKTOP_PACKAGES: &[&str] =
 /// notification server (dunst, watched with dbus-bin's dbus-monitor) for the app's reminders.
 pub const E2E_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon", "dbus-bin", "dunst"];
 
+/// What the tests read PDF dossiers back with: poppler's pdftotext, pdffonts, pdfinfo, pdftoppm,
+/// pdfimages, and qpdf's structural check.
+pub const PDF_TOOLS: &[&str] = &["poppler-utils", "qpdf"];
+
 /// What the notification test needs: a real notification server (dunst, which draws on X, hence
 /// the virtual display), a private session bus, and `dbus-monitor`/`dbus-send` to watch it.
 pub const NOTIFY_PACKAGES: &[&str] = &["dunst", "dbus-daemon", "dbus-bin", "xvfb", "xauth"];

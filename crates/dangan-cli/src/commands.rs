@@ -9,6 +9,7 @@ use clap::Args;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
 use dangan_core::domain::{EventKind, Grade, Record, RecordFields, RecordKind, Stage};
+use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions};
 use dangan_core::reminders::Threshold;
 use dangan_core::roster::{self, ImportOptions, ImportReport};
 use dangan_core::rules::Period;
@@ -318,6 +319,10 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             println!("{} {} → {}", t(lang, "已导出附件", "Wrote attachment"), info.name, out.display());
             Ok(())
         }
+        Command::Dossier { member, all, filter, out } => {
+            let store = unlock()?;
+            dossier(&store, member, all, &filter, &out, lang)
+        }
         Command::Demo { people } => {
             let mut store = if workspace.exists() {
                 unlock()?
@@ -496,6 +501,83 @@ fn print_file(records: &[Record], checklist: &[ChecklistLine], lang: Lang) {
                 format!("{} records, {} missing", records.len(), checklist.iter().filter(|l| l.is_missing()).count()),
         }
     );
+}
+
+fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: &Path, lang: Lang) -> Result<()> {
+    let options = DossierOptions { generated_on: calendar::today(), created_at: chrono::Utc::now() };
+    let filtered = filter.stage.is_some() || filter.branch.is_some() || filter.search.is_some();
+    let warn_missing = |chars: &[char]| {
+        if !chars.is_empty() {
+            let list: String = chars.iter().collect();
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("注意：字体中没有这些字符，已以〓代替（复制文字时仍为原字）：{list}"),
+                    Lang::En => format!(
+                        "note: the fonts lack these characters, printed as 〓 (they copy as themselves): {list}"
+                    ),
+                }
+            );
+        }
+    };
+    if let Some(id) = member {
+        if filtered {
+            return Err(Error::invalid_input(
+                "member",
+                "--member 与筛选条件不能同时使用",
+                "--member cannot be combined with filters",
+            ));
+        }
+        let data = DossierData::read(store, id)?;
+        let rendered = dossier::render(&data, &DossierFonts::bundled(), &options)?;
+        std::fs::write(out, &rendered.pdf).map_err(|source| Error::Io { path: out.to_owned(), source })?;
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("已生成 {} 的档案：{}（共 {} 页）", data.name(), out.display(), rendered.pages),
+                Lang::En => format!("Wrote {}'s dossier to {} ({} pages)", data.name(), out.display(), rendered.pages),
+            }
+        );
+        warn_missing(&rendered.missing_chars);
+        return Ok(());
+    }
+    if !all && !filtered {
+        return Err(Error::invalid_input(
+            "member",
+            "请用 --member ID 指定一人，或用 --all、--stage、--branch、--search 指定多人",
+            "name one member with --member ID, or many with --all, --stage, --branch or --search",
+        ));
+    }
+    let ids: Vec<i64> = store.list_members(&query(store, filter)?)?.items.iter().map(|m| m.id).collect();
+    let cancelled = Arc::new(AtomicBool::new(false));
+    {
+        let cancelled = cancelled.clone();
+        // Ctrl+C stops the batch; the dossiers already written stay.
+        let _ = ctrlc::set_handler(move || cancelled.store(true, Ordering::SeqCst));
+    }
+    let bar = ProgressBar::new(ids.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(t(lang, "（Ctrl+C 取消）", "(Ctrl+C cancels)").to_owned());
+    let result = dossier::write_batch(store, &ids, out, &options, |p| {
+        bar.set_position(p.done);
+        if cancelled.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    bar.finish_and_clear();
+    let report = result?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("已生成 {} 份档案，在 {}", report.written.len(), out.display()),
+            Lang::En => format!("Wrote {} dossiers into {}", report.written.len(), out.display()),
+        }
+    );
+    let mut missing: Vec<char> = report.missing_chars.iter().map(|(_, c)| *c).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    warn_missing(&missing);
+    Ok(())
 }
 
 fn parse_as_of(as_of: Option<&str>) -> Result<calendar::Date> {

@@ -129,6 +129,20 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Print member files as PDF dossiers: one member to a file, or many (all, or those the filters
+    /// select) to a folder, on all cores
+    Dossier {
+        /// One member, written to --out FILE.pdf
+        #[arg(long, value_name = "ID", conflicts_with = "all")]
+        member: Option<i64>,
+        /// Every member, or those --stage/--branch/--search select, written into the folder --out
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        filter: commands::Filter,
+        #[arg(long, value_name = "FILE|DIR")]
+        out: PathBuf,
+    },
     /// Fill a new workspace with a demo organisation (creates the workspace if needed)
     Demo {
         /// How many people to generate (spread over the five stages)

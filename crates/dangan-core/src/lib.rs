@@ -13,6 +13,7 @@ pub mod checklist;
 pub mod deadlines;
 pub mod demo;
 pub mod domain;
+pub mod dossier;
 mod error;
 pub mod ics;
 pub mod keys;
