@@ -28,6 +28,11 @@ const COMMANDS: &[&str] = &[
     "attachment_bytes",
     "delete_attachment",
     "save_attachment_as",
+    "write_dossier",
+    "write_dossiers",
+    "cancel_dossiers",
+    "open_path",
+    "pick_folder",
     "pick_open_file",
     "pick_save_file",
 ];

@@ -13,6 +13,7 @@ use dangan_core::Lang;
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
+use dangan_core::dossier::{self, BatchProgress, DossierOptions, DossierWritten, DossiersWritten};
 use dangan_core::roster::{self, ExportProgress, ImportOptions, ImportReport, Progress};
 use dangan_core::store::{MemberDetail, MemberFile, MemberPage, MemberQuery, NewAttachment};
 use dangan_core::workspace::NewWorkspace;
@@ -287,6 +288,73 @@ pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Re
 pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.with_store(|store| store.save_attachment_as(attachment_id, &path))).await
+}
+
+fn dossier_options() -> DossierOptions {
+    DossierOptions { generated_on: chrono::Local::now().date_naive(), created_at: chrono::Utc::now() }
+}
+
+/// Prints one member's file as a PDF dossier at `path`.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn write_dossier(shell: State<'_, Shell>, member_id: Id, path: PathBuf) -> Reply<DossierWritten> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || {
+        shell.with_store(|store| dossier::write_one(store, member_id, &path, &dossier_options()))
+    })
+    .await
+}
+
+/// Prints the dossiers of the members `query` lists into `dir`, on all cores, reporting progress on
+/// `on_progress`; `cancel_dossiers` stops it (the files already written stay).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_dossiers(
+    shell: State<'_, Shell>,
+    query: MemberQuery,
+    dir: PathBuf,
+    on_progress: Channel<BatchProgress>,
+) -> Reply<DossiersWritten> {
+    let shell = shell.inner().clone();
+    let cancel = shell.start_dossiers();
+    blocking(shell.lang, move || {
+        shell.with_store(|store| {
+            dossier::write_listed(store, &query, &dir, &dossier_options(), |progress| {
+                on_progress.send(progress).ok();
+                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn cancel_dossiers(shell: State<'_, Shell>) -> Reply<()> {
+    shell.cancel_dossiers();
+    Ok(())
+}
+
+/// Hands a file (a dossier to print) or a folder to the system's own viewer.
+#[tauri::command]
+pub async fn open_path(app: AppHandle, shell: State<'_, Shell>, path: PathBuf) -> Reply<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let lang = shell.lang;
+    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|err| {
+        error::from_core(
+            &dangan_core::Error::Io { path: path.clone(), source: std::io::Error::other(err.to_string()) },
+            lang,
+        )
+    })
+}
+
+/// The native folder dialog; `null` when the user cancels.
+#[tauri::command]
+pub async fn pick_folder(app: AppHandle, window: WebviewWindow, shell: State<'_, Shell>) -> Reply<Option<PathBuf>> {
+    blocking(shell.lang, move || {
+        let dialog = app.dialog().file().set_parent(&window);
+        Ok(dialog.blocking_pick_folder().and_then(|picked| picked.into_path().ok()))
+    })
+    .await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.

@@ -35,6 +35,7 @@ pub fn run() {
         // First, so that a second launch stops here and focuses the window of the first instead.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| reminders::show_window(app)))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(MacosLauncher::LaunchAgent, Some(vec![tray::MINIMIZED_ARG])))
         .manage(shell)
         .setup(move |app| {
@@ -86,6 +87,11 @@ pub fn run() {
             commands::attachment_bytes,
             commands::delete_attachment,
             commands::save_attachment_as,
+            commands::write_dossier,
+            commands::write_dossiers,
+            commands::cancel_dossiers,
+            commands::open_path,
+            commands::pick_folder,
             commands::pick_open_file,
             commands::pick_save_file,
         ])

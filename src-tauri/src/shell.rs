@@ -34,13 +34,22 @@ pub struct Shell {
     cancel: Arc<AtomicBool>,
     /// Set by `cancel_export`; read by the running export between rows.
     cancel_export: Arc<AtomicBool>,
+    /// Set by `cancel_dossiers`; read by a running batch of dossiers between files.
+    cancel_dossiers: Arc<AtomicBool>,
     /// The language of the messages the shell sends; the UI translates by `kind` where it can.
     pub lang: Lang,
 }
 
 impl Shell {
     pub fn new(workspace: Option<Workspace>, lang: Lang) -> Shell {
-        Shell { workspace, store: Arc::default(), cancel: Arc::default(), cancel_export: Arc::default(), lang }
+        Shell {
+            workspace,
+            store: Arc::default(),
+            cancel: Arc::default(),
+            cancel_export: Arc::default(),
+            cancel_dossiers: Arc::default(),
+            lang,
+        }
     }
 
     /// The workspace of `DANGAN_WORKSPACE`, else the OS data folder; Chinese unless the locale
@@ -100,6 +109,16 @@ impl Shell {
 
     pub fn cancel_export(&self) {
         self.cancel_export.store(true, Ordering::SeqCst);
+    }
+
+    /// A fresh cancel flag for a batch of dossiers that is about to start.
+    pub fn start_dossiers(&self) -> Arc<AtomicBool> {
+        self.cancel_dossiers.store(false, Ordering::SeqCst);
+        Arc::clone(&self.cancel_dossiers)
+    }
+
+    pub fn cancel_dossiers(&self) {
+        self.cancel_dossiers.store(true, Ordering::SeqCst);
     }
 
     /// A fresh cancel flag for an import that is about to start.

@@ -150,10 +150,65 @@ pub fn file_name(data: &DossierData) -> String {
 }
 
 /// How far a batch is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "DossierProgress"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct BatchProgress {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub done: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub total: u64,
+}
+
+/// One dossier written, as the app reports it.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DossierWritten {
+    pub path: String,
+    pub pages: u32,
+    /// Characters printed as 〓 (see [`RenderedDossier::missing_chars`]).
+    pub missing_chars: Vec<String>,
+}
+
+/// A batch written, as the app reports it.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DossiersWritten {
+    pub dir: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub written: u64,
+    /// Characters printed as 〓 in any of them, each once.
+    pub missing_chars: Vec<String>,
+}
+
+/// Renders one member's dossier with the bundled fonts and writes it to `path`.
+pub fn write_one(store: &Store, member_id: Id, path: &Path, options: &DossierOptions) -> Result<DossierWritten> {
+    let data = DossierData::read(store, member_id)?;
+    let rendered = render(&data, &DossierFonts::bundled(), options)?;
+    std::fs::write(path, &rendered.pdf).map_err(Error::io(path))?;
+    Ok(DossierWritten {
+        path: path.display().to_string(),
+        pages: rendered.pages,
+        missing_chars: rendered.missing_chars.iter().map(char::to_string).collect(),
+    })
+}
+
+/// [`write_batch`] for the members a query lists (all of them, whatever its offset and limit).
+pub fn write_listed(
+    store: &Store,
+    query: &crate::store::MemberQuery,
+    dir: &Path,
+    options: &DossierOptions,
+    progress: impl FnMut(BatchProgress) -> ControlFlow<()>,
+) -> Result<DossiersWritten> {
+    let query = crate::store::MemberQuery { offset: 0, limit: crate::store::MemberQuery::MAX_LIMIT, ..query.clone() };
+    let ids: Vec<Id> = store.list_members(&query)?.items.iter().map(|m| m.id).collect();
+    let report = write_batch(store, &ids, dir, options, progress)?;
+    let missing: BTreeSet<char> = report.missing_chars.iter().map(|(_, c)| *c).collect();
+    Ok(DossiersWritten {
+        dir: dir.display().to_string(),
+        written: report.written.len() as u64,
+        missing_chars: missing.iter().map(char::to_string).collect(),
+    })
 }
 
 /// What a batch wrote.
