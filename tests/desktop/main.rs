@@ -225,15 +225,30 @@ async fn scenario(app_path: &Path) {
     app.click("detail-back").await;
     app.clear("search-input").await;
 
+    // The listed members' dossiers, printed into a folder with progress: one PDF each.
+    let dossiers = root.path().join("档案");
+    app.click("dossiers-open").await;
+    let count = app.attrs("dossiers-count", "data-count").await.pop().unwrap_or_default();
+    app.type_into("dossiers-dir", dossiers.to_str().unwrap()).await;
+    app.click("dossiers-start").await;
+    app.wait_attr("dossiers-done", "data-written", &count).await;
+    app.screenshot("18-dossiers").await;
+    app.click("dossiers-close").await;
+    let written = std::fs::read_dir(&dossiers).map(|d| d.count()).unwrap_or(0);
+    assert!(written >= 1 && written.to_string() == count, "{written} PDFs for {count} members listed");
+    let zhang = dossiers.join("张三-2021001.pdf");
+    let pdf = std::fs::read(&zhang).unwrap_or_else(|e| panic!("{}: {e}", zhang.display()));
+    assert!(pdf.starts_with(b"%PDF-"), "张三's dossier is a PDF");
+
     // Quit and start again: the workspace is locked until the passphrase is given.
     app.quit().await;
     let app = App::launch(&driver, app_path, &shots).await;
     app.wait("unlock-passphrase").await;
-    app.screenshot("18-unlock").await;
+    app.screenshot("20-unlock").await;
     app.type_into("unlock-passphrase", "not the passphrase").await;
     app.click("unlock-submit").await;
     app.wait("unlock-error").await;
-    app.screenshot("19-unlock-wrong-passphrase").await;
+    app.screenshot("21-unlock-wrong-passphrase").await;
     assert!(app.exists("unlock-passphrase").await, "a wrong passphrase opens nothing");
 
     // A second launch while the app runs hands over to it and exits, where the session bus allows.
@@ -252,7 +267,7 @@ async fn scenario(app_path: &Path) {
     app.type_into("search-input", "zs").await;
     app.wait_attr("member-total", "data-total", "1").await;
     assert_eq!(app.row_names().await, ["张三"], "the data is still there after a restart");
-    app.screenshot("20-after-restart").await;
+    app.screenshot("22-after-restart").await;
 
     if let Some(server) = &notices {
         notifications::until("the app's reminder notice", Duration::from_secs(20), || !server.calls().is_empty());

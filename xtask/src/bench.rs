@@ -45,8 +45,22 @@ const BENCH_PASSPHRASE: &str = "benchmark-passphrase";
 pub fn bench() -> Result<()> {
     ensure_debian_packages(BUILD_PACKAGES)?;
 
-    heading("cargo bench -p dangan-core --features unencrypted-benchmarks");
-    run_command(cargo().args(["bench", "-p", "dangan-core", "--features", "unencrypted-benchmarks"]))?;
+    heading("cargo bench -p dangan-core --features unencrypted-benchmarks --bench workload");
+    run_command(cargo().args([
+        "bench",
+        "-p",
+        "dangan-core",
+        "--features",
+        "unencrypted-benchmarks",
+        "--bench",
+        "workload",
+    ]))?;
+
+    heading("PDF dossiers (and headless Chromium for comparison)");
+    if let Err(err) = ensure_debian_packages(&["chromium"]) {
+        println!("note: the Chromium comparison will be skipped: {err}");
+    }
+    run_command(cargo().args(["bench", "-p", "dangan-core", "--bench", "dossier"]))?;
 
     heading("import: time and peak memory");
     let time = peak_rss_tool();

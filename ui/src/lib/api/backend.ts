@@ -7,6 +7,9 @@ import type {
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
+  DossierProgress,
+  DossiersWritten,
+  DossierWritten,
   ExportProgress,
   FileFilter,
   FileRecord,
@@ -74,6 +77,17 @@ export interface Backend {
    */
   exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number>;
   cancelExport(): Promise<void>;
+  /**
+   * Writes one member's file as a PDF dossier (发展党员档案) to `path`. Characters the fonts lack are drawn as 〓 and
+   * listed in `missing_chars` (the text layer keeps the originals). Rejects with `io` when the file cannot be written.
+   */
+  writeDossier(memberId: number, path: string): Promise<DossierWritten>;
+  /**
+   * Writes one dossier PDF per member matching `q` (ignoring offset and limit) into the folder `dir`. Rejects with
+   * `cancelled` after `cancelDossiers()`; the files already written stay in the folder.
+   */
+  writeDossiers(q: MemberQuery, dir: string, onProgress: (p: DossierProgress) => void): Promise<DossiersWritten>;
+  cancelDossiers(): Promise<void>;
   /** A member's file: the records, oldest first, and the checklist of materials in the archive's order. */
   memberFile(memberId: number): Promise<MemberFile>;
   /**
@@ -104,4 +118,8 @@ export interface Backend {
   pickOpenFile(filters: FileFilter[]): Promise<string | null>;
   /** Native save dialog; `null` when the user cancels. */
   pickSaveFile(defaultName: string): Promise<string | null>;
+  /** Native folder dialog; `null` when the user cancels. */
+  pickFolder(): Promise<string | null>;
+  /** Hands a file (a dossier PDF, to print) or a folder to the system's viewer. */
+  openPath(path: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSPHRASE, MockBackend, checkRules } from './mock';
+import { DEMO_PASSPHRASE, MockBackend, checkRules, missingChars } from './mock';
 import { isAppError, violationsOf } from './errors';
-import type { AppError, DeadlineItem, DeadlineQuery, EventKind, ExportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
+import type { AppError, DeadlineItem, DeadlineQuery, DossierProgress, EventKind, ExportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
 
 const TODAY = '2026-11-24';
 const query = (q: Partial<MemberQuery> = {}): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, ...q });
@@ -338,5 +338,73 @@ describe('MockBackend export', () => {
     const run = b.exportMembers(query(), '/tmp/名单.xlsx', () => {});
     await b.cancelExport();
     expect((await rejection(run)).kind).toBe('cancelled');
+  });
+});
+
+describe('MockBackend dossiers', () => {
+  const unlocked = (opts: { size?: number; dossierStepMs?: number } = {}) =>
+    new MockBackend({ state: 'unlocked', size: opts.size ?? 12, today: TODAY, dossierStepMs: opts.dossierStepMs ?? 0 });
+
+  it('writes one member\'s dossier where asked, and names the characters the fonts lack', async () => {
+    const b = unlocked();
+    const written = await b.writeDossier(1, '/tmp/张三-发展党员档案.pdf');
+    expect(written).toMatchObject({ path: '/tmp/张三-发展党员档案.pdf', missing_chars: [] });
+    expect(written.pages).toBeGreaterThan(0);
+
+    const rare = await b.savePerson({ ...(await b.getMember(2)).person, name: '𰀀明𰀀' });
+    expect((await b.writeDossier(rare.person.id!, '/tmp/a.pdf')).missing_chars).toEqual(['𰀀']);
+  });
+
+  it('refuses a path it cannot write and a member it does not know', async () => {
+    const b = unlocked();
+    expect((await rejection(b.writeDossier(1, '/readonly/a.pdf'))).kind).toBe('io');
+    expect((await rejection(b.writeDossier(9999, '/tmp/a.pdf'))).kind).toBe('not_found');
+    expect((await rejection(b.writeDossiers(query(), '/readonly/档案', () => {}))).kind).toBe('io');
+  });
+
+  it('writes one file per member the query lists, offset and limit aside, with progress up to the total', async () => {
+    const b = unlocked();
+    const branch = (await b.listMembers({ ...query(), branch_id: 3 })).total;
+    const seen: DossierProgress[] = [];
+    const result = await b.writeDossiers({ ...query(), branch_id: 3, offset: 2, limit: 1 }, '/tmp/档案', (p) => seen.push(p));
+    expect(result).toEqual({ dir: '/tmp/档案', written: branch, missing_chars: [] });
+    expect(seen[0]).toEqual({ done: 0, total: branch });
+    expect(seen.at(-1)).toEqual({ done: branch, total: branch });
+    expect(seen.map((p) => p.done)).toEqual([...Array(branch + 1).keys()]);
+  });
+
+  it('gathers the missing characters of the whole batch', async () => {
+    const b = unlocked();
+    await b.savePerson({ ...(await b.getMember(4)).person, name: '王𰀀' });
+    expect((await b.writeDossiers(query(), '/tmp/档案', () => {})).missing_chars).toEqual(['𰀀']);
+  });
+
+  it('stops when cancelled, rejecting with cancelled; the files written so far are the last progress reported', async () => {
+    const b = unlocked({ size: 60, dossierStepMs: 2 });
+    let last: DossierProgress | null = null;
+    const run = b.writeDossiers(query(), '/tmp/档案', (p) => {
+      last = p;
+      if (p.done === 5) void b.cancelDossiers();
+    });
+    expect((await rejection(run)).kind).toBe('cancelled');
+    expect(last).toEqual({ done: 5, total: 60 });
+    // A new batch starts afresh.
+    expect((await b.writeDossiers(query({ branch_id: 5 }), '/tmp/档案', () => {})).written).toBe(20);
+  });
+
+  it('records what it hands to the system viewer, and picks a folder', async () => {
+    const b = unlocked();
+    await b.openPath('/tmp/档案');
+    expect(b.opened).toEqual(['/tmp/档案']);
+    expect(await b.pickFolder()).toMatch(/\S/);
+  });
+
+  it.each([
+    ['张三', []],
+    ['𰀀', ['𰀀']],
+    ['𰀀明𰀁𰀀', ['𰀀', '𰀁']],
+    ['𪚥', []],
+  ])('finds in %j the characters %j that the mock\'s fonts lack', (name, chars) => {
+    expect(missingChars(name)).toEqual(chars);
   });
 });

@@ -15,6 +15,9 @@ import type {
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
+  DossierProgress,
+  DossiersWritten,
+  DossierWritten,
   ExportProgress,
   FileRecord,
   ImportProgress,
@@ -50,6 +53,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Delay per 25 roster rows of an import and per 50 rows of an export, so that progress and cancel can be seen. */
   importStepMs?: number;
+  /** Delay per dossier written (a batch's step; one dossier alone takes 25 of them), so that progress can be seen. */
+  dossierStepMs?: number;
   /** "Today" for sample dates and the no-future-dates check. */
   today?: string;
 }
@@ -172,6 +177,9 @@ export class MockBackend implements Backend {
   private picks = 0;
   private cancelRequested = false;
   private exportCancelRequested = false;
+  private dossiersCancelRequested = false;
+  /** The paths `openPath` handed to the "system viewer", for tests. */
+  readonly opened: string[] = [];
   /** What the worker set aside, by `member|rule|due`: `null` acknowledged, a date snoozed until that day. */
   private dismissals = new Map<string, string | null>();
   private readonly opts: Required<MockOptions>;
@@ -184,6 +192,7 @@ export class MockBackend implements Backend {
       seed: options.seed ?? 20261124,
       latencyMs: options.latencyMs ?? 0,
       importStepMs: options.importStepMs ?? 40,
+      dossierStepMs: options.dossierStepMs ?? 8,
       today: options.today ?? todayIso(),
     };
     this.exists = this.opts.state !== 'missing';
@@ -537,6 +546,56 @@ export class MockBackend implements Backend {
     this.exportCancelRequested = true;
   }
 
+  // ---- dossiers -----------------------------------------------------------------------------------------------
+
+  /**
+   * Pretends to render: a cover and a page per material. A path containing `readonly` is an `io` error; a name
+   * with a character the fonts lack (see `missingChars`) reports it.
+   */
+  async writeDossier(memberId: number, path: string): Promise<DossierWritten> {
+    await this.ready();
+    const s = this.stored(memberId);
+    if (/readonly/i.test(path)) throw appError('io', `permission denied: ${path}`);
+    await sleep(this.opts.dossierStepMs * 25);
+    return { path, pages: 2 + this.files.recordsOf(memberId).length, missing_chars: missingChars(s.person.name) };
+  }
+
+  /** One file per member matching `q`, a step each; cancel stops between two files, leaving those written. */
+  async writeDossiers(q: MemberQuery, dir: string, onProgress: (p: DossierProgress) => void): Promise<DossiersWritten> {
+    this.dossiersCancelRequested = false;
+    await this.ready();
+    if (!dir.trim()) throw invalid('dir', '请选择保存档案的文件夹', 'Choose a folder for the dossiers');
+    if (/readonly/i.test(dir)) throw appError('io', `permission denied: ${dir}`);
+    const members = (await this.listMembers({ ...q, offset: 0, limit: Number.MAX_SAFE_INTEGER })).items;
+    const total = members.length;
+    const missing = new Set<string>();
+    onProgress({ done: 0, total });
+    for (let done = 0; done < total; ) {
+      await sleep(this.opts.dossierStepMs);
+      if (this.dossiersCancelRequested) throw appError('cancelled', `dossiers cancelled after ${done} of ${total}`);
+      for (const c of missingChars(members[done]!.name)) missing.add(c);
+      done++;
+      onProgress({ done, total });
+    }
+    return { dir: dir.trim(), written: total, missing_chars: [...missing] };
+  }
+
+  async cancelDossiers(): Promise<void> {
+    this.dossiersCancelRequested = true;
+  }
+
+  async pickFolder(): Promise<string | null> {
+    await this.delay();
+    return '/home/user/文档/发展党员档案';
+  }
+
+  /** There is no system viewer here: the path is only recorded in `opened`. */
+  async openPath(path: string): Promise<void> {
+    await this.delay();
+    if (!path.trim()) throw appError('not_found', 'no path to open');
+    this.opened.push(path);
+  }
+
   /** A roster when asked for a spreadsheet; otherwise a new scan of the first filter's first type each time. */
   async pickOpenFile(filters: FileFilter[]): Promise<string | null> {
     await this.delay();
@@ -766,6 +825,14 @@ function emptyCounts(): StatusCounts {
 
 function dismissalKey(memberId: number, rule: string, due: string): string {
   return `${memberId}|${rule}|${due}`;
+}
+
+/**
+ * The characters of `text` the mock pretends its fonts lack, once each, in order: those from U+30000 on (CJK
+ * Extension G and beyond, e.g. 𰀀), a stand-in for the real fonts' gaps.
+ */
+export function missingChars(text: string): string[] {
+  return [...new Set([...text].filter((c) => c.codePointAt(0)! >= 0x30000))];
 }
 
 function sleep(ms: number): Promise<void> {

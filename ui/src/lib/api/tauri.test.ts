@@ -75,6 +75,10 @@ describe('TauriBackend', () => {
     ['saveAttachmentAs', [9, '/tmp/决议.pdf'], 'save_attachment_as', { attachmentId: 9, path: '/tmp/决议.pdf' }],
     ['pickOpenFile', [[{ name: 'Roster', extensions: ['xlsx'] }]], 'pick_open_file', { filters: [{ name: 'Roster', extensions: ['xlsx'] }] }],
     ['pickSaveFile', ['a.xlsx'], 'pick_save_file', { defaultName: 'a.xlsx' }],
+    ['writeDossier', [7, '/tmp/张三-发展党员档案.pdf'], 'write_dossier', { memberId: 7, path: '/tmp/张三-发展党员档案.pdf' }],
+    ['cancelDossiers', [], 'cancel_dossiers', undefined],
+    ['pickFolder', [], 'pick_folder', undefined],
+    ['openPath', ['/tmp/档案'], 'open_path', { path: '/tmp/档案' }],
   ] as const)('%s calls %s', async (method, args, command, expected) => {
     const b = new TauriBackend() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     await b[method]!(...args);
@@ -99,6 +103,16 @@ describe('TauriBackend', () => {
     expect(args).toMatchObject({ query: q, path: '/tmp/a.xlsx' });
     (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ written: 50, total: 100 });
     expect(seen).toEqual([{ written: 50, total: 100 }]);
+  });
+
+  it('passes dossier progress through a Channel named onProgress', async () => {
+    const seen: unknown[] = [];
+    await new TauriBackend().writeDossiers(q, '/tmp/档案', (p) => seen.push(p));
+    const [command, args] = invoke.mock.calls[0]!;
+    expect(command).toBe('write_dossiers');
+    expect(args).toMatchObject({ query: q, dir: '/tmp/档案' });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done: 3, total: 10 });
+    expect(seen).toEqual([{ done: 3, total: 10 }]);
   });
 
   it('rejects with the AppError the shell sent', async () => {

@@ -1,19 +1,21 @@
 // The real backend: a thin mapping of `Backend` onto Tauri commands.
 //
 // Command names are the snake_case of the method names; arguments are camelCase, as Tauri v2 converts them to the
-// Rust commands' snake_case parameters. Import and export progress arrive over a `Channel` passed as `onProgress`. Nothing
-// here knows the domain: a rejection is normalised to an `AppError` and passed on.
+// Rust commands' snake_case parameters. Import, export and dossier progress arrive over a `Channel` passed as
+// `onProgress`. Nothing here knows the domain: a rejection is normalised to an `AppError` and passed on.
 //
 // The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name),
 // unlock(passphrase), lock(), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
 // add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
 // cancel_import(), export_members(query, path, on_progress: Channel<ExportProgress>), cancel_export(),
+// write_dossier(member_id, path), write_dossiers(query, dir, on_progress: Channel<DossierProgress>), cancel_dossiers(),
 // dashboard(as_of, branch_id), deadlines(query), dismiss_deadline(member_id, rule, due, until),
 // restore_deadline(member_id, rule, due), member_file(member_id), save_record(record, attach), delete_record(record_id),
 // attachment_bytes(attachment_id) (a raw binary response, which arrives as an ArrayBuffer), delete_attachment(attachment_id),
-// save_attachment_as(attachment_id, path), pick_open_file(filters), pick_save_file(default_name); and it listens for the
-// shell's `open-member` event (payload: a member id) and for files dragged onto the webview.
+// save_attachment_as(attachment_id, path), pick_open_file(filters), pick_save_file(default_name), pick_folder(),
+// open_path(path); and it listens for the shell's `open-member` event (payload: a member id) and for files dragged
+// onto the webview.
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
@@ -24,6 +26,9 @@ import type {
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
+  DossierProgress,
+  DossiersWritten,
+  DossierWritten,
   ExportProgress,
   FileRecord,
   ImportProgress,
@@ -107,6 +112,16 @@ export class TauriBackend implements Backend {
   cancelExport(): Promise<void> {
     return call('cancel_export');
   }
+  writeDossier(memberId: number, path: string): Promise<DossierWritten> {
+    return call('write_dossier', { memberId, path });
+  }
+  writeDossiers(q: MemberQuery, dir: string, onProgress: (p: DossierProgress) => void): Promise<DossiersWritten> {
+    const channel = new Channel<DossierProgress>(onProgress);
+    return call('write_dossiers', { query: q, dir, onProgress: channel });
+  }
+  cancelDossiers(): Promise<void> {
+    return call('cancel_dossiers');
+  }
   memberFile(memberId: number): Promise<MemberFile> {
     return call('member_file', { memberId });
   }
@@ -148,5 +163,11 @@ export class TauriBackend implements Backend {
   }
   pickSaveFile(defaultName: string): Promise<string | null> {
     return call('pick_save_file', { defaultName });
+  }
+  pickFolder(): Promise<string | null> {
+    return call('pick_folder');
+  }
+  openPath(path: string): Promise<void> {
+    return call('open_path', { path });
   }
 }
