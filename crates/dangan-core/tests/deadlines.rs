@@ -4,20 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
 use dangan_core::domain::{Event, EventKind, OrgKind, Person};
-use dangan_core::keys::KdfParams;
 use dangan_core::workdays::{CalendarDay, DayKind};
-use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Error, Store, Workspace};
 
-const CHEAP: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-const PASSPHRASE: &str = "passphrase-for-tests";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
+mod common;
+use common::{PASSPHRASE, d, new_workspace};
 
 struct Office {
     _dir: tempfile::TempDir,
@@ -28,11 +21,7 @@ struct Office {
 }
 
 fn office() -> Office {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::at(dir.path().join("ws"));
-    let mut store =
-        ws.create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new(PASSPHRASE, "中共测试大学委员会") }).unwrap();
-    store.set_today(d("2026-11-24"));
+    let (dir, ws, mut store) = new_workspace("中共测试大学委员会");
     let committee = store.org_tree().unwrap().committee().unwrap().id;
     let branch = store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
     let other_branch = store.add_org_unit(committee, OrgKind::Branch, "第二党支部").unwrap().id;

@@ -9,17 +9,16 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::LazyLock;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use dangan_core::domain::{
     Category, Event, EventKind, Gender, Grade, OrgKind, Person, Record, RecordFields, RecordKind,
 };
 use dangan_core::dossier::{self, BatchProgress, DossierData, DossierFonts, DossierOptions, RenderedDossier};
-use dangan_core::keys::KdfParams;
 use dangan_core::store::NewAttachment;
-use dangan_core::workspace::NewWorkspace;
-use dangan_core::{Error, Store, Workspace};
+use dangan_core::{Error, Store};
 
-const CHEAP: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+mod common;
+use common::{d, new_workspace};
 const COMMITTEE: &str = "中共测试大学委员会";
 /// Extension G: in no bundled font.
 const NO_FONT_HAS: char = '\u{30000}';
@@ -34,10 +33,6 @@ const REPORT: [&str; 2] = [
     "本季度，我重点学习了党的二十大报告，深刻认识到：中国式现代化是人口规模巨大的现代化，是全体人民共同富裕的现代化，是物质文明和精神文明相协调的现代化，是人与自然和谐共生的现代化，是走和平发展道路的现代化。",
     "在学习之余，我参加了社区志愿服务活动三次，协助整理档案材料，体会到基层工作的细致与辛苦；同时也发现自己在沟通方式上还有欠缺——今后要更加耐心、更加细致。附：我的曾祖父名叫王\u{30000}，其名中之字字库所无，特此说明。",
 ];
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
 
 fn options() -> DossierOptions {
     DossierOptions { generated_on: d("2026-11-24"), created_at: Utc.with_ymd_and_hms(2026, 11, 24, 1, 30, 0).unwrap() }
@@ -57,11 +52,7 @@ struct Office {
 }
 
 fn office() -> Office {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::at(dir.path().join("ws"));
-    let mut store =
-        ws.create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-for-tests", COMMITTEE) }).unwrap();
-    store.set_today(d("2026-11-24"));
+    let (dir, _, mut store) = new_workspace(COMMITTEE);
     let committee = store.org_tree().unwrap().committee().unwrap().id;
     let general = store.add_org_unit(committee, OrgKind::GeneralBranch, "数学学院党总支").unwrap().id;
     let branch = store.add_org_unit(general, OrgKind::Branch, "本科生第一党支部").unwrap().id;

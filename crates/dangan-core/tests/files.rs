@@ -3,21 +3,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
 use dangan_core::domain::{Event, EventKind, Grade, MediaType, OrgKind, Person, Record, RecordFields, RecordKind};
-use dangan_core::keys::KdfParams;
 use dangan_core::store::NewAttachment;
-use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Error, Store, Workspace};
 
-const CHEAP: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-const PASSPHRASE: &str = "passphrase-for-tests";
+mod common;
+use common::{PASSPHRASE, d, new_workspace};
+
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
 
 struct Office {
     dir: tempfile::TempDir,
@@ -27,11 +21,7 @@ struct Office {
 }
 
 fn office() -> Office {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::at(dir.path().join("ws"));
-    let mut store =
-        ws.create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new(PASSPHRASE, "中共测试大学委员会") }).unwrap();
-    store.set_today(d("2026-11-24"));
+    let (dir, ws, mut store) = new_workspace("中共测试大学委员会");
     let committee = store.org_tree().unwrap().committee().unwrap().id;
     let branch = store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
     let person =
