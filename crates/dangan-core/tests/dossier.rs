@@ -452,6 +452,49 @@ fn a_text_only_three_page_dossier_is_small() {
     assert!(last.contains("第3页共3页") && last.contains("生成日期：2026年11月24日"), "{last}");
 }
 
+/// A JPEG as a phone writes it: stored landscape, with EXIF orientation 6 (turn a quarter clockwise).
+fn phone_photo() -> Vec<u8> {
+    let plain = jpeg();
+    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x01".to_vec();
+    tiff.extend([0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = plain[..2].to_vec(); // SOI
+    out.extend([0xFF, 0xE1]);
+    out.extend(u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
+    out.extend(app1);
+    out.extend(&plain[2..]);
+    out
+}
+
+#[test]
+fn a_phone_photo_prints_upright_and_its_bytes_are_kept() {
+    let mut o = office();
+    let person = Person { branch_id: o.branch, name: "周五".into(), ..Person::default() };
+    let id = o.store.save_person(person).unwrap().person.id.unwrap();
+    o.store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+    let photo = phone_photo();
+    let letter = record(id, RecordKind::ApplicationLetter, "2026-09-01", &["见照片。"]);
+    o.store.save_record(letter, &[file("申请书照片.jpg", photo.clone())]).unwrap();
+    let data = DossierData::read(&o.store, id).unwrap();
+    let dossier = dossier::render(&data, &DossierFonts::bundled(), &options()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, expanded) = (dir.path().join("d.pdf"), dir.path().join("qdf.pdf"));
+    std::fs::write(&pdf, &dossier.pdf).unwrap();
+    let status = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(&pdf)
+        .arg(&expanded)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run qpdf ({e}); install it with `{INSTALL}`"));
+    assert!(status.success());
+    let content = String::from_utf8_lossy(&std::fs::read(&expanded).unwrap()).into_owned();
+    assert!(content.contains("0 -1 1 0 "), "the photo is placed turned a quarter clockwise");
+    // Stored as it came: 400 × 300, the JPEG untouched.
+    let list = run("pdfimages", &["-list"], &dossier.pdf);
+    assert!(list.lines().any(|l| l.contains(" 400 ") && l.contains(" 300 ") && l.contains("jpeg")), "{list}");
+}
+
 #[test]
 fn a_batch_writes_every_dossier_reports_progress_and_stops_when_asked() {
     let mut o = office();

@@ -14,7 +14,9 @@ use crate::domain::MediaType;
 /// An attachment made ready for layout.
 pub(crate) enum Prepared {
     /// Registered with the document as an image XObject.
-    Image { id: XObjectId, width_px: u32, height_px: u32 },
+    /// `turns`: clockwise quarter turns that stand the picture upright (a phone's EXIF
+    /// orientation); the page shows it turned, the stored image is untouched.
+    Image { id: XObjectId, width_px: u32, height_px: u32, turns: u8 },
     /// A readable PDF and its page count.
     Pdf { doc: Box<lopdf::Document>, pages: u32 },
     /// Bytes that do not decode: the dossier says so in the attachment's place.
@@ -28,7 +30,8 @@ pub(crate) fn prepare(media_type: MediaType, bytes: &[u8], doc: &mut PdfDocument
         MediaType::Jpeg => match jpeg_info(bytes) {
             Some(info) => {
                 let id = doc.add_xobject(&jpeg_xobject(bytes, &info));
-                Prepared::Image { id, width_px: info.width, height_px: info.height }
+                let turns = quarter_turns(jpeg_orientation(bytes));
+                Prepared::Image { id, width_px: info.width, height_px: info.height, turns }
             }
             None => Prepared::Unreadable,
         },
@@ -37,7 +40,7 @@ pub(crate) fn prepare(media_type: MediaType, bytes: &[u8], doc: &mut PdfDocument
             match RawImage::decode_from_bytes(bytes, &mut warnings) {
                 Ok(image) if image.width > 0 && image.height > 0 => {
                     let (width_px, height_px) = (image.width as u32, image.height as u32);
-                    Prepared::Image { id: doc.add_image(&image), width_px, height_px }
+                    Prepared::Image { id: doc.add_image(&image), width_px, height_px, turns: 0 }
                 }
                 _ => Prepared::Unreadable,
             }
@@ -49,6 +52,76 @@ pub(crate) fn prepare(media_type: MediaType, bytes: &[u8], doc: &mut PdfDocument
             }
             _ => Prepared::Unreadable,
         },
+    }
+}
+
+impl Prepared {
+    /// The picture's size as it stands on the page (turned a quarter, its sides swap).
+    pub(crate) fn upright_size(&self) -> Option<(u32, u32)> {
+        match self {
+            Prepared::Image { width_px, height_px, turns, .. } if turns % 2 == 1 => Some((*height_px, *width_px)),
+            Prepared::Image { width_px, height_px, .. } => Some((*width_px, *height_px)),
+            _ => None,
+        }
+    }
+}
+
+/// The EXIF orientation of a JPEG, 1 to 8 (1 when it has none): how a phone or scanner says its
+/// picture must be turned to stand upright.
+pub(crate) fn jpeg_orientation(bytes: &[u8]) -> u8 {
+    let mut at = 2;
+    while let (Some(&0xFF), Some(&marker), Some(len)) = (bytes.get(at), bytes.get(at + 1), bytes.get(at + 2..at + 4)) {
+        if marker == 0xDA || marker == 0xD9 {
+            break; // the image data: no metadata after this
+        }
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        let Some(segment) = bytes.get(at + 4..at + 2 + len) else { break };
+        if marker == 0xE1
+            && let Some(tiff) = segment.strip_prefix(b"Exif\0\0")
+        {
+            return tiff_orientation(tiff).unwrap_or(1);
+        }
+        at += 2 + len;
+    }
+    1
+}
+
+/// Tag 0x0112 of a TIFF header's first directory.
+fn tiff_orientation(tiff: &[u8]) -> Option<u8> {
+    let little = match tiff.get(0..2)? {
+        b"II" => true,
+        b"MM" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| {
+        tiff.get(at..at + 2)
+            .map(|b| if little { u16::from_le_bytes([b[0], b[1]]) } else { u16::from_be_bytes([b[0], b[1]]) })
+    };
+    let u32_at = |at: usize| {
+        tiff.get(at..at + 4).map(|b| {
+            let b = [b[0], b[1], b[2], b[3]];
+            if little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) }
+        })
+    };
+    let directory = usize::try_from(u32_at(4)?).ok()?;
+    let entries = usize::from(u16_at(directory)?);
+    (0..entries.min(512))
+        .find_map(|i| {
+            let entry = directory + 2 + i * 12;
+            (u16_at(entry)? == 0x0112).then(|| u16_at(entry + 8)).flatten()
+        })
+        .and_then(|v| u8::try_from(v).ok())
+        .filter(|v| (1..=8).contains(v))
+}
+
+/// Clockwise quarter turns for an EXIF orientation. The mirrored orientations (2, 4, 5, 7), which
+/// cameras do not write, are taken as their turn alone.
+fn quarter_turns(orientation: u8) -> u8 {
+    match orientation {
+        3 | 4 => 2,
+        5 | 6 => 1,
+        7 | 8 => 3,
+        _ => 0,
     }
 }
 
@@ -267,6 +340,36 @@ pub(crate) fn compress(doc: &mut lopdf::Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_photo_taken_upright_is_turned_by_its_exif_orientation() {
+        let with_orientation = |order: &[u8; 2], value: u16| {
+            let mut tiff = order.to_vec();
+            let u16b = |v: u16| if order == b"II" { v.to_le_bytes() } else { v.to_be_bytes() };
+            let u32b = |v: u32| if order == b"II" { v.to_le_bytes() } else { v.to_be_bytes() };
+            tiff.extend(u16b(42));
+            tiff.extend(u32b(8));
+            tiff.extend(u16b(1)); // one entry
+            tiff.extend(u16b(0x0112));
+            tiff.extend(u16b(3)); // SHORT
+            tiff.extend(u32b(1));
+            tiff.extend(u16b(value));
+            tiff.extend([0, 0]);
+            tiff.extend(u32b(0));
+            let mut app1 = b"Exif\0\0".to_vec();
+            app1.extend(tiff);
+            let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+            jpeg.extend(u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
+            jpeg.extend(app1);
+            jpeg.extend([0xFF, 0xDA, 0x00, 0x02]);
+            jpeg
+        };
+        assert_eq!(jpeg_orientation(&with_orientation(b"II", 6)), 6);
+        assert_eq!(jpeg_orientation(&with_orientation(b"MM", 8)), 8);
+        assert_eq!(jpeg_orientation(&with_orientation(b"MM", 99)), 1, "nonsense is ignored");
+        assert_eq!(jpeg_orientation(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0, 0, 0xFF, 0xDA]), 1, "no EXIF");
+        assert_eq!((quarter_turns(6), quarter_turns(3), quarter_turns(8), quarter_turns(1)), (1, 2, 3, 0));
+    }
 
     #[test]
     fn a_jpeg_frame_header_gives_size_and_colours() {

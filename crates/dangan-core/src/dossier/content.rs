@@ -288,12 +288,11 @@ fn record_blocks(
     for attachment in &record.attachments {
         let key = keys.get(&attachment.id).copied();
         match key.and_then(|k| prepared.get(k).map(|p| (k, p))) {
-            Some((key, Prepared::Image { width_px, height_px, .. })) => out.push(Block::Image {
-                key,
-                width_px: *width_px,
-                height_px: *height_px,
-                caption: format!("附件：{}", attachment.name),
-            }),
+            Some((key, image @ Prepared::Image { .. })) => {
+                // Laid out as it stands on the page: a photo turned upright swaps its sides.
+                let (width_px, height_px) = image.upright_size().unwrap_or((1, 1));
+                out.push(Block::Image { key, width_px, height_px, caption: format!("附件：{}", attachment.name) });
+            }
             Some((key, Prepared::Pdf { pages, .. })) => {
                 out.push(Block::Plain(format!("附件「{}」共 {pages} 页，附后。", attachment.name)));
                 out.push(Block::Attached { key, pages: *pages });

@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Codepoint, Color, DictItem, FontId, Greyscale, ImageCompression, ImageOptimizationOptions, Mm, Op, PaintMode,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix, XObjectTransform,
+    Codepoint, Color, CurTransMat, DictItem, FontId, Greyscale, ImageCompression, ImageOptimizationOptions, Mm, Op,
+    PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix, XObjectTransform,
 };
 
 use super::attach::{self, Part, Prepared};
@@ -167,19 +167,33 @@ fn page_ops(items: &[Item], fonts: &BTreeMap<FaceId, FontId>, prepared: &[Prepar
                 }
             }
             Item::Image { key, x, y, width, height } => {
-                if let Some(Prepared::Image { id, width_px, height_px }) = prepared.get(*key) {
+                if let Some(Prepared::Image { id, width_px, height_px, turns }) = prepared.get(*key) {
+                    // The box (x, y, width, height) is the picture upright. The stored image is
+                    // drawn in its own frame, `along` its width and `across` its height, which a
+                    // matrix turns and places on the box.
+                    let (x, y, w, h) = (*x, *y, *width, *height);
+                    let (along, across) = if turns % 2 == 1 { (h, w) } else { (w, h) };
+                    let place = match turns {
+                        1 => [0.0, -1.0, 1.0, 0.0, x, y + h],
+                        2 => [-1.0, 0.0, 0.0, -1.0, x + w, y + h],
+                        3 => [0.0, 1.0, -1.0, 0.0, x + w, y],
+                        _ => [1.0, 0.0, 0.0, 1.0, x, y],
+                    };
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetTransformationMatrix { matrix: CurTransMat::Raw(place) });
                     // At 72 dpi the image's unit square becomes width_px × height_px points.
                     ops.push(Op::UseXobject {
                         id: id.clone(),
                         transform: XObjectTransform {
-                            translate_x: Some(Pt(*x)),
-                            translate_y: Some(Pt(*y)),
-                            scale_x: Some(width / *width_px as f32),
-                            scale_y: Some(height / *height_px as f32),
+                            translate_x: Some(Pt(0.0)),
+                            translate_y: Some(Pt(0.0)),
+                            scale_x: Some(along / *width_px as f32),
+                            scale_y: Some(across / *height_px as f32),
                             dpi: Some(72.0),
                             ..Default::default()
                         },
                     });
+                    ops.push(Op::RestoreGraphicsState);
                 }
             }
             Item::Text { .. } | Item::PageOf { .. } => {}
