@@ -110,6 +110,20 @@ pub struct RenderedDossier {
 /// that does not decode) does not fail the dossier: a line saying so, 「附件「name」无法读取，未能
 /// 附入」, stands in its place.
 pub fn render(data: &DossierData, fonts: &DossierFonts, options: &DossierOptions) -> Result<RenderedDossier> {
+    // printpdf and lopdf panic on some inputs they do not expect (an odd image, a strange PDF
+    // attachment): that member's dossier fails with a message, the app and a batch go on.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_inner(data, fonts, options))).unwrap_or_else(|_| {
+        Err(Error::Corrupt {
+            path: PathBuf::from(file_name(data)),
+            reason: Text::new(
+                "生成档案时出错（可能是某个附件格式异常），请检查该成员的附件",
+                "making the dossier failed (perhaps an attachment is malformed); check this member's attachments",
+            ),
+        })
+    })
+}
+
+fn render_inner(data: &DossierData, fonts: &DossierFonts, options: &DossierOptions) -> Result<RenderedDossier> {
     let title = format!("发展党员档案：{}", data.name());
     let mut doc = printpdf::PdfDocument::new(&title);
     let mut prepared = Vec::new();
