@@ -319,6 +319,73 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             println!("{} {} → {}", t(lang, "已导出附件", "Wrote attachment"), info.name, out.display());
             Ok(())
         }
+        Command::Backup { file: to } => {
+            let store = unlock()?;
+            let size = dangan_core::backup::write_backup(&store, &workspace, &to)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh =>
+                        format!("已备份到 {}（{:.1} MB），用同一口令可恢复", to.display(), size as f64 / 1048576.0),
+                    Lang::En => format!(
+                        "Backed up to {} ({:.1} MB); it restores with the same passphrase",
+                        to.display(),
+                        size as f64 / 1048576.0
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Command::Restore { file: from } => {
+            if workspace.exists() {
+                return Err(Error::WorkspaceExists { path: workspace.dir().to_owned() });
+            }
+            let pass = passphrase::read(
+                "DANGAN_PASSPHRASE",
+                file,
+                lang,
+                t(lang, "备份的口令：", "The backup's passphrase: "),
+                false,
+            )?;
+            let store = dangan_core::backup::restore_backup(&from, &workspace, &pass)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已恢复到 {}：{} 人", workspace.dir().display(), store.count_people()?),
+                    Lang::En =>
+                        format!("Restored into {}: {} people", workspace.dir().display(), store.count_people()?),
+                }
+            );
+            Ok(())
+        }
+        Command::Verify => {
+            let store = unlock()?;
+            let report = store.verify()?;
+            if report.is_ok() {
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh =>
+                            format!("工作区完好：每一页、每条关联和 {} 个附件均已核对", report.attachments_checked),
+                        Lang::En => format!(
+                            "The workspace is sound: every page, reference and {} attachment(s) checked",
+                            report.attachments_checked
+                        ),
+                    }
+                );
+                return Ok(());
+            }
+            for problem in &report.problems {
+                eprintln!("{}", problem.get(lang));
+            }
+            Err(Error::Corrupt {
+                path: workspace.db_path(),
+                reason: Text::new(
+                    format!("发现 {} 处问题", report.problems.len()),
+                    format!("{} problem(s) found", report.problems.len()),
+                ),
+            })
+        }
         Command::Dossier { member, all, filter, out } => {
             let store = unlock()?;
             dossier(&store, member, all, &filter, &out, lang)

@@ -143,6 +143,12 @@ enum Command {
         #[arg(long, value_name = "FILE|DIR")]
         out: PathBuf,
     },
+    /// Write the whole workspace to one backup file (encrypted as the workspace is), while in use
+    Backup { file: PathBuf },
+    /// Restore a backup into the workspace folder, which must not hold a workspace yet
+    Restore { file: PathBuf },
+    /// Check the workspace: every page, every reference, every attachment; exit 1 naming what is wrong
+    Verify,
     /// Fill a new workspace with a demo organisation (creates the workspace if needed)
     Demo {
         /// How many people to generate (spread over the five stages)

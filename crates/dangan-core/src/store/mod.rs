@@ -7,6 +7,7 @@
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
 mod files;
+mod maintenance;
 mod member_index;
 mod org;
 mod people;

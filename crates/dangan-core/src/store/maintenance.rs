@@ -1,0 +1,88 @@
+//! Keeping the database sound: a consistent encrypted snapshot (for backups), and `verify`, which
+//! checks every page, every reference and every attachment.
+
+use std::path::Path;
+
+use super::Store;
+use crate::backup::VerifyReport;
+use crate::domain::{EventKind, MediaType};
+use crate::{Result, Text};
+
+impl Store {
+    /// Writes a consistent copy of the database to `path` (which must not exist), encrypted with
+    /// the same key, while the store stays usable. SQLCipher's `sqlcipher_export` copies in one
+    /// read transaction; an attached database without its own key takes the main one's.
+    pub(crate) fn snapshot_to(&self, path: &Path) -> Result<()> {
+        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // An unlocked workspace's connection may not create files (it opens its database without
+        // SQLITE_OPEN_CREATE): an empty file is an empty database it can attach.
+        std::fs::File::create_new(path).map_err(crate::Error::io(path))?;
+        self.conn.execute("ATTACH DATABASE ?1 AS snapshot", [path.to_string_lossy()])?;
+        let exported = self
+            .conn
+            .query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))
+            .and_then(|()| self.conn.execute_batch(&format!("PRAGMA snapshot.user_version = {version};")));
+        let detached = self.conn.execute_batch("DETACH DATABASE snapshot;");
+        exported?;
+        detached?;
+        Ok(())
+    }
+
+    /// Checks the whole database: SQLCipher's check of every page's authentication code,
+    /// SQLite's integrity check, the references between tables, that every event names a known
+    /// step, and that every attachment reads back whole and is what it says.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let rows = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let out = stmt
+                .query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
+                .map(|v| {
+                    v.map(|v| match v {
+                        rusqlite::types::Value::Text(t) => t,
+                        other => format!("{other:?}"),
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(out)
+        };
+        for problem in rows("PRAGMA cipher_integrity_check")? {
+            report.problems.push(Text::new(
+                format!("加密页校验失败：{problem}"),
+                format!("page authentication failed: {problem}"),
+            ));
+        }
+        for line in rows("PRAGMA integrity_check")?.into_iter().filter(|l| l != "ok") {
+            report.problems.push(Text::new(format!("数据库结构有误：{line}"), format!("database structure: {line}")));
+        }
+        for table in rows("SELECT \"table\" FROM pragma_foreign_key_check")? {
+            report.problems.push(Text::new(
+                format!("表 {table} 中有记录指向不存在的数据"),
+                format!("table {table} has rows that refer to missing rows"),
+            ));
+        }
+        for kind in rows("SELECT DISTINCT kind FROM events")?.into_iter().filter(|k| EventKind::parse(k).is_none()) {
+            report
+                .problems
+                .push(Text::new(format!("未知的事件类型「{kind}」"), format!("unknown event kind `{kind}`")));
+        }
+        let mut stmt = self.conn.prepare("SELECT id, name, media_type, size, content FROM attachments")?;
+        let mut attachments = stmt.query([])?;
+        while let Some(row) = attachments.next()? {
+            let (id, name): (i64, String) = (row.get(0)?, row.get(1)?);
+            let media_type: String = row.get(2)?;
+            let size: i64 = row.get(3)?;
+            let content = row.get_ref(4)?.as_blob().unwrap_or_default();
+            report.attachments_checked += 1;
+            let whole = content.len() as i64 == size;
+            let what_it_says = MediaType::parse(&media_type).is_some_and(|m| MediaType::sniff(content) == Some(m));
+            if !whole || !what_it_says {
+                report.problems.push(Text::new(
+                    format!("附件 {id}「{name}」读出的内容不完整或与类型不符"),
+                    format!("attachment {id} “{name}” reads back incomplete or not what it says"),
+                ));
+            }
+        }
+        Ok(report)
+    }
+}
