@@ -6,6 +6,7 @@
 mod backup;
 mod deadlines;
 mod dossier;
+mod durability;
 mod files;
 mod import;
 mod members;
