@@ -208,7 +208,7 @@ fn main() -> ExitCode {
 
 fn exit_code(e: &Error) -> u8 {
     match e {
-        Error::WrongPassphrase => 3,
+        Error::WrongPassphrase | Error::TooManyAttempts { .. } => 3,
         Error::ImportRejected { .. } => 4,
         Error::NotificationsUnavailable { .. } => 5,
         Error::Cancelled => 130,

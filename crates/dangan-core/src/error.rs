@@ -16,6 +16,9 @@ pub enum Error {
     /// The passphrase opens no key slot. Checked before the database is touched.
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// Too many wrong passphrases in a row: the next attempt must wait (see `attempts`).
+    #[error("too many wrong passphrases; try again in {wait_secs} s")]
+    TooManyAttempts { wait_secs: u64 },
     #[error("no workspace at {}", path.display())]
     WorkspaceMissing { path: PathBuf },
     #[error("a workspace already exists at {}", path.display())]
@@ -59,6 +62,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::TooManyAttempts { .. } => ErrorKind::TooManyAttempts,
             Error::WorkspaceMissing { .. } => ErrorKind::WorkspaceMissing,
             Error::WorkspaceExists { .. } => ErrorKind::WorkspaceExists,
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
@@ -84,6 +88,10 @@ impl Error {
     pub fn message(&self, lang: Lang) -> String {
         let text = match self {
             Error::WrongPassphrase => Text::new("口令错误", "wrong passphrase"),
+            Error::TooManyAttempts { wait_secs } => Text::new(
+                format!("口令连续输错多次，请 {wait_secs} 秒后再试"),
+                format!("too many wrong passphrases in a row; try again in {wait_secs} s"),
+            ),
             Error::WorkspaceMissing { path } => Text::new(
                 format!("{} 处没有工作区，请先运行 dangan init", path.display()),
                 format!("no workspace at {}; run `dangan init` first", path.display()),
@@ -132,6 +140,7 @@ impl Error {
                 serde_json::json!({ "path": path })
             }
             Error::Corrupt { path, .. } | Error::Io { path, .. } => serde_json::json!({ "path": path }),
+            Error::TooManyAttempts { wait_secs } => serde_json::json!({ "wait_secs": wait_secs }),
             _ => serde_json::Value::Null,
         }
     }
@@ -157,6 +166,7 @@ impl Error {
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     WrongPassphrase,
+    TooManyAttempts,
     WorkspaceMissing,
     WorkspaceExists,
     /// The desktop app is locked (its key dropped); unlock first.

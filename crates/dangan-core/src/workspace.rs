@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::attempts;
 use crate::keys::{DatabaseKey, KdfParams, KeyFile};
 use crate::rules::RuleSetId;
 use crate::store::{Cipher, Store};
@@ -136,7 +137,18 @@ impl Workspace {
             return Err(Error::WorkspaceMissing { path: self.dir.clone() });
         }
         let key_file = KeyFile::read(&key_path)?;
-        let (key, slot) = key_file.unlock(passphrase)?;
+        let wait = attempts::wait_before_next(&self.dir);
+        if !wait.is_zero() {
+            return Err(Error::TooManyAttempts { wait_secs: wait.as_secs().max(1) });
+        }
+        let (key, slot) = match key_file.unlock(passphrase) {
+            Err(Error::WrongPassphrase) => {
+                attempts::failed(&self.dir);
+                return Err(Error::WrongPassphrase);
+            }
+            other => other?,
+        };
+        attempts::succeeded(&self.dir);
         Ok((key, slot, key_file))
     }
 }

@@ -264,3 +264,30 @@ fn an_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
     assert!(matches!(err, Error::Cancelled), "{err:?}");
     assert!(!cancelled.exists(), "a cancelled export leaves no file");
 }
+
+#[test]
+fn after_three_wrong_passphrases_the_next_attempt_must_wait_even_with_the_right_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    drop(
+        ws.create(&NewWorkspace {
+            kdf: CHEAP, ..NewWorkspace::new("passphrase-for-tests", "中共测试大学委员会")
+        })
+        .unwrap(),
+    );
+    for _ in 0..3 {
+        assert!(matches!(ws.open("not the passphrase").unwrap_err(), Error::WrongPassphrase));
+    }
+    let err = ws.open("passphrase-for-tests").unwrap_err();
+    assert!(matches!(err, Error::TooManyAttempts { wait_secs: 1..=2 }), "{err:?}");
+    assert!(err.message(dangan_core::Lang::Zh).contains("秒后再试"), "{err}");
+
+    // Once the wait is over the right passphrase opens it, and the count starts again.
+    let record = dangan_core::attempts::record_path(ws.dir()).unwrap();
+    let mut attempts: dangan_core::attempts::Attempts =
+        serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    attempts.last -= 10;
+    std::fs::write(&record, serde_json::to_vec(&attempts).unwrap()).unwrap();
+    ws.open("passphrase-for-tests").unwrap();
+    assert!(!record.exists(), "a right passphrase forgets the count");
+}

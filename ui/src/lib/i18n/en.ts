@@ -414,6 +414,7 @@ export const en: Messages = {
   'error.roster_unreadable': 'This roster file cannot be read',
   'error.cancelled': 'Cancelled',
   'error.rule_file': 'The rule file is not valid',
+  'error.too_many_attempts': 'Too many wrong passphrases in a row: wait a moment and try again',
   'error.notifications_unavailable': 'Desktop notifications cannot be sent: no notification service is running',
   'error.io': 'Could not read or write the file',
   'error.corrupt': 'The data file is damaged and cannot be read',

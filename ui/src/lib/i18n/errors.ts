@@ -17,6 +17,7 @@ export const ERROR_MESSAGE_KEYS: Record<ErrorKind, MessageKey> = {
   roster_unreadable: 'error.roster_unreadable',
   cancelled: 'error.cancelled',
   rule_file: 'error.rule_file',
+  too_many_attempts: 'error.too_many_attempts',
   notifications_unavailable: 'error.notifications_unavailable',
   io: 'error.io',
   corrupt: 'error.corrupt',
@@ -31,7 +32,7 @@ export interface ErrorText {
 }
 
 /** Kinds whose backend `message` is specific (why a file cannot be read, a path, an OS error): shown as a detail line. */
-const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['roster_unreadable', 'rule_file', 'notifications_unavailable', 'io', 'corrupt', 'internal']);
+const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'io', 'corrupt', 'internal']);
 
 export function describeError(e: unknown, locale: Locale): ErrorText {
   const err = toAppError(e);

@@ -412,6 +412,7 @@ export const zhCN = {
   'error.roster_unreadable': '无法读取这个花名册文件',
   'error.cancelled': '操作已取消',
   'error.rule_file': '规则文件有误',
+  'error.too_many_attempts': '口令连续输错多次，请稍候再试',
   'error.notifications_unavailable': '无法发送桌面通知：没有正在运行的通知服务',
   'error.io': '读写文件失败',
   'error.corrupt': '数据文件已损坏，无法读取',
