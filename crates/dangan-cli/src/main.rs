@@ -3,7 +3,8 @@
 //! Every command is a thin call into `dangan-core`. The public interface (command names, flags,
 //! the JSON fields of `members --json`, exit codes) is relied on by scripts: change it only
 //! compatibly. Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase, 4 roster
-//! refused, 5 no notification service (`remind --notify`), 130 cancelled.
+//! refused, 5 no notification service (`remind --notify`), 130 cancelled. 3 also means too many
+//! wrong passphrases in a row (wait and try again).
 
 mod commands;
 mod passphrase;
