@@ -33,6 +33,10 @@ const COMMANDS: &[&str] = &[
     "cancel_dossiers",
     "open_path",
     "pick_folder",
+    "backup_now",
+    "backup_settings",
+    "set_backup_settings",
+    "restore_backup",
     "pick_open_file",
     "pick_save_file",
 ];

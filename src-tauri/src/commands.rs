@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use dangan_core::Lang;
+use dangan_core::backup::{self, BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
@@ -355,6 +356,52 @@ pub async fn pick_folder(app: AppHandle, window: WebviewWindow, shell: State<'_,
         Ok(dialog.blocking_pick_folder().and_then(|picked| picked.into_path().ok()))
     })
     .await
+}
+
+/// Writes a backup of the whole workspace to `path`, while it is in use.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn backup_now(shell: State<'_, Shell>, path: PathBuf) -> Reply<BackupWritten> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || {
+        let workspace = shell.workspace()?.clone();
+        shell.with_store(|store| {
+            let bytes = backup::write_backup(store, &workspace, &path)?;
+            Ok(BackupWritten { path: path.display().to_string(), bytes })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn backup_settings(shell: State<'_, Shell>) -> Reply<BackupSettings> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.backup_settings())).await
+}
+
+/// Turns automatic daily backups on (into `dir`, keeping `keep`) or off; turning them on makes
+/// today's at once.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn set_backup_settings(shell: State<'_, Shell>, dir: Option<PathBuf>, keep: u32) -> Reply<BackupSettings> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || {
+        let workspace = shell.workspace()?.clone();
+        shell.with_store(|store| {
+            store.set_backup_settings(dir.as_deref(), keep)?;
+            backup::daily_backup(store, &workspace, chrono::Local::now().date_naive())?;
+            store.backup_settings()
+        })
+    })
+    .await
+}
+
+/// Restores a backup into the (empty) workspace folder and leaves it unlocked.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn restore_backup(shell: State<'_, Shell>, path: PathBuf, passphrase: String) -> Reply<()> {
+    let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
+    blocking(shell.lang, move || shell.open_with(|ws| backup::restore_backup(&path, ws, &passphrase))).await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.

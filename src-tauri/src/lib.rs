@@ -92,6 +92,10 @@ pub fn run() {
             commands::cancel_dossiers,
             commands::open_path,
             commands::pick_folder,
+            commands::backup_now,
+            commands::backup_settings,
+            commands::set_backup_settings,
+            commands::restore_backup,
             commands::pick_open_file,
             commands::pick_save_file,
         ])

@@ -6,6 +6,9 @@
 //! A reminder is recorded as sent only after the notification service took it, so with no
 //! service running (a bare session) the next check tries again rather than losing it. Clicking a
 //! notice about one member shows the window and asks the UI to open that member.
+//!
+//! The same clock makes the day's automatic backup, when those are on: at the first check of the
+//! day with the records unlocked.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,6 +56,7 @@ pub fn start(app: AppHandle, shell: Shell) {
                 if due || last_hour.is_none() {
                     last_hour = Some(hour);
                     check(&app, &shell);
+                    daily_backup(&shell);
                 }
                 std::thread::sleep(tick());
             }
@@ -122,6 +126,18 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
             });
         }
         Err(err) => tracing::warn!("{}", err.message(shell.lang)),
+    }
+}
+
+/// The day's automatic backup, when they are on and today's is not made yet (the same clock: the
+/// first check after unlocking each day makes it).
+fn daily_backup(shell: &Shell) {
+    let Ok(workspace) = shell.workspace().cloned() else { return };
+    let today = Local::now().date_naive();
+    match shell.with_store_if_unlocked(|store| dangan_core::backup::daily_backup(store, &workspace, today)) {
+        Some(Ok(Some(path))) => tracing::info!("backed up to {}", path.display()),
+        Some(Err(err)) => tracing::warn!("the daily backup was not made: {}", err.message(shell.lang)),
+        _ => {}
     }
 }
 

@@ -240,15 +240,31 @@ async fn scenario(app_path: &Path) {
     let pdf = std::fs::read(&zhang).unwrap_or_else(|e| panic!("{}: {e}", zhang.display()));
     assert!(pdf.starts_with(b"%PDF-"), "张三's dossier is a PDF");
 
+    // Automatic backups into a chosen folder (a USB stick): choosing it makes today's at once.
+    let usb = root.path().join("U盘");
+    std::fs::create_dir_all(&usb).unwrap();
+    app.click("backup-open").await;
+    app.type_into("backup-dir", usb.to_str().unwrap()).await;
+    app.click("backup-save").await;
+    app.wait("backup-saved").await;
+    app.screenshot("19-backup").await;
+    app.click("backup-close").await;
+    let backups: Vec<String> = std::fs::read_dir(&usb)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("dangan-") && n.ends_with(".dangan-backup"))
+        .collect();
+    assert_eq!(backups.len(), 1, "today's backup is in the folder: {backups:?}");
+
     // Quit and start again: the workspace is locked until the passphrase is given.
     app.quit().await;
     let app = App::launch(&driver, app_path, &shots).await;
     app.wait("unlock-passphrase").await;
-    app.screenshot("20-unlock").await;
+    app.screenshot("22-unlock").await;
     app.type_into("unlock-passphrase", "not the passphrase").await;
     app.click("unlock-submit").await;
     app.wait("unlock-error").await;
-    app.screenshot("21-unlock-wrong-passphrase").await;
+    app.screenshot("23-unlock-wrong-passphrase").await;
     assert!(app.exists("unlock-passphrase").await, "a wrong passphrase opens nothing");
 
     // A second launch while the app runs hands over to it and exits, where the session bus allows.
@@ -267,7 +283,7 @@ async fn scenario(app_path: &Path) {
     app.type_into("search-input", "zs").await;
     app.wait_attr("member-total", "data-total", "1").await;
     assert_eq!(app.row_names().await, ["张三"], "the data is still there after a restart");
-    app.screenshot("22-after-restart").await;
+    app.screenshot("24-after-restart").await;
 
     if let Some(server) = &notices {
         notifications::until("the app's reminder notice", Duration::from_secs(20), || !server.calls().is_empty());

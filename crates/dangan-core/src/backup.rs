@@ -128,6 +128,73 @@ pub fn restore_backup(from: &Path, into: &Workspace, passphrase: &str) -> Result
     into.open(passphrase)
 }
 
+/// Automatic backups: into which folder (none: off), how many to keep, and the day of the last.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupSettings {
+    pub dir: Option<String>,
+    pub keep: u32,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub last: Option<crate::calendar::Date>,
+}
+
+/// One backup written, as the app reports it.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupWritten {
+    pub path: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub bytes: u64,
+}
+
+/// The most automatic backups kept (two months of working days).
+pub const MAX_KEEP: u32 = 60;
+/// How automatic backups are named: `dangan-2026-11-24.dangan-backup`.
+const DAILY_PREFIX: &str = "dangan-";
+const EXTENSION: &str = ".dangan-backup";
+
+/// Today's automatic backup, when automatic backups are on and today's is not made yet: written
+/// into the chosen folder, then the oldest beyond the number to keep are removed (only files
+/// named as Dangan names them). Returns the file written, if any.
+pub fn daily_backup(store: &mut Store, workspace: &Workspace, today: crate::calendar::Date) -> Result<Option<PathBuf>> {
+    let settings = store.backup_settings()?;
+    let Some(dir) = settings.dir.as_deref().map(PathBuf::from) else { return Ok(None) };
+    if settings.last == Some(today) {
+        return Ok(None);
+    }
+    // Never created here: a USB stick that is not plugged in leaves only its empty mount point,
+    // and a backup written there would not be where the office thinks it is.
+    if !dir.is_dir() {
+        return Err(Error::Io {
+            path: dir,
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the backup folder is not there (is the USB stick in?)",
+            ),
+        });
+    }
+    let path = dir.join(format!("{DAILY_PREFIX}{today}{EXTENSION}"));
+    write_backup(store, workspace, &path)?;
+    store.set_backup_last(today)?;
+    let mut daily: Vec<PathBuf> = fs::read_dir(&dir)
+        .map_err(Error::io(&dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.strip_prefix(DAILY_PREFIX)
+                    .and_then(|rest| rest.strip_suffix(EXTENSION))
+                    .is_some_and(|date| crate::calendar::parse_iso(date).is_some())
+            })
+        })
+        .collect();
+    daily.sort(); // the names sort by date
+    let excess = daily.len().saturating_sub(settings.keep as usize);
+    for old in daily.into_iter().take(excess) {
+        fs::remove_file(&old).map_err(Error::io(&old))?;
+    }
+    Ok(Some(path))
+}
+
 /// What `verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -179,6 +246,28 @@ mod tests {
         let members = store.list_members(&crate::store::MemberQuery::all()).unwrap();
         assert_eq!(members.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["张三"]);
         assert!(store.verify().unwrap().is_ok());
+    }
+
+    #[test]
+    fn daily_backups_go_into_the_chosen_folder_once_a_day_keeping_the_last_few() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, mut store) = workspace_with_a_member(dir.path());
+        let usb = dir.path().join("U盘");
+        let d = |s: &str| s.parse::<crate::calendar::Date>().unwrap();
+        assert_eq!(daily_backup(&mut store, &ws, d("2026-11-20")).unwrap(), None, "off until a folder is chosen");
+        store.set_backup_settings(Some(&usb), 2).unwrap();
+        assert!(daily_backup(&mut store, &ws, d("2026-11-20")).is_err(), "a missing folder is not made up");
+        assert!(store.set_backup_settings(Some(&usb), 0).is_err(), "keep at least one");
+        fs::create_dir_all(&usb).unwrap();
+        fs::write(usb.join("notes.txt"), "mine").unwrap();
+        for day in ["2026-11-20", "2026-11-21", "2026-11-21", "2026-11-22"] {
+            daily_backup(&mut store, &ws, d(day)).unwrap();
+        }
+        let mut names: Vec<String> =
+            fs::read_dir(&usb).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["dangan-2026-11-21.dangan-backup", "dangan-2026-11-22.dangan-backup", "notes.txt"]);
+        assert_eq!(store.backup_settings().unwrap().last, Some(d("2026-11-22")));
     }
 
     #[test]

@@ -28,6 +28,56 @@ impl Store {
         Ok(())
     }
 
+    /// The automatic backup settings (off, keeping 7, until set).
+    pub fn backup_settings(&self) -> Result<crate::backup::BackupSettings> {
+        let get = |key: &str| -> Result<Option<String>> {
+            Ok(self
+                .conn
+                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_map([key], |r| r.get(0))?
+                .next()
+                .transpose()?)
+        };
+        Ok(crate::backup::BackupSettings {
+            dir: get("backup_dir")?,
+            keep: get("backup_keep")?.and_then(|k| k.parse().ok()).unwrap_or(7),
+            last: get("backup_last")?.as_deref().and_then(crate::calendar::parse_iso),
+        })
+    }
+
+    /// Turns automatic backups on (into `dir`, keeping `keep`) or off (`None`).
+    pub fn set_backup_settings(&mut self, dir: Option<&Path>, keep: u32) -> Result<crate::backup::BackupSettings> {
+        if !(1..=crate::backup::MAX_KEEP).contains(&keep) {
+            return Err(crate::Error::invalid(
+                "keep",
+                format!("保留份数应为 1 至 {}", crate::backup::MAX_KEEP),
+                format!("keep 1 to {} backups", crate::backup::MAX_KEEP),
+            ));
+        }
+        let set = |conn: &rusqlite::Connection, key: &str, value: Option<String>| -> rusqlite::Result<()> {
+            match value {
+                Some(v) => conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, v.as_str()],
+                ),
+                None => conn.execute("DELETE FROM meta WHERE key = ?1", [key]),
+            }
+            .map(|_| ())
+        };
+        set(&self.conn, "backup_dir", dir.map(|d| d.display().to_string()))?;
+        set(&self.conn, "backup_keep", Some(keep.to_string()))?;
+        set(&self.conn, "backup_last", None)?;
+        self.backup_settings()
+    }
+
+    pub(crate) fn set_backup_last(&mut self, day: crate::calendar::Date) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('backup_last', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [day.to_string()],
+        )?;
+        Ok(())
+    }
+
     /// Checks the whole database: SQLCipher's check of every page's authentication code,
     /// SQLite's integrity check, the references between tables, that every event names a known
     /// step, and that every attachment reads back whole and is what it says.

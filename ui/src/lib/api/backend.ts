@@ -4,6 +4,8 @@
 // tests). Every method rejects with an `AppError` (see `errors.ts`), never with a bare string.
 
 import type {
+  BackupSettings,
+  BackupWritten,
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
@@ -36,6 +38,24 @@ export interface Backend {
   /** Rejects with `wrong_passphrase` when the passphrase does not open the key slot. */
   unlock(passphrase: string): Promise<void>;
   lock(): Promise<void>;
+  /**
+   * Writes one encrypted backup (the database and key slots, a consistent snapshot) to `path`, openable with the
+   * same passphrase. Rejects with `io` when the file cannot be written.
+   */
+  backupNow(path: string): Promise<BackupWritten>;
+  backupSettings(): Promise<BackupSettings>;
+  /**
+   * Chooses the folder of the automatic daily backups (`dir === null` turns them off) and how many to keep. Setting
+   * a folder makes the first backup at once, so the result's `last` is today. Rejects with `invalid_input` (field
+   * `keep`) outside 1–60, or field `dir`.
+   */
+  setBackupSettings(dir: string | null, keep: number): Promise<BackupSettings>;
+  /**
+   * Restores a backup into a new workspace and leaves it unlocked. Only when there is no workspace yet (rejects with
+   * `workspace_exists` otherwise). The file is checked fully first: `wrong_passphrase`, `too_many_attempts` or
+   * `corrupt` (a damaged or cut file, with a message) restore nothing.
+   */
+  restoreBackup(path: string, passphrase: string): Promise<void>;
   listMembers(q: MemberQuery): Promise<MemberPage>;
   getMember(id: number): Promise<MemberDetail>;
   /** `p.id === null` creates a person; otherwise updates. Rejects with `invalid_input` naming the field. */

@@ -39,6 +39,67 @@ describe('MockBackend workspace', () => {
   });
 });
 
+describe('MockBackend backup and restore', () => {
+  const BACKUP = '/media/usb/档案备份-2026-11-24.dangan-backup';
+
+  it('writes a backup where asked, and fails with io where it cannot write', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY });
+    expect(await b.backupNow(BACKUP)).toEqual({ path: BACKUP, bytes: 123456 });
+    expect((await rejection(b.backupNow('/media/readonly/a.dangan-backup'))).kind).toBe('io');
+  });
+
+  it('starts with automatic backups off, keeping 7; a folder makes the first backup today', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY });
+    expect(await b.backupSettings()).toEqual({ dir: null, keep: 7, last: null });
+    expect(await b.setBackupSettings(' /media/usb ', 10)).toEqual({ dir: '/media/usb', keep: 10, last: TODAY });
+    expect(await b.backupSettings()).toEqual({ dir: '/media/usb', keep: 10, last: TODAY });
+    expect(await b.setBackupSettings(null, 10)).toEqual({ dir: null, keep: 10, last: TODAY });
+  });
+
+  it.each([0, 61, 2.5, Number.NaN])('refuses to keep %s backups, on the field keep, changing nothing', async (keep) => {
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY });
+    const e = await rejection(b.setBackupSettings('/media/usb', keep));
+    expect(e).toMatchObject({ kind: 'invalid_input', details: { field: 'keep' } });
+    expect(await b.backupSettings()).toEqual({ dir: null, keep: 7, last: null });
+  });
+
+  it.each([1, 60])('keeps %s backups, the ends of the range', async (keep) => {
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY });
+    expect((await b.setBackupSettings('/media/usb', keep)).keep).toBe(keep);
+  });
+
+  it('refuses to restore over an existing workspace', async () => {
+    const b = new MockBackend({ state: 'locked', size: 3, today: TODAY });
+    expect((await rejection(b.restoreBackup(BACKUP, 'long enough passphrase'))).kind).toBe('workspace_exists');
+    expect((await rejection(b.unlock('long enough passphrase'))).kind).toBe('wrong_passphrase');
+    await b.unlock(DEMO_PASSPHRASE);
+    expect((await b.listMembers(query())).total).toBe(3);
+  });
+
+  it('restores nothing from a cut file or with a wrong passphrase', async () => {
+    const b = new MockBackend({ today: TODAY });
+    const cut = await rejection(b.restoreBackup('/media/usb/cut.dangan-backup', 'long enough passphrase'));
+    expect(cut.kind).toBe('corrupt');
+    expect(cut.message).toContain('备份文件不完整');
+    expect((await rejection(b.restoreBackup(BACKUP, 'wrong'))).kind).toBe('wrong_passphrase');
+    expect(await b.workspaceStatus()).toMatchObject({ exists: false, unlocked: false });
+    expect((await rejection(b.listMembers(query()))).kind).toBe('workspace_missing');
+  });
+
+  it('restores into a new workspace, left unlocked with a few people, opened by the backup’s passphrase', async () => {
+    const b = new MockBackend({ today: TODAY });
+    await b.restoreBackup(BACKUP, 'long enough passphrase');
+    expect(await b.workspaceStatus()).toMatchObject({ exists: true, unlocked: true });
+    const total = (await b.listMembers(query())).total;
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(50);
+    await b.lock();
+    expect((await rejection(b.unlock(DEMO_PASSPHRASE))).kind).toBe('wrong_passphrase');
+    await b.unlock('long enough passphrase');
+    expect((await rejection(b.restoreBackup(BACKUP, 'long enough passphrase'))).kind).toBe('workspace_exists');
+  });
+});
+
 describe('MockBackend organisation', () => {
   it('adds general branches and branches where the core allows them', async () => {
     const b = new MockBackend({ today: TODAY });

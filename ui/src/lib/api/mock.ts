@@ -11,6 +11,8 @@ import { addToDate, pinyinInitials, rng, samplePerson, toProcedureEvents } from 
 import { pendingOf } from './mock-deadlines';
 import { MockFileStore, checklist } from './mock-files';
 import type {
+  BackupSettings,
+  BackupWritten,
   BranchCounts,
   Dashboard,
   DeadlineItem,
@@ -68,6 +70,9 @@ interface Stored {
 export const DEMO_PASSPHRASE = 'dangan-demo';
 const DEFAULT_COMMITTEE = '计算机学院党委';
 const WORKSPACE_PATH = '~/.local/share/dangan/workspace.db';
+/** The people a restored mock workspace holds: "a few", so a restore is quick to check by eye. */
+const RESTORED_SIZE = 12;
+const DEFAULT_BACKUP_KEEP = 7;
 
 const STAGE_OF_EVENT: Partial<Record<ProcedureEvent['kind'], Stage>> = {
   activist_determined: 'activist',
@@ -182,6 +187,7 @@ export class MockBackend implements Backend {
   readonly opened: string[] = [];
   /** What the worker set aside, by `member|rule|due`: `null` acknowledged, a date snoozed until that day. */
   private dismissals = new Map<string, string | null>();
+  private backup: BackupSettings = { dir: null, keep: DEFAULT_BACKUP_KEEP, last: null };
   private readonly opts: Required<MockOptions>;
 
   constructor(options: MockOptions = {}) {
@@ -227,11 +233,62 @@ export class MockBackend implements Backend {
     if (!this.exists) throw appError('workspace_missing', 'no workspace');
     if (passphrase !== this.passphrase) throw appError('wrong_passphrase', 'the passphrase does not open the key slot');
     this.unlocked = true;
+    // The day's automatic backup, as the shell makes it after the first unlock of a day.
+    if (this.backup.dir !== null && this.backup.last !== this.opts.today) this.backup.last = this.opts.today;
   }
 
   async lock(): Promise<void> {
     await this.delay();
     this.unlocked = false;
+  }
+
+  // ---- backup and restore -------------------------------------------------------------------------------------
+
+  /** Pretends to write; a path containing `readonly` is an `io` error, as a full or locked USB stick would be. */
+  async backupNow(path: string): Promise<BackupWritten> {
+    await this.ready();
+    const p = path.trim();
+    if (!p) throw invalid('path', '请选择备份文件的保存位置', 'Choose where to save the backup');
+    if (/readonly/i.test(p)) throw appError('io', `permission denied: ${p}`);
+    return { path: p, bytes: 123456 };
+  }
+
+  async backupSettings(): Promise<BackupSettings> {
+    await this.ready();
+    return { ...this.backup };
+  }
+
+  /** As the shell: keep is 1–60; a folder makes the first backup at once (a `readonly` folder is an `io` error). */
+  async setBackupSettings(dir: string | null, keep: number): Promise<BackupSettings> {
+    await this.ready();
+    if (!Number.isInteger(keep) || keep < 1 || keep > 60)
+      throw invalid('keep', '保留份数应为 1 至 60 之间的整数', 'Keep between 1 and 60 backups');
+    const folder = dir === null ? null : dir.trim();
+    if (folder === '') throw invalid('dir', '请选择自动备份的文件夹', 'Choose a folder for the automatic backups');
+    if (folder !== null && /readonly/i.test(folder)) throw appError('io', `permission denied: ${folder}`);
+    this.backup = { dir: folder, keep, last: folder === null ? this.backup.last : this.opts.today };
+    return { ...this.backup };
+  }
+
+  /**
+   * Into a mock with no workspace only. A path containing `cut` is a truncated file (`corrupt`), one containing
+   * `missing` is not there (`io`), and the passphrase `wrong` does not open it; each restores nothing. Otherwise the
+   * mock becomes an unlocked workspace with a few people, opened by `passphrase`.
+   */
+  async restoreBackup(path: string, passphrase: string): Promise<void> {
+    await this.delay();
+    if (this.exists) throw appError('workspace_exists', `a workspace exists at ${WORKSPACE_PATH}`);
+    const p = path.trim();
+    if (!p) throw invalid('path', '请选择备份文件', 'Choose the backup file');
+    if (/missing/i.test(p)) throw appError('io', `no such file: ${p}`);
+    if (/cut/i.test(p)) throw appError('corrupt', `备份文件不完整：文件在第 81920 字节处中断（${p}）`);
+    if (passphrase === 'wrong') throw appError('wrong_passphrase', 'the passphrase does not open the backup');
+    this.passphrase = passphrase;
+    this.exists = true;
+    this.unlocked = true;
+    this.backup = { dir: null, keep: DEFAULT_BACKUP_KEEP, last: null };
+    this.dismissals.clear();
+    this.populate(DEFAULT_COMMITTEE, RESTORED_SIZE);
   }
 
   // ---- members ------------------------------------------------------------------------------------------------
@@ -600,6 +657,7 @@ export class MockBackend implements Backend {
   async pickOpenFile(filters: FileFilter[]): Promise<string | null> {
     await this.delay();
     const ext = filters[0]?.extensions[0] ?? 'xlsx';
+    if (ext === 'dangan-backup') return '/media/usb/档案备份/档案备份-2026-11-24.dangan-backup';
     if (ext === 'xlsx' || ext === 'csv') return '/home/user/文档/2026级入党申请人花名册.xlsx';
     return `/home/user/扫描/扫描件${++this.picks}.${ext}`;
   }
@@ -681,7 +739,7 @@ export class MockBackend implements Backend {
     return out;
   }
 
-  private populate(committee: string): void {
+  private populate(committee: string, size = this.opts.size): void {
     this.units = [
       { id: 1, parent_id: null, kind: 'committee', name: committee },
       { id: 2, parent_id: 1, kind: 'general_branch', name: '学生党总支' },
@@ -695,7 +753,7 @@ export class MockBackend implements Backend {
     this.people.clear();
     this.files = new MockFileStore();
     const fixed = ['张三', '李四', '王五'];
-    for (let i = 0; i < this.opts.size; i++) {
+    for (let i = 0; i < size; i++) {
       const b = i % branchIds.length;
       this.addSample(r, branchIds[b]!, b, fixed[i]);
     }

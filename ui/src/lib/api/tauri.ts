@@ -5,7 +5,8 @@
 // `onProgress`. Nothing here knows the domain: a rejection is normalised to an `AppError` and passed on.
 //
 // The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name),
-// unlock(passphrase), lock(), list_members(query), get_member(id), save_person(person),
+// unlock(passphrase), lock(), backup_now(path), backup_settings(), set_backup_settings(dir, keep),
+// restore_backup(path, passphrase), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
 // add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
 // cancel_import(), export_members(query, path, on_progress: Channel<ExportProgress>), cancel_export(),
@@ -23,6 +24,8 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { Backend, FileFilter } from './backend';
 import { toAppError } from './errors';
 import type {
+  BackupSettings,
+  BackupWritten,
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
@@ -64,6 +67,18 @@ export class TauriBackend implements Backend {
   }
   lock(): Promise<void> {
     return call('lock');
+  }
+  backupNow(path: string): Promise<BackupWritten> {
+    return call('backup_now', { path });
+  }
+  backupSettings(): Promise<BackupSettings> {
+    return call('backup_settings');
+  }
+  setBackupSettings(dir: string | null, keep: number): Promise<BackupSettings> {
+    return call('set_backup_settings', { dir, keep });
+  }
+  restoreBackup(path: string, passphrase: string): Promise<void> {
+    return call('restore_backup', { path, passphrase });
   }
   listMembers(q: MemberQuery): Promise<MemberPage> {
     return call('list_members', { query: q });

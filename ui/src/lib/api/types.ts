@@ -7,6 +7,8 @@
 
 export type { AppError } from './bindings/AppError';
 export type { AttachmentInfo } from './bindings/AttachmentInfo';
+export type { BackupSettings } from './bindings/BackupSettings';
+export type { BackupWritten } from './bindings/BackupWritten';
 export type { BranchCounts } from './bindings/BranchCounts';
 export type { Category } from './bindings/Category';
 export type { ChecklistLine } from './bindings/ChecklistLine';
