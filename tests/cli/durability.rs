@@ -4,6 +4,7 @@
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use dangan_tests::{PASSPHRASE, TestWorkspace, dangan_binary};
+use predicates::prelude::*;
 
 const ROWS: usize = 2000;
 const TRIALS: u64 = 6;
@@ -50,4 +51,69 @@ fn an_import_killed_at_any_moment_is_all_there_or_not_at_all() {
     // And the roster still goes in whole afterwards.
     ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
     assert_eq!(ws.members_json(&[]).len(), ROWS);
+}
+
+/// A small tmpfs, unmounted when the test ends. `None` where mounting is not allowed (not root).
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &std::path::Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(at.to_owned()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_refuses_the_change_clearly_and_loses_nothing_earlier() {
+    let root = tempfile::tempdir().unwrap();
+    let Some(disk) = SmallDisk::mount(&root.path().join("disk"), "4m") else {
+        // cargo xtask test runs as root in CI, where this runs; elsewhere it cannot mount.
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    };
+    let workspace = disk.0.join("ws");
+    let dangan = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::new(dangan_binary());
+        cmd.arg("--workspace")
+            .arg(&workspace)
+            .args(args)
+            .env("DANGAN_PASSPHRASE", PASSPHRASE)
+            .env("LANG", "en_US.UTF-8");
+        cmd
+    };
+    dangan(&["init"]).assert().success();
+    let small = root.path().join("small.csv");
+    std::fs::write(&small, "姓名,学号工号,所在支部,申请入党日期\n张三,2026001,第一党支部,2026-03-01\n").unwrap();
+    dangan(&["import", small.to_str().unwrap()]).assert().success();
+
+    // Fill the disk but for a sliver, then import a roster that needs far more than that.
+    let big = root.path().join("big.csv");
+    dangan(&["bench-roster", "--rows", "3000", "--out", big.to_str().unwrap()]).assert().success();
+    let filler = disk.0.join("filler");
+    let free = || {
+        let out = std::process::Command::new("df").args(["--output=avail", "-B1"]).arg(&disk.0).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().nth(1).and_then(|l| l.trim().parse::<u64>().ok()).unwrap()
+    };
+    std::fs::write(&filler, vec![0u8; free().saturating_sub(64 * 1024) as usize]).unwrap();
+    dangan(&["import", big.to_str().unwrap()]).assert().failure().stderr(
+        predicates::str::contains("the disk is full").and(predicates::str::contains("nothing earlier was lost")),
+    );
+
+    std::fs::remove_file(&filler).unwrap();
+    let out = dangan(&["members", "--json"]).output().unwrap();
+    let members: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(members.len(), 1, "the earlier import is all there, the refused one not at all");
+    dangan(&["verify"]).assert().success();
 }

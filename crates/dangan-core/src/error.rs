@@ -75,6 +75,8 @@ impl Error {
             Error::NotificationsUnavailable { .. } => ErrorKind::NotificationsUnavailable,
             Error::Corrupt { .. } => ErrorKind::Corrupt,
             Error::Io { .. } => ErrorKind::Io,
+            // A full disk is the machine's state, not a defect: said as such, kind `io`.
+            Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => ErrorKind::Io,
             Error::Crypto(_) | Error::Database(_) => ErrorKind::Internal,
         }
     }
@@ -123,6 +125,10 @@ impl Error {
                 format!("cannot read or write {}: {source}", path.display()),
             ),
             Error::Crypto(e) => Text::new(format!("加密组件出错：{e}"), format!("cryptography failed: {e}")),
+            Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => Text::new(
+                "磁盘空间已满，这次更改没有保存，之前的数据完好；请腾出空间后重试",
+                "the disk is full: this change was not saved and nothing earlier was lost; free some space and try again",
+            ),
             Error::Database(e) => Text::new(format!("数据库内部错误：{e}"), format!("internal database error: {e}")),
         };
         text.get(lang).to_owned()
