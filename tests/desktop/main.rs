@@ -197,6 +197,20 @@ async fn scenario(app_path: &Path) {
     let overdue_after: u32 = app.wait_text("count-overdue-value").await.parse().unwrap();
     assert_eq!(overdue_after, overdue_before - 1, "the recorded review is no longer overdue");
 
+    // Acknowledging an item sets it aside (no more reminders); the set-aside list brings it back.
+    let first = app.wait_css("[data-testid='deadline-row']").await;
+    let (member, rule) =
+        (first.attr("data-member-id").await.unwrap().unwrap(), first.attr("data-rule").await.unwrap().unwrap());
+    let row = format!(
+        "[data-testid='urgent-list'] [data-testid='deadline-row'][data-member-id='{member}'][data-rule='{rule}']"
+    );
+    app.click_css(&format!("{row} [data-testid='deadline-ack']")).await;
+    app.wait_gone(&row).await;
+    app.wait_attr("dashboard-dismissed", "data-count", "1").await;
+    app.click("dashboard-show-dismissed").await;
+    app.click_css(&format!("[data-testid='dismissed-list'] [data-testid='deadline-row'][data-member-id='{member}'][data-rule='{rule}'] [data-testid='deadline-restore']")).await;
+    app.wait_css(&row).await;
+
     // The month calendar shows the same items by due day.
     app.click("nav-calendar").await;
     app.wait("calendar-day").await;
