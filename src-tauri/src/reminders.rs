@@ -48,12 +48,11 @@ pub fn start(app: AppHandle, shell: Shell) {
     std::thread::Builder::new()
         .name("reminders".into())
         .spawn(move || {
-            let mut last_hour: Option<(chrono::NaiveDate, u32)> = None;
+            let mut last_hour: Option<Hour> = None;
             loop {
                 let now = Local::now();
                 let hour = (now.date_naive(), now.hour());
-                let due = CHECK_SOON.swap(false, Ordering::SeqCst) || last_hour.is_some_and(|h| h != hour);
-                if due || last_hour.is_none() {
+                if check_due(last_hour, hour, CHECK_SOON.swap(false, Ordering::SeqCst)) {
                     last_hour = Some(hour);
                     check(&app, &shell);
                     daily_backup(&shell);
@@ -63,6 +62,15 @@ pub fn start(app: AppHandle, shell: Shell) {
         })
         .map_err(|err| tracing::error!("could not start the reminder clock: {err}"))
         .ok();
+}
+
+/// An hour of a day, as the clock compares them.
+type Hour = (chrono::NaiveDate, u32);
+
+/// Whether the clock checks now: when asked (after an unlock, from the tray), at its first tick,
+/// and whenever the hour has turned since the last check, which includes midnight.
+fn check_due(last: Option<Hour>, now: Hour, asked: bool) -> bool {
+    asked || last != Some(now)
 }
 
 /// Set once the worker has been told that a locked Dangan cannot remind (per run of the app).
@@ -152,5 +160,23 @@ pub fn show_window(app: &AppHandle) {
         window.unminimize().ok();
         window.show().ok();
         window.set_focus().ok();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: &str, hour: u32) -> Hour {
+        (day.parse().unwrap(), hour)
+    }
+
+    #[test]
+    fn the_clock_checks_at_start_on_each_new_hour_at_midnight_and_when_asked() {
+        assert!(check_due(None, at("2026-11-24", 9), false), "the first tick");
+        assert!(!check_due(Some(at("2026-11-24", 9)), at("2026-11-24", 9), false), "twice in an hour: no");
+        assert!(check_due(Some(at("2026-11-24", 9)), at("2026-11-24", 10), false), "the next hour");
+        assert!(check_due(Some(at("2026-11-24", 23)), at("2026-11-25", 0), false), "midnight");
+        assert!(check_due(Some(at("2026-11-24", 9)), at("2026-11-24", 9), true), "asked after an unlock");
     }
 }
