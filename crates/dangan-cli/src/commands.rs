@@ -481,24 +481,18 @@ fn query(store: &Store, filter: &Filter) -> Result<MemberQuery> {
 
 fn add_record(store: &mut Store, args: NewRecordArgs) -> Result<Record> {
     let kind = RecordKind::parse(&args.kind).ok_or_else(|| {
-        Error::invalid_input(
+        Error::invalid(
             "kind",
             format!("未知的材料种类「{}」，可选：{}", args.kind, RecordKind::ALL.map(|k| k.label().zh).join("、")),
             format!("unknown record kind “{}”: choose {}", args.kind, RecordKind::ALL.map(|k| k.as_str()).join(", ")),
         )
     })?;
-    let date = calendar::parse_flexible(&args.date).ok_or_else(|| {
-        Error::invalid_input(
-            "date",
-            format!("无法识别的日期「{}」，应写作 2026-11-24", args.date),
-            format!("“{}” is not a date; write 2026-11-24", args.date),
-        )
-    })?;
+    let date = parse_date("date", &args.date)?;
     let event_id = match args.step.as_deref() {
         None => None,
         Some(step) => {
             let step = EventKind::parse(step).ok_or_else(|| {
-                Error::invalid_input("step", format!("未知的步骤「{step}」"), format!("unknown step “{step}”"))
+                Error::invalid("step", format!("未知的步骤「{step}」"), format!("unknown step “{step}”"))
             })?;
             Some(store.latest_event(args.member, step)?)
         }
@@ -506,7 +500,7 @@ fn add_record(store: &mut Store, args: NewRecordArgs) -> Result<Record> {
     let grade = match args.grade.as_deref() {
         None => None,
         Some(g) => Some(Grade::parse(g).ok_or_else(|| {
-            Error::invalid_input(
+            Error::invalid(
                 "grade",
                 format!("未知的等次「{g}」，应为优秀、合格、基本合格或不合格"),
                 format!("unknown grade “{g}”: excellent, qualified, basically_qualified or unqualified"),
@@ -589,7 +583,7 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
     };
     if let Some(id) = member {
         if filtered {
-            return Err(Error::invalid_input(
+            return Err(Error::invalid(
                 "member",
                 "--member 与筛选条件不能同时使用",
                 "--member cannot be combined with filters",
@@ -609,7 +603,7 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
         return Ok(());
     }
     if !all && !filtered {
-        return Err(Error::invalid_input(
+        return Err(Error::invalid(
             "member",
             "请用 --member ID 指定一人，或用 --all、--stage、--branch、--search 指定多人",
             "name one member with --member ID, or many with --all, --stage, --branch or --search",
@@ -648,16 +642,18 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
 }
 
 fn parse_as_of(as_of: Option<&str>) -> Result<calendar::Date> {
-    match as_of {
-        None => Ok(calendar::today()),
-        Some(s) => calendar::parse_flexible(s).ok_or_else(|| Error::InvalidInput {
-            field: "as_of".into(),
-            reason: Text::new(
-                format!("无法识别的日期「{s}」，应写作 2026-11-24"),
-                format!("“{s}” is not a date; write 2026-11-24"),
-            ),
-        }),
-    }
+    as_of.map_or_else(|| Ok(calendar::today()), |s| parse_date("as_of", s))
+}
+
+/// A date given on the command line, in any spelling rosters use; a bad one names its option.
+fn parse_date(field: &str, s: &str) -> Result<calendar::Date> {
+    calendar::parse_flexible(s).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("无法识别的日期「{s}」，应写作 2026-11-24"),
+            format!("“{s}” is not a date; write 2026-11-24"),
+        )
+    })
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {

@@ -37,10 +37,13 @@ pub struct Material {
     pub when: EventKind,
 }
 
-/// The shipped checklist.
-pub fn materials() -> Vec<Material> {
-    // Checked by a test; failing here would be a build defect.
-    parse(include_str!("../rules/checklist.toml")).expect("the shipped checklist is valid")
+/// The shipped checklist, parsed once per process.
+pub fn materials() -> &'static [Material] {
+    static MATERIALS: std::sync::LazyLock<Vec<Material>> = std::sync::LazyLock::new(|| {
+        // Checked by a test; failing here would be a build defect.
+        parse(include_str!("../rules/checklist.toml")).expect("the shipped checklist is valid")
+    });
+    &MATERIALS
 }
 
 /// Reads a checklist file, naming the entry at fault.
@@ -183,7 +186,7 @@ mod tests {
     fn a_file_lacks_what_its_recorded_steps_call_for() {
         let events =
             [event(1, EventKind::ApplicationReceived, "2025-01-10"), event(2, EventKind::ApplicantTalk, "2025-01-20")];
-        let lines = check(&materials(), &events, &[record(10, RecordKind::ApplicationLetter, "2025-01-10", Some(1))]);
+        let lines = check(materials(), &events, &[record(10, RecordKind::ApplicationLetter, "2025-01-10", Some(1))]);
         let line = |id: &str| lines.iter().find(|l| l.material == id).unwrap();
         assert!(!line("application_letter").is_missing());
         assert_eq!(line("application_letter").date, Some(d("2025-01-10")));
@@ -195,13 +198,13 @@ mod tests {
     fn two_resolutions_of_the_branch_meeting_are_told_apart_by_the_step_they_document() {
         let events =
             [event(5, EventKind::Admitted, "2024-06-01"), event(6, EventKind::ConversionMeeting, "2025-06-02")];
-        let tied = check(&materials(), &events, &[record(20, RecordKind::BranchResolution, "2025-06-02", Some(6))]);
+        let tied = check(materials(), &events, &[record(20, RecordKind::BranchResolution, "2025-06-02", Some(6))]);
         let line = |lines: &[ChecklistLine], id: &str| lines.iter().find(|l| l.material == id).unwrap().records.clone();
         assert_eq!(line(&tied, "admission_resolution"), Vec::<Id>::new());
         assert_eq!(line(&tied, "conversion_resolution"), [20]);
         // Untied, the first counts for the admission, the next for the conversion.
         let untied = check(
-            &materials(),
+            materials(),
             &events,
             &[
                 record(21, RecordKind::BranchResolution, "2024-06-01", None),

@@ -156,13 +156,9 @@ impl Error {
         move |source| Error::Io { path, source }
     }
 
-    pub(crate) fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Error {
+    /// One input value is unacceptable: the field and why, in both languages.
+    pub fn invalid(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Error {
         Error::InvalidInput { field: field.into(), reason: Text::new(zh, en) }
-    }
-
-    /// One input value is unacceptable: the field and why, in both languages (for the shells).
-    pub fn invalid_input(field: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Error {
-        Error::invalid(field, zh, en)
     }
 }
 

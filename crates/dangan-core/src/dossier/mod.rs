@@ -70,8 +70,7 @@ impl DossierData {
     /// Reads a member, their records with every attachment's bytes, and the checklist.
     pub fn read(store: &Store, member_id: Id) -> Result<DossierData> {
         let detail = store.member(member_id)?;
-        let records = store.records(member_id)?;
-        let checklist = store.checklist(member_id)?;
+        let crate::store::MemberFile { records, checklist } = store.member_file(member_id)?;
         let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
         let mut attachments = HashMap::new();
         for info in records.iter().flat_map(|r| &r.attachments) {

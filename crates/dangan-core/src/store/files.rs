@@ -48,7 +48,8 @@ pub struct MemberFile {
 impl Store {
     /// A member's records, oldest first, each with its attachments (without their bytes).
     pub fn records(&self, person_id: Id) -> Result<Vec<Record>> {
-        self.record(person_id)?; // not found is an error, not an empty file
+        // Not found is an error, not an empty file.
+        super::people::load_person(&self.conn, person_id)?.ok_or_else(|| super::people::not_found(person_id))?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, kind, date, event_id, title, body, fields FROM records WHERE person_id = ?1 ORDER BY date, id",
         )?;
@@ -209,7 +210,10 @@ impl Store {
 
     /// A member's records and checklist, together.
     pub fn member_file(&self, person_id: Id) -> Result<MemberFile> {
-        Ok(MemberFile { records: self.records(person_id)?, checklist: self.checklist(person_id)? })
+        let (_, events) = self.record(person_id)?;
+        let records = self.records(person_id)?;
+        let checklist = checklist::check(checklist::materials(), &events, &records);
+        Ok(MemberFile { records, checklist })
     }
 
     /// Writes a copy of an attachment to a file (to print it, or to open a PDF in a viewer).
@@ -220,9 +224,7 @@ impl Store {
 
     /// What the member's file holds and lacks, in the archive's order.
     pub fn checklist(&self, person_id: Id) -> Result<Vec<ChecklistLine>> {
-        let (_, events) = self.record(person_id)?;
-        let records = self.records(person_id)?;
-        Ok(checklist::check(&checklist::materials(), &events, &records))
+        Ok(self.member_file(person_id)?.checklist)
     }
 }
 

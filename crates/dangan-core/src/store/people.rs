@@ -256,7 +256,8 @@ impl Store {
         let (person, events) = self.record(id)?;
         let tree = OrgTree::load(&self.conn)?;
         let mut detail = detail(person, events, &tree);
-        detail.deadlines = self.deadlines_of(id, &detail.person.name, detail.person.branch_id, &detail.events)?;
+        let branch = (detail.person.branch_id, detail.branch_path.as_str());
+        detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, &detail.events)?;
         Ok(detail)
     }
 
@@ -361,6 +362,6 @@ pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> Memb
     }
 }
 
-fn not_found(id: Id) -> Error {
+pub(super) fn not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("编号为 {id} 的人员"), format!("person {id}")) }
 }

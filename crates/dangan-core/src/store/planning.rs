@@ -179,16 +179,15 @@ impl Store {
         &self,
         id: Id,
         name: &str,
-        branch_id: Id,
+        (branch_id, branch): (Id, &str),
         events: &[Event],
     ) -> Result<Vec<DeadlineItem>> {
         let facts: Vec<Fact> = events.iter().map(Fact::from).collect();
         let as_of = self.today();
         let dismissals = self.dismissals_of(id)?;
-        let branch = self.org_tree()?.path(branch_id);
         Ok(deadlines::pending(&facts, self.rules.deadlines(), &self.workdays, as_of)
             .iter()
-            .map(|p| make_item(id, name, branch_id, &branch, p, &dismissals))
+            .map(|p| make_item(id, name, branch_id, branch, p, &dismissals))
             .collect())
     }
 
