@@ -3,6 +3,7 @@
 // Tests fail loudly: an unwrap here is an assertion.
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
 mod backup;
 mod deadlines;
 mod dossier;

@@ -20,7 +20,7 @@ use dangan_core::{Error, Lang, Result, Store, Text, Workspace, calendar, demo};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::ui::{pad, t};
-use crate::{Cli, Command, passphrase};
+use crate::{Cli, Command, accounts, passphrase};
 
 /// `dangan record`: what the new record says.
 #[derive(Args, Debug, Clone)]
@@ -96,15 +96,16 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
     };
     let file = cli.passphrase_file.as_deref();
+    let user = cli.user.as_deref();
     let unlock = || -> Result<Store> {
         if !workspace.exists() {
             return Err(Error::WorkspaceMissing { path: workspace.dir().to_owned() });
         }
         let pass = passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "口令：", "Passphrase: "), false)?;
-        workspace.open(&pass)
+        workspace.open_as(user, &pass)
     };
     match cli.command {
-        Command::Init { committee, rules } => {
+        Command::Init { committee, rules, recovery_pdf } => {
             let rule_set = RuleSetId::parse(&rules).ok_or_else(|| Error::InvalidInput {
                 field: "rules".into(),
                 reason: Text::new(
@@ -117,14 +118,14 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             }
             let pass =
                 passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "设置口令：", "New passphrase: "), true)?;
-            let new = NewWorkspace { rule_set, ..NewWorkspace::new(&pass, &committee) };
-            workspace.create(&new)?;
+            let new = NewWorkspace { rule_set, user: user.unwrap_or("admin"), ..NewWorkspace::new(&pass, &committee) };
+            let (store, code) = workspace.create_with_recovery(&new)?;
             println!(
                 "{} {}",
                 t(lang, "已创建加密工作区：", "Created an encrypted workspace at"),
                 workspace.dir().display()
             );
-            Ok(())
+            accounts::hand_over_recovery_code(&workspace, &store, &code, recovery_pdf.as_deref(), lang)
         }
         Command::Import { file: roster_file, dry_run, json } => {
             let mut store = unlock()?;
@@ -365,11 +366,13 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 println!(
                     "{}",
                     match lang {
-                        Lang::Zh =>
-                            format!("工作区完好：每一页、每条关联和 {} 个附件均已核对", report.attachments_checked),
+                        Lang::Zh => format!(
+                            "工作区完好：每一页、每条关联、{} 个附件和 {} 条审计日志的哈希链均已核对",
+                            report.attachments_checked, report.audit_entries_checked
+                        ),
                         Lang::En => format!(
-                            "The workspace is sound: every page, reference and {} attachment(s) checked",
-                            report.attachments_checked
+                            "The workspace is sound: every page, reference, {} attachment(s) and the hash chain of {} audit entries checked",
+                            report.attachments_checked, report.audit_entries_checked
                         ),
                     }
                 );
@@ -445,9 +448,23 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 t(lang, "新口令：", "New passphrase: "),
                 true,
             )?;
-            workspace.change_passphrase(&old, &new)?;
+            workspace.change_passphrase_as(user, &old, &new)?;
             println!("{}", t(lang, "口令已更改", "The passphrase was changed"));
             Ok(())
+        }
+        Command::Users { action } => {
+            let mut store = unlock()?;
+            accounts::users(&workspace, &mut store, action, lang)
+        }
+        Command::Recovery { out } => {
+            let store = unlock()?;
+            let code = workspace.new_recovery_code(&store)?;
+            accounts::hand_over_recovery_code(&workspace, &store, &code, Some(&out), lang)
+        }
+        Command::Recover => accounts::recover(&workspace, user, lang),
+        Command::Audit(args) => {
+            let store = unlock()?;
+            accounts::audit(&store, &args, lang)
         }
         Command::BenchRoster { rows, out } => {
             let records = demo::records(rows, calendar::today(), 7);
@@ -646,7 +663,7 @@ fn parse_as_of(as_of: Option<&str>) -> Result<calendar::Date> {
 }
 
 /// A date given on the command line, in any spelling rosters use; a bad one names its option.
-fn parse_date(field: &str, s: &str) -> Result<calendar::Date> {
+pub(crate) fn parse_date(field: &str, s: &str) -> Result<calendar::Date> {
     calendar::parse_flexible(s).ok_or_else(|| {
         Error::invalid(
             field,
@@ -656,7 +673,7 @@ fn parse_date(field: &str, s: &str) -> Result<calendar::Date> {
     })
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?;
     println!("{text}");

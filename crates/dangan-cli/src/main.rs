@@ -3,9 +3,10 @@
 //! Every command is a thin call into `dangan-core`. The public interface (command names, flags,
 //! the JSON fields of `members --json`, exit codes) is relied on by scripts: change it only
 //! compatibly. Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase, 4 roster
-//! refused, 5 no notification service (`remind --notify`), 130 cancelled. 3 also means too many
-//! wrong passphrases in a row (wait and try again).
+//! refused, 5 no notification service (`remind --notify`), 6 not allowed for the user's role,
+//! 130 cancelled. 3 also means too many wrong passphrases in a row (wait and try again).
 
+mod accounts;
 mod commands;
 mod passphrase;
 mod ui;
@@ -25,6 +26,9 @@ struct Cli {
     /// Read the passphrase from this file (else DANGAN_PASSPHRASE, else a prompt)
     #[arg(long, global = true, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
+    /// The user to sign in as (each user has a passphrase of their own) [default: whoever the passphrase opens]
+    #[arg(long, global = true, env = "DANGAN_USER", value_name = "NAME")]
+    user: Option<String>,
     /// Message language: zh or en [default: from the locale]
     #[arg(long, global = true, value_name = "LANG")]
     lang: Option<String>,
@@ -34,7 +38,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create a new encrypted workspace (refuses to overwrite one)
+    /// Create a new encrypted workspace (refuses to overwrite one); --user names its administrator
     Init {
         /// The name of the committee (党委) at the root of the organisation
         #[arg(long, default_value = "党委")]
@@ -42,6 +46,9 @@ enum Command {
         /// The rule set: cpc-2026 (the May 2026 revision) or cpc-2014
         #[arg(long, default_value = "cpc-2026")]
         rules: String,
+        /// Write the recovery key sheet (one page to print and keep in the office safe) to this PDF
+        #[arg(long, value_name = "FILE")]
+        recovery_pdf: Option<PathBuf>,
     },
     /// Import a roster (.xlsx or .csv): all rows or none
     Import {
@@ -161,6 +168,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
     },
+    /// Users and their roles: list, add, change, remove, reset a passphrase (administrators)
+    Users {
+        #[command(subcommand)]
+        action: Option<accounts::UsersAction>,
+    },
+    /// Make a new recovery key (the old one stops working) and write its sheet to a PDF (administrators)
+    Recovery {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Forgotten passphrase: open with the recovery key (DANGAN_RECOVERY_CODE or a prompt) and set
+    /// a new passphrase for --user (from DANGAN_NEW_PASSPHRASE or a prompt)
+    Recover,
+    /// The audit log: every change, who made it and when, newest first (administrators, auditors)
+    Audit(accounts::AuditArgs),
     /// Write a roster of generated people, for benchmarks
     #[command(hide = true)]
     BenchRoster {
@@ -212,6 +234,7 @@ fn exit_code(e: &Error) -> u8 {
         Error::WrongPassphrase | Error::TooManyAttempts { .. } => 3,
         Error::ImportRejected { .. } => 4,
         Error::NotificationsUnavailable { .. } => 5,
+        Error::Forbidden { .. } => 6,
         Error::Cancelled => 130,
         _ => 1,
     }

@@ -40,6 +40,7 @@ fn damaged(path: &Path, zh: impl Into<String>, en: impl Into<String>) -> Error {
 /// Returns the backup's size in bytes. An existing file at `to` is replaced only once the new
 /// backup is complete.
 pub fn write_backup(store: &Store, workspace: &Workspace, to: &Path) -> Result<u64> {
+    store.require(crate::access::Action::Backup)?;
     let key_file = fs::read(workspace.key_path()).map_err(Error::io(workspace.key_path()))?;
     let scratch = tempfile::Builder::new()
         .prefix(".dangan-backup-")
@@ -202,6 +203,8 @@ pub struct VerifyReport {
     pub problems: Vec<Text>,
     /// How many attachments were read back and checked.
     pub attachments_checked: u64,
+    /// How many audit entries were followed along the hash chain.
+    pub audit_entries_checked: u64,
 }
 
 impl VerifyReport {

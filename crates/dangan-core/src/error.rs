@@ -31,6 +31,9 @@ pub enum Error {
     Violations { violations: Vec<Violation> },
     #[error("{} not found", what.en)]
     NotFound { what: Text },
+    /// The user's role does not allow this (or the member is outside their branches).
+    #[error("not allowed: {}", what.en)]
+    Forbidden { what: Text },
     /// A roster had bad rows; nothing was imported. The report names every one.
     #[error("the roster was refused: {} bad row(s), nothing imported", report.problem_rows())]
     ImportRejected { report: Box<ImportReport> },
@@ -68,6 +71,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
             Error::Violations { .. } => ErrorKind::Violations,
             Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Forbidden { .. } => ErrorKind::Forbidden,
             Error::ImportRejected { .. } => ErrorKind::ImportRejected,
             Error::RosterUnreadable { .. } => ErrorKind::RosterUnreadable,
             Error::Cancelled => ErrorKind::Cancelled,
@@ -111,6 +115,9 @@ impl Error {
                 violations.iter().map(|v| v.message_en.as_str()).collect::<Vec<_>>().join("; "),
             ),
             Error::NotFound { what } => Text::new(format!("找不到{}", what.zh), format!("{} not found", what.en)),
+            Error::Forbidden { what } => {
+                Text::new(format!("当前用户无权{}", what.zh), format!("your role may not {}", what.en))
+            }
             Error::ImportRejected { report } => Text::new(
                 format!("名册有 {} 行错误，未导入任何数据", report.problem_rows()),
                 format!("the roster has {} bad row(s); nothing was imported", report.problem_rows()),
@@ -176,6 +183,8 @@ pub enum ErrorKind {
     InvalidInput,
     Violations,
     NotFound,
+    /// The signed-in user's role does not allow it.
+    Forbidden,
     ImportRejected,
     RosterUnreadable,
     Cancelled,

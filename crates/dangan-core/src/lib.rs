@@ -8,6 +8,7 @@
 //! Start reading at [`Workspace`] (create, unlock, change the passphrase), then [`Store`] (what an
 //! unlocked workspace can do), then [`domain`] (people, events, stages) and [`validate`].
 
+pub mod access;
 pub mod attempts;
 pub mod backup;
 pub mod calendar;

@@ -7,8 +7,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::access::{Action, NewUser, User};
 use crate::attempts;
-use crate::keys::{DatabaseKey, KdfParams, KeyFile};
+use crate::domain::Id;
+use crate::keys::{DatabaseKey, KdfParams, KeyFile, RecoveryCode, SlotKind};
 use crate::rules::RuleSetId;
 use crate::store::{Cipher, Store};
 use crate::{Error, Result, Text};
@@ -69,8 +71,21 @@ impl Workspace {
         self.db_path().exists() || self.key_path().exists()
     }
 
-    /// Creates the workspace. Refuses to overwrite any part of an existing one.
+    /// Creates the workspace, its first user an administrator. Refuses to overwrite any part of
+    /// an existing one.
     pub fn create(&self, new: &NewWorkspace<'_>) -> Result<Store> {
+        self.create_inner(new, None)
+    }
+
+    /// Creates the workspace with a recovery slot too, and returns the recovery code: shown once,
+    /// to be printed (`dossier::recovery_sheet`) and kept in the office safe.
+    pub fn create_with_recovery(&self, new: &NewWorkspace<'_>) -> Result<(Store, RecoveryCode)> {
+        let code = RecoveryCode::generate()?;
+        let store = self.create_inner(new, Some(&code))?;
+        Ok((store, code))
+    }
+
+    fn create_inner(&self, new: &NewWorkspace<'_>, recovery: Option<&RecoveryCode>) -> Result<Store> {
         if self.exists() {
             return Err(Error::WorkspaceExists { path: self.dir.clone() });
         }
@@ -78,26 +93,69 @@ impl Workspace {
         if new.committee.trim().is_empty() {
             return Err(Error::invalid("committee", "党委名称不能为空", "the committee name is empty"));
         }
+        let user = new.user.trim();
+        if user.is_empty() {
+            return Err(Error::invalid("user", "用户名不能为空", "the user name is empty"));
+        }
         create_private_dir(&self.dir)?;
         let key = DatabaseKey::generate()?;
-        let key_file = KeyFile::create(&key, new.user, new.passphrase, new.kdf)?;
-        let store = Store::create(&self.db_path(), Cipher::Key(&key), new.committee, new.rule_set);
-        let written = store.and_then(|store| key_file.write_atomic(&self.key_path()).map(|()| store));
+        let mut key_file = KeyFile::create(&key, user, new.passphrase, new.kdf)?;
+        if let Some(code) = recovery {
+            key_file.set_recovery(code, &key, new.kdf)?;
+        }
+        let slot_id = key_file.slots[0].id.clone();
+        let store = Store::create(&self.db_path(), Cipher::Key(&key), new.committee, new.rule_set, user);
+        let written = store.and_then(|mut store| {
+            store.sign_in(&slot_id, user)?;
+            key_file.write_atomic(&self.key_path()).map(|()| store)
+        });
         if written.is_err() {
             // Leave no half-made workspace: without its key file the database is unreadable.
             for suffix in ["", "-wal", "-shm"] {
                 let _ = fs::remove_file(self.dir.join(format!("{DB_FILE}{suffix}")));
             }
         }
-        let store = written?;
+        let mut store = written?;
+        store.key = Some(key);
         restrict_permissions(&self.db_path());
         restrict_permissions(&self.key_path());
         Ok(store)
     }
 
-    /// Unlocks the workspace with a passphrase.
+    /// Unlocks the workspace with a passphrase, as whichever user it belongs to.
     pub fn open(&self, passphrase: &str) -> Result<Store> {
-        let key = self.unlock_key(passphrase)?.0;
+        self.open_as(None, passphrase)
+    }
+
+    /// Unlocks the workspace as `user` (any user whose passphrase it is, when `None`). The store
+    /// then checks that user's role on every call and logs their changes under their name.
+    pub fn open_as(&self, user: Option<&str>, passphrase: &str) -> Result<Store> {
+        let (key, slot_id, label) = self.unlock_key(|file| {
+            file.unlock_as(user, passphrase).map(|(key, slot)| (key, slot.id.clone(), slot.label.clone()))
+        })?;
+        let mut store = self.open_store(&key)?;
+        store.sign_in(&slot_id, &label)?;
+        store.key = Some(key);
+        Ok(store)
+    }
+
+    /// Unlocks the workspace with the recovery code, with an administrator's rights: to set a
+    /// forgotten passphrase anew (`reset_passphrase`). Logged as 恢复密钥.
+    pub fn open_with_recovery(&self, typed_code: &str) -> Result<Store> {
+        let code = RecoveryCode::parse(typed_code)?;
+        let (key, ..) = self.unlock_key(|file| {
+            if !file.has_recovery() {
+                return Err(Error::NotFound { what: Text::new("恢复密钥槽", "a recovery key slot") });
+            }
+            file.unlock_recovery(&code).map(|key| (key, String::new(), String::new()))
+        })?;
+        let mut store = self.open_store(&key)?;
+        store.sign_in_recovery()?;
+        store.key = Some(key);
+        Ok(store)
+    }
+
+    fn open_store(&self, key: &DatabaseKey) -> Result<Store> {
         let db = self.db_path();
         if !db.exists() {
             return Err(Error::Corrupt {
@@ -108,21 +166,89 @@ impl Workspace {
                 ),
             });
         }
-        Store::open(&db, Cipher::Key(&key))
+        Store::open(&db, Cipher::Key(key))
     }
 
     /// Changes the passphrase of the slot it opens. Rewrites the key file only; the database is
     /// untouched, so this is instant and cannot damage the records.
     pub fn change_passphrase(&self, old: &str, new: &str) -> Result<()> {
+        self.change_passphrase_as(None, old, new)
+    }
+
+    /// Changes `user`'s own passphrase (see `change_passphrase`).
+    pub fn change_passphrase_as(&self, user: Option<&str>, old: &str, new: &str) -> Result<()> {
         check_passphrase(new)?;
-        let (key, slot_id, mut key_file) = self.unlock_key(old)?;
+        let (key, slot_id, _) = self.unlock_key(|file| {
+            file.unlock_as(user, old).map(|(key, slot)| (key, slot.id.clone(), slot.label.clone()))
+        })?;
+        let mut key_file = KeyFile::read(&self.key_path())?;
         key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
+        self.write_key_file(&key_file)
+    }
+
+    /// Adds a user with a key slot of their own. Administrators only. The database is not
+    /// re-encrypted: the new slot wraps the same key.
+    pub fn add_user(&self, store: &mut Store, new: &NewUser<'_>) -> Result<User> {
+        self.add_user_with_kdf(store, new, KdfParams::DEFAULT)
+    }
+
+    #[doc(hidden)]
+    pub fn add_user_with_kdf(&self, store: &mut Store, new: &NewUser<'_>, kdf: KdfParams) -> Result<User> {
+        store.require(Action::ManageUsers)?;
+        check_passphrase(new.passphrase)?;
+        let key = session_key(store)?;
+        let mut key_file = KeyFile::read(&self.key_path())?;
+        let slot_id = key_file.add_slot(SlotKind::Passphrase, new.name.trim(), new.passphrase.as_bytes(), &key, kdf)?;
+        store.add_user_with(new, &slot_id, || self.write_key_file(&key_file))
+    }
+
+    /// Removes a user and deletes their key slot: their passphrase opens nothing any more.
+    pub fn remove_user(&self, store: &mut Store, user_id: Id) -> Result<()> {
+        store.remove_user_with(user_id, |slot_id| {
+            let mut key_file = KeyFile::read(&self.key_path())?;
+            key_file.remove_slot(slot_id);
+            self.write_key_file(&key_file)
+        })
+    }
+
+    /// Sets a new passphrase for a user who forgot theirs. Administrators only (or the recovery key).
+    pub fn reset_passphrase(&self, store: &Store, user_id: Id, new: &str) -> Result<()> {
+        store.require(Action::ManageUsers)?;
+        check_passphrase(new)?;
+        let (_, slot_id) = store.user_slot(user_id)?;
+        let key = session_key(store)?;
+        let mut key_file = KeyFile::read(&self.key_path())?;
+        key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
+        self.write_key_file(&key_file)
+    }
+
+    /// Makes a new recovery code; the old one opens nothing any more. Administrators only.
+    pub fn new_recovery_code(&self, store: &Store) -> Result<RecoveryCode> {
+        store.require(Action::ManageUsers)?;
+        let key = session_key(store)?;
+        let code = RecoveryCode::generate()?;
+        let mut key_file = KeyFile::read(&self.key_path())?;
+        key_file.set_recovery(&code, &key, KdfParams::DEFAULT)?;
+        self.write_key_file(&key_file)?;
+        Ok(code)
+    }
+
+    /// Whether the key file has a recovery slot.
+    pub fn has_recovery(&self) -> Result<bool> {
+        Ok(KeyFile::read(&self.key_path())?.has_recovery())
+    }
+
+    fn write_key_file(&self, key_file: &KeyFile) -> Result<()> {
         key_file.write_atomic(&self.key_path())?;
         restrict_permissions(&self.key_path());
         Ok(())
     }
 
-    fn unlock_key(&self, passphrase: &str) -> Result<(DatabaseKey, String, KeyFile)> {
+    /// Reads the key file and opens a slot with `open`, counting wrong secrets (see `attempts`).
+    fn unlock_key(
+        &self,
+        open: impl FnOnce(&KeyFile) -> Result<(DatabaseKey, String, String)>,
+    ) -> Result<(DatabaseKey, String, String)> {
         let key_path = self.key_path();
         if !key_path.exists() {
             if self.db_path().exists() {
@@ -141,7 +267,7 @@ impl Workspace {
         if !wait.is_zero() {
             return Err(Error::TooManyAttempts { wait_secs: wait.as_secs().max(1) });
         }
-        let (key, slot) = match key_file.unlock(passphrase) {
+        let opened = match open(&key_file) {
             Err(Error::WrongPassphrase) => {
                 attempts::failed(&self.dir);
                 return Err(Error::WrongPassphrase);
@@ -149,8 +275,13 @@ impl Workspace {
             other => other?,
         };
         attempts::succeeded(&self.dir);
-        Ok((key, slot, key_file))
+        Ok(opened)
     }
+}
+
+/// The key the store was opened with; a store made for benchmarks has none.
+fn session_key(store: &Store) -> Result<DatabaseKey> {
+    store.key.clone().ok_or(Error::Crypto("this store was opened without a key file"))
 }
 
 fn check_passphrase(passphrase: &str) -> Result<()> {

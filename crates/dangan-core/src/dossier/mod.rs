@@ -30,6 +30,7 @@ mod fonts;
 mod layout;
 mod linebreak;
 mod pdf;
+mod recovery;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -38,6 +39,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError, mpsc};
 
 pub use fonts::DossierFonts;
+pub use recovery::{RecoverySheet, render_recovery_sheet, write_recovery_sheet};
 
 use crate::calendar::{Date, format_zh};
 use crate::checklist::ChecklistLine;

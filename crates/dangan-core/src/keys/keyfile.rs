@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::slot::UnwrapError;
-use super::{DatabaseKey, KdfParams, Slot, SlotKind};
+use super::{DatabaseKey, KdfParams, RecoveryCode, Slot, SlotKind};
 use crate::{Error, Result, Text};
 
 pub const KEYFILE_FORMAT: &str = "dangan-keyfile";
@@ -78,10 +78,32 @@ impl KeyFile {
 
     /// Opens the first passphrase slot that `passphrase` unlocks; returns the key and that slot's id.
     pub fn unlock(&self, passphrase: &str) -> Result<(DatabaseKey, String)> {
+        self.unlock_as(None, passphrase).map(|(key, slot)| (key, slot.id.clone()))
+    }
+
+    /// Opens `user`'s passphrase slot (any passphrase slot when `user` is `None`). A user with no
+    /// slot gets the same answer as a wrong passphrase, so names cannot be probed.
+    pub fn unlock_as(&self, user: Option<&str>, passphrase: &str) -> Result<(DatabaseKey, &Slot)> {
+        let user = user.map(str::trim).filter(|u| !u.is_empty());
+        let slots = self.slots.iter().filter(|s| s.kind == SlotKind::Passphrase && user.is_none_or(|u| s.label == u));
+        self.open_first(slots, passphrase.as_bytes())
+    }
+
+    /// Opens the recovery slot with the recovery code (already normalised).
+    pub fn unlock_recovery(&self, code: &RecoveryCode) -> Result<DatabaseKey> {
+        let slots = self.slots.iter().filter(|s| s.kind == SlotKind::Recovery);
+        self.open_first(slots, code.secret()).map(|(key, _)| key)
+    }
+
+    fn open_first<'s>(
+        &'s self,
+        slots: impl Iterator<Item = &'s Slot>,
+        secret: &[u8],
+    ) -> Result<(DatabaseKey, &'s Slot)> {
         let mut malformed = None;
-        for slot in self.slots.iter().filter(|s| s.kind == SlotKind::Passphrase) {
-            match slot.open(passphrase.as_bytes(), &self.workspace_id) {
-                Ok(key) => return Ok((key, slot.id.clone())),
+        for slot in slots {
+            match slot.open(secret, &self.workspace_id) {
+                Ok(key) => return Ok((key, slot)),
                 Err(UnwrapError::WrongSecret) => {}
                 Err(UnwrapError::Malformed(why)) => malformed = Some(why),
             }
@@ -93,6 +115,37 @@ impl KeyFile {
             }),
             None => Err(Error::WrongPassphrase),
         }
+    }
+
+    /// Adds a slot wrapping `key` under `secret`; returns its id (random, never reused).
+    pub fn add_slot(
+        &mut self,
+        kind: SlotKind,
+        label: &str,
+        secret: &[u8],
+        key: &DatabaseKey,
+        params: KdfParams,
+    ) -> Result<String> {
+        let mut id = [0u8; 8];
+        getrandom::fill(&mut id).map_err(|_| Error::Crypto("the system random source failed"))?;
+        let id = format!("slot-{}", hex::encode(id));
+        self.slots.push(Slot::seal(&id, kind, label, secret, key, params, &self.workspace_id)?);
+        Ok(id)
+    }
+
+    /// Removes a slot: whoever held it can no longer open the workspace.
+    pub fn remove_slot(&mut self, slot_id: &str) {
+        self.slots.retain(|s| s.id != slot_id);
+    }
+
+    /// Replaces the recovery slot (if any) with one for `code`.
+    pub fn set_recovery(&mut self, code: &RecoveryCode, key: &DatabaseKey, params: KdfParams) -> Result<()> {
+        self.slots.retain(|s| s.kind != SlotKind::Recovery);
+        self.add_slot(SlotKind::Recovery, "recovery", code.secret(), key, params).map(|_| ())
+    }
+
+    pub fn has_recovery(&self) -> bool {
+        self.slots.iter().any(|s| s.kind == SlotKind::Recovery)
     }
 
     /// Replaces the slot `slot_id` with one that wraps the same key under a new passphrase.

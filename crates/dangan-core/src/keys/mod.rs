@@ -4,12 +4,14 @@
 //! passphrase. Each *slot* of the key file wraps that key with a key derived from one secret
 //! (Argon2id), under an AEAD (XChaCha20-Poly1305). So a wrong passphrase is detected by the
 //! slot's authentication tag before the database is opened, and changing a passphrase rewrites
-//! one slot, never the database. Later, each user and a recovery code get a slot of their own.
+//! one slot, never the database. Each user has a slot of their own, and the recovery code one more.
 
 mod keyfile;
+mod recovery;
 mod slot;
 
 pub use keyfile::{KEYFILE_FORMAT, KEYFILE_VERSION, KeyFile};
+pub use recovery::RecoveryCode;
 pub use slot::{KdfParams, Slot, SlotKind};
 
 use zeroize::{Zeroize, ZeroizeOnDrop};

@@ -17,7 +17,7 @@ use crate::Error;
 pub enum SlotKind {
     /// A passphrase somebody types.
     Passphrase,
-    /// A high-entropy recovery code kept on paper (added by later work).
+    /// The high-entropy recovery code kept on paper in the office safe.
     Recovery,
 }
 

@@ -2,14 +2,14 @@
 //! every row is good. A person already registered (same identity number, else same student
 //! number) is updated, never duplicated.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use serde::Serialize;
 
 use super::columns::{self, Field};
 use super::{ImportReport, Roster, RosterRecord, RowProblem};
-use crate::domain::{Event, Person};
+use crate::domain::{Event, Id, Person};
 use crate::store::Store;
 use crate::store::internal::{self as st, OrgTree};
 use crate::validate::{self, Context, Violation};
@@ -50,6 +50,8 @@ impl Store {
         options: ImportOptions,
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
+        self.require(crate::access::Action::EditMembers)?;
+        let visible = self.visible_units(&self.org_tree()?);
         let rules = self.rules().clone();
         let cx = Context { rules: &rules, today: self.today() };
         let mut report = ImportReport {
@@ -65,7 +67,7 @@ impl Store {
         // Into an empty workspace nobody can be registered already: skip the look-ups (people
         // repeated within the file are still caught by `Seen`).
         let first_import = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
-        let mut seen = Seen { first_import, ..Seen::default() };
+        let mut seen = Seen { first_import, visible, ..Seen::default() };
         for (i, record) in roster.records.into_iter().enumerate() {
             if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total }).is_break() {
                 return Err(Error::Cancelled);
@@ -99,12 +101,23 @@ impl Store {
     }
 }
 
+/// A branch secretary's row for a branch that is not theirs (or that does not exist yet).
+fn outside_scope(problem: impl Fn(Field, String, String) -> RowProblem, branch: &str) -> RowProblem {
+    problem(
+        Field::Branch,
+        format!("「{branch}」不在你负责的党支部之内"),
+        format!("“{branch}” is not one of your branches"),
+    )
+}
+
 /// Identity and student numbers met earlier in the same file, with their rows.
 #[derive(Default)]
 struct Seen {
     id_numbers: HashMap<String, u64>,
     student_nos: HashMap<String, u64>,
     first_import: bool,
+    /// The units a branch secretary may import into; `None` when not limited.
+    visible: Option<HashSet<Id>>,
 }
 
 fn apply(
@@ -143,6 +156,9 @@ fn apply(
     }
 
     match st::resolve_branch(tx, tree, &branch) {
+        Ok(resolved) if seen.visible.as_ref().is_some_and(|v| !v.contains(&resolved.id)) => {
+            problems.push(outside_scope(problem, &branch));
+        }
         Ok(resolved) => {
             person.branch_id = resolved.id;
             branches_created.extend(resolved.created);
@@ -154,6 +170,16 @@ fn apply(
     }
 
     let existing = if seen.first_import { None } else { st::find_same_person(tx, &person)? };
+    if let (Some(id), Some(visible)) = (existing, &seen.visible) {
+        let stored_branch = st::load_person(tx, id)?.map(|p| p.branch_id);
+        if stored_branch.is_some_and(|b| !visible.contains(&b)) {
+            return Ok(Err(vec![problem(
+                Field::Name,
+                "此人已登记在你负责范围之外的党支部，不能由你修改".into(),
+                "this person is registered in a branch outside yours; you cannot change them".into(),
+            )]));
+        }
+    }
     let (person, mut events, outcome) = match existing {
         None => (person, events, Outcome::Created),
         Some(id) => {

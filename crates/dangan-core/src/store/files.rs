@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::Store;
+use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::checklist::{self, ChecklistLine};
 use crate::domain::{AttachmentInfo, Id, MediaType, Record, RecordFields, RecordKind};
@@ -48,6 +49,7 @@ pub struct MemberFile {
 impl Store {
     /// A member's records, oldest first, each with its attachments (without their bytes).
     pub fn records(&self, person_id: Id) -> Result<Vec<Record>> {
+        self.require_member(Action::ReadMembers, person_id)?;
         // Not found is an error, not an empty file.
         super::people::load_person(&self.conn, person_id)?.ok_or_else(|| super::people::not_found(person_id))?;
         let mut stmt = self.conn.prepare_cached(
@@ -109,6 +111,7 @@ impl Store {
     /// Adds a record (`id: None`) or changes one, with files to attach, all in one transaction:
     /// a bad field or a bad file changes nothing. Returns the record as stored.
     pub fn save_record(&mut self, mut record: Record, attach: &[NewAttachment]) -> Result<Record> {
+        self.require_member(Action::EditMembers, record.person_id)?;
         let (_, events) = self.record(record.person_id)?;
         check_record(&mut record, &events, self.today())?;
         let checked: Vec<(&NewAttachment, MediaType)> =
@@ -165,6 +168,8 @@ impl Store {
 
     /// Deletes a record and its attachments.
     pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
+        let owner = self.owner_of("SELECT person_id FROM records WHERE id = ?1", record_id)?;
+        self.require_member(Action::EditMembers, owner.ok_or_else(|| record_not_found(record_id))?)?;
         if self.conn.execute("DELETE FROM records WHERE id = ?1", [record_id])? == 0 {
             return Err(record_not_found(record_id));
         }
@@ -173,6 +178,7 @@ impl Store {
 
     /// An attachment's description and bytes.
     pub fn attachment(&self, attachment_id: Id) -> Result<(AttachmentInfo, Vec<u8>)> {
+        self.require_attachment(Action::ReadMembers, attachment_id)?;
         let row = self
             .conn
             .query_row("SELECT name, media_type, content FROM attachments WHERE id = ?1", [attachment_id], |r| {
@@ -188,6 +194,7 @@ impl Store {
     }
 
     pub fn delete_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        self.require_attachment(Action::EditMembers, attachment_id)?;
         if self.conn.execute("DELETE FROM attachments WHERE id = ?1", [attachment_id])? == 0 {
             return Err(Error::NotFound {
                 what: Text::new(format!("附件 {attachment_id}"), format!("attachment {attachment_id}")),
@@ -198,6 +205,7 @@ impl Store {
 
     /// The member's latest event of a step: what a record made from the command line documents.
     pub fn latest_event(&self, person_id: Id, kind: crate::domain::EventKind) -> Result<Id> {
+        self.require_member(Action::ReadMembers, person_id)?;
         let (_, events) = self.record(person_id)?;
         events.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date).and_then(|e| e.id).ok_or_else(|| {
             Error::invalid(
@@ -210,6 +218,7 @@ impl Store {
 
     /// A member's records and checklist, together.
     pub fn member_file(&self, person_id: Id) -> Result<MemberFile> {
+        self.require_member(Action::ReadMembers, person_id)?;
         let (_, events) = self.record(person_id)?;
         let records = self.records(person_id)?;
         let checklist = checklist::check(checklist::materials(), &events, &records);
@@ -225,6 +234,20 @@ impl Store {
     /// What the member's file holds and lacks, in the archive's order.
     pub fn checklist(&self, person_id: Id) -> Result<Vec<ChecklistLine>> {
         Ok(self.member_file(person_id)?.checklist)
+    }
+}
+
+impl Store {
+    fn owner_of(&self, sql: &str, id: Id) -> Result<Option<Id>> {
+        Ok(self.conn.prepare_cached(sql)?.query_row([id], |r| r.get(0)).optional()?)
+    }
+
+    fn require_attachment(&self, action: Action, attachment_id: Id) -> Result<()> {
+        let sql = "SELECT r.person_id FROM attachments a JOIN records r ON r.id = a.record_id WHERE a.id = ?1";
+        match self.owner_of(sql, attachment_id)? {
+            Some(owner) => self.require_member(action, owner),
+            None => self.require(action), // the caller reports "not found"
+        }
     }
 }
 

@@ -47,6 +47,7 @@ impl Store {
 
     /// Turns automatic backups on (into `dir`, keeping `keep`) or off (`None`).
     pub fn set_backup_settings(&mut self, dir: Option<&Path>, keep: u32) -> Result<crate::backup::BackupSettings> {
+        self.require(crate::access::Action::Backup)?;
         if !(1..=crate::backup::MAX_KEEP).contains(&keep) {
             return Err(crate::Error::invalid(
                 "keep",
@@ -80,7 +81,8 @@ impl Store {
 
     /// Checks the whole database: SQLCipher's check of every page's authentication code,
     /// SQLite's integrity check, the references between tables, that every event names a known
-    /// step, and that every attachment reads back whole and is what it says.
+    /// step, that the audit log's hash chain is unbroken, and that every attachment reads back
+    /// whole and is what it says.
     pub fn verify(&self) -> Result<VerifyReport> {
         let mut report = VerifyReport::default();
         let rows = |sql: &str| -> Result<Vec<String>> {
@@ -115,6 +117,11 @@ impl Store {
             report
                 .problems
                 .push(Text::new(format!("未知的事件类型「{kind}」"), format!("unknown event kind `{kind}`")));
+        }
+        let chain = self.check_audit_chain()?;
+        report.audit_entries_checked = chain.entries;
+        if let Some((_, why)) = chain.broken_at {
+            report.problems.push(why);
         }
         let mut stmt = self.conn.prepare("SELECT id, name, media_type, size, content FROM attachments")?;
         let mut attachments = stmt.query([])?;

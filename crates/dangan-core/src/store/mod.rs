@@ -6,6 +6,7 @@
 //! - every change to a person's events recomputes their cached stage in the same transaction;
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
+mod audit;
 mod files;
 mod maintenance;
 mod member_index;
@@ -15,17 +16,20 @@ mod planning;
 mod procedure_index;
 mod schema;
 mod search;
+mod users;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use zeroize::Zeroizing;
 
+pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
 pub use people::MemberDetail;
 pub use search::{MemberPage, MemberQuery, MemberSummary};
 
+use crate::access::{Action, Actor, SessionUser};
 use crate::calendar::{self, Date};
 use crate::keys::DatabaseKey;
 use crate::rules::{RuleSet, RuleSetId};
@@ -53,6 +57,11 @@ pub struct Store {
     index: RefCell<Option<member_index::MemberIndex>>,
     /// Built on the first deadline scan, kept true the same way.
     procedure: RefCell<Option<procedure_index::ProcedureIndex>>,
+    /// Who is signed in: every call checks their role (`require`), every change is logged as them.
+    actor: Actor,
+    /// The database key, kept (zeroised on drop) so an administrator can add a user's key slot
+    /// without typing a passphrase again. Dropping the store drops it: that is what locking means.
+    pub(crate) key: Option<DatabaseKey>,
 }
 
 impl std::fmt::Debug for Store {
@@ -72,9 +81,16 @@ pub(crate) enum Cipher<'k> {
 
 impl Store {
     /// Creates a new database at `path` (which must not exist) with the committee at the root.
-    pub(crate) fn create(path: &Path, cipher: Cipher<'_>, committee: &str, rule_set: RuleSetId) -> Result<Store> {
+    pub(crate) fn create(
+        path: &Path,
+        cipher: Cipher<'_>,
+        committee: &str,
+        rule_set: RuleSetId,
+        creator: &str,
+    ) -> Result<Store> {
         let mut conn = connect(path, cipher, true)?;
         schema::migrations().to_latest(&mut conn).map_err(|e| migration_error(path, e))?;
+        audit::install(&conn, creator)?;
         let tx = conn.transaction()?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('rule_set', ?1)", [rule_set.as_str()])?;
         tx.execute("INSERT INTO org_units (parent_id, kind, name) VALUES (NULL, 'committee', ?1)", [committee.trim()])?;
@@ -97,6 +113,8 @@ impl Store {
         })?;
         let (rules, rules_warning) = planning::load_rules(&conn, RuleSet::builtin(id))?;
         let workdays = planning::load_workdays(&conn)?;
+        let actor = Actor::system();
+        audit::install(&conn, &actor.session.name)?;
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -107,20 +125,22 @@ impl Store {
             today: None,
             index: RefCell::new(None),
             procedure: RefCell::new(None),
+            actor,
+            key: None,
         })
     }
 
     /// Opens a plain (unencrypted) database, for the benchmark that compares it with SQLCipher.
     #[cfg(feature = "unencrypted-benchmarks")]
     pub fn create_unencrypted_for_benchmarks(path: &Path) -> Result<Store> {
-        Store::create(path, Cipher::None, "基准测试党委", RuleSetId::default())
+        Store::create(path, Cipher::None, "基准测试党委", RuleSetId::default(), "system")
     }
 
     /// Creates an encrypted database with a fresh random key, for benchmarks (no key file).
     #[cfg(feature = "unencrypted-benchmarks")]
     pub fn create_encrypted_for_benchmarks(path: &Path) -> Result<Store> {
         let key = DatabaseKey::generate()?;
-        Store::create(path, Cipher::Key(&key), "基准测试党委", RuleSetId::default())
+        Store::create(path, Cipher::Key(&key), "基准测试党委", RuleSetId::default(), "system")
     }
 
     /// The rule set this workspace follows.
@@ -144,6 +164,51 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Who is signed in.
+    pub fn session_user(&self) -> &SessionUser {
+        &self.actor.session
+    }
+
+    /// Refuses unless the signed-in user's role allows `action`.
+    pub(crate) fn require(&self, action: Action) -> Result<()> {
+        self.actor.require(action)
+    }
+
+    /// The units the signed-in user may see (with their subtrees); `None` when not limited.
+    pub(crate) fn visible_units(&self, tree: &OrgTree) -> Option<std::collections::HashSet<crate::domain::Id>> {
+        self.actor.scope(tree)
+    }
+
+    /// Refuses unless the role allows `action` and the member's branch is one the user may see.
+    pub(crate) fn require_member(&self, action: Action, member_id: crate::domain::Id) -> Result<()> {
+        self.require(action)?;
+        if self.actor.session.role != crate::access::Role::BranchSecretary {
+            return Ok(());
+        }
+        let branch: Option<crate::domain::Id> = self
+            .conn
+            .prepare_cached("SELECT branch_id FROM people WHERE id = ?1")?
+            .query_row([member_id], |r| r.get(0))
+            .optional()?;
+        let Some(branch) = branch else { return Ok(()) }; // the caller reports "not found"
+        self.require_branch(action, branch)
+    }
+
+    /// Refuses unless the role allows `action` in `branch_id`.
+    pub(crate) fn require_branch(&self, action: Action, branch_id: crate::domain::Id) -> Result<()> {
+        self.require(action)?;
+        let tree = OrgTree::load(&self.conn)?;
+        match self.visible_units(&tree) {
+            Some(units) if !units.contains(&branch_id) => Err(Error::Forbidden {
+                what: Text::new(
+                    format!("查看或修改「{}」的党员", tree.path(branch_id)),
+                    format!("see or change members of “{}”", tree.path(branch_id)),
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Brings the in-memory indexes up to date after one person changed (no-op until built).

@@ -204,6 +204,7 @@ impl Store {
 
     /// Adds a general branch or a branch under `parent_id`.
     pub fn add_org_unit(&mut self, parent_id: Id, kind: OrgKind, name: &str) -> Result<OrgUnit> {
+        self.require(crate::access::Action::EditOrganisation)?;
         let name = name.trim();
         if name.is_empty() {
             return Err(Error::invalid("name", "组织名称不能为空", "the unit name is empty"));

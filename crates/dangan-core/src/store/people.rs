@@ -1,6 +1,7 @@
 //! People and their events in the store: reading a member's whole record, and every write path
 //! that keeps the cached stage true.
 
+use crate::access::Action;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -253,6 +254,7 @@ pub(crate) fn uniqueness_conflict(conn: &Connection, person: &Person) -> Result<
 impl Store {
     /// A member's whole record.
     pub fn member(&self, id: Id) -> Result<MemberDetail> {
+        self.require_member(Action::ReadMembers, id)?;
         let (person, events) = self.record(id)?;
         let tree = OrgTree::load(&self.conn)?;
         let mut detail = detail(person, events, &tree);
@@ -269,6 +271,10 @@ impl Store {
 
     /// Adds a person (`id: None`) or changes one, after every check passes.
     pub fn save_person(&mut self, mut person: Person) -> Result<MemberDetail> {
+        if let Some(id) = person.id {
+            self.require_member(Action::EditMembers, id)?;
+        }
+        self.require_branch(Action::EditMembers, person.branch_id)?;
         normalize(&mut person);
         let events = match person.id {
             Some(id) => {
@@ -329,6 +335,7 @@ impl Store {
         person_id: Id,
         change: impl FnOnce(&mut Vec<Event>) -> Result<()>,
     ) -> Result<MemberDetail> {
+        self.require_member(Action::EditMembers, person_id)?;
         let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
         let mut events = load_events(&self.conn, person_id)?;
         change(&mut events)?;

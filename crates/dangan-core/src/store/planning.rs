@@ -8,6 +8,7 @@ use rusqlite::params;
 
 use super::Store;
 use super::procedure_index::{Entry, ProcedureIndex};
+use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::deadlines::{self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Status, StatusCounts};
 use crate::domain::{Event, Id};
@@ -118,9 +119,13 @@ impl Store {
     }
 
     fn scope(&self, branch_id: Option<Id>, member_id: Option<Id>) -> Result<Scope> {
-        let branches = match branch_id {
-            Some(b) => Some(self.org_tree()?.subtree(b).into_iter().collect()),
-            None => None,
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        let asked: Option<HashSet<Id>> = branch_id.map(|b| tree.subtree(b).into_iter().collect());
+        // A branch secretary sees only their branches' items, whatever was asked.
+        let branches = match (asked, self.visible_units(&tree)) {
+            (Some(asked), Some(visible)) => Some(asked.intersection(&visible).copied().collect()),
+            (asked, visible) => asked.or(visible),
         };
         Ok(Scope { branches, member_id })
     }
@@ -239,6 +244,7 @@ impl Store {
     /// Sets an item aside: acknowledged (`until` is `None`: no more reminders, off the dashboard)
     /// or snoozed until a day. The item must be pending now.
     pub fn dismiss_deadline(&mut self, member_id: Id, rule: &str, due: Date, until: Option<Date>) -> Result<()> {
+        self.require_member(Action::EditMembers, member_id)?;
         let today = self.today();
         if until.is_some_and(|u| u <= today) {
             return Err(Error::invalid(
@@ -270,6 +276,7 @@ impl Store {
 
     /// Undoes a snooze or an acknowledgement.
     pub fn restore_deadline(&mut self, member_id: Id, rule: &str, due: Date) -> Result<()> {
+        self.require_member(Action::EditMembers, member_id)?;
         self.conn.execute(
             "DELETE FROM dismissals WHERE person_id = ?1 AND rule = ?2 AND due = ?3",
             params![member_id, rule, due.to_string()],
@@ -407,6 +414,7 @@ impl Store {
     /// Enters the official calendar of the years the days fall in, replacing what those years had.
     /// Returns the years entered.
     pub fn set_holidays(&mut self, days: &[CalendarDay]) -> Result<Vec<i32>> {
+        self.require(Action::EditCalendar)?;
         use chrono::Datelike;
         let mut years: Vec<i32> = days.iter().map(|d| d.date.year()).collect();
         years.sort_unstable();
@@ -429,6 +437,7 @@ impl Store {
 
     /// Loads an office's own rule file on top of the shipped rule set, refusing a bad one whole.
     pub fn load_rules(&mut self, source: &str) -> Result<&RuleSet> {
+        self.require(Action::EditRules)?;
         let rules = RuleSet::builtin(self.rule_set_id).with_overrides(source)?;
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -441,6 +450,7 @@ impl Store {
 
     /// Goes back to the shipped rule set alone.
     pub fn reset_rules(&mut self) -> Result<()> {
+        self.require(Action::EditRules)?;
         self.conn.execute("DELETE FROM meta WHERE key = ?1", [RULES_OVERRIDE_KEY])?;
         self.rules = RuleSet::builtin(self.rule_set_id);
         self.rules_warning = None;

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -126,6 +126,52 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_record ON attachments(record_id);
 "#;
 
+/// Version 4: users and the audit log.
+///
+/// - `users`: each user's role and the key slot (in `dangan.key`) that is theirs. The role lives
+///   here, inside the encrypted database, so editing the key file cannot raise it; a slot's id is
+///   bound into its encryption, so a slot cannot be moved to another user either.
+/// - `user_branches`: the units a branch secretary may see.
+/// - `audit_log`: every change, appended by triggers in the same transaction (see
+///   `store::audit`), each entry holding the hash of the one before. These two triggers make the
+///   log append-only for everyday SQL; the hash chain catches anything that gets past them.
+const V4: &str = r#"
+CREATE TABLE users (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    role       TEXT NOT NULL CHECK (role IN ('administrator', 'organiser', 'branch_secretary', 'auditor')),
+    slot_id    TEXT NOT NULL UNIQUE,
+    created_on TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE user_branches (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    unit_id INTEGER NOT NULL REFERENCES org_units(id),
+    PRIMARY KEY (user_id, unit_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE audit_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    entity_id TEXT,
+    member_id INTEGER,
+    action    TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    field     TEXT,
+    old       TEXT,
+    new       TEXT,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_member ON audit_log(member_id) WHERE member_id IS NOT NULL;
+
+CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +182,6 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, 4);
     }
 }

@@ -83,6 +83,11 @@ impl Store {
             }
             Some(branch) => Some(tree.subtree(branch).into_iter().collect::<HashSet<Id>>()),
         };
+        self.require(crate::access::Action::ReadMembers)?;
+        let branches = match (branches, self.visible_units(&tree)) {
+            (Some(asked), Some(visible)) => Some(asked.intersection(&visible).copied().collect()),
+            (asked, visible) => asked.or(visible),
+        };
         let mut index = self.index.borrow_mut();
         if index.is_none() {
             *index = Some(MemberIndex::load(&self.conn)?);

@@ -136,14 +136,15 @@ export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   invalid_input: 5,
   violations: 6,
   not_found: 7,
-  import_rejected: 8,
-  roster_unreadable: 9,
-  cancelled: 10,
-  rule_file: 11,
-  notifications_unavailable: 12,
-  corrupt: 13,
-  io: 14,
-  internal: 15,
+  forbidden: 8,
+  import_rejected: 9,
+  roster_unreadable: 10,
+  cancelled: 11,
+  rule_file: 12,
+  notifications_unavailable: 13,
+  corrupt: 14,
+  io: 15,
+  internal: 16,
 });
 
 export function eventOrder(kind: EventKind): number {

@@ -454,6 +454,7 @@ export const en: Messages = {
   'error.invalid_input': 'Some input is not valid',
   'error.violations': 'This breaks a rule of the membership procedure',
   'error.not_found': 'Not found; it may have been deleted',
+  'error.forbidden': 'Your role does not allow this',
   'error.import_rejected': 'Not imported: the roster has problems',
   'error.roster_unreadable': 'This roster file cannot be read',
   'error.cancelled': 'Cancelled',

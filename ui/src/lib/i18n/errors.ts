@@ -13,6 +13,7 @@ export const ERROR_MESSAGE_KEYS: Record<ErrorKind, MessageKey> = {
   invalid_input: 'error.invalid_input',
   violations: 'error.violations',
   not_found: 'error.not_found',
+  forbidden: 'error.forbidden',
   import_rejected: 'error.import_rejected',
   roster_unreadable: 'error.roster_unreadable',
   cancelled: 'error.cancelled',
@@ -32,7 +33,7 @@ export interface ErrorText {
 }
 
 /** Kinds whose backend `message` is specific (why a file cannot be read, a path, an OS error): shown as a detail line. */
-const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'io', 'corrupt', 'internal']);
+const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['forbidden', 'too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'io', 'corrupt', 'internal']);
 
 export function describeError(e: unknown, locale: Locale): ErrorText {
   const err = toAppError(e);

@@ -452,6 +452,7 @@ export const zhCN = {
   'error.invalid_input': '输入有误',
   'error.violations': '不符合发展党员工作的规定',
   'error.not_found': '未找到该记录，可能已被删除',
+  'error.forbidden': '当前用户的角色无权进行此操作',
   'error.import_rejected': '未导入：花名册中有问题',
   'error.roster_unreadable': '无法读取这个花名册文件',
   'error.cancelled': '操作已取消',

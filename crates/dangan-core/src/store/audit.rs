@@ -1,0 +1,502 @@
+//! The audit log: every change to the records, who made it and when, field by field, in a hash
+//! chain.
+//!
+//! Entries are written by SQL triggers, so no write path can forget them and each lands in the
+//! same transaction as its change (a rolled-back import leaves no entry either). The triggers are
+//! TEMP triggers, created on every connection the store opens: only a temp trigger may read the
+//! connection's `temp.audit_actor` (who is signed in) and call `dangan_audit_hash`, a function
+//! this connection registers. A connection that is not a `Store` (a backup snapshot being made)
+//! writes no records, so it needs none.
+//!
+//! Each entry's `hash` is SHA-256 over its own fields and the previous entry's hash. Editing or
+//! removing an entry, or inserting one in the middle, breaks the chain at that point, and
+//! `verify` names it. The chain is not keyed: whoever holds the database key and rewrites the
+//! whole log from the point of change onward is not caught, nor is cutting off its newest
+//! entries (README, Security).
+
+use std::path::Path;
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, params_from_iter};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::Store;
+use crate::access::Action;
+use crate::calendar::Date;
+use crate::domain::Id;
+use crate::{Error, Result, Text};
+
+/// The `prev_hash` of the first entry.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A table whose changes are logged: how to name a row, which member it concerns, and which
+/// columns are left out (derived caches, file contents).
+struct Audited {
+    table: &'static str,
+    /// An expression over `{r}` (NEW or OLD) naming the row.
+    key: &'static str,
+    /// An expression over `{r}` giving the member the row belongs to, or NULL.
+    member: &'static str,
+    skip: &'static [&'static str],
+    /// Rows left out altogether (an expression over `{r}`), e.g. the daily backup's bookkeeping.
+    unless: &'static str,
+}
+
+const AUDITED: &[Audited] = &[
+    Audited {
+        table: "people",
+        key: "{r}.id",
+        member: "{r}.id",
+        skip: &["pinyin", "initials", "sort_key"],
+        unless: "0",
+    },
+    Audited { table: "events", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited { table: "records", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited {
+        table: "attachments",
+        key: "{r}.id",
+        member: "(SELECT person_id FROM main.records WHERE id = {r}.record_id)",
+        skip: &["content"],
+        unless: "0",
+    },
+    Audited { table: "dismissals", key: "{r}.rule || ' ' || {r}.due", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited { table: "org_units", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "holiday_years", key: "{r}.year", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "meta",
+        key: "{r}.key",
+        member: "NULL",
+        skip: &[],
+        unless: "{r}.key IN ('backup_last', 'calendar_id')",
+    },
+    Audited { table: "users", key: "{r}.name", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "user_branches",
+        key: "(SELECT name FROM main.users WHERE id = {r}.user_id) || ' ' || {r}.unit_id",
+        member: "NULL",
+        skip: &[],
+        unless: "0",
+    },
+];
+
+/// Registers the hash function and creates this connection's audit triggers, acting as `actor`.
+pub(super) fn install(conn: &Connection, actor: &str) -> Result<()> {
+    conn.create_scalar_function("dangan_audit_hash", 11, FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+        let fields: Vec<Option<String>> = (0..ctx.len()).map(|i| text_of(ctx.get_raw(i))).collect();
+        Ok(chain_hash(&fields))
+    })?;
+    let mut sql = String::from(
+        "CREATE TEMP TABLE IF NOT EXISTS audit_actor (actor TEXT NOT NULL);
+         DELETE FROM temp.audit_actor;
+         INSERT INTO temp.audit_actor (actor) VALUES (?1);\n",
+    );
+    conn.execute_batch(&sql.replace("?1", &quote(actor)))?;
+    sql.clear();
+    for audited in AUDITED {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{}') ORDER BY cid", audited.table))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?
+            .into_iter()
+            .filter(|c| !audited.skip.contains(&c.as_str()))
+            .collect();
+        let json = |r: &str| {
+            let pairs: Vec<String> = columns.iter().map(|c| format!("'{c}', {r}.\"{c}\"")).collect();
+            format!("json_object({})", pairs.join(", "))
+        };
+        let t = audited.table;
+        let entry = |r: &str, action: &str, field: &str, old: &str, new: &str, when: &str| {
+            let key = audited.key.replace("{r}", r);
+            let member = audited.member.replace("{r}", r);
+            let unless = audited.unless.replace("{r}", r);
+            format!(
+                "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
+                 SELECT s.seq, s.at, s.actor, '{t}', CAST({key} AS TEXT), {member}, '{action}', {field}, {old}, {new}, s.prev,
+                        dangan_audit_hash(s.prev, s.seq, s.at, s.actor, '{t}', CAST({key} AS TEXT), {member}, '{action}', {field}, {old}, {new})
+                 FROM (SELECT ifnull((SELECT max(seq) FROM main.audit_log), 0) + 1 AS seq,
+                              strftime('%Y-%m-%dT%H:%M:%SZ', 'now') AS at,
+                              (SELECT actor FROM temp.audit_actor) AS actor,
+                              ifnull((SELECT hash FROM main.audit_log ORDER BY seq DESC LIMIT 1), '{GENESIS}') AS prev) AS s
+                 WHERE ({when}) AND NOT ({unless});\n"
+            )
+        };
+        sql.push_str(&format!(
+            "DROP TRIGGER IF EXISTS temp.audit_{t}_insert;
+             CREATE TEMP TRIGGER audit_{t}_insert AFTER INSERT ON main.{t} BEGIN {} END;\n",
+            entry("NEW", "insert", "NULL", "NULL", &json("NEW"), "1")
+        ));
+        sql.push_str(&format!(
+            "DROP TRIGGER IF EXISTS temp.audit_{t}_delete;
+             CREATE TEMP TRIGGER audit_{t}_delete AFTER DELETE ON main.{t} BEGIN {} END;\n",
+            entry("OLD", "delete", "NULL", &json("OLD"), "NULL", "1")
+        ));
+        let updates: String = columns
+            .iter()
+            .map(|c| {
+                entry(
+                    "NEW",
+                    "update",
+                    &format!("'{c}'"),
+                    &format!("CAST(OLD.\"{c}\" AS TEXT)"),
+                    &format!("CAST(NEW.\"{c}\" AS TEXT)"),
+                    &format!("OLD.\"{c}\" IS NOT NEW.\"{c}\""),
+                )
+            })
+            .collect();
+        sql.push_str(&format!(
+            "DROP TRIGGER IF EXISTS temp.audit_{t}_update;
+             CREATE TEMP TRIGGER audit_{t}_update AFTER UPDATE ON main.{t} BEGIN {updates} END;\n"
+        ));
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+/// Changes who the following changes are logged as.
+pub(super) fn set_actor(conn: &Connection, actor: &str) -> Result<()> {
+    conn.execute("UPDATE temp.audit_actor SET actor = ?1", [actor])?;
+    Ok(())
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn text_of(value: ValueRef<'_>) -> Option<String> {
+    match value {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Some(hex::encode(b)),
+    }
+}
+
+/// SHA-256 over the fields, each length-prefixed so no two different entries encode alike, NULL
+/// distinct from the empty string.
+fn chain_hash(fields: &[Option<String>]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"dangan-audit-v1");
+    for field in fields {
+        match field {
+            None => hasher.update([0xff]),
+            Some(s) => {
+                hasher.update([0x00]);
+                hasher.update((s.len() as u64).to_le_bytes());
+                hasher.update(s.as_bytes());
+            }
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// One logged change.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub seq: i64,
+    /// When, in UTC (`2026-11-24T08:30:00Z`).
+    pub at: String,
+    /// The user who made the change.
+    pub actor: String,
+    /// What was changed: `people`, `events`, `records`, `attachments`, `dismissals`, `org_units`,
+    /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`.
+    pub entity: String,
+    pub entity_id: Option<String>,
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub member_id: Option<Id>,
+    /// The member's name today, when the entry concerns one who still exists.
+    pub member_name: Option<String>,
+    /// `insert`, `update` or `delete`.
+    pub action: String,
+    /// The column, for an update; `null` for an insert or delete (whose `new`/`old` is the row as JSON).
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub hash: String,
+}
+
+/// Which entries to show, newest first.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub member_id: Option<Id>,
+    pub actor: Option<String>,
+    pub entity: Option<String>,
+    /// First and last day (UTC), inclusive.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub from: Option<Date>,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub to: Option<Date>,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub offset: u64,
+    /// At most this many (0: all).
+    pub limit: u32,
+}
+
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditPage {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub total: u64,
+    pub entries: Vec<AuditEntry>,
+}
+
+/// Where the chain breaks, if it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChainCheck {
+    pub(crate) entries: u64,
+    pub(crate) broken_at: Option<(i64, Text)>,
+}
+
+impl Store {
+    /// The audit log, filtered, newest first. Administrators and auditors only.
+    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        self.require(Action::ReadAudit)?;
+        let (filter, values) = audit_filter(query);
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM audit_log a WHERE {filter}"),
+            params_from_iter(values.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = if query.limit == 0 { -1 } else { i64::from(query.limit) };
+        let sql = format!(
+            "SELECT a.seq, a.at, a.actor, a.entity, a.entity_id, a.member_id, p.name, a.action, a.field, a.old, a.new, a.hash
+             FROM audit_log a LEFT JOIN people p ON p.id = a.member_id
+             WHERE {filter} ORDER BY a.seq DESC LIMIT {limit} OFFSET {}",
+            query.offset
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let entries = stmt
+            .query_map(params_from_iter(values.iter()), |r| {
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    entity: r.get(3)?,
+                    entity_id: r.get(4)?,
+                    member_id: r.get(5)?,
+                    member_name: r.get(6)?,
+                    action: r.get(7)?,
+                    field: r.get(8)?,
+                    old: r.get(9)?,
+                    new: r.get(10)?,
+                    hash: r.get(11)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(AuditPage { total: total as u64, entries })
+    }
+
+    /// Writes the entries matching `query` (all of them, oldest first) to a CSV file that Excel
+    /// opens (UTF-8 with a byte-order mark), hashes included so the copy can be checked.
+    /// Returns how many entries were written.
+    pub fn export_audit_csv(&self, query: &AuditQuery, path: &Path) -> Result<u64> {
+        self.require(Action::ReadAudit)?;
+        let mut all = self.audit_log(&AuditQuery { offset: 0, limit: 0, ..query.clone() })?.entries;
+        all.reverse();
+        let tmp = path.with_extension("csv.part");
+        let written = (|| -> Result<()> {
+            let mut file = std::fs::File::create(&tmp).map_err(Error::io(&tmp))?;
+            std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(Error::io(&tmp))?;
+            let mut csv = csv::Writer::from_writer(file);
+            let io = |e: csv::Error| Error::Io { path: tmp.clone(), source: std::io::Error::other(e) };
+            csv.write_record([
+                "序号 seq",
+                "时间 at (UTC)",
+                "用户 user",
+                "对象 entity",
+                "编号 id",
+                "党员编号 member",
+                "党员 name",
+                "操作 action",
+                "字段 field",
+                "原值 old",
+                "新值 new",
+                "哈希 hash",
+            ])
+            .map_err(io)?;
+            for e in &all {
+                let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+                csv.write_record([
+                    e.seq.to_string(),
+                    e.at.clone(),
+                    e.actor.clone(),
+                    e.entity.clone(),
+                    opt(&e.entity_id),
+                    e.member_id.map(|m| m.to_string()).unwrap_or_default(),
+                    opt(&e.member_name),
+                    e.action.clone(),
+                    opt(&e.field),
+                    opt(&e.old),
+                    opt(&e.new),
+                    e.hash.clone(),
+                ])
+                .map_err(io)?;
+            }
+            let file = csv.into_inner().map_err(|e| Error::Io { path: tmp.clone(), source: e.into_error() })?;
+            file.sync_all().map_err(Error::io(&tmp))?;
+            std::fs::rename(&tmp, path).map_err(Error::io(path))
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written.map(|()| all.len() as u64)
+    }
+
+    /// Recomputes the whole chain from the first entry.
+    pub(crate) fn check_audit_chain(&self) -> Result<ChainCheck> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash
+             FROM audit_log ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut expected_prev = GENESIS.to_owned();
+        let mut expected_seq = 1_i64;
+        let mut entries = 0;
+        while let Some(row) = rows.next()? {
+            entries += 1;
+            let seq: i64 = row.get(0)?;
+            let prev: String = row.get(10)?;
+            let hash: String = row.get(11)?;
+            let broken = |zh: String, en: String| Ok(ChainCheck { entries, broken_at: Some((seq, Text::new(zh, en))) });
+            if seq != expected_seq {
+                return broken(
+                    format!("审计日志缺少第 {expected_seq} 条至第 {} 条", seq - 1),
+                    format!("audit entries {expected_seq} to {} are missing", seq - 1),
+                );
+            }
+            if prev != expected_prev {
+                return broken(
+                    format!("审计日志第 {seq} 条与前一条不相接"),
+                    format!("audit entry {seq} does not follow on from the one before"),
+                );
+            }
+            let mut fields: Vec<Option<String>> = vec![Some(prev.clone()), Some(seq.to_string())];
+            for i in 1..=9 {
+                fields.push(text_of(row.get_ref(i)?));
+            }
+            if chain_hash(&fields) != hash {
+                return broken(format!("审计日志第 {seq} 条已被改动"), format!("audit entry {seq} has been altered"));
+            }
+            expected_prev = hash;
+            expected_seq += 1;
+        }
+        Ok(ChainCheck { entries, broken_at: None })
+    }
+}
+
+fn audit_filter(query: &AuditQuery) -> (String, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value;
+    let mut clauses = vec!["1".to_owned()];
+    let mut values = Vec::new();
+    if let Some(member) = query.member_id {
+        values.push(Value::Integer(member));
+        clauses.push(format!("a.member_id = ?{}", values.len()));
+    }
+    if let Some(actor) = query.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        values.push(Value::Text(actor.to_owned()));
+        clauses.push(format!("a.actor = ?{}", values.len()));
+    }
+    if let Some(entity) = query.entity.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        values.push(Value::Text(entity.to_owned()));
+        clauses.push(format!("a.entity = ?{}", values.len()));
+    }
+    if let Some(from) = query.from {
+        values.push(Value::Text(from.to_string()));
+        clauses.push(format!("substr(a.at, 1, 10) >= ?{}", values.len()));
+    }
+    if let Some(to) = query.to {
+        values.push(Value::Text(to.to_string()));
+        clauses.push(format!("substr(a.at, 1, 10) <= ?{}", values.len()));
+    }
+    (clauses.join(" AND "), values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+    use crate::domain::{OrgKind, Person};
+    use crate::keys::KdfParams;
+    use crate::workspace::NewWorkspace;
+
+    fn store_with_history() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("ws"));
+        let new = NewWorkspace { kdf: KdfParams::FOR_TESTS, ..NewWorkspace::new("passphrase-1", "党委") };
+        let mut store = ws.create(&new).unwrap();
+        let committee = store.org_tree().unwrap().committee().unwrap().id;
+        let branch = store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
+        let mut person =
+            store.save_person(Person { branch_id: branch, name: "张三".into(), ..Person::default() }).unwrap().person;
+        person.phone = Some("13800000000".into());
+        store.save_person(person).unwrap();
+        (dir, store)
+    }
+
+    /// What a person with the database key and a SQL shell could do: drop the guards and edit.
+    fn tamper(store: &Store, sql: &str) {
+        store
+            .conn
+            .execute_batch(&format!(
+                "DROP TRIGGER audit_log_is_append_only_update; DROP TRIGGER audit_log_is_append_only_delete; {sql}"
+            ))
+            .unwrap();
+    }
+
+    #[test]
+    fn an_untouched_chain_checks_out() {
+        let (_dir, store) = store_with_history();
+        let check = store.check_audit_chain().unwrap();
+        assert!(check.entries >= 4, "{check:?}");
+        assert_eq!(check.broken_at, None);
+    }
+
+    #[test]
+    fn the_log_refuses_everyday_edits() {
+        let (_dir, store) = store_with_history();
+        let err = store.conn.execute("UPDATE audit_log SET actor = 'someone else'", []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        assert!(store.conn.execute("DELETE FROM audit_log WHERE seq = 1", []).is_err());
+    }
+
+    #[test]
+    fn an_edited_entry_is_named() {
+        let (_dir, store) = store_with_history();
+        tamper(&store, "UPDATE audit_log SET new = '13900000000' WHERE field = 'phone'");
+        let seq: i64 =
+            store.conn.query_row("SELECT seq FROM audit_log WHERE field = 'phone'", [], |r| r.get(0)).unwrap();
+        let (at, why) = store.check_audit_chain().unwrap().broken_at.unwrap();
+        assert_eq!(at, seq);
+        assert!(why.en.contains("altered"), "{why:?}");
+    }
+
+    #[test]
+    fn a_removed_entry_is_named() {
+        let (_dir, store) = store_with_history();
+        tamper(&store, "DELETE FROM audit_log WHERE seq = 2");
+        let (at, why) = store.check_audit_chain().unwrap().broken_at.unwrap();
+        assert_eq!(at, 3);
+        assert!(why.en.contains("entries 2 to 2 are missing"), "{why:?}");
+    }
+
+    #[test]
+    fn an_entry_rewritten_with_a_fresh_hash_breaks_the_link_to_the_next() {
+        let (_dir, store) = store_with_history();
+        // Recomputing the edited entry's own hash is not enough: the next entry still holds the old one.
+        tamper(
+            &store,
+            "UPDATE audit_log SET actor = 'x', hash = dangan_audit_hash(prev_hash, seq, at, 'x', entity, entity_id, member_id, action, field, old, new) WHERE seq = 2",
+        );
+        let (at, why) = store.check_audit_chain().unwrap().broken_at.unwrap();
+        assert_eq!(at, 3);
+        assert!(why.en.contains("does not follow"), "{why:?}");
+    }
+}

@@ -1,0 +1,235 @@
+//! Users in the store: their roles and branches, and which key slot is whose.
+//!
+//! The key slots themselves live in the key file (`Workspace` adds and removes them); each change
+//! here runs in a transaction that commits only once the key file is written, so a user never
+//! exists without a slot. A slot without a user (a crash between the two) opens nothing: signing
+//! in with it is refused.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{OrgTree, Store, audit};
+use crate::access::{Action, Actor, NewUser, Role, SessionUser, User};
+use crate::domain::{Id, OrgKind};
+use crate::{Error, Result, Text};
+
+/// How long a user name may be.
+const MAX_NAME_CHARS: usize = 32;
+
+impl Store {
+    /// Signs in as the user whose key slot opened the workspace. A workspace made before users
+    /// existed has none yet: the slot's holder becomes its administrator.
+    pub(crate) fn sign_in(&mut self, slot_id: &str, slot_label: &str) -> Result<()> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+        if count == 0 {
+            let name = if slot_label.trim().is_empty() { "admin" } else { slot_label.trim() };
+            audit::set_actor(&self.conn, name)?;
+            self.conn.execute(
+                "INSERT INTO users (name, role, slot_id, created_on) VALUES (?1, 'administrator', ?2, ?3)",
+                params![name, slot_id, self.today().to_string()],
+            )?;
+        }
+        let user = self.user_by_slot(slot_id)?.ok_or_else(|| Error::Forbidden {
+            what: Text::new("使用这个密钥槽（它不属于任何用户）", "use this key slot (it belongs to no user)"),
+        })?;
+        self.act_as(SessionUser { name: user.name, role: user.role, branches: user.branches, recovery: false })
+    }
+
+    /// Signs in with the recovery key: an administrator, logged as such.
+    pub(crate) fn sign_in_recovery(&mut self) -> Result<()> {
+        self.act_as(SessionUser {
+            name: "恢复密钥".into(),
+            role: Role::Administrator,
+            branches: Vec::new(),
+            recovery: true,
+        })
+    }
+
+    fn act_as(&mut self, session: SessionUser) -> Result<()> {
+        audit::set_actor(&self.conn, &session.name)?;
+        self.actor = Actor { session };
+        Ok(())
+    }
+
+    /// Every user, by name. Administrators only.
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.require(Action::ManageUsers)?;
+        self.load_users(None)
+    }
+
+    fn load_users(&self, only_slot: Option<&str>) -> Result<Vec<User>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, role, created_on FROM users WHERE ?1 IS NULL OR slot_id = ?1 ORDER BY name")?;
+        let mut users = stmt
+            .query_map([only_slot], |r| {
+                let role: String = r.get(2)?;
+                Ok(User {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: Role::parse(&role).unwrap_or(Role::Auditor),
+                    branches: Vec::new(),
+                    created_on: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut branches =
+            self.conn.prepare("SELECT unit_id FROM user_branches WHERE user_id = ?1 ORDER BY unit_id")?;
+        for user in &mut users {
+            user.branches = branches.query_map([user.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(users)
+    }
+
+    fn user_by_slot(&self, slot_id: &str) -> Result<Option<User>> {
+        Ok(self.load_users(Some(slot_id))?.into_iter().next())
+    }
+
+    /// A user's name and key slot.
+    pub(crate) fn user_slot(&self, user_id: Id) -> Result<(String, String)> {
+        self.conn
+            .query_row("SELECT name, slot_id FROM users WHERE id = ?1", [user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| user_not_found(user_id))
+    }
+
+    /// Adds a user whose slot `write_slot` puts in the key file; the row commits only if it did.
+    pub(crate) fn add_user_with(
+        &mut self,
+        new: &NewUser<'_>,
+        slot_id: &str,
+        write_slot: impl FnOnce() -> Result<()>,
+    ) -> Result<User> {
+        self.require(Action::ManageUsers)?;
+        let name = check_user_name(new.name)?;
+        let branches = self.check_branches(new.role, new.branches)?;
+        let taken: bool =
+            self.conn.query_row("SELECT count(*) > 0 FROM users WHERE name = ?1", [name], |r| r.get(0))?;
+        if taken {
+            return Err(Error::invalid(
+                "name",
+                format!("用户「{name}」已存在"),
+                format!("user “{name}” already exists"),
+            ));
+        }
+        let today = self.today().to_string();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO users (name, role, slot_id, created_on) VALUES (?1, ?2, ?3, ?4)",
+            params![name, new.role.as_str(), slot_id, today],
+        )?;
+        let id = tx.last_insert_rowid();
+        for unit in &branches {
+            tx.execute("INSERT INTO user_branches (user_id, unit_id) VALUES (?1, ?2)", [id, *unit])?;
+        }
+        write_slot()?;
+        tx.commit()?;
+        Ok(User { id, name: name.to_owned(), role: new.role, branches, created_on: today })
+    }
+
+    /// Changes a user's role and branches. The last administrator stays an administrator.
+    pub fn set_user_role(&mut self, user_id: Id, role: Role, branches: &[Id]) -> Result<User> {
+        self.require(Action::ManageUsers)?;
+        self.user_slot(user_id)?;
+        let branches = self.check_branches(role, branches)?;
+        if role != Role::Administrator {
+            self.refuse_removing_last_administrator(user_id)?;
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE users SET role = ?1 WHERE id = ?2", params![role.as_str(), user_id])?;
+        tx.execute("DELETE FROM user_branches WHERE user_id = ?1", [user_id])?;
+        for unit in &branches {
+            tx.execute("INSERT INTO user_branches (user_id, unit_id) VALUES (?1, ?2)", [user_id, *unit])?;
+        }
+        tx.commit()?;
+        self.load_users(None)?.into_iter().find(|u| u.id == user_id).ok_or_else(|| user_not_found(user_id))
+    }
+
+    /// Removes a user; `remove_slot` takes their slot out of the key file before the row goes.
+    pub(crate) fn remove_user_with(&mut self, user_id: Id, remove_slot: impl FnOnce(&str) -> Result<()>) -> Result<()> {
+        self.require(Action::ManageUsers)?;
+        let (name, slot) = self.user_slot(user_id)?;
+        if name == self.actor.session.name && !self.actor.session.recovery {
+            return Err(Error::invalid(
+                "user",
+                "不能删除当前登录的用户",
+                "you cannot remove the user you are signed in as",
+            ));
+        }
+        self.refuse_removing_last_administrator(user_id)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
+        remove_slot(&slot)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn refuse_removing_last_administrator(&self, user_id: Id) -> Result<()> {
+        let others: i64 = self.conn.query_row(
+            "SELECT count(*) FROM users WHERE role = 'administrator' AND id != ?1",
+            [user_id],
+            |r| r.get(0),
+        )?;
+        let is_admin: bool = self.conn.query_row(
+            "SELECT count(*) > 0 FROM users WHERE role = 'administrator' AND id = ?1",
+            [user_id],
+            |r| r.get(0),
+        )?;
+        if is_admin && others == 0 {
+            return Err(Error::invalid(
+                "role",
+                "这是最后一位管理员，不能删除或降级",
+                "this is the last administrator; they cannot be removed or given another role",
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_branches(&self, role: Role, branches: &[Id]) -> Result<Vec<Id>> {
+        if role != Role::BranchSecretary {
+            return Ok(Vec::new());
+        }
+        if branches.is_empty() {
+            return Err(Error::invalid(
+                "branches",
+                "支部书记至少需要分配一个党支部",
+                "a branch secretary needs at least one branch",
+            ));
+        }
+        let tree = OrgTree::load(&self.conn)?;
+        let mut out = Vec::new();
+        for &unit in branches {
+            match tree.get(unit).map(|u| u.kind) {
+                Some(OrgKind::Branch | OrgKind::GeneralBranch) => out.push(unit),
+                _ => {
+                    return Err(Error::invalid(
+                        "branches",
+                        format!("编号为 {unit} 的组织不是党支部或党总支"),
+                        format!("unit {unit} is not a branch or general branch"),
+                    ));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+fn check_user_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "用户名不能为空", "the user name is empty"));
+    }
+    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "name",
+            format!("用户名不能超过 {MAX_NAME_CHARS} 个字符，也不能含控制字符"),
+            format!("a user name has at most {MAX_NAME_CHARS} characters and no control characters"),
+        ));
+    }
+    Ok(name)
+}
+
+fn user_not_found(id: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("编号为 {id} 的用户"), format!("user {id}")) }
+}

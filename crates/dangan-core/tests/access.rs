@@ -1,0 +1,253 @@
+//! Users on a shared workstation: each with a key slot of their own, a role the core checks on
+//! every call, and a recovery key for the day every passphrase is forgotten.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fs;
+use std::ops::ControlFlow;
+
+use common::{CHEAP, PASSPHRASE, TODAY, d};
+use dangan_core::access::{NewUser, Role};
+use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person};
+use dangan_core::keys::KeyFile;
+use dangan_core::roster::{self, ImportOptions};
+use dangan_core::store::MemberQuery;
+use dangan_core::workspace::NewWorkspace;
+use dangan_core::{Error, ErrorKind, Lang, Store, Workspace};
+
+struct Office {
+    _dir: tempfile::TempDir,
+    ws: Workspace,
+    admin: Store,
+    branch_a: Id,
+    branch_b: Id,
+    zhang: Id,
+    li: Id,
+}
+
+/// A workspace with two branches, one member in each, and a recovery key.
+fn office() -> (Office, dangan_core::keys::RecoveryCode) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    let new = NewWorkspace { kdf: CHEAP, user: "王管理", ..NewWorkspace::new(PASSPHRASE, "测试党委") };
+    let (mut admin, code) = ws.create_with_recovery(&new).unwrap();
+    admin.set_today(d(TODAY));
+    let committee = admin.org_tree().unwrap().committee().unwrap().id;
+    let branch_a = admin.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
+    let branch_b = admin.add_org_unit(committee, OrgKind::Branch, "第二党支部").unwrap().id;
+    let zhang = member(&mut admin, branch_a, "张三");
+    let li = member(&mut admin, branch_b, "李四");
+    (Office { _dir: dir, ws, admin, branch_a, branch_b, zhang, li }, code)
+}
+
+fn member(store: &mut Store, branch: Id, name: &str) -> Id {
+    let id = store.save_person(Person { branch_id: branch, name: name.into(), ..Person::default() }).unwrap();
+    let id = id.person.id.unwrap();
+    store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
+    id
+}
+
+fn add(office: &mut Office, name: &str, role: Role, branches: &[Id]) -> Id {
+    let new = NewUser { name, role, branches, passphrase: &format!("{name}-passphrase") };
+    office.ws.add_user_with_kdf(&mut office.admin, &new, CHEAP).unwrap().id
+}
+
+fn open_as(office: &Office, name: &str) -> Store {
+    let mut store = office.ws.open_as(Some(name), &format!("{name}-passphrase")).unwrap();
+    store.set_today(d(TODAY));
+    store
+}
+
+fn forbidden<T: std::fmt::Debug>(result: dangan_core::Result<T>) -> String {
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
+    err.message(Lang::Zh)
+}
+
+#[test]
+fn the_creator_is_the_administrator_and_each_new_user_gets_a_slot_of_their_own() {
+    let (mut office, _) = office();
+    assert_eq!(office.admin.session_user().name, "王管理");
+    assert_eq!(office.admin.session_user().role, Role::Administrator);
+    // SQLCipher's first 16 bytes are the database's salt: re-encrypting would change them.
+    let salt_before = fs::read(office.ws.db_path()).unwrap()[..16].to_vec();
+    add(&mut office, "赵组织", Role::Organiser, &[]);
+    let slots = KeyFile::read(&office.ws.key_path()).unwrap().slots;
+    assert_eq!(slots.iter().filter(|s| s.label == "赵组织").count(), 1);
+    drop(office.admin);
+    let organiser = office.ws.open_as(Some("赵组织"), "赵组织-passphrase").unwrap();
+    assert_eq!(organiser.session_user().role, Role::Organiser);
+    assert_eq!(fs::read(office.ws.db_path()).unwrap()[..16], salt_before[..]);
+    // The name picks the slot: another user's passphrase under this name opens nothing.
+    let err = office.ws.open_as(Some("赵组织"), PASSPHRASE).unwrap_err();
+    assert!(matches!(err, Error::WrongPassphrase), "{err}");
+    // Without a name, the passphrase finds its own slot.
+    assert_eq!(office.ws.open(PASSPHRASE).unwrap().session_user().name, "王管理");
+}
+
+#[test]
+fn a_branch_secretary_sees_and_changes_only_their_branches() {
+    let (mut office, _) = office();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    let mut secretary = open_as(&office, "孙书记");
+
+    let listed: Vec<String> =
+        secretary.list_members(&MemberQuery::all()).unwrap().items.into_iter().map(|m| m.name).collect();
+    assert_eq!(listed, ["张三"]);
+    let asked_for_b = MemberQuery { branch_id: Some(office.branch_b), ..MemberQuery::all() };
+    assert_eq!(secretary.list_members(&asked_for_b).unwrap().total, 0);
+    let items = secretary.deadlines(&Default::default()).unwrap();
+    assert!(!items.is_empty() && items.iter().all(|i| i.member_id == office.zhang), "{items:?}");
+
+    assert!(forbidden(secretary.member(office.li)).contains("第二党支部"));
+    forbidden(secretary.save_event(office.li, Event::new(EventKind::ApplicantTalk, d("2026-11-10"))));
+    forbidden(secretary.save_person(Person { branch_id: office.branch_b, name: "新人".into(), ..Person::default() }));
+    forbidden(secretary.add_org_unit(branch_a, OrgKind::Branch, "第三党支部"));
+
+    secretary.save_event(office.zhang, Event::new(EventKind::ApplicantTalk, d("2026-11-10"))).unwrap();
+    assert_eq!(secretary.member(office.zhang).unwrap().events.len(), 2);
+}
+
+#[test]
+fn a_branch_secretary_importing_a_row_of_another_branch_imports_nothing() {
+    let (mut office, _) = office();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    let mut secretary = open_as(&office, "孙书记");
+    let csv = office.ws.dir().join("../roster.csv");
+    fs::write(&csv, "姓名,所在党支部,递交入党申请书日期\n王五,第一党支部,2026-10-01\n赵六,第二党支部,2026-10-02\n")
+        .unwrap();
+    let roster = roster::read(&csv).unwrap();
+    let err = secretary.import_roster(roster, ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap_err();
+    let Error::ImportRejected { report } = err else { panic!("{err}") };
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(report.problems[0].row, 3);
+    assert!(report.problems[0].reason_zh.contains("不在你负责的党支部之内"), "{:?}", report.problems);
+    assert_eq!(office.admin.count_people().unwrap(), 2);
+}
+
+#[test]
+fn the_auditor_reads_everything_and_the_audit_log_but_changes_nothing() {
+    let (mut office, _) = office();
+    add(&mut office, "钱审计", Role::Auditor, &[]);
+    add(&mut office, "赵组织", Role::Organiser, &[]);
+    let mut auditor = open_as(&office, "钱审计");
+    assert_eq!(auditor.list_members(&MemberQuery::all()).unwrap().total, 2);
+    assert!(auditor.audit_log(&Default::default()).unwrap().total > 0);
+    forbidden(auditor.save_event(office.zhang, Event::new(EventKind::ApplicantTalk, d("2026-11-10"))));
+    forbidden(auditor.users());
+    forbidden(auditor.set_backup_settings(None, 7));
+
+    let organiser = open_as(&office, "赵组织");
+    assert!(forbidden(organiser.audit_log(&Default::default())).contains("审计日志"));
+    forbidden(organiser.users());
+    forbidden(office.ws.add_user(
+        &mut open_as(&office, "赵组织"),
+        &NewUser { name: "x", role: Role::Administrator, branches: &[], passphrase: "long enough passphrase" },
+    ));
+}
+
+#[test]
+fn a_removed_user_can_no_longer_open_the_workspace() {
+    let (mut office, _) = office();
+    let id = add(&mut office, "赵组织", Role::Organiser, &[]);
+    let slots_with = KeyFile::read(&office.ws.key_path()).unwrap().slots.len();
+    office.ws.remove_user(&mut office.admin, id).unwrap();
+    assert_eq!(KeyFile::read(&office.ws.key_path()).unwrap().slots.len(), slots_with - 1);
+    let err = office.ws.open_as(Some("赵组织"), "赵组织-passphrase").unwrap_err();
+    assert!(matches!(err, Error::WrongPassphrase), "{err}");
+    assert!(office.admin.users().unwrap().iter().all(|u| u.name != "赵组织"));
+}
+
+#[test]
+fn the_last_administrator_cannot_be_removed_or_demoted() {
+    let (mut office, _) = office();
+    let me = office.admin.users().unwrap()[0].id;
+    let err = office.admin.set_user_role(me, Role::Auditor, &[]).unwrap_err();
+    assert!(err.message(Lang::Zh).contains("最后一位管理员"), "{err}");
+    let other = add(&mut office, "周管理", Role::Administrator, &[]);
+    let mut second = open_as(&office, "周管理");
+    office.ws.remove_user(&mut second, me).unwrap();
+    let err = office.ws.remove_user(&mut second, other).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+}
+
+#[test]
+fn bad_user_details_are_refused_naming_the_field() {
+    let (mut office, _) = office();
+    for (new, field) in [
+        (NewUser { name: " ", role: Role::Organiser, branches: &[], passphrase: "long enough 1" }, "name"),
+        (NewUser { name: "王管理", role: Role::Organiser, branches: &[], passphrase: "long enough 1" }, "name"),
+        (
+            NewUser { name: "孙书记", role: Role::BranchSecretary, branches: &[], passphrase: "long enough 1" },
+            "branches",
+        ),
+        (NewUser { name: "孙书记", role: Role::Organiser, branches: &[], passphrase: "short" }, "passphrase"),
+    ] {
+        let err = office.ws.add_user_with_kdf(&mut office.admin, &new, CHEAP).unwrap_err();
+        let Error::InvalidInput { field: named, .. } = &err else { panic!("{err}") };
+        assert_eq!(named, field, "{err}");
+    }
+    assert_eq!(office.admin.users().unwrap().len(), 1);
+}
+
+#[test]
+fn the_recovery_key_sets_a_forgotten_passphrase_anew_and_a_new_key_voids_the_old() {
+    let (office, code) = office();
+    let me = office.admin.users().unwrap()[0].id;
+    drop(office.admin);
+    let typed = code.grouped().to_lowercase();
+    let recovery = office.ws.open_with_recovery(&typed).unwrap();
+    assert!(recovery.session_user().recovery);
+    office.ws.reset_passphrase(&recovery, me, "a brand new passphrase").unwrap();
+    assert!(matches!(office.ws.open(PASSPHRASE), Err(Error::WrongPassphrase)));
+    let admin = office.ws.open_as(Some("王管理"), "a brand new passphrase").unwrap();
+    // What the recovery key did is in the log, under its own name.
+    let log = admin.audit_log(&Default::default()).unwrap();
+    assert!(log.entries.iter().any(|e| e.actor == "王管理"));
+
+    let new_code = office.ws.new_recovery_code(&admin).unwrap();
+    assert!(matches!(office.ws.open_with_recovery(&typed), Err(Error::WrongPassphrase)));
+    office.ws.open_with_recovery(&new_code.grouped()).unwrap();
+    let err = office.ws.open_with_recovery("not a code").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn the_recovery_sheet_is_one_page_with_the_code_on_it() {
+    let (office, code) = office();
+    let pdf = office.ws.dir().join("../恢复密钥.pdf");
+    let sheet = dangan_core::dossier::RecoverySheet {
+        committee: "测试党委",
+        workspace: office.ws.dir(),
+        made_on: d(TODAY),
+        created_at: chrono::Utc::now(),
+    };
+    dangan_core::dossier::write_recovery_sheet(&pdf, &sheet, &code).unwrap();
+    let Ok(out) = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output() else {
+        eprintln!("pdftotext is not installed (poppler-utils); checked only that the PDF was written");
+        assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+        return;
+    };
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(code.grouped().as_str()), "{text}");
+    assert!(
+        text.contains("测试党委") && text.contains("2026年11月24日") && text.replace(' ', "").contains("第1页共1页"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_workspace_made_before_users_existed_makes_its_key_holder_the_administrator() {
+    // Workspaces of earlier versions have slots but no users table rows: opening one signs the
+    // slot's holder in as administrator rather than locking everyone out.
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    ws.create(&NewWorkspace { kdf: CHEAP, user: "admin", ..NewWorkspace::new(PASSPHRASE, "党委") }).unwrap();
+    let store = ws.open(PASSPHRASE).unwrap();
+    assert_eq!(store.users().unwrap().len(), 1);
+    assert_eq!(store.session_user().role, Role::Administrator);
+}

@@ -1,0 +1,138 @@
+//! Users, roles, the recovery key and the audit log, through the real `dangan` binary: what an
+//! office's administrator does from a terminal or a script.
+
+use dangan_tests::{PASSPHRASE, TestWorkspace};
+use predicates::prelude::*;
+
+/// An initialised workspace with two branches and a member in each; returns the recovery code
+/// `init` printed.
+fn office() -> (TestWorkspace, String) {
+    let ws = TestWorkspace::new();
+    let sheet = ws.file("恢复密钥.pdf");
+    let out = ws
+        .dangan(&["init", "--committee", "测试党委", "--user", "王管理", "--recovery-pdf", sheet.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let code =
+        stdout.lines().find_map(|l| l.strip_prefix("Recovery key (shown once; keep it on paper in the office safe): "));
+    let code = code.unwrap_or_else(|| panic!("init shows the recovery key: {stdout}")).to_owned();
+    assert!(std::fs::read(&sheet).unwrap().starts_with(b"%PDF-"));
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-10-01\n李四,2026002,第二党支部,2026-10-02\n",
+    );
+    ws.dangan(&["--user", "王管理", "import", roster.to_str().unwrap()]).assert().success();
+    (ws, code)
+}
+
+fn add_user(ws: &TestWorkspace, name: &str, role: &str, branch: Option<&str>) {
+    let mut args = vec!["--user", "王管理", "users", "add", name, "--role", role];
+    if let Some(branch) = branch {
+        args.extend(["--branch", branch]);
+    }
+    let pass = format!("{name}-passphrase");
+    ws.dangan(&args)
+        .env("DANGAN_NEW_PASSPHRASE", &pass)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Added user"));
+}
+
+fn as_user(ws: &TestWorkspace, name: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = ws.dangan(args);
+    cmd.env("DANGAN_USER", name).env("DANGAN_PASSPHRASE", format!("{name}-passphrase"));
+    cmd
+}
+
+#[test]
+fn each_role_gets_what_it_may_and_a_plain_refusal_otherwise() {
+    let (ws, _) = office();
+    add_user(&ws, "孙书记", "branch_secretary", Some("第一党支部"));
+    add_user(&ws, "钱审计", "auditor", None);
+    add_user(&ws, "赵组织", "organiser", None);
+    let users: Vec<serde_json::Value> =
+        serde_json::from_slice(&ws.dangan(&["users", "list", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(users.len(), 4);
+
+    // The branch secretary sees their branch only, and cannot import into another.
+    let out = as_user(&ws, "孙书记", &["members", "--json"]).output().unwrap();
+    let members: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = members.iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["张三"]);
+    let other = ws.write_csv("other.csv", "姓名,所在党支部,递交入党申请书日期\n王五,第二党支部,2026-10-03\n");
+    as_user(&ws, "孙书记", &["import", other.to_str().unwrap()])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("row 2").and(predicate::str::contains("is not one of your branches")));
+
+    // The auditor reads, and changes nothing.
+    as_user(&ws, "钱审计", &["members", "--json"]).assert().success().stdout(predicate::str::contains("李四"));
+    as_user(&ws, "钱审计", &["import", other.to_str().unwrap()])
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("your role may not change members' records"));
+    as_user(&ws, "钱审计", &["audit"]).assert().success().stdout(predicate::str::contains("王管理"));
+
+    // The organiser changes records but does not read the audit log or manage users.
+    as_user(&ws, "赵组织", &["audit"]).assert().code(6).stderr(predicate::str::contains("read the audit log"));
+    as_user(&ws, "赵组织", &["users"]).assert().code(6);
+}
+
+#[test]
+fn the_audit_log_names_who_changed_what_and_verify_checks_its_chain() {
+    let (ws, _) = office();
+    add_user(&ws, "孙书记", "branch_secretary", Some("第一党支部"));
+    let more = ws.write_csv(
+        "more.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期,联系电话\n张三,2026001,第一党支部,2026-10-01,13800000000\n",
+    );
+    as_user(&ws, "孙书记", &["import", more.to_str().unwrap()]).assert().success();
+
+    let out = ws.dangan(&["audit", "--by", "孙书记", "--json"]).output().unwrap();
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let phone = entries.iter().find(|e| e["field"] == "phone").expect("the phone change is logged");
+    assert_eq!(phone["actor"], "孙书记");
+    assert_eq!(phone["member_name"], "张三");
+    assert_eq!(phone["new"], "13800000000");
+
+    let csv = ws.file("audit.csv");
+    ws.dangan(&["audit", "--out", csv.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("audit entries"));
+    assert!(std::fs::read_to_string(&csv).unwrap().contains("13800000000"));
+    ws.dangan(&["verify"]).assert().success().stdout(predicate::str::contains("audit entries checked"));
+}
+
+#[test]
+fn the_recovery_key_sets_a_forgotten_passphrase_and_removing_a_user_shuts_them_out() {
+    let (ws, code) = office();
+    ws.dangan(&["--user", "王管理", "recover"])
+        .env("DANGAN_RECOVERY_CODE", code.to_lowercase())
+        .env("DANGAN_NEW_PASSPHRASE", "the new admin passphrase")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("A new passphrase was set for 王管理"));
+    ws.dangan(&["members"]).assert().code(3);
+    let admin = |args: &[&str]| {
+        let mut cmd = ws.dangan(args);
+        cmd.env("DANGAN_PASSPHRASE", "the new admin passphrase");
+        cmd
+    };
+    admin(&["members"]).assert().success();
+    admin(&["recover", "--user", "王管理"])
+        .env("DANGAN_RECOVERY_CODE", "AAAA-BBBB")
+        .env("DANGAN_NEW_PASSPHRASE", "whatever passphrase")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("a recovery code has 24 characters"));
+
+    let pass = "赵组织-passphrase";
+    admin(&["users", "add", "赵组织", "--role", "organiser"]).env("DANGAN_NEW_PASSPHRASE", pass).assert().success();
+    as_user(&ws, "赵组织", &["members"]).assert().success();
+    admin(&["users", "remove", "赵组织"]).assert().success();
+    as_user(&ws, "赵组织", &["members"]).assert().code(3);
+    let _ = PASSPHRASE;
+}
