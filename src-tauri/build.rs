@@ -39,6 +39,18 @@ const COMMANDS: &[&str] = &[
     "restore_backup",
     "pick_open_file",
     "pick_save_file",
+    "unlock_with_recovery",
+    "session_user",
+    "list_users",
+    "add_user",
+    "set_user_role",
+    "remove_user",
+    "reset_passphrase",
+    "change_passphrase",
+    "new_recovery_code",
+    "write_recovery_sheet",
+    "audit_log",
+    "export_audit",
 ];
 
 fn main() {

@@ -28,7 +28,10 @@ use crate::error::{self, Reply};
 use crate::shell::{Shell, WorkspaceStatus};
 
 /// Runs `work` on Tauri's blocking thread pool and waits for it without holding up the event loop.
-async fn blocking<T: Send + 'static>(lang: Lang, work: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    work: impl FnOnce() -> Reply<T> + Send + 'static,
+) -> Reply<T> {
     match tauri::async_runtime::spawn_blocking(work).await {
         Ok(reply) => reply,
         Err(err) => Err(error::worker_failed(&err.to_string(), lang)),
@@ -41,23 +44,39 @@ pub async fn workspace_status(shell: State<'_, Shell>) -> Reply<WorkspaceStatus>
     blocking(shell.lang, move || shell.status()).await
 }
 
-/// Creates the encrypted workspace and leaves it unlocked.
+/// Creates the encrypted workspace, `user_name` its administrator, and leaves it unlocked.
+/// Returns the recovery code, grouped for reading: the UI shows it this once.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn create_workspace(shell: State<'_, Shell>, passphrase: String, committee_name: String) -> Reply<()> {
+pub async fn create_workspace(
+    shell: State<'_, Shell>,
+    passphrase: String,
+    committee_name: String,
+    user_name: String,
+) -> Reply<String> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang, move || shell.open_with(|ws| ws.create(&NewWorkspace::new(&passphrase, &committee_name))))
-        .await?;
+    let code = blocking(shell.lang, move || {
+        let mut code = None;
+        shell.open_with(|ws| {
+            let new = NewWorkspace { user: &user_name, ..NewWorkspace::new(&passphrase, &committee_name) };
+            let (store, recovery) = ws.create_with_recovery(&new)?;
+            code = Some(recovery.grouped().to_string());
+            Ok(store)
+        })?;
+        Ok(code.unwrap_or_default())
+    })
+    .await?;
     crate::reminders::check_soon();
-    Ok(())
+    Ok(code)
 }
 
+/// Unlocks as `user_name`, or as whoever the passphrase belongs to when it is `None`.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn unlock(shell: State<'_, Shell>, passphrase: String) -> Reply<()> {
+pub async fn unlock(shell: State<'_, Shell>, passphrase: String, user_name: Option<String>) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     let opened = shell.clone();
-    blocking(shell.lang, move || opened.open_with(|ws| ws.open(&passphrase))).await?;
+    blocking(shell.lang, move || opened.open_with(|ws| ws.open_as(user_name.as_deref(), &passphrase))).await?;
     warm_up(shell);
     crate::reminders::check_soon();
     Ok(())

@@ -6,6 +6,7 @@
 //! its error as a [`dangan_core::BridgeError`]. If a command needs an `if` about members or the
 //! procedure, that `if` belongs in dangan-core. Start reading at [`commands`].
 
+pub mod accounts;
 pub mod commands;
 pub mod error;
 pub mod reminders;
@@ -98,6 +99,18 @@ pub fn run() {
             commands::restore_backup,
             commands::pick_open_file,
             commands::pick_save_file,
+            accounts::unlock_with_recovery,
+            accounts::session_user,
+            accounts::list_users,
+            accounts::add_user,
+            accounts::set_user_role,
+            accounts::remove_user,
+            accounts::reset_passphrase,
+            accounts::change_passphrase,
+            accounts::new_recovery_code,
+            accounts::write_recovery_sheet,
+            accounts::audit_log,
+            accounts::export_audit,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -95,6 +95,16 @@ impl Shell {
         f(store).map_err(|err| error::from_core(&err, self.lang))
     }
 
+    /// Runs `f` on the workspace folder and its unlocked store (user management rewrites the key
+    /// file beside the database).
+    pub fn with_workspace_store<T>(
+        &self,
+        f: impl FnOnce(&Workspace, &mut Store) -> dangan_core::Result<T>,
+    ) -> Reply<T> {
+        let workspace = self.workspace()?;
+        self.with_store(|store| f(workspace, store))
+    }
+
     /// Runs `f` on the store if the records are unlocked (the reminder clock's view: a locked app
     /// has nothing to check, and that is not an error).
     pub fn with_store_if_unlocked<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {

@@ -80,9 +80,12 @@ fn a_refused_change_or_a_refused_import_leaves_no_entry() {
 
     fs::write(&csv, "姓名,所在党支部,递交入党申请书日期\n王五,第一党支部,2026-10-01\n").unwrap();
     store.import_roster(roster::read(&csv).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
+    // An import logs one entry per person: the person and their events together.
     let after = store.audit_log(&AuditQuery::default()).unwrap();
-    assert!(after.entries.iter().any(|e| e.entity == "people" && e.member_name.as_deref() == Some("王五")));
-    assert!(after.entries.iter().any(|e| e.entity == "events"));
+    let wang = after.entries.iter().find(|e| e.member_name.as_deref() == Some("王五")).unwrap();
+    assert_eq!((wang.entity.as_str(), wang.action.as_str()), ("people", "insert"));
+    assert!(wang.new.as_deref().unwrap().contains("application_received"), "{wang:?}");
+    assert!(store.verify().unwrap().is_ok());
 }
 
 #[test]

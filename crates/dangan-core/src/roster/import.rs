@@ -48,9 +48,22 @@ impl Store {
         &mut self,
         roster: Roster,
         options: ImportOptions,
-        mut progress: impl FnMut(Progress) -> ControlFlow<()>,
+        progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
         self.require(crate::access::Action::EditMembers)?;
+        // The import logs one audit entry per person itself (`BulkLog`), not one per row.
+        st::suspend_audit(st::connection(self), &["people", "events"])?;
+        let imported = self.import_logged(roster, options, progress);
+        st::resume_audit(st::connection(self))?;
+        imported
+    }
+
+    fn import_logged(
+        &mut self,
+        roster: Roster,
+        options: ImportOptions,
+        mut progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<ImportReport> {
         let visible = self.visible_units(&self.org_tree()?);
         let rules = self.rules().clone();
         let cx = Context { rules: &rules, today: self.today() };
@@ -67,7 +80,8 @@ impl Store {
         // Into an empty workspace nobody can be registered already: skip the look-ups (people
         // repeated within the file are still caught by `Seen`).
         let first_import = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
-        let mut seen = Seen { first_import, visible, ..Seen::default() };
+        let log = st::BulkLog::begin(&tx)?;
+        let mut seen = Seen { first_import, visible, log: Some(log), ..Seen::default() };
         for (i, record) in roster.records.into_iter().enumerate() {
             if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total }).is_break() {
                 return Err(Error::Cancelled);
@@ -118,6 +132,8 @@ struct Seen {
     first_import: bool,
     /// The units a branch secretary may import into; `None` when not limited.
     visible: Option<HashSet<Id>>,
+    /// Where each imported person's audit entry goes.
+    log: Option<st::BulkLog>,
 }
 
 fn apply(
@@ -180,11 +196,12 @@ fn apply(
             )]));
         }
     }
-    let (person, mut events, outcome) = match existing {
-        None => (person, events, Outcome::Created),
+    let (person, mut events, outcome, before) = match existing {
+        None => (person, events, Outcome::Created, None),
         Some(id) => {
             let stored = st::load_person(tx, id)?.unwrap_or_default();
             let mut merged_events = st::load_events(tx, id)?;
+            let before = audit_json(&stored, &merged_events);
             for event in events {
                 // A repeated step (a review, a report) is added unless that day's is on file; a
                 // one-off step's date is corrected.
@@ -197,7 +214,7 @@ fn apply(
                     None => merged_events.push(event),
                 }
             }
-            (overlay(stored, person), merged_events, Outcome::Updated)
+            (overlay(stored, person), merged_events, Outcome::Updated, Some(before))
         }
     };
     st::sort_events(&mut events);
@@ -215,7 +232,39 @@ fn apply(
         Outcome::Created => st::insert_events(tx, id, &mut events)?,
         Outcome::Updated => st::write_events(tx, id, &mut events)?,
     }
+    let after = audit_json(&Person { id: Some(id), ..person }, &events);
+    if before.as_deref() != Some(after.as_str())
+        && let Some(log) = seen.log.as_ref()
+    {
+        let action = if before.is_some() { "update" } else { "insert" };
+        log.member(tx, id, action, before.as_deref(), Some(&after))?;
+    }
     Ok(Ok(outcome))
+}
+
+/// A person and their events as one audit entry records them, compactly: the person's fields
+/// that have a value, and each event as `date kind[ months][ note]`. Most of an import's cost in
+/// the log is the bytes it writes; this is half of a plain JSON dump.
+fn audit_json(person: &Person, events: &[Event]) -> String {
+    let mut fields = serde_json::to_value(person).unwrap_or_default();
+    if let Some(map) = fields.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+    }
+    let events: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let mut line = format!("{} {}", e.date, e.kind.as_str());
+            if let Some(months) = e.months {
+                line.push_str(&format!(" {months}"));
+            }
+            if let Some(note) = e.note.as_deref() {
+                line.push(' ');
+                line.push_str(note);
+            }
+            line
+        })
+        .collect();
+    serde_json::json!({ "person": fields, "events": events }).to_string()
 }
 
 /// The stored person with every value the roster gives written over it; blank cells keep

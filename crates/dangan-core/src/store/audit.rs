@@ -18,7 +18,7 @@ use std::path::Path;
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -153,6 +153,82 @@ pub(super) fn install(conn: &Connection, actor: &str) -> Result<()> {
     }
     conn.execute_batch(&sql)?;
     Ok(())
+}
+
+/// Drops this connection's triggers on `tables`, for a bulk write that logs itself through
+/// [`BulkLog`]; [`resume`] puts them back.
+pub(crate) fn suspend(conn: &Connection, tables: &[&str]) -> Result<()> {
+    for t in tables {
+        conn.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS temp.audit_{t}_insert; DROP TRIGGER IF EXISTS temp.audit_{t}_update;
+             DROP TRIGGER IF EXISTS temp.audit_{t}_delete;"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Recreates every trigger [`suspend`] dropped, for the same signed-in user.
+pub(crate) fn resume(conn: &Connection) -> Result<()> {
+    let actor: String = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
+    install(conn, &actor)
+}
+
+/// Appends entries from Rust inside a transaction, continuing the chain: an import logs one entry
+/// per person (the person and their events as JSON) instead of one per row the triggers would see,
+/// a ninth of the entries and a fraction of the time for a 100,000-person roster.
+pub(crate) struct BulkLog {
+    at: String,
+    actor: String,
+}
+
+impl BulkLog {
+    /// Who and when, for the entries of one bulk write.
+    pub(crate) fn begin(conn: &Connection) -> Result<BulkLog> {
+        let actor = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
+        let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        Ok(BulkLog { at, actor })
+    }
+
+    /// Appends one entry about a member (`action` insert or update, the whole record as JSON)
+    /// after the newest entry, which a trigger may have written since the last one (a branch the
+    /// import created).
+    pub(crate) fn member(
+        &self,
+        conn: &Connection,
+        member_id: Id,
+        action: &str,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Result<()> {
+        let (last, prev): (i64, String) = conn
+            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((0, GENESIS.to_owned()));
+        let next_seq = last + 1;
+        let seq = next_seq.to_string();
+        let id = member_id.to_string();
+        let fields = [
+            Some(prev.clone()),
+            Some(seq),
+            Some(self.at.clone()),
+            Some(self.actor.clone()),
+            Some("people".to_owned()),
+            Some(id.clone()),
+            Some(id),
+            Some(action.to_owned()),
+            None,
+            old.map(str::to_owned),
+            new.map(str::to_owned),
+        ];
+        let hash = chain_hash(&fields);
+        conn.prepare_cached(
+            "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
+             VALUES (?1, ?2, ?3, 'people', ?4, ?4, ?5, NULL, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(rusqlite::params![next_seq, self.at, self.actor, member_id, action, old, new, prev, hash])?;
+        Ok(())
+    }
 }
 
 /// Changes who the following changes are logged as.

@@ -296,11 +296,16 @@ pub use org::{OrgTree, ResolvedBranch};
 /// The store's building blocks for other modules of the core (roster import applies rows with
 /// them inside its own transaction). Not part of the public API.
 pub(crate) mod internal {
+    pub(crate) use super::audit::{BulkLog, resume as resume_audit, suspend as suspend_audit};
     pub(crate) use super::org::{OrgTree, resolve_branch};
     pub(crate) use super::people::{
         find_same_person, insert_events, load_events, load_person, normalize, sort_events, uniqueness_conflict,
         write_events, write_person,
     };
+
+    pub(crate) fn connection(store: &super::Store) -> &rusqlite::Connection {
+        &store.conn
+    }
 
     pub(crate) fn transaction(store: &mut super::Store) -> rusqlite::Result<rusqlite::Transaction<'_>> {
         store.conn.transaction()

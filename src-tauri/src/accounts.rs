@@ -1,0 +1,146 @@
+//! The commands of users, the recovery key and the audit log (`ui/src/lib/api/tauri.ts`): the
+//! same shape as `commands.rs`, one core call each on a blocking thread. Who may do what is
+//! decided by the core (`dangan_core::access`), never here.
+
+use std::path::PathBuf;
+
+use dangan_core::access::{NewUser, Role, SessionUser, User};
+use dangan_core::calendar;
+use dangan_core::domain::Id;
+use dangan_core::dossier::{self, RecoverySheet};
+use dangan_core::keys::RecoveryCode;
+use dangan_core::store::{AuditPage, AuditQuery};
+use tauri::State;
+use zeroize::Zeroizing;
+
+use crate::commands::blocking;
+use crate::error::Reply;
+use crate::shell::Shell;
+
+/// Opens the workspace with the recovery code: an administrator's rights, to set a forgotten
+/// passphrase anew. The UI locks again when that is done.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn unlock_with_recovery(shell: State<'_, Shell>, code: String) -> Reply<()> {
+    let (shell, code) = (shell.inner().clone(), Zeroizing::new(code));
+    blocking(shell.lang, move || shell.open_with(|ws| ws.open_with_recovery(&code))).await
+}
+
+#[tauri::command]
+pub async fn session_user(shell: State<'_, Shell>) -> Reply<SessionUser> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| Ok(store.session_user().clone()))).await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list_users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.users())).await
+}
+
+/// Adds a user with a key slot of their own (Argon2id: about a quarter of a second).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn add_user(
+    shell: State<'_, Shell>,
+    name: String,
+    role: Role,
+    branches: Vec<Id>,
+    passphrase: String,
+) -> Reply<User> {
+    let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
+    blocking(shell.lang, move || {
+        shell.with_workspace_store(|ws, store| {
+            ws.add_user(store, &NewUser { name: &name, role, branches: &branches, passphrase: &passphrase })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, branches: Vec<Id>) -> Reply<User> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.set_user_role(user_id, role, &branches))).await
+}
+
+/// Removes a user and deletes their key slot.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn remove_user(shell: State<'_, Shell>, user_id: Id) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_workspace_store(|ws, store| ws.remove_user(store, user_id))).await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: String) -> Reply<()> {
+    let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
+    blocking(shell.lang, move || {
+        shell.with_workspace_store(|ws, store| ws.reset_passphrase(store, user_id, &passphrase))
+    })
+    .await
+}
+
+/// Changes the signed-in user's own passphrase; `current` must open their slot.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn change_passphrase(shell: State<'_, Shell>, current: String, next: String) -> Reply<()> {
+    let shell = shell.inner().clone();
+    let (current, next) = (Zeroizing::new(current), Zeroizing::new(next));
+    blocking(shell.lang, move || {
+        shell.with_workspace_store(|ws, store| {
+            let me = store.session_user().name.clone();
+            ws.change_passphrase_as(Some(&me), &current, &next)
+        })
+    })
+    .await
+}
+
+/// Makes a new recovery code (the old one stops working) and returns it, grouped for reading.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn new_recovery_code(shell: State<'_, Shell>) -> Reply<String> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || {
+        shell.with_workspace_store(|ws, store| Ok(ws.new_recovery_code(store)?.grouped().to_string()))
+    })
+    .await
+}
+
+/// Writes the one-page recovery key sheet for the code the UI was just shown.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: PathBuf) -> Reply<()> {
+    let (shell, code) = (shell.inner().clone(), Zeroizing::new(code));
+    blocking(shell.lang, move || {
+        shell.with_workspace_store(|ws, store| {
+            let code = RecoveryCode::parse(&code)?;
+            let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+            let sheet = RecoverySheet {
+                committee: &committee,
+                workspace: ws.dir(),
+                made_on: calendar::today(),
+                created_at: chrono::Utc::now(),
+            };
+            dossier::write_recovery_sheet(&path, &sheet, &code)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<AuditPage> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.audit_log(&query))).await
+}
+
+/// Writes the matching audit entries, oldest first with their hashes, to a CSV file.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn export_audit(shell: State<'_, Shell>, query: AuditQuery, path: PathBuf) -> Reply<u64> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang, move || shell.with_store(|store| store.export_audit_csv(&query, &path))).await
+}
