@@ -9,6 +9,7 @@ mod deadlines;
 mod dossier;
 mod durability;
 mod files;
+mod hostile;
 mod import;
 mod members;
 mod remind;

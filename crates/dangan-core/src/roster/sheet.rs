@@ -41,7 +41,57 @@ fn unreadable(zh: impl Into<String>, en: impl Into<String>) -> Error {
     Error::RosterUnreadable { reason: Text::new(zh, en) }
 }
 
+/// The largest roster file read. A 100,000-row roster is about 15 MB as CSV and 6 MB as .xlsx.
+pub(crate) const MAX_ROSTER_BYTES: u64 = 200 * 1024 * 1024;
+/// The most an .xlsx may inflate to, all its parts together: calamine holds the shared strings
+/// in memory, so a small file that inflates to gigabytes (a zip bomb) would exhaust it.
+pub(crate) const MAX_XLSX_INFLATED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Refuses a file too big to be a roster before reading any of it.
+fn check_size(path: &Path) -> Result<()> {
+    let size = std::fs::metadata(path).map_err(Error::io(path))?.len();
+    if size > MAX_ROSTER_BYTES {
+        return Err(too_big(size));
+    }
+    Ok(())
+}
+
+fn too_big(size: u64) -> Error {
+    let (mb, max) = (size / (1024 * 1024), MAX_ROSTER_BYTES / (1024 * 1024));
+    unreadable(
+        format!("名册文件过大（{mb} MB），最多 {max} MB；请分成几个文件导入"),
+        format!("the roster file is too large ({mb} MB); at most {max} MB: split it into several files"),
+    )
+}
+
+/// Refuses an .xlsx whose parts would inflate beyond [`MAX_XLSX_INFLATED_BYTES`], from the sizes
+/// its directory declares.
+fn check_inflated_size(path: &Path) -> Result<()> {
+    let file = File::open(path).map_err(Error::io(path))?;
+    let Ok(mut archive) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(()); // not a zip: calamine says so, in its words
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > MAX_XLSX_INFLATED_BYTES {
+        let (mb, max) = (total / (1024 * 1024), MAX_XLSX_INFLATED_BYTES / (1024 * 1024));
+        return Err(unreadable(
+            format!("这个 .xlsx 文件展开后有 {mb} MB，超过 {max} MB，不像是名册，未读取"),
+            format!(
+                "this .xlsx unpacks to {mb} MB, more than {max} MB; it does not look like a roster and was not read"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn read_xlsx(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    check_size(path)?;
+    check_inflated_size(path)?;
     let file = File::open(path).map_err(Error::io(path))?;
     let not_xlsx = |e: calamine::XlsxError| {
         unreadable(
@@ -93,6 +143,7 @@ fn text(s: &str) -> Cell {
 }
 
 fn read_csv(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> Result<()> {
+    check_size(path)?;
     let bytes = std::fs::read(path).map_err(Error::io(path))?;
     let content = decode_csv(&bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
