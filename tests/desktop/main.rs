@@ -21,6 +21,11 @@ use driver::{App, TauriDriver};
 
 const PASSPHRASE: &str = "correct horse battery";
 const COMMITTEE: &str = "中共测试大学委员会";
+/// The administrator's name as the set-up screen proposes it.
+const ADMIN: &str = "管理员";
+const AUDITOR: &str = "李审计";
+const AUDITOR_PASSPHRASE: &str = "auditor passphrase 1";
+const NEW_PASSPHRASE: &str = "the administrator's new passphrase";
 /// The branch made by hand before anything is imported; the roster names it too.
 const BRANCH: &str = "计算机学院第一党支部";
 
@@ -83,7 +88,21 @@ async fn scenario(app_path: &Path) {
     app.type_into("setup-passphrase", PASSPHRASE).await;
     app.type_into("setup-passphrase-again", PASSPHRASE).await;
     app.click("setup-submit").await;
+
+    // The recovery key is shown once, saved as a one-page PDF, and confirmed before going on.
+    let code = app.wait_text("recovery-code").await;
+    assert_eq!(code.len(), 29, "six groups of four: {code}");
+    let sheet = root.path().join("恢复密钥.pdf");
+    assert!(!app.enabled("recovery-continue").await, "not before the key is confirmed as kept");
+    app.type_into("recovery-pdf-path", sheet.to_str().unwrap()).await;
+    app.click("recovery-save").await;
+    app.wait("recovery-saved").await;
+    app.screenshot("01b-recovery-key").await;
+    app.click("recovery-confirm").await;
+    app.click("recovery-continue").await;
+    assert!(std::fs::read(&sheet).unwrap().starts_with(b"%PDF-"), "the recovery key sheet was written");
     assert_eq!(app.wait_text("committee-name").await, COMMITTEE);
+    app.wait_attr("session-user", "data-role", "administrator").await;
     app.wait("list-empty").await;
     app.screenshot("02-empty-list").await;
     assert!(
@@ -270,6 +289,32 @@ async fn scenario(app_path: &Path) {
         .collect();
     assert_eq!(backups.len(), 1, "today's backup is in the folder: {backups:?}");
 
+    // A second user, an auditor, with a passphrase of their own.
+    app.click("nav-users").await;
+    app.wait("users-screen").await;
+    app.click("user-add").await;
+    app.type_into("user-name", AUDITOR).await;
+    app.choose("user-role", "审计员").await;
+    app.type_into("user-passphrase", AUDITOR_PASSPHRASE).await;
+    app.type_into("user-passphrase-again", AUDITOR_PASSPHRASE).await;
+    app.click("user-save").await;
+    app.wait_css(&format!("[data-testid='user-row'][data-user-name='{AUDITOR}'][data-role='auditor']")).await;
+    app.screenshot("20-users").await;
+
+    // The audit log: everything done above, by whom; exported with its hashes.
+    app.click("nav-audit").await;
+    app.wait("audit-screen").await;
+    app.wait_css("[data-testid='audit-row'][data-entity='people']").await;
+    app.wait_css("[data-testid='audit-row'][data-entity='users']").await;
+    app.screenshot("21-audit-log").await;
+    let audit_csv = root.path().join("审计日志.csv");
+    app.type_into("audit-export-path", audit_csv.to_str().unwrap()).await;
+    app.click("audit-export").await;
+    app.wait("audit-exported").await;
+    let exported = std::fs::read_to_string(&audit_csv).unwrap();
+    assert!(exported.contains(AUDITOR) && exported.contains("陈晨"), "the export holds the changes");
+    app.click("nav-members").await;
+
     // Quit and start again: the workspace is locked until the passphrase is given.
     app.quit().await;
     let app = App::launch(&driver, app_path, &shots).await;
@@ -320,6 +365,34 @@ async fn scenario(app_path: &Path) {
         app.click("lock").await;
         app.wait("unlock-passphrase").await;
     }
+
+    // The auditor signs in with their own passphrase: the audit log, no user management.
+    app.clear("unlock-user").await;
+    app.type_into("unlock-user", AUDITOR).await;
+    app.type_into("unlock-passphrase", AUDITOR_PASSPHRASE).await;
+    app.click("unlock-submit").await;
+    app.wait_attr("session-user", "data-role", "auditor").await;
+    assert!(app.exists("nav-audit").await && !app.exists("nav-users").await, "an auditor reads the log only");
+    app.screenshot("25-auditor").await;
+    app.click("lock").await;
+
+    // Every passphrase forgotten: the recovery key sets the administrator's anew.
+    app.click("unlock-use-recovery").await;
+    app.type_into("recovery-code-input", &code.to_lowercase()).await;
+    app.click("recovery-submit").await;
+    app.choose("recovery-user", ADMIN).await;
+    app.type_into("recovery-new-passphrase", NEW_PASSPHRASE).await;
+    app.type_into("recovery-new-passphrase-again", NEW_PASSPHRASE).await;
+    app.click("recovery-reset-submit").await;
+    app.wait("recovery-reset-done").await;
+    app.screenshot("26-recovery").await;
+    app.click("recovery-finish").await;
+    app.clear("unlock-user").await;
+    app.type_into("unlock-passphrase", NEW_PASSPHRASE).await;
+    app.click("unlock-submit").await;
+    app.wait_attr("session-user", "data-role", "administrator").await;
+    app.click("lock").await;
+    app.wait("unlock-passphrase").await;
     app.quit().await;
     driver.stop();
 }

@@ -4,6 +4,8 @@
 // tests). Every method rejects with an `AppError` (see `errors.ts`), never with a bare string.
 
 import type {
+  AuditPage,
+  AuditQuery,
   BackupSettings,
   BackupWritten,
   Dashboard,
@@ -25,6 +27,9 @@ import type {
   OrgUnit,
   Person,
   ProcedureEvent,
+  Role,
+  SessionUser,
+  User,
   WorkspaceStatus,
 } from './types';
 
@@ -33,11 +38,58 @@ export type { FileFilter };
 
 export interface Backend {
   workspaceStatus(): Promise<WorkspaceStatus>;
-  /** Creates the encrypted workspace and leaves it unlocked. Rejects with `workspace_exists` if there is one. */
-  createWorkspace(passphrase: string, committeeName: string): Promise<void>;
-  /** Rejects with `wrong_passphrase` when the passphrase does not open the key slot. */
-  unlock(passphrase: string): Promise<void>;
+  /**
+   * Creates the encrypted workspace, `userName` its first administrator, and leaves it unlocked. Resolves to the
+   * recovery code (`7F3K-0V62-CS34-HKPE-R8YW-0GMT`), which is shown this once. Rejects with `workspace_exists` if
+   * there is one, `invalid_input` (field `passphrase`, `committee` or `user`).
+   */
+  createWorkspace(passphrase: string, committeeName: string, userName: string): Promise<string>;
+  /**
+   * Unlocks as `userName`, or as whichever user the passphrase belongs to when it is `null`. Rejects with
+   * `wrong_passphrase` when the passphrase does not open that user's key slot (or any, or the name is unknown).
+   */
+  unlock(passphrase: string, userName: string | null): Promise<void>;
+  /**
+   * Unlocks with the recovery code, with an administrator's rights (`sessionUser().recovery` is then `true`), to set a
+   * forgotten passphrase anew. Rejects with `invalid_input` (field `recovery_code`) for what cannot be a code, and
+   * `wrong_passphrase` for a code that does not open the workspace.
+   */
+  unlockWithRecovery(code: string): Promise<void>;
   lock(): Promise<void>;
+  /** Who is signed in: name, role, a branch secretary's branches, and whether with the recovery key. */
+  sessionUser(): Promise<SessionUser>;
+
+  // ---- users (administrators only: the others are refused with `forbidden`) ----
+
+  /** Every user, by name. */
+  listUsers(): Promise<User[]>;
+  /**
+   * Adds a user with a key slot of their own. Rejects with `invalid_input`: field `name` (empty, too long, taken),
+   * `branches` (a branch secretary needs at least one branch or general branch) or `passphrase` (under 8 characters).
+   */
+  addUser(name: string, role: Role, branches: number[], passphrase: string): Promise<User>;
+  /** Changes a user's role and branches. Rejects with `invalid_input` for the last administrator (field `role`). */
+  setUserRole(userId: number, role: Role, branches: number[]): Promise<User>;
+  /**
+   * Removes a user; their passphrase opens nothing any more. Rejects with `invalid_input` when removing oneself or the
+   * last administrator.
+   */
+  removeUser(userId: number): Promise<void>;
+  /** Sets a new passphrase for a user who forgot theirs (also with the recovery key). */
+  resetPassphrase(userId: number, passphrase: string): Promise<void>;
+  /** Changes the signed-in user's own passphrase. Rejects with `wrong_passphrase` when `current` is not it. */
+  changePassphrase(current: string, next: string): Promise<void>;
+  /** Makes a new recovery code and resolves to it, shown once; the old code opens nothing any more. */
+  newRecoveryCode(): Promise<string>;
+  /** Writes the one-page recovery key sheet (a PDF to print and keep in the office safe) for `code` to `path`. */
+  writeRecoverySheet(code: string, path: string): Promise<void>;
+
+  // ---- the audit log (administrators and auditors) ----
+
+  /** Logged changes matching `query`, newest first, with the total. */
+  auditLog(query: AuditQuery): Promise<AuditPage>;
+  /** Writes every entry matching `query` (offset and limit aside), oldest first, to a CSV file; resolves to how many. */
+  exportAudit(query: AuditQuery, path: string): Promise<number>;
   /**
    * Writes one encrypted backup (the database and key slots, a consistent snapshot) to `path`, openable with the
    * same passphrase. Rejects with `io` when the file cannot be written.

@@ -3,7 +3,7 @@
 // Each list is derived from a `Record<Union, …>` so that adding a variant to `types.ts` without adding it here
 // is a type error.
 
-import type { Category, DeadlineKind, ErrorKind, EventKind, Gender, Grade, MediaType, RecordKind, Stage, Status } from './types';
+import type { Category, DeadlineKind, ErrorKind, EventKind, Gender, Grade, MediaType, RecordKind, Role, Stage, Status } from './types';
 
 function keysInOrder<K extends string>(order: Record<K, number>): K[] {
   return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
@@ -126,6 +126,14 @@ export const DEADLINE_KINDS: readonly DeadlineKind[] = keysInOrder<DeadlineKind>
 
 export const GENDERS: readonly Gender[] = keysInOrder<Gender>({ male: 0, female: 1 });
 export const CATEGORIES: readonly Category[] = keysInOrder<Category>({ student: 0, teacher: 1, staff: 2 });
+
+/** The roles of a workspace's users, most rights first (dangan-core's `Role::ALL`). */
+export const ROLES: readonly Role[] = keysInOrder<Role>({
+  administrator: 0,
+  organiser: 1,
+  branch_secretary: 2,
+  auditor: 3,
+});
 
 export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   wrong_passphrase: 0,

@@ -227,6 +227,18 @@ export class MockFileStore {
     return this.withAttachments(this.records.get(id)!);
   }
 
+  /** One record with its attachments, or `undefined`. */
+  record(recordId: number): FileRecord | undefined {
+    const r = this.records.get(recordId);
+    return r ? this.withAttachments(r) : undefined;
+  }
+
+  /** The record an attachment belongs to, or `undefined` when there is no such attachment. */
+  ownerOf(attachmentId: number): FileRecord | undefined {
+    const a = this.attachments.get(attachmentId);
+    return a ? this.record(a.recordId) : undefined;
+  }
+
   delete(recordId: number): void {
     if (!this.records.delete(recordId)) throw appError('not_found', `材料 ${recordId} / record ${recordId}`);
     for (const [id, a] of this.attachments) if (a.recordId === recordId) this.attachments.delete(id);
@@ -242,9 +254,18 @@ export class MockFileStore {
     if (!this.attachments.delete(attachmentId)) throw appError('not_found', `附件 ${attachmentId} / attachment ${attachmentId}`);
   }
 
-  /** A deleted event leaves its records on file, tied to nothing (the schema's `ON DELETE SET NULL`). */
-  untie(eventId: number): void {
-    for (const r of this.records.values()) if (r.event_id === eventId) r.event_id = null;
+  /**
+   * A deleted event leaves its records on file, tied to nothing (the schema's `ON DELETE SET NULL`). Returns the ids
+   * of the records it untied.
+   */
+  untie(eventId: number): number[] {
+    const untied: number[] = [];
+    for (const r of this.records.values()) {
+      if (r.event_id !== eventId) continue;
+      r.event_id = null;
+      untied.push(r.id!);
+    }
+    return untied;
   }
 
   /**

@@ -21,21 +21,21 @@ describe('MockBackend workspace', () => {
     const b = new MockBackend({ today: TODAY });
     expect(await b.workspaceStatus()).toMatchObject({ exists: false, unlocked: false });
     expect((await rejection(b.listMembers(query()))).kind).toBe('workspace_missing');
-    await b.createWorkspace('long enough passphrase', '测试学院党委');
+    await b.createWorkspace('long enough passphrase', '测试学院党委', '管理员');
     expect(await b.workspaceStatus()).toMatchObject({ exists: true, unlocked: true });
     expect(await b.listOrgUnits()).toEqual([{ id: 1, parent_id: null, kind: 'committee', name: '测试学院党委' }]);
     expect((await b.listMembers(query())).total).toBe(0);
     await b.lock();
     expect((await rejection(b.listMembers(query()))).kind).toBe('locked');
-    expect((await rejection(b.unlock('wrong'))).kind).toBe('wrong_passphrase');
-    await b.unlock('long enough passphrase');
+    expect((await rejection(b.unlock('wrong', null))).kind).toBe('wrong_passphrase');
+    await b.unlock('long enough passphrase', null);
     expect((await b.listOrgUnits()).length).toBe(1);
   });
 
   it('refuses a second workspace', async () => {
     const b = new MockBackend({ state: 'locked', today: TODAY });
-    expect((await rejection(b.createWorkspace('another passphrase', 'x'))).kind).toBe('workspace_exists');
-    await b.unlock(DEMO_PASSPHRASE);
+    expect((await rejection(b.createWorkspace('another passphrase', 'x', '管理员'))).kind).toBe('workspace_exists');
+    await b.unlock(DEMO_PASSPHRASE, null);
   });
 });
 
@@ -71,8 +71,8 @@ describe('MockBackend backup and restore', () => {
   it('refuses to restore over an existing workspace', async () => {
     const b = new MockBackend({ state: 'locked', size: 3, today: TODAY });
     expect((await rejection(b.restoreBackup(BACKUP, 'long enough passphrase'))).kind).toBe('workspace_exists');
-    expect((await rejection(b.unlock('long enough passphrase'))).kind).toBe('wrong_passphrase');
-    await b.unlock(DEMO_PASSPHRASE);
+    expect((await rejection(b.unlock('long enough passphrase', null))).kind).toBe('wrong_passphrase');
+    await b.unlock(DEMO_PASSPHRASE, null);
     expect((await b.listMembers(query())).total).toBe(3);
   });
 
@@ -94,8 +94,8 @@ describe('MockBackend backup and restore', () => {
     expect(total).toBeGreaterThan(0);
     expect(total).toBeLessThan(50);
     await b.lock();
-    expect((await rejection(b.unlock(DEMO_PASSPHRASE))).kind).toBe('wrong_passphrase');
-    await b.unlock('long enough passphrase');
+    expect((await rejection(b.unlock(DEMO_PASSPHRASE, null))).kind).toBe('wrong_passphrase');
+    await b.unlock('long enough passphrase', null);
     expect((await rejection(b.restoreBackup(BACKUP, 'long enough passphrase'))).kind).toBe('workspace_exists');
   });
 });
@@ -103,7 +103,7 @@ describe('MockBackend backup and restore', () => {
 describe('MockBackend organisation', () => {
   it('adds general branches and branches where the core allows them', async () => {
     const b = new MockBackend({ today: TODAY });
-    await b.createWorkspace('long enough passphrase', '测试学院党委');
+    await b.createWorkspace('long enough passphrase', '测试学院党委', '管理员');
     const general = await b.addOrgUnit(1, 'general_branch', ' 学生党总支 ');
     expect(general).toMatchObject({ parent_id: 1, kind: 'general_branch', name: '学生党总支' });
     const branch = await b.addOrgUnit(general.id, 'branch', '本科生第一党支部');
@@ -114,7 +114,7 @@ describe('MockBackend organisation', () => {
 
   it('refuses an empty name, a sibling’s name and a wrong level as invalid_input', async () => {
     const b = new MockBackend({ today: TODAY });
-    await b.createWorkspace('long enough passphrase', '测试学院党委');
+    await b.createWorkspace('long enough passphrase', '测试学院党委', '管理员');
     const branch = await b.addOrgUnit(1, 'branch', '第一党支部');
     const details = async (p: Promise<unknown>) => (await rejection(p)).details as { field: string; reason_zh: string };
     expect(await details(b.addOrgUnit(1, 'branch', '  '))).toMatchObject({ field: 'name' });

@@ -2,15 +2,21 @@
 // branches, at every stage, with simple validation of the procedure's rules and their deadlines (mock-deadlines.ts).
 // A workspace created here starts as the real one does: the committee alone, no branch, nobody. The real rules live
 // in dangan-core; these only exercise the UI's paths (violations, invalid input, import problems, cancel, reminders).
-// Members' files (records, attachments, the checklist) live in mock-files.ts.
+// Members' files (records, attachments, the checklist) live in mock-files.ts; users, their roles, the recovery key
+// and the audit log in mock-accounts.ts. Every call checks the signed-in user's role as the core does (`forbidden`),
+// a branch secretary sees only their branches, and every change is logged.
 
 import type { Backend, FileFilter } from './backend';
+import type { Action } from '../access';
 import { appError } from './errors';
 import { MONTHS_RANGE, REPEATABLE_EVENT_KINDS, eventOrder, statusOrder } from './domain';
 import { addToDate, pinyinInitials, rng, samplePerson, toProcedureEvents } from './mock-data';
 import { pendingOf } from './mock-deadlines';
 import { MockFileStore, checklist } from './mock-files';
+import { DEMO_USERS, MockAccounts, forbidden, parseRecoveryCode, type DemoUser } from './mock-accounts';
 import type {
+  AuditPage,
+  AuditQuery,
   BackupSettings,
   BackupWritten,
   BranchCounts,
@@ -33,9 +39,12 @@ import type {
   OrgUnit,
   Person,
   ProcedureEvent,
+  Role,
   RowProblem,
+  SessionUser,
   Stage,
   StatusCounts,
+  User,
   Violation,
   WorkspaceStatus,
 } from './types';
@@ -46,8 +55,10 @@ import { parseIsoDate, todayIso } from '../i18n/format';
 export interface MockOptions {
   /** `missing`: first run; `locked`: exists, needs the passphrase; `unlocked`: ready, with sample data. */
   state?: 'missing' | 'locked' | 'unlocked';
-  /** The passphrase of an existing workspace (`locked`/`unlocked`). */
+  /** The administrator's passphrase of an existing workspace (`locked`/`unlocked`); see `DEMO_USERS` for the others. */
   passphrase?: string;
+  /** Signed in (`unlocked`) as the sample user of this role; the administrator by default. */
+  role?: Role;
   /** How many sample people; a few hundred by default. */
   size?: number;
   seed?: number;
@@ -170,7 +181,7 @@ function invalid(field: string, reason_zh: string, reason_en: string) {
 export class MockBackend implements Backend {
   private exists: boolean;
   private unlocked: boolean;
-  private passphrase: string;
+  private readonly accounts: MockAccounts;
   private units: OrgUnit[] = [];
   private nextUnitId = 1;
   private people = new Map<number, Stored>();
@@ -185,6 +196,8 @@ export class MockBackend implements Backend {
   private dossiersCancelRequested = false;
   /** The paths `openPath` handed to the "system viewer", for tests. */
   readonly opened: string[] = [];
+  /** The files the recovery sheet and the audit export "wrote", for tests. */
+  readonly written: string[] = [];
   /** What the worker set aside, by `member|rule|due`: `null` acknowledged, a date snoozed until that day. */
   private dismissals = new Map<string, string | null>();
   private backup: BackupSettings = { dir: null, keep: DEFAULT_BACKUP_KEEP, last: null };
@@ -194,6 +207,7 @@ export class MockBackend implements Backend {
     this.opts = {
       state: options.state ?? 'missing',
       passphrase: options.passphrase ?? DEMO_PASSPHRASE,
+      role: options.role ?? 'administrator',
       size: options.size ?? 360,
       seed: options.seed ?? 20261124,
       latencyMs: options.latencyMs ?? 0,
@@ -203,8 +217,12 @@ export class MockBackend implements Backend {
     };
     this.exists = this.opts.state !== 'missing';
     this.unlocked = this.opts.state === 'unlocked';
-    this.passphrase = this.opts.passphrase;
-    if (this.exists) this.populate(DEFAULT_COMMITTEE);
+    this.accounts = new MockAccounts(() => this.opts.today, () => this.now(), rng(this.opts.seed + 1));
+    if (this.exists) this.populate(DEFAULT_COMMITTEE, this.opts.passphrase);
+    if (this.unlocked) {
+      const user = demoUsers(this.opts.passphrase).find((u) => u.role === this.opts.role)!;
+      this.accounts.signIn(user.passphrase, user.name);
+    }
   }
 
   // ---- workspace ----------------------------------------------------------------------------------------------
@@ -214,32 +232,117 @@ export class MockBackend implements Backend {
     return { exists: this.exists, unlocked: this.unlocked, path: WORKSPACE_PATH };
   }
 
-  async createWorkspace(passphrase: string, committeeName: string): Promise<void> {
+  /** As the core: its first user an administrator, signed in; resolves to the recovery code, shown once. */
+  async createWorkspace(passphrase: string, committeeName: string, userName: string): Promise<string> {
     await this.delay();
     if (this.exists) throw appError('workspace_exists', `a workspace exists at ${WORKSPACE_PATH}`);
-    if (passphrase.length < 8) throw invalid('passphrase', '口令至少需要 8 个字符', 'The passphrase needs at least 8 characters');
-    if (!committeeName.trim()) throw invalid('committee_name', '请填写党委名称', 'Enter the committee’s name');
-    this.passphrase = passphrase;
+    if ([...passphrase].length < 8) throw invalid('passphrase', '口令至少需要 8 个字符', 'the passphrase needs at least 8 characters');
+    if (!committeeName.trim()) throw invalid('committee', '党委名称不能为空', 'the committee name is empty');
+    if (!userName.trim()) throw invalid('user', '用户名不能为空', 'the user name is empty');
     this.exists = true;
     this.unlocked = true;
     this.units = [{ id: 1, parent_id: null, kind: 'committee', name: committeeName.trim() }];
     this.nextUnitId = 2;
     this.people.clear();
     this.files = new MockFileStore();
+    const code = this.accounts.create(userName.trim(), passphrase);
+    this.audit.inserted('org_units', 1, null, { ...this.units[0]! });
+    return code;
   }
 
-  async unlock(passphrase: string): Promise<void> {
+  /** As `userName`, or whoever the passphrase belongs to (`null`); see `DEMO_USERS` for a sample workspace's. */
+  async unlock(passphrase: string, userName: string | null): Promise<void> {
     await this.delay();
     if (!this.exists) throw appError('workspace_missing', 'no workspace');
-    if (passphrase !== this.passphrase) throw appError('wrong_passphrase', 'the passphrase does not open the key slot');
+    this.accounts.signIn(passphrase, userName);
     this.unlocked = true;
     // The day's automatic backup, as the shell makes it after the first unlock of a day.
     if (this.backup.dir !== null && this.backup.last !== this.opts.today) this.backup.last = this.opts.today;
   }
 
+  /** A sample workspace's code is `DEMO_RECOVERY_CODE`; a created one's is what `createWorkspace` resolved to. */
+  async unlockWithRecovery(code: string): Promise<void> {
+    await this.delay();
+    if (!this.exists) throw appError('workspace_missing', 'no workspace');
+    this.accounts.signInRecovery(code);
+    this.unlocked = true;
+  }
+
   async lock(): Promise<void> {
     await this.delay();
     this.unlocked = false;
+    this.accounts.signOut();
+  }
+
+  async sessionUser(): Promise<SessionUser> {
+    await this.ready();
+    return this.accounts.current();
+  }
+
+  // ---- users and the recovery key -----------------------------------------------------------------------------
+
+  async listUsers(): Promise<User[]> {
+    await this.ready();
+    return this.accounts.list();
+  }
+
+  async addUser(name: string, role: Role, branches: number[], passphrase: string): Promise<User> {
+    await this.ready();
+    return this.accounts.add(name, role, branches, passphrase, this.units);
+  }
+
+  async setUserRole(userId: number, role: Role, branches: number[]): Promise<User> {
+    await this.ready();
+    return this.accounts.setRole(userId, role, branches, this.units);
+  }
+
+  async removeUser(userId: number): Promise<void> {
+    await this.ready();
+    this.accounts.remove(userId);
+  }
+
+  async resetPassphrase(userId: number, passphrase: string): Promise<void> {
+    await this.ready();
+    this.accounts.reset(userId, passphrase);
+  }
+
+  async changePassphrase(current: string, next: string): Promise<void> {
+    await this.ready();
+    this.accounts.change(current, next);
+  }
+
+  async newRecoveryCode(): Promise<string> {
+    await this.ready();
+    return this.accounts.newRecoveryCode();
+  }
+
+  /** Pretends to write the sheet; a path containing `readonly` is an `io` error. The code must be one. */
+  async writeRecoverySheet(code: string, path: string): Promise<void> {
+    await this.ready();
+    parseRecoveryCode(code);
+    const p = path.trim();
+    if (!p) throw invalid('path', '请选择保存位置', 'Choose where to save the sheet');
+    if (/readonly/i.test(p)) throw appError('io', `permission denied: ${p}`);
+    this.written.push(p);
+  }
+
+  // ---- the audit log ------------------------------------------------------------------------------------------
+
+  async auditLog(query: AuditQuery): Promise<AuditPage> {
+    await this.ready();
+    this.require('read_audit');
+    return this.audit.query(query, (id) => this.people.get(id)?.person.name ?? null);
+  }
+
+  /** Pretends to write the CSV; resolves to how many entries match. A path containing `readonly` is an `io` error. */
+  async exportAudit(query: AuditQuery, path: string): Promise<number> {
+    await this.ready();
+    this.require('read_audit');
+    const p = path.trim();
+    if (!p) throw invalid('path', '请选择保存位置', 'Choose where to save the file');
+    if (/readonly/i.test(p)) throw appError('io', `permission denied: ${p}`);
+    this.written.push(p);
+    return this.audit.query({ ...query, offset: 0, limit: 0 }, () => null).total;
   }
 
   // ---- backup and restore -------------------------------------------------------------------------------------
@@ -247,6 +350,7 @@ export class MockBackend implements Backend {
   /** Pretends to write; a path containing `readonly` is an `io` error, as a full or locked USB stick would be. */
   async backupNow(path: string): Promise<BackupWritten> {
     await this.ready();
+    this.require('backup');
     const p = path.trim();
     if (!p) throw invalid('path', '请选择备份文件的保存位置', 'Choose where to save the backup');
     if (/readonly/i.test(p)) throw appError('io', `permission denied: ${p}`);
@@ -261,12 +365,17 @@ export class MockBackend implements Backend {
   /** As the shell: keep is 1–60; a folder makes the first backup at once (a `readonly` folder is an `io` error). */
   async setBackupSettings(dir: string | null, keep: number): Promise<BackupSettings> {
     await this.ready();
+    this.require('backup');
     if (!Number.isInteger(keep) || keep < 1 || keep > 60)
       throw invalid('keep', '保留份数应为 1 至 60 之间的整数', 'Keep between 1 and 60 backups');
     const folder = dir === null ? null : dir.trim();
     if (folder === '') throw invalid('dir', '请选择自动备份的文件夹', 'Choose a folder for the automatic backups');
     if (folder !== null && /readonly/i.test(folder)) throw appError('io', `permission denied: ${folder}`);
+    const before = { backup_dir: this.backup.dir, backup_keep: this.backup.keep };
     this.backup = { dir: folder, keep, last: folder === null ? this.backup.last : this.opts.today };
+    for (const [key, value] of Object.entries({ backup_dir: folder, backup_keep: keep })) {
+      this.audit.updated('meta', key, null, { value: before[key as keyof typeof before] }, { value });
+    }
     return { ...this.backup };
   }
 
@@ -283,23 +392,27 @@ export class MockBackend implements Backend {
     if (/missing/i.test(p)) throw appError('io', `no such file: ${p}`);
     if (/cut/i.test(p)) throw appError('corrupt', `备份文件不完整：文件在第 81920 字节处中断（${p}）`);
     if (passphrase === 'wrong') throw appError('wrong_passphrase', 'the passphrase does not open the backup');
-    this.passphrase = passphrase;
     this.exists = true;
     this.unlocked = true;
     this.backup = { dir: null, keep: DEFAULT_BACKUP_KEEP, last: null };
     this.dismissals.clear();
-    this.populate(DEFAULT_COMMITTEE, RESTORED_SIZE);
+    this.populate(DEFAULT_COMMITTEE, passphrase, RESTORED_SIZE);
+    this.accounts.signIn(passphrase, null);
   }
 
   // ---- members ------------------------------------------------------------------------------------------------
 
+  /** A branch secretary's list holds their branches' members only, as the core's. */
   async listMembers(q: MemberQuery): Promise<MemberPage> {
     await this.ready();
+    this.require('read_members');
+    const visible = this.visibleUnits();
     const units = q.branch_id === null ? null : this.descendants(q.branch_id);
     const needle = q.search?.trim().toLowerCase() ?? '';
     const matches: MemberSummary[] = [];
     for (const s of this.people.values()) {
       if (units && !units.has(s.person.branch_id)) continue;
+      if (visible && !visible.has(s.person.branch_id)) continue;
       const stage = stageOf(s.events);
       if (q.stage && stage !== q.stage) continue;
       if (needle && !this.matches(s, needle)) continue;
@@ -312,11 +425,14 @@ export class MockBackend implements Backend {
 
   async getMember(id: number): Promise<MemberDetail> {
     await this.ready();
+    this.requireMember('read_members', id);
     return this.detail(this.stored(id));
   }
 
   async savePerson(p: Person): Promise<MemberDetail> {
     await this.ready();
+    if (p.id !== null) this.requireMember('edit_members', p.id);
+    this.requireBranch('edit_members', p.branch_id);
     const name = p.name.trim();
     if (!name) throw invalid('name', '请填写姓名', 'Enter the name');
     const unit = this.units.find((u) => u.id === p.branch_id);
@@ -337,16 +453,20 @@ export class MockBackend implements Backend {
       const id = this.nextPersonId++;
       const stored: Stored = { person: { ...p, id, name }, events: [], initials: pinyinInitials(name) };
       this.people.set(id, stored);
+      this.audit.inserted('people', id, id, { ...stored.person });
       return this.detail(stored);
     }
     const stored = this.stored(p.id);
+    const before = stored.person;
     stored.person = { ...p, id: p.id, name };
     stored.initials = pinyinInitials(name);
+    this.audit.updated('people', p.id, p.id, { ...before }, { ...stored.person });
     return this.detail(stored);
   }
 
   async saveEvent(personId: number, e: ProcedureEvent): Promise<MemberDetail> {
     await this.ready();
+    this.requireMember('edit_members', personId);
     const stored = this.stored(personId);
     if (!parseIsoDate(e.date))
       throw invalid('date', '日期格式应为“年-月-日”，例如 2026-11-24', 'Write the date as year-month-day, e.g. 2026-11-24');
@@ -361,24 +481,33 @@ export class MockBackend implements Backend {
       note: e.note?.trim() ? e.note.trim() : null,
     };
     let next: ProcedureEvent[];
+    const before = clean.id === null ? undefined : stored.events.find((x) => x.id === clean.id);
+    const saved = { ...clean, id: clean.id ?? this.nextEventId };
     if (clean.id === null) {
-      next = [...stored.events, { ...clean, id: this.nextEventId++ }];
+      next = [...stored.events, saved];
     } else {
-      if (!stored.events.some((x) => x.id === clean.id)) throw appError('not_found', `event ${clean.id}`);
-      next = stored.events.map((x) => (x.id === clean.id ? clean : x));
+      if (!before) throw appError('not_found', `event ${clean.id}`);
+      next = stored.events.map((x) => (x.id === clean.id ? saved : x));
     }
     const violations = checkRules(next);
     if (violations.length) throw appError('violations', violations.map((v) => v.rule).join(', '), violations);
+    if (clean.id === null) this.nextEventId++;
     stored.events = sortEvents(next);
+    if (before) this.audit.updated('events', saved.id, personId, eventRow(personId, before), eventRow(personId, saved));
+    else this.audit.inserted('events', saved.id, personId, eventRow(personId, saved));
     return this.detail(stored);
   }
 
   async deleteEvent(personId: number, eventId: number): Promise<MemberDetail> {
     await this.ready();
+    this.requireMember('edit_members', personId);
     const stored = this.stored(personId);
-    if (!stored.events.some((e) => e.id === eventId)) throw appError('not_found', `event ${eventId}`);
+    const gone = stored.events.find((e) => e.id === eventId);
+    if (!gone) throw appError('not_found', `event ${eventId}`);
     stored.events = stored.events.filter((e) => e.id !== eventId);
-    this.files.untie(eventId);
+    for (const recordId of this.files.untie(eventId))
+      this.audit.updated('records', recordId, personId, { event_id: eventId }, { event_id: null });
+    this.audit.deleted('events', eventId, personId, eventRow(personId, gone));
     return this.detail(stored);
   }
 
@@ -386,6 +515,7 @@ export class MockBackend implements Backend {
 
   async memberFile(memberId: number): Promise<MemberFile> {
     await this.ready();
+    this.requireMember('read_members', memberId);
     const s = this.stored(memberId);
     const records = this.files.recordsOf(memberId);
     return { records, checklist: checklist(s.events, records) };
@@ -394,28 +524,47 @@ export class MockBackend implements Backend {
   /** As the core; see `readAttachment` for the paths that make a bad file. */
   async saveRecord(record: FileRecord, attach: string[]): Promise<FileRecord> {
     await this.ready();
+    this.requireMember('edit_members', record.person_id);
     const s = this.stored(record.person_id);
-    return this.files.save(record, attach, s.events, this.opts.today);
+    const before = record.id === null ? undefined : this.files.record(record.id);
+    const saved = this.files.save(record, attach, s.events, this.opts.today);
+    const member = saved.person_id;
+    if (before) this.audit.updated('records', saved.id!, member, recordRow(before), recordRow(saved));
+    else this.audit.inserted('records', saved.id!, member, recordRow(saved));
+    for (const a of saved.attachments.filter((x) => !before?.attachments.some((y) => y.id === x.id)))
+      this.audit.inserted('attachments', a.id, member, { ...a, record_id: saved.id });
+    return saved;
   }
 
   async deleteRecord(recordId: number): Promise<void> {
     await this.ready();
+    this.require('edit_members');
+    const record = this.files.record(recordId);
+    if (!record) throw appError('not_found', `材料 ${recordId} / record ${recordId}`);
+    this.requireMember('edit_members', record.person_id);
     this.files.delete(recordId);
+    for (const a of record.attachments) this.audit.deleted('attachments', a.id, record.person_id, { ...a, record_id: recordId });
+    this.audit.deleted('records', recordId, record.person_id, recordRow(record));
   }
 
   async attachmentBytes(attachmentId: number): Promise<ArrayBuffer> {
     await this.ready();
+    this.requireAttachment('read_members', attachmentId);
     return this.files.attachment(attachmentId).bytes.slice().buffer;
   }
 
   async deleteAttachment(attachmentId: number): Promise<void> {
     await this.ready();
+    const owner = this.requireAttachment('edit_members', attachmentId);
+    const info = this.files.attachment(attachmentId).info;
     this.files.deleteAttachment(attachmentId);
+    this.audit.deleted('attachments', attachmentId, owner?.person_id ?? null, { ...info, record_id: owner?.id ?? null });
   }
 
   /** Pretends to write; a path containing `readonly` is an `io` error, as a locked file would be. */
   async saveAttachmentAs(attachmentId: number, path: string): Promise<void> {
     await this.ready();
+    this.requireAttachment('read_members', attachmentId);
     this.files.attachment(attachmentId);
     if (/readonly/i.test(path)) throw appError('io', `permission denied: ${path}`);
   }
@@ -444,12 +593,14 @@ export class MockBackend implements Backend {
 
   async deadlines(q: DeadlineQuery): Promise<DeadlineItem[]> {
     await this.ready();
+    this.require('read_members');
     return this.collect(q);
   }
 
   /** As the core: totals and branches leave out what the worker set aside; urgent is overdue then due soon. */
   async dashboard(asOf: string | null, branchId: number | null): Promise<Dashboard> {
     await this.ready();
+    this.require('read_members');
     const day = asOf ?? this.opts.today;
     const items = this.collect({ ...NO_FILTER, as_of: day, branch_id: branchId, include_dismissed: true });
     const totals = emptyCounts();
@@ -476,17 +627,27 @@ export class MockBackend implements Backend {
 
   async dismissDeadline(memberId: number, rule: string, due: string, until: string | null): Promise<void> {
     await this.ready();
+    this.requireMember('edit_members', memberId);
     if (until !== null && (!parseIsoDate(until) || until <= this.opts.today))
       throw invalid('until', '稍后提醒的日期须晚于今天', 'a snooze must last until a day after today');
     const pending = this.collect({ ...NO_FILTER, member_id: memberId, include_dismissed: true });
     if (!pending.some((i) => i.rule === rule && i.due === due))
       throw appError('not_found', `member ${memberId}'s pending item ${rule} due ${due}`);
-    this.dismissals.set(dismissalKey(memberId, rule, due), until);
+    const key = dismissalKey(memberId, rule, due);
+    const row = { person_id: memberId, rule, due, until };
+    if (this.dismissals.has(key))
+      this.audit.updated('dismissals', `${rule} ${due}`, memberId, { ...row, until: this.dismissals.get(key) }, row);
+    else this.audit.inserted('dismissals', `${rule} ${due}`, memberId, row);
+    this.dismissals.set(key, until);
   }
 
   async restoreDeadline(memberId: number, rule: string, due: string): Promise<void> {
     await this.ready();
-    this.dismissals.delete(dismissalKey(memberId, rule, due));
+    this.requireMember('edit_members', memberId);
+    const key = dismissalKey(memberId, rule, due);
+    if (this.dismissals.has(key))
+      this.audit.deleted('dismissals', `${rule} ${due}`, memberId, { person_id: memberId, rule, due, until: this.dismissals.get(key) });
+    this.dismissals.delete(key);
   }
 
   async listOrgUnits(): Promise<OrgUnit[]> {
@@ -497,6 +658,7 @@ export class MockBackend implements Backend {
   /** The core's checks: the level, a non-empty name of at most 64 characters, unique among its siblings. */
   async addOrgUnit(parentId: number, kind: OrgKind, name: string): Promise<OrgUnit> {
     await this.ready();
+    this.require('edit_organisation');
     const trimmed = name.trim();
     if (!trimmed) throw invalid('name', '组织名称不能为空', 'the unit name is empty');
     const parent = this.units.find((u) => u.id === parentId);
@@ -516,6 +678,7 @@ export class MockBackend implements Backend {
       throw invalid('name', `组织名称「${trimmed}」超过 64 个字`, `the unit name “${trimmed}” is longer than 64 characters`);
     const unit: OrgUnit = { id: this.nextUnitId++, parent_id: parentId, kind, name: trimmed };
     this.units.push(unit);
+    this.audit.inserted('org_units', unit.id, null, { ...unit });
     return { ...unit };
   }
 
@@ -529,6 +692,7 @@ export class MockBackend implements Backend {
     // Cleared before the first await, so a cancel sent right after the start is not lost.
     this.cancelRequested = false;
     await this.ready();
+    this.require('edit_members');
     const p = path.trim();
     if (!/\.(xlsx|csv)$/i.test(p)) throw appError('io', `unsupported file type: ${p}`);
     if (/missing/i.test(p)) throw appError('io', `no such file: ${p}`);
@@ -568,13 +732,15 @@ export class MockBackend implements Backend {
     if (!this.units.some((u) => u.kind === 'branch')) {
       // A first roster into an empty workspace creates its branches, as the real import does.
       const committee = this.units.find((u) => u.parent_id === null)!;
-      this.units.push({ id: this.nextUnitId++, parent_id: committee.id, kind: 'branch', name: '第一党支部' });
+      const unit: OrgUnit = { id: this.nextUnitId++, parent_id: committee.id, kind: 'branch', name: '第一党支部' };
+      this.units.push(unit);
+      this.audit.inserted('org_units', unit.id, null, { ...unit });
       report.branches_created.push('第一党支部');
     }
     const branches = this.units.filter((u) => u.kind === 'branch');
     for (let i = 0; i < report.created; i++) {
       const b = Math.floor(r() * branches.length);
-      this.addSample(r, branches[b]!.id, b);
+      this.logInserted(this.addSample(r, branches[b]!.id, b));
     }
     return { ...report, committed: true };
   }
@@ -587,6 +753,7 @@ export class MockBackend implements Backend {
   async exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number> {
     this.exportCancelRequested = false;
     await this.ready();
+    this.require('read_members');
     if (!/\.xlsx$/i.test(path.trim())) throw appError('io', `not an .xlsx path: ${path}`);
     if (/readonly/i.test(path)) throw appError('io', `permission denied: ${path}`);
     const total = (await this.listMembers({ ...q, offset: 0, limit: 0 })).total;
@@ -611,6 +778,7 @@ export class MockBackend implements Backend {
    */
   async writeDossier(memberId: number, path: string): Promise<DossierWritten> {
     await this.ready();
+    this.requireMember('read_members', memberId);
     const s = this.stored(memberId);
     if (/readonly/i.test(path)) throw appError('io', `permission denied: ${path}`);
     await sleep(this.opts.dossierStepMs * 25);
@@ -686,9 +854,11 @@ export class MockBackend implements Backend {
     const units = q.branch_id === null ? null : this.descendants(q.branch_id);
     const horizon = q.within === null ? null : addDays(asOf, q.within);
     const people = q.member_id === null ? [...this.people.values()] : [this.people.get(q.member_id)].filter((s) => s !== undefined);
+    const visible = this.visibleUnits();
     const out: DeadlineItem[] = [];
     for (const s of people) {
       if (units && !units.has(s.person.branch_id)) continue;
+      if (visible && !visible.has(s.person.branch_id)) continue;
       for (const item of this.itemsOf(s, asOf)) {
         if (horizon !== null && item.due > horizon) continue;
         if ((q.due_from !== null && item.due < q.due_from) || (q.due_to !== null && item.due > q.due_to)) continue;
@@ -739,7 +909,13 @@ export class MockBackend implements Backend {
     return out;
   }
 
-  private populate(committee: string, size = this.opts.size): void {
+  /**
+   * A sample workspace: the organisation, `size` people, the sample users (the administrator's passphrase is
+   * `passphrase`) and a short history in the audit log, dated before today.
+   */
+  private populate(committee: string, passphrase: string, size = this.opts.size): void {
+    const start = addDays(this.opts.today, -60);
+    this.accounts.seed(demoUsers(passphrase), start, `${start}T01:00:00Z`);
     this.units = [
       { id: 1, parent_id: null, kind: 'committee', name: committee },
       { id: 2, parent_id: 1, kind: 'general_branch', name: '学生党总支' },
@@ -757,9 +933,40 @@ export class MockBackend implements Backend {
       const b = i % branchIds.length;
       this.addSample(r, branchIds[b]!, b, fixed[i]);
     }
+    this.seedHistory(start);
   }
 
-  private addSample(r: () => number, branchId: number, branchIndex: number, fixedName?: string): void {
+  /**
+   * What the log of a sample workspace shows: the organisation set up by the administrator, the first members entered
+   * by 王老师 (organiser), and two later corrections to 张三 (by 王老师, and by 李书记, her branch's secretary).
+   * Only the first few people: a sample of 100,000 would otherwise log 800,000 rows.
+   */
+  private seedHistory(start: string): void {
+    const log = this.audit;
+    const at = (days: number, time: string) => `${addDays(start, days)}T${time}Z`;
+    log.actor = DEMO_USERS[0]!.name;
+    for (const u of this.units) log.inserted('org_units', u.id, null, { ...u }, at(0, '01:05:00'));
+    log.actor = DEMO_USERS[1]!.name;
+    const first = [...this.people.values()].slice(0, 3);
+    first.forEach((s, i) => {
+      log.inserted('people', s.person.id, s.person.id, { ...s.person }, at(2 + i, '02:10:00'));
+      for (const e of s.events) log.inserted('events', e.id!, s.person.id, eventRow(s.person.id, e), at(2 + i, '02:12:00'));
+    });
+    const zhang = first[0];
+    if (!zhang) return;
+    log.updated('people', zhang.person.id, zhang.person.id, { phone: '13800000000' }, { phone: zhang.person.phone }, at(40, '06:30:00'));
+    log.actor = DEMO_USERS[2]!.name;
+    log.updated('people', zhang.person.id, zhang.person.id, { native_place: '北京' }, { native_place: zhang.person.native_place }, at(55, '00:45:00'));
+    log.actor = 'system';
+  }
+
+  /** Logs a new person and their steps, as the core's triggers would on an import. */
+  private logInserted(s: Stored): void {
+    this.audit.inserted('people', s.person.id, s.person.id, { ...s.person });
+    for (const e of s.events) this.audit.inserted('events', e.id!, s.person.id, eventRow(s.person.id, e));
+  }
+
+  private addSample(r: () => number, branchId: number, branchIndex: number, fixedName?: string): Stored {
     const id = this.nextPersonId++;
     const s = samplePerson(r, id, branchIndex, this.opts.today, fixedName);
     const person: Person & { id: number } = {
@@ -779,8 +986,10 @@ export class MockBackend implements Backend {
       notes: null,
     };
     const events = sortEvents(toProcedureEvents(s.events, () => this.nextEventId++));
-    this.people.set(id, { person, events, initials: pinyinInitials(s.name) });
+    const stored: Stored = { person, events, initials: pinyinInitials(s.name) };
+    this.people.set(id, stored);
     if (fixedName) this.files.seed(id, events);
+    return stored;
   }
 
   private matches(s: Stored, needle: string): boolean {
@@ -859,6 +1068,53 @@ export class MockBackend implements Backend {
     if (!this.unlocked) throw appError('locked', 'the workspace is locked');
   }
 
+  private get audit() {
+    return this.accounts.log;
+  }
+
+  /** An audit entry's time: today's date (the mock's "today"), the real time of day, in UTC as the core writes it. */
+  private now(): string {
+    return `${this.opts.today}T${new Date().toISOString().slice(11, 19)}Z`;
+  }
+
+  private require(action: Action): void {
+    this.accounts.require(action);
+  }
+
+  /** The units a branch secretary may see, with everything under them; `null` when not limited. */
+  private visibleUnits(): Set<number> | null {
+    const assigned = this.accounts.assignedBranches();
+    if (assigned === null) return null;
+    const out = new Set<number>();
+    for (const b of assigned) for (const u of this.descendants(b)) out.add(u);
+    return out;
+  }
+
+  /** Refuses unless the role allows `action` in `branchId` (the core's `require_branch`). */
+  private requireBranch(action: Action, branchId: number): void {
+    this.require(action);
+    const visible = this.visibleUnits();
+    if (visible && !visible.has(branchId)) {
+      const path = this.branchPath(branchId);
+      throw appError('forbidden', `当前用户无权查看或修改「${path}」的党员`, { branch_id: branchId });
+    }
+  }
+
+  /** Refuses unless the role allows `action` on this member (a member not found is the caller's to report). */
+  private requireMember(action: Action, memberId: number): void {
+    this.require(action);
+    const s = this.people.get(memberId);
+    if (s) this.requireBranch(action, s.person.branch_id);
+  }
+
+  /** As `requireMember`, for the member whose file holds the attachment; resolves to its record. */
+  private requireAttachment(action: Action, attachmentId: number): FileRecord | undefined {
+    this.require(action);
+    const owner = this.files.ownerOf(attachmentId);
+    if (owner) this.requireMember(action, owner.person_id);
+    return owner;
+  }
+
   private delay(): Promise<void> {
     return this.opts.latencyMs > 0 ? sleep(this.opts.latencyMs) : Promise.resolve();
   }
@@ -881,6 +1137,24 @@ function emptyCounts(): StatusCounts {
   return { overdue: 0, due_soon: 0, upcoming: 0, not_yet: 0, open: 0 };
 }
 
+/** The sample users, the administrator's passphrase `passphrase`. */
+function demoUsers(passphrase: string): DemoUser[] {
+  return DEMO_USERS.map((u) => ({ ...u, branches: [...u.branches], passphrase: u.passphrase ?? passphrase }));
+}
+
+/** An `events` row as the log shows it. */
+function eventRow(personId: number, e: ProcedureEvent): Record<string, unknown> {
+  return { id: e.id, person_id: personId, kind: e.kind, date: e.date, months: e.months, note: e.note };
+}
+
+/** A `records` row as the log shows it: the kind-specific fields as JSON, the attachments apart. */
+function recordRow(r: FileRecord): Record<string, unknown> {
+  return {
+    id: r.id, person_id: r.person_id, kind: r.kind, date: r.date, event_id: r.event_id, title: r.title, body: r.body,
+    fields: JSON.stringify(r.fields),
+  };
+}
+
 function dismissalKey(memberId: number, rule: string, due: string): string {
   return `${memberId}|${rule}|${due}`;
 }
@@ -899,13 +1173,16 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * Options from the page's query string, for a browser preview: `?demo=unlocked` (or `locked`) starts with sample
- * data, `&size=100000` makes a large list, `&latency=80` slows every answer.
+ * data, `&role=auditor` (or `organiser`, `branch_secretary`) signs in as that sample user, `&size=100000` makes a
+ * large list, `&latency=80` slows every answer.
  */
 export function mockOptionsFromSearch(search: string): MockOptions {
   const params = new URLSearchParams(search);
   const opts: MockOptions = { latencyMs: 15 };
   const demo = params.get('demo');
   if (demo === 'unlocked' || demo === 'locked') opts.state = demo;
+  const role = params.get('role');
+  if (role === 'administrator' || role === 'organiser' || role === 'branch_secretary' || role === 'auditor') opts.role = role;
   const size = Number(params.get('size'));
   if (Number.isInteger(size) && size > 0 && size <= 200_000) opts.size = size;
   const latency = Number(params.get('latency'));

@@ -41,6 +41,8 @@ const dq = {
   only_dismissed: false,
 };
 
+const aq = { member_id: 7, actor: '王老师', entity: 'people', from: '2026-11-01', to: '2026-11-24', offset: 50, limit: 50 };
+
 describe('TauriBackend', () => {
   beforeEach(() => {
     invoke.mockReset();
@@ -49,9 +51,22 @@ describe('TauriBackend', () => {
 
   it.each([
     ['workspaceStatus', [], 'workspace_status', undefined],
-    ['createWorkspace', ['pw', '某某党委'], 'create_workspace', { passphrase: 'pw', committeeName: '某某党委' }],
-    ['unlock', ['pw'], 'unlock', { passphrase: 'pw' }],
+    ['createWorkspace', ['pw', '某某党委', '管理员'], 'create_workspace', { passphrase: 'pw', committeeName: '某某党委', userName: '管理员' }],
+    ['unlock', ['pw', null], 'unlock', { passphrase: 'pw', userName: null }],
+    ['unlock', ['pw', '王老师'], 'unlock', { passphrase: 'pw', userName: '王老师' }],
+    ['unlockWithRecovery', ['7F3K-0V62-CS34-HKPE-R8YW-0GMT'], 'unlock_with_recovery', { code: '7F3K-0V62-CS34-HKPE-R8YW-0GMT' }],
     ['lock', [], 'lock', undefined],
+    ['sessionUser', [], 'session_user', undefined],
+    ['listUsers', [], 'list_users', undefined],
+    ['addUser', ['李书记', 'branch_secretary', [3, 4], 'secretary-pw'], 'add_user', { name: '李书记', role: 'branch_secretary', branches: [3, 4], passphrase: 'secretary-pw' }],
+    ['setUserRole', [2, 'auditor', []], 'set_user_role', { userId: 2, role: 'auditor', branches: [] }],
+    ['removeUser', [2], 'remove_user', { userId: 2 }],
+    ['resetPassphrase', [2, 'new passphrase'], 'reset_passphrase', { userId: 2, passphrase: 'new passphrase' }],
+    ['changePassphrase', ['old passphrase', 'new passphrase'], 'change_passphrase', { current: 'old passphrase', next: 'new passphrase' }],
+    ['newRecoveryCode', [], 'new_recovery_code', undefined],
+    ['writeRecoverySheet', ['7F3K-0V62-CS34-HKPE-R8YW-0GMT', '/tmp/恢复密钥.pdf'], 'write_recovery_sheet', { code: '7F3K-0V62-CS34-HKPE-R8YW-0GMT', path: '/tmp/恢复密钥.pdf' }],
+    ['auditLog', [aq], 'audit_log', { query: aq }],
+    ['exportAudit', [aq, '/tmp/审计日志.csv'], 'export_audit', { query: aq, path: '/tmp/审计日志.csv' }],
     ['backupNow', ['/media/usb/档案备份.dangan-backup'], 'backup_now', { path: '/media/usb/档案备份.dangan-backup' }],
     ['backupSettings', [], 'backup_settings', undefined],
     ['setBackupSettings', ['/media/usb', 7], 'set_backup_settings', { dir: '/media/usb', keep: 7 }],
@@ -120,14 +135,21 @@ describe('TauriBackend', () => {
     expect(seen).toEqual([{ done: 3, total: 10 }]);
   });
 
+  it('resolves with what the shell returns: the recovery code, shown once, and the count of exported entries', async () => {
+    invoke.mockResolvedValueOnce('7F3K-0V62-CS34-HKPE-R8YW-0GMT');
+    expect(await new TauriBackend().createWorkspace('pw', '某某党委', '管理员')).toBe('7F3K-0V62-CS34-HKPE-R8YW-0GMT');
+    invoke.mockResolvedValueOnce(12);
+    expect(await new TauriBackend().exportAudit(aq, '/tmp/a.csv')).toBe(12);
+  });
+
   it('rejects with the AppError the shell sent', async () => {
     invoke.mockRejectedValue({ kind: 'wrong_passphrase', message: 'no', details: null });
-    await expect(new TauriBackend().unlock('x')).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
+    await expect(new TauriBackend().unlock('x', null)).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
   });
 
   it('turns any other rejection into internal', async () => {
     invoke.mockRejectedValue('command unlock not found');
-    await expect(new TauriBackend().unlock('x')).rejects.toEqual({ kind: 'internal', message: 'command unlock not found', details: null });
+    await expect(new TauriBackend().unlock('x', null)).rejects.toEqual({ kind: 'internal', message: 'command unlock not found', details: null });
   });
 
   it('opens the member a clicked reminder names, from the shell\'s open-member event', async () => {

@@ -4,8 +4,11 @@
 // Rust commands' snake_case parameters. Import, export and dossier progress arrive over a `Channel` passed as
 // `onProgress`. Nothing here knows the domain: a rejection is normalised to an `AppError` and passed on.
 //
-// The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name),
-// unlock(passphrase), lock(), backup_now(path), backup_settings(), set_backup_settings(dir, keep),
+// The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name, user_name),
+// unlock(passphrase, user_name), unlock_with_recovery(code), lock(), session_user(), list_users(),
+// add_user(name, role, branches, passphrase), set_user_role(user_id, role, branches), remove_user(user_id),
+// reset_passphrase(user_id, passphrase), change_passphrase(current, next), new_recovery_code(),
+// write_recovery_sheet(code, path), audit_log(query), export_audit(query, path), backup_now(path), backup_settings(), set_backup_settings(dir, keep),
 // restore_backup(path, passphrase), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
 // add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
@@ -24,6 +27,8 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import type { Backend, FileFilter } from './backend';
 import { toAppError } from './errors';
 import type {
+  AuditPage,
+  AuditQuery,
   BackupSettings,
   BackupWritten,
   Dashboard,
@@ -44,6 +49,9 @@ import type {
   OrgUnit,
   Person,
   ProcedureEvent,
+  Role,
+  SessionUser,
+  User,
   WorkspaceStatus,
 } from './types';
 
@@ -59,14 +67,50 @@ export class TauriBackend implements Backend {
   workspaceStatus(): Promise<WorkspaceStatus> {
     return call('workspace_status');
   }
-  createWorkspace(passphrase: string, committeeName: string): Promise<void> {
-    return call('create_workspace', { passphrase, committeeName });
+  createWorkspace(passphrase: string, committeeName: string, userName: string): Promise<string> {
+    return call('create_workspace', { passphrase, committeeName, userName });
   }
-  unlock(passphrase: string): Promise<void> {
-    return call('unlock', { passphrase });
+  unlock(passphrase: string, userName: string | null): Promise<void> {
+    return call('unlock', { passphrase, userName });
+  }
+  unlockWithRecovery(code: string): Promise<void> {
+    return call('unlock_with_recovery', { code });
   }
   lock(): Promise<void> {
     return call('lock');
+  }
+  sessionUser(): Promise<SessionUser> {
+    return call('session_user');
+  }
+  listUsers(): Promise<User[]> {
+    return call('list_users');
+  }
+  addUser(name: string, role: Role, branches: number[], passphrase: string): Promise<User> {
+    return call('add_user', { name, role, branches, passphrase });
+  }
+  setUserRole(userId: number, role: Role, branches: number[]): Promise<User> {
+    return call('set_user_role', { userId, role, branches });
+  }
+  removeUser(userId: number): Promise<void> {
+    return call('remove_user', { userId });
+  }
+  resetPassphrase(userId: number, passphrase: string): Promise<void> {
+    return call('reset_passphrase', { userId, passphrase });
+  }
+  changePassphrase(current: string, next: string): Promise<void> {
+    return call('change_passphrase', { current, next });
+  }
+  newRecoveryCode(): Promise<string> {
+    return call('new_recovery_code');
+  }
+  writeRecoverySheet(code: string, path: string): Promise<void> {
+    return call('write_recovery_sheet', { code, path });
+  }
+  auditLog(query: AuditQuery): Promise<AuditPage> {
+    return call('audit_log', { query });
+  }
+  exportAudit(query: AuditQuery, path: string): Promise<number> {
+    return call('export_audit', { query, path });
   }
   backupNow(path: string): Promise<BackupWritten> {
     return call('backup_now', { path });

@@ -7,6 +7,9 @@
 
 export type { AppError } from './bindings/AppError';
 export type { AttachmentInfo } from './bindings/AttachmentInfo';
+export type { AuditEntry } from './bindings/AuditEntry';
+export type { AuditPage } from './bindings/AuditPage';
+export type { AuditQuery } from './bindings/AuditQuery';
 export type { BackupSettings } from './bindings/BackupSettings';
 export type { BackupWritten } from './bindings/BackupWritten';
 export type { BranchCounts } from './bindings/BranchCounts';
@@ -40,9 +43,12 @@ export type { Person } from './bindings/Person';
 export type { ProcedureEvent } from './bindings/ProcedureEvent';
 export type { RecordFields } from './bindings/RecordFields';
 export type { RecordKind } from './bindings/RecordKind';
+export type { Role } from './bindings/Role';
 export type { RowProblem } from './bindings/RowProblem';
+export type { SessionUser } from './bindings/SessionUser';
 export type { Stage } from './bindings/Stage';
 export type { Status } from './bindings/Status';
 export type { StatusCounts } from './bindings/StatusCounts';
+export type { User } from './bindings/User';
 export type { Violation } from './bindings/Violation';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUES, LOCALES, translate } from './catalogue';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
-import { CATEGORIES, DEADLINE_KINDS, EVENT_KINDS, GENDERS, GRADES, MEDIA_TYPES, RECORD_KINDS, STAGES, STATUSES } from '../api/domain';
+import { CATEGORIES, DEADLINE_KINDS, EVENT_KINDS, GENDERS, GRADES, MEDIA_TYPES, RECORD_KINDS, ROLES, STAGES, STATUSES } from '../api/domain';
 
 // Type level: `en` is declared `Messages`, so a missing or extra key already fails `npm run check`. These tests
 // catch what types cannot: empty strings and mismatched placeholders.
@@ -47,6 +47,14 @@ describe('message catalogues', () => {
       ...CATEGORIES.map((c) => `category.${c}`),
     ];
     expect(keys.filter((k) => !(k in zhCN))).toEqual([]);
+  });
+});
+
+describe('role wording', () => {
+  it('names the four roles as the core does, with what each may do', () => {
+    expect(ROLES.map((r) => zhCN[`role.${r}`])).toEqual(['管理员', '组织员', '支部书记', '审计员']);
+    expect(ROLES.map((r) => en[`role.${r}`])).toEqual(['Administrator', 'Organiser', 'Branch secretary', 'Auditor']);
+    expect(ROLES.filter((r) => !(`role.hint.${r}` in zhCN))).toEqual([]);
   });
 });
 

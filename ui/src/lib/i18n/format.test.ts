@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMonth, parseIsoDate, todayIso } from './format';
+import { formatDate, formatDateTime, formatInstant, formatMonth, parseIsoDate, todayIso } from './format';
 
 describe('formatDate', () => {
   it.each([
@@ -42,5 +42,24 @@ describe('parseIsoDate', () => {
 describe('todayIso', () => {
   it('pads month and day', () => {
     expect(todayIso(new Date(2026, 0, 5))).toBe('2026-01-05');
+  });
+});
+
+describe('formatDateTime and formatInstant', () => {
+  it('writes a local moment to the minute, with leading zeros', () => {
+    expect(formatDateTime(new Date(2026, 10, 24, 8, 30, 59), 'zh-CN')).toBe('2026年11月24日 08:30');
+    expect(formatDateTime(new Date(2026, 0, 5, 23, 5), 'en')).toBe('5 Jan 2026 23:05');
+  });
+
+  it('shows the core’s UTC instant in local time', () => {
+    const at = '2026-11-24T00:30:00Z';
+    expect(formatInstant(at, 'zh-CN')).toBe(formatDateTime(new Date(Date.UTC(2026, 10, 24, 0, 30)), 'zh-CN'));
+    const local = new Date(at);
+    const minutes = local.getHours() * 60 + local.getMinutes();
+    expect(minutes).toBe((30 - local.getTimezoneOffset() + 1440) % 1440);
+  });
+
+  it.each(['', '2026-11-24', 'yesterday', '2026-11-24 08:30'])('leaves %j unchanged', (bad) => {
+    expect(formatInstant(bad, 'zh-CN')).toBe(bad);
   });
 });

@@ -37,6 +37,23 @@ export function formatMonth(year: number, month: number, locale: Locale): string
   return `${EN_MONTHS_LONG[month - 1] ?? month} ${year}`;
 }
 
+/** A moment in local time: `2026年11月24日 08:30` (zh-CN) or `24 Nov 2026 08:30` (en). */
+export function formatDateTime(d: Date, locale: Locale): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = formatDate(`${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`, locale);
+  return `${day} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * An instant as the core writes it (`2026-11-24T00:30:00Z`, UTC) in local time, as `formatDateTime`. A string that is
+ * not one is returned unchanged.
+ */
+export function formatInstant(iso: string, locale: Locale): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return iso;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : formatDateTime(d, locale);
+}
+
 /** Today as `YYYY-MM-DD` in local time. */
 export function todayIso(now: Date = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');

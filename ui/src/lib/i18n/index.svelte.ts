@@ -6,7 +6,7 @@
 // the keys; `en.ts` must match them exactly, checked by the compiler) and one `$state` rune do the job: `t()` reads
 // the rune, so every template that calls it re-renders when the language changes.
 
-import { formatDate, formatMonth } from './format';
+import { formatDate, formatInstant, formatMonth } from './format';
 import { isLocale, translate, type Locale, type MessageKey, type Params } from './catalogue';
 
 export type { Locale, MessageKey };
@@ -51,6 +51,11 @@ export function t(key: MessageKey, params?: Params): string {
 /** `2026-11-24` in the current language: `2026年11月24日` or `24 Nov 2026`. */
 export function fmtDate(iso: string): string {
   return formatDate(iso, state.locale);
+}
+
+/** An instant in UTC (`2026-11-24T00:30:00Z`) as local time in the current language: `2026年11月24日 08:30`. */
+export function fmtInstant(iso: string): string {
+  return formatInstant(iso, state.locale);
 }
 
 /** A month in the current language: `2026年11月` or `November 2026`. */

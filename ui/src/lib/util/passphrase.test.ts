@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passphraseStrength } from './passphrase';
+import { newPassphraseProblem, passphraseStrength } from './passphrase';
 
 describe('passphraseStrength', () => {
   it.each([
@@ -14,5 +14,14 @@ describe('passphraseStrength', () => {
     ['我们的支部在三楼302', 3],
   ] as const)('%j scores %i', (p, score) => {
     expect(passphraseStrength(p)).toBe(score);
+  });
+});
+
+describe('newPassphraseProblem', () => {
+  it('asks for the minimum length first, then the same passphrase twice', () => {
+    expect(newPassphraseProblem('短口令', '短口令')).toBe('too_short');
+    expect(newPassphraseProblem('long enough', 'long enougH')).toBe('mismatch');
+    expect(newPassphraseProblem('long enough', 'long enough')).toBeNull();
+    expect(newPassphraseProblem('八个汉字的口令啊', '八个汉字的口令啊')).toBeNull();
   });
 });

@@ -20,3 +20,13 @@ export function passphraseStrength(p: string): Strength {
   if (new Set(chars).size < Math.min(6, chars.length / 2)) score = Math.min(score, 1);
   return Math.max(1, Math.min(4, score)) as Strength;
 }
+
+/**
+ * What keeps a new passphrase, typed twice, from being saved: `too_short` (under the minimum), `mismatch` (the two
+ * differ), or `null` when it may be saved.
+ */
+export function newPassphraseProblem(passphrase: string, again: string): 'too_short' | 'mismatch' | null {
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) return 'too_short';
+  if (again !== passphrase) return 'mismatch';
+  return null;
+}

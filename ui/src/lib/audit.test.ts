@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ENTITIES, actionLabelKey, emptyAuditQuery, entityLabelKey, fieldLabelKey, truncate, valueLabelKey } from './audit';
+import { zhCN } from './i18n/zh-CN';
+import { en } from './i18n/en';
+
+describe('audit wording', () => {
+  it('names every kind of thing the core logs, the filter’s in the office’s words', () => {
+    expect(AUDIT_ENTITIES.map((e) => zhCN[entityLabelKey(e)!])).toEqual([
+      '人员', '发展步骤', '档案材料', '附件', '提醒处理', '组织', '节假日', '设置与规则', '用户', '用户支部',
+    ]);
+    expect(en[entityLabelKey('holiday_years')!]).toBe('Holiday years');
+    expect(entityLabelKey('something_new')).toBeNull();
+  });
+
+  it('names the three actions', () => {
+    expect(['insert', 'update', 'delete'].map((a) => zhCN[actionLabelKey(a)!])).toEqual(['新增', '修改', '删除']);
+    expect(actionLabelKey('upsert')).toBeNull();
+  });
+
+  it('labels a person’s columns as the member form does, and leaves unknown columns to show raw', () => {
+    expect(zhCN[fieldLabelKey('people', 'phone')!]).toBe('联系电话');
+    expect(zhCN[fieldLabelKey('people', 'branch_id')!]).toBe('所在支部');
+    expect(zhCN[fieldLabelKey('events', 'date')!]).toBe('日期');
+    expect(zhCN[fieldLabelKey('users', 'role')!]).toBe('角色');
+    expect(fieldLabelKey('people', 'stage')).toBeNull();
+    expect(fieldLabelKey('attachments', 'size')).toBeNull();
+  });
+
+  it('reads the domain’s codes in a logged value, and nothing else', () => {
+    expect(zhCN[valueLabelKey('people', 'gender', 'female')!]).toBe('女');
+    expect(zhCN[valueLabelKey('events', 'kind', 'oath')!]).toBe('入党宣誓');
+    expect(zhCN[valueLabelKey('users', 'role', 'branch_secretary')!]).toBe('支部书记');
+    expect(valueLabelKey('people', 'phone', '13900000000')).toBeNull();
+    expect(valueLabelKey('events', 'kind', 'not_a_kind')).toBeNull();
+    expect(valueLabelKey('people', 'gender', null)).toBeNull();
+  });
+
+  it('shortens long values by characters, keeping short ones whole', () => {
+    expect(truncate('短')).toBe('短');
+    expect(truncate('一二三四五六', 4)).toBe('一二三…');
+    expect(truncate('𠀾𠀾𠀾𠀾𠀾', 3)).toBe('𠀾𠀾…');
+    expect(truncate('abcd', 4)).toBe('abcd');
+  });
+
+  it('starts with no filter and a page of 50', () => {
+    expect(emptyAuditQuery()).toEqual({ member_id: null, actor: null, entity: null, from: null, to: null, offset: 0, limit: 50 });
+  });
+});
