@@ -41,6 +41,12 @@ fn damaged(path: &Path, zh: impl Into<String>, en: impl Into<String>) -> Error {
 /// backup is complete.
 pub fn write_backup(store: &Store, workspace: &Workspace, to: &Path) -> Result<u64> {
     store.require(crate::access::Action::Backup)?;
+    write_backup_unchecked(store, workspace, to)
+}
+
+/// The backup itself. The daily backup an administrator set up runs whoever is signed in (a
+/// branch secretary's session included), so it comes here past the role check.
+fn write_backup_unchecked(store: &Store, workspace: &Workspace, to: &Path) -> Result<u64> {
     let key_file = fs::read(workspace.key_path()).map_err(Error::io(workspace.key_path()))?;
     let scratch = tempfile::Builder::new()
         .prefix(".dangan-backup-")
@@ -105,7 +111,7 @@ pub fn restore_backup(from: &Path, into: &Workspace, passphrase: &str) -> Result
     fs::write(staged.db_path(), db).map_err(Error::io(staged.db_path()))?;
     {
         let store = staged.open(passphrase)?;
-        let report = store.verify()?;
+        let report = store.verify_unchecked()?;
         if !report.is_ok() {
             return Err(damaged(
                 from,
@@ -175,7 +181,7 @@ pub fn daily_backup(store: &mut Store, workspace: &Workspace, today: crate::cale
         });
     }
     let path = dir.join(format!("{DAILY_PREFIX}{today}{EXTENSION}"));
-    write_backup(store, workspace, &path)?;
+    write_backup_unchecked(store, workspace, &path)?;
     store.set_backup_last(today)?;
     let mut daily: Vec<PathBuf> = fs::read_dir(&dir)
         .map_err(Error::io(&dir))?

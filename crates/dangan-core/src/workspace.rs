@@ -181,9 +181,9 @@ impl Workspace {
         let (key, slot_id, _) = self.unlock_key(|file| {
             file.unlock_as(user, old).map(|(key, slot)| (key, slot.id.clone(), slot.label.clone()))
         })?;
-        let mut key_file = KeyFile::read(&self.key_path())?;
-        key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
-        self.write_key_file(&key_file)
+        // Not logged: a user changing their own passphrase touches no record, and the database is
+        // left byte for byte as it was. What someone does to another's slot is logged.
+        self.update_key_file(|key_file| key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT))
     }
 
     /// Adds a user with a key slot of their own. Administrators only. The database is not
@@ -197,17 +197,23 @@ impl Workspace {
         store.require(Action::ManageUsers)?;
         check_passphrase(new.passphrase)?;
         let key = session_key(store)?;
+        let _lock = self.lock_key_file()?;
         let mut key_file = KeyFile::read(&self.key_path())?;
-        let slot_id = key_file.add_slot(SlotKind::Passphrase, new.name.trim(), new.passphrase.as_bytes(), &key, kdf)?;
+        let name = new.name.trim();
+        // A slot of this name belongs to no user (names are unique): one left by a crash between
+        // the key file and the database. It goes, so it cannot shadow the new one.
+        key_file.slots.retain(|s| !(s.kind == SlotKind::Passphrase && s.label == name));
+        let slot_id = key_file.add_slot(SlotKind::Passphrase, name, new.passphrase.as_bytes(), &key, kdf)?;
         store.add_user_with(new, &slot_id, || self.write_key_file(&key_file))
     }
 
     /// Removes a user and deletes their key slot: their passphrase opens nothing any more.
     pub fn remove_user(&self, store: &mut Store, user_id: Id) -> Result<()> {
         store.remove_user_with(user_id, |slot_id| {
-            let mut key_file = KeyFile::read(&self.key_path())?;
-            key_file.remove_slot(slot_id);
-            self.write_key_file(&key_file)
+            self.update_key_file(|key_file| {
+                key_file.remove_slot(slot_id);
+                Ok(())
+            })
         })
     }
 
@@ -215,11 +221,10 @@ impl Workspace {
     pub fn reset_passphrase(&self, store: &Store, user_id: Id, new: &str) -> Result<()> {
         store.require(Action::ManageUsers)?;
         check_passphrase(new)?;
-        let (_, slot_id) = store.user_slot(user_id)?;
+        let (name, slot_id) = store.user_slot(user_id)?;
         let key = session_key(store)?;
-        let mut key_file = KeyFile::read(&self.key_path())?;
-        key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
-        self.write_key_file(&key_file)
+        self.update_key_file(|key_file| key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT))?;
+        store.log_account_event(&name, "passphrase", "set anew by an administrator")
     }
 
     /// Makes a new recovery code; the old one opens nothing any more. Administrators only.
@@ -227,15 +232,37 @@ impl Workspace {
         store.require(Action::ManageUsers)?;
         let key = session_key(store)?;
         let code = RecoveryCode::generate()?;
-        let mut key_file = KeyFile::read(&self.key_path())?;
-        key_file.set_recovery(&code, &key, KdfParams::DEFAULT)?;
-        self.write_key_file(&key_file)?;
+        self.update_key_file(|key_file| key_file.set_recovery(&code, &key, KdfParams::DEFAULT))?;
+        store.log_account_event(
+            crate::store::RECOVERY_ACTOR,
+            "recovery_key",
+            "a new recovery key was made; the old one opens nothing",
+        )?;
         Ok(code)
     }
 
     /// Whether the key file has a recovery slot.
     pub fn has_recovery(&self) -> Result<bool> {
         Ok(KeyFile::read(&self.key_path())?.has_recovery())
+    }
+
+    /// Reads, changes and writes the key file under its lock.
+    fn update_key_file(&self, change: impl FnOnce(&mut KeyFile) -> Result<()>) -> Result<()> {
+        let _lock = self.lock_key_file()?;
+        let mut key_file = KeyFile::read(&self.key_path())?;
+        change(&mut key_file)?;
+        self.write_key_file(&key_file)
+    }
+
+    /// An exclusive lock on `dangan.key.lock`, so that the app and the CLI changing users at once
+    /// cannot write back a key file the other has just changed (and so revive a removed slot).
+    /// Released when dropped.
+    fn lock_key_file(&self) -> Result<fs::File> {
+        let path = self.dir.join("dangan.key.lock");
+        let file =
+            fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(Error::io(&path))?;
+        file.lock().map_err(Error::io(&path))?;
+        Ok(file)
     }
 
     fn write_key_file(&self, key_file: &KeyFile) -> Result<()> {

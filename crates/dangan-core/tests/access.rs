@@ -241,13 +241,71 @@ fn the_recovery_sheet_is_one_page_with_the_code_on_it() {
 }
 
 #[test]
-fn a_workspace_made_before_users_existed_makes_its_key_holder_the_administrator() {
-    // Workspaces of earlier versions have slots but no users table rows: opening one signs the
-    // slot's holder in as administrator rather than locking everyone out.
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::at(dir.path().join("ws"));
-    ws.create(&NewWorkspace { kdf: CHEAP, user: "admin", ..NewWorkspace::new(PASSPHRASE, "党委") }).unwrap();
-    let store = ws.open(PASSPHRASE).unwrap();
-    assert_eq!(store.users().unwrap().len(), 1);
-    assert_eq!(store.session_user().role, Role::Administrator);
+fn the_recovery_key_sets_passphrases_and_reads_nothing() {
+    let (office, code) = office();
+    drop(office.admin);
+    let recovery = office.ws.open_with_recovery(&code.grouped()).unwrap();
+    forbidden(recovery.member(office.zhang));
+    forbidden(recovery.list_members(&MemberQuery::all()));
+    assert_eq!(recovery.users().unwrap().len(), 1);
+}
+
+#[test]
+fn reminders_go_to_those_who_do_the_work_for_their_own_branches() {
+    let (mut office, _) = office();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    add(&mut office, "钱审计", Role::Auditor, &[]);
+    let as_of = Some(d("2026-12-20")); // the talk within a month of the application is overdue
+    let everyone: Vec<Id> = office.admin.reminders_due(as_of).unwrap().iter().map(|r| r.item.member_id).collect();
+    assert!(everyone.contains(&office.zhang) && everyone.contains(&office.li), "{everyone:?}");
+    let secretary = open_as(&office, "孙书记");
+    let theirs: Vec<Id> = secretary.reminders_due(as_of).unwrap().iter().map(|r| r.item.member_id).collect();
+    assert!(!theirs.is_empty() && theirs.iter().all(|&m| m == office.zhang), "{theirs:?}");
+    assert!(open_as(&office, "钱审计").reminders_due(as_of).unwrap().is_empty());
+}
+
+#[test]
+fn a_branch_secretary_is_not_told_who_holds_a_number_in_another_branch() {
+    let (mut office, _) = office();
+    let li = office.admin.member(office.li).unwrap().person;
+    office.admin.save_person(Person { student_no: Some("2026999".into()), ..li }).unwrap();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    let mut secretary = open_as(&office, "孙书记");
+    let zhang = secretary.member(office.zhang).unwrap().person;
+    let err = secretary.save_person(Person { student_no: Some("2026999".into()), ..zhang }).unwrap_err();
+    let message = err.message(Lang::Zh);
+    assert!(message.contains("其他党支部") && !message.contains("李四"), "{message}");
+    forbidden(secretary.verify());
+}
+
+#[test]
+fn what_happens_to_key_slots_is_in_the_audit_log() {
+    let (mut office, _) = office();
+    let id = add(&mut office, "赵组织", Role::Organiser, &[]);
+    office.ws.reset_passphrase(&office.admin, id, "a fresh passphrase").unwrap();
+    office.ws.new_recovery_code(&office.admin).unwrap();
+    let log = office.admin.audit_log(&Default::default()).unwrap().entries;
+    let slot_events: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.entity == "users" && e.action == "update")
+        .map(|e| (e.entity_id.as_deref().unwrap_or(""), e.field.as_deref().unwrap_or("")))
+        .collect();
+    assert!(slot_events.contains(&("赵组织", "passphrase")), "{slot_events:?}");
+    assert!(slot_events.contains(&("恢复密钥", "recovery_key")), "{slot_events:?}");
+    assert!(office.admin.verify().unwrap().is_ok());
+}
+
+#[test]
+fn the_daily_backup_runs_whoever_is_signed_in() {
+    let (mut office, _) = office();
+    let usb = office.ws.dir().join("../usb");
+    fs::create_dir_all(&usb).unwrap();
+    office.admin.set_backup_settings(Some(&usb), 7).unwrap();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    let mut secretary = open_as(&office, "孙书记");
+    let written = dangan_core::backup::daily_backup(&mut secretary, &office.ws, d("2026-11-25")).unwrap();
+    assert!(written.is_some_and(|p| p.is_file()));
 }

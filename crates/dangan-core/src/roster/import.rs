@@ -52,8 +52,16 @@ impl Store {
     ) -> Result<ImportReport> {
         self.require(crate::access::Action::EditMembers)?;
         // The import logs one audit entry per person itself (`BulkLog`), not one per row.
-        st::suspend_audit(st::connection(self), &["people", "events"])?;
-        let imported = self.import_logged(roster, options, progress);
+        // Whatever happens (an error, a panic caught further up), the triggers come back before
+        // anything else can write.
+        let suspended = st::suspend_audit(st::connection(self), &["people", "events"]);
+        let imported = suspended.and_then(|()| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.import_logged(roster, options, progress)))
+                .unwrap_or_else(|panic| {
+                    let _ = st::resume_audit(st::connection(self));
+                    std::panic::resume_unwind(panic)
+                })
+        });
         st::resume_audit(st::connection(self))?;
         imported
     }
@@ -222,7 +230,7 @@ fn apply(
     if matches!(outcome, Outcome::Updated) {
         // A new person's numbers were just looked up and found free; an updated person may have
         // been given a number that belongs to someone else.
-        violations.extend(st::uniqueness_conflict(tx, &person)?);
+        violations.extend(st::uniqueness_conflict(tx, &person, seen.visible.as_ref())?);
     }
     if !violations.is_empty() {
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));

@@ -189,9 +189,7 @@ impl BulkLog {
         Ok(BulkLog { at, actor })
     }
 
-    /// Appends one entry about a member (`action` insert or update, the whole record as JSON)
-    /// after the newest entry, which a trigger may have written since the last one (a branch the
-    /// import created).
+    /// Appends one entry about a member (`action` insert or update, the whole record as JSON).
     pub(crate) fn member(
         &self,
         conn: &Connection,
@@ -200,35 +198,70 @@ impl BulkLog {
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
-        let (last, prev): (i64, String) = conn
-            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or((0, GENESIS.to_owned()));
-        let next_seq = last + 1;
-        let seq = next_seq.to_string();
         let id = member_id.to_string();
-        let fields = [
-            Some(prev.clone()),
-            Some(seq),
-            Some(self.at.clone()),
-            Some(self.actor.clone()),
-            Some("people".to_owned()),
-            Some(id.clone()),
-            Some(id),
-            Some(action.to_owned()),
-            None,
-            old.map(str::to_owned),
-            new.map(str::to_owned),
-        ];
-        let hash = chain_hash(&fields);
-        conn.prepare_cached(
-            "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
-             VALUES (?1, ?2, ?3, 'people', ?4, ?4, ?5, NULL, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(rusqlite::params![next_seq, self.at, self.actor, member_id, action, old, new, prev, hash])?;
-        Ok(())
+        append_as(conn, &self.at, &self.actor, "people", Some(&id), Some(member_id), action, None, old, new)
     }
+}
+
+/// Appends one entry from Rust, as the signed-in user, now: for what no trigger sees (a key
+/// slot in the key file).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn append(
+    conn: &Connection,
+    entity: &str,
+    entity_id: Option<&str>,
+    member_id: Option<Id>,
+    action: &str,
+    field: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    let actor: String = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
+    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    append_as(conn, &at, &actor, entity, entity_id, member_id, action, field, old, new)
+}
+
+/// Appends one entry after the newest, which a trigger may have written a moment ago (a branch
+/// an import created), continuing the chain exactly as the triggers do.
+#[allow(clippy::too_many_arguments)]
+fn append_as(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    member_id: Option<Id>,
+    action: &str,
+    field: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    let (last, prev): (i64, String) = conn
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_owned()));
+    let seq = last + 1;
+    let owned = |s: Option<&str>| s.map(str::to_owned);
+    let hash = chain_hash(&[
+        Some(prev.clone()),
+        Some(seq.to_string()),
+        Some(at.to_owned()),
+        Some(actor.to_owned()),
+        Some(entity.to_owned()),
+        owned(entity_id),
+        member_id.map(|m| m.to_string()),
+        Some(action.to_owned()),
+        owned(field),
+        owned(old),
+        owned(new),
+    ]);
+    conn.prepare_cached(
+        "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(rusqlite::params![seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev, hash])?;
+    Ok(())
 }
 
 /// Changes who the following changes are logged as.

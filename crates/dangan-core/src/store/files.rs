@@ -170,9 +170,11 @@ impl Store {
     pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
         let owner = self.owner_of("SELECT person_id FROM records WHERE id = ?1", record_id)?;
         self.require_member(Action::EditMembers, owner.ok_or_else(|| record_not_found(record_id))?)?;
-        if self.conn.execute("DELETE FROM records WHERE id = ?1", [record_id])? == 0 {
-            return Err(record_not_found(record_id));
-        }
+        // The attachments first, so their audit entries still find the member through the record.
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM attachments WHERE record_id = ?1", [record_id])?;
+        tx.execute("DELETE FROM records WHERE id = ?1", [record_id])?;
+        tx.commit()?;
         Ok(())
     }
 

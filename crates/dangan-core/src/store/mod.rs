@@ -292,6 +292,7 @@ pub(crate) fn none_if_blank(s: &Option<String>) -> Option<&str> {
 }
 
 pub use org::{OrgTree, ResolvedBranch};
+pub(crate) use users::RECOVERY_ACTOR;
 
 /// The store's building blocks for other modules of the core (roster import applies rows with
 /// them inside its own transaction). Not part of the public API.

@@ -229,22 +229,36 @@ pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [Event
 }
 
 /// A person field that must be unique (identity number, student number) and who already holds it.
-pub(crate) fn uniqueness_conflict(conn: &Connection, person: &Person) -> Result<Option<Violation>> {
+/// The holder is named only to a user who may see everyone (`visible` is `None`): a branch
+/// secretary must not learn, number by number, who is registered in other branches.
+pub(crate) fn uniqueness_conflict(
+    conn: &Connection,
+    person: &Person,
+    visible: Option<&std::collections::HashSet<Id>>,
+) -> Result<Option<Violation>> {
     for (field, value, zh, en) in [
         ("id_number", &person.id_number, "身份证号", "identity number"),
         ("student_no", &person.student_no, "学号工号", "student/staff number"),
     ] {
         let Some(value) = none_if_blank(value) else { continue };
-        let sql = format!("SELECT name FROM people WHERE {field} = ?1 AND id IS NOT ?2");
-        let holder: Option<String> =
-            conn.prepare_cached(&sql)?.query_row(params![value, person.id], |r| r.get(0)).optional()?;
-        if let Some(holder) = holder {
+        let sql = format!("SELECT name, branch_id FROM people WHERE {field} = ?1 AND id IS NOT ?2");
+        let holder: Option<(String, Id)> = conn
+            .prepare_cached(&sql)?
+            .query_row(params![value, person.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((holder, branch)) = holder {
+            let (holder_zh, holder_en) = match visible {
+                Some(units) if !units.contains(&branch) => {
+                    ("其他党支部的一名人员".to_owned(), "someone in another branch".to_owned())
+                }
+                _ => (holder.clone(), holder),
+            };
             return Ok(Some(Violation {
                 rule: "unique".into(),
                 field: field.into(),
                 clause: String::new(),
-                message_zh: format!("{zh} {value} 已属于 {holder}"),
-                message_en: format!("{en} {value} already belongs to {holder}"),
+                message_zh: format!("{zh} {value} 已属于 {holder_zh}"),
+                message_en: format!("{en} {value} already belongs to {holder_en}"),
             }));
         }
     }
@@ -288,7 +302,7 @@ impl Store {
             return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
         }
         let mut violations = validate::check_member(&person, &events, self.context());
-        violations.extend(uniqueness_conflict(&self.conn, &person)?);
+        violations.extend(uniqueness_conflict(&self.conn, &person, self.visible_units(&tree).as_ref())?);
         if !violations.is_empty() {
             return Err(Error::Violations { violations });
         }

@@ -286,7 +286,14 @@ impl Store {
 
     /// The reminders not sent yet as of a day: every pending deadline (not an earliest date, not
     /// set aside) that has reached a threshold no reminder of it has marked. Most urgent first.
+    ///
+    /// Reminders are work to do: a user who may not change records (an auditor) gets none, and a
+    /// branch secretary only their branches'.
     pub fn reminders_due(&self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
+        if self.require(Action::EditMembers).is_err() {
+            return Ok(Vec::new());
+        }
+        let scope = self.scope(None, None)?;
         let as_of = as_of.unwrap_or_else(|| self.today());
         let mut sent: HashMap<(Id, String, Date), i64> = HashMap::new();
         let mut stmt = self
@@ -304,7 +311,7 @@ impl Store {
         let dismissals = self.dismissals()?;
         let items = self.with_procedure(|index| {
             let mut found = Vec::new();
-            self.scan(index, &Scope::default(), as_of, |f| {
+            self.scan(index, &scope, as_of, |f| {
                 let rule = f.pending.rule;
                 if rule.kind == DeadlineKind::Earliest
                     || dismissals.is_dismissed(f.member_id, &rule.id, f.pending.due, as_of)

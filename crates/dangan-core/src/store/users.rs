@@ -5,12 +5,17 @@
 //! exists without a slot. A slot without a user (a crash between the two) opens nothing: signing
 //! in with it is refused.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{OrgTree, Store, audit};
 use crate::access::{Action, Actor, NewUser, Role, SessionUser, User};
 use crate::domain::{Id, OrgKind};
 use crate::{Error, Result, Text};
+
+/// Names the audit log gives to the system and to the recovery key, never to a user.
+const RESERVED_NAMES: [&str; 3] = ["system", RECOVERY_ACTOR, "recovery"];
+/// Who the audit log says acted when the recovery key was used.
+pub(crate) const RECOVERY_ACTOR: &str = "恢复密钥";
 
 /// How long a user name may be.
 const MAX_NAME_CHARS: usize = 32;
@@ -34,14 +39,21 @@ impl Store {
         self.act_as(SessionUser { name: user.name, role: user.role, branches: user.branches, recovery: false })
     }
 
-    /// Signs in with the recovery key: an administrator, logged as such.
+    /// Signs in with the recovery key: user management only, logged as 恢复密钥.
     pub(crate) fn sign_in_recovery(&mut self) -> Result<()> {
         self.act_as(SessionUser {
-            name: "恢复密钥".into(),
+            name: RECOVERY_ACTOR.into(),
             role: Role::Administrator,
             branches: Vec::new(),
             recovery: true,
-        })
+        })?;
+        self.log_account_event(RECOVERY_ACTOR, "sign_in", "the recovery key was used")
+    }
+
+    /// Logs what happens to a user's key slot (it is in the key file, which the triggers do not
+    /// see): a passphrase reset or changed, a new recovery key, the recovery key used.
+    pub(crate) fn log_account_event(&self, user: &str, field: &str, what: &str) -> Result<()> {
+        audit::append(&self.conn, "users", Some(user), None, "update", Some(field), None, Some(what))
     }
 
     fn act_as(&mut self, session: SessionUser) -> Result<()> {
@@ -131,10 +143,12 @@ impl Store {
         self.require(Action::ManageUsers)?;
         self.user_slot(user_id)?;
         let branches = self.check_branches(role, branches)?;
+        // Checked inside a write transaction: two administrators demoting each other at once
+        // from two processes cannot both pass.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if role != Role::Administrator {
-            self.refuse_removing_last_administrator(user_id)?;
+            refuse_removing_last_administrator(&tx, user_id)?;
         }
-        let tx = self.conn.transaction()?;
         tx.execute("UPDATE users SET role = ?1 WHERE id = ?2", params![role.as_str(), user_id])?;
         tx.execute("DELETE FROM user_branches WHERE user_id = ?1", [user_id])?;
         for unit in &branches {
@@ -155,32 +169,13 @@ impl Store {
                 "you cannot remove the user you are signed in as",
             ));
         }
-        self.refuse_removing_last_administrator(user_id)?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        refuse_removing_last_administrator(&tx, user_id)?;
+        // Children first, so their audit entries still find the user's name.
+        tx.execute("DELETE FROM user_branches WHERE user_id = ?1", [user_id])?;
         tx.execute("DELETE FROM users WHERE id = ?1", [user_id])?;
         remove_slot(&slot)?;
         tx.commit()?;
-        Ok(())
-    }
-
-    fn refuse_removing_last_administrator(&self, user_id: Id) -> Result<()> {
-        let others: i64 = self.conn.query_row(
-            "SELECT count(*) FROM users WHERE role = 'administrator' AND id != ?1",
-            [user_id],
-            |r| r.get(0),
-        )?;
-        let is_admin: bool = self.conn.query_row(
-            "SELECT count(*) > 0 FROM users WHERE role = 'administrator' AND id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )?;
-        if is_admin && others == 0 {
-            return Err(Error::invalid(
-                "role",
-                "这是最后一位管理员，不能删除或降级",
-                "this is the last administrator; they cannot be removed or given another role",
-            ));
-        }
         Ok(())
     }
 
@@ -215,10 +210,36 @@ impl Store {
     }
 }
 
+fn refuse_removing_last_administrator(conn: &Connection, user_id: Id) -> Result<()> {
+    let others: i64 =
+        conn.query_row("SELECT count(*) FROM users WHERE role = 'administrator' AND id != ?1", [user_id], |r| {
+            r.get(0)
+        })?;
+    let is_admin: bool =
+        conn.query_row("SELECT count(*) > 0 FROM users WHERE role = 'administrator' AND id = ?1", [user_id], |r| {
+            r.get(0)
+        })?;
+    if is_admin && others == 0 {
+        return Err(Error::invalid(
+            "role",
+            "这是最后一位管理员，不能删除或降级",
+            "this is the last administrator; they cannot be removed or given another role",
+        ));
+    }
+    Ok(())
+}
+
 fn check_user_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("name", "用户名不能为空", "the user name is empty"));
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err(Error::invalid(
+            "name",
+            format!("「{name}」是保留名称，审计日志中用于系统操作"),
+            format!("“{name}” is reserved: the audit log uses it for the system"),
+        ));
     }
     if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
         return Err(Error::invalid(
@@ -232,4 +253,47 @@ fn check_user_name(name: &str) -> Result<&str> {
 
 fn user_not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("编号为 {id} 的用户"), format!("user {id}")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Workspace;
+    use crate::access::Role;
+    use crate::keys::KdfParams;
+    use crate::workspace::NewWorkspace;
+
+    #[test]
+    fn a_workspace_made_before_users_existed_makes_its_key_holder_the_administrator() {
+        // Workspaces of earlier versions have a key slot but no users: opening one signs the
+        // slot's holder in as administrator rather than locking everyone out.
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("ws"));
+        let new =
+            NewWorkspace { kdf: KdfParams::FOR_TESTS, user: "老王", ..NewWorkspace::new("passphrase-1", "党委") };
+        let store = ws.create(&new).unwrap();
+        store.conn.execute("DELETE FROM users", []).unwrap();
+        drop(store);
+        let store = ws.open("passphrase-1").unwrap();
+        assert_eq!(store.session_user().name, "老王");
+        assert_eq!(store.session_user().role, Role::Administrator);
+        assert_eq!(store.users().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_key_slot_that_belongs_to_no_user_opens_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("ws"));
+        let new = NewWorkspace { kdf: KdfParams::FOR_TESTS, ..NewWorkspace::new("passphrase-1", "党委") };
+        let store = ws.create(&new).unwrap();
+        // A slot whose user row never committed (a crash between key file and database).
+        let mut key_file = crate::keys::KeyFile::read(&ws.key_path()).unwrap();
+        let key = store.key.clone().unwrap();
+        key_file
+            .add_slot(crate::keys::SlotKind::Passphrase, "ghost", b"ghost passphrase", &key, KdfParams::FOR_TESTS)
+            .unwrap();
+        key_file.write_atomic(&ws.key_path()).unwrap();
+        drop(store);
+        let err = ws.open_as(Some("ghost"), "ghost passphrase").unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Forbidden, "{err}");
+    }
 }
