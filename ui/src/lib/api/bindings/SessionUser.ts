@@ -6,6 +6,6 @@ import type { Role } from "./Role";
  */
 export type SessionUser = { name: string, role: Role, branches: number[], 
 /**
- * Signed in with the recovery key: an administrator's rights, to set a new passphrase.
+ * Signed in with the recovery key: only user management, to set a passphrase anew.
  */
 recovery: boolean, };
