@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "open_path",
     "pick_folder",
     "backup_now",
+    "cancel_backup",
     "backup_settings",
     "set_backup_settings",
     "restore_backup",

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use dangan_core::Lang;
-use dangan_core::backup::{self, BackupSettings, BackupWritten};
+use dangan_core::backup::{self, BackupProgress, BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
@@ -377,19 +377,35 @@ pub async fn pick_folder(app: AppHandle, window: WebviewWindow, shell: State<'_,
     .await
 }
 
-/// Writes a backup of the whole workspace to `path`, while it is in use.
+/// Writes a backup of the whole workspace to `path`, while it is in use, reporting progress on
+/// `on_progress`. `cancel_backup` stops it, and then no file is written.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip(shell))]
-pub async fn backup_now(shell: State<'_, Shell>, path: PathBuf) -> Reply<BackupWritten> {
+#[tracing::instrument(level = "debug", skip(shell, on_progress))]
+pub async fn backup_now(
+    shell: State<'_, Shell>,
+    path: PathBuf,
+    on_progress: Channel<BackupProgress>,
+) -> Reply<BackupWritten> {
     let shell = shell.inner().clone();
+    let cancel = shell.start_backup();
     blocking(shell.lang, move || {
         let workspace = shell.workspace()?.clone();
         shell.with_store(|store| {
-            let bytes = backup::write_backup(store, &workspace, &path)?;
+            let bytes = backup::write_backup_with_progress(store, &workspace, &path, move |progress| {
+                on_progress.send(progress).ok();
+                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            })?;
             Ok(BackupWritten { path: path.display().to_string(), bytes })
         })
     })
     .await
+}
+
+/// Asks the running backup to stop; it answers `cancelled` and leaves no file.
+#[tauri::command]
+pub async fn cancel_backup(shell: State<'_, Shell>) -> Reply<()> {
+    shell.cancel_backup();
+    Ok(())
 }
 
 #[tauri::command]

@@ -94,6 +94,7 @@ pub fn run() {
             commands::open_path,
             commands::pick_folder,
             commands::backup_now,
+            commands::cancel_backup,
             commands::backup_settings,
             commands::set_backup_settings,
             commands::restore_backup,

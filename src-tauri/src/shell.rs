@@ -36,6 +36,8 @@ pub struct Shell {
     cancel_export: Arc<AtomicBool>,
     /// Set by `cancel_dossiers`; read by a running batch of dossiers between files.
     cancel_dossiers: Arc<AtomicBool>,
+    /// Set by `cancel_backup`; read by a running backup's snapshot every few thousand steps.
+    cancel_backup: Arc<AtomicBool>,
     /// The language of the messages the shell sends; the UI translates by `kind` where it can.
     pub lang: Lang,
 }
@@ -47,6 +49,7 @@ impl Shell {
             store: Arc::default(),
             cancel: Arc::default(),
             cancel_export: Arc::default(),
+            cancel_backup: Arc::default(),
             cancel_dossiers: Arc::default(),
             lang,
         }
@@ -109,6 +112,16 @@ impl Shell {
     /// has nothing to check, and that is not an error).
     pub fn with_store_if_unlocked<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
         self.slot().as_mut().map(f)
+    }
+
+    /// A fresh cancel flag for a backup that is about to start.
+    pub fn start_backup(&self) -> Arc<AtomicBool> {
+        self.cancel_backup.store(false, Ordering::SeqCst);
+        Arc::clone(&self.cancel_backup)
+    }
+
+    pub fn cancel_backup(&self) {
+        self.cancel_backup.store(true, Ordering::SeqCst);
     }
 
     /// A fresh cancel flag for an export that is about to start.

@@ -13,6 +13,7 @@
 
 use std::fs;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -40,20 +41,46 @@ fn damaged(path: &Path, zh: impl Into<String>, en: impl Into<String>) -> Error {
 /// Returns the backup's size in bytes. An existing file at `to` is replaced only once the new
 /// backup is complete.
 pub fn write_backup(store: &Store, workspace: &Workspace, to: &Path) -> Result<u64> {
+    write_backup_with_progress(store, workspace, to, |_| ControlFlow::Continue(()))
+}
+
+/// [`write_backup`], telling `progress` how far the snapshot is; `ControlFlow::Break` stops it
+/// (`Cancelled`), and then no file is written at `to`.
+pub fn write_backup_with_progress(
+    store: &Store,
+    workspace: &Workspace,
+    to: &Path,
+    progress: impl FnMut(BackupProgress) -> ControlFlow<()> + Send + 'static,
+) -> Result<u64> {
     store.require(crate::access::Action::Backup)?;
-    write_backup_unchecked(store, workspace, to)
+    write_backup_unchecked(store, workspace, to, progress)
+}
+
+/// How far a backup is: bytes of the snapshot written, of about how many.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BackupProgress {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub done_bytes: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub total_bytes: u64,
 }
 
 /// The backup itself. The daily backup an administrator set up runs whoever is signed in (a
 /// branch secretary's session included), so it comes here past the role check.
-fn write_backup_unchecked(store: &Store, workspace: &Workspace, to: &Path) -> Result<u64> {
+fn write_backup_unchecked(
+    store: &Store,
+    workspace: &Workspace,
+    to: &Path,
+    progress: impl FnMut(BackupProgress) -> ControlFlow<()> + Send + 'static,
+) -> Result<u64> {
     let key_file = fs::read(workspace.key_path()).map_err(Error::io(workspace.key_path()))?;
     let scratch = tempfile::Builder::new()
         .prefix(".dangan-backup-")
         .tempdir_in(to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
         .map_err(Error::io(to))?;
     let snapshot = scratch.path().join(DB_FILE);
-    store.snapshot_to(&snapshot)?;
+    store.snapshot_to(&snapshot, progress)?;
     let db = fs::read(&snapshot).map_err(Error::io(&snapshot))?;
     let header = Header {
         key_bytes: key_file.len() as u64,
@@ -181,7 +208,7 @@ pub fn daily_backup(store: &mut Store, workspace: &Workspace, today: crate::cale
         });
     }
     let path = dir.join(format!("{DAILY_PREFIX}{today}{EXTENSION}"));
-    write_backup_unchecked(store, workspace, &path)?;
+    write_backup_unchecked(store, workspace, &path, |_| ControlFlow::Continue(()))?;
     store.set_backup_last(today)?;
     let mut daily: Vec<PathBuf> = fs::read_dir(&dir)
         .map_err(Error::io(&dir))?

@@ -291,3 +291,40 @@ fn after_three_wrong_passphrases_the_next_attempt_must_wait_even_with_the_right_
     ws.open("passphrase-for-tests").unwrap();
     assert!(!record.exists(), "a right passphrase forgets the count");
 }
+
+#[test]
+fn a_backup_reports_its_progress_and_a_cancelled_one_leaves_no_file() {
+    use std::ops::ControlFlow;
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(dir.path().join("ws"));
+    let mut store = ws.create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-one", "党委") }).unwrap();
+    dangan_core::demo::populate(&mut store, 2000, 20_26_11_24).unwrap();
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let heard = seen.clone();
+    let to = dir.path().join("full.dangan-backup");
+    dangan_core::backup::write_backup_with_progress(&store, &ws, &to, move |p| {
+        heard.lock().unwrap().push(p);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 1, "progress was reported along the way: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].done_bytes <= w[1].done_bytes), "{seen:?}");
+    assert!(seen.iter().all(|p| p.done_bytes <= p.total_bytes && p.total_bytes > 0));
+    assert!(to.is_file());
+
+    let cancelled_to = dir.path().join("cancelled.dangan-backup");
+    let err = dangan_core::backup::write_backup_with_progress(&store, &ws, &cancelled_to, |_| ControlFlow::Break(()))
+        .unwrap_err();
+    assert!(matches!(err, dangan_core::Error::Cancelled), "{err}");
+    assert!(!cancelled_to.exists(), "a cancelled backup writes no file");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "nothing but the workspace and the full backup: {leftovers:?}");
+    // The store goes on working after a cancelled backup.
+    assert!(store.count_people().unwrap() > 0);
+    assert!(store.verify().unwrap().is_ok());
+}

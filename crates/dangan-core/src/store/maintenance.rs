@@ -1,6 +1,7 @@
 //! Keeping the database sound: a consistent encrypted snapshot (for backups), and `verify`, which
 //! checks every page, every reference and every attachment.
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use super::Store;
@@ -8,23 +9,61 @@ use crate::backup::VerifyReport;
 use crate::domain::{EventKind, MediaType};
 use crate::{Result, Text};
 
+/// How many SQLite steps between two looks at a snapshot's progress.
+const PROGRESS_EVERY_OPS: i32 = 20_000;
+
 impl Store {
     /// Writes a consistent copy of the database to `path` (which must not exist), encrypted with
     /// the same key, while the store stays usable. SQLCipher's `sqlcipher_export` copies in one
     /// read transaction; an attached database without its own key takes the main one's.
-    pub(crate) fn snapshot_to(&self, path: &Path) -> Result<()> {
+    ///
+    /// `progress` hears, every few thousand steps of the copy, how many bytes of the snapshot are
+    /// written out of about how many; `ControlFlow::Break` interrupts the copy (`Cancelled`).
+    pub(crate) fn snapshot_to(
+        &self,
+        path: &Path,
+        progress: impl FnMut(crate::backup::BackupProgress) -> ControlFlow<()> + Send + 'static,
+    ) -> Result<()> {
         let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let total_bytes: u64 = self.conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
         // An unlocked workspace's connection may not create files (it opens its database without
         // SQLITE_OPEN_CREATE): an empty file is an empty database it can attach.
         std::fs::File::create_new(path).map_err(crate::Error::io(path))?;
         self.conn.execute("ATTACH DATABASE ?1 AS snapshot", [path.to_string_lossy()])?;
+        // sqlcipher_export is one statement: SQLite's progress handler is where it can be watched
+        // (by the snapshot's size on disk) and interrupted.
+        let watched = path.to_owned();
+        let mut progress = progress;
+        let cancelled_flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = cancelled_flag.clone();
+        self.conn.progress_handler(
+            PROGRESS_EVERY_OPS,
+            Some(move || {
+                let done_bytes = std::fs::metadata(&watched).map_or(0, |m| m.len()).min(total_bytes);
+                let stop = progress(crate::backup::BackupProgress { done_bytes, total_bytes }).is_break();
+                if stop {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                stop
+            }),
+        )?;
         let exported = self
             .conn
             .query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))
             .and_then(|()| self.conn.execute_batch(&format!("PRAGMA snapshot.user_version = {version};")));
+        let unhooked = self.conn.progress_handler(0, None::<fn() -> bool>);
+        let cancelled = cancelled_flag.load(std::sync::atomic::Ordering::SeqCst);
         let detached = self.conn.execute_batch("DETACH DATABASE snapshot;");
+        if cancelled {
+            return Err(crate::Error::Cancelled);
+        }
         exported?;
         detached?;
+        unhooked?;
         Ok(())
     }
 

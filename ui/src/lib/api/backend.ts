@@ -6,6 +6,7 @@
 import type {
   AuditPage,
   AuditQuery,
+  BackupProgress,
   BackupSettings,
   BackupWritten,
   Dashboard,
@@ -92,9 +93,12 @@ export interface Backend {
   exportAudit(query: AuditQuery, path: string): Promise<number>;
   /**
    * Writes one encrypted backup (the database and key slots, a consistent snapshot) to `path`, openable with the
-   * same passphrase. Rejects with `io` when the file cannot be written.
+   * same passphrase, reporting the bytes written so far. Rejects with `io` when the file cannot be written, and with
+   * `cancelled` after `cancelBackup()` (then no file was written).
    */
-  backupNow(path: string): Promise<BackupWritten>;
+  backupNow(path: string, onProgress: (p: BackupProgress) => void): Promise<BackupWritten>;
+  /** Asks the running `backupNow` to stop. */
+  cancelBackup(): Promise<void>;
   backupSettings(): Promise<BackupSettings>;
   /**
    * Chooses the folder of the automatic daily backups (`dir === null` turns them off) and how many to keep. Setting

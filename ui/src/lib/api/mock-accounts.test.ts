@@ -204,7 +204,7 @@ describe('MockBackend roles on the records', () => {
     const dashboard = await b.dashboard(null, null);
     expect(dashboard.branches.every((x) => x.branch_id === 3)).toBe(true);
     expect((await rejection(b.addOrgUnit(1, 'branch', '新支部'))).kind).toBe('forbidden');
-    expect((await rejection(b.backupNow('/media/usb/a.dangan-backup'))).kind).toBe('forbidden');
+    expect((await rejection(b.backupNow('/media/usb/a.dangan-backup', () => {}))).kind).toBe('forbidden');
   });
 
   it('lets the auditor read everything and change nothing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSPHRASE, MockBackend, checkRules, missingChars } from './mock';
 import { isAppError, violationsOf } from './errors';
-import type { AppError, DeadlineItem, DeadlineQuery, DossierProgress, EventKind, ExportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
+import type { AppError, BackupProgress, DeadlineItem, DeadlineQuery, DossierProgress, EventKind, ExportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
 
 const TODAY = '2026-11-24';
 const query = (q: Partial<MemberQuery> = {}): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, ...q });
@@ -43,9 +43,33 @@ describe('MockBackend backup and restore', () => {
   const BACKUP = '/media/usb/档案备份-2026-11-24.dangan-backup';
 
   it('writes a backup where asked, and fails with io where it cannot write', async () => {
-    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY });
-    expect(await b.backupNow(BACKUP)).toEqual({ path: BACKUP, bytes: 123456 });
-    expect((await rejection(b.backupNow('/media/readonly/a.dangan-backup'))).kind).toBe('io');
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY, backupStepMs: 0 });
+    expect(await b.backupNow(BACKUP, () => {})).toEqual({ path: BACKUP, bytes: 123456 });
+    const seen: BackupProgress[] = [];
+    expect((await rejection(b.backupNow('/media/readonly/a.dangan-backup', (p) => seen.push(p)))).kind).toBe('io');
+    expect(seen).toEqual([]);
+  });
+
+  it('reports the bytes written, in a few steps, ending at the size of the file', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY, backupStepMs: 0 });
+    const seen: BackupProgress[] = [];
+    const written = await b.backupNow(BACKUP, (p) => seen.push(p));
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen[0]).toEqual({ done_bytes: 0, total_bytes: written.bytes });
+    expect(seen.at(-1)).toEqual({ done_bytes: written.bytes, total_bytes: written.bytes });
+    expect(seen.every((p) => p.total_bytes === written.bytes)).toBe(true);
+    const done = seen.map((p) => p.done_bytes);
+    expect(done).toEqual([...done].sort((x, y) => x - y));
+  });
+
+  it('stops with cancelled when cancelled, and the next backup runs again', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 3, today: TODAY, backupStepMs: 5 });
+    const seen: BackupProgress[] = [];
+    const run = b.backupNow(BACKUP, (p) => seen.push(p));
+    await b.cancelBackup();
+    expect((await rejection(run)).kind).toBe('cancelled');
+    expect(seen.at(-1)!.done_bytes).toBeLessThan(seen.at(-1)!.total_bytes);
+    expect(await b.backupNow(BACKUP, () => {})).toEqual({ path: BACKUP, bytes: 123456 });
   });
 
   it('starts with automatic backups off, keeping 7; a folder makes the first backup today', async () => {

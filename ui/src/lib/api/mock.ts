@@ -17,6 +17,7 @@ import { DEMO_USERS, MockAccounts, forbidden, parseRecoveryCode, type DemoUser }
 import type {
   AuditPage,
   AuditQuery,
+  BackupProgress,
   BackupSettings,
   BackupWritten,
   BranchCounts,
@@ -66,6 +67,8 @@ export interface MockOptions {
   latencyMs?: number;
   /** Delay per 25 roster rows of an import and per 50 rows of an export, so that progress and cancel can be seen. */
   importStepMs?: number;
+  /** Delay per step of a backup (eight of them), so that progress and cancel can be seen. */
+  backupStepMs?: number;
   /** Delay per dossier written (a batch's step; one dossier alone takes 25 of them), so that progress can be seen. */
   dossierStepMs?: number;
   /** "Today" for sample dates and the no-future-dates check. */
@@ -84,6 +87,9 @@ const WORKSPACE_PATH = '~/.local/share/dangan/workspace.db';
 /** The people a restored mock workspace holds: "a few", so a restore is quick to check by eye. */
 const RESTORED_SIZE = 12;
 const DEFAULT_BACKUP_KEEP = 7;
+/** The size of the mock's backup file, and what a step of it "writes": eight steps, the last one short. */
+const BACKUP_BYTES = 123456;
+const BACKUP_STEP_BYTES = 16384;
 
 const STAGE_OF_EVENT: Partial<Record<ProcedureEvent['kind'], Stage>> = {
   activist_determined: 'activist',
@@ -193,6 +199,7 @@ export class MockBackend implements Backend {
   private picks = 0;
   private cancelRequested = false;
   private exportCancelRequested = false;
+  private backupCancelRequested = false;
   private dossiersCancelRequested = false;
   /** The paths `openPath` handed to the "system viewer", for tests. */
   readonly opened: string[] = [];
@@ -213,6 +220,7 @@ export class MockBackend implements Backend {
       latencyMs: options.latencyMs ?? 0,
       importStepMs: options.importStepMs ?? 40,
       dossierStepMs: options.dossierStepMs ?? 8,
+      backupStepMs: options.backupStepMs ?? 60,
       today: options.today ?? todayIso(),
     };
     this.exists = this.opts.state !== 'missing';
@@ -347,14 +355,29 @@ export class MockBackend implements Backend {
 
   // ---- backup and restore -------------------------------------------------------------------------------------
 
-  /** Pretends to write; a path containing `readonly` is an `io` error, as a full or locked USB stick would be. */
-  async backupNow(path: string): Promise<BackupWritten> {
+  /**
+   * Pretends to write, `BACKUP_STEP_BYTES` a step; a path containing `readonly` is an `io` error, as a full or locked
+   * USB stick would be. A cancel stops between two steps with `cancelled`, having written nothing.
+   */
+  async backupNow(path: string, onProgress: (p: BackupProgress) => void): Promise<BackupWritten> {
+    this.backupCancelRequested = false;
     await this.ready();
     this.require('backup');
     const p = path.trim();
     if (!p) throw invalid('path', '请选择备份文件的保存位置', 'Choose where to save the backup');
     if (/readonly/i.test(p)) throw appError('io', `permission denied: ${p}`);
-    return { path: p, bytes: 123456 };
+    const total = BACKUP_BYTES;
+    for (let done = 0; done < total; done = Math.min(total, done + BACKUP_STEP_BYTES)) {
+      onProgress({ done_bytes: done, total_bytes: total });
+      await sleep(this.opts.backupStepMs);
+      if (this.backupCancelRequested) throw appError('cancelled', 'backup cancelled');
+    }
+    onProgress({ done_bytes: total, total_bytes: total });
+    return { path: p, bytes: total };
+  }
+
+  async cancelBackup(): Promise<void> {
+    this.backupCancelRequested = true;
   }
 
   async backupSettings(): Promise<BackupSettings> {

@@ -67,7 +67,7 @@ describe('TauriBackend', () => {
     ['writeRecoverySheet', ['7F3K-0V62-CS34-HKPE-R8YW-0GMT', '/tmp/恢复密钥.pdf'], 'write_recovery_sheet', { code: '7F3K-0V62-CS34-HKPE-R8YW-0GMT', path: '/tmp/恢复密钥.pdf' }],
     ['auditLog', [aq], 'audit_log', { query: aq }],
     ['exportAudit', [aq, '/tmp/审计日志.csv'], 'export_audit', { query: aq, path: '/tmp/审计日志.csv' }],
-    ['backupNow', ['/media/usb/档案备份.dangan-backup'], 'backup_now', { path: '/media/usb/档案备份.dangan-backup' }],
+    ['cancelBackup', [], 'cancel_backup', undefined],
     ['backupSettings', [], 'backup_settings', undefined],
     ['setBackupSettings', ['/media/usb', 7], 'set_backup_settings', { dir: '/media/usb', keep: 7 }],
     ['setBackupSettings', [null, 7], 'set_backup_settings', { dir: null, keep: 7 }],
@@ -103,6 +103,17 @@ describe('TauriBackend', () => {
     const b = new TauriBackend() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     await b[method]!(...args);
     expect(invoke).toHaveBeenCalledWith(command, expected);
+  });
+
+  it('passes backup progress through a Channel named onProgress', async () => {
+    const seen: unknown[] = [];
+    await new TauriBackend().backupNow('/media/usb/档案备份.dangan-backup', (p) => seen.push(p));
+    const [command, args] = invoke.mock.calls[0]!;
+    expect(command).toBe('backup_now');
+    expect(Object.keys(args!).sort()).toEqual(['onProgress', 'path']);
+    expect(args).toMatchObject({ path: '/media/usb/档案备份.dangan-backup' });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done_bytes: 4096, total_bytes: 8192 });
+    expect(seen).toEqual([{ done_bytes: 4096, total_bytes: 8192 }]);
   });
 
   it('passes import progress through a Channel named onProgress', async () => {

@@ -1,14 +1,15 @@
 // The real backend: a thin mapping of `Backend` onto Tauri commands.
 //
 // Command names are the snake_case of the method names; arguments are camelCase, as Tauri v2 converts them to the
-// Rust commands' snake_case parameters. Import, export and dossier progress arrive over a `Channel` passed as
-// `onProgress`. Nothing here knows the domain: a rejection is normalised to an `AppError` and passed on.
+// Rust commands' snake_case parameters. Backup, import, export and dossier progress arrive over a `Channel` passed
+// as `onProgress`. Nothing here knows the domain: a rejection is normalised to an `AppError` and passed on.
 //
 // The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name, user_name),
 // unlock(passphrase, user_name), unlock_with_recovery(code), lock(), session_user(), list_users(),
 // add_user(name, role, branches, passphrase), set_user_role(user_id, role, branches), remove_user(user_id),
 // reset_passphrase(user_id, passphrase), change_passphrase(current, next), new_recovery_code(),
-// write_recovery_sheet(code, path), audit_log(query), export_audit(query, path), backup_now(path), backup_settings(), set_backup_settings(dir, keep),
+// write_recovery_sheet(code, path), audit_log(query), export_audit(query, path),
+// backup_now(path, on_progress: Channel<BackupProgress>), cancel_backup(), backup_settings(), set_backup_settings(dir, keep),
 // restore_backup(path, passphrase), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
 // add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
@@ -29,6 +30,7 @@ import { toAppError } from './errors';
 import type {
   AuditPage,
   AuditQuery,
+  BackupProgress,
   BackupSettings,
   BackupWritten,
   Dashboard,
@@ -112,8 +114,12 @@ export class TauriBackend implements Backend {
   exportAudit(query: AuditQuery, path: string): Promise<number> {
     return call('export_audit', { query, path });
   }
-  backupNow(path: string): Promise<BackupWritten> {
-    return call('backup_now', { path });
+  backupNow(path: string, onProgress: (p: BackupProgress) => void): Promise<BackupWritten> {
+    const channel = new Channel<BackupProgress>(onProgress);
+    return call('backup_now', { path, onProgress: channel });
+  }
+  cancelBackup(): Promise<void> {
+    return call('cancel_backup');
   }
   backupSettings(): Promise<BackupSettings> {
     return call('backup_settings');

@@ -10,6 +10,7 @@ export type { AttachmentInfo } from './bindings/AttachmentInfo';
 export type { AuditEntry } from './bindings/AuditEntry';
 export type { AuditPage } from './bindings/AuditPage';
 export type { AuditQuery } from './bindings/AuditQuery';
+export type { BackupProgress } from './bindings/BackupProgress';
 export type { BackupSettings } from './bindings/BackupSettings';
 export type { BackupWritten } from './bindings/BackupWritten';
 export type { BranchCounts } from './bindings/BranchCounts';
