@@ -309,3 +309,21 @@ fn the_daily_backup_runs_whoever_is_signed_in() {
     let written = dangan_core::backup::daily_backup(&mut secretary, &office.ws, d("2026-11-25")).unwrap();
     assert!(written.is_some_and(|p| p.is_file()));
 }
+
+#[test]
+fn a_branch_secretary_naming_a_new_branch_gets_the_row_named_and_nothing_imported() {
+    let (mut office, _) = office();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    let mut secretary = open_as(&office, "孙书记");
+    let csv = office.ws.dir().join("../new-branch.csv");
+    fs::write(&csv, "姓名,所在党支部,递交入党申请书日期\n王五,第九党支部,2026-10-01\n赵六,第一党支部,2026-10-02\n")
+        .unwrap();
+    let err = secretary
+        .import_roster(roster::read(&csv).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(()))
+        .unwrap_err();
+    let Error::ImportRejected { report } = err else { panic!("{err}") };
+    assert_eq!(report.problems.iter().map(|p| p.row).collect::<Vec<_>>(), [2]);
+    assert_eq!(office.admin.org_tree().unwrap().units().len(), 3, "the new branch was not kept");
+    assert!(office.admin.verify().unwrap().is_ok());
+}

@@ -105,3 +105,22 @@ fn verify_follows_the_whole_chain_and_the_export_carries_every_entry() {
     assert_eq!(text.lines().count() as u64, total + 1);
     assert!(text.contains("org_units") && text.contains("第一党支部"), "{text}");
 }
+
+#[test]
+fn an_import_that_creates_branches_between_its_people_keeps_one_unbroken_chain() {
+    let (dir, _ws, mut store) = new_workspace("测试党委");
+    store.set_today(d(TODAY));
+    let csv = dir.path().join("roster.csv");
+    fs::write(
+        &csv,
+        "姓名,所在党支部,递交入党申请书日期\n甲,第一党支部,2026-10-01\n乙,第二党支部,2026-10-02\n丙,第一党支部,2026-10-03\n丁,数学学院党总支/第三党支部,2026-10-04\n",
+    )
+    .unwrap();
+    store.import_roster(roster::read(&csv).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
+    let log = store.audit_log(&AuditQuery::default()).unwrap();
+    assert_eq!(log.entries.iter().filter(|e| e.entity == "people").count(), 4);
+    assert_eq!(log.entries.iter().filter(|e| e.entity == "org_units" && e.action == "insert").count(), 5);
+    let report = store.verify().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.audit_entries_checked, log.total);
+}

@@ -86,6 +86,7 @@ const AUDITED: &[Audited] = &[
 pub(super) fn install(conn: &Connection, actor: &str) -> Result<()> {
     conn.create_scalar_function("dangan_audit_hash", 11, FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
         let fields: Vec<Option<String>> = (0..ctx.len()).map(|i| text_of(ctx.get_raw(i))).collect();
+        let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
         Ok(chain_hash(&fields))
     })?;
     let mut sql = String::from(
@@ -179,6 +180,8 @@ pub(crate) fn resume(conn: &Connection) -> Result<()> {
 pub(crate) struct BulkLog {
     at: String,
     actor: String,
+    /// The newest entry's seq and hash, once read: the next entry follows it.
+    head: Option<(i64, String)>,
 }
 
 impl BulkLog {
@@ -186,82 +189,120 @@ impl BulkLog {
     pub(crate) fn begin(conn: &Connection) -> Result<BulkLog> {
         let actor = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
         let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        Ok(BulkLog { at, actor })
+        Ok(BulkLog { at, actor, head: None })
+    }
+
+    /// Forgets the newest entry: a trigger has written one since (a branch the import created).
+    pub(crate) fn invalidate(&mut self) {
+        self.head = None;
     }
 
     /// Appends one entry about a member (`action` insert or update, the whole record as JSON).
     pub(crate) fn member(
-        &self,
+        &mut self,
         conn: &Connection,
         member_id: Id,
         action: &str,
         old: Option<&str>,
         new: Option<&str>,
     ) -> Result<()> {
+        let (last, prev) = match self.head.take() {
+            Some(head) => head,
+            None => newest(conn)?,
+        };
         let id = member_id.to_string();
-        append_as(conn, &self.at, &self.actor, "people", Some(&id), Some(member_id), action, None, old, new)
+        let entry = Entry {
+            at: &self.at,
+            actor: &self.actor,
+            entity: "people",
+            entity_id: Some(&id),
+            member_id: Some(member_id),
+            action,
+            field: None,
+            old,
+            new,
+        };
+        let hash = write_entry(conn, last + 1, &prev, &entry)?;
+        self.head = Some((last + 1, hash));
+        Ok(())
     }
+}
+
+/// One entry as Rust writes it.
+struct Entry<'a> {
+    at: &'a str,
+    actor: &'a str,
+    entity: &'a str,
+    entity_id: Option<&'a str>,
+    member_id: Option<Id>,
+    action: &'a str,
+    field: Option<&'a str>,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
 }
 
 /// Appends one entry from Rust, as the signed-in user, now: for what no trigger sees (a key
 /// slot in the key file).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn append(
     conn: &Connection,
     entity: &str,
     entity_id: Option<&str>,
-    member_id: Option<Id>,
     action: &str,
     field: Option<&str>,
-    old: Option<&str>,
     new: Option<&str>,
 ) -> Result<()> {
     let actor: String = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    append_as(conn, &at, &actor, entity, entity_id, member_id, action, field, old, new)
+    let (last, prev) = newest(conn)?;
+    let entry = Entry { at: &at, actor: &actor, entity, entity_id, member_id: None, action, field, old: None, new };
+    write_entry(conn, last + 1, &prev, &entry).map(|_| ())
 }
 
-/// Appends one entry after the newest, which a trigger may have written a moment ago (a branch
-/// an import created), continuing the chain exactly as the triggers do.
-#[allow(clippy::too_many_arguments)]
-fn append_as(
-    conn: &Connection,
-    at: &str,
-    actor: &str,
-    entity: &str,
-    entity_id: Option<&str>,
-    member_id: Option<Id>,
-    action: &str,
-    field: Option<&str>,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Result<()> {
-    let (last, prev): (i64, String) = conn
+/// The newest entry's seq and hash (0 and the genesis hash for an empty log).
+fn newest(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .unwrap_or((0, GENESIS.to_owned()));
-    let seq = last + 1;
-    let owned = |s: Option<&str>| s.map(str::to_owned);
+        .unwrap_or((0, GENESIS.to_owned())))
+}
+
+/// Writes `entry` as number `seq` after the entry whose hash is `prev`, chained exactly as the
+/// triggers chain theirs; returns its hash.
+fn write_entry(conn: &Connection, seq: i64, prev: &str, e: &Entry<'_>) -> Result<String> {
+    let (seq_text, member) = (seq.to_string(), e.member_id.map(|m| m.to_string()));
     let hash = chain_hash(&[
-        Some(prev.clone()),
-        Some(seq.to_string()),
-        Some(at.to_owned()),
-        Some(actor.to_owned()),
-        Some(entity.to_owned()),
-        owned(entity_id),
-        member_id.map(|m| m.to_string()),
-        Some(action.to_owned()),
-        owned(field),
-        owned(old),
-        owned(new),
+        Some(prev),
+        Some(&seq_text),
+        Some(e.at),
+        Some(e.actor),
+        Some(e.entity),
+        e.entity_id,
+        member.as_deref(),
+        Some(e.action),
+        e.field,
+        e.old,
+        e.new,
     ]);
     conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
-    .execute(rusqlite::params![seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev, hash])?;
-    Ok(())
+    .execute(rusqlite::params![
+        seq,
+        e.at,
+        e.actor,
+        e.entity,
+        e.entity_id,
+        e.member_id,
+        e.action,
+        e.field,
+        e.old,
+        e.new,
+        prev,
+        hash
+    ])?;
+    Ok(hash)
 }
 
 /// Changes who the following changes are logged as.
@@ -286,7 +327,7 @@ fn text_of(value: ValueRef<'_>) -> Option<String> {
 
 /// SHA-256 over the fields, each length-prefixed so no two different entries encode alike, NULL
 /// distinct from the empty string.
-fn chain_hash(fields: &[Option<String>]) -> String {
+fn chain_hash(fields: &[Option<&str>]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"dangan-audit-v1");
     for field in fields {
@@ -491,6 +532,7 @@ impl Store {
             for i in 1..=9 {
                 fields.push(text_of(row.get_ref(i)?));
             }
+            let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
             if chain_hash(&fields) != hash {
                 return broken(format!("审计日志第 {seq} 条已被改动"), format!("audit entry {seq} has been altered"));
             }

@@ -53,7 +53,7 @@ impl Store {
     /// Logs what happens to a user's key slot (it is in the key file, which the triggers do not
     /// see): a passphrase reset or changed, a new recovery key, the recovery key used.
     pub(crate) fn log_account_event(&self, user: &str, field: &str, what: &str) -> Result<()> {
-        audit::append(&self.conn, "users", Some(user), None, "update", Some(field), None, Some(what))
+        audit::append(&self.conn, "users", Some(user), "update", Some(field), Some(what))
     }
 
     fn act_as(&mut self, session: SessionUser) -> Result<()> {
