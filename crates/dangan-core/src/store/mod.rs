@@ -229,7 +229,20 @@ impl Store {
     }
 }
 
+/// SQLCipher registers `sqlcipher_export` (and its other functions) for each new connection from
+/// an initialisation step it runs at the end of `sqlite3_initialize`, outside SQLite's lock: a
+/// connection opened by a second thread in that moment lacks them (`no such function:
+/// sqlcipher_export`, seen in parallel tests). Opening one throwaway connection first, once and
+/// with every other thread waiting, closes that window.
+fn initialise_sqlcipher() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = Connection::open_in_memory();
+    });
+}
+
 fn connect(path: &Path, cipher: Cipher<'_>, create: bool) -> Result<Connection> {
+    initialise_sqlcipher();
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
