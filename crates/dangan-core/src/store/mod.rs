@@ -181,6 +181,20 @@ impl Store {
         self.actor.scope(tree)
     }
 
+    /// The units a list or a scan covers: `asked`'s subtree (everything when `None`), cut to what
+    /// the signed-in user may see; `None` when nothing limits it.
+    pub(crate) fn units_shown(
+        &self,
+        tree: &OrgTree,
+        asked: Option<crate::domain::Id>,
+    ) -> Option<std::collections::HashSet<crate::domain::Id>> {
+        let asked: Option<std::collections::HashSet<_>> = asked.map(|unit| tree.subtree(unit).into_iter().collect());
+        match (asked, self.visible_units(tree)) {
+            (Some(asked), Some(visible)) => Some(asked.intersection(&visible).copied().collect()),
+            (asked, visible) => asked.or(visible),
+        }
+    }
+
     /// Refuses unless the role allows `action` and the member's branch is one the user may see.
     pub(crate) fn require_member(&self, action: Action, member_id: crate::domain::Id) -> Result<()> {
         self.require(action)?;

@@ -120,13 +120,8 @@ impl Store {
 
     fn scope(&self, branch_id: Option<Id>, member_id: Option<Id>) -> Result<Scope> {
         self.require(Action::ReadMembers)?;
-        let tree = self.org_tree()?;
-        let asked: Option<HashSet<Id>> = branch_id.map(|b| tree.subtree(b).into_iter().collect());
         // A branch secretary sees only their branches' items, whatever was asked.
-        let branches = match (asked, self.visible_units(&tree)) {
-            (Some(asked), Some(visible)) => Some(asked.intersection(&visible).copied().collect()),
-            (asked, visible) => asked.or(visible),
-        };
+        let branches = self.units_shown(&self.org_tree()?, branch_id);
         Ok(Scope { branches, member_id })
     }
 

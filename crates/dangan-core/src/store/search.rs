@@ -1,8 +1,6 @@
 //! Lists and search: a page of members in pinyin order, filtered by stage, branch and a query
 //! that matches names, pinyin initials (`zs` → 张三), full pinyin and student numbers.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::Store;
@@ -72,22 +70,15 @@ impl Store {
     /// A page of members in pinyin order, and how many match in all.
     pub fn list_members(&self, query: &MemberQuery) -> Result<MemberPage> {
         let tree = OrgTree::load(&self.conn)?;
-        let branches = match query.branch_id {
-            None => None,
-            Some(branch) if tree.get(branch).is_none() => {
-                return Err(Error::invalid(
-                    "branch_id",
-                    format!("没有编号为 {branch} 的组织"),
-                    format!("no unit has id {branch}"),
-                ));
-            }
-            Some(branch) => Some(tree.subtree(branch).into_iter().collect::<HashSet<Id>>()),
-        };
         self.require(crate::access::Action::ReadMembers)?;
-        let branches = match (branches, self.visible_units(&tree)) {
-            (Some(asked), Some(visible)) => Some(asked.intersection(&visible).copied().collect()),
-            (asked, visible) => asked.or(visible),
-        };
+        if let Some(branch) = query.branch_id.filter(|&b| tree.get(b).is_none()) {
+            return Err(Error::invalid(
+                "branch_id",
+                format!("没有编号为 {branch} 的组织"),
+                format!("no unit has id {branch}"),
+            ));
+        }
+        let branches = self.units_shown(&tree, query.branch_id);
         let mut index = self.index.borrow_mut();
         if index.is_none() {
             *index = Some(MemberIndex::load(&self.conn)?);
