@@ -124,7 +124,7 @@ pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: P
                 made_on: calendar::today(),
                 created_at: chrono::Utc::now(),
             };
-            dossier::write_recovery_sheet(&path, &sheet, &code)
+            dossier::write_recovery_sheet(ws.dir(), &path, &sheet, &code)
         })
     })
     .await

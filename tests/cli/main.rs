@@ -12,5 +12,6 @@ mod files;
 mod hostile;
 mod import;
 mod members;
+mod outputs;
 mod remind;
 mod workspace;

@@ -13,7 +13,7 @@ use dangan_core::{Error, Lang, Result, Store, Text, Workspace, calendar};
 
 use crate::commands::{parse_date, print_json};
 use crate::passphrase;
-use crate::ui::{pad, t};
+use crate::ui::{outln, pad, t};
 
 #[derive(Subcommand)]
 pub enum UsersAction {
@@ -90,7 +90,7 @@ pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersActio
             let tree = store.org_tree()?;
             for user in users {
                 let branches: Vec<String> = user.branches.iter().map(|&b| tree.path(b)).collect();
-                println!("{}  {}  {}", pad(&user.name, 12), pad(user.role.label().get(lang), 10), branches.join("、"));
+                outln!("{}  {}  {}", pad(&user.name, 12), pad(user.role.label().get(lang), 10), branches.join("、"));
             }
             Ok(())
         }
@@ -106,14 +106,14 @@ pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersActio
             )?;
             let user =
                 workspace.add_user(store, &NewUser { name: &name, role, branches: &branches, passphrase: &pass })?;
-            println!("{}", added(&user, lang));
+            outln!("{}", added(&user, lang));
             Ok(())
         }
         UsersAction::Role { name, role, branches } => {
             let role = parse_role(&role)?;
             let branches = find_units(store, &branches)?;
             let user = store.set_user_role(user_id(store, &name)?, role, &branches)?;
-            println!(
+            outln!(
                 "{}",
                 match lang {
                     Lang::Zh => format!("{} 现为{}", user.name, user.role.label().zh),
@@ -125,7 +125,7 @@ pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersActio
         UsersAction::Remove { name } => {
             let id = user_id(store, &name)?;
             workspace.remove_user(store, id)?;
-            println!(
+            outln!(
                 "{}",
                 t(lang, "已删除用户，其口令不再能打开工作区", "User removed; their passphrase opens nothing any more")
             );
@@ -141,7 +141,7 @@ pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersActio
                 true,
             )?;
             workspace.reset_passphrase(store, id, &pass)?;
-            println!("{}", t(lang, "口令已重新设置", "The passphrase was set anew"));
+            outln!("{}", t(lang, "口令已重新设置", "The passphrase was set anew"));
             Ok(())
         }
     }
@@ -201,8 +201,8 @@ pub fn hand_over_recovery_code(
             made_on: calendar::today(),
             created_at: chrono::Utc::now(),
         };
-        write_recovery_sheet(pdf, &sheet, code)?;
-        println!(
+        write_recovery_sheet(workspace.dir(), pdf, &sheet, code)?;
+        outln!(
             "{} {}",
             t(
                 lang,
@@ -212,7 +212,7 @@ pub fn hand_over_recovery_code(
             pdf.display()
         );
     }
-    println!(
+    outln!(
         "{} {}",
         t(
             lang,
@@ -237,7 +237,7 @@ pub fn recover(workspace: &Workspace, user: Option<&str>, lang: Lang) -> Result<
     let id = user_id(&store, user)?;
     let pass = passphrase::read("DANGAN_NEW_PASSPHRASE", None, lang, t(lang, "新口令：", "New passphrase: "), true)?;
     workspace.reset_passphrase(&store, id, &pass)?;
-    println!(
+    outln!(
         "{}",
         match lang {
             Lang::Zh => format!("已为 {user} 重新设置口令"),
@@ -259,7 +259,7 @@ pub fn audit(store: &Store, args: &AuditArgs, lang: Lang) -> Result<()> {
     };
     if let Some(out) = &args.out {
         let written = store.export_audit_csv(&query, out)?;
-        println!(
+        outln!(
             "{}",
             match lang {
                 Lang::Zh => format!("已将 {written} 条审计记录写入 {}", out.display()),
@@ -273,10 +273,10 @@ pub fn audit(store: &Store, args: &AuditArgs, lang: Lang) -> Result<()> {
         return print_json(&page.entries);
     }
     for entry in &page.entries {
-        println!("{}", describe(entry));
+        outln!("{}", describe(entry));
     }
     if page.total > page.entries.len() as u64 {
-        println!(
+        outln!(
             "{}",
             match lang {
                 Lang::Zh =>

@@ -14,12 +14,12 @@ use dangan_core::reminders::Threshold;
 use dangan_core::roster::{self, ImportOptions, ImportReport};
 use dangan_core::rules::Period;
 use dangan_core::rules::RuleSetId;
-use dangan_core::store::{MemberQuery, MemberSummary, NewAttachment};
+use dangan_core::store::{MemberQuery, NewAttachment};
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Error, Lang, Result, Store, Text, Workspace, calendar, demo};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::ui::{pad, t};
+use crate::ui::{errln, outln, pad, t};
 use crate::{Cli, Command, accounts, passphrase};
 
 /// `dangan record`: what the new record says.
@@ -116,11 +116,14 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             if workspace.exists() {
                 return Err(Error::WorkspaceExists { path: workspace.dir().to_owned() });
             }
+            if let Some(pdf) = recovery_pdf.as_deref() {
+                dangan_core::output::ensure_outside(workspace.dir(), pdf)?;
+            }
             let pass =
                 passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "设置口令：", "New passphrase: "), true)?;
             let new = NewWorkspace { rule_set, user: user.unwrap_or("admin"), ..NewWorkspace::new(&pass, &committee) };
             let (store, code) = workspace.create_with_recovery(&new)?;
-            println!(
+            outln!(
                 "{} {}",
                 t(lang, "已创建加密工作区：", "Created an encrypted workspace at"),
                 workspace.dir().display()
@@ -135,7 +138,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             let store = unlock()?;
             let query = query(&store, &filter)?;
             let count = roster::export_xlsx(&store, &query, &out)?;
-            println!(
+            outln!(
                 "{}",
                 match lang {
                     Lang::Zh => format!("已导出 {count} 人到 {}", out.display()),
@@ -145,24 +148,14 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             Ok(())
         }
         Command::Template { file: out } => {
-            roster::write_template(&out)?;
-            println!("{} {}", t(lang, "已写出名册模板：", "Wrote a roster template to"), out.display());
+            roster::write_template(workspace.dir(), &out)?;
+            outln!("{} {}", t(lang, "已写出名册模板：", "Wrote a roster template to"), out.display());
             Ok(())
         }
         Command::Members { filter, json } => {
             let store = unlock()?;
             let query = query(&store, &filter)?;
-            let page = store.list_members(&query)?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&page.items)
-                        .map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?
-                );
-            } else {
-                print_members(&page.items, page.total, lang);
-            }
-            Ok(())
+            if json { print_members_json(&store, &query) } else { print_members(&store, &query, lang) }
         }
         Command::Deadlines { as_of, within, branch, json, ics, all } => {
             let store = unlock()?;
@@ -180,8 +173,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             })?;
             if let Some(path) = ics {
                 let text = dangan_core::ics::write_ics(&items, &store.calendar_id()?, chrono::Utc::now());
-                std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
-                println!(
+                dangan_core::output::write(workspace.dir(), &path, text.as_bytes())?;
+                outln!(
                     "{}",
                     match lang {
                         Lang::Zh => format!("已将 {} 项期限写入日历文件 {}", items.len(), path.display()),
@@ -191,7 +184,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             } else if json {
                 print_json(&items)?;
             } else {
-                print_deadlines(&items, lang);
+                print_deadlines(&items, lang)?;
             }
             Ok(())
         }
@@ -208,22 +201,17 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                     let source =
                         std::fs::read_to_string(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
                     store.load_rules(&source)?;
-                    println!(
-                        "{} {}",
-                        t(lang, "已载入本单位规则文件：", "Loaded the office's rule file"),
-                        file.display()
-                    );
+                    outln!("{} {}", t(lang, "已载入本单位规则文件：", "Loaded the office's rule file"), file.display());
                 }
                 crate::RulesAction::Reset => {
                     store.reset_rules()?;
-                    println!("{}", t(lang, "已恢复为内置规则", "Back to the shipped rules"));
+                    outln!("{}", t(lang, "已恢复为内置规则", "Back to the shipped rules"));
                 }
             }
             if let Some(warning) = store.rules_warning() {
-                eprintln!("{}{}", t(lang, "注意：", "note: "), warning.get(lang));
+                errln!("{}{}", t(lang, "注意：", "note: "), warning.get(lang));
             }
-            print_rules(store.rules(), lang);
-            Ok(())
+            print_rules(store.rules(), lang)
         }
         Command::Holidays { action } => {
             let mut store = unlock()?;
@@ -250,7 +238,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                         })?;
                     let years = store.set_holidays(&days)?;
                     let years: Vec<String> = years.iter().map(i32::to_string).collect();
-                    println!(
+                    outln!(
                         "{}",
                         match lang {
                             Lang::Zh => format!("已录入 {} 年的节假日安排，共 {} 天", years.join("、"), days.len()),
@@ -262,7 +250,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             }
             let (days, years) = store.holidays()?;
             let years: Vec<String> = years.iter().map(i32::to_string).collect();
-            println!(
+            outln!(
                 "{}{}",
                 t(lang, "已录入的年度：", "Years entered: "),
                 if years.is_empty() { t(lang, "无", "none").to_owned() } else { years.join(", ") }
@@ -274,7 +262,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                     (dangan_core::workdays::DayKind::Holiday, Lang::En) => "holiday",
                     (dangan_core::workdays::DayKind::Workday, Lang::En) => "workday",
                 };
-                println!("{}  {}  {}", day.date, pad(kind, 8), day.name.unwrap_or_default());
+                outln!("{}  {}  {}", day.date, pad(kind, 8), day.name.unwrap_or_default());
             }
             Ok(())
         }
@@ -285,14 +273,13 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             if json {
                 print_json(&serde_json::json!({ "records": records, "checklist": checklist }))
             } else {
-                print_file(&records, &checklist, lang);
-                Ok(())
+                print_file(&records, &checklist, lang)
             }
         }
         Command::Record(args) => {
             let mut store = unlock()?;
             let saved = add_record(&mut store, *args)?;
-            println!(
+            outln!(
                 "{}",
                 match lang {
                     Lang::Zh => format!(
@@ -315,15 +302,15 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Attachment { id, out } => {
             let store = unlock()?;
-            let (info, bytes) = store.attachment(id)?;
-            std::fs::write(&out, bytes).map_err(|source| Error::Io { path: out.clone(), source })?;
-            println!("{} {} → {}", t(lang, "已导出附件", "Wrote attachment"), info.name, out.display());
+            let (info, _) = store.attachment(id)?;
+            store.save_attachment_as(id, &out)?;
+            outln!("{} {} → {}", t(lang, "已导出附件", "Wrote attachment"), info.name, out.display());
             Ok(())
         }
         Command::Backup { file: to } => {
             let store = unlock()?;
             let size = dangan_core::backup::write_backup(&store, &workspace, &to)?;
-            println!(
+            outln!(
                 "{}",
                 match lang {
                     Lang::Zh =>
@@ -349,7 +336,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 false,
             )?;
             let store = dangan_core::backup::restore_backup(&from, &workspace, &pass)?;
-            println!(
+            outln!(
                 "{}",
                 match lang {
                     Lang::Zh => format!("已恢复到 {}：{} 人", workspace.dir().display(), store.count_people()?),
@@ -363,7 +350,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             let store = unlock()?;
             let report = store.verify()?;
             if report.is_ok() {
-                println!(
+                outln!(
                     "{}",
                     match lang {
                         Lang::Zh => format!(
@@ -379,7 +366,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 return Ok(());
             }
             for problem in &report.problems {
-                eprintln!("{}", problem.get(lang));
+                errln!("{}", problem.get(lang));
             }
             Err(Error::Corrupt {
                 path: workspace.db_path(),
@@ -411,7 +398,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 });
             }
             let report = demo::populate(&mut store, people, 20_26_11_24)?;
-            println!(
+            outln!(
                 "{}",
                 match lang {
                     Lang::Zh => format!(
@@ -449,7 +436,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 true,
             )?;
             workspace.change_passphrase_as(user, &old, &new)?;
-            println!("{}", t(lang, "口令已更改", "The passphrase was changed"));
+            outln!("{}", t(lang, "口令已更改", "The passphrase was changed"));
             Ok(())
         }
         Command::Users { action } => {
@@ -458,6 +445,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Recovery { out } => {
             let store = unlock()?;
+            // Before the new code replaces the old one: a sheet that cannot be written here
+            // must not leave the office with a code nobody has.
+            dangan_core::output::ensure_outside(workspace.dir(), &out)?;
             let code = workspace.new_recovery_code(&store)?;
             accounts::hand_over_recovery_code(&workspace, &store, &code, Some(&out), lang)
         }
@@ -469,10 +459,10 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::BenchRoster { rows, out } => {
             let records = demo::records(rows, calendar::today(), 7);
             let written = match out.extension().and_then(|e| e.to_str()) {
-                Some("csv") => roster::write_records_csv(&out, &records)?,
-                _ => roster::write_records_xlsx(&out, &records)?,
+                Some("csv") => roster::write_records_csv(workspace.dir(), &out, &records)?,
+                _ => roster::write_records_xlsx(workspace.dir(), &out, &records)?,
             };
-            println!("{written}");
+            outln!("{written}");
             Ok(())
         }
     }
@@ -493,7 +483,7 @@ fn query(store: &Store, filter: &Filter) -> Result<MemberQuery> {
         None => None,
         Some(b) => Some(find_branch(store, b)?),
     };
-    Ok(MemberQuery { stage, branch_id, search: filter.search.clone(), offset: 0, limit: MemberQuery::MAX_LIMIT })
+    Ok(MemberQuery { stage, branch_id, search: filter.search.clone(), ..MemberQuery::all() })
 }
 
 fn add_record(store: &mut Store, args: NewRecordArgs) -> Result<Record> {
@@ -551,18 +541,18 @@ fn add_record(store: &mut Store, args: NewRecordArgs) -> Result<Record> {
     store.save_record(record, &attach)
 }
 
-fn print_file(records: &[Record], checklist: &[ChecklistLine], lang: Lang) {
-    println!("{}", t(lang, "材料目录", "Checklist"));
+fn print_file(records: &[Record], checklist: &[ChecklistLine], lang: Lang) -> Result<()> {
+    outln!("{}", t(lang, "材料目录", "Checklist"));
     for line in checklist.iter().filter(|l| l.expected || !l.records.is_empty()) {
         let state = if line.records.is_empty() { t(lang, "缺", "missing") } else { t(lang, "有", "present") };
         let name = if lang == Lang::Zh { &line.name_zh } else { &line.name_en };
         let date = line.date.map(|d| d.to_string()).unwrap_or_default();
-        println!("  {}  {}  {}", pad(state, 8), pad(&date, 10), name);
+        outln!("  {}  {}  {}", pad(state, 8), pad(&date, 10), name);
     }
-    println!("{}", t(lang, "材料", "Records"));
+    outln!("{}", t(lang, "材料", "Records"));
     for r in records {
         let attachments: Vec<String> = r.attachments.iter().map(|a| format!("#{} {}", a.id, a.name)).collect();
-        println!(
+        outln!(
             "  {}  {}  {}  {}",
             pad(&r.id.unwrap_or_default().to_string(), 5),
             r.date,
@@ -570,7 +560,7 @@ fn print_file(records: &[Record], checklist: &[ChecklistLine], lang: Lang) {
             attachments.join(", ")
         );
     }
-    println!(
+    outln!(
         "{}",
         match lang {
             Lang::Zh =>
@@ -579,6 +569,7 @@ fn print_file(records: &[Record], checklist: &[ChecklistLine], lang: Lang) {
                 format!("{} records, {} missing", records.len(), checklist.iter().filter(|l| l.is_missing()).count()),
         }
     );
+    Ok(())
 }
 
 fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: &Path, lang: Lang) -> Result<()> {
@@ -587,7 +578,7 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
     let warn_missing = |chars: &[char]| {
         if !chars.is_empty() {
             let list: String = chars.iter().collect();
-            eprintln!(
+            errln!(
                 "{}",
                 match lang {
                     Lang::Zh => format!("注意：字体中没有这些字符，已以〓代替（复制文字时仍为原字）：{list}"),
@@ -606,10 +597,11 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
                 "--member cannot be combined with filters",
             ));
         }
+        dangan_core::output::ensure_outside(store.workspace_dir(), out)?;
         let data = DossierData::read(store, id)?;
         let rendered = dossier::render(&data, &DossierFonts::bundled(), &options)?;
-        std::fs::write(out, &rendered.pdf).map_err(|source| Error::Io { path: out.to_owned(), source })?;
-        println!(
+        dangan_core::output::write(store.workspace_dir(), out, &rendered.pdf)?;
+        outln!(
             "{}",
             match lang {
                 Lang::Zh => format!("已生成 {} 的档案：{}（共 {} 页）", data.name(), out.display(), rendered.pages),
@@ -626,7 +618,7 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
             "name one member with --member ID, or many with --all, --stage, --branch or --search",
         ));
     }
-    let ids: Vec<i64> = store.list_members(&query(store, filter)?)?.items.iter().map(|m| m.id).collect();
+    let ids = store.member_ids(&query(store, filter)?)?;
     let cancelled = Arc::new(AtomicBool::new(false));
     {
         let cancelled = cancelled.clone();
@@ -644,7 +636,7 @@ fn dossier(store: &Store, member: Option<i64>, all: bool, filter: &Filter, out: 
     });
     bar.finish_and_clear();
     let report = result?;
-    println!(
+    outln!(
         "{}",
         match lang {
             Lang::Zh => format!("已生成 {} 份档案，在 {}", report.written.len(), out.display()),
@@ -676,7 +668,7 @@ pub(crate) fn parse_date(field: &str, s: &str) -> Result<calendar::Date> {
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -692,7 +684,7 @@ fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, la
     if json {
         print_json(&due)?;
     } else if due.is_empty() {
-        println!("{}", t(lang, "没有新的提醒", "No new reminders"));
+        outln!("{}", t(lang, "没有新的提醒", "No new reminders"));
     } else {
         for r in &due {
             let threshold = match (r.threshold, lang) {
@@ -701,12 +693,12 @@ fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, la
                 (Threshold::Lead(d), Lang::Zh) => format!("提前 {d} 天"),
                 (Threshold::Lead(d), Lang::En) => format!("{d} days ahead"),
             };
-            println!("{}  {}  {}  {}", pad(&threshold, 10), r.item.due, r.item.name, rule_name(&r.item, lang));
+            outln!("{}  {}  {}  {}", pad(&threshold, 10), r.item.due, r.item.name, rule_name(&r.item, lang));
         }
     }
     if !notify {
         if !due.is_empty() && !json {
-            println!("{}", t(lang, "（加 --notify 发送桌面通知）", "(add --notify to send desktop notifications)"));
+            outln!("{}", t(lang, "（加 --notify 发送桌面通知）", "(add --notify to send desktop notifications)"));
         }
         return Ok(());
     }
@@ -715,7 +707,7 @@ fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, la
     }
     let sent = store.deliver_reminders(Some(as_of), lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
     if !json {
-        println!(
+        outln!(
             "{}",
             match lang {
                 Lang::Zh => format!("已发送 {} 条提醒", sent.len()),
@@ -726,8 +718,8 @@ fn remind(store: &mut Store, as_of: calendar::Date, notify: bool, json: bool, la
     Ok(())
 }
 
-fn print_rules(rules: &dangan_core::rules::RuleSet, lang: Lang) {
-    println!(
+fn print_rules(rules: &dangan_core::rules::RuleSet, lang: Lang) -> Result<()> {
+    outln!(
         "{}{}",
         rules.title.get(lang),
         if rules.is_overridden() { t(lang, "（含本单位规则）", " (with the office's own rules)") } else { "" }
@@ -739,7 +731,7 @@ fn print_rules(rules: &dangan_core::rules::RuleSet, lang: Lang) {
             (Period::WorkingDays(d), Lang::Zh) => format!("{d} 个工作日"),
             (Period::WorkingDays(d), Lang::En) => format!("{d} working day(s)"),
         };
-        println!(
+        outln!(
             "{}  {}  {}  {}",
             pad(&rule.id, 32),
             pad(rule.name.get(lang), 28),
@@ -747,6 +739,7 @@ fn print_rules(rules: &dangan_core::rules::RuleSet, lang: Lang) {
             rule.clause.get(lang)
         );
     }
+    Ok(())
 }
 
 fn find_branch(store: &Store, name: &str) -> Result<i64> {
@@ -755,10 +748,10 @@ fn find_branch(store: &Store, name: &str) -> Result<i64> {
     })
 }
 
-fn print_deadlines(items: &[DeadlineItem], lang: Lang) {
+fn print_deadlines(items: &[DeadlineItem], lang: Lang) -> Result<()> {
     let name_w = items.iter().map(|i| crate::ui::display_width(&i.name)).max().unwrap_or(4).max(4);
     let rule_w = items.iter().map(|i| crate::ui::display_width(rule_name(i, lang))).max().unwrap_or(4).max(4);
-    println!(
+    outln!(
         "{}  {}  {}  {}  {}",
         pad(t(lang, "状态", "status"), 10),
         pad(t(lang, "期限", "due"), 10),
@@ -767,7 +760,7 @@ fn print_deadlines(items: &[DeadlineItem], lang: Lang) {
         t(lang, "依据", "clause")
     );
     for item in items {
-        println!(
+        outln!(
             "{}  {}  {}  {}  {}",
             pad(item.status.label().get(lang), 10),
             item.due,
@@ -777,13 +770,14 @@ fn print_deadlines(items: &[DeadlineItem], lang: Lang) {
         );
     }
     let overdue = items.iter().filter(|i| i.status == Status::Overdue).count();
-    println!(
+    outln!(
         "{}",
         match lang {
             Lang::Zh => format!("共 {} 项，其中已逾期 {overdue} 项", items.len()),
             Lang::En => format!("{} items, {overdue} overdue", items.len()),
         }
     );
+    Ok(())
 }
 
 fn rule_name(item: &DeadlineItem, lang: Lang) -> &str {
@@ -793,36 +787,62 @@ fn rule_name(item: &DeadlineItem, lang: Lang) -> &str {
     }
 }
 
-fn print_members(items: &[MemberSummary], total: u64, lang: Lang) {
-    let name_w = items.iter().map(|m| crate::ui::display_width(&m.name)).max().unwrap_or(4).max(4);
+/// Every member the query selects, page by page so memory stays flat however many there are.
+fn print_members(store: &Store, query: &MemberQuery, lang: Lang) -> Result<()> {
     let stage_w = 12;
-    let branch_w = items.iter().map(|m| crate::ui::display_width(&m.branch)).max().unwrap_or(4).clamp(4, 40);
-    println!(
+    outln!(
         "{}  {}  {}  {}  {}",
         pad(t(lang, "编号", "id"), 6),
-        pad(t(lang, "姓名", "name"), name_w),
+        pad(t(lang, "姓名", "name"), 8),
         pad(t(lang, "阶段", "stage"), stage_w),
-        pad(t(lang, "所在支部", "branch"), branch_w),
+        pad(t(lang, "所在支部", "branch"), 24),
         t(lang, "学号工号", "student no.")
     );
-    for m in items {
-        let stage = m.stage.label();
-        println!(
-            "{}  {}  {}  {}  {}",
-            pad(&m.id.to_string(), 6),
-            pad(&m.name, name_w),
-            pad(stage.get(lang), stage_w),
-            pad(&m.branch, branch_w),
-            m.student_no.as_deref().unwrap_or("")
-        );
-    }
-    println!(
+    let total = store.for_each_member_page(query, |page| {
+        let name_w = page.iter().map(|m| crate::ui::display_width(&m.name)).max().unwrap_or(4).clamp(8, 24);
+        let branch_w = page.iter().map(|m| crate::ui::display_width(&m.branch)).max().unwrap_or(4).clamp(24, 40);
+        for m in page {
+            outln!(
+                "{}  {}  {}  {}  {}",
+                pad(&m.id.to_string(), 6),
+                pad(&m.name, name_w),
+                pad(m.stage.label().get(lang), stage_w),
+                pad(&m.branch, branch_w),
+                m.student_no.as_deref().unwrap_or("")
+            );
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    outln!(
         "{}",
         match lang {
             Lang::Zh => format!("共 {total} 人"),
             Lang::En => format!("{total} people"),
         }
     );
+    Ok(())
+}
+
+/// `members --json`: a JSON array of every member the query selects, one object a line, written
+/// page by page.
+fn print_members_json(store: &Store, query: &MemberQuery) -> Result<()> {
+    // Each line is printed once the next is known, so the last one goes without a comma.
+    let mut held: Option<String> = None;
+    outln!("[");
+    store.for_each_member_page(query, |page| {
+        for m in page {
+            let item = serde_json::to_string(m).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?;
+            if let Some(previous) = held.replace(item) {
+                outln!("  {previous},");
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    if let Some(last) = held {
+        outln!("  {last}");
+    }
+    outln!("]");
+    Ok(())
 }
 
 fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang) -> Result<()> {
@@ -854,7 +874,7 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
             if json {
                 print_json(&report)?;
             } else {
-                print_report(&report, lang);
+                print_report(&report, lang)?;
             }
             Ok(())
         }
@@ -863,7 +883,7 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
                 print_json(&report)?;
             } else {
                 for p in &report.problems {
-                    eprintln!(
+                    errln!(
                         "{}",
                         match lang {
                             Lang::Zh => format!("第 {} 行「{}」：{}", p.row, p.column, p.reason_zh),
@@ -878,7 +898,7 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
     }
 }
 
-fn print_report(report: &ImportReport, lang: Lang) {
+fn print_report(report: &ImportReport, lang: Lang) -> Result<()> {
     let rows = report.updated_rows.iter().map(u64::to_string).collect::<Vec<_>>().join("、");
     let line = match (lang, report.committed) {
         (Lang::Zh, true) => {
@@ -895,9 +915,9 @@ fn print_report(report: &ImportReport, lang: Lang) {
             report.rows, report.created, report.updated
         ),
     };
-    println!("{line}");
+    outln!("{line}");
     if report.updated > 0 {
-        println!(
+        outln!(
             "{}",
             match lang {
                 Lang::Zh => format!("已有人员被更新而非重复添加（按身份证号或学号识别）：第 {rows} 行"),
@@ -908,10 +928,10 @@ fn print_report(report: &ImportReport, lang: Lang) {
         );
     }
     if !report.branches_created.is_empty() {
-        println!("{}{}", t(lang, "新建支部：", "New branches: "), report.branches_created.join(t(lang, "、", ", ")));
+        outln!("{}{}", t(lang, "新建支部：", "New branches: "), report.branches_created.join(t(lang, "、", ", ")));
     }
     if !report.ignored_columns.is_empty() {
-        println!(
+        outln!(
             "{}{}",
             t(
                 lang,
@@ -921,4 +941,5 @@ fn print_report(report: &ImportReport, lang: Lang) {
             report.ignored_columns.join(t(lang, "、", ", "))
         );
     }
+    Ok(())
 }

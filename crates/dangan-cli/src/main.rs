@@ -222,8 +222,10 @@ fn main() -> ExitCode {
     ui::install_panic_hook(lang);
     match commands::run(cli, lang) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`); what the command did stands. See `ui::is_closed_stdout`.
+        Err(e) if ui::is_closed_stdout(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}{}", ui::t(lang, "错误：", "error: "), e.message(lang));
+            eprintln!("{}{}", ui::t(lang, "错误：", "error: "), ui::terminal_safe(&e.message(lang)));
             ExitCode::from(exit_code(&e))
         }
     }

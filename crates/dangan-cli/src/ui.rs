@@ -1,6 +1,77 @@
 //! Terminal output: the user's language, aligned tables of CJK text, the import progress bar.
 
-use dangan_core::Lang;
+use std::borrow::Cow;
+use std::io::Write;
+
+use dangan_core::{Error, Lang, Result};
+
+/// `println!` for command output: the text is made safe for a terminal ([`terminal_safe`]) and a
+/// failure to write is an error, not a panic. Use it in functions returning `Result`.
+macro_rules! outln {
+    () => {
+        $crate::ui::write_stdout(format_args!(""))?
+    };
+    ($($arg:tt)*) => {
+        $crate::ui::write_stdout(format_args!($($arg)*))?
+    };
+}
+pub(crate) use outln;
+
+/// `eprintln!` for notes and problems: made safe for a terminal, and a closed standard error is
+/// no reason to stop (there is nobody left to tell).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::ui::write_stderr(format_args!($($arg)*))
+    };
+}
+pub(crate) use errln;
+
+pub fn write_stderr(line: std::fmt::Arguments<'_>) {
+    let text = line.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", terminal_safe(&text));
+}
+
+/// Where [`write_stdout`] failures point; `main` recognises a closed pipe by it.
+const STDOUT: &str = "<stdout>";
+
+/// Writes one line of command output to standard output.
+pub fn write_stdout(line: std::fmt::Arguments<'_>) -> Result<()> {
+    let text = line.to_string();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", terminal_safe(&text)).map_err(|source| Error::Io { path: STDOUT.into(), source })
+}
+
+/// Whether the error is standard output closed by its reader (`dangan members | head`). Not a
+/// failure of the command: whatever it changed is saved, so it ends quietly with success, as other
+/// Unix tools do, and a script does not retry an import that went through.
+pub fn is_closed_stdout(error: &Error) -> bool {
+    matches!(error, Error::Io { path, source } if path.as_os_str() == STDOUT
+        && source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Text as it may reach a terminal: control characters (ESC, BEL, NUL, …; newline and tab
+/// excepted) and bidirectional controls (U+202E, which reverses what follows) are shown as
+/// `\uXXXX`, so stored text can neither drive the terminal nor disguise itself. In JSON output
+/// the same escape is valid and means the same character.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
 
 /// Chooses between the Chinese and the English form of a message.
 pub fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
@@ -27,16 +98,19 @@ pub fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// A panic is a defect; the user still gets one line in their language, not a backtrace.
+/// A panic is a defect; the user still gets one line in their language, not a backtrace. It
+/// claims nothing about the data it cannot know: a change being saved was saved whole or not at
+/// all (one transaction), and only a look tells which.
 pub fn install_panic_hook(lang: Lang) {
     std::panic::set_hook(Box::new(move |info| {
         eprintln!(
-            "{}{info}",
+            "{}{}",
             t(
                 lang,
-                "内部错误（请报告此问题，数据未受影响）：",
-                "internal error (please report it; no data was changed): "
-            )
+                "内部错误（请报告此问题；正在保存的更改要么完整保存、要么完全没有保存，重试前请先查看）：",
+                "internal error (please report it; a change being saved was saved whole or not at all: look before retrying): "
+            ),
+            terminal_safe(&info.to_string())
         );
     }));
 }
@@ -50,5 +124,17 @@ mod tests {
         assert_eq!(display_width("张三"), 4);
         assert_eq!(display_width("ab"), 2);
         assert_eq!(pad("张三", 6), "张三  ");
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_reach_the_terminal_escaped() {
+        assert_eq!(terminal_safe("张三"), "张三");
+        assert_eq!(terminal_safe("a\tb\nc"), "a\tb\nc");
+        assert_eq!(terminal_safe("\u{1b}[31m红\u{7}"), "\\u001b[31m红\\u0007");
+        assert_eq!(terminal_safe("abc\u{202E}fdp.exe"), "abc\\u202efdp.exe");
+        assert_eq!(terminal_safe("nul\0"), "nul\\u0000");
+        // The escape is also JSON's: a JSON line stays valid and means the same string.
+        let json = terminal_safe("\"x\u{202E}y\"").into_owned();
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), "x\u{202E}y");
     }
 }

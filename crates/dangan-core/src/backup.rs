@@ -74,6 +74,8 @@ fn write_backup_unchecked(
     to: &Path,
     progress: impl FnMut(BackupProgress) -> ControlFlow<()> + Send + 'static,
 ) -> Result<u64> {
+    // A backup aimed at dangan.db or dangan.key would destroy what it copies.
+    crate::output::ensure_outside(workspace.dir(), to)?;
     let key_file = fs::read(workspace.key_path()).map_err(Error::io(workspace.key_path()))?;
     let scratch = tempfile::Builder::new()
         .prefix(".dangan-backup-")

@@ -1,6 +1,7 @@
 //! Pending deadlines as an iCalendar file (RFC 5545) for Outlook, a phone or any calendar.
 //!
-//! One all-day VEVENT per item on its due day. The UID is made of the workspace's calendar id, the
+//! One all-day VEVENT per item on its due day, ending the next day: RFC 5545 §3.6.1 counts DTEND
+//! as exclusive, so an event ending on its start is zero-length and some calendars drop it. The UID is made of the workspace's calendar id, the
 //! member and the rule, never the due day, so importing a newer file moves an event whose due day
 //! changed (an extension, a new thought report) instead of adding a second one.
 
@@ -32,7 +33,8 @@ pub fn write_ics(items: &[DeadlineItem], calendar_id: &str, stamp: DateTime<Utc>
         let event = Event::new()
             .uid(&format!("{calendar_id}-{}-{}@dangan", item.member_id, item.rule))
             .timestamp(stamp)
-            .all_day(item.due)
+            .starts(item.due)
+            .ends(item.due.succ_opt().unwrap_or(item.due))
             .summary(&format!("{}：{}", item.name, item.rule_name_zh))
             .description(&description)
             .add_property("CATEGORIES", item.status.as_str())
@@ -84,6 +86,8 @@ mod tests {
         let text = unfold(&ics);
         assert!(text.contains("UID:abc123-42-conversion_due@dangan\r\n"), "{text}");
         assert!(text.contains("DTSTART;VALUE=DATE:20261130\r\n"), "{text}");
+        // DTEND is exclusive (RFC 5545): a one-day event ends the next day.
+        assert!(text.contains("DTEND;VALUE=DATE:20261201\r\n"), "{text}");
         assert!(text.contains("DTSTAMP:20261124T080000Z\r\n"), "{text}");
         assert!(text.contains("SUMMARY:欧阳明月：预备期满，讨论转正\r\n"), "{text}");
         assert!(text.contains("第三十一条"), "{text}");

@@ -21,6 +21,7 @@ mod error;
 pub mod ics;
 pub mod keys;
 pub mod names;
+pub mod output;
 pub mod reminders;
 pub mod roster;
 pub mod rules;

@@ -226,7 +226,7 @@ fn the_recovery_sheet_is_one_page_with_the_code_on_it() {
         made_on: d(TODAY),
         created_at: chrono::Utc::now(),
     };
-    dangan_core::dossier::write_recovery_sheet(&pdf, &sheet, &code).unwrap();
+    dangan_core::dossier::write_recovery_sheet(office.ws.dir(), &pdf, &sheet, &code).unwrap();
     let Ok(out) = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output() else {
         eprintln!("pdftotext is not installed (poppler-utils); checked only that the PDF was written");
         assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"));

@@ -52,7 +52,7 @@ fn good_xlsx() -> &'static [u8] {
     XLSX.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
-        roster::write_template(&path).unwrap();
+        roster::write_template(&dir.path().join("workspace"), &path).unwrap();
         std::fs::read(path).unwrap()
     })
 }

@@ -195,11 +195,13 @@ pub struct DossiersWritten {
     pub missing_chars: Vec<String>,
 }
 
-/// Renders one member's dossier with the bundled fonts and writes it to `path`.
+/// Renders one member's dossier with the bundled fonts and writes it to `path` (outside the
+/// workspace folder, whole or not at all: see [`crate::output`]).
 pub fn write_one(store: &Store, member_id: Id, path: &Path, options: &DossierOptions) -> Result<DossierWritten> {
+    crate::output::ensure_outside(store.workspace_dir(), path)?;
     let data = DossierData::read(store, member_id)?;
     let rendered = render(&data, &DossierFonts::bundled(), options)?;
-    std::fs::write(path, &rendered.pdf).map_err(Error::io(path))?;
+    crate::output::write(store.workspace_dir(), path, &rendered.pdf)?;
     Ok(DossierWritten {
         path: path.display().to_string(),
         pages: rendered.pages,
@@ -215,8 +217,7 @@ pub fn write_listed(
     options: &DossierOptions,
     progress: impl FnMut(BatchProgress) -> ControlFlow<()>,
 ) -> Result<DossiersWritten> {
-    let query = crate::store::MemberQuery { offset: 0, limit: crate::store::MemberQuery::MAX_LIMIT, ..query.clone() };
-    let ids: Vec<Id> = store.list_members(&query)?.items.iter().map(|m| m.id).collect();
+    let ids = store.member_ids(query)?;
     let report = write_batch(store, &ids, dir, options, progress)?;
     let missing: BTreeSet<char> = report.missing_chars.iter().map(|(_, c)| *c).collect();
     Ok(DossiersWritten {
@@ -243,7 +244,7 @@ pub struct BatchReport {
 /// many members there are. `progress` is called after each file is written; when it returns
 /// `Break`, the batch stops and returns [`Error::Cancelled`]. Files already written stay.
 /// The first error (a member that cannot be read, a file that cannot be written) stops the batch
-/// the same way.
+/// the same way. `dir` must be outside the workspace folder; each file appears whole or not at all.
 pub fn write_batch(
     store: &Store,
     member_ids: &[Id],
@@ -251,6 +252,8 @@ pub fn write_batch(
     options: &DossierOptions,
     mut progress: impl FnMut(BatchProgress) -> ControlFlow<()>,
 ) -> Result<BatchReport> {
+    let workspace_dir = store.workspace_dir();
+    crate::output::ensure_outside(workspace_dir, dir)?;
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let fonts = DossierFonts::bundled();
     let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, member_ids.len().max(1));
@@ -274,7 +277,7 @@ pub fn write_batch(
                     }
                     let result = render(&data, fonts, options).and_then(|dossier| {
                         let path = dir.join(name);
-                        std::fs::write(&path, &dossier.pdf).map_err(Error::io(&path))?;
+                        crate::output::write(workspace_dir, &path, &dossier.pdf)?;
                         Ok((path, data.member_id, dossier.missing_chars))
                     });
                     if done_tx.send((index, result)).is_err() {

@@ -64,13 +64,15 @@ pub fn render_recovery_sheet(sheet: &RecoverySheet<'_>, code: &RecoveryCode) -> 
     Ok(finished.pdf)
 }
 
-/// Writes the sheet to `path`, whole or not at all.
-pub fn write_recovery_sheet(path: &Path, sheet: &RecoverySheet<'_>, code: &RecoveryCode) -> Result<()> {
+/// Writes the sheet to `path`, whole or not at all, and never inside the workspace folder (the
+/// sheet is kept apart from the workspace it opens).
+pub fn write_recovery_sheet(
+    workspace_dir: &Path,
+    path: &Path,
+    sheet: &RecoverySheet<'_>,
+    code: &RecoveryCode,
+) -> Result<()> {
+    crate::output::ensure_outside(workspace_dir, path)?;
     let pdf = render_recovery_sheet(sheet, code)?;
-    let tmp = path.with_extension("pdf.part");
-    let written = std::fs::write(&tmp, &pdf).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map_err(Error::io(path))
+    crate::output::write(workspace_dir, path, &pdf)
 }

@@ -28,7 +28,7 @@ pub fn for_each_row(path: &Path, mut row: impl FnMut(u64, Vec<Cell>) -> Result<(
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match extension.as_deref() {
         Some("xlsx") => read_xlsx(path, &mut row),
-        Some("csv") => read_csv(path, &mut row),
+        Some("csv" | "txt") => read_csv(path, &mut row),
         Some("xls") => Err(unreadable(
             "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx",
             "the old .xls format is not supported; save it as .xlsx in Excel",
@@ -146,7 +146,11 @@ fn read_csv(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> R
     check_size(path)?;
     let bytes = std::fs::read(path).map_err(Error::io(path))?;
     let content = decode_csv(&bytes)?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter(&content))
+        .from_reader(content.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut number = 0u64;
     loop {
@@ -154,7 +158,8 @@ fn read_csv(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> R
             Ok(false) => return Ok(()),
             Ok(true) => {
                 number += 1;
-                row(number, record.iter().map(text).collect())?;
+                // A cell Dangan neutralised against formula injection reads back as it was.
+                row(number, record.iter().map(|cell| text(crate::output::csv_cell_read(cell))).collect())?;
             }
             Err(e) => {
                 return Err(unreadable(
@@ -166,9 +171,24 @@ fn read_csv(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> R
     }
 }
 
-/// UTF-8 (a byte-order mark is dropped), else GB18030; anything else is refused rather than
-/// imported as mojibake.
+/// Commas, or tabs when the header row has tabs and no commas: Excel's "Unicode text" (UTF-16,
+/// what 另存为 → Unicode 文本 writes) separates cells with tabs.
+fn delimiter(content: &str) -> u8 {
+    let header = content.lines().next().unwrap_or_default();
+    if header.contains('\t') && !header.contains(',') { b'\t' } else { b',' }
+}
+
+/// UTF-16 with its byte-order mark (Excel's "Unicode text"), UTF-8 (a byte-order mark is
+/// dropped), else GB18030; anything else is refused rather than imported as mojibake.
 pub(crate) fn decode_csv(bytes: &[u8]) -> Result<String> {
+    for (bom, encoding) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE)] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return encoding
+                .decode_without_bom_handling_and_without_replacement(rest)
+                .map(|s| s.into_owned())
+                .ok_or_else(|| unreadable("CSV 文件的 UTF-16 编码有误", "the CSV file's UTF-16 text is malformed"));
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(s.to_owned());
@@ -203,5 +223,10 @@ mod tests {
         assert_eq!(decode_csv(&with_bom).unwrap(), text);
         assert_eq!(decode_csv(&gb).unwrap(), text);
         assert!(decode_csv(&[0xff, 0xff, 0x81]).is_err());
+        // Excel's "Unicode text": UTF-16 with its mark, both byte orders.
+        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(decode_csv(&le).unwrap(), text);
+        assert_eq!(decode_csv(&be).unwrap(), text);
     }
 }

@@ -14,6 +14,7 @@ use chrono::Datelike;
 
 use crate::calendar::Date;
 use crate::domain::{Event, EventKind, Person, Stage};
+use crate::output::OutputFile;
 use crate::store::{MemberQuery, Store};
 use crate::{Error, Result, Text};
 
@@ -63,8 +64,10 @@ fn write_header(sheet: &mut Worksheet, f: &Formats) -> std::result::Result<(), X
 }
 
 /// Writes a blank roster: the header row, text-formatted identity and phone columns, date-formatted
-/// date columns, and a second sheet explaining each column.
-pub fn write_template(path: &Path) -> Result<()> {
+/// date columns, and a second sheet explaining each column. `path` must be outside the workspace
+/// folder `workspace_dir` (see [`crate::output`]).
+pub fn write_template(workspace_dir: &Path, path: &Path) -> Result<()> {
+    let out = OutputFile::create(workspace_dir, path)?;
     let err = xlsx_error(path);
     let f = formats();
     let mut workbook = Workbook::new();
@@ -94,31 +97,33 @@ pub fn write_template(path: &Path) -> Result<()> {
     notes.set_column_width(0, 20).map_err(&err)?;
     notes.set_column_width(1, 26).map_err(&err)?;
     notes.set_column_width(2, 60).map_err(&err)?;
-    workbook.save(path).map_err(&err)?;
-    Ok(())
+    workbook.save(out.temp_path()).map_err(&err)?;
+    out.commit()
 }
 
 /// A `.xlsx` roster being written row by row. Rows are streamed to disk (rust_xlsxwriter's
-/// constant-memory mode), so memory stays flat however many there are.
-pub struct XlsxRosterWriter<'p> {
-    path: &'p Path,
+/// constant-memory mode), so memory stays flat however many there are. The file appears at its
+/// path only when [`XlsxRosterWriter::finish`] succeeds.
+pub struct XlsxRosterWriter {
+    out: OutputFile,
     workbook: Workbook,
     formats: Formats,
     rows: u32,
 }
 
-impl<'p> XlsxRosterWriter<'p> {
-    pub fn create(path: &'p Path) -> Result<XlsxRosterWriter<'p>> {
+impl XlsxRosterWriter {
+    pub fn create(out: OutputFile) -> Result<XlsxRosterWriter> {
+        let path = out.target().to_owned();
         let formats = formats();
         let mut workbook = Workbook::new();
-        let sheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx_error(path))?;
-        let sheet = sheet.set_name("名册").map_err(xlsx_error(path))?;
-        write_header(sheet, &formats).map_err(xlsx_error(path))?;
-        Ok(XlsxRosterWriter { path, workbook, formats, rows: 0 })
+        let sheet = workbook.add_worksheet_with_constant_memory().map_err(xlsx_error(&path))?;
+        let sheet = sheet.set_name("名册").map_err(xlsx_error(&path))?;
+        write_header(sheet, &formats).map_err(xlsx_error(&path))?;
+        Ok(XlsxRosterWriter { out, workbook, formats, rows: 0 })
     }
 
     pub fn write_row(&mut self, row: &RowOut<'_>) -> Result<()> {
-        let err = xlsx_error(self.path);
+        let err = xlsx_error(self.out.target());
         self.rows += 1;
         let r = self.rows;
         let f = &self.formats;
@@ -148,25 +153,28 @@ impl<'p> XlsxRosterWriter<'p> {
 
     /// Saves the file; returns how many rows it holds.
     pub fn finish(mut self) -> Result<u64> {
-        self.workbook.save(self.path).map_err(xlsx_error(self.path))?;
+        self.workbook.save(self.out.temp_path()).map_err(xlsx_error(self.out.target()))?;
+        self.out.commit()?;
         Ok(u64::from(self.rows))
     }
 }
 
 /// A UTF-8 `.csv` roster with a byte-order mark (so Excel opens it as UTF-8), written row by row.
-pub struct CsvRosterWriter<'p> {
-    path: &'p Path,
-    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+/// Cells that a spreadsheet would run as a formula are neutralised ([`crate::output::csv_cell`]);
+/// the roster reader takes the mark off again, so the file re-imports as it was.
+pub struct CsvRosterWriter {
+    path: std::path::PathBuf,
+    writer: csv::Writer<std::io::BufWriter<OutputFile>>,
     record: Vec<String>,
     rows: u64,
 }
 
-impl<'p> CsvRosterWriter<'p> {
-    pub fn create(path: &'p Path) -> Result<CsvRosterWriter<'p>> {
-        let mut file = std::fs::File::create(path).map_err(Error::io(path))?;
-        std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(Error::io(path))?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        writer.write_record(COLUMNS.iter().map(|c| c.zh)).map_err(csv_error(path))?;
+impl CsvRosterWriter {
+    pub fn create(mut out: OutputFile) -> Result<CsvRosterWriter> {
+        let path = out.target().to_owned();
+        std::io::Write::write_all(&mut out, b"\xEF\xBB\xBF").map_err(Error::io(&path))?;
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(out));
+        writer.write_record(COLUMNS.iter().map(|c| c.zh)).map_err(csv_error(&path))?;
         Ok(CsvRosterWriter { path, writer, record: Vec::with_capacity(COLUMNS.len()), rows: 0 })
     }
 
@@ -175,16 +183,19 @@ impl<'p> CsvRosterWriter<'p> {
         self.record.extend(COLUMNS.iter().map(|column| match cell_value(column, row) {
             CellOut::Empty => String::new(),
             CellOut::Date(d) => d.to_string(),
-            CellOut::Text(s) => s.to_owned(),
+            CellOut::Text(s) => crate::output::csv_cell(s).into_owned(),
             CellOut::Number(n) => n.to_string(),
         }));
-        self.writer.write_record(&self.record).map_err(csv_error(self.path))?;
+        self.writer.write_record(&self.record).map_err(csv_error(&self.path))?;
         self.rows += 1;
         Ok(())
     }
 
-    pub fn finish(mut self) -> Result<u64> {
-        self.writer.flush().map_err(Error::io(self.path))?;
+    pub fn finish(self) -> Result<u64> {
+        let buffered =
+            self.writer.into_inner().map_err(|e| Error::Io { path: self.path.clone(), source: e.into_error() })?;
+        let out = buffered.into_inner().map_err(|e| Error::Io { path: self.path.clone(), source: e.into_error() })?;
+        out.commit()?;
         Ok(self.rows)
     }
 }
@@ -278,31 +289,40 @@ pub fn export_xlsx_with_progress(
             reason: Text::new("导出文件名应以 .xlsx 结尾", "the export file name must end in .xlsx"),
         });
     }
-    let query = MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() };
-    let page = store.list_members(&query)?;
-    let total = page.items.len() as u64;
+    // Everyone the query selects, page by page: an export kept as a roster backup must not lose
+    // anyone, however many there are.
+    let total = store.list_members(&MemberQuery { offset: 0, limit: 0, ..query.clone() })?.total;
     if progress(ExportProgress { written: 0, total }).is_break() {
         return Err(Error::Cancelled);
     }
-    let mut out = XlsxRosterWriter::create(path)?;
+    let mut out = XlsxRosterWriter::create(OutputFile::create(store.workspace_dir(), path)?)?;
     // The organisation tree is read once for the whole export, not once per member.
     let tree = store.org_tree()?;
-    for (i, member) in page.items.iter().enumerate() {
-        let (person, events) = store.record(member.id)?;
-        out.write_row(&RowOut { person: &person, branch: &tree.path(person.branch_id), events: &events })?;
-        let written = i as u64 + 1;
-        if (written.is_multiple_of(EXPORT_PROGRESS_EVERY) || written == total)
-            && progress(ExportProgress { written, total }).is_break()
-        {
-            return Err(Error::Cancelled);
+    let mut written = 0u64;
+    let mut cancelled = false;
+    store.for_each_member_page(query, |page| {
+        for member in page {
+            let (person, events) = store.record(member.id)?;
+            out.write_row(&RowOut { person: &person, branch: &tree.path(person.branch_id), events: &events })?;
+            written += 1;
+            if (written.is_multiple_of(EXPORT_PROGRESS_EVERY) || written == total)
+                && progress(ExportProgress { written, total }).is_break()
+            {
+                cancelled = true;
+                return Ok(ControlFlow::Break(()));
+            }
         }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    if cancelled {
+        return Err(Error::Cancelled);
     }
     out.finish()
 }
 
 /// Writes roster records (generated people) to a `.xlsx` file.
-pub fn write_records_xlsx(path: &Path, records: &[RosterRecord]) -> Result<u64> {
-    let mut out = XlsxRosterWriter::create(path)?;
+pub fn write_records_xlsx(workspace_dir: &Path, path: &Path, records: &[RosterRecord]) -> Result<u64> {
+    let mut out = XlsxRosterWriter::create(OutputFile::create(workspace_dir, path)?)?;
     for r in records {
         out.write_row(&RowOut { person: &r.person, branch: &r.branch, events: &r.events })?;
     }
@@ -310,8 +330,8 @@ pub fn write_records_xlsx(path: &Path, records: &[RosterRecord]) -> Result<u64> 
 }
 
 /// Writes roster records (generated people) to a `.csv` file.
-pub fn write_records_csv(path: &Path, records: &[RosterRecord]) -> Result<u64> {
-    let mut out = CsvRosterWriter::create(path)?;
+pub fn write_records_csv(workspace_dir: &Path, path: &Path, records: &[RosterRecord]) -> Result<u64> {
+    let mut out = CsvRosterWriter::create(OutputFile::create(workspace_dir, path)?)?;
     for r in records {
         out.write_row(&RowOut { person: &r.person, branch: &r.branch, events: &r.events })?;
     }

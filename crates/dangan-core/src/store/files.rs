@@ -229,8 +229,9 @@ impl Store {
 
     /// Writes a copy of an attachment to a file (to print it, or to open a PDF in a viewer).
     pub fn save_attachment_as(&self, attachment_id: Id, path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.workspace_dir(), path)?;
         let (_, bytes) = self.attachment(attachment_id)?;
-        std::fs::write(path, bytes).map_err(Error::io(path))
+        crate::output::write(self.workspace_dir(), path, &bytes)
     }
 
     /// What the member's file holds and lacks, in the archive's order.

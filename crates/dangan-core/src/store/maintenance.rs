@@ -94,6 +94,10 @@ impl Store {
                 format!("keep 1 to {} backups", crate::backup::MAX_KEEP),
             ));
         }
+        if let Some(dir) = dir {
+            // Backups inside the workspace would be lost with it, and could be aimed at its files.
+            crate::output::ensure_outside(self.workspace_dir(), dir)?;
+        }
         let set = |conn: &rusqlite::Connection, key: &str, value: Option<String>| -> rusqlite::Result<()> {
             match value {
                 Some(v) => conn.execute(

@@ -166,6 +166,11 @@ impl Store {
         &self.path
     }
 
+    /// The workspace folder: no file Dangan writes for the user may go inside it.
+    pub fn workspace_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
     /// Who is signed in.
     pub fn session_user(&self) -> &SessionUser {
         &self.actor.session

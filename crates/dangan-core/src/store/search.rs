@@ -1,6 +1,8 @@
 //! Lists and search: a page of members in pinyin order, filtered by stage, branch and a query
 //! that matches names, pinyin initials (`zs` → 张三), full pinyin and student numbers.
 
+use std::ops::ControlFlow;
+
 use serde::{Deserialize, Serialize};
 
 use super::Store;
@@ -31,12 +33,20 @@ fn default_limit() -> u64 {
 }
 
 impl MemberQuery {
+    /// The most rows one page holds. Nothing that means "everyone" (an export, a dossier batch,
+    /// `dangan members`) reads one page: it goes through [`Store::for_each_member_page`] or
+    /// [`Store::member_ids`], which take every match.
     pub const MAX_LIMIT: u64 = 100_000;
 
+    /// Everyone the signed-in user may see, for [`Store::for_each_member_page`] and [`Store::member_ids`].
     pub fn all() -> MemberQuery {
         MemberQuery { limit: MemberQuery::MAX_LIMIT, ..MemberQuery::default() }
     }
 }
+
+/// Rows per page when a whole list is streamed: big enough that paging costs little (each page is
+/// one pass over the in-memory index), small enough that memory stays flat.
+const STREAM_PAGE: u64 = 5_000;
 
 /// One row of a member list.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
@@ -86,5 +96,36 @@ impl Store {
         let (total, items) =
             index.as_ref().map(|i| i.query(query, branches.as_ref(), |id| tree.path(id))).unwrap_or_default();
         Ok(MemberPage { total, offset: query.offset, items })
+    }
+
+    /// Every member `query` selects, whatever its offset and limit, handed to `each_page` one page
+    /// at a time in list order; returns how many there were. `ControlFlow::Break` stops early.
+    pub fn for_each_member_page(
+        &self,
+        query: &MemberQuery,
+        mut each_page: impl FnMut(&[MemberSummary]) -> Result<ControlFlow<()>>,
+    ) -> Result<u64> {
+        let mut offset = 0;
+        loop {
+            let page = self.list_members(&MemberQuery { offset, limit: STREAM_PAGE, ..query.clone() })?;
+            let seen = page.items.len() as u64;
+            if seen == 0 || each_page(&page.items)?.is_break() {
+                return Ok(offset + seen);
+            }
+            offset += seen;
+            if offset >= page.total {
+                return Ok(offset);
+            }
+        }
+    }
+
+    /// The ids of every member `query` selects (whatever its offset and limit), in list order.
+    pub fn member_ids(&self, query: &MemberQuery) -> Result<Vec<Id>> {
+        let mut ids = Vec::new();
+        self.for_each_member_page(query, |page| {
+            ids.extend(page.iter().map(|m| m.id));
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(ids)
     }
 }
