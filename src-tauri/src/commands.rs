@@ -15,7 +15,7 @@ use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
 use dangan_core::dossier::{self, BatchProgress, DossierOptions, DossierWritten, DossiersWritten};
-use dangan_core::roster::{self, ExportProgress, ImportOptions, ImportReport, Progress};
+use dangan_core::roster::{self, Duplicates, ExportProgress, ImportOptions, ImportReport, Progress};
 use dangan_core::store::{MemberDetail, MemberFile, MemberPage, MemberQuery, NewAttachment};
 use dangan_core::workspace::NewWorkspace;
 use serde::Deserialize;
@@ -157,13 +157,16 @@ pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind,
 }
 
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run
-/// checks every row and saves nothing. `cancel_import` stops it, and then nothing is saved.
+/// checks every row and saves nothing. `duplicates` says what to do with new people who look
+/// already registered (`ask` refuses with `likely_duplicates`, carrying the report).
+/// `cancel_import` stops it, and then nothing is saved.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn import_roster(
     shell: State<'_, Shell>,
     path: PathBuf,
     dry_run: bool,
+    duplicates: Duplicates,
     on_progress: Channel<Progress>,
 ) -> Reply<ImportReport> {
     let shell = shell.inner().clone();
@@ -175,7 +178,7 @@ pub async fn import_roster(
                 on_progress.send(progress).ok();
                 if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
             };
-            store.import_roster(roster::read(&path)?, ImportOptions { dry_run }, report)
+            store.import_roster(roster::read(&path)?, ImportOptions { dry_run, duplicates }, report)
         })
     })
     .await

@@ -137,3 +137,63 @@ fn the_recovery_key_sets_a_forgotten_passphrase_and_removing_a_user_shuts_them_o
     as_user(&ws, "赵组织", &["members"]).assert().code(3);
     let _ = PASSPHRASE;
 }
+
+/// What a branch secretary must not do or learn outside their branches, end to end.
+#[test]
+fn a_branch_secretary_is_refused_plainly_outside_their_branches() {
+    let (ws, _) = office();
+    add_user(&ws, "孙书记", "branch_secretary", Some("第一党支部"));
+
+    // Another branch, asked for by name: refused (exit 6), not an empty success.
+    let elsewhere = ws.file("elsewhere");
+    for args in [
+        vec!["members", "--branch", "第二党支部"],
+        vec!["deadlines", "--branch", "第二党支部"],
+        vec!["dossier", "--branch", "第二党支部", "--out", elsewhere.to_str().unwrap()],
+    ] {
+        as_user(&ws, "孙书记", &args)
+            .assert()
+            .code(6)
+            .stderr(predicate::str::contains("your role may not see “第二党支部”: it is not one of your branches"));
+    }
+    let export = ws.file("b.xlsx");
+    as_user(&ws, "孙书记", &["export", export.to_str().unwrap(), "--branch", "第二党支部"]).assert().code(6);
+    assert!(!export.exists() && !elsewhere.exists(), "nothing was written");
+
+    // A number taken in another branch: the row cannot be imported by them, and that is all.
+    let taken =
+        ws.write_csv("taken.csv", "姓名,学号工号,所在党支部,递交入党申请书日期\n王五,2026002,第一党支部,2026-10-03\n");
+    let out = as_user(&ws, "孙书记", &["import", taken.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 2") && stderr.contains("you cannot import this row"), "{stderr}");
+    assert!(!stderr.contains("李四") && !stderr.contains("another branch"), "{stderr}");
+
+    // A backup restores only for a role that may make backups.
+    let backup = ws.file("office.dgb");
+    ws.dangan(&["backup", backup.to_str().unwrap()]).assert().success();
+    let restored = ws.file("restored");
+    assert_cmd::Command::new(dangan_tests::dangan_binary())
+        .args(["--workspace", restored.to_str().unwrap(), "--user", "孙书记", "restore", backup.to_str().unwrap()])
+        .env("DANGAN_PASSPHRASE", "孙书记-passphrase")
+        .env("LANG", "en_US.UTF-8")
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("your role may not restore a workspace from a backup"));
+    assert!(!restored.join("dangan.key").exists(), "no workspace was made");
+}
+
+/// An unknown user name reads exactly as a wrong passphrase, and counts the same.
+#[test]
+fn an_unknown_user_and_a_wrong_passphrase_read_alike() {
+    let (ws, _) = office();
+    let unknown = ws.dangan(&["--user", "管理员", "members"]).output().unwrap();
+    let wrong = ws.dangan(&["--user", "王管理", "members"]).env("DANGAN_PASSPHRASE", "not it at all").output().unwrap();
+    assert_eq!(unknown.status.code(), Some(3));
+    assert_eq!(unknown.stderr, wrong.stderr);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("wrong user name or passphrase"));
+    ws.dangan_zh(&["--user", "管理员", "members"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("用户名或口令错误"));
+}

@@ -261,3 +261,79 @@ fn a_file_that_is_not_a_roster_gets_a_clear_error() {
         .code(1)
         .stderr(predicate::str::contains("save it as .xlsx"));
 }
+
+/// A roster without identity or student numbers, imported twice: the second import lists the
+/// likely duplicates and saves nothing until told to add or skip them.
+#[test]
+fn a_roster_without_numbers_imported_twice_does_not_double_everyone() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "no-numbers.csv",
+        "\
+姓名,出生日期,所在支部,申请入党日期
+赵一,2003-01-02,第一党支部,2026-09-01
+钱二,,第一党支部,2026-09-02
+孙三,2003-03-04,第二党支部,2026-09-03
+",
+    );
+    let path = roster.to_str().unwrap();
+    ws.dangan(&["import", path]).assert().success().stdout(predicate::str::contains("3 added"));
+
+    // The dry run shows them; the import without a choice refuses (exit 4) naming each row.
+    ws.dangan(&["import", "--dry-run", path])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 people look already registered"))
+        .stdout(predicate::str::contains("row 2: “赵一” has the same name and birth date as registered member"))
+        .stdout(predicate::str::contains("row 3: “钱二” has the same name, branch and application date"));
+    ws.dangan(&["import", path])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("3 people in the roster look already registered"))
+        .stderr(predicate::str::contains("row 4: “孙三”"))
+        .stderr(predicate::str::contains("--duplicates add"));
+    assert_eq!(ws.members_json(&[]).len(), 3, "nothing was added");
+
+    // JSON carries the same list for scripts.
+    let out = ws.dangan(&["import", "--json", path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows: Vec<u64> =
+        report["likely_duplicates"].as_array().unwrap().iter().map(|d| d["row"].as_u64().unwrap()).collect();
+    assert_eq!(rows, [2, 3, 4]);
+
+    // Skipping leaves everyone once; a new person in the same file is still added.
+    let with_new = ws.write_csv(
+        "with-new.csv",
+        "姓名,出生日期,所在支部,申请入党日期\n赵一,2003-01-02,第一党支部,2026-09-01\n周五,2003-05-06,第一党支部,2026-09-05\n",
+    );
+    ws.dangan(&["import", "--duplicates", "skip", with_new.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 added"))
+        .stdout(predicate::str::contains("1 rows looked like duplicates and were skipped"));
+    assert_eq!(ws.members_json(&[]).len(), 4);
+
+    // Told they are different people, the import adds them.
+    ws.dangan(&["import", "--duplicates", "add", path]).assert().success().stdout(predicate::str::contains("3 added"));
+    assert_eq!(ws.members_json(&[]).len(), 7);
+    ws.dangan(&["import", "--duplicates", "maybe", path])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--duplicates takes add or skip"));
+}
+
+/// The same person twice in one file, without numbers, is caught too.
+#[test]
+fn a_person_repeated_within_one_roster_is_a_likely_duplicate() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "twice.csv",
+        "姓名,出生日期,所在支部,申请入党日期\n赵一,2003-01-02,第一党支部,2026-09-01\n赵一,2003-01-02,第一党支部,2026-09-01\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("row 3: “赵一” has the same name and birth date as row 2"));
+    assert!(ws.members_json(&[]).is_empty());
+}

@@ -11,7 +11,7 @@ use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
 use dangan_core::domain::{EventKind, Grade, Record, RecordFields, RecordKind, Stage};
 use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions};
 use dangan_core::reminders::Threshold;
-use dangan_core::roster::{self, ImportOptions, ImportReport};
+use dangan_core::roster::{self, Duplicates, ImportOptions, ImportReport};
 use dangan_core::rules::Period;
 use dangan_core::rules::RuleSetId;
 use dangan_core::store::{MemberQuery, NewAttachment};
@@ -130,9 +130,27 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             );
             accounts::hand_over_recovery_code(&workspace, &store, &code, recovery_pdf.as_deref(), lang)
         }
-        Command::Import { file: roster_file, dry_run, json } => {
+        Command::Import { file: roster_file, dry_run, json, duplicates } => {
+            let duplicates = match duplicates.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None => None,
+                Some("add") => Some(Duplicates::Add),
+                Some("skip") => Some(Duplicates::Skip),
+                Some(other) => {
+                    return Err(Error::invalid(
+                        "duplicates",
+                        format!("--duplicates 只能是 add 或 skip，而不是「{}」", dangan_core::text::excerpt(other, 20)),
+                        format!("--duplicates takes add or skip, not “{}”", dangan_core::text::excerpt(other, 20)),
+                    ));
+                }
+            };
             let mut store = unlock()?;
-            import(&mut store, &roster_file, dry_run, json, lang)
+            import(
+                &mut store,
+                &roster_file,
+                ImportOptions { dry_run, duplicates: duplicates.unwrap_or_default() },
+                json,
+                lang,
+            )
         }
         Command::Export { file: out, filter } => {
             let store = unlock()?;
@@ -335,7 +353,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 t(lang, "备份的口令：", "The backup's passphrase: "),
                 false,
             )?;
-            let store = dangan_core::backup::restore_backup(&from, &workspace, &pass)?;
+            let store = dangan_core::backup::restore_backup_as(&from, &workspace, user, &pass)?;
             outln!(
                 "{}",
                 match lang {
@@ -790,15 +808,23 @@ fn rule_name(item: &DeadlineItem, lang: Lang) -> &str {
 /// Every member the query selects, page by page so memory stays flat however many there are.
 fn print_members(store: &Store, query: &MemberQuery, lang: Lang) -> Result<()> {
     let stage_w = 12;
-    outln!(
-        "{}  {}  {}  {}  {}",
-        pad(t(lang, "编号", "id"), 6),
-        pad(t(lang, "姓名", "name"), 8),
-        pad(t(lang, "阶段", "stage"), stage_w),
-        pad(t(lang, "所在支部", "branch"), 24),
-        t(lang, "学号工号", "student no.")
-    );
+    let header = || -> Result<()> {
+        outln!(
+            "{}  {}  {}  {}  {}",
+            pad(t(lang, "编号", "id"), 6),
+            pad(t(lang, "姓名", "name"), 8),
+            pad(t(lang, "阶段", "stage"), stage_w),
+            pad(t(lang, "所在支部", "branch"), 24),
+            t(lang, "学号工号", "student no.")
+        );
+        Ok(())
+    };
+    // The header waits for the first page, so a refused list prints nothing but the refusal.
+    let mut headed = false;
     let total = store.for_each_member_page(query, |page| {
+        if !std::mem::replace(&mut headed, true) {
+            header()?;
+        }
         let name_w = page.iter().map(|m| crate::ui::display_width(&m.name)).max().unwrap_or(4).clamp(8, 24);
         let branch_w = page.iter().map(|m| crate::ui::display_width(&m.branch)).max().unwrap_or(4).clamp(24, 40);
         for m in page {
@@ -813,6 +839,9 @@ fn print_members(store: &Store, query: &MemberQuery, lang: Lang) -> Result<()> {
         }
         Ok(ControlFlow::Continue(()))
     })?;
+    if !headed {
+        header()?;
+    }
     outln!(
         "{}",
         match lang {
@@ -826,10 +855,14 @@ fn print_members(store: &Store, query: &MemberQuery, lang: Lang) -> Result<()> {
 /// `members --json`: a JSON array of every member the query selects, one object a line, written
 /// page by page.
 fn print_members_json(store: &Store, query: &MemberQuery) -> Result<()> {
-    // Each line is printed once the next is known, so the last one goes without a comma.
+    // Each line is printed once the next is known, so the last one goes without a comma; the
+    // opening bracket waits for the first page, so a refused list prints no half array.
     let mut held: Option<String> = None;
-    outln!("[");
+    let mut opened = false;
     store.for_each_member_page(query, |page| {
+        if !std::mem::replace(&mut opened, true) {
+            outln!("[");
+        }
         for m in page {
             let item = serde_json::to_string(m).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?;
             if let Some(previous) = held.replace(item) {
@@ -838,6 +871,9 @@ fn print_members_json(store: &Store, query: &MemberQuery) -> Result<()> {
         }
         Ok(ControlFlow::Continue(()))
     })?;
+    if !opened {
+        outln!("[");
+    }
     if let Some(last) = held {
         outln!("  {last}");
     }
@@ -845,7 +881,97 @@ fn print_members_json(store: &Store, query: &MemberQuery) -> Result<()> {
     Ok(())
 }
 
-fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang) -> Result<()> {
+fn import(store: &mut Store, path: &Path, mut options: ImportOptions, json: bool, lang: Lang) -> Result<()> {
+    loop {
+        match import_once(store, path, options, lang) {
+            Ok(report) => {
+                if json {
+                    print_json(&report)?;
+                } else {
+                    print_report(&report, lang)?;
+                }
+                return Ok(());
+            }
+            Err(Error::ImportRejected { report }) => {
+                if json {
+                    print_json(&report)?;
+                } else {
+                    for p in &report.problems {
+                        errln!(
+                            "{}",
+                            match lang {
+                                Lang::Zh => format!("第 {} 行「{}」：{}", p.row, p.column, p.reason_zh),
+                                Lang::En => format!("row {}, column “{}”: {}", p.row, p.column, p.reason_en),
+                            }
+                        );
+                    }
+                }
+                return Err(Error::ImportRejected { report });
+            }
+            Err(Error::LikelyDuplicates { report }) => {
+                if json {
+                    print_json(&report)?;
+                    return Err(Error::LikelyDuplicates { report });
+                }
+                print_duplicates(&report, lang);
+                match ask_about_duplicates(lang) {
+                    Some(choice) => options.duplicates = choice,
+                    None => {
+                        errln!(
+                            "{}",
+                            t(
+                                lang,
+                                "未导入任何数据。确认是不同的人请加 --duplicates add；要跳过这些行请加 --duplicates skip",
+                                "Nothing was imported. If they are different people, add --duplicates add; to leave those rows out, --duplicates skip"
+                            )
+                        );
+                        return Err(Error::LikelyDuplicates { report });
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn print_duplicates(report: &ImportReport, lang: Lang) {
+    for d in &report.likely_duplicates {
+        errln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("第 {} 行：{}", d.row, d.reason_zh),
+                Lang::En => format!("row {}: {}", d.row, d.reason_en),
+            }
+        );
+    }
+}
+
+/// In a terminal, asks what to do with likely duplicates; `None` (cancel) otherwise, so a script
+/// never blocks on a question it cannot answer.
+fn ask_about_duplicates(lang: Lang) -> Option<Duplicates> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    eprint!(
+        "{}",
+        t(
+            lang,
+            "仍然添加这些人(a)、跳过这些行(s)，还是取消(其他)？",
+            "Add them anyway (a), skip those rows (s), or cancel (anything else)? "
+        )
+    );
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).ok()?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "a" | "add" => Some(Duplicates::Add),
+        "s" | "skip" => Some(Duplicates::Skip),
+        _ => None,
+    }
+}
+
+/// Reads the roster and imports it once, with a progress bar; Ctrl+C cancels.
+fn import_once(store: &mut Store, path: &Path, options: ImportOptions, lang: Lang) -> Result<ImportReport> {
     let reading = ProgressBar::new_spinner().with_message(t(lang, "正在读取名册…", "Reading the roster…").to_owned());
     // Reading a large workbook takes a second or more: keep the spinner moving meanwhile.
     reading.enable_steady_tick(std::time::Duration::from_millis(100));
@@ -864,38 +990,12 @@ fn import(store: &mut Store, path: &Path, dry_run: bool, json: bool, lang: Lang)
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(t(lang, "（Ctrl+C 取消）", "(Ctrl+C cancels)").to_owned());
-    let result = store.import_roster(parsed, ImportOptions { dry_run }, |p| {
+    let result = store.import_roster(parsed, options, |p| {
         bar.set_position(p.done);
         if cancelled.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     });
     bar.finish_and_clear();
-    match result {
-        Ok(report) => {
-            if json {
-                print_json(&report)?;
-            } else {
-                print_report(&report, lang)?;
-            }
-            Ok(())
-        }
-        Err(Error::ImportRejected { report }) => {
-            if json {
-                print_json(&report)?;
-            } else {
-                for p in &report.problems {
-                    errln!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!("第 {} 行「{}」：{}", p.row, p.column, p.reason_zh),
-                            Lang::En => format!("row {}, column “{}”: {}", p.row, p.column, p.reason_en),
-                        }
-                    );
-                }
-            }
-            Err(Error::ImportRejected { report })
-        }
-        Err(e) => Err(e),
-    }
+    result
 }
 
 fn print_report(report: &ImportReport, lang: Lang) -> Result<()> {
@@ -929,6 +1029,34 @@ fn print_report(report: &ImportReport, lang: Lang) -> Result<()> {
     }
     if !report.branches_created.is_empty() {
         outln!("{}{}", t(lang, "新建支部：", "New branches: "), report.branches_created.join(t(lang, "、", ", ")));
+    }
+    if !report.likely_duplicates.is_empty() {
+        let n = report.likely_duplicates.len();
+        let skipped = report.skipped_rows.len();
+        outln!(
+            "{}",
+            match (lang, report.committed, skipped > 0) {
+                (Lang::Zh, _, true) => format!("以下 {skipped} 行疑似重复，已跳过："),
+                (Lang::Zh, true, false) => format!("注意：以下 {n} 人疑似已登记，已按要求仍然添加："),
+                (Lang::Zh, false, false) => {
+                    format!("注意：以下 {n} 人疑似已登记；正式导入时需用 --duplicates add 或 skip 说明如何处理：")
+                }
+                (Lang::En, _, true) => format!("{skipped} rows looked like duplicates and were skipped:"),
+                (Lang::En, true, false) => format!("Note: {n} people look already registered and were added as asked:"),
+                (Lang::En, false, false) =>
+                    format!("Note: {n} people look already registered; the real import needs --duplicates add or skip:"),
+            }
+        );
+        for d in &report.likely_duplicates {
+            outln!(
+                "  {}",
+                if lang == Lang::Zh {
+                    format!("第 {} 行：{}", d.row, d.reason_zh)
+                } else {
+                    format!("row {}: {}", d.row, d.reason_en)
+                }
+            );
+        }
     }
     if !report.ignored_columns.is_empty() {
         outln!(

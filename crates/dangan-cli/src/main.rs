@@ -3,7 +3,7 @@
 //! Every command is a thin call into `dangan-core`. The public interface (command names, flags,
 //! the JSON fields of `members --json`, exit codes) is relied on by scripts: change it only
 //! compatibly. Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase, 4 roster
-//! refused, 5 no notification service (`remind --notify`), 6 not allowed for the user's role,
+//! refused (or it holds likely duplicates and --duplicates was not given), 5 no notification service (`remind --notify`), 6 not allowed for the user's role,
 //! 130 cancelled. 3 also means too many wrong passphrases in a row (wait and try again).
 
 mod accounts;
@@ -59,6 +59,11 @@ enum Command {
         /// Print the report as JSON
         #[arg(long)]
         json: bool,
+        /// New people who look already registered (same name and birth date, or same name, branch
+        /// and application date): `add` them anyway or `skip` those rows. Without it the import
+        /// lists them and saves nothing (in a terminal it asks).
+        #[arg(long, value_name = "add|skip")]
+        duplicates: Option<String>,
     },
     /// Export members to a .xlsx roster that re-imports cleanly
     Export {
@@ -233,8 +238,11 @@ fn main() -> ExitCode {
 
 fn exit_code(e: &Error) -> u8 {
     match e {
-        Error::WrongPassphrase | Error::TooManyAttempts { .. } => 3,
-        Error::ImportRejected { .. } => 4,
+        Error::WrongPassphrase
+        | Error::WrongUserOrPassphrase
+        | Error::WrongRecoveryCode
+        | Error::TooManyAttempts { .. } => 3,
+        Error::ImportRejected { .. } | Error::LikelyDuplicates { .. } => 4,
         Error::NotificationsUnavailable { .. } => 5,
         Error::Forbidden { .. } => 6,
         Error::Cancelled => 130,

@@ -61,7 +61,10 @@ impl Role {
         match self {
             Role::Administrator => true,
             Role::Organiser => {
-                matches!(action, ReadMembers | EditMembers | EditOrganisation | EditCalendar | Backup | Verify)
+                matches!(
+                    action,
+                    ReadMembers | EditMembers | EditOrganisation | EditCalendar | Backup | Restore | Verify
+                )
             }
             Role::BranchSecretary => matches!(action, ReadMembers | EditMembers),
             Role::Auditor => matches!(action, ReadMembers | ReadAudit | Verify),
@@ -84,6 +87,8 @@ pub enum Action {
     EditRules,
     /// Back up the workspace and choose where daily backups go.
     Backup,
+    /// Make a workspace of a backup.
+    Restore,
     /// Add, change and remove users; make a new recovery key.
     ManageUsers,
     /// Read and export the audit log.
@@ -101,6 +106,7 @@ impl Action {
             Action::EditCalendar => Text::new("修改节假日安排", "change the holiday calendar"),
             Action::EditRules => Text::new("修改规则", "change the rules"),
             Action::Backup => Text::new("备份工作区", "back up the workspace"),
+            Action::Restore => Text::new("从备份恢复工作区", "restore a workspace from a backup"),
             Action::ManageUsers => Text::new("管理用户", "manage users"),
             Action::ReadAudit => Text::new("查看审计日志", "read the audit log"),
             Action::Verify => Text::new("核对整个工作区", "check the whole workspace"),

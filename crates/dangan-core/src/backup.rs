@@ -106,8 +106,14 @@ fn write_backup_unchecked(
 
 /// Restores a backup into `into`, a folder that must not hold a workspace, after checking that the
 /// file is whole, that `passphrase` opens it and that the database verifies. Returns the store,
-/// open.
+/// open. Only a user whose role may make backups (an administrator or organiser) may restore one:
+/// the passphrase must open such a user's slot.
 pub fn restore_backup(from: &Path, into: &Workspace, passphrase: &str) -> Result<Store> {
+    restore_backup_as(from, into, None, passphrase)
+}
+
+/// [`restore_backup`] signing in as `user` (whoever the passphrase opens when `None`).
+pub fn restore_backup_as(from: &Path, into: &Workspace, user: Option<&str>, passphrase: &str) -> Result<Store> {
     if into.exists() {
         return Err(Error::WorkspaceExists { path: into.dir().to_owned() });
     }
@@ -139,7 +145,10 @@ pub fn restore_backup(from: &Path, into: &Workspace, passphrase: &str) -> Result
     fs::write(staged.key_path(), key_file).map_err(Error::io(staged.key_path()))?;
     fs::write(staged.db_path(), db).map_err(Error::io(staged.db_path()))?;
     {
-        let store = staged.open(passphrase)?;
+        let store = staged.open_as(user, passphrase)?;
+        // 备份与恢复 belong to administrators and organisers (see `access`): a branch secretary's
+        // passphrase opens the backup but may not make a workspace of it.
+        store.require(crate::access::Action::Restore)?;
         let report = store.verify_unchecked()?;
         if !report.is_ok() {
             return Err(damaged(
@@ -161,7 +170,7 @@ pub fn restore_backup(from: &Path, into: &Workspace, passphrase: &str) -> Result
     for name in [DB_FILE, KEY_FILE] {
         fs::rename(staged_dir.join(name), into.dir().join(name)).map_err(Error::io(into.dir()))?;
     }
-    into.open(passphrase)
+    into.open_as(user, passphrase)
 }
 
 /// Automatic backups: into which folder (none: off), how many to keep, and the day of the last.

@@ -16,6 +16,13 @@ pub enum Error {
     /// The passphrase opens no key slot. Checked before the database is touched.
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// A user was named and the passphrase opens none of that name's slots; which of the two is
+    /// wrong is not said (it would tell a stranger who the users are). Kind `wrong_passphrase`.
+    #[error("wrong user name or passphrase")]
+    WrongUserOrPassphrase,
+    /// The recovery code opens no recovery slot. Kind `wrong_passphrase`: counted the same.
+    #[error("wrong recovery key")]
+    WrongRecoveryCode,
     /// Too many wrong passphrases in a row: the next attempt must wait (see `attempts`).
     #[error("too many wrong passphrases; try again in {wait_secs} s")]
     TooManyAttempts { wait_secs: u64 },
@@ -37,11 +44,19 @@ pub enum Error {
     /// A roster had bad rows; nothing was imported. The report names every one.
     #[error("the roster was refused: {} bad row(s), nothing imported", report.problem_rows())]
     ImportRejected { report: Box<ImportReport> },
+    /// The roster would add people who look already registered; nothing was imported. Asked
+    /// again with [`crate::roster::Duplicates::Add`] or `Skip`, it goes ahead.
+    #[error("the roster has {} likely duplicate(s); nothing imported", report.likely_duplicates.len())]
+    LikelyDuplicates { report: Box<ImportReport> },
     /// The roster file cannot be read at all (not a spreadsheet, wrong encoding, no header).
     #[error("{}", reason.en)]
     RosterUnreadable { reason: Text },
     #[error("cancelled; nothing was changed")]
     Cancelled,
+    /// Another writer (an import in the app, a `dangan` run) held the workspace for longer than
+    /// the wait allows; nothing was changed. Or the workspace is read-only and cannot be written.
+    #[error("{}", reason.en)]
+    Busy { reason: Text },
     #[error("{}", reason.en)]
     RuleFile { reason: Text },
     /// No desktop notification service answered (no session bus, no notification daemon).
@@ -64,7 +79,9 @@ impl Error {
     /// The stable, machine-readable kind of the error, used by the UI to choose its message.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::WrongPassphrase | Error::WrongUserOrPassphrase | Error::WrongRecoveryCode => {
+                ErrorKind::WrongPassphrase
+            }
             Error::TooManyAttempts { .. } => ErrorKind::TooManyAttempts,
             Error::WorkspaceMissing { .. } => ErrorKind::WorkspaceMissing,
             Error::WorkspaceExists { .. } => ErrorKind::WorkspaceExists,
@@ -73,15 +90,23 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Forbidden { .. } => ErrorKind::Forbidden,
             Error::ImportRejected { .. } => ErrorKind::ImportRejected,
+            Error::LikelyDuplicates { .. } => ErrorKind::LikelyDuplicates,
             Error::RosterUnreadable { .. } => ErrorKind::RosterUnreadable,
             Error::Cancelled => ErrorKind::Cancelled,
+            Error::Busy { .. } => ErrorKind::Busy,
             Error::RuleFile { .. } => ErrorKind::RuleFile,
             Error::NotificationsUnavailable { .. } => ErrorKind::NotificationsUnavailable,
             Error::Corrupt { .. } => ErrorKind::Corrupt,
             Error::Io { .. } => ErrorKind::Io,
             // A full disk is the machine's state, not a defect: said as such, kind `io`.
             Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => ErrorKind::Io,
-            Error::Crypto(_) | Error::Database(_) => ErrorKind::Internal,
+            Error::Database(e) => match database_condition(e) {
+                Some(DatabaseCondition::Busy) => ErrorKind::Busy,
+                Some(DatabaseCondition::ReadOnly) => ErrorKind::ReadOnly,
+                Some(DatabaseCondition::Damaged) => ErrorKind::Corrupt,
+                None => ErrorKind::Internal,
+            },
+            Error::Crypto(_) => ErrorKind::Internal,
         }
     }
 
@@ -94,6 +119,8 @@ impl Error {
     pub fn message(&self, lang: Lang) -> String {
         let text = match self {
             Error::WrongPassphrase => Text::new("口令错误", "wrong passphrase"),
+            Error::WrongUserOrPassphrase => Text::new("用户名或口令错误", "wrong user name or passphrase"),
+            Error::WrongRecoveryCode => Text::new("恢复密钥不正确", "wrong recovery key"),
             Error::TooManyAttempts { wait_secs } => Text::new(
                 format!("口令连续输错多次，请 {wait_secs} 秒后再试"),
                 format!("too many wrong passphrases in a row; try again in {wait_secs} s"),
@@ -109,6 +136,7 @@ impl Error {
             Error::InvalidInput { reason, .. }
             | Error::RosterUnreadable { reason }
             | Error::RuleFile { reason }
+            | Error::Busy { reason }
             | Error::NotificationsUnavailable { reason } => reason.clone(),
             Error::Violations { violations } => Text::new(
                 violations.iter().map(|v| v.message_zh.as_str()).collect::<Vec<_>>().join("；"),
@@ -121,6 +149,16 @@ impl Error {
             Error::ImportRejected { report } => Text::new(
                 format!("名册有 {} 行错误，未导入任何数据", report.problem_rows()),
                 format!("the roster has {} bad row(s); nothing was imported", report.problem_rows()),
+            ),
+            Error::LikelyDuplicates { report } => Text::new(
+                format!(
+                    "名册中有 {} 人疑似已登记（姓名与出生日期相同，或姓名、支部与申请日期相同），未导入任何数据；确认后可选择仍然添加或跳过这些行",
+                    report.likely_duplicates.len()
+                ),
+                format!(
+                    "{} people in the roster look already registered (same name and birth date, or same name, branch and application date); nothing was imported: choose to add them anyway or to skip those rows",
+                    report.likely_duplicates.len()
+                ),
             ),
             Error::Cancelled => Text::new("已取消，未做任何更改", "cancelled; nothing was changed"),
             Error::Corrupt { path, reason } => Text::new(
@@ -136,7 +174,17 @@ impl Error {
                 "磁盘空间已满，这次更改没有保存，之前的数据完好；请腾出空间后重试",
                 "the disk is full: this change was not saved and nothing earlier was lost; free some space and try again",
             ),
-            Error::Database(e) => Text::new(format!("数据库内部错误：{e}"), format!("internal database error: {e}")),
+            Error::Database(e) => match database_condition(e) {
+                Some(DatabaseCondition::Busy) => busy_text(),
+                Some(DatabaseCondition::ReadOnly) => read_only_text(),
+                Some(DatabaseCondition::Damaged) => Text::new(
+                    format!("数据库文件已损坏（{e}），这次操作未完成。请运行「核对」查看损坏之处，并从备份恢复"),
+                    format!(
+                        "the database file is damaged ({e}); nothing was done. Run verify to see where, and restore from a backup"
+                    ),
+                ),
+                None => Text::new(format!("数据库内部错误：{e}"), format!("internal database error: {e}")),
+            },
         };
         text.get(lang).to_owned()
     }
@@ -148,7 +196,9 @@ impl Error {
                 serde_json::json!({ "field": field, "reason_zh": reason.zh, "reason_en": reason.en })
             }
             Error::Violations { violations } => serde_json::to_value(violations).unwrap_or_default(),
-            Error::ImportRejected { report } => serde_json::to_value(report).unwrap_or_default(),
+            Error::ImportRejected { report } | Error::LikelyDuplicates { report } => {
+                serde_json::to_value(report).unwrap_or_default()
+            }
             Error::WorkspaceMissing { path } | Error::WorkspaceExists { path } => {
                 serde_json::json!({ "path": path })
             }
@@ -169,6 +219,42 @@ impl Error {
     }
 }
 
+/// What a database error means to the person, when it means more than a defect.
+enum DatabaseCondition {
+    /// Another connection holds the write lock past the wait.
+    Busy,
+    /// The files or their medium cannot be written.
+    ReadOnly,
+    /// A page is damaged (or the file is not a database at all).
+    Damaged,
+}
+
+fn database_condition(e: &rusqlite::Error) -> Option<DatabaseCondition> {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code()? {
+        DatabaseBusy | DatabaseLocked => Some(DatabaseCondition::Busy),
+        ReadOnly => Some(DatabaseCondition::ReadOnly),
+        DatabaseCorrupt | NotADatabase => Some(DatabaseCondition::Damaged),
+        _ => None,
+    }
+}
+
+/// Another writer holds the workspace: said once, for the whole operation.
+pub(crate) fn busy_text() -> Text {
+    Text::new(
+        "另一个导入或修改正在进行（可能在另一个窗口或命令中），这次没有做任何更改；请等它完成后再试",
+        "another import or change is running (in another window or command); nothing was changed: try again when it has finished",
+    )
+}
+
+/// The workspace cannot be written: reading works, changing does not.
+pub(crate) fn read_only_text() -> Text {
+    Text::new(
+        "工作区是只读的（例如在只读介质上或没有写权限），只能查看、核对和打印，不能修改；这次没有做任何更改",
+        "the workspace is read-only (read-only media, or no permission to write): it can be read, verified and printed, not changed; nothing was changed",
+    )
+}
+
 /// What kind of error it is: a closed list the UI maps to its own messages.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -186,6 +272,11 @@ pub enum ErrorKind {
     /// The signed-in user's role does not allow it.
     Forbidden,
     ImportRejected,
+    LikelyDuplicates,
+    /// Another writer holds the workspace past the wait; nothing was changed.
+    Busy,
+    /// The workspace cannot be written (read-only media); reading works.
+    ReadOnly,
     RosterUnreadable,
     Cancelled,
     RuleFile,

@@ -26,7 +26,7 @@ pub mod reminders;
 pub mod roster;
 pub mod rules;
 pub mod store;
-mod text;
+pub mod text;
 pub mod validate;
 pub mod workdays;
 pub mod workspace;

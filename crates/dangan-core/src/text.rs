@@ -45,9 +45,25 @@ impl Text {
     }
 }
 
+/// The user's own text as a message echoes it: at most `max` characters, cut with "…", so a
+/// 10,000-character branch name does not become a 10,000-character message.
+pub fn excerpt(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_echoed_text_is_cut_to_a_readable_length() {
+        assert_eq!(excerpt("第一党支部", 40), "第一党支部");
+        assert_eq!(excerpt(&"支".repeat(10_000), 3), "支支支…");
+        assert_eq!(excerpt("abc", 3), "abc");
+    }
 
     #[test]
     fn the_first_locale_variable_set_decides_the_language() {

@@ -130,9 +130,16 @@ impl Workspace {
     /// Unlocks the workspace as `user` (any user whose passphrase it is, when `None`). The store
     /// then checks that user's role on every call and logs their changes under their name.
     pub fn open_as(&self, user: Option<&str>, passphrase: &str) -> Result<Store> {
-        let (key, slot_id, label) = self.unlock_key(|file| {
-            file.unlock_as(user, passphrase).map(|(key, slot)| (key, slot.id.clone(), slot.label.clone()))
-        })?;
+        let named = user.is_some_and(|u| !u.trim().is_empty());
+        let (key, slot_id, label) = self
+            .unlock_key(|file| {
+                file.unlock_as(user, passphrase).map(|(key, slot)| (key, slot.id.clone(), slot.label.clone()))
+            })
+            .map_err(|e| match e {
+                // An unknown name and a wrong passphrase read alike, and count alike.
+                Error::WrongPassphrase if named => Error::WrongUserOrPassphrase,
+                other => other,
+            })?;
         let mut store = self.open_store(&key)?;
         store.sign_in(&slot_id, &label)?;
         store.key = Some(key);
@@ -143,12 +150,14 @@ impl Workspace {
     /// forgotten passphrase anew (`reset_passphrase`). Logged as 恢复密钥.
     pub fn open_with_recovery(&self, typed_code: &str) -> Result<Store> {
         let code = RecoveryCode::parse(typed_code)?;
-        let (key, ..) = self.unlock_key(|file| {
-            if !file.has_recovery() {
-                return Err(Error::NotFound { what: Text::new("恢复密钥槽", "a recovery key slot") });
-            }
-            file.unlock_recovery(&code).map(|key| (key, String::new(), String::new()))
-        })?;
+        let (key, ..) = self
+            .unlock_key(|file| {
+                if !file.has_recovery() {
+                    return Err(Error::NotFound { what: Text::new("恢复密钥槽", "a recovery key slot") });
+                }
+                file.unlock_recovery(&code).map(|key| (key, String::new(), String::new()))
+            })
+            .map_err(|e| if matches!(e, Error::WrongPassphrase) { Error::WrongRecoveryCode } else { e })?;
         let mut store = self.open_store(&key)?;
         store.sign_in_recovery()?;
         store.key = Some(key);
@@ -302,6 +311,11 @@ impl Workspace {
             other => other?,
         };
         attempts::succeeded(&self.dir);
+        if key_file.checksum.is_none() {
+            // A key file from before checksums: stamp it now. Best effort: on read-only media it
+            // stays as it was and still opens.
+            let _ = self.update_key_file(|_| Ok(()));
+        }
         Ok(opened)
     }
 }

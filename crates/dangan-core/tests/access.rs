@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{NewUser, Role};
+use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person};
 use dangan_core::keys::KeyFile;
 use dangan_core::roster::{self, ImportOptions};
@@ -82,7 +83,7 @@ fn the_creator_is_the_administrator_and_each_new_user_gets_a_slot_of_their_own()
     assert_eq!(fs::read(office.ws.db_path()).unwrap()[..16], salt_before[..]);
     // The name picks the slot: another user's passphrase under this name opens nothing.
     let err = office.ws.open_as(Some("赵组织"), PASSPHRASE).unwrap_err();
-    assert!(matches!(err, Error::WrongPassphrase), "{err}");
+    assert!(matches!(err, Error::WrongUserOrPassphrase), "{err}");
     // Without a name, the passphrase finds its own slot.
     assert_eq!(office.ws.open(PASSPHRASE).unwrap().session_user().name, "王管理");
 }
@@ -97,8 +98,12 @@ fn a_branch_secretary_sees_and_changes_only_their_branches() {
     let listed: Vec<String> =
         secretary.list_members(&MemberQuery::all()).unwrap().items.into_iter().map(|m| m.name).collect();
     assert_eq!(listed, ["张三"]);
+    // Another branch asked for by name is refused, not answered with an empty list that reads
+    // as "nobody there".
     let asked_for_b = MemberQuery { branch_id: Some(office.branch_b), ..MemberQuery::all() };
-    assert_eq!(secretary.list_members(&asked_for_b).unwrap().total, 0);
+    forbidden(secretary.list_members(&asked_for_b));
+    let deadlines_of_b = DeadlineQuery { branch_id: Some(office.branch_b), ..Default::default() };
+    forbidden(secretary.deadlines(&deadlines_of_b));
     let items = secretary.deadlines(&Default::default()).unwrap();
     assert!(!items.is_empty() && items.iter().all(|i| i.member_id == office.zhang), "{items:?}");
 
@@ -158,7 +163,10 @@ fn a_removed_user_can_no_longer_open_the_workspace() {
     office.ws.remove_user(&mut office.admin, id).unwrap();
     assert_eq!(KeyFile::read(&office.ws.key_path()).unwrap().slots.len(), slots_with - 1);
     let err = office.ws.open_as(Some("赵组织"), "赵组织-passphrase").unwrap_err();
-    assert!(matches!(err, Error::WrongPassphrase), "{err}");
+    // A removed user's name reads as any unknown name: no hint which of the two is wrong.
+    assert!(matches!(err, Error::WrongUserOrPassphrase), "{err}");
+    assert_eq!(err.message(Lang::Zh), "用户名或口令错误");
+    assert_eq!(err.kind(), ErrorKind::WrongPassphrase);
     assert!(office.admin.users().unwrap().iter().all(|u| u.name != "赵组织"));
 }
 
@@ -210,7 +218,9 @@ fn the_recovery_key_sets_a_forgotten_passphrase_anew_and_a_new_key_voids_the_old
     assert!(log.entries.iter().any(|e| e.actor == "王管理"));
 
     let new_code = office.ws.new_recovery_code(&admin).unwrap();
-    assert!(matches!(office.ws.open_with_recovery(&typed), Err(Error::WrongPassphrase)));
+    let old = office.ws.open_with_recovery(&typed).unwrap_err();
+    assert!(matches!(old, Error::WrongRecoveryCode), "{old:?}");
+    assert_eq!(old.message(Lang::Zh), "恢复密钥不正确");
     office.ws.open_with_recovery(&new_code.grouped()).unwrap();
     let err = office.ws.open_with_recovery("not a code").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
@@ -276,7 +286,9 @@ fn a_branch_secretary_is_not_told_who_holds_a_number_in_another_branch() {
     let zhang = secretary.member(office.zhang).unwrap().person;
     let err = secretary.save_person(Person { student_no: Some("2026999".into()), ..zhang }).unwrap_err();
     let message = err.message(Lang::Zh);
-    assert!(message.contains("其他党支部") && !message.contains("李四"), "{message}");
+    // Only that they cannot enter it: not who holds it, nor that someone elsewhere does.
+    assert!(message.contains("不能由你登记") && !message.contains("李四") && !message.contains("2026999"), "{message}");
+    assert!(!message.contains("其他党支部"), "{message}");
     forbidden(secretary.verify());
 }
 

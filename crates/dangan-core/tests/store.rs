@@ -158,7 +158,11 @@ fn a_dry_run_checks_everything_and_saves_nothing() {
     let (_dir, mut store) = store();
     let records = demo::records(300, store.today(), 2);
     let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
-    let report = store.import_roster(roster, ImportOptions { dry_run: true }, |_| ControlFlow::Continue(())).unwrap();
+    let report = store
+        .import_roster(roster, ImportOptions { dry_run: true, ..ImportOptions::default() }, |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
     assert_eq!(report.created, 300);
     assert!(!report.committed);
     assert_eq!(store.count_people().unwrap(), 0);

@@ -24,6 +24,21 @@ pub struct KeyFile {
     /// Random id of the workspace; bound into every slot.
     pub workspace_id: String,
     pub slots: Vec<Slot>,
+    /// SHA-256 of the rest ([`KeyFile::checksum`]), so that a damaged byte reads as damage
+    /// ("restore from a backup") and not as a wrong passphrase, which would count toward the
+    /// lockout and give no hint. Absent in files written before it existed; added on the next
+    /// unlock. Not a defence against someone who edits the file: the slots' own tags are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+}
+
+/// The parts of the key file the checksum covers, in the order they are written.
+#[derive(Serialize)]
+struct Covered<'a> {
+    format: &'a str,
+    version: u32,
+    workspace_id: &'a str,
+    slots: &'a [Slot],
 }
 
 impl KeyFile {
@@ -34,7 +49,50 @@ impl KeyFile {
         let workspace_id = hex::encode(id);
         let slot =
             Slot::seal("slot-1", SlotKind::Passphrase, label, passphrase.as_bytes(), key, params, &workspace_id)?;
-        Ok(KeyFile { format: KEYFILE_FORMAT.into(), version: KEYFILE_VERSION, workspace_id, slots: vec![slot] })
+        Ok(KeyFile {
+            format: KEYFILE_FORMAT.into(),
+            version: KEYFILE_VERSION,
+            workspace_id,
+            slots: vec![slot],
+            checksum: None,
+        })
+    }
+
+    /// The SHA-256 (hex) of everything but the checksum, as compact JSON.
+    pub fn computed_checksum(&self) -> String {
+        use sha2::Digest;
+        let covered = Covered {
+            format: &self.format,
+            version: self.version,
+            workspace_id: &self.workspace_id,
+            slots: &self.slots,
+        };
+        let bytes = serde_json::to_vec(&covered).unwrap_or_default();
+        hex::encode(sha2::Sha256::digest(bytes))
+    }
+
+    /// What is damaged, slot by slot, beyond what [`KeyFile::read`] refuses: used by `verify`.
+    pub fn problems(&self) -> Vec<Text> {
+        let mut problems = Vec::new();
+        if self.checksum.is_none() {
+            problems.push(Text::new(
+                "密钥文件没有校验和（由旧版本写入），下次解锁时会补上",
+                "the key file has no checksum (written by an older version); the next unlock adds one",
+            ));
+        }
+        if !self.slots.iter().any(|s| s.kind == SlotKind::Passphrase) {
+            problems.push(Text::new("密钥文件中没有口令密钥槽", "the key file has no passphrase slot"));
+        }
+        for slot in &self.slots {
+            if let Some(why) = slot.malformed() {
+                let label = crate::text::excerpt(&slot.label, 40);
+                problems.push(Text::new(
+                    format!("密钥槽「{label}」无法使用（{why}）"),
+                    format!("key slot “{label}” is unusable ({why})"),
+                ));
+            }
+        }
+        problems
     }
 
     /// Reads and checks a key file. A damaged or foreign file is `Corrupt`, never a panic.
@@ -55,12 +113,30 @@ impl KeyFile {
         if file.slots.is_empty() {
             return Err(corrupt("密钥文件中没有密钥槽", "the key file has no key slot"));
         }
+        if file.checksum.as_ref().is_some_and(|sum| *sum != file.computed_checksum()) {
+            return Err(corrupt(
+                "密钥文件内容与其校验和不符（文件受损）",
+                "the key file does not match its checksum (the file is damaged)",
+            ));
+        }
+        if let Some(slot) = file.slots.iter().find(|s| !s.kdf_params.is_sane()) {
+            let label = crate::text::excerpt(&slot.label, 40);
+            return Err(Error::Corrupt {
+                path: path.to_owned(),
+                reason: Text::new(
+                    format!("密钥槽「{label}」的密钥派生参数超出合理范围（文件受损）"),
+                    format!("key slot “{label}” has key-derivation parameters out of bounds (the file is damaged)"),
+                ),
+            });
+        }
         Ok(file)
     }
 
     /// Writes the file so that a crash leaves either the old or the new version, never half.
     pub fn write_atomic(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self).map_err(|_| Error::Crypto("the key file could not be encoded"))?;
+        let stamped = KeyFile { checksum: Some(self.computed_checksum()), ..self.clone() };
+        let json =
+            serde_json::to_vec_pretty(&stamped).map_err(|_| Error::Crypto("the key file could not be encoded"))?;
         let tmp = path.with_extension("key.tmp");
         let mut file = fs::File::create(&tmp).map_err(Error::io(&tmp))?;
         file.write_all(&json).map_err(Error::io(&tmp))?;
@@ -171,7 +247,7 @@ mod tests {
         let file = KeyFile::create(&key, "admin", "passphrase-1", KdfParams::FOR_TESTS).unwrap();
         file.write_atomic(&path).unwrap();
         let read = KeyFile::read(&path).unwrap();
-        assert_eq!(read, file);
+        assert_eq!(read, KeyFile { checksum: Some(file.computed_checksum()), ..file.clone() });
         let (opened, slot) = read.unlock("passphrase-1").unwrap();
         assert_eq!(opened.as_bytes(), key.as_bytes());
         assert_eq!(slot, "slot-1");
@@ -207,5 +283,70 @@ mod tests {
         file.write_atomic(&path).unwrap();
         let err = KeyFile::read(&path).unwrap_err();
         assert!(err.message(crate::Lang::En).contains("newer"), "{err}");
+    }
+
+    /// One flipped character anywhere that still parses (the salt, the wrapped key, the id, the
+    /// parameters) is damage, said as such: never "wrong passphrase".
+    #[test]
+    fn a_flipped_byte_reads_as_damage_not_as_a_wrong_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dangan.key");
+        let key = DatabaseKey::generate().unwrap();
+        let mut file = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
+        file.set_recovery(&RecoveryCode::generate().unwrap(), &key, KdfParams::FOR_TESTS).unwrap();
+        file.write_atomic(&path).unwrap();
+        let good = fs::read_to_string(&path).unwrap();
+        let mut damaged_reads = 0;
+        for field in ["\"salt\": \"", "\"wrapped_key\": \"", "\"workspace_id\": \"", "\"nonce\": \""] {
+            for at in good.match_indices(field).map(|(i, _)| i + field.len() + 2) {
+                let mut bad = good.clone().into_bytes();
+                // Swap one base64/hex digit for another: the JSON still parses.
+                bad[at] = if bad[at] == b'A' || bad[at] == b'a' { b'b' } else { b'a' };
+                fs::write(&path, &bad).unwrap();
+                let err = KeyFile::read(&path).unwrap_err();
+                assert!(matches!(err, Error::Corrupt { .. }), "{field} at {at}: {err:?}");
+                assert!(err.message(crate::Lang::En).contains("Restore it from a backup"), "{err}");
+                damaged_reads += 1;
+            }
+        }
+        assert_eq!(damaged_reads, 2 * 3 + 1, "both slots' salt, key and nonce, and the id");
+        // A slot with absurd parameters, checksum recomputed (an edit, not a flip), is still damage.
+        file.slots[0].kdf_params.memory_kib = 4_194_304_000;
+        file.write_atomic(&path).unwrap();
+        let err = KeyFile::read(&path).unwrap_err();
+        assert!(err.message(crate::Lang::En).contains("out of bounds"), "{err}");
+    }
+
+    #[test]
+    fn a_key_file_from_before_checksums_still_opens_and_says_so_to_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dangan.key");
+        let key = DatabaseKey::generate().unwrap();
+        let file = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
+        fs::write(&path, serde_json::to_vec_pretty(&file).unwrap()).unwrap();
+        let read = KeyFile::read(&path).unwrap();
+        assert!(read.checksum.is_none());
+        assert!(read.unlock("p").is_ok());
+        assert_eq!(read.problems().len(), 1, "{:?}", read.problems());
+        read.write_atomic(&path).unwrap();
+        assert!(KeyFile::read(&path).unwrap().problems().is_empty());
+    }
+
+    #[test]
+    fn a_key_file_without_a_passphrase_slot_or_with_a_malformed_slot_is_named() {
+        let key = DatabaseKey::generate().unwrap();
+        let mut file = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
+        file.set_recovery(&RecoveryCode::generate().unwrap(), &key, KdfParams::FOR_TESTS).unwrap();
+        file.checksum = Some(file.computed_checksum());
+        assert!(file.problems().is_empty());
+        file.slots[1].cipher = "rot13".into();
+        let problems = file.problems();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].en.contains("key slot “recovery” is unusable (unknown cipher)"), "{problems:?}");
+        file.slots.remove(0);
+        assert!(file.problems().iter().any(|p| p.en.contains("no passphrase slot")));
+        // The branch that opens nothing: a user name with no slot is a wrong passphrase, not damage.
+        let only_admin = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
+        assert!(matches!(only_admin.unlock_as(Some("nobody"), "p"), Err(Error::WrongPassphrase)));
     }
 }

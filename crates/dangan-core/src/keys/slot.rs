@@ -38,6 +38,16 @@ impl KdfParams {
     /// Cheap parameters for unit tests only.
     #[cfg(test)]
     pub const FOR_TESTS: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+    /// Whether the parameters are ones Dangan could have written. Outside these bounds a slot is
+    /// damage, not a setting: 4 TB of memory aborts the process on allocation, four billion
+    /// passes never end.
+    pub fn is_sane(self) -> bool {
+        // 8 KiB per lane is Argon2's own floor; 4 GiB and 64 passes are far above any default.
+        (1..=16).contains(&self.parallelism)
+            && (8 * self.parallelism..=4 * 1024 * 1024).contains(&self.memory_kib)
+            && (1..=64).contains(&self.iterations)
+    }
 }
 
 /// One slot of the key file.
@@ -106,16 +116,28 @@ impl Slot {
         })
     }
 
-    /// Unwraps the database key with `secret`.
-    pub fn open(&self, secret: &[u8], binding: &str) -> Result<DatabaseKey, UnwrapError> {
+    /// What makes the slot unusable whatever the secret, if anything: an unknown algorithm, a
+    /// field of the wrong length, key-derivation parameters out of bounds.
+    pub fn malformed(&self) -> Option<&'static str> {
         if self.kdf != KDF {
-            return Err(UnwrapError::Malformed("unknown key derivation"));
+            return Some("unknown key derivation");
         }
         if self.cipher != CIPHER {
-            return Err(UnwrapError::Malformed("unknown cipher"));
+            return Some("unknown cipher");
         }
         if self.nonce.len() != 24 || self.salt.len() < 8 || self.wrapped_key.len() != 48 {
-            return Err(UnwrapError::Malformed("wrong field length"));
+            return Some("wrong field length");
+        }
+        if !self.kdf_params.is_sane() {
+            return Some("key derivation parameters out of bounds");
+        }
+        None
+    }
+
+    /// Unwraps the database key with `secret`.
+    pub fn open(&self, secret: &[u8], binding: &str) -> Result<DatabaseKey, UnwrapError> {
+        if let Some(why) = self.malformed() {
+            return Err(UnwrapError::Malformed(why));
         }
         let kek = derive(secret, &self.salt, self.kdf_params).map_err(UnwrapError::Malformed)?;
         let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
@@ -198,6 +220,28 @@ mod tests {
         assert_eq!(slot.open(b"correct horse", "ws-1").unwrap_err(), UnwrapError::WrongSecret);
         slot.cipher = "aes".into();
         assert!(matches!(slot.open(b"correct horse", "ws-1"), Err(UnwrapError::Malformed(_))));
+    }
+
+    #[test]
+    fn key_derivation_parameters_out_of_bounds_are_damage_not_work() {
+        let (mut slot, _) = sealed();
+        for params in [
+            KdfParams { memory_kib: 4_194_304_000, iterations: 3, parallelism: 1 },
+            KdfParams { memory_kib: 65536, iterations: 4_000_000_000, parallelism: 1 },
+            KdfParams { memory_kib: 65536, iterations: 3, parallelism: 0 },
+            KdfParams { memory_kib: 4, iterations: 3, parallelism: 1 },
+        ] {
+            slot.kdf_params = params;
+            // Refused at once, before any memory is taken or any pass is run.
+            let started = std::time::Instant::now();
+            assert_eq!(
+                slot.open(b"correct horse", "ws-1").unwrap_err(),
+                UnwrapError::Malformed("key derivation parameters out of bounds"),
+                "{params:?}"
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        }
+        assert!(KdfParams::DEFAULT.is_sane());
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use super::columns::{self, Field};
-use super::{ImportReport, Roster, RosterRecord, RowProblem};
-use crate::domain::{Event, Id, Person};
+use super::{ImportReport, LikelyDuplicate, Roster, RosterRecord, RowProblem};
+use crate::domain::{Event, EventKind, Id, Person};
 use crate::store::Store;
 use crate::store::internal::{self as st, OrgTree};
 use crate::validate::{self, Context, Violation};
@@ -19,6 +19,24 @@ use crate::{Error, Lang, Result};
 pub struct ImportOptions {
     /// Check everything and report what would happen, then save nothing.
     pub dry_run: bool,
+    /// What to do with new people who look already registered.
+    pub duplicates: Duplicates,
+}
+
+/// What an import does with a likely duplicate ([`super::LikelyDuplicate`]): a roster without
+/// identity or student numbers, imported twice, must not silently register everyone twice.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Duplicates {
+    /// Import nothing and list them ([`Error::LikelyDuplicates`]), so the user decides. A dry
+    /// run lists them in its report.
+    #[default]
+    Ask,
+    /// They are different people after all: add them.
+    Add,
+    /// Leave those rows out and import the rest.
+    Skip,
 }
 
 /// How far an import has come, for a progress bar.
@@ -29,7 +47,13 @@ pub struct Progress {
     pub done: u64,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub total: u64,
+    /// Waiting for another writer (an import in another window, a `dangan` run) to finish.
+    pub waiting: bool,
 }
+
+/// How long an import waits for another writer before it says so and gives up: long enough for
+/// another import of a large roster to finish, short enough that nobody wonders if it hangs.
+const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// How often progress is reported: often enough for a smooth bar, rarely enough to cost nothing.
 const PROGRESS_EVERY: usize = 500;
@@ -37,6 +61,8 @@ const PROGRESS_EVERY: usize = 500;
 enum Outcome {
     Created,
     Updated,
+    /// A likely duplicate, left out as asked.
+    Skipped,
 }
 
 impl Store {
@@ -83,20 +109,24 @@ impl Store {
         };
         let total = roster.records.len() as u64;
         let spellings = Roster { spellings: roster.spellings, ..Roster::default() };
-        let tx = st::transaction(self)?;
+        let tx = st::write_transaction_waiting(self, WAIT_FOR_WRITER, || {
+            progress(Progress { done: 0, total, waiting: true })
+        })?;
         let mut tree = OrgTree::load(&tx)?;
         // Into an empty workspace nobody can be registered already: skip the look-ups (people
         // repeated within the file are still caught by `Seen`).
         let first_import = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
         let log = st::BulkLog::begin(&tx)?;
-        let mut seen = Seen { first_import, visible, log: Some(log), ..Seen::default() };
+        let mut seen =
+            Seen { first_import, visible, log: Some(log), duplicates: options.duplicates, ..Seen::default() };
         for (i, record) in roster.records.into_iter().enumerate() {
-            if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total }).is_break() {
+            if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total, waiting: false }).is_break() {
                 return Err(Error::Cancelled);
             }
             let row = record.row;
-            match apply(&tx, &mut tree, record, cx, &mut seen, &mut report.branches_created, &spellings)? {
+            match apply(&tx, &mut tree, record, cx, &mut seen, &mut report, &spellings)? {
                 Ok(Outcome::Created) => report.created += 1,
+                Ok(Outcome::Skipped) => report.skipped_rows.push(row),
                 Ok(Outcome::Updated) => {
                     report.updated += 1;
                     report.updated_rows.push(row);
@@ -104,7 +134,7 @@ impl Store {
                 Err(problems) => report.problems.extend(problems),
             }
         }
-        if progress(Progress { done: total, total }).is_break() {
+        if progress(Progress { done: total, total, waiting: false }).is_break() {
             return Err(Error::Cancelled);
         }
         report.problems.sort_by_key(|p| p.row);
@@ -114,6 +144,9 @@ impl Store {
         }
         if options.dry_run {
             tx.rollback()?;
+        } else if options.duplicates == Duplicates::Ask && !report.likely_duplicates.is_empty() {
+            tx.rollback()?;
+            return Err(Error::LikelyDuplicates { report: Box::new(report) });
         } else {
             tx.commit()?;
             self.drop_index();
@@ -142,6 +175,10 @@ struct Seen {
     visible: Option<HashSet<Id>>,
     /// Where each imported person's audit entry goes.
     log: Option<st::BulkLog>,
+    duplicates: Duplicates,
+    /// Who is registered (loaded on the first new person) and who this file has added, by the
+    /// keys that suggest the same person.
+    lookalikes: Option<st::Lookalikes>,
 }
 
 fn apply(
@@ -150,9 +187,10 @@ fn apply(
     record: RosterRecord,
     cx: Context<'_>,
     seen: &mut Seen,
-    branches_created: &mut Vec<String>,
+    report: &mut ImportReport,
     spellings: &Roster,
 ) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
+    let branches_created = &mut report.branches_created;
     let RosterRecord { row, mut person, branch, events, .. } = record;
     st::normalize(&mut person);
     let mut problems = Vec::new();
@@ -193,7 +231,12 @@ fn apply(
                 branches_created.extend(resolved.created);
             }
         }
-        Err(e) => problems.push(problem(Field::Branch, e.message(Lang::Zh), e.message(Lang::En))),
+        // The branch cell's own fault is the row's problem; anything else (the database busy or
+        // damaged) is the whole import's, said once and not once per row.
+        Err(e @ Error::InvalidInput { .. }) => {
+            problems.push(problem(Field::Branch, e.message(Lang::Zh), e.message(Lang::En)))
+        }
+        Err(e) => return Err(e),
     }
     if !problems.is_empty() {
         return Ok(Err(problems));
@@ -205,10 +248,29 @@ fn apply(
         if stored_branch.is_some_and(|b| !visible.contains(&b)) {
             return Ok(Err(vec![problem(
                 Field::Name,
-                "此人已登记在你负责范围之外的党支部，不能由你修改".into(),
-                "this person is registered in a branch outside yours; you cannot change them".into(),
+                "这一行不能由你导入，请联系组织员".into(),
+                "you cannot import this row; ask the organiser".into(),
             )]));
         }
+    }
+    if existing.is_none() {
+        // A new person by their numbers: do they look like someone already here?
+        let lookalikes = match seen.lookalikes.as_mut() {
+            Some(l) => l,
+            None => seen.lookalikes.insert(if seen.first_import {
+                st::Lookalikes::default()
+            } else {
+                st::Lookalikes::load(tx)?
+            }),
+        };
+        let applied = events.iter().find(|e| e.kind == EventKind::ApplicationReceived).map(|e| e.date);
+        if let Some(found) = lookalikes.find(&person, applied) {
+            report.likely_duplicates.push(likely_duplicate(row, &person, found));
+            if seen.duplicates == Duplicates::Skip {
+                return Ok(Ok(Outcome::Skipped));
+            }
+        }
+        lookalikes.add(&person, applied, st::Lookalike::Row(row));
     }
     let (person, mut events, outcome, before) = match existing {
         None => (person, events, Outcome::Created, None),
@@ -244,7 +306,7 @@ fn apply(
     let id = st::write_person(tx, &person, &events)?;
     match outcome {
         Outcome::Created => st::insert_events(tx, id, &mut events)?,
-        Outcome::Updated => st::write_events(tx, id, &mut events)?,
+        Outcome::Updated | Outcome::Skipped => st::write_events(tx, id, &mut events)?,
     }
     let after = audit_json(&Person { id: Some(id), ..person }, &events);
     if before.as_deref() != Some(after.as_str())
@@ -254,6 +316,29 @@ fn apply(
         log.member(tx, id, action, before.as_deref(), Some(&after))?;
     }
     Ok(Ok(outcome))
+}
+
+fn likely_duplicate(row: u64, person: &Person, found: st::Found) -> LikelyDuplicate {
+    let (same, same_en) = match found.why {
+        st::Likeness::NameAndBirth => ("姓名和出生日期", "name and birth date"),
+        st::Likeness::NameBranchAndApplication => ("姓名、支部和申请日期", "name, branch and application date"),
+    };
+    let name = crate::text::excerpt(&person.name, 40);
+    let (member_id, same_as_row, reason_zh, reason_en) = match found.who {
+        st::Lookalike::Member(id) => (
+            Some(id),
+            None,
+            format!("「{name}」与已登记的党员（编号 {id}）{same}相同，可能是同一人"),
+            format!("“{name}” has the same {same_en} as registered member {id}: likely the same person"),
+        ),
+        st::Lookalike::Row(first) => (
+            None,
+            Some(first),
+            format!("「{name}」与第 {first} 行的{same}相同，可能是同一人"),
+            format!("“{name}” has the same {same_en} as row {first}: likely the same person"),
+        ),
+    };
+    LikelyDuplicate { row, name: person.name.clone(), member_id, same_as_row, reason_zh, reason_en }
 }
 
 /// A person and their events as one audit entry records them, compactly: the person's fields

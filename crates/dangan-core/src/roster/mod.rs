@@ -15,7 +15,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use import::{ImportOptions, Progress};
+pub use import::{Duplicates, ImportOptions, Progress};
 pub use write::{
     CsvRosterWriter, ExportProgress, RowOut, XlsxRosterWriter, export_xlsx, export_xlsx_with_progress,
     write_records_csv, write_records_xlsx, write_template,
@@ -69,8 +69,33 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
     /// Every problem, by row. Any problem means nothing was imported.
     pub problems: Vec<RowProblem>,
+    /// New people who look like someone already registered (or an earlier row): same name and
+    /// birth date, or same name, branch and application date, with no identity or student number
+    /// telling them apart. [`Duplicates`] says what the import does with them.
+    pub likely_duplicates: Vec<LikelyDuplicate>,
+    /// Rows left out because they were likely duplicates and the import was asked to skip them.
+    #[cfg_attr(feature = "typescript", ts(type = "Array<number>"))]
+    pub skipped_rows: Vec<u64>,
     /// Whether the changes were saved (false for a dry run or a refusal).
     pub committed: bool,
+}
+
+/// A row that seems to register someone already registered.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LikelyDuplicate {
+    /// The spreadsheet row.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub row: u64,
+    pub name: String,
+    /// The registered member it resembles, when it is one.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub member_id: Option<crate::domain::Id>,
+    /// The earlier row of the same file it resembles, when it is one.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub same_as_row: Option<u64>,
+    pub reason_zh: String,
+    pub reason_en: String,
 }
 
 impl ImportReport {

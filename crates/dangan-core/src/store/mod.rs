@@ -8,6 +8,7 @@
 
 mod audit;
 mod files;
+mod lookalikes;
 mod maintenance;
 mod member_index;
 mod org;
@@ -41,6 +42,10 @@ use crate::{Error, Result, Text};
 /// from disk is decrypted; with the default 2 MB cache a search measured 6× slower than on a
 /// plain database, with 64 MB the same (see ARCHITECTURE.md).
 const CACHE_KIB: i64 = 64 * 1024;
+
+/// How long an everyday write waits for another writer before it gives up ([`Error::Busy`]).
+/// Write transactions begin `IMMEDIATE`, so the wait happens at their start, never halfway.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// An unlocked workspace's database.
 pub struct Store {
@@ -187,17 +192,33 @@ impl Store {
     }
 
     /// The units a list or a scan covers: `asked`'s subtree (everything when `None`), cut to what
-    /// the signed-in user may see; `None` when nothing limits it.
+    /// the signed-in user may see; `None` when nothing limits it. Asking for a unit wholly outside
+    /// what the user may see is refused (`Forbidden`), not answered with an empty list that
+    /// would read as "nobody there".
     pub(crate) fn units_shown(
         &self,
         tree: &OrgTree,
         asked: Option<crate::domain::Id>,
-    ) -> Option<std::collections::HashSet<crate::domain::Id>> {
-        let asked: Option<std::collections::HashSet<_>> = asked.map(|unit| tree.subtree(unit).into_iter().collect());
-        match (asked, self.visible_units(tree)) {
-            (Some(asked), Some(visible)) => Some(asked.intersection(&visible).copied().collect()),
-            (asked, visible) => asked.or(visible),
-        }
+    ) -> Result<Option<std::collections::HashSet<crate::domain::Id>>> {
+        let asked_units: Option<std::collections::HashSet<_>> =
+            asked.map(|unit| tree.subtree(unit).into_iter().collect());
+        Ok(match (asked_units, self.visible_units(tree)) {
+            (Some(asked_units), Some(visible)) => {
+                let shown: std::collections::HashSet<_> = asked_units.intersection(&visible).copied().collect();
+                if shown.is_empty() {
+                    let name = asked.map(|unit| tree.path(unit)).unwrap_or_default();
+                    let name = crate::text::excerpt(&name, 60);
+                    return Err(Error::Forbidden {
+                        what: Text::new(
+                            format!("查看「{name}」：它不在你负责的党支部之内"),
+                            format!("see “{name}”: it is not one of your branches"),
+                        ),
+                    });
+                }
+                Some(shown)
+            }
+            (asked_units, visible) => asked_units.or(visible),
+        })
     }
 
     /// Refuses unless the role allows `action` and the member's branch is one the user may see.
@@ -299,9 +320,9 @@ fn connect(path: &Path, cipher: Cipher<'_>, create: bool) -> Result<Connection> 
         "PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -{CACHE_KIB};
          PRAGMA temp_store = MEMORY;
-         PRAGMA synchronous = FULL;
-         PRAGMA busy_timeout = 5000;"
+         PRAGMA synchronous = FULL;"
     ))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }
 
@@ -330,6 +351,7 @@ pub(crate) use users::RECOVERY_ACTOR;
 /// them inside its own transaction). Not part of the public API.
 pub(crate) mod internal {
     pub(crate) use super::audit::{BulkLog, resume as resume_audit, suspend as suspend_audit};
+    pub(crate) use super::lookalikes::{Found, Likeness, Lookalike, Lookalikes};
     pub(crate) use super::org::{OrgTree, resolve_branch};
     pub(crate) use super::people::{
         find_same_person, insert_events, load_events, load_person, normalize, sort_events, uniqueness_conflict,
@@ -340,7 +362,33 @@ pub(crate) mod internal {
         &store.conn
     }
 
-    pub(crate) fn transaction(store: &mut super::Store) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-        store.conn.transaction()
+    /// A write transaction for a long bulk write, taken at once (`BEGIN IMMEDIATE`): while another
+    /// writer holds the workspace it waits, calling `waiting` about every quarter second
+    /// (`ControlFlow::Break` cancels), for at most `max`; then it gives up with one plain
+    /// [`Error::Busy`], before any row is touched, instead of failing statement by statement.
+    pub(crate) fn write_transaction_waiting(
+        store: &super::Store,
+        max: std::time::Duration,
+        mut waiting: impl FnMut() -> std::ops::ControlFlow<()>,
+    ) -> crate::Result<rusqlite::Transaction<'_>> {
+        use std::time::{Duration, Instant};
+        let started = Instant::now();
+        store.conn.busy_timeout(Duration::from_millis(250))?;
+        let outcome = loop {
+            match rusqlite::Transaction::new_unchecked(&store.conn, rusqlite::TransactionBehavior::Immediate) {
+                Ok(tx) => break Ok(tx),
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    if started.elapsed() >= max {
+                        break Err(crate::Error::Busy { reason: crate::error::busy_text() });
+                    }
+                    if waiting().is_break() {
+                        break Err(crate::Error::Cancelled);
+                    }
+                }
+                Err(e) => break Err(e.into()),
+            }
+        };
+        store.conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        outcome
     }
 }

@@ -247,18 +247,23 @@ pub(crate) fn uniqueness_conflict(
             .query_row(params![value, person.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((holder, branch)) = holder {
-            let (holder_zh, holder_en) = match visible {
-                Some(units) if !units.contains(&branch) => {
-                    ("其他党支部的一名人员".to_owned(), "someone in another branch".to_owned())
-                }
-                _ => (holder.clone(), holder),
-            };
+            // A branch secretary is not told that a number is taken outside their branches
+            // (that would tell them who is registered there): only that they cannot enter it.
+            if visible.is_some_and(|units| !units.contains(&branch)) {
+                return Ok(Some(Violation {
+                    rule: "unique".into(),
+                    field: field.into(),
+                    clause: String::new(),
+                    message_zh: format!("这一{zh}不能由你登记，请联系组织员"),
+                    message_en: format!("you cannot enter this {en}; ask the organiser"),
+                }));
+            }
             return Ok(Some(Violation {
                 rule: "unique".into(),
                 field: field.into(),
                 clause: String::new(),
-                message_zh: format!("{zh} {value} 已属于 {holder_zh}"),
-                message_en: format!("{en} {value} already belongs to {holder_en}"),
+                message_zh: format!("{zh} {value} 已属于 {holder}"),
+                message_en: format!("{en} {value} already belongs to {holder}"),
             }));
         }
     }
@@ -306,7 +311,7 @@ impl Store {
         if !violations.is_empty() {
             return Err(Error::Violations { violations });
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = write_person(&tx, &person, &events)?;
         tx.commit()?;
         self.refresh_index(id)?;
@@ -357,7 +362,7 @@ impl Store {
         if !violations.is_empty() {
             return Err(Error::Violations { violations });
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         write_events(&tx, person_id, &mut events)?;
         write_person(&tx, &person, &events)?;
         tx.commit()?;

@@ -121,7 +121,7 @@ impl Store {
     fn scope(&self, branch_id: Option<Id>, member_id: Option<Id>) -> Result<Scope> {
         self.require(Action::ReadMembers)?;
         // A branch secretary sees only their branches' items, whatever was asked.
-        let branches = self.units_shown(&self.org_tree()?, branch_id);
+        let branches = self.units_shown(&self.org_tree()?, branch_id)?;
         Ok(Scope { branches, member_id })
     }
 
@@ -355,7 +355,7 @@ impl Store {
 
     /// Records reminders as sent, so they are not sent again.
     pub fn mark_reminded(&mut self, reminders: &[Reminder], on: Date) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO reminders_sent (person_id, rule, due, threshold, sent_on) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -421,7 +421,7 @@ impl Store {
         let mut years: Vec<i32> = days.iter().map(|d| d.date.year()).collect();
         years.sort_unstable();
         years.dedup();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for year in &years {
             tx.execute("DELETE FROM holidays WHERE date LIKE ?1", [format!("{year:04}-%")])?;
             tx.execute("INSERT OR IGNORE INTO holiday_years (year) VALUES (?1)", [year])?;

@@ -88,7 +88,7 @@ impl Store {
                 format!("no unit has id {branch}"),
             ));
         }
-        let branches = self.units_shown(&tree, query.branch_id);
+        let branches = self.units_shown(&tree, query.branch_id)?;
         let mut index = self.index.borrow_mut();
         if index.is_none() {
             *index = Some(MemberIndex::load(&self.conn)?);

@@ -124,7 +124,7 @@ impl Store {
             ));
         }
         let today = self.today().to_string();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO users (name, role, slot_id, created_on) VALUES (?1, ?2, ?3, ?4)",
             params![name, new.role.as_str(), slot_id, today],

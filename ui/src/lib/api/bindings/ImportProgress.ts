@@ -3,4 +3,8 @@
 /**
  * How far an import has come, for a progress bar.
  */
-export type ImportProgress = { done: number, total: number, };
+export type ImportProgress = { done: number, total: number, 
+/**
+ * Waiting for another writer (an import in another window, a `dangan` run) to finish.
+ */
+waiting: boolean, };
