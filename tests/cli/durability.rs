@@ -3,7 +3,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use dangan_tests::{PASSPHRASE, TestWorkspace, dangan_binary};
+use dangan_tests::{PASSPHRASE, TestWorkspace, Tmpfs, cannot_run, dangan_binary};
 use predicates::prelude::*;
 
 const ROWS: usize = 2000;
@@ -53,35 +53,12 @@ fn an_import_killed_at_any_moment_is_all_there_or_not_at_all() {
     assert_eq!(ws.members_json(&[]).len(), ROWS);
 }
 
-/// A small tmpfs, unmounted when the test ends. `None` where mounting is not allowed (not root).
-struct SmallDisk(std::path::PathBuf);
-
-impl SmallDisk {
-    fn mount(at: &std::path::Path, size: &str) -> Option<SmallDisk> {
-        std::fs::create_dir_all(at).unwrap();
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then(|| SmallDisk(at.to_owned()))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_full_disk_refuses_the_change_clearly_and_loses_nothing_earlier() {
     let root = tempfile::tempdir().unwrap();
-    let Some(disk) = SmallDisk::mount(&root.path().join("disk"), "4m") else {
+    let Some(disk) = Tmpfs::mount(&root.path().join("disk"), "4m") else {
         // cargo xtask test runs as root in CI, where this runs; elsewhere it cannot mount.
-        eprintln!("skipped: mounting a small tmpfs needs root");
-        return;
+        return cannot_run("mounting a small tmpfs needs root");
     };
     let workspace = disk.0.join("ws");
     let dangan = |args: &[&str]| {
@@ -116,4 +93,44 @@ fn a_full_disk_refuses_the_change_clearly_and_loses_nothing_earlier() {
     let members: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(members.len(), 1, "the earlier import is all there, the refused one not at all");
     dangan(&["verify"]).assert().success();
+}
+
+/// A workspace on read-only media (a CD, a locked USB stick): reading works — the list, verify,
+/// a dossier written elsewhere — and a change is refused plainly, once, changing nothing.
+#[test]
+fn a_workspace_on_read_only_media_reads_and_refuses_changes_plainly() {
+    let root = tempfile::tempdir().unwrap();
+    let Some(disk) = Tmpfs::mount(&root.path().join("media"), "64m") else {
+        return cannot_run("mounting a tmpfs needs root");
+    };
+    let workspace = disk.0.join("ws");
+    let dangan = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::new(dangan_binary());
+        cmd.arg("--workspace")
+            .arg(&workspace)
+            .args(args)
+            .env("DANGAN_PASSPHRASE", PASSPHRASE)
+            .env("LANG", "en_US.UTF-8");
+        cmd
+    };
+    dangan(&["init"]).assert().success();
+    let roster = root.path().join("roster.csv");
+    std::fs::write(&roster, "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-10-01\n")
+        .unwrap();
+    dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    disk.make_read_only();
+
+    dangan(&["members"]).assert().success().stdout(predicate::str::contains("张三"));
+    dangan(&["verify"]).assert().success();
+    let pdf = root.path().join("张三.pdf");
+    dangan(&["dossier", "--member", "1", "--out", pdf.to_str().unwrap()]).assert().success();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    let more = root.path().join("more.csv");
+    std::fs::write(&more, "姓名,学号工号,所在党支部,递交入党申请书日期\n李四,2026002,第一党支部,2026-10-02\n").unwrap();
+    let out = dangan(&["import", more.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the workspace is read-only"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one message, no per-row noise: {stderr}");
 }

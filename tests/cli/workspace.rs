@@ -31,7 +31,83 @@ fn a_wrong_passphrase_is_refused_before_any_file_is_touched() {
         .assert()
         .code(3)
         .stderr("错误：口令错误\n");
-    assert_eq!(files_with_contents(&ws.dir()), before, "no file changed, no journal created");
+    // The count of wrong passphrases is kept beside the key file; nothing else changed, and no
+    // journal was created.
+    let after: Vec<_> =
+        files_with_contents(&ws.dir()).into_iter().filter(|(p, _)| !p.ends_with("dangan.attempts")).collect();
+    assert_eq!(after, before, "no workspace file changed, no journal created");
+    assert!(ws.dir().join("dangan.attempts").exists());
+}
+
+/// The count cannot be reset by pointing HOME or the cache folder elsewhere.
+#[test]
+fn wrong_passphrases_are_counted_whatever_home_or_cache_folder_is_set() {
+    let ws = TestWorkspace::initialised();
+    for i in 0..3 {
+        let elsewhere = ws.file(&format!("home-{i}"));
+        ws.dangan(&["members"])
+            .env("DANGAN_PASSPHRASE", "not the passphrase")
+            .env("HOME", &elsewhere)
+            .env("XDG_CACHE_HOME", &elsewhere)
+            .assert()
+            .code(3)
+            .stderr("error: wrong passphrase\n");
+    }
+    ws.dangan(&["members"])
+        .env("HOME", ws.file("home-new"))
+        .env("XDG_CACHE_HOME", ws.file("home-new"))
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("too many wrong passphrases in a row"));
+}
+
+/// A damaged byte in the key file is damage, said as such: not "wrong passphrase", not counted.
+#[test]
+fn a_flipped_byte_in_the_key_file_reads_as_damage_and_is_not_counted() {
+    let ws = TestWorkspace::initialised();
+    let key = ws.dir().join("dangan.key");
+    let text = std::fs::read_to_string(&key).unwrap();
+    let at = text.find("\"salt\": \"").unwrap() + 10;
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&key, bytes).unwrap();
+    for _ in 0..4 {
+        ws.dangan(&["members"])
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains("does not match its checksum").and(predicates::str::contains("backup")));
+    }
+    assert!(!ws.dir().join("dangan.attempts").exists(), "damage is not a wrong passphrase");
+}
+
+/// A page of the database damaged on disk: `verify` names the damage and points to a backup, exit
+/// 1, and SQLCipher's own log lines do not reach the terminal.
+#[test]
+fn verify_names_a_damaged_page_in_its_own_words() {
+    let ws = TestWorkspace::initialised();
+    let mut roster = String::from("姓名,学号工号,所在支部,申请入党日期\n");
+    for i in 0..300 {
+        roster.push_str(&format!("人员{i},{},第一党支部,2025-10-08\n", 2021000 + i));
+    }
+    let roster = ws.write_csv("roster.csv", &roster);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws.dangan(&["verify"]).assert().success();
+    let db = ws.dir().join("dangan.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    let pages = bytes.len() / 4096;
+    assert!(pages > 8, "{pages} pages");
+    // A byte in the middle of the last page: people's rows, not the schema read at unlock.
+    let at = (pages - 1) * 4096 + 2000;
+    bytes[at] ^= 0x01;
+    std::fs::write(&db, bytes).unwrap();
+    let out = ws.dangan(&["verify"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("page authentication failed") || stderr.contains("the file is damaged"), "{stderr}");
+    assert!(stderr.contains("backup"), "{stderr}");
+    for leak in ["hmac check failed", "SQL logic error", "ERROR CORE"] {
+        assert!(!stderr.contains(leak), "{leak} leaked: {stderr}");
+    }
 }
 
 #[test]

@@ -119,3 +119,42 @@ pub fn files_with_contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// A test that cannot run here (no root to mount, a tool missing): under CI (`CI` set, as
+/// `.ci/run` runs) that is a failure naming why, since a green run must prove what it says;
+/// elsewhere the test says it skipped and returns.
+pub fn cannot_run(why: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("this test could not run under CI: {why}");
+    }
+    eprintln!("skipped: {why}");
+}
+
+/// A small tmpfs of its own, unmounted when dropped. `None` where mounting is not allowed (not
+/// root); the caller says so through [`cannot_run`].
+pub struct Tmpfs(pub PathBuf);
+
+impl Tmpfs {
+    pub fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(at.to_owned()))
+    }
+
+    /// Makes the file system read-only, as a CD, a locked USB stick or a read-only share is.
+    pub fn make_read_only(&self) {
+        let status = Command::new("mount").args(["-o", "remount,ro"]).arg(&self.0).status().expect("mount runs");
+        assert!(status.success(), "remounting read-only failed");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}

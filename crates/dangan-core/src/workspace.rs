@@ -299,18 +299,25 @@ impl Workspace {
             return Err(Error::WorkspaceMissing { path: self.dir.clone() });
         }
         let key_file = KeyFile::read(&key_path)?;
-        let wait = attempts::wait_before_next(&self.dir);
+        let wait = attempts::wait_before_next(&self.dir, &key_file.workspace_id);
         if !wait.is_zero() {
             return Err(Error::TooManyAttempts { wait_secs: wait.as_secs().max(1) });
         }
+        let attempt = attempts::begin(&self.dir, &key_file.workspace_id)?;
         let opened = match open(&key_file) {
+            Ok(opened) => {
+                attempt.succeeded();
+                opened
+            }
             Err(Error::WrongPassphrase) => {
-                attempts::failed(&self.dir);
+                attempt.failed();
                 return Err(Error::WrongPassphrase);
             }
-            other => other?,
+            Err(other) => {
+                attempt.undone();
+                return Err(other);
+            }
         };
-        attempts::succeeded(&self.dir);
         if key_file.checksum.is_none() {
             // A key file from before checksums: stamp it now. Best effort: on read-only media it
             // stays as it was and still opens.

@@ -287,11 +287,14 @@ fn after_three_wrong_passphrases_the_next_attempt_must_wait_even_with_the_right_
     assert!(err.message(dangan_core::Lang::Zh).contains("秒后再试"), "{err}");
 
     // Once the wait is over the right passphrase opens it, and the count starts again.
-    let record = dangan_core::attempts::record_path(ws.dir()).unwrap();
-    let mut attempts: dangan_core::attempts::Attempts =
-        serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
-    attempts.last -= 10;
-    std::fs::write(&record, serde_json::to_vec(&attempts).unwrap()).unwrap();
+    let record = dangan_core::attempts::record_path(ws.dir());
+    assert!(record.exists(), "the count is kept beside the key file");
+    let id = dangan_core::keys::KeyFile::read(&ws.key_path()).unwrap().workspace_id;
+    let counted = dangan_core::attempts::load(ws.dir(), &id);
+    assert_eq!(counted.failures, 3, "the refused attempt did not count as a fourth");
+    // The wait runs out: the last failure ten seconds ago.
+    let earlier = dangan_core::attempts::Attempts { last: counted.last - 10, ..counted };
+    dangan_core::attempts::write(ws.dir(), &id, earlier).unwrap();
     ws.open("passphrase-for-tests").unwrap();
     assert!(!record.exists(), "a right passphrase forgets the count");
 }
@@ -331,4 +334,76 @@ fn a_backup_reports_its_progress_and_a_cancelled_one_leaves_no_file() {
     // The store goes on working after a cancelled backup.
     assert!(store.count_people().unwrap() > 0);
     assert!(store.verify().unwrap().is_ok());
+}
+
+/// An import started while another writer holds the workspace waits for it, saying that it
+/// waits, and then goes ahead; cancelled while waiting, it changes nothing. Neither reports the
+/// other's lock as bad rows.
+#[test]
+fn an_import_waits_for_another_writer_says_so_and_then_goes_ahead() {
+    use std::sync::mpsc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let at = dir.path().join("ws");
+    drop(
+        Workspace::at(&at).create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-one", "党委") }).unwrap(),
+    );
+    let csv = |name: &str, rows: std::ops::Range<u32>| {
+        let mut text = String::from("姓名,学号工号,所在党支部,递交入党申请书日期\n");
+        for i in rows {
+            text.push_str(&format!("人员{i},{i},第一党支部,2026-10-01\n"));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        roster::read(&path).unwrap()
+    };
+    let (first_roster, second_roster, third_roster) =
+        (csv("a.csv", 0..600), csv("b.csv", 1000..1003), csv("c.csv", 2000..2001));
+
+    let (holding, held) = mpsc::channel::<()>();
+    let (release, released) = mpsc::channel::<()>();
+    let first_at = at.clone();
+    let first = std::thread::spawn(move || {
+        let mut store = Workspace::at(&first_at).open("passphrase-one").unwrap();
+        let mut told = false;
+        store
+            .import_roster(first_roster, ImportOptions::default(), |_| {
+                // Inside the transaction: hold the workspace until the test lets go.
+                if !std::mem::replace(&mut told, true) {
+                    holding.send(()).unwrap();
+                    released.recv().unwrap();
+                }
+                ControlFlow::Continue(())
+            })
+            .unwrap()
+    });
+    held.recv().unwrap();
+
+    // Cancelled while waiting: nothing changes, and the answer is "cancelled", not bad rows.
+    let mut other = Workspace::at(&at).open("passphrase-one").unwrap();
+    let err = other
+        .import_roster(third_roster, ImportOptions::default(), |p| {
+            if p.waiting { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err:?}");
+
+    // Waiting, it hears so, and once the other writer lets go it imports.
+    let mut waited = 0;
+    let mut release = Some(release);
+    let report = other
+        .import_roster(second_roster, ImportOptions::default(), |p| {
+            if p.waiting {
+                waited += 1;
+                if let Some(release) = release.take() {
+                    release.send(()).unwrap();
+                }
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(waited >= 1, "the import said it was waiting");
+    assert!(report.committed && report.created == 3 && report.problems.is_empty(), "{report:?}");
+    assert_eq!(first.join().unwrap().created, 600);
+    assert_eq!(other.count_people().unwrap(), 603);
 }

@@ -13,6 +13,15 @@ use crate::{Result, Text};
 const PROGRESS_EVERY_OPS: i32 = 20_000;
 
 impl Store {
+    /// The key file beside the database: every slot, the recovery slot included, must be usable.
+    fn verify_key_file(&self, report: &mut VerifyReport) {
+        let path = self.workspace_dir().join(crate::workspace::KEY_FILE);
+        match crate::keys::KeyFile::read(&path) {
+            Ok(file) => report.problems.extend(file.problems()),
+            Err(e) => report.problems.push(Text::new(e.message(crate::Lang::Zh), e.message(crate::Lang::En))),
+        }
+    }
+
     /// Writes a consistent copy of the database to `path` (which must not exist), encrypted with
     /// the same key, while the store stays usable. SQLCipher's `sqlcipher_export` copies in one
     /// read transaction; an attached database without its own key takes the main one's.
@@ -131,30 +140,63 @@ impl Store {
         self.verify_unchecked()
     }
 
-    /// The check itself: a restore runs it on what it restores, whoever restores.
+    /// The check itself: a restore runs it on what it restores, whoever restores. A check the
+    /// damage itself stops (a page that cannot be decrypted) is reported as a problem, naming
+    /// what could not be read, never as an internal error.
     pub(crate) fn verify_unchecked(&self) -> Result<VerifyReport> {
+        let mut report = self.verify_database()?;
+        self.verify_key_file(&mut report);
+        Ok(report)
+    }
+
+    fn verify_database(&self) -> Result<VerifyReport> {
         let mut report = VerifyReport::default();
-        let rows = |sql: &str| -> Result<Vec<String>> {
+        let rows = |sql: &str| -> rusqlite::Result<Vec<String>> {
             let mut stmt = self.conn.prepare(sql)?;
-            let out = stmt
-                .query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
+            stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0))?
                 .map(|v| {
                     v.map(|v| match v {
                         rusqlite::types::Value::Text(t) => t,
                         other => format!("{other:?}"),
                     })
                 })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(out)
+                .collect()
         };
-        for problem in rows("PRAGMA cipher_integrity_check")? {
-            report.problems.push(Text::new(
-                format!("加密页校验失败：{problem}"),
-                format!("page authentication failed: {problem}"),
-            ));
+        let unreadable = |what_zh: &str, what_en: &str, e: &rusqlite::Error| {
+            Text::new(
+                format!("{what_zh}时数据库无法读取（{e}）：文件已损坏，请从备份恢复"),
+                format!(
+                    "the database could not be read while {what_en} ({e}): the file is damaged; restore it from a backup"
+                ),
+            )
+        };
+        match rows("PRAGMA cipher_integrity_check") {
+            Ok(problems) => {
+                for problem in problems {
+                    report.problems.push(Text::new(
+                        format!("加密页校验失败（数据被改动或损坏）：{problem}"),
+                        format!("page authentication failed (altered or damaged): {problem}"),
+                    ));
+                }
+            }
+            Err(e) => report.problems.push(unreadable("核对加密页", "checking the encrypted pages", &e)),
         }
-        for line in rows("PRAGMA integrity_check")?.into_iter().filter(|l| l != "ok") {
-            report.problems.push(Text::new(format!("数据库结构有误：{line}"), format!("database structure: {line}")));
+        if !report.problems.is_empty() {
+            // Pages that do not decrypt make every further check fail the same way: say it once.
+            return Ok(report);
+        }
+        match rows("PRAGMA integrity_check") {
+            Ok(lines) => {
+                for line in lines.into_iter().filter(|l| l != "ok") {
+                    report
+                        .problems
+                        .push(Text::new(format!("数据库结构有误：{line}"), format!("database structure: {line}")));
+                }
+            }
+            Err(e) => report.problems.push(unreadable("核对数据库结构", "checking the structure", &e)),
+        }
+        if !report.problems.is_empty() {
+            return Ok(report);
         }
         for table in rows("SELECT \"table\" FROM pragma_foreign_key_check")? {
             report.problems.push(Text::new(
@@ -190,5 +232,112 @@ impl Store {
             }
         }
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+    use crate::domain::{Event, OrgKind, Person, Record, RecordKind};
+    use crate::keys::KdfParams;
+    use crate::store::NewAttachment;
+    use crate::workspace::NewWorkspace;
+
+    /// A workspace with a member, an application, a record and a PNG attached.
+    fn office() -> (tempfile::TempDir, Workspace, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("ws"));
+        let new = NewWorkspace { kdf: KdfParams::FOR_TESTS, ..NewWorkspace::new("passphrase-1", "党委") };
+        let mut store = ws.create(&new).unwrap();
+        ws.new_recovery_code(&store).unwrap();
+        let committee = store.org_tree().unwrap().committee().unwrap().id;
+        let branch = store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
+        let person = store
+            .save_person(Person { branch_id: branch, name: "张三".into(), ..Person::default() })
+            .unwrap()
+            .person
+            .id
+            .unwrap();
+        store.save_event(person, Event::new(EventKind::ApplicationReceived, "2026-10-01".parse().unwrap())).unwrap();
+        let png = dir.path().join("scan.png");
+        let mut bytes = Vec::new();
+        image::RgbImage::new(4, 4).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+        std::fs::write(&png, bytes).unwrap();
+        let record = Record {
+            id: None,
+            person_id: person,
+            kind: RecordKind::ApplicationLetter,
+            date: "2026-10-01".parse().unwrap(),
+            event_id: None,
+            title: None,
+            body: "入党申请书".into(),
+            fields: Default::default(),
+            attachments: Vec::new(),
+        };
+        store.save_record(record, &[NewAttachment::read(&png).unwrap()]).unwrap();
+        assert!(store.verify().unwrap().is_ok(), "{:?}", store.verify().unwrap());
+        (dir, ws, store)
+    }
+
+    fn problems(store: &Store) -> Vec<String> {
+        store.verify().unwrap().problems.into_iter().map(|p| p.en).collect()
+    }
+
+    #[test]
+    fn verify_names_a_damaged_attachment() {
+        let (_dir, _ws, store) = office();
+        store.conn.execute("UPDATE attachments SET content = zeroblob(size)", []).unwrap();
+        let found = problems(&store);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("scan.png") && found[0].contains("incomplete or not what it says"), "{found:?}");
+    }
+
+    #[test]
+    fn verify_names_a_broken_reference_and_an_unknown_step() {
+        let (_dir, _ws, store) = office();
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO events (person_id, kind, date) VALUES (9999, 'application_received', '2026-01-01');
+                 UPDATE events SET kind = 'made_up_step' WHERE person_id = 1;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .unwrap();
+        let found = problems(&store);
+        assert!(found.iter().any(|p| p == "table events has rows that refer to missing rows"), "{found:?}");
+        assert!(found.iter().any(|p| p == "unknown event kind `made_up_step`"), "{found:?}");
+    }
+
+    #[test]
+    fn verify_names_an_edited_audit_entry() {
+        let (_dir, _ws, store) = office();
+        store
+            .conn
+            .execute_batch(
+                "DROP TRIGGER audit_log_is_append_only_update;
+                 UPDATE audit_log SET actor = 'someone else' WHERE seq = 3;",
+            )
+            .unwrap();
+        let found = problems(&store);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("altered"), "{found:?}");
+    }
+
+    #[test]
+    fn verify_checks_every_key_slot_the_recovery_slot_included() {
+        let (_dir, ws, store) = office();
+        let mut file = crate::keys::KeyFile::read(&ws.key_path()).unwrap();
+        let recovery = file.slots.iter_mut().find(|s| s.kind == crate::keys::SlotKind::Recovery).unwrap();
+        recovery.wrapped_key[0] ^= 1;
+        // Written as a flipped byte on disk would be: the stored checksum no longer fits.
+        let mut text: serde_json::Value = serde_json::from_slice(&std::fs::read(ws.key_path()).unwrap()).unwrap();
+        text["slots"] = serde_json::to_value(&file.slots).unwrap();
+        std::fs::write(ws.key_path(), serde_json::to_vec_pretty(&text).unwrap()).unwrap();
+        let found = problems(&store);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("does not match its checksum"), "{found:?}");
+        assert!(found[0].contains("Restore it from a backup"), "{found:?}");
     }
 }

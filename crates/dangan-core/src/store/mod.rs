@@ -283,17 +283,86 @@ fn initialise_sqlcipher() {
 
 fn connect(path: &Path, cipher: Cipher<'_>, create: bool) -> Result<Connection> {
     initialise_sqlcipher();
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    match connect_with(path, cipher, create, Access::ReadWrite) {
+        // A WAL database on read-only media cannot be opened the usual way (it would need its
+        // shared-memory file): opened immutable instead, it reads, and every write is refused as
+        // read-only.
+        Err(e) if !create && on_read_only_media(path) => {
+            // Opened immutable, SQLite would not read a journal of changes not yet folded in:
+            // refuse rather than show records older than they are.
+            let wal = path.with_extension("db-wal");
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(Error::invalid(
+                    "workspace",
+                    "只读介质上的工作区没有正常关闭，其日志中还有未并入的更改；请把整个文件夹复制到可写的位置再打开",
+                    "the workspace on read-only media was not closed cleanly and its journal holds changes; copy the whole folder to a writable place and open it there",
+                ));
+            }
+            connect_with(path, cipher, false, Access::ReadOnlyMedia).map_err(|_| e)
+        }
+        other => other,
     }
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| match e.sqlite_error_code() {
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    ReadOnlyMedia,
+}
+
+/// Whether the database's folder is on a read-only file system (a probe file cannot be created
+/// for that reason).
+fn on_read_only_media(db: &Path) -> bool {
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = dir.join(".dangan-write-probe");
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::ReadOnlyFilesystem,
+    }
+}
+
+/// `file:` URI of a path, percent-encoding all but unreserved characters and `/`.
+fn file_uri(path: &Path, query: &str) -> String {
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
+}
+
+fn connect_with(path: &Path, cipher: Cipher<'_>, create: bool, access: Access) -> Result<Connection> {
+    let opened = match access {
+        Access::ReadWrite => {
+            let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            if create {
+                flags |= OpenFlags::SQLITE_OPEN_CREATE;
+            }
+            Connection::open_with_flags(path, flags)
+        }
+        Access::ReadOnlyMedia => Connection::open_with_flags(
+            file_uri(path, "immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        ),
+    };
+    let conn = opened.map_err(|e| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::CannotOpen) => Error::Io {
             path: path.to_owned(),
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "cannot open the database file"),
         },
         _ => Error::Database(e),
     })?;
+    // SQLCipher writes its own lines ("hmac check failed") to standard error when it meets a
+    // damaged page; Dangan says what is wrong itself. (A pragma that answers with a row.)
+    let _ = conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()));
     if let Cipher::Key(key) = cipher {
         // SQLCipher's raw-key form: the 32 bytes are the cipher key, no passphrase derivation.
         let pragma =
@@ -314,8 +383,10 @@ fn connect(path: &Path, cipher: Cipher<'_>, create: bool) -> Result<Connection> 
             _ => Error::Database(e),
         }
     })?;
-    let journal: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    debug_assert_eq!(journal.to_ascii_lowercase(), "wal");
+    if access == Access::ReadWrite {
+        let journal: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        debug_assert_eq!(journal.to_ascii_lowercase(), "wal");
+    }
     conn.execute_batch(&format!(
         "PRAGMA foreign_keys = ON;
          PRAGMA cache_size = -{CACHE_KIB};

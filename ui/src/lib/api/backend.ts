@@ -15,6 +15,7 @@ import type {
   DossierProgress,
   DossiersWritten,
   DossierWritten,
+  Duplicates,
   ExportProgress,
   FileFilter,
   FileRecord,
@@ -143,9 +144,17 @@ export interface Backend {
   /**
    * Reads a roster (.xlsx or .csv). `dryRun` validates and reports without saving; the real import is
    * all-or-nothing (rejects with `import_rejected`, carrying the report, when any row has a problem).
-   * Rejects with `cancelled` after `cancelImport()`.
+   * `duplicates` says what to do with new people who look already registered (the report's `likely_duplicates`):
+   * `ask` makes the real import reject with `likely_duplicates`, carrying the report, `add` adds them, `skip` leaves
+   * those rows out (`skipped_rows`); a dry run with `ask` lists them. While another writer holds the workspace,
+   * progress says `waiting`; past the wait, rejects with `busy`. Rejects with `cancelled` after `cancelImport()`.
    */
-  importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport>;
+  importRoster(
+    path: string,
+    dryRun: boolean,
+    duplicates: Duplicates,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportReport>;
   cancelImport(): Promise<void>;
   /**
    * Writes the members matching `q` (ignoring offset and limit) to an .xlsx file; resolves to the number written.

@@ -146,13 +146,16 @@ export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   not_found: 7,
   forbidden: 8,
   import_rejected: 9,
-  roster_unreadable: 10,
-  cancelled: 11,
-  rule_file: 12,
-  notifications_unavailable: 13,
-  corrupt: 14,
-  io: 15,
-  internal: 16,
+  likely_duplicates: 10,
+  busy: 11,
+  read_only: 12,
+  roster_unreadable: 13,
+  cancelled: 14,
+  rule_file: 15,
+  notifications_unavailable: 16,
+  corrupt: 17,
+  io: 18,
+  internal: 19,
 });
 
 export function eventOrder(kind: EventKind): number {

@@ -53,8 +53,22 @@ export function invalidInputOf(e: AppError): InvalidInput | null {
 
 /** The report carried by an `import_rejected` error; `null` for any other error. */
 export function importReportOf(e: AppError): ImportReport | null {
-  if (e.kind !== 'import_rejected' || typeof e.details !== 'object' || e.details === null) return null;
-  const o = e.details as Partial<ImportReport>;
+  return e.kind === 'import_rejected' ? asImportReport(e.details) : null;
+}
+
+/**
+ * The report carried by a `likely_duplicates` error (an import asked to `ask` that found people who look already
+ * registered, and imported nothing): its `likely_duplicates` name each row. `null` for any other error.
+ */
+export function duplicatesReportOf(e: AppError): ImportReport | null {
+  if (e.kind !== 'likely_duplicates') return null;
+  const report = asImportReport(e.details);
+  return report && Array.isArray(report.likely_duplicates) ? report : null;
+}
+
+function asImportReport(details: unknown): ImportReport | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const o = details as Partial<ImportReport>;
   if (typeof o.rows !== 'number' || !Array.isArray(o.problems)) return null;
   return o as ImportReport;
 }

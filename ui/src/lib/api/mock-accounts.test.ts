@@ -214,7 +214,7 @@ describe('MockBackend roles on the records', () => {
     const detail = await b.getMember(page.items[0]!.id);
     expect((await rejection(b.savePerson({ ...detail.person, phone: '13900000000' }))).kind).toBe('forbidden');
     expect((await rejection(b.deleteEvent(detail.person.id!, detail.events[0]!.id!))).kind).toBe('forbidden');
-    expect((await rejection(b.importRoster('/tmp/a.xlsx', true, () => {}))).kind).toBe('forbidden');
+    expect((await rejection(b.importRoster('/tmp/a.xlsx', true, 'ask', () => {}))).kind).toBe('forbidden');
     expect((await rejection(b.setBackupSettings('/media/usb', 7))).kind).toBe('forbidden');
     expect((await b.auditLog(audit())).total).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSPHRASE, MockBackend, checkRules, missingChars } from './mock';
-import { isAppError, violationsOf } from './errors';
-import type { AppError, BackupProgress, DeadlineItem, DeadlineQuery, DossierProgress, EventKind, ExportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
+import { duplicatesReportOf, isAppError, violationsOf } from './errors';
+import type { AppError, BackupProgress, DeadlineItem, DeadlineQuery, DossierProgress, EventKind, ExportProgress, ImportProgress, MemberQuery, MemberSummary, ProcedureEvent } from './types';
 
 const TODAY = '2026-11-24';
 const query = (q: Partial<MemberQuery> = {}): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, ...q });
@@ -238,30 +238,134 @@ describe('MockBackend import', () => {
   it('dry-runs with progress, then imports all at once', async () => {
     const b = new MockBackend({ state: 'unlocked', size: 30, today: TODAY, importStepMs: 0 });
     const progress: number[] = [];
-    const dry = await b.importRoster('/tmp/名册.xlsx', true, (p) => progress.push(p.done));
+    const dry = await b.importRoster('/tmp/名册.xlsx', true, 'ask', (p) => progress.push(p.done));
     expect(dry.committed).toBe(false);
+    expect(dry.likely_duplicates).toEqual([]);
     expect(progress.at(-1)).toBe(dry.rows);
     expect((await b.listMembers(query())).total).toBe(30);
-    const done = await b.importRoster('/tmp/名册.xlsx', false, () => {});
+    const done = await b.importRoster('/tmp/名册.xlsx', false, 'ask', () => {});
     expect(done.committed).toBe(true);
     expect((await b.listMembers(query())).total).toBe(30 + done.created);
   });
 
   it('refuses a roster with problems, changing nothing', async () => {
     const b = new MockBackend({ state: 'unlocked', size: 30, today: TODAY, importStepMs: 0 });
-    const dry = await b.importRoster('/tmp/bad.csv', true, () => {});
+    const dry = await b.importRoster('/tmp/bad.csv', true, 'ask', () => {});
     expect(dry.problems.length).toBeGreaterThan(0);
-    const e = await rejection(b.importRoster('/tmp/bad.csv', false, () => {}));
+    const e = await rejection(b.importRoster('/tmp/bad.csv', false, 'ask', () => {}));
     expect(e.kind).toBe('import_rejected');
     expect((await b.listMembers(query())).total).toBe(30);
   });
 
   it('stops when cancelled', async () => {
     const b = new MockBackend({ state: 'unlocked', size: 30, today: TODAY, importStepMs: 5 });
-    const run = b.importRoster('/tmp/名册.xlsx', false, () => {});
+    const run = b.importRoster('/tmp/名册.xlsx', false, 'ask', () => {});
     await b.cancelImport();
     expect((await rejection(run)).kind).toBe('cancelled');
     expect((await b.listMembers(query())).total).toBe(30);
+  });
+
+  it('says while it waits for another writer, then goes on; a cancel stops it while waiting', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 30, today: TODAY, importStepMs: 1 });
+    const seen: ImportProgress[] = [];
+    const done = await b.importRoster('/tmp/等待名册.xlsx', false, 'ask', (p) => seen.push(p));
+    expect(done.committed).toBe(true);
+    expect(seen[0]!.waiting).toBe(true);
+    expect(seen.at(-1)).toEqual({ done: done.rows, total: done.rows, waiting: false });
+
+    const waited: ImportProgress[] = [];
+    const run = b.importRoster('/tmp/等待名册.xlsx', false, 'ask', (p) => waited.push(p));
+    await b.cancelImport();
+    expect((await rejection(run)).kind).toBe('cancelled');
+    expect(waited.length).toBeGreaterThan(0);
+    expect(waited.every((p) => p.waiting)).toBe(true);
+  });
+});
+
+describe('MockBackend import of people who look already registered', () => {
+  // A roster named 重复 repeats registered members without their student numbers, as an old register would.
+  const ROSTER = '/tmp/重复名册.xlsx';
+  const unlocked = () => new MockBackend({ state: 'unlocked', size: 30, today: TODAY, importStepMs: 0 });
+  const count = async (b: MockBackend, name: string) =>
+    (await b.listMembers(query({ limit: 1000 }))).items.filter((m) => m.name === name).length;
+
+  it('lists them in a dry run, each with the registered member it resembles', async () => {
+    const b = unlocked();
+    const dry = await b.importRoster(ROSTER, true, 'ask', () => {});
+    expect(dry.likely_duplicates.length).toBeGreaterThan(0);
+    for (const d of dry.likely_duplicates) {
+      expect((await b.getMember(d.member_id!)).person.name).toBe(d.name);
+      expect(d.reason_zh).toContain(d.name);
+      expect(d.reason_en).toContain(d.name);
+    }
+    expect(dry.skipped_rows).toEqual([]);
+    expect(dry.committed).toBe(false);
+  });
+
+  it('resembles a member by name and birth date, or by name, branch and application date', async () => {
+    const b = unlocked();
+    const members = await Promise.all([1, 2].map((id) => b.getMember(id)));
+    const dry = await b.importRoster(ROSTER, true, 'ask', () => {});
+    expect(dry.likely_duplicates.map((d) => d.member_id)).toEqual(members.map((m) => m.person.id));
+    // Whoever is added anyway carries the roster's row: the first has the member's birth date, the second none but
+    // the member's branch and application date.
+    await b.importRoster(ROSTER, false, 'add', () => {});
+    const copies = await Promise.all(
+      members.map(async (m) => {
+        const page = await b.listMembers(query({ search: m.person.name, limit: 1000 }));
+        const other = page.items.find((x) => x.name === m.person.name && x.id !== m.person.id)!;
+        return b.getMember(other.id);
+      }),
+    );
+    const applied = (d: { events: ProcedureEvent[] }) => d.events.find((e) => e.kind === 'application_received')?.date;
+    expect(copies[0]!.person.birth_date).toBe(members[0]!.person.birth_date);
+    expect(copies[1]!.person.birth_date).toBeNull();
+    expect(copies[1]!.person.branch_id).toBe(members[1]!.person.branch_id);
+    expect(applied(copies[1]!)).toBe(applied(members[1]!));
+  });
+
+  it('refuses the import when asked to ask, with the report, and adds nobody', async () => {
+    const b = unlocked();
+    const dry = await b.importRoster(ROSTER, true, 'ask', () => {});
+    const e = await rejection(b.importRoster(ROSTER, false, 'ask', () => {}));
+    expect(e.kind).toBe('likely_duplicates');
+    const report = duplicatesReportOf(e);
+    expect(report?.likely_duplicates).toEqual(dry.likely_duplicates);
+    expect(report?.committed).toBe(false);
+    expect((await b.listMembers(query())).total).toBe(30);
+  });
+
+  it('adds them when told they are different people', async () => {
+    const b = unlocked();
+    const dry = await b.importRoster(ROSTER, true, 'ask', () => {});
+    const before = await Promise.all(dry.likely_duplicates.map((d) => count(b, d.name)));
+    const done = await b.importRoster(ROSTER, false, 'add', () => {});
+    expect(done.committed).toBe(true);
+    expect(done.skipped_rows).toEqual([]);
+    expect(done.created).toBe(dry.created);
+    expect((await b.listMembers(query())).total).toBe(30 + done.created);
+    const after = await Promise.all(dry.likely_duplicates.map((d) => count(b, d.name)));
+    expect(after).toEqual(before.map((n) => n + 1));
+  });
+
+  it('skips those rows when told to, and imports the rest', async () => {
+    const b = unlocked();
+    const dry = await b.importRoster(ROSTER, true, 'ask', () => {});
+    const before = await Promise.all(dry.likely_duplicates.map((d) => count(b, d.name)));
+    const done = await b.importRoster(ROSTER, false, 'skip', () => {});
+    expect(done.committed).toBe(true);
+    expect(done.skipped_rows).toEqual(dry.likely_duplicates.map((d) => d.row));
+    expect(done.created).toBe(dry.created - done.skipped_rows.length);
+    expect((await b.listMembers(query())).total).toBe(30 + done.created);
+    const after = await Promise.all(dry.likely_duplicates.map((d) => count(b, d.name)));
+    expect(after).toEqual(before);
+  });
+
+  it('finds nobody to resemble in an empty workspace', async () => {
+    const b = new MockBackend({ state: 'unlocked', size: 0, today: TODAY, importStepMs: 0 });
+    const done = await b.importRoster(ROSTER, false, 'ask', () => {});
+    expect(done.likely_duplicates).toEqual([]);
+    expect(done.committed).toBe(true);
   });
 });
 

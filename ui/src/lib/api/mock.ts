@@ -1,10 +1,10 @@
 // An in-memory backend for `npm run dev` in a browser and for unit tests: a few hundred generated members in three
 // branches, at every stage, with simple validation of the procedure's rules and their deadlines (mock-deadlines.ts).
 // A workspace created here starts as the real one does: the committee alone, no branch, nobody. The real rules live
-// in dangan-core; these only exercise the UI's paths (violations, invalid input, import problems, cancel, reminders).
-// Members' files (records, attachments, the checklist) live in mock-files.ts; users, their roles, the recovery key
-// and the audit log in mock-accounts.ts. Every call checks the signed-in user's role as the core does (`forbidden`),
-// a branch secretary sees only their branches, and every change is logged.
+// in dangan-core; these only exercise the UI's paths (violations, invalid input, import problems and likely
+// duplicates, cancel, reminders). Members' files (records, attachments, the checklist) live in mock-files.ts; users,
+// their roles, the recovery key and the audit log in mock-accounts.ts. Every call checks the signed-in user's role as
+// the core does (`forbidden`), a branch secretary sees only their branches, and every change is logged.
 
 import type { Backend, FileFilter } from './backend';
 import type { Action } from '../access';
@@ -27,10 +27,12 @@ import type {
   DossierProgress,
   DossiersWritten,
   DossierWritten,
+  Duplicates,
   ExportProgress,
   FileRecord,
   ImportProgress,
   ImportReport,
+  LikelyDuplicate,
   MemberDetail,
   MemberFile,
   MemberPage,
@@ -79,6 +81,13 @@ interface Stored {
   person: Person & { id: number };
   events: ProcedureEvent[];
   initials: string;
+}
+
+/** A roster row that repeats a registered member (see `rosterCopies`). */
+interface RosterCopy {
+  row: number;
+  person: Person;
+  events: ProcedureEvent[];
 }
 
 export const DEMO_PASSPHRASE = 'dangan-demo';
@@ -709,9 +718,16 @@ export class MockBackend implements Backend {
 
   /**
    * A pretend roster: its size comes from the file name, and a name containing `bad` or `问题` gives a roster with
-   * problems. Other extensions than .xlsx/.csv are an `io` error, a name containing `missing` is a missing file.
+   * problems. A name containing `dup` or `重复` gives a roster whose first new rows repeat registered members without
+   * their student numbers (likely duplicates, see `rosterCopies`), one containing `wait` or `等待` first waits for
+   * another writer. Other extensions than .xlsx/.csv are an `io` error, a name containing `missing` is a missing file.
    */
-  async importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
+  async importRoster(
+    path: string,
+    dryRun: boolean,
+    duplicates: Duplicates,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportReport> {
     // Cleared before the first await, so a cancel sent right after the start is not lost.
     this.cancelRequested = false;
     await this.ready();
@@ -732,25 +748,40 @@ export class MockBackend implements Backend {
         { row: 88, column: '学号', reason_zh: '与第 12 行学号重复', reason_en: 'Same student number as row 12' },
       );
     }
+    const problemRows = new Set(problems.map((x) => x.row));
     const updatedRows = [3, 9, 27].filter((r) => r <= total);
+    if (/wait|等待/i.test(p)) {
+      // As the core while another import holds the workspace: progress says so, and a cancel still stops it.
+      for (let i = 0; i < 3; i++) {
+        onProgress({ done: 0, total, waiting: true });
+        await sleep(this.opts.importStepMs);
+        if (this.cancelRequested) throw appError('cancelled', 'import cancelled');
+      }
+    }
+    const copies = /dup|重复/i.test(p) ? this.rosterCopies(updatedRows, problemRows) : [];
+    const likely = copies.flatMap((c) => this.lookalike(c) ?? []);
+    const skipped = duplicates === 'skip' ? likely.map((d) => d.row) : [];
     for (let done = 0; done < total; done = Math.min(total, done + 25)) {
-      onProgress({ done, total });
+      onProgress({ done, total, waiting: false });
       await sleep(this.opts.importStepMs);
       if (this.cancelRequested) throw appError('cancelled', 'import cancelled');
     }
-    onProgress({ done: total, total });
+    onProgress({ done: total, total, waiting: false });
     const report: ImportReport = {
       rows: total,
-      created: total - updatedRows.length - new Set(problems.map((x) => x.row)).size,
+      created: total - updatedRows.length - problemRows.size - skipped.length,
       updated: updatedRows.length,
       updated_rows: updatedRows,
       branches_created: /new|新/.test(p) ? ['研究生第二党支部'] : [],
       ignored_columns: [],
       problems,
+      likely_duplicates: likely,
+      skipped_rows: skipped,
       committed: false,
     };
     if (dryRun) return report;
     if (problems.length) throw appError('import_rejected', `${problems.length} problems`, report);
+    if (duplicates === 'ask' && likely.length) throw appError('likely_duplicates', `${likely.length} likely duplicates`, report);
     const r = rng(hash);
     if (!this.units.some((u) => u.kind === 'branch')) {
       // A first roster into an empty workspace creates its branches, as the real import does.
@@ -760,8 +791,10 @@ export class MockBackend implements Backend {
       this.audit.inserted('org_units', unit.id, null, { ...unit });
       report.branches_created.push('第一党支部');
     }
+    const added = copies.filter((c) => !skipped.includes(c.row));
+    for (const c of added) this.logInserted(this.addCopy(c));
     const branches = this.units.filter((u) => u.kind === 'branch');
-    for (let i = 0; i < report.created; i++) {
+    for (let i = 0; i < report.created - added.length; i++) {
       const b = Math.floor(r() * branches.length);
       this.logInserted(this.addSample(r, branches[b]!.id, b));
     }
@@ -989,6 +1022,60 @@ export class MockBackend implements Backend {
     for (const e of s.events) this.audit.inserted('events', e.id!, s.person.id, eventRow(s.person.id, e));
   }
 
+  /**
+   * The rows of a `dup` roster that repeat registered members, as a roster without numbers would: the first member by
+   * name and birth date, the second by name, branch and application date (no birth date). They take the first rows
+   * that neither update anyone nor have a problem.
+   */
+  private rosterCopies(updatedRows: number[], problemRows: Set<number>): RosterCopy[] {
+    const members = [...this.people.values()].slice(0, 2);
+    const copies: RosterCopy[] = [];
+    for (let row = 2; copies.length < members.length; row++) {
+      if (updatedRows.includes(row) || problemRows.has(row)) continue;
+      const s = members[copies.length]!;
+      const person: Person = { ...s.person, id: null, student_no: null, id_number: null };
+      if (copies.length === 1) person.birth_date = null;
+      copies.push({ row, person, events: s.events.map((e) => ({ ...e, id: null })) });
+    }
+    return copies;
+  }
+
+  /**
+   * The registered member a new row looks like, as dangan-core's `Lookalikes::find` decides: the same name and birth
+   * date, or the same name, branch and application date, unless both have an identity or a student number and those
+   * differ.
+   */
+  private lookalike(c: RosterCopy): LikelyDuplicate | null {
+    const { name } = c.person;
+    const applied = applicationDate(c.events);
+    for (const s of this.people.values()) {
+      const m = s.person;
+      if (m.name !== name || differ(m.id_number, c.person.id_number) || differ(m.student_no, c.person.student_no)) continue;
+      const sameBirth = m.birth_date !== null && m.birth_date === c.person.birth_date;
+      const sameApplication = applied !== null && m.branch_id === c.person.branch_id && applicationDate(s.events) === applied;
+      if (!sameBirth && !sameApplication) continue;
+      const [zh, en] = sameBirth ? ['姓名和出生日期', 'name and birth date'] : ['姓名、支部和申请日期', 'name, branch and application date'];
+      return {
+        row: c.row,
+        name,
+        member_id: m.id,
+        same_as_row: null,
+        reason_zh: `「${name}」与已登记的党员（编号 ${m.id}）${zh}相同，可能是同一人`,
+        reason_en: `“${name}” has the same ${en} as registered member ${m.id}: likely the same person`,
+      };
+    }
+    return null;
+  }
+
+  /** Registers a roster row that repeats a member (imported with `add`): a new person with the same history. */
+  private addCopy(c: RosterCopy): Stored {
+    const id = this.nextPersonId++;
+    const events = sortEvents(c.events.map((e) => ({ ...e, id: this.nextEventId++ })));
+    const stored: Stored = { person: { ...c.person, id }, events, initials: pinyinInitials(c.person.name) };
+    this.people.set(id, stored);
+    return stored;
+  }
+
   private addSample(r: () => number, branchId: number, branchIndex: number, fixedName?: string): Stored {
     const id = this.nextPersonId++;
     const s = samplePerson(r, id, branchIndex, this.opts.today, fixedName);
@@ -1176,6 +1263,15 @@ function recordRow(r: FileRecord): Record<string, unknown> {
     id: r.id, person_id: r.person_id, kind: r.kind, date: r.date, event_id: r.event_id, title: r.title, body: r.body,
     fields: JSON.stringify(r.fields),
   };
+}
+
+/** Both have the number and the numbers differ: two people. */
+function differ(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && a !== b;
+}
+
+function applicationDate(events: ProcedureEvent[]): string | null {
+  return events.filter((e) => e.kind === 'application_received').map((e) => e.date).sort()[0] ?? null;
 }
 
 function dismissalKey(memberId: number, rule: string, due: string): string {

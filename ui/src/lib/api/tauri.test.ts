@@ -116,14 +116,15 @@ describe('TauriBackend', () => {
     expect(seen).toEqual([{ done_bytes: 4096, total_bytes: 8192 }]);
   });
 
-  it('passes import progress through a Channel named onProgress', async () => {
+  it('passes import progress through a Channel named onProgress, beside what to do with likely duplicates', async () => {
     const seen: unknown[] = [];
-    await new TauriBackend().importRoster('/tmp/r.xlsx', true, (p) => seen.push(p));
+    await new TauriBackend().importRoster('/tmp/r.xlsx', false, 'skip', (p) => seen.push(p));
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('import_roster');
-    expect(args).toMatchObject({ path: '/tmp/r.xlsx', dryRun: true });
-    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done: 1, total: 2 });
-    expect(seen).toEqual([{ done: 1, total: 2 }]);
+    expect(Object.keys(args!).sort()).toEqual(['dryRun', 'duplicates', 'onProgress', 'path']);
+    expect(args).toMatchObject({ path: '/tmp/r.xlsx', dryRun: false, duplicates: 'skip' });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done: 0, total: 2, waiting: true });
+    expect(seen).toEqual([{ done: 0, total: 2, waiting: true }]);
   });
 
   it('passes export progress through a Channel named onProgress', async () => {

@@ -12,7 +12,7 @@
 // backup_now(path, on_progress: Channel<BackupProgress>), cancel_backup(), backup_settings(), set_backup_settings(dir, keep),
 // restore_backup(path, passphrase), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
-// add_org_unit(parent_id, kind, name), import_roster(path, dry_run, on_progress: Channel<ImportProgress>),
+// add_org_unit(parent_id, kind, name), import_roster(path, dry_run, duplicates, on_progress: Channel<ImportProgress>),
 // cancel_import(), export_members(query, path, on_progress: Channel<ExportProgress>), cancel_export(),
 // write_dossier(member_id, path), write_dossiers(query, dir, on_progress: Channel<DossierProgress>), cancel_dossiers(),
 // dashboard(as_of, branch_id), deadlines(query), dismiss_deadline(member_id, rule, due, until),
@@ -39,6 +39,7 @@ import type {
   DossierProgress,
   DossiersWritten,
   DossierWritten,
+  Duplicates,
   ExportProgress,
   FileRecord,
   ImportProgress,
@@ -163,9 +164,9 @@ export class TauriBackend implements Backend {
   addOrgUnit(parentId: number, kind: OrgKind, name: string): Promise<OrgUnit> {
     return call('add_org_unit', { parentId, kind, name });
   }
-  importRoster(path: string, dryRun: boolean, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
+  importRoster(path: string, dryRun: boolean, duplicates: Duplicates, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
     const channel = new Channel<ImportProgress>(onProgress);
-    return call('import_roster', { path, dryRun, onProgress: channel });
+    return call('import_roster', { path, dryRun, duplicates, onProgress: channel });
   }
   cancelImport(): Promise<void> {
     return call('cancel_import');

@@ -3,7 +3,8 @@
 // FileFilter) from src-tauri's feature of the same name; `cargo xtask test` fails when ./bindings is stale.
 //
 // `AppError.details` is `unknown` on purpose: its shape depends on `kind` (violations: Violation[];
-// import_rejected: ImportReport; invalid_input: { field, reason_zh, reason_en }); read it through `errors.ts`.
+// import_rejected and likely_duplicates: ImportReport; invalid_input: { field, reason_zh, reason_en }); read it
+// through `errors.ts`.
 
 export type { AppError } from './bindings/AppError';
 export type { AttachmentInfo } from './bindings/AttachmentInfo';
@@ -23,6 +24,7 @@ export type { DeadlineQuery } from './bindings/DeadlineQuery';
 export type { DossierProgress } from './bindings/DossierProgress';
 export type { DossierWritten } from './bindings/DossierWritten';
 export type { DossiersWritten } from './bindings/DossiersWritten';
+export type { Duplicates } from './bindings/Duplicates';
 export type { ErrorKind } from './bindings/ErrorKind';
 export type { EventKind } from './bindings/EventKind';
 export type { ExportProgress } from './bindings/ExportProgress';
@@ -32,6 +34,7 @@ export type { Gender } from './bindings/Gender';
 export type { Grade } from './bindings/Grade';
 export type { ImportProgress } from './bindings/ImportProgress';
 export type { ImportReport } from './bindings/ImportReport';
+export type { LikelyDuplicate } from './bindings/LikelyDuplicate';
 export type { MediaType } from './bindings/MediaType';
 export type { MemberDetail } from './bindings/MemberDetail';
 export type { MemberFile } from './bindings/MemberFile';
