@@ -58,3 +58,44 @@ fn an_xlsx_that_inflates_to_gigabytes_is_refused_before_it_is_inflated() {
         .code(1)
         .stderr(predicate::str::contains("it does not look like a roster and was not read"));
 }
+
+/// Control, direction and invisible characters: refused in every text field (naming the row,
+/// the field and the character's code), stripped from names where invisible, never printed raw;
+/// a long hostile text is echoed cut.
+#[test]
+fn hostile_text_is_refused_by_name_and_code_and_never_printed_raw() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "hostile.csv",
+        &format!(
+            "姓名,学号工号,所在党支部,递交入党申请书日期,备注\n\
+             张\u{1b}[31m三,2026001,第一党支部,2026-10-01,\n\
+             李四,2026002,第一党支部\u{202E}gpj.exe,2026-10-01,\n\
+             王五,2026003,第一党支部,2026-10-01,响铃\u{7}\n\
+             赵六,2026004,{},2026-10-01,\n",
+            "支".repeat(10_000)
+        ),
+    );
+    let out = ws.dangan(&["import", roster.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("row 2, column “姓名”") && stderr.contains("U+001B"), "{stderr}");
+    assert!(stderr.contains("row 3, column “所在党支部”") && stderr.contains("U+202E"), "{stderr}");
+    assert!(stderr.contains("row 4, column “备注”") && stderr.contains("U+0007"), "{stderr}");
+    assert!(stderr.contains("row 5, column “所在党支部”") && stderr.contains("longer than 64"), "{stderr}");
+    assert!(stderr.len() < 4_000, "a 10,000-character branch is echoed cut, not whole: {} bytes", stderr.len());
+    for raw in ['\u{1b}', '\u{7}', '\u{202E}'] {
+        assert!(!stderr.contains(raw), "{raw:?} reached the terminal raw");
+    }
+    assert!(ws.members_json(&[]).is_empty(), "nothing was imported");
+
+    // Zero-width characters are taken out of names: the lookalike is the same person.
+    let invisible = ws.write_csv(
+        "invisible.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期\n张\u{200B}三,2026001,第一\u{200D}党支部,2026-10-01\n",
+    );
+    ws.dangan(&["import", invisible.to_str().unwrap()]).assert().success();
+    let members = ws.members_json(&[]);
+    assert_eq!(members[0]["name"], "张三");
+    assert_eq!(members[0]["branch"], "第一党支部");
+}

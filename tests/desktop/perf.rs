@@ -135,14 +135,15 @@ async fn measure(app: &Path, cli: &Path) {
 
     println!();
     println!("Dangan desktop app, {PEOPLE} people, release build, {} CPUs", cpus());
-    let compositing_off =
-        std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_some_and(|v| !v.is_empty() && v != "0");
+    let forced = std::env::var_os("DANGAN_GPU_COMPOSITING").is_some_and(|v| !v.is_empty() && v != "0");
+    let render_node = std::fs::read_dir("/dev/dri")
+        .is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")));
     println!(
         "WebKitGTK: {}",
-        if compositing_off {
-            "compositing mode disabled (WEBKIT_DISABLE_COMPOSITING_MODE=1)"
-        } else {
-            "accelerated compositing (the default)"
+        match (forced, render_node) {
+            (true, _) => "accelerated compositing, forced (DANGAN_GPU_COMPOSITING=1): WebKit's own default",
+            (false, false) => "the app's default: no GPU render node, so hardware acceleration off",
+            (false, true) => "the app's default: a GPU render node, so WebKit's accelerated compositing",
         }
     );
     println!("{:<58} {:>10}", "measurement", "ms");

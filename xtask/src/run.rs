@@ -14,6 +14,9 @@ use crate::{
 /// The demo workspace's passphrase. It guards nothing: the data is invented, and the passphrase
 /// is printed so the person trying the app can unlock it.
 const DEMO_PASSPHRASE: &str = "dangan-demo";
+/// The demo workspace's administrator: printed beside the passphrase, since the unlock screen asks
+/// for both.
+const DEMO_USER: &str = "admin";
 
 /// Builds the UI, makes the demo workspace if there is none, then builds and starts the desktop
 /// app on it (a debug build: it embeds the built UI folder, and shares its build with the tests).
@@ -26,7 +29,9 @@ pub fn run() -> Result<()> {
 
     heading("start Dangan");
     println!("workspace:  {}", workspace.display());
+    println!("user:       {DEMO_USER}");
     println!("passphrase: {DEMO_PASSPHRASE}");
+    println!("(unlock with this user name and passphrase)");
     run_command(cargo().args(["run", "-p", desktop::PACKAGE]).env(WORKSPACE_VAR, &workspace))
 }
 
@@ -44,7 +49,11 @@ fn demo_workspace() -> Result<PathBuf> {
         fs::create_dir_all(parent).map_err(|err| format!("could not create {}: {err}", parent.display()))?;
     }
     let made = run_command(
-        cmd(&dangan).arg("--workspace").arg(&workspace).arg("demo").env("DANGAN_PASSPHRASE", DEMO_PASSPHRASE),
+        cmd(&dangan)
+            .arg("--workspace")
+            .arg(&workspace)
+            .args(["--user", DEMO_USER, "demo"])
+            .env("DANGAN_PASSPHRASE", DEMO_PASSPHRASE),
     );
     if let Err(err) = made {
         // A half-made workspace would be taken as done next time; start over instead.

@@ -404,7 +404,11 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             } else {
                 let pass =
                     passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "设置口令：", "New passphrase: "), true)?;
-                workspace.create(&NewWorkspace::new(&pass, "中共示范大学委员会"))?
+                // Named as `init` names it, so the person told the user name can sign in with it.
+                workspace.create(&NewWorkspace {
+                    user: user.unwrap_or("admin"),
+                    ..NewWorkspace::new(&pass, "中共示范大学委员会")
+                })?
             };
             if store.count_people()? > 0 {
                 return Err(Error::InvalidInput {
@@ -762,7 +766,10 @@ fn print_rules(rules: &dangan_core::rules::RuleSet, lang: Lang) -> Result<()> {
 
 fn find_branch(store: &Store, name: &str) -> Result<i64> {
     store.org_tree()?.find(name)?.ok_or_else(|| Error::NotFound {
-        what: Text::new(format!("名为「{name}」的支部"), format!("a branch named “{name}”")),
+        what: {
+            let name = dangan_core::text::excerpt(name, 40);
+            Text::new(format!("名为「{name}」的支部"), format!("a branch named “{name}”"))
+        },
     })
 }
 

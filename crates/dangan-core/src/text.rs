@@ -45,6 +45,55 @@ impl Text {
     }
 }
 
+/// Characters no text field may hold: control characters (ESC drives a terminal, NUL cuts C
+/// strings, BEL rings) and the bidirectional formatting characters (U+202E turns `gpj.exe` into
+/// what looks like `exe.jpg`). Line breaks and tabs are allowed where the field has lines.
+pub fn forbidden_char(text: &str, multiline: bool) -> Option<char> {
+    text.chars().find(|&c| {
+        let layout = matches!(c, '\n' | '\r' | '\t');
+        (c.is_control() && !(multiline && layout)) || is_bidi_control(c)
+    })
+}
+
+/// The bidirectional embeddings, overrides, isolates and marks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// A character as a message names it: `U+202E`.
+pub fn char_code(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+/// A text field as stored: NFC (one spelling of 张三 however it was typed or pasted).
+pub fn normalized(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().collect()
+}
+
+/// A name as stored: NFC, without zero-width characters (which make 张​三 look like 张三 while
+/// being another name), trimmed.
+pub fn normalized_name(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc()
+        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The refusal of a text field holding a [`forbidden_char`], naming the field and the character.
+pub fn forbidden_char_message(label: &Text, c: char) -> Text {
+    let code = char_code(c);
+    Text::new(
+        format!("「{}」含有不允许的字符 {code}（控制字符或文字方向控制符），请删去后再保存", label.zh),
+        format!(
+            "“{}” holds a character that is not allowed, {code} (a control or text-direction character); remove it",
+            label.en
+        ),
+    )
+}
+
 /// The user's own text as a message echoes it: at most `max` characters, cut with "…", so a
 /// 10,000-character branch name does not become a 10,000-character message.
 pub fn excerpt(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
@@ -57,6 +106,35 @@ pub fn excerpt(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_and_direction_characters_are_found_and_named() {
+        for (text, found) in [
+            ("张三", None),
+            ("张\u{1b}[31m三", Some('\u{1b}')),
+            ("bell\u{7}", Some('\u{7}')),
+            ("nul\0", Some('\0')),
+            ("abc\u{202E}gpj.exe", Some('\u{202E}')),
+            ("isolate\u{2067}", Some('\u{2067}')),
+            ("two\nlines", Some('\n')),
+        ] {
+            assert_eq!(forbidden_char(text, false), found, "{text:?}");
+        }
+        assert_eq!(forbidden_char("two\r\nlines\tand a tab", true), None);
+        assert_eq!(forbidden_char("still no \u{1b}", true), Some('\u{1b}'));
+        assert_eq!(char_code('\u{202E}'), "U+202E");
+        assert_eq!(char_code('\u{1b}'), "U+001B");
+    }
+
+    #[test]
+    fn names_are_one_spelling_without_invisible_characters() {
+        // 张 + U+200B + 三 looks like 张三 and now is 张三.
+        assert_eq!(normalized_name(" 张\u{200B}三\u{200D} "), "张三");
+        assert_eq!(normalized_name("\u{FEFF}李四"), "李四");
+        // é typed as e + combining acute is stored as the one character é.
+        assert_eq!(normalized("Ame\u{301}lie"), "Am\u{e9}lie");
+        assert_eq!(normalized_name("Ame\u{301}lie"), "Am\u{e9}lie");
+    }
 
     #[test]
     fn an_echoed_text_is_cut_to_a_readable_length() {

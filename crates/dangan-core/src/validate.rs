@@ -51,6 +51,24 @@ pub fn check_person(person: &Person, today: Date) -> Vec<Violation> {
             message_en: en,
         });
     };
+    // Control and text-direction characters, in any field: refused, naming the field and the
+    // character (they drive terminals and disguise text; see `text::forbidden_char`).
+    for (field, value, zh, en, multiline) in [
+        ("name", Some(person.name.as_str()), "姓名", "name", false),
+        ("ethnicity", person.ethnicity.as_deref(), "民族", "ethnicity", false),
+        ("id_number", person.id_number.as_deref(), "身份证号", "identity number", false),
+        ("student_no", person.student_no.as_deref(), "学号工号", "student number", false),
+        ("department", person.department.as_deref(), "院系部门", "department", false),
+        ("class_name", person.class_name.as_deref(), "班级", "class", false),
+        ("phone", person.phone.as_deref(), "联系电话", "phone", false),
+        ("native_place", person.native_place.as_deref(), "籍贯", "native place", false),
+        ("notes", person.notes.as_deref(), "备注", "notes", true),
+    ] {
+        if let Some(c) = value.and_then(|v| crate::text::forbidden_char(v, multiline)) {
+            let message = crate::text::forbidden_char_message(&crate::Text::new(zh, en), c);
+            bad(field, message.zh, message.en);
+        }
+    }
     let name = person.name.trim();
     if name.is_empty() {
         bad("name", "姓名不能为空".into(), "the name is empty".into());

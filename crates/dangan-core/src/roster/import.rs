@@ -158,6 +158,7 @@ impl Store {
 
 /// A branch secretary's row for a branch that is not theirs (or that does not exist yet).
 fn outside_scope(problem: impl Fn(Field, String, String) -> RowProblem, branch: &str) -> RowProblem {
+    let branch = crate::text::excerpt(branch, 40);
     problem(
         Field::Branch,
         format!("「{branch}」不在你负责的党支部之内"),
@@ -196,7 +197,7 @@ fn apply(
     let mut problems = Vec::new();
     let problem = |field: Field, zh: String, en: String| RowProblem {
         row,
-        column: columns::column_of(field).zh.to_owned(),
+        column: spellings.spelling(columns::column_of(field)),
         reason_zh: zh,
         reason_en: en,
     };

@@ -2,6 +2,7 @@
 //! data row becomes a person, a branch name and dated events, or a list of problems naming the
 //! row, the column and the reason.
 
+use crate::text::excerpt;
 use std::collections::HashMap;
 
 use super::columns::{self, Column, Field, HeaderMatch};
@@ -39,8 +40,8 @@ impl Header {
                     if spelled.insert(column.key, raw.clone()).is_some() {
                         return Err(Error::RosterUnreadable {
                             reason: Text::new(
-                                format!("第 1 行（表头）中「{raw}」列出现了两次"),
-                                format!("row 1 (the header) has the column “{raw}” twice"),
+                                format!("第 1 行（表头）中「{}」列出现了两次", excerpt(&raw, 40)),
+                                format!("row 1 (the header) has the column “{}” twice", excerpt(&raw, 40)),
                             ),
                         });
                     }
@@ -49,7 +50,7 @@ impl Header {
                 HeaderMatch::RowNumber => slots.push(None),
                 HeaderMatch::Unknown => {
                     if !raw.is_empty() {
-                        ignored.push(raw);
+                        ignored.push(excerpt(&raw, 40).into_owned());
                     }
                     slots.push(None);
                 }
@@ -161,24 +162,24 @@ pub fn parse_row(
                 Some(g) => person.gender = Some(g),
                 None => problem(
                     column,
-                    format!("性别「{value}」应为「男」或「女」"),
-                    format!("gender “{value}” must be 男 or 女 (male or female)"),
+                    format!("性别「{}」应为「男」或「女」", excerpt(&value, 20)),
+                    format!("gender “{}” must be 男 or 女 (male or female)", excerpt(&value, 20)),
                 ),
             },
             Field::Category => match Category::parse(&value) {
                 Some(c) => person.category = Some(c),
                 None => problem(
                     column,
-                    format!("人员类别「{value}」应为学生、教师或职工"),
-                    format!("category “{value}” must be student, teacher or staff"),
+                    format!("人员类别「{}」应为学生、教师或职工", excerpt(&value, 20)),
+                    format!("category “{}” must be student, teacher or staff", excerpt(&value, 20)),
                 ),
             },
             Field::ExtensionMonths => match value.parse::<u32>() {
                 Ok(m) => record.extension_months = Some(m),
                 Err(_) => problem(
                     column,
-                    format!("延长预备期月数「{value}」应为 6 至 12 的整数"),
-                    format!("the extension “{value}” must be a whole number of months, 6 to 12"),
+                    format!("延长预备期月数「{}」应为 6 至 12 的整数", excerpt(&value, 20)),
+                    format!("the extension “{}” must be a whole number of months, 6 to 12", excerpt(&value, 20)),
                 ),
             },
             Field::Stage | Field::BirthDate | Field::Event(_) => {}
@@ -215,7 +216,7 @@ pub(crate) fn extension_date(events: &[Event]) -> Date {
 
 fn shown(cell: &Cell) -> String {
     match cell {
-        Cell::Text(s) => s.trim().to_owned(),
+        Cell::Text(s) => excerpt(s.trim(), 40).into_owned(),
         Cell::Number(n) => n.to_string(),
         Cell::Date(d) => d.to_string(),
         Cell::Error(e) => e.clone(),

@@ -284,7 +284,20 @@ fn check_record(record: &mut Record, events: &[crate::domain::Event], today: Dat
             ));
         }
     }
-    record.title = record.title.take().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    record.title = record.title.take().map(|t| crate::text::normalized(t.trim())).filter(|t| !t.is_empty());
+    record.body = crate::text::normalized(&record.body);
+    for (field, value, zh, en, multiline) in [
+        ("title", record.title.as_deref(), "标题", "title", false),
+        ("body", Some(record.body.as_str()), "正文", "text", true),
+        ("who", record.fields.who.as_deref(), "谈话人", "who", false),
+        ("course", record.fields.course.as_deref(), "课程", "course", false),
+        ("certificate", record.fields.certificate.as_deref(), "证书编号", "certificate", false),
+    ] {
+        if let Some(c) = value.and_then(|v| crate::text::forbidden_char(v, multiline)) {
+            let message = crate::text::forbidden_char_message(&Text::new(zh, en), c);
+            return Err(Error::InvalidInput { field: field.into(), reason: message });
+        }
+    }
     if record.title.as_ref().is_some_and(|t| t.chars().count() > 200) {
         return Err(Error::invalid("title", "标题超过 200 个字", "the title is longer than 200 characters"));
     }

@@ -128,6 +128,11 @@ fn ambiguous(name: &str, paths: Vec<String>) -> Error {
 /// Finds the branch a roster names, creating it (and its general branch) under the committee
 /// when it does not exist. People belong to branches, so a path ending at a general branch is refused.
 pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) -> Result<ResolvedBranch> {
+    let path = crate::text::normalized_name(path);
+    check_unit_text(&path)?;
+    let path = path.as_str();
+    // Messages echo the user's text cut to a readable length.
+    let shown = crate::text::excerpt(path, 40);
     let committee = tree.committee().map(|c| (c.id, c.name.clone())).ok_or_else(|| Error::Corrupt {
         path: "dangan.db".into(),
         reason: Text::new("组织树中没有党委", "the organisation tree has no committee"),
@@ -137,8 +142,8 @@ pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) 
             Some(OrgKind::Branch) => Ok(ResolvedBranch { id, created: vec![] }),
             _ => Err(Error::invalid(
                 "branch",
-                format!("「{path}」不是党支部，人员只能属于党支部"),
-                format!("“{path}” is not a branch; people belong to branches"),
+                format!("「{shown}」不是党支部，人员只能属于党支部"),
+                format!("“{shown}” is not a branch; people belong to branches"),
             )),
         };
     }
@@ -149,8 +154,8 @@ pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) 
         _ => {
             return Err(Error::invalid(
                 "branch",
-                format!("「{path}」不是有效的支部名称，应为「支部」或「总支/支部」"),
-                format!("“{path}” is not a branch name; write “branch” or “general branch/branch”"),
+                format!("「{shown}」不是有效的支部名称，应为「支部」或「总支/支部」"),
+                format!("“{shown}” is not a branch name; write “branch” or “general branch/branch”"),
             ));
         }
     };
@@ -178,12 +183,25 @@ pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) 
     Ok(ResolvedBranch { id, created })
 }
 
+/// A unit's name (or a roster's path of names) may hold no control or text-direction character.
+fn check_unit_text(name: &str) -> Result<()> {
+    match crate::text::forbidden_char(name, false) {
+        Some(c) => Err(Error::InvalidInput {
+            field: "branch".into(),
+            reason: crate::text::forbidden_char_message(&Text::new("所在支部", "branch"), c),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn insert_unit(conn: &Connection, tree: &mut OrgTree, parent: Id, kind: OrgKind, name: &str) -> Result<Id> {
+    check_unit_text(name)?;
     if name.chars().count() > 64 {
+        let shown = crate::text::excerpt(name, 40);
         return Err(Error::invalid(
             "branch",
-            format!("组织名称「{name}」超过 64 个字"),
-            format!("the unit name “{name}” is longer than 64 characters"),
+            format!("组织名称「{shown}」超过 64 个字"),
+            format!("the unit name “{shown}” is longer than 64 characters"),
         ));
     }
     conn.execute(
@@ -205,7 +223,8 @@ impl Store {
     /// Adds a general branch or a branch under `parent_id`.
     pub fn add_org_unit(&mut self, parent_id: Id, kind: OrgKind, name: &str) -> Result<OrgUnit> {
         self.require(crate::access::Action::EditOrganisation)?;
-        let name = name.trim();
+        let name = crate::text::normalized_name(name);
+        let name = name.as_str();
         if name.is_empty() {
             return Err(Error::invalid("name", "组织名称不能为空", "the unit name is empty"));
         }
@@ -225,7 +244,8 @@ impl Store {
             ));
         }
         if tree.units.iter().any(|u| u.parent_id == Some(parent_id) && u.name == name) {
-            return Err(Error::invalid("name", format!("「{name}」已存在"), format!("“{name}” already exists")));
+            let shown = crate::text::excerpt(name, 40);
+            return Err(Error::invalid("name", format!("「{shown}」已存在"), format!("“{shown}” already exists")));
         }
         let id = insert_unit(&self.conn, &mut tree, parent_id, kind, name)?;
         Ok(OrgUnit { id, parent_id: Some(parent_id), kind, name: name.to_owned() })

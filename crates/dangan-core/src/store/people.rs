@@ -111,7 +111,7 @@ pub(crate) fn find_same_person(conn: &Connection, person: &Person) -> Result<Opt
 /// Trims every text field, stores blanks as `None`, upper-cases the identity number's X, and fills
 /// a missing birth date from the identity number.
 pub(crate) fn normalize(person: &mut Person) {
-    person.name = person.name.trim().to_owned();
+    person.name = crate::text::normalized_name(&person.name);
     for field in [
         &mut person.ethnicity,
         &mut person.id_number,
@@ -122,7 +122,7 @@ pub(crate) fn normalize(person: &mut Person) {
         &mut person.native_place,
         &mut person.notes,
     ] {
-        *field = none_if_blank(field).map(str::to_owned);
+        *field = none_if_blank(field).map(crate::text::normalized);
     }
     if let Some(n) = person.id_number.as_mut() {
         n.make_ascii_uppercase();

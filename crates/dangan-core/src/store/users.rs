@@ -241,11 +241,17 @@ fn check_user_name(name: &str) -> Result<&str> {
             format!("“{name}” is reserved: the audit log uses it for the system"),
         ));
     }
-    if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+    if let Some(c) = crate::text::forbidden_char(name, false) {
+        return Err(Error::InvalidInput {
+            field: "name".into(),
+            reason: crate::text::forbidden_char_message(&Text::new("用户名", "user name"), c),
+        });
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
         return Err(Error::invalid(
             "name",
-            format!("用户名不能超过 {MAX_NAME_CHARS} 个字符，也不能含控制字符"),
-            format!("a user name has at most {MAX_NAME_CHARS} characters and no control characters"),
+            format!("用户名不能超过 {MAX_NAME_CHARS} 个字符"),
+            format!("a user name has at most {MAX_NAME_CHARS} characters"),
         ));
     }
     Ok(name)
