@@ -4,6 +4,7 @@
 //! Stages of the project that do not exist yet are steps that report "skipped: …" until their
 //! folder appears, so adding the folder is what switches their checks on. The desktop end-to-end
 //! test is also skipped, saying why, where it cannot run (not Linux, packages not installable).
+//! Skips are counted in the closing line; under CI on Linux a skip fails the run (`skips_fail`).
 
 use std::{
     collections::BTreeMap,
@@ -311,6 +312,14 @@ impl Report {
                 self.steps.push((name, Status::Passed, took));
                 Ok(())
             }
+            // Under CI on Linux every step can run (it installs what it needs as root): a skip
+            // there means a check did not happen, and a green run must not hide that.
+            Ok(Outcome::Skipped(reason)) if skips_fail() => {
+                let message = format!("skipped under CI, which must run every step: {reason}");
+                eprintln!("error: step `{name}` {message}");
+                self.steps.push((name, Status::Failed(message.clone()), took));
+                Err(message)
+            }
             Ok(Outcome::Skipped(reason)) => {
                 println!("skipped: {reason}");
                 self.steps.push((name, Status::Skipped(reason), took));
@@ -330,7 +339,7 @@ impl Report {
 
     fn print_summary(&self) {
         heading("summary");
-        let (mut passed, mut failed) = (0, 0);
+        let (mut passed, mut failed, mut skipped) = (0, 0, 0);
         for (name, status, took) in &self.steps {
             let seconds = took.as_secs_f64();
             match status {
@@ -338,7 +347,10 @@ impl Report {
                     passed += 1;
                     println!("  passed   {name:<32} {seconds:>7.1} s");
                 }
-                Status::Skipped(reason) => println!("  skipped  {name:<32} {reason}"),
+                Status::Skipped(reason) => {
+                    skipped += 1;
+                    println!("  skipped  {name:<32} {reason}");
+                }
                 Status::Failed(message) => {
                     failed += 1;
                     // Only the first line: the whole message was printed when the step failed.
@@ -347,13 +359,21 @@ impl Report {
                 }
             }
         }
-        println!("{}", closing_line(passed, failed));
+        println!("{}", closing_line(passed, failed, skipped));
     }
 }
 
-/// The last line of `cargo xtask test`, which CI reads: keep its shape.
-fn closing_line(passed: usize, failed: usize) -> String {
-    format!("{passed} passed, {failed} failed")
+/// Whether a skipped step fails the run: under CI (`CI` set, as `.ci/run` runs) on Linux, where
+/// every step can run. Elsewhere (macOS, Windows, a developer without root) a skip is said and
+/// counted in the closing line.
+fn skips_fail() -> bool {
+    cfg!(target_os = "linux") && std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
+/// The last line of `cargo xtask test`, which CI reads: keep its shape (`N passed, M failed`,
+/// then `, K skipped`).
+fn closing_line(passed: usize, failed: usize, skipped: usize) -> String {
+    format!("{passed} passed, {failed} failed, {skipped} skipped")
 }
 
 #[cfg(test)]
@@ -384,7 +404,7 @@ mod tests {
 
     #[test]
     fn the_closing_line_is_the_shape_ci_reads() {
-        assert_eq!(closing_line(5, 0), "5 passed, 0 failed");
-        assert_eq!(closing_line(2, 1), "2 passed, 1 failed");
+        assert_eq!(closing_line(5, 0, 0), "5 passed, 0 failed, 0 skipped");
+        assert_eq!(closing_line(2, 1, 3), "2 passed, 1 failed, 3 skipped");
     }
 }
