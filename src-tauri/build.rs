@@ -4,6 +4,7 @@
 
 const COMMANDS: &[&str] = &[
     "workspace_status",
+    "reminders_checked",
     "create_workspace",
     "unlock",
     "lock",

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use dangan_core::access::{NewUser, Role, SessionUser, User};
-use dangan_core::calendar;
 use dangan_core::domain::Id;
 use dangan_core::dossier::{self, RecoverySheet};
 use dangan_core::keys::RecoveryCode;
@@ -121,7 +120,7 @@ pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: P
             let sheet = RecoverySheet {
                 committee: &committee,
                 workspace: ws.dir(),
-                made_on: calendar::today(),
+                made_on: store.today(),
                 created_at: chrono::Utc::now(),
             };
             dossier::write_recovery_sheet(ws.dir(), &path, &sheet, &code)

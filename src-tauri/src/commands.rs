@@ -25,7 +25,7 @@ use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
 use crate::error::{self, Reply};
-use crate::shell::{Shell, WorkspaceStatus};
+use crate::shell::{RemindersChecked, Shell, WorkspaceStatus};
 
 /// Runs `work` on Tauri's blocking thread pool and waits for it without holding up the event loop.
 pub(crate) async fn blocking<T: Send + 'static>(
@@ -42,6 +42,13 @@ pub(crate) async fn blocking<T: Send + 'static>(
 pub async fn workspace_status(shell: State<'_, Shell>) -> Reply<WorkspaceStatus> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || shell.status()).await
+}
+
+/// The reminder checks made since the records were unlocked (the event `reminders-checked` says
+/// the same after each one).
+#[tauri::command]
+pub async fn reminders_checked(shell: State<'_, Shell>) -> Reply<RemindersChecked> {
+    Ok(shell.reminders_checked())
 }
 
 /// Creates the encrypted workspace, `user_name` its administrator, and leaves it unlocked.
@@ -313,8 +320,8 @@ pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path
     blocking(shell.lang, move || shell.with_store(|store| store.save_attachment_as(attachment_id, &path))).await
 }
 
-fn dossier_options() -> DossierOptions {
-    DossierOptions { generated_on: chrono::Local::now().date_naive(), created_at: chrono::Utc::now() }
+fn dossier_options(today: dangan_core::calendar::Date) -> DossierOptions {
+    DossierOptions { generated_on: today, created_at: chrono::Utc::now() }
 }
 
 /// Prints one member's file as a PDF dossier at `path`.
@@ -323,7 +330,7 @@ fn dossier_options() -> DossierOptions {
 pub async fn write_dossier(shell: State<'_, Shell>, member_id: Id, path: PathBuf) -> Reply<DossierWritten> {
     let shell = shell.inner().clone();
     blocking(shell.lang, move || {
-        shell.with_store(|store| dossier::write_one(store, member_id, &path, &dossier_options()))
+        shell.with_store(|store| dossier::write_one(store, member_id, &path, &dossier_options(store.today())))
     })
     .await
 }
@@ -342,7 +349,7 @@ pub async fn write_dossiers(
     let cancel = shell.start_dossiers();
     blocking(shell.lang, move || {
         shell.with_store(|store| {
-            dossier::write_listed(store, &query, &dir, &dossier_options(), |progress| {
+            dossier::write_listed(store, &query, &dir, &dossier_options(store.today()), |progress| {
                 on_progress.send(progress).ok();
                 if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
             })
@@ -427,7 +434,7 @@ pub async fn set_backup_settings(shell: State<'_, Shell>, dir: Option<PathBuf>, 
         let workspace = shell.workspace()?.clone();
         shell.with_store(|store| {
             store.set_backup_settings(dir.as_deref(), keep)?;
-            backup::daily_backup(store, &workspace, chrono::Local::now().date_naive())?;
+            backup::daily_backup(store, &workspace, shell.today())?;
             store.backup_settings()
         })
     })

@@ -68,6 +68,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::workspace_status,
+            commands::reminders_checked,
             commands::create_workspace,
             commands::unlock,
             commands::lock,

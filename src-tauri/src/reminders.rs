@@ -73,12 +73,16 @@ fn check_due(last: Option<Hour>, now: Hour, asked: bool) -> bool {
     asked || last != Some(now)
 }
 
+/// Emitted after each check of an unlocked workspace, with the tally since unlocking
+/// (`RemindersChecked`).
+pub const REMINDERS_CHECKED_EVENT: &str = "reminders-checked";
+
 /// Set once the worker has been told that a locked Dangan cannot remind (per run of the app).
 static TOLD_LOCKED: AtomicBool = AtomicBool::new(false);
 
 /// One check: send what is new, recording each notice as it is delivered.
 fn check(app: &AppHandle, shell: &Shell) {
-    let today = Local::now().date_naive();
+    let today = shell.today();
     let lang = shell.lang;
     let delivered = shell.with_store_if_unlocked(|store| {
         if store.reminders_due(Some(today))?.is_empty() {
@@ -99,11 +103,16 @@ fn check(app: &AppHandle, shell: &Shell) {
             Ok(())
         })
     });
-    match delivered {
+    match &delivered {
         Some(Ok(sent)) if !sent.is_empty() => tracing::info!("sent {} reminder(s)", sent.len()),
         Some(Ok(_)) => {}
         Some(Err(err)) => tracing::warn!("reminders not sent: {}", err.message(lang)),
         None => tell_locked(app, shell),
+    }
+    if let Some(result) = delivered {
+        // The UI shows when reminders were last checked (and a test knows a check is over).
+        let tally = shell.note_reminder_check(result.map_or(0, |sent| sent.len()));
+        app.emit(REMINDERS_CHECKED_EVENT, tally).ok();
     }
 }
 
@@ -141,7 +150,7 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
 /// first check after unlocking each day makes it).
 fn daily_backup(shell: &Shell) {
     let Ok(workspace) = shell.workspace().cloned() else { return };
-    let today = Local::now().date_naive();
+    let today = shell.today();
     match shell.with_store_if_unlocked(|store| dangan_core::backup::daily_backup(store, &workspace, today)) {
         Some(Ok(Some(path))) => tracing::info!("backed up to {}", path.display()),
         Some(Err(err)) => tracing::warn!("the daily backup was not made: {}", err.message(shell.lang)),

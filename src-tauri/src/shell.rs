@@ -11,6 +11,10 @@ use dangan_core::{Lang, Store, Workspace};
 use serde::Serialize;
 
 use crate::WORKSPACE_VAR;
+
+/// Fixes the app's "today" (YYYY-MM-DD), for end-to-end tests whose expectations must not depend
+/// on the day they run.
+pub const TODAY_VAR: &str = "DANGAN_TODAY";
 use crate::error::{self, Reply};
 
 /// Whether there is a workspace and whether it is open: the UI's first question, which decides
@@ -22,6 +26,19 @@ pub struct WorkspaceStatus {
     pub unlocked: bool,
     /// The workspace folder, shown on the unlock screen.
     pub path: String,
+}
+
+/// The reminder checks made since the records were last unlocked: the UI shows when the last
+/// was, and a test knows a check is over without sleeping.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RemindersChecked {
+    /// Checks since unlocking.
+    pub checks: u32,
+    /// Notices the last check sent.
+    pub sent: u32,
+    /// When the last check ended (RFC 3339, UTC); `None` before the first.
+    pub at: Option<String>,
 }
 
 /// Managed by Tauri; cloned (cheaply: it is shared handles) into each command's blocking thread.
@@ -38,8 +55,13 @@ pub struct Shell {
     cancel_dossiers: Arc<AtomicBool>,
     /// Set by `cancel_backup`; read by a running backup's snapshot every few thousand steps.
     cancel_backup: Arc<AtomicBool>,
+    /// What the reminder clock has done since the last unlock.
+    reminders_checked: Arc<Mutex<RemindersChecked>>,
     /// The language of the messages the shell sends; the UI translates by `kind` where it can.
     pub lang: Lang,
+    /// Today as `DANGAN_TODAY` sets it, for tests that must not depend on the day they run
+    /// (deadlines, reminders, dossier dates); `None`, the system's date, otherwise.
+    fixed_today: Option<dangan_core::calendar::Date>,
 }
 
 impl Shell {
@@ -51,8 +73,20 @@ impl Shell {
             cancel_export: Arc::default(),
             cancel_backup: Arc::default(),
             cancel_dossiers: Arc::default(),
+            reminders_checked: Arc::default(),
             lang,
+            fixed_today: None,
         }
+    }
+
+    /// The same shell, its clock fixed at `today` (see `fixed_today`).
+    pub fn with_today(self, today: Option<dangan_core::calendar::Date>) -> Shell {
+        Shell { fixed_today: today, ..self }
+    }
+
+    /// Today: the system's date, unless `DANGAN_TODAY` fixed it.
+    pub fn today(&self) -> dangan_core::calendar::Date {
+        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// The workspace of `DANGAN_WORKSPACE`, else the OS data folder; Chinese unless the locale
@@ -63,7 +97,14 @@ impl Shell {
         let var = |key: &str| std::env::var(key).ok().filter(|value| !value.is_empty());
         let any_locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().any(|key| var(key).is_some());
         let lang = if any_locale { Lang::from_locale_vars(var) } else { Lang::Zh };
-        Shell::new(workspace, lang)
+        let today = var(TODAY_VAR).and_then(|day| {
+            let parsed = dangan_core::calendar::parse_iso(&day);
+            if parsed.is_none() {
+                tracing::warn!("{TODAY_VAR}={day} is not a date (YYYY-MM-DD); using the system's date");
+            }
+            parsed
+        });
+        Shell::new(workspace, lang).with_today(today)
     }
 
     pub fn workspace(&self) -> Reply<&Workspace> {
@@ -81,14 +122,32 @@ impl Shell {
 
     /// Runs `f` on the workspace folder and keeps the store it opens (create, unlock).
     pub fn open_with(&self, f: impl FnOnce(&Workspace) -> dangan_core::Result<Store>) -> Reply<()> {
-        let store = f(self.workspace()?).map_err(|err| error::from_core(&err, self.lang))?;
+        let mut store = f(self.workspace()?).map_err(|err| error::from_core(&err, self.lang))?;
+        if let Some(today) = self.fixed_today {
+            store.set_today(today);
+        }
         *self.slot() = Some(store);
+        *self.reminders_checked.lock().unwrap_or_else(PoisonError::into_inner) = RemindersChecked::default();
         Ok(())
     }
 
     /// Drops the store, and with it the key.
     pub fn lock(&self) {
         self.slot().take();
+    }
+
+    /// The reminder checks since the last unlock.
+    pub fn reminders_checked(&self) -> RemindersChecked {
+        self.reminders_checked.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Notes a check that sent `sent` notices; returns the tally.
+    pub fn note_reminder_check(&self, sent: usize) -> RemindersChecked {
+        let mut tally = self.reminders_checked.lock().unwrap_or_else(PoisonError::into_inner);
+        tally.checks += 1;
+        tally.sent = u32::try_from(sent).unwrap_or(u32::MAX);
+        tally.at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        tally.clone()
     }
 
     /// Runs `f` on the unlocked store; `locked` when there is none.

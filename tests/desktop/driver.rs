@@ -23,6 +23,10 @@ pub struct TauriDriver {
     child: Child,
 }
 
+/// The app's today (`DANGAN_TODAY`) in every test that drives it, so that what is overdue does
+/// not depend on the day the test runs.
+pub const TODAY: &str = "2026-11-24";
+
 impl TauriDriver {
     /// Starts tauri-driver (`$TAURI_DRIVER`, else `tauri-driver` on the PATH) with the app's
     /// workspace in its environment, which WebKitWebDriver passes on to each app it launches.
@@ -42,6 +46,9 @@ impl TauriDriver {
             .env("DANGAN_WORKSPACE", workspace)
             // The reminder clock looks at the time every 20 s; the test need not wait that long.
             .env("DANGAN_REMINDER_TICK_MS", "300")
+            // A fixed today: what is overdue, and what a reminder says, must not depend on the day
+            // the test runs.
+            .env("DANGAN_TODAY", TODAY)
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out)

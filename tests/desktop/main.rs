@@ -195,6 +195,19 @@ async fn scenario(app_path: &Path) {
     app.click("export-close").await;
     assert!(std::fs::metadata(&export).is_ok_and(|m| m.len() > 0), "the export was written: {}", export.display());
 
+    // An export aimed at the workspace's own key file is refused, naming the path, and the key
+    // file is untouched (the same guard stands behind every save dialog).
+    let key_before = std::fs::read(workspace.join("dangan.key")).unwrap();
+    app.click("export-open").await;
+    app.clear("export-path").await;
+    app.type_into("export-path", workspace.join("dangan.key").to_str().unwrap()).await;
+    app.click("export-submit").await;
+    let refused = app.wait_text("export-error").await;
+    assert!(refused.contains("工作区文件夹") || refused.contains("workspace folder"), "{refused}");
+    app.screenshot("12b-export-into-workspace-refused").await;
+    app.click("export-close").await;
+    assert!(std::fs::read(workspace.join("dangan.key")).unwrap() == key_before, "the key file is untouched");
+
     // 工作提醒: an overdue item shows with its clause; recording the step that satisfies it, in two
     // clicks, removes it. 王五 became an activist on 2024-09-01 and has had no review since.
     app.click("nav-dashboard").await;
@@ -320,9 +333,14 @@ async fn scenario(app_path: &Path) {
     let app = App::launch(&driver, app_path, &shots).await;
     app.wait("unlock-passphrase").await;
     app.screenshot("22-unlock").await;
+    // The name last used with this workspace is offered; a wrong passphrase after a name does not
+    // say which of the two was wrong.
+    let offered = app.wait("unlock-user").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(offered, ADMIN, "the last user of this workspace is offered");
     app.type_into("unlock-passphrase", "not the passphrase").await;
     app.click("unlock-submit").await;
-    app.wait("unlock-error").await;
+    let wrong = app.wait_text("unlock-error").await;
+    assert!(wrong.contains("用户名或口令错误"), "{wrong}");
     app.screenshot("23-unlock-wrong-passphrase").await;
     assert!(app.exists("unlock-passphrase").await, "a wrong passphrase opens nothing");
 
@@ -360,8 +378,10 @@ async fn scenario(app_path: &Path) {
         app.type_into("unlock-passphrase", PASSPHRASE).await;
         app.click("unlock-submit").await;
         app.wait_attr("dashboard", "data-loaded", "true").await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        assert_eq!(server.calls().len(), 1, "the reminders went out once");
+        // The app says when its check after this unlock is over: then nothing more can come of it.
+        app.wait_attr("reminders-checked", "data-count", "1").await;
+        assert_eq!(app.attrs("reminders-checked", "data-sent").await, ["0"]);
+        assert_eq!(server.settled_calls().len(), 1, "the reminders went out once");
         app.click("lock").await;
         app.wait("unlock-passphrase").await;
     }
@@ -391,6 +411,35 @@ async fn scenario(app_path: &Path) {
     app.type_into("unlock-passphrase", NEW_PASSPHRASE).await;
     app.click("unlock-submit").await;
     app.wait_attr("session-user", "data-role", "administrator").await;
+
+    // A roster without numbers, imported twice: the second check lists the likely duplicate, the
+    // import waits for a choice, and skipping it adds nobody twice.
+    app.click("nav-members").await;
+    let twice = root.path().join("无学号名册.csv");
+    std::fs::write(&twice, format!("姓名,出生日期,所在支部,申请入党日期\n新人甲,2003-01-01,{BRANCH},2026-09-01\n"))
+        .unwrap();
+    for round in 0..2 {
+        app.click("import-open").await;
+        app.type_into("import-path", twice.to_str().unwrap()).await;
+        app.click("import-dry-run").await;
+        app.wait_attr("import-report", "data-committed", "false").await;
+        if round == 1 {
+            assert_eq!(app.attrs("import-duplicate", "data-row").await, ["2"], "row 2 looks already registered");
+            assert!(!app.enabled("import-confirm").await, "no import before a choice is made");
+            app.screenshot("27-import-likely-duplicate").await;
+            app.click("import-duplicates-skip").await;
+        }
+        app.click("import-confirm").await;
+        app.wait_attr("import-done", "data-committed", "true").await;
+        if round == 1 {
+            app.wait_attr("import-skipped", "data-count", "1").await;
+            assert_eq!(app.wait_text("import-created").await, "0");
+        }
+        app.click("import-close").await;
+    }
+    app.clear("search-input").await;
+    app.type_into("search-input", "新人甲").await;
+    app.wait_attr("member-total", "data-total", "1").await;
     app.click("lock").await;
     app.wait("unlock-passphrase").await;
     app.quit().await;

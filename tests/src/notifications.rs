@@ -76,6 +76,37 @@ impl NotificationServer {
     /// Every `Notify` call so far, as dbus-monitor printed it (summary and body among its strings).
     pub fn calls(&self) -> Vec<String> {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.split("method call").filter(|call| call.contains("member=Notify")).map(str::to_owned).collect()
+        text.split("method call")
+            .filter(|call| call.contains("member=Notify") && !call.contains(MARKER))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every `Notify` call made before this moment, once the monitor has logged them all: a marker
+    /// call is sent on the bus and waited for, and the bus delivers calls in order, so whatever was
+    /// sent before it (by a process that has since exited, say) is in the log when it is. This is
+    /// how a test knows that *nothing more* was sent, without sleeping.
+    pub fn settled_calls(&self) -> Vec<String> {
+        let marker = format!("{MARKER}{}", SETTLES.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+        let sent = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--type=method_call",
+                "--dest=org.freedesktop.Notifications",
+                "/org/freedesktop/Notifications",
+                "org.freedesktop.Notifications.Notify",
+                &format!("string:{marker}"),
+            ])
+            .status()
+            .expect("dbus-send runs (Debian package dbus-bin)");
+        assert!(sent.success(), "the marker call was sent");
+        until("the monitor to log the marker call", Duration::from_secs(10), || {
+            std::fs::read_to_string(&self.log).is_ok_and(|s| s.contains(&marker))
+        });
+        self.calls()
     }
 }
+
+/// What the marker calls of [`NotificationServer::settled_calls`] carry; never a reminder's text.
+const MARKER: &str = "dangan-test-settle-";
+static SETTLES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);

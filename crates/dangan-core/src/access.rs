@@ -98,6 +98,11 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether the action writes to the database (and so must be audited).
+    pub(crate) fn changes(self) -> bool {
+        !matches!(self, Action::ReadMembers | Action::ReadAudit | Action::Verify | Action::Backup)
+    }
+
     fn described(self) -> Text {
         match self {
             Action::ReadMembers => Text::new("查看党员档案", "read members' records"),

@@ -31,6 +31,17 @@ struct Header {
     created: String,
     /// The Dangan version that wrote it.
     made_by: String,
+    /// The newest audit entry when the snapshot was taken (or just before): a restore refuses a
+    /// backup whose log ends before it, which the hash chain alone cannot notice. Absent in
+    /// backups written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audit_head: Option<AuditHead>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AuditHead {
+    seq: i64,
+    hash: String,
 }
 
 fn damaged(path: &Path, zh: impl Into<String>, en: impl Into<String>) -> Error {
@@ -77,6 +88,8 @@ fn write_backup_unchecked(
     // A backup aimed at dangan.db or dangan.key would destroy what it copies.
     crate::output::ensure_outside(workspace.dir(), to)?;
     let key_file = fs::read(workspace.key_path()).map_err(Error::io(workspace.key_path()))?;
+    // Read before the snapshot, so the snapshot holds it (later entries only follow on from it).
+    let audit_head = store.audit_head()?.map(|(seq, hash)| AuditHead { seq, hash });
     let scratch = tempfile::Builder::new()
         .prefix(".dangan-backup-")
         .tempdir_in(to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
@@ -89,6 +102,7 @@ fn write_backup_unchecked(
         db_bytes: db.len() as u64,
         created: chrono::Utc::now().to_rfc3339(),
         made_by: env!("CARGO_PKG_VERSION").to_owned(),
+        audit_head,
     };
     let partial = scratch.path().join("backup.partial");
     {
@@ -149,7 +163,18 @@ pub fn restore_backup_as(from: &Path, into: &Workspace, user: Option<&str>, pass
         // 备份与恢复 belong to administrators and organisers (see `access`): a branch secretary's
         // passphrase opens the backup but may not make a workspace of it.
         store.require(crate::access::Action::Restore)?;
-        let report = store.verify_unchecked()?;
+        let mut report = store.verify_unchecked()?;
+        if let Some(head) = &header.audit_head
+            && store.audit_hash_at(head.seq)?.as_deref() != Some(head.hash.as_str())
+        {
+            report.problems.push(Text::new(
+                format!("审计日志在备份时至少有 {} 条，现在缺了最新的部分（或已被改动）", head.seq),
+                format!(
+                    "the audit log had at least {} entries when backed up; its newest entries are now missing (or altered)",
+                    head.seq
+                ),
+            ));
+        }
         if !report.is_ok() {
             return Err(damaged(
                 from,
@@ -293,6 +318,37 @@ mod tests {
         let members = store.list_members(&crate::store::MemberQuery::all()).unwrap();
         assert_eq!(members.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["张三"]);
         assert!(store.verify().unwrap().is_ok());
+    }
+
+    /// The header anchors the audit log's head: a backup whose log ends before it (entries cut off
+    /// the end, which the chain alone cannot tell) is refused.
+    #[test]
+    fn a_backup_whose_audit_log_ends_before_its_header_says_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, store) = workspace_with_a_member(dir.path());
+        let (head, _) = store.audit_head().unwrap().unwrap();
+        let backup = dir.path().join("b.dangan-backup");
+        write_backup(&store, &ws, &backup).unwrap();
+        let bytes = fs::read(&backup).unwrap();
+        let text_end = MAGIC.len() + bytes[MAGIC.len()..].iter().position(|&b| b == b'\n').unwrap();
+        let header: serde_json::Value = serde_json::from_slice(&bytes[MAGIC.len()..text_end]).unwrap();
+        assert_eq!(header["audit_head"]["seq"], head, "the header names the newest entry");
+
+        // The same snapshot, its header claiming two entries more than the log holds: what a log
+        // cut back by two entries after the backup looks like.
+        let mut claimed = header.clone();
+        claimed["audit_head"]["seq"] = serde_json::json!(head + 2);
+        let mut cut = MAGIC.as_bytes().to_vec();
+        cut.extend_from_slice(serde_json::to_string(&claimed).unwrap().as_bytes());
+        cut.extend_from_slice(&bytes[text_end..]);
+        let cut_path = dir.path().join("cut.dangan-backup");
+        fs::write(&cut_path, cut).unwrap();
+        let target = Workspace::at(dir.path().join("restored"));
+        let err = restore_backup(&cut_path, &target, "passphrase-1").unwrap_err();
+        assert!(err.message(crate::Lang::En).contains("newest entries are now missing"), "{err}");
+        assert!(!target.exists(), "nothing was restored");
+        // The untouched backup restores.
+        restore_backup(&backup, &target, "passphrase-1").unwrap();
     }
 
     #[test]

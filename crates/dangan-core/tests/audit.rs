@@ -124,3 +124,53 @@ fn an_import_that_creates_branches_between_its_people_keeps_one_unbroken_chain()
     assert!(report.is_ok(), "{report:?}");
     assert_eq!(report.audit_entries_checked, log.total);
 }
+
+/// An import suspends the triggers on people and events while it logs its own entries. However
+/// it ends — refused, cancelled, or by a panic — an edit after it is logged.
+#[test]
+fn after_a_refused_cancelled_or_panicking_import_edits_are_still_audited() {
+    let (dir, _ws, mut store) = new_workspace("测试党委");
+    store.set_today(d(TODAY));
+    let good = dir.path().join("good.csv");
+    fs::write(&good, "姓名,所在党支部,递交入党申请书日期\n甲,第一党支部,2026-10-01\n").unwrap();
+    store.import_roster(roster::read(&good).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
+    let id = store.list_members(&dangan_core::store::MemberQuery::all()).unwrap().items[0].id;
+    let bad = dir.path().join("bad.csv");
+    fs::write(&bad, "姓名,所在党支部,递交入党申请书日期\n乙,第一党支部,2026-02-30\n").unwrap();
+    let more = dir.path().join("more.csv");
+    fs::write(&more, "姓名,所在党支部,递交入党申请书日期\n丙,第一党支部,2026-10-02\n").unwrap();
+
+    let edits_logged = |store: &mut dangan_core::Store, phone: &str| {
+        let mut person = store.member(id).unwrap().person;
+        person.phone = Some(phone.into());
+        store.save_person(person).unwrap();
+        let log = store.audit_log(&AuditQuery { member_id: Some(id), ..AuditQuery::default() }).unwrap();
+        assert_eq!(log.entries[0].field.as_deref(), Some("phone"), "{phone}: {:?}", log.entries[0]);
+        assert_eq!(log.entries[0].new.as_deref(), Some(phone));
+    };
+
+    // Refused: a bad row.
+    let refused =
+        store.import_roster(roster::read(&bad).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(()));
+    assert!(matches!(refused, Err(dangan_core::Error::ImportRejected { .. })), "{refused:?}");
+    edits_logged(&mut store, "13800000001");
+
+    // Cancelled.
+    let cancelled =
+        store.import_roster(roster::read(&more).unwrap(), ImportOptions::default(), |_| ControlFlow::Break(()));
+    assert!(matches!(cancelled, Err(dangan_core::Error::Cancelled)), "{cancelled:?}");
+    edits_logged(&mut store, "13800000002");
+
+    // A panic inside the import (here, its progress callback), caught further up as the app's
+    // blocking task is.
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store.import_roster(roster::read(&more).unwrap(), ImportOptions::default(), |p| {
+            assert!(p.done == 0 && p.waiting, "a deliberate panic inside the import");
+            ControlFlow::Continue(())
+        })
+    }));
+    assert!(panicked.is_err(), "the import panicked");
+    edits_logged(&mut store, "13800000003");
+    assert!(store.verify().unwrap().is_ok());
+    assert_eq!(store.count_people().unwrap(), 1, "none of the three imports added anyone");
+}

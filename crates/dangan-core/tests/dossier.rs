@@ -530,3 +530,43 @@ fn a_batch_writes_every_dossier_reports_progress_and_stops_when_asked() {
     let left = std::fs::read_dir(&again).unwrap().count();
     assert!((1..=3).contains(&left), "the file written before the break stays: {left}");
 }
+
+/// A dossier's file name is safe on every system (no `/ \ : * ? " < > |`, no leading dots), and
+/// two members of one batch whose names clean to the same file keep a file each.
+#[test]
+fn batch_file_names_are_cleaned_and_never_overwrite_each_other() {
+    let mut o = office();
+    let plain = Person { branch_id: o.branch, name: "张_三".into(), ..Person::default() };
+    let plain = o.store.save_person(plain).unwrap().person.id.unwrap();
+    // Cleaned, this one's name and number come out as the first one's.
+    let hostile = Person {
+        branch_id: o.branch,
+        name: "..张/三".into(),
+        student_no: Some(format!("{plain:06}")),
+        ..Person::default()
+    };
+    let hostile = o.store.save_person(hostile).unwrap().person.id.unwrap();
+    let odd = Person { branch_id: o.branch, name: "李*四?\"<>|:\\".into(), ..Person::default() };
+    let odd = o.store.save_person(odd).unwrap().person.id.unwrap();
+    for id in [plain, hostile, odd] {
+        o.store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("档案");
+    let report =
+        dossier::write_batch(&o.store, &[plain, hostile, odd], &out, &options(), |_| ControlFlow::Continue(()))
+            .unwrap();
+    let names: Vec<String> = report.written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into()).collect();
+    assert_eq!(
+        names,
+        [
+            format!("张_三-{plain:06}.pdf"),
+            format!("张_三-{plain:06}-{hostile}.pdf"),
+            format!("李_四_______-{odd:06}.pdf")
+        ]
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 3, "three files, none written over another");
+    for path in &report.written {
+        assert!(path.parent() == Some(out.as_path()), "{} stays in the folder", path.display());
+    }
+}

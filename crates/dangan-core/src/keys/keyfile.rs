@@ -272,6 +272,19 @@ mod tests {
             fs::write(&path, bad).unwrap();
             assert!(matches!(KeyFile::read(&path), Err(Error::Corrupt { .. })), "{bad:?}");
         }
+        // Each refusal says what is wrong with the file.
+        for (bad, why) in [
+            (
+                &b"{\"format\":\"dangan-keyfile\",\"version\":1,\"workspace_id\":\"x\",\"slots\":[]}"[..],
+                "has no key slot",
+            ),
+            (b"{\"format\":\"other\",\"version\":1,\"workspace_id\":\"x\",\"slots\":[]}", "not a Dangan key file"),
+            (b"{", "cannot be parsed"),
+        ] {
+            fs::write(&path, bad).unwrap();
+            let err = KeyFile::read(&path).unwrap_err();
+            assert!(err.message(crate::Lang::En).contains(why), "{why}: {err}");
+        }
         let key = DatabaseKey::generate().unwrap();
         let mut file = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
         file.version = KEYFILE_VERSION + 1;

@@ -84,6 +84,8 @@ impl Store {
         let imported = suspended.and_then(|()| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.import_logged(roster, options, progress)))
                 .unwrap_or_else(|panic| {
+                    // Best effort on the way out; should it fail, the next change puts the
+                    // triggers back before it writes (`Store::require`).
                     let _ = st::resume_audit(st::connection(self));
                     std::panic::resume_unwind(panic)
                 })

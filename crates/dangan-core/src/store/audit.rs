@@ -168,6 +168,18 @@ pub(crate) fn suspend(conn: &Connection, tables: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Whether this connection's triggers on people and events (the ones [`suspend`] drops) exist.
+pub(crate) fn installed(conn: &Connection) -> Result<bool> {
+    let count: i64 = conn.query_row(
+        "SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger'
+         AND name IN ('audit_people_insert', 'audit_people_update', 'audit_people_delete',
+                      'audit_events_insert', 'audit_events_update', 'audit_events_delete')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(count == 6)
+}
+
 /// Recreates every trigger [`suspend`] dropped, for the same signed-in user.
 pub(crate) fn resume(conn: &Connection) -> Result<()> {
     let actor: String = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
@@ -498,6 +510,20 @@ impl Store {
     }
 
     /// Recomputes the whole chain from the first entry.
+    /// The newest entry of the audit log (its number and hash), `None` while it is empty. A backup
+    /// writes it into its header: the chain alone cannot notice its newest entries cut off.
+    pub(crate) fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The hash of entry `seq`, if the log has it.
+    pub(crate) fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| r.get(0)).optional()?)
+    }
+
     pub(crate) fn check_audit_chain(&self) -> Result<ChainCheck> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash
@@ -633,6 +659,18 @@ mod tests {
         let (at, why) = store.check_audit_chain().unwrap().broken_at.unwrap();
         assert_eq!(at, 3);
         assert!(why.en.contains("entries 2 to 2 are missing"), "{why:?}");
+    }
+
+    /// The limit the README states: with no anchor outside the database, entries cut off the end
+    /// leave a chain that checks out. (A backup's header anchors the head; see `backup`.)
+    #[test]
+    fn newest_entries_cut_off_leave_a_chain_that_still_checks_out() {
+        let (_dir, store) = store_with_history();
+        let (head, _) = store.audit_head().unwrap().unwrap();
+        tamper(&store, &format!("DELETE FROM audit_log WHERE seq >= {}", head - 1));
+        let check = store.check_audit_chain().unwrap();
+        assert_eq!(check.broken_at, None, "not noticed by the chain alone");
+        assert_eq!(check.entries, (head - 2) as u64);
     }
 
     #[test]

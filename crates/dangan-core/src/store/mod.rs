@@ -181,9 +181,15 @@ impl Store {
         &self.actor.session
     }
 
-    /// Refuses unless the signed-in user's role allows `action`.
+    /// Refuses unless the signed-in user's role allows `action`. Before a change, it also makes
+    /// sure the audit triggers are in place: a bulk write that suspended them and then failed in
+    /// a way that could not put them back (a panic) must not leave later edits unlogged.
     pub(crate) fn require(&self, action: Action) -> Result<()> {
-        self.actor.require(action)
+        self.actor.require(action)?;
+        if action.changes() && !audit::installed(&self.conn)? {
+            audit::resume(&self.conn)?;
+        }
+        Ok(())
     }
 
     /// The units the signed-in user may see (with their subtrees); `None` when not limited.

@@ -32,6 +32,7 @@ import type {
   Role,
   SessionUser,
   User,
+  RemindersChecked,
   WorkspaceStatus,
 } from './types';
 
@@ -199,6 +200,10 @@ export interface Backend {
    * Resolves to the function that stops listening.
    */
   onOpenMember(handler: (memberId: number) => void): Promise<() => void>;
+  /** The reminder checks the shell has made since the records were unlocked (after unlocking, then hourly). */
+  remindersChecked(): Promise<RemindersChecked>;
+  /** Calls `handler` with the new tally after each reminder check. Resolves to the function that stops listening. */
+  onRemindersChecked(handler: (tally: RemindersChecked) => void): Promise<() => void>;
   /** Native open dialog; `null` when the user cancels. */
   pickOpenFile(filters: FileFilter[]): Promise<string | null>;
   /** Native save dialog; `null` when the user cancels. */

@@ -49,6 +49,7 @@ import type {
   StatusCounts,
   User,
   Violation,
+  RemindersChecked,
   WorkspaceStatus,
 } from './types';
 import { addDays } from '../calendar/month-grid';
@@ -889,6 +890,14 @@ export class MockBackend implements Backend {
   async pickSaveFile(defaultName: string): Promise<string | null> {
     await this.delay();
     return `/home/user/文档/${defaultName}`;
+  }
+
+  /** The mock has no reminder clock: nothing is ever checked. */
+  async remindersChecked(): Promise<RemindersChecked> {
+    return { checks: 0, sent: 0, at: null };
+  }
+  async onRemindersChecked(_handler: (tally: RemindersChecked) => void): Promise<() => void> {
+    return () => {};
   }
 
   /** Notifications exist only in the real app; here a test may call `openMember` itself. */

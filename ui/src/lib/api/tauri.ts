@@ -19,8 +19,8 @@
 // restore_deadline(member_id, rule, due), member_file(member_id), save_record(record, attach), delete_record(record_id),
 // attachment_bytes(attachment_id) (a raw binary response, which arrives as an ArrayBuffer), delete_attachment(attachment_id),
 // save_attachment_as(attachment_id, path), pick_open_file(filters), pick_save_file(default_name), pick_folder(),
-// open_path(path); and it listens for the shell's `open-member` event (payload: a member id) and for files dragged
-// onto the webview.
+// open_path(path); and it listens for the shell's `open-member` event (payload: a member id), its `reminders-checked`
+// event (payload: RemindersChecked, also asked with reminders_checked()) and for files dragged onto the webview.
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
@@ -55,6 +55,7 @@ import type {
   Role,
   SessionUser,
   User,
+  RemindersChecked,
   WorkspaceStatus,
 } from './types';
 
@@ -223,6 +224,12 @@ export class TauriBackend implements Backend {
   }
   onOpenMember(handler: (memberId: number) => void): Promise<() => void> {
     return listen<number>('open-member', (event) => handler(event.payload));
+  }
+  remindersChecked(): Promise<RemindersChecked> {
+    return call('reminders_checked');
+  }
+  onRemindersChecked(handler: (tally: RemindersChecked) => void): Promise<() => void> {
+    return listen<RemindersChecked>('reminders-checked', (event) => handler(event.payload));
   }
   pickOpenFile(filters: FileFilter[]): Promise<string | null> {
     return call('pick_open_file', { filters });

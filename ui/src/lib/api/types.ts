@@ -56,3 +56,4 @@ export type { StatusCounts } from './bindings/StatusCounts';
 export type { User } from './bindings/User';
 export type { Violation } from './bindings/Violation';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
+export type { RemindersChecked } from './bindings/RemindersChecked';

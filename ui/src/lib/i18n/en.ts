@@ -81,6 +81,8 @@ export const en: Messages = {
   'toolbar.dossiers_title': 'Write a dossier PDF for everyone in the current list',
   'toolbar.lock': 'Lock',
   'toolbar.lock_title': 'Lock the records; the passphrase is needed again',
+  'reminders.checked_at': 'Reminders checked {time}',
+  'reminders.checked_title': 'Checked after unlocking and every hour; the last check sent {n} desktop notice(s)',
   'toolbar.backup': 'Backup',
   'toolbar.backup_title': 'Back up the records now, or every day automatically',
 

@@ -80,6 +80,8 @@ export const zhCN = {
   'toolbar.dossiers_title': '为当前列表中的每个人生成一份发展党员档案 PDF',
   'toolbar.lock': '锁定',
   'toolbar.lock_title': '锁定档案库，需重新输入口令',
+  'reminders.checked_at': '提醒已检查 {time}',
+  'reminders.checked_title': '解锁后及每小时检查一次到期事项；上次检查发出 {n} 条桌面提醒',
   'toolbar.backup': '备份',
   'toolbar.backup_title': '立即备份档案库，或设置每天自动备份',
 
