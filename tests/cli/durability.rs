@@ -9,48 +9,106 @@ use predicates::prelude::*;
 const ROWS: usize = 2000;
 const TRIALS: u64 = 6;
 
+/// The moments an import passes, as it reports them on standard error (DANGAN_TRACE_PHASES).
+struct Traced {
+    child: std::process::Child,
+    phases: std::sync::mpsc::Receiver<(String, Instant)>,
+}
+
+fn traced_import(ws: &TestWorkspace, roster: &std::path::Path) -> Traced {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(dangan_binary())
+        .args(["--workspace"])
+        .arg(ws.dir())
+        .args(["import", roster.to_str().unwrap()])
+        .env("DANGAN_PASSPHRASE", PASSPHRASE)
+        .env("DANGAN_TRACE_PHASES", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, phases) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(phase) = line.strip_prefix("phase: ") {
+                tx.send((phase.to_owned(), Instant::now())).ok();
+            }
+        }
+    });
+    Traced { child, phases }
+}
+
+impl Traced {
+    fn wait_for(&self, phase: &str) -> Instant {
+        loop {
+            let (seen, at) =
+                self.phases.recv_timeout(std::time::Duration::from_secs(60)).expect("the import reports its phases");
+            if seen == phase {
+                return at;
+            }
+        }
+    }
+}
+
+/// A kill -9 during the import's transaction, and above all at its commit, leaves a workspace that
+/// opens, verifies, and holds the whole roster or none of it. The moments are drawn from a seed the
+/// test prints; `DANGAN_KILL_SEED=N` replays a run.
 #[test]
 fn an_import_killed_at_any_moment_is_all_there_or_not_at_all() {
-    let ws = TestWorkspace::initialised();
-    let roster = ws.file("big.csv");
-    ws.dangan(&["bench-roster", "--rows", &ROWS.to_string(), "--out", roster.to_str().unwrap()]).assert().success();
-
-    // How long a whole import takes here, so the kills land before, during and after its commit.
-    let started = Instant::now();
     let probe = TestWorkspace::initialised();
-    probe.dangan(&["import", roster.to_str().unwrap()]).assert().success();
-    let whole = started.elapsed();
+    let roster = probe.file("big.csv");
+    probe.dangan(&["bench-roster", "--rows", &ROWS.to_string(), "--out", roster.to_str().unwrap()]).assert().success();
 
-    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(7, |d| d.as_nanos() as u64);
-    println!("seed {seed}; a whole import takes {whole:?}");
+    // Where the time goes here: from the transaction's start to the commit, and the commit itself.
+    let mut run = traced_import(&probe, &roster);
+    let began = run.wait_for("transaction");
+    let committing = run.wait_for("committing");
+    assert!(run.child.wait().unwrap().success());
+    let (rows_take, commit_takes) = (committing - began, committing.elapsed());
+
+    let seed = std::env::var("DANGAN_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(7, |d| d.as_nanos() as u64));
+    println!(
+        "seed {seed} (DANGAN_KILL_SEED={seed} replays it); rows take {rows_take:?}, the commit about {commit_takes:?}"
+    );
     let mut state = seed | 1;
-    for trial in 0..TRIALS {
-        // xorshift: a spread of moments from the start to just past the end of the import.
+    let mut next = || {
+        // xorshift
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let at = whole.mul_f64((state % 1000) as f64 / 900.0);
-        let mut child = std::process::Command::new(dangan_binary())
-            .args(["--workspace"])
-            .arg(ws.dir())
-            .args(["import", roster.to_str().unwrap()])
-            .env("DANGAN_PASSPHRASE", PASSPHRASE)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        child.kill().ok(); // SIGKILL: no destructor, no rollback by the process itself
-        let status = child.wait().unwrap();
-        println!("trial {trial}: killed after {at:?} ({status})");
+        (state % 1000) as f64 / 1000.0
+    };
+    for trial in 0..TRIALS {
+        // A fresh workspace each time: a roster committed by an earlier trial would only be
+        // updated by the next, which could not tell half from whole.
+        let ws = TestWorkspace::initialised();
+        let mut run = traced_import(&ws, &roster);
+        // Half the kills land among the rows, half in the commit (and just past it).
+        let (phase, window) =
+            if trial % 2 == 0 { ("transaction", rows_take) } else { ("committing", commit_takes.mul_f64(1.2)) };
+        let from = run.wait_for(phase);
+        let at = window.mul_f64(next());
+        std::thread::sleep((from + at).saturating_duration_since(Instant::now()));
+        run.child.kill().ok(); // SIGKILL: no destructor, no rollback by the process itself
+        let status = run.child.wait().unwrap();
+        println!("trial {trial}: killed {at:?} after `{phase}` ({status})");
 
         let count = ws.members_json(&[]).len();
-        assert!(count == 0 || count == ROWS, "trial {trial}: {count} people, neither none nor all {ROWS}");
+        assert!(
+            count == 0 || count == ROWS,
+            "trial {trial} (seed {seed}): {count} people, neither none nor all {ROWS}"
+        );
         ws.dangan(&["verify"]).assert().success();
+        // And the roster still goes in whole afterwards.
+        if count == 0 {
+            ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+            assert_eq!(ws.members_json(&[]).len(), ROWS);
+        }
     }
-    // And the roster still goes in whole afterwards.
-    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
-    assert_eq!(ws.members_json(&[]).len(), ROWS);
 }
 
 #[test]

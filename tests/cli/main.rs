@@ -14,4 +14,5 @@ mod import;
 mod members;
 mod outputs;
 mod remind;
+mod steps;
 mod workspace;

@@ -155,6 +155,9 @@ async fn scenario(app_path: &Path) {
     app.click("import-dry-run").await;
     app.wait_attr("import-report", "data-committed", "false").await;
     assert_eq!(app.wait_text("import-problem-count").await, "0");
+    // Steps that came late are warnings, not problems: 张三's conversion meeting a day after his
+    // probation ended (row 2) is listed, and the roster still imports.
+    assert!(app.attrs("import-late-row", "data-row").await.contains(&"2".to_owned()), "张三's late step is listed");
     app.screenshot("08-import-checked").await;
     app.click("import-confirm").await;
     app.wait_attr("import-done", "data-committed", "true").await;
@@ -193,7 +196,11 @@ async fn scenario(app_path: &Path) {
     app.wait_attr("export-done", "data-count", "1").await;
     app.screenshot("12-export-done").await;
     app.click("export-close").await;
-    assert!(std::fs::metadata(&export).is_ok_and(|m| m.len() > 0), "the export was written: {}", export.display());
+    // The file holds exactly what the list showed: the header and 张三.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&export).unwrap();
+    let sheet = calamine::Reader::worksheet_range_at(&mut book, 0).unwrap().unwrap();
+    let names: Vec<String> = sheet.rows().skip(1).map(|row| row[0].to_string()).collect();
+    assert_eq!(names, ["张三"], "the export holds the listed member: {}", export.display());
 
     // An export aimed at the workspace's own key file is refused, naming the path, and the key
     // file is untouched (the same guard stands behind every save dialog).
@@ -255,6 +262,13 @@ async fn scenario(app_path: &Path) {
     app.wait_attr("member-total", "data-total", "1").await;
     app.click("member-row").await;
     assert_eq!(app.wait_text("member-detail-name").await, "张三");
+    // His timeline marks the late conversion meeting (细则第三十一条) and the determination with no
+    // publicity on file (2026 第十三条), each with its article.
+    let flags = app.attrs("event-late", "data-rule").await;
+    assert!(
+        flags.contains(&"conversion_due".to_owned()) && flags.contains(&"candidate_publicity".to_owned()),
+        "{flags:?}"
+    );
     let letter = "[data-testid='checklist-line'][data-material='application_letter']";
     app.wait_css(&format!("{letter}[data-state='missing']")).await;
     app.click("record-add").await;
@@ -280,8 +294,10 @@ async fn scenario(app_path: &Path) {
     app.wait_attr("dossiers-done", "data-written", &count).await;
     app.screenshot("18-dossiers").await;
     app.click("dossiers-close").await;
+    // Eleven members: the ten of the roster and 陈晨, one PDF each.
+    assert_eq!(count, "11", "the dialog counts everyone listed");
     let written = std::fs::read_dir(&dossiers).map(|d| d.count()).unwrap_or(0);
-    assert!(written >= 1 && written.to_string() == count, "{written} PDFs for {count} members listed");
+    assert_eq!(written, 11, "one PDF for each of the 11 members listed");
     let zhang = dossiers.join("张三-2021001.pdf");
     let pdf = std::fs::read(&zhang).unwrap_or_else(|e| panic!("{}: {e}", zhang.display()));
     assert!(pdf.starts_with(b"%PDF-"), "张三's dossier is a PDF");
@@ -326,6 +342,28 @@ async fn scenario(app_path: &Path) {
     app.wait("audit-exported").await;
     let exported = std::fs::read_to_string(&audit_csv).unwrap();
     assert!(exported.contains(AUDITOR) && exported.contains("陈晨"), "the export holds the changes");
+    // Its hashes are the log's own, entry by entry (read back through the CLI, beside the running app).
+    let mut csv = csv::Reader::from_reader(exported.trim_start_matches('\u{feff}').as_bytes());
+    let csv_hashes: Vec<String> = csv.records().map(|r| r.unwrap()[11].to_owned()).collect();
+    let log = std::process::Command::new(dangan_tests::dangan_binary())
+        .arg("--workspace")
+        .arg(&workspace)
+        .args(["audit", "--limit", "0", "--json"])
+        .env("DANGAN_PASSPHRASE", PASSPHRASE)
+        .env("DANGAN_USER", ADMIN)
+        .output()
+        .unwrap();
+    assert!(log.status.success(), "{}", String::from_utf8_lossy(&log.stderr));
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&log.stdout).unwrap();
+    let mut log_hashes: Vec<String> = entries.iter().map(|e| e["hash"].as_str().unwrap().to_owned()).collect();
+    log_hashes.reverse(); // newest first in the log, oldest first in the export
+    assert!(
+        log_hashes.starts_with(&csv_hashes) && csv_hashes.len() >= 10,
+        "{} exported of {}",
+        csv_hashes.len(),
+        log_hashes.len()
+    );
+    assert!(csv_hashes.iter().all(|h| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit())));
     app.click("nav-members").await;
 
     // Quit and start again: the workspace is locked until the passphrase is given.

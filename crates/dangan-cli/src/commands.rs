@@ -284,6 +284,10 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             }
             Ok(())
         }
+        Command::Step { action } => {
+            let mut store = unlock()?;
+            crate::steps::step(&mut store, action, lang)
+        }
         Command::Records { member, json } => {
             let store = unlock()?;
             let records = store.records(member)?;
@@ -870,8 +874,16 @@ fn print_members_json(store: &Store, query: &MemberQuery) -> Result<()> {
         if !std::mem::replace(&mut opened, true) {
             outln!("[");
         }
-        for m in page {
-            let item = serde_json::to_string(m).map_err(|e| Error::Io { path: "stdout".into(), source: e.into() })?;
+        // Each member with the steps that came late or out of order (`late`, see dangan_core::late).
+        let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
+        let late = store.late_steps_of(&ids)?;
+        for (m, late) in page.iter().zip(late) {
+            let json_error = |e: serde_json::Error| Error::Io { path: "stdout".into(), source: e.into() };
+            let mut value = serde_json::to_value(m).map_err(json_error)?;
+            if let Some(object) = value.as_object_mut() {
+                object.insert("late".into(), serde_json::to_value(late).map_err(json_error)?);
+            }
+            let item = serde_json::to_string(&value).map_err(json_error)?;
             if let Some(previous) = held.replace(item) {
                 outln!("  {previous},");
             }
@@ -997,7 +1009,19 @@ fn import_once(store: &mut Store, path: &Path, options: ImportOptions, lang: Lan
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(t(lang, "（Ctrl+C 取消）", "(Ctrl+C cancels)").to_owned());
+    // DANGAN_TRACE_PHASES=1 says on standard error when the import's transaction has begun and
+    // when it commits, so the durability test can aim its kills at the commit.
+    let trace = std::env::var_os("DANGAN_TRACE_PHASES").is_some();
+    let mut began = false;
     let result = store.import_roster(parsed, options, |p| {
+        if trace && !p.waiting {
+            if !std::mem::replace(&mut began, true) {
+                eprintln!("phase: transaction");
+            }
+            if p.done == p.total {
+                eprintln!("phase: committing");
+            }
+        }
         bar.set_position(p.done);
         if cancelled.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     });
@@ -1036,6 +1060,16 @@ fn print_report(report: &ImportReport, lang: Lang) -> Result<()> {
     }
     if !report.branches_created.is_empty() {
         outln!("{}{}", t(lang, "新建支部：", "New branches: "), report.branches_created.join(t(lang, "、", ", ")));
+    }
+    // Late steps are recorded as they happened; the report says so, with the article.
+    for late in &report.late {
+        outln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("注意：第 {} 行「{}」：{}", late.row, late.name, late.flag.message_zh),
+                Lang::En => format!("note: row {} ({}): {}", late.row, late.name, late.flag.message_en),
+            }
+        );
     }
     if !report.likely_duplicates.is_empty() {
         let n = report.likely_duplicates.len();

@@ -9,6 +9,7 @@
 mod accounts;
 mod commands;
 mod passphrase;
+mod steps;
 mod ui;
 
 use std::path::PathBuf;
@@ -77,7 +78,7 @@ enum Command {
     Members {
         #[command(flatten)]
         filter: commands::Filter,
-        /// Print a JSON array of {id, name, stage, branch, ...}
+        /// Print a JSON array of {id, name, stage, branch, ..., late: [...]}
         #[arg(long)]
         json: bool,
     },
@@ -124,6 +125,11 @@ enum Command {
     Holidays {
         #[command(subcommand)]
         action: Option<HolidaysAction>,
+    },
+    /// A member's procedure, one step at a time: add (with an extension's months and reason), list, remove
+    Step {
+        #[command(subcommand)]
+        action: steps::StepAction,
     },
     /// A member's file: its records, their attachments, and the checklist of materials
     Records {

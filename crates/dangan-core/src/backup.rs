@@ -359,8 +359,16 @@ mod tests {
         let d = |s: &str| s.parse::<crate::calendar::Date>().unwrap();
         assert_eq!(daily_backup(&mut store, &ws, d("2026-11-20")).unwrap(), None, "off until a folder is chosen");
         store.set_backup_settings(Some(&usb), 2).unwrap();
-        assert!(daily_backup(&mut store, &ws, d("2026-11-20")).is_err(), "a missing folder is not made up");
-        assert!(store.set_backup_settings(Some(&usb), 0).is_err(), "keep at least one");
+        let missing = daily_backup(&mut store, &ws, d("2026-11-20")).unwrap_err();
+        assert!(
+            matches!(missing, Error::Io { ref path, .. } if path.starts_with(&usb)),
+            "a missing folder is not made up: {missing:?}"
+        );
+        let none_kept = store.set_backup_settings(Some(&usb), 0).unwrap_err();
+        assert!(
+            matches!(none_kept, Error::InvalidInput { ref field, .. } if field == "keep"),
+            "keep at least one: {none_kept:?}"
+        );
         fs::create_dir_all(&usb).unwrap();
         fs::write(usb.join("notes.txt"), "mine").unwrap();
         for day in ["2026-11-20", "2026-11-21", "2026-11-21", "2026-11-22"] {
@@ -396,7 +404,11 @@ mod tests {
         flipped[at] ^= 0xFF;
         let bad = dir.path().join("bad.dangan-backup");
         fs::write(&bad, &flipped).unwrap();
-        assert!(restore_backup(&bad, &target, "passphrase-1").is_err(), "a flipped byte in the database is caught");
+        let flipped_err = restore_backup(&bad, &target, "passphrase-1").unwrap_err();
+        assert!(
+            matches!(flipped_err, Error::Corrupt { .. }),
+            "a flipped byte in the database is damage: {flipped_err:?}"
+        );
 
         fs::write(&cut, b"PK\x03\x04 a zip").unwrap();
         let err = restore_backup(&cut, &target, "passphrase-1").unwrap_err().message(crate::Lang::En);

@@ -107,9 +107,6 @@ pub fn pending_into<'r>(
         return;
     }
     let first = |kind: EventKind| facts.iter().filter(|e| e.kind == kind).map(|e| e.date).min();
-    let extension = |by: Option<EventKind>| {
-        by.and_then(|kind| facts.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date)).and_then(|e| e.months)
-    };
     for rule in rules {
         let Some(start) = first(rule.from) else { continue };
         let (anchor, months) = match rule.kind {
@@ -125,22 +122,39 @@ pub fn pending_into<'r>(
                 if has(rule.done_by) || rule.until.iter().any(|&k| has(k)) {
                     continue;
                 }
-                (start, extension(rule.extended_by).unwrap_or(0))
+                (start, extension(facts, rule.extended_by))
             }
         };
-        let (due, provisional) = match rule.period {
-            // An extension runs from the end of the period it extends: a year after 2024-02-29 is
-            // 2025-02-28, and six months more is 2025-08-28.
-            Period::Months(m) => {
-                (calendar::add_months(anchor, m).and_then(|end| calendar::add_months(end, months)), false)
-            }
-            Period::WorkingDays(n) => match workdays.after_working_days(anchor, n) {
-                Some((due, provisional)) => (Some(due), provisional),
-                None => (None, false),
-            },
-        };
-        let Some(due) = due else { continue };
+        let Some((due, provisional)) = due_after(rule, anchor, months, workdays) else { continue };
         out.push(Pending { rule, due, status: status(rule, due, as_of), provisional });
+    }
+}
+
+/// The months of the latest extension recorded (`extended_by`), 0 without one.
+pub(crate) fn extension(facts: &[Fact], by: Option<EventKind>) -> u32 {
+    by.and_then(|kind| facts.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date))
+        .and_then(|e| e.months)
+        .unwrap_or(0)
+}
+
+/// The due day of `rule` counted from `anchor`, lengthened by `extension` months, and whether it
+/// is provisional (working days across a year whose calendar is not entered).
+pub(crate) fn due_after(
+    rule: &DeadlineRule,
+    anchor: Date,
+    extension: u32,
+    workdays: &WorkCalendar,
+) -> Option<(Date, bool)> {
+    match rule.period {
+        // An extension runs as its rule says: from the end of the period it extends (a year
+        // after 2024-02-29 is 2025-02-28, six months more 2025-08-28), or with the period from
+        // the start (three months and three more after 2025-11-30 is 2026-05-30).
+        Period::Months(m) => match rule.extension_counts {
+            Some(crate::rules::ExtensionCounts::FromStart) => calendar::add_months(anchor, m + extension),
+            _ => calendar::add_months(anchor, m).and_then(|end| calendar::add_months(end, extension)),
+        }
+        .map(|due| (due, false)),
+        Period::WorkingDays(n) => workdays.after_working_days(anchor, n),
     }
 }
 
@@ -445,11 +459,9 @@ mod tests {
         };
         assert_eq!(approval(&events), ("2026-02-28".into(), Status::Overdue));
         events.push(Fact { kind: ApprovalExtended, date: d("2026-02-20"), months: Some(3) });
-        assert_eq!(
-            approval(&events),
-            ("2026-05-28".into(), Status::Upcoming),
-            "three months more, from the end of the three"
-        );
+        // 第二十五条 "不得超过六个月" counts from the branch meeting: six months after 2025-11-30 is
+        // 2026-05-30, the corresponding day, not three months after 2026-02-28.
+        assert_eq!(approval(&events), ("2026-05-30".into(), Status::Upcoming), "six months from the branch meeting");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod dossier;
 mod error;
 pub mod ics;
 pub mod keys;
+pub mod late;
 pub mod names;
 pub mod output;
 pub mod reminders;

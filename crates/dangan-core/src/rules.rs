@@ -88,6 +88,7 @@ struct DeadlineEntry {
     months: Option<u32>,
     working_days: Option<u32>,
     extended_by: Option<EventKind>,
+    extension_counts: Option<ExtensionCounts>,
     until: Option<Vec<EventKind>>,
     done_by: Option<EventKind>,
     article: Option<u32>,
@@ -304,6 +305,25 @@ fn build_deadline(entry: DeadlineEntry, base: Option<&DeadlineRule>, document: &
     };
     let until = entry.until.or_else(|| base.map(|b| b.until.clone())).unwrap_or_default();
     let extended_by = entry.extended_by.or(base.and_then(|b| b.extended_by));
+    let extension_counts = entry.extension_counts.or(base.and_then(|b| b.extension_counts));
+    match (extended_by, extension_counts) {
+        (Some(_), None) => {
+            return Err(rule_error(
+                &id,
+                "有延长事件（extended_by），须写明延长如何计算（extension_counts：from_period_end 或 from_start）"
+                    .into(),
+                "has `extended_by` and needs `extension_counts` (from_period_end or from_start)".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(rule_error(
+                &id,
+                "写了「extension_counts」却没有延长事件（extended_by）".into(),
+                "gives `extension_counts` but no `extended_by`".into(),
+            ));
+        }
+        _ => {}
+    }
     let lead_days = entry.lead_days.or_else(|| base.map(|b| b.lead_days.clone())).unwrap_or_else(|| vec![30, 7, 1]);
     if entry.article.is_some_and(|a| !(1..=999).contains(&a)) {
         return Err(rule_error(&id, "的条款号应为 1 至 999".into(), "needs an article number from 1 to 999".into()));
@@ -354,6 +374,7 @@ fn build_deadline(entry: DeadlineEntry, base: Option<&DeadlineRule>, document: &
         from,
         period,
         extended_by,
+        extension_counts,
         until,
         done_by,
         lead_days,
@@ -384,6 +405,19 @@ pub enum DeadlineKind {
     Recurring,
 }
 
+/// How an extension (`extended_by`) lengthens a period, as the article says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtensionCounts {
+    /// The extension runs from the end of the period it extends, by the corresponding-day rule
+    /// twice: a probation of a year from 2024-02-29 ends 2025-02-28, six months more 2025-08-28
+    /// (细则第三十二条: the probation is extended).
+    FromPeriodEnd,
+    /// The period and its extension together count from the start: "不得超过六个月" from the branch
+    /// meeting is six months from it, the corresponding day (细则第二十五条).
+    FromStart,
+}
+
 /// One deadline rule: a period after the `from` event, satisfied by the `done_by` event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineRule {
@@ -395,6 +429,8 @@ pub struct DeadlineRule {
     /// An event whose months extend the period from its end (a probation extension moves the
     /// conversion; an approval extension, the approval).
     pub extended_by: Option<EventKind>,
+    /// How the extension counts; set exactly when `extended_by` is.
+    pub extension_counts: Option<ExtensionCounts>,
     /// For a recurring rule: any of these events ends it (leaving the stage).
     pub until: Vec<EventKind>,
     pub done_by: EventKind,
@@ -518,6 +554,25 @@ mod tests {
         let err = RuleSet::parse(&missing).unwrap_err().to_string();
         assert!(err.contains("`oath`"), "{err}");
         let malformed = RuleSetId::Cpc2026.source().replace("oath = { article = 29 }", "oath = { article = \"x\" }");
-        assert!(RuleSet::parse(&malformed).is_err());
+        let err = RuleSet::parse(&malformed).unwrap_err().to_string();
+        assert!(err.contains("article"), "the malformed value is named: {err}");
+    }
+
+    #[test]
+    fn every_extended_period_says_how_its_extension_counts() {
+        use crate::rules::ExtensionCounts::*;
+        for set in [RuleSetId::Cpc2014, RuleSetId::Cpc2026] {
+            let rules = RuleSet::builtin(set);
+            for rule in rules.deadlines() {
+                assert_eq!(rule.extended_by.is_some(), rule.extension_counts.is_some(), "{set:?} {}", rule.id);
+            }
+            let counts = |id: &str| rules.deadlines().iter().find(|r| r.id == id).unwrap().extension_counts;
+            assert_eq!(counts("admission_approval"), Some(FromStart), "第二十五条: six months from the branch meeting");
+            assert_eq!(counts("conversion_due"), Some(FromPeriodEnd), "第三十二条: the probation is extended");
+        }
+        let base = RuleSet::builtin(RuleSetId::Cpc2026);
+        let without = "[[deadline]]\nid = \"new_rule\"\nname_zh = \"新\"\nname_en = \"new\"\nkind = \"deadline\"\nfrom = \"admitted\"\nmonths = 2\ndone_by = \"oath\"\nextended_by = \"approval_extended\"\n";
+        let err = base.with_overrides(without).unwrap_err();
+        assert!(err.message(crate::Lang::En).contains("needs `extension_counts`"), "{err}");
     }
 }

@@ -30,6 +30,8 @@ pub struct Violation {
 pub struct Context<'a> {
     pub rules: &'a RuleSet,
     pub today: Date,
+    /// For working-day periods (the 2026 publicity).
+    pub workdays: &'a crate::workdays::WorkCalendar,
 }
 
 /// Checks a person's own fields and their events. An empty result means the record may be saved.
@@ -228,6 +230,35 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
         }
     }
     let date = |kind: EventKind| first[kind as usize].map(|e| e.date);
+
+    // 细则(2026)第十三条: the development target is determined once the publicity's working days
+    // have passed. The earliest day counts weekends; a year whose holidays are not entered can only
+    // make it later, so a determination before it is too early whatever the holidays.
+    if let Some(publicity_rule) = cx.rules.deadlines().iter().find(|r| r.id == "candidate_publicity")
+        && let crate::rules::Period::WorkingDays(days) = publicity_rule.period
+        && let (Some(publicity), Some(candidate)) =
+            (date(EventKind::CandidatePublicity), date(EventKind::CandidateDetermined))
+        && let Some((earliest, _)) = cx.workdays.after_working_days(publicity, days)
+        && candidate < earliest
+    {
+        out.push(Violation {
+            rule: "candidate_publicity".into(),
+            field: EventKind::CandidateDetermined.as_str().into(),
+            message_zh: format!(
+                "确定为发展对象（{}）须在公示期（自 {} 起 {days} 个工作日）满后，最早为 {}（{}）",
+                calendar::format_zh(candidate),
+                calendar::format_zh(publicity),
+                calendar::format_zh(earliest),
+                publicity_rule.clause.zh
+            ),
+            message_en: format!(
+                "a development target ({candidate}) is determined after the publicity of {days} working days from {publicity}: not before {earliest} ({})",
+                publicity_rule.clause.en
+            ),
+            clause: publicity_rule.clause.zh.clone(),
+        });
+    }
+
     let mut rule = |check: &str, kind: EventKind, zh: String, en: String| {
         let clause = cx.rules.cite(check);
         out.push(Violation {
@@ -404,8 +435,38 @@ mod tests {
 
     fn rules_broken(person: &Person, list: &[Event]) -> Vec<String> {
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
-        let cx = Context { rules: &rules, today: d("2026-11-24") };
+        let cx = Context { rules: &rules, today: d("2026-11-24"), workdays: &crate::workdays::WorkCalendar::default() };
         check_member(person, list, cx).into_iter().map(|v| v.rule).collect()
+    }
+
+    /// 细则(2026)第十三条: five working days of publicity, then the determination. Published from
+    /// Monday 2027-02-22, the last day is Friday 02-26, the earliest determination 02-27.
+    #[test]
+    fn a_determination_during_the_publicity_is_refused_2026_article_13() {
+        let check = |set: RuleSetId, determined: &str| {
+            let rules = RuleSet::builtin(set);
+            let cx =
+                Context { rules: &rules, today: d("2027-03-15"), workdays: &crate::workdays::WorkCalendar::default() };
+            let list = events(&[
+                (ApplicationReceived, "2025-09-01"),
+                (ApplicantTalk, "2025-09-10"),
+                (ActivistDetermined, "2025-12-01"),
+                (CandidatePublicity, "2027-02-22"),
+                (CandidateDetermined, determined),
+            ]);
+            check_events(&person(), &list, cx)
+        };
+        let refused = check(RuleSetId::Cpc2026, "2027-02-23");
+        assert_eq!(refused.iter().map(|v| v.rule.as_str()).collect::<Vec<_>>(), ["candidate_publicity"]);
+        assert!(
+            refused[0].message_zh.contains("最早为 2027年2月27日") && refused[0].message_zh.contains("第十三条"),
+            "{refused:?}"
+        );
+        assert!(
+            check(RuleSetId::Cpc2026, "2027-02-26").iter().any(|v| v.rule == "candidate_publicity"),
+            "the last day of the publicity is too early"
+        );
+        assert!(check(RuleSetId::Cpc2026, "2027-02-27").is_empty());
     }
 
     #[test]
@@ -432,7 +493,11 @@ mod tests {
     fn application_talk_cannot_precede_the_application_article_7() {
         let list = events(&[(ApplicationReceived, "2026-02-01"), (ApplicantTalk, "2026-01-10")]);
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
-        let v = check_events(&person(), &list, Context { rules: &rules, today: d("2026-11-24") });
+        let v = check_events(
+            &person(),
+            &list,
+            Context { rules: &rules, today: d("2026-11-24"), workdays: &crate::workdays::WorkCalendar::default() },
+        );
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].rule, "application_talk");
         assert_eq!(v[0].field, "applicant_talk");
@@ -518,7 +583,7 @@ mod tests {
         extension.months = Some(4);
         list.push(extension.clone());
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
-        let cx = Context { rules: &rules, today: d("2026-11-24") };
+        let cx = Context { rules: &rules, today: d("2026-11-24"), workdays: &crate::workdays::WorkCalendar::default() };
         let broken = check_events(&person(), &list, cx);
         let messages: Vec<&str> = broken.iter().map(|v| v.message_zh.as_str()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
@@ -565,7 +630,11 @@ mod tests {
             (Admitted, "2024-05-20"),
             (ConversionMeeting, "2025-01-01"),
         ]);
-        let v = check_events(&person(), &list, Context { rules: &rules, today: d("2026-11-24") });
+        let v = check_events(
+            &person(),
+            &list,
+            Context { rules: &rules, today: d("2026-11-24"), workdays: &crate::workdays::WorkCalendar::default() },
+        );
         assert_eq!(v[0].clause, "《中国共产党发展党员工作细则》第三十二条");
     }
 }

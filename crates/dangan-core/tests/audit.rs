@@ -75,7 +75,7 @@ fn a_refused_change_or_a_refused_import_leaves_no_entry() {
         .unwrap();
     let rejected =
         store.import_roster(roster::read(&csv).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(()));
-    assert!(rejected.is_err());
+    assert!(matches!(rejected, Err(dangan_core::Error::ImportRejected { .. })), "{rejected:?}");
     assert_eq!(store.audit_log(&AuditQuery::default()).unwrap().total, before);
 
     fs::write(&csv, "姓名,所在党支部,递交入党申请书日期\n王五,第一党支部,2026-10-01\n").unwrap();

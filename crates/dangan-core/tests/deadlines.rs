@@ -178,7 +178,9 @@ fn an_office_rule_file_changes_a_rule_and_survives_reopening() {
     let err = o.store.load_rules(bad).unwrap_err().message(dangan_core::Lang::Zh);
     assert!(err.contains("thought_report") && err.contains("月数"), "{err}");
     let unknown_event = "[[deadline]]\nid = \"thought_report\"\ndone_by = \"report\"\n";
-    assert!(o.store.load_rules(unknown_event).is_err());
+    let err = o.store.load_rules(unknown_event).unwrap_err();
+    assert!(matches!(err, dangan_core::Error::RuleFile { .. }), "{err:?}");
+    assert!(err.message(dangan_core::Lang::En).contains("thought_report"), "the entry is named: {err}");
     assert_eq!(due(&o), Some(d("2027-01-01")), "a refused file changes nothing");
 
     let monthly = "# 本校：每两个月一次\n[[deadline]]\nid = \"thought_report\"\nmonths = 2\n\n[[deadline]]\nid = \"activist_review\"\ndisabled = true\n";

@@ -316,7 +316,9 @@ fn basic_information_and_the_procedure_with_its_next_steps() {
     assert_eq!(line_with("人员类别"), "人员类别学生");
     // The timeline, dates as documents write them.
     assert_eq!(line_with("递交入党申请书"), "12024年9月10日递交入党申请书");
-    assert_eq!(line_with("确定为发展对象"), "62025年12月20日确定为发展对象");
+    // Determined under the 2026 rules with no publicity on file: recorded, and flagged with its article.
+    assert!(line_with("确定为发展对象").starts_with("62025年12月20日确定为发展对象未记录公示（"), "{all}");
+    assert!(squash(&all).contains("第十三条）"), "the flag cites its article: {all}");
     // 下一步: each pending item with its due date and clause.
     let flowing = squash(&all);
     let next = &flowing[flowing.find("下一步").unwrap()..];

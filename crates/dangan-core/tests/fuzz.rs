@@ -47,6 +47,56 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
 }
 
+/// A roster with people in it, as Dangan writes one: its XML parts are what the fuzzer below damages.
+fn good_roster_xlsx() -> &'static [u8] {
+    static XLSX: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    XLSX.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.xlsx");
+        let records = dangan_core::demo::records(5, "2026-11-24".parse().unwrap(), 7);
+        roster::write_records_xlsx(&dir.path().join("workspace"), &path, &records).unwrap();
+        std::fs::read(path).unwrap()
+    })
+}
+
+/// The same .xlsx with one of its XML parts (the sheet, the shared strings, the styles, …)
+/// damaged by `edits`, zipped again whole: so the damage reaches the XML parser, not only the zip
+/// reader.
+fn with_damaged_part(xlsx: &[u8], part: usize, edits: &[(usize, u8, u8)]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let xml: Vec<usize> =
+        (0..archive.len()).filter(|&i| archive.by_index(i).unwrap().name().unwrap().ends_with(".xml")).collect();
+    let target = xml[part % xml.len()];
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if i == target {
+            for &(at, byte, how) in edits {
+                if bytes.is_empty() {
+                    bytes.push(byte);
+                    continue;
+                }
+                let at = at % bytes.len();
+                match how {
+                    0 => bytes[at] = byte,
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, byte),
+                }
+            }
+        }
+        out.start_file(name, stored).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 fn good_xlsx() -> &'static [u8] {
     static XLSX: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     XLSX.get_or_init(|| {
@@ -81,6 +131,14 @@ proptest! {
     }
 
     #[test]
+    fn an_xlsx_roster_with_damaged_xml_is_read_or_refused(
+        part in any::<usize>(),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..12),
+    ) {
+        read_roster("r.xlsx", &with_damaged_part(good_roster_xlsx(), part, &edits));
+    }
+
+    #[test]
     fn a_rule_file_of_any_text_is_loaded_or_refused(text in ".{0,300}") {
         let _ = RuleSet::builtin(RuleSetId::Cpc2026).with_overrides(&text);
     }
@@ -97,4 +155,16 @@ proptest! {
     ) {
         let _ = parse_calendar(&lines.join("\n"));
     }
+}
+
+/// The fuzzer's zipping is sound: with no damage the roster reads back whole, so what the fuzzer
+/// finds is the XML's damage, not its own.
+#[test]
+fn an_xlsx_zipped_again_without_damage_reads_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.xlsx");
+    std::fs::write(&path, with_damaged_part(good_roster_xlsx(), 0, &[])).unwrap();
+    let read = roster::read(&path).unwrap();
+    assert_eq!(read.records.len(), 5, "{:?}", read.problems);
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
 }

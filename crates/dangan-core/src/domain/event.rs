@@ -130,6 +130,18 @@ impl EventKind {
         })
     }
 
+    /// A step as a person types it: its id (`applicant_talk`), its Chinese name (与入党申请人谈话)
+    /// or its English one, in any case.
+    pub fn from_name(s: &str) -> Option<EventKind> {
+        let s = s.trim();
+        EventKind::parse(&s.to_ascii_lowercase()).or_else(|| {
+            EventKind::ALL.into_iter().find(|k| {
+                let label = k.label();
+                label.zh == s || label.en.eq_ignore_ascii_case(s)
+            })
+        })
+    }
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             EventKind::ApplicationReceived => ("递交入党申请书", "Application received"),

@@ -192,6 +192,10 @@ fn procedure(data: &DossierData, out: &mut Vec<Block>) {
                 if let Some(text) = e.note.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                     note.push(text.to_owned());
                 }
+                // A late or out-of-order step is on file as it happened, and says so.
+                for flag in data.detail.late.iter().filter(|l| l.step == e.kind && l.date == e.date) {
+                    note.push(format!("{}（{}）", flag.note_zh, flag.clause));
+                }
                 vec![
                     Cell::Text((i + 1).to_string()),
                     Cell::Text(format_zh(e.date)),

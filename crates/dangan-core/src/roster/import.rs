@@ -102,7 +102,8 @@ impl Store {
     ) -> Result<ImportReport> {
         let visible = self.visible_units(&self.org_tree()?);
         let rules = self.rules().clone();
-        let cx = Context { rules: &rules, today: self.today() };
+        let workdays = self.work_calendar().clone();
+        let cx = Context { rules: &rules, today: self.today(), workdays: &workdays };
         let mut report = ImportReport {
             rows: roster.rows,
             ignored_columns: roster.ignored_columns,
@@ -305,6 +306,10 @@ fn apply(
     }
     if !violations.is_empty() {
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
+    }
+    let facts: Vec<crate::deadlines::Fact> = events.iter().map(Into::into).collect();
+    for flag in crate::late::late_steps(&facts, cx.rules, cx.workdays) {
+        report.late.push(super::RowLate { row, name: person.name.clone(), flag });
     }
     let id = st::write_person(tx, &person, &events)?;
     match outcome {

@@ -73,11 +73,24 @@ pub struct ImportReport {
     /// birth date, or same name, branch and application date, with no identity or student number
     /// telling them apart. [`Duplicates`] says what the import does with them.
     pub likely_duplicates: Vec<LikelyDuplicate>,
+    /// Steps the rows record late or out of the usual order (a talk more than a month after the
+    /// application, …): warnings beside the errors, for rows that are imported all the same.
+    pub late: Vec<RowLate>,
     /// Rows left out because they were likely duplicates and the import was asked to skip them.
     #[cfg_attr(feature = "typescript", ts(type = "Array<number>"))]
     pub skipped_rows: Vec<u64>,
     /// Whether the changes were saved (false for a dry run or a refusal).
     pub committed: bool,
+}
+
+/// A late or out-of-order step of one row's person.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowLate {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub row: u64,
+    pub name: String,
+    pub flag: crate::late::LateStep,
 }
 
 /// A row that seems to register someone already registered.

@@ -222,7 +222,8 @@ mod tests {
         assert_eq!(decode_csv(text.as_bytes()).unwrap(), text);
         assert_eq!(decode_csv(&with_bom).unwrap(), text);
         assert_eq!(decode_csv(&gb).unwrap(), text);
-        assert!(decode_csv(&[0xff, 0xff, 0x81]).is_err());
+        let err = decode_csv(&[0xff, 0xff, 0x81]).unwrap_err();
+        assert!(err.message(crate::Lang::En).contains("neither UTF-8 nor GB18030"), "{err}");
         // Excel's "Unicode text": UTF-16 with its mark, both byte orders.
         let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();

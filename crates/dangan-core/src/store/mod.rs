@@ -164,7 +164,12 @@ impl Store {
     }
 
     pub(crate) fn context(&self) -> Context<'_> {
-        Context { rules: &self.rules, today: self.today() }
+        Context { rules: &self.rules, today: self.today(), workdays: &self.workdays }
+    }
+
+    /// The official holiday calendar as entered, for working-day periods.
+    pub(crate) fn work_calendar(&self) -> &WorkCalendar {
+        &self.workdays
     }
 
     pub fn path(&self) -> &Path {

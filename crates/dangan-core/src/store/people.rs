@@ -25,6 +25,8 @@ pub struct MemberDetail {
     pub branch_path: String,
     /// What the procedure still owes, soonest first (set-aside items included, marked).
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
+    /// Steps that happened late or out of the usual order, with their article (see `late`).
+    pub late: Vec<crate::late::LateStep>,
 }
 
 const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
@@ -279,7 +281,32 @@ impl Store {
         let mut detail = detail(person, events, &tree);
         let branch = (detail.person.branch_id, detail.branch_path.as_str());
         detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, &detail.events)?;
+        detail.late = self.late_of(&detail.events);
         Ok(detail)
+    }
+
+    /// The flags on these steps under the workspace's rules (see [`crate::late`]).
+    pub(crate) fn late_of(&self, events: &[Event]) -> Vec<crate::late::LateStep> {
+        let facts: Vec<crate::deadlines::Fact> = events.iter().map(Into::into).collect();
+        crate::late::late_steps(&facts, &self.rules, &self.workdays)
+    }
+
+    /// The flags on each listed member's steps, in the order given (for `dangan members --json`):
+    /// read from the procedure index where the person is in it, else from the database.
+    pub fn late_steps_of(&self, ids: &[Id]) -> Result<Vec<Vec<crate::late::LateStep>>> {
+        self.require(Action::ReadMembers)?;
+        let indexed: Vec<Option<Vec<crate::deadlines::Fact>>> =
+            self.with_procedure(|index| ids.iter().map(|&id| index.get(id).map(|e| e.facts.to_vec())).collect())?;
+        ids.iter()
+            .zip(indexed)
+            .map(|(&id, facts)| {
+                let facts = match facts {
+                    Some(facts) => facts,
+                    None => load_events(&self.conn, id)?.iter().map(Into::into).collect(),
+                };
+                Ok(crate::late::late_steps(&facts, &self.rules, &self.workdays))
+            })
+            .collect()
     }
 
     /// A person and their events, in procedure order, without the organisation tree.
@@ -385,6 +412,7 @@ pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> Memb
         person,
         events,
         deadlines: Vec::new(),
+        late: Vec::new(),
     }
 }
 

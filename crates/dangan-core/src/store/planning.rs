@@ -57,7 +57,7 @@ struct Scope {
 
 impl Store {
     /// Runs `f` over the procedure index, building it first if needed.
-    fn with_procedure<T>(&self, f: impl FnOnce(&ProcedureIndex) -> T) -> Result<T> {
+    pub(super) fn with_procedure<T>(&self, f: impl FnOnce(&ProcedureIndex) -> T) -> Result<T> {
         let mut slot = self.procedure.borrow_mut();
         if slot.is_none() {
             *slot = Some(ProcedureIndex::load(&self.conn)?);

@@ -17,6 +17,7 @@ const report: ImportReport = {
       reason_en: '“赵一” has the same name and birth date as registered member 1: likely the same person',
     },
   ],
+  late: [],
   skipped_rows: [],
   committed: false,
 };

@@ -777,6 +777,8 @@ export class MockBackend implements Backend {
       ignored_columns: [],
       problems,
       likely_duplicates: likely,
+      // Which steps came late is the core's to say (dangan-core's `late`); the mock flags none.
+      late: [],
       skipped_rows: skipped,
       committed: false,
     };
@@ -1172,6 +1174,8 @@ export class MockBackend implements Backend {
       ended: s.events.some((e) => e.kind === 'membership_ended'),
       branch_path: this.branchPath(s.person.branch_id),
       deadlines: this.collect({ ...NO_FILTER, member_id: s.person.id, include_dismissed: true }),
+      // As for an import: late steps are the core's rule, never worked out twice here.
+      late: [],
     };
   }
 

@@ -238,6 +238,7 @@ export const en: Messages = {
   'detail.loading': 'Reading…',
   'detail.next_steps': 'Next steps',
   'detail.no_deadlines': 'Nothing pending',
+  'detail.late_unplaced': 'Also late or out of order:',
 
   'event_editor.add_title': 'Add a procedure event',
   'event_editor.edit_title': 'Edit a procedure event',
@@ -379,6 +380,9 @@ export const en: Messages = {
   'import.col.row': 'Row',
   'import.col.column': 'Column',
   'import.col.reason': 'Reason',
+  'import.col.late': 'Details',
+  'import.late.title': 'These steps came late or out of order; they are recorded as they happened',
+  'import.late.title_check': 'These steps came late or out of order; the import records them as they happened',
 
   'export.title': 'Export the list',
   'export.intro': 'Writes the current list ({n} people, with the current organisation, stage and search) to an Excel file.',

@@ -237,6 +237,7 @@ export const zhCN = {
   'detail.loading': '正在读取…',
   'detail.next_steps': '待办事项',
   'detail.no_deadlines': '目前没有待办事项',
+  'detail.late_unplaced': '另有逾期或顺序异常的步骤：',
 
   'event_editor.add_title': '添加发展过程记录',
   'event_editor.edit_title': '修改发展过程记录',
@@ -376,6 +377,9 @@ export const zhCN = {
   'import.col.row': '行号',
   'import.col.column': '列',
   'import.col.reason': '原因',
+  'import.col.late': '说明',
+  'import.late.title': '以下步骤逾期或顺序异常，已照实记录',
+  'import.late.title_check': '以下步骤逾期或顺序异常，导入时将照实记录',
 
   'export.title': '导出名单',
   'export.intro': '将当前列表（{n} 人，按当前的组织、阶段和搜索条件）导出为 Excel 文件。',
