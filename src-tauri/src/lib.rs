@@ -10,7 +10,7 @@ pub mod accounts;
 pub mod commands;
 pub mod error;
 pub mod reminders;
-mod rendering;
+pub mod rendering;
 pub mod shell;
 mod tray;
 
@@ -41,9 +41,6 @@ pub fn run() {
         .plugin(tauri_plugin_autostart::init(MacosLauncher::LaunchAgent, Some(vec![tray::MINIMIZED_ARG])))
         .manage(shell)
         .setup(move |app| {
-            if let Some(window) = app.get_webview_window("main") {
-                rendering::apply(&window);
-            }
             match tray::install(app.handle()) {
                 // Started at login: straight to the tray; the reminders need no window.
                 Ok(()) if std::env::args().any(|arg| arg == tray::MINIMIZED_ARG) => {

@@ -2,7 +2,8 @@
 //! GPU and slow without one: on software OpenGL (office VMs, thin clients, remote desktops, Xvfb)
 //! the member list scrolled at 10–12 fps and a search painted in 151 ms at p50, where with
 //! compositing off the same machine gave 62–66 fps and 69 ms (README, Performance). So the app
-//! turns hardware acceleration off by itself when there is no GPU it could use.
+//! turns compositing off by itself (WebKit's own `WEBKIT_DISABLE_COMPOSITING_MODE`) when there is
+//! no GPU it could use.
 //!
 //! "No GPU" is judged without opening OpenGL: no DRM render node (`/dev/dri/renderD*`, which
 //! every Mesa and proprietary driver that accelerates WebKit needs), or Mesa told to render in
@@ -10,12 +11,12 @@
 //! set either way is WebKit's own and left to it, and `DANGAN_GPU_COMPOSITING=1` keeps the
 //! default even without a render node.
 
-/// What the app does with WebKit's hardware acceleration.
+/// What the app does with WebKit's accelerated compositing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Acceleration {
     /// WebKit's default (accelerated compositing where it can).
     Default,
-    /// Never: painted without compositing, on the CPU.
+    /// Off: painted without compositing, on the CPU.
     Off,
 }
 
@@ -37,27 +38,18 @@ pub fn has_render_node() -> bool {
         .is_ok_and(|entries| entries.flatten().any(|e| e.file_name().to_string_lossy().starts_with("renderD")))
 }
 
-/// Applies the choice to a window's web view. Linux only: elsewhere the system web view
-/// (WebView2, WKWebView) chooses well by itself.
-pub fn apply(window: &tauri::WebviewWindow) {
+/// Applies the choice for this process: WebKitGTK reads `WEBKIT_DISABLE_COMPOSITING_MODE` when it
+/// starts, so this must run first thing in `main`, before any thread exists. (Turning the web
+/// view's hardware-acceleration policy to "never" after it was made instead relaunched its web
+/// process and lost the page: the end-to-end test saw the window stop answering.)
+#[allow(unsafe_code)]
+pub fn prepare_process() {
     #[cfg(target_os = "linux")]
-    {
-        let choice = choose(|name| std::env::var(name).ok(), has_render_node());
-        tracing::debug!(?choice, "web view hardware acceleration");
-        if choice == Acceleration::Off {
-            let applied = window.with_webview(|webview| {
-                use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-                if let Some(settings) = webview.inner().settings() {
-                    settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-                }
-            });
-            if let Err(err) = applied {
-                tracing::warn!("could not turn hardware acceleration off: {err}");
-            }
-        }
+    if choose(|name| std::env::var(name).ok(), has_render_node()) == Acceleration::Off {
+        // SAFETY: `std::env::set_var` is unsound only while another thread reads or writes the
+        // environment; this runs at the top of `main`, before the app, Tauri or GTK start any.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = window;
 }
 
 #[cfg(test)]

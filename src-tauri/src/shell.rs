@@ -26,6 +26,10 @@ pub struct WorkspaceStatus {
     pub unlocked: bool,
     /// The workspace folder, shown on the unlock screen.
     pub path: String,
+    /// Today as the shell counts it (the system's date, or `DANGAN_TODAY`): the dates the UI
+    /// proposes follow it, so they agree with the core's checks.
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub today: dangan_core::calendar::Date,
 }
 
 /// The reminder checks made since the records were last unlocked: the UI shows when the last
@@ -117,6 +121,7 @@ impl Shell {
             exists: workspace.exists(),
             unlocked: self.slot().is_some(),
             path: workspace.dir().display().to_string(),
+            today: self.today(),
         })
     }
 

@@ -286,6 +286,7 @@ async fn scenario(app_path: &Path) {
     app.clear("search-input").await;
 
     // The listed members' dossiers, printed into a folder with progress: one PDF each.
+    app.wait_attr("member-total", "data-total", "11").await;
     let dossiers = root.path().join("档案");
     app.click("dossiers-open").await;
     let count = app.attrs("dossiers-count", "data-count").await.pop().unwrap_or_default();

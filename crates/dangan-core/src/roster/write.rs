@@ -283,6 +283,8 @@ pub fn export_xlsx_with_progress(
     path: &Path,
     mut progress: impl FnMut(ExportProgress) -> ControlFlow<()>,
 ) -> Result<u64> {
+    // The workspace's own files first: that refusal matters more than the file name's ending.
+    crate::output::ensure_outside(store.workspace_dir(), path)?;
     if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("xlsx") {
         return Err(Error::InvalidInput {
             field: "path".into(),

@@ -247,7 +247,7 @@ export class MockBackend implements Backend {
 
   async workspaceStatus(): Promise<WorkspaceStatus> {
     await this.delay();
-    return { exists: this.exists, unlocked: this.unlocked, path: WORKSPACE_PATH };
+    return { exists: this.exists, unlocked: this.unlocked, path: WORKSPACE_PATH, today: this.opts.today };
   }
 
   /** As the core: its first user an administrator, signed in; resolves to the recovery code, shown once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatInstant, formatMonth, parseIsoDate, todayIso } from './format';
+import { formatDate, formatDateTime, formatInstant, formatMonth, parseIsoDate, setShellToday, todayIso } from './format';
 
 describe('formatDate', () => {
   it.each([
@@ -61,5 +61,19 @@ describe('formatDateTime and formatInstant', () => {
 
   it.each(['', '2026-11-24', 'yesterday', '2026-11-24 08:30'])('leaves %j unchanged', (bad) => {
     expect(formatInstant(bad, 'zh-CN')).toBe(bad);
+  });
+});
+
+describe('setShellToday', () => {
+  it('makes todayIso follow the shell, days passing included, and back', () => {
+    const now = new Date(2026, 11, 5, 10, 0);
+    setShellToday('2026-11-24', now);
+    expect(todayIso(now)).toBe('2026-11-24');
+    // A day later on this machine is a day later for the shell too.
+    expect(todayIso(new Date(2026, 11, 6, 9, 0))).toBe('2026-11-25');
+    setShellToday('2026-12-05', now);
+    expect(todayIso(now)).toBe('2026-12-05');
+    setShellToday('not a date', now);
+    expect(todayIso(now)).toBe('2026-12-05');
   });
 });

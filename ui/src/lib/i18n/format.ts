@@ -54,8 +54,24 @@ export function formatInstant(iso: string, locale: Locale): string {
   return Number.isNaN(d.getTime()) ? iso : formatDateTime(d, locale);
 }
 
-/** Today as `YYYY-MM-DD` in local time. */
+/**
+ * Days between the shell's today and this machine's, as the shell last said (`WorkspaceStatus.today`): zero unless
+ * the shell's clock is fixed (`DANGAN_TODAY`, for tests). Dates the UI proposes then agree with the dates the core
+ * checks them against.
+ */
+let shellOffsetDays = 0;
+
+/** Takes the shell's today, so that `todayIso` follows it (and keeps following it as days pass). */
+export function setShellToday(iso: string, now: Date = new Date()): void {
+  const shell = parseIsoDate(iso);
+  if (!shell) return;
+  const local = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  shellOffsetDays = Math.round((Date.UTC(shell.year, shell.month - 1, shell.day) - local) / 86_400_000);
+}
+
+/** Today as `YYYY-MM-DD` in local time, as the shell counts it. */
 export function todayIso(now: Date = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+  const day = new Date(now.getFullYear(), now.getMonth(), now.getDate() + shellOffsetDays);
+  return `${day.getFullYear()}-${p(day.getMonth() + 1)}-${p(day.getDate())}`;
 }

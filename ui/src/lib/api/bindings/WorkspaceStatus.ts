@@ -8,4 +8,9 @@ export type WorkspaceStatus = { exists: boolean, unlocked: boolean,
 /**
  * The workspace folder, shown on the unlock screen.
  */
-path: string, };
+path: string, 
+/**
+ * Today as the shell counts it (the system's date, or `DANGAN_TODAY`): the dates the UI
+ * proposes follow it, so they agree with the core's checks.
+ */
+today: string, };
