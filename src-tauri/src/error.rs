@@ -96,7 +96,7 @@ mod tests {
                         "row": 3, "column": "申请入党日期",
                         "reason_zh": "无法识别的日期「2025-02-30」", "reason_en": "unrecognised date \"2025-02-30\"",
                     }],
-                    "likely_duplicates": [], "skipped_rows": [],
+                    "likely_duplicates": [], "late": [], "skipped_rows": [],
                     "committed": false,
                 },
             })
