@@ -348,3 +348,24 @@ fn a_branch_secretary_naming_a_new_branch_gets_the_row_named_and_nothing_importe
     assert_eq!(office.admin.org_tree().unwrap().units().len(), 3, "the new branch was not kept");
     assert!(office.admin.verify().unwrap().is_ok());
 }
+
+/// Marking reminders as sent is a change like any other: an auditor may not, and a branch
+/// secretary may not for another branch's members (a script could otherwise silence them).
+#[test]
+fn marking_reminders_as_sent_is_checked_like_any_change() {
+    let (mut office, _) = office();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    add(&mut office, "钱审计", Role::Auditor, &[]);
+    let as_of = d("2026-12-20");
+    let due = office.admin.reminders_due(Some(as_of)).unwrap();
+    let lis: Vec<_> = due.iter().filter(|r| r.item.member_id == office.li).cloned().collect();
+    let zhangs: Vec<_> = due.iter().filter(|r| r.item.member_id == office.zhang).cloned().collect();
+    assert!(!lis.is_empty() && !zhangs.is_empty());
+    forbidden(open_as(&office, "孙书记").mark_reminded(&lis, as_of));
+    forbidden(open_as(&office, "钱审计").mark_reminded(&zhangs, as_of));
+    open_as(&office, "孙书记").mark_reminded(&zhangs, as_of).unwrap();
+    let still_due: Vec<_> =
+        office.admin.reminders_due(Some(as_of)).unwrap().into_iter().map(|r| r.item.member_id).collect();
+    assert!(still_due.contains(&office.li) && !still_due.contains(&office.zhang), "{still_due:?}");
+}

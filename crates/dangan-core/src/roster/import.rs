@@ -118,7 +118,7 @@ impl Store {
         let mut tree = OrgTree::load(&tx)?;
         // Into an empty workspace nobody can be registered already: skip the look-ups (people
         // repeated within the file are still caught by `Seen`).
-        let first_import = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
+        let first_import = st::nobody_registered(&tx)?;
         let log = st::BulkLog::begin(&tx)?;
         let mut seen =
             Seen { first_import, visible, log: Some(log), duplicates: options.duplicates, ..Seen::default() };

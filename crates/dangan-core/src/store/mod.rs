@@ -434,6 +434,11 @@ pub(crate) use users::RECOVERY_ACTOR;
 pub(crate) mod internal {
     pub(crate) use super::audit::{BulkLog, resume as resume_audit, suspend as suspend_audit};
     pub(crate) use super::lookalikes::{Found, Likeness, Lookalike, Lookalikes};
+
+    /// Whether the workspace has nobody in it yet (an import then skips looking people up).
+    pub(crate) fn nobody_registered(conn: &rusqlite::Connection) -> crate::Result<bool> {
+        Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?)
+    }
     pub(crate) use super::org::{OrgTree, resolve_branch};
     pub(crate) use super::people::{
         find_same_person, insert_events, load_events, load_person, normalize, sort_events, uniqueness_conflict,

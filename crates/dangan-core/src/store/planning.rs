@@ -355,6 +355,15 @@ impl Store {
 
     /// Records reminders as sent, so they are not sent again.
     pub fn mark_reminded(&mut self, reminders: &[Reminder], on: Date) -> Result<()> {
+        // Reminders are work to do (see `reminders_due`): only for who may change the records, and
+        // a branch secretary only for their branches' members.
+        self.require(Action::EditMembers)?;
+        let mut members: Vec<Id> = reminders.iter().map(|r| r.item.member_id).collect();
+        members.sort_unstable();
+        members.dedup();
+        for member in members {
+            self.require_member(Action::EditMembers, member)?;
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare_cached(
@@ -377,6 +386,8 @@ impl Store {
     /// A random id of this workspace's calendar, made on first use: the stable part of the UIDs
     /// of exported calendar events.
     pub fn calendar_id(&self) -> Result<String> {
+        // Whoever may list deadlines may write them to a calendar; the id is made on first use.
+        self.require(Action::ReadMembers)?;
         let existing: Option<String> = self
             .conn
             .prepare_cached("SELECT value FROM meta WHERE key = 'calendar_id'")?
