@@ -337,3 +337,18 @@ fn a_person_repeated_within_one_roster_is_a_likely_duplicate() {
         .stderr(predicate::str::contains("row 3: “赵一” has the same name and birth date as row 2"));
     assert!(ws.members_json(&[]).is_empty());
 }
+
+/// What Excel's 「Unicode 文本」 (Unicode text) writes: UTF-16 with its byte-order mark, cells
+/// separated by tabs. Read, not refused.
+#[test]
+fn a_roster_saved_as_excel_unicode_text_is_read() {
+    let ws = TestWorkspace::initialised();
+    let text = "姓名\t学号工号\t所在支部\t申请入党日期\r\n张三\t2026001\t第一党支部\t2026-10-01\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let path = ws.file("名册.txt");
+    std::fs::write(&path, bytes).unwrap();
+    ws.dangan(&["import", path.to_str().unwrap()]).assert().success().stdout(predicate::str::contains("1 added"));
+    let members = ws.members_json(&[]);
+    assert_eq!((members[0]["name"].as_str(), members[0]["student_no"].as_str()), (Some("张三"), Some("2026001")));
+}

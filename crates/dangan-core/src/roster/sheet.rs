@@ -33,7 +33,10 @@ pub fn for_each_row(path: &Path, mut row: impl FnMut(u64, Vec<Cell>) -> Result<(
             "不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx",
             "the old .xls format is not supported; save it as .xlsx in Excel",
         )),
-        _ => Err(unreadable("只能导入 .xlsx 或 .csv 文件", "only .xlsx and .csv files can be imported")),
+        _ => Err(unreadable(
+            "只能导入 .xlsx、.csv 或 Unicode 文本（.txt）文件",
+            "only .xlsx, .csv and Unicode text (.txt) files can be imported",
+        )),
     }
 }
 
