@@ -18,8 +18,11 @@ pub const DESKTOP_PACKAGES: &[&str] =
 /// What the desktop end-to-end test needs to run the app: a virtual X server (`xvfb-run` needs
 /// `xauth`), WebKitGTK's WebDriver (which tauri-driver drives), and `dbus-run-session`, so the app's
 /// single-instance check talks to a private session bus rather than to a running Dangan's, and a
-/// notification server (dunst, watched with dbus-bin's dbus-monitor) for the app's reminders.
-pub const E2E_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon", "dbus-bin", "dunst"];
+/// notification server (dunst, watched with dbus-bin's dbus-monitor) for the app's reminders, and
+/// a Chinese font, as every Chinese office PC has: without one the screenshots the test takes (and
+/// the README shows) are boxes.
+pub const E2E_PACKAGES: &[&str] =
+    &["xvfb", "xauth", "webkit2gtk-driver", "dbus-daemon", "dbus-bin", "dunst", "fonts-noto-cjk"];
 
 /// What the tests read PDF dossiers back with: poppler's pdftotext, pdffonts, pdfinfo, pdftoppm,
 /// pdfimages, and qpdf's structural check.
