@@ -111,6 +111,14 @@ fn an_import_killed_at_any_moment_is_all_there_or_not_at_all() {
     }
 }
 
+/// `dangan --workspace DIR ARGS…` in English with the test passphrase, for a workspace on a mount
+/// of the test's own (outside `TestWorkspace`'s temporary folder).
+fn dangan_at(workspace: &std::path::Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(dangan_binary());
+    cmd.arg("--workspace").arg(workspace).args(args).env("DANGAN_PASSPHRASE", PASSPHRASE).env("LANG", "en_US.UTF-8");
+    cmd
+}
+
 #[test]
 fn a_full_disk_refuses_the_change_clearly_and_loses_nothing_earlier() {
     let root = tempfile::tempdir().unwrap();
@@ -119,15 +127,7 @@ fn a_full_disk_refuses_the_change_clearly_and_loses_nothing_earlier() {
         return cannot_run("mounting a small tmpfs needs root");
     };
     let workspace = disk.0.join("ws");
-    let dangan = |args: &[&str]| {
-        let mut cmd = assert_cmd::Command::new(dangan_binary());
-        cmd.arg("--workspace")
-            .arg(&workspace)
-            .args(args)
-            .env("DANGAN_PASSPHRASE", PASSPHRASE)
-            .env("LANG", "en_US.UTF-8");
-        cmd
-    };
+    let dangan = |args: &[&str]| dangan_at(&workspace, args);
     dangan(&["init"]).assert().success();
     let small = root.path().join("small.csv");
     std::fs::write(&small, "姓名,学号工号,所在支部,申请入党日期\n张三,2026001,第一党支部,2026-03-01\n").unwrap();
@@ -162,15 +162,7 @@ fn a_workspace_on_read_only_media_reads_and_refuses_changes_plainly() {
         return cannot_run("mounting a tmpfs needs root");
     };
     let workspace = disk.0.join("ws");
-    let dangan = |args: &[&str]| {
-        let mut cmd = assert_cmd::Command::new(dangan_binary());
-        cmd.arg("--workspace")
-            .arg(&workspace)
-            .args(args)
-            .env("DANGAN_PASSPHRASE", PASSPHRASE)
-            .env("LANG", "en_US.UTF-8");
-        cmd
-    };
+    let dangan = |args: &[&str]| dangan_at(&workspace, args);
     dangan(&["init"]).assert().success();
     let roster = root.path().join("roster.csv");
     std::fs::write(&roster, "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-10-01\n")

@@ -54,7 +54,7 @@ pub fn is_closed_stdout(error: &Error) -> bool {
 /// `\uXXXX`, so stored text can neither drive the terminal nor disguise itself. In JSON output
 /// the same escape is valid and means the same character.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || dangan_core::text::is_bidi_control(c);
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
@@ -67,10 +67,6 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Chooses between the Chinese and the English form of a message.

@@ -13,24 +13,29 @@ use proptest::prelude::*;
 const GOOD_CSV: &str = "姓名,学号工号,所在支部,申请入党日期,谈话日期,确定积极分子日期\n张三,2026001,第一党支部,2026-03-01,2026-03-20,2026-09-01\n";
 const GOOD_RULES: &str = "[[deadline]]\nid = \"thought_report\"\nmonths = 2\nlead_days = [7, 1]\n";
 
+/// Applies edits to bytes: `(where, byte, how)` replaces (0), cuts (1) or inserts (2) a byte.
+fn apply_edits(bytes: &mut Vec<u8>, edits: &[(usize, u8, u8)]) {
+    for &(at, byte, how) in edits {
+        if bytes.is_empty() {
+            bytes.push(byte);
+            continue;
+        }
+        let at = at % bytes.len();
+        match how {
+            0 => bytes[at] = byte,
+            1 => {
+                bytes.remove(at);
+            }
+            _ => bytes.insert(at, byte),
+        }
+    }
+}
+
 /// A good input with some bytes replaced, some cut and some inserted.
 fn mutated(good: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
     (proptest::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 0..12)).prop_map(move |edits| {
         let mut bytes = good.to_vec();
-        for (at, byte, how) in edits {
-            if bytes.is_empty() {
-                bytes.push(byte);
-                continue;
-            }
-            let at = at % bytes.len();
-            match how {
-                0 => bytes[at] = byte,
-                1 => {
-                    bytes.remove(at);
-                }
-                _ => bytes.insert(at, byte),
-            }
-        }
+        apply_edits(&mut bytes, &edits);
         bytes
     })
 }
@@ -76,20 +81,7 @@ fn with_damaged_part(xlsx: &[u8], part: usize, edits: &[(usize, u8, u8)]) -> Vec
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
         if i == target {
-            for &(at, byte, how) in edits {
-                if bytes.is_empty() {
-                    bytes.push(byte);
-                    continue;
-                }
-                let at = at % bytes.len();
-                match how {
-                    0 => bytes[at] = byte,
-                    1 => {
-                        bytes.remove(at);
-                    }
-                    _ => bytes.insert(at, byte),
-                }
-            }
+            apply_edits(&mut bytes, edits);
         }
         out.start_file(name, stored).unwrap();
         out.write_all(&bytes).unwrap();
