@@ -82,3 +82,27 @@ describe('translate', () => {
     expect(translate('en', 'list.count')).toBe('{n} people');
   });
 });
+
+describe('every message is used', () => {
+  // The UI's own sources, as text (the catalogues themselves and tests left out).
+  const sources = import.meta.glob(['../../**/*.ts', '../../**/*.svelte', '!../../**/*.test.ts', '!./zh-CN.ts', '!./en.ts'], {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  }) as Record<string, string>;
+  const text = Object.values(sources).join('\n');
+  // Keys built at run time, `t(\`role.${role}\`)`: the static part before the first `${`.
+  const prefixes = [...text.matchAll(/`([a-z0-9_.]+)\$\{/g)].map((m) => m[1] ?? '');
+
+  it('reads the sources it checks', () => {
+    expect(Object.keys(sources).length).toBeGreaterThan(40);
+    expect(prefixes).toContain('role.');
+  });
+
+  it('has no key that no source names, literally or by a prefix built at run time', () => {
+    const unused = (Object.keys(zhCN) as MessageKey[]).filter(
+      (key) => !text.includes(`'${key}'`) && !text.includes(`"${key}"`) && !prefixes.some((p) => key.startsWith(p)),
+    );
+    expect(unused).toEqual([]);
+  });
+});

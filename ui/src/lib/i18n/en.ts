@@ -18,7 +18,6 @@ export const en: Messages = {
 
   'common.close': 'Close',
   'common.cancel': 'Cancel',
-  'common.required': 'required',
   'common.empty_value': '—',
 
   'setup.title': 'Create the records store',
@@ -228,7 +227,6 @@ export const en: Messages = {
   'detail.back_calendar': 'Back to the calendar',
   'detail.basic': 'Details',
   'detail.edit': 'Edit',
-  'detail.stage': 'Current stage',
   'detail.branch_path': 'Organisation',
   'detail.timeline': 'Procedure',
   'detail.add_event': 'Add event',
@@ -251,7 +249,6 @@ export const en: Messages = {
   'event_editor.confirm_delete': 'Delete for good',
   'event_editor.delete_question': 'This cannot be undone. Delete this event?',
   'event_editor.error.months': 'Enter a number of months from {min} to {max}',
-  'event_editor.rule': 'Rule: {rule}',
   'event_editor.recorded': '{label} (recorded)',
   'event_editor.repeatable_hint': 'This step may be recorded many times.',
 
@@ -318,7 +315,6 @@ export const en: Messages = {
   'file_record.grade': 'Grade',
   'file_record.score': 'Score (0–100, optional)',
   'file_record.attachments': 'Attachments',
-  'file_record.existing': 'Attached',
   'file_record.attach': 'Attach files',
   'file_record.filter_name': 'Scans, photos and PDFs',
   'file_record.drop_hint': 'Or drag scans, photos or PDF files here',

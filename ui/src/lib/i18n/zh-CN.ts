@@ -17,7 +17,6 @@ export const zhCN = {
 
   'common.close': '关闭',
   'common.cancel': '取消',
-  'common.required': '必填',
   'common.empty_value': '—',
 
   'setup.title': '创建档案库',
@@ -227,7 +226,6 @@ export const zhCN = {
   'detail.back_calendar': '返回日历',
   'detail.basic': '基本信息',
   'detail.edit': '编辑',
-  'detail.stage': '当前阶段',
   'detail.branch_path': '组织关系',
   'detail.timeline': '发展过程',
   'detail.add_event': '添加记录',
@@ -250,7 +248,6 @@ export const zhCN = {
   'event_editor.confirm_delete': '确认删除',
   'event_editor.delete_question': '删除后不能恢复。确定删除这条记录吗？',
   'event_editor.error.months': '请填写 {min} 至 {max} 之间的月数',
-  'event_editor.rule': '规则：{rule}',
   'event_editor.recorded': '{label}（已登记）',
   'event_editor.repeatable_hint': '这一项可以多次登记。',
 
@@ -317,7 +314,6 @@ export const zhCN = {
   'file_record.grade': '评议等次',
   'file_record.score': '得分（0–100，可不填）',
   'file_record.attachments': '附件',
-  'file_record.existing': '已有附件',
   'file_record.attach': '添加附件',
   'file_record.filter_name': '扫描件、照片和 PDF',
   'file_record.drop_hint': '也可将扫描件、照片或 PDF 文件拖到此处',
