@@ -5,6 +5,7 @@
 const COMMANDS: &[&str] = &[
     "workspace_status",
     "reminders_checked",
+    "set_language",
     "create_workspace",
     "unlock",
     "lock",

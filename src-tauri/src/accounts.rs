@@ -22,20 +22,20 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn unlock_with_recovery(shell: State<'_, Shell>, code: String) -> Reply<()> {
     let (shell, code) = (shell.inner().clone(), Zeroizing::new(code));
-    blocking(shell.lang, move || shell.open_with(|ws| ws.open_with_recovery(&code))).await
+    blocking(shell.lang(), move || shell.open_with(|ws| ws.open_with_recovery(&code))).await
 }
 
 #[tauri::command]
 pub async fn session_user(shell: State<'_, Shell>) -> Reply<SessionUser> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| Ok(store.session_user().clone()))).await
+    blocking(shell.lang(), move || shell.with_store(|store| Ok(store.session_user().clone()))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.users())).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.users())).await
 }
 
 /// Adds a user with a key slot of their own (Argon2id: about a quarter of a second).
@@ -49,7 +49,7 @@ pub async fn add_user(
     passphrase: String,
 ) -> Reply<User> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_workspace_store(|ws, store| {
             ws.add_user(store, &NewUser { name: &name, role, branches: &branches, passphrase: &passphrase })
         })
@@ -61,7 +61,7 @@ pub async fn add_user(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, branches: Vec<Id>) -> Reply<User> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.set_user_role(user_id, role, &branches))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.set_user_role(user_id, role, &branches))).await
 }
 
 /// Removes a user and deletes their key slot.
@@ -69,14 +69,14 @@ pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, bra
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_user(shell: State<'_, Shell>, user_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_workspace_store(|ws, store| ws.remove_user(store, user_id))).await
+    blocking(shell.lang(), move || shell.with_workspace_store(|ws, store| ws.remove_user(store, user_id))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: String) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_workspace_store(|ws, store| ws.reset_passphrase(store, user_id, &passphrase))
     })
     .await
@@ -88,7 +88,7 @@ pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: 
 pub async fn change_passphrase(shell: State<'_, Shell>, current: String, next: String) -> Reply<()> {
     let shell = shell.inner().clone();
     let (current, next) = (Zeroizing::new(current), Zeroizing::new(next));
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_workspace_store(|ws, store| {
             let me = store.session_user().name.clone();
             ws.change_passphrase_as(Some(&me), &current, &next)
@@ -102,7 +102,7 @@ pub async fn change_passphrase(shell: State<'_, Shell>, current: String, next: S
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn new_recovery_code(shell: State<'_, Shell>) -> Reply<String> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_workspace_store(|ws, store| Ok(ws.new_recovery_code(store)?.grouped().to_string()))
     })
     .await
@@ -113,7 +113,7 @@ pub async fn new_recovery_code(shell: State<'_, Shell>) -> Reply<String> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: PathBuf) -> Reply<()> {
     let (shell, code) = (shell.inner().clone(), Zeroizing::new(code));
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_workspace_store(|ws, store| {
             let code = RecoveryCode::parse(&code)?;
             let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
@@ -133,7 +133,7 @@ pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: P
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<AuditPage> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.audit_log(&query))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.audit_log(&query))).await
 }
 
 /// Writes the matching audit entries, oldest first with their hashes, to a CSV file.
@@ -141,5 +141,5 @@ pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<Audi
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn export_audit(shell: State<'_, Shell>, query: AuditQuery, path: PathBuf) -> Reply<u64> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.export_audit_csv(&query, &path))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.export_audit_csv(&query, &path))).await
 }

@@ -41,7 +41,14 @@ pub(crate) async fn blocking<T: Send + 'static>(
 #[tauri::command]
 pub async fn workspace_status(shell: State<'_, Shell>) -> Reply<WorkspaceStatus> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.status()).await
+    blocking(shell.lang(), move || shell.status()).await
+}
+
+/// The UI's language: the shell's messages (errors and their details, notifications) follow it.
+#[tauri::command]
+pub async fn set_language(shell: State<'_, Shell>, lang: dangan_core::Lang) -> Reply<()> {
+    shell.set_lang(lang);
+    Ok(())
 }
 
 /// The reminder checks made since the records were unlocked (the event `reminders-checked` says
@@ -62,7 +69,7 @@ pub async fn create_workspace(
     user_name: String,
 ) -> Reply<String> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    let code = blocking(shell.lang, move || {
+    let code = blocking(shell.lang(), move || {
         let mut code = None;
         shell.open_with(|ws| {
             let new = NewWorkspace { user: &user_name, ..NewWorkspace::new(&passphrase, &committee_name) };
@@ -83,7 +90,7 @@ pub async fn create_workspace(
 pub async fn unlock(shell: State<'_, Shell>, passphrase: String, user_name: Option<String>) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     let opened = shell.clone();
-    blocking(shell.lang, move || opened.open_with(|ws| ws.open_as(user_name.as_deref(), &passphrase))).await?;
+    blocking(shell.lang(), move || opened.open_with(|ws| ws.open_as(user_name.as_deref(), &passphrase))).await?;
     warm_up(shell);
     crate::reminders::check_soon();
     Ok(())
@@ -103,7 +110,7 @@ fn warm_up(shell: Shell) {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.lock();
         Ok(())
     })
@@ -114,14 +121,14 @@ pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_members(shell: State<'_, Shell>, query: MemberQuery) -> Reply<MemberPage> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.list_members(&query))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.list_members(&query))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.member(id))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.member(id))).await
 }
 
 /// Creates a person (`id: null`) or updates one.
@@ -129,7 +136,7 @@ pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.save_person(person))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.save_person(person))).await
 }
 
 /// Adds an event (`id: null`) to a person's procedure or updates one.
@@ -137,21 +144,21 @@ pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<Membe
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: Event) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.save_event(person_id, event))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.save_event(person_id, event))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.delete_event(person_id, event_id))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.delete_event(person_id, event_id))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| Ok(store.org_tree()?.units().to_vec()))).await
+    blocking(shell.lang(), move || shell.with_store(|store| Ok(store.org_tree()?.units().to_vec()))).await
 }
 
 /// Adds a general branch (under the committee) or a branch (under the committee or a general
@@ -160,7 +167,7 @@ pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind, name: String) -> Reply<OrgUnit> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.add_org_unit(parent_id, kind, &name))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.add_org_unit(parent_id, kind, &name))).await
 }
 
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run
@@ -178,7 +185,7 @@ pub async fn import_roster(
 ) -> Reply<ImportReport> {
     let shell = shell.inner().clone();
     let cancel = shell.start_import();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_store(|store| {
             let report = |progress: Progress| {
                 // The window may be gone (closed mid-import); the import goes on regardless.
@@ -210,7 +217,7 @@ pub async fn export_members(
 ) -> Reply<u64> {
     let shell = shell.inner().clone();
     let cancel = shell.start_export();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_store(|store| {
             roster::export_xlsx_with_progress(store, &query, &path, |progress| {
                 on_progress.send(progress).ok();
@@ -233,7 +240,7 @@ pub async fn cancel_export(shell: State<'_, Shell>) -> Reply<()> {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: Option<Id>) -> Reply<Dashboard> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.dashboard(as_of, branch_id))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.dashboard(as_of, branch_id))).await
 }
 
 /// The pending items a query selects (a calendar month, one member, one unit), most urgent first.
@@ -241,7 +248,7 @@ pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn deadlines(shell: State<'_, Shell>, query: DeadlineQuery) -> Reply<Vec<DeadlineItem>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.deadlines(&query))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.deadlines(&query))).await
 }
 
 /// Acknowledges an item (`until: null`) or snoozes it until a day.
@@ -255,7 +262,7 @@ pub async fn dismiss_deadline(
     until: Option<Date>,
 ) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.dismiss_deadline(member_id, &rule, due, until))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.dismiss_deadline(member_id, &rule, due, until))).await
 }
 
 /// Undoes a snooze or an acknowledgement.
@@ -263,7 +270,7 @@ pub async fn dismiss_deadline(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: String, due: Date) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.restore_deadline(member_id, &rule, due))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.restore_deadline(member_id, &rule, due))).await
 }
 
 /// A member's file: records and checklist.
@@ -271,7 +278,7 @@ pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: Stri
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<MemberFile> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.member_file(member_id))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.member_file(member_id))).await
 }
 
 /// Adds a record (`id: null`) or changes one, attaching the files at `attach` (paths from the open
@@ -280,7 +287,7 @@ pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<Member
 #[tracing::instrument(level = "debug", skip(shell, record))]
 pub async fn save_record(shell: State<'_, Shell>, record: Record, attach: Vec<PathBuf>) -> Reply<Record> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_store(|store| {
             let files = attach.iter().map(|path| NewAttachment::read(path)).collect::<dangan_core::Result<Vec<_>>>()?;
             store.save_record(record, &files)
@@ -293,7 +300,7 @@ pub async fn save_record(shell: State<'_, Shell>, record: Record, attach: Vec<Pa
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.delete_record(record_id))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.delete_record(record_id))).await
 }
 
 /// An attachment's bytes, as a raw binary response (an `ArrayBuffer` in the UI, not JSON numbers).
@@ -301,7 +308,8 @@ pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<tauri::ipc::Response> {
     let shell = shell.inner().clone();
-    let bytes = blocking(shell.lang, move || shell.with_store(|store| Ok(store.attachment(attachment_id)?.1))).await?;
+    let bytes =
+        blocking(shell.lang(), move || shell.with_store(|store| Ok(store.attachment(attachment_id)?.1))).await?;
     Ok(tauri::ipc::Response::new(bytes))
 }
 
@@ -309,7 +317,7 @@ pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Rep
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.delete_attachment(attachment_id))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.delete_attachment(attachment_id))).await
 }
 
 /// Writes a copy of an attachment where the save dialog said.
@@ -317,7 +325,7 @@ pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Re
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.save_attachment_as(attachment_id, &path))).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.save_attachment_as(attachment_id, &path))).await
 }
 
 fn dossier_options(today: dangan_core::calendar::Date) -> DossierOptions {
@@ -329,7 +337,7 @@ fn dossier_options(today: dangan_core::calendar::Date) -> DossierOptions {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_dossier(shell: State<'_, Shell>, member_id: Id, path: PathBuf) -> Reply<DossierWritten> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_store(|store| dossier::write_one(store, member_id, &path, &dossier_options(store.today())))
     })
     .await
@@ -347,7 +355,7 @@ pub async fn write_dossiers(
 ) -> Reply<DossiersWritten> {
     let shell = shell.inner().clone();
     let cancel = shell.start_dossiers();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         shell.with_store(|store| {
             dossier::write_listed(store, &query, &dir, &dossier_options(store.today()), |progress| {
                 on_progress.send(progress).ok();
@@ -368,7 +376,7 @@ pub async fn cancel_dossiers(shell: State<'_, Shell>) -> Reply<()> {
 #[tauri::command]
 pub async fn open_path(app: AppHandle, shell: State<'_, Shell>, path: PathBuf) -> Reply<()> {
     use tauri_plugin_opener::OpenerExt;
-    let lang = shell.lang;
+    let lang = shell.lang();
     app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|err| {
         error::from_core(
             &dangan_core::Error::Io { path: path.clone(), source: std::io::Error::other(err.to_string()) },
@@ -380,7 +388,7 @@ pub async fn open_path(app: AppHandle, shell: State<'_, Shell>, path: PathBuf) -
 /// The native folder dialog; `null` when the user cancels.
 #[tauri::command]
 pub async fn pick_folder(app: AppHandle, window: WebviewWindow, shell: State<'_, Shell>) -> Reply<Option<PathBuf>> {
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         let dialog = app.dialog().file().set_parent(&window);
         Ok(dialog.blocking_pick_folder().and_then(|picked| picked.into_path().ok()))
     })
@@ -398,7 +406,7 @@ pub async fn backup_now(
 ) -> Reply<BackupWritten> {
     let shell = shell.inner().clone();
     let cancel = shell.start_backup();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         let workspace = shell.workspace()?.clone();
         shell.with_store(|store| {
             let bytes = backup::write_backup_with_progress(store, &workspace, &path, move |progress| {
@@ -421,7 +429,7 @@ pub async fn cancel_backup(shell: State<'_, Shell>) -> Reply<()> {
 #[tauri::command]
 pub async fn backup_settings(shell: State<'_, Shell>) -> Reply<BackupSettings> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || shell.with_store(|store| store.backup_settings())).await
+    blocking(shell.lang(), move || shell.with_store(|store| store.backup_settings())).await
 }
 
 /// Turns automatic daily backups on (into `dir`, keeping `keep`) or off; turning them on makes
@@ -430,7 +438,7 @@ pub async fn backup_settings(shell: State<'_, Shell>) -> Reply<BackupSettings> {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn set_backup_settings(shell: State<'_, Shell>, dir: Option<PathBuf>, keep: u32) -> Reply<BackupSettings> {
     let shell = shell.inner().clone();
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         let workspace = shell.workspace()?.clone();
         shell.with_store(|store| {
             store.set_backup_settings(dir.as_deref(), keep)?;
@@ -446,7 +454,7 @@ pub async fn set_backup_settings(shell: State<'_, Shell>, dir: Option<PathBuf>, 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn restore_backup(shell: State<'_, Shell>, path: PathBuf, passphrase: String) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang, move || shell.open_with(|ws| backup::restore_backup(&path, ws, &passphrase))).await
+    blocking(shell.lang(), move || shell.open_with(|ws| backup::restore_backup(&path, ws, &passphrase))).await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.
@@ -465,7 +473,7 @@ pub async fn pick_open_file(
     shell: State<'_, Shell>,
     filters: Vec<FileFilter>,
 ) -> Reply<Option<PathBuf>> {
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         let mut dialog = app.dialog().file().set_parent(&window);
         for filter in &filters {
             let extensions: Vec<&str> = filter.extensions.iter().map(String::as_str).collect();
@@ -484,7 +492,7 @@ pub async fn pick_save_file(
     shell: State<'_, Shell>,
     default_name: String,
 ) -> Reply<Option<PathBuf>> {
-    blocking(shell.lang, move || {
+    blocking(shell.lang(), move || {
         let dialog = app.dialog().file().set_parent(&window).set_file_name(default_name);
         Ok(dialog.blocking_save_file().and_then(|picked| picked.into_path().ok()))
     })

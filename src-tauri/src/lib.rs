@@ -66,6 +66,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::workspace_status,
             commands::reminders_checked,
+            commands::set_language,
             commands::create_workspace,
             commands::unlock,
             commands::lock,

@@ -83,7 +83,7 @@ static TOLD_LOCKED: AtomicBool = AtomicBool::new(false);
 /// One check: send what is new, recording each notice as it is delivered.
 fn check(app: &AppHandle, shell: &Shell) {
     let today = shell.today();
-    let lang = shell.lang;
+    let lang = shell.lang();
     let delivered = shell.with_store_if_unlocked(|store| {
         if store.reminders_due(Some(today))?.is_empty() {
             return Ok(Vec::new());
@@ -123,7 +123,7 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
     if !hidden || TOLD_LOCKED.swap(true, Ordering::SeqCst) {
         return;
     }
-    let text = |zh: &str, en: &str| dangan_core::Text::new(zh, en).get(shell.lang).to_owned();
+    let text = |zh: &str, en: &str| dangan_core::Text::new(zh, en).get(shell.lang()).to_owned();
     let notice = dangan_core::reminders::Notice {
         summary: text("档案 Dangan 已在后台运行", "Dangan is running in the tray"),
         body: text(
@@ -142,7 +142,7 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
                 }
             });
         }
-        Err(err) => tracing::warn!("{}", err.message(shell.lang)),
+        Err(err) => tracing::warn!("{}", err.message(shell.lang())),
     }
 }
 
@@ -153,7 +153,7 @@ fn daily_backup(shell: &Shell) {
     let today = shell.today();
     match shell.with_store_if_unlocked(|store| dangan_core::backup::daily_backup(store, &workspace, today)) {
         Some(Ok(Some(path))) => tracing::info!("backed up to {}", path.display()),
-        Some(Err(err)) => tracing::warn!("the daily backup was not made: {}", err.message(shell.lang)),
+        Some(Err(err)) => tracing::warn!("the daily backup was not made: {}", err.message(shell.lang())),
         _ => {}
     }
 }

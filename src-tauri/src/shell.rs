@@ -61,8 +61,9 @@ pub struct Shell {
     cancel_backup: Arc<AtomicBool>,
     /// What the reminder clock has done since the last unlock.
     reminders_checked: Arc<Mutex<RemindersChecked>>,
-    /// The language of the messages the shell sends; the UI translates by `kind` where it can.
-    pub lang: Lang,
+    /// The language of the messages the shell sends: the locale's at start, then whatever the UI's
+    /// language toggle says (`set_language`), so errors and their details follow the UI.
+    lang: Arc<Mutex<Lang>>,
     /// Today as `DANGAN_TODAY` sets it, for tests that must not depend on the day they run
     /// (deadlines, reminders, dossier dates); `None`, the system's date, otherwise.
     fixed_today: Option<dangan_core::calendar::Date>,
@@ -78,7 +79,7 @@ impl Shell {
             cancel_backup: Arc::default(),
             cancel_dossiers: Arc::default(),
             reminders_checked: Arc::default(),
-            lang,
+            lang: Arc::new(Mutex::new(lang)),
             fixed_today: None,
         }
     }
@@ -86,6 +87,16 @@ impl Shell {
     /// The same shell, its clock fixed at `today` (see `fixed_today`).
     pub fn with_today(self, today: Option<dangan_core::calendar::Date>) -> Shell {
         Shell { fixed_today: today, ..self }
+    }
+
+    /// The language messages are sent in now.
+    pub fn lang(&self) -> Lang {
+        *self.lang.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends messages in `lang` from now on (the UI's language toggle).
+    pub fn set_lang(&self, lang: Lang) {
+        *self.lang.lock().unwrap_or_else(PoisonError::into_inner) = lang;
     }
 
     /// Today: the system's date, unless `DANGAN_TODAY` fixed it.
@@ -112,7 +123,7 @@ impl Shell {
     }
 
     pub fn workspace(&self) -> Reply<&Workspace> {
-        self.workspace.as_ref().ok_or_else(|| error::no_workspace_dir(self.lang))
+        self.workspace.as_ref().ok_or_else(|| error::no_workspace_dir(self.lang()))
     }
 
     pub fn status(&self) -> Reply<WorkspaceStatus> {
@@ -127,7 +138,7 @@ impl Shell {
 
     /// Runs `f` on the workspace folder and keeps the store it opens (create, unlock).
     pub fn open_with(&self, f: impl FnOnce(&Workspace) -> dangan_core::Result<Store>) -> Reply<()> {
-        let mut store = f(self.workspace()?).map_err(|err| error::from_core(&err, self.lang))?;
+        let mut store = f(self.workspace()?).map_err(|err| error::from_core(&err, self.lang()))?;
         if let Some(today) = self.fixed_today {
             store.set_today(today);
         }
@@ -158,8 +169,8 @@ impl Shell {
     /// Runs `f` on the unlocked store; `locked` when there is none.
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> dangan_core::Result<T>) -> Reply<T> {
         let mut slot = self.slot();
-        let store = slot.as_mut().ok_or_else(|| error::locked(self.lang))?;
-        f(store).map_err(|err| error::from_core(&err, self.lang))
+        let store = slot.as_mut().ok_or_else(|| error::locked(self.lang()))?;
+        f(store).map_err(|err| error::from_core(&err, self.lang()))
     }
 
     /// Runs `f` on the workspace folder and its unlocked store (user management rewrites the key
@@ -235,6 +246,23 @@ mod tests {
 
     fn shell_in(dir: &std::path::Path) -> Shell {
         Shell::new(Some(Workspace::at(dir.join("ws"))), Lang::En)
+    }
+
+    /// The UI's language toggle reaches the shell: the next error, and every clone of the shell
+    /// (each command gets one), speaks the new language.
+    #[test]
+    fn errors_follow_the_language_the_ui_chose() {
+        let dir = tempfile::tempdir().unwrap();
+        let shell = shell_in(dir.path());
+        let in_a_command = shell.clone();
+        let locked = |shell: &Shell| shell.with_store(|store| store.count_people()).unwrap_err().message;
+        let english = locked(&in_a_command);
+        shell.set_lang(Lang::Zh);
+        let chinese = locked(&in_a_command);
+        assert_ne!(english, chinese);
+        assert!(chinese.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{chinese}");
+        shell.set_lang(Lang::En);
+        assert_eq!(locked(&in_a_command), english);
     }
 
     #[test]

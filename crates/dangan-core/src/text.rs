@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 /// The two languages Dangan speaks. Chinese is the default everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lang {
     #[default]

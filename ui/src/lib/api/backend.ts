@@ -32,6 +32,7 @@ import type {
   Role,
   SessionUser,
   User,
+  Lang,
   RemindersChecked,
   WorkspaceStatus,
 } from './types';
@@ -41,6 +42,8 @@ export type { FileFilter };
 
 export interface Backend {
   workspaceStatus(): Promise<WorkspaceStatus>;
+  /** The UI's language: the shell's messages (errors and their details, notifications) follow it from now on. */
+  setLanguage(lang: Lang): Promise<void>;
   /**
    * Creates the encrypted workspace, `userName` its first administrator, and leaves it unlocked. Resolves to the
    * recovery code (`7F3K-0V62-CS34-HKPE-R8YW-0GMT`), which is shown this once. Rejects with `workspace_exists` if

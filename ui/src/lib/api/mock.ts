@@ -49,6 +49,7 @@ import type {
   StatusCounts,
   User,
   Violation,
+  Lang,
   RemindersChecked,
   WorkspaceStatus,
 } from './types';
@@ -244,6 +245,12 @@ export class MockBackend implements Backend {
   }
 
   // ---- workspace ----------------------------------------------------------------------------------------------
+
+  /** The mock's messages are its own; the language is only remembered. */
+  language: Lang = 'zh-CN';
+  async setLanguage(lang: Lang): Promise<void> {
+    this.language = lang;
+  }
 
   async workspaceStatus(): Promise<WorkspaceStatus> {
     await this.delay();

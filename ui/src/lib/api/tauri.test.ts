@@ -99,6 +99,8 @@ describe('TauriBackend', () => {
     ['cancelDossiers', [], 'cancel_dossiers', undefined],
     ['pickFolder', [], 'pick_folder', undefined],
     ['openPath', ['/tmp/档案'], 'open_path', { path: '/tmp/档案' }],
+    ['setLanguage', ['en'], 'set_language', { lang: 'en' }],
+    ['remindersChecked', [], 'reminders_checked', undefined],
   ] as const)('%s calls %s', async (method, args, command, expected) => {
     const b = new TauriBackend() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     await b[method]!(...args);

@@ -4,7 +4,7 @@
 // Rust commands' snake_case parameters. Backup, import, export and dossier progress arrive over a `Channel` passed
 // as `onProgress`. Nothing here knows the domain: a rejection is normalised to an `AppError` and passed on.
 //
-// The Rust parameters these expect: workspace_status(), create_workspace(passphrase, committee_name, user_name),
+// The Rust parameters these expect: workspace_status(), set_language(lang), reminders_checked(), create_workspace(passphrase, committee_name, user_name),
 // unlock(passphrase, user_name), unlock_with_recovery(code), lock(), session_user(), list_users(),
 // add_user(name, role, branches, passphrase), set_user_role(user_id, role, branches), remove_user(user_id),
 // reset_passphrase(user_id, passphrase), change_passphrase(current, next), new_recovery_code(),
@@ -55,6 +55,7 @@ import type {
   Role,
   SessionUser,
   User,
+  Lang,
   RemindersChecked,
   WorkspaceStatus,
 } from './types';
@@ -68,6 +69,9 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export class TauriBackend implements Backend {
+  setLanguage(lang: Lang): Promise<void> {
+    return call('set_language', { lang });
+  }
   workspaceStatus(): Promise<WorkspaceStatus> {
     return call('workspace_status');
   }

@@ -59,3 +59,4 @@ export type { User } from './bindings/User';
 export type { Violation } from './bindings/Violation';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 export type { RemindersChecked } from './bindings/RemindersChecked';
+export type { Lang } from './bindings/Lang';
