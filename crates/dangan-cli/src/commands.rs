@@ -324,8 +324,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Attachment { id, out } => {
             let store = unlock()?;
-            let (info, _) = store.attachment(id)?;
-            store.save_attachment_as(id, &out)?;
+            // Read once: the bytes for the file, the name for the message.
+            let (info, bytes) = store.attachment(id)?;
+            dangan_core::output::write(store.workspace_dir(), &out, &bytes)?;
             outln!("{} {} → {}", t(lang, "已导出附件", "Wrote attachment"), info.name, out.display());
             Ok(())
         }

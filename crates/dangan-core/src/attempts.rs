@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
-use crate::{Error, Result, Text};
+use crate::{Error, Result};
 
 /// Wrong passphrases allowed in a row before waiting begins.
 pub const FREE_ATTEMPTS: u32 = 3;
@@ -106,27 +106,9 @@ pub fn begin(workspace: &Path, workspace_id: &str) -> Result<Attempt> {
     let counted = match write(workspace, workspace_id, pending) {
         Ok(()) => true,
         Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => false,
-        Err(source) => return Err(cannot_count(Error::Io { path: record_path(workspace), source }, workspace)),
+        Err(source) => return Err(Error::AttemptsUnrecorded { path: record_path(workspace), source }),
     };
     Ok(Attempt { workspace: workspace.to_owned(), workspace_id: workspace_id.to_owned(), before, counted })
-}
-
-fn cannot_count(e: Error, workspace: &Path) -> Error {
-    let file = record_path(workspace);
-    Error::Busy {
-        reason: Text::new(
-            format!(
-                "无法记录口令尝试次数（{}：{}），为安全起见不尝试解锁；请检查该文件夹的写权限",
-                file.display(),
-                e.message(crate::Lang::Zh)
-            ),
-            format!(
-                "cannot record the count of passphrase attempts ({}: {}), so no attempt is made; check that the folder can be written",
-                file.display(),
-                e.message(crate::Lang::En)
-            ),
-        ),
-    }
 }
 
 impl Attempt {

@@ -54,7 +54,7 @@ pub enum Error {
     #[error("cancelled; nothing was changed")]
     Cancelled,
     /// Another writer (an import in the app, a `dangan` run) held the workspace for longer than
-    /// the wait allows; nothing was changed. Or the workspace is read-only and cannot be written.
+    /// the wait allows; nothing was changed.
     #[error("{}", reason.en)]
     Busy { reason: Text },
     #[error("{}", reason.en)]
@@ -67,6 +67,10 @@ pub enum Error {
     Corrupt { path: PathBuf, reason: Text },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    /// The count of wrong passphrases (`attempts`) cannot be written, so no attempt is made (it
+    /// fails closed). Kind `io`: the cause is the file, which the message names.
+    #[error("cannot record passphrase attempts in {}: {source}", path.display())]
+    AttemptsUnrecorded { path: PathBuf, source: std::io::Error },
     /// The operating system's random source or a cipher failed; a defect of the machine.
     #[error("cryptography failed: {0}")]
     Crypto(&'static str),
@@ -97,7 +101,7 @@ impl Error {
             Error::RuleFile { .. } => ErrorKind::RuleFile,
             Error::NotificationsUnavailable { .. } => ErrorKind::NotificationsUnavailable,
             Error::Corrupt { .. } => ErrorKind::Corrupt,
-            Error::Io { .. } => ErrorKind::Io,
+            Error::Io { .. } | Error::AttemptsUnrecorded { .. } => ErrorKind::Io,
             // A full disk is the machine's state, not a defect: said as such, kind `io`.
             Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => ErrorKind::Io,
             Error::Database(e) => match database_condition(e) {
@@ -165,6 +169,16 @@ impl Error {
                 format!("{} 已损坏：{}。请从备份恢复", path.display(), reason.zh),
                 format!("{} is damaged: {}. Restore it from a backup", path.display(), reason.en),
             ),
+            Error::AttemptsUnrecorded { path, source } => Text::new(
+                format!(
+                    "无法记录口令尝试次数（{}：{source}），为安全起见不尝试解锁；请检查该文件夹的写权限",
+                    path.display()
+                ),
+                format!(
+                    "cannot record the count of passphrase attempts ({}: {source}), so no attempt is made; check that the folder can be written",
+                    path.display()
+                ),
+            ),
             Error::Io { path, source } => Text::new(
                 format!("无法读写 {}：{source}", path.display()),
                 format!("cannot read or write {}: {source}", path.display()),
@@ -202,7 +216,9 @@ impl Error {
             Error::WorkspaceMissing { path } | Error::WorkspaceExists { path } => {
                 serde_json::json!({ "path": path })
             }
-            Error::Corrupt { path, .. } | Error::Io { path, .. } => serde_json::json!({ "path": path }),
+            Error::Corrupt { path, .. } | Error::Io { path, .. } | Error::AttemptsUnrecorded { path, .. } => {
+                serde_json::json!({ "path": path })
+            }
             Error::TooManyAttempts { wait_secs } => serde_json::json!({ "wait_secs": wait_secs }),
             _ => serde_json::Value::Null,
         }

@@ -8,7 +8,6 @@
 //! - bytes go to a temporary file beside the target, are synced, and are renamed into place only
 //!   when complete: a failed or cancelled write leaves the old file (or none), never a half one.
 
-use std::fs::File;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -110,10 +109,6 @@ impl OutputFile {
     /// The temporary file, for writers that take a path (the xlsx writer).
     pub fn temp_path(&self) -> &Path {
         self.temp.path()
-    }
-
-    pub fn file(&mut self) -> &mut File {
-        self.temp.as_file_mut()
     }
 
     /// The file's final path.
