@@ -72,8 +72,11 @@ impl Role {
     }
 }
 
-/// What a caller asks to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a caller asks to do. The session lists those its user may ([`SessionUser::may`]), so that
+/// a shell hides what the core would refuse without a copy of this table.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     /// See members, their files and deadlines; export rosters and print dossiers.
     ReadMembers,
@@ -98,6 +101,19 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::ReadMembers,
+        Action::EditMembers,
+        Action::EditOrganisation,
+        Action::EditCalendar,
+        Action::EditRules,
+        Action::Backup,
+        Action::Restore,
+        Action::ManageUsers,
+        Action::ReadAudit,
+        Action::Verify,
+    ];
+
     /// Whether the action writes to the database (and so must be audited).
     pub(crate) fn changes(self) -> bool {
         !matches!(self, Action::ReadMembers | Action::ReadAudit | Action::Verify | Action::Backup)
@@ -149,6 +165,19 @@ pub struct SessionUser {
     pub branches: Vec<Id>,
     /// Signed in with the recovery key: only user management, to set a passphrase anew.
     pub recovery: bool,
+    /// Every action this user may take (a branch secretary's, within their branches): the one
+    /// answer a shell consults to show or hide a control.
+    pub may: Vec<Action>,
+}
+
+impl SessionUser {
+    pub(crate) fn new(name: String, role: Role, branches: Vec<Id>, recovery: bool) -> SessionUser {
+        let may = Action::ALL
+            .into_iter()
+            .filter(|&action| if recovery { action == Action::ManageUsers } else { role.may(action) })
+            .collect();
+        SessionUser { name, role, branches, recovery, may }
+    }
 }
 
 /// The signed-in user as the store checks them.
@@ -160,21 +189,13 @@ pub(crate) struct Actor {
 impl Actor {
     /// Stores opened without a workspace (benchmarks, internal tools) act as the system.
     pub(crate) fn system() -> Actor {
-        Actor {
-            session: SessionUser {
-                name: "system".into(),
-                role: Role::Administrator,
-                branches: Vec::new(),
-                recovery: false,
-            },
-        }
+        Actor { session: SessionUser::new("system".into(), Role::Administrator, Vec::new(), false) }
     }
 
     /// The recovery key opens the workspace to set passphrases anew, nothing else: not to read
     /// or change records under nobody's name.
     pub(crate) fn require(&self, action: Action) -> Result<()> {
-        let allowed = if self.session.recovery { action == Action::ManageUsers } else { self.session.role.may(action) };
-        if allowed { Ok(()) } else { Err(action.forbidden()) }
+        if self.session.may.contains(&action) { Ok(()) } else { Err(action.forbidden()) }
     }
 
     /// The units this actor may see, with their subtrees; `None` when not limited.
@@ -232,6 +253,16 @@ mod tests {
         let secretary = Role::BranchSecretary;
         assert!(secretary.may(Action::EditMembers));
         assert!(!secretary.may(Action::EditOrganisation) && !secretary.may(Action::Backup));
+    }
+
+    #[test]
+    fn the_session_lists_what_the_role_allows_and_the_recovery_key_only_user_management() {
+        let organiser = SessionUser::new("王".into(), Role::Organiser, Vec::new(), false);
+        for action in Action::ALL {
+            assert_eq!(organiser.may.contains(&action), Role::Organiser.may(action), "{action:?}");
+        }
+        let recovery = SessionUser::new("恢复密钥".into(), Role::Administrator, Vec::new(), true);
+        assert_eq!(recovery.may, [Action::ManageUsers]);
     }
 
     #[test]

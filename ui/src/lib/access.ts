@@ -9,18 +9,24 @@
 // | branch secretary (支部书记) | only the assigned branches | no | no | no |
 // | auditor (审计员) | all, read only | no | no | yes |
 
+import type { Action } from './api/bindings/Action';
 import type { Role } from './api/types';
 
 /** What a caller asks to do (dangan-core's `Action`). */
-export type Action =
-  | 'read_members'
-  | 'edit_members'
-  | 'edit_organisation'
-  | 'edit_calendar'
-  | 'edit_rules'
-  | 'backup'
-  | 'manage_users'
-  | 'read_audit';
+export type { Action };
+
+export const ALL_ACTIONS: readonly Action[] = [
+  'read_members',
+  'edit_members',
+  'edit_organisation',
+  'edit_calendar',
+  'edit_rules',
+  'backup',
+  'restore',
+  'manage_users',
+  'read_audit',
+  'verify',
+];
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
   administrator: new Set<Action>([
@@ -30,12 +36,22 @@ const ALLOWED: Record<Role, ReadonlySet<Action>> = {
     'edit_calendar',
     'edit_rules',
     'backup',
+    'restore',
     'manage_users',
     'read_audit',
+    'verify',
   ]),
-  organiser: new Set<Action>(['read_members', 'edit_members', 'edit_organisation', 'edit_calendar', 'backup']),
+  organiser: new Set<Action>([
+    'read_members',
+    'edit_members',
+    'edit_organisation',
+    'edit_calendar',
+    'backup',
+    'restore',
+    'verify',
+  ]),
   branch_secretary: new Set<Action>(['read_members', 'edit_members']),
-  auditor: new Set<Action>(['read_members', 'read_audit']),
+  auditor: new Set<Action>(['read_members', 'read_audit', 'verify']),
 };
 
 /** Whether the role allows the action at all (a branch secretary's branches are checked member by member). */

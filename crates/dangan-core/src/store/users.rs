@@ -36,17 +36,12 @@ impl Store {
         let user = self.user_by_slot(slot_id)?.ok_or_else(|| Error::Forbidden {
             what: Text::new("使用这个密钥槽（它不属于任何用户）", "use this key slot (it belongs to no user)"),
         })?;
-        self.act_as(SessionUser { name: user.name, role: user.role, branches: user.branches, recovery: false })
+        self.act_as(SessionUser::new(user.name, user.role, user.branches, false))
     }
 
     /// Signs in with the recovery key: user management only, logged as 恢复密钥.
     pub(crate) fn sign_in_recovery(&mut self) -> Result<()> {
-        self.act_as(SessionUser {
-            name: RECOVERY_ACTOR.into(),
-            role: Role::Administrator,
-            branches: Vec::new(),
-            recovery: true,
-        })?;
+        self.act_as(SessionUser::new(RECOVERY_ACTOR.into(), Role::Administrator, Vec::new(), true))?;
         self.log_account_event(RECOVERY_ACTOR, "sign_in", "the recovery key was used")
     }
 

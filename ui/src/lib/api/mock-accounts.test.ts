@@ -35,7 +35,7 @@ describe('MockBackend sign-in', () => {
     const b = new MockBackend({ today: TODAY });
     const code = await b.createWorkspace('long enough passphrase', '测试学院党委', ' 张老师 ');
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/);
-    expect(await b.sessionUser()).toEqual({ name: '张老师', role: 'administrator', branches: [], recovery: false });
+    expect(await b.sessionUser()).toMatchObject({ name: '张老师', role: 'administrator', branches: [], recovery: false });
     expect(await b.listUsers()).toEqual([{ id: 1, name: '张老师', role: 'administrator', branches: [], created_on: TODAY }]);
     await b.lock();
     await b.unlockWithRecovery(code.toLowerCase().replace(/-/g, ' '));
@@ -52,7 +52,7 @@ describe('MockBackend sign-in', () => {
 
   it('signs in whoever the passphrase belongs to, or only the user named', async () => {
     const b = await signedInAs(SECRETARY);
-    expect(await b.sessionUser()).toEqual({ name: '李书记', role: 'branch_secretary', branches: [3], recovery: false });
+    expect(await b.sessionUser()).toMatchObject({ name: '李书记', role: 'branch_secretary', branches: [3], recovery: false });
     await b.lock();
     await b.unlock('auditor-demo', null);
     expect((await b.sessionUser()).role).toBe('auditor');

@@ -4,7 +4,7 @@
 // signs in as administrator, and an entry per changed field for every change the mock makes. Passphrases are kept in
 // the clear: this is a mock.
 
-import { may, type Action } from '../access';
+import { ALL_ACTIONS, may, type Action } from '../access';
 import { appError } from './errors';
 import type { AuditEntry, AuditPage, AuditQuery, OrgUnit, Role, SessionUser, User } from './types';
 
@@ -18,6 +18,8 @@ export const RECOVERY_ACTOR = '恢复密钥';
 
 const ACTION_WORDS: Record<Action, [zh: string, en: string]> = {
   read_members: ['查看党员档案', "read members' records"],
+  restore: ['从备份恢复工作区', 'restore a workspace from a backup'],
+  verify: ['核对整个工作区', 'check the whole workspace'],
   edit_members: ['修改党员档案', "change members' records"],
   edit_organisation: ['修改组织机构', 'change the organisation'],
   edit_calendar: ['修改节假日安排', 'change the holiday calendar'],
@@ -261,7 +263,7 @@ export class MockAccounts {
     const code = parseRecoveryCode(typed);
     if (this.recovery === null) throw appError('not_found', '找不到恢复密钥槽 / a recovery key slot not found');
     if (code !== this.recovery) throw appError('wrong_passphrase', 'the recovery code does not open the workspace');
-    this.session = { name: RECOVERY_ACTOR, role: 'administrator', branches: [], recovery: true };
+    this.session = { name: RECOVERY_ACTOR, role: 'administrator', branches: [], recovery: true, may: ['manage_users'] };
     this.log.actor = RECOVERY_ACTOR;
   }
 
@@ -376,7 +378,13 @@ export class MockAccounts {
   }
 
   private signInAs(user: StoredUser): void {
-    this.session = { name: user.name, role: user.role, branches: [...user.branches], recovery: false };
+    this.session = {
+      name: user.name,
+      role: user.role,
+      branches: [...user.branches],
+      recovery: false,
+      may: ALL_ACTIONS.filter((a) => may(user.role, a)),
+    };
     this.log.actor = user.name;
   }
 }
