@@ -60,6 +60,31 @@ fn no_sql_outside_the_store() {
     assert!(found.is_empty(), "SQL outside crates/dangan-core/src/store/:\n{}", found.join("\n"));
 }
 
+/// Only the store holds a database connection: the rest of the core asks the store (a roster
+/// import through `BulkWrite`), so no module can run a statement past the store's role checks and
+/// audit triggers. `error.rs` may name rusqlite's error type, to say what went wrong.
+#[test]
+fn only_the_store_touches_the_database_library() {
+    let root = repo();
+    let store = root.join("crates/dangan-core/src/store");
+    let allowed = root.join("crates/dangan-core/src/error.rs");
+    let mut found = Vec::new();
+    for dir in ["crates/dangan-core/src", "crates/dangan-cli/src", "src-tauri/src"] {
+        for file in rust_files(&root.join(dir)) {
+            if file.starts_with(&store) || file == allowed {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if line.contains("rusqlite") || line.contains("store::internal") {
+                    found.push(format!("{}:{}: {}", file.strip_prefix(&root).unwrap().display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "the database reached outside crates/dangan-core/src/store/:\n{}", found.join("\n"));
+}
+
 #[test]
 fn the_sql_check_sees_sql_and_nothing_else() {
     assert!(holds_sql(r#"conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))"#));

@@ -10,8 +10,7 @@ use serde::Serialize;
 use super::columns::{self, Field};
 use super::{ImportReport, LikelyDuplicate, Roster, RosterRecord, RowProblem};
 use crate::domain::{Event, EventKind, Id, Person};
-use crate::store::Store;
-use crate::store::internal::{self as st, OrgTree};
+use crate::store::{self as st, BulkWrite, Finish, Store};
 use crate::validate::{self, Context, Violation};
 use crate::{Error, Lang, Result};
 
@@ -74,88 +73,73 @@ impl Store {
         &mut self,
         roster: Roster,
         options: ImportOptions,
-        progress: impl FnMut(Progress) -> ControlFlow<()>,
-    ) -> Result<ImportReport> {
-        self.require(crate::access::Action::EditMembers)?;
-        // The import logs one audit entry per person itself (`BulkLog`), not one per row.
-        // Whatever happens (an error, a panic caught further up), the triggers come back before
-        // anything else can write.
-        let suspended = st::suspend_audit(st::connection(self), &["people", "events"]);
-        let imported = suspended.and_then(|()| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.import_logged(roster, options, progress)))
-                .unwrap_or_else(|panic| {
-                    // Best effort on the way out; should it fail, the next change puts the
-                    // triggers back before it writes (`Store::require`).
-                    let _ = st::resume_audit(st::connection(self));
-                    std::panic::resume_unwind(panic)
-                })
-        });
-        st::resume_audit(st::connection(self))?;
-        imported
-    }
-
-    fn import_logged(
-        &mut self,
-        roster: Roster,
-        options: ImportOptions,
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
+        self.require(crate::access::Action::EditMembers)?;
         let visible = self.visible_units(&self.org_tree()?);
         let rules = self.rules().clone();
         let workdays = self.work_calendar().clone();
         let cx = Context { rules: &rules, today: self.today(), workdays: &workdays };
-        let mut report = ImportReport {
-            rows: roster.rows,
-            ignored_columns: roster.ignored_columns,
-            problems: roster.problems,
-            ..ImportReport::default()
-        };
         let total = roster.records.len() as u64;
-        let spellings = Roster { spellings: roster.spellings, ..Roster::default() };
-        let tx = st::write_transaction_waiting(self, WAIT_FOR_WRITER, || {
-            progress(Progress { done: 0, total, waiting: true })
-        })?;
-        let mut tree = OrgTree::load(&tx)?;
-        // Into an empty workspace nobody can be registered already: skip the look-ups (people
-        // repeated within the file are still caught by `Seen`).
-        let first_import = st::nobody_registered(&tx)?;
-        let log = st::BulkLog::begin(&tx)?;
-        let mut seen =
-            Seen { first_import, visible, log: Some(log), duplicates: options.duplicates, ..Seen::default() };
-        for (i, record) in roster.records.into_iter().enumerate() {
-            if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total, waiting: false }).is_break() {
-                return Err(Error::Cancelled);
-            }
-            let row = record.row;
-            match apply(&tx, &mut tree, record, cx, &mut seen, &mut report, &spellings)? {
-                Ok(Outcome::Created) => report.created += 1,
-                Ok(Outcome::Skipped) => report.skipped_rows.push(row),
-                Ok(Outcome::Updated) => {
-                    report.updated += 1;
-                    report.updated_rows.push(row);
-                }
-                Err(problems) => report.problems.extend(problems),
-            }
-        }
-        if progress(Progress { done: total, total, waiting: false }).is_break() {
+        // Two borrowers, never at once: the wait for the workspace, then the rows.
+        let progress = std::cell::RefCell::new(&mut progress);
+        self.bulk_write(
+            crate::access::Action::EditMembers,
+            WAIT_FOR_WRITER,
+            || (progress.borrow_mut())(Progress { done: 0, total, waiting: true }),
+            |bulk| apply_all(bulk, roster, options, visible, cx, &mut *progress.borrow_mut()),
+        )
+    }
+}
+
+/// Every row of the roster in one bulk write; says whether to commit.
+fn apply_all(
+    bulk: &mut BulkWrite<'_>,
+    roster: Roster,
+    options: ImportOptions,
+    visible: Option<HashSet<Id>>,
+    cx: Context<'_>,
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
+) -> Result<(ImportReport, Finish)> {
+    let mut report = ImportReport {
+        rows: roster.rows,
+        ignored_columns: roster.ignored_columns,
+        problems: roster.problems,
+        ..ImportReport::default()
+    };
+    let total = roster.records.len() as u64;
+    let spellings = Roster { spellings: roster.spellings, ..Roster::default() };
+    let mut seen = Seen { visible, duplicates: options.duplicates, ..Seen::default() };
+    for (i, record) in roster.records.into_iter().enumerate() {
+        if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total, waiting: false }).is_break() {
             return Err(Error::Cancelled);
         }
-        report.problems.sort_by_key(|p| p.row);
-        if !report.problems.is_empty() {
-            // Dropping the transaction rolls back every row, branches included.
-            return Err(Error::ImportRejected { report: Box::new(report) });
+        let row = record.row;
+        match apply(bulk, record, cx, &mut seen, &mut report, &spellings)? {
+            Ok(Outcome::Created) => report.created += 1,
+            Ok(Outcome::Skipped) => report.skipped_rows.push(row),
+            Ok(Outcome::Updated) => {
+                report.updated += 1;
+                report.updated_rows.push(row);
+            }
+            Err(problems) => report.problems.extend(problems),
         }
-        if options.dry_run {
-            tx.rollback()?;
-        } else if options.duplicates == Duplicates::Ask && !report.likely_duplicates.is_empty() {
-            tx.rollback()?;
-            return Err(Error::LikelyDuplicates { report: Box::new(report) });
-        } else {
-            tx.commit()?;
-            self.drop_index();
-            report.committed = true;
-        }
-        Ok(report)
+    }
+    if progress(Progress { done: total, total, waiting: false }).is_break() {
+        return Err(Error::Cancelled);
+    }
+    report.problems.sort_by_key(|p| p.row);
+    if !report.problems.is_empty() {
+        // Rolled back whole: every row, branches included.
+        return Err(Error::ImportRejected { report: Box::new(report) });
+    }
+    if options.dry_run {
+        Ok((report, Finish::Rollback))
+    } else if options.duplicates == Duplicates::Ask && !report.likely_duplicates.is_empty() {
+        Err(Error::LikelyDuplicates { report: Box::new(report) })
+    } else {
+        report.committed = true;
+        Ok((report, Finish::Commit))
     }
 }
 
@@ -174,20 +158,13 @@ fn outside_scope(problem: impl Fn(Field, String, String) -> RowProblem, branch: 
 struct Seen {
     id_numbers: HashMap<String, u64>,
     student_nos: HashMap<String, u64>,
-    first_import: bool,
     /// The units a branch secretary may import into; `None` when not limited.
     visible: Option<HashSet<Id>>,
-    /// Where each imported person's audit entry goes.
-    log: Option<st::BulkLog>,
     duplicates: Duplicates,
-    /// Who is registered (loaded on the first new person) and who this file has added, by the
-    /// keys that suggest the same person.
-    lookalikes: Option<st::Lookalikes>,
 }
 
 fn apply(
-    tx: &rusqlite::Transaction<'_>,
-    tree: &mut OrgTree,
+    bulk: &mut BulkWrite<'_>,
     record: RosterRecord,
     cx: Context<'_>,
     seen: &mut Seen,
@@ -221,13 +198,8 @@ fn apply(
         }
     }
 
-    match st::resolve_branch(tx, tree, &branch) {
+    match bulk.resolve_branch(&branch) {
         Ok(resolved) => {
-            if !resolved.created.is_empty()
-                && let Some(log) = seen.log.as_mut()
-            {
-                log.invalidate(); // the new branches' own entries came first
-            }
             if seen.visible.as_ref().is_some_and(|v| !v.contains(&resolved.id)) {
                 problems.push(outside_scope(problem, &branch));
             } else {
@@ -246,9 +218,9 @@ fn apply(
         return Ok(Err(problems));
     }
 
-    let existing = if seen.first_import { None } else { st::find_same_person(tx, &person)? };
+    let existing = bulk.find_same_person(&person)?;
     if let (Some(id), Some(visible)) = (existing, &seen.visible) {
-        let stored_branch = st::load_person(tx, id)?.map(|p| p.branch_id);
+        let stored_branch = bulk.person(id)?.map(|p| p.branch_id);
         if stored_branch.is_some_and(|b| !visible.contains(&b)) {
             return Ok(Err(vec![problem(
                 Field::Name,
@@ -259,28 +231,20 @@ fn apply(
     }
     if existing.is_none() {
         // A new person by their numbers: do they look like someone already here?
-        let lookalikes = match seen.lookalikes.as_mut() {
-            Some(l) => l,
-            None => seen.lookalikes.insert(if seen.first_import {
-                st::Lookalikes::default()
-            } else {
-                st::Lookalikes::load(tx)?
-            }),
-        };
         let applied = events.iter().find(|e| e.kind == EventKind::ApplicationReceived).map(|e| e.date);
-        if let Some(found) = lookalikes.find(&person, applied) {
+        if let Some(found) = bulk.lookalike(&person, applied)? {
             report.likely_duplicates.push(likely_duplicate(row, &person, found));
             if seen.duplicates == Duplicates::Skip {
                 return Ok(Ok(Outcome::Skipped));
             }
         }
-        lookalikes.add(&person, applied, st::Lookalike::Row(row));
+        bulk.remember(&person, applied, row);
     }
     let (person, mut events, outcome, before) = match existing {
         None => (person, events, Outcome::Created, None),
         Some(id) => {
-            let stored = st::load_person(tx, id)?.unwrap_or_default();
-            let mut merged_events = st::load_events(tx, id)?;
+            let stored = bulk.person(id)?.unwrap_or_default();
+            let mut merged_events = bulk.events(id)?;
             let before = audit_json(&stored, &merged_events);
             for event in events {
                 // A repeated step (a review, a report) is added unless that day's is on file; a
@@ -302,7 +266,7 @@ fn apply(
     if matches!(outcome, Outcome::Updated) {
         // A new person's numbers were just looked up and found free; an updated person may have
         // been given a number that belongs to someone else.
-        violations.extend(st::uniqueness_conflict(tx, &person, seen.visible.as_ref())?);
+        violations.extend(bulk.uniqueness_conflict(&person, seen.visible.as_ref())?);
     }
     if !violations.is_empty() {
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
@@ -311,17 +275,14 @@ fn apply(
     for flag in crate::late::late_steps(&facts, cx.rules, cx.workdays) {
         report.late.push(super::RowLate { row, name: person.name.clone(), flag });
     }
-    let id = st::write_person(tx, &person, &events)?;
-    match outcome {
-        Outcome::Created => st::insert_events(tx, id, &mut events)?,
-        Outcome::Updated | Outcome::Skipped => st::write_events(tx, id, &mut events)?,
-    }
+    let id = match outcome {
+        Outcome::Created => bulk.insert(&person, &mut events)?,
+        Outcome::Updated | Outcome::Skipped => bulk.update(&person, &mut events)?,
+    };
     let after = audit_json(&Person { id: Some(id), ..person }, &events);
-    if before.as_deref() != Some(after.as_str())
-        && let Some(log) = seen.log.as_mut()
-    {
+    if before.as_deref() != Some(after.as_str()) {
         let action = if before.is_some() { "update" } else { "insert" };
-        log.member(tx, id, action, before.as_deref(), Some(&after))?;
+        bulk.log_member(id, action, before.as_deref(), &after)?;
     }
     Ok(Ok(outcome))
 }

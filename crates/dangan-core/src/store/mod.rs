@@ -7,6 +7,7 @@
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
 mod audit;
+mod bulk;
 mod files;
 mod lookalikes;
 mod maintenance;
@@ -426,56 +427,8 @@ pub(crate) fn none_if_blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+pub(crate) use bulk::{BulkWrite, Finish, Found, Likeness};
+pub(crate) use lookalikes::Lookalike;
 pub use org::{OrgTree, ResolvedBranch};
+pub(crate) use people::{normalize, sort_events};
 pub(crate) use users::RECOVERY_ACTOR;
-
-/// The store's building blocks for other modules of the core (roster import applies rows with
-/// them inside its own transaction). Not part of the public API.
-pub(crate) mod internal {
-    pub(crate) use super::audit::{BulkLog, resume as resume_audit, suspend as suspend_audit};
-    pub(crate) use super::lookalikes::{Found, Likeness, Lookalike, Lookalikes};
-
-    /// Whether the workspace has nobody in it yet (an import then skips looking people up).
-    pub(crate) fn nobody_registered(conn: &rusqlite::Connection) -> crate::Result<bool> {
-        Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?)
-    }
-    pub(crate) use super::org::{OrgTree, resolve_branch};
-    pub(crate) use super::people::{
-        find_same_person, insert_events, load_events, load_person, normalize, sort_events, uniqueness_conflict,
-        write_events, write_person,
-    };
-
-    pub(crate) fn connection(store: &super::Store) -> &rusqlite::Connection {
-        &store.conn
-    }
-
-    /// A write transaction for a long bulk write, taken at once (`BEGIN IMMEDIATE`): while another
-    /// writer holds the workspace it waits, calling `waiting` about every quarter second
-    /// (`ControlFlow::Break` cancels), for at most `max`; then it gives up with one plain
-    /// [`Error::Busy`], before any row is touched, instead of failing statement by statement.
-    pub(crate) fn write_transaction_waiting(
-        store: &super::Store,
-        max: std::time::Duration,
-        mut waiting: impl FnMut() -> std::ops::ControlFlow<()>,
-    ) -> crate::Result<rusqlite::Transaction<'_>> {
-        use std::time::{Duration, Instant};
-        let started = Instant::now();
-        store.conn.busy_timeout(Duration::from_millis(250))?;
-        let outcome = loop {
-            match rusqlite::Transaction::new_unchecked(&store.conn, rusqlite::TransactionBehavior::Immediate) {
-                Ok(tx) => break Ok(tx),
-                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
-                    if started.elapsed() >= max {
-                        break Err(crate::Error::Busy { reason: crate::error::busy_text() });
-                    }
-                    if waiting().is_break() {
-                        break Err(crate::Error::Cancelled);
-                    }
-                }
-                Err(e) => break Err(e.into()),
-            }
-        };
-        store.conn.busy_timeout(super::BUSY_TIMEOUT)?;
-        outcome
-    }
-}

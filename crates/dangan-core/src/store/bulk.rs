@@ -1,0 +1,197 @@
+//! Writing many people in one transaction: the store's half of a roster import. The roster module
+//! decides what each row means (`roster/import.rs`); a [`BulkWrite`] holds the transaction and
+//! does every read and write that needs, so that no SQL and no connection leave `store/`.
+//!
+//! While it runs, the audit triggers on people and events are suspended and each person gets one
+//! entry instead ([`BulkWrite::log_member`]); they are back before anything else can write,
+//! whatever happens (an error, a panic).
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Transaction, TransactionBehavior};
+
+use super::audit::{self, BulkLog};
+use super::lookalikes::{Lookalike, Lookalikes};
+use super::org::{self, OrgTree, ResolvedBranch};
+use super::{Store, people};
+use crate::access::Action;
+use crate::domain::{Event, Id, Person};
+use crate::validate::Violation;
+use crate::{Error, Result};
+
+pub(crate) use super::lookalikes::{Found, Likeness};
+
+/// How a bulk write ends: saved, or rolled back (a dry run, a refusal).
+pub(crate) enum Finish {
+    Commit,
+    Rollback,
+}
+
+/// One transaction of a bulk write, with what it has learnt on the way: the organisation tree
+/// (branches it created included), the audit chain's head, and who is registered by name.
+pub(crate) struct BulkWrite<'s> {
+    tx: Transaction<'s>,
+    tree: OrgTree,
+    log: BulkLog,
+    /// The workspace had nobody when the write began: nobody can be registered already, so the
+    /// look-ups are skipped (people repeated within the file are the caller's to catch).
+    empty_at_start: bool,
+    /// Who is registered and who this write has added, loaded on the first new person.
+    lookalikes: Option<Lookalikes>,
+}
+
+impl Store {
+    /// Runs `work` in one write transaction taken at once (`BEGIN IMMEDIATE`), with the audit
+    /// triggers on people and events suspended. While another writer holds the workspace it waits,
+    /// calling `waiting` about every quarter second (`ControlFlow::Break` cancels), for at most
+    /// `max`; then it gives up with one plain [`Error::Busy`], before any row is touched.
+    ///
+    /// `work` says whether to commit; an error rolls everything back.
+    pub(crate) fn bulk_write<T>(
+        &mut self,
+        action: Action,
+        max: Duration,
+        waiting: impl FnMut() -> ControlFlow<()>,
+        work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
+    ) -> Result<T> {
+        self.require(action)?;
+        audit::suspend(&self.conn, &["people", "events"])?;
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.bulk_write_suspended(max, waiting, work)))
+                .unwrap_or_else(|panic| {
+                    // Best effort on the way out; should it fail, the next change puts the triggers
+                    // back before it writes (`Store::require`).
+                    let _ = audit::resume(&self.conn);
+                    std::panic::resume_unwind(panic)
+                });
+        audit::resume(&self.conn)?;
+        let (value, committed) = outcome?;
+        if committed {
+            self.drop_index();
+        }
+        Ok(value)
+    }
+
+    fn bulk_write_suspended<T>(
+        &self,
+        max: Duration,
+        waiting: impl FnMut() -> ControlFlow<()>,
+        work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
+    ) -> Result<(T, bool)> {
+        let tx = self.write_transaction_waiting(max, waiting)?;
+        let tree = OrgTree::load(&tx)?;
+        let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
+        let log = BulkLog::begin(&tx)?;
+        let mut bulk = BulkWrite { tx, tree, log, empty_at_start, lookalikes: None };
+        let (value, finish) = work(&mut bulk)?;
+        match finish {
+            Finish::Commit => bulk.tx.commit()?,
+            Finish::Rollback => bulk.tx.rollback()?,
+        }
+        Ok((value, matches!(finish, Finish::Commit)))
+    }
+
+    fn write_transaction_waiting(
+        &self,
+        max: Duration,
+        mut waiting: impl FnMut() -> ControlFlow<()>,
+    ) -> Result<Transaction<'_>> {
+        let started = Instant::now();
+        self.conn.busy_timeout(Duration::from_millis(250))?;
+        let outcome = loop {
+            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+                Ok(tx) => break Ok(tx),
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    if started.elapsed() >= max {
+                        break Err(Error::Busy { reason: crate::error::busy_text() });
+                    }
+                    if waiting().is_break() {
+                        break Err(Error::Cancelled);
+                    }
+                }
+                Err(e) => break Err(e.into()),
+            }
+        };
+        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        outcome
+    }
+}
+
+impl BulkWrite<'_> {
+    /// The branch a roster names, created (with its general branch) when it does not exist yet.
+    pub(crate) fn resolve_branch(&mut self, path: &str) -> Result<ResolvedBranch> {
+        let resolved = org::resolve_branch(&self.tx, &mut self.tree, path)?;
+        if !resolved.created.is_empty() {
+            self.log.invalidate(); // the new branches' own entries (by trigger) came first
+        }
+        Ok(resolved)
+    }
+
+    /// The person registered under the same identity number, or else the same student number.
+    pub(crate) fn find_same_person(&self, person: &Person) -> Result<Option<Id>> {
+        if self.empty_at_start { Ok(None) } else { people::find_same_person(&self.tx, person) }
+    }
+
+    pub(crate) fn person(&self, id: Id) -> Result<Option<Person>> {
+        people::load_person(&self.tx, id)
+    }
+
+    pub(crate) fn events(&self, id: Id) -> Result<Vec<Event>> {
+        people::load_events(&self.tx, id)
+    }
+
+    /// Someone registered, or remembered earlier in this bulk write, who looks like `person`
+    /// (see `lookalikes.rs`).
+    pub(crate) fn lookalike(
+        &mut self,
+        person: &Person,
+        applied: Option<crate::calendar::Date>,
+    ) -> Result<Option<Found>> {
+        let lookalikes = match self.lookalikes.as_mut() {
+            Some(l) => l,
+            None => self.lookalikes.insert(if self.empty_at_start {
+                Lookalikes::default()
+            } else {
+                Lookalikes::load(&self.tx)?
+            }),
+        };
+        Ok(lookalikes.find(person, applied))
+    }
+
+    /// Remembers a new person as `row` of this write, for the lookalikes of later rows.
+    pub(crate) fn remember(&mut self, person: &Person, applied: Option<crate::calendar::Date>, row: u64) {
+        if let Some(lookalikes) = self.lookalikes.as_mut() {
+            lookalikes.add(person, applied, Lookalike::Row(row));
+        }
+    }
+
+    /// Numbers of `person` that belong to someone else (limited to `visible` units when set).
+    pub(crate) fn uniqueness_conflict(
+        &self,
+        person: &Person,
+        visible: Option<&HashSet<Id>>,
+    ) -> Result<Option<Violation>> {
+        people::uniqueness_conflict(&self.tx, person, visible)
+    }
+
+    /// Writes a new person with their events; returns the id.
+    pub(crate) fn insert(&self, person: &Person, events: &mut [Event]) -> Result<Id> {
+        let id = people::write_person(&self.tx, person, events)?;
+        people::insert_events(&self.tx, id, events)?;
+        Ok(id)
+    }
+
+    /// Writes a registered person (`person.id` set) with their events, replacing the stored ones.
+    pub(crate) fn update(&self, person: &Person, events: &mut [Event]) -> Result<Id> {
+        let id = people::write_person(&self.tx, person, events)?;
+        people::write_events(&self.tx, id, events)?;
+        Ok(id)
+    }
+
+    /// The one audit entry of a person this write inserted or changed.
+    pub(crate) fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()> {
+        self.log.member(&self.tx, id, action, before, Some(after))
+    }
+}
