@@ -1,7 +1,7 @@
 //! Deadlines: what each person's procedure still owes, computed from their events and the rule
 //! set whenever asked. A derived deadline is never stored, so recording or correcting an event
 //! changes every deadline at once. (What the worker did about an item, a snooze or an
-//! acknowledgement, is stored, keyed by the item's rule and due day: see `store/planning.rs`.)
+//! acknowledgement, is stored, keyed by the item's rule and due day: see `store/dismissals.rs`.)
 //!
 //! Statuses:
 //! - a `deadline` or `recurring` item is `overdue` (due before the as-of date), `due_soon` (due

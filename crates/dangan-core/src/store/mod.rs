@@ -8,14 +8,18 @@
 
 mod audit;
 mod bulk;
+mod deadlines;
+mod dismissals;
 mod files;
+mod holidays;
 mod lookalikes;
 mod maintenance;
 mod member_index;
 mod org;
 mod people;
-mod planning;
 mod procedure_index;
+mod reminders;
+mod rules;
 mod schema;
 mod search;
 mod users;
@@ -55,7 +59,7 @@ pub struct Store {
     rule_set_id: RuleSetId,
     /// The shipped rule set, with the office's own file on top when one is loaded.
     rules: RuleSet,
-    /// Why the office's rule file is not applied (see `planning::load_rules`).
+    /// Why the office's rule file is not applied (see `rules::load_rules`).
     rules_warning: Option<Text>,
     workdays: WorkCalendar,
     today: Option<Date>,
@@ -117,8 +121,8 @@ impl Store {
             path: path.to_owned(),
             reason: Text::new(format!("未知的规则版本 {rule_set}"), format!("unknown rule set {rule_set}")),
         })?;
-        let (rules, rules_warning) = planning::load_rules(&conn, RuleSet::builtin(id))?;
-        let workdays = planning::load_workdays(&conn)?;
+        let (rules, rules_warning) = rules::load_rules(&conn, RuleSet::builtin(id))?;
+        let workdays = holidays::load_workdays(&conn)?;
         let actor = Actor::system();
         audit::install(&conn, &actor.session.name)?;
         Ok(Store {

@@ -1,0 +1,100 @@
+//! What the worker set aside: a deadline item acknowledged (no more reminders, off the
+//! dashboard) or snoozed until a day, keyed by member, rule and due day.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use super::Store;
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::deadlines::DeadlineQuery;
+use crate::domain::Id;
+use crate::{Error, Result, Text};
+
+/// What the worker did about items, by member: `(rule, due, until)`, `until` being `None` for an
+/// acknowledgement. Looked up per person, and most people have none.
+#[derive(Default)]
+pub(super) struct Dismissals(HashMap<Id, Vec<(String, Date, Option<Date>)>>);
+
+impl Dismissals {
+    /// `None`: not set aside; `Some(None)`: acknowledged; `Some(Some(day))`: snoozed until then.
+    pub(super) fn get(&self, member: Id, rule: &str, due: Date) -> Option<Option<Date>> {
+        self.0.get(&member)?.iter().find(|(r, d, _)| r == rule && *d == due).map(|(_, _, until)| *until)
+    }
+
+    pub(super) fn is_dismissed(&self, member: Id, rule: &str, due: Date, as_of: Date) -> bool {
+        match self.get(member, rule, due) {
+            None => false,
+            Some(None) => true,
+            Some(Some(until)) => until > as_of,
+        }
+    }
+}
+
+impl Store {
+    pub(super) fn dismissals(&self) -> Result<Dismissals> {
+        self.read_dismissals("SELECT person_id, rule, due, until FROM dismissals WHERE ?1 IS NULL", None)
+    }
+
+    pub(super) fn dismissals_of(&self, id: Id) -> Result<Dismissals> {
+        self.read_dismissals("SELECT person_id, rule, due, until FROM dismissals WHERE person_id = ?1", Some(id))
+    }
+
+    fn read_dismissals(&self, sql: &str, id: Option<Id>) -> Result<Dismissals> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        let mut out = Dismissals::default();
+        for row in rows {
+            let (person, rule, due, until) = row?;
+            let Some(due) = calendar::parse_iso(&due) else { continue };
+            out.0.entry(person).or_default().push((rule, due, until.as_deref().and_then(calendar::parse_iso)));
+        }
+        Ok(out)
+    }
+
+    /// Sets an item aside: acknowledged (`until` is `None`: no more reminders, off the dashboard)
+    /// or snoozed until a day. The item must be pending now.
+    pub fn dismiss_deadline(&mut self, member_id: Id, rule: &str, due: Date, until: Option<Date>) -> Result<()> {
+        self.require_member(Action::EditMembers, member_id)?;
+        let today = self.today();
+        if until.is_some_and(|u| u <= today) {
+            return Err(Error::invalid(
+                "until",
+                "稍后提醒的日期须晚于今天",
+                "a snooze must last until a day after today",
+            ));
+        }
+        let pending = self.deadlines(&DeadlineQuery {
+            member_id: Some(member_id),
+            include_dismissed: true,
+            ..Default::default()
+        })?;
+        if !pending.iter().any(|i| i.rule == rule && i.due == due) {
+            return Err(Error::NotFound {
+                what: Text::new(
+                    format!("成员 {member_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
+                    format!("member {member_id}'s pending item `{rule}` due {due}"),
+                ),
+            });
+        }
+        self.conn.execute(
+            "INSERT INTO dismissals (person_id, rule, due, until) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (person_id, rule, due) DO UPDATE SET until = excluded.until",
+            params![member_id, rule, due.to_string(), until.map(|u| u.to_string())],
+        )?;
+        Ok(())
+    }
+
+    /// Undoes a snooze or an acknowledgement.
+    pub fn restore_deadline(&mut self, member_id: Id, rule: &str, due: Date) -> Result<()> {
+        self.require_member(Action::EditMembers, member_id)?;
+        self.conn.execute(
+            "DELETE FROM dismissals WHERE person_id = ?1 AND rule = ?2 AND due = ?3",
+            params![member_id, rule, due.to_string()],
+        )?;
+        Ok(())
+    }
+}
