@@ -1,6 +1,11 @@
 /// <reference types="vitest/config" />
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/** An emitted file's text (a chunk's code, an asset's source). */
+function textOf(out: Rolldown.OutputChunk | Rolldown.OutputAsset): string {
+  return out.type === 'chunk' ? out.code : typeof out.source === 'string' ? out.source : new TextDecoder().decode(out.source);
+}
 
 /**
  * Fails the build if any emitted file names a remote URL: the app must work offline under `default-src 'self'`.
@@ -13,12 +18,33 @@ function noRemoteUrls(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       for (const [file, out] of Object.entries(bundle)) {
-        const text = out.type === 'chunk' ? out.code : typeof out.source === 'string' ? out.source : new TextDecoder().decode(out.source);
+        const text = textOf(out);
         for (const m of text.matchAll(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'`)]*/gi)) {
           const url = m[0];
           if (!url.startsWith('http')) continue;
           if (!allowed.some((re) => re.test(url))) this.error(`${file} contains a remote URL: ${url}`);
         }
+      }
+    },
+  };
+}
+
+/**
+ * Fails the build if the browser preview reaches ui/dist: `src/lib/api/recorded.ts`, its replies, Tauri's IPC mocks
+ * (a chunk made of any of them), or the text the recorder writes into every recording (should the replies be
+ * inlined some other way). `src/lib/api/index.ts` imports the preview only when `import.meta.env.DEV`.
+ */
+function noPreviewInRelease(): Plugin {
+  const previewModules = /[\\/]src[\\/]lib[\\/]api[\\/]recorded|@tauri-apps[\\/]api[\\/]mocks/;
+  const marker = 'recorded_replies.rs';
+  return {
+    name: 'dangan:no-preview-in-release',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const [file, out] of Object.entries(bundle)) {
+        const module = out.type === 'chunk' ? out.moduleIds.find((id) => previewModules.test(id)) : undefined;
+        if (module) this.error(`${file} contains the browser preview's ${module}, which is for npm run dev only`);
+        if (textOf(out).includes(marker)) this.error(`${file} contains recorded replies (${marker}), which are for npm run dev only`);
       }
     },
   };
@@ -30,7 +56,7 @@ function noRemoteUrls(): Plugin {
 const csp = "default-src 'self'; img-src 'self' blob:";
 
 export default defineConfig({
-  plugins: [svelte(), noRemoteUrls()],
+  plugins: [svelte(), noRemoteUrls(), noPreviewInRelease()],
   // Relative asset URLs: the shell serves dist/ from its own origin, never from a CDN.
   base: './',
   clearScreen: false,

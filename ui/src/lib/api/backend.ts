@@ -1,7 +1,8 @@
 // The backend boundary: everything the UI asks of the Rust side, as one interface.
 //
-// Two implementations: `tauri.ts` (the real one, over `invoke`) and `mock.ts` (in memory, for a browser and for
-// tests). Every method rejects with an `AppError` (see `errors.ts`), never with a bare string.
+// One implementation, `tauri.ts`, over `invoke`: the shell's commands in the app, and in a plain browser during
+// development the replies recorded from the core (`recorded.ts`). Every method rejects with an `AppError` (see
+// `errors.ts`), never with a bare string.
 
 import type {
   AuditPage,

@@ -1,5 +1,5 @@
-// The error that crosses the bridge: `{ kind, message, details }`. Helpers to recognise it, to make one (mock),
-// and to read its kind-specific details.
+// The error that crosses the bridge: `{ kind, message, details }`. Helpers to recognise it, to make one (the
+// browser preview's refusals), and to read its kind-specific details.
 
 import { ERROR_KINDS } from './domain';
 import type { AppError, ErrorKind, ImportReport, Violation } from './types';

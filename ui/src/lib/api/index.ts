@@ -1,5 +1,8 @@
-// Chooses the backend once at start-up: the Tauri commands inside the app's window, the in-memory mock in a plain
-// browser (`npm run dev`) — told apart by `window.__TAURI_INTERNALS__`, which only the Tauri webview defines.
+// Chooses the backend once at start-up: the Tauri commands, inside the app's window or — in a plain browser during
+// development (`npm run dev`) — answered from replies recorded from the real core (`recorded.ts`). The two are told
+// apart by `window.__TAURI_INTERNALS__`, which only the Tauri webview defines until the preview installs its own.
+// A release build has no preview: `import.meta.env.DEV` is false there, so the bundler drops that branch, and with it
+// recorded.ts and its replies (`vite.config.ts` fails a build that emits them).
 
 import type { Backend } from './backend';
 
@@ -11,16 +14,12 @@ export function inTauri(): boolean {
 
 export async function initBackend(): Promise<Backend> {
   if (current) return current;
-  if (inTauri()) {
-    const { TauriBackend } = await import('./tauri');
-    current = new TauriBackend();
-  } else {
-    const { MockBackend, mockOptionsFromSearch } = await import('./mock');
-    const mock = new MockBackend(mockOptionsFromSearch(window.location.search));
-    // A browser cannot drop files with their paths: from the console, `danganMock.dropFiles(['/tmp/扫描.jpg'])`.
-    Object.assign(window, { danganMock: mock });
-    current = mock;
+  if (import.meta.env.DEV && !inTauri()) {
+    const { installRecordedReplies } = await import('./recorded');
+    installRecordedReplies(window.location.search);
   }
+  const { TauriBackend } = await import('./tauri');
+  current = new TauriBackend();
   return current;
 }
 
