@@ -97,13 +97,7 @@ pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersActio
         UsersAction::Add { name, role, branches, new_passphrase_file } => {
             let role = parse_role(&role)?;
             let branches = find_units(store, &branches)?;
-            let pass = passphrase::read(
-                "DANGAN_NEW_PASSPHRASE",
-                new_passphrase_file.as_deref(),
-                lang,
-                t(lang, "新用户的口令：", "The new user's passphrase: "),
-                true,
-            )?;
+            let pass = passphrase::read(passphrase::Secret::NewUser, new_passphrase_file.as_deref(), lang)?;
             let user =
                 workspace.add_user(store, &NewUser { name: &name, role, branches: &branches, passphrase: &pass })?;
             outln!("{}", added(&user, lang));
@@ -133,13 +127,7 @@ pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersActio
         }
         UsersAction::ResetPassphrase { name, new_passphrase_file } => {
             let id = user_id(store, &name)?;
-            let pass = passphrase::read(
-                "DANGAN_NEW_PASSPHRASE",
-                new_passphrase_file.as_deref(),
-                lang,
-                t(lang, "新口令：", "New passphrase: "),
-                true,
-            )?;
+            let pass = passphrase::read(passphrase::Secret::New, new_passphrase_file.as_deref(), lang)?;
             workspace.reset_passphrase(store, id, &pass)?;
             outln!("{}", t(lang, "口令已重新设置", "The passphrase was set anew"));
             Ok(())
@@ -232,10 +220,10 @@ pub fn recover(workspace: &Workspace, user: Option<&str>, lang: Lang) -> Result<
             "name the user whose passphrase to set with --user or DANGAN_USER",
         ));
     };
-    let code = passphrase::read("DANGAN_RECOVERY_CODE", None, lang, t(lang, "恢复密钥：", "Recovery key: "), false)?;
+    let code = passphrase::read(passphrase::Secret::RecoveryCode, None, lang)?;
     let store = workspace.open_with_recovery(&code)?;
     let id = user_id(&store, user)?;
-    let pass = passphrase::read("DANGAN_NEW_PASSPHRASE", None, lang, t(lang, "新口令：", "New passphrase: "), true)?;
+    let pass = passphrase::read(passphrase::Secret::New, None, lang)?;
     workspace.reset_passphrase(&store, id, &pass)?;
     outln!(
         "{}",

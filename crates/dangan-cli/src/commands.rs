@@ -101,7 +101,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         if !workspace.exists() {
             return Err(Error::WorkspaceMissing { path: workspace.dir().to_owned() });
         }
-        let pass = passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "口令：", "Passphrase: "), false)?;
+        let pass = passphrase::read(passphrase::Secret::Passphrase, file, lang)?;
         workspace.open_as(user, &pass)
     };
     match cli.command {
@@ -119,8 +119,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             if let Some(pdf) = recovery_pdf.as_deref() {
                 dangan_core::output::ensure_outside(workspace.dir(), pdf)?;
             }
-            let pass =
-                passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "设置口令：", "New passphrase: "), true)?;
+            let pass = passphrase::read(passphrase::Secret::NewWorkspace, file, lang)?;
             let new = NewWorkspace { rule_set, user: user.unwrap_or("admin"), ..NewWorkspace::new(&pass, &committee) };
             let (store, code) = workspace.create_with_recovery(&new)?;
             outln!(
@@ -351,13 +350,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             if workspace.exists() {
                 return Err(Error::WorkspaceExists { path: workspace.dir().to_owned() });
             }
-            let pass = passphrase::read(
-                "DANGAN_PASSPHRASE",
-                file,
-                lang,
-                t(lang, "备份的口令：", "The backup's passphrase: "),
-                false,
-            )?;
+            let pass = passphrase::read(passphrase::Secret::Backup, file, lang)?;
             let store = dangan_core::backup::restore_backup_as(&from, &workspace, user, &pass)?;
             outln!(
                 "{}",
@@ -407,8 +400,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             let mut store = if workspace.exists() {
                 unlock()?
             } else {
-                let pass =
-                    passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "设置口令：", "New passphrase: "), true)?;
+                let pass = passphrase::read(passphrase::Secret::NewWorkspace, file, lang)?;
                 // Named as `init` names it, so the person told the user name can sign in with it.
                 workspace.create(&NewWorkspace {
                     user: user.unwrap_or("admin"),
@@ -448,20 +440,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             if !workspace.exists() {
                 return Err(Error::WorkspaceMissing { path: workspace.dir().to_owned() });
             }
-            let old = passphrase::read(
-                "DANGAN_PASSPHRASE",
-                file,
-                lang,
-                t(lang, "当前口令：", "Current passphrase: "),
-                false,
-            )?;
-            let new = passphrase::read(
-                "DANGAN_NEW_PASSPHRASE",
-                new_passphrase_file.as_deref(),
-                lang,
-                t(lang, "新口令：", "New passphrase: "),
-                true,
-            )?;
+            let old = passphrase::read(passphrase::Secret::Current, file, lang)?;
+            let new = passphrase::read(passphrase::Secret::New, new_passphrase_file.as_deref(), lang)?;
             workspace.change_passphrase_as(user, &old, &new)?;
             outln!("{}", t(lang, "口令已更改", "The passphrase was changed"));
             Ok(())
