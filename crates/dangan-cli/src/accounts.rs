@@ -4,16 +4,16 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
-use dangan_core::access::{NewUser, Role, User};
+use dangan_core::access::NewUser;
 use dangan_core::domain::Id;
 use dangan_core::dossier::{RecoverySheet, write_recovery_sheet};
 use dangan_core::keys::RecoveryCode;
-use dangan_core::store::{AuditEntry, AuditQuery};
-use dangan_core::{Error, Lang, Result, Store, Text, Workspace, calendar};
+use dangan_core::store::AuditQuery;
+use dangan_core::{Error, Result, Store, Text, calendar};
 
-use crate::commands::{parse_date, print_json};
-use crate::passphrase;
-use crate::ui::{outln, pad, t};
+use crate::commands::Context;
+use crate::passphrase::{self, Secret};
+use crate::{json, parse};
 
 #[derive(Subcommand)]
 pub enum UsersAction {
@@ -53,6 +53,12 @@ pub enum UsersAction {
 }
 
 #[derive(Args)]
+pub struct RecoveryArgs {
+    #[arg(long, value_name = "FILE")]
+    out: std::path::PathBuf,
+}
+
+#[derive(Args)]
 pub struct AuditArgs {
     /// Only entries about this member
     #[arg(long, value_name = "ID")]
@@ -80,88 +86,53 @@ pub struct AuditArgs {
     out: Option<std::path::PathBuf>,
 }
 
-pub fn users(workspace: &Workspace, store: &mut Store, action: Option<UsersAction>, lang: Lang) -> Result<()> {
+pub fn users(action: Option<UsersAction>, cx: &Context) -> Result<()> {
+    let mut store = cx.unlock()?;
     match action.unwrap_or(UsersAction::List { json: false }) {
-        UsersAction::List { json } => {
-            let users = store.users()?;
-            if json {
-                return print_json(&users);
-            }
-            let tree = store.org_tree()?;
-            for user in users {
-                let branches: Vec<String> = user.branches.iter().map(|&b| tree.path(b)).collect();
-                outln!("{}  {}  {}", pad(&user.name, 12), pad(user.role.label().get(lang), 10), branches.join("、"));
-            }
-            Ok(())
-        }
+        UsersAction::List { json } => list_users(&store, json, cx),
         UsersAction::Add { name, role, branches, new_passphrase_file } => {
-            let role = parse_role(&role)?;
-            let branches = find_units(store, &branches)?;
-            let pass = passphrase::read(
-                "DANGAN_NEW_PASSPHRASE",
-                new_passphrase_file.as_deref(),
-                lang,
-                t(lang, "新用户的口令：", "The new user's passphrase: "),
-                true,
-            )?;
-            let user =
-                workspace.add_user(store, &NewUser { name: &name, role, branches: &branches, passphrase: &pass })?;
-            outln!("{}", added(&user, lang));
-            Ok(())
+            let role = parse::role(&role)?;
+            let branches = find_units(&store, &branches)?;
+            let pass = passphrase::read(Secret::NewUser, new_passphrase_file.as_deref(), cx.lang)?;
+            let new = NewUser { name: &name, role, branches: &branches, passphrase: &pass };
+            let user = cx.workspace.add_user(&mut store, &new)?;
+            cx.human.user_added(&user)
         }
         UsersAction::Role { name, role, branches } => {
-            let role = parse_role(&role)?;
-            let branches = find_units(store, &branches)?;
-            let user = store.set_user_role(user_id(store, &name)?, role, &branches)?;
-            outln!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("{} 现为{}", user.name, user.role.label().zh),
-                    Lang::En => format!("{} is now {}", user.name, user.role.label().en),
-                }
-            );
-            Ok(())
+            let role = parse::role(&role)?;
+            let branches = find_units(&store, &branches)?;
+            let user = store.set_user_role(user_id(&store, &name)?, role, &branches)?;
+            cx.human.role_changed(&user)
         }
         UsersAction::Remove { name } => {
-            let id = user_id(store, &name)?;
-            workspace.remove_user(store, id)?;
-            outln!(
-                "{}",
-                t(lang, "已删除用户，其口令不再能打开工作区", "User removed; their passphrase opens nothing any more")
-            );
-            Ok(())
+            let id = user_id(&store, &name)?;
+            cx.workspace.remove_user(&mut store, id)?;
+            cx.human.user_removed()
         }
         UsersAction::ResetPassphrase { name, new_passphrase_file } => {
-            let id = user_id(store, &name)?;
-            let pass = passphrase::read(
-                "DANGAN_NEW_PASSPHRASE",
-                new_passphrase_file.as_deref(),
-                lang,
-                t(lang, "新口令：", "New passphrase: "),
-                true,
-            )?;
-            workspace.reset_passphrase(store, id, &pass)?;
-            outln!("{}", t(lang, "口令已重新设置", "The passphrase was set anew"));
-            Ok(())
+            let id = user_id(&store, &name)?;
+            let pass = passphrase::read(Secret::New, new_passphrase_file.as_deref(), cx.lang)?;
+            cx.workspace.reset_passphrase(&store, id, &pass)?;
+            cx.human.passphrase_reset()
         }
     }
 }
 
-fn added(user: &User, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("已添加用户 {}（{}）", user.name, user.role.label().zh),
-        Lang::En => format!("Added user {} ({})", user.name, user.role.label().en),
+/// Each user with their role and the paths of their branches.
+fn list_users(store: &Store, json: bool, cx: &Context) -> Result<()> {
+    let users = store.users()?;
+    if json {
+        return json::print(&users);
     }
-}
-
-fn parse_role(s: &str) -> Result<Role> {
-    Role::parse(s.trim()).ok_or_else(|| {
-        Error::invalid(
-            "role",
-            format!("未知的角色「{s}」，可选 administrator、organiser、branch_secretary、auditor"),
-            format!("unknown role “{s}”: choose administrator, organiser, branch_secretary or auditor"),
-        )
-    })
+    let tree = store.org_tree()?;
+    let users: Vec<_> = users
+        .into_iter()
+        .map(|user| {
+            let branches = user.branches.iter().map(|&b| tree.path(b)).collect();
+            (user, branches)
+        })
+        .collect();
+    cx.human.users(&users)
 }
 
 fn find_units(store: &Store, names: &[String]) -> Result<Vec<Id>> {
@@ -186,123 +157,63 @@ fn user_id(store: &Store, name: &str) -> Result<Id> {
 }
 
 /// Shows a new recovery code once, and writes its sheet when asked to.
-pub fn hand_over_recovery_code(
-    workspace: &Workspace,
-    store: &Store,
-    code: &RecoveryCode,
-    pdf: Option<&Path>,
-    lang: Lang,
-) -> Result<()> {
+pub fn hand_over_recovery_code(store: &Store, code: &RecoveryCode, pdf: Option<&Path>, cx: &Context) -> Result<()> {
     if let Some(pdf) = pdf {
         let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
         let sheet = RecoverySheet {
             committee: &committee,
-            workspace: workspace.dir(),
+            workspace: cx.workspace.dir(),
             made_on: calendar::today(),
             created_at: chrono::Utc::now(),
         };
-        write_recovery_sheet(workspace.dir(), pdf, &sheet, code)?;
-        outln!(
-            "{} {}",
-            t(
-                lang,
-                "恢复密钥页已写入（请打印后删除该文件）：",
-                "The recovery key sheet was written (print it, then delete the file):"
-            ),
-            pdf.display()
-        );
+        write_recovery_sheet(cx.workspace.dir(), pdf, &sheet, code)?;
+        cx.human.recovery_sheet_written(pdf)?;
     }
-    outln!(
-        "{} {}",
-        t(
-            lang,
-            "恢复密钥（只显示这一次，请抄写或打印后存放在保险柜中）：",
-            "Recovery key (shown once; keep it on paper in the office safe):"
-        ),
-        code.grouped().as_str()
-    );
-    Ok(())
+    cx.human.recovery_code(code)
 }
 
-pub fn recover(workspace: &Workspace, user: Option<&str>, lang: Lang) -> Result<()> {
-    let Some(user) = user else {
+/// A new recovery key; the old one stops working.
+pub fn recovery(args: RecoveryArgs, cx: &Context) -> Result<()> {
+    let store = cx.unlock()?;
+    // Before the new code replaces the old one: a sheet that cannot be written here
+    // must not leave the office with a code nobody has.
+    dangan_core::output::ensure_outside(cx.workspace.dir(), &args.out)?;
+    let code = cx.workspace.new_recovery_code(&store)?;
+    hand_over_recovery_code(&store, &code, Some(&args.out), cx)
+}
+
+/// A forgotten passphrase: the recovery key opens the workspace, and `--user` gets a new passphrase.
+pub fn recover(cx: &Context) -> Result<()> {
+    let Some(user) = cx.user() else {
         return Err(Error::invalid(
             "user",
             "请用 --user 或 DANGAN_USER 指明要重新设置口令的用户",
             "name the user whose passphrase to set with --user or DANGAN_USER",
         ));
     };
-    let code = passphrase::read("DANGAN_RECOVERY_CODE", None, lang, t(lang, "恢复密钥：", "Recovery key: "), false)?;
-    let store = workspace.open_with_recovery(&code)?;
+    let code = passphrase::read(Secret::RecoveryCode, None, cx.lang)?;
+    let store = cx.workspace.open_with_recovery(&code)?;
     let id = user_id(&store, user)?;
-    let pass = passphrase::read("DANGAN_NEW_PASSPHRASE", None, lang, t(lang, "新口令：", "New passphrase: "), true)?;
-    workspace.reset_passphrase(&store, id, &pass)?;
-    outln!(
-        "{}",
-        match lang {
-            Lang::Zh => format!("已为 {user} 重新设置口令"),
-            Lang::En => format!("A new passphrase was set for {user}"),
-        }
-    );
-    Ok(())
+    let pass = passphrase::read(Secret::New, None, cx.lang)?;
+    cx.workspace.reset_passphrase(&store, id, &pass)?;
+    cx.human.recovered(user)
 }
 
-pub fn audit(store: &Store, args: &AuditArgs, lang: Lang) -> Result<()> {
+pub fn audit(args: AuditArgs, cx: &Context) -> Result<()> {
+    let store = cx.unlock()?;
     let query = AuditQuery {
         member_id: args.member,
-        actor: args.actor.clone(),
-        entity: args.entity.clone(),
-        from: args.from.as_deref().map(|s| parse_date("from", s)).transpose()?,
-        to: args.to.as_deref().map(|s| parse_date("to", s)).transpose()?,
+        actor: args.actor,
+        entity: args.entity,
+        from: parse::optional(args.from.as_deref(), |s| parse::date("from", s))?,
+        to: parse::optional(args.to.as_deref(), |s| parse::date("to", s))?,
         offset: 0,
         limit: args.limit,
     };
     if let Some(out) = &args.out {
         let written = store.export_audit_csv(&query, out)?;
-        outln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("已将 {written} 条审计记录写入 {}", out.display()),
-                Lang::En => format!("Wrote {written} audit entries to {}", out.display()),
-            }
-        );
-        return Ok(());
+        return cx.human.audit_written(written, out);
     }
     let page = store.audit_log(&query)?;
-    if args.json {
-        return print_json(&page.entries);
-    }
-    for entry in &page.entries {
-        outln!("{}", describe(entry));
-    }
-    if page.total > page.entries.len() as u64 {
-        outln!(
-            "{}",
-            match lang {
-                Lang::Zh =>
-                    format!("（共 {} 条，显示最新的 {} 条；--limit 0 显示全部）", page.total, page.entries.len()),
-                Lang::En =>
-                    format!("({} in all, the newest {} shown; --limit 0 shows all)", page.total, page.entries.len()),
-            }
-        );
-    }
-    Ok(())
-}
-
-fn describe(e: &AuditEntry) -> String {
-    let what = match (&e.member_name, e.member_id) {
-        (Some(name), Some(id)) => format!("{} #{} ({name} #{id})", e.entity, e.entity_id.as_deref().unwrap_or("")),
-        _ => format!("{} #{}", e.entity, e.entity_id.as_deref().unwrap_or("")),
-    };
-    let change = match e.action.as_str() {
-        "update" => format!(
-            "{}: {} → {}",
-            e.field.as_deref().unwrap_or(""),
-            e.old.as_deref().unwrap_or("∅"),
-            e.new.as_deref().unwrap_or("∅")
-        ),
-        "insert" => format!("+ {}", e.new.as_deref().unwrap_or("")),
-        _ => format!("- {}", e.old.as_deref().unwrap_or("")),
-    };
-    format!("{:>6}  {}  {}  {}  {}", e.seq, e.at, e.actor, what, change)
+    if args.json { json::print(&page.entries) } else { cx.human.audit(&page) }
 }

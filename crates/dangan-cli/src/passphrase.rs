@@ -8,8 +8,55 @@ use zeroize::Zeroizing;
 
 use crate::ui::t;
 
-/// The passphrase: `env_var`, else `file`, else a prompt (twice when `confirm`).
-pub fn read(env_var: &str, file: Option<&Path>, lang: Lang, prompt: &str, confirm: bool) -> Result<Zeroizing<String>> {
+/// Each secret a command asks for: where a script puts it, how the prompt names it, and whether
+/// it is typed twice (a new one, which a typo would lock out).
+#[derive(Clone, Copy)]
+pub enum Secret {
+    /// The passphrase that opens the workspace.
+    Passphrase,
+    /// The passphrase of a workspace being created (`init`, `demo`).
+    NewWorkspace,
+    /// The passphrase of the backup being restored.
+    Backup,
+    /// The passphrase being changed (`passwd`).
+    Current,
+    /// A new passphrase for oneself or another user.
+    New,
+    /// The passphrase of a user being added.
+    NewUser,
+    /// The recovery key (`recover`).
+    RecoveryCode,
+}
+
+impl Secret {
+    fn env_var(self) -> &'static str {
+        match self {
+            Secret::Passphrase | Secret::NewWorkspace | Secret::Backup | Secret::Current => "DANGAN_PASSPHRASE",
+            Secret::New | Secret::NewUser => "DANGAN_NEW_PASSPHRASE",
+            Secret::RecoveryCode => "DANGAN_RECOVERY_CODE",
+        }
+    }
+
+    fn prompt(self, lang: Lang) -> &'static str {
+        match self {
+            Secret::Passphrase => t(lang, "口令：", "Passphrase: "),
+            Secret::NewWorkspace => t(lang, "设置口令：", "New passphrase: "),
+            Secret::Backup => t(lang, "备份的口令：", "The backup's passphrase: "),
+            Secret::Current => t(lang, "当前口令：", "Current passphrase: "),
+            Secret::New => t(lang, "新口令：", "New passphrase: "),
+            Secret::NewUser => t(lang, "新用户的口令：", "The new user's passphrase: "),
+            Secret::RecoveryCode => t(lang, "恢复密钥：", "Recovery key: "),
+        }
+    }
+
+    fn confirm(self) -> bool {
+        matches!(self, Secret::NewWorkspace | Secret::New | Secret::NewUser)
+    }
+}
+
+/// The secret: from its environment variable, else `file`, else a prompt (twice for a new one).
+pub fn read(secret: Secret, file: Option<&Path>, lang: Lang) -> Result<Zeroizing<String>> {
+    let env_var = secret.env_var();
     if let Ok(value) = std::env::var(env_var) {
         return Ok(Zeroizing::new(value));
     }
@@ -29,9 +76,10 @@ pub fn read(env_var: &str, file: Option<&Path>, lang: Lang, prompt: &str, confir
         });
     }
     let first = Zeroizing::new(
-        rpassword::prompt_password(prompt).map_err(|source| Error::Io { path: "/dev/tty".into(), source })?,
+        rpassword::prompt_password(secret.prompt(lang))
+            .map_err(|source| Error::Io { path: "/dev/tty".into(), source })?,
     );
-    if confirm {
+    if secret.confirm() {
         let again = Zeroizing::new(
             rpassword::prompt_password(t(lang, "再输入一次：", "Once more: "))
                 .map_err(|source| Error::Io { path: "/dev/tty".into(), source })?,

@@ -3,12 +3,11 @@
 //! through the same checks as the app's, each refusal names its article, each change is audited.
 
 use clap::Subcommand;
-use dangan_core::domain::{Event, EventKind, Id};
-use dangan_core::late::LateStep;
-use dangan_core::{Error, Lang, Result, Store, calendar};
+use dangan_core::Result;
+use dangan_core::domain::{Event, Id};
 
-use crate::commands::{parse_date, print_json};
-use crate::ui::{outln, pad, t};
+use crate::commands::Context;
+use crate::{json, parse};
 
 #[derive(Subcommand)]
 pub enum StepAction {
@@ -50,98 +49,35 @@ pub enum StepAction {
     },
 }
 
-pub fn step(store: &mut Store, action: StepAction, lang: Lang) -> Result<()> {
+pub fn step(action: StepAction, cx: &Context) -> Result<()> {
     match action {
-        StepAction::Add { member, kind, date, reason, months } => {
-            let kind_id = kind;
-            let kind = EventKind::from_name(&kind_id).ok_or_else(|| {
-                let shown = dangan_core::text::excerpt(&kind_id, 40);
-                Error::invalid(
-                    "kind",
-                    format!("未知的步骤「{shown}」；可用的步骤见 dangan step add --help"),
-                    format!("unknown step “{shown}”; see `dangan step add --help` for the steps"),
-                )
-            })?;
-            let date = parse_date("date", &date)?;
-            let event = Event { id: None, kind, date, months, note: reason };
-            let detail = store.save_event(member, event)?;
-            let label = kind.label();
-            outln!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("已记录 {}：「{}」{}", detail.person.name, label.zh, calendar::format_zh(date)),
-                    Lang::En => format!("Recorded for {}: “{}” on {date}", detail.person.name, label.en),
-                }
-            );
-            // Recorded, as it happened; said plainly when it came late.
-            for flag in detail.late.iter().filter(|l| l.step == kind) {
-                outln!("{}{}", t(lang, "注意：", "note: "), message(flag, lang));
-            }
-            Ok(())
-        }
-        StepAction::List { member, json } => {
-            let detail = store.member(member)?;
-            if json {
-                return print_json(&serde_json::json!({
-                    "member": member,
-                    "name": detail.person.name,
-                    "events": detail.events,
-                    "late": detail.late,
-                }));
-            }
-            outln!("{}（{}）", detail.person.name, detail.branch_path);
-            for e in &detail.events {
-                let mut extra = Vec::new();
-                if let Some(m) = e.months {
-                    extra.push(match lang {
-                        Lang::Zh => format!("{m} 个月"),
-                        Lang::En => format!("{m} month(s)"),
-                    });
-                }
-                if let Some(note) = e.note.as_deref() {
-                    extra.push(note.to_owned());
-                }
-                let flagged = detail.late.iter().any(|l| l.step == e.kind && l.date == e.date);
-                outln!(
-                    "  {}  {}  {}{}{}",
-                    pad(&e.id.unwrap_or_default().to_string(), 6),
-                    e.date,
-                    pad(e.kind.label().get(lang), 24),
-                    extra.join("；"),
-                    if flagged { t(lang, "  ⚠ 逾期", "  ⚠ late") } else { "" }
-                );
-            }
-            for flag in &detail.late {
-                outln!("{}{}", t(lang, "注意：", "note: "), message(flag, lang));
-            }
-            Ok(())
-        }
-        StepAction::Remove { member, id } => {
-            let before = store.member(member)?;
-            let removed = before.events.iter().find(|e| e.id == Some(id)).map(|e| (e.kind, e.date));
-            let detail = store.delete_event(member, id)?;
-            if let Some((kind, date)) = removed {
-                outln!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!(
-                            "已删除 {} 的「{}」（{}）",
-                            detail.person.name,
-                            kind.label().zh,
-                            calendar::format_zh(date)
-                        ),
-                        Lang::En => format!("Removed “{}” ({date}) of {}", kind.label().en, detail.person.name),
-                    }
-                );
-            }
-            Ok(())
-        }
+        StepAction::Add { member, kind, date, reason, months } => add(member, &kind, &date, reason, months, cx),
+        StepAction::List { member, json } => list(member, json, cx),
+        StepAction::Remove { member, id } => remove(member, id, cx),
     }
 }
 
-fn message(flag: &LateStep, lang: Lang) -> &str {
-    match lang {
-        Lang::Zh => &flag.message_zh,
-        Lang::En => &flag.message_en,
+fn add(member: Id, kind: &str, date: &str, reason: Option<String>, months: Option<u32>, cx: &Context) -> Result<()> {
+    let mut store = cx.unlock()?;
+    let kind = parse::step_kind(kind)?;
+    let date = parse::date("date", date)?;
+    let detail = store.save_event(member, Event { id: None, kind, date, months, note: reason })?;
+    cx.human.step_recorded(&detail.person.name, kind, date, detail.late.iter().filter(|l| l.step == kind))
+}
+
+fn list(member: Id, json: bool, cx: &Context) -> Result<()> {
+    let detail = cx.unlock()?.member(member)?;
+    if json { json::steps(member, &detail) } else { cx.human.steps(&detail) }
+}
+
+fn remove(member: Id, id: Id, cx: &Context) -> Result<()> {
+    let mut store = cx.unlock()?;
+    // Read before it goes, to say what was removed.
+    let before = store.member(member)?;
+    let removed = before.events.iter().find(|e| e.id == Some(id)).map(|e| (e.kind, e.date));
+    let detail = store.delete_event(member, id)?;
+    match removed {
+        Some((kind, date)) => cx.human.step_removed(&detail.person.name, kind, date),
+        None => Ok(()),
     }
 }

@@ -1,0 +1,673 @@
+//! What the commands say to a person: every result, note and table in Chinese or English, in one
+//! place, so a command names what happened and this module words it. JSON is `json.rs`'s.
+//!
+//! Results go to standard output through `outln!` (a closed pipe ends the command quietly, user
+//! text is escaped for the terminal); notes and problems to standard error through `errln!`.
+
+use std::fmt::Arguments;
+use std::path::Path;
+
+use dangan_core::access::User;
+use dangan_core::backup::VerifyReport;
+use dangan_core::checklist::ChecklistLine;
+use dangan_core::deadlines::{DeadlineItem, Status};
+use dangan_core::domain::{EventKind, Record};
+use dangan_core::keys::RecoveryCode;
+use dangan_core::late::LateStep;
+use dangan_core::reminders::{Reminder, Threshold};
+use dangan_core::roster::ImportReport;
+use dangan_core::rules::{Period, RuleSet};
+use dangan_core::store::{AuditEntry, AuditPage, MemberDetail, MemberSummary};
+use dangan_core::workdays::{CalendarDay, DayKind};
+use dangan_core::{Error, Lang, Result, Text, calendar};
+
+use crate::ui::{display_width, errln, outln, pad, terminal_safe};
+
+/// The user's language, and every sentence the CLI says in it.
+#[derive(Clone, Copy)]
+pub struct Human {
+    lang: Lang,
+}
+
+impl Human {
+    pub fn new(lang: Lang) -> Human {
+        Human { lang }
+    }
+
+    /// A fixed text in the user's language.
+    fn t(self, zh: &'static str, en: &'static str) -> &'static str {
+        crate::ui::t(self.lang, zh, en)
+    }
+
+    /// One line of output in the user's language.
+    fn say(self, zh: Arguments<'_>, en: Arguments<'_>) -> Result<()> {
+        match self.lang {
+            Lang::Zh => outln!("{zh}"),
+            Lang::En => outln!("{en}"),
+        }
+        Ok(())
+    }
+
+    /// One line on standard error in the user's language.
+    fn warn(self, zh: Arguments<'_>, en: Arguments<'_>) {
+        match self.lang {
+            Lang::Zh => errln!("{zh}"),
+            Lang::En => errln!("{en}"),
+        }
+    }
+
+    /// A text the core worded in both languages.
+    fn get(self, text: &Text) -> &str {
+        text.get(self.lang)
+    }
+
+    /// The line a failed command ends with, on standard error (the exit code says which failure).
+    pub fn error(self, e: &Error) {
+        eprintln!("{}{}", self.t("错误：", "error: "), terminal_safe(&e.message(self.lang)));
+    }
+
+    // The workspace: created, changed, kept safe.
+
+    pub fn workspace_created(self, dir: &Path) -> Result<()> {
+        let dir = dir.display();
+        self.say(format_args!("已创建加密工作区： {dir}"), format_args!("Created an encrypted workspace at {dir}"))
+    }
+
+    pub fn recovery_sheet_written(self, pdf: &Path) -> Result<()> {
+        let pdf = pdf.display();
+        self.say(
+            format_args!("恢复密钥页已写入（请打印后删除该文件）： {pdf}"),
+            format_args!("The recovery key sheet was written (print it, then delete the file): {pdf}"),
+        )
+    }
+
+    pub fn recovery_code(self, code: &RecoveryCode) -> Result<()> {
+        let code = code.grouped();
+        let code = code.as_str();
+        self.say(
+            format_args!("恢复密钥（只显示这一次，请抄写或打印后存放在保险柜中）： {code}"),
+            format_args!("Recovery key (shown once; keep it on paper in the office safe): {code}"),
+        )
+    }
+
+    pub fn passphrase_changed(self) -> Result<()> {
+        outln!("{}", self.t("口令已更改", "The passphrase was changed"));
+        Ok(())
+    }
+
+    pub fn backed_up(self, file: &Path, bytes: u64) -> Result<()> {
+        let (file, mb) = (file.display(), bytes as f64 / 1048576.0);
+        self.say(
+            format_args!("已备份到 {file}（{mb:.1} MB），用同一口令可恢复"),
+            format_args!("Backed up to {file} ({mb:.1} MB); it restores with the same passphrase"),
+        )
+    }
+
+    pub fn restored(self, dir: &Path, people: u64) -> Result<()> {
+        let dir = dir.display();
+        self.say(format_args!("已恢复到 {dir}：{people} 人"), format_args!("Restored into {dir}: {people} people"))
+    }
+
+    /// `verify`: a sound workspace on standard output, each problem of a damaged one on standard error.
+    pub fn verified(self, report: &VerifyReport) -> Result<()> {
+        if !report.is_ok() {
+            for problem in &report.problems {
+                errln!("{}", self.get(problem));
+            }
+            return Ok(());
+        }
+        let (attachments, entries) = (report.attachments_checked, report.audit_entries_checked);
+        self.say(
+            format_args!("工作区完好：每一页、每条关联、{attachments} 个附件和 {entries} 条审计日志的哈希链均已核对"),
+            format_args!(
+                "The workspace is sound: every page, reference, {attachments} attachment(s) and the hash chain of {entries} audit entries checked"
+            ),
+        )
+    }
+
+    pub fn demo_filled(self, dir: &Path, report: &ImportReport) -> Result<()> {
+        let (dir, people, branches) = (dir.display(), report.created, report.branches_created.len());
+        self.say(
+            format_args!("已在 {dir} 生成演示数据：{people} 人，{branches} 个支部"),
+            format_args!("Filled {dir} with demo data: {people} people in {branches} branches"),
+        )
+    }
+
+    // Rosters in and out.
+
+    pub fn reading_roster(self) -> &'static str {
+        self.t("正在读取名册…", "Reading the roster…")
+    }
+
+    pub fn ctrl_c_cancels(self) -> &'static str {
+        self.t("（Ctrl+C 取消）", "(Ctrl+C cancels)")
+    }
+
+    /// An import done or dry-run: what it did, and everything the office should look at.
+    pub fn import_report(self, report: &ImportReport) -> Result<()> {
+        let (rows, created, updated) = (report.rows, report.created, report.updated);
+        match report.committed {
+            true => self.say(
+                format_args!("已导入 {rows} 行：新增 {created} 人，更新 {updated} 人"),
+                format_args!("Imported {rows} rows: {created} added, {updated} updated"),
+            )?,
+            false => self.say(
+                format_args!("预检通过，未保存：{rows} 行，将新增 {created} 人，更新 {updated} 人"),
+                format_args!("Dry run passed, nothing saved: {rows} rows would add {created} and update {updated}"),
+            )?,
+        }
+        if report.updated > 0 {
+            let rows = report.updated_rows.iter().map(u64::to_string).collect::<Vec<_>>().join("、");
+            self.say(
+                format_args!("已有人员被更新而非重复添加（按身份证号或学号识别）：第 {rows} 行"),
+                format_args!(
+                    "Already registered people were updated, not duplicated (matched by ID or student number): rows {rows}"
+                ),
+            )?;
+        }
+        if !report.branches_created.is_empty() {
+            outln!("{}{}", self.t("新建支部：", "New branches: "), report.branches_created.join(self.t("、", ", ")));
+        }
+        // Late steps are recorded as they happened; the report says so, with the article.
+        for late in &report.late {
+            let (row, name) = (late.row, &late.name);
+            self.say(
+                format_args!("注意：第 {row} 行「{name}」：{}", late.flag.message_zh),
+                format_args!("note: row {row} ({name}): {}", late.flag.message_en),
+            )?;
+        }
+        if !report.likely_duplicates.is_empty() {
+            let (n, skipped) = (report.likely_duplicates.len(), report.skipped_rows.len());
+            match (report.committed, skipped > 0) {
+                (_, true) => self.say(
+                    format_args!("以下 {skipped} 行疑似重复，已跳过："),
+                    format_args!("{skipped} rows looked like duplicates and were skipped:"),
+                )?,
+                (true, false) => self.say(
+                    format_args!("注意：以下 {n} 人疑似已登记，已按要求仍然添加："),
+                    format_args!("Note: {n} people look already registered and were added as asked:"),
+                )?,
+                (false, false) => self.say(
+                    format_args!("注意：以下 {n} 人疑似已登记；正式导入时需用 --duplicates add 或 skip 说明如何处理："),
+                    format_args!(
+                        "Note: {n} people look already registered; the real import needs --duplicates add or skip:"
+                    ),
+                )?,
+            }
+            for d in &report.likely_duplicates {
+                self.say(
+                    format_args!("  第 {} 行：{}", d.row, d.reason_zh),
+                    format_args!("  row {}: {}", d.row, d.reason_en),
+                )?;
+            }
+        }
+        if !report.ignored_columns.is_empty() {
+            outln!(
+                "{}{}",
+                self.t(
+                    "注意：以下列无法识别，其内容没有导入：",
+                    "Note: these columns were not recognised and were not imported: "
+                ),
+                report.ignored_columns.join(self.t("、", ", "))
+            );
+        }
+        Ok(())
+    }
+
+    /// A refused roster: every bad cell, on standard error.
+    pub fn import_problems(self, report: &ImportReport) {
+        for p in &report.problems {
+            self.warn(
+                format_args!("第 {} 行「{}」：{}", p.row, p.column, p.reason_zh),
+                format_args!("row {}, column “{}”: {}", p.row, p.column, p.reason_en),
+            );
+        }
+    }
+
+    /// The rows that look already registered, on standard error.
+    pub fn likely_duplicates(self, report: &ImportReport) {
+        for d in &report.likely_duplicates {
+            self.warn(format_args!("第 {} 行：{}", d.row, d.reason_zh), format_args!("row {}: {}", d.row, d.reason_en));
+        }
+    }
+
+    /// The question after [`Human::likely_duplicates`] in a terminal; the answer follows on the same line.
+    pub fn ask_about_duplicates(self) {
+        eprint!(
+            "{}",
+            self.t(
+                "仍然添加这些人(a)、跳过这些行(s)，还是取消(其他)？",
+                "Add them anyway (a), skip those rows (s), or cancel (anything else)? "
+            )
+        );
+    }
+
+    pub fn nothing_imported(self) {
+        errln!(
+            "{}",
+            self.t(
+                "未导入任何数据。确认是不同的人请加 --duplicates add；要跳过这些行请加 --duplicates skip",
+                "Nothing was imported. If they are different people, add --duplicates add; to leave those rows out, --duplicates skip"
+            )
+        );
+    }
+
+    pub fn exported(self, people: u64, file: &Path) -> Result<()> {
+        let file = file.display();
+        self.say(format_args!("已导出 {people} 人到 {file}"), format_args!("Exported {people} people to {file}"))
+    }
+
+    pub fn template_written(self, file: &Path) -> Result<()> {
+        let file = file.display();
+        self.say(format_args!("已写出名册模板： {file}"), format_args!("Wrote a roster template to {file}"))
+    }
+
+    /// `bench-roster`: only the count, for the benchmark to read.
+    pub fn rows_written(self, rows: u64) -> Result<()> {
+        outln!("{rows}");
+        Ok(())
+    }
+
+    /// `members`: a table written a page at a time (see [`MemberTable`]).
+    pub fn member_table(self) -> MemberTable {
+        MemberTable { human: self, headed: false }
+    }
+
+    // Deadlines, reminders, rules and the holiday calendar.
+
+    fn rule_name(self, item: &DeadlineItem) -> &str {
+        match self.lang {
+            Lang::Zh => &item.rule_name_zh,
+            Lang::En => &item.rule_name_en,
+        }
+    }
+
+    pub fn deadlines(self, items: &[DeadlineItem]) -> Result<()> {
+        let name_w = items.iter().map(|i| display_width(&i.name)).max().unwrap_or(4).max(4);
+        let rule_w = items.iter().map(|i| display_width(self.rule_name(i))).max().unwrap_or(4).max(4);
+        outln!(
+            "{}  {}  {}  {}  {}",
+            pad(self.t("状态", "status"), 10),
+            pad(self.t("期限", "due"), 10),
+            pad(self.t("姓名", "name"), name_w),
+            pad(self.t("事项", "step"), rule_w),
+            self.t("依据", "clause")
+        );
+        for item in items {
+            outln!(
+                "{}  {}  {}  {}  {}",
+                pad(self.get(&item.status.label()), 10),
+                item.due,
+                pad(&item.name, name_w),
+                pad(self.rule_name(item), rule_w),
+                item.clause
+            );
+        }
+        let (all, overdue) = (items.len(), items.iter().filter(|i| i.status == Status::Overdue).count());
+        self.say(format_args!("共 {all} 项，其中已逾期 {overdue} 项"), format_args!("{all} items, {overdue} overdue"))
+    }
+
+    pub fn calendar_written(self, items: usize, file: &Path) -> Result<()> {
+        let file = file.display();
+        self.say(
+            format_args!("已将 {items} 项期限写入日历文件 {file}"),
+            format_args!("Wrote {items} deadlines to the calendar file {file}"),
+        )
+    }
+
+    /// The reminders due, as `remind` prints them without `--json`; `notify` says whether they
+    /// are being sent (else a hint says how).
+    pub fn reminders(self, due: &[Reminder], notify: bool) -> Result<()> {
+        if due.is_empty() {
+            outln!("{}", self.t("没有新的提醒", "No new reminders"));
+            return Ok(());
+        }
+        for r in due {
+            let threshold = match (r.threshold, self.lang) {
+                (Threshold::Overdue, Lang::Zh) => "已逾期".to_owned(),
+                (Threshold::Overdue, Lang::En) => "overdue".to_owned(),
+                (Threshold::Lead(d), Lang::Zh) => format!("提前 {d} 天"),
+                (Threshold::Lead(d), Lang::En) => format!("{d} days ahead"),
+            };
+            outln!("{}  {}  {}  {}", pad(&threshold, 10), r.item.due, r.item.name, self.rule_name(&r.item));
+        }
+        if !notify {
+            outln!("{}", self.t("（加 --notify 发送桌面通知）", "(add --notify to send desktop notifications)"));
+        }
+        Ok(())
+    }
+
+    pub fn reminders_sent(self, sent: usize) -> Result<()> {
+        self.say(format_args!("已发送 {sent} 条提醒"), format_args!("Sent {sent} reminder(s)"))
+    }
+
+    pub fn rules_loaded(self, file: &Path) -> Result<()> {
+        let file = file.display();
+        self.say(format_args!("已载入本单位规则文件： {file}"), format_args!("Loaded the office's rule file {file}"))
+    }
+
+    pub fn rules_reset(self) -> Result<()> {
+        outln!("{}", self.t("已恢复为内置规则", "Back to the shipped rules"));
+        Ok(())
+    }
+
+    /// The rule set in force, each deadline rule with its period and clause; a warning about the
+    /// office's rule file first, on standard error.
+    pub fn rules(self, rules: &RuleSet, warning: Option<&Text>) -> Result<()> {
+        if let Some(warning) = warning {
+            errln!("{}{}", self.t("注意：", "note: "), self.get(warning));
+        }
+        outln!(
+            "{}{}",
+            self.get(&rules.title),
+            if rules.is_overridden() {
+                self.t("（含本单位规则）", " (with the office's own rules)")
+            } else {
+                ""
+            }
+        );
+        for rule in rules.deadlines() {
+            let period = match (rule.period, self.lang) {
+                (Period::Months(m), Lang::Zh) => format!("{m} 个月"),
+                (Period::Months(m), Lang::En) => format!("{m} month(s)"),
+                (Period::WorkingDays(d), Lang::Zh) => format!("{d} 个工作日"),
+                (Period::WorkingDays(d), Lang::En) => format!("{d} working day(s)"),
+            };
+            outln!(
+                "{}  {}  {}  {}",
+                pad(&rule.id, 32),
+                pad(self.get(&rule.name), 28),
+                pad(&period, 12),
+                self.get(&rule.clause)
+            );
+        }
+        Ok(())
+    }
+
+    pub fn holidays_entered(self, years: &[i32], days: usize) -> Result<()> {
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        self.say(
+            format_args!("已录入 {} 年的节假日安排，共 {days} 天", years.join("、")),
+            format_args!("Entered the official calendar of {}: {days} days", years.join(", ")),
+        )
+    }
+
+    pub fn holidays(self, days: Vec<CalendarDay>, years: &[i32]) -> Result<()> {
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        outln!(
+            "{}{}",
+            self.t("已录入的年度：", "Years entered: "),
+            if years.is_empty() { self.t("无", "none").to_owned() } else { years.join(", ") }
+        );
+        for day in days {
+            let kind = match day.kind {
+                DayKind::Holiday => self.t("假日", "holiday"),
+                DayKind::Workday => self.t("调休上班", "workday"),
+            };
+            outln!("{}  {}  {}", day.date, pad(kind, 8), day.name.unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    // A member's procedure, step by step.
+
+    fn late_message(self, flag: &LateStep) -> &str {
+        match self.lang {
+            Lang::Zh => &flag.message_zh,
+            Lang::En => &flag.message_en,
+        }
+    }
+
+    fn late_notes<'a>(self, flags: impl IntoIterator<Item = &'a LateStep>) -> Result<()> {
+        for flag in flags {
+            outln!("{}{}", self.t("注意：", "note: "), self.late_message(flag));
+        }
+        Ok(())
+    }
+
+    /// A step recorded, and the flags that say it came late.
+    pub fn step_recorded<'a>(
+        self,
+        name: &str,
+        kind: EventKind,
+        date: calendar::Date,
+        late: impl IntoIterator<Item = &'a LateStep>,
+    ) -> Result<()> {
+        let label = kind.label();
+        self.say(
+            format_args!("已记录 {name}：「{}」{}", label.zh, calendar::format_zh(date)),
+            format_args!("Recorded for {name}: “{}” on {date}", label.en),
+        )?;
+        // Recorded, as it happened; said plainly when it came late.
+        self.late_notes(late)
+    }
+
+    /// A member's steps in procedure order, those that came late marked, then what the flags say.
+    pub fn steps(self, detail: &MemberDetail) -> Result<()> {
+        outln!("{}（{}）", detail.person.name, detail.branch_path);
+        for e in &detail.events {
+            let mut extra = Vec::new();
+            if let Some(m) = e.months {
+                extra.push(match self.lang {
+                    Lang::Zh => format!("{m} 个月"),
+                    Lang::En => format!("{m} month(s)"),
+                });
+            }
+            if let Some(note) = e.note.as_deref() {
+                extra.push(note.to_owned());
+            }
+            let flagged = detail.late.iter().any(|l| l.step == e.kind && l.date == e.date);
+            outln!(
+                "  {}  {}  {}{}{}",
+                pad(&e.id.unwrap_or_default().to_string(), 6),
+                e.date,
+                pad(self.get(&e.kind.label()), 24),
+                extra.join("；"),
+                if flagged { self.t("  ⚠ 逾期", "  ⚠ late") } else { "" }
+            );
+        }
+        self.late_notes(&detail.late)
+    }
+
+    pub fn step_removed(self, name: &str, kind: EventKind, date: calendar::Date) -> Result<()> {
+        let label = kind.label();
+        self.say(
+            format_args!("已删除 {name} 的「{}」（{}）", label.zh, calendar::format_zh(date)),
+            format_args!("Removed “{}” ({date}) of {name}", label.en),
+        )
+    }
+
+    // A member's file and dossier.
+
+    /// `records`: the checklist of materials, then the records with their attachments.
+    pub fn member_file(self, records: &[Record], checklist: &[ChecklistLine]) -> Result<()> {
+        outln!("{}", self.t("材料目录", "Checklist"));
+        for line in checklist.iter().filter(|l| l.expected || !l.records.is_empty()) {
+            let state = if line.records.is_empty() { self.t("缺", "missing") } else { self.t("有", "present") };
+            let name = if self.lang == Lang::Zh { &line.name_zh } else { &line.name_en };
+            let date = line.date.map(|d| d.to_string()).unwrap_or_default();
+            outln!("  {}  {}  {}", pad(state, 8), pad(&date, 10), name);
+        }
+        outln!("{}", self.t("材料", "Records"));
+        for r in records {
+            let attachments: Vec<String> = r.attachments.iter().map(|a| format!("#{} {}", a.id, a.name)).collect();
+            outln!(
+                "  {}  {}  {}  {}",
+                pad(&r.id.unwrap_or_default().to_string(), 5),
+                r.date,
+                pad(self.get(&r.kind.label()), 16),
+                attachments.join(", ")
+            );
+        }
+        let (all, missing) = (records.len(), checklist.iter().filter(|l| l.is_missing()).count());
+        self.say(format_args!("共 {all} 份材料，缺 {missing} 项"), format_args!("{all} records, {missing} missing"))
+    }
+
+    pub fn record_added(self, saved: &Record) -> Result<()> {
+        let (id, label, attachments) = (saved.id.unwrap_or_default(), saved.kind.label(), saved.attachments.len());
+        self.say(
+            format_args!("已添加材料 {id}：{}（{}），附件 {attachments} 个", label.zh, calendar::format_zh(saved.date)),
+            format_args!("Added record {id}: {} ({}), {attachments} attachment(s)", label.en, saved.date),
+        )
+    }
+
+    pub fn attachment_written(self, name: &str, out: &Path) -> Result<()> {
+        outln!("{} {} → {}", self.t("已导出附件", "Wrote attachment"), name, out.display());
+        Ok(())
+    }
+
+    pub fn dossier_written(self, name: &str, file: &Path, pages: u32) -> Result<()> {
+        let file = file.display();
+        self.say(
+            format_args!("已生成 {name} 的档案：{file}（共 {pages} 页）"),
+            format_args!("Wrote {name}'s dossier to {file} ({pages} pages)"),
+        )
+    }
+
+    pub fn dossiers_written(self, count: usize, dir: &Path) -> Result<()> {
+        let dir = dir.display();
+        self.say(format_args!("已生成 {count} 份档案，在 {dir}"), format_args!("Wrote {count} dossiers into {dir}"))
+    }
+
+    /// The characters the fonts lack (printed as 〓), on standard error; nothing when there are none.
+    pub fn missing_chars(self, chars: &[char]) {
+        if chars.is_empty() {
+            return;
+        }
+        let list: String = chars.iter().collect();
+        self.warn(
+            format_args!("注意：字体中没有这些字符，已以〓代替（复制文字时仍为原字）：{list}"),
+            format_args!("note: the fonts lack these characters, printed as 〓 (they copy as themselves): {list}"),
+        );
+    }
+
+    // Users, the recovery key and the audit log.
+
+    /// Each user with their role and, for a branch secretary, the paths of their branches.
+    pub fn users(self, users: &[(User, Vec<String>)]) -> Result<()> {
+        for (user, branches) in users {
+            outln!("{}  {}  {}", pad(&user.name, 12), pad(self.get(&user.role.label()), 10), branches.join("、"));
+        }
+        Ok(())
+    }
+
+    pub fn user_added(self, user: &User) -> Result<()> {
+        let (name, role) = (&user.name, user.role.label());
+        self.say(format_args!("已添加用户 {name}（{}）", role.zh), format_args!("Added user {name} ({})", role.en))
+    }
+
+    pub fn role_changed(self, user: &User) -> Result<()> {
+        let (name, role) = (&user.name, user.role.label());
+        self.say(format_args!("{name} 现为{}", role.zh), format_args!("{name} is now {}", role.en))
+    }
+
+    pub fn user_removed(self) -> Result<()> {
+        outln!(
+            "{}",
+            self.t("已删除用户，其口令不再能打开工作区", "User removed; their passphrase opens nothing any more")
+        );
+        Ok(())
+    }
+
+    pub fn passphrase_reset(self) -> Result<()> {
+        outln!("{}", self.t("口令已重新设置", "The passphrase was set anew"));
+        Ok(())
+    }
+
+    pub fn recovered(self, user: &str) -> Result<()> {
+        self.say(format_args!("已为 {user} 重新设置口令"), format_args!("A new passphrase was set for {user}"))
+    }
+
+    pub fn audit_written(self, entries: u64, file: &Path) -> Result<()> {
+        let file = file.display();
+        self.say(
+            format_args!("已将 {entries} 条审计记录写入 {file}"),
+            format_args!("Wrote {entries} audit entries to {file}"),
+        )
+    }
+
+    /// One audit entry a line, newest first, and how to see the rest when the page is not all.
+    pub fn audit(self, page: &AuditPage) -> Result<()> {
+        for entry in &page.entries {
+            outln!("{}", audit_line(entry));
+        }
+        let (all, shown) = (page.total, page.entries.len());
+        if all > shown as u64 {
+            self.say(
+                format_args!("（共 {all} 条，显示最新的 {shown} 条；--limit 0 显示全部）"),
+                format_args!("({all} in all, the newest {shown} shown; --limit 0 shows all)"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// An audit entry as the log's own words (entity, field, values), the same in both languages.
+fn audit_line(e: &AuditEntry) -> String {
+    let what = match (&e.member_name, e.member_id) {
+        (Some(name), Some(id)) => format!("{} #{} ({name} #{id})", e.entity, e.entity_id.as_deref().unwrap_or("")),
+        _ => format!("{} #{}", e.entity, e.entity_id.as_deref().unwrap_or("")),
+    };
+    let change = match e.action.as_str() {
+        "update" => format!(
+            "{}: {} → {}",
+            e.field.as_deref().unwrap_or(""),
+            e.old.as_deref().unwrap_or("∅"),
+            e.new.as_deref().unwrap_or("∅")
+        ),
+        "insert" => format!("+ {}", e.new.as_deref().unwrap_or("")),
+        _ => format!("- {}", e.old.as_deref().unwrap_or("")),
+    };
+    format!("{:>6}  {}  {}  {}  {}", e.seq, e.at, e.actor, what, change)
+}
+
+/// `members` as a table, a page at a time so memory stays flat however many there are. The
+/// header waits for the first page, so a refused list prints nothing but the refusal.
+pub struct MemberTable {
+    human: Human,
+    headed: bool,
+}
+
+impl MemberTable {
+    const STAGE_W: usize = 12;
+
+    fn header(&self) -> Result<()> {
+        let t = |zh, en| self.human.t(zh, en);
+        outln!(
+            "{}  {}  {}  {}  {}",
+            pad(t("编号", "id"), 6),
+            pad(t("姓名", "name"), 8),
+            pad(t("阶段", "stage"), Self::STAGE_W),
+            pad(t("所在支部", "branch"), 24),
+            t("学号工号", "student no.")
+        );
+        Ok(())
+    }
+
+    pub fn page(&mut self, page: &[MemberSummary]) -> Result<()> {
+        if !std::mem::replace(&mut self.headed, true) {
+            self.header()?;
+        }
+        let name_w = page.iter().map(|m| display_width(&m.name)).max().unwrap_or(4).clamp(8, 24);
+        let branch_w = page.iter().map(|m| display_width(&m.branch)).max().unwrap_or(4).clamp(24, 40);
+        for m in page {
+            outln!(
+                "{}  {}  {}  {}  {}",
+                pad(&m.id.to_string(), 6),
+                pad(&m.name, name_w),
+                pad(self.human.get(&m.stage.label()), Self::STAGE_W),
+                pad(&m.branch, branch_w),
+                m.student_no.as_deref().unwrap_or("")
+            );
+        }
+        Ok(())
+    }
+
+    /// The count of all members listed (after the header, when there was no page).
+    pub fn finish(self, total: u64) -> Result<()> {
+        if !self.headed {
+            self.header()?;
+        }
+        self.human.say(format_args!("共 {total} 人"), format_args!("{total} people"))
+    }
+}

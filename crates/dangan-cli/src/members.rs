@@ -1,0 +1,80 @@
+//! `dangan members`: members in pinyin order, as a table or as JSON; and the filters that
+//! `members`, `export` and `dossier` share.
+
+use std::ops::ControlFlow;
+
+use clap::Args;
+use dangan_core::domain::Id;
+use dangan_core::store::MemberQuery;
+use dangan_core::{Error, Result, Store, Text};
+
+use crate::commands::Context;
+use crate::{json, parse};
+
+/// The filters shared by `members`, `export` and `dossier`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Filter {
+    /// A stage: applicant, activist, candidate, probationary, full_member (or its Chinese name)
+    #[arg(long)]
+    stage: Option<String>,
+    /// A branch or general branch, by name or path (总支/支部)
+    #[arg(long)]
+    branch: Option<String>,
+    /// Name, pinyin initials (zs), full pinyin (zhangsan) or student number
+    #[arg(long)]
+    search: Option<String>,
+}
+
+impl Filter {
+    /// Whether any filter was given.
+    pub fn is_set(&self) -> bool {
+        self.stage.is_some() || self.branch.is_some() || self.search.is_some()
+    }
+
+    /// The query of the members the filters select.
+    pub fn query(&self, store: &Store) -> Result<MemberQuery> {
+        let stage = parse::optional(self.stage.as_deref(), parse::stage)?;
+        let branch_id = parse::optional(self.branch.as_deref(), |b| find_branch(store, b))?;
+        Ok(MemberQuery { stage, branch_id, search: self.search.clone(), ..MemberQuery::all() })
+    }
+}
+
+/// A branch or general branch by its name or path.
+pub fn find_branch(store: &Store, name: &str) -> Result<Id> {
+    store.org_tree()?.find(name)?.ok_or_else(|| Error::NotFound {
+        what: {
+            let name = dangan_core::text::excerpt(name, 40);
+            Text::new(format!("名为「{name}」的支部"), format!("a branch named “{name}”"))
+        },
+    })
+}
+
+#[derive(Args)]
+pub struct MembersArgs {
+    #[command(flatten)]
+    filter: Filter,
+    /// Print a JSON array of {id, name, stage, branch, ..., late: [...]}
+    #[arg(long)]
+    json: bool,
+}
+
+/// Every member the filters select, a page at a time so memory stays flat however many there are.
+pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
+    let store = cx.unlock()?;
+    let query = args.filter.query(&store)?;
+    if args.json {
+        let mut array = json::MemberArray::default();
+        store.for_each_member_page(&query, |page| {
+            array.page(page, |ids| store.late_steps_of(ids))?;
+            Ok(ControlFlow::Continue(()))
+        })?;
+        array.finish()
+    } else {
+        let mut table = cx.human.member_table();
+        let total = store.for_each_member_page(&query, |page| {
+            table.page(page)?;
+            Ok(ControlFlow::Continue(()))
+        })?;
+        table.finish(total)
+    }
+}

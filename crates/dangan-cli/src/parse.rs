@@ -1,0 +1,123 @@
+//! Values given on the command line, read into the core's types. A value that is not one is
+//! refused naming its option, before anything is opened or changed.
+
+use std::path::Path;
+
+use dangan_core::access::Role;
+use dangan_core::domain::{EventKind, Grade, RecordKind, Stage};
+use dangan_core::roster::Duplicates;
+use dangan_core::rules::RuleSetId;
+use dangan_core::text::excerpt;
+use dangan_core::{Error, Result, Text, calendar};
+
+/// A date, in any spelling rosters use.
+pub fn date(field: &str, s: &str) -> Result<calendar::Date> {
+    calendar::parse_flexible(s).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("无法识别的日期「{s}」，应写作 2026-11-24"),
+            format!("“{s}” is not a date; write 2026-11-24"),
+        )
+    })
+}
+
+/// `--as-of`: the day to compute as of, today when not given.
+pub fn as_of(s: Option<&str>) -> Result<calendar::Date> {
+    s.map_or_else(|| Ok(calendar::today()), |s| date("as_of", s))
+}
+
+/// An optional value, read when given.
+pub fn optional<T>(s: Option<&str>, read: impl FnOnce(&str) -> Result<T>) -> Result<Option<T>> {
+    s.map(read).transpose()
+}
+
+/// `init --rules`.
+pub fn rule_set(s: &str) -> Result<RuleSetId> {
+    RuleSetId::parse(s).ok_or_else(|| Error::InvalidInput {
+        field: "rules".into(),
+        reason: Text::new(
+            format!("未知的规则版本「{s}」，可选 cpc-2026 或 cpc-2014"),
+            format!("unknown rule set “{s}”: choose cpc-2026 or cpc-2014"),
+        ),
+    })
+}
+
+/// `import --duplicates`: add or skip, in any case.
+pub fn duplicates(s: &str) -> Result<Duplicates> {
+    match s.to_ascii_lowercase().as_str() {
+        "add" => Ok(Duplicates::Add),
+        "skip" => Ok(Duplicates::Skip),
+        other => Err(Error::invalid(
+            "duplicates",
+            format!("--duplicates 只能是 add 或 skip，而不是「{}」", excerpt(other, 20)),
+            format!("--duplicates takes add or skip, not “{}”", excerpt(other, 20)),
+        )),
+    }
+}
+
+/// `--stage`: its id or its Chinese name.
+pub fn stage(s: &str) -> Result<Stage> {
+    Stage::parse(s).ok_or_else(|| Error::InvalidInput {
+        field: "stage".into(),
+        reason: Text::new(
+            format!("未知的阶段「{s}」，可选 applicant、activist、candidate、probationary、full_member"),
+            format!("unknown stage “{s}”: choose applicant, activist, candidate, probationary or full_member"),
+        ),
+    })
+}
+
+/// `users --role`.
+pub fn role(s: &str) -> Result<Role> {
+    Role::parse(s.trim()).ok_or_else(|| {
+        Error::invalid(
+            "role",
+            format!("未知的角色「{s}」，可选 administrator、organiser、branch_secretary、auditor"),
+            format!("unknown role “{s}”: choose administrator, organiser, branch_secretary or auditor"),
+        )
+    })
+}
+
+/// `step add --kind`: a step by its id or Chinese name.
+pub fn step_kind(s: &str) -> Result<EventKind> {
+    EventKind::from_name(s).ok_or_else(|| {
+        let shown = excerpt(s, 40);
+        Error::invalid(
+            "kind",
+            format!("未知的步骤「{shown}」；可用的步骤见 dangan step add --help"),
+            format!("unknown step “{shown}”; see `dangan step add --help` for the steps"),
+        )
+    })
+}
+
+/// `record --step`: the step a record documents.
+pub fn record_step(s: &str) -> Result<EventKind> {
+    EventKind::parse(s)
+        .ok_or_else(|| Error::invalid("step", format!("未知的步骤「{s}」"), format!("unknown step “{s}”")))
+}
+
+/// `record --kind`: a record kind by its id or Chinese name.
+pub fn record_kind(s: &str) -> Result<RecordKind> {
+    RecordKind::parse(s).ok_or_else(|| {
+        Error::invalid(
+            "kind",
+            format!("未知的材料种类「{s}」，可选：{}", RecordKind::ALL.map(|k| k.label().zh).join("、")),
+            format!("unknown record kind “{s}”: choose {}", RecordKind::ALL.map(|k| k.as_str()).join(", ")),
+        )
+    })
+}
+
+/// `record --grade`.
+pub fn grade(s: &str) -> Result<Grade> {
+    Grade::parse(s).ok_or_else(|| {
+        Error::invalid(
+            "grade",
+            format!("未知的等次「{s}」，应为优秀、合格、基本合格或不合格"),
+            format!("unknown grade “{s}”: excellent, qualified, basically_qualified or unqualified"),
+        )
+    })
+}
+
+/// A text file the command reads (a rule file, a holiday calendar, a record's text).
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })
+}

@@ -1,0 +1,161 @@
+//! `dangan deadlines`, `remind`, `rules` and `holidays`: the deadline engine from a terminal or
+//! an OS scheduler, the rule set it follows, and the official calendar its working days count on.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use dangan_core::deadlines::DeadlineQuery;
+use dangan_core::{Error, Result, Text};
+
+use crate::commands::Context;
+use crate::members::find_branch;
+use crate::{json, parse};
+
+#[derive(Args)]
+pub struct DeadlinesArgs {
+    /// Compute them as of this date [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    /// Only overdue items and those due within this many days
+    #[arg(long, value_name = "DAYS")]
+    within: Option<u32>,
+    /// A branch or general branch, by name or path
+    #[arg(long)]
+    branch: Option<String>,
+    /// Print a JSON array of {member_id, name, rule, kind, due, status, ...}
+    #[arg(long)]
+    json: bool,
+    /// Write the pending deadlines to an iCalendar (.ics) file for Outlook, a phone or any calendar
+    #[arg(long, value_name = "FILE")]
+    ics: Option<PathBuf>,
+    /// Also list items set aside in the app (acknowledged or snoozed)
+    #[arg(long)]
+    all: bool,
+}
+
+pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
+    let store = cx.unlock()?;
+    let as_of = parse::as_of(args.as_of.as_deref())?;
+    let branch_id = parse::optional(args.branch.as_deref(), |b| find_branch(&store, b))?;
+    let items = store.deadlines(&DeadlineQuery {
+        as_of: Some(as_of),
+        within: args.within,
+        branch_id,
+        include_dismissed: args.all,
+        ..Default::default()
+    })?;
+    if let Some(path) = args.ics {
+        let text = dangan_core::ics::write_ics(&items, &store.calendar_id()?, chrono::Utc::now());
+        dangan_core::output::write(cx.workspace.dir(), &path, text.as_bytes())?;
+        cx.human.calendar_written(items.len(), &path)
+    } else if args.json {
+        json::print(&items)
+    } else {
+        cx.human.deadlines(&items)
+    }
+}
+
+#[derive(Args)]
+pub struct RemindArgs {
+    /// Check as of this date [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    /// Send desktop notifications (else only print what would be sent)
+    #[arg(long)]
+    notify: bool,
+    /// Print a JSON array of the reminders
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the reminders due; with `--notify`, sends them and records them as sent. A notification
+/// service that is not there stops before anything is recorded, so the next run tries again.
+pub fn remind(args: RemindArgs, cx: &Context) -> Result<()> {
+    let mut store = cx.unlock()?;
+    let as_of = parse::as_of(args.as_of.as_deref())?;
+    // First, so that a scheduler set up without the session's bus fails today, not on the day
+    // something falls due.
+    if args.notify {
+        dangan_notify::server()?;
+    }
+    let due = store.reminders_due(Some(as_of))?;
+    if args.json {
+        json::print(&due)?;
+    } else {
+        cx.human.reminders(&due, args.notify)?;
+    }
+    if !args.notify || due.is_empty() {
+        return Ok(());
+    }
+    let sent = store.deliver_reminders(Some(as_of), cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
+    if !args.json {
+        cx.human.reminders_sent(sent.len())?;
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum RulesAction {
+    /// List every deadline rule with its period and clause (the default)
+    Show,
+    /// Load a rule file on top of the shipped rules (changes entries by id, adds new ones)
+    Load { file: PathBuf },
+    /// Drop the office's own rule file
+    Reset,
+}
+
+/// Loads or drops the office's rule file when asked, then shows the rules in force.
+pub fn rules(action: Option<RulesAction>, cx: &Context) -> Result<()> {
+    let mut store = cx.unlock()?;
+    match action.unwrap_or(RulesAction::Show) {
+        RulesAction::Show => {}
+        RulesAction::Load { file } => {
+            store.load_rules(&parse::read_text(&file)?)?;
+            cx.human.rules_loaded(&file)?;
+        }
+        RulesAction::Reset => {
+            store.reset_rules()?;
+            cx.human.rules_reset()?;
+        }
+    }
+    cx.human.rules(store.rules(), store.rules_warning())
+}
+
+#[derive(Subcommand)]
+pub enum HolidaysAction {
+    /// List the entered years and days (the default)
+    List,
+    /// Enter the official calendar from a CSV file of `date,kind[,name]` lines (kind: 假日/holiday or
+    /// 工作日/workday); replaces what the years in the file had
+    Import { file: PathBuf },
+}
+
+/// Enters a year's official calendar when asked, then lists what is entered.
+pub fn holidays(action: Option<HolidaysAction>, cx: &Context) -> Result<()> {
+    let mut store = cx.unlock()?;
+    match action.unwrap_or(HolidaysAction::List) {
+        HolidaysAction::List => {}
+        HolidaysAction::Import { file } => {
+            let text = parse::read_text(&file)?;
+            let days = dangan_core::workdays::parse_calendar(&text).map_err(|problems| Error::InvalidInput {
+                field: "file".into(),
+                reason: Text::new(
+                    format!(
+                        "节假日文件 {} 有误，未做任何更改：\n{}",
+                        file.display(),
+                        problems.iter().map(|p| p.zh.as_str()).collect::<Vec<_>>().join("\n")
+                    ),
+                    format!(
+                        "the holiday file {} has errors; nothing was changed:\n{}",
+                        file.display(),
+                        problems.iter().map(|p| p.en.as_str()).collect::<Vec<_>>().join("\n")
+                    ),
+                ),
+            })?;
+            let years = store.set_holidays(&days)?;
+            cx.human.holidays_entered(&years, days.len())?;
+        }
+    }
+    let (days, years) = store.holidays()?;
+    cx.human.holidays(days, &years)
+}
