@@ -5,17 +5,16 @@
 //! Names and parameters are the bridge's contract, pinned on the UI side by `tauri.test.ts`;
 //! Tauri turns the UI's camelCase arguments (`committeeName`) into these snake_case parameters.
 
-use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 use dangan_core::Lang;
-use dangan_core::backup::{self, BackupProgress, BackupSettings, BackupWritten};
+use dangan_core::backup::{self, BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
-use dangan_core::dossier::{self, BatchProgress, DossierOptions, DossierWritten, DossiersWritten};
-use dangan_core::roster::{self, Duplicates, ExportProgress, ImportOptions, ImportReport, Progress};
+use dangan_core::dossier::{self, DossierOptions, DossierWritten, DossiersWritten};
+use dangan_core::jobs::{JobId, JobProgress, Unit};
+use dangan_core::roster::{self, Duplicates, ImportOptions, ImportReport};
 use dangan_core::store::{MemberDetail, MemberFile, MemberPage, MemberQuery, NewAttachment};
 use dangan_core::workspace::NewWorkspace;
 use serde::Deserialize;
@@ -173,7 +172,7 @@ pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind,
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run
 /// checks every row and saves nothing. `duplicates` says what to do with new people who look
 /// already registered (`ask` refuses with `likely_duplicates`, carrying the report).
-/// `cancel_import` stops it, and then nothing is saved.
+/// `cancel_job` stops it, and then nothing is saved.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn import_roster(
@@ -181,58 +180,53 @@ pub async fn import_roster(
     path: PathBuf,
     dry_run: bool,
     duplicates: Duplicates,
-    on_progress: Channel<Progress>,
+    on_progress: Channel<JobProgress>,
 ) -> Reply<ImportReport> {
     let shell = shell.inner().clone();
-    let cancel = shell.start_import();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
         shell.with_store(|store| {
-            let report = |progress: Progress| {
-                // The window may be gone (closed mid-import); the import goes on regardless.
-                on_progress.send(progress).ok();
-                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-            };
             store.import_roster(roster::read(&path)?, ImportOptions { dry_run, duplicates }, report)
         })
     })
     .await
 }
 
-/// Asks the running import to stop; it answers `cancelled` and saves nothing.
+/// Passes a job's progress on to the UI. The window may be gone (closed mid-import); the job goes
+/// on regardless.
+fn reporting(channel: Channel<JobProgress>) -> impl FnMut(JobProgress) + Send + 'static {
+    move |progress| {
+        channel.send(progress).ok();
+    }
+}
+
+/// Asks a running job (an import, export, batch of dossiers, backup or restore) to stop; it then
+/// answers `cancelled`, having left what it promises (an import saves nothing, an export and a
+/// backup write no file, a restore makes no workspace, a batch keeps the dossiers written). False
+/// when the job has already finished.
 #[tauri::command]
-pub async fn cancel_import(shell: State<'_, Shell>) -> Reply<()> {
-    shell.cancel_import();
-    Ok(())
+pub async fn cancel_job(shell: State<'_, Shell>, job: JobId) -> Reply<bool> {
+    Ok(shell.jobs().cancel(job))
 }
 
 /// Writes the members `query` lists (all of them, whatever its offset and limit) to an .xlsx file,
-/// reporting progress on `on_progress`. `cancel_export` stops it, and then no file is written.
+/// reporting progress on `on_progress`. `cancel_job` stops it, and then no file is written.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn export_members(
     shell: State<'_, Shell>,
     query: MemberQuery,
     path: PathBuf,
-    on_progress: Channel<ExportProgress>,
+    on_progress: Channel<JobProgress>,
 ) -> Reply<u64> {
     let shell = shell.inner().clone();
-    let cancel = shell.start_export();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_store(|store| {
-            roster::export_xlsx_with_progress(store, &query, &path, |progress| {
-                on_progress.send(progress).ok();
-                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-            })
-        })
+        shell.with_store(|store| roster::export_xlsx_with_progress(store, &query, &path, report))
     })
     .await
-}
-
-/// Asks the running export to stop; it answers `cancelled` and writes no file.
-#[tauri::command]
-pub async fn cancel_export(shell: State<'_, Shell>) -> Reply<()> {
-    shell.cancel_export();
-    Ok(())
 }
 
 /// The 工作提醒 home screen as of a day (today when `null`), for everyone or one unit's subtree.
@@ -344,32 +338,22 @@ pub async fn write_dossier(shell: State<'_, Shell>, member_id: Id, path: PathBuf
 }
 
 /// Prints the dossiers of the members `query` lists into `dir`, on all cores, reporting progress on
-/// `on_progress`; `cancel_dossiers` stops it (the files already written stay).
+/// `on_progress`; `cancel_job` stops it (the files already written stay).
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_dossiers(
     shell: State<'_, Shell>,
     query: MemberQuery,
     dir: PathBuf,
-    on_progress: Channel<BatchProgress>,
+    on_progress: Channel<JobProgress>,
 ) -> Reply<DossiersWritten> {
     let shell = shell.inner().clone();
-    let cancel = shell.start_dossiers();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Dossiers, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_store(|store| {
-            dossier::write_listed(store, &query, &dir, &dossier_options(store.today()), |progress| {
-                on_progress.send(progress).ok();
-                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-            })
-        })
+        shell.with_store(|store| dossier::write_listed(store, &query, &dir, &dossier_options(store.today()), report))
     })
     .await
-}
-
-#[tauri::command]
-pub async fn cancel_dossiers(shell: State<'_, Shell>) -> Reply<()> {
-    shell.cancel_dossiers();
-    Ok(())
 }
 
 /// Hands a file (a dossier to print) or a folder to the system's own viewer.
@@ -396,34 +380,25 @@ pub async fn pick_folder(app: AppHandle, window: WebviewWindow, shell: State<'_,
 }
 
 /// Writes a backup of the whole workspace to `path`, while it is in use, reporting progress on
-/// `on_progress`. `cancel_backup` stops it, and then no file is written.
+/// `on_progress`. `cancel_job` stops it, and then no file is written.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell, on_progress))]
 pub async fn backup_now(
     shell: State<'_, Shell>,
     path: PathBuf,
-    on_progress: Channel<BackupProgress>,
+    on_progress: Channel<JobProgress>,
 ) -> Reply<BackupWritten> {
     let shell = shell.inner().clone();
-    let cancel = shell.start_backup();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Bytes, reporting(on_progress));
     blocking(shell.lang(), move || {
         let workspace = shell.workspace()?.clone();
         shell.with_store(|store| {
-            let bytes = backup::write_backup_with_progress(store, &workspace, &path, move |progress| {
-                on_progress.send(progress).ok();
-                if cancel.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-            })?;
+            let bytes = backup::write_backup_with_progress(store, &workspace, &path, report)?;
             Ok(BackupWritten { path: path.display().to_string(), bytes })
         })
     })
     .await
-}
-
-/// Asks the running backup to stop; it answers `cancelled` and leaves no file.
-#[tauri::command]
-pub async fn cancel_backup(shell: State<'_, Shell>) -> Reply<()> {
-    shell.cancel_backup();
-    Ok(())
 }
 
 #[tauri::command]
@@ -449,12 +424,23 @@ pub async fn set_backup_settings(shell: State<'_, Shell>, dir: Option<PathBuf>, 
     .await
 }
 
-/// Restores a backup into the (empty) workspace folder and leaves it unlocked.
+/// Restores a backup into the (empty) workspace folder and leaves it unlocked, reporting each step
+/// on `on_progress`; `cancel_job` stops it before the next step, and then no workspace is made.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn restore_backup(shell: State<'_, Shell>, path: PathBuf, passphrase: String) -> Reply<()> {
+pub async fn restore_backup(
+    shell: State<'_, Shell>,
+    path: PathBuf,
+    passphrase: String,
+    on_progress: Channel<JobProgress>,
+) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang(), move || shell.open_with(|ws| backup::restore_backup(&path, ws, &passphrase))).await
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Steps, reporting(on_progress));
+    blocking(shell.lang(), move || {
+        shell.open_with(|ws| backup::restore_backup_with_progress(&path, ws, None, &passphrase, report))
+    })
+    .await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.

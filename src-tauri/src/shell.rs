@@ -4,9 +4,9 @@
 //! that opens the records.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use dangan_core::jobs::Jobs;
 use dangan_core::{Lang, Store, Workspace};
 use serde::Serialize;
 
@@ -51,14 +51,9 @@ pub struct Shell {
     /// `None` when neither `DANGAN_WORKSPACE` nor the OS names a folder; every command then says so.
     workspace: Option<Workspace>,
     store: Arc<Mutex<Option<Store>>>,
-    /// Set by `cancel_import`; read by the running import between rows.
-    cancel: Arc<AtomicBool>,
-    /// Set by `cancel_export`; read by the running export between rows.
-    cancel_export: Arc<AtomicBool>,
-    /// Set by `cancel_dossiers`; read by a running batch of dossiers between files.
-    cancel_dossiers: Arc<AtomicBool>,
-    /// Set by `cancel_backup`; read by a running backup's snapshot every few thousand steps.
-    cancel_backup: Arc<AtomicBool>,
+    /// The long work running (imports, exports, dossiers, backups, restores), by id: `cancel_job`
+    /// stops one; locking stops them all.
+    jobs: Jobs,
     /// What the reminder clock has done since the last unlock.
     reminders_checked: Arc<Mutex<RemindersChecked>>,
     /// The language of the messages the shell sends: the locale's at start, then whatever the UI's
@@ -74,10 +69,7 @@ impl Shell {
         Shell {
             workspace,
             store: Arc::default(),
-            cancel: Arc::default(),
-            cancel_export: Arc::default(),
-            cancel_backup: Arc::default(),
-            cancel_dossiers: Arc::default(),
+            jobs: Jobs::default(),
             reminders_checked: Arc::default(),
             lang: Arc::new(Mutex::new(lang)),
             fixed_today: None,
@@ -147,8 +139,10 @@ impl Shell {
         Ok(())
     }
 
-    /// Drops the store, and with it the key.
+    /// Drops the store, and with it the key. Running jobs are told to stop first, so that locking
+    /// waits for none of them to finish.
     pub fn lock(&self) {
+        self.jobs.cancel_all();
         self.slot().take();
     }
 
@@ -189,44 +183,9 @@ impl Shell {
         self.slot().as_mut().map(f)
     }
 
-    /// A fresh cancel flag for a backup that is about to start.
-    pub fn start_backup(&self) -> Arc<AtomicBool> {
-        self.cancel_backup.store(false, Ordering::SeqCst);
-        Arc::clone(&self.cancel_backup)
-    }
-
-    pub fn cancel_backup(&self) {
-        self.cancel_backup.store(true, Ordering::SeqCst);
-    }
-
-    /// A fresh cancel flag for an export that is about to start.
-    pub fn start_export(&self) -> Arc<AtomicBool> {
-        self.cancel_export.store(false, Ordering::SeqCst);
-        Arc::clone(&self.cancel_export)
-    }
-
-    pub fn cancel_export(&self) {
-        self.cancel_export.store(true, Ordering::SeqCst);
-    }
-
-    /// A fresh cancel flag for a batch of dossiers that is about to start.
-    pub fn start_dossiers(&self) -> Arc<AtomicBool> {
-        self.cancel_dossiers.store(false, Ordering::SeqCst);
-        Arc::clone(&self.cancel_dossiers)
-    }
-
-    pub fn cancel_dossiers(&self) {
-        self.cancel_dossiers.store(true, Ordering::SeqCst);
-    }
-
-    /// A fresh cancel flag for an import that is about to start.
-    pub fn start_import(&self) -> Arc<AtomicBool> {
-        self.cancel.store(false, Ordering::SeqCst);
-        Arc::clone(&self.cancel)
-    }
-
-    pub fn cancel_import(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
+    /// The jobs running now.
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
     }
 
     fn slot(&self) -> MutexGuard<'_, Option<Store>> {
@@ -298,12 +257,11 @@ mod tests {
     }
 
     #[test]
-    fn cancelling_sets_the_flag_and_the_next_import_starts_clear() {
+    fn locking_stops_the_running_jobs() {
         let shell = Shell::new(None, Lang::Zh);
-        let flag = shell.start_import();
-        shell.cancel_import();
-        assert!(flag.load(Ordering::SeqCst));
-        assert!(!shell.start_import().load(Ordering::SeqCst));
+        let (first, second) = (shell.jobs().start(), shell.jobs().start());
+        shell.lock();
+        assert!(first.is_cancelled() && second.is_cancelled());
     }
 
     #[test]

@@ -61,20 +61,10 @@ pub fn write_backup_with_progress(
     store: &Store,
     workspace: &Workspace,
     to: &Path,
-    progress: impl FnMut(BackupProgress) -> ControlFlow<()> + Send + 'static,
+    progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()> + Send + 'static,
 ) -> Result<u64> {
     store.require(crate::access::Action::Backup)?;
     write_backup_unchecked(store, workspace, to, progress)
-}
-
-/// How far a backup is: bytes of the snapshot written, of about how many.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct BackupProgress {
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub done_bytes: u64,
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub total_bytes: u64,
 }
 
 /// The backup itself. The daily backup an administrator set up runs whoever is signed in (a
@@ -83,7 +73,7 @@ fn write_backup_unchecked(
     store: &Store,
     workspace: &Workspace,
     to: &Path,
-    progress: impl FnMut(BackupProgress) -> ControlFlow<()> + Send + 'static,
+    progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()> + Send + 'static,
 ) -> Result<u64> {
     // A backup aimed at dangan.db or dangan.key would destroy what it copies.
     crate::output::ensure_outside(workspace.dir(), to)?;
@@ -128,9 +118,32 @@ pub fn restore_backup(from: &Path, into: &Workspace, passphrase: &str) -> Result
 
 /// [`restore_backup`] signing in as `user` (whoever the passphrase opens when `None`).
 pub fn restore_backup_as(from: &Path, into: &Workspace, user: Option<&str>, passphrase: &str) -> Result<Store> {
+    restore_backup_with_progress(from, into, user, passphrase, |_| ControlFlow::Continue(()))
+}
+
+/// The steps of a restore, as its progress counts them: the file read, copied into a scratch
+/// folder, unlocked, verified, moved into place.
+const RESTORE_STEPS: u64 = 5;
+
+/// [`restore_backup_as`], telling `progress` each step as it begins; `ControlFlow::Break` stops it
+/// ([`Error::Cancelled`]) before the next step, and nothing is left behind: the scratch folder
+/// goes, and the workspace folder is made only by the last step.
+pub fn restore_backup_with_progress(
+    from: &Path,
+    into: &Workspace,
+    user: Option<&str>,
+    passphrase: &str,
+    mut progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
+) -> Result<Store> {
+    let mut step = |done: u64| match progress(crate::jobs::Progress::new(done, RESTORE_STEPS, crate::jobs::Unit::Steps))
+    {
+        ControlFlow::Break(()) => Err(Error::Cancelled),
+        ControlFlow::Continue(()) => Ok(()),
+    };
     if into.exists() {
         return Err(Error::WorkspaceExists { path: into.dir().to_owned() });
     }
+    step(0)?;
     let bytes = fs::read(from).map_err(Error::io(from))?;
     let not_a_backup = || damaged(from, "这不是 Dangan 的备份文件", "this is not a Dangan backup");
     let rest = bytes.strip_prefix(MAGIC.as_bytes()).ok_or_else(not_a_backup)?;
@@ -151,6 +164,7 @@ pub fn restore_backup_as(from: &Path, into: &Workspace, user: Option<&str>, pass
     let (key_file, db) = body.split_at(usize::try_from(header.key_bytes).map_err(|_| not_a_backup())?);
 
     // Everything happens in a scratch folder beside the target, moved into place at the end.
+    step(1)?;
     let parent = into.dir().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(Error::io(parent))?;
     let scratch = tempfile::Builder::new().prefix(".dangan-restore-").tempdir_in(parent).map_err(Error::io(parent))?;
@@ -159,10 +173,12 @@ pub fn restore_backup_as(from: &Path, into: &Workspace, user: Option<&str>, pass
     fs::write(staged.key_path(), key_file).map_err(Error::io(staged.key_path()))?;
     fs::write(staged.db_path(), db).map_err(Error::io(staged.db_path()))?;
     {
+        step(2)?;
         let store = staged.open_as(user, passphrase)?;
         // 备份与恢复 belong to administrators and organisers (see `access`): a branch secretary's
         // passphrase opens the backup but may not make a workspace of it.
         store.require(crate::access::Action::Restore)?;
+        step(3)?;
         let mut report = store.verify_unchecked()?;
         if let Some(head) = &header.audit_head
             && store.audit_hash_at(head.seq)?.as_deref() != Some(head.hash.as_str())
@@ -189,13 +205,17 @@ pub fn restore_backup_as(from: &Path, into: &Workspace, user: Option<&str>, pass
             ));
         }
     }
+    step(4)?;
     let staged_dir: PathBuf = staged.dir().to_owned();
     // Only the two files move: a WAL left by the check was folded in when the store closed.
     fs::create_dir_all(into.dir()).map_err(Error::io(into.dir()))?;
     for name in [DB_FILE, KEY_FILE] {
         fs::rename(staged_dir.join(name), into.dir().join(name)).map_err(Error::io(into.dir()))?;
     }
-    into.open_as(user, passphrase)
+    let store = into.open_as(user, passphrase)?;
+    // The last report says done; a cancel this late comes after the work and changes nothing.
+    let _ = step(RESTORE_STEPS);
+    Ok(store)
 }
 
 /// Automatic backups: into which folder (none: off), how many to keep, and the day of the last.
@@ -379,6 +399,37 @@ mod tests {
         names.sort();
         assert_eq!(names, ["dangan-2026-11-21.dangan-backup", "dangan-2026-11-22.dangan-backup", "notes.txt"]);
         assert_eq!(store.backup_settings().unwrap().last, Some(d("2026-11-22")));
+    }
+
+    #[test]
+    fn a_restore_reports_each_step_and_a_cancel_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, store) = workspace_with_a_member(dir.path());
+        let backup = dir.path().join("b.dangan-backup");
+        write_backup(&store, &ws, &backup).unwrap();
+        let target = Workspace::at(dir.path().join("restored"));
+
+        let mut seen = Vec::new();
+        let err = restore_backup_with_progress(&backup, &target, None, "passphrase-1", |p| {
+            seen.push(p.done);
+            if p.done == 3 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err:?}");
+        assert_eq!(seen, [0, 1, 2, 3]);
+        assert!(!target.dir().exists(), "no workspace folder");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(!left.iter().any(|n| n.to_string_lossy().starts_with(".dangan-restore-")), "{left:?}");
+
+        let mut seen = Vec::new();
+        restore_backup_with_progress(&backup, &target, None, "passphrase-1", |p| {
+            seen.push((p.done, p.total, p.unit));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        let steps: Vec<u64> = seen.iter().map(|s| s.0).collect();
+        assert_eq!(steps, [0, 1, 2, 3, 4, 5]);
+        assert!(seen.iter().all(|s| s.1 == 5 && s.2 == crate::jobs::Unit::Steps));
     }
 
     #[test]

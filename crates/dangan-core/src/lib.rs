@@ -19,6 +19,7 @@ pub mod domain;
 pub mod dossier;
 mod error;
 pub mod ics;
+pub mod jobs;
 pub mod keys;
 pub mod late;
 pub mod names;

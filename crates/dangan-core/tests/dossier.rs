@@ -13,7 +13,7 @@ use chrono::{TimeZone, Utc};
 use dangan_core::domain::{
     Category, Event, EventKind, Gender, Grade, OrgKind, Person, Record, RecordFields, RecordKind,
 };
-use dangan_core::dossier::{self, BatchProgress, DossierData, DossierFonts, DossierOptions, RenderedDossier};
+use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions, RenderedDossier};
 use dangan_core::store::NewAttachment;
 use dangan_core::{Error, Store};
 
@@ -522,7 +522,7 @@ fn a_batch_writes_every_dossier_reports_progress_and_stops_when_asked() {
         assert!(path.starts_with(&out));
         assert!(text(&std::fs::read(path).unwrap(), &[]).contains("发展党员档案"));
     }
-    assert_eq!(seen.last(), Some(&BatchProgress { done: 3, total: 3 }));
+    assert_eq!(seen.last(), Some(&dangan_core::jobs::Progress::new(3, 3, dangan_core::jobs::Unit::Dossiers)));
     assert_eq!(seen.iter().map(|p| p.done).collect::<Vec<_>>(), [1, 2, 3]);
     assert!(report.missing_chars.is_empty());
 

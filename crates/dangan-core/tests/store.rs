@@ -253,7 +253,7 @@ fn an_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
     let path = dir.path().join("out.xlsx");
     let mut seen = Vec::new();
     let count = roster::export_xlsx_with_progress(&store, &MemberQuery::default(), &path, |p| {
-        seen.push((p.written, p.total));
+        seen.push((p.done, p.total));
         ControlFlow::Continue(())
     })
     .unwrap();
@@ -262,7 +262,7 @@ fn an_export_reports_its_progress_and_a_cancelled_one_writes_no_file() {
 
     let cancelled = dir.path().join("cancelled.xlsx");
     let err = roster::export_xlsx_with_progress(&store, &MemberQuery::default(), &cancelled, |p| {
-        if p.written >= 500 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        if p.done >= 500 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     })
     .unwrap_err();
     assert!(matches!(err, Error::Cancelled), "{err:?}");
@@ -319,8 +319,8 @@ fn a_backup_reports_its_progress_and_a_cancelled_one_leaves_no_file() {
     .unwrap();
     let seen = seen.lock().unwrap();
     assert!(seen.len() > 1, "progress was reported along the way: {seen:?}");
-    assert!(seen.windows(2).all(|w| w[0].done_bytes <= w[1].done_bytes), "{seen:?}");
-    assert!(seen.iter().all(|p| p.done_bytes <= p.total_bytes && p.total_bytes > 0));
+    assert!(seen.windows(2).all(|w| w[0].done <= w[1].done), "{seen:?}");
+    assert!(seen.iter().all(|p| p.done <= p.total && p.total > 0));
     assert!(to.is_file());
 
     let cancelled_to = dir.path().join("cancelled.dangan-backup");

@@ -164,16 +164,6 @@ pub fn file_name(data: &DossierData) -> String {
     format!("{clean}.pdf")
 }
 
-/// How far a batch is.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "DossierProgress"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct BatchProgress {
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub done: u64,
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub total: u64,
-}
-
 /// One dossier written, as the app reports it.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -215,7 +205,7 @@ pub fn write_listed(
     query: &crate::store::MemberQuery,
     dir: &Path,
     options: &DossierOptions,
-    progress: impl FnMut(BatchProgress) -> ControlFlow<()>,
+    progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
 ) -> Result<DossiersWritten> {
     let ids = store.member_ids(query)?;
     let report = write_batch(store, &ids, dir, options, progress)?;
@@ -250,7 +240,7 @@ pub fn write_batch(
     member_ids: &[Id],
     dir: &Path,
     options: &DossierOptions,
-    mut progress: impl FnMut(BatchProgress) -> ControlFlow<()>,
+    mut progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
 ) -> Result<BatchReport> {
     let workspace_dir = store.workspace_dir();
     crate::output::ensure_outside(workspace_dir, dir)?;
@@ -301,7 +291,7 @@ pub fn write_batch(
                 Ok(file) => {
                     written[index] = Some(file);
                     *done += 1;
-                    if progress(BatchProgress { done: *done, total }).is_break() {
+                    if progress(crate::jobs::Progress::new(*done, total, crate::jobs::Unit::Dossiers)).is_break() {
                         *failure = Some(Error::Cancelled);
                     }
                 }

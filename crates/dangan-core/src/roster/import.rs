@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::columns::{self, Field};
 use super::{ImportReport, LikelyDuplicate, Roster, RosterRecord, RowProblem};
 use crate::domain::{Event, EventKind, Id, Person};
+use crate::jobs::{Progress, Unit};
 use crate::store::{self as st, BulkWrite, Finish, Store};
 use crate::validate::{self, Context, Violation};
 use crate::{Error, Lang, Result};
@@ -36,18 +37,6 @@ pub enum Duplicates {
     Add,
     /// Leave those rows out and import the rest.
     Skip,
-}
-
-/// How far an import has come, for a progress bar.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "ImportProgress"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub done: u64,
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub total: u64,
-    /// Waiting for another writer (an import in another window, a `dangan` run) to finish.
-    pub waiting: bool,
 }
 
 /// How long an import waits for another writer before it says so and gives up: long enough for
@@ -86,7 +75,7 @@ impl Store {
         self.bulk_write(
             crate::access::Action::EditMembers,
             WAIT_FOR_WRITER,
-            || (progress.borrow_mut())(Progress { done: 0, total, waiting: true }),
+            || (progress.borrow_mut())(Progress::waiting(total, Unit::Rows)),
             |bulk| apply_all(bulk, roster, options, visible, cx, &mut *progress.borrow_mut()),
         )
     }
@@ -111,7 +100,7 @@ fn apply_all(
     let spellings = Roster { spellings: roster.spellings, ..Roster::default() };
     let mut seen = Seen { visible, duplicates: options.duplicates, ..Seen::default() };
     for (i, record) in roster.records.into_iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 && progress(Progress { done: i as u64, total, waiting: false }).is_break() {
+        if i % PROGRESS_EVERY == 0 && progress(Progress::new(i as u64, total, Unit::Rows)).is_break() {
             return Err(Error::Cancelled);
         }
         let row = record.row;
@@ -125,7 +114,7 @@ fn apply_all(
             Err(problems) => report.problems.extend(problems),
         }
     }
-    if progress(Progress { done: total, total, waiting: false }).is_break() {
+    if progress(Progress::new(total, total, Unit::Rows)).is_break() {
         return Err(Error::Cancelled);
     }
     report.problems.sort_by_key(|p| p.row);

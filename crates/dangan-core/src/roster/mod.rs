@@ -15,10 +15,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use import::{Duplicates, ImportOptions, Progress};
+pub use import::{Duplicates, ImportOptions};
 pub use write::{
-    CsvRosterWriter, ExportProgress, RowOut, XlsxRosterWriter, export_xlsx, export_xlsx_with_progress,
-    write_records_csv, write_records_xlsx, write_template,
+    CsvRosterWriter, RowOut, XlsxRosterWriter, export_xlsx, export_xlsx_with_progress, write_records_csv,
+    write_records_xlsx, write_template,
 };
 
 use crate::Result;

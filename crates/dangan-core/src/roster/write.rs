@@ -6,7 +6,6 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
-use serde::Serialize;
 
 use super::RosterRecord;
 use super::columns::{COLUMNS, Column, Field};
@@ -261,16 +260,6 @@ pub fn export_xlsx(store: &Store, query: &MemberQuery, path: &Path) -> Result<u6
     export_xlsx_with_progress(store, query, path, |_| ControlFlow::Continue(()))
 }
 
-/// How far an export has got: rows written of the rows to write.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ExportProgress {
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub written: u64,
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub total: u64,
-}
-
 /// Rows between two progress reports: often enough for a smooth bar, rare enough to cost nothing.
 const EXPORT_PROGRESS_EVERY: u64 = 500;
 
@@ -281,7 +270,7 @@ pub fn export_xlsx_with_progress(
     store: &Store,
     query: &MemberQuery,
     path: &Path,
-    mut progress: impl FnMut(ExportProgress) -> ControlFlow<()>,
+    mut progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
 ) -> Result<u64> {
     // The workspace's own files first: that refusal matters more than the file name's ending.
     crate::output::ensure_outside(store.workspace_dir(), path)?;
@@ -294,7 +283,7 @@ pub fn export_xlsx_with_progress(
     // Everyone the query selects, page by page: an export kept as a roster backup must not lose
     // anyone, however many there are.
     let total = store.list_members(&MemberQuery { offset: 0, limit: 0, ..query.clone() })?.total;
-    if progress(ExportProgress { written: 0, total }).is_break() {
+    if progress(crate::jobs::Progress::new(0, total, crate::jobs::Unit::Rows)).is_break() {
         return Err(Error::Cancelled);
     }
     let mut out = XlsxRosterWriter::create(OutputFile::create(store.workspace_dir(), path)?)?;
@@ -308,7 +297,7 @@ pub fn export_xlsx_with_progress(
             out.write_row(&RowOut { person: &person, branch: &tree.path(person.branch_id), events: &events })?;
             written += 1;
             if (written.is_multiple_of(EXPORT_PROGRESS_EVERY) || written == total)
-                && progress(ExportProgress { written, total }).is_break()
+                && progress(crate::jobs::Progress::new(written, total, crate::jobs::Unit::Rows)).is_break()
             {
                 cancelled = true;
                 return Ok(ControlFlow::Break(()));

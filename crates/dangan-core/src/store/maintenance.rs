@@ -31,7 +31,7 @@ impl Store {
     pub(crate) fn snapshot_to(
         &self,
         path: &Path,
-        progress: impl FnMut(crate::backup::BackupProgress) -> ControlFlow<()> + Send + 'static,
+        progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()> + Send + 'static,
     ) -> Result<()> {
         let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let total_bytes: u64 = self.conn.query_row(
@@ -53,7 +53,8 @@ impl Store {
             PROGRESS_EVERY_OPS,
             Some(move || {
                 let done_bytes = std::fs::metadata(&watched).map_or(0, |m| m.len()).min(total_bytes);
-                let stop = progress(crate::backup::BackupProgress { done_bytes, total_bytes }).is_break();
+                let stop =
+                    progress(crate::jobs::Progress::new(done_bytes, total_bytes, crate::jobs::Unit::Bytes)).is_break();
                 if stop {
                     flag.store(true, std::sync::atomic::Ordering::SeqCst);
                 }

@@ -7,20 +7,18 @@
 import type {
   AuditPage,
   AuditQuery,
-  BackupProgress,
   BackupSettings,
   BackupWritten,
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
-  DossierProgress,
   DossiersWritten,
   DossierWritten,
   Duplicates,
-  ExportProgress,
   FileFilter,
   FileRecord,
-  ImportProgress,
+  JobId,
+  JobProgress,
   ImportReport,
   MemberDetail,
   MemberFile,
@@ -100,11 +98,14 @@ export interface Backend {
   /**
    * Writes one encrypted backup (the database and key slots, a consistent snapshot) to `path`, openable with the
    * same passphrase, reporting the bytes written so far. Rejects with `io` when the file cannot be written, and with
-   * `cancelled` after `cancelBackup()` (then no file was written).
+   * `cancelled` after `cancelJob()` (then no file was written).
    */
-  backupNow(path: string, onProgress: (p: BackupProgress) => void): Promise<BackupWritten>;
-  /** Asks the running `backupNow` to stop. */
-  cancelBackup(): Promise<void>;
+  backupNow(path: string, onProgress: (p: JobProgress) => void): Promise<BackupWritten>;
+  /**
+   * Asks a running job (import, export, dossiers, backup, restore: the id is in each of its progress reports) to
+   * stop; the job then rejects with `cancelled`. Resolves `false` when the job had already finished.
+   */
+  cancelJob(job: JobId): Promise<boolean>;
   backupSettings(): Promise<BackupSettings>;
   /**
    * Chooses the folder of the automatic daily backups (`dir === null` turns them off) and how many to keep. Setting
@@ -117,7 +118,7 @@ export interface Backend {
    * `workspace_exists` otherwise). The file is checked fully first: `wrong_passphrase`, `too_many_attempts` or
    * `corrupt` (a damaged or cut file, with a message) restore nothing.
    */
-  restoreBackup(path: string, passphrase: string): Promise<void>;
+  restoreBackup(path: string, passphrase: string, onProgress: (p: JobProgress) => void): Promise<void>;
   listMembers(q: MemberQuery): Promise<MemberPage>;
   getMember(id: number): Promise<MemberDetail>;
   /** `p.id === null` creates a person; otherwise updates. Rejects with `invalid_input` naming the field. */
@@ -152,21 +153,19 @@ export interface Backend {
    * `duplicates` says what to do with new people who look already registered (the report's `likely_duplicates`):
    * `ask` makes the real import reject with `likely_duplicates`, carrying the report, `add` adds them, `skip` leaves
    * those rows out (`skipped_rows`); a dry run with `ask` lists them. While another writer holds the workspace,
-   * progress says `waiting`; past the wait, rejects with `busy`. Rejects with `cancelled` after `cancelImport()`.
+   * progress says `waiting`; past the wait, rejects with `busy`. Rejects with `cancelled` after `cancelJob()`.
    */
   importRoster(
     path: string,
     dryRun: boolean,
     duplicates: Duplicates,
-    onProgress: (p: ImportProgress) => void,
+    onProgress: (p: JobProgress) => void,
   ): Promise<ImportReport>;
-  cancelImport(): Promise<void>;
   /**
    * Writes the members matching `q` (ignoring offset and limit) to an .xlsx file; resolves to the number written.
-   * Rejects with `cancelled` after `cancelExport()`.
+   * Rejects with `cancelled` after `cancelJob()`.
    */
-  exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number>;
-  cancelExport(): Promise<void>;
+  exportMembers(q: MemberQuery, path: string, onProgress: (p: JobProgress) => void): Promise<number>;
   /**
    * Writes one member's file as a PDF dossier (发展党员档案) to `path`. Characters the fonts lack are drawn as 〓 and
    * listed in `missing_chars` (the text layer keeps the originals). Rejects with `io` when the file cannot be written.
@@ -174,10 +173,9 @@ export interface Backend {
   writeDossier(memberId: number, path: string): Promise<DossierWritten>;
   /**
    * Writes one dossier PDF per member matching `q` (ignoring offset and limit) into the folder `dir`. Rejects with
-   * `cancelled` after `cancelDossiers()`; the files already written stay in the folder.
+   * `cancelled` after `cancelJob()`; the files already written stay in the folder.
    */
-  writeDossiers(q: MemberQuery, dir: string, onProgress: (p: DossierProgress) => void): Promise<DossiersWritten>;
-  cancelDossiers(): Promise<void>;
+  writeDossiers(q: MemberQuery, dir: string, onProgress: (p: JobProgress) => void): Promise<DossiersWritten>;
   /** A member's file: the records, oldest first, and the checklist of materials in the archive's order. */
   memberFile(memberId: number): Promise<MemberFile>;
   /**

@@ -67,11 +67,10 @@ describe('TauriBackend', () => {
     ['writeRecoverySheet', ['7F3K-0V62-CS34-HKPE-R8YW-0GMT', '/tmp/恢复密钥.pdf'], 'write_recovery_sheet', { code: '7F3K-0V62-CS34-HKPE-R8YW-0GMT', path: '/tmp/恢复密钥.pdf' }],
     ['auditLog', [aq], 'audit_log', { query: aq }],
     ['exportAudit', [aq, '/tmp/审计日志.csv'], 'export_audit', { query: aq, path: '/tmp/审计日志.csv' }],
-    ['cancelBackup', [], 'cancel_backup', undefined],
+    ['cancelJob', [4], 'cancel_job', { job: 4 }],
     ['backupSettings', [], 'backup_settings', undefined],
     ['setBackupSettings', ['/media/usb', 7], 'set_backup_settings', { dir: '/media/usb', keep: 7 }],
     ['setBackupSettings', [null, 7], 'set_backup_settings', { dir: null, keep: 7 }],
-    ['restoreBackup', ['/media/usb/a.dangan-backup', 'pw'], 'restore_backup', { path: '/media/usb/a.dangan-backup', passphrase: 'pw' }],
     ['listMembers', [q], 'list_members', { query: q }],
     ['getMember', [7], 'get_member', { id: 7 }],
     ['savePerson', [person], 'save_person', { person }],
@@ -79,8 +78,6 @@ describe('TauriBackend', () => {
     ['deleteEvent', [7, 9], 'delete_event', { personId: 7, eventId: 9 }],
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],
-    ['cancelImport', [], 'cancel_import', undefined],
-    ['cancelExport', [], 'cancel_export', undefined],
     ['dashboard', [null, 3], 'dashboard', { asOf: null, branchId: 3 }],
     ['dashboard', ['2026-11-24', null], 'dashboard', { asOf: '2026-11-24', branchId: null }],
     ['deadlines', [dq], 'deadlines', { query: dq }],
@@ -96,7 +93,6 @@ describe('TauriBackend', () => {
     ['pickOpenFile', [[{ name: 'Roster', extensions: ['xlsx'] }]], 'pick_open_file', { filters: [{ name: 'Roster', extensions: ['xlsx'] }] }],
     ['pickSaveFile', ['a.xlsx'], 'pick_save_file', { defaultName: 'a.xlsx' }],
     ['writeDossier', [7, '/tmp/张三-发展党员档案.pdf'], 'write_dossier', { memberId: 7, path: '/tmp/张三-发展党员档案.pdf' }],
-    ['cancelDossiers', [], 'cancel_dossiers', undefined],
     ['pickFolder', [], 'pick_folder', undefined],
     ['openPath', ['/tmp/档案'], 'open_path', { path: '/tmp/档案' }],
     ['setLanguage', ['en'], 'set_language', { lang: 'en' }],
@@ -114,8 +110,8 @@ describe('TauriBackend', () => {
     expect(command).toBe('backup_now');
     expect(Object.keys(args!).sort()).toEqual(['onProgress', 'path']);
     expect(args).toMatchObject({ path: '/media/usb/档案备份.dangan-backup' });
-    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done_bytes: 4096, total_bytes: 8192 });
-    expect(seen).toEqual([{ done_bytes: 4096, total_bytes: 8192 }]);
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 1, done: 4096, total: 8192, unit: 'bytes', waiting: false });
+    expect(seen).toEqual([{ job: 1, done: 4096, total: 8192, unit: 'bytes', waiting: false }]);
   });
 
   it('passes import progress through a Channel named onProgress, beside what to do with likely duplicates', async () => {
@@ -125,8 +121,8 @@ describe('TauriBackend', () => {
     expect(command).toBe('import_roster');
     expect(Object.keys(args!).sort()).toEqual(['dryRun', 'duplicates', 'onProgress', 'path']);
     expect(args).toMatchObject({ path: '/tmp/r.xlsx', dryRun: false, duplicates: 'skip' });
-    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done: 0, total: 2, waiting: true });
-    expect(seen).toEqual([{ done: 0, total: 2, waiting: true }]);
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 2, done: 0, total: 2, unit: 'rows', waiting: true });
+    expect(seen).toEqual([{ job: 2, done: 0, total: 2, unit: 'rows', waiting: true }]);
   });
 
   it('passes export progress through a Channel named onProgress', async () => {
@@ -135,8 +131,19 @@ describe('TauriBackend', () => {
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('export_members');
     expect(args).toMatchObject({ query: q, path: '/tmp/a.xlsx' });
-    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ written: 50, total: 100 });
-    expect(seen).toEqual([{ written: 50, total: 100 }]);
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 3, done: 50, total: 100, unit: 'rows', waiting: false });
+    expect(seen).toEqual([{ job: 3, done: 50, total: 100, unit: 'rows', waiting: false }]);
+  });
+
+  it('passes restore progress through a Channel named onProgress, beside the file and the passphrase', async () => {
+    const seen: unknown[] = [];
+    await new TauriBackend().restoreBackup('/media/usb/a.dangan-backup', 'pw', (p) => seen.push(p));
+    const [command, args] = invoke.mock.calls[0]!;
+    expect(command).toBe('restore_backup');
+    expect(Object.keys(args!).sort()).toEqual(['onProgress', 'passphrase', 'path']);
+    expect(args).toMatchObject({ path: '/media/usb/a.dangan-backup', passphrase: 'pw' });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 5, done: 2, total: 5, unit: 'steps', waiting: false });
+    expect(seen).toEqual([{ job: 5, done: 2, total: 5, unit: 'steps', waiting: false }]);
   });
 
   it('passes dossier progress through a Channel named onProgress', async () => {
@@ -145,8 +152,8 @@ describe('TauriBackend', () => {
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('write_dossiers');
     expect(args).toMatchObject({ query: q, dir: '/tmp/档案' });
-    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ done: 3, total: 10 });
-    expect(seen).toEqual([{ done: 3, total: 10 }]);
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 4, done: 3, total: 10, unit: 'dossiers', waiting: false });
+    expect(seen).toEqual([{ job: 4, done: 3, total: 10, unit: 'dossiers', waiting: false }]);
   });
 
   it('resolves with what the shell returns: the recovery code, shown once, and the count of exported entries', async () => {

@@ -9,12 +9,12 @@
 // add_user(name, role, branches, passphrase), set_user_role(user_id, role, branches), remove_user(user_id),
 // reset_passphrase(user_id, passphrase), change_passphrase(current, next), new_recovery_code(),
 // write_recovery_sheet(code, path), audit_log(query), export_audit(query, path),
-// backup_now(path, on_progress: Channel<BackupProgress>), cancel_backup(), backup_settings(), set_backup_settings(dir, keep),
+// backup_now(path, on_progress: Channel<JobProgress>), cancel_job(job), backup_settings(), set_backup_settings(dir, keep),
 // restore_backup(path, passphrase), list_members(query), get_member(id), save_person(person),
 // save_event(person_id, event), delete_event(person_id, event_id), list_org_units(),
-// add_org_unit(parent_id, kind, name), import_roster(path, dry_run, duplicates, on_progress: Channel<ImportProgress>),
-// cancel_import(), export_members(query, path, on_progress: Channel<ExportProgress>), cancel_export(),
-// write_dossier(member_id, path), write_dossiers(query, dir, on_progress: Channel<DossierProgress>), cancel_dossiers(),
+// add_org_unit(parent_id, kind, name), import_roster(path, dry_run, duplicates, on_progress: Channel<JobProgress>),
+// export_members(query, path, on_progress: Channel<JobProgress>),
+// write_dossier(member_id, path), write_dossiers(query, dir, on_progress: Channel<JobProgress>),
 // dashboard(as_of, branch_id), deadlines(query), dismiss_deadline(member_id, rule, due, until),
 // restore_deadline(member_id, rule, due), member_file(member_id), save_record(record, attach), delete_record(record_id),
 // attachment_bytes(attachment_id) (a raw binary response, which arrives as an ArrayBuffer), delete_attachment(attachment_id),
@@ -30,19 +30,17 @@ import { toAppError } from './errors';
 import type {
   AuditPage,
   AuditQuery,
-  BackupProgress,
   BackupSettings,
   BackupWritten,
   Dashboard,
   DeadlineItem,
   DeadlineQuery,
-  DossierProgress,
   DossiersWritten,
   DossierWritten,
   Duplicates,
-  ExportProgress,
   FileRecord,
-  ImportProgress,
+  JobId,
+  JobProgress,
   ImportReport,
   MemberDetail,
   MemberFile,
@@ -120,12 +118,11 @@ export class TauriBackend implements Backend {
   exportAudit(query: AuditQuery, path: string): Promise<number> {
     return call('export_audit', { query, path });
   }
-  backupNow(path: string, onProgress: (p: BackupProgress) => void): Promise<BackupWritten> {
-    const channel = new Channel<BackupProgress>(onProgress);
-    return call('backup_now', { path, onProgress: channel });
+  backupNow(path: string, onProgress: (p: JobProgress) => void): Promise<BackupWritten> {
+    return call('backup_now', { path, onProgress: new Channel<JobProgress>(onProgress) });
   }
-  cancelBackup(): Promise<void> {
-    return call('cancel_backup');
+  cancelJob(job: JobId): Promise<boolean> {
+    return call('cancel_job', { job });
   }
   backupSettings(): Promise<BackupSettings> {
     return call('backup_settings');
@@ -133,8 +130,8 @@ export class TauriBackend implements Backend {
   setBackupSettings(dir: string | null, keep: number): Promise<BackupSettings> {
     return call('set_backup_settings', { dir, keep });
   }
-  restoreBackup(path: string, passphrase: string): Promise<void> {
-    return call('restore_backup', { path, passphrase });
+  restoreBackup(path: string, passphrase: string, onProgress: (p: JobProgress) => void): Promise<void> {
+    return call('restore_backup', { path, passphrase, onProgress: new Channel<JobProgress>(onProgress) });
   }
   listMembers(q: MemberQuery): Promise<MemberPage> {
     return call('list_members', { query: q });
@@ -169,29 +166,17 @@ export class TauriBackend implements Backend {
   addOrgUnit(parentId: number, kind: OrgKind, name: string): Promise<OrgUnit> {
     return call('add_org_unit', { parentId, kind, name });
   }
-  importRoster(path: string, dryRun: boolean, duplicates: Duplicates, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
-    const channel = new Channel<ImportProgress>(onProgress);
-    return call('import_roster', { path, dryRun, duplicates, onProgress: channel });
+  importRoster(path: string, dryRun: boolean, duplicates: Duplicates, onProgress: (p: JobProgress) => void): Promise<ImportReport> {
+    return call('import_roster', { path, dryRun, duplicates, onProgress: new Channel<JobProgress>(onProgress) });
   }
-  cancelImport(): Promise<void> {
-    return call('cancel_import');
-  }
-  exportMembers(q: MemberQuery, path: string, onProgress: (p: ExportProgress) => void): Promise<number> {
-    const channel = new Channel<ExportProgress>(onProgress);
-    return call('export_members', { query: q, path, onProgress: channel });
-  }
-  cancelExport(): Promise<void> {
-    return call('cancel_export');
+  exportMembers(q: MemberQuery, path: string, onProgress: (p: JobProgress) => void): Promise<number> {
+    return call('export_members', { query: q, path, onProgress: new Channel<JobProgress>(onProgress) });
   }
   writeDossier(memberId: number, path: string): Promise<DossierWritten> {
     return call('write_dossier', { memberId, path });
   }
-  writeDossiers(q: MemberQuery, dir: string, onProgress: (p: DossierProgress) => void): Promise<DossiersWritten> {
-    const channel = new Channel<DossierProgress>(onProgress);
-    return call('write_dossiers', { query: q, dir, onProgress: channel });
-  }
-  cancelDossiers(): Promise<void> {
-    return call('cancel_dossiers');
+  writeDossiers(q: MemberQuery, dir: string, onProgress: (p: JobProgress) => void): Promise<DossiersWritten> {
+    return call('write_dossiers', { query: q, dir, onProgress: new Channel<JobProgress>(onProgress) });
   }
   memberFile(memberId: number): Promise<MemberFile> {
     return call('member_file', { memberId });
