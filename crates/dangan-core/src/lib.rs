@@ -27,6 +27,7 @@ pub mod output;
 pub mod reminders;
 pub mod roster;
 pub mod rules;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod validate;
@@ -34,6 +35,7 @@ pub mod workdays;
 pub mod workspace;
 
 pub use error::{BridgeError, Error, ErrorKind, Result};
+pub use session::Session;
 pub use store::Store;
 pub use text::{Lang, Text};
 pub use workspace::Workspace;

@@ -1,0 +1,426 @@
+//! The one surface the shells call: a [`Session`] is an unlocked workspace, and every operation
+//! the app or the CLI performs is one method here (rust-analyzer's `Analysis` is the model). Each
+//! method is a short hand-off to the module that owns the concept; the logic, and every role
+//! check, lives there. What a shell used to assemble from several calls (the recovery sheet, the
+//! daily backup after new settings, an import from a file) is assembled here, once.
+//!
+//! Locked operations (create, unlock, restore, change one's passphrase) are associated functions
+//! taking the [`Workspace`] folder.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use crate::access::{NewUser, Role, SessionUser, User};
+use crate::backup::{BackupSettings, BackupWritten, VerifyReport};
+use crate::calendar::Date;
+use crate::checklist::ChecklistLine;
+use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
+use crate::domain::{Event, EventKind, Id, OrgKind, OrgUnit, Person, Record};
+use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
+use crate::jobs::Progress;
+use crate::keys::RecoveryCode;
+use crate::late::LateStep;
+use crate::reminders::{Notice, Reminder};
+use crate::roster::{ImportOptions, ImportReport, Roster};
+use crate::rules::RuleSet;
+use crate::store::{
+    AuditPage, AuditQuery, MemberDetail, MemberFile, MemberPage, MemberQuery, MemberSummary, NewAttachment, OrgTree,
+};
+use crate::workdays::CalendarDay;
+use crate::workspace::NewWorkspace;
+use crate::{Result, Store, Text, Workspace};
+
+/// An unlocked workspace: its folder and its open store, signed in as one user. Dropping it
+/// locks the workspace (the key goes with the store).
+pub struct Session {
+    workspace: Workspace,
+    store: Store,
+}
+
+/// A progress callback of a long job (see [`crate::jobs`]).
+pub trait Report: FnMut(Progress) -> ControlFlow<()> {}
+impl<F: FnMut(Progress) -> ControlFlow<()>> Report for F {}
+
+impl Session {
+    // --- Locked: making and opening a workspace ---------------------------------------------
+
+    /// Creates the encrypted workspace, `new.user` its administrator, and opens it. The recovery
+    /// code is returned this once.
+    pub fn create(workspace: Workspace, new: &NewWorkspace<'_>) -> Result<(Session, RecoveryCode)> {
+        let (store, code) = workspace.create_with_recovery(new)?;
+        Ok((Session { workspace, store }, code))
+    }
+
+    /// Opens the workspace as `user`, or as whoever the passphrase belongs to when `None`.
+    pub fn unlock(workspace: Workspace, user: Option<&str>, passphrase: &str) -> Result<Session> {
+        let store = workspace.open_as(user, passphrase)?;
+        Ok(Session { workspace, store })
+    }
+
+    /// Opens the workspace with the recovery code: user management only, to set passphrases anew.
+    pub fn unlock_with_recovery(workspace: Workspace, code: &str) -> Result<Session> {
+        let store = workspace.open_with_recovery(code)?;
+        Ok(Session { workspace, store })
+    }
+
+    /// Makes a workspace of a backup in the empty folder `into`, checked whole first, and opens it.
+    pub fn restore(
+        from: &Path,
+        into: Workspace,
+        user: Option<&str>,
+        passphrase: &str,
+        progress: impl Report,
+    ) -> Result<Session> {
+        let store = crate::backup::restore_backup_with_progress(from, &into, user, passphrase, progress)?;
+        Ok(Session { workspace: into, store })
+    }
+
+    /// Changes a user's passphrase (theirs: `old` must open their slot). Needs no session.
+    pub fn change_passphrase(workspace: &Workspace, user: Option<&str>, old: &str, new: &str) -> Result<()> {
+        workspace.change_passphrase_as(user, old, new)
+    }
+
+    // --- The session itself ------------------------------------------------------------------
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// Who is signed in, and what they may do.
+    pub fn session_user(&self) -> &SessionUser {
+        self.store.session_user()
+    }
+
+    /// The day deadlines count from: the system's date, unless a test or the CLI's `--today` fixed it.
+    pub fn today(&self) -> Date {
+        self.store.today()
+    }
+
+    pub fn set_today(&mut self, today: Date) {
+        self.store.set_today(today);
+    }
+
+    /// Builds the in-memory indexes now (after unlocking, in the background).
+    pub fn warm_up(&self) -> Result<()> {
+        self.store.warm_up()
+    }
+
+    /// The store, for the core's own tests and tools that measure it. Shells call the methods.
+    #[doc(hidden)]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    // --- Members and their procedure ---------------------------------------------------------
+
+    pub fn list_members(&self, query: &MemberQuery) -> Result<MemberPage> {
+        self.store.list_members(query)
+    }
+
+    /// Every member `query` lists, page by page in list order, whatever its offset and limit;
+    /// returns how many. `ControlFlow::Break` stops early.
+    pub fn for_each_member_page(
+        &self,
+        query: &MemberQuery,
+        each_page: impl FnMut(&[MemberSummary]) -> Result<ControlFlow<()>>,
+    ) -> Result<u64> {
+        self.store.for_each_member_page(query, each_page)
+    }
+
+    pub fn member_ids(&self, query: &MemberQuery) -> Result<Vec<Id>> {
+        self.store.member_ids(query)
+    }
+
+    pub fn count_people(&self) -> Result<u64> {
+        self.store.count_people()
+    }
+
+    pub fn member(&self, id: Id) -> Result<MemberDetail> {
+        self.store.member(id)
+    }
+
+    pub fn late_steps_of(&self, ids: &[Id]) -> Result<Vec<Vec<LateStep>>> {
+        self.store.late_steps_of(ids)
+    }
+
+    /// Creates a person (`id: None`) or updates one.
+    pub fn save_person(&mut self, person: Person) -> Result<MemberDetail> {
+        self.store.save_person(person)
+    }
+
+    /// Adds an event (`id: None`) to a person's procedure or changes one.
+    pub fn save_event(&mut self, person_id: Id, event: Event) -> Result<MemberDetail> {
+        self.store.save_event(person_id, event)
+    }
+
+    pub fn delete_event(&mut self, person_id: Id, event_id: Id) -> Result<MemberDetail> {
+        self.store.delete_event(person_id, event_id)
+    }
+
+    // --- The organisation --------------------------------------------------------------------
+
+    pub fn org_tree(&self) -> Result<OrgTree> {
+        self.store.org_tree()
+    }
+
+    pub fn org_units(&self) -> Result<Vec<OrgUnit>> {
+        Ok(self.store.org_tree()?.units().to_vec())
+    }
+
+    pub fn add_org_unit(&mut self, parent_id: Id, kind: OrgKind, name: &str) -> Result<OrgUnit> {
+        self.store.add_org_unit(parent_id, kind, name)
+    }
+
+    // --- Rosters -----------------------------------------------------------------------------
+
+    /// Reads the roster at `path` and imports it, all rows or none (see `roster/import.rs`).
+    pub fn import_roster_file(
+        &mut self,
+        path: &Path,
+        options: ImportOptions,
+        progress: impl Report,
+    ) -> Result<ImportReport> {
+        let roster = crate::roster::read(path)?;
+        self.store.import_roster(roster, options, progress)
+    }
+
+    /// Imports a roster already read (the CLI reads it while the workspace unlocks).
+    pub fn import_roster(
+        &mut self,
+        roster: Roster,
+        options: ImportOptions,
+        progress: impl Report,
+    ) -> Result<ImportReport> {
+        self.store.import_roster(roster, options, progress)
+    }
+
+    /// Writes the members `query` lists (all of them) to an .xlsx file; returns how many.
+    pub fn export_members(&self, query: &MemberQuery, path: &Path, progress: impl Report) -> Result<u64> {
+        crate::roster::export_xlsx_with_progress(&self.store, query, path, progress)
+    }
+
+    /// Writes an empty roster with every column, and a sample row, for an office to fill in.
+    pub fn write_roster_template(&self, path: &Path) -> Result<()> {
+        crate::roster::write_template(self.workspace.dir(), path)
+    }
+
+    // --- Dossiers ----------------------------------------------------------------------------
+
+    fn dossier_options(&self) -> DossierOptions {
+        DossierOptions { generated_on: self.store.today(), created_at: chrono::Utc::now() }
+    }
+
+    /// Prints one member's file as a PDF dossier at `path`.
+    pub fn write_dossier(&self, member_id: Id, path: &Path) -> Result<DossierWritten> {
+        crate::dossier::write_one(&self.store, member_id, path, &self.dossier_options())
+    }
+
+    /// Prints the dossiers of the members `query` lists into `dir`, on all cores.
+    pub fn write_dossiers(&self, query: &MemberQuery, dir: &Path, progress: impl Report) -> Result<DossiersWritten> {
+        crate::dossier::write_listed(&self.store, query, dir, &self.dossier_options(), progress)
+    }
+
+    // --- Deadlines and reminders -------------------------------------------------------------
+
+    pub fn dashboard(&self, as_of: Option<Date>, branch_id: Option<Id>) -> Result<Dashboard> {
+        self.store.dashboard(as_of, branch_id)
+    }
+
+    pub fn deadlines(&self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
+        self.store.deadlines(query)
+    }
+
+    /// Acknowledges an item (`until: None`) or snoozes it until a day.
+    pub fn dismiss_deadline(&mut self, member_id: Id, rule: &str, due: Date, until: Option<Date>) -> Result<()> {
+        self.store.dismiss_deadline(member_id, rule, due, until)
+    }
+
+    pub fn restore_deadline(&mut self, member_id: Id, rule: &str, due: Date) -> Result<()> {
+        self.store.restore_deadline(member_id, rule, due)
+    }
+
+    pub fn reminders_due(&self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
+        self.store.reminders_due(as_of)
+    }
+
+    /// Sends the reminders due through `send`, recording each as sent once delivered.
+    pub fn deliver_reminders(
+        &mut self,
+        as_of: Option<Date>,
+        lang: crate::Lang,
+        send: impl FnMut(&Notice) -> Result<()>,
+    ) -> Result<Vec<Reminder>> {
+        self.store.deliver_reminders(as_of, lang, send)
+    }
+
+    /// The pending items `query` selects as an iCalendar file at `path`; returns how many.
+    pub fn write_calendar(&self, query: &DeadlineQuery, path: &Path) -> Result<usize> {
+        let items = self.store.deadlines(query)?;
+        let ics = crate::ics::write_ics(&items, &self.store.calendar_id()?, chrono::Utc::now());
+        crate::output::write(self.workspace.dir(), path, ics.as_bytes())?;
+        Ok(items.len())
+    }
+
+    pub fn holidays(&self) -> Result<(Vec<CalendarDay>, Vec<i32>)> {
+        self.store.holidays()
+    }
+
+    pub fn set_holidays(&mut self, days: &[CalendarDay]) -> Result<Vec<i32>> {
+        self.store.set_holidays(days)
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.store.rules()
+    }
+
+    /// Loads an office's own rule file on top of the shipped rules, refusing a bad one whole.
+    pub fn load_rules(&mut self, source: &str) -> Result<&RuleSet> {
+        self.store.load_rules(source)
+    }
+
+    pub fn reset_rules(&mut self) -> Result<()> {
+        self.store.reset_rules()
+    }
+
+    pub fn rules_warning(&self) -> Option<&Text> {
+        self.store.rules_warning()
+    }
+
+    // --- A member's file ---------------------------------------------------------------------
+
+    pub fn member_file(&self, member_id: Id) -> Result<MemberFile> {
+        self.store.member_file(member_id)
+    }
+
+    pub fn records(&self, member_id: Id) -> Result<Vec<Record>> {
+        self.store.records(member_id)
+    }
+
+    pub fn checklist(&self, member_id: Id) -> Result<Vec<ChecklistLine>> {
+        self.store.checklist(member_id)
+    }
+
+    /// The member's latest event of `kind` (a record can be linked to it).
+    pub fn latest_event(&self, member_id: Id, kind: EventKind) -> Result<Id> {
+        self.store.latest_event(member_id, kind)
+    }
+
+    /// Adds a record (`id: None`) or changes one, attaching the files at `attach`, all or nothing.
+    pub fn save_record(&mut self, record: Record, attach: &[PathBuf]) -> Result<Record> {
+        let files = attach.iter().map(|path| NewAttachment::read(path)).collect::<Result<Vec<_>>>()?;
+        self.store.save_record(record, &files)
+    }
+
+    pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
+        self.store.delete_record(record_id)
+    }
+
+    /// An attachment's description and bytes.
+    pub fn attachment(&self, attachment_id: Id) -> Result<(crate::domain::AttachmentInfo, Vec<u8>)> {
+        self.store.attachment(attachment_id)
+    }
+
+    pub fn delete_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        self.store.delete_attachment(attachment_id)
+    }
+
+    pub fn save_attachment_as(&self, attachment_id: Id, path: &Path) -> Result<()> {
+        self.store.save_attachment_as(attachment_id, path)
+    }
+
+    // --- Backups and checks ------------------------------------------------------------------
+
+    /// Writes a backup of the whole workspace to `path`, while it is in use.
+    pub fn backup_now(&self, path: &Path, progress: impl Report + Send + 'static) -> Result<BackupWritten> {
+        let bytes = crate::backup::write_backup_with_progress(&self.store, &self.workspace, path, progress)?;
+        Ok(BackupWritten { path: path.display().to_string(), bytes })
+    }
+
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        self.store.backup_settings()
+    }
+
+    /// Turns daily backups on (into `dir`, keeping `keep`) or off; turning them on makes today's
+    /// at once.
+    pub fn set_backup_settings(&mut self, dir: Option<&Path>, keep: u32) -> Result<BackupSettings> {
+        self.store.set_backup_settings(dir, keep)?;
+        self.daily_backup()?;
+        self.store.backup_settings()
+    }
+
+    /// Today's automatic backup, if they are on and today's is not made yet.
+    pub fn daily_backup(&mut self) -> Result<Option<PathBuf>> {
+        let today = self.store.today();
+        crate::backup::daily_backup(&mut self.store, &self.workspace, today)
+    }
+
+    /// Checks the whole workspace: page authentication, structure, the audit chain, every attachment.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        self.store.verify()
+    }
+
+    // --- Users, the recovery key and the audit log -------------------------------------------
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.store.users()
+    }
+
+    /// Adds a user with a key slot of their own.
+    pub fn add_user(&mut self, new: &NewUser<'_>) -> Result<User> {
+        self.workspace.add_user(&mut self.store, new)
+    }
+
+    pub fn set_user_role(&mut self, user_id: Id, role: Role, branches: &[Id]) -> Result<User> {
+        self.store.set_user_role(user_id, role, branches)
+    }
+
+    /// Removes a user and deletes their key slot.
+    pub fn remove_user(&mut self, user_id: Id) -> Result<()> {
+        self.workspace.remove_user(&mut self.store, user_id)
+    }
+
+    pub fn reset_passphrase(&self, user_id: Id, new: &str) -> Result<()> {
+        self.workspace.reset_passphrase(&self.store, user_id, new)
+    }
+
+    /// Changes the signed-in user's own passphrase; `current` must open their slot.
+    pub fn change_own_passphrase(&self, current: &str, new: &str) -> Result<()> {
+        let me = self.store.session_user().name.clone();
+        self.workspace.change_passphrase_as(Some(&me), current, new)
+    }
+
+    /// Makes a new recovery code (the old one stops working).
+    pub fn new_recovery_code(&self) -> Result<RecoveryCode> {
+        self.workspace.new_recovery_code(&self.store)
+    }
+
+    /// Writes the one-page recovery key sheet for `code` at `path`.
+    pub fn write_recovery_sheet(&self, code: &RecoveryCode, path: &Path) -> Result<()> {
+        let committee = self.store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+        let sheet = RecoverySheet {
+            committee: &committee,
+            workspace: self.workspace.dir(),
+            made_on: self.store.today(),
+            created_at: chrono::Utc::now(),
+        };
+        crate::dossier::write_recovery_sheet(self.workspace.dir(), path, &sheet, code)
+    }
+
+    /// Makes a new recovery code and writes its sheet at `path`; the old code is replaced only once
+    /// the path is known to be writable (outside the workspace).
+    pub fn new_recovery_sheet(&self, path: &Path) -> Result<RecoveryCode> {
+        crate::output::ensure_outside(self.workspace.dir(), path)?;
+        let code = self.new_recovery_code()?;
+        self.write_recovery_sheet(&code, path)?;
+        Ok(code)
+    }
+
+    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        self.store.audit_log(query)
+    }
+
+    /// Writes every entry `query` matches, oldest first, as CSV; returns how many.
+    pub fn export_audit(&self, query: &AuditQuery, path: &Path) -> Result<u64> {
+        self.store.export_audit_csv(query, path)
+    }
+}
