@@ -1,62 +1,74 @@
-import { describe, expect, it } from 'vitest';
-import { may, mayBackup, mayEdit, mayEditOrganisation, mayManageUsers, mayReadAudit, type Action } from './access';
-import { ROLES } from './api/domain';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allows, mayBackup, mayEdit, mayEditOrganisation, mayManageUsers, mayReadAudit, sessionMay, type Action } from './access';
+import type { SessionUser } from './api/types';
+import { setSessionUser } from './session.svelte';
 
-const EVERY_ACTION: Action[] = [
-  'read_members',
-  'edit_members',
-  'edit_organisation',
-  'edit_calendar',
-  'edit_rules',
-  'backup',
-  'manage_users',
-  'read_audit',
-];
+/** A session as the core sends it: whatever its role, the screens read only `may`. */
+function session(may: Action[], role: SessionUser['role'] = 'administrator'): SessionUser {
+  return { name: '张老师', role, branches: [], recovery: false, may };
+}
 
-describe('the permission matrix', () => {
-  it('lets an administrator do everything', () => {
-    expect(EVERY_ACTION.every((a) => may('administrator', a))).toBe(true);
+/** What each helper answers, in one row: the five questions the screens ask. */
+function answers() {
+  return {
+    edit: mayEdit(),
+    backup: mayBackup(),
+    organisation: mayEditOrganisation(),
+    users: mayManageUsers(),
+    audit: mayReadAudit(),
+  };
+}
+
+afterEach(() => setSessionUser(null));
+
+describe('what the screens offer follows the session’s `may`, not its role', () => {
+  it.each<[string, Action[], ReturnType<typeof answers>]>([
+    [
+      'everything listed: everything offered',
+      ['read_members', 'edit_members', 'edit_organisation', 'edit_calendar', 'backup', 'manage_users', 'read_audit'],
+      { edit: true, backup: true, organisation: true, users: true, audit: true },
+    ],
+    [
+      'an organiser’s list: no users, no audit log',
+      ['read_members', 'edit_members', 'edit_organisation', 'edit_calendar', 'backup', 'restore', 'verify'],
+      { edit: true, backup: true, organisation: true, users: false, audit: false },
+    ],
+    [
+      'a branch secretary’s list: edits members, nothing else',
+      ['read_members', 'edit_members'],
+      { edit: true, backup: false, organisation: false, users: false, audit: false },
+    ],
+    [
+      'an auditor’s list: reads and the audit log, no editing',
+      ['read_members', 'read_audit', 'verify'],
+      { edit: false, backup: false, organisation: false, users: false, audit: true },
+    ],
+    [
+      'signed in with the recovery key: user management only',
+      ['manage_users'],
+      { edit: false, backup: false, organisation: false, users: true, audit: false },
+    ],
+  ])('%s', (_, may, expected) => {
+    setSessionUser(session(may));
+    expect(answers()).toEqual(expected);
   });
 
-  it('lets only administrators manage users and rules', () => {
-    expect(ROLES.filter((r) => may(r, 'manage_users'))).toEqual(['administrator']);
-    expect(ROLES.filter((r) => may(r, 'edit_rules'))).toEqual(['administrator']);
-  });
-
-  it('lets administrators and auditors read the audit log', () => {
-    expect(ROLES.filter((r) => may(r, 'read_audit'))).toEqual(['administrator', 'auditor']);
-  });
-
-  it('lets the auditor read everything and change nothing', () => {
-    expect(EVERY_ACTION.filter((a) => may('auditor', a))).toEqual(['read_members', 'read_audit']);
-  });
-
-  it('lets a branch secretary edit members but not the organisation, backups or the calendar', () => {
-    expect(EVERY_ACTION.filter((a) => may('branch_secretary', a))).toEqual(['read_members', 'edit_members']);
-  });
-
-  it('lets an organiser do all but users, rules and the audit log', () => {
-    expect(EVERY_ACTION.filter((a) => !may('organiser', a))).toEqual(['edit_rules', 'manage_users', 'read_audit']);
+  it('trusts the list over the role: an administrator whose session lists nothing is offered nothing', () => {
+    setSessionUser(session([], 'administrator'));
+    expect(Object.values(answers()).some(Boolean)).toBe(false);
+    expect(sessionMay('read_members')).toBe(false);
   });
 });
 
-describe('what the screens show', () => {
-  it('offers 用户管理 to administrators only, and 审计日志 to administrators and auditors', () => {
-    expect(ROLES.filter(mayManageUsers)).toEqual(['administrator']);
-    expect(ROLES.filter(mayReadAudit)).toEqual(['administrator', 'auditor']);
+describe('while no session is known', () => {
+  it('shows what it showed before roles, but neither role-only screen', () => {
+    expect(answers()).toEqual({ edit: true, backup: true, organisation: true, users: false, audit: false });
   });
 
-  it('hides the editing controls from the auditor only', () => {
-    expect(ROLES.filter((r) => !mayEdit(r))).toEqual(['auditor']);
-  });
-
-  it('offers backups and new branches to administrators and organisers', () => {
-    expect(ROLES.filter(mayBackup)).toEqual(['administrator', 'organiser']);
-    expect(ROLES.filter(mayEditOrganisation)).toEqual(['administrator', 'organiser']);
-  });
-
-  it('shows what it showed before roles while the role is not known, but neither role-only screen', () => {
-    expect([mayEdit(null), mayBackup(null), mayEditOrganisation(null)]).toEqual([true, true, true]);
-    expect([mayManageUsers(null), mayReadAudit(null)]).toEqual([false, false]);
+  it('answers the same through `allows` for a session passed in', () => {
+    expect(allows(null, 'edit_members')).toBe(true);
+    expect(allows(null, 'manage_users')).toBe(false);
+    expect(allows(session(['read_audit']), 'read_audit')).toBe(true);
+    expect(allows(session(['read_audit']), 'edit_members')).toBe(false);
   });
 });

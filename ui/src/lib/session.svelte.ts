@@ -1,16 +1,13 @@
 // Who is signed in, for every screen to read: set by MainShell after unlocking (`backend().sessionUser()`), cleared
-// when it locks. `null` while not known; see `access.ts` for what the screens show then.
+// when it locks. `null` while not known. What it may do (`may`) is read through `access.ts`, which also says what the
+// screens show while it is not known.
 
-import type { Role, SessionUser } from './api/types';
+import type { SessionUser } from './api/types';
 
 const state = $state<{ user: SessionUser | null }>({ user: null });
 
 export function sessionUser(): SessionUser | null {
   return state.user;
-}
-
-export function sessionRole(): Role | null {
-  return state.user?.role ?? null;
 }
 
 export function setSessionUser(user: SessionUser | null): void {
