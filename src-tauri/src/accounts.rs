@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use dangan_core::Session;
 use dangan_core::access::{NewUser, Role, SessionUser, User};
 use dangan_core::domain::Id;
-use dangan_core::dossier::{self, RecoverySheet};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::store::{AuditPage, AuditQuery};
 use tauri::State;
@@ -22,20 +22,20 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn unlock_with_recovery(shell: State<'_, Shell>, code: String) -> Reply<()> {
     let (shell, code) = (shell.inner().clone(), Zeroizing::new(code));
-    blocking(shell.lang(), move || shell.open_with(|ws| ws.open_with_recovery(&code))).await
+    blocking(shell.lang(), move || shell.open_with(|ws| Session::unlock_with_recovery(ws, &code))).await
 }
 
 #[tauri::command]
 pub async fn session_user(shell: State<'_, Shell>) -> Reply<SessionUser> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| Ok(store.session_user().clone()))).await
+    blocking(shell.lang(), move || shell.with_session(|session| Ok(session.session_user().clone()))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.users())).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.users())).await
 }
 
 /// Adds a user with a key slot of their own (Argon2id: about a quarter of a second).
@@ -50,8 +50,8 @@ pub async fn add_user(
 ) -> Reply<User> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     blocking(shell.lang(), move || {
-        shell.with_workspace_store(|ws, store| {
-            ws.add_user(store, &NewUser { name: &name, role, branches: &branches, passphrase: &passphrase })
+        shell.with_session(|session| {
+            session.add_user(&NewUser { name: &name, role, branches: &branches, passphrase: &passphrase })
         })
     })
     .await
@@ -61,7 +61,7 @@ pub async fn add_user(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, branches: Vec<Id>) -> Reply<User> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.set_user_role(user_id, role, &branches))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.set_user_role(user_id, role, &branches))).await
 }
 
 /// Removes a user and deletes their key slot.
@@ -69,17 +69,14 @@ pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, bra
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_user(shell: State<'_, Shell>, user_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_workspace_store(|ws, store| ws.remove_user(store, user_id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.remove_user(user_id))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: String) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang(), move || {
-        shell.with_workspace_store(|ws, store| ws.reset_passphrase(store, user_id, &passphrase))
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.reset_passphrase(user_id, &passphrase))).await
 }
 
 /// Changes the signed-in user's own passphrase; `current` must open their slot.
@@ -88,13 +85,7 @@ pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: 
 pub async fn change_passphrase(shell: State<'_, Shell>, current: String, next: String) -> Reply<()> {
     let shell = shell.inner().clone();
     let (current, next) = (Zeroizing::new(current), Zeroizing::new(next));
-    blocking(shell.lang(), move || {
-        shell.with_workspace_store(|ws, store| {
-            let me = store.session_user().name.clone();
-            ws.change_passphrase_as(Some(&me), &current, &next)
-        })
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.change_own_passphrase(&current, &next))).await
 }
 
 /// Makes a new recovery code (the old one stops working) and returns it, grouped for reading.
@@ -102,10 +93,8 @@ pub async fn change_passphrase(shell: State<'_, Shell>, current: String, next: S
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn new_recovery_code(shell: State<'_, Shell>) -> Reply<String> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || {
-        shell.with_workspace_store(|ws, store| Ok(ws.new_recovery_code(store)?.grouped().to_string()))
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| Ok(session.new_recovery_code()?.grouped().to_string())))
+        .await
 }
 
 /// Writes the one-page recovery key sheet for the code the UI was just shown.
@@ -114,17 +103,7 @@ pub async fn new_recovery_code(shell: State<'_, Shell>) -> Reply<String> {
 pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: PathBuf) -> Reply<()> {
     let (shell, code) = (shell.inner().clone(), Zeroizing::new(code));
     blocking(shell.lang(), move || {
-        shell.with_workspace_store(|ws, store| {
-            let code = RecoveryCode::parse(&code)?;
-            let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
-            let sheet = RecoverySheet {
-                committee: &committee,
-                workspace: ws.dir(),
-                made_on: store.today(),
-                created_at: chrono::Utc::now(),
-            };
-            dossier::write_recovery_sheet(ws.dir(), &path, &sheet, &code)
-        })
+        shell.with_session(|session| session.write_recovery_sheet(&RecoveryCode::parse(&code)?, &path))
     })
     .await
 }
@@ -133,7 +112,7 @@ pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: P
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<AuditPage> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.audit_log(&query))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.audit_log(&query))).await
 }
 
 /// Writes the matching audit entries, oldest first with their hashes, to a CSV file.
@@ -141,5 +120,5 @@ pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<Audi
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn export_audit(shell: State<'_, Shell>, query: AuditQuery, path: PathBuf) -> Reply<u64> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.export_audit_csv(&query, &path))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.export_audit(&query, &path))).await
 }

@@ -7,16 +7,16 @@
 
 use std::path::PathBuf;
 
-use dangan_core::Lang;
-use dangan_core::backup::{self, BackupSettings, BackupWritten};
+use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
-use dangan_core::dossier::{self, DossierOptions, DossierWritten, DossiersWritten};
+use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::{JobId, JobProgress, Unit};
-use dangan_core::roster::{self, Duplicates, ImportOptions, ImportReport};
-use dangan_core::store::{MemberDetail, MemberFile, MemberPage, MemberQuery, NewAttachment};
+use dangan_core::roster::{Duplicates, ImportOptions, ImportReport};
+use dangan_core::store::{MemberDetail, MemberFile, MemberPage, MemberQuery};
 use dangan_core::workspace::NewWorkspace;
+use dangan_core::{Lang, Session};
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State, WebviewWindow};
@@ -72,9 +72,9 @@ pub async fn create_workspace(
         let mut code = None;
         shell.open_with(|ws| {
             let new = NewWorkspace { user: &user_name, ..NewWorkspace::new(&passphrase, &committee_name) };
-            let (store, recovery) = ws.create_with_recovery(&new)?;
+            let (session, recovery) = Session::create(ws, &new)?;
             code = Some(recovery.grouped().to_string());
-            Ok(store)
+            Ok(session)
         })?;
         Ok(code.unwrap_or_default())
     })
@@ -89,7 +89,8 @@ pub async fn create_workspace(
 pub async fn unlock(shell: State<'_, Shell>, passphrase: String, user_name: Option<String>) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     let opened = shell.clone();
-    blocking(shell.lang(), move || opened.open_with(|ws| ws.open_as(user_name.as_deref(), &passphrase))).await?;
+    blocking(shell.lang(), move || opened.open_with(|ws| Session::unlock(ws, user_name.as_deref(), &passphrase)))
+        .await?;
     warm_up(shell);
     crate::reminders::check_soon();
     Ok(())
@@ -99,7 +100,7 @@ pub async fn unlock(shell: State<'_, Shell>, passphrase: String, user_name: Opti
 /// the UI asks for next open at once (the first of them would otherwise build them).
 fn warm_up(shell: Shell) {
     tauri::async_runtime::spawn_blocking(move || {
-        if let Some(Err(err)) = shell.with_store_if_unlocked(|store| store.warm_up()) {
+        if let Some(Err(err)) = shell.with_session_if_unlocked(|session| session.warm_up()) {
             tracing::warn!("warming up the indexes failed: {err}");
         }
     });
@@ -120,14 +121,14 @@ pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_members(shell: State<'_, Shell>, query: MemberQuery) -> Reply<MemberPage> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.list_members(&query))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.list_members(&query))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.member(id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.member(id))).await
 }
 
 /// Creates a person (`id: null`) or updates one.
@@ -135,7 +136,7 @@ pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.save_person(person))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.save_person(person))).await
 }
 
 /// Adds an event (`id: null`) to a person's procedure or updates one.
@@ -143,21 +144,21 @@ pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<Membe
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: Event) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.save_event(person_id, event))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.save_event(person_id, event))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.delete_event(person_id, event_id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.delete_event(person_id, event_id))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| Ok(store.org_tree()?.units().to_vec()))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.org_units())).await
 }
 
 /// Adds a general branch (under the committee) or a branch (under the committee or a general
@@ -166,7 +167,7 @@ pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind, name: String) -> Reply<OrgUnit> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.add_org_unit(parent_id, kind, &name))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.add_org_unit(parent_id, kind, &name))).await
 }
 
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run
@@ -186,9 +187,7 @@ pub async fn import_roster(
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_store(|store| {
-            store.import_roster(roster::read(&path)?, ImportOptions { dry_run, duplicates }, report)
-        })
+        shell.with_session(|session| session.import_roster_file(&path, ImportOptions { dry_run, duplicates }, report))
     })
     .await
 }
@@ -223,10 +222,7 @@ pub async fn export_members(
     let shell = shell.inner().clone();
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Rows, reporting(on_progress));
-    blocking(shell.lang(), move || {
-        shell.with_store(|store| roster::export_xlsx_with_progress(store, &query, &path, report))
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.export_members(&query, &path, report))).await
 }
 
 /// The 工作提醒 home screen as of a day (today when `null`), for everyone or one unit's subtree.
@@ -234,7 +230,7 @@ pub async fn export_members(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: Option<Id>) -> Reply<Dashboard> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.dashboard(as_of, branch_id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.dashboard(as_of, branch_id))).await
 }
 
 /// The pending items a query selects (a calendar month, one member, one unit), most urgent first.
@@ -242,7 +238,7 @@ pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn deadlines(shell: State<'_, Shell>, query: DeadlineQuery) -> Reply<Vec<DeadlineItem>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.deadlines(&query))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.deadlines(&query))).await
 }
 
 /// Acknowledges an item (`until: null`) or snoozes it until a day.
@@ -256,7 +252,8 @@ pub async fn dismiss_deadline(
     until: Option<Date>,
 ) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.dismiss_deadline(member_id, &rule, due, until))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.dismiss_deadline(member_id, &rule, due, until)))
+        .await
 }
 
 /// Undoes a snooze or an acknowledgement.
@@ -264,7 +261,7 @@ pub async fn dismiss_deadline(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: String, due: Date) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.restore_deadline(member_id, &rule, due))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.restore_deadline(member_id, &rule, due))).await
 }
 
 /// A member's file: records and checklist.
@@ -272,7 +269,7 @@ pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: Stri
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<MemberFile> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.member_file(member_id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.member_file(member_id))).await
 }
 
 /// Adds a record (`id: null`) or changes one, attaching the files at `attach` (paths from the open
@@ -281,20 +278,14 @@ pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<Member
 #[tracing::instrument(level = "debug", skip(shell, record))]
 pub async fn save_record(shell: State<'_, Shell>, record: Record, attach: Vec<PathBuf>) -> Reply<Record> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || {
-        shell.with_store(|store| {
-            let files = attach.iter().map(|path| NewAttachment::read(path)).collect::<dangan_core::Result<Vec<_>>>()?;
-            store.save_record(record, &files)
-        })
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.save_record(record, &attach))).await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.delete_record(record_id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.delete_record(record_id))).await
 }
 
 /// An attachment's bytes, as a raw binary response (an `ArrayBuffer` in the UI, not JSON numbers).
@@ -303,7 +294,7 @@ pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> 
 pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<tauri::ipc::Response> {
     let shell = shell.inner().clone();
     let bytes =
-        blocking(shell.lang(), move || shell.with_store(|store| Ok(store.attachment(attachment_id)?.1))).await?;
+        blocking(shell.lang(), move || shell.with_session(|session| Ok(session.attachment(attachment_id)?.1))).await?;
     Ok(tauri::ipc::Response::new(bytes))
 }
 
@@ -311,7 +302,7 @@ pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Rep
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.delete_attachment(attachment_id))).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.delete_attachment(attachment_id))).await
 }
 
 /// Writes a copy of an attachment where the save dialog said.
@@ -319,11 +310,7 @@ pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Re
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.save_attachment_as(attachment_id, &path))).await
-}
-
-fn dossier_options(today: dangan_core::calendar::Date) -> DossierOptions {
-    DossierOptions { generated_on: today, created_at: chrono::Utc::now() }
+    blocking(shell.lang(), move || shell.with_session(|session| session.save_attachment_as(attachment_id, &path))).await
 }
 
 /// Prints one member's file as a PDF dossier at `path`.
@@ -331,10 +318,7 @@ fn dossier_options(today: dangan_core::calendar::Date) -> DossierOptions {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_dossier(shell: State<'_, Shell>, member_id: Id, path: PathBuf) -> Reply<DossierWritten> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || {
-        shell.with_store(|store| dossier::write_one(store, member_id, &path, &dossier_options(store.today())))
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.write_dossier(member_id, &path))).await
 }
 
 /// Prints the dossiers of the members `query` lists into `dir`, on all cores, reporting progress on
@@ -350,10 +334,7 @@ pub async fn write_dossiers(
     let shell = shell.inner().clone();
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Dossiers, reporting(on_progress));
-    blocking(shell.lang(), move || {
-        shell.with_store(|store| dossier::write_listed(store, &query, &dir, &dossier_options(store.today()), report))
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.write_dossiers(&query, &dir, report))).await
 }
 
 /// Hands a file (a dossier to print) or a folder to the system's own viewer.
@@ -391,20 +372,13 @@ pub async fn backup_now(
     let shell = shell.inner().clone();
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Bytes, reporting(on_progress));
-    blocking(shell.lang(), move || {
-        let workspace = shell.workspace()?.clone();
-        shell.with_store(|store| {
-            let bytes = backup::write_backup_with_progress(store, &workspace, &path, report)?;
-            Ok(BackupWritten { path: path.display().to_string(), bytes })
-        })
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.backup_now(&path, report))).await
 }
 
 #[tauri::command]
 pub async fn backup_settings(shell: State<'_, Shell>) -> Reply<BackupSettings> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_store(|store| store.backup_settings())).await
+    blocking(shell.lang(), move || shell.with_session(|session| session.backup_settings())).await
 }
 
 /// Turns automatic daily backups on (into `dir`, keeping `keep`) or off; turning them on makes
@@ -413,15 +387,8 @@ pub async fn backup_settings(shell: State<'_, Shell>) -> Reply<BackupSettings> {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn set_backup_settings(shell: State<'_, Shell>, dir: Option<PathBuf>, keep: u32) -> Reply<BackupSettings> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || {
-        let workspace = shell.workspace()?.clone();
-        shell.with_store(|store| {
-            store.set_backup_settings(dir.as_deref(), keep)?;
-            backup::daily_backup(store, &workspace, shell.today())?;
-            store.backup_settings()
-        })
-    })
-    .await
+    blocking(shell.lang(), move || shell.with_session(|session| session.set_backup_settings(dir.as_deref(), keep)))
+        .await
 }
 
 /// Restores a backup into the (empty) workspace folder and leaves it unlocked, reporting each step
@@ -437,10 +404,7 @@ pub async fn restore_backup(
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Steps, reporting(on_progress));
-    blocking(shell.lang(), move || {
-        shell.open_with(|ws| backup::restore_backup_with_progress(&path, ws, None, &passphrase, report))
-    })
-    .await
+    blocking(shell.lang(), move || shell.open_with(|ws| Session::restore(&path, ws, None, &passphrase, report))).await
 }
 
 /// A file-type filter of the open dialog, e.g. `{ name: "Excel", extensions: ["xlsx"] }`.

@@ -1,7 +1,7 @@
 //! The reminder clock: while the app runs (its window open or only its tray icon), it checks for
 //! new reminders when the records are unlocked, then every hour on the hour, which includes
 //! midnight, when a new day's deadlines fall due. What to send is dangan-core's decision
-//! (`Store::reminders_due`, `reminders::notices`); this module only keeps time and delivers.
+//! (`Session::reminders_due`, `reminders::notices`); this module only keeps time and delivers.
 //!
 //! A reminder is recorded as sent only after the notification service took it, so with no
 //! service running (a bare session) the next check tries again rather than losing it. Clicking a
@@ -84,12 +84,12 @@ static TOLD_LOCKED: AtomicBool = AtomicBool::new(false);
 fn check(app: &AppHandle, shell: &Shell) {
     let today = shell.today();
     let lang = shell.lang();
-    let delivered = shell.with_store_if_unlocked(|store| {
-        if store.reminders_due(Some(today))?.is_empty() {
+    let delivered = shell.with_session_if_unlocked(|session| {
+        if session.reminders_due(Some(today))?.is_empty() {
             return Ok(Vec::new());
         }
         dangan_notify::server()?;
-        store.deliver_reminders(Some(today), lang, |notice| {
+        session.deliver_reminders(Some(today), lang, |notice| {
             let shown = dangan_notify::send(notice)?;
             let (app, member) = (app.clone(), notice.member_id);
             std::thread::spawn(move || {
@@ -149,9 +149,7 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
 /// The day's automatic backup, when they are on and today's is not made yet (the same clock: the
 /// first check after unlocking each day makes it).
 fn daily_backup(shell: &Shell) {
-    let Ok(workspace) = shell.workspace().cloned() else { return };
-    let today = shell.today();
-    match shell.with_store_if_unlocked(|store| dangan_core::backup::daily_backup(store, &workspace, today)) {
+    match shell.with_session_if_unlocked(|session| session.daily_backup()) {
         Some(Ok(Some(path))) => tracing::info!("backed up to {}", path.display()),
         Some(Err(err)) => tracing::warn!("the daily backup was not made: {}", err.message(shell.lang())),
         _ => {}

@@ -1,13 +1,14 @@
-//! The shell's state: which workspace, the unlocked store (if any), the import's cancel flag.
+//! The shell's state: which workspace, the unlocked [`Session`] (if any), the running jobs, the
+//! language of its messages.
 //!
-//! Locking is dropping the [`Store`]: its key is zeroised on drop, so a locked app holds nothing
+//! Locking is dropping the [`Session`]: its key is zeroised on drop, so a locked app holds nothing
 //! that opens the records.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use dangan_core::jobs::Jobs;
-use dangan_core::{Lang, Store, Workspace};
+use dangan_core::{Lang, Session, Workspace};
 use serde::Serialize;
 
 use crate::WORKSPACE_VAR;
@@ -50,7 +51,7 @@ pub struct RemindersChecked {
 pub struct Shell {
     /// `None` when neither `DANGAN_WORKSPACE` nor the OS names a folder; every command then says so.
     workspace: Option<Workspace>,
-    store: Arc<Mutex<Option<Store>>>,
+    session: Arc<Mutex<Option<Session>>>,
     /// The long work running (imports, exports, dossiers, backups, restores), by id: `cancel_job`
     /// stops one; locking stops them all.
     jobs: Jobs,
@@ -68,7 +69,7 @@ impl Shell {
     pub fn new(workspace: Option<Workspace>, lang: Lang) -> Shell {
         Shell {
             workspace,
-            store: Arc::default(),
+            session: Arc::default(),
             jobs: Jobs::default(),
             reminders_checked: Arc::default(),
             lang: Arc::new(Mutex::new(lang)),
@@ -128,18 +129,18 @@ impl Shell {
         })
     }
 
-    /// Runs `f` on the workspace folder and keeps the store it opens (create, unlock).
-    pub fn open_with(&self, f: impl FnOnce(&Workspace) -> dangan_core::Result<Store>) -> Reply<()> {
-        let mut store = f(self.workspace()?).map_err(|err| error::from_core(&err, self.lang()))?;
+    /// Runs `f` on the workspace folder and keeps the session it opens (create, unlock, restore).
+    pub fn open_with(&self, f: impl FnOnce(Workspace) -> dangan_core::Result<Session>) -> Reply<()> {
+        let mut session = f(self.workspace()?.clone()).map_err(|err| error::from_core(&err, self.lang()))?;
         if let Some(today) = self.fixed_today {
-            store.set_today(today);
+            session.set_today(today);
         }
-        *self.slot() = Some(store);
+        *self.slot() = Some(session);
         *self.reminders_checked.lock().unwrap_or_else(PoisonError::into_inner) = RemindersChecked::default();
         Ok(())
     }
 
-    /// Drops the store, and with it the key. Running jobs are told to stop first, so that locking
+    /// Drops the session, and with it the key. Running jobs are told to stop first, so that locking
     /// waits for none of them to finish.
     pub fn lock(&self) {
         self.jobs.cancel_all();
@@ -160,26 +161,16 @@ impl Shell {
         tally.clone()
     }
 
-    /// Runs `f` on the unlocked store; `locked` when there is none.
-    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> dangan_core::Result<T>) -> Reply<T> {
+    /// Runs `f` on the unlocked session; `locked` when there is none.
+    pub fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> dangan_core::Result<T>) -> Reply<T> {
         let mut slot = self.slot();
-        let store = slot.as_mut().ok_or_else(|| error::locked(self.lang()))?;
-        f(store).map_err(|err| error::from_core(&err, self.lang()))
+        let session = slot.as_mut().ok_or_else(|| error::locked(self.lang()))?;
+        f(session).map_err(|err| error::from_core(&err, self.lang()))
     }
 
-    /// Runs `f` on the workspace folder and its unlocked store (user management rewrites the key
-    /// file beside the database).
-    pub fn with_workspace_store<T>(
-        &self,
-        f: impl FnOnce(&Workspace, &mut Store) -> dangan_core::Result<T>,
-    ) -> Reply<T> {
-        let workspace = self.workspace()?;
-        self.with_store(|store| f(workspace, store))
-    }
-
-    /// Runs `f` on the store if the records are unlocked (the reminder clock's view: a locked app
+    /// Runs `f` on the session if the records are unlocked (the reminder clock's view: a locked app
     /// has nothing to check, and that is not an error).
-    pub fn with_store_if_unlocked<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+    pub fn with_session_if_unlocked<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
         self.slot().as_mut().map(f)
     }
 
@@ -188,10 +179,10 @@ impl Shell {
         &self.jobs
     }
 
-    fn slot(&self) -> MutexGuard<'_, Option<Store>> {
-        // A panic while the store was held cannot leave it half-written (every change is one
-        // transaction, rolled back when dropped), so a poisoned lock is still a usable store.
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    fn slot(&self) -> MutexGuard<'_, Option<Session>> {
+        // A panic while the session was held cannot leave it half-written (every change is one
+        // transaction, rolled back when dropped), so a poisoned lock is still a usable session.
+        self.session.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -214,7 +205,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let shell = shell_in(dir.path());
         let in_a_command = shell.clone();
-        let locked = |shell: &Shell| shell.with_store(|store| store.count_people()).unwrap_err().message;
+        let locked = |shell: &Shell| shell.with_session(|session| session.count_people()).unwrap_err().message;
         let english = locked(&in_a_command);
         shell.set_lang(Lang::Zh);
         let chinese = locked(&in_a_command);
@@ -230,29 +221,29 @@ mod tests {
         let shell = shell_in(dir.path());
         let status = shell.status().unwrap();
         assert!(!status.exists && !status.unlocked, "{status:?}");
-        let err = shell.with_store(|store| store.list_members(&MemberQuery::all())).unwrap_err();
-        assert_eq!(err.kind, ErrorKind::Locked, "no store is open before set-up");
+        let err = shell.with_session(|session| session.list_members(&MemberQuery::all())).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Locked, "no session is open before set-up");
     }
 
     #[test]
-    fn locking_drops_the_store_and_the_passphrase_opens_it_again() {
+    fn locking_drops_the_session_and_the_passphrase_opens_it_again() {
         let dir = tempfile::tempdir().unwrap();
         let shell = shell_in(dir.path());
-        shell.open_with(|ws| ws.create(&NewWorkspace::new("correct horse", "某某大学党委"))).unwrap();
+        shell.open_with(|ws| Ok(Session::create(ws, &NewWorkspace::new("correct horse", "某某大学党委"))?.0)).unwrap();
         assert!(shell.status().unwrap().unlocked, "set-up leaves the workspace open");
 
         shell.lock();
         let status = shell.status().unwrap();
         assert!(status.exists && !status.unlocked, "{status:?}");
-        let err = shell.with_store(|store| store.list_members(&MemberQuery::all())).unwrap_err();
+        let err = shell.with_session(|session| session.list_members(&MemberQuery::all())).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Locked);
 
-        let err = shell.open_with(|ws| ws.open("wrong horse")).unwrap_err();
+        let err = shell.open_with(|ws| Session::unlock(ws, None, "wrong horse")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::WrongPassphrase);
         assert!(!shell.status().unwrap().unlocked, "a wrong passphrase opens nothing");
 
-        shell.open_with(|ws| ws.open("correct horse")).unwrap();
-        let page = shell.with_store(|store| store.list_members(&MemberQuery::all())).unwrap();
+        shell.open_with(|ws| Session::unlock(ws, None, "correct horse")).unwrap();
+        let page = shell.with_session(|session| session.list_members(&MemberQuery::all())).unwrap();
         assert_eq!(page.total, 0);
     }
 

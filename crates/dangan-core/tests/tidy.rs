@@ -142,3 +142,51 @@ fn every_path_architecture_md_names_exists() {
     missing.dedup();
     assert!(missing.is_empty(), "ARCHITECTURE.md names paths that do not exist: {missing:?}");
 }
+
+/// What a shell writes when it goes round the façade (`Session`, ARCHITECTURE.md): the store
+/// itself, or the core's functions that work on a workspace.
+const AROUND_THE_FACADE: [&str; 12] = [
+    "Store",
+    "store.",
+    ".open_as(",
+    ".create_with_recovery(",
+    ".open_with_recovery(",
+    "backup::write_backup",
+    "backup::restore_backup",
+    "backup::daily_backup",
+    "dossier::write_one",
+    "dossier::write_listed",
+    "roster::export_xlsx",
+    "dossier::write_recovery_sheet",
+];
+
+fn calls_around_the_facade(dir: &str) -> Vec<String> {
+    let root = repo();
+    let mut found = Vec::new();
+    for file in rust_files(&root.join(dir)) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            if AROUND_THE_FACADE.iter().any(|p| code.contains(p)) {
+                found.push(format!("{}:{}: {}", file.strip_prefix(&root).unwrap().display(), i + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+/// "The shells call only the façade": the desktop shell reaches the core through `Session`.
+#[test]
+fn the_desktop_shell_calls_the_core_only_through_the_session() {
+    let found = calls_around_the_facade("src-tauri/src");
+    assert!(found.is_empty(), "src-tauri goes round dangan_core::Session:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_facade_check_sees_a_call_round_it() {
+    let probe = ["shell.with_store(|store| store.list_members(&q))", "backup::write_backup(&store, &ws, &to)"];
+    for line in probe {
+        assert!(AROUND_THE_FACADE.iter().any(|p| line.contains(p)), "{line}");
+    }
+    assert!(!AROUND_THE_FACADE.iter().any(|p| "shell.with_session(|session| session.backup_now(&p, r))".contains(p)));
+}
