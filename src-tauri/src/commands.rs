@@ -291,11 +291,11 @@ pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> 
 /// An attachment's bytes, as a raw binary response (an `ArrayBuffer` in the UI, not JSON numbers).
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
-pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<tauri::ipc::Response> {
+pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<crate::bridge::Bytes> {
     let shell = shell.inner().clone();
     let bytes =
         blocking(shell.lang(), move || shell.with_session(|session| Ok(session.attachment(attachment_id)?.1))).await?;
-    Ok(tauri::ipc::Response::new(bytes))
+    Ok(crate::bridge::Bytes(bytes))
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@
 //! procedure, that `if` belongs in dangan-core. Start reading at [`commands`].
 
 pub mod accounts;
+pub mod bridge;
 pub mod commands;
 pub mod error;
 pub mod reminders;
@@ -63,56 +64,7 @@ pub fn run() {
                 window.hide().ok();
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::workspace_status,
-            commands::reminders_checked,
-            commands::set_language,
-            commands::create_workspace,
-            commands::unlock,
-            commands::lock,
-            commands::list_members,
-            commands::get_member,
-            commands::save_person,
-            commands::save_event,
-            commands::delete_event,
-            commands::list_org_units,
-            commands::add_org_unit,
-            commands::import_roster,
-            commands::export_members,
-            commands::dashboard,
-            commands::deadlines,
-            commands::dismiss_deadline,
-            commands::restore_deadline,
-            commands::member_file,
-            commands::save_record,
-            commands::delete_record,
-            commands::attachment_bytes,
-            commands::delete_attachment,
-            commands::save_attachment_as,
-            commands::write_dossier,
-            commands::write_dossiers,
-            commands::open_path,
-            commands::pick_folder,
-            commands::backup_now,
-            commands::cancel_job,
-            commands::backup_settings,
-            commands::set_backup_settings,
-            commands::restore_backup,
-            commands::pick_open_file,
-            commands::pick_save_file,
-            accounts::unlock_with_recovery,
-            accounts::session_user,
-            accounts::list_users,
-            accounts::add_user,
-            accounts::set_user_role,
-            accounts::remove_user,
-            accounts::reset_passphrase,
-            accounts::change_passphrase,
-            accounts::new_recovery_code,
-            accounts::write_recovery_sheet,
-            accounts::audit_log,
-            accounts::export_audit,
-        ])
+        .invoke_handler(bridge::handler())
         .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|_, _| {}),

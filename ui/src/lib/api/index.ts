@@ -18,8 +18,8 @@ export async function initBackend(): Promise<Backend> {
     const { installRecordedReplies } = await import('./recorded');
     installRecordedReplies(window.location.search);
   }
-  const { TauriBackend } = await import('./tauri');
-  current = new TauriBackend();
+  const { tauriBackend } = await import('./backend');
+  current = tauriBackend;
   return current;
 }
 

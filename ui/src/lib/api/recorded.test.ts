@@ -110,8 +110,8 @@ describe('the preview over the real client', () => {
   async function client(search: string) {
     vi.stubGlobal('window', { crypto: globalThis.crypto });
     installRecordedReplies(search);
-    const { TauriBackend } = await import('./tauri');
-    return new TauriBackend();
+    const { tauriBackend } = await import('./backend');
+    return tauriBackend;
   }
 
   const page = (q: Partial<MemberQuery>): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, ...q });

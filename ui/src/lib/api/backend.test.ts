@@ -1,4 +1,5 @@
-// Pins the bridge's contract: the command names and argument names the Rust side must accept.
+// Pins the generated client (bindings/commands.ts, from src-tauri/src/bridge.rs) against what the Rust side accepts:
+// command names, camelCase argument names, progress on a Channel; and the shell's events.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -24,7 +25,7 @@ vi.mock('@tauri-apps/api/webview', () => ({
   getCurrentWebview: () => ({ onDragDropEvent: (handler: (e: DragDrop) => void) => onDragDropEvent(handler) }),
 }));
 
-const { TauriBackend } = await import('./tauri');
+const { tauriBackend } = await import('./backend');
 
 const q = { stage: null, branch_id: 3, search: 'zs', offset: 100, limit: 100 };
 const person = {
@@ -98,14 +99,14 @@ describe('TauriBackend', () => {
     ['setLanguage', ['en'], 'set_language', { lang: 'en' }],
     ['remindersChecked', [], 'reminders_checked', undefined],
   ] as const)('%s calls %s', async (method, args, command, expected) => {
-    const b = new TauriBackend() as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const b = tauriBackend as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     await b[method]!(...args);
     expect(invoke).toHaveBeenCalledWith(command, expected);
   });
 
   it('passes backup progress through a Channel named onProgress', async () => {
     const seen: unknown[] = [];
-    await new TauriBackend().backupNow('/media/usb/档案备份.dangan-backup', (p) => seen.push(p));
+    await tauriBackend.backupNow('/media/usb/档案备份.dangan-backup', (p) => seen.push(p));
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('backup_now');
     expect(Object.keys(args!).sort()).toEqual(['onProgress', 'path']);
@@ -116,7 +117,7 @@ describe('TauriBackend', () => {
 
   it('passes import progress through a Channel named onProgress, beside what to do with likely duplicates', async () => {
     const seen: unknown[] = [];
-    await new TauriBackend().importRoster('/tmp/r.xlsx', false, 'skip', (p) => seen.push(p));
+    await tauriBackend.importRoster('/tmp/r.xlsx', false, 'skip', (p) => seen.push(p));
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('import_roster');
     expect(Object.keys(args!).sort()).toEqual(['dryRun', 'duplicates', 'onProgress', 'path']);
@@ -127,7 +128,7 @@ describe('TauriBackend', () => {
 
   it('passes export progress through a Channel named onProgress', async () => {
     const seen: unknown[] = [];
-    await new TauriBackend().exportMembers(q, '/tmp/a.xlsx', (p) => seen.push(p));
+    await tauriBackend.exportMembers(q, '/tmp/a.xlsx', (p) => seen.push(p));
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('export_members');
     expect(args).toMatchObject({ query: q, path: '/tmp/a.xlsx' });
@@ -137,7 +138,7 @@ describe('TauriBackend', () => {
 
   it('passes restore progress through a Channel named onProgress, beside the file and the passphrase', async () => {
     const seen: unknown[] = [];
-    await new TauriBackend().restoreBackup('/media/usb/a.dangan-backup', 'pw', (p) => seen.push(p));
+    await tauriBackend.restoreBackup('/media/usb/a.dangan-backup', 'pw', (p) => seen.push(p));
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('restore_backup');
     expect(Object.keys(args!).sort()).toEqual(['onProgress', 'passphrase', 'path']);
@@ -148,7 +149,7 @@ describe('TauriBackend', () => {
 
   it('passes dossier progress through a Channel named onProgress', async () => {
     const seen: unknown[] = [];
-    await new TauriBackend().writeDossiers(q, '/tmp/档案', (p) => seen.push(p));
+    await tauriBackend.writeDossiers(q, '/tmp/档案', (p) => seen.push(p));
     const [command, args] = invoke.mock.calls[0]!;
     expect(command).toBe('write_dossiers');
     expect(args).toMatchObject({ query: q, dir: '/tmp/档案' });
@@ -158,19 +159,19 @@ describe('TauriBackend', () => {
 
   it('resolves with what the shell returns: the recovery code, shown once, and the count of exported entries', async () => {
     invoke.mockResolvedValueOnce('7F3K-0V62-CS34-HKPE-R8YW-0GMT');
-    expect(await new TauriBackend().createWorkspace('pw', '某某党委', '管理员')).toBe('7F3K-0V62-CS34-HKPE-R8YW-0GMT');
+    expect(await tauriBackend.createWorkspace('pw', '某某党委', '管理员')).toBe('7F3K-0V62-CS34-HKPE-R8YW-0GMT');
     invoke.mockResolvedValueOnce(12);
-    expect(await new TauriBackend().exportAudit(aq, '/tmp/a.csv')).toBe(12);
+    expect(await tauriBackend.exportAudit(aq, '/tmp/a.csv')).toBe(12);
   });
 
   it('rejects with the AppError the shell sent', async () => {
     invoke.mockRejectedValue({ kind: 'wrong_passphrase', message: 'no', details: null });
-    await expect(new TauriBackend().unlock('x', null)).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
+    await expect(tauriBackend.unlock('x', null)).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
   });
 
   it('turns any other rejection into internal', async () => {
     invoke.mockRejectedValue('command unlock not found');
-    await expect(new TauriBackend().unlock('x', null)).rejects.toEqual({ kind: 'internal', message: 'command unlock not found', details: null });
+    await expect(tauriBackend.unlock('x', null)).rejects.toEqual({ kind: 'internal', message: 'command unlock not found', details: null });
   });
 
   it('opens the member a clicked reminder names, from the shell\'s open-member event', async () => {
@@ -180,7 +181,7 @@ describe('TauriBackend', () => {
       return unlisten;
     });
     const opened: number[] = [];
-    const stop = await new TauriBackend().onOpenMember((id) => opened.push(id));
+    const stop = await tauriBackend.onOpenMember((id) => opened.push(id));
     expect(listen).toHaveBeenCalledWith('open-member', expect.any(Function));
     expect(opened).toEqual([42]);
     stop();
@@ -196,7 +197,7 @@ describe('TauriBackend', () => {
     });
     const dropped: string[][] = [];
     const hover: boolean[] = [];
-    const stop = await new TauriBackend().onFileDrop((paths) => dropped.push(paths), (over) => hover.push(over));
+    const stop = await tauriBackend.onFileDrop((paths) => dropped.push(paths), (over) => hover.push(over));
     emit({ payload: { type: 'enter', paths: ['/tmp/a.jpg'] } });
     emit({ payload: { type: 'over' } });
     emit({ payload: { type: 'leave' } });
@@ -215,7 +216,7 @@ describe('TauriBackend', () => {
       return () => {};
     });
     const dropped: string[][] = [];
-    await new TauriBackend().onFileDrop((paths) => dropped.push(paths));
+    await tauriBackend.onFileDrop((paths) => dropped.push(paths));
     emit({ payload: { type: 'enter', paths: ['/tmp/a.png'] } });
     emit({ payload: { type: 'drop', paths: ['/tmp/a.png'] } });
     expect(dropped).toEqual([['/tmp/a.png']]);

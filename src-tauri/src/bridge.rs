@@ -1,0 +1,165 @@
+//! The bridge, declared once: every command the UI may call, with its parameters and its reply, in
+//! the one table at the end of this file. From it come
+//! - the registration with Tauri ([`handler`]),
+//! - the list of commands the build script grants permissions for (`build.rs` reads this file),
+//! - the TypeScript client, `ui/src/lib/api/bindings/commands.ts` (written by the
+//!   `export_bindings_commands` test with the type bindings; `cargo xtask test` fails if stale),
+//!
+//! and the compiler checks each line against its function (`signatures_match`): a parameter or a
+//! reply changed on one side only does not build. Types keep their Rust names in TypeScript.
+//!
+//! A line reads `module::command(injected; name: Type, … | progress) -> Reply;`: first what Tauri
+//! injects (`shell`, the app's state; `app`; `window`), then the arguments the UI passes, then the
+//! `Channel<JobProgress>` of a long job, if any.
+
+use std::path::PathBuf;
+
+use dangan_core::Lang;
+use dangan_core::access::{Role, SessionUser, User};
+use dangan_core::backup::{BackupSettings, BackupWritten};
+use dangan_core::calendar::Date;
+use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
+use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
+use dangan_core::dossier::{DossierWritten, DossiersWritten};
+use dangan_core::jobs::JobId;
+use dangan_core::roster::{Duplicates, ImportReport};
+use dangan_core::store::{AuditPage, AuditQuery, MemberDetail, MemberFile, MemberPage, MemberQuery};
+
+use crate::commands::FileFilter;
+use crate::shell::{RemindersChecked, WorkspaceStatus};
+use crate::{accounts, commands};
+
+/// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
+pub struct Bytes(pub Vec<u8>);
+
+impl tauri::ipc::IpcResponse for Bytes {
+    fn body(self) -> tauri::Result<tauri::ipc::InvokeResponseBody> {
+        tauri::ipc::Response::new(self.0).body()
+    }
+}
+
+/// The type of what Tauri injects into a command, by the name the table gives it.
+macro_rules! injected {
+    (shell) => { tauri::State<'_, crate::Shell> };
+    (app) => { tauri::AppHandle };
+    (window) => { tauri::WebviewWindow };
+}
+
+macro_rules! bridge {
+    ($(
+        $module:ident :: $name:ident ( $($inject:ident),+ $(; $($arg:ident : $ty:ty),+ )? $(| $progress:ident)? ) -> $ret:ty;
+    )*) => {
+        /// Every command's name, in the table's order.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        /// Every command, registered with Tauri.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+
+        /// Never run: it only has to compile, which it does when every line of the table calls its
+        /// function with the table's arguments, in order, and gets the table's reply.
+        #[allow(unreachable_code, unused_variables, dead_code, clippy::diverging_sub_expression)]
+        async fn signatures_match() {
+            $({
+                $( let $inject: injected!($inject) = unreachable!(); )+
+                $( let progress: tauri::ipc::Channel<dangan_core::jobs::JobProgress> = unreachable!(); let $progress = progress; )?
+                let _: crate::error::Reply<$ret> = $module::$name(
+                    $($inject,)+
+                    $($( { let value: $ty = unreachable!(); value }, )+)?
+                    $($progress)?
+                ).await;
+            })*
+        }
+
+        /// The table as the TypeScript client is written from it.
+        #[cfg(all(test, feature = "typescript"))]
+        pub(crate) fn declared() -> Vec<typescript::Command> {
+            let cfg = typescript::config();
+            vec![$(
+                typescript::Command {
+                    name: stringify!($name),
+                    args: vec![$($( (stringify!($arg), <$ty as typescript::BridgeTs>::ts(&cfg)) ),+)?],
+                    progress: [$(stringify!($progress))?].first().copied(),
+                    reply: <$ret as typescript::BridgeTs>::ts(&cfg),
+                }
+            ),*]
+        }
+    };
+}
+
+#[cfg(all(test, feature = "typescript"))]
+mod typescript;
+
+bridge! {
+    commands::workspace_status(shell) -> WorkspaceStatus;
+    commands::set_language(shell; lang: Lang) -> ();
+    commands::reminders_checked(shell) -> RemindersChecked;
+    commands::create_workspace(shell; passphrase: String, committee_name: String, user_name: String) -> String;
+    commands::unlock(shell; passphrase: String, user_name: Option<String>) -> ();
+    commands::lock(shell) -> ();
+    commands::list_members(shell; query: MemberQuery) -> MemberPage;
+    commands::get_member(shell; id: Id) -> MemberDetail;
+    commands::save_person(shell; person: Person) -> MemberDetail;
+    commands::save_event(shell; person_id: Id, event: Event) -> MemberDetail;
+    commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
+    commands::list_org_units(shell) -> Vec<OrgUnit>;
+    commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
+    commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;
+    commands::cancel_job(shell; job: JobId) -> bool;
+    commands::export_members(shell; query: MemberQuery, path: PathBuf | on_progress) -> u64;
+    commands::dashboard(shell; as_of: Option<Date>, branch_id: Option<Id>) -> Dashboard;
+    commands::deadlines(shell; query: DeadlineQuery) -> Vec<DeadlineItem>;
+    commands::dismiss_deadline(shell; member_id: Id, rule: String, due: Date, until: Option<Date>) -> ();
+    commands::restore_deadline(shell; member_id: Id, rule: String, due: Date) -> ();
+    commands::member_file(shell; member_id: Id) -> MemberFile;
+    commands::save_record(shell; record: Record, attach: Vec<PathBuf>) -> Record;
+    commands::delete_record(shell; record_id: Id) -> ();
+    commands::attachment_bytes(shell; attachment_id: Id) -> Bytes;
+    commands::delete_attachment(shell; attachment_id: Id) -> ();
+    commands::save_attachment_as(shell; attachment_id: Id, path: PathBuf) -> ();
+    commands::write_dossier(shell; member_id: Id, path: PathBuf) -> DossierWritten;
+    commands::write_dossiers(shell; query: MemberQuery, dir: PathBuf | on_progress) -> DossiersWritten;
+    commands::open_path(app, shell; path: PathBuf) -> ();
+    commands::pick_folder(app, window, shell) -> Option<PathBuf>;
+    commands::backup_now(shell; path: PathBuf | on_progress) -> BackupWritten;
+    commands::backup_settings(shell) -> BackupSettings;
+    commands::set_backup_settings(shell; dir: Option<PathBuf>, keep: u32) -> BackupSettings;
+    commands::restore_backup(shell; path: PathBuf, passphrase: String | on_progress) -> ();
+    commands::pick_open_file(app, window, shell; filters: Vec<FileFilter>) -> Option<PathBuf>;
+    commands::pick_save_file(app, window, shell; default_name: String) -> Option<PathBuf>;
+    accounts::unlock_with_recovery(shell; code: String) -> ();
+    accounts::session_user(shell) -> SessionUser;
+    accounts::list_users(shell) -> Vec<User>;
+    accounts::add_user(shell; name: String, role: Role, branches: Vec<Id>, passphrase: String) -> User;
+    accounts::set_user_role(shell; user_id: Id, role: Role, branches: Vec<Id>) -> User;
+    accounts::remove_user(shell; user_id: Id) -> ();
+    accounts::reset_passphrase(shell; user_id: Id, passphrase: String) -> ();
+    accounts::change_passphrase(shell; current: String, next: String) -> ();
+    accounts::new_recovery_code(shell) -> String;
+    accounts::write_recovery_sheet(shell; code: String, path: PathBuf) -> ();
+    accounts::audit_log(shell; query: AuditQuery) -> AuditPage;
+    accounts::export_audit(shell; query: AuditQuery, path: PathBuf) -> u64;
+}
+
+#[cfg(test)]
+mod tests {
+    /// The window's capability grants exactly the table's commands (and listening to the shell's
+    /// events): a command added to the table and not granted would be refused at run time, and a
+    /// grant left behind for a command that is gone would hide a typo.
+    #[test]
+    fn the_capability_grants_exactly_the_tables_commands() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities/default.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut granted: Vec<String> = json["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        let mut commands: Vec<String> = super::COMMANDS.iter().map(|c| c.to_string()).collect();
+        granted.sort();
+        commands.sort();
+        assert_eq!(granted, commands);
+    }
+}
