@@ -42,7 +42,7 @@ pub fn no_workspace_dir(lang: Lang) -> BridgeError {
 }
 
 fn shell_error(kind: ErrorKind, text: Text, lang: Lang) -> BridgeError {
-    BridgeError { kind, message: text.get(lang).to_owned(), details: serde_json::Value::Null }
+    BridgeError { kind, message: text.get(lang).to_owned(), details: None }
 }
 
 #[cfg(test)]

@@ -204,24 +204,23 @@ impl Error {
     }
 
     /// Structured details for the UI (the violations, the import report, the field at fault).
-    pub fn details(&self) -> serde_json::Value {
-        match self {
+    pub fn details(&self) -> Option<ErrorDetails> {
+        Some(match self {
             Error::InvalidInput { field, reason } => {
-                serde_json::json!({ "field": field, "reason_zh": reason.zh, "reason_en": reason.en })
+                ErrorDetails::Field { field: field.clone(), reason_zh: reason.zh.clone(), reason_en: reason.en.clone() }
             }
-            Error::Violations { violations } => serde_json::to_value(violations).unwrap_or_default(),
+            Error::Violations { violations } => ErrorDetails::Violations(violations.clone()),
             Error::ImportRejected { report } | Error::LikelyDuplicates { report } => {
-                serde_json::to_value(report).unwrap_or_default()
+                ErrorDetails::Report(report.clone())
             }
-            Error::WorkspaceMissing { path } | Error::WorkspaceExists { path } => {
-                serde_json::json!({ "path": path })
-            }
-            Error::Corrupt { path, .. } | Error::Io { path, .. } | Error::AttemptsUnrecorded { path, .. } => {
-                serde_json::json!({ "path": path })
-            }
-            Error::TooManyAttempts { wait_secs } => serde_json::json!({ "wait_secs": wait_secs }),
-            _ => serde_json::Value::Null,
-        }
+            Error::WorkspaceMissing { path }
+            | Error::WorkspaceExists { path }
+            | Error::Corrupt { path, .. }
+            | Error::Io { path, .. }
+            | Error::AttemptsUnrecorded { path, .. } => ErrorDetails::Path { path: path.display().to_string() },
+            Error::TooManyAttempts { wait_secs } => ErrorDetails::Wait { wait_secs: *wait_secs },
+            _ => return None,
+        })
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
@@ -309,8 +308,31 @@ pub enum ErrorKind {
 pub struct BridgeError {
     pub kind: ErrorKind,
     pub message: String,
-    #[cfg_attr(feature = "typescript", ts(type = "unknown"))]
-    pub details: serde_json::Value,
+    pub details: Option<ErrorDetails>,
+}
+
+/// What an error says beyond its message, by kind: the field at fault (`invalid_input`), the
+/// rules broken (`violations`), the import's report (`import_rejected`, `likely_duplicates`), the
+/// file concerned (`workspace_missing`, `workspace_exists`, `corrupt`, `io`), the wait
+/// (`too_many_attempts`). Untagged: the kind beside it says which.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ErrorDetails {
+    Field {
+        field: String,
+        reason_zh: String,
+        reason_en: String,
+    },
+    Violations(Vec<Violation>),
+    Report(Box<ImportReport>),
+    Path {
+        path: String,
+    },
+    Wait {
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        wait_secs: u64,
+    },
 }
 
 /// Serialises as a [`BridgeError`] with the message in Chinese, the default language; the UI

@@ -34,7 +34,7 @@ pub mod validate;
 pub mod workdays;
 pub mod workspace;
 
-pub use error::{BridgeError, Error, ErrorKind, Result};
+pub use error::{BridgeError, Error, ErrorDetails, ErrorKind, Result};
 pub use session::Session;
 pub use store::Store;
 pub use text::{Lang, Text};

@@ -1,3 +1,4 @@
+import type { ErrorDetails } from './types';
 import { describe, expect, it } from 'vitest';
 import { appError, duplicatesReportOf, importReportOf } from './errors';
 import type { ImportReport } from './types';
@@ -35,7 +36,7 @@ describe('the report an import error carries', () => {
 
   it('is absent when the details are not a report', () => {
     expect(duplicatesReportOf(appError('likely_duplicates', 'x'))).toBeNull();
-    expect(duplicatesReportOf(appError('likely_duplicates', 'x', { rows: 3, problems: [] }))).toBeNull();
-    expect(duplicatesReportOf(appError('likely_duplicates', 'x', 'three rows'))).toBeNull();
+    expect(duplicatesReportOf(appError('likely_duplicates', 'x', { rows: 3, problems: [] } as unknown as ErrorDetails))).toBeNull();
+    expect(duplicatesReportOf(appError('likely_duplicates', 'x', 'three rows' as unknown as ErrorDetails))).toBeNull();
   });
 });

@@ -1,16 +1,14 @@
-// The error that crosses the bridge: `{ kind, message, details }`. Helpers to recognise it, to make one (the
-// browser preview's refusals), and to read its kind-specific details.
+// The error that crosses the bridge: `{ kind, message, details }`, its details typed by the core's `ErrorDetails`.
+// Helpers to recognise it, to make one (the browser preview's refusals), and to read its kind-specific details —
+// checked at run time as well, since a rejection is whatever reached the webview.
 
 import { ERROR_KINDS } from './domain';
-import type { AppError, ErrorKind, ImportReport, Violation } from './types';
+import type { AppError, ErrorDetails, ErrorKind, ImportReport, Violation } from './types';
 
-export interface InvalidInput {
-  field: string;
-  reason_zh: string;
-  reason_en: string;
-}
+/** The details of an `invalid_input` error: the field at fault and why (dangan-core's `ErrorDetails::Field`). */
+export type InvalidInput = Extract<ErrorDetails, { field: string }>;
 
-export function appError(kind: ErrorKind, message: string, details: unknown = null): AppError {
+export function appError(kind: ErrorKind, message: string, details: ErrorDetails | null = null): AppError {
   return { kind, message, details };
 }
 

@@ -60,3 +60,4 @@ export type { JobId } from './bindings/JobId';
 export type { JobProgress } from './bindings/JobProgress';
 export type { Progress } from './bindings/Progress';
 export type { Unit } from './bindings/Unit';
+export type { ErrorDetails } from './bindings/ErrorDetails';
