@@ -55,7 +55,7 @@ pub fn start(app: AppHandle, shell: Shell) {
                 if check_due(last_hour, hour, CHECK_SOON.swap(false, Ordering::SeqCst)) {
                     last_hour = Some(hour);
                     check(&app, &shell);
-                    daily_backup(&shell);
+                    make_daily_backup(&shell);
                 }
                 std::thread::sleep(tick());
             }
@@ -148,7 +148,7 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
 
 /// The day's automatic backup, when they are on and today's is not made yet (the same clock: the
 /// first check after unlocking each day makes it).
-fn daily_backup(shell: &Shell) {
+fn make_daily_backup(shell: &Shell) {
     match shell.with_session_if_unlocked(|session| session.daily_backup()) {
         Some(Ok(Some(path))) => tracing::info!("backed up to {}", path.display()),
         Some(Err(err)) => tracing::warn!("the daily backup was not made: {}", err.message(shell.lang())),

@@ -6,10 +6,9 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use dangan_core::access::NewUser;
 use dangan_core::domain::Id;
-use dangan_core::dossier::{RecoverySheet, write_recovery_sheet};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::store::AuditQuery;
-use dangan_core::{Error, Result, Store, Text, calendar};
+use dangan_core::{Error, Result, Session};
 
 use crate::commands::Context;
 use crate::passphrase::{self, Secret};
@@ -87,44 +86,44 @@ pub struct AuditArgs {
 }
 
 pub fn users(action: Option<UsersAction>, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     match action.unwrap_or(UsersAction::List { json: false }) {
-        UsersAction::List { json } => list_users(&store, json, cx),
+        UsersAction::List { json } => list_users(&session, json, cx),
         UsersAction::Add { name, role, branches, new_passphrase_file } => {
             let role = parse::role(&role)?;
-            let branches = find_units(&store, &branches)?;
+            let branches = find_units(&session, &branches)?;
             let pass = passphrase::read(Secret::NewUser, new_passphrase_file.as_deref(), cx.lang)?;
             let new = NewUser { name: &name, role, branches: &branches, passphrase: &pass };
-            let user = cx.workspace.add_user(&mut store, &new)?;
+            let user = session.add_user(&new)?;
             cx.human.user_added(&user)
         }
         UsersAction::Role { name, role, branches } => {
             let role = parse::role(&role)?;
-            let branches = find_units(&store, &branches)?;
-            let user = store.set_user_role(user_id(&store, &name)?, role, &branches)?;
+            let branches = find_units(&session, &branches)?;
+            let user = session.set_user_role(session.user_named(&name)?.id, role, &branches)?;
             cx.human.role_changed(&user)
         }
         UsersAction::Remove { name } => {
-            let id = user_id(&store, &name)?;
-            cx.workspace.remove_user(&mut store, id)?;
+            let id = session.user_named(&name)?.id;
+            session.remove_user(id)?;
             cx.human.user_removed()
         }
         UsersAction::ResetPassphrase { name, new_passphrase_file } => {
-            let id = user_id(&store, &name)?;
+            let id = session.user_named(&name)?.id;
             let pass = passphrase::read(Secret::New, new_passphrase_file.as_deref(), cx.lang)?;
-            cx.workspace.reset_passphrase(&store, id, &pass)?;
+            session.reset_passphrase(id, &pass)?;
             cx.human.passphrase_reset()
         }
     }
 }
 
 /// Each user with their role and the paths of their branches.
-fn list_users(store: &Store, json: bool, cx: &Context) -> Result<()> {
-    let users = store.users()?;
+fn list_users(session: &Session, json: bool, cx: &Context) -> Result<()> {
+    let users = session.users()?;
     if json {
         return json::print(&users);
     }
-    let tree = store.org_tree()?;
+    let tree = session.org_tree()?;
     let users: Vec<_> = users
         .into_iter()
         .map(|user| {
@@ -135,8 +134,8 @@ fn list_users(store: &Store, json: bool, cx: &Context) -> Result<()> {
     cx.human.users(&users)
 }
 
-fn find_units(store: &Store, names: &[String]) -> Result<Vec<Id>> {
-    let tree = store.org_tree()?;
+fn find_units(session: &Session, names: &[String]) -> Result<Vec<Id>> {
+    let tree = session.org_tree()?;
     names
         .iter()
         .map(|name| {
@@ -147,26 +146,9 @@ fn find_units(store: &Store, names: &[String]) -> Result<Vec<Id>> {
         .collect()
 }
 
-fn user_id(store: &Store, name: &str) -> Result<Id> {
-    store
-        .users()?
-        .into_iter()
-        .find(|u| u.name == name.trim())
-        .map(|u| u.id)
-        .ok_or_else(|| Error::NotFound { what: Text::new(format!("用户「{name}」"), format!("user “{name}”")) })
-}
-
-/// Shows a new recovery code once, and writes its sheet when asked to.
-pub fn hand_over_recovery_code(store: &Store, code: &RecoveryCode, pdf: Option<&Path>, cx: &Context) -> Result<()> {
+/// Shows a new recovery code once, after saying where its sheet was written (`pdf`).
+pub fn hand_over_recovery_code(code: &RecoveryCode, pdf: Option<&Path>, cx: &Context) -> Result<()> {
     if let Some(pdf) = pdf {
-        let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
-        let sheet = RecoverySheet {
-            committee: &committee,
-            workspace: cx.workspace.dir(),
-            made_on: calendar::today(),
-            created_at: chrono::Utc::now(),
-        };
-        write_recovery_sheet(cx.workspace.dir(), pdf, &sheet, code)?;
         cx.human.recovery_sheet_written(pdf)?;
     }
     cx.human.recovery_code(code)
@@ -174,12 +156,8 @@ pub fn hand_over_recovery_code(store: &Store, code: &RecoveryCode, pdf: Option<&
 
 /// A new recovery key; the old one stops working.
 pub fn recovery(args: RecoveryArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    // Before the new code replaces the old one: a sheet that cannot be written here
-    // must not leave the office with a code nobody has.
-    dangan_core::output::ensure_outside(cx.workspace.dir(), &args.out)?;
-    let code = cx.workspace.new_recovery_code(&store)?;
-    hand_over_recovery_code(&store, &code, Some(&args.out), cx)
+    let code = cx.unlock()?.new_recovery_sheet(&args.out)?;
+    hand_over_recovery_code(&code, Some(&args.out), cx)
 }
 
 /// A forgotten passphrase: the recovery key opens the workspace, and `--user` gets a new passphrase.
@@ -192,15 +170,15 @@ pub fn recover(cx: &Context) -> Result<()> {
         ));
     };
     let code = passphrase::read(Secret::RecoveryCode, None, cx.lang)?;
-    let store = cx.workspace.open_with_recovery(&code)?;
-    let id = user_id(&store, user)?;
+    let session = Session::unlock_with_recovery(cx.workspace.clone(), &code)?;
+    let id = session.user_named(user)?.id;
     let pass = passphrase::read(Secret::New, None, cx.lang)?;
-    cx.workspace.reset_passphrase(&store, id, &pass)?;
+    session.reset_passphrase(id, &pass)?;
     cx.human.recovered(user)
 }
 
 pub fn audit(args: AuditArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
+    let session = cx.unlock()?;
     let query = AuditQuery {
         member_id: args.member,
         actor: args.actor,
@@ -211,9 +189,9 @@ pub fn audit(args: AuditArgs, cx: &Context) -> Result<()> {
         limit: args.limit,
     };
     if let Some(out) = &args.out {
-        let written = store.export_audit_csv(&query, out)?;
+        let written = session.export_audit(&query, out)?;
         return cx.human.audit_written(written, out);
     }
-    let page = store.audit_log(&query)?;
+    let page = session.audit_log(&query)?;
     if args.json { json::print(&page.entries) } else { cx.human.audit(&page) }
 }

@@ -1,11 +1,11 @@
 //! The dispatch table: which function runs each command, and the [`Context`] each one is given.
 //!
 //! Every command has the same shape: read its arguments (`parse.rs`), make its calls into
-//! `dangan-core`, and hand the result to `human.rs` or `json.rs` to print.
+//! `dangan_core::Session`, and hand the result to `human.rs` or `json.rs` to print.
 
 use std::path::PathBuf;
 
-use dangan_core::{Error, Lang, Result, Store, Text, Workspace};
+use dangan_core::{Error, Lang, Result, Session, Text, Workspace};
 use zeroize::Zeroizing;
 
 use crate::human::Human;
@@ -80,10 +80,10 @@ impl Context {
 
     /// Opens the workspace as `--user`, with the passphrase from the environment, the file or a
     /// prompt. A folder without a workspace is said before any passphrase is asked for.
-    pub fn unlock(&self) -> Result<Store> {
+    pub fn unlock(&self) -> Result<Session> {
         self.require_workspace()?;
         let pass = self.passphrase(Secret::Passphrase)?;
-        self.workspace.open_as(self.user(), &pass)
+        Session::unlock(self.workspace.clone(), self.user(), &pass)
     }
 
     /// A secret given as the workspace's passphrase is: its environment variable, else

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions};
-use dangan_core::{Error, Result, calendar};
+use dangan_core::{Error, Result};
 
 use crate::commands::Context;
 use crate::members::Filter;
@@ -26,8 +25,7 @@ pub struct DossierArgs {
 }
 
 pub fn dossier(args: DossierArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    let options = DossierOptions { generated_on: calendar::today(), created_at: chrono::Utc::now() };
+    let session = cx.unlock()?;
     if let Some(id) = args.member {
         if args.filter.is_set() {
             return Err(Error::invalid(
@@ -36,12 +34,9 @@ pub fn dossier(args: DossierArgs, cx: &Context) -> Result<()> {
                 "--member cannot be combined with filters",
             ));
         }
-        dangan_core::output::ensure_outside(store.workspace_dir(), &args.out)?;
-        let data = DossierData::read(&store, id)?;
-        let rendered = dossier::render(&data, &DossierFonts::bundled(), &options)?;
-        dangan_core::output::write(store.workspace_dir(), &args.out, &rendered.pdf)?;
-        cx.human.dossier_written(data.name(), &args.out, rendered.pages)?;
-        cx.human.missing_chars(&rendered.missing_chars);
+        let written = session.write_dossier(id, &args.out)?;
+        cx.human.dossier_written(&session.member(id)?.person.name, &args.out, written.pages)?;
+        cx.human.missing_chars(&written.missing_chars);
         return Ok(());
     }
     if !args.all && !args.filter.is_set() {
@@ -51,16 +46,13 @@ pub fn dossier(args: DossierArgs, cx: &Context) -> Result<()> {
             "name one member with --member ID, or many with --all, --stage, --branch or --search",
         ));
     }
-    let ids = store.member_ids(&args.filter.query(&store)?)?;
+    let query = args.filter.query(&session)?;
     // Ctrl+C stops the batch; the dossiers already written stay.
-    let bar = Progress::new(ids.len() as u64, cx.human.ctrl_c_cancels());
-    let result = dossier::write_batch(&store, &ids, &args.out, &options, |p| bar.at(p.done));
+    let bar = Progress::new(0, cx.human.ctrl_c_cancels());
+    let result = session.write_dossiers(&query, &args.out, |p| bar.report(p));
     bar.finish();
-    let report = result?;
-    cx.human.dossiers_written(report.written.len(), &args.out)?;
-    let mut missing: Vec<char> = report.missing_chars.iter().map(|(_, c)| *c).collect();
-    missing.sort_unstable();
-    missing.dedup();
-    cx.human.missing_chars(&missing);
+    let written = result?;
+    cx.human.dossiers_written(written.written, &args.out)?;
+    cx.human.missing_chars(&written.missing_chars);
     Ok(())
 }

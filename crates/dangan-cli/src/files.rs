@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::Args;
 use dangan_core::Result;
 use dangan_core::domain::{Record, RecordFields};
-use dangan_core::store::NewAttachment;
 
 use crate::commands::Context;
 use crate::{json, parse};
@@ -21,9 +20,9 @@ pub struct RecordsArgs {
 }
 
 pub fn records(args: RecordsArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    let records = store.records(args.member)?;
-    let checklist = store.checklist(args.member)?;
+    let session = cx.unlock()?;
+    let records = session.records(args.member)?;
+    let checklist = session.checklist(args.member)?;
     if args.json { json::member_file(&records, &checklist) } else { cx.human.member_file(&records, &checklist) }
 }
 
@@ -75,12 +74,12 @@ pub struct RecordArgs {
 
 /// Adds a record to a member's file, with its attachments, in one change.
 pub fn record(args: RecordArgs, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     let kind = parse::record_kind(&args.kind)?;
     let date = parse::date("date", &args.date)?;
     let event_id = match parse::optional(args.step.as_deref(), parse::record_step)? {
         None => None,
-        Some(step) => Some(store.latest_event(args.member, step)?),
+        Some(step) => Some(session.latest_event(args.member, step)?),
     };
     let grade = parse::optional(args.grade.as_deref(), parse::grade)?;
     let body = match (args.text, args.text_file) {
@@ -88,7 +87,6 @@ pub fn record(args: RecordArgs, cx: &Context) -> Result<()> {
         (None, Some(path)) => parse::read_text(&path)?,
         (None, None) => String::new(),
     };
-    let attach = args.attach.iter().map(|path| NewAttachment::read(path)).collect::<Result<Vec<_>>>()?;
     let record = Record {
         id: None,
         person_id: args.member,
@@ -107,7 +105,8 @@ pub fn record(args: RecordArgs, cx: &Context) -> Result<()> {
         },
         attachments: Vec::new(),
     };
-    let saved = store.save_record(record, &attach)?;
+    // The files are read as the record is saved, all of them or none.
+    let saved = session.save_record(record, &args.attach)?;
     cx.human.record_added(&saved)
 }
 
@@ -120,9 +119,6 @@ pub struct AttachmentArgs {
 }
 
 pub fn attachment(args: AttachmentArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    // Read once: the bytes for the file, the name for the message.
-    let (info, bytes) = store.attachment(args.id)?;
-    dangan_core::output::write(store.workspace_dir(), &args.out, &bytes)?;
+    let info = cx.unlock()?.write_attachment(args.id, &args.out)?;
     cx.human.attachment_written(&info.name, &args.out)
 }

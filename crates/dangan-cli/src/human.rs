@@ -524,17 +524,17 @@ impl Human {
         )
     }
 
-    pub fn dossiers_written(self, count: usize, dir: &Path) -> Result<()> {
+    pub fn dossiers_written(self, count: u64, dir: &Path) -> Result<()> {
         let dir = dir.display();
         self.say(format_args!("已生成 {count} 份档案，在 {dir}"), format_args!("Wrote {count} dossiers into {dir}"))
     }
 
     /// The characters the fonts lack (printed as 〓), on standard error; nothing when there are none.
-    pub fn missing_chars(self, chars: &[char]) {
+    pub fn missing_chars(self, chars: &[String]) {
         if chars.is_empty() {
             return;
         }
-        let list: String = chars.iter().collect();
+        let list = chars.concat();
         self.warn(
             format_args!("注意：字体中没有这些字符，已以〓代替（复制文字时仍为原字）：{list}"),
             format_args!("note: the fonts lack these characters, printed as 〓 (they copy as themselves): {list}"),

@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use clap::Args;
 use dangan_core::domain::Id;
 use dangan_core::store::MemberQuery;
-use dangan_core::{Error, Result, Store, Text};
+use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
 use crate::{json, parse};
@@ -32,16 +32,16 @@ impl Filter {
     }
 
     /// The query of the members the filters select.
-    pub fn query(&self, store: &Store) -> Result<MemberQuery> {
+    pub fn query(&self, session: &Session) -> Result<MemberQuery> {
         let stage = parse::optional(self.stage.as_deref(), parse::stage)?;
-        let branch_id = parse::optional(self.branch.as_deref(), |b| find_branch(store, b))?;
+        let branch_id = parse::optional(self.branch.as_deref(), |b| find_branch(session, b))?;
         Ok(MemberQuery { stage, branch_id, search: self.search.clone(), ..MemberQuery::all() })
     }
 }
 
 /// A branch or general branch by its name or path.
-pub fn find_branch(store: &Store, name: &str) -> Result<Id> {
-    store.org_tree()?.find(name)?.ok_or_else(|| Error::NotFound {
+pub fn find_branch(session: &Session, name: &str) -> Result<Id> {
+    session.org_tree()?.find(name)?.ok_or_else(|| Error::NotFound {
         what: {
             let name = dangan_core::text::excerpt(name, 40);
             Text::new(format!("名为「{name}」的支部"), format!("a branch named “{name}”"))
@@ -60,18 +60,18 @@ pub struct MembersArgs {
 
 /// Every member the filters select, a page at a time so memory stays flat however many there are.
 pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    let query = args.filter.query(&store)?;
+    let session = cx.unlock()?;
+    let query = args.filter.query(&session)?;
     if args.json {
         let mut array = json::MemberArray::default();
-        store.for_each_member_page(&query, |page| {
-            array.page(page, |ids| store.late_steps_of(ids))?;
+        session.for_each_member_page(&query, |page| {
+            array.page(page, |ids| session.late_steps_of(ids))?;
             Ok(ControlFlow::Continue(()))
         })?;
         array.finish()
     } else {
         let mut table = cx.human.member_table();
-        let total = store.for_each_member_page(&query, |page| {
+        let total = session.for_each_member_page(&query, |page| {
             table.page(page)?;
             Ok(ControlFlow::Continue(()))
         })?;

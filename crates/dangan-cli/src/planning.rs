@@ -34,25 +34,22 @@ pub struct DeadlinesArgs {
 }
 
 pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
+    let session = cx.unlock()?;
     let as_of = parse::as_of(args.as_of.as_deref())?;
-    let branch_id = parse::optional(args.branch.as_deref(), |b| find_branch(&store, b))?;
-    let items = store.deadlines(&DeadlineQuery {
+    let branch_id = parse::optional(args.branch.as_deref(), |b| find_branch(&session, b))?;
+    let query = DeadlineQuery {
         as_of: Some(as_of),
         within: args.within,
         branch_id,
         include_dismissed: args.all,
         ..Default::default()
-    })?;
+    };
     if let Some(path) = args.ics {
-        let text = dangan_core::ics::write_ics(&items, &store.calendar_id()?, chrono::Utc::now());
-        dangan_core::output::write(cx.workspace.dir(), &path, text.as_bytes())?;
-        cx.human.calendar_written(items.len(), &path)
-    } else if args.json {
-        json::print(&items)
-    } else {
-        cx.human.deadlines(&items)
+        let written = session.write_calendar(&query, &path)?;
+        return cx.human.calendar_written(written, &path);
     }
+    let items = session.deadlines(&query)?;
+    if args.json { json::print(&items) } else { cx.human.deadlines(&items) }
 }
 
 #[derive(Args)]
@@ -71,14 +68,14 @@ pub struct RemindArgs {
 /// Prints the reminders due; with `--notify`, sends them and records them as sent. A notification
 /// service that is not there stops before anything is recorded, so the next run tries again.
 pub fn remind(args: RemindArgs, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     let as_of = parse::as_of(args.as_of.as_deref())?;
     // First, so that a scheduler set up without the session's bus fails today, not on the day
     // something falls due.
     if args.notify {
         dangan_notify::server()?;
     }
-    let due = store.reminders_due(Some(as_of))?;
+    let due = session.reminders_due(Some(as_of))?;
     if args.json {
         json::print(&due)?;
     } else {
@@ -87,7 +84,7 @@ pub fn remind(args: RemindArgs, cx: &Context) -> Result<()> {
     if !args.notify || due.is_empty() {
         return Ok(());
     }
-    let sent = store.deliver_reminders(Some(as_of), cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
+    let sent = session.deliver_reminders(Some(as_of), cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
     if !args.json {
         cx.human.reminders_sent(sent.len())?;
     }
@@ -106,19 +103,19 @@ pub enum RulesAction {
 
 /// Loads or drops the office's rule file when asked, then shows the rules in force.
 pub fn rules(action: Option<RulesAction>, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     match action.unwrap_or(RulesAction::Show) {
         RulesAction::Show => {}
         RulesAction::Load { file } => {
-            store.load_rules(&parse::read_text(&file)?)?;
+            session.load_rules(&parse::read_text(&file)?)?;
             cx.human.rules_loaded(&file)?;
         }
         RulesAction::Reset => {
-            store.reset_rules()?;
+            session.reset_rules()?;
             cx.human.rules_reset()?;
         }
     }
-    cx.human.rules(store.rules(), store.rules_warning())
+    cx.human.rules(session.rules(), session.rules_warning())
 }
 
 #[derive(Subcommand)]
@@ -132,7 +129,7 @@ pub enum HolidaysAction {
 
 /// Enters a year's official calendar when asked, then lists what is entered.
 pub fn holidays(action: Option<HolidaysAction>, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     match action.unwrap_or(HolidaysAction::List) {
         HolidaysAction::List => {}
         HolidaysAction::Import { file } => {
@@ -152,10 +149,10 @@ pub fn holidays(action: Option<HolidaysAction>, cx: &Context) -> Result<()> {
                     ),
                 ),
             })?;
-            let years = store.set_holidays(&days)?;
+            let years = session.set_holidays(&days)?;
             cx.human.holidays_entered(&years, days.len())?;
         }
     }
-    let (days, years) = store.holidays()?;
+    let (days, years) = session.holidays()?;
     cx.human.holidays(days, &years)
 }

@@ -42,6 +42,13 @@ impl Progress {
         if self.cancelled.load(Ordering::SeqCst) { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
     }
 
+    /// Moves the bar as the work reports, its length as the work counts it; `Break` once Ctrl+C
+    /// was pressed.
+    pub fn report(&self, progress: dangan_core::jobs::Progress) -> ControlFlow<()> {
+        self.bar.set_length(progress.total);
+        self.at(progress.done)
+    }
+
     /// Takes the bar off the terminal.
     pub fn finish(self) {
         self.bar.finish_and_clear();

@@ -2,11 +2,12 @@
 //! An import is all rows or none; likely duplicates are listed and saved only when told how.
 
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use dangan_core::roster::{self, Duplicates, ImportOptions, ImportReport};
-use dangan_core::{Error, Result, Store, calendar, demo};
+use dangan_core::{Error, Result, Session, calendar, demo};
 
 use crate::commands::Context;
 use crate::human::Human;
@@ -32,11 +33,11 @@ pub struct ImportArgs {
 
 pub fn import(args: ImportArgs, cx: &Context) -> Result<()> {
     let duplicates = parse::optional(args.duplicates.as_deref(), parse::duplicates)?;
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     let mut options = ImportOptions { dry_run: args.dry_run, duplicates: duplicates.unwrap_or_default() };
     let human = cx.human;
     loop {
-        match import_once(&mut store, &args.file, options, human) {
+        match import_once(&mut session, &args.file, options, human) {
             Ok(report) if args.json => return json::print(&report),
             Ok(report) => return human.import_report(&report),
             Err(Error::ImportRejected { report }) => {
@@ -84,7 +85,7 @@ fn ask_about_duplicates(human: Human) -> Option<Duplicates> {
 
 /// Reads the roster and imports it once, with a progress bar; Ctrl+C cancels: the transaction
 /// rolls back and nothing is imported.
-fn import_once(store: &mut Store, path: &Path, options: ImportOptions, human: Human) -> Result<ImportReport> {
+fn import_once(session: &mut Session, path: &Path, options: ImportOptions, human: Human) -> Result<ImportReport> {
     // Reading a large workbook takes a second or more: the spinner keeps moving meanwhile.
     let reading = progress::spinner(human.reading_roster());
     let parsed = roster::read(path);
@@ -96,7 +97,7 @@ fn import_once(store: &mut Store, path: &Path, options: ImportOptions, human: Hu
     // when it commits, so the durability test can aim its kills at the commit.
     let trace = std::env::var_os("DANGAN_TRACE_PHASES").is_some();
     let mut began = false;
-    let result = store.import_roster(parsed, options, |p| {
+    let result = session.import_roster(parsed, options, |p| {
         if trace && !p.waiting {
             if !std::mem::replace(&mut began, true) {
                 eprintln!("phase: transaction");
@@ -119,9 +120,9 @@ pub struct ExportArgs {
 }
 
 pub fn export(args: ExportArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    let query = args.filter.query(&store)?;
-    let count = roster::export_xlsx(&store, &query, &args.file)?;
+    let session = cx.unlock()?;
+    let query = args.filter.query(&session)?;
+    let count = session.export_members(&query, &args.file, |_| ControlFlow::Continue(()))?;
     cx.human.exported(count, &args.file)
 }
 
@@ -131,7 +132,7 @@ pub struct TemplateArgs {
 }
 
 pub fn template(args: TemplateArgs, cx: &Context) -> Result<()> {
-    roster::write_template(cx.workspace.dir(), &args.file)?;
+    Session::roster_template(&cx.workspace, &args.file)?;
     cx.human.template_written(&args.file)
 }
 

@@ -58,10 +58,10 @@ pub fn step(action: StepAction, cx: &Context) -> Result<()> {
 }
 
 fn add(member: Id, kind: &str, date: &str, reason: Option<String>, months: Option<u32>, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     let kind = parse::step_kind(kind)?;
     let date = parse::date("date", date)?;
-    let detail = store.save_event(member, Event { id: None, kind, date, months, note: reason })?;
+    let detail = session.save_event(member, Event { id: None, kind, date, months, note: reason })?;
     cx.human.step_recorded(&detail.person.name, kind, date, detail.late.iter().filter(|l| l.step == kind))
 }
 
@@ -71,11 +71,11 @@ fn list(member: Id, json: bool, cx: &Context) -> Result<()> {
 }
 
 fn remove(member: Id, id: Id, cx: &Context) -> Result<()> {
-    let mut store = cx.unlock()?;
+    let mut session = cx.unlock()?;
     // Read before it goes, to say what was removed.
-    let before = store.member(member)?;
+    let before = session.member(member)?;
     let removed = before.events.iter().find(|e| e.id == Some(id)).map(|e| (e.kind, e.date));
-    let detail = store.delete_event(member, id)?;
+    let detail = session.delete_event(member, id)?;
     match removed {
         Some((kind, date)) => cx.human.step_removed(&detail.person.name, kind, date),
         None => Ok(()),

@@ -1,11 +1,12 @@
 //! `dangan init`, `passwd`, `backup`, `restore`, `verify` and `demo`: making a workspace, changing
 //! its passphrase, and keeping it safe.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use clap::Args;
 use dangan_core::workspace::NewWorkspace;
-use dangan_core::{Error, Result, Text, backup, demo};
+use dangan_core::{Error, Result, Session, Text};
 
 use crate::accounts;
 use crate::commands::Context;
@@ -34,9 +35,12 @@ pub fn init(args: InitArgs, cx: &Context) -> Result<()> {
     let pass = cx.passphrase(Secret::NewWorkspace)?;
     let new =
         NewWorkspace { rule_set, user: cx.user().unwrap_or("admin"), ..NewWorkspace::new(&pass, &args.committee) };
-    let (store, code) = cx.workspace.create_with_recovery(&new)?;
+    let (session, code) = Session::create(cx.workspace.clone(), &new)?;
     cx.human.workspace_created(cx.workspace.dir())?;
-    accounts::hand_over_recovery_code(&store, &code, args.recovery_pdf.as_deref(), cx)
+    if let Some(pdf) = args.recovery_pdf.as_deref() {
+        session.write_recovery_sheet(&code, pdf)?;
+    }
+    accounts::hand_over_recovery_code(&code, args.recovery_pdf.as_deref(), cx)
 }
 
 #[derive(Args)]
@@ -49,7 +53,7 @@ pub fn passwd(args: PasswdArgs, cx: &Context) -> Result<()> {
     cx.require_workspace()?;
     let old = cx.passphrase(Secret::Current)?;
     let new = passphrase::read(Secret::New, args.new_passphrase_file.as_deref(), cx.lang)?;
-    cx.workspace.change_passphrase_as(cx.user(), &old, &new)?;
+    Session::change_passphrase(&cx.workspace, cx.user(), &old, &new)?;
     cx.human.passphrase_changed()
 }
 
@@ -59,9 +63,8 @@ pub struct BackupArgs {
 }
 
 pub fn backup(args: BackupArgs, cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    let size = backup::write_backup(&store, &cx.workspace, &args.file)?;
-    cx.human.backed_up(&args.file, size)
+    let written = cx.unlock()?.backup_now(&args.file, |_| ControlFlow::Continue(()))?;
+    cx.human.backed_up(&args.file, written.bytes)
 }
 
 #[derive(Args)]
@@ -72,14 +75,14 @@ pub struct RestoreArgs {
 pub fn restore(args: RestoreArgs, cx: &Context) -> Result<()> {
     cx.require_no_workspace()?;
     let pass = cx.passphrase(Secret::Backup)?;
-    let store = backup::restore_backup_as(&args.file, &cx.workspace, cx.user(), &pass)?;
-    cx.human.restored(cx.workspace.dir(), store.count_people()?)
+    let session = Session::restore(&args.file, cx.workspace.clone(), cx.user(), &pass, |_| ControlFlow::Continue(()))?;
+    cx.human.restored(cx.workspace.dir(), session.count_people()?)
 }
 
-/// Exits 1 (`Corrupt`) after naming each problem found.
+/// Exits 1 (`Corrupt`) after naming each problem found: the exit code is how a script hears of
+/// them, so the report becomes an error here.
 pub fn verify(cx: &Context) -> Result<()> {
-    let store = cx.unlock()?;
-    let report = store.verify()?;
+    let report = cx.unlock()?.verify()?;
     cx.human.verified(&report)?;
     if report.is_ok() {
         return Ok(());
@@ -99,25 +102,18 @@ pub struct DemoArgs {
 }
 
 pub fn demo(args: DemoArgs, cx: &Context) -> Result<()> {
-    let mut store = if cx.workspace.exists() {
+    let mut session = if cx.workspace.exists() {
         cx.unlock()?
     } else {
         let pass = cx.passphrase(Secret::NewWorkspace)?;
         // Named as `init` names it, so the person told the user name can sign in with it.
-        cx.workspace.create(&NewWorkspace {
-            user: cx.user().unwrap_or("admin"),
-            ..NewWorkspace::new(&pass, "中共示范大学委员会")
-        })?
+        Session::create_demo(
+            cx.workspace.clone(),
+            &NewWorkspace {
+                user: cx.user().unwrap_or("admin"), ..NewWorkspace::new(&pass, "中共示范大学委员会")
+            },
+        )?
     };
-    if store.count_people()? > 0 {
-        return Err(Error::InvalidInput {
-            field: "workspace".into(),
-            reason: Text::new(
-                "工作区中已有人员，演示数据只能填入新的工作区",
-                "the workspace already holds people; demo data goes into a new workspace only",
-            ),
-        });
-    }
-    let report = demo::populate(&mut store, args.people, 20_26_11_24)?;
+    let report = session.fill_demo(args.people, 20_26_11_24)?;
     cx.human.demo_filled(cx.workspace.dir(), &report)
 }

@@ -11,7 +11,7 @@ use chrono::{Datelike, Days};
 use crate::calendar::{self, Date};
 use crate::domain::{Category, Event, EventKind, Gender, Person, Stage, with_check_digit};
 use crate::roster::{ImportOptions, ImportReport, Roster, RosterRecord};
-use crate::{Result, Store};
+use crate::{Error, Result, Store, Text};
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
@@ -236,8 +236,19 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
     RosterRecord { row: index as u64 + 2, person, branch: branch.to_owned(), events, extension_months }
 }
 
-/// Fills a workspace with `count` generated people (about a fifth at each stage).
+/// Fills a new workspace with `count` generated people (about a fifth at each stage). Refuses
+/// one that holds people already: demo data goes into a new workspace only.
 pub fn populate(store: &mut Store, count: usize, seed: u64) -> Result<ImportReport> {
+    // Made-up people among real ones could not be told apart afterwards.
+    if store.count_people()? > 0 {
+        return Err(Error::InvalidInput {
+            field: "workspace".into(),
+            reason: Text::new(
+                "工作区中已有人员，演示数据只能填入新的工作区",
+                "the workspace already holds people; demo data goes into a new workspace only",
+            ),
+        });
+    }
     let records = records(count, store.today(), seed);
     let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
     store.import_roster(roster, ImportOptions::default(), |_| ControlFlow::Continue(()))

@@ -15,7 +15,7 @@ use crate::backup::{BackupSettings, BackupWritten, VerifyReport};
 use crate::calendar::Date;
 use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use crate::domain::{Event, EventKind, Id, OrgKind, OrgUnit, Person, Record};
+use crate::domain::{AttachmentInfo, Event, EventKind, Id, OrgKind, OrgUnit, Person, Record};
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
 use crate::keys::RecoveryCode;
@@ -73,6 +73,13 @@ impl Session {
     ) -> Result<Session> {
         let store = crate::backup::restore_backup_with_progress(from, &into, user, passphrase, progress)?;
         Ok(Session { workspace: into, store })
+    }
+
+    /// Creates a workspace for demo data: as [`Session::create`], but without a recovery key,
+    /// since nothing in it needs recovering.
+    pub fn create_demo(workspace: Workspace, new: &NewWorkspace<'_>) -> Result<Session> {
+        let store = workspace.create(new)?;
+        Ok(Session { workspace, store })
     }
 
     /// Changes a user's passphrase (theirs: `old` must open their slot). Needs no session.
@@ -201,7 +208,19 @@ impl Session {
 
     /// Writes an empty roster with every column, and a sample row, for an office to fill in.
     pub fn write_roster_template(&self, path: &Path) -> Result<()> {
-        crate::roster::write_template(self.workspace.dir(), path)
+        Session::roster_template(&self.workspace, path)
+    }
+
+    /// [`Session::write_roster_template`] without unlocking: the template holds no one's data, and
+    /// `workspace` is only the folder it must not be written into.
+    pub fn roster_template(workspace: &Workspace, path: &Path) -> Result<()> {
+        crate::roster::write_template(workspace.dir(), path)
+    }
+
+    /// Fills a new workspace with `count` generated people (see [`crate::demo`]); refuses one
+    /// that holds people already.
+    pub fn fill_demo(&mut self, count: usize, seed: u64) -> Result<ImportReport> {
+        crate::demo::populate(&mut self.store, count, seed)
     }
 
     // --- Dossiers ----------------------------------------------------------------------------
@@ -316,7 +335,7 @@ impl Session {
     }
 
     /// An attachment's description and bytes.
-    pub fn attachment(&self, attachment_id: Id) -> Result<(crate::domain::AttachmentInfo, Vec<u8>)> {
+    pub fn attachment(&self, attachment_id: Id) -> Result<(AttachmentInfo, Vec<u8>)> {
         self.store.attachment(attachment_id)
     }
 
@@ -326,6 +345,11 @@ impl Session {
 
     pub fn save_attachment_as(&self, attachment_id: Id, path: &Path) -> Result<()> {
         self.store.save_attachment_as(attachment_id, path)
+    }
+
+    /// Writes an attachment out to `path` and says which it was (its name, for a message).
+    pub fn write_attachment(&self, attachment_id: Id, path: &Path) -> Result<AttachmentInfo> {
+        self.store.write_attachment(attachment_id, path)
     }
 
     // --- Backups and checks ------------------------------------------------------------------
@@ -363,6 +387,11 @@ impl Session {
 
     pub fn users(&self) -> Result<Vec<User>> {
         self.store.users()
+    }
+
+    /// The user who signs in as `name`; `NotFound` naming them when there is none.
+    pub fn user_named(&self, name: &str) -> Result<User> {
+        self.store.user_named(name)
     }
 
     /// Adds a user with a key slot of their own.

@@ -180,6 +180,15 @@ fn demo_data_passes_every_rule_and_covers_every_stage() {
 }
 
 #[test]
+fn demo_data_goes_into_a_new_workspace_only() {
+    let (_dir, mut store) = store();
+    demo::populate(&mut store, 10, 1).unwrap();
+    let again = demo::populate(&mut store, 10, 1);
+    assert!(matches!(again, Err(Error::InvalidInput { ref field, .. }) if field == "workspace"), "{again:?}");
+    assert_eq!(store.count_people().unwrap(), 10, "nothing was added the second time");
+}
+
+#[test]
 fn a_workspace_reopens_with_its_data_and_refuses_a_wrong_passphrase() {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::at(dir.path().join("ws"));

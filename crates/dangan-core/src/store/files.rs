@@ -229,9 +229,16 @@ impl Store {
 
     /// Writes a copy of an attachment to a file (to print it, or to open a PDF in a viewer).
     pub fn save_attachment_as(&self, attachment_id: Id, path: &Path) -> Result<()> {
+        self.write_attachment(attachment_id, path).map(drop)
+    }
+
+    /// [`Store::save_attachment_as`], saying which attachment it was (its name, for the message).
+    /// The path is checked before the attachment is read.
+    pub fn write_attachment(&self, attachment_id: Id, path: &Path) -> Result<AttachmentInfo> {
         crate::output::ensure_outside(self.workspace_dir(), path)?;
-        let (_, bytes) = self.attachment(attachment_id)?;
-        crate::output::write(self.workspace_dir(), path, &bytes)
+        let (info, bytes) = self.attachment(attachment_id)?;
+        crate::output::write(self.workspace_dir(), path, &bytes)?;
+        Ok(info)
     }
 
     /// What the member's file holds and lacks, in the archive's order.

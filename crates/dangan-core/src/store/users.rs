@@ -63,6 +63,13 @@ impl Store {
         self.load_users(None)
     }
 
+    /// The user signing in as `name` (surrounding spaces ignored, as when they were added).
+    pub fn user_named(&self, name: &str) -> Result<User> {
+        self.users()?.into_iter().find(|u| u.name == name.trim()).ok_or_else(|| Error::NotFound {
+            what: Text::new(format!("用户「{name}」"), format!("user “{name}”")),
+        })
+    }
+
     fn load_users(&self, only_slot: Option<&str>) -> Result<Vec<User>> {
         let mut stmt = self
             .conn
