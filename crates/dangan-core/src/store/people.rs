@@ -397,8 +397,9 @@ impl Store {
         self.member(person_id)
     }
 
-    /// How many people the workspace holds.
+    /// How many people the workspace holds; for whoever may read members (not the recovery key).
     pub fn count_people(&self) -> Result<u64> {
+        self.require(Action::ReadMembers)?;
         let count: i64 = self.conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
         Ok(count as u64)
     }
