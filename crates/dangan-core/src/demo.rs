@@ -239,6 +239,8 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
 /// Fills a new workspace with `count` generated people (about a fifth at each stage). Refuses
 /// one that holds people already: demo data goes into a new workspace only.
 pub fn populate(store: &mut Store, count: usize, seed: u64) -> Result<ImportReport> {
+    // Whoever may not add people hears that first, before anything about the workspace.
+    store.require(crate::access::Action::EditMembers)?;
     // Made-up people among real ones could not be told apart afterwards.
     if store.count_people()? > 0 {
         return Err(Error::InvalidInput {

@@ -8,6 +8,7 @@ mod common;
 use std::fs;
 use std::ops::ControlFlow;
 
+use common::office::{add, office, open_as};
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{NewUser, Role};
 use dangan_core::deadlines::DeadlineQuery;
@@ -15,51 +16,7 @@ use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person};
 use dangan_core::keys::KeyFile;
 use dangan_core::roster::{self, ImportOptions};
 use dangan_core::store::MemberQuery;
-use dangan_core::workspace::NewWorkspace;
-use dangan_core::{Error, ErrorKind, Lang, Store, Workspace};
-
-struct Office {
-    _dir: tempfile::TempDir,
-    ws: Workspace,
-    admin: Store,
-    branch_a: Id,
-    branch_b: Id,
-    zhang: Id,
-    li: Id,
-}
-
-/// A workspace with two branches, one member in each, and a recovery key.
-fn office() -> (Office, dangan_core::keys::RecoveryCode) {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::at(dir.path().join("ws"));
-    let new = NewWorkspace { kdf: CHEAP, user: "王管理", ..NewWorkspace::new(PASSPHRASE, "测试党委") };
-    let (mut admin, code) = ws.create_with_recovery(&new).unwrap();
-    admin.set_today(d(TODAY));
-    let committee = admin.org_tree().unwrap().committee().unwrap().id;
-    let branch_a = admin.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
-    let branch_b = admin.add_org_unit(committee, OrgKind::Branch, "第二党支部").unwrap().id;
-    let zhang = member(&mut admin, branch_a, "张三");
-    let li = member(&mut admin, branch_b, "李四");
-    (Office { _dir: dir, ws, admin, branch_a, branch_b, zhang, li }, code)
-}
-
-fn member(store: &mut Store, branch: Id, name: &str) -> Id {
-    let id = store.save_person(Person { branch_id: branch, name: name.into(), ..Person::default() }).unwrap();
-    let id = id.person.id.unwrap();
-    store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
-    id
-}
-
-fn add(office: &mut Office, name: &str, role: Role, branches: &[Id]) -> Id {
-    let new = NewUser { name, role, branches, passphrase: &format!("{name}-passphrase") };
-    office.ws.add_user_with_kdf(&mut office.admin, &new, CHEAP).unwrap().id
-}
-
-fn open_as(office: &Office, name: &str) -> Store {
-    let mut store = office.ws.open_as(Some(name), &format!("{name}-passphrase")).unwrap();
-    store.set_today(d(TODAY));
-    store
-}
+use dangan_core::{Error, ErrorKind, Lang};
 
 fn forbidden<T: std::fmt::Debug>(result: dangan_core::Result<T>) -> String {
     let err = result.unwrap_err();

@@ -252,17 +252,31 @@ impl Store {
         self.require_branch(action, branch)
     }
 
+    /// [`Store::require_member`] for each of `member_ids`, reading the organisation once.
+    pub(crate) fn require_members(&self, action: Action, member_ids: &[crate::domain::Id]) -> Result<()> {
+        self.require(action)?;
+        if self.actor.session.role != crate::access::Role::BranchSecretary {
+            return Ok(());
+        }
+        let tree = OrgTree::load(&self.conn)?;
+        let Some(units) = self.visible_units(&tree) else { return Ok(()) };
+        let mut branch_of = self.conn.prepare_cached("SELECT branch_id FROM people WHERE id = ?1")?;
+        for &member_id in member_ids {
+            let branch: Option<crate::domain::Id> = branch_of.query_row([member_id], |r| r.get(0)).optional()?;
+            // An id of nobody has nothing to hide: `require_member` lets it through too.
+            if let Some(branch) = branch.filter(|b| !units.contains(b)) {
+                return Err(outside_branches(&tree, branch));
+            }
+        }
+        Ok(())
+    }
+
     /// Refuses unless the role allows `action` in `branch_id`.
     pub(crate) fn require_branch(&self, action: Action, branch_id: crate::domain::Id) -> Result<()> {
         self.require(action)?;
         let tree = OrgTree::load(&self.conn)?;
         match self.visible_units(&tree) {
-            Some(units) if !units.contains(&branch_id) => Err(Error::Forbidden {
-                what: Text::new(
-                    format!("查看或修改「{}」的党员", tree.path(branch_id)),
-                    format!("see or change members of “{}”", tree.path(branch_id)),
-                ),
-            }),
+            Some(units) if !units.contains(&branch_id) => Err(outside_branches(&tree, branch_id)),
             _ => Ok(()),
         }
     }
@@ -423,6 +437,16 @@ fn migration_error(path: &Path, e: rusqlite_migration::Error) -> Error {
                 format!("the schema cannot be migrated: {other}"),
             ),
         },
+    }
+}
+
+/// A branch secretary's refusal for a member of `branch_id`, outside their branches.
+fn outside_branches(tree: &OrgTree, branch_id: crate::domain::Id) -> Error {
+    Error::Forbidden {
+        what: Text::new(
+            format!("查看或修改「{}」的党员", tree.path(branch_id)),
+            format!("see or change members of “{}”", tree.path(branch_id)),
+        ),
     }
 }
 

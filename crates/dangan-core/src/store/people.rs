@@ -294,7 +294,8 @@ impl Store {
     /// The flags on each listed member's steps, in the order given (for `dangan members --json`):
     /// read from the procedure index where the person is in it, else from the database.
     pub fn late_steps_of(&self, ids: &[Id]) -> Result<Vec<Vec<crate::late::LateStep>>> {
-        self.require(Action::ReadMembers)?;
+        // A branch secretary only their branches' members, as `member` answers.
+        self.require_members(Action::ReadMembers, ids)?;
         let indexed: Vec<Option<Vec<crate::deadlines::Fact>>> =
             self.with_procedure(|index| ids.iter().map(|&id| index.get(id).map(|e| e.facts.to_vec())).collect())?;
         ids.iter()
@@ -397,8 +398,9 @@ impl Store {
         self.member(person_id)
     }
 
-    /// How many people the workspace holds.
+    /// How many people the workspace holds; for whoever may read members (not the recovery key).
     pub fn count_people(&self) -> Result<u64> {
+        self.require(Action::ReadMembers)?;
         let count: i64 = self.conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
         Ok(count as u64)
     }

@@ -1,0 +1,566 @@
+//! Every operation of the façade against every role: one table with a row per public method of
+//! [`Session`], naming what the method needs (an [`Action`] of the role table in `access.rs`, or
+//! no role at all) and calling it on a fixture with valid arguments. Each subject — an
+//! administrator, an organiser, a branch secretary (on their own branch, and again on a member of
+//! another), an auditor and the recovery key — runs every row, and:
+//!
+//! - a call is allowed iff the role table says so (`Role::may`; for the recovery key, its
+//!   session's `SessionUser::may`), and an allowed call succeeds;
+//! - a refusal is `Forbidden` and changes nothing (the audit log, the number of people, the key
+//!   file and the files written outside the workspace are as they were).
+//!
+//! The role checks live in the store (`Store::require`, `require_member`, `require_branch`); this
+//! table is what holds them to the role table. A public method of `Session` without a row fails
+//! `the_table_has_a_row_for_every_public_method_of_the_session`.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use Action::{
+    Backup, EditCalendar, EditMembers, EditOrganisation, EditRules, ManageUsers, ReadAudit, ReadMembers, Restore,
+    Verify,
+};
+use Needs::{Nothing, Passphrase, PassphraseAnd, RecoveryCode as Code, SignedIn};
+use On::{Member, Workspace as Whole};
+use common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
+use common::{CHEAP, PASSPHRASE, TODAY, d};
+use dangan_core::access::{Action, NewUser, Role};
+use dangan_core::calendar::Date;
+use dangan_core::deadlines::DeadlineQuery;
+use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person, Record, RecordFields, RecordKind};
+use dangan_core::jobs::Progress;
+use dangan_core::keys::RecoveryCode;
+use dangan_core::roster::{self, ImportOptions};
+use dangan_core::store::{AuditQuery, MemberQuery, NewAttachment};
+use dangan_core::workdays::{CalendarDay, DayKind};
+use dangan_core::workspace::NewWorkspace;
+use dangan_core::{ErrorKind, Lang, Result, Session, Workspace};
+
+/// What a method asks of whoever calls it.
+#[derive(Debug, Clone, Copy)]
+enum Needs {
+    /// The role must allow the action.
+    Action(Action),
+    /// Any signed-in user, the recovery key's session included (what it answers is cut to what
+    /// the user may see, or holds nothing of the members).
+    SignedIn,
+    /// Nothing: no session, no role (a new workspace).
+    Nothing,
+    /// No session: a passphrase that opens its own slot. The recovery code is no passphrase.
+    Passphrase,
+    /// No session: a passphrase whose user's role allows the action.
+    PassphraseAnd(Action),
+    /// No session: the recovery code.
+    RecoveryCode,
+}
+
+/// What a row acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum On {
+    /// The workspace as a whole.
+    Workspace,
+    /// A member, their records or their branch: a branch secretary only within their branches.
+    Member,
+}
+
+struct Row {
+    method: &'static str,
+    needs: Needs,
+    on: On,
+    call: fn(&mut Fixture) -> Result<()>,
+}
+
+const fn row(method: &'static str, needs: Needs, on: On, call: fn(&mut Fixture) -> Result<()>) -> Row {
+    Row { method, needs, on, call }
+}
+
+const fn may(action: Action) -> Needs {
+    Needs::Action(action)
+}
+
+/// The façade, in the order of `session.rs`. Each call takes its arguments from the fixture, never
+/// from what the subject could read, so that a refusal is the method's own.
+static TABLE: &[Row] = &[
+    // Locked: making and opening a workspace.
+    row("create", Nothing, Whole, |f| {
+        let new = NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("a new workspace's passphrase", "新党委") };
+        ok(Session::create(Workspace::at(f.out.join("created")), &new))
+    }),
+    row("create_demo", Nothing, Whole, |f| {
+        let new = NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("a demo workspace's passphrase", "演示党委") };
+        ok(Session::create_demo(Workspace::at(f.out.join("demo")), &new))
+    }),
+    row("roster_template", Nothing, Whole, |f| Session::roster_template(&f.office.ws, &f.out.join("blank.xlsx"))),
+    row("unlock", Passphrase, Whole, |f| ok(Session::unlock(f.office.ws.clone(), f.user.as_deref(), &f.passphrase))),
+    row("unlock_with_recovery", Code, Whole, |f| ok(Session::unlock_with_recovery(f.office.ws.clone(), &f.code))),
+    row("restore", PassphraseAnd(Restore), Whole, |f| {
+        let into = Workspace::at(f.out.join("restored"));
+        ok(Session::restore(&f.backup, into, f.user.as_deref(), &f.backup_passphrase, carry_on))
+    }),
+    row("change_passphrase", Passphrase, Whole, |f| {
+        let new = format!("{}, changed", f.passphrase);
+        Session::change_passphrase(&f.office.ws, f.user.as_deref(), &f.passphrase, &new)?;
+        f.passphrase = new;
+        Ok(())
+    }),
+    // The session itself.
+    row("workspace", SignedIn, Whole, |f| done(f.session.workspace())),
+    row("session_user", SignedIn, Whole, |f| done(f.session.session_user())),
+    row("today", SignedIn, Whole, |f| done(f.session.today())),
+    row("set_today", SignedIn, Whole, |f| {
+        f.session.set_today(d(TODAY));
+        Ok(())
+    }),
+    row("warm_up", may(ReadMembers), Whole, |f| f.session.warm_up()),
+    row("store", SignedIn, Whole, |f| done(f.session.store())),
+    // Members and their procedure.
+    row("list_members", may(ReadMembers), Member, |f| ok(f.session.list_members(&f.listed()))),
+    row("for_each_member_page", may(ReadMembers), Member, |f| {
+        ok(f.session.for_each_member_page(&f.listed(), |_| Ok(ControlFlow::Continue(()))))
+    }),
+    row("member_ids", may(ReadMembers), Member, |f| ok(f.session.member_ids(&f.listed()))),
+    row("count_people", may(ReadMembers), Whole, |f| ok(f.session.count_people())),
+    row("member", may(ReadMembers), Member, |f| ok(f.session.member(f.member))),
+    row("late_steps_of", may(ReadMembers), Member, |f| ok(f.session.late_steps_of(&[f.member]))),
+    row("save_person", may(EditMembers), Member, |f| {
+        ok(f.session.save_person(Person { notes: Some("已谈话".into()), ..f.person.clone() }))
+    }),
+    row("save_event", may(EditMembers), Member, |f| {
+        ok(f.session.save_event(f.member, Event { note: Some("书面申请".into()), ..f.application.clone() }))
+    }),
+    row("delete_event", may(EditMembers), Member, |f| ok(f.session.delete_event(f.member, f.talk))),
+    // The organisation.
+    row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
+    row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),
+    row("add_org_unit", may(EditOrganisation), Whole, |f| {
+        ok(f.session.add_org_unit(f.committee, OrgKind::Branch, "第三党支部"))
+    }),
+    // Rosters.
+    row("import_roster_file", may(EditMembers), Whole, |f| {
+        ok(f.session.import_roster_file(&f.input.join("王五.csv"), ImportOptions::default(), carry_on))
+    }),
+    row("import_roster", may(EditMembers), Whole, |f| {
+        let roster = roster::read(&f.input.join("赵六.csv"))?;
+        ok(f.session.import_roster(roster, ImportOptions::default(), carry_on))
+    }),
+    row("export_members", may(ReadMembers), Member, |f| {
+        ok(f.session.export_members(&f.listed(), &f.out.join("members.xlsx"), carry_on))
+    }),
+    // Allowed means it got past the role check: the office holds people, so demo data is refused
+    // for that (`invalid_input` naming the workspace), never for the role.
+    row("fill_demo", may(EditMembers), Whole, |f| match f.session.fill_demo(3, 7) {
+        Err(dangan_core::Error::InvalidInput { field, .. }) if field == "workspace" => Ok(()),
+        other => ok(other),
+    }),
+    row("write_roster_template", SignedIn, Whole, |f| f.session.write_roster_template(&f.out.join("template.xlsx"))),
+    // Dossiers.
+    row("write_dossier", may(ReadMembers), Member, |f| {
+        ok(f.session.write_dossier(f.member, &f.out.join("dossier.pdf")))
+    }),
+    row("write_dossiers", may(ReadMembers), Member, |f| {
+        ok(f.session.write_dossiers(&f.listed(), &f.out.join("dossiers"), carry_on))
+    }),
+    // Deadlines and reminders.
+    row("dashboard", may(ReadMembers), Member, |f| ok(f.session.dashboard(None, Some(f.branch)))),
+    row("deadlines", may(ReadMembers), Member, |f| ok(f.session.deadlines(&f.deadlines_listed()))),
+    row("dismiss_deadline", may(EditMembers), Member, |f| {
+        let (member, rule, due) = f.deadline.clone();
+        f.session.dismiss_deadline(member, &rule, due, None)
+    }),
+    row("restore_deadline", may(EditMembers), Member, |f| {
+        let (member, rule, due) = f.deadline.clone();
+        f.session.restore_deadline(member, &rule, due)
+    }),
+    // Reminders are work to do: each user gets those of the members they may change (none for an
+    // auditor or the recovery key; tests/access.rs checks which).
+    row("reminders_due", SignedIn, Whole, |f| ok(f.session.reminders_due(Some(d("2026-12-20"))))),
+    row("deliver_reminders", SignedIn, Whole, |f| {
+        ok(f.session.deliver_reminders(Some(d("2026-12-20")), Lang::Zh, |_| Ok(())))
+    }),
+    row("write_calendar", may(ReadMembers), Member, |f| {
+        ok(f.session.write_calendar(&f.deadlines_listed(), &f.out.join("deadlines.ics")))
+    }),
+    // The official holiday calendar and the rules are the same for everyone to read.
+    row("holidays", SignedIn, Whole, |f| ok(f.session.holidays())),
+    row("set_holidays", may(EditCalendar), Whole, |f| {
+        let new_year = CalendarDay { date: d("2027-01-01"), kind: DayKind::Holiday, name: Some("元旦".into()) };
+        ok(f.session.set_holidays(&[new_year]))
+    }),
+    row("rules", SignedIn, Whole, |f| done(f.session.rules())),
+    row("load_rules", may(EditRules), Whole, |f| ok(f.session.load_rules(""))),
+    row("reset_rules", may(EditRules), Whole, |f| f.session.reset_rules()),
+    row("rules_warning", SignedIn, Whole, |f| done(f.session.rules_warning())),
+    // A member's file.
+    row("member_file", may(ReadMembers), Member, |f| ok(f.session.member_file(f.member))),
+    row("records", may(ReadMembers), Member, |f| ok(f.session.records(f.member))),
+    row("checklist", may(ReadMembers), Member, |f| ok(f.session.checklist(f.member))),
+    row("latest_event", may(ReadMembers), Member, |f| {
+        ok(f.session.latest_event(f.member, EventKind::ApplicationReceived))
+    }),
+    row("save_record", may(EditMembers), Member, |f| {
+        let record = thought_report(f.member, "2026-11-20");
+        ok(f.session.save_record(record, &[f.input.join("scan.jpg")]))
+    }),
+    row("delete_record", may(EditMembers), Member, |f| f.session.delete_record(f.record_to_delete)),
+    row("attachment", may(ReadMembers), Member, |f| ok(f.session.attachment(f.attachment))),
+    row("delete_attachment", may(EditMembers), Member, |f| f.session.delete_attachment(f.attachment_to_delete)),
+    row("write_attachment", may(ReadMembers), Member, |f| {
+        ok(f.session.write_attachment(f.attachment, &f.out.join("scan-again.jpg")))
+    }),
+    row("save_attachment_as", may(ReadMembers), Member, |f| {
+        f.session.save_attachment_as(f.attachment, &f.out.join("scan.jpg"))
+    }),
+    // Backups and checks. The daily backup an administrator set up runs whoever is signed in.
+    row("backup_now", may(Backup), Whole, |f| ok(f.session.backup_now(&f.out.join("now.dangan-backup"), carry_on))),
+    row("backup_settings", SignedIn, Whole, |f| ok(f.session.backup_settings())),
+    row("set_backup_settings", may(Backup), Whole, |f| {
+        ok(f.session.set_backup_settings(Some(&f.out.join("daily")), 7))
+    }),
+    row("daily_backup", SignedIn, Whole, |f| ok(f.session.daily_backup())),
+    row("verify", may(Verify), Whole, |f| ok(f.session.verify())),
+    // Users, the recovery key and the audit log.
+    row("users", may(ManageUsers), Whole, |f| ok(f.session.users())),
+    row("user_named", may(ManageUsers), Whole, |f| ok(f.session.user_named(AUDITOR))),
+    row("add_user", may(ManageUsers), Whole, |f| {
+        let new = NewUser { name: "郑新", role: Role::Auditor, branches: &[], passphrase: "郑新-passphrase" };
+        ok(f.session.add_user(&new))
+    }),
+    row("set_user_role", may(ManageUsers), Whole, |f| ok(f.session.set_user_role(f.spare_user, Role::Auditor, &[]))),
+    row("remove_user", may(ManageUsers), Whole, |f| f.session.remove_user(f.user_to_remove)),
+    row("reset_passphrase", may(ManageUsers), Whole, |f| {
+        f.session.reset_passphrase(f.spare_user, "a passphrase set anew")
+    }),
+    row("change_own_passphrase", Passphrase, Whole, |f| {
+        let new = format!("{}, mine", f.passphrase);
+        f.session.change_own_passphrase(&f.passphrase, &new)?;
+        f.passphrase = new;
+        Ok(())
+    }),
+    row("new_recovery_code", may(ManageUsers), Whole, |f| {
+        f.code = f.session.new_recovery_code()?.grouped().to_string();
+        Ok(())
+    }),
+    // The sheet prints the code it is given and the committee's name, nothing else of the workspace.
+    row("write_recovery_sheet", SignedIn, Whole, |f| {
+        f.session.write_recovery_sheet(&RecoveryCode::parse(&f.code)?, &f.out.join("recovery.pdf"))
+    }),
+    row("new_recovery_sheet", may(ManageUsers), Whole, |f| {
+        f.code = f.session.new_recovery_sheet(&f.out.join("new-recovery.pdf"))?.grouped().to_string();
+        Ok(())
+    }),
+    row("audit_log", may(ReadAudit), Whole, |f| ok(f.session.audit_log(&AuditQuery::default()))),
+    row("export_audit", may(ReadAudit), Whole, |f| {
+        ok(f.session.export_audit(&AuditQuery::default(), &f.out.join("audit.csv")))
+    }),
+];
+
+fn ok<T>(result: Result<T>) -> Result<()> {
+    result.map(|_| ())
+}
+
+/// For the methods that cannot fail.
+fn done<T>(_: T) -> Result<()> {
+    Ok(())
+}
+
+fn carry_on(_: Progress) -> ControlFlow<()> {
+    ControlFlow::Continue(())
+}
+
+/// Who runs the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    /// A user of this role, acting in branch A (a branch secretary's own).
+    Role(Role),
+    /// The branch secretary of branch A, on a member of branch B: the rows `On::Member` only.
+    SecretaryElsewhere,
+    /// The recovery key's session.
+    RecoveryKey,
+}
+
+const ORGANISER: &str = "赵组织";
+const SECRETARY: &str = "孙书记";
+const AUDITOR: &str = "钱审计";
+
+/// An office as `office()` makes it, its users, one member's file to act on, and the subject's
+/// session. Rows that change the subject's sign-in (a passphrase, the recovery code) update it here.
+struct Fixture {
+    office: Office,
+    session: Session,
+    /// The subject's sign-in for the locked rows: their name and passphrase; for the recovery key,
+    /// no name, and the code where a passphrase is asked.
+    user: Option<String>,
+    passphrase: String,
+    /// What opened `backup` when it was made.
+    backup_passphrase: String,
+    code: String,
+    backup: PathBuf,
+    /// Files the rows read (rosters, a scan), outside the workspace.
+    input: PathBuf,
+    /// Where the rows write, outside the workspace.
+    out: PathBuf,
+    committee: Id,
+    spare_user: Id,
+    user_to_remove: Id,
+    /// What the rows act on: in branch A, or in branch B for `SecretaryElsewhere`.
+    branch: Id,
+    member: Id,
+    person: Person,
+    application: Event,
+    talk: Id,
+    /// A pending item of another member of the same branch.
+    deadline: (Id, String, Date),
+    attachment: Id,
+    attachment_to_delete: Id,
+    record_to_delete: Id,
+}
+
+impl Fixture {
+    fn listed(&self) -> MemberQuery {
+        MemberQuery { branch_id: Some(self.branch), ..MemberQuery::all() }
+    }
+
+    fn deadlines_listed(&self) -> DeadlineQuery {
+        DeadlineQuery { branch_id: Some(self.branch), ..DeadlineQuery::default() }
+    }
+}
+
+const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+fn thought_report(member: Id, date: &str) -> Record {
+    Record {
+        id: None,
+        person_id: member,
+        kind: RecordKind::ThoughtReport,
+        date: d(date),
+        event_id: None,
+        title: None,
+        body: "思想汇报".into(),
+        fields: RecordFields::default(),
+        attachments: Vec::new(),
+    }
+}
+
+fn fixture(subject: Subject) -> Fixture {
+    let (mut office, code) = office();
+    let (branch_a, branch_b) = (office.branch_a, office.branch_b);
+    add(&mut office, ORGANISER, Role::Organiser, &[]);
+    add(&mut office, SECRETARY, Role::BranchSecretary, &[branch_a]);
+    add(&mut office, AUDITOR, Role::Auditor, &[]);
+    let spare_user = add(&mut office, "吴临时", Role::Organiser, &[]);
+    let user_to_remove = add(&mut office, "周临时", Role::Organiser, &[]);
+
+    let (branch, member) =
+        if subject == Subject::SecretaryElsewhere { (branch_b, office.li) } else { (branch_a, office.zhang) };
+    let admin = &mut office.admin;
+    let talk = admin.save_event(member, Event::new(EventKind::ApplicantTalk, d("2026-11-05"))).unwrap();
+    let talk = talk.events.iter().find(|e| e.kind == EventKind::ApplicantTalk).unwrap().id.unwrap();
+    let detail = admin.member(member).unwrap();
+    let application = detail.events.iter().find(|e| e.kind == EventKind::ApplicationReceived).unwrap().clone();
+    // Another member of the branch, whose talk is still to come: the item the rows set aside.
+    let waiting = common::office::member(admin, branch, "王二");
+    let due = admin.deadlines(&DeadlineQuery { member_id: Some(waiting), ..DeadlineQuery::default() }).unwrap();
+    let deadline = due.first().map(|item| (item.member_id, item.rule.clone(), item.due)).unwrap();
+    let scans = [
+        NewAttachment { name: "汇报.jpg".into(), bytes: JPEG.to_vec() },
+        NewAttachment { name: "签字页.pdf".into(), bytes: PDF.to_vec() },
+    ];
+    let kept = admin.save_record(thought_report(member, "2026-11-10"), &scans).unwrap();
+    let record_to_delete = admin.save_record(thought_report(member, "2026-11-12"), &[]).unwrap().id.unwrap();
+    let committee = admin.org_tree().unwrap().committee().unwrap().id;
+
+    let root = office.dir.path().to_owned();
+    let (input, out) = (root.join("in"), root.join("out"));
+    fs::create_dir_all(&input).unwrap();
+    fs::create_dir_all(out.join("daily")).unwrap();
+    fs::write(input.join("scan.jpg"), JPEG).unwrap();
+    for name in ["王五", "赵六"] {
+        let roster = format!("姓名,所在党支部,递交入党申请书日期\n{name},第一党支部,2026-10-01\n");
+        fs::write(input.join(format!("{name}.csv")), roster).unwrap();
+    }
+    let backup = root.join("in/office.dangan-backup");
+    dangan_core::backup::write_backup(admin, &office.ws, &backup).unwrap();
+
+    let (user, passphrase) = match subject {
+        Subject::Role(Role::Administrator) => (Some(ADMINISTRATOR.to_owned()), PASSPHRASE.to_owned()),
+        Subject::Role(Role::Organiser) => (Some(ORGANISER.to_owned()), passphrase_of(ORGANISER)),
+        Subject::Role(Role::BranchSecretary) | Subject::SecretaryElsewhere => {
+            (Some(SECRETARY.to_owned()), passphrase_of(SECRETARY))
+        }
+        Subject::Role(Role::Auditor) => (Some(AUDITOR.to_owned()), passphrase_of(AUDITOR)),
+        Subject::RecoveryKey => (None, code.grouped().to_string()),
+    };
+    let mut session = match subject {
+        Subject::RecoveryKey => Session::unlock_with_recovery(office.ws.clone(), &code.grouped()).unwrap(),
+        _ => Session::unlock(office.ws.clone(), user.as_deref(), &passphrase).unwrap(),
+    };
+    session.set_today(d(TODAY));
+    Fixture {
+        person: detail.person,
+        application,
+        talk,
+        deadline,
+        attachment: kept.attachments[0].id,
+        attachment_to_delete: kept.attachments[1].id,
+        record_to_delete,
+        committee,
+        spare_user,
+        user_to_remove,
+        branch,
+        member,
+        session,
+        backup_passphrase: passphrase.clone(),
+        user,
+        passphrase,
+        code: code.grouped().to_string(),
+        backup,
+        input,
+        out,
+        office,
+    }
+}
+
+/// How the table says a row's call must be refused for a subject; `None`: it must succeed.
+fn refusal(needs: Needs, subject: Subject, session_may: &[Action]) -> Option<ErrorKind> {
+    let allows = |action: Action| match subject {
+        Subject::Role(role) => role.may(action),
+        // On a member outside their branches, nothing.
+        Subject::SecretaryElsewhere => false,
+        Subject::RecoveryKey => session_may.contains(&action),
+    };
+    match needs {
+        Needs::Nothing | Needs::SignedIn | Needs::RecoveryCode => None,
+        // The recovery code, given where a passphrase is asked, opens no slot.
+        Needs::Passphrase | Needs::PassphraseAnd(_) if subject == Subject::RecoveryKey => {
+            Some(ErrorKind::WrongPassphrase)
+        }
+        Needs::Passphrase => None,
+        Needs::Action(action) | Needs::PassphraseAnd(action) => (!allows(action)).then_some(ErrorKind::Forbidden),
+    }
+}
+
+/// What a refused call must leave as it was.
+#[derive(Debug, PartialEq, Eq)]
+struct Unchanged {
+    audit_entries: u64,
+    people: u64,
+    /// A hash of the key file's bytes.
+    key_file: u64,
+    written: BTreeSet<(PathBuf, u64)>,
+}
+
+fn unchanged(f: &Fixture) -> Unchanged {
+    let admin = &f.office.admin;
+    Unchanged {
+        audit_entries: admin.audit_log(&AuditQuery { limit: 1, ..AuditQuery::default() }).unwrap().total,
+        people: admin.count_people().unwrap(),
+        key_file: {
+            let mut hasher = DefaultHasher::new();
+            fs::read(f.office.ws.key_path()).unwrap().hash(&mut hasher);
+            hasher.finish()
+        },
+        written: files_under(&f.out),
+    }
+}
+
+fn files_under(dir: &Path) -> BTreeSet<(PathBuf, u64)> {
+    let mut found = BTreeSet::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let meta = entry.metadata().unwrap();
+        if meta.is_dir() {
+            found.insert((entry.path(), 0));
+            found.extend(files_under(&entry.path()));
+        } else {
+            found.insert((entry.path(), meta.len()));
+        }
+    }
+    found
+}
+
+/// Runs every row as `subject`, and fails naming each call that went against the table.
+fn run_table(subject: Subject) {
+    let mut f = fixture(subject);
+    let session_may = f.session.session_user().may.clone();
+    let mut wrong = Vec::new();
+    for row in TABLE {
+        if subject == Subject::SecretaryElsewhere && row.on != On::Member {
+            continue;
+        }
+        let refusal = refusal(row.needs, subject, &session_may);
+        let before = unchanged(&f);
+        let result = (row.call)(&mut f);
+        match (refusal, result) {
+            (None, Ok(())) => {}
+            (None, Err(err)) => wrong.push(format!("{}: allowed ({:?}), but failed: {err:?}", row.method, row.needs)),
+            (Some(kind), Ok(())) => wrong
+                .push(format!("{}: needs {:?}, should be refused as {kind:?}, but was done", row.method, row.needs)),
+            (Some(kind), Err(err)) if err.kind() != kind => {
+                wrong.push(format!("{}: should be refused as {kind:?}, but failed: {err:?}", row.method))
+            }
+            (Some(_), Err(_)) => {
+                let after = unchanged(&f);
+                if after != before {
+                    wrong.push(format!("{}: refused, but changed something: {before:?} → {after:?}", row.method));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{subject:?}, against the role table:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn an_administrator_may_do_everything() {
+    run_table(Subject::Role(Role::Administrator));
+}
+
+#[test]
+fn an_organiser_may_do_all_but_rules_users_and_the_audit_log() {
+    run_table(Subject::Role(Role::Organiser));
+}
+
+#[test]
+fn a_branch_secretary_reads_and_changes_the_members_of_their_branch() {
+    run_table(Subject::Role(Role::BranchSecretary));
+}
+
+#[test]
+fn a_branch_secretary_may_do_nothing_to_a_member_of_another_branch() {
+    run_table(Subject::SecretaryElsewhere);
+}
+
+#[test]
+fn an_auditor_reads_members_and_the_audit_log_and_checks_the_workspace() {
+    run_table(Subject::Role(Role::Auditor));
+}
+
+#[test]
+fn the_recovery_key_manages_users_only() {
+    run_table(Subject::RecoveryKey);
+}
+
+/// Reads `session.rs` as text: every `pub fn` of the façade must have a row, and every row must
+/// name a method that still exists.
+#[test]
+fn the_table_has_a_row_for_every_public_method_of_the_session() {
+    let source = include_str!("../src/session.rs");
+    let methods: BTreeSet<&str> = source
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("pub fn "))
+        .map(|rest| rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(""))
+        .collect();
+    let rows: BTreeSet<&str> = TABLE.iter().map(|row| row.method).collect();
+    assert_eq!(rows.len(), TABLE.len(), "a method has two rows");
+    let missing: Vec<&str> = methods.difference(&rows).copied().collect();
+    let gone: Vec<&str> = rows.difference(&methods).copied().collect();
+    assert!(missing.is_empty(), "façade methods without a row in tests/roles.rs: {missing:?}");
+    assert!(gone.is_empty(), "rows naming no method of Session: {gone:?}");
+}
