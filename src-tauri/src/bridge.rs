@@ -19,7 +19,7 @@ use dangan_core::access::{Role, SessionUser, User};
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
+use dangan_core::domain::{Event, FileRecord, Id, OrgKind, OrgUnit, Person};
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::JobId;
 use dangan_core::roster::{Duplicates, ImportReport};
@@ -113,7 +113,7 @@ bridge! {
     commands::dismiss_deadline(shell; member_id: Id, rule: String, due: Date, until: Option<Date>) -> ();
     commands::restore_deadline(shell; member_id: Id, rule: String, due: Date) -> ();
     commands::member_file(shell; member_id: Id) -> MemberFile;
-    commands::save_record(shell; record: Record, attach: Vec<PathBuf>) -> Record;
+    commands::save_record(shell; record: FileRecord, attach: Vec<PathBuf>) -> FileRecord;
     commands::delete_record(shell; record_id: Id) -> ();
     commands::attachment_bytes(shell; attachment_id: Id) -> Bytes;
     commands::delete_attachment(shell; attachment_id: Id) -> ();

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{Event, Id, OrgKind, OrgUnit, Person, Record};
+use dangan_core::domain::{Event, FileRecord, Id, OrgKind, OrgUnit, Person};
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::{JobId, JobProgress, Unit};
 use dangan_core::roster::{Duplicates, ImportOptions, ImportReport};
@@ -276,7 +276,7 @@ pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<Member
 /// dialog or a drop), all or nothing.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell, record))]
-pub async fn save_record(shell: State<'_, Shell>, record: Record, attach: Vec<PathBuf>) -> Reply<Record> {
+pub async fn save_record(shell: State<'_, Shell>, record: FileRecord, attach: Vec<PathBuf>) -> Reply<FileRecord> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.save_record(record, &attach))).await
 }

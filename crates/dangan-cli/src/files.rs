@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use dangan_core::Result;
-use dangan_core::domain::{Record, RecordFields};
+use dangan_core::domain::{FileRecord, RecordFields};
 
 use crate::commands::Context;
 use crate::{json, parse};
@@ -87,7 +87,7 @@ pub fn record(args: RecordArgs, cx: &Context) -> Result<()> {
         (None, Some(path)) => parse::read_text(&path)?,
         (None, None) => String::new(),
     };
-    let record = Record {
+    let record = FileRecord {
         id: None,
         person_id: args.member,
         kind,

@@ -11,7 +11,7 @@ use dangan_core::access::User;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, Status};
-use dangan_core::domain::{EventKind, Record};
+use dangan_core::domain::{EventKind, FileRecord};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
@@ -480,7 +480,7 @@ impl Human {
     // A member's file and dossier.
 
     /// `records`: the checklist of materials, then the records with their attachments.
-    pub fn member_file(self, records: &[Record], checklist: &[ChecklistLine]) -> Result<()> {
+    pub fn member_file(self, records: &[FileRecord], checklist: &[ChecklistLine]) -> Result<()> {
         outln!("{}", self.t("材料目录", "Checklist"));
         for line in checklist.iter().filter(|l| l.expected || !l.records.is_empty()) {
             let state = if line.records.is_empty() { self.t("缺", "missing") } else { self.t("有", "present") };
@@ -503,7 +503,7 @@ impl Human {
         self.say(format_args!("共 {all} 份材料，缺 {missing} 项"), format_args!("{all} records, {missing} missing"))
     }
 
-    pub fn record_added(self, saved: &Record) -> Result<()> {
+    pub fn record_added(self, saved: &FileRecord) -> Result<()> {
         let (id, label, attachments) = (saved.id.unwrap_or_default(), saved.kind.label(), saved.attachments.len());
         self.say(
             format_args!("已添加材料 {id}：{}（{}），附件 {attachments} 个", label.zh, calendar::format_zh(saved.date)),

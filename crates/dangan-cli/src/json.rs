@@ -4,7 +4,7 @@
 //! Most shapes are the core's own types serialised; the few assembled here say so.
 
 use dangan_core::checklist::ChecklistLine;
-use dangan_core::domain::{Id, Record};
+use dangan_core::domain::{FileRecord, Id};
 use dangan_core::late::LateStep;
 use dangan_core::store::{MemberDetail, MemberSummary};
 use dangan_core::{Error, Result};
@@ -23,7 +23,7 @@ pub fn print(value: &impl serde::Serialize) -> Result<()> {
 }
 
 /// `records --json`: `{records: [...], checklist: [...]}`.
-pub fn member_file(records: &[Record], checklist: &[ChecklistLine]) -> Result<()> {
+pub fn member_file(records: &[FileRecord], checklist: &[ChecklistLine]) -> Result<()> {
     print(&serde_json::json!({ "records": records, "checklist": checklist }))
 }
 

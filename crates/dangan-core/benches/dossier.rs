@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use dangan_core::domain::{Event, EventKind, OrgKind, Person, Record, RecordFields, RecordKind};
+use dangan_core::domain::{Event, EventKind, FileRecord, OrgKind, Person, RecordFields, RecordKind};
 use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions};
 use dangan_core::keys::KdfParams;
 use dangan_core::store::MemberQuery;
@@ -79,7 +79,7 @@ fn workspace(dir: &std::path::Path, count: usize) -> Store {
             (RecordKind::ThoughtReport, "2026-06-01", 3),
             (RecordKind::ThoughtReport, "2026-09-01", 2),
         ] {
-            let record = Record {
+            let record = FileRecord {
                 id: None,
                 person_id: id,
                 kind,

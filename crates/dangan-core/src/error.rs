@@ -303,7 +303,7 @@ pub enum ErrorKind {
 
 /// `{ kind, message, details }`: the shape an error takes across the desktop bridge. `details`
 /// holds the violations, the import report or the field at fault.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "AppError"))]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BridgeError {
     pub kind: ErrorKind,

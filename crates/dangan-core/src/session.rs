@@ -15,7 +15,7 @@ use crate::backup::{BackupSettings, BackupWritten, VerifyReport};
 use crate::calendar::Date;
 use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use crate::domain::{AttachmentInfo, Event, EventKind, Id, OrgKind, OrgUnit, Person, Record};
+use crate::domain::{AttachmentInfo, Event, EventKind, FileRecord, Id, OrgKind, OrgUnit, Person};
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
 use crate::keys::RecoveryCode;
@@ -311,7 +311,7 @@ impl Session {
         self.store.member_file(member_id)
     }
 
-    pub fn records(&self, member_id: Id) -> Result<Vec<Record>> {
+    pub fn records(&self, member_id: Id) -> Result<Vec<FileRecord>> {
         self.store.records(member_id)
     }
 
@@ -325,7 +325,7 @@ impl Session {
     }
 
     /// Adds a record (`id: None`) or changes one, attaching the files at `attach`, all or nothing.
-    pub fn save_record(&mut self, record: Record, attach: &[PathBuf]) -> Result<Record> {
+    pub fn save_record(&mut self, record: FileRecord, attach: &[PathBuf]) -> Result<FileRecord> {
         let files = attach.iter().map(|path| NewAttachment::read(path)).collect::<Result<Vec<_>>>()?;
         self.store.save_record(record, &files)
     }

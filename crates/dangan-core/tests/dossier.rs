@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use chrono::{TimeZone, Utc};
 use dangan_core::domain::{
-    Category, Event, EventKind, Gender, Grade, OrgKind, Person, Record, RecordFields, RecordKind,
+    Category, Event, EventKind, FileRecord, Gender, Grade, OrgKind, Person, RecordFields, RecordKind,
 };
 use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions, RenderedDossier};
 use dangan_core::store::NewAttachment;
@@ -59,8 +59,8 @@ fn office() -> Office {
     Office { _dir: dir, store, branch }
 }
 
-fn record(person_id: i64, kind: RecordKind, date: &str, body: &[&str]) -> Record {
-    Record {
+fn record(person_id: i64, kind: RecordKind, date: &str, body: &[&str]) -> FileRecord {
+    FileRecord {
         id: None,
         person_id,
         kind,

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use dangan_core::domain::{Event, EventKind, Grade, MediaType, OrgKind, Person, Record, RecordFields, RecordKind};
+use dangan_core::domain::{Event, EventKind, FileRecord, Grade, MediaType, OrgKind, Person, RecordFields, RecordKind};
 use dangan_core::store::NewAttachment;
 use dangan_core::{Error, Store, Workspace};
 
@@ -33,8 +33,8 @@ fn office() -> Office {
     Office { dir, ws, store, zhang }
 }
 
-fn record(person_id: i64, kind: RecordKind, date: &str) -> Record {
-    Record {
+fn record(person_id: i64, kind: RecordKind, date: &str) -> FileRecord {
+    FileRecord {
         id: None,
         person_id,
         kind,

@@ -34,7 +34,7 @@ use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::DeadlineQuery;
-use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person, Record, RecordFields, RecordKind};
+use dangan_core::domain::{Event, EventKind, FileRecord, Id, OrgKind, Person, RecordFields, RecordKind};
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
 use dangan_core::roster::{self, ImportOptions};
@@ -335,8 +335,8 @@ impl Fixture {
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
-fn thought_report(member: Id, date: &str) -> Record {
-    Record {
+fn thought_report(member: Id, date: &str) -> FileRecord {
+    FileRecord {
         id: None,
         person_id: member,
         kind: RecordKind::ThoughtReport,

@@ -12,7 +12,7 @@ pub use event::{Event, EventKind};
 pub use id_number::{IdNumber, IdNumberError};
 pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Gender, Person};
-pub use record::{AttachmentInfo, Grade, MediaType, Record, RecordFields, RecordKind};
+pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};
 pub use stage::Stage;
 
 /// A database row id.

@@ -182,9 +182,9 @@ pub struct RecordFields {
 }
 
 /// One record of a member's file.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "FileRecord"))]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+pub struct FileRecord {
     /// `None` until stored.
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub id: Option<Id>,

@@ -7,7 +7,7 @@ use super::DossierData;
 use super::attach::Prepared;
 use super::layout::{Align, Block, Cell, Column};
 use crate::calendar::format_zh;
-use crate::domain::{EventKind, Id, Record};
+use crate::domain::{EventKind, FileRecord, Id};
 use crate::rules::DeadlineKind;
 
 /// The blocks and the number of anchors they use (one per record: the page it starts on).
@@ -37,9 +37,9 @@ pub(crate) fn blocks(
 
 /// The records in the checklist's archive order, then the others (kinds not on the checklist)
 /// by date.
-fn record_order(data: &DossierData) -> Vec<&Record> {
-    let by_id: HashMap<Id, &Record> = data.records.iter().filter_map(|r| Some((r.id?, r))).collect();
-    let mut order: Vec<&Record> = Vec::with_capacity(data.records.len());
+fn record_order(data: &DossierData) -> Vec<&FileRecord> {
+    let by_id: HashMap<Id, &FileRecord> = data.records.iter().filter_map(|r| Some((r.id?, r))).collect();
+    let mut order: Vec<&FileRecord> = Vec::with_capacity(data.records.len());
     for line in &data.checklist {
         for id in &line.records {
             if let Some(record) = by_id.get(id)
@@ -49,7 +49,7 @@ fn record_order(data: &DossierData) -> Vec<&Record> {
             }
         }
     }
-    let mut rest: Vec<&Record> = data.records.iter().filter(|r| !order.iter().any(|o| o.id == r.id)).collect();
+    let mut rest: Vec<&FileRecord> = data.records.iter().filter(|r| !order.iter().any(|o| o.id == r.id)).collect();
     rest.sort_by_key(|r| (r.date, r.id));
     order.extend(rest);
     order
@@ -84,7 +84,7 @@ fn column(header: &'static str, width_mm: f32, align: Align) -> Column {
     Column { header, width_mm, align }
 }
 
-fn contents(data: &DossierData, order: &[&Record], anchor_of: &dyn Fn(Id) -> Option<usize>, out: &mut Vec<Block>) {
+fn contents(data: &DossierData, order: &[&FileRecord], anchor_of: &dyn Fn(Id) -> Option<usize>, out: &mut Vec<Block>) {
     out.push(Block::Heading { text: "一、材料目录".into(), anchor: None });
     let columns = vec![
         column("序号", 14.0, Align::Center),
@@ -131,7 +131,7 @@ fn contents(data: &DossierData, order: &[&Record], anchor_of: &dyn Fn(Id) -> Opt
     }
 }
 
-fn record_name(record: &Record) -> String {
+fn record_name(record: &FileRecord) -> String {
     let kind = record.kind.label().zh;
     match record.title.as_deref().map(str::trim) {
         Some(title) if !title.is_empty() => format!("{kind}：{title}"),
@@ -255,7 +255,7 @@ fn number(v: f64) -> String {
 }
 
 fn record_blocks(
-    record: &Record,
+    record: &FileRecord,
     anchor: usize,
     keys: &HashMap<Id, usize>,
     prepared: &[Prepared],

@@ -43,7 +43,7 @@ pub use recovery::{RecoverySheet, render_recovery_sheet, write_recovery_sheet};
 
 use crate::calendar::{Date, format_zh};
 use crate::checklist::ChecklistLine;
-use crate::domain::{Id, Record};
+use crate::domain::{FileRecord, Id};
 use crate::store::MemberDetail;
 use crate::{Error, Result, Store, Text};
 
@@ -62,7 +62,7 @@ pub struct DossierData {
     member_id: Id,
     committee: String,
     detail: MemberDetail,
-    records: Vec<Record>,
+    records: Vec<FileRecord>,
     checklist: Vec<ChecklistLine>,
     /// Attachment bytes by attachment id.
     attachments: HashMap<Id, Vec<u8>>,

@@ -10,7 +10,7 @@ use super::Store;
 use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::checklist::{self, ChecklistLine};
-use crate::domain::{AttachmentInfo, Id, MediaType, Record, RecordFields, RecordKind};
+use crate::domain::{AttachmentInfo, FileRecord, Id, MediaType, RecordFields, RecordKind};
 use crate::{Error, Result, Text};
 
 /// The largest attachment accepted: a scan of many pages at office resolution fits easily.
@@ -42,13 +42,13 @@ impl NewAttachment {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemberFile {
-    pub records: Vec<Record>,
+    pub records: Vec<FileRecord>,
     pub checklist: Vec<ChecklistLine>,
 }
 
 impl Store {
     /// A member's records, oldest first, each with its attachments (without their bytes).
-    pub fn records(&self, person_id: Id) -> Result<Vec<Record>> {
+    pub fn records(&self, person_id: Id) -> Result<Vec<FileRecord>> {
         self.require_member(Action::ReadMembers, person_id)?;
         // Not found is an error, not an empty file.
         super::people::load_person(&self.conn, person_id)?.ok_or_else(|| super::people::not_found(person_id))?;
@@ -71,7 +71,7 @@ impl Store {
         let mut records = Vec::with_capacity(rows.len());
         for (id, kind, date, event_id, title, body, fields) in rows {
             let corrupt = || super::people::corrupt_row("records", id);
-            records.push(Record {
+            records.push(FileRecord {
                 id: Some(id),
                 person_id,
                 kind: RecordKind::parse(&kind).ok_or_else(corrupt)?,
@@ -110,7 +110,7 @@ impl Store {
 
     /// Adds a record (`id: None`) or changes one, with files to attach, all in one transaction:
     /// a bad field or a bad file changes nothing. Returns the record as stored.
-    pub fn save_record(&mut self, mut record: Record, attach: &[NewAttachment]) -> Result<Record> {
+    pub fn save_record(&mut self, mut record: FileRecord, attach: &[NewAttachment]) -> Result<FileRecord> {
         self.require_member(Action::EditMembers, record.person_id)?;
         let (_, events) = self.record(record.person_id)?;
         check_record(&mut record, &events, self.today())?;
@@ -266,7 +266,7 @@ fn record_not_found(id: Id) -> Error {
 }
 
 /// Checks a record against its person's events and its kind, naming the field at fault.
-fn check_record(record: &mut Record, events: &[crate::domain::Event], today: Date) -> Result<()> {
+fn check_record(record: &mut FileRecord, events: &[crate::domain::Event], today: Date) -> Result<()> {
     let kind = record.kind.label();
     if record.date > today {
         return Err(Error::invalid(

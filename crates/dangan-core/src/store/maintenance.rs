@@ -240,7 +240,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::Workspace;
-    use crate::domain::{Event, OrgKind, Person, Record, RecordKind};
+    use crate::domain::{Event, FileRecord, OrgKind, Person, RecordKind};
     use crate::keys::KdfParams;
     use crate::store::NewAttachment;
     use crate::workspace::NewWorkspace;
@@ -265,7 +265,7 @@ mod tests {
         let mut bytes = Vec::new();
         image::RgbImage::new(4, 4).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
         std::fs::write(&png, bytes).unwrap();
-        let record = Record {
+        let record = FileRecord {
             id: None,
             person_id: person,
             kind: RecordKind::ApplicationLetter,

@@ -164,7 +164,7 @@ describe('TauriBackend', () => {
     expect(await tauriBackend.exportAudit(aq, '/tmp/a.csv')).toBe(12);
   });
 
-  it('rejects with the AppError the shell sent', async () => {
+  it('rejects with the BridgeError the shell sent', async () => {
     invoke.mockRejectedValue({ kind: 'wrong_passphrase', message: 'no', details: null });
     await expect(tauriBackend.unlock('x', null)).rejects.toEqual({ kind: 'wrong_passphrase', message: 'no', details: null });
   });

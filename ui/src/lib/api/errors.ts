@@ -3,26 +3,26 @@
 // checked at run time as well, since a rejection is whatever reached the webview.
 
 import { ERROR_KINDS } from './domain';
-import type { AppError, ErrorDetails, ErrorKind, ImportReport, Violation } from './types';
+import type { BridgeError, ErrorDetails, ErrorKind, ImportReport, Violation } from './types';
 
 /** The details of an `invalid_input` error: the field at fault and why (dangan-core's `ErrorDetails::Field`). */
 export type InvalidInput = Extract<ErrorDetails, { field: string }>;
 
-export function appError(kind: ErrorKind, message: string, details: ErrorDetails | null = null): AppError {
+export function appError(kind: ErrorKind, message: string, details: ErrorDetails | null = null): BridgeError {
   return { kind, message, details };
 }
 
-export function isAppError(e: unknown): e is AppError {
+export function isAppError(e: unknown): e is BridgeError {
   if (typeof e !== 'object' || e === null) return false;
   const o = e as Record<string, unknown>;
   return typeof o.kind === 'string' && (ERROR_KINDS as readonly string[]).includes(o.kind) && typeof o.message === 'string';
 }
 
 /**
- * Whatever a rejected call produced, as an `AppError`. The shell always rejects with one; anything else (a string
+ * Whatever a rejected call produced, as an `BridgeError`. The shell always rejects with one; anything else (a string
  * from Tauri itself, say, when a command is missing, or a JavaScript exception) becomes `internal`.
  */
-export function toAppError(e: unknown): AppError {
+export function toAppError(e: unknown): BridgeError {
   if (isAppError(e)) return { kind: e.kind, message: e.message, details: e.details ?? null };
   if (e instanceof Error) return appError('internal', e.message);
   if (typeof e === 'string') return appError('internal', e);
@@ -36,13 +36,13 @@ function isViolation(v: unknown): v is Violation {
 }
 
 /** The broken rules of a `violations` error; `[]` for any other error. */
-export function violationsOf(e: AppError): Violation[] {
+export function violationsOf(e: BridgeError): Violation[] {
   if (e.kind !== 'violations' || !Array.isArray(e.details)) return [];
   return e.details.filter(isViolation);
 }
 
 /** The field and reason of an `invalid_input` error; `null` for any other error. */
-export function invalidInputOf(e: AppError): InvalidInput | null {
+export function invalidInputOf(e: BridgeError): InvalidInput | null {
   if (e.kind !== 'invalid_input' || typeof e.details !== 'object' || e.details === null) return null;
   const o = e.details as Record<string, unknown>;
   if (typeof o.field !== 'string' || typeof o.reason_zh !== 'string' || typeof o.reason_en !== 'string') return null;
@@ -50,7 +50,7 @@ export function invalidInputOf(e: AppError): InvalidInput | null {
 }
 
 /** The report carried by an `import_rejected` error; `null` for any other error. */
-export function importReportOf(e: AppError): ImportReport | null {
+export function importReportOf(e: BridgeError): ImportReport | null {
   return e.kind === 'import_rejected' ? asImportReport(e.details) : null;
 }
 
@@ -58,7 +58,7 @@ export function importReportOf(e: AppError): ImportReport | null {
  * The report carried by a `likely_duplicates` error (an import asked to `ask` that found people who look already
  * registered, and imported nothing): its `likely_duplicates` name each row. `null` for any other error.
  */
-export function duplicatesReportOf(e: AppError): ImportReport | null {
+export function duplicatesReportOf(e: BridgeError): ImportReport | null {
   if (e.kind !== 'likely_duplicates') return null;
   const report = asImportReport(e.details);
   return report && Array.isArray(report.likely_duplicates) ? report : null;

@@ -1,4 +1,4 @@
-// The one way a command reaches the shell: `invoke` by name, a rejection turned into the typed `AppError`, and a long
+// The one way a command reaches the shell: `invoke` by name, a rejection turned into the typed `BridgeError`, and a long
 // job's progress callback handed over as a `Channel`. The commands themselves are generated from the shell's bridge
 // table (`bindings/commands.ts`, from src-tauri/src/bridge.rs); nothing here knows one.
 

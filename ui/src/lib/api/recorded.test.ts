@@ -4,9 +4,9 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordedReplies, canonical, installRecordedReplies, loadRecording, repliesFor, type RecordedCall } from './recorded';
-import type { AppError, Lang, MemberQuery, WorkspaceStatus } from './types';
+import type { BridgeError, Lang, MemberQuery, WorkspaceStatus } from './types';
 
-const refusal = (message: string): Record<Lang, AppError> => ({
+const refusal = (message: string): Record<Lang, BridgeError> => ({
   'zh-CN': { kind: 'invalid_input', message: `中文：${message}`, details: { field: 'name', reason_zh: '姓名不能为空', reason_en: 'the name is empty' } },
   en: { kind: 'invalid_input', message, details: { field: 'name', reason_zh: '姓名不能为空', reason_en: 'the name is empty' } },
 });
@@ -18,11 +18,11 @@ const calls: RecordedCall[] = [
   { command: 'save_person', args: { person: { id: null, name: '' } }, write: true, err: refusal('the name is empty') },
 ];
 
-const rejection = (f: () => unknown): AppError => {
+const rejection = (f: () => unknown): BridgeError => {
   try {
     f();
   } catch (e) {
-    return e as AppError;
+    return e as BridgeError;
   }
   throw new Error('expected a rejection');
 };

@@ -8,7 +8,7 @@
 // emits it.
 
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
-import type { AppError, Lang } from './types';
+import type { BridgeError, Lang } from './types';
 import { appError } from './errors';
 import repliesJson from './recorded/replies.json?raw';
 
@@ -18,7 +18,7 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   ok?: unknown;
   bytes?: string;
-  err?: Record<Lang, AppError>;
+  err?: Record<Lang, BridgeError>;
   /** A change the core refused; every other change is refused as read-only. */
   write?: boolean;
 }
@@ -64,7 +64,7 @@ function hexToBuffer(hex: string): ArrayBuffer {
   return bytes.buffer;
 }
 
-/** One session's replies, answering as the shell would: a value, or a rejection with an `AppError`. */
+/** One session's replies, answering as the shell would: a value, or a rejection with an `BridgeError`. */
 export class RecordedReplies {
   private readonly calls = new Map<string, RecordedCall>();
   /** Commands recorded as questions: an unrecorded call of one is unanswered, not refused. */
@@ -82,7 +82,7 @@ export class RecordedReplies {
     }
   }
 
-  /** The recorded reply to `command` with `args`; throws the `AppError` the shell would reject with. */
+  /** The recorded reply to `command` with `args`; throws the `BridgeError` the shell would reject with. */
   answer(command: string, args: unknown): unknown {
     if (command === 'set_language') {
       this.lang = (args as { lang: Lang }).lang;

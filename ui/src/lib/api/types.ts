@@ -2,11 +2,11 @@
 // hand. dangan-core's come from `cargo test -p dangan-core --features typescript`, the shell's own (WorkspaceStatus,
 // FileFilter) from src-tauri's feature of the same name; `cargo xtask test` fails when ./bindings is stale.
 //
-// `AppError.details` is `unknown` on purpose: its shape depends on `kind` (violations: Violation[];
+// `BridgeError.details` is `unknown` on purpose: its shape depends on `kind` (violations: Violation[];
 // import_rejected and likely_duplicates: ImportReport; invalid_input: { field, reason_zh, reason_en }); read it
 // through `errors.ts`.
 
-export type { AppError } from './bindings/AppError';
+export type { BridgeError } from './bindings/BridgeError';
 export type { AttachmentInfo } from './bindings/AttachmentInfo';
 export type { AuditEntry } from './bindings/AuditEntry';
 export type { AuditPage } from './bindings/AuditPage';

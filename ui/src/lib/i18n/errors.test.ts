@@ -52,7 +52,7 @@ describe('error kind → message', () => {
     ]);
   });
 
-  it('turns anything that is not an AppError into internal', () => {
+  it('turns anything that is not an BridgeError into internal', () => {
     expect(describeError('command list_members not found', 'en')).toEqual({
       title: 'Internal error',
       lines: ['Details: command list_members not found'],

@@ -1,4 +1,4 @@
-// The one place that turns an `AppError` into words. Every screen shows errors through `describeError`.
+// The one place that turns an `BridgeError` into words. Every screen shows errors through `describeError`.
 
 import { invalidInputOf, toAppError, violationsOf } from '../api/errors';
 import type { ErrorKind } from '../api/types';

@@ -6,4 +6,4 @@ import type { ErrorKind } from "./ErrorKind";
  * `{ kind, message, details }`: the shape an error takes across the desktop bridge. `details`
  * holds the violations, the import report or the field at fault.
  */
-export type AppError = { kind: ErrorKind, message: string, details: ErrorDetails | null, };
+export type BridgeError = { kind: ErrorKind, message: string, details: ErrorDetails | null, };
