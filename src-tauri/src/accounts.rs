@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use dangan_core::Session;
 use dangan_core::access::{NewUser, Role, SessionUser, User};
-use dangan_core::domain::Id;
+use dangan_core::domain::{Id, Procedure};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::store::{AuditPage, AuditQuery};
 use tauri::State;
@@ -29,6 +29,14 @@ pub async fn unlock_with_recovery(shell: State<'_, Shell>, code: String) -> Repl
 pub async fn session_user(shell: State<'_, Shell>) -> Reply<SessionUser> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| Ok(session.session_user().clone()))).await
+}
+
+/// The procedure's stages and steps, with what each step allows (repeats, months): the UI offers
+/// them as the core defines them, keeping no copy of the rules.
+#[tauri::command]
+pub async fn procedure(shell: State<'_, Shell>) -> Reply<Procedure> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| Ok(session.procedure()))).await
 }
 
 #[tauri::command]

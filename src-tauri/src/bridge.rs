@@ -19,7 +19,7 @@ use dangan_core::access::{Role, SessionUser, User};
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{Event, FileRecord, Id, OrgKind, OrgUnit, Person};
+use dangan_core::domain::{Event, FileRecord, Id, OrgKind, OrgUnit, Person, Procedure};
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::JobId;
 use dangan_core::roster::{Duplicates, ImportReport};
@@ -130,6 +130,7 @@ bridge! {
     commands::pick_save_file(app, window, shell; default_name: String) -> Option<PathBuf>;
     accounts::unlock_with_recovery(shell; code: String) -> ();
     accounts::session_user(shell) -> SessionUser;
+    accounts::procedure(shell) -> Procedure;
     accounts::list_users(shell) -> Vec<User>;
     accounts::add_user(shell; name: String, role: Role, branches: Vec<Id>, passphrase: String) -> User;
     accounts::set_user_role(shell; user_id: Id, role: Role, branches: Vec<Id>) -> User;

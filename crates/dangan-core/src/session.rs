@@ -107,6 +107,11 @@ impl Session {
         self.store.set_today(today);
     }
 
+    /// The procedure's stages and steps, with what each step allows, for a shell to offer them.
+    pub fn procedure(&self) -> crate::domain::Procedure {
+        crate::domain::Procedure::current()
+    }
+
     /// Builds the in-memory indexes now (after unlocking, in the background).
     pub fn warm_up(&self) -> Result<()> {
         self.store.warm_up()

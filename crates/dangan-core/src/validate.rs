@@ -320,9 +320,11 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
     // Probation is one year from the branch meeting, longer by any extension; the conversion
     // meeting cannot be held before it ends.
     let extension = first[EventKind::ProbationExtended as usize].map(|e| e.months);
+    let probation_range = EventKind::ProbationExtended.months_range();
+    let allowed = |months: u32| probation_range.is_some_and(|r| r.contains(months));
     if let Some(months) = extension {
         match months {
-            Some(6..=12) => {}
+            Some(m) if allowed(m) => {}
             Some(m) => rule(
                 "probation_extension",
                 EventKind::ProbationExtended,
@@ -339,7 +341,8 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
     }
     // 细则: the approval comes within three months; special cases up to six, with the reason on record.
     if let Some(extension) = first[EventKind::ApprovalExtended as usize] {
-        if !matches!(extension.months, Some(1..=3)) {
+        let range = EventKind::ApprovalExtended.months_range();
+        if !extension.months.is_some_and(|m| range.is_some_and(|r| r.contains(m))) {
             rule(
                 "admission_approval",
                 EventKind::ApprovalExtended,
@@ -358,7 +361,7 @@ pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<V
     }
     if let (Some(admitted), Some(meeting)) = (date(EventKind::Admitted), date(EventKind::ConversionMeeting)) {
         // Only a valid extension extends probation; an invalid one is reported above, once.
-        let extended = extension.flatten().filter(|m| (6..=12).contains(m)).unwrap_or(0);
+        let extended = extension.flatten().filter(|&m| allowed(m)).unwrap_or(0);
         let months = 12 + extended;
         // The extension runs from the end of the first year (see `deadlines`).
         if let Some(end) = calendar::add_years(admitted, 1).and_then(|year| calendar::add_months(year, extended))

@@ -361,6 +361,7 @@ impl<'s> Recorder<'s> {
     fn unlocked(&mut self) {
         self.entries.push(workspace_status(true, true));
         self.read("session_user", json!({}), |s, _| Ok(s.session_user().clone()));
+        self.read("procedure", json!({}), |_, _| Ok(dangan_core::domain::Procedure::current()));
         self.read("list_org_units", json!({}), |s, _| Ok(s.org_tree()?.units().to_vec()));
     }
 

@@ -113,6 +113,7 @@ static TABLE: &[Row] = &[
     // The session itself.
     row("workspace", SignedIn, Whole, |f| done(f.session.workspace())),
     row("session_user", SignedIn, Whole, |f| done(f.session.session_user())),
+    row("procedure", SignedIn, Whole, |f| done(f.session.procedure())),
     row("today", SignedIn, Whole, |f| done(f.session.today())),
     row("set_today", SignedIn, Whole, |f| {
         f.session.set_today(d(TODAY));

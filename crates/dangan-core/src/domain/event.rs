@@ -81,6 +81,17 @@ impl EventKind {
         matches!(self, EventKind::ActivistReview | EventKind::ThoughtReport)
     }
 
+    /// The months an extension may carry, for the two steps that carry them: 延长预备期 6 to 12
+    /// (细则 第三十二条: at least half a year, at most a year), 延长审批期限 1 to 3 (the approval
+    /// within three months, in special cases six in all). `None` for every other step.
+    pub fn months_range(self) -> Option<MonthsRange> {
+        match self {
+            EventKind::ProbationExtended => Some(MonthsRange { min: 6, max: 12, proposed: 6 }),
+            EventKind::ApprovalExtended => Some(MonthsRange { min: 1, max: 3, proposed: 3 }),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::ApplicationReceived => "application_received",
@@ -165,6 +176,50 @@ impl EventKind {
             EventKind::MembershipEnded => ("终止", "Membership ended"),
         };
         Text::new(zh, en)
+    }
+}
+
+/// The months an extension may carry, and the number an editor proposes.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MonthsRange {
+    pub min: u32,
+    pub max: u32,
+    pub proposed: u32,
+}
+
+impl MonthsRange {
+    pub fn contains(&self, months: u32) -> bool {
+        (self.min..=self.max).contains(&months)
+    }
+}
+
+/// One step of the procedure as a shell offers it: whether it repeats, and the months it carries.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub kind: EventKind,
+    pub repeats: bool,
+    pub months: Option<MonthsRange>,
+}
+
+/// The procedure as data, for a shell that offers its steps (the UI's event editor): the stages
+/// and the steps in procedure order, with what each step allows. The rules live here; a shell
+/// only shows them.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Procedure {
+    pub stages: Vec<super::Stage>,
+    pub steps: Vec<Step>,
+}
+
+impl Procedure {
+    pub fn current() -> Procedure {
+        let steps = EventKind::ALL
+            .into_iter()
+            .map(|kind| Step { kind, repeats: kind.repeats(), months: kind.months_range() })
+            .collect();
+        Procedure { stages: super::Stage::ALL.to_vec(), steps }
     }
 }
 

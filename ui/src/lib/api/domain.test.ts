@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, REPEATABLE_EVENT_KINDS, STATUSES, eventOrder, statusOrder } from './domain';
+import { EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, STATUSES, eventOrder, statusOrder } from './domain';
 
 describe('the procedure', () => {
   it('lists the nineteen steps in the order they happen', () => {
@@ -10,10 +10,6 @@ describe('the procedure', () => {
       'conversion_approved', 'probation_extended', 'membership_ended',
     ]);
     expect(eventOrder('candidate_publicity')).toBeLessThan(eventOrder('candidate_determined'));
-  });
-
-  it('repeats only the activist review and the thought report', () => {
-    expect(EVENT_KINDS.filter((k) => REPEATABLE_EVENT_KINDS.has(k))).toEqual(['activist_review', 'thought_report']);
   });
 
   it('puts the most urgent status first', () => {

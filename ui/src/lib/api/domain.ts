@@ -41,21 +41,6 @@ export const EVENT_KINDS: readonly EventKind[] = keysInOrder<EventKind>({
   membership_ended: 18,
 });
 
-/**
- * The extensions, which carry their length in months: a probation by 6 to 12 months; in special cases, the upper
- * committee's approval by 1 to 3 (its reason goes in the note). The core checks both; the editor asks for the number.
- */
-export const MONTHS_RANGE: Partial<Record<EventKind, { min: number; max: number; initial: number }>> = {
-  probation_extended: { min: 6, max: 12, initial: 6 },
-  approval_extended: { min: 1, max: 3, initial: 3 },
-};
-
-/**
- * Steps recorded again and again (培养教育考察 every six months, 思想汇报 every quarter); every other step happens
- * at most once per person, so the editor offers it only while it is not yet recorded.
- */
-export const REPEATABLE_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['activist_review', 'thought_report']);
-
 /** The materials of a member's file, in the order the editor offers them (dangan-core's `RecordKind::ALL`). */
 export const RECORD_KINDS: readonly RecordKind[] = keysInOrder<RecordKind>({
   application_letter: 0,

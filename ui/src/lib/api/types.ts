@@ -61,3 +61,6 @@ export type { JobProgress } from './bindings/JobProgress';
 export type { Progress } from './bindings/Progress';
 export type { Unit } from './bindings/Unit';
 export type { ErrorDetails } from './bindings/ErrorDetails';
+export type { MonthsRange } from './bindings/MonthsRange';
+export type { Procedure } from './bindings/Procedure';
+export type { Step } from './bindings/Step';

@@ -24,6 +24,7 @@ import type { MemberQuery } from './MemberQuery';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
 import type { Person } from './Person';
+import type { Procedure } from './Procedure';
 import type { ProcedureEvent } from './ProcedureEvent';
 import type { RemindersChecked } from './RemindersChecked';
 import type { Role } from './Role';
@@ -181,6 +182,10 @@ export function unlockWithRecovery(code: string): Promise<void> {
 
 export function sessionUser(): Promise<SessionUser> {
   return call('session_user');
+}
+
+export function procedure(): Promise<Procedure> {
+  return call('procedure');
 }
 
 export function listUsers(): Promise<Array<User>> {
