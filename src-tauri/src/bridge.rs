@@ -19,7 +19,7 @@ use dangan_core::access::{Role, SessionUser, User};
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{Event, FileRecord, Id, OrgKind, OrgUnit, Person, Procedure};
+use dangan_core::domain::{FileRecord, Id, OrgKind, OrgUnit, Person, Procedure, ProcedureEvent};
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::JobId;
 use dangan_core::roster::{Duplicates, ImportReport};
@@ -101,7 +101,7 @@ bridge! {
     commands::list_members(shell; query: MemberQuery) -> MemberPage;
     commands::get_member(shell; id: Id) -> MemberDetail;
     commands::save_person(shell; person: Person) -> MemberDetail;
-    commands::save_event(shell; person_id: Id, event: Event) -> MemberDetail;
+    commands::save_event(shell; person_id: Id, event: ProcedureEvent) -> MemberDetail;
     commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{Event, FileRecord, Id, OrgKind, OrgUnit, Person};
+use dangan_core::domain::{FileRecord, Id, OrgKind, OrgUnit, Person, ProcedureEvent};
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::{JobId, JobProgress, Unit};
 use dangan_core::roster::{Duplicates, ImportOptions, ImportReport};
@@ -142,7 +142,7 @@ pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<Membe
 /// Adds an event (`id: null`) to a person's procedure or updates one.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: Event) -> Reply<MemberDetail> {
+pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: ProcedureEvent) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.save_event(person_id, event))).await
 }

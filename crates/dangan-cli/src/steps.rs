@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 use dangan_core::Result;
-use dangan_core::domain::{Event, Id};
+use dangan_core::domain::{Id, ProcedureEvent};
 
 use crate::commands::Context;
 use crate::{json, parse};
@@ -61,7 +61,7 @@ fn add(member: Id, kind: &str, date: &str, reason: Option<String>, months: Optio
     let mut session = cx.unlock()?;
     let kind = parse::step_kind(kind)?;
     let date = parse::date("date", date)?;
-    let detail = session.save_event(member, Event { id: None, kind, date, months, note: reason })?;
+    let detail = session.save_event(member, ProcedureEvent { id: None, kind, date, months, note: reason })?;
     cx.human.step_recorded(&detail.person.name, kind, date, detail.late.iter().filter(|l| l.step == kind))
 }
 

@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use dangan_core::domain::{Event, EventKind, FileRecord, OrgKind, Person, RecordFields, RecordKind};
+use dangan_core::domain::{EventKind, FileRecord, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind};
 use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions};
 use dangan_core::keys::KdfParams;
 use dangan_core::store::MemberQuery;
@@ -72,7 +72,7 @@ fn workspace(dir: &std::path::Path, count: usize) -> Store {
             (EventKind::ApplicantTalk, "2025-03-20"),
             (EventKind::ActivistDetermined, "2025-09-01"),
         ] {
-            store.save_event(id, Event::new(kind, d(date))).expect("event");
+            store.save_event(id, ProcedureEvent::new(kind, d(date))).expect("event");
         }
         for (kind, date, paragraphs) in [
             (RecordKind::ApplicationLetter, "2025-03-01", 2),

@@ -305,7 +305,7 @@ impl VerifyReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Event, EventKind, OrgKind, Person};
+    use crate::domain::{EventKind, OrgKind, Person, ProcedureEvent};
     use crate::keys::KdfParams;
     use crate::workspace::NewWorkspace;
 
@@ -319,7 +319,9 @@ mod tests {
         let branch = store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
         let person = Person { branch_id: branch, name: "张三".into(), ..Person::default() };
         let id = store.save_person(person).unwrap().person.id.unwrap();
-        store.save_event(id, Event::new(EventKind::ApplicationReceived, "2026-03-01".parse().unwrap())).unwrap();
+        store
+            .save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, "2026-03-01".parse().unwrap()))
+            .unwrap();
         (ws, store)
     }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
-use crate::domain::{Event, EventKind, FileRecord, Id, RecordKind};
+use crate::domain::{EventKind, FileRecord, Id, ProcedureEvent, RecordKind};
 use crate::{Error, Text};
 
 #[derive(Debug, Deserialize)]
@@ -114,7 +114,7 @@ impl ChecklistLine {
 /// Which materials this member's file holds and lacks. A record documenting a step counts for
 /// the material of that step; one documenting none, for the first material of its kind (with no
 /// step of its own, or still missing).
-pub fn check(materials: &[Material], events: &[Event], records: &[FileRecord]) -> Vec<ChecklistLine> {
+pub fn check(materials: &[Material], events: &[ProcedureEvent], records: &[FileRecord]) -> Vec<ChecklistLine> {
     let event_kind = |id: Option<Id>| id.and_then(|id| events.iter().find(|e| e.id == Some(id))).map(|e| e.kind);
     let mut sorted: Vec<&FileRecord> = records.iter().collect();
     sorted.sort_by_key(|r| (r.date, r.id));
@@ -157,8 +157,8 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn event(id: Id, kind: EventKind, date: &str) -> Event {
-        Event { id: Some(id), ..Event::new(kind, d(date)) }
+    fn event(id: Id, kind: EventKind, date: &str) -> ProcedureEvent {
+        ProcedureEvent { id: Some(id), ..ProcedureEvent::new(kind, d(date)) }
     }
 
     fn record(id: Id, kind: RecordKind, date: &str, event_id: Option<Id>) -> FileRecord {

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Date};
-use crate::domain::{Event, EventKind, Id};
+use crate::domain::{EventKind, Id, ProcedureEvent};
 use crate::rules::{DeadlineKind, DeadlineRule, Period};
 use crate::workdays::WorkCalendar;
 
@@ -65,8 +65,8 @@ pub struct Fact {
     pub months: Option<u32>,
 }
 
-impl From<&Event> for Fact {
-    fn from(e: &Event) -> Fact {
+impl From<&ProcedureEvent> for Fact {
+    fn from(e: &ProcedureEvent) -> Fact {
         Fact { kind: e.kind, date: e.date, months: e.months }
     }
 }

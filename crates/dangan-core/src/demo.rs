@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use chrono::{Datelike, Days};
 
 use crate::calendar::{self, Date};
-use crate::domain::{Category, Event, EventKind, Gender, Person, Stage, with_check_digit};
+use crate::domain::{Category, EventKind, Gender, Person, ProcedureEvent, Stage, with_check_digit};
 use crate::roster::{ImportOptions, ImportReport, Roster, RosterRecord};
 use crate::{Error, Result, Store, Text};
 
@@ -104,9 +104,9 @@ pub fn records(count: usize, today: Date, seed: u64) -> Vec<RosterRecord> {
 
 fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &mut HashSet<String>) -> RosterRecord {
     use EventKind::*;
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<ProcedureEvent> = Vec::new();
     // Steps that would fall after today have not happened yet; they are dropped at the end.
-    let mut add = |kind, date: Date| events.push(Event::new(kind, date));
+    let mut add = |kind, date: Date| events.push(ProcedureEvent::new(kind, date));
     // Work backwards from the milestone that defines the stage, so every date is in order.
     let (applied, activist, candidate, admitted) = match stage {
         Stage::Applicant => (days_before(today, rng.range(0, 75)), None, None, None),
@@ -168,7 +168,8 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
             add(ConversionMeeting, meeting);
             add(ConversionApproved, days_after(meeting, rng.range(5, 60)).min(today));
             if extended {
-                let mut e = Event::new(ProbationExtended, calendar::add_years(admitted, 1).unwrap_or(admitted));
+                let mut e =
+                    ProcedureEvent::new(ProbationExtended, calendar::add_years(admitted, 1).unwrap_or(admitted));
                 e.months = Some(6);
                 events.push(e);
             }
@@ -181,12 +182,12 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
     {
         let report = days_before(today, rng.range(0, 100));
         if report >= activist {
-            events.push(Event::new(ThoughtReport, report));
+            events.push(ProcedureEvent::new(ThoughtReport, report));
         }
         if stage == Stage::Activist {
             let review = days_before(today, rng.range(0, 200));
             if review >= activist {
-                events.push(Event::new(ActivistReview, review));
+                events.push(ProcedureEvent::new(ActivistReview, review));
             }
         }
     }

@@ -15,7 +15,7 @@ use crate::backup::{BackupSettings, BackupWritten, VerifyReport};
 use crate::calendar::Date;
 use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use crate::domain::{AttachmentInfo, Event, EventKind, FileRecord, Id, OrgKind, OrgUnit, Person};
+use crate::domain::{AttachmentInfo, EventKind, FileRecord, Id, OrgKind, OrgUnit, Person, ProcedureEvent};
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
 use crate::keys::RecoveryCode;
@@ -161,7 +161,7 @@ impl Session {
     }
 
     /// Adds an event (`id: None`) to a person's procedure or changes one.
-    pub fn save_event(&mut self, person_id: Id, event: Event) -> Result<MemberDetail> {
+    pub fn save_event(&mut self, person_id: Id, event: ProcedureEvent) -> Result<MemberDetail> {
         self.store.save_event(person_id, event)
     }
 

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::calendar::{self, Date};
-use crate::domain::{Event, EventKind, IdNumber, IdNumberError, Person};
+use crate::domain::{EventKind, IdNumber, IdNumberError, Person, ProcedureEvent};
 use crate::rules::RuleSet;
 
 /// One broken rule: which check, which field (a person field or an event kind), the clause, and
@@ -35,7 +35,7 @@ pub struct Context<'a> {
 }
 
 /// Checks a person's own fields and their events. An empty result means the record may be saved.
-pub fn check_member(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<Violation> {
+pub fn check_member(person: &Person, events: &[ProcedureEvent], cx: Context<'_>) -> Vec<Violation> {
     let mut out = check_person(person, cx.today);
     out.extend(check_events(person, events, cx));
     out
@@ -188,10 +188,10 @@ const REQUIRES: &[(EventKind, EventKind, &str)] = {
 };
 
 /// Checks the procedure recorded for a person.
-pub fn check_events(person: &Person, events: &[Event], cx: Context<'_>) -> Vec<Violation> {
+pub fn check_events(person: &Person, events: &[ProcedureEvent], cx: Context<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
     // The first event of each kind, indexed by kind (this runs for every row of a roster).
-    let mut first: [Option<&Event>; EventKind::ALL.len()] = [None; EventKind::ALL.len()];
+    let mut first: [Option<&ProcedureEvent>; EventKind::ALL.len()] = [None; EventKind::ALL.len()];
     for (i, event) in events.iter().enumerate() {
         let slot = &mut first[event.kind as usize];
         let twice = if event.kind.repeats() {
@@ -432,11 +432,11 @@ mod tests {
         Person { name: "张三".into(), birth_date: Some(d("2000-05-01")), ..Person::default() }
     }
 
-    fn events(list: &[(EventKind, &str)]) -> Vec<Event> {
-        list.iter().map(|(k, date)| Event::new(*k, d(date))).collect()
+    fn events(list: &[(EventKind, &str)]) -> Vec<ProcedureEvent> {
+        list.iter().map(|(k, date)| ProcedureEvent::new(*k, d(date))).collect()
     }
 
-    fn rules_broken(person: &Person, list: &[Event]) -> Vec<String> {
+    fn rules_broken(person: &Person, list: &[ProcedureEvent]) -> Vec<String> {
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);
         let cx = Context { rules: &rules, today: d("2026-11-24"), workdays: &crate::workdays::WorkCalendar::default() };
         check_member(person, list, cx).into_iter().map(|v| v.rule).collect()
@@ -582,7 +582,7 @@ mod tests {
             (Admitted, "2025-11-30"),
         ];
         let mut list = events(&base);
-        let mut extension = Event::new(ApprovalExtended, d("2026-02-20"));
+        let mut extension = ProcedureEvent::new(ApprovalExtended, d("2026-02-20"));
         extension.months = Some(4);
         list.push(extension.clone());
         let rules = RuleSet::builtin(RuleSetId::Cpc2026);

@@ -12,7 +12,7 @@ use common::office::{add, office, open_as};
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{NewUser, Role};
 use dangan_core::deadlines::DeadlineQuery;
-use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person};
+use dangan_core::domain::{EventKind, Id, OrgKind, Person, ProcedureEvent};
 use dangan_core::keys::KeyFile;
 use dangan_core::roster::{self, ImportOptions};
 use dangan_core::store::MemberQuery;
@@ -73,11 +73,11 @@ fn a_branch_secretary_sees_and_changes_only_their_branches() {
     assert_eq!(items, zhangs, "exactly their branch's items");
 
     assert!(forbidden(secretary.member(office.li)).contains("第二党支部"));
-    forbidden(secretary.save_event(office.li, Event::new(EventKind::ApplicantTalk, d("2026-11-10"))));
+    forbidden(secretary.save_event(office.li, ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-11-10"))));
     forbidden(secretary.save_person(Person { branch_id: office.branch_b, name: "新人".into(), ..Person::default() }));
     forbidden(secretary.add_org_unit(branch_a, OrgKind::Branch, "第三党支部"));
 
-    secretary.save_event(office.zhang, Event::new(EventKind::ApplicantTalk, d("2026-11-10"))).unwrap();
+    secretary.save_event(office.zhang, ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-11-10"))).unwrap();
     assert_eq!(secretary.member(office.zhang).unwrap().events.len(), 2);
 }
 
@@ -107,7 +107,7 @@ fn the_auditor_reads_everything_and_the_audit_log_but_changes_nothing() {
     let mut auditor = open_as(&office, "钱审计");
     assert_eq!(auditor.list_members(&MemberQuery::all()).unwrap().total, 2);
     assert!(auditor.audit_log(&Default::default()).unwrap().total > 0);
-    forbidden(auditor.save_event(office.zhang, Event::new(EventKind::ApplicantTalk, d("2026-11-10"))));
+    forbidden(auditor.save_event(office.zhang, ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-11-10"))));
     forbidden(auditor.users());
     forbidden(auditor.set_backup_settings(None, 7));
 

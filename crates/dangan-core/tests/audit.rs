@@ -8,7 +8,7 @@ use std::fs;
 use std::ops::ControlFlow;
 
 use common::{TODAY, d, new_workspace};
-use dangan_core::domain::{Event, EventKind, OrgKind, Person};
+use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent};
 use dangan_core::roster::{self, ImportOptions};
 use dangan_core::store::AuditQuery;
 
@@ -46,7 +46,7 @@ fn the_log_filters_by_member_user_and_kind_of_thing() {
     let a = store.save_person(Person { branch_id: branch, name: "张三".into(), ..Person::default() }).unwrap();
     let b = store.save_person(Person { branch_id: branch, name: "李四".into(), ..Person::default() }).unwrap();
     let (a, b) = (a.person.id.unwrap(), b.person.id.unwrap());
-    store.save_event(b, Event::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
+    store.save_event(b, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
 
     let of_b = store.audit_log(&AuditQuery { member_id: Some(b), ..AuditQuery::default() }).unwrap();
     assert!(of_b.entries.iter().all(|e| e.member_id == Some(b)));

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
-use dangan_core::domain::{Event, EventKind, OrgKind, Person};
+use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Store, Workspace};
 
@@ -40,7 +40,7 @@ impl Office {
     }
 
     fn record(&mut self, id: i64, kind: EventKind, date: &str) {
-        self.store.save_event(id, Event::new(kind, d(date))).unwrap();
+        self.store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
     }
 
     fn items(&self, query: DeadlineQuery) -> Vec<DeadlineItem> {
@@ -122,7 +122,7 @@ fn a_snoozed_item_returns_on_its_day_and_an_acknowledged_one_stays_away_until_it
 
     // A corrected application date gives a new due day: the acknowledgement was for the old one.
     let event = o.store.member(wang).unwrap().events[0].clone();
-    o.store.save_event(wang, Event { date: d("2026-11-02"), ..event }).unwrap();
+    o.store.save_event(wang, ProcedureEvent { date: d("2026-11-02"), ..event }).unwrap();
     assert_eq!(o.listed(), [row("王五", "application_talk", "2026-12-02", Status::DueSoon)]);
 
     o.store.restore_deadline(zhang, "application_talk", d("2026-11-20")).unwrap();

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use chrono::{TimeZone, Utc};
 use dangan_core::domain::{
-    Category, Event, EventKind, FileRecord, Gender, Grade, OrgKind, Person, RecordFields, RecordKind,
+    Category, EventKind, FileRecord, Gender, Grade, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind,
 };
 use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions, RenderedDossier};
 use dangan_core::store::NewAttachment;
@@ -144,7 +144,7 @@ fn member_with_everything(o: &mut Office) -> i64 {
         (EventKind::ActivistReview, "2025-06-01"),
         (EventKind::CandidateDetermined, "2025-12-20"),
     ] {
-        o.store.save_event(id, Event::new(kind, d(date))).unwrap();
+        o.store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
     }
     let s = &mut o.store;
     s.save_record(record(id, RecordKind::ApplicationLetter, "2024-09-10", &LETTER), &[file("申请书扫描.jpg", jpeg())])
@@ -441,7 +441,7 @@ fn a_text_only_three_page_dossier_is_small() {
     let mut o = office();
     let person = Person { branch_id: o.branch, name: "李四".into(), ..Person::default() };
     let id = o.store.save_person(person).unwrap().person.id.unwrap();
-    o.store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+    o.store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
     o.store.save_record(record(id, RecordKind::ApplicationLetter, "2026-09-01", &LETTER), &[]).unwrap();
     let data = DossierData::read(&o.store, id).unwrap();
     let dossier = dossier::render(&data, &DossierFonts::bundled(), &options()).unwrap();
@@ -474,7 +474,7 @@ fn a_phone_photo_prints_upright_and_its_bytes_are_kept() {
     let mut o = office();
     let person = Person { branch_id: o.branch, name: "周五".into(), ..Person::default() };
     let id = o.store.save_person(person).unwrap().person.id.unwrap();
-    o.store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+    o.store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
     let photo = phone_photo();
     let letter = record(id, RecordKind::ApplicationLetter, "2026-09-01", &["见照片。"]);
     o.store.save_record(letter, &[file("申请书照片.jpg", photo.clone())]).unwrap();
@@ -505,7 +505,7 @@ fn a_batch_writes_every_dossier_reports_progress_and_stops_when_asked() {
         let person =
             Person { branch_id: o.branch, name: name.into(), student_no: Some(number.into()), ..Person::default() };
         let id = o.store.save_person(person).unwrap().person.id.unwrap();
-        o.store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+        o.store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
         ids.push(id);
     }
     let dir = tempfile::tempdir().unwrap();
@@ -551,7 +551,7 @@ fn batch_file_names_are_cleaned_and_never_overwrite_each_other() {
     let odd = Person { branch_id: o.branch, name: "李*四?\"<>|:\\".into(), ..Person::default() };
     let odd = o.store.save_person(odd).unwrap().person.id.unwrap();
     for id in [plain, hostile, odd] {
-        o.store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+        o.store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("档案");

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use dangan_core::domain::{Event, EventKind, FileRecord, Grade, MediaType, OrgKind, Person, RecordFields, RecordKind};
+use dangan_core::domain::{
+    EventKind, FileRecord, Grade, MediaType, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind,
+};
 use dangan_core::store::NewAttachment;
 use dangan_core::{Error, Store, Workspace};
 
@@ -28,7 +30,7 @@ fn office() -> Office {
         Person { branch_id: branch, name: "张三".into(), birth_date: Some(d("2004-05-01")), ..Person::default() };
     let zhang = store.save_person(person).unwrap().person.id.unwrap();
     for (kind, date) in [(EventKind::ApplicationReceived, "2026-03-01"), (EventKind::ApplicantTalk, "2026-03-20")] {
-        store.save_event(zhang, Event::new(kind, d(date))).unwrap();
+        store.save_event(zhang, ProcedureEvent::new(kind, d(date))).unwrap();
     }
     Office { dir, ws, store, zhang }
 }
@@ -138,8 +140,8 @@ fn the_checklist_shows_what_the_file_lacks_and_fills_as_records_arrive() {
         .save_record(record(o.zhang, RecordKind::ApplicationLetter, "2026-03-01"), &[file("申请书.jpg", JPEG)])
         .unwrap();
     assert_eq!(missing(&o.store, o.zhang), ["talk_record"]);
-    o.store.save_event(o.zhang, Event::new(EventKind::ActivistDetermined, d("2026-09-01"))).unwrap();
-    o.store.save_event(o.zhang, Event::new(EventKind::ThoughtReport, d("2026-11-01"))).unwrap();
+    o.store.save_event(o.zhang, ProcedureEvent::new(EventKind::ActivistDetermined, d("2026-09-01"))).unwrap();
+    o.store.save_event(o.zhang, ProcedureEvent::new(EventKind::ThoughtReport, d("2026-11-01"))).unwrap();
     assert_eq!(
         missing(&o.store, o.zhang),
         ["talk_record", "thought_reports"],

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
-use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person, RecordKind, Stage};
+use dangan_core::domain::{EventKind, Id, OrgKind, Person, ProcedureEvent, RecordKind, Stage};
 use dangan_core::store::NewAttachment;
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Error, Lang, Result, Store, Workspace, demo};
@@ -199,7 +199,7 @@ fn administrator(ws: &Workspace, admin: &mut Store, office: &Office) -> Vec<Valu
         office.members.iter().map(|&id| rec.store.member(id).unwrap()).find(|m| m.stage == Stage::Applicant);
     let applicant = applicant.unwrap();
     let applied = applicant.events.first().unwrap().date;
-    let too_early = Event::new(EventKind::ActivistDetermined, applied.pred_opt().unwrap());
+    let too_early = ProcedureEvent::new(EventKind::ActivistDetermined, applied.pred_opt().unwrap());
     let args = json!({ "personId": applicant.person.id, "event": too_early });
     rec.refused("save_event", args, |s, a| s.save_event(a.get("personId"), a.get("event")));
     let sibling = rec.store.org_tree().unwrap().units().iter().find(|u| u.id == branch).unwrap().clone();

@@ -34,7 +34,7 @@ use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::DeadlineQuery;
-use dangan_core::domain::{Event, EventKind, FileRecord, Id, OrgKind, Person, RecordFields, RecordKind};
+use dangan_core::domain::{EventKind, FileRecord, Id, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind};
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
 use dangan_core::roster::{self, ImportOptions};
@@ -134,7 +134,7 @@ static TABLE: &[Row] = &[
         ok(f.session.save_person(Person { notes: Some("已谈话".into()), ..f.person.clone() }))
     }),
     row("save_event", may(EditMembers), Member, |f| {
-        ok(f.session.save_event(f.member, Event { note: Some("书面申请".into()), ..f.application.clone() }))
+        ok(f.session.save_event(f.member, ProcedureEvent { note: Some("书面申请".into()), ..f.application.clone() }))
     }),
     row("delete_event", may(EditMembers), Member, |f| ok(f.session.delete_event(f.member, f.talk))),
     // The organisation.
@@ -314,7 +314,7 @@ struct Fixture {
     branch: Id,
     member: Id,
     person: Person,
-    application: Event,
+    application: ProcedureEvent,
     talk: Id,
     /// A pending item of another member of the same branch.
     deadline: (Id, String, Date),
@@ -362,7 +362,7 @@ fn fixture(subject: Subject) -> Fixture {
     let (branch, member) =
         if subject == Subject::SecretaryElsewhere { (branch_b, office.li) } else { (branch_a, office.zhang) };
     let admin = &mut office.admin;
-    let talk = admin.save_event(member, Event::new(EventKind::ApplicantTalk, d("2026-11-05"))).unwrap();
+    let talk = admin.save_event(member, ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-11-05"))).unwrap();
     let talk = talk.events.iter().find(|e| e.kind == EventKind::ApplicantTalk).unwrap().id.unwrap();
     let detail = admin.member(member).unwrap();
     let application = detail.events.iter().find(|e| e.kind == EventKind::ApplicationReceived).unwrap().clone();

@@ -6,7 +6,7 @@
 use std::ops::ControlFlow;
 
 use chrono::NaiveDate;
-use dangan_core::domain::{Event, EventKind, OrgKind, Person, Stage};
+use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent, Stage};
 use dangan_core::keys::KdfParams;
 use dangan_core::roster::{self, ImportOptions, Roster};
 use dangan_core::rules::RuleSetId;
@@ -60,7 +60,7 @@ fn recording_events_moves_a_person_through_the_stages() {
         (EventKind::Admitted, "2026-03-01", Stage::Probationary),
     ];
     for (kind, date, stage) in steps {
-        let detail = store.save_event(id, Event::new(kind, d(date))).unwrap();
+        let detail = store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
         assert_eq!(detail.stage, stage, "after {kind:?}");
         let listed = store.list_members(&MemberQuery { stage: Some(stage), ..MemberQuery::all() }).unwrap();
         assert_eq!(listed.items.iter().map(|m| m.id).collect::<Vec<_>>(), [id], "the list agrees after {kind:?}");
@@ -72,8 +72,8 @@ fn an_event_out_of_order_is_refused_with_its_clause_and_nothing_changes() {
     let (_dir, mut store) = store();
     let branch = branch(&mut store);
     let id = store.save_person(person(branch, "李四")).unwrap().person.id.unwrap();
-    store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-02-01"))).unwrap();
-    let err = store.save_event(id, Event::new(EventKind::ApplicantTalk, d("2026-01-10"))).unwrap_err();
+    store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-02-01"))).unwrap();
+    let err = store.save_event(id, ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-01-10"))).unwrap_err();
     let Error::Violations { violations } = err else { panic!("expected violations, got {err:?}") };
     assert_eq!(violations[0].rule, "application_talk");
     assert_eq!(violations[0].clause, "《中国共产党发展党员工作细则》第七条");
@@ -85,16 +85,16 @@ fn correcting_and_deleting_events_is_checked_too() {
     let (_dir, mut store) = store();
     let branch = branch(&mut store);
     let id = store.save_person(person(branch, "王五")).unwrap().person.id.unwrap();
-    let applied = store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-02-01"))).unwrap();
+    let applied = store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-02-01"))).unwrap();
     let application = applied.events[0].clone();
-    store.save_event(id, Event::new(EventKind::ApplicantTalk, d("2026-02-20"))).unwrap();
+    store.save_event(id, ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-02-20"))).unwrap();
     // Moving the application after the talk breaks the order.
-    let moved = Event { date: d("2026-03-01"), ..application.clone() };
+    let moved = ProcedureEvent { date: d("2026-03-01"), ..application.clone() };
     assert!(matches!(store.save_event(id, moved), Err(Error::Violations { .. })));
     // Deleting the application would leave a talk with nothing to follow.
     assert!(matches!(store.delete_event(id, application.id.unwrap()), Err(Error::Violations { .. })));
     // A correction that keeps the order is saved.
-    let corrected = store.save_event(id, Event { date: d("2026-01-25"), ..application }).unwrap();
+    let corrected = store.save_event(id, ProcedureEvent { date: d("2026-01-25"), ..application }).unwrap();
     assert_eq!(corrected.events[0].date, d("2026-01-25"));
 }
 
@@ -109,13 +109,13 @@ fn the_rule_set_of_the_workspace_decides_the_citation() {
         (EventKind::CandidateDetermined, "2024-02-01"),
         (EventKind::Admitted, "2025-05-20"),
     ] {
-        store.save_event(id, Event::new(kind, d(date))).unwrap();
+        store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
     }
-    let err = store.save_event(id, Event::new(EventKind::ConversionMeeting, d("2026-05-19"))).unwrap_err();
+    let err = store.save_event(id, ProcedureEvent::new(EventKind::ConversionMeeting, d("2026-05-19"))).unwrap_err();
     let Error::Violations { violations } = err else { panic!("{err:?}") };
     assert_eq!(violations[0].rule, "conversion_earliest");
     assert_eq!(violations[0].clause, "《中国共产党发展党员工作细则》第三十二条");
-    store.save_event(id, Event::new(EventKind::ConversionMeeting, d("2026-05-20"))).unwrap();
+    store.save_event(id, ProcedureEvent::new(EventKind::ConversionMeeting, d("2026-05-20"))).unwrap();
 }
 
 #[test]

@@ -224,9 +224,9 @@ impl Procedure {
 }
 
 /// One dated step of a person's procedure.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "ProcedureEvent"))]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
+pub struct ProcedureEvent {
     /// `None` until stored.
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub id: Option<Id>,
@@ -239,8 +239,8 @@ pub struct Event {
     pub note: Option<String>,
 }
 
-impl Event {
-    pub fn new(kind: EventKind, date: Date) -> Event {
-        Event { id: None, kind, date, months: None, note: None }
+impl ProcedureEvent {
+    pub fn new(kind: EventKind, date: Date) -> ProcedureEvent {
+        ProcedureEvent { id: None, kind, date, months: None, note: None }
     }
 }

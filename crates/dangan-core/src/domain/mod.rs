@@ -8,7 +8,7 @@ mod person;
 mod record;
 mod stage;
 
-pub use event::{Event, EventKind, MonthsRange, Procedure, Step};
+pub use event::{EventKind, MonthsRange, Procedure, ProcedureEvent, Step};
 pub use id_number::{IdNumber, IdNumberError};
 pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Gender, Person};

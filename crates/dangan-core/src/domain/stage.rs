@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Event, EventKind};
+use super::{EventKind, ProcedureEvent};
 use crate::Text;
 
 /// Where a person stands in the procedure. Derived from events by [`Stage::of`].
@@ -30,7 +30,7 @@ impl Stage {
     ///
     /// 细则(2014)第三十二条: probation counts from the day the branch meeting admits, so the
     /// branch meeting (not the upper committee's approval) makes a person probationary.
-    pub fn of(events: &[Event]) -> Stage {
+    pub fn of(events: &[ProcedureEvent]) -> Stage {
         let has = |kind| events.iter().any(|e| e.kind == kind);
         if has(EventKind::ConversionApproved) {
             Stage::FullMember
@@ -79,8 +79,8 @@ mod tests {
     use super::*;
     use chrono::NaiveDate;
 
-    fn ev(kind: EventKind) -> Event {
-        Event::new(kind, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+    fn ev(kind: EventKind) -> ProcedureEvent {
+        ProcedureEvent::new(kind, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
     }
 
     #[test]
@@ -96,7 +96,7 @@ mod tests {
             (&[Admitted, ConversionMeeting, ConversionApproved], Stage::FullMember),
         ];
         for (kinds, stage) in cases {
-            let events: Vec<Event> = kinds.iter().copied().map(ev).collect();
+            let events: Vec<ProcedureEvent> = kinds.iter().copied().map(ev).collect();
             assert_eq!(Stage::of(&events), stage, "{kinds:?}");
         }
     }

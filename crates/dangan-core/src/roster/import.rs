@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::columns::{self, Field};
 use super::{ImportReport, LikelyDuplicate, Roster, RosterRecord, RowProblem};
-use crate::domain::{Event, EventKind, Id, Person};
+use crate::domain::{EventKind, Id, Person, ProcedureEvent};
 use crate::jobs::{Progress, Unit};
 use crate::store::{self as st, BulkWrite, Finish, Store};
 use crate::validate::{self, Context, Violation};
@@ -238,7 +238,8 @@ fn apply(
             for event in events {
                 // A repeated step (a review, a report) is added unless that day's is on file; a
                 // one-off step's date is corrected.
-                let same = |e: &&mut Event| e.kind == event.kind && (!event.kind.repeats() || e.date == event.date);
+                let same =
+                    |e: &&mut ProcedureEvent| e.kind == event.kind && (!event.kind.repeats() || e.date == event.date);
                 match merged_events.iter_mut().find(same) {
                     Some(old) => {
                         old.date = event.date;
@@ -302,7 +303,7 @@ fn likely_duplicate(row: u64, person: &Person, found: st::Found) -> LikelyDuplic
 /// A person and their events as one audit entry records them, compactly: the person's fields
 /// that have a value, and each event as `date kind[ months][ note]`. Written field by field:
 /// going through `serde_json::Value` cost a second per 100,000 people.
-fn audit_json(person: &Person, events: &[Event]) -> String {
+fn audit_json(person: &Person, events: &[ProcedureEvent]) -> String {
     fn text(out: &mut Vec<u8>, first: &mut bool, key: &str, value: Option<&str>) {
         let Some(value) = value else { return };
         if !std::mem::take(first) {

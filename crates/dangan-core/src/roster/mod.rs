@@ -22,7 +22,7 @@ pub use write::{
 };
 
 use crate::Result;
-use crate::domain::{Event, Person};
+use crate::domain::{Person, ProcedureEvent};
 
 /// One data row of a roster: who, in which branch, and the dated steps it records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct RosterRecord {
     pub person: Person,
     /// The branch as the roster writes it: a name, or `总支/支部`.
     pub branch: String,
-    pub events: Vec<Event>,
+    pub events: Vec<ProcedureEvent>,
     /// From the extension column; also present in `events` as a dated extension.
     pub extension_months: Option<u32>,
 }

@@ -9,7 +9,7 @@ use super::columns::{self, Column, Field, HeaderMatch};
 use super::sheet::{Cell, cell_date};
 use super::{RosterRecord, RowProblem};
 use crate::calendar::{self, Date};
-use crate::domain::{Category, Event, EventKind, Gender, Person};
+use crate::domain::{Category, EventKind, Gender, Person, ProcedureEvent};
 use crate::{Error, Result, Text};
 
 /// The columns of a file, as its header row names them.
@@ -121,7 +121,7 @@ pub fn parse_row(
             match cell_date(&cell) {
                 Ok(Some(date)) => match column.field {
                     Field::BirthDate => record.person.birth_date = Some(date),
-                    Field::Event(kind) => record.events.push(Event::new(kind, date)),
+                    Field::Event(kind) => record.events.push(ProcedureEvent::new(kind, date)),
                     _ => {}
                 },
                 Ok(None) => {}
@@ -194,7 +194,7 @@ pub fn parse_row(
         problem(column, "所在支部不能为空".into(), "the branch is empty".into());
     }
     if let Some(months) = record.extension_months {
-        let mut event = Event::new(EventKind::ProbationExtended, extension_date(&record.events));
+        let mut event = ProcedureEvent::new(EventKind::ProbationExtended, extension_date(&record.events));
         event.months = Some(months);
         record.events.push(event);
     }
@@ -203,7 +203,7 @@ pub fn parse_row(
 
 /// A roster gives an extension's length, not its date: the extension is decided when the first
 /// year of probation ends, so it is dated then (or at the conversion meeting, if earlier).
-pub(crate) fn extension_date(events: &[Event]) -> Date {
+pub(crate) fn extension_date(events: &[ProcedureEvent]) -> Date {
     let date_of = |kind| events.iter().find(|e| e.kind == kind).map(|e| e.date);
     let first_year_end = date_of(EventKind::Admitted).and_then(|d| calendar::add_years(d, 1));
     match (first_year_end, date_of(EventKind::ConversionMeeting)) {

@@ -12,7 +12,7 @@ use super::columns::{COLUMNS, Column, Field};
 use chrono::Datelike;
 
 use crate::calendar::Date;
-use crate::domain::{Event, EventKind, Person, Stage};
+use crate::domain::{EventKind, Person, ProcedureEvent, Stage};
 use crate::output::OutputFile;
 use crate::store::{MemberQuery, Store};
 use crate::{Error, Result, Text};
@@ -21,7 +21,7 @@ use crate::{Error, Result, Text};
 pub struct RowOut<'a> {
     pub person: &'a Person,
     pub branch: &'a str,
-    pub events: &'a [Event],
+    pub events: &'a [ProcedureEvent],
 }
 
 fn xlsx_error(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {

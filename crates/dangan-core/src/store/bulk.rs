@@ -17,7 +17,7 @@ use super::lookalikes::{Lookalike, Lookalikes};
 use super::org::{self, OrgTree, ResolvedBranch};
 use super::{Store, people};
 use crate::access::Action;
-use crate::domain::{Event, Id, Person};
+use crate::domain::{Id, Person, ProcedureEvent};
 use crate::validate::Violation;
 use crate::{Error, Result};
 
@@ -138,7 +138,7 @@ impl BulkWrite<'_> {
         people::load_person(&self.tx, id)
     }
 
-    pub(crate) fn events(&self, id: Id) -> Result<Vec<Event>> {
+    pub(crate) fn events(&self, id: Id) -> Result<Vec<ProcedureEvent>> {
         people::load_events(&self.tx, id)
     }
 
@@ -177,14 +177,14 @@ impl BulkWrite<'_> {
     }
 
     /// Writes a new person with their events; returns the id.
-    pub(crate) fn insert(&self, person: &Person, events: &mut [Event]) -> Result<Id> {
+    pub(crate) fn insert(&self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
         let id = people::write_person(&self.tx, person, events)?;
         people::insert_events(&self.tx, id, events)?;
         Ok(id)
     }
 
     /// Writes a registered person (`person.id` set) with their events, replacing the stored ones.
-    pub(crate) fn update(&self, person: &Person, events: &mut [Event]) -> Result<Id> {
+    pub(crate) fn update(&self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
         let id = people::write_person(&self.tx, person, events)?;
         people::write_events(&self.tx, id, events)?;
         Ok(id)

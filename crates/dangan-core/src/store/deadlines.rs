@@ -10,7 +10,7 @@ use crate::Result;
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::deadlines::{self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Status, StatusCounts};
-use crate::domain::{Event, Id};
+use crate::domain::{Id, ProcedureEvent};
 use crate::rules::DeadlineKind;
 
 use super::dismissals::Dismissals;
@@ -139,7 +139,7 @@ impl Store {
         id: Id,
         name: &str,
         (branch_id, branch): (Id, &str),
-        events: &[Event],
+        events: &[ProcedureEvent],
     ) -> Result<Vec<DeadlineItem>> {
         let facts: Vec<Fact> = events.iter().map(Fact::from).collect();
         let as_of = self.today();

@@ -240,7 +240,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::Workspace;
-    use crate::domain::{Event, FileRecord, OrgKind, Person, RecordKind};
+    use crate::domain::{FileRecord, OrgKind, Person, ProcedureEvent, RecordKind};
     use crate::keys::KdfParams;
     use crate::store::NewAttachment;
     use crate::workspace::NewWorkspace;
@@ -260,7 +260,9 @@ mod tests {
             .person
             .id
             .unwrap();
-        store.save_event(person, Event::new(EventKind::ApplicationReceived, "2026-10-01".parse().unwrap())).unwrap();
+        store
+            .save_event(person, ProcedureEvent::new(EventKind::ApplicationReceived, "2026-10-01".parse().unwrap()))
+            .unwrap();
         let png = dir.path().join("scan.png");
         let mut bytes = Vec::new();
         image::RgbImage::new(4, 4).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::org::OrgTree;
 use super::{Store, none_if_blank};
 use crate::calendar::Date;
-use crate::domain::{Category, Event, EventKind, Gender, Id, OrgKind, Person, Stage};
+use crate::domain::{Category, EventKind, Gender, Id, OrgKind, Person, ProcedureEvent, Stage};
 use crate::names;
 use crate::validate::{self, Violation};
 use crate::{Error, Result, Text};
@@ -19,7 +19,7 @@ use crate::{Error, Result, Text};
 pub struct MemberDetail {
     pub person: Person,
     /// In procedure order: by date, then by step.
-    pub events: Vec<Event>,
+    pub events: Vec<ProcedureEvent>,
     pub stage: Stage,
     pub ended: bool,
     pub branch_path: String,
@@ -57,7 +57,7 @@ pub(crate) fn load_person(conn: &Connection, id: Id) -> Result<Option<Person>> {
     Ok(conn.prepare_cached(&sql)?.query_row([id], person_from_row).optional()?)
 }
 
-pub(crate) fn load_events(conn: &Connection, person_id: Id) -> Result<Vec<Event>> {
+pub(crate) fn load_events(conn: &Connection, person_id: Id) -> Result<Vec<ProcedureEvent>> {
     let mut stmt = conn.prepare_cached("SELECT id, kind, date, months, note FROM events WHERE person_id = ?1")?;
     let mut events = stmt
         .query_map([person_id], |r| {
@@ -69,7 +69,7 @@ pub(crate) fn load_events(conn: &Connection, person_id: Id) -> Result<Vec<Event>
             let (id, kind, date, months, note) = row?;
             let kind = EventKind::parse(&kind).ok_or_else(|| corrupt_row("events", id))?;
             let date = date.parse::<Date>().map_err(|_| corrupt_row("events", id))?;
-            Ok(Event { id: Some(id), kind, date, months, note })
+            Ok(ProcedureEvent { id: Some(id), kind, date, months, note })
         })
         .collect::<Result<Vec<_>>>()?;
     sort_events(&mut events);
@@ -86,7 +86,7 @@ pub(super) fn corrupt_row(table: &str, id: Id) -> Error {
     }
 }
 
-pub(crate) fn sort_events(events: &mut [Event]) {
+pub(crate) fn sort_events(events: &mut [ProcedureEvent]) {
     events.sort_by_key(|a| (a.date, a.kind));
 }
 
@@ -137,7 +137,7 @@ pub(crate) fn normalize(person: &mut Person) {
 }
 
 /// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
-pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event]) -> Result<Id> {
+pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[ProcedureEvent]) -> Result<Id> {
     let keys = names::keys(&person.name);
     let stage = Stage::of(events);
     let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
@@ -186,7 +186,7 @@ pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event])
 }
 
 /// Inserts the events of a person who has none yet (the import's fast path), filling in their ids.
-pub(crate) fn insert_events(conn: &Connection, person_id: Id, events: &mut [Event]) -> Result<()> {
+pub(crate) fn insert_events(conn: &Connection, person_id: Id, events: &mut [ProcedureEvent]) -> Result<()> {
     let mut stmt =
         conn.prepare_cached("INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for event in events.iter_mut() {
@@ -198,7 +198,7 @@ pub(crate) fn insert_events(conn: &Connection, person_id: Id, events: &mut [Even
 
 /// Makes the stored events of `person_id` exactly `events`: updates those with an id, inserts
 /// those without (filling in their ids), deletes the rest.
-pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [Event]) -> Result<()> {
+pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [ProcedureEvent]) -> Result<()> {
     let kept: Vec<Id> = events.iter().filter_map(|e| e.id).collect();
     let existing: Vec<Id> = conn
         .prepare_cached("SELECT id FROM events WHERE person_id = ?1")?
@@ -286,7 +286,7 @@ impl Store {
     }
 
     /// The flags on these steps under the workspace's rules (see [`crate::late`]).
-    pub(crate) fn late_of(&self, events: &[Event]) -> Vec<crate::late::LateStep> {
+    pub(crate) fn late_of(&self, events: &[ProcedureEvent]) -> Vec<crate::late::LateStep> {
         let facts: Vec<crate::deadlines::Fact> = events.iter().map(Into::into).collect();
         crate::late::late_steps(&facts, &self.rules, &self.workdays)
     }
@@ -311,7 +311,7 @@ impl Store {
     }
 
     /// A person and their events, in procedure order, without the organisation tree.
-    pub(crate) fn record(&self, id: Id) -> Result<(Person, Vec<Event>)> {
+    pub(crate) fn record(&self, id: Id) -> Result<(Person, Vec<ProcedureEvent>)> {
         let person = load_person(&self.conn, id)?.ok_or_else(|| not_found(id))?;
         Ok((person, load_events(&self.conn, id)?))
     }
@@ -347,7 +347,7 @@ impl Store {
     }
 
     /// Records a new event (`event.id: None`) or changes one, after every check passes.
-    pub fn save_event(&mut self, person_id: Id, event: Event) -> Result<MemberDetail> {
+    pub fn save_event(&mut self, person_id: Id, event: ProcedureEvent) -> Result<MemberDetail> {
         self.change_events(person_id, |events| match event.id {
             None => {
                 events.push(event);
@@ -380,7 +380,7 @@ impl Store {
     fn change_events(
         &mut self,
         person_id: Id,
-        change: impl FnOnce(&mut Vec<Event>) -> Result<()>,
+        change: impl FnOnce(&mut Vec<ProcedureEvent>) -> Result<()>,
     ) -> Result<MemberDetail> {
         self.require_member(Action::EditMembers, person_id)?;
         let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
@@ -406,7 +406,7 @@ impl Store {
     }
 }
 
-pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> MemberDetail {
+pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree) -> MemberDetail {
     MemberDetail {
         stage: Stage::of(&events),
         ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),

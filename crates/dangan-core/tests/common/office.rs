@@ -3,7 +3,7 @@
 //! `{name}-passphrase`.
 
 use dangan_core::access::{NewUser, Role};
-use dangan_core::domain::{Event, EventKind, Id, OrgKind, Person};
+use dangan_core::domain::{EventKind, Id, OrgKind, Person, ProcedureEvent};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Store, Workspace};
@@ -46,7 +46,7 @@ pub fn office() -> (Office, RecoveryCode) {
 pub fn member(store: &mut Store, branch: Id, name: &str) -> Id {
     let id = store.save_person(Person { branch_id: branch, name: name.into(), ..Person::default() }).unwrap();
     let id = id.person.id.unwrap();
-    store.save_event(id, Event::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
+    store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
     id
 }
 
