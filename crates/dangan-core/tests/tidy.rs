@@ -225,15 +225,12 @@ fn past_the_facade(line: &str) -> Option<String> {
     None
 }
 
-/// "The shells call only `Session`" (ARCHITECTURE.md): the CLI opens, changes and writes a
-/// workspace through the façade's methods, never through the store, the key file or a core
-/// function that takes a store, so nothing it does can differ from what the app does.
-#[test]
-fn the_cli_calls_the_core_only_through_session() {
+/// Every line of the shell under `dir` that reaches past `Session`, with where and why.
+fn lines_past_the_facade(dir: &str, at_least: usize) -> Vec<String> {
     let root = repo();
     let mut found = Vec::new();
-    let files = rust_files(&root.join("crates/dangan-cli/src"));
-    assert!(files.len() > 10, "only {} files were read: the walk is broken", files.len());
+    let files = rust_files(&root.join(dir));
+    assert!(files.len() >= at_least, "only {} files were read in {dir}: the walk is broken", files.len());
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         for (i, line) in text.lines().enumerate() {
@@ -243,6 +240,15 @@ fn the_cli_calls_the_core_only_through_session() {
             }
         }
     }
+    found
+}
+
+/// "The shells call only `Session`" (ARCHITECTURE.md): the CLI opens, changes and writes a
+/// workspace through the façade's methods, never through the store, the key file or a core
+/// function that takes a store, so nothing it does can differ from what the app does.
+#[test]
+fn the_cli_calls_the_core_only_through_session() {
+    let found = lines_past_the_facade("crates/dangan-cli/src", 10);
     assert!(found.is_empty(), "the CLI reaches past dangan_core::Session:\n{}", found.join("\n"));
 }
 
@@ -280,18 +286,6 @@ fn the_facade_check_sees_calls_past_session_and_nothing_else() {
 /// The same of the desktop shell: every command reaches the core through `Session`.
 #[test]
 fn the_desktop_shell_calls_the_core_only_through_session() {
-    let root = repo();
-    let mut found = Vec::new();
-    let files = rust_files(&root.join("src-tauri/src"));
-    assert!(files.len() > 5, "only {} files were read: the walk is broken", files.len());
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            if let Some(why) = past_the_facade(line) {
-                let place = format!("{}:{}", file.strip_prefix(&root).unwrap().display(), i + 1);
-                found.push(format!("{place}: {why} in {}", line.trim()));
-            }
-        }
-    }
+    let found = lines_past_the_facade("src-tauri/src", 5);
     assert!(found.is_empty(), "src-tauri reaches past dangan_core::Session:\n{}", found.join("\n"));
 }
