@@ -276,7 +276,7 @@ fn apply(
         report.late.push(super::RowLate { row, name: person.name.clone(), flag });
     }
     let id = match outcome {
-        Outcome::Created => bulk.insert(&person, &mut events)?,
+        Outcome::Created => bulk.insert(&person, &st::Derived::of(&person, &events), &events)?,
         Outcome::Updated | Outcome::Skipped => bulk.update(&person, &mut events)?,
     };
     let after = audit_json(&Person { id: Some(id), ..person }, &events);

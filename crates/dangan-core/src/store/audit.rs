@@ -18,7 +18,7 @@ use std::path::Path;
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Statement, params_from_iter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -189,19 +189,22 @@ pub(crate) fn resume(conn: &Connection) -> Result<()> {
 /// Appends entries from Rust inside a transaction, continuing the chain: an import logs one entry
 /// per person (the person and their events as JSON) instead of one per row the triggers would see,
 /// a ninth of the entries and a fraction of the time for a 100,000-person roster.
-pub(crate) struct BulkLog {
+pub(crate) struct BulkLog<'c> {
+    conn: &'c Connection,
+    /// [`INSERT_ENTRY`], prepared once for the whole write.
+    insert: Statement<'c>,
     at: String,
     actor: String,
     /// The newest entry's seq and hash, once read: the next entry follows it.
     head: Option<(i64, String)>,
 }
 
-impl BulkLog {
+impl<'c> BulkLog<'c> {
     /// Who and when, for the entries of one bulk write.
-    pub(crate) fn begin(conn: &Connection) -> Result<BulkLog> {
+    pub(crate) fn begin(conn: &'c Connection) -> Result<BulkLog<'c>> {
         let actor = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
         let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        Ok(BulkLog { at, actor, head: None })
+        Ok(BulkLog { conn, insert: conn.prepare(INSERT_ENTRY)?, at, actor, head: None })
     }
 
     /// Forgets the newest entry: a trigger has written one since (a branch the import created).
@@ -210,17 +213,10 @@ impl BulkLog {
     }
 
     /// Appends one entry about a member (`action` insert or update, the whole record as JSON).
-    pub(crate) fn member(
-        &mut self,
-        conn: &Connection,
-        member_id: Id,
-        action: &str,
-        old: Option<&str>,
-        new: Option<&str>,
-    ) -> Result<()> {
+    pub(crate) fn member(&mut self, member_id: Id, action: &str, old: Option<&str>, new: Option<&str>) -> Result<()> {
         let (last, prev) = match self.head.take() {
             Some(head) => head,
-            None => newest(conn)?,
+            None => newest(self.conn)?,
         };
         let id = member_id.to_string();
         let entry = Entry {
@@ -234,7 +230,7 @@ impl BulkLog {
             old,
             new,
         };
-        let hash = write_entry(conn, last + 1, &prev, &entry)?;
+        let hash = write_entry(&mut self.insert, last + 1, &prev, &entry)?;
         self.head = Some((last + 1, hash));
         Ok(())
     }
@@ -267,7 +263,7 @@ pub(crate) fn append(
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let (last, prev) = newest(conn)?;
     let entry = Entry { at: &at, actor: &actor, entity, entity_id, member_id: None, action, field, old: None, new };
-    write_entry(conn, last + 1, &prev, &entry).map(|_| ())
+    write_entry(&mut *conn.prepare_cached(INSERT_ENTRY)?, last + 1, &prev, &entry).map(|_| ())
 }
 
 /// The newest entry's seq and hash (0 and the genesis hash for an empty log).
@@ -279,9 +275,12 @@ fn newest(conn: &Connection) -> Result<(i64, String)> {
         .unwrap_or((0, GENESIS.to_owned())))
 }
 
-/// Writes `entry` as number `seq` after the entry whose hash is `prev`, chained exactly as the
-/// triggers chain theirs; returns its hash.
-fn write_entry(conn: &Connection, seq: i64, prev: &str, e: &Entry<'_>) -> Result<String> {
+const INSERT_ENTRY: &str = "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, \
+     new, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+/// Writes `entry` with `insert` ([`INSERT_ENTRY`]) as number `seq` after the entry whose hash is
+/// `prev`, chained exactly as the triggers chain theirs; returns its hash.
+fn write_entry(insert: &mut Statement<'_>, seq: i64, prev: &str, e: &Entry<'_>) -> Result<String> {
     let (seq_text, member) = (seq.to_string(), e.member_id.map(|m| m.to_string()));
     let hash = chain_hash(&[
         Some(prev),
@@ -296,11 +295,7 @@ fn write_entry(conn: &Connection, seq: i64, prev: &str, e: &Entry<'_>) -> Result
         e.old,
         e.new,
     ]);
-    conn.prepare_cached(
-        "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(rusqlite::params![
+    insert.execute(rusqlite::params![
         seq,
         e.at,
         e.actor,

@@ -10,12 +10,13 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use super::Store;
 use super::audit::{self, BulkLog};
 use super::lookalikes::{Lookalike, Lookalikes};
 use super::org::{self, OrgTree, ResolvedBranch};
-use super::{Store, people};
+use super::people::{self, Derived, NewPeople};
 use crate::access::Action;
 use crate::domain::{Event, Id, Person};
 use crate::validate::Violation;
@@ -31,10 +32,12 @@ pub(crate) enum Finish {
 
 /// One transaction of a bulk write, with what it has learnt on the way: the organisation tree
 /// (branches it created included), the audit chain's head, and who is registered by name.
-pub(crate) struct BulkWrite<'s> {
-    tx: Transaction<'s>,
+pub(crate) struct BulkWrite<'t> {
+    /// The transaction's connection.
+    tx: &'t Connection,
     tree: OrgTree,
-    log: BulkLog,
+    log: BulkLog<'t>,
+    new_people: NewPeople<'t>,
     /// The workspace had nobody when the write began: nobody can be registered already, so the
     /// look-ups are skipped (people repeated within the file are the caller's to catch).
     empty_at_start: bool,
@@ -81,14 +84,16 @@ impl Store {
         work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
     ) -> Result<(T, bool)> {
         let tx = self.write_transaction_waiting(max, waiting)?;
-        let tree = OrgTree::load(&tx)?;
-        let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
-        let log = BulkLog::begin(&tx)?;
-        let mut bulk = BulkWrite { tx, tree, log, empty_at_start, lookalikes: None };
-        let (value, finish) = work(&mut bulk)?;
+        let (value, finish) = {
+            let tree = OrgTree::load(&tx)?;
+            let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
+            let (log, new_people) = (BulkLog::begin(&tx)?, NewPeople::prepare(&tx)?);
+            let mut bulk = BulkWrite { tx: &tx, tree, log, new_people, empty_at_start, lookalikes: None };
+            work(&mut bulk)?
+        };
         match finish {
-            Finish::Commit => bulk.tx.commit()?,
-            Finish::Rollback => bulk.tx.rollback()?,
+            Finish::Commit => tx.commit()?,
+            Finish::Rollback => tx.rollback()?,
         }
         Ok((value, matches!(finish, Finish::Commit)))
     }
@@ -122,7 +127,7 @@ impl Store {
 impl BulkWrite<'_> {
     /// The branch a roster names, created (with its general branch) when it does not exist yet.
     pub(crate) fn resolve_branch(&mut self, path: &str) -> Result<ResolvedBranch> {
-        let resolved = org::resolve_branch(&self.tx, &mut self.tree, path)?;
+        let resolved = org::resolve_branch(self.tx, &mut self.tree, path)?;
         if !resolved.created.is_empty() {
             self.log.invalidate(); // the new branches' own entries (by trigger) came first
         }
@@ -131,15 +136,15 @@ impl BulkWrite<'_> {
 
     /// The person registered under the same identity number, or else the same student number.
     pub(crate) fn find_same_person(&self, person: &Person) -> Result<Option<Id>> {
-        if self.empty_at_start { Ok(None) } else { people::find_same_person(&self.tx, person) }
+        if self.empty_at_start { Ok(None) } else { people::find_same_person(self.tx, person) }
     }
 
     pub(crate) fn person(&self, id: Id) -> Result<Option<Person>> {
-        people::load_person(&self.tx, id)
+        people::load_person(self.tx, id)
     }
 
     pub(crate) fn events(&self, id: Id) -> Result<Vec<Event>> {
-        people::load_events(&self.tx, id)
+        people::load_events(self.tx, id)
     }
 
     /// Someone registered, or remembered earlier in this bulk write, who looks like `person`
@@ -154,7 +159,7 @@ impl BulkWrite<'_> {
             None => self.lookalikes.insert(if self.empty_at_start {
                 Lookalikes::default()
             } else {
-                Lookalikes::load(&self.tx)?
+                Lookalikes::load(self.tx)?
             }),
         };
         Ok(lookalikes.find(person, applied))
@@ -173,25 +178,23 @@ impl BulkWrite<'_> {
         person: &Person,
         visible: Option<&HashSet<Id>>,
     ) -> Result<Option<Violation>> {
-        people::uniqueness_conflict(&self.tx, person, visible)
+        people::uniqueness_conflict(self.tx, person, visible)
     }
 
-    /// Writes a new person with their events; returns the id.
-    pub(crate) fn insert(&self, person: &Person, events: &mut [Event]) -> Result<Id> {
-        let id = people::write_person(&self.tx, person, events)?;
-        people::insert_events(&self.tx, id, events)?;
-        Ok(id)
+    /// Writes a new person with their events (whose ids are not read back); returns the id.
+    pub(crate) fn insert(&mut self, person: &Person, derived: &Derived, events: &[Event]) -> Result<Id> {
+        self.new_people.insert(person, derived, events)
     }
 
     /// Writes a registered person (`person.id` set) with their events, replacing the stored ones.
     pub(crate) fn update(&self, person: &Person, events: &mut [Event]) -> Result<Id> {
-        let id = people::write_person(&self.tx, person, events)?;
-        people::write_events(&self.tx, id, events)?;
+        let id = people::write_person(self.tx, person, events)?;
+        people::write_events(self.tx, id, events)?;
         Ok(id)
     }
 
     /// The one audit entry of a person this write inserted or changed.
     pub(crate) fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()> {
-        self.log.member(&self.tx, id, action, before, Some(after))
+        self.log.member(id, action, before, Some(after))
     }
 }

@@ -2,7 +2,7 @@
 //! that keeps the cached stage true.
 
 use crate::access::Action;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 use serde::Serialize;
 
 use super::org::OrgTree;
@@ -136,20 +136,48 @@ pub(crate) fn normalize(person: &mut Person) {
     }
 }
 
-/// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
-pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event]) -> Result<Id> {
-    let keys = names::keys(&person.name);
-    let stage = Stage::of(events);
-    let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
+/// What `people` stores beside a person's own fields, derived from their name and events: the
+/// pinyin keys, the stage and whether their procedure has ended.
+#[derive(Debug, Clone)]
+pub(crate) struct Derived {
+    keys: names::NameKeys,
+    stage: Stage,
+    ended: bool,
+}
+
+impl Derived {
+    pub(crate) fn of(person: &Person, events: &[Event]) -> Derived {
+        Derived {
+            keys: names::keys(&person.name),
+            stage: Stage::of(events),
+            ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),
+        }
+    }
+}
+
+const INSERT_PERSON: &str = "INSERT INTO people (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, \
+     birth_date, id_number, student_no, category, department, class_name, phone, native_place, notes, stage, ended) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+const UPDATE_PERSON: &str = "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, \
+     gender = ?6, ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
+     class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, stage = ?17, ended = ?18 WHERE id = ?19";
+
+const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/// Runs [`INSERT_PERSON`] with the person's values, or [`UPDATE_PERSON`] when `person.id` is set
+/// (bound as ?19).
+fn execute_person(stmt: &mut Statement<'_>, person: &Person, derived: &Derived) -> Result<()> {
+    let birth = person.birth_date.map(IsoDate::of);
     let values = params![
         person.branch_id,
         person.name,
-        keys.pinyin,
-        keys.initials,
-        keys.sort_key,
+        derived.keys.pinyin,
+        derived.keys.initials,
+        derived.keys.sort_key,
         person.gender.map(Gender::as_str),
         person.ethnicity,
-        person.birth_date.map(|d| d.to_string()),
+        birth.as_ref().map(IsoDate::as_str),
         person.id_number,
         person.student_no,
         person.category.map(Category::as_str),
@@ -158,42 +186,105 @@ pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event])
         person.phone,
         person.native_place,
         person.notes,
-        stage.as_str(),
-        ended,
+        derived.stage.as_str(),
+        derived.ended,
     ];
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, value)?;
+    }
+    if let Some(id) = person.id {
+        stmt.raw_bind_parameter(values.len() + 1, id)?;
+    }
+    stmt.raw_execute()?;
+    Ok(())
+}
+
+/// Runs [`INSERT_EVENT`] for one event of `person_id`.
+fn execute_event(stmt: &mut Statement<'_>, person_id: Id, event: &Event) -> Result<()> {
+    let date = IsoDate::of(event.date);
+    stmt.execute(params![person_id, event.kind.as_str(), date.as_str(), event.months, event.note])?;
+    Ok(())
+}
+
+/// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
+pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event]) -> Result<Id> {
+    let derived = Derived::of(person, events);
     match person.id {
         None => {
-            conn.prepare_cached(
-                "INSERT INTO people (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
-                 student_no, category, department, class_name, phone, native_place, notes, stage, ended) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?
-            .execute(values)?;
+            execute_person(&mut *conn.prepare_cached(INSERT_PERSON)?, person, &derived)?;
             Ok(conn.last_insert_rowid())
         }
         Some(id) => {
-            let mut stmt = conn.prepare_cached(
-                "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, gender = ?6, \
-                 ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
-                 class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, stage = ?17, ended = ?18 WHERE id = ?19",
-            )?;
-            let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
-            all.push(&id);
-            stmt.execute(all.as_slice())?;
+            execute_person(&mut *conn.prepare_cached(UPDATE_PERSON)?, person, &derived)?;
             Ok(id)
         }
     }
 }
 
-/// Inserts the events of a person who has none yet (the import's fast path), filling in their ids.
-pub(crate) fn insert_events(conn: &Connection, person_id: Id, events: &mut [Event]) -> Result<()> {
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-    for event in events.iter_mut() {
-        stmt.execute(params![person_id, event.kind.as_str(), event.date.to_string(), event.months, event.note])?;
-        event.id = Some(conn.last_insert_rowid());
+/// The inserts of new people and their events, prepared once for a bulk write: through the
+/// statement cache, each of a 100,000-row roster's million inserts hashed its SQL and had its
+/// bindings cleared (their memory freed) on the way back.
+pub(crate) struct NewPeople<'c> {
+    conn: &'c Connection,
+    person: Statement<'c>,
+    event: Statement<'c>,
+}
+
+impl<'c> NewPeople<'c> {
+    pub(crate) fn prepare(conn: &'c Connection) -> Result<NewPeople<'c>> {
+        Ok(NewPeople { conn, person: conn.prepare(INSERT_PERSON)?, event: conn.prepare(INSERT_EVENT)? })
     }
-    Ok(())
+
+    /// Inserts a new person (`person.id` is `None`) and their events; returns the person's id.
+    /// The events' ids are not read back: nothing in a bulk write needs them.
+    pub(crate) fn insert(&mut self, person: &Person, derived: &Derived, events: &[Event]) -> Result<Id> {
+        debug_assert!(person.id.is_none(), "a new person has no id yet");
+        execute_person(&mut self.person, person, derived)?;
+        let id = self.conn.last_insert_rowid();
+        for event in events {
+            execute_event(&mut self.event, id, event)?;
+        }
+        Ok(id)
+    }
+}
+
+/// A date as the store writes it (`2026-11-24`), formatted without allocating: an import writes
+/// about ten per person. A year outside 0–9999 (which the schema refuses) takes chrono's form.
+pub(crate) enum IsoDate {
+    Short([u8; 10]),
+    Other(String),
+}
+
+impl IsoDate {
+    pub(crate) fn of(date: Date) -> IsoDate {
+        use chrono::Datelike;
+        let year = date.year();
+        if !(0..=9999).contains(&year) {
+            return IsoDate::Other(date.to_string());
+        }
+        let (y, m, d) = (year as u32, date.month(), date.day());
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        IsoDate::Short([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII digits and dashes are ever written.
+            IsoDate::Short(bytes) => std::str::from_utf8(bytes).unwrap_or_default(),
+            IsoDate::Other(text) => text,
+        }
+    }
 }
 
 /// Makes the stored events of `person_id` exactly `events`: updates those with an id, inserts
@@ -208,21 +299,18 @@ pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [Event
         conn.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([gone])?;
     }
     for event in events.iter_mut() {
-        let date = event.date.to_string();
         match event.id {
             Some(id) => {
+                let date = IsoDate::of(event.date);
                 let changed = conn
                     .prepare_cached("UPDATE events SET kind = ?1, date = ?2, months = ?3, note = ?4 WHERE id = ?5 AND person_id = ?6")?
-                    .execute(params![event.kind.as_str(), date, event.months, event.note, id, person_id])?;
+                    .execute(params![event.kind.as_str(), date.as_str(), event.months, event.note, id, person_id])?;
                 if changed == 0 {
                     return Err(Error::NotFound { what: Text::new(format!("事件 {id}"), format!("event {id}")) });
                 }
             }
             None => {
-                conn.prepare_cached(
-                    "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![person_id, event.kind.as_str(), date, event.months, event.note])?;
+                execute_event(&mut *conn.prepare_cached(INSERT_EVENT)?, person_id, event)?;
                 event.id = Some(conn.last_insert_rowid());
             }
         }
