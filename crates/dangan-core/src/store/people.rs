@@ -113,7 +113,9 @@ pub(crate) fn find_same_person(conn: &Connection, person: &Person) -> Result<Opt
 /// Trims every text field, stores blanks as `None`, upper-cases the identity number's X, and fills
 /// a missing birth date from the identity number.
 pub(crate) fn normalize(person: &mut Person) {
-    person.name = crate::text::normalized_name(&person.name);
+    // In place: a roster's text is nearly always normalised already, and an import does this
+    // for each of its fields.
+    person.name = crate::text::into_normalized_name(std::mem::take(&mut person.name));
     for field in [
         &mut person.ethnicity,
         &mut person.id_number,
@@ -124,7 +126,11 @@ pub(crate) fn normalize(person: &mut Person) {
         &mut person.native_place,
         &mut person.notes,
     ] {
-        *field = none_if_blank(field).map(crate::text::normalized);
+        *field = field.take().and_then(|value| match value.trim() {
+            "" => None,
+            trimmed if trimmed.len() == value.len() => Some(crate::text::into_normalized(value)),
+            trimmed => Some(crate::text::normalized(trimmed)),
+        });
     }
     if let Some(n) = person.id_number.as_mut() {
         n.make_ascii_uppercase();
