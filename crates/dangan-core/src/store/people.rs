@@ -161,9 +161,12 @@ impl Derived {
     }
 }
 
-const INSERT_PERSON: &str = "INSERT INTO people (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, \
-     birth_date, id_number, student_no, category, department, class_name, phone, native_place, notes, stage, ended) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+/// The person's columns in the order every statement below binds them, the id last.
+const PERSON_VALUES: &str = "branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
+     student_no, category, department, class_name, phone, native_place, notes, stage, ended";
+
+/// How many values [`bind_person`] binds: [`PERSON_VALUES`] and the id.
+const PERSON_PARAMS: usize = 19;
 
 const UPDATE_PERSON: &str = "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, \
      gender = ?6, ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
@@ -171,9 +174,21 @@ const UPDATE_PERSON: &str = "UPDATE people SET branch_id = ?1, name = ?2, pinyin
 
 const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/// Runs [`INSERT_PERSON`] with the person's values, or [`UPDATE_PERSON`] when `person.id` is set
-/// (bound as ?19).
-fn execute_person(stmt: &mut Statement<'_>, person: &Person, derived: &Derived) -> Result<()> {
+/// `INSERT INTO people` of `rows` people, each bound by [`bind_person`] with its id.
+fn insert_people_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; PERSON_PARAMS].join(", "));
+    format!("INSERT INTO people ({PERSON_VALUES}, id) VALUES {}", vec![row; rows].join(", "))
+}
+
+/// Binds the person's values as parameters `first`.. in [`PERSON_VALUES`] order, then `id` (NULL:
+/// the store picks it).
+fn bind_person(
+    stmt: &mut Statement<'_>,
+    first: usize,
+    person: &Person,
+    derived: &Derived,
+    id: Option<Id>,
+) -> Result<()> {
     let birth = person.birth_date.map(IsoDate::of);
     let values = params![
         person.branch_id,
@@ -194,14 +209,12 @@ fn execute_person(stmt: &mut Statement<'_>, person: &Person, derived: &Derived) 
         person.notes,
         derived.stage.as_str(),
         derived.ended,
+        id,
     ];
+    debug_assert_eq!(values.len(), PERSON_PARAMS);
     for (i, value) in values.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, value)?;
+        stmt.raw_bind_parameter(first + i, value)?;
     }
-    if let Some(id) = person.id {
-        stmt.raw_bind_parameter(values.len() + 1, id)?;
-    }
-    stmt.raw_execute()?;
     Ok(())
 }
 
@@ -215,42 +228,86 @@ fn execute_event(stmt: &mut Statement<'_>, person_id: Id, event: &Event) -> Resu
 /// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
 pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Event]) -> Result<Id> {
     let derived = Derived::of(person, events);
-    match person.id {
-        None => {
-            execute_person(&mut *conn.prepare_cached(INSERT_PERSON)?, person, &derived)?;
-            Ok(conn.last_insert_rowid())
-        }
-        Some(id) => {
-            execute_person(&mut *conn.prepare_cached(UPDATE_PERSON)?, person, &derived)?;
-            Ok(id)
-        }
-    }
+    let mut stmt = match person.id {
+        None => conn.prepare_cached(&insert_people_sql(1))?,
+        Some(_) => conn.prepare_cached(UPDATE_PERSON)?,
+    };
+    bind_person(&mut stmt, 1, person, &derived, person.id)?;
+    stmt.raw_execute()?;
+    Ok(person.id.unwrap_or_else(|| conn.last_insert_rowid()))
 }
 
-/// The inserts of new people and their events, prepared once for a bulk write: through the
-/// statement cache, each of a 100,000-row roster's million inserts hashed its SQL and had its
-/// bindings cleared (their memory freed) on the way back.
+/// New people written by a bulk write, [`NEW_PEOPLE_BATCH`] to a statement. A single-row insert
+/// pays for its statement each time: for `category` and `stage`, checked against lists of more
+/// than two values, SQLite builds a temporary table per statement, and a tenth of a 100,000-row
+/// import went into building and dropping them.
+///
+/// Each person gets their id when handed over, the one the store would give them (the largest so
+/// far plus one), so that the audit entry can name it before the row is written; the rows follow
+/// at the next [`flush`](Self::flush). The statements are prepared once for the whole write.
 pub(crate) struct NewPeople<'c> {
-    conn: &'c Connection,
-    person: Statement<'c>,
+    one: Statement<'c>,
+    batch: Statement<'c>,
     event: Statement<'c>,
+    next_id: Id,
+    waiting: Vec<NewPerson>,
+}
+
+/// How many new people one statement writes.
+const NEW_PEOPLE_BATCH: usize = 64;
+
+struct NewPerson {
+    id: Id,
+    person: Person,
+    derived: Derived,
+    events: Vec<Event>,
 }
 
 impl<'c> NewPeople<'c> {
     pub(crate) fn prepare(conn: &'c Connection) -> Result<NewPeople<'c>> {
-        Ok(NewPeople { conn, person: conn.prepare(INSERT_PERSON)?, event: conn.prepare(INSERT_EVENT)? })
+        let largest: Id = conn.query_row("SELECT ifnull(max(id), 0) FROM people", [], |r| r.get(0))?;
+        Ok(NewPeople {
+            one: conn.prepare(&insert_people_sql(1))?,
+            batch: conn.prepare(&insert_people_sql(NEW_PEOPLE_BATCH))?,
+            event: conn.prepare(INSERT_EVENT)?,
+            next_id: largest.checked_add(1).ok_or_else(|| corrupt_row("people", largest))?,
+            waiting: Vec::with_capacity(NEW_PEOPLE_BATCH),
+        })
     }
 
-    /// Inserts a new person (`person.id` is `None`) and their events; returns the person's id.
-    /// The events' ids are not read back: nothing in a bulk write needs them.
-    pub(crate) fn insert(&mut self, person: &Person, derived: &Derived, events: &[Event]) -> Result<Id> {
+    /// Takes a new person (`person.id` is `None`) with their events, to be written by the next
+    /// [`flush`](Self::flush) at the latest; returns the id they will have.
+    pub(crate) fn insert(&mut self, person: Person, derived: Derived, events: Vec<Event>) -> Result<Id> {
         debug_assert!(person.id.is_none(), "a new person has no id yet");
-        execute_person(&mut self.person, person, derived)?;
-        let id = self.conn.last_insert_rowid();
-        for event in events {
-            execute_event(&mut self.event, id, event)?;
+        let id = self.next_id;
+        self.next_id = id.checked_add(1).ok_or_else(|| corrupt_row("people", id))?;
+        self.waiting.push(NewPerson { id, person, derived, events });
+        if self.waiting.len() == NEW_PEOPLE_BATCH {
+            self.flush()?;
         }
         Ok(id)
+    }
+
+    /// Writes everyone handed over and not yet written, then their events.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        if self.waiting.len() == NEW_PEOPLE_BATCH {
+            for (i, new) in self.waiting.iter().enumerate() {
+                bind_person(&mut self.batch, 1 + i * PERSON_PARAMS, &new.person, &new.derived, Some(new.id))?;
+            }
+            self.batch.raw_execute()?;
+        } else {
+            for new in &self.waiting {
+                bind_person(&mut self.one, 1, &new.person, &new.derived, Some(new.id))?;
+                self.one.raw_execute()?;
+            }
+        }
+        // After their people: each event's person must exist (a foreign key).
+        for new in self.waiting.drain(..) {
+            for event in &new.events {
+                execute_event(&mut self.event, new.id, event)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -512,4 +569,26 @@ pub(crate) fn detail(person: Person, events: Vec<Event>, tree: &OrgTree) -> Memb
 
 pub(super) fn not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("编号为 {id} 的人员"), format!("person {id}")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_the_schema_wants_them() {
+        for (date, written) in [
+            ("2026-11-24", "2026-11-24"),
+            ("2026-01-05", "2026-01-05"),
+            ("0999-12-31", "0999-12-31"),
+            ("9999-12-31", "9999-12-31"),
+        ] {
+            let date: Date = date.parse().unwrap();
+            assert_eq!(IsoDate::of(date).as_str(), written);
+            assert_eq!(IsoDate::of(date).as_str(), date.to_string(), "as chrono writes it");
+        }
+        // Outside what the schema accepts: chrono's form, which the schema then refuses.
+        let far = Date::from_ymd_opt(10_000, 1, 1).unwrap();
+        assert_eq!(IsoDate::of(far).as_str(), far.to_string());
+    }
 }
