@@ -97,13 +97,13 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
     };
     let file = cli.passphrase_file.as_deref();
     let user = cli.user.as_deref();
-    let unlock = || -> Result<Store> {
+    let passphrase = || {
         if !workspace.exists() {
             return Err(Error::WorkspaceMissing { path: workspace.dir().to_owned() });
         }
-        let pass = passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "口令：", "Passphrase: "), false)?;
-        workspace.open_as(user, &pass)
+        passphrase::read("DANGAN_PASSPHRASE", file, lang, t(lang, "口令：", "Passphrase: "), false)
     };
+    let unlock = || -> Result<Store> { workspace.open_as(user, &passphrase()?) };
     match cli.command {
         Command::Init { committee, rules, recovery_pdf } => {
             let rule_set = RuleSetId::parse(&rules).ok_or_else(|| Error::InvalidInput {
@@ -143,10 +143,19 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                     ));
                 }
             };
-            let mut store = unlock()?;
+            let pass = passphrase()?;
+            // The workspace unlocks (Argon2, slow by design) while the roster is read. The reading
+            // stays on this thread, which imports it: memory it frees is reused here.
+            let (store, parsed) = std::thread::scope(|threads| {
+                let opening = threads.spawn(|| workspace.open_as(user, &pass));
+                let parsed = read_roster(&roster_file, lang);
+                (opening.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), parsed)
+            });
+            let mut store = store?;
             import(
                 &mut store,
                 &roster_file,
+                parsed,
                 ImportOptions { dry_run, duplicates: duplicates.unwrap_or_default() },
                 json,
                 lang,
@@ -901,9 +910,19 @@ fn print_members_json(store: &Store, query: &MemberQuery) -> Result<()> {
     Ok(())
 }
 
-fn import(store: &mut Store, path: &Path, mut options: ImportOptions, json: bool, lang: Lang) -> Result<()> {
+fn import(
+    store: &mut Store,
+    path: &Path,
+    parsed: Result<roster::Roster>,
+    mut options: ImportOptions,
+    json: bool,
+    lang: Lang,
+) -> Result<()> {
+    // The first attempt imports the roster read while unlocking; one after a question reads it again.
+    let mut parsed = Some(parsed);
     loop {
-        match import_once(store, path, options, lang) {
+        let roster = parsed.take().unwrap_or_else(|| read_roster(path, lang));
+        match import_once(store, roster, options, lang) {
             Ok(report) => {
                 if json {
                     print_json(&report)?;
@@ -990,13 +1009,23 @@ fn ask_about_duplicates(lang: Lang) -> Option<Duplicates> {
     }
 }
 
-/// Reads the roster and imports it once, with a progress bar; Ctrl+C cancels.
-fn import_once(store: &mut Store, path: &Path, options: ImportOptions, lang: Lang) -> Result<ImportReport> {
+/// Reads the roster, with a spinner.
+fn read_roster(path: &Path, lang: Lang) -> Result<roster::Roster> {
     let reading = ProgressBar::new_spinner().with_message(t(lang, "正在读取名册…", "Reading the roster…").to_owned());
     // Reading a large workbook takes a second or more: keep the spinner moving meanwhile.
     reading.enable_steady_tick(std::time::Duration::from_millis(100));
     let parsed = roster::read(path);
     reading.finish_and_clear();
+    parsed
+}
+
+/// Imports the roster once, with a progress bar; Ctrl+C cancels.
+fn import_once(
+    store: &mut Store,
+    parsed: Result<roster::Roster>,
+    options: ImportOptions,
+    lang: Lang,
+) -> Result<ImportReport> {
     let parsed = parsed?;
 
     let cancelled = Arc::new(AtomicBool::new(false));
