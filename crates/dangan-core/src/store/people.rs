@@ -220,9 +220,28 @@ fn bind_person(
 
 /// Runs [`INSERT_EVENT`] for one event of `person_id`.
 fn execute_event(stmt: &mut Statement<'_>, person_id: Id, event: &Event) -> Result<()> {
-    let date = IsoDate::of(event.date);
-    stmt.execute(params![person_id, event.kind.as_str(), date.as_str(), event.months, event.note])?;
+    bind_event(stmt, 1, person_id, event)?;
+    stmt.raw_execute()?;
     Ok(())
+}
+
+/// How many values [`bind_event`] binds.
+const EVENT_PARAMS: usize = 5;
+
+/// Binds an event of `person_id` as parameters `first`.. of an insert into `events`.
+fn bind_event(stmt: &mut Statement<'_>, first: usize, person_id: Id, event: &Event) -> Result<()> {
+    let date = IsoDate::of(event.date);
+    let values = params![person_id, event.kind.as_str(), date.as_str(), event.months, event.note];
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(first + i, value)?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO events` of `rows` events, each bound by [`bind_event`].
+fn insert_events_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; EVENT_PARAMS].join(", "));
+    format!("INSERT INTO events (person_id, kind, date, months, note) VALUES {}", vec![row; rows].join(", "))
 }
 
 /// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
@@ -249,12 +268,16 @@ pub(crate) struct NewPeople<'c> {
     one: Statement<'c>,
     batch: Statement<'c>,
     event: Statement<'c>,
+    events: Statement<'c>,
     next_id: Id,
     waiting: Vec<NewPerson>,
 }
 
 /// How many new people one statement writes.
 const NEW_PEOPLE_BATCH: usize = 64;
+
+/// How many of their events one statement writes.
+const EVENT_BATCH: usize = 64;
 
 struct NewPerson {
     id: Id,
@@ -270,6 +293,7 @@ impl<'c> NewPeople<'c> {
             one: conn.prepare(&insert_people_sql(1))?,
             batch: conn.prepare(&insert_people_sql(NEW_PEOPLE_BATCH))?,
             event: conn.prepare(INSERT_EVENT)?,
+            events: conn.prepare(&insert_events_sql(EVENT_BATCH))?,
             next_id: largest.checked_add(1).ok_or_else(|| corrupt_row("people", largest))?,
             waiting: Vec::with_capacity(NEW_PEOPLE_BATCH),
         })
@@ -302,11 +326,21 @@ impl<'c> NewPeople<'c> {
             }
         }
         // After their people: each event's person must exist (a foreign key).
-        for new in self.waiting.drain(..) {
-            for event in &new.events {
-                execute_event(&mut self.event, new.id, event)?;
+        let events: Vec<(Id, &Event)> =
+            self.waiting.iter().flat_map(|new| new.events.iter().map(move |e| (new.id, e))).collect();
+        for chunk in events.chunks(EVENT_BATCH) {
+            if chunk.len() == EVENT_BATCH {
+                for (i, (id, event)) in chunk.iter().enumerate() {
+                    bind_event(&mut self.events, 1 + i * EVENT_PARAMS, *id, event)?;
+                }
+                self.events.raw_execute()?;
+            } else {
+                for (id, event) in chunk {
+                    execute_event(&mut self.event, *id, event)?;
+                }
             }
         }
+        self.waiting.clear();
         Ok(())
     }
 }
