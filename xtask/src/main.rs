@@ -29,7 +29,8 @@ usage: cargo xtask <command>
 commands:
   test    run every check, as CI does: toolchain, fmt, clippy, tests, bindings, UI checks, desktop end-to-end
   run     build and start the desktop app on a demo workspace (its passphrase is printed)
-  bench   run dangan-core's benchmarks, then time 100,000-row imports and measure their peak memory
+  bench   run dangan-core's benchmarks, then time 100,000-row imports (beside python3's sqlite3 doing the
+          plain job) and measure their peak memory
   bundle  make the Linux installers with the Tauri bundler: a .deb (also for Kylin and UOS) and, when its
           tools from GitHub are at hand, an AppImage; prints where they are (the README covers Windows)
   help    print this message

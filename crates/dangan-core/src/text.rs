@@ -72,15 +72,36 @@ pub fn normalized(text: &str) -> String {
     text.nfc().collect()
 }
 
+/// [`normalized`] of a text one owns: the same text, without a copy when it already is NFC (a
+/// roster's text nearly always is).
+pub fn into_normalized(text: String) -> String {
+    if is_nfc(&text) { text } else { normalized(&text) }
+}
+
 /// A name as stored: NFC, without zero-width characters (which make 张​三 look like 张三 while
 /// being another name), trimmed.
 pub fn normalized_name(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    text.nfc()
-        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'))
-        .collect::<String>()
-        .trim()
-        .to_owned()
+    text.nfc().filter(|&c| !is_zero_width(c)).collect::<String>().trim().to_owned()
+}
+
+/// [`normalized_name`] of a name one owns, without a copy when it is one already.
+pub fn into_normalized_name(name: String) -> String {
+    if is_nfc(&name) && !name.contains(is_zero_width) && name.trim().len() == name.len() {
+        name
+    } else {
+        normalized_name(&name)
+    }
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Whether `text` certainly is NFC, by the quick check (ASCII always is).
+fn is_nfc(text: &str) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
 
 /// The refusal of a text field holding a [`forbidden_char`], naming the field and the character.
@@ -135,6 +156,26 @@ mod tests {
         // é typed as e + combining acute is stored as the one character é.
         assert_eq!(normalized("Ame\u{301}lie"), "Am\u{e9}lie");
         assert_eq!(normalized_name("Ame\u{301}lie"), "Am\u{e9}lie");
+    }
+
+    #[test]
+    fn owned_text_is_normalised_as_borrowed_text_is() {
+        for text in [
+            "张三",
+            " 张\u{200B}三\u{200D} ",
+            "\u{FEFF}李四",
+            "Ame\u{301}lie",
+            "Am\u{e9}lie",
+            "  padded  ",
+            "",
+            "plain ascii",
+            "한국어",
+            "\u{1100}\u{1161}",
+            "e\u{301}\u{323}",
+        ] {
+            assert_eq!(into_normalized(text.to_owned()), normalized(text), "{text:?}");
+            assert_eq!(into_normalized_name(text.to_owned()), normalized_name(text), "{text:?}");
+        }
     }
 
     #[test]

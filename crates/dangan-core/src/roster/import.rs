@@ -1,9 +1,17 @@
 //! Applying a roster to the store: one transaction, every row validated, nothing saved unless
 //! every row is good. A person already registered (same identity number, else same student
 //! number) is updated, never duplicated.
+//!
+//! Two threads share the work: one prepares each row with nothing but the row itself (normalises
+//! it, finds numbers repeated within the file, checks it as a new person, finds its late steps,
+//! writes most of its audit entry), while the one holding the transaction resolves branches,
+//! looks people up and writes. The writer is the bottleneck (SQLCipher encrypts every page), so
+//! everything that need not wait for it runs beside it, in the same order, with the same result.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::ControlFlow;
+use std::sync::mpsc;
 
 use serde::Serialize;
 
@@ -11,7 +19,8 @@ use super::columns::{self, Field};
 use super::{ImportReport, LikelyDuplicate, Roster, RosterRecord, RowProblem};
 use crate::domain::{EventKind, Id, Person, ProcedureEvent};
 use crate::jobs::{Progress, Unit};
-use crate::store::{self as st, BulkWrite, Finish, Store};
+use crate::late::LateStep;
+use crate::store::{self as st, BulkWrite, Derived, Finish, IsoDate, Store};
 use crate::validate::{self, Context, Violation};
 use crate::{Error, Lang, Result};
 
@@ -45,6 +54,11 @@ const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(120)
 
 /// How often progress is reported: often enough for a smooth bar, rarely enough to cost nothing.
 const PROGRESS_EVERY: usize = 500;
+
+/// Rows handed from the preparing thread to the writing one at a time, and how many such batches
+/// may wait: the hand-over costs nothing per row, and only a couple of thousand rows are in flight.
+const BATCH: usize = 256;
+const BATCHES_WAITING: usize = 4;
 
 enum Outcome {
     Created,
@@ -81,7 +95,8 @@ impl Store {
     }
 }
 
-/// Every row of the roster in one bulk write; says whether to commit.
+/// Every row of the roster in one bulk write; says whether to commit. The rows are prepared on a
+/// second thread ([`prepare_all`]) while this one writes them ([`apply`]), in file order.
 fn apply_all(
     bulk: &mut BulkWrite<'_>,
     roster: Roster,
@@ -90,30 +105,37 @@ fn apply_all(
     cx: Context<'_>,
     progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<(ImportReport, Finish)> {
-    let mut report = ImportReport {
-        rows: roster.rows,
-        ignored_columns: roster.ignored_columns,
-        problems: roster.problems,
-        ..ImportReport::default()
-    };
-    let total = roster.records.len() as u64;
-    let spellings = Roster { spellings: roster.spellings, ..Roster::default() };
-    let mut seen = Seen { visible, duplicates: options.duplicates, ..Seen::default() };
-    for (i, record) in roster.records.into_iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 && progress(Progress::new(i as u64, total, Unit::Rows)).is_break() {
-            return Err(Error::Cancelled);
-        }
-        let row = record.row;
-        match apply(bulk, record, cx, &mut seen, &mut report, &spellings)? {
-            Ok(Outcome::Created) => report.created += 1,
-            Ok(Outcome::Skipped) => report.skipped_rows.push(row),
-            Ok(Outcome::Updated) => {
-                report.updated += 1;
-                report.updated_rows.push(row);
+    let Roster { records, problems, ignored_columns, rows, spellings } = roster;
+    let mut report = ImportReport { rows, ignored_columns, problems, ..ImportReport::default() };
+    let total = records.len() as u64;
+    let spellings = Roster { spellings, ..Roster::default() };
+    let mut scope = Scope { visible, duplicates: options.duplicates };
+    std::thread::scope(|threads| {
+        let (batches, prepared) = mpsc::sync_channel(BATCHES_WAITING);
+        let spellings = &spellings;
+        threads.spawn(move || prepare_all(records, cx, spellings, batches));
+        // Returning drops `prepared`, which stops the other thread at its next batch.
+        let mut done = 0;
+        for batch in prepared {
+            for row in batch {
+                if done % PROGRESS_EVERY == 0 && progress(Progress::new(done as u64, total, Unit::Rows)).is_break() {
+                    return Err(Error::Cancelled);
+                }
+                done += 1;
+                let number = row.row;
+                match apply(bulk, row, cx, &mut scope, &mut report, spellings)? {
+                    Ok(Outcome::Created) => report.created += 1,
+                    Ok(Outcome::Skipped) => report.skipped_rows.push(number),
+                    Ok(Outcome::Updated) => {
+                        report.updated += 1;
+                        report.updated_rows.push(number);
+                    }
+                    Err(problems) => report.problems.extend(problems),
+                }
             }
-            Err(problems) => report.problems.extend(problems),
         }
-    }
+        Ok(())
+    })?;
     if progress(Progress::new(total, total, Unit::Rows)).is_break() {
         return Err(Error::Cancelled);
     }
@@ -142,11 +164,102 @@ fn outside_scope(problem: impl Fn(Field, String, String) -> RowProblem, branch: 
     )
 }
 
+/// One row made ready without the store, by [`prepare`].
+struct Prepared {
+    row: u64,
+    /// Normalised; its branch is not resolved yet.
+    person: Person,
+    /// The branch as the roster writes it.
+    branch: String,
+    /// In procedure order. (A row holds at most one step of each kind, since a header may not
+    /// repeat, so the order in which an update merges them changes nothing.)
+    events: Vec<ProcedureEvent>,
+    check: Check,
+}
+
+enum Check {
+    /// Identity or student numbers that repeat an earlier row: the row's only problems, as
+    /// before anything else is checked.
+    Repeats(Vec<RowProblem>),
+    /// Checked as a new person with the row's own steps, which is what it is unless the store
+    /// already holds them.
+    AsNew(Box<AsNew>),
+}
+
+struct AsNew {
+    violations: Vec<Violation>,
+    late: Vec<LateStep>,
+    derived: Derived,
+    /// The audit entry's record after the person's id and branch ([`audit_json_rest`]).
+    audit_rest: String,
+}
+
 /// Identity and student numbers met earlier in the same file, with their rows.
 #[derive(Default)]
-struct Seen {
+struct Numbers {
     id_numbers: HashMap<String, u64>,
     student_nos: HashMap<String, u64>,
+}
+
+/// Prepares every record in order and hands them over in batches, until they are all sent or the
+/// writing side has stopped listening (it failed, or was cancelled).
+fn prepare_all(
+    records: Vec<RosterRecord>,
+    cx: Context<'_>,
+    spellings: &Roster,
+    batches: mpsc::SyncSender<Vec<Prepared>>,
+) {
+    let mut numbers = Numbers::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    for record in records {
+        batch.push(prepare(record, cx, &mut numbers, spellings));
+        if batch.len() == BATCH && batches.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch);
+    }
+}
+
+/// Everything about a row that does not need the store.
+fn prepare(record: RosterRecord, cx: Context<'_>, numbers: &mut Numbers, spellings: &Roster) -> Prepared {
+    let RosterRecord { row, mut person, branch, mut events, .. } = record;
+    st::normalize(&mut person);
+    st::sort_events(&mut events);
+    let mut repeats = Vec::new();
+    for (field, value, map, zh, en) in [
+        (Field::IdNumber, &person.id_number, &mut numbers.id_numbers, "身份证号", "identity number"),
+        (Field::StudentNo, &person.student_no, &mut numbers.student_nos, "学号工号", "student number"),
+    ] {
+        if let Some(value) = value
+            && let Some(first) = map.insert(value.clone(), row)
+        {
+            map.insert(value.clone(), first);
+            repeats.push(RowProblem {
+                row,
+                column: spellings.spelling(columns::column_of(field)),
+                reason_zh: format!("{zh} {value} 与第 {first} 行重复"),
+                reason_en: format!("{en} {value} repeats row {first}"),
+            });
+        }
+    }
+    let check = if repeats.is_empty() {
+        let facts: Vec<crate::deadlines::Fact> = events.iter().map(Into::into).collect();
+        Check::AsNew(Box::new(AsNew {
+            violations: validate::check_member(&person, &events, cx),
+            late: crate::late::late_steps(&facts, cx.rules, cx.workdays),
+            derived: Derived::of(&person, &events),
+            audit_rest: audit_json_rest(&person, &events),
+        }))
+    } else {
+        Check::Repeats(repeats)
+    };
+    Prepared { row, person, branch, events, check }
+}
+
+/// Who may import where, and what to do with likely duplicates: the writing side's part.
+struct Scope {
     /// The units a branch secretary may import into; `None` when not limited.
     visible: Option<HashSet<Id>>,
     duplicates: Duplicates,
@@ -154,42 +267,28 @@ struct Seen {
 
 fn apply(
     bulk: &mut BulkWrite<'_>,
-    record: RosterRecord,
+    prepared: Prepared,
     cx: Context<'_>,
-    seen: &mut Seen,
+    scope: &mut Scope,
     report: &mut ImportReport,
     spellings: &Roster,
 ) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
     let branches_created = &mut report.branches_created;
-    let RosterRecord { row, mut person, branch, events, .. } = record;
-    st::normalize(&mut person);
-    let mut problems = Vec::new();
+    let Prepared { row, mut person, branch, events, check } = prepared;
     let problem = |field: Field, zh: String, en: String| RowProblem {
         row,
         column: spellings.spelling(columns::column_of(field)),
         reason_zh: zh,
         reason_en: en,
     };
-
-    for (field, value, map, zh, en) in [
-        (Field::IdNumber, &person.id_number, &mut seen.id_numbers, "身份证号", "identity number"),
-        (Field::StudentNo, &person.student_no, &mut seen.student_nos, "学号工号", "student number"),
-    ] {
-        if let Some(value) = value
-            && let Some(first) = map.insert(value.clone(), row)
-        {
-            map.insert(value.clone(), first);
-            problems.push(problem(
-                field,
-                format!("{zh} {value} 与第 {first} 行重复"),
-                format!("{en} {value} repeats row {first}"),
-            ));
-        }
-    }
+    let (mut problems, as_new) = match check {
+        Check::Repeats(repeats) => (repeats, None),
+        Check::AsNew(as_new) => (Vec::new(), Some(as_new)),
+    };
 
     match bulk.resolve_branch(&branch) {
         Ok(resolved) => {
-            if seen.visible.as_ref().is_some_and(|v| !v.contains(&resolved.id)) {
+            if scope.visible.as_ref().is_some_and(|v| !v.contains(&resolved.id)) {
                 problems.push(outside_scope(problem, &branch));
             } else {
                 person.branch_id = resolved.id;
@@ -203,12 +302,13 @@ fn apply(
         }
         Err(e) => return Err(e),
     }
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+    let as_new = match as_new {
+        Some(as_new) if problems.is_empty() => as_new,
+        _ => return Ok(Err(problems)),
+    };
 
     let existing = bulk.find_same_person(&person)?;
-    if let (Some(id), Some(visible)) = (existing, &seen.visible) {
+    if let (Some(id), Some(visible)) = (existing, &scope.visible) {
         let stored_branch = bulk.person(id)?.map(|p| p.branch_id);
         if stored_branch.is_some_and(|b| !visible.contains(&b)) {
             return Ok(Err(vec![problem(
@@ -218,63 +318,90 @@ fn apply(
             )]));
         }
     }
-    if existing.is_none() {
+    let Some(id) = existing else {
         // A new person by their numbers: do they look like someone already here?
         let applied = events.iter().find(|e| e.kind == EventKind::ApplicationReceived).map(|e| e.date);
         if let Some(found) = bulk.lookalike(&person, applied)? {
             report.likely_duplicates.push(likely_duplicate(row, &person, found));
-            if seen.duplicates == Duplicates::Skip {
+            if scope.duplicates == Duplicates::Skip {
                 return Ok(Ok(Outcome::Skipped));
             }
         }
         bulk.remember(&person, applied, row);
-    }
-    let (person, mut events, outcome, before) = match existing {
-        None => (person, events, Outcome::Created, None),
-        Some(id) => {
-            let stored = bulk.person(id)?.unwrap_or_default();
-            let mut merged_events = bulk.events(id)?;
-            let before = audit_json(&stored, &merged_events);
-            for event in events {
-                // A repeated step (a review, a report) is added unless that day's is on file; a
-                // one-off step's date is corrected.
-                let same =
-                    |e: &&mut ProcedureEvent| e.kind == event.kind && (!event.kind.repeats() || e.date == event.date);
-                match merged_events.iter_mut().find(same) {
-                    Some(old) => {
-                        old.date = event.date;
-                        old.months = event.months;
-                    }
-                    None => merged_events.push(event),
-                }
-            }
-            (overlay(stored, person), merged_events, Outcome::Updated, Some(before))
-        }
+        return insert(bulk, row, person, events, *as_new, report, spellings);
     };
-    st::sort_events(&mut events);
-    let mut violations = validate::check_member(&person, &events, cx);
-    if matches!(outcome, Outcome::Updated) {
-        // A new person's numbers were just looked up and found free; an updated person may have
-        // been given a number that belongs to someone else.
-        violations.extend(bulk.uniqueness_conflict(&person, seen.visible.as_ref())?);
-    }
+    update(bulk, row, person, events, id, cx, scope, report, spellings)
+}
+
+/// A new person, checked and made ready by [`prepare`]: written with the one audit entry.
+fn insert(
+    bulk: &mut BulkWrite<'_>,
+    row: u64,
+    person: Person,
+    events: Vec<ProcedureEvent>,
+    as_new: AsNew,
+    report: &mut ImportReport,
+    spellings: &Roster,
+) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
+    let AsNew { violations, late, derived, audit_rest } = as_new;
     if !violations.is_empty() {
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
     }
-    let facts: Vec<crate::deadlines::Fact> = events.iter().map(Into::into).collect();
+    report.late.extend(late.into_iter().map(|flag| super::RowLate { row, name: person.name.clone(), flag }));
+    let branch = person.branch_id;
+    let id = bulk.insert(person, derived, events)?;
+    bulk.log_member(id, "insert", None, audit_record(Some(id), branch, &audit_rest))?;
+    Ok(Ok(Outcome::Created))
+}
+
+/// A registered person: the row's steps merged into theirs, checked again with everything they
+/// hold, written, and logged when anything changed.
+#[allow(clippy::too_many_arguments)]
+fn update(
+    bulk: &mut BulkWrite<'_>,
+    row: u64,
+    person: Person,
+    events: Vec<ProcedureEvent>,
+    id: Id,
+    cx: Context<'_>,
+    scope: &Scope,
+    report: &mut ImportReport,
+    spellings: &Roster,
+) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
+    let stored = bulk.person(id)?.unwrap_or_default();
+    let mut merged = bulk.events(id)?;
+    let before = audit_json(&stored, &merged);
+    for event in events {
+        // A repeated step (a review, a report) is added unless that day's is on file; a one-off
+        // step's date is corrected.
+        let same = |e: &&mut ProcedureEvent| e.kind == event.kind && (!event.kind.repeats() || e.date == event.date);
+        match merged.iter_mut().find(same) {
+            Some(old) => {
+                old.date = event.date;
+                old.months = event.months;
+            }
+            None => merged.push(event),
+        }
+    }
+    let person = overlay(stored, person);
+    st::sort_events(&mut merged);
+    let mut violations = validate::check_member(&person, &merged, cx);
+    // A new person's numbers were looked up and found free; an updated person may have been given
+    // a number that belongs to someone else.
+    violations.extend(bulk.uniqueness_conflict(&person, scope.visible.as_ref())?);
+    if !violations.is_empty() {
+        return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
+    }
+    let facts: Vec<crate::deadlines::Fact> = merged.iter().map(Into::into).collect();
     for flag in crate::late::late_steps(&facts, cx.rules, cx.workdays) {
         report.late.push(super::RowLate { row, name: person.name.clone(), flag });
     }
-    let id = match outcome {
-        Outcome::Created => bulk.insert(&person, &mut events)?,
-        Outcome::Updated | Outcome::Skipped => bulk.update(&person, &mut events)?,
-    };
-    let after = audit_json(&Person { id: Some(id), ..person }, &events);
-    if before.as_deref() != Some(after.as_str()) {
-        let action = if before.is_some() { "update" } else { "insert" };
-        bulk.log_member(id, action, before.as_deref(), &after)?;
+    let id = bulk.update(&person, &mut merged)?;
+    let after = audit_json(&Person { id: Some(id), ..person }, &merged);
+    if before != after {
+        bulk.log_member(id, "update", Some(before), after)?;
     }
-    Ok(Ok(outcome))
+    Ok(Ok(Outcome::Updated))
 }
 
 fn likely_duplicate(row: u64, person: &Person, found: st::Found) -> LikelyDuplicate {
@@ -304,27 +431,31 @@ fn likely_duplicate(row: u64, person: &Person, found: st::Found) -> LikelyDuplic
 /// that have a value, and each event as `date kind[ months][ note]`. Written field by field:
 /// going through `serde_json::Value` cost a second per 100,000 people.
 fn audit_json(person: &Person, events: &[ProcedureEvent]) -> String {
-    fn text(out: &mut Vec<u8>, first: &mut bool, key: &str, value: Option<&str>) {
-        let Some(value) = value else { return };
-        if !std::mem::take(first) {
-            out.push(b',');
-        }
-        let _ = serde_json::to_writer(&mut *out, key);
-        out.push(b':');
-        let _ = serde_json::to_writer(&mut *out, value);
+    audit_record(person.id, person.branch_id, &audit_json_rest(person, events))
+}
+
+/// The record's start, `{"person":{"id":"…","branch_id":"…"` (the id once stored), then `rest`:
+/// what the writing side adds to what [`audit_json_rest`] prepared.
+fn audit_record(id: Option<Id>, branch: Id, rest: &str) -> String {
+    let mut out = String::with_capacity(rest.len() + 48);
+    out.push_str("{\"person\":{");
+    if let Some(id) = id {
+        let _ = write!(out, "\"id\":\"{id}\",");
     }
+    let _ = write!(out, "\"branch_id\":\"{branch}\"");
+    out.push_str(rest);
+    out
+}
+
+/// The rest of the record: the person's fields after the branch, then the events.
+fn audit_json_rest(person: &Person, events: &[ProcedureEvent]) -> String {
     let mut out = Vec::with_capacity(512);
-    out.extend_from_slice(b"{\"person\":{");
-    let mut first = true;
-    let (id, branch, birth) =
-        (person.id.map(|i| i.to_string()), person.branch_id.to_string(), person.birth_date.map(|d| d.to_string()));
+    let birth = person.birth_date.map(IsoDate::of);
     for (key, value) in [
-        ("id", id.as_deref()),
-        ("branch_id", Some(branch.as_str())),
         ("name", Some(person.name.as_str())),
         ("gender", person.gender.map(|g| g.as_str())),
         ("ethnicity", person.ethnicity.as_deref()),
-        ("birth_date", birth.as_deref()),
+        ("birth_date", birth.as_ref().map(IsoDate::as_str)),
         ("id_number", person.id_number.as_deref()),
         ("student_no", person.student_no.as_deref()),
         ("category", person.category.map(|c| c.as_str())),
@@ -334,17 +465,21 @@ fn audit_json(person: &Person, events: &[ProcedureEvent]) -> String {
         ("native_place", person.native_place.as_deref()),
         ("notes", person.notes.as_deref()),
     ] {
-        text(&mut out, &mut first, key, value);
+        let Some(value) = value else { continue };
+        out.push(b',');
+        let _ = serde_json::to_writer(&mut out, key);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut out, value);
     }
     out.extend_from_slice(b"},\"events\":[");
     let mut line = String::new();
     for (i, e) in events.iter().enumerate() {
         line.clear();
-        line.push_str(&e.date.to_string());
+        line.push_str(IsoDate::of(e.date).as_str());
         line.push(' ');
         line.push_str(e.kind.as_str());
         if let Some(months) = e.months {
-            line.push_str(&format!(" {months}"));
+            let _ = write!(line, " {months}");
         }
         if let Some(note) = e.note.as_deref() {
             line.push(' ');
@@ -383,4 +518,129 @@ fn overlay(stored: Person, new: Person) -> Person {
 fn violation_problem(row: u64, v: Violation, spellings: &Roster) -> RowProblem {
     let column = columns::column_for_violation(&v.field).map_or_else(|| v.field.clone(), |c| spellings.spelling(c));
     RowProblem { row, column, reason_zh: v.message_zh, reason_en: v.message_en }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+    use crate::domain::{Category, Gender};
+    use crate::keys::KdfParams;
+    use crate::store::AuditQuery;
+    use crate::workspace::NewWorkspace;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let new = NewWorkspace { kdf: KdfParams::FOR_TESTS, ..NewWorkspace::new("passphrase-1", "党委") };
+        let mut store = Workspace::at(dir.path().join("ws")).create(&new).unwrap();
+        store.set_today("2026-11-24".parse().unwrap());
+        (dir, store)
+    }
+
+    /// Several batches of rows (of the hand-over between the threads, and of the statements),
+    /// with a remainder, and branches first named between them.
+    const MANY: usize = 2 * BATCH + 70;
+
+    fn roster(records: Vec<RosterRecord>) -> Roster {
+        Roster { rows: records.len() as u64, records, ..Roster::default() }
+    }
+
+    fn import(store: &mut Store, records: Vec<RosterRecord>) -> Result<ImportReport> {
+        store.import_roster(roster(records), ImportOptions::default(), |_| ControlFlow::Continue(()))
+    }
+
+    /// Audit entries are evidence: their text must not change with how they are made. This pins
+    /// it, every field and an event with months and a note included.
+    #[test]
+    fn an_audit_record_keeps_its_exact_text() {
+        let person = Person {
+            id: Some(7),
+            branch_id: 3,
+            name: "张\"三".into(),
+            gender: Some(Gender::Male),
+            ethnicity: Some("汉族".into()),
+            birth_date: Some("2001-02-03".parse().unwrap()),
+            id_number: Some("11010520010203001X".into()),
+            student_no: Some("2024001".into()),
+            category: Some(Category::Student),
+            department: Some("数学学院".into()),
+            class_name: Some("24级1班".into()),
+            phone: Some("13800000000".into()),
+            native_place: Some("北京".into()),
+            notes: Some("两行\n备注".into()),
+        };
+        let mut extended = ProcedureEvent::new(EventKind::ProbationExtended, "2026-03-01".parse().unwrap());
+        extended.months = Some(6);
+        extended.note = Some("延长".into());
+        let events = [ProcedureEvent::new(EventKind::ApplicationReceived, "2025-01-05".parse().unwrap()), extended];
+        assert_eq!(
+            audit_json(&person, &events),
+            r#"{"person":{"id":"7","branch_id":"3","name":"张\"三","gender":"male","ethnicity":"汉族","birth_date":"2001-02-03","id_number":"11010520010203001X","student_no":"2024001","category":"student","department":"数学学院","class_name":"24级1班","phone":"13800000000","native_place":"北京","notes":"两行\n备注"},"events":["2025-01-05 application_received","2026-03-01 probation_extended 6 延长"]}"#
+        );
+        let bare = Person { branch_id: 3, name: "李四".into(), ..Person::default() };
+        assert_eq!(audit_json(&bare, &[]), r#"{"person":{"branch_id":"3","name":"李四"},"events":[]}"#);
+        // What the writing side puts together is the same text.
+        assert_eq!(audit_record(Some(7), 3, &audit_json_rest(&person, &events)), audit_json(&person, &events));
+    }
+
+    #[test]
+    fn every_row_of_many_batches_is_written_once_with_its_own_entry_in_row_order() {
+        let (_dir, mut store) = store();
+        let records = crate::demo::records(MANY, store.today(), 7);
+        let names: Vec<String> = records.iter().map(|r| crate::text::normalized_name(&r.person.name)).collect();
+        let before = store.audit_log(&AuditQuery::default()).unwrap().total;
+        let report = import(&mut store, records).unwrap();
+        assert_eq!((report.created, report.committed), (MANY as u64, true));
+        assert!(!report.branches_created.is_empty());
+        assert_eq!(store.count_people().unwrap(), MANY as u64);
+
+        let log = store.audit_log(&AuditQuery::default()).unwrap();
+        let mut people: Vec<_> = log.entries.iter().filter(|e| e.entity == "people").collect();
+        people.sort_by_key(|e| e.seq);
+        assert_eq!(people.len(), MANY);
+        assert_eq!(log.total - before, (MANY + report.branches_created.len()) as u64);
+        let logged: Vec<&str> = people.iter().map(|e| e.member_name.as_deref().unwrap()).collect();
+        assert_eq!(logged, names, "one entry per row, in the roster's order");
+        let ids: Vec<i64> = people.iter().map(|e| e.member_id.unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "ids given in row order");
+        let report = store.verify().unwrap();
+        assert!(report.is_ok(), "{report:?}");
+    }
+
+    #[test]
+    fn problems_batches_apart_are_all_reported_and_nothing_is_saved() {
+        let (_dir, mut store) = store();
+        let mut records = crate::demo::records(MANY, store.today(), 8);
+        let first = records[2].row;
+        records[2].person.name = " ".into();
+        let repeated = records[10].person.student_no.clone();
+        records[BATCH + 5].person.student_no = repeated;
+        let (middle, last) = (records[BATCH + 5].row, records[MANY - 3].row);
+        records[MANY - 3].person.phone = Some("not a phone".into());
+        let before = store.audit_log(&AuditQuery::default()).unwrap().total;
+
+        let Err(Error::ImportRejected { report }) = import(&mut store, records) else { panic!("not refused") };
+        let rows: Vec<u64> = report.problems.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [first, middle, last]);
+        assert!(!report.committed);
+        assert_eq!(store.count_people().unwrap(), 0);
+        assert_eq!(store.audit_log(&AuditQuery::default()).unwrap().total, before);
+    }
+
+    #[test]
+    fn an_import_after_an_import_updates_and_logs_only_what_changed() {
+        let (_dir, mut store) = store();
+        let records = crate::demo::records(MANY, store.today(), 9);
+        let mut again = records.clone();
+        import(&mut store, records).unwrap();
+        let before = store.audit_log(&AuditQuery::default()).unwrap().total;
+        again[BATCH + 1].person.phone = Some("13912345678".into());
+        let report = import(&mut store, again).unwrap();
+        assert_eq!((report.created, report.updated), (0, MANY as u64));
+        let log = store.audit_log(&AuditQuery::default()).unwrap();
+        assert_eq!(log.total, before + 1, "one entry, for the one row that changed");
+        assert_eq!(log.entries[0].action, "update");
+        assert!(log.entries[0].new.as_deref().unwrap().contains("13912345678"));
+        assert!(store.verify().unwrap().is_ok());
+    }
 }

@@ -147,8 +147,7 @@ fn text(s: &str) -> Cell {
 
 fn read_csv(path: &Path, row: &mut dyn FnMut(u64, Vec<Cell>) -> Result<()>) -> Result<()> {
     check_size(path)?;
-    let bytes = std::fs::read(path).map_err(Error::io(path))?;
-    let content = decode_csv(&bytes)?;
+    let content = decode_csv(std::fs::read(path).map_err(Error::io(path))?)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -182,8 +181,9 @@ fn delimiter(content: &str) -> u8 {
 }
 
 /// UTF-16 with its byte-order mark (Excel's "Unicode text"), UTF-8 (a byte-order mark is
-/// dropped), else GB18030; anything else is refused rather than imported as mojibake.
-pub(crate) fn decode_csv(bytes: &[u8]) -> Result<String> {
+/// dropped), else GB18030; anything else is refused rather than imported as mojibake. UTF-8, what
+/// most files are, becomes the text without a copy.
+pub(crate) fn decode_csv(mut bytes: Vec<u8>) -> Result<String> {
     for (bom, encoding) in [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE)] {
         if let Some(rest) = bytes.strip_prefix(bom) {
             return encoding
@@ -192,11 +192,14 @@ pub(crate) fn decode_csv(bytes: &[u8]) -> Result<String> {
                 .ok_or_else(|| unreadable("CSV 文件的 UTF-16 编码有误", "the CSV file's UTF-16 text is malformed"));
         }
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_owned());
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
     }
-    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|s| s.into_owned()).ok_or_else(
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(not_utf8) => not_utf8.into_bytes(),
+    };
+    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes).map(|s| s.into_owned()).ok_or_else(
         || unreadable("CSV 文件既不是 UTF-8 也不是 GB18030 编码", "the CSV file is neither UTF-8 nor GB18030"),
     )
 }
@@ -222,15 +225,15 @@ mod tests {
         let mut with_bom = b"\xEF\xBB\xBF".to_vec();
         with_bom.extend_from_slice(text.as_bytes());
         let (gb, _, _) = encoding_rs::GB18030.encode(text);
-        assert_eq!(decode_csv(text.as_bytes()).unwrap(), text);
-        assert_eq!(decode_csv(&with_bom).unwrap(), text);
-        assert_eq!(decode_csv(&gb).unwrap(), text);
-        let err = decode_csv(&[0xff, 0xff, 0x81]).unwrap_err();
+        assert_eq!(decode_csv(text.as_bytes().to_vec()).unwrap(), text);
+        assert_eq!(decode_csv(with_bom).unwrap(), text);
+        assert_eq!(decode_csv(gb.to_vec()).unwrap(), text);
+        let err = decode_csv(vec![0xff, 0xff, 0x81]).unwrap_err();
         assert!(err.message(crate::Lang::En).contains("neither UTF-8 nor GB18030"), "{err}");
         // Excel's "Unicode text": UTF-16 with its mark, both byte orders.
         let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
-        assert_eq!(decode_csv(&le).unwrap(), text);
-        assert_eq!(decode_csv(&be).unwrap(), text);
+        assert_eq!(decode_csv(le).unwrap(), text);
+        assert_eq!(decode_csv(be).unwrap(), text);
     }
 }

@@ -6,16 +6,17 @@
 //! entry instead ([`BulkWrite::log_member`]); they are back before anything else can write,
 //! whatever happens (an error, a panic).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use super::Store;
 use super::audit::{self, BulkLog};
 use super::lookalikes::{Lookalike, Lookalikes};
 use super::org::{self, OrgTree, ResolvedBranch};
-use super::{Store, people};
+use super::people::{self, Derived, NewPeople};
 use crate::access::Action;
 use crate::domain::{Id, Person, ProcedureEvent};
 use crate::validate::Violation;
@@ -31,15 +32,19 @@ pub(crate) enum Finish {
 
 /// One transaction of a bulk write, with what it has learnt on the way: the organisation tree
 /// (branches it created included), the audit chain's head, and who is registered by name.
-pub(crate) struct BulkWrite<'s> {
-    tx: Transaction<'s>,
+pub(crate) struct BulkWrite<'t> {
+    /// The transaction's connection.
+    tx: &'t Connection,
     tree: OrgTree,
-    log: BulkLog,
+    log: BulkLog<'t>,
+    new_people: NewPeople<'t>,
     /// The workspace had nobody when the write began: nobody can be registered already, so the
     /// look-ups are skipped (people repeated within the file are the caller's to catch).
     empty_at_start: bool,
     /// Who is registered and who this write has added, loaded on the first new person.
     lookalikes: Option<Lookalikes>,
+    /// The branches the roster has named so far, as it writes them.
+    branches: HashMap<String, Id>,
 }
 
 impl Store {
@@ -64,6 +69,7 @@ impl Store {
                     // Best effort on the way out; should it fail, the next change puts the triggers
                     // back before it writes (`Store::require`).
                     let _ = audit::resume(&self.conn);
+                    let _ = set_cache_kib(&self.conn, super::CACHE_KIB);
                     std::panic::resume_unwind(panic)
                 });
         audit::resume(&self.conn)?;
@@ -80,15 +86,45 @@ impl Store {
         waiting: impl FnMut() -> ControlFlow<()>,
         work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
     ) -> Result<(T, bool)> {
+        // A bulk write passes through far more pages than any cache holds, and writes each once
+        // whatever the cache's size (measured: the same pages encrypted, the same instructions,
+        // with 16 MiB as with 64); the smaller cache leaves room for the roster being imported.
+        set_cache_kib(&self.conn, BULK_CACHE_KIB)?;
+        let outcome = self.bulk_transaction(max, waiting, work);
+        let restored = set_cache_kib(&self.conn, super::CACHE_KIB);
+        let outcome = outcome?;
+        restored?;
+        Ok(outcome)
+    }
+
+    fn bulk_transaction<T>(
+        &self,
+        max: Duration,
+        waiting: impl FnMut() -> ControlFlow<()>,
+        work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
+    ) -> Result<(T, bool)> {
         let tx = self.write_transaction_waiting(max, waiting)?;
-        let tree = OrgTree::load(&tx)?;
-        let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
-        let log = BulkLog::begin(&tx)?;
-        let mut bulk = BulkWrite { tx, tree, log, empty_at_start, lookalikes: None };
-        let (value, finish) = work(&mut bulk)?;
+        let (value, finish) = {
+            let tree = OrgTree::load(&tx)?;
+            let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
+            let (log, new_people) = (BulkLog::begin(&tx)?, NewPeople::prepare(&tx)?);
+            let mut bulk = BulkWrite {
+                tx: &tx,
+                tree,
+                log,
+                new_people,
+                empty_at_start,
+                lookalikes: None,
+                branches: HashMap::new(),
+            };
+            let (value, finish) = work(&mut bulk)?;
+            // A dry run writes everything too, so it fails wherever the import would.
+            bulk.flush()?;
+            (value, finish)
+        };
         match finish {
-            Finish::Commit => bulk.tx.commit()?,
-            Finish::Rollback => bulk.tx.rollback()?,
+            Finish::Commit => tx.commit()?,
+            Finish::Rollback => tx.rollback()?,
         }
         Ok((value, matches!(finish, Finish::Commit)))
     }
@@ -119,27 +155,50 @@ impl Store {
     }
 }
 
+/// The page cache of a bulk write, in KiB.
+const BULK_CACHE_KIB: i64 = 16 * 1024;
+
+fn set_cache_kib(conn: &Connection, kib: i64) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -kib)?;
+    Ok(())
+}
+
 impl BulkWrite<'_> {
     /// The branch a roster names, created (with its general branch) when it does not exist yet.
+    /// A name met before in this write is answered from memory: the tree only grows meanwhile,
+    /// so it names the same branch.
     pub(crate) fn resolve_branch(&mut self, path: &str) -> Result<ResolvedBranch> {
-        let resolved = org::resolve_branch(&self.tx, &mut self.tree, path)?;
+        if let Some(&id) = self.branches.get(path) {
+            return Ok(ResolvedBranch { id, created: vec![] });
+        }
+        // Creating a branch logs it by trigger, after every entry handed over before it.
+        self.flush()?;
+        let resolved = org::resolve_branch(self.tx, &mut self.tree, path)?;
         if !resolved.created.is_empty() {
             self.log.invalidate(); // the new branches' own entries (by trigger) came first
         }
+        self.branches.insert(path.to_owned(), resolved.id);
         Ok(resolved)
     }
 
     /// The person registered under the same identity number, or else the same student number.
+    ///
+    /// People handed to [`insert`](Self::insert) and not yet written are not looked at: they
+    /// cannot be the answer, since the roster refuses a number repeated within the file before
+    /// looking anyone up, and each of them was looked up and found new. (Were one written twice
+    /// all the same, the unique indexes would refuse it, failing the whole write.)
     pub(crate) fn find_same_person(&self, person: &Person) -> Result<Option<Id>> {
-        if self.empty_at_start { Ok(None) } else { people::find_same_person(&self.tx, person) }
+        if self.empty_at_start { Ok(None) } else { people::find_same_person(self.tx, person) }
     }
 
-    pub(crate) fn person(&self, id: Id) -> Result<Option<Person>> {
-        people::load_person(&self.tx, id)
+    pub(crate) fn person(&mut self, id: Id) -> Result<Option<Person>> {
+        self.flush()?;
+        people::load_person(self.tx, id)
     }
 
-    pub(crate) fn events(&self, id: Id) -> Result<Vec<ProcedureEvent>> {
-        people::load_events(&self.tx, id)
+    pub(crate) fn events(&mut self, id: Id) -> Result<Vec<ProcedureEvent>> {
+        self.flush()?;
+        people::load_events(self.tx, id)
     }
 
     /// Someone registered, or remembered earlier in this bulk write, who looks like `person`
@@ -149,15 +208,16 @@ impl BulkWrite<'_> {
         person: &Person,
         applied: Option<crate::calendar::Date>,
     ) -> Result<Option<Found>> {
-        let lookalikes = match self.lookalikes.as_mut() {
-            Some(l) => l,
-            None => self.lookalikes.insert(if self.empty_at_start {
+        if self.lookalikes.is_none() {
+            let loaded = if self.empty_at_start {
                 Lookalikes::default()
             } else {
-                Lookalikes::load(&self.tx)?
-            }),
-        };
-        Ok(lookalikes.find(person, applied))
+                self.flush()?;
+                Lookalikes::load(self.tx)?
+            };
+            self.lookalikes = Some(loaded);
+        }
+        Ok(self.lookalikes.as_ref().and_then(|l| l.find(person, applied)))
     }
 
     /// Remembers a new person as `row` of this write, for the lookalikes of later rows.
@@ -169,29 +229,43 @@ impl BulkWrite<'_> {
 
     /// Numbers of `person` that belong to someone else (limited to `visible` units when set).
     pub(crate) fn uniqueness_conflict(
-        &self,
+        &mut self,
         person: &Person,
         visible: Option<&HashSet<Id>>,
     ) -> Result<Option<Violation>> {
-        people::uniqueness_conflict(&self.tx, person, visible)
+        self.flush()?;
+        people::uniqueness_conflict(self.tx, person, visible)
     }
 
-    /// Writes a new person with their events; returns the id.
-    pub(crate) fn insert(&self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
-        let id = people::write_person(&self.tx, person, events)?;
-        people::insert_events(&self.tx, id, events)?;
-        Ok(id)
+    /// Takes a new person with their events, written by the next [`flush`](Self::flush) at the
+    /// latest (their events' ids are not read back); returns the person's id.
+    pub(crate) fn insert(&mut self, person: Person, derived: Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
+        self.new_people.insert(person, derived, events)
     }
 
     /// Writes a registered person (`person.id` set) with their events, replacing the stored ones.
-    pub(crate) fn update(&self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
-        let id = people::write_person(&self.tx, person, events)?;
-        people::write_events(&self.tx, id, events)?;
+    pub(crate) fn update(&mut self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
+        self.flush()?;
+        let id = people::write_person(self.tx, person, events)?;
+        people::write_events(self.tx, id, events)?;
         Ok(id)
     }
 
-    /// The one audit entry of a person this write inserted or changed.
-    pub(crate) fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()> {
-        self.log.member(&self.tx, id, action, before, Some(after))
+    /// The one audit entry of a person this write inserted or changed, chained now and written by
+    /// the next [`flush`](Self::flush) at the latest.
+    pub(crate) fn log_member(
+        &mut self,
+        id: Id,
+        action: &'static str,
+        before: Option<String>,
+        after: String,
+    ) -> Result<()> {
+        self.log.member(id, action, before, after)
+    }
+
+    /// Writes the people and the audit entries handed over and not yet written.
+    fn flush(&mut self) -> Result<()> {
+        self.new_people.flush()?;
+        self.log.flush()
     }
 }

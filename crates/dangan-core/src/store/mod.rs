@@ -458,5 +458,5 @@ pub(crate) fn none_if_blank(s: &Option<String>) -> Option<&str> {
 pub(crate) use bulk::{BulkWrite, Finish, Found, Likeness};
 pub(crate) use lookalikes::Lookalike;
 pub use org::{OrgTree, ResolvedBranch};
-pub(crate) use people::{normalize, sort_events};
+pub(crate) use people::{Derived, IsoDate, normalize, sort_events};
 pub(crate) use users::RECOVERY_ACTOR;

@@ -2,7 +2,7 @@
 //! that keeps the cached stage true.
 
 use crate::access::Action;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 use serde::Serialize;
 
 use super::org::OrgTree;
@@ -113,7 +113,9 @@ pub(crate) fn find_same_person(conn: &Connection, person: &Person) -> Result<Opt
 /// Trims every text field, stores blanks as `None`, upper-cases the identity number's X, and fills
 /// a missing birth date from the identity number.
 pub(crate) fn normalize(person: &mut Person) {
-    person.name = crate::text::normalized_name(&person.name);
+    // In place: a roster's text is nearly always normalised already, and an import does this
+    // for each of its fields.
+    person.name = crate::text::into_normalized_name(std::mem::take(&mut person.name));
     for field in [
         &mut person.ethnicity,
         &mut person.id_number,
@@ -124,7 +126,11 @@ pub(crate) fn normalize(person: &mut Person) {
         &mut person.native_place,
         &mut person.notes,
     ] {
-        *field = none_if_blank(field).map(crate::text::normalized);
+        *field = field.take().and_then(|value| match value.trim() {
+            "" => None,
+            trimmed if trimmed.len() == value.len() => Some(crate::text::into_normalized(value)),
+            trimmed => Some(crate::text::normalized(trimmed)),
+        });
     }
     if let Some(n) = person.id_number.as_mut() {
         n.make_ascii_uppercase();
@@ -136,20 +142,63 @@ pub(crate) fn normalize(person: &mut Person) {
     }
 }
 
-/// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
-pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[ProcedureEvent]) -> Result<Id> {
-    let keys = names::keys(&person.name);
-    let stage = Stage::of(events);
-    let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
+/// What `people` stores beside a person's own fields, derived from their name and events: the
+/// pinyin keys, the stage and whether their procedure has ended.
+#[derive(Debug, Clone)]
+pub(crate) struct Derived {
+    keys: names::NameKeys,
+    stage: Stage,
+    ended: bool,
+}
+
+impl Derived {
+    pub(crate) fn of(person: &Person, events: &[ProcedureEvent]) -> Derived {
+        Derived {
+            keys: names::keys(&person.name),
+            stage: Stage::of(events),
+            ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),
+        }
+    }
+}
+
+/// The person's columns in the order every statement below binds them, the id last.
+const PERSON_VALUES: &str = "branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
+     student_no, category, department, class_name, phone, native_place, notes, stage, ended";
+
+/// How many values [`bind_person`] binds: [`PERSON_VALUES`] and the id.
+const PERSON_PARAMS: usize = 19;
+
+const UPDATE_PERSON: &str = "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, \
+     gender = ?6, ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
+     class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, stage = ?17, ended = ?18 WHERE id = ?19";
+
+const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/// `INSERT INTO people` of `rows` people, each bound by [`bind_person`] with its id.
+fn insert_people_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; PERSON_PARAMS].join(", "));
+    format!("INSERT INTO people ({PERSON_VALUES}, id) VALUES {}", vec![row; rows].join(", "))
+}
+
+/// Binds the person's values as parameters `first`.. in [`PERSON_VALUES`] order, then `id` (NULL:
+/// the store picks it).
+fn bind_person(
+    stmt: &mut Statement<'_>,
+    first: usize,
+    person: &Person,
+    derived: &Derived,
+    id: Option<Id>,
+) -> Result<()> {
+    let birth = person.birth_date.map(IsoDate::of);
     let values = params![
         person.branch_id,
         person.name,
-        keys.pinyin,
-        keys.initials,
-        keys.sort_key,
+        derived.keys.pinyin,
+        derived.keys.initials,
+        derived.keys.sort_key,
         person.gender.map(Gender::as_str),
         person.ethnicity,
-        person.birth_date.map(|d| d.to_string()),
+        birth.as_ref().map(IsoDate::as_str),
         person.id_number,
         person.student_no,
         person.category.map(Category::as_str),
@@ -158,42 +207,181 @@ pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Procedu
         person.phone,
         person.native_place,
         person.notes,
-        stage.as_str(),
-        ended,
+        derived.stage.as_str(),
+        derived.ended,
+        id,
     ];
-    match person.id {
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO people (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
-                 student_no, category, department, class_name, phone, native_place, notes, stage, ended) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?
-            .execute(values)?;
-            Ok(conn.last_insert_rowid())
+    debug_assert_eq!(values.len(), PERSON_PARAMS);
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(first + i, value)?;
+    }
+    Ok(())
+}
+
+/// Runs [`INSERT_EVENT`] for one event of `person_id`.
+fn execute_event(stmt: &mut Statement<'_>, person_id: Id, event: &ProcedureEvent) -> Result<()> {
+    bind_event(stmt, 1, person_id, event)?;
+    stmt.raw_execute()?;
+    Ok(())
+}
+
+/// How many values [`bind_event`] binds.
+const EVENT_PARAMS: usize = 5;
+
+/// Binds an event of `person_id` as parameters `first`.. of an insert into `events`.
+fn bind_event(stmt: &mut Statement<'_>, first: usize, person_id: Id, event: &ProcedureEvent) -> Result<()> {
+    let date = IsoDate::of(event.date);
+    let values = params![person_id, event.kind.as_str(), date.as_str(), event.months, event.note];
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(first + i, value)?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO events` of `rows` events, each bound by [`bind_event`].
+fn insert_events_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; EVENT_PARAMS].join(", "));
+    format!("INSERT INTO events (person_id, kind, date, months, note) VALUES {}", vec![row; rows].join(", "))
+}
+
+/// Inserts or updates a person (by `person.id`) with the stage their events give. Returns the id.
+pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[ProcedureEvent]) -> Result<Id> {
+    let derived = Derived::of(person, events);
+    let mut stmt = match person.id {
+        None => conn.prepare_cached(&insert_people_sql(1))?,
+        Some(_) => conn.prepare_cached(UPDATE_PERSON)?,
+    };
+    bind_person(&mut stmt, 1, person, &derived, person.id)?;
+    stmt.raw_execute()?;
+    Ok(person.id.unwrap_or_else(|| conn.last_insert_rowid()))
+}
+
+/// New people written by a bulk write, [`NEW_PEOPLE_BATCH`] to a statement. A single-row insert
+/// pays for its statement each time: for `category` and `stage`, checked against lists of more
+/// than two values, SQLite builds a temporary table per statement, and a tenth of a 100,000-row
+/// import went into building and dropping them.
+///
+/// Each person gets their id when handed over, the one the store would give them (the largest so
+/// far plus one), so that the audit entry can name it before the row is written; the rows follow
+/// at the next [`flush`](Self::flush). The statements are prepared once for the whole write.
+pub(crate) struct NewPeople<'c> {
+    one: Statement<'c>,
+    batch: Statement<'c>,
+    event: Statement<'c>,
+    events: Statement<'c>,
+    next_id: Id,
+    waiting: Vec<NewPerson>,
+}
+
+/// How many new people one statement writes.
+const NEW_PEOPLE_BATCH: usize = 64;
+
+/// How many of their events one statement writes.
+const EVENT_BATCH: usize = 64;
+
+struct NewPerson {
+    id: Id,
+    person: Person,
+    derived: Derived,
+    events: Vec<ProcedureEvent>,
+}
+
+impl<'c> NewPeople<'c> {
+    pub(crate) fn prepare(conn: &'c Connection) -> Result<NewPeople<'c>> {
+        let largest: Id = conn.query_row("SELECT ifnull(max(id), 0) FROM people", [], |r| r.get(0))?;
+        Ok(NewPeople {
+            one: conn.prepare(&insert_people_sql(1))?,
+            batch: conn.prepare(&insert_people_sql(NEW_PEOPLE_BATCH))?,
+            event: conn.prepare(INSERT_EVENT)?,
+            events: conn.prepare(&insert_events_sql(EVENT_BATCH))?,
+            next_id: largest.checked_add(1).ok_or_else(|| corrupt_row("people", largest))?,
+            waiting: Vec::with_capacity(NEW_PEOPLE_BATCH),
+        })
+    }
+
+    /// Takes a new person (`person.id` is `None`) with their events, to be written by the next
+    /// [`flush`](Self::flush) at the latest; returns the id they will have.
+    pub(crate) fn insert(&mut self, person: Person, derived: Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
+        debug_assert!(person.id.is_none(), "a new person has no id yet");
+        let id = self.next_id;
+        self.next_id = id.checked_add(1).ok_or_else(|| corrupt_row("people", id))?;
+        self.waiting.push(NewPerson { id, person, derived, events });
+        if self.waiting.len() == NEW_PEOPLE_BATCH {
+            self.flush()?;
         }
-        Some(id) => {
-            let mut stmt = conn.prepare_cached(
-                "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, gender = ?6, \
-                 ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
-                 class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, stage = ?17, ended = ?18 WHERE id = ?19",
-            )?;
-            let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
-            all.push(&id);
-            stmt.execute(all.as_slice())?;
-            Ok(id)
+        Ok(id)
+    }
+
+    /// Writes everyone handed over and not yet written, then their events.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        if self.waiting.len() == NEW_PEOPLE_BATCH {
+            for (i, new) in self.waiting.iter().enumerate() {
+                bind_person(&mut self.batch, 1 + i * PERSON_PARAMS, &new.person, &new.derived, Some(new.id))?;
+            }
+            self.batch.raw_execute()?;
+        } else {
+            for new in &self.waiting {
+                bind_person(&mut self.one, 1, &new.person, &new.derived, Some(new.id))?;
+                self.one.raw_execute()?;
+            }
         }
+        // After their people: each event's person must exist (a foreign key).
+        let events: Vec<(Id, &ProcedureEvent)> =
+            self.waiting.iter().flat_map(|new| new.events.iter().map(move |e| (new.id, e))).collect();
+        for chunk in events.chunks(EVENT_BATCH) {
+            if chunk.len() == EVENT_BATCH {
+                for (i, (id, event)) in chunk.iter().enumerate() {
+                    bind_event(&mut self.events, 1 + i * EVENT_PARAMS, *id, event)?;
+                }
+                self.events.raw_execute()?;
+            } else {
+                for (id, event) in chunk {
+                    execute_event(&mut self.event, *id, event)?;
+                }
+            }
+        }
+        self.waiting.clear();
+        Ok(())
     }
 }
 
-/// Inserts the events of a person who has none yet (the import's fast path), filling in their ids.
-pub(crate) fn insert_events(conn: &Connection, person_id: Id, events: &mut [ProcedureEvent]) -> Result<()> {
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-    for event in events.iter_mut() {
-        stmt.execute(params![person_id, event.kind.as_str(), event.date.to_string(), event.months, event.note])?;
-        event.id = Some(conn.last_insert_rowid());
+/// A date as the store writes it (`2026-11-24`), formatted without allocating: an import writes
+/// about ten per person. A year outside 0–9999 (which the schema refuses) takes chrono's form.
+pub(crate) enum IsoDate {
+    Short([u8; 10]),
+    Other(String),
+}
+
+impl IsoDate {
+    pub(crate) fn of(date: Date) -> IsoDate {
+        use chrono::Datelike;
+        let year = date.year();
+        if !(0..=9999).contains(&year) {
+            return IsoDate::Other(date.to_string());
+        }
+        let (y, m, d) = (year as u32, date.month(), date.day());
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        IsoDate::Short([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
     }
-    Ok(())
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII digits and dashes are ever written.
+            IsoDate::Short(bytes) => std::str::from_utf8(bytes).unwrap_or_default(),
+            IsoDate::Other(text) => text,
+        }
+    }
 }
 
 /// Makes the stored events of `person_id` exactly `events`: updates those with an id, inserts
@@ -208,21 +396,18 @@ pub(crate) fn write_events(conn: &Connection, person_id: Id, events: &mut [Proce
         conn.prepare_cached("DELETE FROM events WHERE id = ?1")?.execute([gone])?;
     }
     for event in events.iter_mut() {
-        let date = event.date.to_string();
         match event.id {
             Some(id) => {
+                let date = IsoDate::of(event.date);
                 let changed = conn
                     .prepare_cached("UPDATE events SET kind = ?1, date = ?2, months = ?3, note = ?4 WHERE id = ?5 AND person_id = ?6")?
-                    .execute(params![event.kind.as_str(), date, event.months, event.note, id, person_id])?;
+                    .execute(params![event.kind.as_str(), date.as_str(), event.months, event.note, id, person_id])?;
                 if changed == 0 {
                     return Err(Error::NotFound { what: Text::new(format!("事件 {id}"), format!("event {id}")) });
                 }
             }
             None => {
-                conn.prepare_cached(
-                    "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(params![person_id, event.kind.as_str(), date, event.months, event.note])?;
+                execute_event(&mut *conn.prepare_cached(INSERT_EVENT)?, person_id, event)?;
                 event.id = Some(conn.last_insert_rowid());
             }
         }
@@ -420,4 +605,26 @@ pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree
 
 pub(super) fn not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("编号为 {id} 的人员"), format!("person {id}")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_the_schema_wants_them() {
+        for (date, written) in [
+            ("2026-11-24", "2026-11-24"),
+            ("2026-01-05", "2026-01-05"),
+            ("0999-12-31", "0999-12-31"),
+            ("9999-12-31", "9999-12-31"),
+        ] {
+            let date: Date = date.parse().unwrap();
+            assert_eq!(IsoDate::of(date).as_str(), written);
+            assert_eq!(IsoDate::of(date).as_str(), date.to_string(), "as chrono writes it");
+        }
+        // Outside what the schema accepts: chrono's form, which the schema then refuses.
+        let far = Date::from_ymd_opt(10_000, 1, 1).unwrap();
+        assert_eq!(IsoDate::of(far).as_str(), far.to_string());
+    }
 }
