@@ -86,6 +86,20 @@ impl Context {
         Session::unlock(self.workspace.clone(), self.user(), &pass)
     }
 
+    /// [`Context::unlock`] while `meanwhile` runs on this thread: the key derivation (Argon2id,
+    /// slow by design) overlaps work that needs no workspace, such as reading a roster. A wrong
+    /// passphrase is still the error said first.
+    pub fn unlock_while<T>(&self, meanwhile: impl FnOnce() -> T) -> Result<(Session, T)> {
+        self.require_workspace()?;
+        let pass = self.passphrase(Secret::Passphrase)?;
+        let (session, done) = std::thread::scope(|threads| {
+            let opening = threads.spawn(|| Session::unlock(self.workspace.clone(), self.user(), &pass));
+            let done = meanwhile();
+            (opening.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), done)
+        });
+        Ok((session?, done))
+    }
+
     /// A secret given as the workspace's passphrase is: its environment variable, else
     /// `--passphrase-file`, else a prompt.
     pub fn passphrase(&self, secret: Secret) -> Result<Zeroizing<String>> {
