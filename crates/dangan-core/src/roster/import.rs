@@ -361,9 +361,8 @@ fn insert(
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
     }
     report.late.extend(late.into_iter().map(|flag| super::RowLate { row, name: person.name.clone(), flag }));
-    let branch = person.branch_id;
-    let id = bulk.insert(person, derived, events)?;
-    bulk.log_member(id, "insert", None, audit_record(Some(id), branch, &audit_rest))?;
+    let id = bulk.insert(&person, &derived, events)?;
+    bulk.log_member(id, "insert", None, &audit_record(Some(id), person.branch_id, &audit_rest))?;
     Ok(Ok(Outcome::Created))
 }
 
@@ -412,7 +411,7 @@ fn update(
     let id = bulk.update(&person, &mut merged)?;
     let after = audit_json(&Person { id: Some(id), ..person }, &merged);
     if before != after {
-        bulk.log_member(id, "update", Some(before), after)?;
+        bulk.log_member(id, "update", Some(&before), &after)?;
     }
     Ok(Ok(Outcome::Updated))
 }

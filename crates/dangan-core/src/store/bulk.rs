@@ -171,8 +171,6 @@ impl BulkWrite<'_> {
         if let Some(&id) = self.branches.get(path) {
             return Ok(ResolvedBranch { id, created: vec![] });
         }
-        // Creating a branch logs it by trigger, after every entry handed over before it.
-        self.flush()?;
         let resolved = org::resolve_branch(self.tx, &mut self.tree, path)?;
         if !resolved.created.is_empty() {
             self.log.invalidate(); // the new branches' own entries (by trigger) came first
@@ -182,20 +180,15 @@ impl BulkWrite<'_> {
     }
 
     /// The person registered under the same identity number, or else the same student number.
-    ///
-    /// People handed to [`insert`](Self::insert) and not yet written are not looked at: they
-    /// cannot be the answer, since the roster refuses a number repeated within the file before
-    /// looking anyone up, and each of them was looked up and found new. (Were one written twice
-    /// all the same, the unique indexes would refuse it, failing the whole write.)
     pub(crate) fn find_same_person(&self, person: &Person) -> Result<Option<Id>> {
         if self.empty_at_start { Ok(None) } else { people::find_same_person(self.tx, person) }
     }
 
-    pub(crate) fn person(&mut self, id: Id) -> Result<Option<Person>> {
-        self.flush()?;
+    pub(crate) fn person(&self, id: Id) -> Result<Option<Person>> {
         people::load_person(self.tx, id)
     }
 
+    /// A person's events, those still waiting to be written included.
     pub(crate) fn events(&mut self, id: Id) -> Result<Vec<Event>> {
         self.flush()?;
         people::load_events(self.tx, id)
@@ -212,7 +205,7 @@ impl BulkWrite<'_> {
             let loaded = if self.empty_at_start {
                 Lookalikes::default()
             } else {
-                self.flush()?;
+                self.flush()?; // it reads application dates
                 Lookalikes::load(self.tx)?
             };
             self.lookalikes = Some(loaded);
@@ -229,43 +222,34 @@ impl BulkWrite<'_> {
 
     /// Numbers of `person` that belong to someone else (limited to `visible` units when set).
     pub(crate) fn uniqueness_conflict(
-        &mut self,
+        &self,
         person: &Person,
         visible: Option<&HashSet<Id>>,
     ) -> Result<Option<Violation>> {
-        self.flush()?;
         people::uniqueness_conflict(self.tx, person, visible)
     }
 
-    /// Takes a new person with their events, written by the next [`flush`](Self::flush) at the
-    /// latest (their events' ids are not read back); returns the person's id.
-    pub(crate) fn insert(&mut self, person: Person, derived: Derived, events: Vec<Event>) -> Result<Id> {
+    /// Writes a new person, returning their id; their events are written by the next
+    /// [`flush`](Self::flush) at the latest (their ids are not read back).
+    pub(crate) fn insert(&mut self, person: &Person, derived: &Derived, events: Vec<Event>) -> Result<Id> {
         self.new_people.insert(person, derived, events)
     }
 
     /// Writes a registered person (`person.id` set) with their events, replacing the stored ones.
     pub(crate) fn update(&mut self, person: &Person, events: &mut [Event]) -> Result<Id> {
-        self.flush()?;
+        self.flush()?; // events keep the order in which they were made
         let id = people::write_person(self.tx, person, events)?;
         people::write_events(self.tx, id, events)?;
         Ok(id)
     }
 
-    /// The one audit entry of a person this write inserted or changed, chained now and written by
-    /// the next [`flush`](Self::flush) at the latest.
-    pub(crate) fn log_member(
-        &mut self,
-        id: Id,
-        action: &'static str,
-        before: Option<String>,
-        after: String,
-    ) -> Result<()> {
-        self.log.member(id, action, before, after)
+    /// The one audit entry of a person this write inserted or changed.
+    pub(crate) fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()> {
+        self.log.member(id, action, before, Some(after))
     }
 
-    /// Writes the people and the audit entries handed over and not yet written.
+    /// Writes the events still waiting.
     fn flush(&mut self) -> Result<()> {
-        self.new_people.flush()?;
-        self.log.flush()
+        self.new_people.flush()
     }
 }
