@@ -63,16 +63,23 @@ impl Store {
     ) -> Result<T> {
         self.require(action)?;
         audit::suspend(&self.conn, &["people", "events"])?;
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.bulk_write_suspended(max, waiting, work)))
-                .unwrap_or_else(|panic| {
-                    // Best effort on the way out; should it fail, the next change puts the triggers
-                    // back before it writes (`Store::require`).
-                    let _ = audit::resume(&self.conn);
-                    let _ = set_cache_kib(&self.conn, super::CACHE_KIB);
-                    std::panic::resume_unwind(panic)
-                });
+        // A bulk write passes through far more pages than any cache holds, and writes each once
+        // whatever the cache's size (measured: the same pages encrypted, the same instructions,
+        // with 16 MiB as with 64); the smaller cache leaves room for the roster being imported.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            set_cache_kib(&self.conn, BULK_CACHE_KIB)?;
+            self.bulk_write_suspended(max, waiting, work)
+        }))
+        .unwrap_or_else(|panic| {
+            // Best effort on the way out; should it fail, the next change puts the triggers
+            // back before it writes (`Store::require`).
+            let _ = set_cache_kib(&self.conn, super::CACHE_KIB);
+            let _ = audit::resume(&self.conn);
+            std::panic::resume_unwind(panic)
+        });
+        let restored = set_cache_kib(&self.conn, super::CACHE_KIB);
         audit::resume(&self.conn)?;
+        restored?;
         let (value, committed) = outcome?;
         if committed {
             self.drop_index();
@@ -81,23 +88,6 @@ impl Store {
     }
 
     fn bulk_write_suspended<T>(
-        &self,
-        max: Duration,
-        waiting: impl FnMut() -> ControlFlow<()>,
-        work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
-    ) -> Result<(T, bool)> {
-        // A bulk write passes through far more pages than any cache holds, and writes each once
-        // whatever the cache's size (measured: the same pages encrypted, the same instructions,
-        // with 16 MiB as with 64); the smaller cache leaves room for the roster being imported.
-        set_cache_kib(&self.conn, BULK_CACHE_KIB)?;
-        let outcome = self.bulk_transaction(max, waiting, work);
-        let restored = set_cache_kib(&self.conn, super::CACHE_KIB);
-        let outcome = outcome?;
-        restored?;
-        Ok(outcome)
-    }
-
-    fn bulk_transaction<T>(
         &self,
         max: Duration,
         waiting: impl FnMut() -> ControlFlow<()>,
