@@ -12,7 +12,7 @@
 use std::{
     env, fs,
     path::{Path, PathBuf},
-    process::Command,
+    process::{Command, Stdio},
     time::Instant,
 };
 
@@ -289,8 +289,11 @@ fn python_baseline(
 }
 
 /// Runs `command` and measures its wall time and, given GNU time, its CPU time and peak memory.
+/// Its standard output is discarded: the import's report of 100,000 rows has a note for each late
+/// step (about one per person), and printed to a terminal it would time the terminal.
 fn timed(command: &mut Command, time: Option<&Path>) -> Result<Measurement> {
     let Some(time) = time else {
+        command.stdout(Stdio::null());
         let started = Instant::now();
         run_command(command)?;
         return Ok(Measurement { seconds: started.elapsed().as_secs_f64(), cpu_seconds: None, peak_mb: None });
@@ -298,7 +301,12 @@ fn timed(command: &mut Command, time: Option<&Path>) -> Result<Measurement> {
     // GNU time writes to a file (-o) so that its numbers do not mix with the import's stderr.
     let report = env::temp_dir().join(format!("dangan-bench-rss-{}.txt", std::process::id()));
     let mut wrapped = cmd(time);
-    wrapped.args(["-f", "%U %S %M", "-o"]).arg(&report).arg(command.get_program()).args(command.get_args());
+    wrapped
+        .stdout(Stdio::null())
+        .args(["-f", "%U %S %M", "-o"])
+        .arg(&report)
+        .arg(command.get_program())
+        .args(command.get_args());
     for (key, value) in command.get_envs() {
         match value {
             Some(value) => wrapped.env(key, value),

@@ -112,18 +112,20 @@ fn apply_all(
     let mut scope = Scope { visible, duplicates: options.duplicates };
     std::thread::scope(|threads| {
         let (batches, prepared) = mpsc::sync_channel(BATCHES_WAITING);
+        let (give_back, given_back) = mpsc::channel();
         let spellings = &spellings;
-        threads.spawn(move || prepare_all(records, cx, spellings, batches));
+        threads.spawn(move || prepare_all(records, cx, spellings, batches, given_back));
         // Returning drops `prepared`, which stops the other thread at its next batch.
         let mut done = 0;
-        for batch in prepared {
-            for row in batch {
+        for mut batch in prepared {
+            let mut spent = Vec::with_capacity(batch.len());
+            for row in batch.drain(..) {
                 if done % PROGRESS_EVERY == 0 && progress(Progress::new(done as u64, total, Unit::Rows)).is_break() {
                     return Err(Error::Cancelled);
                 }
                 done += 1;
                 let number = row.row;
-                match apply(bulk, row, cx, &mut scope, &mut report, spellings)? {
+                match apply(bulk, row, cx, &mut scope, &mut report, spellings, &mut spent)? {
                     Ok(Outcome::Created) => report.created += 1,
                     Ok(Outcome::Skipped) => report.skipped_rows.push(number),
                     Ok(Outcome::Updated) => {
@@ -133,6 +135,9 @@ fn apply_all(
                     Err(problems) => report.problems.extend(problems),
                 }
             }
+            // What the other thread allocated goes back to be freed there: two threads freeing
+            // and allocating in one malloc arena wait on each other's lock.
+            let _ = give_back.send(Spent { batch, spent });
         }
         Ok(())
     })?;
@@ -183,7 +188,14 @@ enum Check {
     Repeats(Vec<RowProblem>),
     /// Checked as a new person with the row's own steps, which is what it is unless the store
     /// already holds them.
-    AsNew(Box<AsNew>),
+    AsNew(AsNew),
+}
+
+/// A batch the writing side is done with, and the parts of its rows it did not keep.
+struct Spent {
+    /// Emptied, to be filled again.
+    batch: Vec<Prepared>,
+    spent: Vec<AsNew>,
 }
 
 struct AsNew {
@@ -208,13 +220,23 @@ fn prepare_all(
     cx: Context<'_>,
     spellings: &Roster,
     batches: mpsc::SyncSender<Vec<Prepared>>,
+    given_back: mpsc::Receiver<Spent>,
 ) {
     let mut numbers = Numbers::default();
+    let mut empty: Vec<Vec<Prepared>> = Vec::new();
     let mut batch = Vec::with_capacity(BATCH);
     for record in records {
         batch.push(prepare(record, cx, &mut numbers, spellings));
-        if batch.len() == BATCH && batches.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
-            return;
+        if batch.len() == BATCH {
+            // Freed here, where they were allocated (see `apply_all`).
+            for Spent { batch, spent } in given_back.try_iter() {
+                drop(spent);
+                empty.push(batch);
+            }
+            let next = empty.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
+            if batches.send(std::mem::replace(&mut batch, next)).is_err() {
+                return;
+            }
         }
     }
     if !batch.is_empty() {
@@ -246,12 +268,12 @@ fn prepare(record: RosterRecord, cx: Context<'_>, numbers: &mut Numbers, spellin
     }
     let check = if repeats.is_empty() {
         let facts: Vec<crate::deadlines::Fact> = events.iter().map(Into::into).collect();
-        Check::AsNew(Box::new(AsNew {
+        Check::AsNew(AsNew {
             violations: validate::check_member(&person, &events, cx),
             late: crate::late::late_steps(&facts, cx.rules, cx.workdays),
             derived: Derived::of(&person, &events),
             audit_rest: audit_json_rest(&person, &events),
-        }))
+        })
     } else {
         Check::Repeats(repeats)
     };
@@ -272,6 +294,7 @@ fn apply(
     scope: &mut Scope,
     report: &mut ImportReport,
     spellings: &Roster,
+    spent: &mut Vec<AsNew>,
 ) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
     let branches_created = &mut report.branches_created;
     let Prepared { row, mut person, branch, events, check } = prepared;
@@ -328,29 +351,32 @@ fn apply(
             }
         }
         bulk.remember(&person, applied, row);
-        return insert(bulk, row, person, events, *as_new, report, spellings);
+        return insert(bulk, row, person, events, as_new, report, spellings, spent);
     };
     update(bulk, row, person, events, id, cx, scope, report, spellings)
 }
 
 /// A new person, checked and made ready by [`prepare`]: written with the one audit entry.
+/// `as_new` ends in `spent`, emptied of what the report keeps.
+#[allow(clippy::too_many_arguments)]
 fn insert(
     bulk: &mut BulkWrite<'_>,
     row: u64,
     person: Person,
     events: Vec<ProcedureEvent>,
-    as_new: AsNew,
+    mut as_new: AsNew,
     report: &mut ImportReport,
     spellings: &Roster,
+    spent: &mut Vec<AsNew>,
 ) -> Result<std::result::Result<Outcome, Vec<RowProblem>>> {
-    let AsNew { violations, late, derived, audit_rest } = as_new;
-    if !violations.is_empty() {
+    if !as_new.violations.is_empty() {
+        let violations = std::mem::take(&mut as_new.violations);
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
     }
-    report.late.extend(late.into_iter().map(|flag| super::RowLate { row, name: person.name.clone(), flag }));
-    let branch = person.branch_id;
-    let id = bulk.insert(person, derived, events)?;
-    bulk.log_member(id, "insert", None, audit_record(Some(id), branch, &audit_rest))?;
+    report.late.extend(as_new.late.drain(..).map(|flag| super::RowLate { row, name: person.name.clone(), flag }));
+    let id = bulk.insert(&person, &as_new.derived, events)?;
+    bulk.log_member(id, "insert", None, &audit_record(Some(id), person.branch_id, &as_new.audit_rest))?;
+    spent.push(as_new);
     Ok(Ok(Outcome::Created))
 }
 
@@ -399,7 +425,7 @@ fn update(
     let id = bulk.update(&person, &mut merged)?;
     let after = audit_json(&Person { id: Some(id), ..person }, &merged);
     if before != after {
-        bulk.log_member(id, "update", Some(before), after)?;
+        bulk.log_member(id, "update", Some(&before), &after)?;
     }
     Ok(Ok(Outcome::Updated))
 }

@@ -189,34 +189,14 @@ pub(crate) fn resume(conn: &Connection) -> Result<()> {
 /// Appends entries from Rust inside a transaction, continuing the chain: an import logs one entry
 /// per person (the person and their events as JSON) instead of one per row the triggers would see,
 /// a ninth of the entries and a fraction of the time for a 100,000-person roster.
-///
-/// Each entry is chained (numbered and hashed) when it is handed over; the rows are written
-/// [`ENTRY_BATCH`] to a statement, or at the next [`flush`](Self::flush): a single-row insert
-/// made SQLite build a temporary table per entry to check `action` against its three values.
 pub(crate) struct BulkLog<'c> {
     conn: &'c Connection,
-    one: Statement<'c>,
-    batch: Statement<'c>,
+    /// [`INSERT_ENTRY`], prepared once for the whole write.
+    insert: Statement<'c>,
     at: String,
     actor: String,
     /// The newest entry's seq and hash, once read: the next entry follows it.
     head: Option<(i64, String)>,
-    waiting: Vec<Waiting>,
-}
-
-/// How many entries one statement writes.
-const ENTRY_BATCH: usize = 64;
-
-/// An entry of a member, chained and not yet written.
-struct Waiting {
-    seq: i64,
-    member_id: Id,
-    entity_id: String,
-    action: &'static str,
-    old: Option<String>,
-    new: String,
-    prev: String,
-    hash: String,
 }
 
 impl<'c> BulkLog<'c> {
@@ -224,83 +204,34 @@ impl<'c> BulkLog<'c> {
     pub(crate) fn begin(conn: &'c Connection) -> Result<BulkLog<'c>> {
         let actor = conn.query_row("SELECT actor FROM temp.audit_actor", [], |r| r.get(0))?;
         let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        Ok(BulkLog {
-            conn,
-            one: conn.prepare(&insert_entries_sql(1))?,
-            batch: conn.prepare(&insert_entries_sql(ENTRY_BATCH))?,
-            at,
-            actor,
-            head: None,
-            waiting: Vec::with_capacity(ENTRY_BATCH),
-        })
+        Ok(BulkLog { conn, insert: conn.prepare(INSERT_ENTRY)?, at, actor, head: None })
     }
 
     /// Forgets the newest entry: a trigger has written one since (a branch the import created).
-    /// Entries still waiting must have been written first ([`flush`](Self::flush)).
     pub(crate) fn invalidate(&mut self) {
-        debug_assert!(self.waiting.is_empty(), "a trigger's entry would come before ours");
         self.head = None;
     }
 
     /// Appends one entry about a member (`action` insert or update, the whole record as JSON).
-    pub(crate) fn member(
-        &mut self,
-        member_id: Id,
-        action: &'static str,
-        old: Option<String>,
-        new: String,
-    ) -> Result<()> {
+    pub(crate) fn member(&mut self, member_id: Id, action: &str, old: Option<&str>, new: Option<&str>) -> Result<()> {
         let (last, prev) = match self.head.take() {
             Some(head) => head,
             None => newest(self.conn)?,
         };
-        let (seq, entity_id) = (last + 1, member_id.to_string());
+        let id = member_id.to_string();
         let entry = Entry {
             at: &self.at,
             actor: &self.actor,
             entity: "people",
-            entity_id: Some(&entity_id),
+            entity_id: Some(&id),
             member_id: Some(member_id),
             action,
             field: None,
-            old: old.as_deref(),
-            new: Some(&new),
+            old,
+            new,
         };
-        let hash = entry_hash(seq, &prev, &entry);
-        self.head = Some((seq, hash.clone()));
-        self.waiting.push(Waiting { seq, member_id, entity_id, action, old, new, prev, hash });
-        if self.waiting.len() == ENTRY_BATCH {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Writes every entry handed over and not yet written.
-    pub(crate) fn flush(&mut self) -> Result<()> {
-        let batch = self.waiting.len() == ENTRY_BATCH;
-        let stmt = if batch { &mut self.batch } else { &mut self.one };
-        for (i, w) in self.waiting.iter().enumerate() {
-            let entry = Entry {
-                at: &self.at,
-                actor: &self.actor,
-                entity: "people",
-                entity_id: Some(&w.entity_id),
-                member_id: Some(w.member_id),
-                action: w.action,
-                field: None,
-                old: w.old.as_deref(),
-                new: Some(&w.new),
-            };
-            let first = if batch { 1 + i * ENTRY_PARAMS } else { 1 };
-            bind_entry(stmt, first, w.seq, &w.prev, &entry, &w.hash)?;
-            if !batch {
-                stmt.raw_execute()?;
-            }
-        }
-        if batch {
-            stmt.raw_execute()?;
-        }
-        self.waiting.clear();
+        let hash = write_entry(&mut self.insert, last + 1, &prev, &entry)?;
+        self.head = Some((last + 1, hash));
         Ok(())
     }
 }
@@ -332,11 +263,7 @@ pub(crate) fn append(
     let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let (last, prev) = newest(conn)?;
     let entry = Entry { at: &at, actor: &actor, entity, entity_id, member_id: None, action, field, old: None, new };
-    let hash = entry_hash(last + 1, &prev, &entry);
-    let mut stmt = conn.prepare_cached(&insert_entries_sql(1))?;
-    bind_entry(&mut stmt, 1, last + 1, &prev, &entry, &hash)?;
-    stmt.raw_execute()?;
-    Ok(())
+    write_entry(&mut *conn.prepare_cached(INSERT_ENTRY)?, last + 1, &prev, &entry).map(|_| ())
 }
 
 /// The newest entry's seq and hash (0 and the genesis hash for an empty log).
@@ -348,24 +275,14 @@ fn newest(conn: &Connection) -> Result<(i64, String)> {
         .unwrap_or((0, GENESIS.to_owned())))
 }
 
-/// How many values [`bind_entry`] binds.
-const ENTRY_PARAMS: usize = 12;
+const INSERT_ENTRY: &str = "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, \
+     new, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-/// `INSERT INTO audit_log` of `rows` entries, each bound by [`bind_entry`].
-fn insert_entries_sql(rows: usize) -> String {
-    let row = format!("({})", ["?"; ENTRY_PARAMS].join(", "));
-    format!(
-        "INSERT INTO audit_log (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash) \
-         VALUES {}",
-        vec![row; rows].join(", ")
-    )
-}
-
-/// The hash of `e` as number `seq` after the entry whose hash is `prev`, chained exactly as the
-/// triggers chain theirs.
-fn entry_hash(seq: i64, prev: &str, e: &Entry<'_>) -> String {
+/// Writes `entry` with `insert` ([`INSERT_ENTRY`]) as number `seq` after the entry whose hash is
+/// `prev`, chained exactly as the triggers chain theirs; returns its hash.
+fn write_entry(insert: &mut Statement<'_>, seq: i64, prev: &str, e: &Entry<'_>) -> Result<String> {
     let (seq_text, member) = (seq.to_string(), e.member_id.map(|m| m.to_string()));
-    chain_hash(&[
+    let hash = chain_hash(&[
         Some(prev),
         Some(&seq_text),
         Some(e.at),
@@ -377,12 +294,8 @@ fn entry_hash(seq: i64, prev: &str, e: &Entry<'_>) -> String {
         e.field,
         e.old,
         e.new,
-    ])
-}
-
-/// Binds entry `e` (number `seq`, after `prev`, hashed `hash`) as parameters `first`..
-fn bind_entry(stmt: &mut Statement<'_>, first: usize, seq: i64, prev: &str, e: &Entry<'_>, hash: &str) -> Result<()> {
-    let values = rusqlite::params![
+    ]);
+    insert.execute(rusqlite::params![
         seq,
         e.at,
         e.actor,
@@ -395,12 +308,8 @@ fn bind_entry(stmt: &mut Statement<'_>, first: usize, seq: i64, prev: &str, e: &
         e.new,
         prev,
         hash
-    ];
-    debug_assert_eq!(values.len(), ENTRY_PARAMS);
-    for (i, value) in values.iter().enumerate() {
-        stmt.raw_bind_parameter(first + i, value)?;
-    }
-    Ok(())
+    ])?;
+    Ok(hash)
 }
 
 /// Changes who the following changes are logged as.

@@ -63,16 +63,23 @@ impl Store {
     ) -> Result<T> {
         self.require(action)?;
         audit::suspend(&self.conn, &["people", "events"])?;
-        let outcome =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.bulk_write_suspended(max, waiting, work)))
-                .unwrap_or_else(|panic| {
-                    // Best effort on the way out; should it fail, the next change puts the triggers
-                    // back before it writes (`Store::require`).
-                    let _ = audit::resume(&self.conn);
-                    let _ = set_cache_kib(&self.conn, super::CACHE_KIB);
-                    std::panic::resume_unwind(panic)
-                });
+        // A bulk write passes through far more pages than any cache holds, and writes each once
+        // whatever the cache's size (measured: the same pages encrypted, the same instructions,
+        // with 16 MiB as with 64); the smaller cache leaves room for the roster being imported.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            set_cache_kib(&self.conn, BULK_CACHE_KIB)?;
+            self.bulk_write_suspended(max, waiting, work)
+        }))
+        .unwrap_or_else(|panic| {
+            // Best effort on the way out; should it fail, the next change puts the triggers
+            // back before it writes (`Store::require`).
+            let _ = set_cache_kib(&self.conn, super::CACHE_KIB);
+            let _ = audit::resume(&self.conn);
+            std::panic::resume_unwind(panic)
+        });
+        let restored = set_cache_kib(&self.conn, super::CACHE_KIB);
         audit::resume(&self.conn)?;
+        restored?;
         let (value, committed) = outcome?;
         if committed {
             self.drop_index();
@@ -81,23 +88,6 @@ impl Store {
     }
 
     fn bulk_write_suspended<T>(
-        &self,
-        max: Duration,
-        waiting: impl FnMut() -> ControlFlow<()>,
-        work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
-    ) -> Result<(T, bool)> {
-        // A bulk write passes through far more pages than any cache holds, and writes each once
-        // whatever the cache's size (measured: the same pages encrypted, the same instructions,
-        // with 16 MiB as with 64); the smaller cache leaves room for the roster being imported.
-        set_cache_kib(&self.conn, BULK_CACHE_KIB)?;
-        let outcome = self.bulk_transaction(max, waiting, work);
-        let restored = set_cache_kib(&self.conn, super::CACHE_KIB);
-        let outcome = outcome?;
-        restored?;
-        Ok(outcome)
-    }
-
-    fn bulk_transaction<T>(
         &self,
         max: Duration,
         waiting: impl FnMut() -> ControlFlow<()>,
@@ -171,8 +161,6 @@ impl BulkWrite<'_> {
         if let Some(&id) = self.branches.get(path) {
             return Ok(ResolvedBranch { id, created: vec![] });
         }
-        // Creating a branch logs it by trigger, after every entry handed over before it.
-        self.flush()?;
         let resolved = org::resolve_branch(self.tx, &mut self.tree, path)?;
         if !resolved.created.is_empty() {
             self.log.invalidate(); // the new branches' own entries (by trigger) came first
@@ -182,20 +170,15 @@ impl BulkWrite<'_> {
     }
 
     /// The person registered under the same identity number, or else the same student number.
-    ///
-    /// People handed to [`insert`](Self::insert) and not yet written are not looked at: they
-    /// cannot be the answer, since the roster refuses a number repeated within the file before
-    /// looking anyone up, and each of them was looked up and found new. (Were one written twice
-    /// all the same, the unique indexes would refuse it, failing the whole write.)
     pub(crate) fn find_same_person(&self, person: &Person) -> Result<Option<Id>> {
         if self.empty_at_start { Ok(None) } else { people::find_same_person(self.tx, person) }
     }
 
-    pub(crate) fn person(&mut self, id: Id) -> Result<Option<Person>> {
-        self.flush()?;
+    pub(crate) fn person(&self, id: Id) -> Result<Option<Person>> {
         people::load_person(self.tx, id)
     }
 
+    /// A person's events, those still waiting to be written included.
     pub(crate) fn events(&mut self, id: Id) -> Result<Vec<ProcedureEvent>> {
         self.flush()?;
         people::load_events(self.tx, id)
@@ -212,7 +195,7 @@ impl BulkWrite<'_> {
             let loaded = if self.empty_at_start {
                 Lookalikes::default()
             } else {
-                self.flush()?;
+                self.flush()?; // it reads application dates
                 Lookalikes::load(self.tx)?
             };
             self.lookalikes = Some(loaded);
@@ -229,43 +212,34 @@ impl BulkWrite<'_> {
 
     /// Numbers of `person` that belong to someone else (limited to `visible` units when set).
     pub(crate) fn uniqueness_conflict(
-        &mut self,
+        &self,
         person: &Person,
         visible: Option<&HashSet<Id>>,
     ) -> Result<Option<Violation>> {
-        self.flush()?;
         people::uniqueness_conflict(self.tx, person, visible)
     }
 
-    /// Takes a new person with their events, written by the next [`flush`](Self::flush) at the
-    /// latest (their events' ids are not read back); returns the person's id.
-    pub(crate) fn insert(&mut self, person: Person, derived: Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
+    /// Writes a new person, returning their id; their events are written by the next
+    /// [`flush`](Self::flush) at the latest (their ids are not read back).
+    pub(crate) fn insert(&mut self, person: &Person, derived: &Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
         self.new_people.insert(person, derived, events)
     }
 
     /// Writes a registered person (`person.id` set) with their events, replacing the stored ones.
     pub(crate) fn update(&mut self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
-        self.flush()?;
+        self.flush()?; // events keep the order in which they were made
         let id = people::write_person(self.tx, person, events)?;
         people::write_events(self.tx, id, events)?;
         Ok(id)
     }
 
-    /// The one audit entry of a person this write inserted or changed, chained now and written by
-    /// the next [`flush`](Self::flush) at the latest.
-    pub(crate) fn log_member(
-        &mut self,
-        id: Id,
-        action: &'static str,
-        before: Option<String>,
-        after: String,
-    ) -> Result<()> {
-        self.log.member(id, action, before, after)
+    /// The one audit entry of a person this write inserted or changed.
+    pub(crate) fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()> {
+        self.log.member(id, action, before, Some(after))
     }
 
-    /// Writes the people and the audit entries handed over and not yet written.
+    /// Writes the events still waiting.
     fn flush(&mut self) -> Result<()> {
-        self.new_people.flush()?;
-        self.log.flush()
+        self.new_people.flush()
     }
 }

@@ -174,10 +174,9 @@ const UPDATE_PERSON: &str = "UPDATE people SET branch_id = ?1, name = ?2, pinyin
 
 const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-/// `INSERT INTO people` of `rows` people, each bound by [`bind_person`] with its id.
-fn insert_people_sql(rows: usize) -> String {
-    let row = format!("({})", ["?"; PERSON_PARAMS].join(", "));
-    format!("INSERT INTO people ({PERSON_VALUES}, id) VALUES {}", vec![row; rows].join(", "))
+/// `INSERT INTO people`, its values bound by [`bind_person`].
+fn insert_person_sql() -> String {
+    format!("INSERT INTO people ({PERSON_VALUES}, id) VALUES ({})", ["?"; PERSON_PARAMS].join(", "))
 }
 
 /// Binds the person's values as parameters `first`.. in [`PERSON_VALUES`] order, then `id` (NULL:
@@ -248,7 +247,7 @@ fn insert_events_sql(rows: usize) -> String {
 pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[ProcedureEvent]) -> Result<Id> {
     let derived = Derived::of(person, events);
     let mut stmt = match person.id {
-        None => conn.prepare_cached(&insert_people_sql(1))?,
+        None => conn.prepare_cached(&insert_person_sql())?,
         Some(_) => conn.prepare_cached(UPDATE_PERSON)?,
     };
     bind_person(&mut stmt, 1, person, &derived, person.id)?;
@@ -256,91 +255,76 @@ pub(crate) fn write_person(conn: &Connection, person: &Person, events: &[Procedu
     Ok(person.id.unwrap_or_else(|| conn.last_insert_rowid()))
 }
 
-/// New people written by a bulk write, [`NEW_PEOPLE_BATCH`] to a statement. A single-row insert
-/// pays for its statement each time: for `category` and `stage`, checked against lists of more
-/// than two values, SQLite builds a temporary table per statement, and a tenth of a 100,000-row
-/// import went into building and dropping them.
+/// New people written by a bulk write, each at once (their id is SQLite's), their events 64 to a
+/// statement: an import writes about nine per person, and a statement of one event paid for
+/// itself each time (opening three cursors, seeking the end of the table and the index anew).
+/// Events wait until 64 have gathered, or until the next [`flush`](Self::flush).
 ///
-/// Each person gets their id when handed over, the one the store would give them (the largest so
-/// far plus one), so that the audit entry can name it before the row is written; the rows follow
-/// at the next [`flush`](Self::flush). The statements are prepared once for the whole write.
+/// (People themselves are written one to a statement on purpose: 64 to a statement saved
+/// instructions, but a statement of several rows keeps a journal of every page it changes, and
+/// new people change a page of the identity-number index each, at random; measured, no faster.)
+/// The statements are prepared once for the whole write.
 pub(crate) struct NewPeople<'c> {
-    one: Statement<'c>,
-    batch: Statement<'c>,
+    conn: &'c Connection,
+    person: Statement<'c>,
     event: Statement<'c>,
     events: Statement<'c>,
-    next_id: Id,
-    waiting: Vec<NewPerson>,
+    waiting: Vec<(Id, ProcedureEvent)>,
 }
 
-/// How many new people one statement writes.
-const NEW_PEOPLE_BATCH: usize = 64;
-
-/// How many of their events one statement writes.
+/// How many events one statement writes.
 const EVENT_BATCH: usize = 64;
-
-struct NewPerson {
-    id: Id,
-    person: Person,
-    derived: Derived,
-    events: Vec<ProcedureEvent>,
-}
 
 impl<'c> NewPeople<'c> {
     pub(crate) fn prepare(conn: &'c Connection) -> Result<NewPeople<'c>> {
-        let largest: Id = conn.query_row("SELECT ifnull(max(id), 0) FROM people", [], |r| r.get(0))?;
         Ok(NewPeople {
-            one: conn.prepare(&insert_people_sql(1))?,
-            batch: conn.prepare(&insert_people_sql(NEW_PEOPLE_BATCH))?,
+            conn,
+            person: conn.prepare(&insert_person_sql())?,
             event: conn.prepare(INSERT_EVENT)?,
             events: conn.prepare(&insert_events_sql(EVENT_BATCH))?,
-            next_id: largest.checked_add(1).ok_or_else(|| corrupt_row("people", largest))?,
-            waiting: Vec::with_capacity(NEW_PEOPLE_BATCH),
+            waiting: Vec::with_capacity(2 * EVENT_BATCH),
         })
     }
 
-    /// Takes a new person (`person.id` is `None`) with their events, to be written by the next
-    /// [`flush`](Self::flush) at the latest; returns the id they will have.
-    pub(crate) fn insert(&mut self, person: Person, derived: Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
+    /// Writes a new person (`person.id` is `None`), returning their id; their events are written
+    /// by the next [`flush`](Self::flush) at the latest (their ids are not read back).
+    pub(crate) fn insert(&mut self, person: &Person, derived: &Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
         debug_assert!(person.id.is_none(), "a new person has no id yet");
-        let id = self.next_id;
-        self.next_id = id.checked_add(1).ok_or_else(|| corrupt_row("people", id))?;
-        self.waiting.push(NewPerson { id, person, derived, events });
-        if self.waiting.len() == NEW_PEOPLE_BATCH {
-            self.flush()?;
+        bind_person(&mut self.person, 1, person, derived, None)?;
+        self.person.raw_execute()?;
+        let id = self.conn.last_insert_rowid();
+        self.waiting.extend(events.into_iter().map(|e| (id, e)));
+        if self.waiting.len() >= EVENT_BATCH {
+            self.write_events(false)?;
         }
         Ok(id)
     }
 
-    /// Writes everyone handed over and not yet written, then their events.
+    /// Writes every event still waiting.
     pub(crate) fn flush(&mut self) -> Result<()> {
-        if self.waiting.len() == NEW_PEOPLE_BATCH {
-            for (i, new) in self.waiting.iter().enumerate() {
-                bind_person(&mut self.batch, 1 + i * PERSON_PARAMS, &new.person, &new.derived, Some(new.id))?;
+        self.write_events(true)
+    }
+
+    /// Writes the waiting events 64 to a statement; what is left, one by one when `all`, else it
+    /// keeps waiting.
+    fn write_events(&mut self, all: bool) -> Result<()> {
+        let mut chunks = self.waiting.chunks_exact(EVENT_BATCH);
+        for chunk in chunks.by_ref() {
+            for (i, (id, event)) in chunk.iter().enumerate() {
+                bind_event(&mut self.events, 1 + i * EVENT_PARAMS, *id, event)?;
             }
-            self.batch.raw_execute()?;
+            self.events.raw_execute()?;
+        }
+        let left = chunks.remainder().len();
+        if all {
+            for (id, event) in chunks.remainder() {
+                execute_event(&mut self.event, *id, event)?;
+            }
+            self.waiting.clear();
         } else {
-            for new in &self.waiting {
-                bind_person(&mut self.one, 1, &new.person, &new.derived, Some(new.id))?;
-                self.one.raw_execute()?;
-            }
+            let written = self.waiting.len() - left;
+            self.waiting.drain(..written);
         }
-        // After their people: each event's person must exist (a foreign key).
-        let events: Vec<(Id, &ProcedureEvent)> =
-            self.waiting.iter().flat_map(|new| new.events.iter().map(move |e| (new.id, e))).collect();
-        for chunk in events.chunks(EVENT_BATCH) {
-            if chunk.len() == EVENT_BATCH {
-                for (i, (id, event)) in chunk.iter().enumerate() {
-                    bind_event(&mut self.events, 1 + i * EVENT_PARAMS, *id, event)?;
-                }
-                self.events.raw_execute()?;
-            } else {
-                for (id, event) in chunk {
-                    execute_event(&mut self.event, *id, event)?;
-                }
-            }
-        }
-        self.waiting.clear();
         Ok(())
     }
 }
