@@ -139,10 +139,6 @@ impl Session {
         self.store.for_each_member_page(query, each_page)
     }
 
-    pub fn member_ids(&self, query: &MemberQuery) -> Result<Vec<Id>> {
-        self.store.member_ids(query)
-    }
-
     pub fn count_people(&self) -> Result<u64> {
         self.store.count_people()
     }
@@ -211,13 +207,9 @@ impl Session {
         crate::roster::export_xlsx_with_progress(&self.store, query, path, progress)
     }
 
-    /// Writes an empty roster with every column, and a sample row, for an office to fill in.
-    pub fn write_roster_template(&self, path: &Path) -> Result<()> {
-        Session::roster_template(&self.workspace, path)
-    }
-
-    /// [`Session::write_roster_template`] without unlocking: the template holds no one's data, and
-    /// `workspace` is only the folder it must not be written into.
+    /// Writes an empty roster with every column, and a sample row, for an office to fill in. It
+    /// needs no unlocking: the template holds no one's data, and `workspace` is only the folder it
+    /// must not be written into.
     pub fn roster_template(workspace: &Workspace, path: &Path) -> Result<()> {
         crate::roster::write_template(workspace.dir(), path)
     }

@@ -126,7 +126,6 @@ static TABLE: &[Row] = &[
     row("for_each_member_page", may(ReadMembers), Member, |f| {
         ok(f.session.for_each_member_page(&f.listed(), |_| Ok(ControlFlow::Continue(()))))
     }),
-    row("member_ids", may(ReadMembers), Member, |f| ok(f.session.member_ids(&f.listed()))),
     row("count_people", may(ReadMembers), Whole, |f| ok(f.session.count_people())),
     row("member", may(ReadMembers), Member, |f| ok(f.session.member(f.member))),
     row("late_steps_of", may(ReadMembers), Member, |f| ok(f.session.late_steps_of(&[f.member]))),
@@ -160,7 +159,6 @@ static TABLE: &[Row] = &[
         Err(dangan_core::Error::InvalidInput { field, .. }) if field == "workspace" => Ok(()),
         other => ok(other),
     }),
-    row("write_roster_template", SignedIn, Whole, |f| f.session.write_roster_template(&f.out.join("template.xlsx"))),
     // Dossiers.
     row("write_dossier", may(ReadMembers), Member, |f| {
         ok(f.session.write_dossier(f.member, &f.out.join("dossier.pdf")))
