@@ -23,11 +23,13 @@ use dangan_core::domain::{FileRecord, Id, OrgKind, OrgUnit, Person, Procedure, P
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::JobId;
 use dangan_core::roster::{Duplicates, ImportReport};
+use dangan_core::statistics::export::ChartImage;
+use dangan_core::statistics::{AnnualReport, Statistics, StatsQuery};
 use dangan_core::store::{AuditPage, AuditQuery, MemberDetail, MemberFile, MemberPage, MemberQuery};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, commands};
+use crate::{accounts, commands, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -128,6 +130,11 @@ bridge! {
     commands::restore_backup(shell; path: PathBuf, passphrase: String | on_progress) -> ();
     commands::pick_open_file(app, window, shell; filters: Vec<FileFilter>) -> Option<PathBuf>;
     commands::pick_save_file(app, window, shell; default_name: String) -> Option<PathBuf>;
+    statistics::statistics(shell; query: StatsQuery) -> Statistics;
+    statistics::annual_report(shell; year: i32, unit: Option<Id>) -> AnnualReport;
+    statistics::write_statistics(shell; query: StatsQuery, path: PathBuf) -> ();
+    statistics::write_annual_report(shell; year: i32, unit: Option<Id>, path: PathBuf) -> ();
+    statistics::save_chart(shell; chart: ChartImage, path: PathBuf) -> ();
     accounts::unlock_with_recovery(shell; code: String) -> ();
     accounts::session_user(shell) -> SessionUser;
     accounts::procedure(shell) -> Procedure;

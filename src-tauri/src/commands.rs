@@ -1,8 +1,8 @@
-//! The commands the UI calls (`ui/src/lib/api/tauri.ts`). One shape for all: take the shell's
+//! The commands the UI calls (declared once in `bridge.rs`). One shape for all: take the shell's
 //! state, make one call into dangan-core on a blocking thread (never the UI thread: unlocking
 //! derives a key, an import can take seconds), return the value or a [`dangan_core::BridgeError`].
 //!
-//! Names and parameters are the bridge's contract, pinned on the UI side by `tauri.test.ts`;
+//! Names and parameters are the bridge's contract, generated into the UI's `bindings/commands.ts`;
 //! Tauri turns the UI's camelCase arguments (`committeeName`) into these snake_case parameters.
 
 use std::path::PathBuf;

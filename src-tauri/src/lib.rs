@@ -13,6 +13,7 @@ pub mod error;
 pub mod reminders;
 pub mod rendering;
 pub mod shell;
+pub mod statistics;
 mod tray;
 
 use tauri::{Manager, WindowEvent};

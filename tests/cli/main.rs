@@ -14,5 +14,6 @@ mod import;
 mod members;
 mod outputs;
 mod remind;
+mod statistics;
 mod steps;
 mod workspace;

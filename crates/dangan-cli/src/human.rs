@@ -17,6 +17,7 @@ use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
 use dangan_core::roster::ImportReport;
 use dangan_core::rules::{Period, RuleSet};
+use dangan_core::statistics::{AnnualReport, Statistics, Table};
 use dangan_core::store::{AuditEntry, AuditPage, MemberDetail, MemberSummary};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Lang, Result, Text, calendar};
@@ -305,6 +306,72 @@ impl Human {
         }
         let (all, overdue) = (items.len(), items.iter().filter(|i| i.status == Status::Overdue).count());
         self.say(format_args!("共 {all} 项，其中已逾期 {overdue} 项"), format_args!("{all} items, {overdue} overdue"))
+    }
+
+    /// One statistics table: its title, its rows with their numbers, and how it counts.
+    fn stats_table(self, table: &Table) -> Result<()> {
+        outln!("\n{}", self.get(&table.title));
+        let label_w = table.rows.iter().map(|r| display_width(self.get(&r.label))).max().unwrap_or(4).max(4);
+        let widths: Vec<usize> = table.columns.iter().map(|c| display_width(self.get(&c.label)).max(6)).collect();
+        let mut header = pad("", label_w);
+        for (column, w) in table.columns.iter().zip(&widths) {
+            header.push_str("  ");
+            header.push_str(&pad(self.get(&column.label), *w));
+        }
+        outln!("{}", header.trim_end());
+        for row in &table.rows {
+            let mut line = pad(self.get(&row.label), label_w);
+            for ((value, column), w) in row.values.iter().zip(&table.columns).zip(&widths) {
+                let shown = match (value, &column.share_of) {
+                    (None, _) => "—".to_owned(),
+                    (Some(v), Some(_)) => format!("{}.{:02}%", v / 100, v % 100),
+                    (Some(v), None) => v.to_string(),
+                };
+                line.push_str("  ");
+                line.push_str(&format!("{shown:>w$}", w = *w));
+            }
+            outln!("{}", line.trim_end());
+        }
+        self.say(format_args!("（{}）", table.note.zh), format_args!("({})", table.note.en))
+    }
+
+    pub fn statistics(self, stats: &Statistics) -> Result<()> {
+        let day = stats.as_of;
+        self.say(
+            format_args!("{}　截至 {}", stats.unit_name, calendar::format_zh(day)),
+            format_args!("{}, as of {day}", stats.unit_name),
+        )?;
+        for table in &stats.tables {
+            self.stats_table(table)?;
+        }
+        Ok(())
+    }
+
+    pub fn annual_report(self, report: &AnnualReport) -> Result<()> {
+        let year = report.year;
+        self.say(
+            format_args!(
+                "{}　{year}年度党内统计：年初党员 {}，发展党员 {}，转正 {}，年底党员 {}",
+                report.unit_name, report.members_start, report.developed, report.converted, report.members_end
+            ),
+            format_args!(
+                "{}, {year}: {} members at the start, {} developed, {} converted, {} at the end",
+                report.unit_name, report.members_start, report.developed, report.converted, report.members_end
+            ),
+        )?;
+        for table in &report.tables {
+            self.stats_table(table)?;
+        }
+        outln!("");
+        for line in dangan_core::statistics::export::check_lines(report) {
+            outln!("{}", self.get(&line));
+        }
+        Ok(())
+    }
+
+    pub fn statistics_written(self, file: &Path) -> Result<()> {
+        let file = file.display();
+        self.say(format_args!("已写入 {file}"), format_args!("Wrote {file}"))
     }
 
     pub fn calendar_written(self, items: usize, file: &Path) -> Result<()> {

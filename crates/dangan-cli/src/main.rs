@@ -18,6 +18,7 @@ mod passphrase;
 mod planning;
 mod progress;
 mod rosters;
+mod statistics;
 mod steps;
 mod ui;
 mod workspace;
@@ -63,6 +64,14 @@ enum Command {
     Members(members::MembersArgs),
     /// Pending deadlines of the procedure, most urgent first
     Deadlines(planning::DeadlinesArgs),
+    /// Statistics as of a day: people at each stage, per branch, per year, per class year, members by
+    /// gender, ethnicity, age and education; every number's people with --people
+    Stats(statistics::StatsArgs),
+    /// Reports to the upper committee
+    Report {
+        #[command(subcommand)]
+        action: statistics::ReportAction,
+    },
     /// Remind of deadlines that newly reached a lead time (30, 7, 1 days) or became overdue; for cron,
     /// systemd timers, Task Scheduler or launchd. Each reminder is sent once.
     Remind(planning::RemindArgs),

@@ -62,16 +62,21 @@ pub struct MembersArgs {
 pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
     let query = args.filter.query(&session)?;
-    if args.json {
+    print_members(&session, &query, args.json, cx)
+}
+
+/// Prints every member `query` selects, as JSON or a table.
+pub fn print_members(session: &Session, query: &MemberQuery, as_json: bool, cx: &Context) -> Result<()> {
+    if as_json {
         let mut array = json::MemberArray::default();
-        session.for_each_member_page(&query, |page| {
+        session.for_each_member_page(query, |page| {
             array.page(page, |ids| session.late_steps_of(ids))?;
             Ok(ControlFlow::Continue(()))
         })?;
         array.finish()
     } else {
         let mut table = cx.human.member_table();
-        let total = session.for_each_member_page(&query, |page| {
+        let total = session.for_each_member_page(query, |page| {
             table.page(page)?;
             Ok(ControlFlow::Continue(()))
         })?;

@@ -9,7 +9,9 @@ use std::ops::ControlFlow;
 use chrono::{Datelike, Days};
 
 use crate::calendar::{self, Date};
-use crate::domain::{Category, EventKind, Gender, Person, ProcedureEvent, Stage, with_check_digit};
+use crate::domain::{
+    Category, Education, EventKind, Gender, Occupation, Person, ProcedureEvent, Stage, StudentLevel, with_check_digit,
+};
 use crate::roster::{ImportOptions, ImportReport, Roster, RosterRecord};
 use crate::{Error, Result, Store, Text};
 
@@ -217,6 +219,11 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
     } else {
         2000 + (index % 20) as i32
     };
+    let student_level = (category == Category::Student).then_some(match (index / 5) % 10 {
+        7 | 8 => StudentLevel::Master,
+        9 => StudentLevel::Doctoral,
+        _ => StudentLevel::Undergraduate,
+    });
     let person = Person {
         id: None,
         branch_id: 0,
@@ -232,6 +239,22 @@ fn person(rng: &mut Rng, index: usize, stage: Stage, today: Date, id_numbers: &m
         phone: Some(format!("13{:09}", rng.range(0, 1_000_000_000))),
         native_place: Some((*rng.pick(PLACES)).to_owned()),
         notes: None,
+        // From the index, not the generator: the draws above stay the same as before these fields.
+        education: Some(match (category, student_level) {
+            (Category::Student, Some(StudentLevel::Master | StudentLevel::Doctoral)) | (Category::Teacher, _) => {
+                Education::Postgraduate
+            }
+            (Category::Staff, _) if index % 4 == 3 => Education::JuniorCollege,
+            _ => Education::Undergraduate,
+        }),
+        class_year: (category == Category::Student).then(|| u16::try_from(entry_year).unwrap_or(2000)),
+        student_level,
+        occupation: match category {
+            Category::Student => None,
+            Category::Teacher => Some(Occupation::Professional),
+            Category::Staff => Some([Occupation::Manager, Occupation::Worker, Occupation::Professional][index % 3]),
+        },
+        joined_on: None,
     };
     let extension_months = events.iter().find(|e| e.kind == ProbationExtended).and_then(|e| e.months);
     RosterRecord { row: index as u64 + 2, person, branch: branch.to_owned(), events, extension_months }

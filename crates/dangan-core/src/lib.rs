@@ -28,6 +28,7 @@ pub mod reminders;
 pub mod roster;
 pub mod rules;
 pub mod session;
+pub mod statistics;
 pub mod store;
 pub mod text;
 pub mod validate;

@@ -23,6 +23,8 @@ use crate::late::LateStep;
 use crate::reminders::{Notice, Reminder};
 use crate::roster::{ImportOptions, ImportReport, Roster};
 use crate::rules::RuleSet;
+use crate::statistics::export::ChartImage;
+use crate::statistics::{AnnualReport, CellRef, Statistics, StatsQuery};
 use crate::store::{
     AuditPage, AuditQuery, MemberDetail, MemberFile, MemberPage, MemberQuery, MemberSummary, NewAttachment, OrgTree,
 };
@@ -300,6 +302,42 @@ impl Session {
 
     pub fn rules_warning(&self) -> Option<&Text> {
         self.store.rules_warning()
+    }
+
+    // --- Statistics --------------------------------------------------------------------------
+
+    /// The statistics as of a day, for a unit or everything the user may see.
+    pub fn statistics(&self, query: &StatsQuery) -> Result<Statistics> {
+        self.store.statistics(query)
+    }
+
+    /// The annual party statistics report of `year`, with its consistency check.
+    pub fn annual_report(&self, year: i32, unit: Option<Id>) -> Result<AnnualReport> {
+        self.store.annual_report(year, unit)
+    }
+
+    /// The people one number of a report counts, in list order (the drill-down).
+    pub fn cell_people(&self, cell: &CellRef, offset: u64, limit: u64) -> Result<MemberPage> {
+        self.store.list_members(&MemberQuery { cell: Some(cell.clone()), offset, limit, ..MemberQuery::default() })
+    }
+
+    /// Writes the statistics' tables: a workbook, one sheet per table (`.xlsx`), or a PDF.
+    pub fn write_statistics(&self, query: &StatsQuery, path: &Path) -> Result<()> {
+        let stats = self.store.statistics(query)?;
+        crate::statistics::export::write_statistics(self.store.workspace_dir(), path, &stats)
+    }
+
+    /// Writes the annual report: a workbook (one sheet per table and the check) or a PDF.
+    pub fn write_annual_report(&self, year: i32, unit: Option<Id>, path: &Path) -> Result<()> {
+        let report = self.store.annual_report(year, unit)?;
+        crate::statistics::export::write_annual_report(self.store.workspace_dir(), path, &report)
+    }
+
+    /// Saves a chart the statistics screen drew, as PNG or as a PDF page.
+    pub fn save_chart(&self, chart: &ChartImage, path: &Path) -> Result<()> {
+        self.store.require(crate::access::Action::ReadMembers)?;
+        let committee = self.store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+        crate::statistics::export::write_chart(self.store.workspace_dir(), path, chart, &committee)
     }
 
     // --- A member's file ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ impl Lang {
 }
 
 /// A message in both languages.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Text {
     pub zh: String,

@@ -231,6 +231,35 @@ pub fn check_events(person: &Person, events: &[ProcedureEvent], cx: Context<'_>)
     }
     let date = |kind: EventKind| first[kind as usize].map(|e| e.date);
 
+    // 入党时间 is the admission's date when the admission is recorded: two different dates for
+    // one joining would put the member in two places in the statistics.
+    if let Some(joined) = person.joined_on {
+        if joined > cx.today {
+            out.push(Violation {
+                rule: "future_date".into(),
+                field: "joined_on".into(),
+                clause: String::new(),
+                message_zh: format!("入党时间 {} 晚于今天", calendar::format_zh(joined)),
+                message_en: format!("the date of joining, {joined}, is in the future"),
+            });
+        }
+        if let Some(admitted) = date(EventKind::Admitted).filter(|d| *d != joined) {
+            out.push(Violation {
+                rule: "joined_on_differs".into(),
+                field: "joined_on".into(),
+                clause: String::new(),
+                message_zh: format!(
+                    "入党时间 {} 与接收预备党员日期 {} 不一致：已记录接收日期时，入党时间即为该日期，请留空",
+                    calendar::format_zh(joined),
+                    calendar::format_zh(admitted)
+                ),
+                message_en: format!(
+                    "the date of joining, {joined}, differs from the admission on {admitted}: with the admission recorded, that is the date of joining; leave it blank"
+                ),
+            });
+        }
+    }
+
     // 细则(2026)第十三条: the development target is determined once the publicity's working days
     // have passed. The earliest day counts weekends; a year whose holidays are not entered can only
     // make it later, so a determination before it is too early whatever the holidays.

@@ -186,6 +186,11 @@ fn administrator(ws: &Workspace, admin: &mut Store, office: &Office) -> Vec<Valu
     }
     rec.attachment(office.attachment);
     rec.read("list_users", json!({}), |s, _| s.users());
+    // The 统计 screen as it opens: today's statistics for everything, and this year's report.
+    rec.read("statistics", json!({ "query": { "as_of": null, "unit": null } }), |s, a| s.statistics(&a.get("query")));
+    rec.read("annual_report", json!({ "year": 2026, "unit": null }), |s, a| {
+        s.annual_report(a.get("year"), a.get("unit"))
+    });
     rec.audit_log(json!({ "offset": 0, "limit": AUDIT_PAGE }));
     rec.read("backup_settings", json!({}), |s, _| s.backup_settings());
 
@@ -397,7 +402,7 @@ impl<'s> Recorder<'s> {
     /// stage (the screen's counts ask with limit 0).
     fn members(&mut self, filter: Value) {
         let query = |stage: Value, limit: u64| {
-            let mut query = json!({ "stage": stage, "offset": 0, "limit": limit });
+            let mut query = json!({ "stage": stage, "offset": 0, "limit": limit, "cell": null });
             query.as_object_mut().unwrap().extend(filter.as_object().unwrap().clone());
             json!({ "query": query })
         };

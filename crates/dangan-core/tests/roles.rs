@@ -38,6 +38,8 @@ use dangan_core::domain::{EventKind, FileRecord, Id, OrgKind, Person, ProcedureE
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
 use dangan_core::roster::{self, ImportOptions};
+use dangan_core::statistics::export::ChartImage;
+use dangan_core::statistics::{CellRef, Report, StatsQuery};
 use dangan_core::store::{AuditQuery, MemberQuery, NewAttachment};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::workspace::NewWorkspace;
@@ -197,6 +199,27 @@ static TABLE: &[Row] = &[
     row("reset_rules", may(EditRules), Whole, |f| f.session.reset_rules()),
     row("rules_warning", SignedIn, Whole, |f| done(f.session.rules_warning())),
     // A member's file.
+    row("statistics", may(ReadMembers), Member, |f| {
+        ok(f.session.statistics(&StatsQuery { as_of: None, unit: Some(f.branch) }))
+    }),
+    row("annual_report", may(ReadMembers), Member, |f| ok(f.session.annual_report(2026, Some(f.branch)))),
+    row("cell_people", may(ReadMembers), Member, |f| {
+        let report = Report::Statistics { as_of: d(TODAY), unit: Some(f.branch) };
+        ok(f.session.cell_people(&CellRef::parse_path(report, "by_stage/applicant/count")?, 0, 100))
+    }),
+    row("write_statistics", may(ReadMembers), Member, |f| {
+        f.session.write_statistics(&StatsQuery { as_of: None, unit: Some(f.branch) }, &f.out.join("统计.xlsx"))
+    }),
+    row("write_annual_report", may(ReadMembers), Member, |f| {
+        f.session.write_annual_report(2026, Some(f.branch), &f.out.join("年报.xlsx"))
+    }),
+    row("save_chart", may(ReadMembers), Whole, |f| {
+        // The smallest PNG there is: one transparent pixel.
+        let png_base64 =
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=".into();
+        let chart = ChartImage { title: "发展党员各阶段".into(), subtitle: String::new(), png_base64 };
+        f.session.save_chart(&chart, &f.out.join("chart.png"))
+    }),
     row("member_file", may(ReadMembers), Member, |f| ok(f.session.member_file(f.member))),
     row("records", may(ReadMembers), Member, |f| ok(f.session.records(f.member))),
     row("checklist", may(ReadMembers), Member, |f| ok(f.session.checklist(f.member))),

@@ -11,7 +11,7 @@ mod stage;
 pub use event::{EventKind, MonthsRange, Procedure, ProcedureEvent, Step};
 pub use id_number::{IdNumber, IdNumberError};
 pub use org::{OrgKind, OrgUnit};
-pub use person::{Category, Gender, Person};
+pub use person::{Category, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
 pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};
 pub use stage::Stage;
 

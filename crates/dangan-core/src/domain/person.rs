@@ -76,6 +76,96 @@ impl Category {
     }
 }
 
+/// A closed vocabulary a roster writes in words: each value's stable id (JSON, the database), its
+/// Chinese and English labels, and the other spellings offices use for it.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $id:literal, $zh:literal, $en:literal, [$($alias:literal),*];)+ }) => {
+        $(#[$meta])*
+        #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $id,)+
+                }
+            }
+
+            /// Accepts the id, either label, or an alias, ignoring case and surrounding spaces.
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim();
+                $(
+                    if s == $id || s == $zh || s.eq_ignore_ascii_case($en) $(|| s.eq_ignore_ascii_case($alias))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            pub fn label(self) -> Text {
+                Text::new(self.zh(), match self {
+                    $($name::$variant => $en,)+
+                })
+            }
+
+            /// The Chinese label, as rosters and documents write it.
+            pub fn zh(self) -> &'static str {
+                match self {
+                    $($name::$variant => $zh,)+
+                }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// 学历: the highest education completed, in the report forms' bands.
+    Education {
+        Postgraduate = "postgraduate", "研究生", "postgraduate", ["博士研究生", "硕士研究生", "博士", "硕士", "研究生学历"];
+        Undergraduate = "undergraduate", "大学本科", "undergraduate", ["本科", "大学"];
+        JuniorCollege = "junior_college", "大学专科", "junior college", ["专科", "大专", "高职"];
+        Secondary = "secondary", "中专及高中", "secondary", ["中专", "高中", "中技", "职高", "中专、高中", "高中、中专、中技"];
+        Basic = "basic", "初中及以下", "lower secondary or less", ["初中", "小学", "初中以下"];
+    }
+}
+
+vocabulary! {
+    /// 学生层次: what a student studies for.
+    StudentLevel {
+        JuniorCollege = "junior_college", "专科生", "junior college student", ["高职生", "专科"];
+        Undergraduate = "undergraduate", "本科生", "undergraduate", ["本科"];
+        Master = "master", "硕士研究生", "master's student", ["硕士", "硕士生", "研究生"];
+        Doctoral = "doctoral", "博士研究生", "doctoral student", ["博士", "博士生"];
+    }
+}
+
+vocabulary! {
+    /// 职业: what a member of staff does (the report forms' occupations for a university).
+    Occupation {
+        Professional = "professional", "专业技术人员", "professional and technical staff", ["专技人员", "教师", "专任教师"];
+        Manager = "manager", "管理人员", "administrative staff", ["管理", "行政人员"];
+        Worker = "worker", "工勤人员", "service staff", ["工勤", "工勤技能人员"];
+        Retired = "retired", "离退休人员", "retired", ["离退休", "退休", "离休"];
+    }
+}
+
+/// 年级: the year a student's class entered, written `2024`, `2024级` or `24级`.
+pub fn parse_class_year(s: &str) -> Option<u16> {
+    let digits = s.trim().trim_end_matches('级').trim();
+    if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: u16 = digits.parse().ok()?;
+    let year = if digits.len() == 2 { 2000 + year } else { year };
+    (1950..=2100).contains(&year).then_some(year)
+}
+
 /// The facts kept about a person. The procedure itself lives in their events.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,4 +191,57 @@ pub struct Person {
     pub phone: Option<String>,
     pub native_place: Option<String>,
     pub notes: Option<String>,
+    /// 学历.
+    #[serde(default)]
+    pub education: Option<Education>,
+    /// 年级, for students: the year their class entered.
+    #[serde(default)]
+    pub class_year: Option<u16>,
+    /// 层次, for students.
+    #[serde(default)]
+    pub student_level: Option<StudentLevel>,
+    /// 职业, for staff.
+    #[serde(default)]
+    pub occupation: Option<Occupation>,
+    /// 入党时间 of a member who joined before Dangan's records. When the branch meeting's
+    /// admission is recorded, that date is when they joined, and this stays empty.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    #[serde(default)]
+    pub joined_on: Option<Date>,
+}
+
+impl Person {
+    /// 入党时间: the admission recorded, else the date given for a member from before the records.
+    pub fn joined(&self, events: &[super::ProcedureEvent]) -> Option<Date> {
+        events.iter().find(|e| e.kind == super::EventKind::Admitted).map(|e| e.date).or(self.joined_on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_read_the_spellings_rosters_use() {
+        assert_eq!(Education::parse("本科"), Some(Education::Undergraduate));
+        assert_eq!(Education::parse(" 硕士研究生 "), Some(Education::Postgraduate));
+        assert_eq!(Education::parse("junior_college"), Some(Education::JuniorCollege));
+        assert_eq!(Education::parse("幼儿园"), None);
+        assert_eq!(StudentLevel::parse("博士生"), Some(StudentLevel::Doctoral));
+        assert_eq!(Occupation::parse("离退休"), Some(Occupation::Retired));
+        for &e in Education::ALL {
+            assert_eq!(Education::parse(e.as_str()), Some(e));
+            assert_eq!(Education::parse(&e.label().zh), Some(e));
+        }
+    }
+
+    #[test]
+    fn class_years_read_four_digits_two_digits_and_the_ji_suffix() {
+        assert_eq!(parse_class_year("2024"), Some(2024));
+        assert_eq!(parse_class_year("2023级"), Some(2023));
+        assert_eq!(parse_class_year("24级"), Some(2024));
+        assert_eq!(parse_class_year("二四级"), None);
+        assert_eq!(parse_class_year("20245"), None);
+        assert_eq!(parse_class_year("1800"), None);
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EventKind, ProcedureEvent};
+use super::{EventKind, Person, ProcedureEvent};
 use crate::Text;
 
 /// Where a person stands in the procedure. Derived from events by [`Stage::of`].
@@ -42,6 +42,17 @@ impl Stage {
             Stage::Activist
         } else {
             Stage::Applicant
+        }
+    }
+
+    /// A person's stage: [`Stage::of`] their events, except that a member who joined before
+    /// Dangan's records (入党时间 given, no admission recorded) is a full member: probation, and
+    /// with it the conversion deadline, counts from an admission date, which they lack.
+    pub fn of_person(person: &Person, events: &[ProcedureEvent]) -> Stage {
+        match Stage::of(events) {
+            Stage::Probationary | Stage::FullMember => Stage::of(events),
+            _ if person.joined_on.is_some() => Stage::FullMember,
+            stage => stage,
         }
     }
 
@@ -99,6 +110,15 @@ mod tests {
             let events: Vec<ProcedureEvent> = kinds.iter().copied().map(ev).collect();
             assert_eq!(Stage::of(&events), stage, "{kinds:?}");
         }
+    }
+
+    #[test]
+    fn a_member_from_before_the_records_is_a_full_member() {
+        let old = Person { joined_on: Some(NaiveDate::from_ymd_opt(1998, 7, 1).unwrap()), ..Person::default() };
+        assert_eq!(Stage::of_person(&old, &[]), Stage::FullMember);
+        assert_eq!(Stage::of_person(&Person::default(), &[]), Stage::Applicant);
+        // An admission recorded decides: probation runs until the conversion is recorded.
+        assert_eq!(Stage::of_person(&old, &[ev(EventKind::Admitted)]), Stage::Probationary);
     }
 
     #[test]

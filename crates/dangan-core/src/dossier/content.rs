@@ -81,7 +81,7 @@ fn cover(data: &DossierData, generated_on: &str, out: &mut Vec<Block>) {
 }
 
 fn column(header: &'static str, width_mm: f32, align: Align) -> Column {
-    Column { header, width_mm, align }
+    Column { header: header.to_owned(), width_mm, align }
 }
 
 fn contents(data: &DossierData, order: &[&FileRecord], anchor_of: &dyn Fn(Id) -> Option<usize>, out: &mut Vec<Block>) {
@@ -150,7 +150,7 @@ fn basic_information(data: &DossierData, out: &mut Vec<Block>) {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("姓名", p.name.clone()),
         ("性别", p.gender.map_or_else(|| "—".into(), |g| g.label().zh)),
         ("出生日期", p.birth_date.map_or_else(|| "—".into(), format_zh)),
@@ -161,8 +161,12 @@ fn basic_information(data: &DossierData, out: &mut Vec<Block>) {
         ("人员类别", p.category.map_or_else(|| "—".into(), |c| c.label().zh)),
         ("院系/班级", text(Some(&department))),
         ("所在支部", text(Some(&data.detail.branch_path))),
+        ("学历", p.education.map_or_else(|| "—".into(), |e| e.zh().to_owned())),
         ("当前阶段", data.detail.stage.label().zh + if data.detail.ended { "（已终止）" } else { "" }),
     ];
+    if let Some(joined) = p.joined(&data.detail.events) {
+        rows.push(("入党时间", format_zh(joined)));
+    }
     out.push(Block::Table {
         columns: vec![column("项目", 36.0, Align::Center), column("内容", 120.0, Align::Left)],
         header: false,

@@ -45,7 +45,7 @@ pub(crate) enum Align {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Column {
-    pub header: &'static str,
+    pub header: String,
     pub width_mm: f32,
     pub align: Align,
 }
@@ -285,7 +285,7 @@ impl Layouter<'_, '_> {
 
     fn table(&mut self, columns: &[Column], header: bool, rows: &[Vec<Cell>]) {
         let widths: Vec<f32> = columns.iter().map(|c| mm(c.width_mm)).collect();
-        let header_cells: Vec<Cell> = columns.iter().map(|c| Cell::Text(c.header.to_owned())).collect();
+        let header_cells: Vec<Cell> = columns.iter().map(|c| Cell::Text(c.header.clone())).collect();
         let header_row = header.then(|| self.wrap_row(&header_cells, &widths, FaceId::Sans));
         let mut need_header = true;
         for row in rows {

@@ -31,6 +31,7 @@ mod layout;
 mod linebreak;
 mod pdf;
 mod recovery;
+pub mod report;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::ControlFlow;

@@ -23,6 +23,12 @@ pub enum Field {
     /// The length of a probation extension in months (its date is the end of the first year).
     ExtensionMonths,
     Notes,
+    Education,
+    ClassYear,
+    StudentLevel,
+    Occupation,
+    /// 入党时间 of a member from before the records.
+    JoinedOn,
     /// Written by export for people to read, ignored by import: the stage is derived from events.
     Stage,
 }
@@ -42,7 +48,7 @@ pub struct Column {
 
 impl Column {
     pub fn is_date(&self) -> bool {
-        matches!(self.field, Field::BirthDate | Field::Event(_))
+        matches!(self.field, Field::BirthDate | Field::JoinedOn | Field::Event(_))
     }
 
     /// Columns Excel must keep as text, or it turns identity numbers into 1.10105E+17.
@@ -74,6 +80,28 @@ pub const COLUMNS: &[Column] = &[
     col!("category", "人员类别", ["类别"], Field::Category, "学生、教师或职工"),
     col!("department", "院系", ["所在院系", "单位", "所在单位", "学院"], Field::Department, ""),
     col!("class_name", "班级", ["class"], Field::ClassName, ""),
+    col!(
+        "education",
+        "学历",
+        ["文化程度", "最高学历"],
+        Field::Education,
+        "研究生、大学本科、大学专科、中专及高中、初中及以下"
+    ),
+    col!("class_year", "年级", ["入学年份", "入学年级"], Field::ClassYear, "学生填写，如 2024 或 2024级"),
+    col!(
+        "student_level",
+        "学生层次",
+        ["层次", "培养层次"],
+        Field::StudentLevel,
+        "学生填写：专科生、本科生、硕士研究生或博士研究生"
+    ),
+    col!(
+        "occupation",
+        "职业",
+        ["岗位类别", "人员岗位"],
+        Field::Occupation,
+        "教职工填写：专业技术人员、管理人员、工勤人员或离退休人员"
+    ),
     col!("phone", "电话", ["联系电话", "手机", "手机号", "手机号码"], Field::Phone, ""),
     col!("native_place", "籍贯", [], Field::NativePlace, ""),
     col!(
@@ -159,6 +187,13 @@ pub const COLUMNS: &[Column] = &[
         ["转正日期"],
         Field::Event(EventKind::ConversionApproved),
         "上级党委批准转正的日期"
+    ),
+    col!(
+        "joined_on",
+        "入党时间",
+        ["入党年月"],
+        Field::JoinedOn,
+        "未记录接收日期的党员填写（早于本系统记录入党的党员）；已填接收预备党员日期的留空"
     ),
     col!("ended_on", "终止日期", [], Field::Event(EventKind::MembershipEnded), "终止发展或取消资格的日期"),
     col!("notes", "备注", [], Field::Notes, ""),

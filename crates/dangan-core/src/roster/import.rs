@@ -476,7 +476,8 @@ fn audit_record(id: Option<Id>, branch: Id, rest: &str) -> String {
 /// The rest of the record: the person's fields after the branch, then the events.
 fn audit_json_rest(person: &Person, events: &[ProcedureEvent]) -> String {
     let mut out = Vec::with_capacity(512);
-    let birth = person.birth_date.map(IsoDate::of);
+    let (birth, joined) = (person.birth_date.map(IsoDate::of), person.joined_on.map(IsoDate::of));
+    let class_year = person.class_year.map(|y| y.to_string());
     for (key, value) in [
         ("name", Some(person.name.as_str())),
         ("gender", person.gender.map(|g| g.as_str())),
@@ -490,6 +491,11 @@ fn audit_json_rest(person: &Person, events: &[ProcedureEvent]) -> String {
         ("phone", person.phone.as_deref()),
         ("native_place", person.native_place.as_deref()),
         ("notes", person.notes.as_deref()),
+        ("education", person.education.map(|e| e.as_str())),
+        ("class_year", class_year.as_deref()),
+        ("student_level", person.student_level.map(|l| l.as_str())),
+        ("occupation", person.occupation.map(|o| o.as_str())),
+        ("joined_on", joined.as_ref().map(IsoDate::as_str)),
     ] {
         let Some(value) = value else { continue };
         out.push(b',');
@@ -538,6 +544,11 @@ fn overlay(stored: Person, new: Person) -> Person {
         phone: new.phone.or(stored.phone),
         native_place: new.native_place.or(stored.native_place),
         notes: new.notes.or(stored.notes),
+        education: new.education.or(stored.education),
+        class_year: new.class_year.or(stored.class_year),
+        student_level: new.student_level.or(stored.student_level),
+        occupation: new.occupation.or(stored.occupation),
+        joined_on: new.joined_on.or(stored.joined_on),
     }
 }
 
@@ -550,7 +561,7 @@ fn violation_problem(row: u64, v: Violation, spellings: &Roster) -> RowProblem {
 mod tests {
     use super::*;
     use crate::Workspace;
-    use crate::domain::{Category, Gender};
+    use crate::domain::{Category, Education, Gender, Occupation, StudentLevel};
     use crate::keys::KdfParams;
     use crate::store::AuditQuery;
     use crate::workspace::NewWorkspace;
@@ -594,6 +605,7 @@ mod tests {
             phone: Some("13800000000".into()),
             native_place: Some("北京".into()),
             notes: Some("两行\n备注".into()),
+            ..Person::default()
         };
         let mut extended = ProcedureEvent::new(EventKind::ProbationExtended, "2026-03-01".parse().unwrap());
         extended.months = Some(6);
@@ -605,6 +617,20 @@ mod tests {
         );
         let bare = Person { branch_id: 3, name: "李四".into(), ..Person::default() };
         assert_eq!(audit_json(&bare, &[]), r#"{"person":{"branch_id":"3","name":"李四"},"events":[]}"#);
+        // The facts statistics count (schema version 5) follow the notes; entries written before
+        // them, which lack them, keep their text.
+        let counted = Person {
+            education: Some(Education::Postgraduate),
+            class_year: Some(2024),
+            student_level: Some(StudentLevel::Master),
+            occupation: Some(Occupation::Manager),
+            joined_on: Some("1999-07-01".parse().unwrap()),
+            ..bare
+        };
+        assert_eq!(
+            audit_json(&counted, &[]),
+            r#"{"person":{"branch_id":"3","name":"李四","education":"postgraduate","class_year":"2024","student_level":"master","occupation":"manager","joined_on":"1999-07-01"},"events":[]}"#
+        );
         // What the writing side puts together is the same text.
         assert_eq!(audit_record(Some(7), 3, &audit_json_rest(&person, &events)), audit_json(&person, &events));
     }

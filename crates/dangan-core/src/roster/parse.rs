@@ -9,7 +9,7 @@ use super::columns::{self, Column, Field, HeaderMatch};
 use super::sheet::{Cell, cell_date};
 use super::{RosterRecord, RowProblem};
 use crate::calendar::{self, Date};
-use crate::domain::{Category, EventKind, Gender, Person, ProcedureEvent};
+use crate::domain::{Category, Education, EventKind, Gender, Occupation, Person, ProcedureEvent, StudentLevel};
 use crate::{Error, Result, Text};
 
 /// The columns of a file, as its header row names them.
@@ -121,6 +121,7 @@ pub fn parse_row(
             match cell_date(&cell) {
                 Ok(Some(date)) => match column.field {
                     Field::BirthDate => record.person.birth_date = Some(date),
+                    Field::JoinedOn => record.person.joined_on = Some(date),
                     Field::Event(kind) => record.events.push(ProcedureEvent::new(kind, date)),
                     _ => {}
                 },
@@ -174,6 +175,62 @@ pub fn parse_row(
                     format!("category “{}” must be student, teacher or staff", excerpt(&value, 20)),
                 ),
             },
+            Field::Education => match Education::parse(&value) {
+                Some(e) => person.education = Some(e),
+                None => problem(
+                    column,
+                    format!(
+                        "学历「{}」应为{}",
+                        excerpt(&value, 20),
+                        zh_choices(Education::ALL.iter().map(|e| e.label()))
+                    ),
+                    format!(
+                        "education “{}” must be one of {}",
+                        excerpt(&value, 20),
+                        en_choices(Education::ALL.iter().map(|e| e.label()))
+                    ),
+                ),
+            },
+            Field::StudentLevel => match StudentLevel::parse(&value) {
+                Some(l) => person.student_level = Some(l),
+                None => problem(
+                    column,
+                    format!(
+                        "学生层次「{}」应为{}",
+                        excerpt(&value, 20),
+                        zh_choices(StudentLevel::ALL.iter().map(|l| l.label()))
+                    ),
+                    format!(
+                        "student level “{}” must be one of {}",
+                        excerpt(&value, 20),
+                        en_choices(StudentLevel::ALL.iter().map(|l| l.label()))
+                    ),
+                ),
+            },
+            Field::Occupation => match Occupation::parse(&value) {
+                Some(o) => person.occupation = Some(o),
+                None => problem(
+                    column,
+                    format!(
+                        "职业「{}」应为{}",
+                        excerpt(&value, 20),
+                        zh_choices(Occupation::ALL.iter().map(|o| o.label()))
+                    ),
+                    format!(
+                        "occupation “{}” must be one of {}",
+                        excerpt(&value, 20),
+                        en_choices(Occupation::ALL.iter().map(|o| o.label()))
+                    ),
+                ),
+            },
+            Field::ClassYear => match crate::domain::parse_class_year(&value) {
+                Some(y) => person.class_year = Some(y),
+                None => problem(
+                    column,
+                    format!("年级「{}」应写作 2024 或 2024级", excerpt(&value, 20)),
+                    format!("class year “{}” must be written 2024 or 2024级", excerpt(&value, 20)),
+                ),
+            },
             Field::ExtensionMonths => match value.parse::<u32>() {
                 Ok(m) => record.extension_months = Some(m),
                 Err(_) => problem(
@@ -182,7 +239,7 @@ pub fn parse_row(
                     format!("the extension “{}” must be a whole number of months, 6 to 12", excerpt(&value, 20)),
                 ),
             },
-            Field::Stage | Field::BirthDate | Field::Event(_) => {}
+            Field::Stage | Field::BirthDate | Field::JoinedOn | Field::Event(_) => {}
         }
     }
     if record.person.name.trim().is_empty() {
@@ -211,6 +268,26 @@ pub(crate) fn extension_date(events: &[ProcedureEvent]) -> Date {
         (Some(end), None) => end.min(calendar::today()),
         (None, Some(meeting)) => meeting,
         (None, None) => calendar::today(),
+    }
+}
+
+/// 「研究生」「大学本科」或「大学专科」: the Chinese labels as a list to choose from.
+fn zh_choices(labels: impl Iterator<Item = Text>) -> String {
+    let labels: Vec<String> = labels.map(|l| format!("「{}」", l.zh)).collect();
+    match labels.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}或{last}", rest.join("")),
+        None => String::new(),
+    }
+}
+
+/// `postgraduate, undergraduate or junior college`.
+fn en_choices(labels: impl Iterator<Item = Text>) -> String {
+    let labels: Vec<String> = labels.map(|l| l.en).collect();
+    match labels.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 

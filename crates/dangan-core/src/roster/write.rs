@@ -241,7 +241,12 @@ fn cell_value<'a>(column: &Column, row: &RowOut<'a>) -> CellOut<'a> {
             .and_then(|e| e.months)
             .map_or(CellOut::Empty, |m| CellOut::Number(f64::from(m))),
         Field::Notes => text(&p.notes),
-        Field::Stage => CellOut::Text(stage_label(Stage::of(row.events))),
+        Field::Education => p.education.map_or(CellOut::Empty, |e| CellOut::Text(e.zh())),
+        Field::ClassYear => p.class_year.map_or(CellOut::Empty, |y| CellOut::Number(f64::from(y))),
+        Field::StudentLevel => p.student_level.map_or(CellOut::Empty, |l| CellOut::Text(l.zh())),
+        Field::Occupation => p.occupation.map_or(CellOut::Empty, |o| CellOut::Text(o.zh())),
+        Field::JoinedOn => p.joined_on.map_or(CellOut::Empty, CellOut::Date),
+        Field::Stage => CellOut::Text(stage_label(Stage::of_person(p, row.events))),
     }
 }
 

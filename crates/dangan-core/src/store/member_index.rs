@@ -91,6 +91,7 @@ impl MemberIndex {
         &self,
         query: &MemberQuery,
         branches: Option<&HashSet<Id>>,
+        only: Option<&HashSet<Id>>,
         branch_path: impl Fn(Id) -> String,
     ) -> (u64, Vec<MemberSummary>) {
         let matcher = Matcher::new(query.search.as_deref());
@@ -100,6 +101,7 @@ impl MemberIndex {
         for row in &self.rows {
             if query.stage.is_some_and(|s| s != row.stage)
                 || branches.is_some_and(|b| !b.contains(&row.branch_id))
+                || only.is_some_and(|o| !o.contains(&row.id))
                 || !matcher.matches(row)
             {
                 continue;

@@ -8,6 +8,7 @@
 
 mod audit;
 mod bulk;
+mod census;
 mod deadlines;
 mod dismissals;
 mod files;
@@ -67,6 +68,9 @@ pub struct Store {
     index: RefCell<Option<member_index::MemberIndex>>,
     /// Built on the first deadline scan, kept true the same way.
     procedure: RefCell<Option<procedure_index::ProcedureIndex>>,
+    /// Read on the first statistics; dropped by any change to a person (statistics count
+    /// everyone, so there is nothing cheaper to keep true).
+    census: RefCell<Option<crate::statistics::Census>>,
     /// Who is signed in: every call checks their role (`require`), every change is logged as them.
     actor: Actor,
     /// The database key, kept (zeroised on drop) so an administrator can add a user's key slot
@@ -135,6 +139,7 @@ impl Store {
             today: None,
             index: RefCell::new(None),
             procedure: RefCell::new(None),
+            census: RefCell::new(None),
             actor,
             key: None,
         })
@@ -289,6 +294,7 @@ impl Store {
         if let Some(index) = self.procedure.borrow_mut().as_mut() {
             index.refresh(&self.conn, id)?;
         }
+        self.census.borrow_mut().take();
         Ok(())
     }
 
@@ -296,6 +302,7 @@ impl Store {
     pub(crate) fn drop_index(&self) {
         self.index.borrow_mut().take();
         self.procedure.borrow_mut().take();
+        self.census.borrow_mut().take();
     }
 }
 

@@ -37,8 +37,13 @@ impl OrgTree {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(OrgTree::new(units))
+    }
+
+    /// A tree of the given units (their ids and parents as stored).
+    pub(crate) fn new(units: Vec<OrgUnit>) -> OrgTree {
         let index = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-        Ok(OrgTree { units, index })
+        OrgTree { units, index }
     }
 
     pub fn units(&self) -> &[OrgUnit] {

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::org::OrgTree;
 use super::{Store, none_if_blank};
 use crate::calendar::Date;
-use crate::domain::{Category, EventKind, Gender, Id, OrgKind, Person, ProcedureEvent, Stage};
+use crate::domain::{
+    Category, Education, EventKind, Gender, Id, Occupation, OrgKind, Person, ProcedureEvent, Stage, StudentLevel,
+};
 use crate::names;
 use crate::validate::{self, Violation};
 use crate::{Error, Result, Text};
@@ -30,7 +32,7 @@ pub struct MemberDetail {
 }
 
 const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
-     department, class_name, phone, native_place, notes";
+     department, class_name, phone, native_place, notes, education, class_year, student_level, occupation, joined_on";
 
 fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     let text = |i: usize| r.get::<_, Option<String>>(i);
@@ -49,6 +51,11 @@ fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         phone: text(11)?,
         native_place: text(12)?,
         notes: text(13)?,
+        education: text(14)?.as_deref().and_then(Education::parse),
+        class_year: r.get(15)?,
+        student_level: text(16)?.as_deref().and_then(StudentLevel::parse),
+        occupation: text(17)?.as_deref().and_then(Occupation::parse),
+        joined_on: text(18)?.as_deref().and_then(|s| s.parse::<Date>().ok()),
     })
 }
 
@@ -155,7 +162,7 @@ impl Derived {
     pub(crate) fn of(person: &Person, events: &[ProcedureEvent]) -> Derived {
         Derived {
             keys: names::keys(&person.name),
-            stage: Stage::of(events),
+            stage: Stage::of_person(person, events),
             ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),
         }
     }
@@ -163,14 +170,16 @@ impl Derived {
 
 /// The person's columns in the order every statement below binds them, the id last.
 const PERSON_VALUES: &str = "branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
-     student_no, category, department, class_name, phone, native_place, notes, stage, ended";
+     student_no, category, department, class_name, phone, native_place, notes, education, class_year, student_level, \
+     occupation, joined_on, stage, ended";
 
 /// How many values [`bind_person`] binds: [`PERSON_VALUES`] and the id.
-const PERSON_PARAMS: usize = 19;
+const PERSON_PARAMS: usize = 24;
 
 const UPDATE_PERSON: &str = "UPDATE people SET branch_id = ?1, name = ?2, pinyin = ?3, initials = ?4, sort_key = ?5, \
      gender = ?6, ethnicity = ?7, birth_date = ?8, id_number = ?9, student_no = ?10, category = ?11, department = ?12, \
-     class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, stage = ?17, ended = ?18 WHERE id = ?19";
+     class_name = ?13, phone = ?14, native_place = ?15, notes = ?16, education = ?17, class_year = ?18, \
+     student_level = ?19, occupation = ?20, joined_on = ?21, stage = ?22, ended = ?23 WHERE id = ?24";
 
 const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, note) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -188,7 +197,7 @@ fn bind_person(
     derived: &Derived,
     id: Option<Id>,
 ) -> Result<()> {
-    let birth = person.birth_date.map(IsoDate::of);
+    let (birth, joined) = (person.birth_date.map(IsoDate::of), person.joined_on.map(IsoDate::of));
     let values = params![
         person.branch_id,
         person.name,
@@ -206,6 +215,11 @@ fn bind_person(
         person.phone,
         person.native_place,
         person.notes,
+        person.education.map(Education::as_str),
+        person.class_year,
+        person.student_level.map(StudentLevel::as_str),
+        person.occupation.map(Occupation::as_str),
+        joined.as_ref().map(IsoDate::as_str),
         derived.stage.as_str(),
         derived.ended,
         id,
@@ -577,7 +591,7 @@ impl Store {
 
 pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree) -> MemberDetail {
     MemberDetail {
-        stage: Stage::of(&events),
+        stage: Stage::of_person(&person, &events),
         ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),
         branch_path: tree.path(person.branch_id),
         person,

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -172,6 +172,21 @@ CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#;
 
+/// Version 5: the facts statistics count (issue 15): education, a student's class year and level,
+/// a member of staff's occupation, and the date a member joined before Dangan's records. Existing
+/// people get none of them; rosters fill them in.
+const V5: &str = r#"
+ALTER TABLE people ADD COLUMN education TEXT
+    CHECK (education IN ('postgraduate', 'undergraduate', 'junior_college', 'secondary', 'basic'));
+ALTER TABLE people ADD COLUMN class_year INTEGER CHECK (class_year BETWEEN 1950 AND 2100);
+ALTER TABLE people ADD COLUMN student_level TEXT
+    CHECK (student_level IN ('junior_college', 'undergraduate', 'master', 'doctoral'));
+ALTER TABLE people ADD COLUMN occupation TEXT
+    CHECK (occupation IN ('professional', 'manager', 'worker', 'retired'));
+ALTER TABLE people ADD COLUMN joined_on TEXT
+    CHECK (joined_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +197,6 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 4);
+        assert_eq!(version, 5);
     }
 }

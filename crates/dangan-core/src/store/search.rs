@@ -26,6 +26,9 @@ pub struct MemberQuery {
     #[serde(default = "default_limit")]
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub limit: u64,
+    /// Only the people one number of a statistics report counts (the drill-down from 统计).
+    #[serde(default)]
+    pub cell: Option<crate::statistics::CellRef>,
 }
 
 fn default_limit() -> u64 {
@@ -89,12 +92,15 @@ impl Store {
             ));
         }
         let branches = self.units_shown(&tree, query.branch_id)?;
+        let only = query.cell.as_ref().map(|cell| self.cell_people_set(cell)).transpose()?;
         let mut index = self.index.borrow_mut();
         if index.is_none() {
             *index = Some(MemberIndex::load(&self.conn)?);
         }
-        let (total, items) =
-            index.as_ref().map(|i| i.query(query, branches.as_ref(), |id| tree.path(id))).unwrap_or_default();
+        let (total, items) = index
+            .as_ref()
+            .map(|i| i.query(query, branches.as_ref(), only.as_ref(), |id| tree.path(id)))
+            .unwrap_or_default();
         Ok(MemberPage { total, offset: query.offset, items })
     }
 

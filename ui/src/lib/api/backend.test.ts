@@ -27,7 +27,7 @@ vi.mock('@tauri-apps/api/webview', () => ({
 
 const { tauriBackend } = await import('./backend');
 
-const q = { stage: null, branch_id: 3, search: 'zs', offset: 100, limit: 100 };
+const q = { stage: null, branch_id: 3, search: 'zs', offset: 100, limit: 100, cell: null };
 const person = {
   id: null, branch_id: 3, name: '张三', gender: null, ethnicity: null, birth_date: null, id_number: null,
   student_no: null, category: null, department: null, class_name: null, phone: null, native_place: null, notes: null,

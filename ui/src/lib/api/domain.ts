@@ -3,7 +3,22 @@
 // Each list is derived from a `Record<Union, …>` so that adding a variant to `types.ts` without adding it here
 // is a type error.
 
-import type { Category, DeadlineKind, ErrorKind, EventKind, Gender, Grade, MediaType, RecordKind, Role, Stage, Status } from './types';
+import type {
+  Category,
+  DeadlineKind,
+  Education,
+  ErrorKind,
+  EventKind,
+  Gender,
+  Grade,
+  MediaType,
+  Occupation,
+  RecordKind,
+  Role,
+  Stage,
+  Status,
+  StudentLevel,
+} from './types';
 
 function keysInOrder<K extends string>(order: Record<K, number>): K[] {
   return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
@@ -111,6 +126,26 @@ export const DEADLINE_KINDS: readonly DeadlineKind[] = keysInOrder<DeadlineKind>
 
 export const GENDERS: readonly Gender[] = keysInOrder<Gender>({ male: 0, female: 1 });
 export const CATEGORIES: readonly Category[] = keysInOrder<Category>({ student: 0, teacher: 1, staff: 2 });
+/** 学历, highest first (dangan-core's `Education::ALL`). */
+export const EDUCATIONS: readonly Education[] = keysInOrder<Education>({
+  postgraduate: 0,
+  undergraduate: 1,
+  junior_college: 2,
+  secondary: 3,
+  basic: 4,
+});
+export const STUDENT_LEVELS: readonly StudentLevel[] = keysInOrder<StudentLevel>({
+  junior_college: 0,
+  undergraduate: 1,
+  master: 2,
+  doctoral: 3,
+});
+export const OCCUPATIONS: readonly Occupation[] = keysInOrder<Occupation>({
+  professional: 0,
+  manager: 1,
+  worker: 2,
+  retired: 3,
+});
 
 /** The roles of a workspace's users, most rights first (dangan-core's `Role::ALL`). */
 export const ROLES: readonly Role[] = keysInOrder<Role>({

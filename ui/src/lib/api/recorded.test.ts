@@ -114,7 +114,7 @@ describe('the preview over the real client', () => {
     return tauriBackend;
   }
 
-  const page = (q: Partial<MemberQuery>): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, ...q });
+  const page = (q: Partial<MemberQuery>): MemberQuery => ({ stage: null, branch_id: null, search: null, offset: 0, limit: 100, cell: null, ...q });
 
   it("answers the administrator's screens with the core's replies", async () => {
     const api = await client('');

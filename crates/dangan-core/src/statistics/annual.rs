@@ -1,0 +1,466 @@
+//! The annual party statistics report (党内统计年报) at the year's cut-off, and its consistency
+//! check: per branch, members at the start + developed + transferred in − out − left − died must
+//! equal members at the end, and any difference is named by the people who cause it.
+
+use serde::Serialize;
+
+use super::census::Counted;
+use super::figures::age_row;
+use super::table::{Spec, Table, column, not_recorded};
+use super::{Scope, cell_people};
+use crate::Text;
+use crate::calendar::{self, Date};
+use crate::domain::{Category, Education, Gender, Id, Occupation, Stage, StudentLevel};
+
+/// `dangan report annual`: the tables a college reports for a year.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnnualReport {
+    pub year: i32,
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub unit: Option<Id>,
+    pub unit_name: String,
+    /// The cut-off the year ends on, and the previous year's (the start).
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub start: Date,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub end: Date,
+    /// People whose admission the upper committee approved in the year.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub developed: u64,
+    /// Conversions approved in the year.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub converted: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub members_start: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub members_end: u64,
+    pub tables: Vec<Table>,
+    pub check: ConsistencyCheck,
+}
+
+/// start + developed + in − out − left − died = end, per branch.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsistencyCheck {
+    /// Every branch balances and nobody is named.
+    pub ok: bool,
+    /// The branches whose figures do not balance.
+    pub branches: Vec<BranchBalance>,
+    /// The people who cause a difference, each with why.
+    pub people: Vec<Discrepancy>,
+}
+
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchBalance {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub branch_id: Id,
+    pub branch: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub start: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub developed: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub left: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub end: u64,
+    /// end − (start + developed − left): what the figures miss.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub difference: i64,
+}
+
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Discrepancy {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    pub name: String,
+    pub branch: String,
+    pub reason: Text,
+}
+
+/// The year's window: after the start cut-off, up to and including the end cut-off.
+#[derive(Clone, Copy)]
+struct Year {
+    start: Date,
+    end: Date,
+}
+
+impl Year {
+    fn holds(self, day: Option<Date>) -> bool {
+        day.is_some_and(|d| d > self.start && d <= self.end)
+    }
+
+    fn developed(self, p: &Counted) -> bool {
+        self.holds(p.developed_on())
+    }
+
+    /// A member whose membership ended in the year.
+    fn left(self, p: &Counted) -> bool {
+        self.holds(p.ended) && p.member_from().is_some_and(|m| Some(m) <= p.ended)
+    }
+}
+
+/// The report's tables, in the order the report prints them.
+fn specs<'a>(scope: &Scope<'a>, year: Year) -> Vec<Spec<'a>> {
+    let rules = scope.rules;
+    let mut specs = Vec::new();
+    let branches = scope.branch_rows();
+    let branch_index: std::collections::HashMap<Id, usize> =
+        branches.iter().enumerate().map(|(i, (id, _, _))| (*id, i)).collect();
+    specs.push(
+        Spec::new(
+            "changes",
+            Text::new("党员数量变化情况", "Members: start, changes and end of the year"),
+            rules.notes(&["members", "developed", "left", "transfers", "died"]),
+            vec![
+                column("members_start", "上年底党员数", "members at the start"),
+                column("developed", "发展党员", "developed"),
+                not_recorded("transferred_in", "转入", "transferred in"),
+                not_recorded("transferred_out", "转出", "transferred out"),
+                column("left", "出党", "left"),
+                not_recorded("died", "死亡", "died"),
+                column("members_end", "本年底党员数", "members at the end"),
+                column("converted", "转正", "converted"),
+            ],
+            branches.into_iter().map(|(_, key, label)| (key, label)).collect(),
+            move |p, out| {
+                let Some(&r) = branch_index.get(&p.branch_id) else { return };
+                for (c, counts) in [
+                    (0, p.member_on(year.start)),
+                    (1, year.developed(p)),
+                    (4, year.left(p)),
+                    (6, p.member_on(year.end)),
+                    (7, year.holds(p.conversion_approved)),
+                ] {
+                    if counts {
+                        out.push((r, c));
+                    }
+                }
+            },
+        )
+        .with_total(),
+    );
+
+    // New members by the facts the form asks for; the rows overlap, so the first is the total.
+    let young = rules.young_age;
+    let mut rows: Vec<(String, Text)> = vec![
+        ("all".into(), Text::new("发展党员总数", "all new members")),
+        ("female".into(), Text::new("其中：女性", "of whom women")),
+        ("minority".into(), Text::new("少数民族", "ethnic minorities")),
+        (format!("age_to_{young}"), Text::new(format!("{young}岁及以下"), format!("aged {young} and under"))),
+    ];
+    rows.extend(Education::ALL.iter().map(|e| (format!("education_{}", e.as_str()), e.label())));
+    rows.push(("students".into(), Text::new("学生", "students")));
+    rows.extend(StudentLevel::ALL.iter().map(|l| (format!("level_{}", l.as_str()), l.label())));
+    rows.extend(Occupation::ALL.iter().map(|o| (format!("occupation_{}", o.as_str()), o.label())));
+    let education_row = 4;
+    let level_row = education_row + Education::ALL.len() + 1;
+    let occupation_row = level_row + StudentLevel::ALL.len();
+    specs.push(Spec::new(
+        "developed",
+        Text::new("发展党员情况", "New members"),
+        rules.notes(&["developed", "age"]),
+        vec![column("count", "人数", "people")],
+        rows,
+        move |p, out| {
+            if !year.developed(p) {
+                return;
+            }
+            out.push((0, 0));
+            if p.gender == Some(Gender::Female) {
+                out.push((1, 0));
+            }
+            if p.minority == Some(true) {
+                out.push((2, 0));
+            }
+            if p.age_on(year.end).is_some_and(|a| a <= young) {
+                out.push((3, 0));
+            }
+            if let Some(i) = p.education.and_then(|e| Education::ALL.iter().position(|x| *x == e)) {
+                out.push((education_row + i, 0));
+            }
+            if p.category == Some(Category::Student) {
+                out.push((level_row - 1, 0));
+                if let Some(i) = p.student_level.and_then(|l| StudentLevel::ALL.iter().position(|x| *x == l)) {
+                    out.push((level_row + i, 0));
+                }
+            } else if let Some(i) = p.occupation.and_then(|o| Occupation::ALL.iter().position(|x| *x == o)) {
+                out.push((occupation_row + i, 0));
+            }
+        },
+    ));
+
+    let mut rows: Vec<(String, Text)> = StudentLevel::ALL.iter().map(|l| (l.as_str().to_owned(), l.label())).collect();
+    rows.push(("unrecorded".into(), Text::new("层次未填写", "level not recorded")));
+    specs.push(
+        Spec::new(
+            "student_members",
+            Text::new("学生党员情况（年底）", "Student members at the end of the year"),
+            rules.note("members"),
+            vec![
+                column("members", "学生党员", "student members"),
+                column("probationary", "其中预备党员", "of whom probationary"),
+            ],
+            rows,
+            move |p, out| {
+                if p.category != Some(Category::Student) || !p.member_on(year.end) {
+                    return;
+                }
+                let r = p
+                    .student_level
+                    .and_then(|l| StudentLevel::ALL.iter().position(|x| *x == l))
+                    .unwrap_or(StudentLevel::ALL.len());
+                out.push((r, 0));
+                if p.probationary_on(year.end) {
+                    out.push((r, 1));
+                }
+            },
+        )
+        .with_total(),
+    );
+
+    let pipeline = [Stage::Applicant, Stage::Activist, Stage::Candidate];
+    specs.push(Spec::new(
+        "pipeline",
+        Text::new(
+            "入党申请人、积极分子和发展对象（年底）",
+            "Applicants, activists and development targets at the end of the year",
+        ),
+        rules.note("in_register"),
+        vec![column("count", "人数", "people")],
+        pipeline.iter().map(|s| (s.as_str().to_owned(), s.label())).collect(),
+        move |p, out| {
+            if let Some(r) = p.stage_on(year.end).and_then(|s| pipeline.iter().position(|x| *x == s)) {
+                out.push((r, 0));
+            }
+        },
+    ));
+
+    let bands = rules.age_band_rows();
+    let bounds: Vec<(Option<i32>, Option<i32>)> = bands.iter().map(|(_, _, low, high)| (*low, *high)).collect();
+    let mut age_rows: Vec<(String, Text)> = bands.into_iter().map(|(key, label, _, _)| (key, label)).collect();
+    age_rows.push(("unrecorded".into(), Text::new("出生日期未填写", "birth date not recorded")));
+    specs.push(
+        Spec::new(
+            "members_by_age",
+            Text::new("党员年龄（年底）", "Members by age at the end of the year"),
+            rules.note("age"),
+            vec![column("members", "党员", "members")],
+            age_rows,
+            move |p, out| {
+                if p.member_on(year.end) {
+                    out.push((age_row(&bounds, p.age_on(year.end)), 0));
+                }
+            },
+        )
+        .with_total(),
+    );
+
+    for (id, title) in [
+        ("appraisal", Text::new("民主评议党员情况", "Democratic appraisal")),
+        ("training", Text::new("党员教育培训情况", "Training and study hours")),
+    ] {
+        let columns = if id == "appraisal" {
+            vec![
+                not_recorded("excellent", "优秀", "excellent"),
+                not_recorded("qualified", "合格", "qualified"),
+                not_recorded("basically_qualified", "基本合格", "basically qualified"),
+                not_recorded("unqualified", "不合格", "unqualified"),
+            ]
+        } else {
+            vec![not_recorded("trained", "参加培训人数", "members trained"), not_recorded("hours", "学时", "hours")]
+        };
+        specs.push(Spec::new(
+            id,
+            title,
+            rules.note("not_recorded"),
+            columns,
+            vec![("all".into(), Text::new("全部", "all"))],
+            |_, _| {},
+        ));
+    }
+    specs
+}
+
+fn window(scope: &Scope<'_>, year: i32) -> crate::Result<Year> {
+    let bad = || {
+        crate::Error::invalid(
+            "year",
+            format!("年份 {year} 超出可统计的范围"),
+            format!("the year {year} is out of the range statistics can count"),
+        )
+    };
+    if !(1921..=9999).contains(&year) {
+        return Err(bad());
+    }
+    let (start, end) = (scope.rules.cut_off(year - 1).ok_or_else(bad)?, scope.rules.cut_off(year).ok_or_else(bad)?);
+    Ok(Year { start, end })
+}
+
+/// Counts the annual report of `year`.
+pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>) -> crate::Result<AnnualReport> {
+    let window = window(scope, year)?;
+    let tables: Vec<Table> = specs(scope, window).iter().map(|spec| spec.count(scope.people())).collect();
+    let total = |table: usize, column: usize| {
+        tables.get(table).and_then(|t| t.rows.iter().find(|r| r.total)).and_then(|r| r.values[column]).unwrap_or(0)
+    };
+    let developed = tables.get(1).and_then(|t| t.rows.first()).and_then(|r| r.values[0]).unwrap_or(0);
+    Ok(AnnualReport {
+        year,
+        unit,
+        unit_name: scope.unit_name(unit),
+        start: window.start,
+        end: window.end,
+        developed,
+        converted: total(0, 7),
+        members_start: total(0, 0),
+        members_end: total(0, 6),
+        check: check(scope, window, &tables[0]),
+        tables,
+    })
+}
+
+/// The people behind one number of the annual report.
+pub(crate) fn people(scope: &Scope<'_>, year: i32, cell: &super::CellRef) -> crate::Result<Vec<Id>> {
+    cell_people(&specs(scope, window(scope, year)?), scope, cell)
+}
+
+/// Balances every branch of the `changes` table and names each person whose figures break it.
+fn check(scope: &Scope<'_>, year: Year, changes: &Table) -> ConsistencyCheck {
+    let mut branches = Vec::new();
+    for row in changes.rows.iter().filter(|r| !r.total) {
+        let v = |c: usize| row.values[c].unwrap_or(0);
+        let (start, developed, left, end) = (v(0), v(1), v(4), v(6));
+        let difference = end as i64 - (start as i64 + developed as i64 - left as i64);
+        if difference != 0 {
+            branches.push(BranchBalance {
+                branch_id: row.key.parse().unwrap_or_default(),
+                branch: row.label.zh.clone(),
+                start,
+                developed,
+                left,
+                end,
+                difference,
+            });
+        }
+    }
+    let mut people = Vec::new();
+    for p in scope.people() {
+        if let Some(reason) = discrepancy(p, year) {
+            people.push(Discrepancy {
+                person_id: p.id,
+                name: p.name.to_string(),
+                branch: scope.tree.path(p.branch_id),
+                reason,
+            });
+        }
+    }
+    ConsistencyCheck { ok: branches.is_empty() && people.is_empty(), branches, people }
+}
+
+/// Why one person's figures do not add up over the year, if they do not.
+fn discrepancy(p: &Counted, year: Year) -> Option<Text> {
+    let (was, is) = (p.member_on(year.start), p.member_on(year.end));
+    let (developed, left) = (year.developed(p), year.left(p));
+    let day = |d: Date| calendar::format_zh(d);
+    if ((was || developed) && !left) == is {
+        return None;
+    }
+    if is && !was && !developed {
+        return Some(if p.admitted.is_none() && p.admission_approved.is_none() && p.conversion_approved.is_some() {
+            Text::new(
+                "有批准转正记录，但没有接收预备党员（支部大会、审批）记录",
+                "a conversion is recorded but no admission (branch meeting or approval)",
+            )
+        } else {
+            let joined = p.joined_on.map(day).unwrap_or_default();
+            Text::new(
+                format!("入党时间 {joined} 在本年，但没有本年的发展记录（接收、审批）"),
+                format!("joined this year ({joined}) without a development recorded this year"),
+            )
+        });
+    }
+    let ended = p.ended.map(day).unwrap_or_default();
+    Some(Text::new(
+        format!("年底不在党员数中，但本年没有出党记录（终止日期 {ended}）"),
+        format!("not a member at the end of the year, with no leaving recorded in it (ended {ended})"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EventKind, OrgKind, OrgUnit};
+    use crate::statistics::{Census, CountingRules};
+    use crate::store::OrgTree;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn tree() -> OrgTree {
+        let unit = |id, parent_id, kind, name: &str| OrgUnit { id, parent_id, kind, name: name.into() };
+        OrgTree::new(vec![
+            unit(1, None, OrgKind::Committee, "党委"),
+            unit(2, Some(1), OrgKind::Branch, "甲支部"),
+            unit(3, Some(1), OrgKind::Branch, "乙支部"),
+        ])
+    }
+
+    fn person(id: Id, branch_id: Id, events: &[(EventKind, &str)]) -> Counted {
+        let mut p = Counted { id, branch_id, name: format!("人{id}").into(), ..Counted::default() };
+        for (kind, date) in events {
+            p.note_event(*kind, d(date));
+        }
+        p
+    }
+
+    fn report(people: Vec<Counted>, year: i32) -> AnnualReport {
+        let (census, tree, rules) = (Census { people }, tree(), CountingRules::shipped());
+        let scope = Scope { census: &census, tree: &tree, units: None, rules: &rules };
+        annual(&scope, year, None).unwrap()
+    }
+
+    #[test]
+    fn the_counting_rules_in_a_table() {
+        use EventKind::*;
+        // (events, year) → (member at start, developed, left, member at end)
+        type Case<'a> = (&'a [(EventKind, &'a str)], i32, [u64; 4]);
+        let cases: [Case<'_>; 6] = [
+            (&[(Admitted, "2025-12-20"), (AdmissionApproved, "2026-01-08")], 2025, [0, 0, 0, 0]),
+            (&[(Admitted, "2025-12-20"), (AdmissionApproved, "2026-01-08")], 2026, [0, 1, 0, 1]),
+            (&[(Admitted, "2025-12-01"), (AdmissionApproved, "2025-12-31")], 2025, [0, 1, 0, 1]),
+            // No approval recorded: the branch meeting's year.
+            (&[(Admitted, "2026-03-01")], 2026, [0, 1, 0, 1]),
+            (
+                &[(Admitted, "2024-03-01"), (AdmissionApproved, "2024-04-01"), (MembershipEnded, "2026-02-01")],
+                2026,
+                [1, 0, 1, 0],
+            ),
+            // An applicant who gave up is not a member leaving.
+            (&[(ApplicationReceived, "2025-03-01"), (MembershipEnded, "2026-02-01")], 2026, [0, 0, 0, 0]),
+        ];
+        for (events, year, expected) in cases {
+            let r = report(vec![person(10, 2, events)], year);
+            let left = r.tables[0].rows.last().and_then(|row| row.values[4]).unwrap();
+            assert_eq!([r.members_start, r.developed, left, r.members_end], expected, "{events:?} in {year}");
+            assert!(r.check.ok, "{events:?} in {year}: {:?}", r.check);
+        }
+    }
+
+    #[test]
+    fn a_conversion_without_an_admission_is_named_and_its_branch_does_not_balance() {
+        use EventKind::*;
+        let planted = person(11, 3, &[(ApplicationReceived, "2020-01-01"), (ConversionApproved, "2026-05-10")]);
+        let fine = person(12, 2, &[(Admitted, "2026-03-01"), (AdmissionApproved, "2026-03-20")]);
+        let r = report(vec![planted, fine], 2026);
+        assert!(!r.check.ok);
+        assert_eq!(r.check.branches.len(), 1);
+        assert_eq!((r.check.branches[0].branch.as_str(), r.check.branches[0].difference), ("乙支部", 1));
+        assert_eq!(r.check.people.len(), 1);
+        assert_eq!(r.check.people[0].person_id, 11);
+        assert!(r.check.people[0].reason.zh.contains("没有接收预备党员"), "{:?}", r.check.people[0]);
+    }
+}

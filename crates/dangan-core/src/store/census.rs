@@ -1,0 +1,115 @@
+//! The store's half of statistics: reads the census (every person's counted facts and the dates
+//! of their steps) once, keeps it until the next change, and answers the statistics, the annual
+//! report and the people behind any of their numbers for the units the user may see.
+
+use std::collections::HashSet;
+
+use rusqlite::Connection;
+
+use super::Store;
+use super::org::OrgTree;
+use super::people::corrupt_row;
+use crate::access::Action;
+use crate::calendar;
+use crate::domain::{Category, Education, EventKind, Gender, Id, Occupation, StudentLevel};
+use crate::statistics::{self, AnnualReport, CellRef, Census, Counted, CountingRules, Report, Statistics, StatsQuery};
+use crate::{Error, Result};
+
+/// Reads everyone: the people, then the events table once in storage order.
+pub(super) fn load(conn: &Connection) -> Result<Census> {
+    let mut people: Vec<Counted> = Vec::new();
+    let mut slots: Vec<Option<usize>> = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT id, branch_id, name, gender, ethnicity, birth_date, category, education, class_year, \
+         student_level, occupation, joined_on FROM people ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: Id = r.get(0)?;
+        let text = |i: usize| r.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
+        let date = |i: usize| text(i).and_then(calendar::parse_iso);
+        let person = Counted {
+            id,
+            branch_id: r.get(1)?,
+            name: r.get::<_, String>(2)?.into(),
+            gender: text(3).and_then(Gender::parse),
+            minority: text(4).map(str::trim).filter(|e| !e.is_empty()).map(|e| !matches!(e, "汉族" | "汉")),
+            birth_date: date(5),
+            category: text(6).and_then(Category::parse),
+            education: text(7).and_then(Education::parse),
+            class_year: r.get(8)?,
+            student_level: text(9).and_then(StudentLevel::parse),
+            occupation: text(10).and_then(Occupation::parse),
+            joined_on: date(11),
+            ..Counted::default()
+        };
+        let slot = usize::try_from(id).map_err(|_| corrupt_row("people", id))?;
+        if slots.len() <= slot {
+            slots.resize(slot + 1, None);
+        }
+        slots[slot] = Some(people.len());
+        people.push(person);
+    }
+    let mut stmt = conn.prepare("SELECT person_id, id, kind, date FROM events")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (person, id): (Id, Id) = (r.get(0)?, r.get(1)?);
+        let kind = r.get_ref(2)?.as_str().ok().and_then(EventKind::parse).ok_or_else(|| corrupt_row("events", id))?;
+        let date =
+            r.get_ref(3)?.as_str().ok().and_then(calendar::parse_iso).ok_or_else(|| corrupt_row("events", id))?;
+        let at = usize::try_from(person).ok().and_then(|slot| slots.get(slot).copied().flatten());
+        if let Some(at) = at {
+            people[at].note_event(kind, date);
+        }
+    }
+    Ok(Census { people })
+}
+
+impl Store {
+    /// Runs `f` over the census, reading it first if needed.
+    fn with_census<T>(&self, f: impl FnOnce(&Census) -> T) -> Result<T> {
+        let mut slot = self.census.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(load(&self.conn)?);
+        }
+        Ok(f(slot.as_ref().expect("read just above")))
+    }
+
+    /// Checks the unit asked for and the user's branches, then counts with `f`.
+    fn count<T>(&self, unit: Option<Id>, f: impl FnOnce(&statistics::Scope<'_>) -> Result<T>) -> Result<T> {
+        self.require(Action::ReadMembers)?;
+        let tree = OrgTree::load(&self.conn)?;
+        if let Some(unit) = unit.filter(|&u| tree.get(u).is_none()) {
+            return Err(Error::invalid("unit", format!("没有编号为 {unit} 的组织"), format!("no unit has id {unit}")));
+        }
+        let units = self.units_shown(&tree, unit)?;
+        let rules = CountingRules::shipped();
+        self.with_census(|census| f(&statistics::Scope { census, tree: &tree, units, rules: &rules }))?
+    }
+
+    /// The statistics as of a day (today by default), for a unit or everything the user may see.
+    pub fn statistics(&self, query: &StatsQuery) -> Result<Statistics> {
+        let as_of = query.as_of.unwrap_or_else(|| self.today());
+        self.count(query.unit, |scope| Ok(statistics::figures::statistics(scope, as_of, query.unit)))
+    }
+
+    /// The annual party statistics report of `year`.
+    pub fn annual_report(&self, year: i32, unit: Option<Id>) -> Result<AnnualReport> {
+        self.count(unit, |scope| statistics::annual::annual(scope, year, unit))
+    }
+
+    /// The ids of the people one number counts, in id order.
+    pub fn cell_people(&self, cell: &CellRef) -> Result<Vec<Id>> {
+        match cell.report {
+            Report::Statistics { as_of, unit } => {
+                self.count(unit, |scope| statistics::figures::people(scope, as_of, cell))
+            }
+            Report::Annual { year, unit } => self.count(unit, |scope| statistics::annual::people(scope, year, cell)),
+        }
+    }
+
+    /// [`Store::cell_people`] as a set, for filtering a list.
+    pub(super) fn cell_people_set(&self, cell: &CellRef) -> Result<HashSet<Id>> {
+        Ok(self.cell_people(cell)?.into_iter().collect())
+    }
+}
