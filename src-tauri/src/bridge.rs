@@ -112,6 +112,8 @@ bridge! {
     commands::export_members(shell; query: MemberQuery, path: PathBuf | on_progress) -> u64;
     commands::dashboard(shell; as_of: Option<Date>, branch_id: Option<Id>) -> Dashboard;
     commands::deadlines(shell; query: DeadlineQuery) -> Vec<DeadlineItem>;
+    commands::export_deadlines(shell; query: DeadlineQuery, path: PathBuf) -> ();
+    commands::export_dashboard(shell; as_of: Option<Date>, branch_id: Option<Id>, path: PathBuf) -> ();
     commands::dismiss_deadline(shell; member_id: Id, rule: String, due: Date, until: Option<Date>) -> ();
     commands::restore_deadline(shell; member_id: Id, rule: String, due: Date) -> ();
     commands::member_file(shell; member_id: Id) -> MemberFile;

@@ -241,6 +241,28 @@ pub async fn deadlines(shell: State<'_, Shell>, query: DeadlineQuery) -> Reply<V
     blocking(shell.lang(), move || shell.with_session(|session| session.deadlines(&query))).await
 }
 
+/// Writes the items a query selects to a workbook (.xlsx).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn export_deadlines(shell: State<'_, Shell>, query: DeadlineQuery, path: PathBuf) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.export_deadlines(&query, &path))).await
+}
+
+/// Writes the 工作提醒 dashboard to a workbook: the counts per branch, then every pending item.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn export_dashboard(
+    shell: State<'_, Shell>,
+    as_of: Option<Date>,
+    branch_id: Option<Id>,
+    path: PathBuf,
+) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.export_dashboard(as_of, branch_id, &path)))
+        .await
+}
+
 /// Acknowledges an item (`until: null`) or snoozes it until a day.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]

@@ -106,3 +106,27 @@ fn a_bad_as_of_date_is_refused() {
         .code(1)
         .stderr(predicate::str::contains("is not a date"));
 }
+
+#[test]
+fn the_deadline_list_exports_to_a_workbook_with_the_same_items() {
+    use calamine::{Data, Reader, Xlsx};
+    let ws = workspace();
+    let out = ws.file("期限.xlsx");
+    ws.dangan(&["deadlines", "--as-of", "2026-11-24", "--out", out.to_str().unwrap()]).assert().success();
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let range = book.worksheet_range("期限").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows[0][0], Data::String("状态".into()));
+    // The same three items as the JSON list, in its order: name in column 4, days left in column 3.
+    let names: Vec<String> = rows[1..].iter().map(|r| r[3].to_string()).collect();
+    assert_eq!(names, ["未谈话", "预备党员", "预备党员"]);
+    assert_eq!(rows[1][0], Data::String("已逾期".into()));
+    assert_eq!(rows[1][2], Data::Float(-23.0));
+    // A file name that is not a workbook: refused, nothing written.
+    let wrong = ws.file("期限.csv");
+    ws.dangan(&["deadlines", "--out", wrong.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(".xlsx"));
+    assert!(!wrong.exists());
+}

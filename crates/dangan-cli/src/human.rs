@@ -369,7 +369,8 @@ impl Human {
         Ok(())
     }
 
-    pub fn statistics_written(self, file: &Path) -> Result<()> {
+    /// A file written whole (a workbook, a PDF).
+    pub fn file_written(self, file: &Path) -> Result<()> {
         let file = file.display();
         self.say(format_args!("已写入 {file}"), format_args!("Wrote {file}"))
     }

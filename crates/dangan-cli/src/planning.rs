@@ -31,6 +31,9 @@ pub struct DeadlinesArgs {
     /// Also list items set aside in the app (acknowledged or snoozed)
     #[arg(long)]
     all: bool,
+    /// Write the list to a workbook (.xlsx)
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
@@ -47,6 +50,10 @@ pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
     if let Some(path) = args.ics {
         let written = session.write_calendar(&query, &path)?;
         return cx.human.calendar_written(written, &path);
+    }
+    if let Some(path) = args.out {
+        session.export_deadlines(&query, &path)?;
+        return cx.human.file_written(&path);
     }
     let items = session.deadlines(&query)?;
     if args.json { json::print(&items) } else { cx.human.deadlines(&items) }

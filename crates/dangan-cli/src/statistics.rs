@@ -41,7 +41,7 @@ pub fn stats(args: StatsArgs, cx: &Context) -> Result<()> {
     let query = StatsQuery { as_of: Some(as_of), unit };
     if let Some(path) = args.out {
         session.write_statistics(&query, &path)?;
-        return cx.human.statistics_written(&path);
+        return cx.human.file_written(&path);
     }
     let stats = session.statistics(&query)?;
     if args.json { json::print(&stats) } else { cx.human.statistics(&stats) }
@@ -82,7 +82,7 @@ pub fn report(action: ReportAction, cx: &Context) -> Result<()> {
     }
     if let Some(path) = args.out {
         session.write_annual_report(args.year, unit, &path)?;
-        return cx.human.statistics_written(&path);
+        return cx.human.file_written(&path);
     }
     let report = session.annual_report(args.year, unit)?;
     if args.json { json::print(&report) } else { cx.human.annual_report(&report) }

@@ -8,9 +8,12 @@
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
+use chrono::Datelike;
+
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::Stage;
 use dangan_core::roster::{ImportOptions, Roster};
+use dangan_core::statistics::{CellRef, Report, StatsQuery};
 use dangan_core::store::MemberQuery;
 use dangan_core::{Store, calendar, demo};
 
@@ -24,6 +27,11 @@ struct Figures {
     search_p95: Duration,
     page_p50: Duration,
     page_p95: Duration,
+    /// The first statistics after a change: reads the census.
+    stats_cold: Duration,
+    stats: Duration,
+    annual: Duration,
+    drill_p95: Duration,
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
@@ -85,7 +93,42 @@ fn run(label: &str, mut store: Store, people: usize) -> Figures {
         dashboards.push(started.elapsed());
         std::hint::black_box(dashboard.urgent_total);
     }
+    let started = Instant::now();
+    let stats = store.statistics(&StatsQuery::default()).expect("statistics");
+    let stats_cold = started.elapsed();
+    let mut counts = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        std::hint::black_box(store.statistics(&StatsQuery::default()).expect("statistics").tables.len());
+        counts.push(started.elapsed());
+    }
+    let mut annuals = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        std::hint::black_box(store.annual_report(today.year(), None).expect("annual").members_end);
+        annuals.push(started.elapsed());
+    }
+    // A drill-down: the first page of the people behind each number of the funnel and of the
+    // branches' table, as the member list asks for them.
+    let mut drills = Vec::new();
+    for table in stats.tables.iter().take(2) {
+        for row in &table.rows {
+            for column in &table.columns {
+                let report = Report::Statistics { as_of: stats.as_of, unit: None };
+                let cell =
+                    CellRef { report, table: table.id.clone(), row: row.key.clone(), column: column.key.clone() };
+                let query = MemberQuery { cell: Some(cell), offset: 0, limit: 100, ..MemberQuery::default() };
+                let started = Instant::now();
+                std::hint::black_box(store.list_members(&query).expect("drill-down").total);
+                drills.push(started.elapsed());
+            }
+        }
+    }
     Figures {
+        stats_cold,
+        stats: percentile(&mut counts, 0.5),
+        annual: percentile(&mut annuals, 0.5),
+        drill_p95: percentile(&mut drills, 0.95),
         import,
         deadlines_cold,
         deadlines: percentile(&mut scans, 0.5),
@@ -131,6 +174,10 @@ fn main() {
     row("search p95", plain.search_p95, encrypted.search_p95, "< 15 ms");
     row("list page of 100 p50", plain.page_p50, encrypted.page_p50, "");
     row("list page of 100 p95", plain.page_p95, encrypted.page_p95, "< 5 ms");
+    row("statistics, first after a change", plain.stats_cold, encrypted.stats_cold, "");
+    row("statistics (median)", plain.stats, encrypted.stats, "< 100 ms");
+    row("annual report (median)", plain.annual, encrypted.annual, "< 1 s");
+    row("drill-down list p95", plain.drill_p95, encrypted.drill_p95, "< 50 ms");
     let total = |f: &Figures| f.import + f.search_p95 * 280 + f.page_p95 * 200;
     println!(
         "\nencrypted ÷ plain over the whole workload: {:.2}× (target ≤ 1.3×)",

@@ -22,6 +22,7 @@ pub mod ics;
 pub mod jobs;
 pub mod keys;
 pub mod late;
+pub mod lists;
 pub mod names;
 pub mod output;
 pub mod reminders;

@@ -248,6 +248,26 @@ impl Session {
         self.store.deadlines(query)
     }
 
+    /// Writes the items a query selects to a workbook (`.xlsx`).
+    pub fn export_deadlines(&self, query: &DeadlineQuery, path: &Path) -> Result<()> {
+        let items = self.store.deadlines(query)?;
+        let as_of = query.as_of.unwrap_or_else(|| self.store.today());
+        let sheet = crate::lists::deadline_sheet("期限", &items, as_of);
+        crate::lists::write_sheets(self.store.workspace_dir(), path, &[sheet])
+    }
+
+    /// Writes the dashboard to a workbook: the counts per branch, then every pending item.
+    pub fn export_dashboard(&self, as_of: Option<Date>, branch_id: Option<Id>, path: &Path) -> Result<()> {
+        let dashboard = self.store.dashboard(as_of, branch_id)?;
+        let query = DeadlineQuery { as_of: Some(dashboard.as_of), branch_id, ..DeadlineQuery::default() };
+        let items = self.store.deadlines(&query)?;
+        crate::lists::write_sheets(
+            self.store.workspace_dir(),
+            path,
+            &crate::lists::dashboard_sheets(&dashboard, &items),
+        )
+    }
+
     /// Acknowledges an item (`until: None`) or snoozes it until a day.
     pub fn dismiss_deadline(&mut self, member_id: Id, rule: &str, due: Date, until: Option<Date>) -> Result<()> {
         self.store.dismiss_deadline(member_id, rule, due, until)

@@ -171,6 +171,12 @@ static TABLE: &[Row] = &[
     // Deadlines and reminders.
     row("dashboard", may(ReadMembers), Member, |f| ok(f.session.dashboard(None, Some(f.branch)))),
     row("deadlines", may(ReadMembers), Member, |f| ok(f.session.deadlines(&f.deadlines_listed()))),
+    row("export_deadlines", may(ReadMembers), Member, |f| {
+        f.session.export_deadlines(&f.deadlines_listed(), &f.out.join("期限.xlsx"))
+    }),
+    row("export_dashboard", may(ReadMembers), Member, |f| {
+        f.session.export_dashboard(None, Some(f.branch), &f.out.join("工作提醒.xlsx"))
+    }),
     row("dismiss_deadline", may(EditMembers), Member, |f| {
         let (member, rule, due) = f.deadline.clone();
         f.session.dismiss_deadline(member, &rule, due, None)

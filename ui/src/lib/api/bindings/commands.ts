@@ -108,6 +108,14 @@ export function deadlines(query: DeadlineQuery): Promise<Array<DeadlineItem>> {
   return call('deadlines', { query });
 }
 
+export function exportDeadlines(query: DeadlineQuery, path: string): Promise<void> {
+  return call('export_deadlines', { query, path });
+}
+
+export function exportDashboard(asOf: string | null, branchId: number | null, path: string): Promise<void> {
+  return call('export_dashboard', { asOf, branchId, path });
+}
+
 export function dismissDeadline(memberId: number, rule: string, due: string, until: string | null): Promise<void> {
   return call('dismiss_deadline', { memberId, rule, due, until });
 }
