@@ -254,6 +254,33 @@ async fn scenario(app_path: &Path) {
     app.click("nav-calendar").await;
     app.wait("calendar-day").await;
     app.screenshot("15-calendar").await;
+
+    // 统计: the funnel and the tables as of today; a number opens the list of exactly the people
+    // it counts, the member screen's own list, with the statistics' filter named above it.
+    app.click("nav-statistics").await;
+    app.wait("stats-screen").await;
+    app.wait("chart-by_stage").await;
+    let activists: u64 = app.wait_text("stat-cell-by_stage-activist-count").await.trim().parse().unwrap();
+    assert!(activists > 0, "the roster has activists");
+    app.screenshot("statistics").await;
+    app.click("stat-cell-by_stage-activist-count").await;
+    app.wait("members-cell-filter").await;
+    app.wait_attr("member-total", "data-total", &activists.to_string()).await;
+    app.wait_rows(activists as usize).await;
+    let names = app.row_names().await;
+    assert!(names.contains(&"王五".to_owned()), "王五 is an activist: {names:?}");
+    assert!(!names.contains(&"张三".to_owned()), "张三 is a full member: {names:?}");
+    app.screenshot("15b-statistics-drill-down").await;
+    // Clearing the filter brings the whole list back.
+    app.click("members-cell-clear").await;
+    app.wait_attr("member-total", "data-total", "11").await;
+
+    // The annual report of this year balances: every branch's start, changes and end agree.
+    app.click("nav-statistics").await;
+    app.click("stats-tab-annual").await;
+    let check = app.wait_text("annual-check").await;
+    assert!(check.contains("一致") || check.contains("balance"), "{check}");
+    app.screenshot("15c-annual-report").await;
     app.click("nav-members").await;
 
     // A member's file: the checklist says the application letter is missing; adding it as a

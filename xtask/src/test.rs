@@ -232,7 +232,9 @@ fn desktop_e2e() -> Result<Outcome> {
             .env("TAURI_DRIVER", &driver)
             .env("DANGAN_E2E_SCREENSHOTS", &screenshots),
     )?;
-    publish_screenshot(&screenshots.join("member-list.png"))?;
+    for name in README_SCREENSHOTS {
+        publish_screenshot(&screenshots, name)?;
+    }
     Ok(Outcome::Passed)
 }
 
@@ -267,12 +269,16 @@ fn notifications_e2e() -> Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
-/// The README shows the member list as the test saw it.
-fn publish_screenshot(shot: &Path) -> Result<()> {
+/// The screens the README shows, as the end-to-end test saw them.
+const README_SCREENSHOTS: [&str; 2] = ["member-list.png", "statistics.png"];
+
+/// Copies one of the test's screenshots to `docs/screenshots/`.
+fn publish_screenshot(screenshots: &Path, name: &str) -> Result<()> {
+    let shot = screenshots.join(name);
     let docs: PathBuf = paths::project_root().join("docs").join("screenshots");
     fs::create_dir_all(&docs).map_err(|err| format!("could not create {}: {err}", docs.display()))?;
-    let to = docs.join("member-list.png");
-    fs::copy(shot, &to).map_err(|err| format!("could not copy {} to {}: {err}", shot.display(), to.display()))?;
+    let to = docs.join(name);
+    fs::copy(&shot, &to).map_err(|err| format!("could not copy {} to {}: {err}", shot.display(), to.display()))?;
     println!("screenshot for the README: {}", to.display());
     Ok(())
 }

@@ -387,6 +387,18 @@ impl<'s> Recorder<'s> {
             let (from, to) = MONTH_GRIDS[0];
             self.deadlines(json!({ "branch_id": unit, "due_from": from, "due_to": to }));
         }
+        // 统计 as it opens (today's figures for everything the user sees, this year's report), and
+        // the drill-down from its funnel's activists to the member list.
+        self.read("statistics", json!({ "query": { "as_of": null, "unit": null } }), |s, a| {
+            s.statistics(&a.get("query"))
+        });
+        self.read("annual_report", json!({ "year": 2026, "unit": null }), |s, a| {
+            s.annual_report(a.get("year"), a.get("unit"))
+        });
+        let cell = json!({
+            "report": "statistics", "as_of": TODAY, "unit": null, "table": "by_stage", "row": "activist", "column": "count"
+        });
+        self.members(json!({ "branch_id": null, "search": null, "cell": cell }));
     }
 
     /// Searches as one types them: a member's surname, whole name and student number.

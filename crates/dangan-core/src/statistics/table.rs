@@ -77,6 +77,10 @@ impl<'a> Spec<'a> {
         rows: Vec<(String, Text)>,
         classify: impl Fn(&Counted, &mut Vec<(usize, usize)>) + 'a,
     ) -> Spec<'a> {
+        // Labels borrowed from the vocabularies are lower case in English (“male”); a table heads
+        // its rows and columns with capitals.
+        let columns = columns.into_iter().map(|c| Column { label: capitalised(c.label), ..c }).collect();
+        let rows = rows.into_iter().map(|(key, label)| (key, capitalised(label))).collect();
         Spec { id, title, note, columns, rows, total: false, classify: Box::new(classify) }
     }
 
@@ -158,6 +162,16 @@ impl<'a> Spec<'a> {
                 .collect(),
         )
     }
+}
+
+/// The label with its English first letter in capitals.
+fn capitalised(label: Text) -> Text {
+    let mut chars = label.en.chars();
+    let en = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    Text { en, ..label }
 }
 
 /// A counted column.
