@@ -11,6 +11,7 @@ mod durability;
 mod files;
 mod hostile;
 mod import;
+mod meetings;
 mod members;
 mod outputs;
 mod remind;

@@ -262,3 +262,15 @@ fn the_annual_report_prints_as_a_pdf_with_its_tables_notes_and_check() {
         .failure()
         .stderr(predicates::str::contains(".xlsx").and(predicates::str::contains(".pdf")));
 }
+
+#[test]
+fn a_member_from_before_the_records_owes_no_step_of_the_procedure() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("old.csv", "姓名,学号工号,所在支部,申请入党日期,确定积极分子日期,入党时间\n老张,Z01,第一党支部,2005-09-01,2006-03-01,2007-06-01\n");
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let out = ws.dangan(&["deadlines", "--json"]).output().unwrap();
+    let items: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(items.is_empty(), "no activist review or report is owed by a member since 2007: {items:?}");
+    let members = ws.members_json(&[]);
+    assert_eq!(members[0]["stage"], "full_member");
+}

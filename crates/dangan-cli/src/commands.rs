@@ -10,7 +10,9 @@ use zeroize::Zeroizing;
 
 use crate::human::Human;
 use crate::passphrase::{self, Secret};
-use crate::{Cli, Command, accounts, dossiers, files, members, planning, rosters, statistics, steps, workspace};
+use crate::{
+    Cli, Command, accounts, dossiers, files, meetings, members, planning, rosters, statistics, steps, workspace,
+};
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
     let cx = Context::new(cli.workspace, cli.passphrase_file, cli.user, lang)?;
@@ -21,6 +23,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Template(args) => rosters::template(args, &cx),
         Command::Members(args) => members::members(args, &cx),
         Command::Deadlines(args) => planning::deadlines(args, &cx),
+        Command::Meetings { action } => meetings::meetings(action, &cx),
         Command::Stats(args) => statistics::stats(args, &cx),
         Command::Report { action } => statistics::report(action, &cx),
         Command::Remind(args) => planning::remind(args, &cx),

@@ -11,7 +11,7 @@ use dangan_core::access::User;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, Status};
-use dangan_core::domain::{EventKind, FileRecord};
+use dangan_core::domain::{EventKind, FileRecord, MeetingRecord};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
@@ -306,6 +306,58 @@ impl Human {
         }
         let (all, overdue) = (items.len(), items.iter().filter(|i| i.status == Status::Overdue).count());
         self.say(format_args!("共 {all} 项，其中已逾期 {overdue} 项"), format_args!("{all} items, {overdue} overdue"))
+    }
+
+    pub fn meeting_saved(self, record: &MeetingRecord) -> Result<()> {
+        let m = &record.meeting;
+        let (present, all) =
+            (record.attendees.iter().filter(|a| a.attendance.attended()).count(), record.attendees.len());
+        let (zh_state, en_state) = if m.held { ("已记录", "Recorded") } else { ("已计划", "Planned") };
+        self.say(
+            format_args!(
+                "{zh_state}：{} {}「{}」，{}，出席 {present}/{all} 人（编号 {}）",
+                record.unit,
+                m.kind.zh(),
+                m.topic.as_deref().unwrap_or(""),
+                calendar::format_zh(m.date),
+                m.id.unwrap_or_default()
+            ),
+            format_args!(
+                "{en_state}: {} {} “{}” on {}, {present} of {all} present (id {})",
+                record.unit,
+                m.kind.label().en,
+                m.topic.as_deref().unwrap_or(""),
+                m.date,
+                m.id.unwrap_or_default()
+            ),
+        )
+    }
+
+    pub fn meetings(self, records: &[MeetingRecord]) -> Result<()> {
+        let unit_w = records.iter().map(|r| display_width(&r.unit)).max().unwrap_or(4).max(4);
+        outln!(
+            "{}  {}  {}  {}  {}",
+            pad(self.t("日期", "date"), 10),
+            pad(self.t("单位", "unit"), unit_w),
+            pad(self.t("类型", "kind"), 12),
+            pad(self.t("出席", "present"), 7),
+            self.t("主题", "topic")
+        );
+        for r in records {
+            let m = &r.meeting;
+            let present = r.attendees.iter().filter(|a| a.attendance.attended()).count();
+            let kind = if self.lang == Lang::Zh { m.kind.zh().to_owned() } else { m.kind.label().en };
+            let planned = if m.held { "" } else { self.t("（计划）", " (planned)") };
+            outln!(
+                "{}  {}  {}  {}  {}{planned}",
+                m.date,
+                pad(&r.unit, unit_w),
+                pad(&kind, 12),
+                pad(&format!("{present}/{}", r.attendees.len()), 7),
+                m.topic.as_deref().unwrap_or("")
+            );
+        }
+        self.say(format_args!("共 {} 次会议", records.len()), format_args!("{} meetings", records.len()))
     }
 
     /// One statistics table: its title, its rows with their numbers, and how it counts.

@@ -12,6 +12,7 @@ mod dossiers;
 mod files;
 mod human;
 mod json;
+mod meetings;
 mod members;
 mod parse;
 mod passphrase;
@@ -64,6 +65,11 @@ enum Command {
     Members(members::MembersArgs),
     /// Pending deadlines of the procedure, most urgent first
     Deadlines(planning::DeadlinesArgs),
+    /// A branch's organisational life: its meetings (三会一课, 主题党日, …) and who attended
+    Meetings {
+        #[command(subcommand)]
+        action: meetings::MeetingsAction,
+    },
     /// Statistics as of a day: people at each stage, per branch, per year, per class year, members by
     /// gender, ethnicity, age and education; every number's people with --people
     Stats(statistics::StatsArgs),

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use dangan_core::access::Role;
-use dangan_core::domain::{EventKind, Grade, RecordKind, Stage};
+use dangan_core::domain::{EventKind, Grade, MeetingKind, RecordKind, Stage};
 use dangan_core::roster::Duplicates;
 use dangan_core::rules::RuleSetId;
 use dangan_core::text::excerpt;
@@ -120,4 +120,45 @@ pub fn grade(s: &str) -> Result<Grade> {
 /// A text file the command reads (a rule file, a holiday calendar, a record's text).
 pub fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })
+}
+
+/// `meetings --kind`: its id or its Chinese name.
+pub fn meeting_kind(s: &str) -> Result<MeetingKind> {
+    MeetingKind::parse(s).ok_or_else(|| {
+        let known: Vec<String> = MeetingKind::ALL.iter().map(|k| format!("{} ({})", k.as_str(), k.zh())).collect();
+        Error::invalid(
+            "kind",
+            format!("会议类型「{}」无效，应为：{}", dangan_core::text::excerpt(s, 20), known.join("、")),
+            format!(
+                "“{}” is not a kind of meeting; use one of {}",
+                dangan_core::text::excerpt(s, 20),
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+/// `--hours` as typed (`1.5`, `2`), to whole minutes.
+pub fn study_hours(s: &str) -> Result<u32> {
+    let bad = || {
+        Error::invalid(
+            "hours",
+            format!("学时「{}」应为 0 至 24 之间的数，如 1.5", dangan_core::text::excerpt(s, 20)),
+            format!("hours “{}” must be a number from 0 to 24, such as 1.5", dangan_core::text::excerpt(s, 20)),
+        )
+    };
+    let value: f64 = s.trim().parse().map_err(|_| bad())?;
+    if !value.is_finite() || !(0.0..=24.0).contains(&value) {
+        return Err(bad());
+    }
+    Ok((value * 60.0).round() as u32)
+}
+
+/// `--year`: its first and last day.
+pub fn year(year: i32) -> Result<(calendar::Date, calendar::Date)> {
+    let day = |m, d| calendar::Date::from_ymd_opt(year, m, d);
+    match (day(1, 1), day(12, 31)) {
+        (Some(first), Some(last)) => Ok((first, last)),
+        _ => Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year"))),
+    }
 }

@@ -32,7 +32,7 @@ pub struct DeadlinesArgs {
     #[arg(long)]
     all: bool,
     /// Write the list to a workbook (.xlsx)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "ics")]
     out: Option<PathBuf>,
 }
 

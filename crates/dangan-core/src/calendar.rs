@@ -22,6 +22,12 @@ pub fn add_years(date: Date, years: u32) -> Option<Date> {
     add_months(date, years.checked_mul(12)?)
 }
 
+/// 1 July 1921: no one joined the Party before it.
+pub const FOUNDING: Date = match NaiveDate::from_ymd_opt(1921, 7, 1) {
+    Some(d) => d,
+    None => panic!("1921-07-01 is a date"),
+};
+
 /// Today's date in the local time zone of the machine.
 pub fn today() -> Date {
     chrono::Local::now().date_naive()

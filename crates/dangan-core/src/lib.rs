@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod keys;
 pub mod late;
 pub mod lists;
+pub mod meetings;
 pub mod names;
 pub mod output;
 pub mod reminders;

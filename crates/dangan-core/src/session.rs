@@ -15,7 +15,10 @@ use crate::backup::{BackupSettings, BackupWritten, VerifyReport};
 use crate::calendar::Date;
 use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use crate::domain::{AttachmentInfo, EventKind, FileRecord, Id, OrgKind, OrgUnit, Person, ProcedureEvent};
+use crate::domain::{
+    AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, Person,
+    ProcedureEvent,
+};
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
 use crate::keys::RecoveryCode;
@@ -26,7 +29,8 @@ use crate::rules::RuleSet;
 use crate::statistics::export::ChartImage;
 use crate::statistics::{AnnualReport, CellRef, Statistics, StatsQuery};
 use crate::store::{
-    AuditPage, AuditQuery, MemberDetail, MemberFile, MemberPage, MemberQuery, MemberSummary, NewAttachment, OrgTree,
+    AuditPage, AuditQuery, MeetingQuery, MemberDetail, MemberFile, MemberPage, MemberQuery, MemberSummary,
+    NewAttachment, OrgTree,
 };
 use crate::workdays::CalendarDay;
 use crate::workspace::NewWorkspace;
@@ -322,6 +326,26 @@ impl Session {
 
     pub fn rules_warning(&self) -> Option<&Text> {
         self.store.rules_warning()
+    }
+
+    // --- Branch life -------------------------------------------------------------------------
+
+    /// Records a meeting (new when its id is `None`) with its attendance.
+    pub fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
+        self.store.save_meeting(meeting, attendees)
+    }
+
+    pub fn meeting(&self, id: Id) -> Result<MeetingRecord> {
+        self.store.meeting(id)
+    }
+
+    /// The meetings a query selects, oldest first, with their attendance.
+    pub fn meetings(&self, query: &MeetingQuery) -> Result<Vec<MeetingRecord>> {
+        self.store.meetings(query)
+    }
+
+    pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
+        self.store.delete_meeting(id)
     }
 
     // --- Statistics --------------------------------------------------------------------------

@@ -113,6 +113,20 @@ pub fn check_person(person: &Person, today: Date) -> Vec<Violation> {
             );
         }
     }
+    if let Some(year) = person.class_year.filter(|y| !(1950..=2100).contains(y)) {
+        bad(
+            "class_year",
+            format!("年级 {year} 不在 1950 至 2100 之间"),
+            format!("the class year {year} is not between 1950 and 2100"),
+        );
+    }
+    if let Some(joined) = person.joined_on.filter(|d| *d < calendar::FOUNDING) {
+        bad(
+            "joined_on",
+            format!("入党时间 {} 早于中国共产党成立（1921年7月1日）", calendar::format_zh(joined)),
+            format!("the date of joining, {joined}, is before the Party was founded (1 July 1921)"),
+        );
+    }
     if let Some(phone) = person.phone.as_deref() {
         let ok = phone.chars().count() <= 20 && phone.chars().all(|c| c.is_ascii_digit() || "+- ()".contains(c));
         if !ok {

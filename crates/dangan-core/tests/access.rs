@@ -326,3 +326,53 @@ fn marking_reminders_as_sent_is_checked_like_any_change() {
         office.admin.reminders_due(Some(as_of)).unwrap().into_iter().map(|r| r.item.member_id).collect();
     assert!(still_due.contains(&office.li) && !still_due.contains(&office.zhang), "{still_due:?}");
 }
+
+/// A secretary's meetings are their branch's: the committee's meeting above it, whose attendance
+/// names other branches' people, can be neither recorded, read, changed nor deleted by them.
+#[test]
+fn a_branch_secretary_keeps_to_their_branchs_meetings_not_the_committees_above_it() {
+    use dangan_core::domain::{Attendance, Attendee, Meeting, MeetingKind};
+    use dangan_core::store::MeetingQuery;
+    let (mut office, _) = office();
+    let branch_a = office.branch_a;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
+    let committee = office.admin.org_tree().unwrap().committee().unwrap().id;
+    let meeting = |unit| Meeting {
+        id: None,
+        unit_id: unit,
+        group_id: None,
+        kind: MeetingKind::GeneralMeeting,
+        date: d("2026-11-10"),
+        held: true,
+        place: None,
+        chair: None,
+        recorder: None,
+        topic: Some("全体党员大会".into()),
+        minutes: None,
+        decisions: None,
+        study_minutes: 0,
+        guests: None,
+    };
+    let everyone = [office.zhang, office.li].map(|person_id| Attendee {
+        person_id,
+        attendance: Attendance::Present,
+        reason: None,
+    });
+    let committees = office.admin.save_meeting(meeting(committee), &everyone).unwrap().meeting.id.unwrap();
+    let mut secretary = open_as(&office, "孙书记");
+
+    forbidden(secretary.save_meeting(meeting(committee), &[]));
+    forbidden(secretary.meeting(committees));
+    forbidden(secretary.delete_meeting(committees));
+    let mut edited = office.admin.meeting(committees).unwrap().meeting;
+    edited.unit_id = branch_a;
+    forbidden(secretary.save_meeting(edited, &[]));
+    // Untouched: both attendees still recorded.
+    assert_eq!(office.admin.meeting(committees).unwrap().attendees.len(), 2);
+    // Their own branch's meeting they may record, and their list shows only it.
+    let own = Attendee { person_id: office.zhang, attendance: Attendance::Present, reason: None };
+    secretary.save_meeting(meeting(branch_a), &[own]).unwrap();
+    let listed = secretary.meetings(&MeetingQuery::default()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].meeting.unit_id, branch_a);
+}

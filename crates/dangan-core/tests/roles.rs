@@ -34,13 +34,16 @@ use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::DeadlineQuery;
-use dangan_core::domain::{EventKind, FileRecord, Id, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind};
+use dangan_core::domain::{
+    Attendance, Attendee, EventKind, FileRecord, Id, Meeting, MeetingKind, OrgKind, Person, ProcedureEvent,
+    RecordFields, RecordKind,
+};
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
 use dangan_core::roster::{self, ImportOptions};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{CellRef, Report, StatsQuery};
-use dangan_core::store::{AuditQuery, MemberQuery, NewAttachment};
+use dangan_core::store::{AuditQuery, MeetingQuery, MemberQuery, NewAttachment};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{ErrorKind, Lang, Result, Session, Workspace};
@@ -204,7 +207,16 @@ static TABLE: &[Row] = &[
     row("load_rules", may(EditRules), Whole, |f| ok(f.session.load_rules(""))),
     row("reset_rules", may(EditRules), Whole, |f| f.session.reset_rules()),
     row("rules_warning", SignedIn, Whole, |f| done(f.session.rules_warning())),
-    // A member's file.
+    // Branch life.
+    row("save_meeting", may(EditMembers), Member, |f| {
+        let present = [Attendee { person_id: f.member, attendance: Attendance::Present, reason: None }];
+        ok(f.session.save_meeting(branch_meeting(f.branch), &present))
+    }),
+    row("meeting", may(ReadMembers), Member, |f| ok(f.session.meeting(f.meeting))),
+    row("meetings", may(ReadMembers), Member, |f| {
+        ok(f.session.meetings(&MeetingQuery { unit: Some(f.branch), ..MeetingQuery::default() }))
+    }),
+    row("delete_meeting", may(EditMembers), Member, |f| f.session.delete_meeting(f.meeting)),
     row("statistics", may(ReadMembers), Member, |f| {
         ok(f.session.statistics(&StatsQuery { as_of: None, unit: Some(f.branch) }))
     }),
@@ -226,6 +238,7 @@ static TABLE: &[Row] = &[
         let chart = ChartImage { title: "发展党员各阶段".into(), subtitle: String::new(), png_base64 };
         f.session.save_chart(&chart, &f.out.join("chart.png"))
     }),
+    // A member's file.
     row("member_file", may(ReadMembers), Member, |f| ok(f.session.member_file(f.member))),
     row("records", may(ReadMembers), Member, |f| ok(f.session.records(f.member))),
     row("checklist", may(ReadMembers), Member, |f| ok(f.session.checklist(f.member))),
@@ -348,6 +361,8 @@ struct Fixture {
     attachment: Id,
     attachment_to_delete: Id,
     record_to_delete: Id,
+    /// A meeting of the branch, the member present.
+    meeting: Id,
 }
 
 impl Fixture {
@@ -404,6 +419,7 @@ fn fixture(subject: Subject) -> Fixture {
     let kept = admin.save_record(thought_report(member, "2026-11-10"), &scans).unwrap();
     let record_to_delete = admin.save_record(thought_report(member, "2026-11-12"), &[]).unwrap().id.unwrap();
     let committee = admin.org_tree().unwrap().committee().unwrap().id;
+    let meeting = admin.save_meeting(branch_meeting(branch), &[]).unwrap().meeting.id.unwrap();
 
     let root = office.dir.path().to_owned();
     let (input, out) = (root.join("in"), root.join("out"));
@@ -439,6 +455,7 @@ fn fixture(subject: Subject) -> Fixture {
         attachment: kept.attachments[0].id,
         attachment_to_delete: kept.attachments[1].id,
         record_to_delete,
+        meeting,
         committee,
         spare_user,
         user_to_remove,
@@ -453,6 +470,26 @@ fn fixture(subject: Subject) -> Fixture {
         input,
         out,
         office,
+    }
+}
+
+/// A committee meeting of `branch` held on the tests' today.
+fn branch_meeting(branch: Id) -> Meeting {
+    Meeting {
+        id: None,
+        unit_id: branch,
+        group_id: None,
+        kind: MeetingKind::CommitteeMeeting,
+        date: d(TODAY),
+        held: true,
+        place: None,
+        chair: None,
+        recorder: None,
+        topic: Some("学习".into()),
+        minutes: None,
+        decisions: None,
+        study_minutes: 60,
+        guests: None,
     }
 }
 

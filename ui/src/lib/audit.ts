@@ -22,6 +22,11 @@ export const AUDIT_ENTITIES = [
   'meta',
   'users',
   'user_branches',
+  'meetings',
+  'attendance',
+  'party_groups',
+  'group_members',
+  'committee_posts',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {

@@ -1,8 +1,12 @@
 //! The domain: people (党员发展对象), the dated events of their procedure, the stage derived from
 //! those events, the records of their file, and the organisation tree they belong to.
 
+#[macro_use]
+mod vocabulary;
+
 mod event;
 mod id_number;
+mod meeting;
 mod org;
 mod person;
 mod record;
@@ -10,6 +14,7 @@ mod stage;
 
 pub use event::{EventKind, MonthsRange, Procedure, ProcedureEvent, Step};
 pub use id_number::{IdNumber, IdNumberError};
+pub use meeting::{Attendance, Attendee, AttendeeName, MAX_STUDY_MINUTES, Meeting, MeetingKind, MeetingRecord};
 pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
 pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};

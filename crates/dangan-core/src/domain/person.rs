@@ -76,58 +76,10 @@ impl Category {
     }
 }
 
-/// A closed vocabulary a roster writes in words: each value's stable id (JSON, the database), its
-/// Chinese and English labels, and the other spellings offices use for it.
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $id:literal, $zh:literal, $en:literal, [$($alias:literal),*];)+ }) => {
-        $(#[$meta])*
-        #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $id,)+
-                }
-            }
-
-            /// Accepts the id, either label, or an alias, ignoring case and surrounding spaces.
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim();
-                $(
-                    if s == $id || s == $zh || s.eq_ignore_ascii_case($en) $(|| s.eq_ignore_ascii_case($alias))* {
-                        return Some($name::$variant);
-                    }
-                )+
-                None
-            }
-
-            pub fn label(self) -> Text {
-                Text::new(self.zh(), match self {
-                    $($name::$variant => $en,)+
-                })
-            }
-
-            /// The Chinese label, as rosters and documents write it.
-            pub fn zh(self) -> &'static str {
-                match self {
-                    $($name::$variant => $zh,)+
-                }
-            }
-        }
-    };
-}
-
 vocabulary! {
     /// 学历: the highest education completed, in the report forms' bands.
     Education {
-        Postgraduate = "postgraduate", "研究生", "postgraduate", ["博士研究生", "硕士研究生", "博士", "硕士", "研究生学历"];
+        Postgraduate = "postgraduate", "研究生", "postgraduate", ["博士研究生", "硕士研究生", "博士", "硕士", "研究生学历", "在职研究生", "在职硕士", "在职博士"];
         Undergraduate = "undergraduate", "大学本科", "undergraduate", ["本科", "大学"];
         JuniorCollege = "junior_college", "大学专科", "junior college", ["专科", "大专", "高职"];
         Secondary = "secondary", "中专及高中", "secondary", ["中专", "高中", "中技", "职高", "中专、高中", "高中、中专、中技"];
@@ -155,14 +107,19 @@ vocabulary! {
     }
 }
 
-/// 年级: the year a student's class entered, written `2024`, `2024级` or `24级`.
+/// 年级: the year a student's class entered, written `2024`, `2024级`, `2024年` or `24级` (two
+/// digits above 50 are the 1900s: `98级` is 1998).
 pub fn parse_class_year(s: &str) -> Option<u16> {
-    let digits = s.trim().trim_end_matches('级').trim();
+    let digits = s.trim().trim_end_matches(['级', '年']).trim();
     if !(digits.len() == 2 || digits.len() == 4) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let year: u16 = digits.parse().ok()?;
-    let year = if digits.len() == 2 { 2000 + year } else { year };
+    let year = match (digits.len(), year) {
+        (2, y) if y > 50 => 1900 + y,
+        (2, y) => 2000 + y,
+        (_, y) => y,
+    };
     (1950..=2100).contains(&year).then_some(year)
 }
 
@@ -211,6 +168,14 @@ pub struct Person {
 }
 
 impl Person {
+    /// Whether the person's procedure ended before Dangan's records began: 入党时间 given, and
+    /// neither the admission nor the conversion recorded. Such a member owes no step of the
+    /// procedure (their activist reviews and reports are long past), and counts as a full member.
+    pub fn joined_before_records(&self, events: &[super::ProcedureEvent]) -> bool {
+        use super::EventKind::{Admitted, ConversionApproved};
+        self.joined_on.is_some() && !events.iter().any(|e| matches!(e.kind, Admitted | ConversionApproved))
+    }
+
     /// 入党时间: the admission recorded, else the date given for a member from before the records.
     pub fn joined(&self, events: &[super::ProcedureEvent]) -> Option<Date> {
         events.iter().find(|e| e.kind == super::EventKind::Admitted).map(|e| e.date).or(self.joined_on)
@@ -240,6 +205,8 @@ mod tests {
         assert_eq!(parse_class_year("2024"), Some(2024));
         assert_eq!(parse_class_year("2023级"), Some(2023));
         assert_eq!(parse_class_year("24级"), Some(2024));
+        assert_eq!(parse_class_year("98级"), Some(1998));
+        assert_eq!(parse_class_year("2024年"), Some(2024));
         assert_eq!(parse_class_year("二四级"), None);
         assert_eq!(parse_class_year("20245"), None);
         assert_eq!(parse_class_year("1800"), None);

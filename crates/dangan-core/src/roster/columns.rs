@@ -191,7 +191,7 @@ pub const COLUMNS: &[Column] = &[
     col!(
         "joined_on",
         "入党时间",
-        ["入党年月"],
+        [],
         Field::JoinedOn,
         "未记录接收日期的党员填写（早于本系统记录入党的党员）；已填接收预备党员日期的留空"
     ),

@@ -209,6 +209,8 @@ pub fn parse_row(
             },
             Field::Occupation => match Occupation::parse(&value) {
                 Some(o) => person.occupation = Some(o),
+                // Rosters write 学生 in the column for students, who have no occupation.
+                None if Category::parse(&value) == Some(Category::Student) => {}
                 None => problem(
                     column,
                     format!(

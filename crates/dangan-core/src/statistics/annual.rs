@@ -360,33 +360,56 @@ fn check(scope: &Scope<'_>, year: Year, changes: &Table) -> ConsistencyCheck {
     ConsistencyCheck { ok: branches.is_empty() && people.is_empty(), branches, people }
 }
 
-/// Why one person's figures do not add up over the year, if they do not.
+/// Why one person's figures do not add up over the year, if they do not: their part of the
+/// balance, member at the end − member at the start − developed + left, is not 0.
 fn discrepancy(p: &Counted, year: Year) -> Option<Text> {
+    let count = |b: bool| i64::from(b);
     let (was, is) = (p.member_on(year.start), p.member_on(year.end));
     let (developed, left) = (year.developed(p), year.left(p));
-    let day = |d: Date| calendar::format_zh(d);
-    if ((was || developed) && !left) == is {
+    if count(is) - count(was) - count(developed) + count(left) == 0 {
         return None;
     }
-    if is && !was && !developed {
-        return Some(if p.admitted.is_none() && p.admission_approved.is_none() && p.conversion_approved.is_some() {
-            Text::new(
-                "有批准转正记录，但没有接收预备党员（支部大会、审批）记录",
-                "a conversion is recorded but no admission (branch meeting or approval)",
-            )
-        } else {
-            let joined = p.joined_on.map(day).unwrap_or_default();
-            Text::new(
-                format!("入党时间 {joined} 在本年，但没有本年的发展记录（接收、审批）"),
-                format!("joined this year ({joined}) without a development recorded this year"),
-            )
-        });
-    }
-    let ended = p.ended.map(day).unwrap_or_default();
-    Some(Text::new(
-        format!("年底不在党员数中，但本年没有出党记录（终止日期 {ended}）"),
-        format!("not a member at the end of the year, with no leaving recorded in it (ended {ended})"),
-    ))
+    let day = |d: Option<Date>| d.map(calendar::format_zh).unwrap_or_default();
+    let joined_this_year = year.holds(p.member_from());
+    Some(if joined_this_year && p.admission_approved.is_none() && p.admitted.is_some() {
+        Text::new(
+            format!("支部大会于 {} 接收为预备党员，但没有上级党委审批日期：请补记审批", day(p.admitted)),
+            format!(
+                "admitted by the branch meeting on {}, but no approval by the upper committee is recorded: record it",
+                day(p.admitted)
+            ),
+        )
+    } else if joined_this_year
+        && p.admitted.is_none()
+        && p.admission_approved.is_none()
+        && p.conversion_approved.is_some()
+    {
+        Text::new(
+            "有批准转正记录，但没有接收预备党员（支部大会、审批）记录",
+            "a conversion is recorded but no admission (branch meeting or approval)",
+        )
+    } else if joined_this_year {
+        Text::new(
+            format!("入党时间 {} 在本年，但没有本年的发展记录（接收、审批）", day(p.joined_on)),
+            format!("joined this year ({}) without a development recorded this year", day(p.joined_on)),
+        )
+    } else if developed && !is && !left {
+        Text::new(
+            format!("本年审批接收（{}），年底却不在党员数中，也没有出党记录", day(p.admission_approved)),
+            format!(
+                "approved this year ({}) but not a member at the end, with no leaving recorded",
+                day(p.admission_approved)
+            ),
+        )
+    } else {
+        Text::new(
+            format!("年初和年底的党员身份与本年的发展、出党记录不符（终止日期 {}）", day(p.ended)),
+            format!(
+                "membership at the start and the end does not follow from this year's records (ended {})",
+                day(p.ended)
+            ),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -432,8 +455,8 @@ mod tests {
             (&[(Admitted, "2025-12-20"), (AdmissionApproved, "2026-01-08")], 2025, [0, 0, 0, 0]),
             (&[(Admitted, "2025-12-20"), (AdmissionApproved, "2026-01-08")], 2026, [0, 1, 0, 1]),
             (&[(Admitted, "2025-12-01"), (AdmissionApproved, "2025-12-31")], 2025, [0, 1, 0, 1]),
-            // No approval recorded: the branch meeting's year.
-            (&[(Admitted, "2026-03-01")], 2026, [0, 1, 0, 1]),
+            // No approval recorded: a member from the meeting, but developed by no one (named below).
+            (&[(Admitted, "2026-03-01")], 2026, [0, 0, 0, 1]),
             (
                 &[(Admitted, "2024-03-01"), (AdmissionApproved, "2024-04-01"), (MembershipEnded, "2026-02-01")],
                 2026,
@@ -446,8 +469,27 @@ mod tests {
             let r = report(vec![person(10, 2, events)], year);
             let left = r.tables[0].rows.last().and_then(|row| row.values[4]).unwrap();
             assert_eq!([r.members_start, r.developed, left, r.members_end], expected, "{events:?} in {year}");
-            assert!(r.check.ok, "{events:?} in {year}: {:?}", r.check);
+            let unapproved = events.iter().all(|(kind, _)| *kind != AdmissionApproved);
+            if unapproved && expected[3] == 1 {
+                assert_eq!(r.check.people.len(), 1, "{events:?}: {:?}", r.check);
+                assert!(r.check.people[0].reason.zh.contains("审批"), "{:?}", r.check.people[0]);
+            } else {
+                assert!(r.check.ok, "{events:?} in {year}: {:?}", r.check);
+            }
         }
+    }
+
+    #[test]
+    fn a_member_who_joined_and_left_in_the_year_is_named_where_their_branch_does_not_balance() {
+        use EventKind::*;
+        // 入党时间 March 2026, ended September 2026: left (+1) without being developed.
+        let mut p = person(14, 2, &[(MembershipEnded, "2026-09-01")]);
+        p.joined_on = Some(d("2026-03-01"));
+        let r = report(vec![p], 2026);
+        assert_eq!(r.check.branches.len(), 1, "{:?}", r.check);
+        assert_eq!(r.check.branches[0].difference, 1);
+        assert_eq!(r.check.people.len(), 1, "every difference is named: {:?}", r.check);
+        assert_eq!(r.check.people[0].person_id, 14);
     }
 
     #[test]

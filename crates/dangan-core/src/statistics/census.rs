@@ -102,10 +102,10 @@ impl Counted {
             && self.joined_on.is_none_or(|_| self.admitted.is_some())
     }
 
-    /// The year the person counts as developed (发展党员) in: the approval's, else the branch
-    /// meeting's when no approval is recorded.
+    /// The day the person counts as developed (发展党员) on: the upper committee's approval. An
+    /// admission without a recorded approval develops no one; the consistency check names it.
     pub fn developed_on(&self) -> Option<Date> {
-        self.admission_approved.or(self.admitted)
+        self.admission_approved
     }
 
     /// Full years of age at the end of `day`, when the birth date is known.

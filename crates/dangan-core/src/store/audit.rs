@@ -63,6 +63,23 @@ const AUDITED: &[Audited] = &[
     },
     Audited { table: "dismissals", key: "{r}.rule || ' ' || {r}.due", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "org_units", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "meetings", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "attendance",
+        key: "{r}.meeting_id || ' ' || {r}.person_id",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
+    Audited { table: "party_groups", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "group_members",
+        key: "{r}.group_id || ' ' || {r}.person_id",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
+    Audited { table: "committee_posts", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "holiday_years", key: "{r}.year", member: "NULL", skip: &[], unless: "0" },
     Audited {
@@ -361,7 +378,8 @@ pub struct AuditEntry {
     /// The user who made the change.
     pub actor: String,
     /// What was changed: `people`, `events`, `records`, `attachments`, `dismissals`, `org_units`,
-    /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`.
+    /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
+    /// `attendance`, `party_groups`, `group_members`, `committee_posts`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

@@ -15,6 +15,7 @@ mod files;
 mod holidays;
 mod lookalikes;
 mod maintenance;
+mod meetings;
 mod member_index;
 mod org;
 mod people;
@@ -33,6 +34,7 @@ use zeroize::Zeroizing;
 
 pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
+pub use meetings::MeetingQuery;
 pub use people::MemberDetail;
 pub use search::{MemberPage, MemberQuery, MemberSummary};
 

@@ -463,7 +463,9 @@ impl Store {
         let tree = OrgTree::load(&self.conn)?;
         let mut detail = detail(person, events, &tree);
         let branch = (detail.person.branch_id, detail.branch_path.as_str());
-        detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, &detail.events)?;
+        if !detail.person.joined_before_records(&detail.events) {
+            detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, &detail.events)?;
+        }
         detail.late = self.late_of(&detail.events);
         Ok(detail)
     }

@@ -21,6 +21,11 @@ pub(crate) struct Entry {
     pub(crate) facts: Box<[Fact]>,
 }
 
+/// Who may still owe a step: not a member whose procedure ended before the records began
+/// ([`crate::domain::Person::joined_before_records`], in SQL).
+const OWES_STEPS: &str = "NOT (joined_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.person_id = people.id \
+     AND e.kind IN ('admitted', 'conversion_approved')))";
+
 /// Indexed by person id; `None` for ids not in use and for people whose procedure ended.
 #[derive(Debug, Default)]
 pub(crate) struct ProcedureIndex {
@@ -43,7 +48,8 @@ impl ProcedureIndex {
     /// person index instead looks up every event's row separately).
     pub(crate) fn load(conn: &Connection) -> Result<ProcedureIndex> {
         let mut people: Vec<Option<(Box<str>, Id)>> = Vec::new();
-        let mut stmt = conn.prepare("SELECT id, name, branch_id FROM people WHERE ended = 0")?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT id, name, branch_id FROM people WHERE ended = 0 AND {OWES_STEPS}"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id = slot(r.get(0)?);
@@ -75,7 +81,9 @@ impl ProcedureIndex {
     /// Re-reads one person (added, changed, ended or deleted).
     pub(crate) fn refresh(&mut self, conn: &Connection, id: Id) -> Result<()> {
         let person: Option<(String, Id)> = conn
-            .prepare_cached("SELECT name, branch_id FROM people WHERE id = ?1 AND ended = 0")?
+            .prepare_cached(&format!(
+                "SELECT name, branch_id FROM people WHERE id = ?1 AND ended = 0 AND {OWES_STEPS}"
+            ))?
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .next()
             .transpose()?;

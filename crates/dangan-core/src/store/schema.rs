@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -187,6 +187,72 @@ ALTER TABLE people ADD COLUMN joined_on TEXT
     CHECK (joined_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
 "#;
 
+/// Version 6: a branch's organisational life (issue 16).
+///
+/// - `party_groups`/`group_members`: the 党小组 of a branch and who belongs to each;
+/// - `committee_posts`: who held which post of a unit's committee (支部委员会), from when to when;
+/// - `meetings`: planned or held, of a unit (a 党小组会 also names its group), with the study time
+///   it counts for, in minutes; `attendance`: each member's, with a reason for leave;
+/// - `org_units.life_from`: the day from which a unit owes its meetings (its first owed meeting
+///   counts from it): the day of this migration for the units that exist then; for a unit made
+///   later, NULL until the office sets it (the owed-meetings step of issue 16 decides what NULL
+///   means; the store's pinned "today" of tests and demos must not leak the machine's date here).
+const V6: &str = r#"
+CREATE TABLE party_groups (
+    id        INTEGER PRIMARY KEY,
+    branch_id INTEGER NOT NULL REFERENCES org_units(id),
+    name      TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    UNIQUE (branch_id, name)
+) STRICT;
+CREATE TABLE group_members (
+    group_id  INTEGER NOT NULL REFERENCES party_groups(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, person_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE committee_posts (
+    id        INTEGER PRIMARY KEY,
+    unit_id   INTEGER NOT NULL REFERENCES org_units(id),
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    post      TEXT NOT NULL,
+    since     TEXT NOT NULL CHECK (since GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    until     TEXT CHECK (until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND until >= since)
+) STRICT;
+CREATE INDEX committee_posts_by_unit ON committee_posts(unit_id, since);
+
+CREATE TABLE meetings (
+    id            INTEGER PRIMARY KEY,
+    unit_id       INTEGER NOT NULL REFERENCES org_units(id),
+    group_id      INTEGER REFERENCES party_groups(id),
+    kind          TEXT NOT NULL CHECK (kind IN ('general_meeting', 'committee_meeting', 'group_meeting',
+                      'party_lecture', 'theme_day', 'life_meeting', 'heart_talk', 'other')),
+    date          TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    held          INTEGER NOT NULL CHECK (held IN (0, 1)),
+    place         TEXT,
+    chair         TEXT,
+    recorder      TEXT,
+    topic         TEXT,
+    minutes       TEXT,
+    decisions     TEXT,
+    study_minutes INTEGER NOT NULL DEFAULT 0 CHECK (study_minutes BETWEEN 0 AND 1440),
+    guests        TEXT
+) STRICT;
+CREATE INDEX meetings_by_unit ON meetings(unit_id, date);
+
+CREATE TABLE attendance (
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    attendance TEXT NOT NULL CHECK (attendance IN ('present', 'leave', 'absent', 'late')),
+    reason     TEXT,
+    PRIMARY KEY (meeting_id, person_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX attendance_by_person ON attendance(person_id);
+
+ALTER TABLE org_units ADD COLUMN life_from TEXT
+    CHECK (life_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+UPDATE org_units SET life_from = date('now', 'localtime');
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +263,6 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 5);
+        assert_eq!(version, 6);
     }
 }

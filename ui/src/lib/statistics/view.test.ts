@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Statistics } from '../api/types';
-import { annualYears, defaultStatsFilters, fileName, signed, statsQuery, yearOf } from './view';
+import { annualYears, defaultStatsFilters, signed, statsQuery, yearOf } from './view';
 
 describe("the screen's first question", () => {
   it('is the statistics as of the core’s today, for everyone the session may see', () => {
@@ -36,14 +36,6 @@ describe('the annual report’s year', () => {
     expect(annualYears(withYears(['2024', '2025']), 2025, 2019)).toEqual([2025, 2024, 2019]);
     expect(annualYears(null, 2026)).toEqual([2026]);
     expect(annualYears(null, null)).toEqual([]);
-  });
-});
-
-describe('file names', () => {
-  it('are the title with its extension, without what a file system refuses', () => {
-    expect(fileName('党员发展统计 2026-11-24', 'xlsx')).toBe('党员发展统计 2026-11-24.xlsx');
-    expect(fileName('2026年度党内统计', 'pdf')).toBe('2026年度党内统计.pdf');
-    expect(fileName('学生/教工: 人数', 'png')).toBe('学生_教工_ 人数.png');
   });
 });
 

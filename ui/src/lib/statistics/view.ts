@@ -1,10 +1,9 @@
-// What the 统计 screen asks the core and how it names what it saves: its filters (kept by the shell while the
-// workspace is unlocked, so a drill-down and back returns to the same figures), the query they make, the years the
-// 年报 tab offers, and the default file names. No counting and no date arithmetic: the year is the one of the day the
-// core counted to, and the years offered are the ones its by-year table lists.
+// What the 统计 screen asks the core: its filters (kept by the shell while the workspace is unlocked, so a drill-down
+// and back returns to the same figures), the query they make, and the years the 年报 tab offers. No counting and no
+// date arithmetic: the year is the one of the day the core counted to, and the years offered are the ones its
+// by-year table lists. (The default file names are `saving/file-saver.svelte.ts`'s.)
 
 import type { Statistics, StatsQuery } from '../api/types';
-import { fileStem } from '../dossier';
 import { parseIsoDate } from '../i18n/format';
 
 export type StatsTab = 'figures' | 'annual';
@@ -46,11 +45,6 @@ export function annualYears(stats: Statistics | null, ...include: (number | null
   }
   for (const year of include) if (year !== null) years.add(year);
   return [...years].sort((a, b) => b - a);
-}
-
-/** A file name from a title, with what a file system refuses taken out, and its extension. */
-export function fileName(title: string, extension: 'xlsx' | 'pdf' | 'png'): string {
-  return `${fileStem(title)}.${extension}`;
 }
 
 /** A difference as the consistency check shows it: `+2`, `−1` (a minus sign, not a hyphen), `0`. */

@@ -14,7 +14,8 @@ at: string,
 actor: string, 
 /**
  * What was changed: `people`, `events`, `records`, `attachments`, `dismissals`, `org_units`,
- * `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`.
+ * `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
+ * `attendance`, `party_groups`, `group_members`, `committee_posts`.
  */
 entity: string, entity_id: string | null, member_id: number | null, 
 /**

@@ -1,0 +1,173 @@
+//! `dangan meetings`: the meeting register of a branch's organisational life (三会一课, 主题党日, …),
+//! each meeting with who was present, on leave, absent or late.
+
+use clap::{Args, Subcommand};
+use dangan_core::domain::{Attendance, Attendee, Id, Meeting};
+use dangan_core::store::{MeetingQuery, MemberQuery};
+use dangan_core::{Error, Result, Session, Text};
+
+use crate::commands::Context;
+use crate::members::find_branch;
+use crate::{json, parse};
+
+#[derive(Subcommand)]
+pub enum MeetingsAction {
+    /// Record a meeting with its attendance (held, or with --planned one to come)
+    Add(Box<AddArgs>),
+    /// List the meetings of a unit (its whole subtree) with their attendance
+    List(ListArgs),
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    /// The unit holding it: a branch, general branch or the committee, by name or path
+    #[arg(long)]
+    unit: String,
+    /// general_meeting (支部党员大会), committee_meeting (支委会), group_meeting (党小组会), party_lecture (党课),
+    /// theme_day (主题党日), life_meeting (组织生活会), heart_talk (谈心谈话), other; or the Chinese name
+    #[arg(long)]
+    kind: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: String,
+    #[arg(long)]
+    topic: Option<String>,
+    #[arg(long)]
+    place: Option<String>,
+    #[arg(long)]
+    chair: Option<String>,
+    #[arg(long)]
+    recorder: Option<String>,
+    /// The members present, by name or student number, separated by commas (，and 、 too)
+    #[arg(long, value_name = "NAME,…")]
+    present: Option<String>,
+    /// The members absent
+    #[arg(long, value_name = "NAME,…")]
+    absent: Option<String>,
+    /// The members on leave
+    #[arg(long, value_name = "NAME,…")]
+    leave: Option<String>,
+    /// The members who came late
+    #[arg(long, value_name = "NAME,…")]
+    late: Option<String>,
+    /// The study time it counts for each member present, in hours (0.5 steps are fine)
+    #[arg(long, value_name = "HOURS")]
+    hours: Option<String>,
+    /// A meeting to come (its sign-in sheet can be printed); without it the meeting was held
+    #[arg(long)]
+    planned: bool,
+    /// Print the meeting as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// A unit, by name or path: its whole subtree [default: everything you may see]
+    #[arg(long)]
+    unit: Option<String>,
+    /// Only this kind (as for `add`)
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only this year's meetings
+    #[arg(long)]
+    year: Option<i32>,
+    /// Print a JSON array of {meeting: {...}, unit, attendees: [{person_id, name, attendance, reason}]}
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
+    match action {
+        MeetingsAction::Add(args) => add(*args, cx),
+        MeetingsAction::List(args) => list(args, cx),
+    }
+}
+
+fn add(args: AddArgs, cx: &Context) -> Result<()> {
+    let mut session = cx.unlock()?;
+    let unit = find_branch(&session, &args.unit)?;
+    let kind = parse::meeting_kind(&args.kind)?;
+    let date = parse::date("date", &args.date)?;
+    let study_minutes = match args.hours.as_deref() {
+        Some(h) => parse::study_hours(h)?,
+        None => 0,
+    };
+    let mut attendees = Vec::new();
+    for (names, attendance) in [
+        (&args.present, Attendance::Present),
+        (&args.absent, Attendance::Absent),
+        (&args.leave, Attendance::Leave),
+        (&args.late, Attendance::Late),
+    ] {
+        for name in split_names(names.as_deref()) {
+            let person_id = person_in_unit(&session, unit, &args.unit, name)?;
+            attendees.push(Attendee { person_id, attendance, reason: None });
+        }
+    }
+    let meeting = Meeting {
+        id: None,
+        unit_id: unit,
+        group_id: None,
+        kind,
+        date,
+        held: !args.planned,
+        place: args.place,
+        chair: args.chair,
+        recorder: args.recorder,
+        topic: args.topic,
+        minutes: None,
+        decisions: None,
+        study_minutes,
+        guests: None,
+    };
+    let record = session.save_meeting(meeting, &attendees)?;
+    if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
+}
+
+fn list(args: ListArgs, cx: &Context) -> Result<()> {
+    let session = cx.unlock()?;
+    let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+    let kind = parse::optional(args.kind.as_deref(), parse::meeting_kind)?;
+    let (from, to) = match args.year {
+        Some(year) => {
+            let (from, to) = parse::year(year)?;
+            (Some(from), Some(to))
+        }
+        None => (None, None),
+    };
+    let records = session.meetings(&MeetingQuery { unit, kind, from, to })?;
+    if args.json { json::print(&records) } else { cx.human.meetings(&records) }
+}
+
+/// Names separated by commas, Chinese commas or 、, blanks dropped.
+fn split_names(names: Option<&str>) -> impl Iterator<Item = &str> {
+    names.unwrap_or_default().split([',', '，', '、']).map(str::trim).filter(|n| !n.is_empty())
+}
+
+/// The one member of the unit with this name or student number; refused, naming them, when there
+/// is none or more than one.
+fn person_in_unit(session: &Session, unit: Id, unit_name: &str, name: &str) -> Result<Id> {
+    let query = MemberQuery { branch_id: Some(unit), search: Some(name.to_owned()), ..MemberQuery::all() };
+    let page = session.list_members(&query)?;
+    let matches: Vec<Id> =
+        page.items.iter().filter(|m| m.name == name || m.student_no.as_deref() == Some(name)).map(|m| m.id).collect();
+    let shown = dangan_core::text::excerpt(name, 40);
+    match matches.as_slice() {
+        [id] => Ok(*id),
+        [] => Err(Error::invalid(
+            "attendees",
+            format!("「{unit_name}」没有名为「{shown}」的人员，不能记录其出席情况"),
+            format!("“{unit_name}” has nobody named “{shown}”: their attendance cannot be recorded"),
+        )),
+        _ => Err(Error::InvalidInput {
+            field: "attendees".into(),
+            reason: Text::new(
+                format!("「{unit_name}」有 {} 人名为「{shown}」，请改用学号工号", matches.len()),
+                format!(
+                    "“{unit_name}” has {} people named “{shown}”: give their student number instead",
+                    matches.len()
+                ),
+            ),
+        }),
+    }
+}

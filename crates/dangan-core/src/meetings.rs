@@ -1,0 +1,175 @@
+//! The checks of a meeting before it is stored (issue 16, "bad input"): a meeting recorded as held
+//! cannot lie in the future, its study time is at most a day, its text fields hold no control or
+//! text-direction characters, and each attendee is named once and belongs to the unit. The store
+//! (`store/meetings.rs`) runs them and writes; this module says what is wrong.
+
+use std::collections::HashSet;
+
+use crate::calendar::{self, Date};
+use crate::domain::{Attendance, Attendee, Id, MAX_STUDY_MINUTES, Meeting};
+use crate::{Error, Result, Text};
+
+/// The longest a meeting's short fields (place, chair, recorder, topic) may be, in characters.
+const SHORT_FIELD_CHARS: usize = 200;
+/// The longest its minutes, decisions and guests may be.
+const LONG_FIELD_CHARS: usize = 20_000;
+
+/// Checks a meeting and its attendees; `in_unit` says whether a person belongs to the meeting's
+/// unit, `name_of` names a person for the message. The first problem found is the error.
+pub fn check(
+    meeting: &Meeting,
+    attendees: &[Attendee],
+    today: Date,
+    in_unit: impl Fn(Id) -> bool,
+    name_of: impl Fn(Id) -> String,
+) -> Result<()> {
+    if meeting.held && meeting.date > today {
+        return Err(Error::invalid(
+            "date",
+            format!(
+                "会议日期 {} 晚于今天，不能记为已召开；尚未召开的会议请记为计划",
+                calendar::format_zh(meeting.date)
+            ),
+            format!(
+                "the meeting's date, {}, is in the future: it cannot be recorded as held; plan it instead",
+                meeting.date
+            ),
+        ));
+    }
+    if meeting.study_minutes > MAX_STUDY_MINUTES {
+        return Err(Error::invalid(
+            "study_minutes",
+            format!("学时 {} 小时超过一天（24 小时）", hours(meeting.study_minutes)),
+            format!("the study time, {} hours, is more than a day (24 hours)", hours(meeting.study_minutes)),
+        ));
+    }
+    for (field, value, limit, zh, multiline) in [
+        ("place", meeting.place.as_deref(), SHORT_FIELD_CHARS, "地点", false),
+        ("chair", meeting.chair.as_deref(), SHORT_FIELD_CHARS, "主持人", false),
+        ("recorder", meeting.recorder.as_deref(), SHORT_FIELD_CHARS, "记录人", false),
+        ("topic", meeting.topic.as_deref(), SHORT_FIELD_CHARS, "主题", false),
+        ("minutes", meeting.minutes.as_deref(), LONG_FIELD_CHARS, "会议记录", true),
+        ("decisions", meeting.decisions.as_deref(), LONG_FIELD_CHARS, "决定事项", true),
+        ("guests", meeting.guests.as_deref(), LONG_FIELD_CHARS, "列席人员", true),
+    ] {
+        let Some(value) = value else { continue };
+        if let Some(c) = crate::text::forbidden_char(value, multiline) {
+            let message = crate::text::forbidden_char_message(&Text::new(zh, field), c);
+            return Err(Error::InvalidInput { field: field.into(), reason: message });
+        }
+        if value.chars().count() > limit {
+            return Err(Error::invalid(
+                field,
+                format!("{zh}超过 {limit} 个字"),
+                format!("{field} is longer than {limit} characters"),
+            ));
+        }
+    }
+    let mut seen = HashSet::new();
+    for attendee in attendees {
+        if !seen.insert(attendee.person_id) {
+            let name = name_of(attendee.person_id);
+            return Err(Error::invalid(
+                "attendees",
+                format!("{name} 在出席名单中出现了两次"),
+                format!("{name} is on the attendance list twice"),
+            ));
+        }
+        if !in_unit(attendee.person_id) {
+            let name = name_of(attendee.person_id);
+            return Err(Error::invalid(
+                "attendees",
+                format!("{name} 不是本单位的人员，不能记录其出席情况"),
+                format!("{name} is not in this unit: their attendance cannot be recorded"),
+            ));
+        }
+        if attendee.attendance != Attendance::Present && !meeting.held {
+            return Err(Error::invalid(
+                "attendees",
+                "尚未召开的会议不能记录请假、缺席或迟到",
+                "a meeting not yet held has no leave, absence or lateness to record",
+            ));
+        }
+        if let Some(reason) = attendee.reason.as_deref()
+            && let Some(c) = crate::text::forbidden_char(reason, false)
+        {
+            let message = crate::text::forbidden_char_message(&Text::new("请假事由", "reason"), c);
+            return Err(Error::InvalidInput { field: "attendees".into(), reason: message });
+        }
+    }
+    Ok(())
+}
+
+/// Minutes as hours the way people write them: `1.5`, `2`.
+pub fn hours(minutes: u32) -> String {
+    let tenths = (u64::from(minutes) * 10 + 30) / 60;
+    if tenths.is_multiple_of(10) { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, tenths % 10) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::MeetingKind;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn meeting(date: &str, held: bool) -> Meeting {
+        Meeting {
+            id: None,
+            unit_id: 2,
+            group_id: None,
+            kind: MeetingKind::CommitteeMeeting,
+            date: d(date),
+            held,
+            place: None,
+            chair: None,
+            recorder: None,
+            topic: Some("学习".into()),
+            minutes: None,
+            decisions: None,
+            study_minutes: 90,
+            guests: None,
+        }
+    }
+
+    fn present(id: Id) -> Attendee {
+        Attendee { person_id: id, attendance: Attendance::Present, reason: None }
+    }
+
+    fn check_with(m: &Meeting, attendees: &[Attendee]) -> Result<()> {
+        check(m, attendees, d("2026-11-24"), |id| id < 10, |id| format!("人{id}"))
+    }
+
+    #[test]
+    fn a_held_meeting_in_the_future_is_refused_but_a_planned_one_is_not() {
+        let err = check_with(&meeting("2026-11-25", true), &[]).unwrap_err();
+        assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "date"), "{err:?}");
+        assert!(check_with(&meeting("2026-11-25", false), &[present(1)]).is_ok());
+        assert!(check_with(&meeting("2026-11-24", true), &[present(1)]).is_ok());
+    }
+
+    #[test]
+    fn an_attendee_outside_the_unit_or_named_twice_is_refused_by_name() {
+        let m = meeting("2026-11-20", true);
+        let err = check_with(&m, &[present(1), present(12)]).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput { field, reason } if field == "attendees" && reason.zh.contains("人12"))
+        );
+        let err = check_with(&m, &[present(1), present(1)]).unwrap_err();
+        assert!(matches!(&err, Error::InvalidInput { reason, .. } if reason.zh.contains("两次")));
+    }
+
+    #[test]
+    fn study_time_is_at_most_a_day_and_text_is_checked() {
+        let mut m = meeting("2026-11-20", true);
+        m.study_minutes = 24 * 60 + 1;
+        assert!(matches!(check_with(&m, &[]), Err(Error::InvalidInput { field, .. }) if field == "study_minutes"));
+        let mut m = meeting("2026-11-20", true);
+        m.topic = Some("学习\u{202e}gpj.exe".into());
+        assert!(matches!(check_with(&m, &[]), Err(Error::InvalidInput { field, .. }) if field == "topic"));
+        assert_eq!(hours(90), "1.5");
+        assert_eq!(hours(120), "2");
+    }
+}

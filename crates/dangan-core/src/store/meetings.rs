@@ -1,0 +1,264 @@
+//! The meeting register in the store: a unit's meetings and each member's attendance, written in
+//! one transaction after `crate::meetings::check`, read for the units the user may see.
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+use super::people::corrupt_row;
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::domain::{Attendance, Attendee, AttendeeName, Id, Meeting, MeetingKind, MeetingRecord};
+use crate::{Error, Result, Text};
+
+/// Which meetings to list. Every filter is optional.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingQuery {
+    /// A unit and its whole subtree; everything the user may see when `None`.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub unit: Option<Id>,
+    pub kind: Option<MeetingKind>,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub from: Option<Date>,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub to: Option<Date>,
+}
+
+const MEETING_COLUMNS: &str = "id, unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, \
+     decisions, study_minutes, guests";
+
+fn meeting_from_row(r: &Row<'_>) -> Result<Meeting> {
+    let id: Id = r.get(0)?;
+    let kind = r.get_ref(3)?.as_str().ok().and_then(MeetingKind::parse).ok_or_else(|| corrupt_row("meetings", id))?;
+    let date = r.get_ref(4)?.as_str().ok().and_then(calendar::parse_iso).ok_or_else(|| corrupt_row("meetings", id))?;
+    Ok(Meeting {
+        id: Some(id),
+        unit_id: r.get(1)?,
+        group_id: r.get(2)?,
+        kind,
+        date,
+        held: r.get(5)?,
+        place: r.get(6)?,
+        chair: r.get(7)?,
+        recorder: r.get(8)?,
+        topic: r.get(9)?,
+        minutes: r.get(10)?,
+        decisions: r.get(11)?,
+        study_minutes: r.get(12)?,
+        guests: r.get(13)?,
+    })
+}
+
+/// A text field as stored: trimmed, NFC, and `None` when blank.
+fn tidy(value: Option<String>) -> Option<String> {
+    value.map(|v| crate::text::normalized(v.trim())).filter(|v| !v.is_empty())
+}
+
+impl Store {
+    /// Refuses a unit the user may not see whole: a branch secretary's meetings are their
+    /// branches', never the general branch's or the committee's above them (whose attendance
+    /// names other branches' people).
+    fn require_meeting_unit(&self, tree: &super::OrgTree, unit: Id) -> Result<()> {
+        match self.visible_units(tree) {
+            Some(visible) if !visible.contains(&unit) => {
+                let name = crate::text::excerpt(&tree.path(unit), 60).into_owned();
+                let name =
+                    if name.is_empty() { tree.committee().map(|c| c.name.clone()).unwrap_or_default() } else { name };
+                Err(Error::Forbidden {
+                    what: Text::new(
+                        format!("记录或查看「{name}」的会议：它不在你负责的党支部之内"),
+                        format!("record or see the meetings of “{name}”: it is not one of your branches"),
+                    ),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a meeting (new when its id is `None`) with its attendance, replacing the attendance
+    /// stored before. Refused whole, naming the field, when a check fails.
+    pub fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
+        self.require(Action::EditMembers)?;
+        let tree = self.org_tree()?;
+        if tree.get(meeting.unit_id).is_none() {
+            return Err(Error::NotFound { what: Text::new("召开会议的组织", "the unit holding the meeting") });
+        }
+        // A branch secretary records their own branches' meetings only.
+        self.require_meeting_unit(&tree, meeting.unit_id)?;
+        let units = self.units_shown(&tree, Some(meeting.unit_id))?;
+        let subtree: std::collections::HashSet<Id> = tree.subtree(meeting.unit_id).into_iter().collect();
+        let meeting = Meeting {
+            place: tidy(meeting.place),
+            chair: tidy(meeting.chair),
+            recorder: tidy(meeting.recorder),
+            topic: tidy(meeting.topic),
+            minutes: tidy(meeting.minutes),
+            decisions: tidy(meeting.decisions),
+            guests: tidy(meeting.guests),
+            ..meeting
+        };
+        let branch_of = |id: Id| -> Result<Option<(Id, String)>> {
+            Ok(self
+                .conn
+                .prepare_cached("SELECT branch_id, name FROM people WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        };
+        let mut people = std::collections::HashMap::new();
+        for a in attendees {
+            people.insert(a.person_id, branch_of(a.person_id)?);
+        }
+        let in_unit = |id: Id| {
+            people.get(&id).and_then(Option::as_ref).is_some_and(|(branch, _)| {
+                subtree.contains(branch) && units.as_ref().is_none_or(|u| u.contains(branch))
+            })
+        };
+        let name_of = |id: Id| {
+            people.get(&id).and_then(Option::as_ref).map_or_else(|| format!("编号 {id} 的人员"), |(_, n)| n.clone())
+        };
+        crate::meetings::check(&meeting, attendees, self.today(), in_unit, name_of)?;
+
+        // IMMEDIATE, as every write: waiting for another writer happens here, before anything.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let values = params![
+            meeting.unit_id,
+            meeting.group_id,
+            meeting.kind.as_str(),
+            calendar::format_iso(meeting.date),
+            meeting.held,
+            meeting.place,
+            meeting.chair,
+            meeting.recorder,
+            meeting.topic,
+            meeting.minutes,
+            meeting.decisions,
+            meeting.study_minutes,
+            meeting.guests,
+        ];
+        let id = match meeting.id {
+            None => {
+                tx.execute(
+                    "INSERT INTO meetings (unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, \
+                     decisions, study_minutes, guests) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    values,
+                )?;
+                tx.last_insert_rowid()
+            }
+            Some(id) => {
+                let stored_unit: Option<Id> =
+                    tx.query_row("SELECT unit_id FROM meetings WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                let Some(stored_unit) = stored_unit else {
+                    return Err(Error::NotFound { what: Text::new("该会议", "the meeting") });
+                };
+                // Moving a meeting to a unit one may see must not take it from one one may not.
+                self.require_meeting_unit(&tree, stored_unit)?;
+                let changed = tx.execute(
+                    "UPDATE meetings SET unit_id = ?1, group_id = ?2, kind = ?3, date = ?4, held = ?5, place = ?6, \
+                     chair = ?7, recorder = ?8, topic = ?9, minutes = ?10, decisions = ?11, study_minutes = ?12, \
+                     guests = ?13 WHERE id = ?14",
+                    params![
+                        meeting.unit_id,
+                        meeting.group_id,
+                        meeting.kind.as_str(),
+                        calendar::format_iso(meeting.date),
+                        meeting.held,
+                        meeting.place,
+                        meeting.chair,
+                        meeting.recorder,
+                        meeting.topic,
+                        meeting.minutes,
+                        meeting.decisions,
+                        meeting.study_minutes,
+                        meeting.guests,
+                        id
+                    ],
+                )?;
+                debug_assert_eq!(changed, 1);
+                tx.execute("DELETE FROM attendance WHERE meeting_id = ?1", [id])?;
+                id
+            }
+        };
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO attendance (meeting_id, person_id, attendance, reason) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for a in attendees {
+                insert.execute(params![id, a.person_id, a.attendance.as_str(), tidy(a.reason.clone())])?;
+            }
+        }
+        tx.commit()?;
+        self.meeting(id)
+    }
+
+    /// One meeting with its attendance.
+    pub fn meeting(&self, id: Id) -> Result<MeetingRecord> {
+        self.require(Action::ReadMembers)?;
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([id])?;
+        let Some(row) = rows.next()? else {
+            return Err(Error::NotFound { what: Text::new("该会议", "the meeting") });
+        };
+        let meeting = meeting_from_row(row)?;
+        let tree = self.org_tree()?;
+        self.require_meeting_unit(&tree, meeting.unit_id)?;
+        self.with_attendees(meeting, &tree)
+    }
+
+    fn with_attendees(&self, meeting: Meeting, tree: &super::OrgTree) -> Result<MeetingRecord> {
+        let id = meeting.id.unwrap_or_default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.person_id, p.name, a.attendance, a.reason FROM attendance a JOIN people p ON p.id = a.person_id \
+             WHERE a.meeting_id = ?1 ORDER BY p.sort_key",
+        )?;
+        let attendees = stmt
+            .query_map([id], |r| {
+                Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+            })?
+            .map(|row| {
+                let (person_id, name, attendance, reason) = row?;
+                let attendance = Attendance::parse(&attendance).ok_or_else(|| corrupt_row("attendance", id))?;
+                Ok(AttendeeName { person_id, name, attendance, reason })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MeetingRecord { unit: tree.path(meeting.unit_id), meeting, attendees })
+    }
+
+    /// The meetings a query selects, oldest first, each with its attendance.
+    pub fn meetings(&self, query: &MeetingQuery) -> Result<Vec<MeetingRecord>> {
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        if let Some(unit) = query.unit.filter(|&u| tree.get(u).is_none()) {
+            return Err(Error::invalid("unit", format!("没有编号为 {unit} 的组织"), format!("no unit has id {unit}")));
+        }
+        let units = self.units_shown(&tree, query.unit)?;
+        let sql = format!(
+            "SELECT {MEETING_COLUMNS} FROM meetings WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR date >= ?2) \
+             AND (?3 IS NULL OR date <= ?3) ORDER BY date, id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![
+            query.kind.map(MeetingKind::as_str),
+            query.from.map(calendar::format_iso),
+            query.to.map(calendar::format_iso),
+        ])?;
+        let mut meetings = Vec::new();
+        while let Some(row) = rows.next()? {
+            let meeting = meeting_from_row(row)?;
+            if units.as_ref().is_none_or(|u| u.contains(&meeting.unit_id)) {
+                meetings.push(meeting);
+            }
+        }
+        meetings.into_iter().map(|m| self.with_attendees(m, &tree)).collect()
+    }
+
+    /// Deletes a meeting and its attendance.
+    pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
+        self.require(Action::EditMembers)?;
+        // `meeting` refuses a unit the user may not see.
+        self.meeting(id)?;
+        self.conn.execute("DELETE FROM meetings WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,171 @@
+//! `dangan meetings`: the meeting register of a branch, each meeting with its attendance, and what
+//! it refuses (a person outside the unit, a held meeting in the future, a day's study exceeded).
+
+use dangan_tests::TestWorkspace;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const ROSTER: &str = "\
+姓名,学号工号,所在支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期
+张三,2021001,第一党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+李四,2021002,第一党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+王五,2021003,第一党支部,2026-03-01,,,,
+赵六,2021004,第二党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+";
+
+fn workspace() -> TestWorkspace {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", ROSTER);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws
+}
+
+fn meetings(ws: &TestWorkspace, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["meetings", "list", "--json"];
+    all.extend_from_slice(args);
+    let out = ws.dangan(&all).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_meeting_is_recorded_with_who_was_present_absent_and_on_leave() {
+    let ws = workspace();
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "committee_meeting",
+        "--date",
+        "2026-11-10",
+        "--topic",
+        "学习党章",
+        "--present",
+        "张三,李四",
+        "--absent",
+        "王五",
+        "--hours",
+        "1.5",
+    ])
+    .assert()
+    .success();
+    // The Chinese name of the kind works as well as its id.
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "主题党日",
+        "--date",
+        "2026-11-15",
+        "--leave",
+        "张三",
+    ])
+    .assert()
+    .success();
+    let list = meetings(&ws, &["--unit", "第一党支部"]);
+    assert_eq!(list.len(), 2);
+    let first = &list[0];
+    assert_eq!(first["meeting"]["kind"], "committee_meeting");
+    assert_eq!(first["meeting"]["date"], "2026-11-10");
+    assert_eq!(first["meeting"]["study_minutes"], 90);
+    assert_eq!(first["meeting"]["held"], true);
+    assert_eq!(first["unit"], "第一党支部");
+    let attendance: Vec<(String, String)> = first["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["attendance"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(attendance.len(), 3);
+    assert!(attendance.contains(&("王五".into(), "absent".into())), "{attendance:?}");
+    assert!(attendance.contains(&("张三".into(), "present".into())), "{attendance:?}");
+    assert_eq!(list[1]["attendees"][0]["attendance"], "leave");
+    // Filters: the kind, the year, another unit.
+    assert_eq!(meetings(&ws, &["--kind", "theme_day"]).len(), 1);
+    assert_eq!(meetings(&ws, &["--year", "2025"]).len(), 0);
+    assert_eq!(meetings(&ws, &["--unit", "第二党支部"]).len(), 0);
+    let text = ws.dangan_zh(&["meetings", "list"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("支委会") && text.contains("学习党章") && text.contains("2/3"), "{text}");
+}
+
+#[test]
+fn a_person_outside_the_unit_is_refused_by_name_and_nothing_is_recorded() {
+    let ws = workspace();
+    ws.dangan_zh(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "party_lecture",
+        "--date",
+        "2026-11-10",
+        "--present",
+        "张三,赵六",
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("赵六").and(predicate::str::contains("第一党支部")));
+    assert!(meetings(&ws, &[]).is_empty(), "nothing was recorded");
+}
+
+#[test]
+fn a_held_meeting_in_the_future_is_refused_and_a_planned_one_is_kept() {
+    let ws = workspace();
+    let future = (chrono::Local::now().date_naive() + chrono::Days::new(10)).to_string();
+    ws.dangan(&["meetings", "add", "--unit", "第一党支部", "--kind", "general_meeting", "--date", &future])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("future").and(predicate::str::contains(future.as_str())));
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "general_meeting",
+        "--date",
+        &future,
+        "--planned",
+    ])
+    .assert()
+    .success();
+    let list = meetings(&ws, &[]);
+    assert_eq!((list.len(), &list[0]["meeting"]["held"]), (1, &Value::Bool(false)));
+}
+
+#[test]
+fn bad_kinds_and_hours_are_named() {
+    let ws = workspace();
+    ws.dangan(&["meetings", "add", "--unit", "第一党支部", "--kind", "tea_party", "--date", "2026-11-10"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("tea_party").and(predicate::str::contains("committee_meeting")));
+    for hours in ["25", "-1", "abc"] {
+        let hours = format!("--hours={hours}");
+        ws.dangan(&[
+            "meetings",
+            "add",
+            "--unit",
+            "第一党支部",
+            "--kind",
+            "party_lecture",
+            "--date",
+            "2026-11-10",
+            &hours,
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("hours"));
+    }
+    ws.dangan(&["meetings", "add", "--unit", "第九党支部", "--kind", "party_lecture", "--date", "2026-11-10"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("第九党支部"));
+    assert!(meetings(&ws, &[]).is_empty());
+}
