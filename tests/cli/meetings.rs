@@ -169,3 +169,162 @@ fn bad_kinds_and_hours_are_named() {
         .stderr(predicate::str::contains("第九党支部"));
     assert!(meetings(&ws, &[]).is_empty());
 }
+
+#[test]
+fn a_committee_post_has_one_holder_at_a_time() {
+    let ws = workspace();
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "书记",
+        "--name",
+        "张三",
+        "--since",
+        "2024-01-01",
+    ])
+    .assert()
+    .success();
+    // 李四 as secretary while 张三 still is: refused, naming 张三.
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "secretary",
+        "--name",
+        "李四",
+        "--since",
+        "2026-01-01",
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("张三"));
+    // Ended first, the post passes on; an end before the start and someone of another branch are refused.
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "组织委员",
+        "--name",
+        "李四",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2025-01-01",
+    ])
+    .assert()
+    .failure();
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "组织委员",
+        "--name",
+        "赵六",
+        "--since",
+        "2026-01-01",
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("赵六"));
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "组织委员",
+        "--name",
+        "李四",
+        "--since",
+        "2026-01-01",
+    ])
+    .assert()
+    .success();
+    let out = ws.dangan(&["committee", "list", "--json"]).output().unwrap();
+    let posts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let held: Vec<(String, String)> = posts
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_owned(), p["post"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(held.len(), 2, "{held:?}");
+    assert!(
+        held.contains(&("张三".into(), "secretary".into())) && held.contains(&("李四".into(), "organisation".into()))
+    );
+}
+
+#[test]
+fn study_hours_add_up_attended_meetings_and_ask_56_of_committee_members() {
+    let ws = workspace();
+    for (date, present, absent, hours) in [
+        ("2026-03-10", "张三,李四", "", "4"),
+        ("2026-06-10", "张三", "李四", "30"),
+        ("2025-06-10", "张三,李四", "", "10"),
+    ] {
+        let mut args = vec![
+            "meetings",
+            "add",
+            "--unit",
+            "第一党支部",
+            "--kind",
+            "party_lecture",
+            "--date",
+            date,
+            "--present",
+            present,
+        ];
+        if !absent.is_empty() {
+            args.extend(["--absent", absent]);
+        }
+        // Over 24 hours is refused; 30 becomes two sessions of 15.
+        if hours == "30" {
+            args.extend(["--hours", "15"]);
+            ws.dangan(&args).assert().success();
+            args[7] = "2026-06-11";
+            ws.dangan(&args).assert().success();
+            continue;
+        }
+        args.extend(["--hours", hours]);
+        ws.dangan(&args).assert().success();
+    }
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "书记",
+        "--name",
+        "张三",
+        "--since",
+        "2026-01-01",
+    ])
+    .assert()
+    .success();
+    let out = ws.dangan(&["training", "hours", "--year", "2026", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let of =
+        |name: &str| rows.iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name} in {rows:?}")).clone();
+    // 张三: 4 + 15 + 15 = 34 hours, a secretary asked for 56; 李四: 4 (absent in June), asked for 32.
+    assert_eq!((of("张三")["hours"].as_f64(), of("张三")["required"].as_u64()), (Some(34.0), Some(56)));
+    assert_eq!((of("李四")["hours"].as_f64(), of("李四")["required"].as_u64()), (Some(4.0), Some(32)));
+    assert!(of("张三")["member_id"].as_i64().is_some());
+    // 王五 is an applicant, not a member: no study owed. 赵六, of another branch, has none.
+    assert!(rows.iter().all(|r| r["name"] != "王五"));
+    assert_eq!(of("赵六")["hours"].as_f64(), Some(0.0));
+    let out = ws
+        .dangan(&["training", "hours", "--year", "2026", "--below", "--json", "--unit", "第一党支部"])
+        .output()
+        .unwrap();
+    let short: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(short.len(), 2, "both are short: {short:?}");
+}

@@ -11,7 +11,8 @@ use zeroize::Zeroizing;
 use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
-    Cli, Command, accounts, dossiers, files, meetings, members, planning, rosters, statistics, steps, workspace,
+    Cli, Command, accounts, committee, dossiers, files, meetings, members, planning, rosters, statistics, steps,
+    workspace,
 };
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
@@ -24,6 +25,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Members(args) => members::members(args, &cx),
         Command::Deadlines(args) => planning::deadlines(args, &cx),
         Command::Meetings { action } => meetings::meetings(action, &cx),
+        Command::Committee { action } => committee::committee(action, &cx),
+        Command::Training { action } => committee::training(action, &cx),
         Command::Stats(args) => statistics::stats(args, &cx),
         Command::Report { action } => statistics::report(action, &cx),
         Command::Remind(args) => planning::remind(args, &cx),

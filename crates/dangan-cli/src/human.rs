@@ -11,7 +11,7 @@ use dangan_core::access::User;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, Status};
-use dangan_core::domain::{EventKind, FileRecord, MeetingRecord};
+use dangan_core::domain::{EventKind, FileRecord, MeetingRecord, PostRecord};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
@@ -19,6 +19,7 @@ use dangan_core::roster::ImportReport;
 use dangan_core::rules::{Period, RuleSet};
 use dangan_core::statistics::{AnnualReport, Statistics, Table};
 use dangan_core::store::{AuditEntry, AuditPage, MemberDetail, MemberSummary};
+use dangan_core::study::StudyHours;
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Lang, Result, Text, calendar};
 
@@ -358,6 +359,57 @@ impl Human {
             );
         }
         self.say(format_args!("共 {} 次会议", records.len()), format_args!("{} meetings", records.len()))
+    }
+
+    pub fn post_saved(self, record: &PostRecord) -> Result<()> {
+        let held = &record.held;
+        self.say(
+            format_args!(
+                "已记录：{} 自 {} 起任{}{}",
+                record.name,
+                calendar::format_zh(held.since),
+                record.unit,
+                held.post.zh()
+            ),
+            format_args!(
+                "Recorded: {} holds {} of {} from {}",
+                record.name,
+                held.post.label().en,
+                record.unit,
+                held.since
+            ),
+        )
+    }
+
+    pub fn posts(self, posts: &[PostRecord]) -> Result<()> {
+        let unit_w = posts.iter().map(|p| display_width(&p.unit)).max().unwrap_or(4).max(4);
+        for p in posts {
+            let post = if self.lang == Lang::Zh { p.held.post.zh().to_owned() } else { p.held.post.label().en };
+            let until = p.held.until.map_or_else(|| self.t("至今", "now").to_owned(), |d| d.to_string());
+            outln!("{}  {}  {}  {} – {}", pad(&p.unit, unit_w), pad(&post, 12), p.name, p.held.since, until);
+        }
+        self.say(format_args!("共 {} 项任职", posts.len()), format_args!("{} posts", posts.len()))
+    }
+
+    pub fn study_hours(self, year: i32, rows: &[StudyHours]) -> Result<()> {
+        let name_w = rows.iter().map(|r| display_width(&r.name)).max().unwrap_or(4).max(4);
+        let branch_w = rows.iter().map(|r| display_width(&r.branch)).max().unwrap_or(4).max(4);
+        outln!(
+            "{}  {}  {}  {}",
+            pad(self.t("姓名", "name"), name_w),
+            pad(self.t("所在支部", "branch"), branch_w),
+            pad(self.t("学时", "hours"), 6),
+            self.t("应达", "required")
+        );
+        for r in rows {
+            let short = if r.is_short() { self.t("  未达标", "  short") } else { "" };
+            outln!("{}  {}  {:>6}  {}{short}", pad(&r.name, name_w), pad(&r.branch, branch_w), r.hours, r.required);
+        }
+        let short = rows.iter().filter(|r| r.is_short()).count();
+        self.say(
+            format_args!("{year} 年：{} 人，其中 {short} 人未达到应学学时", rows.len()),
+            format_args!("{year}: {} members, {short} short of the hours asked", rows.len()),
+        )
     }
 
     /// One statistics table: its title, its rows with their numbers, and how it counts.

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod commands;
+mod committee;
 mod dossiers;
 mod files;
 mod human;
@@ -69,6 +70,16 @@ enum Command {
     Meetings {
         #[command(subcommand)]
         action: meetings::MeetingsAction,
+    },
+    /// A branch committee's posts and who holds them
+    Committee {
+        #[command(subcommand)]
+        action: committee::CommitteeAction,
+    },
+    /// Training and study hours
+    Training {
+        #[command(subcommand)]
+        action: committee::TrainingAction,
     },
     /// Statistics as of a day: people at each stage, per branch, per year, per class year, members by
     /// gender, ethnicity, age and education; every number's people with --people

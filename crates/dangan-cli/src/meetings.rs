@@ -146,7 +146,7 @@ fn split_names(names: Option<&str>) -> impl Iterator<Item = &str> {
 
 /// The one member of the unit with this name or student number; refused, naming them, when there
 /// is none or more than one.
-fn person_in_unit(session: &Session, unit: Id, unit_name: &str, name: &str) -> Result<Id> {
+pub fn person_in_unit(session: &Session, unit: Id, unit_name: &str, name: &str) -> Result<Id> {
     let query = MemberQuery { branch_id: Some(unit), search: Some(name.to_owned()), ..MemberQuery::all() };
     let page = session.list_members(&query)?;
     let matches: Vec<Id> =

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use dangan_core::access::Role;
-use dangan_core::domain::{EventKind, Grade, MeetingKind, RecordKind, Stage};
+use dangan_core::domain::{CommitteePost, EventKind, Grade, MeetingKind, RecordKind, Stage};
 use dangan_core::roster::Duplicates;
 use dangan_core::rules::RuleSetId;
 use dangan_core::text::excerpt;
@@ -161,4 +161,16 @@ pub fn year(year: i32) -> Result<(calendar::Date, calendar::Date)> {
         (Some(first), Some(last)) => Ok((first, last)),
         _ => Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year"))),
     }
+}
+
+/// `committee --post`: its id or its Chinese name.
+pub fn committee_post(s: &str) -> Result<CommitteePost> {
+    CommitteePost::parse(s).ok_or_else(|| {
+        let known: Vec<String> = CommitteePost::ALL.iter().map(|p| format!("{} ({})", p.as_str(), p.zh())).collect();
+        Error::invalid(
+            "post",
+            format!("职务「{}」无效，应为：{}", excerpt(s, 20), known.join("、")),
+            format!("“{}” is not a committee post; use one of {}", excerpt(s, 20), known.join(", ")),
+        )
+    })
 }

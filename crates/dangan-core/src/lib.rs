@@ -32,6 +32,7 @@ pub mod rules;
 pub mod session;
 pub mod statistics;
 pub mod store;
+pub mod study;
 pub mod text;
 pub mod validate;
 pub mod workdays;

@@ -16,8 +16,8 @@ use crate::calendar::Date;
 use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use crate::domain::{
-    AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, Person,
-    ProcedureEvent,
+    AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, Person, PostHeld,
+    PostRecord, ProcedureEvent,
 };
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
@@ -32,6 +32,7 @@ use crate::store::{
     AuditPage, AuditQuery, MeetingQuery, MemberDetail, MemberFile, MemberPage, MemberQuery, MemberSummary,
     NewAttachment, OrgTree,
 };
+use crate::study::StudyHours;
 use crate::workdays::CalendarDay;
 use crate::workspace::NewWorkspace;
 use crate::{Result, Store, Text, Workspace};
@@ -346,6 +347,21 @@ impl Session {
 
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
         self.store.delete_meeting(id)
+    }
+
+    /// Records that someone holds (or held) a post of a unit's committee.
+    pub fn save_post(&mut self, post: PostHeld) -> Result<PostRecord> {
+        self.store.save_post(post)
+    }
+
+    /// The committee posts of a unit, current first.
+    pub fn posts(&self, unit: Option<Id>) -> Result<Vec<PostRecord>> {
+        self.store.posts(unit)
+    }
+
+    /// Each member's study hours in a year, with the hours asked of them.
+    pub fn study_hours(&self, year: i32, unit: Option<Id>) -> Result<Vec<StudyHours>> {
+        self.store.study_hours(year, unit)
     }
 
     // --- Statistics --------------------------------------------------------------------------

@@ -359,6 +359,12 @@ fn a_branch_secretary_keeps_to_their_branchs_meetings_not_the_committees_above_i
         reason: None,
     });
     let committees = office.admin.save_meeting(meeting(committee), &everyone).unwrap().meeting.id.unwrap();
+    // A party group that is not the branch's is named, not a database error.
+    let grouped = Meeting { group_id: Some(999), kind: MeetingKind::GroupMeeting, ..meeting(branch_a) };
+    match office.admin.save_meeting(grouped, &[]) {
+        Err(dangan_core::Error::InvalidInput { field, .. }) => assert_eq!(field, "group_id"),
+        other => panic!("a foreign group is refused by name: {other:?}"),
+    }
     let mut secretary = open_as(&office, "孙书记");
 
     forbidden(secretary.save_meeting(meeting(committee), &[]));

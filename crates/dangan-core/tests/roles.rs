@@ -35,8 +35,8 @@ use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{
-    Attendance, Attendee, EventKind, FileRecord, Id, Meeting, MeetingKind, OrgKind, Person, ProcedureEvent,
-    RecordFields, RecordKind,
+    Attendance, Attendee, CommitteePost, EventKind, FileRecord, Id, Meeting, MeetingKind, OrgKind, Person, PostHeld,
+    ProcedureEvent, RecordFields, RecordKind,
 };
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
@@ -217,6 +217,19 @@ static TABLE: &[Row] = &[
         ok(f.session.meetings(&MeetingQuery { unit: Some(f.branch), ..MeetingQuery::default() }))
     }),
     row("delete_meeting", may(EditMembers), Member, |f| f.session.delete_meeting(f.meeting)),
+    row("save_post", may(EditMembers), Member, |f| {
+        let post = PostHeld {
+            id: None,
+            unit_id: f.branch,
+            person_id: f.member,
+            post: CommitteePost::Secretary,
+            since: d("2026-01-01"),
+            until: None,
+        };
+        ok(f.session.save_post(post))
+    }),
+    row("posts", may(ReadMembers), Member, |f| ok(f.session.posts(Some(f.branch)))),
+    row("study_hours", may(ReadMembers), Member, |f| ok(f.session.study_hours(2026, Some(f.branch)))),
     row("statistics", may(ReadMembers), Member, |f| {
         ok(f.session.statistics(&StatsQuery { as_of: None, unit: Some(f.branch) }))
     }),

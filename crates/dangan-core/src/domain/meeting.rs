@@ -110,6 +110,47 @@ pub struct AttendeeName {
     pub reason: Option<String>,
 }
 
+vocabulary! {
+    /// A post of a branch committee (支部委员会).
+    CommitteePost {
+        Secretary = "secretary", "书记", "secretary", ["支部书记", "党支部书记"];
+        DeputySecretary = "deputy_secretary", "副书记", "deputy secretary", ["支部副书记"];
+        Organisation = "organisation", "组织委员", "organisation member", [];
+        Publicity = "publicity", "宣传委员", "publicity member", [];
+        Discipline = "discipline", "纪检委员", "discipline inspection member", ["纪律检查委员"];
+        Youth = "youth", "青年委员", "youth member", [];
+        Member = "member", "委员", "committee member", ["支部委员"];
+    }
+}
+
+/// Who held a post of a unit's committee, from when to when (`until` open while they hold it).
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostHeld {
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub id: Option<Id>,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub unit_id: Id,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    pub post: CommitteePost,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub since: Date,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub until: Option<Date>,
+}
+
+/// A post with the names a list shows.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostRecord {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "typescript", ts(flatten))]
+    pub held: PostHeld,
+    pub name: String,
+    pub unit: String,
+}
+
 /// The most study time one meeting may count: a day.
 pub const MAX_STUDY_MINUTES: u32 = 24 * 60;
 

@@ -14,7 +14,10 @@ mod stage;
 
 pub use event::{EventKind, MonthsRange, Procedure, ProcedureEvent, Step};
 pub use id_number::{IdNumber, IdNumberError};
-pub use meeting::{Attendance, Attendee, AttendeeName, MAX_STUDY_MINUTES, Meeting, MeetingKind, MeetingRecord};
+pub use meeting::{
+    Attendance, Attendee, AttendeeName, CommitteePost, MAX_STUDY_MINUTES, Meeting, MeetingKind, MeetingRecord,
+    PostHeld, PostRecord,
+};
 pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
 pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};

@@ -33,7 +33,7 @@ pub(super) fn load(conn: &Connection) -> Result<Census> {
             branch_id: r.get(1)?,
             name: r.get::<_, String>(2)?.into(),
             gender: text(3).and_then(Gender::parse),
-            minority: text(4).map(str::trim).filter(|e| !e.is_empty()).map(|e| !matches!(e, "汉族" | "汉")),
+            minority: text(4).and_then(minority),
             birth_date: date(5),
             category: text(6).and_then(Category::parse),
             education: text(7).and_then(Education::parse),
@@ -63,6 +63,15 @@ pub(super) fn load(conn: &Connection) -> Result<Census> {
         }
     }
     Ok(Census { people })
+}
+
+/// Whether an ethnicity as written is a minority's: `None` when it says nothing (blank, 无, 未知).
+fn minority(ethnicity: &str) -> Option<bool> {
+    match ethnicity.trim() {
+        "" | "无" | "未知" | "不详" | "-" | "—" => None,
+        e if matches!(e, "汉族" | "汉" | "汉族人") || e.eq_ignore_ascii_case("han") => Some(false),
+        _ => Some(true),
+    }
 }
 
 impl Store {
@@ -111,5 +120,18 @@ impl Store {
     /// [`Store::cell_people`] as a set, for filtering a list.
     pub(super) fn cell_people_set(&self, cell: &CellRef) -> Result<HashSet<Id>> {
         Ok(self.cell_people(cell)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_ethnicity_is_a_minority_unless_han_and_unknown_when_it_says_nothing() {
+        use super::minority;
+        assert_eq!(minority("汉族"), Some(false));
+        assert_eq!(minority(" Han "), Some(false));
+        assert_eq!(minority("壮族"), Some(true));
+        assert_eq!(minority("未知"), None);
+        assert_eq!(minority(""), None);
     }
 }

@@ -59,7 +59,7 @@ impl Store {
     /// Refuses a unit the user may not see whole: a branch secretary's meetings are their
     /// branches', never the general branch's or the committee's above them (whose attendance
     /// names other branches' people).
-    fn require_meeting_unit(&self, tree: &super::OrgTree, unit: Id) -> Result<()> {
+    pub(super) fn require_meeting_unit(&self, tree: &super::OrgTree, unit: Id) -> Result<()> {
         match self.visible_units(tree) {
             Some(visible) if !visible.contains(&unit) => {
                 let name = crate::text::excerpt(&tree.path(unit), 60).into_owned();
@@ -118,6 +118,19 @@ impl Store {
             people.get(&id).and_then(Option::as_ref).map_or_else(|| format!("编号 {id} 的人员"), |(_, n)| n.clone())
         };
         crate::meetings::check(&meeting, attendees, self.today(), in_unit, name_of)?;
+        if let Some(group) = meeting.group_id {
+            let branch: Option<Id> = self
+                .conn
+                .query_row("SELECT branch_id FROM party_groups WHERE id = ?1", [group], |r| r.get(0))
+                .optional()?;
+            if branch != Some(meeting.unit_id) {
+                return Err(Error::invalid(
+                    "group_id",
+                    "所选党小组不属于召开会议的党支部",
+                    "the party group chosen is not one of the meeting's branch",
+                ));
+            }
+        }
 
         // IMMEDIATE, as every write: waiting for another writer happens here, before anything.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;

@@ -9,6 +9,7 @@
 mod audit;
 mod bulk;
 mod census;
+mod committee;
 mod deadlines;
 mod dismissals;
 mod files;

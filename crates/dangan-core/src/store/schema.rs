@@ -265,4 +265,35 @@ mod tests {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, 6);
     }
+
+    /// A workspace from before statistics and branch life (version 4), with people in it, keeps
+    /// every row through the later migrations; the new facts start empty.
+    #[test]
+    fn a_populated_version_4_workspace_migrates_keeping_everything() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO org_units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '党委'), (2, 1, 'branch', '第一党支部');
+             INSERT INTO people (id, branch_id, name, pinyin, initials, sort_key, gender, stage)
+                 VALUES (7, 2, '张三', 'zhangsan', 'zs', 'zhangsan', 'male', 'probationary');
+             INSERT INTO events (person_id, kind, date) VALUES (7, 'admitted', '2025-06-01');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let (name, stage, education, joined): (String, String, Option<String>, Option<String>) = conn
+            .query_row("SELECT name, stage, education, joined_on FROM people WHERE id = 7", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .unwrap();
+        assert_eq!((name.as_str(), stage.as_str(), education, joined), ("张三", "probationary", None, None));
+        let events: i64 = conn.query_row("SELECT count(*) FROM events WHERE person_id = 7", [], |r| r.get(0)).unwrap();
+        assert_eq!(events, 1);
+        // The units that existed owe their meetings from the migration on.
+        let unset: i64 =
+            conn.query_row("SELECT count(*) FROM org_units WHERE life_from IS NULL", [], |r| r.get(0)).unwrap();
+        assert_eq!(unset, 0);
+        // And the new tables take rows.
+        conn.execute("INSERT INTO meetings (unit_id, kind, date, held) VALUES (2, 'theme_day', '2026-11-10', 1)", [])
+            .unwrap();
+    }
 }

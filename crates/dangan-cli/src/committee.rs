@@ -1,0 +1,107 @@
+//! `dangan committee` and `dangan training`: who holds which post of a branch committee, and each
+//! member's study hours in a year against what is asked of them (32 hours, 56 for committee members).
+
+use clap::{Args, Subcommand};
+use dangan_core::Result;
+use dangan_core::domain::PostHeld;
+
+use crate::commands::Context;
+use crate::meetings::person_in_unit;
+use crate::members::find_branch;
+use crate::{json, parse};
+
+#[derive(Subcommand)]
+pub enum CommitteeAction {
+    /// Record that a member holds a post (书记, 副书记, 组织委员, 宣传委员, 纪检委员, 青年委员, 委员)
+    Add(PostArgs),
+    /// The committee posts of a unit (its whole subtree), current first
+    List(CommitteeListArgs),
+}
+
+#[derive(Args)]
+pub struct PostArgs {
+    /// The unit whose committee it is, by name or path
+    #[arg(long)]
+    unit: String,
+    /// The post: secretary (书记), deputy_secretary (副书记), organisation (组织委员), publicity (宣传委员),
+    /// discipline (纪检委员), youth (青年委员), member (委员); or the Chinese name
+    #[arg(long)]
+    post: String,
+    /// Who holds it, by name or student number
+    #[arg(long)]
+    name: String,
+    /// From this day
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    since: String,
+    /// Until this day (leave out while they hold it)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    until: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct CommitteeListArgs {
+    #[arg(long)]
+    unit: Option<String>,
+    /// Print a JSON array of {id, unit_id, person_id, post, since, until, name, unit}
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn committee(action: CommitteeAction, cx: &Context) -> Result<()> {
+    match action {
+        CommitteeAction::Add(args) => {
+            let mut session = cx.unlock()?;
+            let unit = find_branch(&session, &args.unit)?;
+            let post = PostHeld {
+                id: None,
+                unit_id: unit,
+                person_id: person_in_unit(&session, unit, &args.unit, &args.name)?,
+                post: parse::committee_post(&args.post)?,
+                since: parse::date("since", &args.since)?,
+                until: parse::optional(args.until.as_deref(), |d| parse::date("until", d))?,
+            };
+            let record = session.save_post(post)?;
+            if args.json { json::print(&record) } else { cx.human.post_saved(&record) }
+        }
+        CommitteeAction::List(args) => {
+            let session = cx.unlock()?;
+            let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+            let posts = session.posts(unit)?;
+            if args.json { json::print(&posts) } else { cx.human.posts(&posts) }
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum TrainingAction {
+    /// Each member's study hours in a year from the meetings they attended, and the hours asked
+    Hours(HoursArgs),
+}
+
+#[derive(Args)]
+pub struct HoursArgs {
+    #[arg(long)]
+    year: i32,
+    /// A unit, by name or path [default: everything you may see]
+    #[arg(long)]
+    unit: Option<String>,
+    /// Only those short of the hours asked of them
+    #[arg(long)]
+    below: bool,
+    /// Print a JSON array of {member_id, name, branch, hours, required, committee, clause}
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn training(action: TrainingAction, cx: &Context) -> Result<()> {
+    let TrainingAction::Hours(args) = action;
+    let session = cx.unlock()?;
+    let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+    let mut rows = session.study_hours(args.year, unit)?;
+    if args.below {
+        rows.retain(|r| r.is_short());
+    }
+    if args.json { json::print(&rows) } else { cx.human.study_hours(args.year, &rows) }
+}

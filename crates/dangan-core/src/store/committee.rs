@@ -1,0 +1,179 @@
+//! Branch committees (支部委员会) and study hours in the store: who held which post from when to
+//! when, and each member's hours from the meetings they attended that count as study.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use super::people::corrupt_row;
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::domain::{CommitteePost, Id, PostHeld, PostRecord};
+use crate::study::{StudyHours, StudyRules, hours_of};
+use crate::{Error, Result, Text};
+
+impl Store {
+    /// Records that someone holds (or held) a post of a unit's committee. Refused, naming the
+    /// holder, when the post is held by someone else for any day of the same period; refused
+    /// when the person is not in the unit or `until` comes before `since`.
+    pub fn save_post(&mut self, post: PostHeld) -> Result<PostRecord> {
+        self.require(Action::EditMembers)?;
+        let tree = self.org_tree()?;
+        if tree.get(post.unit_id).is_none() {
+            return Err(Error::NotFound { what: Text::new("该组织", "the unit") });
+        }
+        self.require_meeting_unit(&tree, post.unit_id)?;
+        if post.until.is_some_and(|until| until < post.since) {
+            return Err(Error::invalid("until", "任职结束日期早于开始日期", "the post's end comes before its start"));
+        }
+        let person: Option<(Id, String)> = self
+            .conn
+            .query_row("SELECT branch_id, name FROM people WHERE id = ?1", [post.person_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let subtree = tree.subtree(post.unit_id);
+        let Some((_, name)) = person.filter(|(branch, _)| subtree.contains(branch)) else {
+            return Err(Error::invalid(
+                "person_id",
+                "任职人员不是本单位的人员",
+                "the person holding the post is not in this unit",
+            ));
+        };
+        // The check and the write in one IMMEDIATE transaction, so no other writer slips a holder
+        // in between them.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        // One holder at a time for each post but the plain 委员.
+        if post.post != CommitteePost::Member {
+            // An open end compares as the last day ISO text can write.
+            let far = post.until.map_or_else(|| "9999-12-31".to_owned(), calendar::format_iso);
+            let other: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT p.name, c.since FROM committee_posts c JOIN people p ON p.id = c.person_id
+                     WHERE c.unit_id = ?1 AND c.post = ?2 AND c.id IS NOT ?3
+                       AND c.since <= ?4 AND (c.until IS NULL OR c.until >= ?5) LIMIT 1",
+                    params![post.unit_id, post.post.as_str(), post.id, far, calendar::format_iso(post.since)],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((holder, since)) = other {
+                return Err(Error::invalid(
+                    "post",
+                    format!("{holder} 自 {since} 起任{}，同一时期不能由两人担任；请先结束其任职", post.post.zh()),
+                    format!(
+                        "{holder} holds the post ({}) from {since}: two people cannot hold it at once; end theirs first",
+                        post.post.label().en
+                    ),
+                ));
+            }
+        }
+        let (since, until) = (calendar::format_iso(post.since), post.until.map(calendar::format_iso));
+        let id = match post.id {
+            None => {
+                tx.execute(
+                    "INSERT INTO committee_posts (unit_id, person_id, post, since, until) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![post.unit_id, post.person_id, post.post.as_str(), since, until],
+                )?;
+                tx.last_insert_rowid()
+            }
+            Some(id) => {
+                let changed = tx.execute(
+                    "UPDATE committee_posts SET unit_id = ?1, person_id = ?2, post = ?3, since = ?4, until = ?5 WHERE id = ?6",
+                    params![post.unit_id, post.person_id, post.post.as_str(), since, until, id],
+                )?;
+                if changed == 0 {
+                    return Err(Error::NotFound { what: Text::new("该任职记录", "the post") });
+                }
+                id
+            }
+        };
+        tx.commit()?;
+        Ok(PostRecord { held: PostHeld { id: Some(id), ..post }, name, unit: tree.path(post.unit_id) })
+    }
+
+    /// The posts of a unit's committee (its whole subtree; everything the user may see when `None`),
+    /// current first then by start.
+    pub fn posts(&self, unit: Option<Id>) -> Result<Vec<PostRecord>> {
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        let units = self.units_shown(&tree, unit)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.unit_id, c.person_id, c.post, c.since, c.until, p.name FROM committee_posts c
+             JOIN people p ON p.id = c.person_id ORDER BY c.until IS NOT NULL, c.since DESC, c.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: Id = r.get(0)?;
+            let unit_id: Id = r.get(1)?;
+            if units.as_ref().is_some_and(|u| !u.contains(&unit_id)) {
+                continue;
+            }
+            let post = r
+                .get_ref(3)?
+                .as_str()
+                .ok()
+                .and_then(CommitteePost::parse)
+                .ok_or_else(|| corrupt_row("committee_posts", id))?;
+            let date = |i: usize| -> Result<Option<Date>> {
+                match r.get_ref(i)?.as_str_or_null().map_err(|_| corrupt_row("committee_posts", id))? {
+                    None => Ok(None),
+                    Some(s) => calendar::parse_iso(s).map(Some).ok_or_else(|| corrupt_row("committee_posts", id)),
+                }
+            };
+            let since = date(4)?.ok_or_else(|| corrupt_row("committee_posts", id))?;
+            out.push(PostRecord {
+                held: PostHeld { id: Some(id), unit_id, person_id: r.get(2)?, post, since, until: date(5)? },
+                name: r.get(6)?,
+                unit: tree.path(unit_id),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each member's (probationary or full) study hours in `year`, for a unit or everything the
+    /// user may see, in pinyin order: the meetings of the year they attended (present or late)
+    /// that count as study. Those on a branch committee any day of the year are asked for more.
+    pub fn study_hours(&self, year: i32, unit: Option<Id>) -> Result<Vec<StudyHours>> {
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        if let Some(unit) = unit.filter(|&u| tree.get(u).is_none()) {
+            return Err(Error::invalid("unit", format!("没有编号为 {unit} 的组织"), format!("no unit has id {unit}")));
+        }
+        let units = self.units_shown(&tree, unit)?;
+        let (Some(first), Some(last)) = (Date::from_ymd_opt(year, 1, 1), Date::from_ymd_opt(year, 12, 31)) else {
+            return Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year")));
+        };
+        let (first, last) = (calendar::format_iso(first), calendar::format_iso(last));
+        let rules = StudyRules::shipped();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.name, p.branch_id,
+                    (SELECT ifnull(sum(m.study_minutes), 0) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+                      WHERE a.person_id = p.id AND m.held = 1 AND a.attendance IN ('present', 'late')
+                        AND m.date BETWEEN ?1 AND ?2),
+                    EXISTS (SELECT 1 FROM committee_posts c WHERE c.person_id = p.id
+                             AND c.since <= ?2 AND (c.until IS NULL OR c.until >= ?1))
+             FROM people p WHERE p.ended = 0 AND p.stage IN ('probationary', 'full_member') ORDER BY p.sort_key",
+        )?;
+        let mut rows = stmt.query(params![first, last])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let branch_id: Id = r.get(2)?;
+            if units.as_ref().is_some_and(|u| !u.contains(&branch_id)) {
+                continue;
+            }
+            let committee: bool = r.get(4)?;
+            let (required, clause) = rules.required(committee);
+            let minutes: i64 = r.get(3)?;
+            out.push(StudyHours {
+                member_id: r.get(0)?,
+                name: r.get(1)?,
+                branch: tree.path(branch_id),
+                hours: hours_of(u64::try_from(minutes).unwrap_or(0)),
+                required,
+                committee,
+                clause: clause.zh.clone(),
+            });
+        }
+        Ok(out)
+    }
+}
