@@ -328,3 +328,78 @@ fn study_hours_add_up_attended_meetings_and_ask_56_of_committee_members() {
     let short: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(short.len(), 2, "both are short: {short:?}");
 }
+
+fn pdftotext(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install -y poppler-utils; cargo xtask test installs it)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_planned_meeting_prints_its_sign_in_sheet_and_a_held_one_its_minutes() {
+    let ws = workspace();
+    let future = (chrono::Local::now().date_naive() + chrono::Days::new(7)).to_string();
+    let planned = ws
+        .dangan(&[
+            "meetings",
+            "add",
+            "--unit",
+            "第一党支部",
+            "--kind",
+            "general_meeting",
+            "--date",
+            &future,
+            "--planned",
+            "--topic",
+            "讨论接收预备党员",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let planned: Value = serde_json::from_slice(&planned.stdout).unwrap();
+    let id = planned["meeting"]["id"].as_i64().unwrap().to_string();
+    let sheet = ws.file("签到表.pdf");
+    ws.dangan(&["meetings", "print", "--id", &id, "--out", sheet.to_str().unwrap()]).assert().success();
+    let text = pdftotext(&sheet);
+    assert!(text.contains("第一党支部支部党员大会签到表") && text.contains("讨论接收预备党员"), "{text}");
+    // The branch's members, not its applicant (王五) nor another branch's member (赵六).
+    assert!(text.contains("张三") && text.contains("李四") && text.contains("应到 2 人"), "{text}");
+    assert!(!text.contains("王五") && !text.contains("赵六"), "{text}");
+
+    let held = ws
+        .dangan(&[
+            "meetings",
+            "add",
+            "--unit",
+            "第一党支部",
+            "--kind",
+            "支委会",
+            "--date",
+            "2026-11-10",
+            "--present",
+            "张三",
+            "--absent",
+            "李四",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let held: Value = serde_json::from_slice(&held.stdout).unwrap();
+    let id = held["meeting"]["id"].as_i64().unwrap().to_string();
+    let minutes = ws.file("会议记录.pdf");
+    ws.dangan(&["meetings", "print", "--id", &id, "--out", minutes.to_str().unwrap()]).assert().success();
+    let text = pdftotext(&minutes);
+    assert!(
+        text.contains("支委会会议记录") && text.contains("应到 2 人，实到 1 人") && text.contains("缺席：李四"),
+        "{text}"
+    );
+    // Inside the workspace: refused, nothing written.
+    let inside = ws.dir().join("会议记录.pdf");
+    ws.dangan(&["meetings", "print", "--id", &id, "--out", inside.to_str().unwrap()]).assert().failure();
+    assert!(!inside.exists());
+}

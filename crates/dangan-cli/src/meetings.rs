@@ -1,6 +1,8 @@
 //! `dangan meetings`: the meeting register of a branch's organisational life (三会一课, 主题党日, …),
 //! each meeting with who was present, on leave, absent or late.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand};
 use dangan_core::domain::{Attendance, Attendee, Id, Meeting};
 use dangan_core::store::{MeetingQuery, MemberQuery};
@@ -16,6 +18,21 @@ pub enum MeetingsAction {
     Add(Box<AddArgs>),
     /// List the meetings of a unit (its whole subtree) with their attendance
     List(ListArgs),
+    /// Print a meeting as a PDF: the sign-in sheet of one to come, the minutes of one held
+    Print(PrintArgs),
+}
+
+#[derive(Args)]
+pub struct PrintArgs {
+    /// The meeting's id (`meetings list --json`, or what `meetings add` says)
+    #[arg(long)]
+    id: Id,
+    /// Where to write the PDF (outside the workspace)
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
+    /// The sign-in sheet even of a meeting held (to print it again)
+    #[arg(long)]
+    sign_in: bool,
 }
 
 #[derive(Args)]
@@ -80,6 +97,11 @@ pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
     match action {
         MeetingsAction::Add(args) => add(*args, cx),
         MeetingsAction::List(args) => list(args, cx),
+        MeetingsAction::Print(args) => {
+            let session = cx.unlock()?;
+            session.write_meeting_paper(args.id, args.sign_in, &args.out)?;
+            cx.human.file_written(&args.out)
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use crate::domain::{
     AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, Person, PostHeld,
-    PostRecord, ProcedureEvent,
+    PostRecord, ProcedureEvent, Stage,
 };
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
@@ -347,6 +347,34 @@ impl Session {
 
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
         self.store.delete_meeting(id)
+    }
+
+    /// Prints a meeting as a PDF: the sign-in sheet listing the unit's members (for a meeting not
+    /// yet held, or when asked), else the minutes with the attendance.
+    pub fn write_meeting_paper(&self, id: Id, sign_in: bool, path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let record = self.store.meeting(id)?;
+        let query = MemberQuery { branch_id: Some(record.meeting.unit_id), ..MemberQuery::all() };
+        let mut members = Vec::new();
+        self.store.for_each_member_page(&query, |page| {
+            members.extend(
+                page.iter().filter(|m| !m.ended && matches!(m.stage, Stage::Probationary | Stage::FullMember)).cloned(),
+            );
+            Ok(ControlFlow::Continue(()))
+        })?;
+        let committee = self.store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+        let paper = crate::dossier::meeting::MeetingPaper {
+            record: &record,
+            committee: &committee,
+            members: &members,
+            generated_on: self.store.today(),
+        };
+        let pdf = if sign_in || !record.meeting.held {
+            crate::dossier::meeting::sign_in_sheet(&paper)?
+        } else {
+            crate::dossier::meeting::minutes(&paper)?
+        };
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
     }
 
     /// Records that someone holds (or held) a post of a unit's committee.

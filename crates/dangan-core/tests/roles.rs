@@ -216,6 +216,9 @@ static TABLE: &[Row] = &[
     row("meetings", may(ReadMembers), Member, |f| {
         ok(f.session.meetings(&MeetingQuery { unit: Some(f.branch), ..MeetingQuery::default() }))
     }),
+    row("write_meeting_paper", may(ReadMembers), Member, |f| {
+        f.session.write_meeting_paper(f.meeting, false, &f.out.join("会议记录.pdf"))
+    }),
     row("delete_meeting", may(EditMembers), Member, |f| f.session.delete_meeting(f.meeting)),
     row("save_post", may(EditMembers), Member, |f| {
         let post = PostHeld {

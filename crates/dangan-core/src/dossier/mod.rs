@@ -29,6 +29,7 @@ mod content;
 mod fonts;
 mod layout;
 mod linebreak;
+pub mod meeting;
 mod pdf;
 mod recovery;
 pub mod report;

@@ -16,6 +16,11 @@ pub enum Section<'a> {
     Lines { heading: String, lines: Vec<String> },
     /// A PNG picture (a chart) with its caption.
     Png { bytes: &'a [u8], caption: String },
+    /// A table of text: each column's header and width in millimetres, then the rows (a sign-in
+    /// sheet's names and blank cells to sign in).
+    TextTable { heading: Option<String>, columns: Vec<(String, f32)>, rows: Vec<Vec<String>> },
+    /// A heading and paragraphs of text under it (minutes, decisions), each line a paragraph.
+    Text { heading: String, text: String },
 }
 
 /// What the report says about itself.
@@ -78,6 +83,32 @@ pub fn render_report(info: &ReportInfo<'_>, sections: &[Section<'_>]) -> Result<
             Section::Lines { heading, lines } => {
                 blocks.push(Block::Heading { text: heading.clone(), anchor: None });
                 blocks.extend(lines.iter().map(|l| Block::Plain(l.clone())));
+            }
+            Section::TextTable { heading, columns, rows } => {
+                if let Some(heading) = heading {
+                    blocks.push(Block::Heading { text: heading.clone(), anchor: None });
+                }
+                let columns = columns
+                    .iter()
+                    .map(|(header, width_mm)| Column {
+                        header: header.clone(),
+                        width_mm: *width_mm,
+                        align: Align::Center,
+                    })
+                    .collect();
+                let rows = rows.iter().map(|row| row.iter().map(|cell| Cell::Text(cell.clone())).collect()).collect();
+                blocks.push(Block::Table { columns, header: true, rows });
+            }
+            Section::Text { heading, text } => {
+                blocks.push(Block::Heading { text: heading.clone(), anchor: None });
+                let mut any = false;
+                for paragraph in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    blocks.push(Block::Para(paragraph.to_owned()));
+                    any = true;
+                }
+                if !any {
+                    blocks.push(Block::Plain("（无）".into()));
+                }
             }
             Section::Png { bytes, caption } => {
                 let ready = attach::prepare(MediaType::Png, bytes, &mut doc);
