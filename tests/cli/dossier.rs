@@ -1,17 +1,7 @@
 //! `dangan dossier`: a member's file printed as a PDF, one to a file or many to a folder.
 
-use dangan_tests::TestWorkspace;
+use dangan_tests::{TestWorkspace, pdftotext};
 use predicates::prelude::*;
-
-fn pdftotext(pdf: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install -y poppler-utils; cargo xtask test installs it)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn workspace() -> (TestWorkspace, String) {
     let ws = TestWorkspace::initialised();
@@ -45,7 +35,7 @@ fn one_member_prints_to_a_pdf_whose_text_reads_back() {
         .assert()
         .success()
         .stdout(predicate::str::contains("已生成 张三 的档案").and(predicate::str::contains("页")));
-    let text = pdftotext(&pdf);
+    let text = pdftotext(&pdf, false);
     for expected in [
         "发展党员档案",
         "张三",

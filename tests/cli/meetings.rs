@@ -1,7 +1,7 @@
 //! `dangan meetings`: the meeting register of a branch, each meeting with its attendance, and what
 //! it refuses (a person outside the unit, a held meeting in the future, a day's study exceeded).
 
-use dangan_tests::TestWorkspace;
+use dangan_tests::{TestWorkspace, pdftotext};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -329,17 +329,6 @@ fn study_hours_add_up_attended_meetings_and_ask_56_of_committee_members() {
     assert_eq!(short.len(), 2, "both are short: {short:?}");
 }
 
-fn pdftotext(pdf: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install -y poppler-utils; cargo xtask test installs it)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn a_planned_meeting_prints_its_sign_in_sheet_and_a_held_one_its_minutes() {
     let ws = workspace();
@@ -365,7 +354,7 @@ fn a_planned_meeting_prints_its_sign_in_sheet_and_a_held_one_its_minutes() {
     let id = planned["meeting"]["id"].as_i64().unwrap().to_string();
     let sheet = ws.file("签到表.pdf");
     ws.dangan(&["meetings", "print", "--id", &id, "--out", sheet.to_str().unwrap()]).assert().success();
-    let text = pdftotext(&sheet);
+    let text = pdftotext(&sheet, true);
     assert!(text.contains("第一党支部支部党员大会签到表") && text.contains("讨论接收预备党员"), "{text}");
     // The branch's members, not its applicant (王五) nor another branch's member (赵六).
     assert!(text.contains("张三") && text.contains("李四") && text.contains("应到 2 人"), "{text}");
@@ -393,7 +382,7 @@ fn a_planned_meeting_prints_its_sign_in_sheet_and_a_held_one_its_minutes() {
     let id = held["meeting"]["id"].as_i64().unwrap().to_string();
     let minutes = ws.file("会议记录.pdf");
     ws.dangan(&["meetings", "print", "--id", &id, "--out", minutes.to_str().unwrap()]).assert().success();
-    let text = pdftotext(&minutes);
+    let text = pdftotext(&minutes, true);
     assert!(
         text.contains("支委会会议记录") && text.contains("应到 2 人，实到 1 人") && text.contains("缺席：李四"),
         "{text}"

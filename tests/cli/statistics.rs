@@ -2,7 +2,7 @@
 //! fields scripts rely on, every number's people, and the workbook read back.
 
 use calamine::{Data, Reader, Xlsx};
-use dangan_tests::TestWorkspace;
+use dangan_tests::{TestWorkspace, pdftotext};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -228,23 +228,12 @@ fn old_rosters_without_the_new_columns_still_import_and_exports_carry_them() {
     assert_eq!(cell(education, "研究生", "members"), 2);
 }
 
-fn pdftotext(pdf: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install -y poppler-utils; cargo xtask test installs it)");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn the_annual_report_prints_as_a_pdf_with_its_tables_notes_and_check() {
     let ws = workspace();
     let pdf = ws.file("年报.pdf");
     ws.dangan(&["report", "annual", "--year", "2026", "--out", pdf.to_str().unwrap()]).assert().success();
-    let text = pdftotext(&pdf);
+    let text = pdftotext(&pdf, true);
     for expected in
         ["2026年度党内统计", "党员数量变化情况", "转正", "发展党员情况", "一致性检查", "各党支部数字一致", "第一党支部"]
     {
@@ -256,7 +245,7 @@ fn the_annual_report_prints_as_a_pdf_with_its_tables_notes_and_check() {
     // The statistics as of a day print the same way; a name that is neither is refused, naming both.
     let stats = ws.file("统计.pdf");
     ws.dangan(&["stats", "--out", stats.to_str().unwrap()]).assert().success();
-    assert!(pdftotext(&stats).contains("各年级学生党员和入党积极性情况"));
+    assert!(pdftotext(&stats, true).contains("各年级学生党员和入党积极性情况"));
     ws.dangan(&["stats", "--out", ws.file("统计.docx").to_str().unwrap()])
         .assert()
         .failure()

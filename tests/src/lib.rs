@@ -120,6 +120,22 @@ pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// The text of a PDF as poppler's pdftotext reads it (UTF-8); `layout` keeps a table's columns
+/// on their lines.
+pub fn pdftotext(pdf: &Path, layout: bool) -> String {
+    let mut command = std::process::Command::new("pdftotext");
+    if layout {
+        command.args(["-layout", "-enc", "UTF-8"]);
+    }
+    let out = command
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install -y poppler-utils; cargo xtask test installs it)");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
+}
+
 /// A test that cannot run here (no root to mount, a tool missing): under CI (`CI` set, as
 /// `.ci/run` runs) that is a failure naming why, since a green run must prove what it says;
 /// elsewhere the test says it skipped and returns.

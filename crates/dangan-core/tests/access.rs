@@ -375,6 +375,19 @@ fn a_branch_secretary_keeps_to_their_branchs_meetings_not_the_committees_above_i
     forbidden(secretary.save_meeting(edited, &[]));
     // Untouched: both attendees still recorded.
     assert_eq!(office.admin.meeting(committees).unwrap().attendees.len(), 2);
+    // The organiser's edit replaces the attendance and keeps the meeting's id.
+    let mut changed = office.admin.meeting(committees).unwrap().meeting;
+    changed.topic = Some("换届选举".into());
+    let only_zhang =
+        [Attendee { person_id: office.zhang, attendance: Attendance::Leave, reason: Some("出差".into()) }];
+    let saved = office.admin.save_meeting(changed, &only_zhang).unwrap();
+    assert_eq!(saved.meeting.id, Some(committees));
+    assert_eq!(saved.meeting.topic.as_deref(), Some("换届选举"));
+    assert_eq!(saved.attendees.len(), 1);
+    assert_eq!(
+        (saved.attendees[0].attendance, saved.attendees[0].reason.as_deref()),
+        (Attendance::Leave, Some("出差"))
+    );
     // Their own branch's meeting they may record, and their list shows only it.
     let own = Attendee { person_id: office.zhang, attendance: Attendance::Present, reason: None };
     secretary.save_meeting(meeting(branch_a), &[own]).unwrap();

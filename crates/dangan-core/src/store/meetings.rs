@@ -50,6 +50,29 @@ fn meeting_from_row(r: &Row<'_>) -> Result<Meeting> {
     })
 }
 
+/// Binds a meeting's columns as parameters 1 to 13, in the order of [`MEETING_COLUMNS`] after the id.
+fn bind_meeting(stmt: &mut rusqlite::Statement<'_>, meeting: &Meeting) -> Result<()> {
+    let values = params![
+        meeting.unit_id,
+        meeting.group_id,
+        meeting.kind.as_str(),
+        calendar::format_iso(meeting.date),
+        meeting.held,
+        meeting.place,
+        meeting.chair,
+        meeting.recorder,
+        meeting.topic,
+        meeting.minutes,
+        meeting.decisions,
+        meeting.study_minutes,
+        meeting.guests,
+    ];
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, value)?;
+    }
+    Ok(())
+}
+
 /// A text field as stored: trimmed, NFC, and `None` when blank.
 fn tidy(value: Option<String>) -> Option<String> {
     value.map(|v| crate::text::normalized(v.trim())).filter(|v| !v.is_empty())
@@ -134,28 +157,14 @@ impl Store {
 
         // IMMEDIATE, as every write: waiting for another writer happens here, before anything.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
-        let values = params![
-            meeting.unit_id,
-            meeting.group_id,
-            meeting.kind.as_str(),
-            calendar::format_iso(meeting.date),
-            meeting.held,
-            meeting.place,
-            meeting.chair,
-            meeting.recorder,
-            meeting.topic,
-            meeting.minutes,
-            meeting.decisions,
-            meeting.study_minutes,
-            meeting.guests,
-        ];
         let id = match meeting.id {
             None => {
-                tx.execute(
+                let mut insert = tx.prepare_cached(
                     "INSERT INTO meetings (unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, \
                      decisions, study_minutes, guests) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                    values,
                 )?;
+                bind_meeting(&mut insert, &meeting)?;
+                insert.raw_execute()?;
                 tx.last_insert_rowid()
             }
             Some(id) => {
@@ -166,27 +175,14 @@ impl Store {
                 };
                 // Moving a meeting to a unit one may see must not take it from one one may not.
                 self.require_meeting_unit(&tree, stored_unit)?;
-                let changed = tx.execute(
+                let mut update = tx.prepare_cached(
                     "UPDATE meetings SET unit_id = ?1, group_id = ?2, kind = ?3, date = ?4, held = ?5, place = ?6, \
                      chair = ?7, recorder = ?8, topic = ?9, minutes = ?10, decisions = ?11, study_minutes = ?12, \
                      guests = ?13 WHERE id = ?14",
-                    params![
-                        meeting.unit_id,
-                        meeting.group_id,
-                        meeting.kind.as_str(),
-                        calendar::format_iso(meeting.date),
-                        meeting.held,
-                        meeting.place,
-                        meeting.chair,
-                        meeting.recorder,
-                        meeting.topic,
-                        meeting.minutes,
-                        meeting.decisions,
-                        meeting.study_minutes,
-                        meeting.guests,
-                        id
-                    ],
                 )?;
+                bind_meeting(&mut update, &meeting)?;
+                update.raw_bind_parameter(14, id)?;
+                let changed = update.raw_execute()?;
                 debug_assert_eq!(changed, 1);
                 tx.execute("DELETE FROM attendance WHERE meeting_id = ?1", [id])?;
                 id
