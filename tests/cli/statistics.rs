@@ -263,3 +263,51 @@ fn a_member_from_before_the_records_owes_no_step_of_the_procedure() {
     let members = ws.members_json(&[]);
     assert_eq!(members[0]["stage"], "full_member");
 }
+
+#[test]
+fn each_class_years_columns_add_up_to_its_students() {
+    let ws = workspace();
+    for as_of in ["2025-12-25", "2026-11-24"] {
+        let stats = json(&ws, &["stats", "--json", "--as-of", as_of]);
+        let t = table(&stats, "by_class_year");
+        let at = |key: &str| t["columns"].as_array().unwrap().iter().position(|c| c["key"] == key).unwrap();
+        for row in t["rows"].as_array().unwrap() {
+            let v = |key: &str| row["values"][at(key)].as_u64().unwrap();
+            let parts = v("members") + v("applicants") + v("activists") + v("candidates");
+            assert_eq!(parts, v("students"), "{as_of}, {}: {row}", row["label"]["zh"]);
+        }
+    }
+}
+
+#[test]
+fn a_branch_secretary_counts_their_branch_under_its_own_name() {
+    let ws = workspace();
+    ws.dangan(&["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第一党支部"])
+        .env("DANGAN_NEW_PASSPHRASE", "sun's passphrase")
+        .assert()
+        .success();
+    let out = ws
+        .dangan(&["stats", "--json", "--as-of", "2026-11-24"])
+        .env("DANGAN_USER", "孙书记")
+        .env("DANGAN_PASSPHRASE", "sun's passphrase")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["unit_name"], "第一党支部", "not the committee's name");
+    let branches: Vec<&str> =
+        stats["by_branch"].as_array().unwrap().iter().map(|b| b["branch"].as_str().unwrap()).collect();
+    assert_eq!(branches, ["第一党支部"]);
+    // 会议在年底, 审批在年底 (probationary) and 积极分子: the first branch's three.
+    let by_stage = &stats["by_stage"];
+    assert_eq!(
+        (by_stage["probationary"].as_u64(), by_stage["activist"].as_u64(), by_stage["full_member"].as_u64()),
+        (Some(2), Some(1), Some(0))
+    );
+    // Another branch asked for is refused, not answered with zeros.
+    ws.dangan(&["stats", "--json", "--unit", "第二党支部"])
+        .env("DANGAN_USER", "孙书记")
+        .env("DANGAN_PASSPHRASE", "sun's passphrase")
+        .assert()
+        .failure();
+}

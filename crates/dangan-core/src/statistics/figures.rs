@@ -207,18 +207,15 @@ pub(crate) fn specs<'a>(scope: &Scope<'a>, as_of: Date) -> Vec<Spec<'a>> {
                 }
                 let Some(stage) = p.stage_on(as_of) else { return };
                 let r = p.class_year.and_then(|y| years.iter().position(|x| *x == y)).unwrap_or(years.len());
+                // By the procedure's stage on the day, like the funnel, so that each row's members,
+                // applicants, activists and development targets add up to its students.
                 out.push((r, 0));
-                if p.member_on(as_of) {
-                    out.push((r, 1));
-                }
-                if p.probationary_on(as_of) {
-                    out.push((r, 3));
-                }
                 match stage {
                     Stage::Applicant => out.push((r, 5)),
                     Stage::Activist => out.push((r, 7)),
                     Stage::Candidate => out.push((r, 9)),
-                    Stage::Probationary | Stage::FullMember => {}
+                    Stage::Probationary => out.extend([(r, 1), (r, 3)]),
+                    Stage::FullMember => out.push((r, 1)),
                 }
             },
         )

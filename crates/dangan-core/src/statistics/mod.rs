@@ -124,10 +124,16 @@ impl Scope<'_> {
     }
 
     /// The name of the unit counted: the unit asked for, or the committee.
+    /// The name of what is counted: the unit asked for; else the committee, or for a user who
+    /// sees only some branches, those branches (a secretary's report is not headed as the
+    /// committee's).
     pub fn unit_name(&self, unit: Option<Id>) -> String {
-        match unit {
-            Some(id) => self.tree.path(id),
-            None => self.tree.committee().map(|c| c.name.clone()).unwrap_or_default(),
+        match (unit, &self.units) {
+            (Some(id), _) => self.tree.path(id),
+            (None, Some(_)) => {
+                self.branch_rows().into_iter().map(|(_, _, label)| label.zh).collect::<Vec<_>>().join("、")
+            }
+            (None, None) => self.tree.committee().map(|c| c.name.clone()).unwrap_or_default(),
         }
     }
 }
