@@ -392,3 +392,32 @@ fn a_planned_meeting_prints_its_sign_in_sheet_and_a_held_one_its_minutes() {
     ws.dangan(&["meetings", "print", "--id", &id, "--out", inside.to_str().unwrap()]).assert().failure();
     assert!(!inside.exists());
 }
+
+#[test]
+fn a_branch_has_party_groups_each_member_in_at_most_one() {
+    let ws = workspace();
+    ws.dangan(&["groups", "add", "--unit", "第一党支部", "--name", "第一党小组", "--members", "张三,李四"])
+        .assert()
+        .success();
+    // Joining a second group takes 李四 out of the first.
+    ws.dangan(&["groups", "add", "--unit", "第一党支部", "--name", "第二党小组", "--members", "李四"])
+        .assert()
+        .success();
+    ws.dangan(&["groups", "add", "--unit", "第一党支部", "--name", "第一党小组"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("第一党小组"));
+    ws.dangan(&["groups", "add", "--unit", "第一党支部", "--name", "第三党小组", "--members", "赵六"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("赵六"));
+    let out = ws.dangan(&["groups", "list", "--json"]).output().unwrap();
+    let groups: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let members = |name: &str| -> Vec<String> {
+        let g = groups.iter().find(|g| g["name"] == name).unwrap_or_else(|| panic!("{name} in {groups:?}"));
+        g["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(members("第一党小组"), ["张三"]);
+    assert_eq!(members("第二党小组"), ["李四"]);
+    assert_eq!(groups.len(), 2, "the refused third group was not made: {groups:?}");
+}

@@ -26,6 +26,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Deadlines(args) => planning::deadlines(args, &cx),
         Command::Meetings { action } => meetings::meetings(action, &cx),
         Command::Committee { action } => committee::committee(action, &cx),
+        Command::Groups { action } => committee::groups(action, &cx),
         Command::Training { action } => committee::training(action, &cx),
         Command::Stats(args) => statistics::stats(args, &cx),
         Command::Report { action } => statistics::report(action, &cx),

@@ -1,12 +1,13 @@
-//! `dangan committee` and `dangan training`: who holds which post of a branch committee, and each
-//! member's study hours in a year against what is asked of them (32 hours, 56 for committee members).
+//! `dangan committee`, `dangan groups` and `dangan training`: who holds which post of a branch
+//! committee, the branch's party groups and their members, and each member's study hours in a
+//! year against what is asked of them (32 hours, 56 for committee members).
 
 use clap::{Args, Subcommand};
 use dangan_core::Result;
 use dangan_core::domain::PostHeld;
 
 use crate::commands::Context;
-use crate::meetings::person_in_unit;
+use crate::meetings::{person_in_unit, split_names};
 use crate::members::find_branch;
 use crate::{json, parse};
 
@@ -70,6 +71,52 @@ pub fn committee(action: CommitteeAction, cx: &Context) -> Result<()> {
             let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
             let posts = session.posts(unit)?;
             if args.json { json::print(&posts) } else { cx.human.posts(&posts) }
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum GroupsAction {
+    /// Make a party group (党小组) in a branch, with its members if given
+    Add(GroupArgs),
+    /// The party groups of a unit's branches, with their members
+    List(CommitteeListArgs),
+}
+
+#[derive(Args)]
+pub struct GroupArgs {
+    /// The branch, by name or path
+    #[arg(long)]
+    unit: String,
+    /// The group's name, e.g. 第一党小组
+    #[arg(long)]
+    name: String,
+    /// Its members, by name or student number, separated by commas
+    #[arg(long, value_name = "NAME,…")]
+    members: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn groups(action: GroupsAction, cx: &Context) -> Result<()> {
+    match action {
+        GroupsAction::Add(args) => {
+            let mut session = cx.unlock()?;
+            let unit = find_branch(&session, &args.unit)?;
+            let people = split_names(args.members.as_deref())
+                .map(|name| person_in_unit(&session, unit, &args.unit, name))
+                .collect::<Result<Vec<_>>>()?;
+            let mut group = session.save_group(None, unit, &args.name)?;
+            if !people.is_empty() {
+                group = session.set_group_members(group.id, &people)?;
+            }
+            if args.json { json::print(&group) } else { cx.human.groups(std::slice::from_ref(&group)) }
+        }
+        GroupsAction::List(args) => {
+            let session = cx.unlock()?;
+            let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+            let groups = session.groups(unit)?;
+            if args.json { json::print(&groups) } else { cx.human.groups(&groups) }
         }
     }
 }

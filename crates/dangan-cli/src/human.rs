@@ -11,7 +11,7 @@ use dangan_core::access::User;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, Status};
-use dangan_core::domain::{EventKind, FileRecord, MeetingRecord, PostRecord};
+use dangan_core::domain::{EventKind, FileRecord, MeetingRecord, PartyGroup, PostRecord};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
@@ -389,6 +389,15 @@ impl Human {
             outln!("{}  {}  {}  {} – {}", pad(&p.unit, unit_w), pad(&post, 12), p.name, p.held.since, until);
         }
         self.say(format_args!("共 {} 项任职", posts.len()), format_args!("{} posts", posts.len()))
+    }
+
+    pub fn groups(self, groups: &[PartyGroup]) -> Result<()> {
+        for g in groups {
+            let names: Vec<&str> = g.members.iter().map(|m| m.name.as_str()).collect();
+            let sep = if self.lang == Lang::Zh { "、" } else { ", " };
+            outln!("{} / {}（{}）：{}", g.branch, g.name, names.len(), names.join(sep));
+        }
+        self.say(format_args!("共 {} 个党小组", groups.len()), format_args!("{} party groups", groups.len()))
     }
 
     pub fn study_hours(self, year: i32, rows: &[StudyHours]) -> Result<()> {

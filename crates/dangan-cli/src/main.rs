@@ -76,6 +76,11 @@ enum Command {
         #[command(subcommand)]
         action: committee::CommitteeAction,
     },
+    /// A branch's party groups (党小组) and their members
+    Groups {
+        #[command(subcommand)]
+        action: committee::GroupsAction,
+    },
     /// Training and study hours
     Training {
         #[command(subcommand)]

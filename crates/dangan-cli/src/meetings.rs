@@ -162,7 +162,7 @@ fn list(args: ListArgs, cx: &Context) -> Result<()> {
 }
 
 /// Names separated by commas, Chinese commas or 、, blanks dropped.
-fn split_names(names: Option<&str>) -> impl Iterator<Item = &str> {
+pub fn split_names(names: Option<&str>) -> impl Iterator<Item = &str> {
     names.unwrap_or_default().split([',', '，', '、']).map(str::trim).filter(|n| !n.is_empty())
 }
 

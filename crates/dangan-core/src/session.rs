@@ -16,8 +16,8 @@ use crate::calendar::Date;
 use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use crate::domain::{
-    AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, Person, PostHeld,
-    PostRecord, ProcedureEvent, Stage,
+    AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person,
+    PostHeld, PostRecord, ProcedureEvent, Stage,
 };
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
@@ -375,6 +375,21 @@ impl Session {
             crate::dossier::meeting::minutes(&paper)?
         };
         crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
+    /// Makes a party group in a branch, or renames one.
+    pub fn save_group(&mut self, id: Option<Id>, branch_id: Id, name: &str) -> Result<PartyGroup> {
+        self.store.save_group(id, branch_id, name)
+    }
+
+    /// Sets who belongs to a party group.
+    pub fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<PartyGroup> {
+        self.store.set_group_members(group_id, people)
+    }
+
+    /// The party groups of a unit's branches.
+    pub fn groups(&self, unit: Option<Id>) -> Result<Vec<PartyGroup>> {
+        self.store.groups(unit)
     }
 
     /// Records that someone holds (or held) a post of a unit's committee.

@@ -232,6 +232,9 @@ static TABLE: &[Row] = &[
         ok(f.session.save_post(post))
     }),
     row("posts", may(ReadMembers), Member, |f| ok(f.session.posts(Some(f.branch)))),
+    row("save_group", may(EditMembers), Member, |f| ok(f.session.save_group(None, f.branch, "第一党小组"))),
+    row("set_group_members", may(EditMembers), Member, |f| ok(f.session.set_group_members(f.group, &[f.member]))),
+    row("groups", may(ReadMembers), Member, |f| ok(f.session.groups(Some(f.branch)))),
     row("study_hours", may(ReadMembers), Member, |f| ok(f.session.study_hours(2026, Some(f.branch)))),
     row("statistics", may(ReadMembers), Member, |f| {
         ok(f.session.statistics(&StatsQuery { as_of: None, unit: Some(f.branch) }))
@@ -379,6 +382,8 @@ struct Fixture {
     record_to_delete: Id,
     /// A meeting of the branch, the member present.
     meeting: Id,
+    /// A party group of the branch, empty.
+    group: Id,
 }
 
 impl Fixture {
@@ -436,6 +441,7 @@ fn fixture(subject: Subject) -> Fixture {
     let record_to_delete = admin.save_record(thought_report(member, "2026-11-12"), &[]).unwrap().id.unwrap();
     let committee = admin.org_tree().unwrap().committee().unwrap().id;
     let meeting = admin.save_meeting(branch_meeting(branch), &[]).unwrap().meeting.id.unwrap();
+    let group = admin.save_group(None, branch, "第二党小组").unwrap().id;
 
     let root = office.dir.path().to_owned();
     let (input, out) = (root.join("in"), root.join("out"));
@@ -472,6 +478,7 @@ fn fixture(subject: Subject) -> Fixture {
         attachment_to_delete: kept.attachments[1].id,
         record_to_delete,
         meeting,
+        group,
         committee,
         spare_user,
         user_to_remove,

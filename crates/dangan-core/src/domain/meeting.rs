@@ -151,6 +151,27 @@ pub struct PostRecord {
     pub unit: String,
 }
 
+/// A party group (党小组) of a branch, with its members.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartyGroup {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub id: Id,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub branch_id: Id,
+    pub branch: String,
+    pub name: String,
+    pub members: Vec<GroupMember>,
+}
+
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupMember {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    pub name: String,
+}
+
 /// The most study time one meeting may count: a day.
 pub const MAX_STUDY_MINUTES: u32 = 24 * 60;
 

@@ -15,8 +15,8 @@ mod stage;
 pub use event::{EventKind, MonthsRange, Procedure, ProcedureEvent, Step};
 pub use id_number::{IdNumber, IdNumberError};
 pub use meeting::{
-    Attendance, Attendee, AttendeeName, CommitteePost, MAX_STUDY_MINUTES, Meeting, MeetingKind, MeetingRecord,
-    PostHeld, PostRecord,
+    Attendance, Attendee, AttendeeName, CommitteePost, GroupMember, MAX_STUDY_MINUTES, Meeting, MeetingKind,
+    MeetingRecord, PartyGroup, PostHeld, PostRecord,
 };
 pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};

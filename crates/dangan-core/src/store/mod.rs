@@ -13,6 +13,7 @@ mod committee;
 mod deadlines;
 mod dismissals;
 mod files;
+mod groups;
 mod holidays;
 mod lookalikes;
 mod maintenance;
