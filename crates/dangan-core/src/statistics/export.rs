@@ -269,3 +269,52 @@ pub fn write_chart(workspace_dir: &Path, path: &Path, chart: &ChartImage, author
     let pdf = render_report(&report_info(&chart.title, chart.subtitle.clone(), author), &[section])?;
     crate::output::write(workspace_dir, path, &pdf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    fn chart_png() -> Vec<u8> {
+        let picture = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([200, (x * 6) as u8, 40]));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        picture.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+        bytes.into_inner()
+    }
+
+    fn chart(png: &[u8]) -> ChartImage {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(png);
+        ChartImage {
+            title: "发展党员工作各阶段人数".into(),
+            subtitle: "中共测试大学委员会 截至 2026年11月24日".into(),
+            png_base64: format!("data:image/png;base64,{encoded}"),
+        }
+    }
+
+    #[test]
+    fn a_chart_saves_as_its_png_or_as_a_pdf_page_and_nothing_else() {
+        let (workspace, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let png = chart_png();
+        let picture = out.path().join("chart.png");
+        write_chart(workspace.path(), &picture, &chart(&png), "党委").unwrap();
+        assert_eq!(std::fs::read(&picture).unwrap(), png, "the picture as drawn");
+        let page = out.path().join("chart.pdf");
+        write_chart(workspace.path(), &page, &chart(&png), "党委").unwrap();
+        assert!(std::fs::read(&page).unwrap().starts_with(b"%PDF-"));
+
+        let refused = |path: &Path, chart: &ChartImage| match write_chart(workspace.path(), path, chart, "党委") {
+            Err(Error::InvalidInput { field, .. }) => field,
+            other => panic!("refused by field: {other:?}"),
+        };
+        assert_eq!(refused(&out.path().join("chart.docx"), &chart(&png)), "path");
+        let not_png = ChartImage { png_base64: "aGVsbG8=".into(), ..chart(&png) };
+        assert_eq!(refused(&out.path().join("x.png"), &not_png), "image");
+        let not_base64 = ChartImage { png_base64: "%%%".into(), ..chart(&png) };
+        assert_eq!(refused(&out.path().join("y.png"), &not_base64), "image");
+        assert!(!out.path().join("x.png").exists() && !out.path().join("y.png").exists());
+        // Inside the workspace: refused, nothing written.
+        let inside = workspace.path().join("chart.png");
+        assert!(write_chart(workspace.path(), &inside, &chart(&png), "党委").is_err());
+        assert!(!inside.exists());
+    }
+}
