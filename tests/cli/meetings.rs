@@ -421,3 +421,34 @@ fn a_branch_has_party_groups_each_member_in_at_most_one() {
     assert_eq!(members("第二党小组"), ["李四"]);
     assert_eq!(groups.len(), 2, "the refused third group was not made: {groups:?}");
 }
+
+#[test]
+fn attendance_imports_from_a_sheet_all_rows_or_none_every_bad_row_named() {
+    let ws = workspace();
+    let added = ws
+        .dangan(&["meetings", "add", "--unit", "第一党支部", "--kind", "theme_day", "--date", "2026-11-10", "--json"])
+        .output()
+        .unwrap();
+    let added: Value = serde_json::from_slice(&added.stdout).unwrap();
+    let id = added["meeting"]["id"].as_i64().unwrap().to_string();
+    // Row 3 names someone of another branch, row 4 an attendance no one writes: nothing is recorded.
+    let bad = ws.write_csv("bad.csv", "姓名,出席情况,事由\n张三,出席,\n赵六,出席,\n李四,旷工,\n");
+    ws.dangan(&["meetings", "attendance", "--id", &id, "--import", bad.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("row 4").and(predicate::str::contains("旷工")));
+    let bad = ws.write_csv("bad2.csv", "姓名,出席情况\n张三,出席\n赵六,出席\n");
+    ws.dangan(&["meetings", "attendance", "--id", &id, "--import", bad.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("row 3").and(predicate::str::contains("赵六")));
+    assert!(meetings(&ws, &[])[0]["attendees"].as_array().unwrap().is_empty(), "nothing recorded");
+    // A student number works as well as a name; a reason stays with the leave.
+    let good = ws.write_csv("good.csv", "学号工号,出席情况,事由\n2021001,出席,\n2021002,请假,出差\n王五,迟到,\n");
+    ws.dangan(&["meetings", "attendance", "--id", &id, "--import", good.to_str().unwrap()]).assert().success();
+    let attendees = meetings(&ws, &[])[0]["attendees"].as_array().unwrap().clone();
+    let of = |name: &str| attendees.iter().find(|a| a["name"] == name).unwrap().clone();
+    assert_eq!(attendees.len(), 3);
+    assert_eq!((of("李四")["attendance"].as_str(), of("李四")["reason"].as_str()), (Some("leave"), Some("出差")));
+    assert_eq!(of("王五")["attendance"], "late");
+}

@@ -20,6 +20,21 @@ pub enum MeetingsAction {
     List(ListArgs),
     /// Print a meeting as a PDF: the sign-in sheet of one to come, the minutes of one held
     Print(PrintArgs),
+    /// Record a meeting's attendance from a sheet (.xlsx or .csv: 姓名 or 学号工号, 出席情况, 事由),
+    /// replacing what was recorded: all rows or none
+    Attendance(AttendanceArgs),
+}
+
+#[derive(Args)]
+pub struct AttendanceArgs {
+    /// The meeting's id
+    #[arg(long)]
+    id: Id,
+    /// The sheet to read
+    #[arg(long, value_name = "FILE")]
+    import: PathBuf,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -97,6 +112,11 @@ pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
     match action {
         MeetingsAction::Add(args) => add(*args, cx),
         MeetingsAction::List(args) => list(args, cx),
+        MeetingsAction::Attendance(args) => {
+            let mut session = cx.unlock()?;
+            let record = session.import_attendance(args.id, &args.import)?;
+            if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
+        }
         MeetingsAction::Print(args) => {
             let session = cx.unlock()?;
             session.write_meeting_paper(args.id, args.sign_in, &args.out)?;

@@ -173,3 +173,72 @@ mod tests {
         assert_eq!(hours(120), "2");
     }
 }
+
+/// One row of an attendance sheet: who (a name or a student number) and how they attended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceRow {
+    /// The spreadsheet's row number.
+    pub row: u64,
+    pub who: String,
+    pub attendance: Attendance,
+    pub reason: Option<String>,
+}
+
+/// Reads an attendance sheet (.xlsx or .csv): a header row with 姓名 (or 学号工号), 出席情况 and
+/// optionally 事由, then one row per member. Every bad row is named; any makes the whole sheet
+/// refused, nothing recorded.
+pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow>> {
+    use crate::roster::sheet::{Cell, for_each_row};
+    let text = |cell: &Cell| match cell {
+        Cell::Text(s) => s.trim().to_owned(),
+        Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Empty | Cell::Error(_) => String::new(),
+    };
+    let (mut who_col, mut how_col, mut why_col) = (None, None, None);
+    let mut rows = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for_each_row(path, |row, cells| {
+        if row == 1 {
+            for (i, cell) in cells.iter().enumerate() {
+                match text(cell).as_str() {
+                    "姓名" | "学号工号" | "学号" | "工号" | "name" => who_col = who_col.or(Some(i)),
+                    "出席情况" | "出席" | "情况" | "状态" | "attendance" => how_col = Some(i),
+                    "事由" | "请假事由" | "原因" | "备注" | "reason" => why_col = Some(i),
+                    _ => {}
+                }
+            }
+            return Ok(());
+        }
+        let (Some(who_col), Some(how_col)) = (who_col, how_col) else { return Ok(()) };
+        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(text).unwrap_or_default();
+        let (who, how, why) = (get(Some(who_col)), get(Some(how_col)), get(why_col));
+        if who.is_empty() && how.is_empty() {
+            return Ok(());
+        }
+        match (who.is_empty(), Attendance::parse(&how)) {
+            (true, _) => problems.push(format!("第 {row} 行：没有姓名 / row {row}: no name")),
+            (false, None) => problems.push(format!(
+                "第 {row} 行：出席情况「{}」应为出席、请假、缺席或迟到 / row {row}: “{}” must be present, leave, absent or late",
+                crate::text::excerpt(&how, 20),
+                crate::text::excerpt(&how, 20)
+            )),
+            (false, Some(attendance)) => {
+                rows.push(AttendanceRow { row, who, attendance, reason: (!why.is_empty()).then_some(why) })
+            }
+        }
+        Ok(())
+    })?;
+    if who_col.is_none() || how_col.is_none() {
+        return Err(Error::invalid(
+            "sheet",
+            "出席表需要「姓名」（或「学号工号」）和「出席情况」两列",
+            "an attendance sheet needs the columns 姓名 (or 学号工号) and 出席情况",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::invalid("sheet", problems.join("；"), problems.join("; ")));
+    }
+    Ok(rows)
+}

@@ -345,6 +345,13 @@ impl Session {
         self.store.meetings(query)
     }
 
+    /// Records a meeting's attendance from an .xlsx or .csv sheet (姓名 or 学号工号, 出席情况,
+    /// 事由), all rows or none, every bad row named.
+    pub fn import_attendance(&mut self, id: Id, path: &Path) -> Result<MeetingRecord> {
+        let rows = crate::meetings::read_attendance_sheet(path)?;
+        self.store.import_attendance(id, &rows)
+    }
+
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
         self.store.delete_meeting(id)
     }

@@ -216,6 +216,13 @@ static TABLE: &[Row] = &[
     row("meetings", may(ReadMembers), Member, |f| {
         ok(f.session.meetings(&MeetingQuery { unit: Some(f.branch), ..MeetingQuery::default() }))
     }),
+    row("import_attendance", may(EditMembers), Member, |f| {
+        let sheet = f.input.join("出席.csv");
+        let name = f.person.name.clone();
+        fs::write(&sheet, format!("姓名,出席情况\n{name},出席\n"))
+            .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
+        ok(f.session.import_attendance(f.meeting, &sheet))
+    }),
     row("write_meeting_paper", may(ReadMembers), Member, |f| {
         f.session.write_meeting_paper(f.meeting, false, &f.out.join("会议记录.pdf"))
     }),

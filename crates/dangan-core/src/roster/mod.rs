@@ -8,7 +8,7 @@
 pub mod columns;
 mod import;
 mod parse;
-mod sheet;
+pub(crate) mod sheet;
 mod write;
 
 use std::path::Path;

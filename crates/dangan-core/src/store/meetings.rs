@@ -262,6 +262,56 @@ impl Store {
         meetings.into_iter().map(|m| self.with_attendees(m, &tree)).collect()
     }
 
+    /// Records a held meeting's attendance from a sheet's rows, replacing what was recorded: each
+    /// row names a member of the meeting's unit by student number or by a name only one of them
+    /// has. Every row that names nobody, or more than one, is named; any refuses the whole sheet.
+    pub fn import_attendance(&mut self, id: Id, rows: &[crate::meetings::AttendanceRow]) -> Result<MeetingRecord> {
+        self.require(Action::EditMembers)?;
+        let record = self.meeting(id)?;
+        let tree = self.org_tree()?;
+        let subtree = tree.subtree(record.meeting.unit_id);
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id, branch_id FROM people WHERE name = ?1 OR student_no = ?1")?;
+        let mut attendees = Vec::new();
+        let mut problems = Vec::new();
+        for row in rows {
+            let found: Vec<Id> = stmt
+                .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|(_, branch)| subtree.contains(branch))
+                .map(|(id, _)| id)
+                .collect();
+            let who = crate::text::excerpt(&row.who, 40);
+            match found.as_slice() {
+                [person_id] => attendees.push(Attendee {
+                    person_id: *person_id,
+                    attendance: row.attendance,
+                    reason: row.reason.clone(),
+                }),
+                [] => problems.push((
+                    format!("第 {} 行：「{}」中没有「{who}」", row.row, record.unit),
+                    format!("row {}: “{}” has nobody named “{who}”", row.row, record.unit),
+                )),
+                _ => problems.push((
+                    format!("第 {} 行：「{}」有 {} 人名为「{who}」，请改用学号工号", row.row, record.unit, found.len()),
+                    format!(
+                        "row {}: “{}” has {} people named “{who}”; give the student number",
+                        row.row,
+                        record.unit,
+                        found.len()
+                    ),
+                )),
+            }
+        }
+        drop(stmt);
+        if !problems.is_empty() {
+            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+            return Err(Error::invalid("sheet", zh.join("；"), en.join("; ")));
+        }
+        self.save_meeting(record.meeting, &attendees)
+    }
+
     /// Deletes a meeting and its attendance.
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
         self.require(Action::EditMembers)?;
