@@ -452,3 +452,64 @@ fn attendance_imports_from_a_sheet_all_rows_or_none_every_bad_row_named() {
     assert_eq!((of("李四")["attendance"].as_str(), of("李四")["reason"].as_str()), (Some("leave"), Some("出差")));
     assert_eq!(of("王五")["attendance"], "late");
 }
+
+#[test]
+fn a_branchs_year_prints_as_its_work_register() {
+    let ws = workspace();
+    ws.dangan(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "书记",
+        "--name",
+        "张三",
+        "--since",
+        "2024-01-01",
+    ])
+    .assert()
+    .success();
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "支委会",
+        "--date",
+        "2026-03-10",
+        "--topic",
+        "学习党章",
+        "--present",
+        "张三,李四",
+        "--hours",
+        "2",
+    ])
+    .assert()
+    .success();
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "党课",
+        "--date",
+        "2025-03-10",
+        "--topic",
+        "去年的党课",
+    ])
+    .assert()
+    .success();
+    let pdf = ws.file("工作手册.pdf");
+    ws.dangan(&["meetings", "register", "--unit", "第一党支部", "--year", "2026", "--out", pdf.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = pdftotext(&pdf, true);
+    for expected in ["第一党支部2026年度组织生活记录", "支部委员会", "书记", "学习党章", "2/2", "党员学习学时", "56"]
+    {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    assert!(!text.contains("去年的党课"), "only the year's meetings:\n{text}");
+}

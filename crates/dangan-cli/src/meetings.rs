@@ -20,9 +20,23 @@ pub enum MeetingsAction {
     List(ListArgs),
     /// Print a meeting as a PDF: the sign-in sheet of one to come, the minutes of one held
     Print(PrintArgs),
+    /// Print a unit's year as a PDF (党支部工作手册): its committee, meetings and study hours
+    Register(RegisterArgs),
     /// Record a meeting's attendance from a sheet (.xlsx or .csv: 姓名 or 学号工号, 出席情况, 事由),
     /// replacing what was recorded: all rows or none
     Attendance(AttendanceArgs),
+}
+
+#[derive(Args)]
+pub struct RegisterArgs {
+    /// The branch, by name or path
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    year: i32,
+    /// Where to write the PDF (outside the workspace)
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -112,6 +126,12 @@ pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
     match action {
         MeetingsAction::Add(args) => add(*args, cx),
         MeetingsAction::List(args) => list(args, cx),
+        MeetingsAction::Register(args) => {
+            let session = cx.unlock()?;
+            let unit = find_branch(&session, &args.unit)?;
+            session.write_work_register(unit, args.year, &args.out)?;
+            cx.human.file_written(&args.out)
+        }
         MeetingsAction::Attendance(args) => {
             let mut session = cx.unlock()?;
             let record = session.import_attendance(args.id, &args.import)?;

@@ -399,6 +399,39 @@ impl Session {
         self.store.groups(unit)
     }
 
+    /// Prints a unit's year (党支部工作手册) as a PDF: its committee, its meetings with their
+    /// attendance and study time, and each member's study hours.
+    pub fn write_work_register(&self, unit: Id, year: i32, path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let (from, to) = match (Date::from_ymd_opt(year, 1, 1), Date::from_ymd_opt(year, 12, 31)) {
+            (Some(from), Some(to)) => (from, to),
+            _ => {
+                return Err(crate::Error::invalid(
+                    "year",
+                    format!("年份 {year} 无效"),
+                    format!("{year} is not a year"),
+                ));
+            }
+        };
+        let meetings =
+            self.store.meetings(&MeetingQuery { unit: Some(unit), from: Some(from), to: Some(to), kind: None })?;
+        let posts = self.store.posts(Some(unit))?;
+        let hours = self.store.study_hours(year, Some(unit))?;
+        let tree = self.store.org_tree()?;
+        let committee = tree.committee().map(|c| c.name.clone()).unwrap_or_default();
+        let unit_name = tree.path(unit);
+        let pdf = crate::dossier::meeting::work_register(&crate::dossier::meeting::WorkRegister {
+            unit: &unit_name,
+            year,
+            committee: &committee,
+            posts: &posts,
+            meetings: &meetings,
+            hours: &hours,
+            generated_on: self.store.today(),
+        })?;
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
     /// Records that someone holds (or held) a post of a unit's committee.
     pub fn save_post(&mut self, post: PostHeld) -> Result<PostRecord> {
         self.store.save_post(post)

@@ -223,6 +223,9 @@ static TABLE: &[Row] = &[
             .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
         ok(f.session.import_attendance(f.meeting, &sheet))
     }),
+    row("write_work_register", may(ReadMembers), Member, |f| {
+        f.session.write_work_register(f.branch, 2026, &f.out.join("工作手册.pdf"))
+    }),
     row("write_meeting_paper", may(ReadMembers), Member, |f| {
         f.session.write_meeting_paper(f.meeting, false, &f.out.join("会议记录.pdf"))
     }),

@@ -102,3 +102,82 @@ pub fn minutes(paper: &MeetingPaper<'_>) -> Result<Vec<u8>> {
     ];
     render_report(&info(paper, &title, facts(paper)), &sections)
 }
+
+/// A branch's year on paper (党支部工作手册): its committee, every meeting with its attendance and
+/// study time, and each member's study hours against what is asked.
+pub struct WorkRegister<'a> {
+    pub unit: &'a str,
+    pub year: i32,
+    pub committee: &'a str,
+    pub posts: &'a [crate::domain::PostRecord],
+    pub meetings: &'a [MeetingRecord],
+    pub hours: &'a [crate::study::StudyHours],
+    pub generated_on: crate::calendar::Date,
+}
+
+/// Renders the work register.
+pub fn work_register(register: &WorkRegister<'_>) -> Result<Vec<u8>> {
+    let title = format!("{}{}年度组织生活记录", register.unit, register.year);
+    let posts = register
+        .posts
+        .iter()
+        .map(|p| {
+            let until = p.held.until.map_or_else(|| "至今".to_owned(), format_zh);
+            vec![p.held.post.zh().to_owned(), p.name.clone(), format!("{} 至 {until}", format_zh(p.held.since))]
+        })
+        .collect();
+    let meetings = register
+        .meetings
+        .iter()
+        .map(|r| {
+            let m = &r.meeting;
+            let present = r.attendees.iter().filter(|a| a.attendance.attended()).count();
+            vec![
+                format_zh(m.date),
+                m.kind.zh().to_owned(),
+                m.topic.clone().unwrap_or_default(),
+                if m.held { format!("{present}/{}", r.attendees.len()) } else { "计划".to_owned() },
+                crate::meetings::hours(m.study_minutes),
+            ]
+        })
+        .collect();
+    let hours = register
+        .hours
+        .iter()
+        .map(|h| {
+            let short = if h.is_short() { "未达到" } else { "" };
+            vec![h.name.clone(), h.hours.to_string(), h.required.to_string(), short.to_owned()]
+        })
+        .collect();
+    let sections = [
+        Section::TextTable {
+            heading: Some("支部委员会".into()),
+            columns: vec![("职务".into(), 40.0), ("姓名".into(), 40.0), ("任职时间".into(), 76.0)],
+            rows: posts,
+        },
+        Section::TextTable {
+            heading: Some("会议".into()),
+            columns: vec![
+                ("日期".into(), 32.0),
+                ("类型".into(), 28.0),
+                ("主题".into(), 60.0),
+                ("出席".into(), 18.0),
+                ("学时".into(), 18.0),
+            ],
+            rows: meetings,
+        },
+        Section::TextTable {
+            heading: Some("党员学习学时".into()),
+            columns: vec![("姓名".into(), 40.0), ("学时".into(), 36.0), ("应达".into(), 36.0), ("".into(), 44.0)],
+            rows: hours,
+        },
+    ];
+    let info = ReportInfo {
+        title: &title,
+        subtitle: vec![format!("{}　{} 年 1 月 1 日至 12 月 31 日", register.committee, register.year)],
+        author: register.committee,
+        generated_on: register.generated_on,
+        created_at: chrono::Utc::now(),
+    };
+    render_report(&info, &sections)
+}
