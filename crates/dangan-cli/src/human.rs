@@ -347,13 +347,13 @@ impl Human {
         for r in records {
             let m = &r.meeting;
             let present = r.attendees.iter().filter(|a| a.attendance.attended()).count();
-            let kind = if self.lang == Lang::Zh { m.kind.zh().to_owned() } else { m.kind.label().en };
+            let kind = m.kind.label();
             let planned = if m.held { "" } else { self.t("（计划）", " (planned)") };
             outln!(
                 "{}  {}  {}  {}  {}{planned}",
                 m.date,
                 pad(&r.unit, unit_w),
-                pad(&kind, 12),
+                pad(self.get(&kind), 12),
                 pad(&format!("{present}/{}", r.attendees.len()), 7),
                 m.topic.as_deref().unwrap_or("")
             );
@@ -384,9 +384,9 @@ impl Human {
     pub fn posts(self, posts: &[PostRecord]) -> Result<()> {
         let unit_w = posts.iter().map(|p| display_width(&p.unit)).max().unwrap_or(4).max(4);
         for p in posts {
-            let post = if self.lang == Lang::Zh { p.held.post.zh().to_owned() } else { p.held.post.label().en };
+            let post = p.held.post.label();
             let until = p.held.until.map_or_else(|| self.t("至今", "now").to_owned(), |d| d.to_string());
-            outln!("{}  {}  {}  {} – {}", pad(&p.unit, unit_w), pad(&post, 12), p.name, p.held.since, until);
+            outln!("{}  {}  {}  {} – {}", pad(&p.unit, unit_w), pad(self.get(&post), 12), p.name, p.held.since, until);
         }
         self.say(format_args!("共 {} 项任职", posts.len()), format_args!("{} posts", posts.len()))
     }

@@ -198,7 +198,8 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow
     };
     let (mut who_col, mut how_col, mut why_col) = (None, None, None);
     let mut rows = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
+    // Each problem in both languages: the error speaks the user's.
+    let mut problems: Vec<(String, String)> = Vec::new();
     for_each_row(path, |row, cells| {
         if row == 1 {
             for (i, cell) in cells.iter().enumerate() {
@@ -218,12 +219,14 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow
             return Ok(());
         }
         match (who.is_empty(), Attendance::parse(&how)) {
-            (true, _) => problems.push(format!("第 {row} 行：没有姓名 / row {row}: no name")),
-            (false, None) => problems.push(format!(
-                "第 {row} 行：出席情况「{}」应为出席、请假、缺席或迟到 / row {row}: “{}” must be present, leave, absent or late",
-                crate::text::excerpt(&how, 20),
-                crate::text::excerpt(&how, 20)
-            )),
+            (true, _) => problems.push((format!("第 {row} 行：没有姓名"), format!("row {row}: no name"))),
+            (false, None) => {
+                let how = crate::text::excerpt(&how, 20);
+                problems.push((
+                    format!("第 {row} 行：出席情况「{how}」应为出席、请假、缺席或迟到"),
+                    format!("row {row}: “{how}” must be present, leave, absent or late"),
+                ))
+            }
             (false, Some(attendance)) => {
                 rows.push(AttendanceRow { row, who, attendance, reason: (!why.is_empty()).then_some(why) })
             }
@@ -238,7 +241,8 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow
         ));
     }
     if !problems.is_empty() {
-        return Err(Error::invalid("sheet", problems.join("；"), problems.join("; ")));
+        let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+        return Err(Error::invalid("sheet", zh.join("；"), en.join("; ")));
     }
     Ok(rows)
 }

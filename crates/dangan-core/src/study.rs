@@ -34,10 +34,13 @@ pub struct StudyRules {
 }
 
 impl StudyRules {
-    /// The rules shipped with Dangan.
-    pub fn shipped() -> StudyRules {
+    /// The rules shipped with Dangan, parsed once per process (every count asks for them).
+    pub fn shipped() -> &'static StudyRules {
+        static SHIPPED: std::sync::OnceLock<StudyRules> = std::sync::OnceLock::new();
         // Checked by a test; a shipped file that does not parse is a build defect.
-        StudyRules::parse(include_str!("../rules/branch-life.toml")).unwrap_or_else(|why| panic!("{why}"))
+        SHIPPED.get_or_init(|| {
+            StudyRules::parse(include_str!("../rules/branch-life.toml")).unwrap_or_else(|why| panic!("{why}"))
+        })
     }
 
     pub fn parse(source: &str) -> std::result::Result<StudyRules, String> {

@@ -442,7 +442,7 @@ mod tests {
 
     fn report(people: Vec<Counted>, year: i32) -> AnnualReport {
         let (census, tree, rules) = (Census { people }, tree(), CountingRules::shipped());
-        let scope = Scope { census: &census, tree: &tree, units: None, rules: &rules };
+        let scope = Scope { census: &census, tree: &tree, units: None, rules };
         annual(&scope, year, None).unwrap()
     }
 

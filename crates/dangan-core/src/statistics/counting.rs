@@ -44,10 +44,13 @@ const NOTES: [&str; 10] = [
 ];
 
 impl CountingRules {
-    /// The rules shipped with Dangan.
-    pub fn shipped() -> CountingRules {
+    /// The rules shipped with Dangan, parsed once per process (every count asks for them).
+    pub fn shipped() -> &'static CountingRules {
+        static SHIPPED: std::sync::OnceLock<CountingRules> = std::sync::OnceLock::new();
         // Checked by a test; a shipped file that does not parse is a build defect.
-        CountingRules::parse(include_str!("../../rules/statistics.toml")).unwrap_or_else(|why| panic!("{why}"))
+        SHIPPED.get_or_init(|| {
+            CountingRules::parse(include_str!("../../rules/statistics.toml")).unwrap_or_else(|why| panic!("{why}"))
+        })
     }
 
     pub fn parse(source: &str) -> std::result::Result<CountingRules, String> {

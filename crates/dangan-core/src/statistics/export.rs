@@ -201,27 +201,11 @@ pub fn check_lines(report: &AnnualReport) -> Vec<Text> {
         return lines;
     }
     for b in &check.branches {
+        let expected = b.start as i64 + b.developed as i64 - b.left as i64;
+        let (name, start, developed, left, end, diff) = (&b.branch, b.start, b.developed, b.left, b.end, b.difference);
         lines.push(Text::new(
-            format!(
-                "{}：{} + {} − {} = {}，实际年底 {}，相差 {:+}",
-                b.branch,
-                b.start,
-                b.developed,
-                b.left,
-                b.start as i64 + b.developed as i64 - b.left as i64,
-                b.end,
-                b.difference
-            ),
-            format!(
-                "{}: {} + {} − {} = {}, but {} at the end: {:+}",
-                b.branch,
-                b.start,
-                b.developed,
-                b.left,
-                b.start as i64 + b.developed as i64 - b.left as i64,
-                b.end,
-                b.difference
-            ),
+            format!("{name}：{start} + {developed} − {left} = {expected}，实际年底 {end}，相差 {diff:+}"),
+            format!("{name}: {start} + {developed} − {left} = {expected}, but {end} at the end: {diff:+}"),
         ));
     }
     for p in &check.people {

@@ -93,7 +93,7 @@ impl Store {
         }
         let units = self.units_shown(&tree, unit)?;
         let rules = CountingRules::shipped();
-        self.with_census(|census| f(&statistics::Scope { census, tree: &tree, units, rules: &rules }))?
+        self.with_census(|census| f(&statistics::Scope { census, tree: &tree, units, rules }))?
     }
 
     /// The statistics as of a day (today by default), for a unit or everything the user may see.
