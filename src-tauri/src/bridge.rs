@@ -19,17 +19,22 @@ use dangan_core::access::{Role, SessionUser, User};
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
-use dangan_core::domain::{FileRecord, Id, OrgKind, OrgUnit, Person, Procedure, ProcedureEvent};
+use dangan_core::domain::{
+    Attendee, ClassRecord, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person, PostHeld,
+    PostRecord, Procedure, ProcedureEvent, StudyEntry, TraineeResult, TrainingClass,
+};
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::JobId;
+use dangan_core::life_plan::LifePlan;
 use dangan_core::roster::{Duplicates, ImportReport};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{AnnualReport, Statistics, StatsQuery};
-use dangan_core::store::{AuditPage, AuditQuery, MemberDetail, MemberFile, MemberPage, MemberQuery};
+use dangan_core::store::{AuditPage, AuditQuery, MeetingQuery, MemberDetail, MemberFile, MemberPage, MemberQuery};
+use dangan_core::study::StudyHours;
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, commands, statistics};
+use crate::{accounts, branch_life, commands, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -137,6 +142,32 @@ bridge! {
     statistics::write_statistics(shell; query: StatsQuery, path: PathBuf) -> ();
     statistics::write_annual_report(shell; year: i32, unit: Option<Id>, path: PathBuf) -> ();
     statistics::save_chart(shell; chart: ChartImage, path: PathBuf) -> ();
+    branch_life::life_plan(shell; unit: Id, year: i32) -> LifePlan;
+    branch_life::meetings(shell; query: MeetingQuery) -> Vec<MeetingRecord>;
+    branch_life::save_meeting(shell; meeting: Meeting, attendees: Vec<Attendee>) -> MeetingRecord;
+    branch_life::delete_meeting(shell; id: Id) -> ();
+    branch_life::import_attendance(shell; id: Id, path: PathBuf) -> MeetingRecord;
+    branch_life::write_meeting_paper(shell; id: Id, sign_in: bool, path: PathBuf) -> ();
+    branch_life::write_work_register(shell; unit: Id, year: i32, path: PathBuf) -> ();
+    branch_life::posts(shell; unit: Option<Id>) -> Vec<PostRecord>;
+    branch_life::save_post(shell; post: PostHeld) -> PostRecord;
+    branch_life::groups(shell; unit: Option<Id>) -> Vec<PartyGroup>;
+    branch_life::save_group(shell; id: Option<Id>, branch_id: Id, name: String) -> PartyGroup;
+    branch_life::set_group_members(shell; group_id: Id, people: Vec<Id>) -> PartyGroup;
+    branch_life::study_hours(shell; year: i32, unit: Option<Id>) -> Vec<StudyHours>;
+    branch_life::set_life_from(shell; unit: Id, from: Date) -> ();
+    branch_life::dismiss_unit_deadline(shell; unit_id: Id, group_id: Option<Id>, rule: String, due: Date, until: Option<Date>) -> ();
+    branch_life::restore_unit_deadline(shell; unit_id: Id, group_id: Option<Id>, rule: String, due: Date) -> ();
+    branch_life::classes(shell; unit: Option<Id>, year: Option<i32>) -> Vec<ClassRecord>;
+    branch_life::save_class(shell; training_class: TrainingClass) -> ClassRecord;
+    branch_life::delete_class(shell; id: Id) -> ();
+    branch_life::enrol(shell; class_id: Id, people: Vec<Id>) -> ClassRecord;
+    branch_life::set_session_attendance(shell; session_id: Id, present: Vec<Id>) -> ClassRecord;
+    branch_life::set_results(shell; class_id: Id, results: Vec<TraineeResult>) -> ClassRecord;
+    branch_life::record_training_steps(shell; class_id: Id) -> Vec<Id>;
+    branch_life::write_certificates(shell; class_id: Id, path: PathBuf) -> ();
+    branch_life::add_study_entry(shell; entry: StudyEntry) -> StudyEntry;
+    branch_life::import_study_entries(shell; path: PathBuf) -> usize;
     accounts::unlock_with_recovery(shell; code: String) -> ();
     accounts::session_user(shell) -> SessionUser;
     accounts::procedure(shell) -> Procedure;

@@ -21,6 +21,8 @@ use crate::shell::Shell;
 
 /// The event the UI listens for to open a member a notification was about.
 pub const OPEN_MEMBER_EVENT: &str = "open-member";
+/// Asks the UI to open a unit's organisational life (a clicked reminder of a meeting it owes).
+pub const OPEN_UNIT_EVENT: &str = "open-unit";
 
 /// How often the clock looks at the time: often enough to notice an unlock or the hour turning.
 /// The end-to-end test shortens it with `DANGAN_REMINDER_TICK_MS`.
@@ -91,12 +93,13 @@ fn check(app: &AppHandle, shell: &Shell) {
         dangan_notify::server()?;
         session.deliver_reminders(Some(today), lang, |notice| {
             let shown = dangan_notify::send(notice)?;
-            let (app, member) = (app.clone(), notice.member_id);
+            let (app, member, unit) = (app.clone(), notice.member_id, notice.unit_id);
             std::thread::spawn(move || {
                 if shown.wait_for_click() {
-                    match member {
-                        Some(member) => open_member(&app, member),
-                        None => show_window(&app),
+                    match (member, unit) {
+                        (Some(member), _) => open_member(&app, member),
+                        (None, Some(unit)) => open_unit(&app, unit),
+                        (None, None) => show_window(&app),
                     }
                 }
             });
@@ -131,6 +134,7 @@ fn tell_locked(app: &AppHandle, shell: &Shell) {
             "The records are locked: unlock them to get reminders. Click to open.",
         ),
         member_id: None,
+        unit_id: None,
         covers: Vec::new(),
     };
     match dangan_notify::send(&notice) {
@@ -160,6 +164,12 @@ fn make_daily_backup(shell: &Shell) {
 pub fn open_member(app: &AppHandle, member_id: i64) {
     show_window(app);
     app.emit(OPEN_MEMBER_EVENT, member_id).ok();
+}
+
+/// Shows the window and asks the UI to open a unit's organisational life.
+pub fn open_unit(app: &AppHandle, unit_id: i64) {
+    show_window(app);
+    app.emit(OPEN_UNIT_EVENT, unit_id).ok();
 }
 
 pub fn show_window(app: &AppHandle) {

@@ -18,7 +18,8 @@ fn workspace() -> TestWorkspace {
 }
 
 fn items(ws: &TestWorkspace, args: &[&str]) -> Vec<(String, String, String, String)> {
-    let mut all = vec!["deadlines", "--json"];
+    // The members' items: the meetings their branches owe are tested in `meetings.rs`.
+    let mut all = vec!["deadlines", "--json", "--owed-by", "member"];
     all.extend_from_slice(args);
     let out = ws.dangan(&all).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -91,7 +92,7 @@ fn deadlines_filter_by_branch_and_cite_their_clause() {
             item("预备党员", "thought_report", "2027-01-20", "upcoming")
         ]
     );
-    ws.dangan_zh(&["deadlines", "--as-of", "2026-11-24"]).assert().success().stdout(
+    ws.dangan_zh(&["deadlines", "--as-of", "2026-11-24", "--owed-by", "member"]).assert().success().stdout(
         predicate::str::contains("已逾期")
             .and(predicate::str::contains("《中国共产党发展党员工作细则》第七条"))
             .and(predicate::str::contains("共 3 项，其中已逾期 1 项")),
@@ -112,7 +113,9 @@ fn the_deadline_list_exports_to_a_workbook_with_the_same_items() {
     use calamine::{Data, Reader, Xlsx};
     let ws = workspace();
     let out = ws.file("期限.xlsx");
-    ws.dangan(&["deadlines", "--as-of", "2026-11-24", "--out", out.to_str().unwrap()]).assert().success();
+    ws.dangan(&["deadlines", "--as-of", "2026-11-24", "--owed-by", "member", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
     let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let range = book.worksheet_range("期限").unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();

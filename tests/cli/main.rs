@@ -17,4 +17,5 @@ mod outputs;
 mod remind;
 mod statistics;
 mod steps;
+mod training;
 mod workspace;

@@ -513,3 +513,178 @@ fn a_branchs_year_prints_as_its_work_register() {
     }
     assert!(!text.contains("去年的党课"), "only the year's meetings:\n{text}");
 }
+
+/// `deadlines --json --owed-by unit` as `(rule, group, due, status)`, each checked to be a unit's
+/// item: `unit_id` and `unit`, and no `member_id` (a public interface).
+fn owed_meetings(ws: &TestWorkspace, args: &[&str]) -> Vec<(String, Option<String>, String, String)> {
+    let mut all = vec!["deadlines", "--json", "--owed-by", "unit"];
+    all.extend_from_slice(args);
+    let out = ws.dangan(&all).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    json.iter()
+        .map(|i| {
+            assert!(i.get("member_id").is_none() && i.get("name").is_none(), "{i}");
+            assert!(i["unit_id"].as_i64().is_some(), "{i}");
+            assert_eq!(i["kind"], "recurring");
+            let s = |k: &str| i[k].as_str().unwrap().to_owned();
+            (s("rule"), i["group"].as_str().map(str::to_owned), s("due"), s("status"))
+        })
+        .collect()
+}
+
+fn owed(rule: &str, due: &str, status: &str) -> (String, Option<String>, String, String) {
+    (rule.into(), None, due.into(), status.into())
+}
+
+#[test]
+fn a_branch_owes_its_meetings_in_the_deadline_list_and_recording_one_moves_it_to_the_next_period() {
+    let ws = workspace();
+    ws.dangan(&["meetings", "track", "--unit", "第一党支部", "--from", "2026-09-01"]).assert().success();
+    let as_of = ["--as-of", "2026-11-24", "--branch", "第一党支部"];
+    let items = owed_meetings(&ws, &as_of);
+    for rule in ["committee_meeting", "theme_day", "general_meeting", "party_lecture"] {
+        assert!(items.contains(&owed(rule, "2026-09-30", "overdue")), "{rule}: {items:?}");
+    }
+    assert!(items.contains(&owed("life_meeting", "2026-12-31", "upcoming")), "{items:?}");
+    // The unit's name and the article are on each item.
+    let out = ws
+        .dangan(&["deadlines", "--json", "--owed-by", "unit", "--as-of", "2026-11-24", "--branch", "第一党支部"])
+        .output()
+        .unwrap();
+    let json: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let committee = json.iter().find(|i| i["rule"] == "committee_meeting").unwrap();
+    assert_eq!(committee["unit"], "第一党支部");
+    assert_eq!(committee["clause"], "《中国共产党支部工作条例（试行）》第十二条");
+
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "支委会",
+        "--date",
+        "2026-11-10",
+        "--present",
+        "张三",
+    ])
+    .assert()
+    .success();
+    let items = owed_meetings(&ws, &as_of);
+    assert!(items.contains(&owed("committee_meeting", "2026-12-31", "upcoming")), "{items:?}");
+    assert!(items.contains(&owed("theme_day", "2026-09-30", "overdue")), "only the kind held moves: {items:?}");
+
+    // The members' own items are still listed beside the units', and `--owed-by member` leaves these out.
+    let all = ws.dangan(&["deadlines", "--json", "--as-of", "2026-11-24"]).output().unwrap();
+    let all: Vec<Value> = serde_json::from_slice(&all.stdout).unwrap();
+    assert!(all.iter().any(|i| i.get("member_id").is_some()) && all.iter().any(|i| i.get("unit_id").is_some()));
+    let members = ws.dangan(&["deadlines", "--json", "--owed-by", "member", "--as-of", "2026-11-24"]).output().unwrap();
+    let members: Vec<Value> = serde_json::from_slice(&members.stdout).unwrap();
+    assert!(members.iter().all(|i| i.get("member_id").is_some()), "{members:?}");
+}
+
+#[test]
+fn a_branch_without_members_owes_no_meetings_and_each_party_group_owes_its_own() {
+    let ws = workspace();
+    let applicants =
+        ws.write_csv("applicants.csv", "姓名,学号工号,所在支部,申请入党日期\n孙八,2021009,第三党支部,2026-03-01\n");
+    ws.dangan(&["import", applicants.to_str().unwrap()]).assert().success();
+    assert!(owed_meetings(&ws, &["--branch", "第三党支部"]).is_empty(), "only applicants: no organisational life owed");
+
+    ws.dangan(&["groups", "add", "--unit", "第一党支部", "--name", "第一党小组", "--members", "张三"])
+        .assert()
+        .success();
+    ws.dangan(&["groups", "add", "--unit", "第一党支部", "--name", "空党小组"]).assert().success();
+    let groups: Vec<_> = owed_meetings(&ws, &["--branch", "第一党支部"])
+        .into_iter()
+        .filter(|(rule, ..)| rule == "group_meeting")
+        .collect();
+    assert_eq!(groups.len(), 1, "the group nobody is in owes nothing: {groups:?}");
+    assert_eq!(groups[0].1.as_deref(), Some("第一党小组"));
+    // A group owes from the day it was made: this month's meeting, due on its last day.
+    let today = dangan_core::calendar::today();
+    let first: dangan_core::calendar::Date = format!("{}-01", &today.to_string()[..7]).parse().unwrap();
+    let month_end = dangan_core::calendar::add_months(first, 1).unwrap().pred_opt().unwrap();
+    assert_eq!(groups[0].2, month_end.to_string());
+
+    let date = today.to_string();
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "group_meeting",
+        "--group",
+        "第一党小组",
+        "--date",
+        &date,
+    ])
+    .assert()
+    .success();
+    let after: Vec<_> = owed_meetings(&ws, &["--branch", "第一党支部"])
+        .into_iter()
+        .filter(|(rule, ..)| rule == "group_meeting")
+        .collect();
+    let next_end = dangan_core::calendar::add_months(month_end.succ_opt().unwrap(), 1).unwrap().pred_opt().unwrap();
+    assert_eq!(after[0].2, next_end.to_string(), "held this month: next month's is owed");
+    ws.dangan(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "group_meeting",
+        "--group",
+        "无此小组",
+        "--date",
+        &date,
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("无此小组"));
+}
+
+#[test]
+fn the_years_plan_shows_each_period_held_missed_or_owed() {
+    let ws = workspace();
+    ws.dangan(&["meetings", "track", "--unit", "第一党支部", "--from", "2026-09-01"]).assert().success();
+    ws.dangan(&["meetings", "add", "--unit", "第一党支部", "--kind", "theme_day", "--date", "2026-10-12"])
+        .assert()
+        .success();
+    let out = ws
+        .dangan(&["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-11-24", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["tracked_from"], "2026-09-01");
+    let row = plan["rows"].as_array().unwrap().iter().find(|r| r["kind"] == "theme_day").unwrap();
+    let states: Vec<&str> = row["periods"].as_array().unwrap().iter().map(|p| p["state"].as_str().unwrap()).collect();
+    assert_eq!(
+        states,
+        [
+            "untracked",
+            "untracked",
+            "untracked",
+            "untracked",
+            "untracked",
+            "untracked",
+            "untracked",
+            "untracked",
+            "missed",
+            "held",
+            "owed",
+            "upcoming"
+        ]
+    );
+    ws.dangan_zh(&["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-11-24"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("主题党日").and(predicate::str::contains("✗ ✓ ○ ·")));
+    ws.dangan(&["meetings", "track", "--unit", "第一党支部", "--from", "1900-01-01"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("1900-01-01"));
+}

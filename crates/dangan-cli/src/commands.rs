@@ -12,7 +12,7 @@ use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
     Cli, Command, accounts, committee, dossiers, files, meetings, members, planning, rosters, statistics, steps,
-    workspace,
+    training, workspace,
 };
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
@@ -27,7 +27,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Meetings { action } => meetings::meetings(action, &cx),
         Command::Committee { action } => committee::committee(action, &cx),
         Command::Groups { action } => committee::groups(action, &cx),
-        Command::Training { action } => committee::training(action, &cx),
+        Command::Classes { action } => training::classes(action, &cx),
+        Command::Training { action } => training::training(action, &cx),
         Command::Stats(args) => statistics::stats(args, &cx),
         Command::Report { action } => statistics::report(action, &cx),
         Command::Remind(args) => planning::remind(args, &cx),

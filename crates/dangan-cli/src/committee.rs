@@ -120,35 +120,3 @@ pub fn groups(action: GroupsAction, cx: &Context) -> Result<()> {
         }
     }
 }
-
-#[derive(Subcommand)]
-pub enum TrainingAction {
-    /// Each member's study hours in a year from the meetings they attended, and the hours asked
-    Hours(HoursArgs),
-}
-
-#[derive(Args)]
-pub struct HoursArgs {
-    #[arg(long)]
-    year: i32,
-    /// A unit, by name or path [default: everything you may see]
-    #[arg(long)]
-    unit: Option<String>,
-    /// Only those short of the hours asked of them
-    #[arg(long)]
-    below: bool,
-    /// Print a JSON array of {member_id, name, branch, hours, required, committee, clause}
-    #[arg(long)]
-    json: bool,
-}
-
-pub fn training(action: TrainingAction, cx: &Context) -> Result<()> {
-    let TrainingAction::Hours(args) = action;
-    let session = cx.unlock()?;
-    let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
-    let mut rows = session.study_hours(args.year, unit)?;
-    if args.below {
-        rows.retain(|r| r.is_short());
-    }
-    if args.json { json::print(&rows) } else { cx.human.study_hours(args.year, &rows) }
-}

@@ -285,28 +285,73 @@ impl Human {
     }
 
     pub fn deadlines(self, items: &[DeadlineItem]) -> Result<()> {
-        let name_w = items.iter().map(|i| display_width(&i.name)).max().unwrap_or(4).max(4);
+        let names: Vec<String> = items.iter().map(|i| i.owner.display_name()).collect();
+        let name_w = names.iter().map(|n| display_width(n)).max().unwrap_or(4).max(4);
         let rule_w = items.iter().map(|i| display_width(self.rule_name(i))).max().unwrap_or(4).max(4);
         outln!(
             "{}  {}  {}  {}  {}",
             pad(self.t("状态", "status"), 10),
             pad(self.t("期限", "due"), 10),
-            pad(self.t("姓名", "name"), name_w),
+            pad(self.t("姓名或组织", "who"), name_w),
             pad(self.t("事项", "step"), rule_w),
             self.t("依据", "clause")
         );
-        for item in items {
+        for (item, name) in items.iter().zip(&names) {
             outln!(
                 "{}  {}  {}  {}  {}",
                 pad(self.get(&item.status.label()), 10),
                 item.due,
-                pad(&item.name, name_w),
+                pad(name, name_w),
                 pad(self.rule_name(item), rule_w),
                 item.clause
             );
         }
         let (all, overdue) = (items.len(), items.iter().filter(|i| i.status == Status::Overdue).count());
         self.say(format_args!("共 {all} 项，其中已逾期 {overdue} 项"), format_args!("{all} items, {overdue} overdue"))
+    }
+
+    /// A class: its id, kind, name and dates, then each trainee with their attendance and result.
+    pub fn class_saved(self, record: &dangan_core::domain::ClassRecord) -> Result<()> {
+        self.classes(std::slice::from_ref(record))
+    }
+
+    pub fn classes(self, records: &[dangan_core::domain::ClassRecord]) -> Result<()> {
+        for record in records {
+            let c = &record.class;
+            let hours = dangan_core::study::hours_of(u64::from(record.minutes()));
+            outln!(
+                "#{}  {}  {}  {} – {}  {}  {hours} {}",
+                c.id.unwrap_or_default(),
+                self.get(&c.kind.label()),
+                c.name,
+                c.starts,
+                c.ends,
+                record.unit,
+                self.t("学时", "hours")
+            );
+            for t in &record.trainees {
+                let result = match t.passed {
+                    Some(true) => self.t("合格", "passed"),
+                    Some(false) => self.t("不合格", "failed"),
+                    None => self.t("未考核", "not yet assessed"),
+                };
+                let score = t.score.map(|s| s.to_string()).unwrap_or_default();
+                let attended = dangan_core::study::hours_of(u64::from(t.minutes));
+                outln!("    {}  {}  {attended}h/{}d  {score}  {result}", t.name, t.branch, t.days);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn training_steps_recorded(self, count: usize) -> Result<()> {
+        self.say(
+            format_args!("已为 {count} 名学员记录短期集中培训"),
+            format_args!("centralised training recorded for {count} trainee(s)"),
+        )
+    }
+
+    pub fn study_recorded(self, count: usize) -> Result<()> {
+        self.say(format_args!("已记录 {count} 条个人学习"), format_args!("{count} study entr(ies) recorded"))
     }
 
     pub fn meeting_saved(self, record: &MeetingRecord) -> Result<()> {
@@ -331,6 +376,47 @@ impl Human {
                 m.date,
                 m.id.unwrap_or_default()
             ),
+        )
+    }
+
+    pub fn life_tracked(self, unit: &str, from: dangan_core::calendar::Date) -> Result<()> {
+        self.say(
+            format_args!("{unit} 自{}起计算应开的会议", dangan_core::calendar::format_zh(from)),
+            format_args!("{unit} owes its meetings from {from}"),
+        )
+    }
+
+    /// A branch's year: a line per kind of meeting, a mark per period (✓ held, ✗ missed, ○ owed
+    /// now, · to come, – before tracking began).
+    pub fn life_plan(self, plan: &dangan_core::life_plan::LifePlan) -> Result<()> {
+        use dangan_core::life_plan::PeriodState;
+        outln!("{} · {}", plan.unit, plan.year);
+        let names: Vec<String> = plan
+            .rows
+            .iter()
+            .map(|r| match &r.group {
+                Some(group) => format!("{} · {group}", self.get(&r.name())),
+                None => self.get(&r.name()).to_owned(),
+            })
+            .collect();
+        let name_w = names.iter().map(|n| display_width(n)).max().unwrap_or(4);
+        for (row, name) in plan.rows.iter().zip(&names) {
+            let marks: Vec<&str> = row
+                .periods
+                .iter()
+                .map(|p| match p.state {
+                    PeriodState::Held => "✓",
+                    PeriodState::Missed => "✗",
+                    PeriodState::Owed => "○",
+                    PeriodState::Upcoming => "·",
+                    PeriodState::Untracked => "–",
+                })
+                .collect();
+            outln!("{}  {}  {}", pad(name, name_w), marks.join(" "), row.clause);
+        }
+        self.say(
+            format_args!("✓ 已召开  ✗ 未召开  ○ 本期待开  · 未到期  – 尚未开始记录"),
+            format_args!("✓ held  ✗ missed  ○ owed now  · to come  – before tracking began"),
         )
     }
 
@@ -510,7 +596,8 @@ impl Human {
                 (Threshold::Lead(d), Lang::Zh) => format!("提前 {d} 天"),
                 (Threshold::Lead(d), Lang::En) => format!("{d} days ahead"),
             };
-            outln!("{}  {}  {}  {}", pad(&threshold, 10), r.item.due, r.item.name, self.rule_name(&r.item));
+            let who = r.item.owner.display_name();
+            outln!("{}  {}  {}  {}", pad(&threshold, 10), r.item.due, who, self.rule_name(&r.item));
         }
         if !notify {
             outln!("{}", self.t("（加 --notify 发送桌面通知）", "(add --notify to send desktop notifications)"));

@@ -22,6 +22,7 @@ mod progress;
 mod rosters;
 mod statistics;
 mod steps;
+mod training;
 mod ui;
 mod workspace;
 
@@ -81,10 +82,15 @@ enum Command {
         #[command(subcommand)]
         action: committee::GroupsAction,
     },
-    /// Training and study hours
+    /// Training classes (党校培训班): sessions, trainees, attendance, results, certificates
+    Classes {
+        #[command(subcommand)]
+        action: training::ClassesAction,
+    },
+    /// Study hours, and a member's own study
     Training {
         #[command(subcommand)]
-        action: committee::TrainingAction,
+        action: training::TrainingAction,
     },
     /// Statistics as of a day: people at each stage, per branch, per year, per class year, members by
     /// gender, ethnicity, age and education; every number's people with --people

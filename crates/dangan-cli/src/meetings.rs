@@ -25,6 +25,36 @@ pub enum MeetingsAction {
     /// Record a meeting's attendance from a sheet (.xlsx or .csv: 姓名 or 学号工号, 出席情况, 事由),
     /// replacing what was recorded: all rows or none
     Attendance(AttendanceArgs),
+    /// A branch's year as a grid: each kind of meeting it owes, each month or quarter held,
+    /// owed, missed or to come
+    Plan(PlanArgs),
+    /// Set the day from which a unit owes its meetings (by default the day it was made)
+    Track(TrackArgs),
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The branch, by name or path
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    year: i32,
+    /// Compute it as of this date [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    /// Print {unit_id, unit, year, tracked_from, rows: [{kind, group, periods: [{from, to, state, meetings}]}]}
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct TrackArgs {
+    /// The branch, by name or path
+    #[arg(long)]
+    unit: String,
+    /// The day its first owed meeting counts from
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    from: String,
 }
 
 #[derive(Args)]
@@ -73,6 +103,9 @@ pub struct AddArgs {
     /// theme_day (主题党日), life_meeting (组织生活会), heart_talk (谈心谈话), other; or the Chinese name
     #[arg(long)]
     kind: String,
+    /// For a group_meeting: the party group of the branch that holds it
+    #[arg(long)]
+    group: Option<String>,
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: String,
     #[arg(long)]
@@ -142,6 +175,20 @@ pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
             session.write_meeting_paper(args.id, args.sign_in, &args.out)?;
             cx.human.file_written(&args.out)
         }
+        MeetingsAction::Plan(args) => {
+            let session = cx.unlock()?;
+            let unit = find_branch(&session, &args.unit)?;
+            let as_of = parse::optional(args.as_of.as_deref(), |d| parse::date("as_of", d))?;
+            let plan = session.life_plan(unit, args.year, as_of)?;
+            if args.json { json::print(&plan) } else { cx.human.life_plan(&plan) }
+        }
+        MeetingsAction::Track(args) => {
+            let mut session = cx.unlock()?;
+            let unit = find_branch(&session, &args.unit)?;
+            let from = parse::date("from", &args.from)?;
+            session.set_life_from(unit, from)?;
+            cx.human.life_tracked(&args.unit, from)
+        }
     }
 }
 
@@ -150,6 +197,20 @@ fn add(args: AddArgs, cx: &Context) -> Result<()> {
     let unit = find_branch(&session, &args.unit)?;
     let kind = parse::meeting_kind(&args.kind)?;
     let date = parse::date("date", &args.date)?;
+    let group_id = match args.group.as_deref() {
+        None => None,
+        Some(name) => {
+            let groups = session.groups(Some(unit))?;
+            let found = groups.iter().find(|g| g.branch_id == unit && g.name == name.trim()).ok_or_else(|| {
+                Error::invalid(
+                    "group",
+                    format!("「{}」中没有名为「{}」的党小组", args.unit, name.trim()),
+                    format!("“{}” has no party group named “{}”", args.unit, name.trim()),
+                )
+            })?;
+            Some(found.id)
+        }
+    };
     let study_minutes = match args.hours.as_deref() {
         Some(h) => parse::study_hours(h)?,
         None => 0,
@@ -169,7 +230,7 @@ fn add(args: AddArgs, cx: &Context) -> Result<()> {
     let meeting = Meeting {
         id: None,
         unit_id: unit,
-        group_id: None,
+        group_id,
         kind,
         date,
         held: !args.planned,

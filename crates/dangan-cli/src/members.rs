@@ -41,7 +41,12 @@ impl Filter {
 
 /// A branch or general branch by its name or path.
 pub fn find_branch(session: &Session, name: &str) -> Result<Id> {
-    session.org_tree()?.find(name)?.ok_or_else(|| Error::NotFound {
+    let tree = session.org_tree()?;
+    // The committee by its own name: it holds meetings and runs the party school's classes too.
+    if let Some(committee) = tree.committee().filter(|c| c.name == name.trim()) {
+        return Ok(committee.id);
+    }
+    tree.find(name)?.ok_or_else(|| Error::NotFound {
         what: {
             let name = dangan_core::text::excerpt(name, 40);
             Text::new(format!("名为「{name}」的支部"), format!("a branch named “{name}”"))

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use dangan_core::deadlines::DeadlineQuery;
+use dangan_core::deadlines::{DeadlineQuery, OwnerKind};
 use dangan_core::{Error, Result, Text};
 
 use crate::commands::Context;
@@ -22,7 +22,11 @@ pub struct DeadlinesArgs {
     /// A branch or general branch, by name or path
     #[arg(long)]
     branch: Option<String>,
-    /// Print a JSON array of {member_id, name, rule, kind, due, status, ...}
+    /// Only the members' items (`member`) or only the meetings units owe (`unit`)
+    #[arg(long, value_name = "member|unit", value_parser = parse_owner_kind)]
+    owed_by: Option<OwnerKind>,
+    /// Print a JSON array: a member's item has {member_id, name, rule, due, status, ...}, a unit's
+    /// owed meeting {unit_id, unit, group_id, group, rule (the meeting's kind), due, status, ...}
     #[arg(long)]
     json: bool,
     /// Write the pending deadlines to an iCalendar (.ics) file for Outlook, a phone or any calendar
@@ -36,6 +40,14 @@ pub struct DeadlinesArgs {
     out: Option<PathBuf>,
 }
 
+fn parse_owner_kind(s: &str) -> std::result::Result<OwnerKind, String> {
+    match s.trim() {
+        "member" | "members" | "成员" => Ok(OwnerKind::Member),
+        "unit" | "units" | "组织" => Ok(OwnerKind::Unit),
+        other => Err(format!("“{other}” is neither `member` nor `unit`")),
+    }
+}
+
 pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
     let as_of = parse::as_of(args.as_of.as_deref())?;
@@ -45,6 +57,7 @@ pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
         within: args.within,
         branch_id,
         include_dismissed: args.all,
+        owed_by: args.owed_by,
         ..Default::default()
     };
     if let Some(path) = args.ics {

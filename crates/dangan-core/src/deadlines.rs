@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Date};
-use crate::domain::{EventKind, Id, ProcedureEvent};
+use crate::domain::{EventKind, Id, MeetingKind, ProcedureEvent};
 use crate::rules::{DeadlineKind, DeadlineRule, Period};
 use crate::workdays::WorkCalendar;
 
@@ -196,19 +196,97 @@ pub struct DeadlineQuery {
     pub include_dismissed: bool,
     /// List only those items (the dashboard's "set aside" list).
     pub only_dismissed: bool,
+    /// Only the members' items, or only the units' (owed meetings); both when `None`.
+    pub owed_by: Option<OwnerKind>,
 }
 
-/// One pending item of one member, as lists and the CLI's JSON show it.
+/// Whose items: a member's or a unit's.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerKind {
+    Member,
+    Unit,
+}
+
+/// Who owes an item: a member (a step of their procedure) or a unit (a meeting of its
+/// organisational life). In JSON the owner's fields stand beside the item's: a member's item has
+/// `member_id` and `name`, a unit's `unit_id` and `unit` and no `member_id` (a public interface).
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Owner {
+    Member {
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        member_id: Id,
+        name: String,
+        /// The event that satisfies the item (none for an absence from party life, which a
+        /// meeting attended ends).
+        done_by: Option<EventKind>,
+    },
+    Unit {
+        #[cfg_attr(feature = "typescript", ts(type = "number"))]
+        unit_id: Id,
+        /// The unit's path (总支/支部).
+        unit: String,
+        /// For a 党小组会, the party group that owes it.
+        #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+        group_id: Option<Id>,
+        group: Option<String>,
+        /// The meeting that satisfies the item (none for the committee's election).
+        meeting: Option<MeetingKind>,
+    },
+}
+
+impl Owner {
+    /// The member who owes the item, if a member does.
+    pub fn member_id(&self) -> Option<Id> {
+        match self {
+            Owner::Member { member_id, .. } => Some(*member_id),
+            Owner::Unit { .. } => None,
+        }
+    }
+
+    /// As a list names the owner: the member's name, or the unit (and its group).
+    pub fn display_name(&self) -> String {
+        match self {
+            Owner::Member { name, .. } => name.clone(),
+            Owner::Unit { unit, group: Some(group), .. } => format!("{unit} · {group}"),
+            Owner::Unit { unit, group: None, .. } => unit.clone(),
+        }
+    }
+
+    /// The key the worker's snoozes and the reminders sent are stored under.
+    pub fn key(&self) -> OwnerKey {
+        match self {
+            Owner::Member { member_id, .. } => OwnerKey::Member(*member_id),
+            Owner::Unit { unit_id, group_id: Some(group), .. } => OwnerKey::Group { unit: *unit_id, group: *group },
+            Owner::Unit { unit_id, group_id: None, .. } => OwnerKey::Unit(*unit_id),
+        }
+    }
+}
+
+/// Who owes an item, by id only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OwnerKey {
+    Member(Id),
+    Unit(Id),
+    Group { unit: Id, group: Id },
+}
+
+/// One pending item, of a member or of a unit, as lists and the CLI's JSON show it.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadlineItem {
-    #[cfg_attr(feature = "typescript", ts(type = "number"))]
-    pub member_id: Id,
-    pub name: String,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "typescript", ts(flatten))]
+    pub owner: Owner,
+    /// The unit whose list shows the item: the member's branch, or the owing unit itself.
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub branch_id: Id,
     pub branch: String,
-    /// The rule's id (`application_talk`, `conversion_due`, …).
+    /// The rule's id (`application_talk`, `conversion_due`, …); for an owed meeting, the
+    /// meeting's kind (`committee_meeting`, …).
     pub rule: String,
     pub rule_name_zh: String,
     pub rule_name_en: String,
@@ -219,8 +297,6 @@ pub struct DeadlineItem {
     /// The citation in Chinese, e.g. 《中国共产党发展党员工作细则》第七条.
     pub clause: String,
     pub clause_en: String,
-    /// The event that satisfies the item.
-    pub done_by: EventKind,
     /// A working-day date counted without that year's official holiday calendar.
     pub provisional: bool,
     /// The worker has seen to it: no more reminders, and dashboards leave it out.

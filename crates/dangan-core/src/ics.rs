@@ -1,15 +1,16 @@
 //! Pending deadlines as an iCalendar file (RFC 5545) for Outlook, a phone or any calendar.
 //!
 //! One all-day VEVENT per item on its due day, ending the next day: RFC 5545 §3.6.1 counts DTEND
-//! as exclusive, so an event ending on its start is zero-length and some calendars drop it. The UID is made of the workspace's calendar id, the
-//! member and the rule, never the due day, so importing a newer file moves an event whose due day
-//! changed (an extension, a new thought report) instead of adding a second one.
+//! as exclusive, so an event ending on its start is zero-length and some calendars drop it. The UID
+//! is made of the workspace's calendar id, the owner (member, unit or party group) and the rule,
+//! never the due day, so importing a newer file moves an event whose due day changed (an
+//! extension, a new thought report, a meeting held) instead of adding a second one.
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
 use crate::calendar;
-use crate::deadlines::DeadlineItem;
+use crate::deadlines::{DeadlineItem, OwnerKey};
 
 /// The calendar of `items`. `calendar_id` is the workspace's ([`crate::Store::calendar_id`]);
 /// `stamp` is when the file is made (DTSTAMP).
@@ -30,12 +31,17 @@ pub fn write_ics(items: &[DeadlineItem], calendar_id: &str, stamp: DateTime<Utc>
         if item.provisional {
             description.push_str("\n暂定日期：该年度节假日安排尚未录入");
         }
+        let owner = match item.owner.key() {
+            OwnerKey::Member(id) => id.to_string(),
+            OwnerKey::Unit(id) => format!("unit{id}"),
+            OwnerKey::Group { unit, group } => format!("unit{unit}-group{group}"),
+        };
         let event = Event::new()
-            .uid(&format!("{calendar_id}-{}-{}@dangan", item.member_id, item.rule))
+            .uid(&format!("{calendar_id}-{owner}-{}@dangan", item.rule))
             .timestamp(stamp)
             .starts(item.due)
             .ends(item.due.succ_opt().unwrap_or(item.due))
-            .summary(&format!("{}：{}", item.name, item.rule_name_zh))
+            .summary(&format!("{}：{}", item.owner.display_name(), item.rule_name_zh))
             .description(&description)
             .add_property("CATEGORIES", item.status.as_str())
             .done();
@@ -47,15 +53,16 @@ pub fn write_ics(items: &[DeadlineItem], calendar_id: &str, stamp: DateTime<Utc>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deadlines::Status;
+    use crate::deadlines::{Owner, Status};
     use crate::domain::EventKind;
     use crate::rules::DeadlineKind;
     use chrono::TimeZone;
 
     fn item(member_id: i64, due: &str) -> DeadlineItem {
         DeadlineItem {
-            member_id,
-            name: "欧阳明月".into(),
+            owner: Owner::Member {
+                member_id, name: "欧阳明月".into(), done_by: Some(EventKind::ConversionMeeting)
+            },
             branch_id: 3,
             branch: "数学学院党总支/本科生第一党支部".into(),
             rule: "conversion_due".into(),
@@ -66,7 +73,6 @@ mod tests {
             status: Status::DueSoon,
             clause: "《中国共产党发展党员工作细则》第三十一条".into(),
             clause_en: "Rules on Recruiting Party Members, Art. 31".into(),
-            done_by: EventKind::ConversionMeeting,
             provisional: false,
             acknowledged: false,
             snoozed_until: None,
@@ -94,6 +100,26 @@ mod tests {
         let moved = unfold(&write_ics(&[item(42, "2027-05-30")], "abc123", stamp));
         assert!(moved.contains("UID:abc123-42-conversion_due@dangan\r\n"));
         assert!(moved.contains("DTSTART;VALUE=DATE:20270530\r\n"));
+    }
+
+    #[test]
+    fn a_units_owed_meeting_is_named_by_its_unit_and_keeps_its_uid_when_the_next_one_moves() {
+        let stamp = Utc.with_ymd_and_hms(2026, 12, 5, 8, 0, 0).unwrap();
+        let mut owed = item(0, "2026-12-31");
+        owed.owner = Owner::Unit {
+            unit_id: 5,
+            unit: "数学学院党总支/教工党支部".into(),
+            group_id: Some(9),
+            group: Some("第一党小组".into()),
+            meeting: Some(crate::domain::MeetingKind::GroupMeeting),
+        };
+        owed.rule = "group_meeting".into();
+        owed.rule_name_zh = "党小组会（每月一次）".into();
+        let text = unfold(&write_ics(std::slice::from_ref(&owed), "abc123", stamp));
+        assert!(text.contains("UID:abc123-unit5-group9-group_meeting@dangan\r\n"), "{text}");
+        assert!(text.contains("SUMMARY:数学学院党总支/教工党支部 · 第一党小组：党小组会（每月一次）\r\n"), "{text}");
+        owed.due = "2027-01-31".parse().unwrap();
+        assert!(unfold(&write_ics(&[owed], "abc123", stamp)).contains("UID:abc123-unit5-group9-group_meeting@dangan"));
     }
 
     #[test]

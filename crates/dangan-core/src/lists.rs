@@ -74,9 +74,10 @@ pub fn write_sheets(workspace_dir: &Path, path: &Path, sheets: &[Sheet]) -> Resu
     crate::output::write(workspace_dir, path, &bytes)
 }
 
-/// The deadline list as a sheet: status, due day, days left, name, branch, step, clause, set aside.
+/// The deadline list as a sheet: status, due day, days left, who owes it (a member's name, or the
+/// unit and its party group), branch, step, clause, set aside.
 pub fn deadline_sheet(name: &str, items: &[DeadlineItem], as_of: Date) -> Sheet {
-    let header = ["状态", "期限", "剩余天数", "姓名", "所在支部", "事项", "依据", "已处理或暂缓"];
+    let header = ["状态", "期限", "剩余天数", "姓名或组织", "所在支部", "事项", "依据", "已处理或暂缓"];
     Sheet {
         name: name.into(),
         header: header.iter().map(|h| (*h).to_owned()).collect(),
@@ -94,7 +95,7 @@ pub fn deadline_sheet(name: &str, items: &[DeadlineItem], as_of: Date) -> Sheet 
                     Value::Text(item.status.label().zh),
                     Value::Date(item.due),
                     Value::Number(item.days_left(as_of) as f64),
-                    Value::Text(item.name.clone()),
+                    Value::Text(item.owner.display_name()),
                     Value::Text(item.branch.clone()),
                     Value::Text(item.rule_name_zh.clone()),
                     Value::Text(item.clause.clone()),

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::calendar::{self, Date};
-use crate::deadlines::{DeadlineItem, Status};
+use crate::deadlines::{DeadlineItem, Owner, Status};
 use crate::domain::Id;
 use crate::{Lang, Text};
 
@@ -59,8 +59,10 @@ pub struct Reminder {
 pub struct Notice {
     pub summary: String,
     pub body: String,
-    /// The member a click opens; `None` for a grouped notice.
+    /// The member a click opens; `None` for a unit's or a grouped notice.
     pub member_id: Option<Id>,
+    /// The unit whose organisational life a click opens, for a meeting it owes.
+    pub unit_id: Option<Id>,
     /// Which of the reminders it was made from it tells of (indexes), so that delivering it
     /// records exactly those as sent.
     #[serde(skip)]
@@ -90,17 +92,30 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
             .map(|(i, r)| {
                 let item = &r.item;
                 let step = Text::new(item.rule_name_zh.clone(), item.rule_name_en.clone());
-                let summary =
-                    Text::new(format!("入党工作提醒：{}", item.name), format!("Dangan reminder: {}", item.name));
                 let when = when(item, as_of);
-                let body = Text::new(
-                    format!("{} · {} · {}", step.zh, when.zh, item.branch),
-                    format!("{} · {} · {}", step.en, when.en, item.branch),
-                );
+                let (summary, body, unit_id) = match &item.owner {
+                    Owner::Member { name, .. } => (
+                        Text::new(format!("入党工作提醒：{name}"), format!("Dangan reminder: {name}")),
+                        Text::new(
+                            format!("{} · {} · {}", step.zh, when.zh, item.branch),
+                            format!("{} · {} · {}", step.en, when.en, item.branch),
+                        ),
+                        None,
+                    ),
+                    Owner::Unit { unit_id, .. } => {
+                        let owner = item.owner.display_name();
+                        (
+                            Text::new(format!("组织生活提醒：{owner}"), format!("Dangan reminder: {owner}")),
+                            Text::new(format!("{} · {}", step.zh, when.zh), format!("{} · {}", step.en, when.en)),
+                            Some(*unit_id),
+                        )
+                    }
+                };
                 Notice {
                     summary: summary.get(lang).to_owned(),
                     body: body.get(lang).to_owned(),
-                    member_id: Some(item.member_id),
+                    member_id: item.owner.member_id(),
+                    unit_id,
                     covers: vec![i],
                 }
             })
@@ -108,13 +123,14 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
     }
     let overdue = reminders.iter().filter(|r| r.threshold == Threshold::Overdue).count();
     let soon = reminders.len() - overdue;
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for r in reminders {
-        if !names.contains(&r.item.name.as_str()) {
-            names.push(&r.item.name);
+        let name = r.item.owner.display_name();
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
-    let first: Vec<&str> = names.iter().copied().take(3).collect();
+    let first: Vec<&str> = names.iter().map(String::as_str).take(3).collect();
     let summary = Text::new(
         format!("入党工作提醒：{} 项待办", reminders.len()),
         format!("Dangan: {} items need attention", reminders.len()),
@@ -128,6 +144,7 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
         summary: summary.get(lang).to_owned(),
         body: body.get(lang).to_owned(),
         member_id: None,
+        unit_id: None,
         covers: (0..reminders.len()).collect(),
     }]
 }
@@ -157,8 +174,7 @@ mod tests {
     fn reminder(name: &str, due: &str, status: Status, threshold: Threshold) -> Reminder {
         Reminder {
             item: DeadlineItem {
-                member_id: 7,
-                name: name.into(),
+                owner: Owner::Member { member_id: 7, name: name.into(), done_by: Some(EventKind::ConversionMeeting) },
                 branch_id: 2,
                 branch: "第一党支部".into(),
                 rule: "conversion_due".into(),
@@ -169,7 +185,6 @@ mod tests {
                 status,
                 clause: "《中国共产党发展党员工作细则》第三十一条".into(),
                 clause_en: "Rules on Recruiting Party Members, Art. 31".into(),
-                done_by: EventKind::ConversionMeeting,
                 provisional: false,
                 acknowledged: false,
                 snoozed_until: None,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::EventKind;
+use crate::meeting_rules::{LifeRules, MeetingRule};
 use crate::{Error, Text};
 
 /// Every check the validator performs; a rule file must cite an article (or none) for each.
@@ -107,6 +108,12 @@ struct OverrideFile {
     /// Read entry by entry (see [`entries`]), so a wrong value names the entry it is in.
     #[serde(default)]
     deadline: Vec<toml::Value>,
+    /// Meeting frequencies the office changes, adds or drops (`meeting_rules.rs`).
+    #[serde(default)]
+    meeting: Vec<toml::Value>,
+    /// The committee's term and the absence from party life, as the office changes them.
+    committee_term: Option<toml::Value>,
+    party_life: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +130,9 @@ pub struct RuleSet {
     document: Text,
     articles: BTreeMap<String, Option<u32>>,
     deadlines: Vec<DeadlineRule>,
+    /// Branch life (meeting frequencies, the committee's term, absence from party life): the
+    /// same for either version of the 细则.
+    life: LifeRules,
     overridden: bool,
 }
 
@@ -176,6 +186,7 @@ impl RuleSet {
             articles: file.checks.into_iter().map(|(k, v)| (k, v.article)).collect(),
             document,
             deadlines,
+            life: crate::meeting_rules::shipped_life().clone(),
             overridden: false,
         })
     }
@@ -216,6 +227,7 @@ impl RuleSet {
                 None => out.deadlines.push(rule),
             }
         }
+        crate::meeting_rules::apply_office(&mut out.life, file.meeting, file.committee_term, file.party_life)?;
         out.overridden = true;
         Ok(out)
     }
@@ -228,6 +240,16 @@ impl RuleSet {
     /// The deadline rules of this rule set, in the order the file lists them.
     pub fn deadlines(&self) -> &[DeadlineRule] {
         &self.deadlines
+    }
+
+    /// How often units owe each kind of meeting.
+    pub fn meetings(&self) -> &[MeetingRule] {
+        &self.life.meetings
+    }
+
+    /// Every rule of branch life.
+    pub fn life(&self) -> &LifeRules {
+        &self.life
     }
 
     /// The citation of a check, e.g. `《中国共产党发展党员工作细则》第七条` / `Rules on Recruiting

@@ -282,6 +282,22 @@ impl Session {
         self.store.restore_deadline(member_id, rule, due)
     }
 
+    /// Sets aside a meeting a unit (or one of its party groups) owes: acknowledged, or snoozed.
+    pub fn dismiss_unit_deadline(
+        &mut self,
+        unit_id: Id,
+        group_id: Option<Id>,
+        rule: &str,
+        due: Date,
+        until: Option<Date>,
+    ) -> Result<()> {
+        self.store.dismiss_unit_deadline(unit_id, group_id, rule, due, until)
+    }
+
+    pub fn restore_unit_deadline(&mut self, unit_id: Id, group_id: Option<Id>, rule: &str, due: Date) -> Result<()> {
+        self.store.restore_unit_deadline(unit_id, group_id, rule, due)
+    }
+
     pub fn reminders_due(&self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
         self.store.reminders_due(as_of)
     }
@@ -382,6 +398,87 @@ impl Session {
             crate::dossier::meeting::minutes(&paper)?
         };
         crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
+    /// A branch's year of organisational life as a grid: each kind of meeting it owes, each
+    /// period held, owed, missed or to come.
+    pub fn life_plan(&self, unit: Id, year: i32, as_of: Option<Date>) -> Result<crate::life_plan::LifePlan> {
+        self.store.life_plan(unit, year, as_of)
+    }
+
+    /// Records a training class with its sessions (new when its id is `None`).
+    pub fn save_class(&mut self, class: crate::domain::TrainingClass) -> Result<crate::domain::ClassRecord> {
+        self.store.save_class(class)
+    }
+
+    pub fn class(&self, id: Id) -> Result<crate::domain::ClassRecord> {
+        self.store.class(id)
+    }
+
+    /// The classes of a unit's subtree that ran in a year, the latest first.
+    pub fn classes(&self, unit: Option<Id>, year: Option<i32>) -> Result<Vec<crate::domain::ClassRecord>> {
+        self.store.classes(unit, year)
+    }
+
+    pub fn delete_class(&mut self, id: Id) -> Result<()> {
+        self.store.delete_class(id)
+    }
+
+    /// Enrols people in a class in one step.
+    pub fn enrol(&mut self, class_id: Id, people: &[Id]) -> Result<crate::domain::ClassRecord> {
+        self.store.enrol(class_id, people)
+    }
+
+    /// Records exactly who attended a session.
+    pub fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<crate::domain::ClassRecord> {
+        self.store.set_session_attendance(session_id, present)
+    }
+
+    /// Records trainees' exam scores and results.
+    pub fn set_results(
+        &mut self,
+        class_id: Id,
+        results: &[crate::domain::TraineeResult],
+    ) -> Result<crate::domain::ClassRecord> {
+        self.store.set_results(class_id, results)
+    }
+
+    /// Records the centralised training step of everyone who passed a development targets'
+    /// class, refusing all when one attended too little (细则第十七条).
+    pub fn record_training_steps(&mut self, class_id: Id) -> Result<Vec<Id>> {
+        self.store.record_training_steps(class_id)
+    }
+
+    /// Prints the certificates (结业证书) of everyone who passed a class, as one PDF.
+    pub fn write_certificates(&self, class_id: Id, path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let record = self.store.class(class_id)?;
+        let committee = self.store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+        let pdf = crate::dossier::training::certificates(&record, &committee, self.store.today())?;
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
+    /// Records a member's own study (an online course and the like).
+    pub fn add_study_entry(&mut self, entry: crate::domain::StudyEntry) -> Result<crate::domain::StudyEntry> {
+        self.store.add_study_entry(entry)
+    }
+
+    /// Records own study from a sheet (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径),
+    /// all rows or none, every bad row named.
+    pub fn import_study_entries(&mut self, path: &Path) -> Result<usize> {
+        let rows = crate::study::read_study_sheet(path)?;
+        let entries = self.store.resolve_study_rows(rows)?;
+        self.store.add_study_entries(entries)
+    }
+
+    /// A member's own study in a year.
+    pub fn study_entries(&self, person: Id, year: i32) -> Result<Vec<crate::domain::StudyEntry>> {
+        self.store.study_entries(person, year)
+    }
+
+    /// Sets the day from which a unit owes its meetings.
+    pub fn set_life_from(&mut self, unit: Id, from: Date) -> Result<()> {
+        self.store.set_life_from(unit, from)
     }
 
     /// Makes a party group in a branch, or renames one.

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::Text;
 use crate::domain::Id;
 
+/// The file's other sections (meetings, the committee's term, party life) are read by
+/// `meeting_rules.rs`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct File {
     study_hours: HoursFile,
 }
@@ -75,8 +76,14 @@ pub struct StudyHours {
     pub member_id: Id,
     pub name: String,
     pub branch: String,
-    /// Hours studied, to a tenth.
+    /// Hours studied, to a tenth: the three parts below added up.
     pub hours: f64,
+    /// From meetings attended that count as study.
+    pub meeting_hours: f64,
+    /// From training classes attended.
+    pub class_hours: f64,
+    /// From their own study (online courses and the like).
+    pub own_hours: f64,
     /// Hours asked: 32, or 56 for someone on a branch committee during the year.
     pub required: u32,
     pub committee: bool,
@@ -93,6 +100,94 @@ impl StudyHours {
 /// Minutes as hours to a tenth.
 pub fn hours_of(minutes: u64) -> f64 {
     ((minutes as f64) / 6.0).round() / 10.0
+}
+
+/// One row of a sheet of own study, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyRow {
+    /// The sheet's row number, for messages.
+    pub row: u64,
+    /// A name or a student or staff number.
+    pub who: String,
+    pub date: crate::calendar::Date,
+    pub minutes: u32,
+    pub title: String,
+    pub source: Option<String>,
+}
+
+/// Reads a sheet of own study (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径). Every
+/// bad row is named (a missing name, a date or hours that do not read); any refuses the sheet.
+pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<Vec<StudyRow>> {
+    use crate::roster::sheet::{Cell, for_each_row};
+    let text = |cell: &Cell| match cell {
+        Cell::Text(s) => s.trim().to_owned(),
+        Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Empty | Cell::Error(_) => String::new(),
+    };
+    let mut cols: [Option<usize>; 5] = [None; 5];
+    let mut rows = Vec::new();
+    let mut problems: Vec<(String, String)> = Vec::new();
+    for_each_row(path, |row, cells| {
+        if row == 1 {
+            for (i, cell) in cells.iter().enumerate() {
+                let slot = match text(cell).as_str() {
+                    "姓名" | "学号工号" | "学号" | "工号" | "name" => 0,
+                    "日期" | "学习日期" | "date" => 1,
+                    "学时" | "时长" | "hours" => 2,
+                    "学习内容" | "内容" | "课程" | "title" => 3,
+                    "学习途径" | "途径" | "平台" | "source" => 4,
+                    _ => continue,
+                };
+                cols[slot] = cols[slot].or(Some(i));
+            }
+            return Ok(());
+        }
+        let get = |slot: usize| cols[slot].and_then(|i| cells.get(i)).map(text).unwrap_or_default();
+        let (who, date, hours, title, source) = (get(0), get(1), get(2), get(3), get(4));
+        if [&who, &date, &hours, &title].iter().all(|v| v.is_empty()) {
+            return Ok(());
+        }
+        let mut bad =
+            |zh: String, en: String| problems.push((format!("第 {row} 行：{zh}"), format!("row {row}: {en}")));
+        if who.is_empty() {
+            bad("没有姓名".into(), "no name".into());
+            return Ok(());
+        }
+        let Some(date) = crate::calendar::parse_flexible(&date) else {
+            let shown = crate::text::excerpt(&date, 20);
+            bad(format!("日期「{shown}」无法识别"), format!("the date “{shown}” does not read"));
+            return Ok(());
+        };
+        let minutes = hours.parse::<f64>().ok().filter(|h| h.is_finite() && *h > 0.0 && *h <= 24.0);
+        let Some(minutes) = minutes.map(|h| (h * 60.0).round() as u32) else {
+            let shown = crate::text::excerpt(&hours, 20);
+            bad(
+                format!("学时「{shown}」应为 0 至 24 之间的数"),
+                format!("the hours “{shown}” must be a number from 0 to 24"),
+            );
+            return Ok(());
+        };
+        if title.is_empty() {
+            bad("没有学习内容".into(), "no title".into());
+            return Ok(());
+        }
+        rows.push(StudyRow { row, who, date, minutes, title, source: (!source.is_empty()).then_some(source) });
+        Ok(())
+    })?;
+    if cols[0].is_none() || cols[1].is_none() || cols[2].is_none() || cols[3].is_none() {
+        return Err(crate::Error::invalid(
+            "sheet",
+            "个人学习表需要「姓名」（或「学号工号」）、「日期」、「学时」和「学习内容」四列",
+            "a sheet of own study needs the columns 姓名 (or 学号工号), 日期, 学时 and 学习内容",
+        ));
+    }
+    if !problems.is_empty() {
+        let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+        return Err(crate::Error::invalid("sheet", zh.join("；"), en.join("; ")));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

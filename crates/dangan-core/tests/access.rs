@@ -67,7 +67,7 @@ fn a_branch_secretary_sees_and_changes_only_their_branches() {
         .deadlines(&Default::default())
         .unwrap()
         .into_iter()
-        .filter(|i| i.member_id == office.zhang)
+        .filter(|i| i.owner.member_id() == Some(office.zhang))
         .collect();
     assert!(!zhangs.is_empty());
     assert_eq!(items, zhangs, "exactly their branch's items");
@@ -231,10 +231,12 @@ fn reminders_go_to_those_who_do_the_work_for_their_own_branches() {
     add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
     add(&mut office, "钱审计", Role::Auditor, &[]);
     let as_of = Some(d("2026-12-20")); // the talk within a month of the application is overdue
-    let everyone: Vec<Id> = office.admin.reminders_due(as_of).unwrap().iter().map(|r| r.item.member_id).collect();
+    let everyone: Vec<Id> =
+        office.admin.reminders_due(as_of).unwrap().iter().filter_map(|r| r.item.owner.member_id()).collect();
     assert!(everyone.contains(&office.zhang) && everyone.contains(&office.li), "{everyone:?}");
     let secretary = open_as(&office, "孙书记");
-    let theirs: Vec<Id> = secretary.reminders_due(as_of).unwrap().iter().map(|r| r.item.member_id).collect();
+    let theirs: Vec<Id> =
+        secretary.reminders_due(as_of).unwrap().iter().filter_map(|r| r.item.owner.member_id()).collect();
     let zhangs: Vec<Id> = everyone.iter().copied().filter(|&m| m == office.zhang).collect();
     assert!(!zhangs.is_empty());
     assert_eq!(theirs, zhangs, "exactly their branch's reminders");
@@ -316,14 +318,14 @@ fn marking_reminders_as_sent_is_checked_like_any_change() {
     add(&mut office, "钱审计", Role::Auditor, &[]);
     let as_of = d("2026-12-20");
     let due = office.admin.reminders_due(Some(as_of)).unwrap();
-    let lis: Vec<_> = due.iter().filter(|r| r.item.member_id == office.li).cloned().collect();
-    let zhangs: Vec<_> = due.iter().filter(|r| r.item.member_id == office.zhang).cloned().collect();
+    let lis: Vec<_> = due.iter().filter(|r| r.item.owner.member_id() == Some(office.li)).cloned().collect();
+    let zhangs: Vec<_> = due.iter().filter(|r| r.item.owner.member_id() == Some(office.zhang)).cloned().collect();
     assert!(!lis.is_empty() && !zhangs.is_empty());
     forbidden(open_as(&office, "孙书记").mark_reminded(&lis, as_of));
     forbidden(open_as(&office, "钱审计").mark_reminded(&zhangs, as_of));
     open_as(&office, "孙书记").mark_reminded(&zhangs, as_of).unwrap();
     let still_due: Vec<_> =
-        office.admin.reminders_due(Some(as_of)).unwrap().into_iter().map(|r| r.item.member_id).collect();
+        office.admin.reminders_due(Some(as_of)).unwrap().into_iter().filter_map(|r| r.item.owner.member_id()).collect();
     assert!(still_due.contains(&office.li) && !still_due.contains(&office.zhang), "{still_due:?}");
 }
 

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Status};
+use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Owner, OwnerKind, Status};
 use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Store, Workspace};
@@ -51,7 +51,7 @@ impl Office {
     fn listed(&self) -> Vec<(String, String, String, Status)> {
         self.items(DeadlineQuery::default())
             .into_iter()
-            .map(|i| (i.name, i.rule, i.due.to_string(), i.status))
+            .map(|i| (i.owner.display_name(), i.rule, i.due.to_string(), i.status))
             .collect()
     }
 }
@@ -96,7 +96,7 @@ fn each_item_names_its_rule_clause_and_the_step_that_satisfies_it() {
     assert_eq!(conversion.due, d("2026-11-30"));
     assert_eq!(conversion.status, Status::DueSoon);
     assert_eq!(conversion.clause, "《中国共产党发展党员工作细则》第三十一条");
-    assert_eq!(conversion.done_by, EventKind::ConversionMeeting);
+    assert!(matches!(conversion.owner, Owner::Member { done_by: Some(EventKind::ConversionMeeting), .. }));
     assert_eq!(conversion.branch, "第一党支部");
     let report = items.iter().find(|i| i.rule == "thought_report").unwrap();
     assert_eq!(report.due, d("2027-01-01"));
@@ -148,7 +148,7 @@ fn the_dashboard_counts_by_branch_and_puts_the_longest_overdue_first() {
     o.add(o.other_branch, "王五", &[(EventKind::ApplicationReceived, "2026-11-10")]);
     let dashboard = o.store.dashboard(None, None).unwrap();
     assert_eq!((dashboard.totals.overdue, dashboard.totals.due_soon), (2, 1));
-    let names: Vec<&str> = dashboard.urgent.iter().map(|i| i.name.as_str()).collect();
+    let names: Vec<String> = dashboard.urgent.iter().map(|i| i.owner.display_name()).collect();
     assert_eq!(names, ["赵六", "张三", "王五"]);
     let branches: Vec<(&str, u32, u32)> =
         dashboard.branches.iter().map(|b| (b.branch.as_str(), b.counts.overdue, b.counts.due_soon)).collect();
@@ -237,7 +237,12 @@ fn a_reminder_goes_out_once_per_threshold_and_never_for_a_set_aside_item() {
     let zhang = o.add(o.branch, "张三", &[(EventKind::ApplicationReceived, "2026-11-20")]); // due 2026-12-20
     o.add(o.branch, "李四", &[(EventKind::ApplicationReceived, "2026-11-01")]); // due 2026-12-01
     let due_on = |o: &Office, day: &str| -> Vec<(String, i64)> {
-        o.store.reminders_due(Some(d(day))).unwrap().into_iter().map(|r| (r.item.name, r.threshold.code())).collect()
+        o.store
+            .reminders_due(Some(d(day)))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.item.owner.display_name(), r.threshold.code()))
+            .collect()
     };
     assert_eq!(due_on(&o, "2026-11-24"), [("李四".into(), 7), ("张三".into(), 30)], "only the tightest threshold");
     let sent = o.store.reminders_due(Some(d("2026-11-24"))).unwrap();
@@ -254,7 +259,7 @@ fn a_reminder_goes_out_once_per_threshold_and_never_for_a_set_aside_item() {
     drop(o.store);
     let store = o.ws.open(PASSPHRASE).unwrap();
     let names: Vec<String> =
-        store.reminders_due(Some(d("2026-11-24"))).unwrap().into_iter().map(|r| r.item.name).collect();
+        store.reminders_due(Some(d("2026-11-24"))).unwrap().into_iter().map(|r| r.item.owner.display_name()).collect();
     assert!(names.is_empty(), "{names:?}");
 }
 
@@ -299,6 +304,266 @@ fn a_delivery_that_fails_part_way_sends_again_only_what_was_not_delivered() {
     assert!(matches!(err, Error::NotificationsUnavailable { .. }));
     assert_eq!(sent, ["入党工作提醒：张三"]);
     let again = o.store.deliver_reminders(Some(d("2026-11-24")), dangan_core::Lang::Zh, |_| Ok(())).unwrap();
-    let names: Vec<String> = again.into_iter().map(|r| r.item.name).collect();
+    let names: Vec<String> = again.into_iter().map(|r| r.item.owner.display_name()).collect();
     assert_eq!(names, ["李四"], "张三's reminder was delivered and is not sent twice");
+}
+
+/// A full member of `branch` since 2010, so that the branch owes its meetings.
+fn member_since_2010(o: &mut Office, branch: i64, name: &str) -> i64 {
+    let person = Person {
+        branch_id: branch,
+        name: name.into(),
+        birth_date: Some(d("1985-05-01")),
+        joined_on: Some(d("2010-07-01")),
+        ..Person::default()
+    };
+    o.store.save_person(person).unwrap().person.id.unwrap()
+}
+
+/// The meetings units owe, as `(unit, rule, due, status)`.
+fn owed_meetings(o: &Office, as_of: &str) -> Vec<(String, String, String, Status)> {
+    let query = DeadlineQuery { as_of: Some(d(as_of)), owed_by: Some(OwnerKind::Unit), ..Default::default() };
+    o.items(query).into_iter().map(|i| (i.owner.display_name(), i.rule, i.due.to_string(), i.status)).collect()
+}
+
+#[test]
+fn a_branch_with_members_owes_its_meetings_from_the_day_it_was_made_and_a_recorded_one_clears_the_item() {
+    let mut o = office(); // today is 2026-11-24: both branches were made then
+    assert!(owed_meetings(&o, "2026-11-24").is_empty(), "no members yet, no organisational life owed");
+    let branch = o.branch;
+    member_since_2010(&mut o, branch, "老党员");
+    let owed = owed_meetings(&o, "2026-11-24");
+    let rules: Vec<&str> = owed.iter().map(|(_, rule, _, _)| rule.as_str()).collect();
+    assert_eq!(rules, ["committee_meeting", "theme_day", "general_meeting", "life_meeting", "party_lecture"]);
+    assert!(owed.iter().all(|(unit, ..)| unit == "第一党支部"), "{owed:?}");
+    assert!(owed.contains(&row("第一党支部", "committee_meeting", "2026-11-30", Status::DueSoon)));
+
+    let meeting = dangan_core::domain::Meeting {
+        id: None,
+        unit_id: o.branch,
+        group_id: None,
+        kind: dangan_core::domain::MeetingKind::CommitteeMeeting,
+        date: d("2026-11-20"),
+        held: true,
+        place: None,
+        chair: None,
+        recorder: None,
+        topic: None,
+        minutes: None,
+        decisions: None,
+        study_minutes: 0,
+        guests: None,
+    };
+    let saved = o.store.save_meeting(meeting.clone(), &[]).unwrap();
+    assert!(owed_meetings(&o, "2026-11-24").contains(&row(
+        "第一党支部",
+        "committee_meeting",
+        "2026-12-31",
+        Status::Upcoming
+    )));
+    // Moved back to October, it no longer counts for November.
+    let moved = dangan_core::domain::Meeting { id: saved.meeting.id, date: d("2026-10-20"), ..meeting };
+    o.store.save_meeting(moved, &[]).unwrap();
+    assert!(owed_meetings(&o, "2026-11-24").contains(&row(
+        "第一党支部",
+        "committee_meeting",
+        "2026-11-30",
+        Status::DueSoon
+    )));
+    o.store.delete_meeting(saved.meeting.id.unwrap()).unwrap();
+    assert!(owed_meetings(&o, "2026-11-24").contains(&row(
+        "第一党支部",
+        "committee_meeting",
+        "2026-11-30",
+        Status::DueSoon
+    )));
+
+    // The dashboard counts them per branch, beside the members' items.
+    let dashboard = o.store.dashboard(Some(d("2026-11-24")), None).unwrap();
+    let first = dashboard.branches.iter().find(|b| b.branch_id == o.branch).unwrap();
+    assert_eq!(first.counts.due_soon, 2, "the committee meeting and the theme day of November");
+    assert!(dashboard.branches.iter().all(|b| b.branch_id != o.other_branch), "no members there: nothing owed");
+}
+
+#[test]
+fn an_owed_meeting_is_reminded_once_set_aside_like_a_members_item_and_both_survive_reopening() {
+    let mut o = office();
+    let branch = o.branch;
+    member_since_2010(&mut o, branch, "老党员");
+    let unit_reminders = |o: &Office, day: &str| -> Vec<(String, i64)> {
+        o.store
+            .reminders_due(Some(d(day)))
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.item.owner.member_id().is_none())
+            .map(|r| (r.item.rule, r.threshold.code()))
+            .collect()
+    };
+    assert_eq!(unit_reminders(&o, "2026-11-24"), [("committee_meeting".into(), 7), ("theme_day".into(), 7)]);
+    let notices = dangan_core::reminders::notices(
+        &o.store.reminders_due(Some(d("2026-11-24"))).unwrap(),
+        dangan_core::Lang::Zh,
+        d("2026-11-24"),
+    );
+    assert!(notices.iter().any(|n| n.summary.contains("第一党支部")), "{notices:?}");
+    let sent = o.store.reminders_due(Some(d("2026-11-24"))).unwrap();
+    o.store.mark_reminded(&sent, d("2026-11-24")).unwrap();
+    assert!(unit_reminders(&o, "2026-11-25").is_empty(), "sent once");
+    assert_eq!(
+        unit_reminders(&o, "2026-12-01"),
+        [("committee_meeting".into(), -1), ("theme_day".into(), -1), ("life_meeting".into(), 30)],
+        "November's are overdue; the year's life meeting is a month away"
+    );
+
+    o.store.dismiss_unit_deadline(o.branch, None, "theme_day", d("2026-11-30"), None).unwrap();
+    assert_eq!(
+        unit_reminders(&o, "2026-12-01"),
+        [("committee_meeting".into(), -1), ("life_meeting".into(), 30)],
+        "acknowledged: silent"
+    );
+    let listed = o.items(DeadlineQuery { owed_by: Some(OwnerKind::Unit), only_dismissed: true, ..Default::default() });
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].acknowledged);
+    // An item that is not pending cannot be set aside, and a past snooze is refused.
+    let err = o.store.dismiss_unit_deadline(o.branch, None, "theme_day", d("2027-01-31"), None).unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert!(
+        o.store
+            .dismiss_unit_deadline(o.branch, None, "committee_meeting", d("2026-11-30"), Some(d("2026-11-01")))
+            .is_err()
+    );
+
+    drop(o.store);
+    let mut store = o.ws.open(PASSPHRASE).unwrap();
+    store.set_today(d("2026-11-24"));
+    let sent: Vec<(String, i64)> = store
+        .reminders_due(Some(d("2026-11-25")))
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.item.owner.member_id().is_none())
+        .map(|r| (r.item.rule, r.threshold.code()))
+        .collect();
+    assert!(sent.is_empty(), "what was sent is remembered: {sent:?}");
+    store.restore_unit_deadline(o.branch, None, "theme_day", d("2026-11-30")).unwrap();
+    let back = store.deadlines(&DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() }).unwrap();
+    assert!(back.iter().any(|i| i.rule == "theme_day" && !i.acknowledged));
+}
+
+#[test]
+fn an_office_may_ask_for_a_party_lecture_each_half_year_or_drop_a_frequency() {
+    let mut o = office();
+    let branch = o.branch;
+    member_since_2010(&mut o, branch, "老党员");
+    let due_of = |o: &Office, rule: &str| {
+        owed_meetings(o, "2026-11-24").into_iter().find(|(_, r, _, _)| r == rule).map(|(_, _, due, _)| due)
+    };
+    assert_eq!(due_of(&o, "party_lecture").as_deref(), Some("2026-12-31"));
+    o.store
+        .load_rules("[[meeting]]\nkind = \"party_lecture\"\nmonths = 6\n\n[[meeting]]\nkind = \"life_meeting\"\ndisabled = true\n")
+        .unwrap();
+    assert_eq!(due_of(&o, "party_lecture").as_deref(), Some("2026-12-31"), "the half year ends with December too");
+    assert_eq!(due_of(&o, "life_meeting"), None, "dropped by the office");
+    let err = o.store.load_rules("[[meeting]]\nkind = \"theme_day\"\nmonths = 5\n").unwrap_err();
+    assert!(err.to_string().contains("theme_day"), "{err}");
+    assert_eq!(due_of(&o, "life_meeting"), None, "a refused file changes nothing");
+}
+
+fn committee_meeting(
+    unit: i64,
+    date: &str,
+    attendees: &[(i64, dangan_core::domain::Attendance)],
+) -> dangan_core::domain::Meeting {
+    let _ = attendees;
+    dangan_core::domain::Meeting {
+        id: None,
+        unit_id: unit,
+        group_id: None,
+        kind: dangan_core::domain::MeetingKind::CommitteeMeeting,
+        date: d(date),
+        held: true,
+        place: None,
+        chair: None,
+        recorder: None,
+        topic: None,
+        minutes: None,
+        decisions: None,
+        study_minutes: 0,
+        guests: None,
+    }
+}
+
+/// A member's `party_life` item as `(due, status)`, as of a day.
+fn absence(o: &Office, member: i64, as_of: &str) -> Option<(String, Status)> {
+    let query = DeadlineQuery { as_of: Some(d(as_of)), member_id: Some(member), ..Default::default() };
+    o.items(query).into_iter().find(|i| i.rule == "party_life").map(|i| (i.due.to_string(), i.status))
+}
+
+#[test]
+fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_party_constitution_article_9() {
+    use dangan_core::domain::{Attendance, Attendee};
+    let mut o = office(); // the branch's life is tracked from 2026-11-24
+    let branch = o.branch;
+    let wang = member_since_2010(&mut o, branch, "王老");
+    assert_eq!(absence(&o, wang, "2027-02-23"), None, "under three months: not flagged");
+    assert_eq!(absence(&o, wang, "2027-02-24"), Some(("2027-05-24".into(), Status::DueSoon)));
+    assert_eq!(absence(&o, wang, "2027-05-25"), Some(("2027-05-24".into(), Status::Overdue)));
+    let item = o
+        .items(DeadlineQuery { as_of: Some(d("2027-05-25")), member_id: Some(wang), ..Default::default() })
+        .into_iter()
+        .find(|i| i.rule == "party_life")
+        .unwrap();
+    assert_eq!(item.clause, "《中国共产党章程》第九条");
+    assert!(matches!(item.owner, Owner::Member { done_by: None, .. }));
+
+    // Absent from a meeting: still counting. Excused (on leave): counts as taking part.
+    o.store.set_today(d("2027-03-10"));
+    let absent = [Attendee { person_id: wang, attendance: Attendance::Absent, reason: None }];
+    o.store.save_meeting(committee_meeting(branch, "2027-03-01", &[]), &absent).unwrap();
+    assert_eq!(absence(&o, wang, "2027-05-25"), Some(("2027-05-24".into(), Status::Overdue)));
+    let leave = [Attendee { person_id: wang, attendance: Attendance::Leave, reason: Some("出差".into()) }];
+    o.store.save_meeting(committee_meeting(branch, "2027-03-05", &[]), &leave).unwrap();
+    assert_eq!(absence(&o, wang, "2027-05-25"), None);
+    assert_eq!(absence(&o, wang, "2027-06-05"), Some(("2027-09-05".into(), Status::DueSoon)));
+    // The same after reopening: the index is read from the attendance.
+    drop(o.store);
+    let store = o.ws.open(PASSPHRASE).unwrap();
+    let query = DeadlineQuery { as_of: Some(d("2027-06-05")), member_id: Some(wang), ..Default::default() };
+    let due: Vec<String> = store
+        .deadlines(&query)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.rule == "party_life")
+        .map(|i| i.due.to_string())
+        .collect();
+    assert_eq!(due, ["2027-09-05"]);
+}
+
+#[test]
+fn a_committees_term_ends_three_years_after_its_secretary_took_the_post_and_a_new_one_starts_the_next() {
+    use dangan_core::domain::{CommitteePost, PostHeld};
+    let mut o = office();
+    let branch = o.branch;
+    let secretary = member_since_2010(&mut o, branch, "李书记");
+    let term = |o: &Office| -> Vec<(String, Status)> {
+        let query = DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() };
+        o.items(query)
+            .into_iter()
+            .filter(|i| i.rule == "committee_term")
+            .map(|i| (i.due.to_string(), i.status))
+            .collect()
+    };
+    assert!(term(&o).is_empty(), "no committee recorded, no term to end");
+    let post = PostHeld {
+        id: None,
+        unit_id: branch,
+        person_id: secretary,
+        post: CommitteePost::Secretary,
+        since: d("2024-01-10"),
+        until: None,
+    };
+    let held = o.store.save_post(post.clone()).unwrap();
+    assert_eq!(term(&o), [("2027-01-10".into(), Status::DueSoon)], "ninety days ahead it is due soon");
+    o.store.save_post(PostHeld { id: held.held.id, until: Some(d("2026-11-20")), ..post.clone() }).unwrap();
+    o.store.save_post(PostHeld { since: d("2026-11-21"), ..post }).unwrap();
+    assert_eq!(term(&o), [("2029-11-21".into(), Status::Upcoming)], "the election starts the next term");
 }

@@ -146,8 +146,9 @@ impl Office {
         let saved = admin.save_record(serde_json::from_value(letter).unwrap(), &[scan]).unwrap();
 
         let urgent = admin.dashboard(None, None).unwrap().urgent;
-        let item = urgent.first().expect("the demo has something urgent");
-        admin.dismiss_deadline(item.member_id, &item.rule, item.due, Some(d("2026-12-01"))).unwrap();
+        let item = urgent.iter().find(|i| i.owner.member_id().is_some()).expect("the demo has something urgent");
+        let member = item.owner.member_id().unwrap();
+        admin.dismiss_deadline(member, &item.rule, item.due, Some(d("2026-12-01"))).unwrap();
 
         Office { units, members, secretary_branch, secretary_members, attachment: saved.attachments[0].id }
     }
@@ -214,8 +215,9 @@ fn administrator(ws: &Workspace, admin: &mut Store, office: &Office) -> Vec<Valu
         json!({ "parentId": parent, "kind": OrgKind::Branch, "name": sibling.name }),
         |s, a| s.add_org_unit(a.get("parentId"), a.get("kind"), &a.get::<String>("name")),
     );
-    let item = rec.store.dashboard(None, None).unwrap().urgent[0].clone();
-    let args = json!({ "memberId": item.member_id, "rule": item.rule, "due": item.due, "until": TODAY });
+    let item =
+        rec.store.dashboard(None, None).unwrap().urgent.into_iter().find(|i| i.owner.member_id().is_some()).unwrap();
+    let args = json!({ "memberId": item.owner.member_id(), "rule": item.rule, "due": item.due, "until": TODAY });
     rec.refused("dismiss_deadline", args, |s, a| {
         s.dismiss_deadline(a.get("memberId"), &a.get::<String>("rule"), a.get("due"), a.get("until"))
     });
@@ -273,8 +275,9 @@ fn auditor(ws: &Workspace, office: &Office) -> Vec<Value> {
 
     let person = rec.store.member(office.members[0]).unwrap().person;
     rec.refused("save_person", json!({ "person": person }), |s, a| s.save_person(a.get("person")));
-    let item = rec.store.dashboard(None, None).unwrap().urgent[0].clone();
-    let args = json!({ "memberId": item.member_id, "rule": item.rule, "due": item.due, "until": null });
+    let item =
+        rec.store.dashboard(None, None).unwrap().urgent.into_iter().find(|i| i.owner.member_id().is_some()).unwrap();
+    let args = json!({ "memberId": item.owner.member_id(), "rule": item.rule, "due": item.due, "until": null });
     rec.refused("dismiss_deadline", args, |s, a| {
         s.dismiss_deadline(a.get("memberId"), &a.get::<String>("rule"), a.get("due"), a.get("until"))
     });
@@ -399,6 +402,32 @@ impl<'s> Recorder<'s> {
             "report": "statistics", "as_of": TODAY, "unit": null, "table": "by_stage", "row": "activist", "column": "count"
         });
         self.members(json!({ "branch_id": null, "search": null, "cell": cell }));
+        // 组织生活 for each branch: the year's grid, its meetings and groups, the members for the
+        // attendance list; the committee and study tabs.
+        for &unit in units.iter().flatten() {
+            self.life(unit);
+        }
+    }
+
+    /// The 组织生活 screen of a unit, this year, as its tabs ask.
+    fn life(&mut self, unit: Id) {
+        let unit_is_branch = self.store.org_tree().unwrap().get(unit).is_some_and(|u| u.kind == OrgKind::Branch);
+        if !unit_is_branch {
+            return;
+        }
+        self.read("life_plan", json!({ "unit": unit, "year": 2026 }), |s, a| {
+            s.life_plan(a.get("unit"), a.get("year"), None)
+        });
+        let query = json!({ "unit": unit, "kind": null, "from": "2026-01-01", "to": "2026-12-31" });
+        self.read("meetings", json!({ "query": query }), |s, a| s.meetings(&a.get("query")));
+        self.read("groups", json!({ "unit": unit }), |s, a| s.groups(a.get("unit")));
+        self.read("posts", json!({ "unit": unit }), |s, a| s.posts(a.get("unit")));
+        self.read("study_hours", json!({ "year": 2026, "unit": unit }), |s, a| {
+            s.study_hours(a.get("year"), a.get("unit"))
+        });
+        let members =
+            json!({ "stage": null, "branch_id": unit, "search": null, "offset": 0, "limit": 5000, "cell": null });
+        self.read("list_members", json!({ "query": members }), |s, a| s.list_members(&a.get("query")));
     }
 
     /// Searches as one types them: a member's surname, whole name and student number.
@@ -431,7 +460,7 @@ impl<'s> Recorder<'s> {
     fn deadlines(&mut self, fields: Value) {
         let mut query = json!({
             "as_of": null, "within": null, "branch_id": null, "member_id": null,
-            "due_from": null, "due_to": null, "include_dismissed": false, "only_dismissed": false,
+            "due_from": null, "due_to": null, "include_dismissed": false, "only_dismissed": false, "owed_by": null,
         });
         query.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
         self.read("deadlines", json!({ "query": query }), |s, a| s.deadlines(&a.get("query")));

@@ -33,10 +33,10 @@ use common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::calendar::Date;
-use dangan_core::deadlines::DeadlineQuery;
+use dangan_core::deadlines::{DeadlineQuery, Owner, OwnerKind};
 use dangan_core::domain::{
-    Attendance, Attendee, CommitteePost, EventKind, FileRecord, Id, Meeting, MeetingKind, OrgKind, Person, PostHeld,
-    ProcedureEvent, RecordFields, RecordKind,
+    Attendance, Attendee, ClassKind, ClassSession, CommitteePost, EventKind, FileRecord, Id, Meeting, MeetingKind,
+    OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind, StudyEntry, TraineeResult, TrainingClass,
 };
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
@@ -246,6 +246,57 @@ static TABLE: &[Row] = &[
     row("set_group_members", may(EditMembers), Member, |f| ok(f.session.set_group_members(f.group, &[f.member]))),
     row("groups", may(ReadMembers), Member, |f| ok(f.session.groups(Some(f.branch)))),
     row("study_hours", may(ReadMembers), Member, |f| ok(f.session.study_hours(2026, Some(f.branch)))),
+    row("life_plan", may(ReadMembers), Member, |f| ok(f.session.life_plan(f.branch, 2026, None))),
+    row("save_class", may(EditMembers), Member, |f| ok(f.session.save_class(class_of(f.branch)))),
+    row("class", may(ReadMembers), Member, |f| ok(f.session.class(f.class))),
+    row("classes", may(ReadMembers), Member, |f| ok(f.session.classes(Some(f.branch), Some(2026)))),
+    row("enrol", may(EditMembers), Member, |f| ok(f.session.enrol(f.class, &[f.member]))),
+    row("set_session_attendance", may(EditMembers), Member, |f| {
+        ok(f.session.set_session_attendance(f.class_session, &[f.member]))
+    }),
+    row("set_results", may(EditMembers), Member, |f| {
+        let result = TraineeResult { person_id: f.member, score: Some(90), passed: Some(true) };
+        ok(f.session.set_results(f.class, &[result]))
+    }),
+    // Allowed means it got past the role check: the class is not a development targets' one, so
+    // no step can be recorded (`invalid_input` naming the kind), never refused for the role.
+    row("record_training_steps", may(EditMembers), Member, |f| match f.session.record_training_steps(f.class) {
+        Err(dangan_core::Error::InvalidInput { field, .. }) if field == "kind" => Ok(()),
+        other => ok(other),
+    }),
+    row("write_certificates", may(ReadMembers), Member, |f| {
+        f.session.write_certificates(f.class, &f.out.join("结业证书.pdf"))
+    }),
+    row("add_study_entry", may(EditMembers), Member, |f| {
+        let entry = StudyEntry {
+            id: None,
+            person_id: f.member,
+            date: d("2026-11-01"),
+            minutes: 60,
+            title: "网络学习".into(),
+            source: None,
+        };
+        ok(f.session.add_study_entry(entry))
+    }),
+    row("import_study_entries", may(EditMembers), Whole, |f| {
+        let sheet = f.input.join("个人学习.csv");
+        let name = f.person.name.clone();
+        fs::write(&sheet, format!("姓名,日期,学时,学习内容\n{name},2026-11-01,1.5,网络学习\n"))
+            .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
+        ok(f.session.import_study_entries(&sheet))
+    }),
+    row("study_entries", may(ReadMembers), Member, |f| ok(f.session.study_entries(f.member, 2026))),
+    // Last of the class's rows: the others act on the class.
+    row("delete_class", may(EditMembers), Member, |f| f.session.delete_class(f.class)),
+    row("set_life_from", may(EditOrganisation), Whole, |f| f.session.set_life_from(f.branch, d(TODAY))),
+    row("dismiss_unit_deadline", may(EditMembers), Member, |f| {
+        let (unit, group, rule, due) = f.unit_deadline.clone();
+        f.session.dismiss_unit_deadline(unit, group, &rule, due, None)
+    }),
+    row("restore_unit_deadline", may(EditMembers), Member, |f| {
+        let (unit, group, rule, due) = f.unit_deadline.clone();
+        f.session.restore_unit_deadline(unit, group, &rule, due)
+    }),
     row("statistics", may(ReadMembers), Member, |f| {
         ok(f.session.statistics(&StatsQuery { as_of: None, unit: Some(f.branch) }))
     }),
@@ -387,6 +438,11 @@ struct Fixture {
     talk: Id,
     /// A pending item of another member of the same branch.
     deadline: (Id, String, Date),
+    /// A meeting the branch owes (it has a full member).
+    unit_deadline: (Id, Option<Id>, String, Date),
+    /// A members' class run by the branch, the member enrolled and present at its session.
+    class: Id,
+    class_session: Id,
     attachment: Id,
     attachment_to_delete: Id,
     record_to_delete: Id,
@@ -423,6 +479,19 @@ fn thought_report(member: Id, date: &str) -> FileRecord {
     }
 }
 
+/// A members' class run by `unit` in November 2026, with one session.
+fn class_of(unit: Id) -> TrainingClass {
+    TrainingClass {
+        id: None,
+        unit_id: unit,
+        kind: ClassKind::MemberClass,
+        name: "党员冬训班".into(),
+        starts: d("2026-11-10"),
+        ends: d("2026-11-11"),
+        sessions: vec![ClassSession { id: None, date: d("2026-11-10"), minutes: 240, topic: None }],
+    }
+}
+
 fn fixture(subject: Subject) -> Fixture {
     let (mut office, code) = office();
     let (branch_a, branch_b) = (office.branch_a, office.branch_b);
@@ -442,7 +511,7 @@ fn fixture(subject: Subject) -> Fixture {
     // Another member of the branch, whose talk is still to come: the item the rows set aside.
     let waiting = common::office::member(admin, branch, "王二");
     let due = admin.deadlines(&DeadlineQuery { member_id: Some(waiting), ..DeadlineQuery::default() }).unwrap();
-    let deadline = due.first().map(|item| (item.member_id, item.rule.clone(), item.due)).unwrap();
+    let deadline = due.iter().find_map(|item| Some((item.owner.member_id()?, item.rule.clone(), item.due))).unwrap();
     let scans = [
         NewAttachment { name: "汇报.jpg".into(), bytes: JPEG.to_vec() },
         NewAttachment { name: "签字页.pdf".into(), bytes: PDF.to_vec() },
@@ -452,6 +521,30 @@ fn fixture(subject: Subject) -> Fixture {
     let committee = admin.org_tree().unwrap().committee().unwrap().id;
     let meeting = admin.save_meeting(branch_meeting(branch), &[]).unwrap().meeting.id.unwrap();
     let group = admin.save_group(None, branch, "第二党小组").unwrap().id;
+    let veteran = Person {
+        branch_id: branch,
+        name: "钱七".into(),
+        birth_date: Some(d("1980-03-01")),
+        joined_on: Some(d("2010-07-01")),
+        ..Person::default()
+    };
+    admin.save_person(veteran).unwrap();
+    let owed = DeadlineQuery { branch_id: Some(branch), owed_by: Some(OwnerKind::Unit), ..DeadlineQuery::default() };
+    let unit_deadline = admin
+        .deadlines(&owed)
+        .unwrap()
+        .into_iter()
+        .find_map(|item| match item.owner {
+            Owner::Unit { unit_id, group_id, .. } => Some((unit_id, group_id, item.rule, item.due)),
+            Owner::Member { .. } => None,
+        })
+        .expect("a branch with a member owes meetings");
+    let class = admin.save_class(class_of(branch)).unwrap();
+    let class_id = class.class.id.unwrap();
+    let class_session = class.class.sessions[0].id.unwrap();
+    admin.enrol(class_id, &[member]).unwrap();
+    admin.set_session_attendance(class_session, &[member]).unwrap();
+    admin.set_results(class_id, &[TraineeResult { person_id: member, score: Some(88), passed: Some(true) }]).unwrap();
 
     let root = office.dir.path().to_owned();
     let (input, out) = (root.join("in"), root.join("out"));
@@ -484,6 +577,9 @@ fn fixture(subject: Subject) -> Fixture {
         application,
         talk,
         deadline,
+        unit_deadline,
+        class: class_id,
+        class_session,
         attachment: kept.attachments[0].id,
         attachment_to_delete: kept.attachments[1].id,
         record_to_delete,

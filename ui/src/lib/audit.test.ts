@@ -6,10 +6,11 @@ import { en } from './i18n/en';
 describe('audit wording', () => {
   it('names every kind of thing the core logs, the filter’s in the office’s words', () => {
     expect(AUDIT_ENTITIES.map((e) => zhCN[entityLabelKey(e)!])).toEqual([
-      '人员', '发展步骤', '档案材料', '附件', '提醒处理', '组织', '节假日', '设置与规则', '用户', '用户支部', '会议', '出席情况', '党小组',
+      '人员', '发展步骤', '档案材料', '附件', '提醒处理', '组织生活待办的处理', '组织', '节假日', '设置与规则', '用户', '用户支部', '会议', '出席情况', '党小组',
       '党小组成员', '支委职务',
     ]);
     expect(en[entityLabelKey('holiday_years')!]).toBe('Holiday years');
+    expect(en[entityLabelKey('unit_dismissals')!]).toBe('Set-aside owed meetings');
     expect(entityLabelKey('something_new')).toBeNull();
   });
 
@@ -31,6 +32,10 @@ describe('audit wording', () => {
     expect(zhCN[valueLabelKey('people', 'gender', 'female')!]).toBe('女');
     expect(zhCN[valueLabelKey('events', 'kind', 'oath')!]).toBe('入党宣誓');
     expect(zhCN[valueLabelKey('users', 'role', 'branch_secretary')!]).toBe('支部书记');
+    expect(zhCN[valueLabelKey('meetings', 'kind', 'committee_meeting')!]).toBe('支委会');
+    expect(zhCN[valueLabelKey('attendance', 'attendance', 'leave')!]).toBe('请假');
+    expect(zhCN[valueLabelKey('committee_posts', 'post', 'secretary')!]).toBe('书记');
+    expect(zhCN[valueLabelKey('unit_dismissals', 'rule', 'group_meeting')!]).toBe('党小组会');
     expect(valueLabelKey('people', 'phone', '13900000000')).toBeNull();
     expect(valueLabelKey('events', 'kind', 'not_a_kind')).toBeNull();
     expect(valueLabelKey('people', 'gender', null)).toBeNull();

@@ -17,6 +17,7 @@ export const AUDIT_ENTITIES = [
   'records',
   'attachments',
   'dismissals',
+  'unit_dismissals',
   'org_units',
   'holidays',
   'meta',
@@ -61,6 +62,7 @@ const FIELD_KEYS: Record<string, Record<string, MessageKey>> = {
   },
   attachments: { name: 'audit.field.name' },
   dismissals: { until: 'audit.field.until' },
+  unit_dismissals: { until: 'audit.field.until' },
   org_units: { name: 'org.name', parent_id: 'org.parent', kind: 'audit.field.kind' },
   holidays: { name: 'audit.field.name', kind: 'audit.field.kind' },
   meta: { value: 'audit.field.value' },
@@ -78,6 +80,10 @@ const CODED: Record<string, Record<string, string>> = {
   events: { kind: 'event' },
   records: { kind: 'record_kind' },
   users: { role: 'role' },
+  meetings: { kind: 'meeting_kind' },
+  attendance: { attendance: 'attendance' },
+  committee_posts: { post: 'committee_post' },
+  unit_dismissals: { rule: 'meeting_kind' },
 };
 
 /** The words for a logged value that is one of the domain's codes (`male` → 男, `oath` → 入党宣誓); else `null`. */

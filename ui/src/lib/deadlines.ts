@@ -1,9 +1,90 @@
-// What the screens work out about a deadline item on their own: whether it is set aside, and how its due day reads
-// relative to today ("逾期 3 天", "还有 5 天"). Pure, so that the wording's choices are tested without a component.
+// What the screens work out about a deadline item on their own: who owes it (a member's step or a unit's meeting),
+// whether it is set aside, and how its due day reads relative to today ("逾期 3 天", "还有 5 天"). Pure, so that the
+// wording's choices are tested without a component.
 
 import { addDays, daysBetween } from './calendar/month-grid';
-import type { DeadlineItem } from './api/types';
+import type { Backend } from './api/backend';
+import type { DeadlineItem, EventKind, MeetingKind } from './api/types';
 import type { MessageKey } from './i18n/catalogue';
+
+/** A step of a member's procedure: the item carries `member_id`, `name` and `done_by`. */
+export type MemberItem = Extract<DeadlineItem, { member_id: number }>;
+/** A meeting a unit (or one of its party groups) owes: the item carries `unit_id`, `unit`, `group_id` and `meeting`. */
+export type UnitItem = Extract<DeadlineItem, { unit_id: number }>;
+
+/** Whether a unit owes the item (an owed meeting), not a member. The one place that tells the two apart. */
+export function isUnitItem(item: DeadlineItem): item is UnitItem {
+  return 'unit_id' in item;
+}
+
+export function isMemberItem(item: DeadlineItem): item is MemberItem {
+  return !isUnitItem(item);
+}
+
+/** Who owes an item, as a row names it and a click opens it: a member's detail, or the unit's 组织生活. */
+export type ItemOwner =
+  | { kind: 'member'; id: number; name: string }
+  | { kind: 'unit'; id: number; groupId: number | null; name: string };
+
+/** The owner of an item; a party group's meeting is named `unit · group`, as the core's lists name it. */
+export function ownerOf(item: DeadlineItem): ItemOwner {
+  if (isUnitItem(item)) {
+    return { kind: 'unit', id: item.unit_id, groupId: item.group_id, name: item.group ? `${item.unit} · ${item.group}` : item.unit };
+  }
+  return { kind: 'member', id: item.member_id, name: item.name };
+}
+
+/**
+ * A key unique among the items of a list: the owner, the rule and the due day. A member and a unit with the same id
+ * never collide, nor two party groups of one branch.
+ */
+export function itemKey(item: DeadlineItem): string {
+  return isUnitItem(item)
+    ? `u${item.unit_id}.${item.group_id ?? 0}|${item.rule}|${item.due}`
+    : `m${item.member_id}|${item.rule}|${item.due}`;
+}
+
+/** A member's step that one event satisfies: 登记 records it (`RecordDialog`). */
+export type StepItem = MemberItem & { done_by: EventKind };
+/** A unit's owed meeting of one kind: 登记 records it (`MeetingDialog`, the kind and party group filled in). */
+export type MeetingItem = UnitItem & { meeting: MeetingKind };
+
+/**
+ * What 登记 does for an item: record the member's step, record the unit's meeting, or — where nothing here records
+ * it (a member's absence from party life, which a meeting attended ends; a committee's election) — open the unit's
+ * 组织生活, the member's branch's for a member.
+ */
+export type RecordTarget = { kind: 'step'; item: StepItem } | { kind: 'meeting'; item: MeetingItem } | { kind: 'unit'; unitId: number };
+
+export function recordTarget(item: DeadlineItem): RecordTarget {
+  if (isUnitItem(item)) {
+    const meeting = item.meeting;
+    return meeting === null ? { kind: 'unit', unitId: item.unit_id } : { kind: 'meeting', item: { ...item, meeting } };
+  }
+  const doneBy = item.done_by;
+  return doneBy === null ? { kind: 'unit', unitId: item.branch_id } : { kind: 'step', item: { ...item, done_by: doneBy } };
+}
+
+type DismissApi = Pick<Backend, 'dismissDeadline' | 'restoreDeadline' | 'dismissUnitDeadline' | 'restoreUnitDeadline'>;
+
+/** Acknowledges (`until: null`) or snoozes an item, through the command for its owner. */
+export function setAside(api: DismissApi, item: DeadlineItem, until: string | null): Promise<void> {
+  return isUnitItem(item)
+    ? api.dismissUnitDeadline(item.unit_id, item.group_id, item.rule, item.due, until)
+    : api.dismissDeadline(item.member_id, item.rule, item.due, until);
+}
+
+/** Undoes a snooze or an acknowledgement, through the command for the item's owner. */
+export function restoreItem(api: DismissApi, item: DeadlineItem): Promise<void> {
+  return isUnitItem(item)
+    ? api.restoreUnitDeadline(item.unit_id, item.group_id, item.rule, item.due)
+    : api.restoreDeadline(item.member_id, item.rule, item.due);
+}
+
+/** The list's order within a day or a status: by the owner's name, as a Chinese reader sorts. */
+export function compareOwners(a: DeadlineItem, b: DeadlineItem): number {
+  return ownerOf(a).name.localeCompare(ownerOf(b).name, 'zh-CN');
+}
 
 /** Acknowledged, or snoozed until a day after `asOf`: the core's `DeadlineItem::is_dismissed`. */
 export function isDismissed(item: DeadlineItem, asOf: string): boolean {

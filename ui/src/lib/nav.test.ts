@@ -24,6 +24,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
+        ['organisation', ['nav-life']],
         ['statistics', ['nav-statistics']],
         ['system', ['nav-users', 'nav-audit', 'backup-open']],
       ],
@@ -34,6 +35,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
+        ['organisation', ['nav-life']],
         ['statistics', ['nav-statistics']],
         ['system', ['backup-open']],
       ],
@@ -44,6 +46,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
+        ['organisation', ['nav-life']],
         ['statistics', ['nav-statistics']],
         ['system', ['nav-audit']],
       ],
@@ -54,6 +57,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
+        ['organisation', ['nav-life']],
         ['statistics', ['nav-statistics']],
       ],
     ],
@@ -62,8 +66,11 @@ describe('the side menu shows what the session may do, grouped', () => {
     expect(menu(may)).toEqual(expected);
   });
 
-  it('keeps the group that waits for its screens (组织) in the table, in order', () => {
+  it('keeps the groups in order, 组织生活 under 组织', () => {
     expect(NAV.map((g) => g.id)).toEqual(['daily', 'people', 'organisation', 'statistics', 'system']);
+    const life = entryOf(visibleNav((a) => a === 'read_members'), 'life');
+    expect([life?.group.id, life?.entry.testid, life?.entry.label]).toEqual(['organisation', 'nav-life', 'nav.life']);
+    expect(entryOf(visibleNav((a) => a === 'manage_users'), 'life')).toBeNull();
   });
 
   it('gives every entry its own testid, which the end-to-end tests click', () => {

@@ -33,6 +33,7 @@ pub mod meeting;
 mod pdf;
 mod recovery;
 pub mod report;
+pub mod training;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::ControlFlow;

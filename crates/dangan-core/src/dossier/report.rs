@@ -21,6 +21,10 @@ pub enum Section<'a> {
     TextTable { heading: Option<String>, columns: Vec<(String, f32)>, rows: Vec<Vec<String>> },
     /// A heading and paragraphs of text under it (minutes, decisions), each line a paragraph.
     Text { heading: String, text: String },
+    /// Body paragraphs without a heading (a certificate's wording).
+    Paragraphs(Vec<String>),
+    /// A new page, under its own title (the next certificate of a batch).
+    NewPage { title: String },
 }
 
 /// What the report says about itself.
@@ -109,6 +113,14 @@ pub fn render_report(info: &ReportInfo<'_>, sections: &[Section<'_>]) -> Result<
                 if !any {
                     blocks.push(Block::Plain("（无）".into()));
                 }
+            }
+            Section::Paragraphs(paragraphs) => {
+                blocks.extend(paragraphs.iter().map(|p| Block::Para(p.clone())));
+            }
+            Section::NewPage { title } => {
+                blocks.push(Block::PageBreak);
+                blocks.push(Block::Title(title.clone()));
+                blocks.push(Block::Spacer(10.0));
             }
             Section::Png { bytes, caption } => {
                 let ready = attach::prepare(MediaType::Png, bytes, &mut doc);

@@ -62,6 +62,13 @@ const AUDITED: &[Audited] = &[
         unless: "0",
     },
     Audited { table: "dismissals", key: "{r}.rule || ' ' || {r}.due", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited {
+        table: "unit_dismissals",
+        key: "{r}.unit_id || ' ' || {r}.group_id || ' ' || {r}.rule || ' ' || {r}.due",
+        member: "NULL",
+        skip: &[],
+        unless: "0",
+    },
     Audited { table: "org_units", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "meetings", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
     Audited {
@@ -80,6 +87,23 @@ const AUDITED: &[Audited] = &[
         unless: "0",
     },
     Audited { table: "committee_posts", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited { table: "training_classes", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "class_sessions", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "trainees",
+        key: "{r}.class_id || ' ' || {r}.person_id",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
+    Audited {
+        table: "session_attendance",
+        key: "{r}.session_id || ' ' || {r}.person_id",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
+    Audited { table: "study_entries", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "holiday_years", key: "{r}.year", member: "NULL", skip: &[], unless: "0" },
     Audited {
@@ -379,7 +403,8 @@ pub struct AuditEntry {
     pub actor: String,
     /// What was changed: `people`, `events`, `records`, `attachments`, `dismissals`, `org_units`,
     /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
-    /// `attendance`, `party_groups`, `group_members`, `committee_posts`.
+    /// `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
+    /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

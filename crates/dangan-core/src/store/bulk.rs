@@ -45,6 +45,8 @@ pub(crate) struct BulkWrite<'t> {
     lookalikes: Option<Lookalikes>,
     /// The branches the roster has named so far, as it writes them.
     branches: HashMap<String, Id>,
+    /// The store's today: a branch the roster creates owes its meetings from it.
+    today: crate::calendar::Date,
 }
 
 impl Store {
@@ -106,6 +108,7 @@ impl Store {
                 empty_at_start,
                 lookalikes: None,
                 branches: HashMap::new(),
+                today: self.today(),
             };
             let (value, finish) = work(&mut bulk)?;
             // A dry run writes everything too, so it fails wherever the import would.
@@ -161,7 +164,7 @@ impl BulkWrite<'_> {
         if let Some(&id) = self.branches.get(path) {
             return Ok(ResolvedBranch { id, created: vec![] });
         }
-        let resolved = org::resolve_branch(self.tx, &mut self.tree, path)?;
+        let resolved = org::resolve_branch(self.tx, &mut self.tree, path, self.today)?;
         if !resolved.created.is_empty() {
             self.log.invalidate(); // the new branches' own entries (by trigger) came first
         }

@@ -1,6 +1,8 @@
 //! Branch committees (支部委员会) and study hours in the store: who held which post from when to
 //! when, and each member's hours from the meetings they attended that count as study.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{OptionalExtension, params};
 
 use super::Store;
@@ -87,6 +89,8 @@ impl Store {
             }
         };
         tx.commit()?;
+        // A new secretary's post starts the committee's next term.
+        self.drop_life_index();
         Ok(PostRecord { held: PostHeld { id: Some(id), ..post }, name, unit: tree.path(post.unit_id) })
     }
 
@@ -145,32 +149,57 @@ impl Store {
         };
         let (first, last) = (calendar::format_iso(first), calendar::format_iso(last));
         let rules = StudyRules::shipped();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.name, p.branch_id,
-                    (SELECT ifnull(sum(m.study_minutes), 0) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-                      WHERE a.person_id = p.id AND m.held = 1 AND a.attendance IN ('present', 'late')
-                        AND m.date BETWEEN ?1 AND ?2),
-                    EXISTS (SELECT 1 FROM committee_posts c WHERE c.person_id = p.id
-                             AND c.since <= ?2 AND (c.until IS NULL OR c.until >= ?1))
-             FROM people p WHERE p.ended = 0 AND p.stage IN ('probationary', 'full_member') ORDER BY p.sort_key",
+        // Each source summed per person in one grouped read over the year's rows (driven by the
+        // date indexes), rather than a sum per person over their whole attendance.
+        let sums = |sql: &str| -> Result<HashMap<Id, i64>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(params![first, last], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, i64>(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let meetings = sums(
+            "SELECT a.person_id, sum(m.study_minutes) FROM meetings m JOIN attendance a ON a.meeting_id = m.id
+             WHERE m.held = 1 AND m.study_minutes > 0 AND m.date BETWEEN ?1 AND ?2 AND a.attendance IN ('present', 'late')
+             GROUP BY a.person_id",
         )?;
-        let mut rows = stmt.query(params![first, last])?;
+        let classes = sums(
+            "SELECT a.person_id, sum(s.minutes) FROM class_sessions s JOIN session_attendance a ON a.session_id = s.id
+             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY a.person_id",
+        )?;
+        let own =
+            sums("SELECT person_id, sum(minutes) FROM study_entries WHERE date BETWEEN ?1 AND ?2 GROUP BY person_id")?;
+        let committee: HashSet<Id> = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT person_id FROM committee_posts WHERE since <= ?2 AND (until IS NULL OR until >= ?1)",
+            )?
+            .query_map(params![first, last], |r| r.get::<_, Id>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, branch_id FROM people WHERE ended = 0 AND stage IN ('probationary', 'full_member')
+             ORDER BY sort_key",
+        )?;
+        let mut rows = stmt.query([])?;
         let mut out = Vec::new();
+        let mut paths: HashMap<Id, String> = HashMap::new();
         while let Some(r) = rows.next()? {
-            let branch_id: Id = r.get(2)?;
+            let (id, branch_id): (Id, Id) = (r.get(0)?, r.get(2)?);
             if units.as_ref().is_some_and(|u| !u.contains(&branch_id)) {
                 continue;
             }
-            let committee: bool = r.get(4)?;
-            let (required, clause) = rules.required(committee);
-            let minutes: i64 = r.get(3)?;
+            let on_committee = committee.contains(&id);
+            let (required, clause) = rules.required(on_committee);
+            let minutes = |source: &HashMap<Id, i64>| u64::try_from(source.get(&id).copied().unwrap_or(0)).unwrap_or(0);
+            let (m, c, o) = (minutes(&meetings), minutes(&classes), minutes(&own));
             out.push(StudyHours {
-                member_id: r.get(0)?,
+                member_id: id,
                 name: r.get(1)?,
-                branch: tree.path(branch_id),
-                hours: hours_of(u64::try_from(minutes).unwrap_or(0)),
+                branch: paths.entry(branch_id).or_insert_with(|| tree.path(branch_id)).clone(),
+                hours: hours_of(m + c + o),
+                meeting_hours: hours_of(m),
+                class_hours: hours_of(c),
+                own_hours: hours_of(o),
                 required,
-                committee,
+                committee: on_committee,
                 clause: clause.zh.clone(),
             });
         }

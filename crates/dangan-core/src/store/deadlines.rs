@@ -5,25 +5,102 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Store;
+use super::life_index::{LifeIndex, LifeMember, Ower};
 use super::procedure_index::{Entry, ProcedureIndex};
-use crate::Result;
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::deadlines::{self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Status, StatusCounts};
+use crate::deadlines::{
+    self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Owner, OwnerKey, OwnerKind, Status, StatusCounts,
+};
 use crate::domain::{Id, ProcedureEvent};
-use crate::rules::DeadlineKind;
+use crate::meeting_rules::{LapseRule, MeetingRule, OwedBy, TermRule};
+use crate::rules::{DeadlineKind, DeadlineRule};
+use crate::{Result, Text};
 
 use super::dismissals::Dismissals;
 
 /// One pending item found by a scan, before it is made into a [`DeadlineItem`] (which costs a
 /// handful of strings: only the items a caller keeps are made).
 pub(super) struct Found<'a> {
-    pub(super) member_id: Id,
-    pub(super) entry: &'a Entry,
-    pub(super) pending: deadlines::Pending<'a>,
+    pub(super) owed: Owed<'a>,
+    pub(super) due: Date,
+    pub(super) status: Status,
+    /// Counted in working days across a year whose official calendar is not entered.
+    pub(super) provisional: bool,
 }
 
-/// Which people a scan visits.
+/// Who owes a found item, by which rule: a step of a person's procedure, a meeting a unit owes,
+/// a branch committee's election, or a member's return to organisational life.
+pub(super) enum Owed<'a> {
+    Step { member_id: Id, entry: &'a Entry, rule: &'a DeadlineRule },
+    Meeting { ower: &'a Ower, rule: &'a MeetingRule },
+    Term { unit_id: Id, rule: &'a TermRule },
+    Lapse { member: &'a LifeMember, rule: &'a LapseRule },
+}
+
+impl Found<'_> {
+    pub(super) fn rule_id(&self) -> &str {
+        match &self.owed {
+            Owed::Step { rule, .. } => &rule.id,
+            Owed::Meeting { rule, .. } => rule.kind.as_str(),
+            Owed::Term { .. } => TermRule::ID,
+            Owed::Lapse { .. } => LapseRule::ID,
+        }
+    }
+
+    pub(super) fn kind(&self) -> DeadlineKind {
+        match &self.owed {
+            Owed::Step { rule, .. } => rule.kind,
+            Owed::Meeting { .. } => DeadlineKind::Recurring,
+            Owed::Term { .. } | Owed::Lapse { .. } => DeadlineKind::Deadline,
+        }
+    }
+
+    pub(super) fn lead_days(&self) -> &[u32] {
+        match &self.owed {
+            Owed::Step { rule, .. } => &rule.lead_days,
+            Owed::Meeting { rule, .. } => &rule.lead_days,
+            Owed::Term { rule, .. } => &rule.lead_days,
+            // Flagged from the day it appears: reminded then, and when overdue.
+            Owed::Lapse { .. } => &LAPSE_LEAD_DAYS,
+        }
+    }
+
+    pub(super) fn key(&self) -> OwnerKey {
+        match &self.owed {
+            Owed::Step { member_id, .. } => OwnerKey::Member(*member_id),
+            Owed::Lapse { member, .. } => OwnerKey::Member(member.id),
+            Owed::Meeting { ower, .. } => match ower.group_id() {
+                Some(group) => OwnerKey::Group { unit: ower.unit_id, group },
+                None => OwnerKey::Unit(ower.unit_id),
+            },
+            Owed::Term { unit_id, .. } => OwnerKey::Unit(*unit_id),
+        }
+    }
+
+    /// The unit whose counts and lists the item goes into.
+    pub(super) fn branch_id(&self) -> Id {
+        match &self.owed {
+            Owed::Step { entry, .. } => entry.branch_id,
+            Owed::Lapse { member, .. } => member.branch_id,
+            Owed::Meeting { ower, .. } => ower.unit_id,
+            Owed::Term { unit_id, .. } => *unit_id,
+        }
+    }
+
+    fn is_members(&self) -> bool {
+        matches!(self.owed, Owed::Step { .. } | Owed::Lapse { .. })
+    }
+
+    pub(super) fn is_dismissed(&self, dismissals: &Dismissals, as_of: Date) -> bool {
+        dismissals.is_dismissed(self.key(), self.rule_id(), self.due, as_of)
+    }
+}
+
+/// An absence is reminded when it is first flagged (a year ahead covers any office's months).
+const LAPSE_LEAD_DAYS: [u32; 1] = [366];
+
+/// Which people and units a scan visits.
 #[derive(Default)]
 pub(super) struct Scope {
     branches: Option<HashSet<Id>>,
@@ -47,34 +124,115 @@ impl Store {
         self.list_members(&crate::store::MemberQuery::default()).map(|_| ())
     }
 
-    /// Calls `f` with every pending item of the people in scope, as of a day.
+    /// Runs `f` over the owed-meetings index, building it first if needed.
+    pub(super) fn with_life<T>(&self, f: impl FnOnce(&LifeIndex) -> T) -> Result<T> {
+        let mut slot = self.life.borrow_mut();
+        let life = match slot.as_mut() {
+            Some(life) => life,
+            None => slot.insert(LifeIndex::load(&self.conn)?),
+        };
+        life.ensure_staffed(&self.conn)?;
+        Ok(f(life))
+    }
+
+    /// Calls `f` with every pending item of the people in scope, and then of the units in scope
+    /// (none when one member is asked for), as of a day.
     pub(super) fn scan<'s>(
         &'s self,
         index: &'s ProcedureIndex,
+        life: &'s LifeIndex,
         scope: &Scope,
         as_of: Date,
         mut f: impl FnMut(Found<'s>),
     ) {
         let rules = self.rules.deadlines();
+        let in_scope = |unit: Id| scope.branches.as_ref().is_none_or(|b| b.contains(&unit));
         let mut buffer = Vec::new();
-        let mut visit = |member_id: Id, entry: &'s Entry| {
-            if scope.branches.as_ref().is_some_and(|b| !b.contains(&entry.branch_id)) {
+        let mut visit = |member_id: Id, entry: &'s Entry, f: &mut dyn FnMut(Found<'s>)| {
+            if !in_scope(entry.branch_id) {
                 return;
             }
             buffer.clear();
             deadlines::pending_into(&entry.facts, rules, &self.workdays, as_of, &mut buffer);
-            for pending in buffer.drain(..) {
-                f(Found { member_id, entry, pending });
+            for p in buffer.drain(..) {
+                f(Found {
+                    owed: Owed::Step { member_id, entry, rule: p.rule },
+                    due: p.due,
+                    status: p.status,
+                    provisional: p.provisional,
+                });
+            }
+        };
+        let life_rules = self.rules.life();
+        let lapse = |member: &'s LifeMember, f: &mut dyn FnMut(Found<'s>)| {
+            if !in_scope(member.branch_id) {
+                return;
+            }
+            // Counted from the latest of: their last organisational life, their admission, the
+            // day their branch's life began to be tracked.
+            let from = [life.last_life(member.id), member.member_since, life.tracked_from(member.branch_id)]
+                .into_iter()
+                .flatten()
+                .max();
+            let Some(from) = from else { return };
+            if life.tracked_from(member.branch_id).is_none() {
+                return;
+            }
+            if let Some((due, status)) = life_rules.lapse.flagged(from, as_of) {
+                f(Found { owed: Owed::Lapse { member, rule: &life_rules.lapse }, due, status, provisional: false });
             }
         };
         match scope.member_id {
             Some(id) => {
                 if let Some(entry) = index.get(id) {
-                    visit(id, entry);
+                    visit(id, entry, &mut f);
                 }
+                if let Some(member) = life.members().iter().find(|m| m.id == id) {
+                    lapse(member, &mut f);
+                }
+                return;
             }
-            None => index.iter().for_each(|(id, entry)| visit(id, entry)),
+            None => index.iter().for_each(|(id, entry)| visit(id, entry, &mut f)),
         }
+        life.members().iter().for_each(|member| lapse(member, &mut f));
+        for ower in life.owers().filter(|o| in_scope(o.unit_id)) {
+            let owed_by = if ower.group.is_some() { OwedBy::Group } else { OwedBy::Branch };
+            for rule in self.rules.meetings().iter().filter(|r| r.owed_by == owed_by) {
+                let due = rule.next_due(ower.tracked_from, ower.latest(rule.kind));
+                f(Found {
+                    owed: Owed::Meeting { ower, rule },
+                    due,
+                    status: rule.status(due, as_of),
+                    provisional: false,
+                });
+            }
+            // The committee's election, counted from the current secretary's post.
+            if owed_by == OwedBy::Branch
+                && let Some(since) = life.secretary_since(ower.unit_id)
+                && let Some(due) = crate::calendar::add_months(since, life_rules.term.months)
+            {
+                let lead = life_rules.term.lead_days.iter().copied().max().unwrap_or(90);
+                let soon = as_of.checked_add_days(chrono::Days::new(u64::from(lead))).unwrap_or(as_of);
+                let status = if due < as_of {
+                    Status::Overdue
+                } else if due <= soon {
+                    Status::DueSoon
+                } else {
+                    Status::Upcoming
+                };
+                f(Found {
+                    owed: Owed::Term { unit_id: ower.unit_id, rule: &life_rules.term },
+                    due,
+                    status,
+                    provisional: false,
+                });
+            }
+        }
+    }
+
+    /// Runs `f` over both indexes, building them first if needed.
+    pub(super) fn with_indexes<T>(&self, f: impl FnOnce(&ProcedureIndex, &LifeIndex) -> T) -> Result<T> {
+        self.with_life(|life| self.with_procedure(|index| f(index, life)))?
     }
 
     pub(super) fn scope(&self, branch_id: Option<Id>, member_id: Option<Id>) -> Result<Scope> {
@@ -84,21 +242,27 @@ impl Store {
         Ok(Scope { branches, member_id })
     }
 
-    /// Every pending item matching the query, most urgent first (by due day, then name).
+    /// Every pending item matching the query, most urgent first (by due day, then owner).
     pub fn deadlines(&self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.today());
         let scope = self.scope(query.branch_id, query.member_id)?;
         let dismissals = self.dismissals()?;
         let horizon = query.within.and_then(|d| as_of.checked_add_days(chrono::Days::new(u64::from(d))));
-        self.with_procedure(|index| {
+        self.with_indexes(|index, life| {
             let mut found = Vec::new();
-            self.scan(index, &scope, as_of, |f| {
-                let due = f.pending.due;
+            self.scan(index, life, &scope, as_of, |f| {
+                let due = f.due;
                 // `within` asks what needs doing soon: an earliest date that opened before today
                 // is not news.
-                let opened_before = f.pending.rule.kind == DeadlineKind::Earliest && due < as_of;
-                let dismissed = dismissals.is_dismissed(f.member_id, &f.pending.rule.id, due, as_of);
-                if horizon.is_some_and(|h| due > h || opened_before)
+                let opened_before = f.kind() == DeadlineKind::Earliest && due < as_of;
+                let dismissed = f.is_dismissed(&dismissals, as_of);
+                let owner_left_out = match query.owed_by {
+                    Some(OwnerKind::Unit) => f.is_members(),
+                    Some(OwnerKind::Member) => !f.is_members(),
+                    None => false,
+                };
+                if owner_left_out
+                    || horizon.is_some_and(|h| due > h || opened_before)
                     || query.due_from.is_some_and(|from| due < from)
                     || query.due_to.is_some_and(|to| due > to)
                     || (dismissed && !query.include_dismissed && !query.only_dismissed)
@@ -114,21 +278,72 @@ impl Store {
 
     /// Makes items of what a scan found, most urgent first.
     pub(super) fn make_items(&self, mut found: Vec<Found<'_>>, dismissals: &Dismissals) -> Result<Vec<DeadlineItem>> {
-        found.sort_unstable_by(|a, b| {
-            (a.pending.due, &a.entry.name, a.member_id, &a.pending.rule.id).cmp(&(
-                b.pending.due,
-                &b.entry.name,
-                b.member_id,
-                &b.pending.rule.id,
-            ))
-        });
         let tree = self.org_tree()?;
         let mut paths: HashMap<Id, String> = HashMap::new();
+        for f in &found {
+            paths.entry(f.branch_id()).or_insert_with(|| tree.path(f.branch_id()));
+        }
+        // Members by name; a unit by its path (a group after its unit).
+        fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, String>) -> (u8, &'f str) {
+            match &f.owed {
+                Owed::Step { entry, .. } => (0, &entry.name),
+                Owed::Lapse { member, .. } => (0, &member.name),
+                Owed::Meeting { ower, .. } => (1, paths[&ower.unit_id].as_str()),
+                Owed::Term { unit_id, .. } => (1, paths[unit_id].as_str()),
+            }
+        }
+        found.sort_unstable_by(|a, b| {
+            (a.due, sort_name(a, &paths), a.key(), a.rule_id()).cmp(&(
+                b.due,
+                sort_name(b, &paths),
+                b.key(),
+                b.rule_id(),
+            ))
+        });
         Ok(found
             .iter()
             .map(|f| {
-                let branch = paths.entry(f.entry.branch_id).or_insert_with(|| tree.path(f.entry.branch_id));
-                make_item(f.member_id, &f.entry.name, f.entry.branch_id, branch, &f.pending, dismissals)
+                let branch = &paths[&f.branch_id()];
+                let (owner, name, clause) = match &f.owed {
+                    Owed::Step { member_id, entry, rule } => (
+                        Owner::Member {
+                            member_id: *member_id,
+                            name: entry.name.to_string(),
+                            done_by: Some(rule.done_by),
+                        },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Lapse { member, rule } => (
+                        Owner::Member { member_id: member.id, name: member.name.to_string(), done_by: None },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Meeting { ower, rule } => (
+                        Owner::Unit {
+                            unit_id: ower.unit_id,
+                            unit: branch.clone(),
+                            group_id: ower.group_id(),
+                            group: ower.group.as_ref().map(|(_, name)| name.clone()),
+                            meeting: Some(rule.kind),
+                        },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Term { unit_id, rule } => (
+                        Owner::Unit {
+                            unit_id: *unit_id,
+                            unit: branch.clone(),
+                            group_id: None,
+                            group: None,
+                            meeting: None,
+                        },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                };
+                let parts = ItemParts { rule: f.rule_id(), kind: f.kind(), name, clause };
+                make_item(owner, f.branch_id(), branch, parts, (f.due, f.status, f.provisional), dismissals)
             })
             .collect())
     }
@@ -146,7 +361,12 @@ impl Store {
         let dismissals = self.dismissals_of(id)?;
         Ok(deadlines::pending(&facts, self.rules.deadlines(), &self.workdays, as_of)
             .iter()
-            .map(|p| make_item(id, name, branch_id, branch, p, &dismissals))
+            .map(|p| {
+                let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: Some(p.rule.done_by) };
+                let parts =
+                    ItemParts { rule: &p.rule.id, kind: p.rule.kind, name: &p.rule.name, clause: &p.rule.clause };
+                make_item(owner, branch_id, branch, parts, (p.due, p.status, p.provisional), &dismissals)
+            })
             .collect())
     }
 
@@ -159,23 +379,23 @@ impl Store {
         let mut totals = StatusCounts::default();
         let mut per_branch: HashMap<Id, StatusCounts> = HashMap::new();
         let mut dismissed = 0;
-        let (urgent, urgent_total) = self.with_procedure(|index| {
+        let (urgent, urgent_total) = self.with_indexes(|index, life| {
             let mut urgent: Vec<Found<'_>> = Vec::new();
-            self.scan(index, &scope, as_of, |f| {
-                if dismissals.is_dismissed(f.member_id, &f.pending.rule.id, f.pending.due, as_of) {
+            self.scan(index, life, &scope, as_of, |f| {
+                if f.is_dismissed(&dismissals, as_of) {
                     dismissed += 1;
                     return;
                 }
-                totals.add(f.pending.status);
-                per_branch.entry(f.entry.branch_id).or_default().add(f.pending.status);
-                if matches!(f.pending.status, Status::Overdue | Status::DueSoon) {
+                totals.add(f.status);
+                per_branch.entry(f.branch_id()).or_default().add(f.status);
+                if matches!(f.status, Status::Overdue | Status::DueSoon) {
                     urgent.push(f);
                 }
             });
             let total = urgent.len() as u32;
             // The most urgent first: the longest overdue at the top.
             if urgent.len() > Dashboard::URGENT_SHOWN {
-                urgent.select_nth_unstable_by_key(Dashboard::URGENT_SHOWN, |f| (f.pending.due, f.member_id));
+                urgent.select_nth_unstable_by_key(Dashboard::URGENT_SHOWN, |f| (f.due, f.key()));
                 urgent.truncate(Dashboard::URGENT_SHOWN);
             }
             self.make_items(urgent, &dismissals).map(|items| (items, total))
@@ -196,30 +416,36 @@ impl Store {
     }
 }
 
+/// What an item takes from its rule.
+struct ItemParts<'r> {
+    rule: &'r str,
+    kind: DeadlineKind,
+    name: &'r Text,
+    clause: &'r Text,
+}
+
 fn make_item(
-    member_id: Id,
-    name: &str,
+    owner: Owner,
     branch_id: Id,
     branch: &str,
-    p: &deadlines::Pending<'_>,
+    rule: ItemParts<'_>,
+    (due, status, provisional): (Date, Status, bool),
     dismissals: &Dismissals,
 ) -> DeadlineItem {
-    let dismissal = dismissals.get(member_id, &p.rule.id, p.due);
+    let dismissal = dismissals.get(owner.key(), rule.rule, due);
     DeadlineItem {
-        member_id,
-        name: name.to_owned(),
+        owner,
         branch_id,
         branch: branch.to_owned(),
-        rule: p.rule.id.clone(),
-        rule_name_zh: p.rule.name.zh.clone(),
-        rule_name_en: p.rule.name.en.clone(),
-        kind: p.rule.kind,
-        due: p.due,
-        status: p.status,
-        clause: p.rule.clause.zh.clone(),
-        clause_en: p.rule.clause.en.clone(),
-        done_by: p.rule.done_by,
-        provisional: p.provisional,
+        rule: rule.rule.to_owned(),
+        rule_name_zh: rule.name.zh.clone(),
+        rule_name_en: rule.name.en.clone(),
+        kind: rule.kind,
+        due,
+        status,
+        clause: rule.clause.zh.clone(),
+        clause_en: rule.clause.en.clone(),
+        provisional,
         acknowledged: matches!(dismissal, Some(None)),
         snoozed_until: dismissal.flatten(),
     }

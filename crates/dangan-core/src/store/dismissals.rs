@@ -8,33 +8,56 @@ use rusqlite::params;
 use super::Store;
 use crate::access::Action;
 use crate::calendar::{self, Date};
-use crate::deadlines::DeadlineQuery;
+use crate::deadlines::{DeadlineQuery, OwnerKey};
 use crate::domain::Id;
 use crate::{Error, Result, Text};
 
-/// What the worker did about items, by member: `(rule, due, until)`, `until` being `None` for an
-/// acknowledgement. Looked up per person, and most people have none.
+/// What the worker did about items, by owner: `(rule, due, until)`, `until` being `None` for an
+/// acknowledgement. Looked up per owner, and most have none.
 #[derive(Default)]
-pub(super) struct Dismissals(HashMap<Id, Vec<(String, Date, Option<Date>)>>);
+pub(super) struct Dismissals(HashMap<OwnerKey, Vec<(String, Date, Option<Date>)>>);
 
 impl Dismissals {
     /// `None`: not set aside; `Some(None)`: acknowledged; `Some(Some(day))`: snoozed until then.
-    pub(super) fn get(&self, member: Id, rule: &str, due: Date) -> Option<Option<Date>> {
-        self.0.get(&member)?.iter().find(|(r, d, _)| r == rule && *d == due).map(|(_, _, until)| *until)
+    pub(super) fn get(&self, owner: OwnerKey, rule: &str, due: Date) -> Option<Option<Date>> {
+        self.0.get(&owner)?.iter().find(|(r, d, _)| r == rule && *d == due).map(|(_, _, until)| *until)
     }
 
-    pub(super) fn is_dismissed(&self, member: Id, rule: &str, due: Date, as_of: Date) -> bool {
-        match self.get(member, rule, due) {
+    pub(super) fn is_dismissed(&self, owner: OwnerKey, rule: &str, due: Date, as_of: Date) -> bool {
+        match self.get(owner, rule, due) {
             None => false,
             Some(None) => true,
             Some(Some(until)) => until > as_of,
         }
     }
+
+    fn add(&mut self, owner: OwnerKey, rule: String, due: &str, until: Option<String>) {
+        let Some(due) = calendar::parse_iso(due) else { return };
+        self.0.entry(owner).or_default().push((rule, due, until.as_deref().and_then(calendar::parse_iso)));
+    }
 }
 
 impl Store {
+    /// Everything set aside: the people's items and the units'.
     pub(super) fn dismissals(&self) -> Result<Dismissals> {
-        self.read_dismissals("SELECT person_id, rule, due, until FROM dismissals WHERE ?1 IS NULL", None)
+        let mut out =
+            self.read_dismissals("SELECT person_id, rule, due, until FROM dismissals WHERE ?1 IS NULL", None)?;
+        let mut stmt = self.conn.prepare_cached("SELECT unit_id, group_id, rule, due, until FROM unit_dismissals")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, Id>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (unit, group, rule, due, until) = row?;
+            let owner = if group == 0 { OwnerKey::Unit(unit) } else { OwnerKey::Group { unit, group } };
+            out.add(owner, rule, &due, until);
+        }
+        Ok(out)
     }
 
     pub(super) fn dismissals_of(&self, id: Id) -> Result<Dismissals> {
@@ -49,8 +72,7 @@ impl Store {
         let mut out = Dismissals::default();
         for row in rows {
             let (person, rule, due, until) = row?;
-            let Some(due) = calendar::parse_iso(&due) else { continue };
-            out.0.entry(person).or_default().push((rule, due, until.as_deref().and_then(calendar::parse_iso)));
+            out.add(OwnerKey::Member(person), rule, &due, until);
         }
         Ok(out)
     }
@@ -94,6 +116,54 @@ impl Store {
         self.conn.execute(
             "DELETE FROM dismissals WHERE person_id = ?1 AND rule = ?2 AND due = ?3",
             params![member_id, rule, due.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Sets aside an item a unit (or one of its party groups) owes, as [`Store::dismiss_deadline`]
+    /// does a member's.
+    pub fn dismiss_unit_deadline(
+        &mut self,
+        unit_id: Id,
+        group_id: Option<Id>,
+        rule: &str,
+        due: Date,
+        until: Option<Date>,
+    ) -> Result<()> {
+        self.require_branch(Action::EditMembers, unit_id)?;
+        let today = self.today();
+        if until.is_some_and(|u| u <= today) {
+            return Err(Error::invalid(
+                "until",
+                "稍后提醒的日期须晚于今天",
+                "a snooze must last until a day after today",
+            ));
+        }
+        let pending =
+            self.deadlines(&DeadlineQuery { branch_id: Some(unit_id), include_dismissed: true, ..Default::default() })?;
+        let owes = |item: &crate::deadlines::DeadlineItem| matches!(&item.owner, crate::deadlines::Owner::Unit { unit_id: u, group_id: g, .. } if *u == unit_id && *g == group_id);
+        if !pending.iter().any(|i| owes(i) && i.rule == rule && i.due == due) {
+            return Err(Error::NotFound {
+                what: Text::new(
+                    format!("组织 {unit_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
+                    format!("unit {unit_id}'s pending item `{rule}` due {due}"),
+                ),
+            });
+        }
+        self.conn.execute(
+            "INSERT INTO unit_dismissals (unit_id, group_id, rule, due, until) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (unit_id, group_id, rule, due) DO UPDATE SET until = excluded.until",
+            params![unit_id, group_id.unwrap_or(0), rule, due.to_string(), until.map(|u| u.to_string())],
+        )?;
+        Ok(())
+    }
+
+    /// Undoes a snooze or an acknowledgement of a unit's item.
+    pub fn restore_unit_deadline(&mut self, unit_id: Id, group_id: Option<Id>, rule: &str, due: Date) -> Result<()> {
+        self.require_branch(Action::EditMembers, unit_id)?;
+        self.conn.execute(
+            "DELETE FROM unit_dismissals WHERE unit_id = ?1 AND group_id = ?2 AND rule = ?3 AND due = ?4",
+            params![unit_id, group_id.unwrap_or(0), rule, due.to_string()],
         )?;
         Ok(())
     }

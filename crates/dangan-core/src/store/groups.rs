@@ -46,8 +46,10 @@ impl Store {
         }
         let id = match id {
             None => {
-                self.conn
-                    .execute("INSERT INTO party_groups (branch_id, name) VALUES (?1, ?2)", params![branch_id, name])?;
+                self.conn.execute(
+                    "INSERT INTO party_groups (branch_id, name, life_from) VALUES (?1, ?2, ?3)",
+                    params![branch_id, name, self.today().to_string()],
+                )?;
                 self.conn.last_insert_rowid()
             }
             Some(id) => {
@@ -61,6 +63,8 @@ impl Store {
                 id
             }
         };
+        // A new group owes its 党小组会; a renamed one is listed by its new name.
+        self.drop_life_index();
         self.group(id)
     }
 
@@ -105,6 +109,9 @@ impl Store {
             }
         }
         tx.commit()?;
+        if let Some(life) = self.life.borrow_mut().as_mut() {
+            life.forget_staffing();
+        }
         self.group(group_id)
     }
 

@@ -9,6 +9,7 @@ use super::people::corrupt_row;
 use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::domain::{Attendance, Attendee, AttendeeName, Id, Meeting, MeetingKind, MeetingRecord};
+use crate::life_plan::{HeldMeeting, LifePlan, PlanInput};
 use crate::{Error, Result, Text};
 
 /// Which meetings to list. Every filter is optional.
@@ -185,6 +186,8 @@ impl Store {
                 let changed = update.raw_execute()?;
                 debug_assert_eq!(changed, 1);
                 tx.execute("DELETE FROM attendance WHERE meeting_id = ?1", [id])?;
+                // The meeting may have moved or been un-held: what each unit held last is read again.
+                self.drop_life_index();
                 id
             }
         };
@@ -197,6 +200,13 @@ impl Store {
             }
         }
         tx.commit()?;
+        if meeting.held
+            && let Some(life) = self.life.borrow_mut().as_mut()
+        {
+            life.held(meeting.unit_id, meeting.group_id, meeting.kind, meeting.date);
+            let took_part = attendees.iter().filter(|a| a.attendance.attended() || a.attendance == Attendance::Leave);
+            life.took_part(took_part.map(|a| a.person_id), meeting.date);
+        }
         self.meeting(id)
     }
 
@@ -318,6 +328,56 @@ impl Store {
         // `meeting` refuses a unit the user may not see.
         self.meeting(id)?;
         self.conn.execute("DELETE FROM meetings WHERE id = ?1", [id])?;
+        self.drop_life_index();
         Ok(())
+    }
+
+    /// A branch's year of organisational life as a grid (month × kind: held, owed, missed),
+    /// from the same meeting rules as the owed items of the worklist.
+    pub fn life_plan(&self, unit: Id, year: i32, as_of: Option<Date>) -> Result<LifePlan> {
+        self.require_branch(Action::ReadMembers, unit)?;
+        let tree = self.org_tree()?;
+        let Some(kind) = tree.get(unit).map(|u| u.kind) else {
+            return Err(Error::NotFound {
+                what: Text::new(format!("编号为 {unit} 的组织"), format!("unit {unit}"))
+            });
+        };
+        if !(1921..=9998).contains(&year) {
+            return Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year")));
+        }
+        let tracked_from: Option<String> =
+            self.conn.query_row("SELECT life_from FROM org_units WHERE id = ?1", [unit], |r| r.get(0))?;
+        let groups: Vec<(Id, String)> = self
+            .conn
+            .prepare_cached("SELECT id, name FROM party_groups WHERE branch_id = ?1 ORDER BY name")?
+            .query_map([unit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut held = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, group_id, date FROM meetings WHERE unit_id = ?1 AND held = 1 AND date BETWEEN ?2 AND ?3",
+        )?;
+        let rows = stmt.query_map(params![unit, format!("{year:04}-01-01"), format!("{year:04}-12-31")], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<Id>>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for row in rows {
+            let (id, kind, group_id, date) = row?;
+            if let (Some(kind), Some(date)) = (MeetingKind::parse(&kind), calendar::parse_iso(&date)) {
+                held.push(HeldMeeting { id, kind, group_id, date });
+            }
+        }
+        // Only a branch owes meetings by rule; a general branch's or the committee's year is
+        // shown empty rather than held to a branch's rules.
+        let rules: &[crate::meeting_rules::MeetingRule] =
+            if kind == crate::domain::OrgKind::Branch { self.rules.meetings() } else { &[] };
+        Ok(crate::life_plan::plan(&PlanInput {
+            unit_id: unit,
+            unit: tree.path(unit),
+            year,
+            as_of: as_of.unwrap_or_else(|| self.today()),
+            tracked_from: tracked_from.as_deref().and_then(calendar::parse_iso),
+            groups: &groups,
+            held: &held,
+            rules,
+        }))
     }
 }

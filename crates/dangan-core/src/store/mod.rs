@@ -15,6 +15,7 @@ mod dismissals;
 mod files;
 mod groups;
 mod holidays;
+mod life_index;
 mod lookalikes;
 mod maintenance;
 mod meetings;
@@ -26,6 +27,7 @@ mod reminders;
 mod rules;
 mod schema;
 mod search;
+mod training;
 mod users;
 
 use std::cell::RefCell;
@@ -75,6 +77,8 @@ pub struct Store {
     /// Read on the first statistics; dropped by any change to a person (statistics count
     /// everyone, so there is nothing cheaper to keep true).
     census: RefCell<Option<crate::statistics::Census>>,
+    /// Built on the first deadline scan; see `life_index.rs` for how meetings keep it true.
+    life: RefCell<Option<life_index::LifeIndex>>,
     /// Who is signed in: every call checks their role (`require`), every change is logged as them.
     actor: Actor,
     /// The database key, kept (zeroised on drop) so an administrator can add a user's key slot
@@ -144,6 +148,7 @@ impl Store {
             index: RefCell::new(None),
             procedure: RefCell::new(None),
             census: RefCell::new(None),
+            life: RefCell::new(None),
             actor,
             key: None,
         })
@@ -299,6 +304,9 @@ impl Store {
             index.refresh(&self.conn, id)?;
         }
         self.census.borrow_mut().take();
+        if let Some(life) = self.life.borrow_mut().as_mut() {
+            life.forget_staffing();
+        }
         Ok(())
     }
 
@@ -307,6 +315,13 @@ impl Store {
         self.index.borrow_mut().take();
         self.procedure.borrow_mut().take();
         self.census.borrow_mut().take();
+        self.life.borrow_mut().take();
+    }
+
+    /// Forgets the owed-meetings index after a meeting is deleted or moved, or a unit or group
+    /// changes; the next scan rebuilds it.
+    pub(crate) fn drop_life_index(&self) {
+        self.life.borrow_mut().take();
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use super::Store;
+use crate::calendar::Date;
 use crate::domain::{Id, OrgKind, OrgUnit};
 use crate::{Error, Result, Text};
 
@@ -132,7 +133,8 @@ fn ambiguous(name: &str, paths: Vec<String>) -> Error {
 
 /// Finds the branch a roster names, creating it (and its general branch) under the committee
 /// when it does not exist. People belong to branches, so a path ending at a general branch is refused.
-pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) -> Result<ResolvedBranch> {
+/// A unit created here owes its meetings from `today`.
+pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str, today: Date) -> Result<ResolvedBranch> {
     let path = crate::text::normalized_name(path);
     check_unit_text(&path)?;
     let path = path.as_str();
@@ -177,13 +179,13 @@ pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str) 
                 ));
             }
             None => {
-                let id = insert_unit(conn, tree, committee.0, OrgKind::GeneralBranch, general)?;
+                let id = insert_unit(conn, tree, committee.0, OrgKind::GeneralBranch, general, today)?;
                 created.push(general.to_owned());
                 id
             }
         };
     }
-    let id = insert_unit(conn, tree, parent, OrgKind::Branch, branch)?;
+    let id = insert_unit(conn, tree, parent, OrgKind::Branch, branch, today)?;
     created.push(tree.path(id));
     Ok(ResolvedBranch { id, created })
 }
@@ -199,7 +201,15 @@ fn check_unit_text(name: &str) -> Result<()> {
     }
 }
 
-fn insert_unit(conn: &Connection, tree: &mut OrgTree, parent: Id, kind: OrgKind, name: &str) -> Result<Id> {
+/// Inserts a unit that owes its meetings (issue 16) from `life_from`, the day tracking begins.
+fn insert_unit(
+    conn: &Connection,
+    tree: &mut OrgTree,
+    parent: Id,
+    kind: OrgKind,
+    name: &str,
+    life_from: Date,
+) -> Result<Id> {
     check_unit_text(name)?;
     if name.chars().count() > 64 {
         let shown = crate::text::excerpt(name, 40);
@@ -210,8 +220,8 @@ fn insert_unit(conn: &Connection, tree: &mut OrgTree, parent: Id, kind: OrgKind,
         ));
     }
     conn.execute(
-        "INSERT INTO org_units (parent_id, kind, name) VALUES (?1, ?2, ?3)",
-        rusqlite::params![parent, kind.as_str(), name],
+        "INSERT INTO org_units (parent_id, kind, name, life_from) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![parent, kind.as_str(), name, life_from.to_string()],
     )?;
     let id = conn.last_insert_rowid();
     tree.index.insert(id, tree.units.len());
@@ -252,7 +262,33 @@ impl Store {
             let shown = crate::text::excerpt(name, 40);
             return Err(Error::invalid("name", format!("「{shown}」已存在"), format!("“{shown}” already exists")));
         }
-        let id = insert_unit(&self.conn, &mut tree, parent_id, kind, name)?;
+        let id = insert_unit(&self.conn, &mut tree, parent_id, kind, name, self.today())?;
+        self.drop_life_index();
         Ok(OrgUnit { id, parent_id: Some(parent_id), kind, name: name.to_owned() })
+    }
+
+    /// Sets the day from which a unit owes its meetings (by default the day it was made, or the
+    /// day Dangan began keeping branch life): its first owed meeting is in that day's period.
+    pub fn set_life_from(&mut self, unit: Id, from: Date) -> Result<()> {
+        self.require(crate::access::Action::EditOrganisation)?;
+        let tree = self.org_tree()?;
+        if tree.get(unit).is_none() {
+            return Err(Error::NotFound {
+                what: Text::new(format!("编号为 {unit} 的组织"), format!("unit {unit}"))
+            });
+        }
+        let earliest = Date::from_ymd_opt(1921, 7, 1).unwrap_or(from);
+        let latest = self.today().checked_add_days(chrono::Days::new(366)).unwrap_or(from);
+        if from < earliest || from > latest {
+            return Err(Error::invalid(
+                "from",
+                format!("组织生活起算日 {} 不在 1921年7月1日 至明年之间", crate::calendar::format_zh(from)),
+                format!("the day branch life is tracked from, {from}, is not between 1921-07-01 and a year from today"),
+            ));
+        }
+        self.conn
+            .execute("UPDATE org_units SET life_from = ?1 WHERE id = ?2", rusqlite::params![from.to_string(), unit])?;
+        self.drop_life_index();
+        Ok(())
     }
 }

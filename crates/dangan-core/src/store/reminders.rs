@@ -8,6 +8,7 @@ use rusqlite::params;
 use super::Store;
 use crate::access::Action;
 use crate::calendar::{self, Date};
+use crate::deadlines::{Owner, OwnerKey};
 use crate::domain::Id;
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
@@ -25,43 +26,57 @@ impl Store {
         }
         let scope = self.scope(None, None)?;
         let as_of = as_of.unwrap_or_else(|| self.today());
-        let mut sent: HashMap<(Id, String, Date), i64> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT person_id, rule, due, min(threshold) FROM reminders_sent GROUP BY 1, 2, 3")?;
+        let mut sent: HashMap<(OwnerKey, String, Date), i64> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 'member', person_id, 0, rule, due, min(threshold) FROM reminders_sent GROUP BY 2, 4, 5
+             UNION ALL
+             SELECT 'unit', unit_id, group_id, rule, due, min(threshold) FROM unit_reminders_sent GROUP BY 2, 3, 4, 5",
+        )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Id>(1)?,
+                r.get::<_, Id>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
         })?;
         for row in rows {
-            let (person, rule, due, code) = row?;
+            let (owner, id, group, rule, due, code) = row?;
+            let key = match (owner.as_str(), group) {
+                ("member", _) => OwnerKey::Member(id),
+                (_, 0) => OwnerKey::Unit(id),
+                (_, group) => OwnerKey::Group { unit: id, group },
+            };
             if let Some(due) = calendar::parse_iso(&due) {
-                sent.insert((person, rule, due), code);
+                sent.insert((key, rule, due), code);
             }
         }
         let dismissals = self.dismissals()?;
-        let items = self.with_procedure(|index| {
+        let mut thresholds = HashMap::new();
+        let items = self.with_indexes(|index, life| {
             let mut found = Vec::new();
-            self.scan(index, &scope, as_of, |f| {
-                let rule = f.pending.rule;
-                if rule.kind == DeadlineKind::Earliest
-                    || dismissals.is_dismissed(f.member_id, &rule.id, f.pending.due, as_of)
-                {
+            self.scan(index, life, &scope, as_of, |f| {
+                if f.kind() == DeadlineKind::Earliest || f.is_dismissed(&dismissals, as_of) {
                     return;
                 }
-                let Some(threshold) = Threshold::reached(f.pending.due, &rule.lead_days, as_of) else { return };
-                let already = sent.get(&(f.member_id, rule.id.clone(), f.pending.due));
-                if already.is_none_or(|&code| code > threshold.code()) {
+                let Some(threshold) = Threshold::reached(f.due, f.lead_days(), as_of) else { return };
+                let key = (f.key(), f.rule_id().to_owned(), f.due);
+                if sent.get(&key).is_none_or(|&code| code > threshold.code()) {
+                    thresholds.insert(key, threshold);
                     found.push(f);
                 }
             });
             self.make_items(found, &dismissals)
         })??;
-        let lead_days =
-            |rule: &str| self.rules.deadlines().iter().find(|r| r.id == rule).map(|r| r.lead_days.as_slice());
+        // The scan kept exactly the items whose threshold is new; each is made again here from its
+        // found form, so the threshold is worked out once, by the same lead days.
+        let thresholds: HashMap<(OwnerKey, String, Date), Threshold> = thresholds;
         Ok(items
             .into_iter()
             .filter_map(|item| {
-                let threshold = Threshold::reached(item.due, lead_days(&item.rule)?, as_of)?;
+                let threshold = *thresholds.get(&(item.owner.key(), item.rule.clone(), item.due))?;
                 Some(Reminder { item, threshold })
             })
             .collect())
@@ -93,25 +108,41 @@ impl Store {
         // Reminders are work to do (see `reminders_due`): only for who may change the records, and
         // a branch secretary only for their branches' members.
         self.require(Action::EditMembers)?;
-        let mut members: Vec<Id> = reminders.iter().map(|r| r.item.member_id).collect();
+        let mut members: Vec<Id> = reminders.iter().filter_map(|r| r.item.owner.member_id()).collect();
         members.sort_unstable();
         members.dedup();
         for member in members {
             self.require_member(Action::EditMembers, member)?;
         }
+        let mut units: Vec<Id> = reminders
+            .iter()
+            .filter_map(|r| match r.item.owner {
+                Owner::Unit { unit_id, .. } => Some(unit_id),
+                Owner::Member { .. } => None,
+            })
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        for unit in units {
+            self.require_branch(Action::EditMembers, unit)?;
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
-            let mut stmt = tx.prepare_cached(
+            let mut member_sent = tx.prepare_cached(
                 "INSERT OR IGNORE INTO reminders_sent (person_id, rule, due, threshold, sent_on) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
+            let mut unit_sent = tx.prepare_cached(
+                "INSERT OR IGNORE INTO unit_reminders_sent (unit_id, group_id, rule, due, threshold, sent_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
             for r in reminders {
-                stmt.execute(params![
-                    r.item.member_id,
-                    r.item.rule,
-                    r.item.due.to_string(),
-                    r.threshold.code(),
-                    on.to_string()
-                ])?;
+                let (rule, due, code, on) = (&r.item.rule, r.item.due.to_string(), r.threshold.code(), on.to_string());
+                match &r.item.owner {
+                    Owner::Member { member_id, .. } => member_sent.execute(params![member_id, rule, due, code, on])?,
+                    Owner::Unit { unit_id, group_id, .. } => {
+                        unit_sent.execute(params![unit_id, group_id.unwrap_or(0), rule, due, code, on])?
+                    }
+                };
             }
         }
         tx.commit()?;

@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -253,6 +253,84 @@ ALTER TABLE org_units ADD COLUMN life_from TEXT
 UPDATE org_units SET life_from = date('now', 'localtime');
 "#;
 
+/// Version 7: the meetings a unit owes are items of the deadline engine (issue 16).
+/// - `party_groups.life_from`: a group owes its 党小组会 from this day (its branch's day for the
+///   groups that exist now; the day it is made for a new one);
+/// - `org_units.life_from` is set for every unit (units made since version 6 had none): from now
+///   on a unit is given the store's today when it is made;
+/// - `unit_dismissals`, `unit_reminders_sent`: as `dismissals` and `reminders_sent`, for an item
+///   a unit owes; `group_id` is 0 for the unit's own items;
+/// - `training_classes` (党校培训班) with their `class_sessions`, `trainees` (exam score, passed)
+///   and `session_attendance` (who attended which session);
+/// - `study_entries`: a member's own study (an online course), in minutes.
+const V7: &str = r#"
+ALTER TABLE party_groups ADD COLUMN life_from TEXT
+    CHECK (life_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+UPDATE org_units SET life_from = date('now', 'localtime') WHERE life_from IS NULL;
+UPDATE party_groups SET life_from = (SELECT life_from FROM org_units WHERE org_units.id = party_groups.branch_id);
+
+CREATE TABLE unit_dismissals (
+    unit_id  INTEGER NOT NULL REFERENCES org_units(id),
+    group_id INTEGER NOT NULL DEFAULT 0,
+    rule     TEXT NOT NULL,
+    due      TEXT NOT NULL,
+    until    TEXT,
+    PRIMARY KEY (unit_id, group_id, rule, due)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE unit_reminders_sent (
+    unit_id   INTEGER NOT NULL REFERENCES org_units(id),
+    group_id  INTEGER NOT NULL DEFAULT 0,
+    rule      TEXT NOT NULL,
+    due       TEXT NOT NULL,
+    threshold INTEGER NOT NULL,
+    sent_on   TEXT NOT NULL,
+    PRIMARY KEY (unit_id, group_id, rule, due, threshold)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX meetings_held_by_kind ON meetings(unit_id, kind, ifnull(group_id, 0), date) WHERE held = 1;
+CREATE INDEX meetings_study_by_date ON meetings(date) WHERE held = 1 AND study_minutes > 0;
+
+CREATE TABLE training_classes (
+    id      INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES org_units(id),
+    kind    TEXT NOT NULL CHECK (kind IN ('activist_class', 'candidate_class', 'member_class')),
+    name    TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    starts  TEXT NOT NULL CHECK (starts GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    ends    TEXT NOT NULL CHECK (ends GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND ends >= starts)
+) STRICT;
+CREATE TABLE class_sessions (
+    id       INTEGER PRIMARY KEY,
+    class_id INTEGER NOT NULL REFERENCES training_classes(id) ON DELETE CASCADE,
+    date     TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    minutes  INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 1440),
+    topic    TEXT
+) STRICT;
+CREATE INDEX class_sessions_by_date ON class_sessions(date);
+CREATE TABLE trainees (
+    class_id  INTEGER NOT NULL REFERENCES training_classes(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    score     INTEGER CHECK (score BETWEEN 0 AND 100),
+    passed    INTEGER CHECK (passed IN (0, 1)),
+    PRIMARY KEY (class_id, person_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE session_attendance (
+    session_id INTEGER NOT NULL REFERENCES class_sessions(id) ON DELETE CASCADE,
+    person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    PRIMARY KEY (session_id, person_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE study_entries (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    date      TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    minutes   INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 1440),
+    title     TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    source    TEXT
+) STRICT;
+CREATE INDEX study_entries_by_date ON study_entries(date, person_id);
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,7 +341,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 6);
+        assert_eq!(version, 7);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps
@@ -295,5 +373,31 @@ mod tests {
         // And the new tables take rows.
         conn.execute("INSERT INTO meetings (unit_id, kind, date, held) VALUES (2, 'theme_day', '2026-11-10', 1)", [])
             .unwrap();
+    }
+
+    /// A version 6 workspace with a party group and a unit made after version 6 (so without a
+    /// tracking day): both owe their meetings from the migration on, the group from its branch's day.
+    #[test]
+    fn a_version_6_workspace_gets_a_tracking_day_for_every_unit_and_group() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO org_units (id, parent_id, kind, name, life_from) VALUES (1, NULL, 'committee', '党委', NULL),
+                 (2, 1, 'branch', '第一党支部', '2026-09-01'), (3, 1, 'branch', '第二党支部', NULL);
+             INSERT INTO party_groups (id, branch_id, name) VALUES (5, 2, '第一党小组');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let unset: i64 =
+            conn.query_row("SELECT count(*) FROM org_units WHERE life_from IS NULL", [], |r| r.get(0)).unwrap();
+        assert_eq!(unset, 0);
+        let (kept, group): (String, String) = conn
+            .query_row(
+                "SELECT (SELECT life_from FROM org_units WHERE id = 2), (SELECT life_from FROM party_groups WHERE id = 5)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((kept.as_str(), group.as_str()), ("2026-09-01", "2026-09-01"));
     }
 }

@@ -39,8 +39,15 @@ const fileRecord = {
 };
 const dq = {
   as_of: null, within: null, branch_id: 3, member_id: null, due_from: '2026-10-26', due_to: '2026-12-06', include_dismissed: false,
-  only_dismissed: false,
+  only_dismissed: false, owed_by: 'unit',
 };
+const meeting = {
+  id: null, unit_id: 3, group_id: 7, kind: 'group_meeting' as const, date: '2026-11-20', held: true, place: '会议室', chair: '李书记',
+  recorder: null, topic: '学习党章', minutes: null, decisions: null, study_minutes: 90, guests: null,
+};
+const attendees = [{ person_id: 4, attendance: 'leave' as const, reason: '出差' }];
+const mq = { unit: 3, kind: null, from: '2026-01-01', to: '2026-12-31' };
+const post = { id: null, unit_id: 3, person_id: 4, post: 'secretary' as const, since: '2026-01-01', until: null };
 
 const aq = { member_id: 7, actor: '王老师', entity: 'people', from: '2026-11-01', to: '2026-11-24', offset: 50, limit: 50 };
 
@@ -88,6 +95,23 @@ describe('TauriBackend', () => {
     ['dismissDeadline', [7, 'oath', '2026-12-01', null], 'dismiss_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01', until: null }],
     ['dismissDeadline', [7, 'oath', '2026-12-01', '2026-12-08'], 'dismiss_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01', until: '2026-12-08' }],
     ['restoreDeadline', [7, 'oath', '2026-12-01'], 'restore_deadline', { memberId: 7, rule: 'oath', due: '2026-12-01' }],
+    ['dismissUnitDeadline', [3, null, 'committee_meeting', '2026-11-30', null], 'dismiss_unit_deadline', { unitId: 3, groupId: null, rule: 'committee_meeting', due: '2026-11-30', until: null }],
+    ['dismissUnitDeadline', [3, 7, 'group_meeting', '2026-12-31', '2026-12-01'], 'dismiss_unit_deadline', { unitId: 3, groupId: 7, rule: 'group_meeting', due: '2026-12-31', until: '2026-12-01' }],
+    ['restoreUnitDeadline', [3, 7, 'group_meeting', '2026-12-31'], 'restore_unit_deadline', { unitId: 3, groupId: 7, rule: 'group_meeting', due: '2026-12-31' }],
+    ['lifePlan', [3, 2026], 'life_plan', { unit: 3, year: 2026 }],
+    ['meetings', [mq], 'meetings', { query: mq }],
+    ['saveMeeting', [meeting, attendees], 'save_meeting', { meeting, attendees }],
+    ['deleteMeeting', [12], 'delete_meeting', { id: 12 }],
+    ['importAttendance', [12, '/tmp/签到表.xlsx'], 'import_attendance', { id: 12, path: '/tmp/签到表.xlsx' }],
+    ['writeMeetingPaper', [12, true, '/tmp/签到表.pdf'], 'write_meeting_paper', { id: 12, signIn: true, path: '/tmp/签到表.pdf' }],
+    ['writeWorkRegister', [3, 2026, '/tmp/工作手册.pdf'], 'write_work_register', { unit: 3, year: 2026, path: '/tmp/工作手册.pdf' }],
+    ['posts', [3], 'posts', { unit: 3 }],
+    ['savePost', [post], 'save_post', { post }],
+    ['groups', [3], 'groups', { unit: 3 }],
+    ['saveGroup', [null, 3, '第一党小组'], 'save_group', { id: null, branchId: 3, name: '第一党小组' }],
+    ['setGroupMembers', [7, [4, 5]], 'set_group_members', { groupId: 7, people: [4, 5] }],
+    ['studyHours', [2026, 3], 'study_hours', { year: 2026, unit: 3 }],
+    ['setLifeFrom', [3, '2026-03-01'], 'set_life_from', { unit: 3, from: '2026-03-01' }],
     ['memberFile', [7], 'member_file', { memberId: 7 }],
     ['saveRecord', [fileRecord, ['/tmp/a.jpg']], 'save_record', { record: fileRecord, attach: ['/tmp/a.jpg'] }],
     ['deleteRecord', [5], 'delete_record', { recordId: 5 }],
@@ -187,6 +211,20 @@ describe('TauriBackend', () => {
     const stop = await tauriBackend.onOpenMember((id) => opened.push(id));
     expect(listen).toHaveBeenCalledWith('open-member', expect.any(Function));
     expect(opened).toEqual([42]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+
+  it("opens the unit a clicked reminder of an owed meeting names, from the shell's open-unit event", async () => {
+    const unlisten = vi.fn();
+    listen.mockImplementation(async (_event, handler) => {
+      handler({ payload: 3 });
+      return unlisten;
+    });
+    const opened: number[] = [];
+    const stop = await tauriBackend.onOpenUnit((id) => opened.push(id));
+    expect(listen).toHaveBeenCalledWith('open-unit', expect.any(Function));
+    expect(opened).toEqual([3]);
     stop();
     expect(unlisten).toHaveBeenCalled();
   });

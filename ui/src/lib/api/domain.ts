@@ -4,7 +4,9 @@
 // is a type error.
 
 import type {
+  Attendance,
   Category,
+  CommitteePost,
   DeadlineKind,
   Education,
   ErrorKind,
@@ -12,7 +14,9 @@ import type {
   Gender,
   Grade,
   MediaType,
+  MeetingKind,
   Occupation,
+  PeriodState,
   RecordKind,
   Role,
   Stage,
@@ -176,6 +180,41 @@ export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   corrupt: 17,
   io: 18,
   internal: 19,
+});
+
+/** The kinds of meeting, in the order the meeting dialog offers them (dangan-core's `MeetingKind`): 三会一课 first. */
+export const MEETING_KINDS: readonly MeetingKind[] = keysInOrder<MeetingKind>({
+  general_meeting: 0,
+  committee_meeting: 1,
+  group_meeting: 2,
+  party_lecture: 3,
+  theme_day: 4,
+  life_meeting: 5,
+  heart_talk: 6,
+  other: 7,
+});
+
+/** How a member attended, in the order of the attendance buttons. */
+export const ATTENDANCES: readonly Attendance[] = keysInOrder<Attendance>({ present: 0, leave: 1, absent: 2, late: 3 });
+
+/** The posts of a branch committee, the secretary first. */
+export const COMMITTEE_POSTS: readonly CommitteePost[] = keysInOrder<CommitteePost>({
+  secretary: 0,
+  deputy_secretary: 1,
+  organisation: 2,
+  publicity: 3,
+  discipline: 4,
+  youth: 5,
+  member: 6,
+});
+
+/** How a period of the 组织生活 grid stands, in the legend's order. */
+export const PERIOD_STATES: readonly PeriodState[] = keysInOrder<PeriodState>({
+  held: 0,
+  owed: 1,
+  missed: 2,
+  upcoming: 3,
+  untracked: 4,
 });
 
 export function eventOrder(kind: EventKind): number {

@@ -1,5 +1,5 @@
-// What the shell tells the UI unasked: a member to open (a clicked reminder), a finished reminder check, and files
-// dragged onto the window. Commands are in `bindings/commands.ts`; these are the shell's events.
+// What the shell tells the UI unasked: a member or a unit to open (a clicked reminder), a finished reminder check, and
+// files dragged onto the window. Commands are in `bindings/commands.ts`; these are the shell's events.
 
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
@@ -24,6 +24,11 @@ export function onFileDrop(handler: (paths: string[]) => void, onHover?: (over: 
 /** A clicked reminder: the shell's `open-member` event, with the member's id. */
 export function onOpenMember(handler: (memberId: number) => void): Promise<() => void> {
   return listen<number>('open-member', (event) => handler(event.payload));
+}
+
+/** A clicked reminder of a meeting a unit owes: the shell's `open-unit` event, with the unit's id. */
+export function onOpenUnit(handler: (unitId: number) => void): Promise<() => void> {
+  return listen<number>('open-unit', (event) => handler(event.payload));
 }
 
 /** Each reminder check as it ends: the shell's `reminders-checked` event (also asked with `remindersChecked()`). */

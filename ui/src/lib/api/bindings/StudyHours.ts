@@ -5,9 +5,21 @@
  */
 export type StudyHours = { member_id: number, name: string, branch: string, 
 /**
- * Hours studied, to a tenth.
+ * Hours studied, to a tenth: the three parts below added up.
  */
 hours: number, 
+/**
+ * From meetings attended that count as study.
+ */
+meeting_hours: number, 
+/**
+ * From training classes attended.
+ */
+class_hours: number, 
+/**
+ * From their own study (online courses and the like).
+ */
+own_hours: number, 
 /**
  * Hours asked: 32, or 56 for someone on a branch committee during the year.
  */

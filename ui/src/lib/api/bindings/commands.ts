@@ -2,11 +2,13 @@
 
 import { call, progressChannel } from '../ipc';
 import type { AnnualReport } from './AnnualReport';
+import type { Attendee } from './Attendee';
 import type { AuditPage } from './AuditPage';
 import type { AuditQuery } from './AuditQuery';
 import type { BackupSettings } from './BackupSettings';
 import type { BackupWritten } from './BackupWritten';
 import type { ChartImage } from './ChartImage';
+import type { ClassRecord } from './ClassRecord';
 import type { Dashboard } from './Dashboard';
 import type { DeadlineItem } from './DeadlineItem';
 import type { DeadlineQuery } from './DeadlineQuery';
@@ -19,13 +21,20 @@ import type { ImportReport } from './ImportReport';
 import type { JobId } from './JobId';
 import type { JobProgress } from './JobProgress';
 import type { Lang } from './Lang';
+import type { LifePlan } from './LifePlan';
+import type { Meeting } from './Meeting';
+import type { MeetingQuery } from './MeetingQuery';
+import type { MeetingRecord } from './MeetingRecord';
 import type { MemberDetail } from './MemberDetail';
 import type { MemberFile } from './MemberFile';
 import type { MemberPage } from './MemberPage';
 import type { MemberQuery } from './MemberQuery';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
+import type { PartyGroup } from './PartyGroup';
 import type { Person } from './Person';
+import type { PostHeld } from './PostHeld';
+import type { PostRecord } from './PostRecord';
 import type { Procedure } from './Procedure';
 import type { ProcedureEvent } from './ProcedureEvent';
 import type { RemindersChecked } from './RemindersChecked';
@@ -33,6 +42,10 @@ import type { Role } from './Role';
 import type { SessionUser } from './SessionUser';
 import type { Statistics } from './Statistics';
 import type { StatsQuery } from './StatsQuery';
+import type { StudyEntry } from './StudyEntry';
+import type { StudyHours } from './StudyHours';
+import type { TraineeResult } from './TraineeResult';
+import type { TrainingClass } from './TrainingClass';
 import type { User } from './User';
 import type { WorkspaceStatus } from './WorkspaceStatus';
 
@@ -206,6 +219,110 @@ export function writeAnnualReport(year: number, unit: number | null, path: strin
 
 export function saveChart(chart: ChartImage, path: string): Promise<void> {
   return call('save_chart', { chart, path });
+}
+
+export function lifePlan(unit: number, year: number): Promise<LifePlan> {
+  return call('life_plan', { unit, year });
+}
+
+export function meetings(query: MeetingQuery): Promise<Array<MeetingRecord>> {
+  return call('meetings', { query });
+}
+
+export function saveMeeting(meeting: Meeting, attendees: Array<Attendee>): Promise<MeetingRecord> {
+  return call('save_meeting', { meeting, attendees });
+}
+
+export function deleteMeeting(id: number): Promise<void> {
+  return call('delete_meeting', { id });
+}
+
+export function importAttendance(id: number, path: string): Promise<MeetingRecord> {
+  return call('import_attendance', { id, path });
+}
+
+export function writeMeetingPaper(id: number, signIn: boolean, path: string): Promise<void> {
+  return call('write_meeting_paper', { id, signIn, path });
+}
+
+export function writeWorkRegister(unit: number, year: number, path: string): Promise<void> {
+  return call('write_work_register', { unit, year, path });
+}
+
+export function posts(unit: number | null): Promise<Array<PostRecord>> {
+  return call('posts', { unit });
+}
+
+export function savePost(post: PostHeld): Promise<PostRecord> {
+  return call('save_post', { post });
+}
+
+export function groups(unit: number | null): Promise<Array<PartyGroup>> {
+  return call('groups', { unit });
+}
+
+export function saveGroup(id: number | null, branchId: number, name: string): Promise<PartyGroup> {
+  return call('save_group', { id, branchId, name });
+}
+
+export function setGroupMembers(groupId: number, people: Array<number>): Promise<PartyGroup> {
+  return call('set_group_members', { groupId, people });
+}
+
+export function studyHours(year: number, unit: number | null): Promise<Array<StudyHours>> {
+  return call('study_hours', { year, unit });
+}
+
+export function setLifeFrom(unit: number, from: string): Promise<void> {
+  return call('set_life_from', { unit, from });
+}
+
+export function dismissUnitDeadline(unitId: number, groupId: number | null, rule: string, due: string, until: string | null): Promise<void> {
+  return call('dismiss_unit_deadline', { unitId, groupId, rule, due, until });
+}
+
+export function restoreUnitDeadline(unitId: number, groupId: number | null, rule: string, due: string): Promise<void> {
+  return call('restore_unit_deadline', { unitId, groupId, rule, due });
+}
+
+export function classes(unit: number | null, year: number | null): Promise<Array<ClassRecord>> {
+  return call('classes', { unit, year });
+}
+
+export function saveClass(trainingClass: TrainingClass): Promise<ClassRecord> {
+  return call('save_class', { trainingClass });
+}
+
+export function deleteClass(id: number): Promise<void> {
+  return call('delete_class', { id });
+}
+
+export function enrol(classId: number, people: Array<number>): Promise<ClassRecord> {
+  return call('enrol', { classId, people });
+}
+
+export function setSessionAttendance(sessionId: number, present: Array<number>): Promise<ClassRecord> {
+  return call('set_session_attendance', { sessionId, present });
+}
+
+export function setResults(classId: number, results: Array<TraineeResult>): Promise<ClassRecord> {
+  return call('set_results', { classId, results });
+}
+
+export function recordTrainingSteps(classId: number): Promise<Array<number>> {
+  return call('record_training_steps', { classId });
+}
+
+export function writeCertificates(classId: number, path: string): Promise<void> {
+  return call('write_certificates', { classId, path });
+}
+
+export function addStudyEntry(entry: StudyEntry): Promise<StudyEntry> {
+  return call('add_study_entry', { entry });
+}
+
+export function importStudyEntries(path: string): Promise<number> {
+  return call('import_study_entries', { path });
 }
 
 export function unlockWithRecovery(code: string): Promise<void> {

@@ -1,0 +1,232 @@
+//! The owed-meetings index: every unit that owes meetings (each 党支部, each party group), the day
+//! its tracking began, and the latest meeting of each kind it held. The deadline scan reads it for
+//! the items units owe (`meeting_rules.rs` says which); it is built on first use from one grouped
+//! read, kept up to date as a meeting is recorded, and dropped when a meeting is deleted or a
+//! unit or group changes.
+//!
+//! Only a unit with party members owes meetings (organisational life is the members'): a branch
+//! of applicants alone, or a group nobody was put in, owes nothing. Who has members changes with
+//! any person, so that part ([`Staffed`]) is read again after any change to a person.
+//!
+//! It also holds what the other branch-life items need: each branch's current secretary's post
+//! (the committee's term counts from it), and each person's latest organisational life (a held
+//! meeting they attended or were excused from), from which their absence is flagged.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::Connection;
+
+use crate::Result;
+use crate::calendar::{self, Date};
+use crate::domain::{Id, MeetingKind};
+
+/// A unit or a party group that owes meetings.
+#[derive(Debug)]
+pub(crate) struct Ower {
+    pub(crate) unit_id: Id,
+    /// A party group of the unit, with its name.
+    pub(crate) group: Option<(Id, String)>,
+    pub(crate) tracked_from: Date,
+    /// The latest meeting held of each kind.
+    latest: Vec<(MeetingKind, Date)>,
+}
+
+impl Ower {
+    pub(crate) fn latest(&self, kind: MeetingKind) -> Option<Date> {
+        self.latest.iter().find(|(k, _)| *k == kind).map(|(_, d)| *d)
+    }
+
+    pub(crate) fn group_id(&self) -> Option<Id> {
+        self.group.as_ref().map(|(id, _)| *id)
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct LifeIndex {
+    owers: Vec<Ower>,
+    /// Where each `(unit, group or 0)` is in `owers`.
+    at: HashMap<(Id, Id), usize>,
+    /// Which owers have members; `None` after a person changed, until read again.
+    staffed: Option<Staffed>,
+    /// The day each branch's current secretary took the post.
+    secretary_since: HashMap<Id, Date>,
+    /// Each person's latest organisational life: a held meeting attended or excused.
+    last_life: HashMap<Id, Date>,
+}
+
+/// A probationary or full member in the register, as the absence check reads them.
+#[derive(Debug)]
+pub(crate) struct LifeMember {
+    pub(crate) id: Id,
+    pub(crate) name: Box<str>,
+    pub(crate) branch_id: Id,
+    /// Their admission (or the day they joined, before the records).
+    pub(crate) member_since: Option<Date>,
+}
+
+/// The members, and the branches and party groups with at least one of them.
+#[derive(Debug, Default)]
+pub(crate) struct Staffed {
+    members: Vec<LifeMember>,
+    branches: HashSet<Id>,
+    groups: HashSet<Id>,
+}
+
+impl Staffed {
+    fn load(conn: &Connection) -> Result<Staffed> {
+        const MEMBER: &str = "ended = 0 AND stage IN ('probationary', 'full_member')";
+        let mut staffed = Staffed::default();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT id, name, branch_id, coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id              AND e.kind = 'admitted'), joined_on) FROM people WHERE {MEMBER} ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, Id>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        for row in rows {
+            let (id, name, branch_id, since) = row?;
+            staffed.branches.insert(branch_id);
+            let member_since = since.as_deref().and_then(calendar::parse_iso);
+            staffed.members.push(LifeMember { id, name: name.into(), branch_id, member_since });
+        }
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT DISTINCT g.group_id FROM group_members g JOIN people ON people.id = g.person_id WHERE {MEMBER}"
+        ))?;
+        for id in stmt.query_map([], |r| r.get::<_, Id>(0))? {
+            staffed.groups.insert(id?);
+        }
+        Ok(staffed)
+    }
+}
+
+impl LifeIndex {
+    pub(crate) fn load(conn: &Connection) -> Result<LifeIndex> {
+        let mut index = LifeIndex::default();
+        let push = |index: &mut LifeIndex, ower: Ower| {
+            index.at.insert((ower.unit_id, ower.group_id().unwrap_or(0)), index.owers.len());
+            index.owers.push(ower);
+        };
+        let mut stmt = conn.prepare(
+            "SELECT id, life_from FROM org_units WHERE kind = 'branch' AND life_from IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (unit_id, from) = row?;
+            let Some(tracked_from) = calendar::parse_iso(&from) else { continue };
+            push(&mut index, Ower { unit_id, group: None, tracked_from, latest: Vec::new() });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT g.id, g.branch_id, g.name, coalesce(g.life_from, u.life_from) FROM party_groups g
+             JOIN org_units u ON u.id = g.branch_id WHERE coalesce(g.life_from, u.life_from) IS NOT NULL
+             ORDER BY g.branch_id, g.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for row in rows {
+            let (group, unit_id, name, from) = row?;
+            let Some(tracked_from) = calendar::parse_iso(&from) else { continue };
+            push(&mut index, Ower { unit_id, group: Some((group, name)), tracked_from, latest: Vec::new() });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT unit_id, ifnull(group_id, 0), kind, max(date) FROM meetings WHERE held = 1
+             GROUP BY unit_id, kind, ifnull(group_id, 0)",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for row in rows {
+            let (unit, group, kind, date) = row?;
+            if let (Some(kind), Some(date)) = (MeetingKind::parse(&kind), calendar::parse_iso(&date)) {
+                index.held(unit, group_of(kind, group), kind, date);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT unit_id, max(since) FROM committee_posts WHERE post = 'secretary' AND until IS NULL GROUP BY unit_id",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
+            let (unit, since) = row?;
+            if let Some(since) = calendar::parse_iso(&since) {
+                index.secretary_since.insert(unit, since);
+            }
+        }
+        let mut stmt = conn.prepare(
+            "SELECT a.person_id, max(m.date) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+             WHERE m.held = 1 AND a.attendance IN ('present', 'late', 'leave') GROUP BY a.person_id",
+        )?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
+            let (person, date) = row?;
+            if let Some(date) = calendar::parse_iso(&date) {
+                index.last_life.insert(person, date);
+            }
+        }
+        Ok(index)
+    }
+
+    /// Notes who took part in a meeting held on `date` (attended, or excused).
+    pub(crate) fn took_part(&mut self, people: impl IntoIterator<Item = Id>, date: Date) {
+        for person in people {
+            let last = self.last_life.entry(person).or_insert(date);
+            *last = (*last).max(date);
+        }
+    }
+
+    /// The day a branch's current secretary took the post, if it has one.
+    pub(crate) fn secretary_since(&self, unit: Id) -> Option<Date> {
+        self.secretary_since.get(&unit).copied()
+    }
+
+    /// A person's latest organisational life.
+    pub(crate) fn last_life(&self, person: Id) -> Option<Date> {
+        self.last_life.get(&person).copied()
+    }
+
+    /// Where a branch's tracking began (its own entry).
+    pub(crate) fn tracked_from(&self, unit: Id) -> Option<Date> {
+        self.at.get(&(unit, 0)).map(|&at| self.owers[at].tracked_from)
+    }
+
+    /// The members in the register (empty until [`LifeIndex::ensure_staffed`]).
+    pub(crate) fn members(&self) -> &[LifeMember] {
+        self.staffed.as_ref().map_or(&[], |s| s.members.as_slice())
+    }
+
+    /// Notes a meeting held: it becomes its owner's latest of its kind if it is later.
+    pub(crate) fn held(&mut self, unit: Id, group: Option<Id>, kind: MeetingKind, date: Date) {
+        let Some(&at) = self.at.get(&(unit, group_of(kind, group.unwrap_or(0)).unwrap_or(0))) else { return };
+        let latest = &mut self.owers[at].latest;
+        match latest.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, d)) => *d = (*d).max(date),
+            None => latest.push((kind, date)),
+        }
+    }
+
+    /// Reads again who has members, if a person changed since.
+    pub(crate) fn ensure_staffed(&mut self, conn: &Connection) -> Result<()> {
+        if self.staffed.is_none() {
+            self.staffed = Some(Staffed::load(conn)?);
+        }
+        Ok(())
+    }
+
+    /// Forgets who has members (a person changed).
+    pub(crate) fn forget_staffing(&mut self) {
+        self.staffed = None;
+    }
+
+    /// The units and groups that owe meetings now: those with members.
+    pub(crate) fn owers(&self) -> impl Iterator<Item = &Ower> {
+        let staffed = self.staffed.as_ref();
+        self.owers.iter().filter(move |o| {
+            staffed.is_some_and(|s| match o.group_id() {
+                Some(group) => s.groups.contains(&group),
+                None => s.branches.contains(&o.unit_id),
+            })
+        })
+    }
+}
+
+/// A 党小组会 is owed by its group; every other meeting by the unit itself, whichever group (if
+/// any) it names.
+fn group_of(kind: MeetingKind, group: Id) -> Option<Id> {
+    (kind == MeetingKind::GroupMeeting && group != 0).then_some(group)
+}

@@ -1,0 +1,477 @@
+//! Training classes and a member's own study as the store keeps them (issue 16): a class with its
+//! sessions, its trainees, who attended which session, each trainee's exam and result; passing a
+//! development targets' class records each trainee's centralised training step.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use super::people::corrupt_row;
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::domain::{
+    ClassKind, ClassRecord, ClassSession, Id, ProcedureEvent, StudyEntry, Trainee, TraineeResult, TrainingClass,
+};
+use crate::{Error, Result, Text};
+
+fn class_not_found() -> Error {
+    Error::NotFound { what: Text::new("该培训班", "the training class") }
+}
+
+impl Store {
+    /// Records a class with its sessions (new when its id is `None`). Sessions keep their
+    /// attendance when kept; a session left out is deleted with its attendance.
+    pub fn save_class(&mut self, class: TrainingClass) -> Result<ClassRecord> {
+        self.require(Action::EditMembers)?;
+        let tree = self.org_tree()?;
+        if tree.get(class.unit_id).is_none() {
+            return Err(Error::NotFound { what: Text::new("举办培训班的组织", "the unit running the class") });
+        }
+        self.require_branch(Action::ReadMembers, class.unit_id)?;
+        let class = crate::training::check_class(class)?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let id = match class.id {
+            None => {
+                tx.execute(
+                    "INSERT INTO training_classes (unit_id, kind, name, starts, ends) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        class.unit_id,
+                        class.kind.as_str(),
+                        class.name,
+                        class.starts.to_string(),
+                        class.ends.to_string()
+                    ],
+                )?;
+                tx.last_insert_rowid()
+            }
+            Some(id) => {
+                let stored: Option<Id> = tx
+                    .query_row("SELECT unit_id FROM training_classes WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()?;
+                let stored = stored.ok_or_else(class_not_found)?;
+                self.require_branch(Action::ReadMembers, stored)?;
+                tx.execute(
+                    "UPDATE training_classes SET unit_id = ?1, kind = ?2, name = ?3, starts = ?4, ends = ?5 WHERE id = ?6",
+                    params![
+                        class.unit_id,
+                        class.kind.as_str(),
+                        class.name,
+                        class.starts.to_string(),
+                        class.ends.to_string(),
+                        id
+                    ],
+                )?;
+                id
+            }
+        };
+        let kept: Vec<Id> = class.sessions.iter().filter_map(|s| s.id).collect();
+        let existing: Vec<Id> = tx
+            .prepare("SELECT id FROM class_sessions WHERE class_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(stray) = kept.iter().find(|k| !existing.contains(k)) {
+            return Err(Error::invalid(
+                "sessions",
+                format!("课次 {stray} 不属于该培训班"),
+                format!("session {stray} is not one of the class's"),
+            ));
+        }
+        for gone in existing.iter().filter(|e| !kept.contains(e)) {
+            tx.execute("DELETE FROM class_sessions WHERE id = ?1", [gone])?;
+        }
+        for session in &class.sessions {
+            let topic = session.topic.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            match session.id {
+                Some(sid) => tx.execute(
+                    "UPDATE class_sessions SET date = ?1, minutes = ?2, topic = ?3 WHERE id = ?4",
+                    params![session.date.to_string(), session.minutes, topic, sid],
+                )?,
+                None => tx.execute(
+                    "INSERT INTO class_sessions (class_id, date, minutes, topic) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, session.date.to_string(), session.minutes, topic],
+                )?,
+            };
+        }
+        tx.commit()?;
+        self.class(id)
+    }
+
+    /// One class with its sessions and trainees.
+    pub fn class(&self, id: Id) -> Result<ClassRecord> {
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        let row = self
+            .conn
+            .prepare_cached("SELECT unit_id, kind, name, starts, ends FROM training_classes WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, Id>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .optional()?;
+        let (unit_id, kind, name, starts, ends) = row.ok_or_else(class_not_found)?;
+        self.require_branch(Action::ReadMembers, unit_id)?;
+        let corrupt = || corrupt_row("training_classes", id);
+        let kind = ClassKind::parse(&kind).ok_or_else(corrupt)?;
+        let starts = calendar::parse_iso(&starts).ok_or_else(corrupt)?;
+        let ends = calendar::parse_iso(&ends).ok_or_else(corrupt)?;
+        let mut sessions = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, date, minutes, topic FROM class_sessions WHERE class_id = ?1 ORDER BY date, id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        for row in rows {
+            let (sid, date, minutes, topic) = row?;
+            let date = calendar::parse_iso(&date).ok_or_else(|| corrupt_row("class_sessions", sid))?;
+            sessions.push(ClassSession { id: Some(sid), date, minutes, topic });
+        }
+        let mut attended: HashMap<Id, Vec<Id>> = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.person_id, a.session_id FROM session_attendance a JOIN class_sessions s ON s.id = a.session_id
+             WHERE s.class_id = ?1",
+        )?;
+        for row in stmt.query_map([id], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))? {
+            let (person, session) = row?;
+            attended.entry(person).or_default().push(session);
+        }
+        let mut trainees = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.person_id, p.name, p.branch_id, t.score, t.passed FROM trainees t JOIN people p ON p.id = t.person_id
+             WHERE t.class_id = ?1 ORDER BY p.sort_key",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Id>(2)?,
+                r.get::<_, Option<u32>>(3)?,
+                r.get::<_, Option<bool>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (person_id, name, branch_id, score, passed) = row?;
+            let mut their: Vec<Id> = attended.remove(&person_id).unwrap_or_default();
+            their.sort_unstable();
+            let (minutes, days) = attendance_totals(&sessions, &their);
+            trainees.push(Trainee {
+                person_id,
+                name,
+                branch: tree.path(branch_id),
+                sessions: their,
+                minutes,
+                days,
+                score,
+                passed,
+            });
+        }
+        Ok(ClassRecord {
+            class: TrainingClass { id: Some(id), unit_id, kind, name, starts, ends, sessions },
+            unit: tree.path(unit_id),
+            trainees,
+        })
+    }
+
+    /// The classes of a unit's subtree (everything the user may see when `None`) that ran in a
+    /// year (all years when `None`), the latest first.
+    pub fn classes(&self, unit: Option<Id>, year: Option<i32>) -> Result<Vec<ClassRecord>> {
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        let units = self.units_shown(&tree, unit)?;
+        let (from, to) = match year {
+            Some(year) => (format!("{year:04}-01-01"), format!("{year:04}-12-31")),
+            None => ("0000-01-01".to_owned(), "9999-12-31".to_owned()),
+        };
+        let ids: Vec<(Id, Id)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, unit_id FROM training_classes WHERE ends >= ?1 AND starts <= ?2 ORDER BY starts DESC, id DESC",
+            )?
+            .query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.into_iter()
+            .filter(|(_, u)| units.as_ref().is_none_or(|units| units.contains(u)))
+            .map(|(id, _)| self.class(id))
+            .collect()
+    }
+
+    /// Deletes a class with its sessions, trainees and attendance (steps it recorded stay).
+    pub fn delete_class(&mut self, id: Id) -> Result<()> {
+        self.require(Action::EditMembers)?;
+        self.class(id)?;
+        self.conn.execute("DELETE FROM training_classes WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Enrols people in a class, in one step; someone already enrolled stays as they are. Each
+    /// must be someone the user may change.
+    pub fn enrol(&mut self, class_id: Id, people: &[Id]) -> Result<ClassRecord> {
+        self.require(Action::EditMembers)?;
+        self.class(class_id)?;
+        for &person in people {
+            self.require_member(Action::EditMembers, person)?;
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT OR IGNORE INTO trainees (class_id, person_id) VALUES (?1, ?2)")?;
+            for person in people {
+                insert.execute(params![class_id, person])?;
+            }
+        }
+        tx.commit()?;
+        self.class(class_id)
+    }
+
+    /// Records who attended a session: exactly these trainees (replacing what was recorded).
+    pub fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<ClassRecord> {
+        self.require(Action::EditMembers)?;
+        let class_id: Id = self
+            .conn
+            .query_row("SELECT class_id FROM class_sessions WHERE id = ?1", [session_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotFound { what: Text::new("该课次", "the session") })?;
+        let record = self.class(class_id)?;
+        let session_date = record.class.sessions.iter().find(|s| s.id == Some(session_id)).map(|s| s.date);
+        if session_date.is_some_and(|date| date > self.today()) && !present.is_empty() {
+            return Err(Error::invalid(
+                "date",
+                "该课次尚未举行，不能记录出勤",
+                "the session has not taken place yet: no attendance can be recorded",
+            ));
+        }
+        let enrolled: BTreeSet<Id> = record.trainees.iter().map(|t| t.person_id).collect();
+        if let Some(stranger) = present.iter().find(|p| !enrolled.contains(p)) {
+            return Err(Error::invalid(
+                "present",
+                format!("编号 {stranger} 的人员不是该培训班的学员"),
+                format!("person {stranger} is not a trainee of the class"),
+            ));
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM session_attendance WHERE session_id = ?1", [session_id])?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT OR IGNORE INTO session_attendance (session_id, person_id) VALUES (?1, ?2)")?;
+            for person in present {
+                insert.execute(params![session_id, person])?;
+            }
+        }
+        tx.commit()?;
+        self.class(class_id)
+    }
+
+    /// Records trainees' exam scores and results, all or none.
+    pub fn set_results(&mut self, class_id: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
+        self.require(Action::EditMembers)?;
+        let record = self.class(class_id)?;
+        for result in results {
+            let Some(trainee) = record.trainees.iter().find(|t| t.person_id == result.person_id) else {
+                return Err(Error::invalid(
+                    "person",
+                    format!("编号 {} 的人员不是该培训班的学员", result.person_id),
+                    format!("person {} is not a trainee of the class", result.person_id),
+                ));
+            };
+            if result.score.is_some_and(|s| s > 100) {
+                return Err(Error::invalid(
+                    "score",
+                    format!("{}的成绩应为 0 至 100", trainee.name),
+                    format!("{}'s score must be from 0 to 100", trainee.name),
+                ));
+            }
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut update = tx
+                .prepare_cached("UPDATE trainees SET score = ?1, passed = ?2 WHERE class_id = ?3 AND person_id = ?4")?;
+            for r in results {
+                update.execute(params![r.score, r.passed, class_id, r.person_id])?;
+            }
+        }
+        tx.commit()?;
+        self.class(class_id)
+    }
+
+    /// For a development targets' class: records the centralised training step (dated the class's
+    /// last day) of every trainee who passed and has none yet. Refused whole, naming each trainee,
+    /// when one who passed attended less than the rule asks (细则第十七条: 3 days or 24 class
+    /// hours) or the step would break their procedure's order. Returns who got the step.
+    pub fn record_training_steps(&mut self, class_id: Id) -> Result<Vec<Id>> {
+        self.require(Action::EditMembers)?;
+        let record = self.class(class_id)?;
+        let Some(step) = record.class.kind.records_step() else {
+            return Err(Error::invalid(
+                "kind",
+                format!("「{}」不是发展对象培训班，结业不记入发展程序", record.class.name),
+                format!("“{}” is not a development targets' class: passing it records no step", record.class.name),
+            ));
+        };
+        let rule = self.rules.life().training;
+        let clause = self.rules.cite("centralised_training");
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut to_record = Vec::new();
+        for trainee in record.trainees.iter().filter(|t| t.passed == Some(true)) {
+            if !rule.is_met(trainee.days, trainee.minutes) {
+                let hours = crate::study::hours_of(u64::from(trainee.minutes));
+                problems.push((
+                    format!(
+                        "{}只参加了 {} 天、{hours} 学时，不足 {} 天或 {} 学时（{}）",
+                        trainee.name, trainee.days, rule.min_days, rule.min_hours, clause.zh
+                    ),
+                    format!(
+                        "{} attended {} day(s), {hours} hour(s): less than {} days or {} hours ({})",
+                        trainee.name, trainee.days, rule.min_days, rule.min_hours, clause.en
+                    ),
+                ));
+                continue;
+            }
+            let person = super::people::load_person(&self.conn, trainee.person_id)?;
+            let mut events = super::people::load_events(&self.conn, trainee.person_id)?;
+            if events.iter().any(|e| e.kind == step) {
+                continue;
+            }
+            events.push(ProcedureEvent::new(step, record.class.ends));
+            if let Some(person) = person {
+                let violations = crate::validate::check_events(&person, &events, self.context());
+                if let Some(first) = violations.first() {
+                    problems.push((
+                        format!("{}：{}", trainee.name, first.message_zh),
+                        format!("{}: {}", trainee.name, first.message_en),
+                    ));
+                    continue;
+                }
+            }
+            to_record.push(trainee.person_id);
+        }
+        if !problems.is_empty() {
+            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+            return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
+        }
+        for &person in &to_record {
+            self.save_event(person, ProcedureEvent::new(step, record.class.ends))?;
+        }
+        Ok(to_record)
+    }
+
+    /// Records a member's own study (an online course, a lecture outside the branch).
+    pub fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry> {
+        self.require_member(Action::EditMembers, entry.person_id)?;
+        let entry = crate::training::check_study_entry(entry, self.today())?;
+        self.conn.execute(
+            "INSERT INTO study_entries (person_id, date, minutes, title, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![entry.person_id, entry.date.to_string(), entry.minutes, entry.title, entry.source],
+        )?;
+        Ok(StudyEntry { id: Some(self.conn.last_insert_rowid()), ..entry })
+    }
+
+    /// Records many entries of own study, all or none (an imported sheet, checked row by row first).
+    pub fn add_study_entries(&mut self, entries: Vec<StudyEntry>) -> Result<usize> {
+        self.require(Action::EditMembers)?;
+        let today = self.today();
+        let mut checked = Vec::with_capacity(entries.len());
+        for entry in entries {
+            self.require_member(Action::EditMembers, entry.person_id)?;
+            checked.push(crate::training::check_study_entry(entry, today)?);
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO study_entries (person_id, date, minutes, title, source) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for e in &checked {
+                insert.execute(params![e.person_id, e.date.to_string(), e.minutes, e.title, e.source])?;
+            }
+        }
+        tx.commit()?;
+        Ok(checked.len())
+    }
+
+    /// The people a sheet of own study names, each by student number or by a name only one
+    /// visible member has; every row naming nobody or several is named, and any refuses the sheet.
+    pub(crate) fn resolve_study_rows(&self, rows: Vec<crate::study::StudyRow>) -> Result<Vec<StudyEntry>> {
+        self.require(Action::ReadMembers)?;
+        let tree = self.org_tree()?;
+        let units = self.units_shown(&tree, None)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, branch_id FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0")?;
+        let mut entries = Vec::new();
+        let mut problems: Vec<(String, String)> = Vec::new();
+        for row in rows {
+            let found: Vec<Id> = stmt
+                .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|(_, branch)| units.as_ref().is_none_or(|u| u.contains(branch)))
+                .map(|(id, _)| id)
+                .collect();
+            let who = crate::text::excerpt(&row.who, 40);
+            match found.as_slice() {
+                [person_id] => entries.push(StudyEntry {
+                    id: None,
+                    person_id: *person_id,
+                    date: row.date,
+                    minutes: row.minutes,
+                    title: row.title,
+                    source: row.source,
+                }),
+                [] => problems.push((
+                    format!("第 {} 行：没有名为「{who}」的人员", row.row),
+                    format!("row {}: nobody is named “{who}”", row.row),
+                )),
+                many => problems.push((
+                    format!("第 {} 行：有 {} 人名为「{who}」，请改用学号工号", row.row, many.len()),
+                    format!("row {}: {} people are named “{who}”; give the student number", row.row, many.len()),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+            return Err(Error::invalid("sheet", zh.join("；"), en.join("; ")));
+        }
+        Ok(entries)
+    }
+
+    /// A member's own study in a year.
+    pub fn study_entries(&self, person: Id, year: i32) -> Result<Vec<StudyEntry>> {
+        self.require_member(Action::ReadMembers, person)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, date, minutes, title, source FROM study_entries WHERE person_id = ?1 AND date BETWEEN ?2 AND ?3
+             ORDER BY date, id",
+        )?;
+        let rows = stmt.query_map(params![person, format!("{year:04}-01-01"), format!("{year:04}-12-31")], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, date, minutes, title, source) = row?;
+            let date = calendar::parse_iso(&date).ok_or_else(|| corrupt_row("study_entries", id))?;
+            out.push(StudyEntry { id: Some(id), person_id: person, date, minutes, title, source });
+        }
+        Ok(out)
+    }
+}
+
+/// Class time attended, in minutes, and on how many distinct days.
+fn attendance_totals(sessions: &[ClassSession], attended: &[Id]) -> (u32, u32) {
+    let mut days: BTreeSet<Date> = BTreeSet::new();
+    let mut minutes = 0;
+    for session in sessions.iter().filter(|s| s.id.is_some_and(|id| attended.contains(&id))) {
+        minutes += session.minutes;
+        days.insert(session.date);
+    }
+    (minutes, u32::try_from(days.len()).unwrap_or(u32::MAX))
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { StudyHours } from '../api/types';
+import { fmtHours, isShort, studyRows } from './study';
+
+const row = (member_id: number, hours: number, required = 32): StudyHours => ({
+  member_id, name: `党员${member_id}`, branch: '第一党支部', hours, meeting_hours: hours, class_hours: 0, own_hours: 0,
+  required, committee: required > 32, clause: '第十条',
+});
+
+describe('study hours', () => {
+  it('tells who is short of the hours asked, exactly at the line', () => {
+    expect([isShort(row(1, 31.9)), isShort(row(2, 32)), isShort(row(3, 40, 56))]).toEqual([true, false, true]);
+  });
+
+  it('narrows the table to those short, keeping the core’s order', () => {
+    const rows = [row(1, 10), row(2, 33), row(3, 50, 56)];
+    expect(studyRows(rows, true).map((r) => r.member_id)).toEqual([1, 3]);
+    expect(studyRows(rows, false).map((r) => r.member_id)).toEqual([1, 2, 3]);
+  });
+
+  it('writes hours to a tenth', () => {
+    expect([fmtHours(12.5), fmtHours(32), fmtHours(1.25), fmtHours(0)]).toEqual(['12.5', '32', '1.3', '0']);
+  });
+});
