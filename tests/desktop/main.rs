@@ -237,7 +237,7 @@ async fn scenario(app_path: &Path) {
     assert_eq!(overdue_after, overdue_before - 1, "the recorded review is no longer overdue");
 
     // Acknowledging an item sets it aside (no more reminders); the set-aside list brings it back.
-    let first = app.wait_css("[data-testid='deadline-row']").await;
+    let first = app.wait_css("[data-testid='deadline-row'][data-owner='member']").await;
     let (member, rule) =
         (first.attr("data-member-id").await.unwrap().unwrap(), first.attr("data-rule").await.unwrap().unwrap());
     let row = format!(
@@ -254,6 +254,29 @@ async fn scenario(app_path: &Path) {
     app.click("nav-calendar").await;
     app.wait("calendar-day").await;
     app.screenshot("15-calendar").await;
+
+    // 组织生活: the branch of 张三 and 钱进 (members) owes this month's theme day; recording it with
+    // its attendance in one dialog turns the month's cell from owed to held.
+    app.click("nav-life").await;
+    app.wait("life-screen").await;
+    app.choose("life-unit", "计算机学院第一党支部").await;
+    let month = driver::TODAY[5..7].parse::<usize>().unwrap() - 1;
+    let cell = format!("life-cell-theme_day-0-{month}");
+    app.wait_attr(&cell, "data-state", "owed").await;
+    app.screenshot("15d-branch-life").await;
+    app.click("life-record-meeting").await;
+    app.wait("meeting-dialog").await;
+    app.choose("meeting-kind", "主题党日").await;
+    app.clear("meeting-date").await;
+    app.type_into("meeting-date", driver::TODAY).await;
+    app.type_into("meeting-topic", "学习党章").await;
+    app.click("attendance-all-present").await;
+    app.screenshot("15e-meeting-dialog").await;
+    app.click("meeting-save").await;
+    app.wait_gone("[data-testid='meeting-dialog']").await;
+    app.wait_attr(&cell, "data-state", "held").await;
+    let present = app.attrs("life-meeting", "data-meeting-id").await;
+    assert_eq!(present.len(), 1, "the meeting is listed: {present:?}");
 
     // 统计: the funnel and the tables as of today; a number opens the list of exactly the people
     // it counts, the member screen's own list, with the statistics' filter named above it.
