@@ -257,4 +257,8 @@ fn the_years_hours_add_meetings_classes_and_own_study_and_a_sheet_of_own_study_i
     for row in below.as_array().unwrap() {
         assert!(row["member_id"].as_i64().is_some() && row["name"].is_string() && row["required"].is_number());
     }
+    // The annual report counts them: two members, both studied, neither the 32 hours asked.
+    let annual = json(&ws, &["report", "annual", "--year", "2026", "--json"]);
+    let training = annual["tables"].as_array().unwrap().iter().find(|t| t["id"] == "training").unwrap();
+    assert_eq!(training["rows"][0]["values"], serde_json::json!([2, 2, 0]), "{training}");
 }

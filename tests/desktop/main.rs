@@ -275,6 +275,7 @@ async fn scenario(app_path: &Path) {
     app.click("meeting-save").await;
     app.wait_gone("[data-testid='meeting-dialog']").await;
     app.wait_attr(&cell, "data-state", "held").await;
+    app.screenshot("branch-life").await;
     let present = app.attrs("life-meeting", "data-meeting-id").await;
     assert_eq!(present.len(), 1, "the meeting is listed: {present:?}");
 

@@ -270,7 +270,7 @@ fn notifications_e2e() -> Result<Outcome> {
 }
 
 /// The screens the README shows, as the end-to-end test saw them.
-const README_SCREENSHOTS: [&str; 2] = ["member-list.png", "statistics.png"];
+const README_SCREENSHOTS: [&str; 3] = ["member-list.png", "statistics.png", "branch-life.png"];
 
 /// Copies one of the test's screenshots to `docs/screenshots/`.
 fn publish_screenshot(screenshots: &Path, name: &str) -> Result<()> {

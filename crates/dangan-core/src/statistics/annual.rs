@@ -103,7 +103,10 @@ impl Year {
 }
 
 /// The report's tables, in the order the report prints them.
-fn specs<'a>(scope: &Scope<'a>, year: Year) -> Vec<Spec<'a>> {
+/// Each member's study in the report's year: hours studied and hours asked.
+pub type StudyYear = std::collections::HashMap<Id, (f64, u32)>;
+
+fn specs<'a>(scope: &Scope<'a>, year: Year, study: &'a StudyYear) -> Vec<Spec<'a>> {
     let rules = scope.rules;
     let mut specs = Vec::new();
     let branches = scope.branch_rows();
@@ -258,29 +261,46 @@ fn specs<'a>(scope: &Scope<'a>, year: Year) -> Vec<Spec<'a>> {
         .with_total(),
     );
 
-    for (id, title) in [
-        ("appraisal", Text::new("民主评议党员情况", "Democratic appraisal")),
-        ("training", Text::new("党员教育培训情况", "Training and study hours")),
-    ] {
-        let columns = if id == "appraisal" {
-            vec![
-                not_recorded("excellent", "优秀", "excellent"),
-                not_recorded("qualified", "合格", "qualified"),
-                not_recorded("basically_qualified", "基本合格", "basically qualified"),
-                not_recorded("unqualified", "不合格", "unqualified"),
-            ]
-        } else {
-            vec![not_recorded("trained", "参加培训人数", "members trained"), not_recorded("hours", "学时", "hours")]
-        };
-        specs.push(Spec::new(
-            id,
-            title,
-            rules.note("not_recorded"),
-            columns,
-            vec![("all".into(), Text::new("全部", "all"))],
-            |_, _| {},
-        ));
-    }
+    specs.push(Spec::new(
+        "appraisal",
+        Text::new("民主评议党员情况", "Democratic appraisal"),
+        rules.note("not_recorded"),
+        vec![
+            not_recorded("excellent", "优秀", "excellent"),
+            not_recorded("qualified", "合格", "qualified"),
+            not_recorded("basically_qualified", "基本合格", "basically qualified"),
+            not_recorded("unqualified", "不合格", "unqualified"),
+        ],
+        vec![("all".into(), Text::new("全部", "all"))],
+        |_, _| {},
+    ));
+    // Members at the end of the year, those who studied at all, and those who studied the hours
+    // asked of them (32, or 56 on a committee): each number opens its people.
+    specs.push(Spec::new(
+        "training",
+        Text::new("党员教育培训情况", "Training and study hours"),
+        rules.note("training"),
+        vec![
+            column("members", "党员", "members"),
+            column("trained", "参加学习培训", "studied"),
+            column("met", "达到规定学时", "studied the hours asked"),
+        ],
+        vec![("all".into(), Text::new("全部", "all"))],
+        move |p, out| {
+            if !p.member_on(year.end) {
+                return;
+            }
+            out.push((0, 0));
+            if let Some(&(hours, required)) = study.get(&p.id) {
+                if hours > 0.0 {
+                    out.push((0, 1));
+                }
+                if hours >= f64::from(required) {
+                    out.push((0, 2));
+                }
+            }
+        },
+    ));
     specs
 }
 
@@ -300,9 +320,9 @@ fn window(scope: &Scope<'_>, year: i32) -> crate::Result<Year> {
 }
 
 /// Counts the annual report of `year`.
-pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>) -> crate::Result<AnnualReport> {
+pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>, study: &StudyYear) -> crate::Result<AnnualReport> {
     let window = window(scope, year)?;
-    let tables: Vec<Table> = specs(scope, window).iter().map(|spec| spec.count(scope.people())).collect();
+    let tables: Vec<Table> = specs(scope, window, study).iter().map(|spec| spec.count(scope.people())).collect();
     let total = |table: usize, column: usize| {
         tables.get(table).and_then(|t| t.rows.iter().find(|r| r.total)).and_then(|r| r.values[column]).unwrap_or(0)
     };
@@ -323,8 +343,8 @@ pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>) -> crate::R
 }
 
 /// The people behind one number of the annual report.
-pub(crate) fn people(scope: &Scope<'_>, year: i32, cell: &super::CellRef) -> crate::Result<Vec<Id>> {
-    cell_people(&specs(scope, window(scope, year)?), scope, cell)
+pub(crate) fn people(scope: &Scope<'_>, year: i32, cell: &super::CellRef, study: &StudyYear) -> crate::Result<Vec<Id>> {
+    cell_people(&specs(scope, window(scope, year)?, study), scope, cell)
 }
 
 /// Balances every branch of the `changes` table and names each person whose figures break it.
@@ -441,9 +461,26 @@ mod tests {
     }
 
     fn report(people: Vec<Counted>, year: i32) -> AnnualReport {
+        report_with_study(people, year, &StudyYear::new())
+    }
+
+    fn report_with_study(people: Vec<Counted>, year: i32, study: &StudyYear) -> AnnualReport {
         let (census, tree, rules) = (Census { people }, tree(), CountingRules::shipped());
         let scope = Scope { census: &census, tree: &tree, units: None, rules };
-        annual(&scope, year, None).unwrap()
+        annual(&scope, year, None, study).unwrap()
+    }
+
+    #[test]
+    fn the_training_table_counts_members_who_studied_and_those_who_studied_the_hours_asked() {
+        let member =
+            |id| person(id, 2, &[(EventKind::Admitted, "2020-06-01"), (EventKind::ConversionApproved, "2021-06-01")]);
+        let applicant = person(9, 2, &[(EventKind::ApplicationReceived, "2025-06-01")]);
+        let study: StudyYear =
+            [(1, (40.0, 32)), (2, (12.5, 32)), (3, (50.0, 56)), (9, (8.0, 32))].into_iter().collect();
+        let report = report_with_study(vec![member(1), member(2), member(3), member(4), applicant], 2026, &study);
+        let training = report.tables.iter().find(|t| t.id == "training").unwrap();
+        assert_eq!(training.rows[0].values, [Some(4), Some(3), Some(1)], "members, studied, studied enough");
+        assert!(training.note.zh.contains("第二十条"));
     }
 
     #[test]

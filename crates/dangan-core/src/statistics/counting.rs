@@ -30,7 +30,7 @@ pub struct CountingRules {
 }
 
 /// The notes every table may cite; the file must give each in both languages.
-const NOTES: [&str; 10] = [
+const NOTES: [&str; 11] = [
     "in_register",
     "members",
     "developed",
@@ -41,6 +41,7 @@ const NOTES: [&str; 10] = [
     "age",
     "students",
     "not_recorded",
+    "training",
 ];
 
 impl CountingRules {

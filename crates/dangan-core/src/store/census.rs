@@ -104,7 +104,8 @@ impl Store {
 
     /// The annual party statistics report of `year`.
     pub fn annual_report(&self, year: i32, unit: Option<Id>) -> Result<AnnualReport> {
-        self.count(unit, |scope| statistics::annual::annual(scope, year, unit))
+        let study = self.study_year(year)?;
+        self.count(unit, |scope| statistics::annual::annual(scope, year, unit, &study))
     }
 
     /// The ids of the people one number counts, in id order.
@@ -113,7 +114,10 @@ impl Store {
             Report::Statistics { as_of, unit } => {
                 self.count(unit, |scope| statistics::figures::people(scope, as_of, cell))
             }
-            Report::Annual { year, unit } => self.count(unit, |scope| statistics::annual::people(scope, year, cell)),
+            Report::Annual { year, unit } => {
+                let study = self.study_year(year)?;
+                self.count(unit, |scope| statistics::annual::people(scope, year, cell, &study))
+            }
         }
     }
 

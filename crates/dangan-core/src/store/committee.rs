@@ -205,4 +205,13 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// Each member's study in a year, hours studied and hours asked, for the annual report.
+    pub(super) fn study_year(&self, year: i32) -> Result<crate::statistics::annual::StudyYear> {
+        if !(1921..=9999).contains(&year) {
+            // The report refuses the year itself, naming it.
+            return Ok(Default::default());
+        }
+        Ok(self.study_hours(year, None)?.into_iter().map(|h| (h.member_id, (h.hours, h.required))).collect())
+    }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, STATUSES, eventOrder, statusOrder } from './domain';
+import { CLASS_KINDS, EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, STATUSES, eventOrder, statusOrder } from './domain';
 
 describe('the procedure', () => {
   it('lists the nineteen steps in the order they happen', () => {
@@ -35,5 +35,11 @@ describe('a member’s file', () => {
 
   it('grades best first', () => {
     expect(GRADES).toEqual(['excellent', 'qualified', 'basically_qualified', 'unqualified']);
+  });
+});
+
+describe('training classes', () => {
+  it('lists the three kinds of class in the order of the procedure they serve', () => {
+    expect(CLASS_KINDS).toEqual(['activist_class', 'candidate_class', 'member_class']);
   });
 });

@@ -6,6 +6,7 @@
 import type {
   Attendance,
   Category,
+  ClassKind,
   CommitteePost,
   DeadlineKind,
   Education,
@@ -215,6 +216,13 @@ export const PERIOD_STATES: readonly PeriodState[] = keysInOrder<PeriodState>({
   missed: 2,
   upcoming: 3,
   untracked: 4,
+});
+
+/** The kinds of training class, in the order of the procedure they serve (dangan-core's `ClassKind`). */
+export const CLASS_KINDS: readonly ClassKind[] = keysInOrder<ClassKind>({
+  activist_class: 0,
+  candidate_class: 1,
+  member_class: 2,
 });
 
 export function eventOrder(kind: EventKind): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyHours } from '../api/types';
-import { fmtHours, isShort, studyRows } from './study';
+import { fmtHours, isShort, readStudyEntry, studyRows } from './study';
 
 const row = (member_id: number, hours: number, required = 32): StudyHours => ({
   member_id, name: `党员${member_id}`, branch: '第一党支部', hours, meeting_hours: hours, class_hours: 0, own_hours: 0,
@@ -20,5 +20,23 @@ describe('study hours', () => {
 
   it('writes hours to a tenth', () => {
     expect([fmtHours(12.5), fmtHours(32), fmtHours(1.25), fmtHours(0)]).toEqual(['12.5', '32', '1.3', '0']);
+  });
+});
+
+describe('an entry of own study', () => {
+  const draft = { personId: '14', date: '2026-03-05', hours: '1.5', title: ' 学习强国专题 ', source: '  ' };
+
+  it('reads the dialog as a new entry: hours in minutes, texts trimmed, no source as none', () => {
+    expect(readStudyEntry(draft)).toEqual({
+      entry: { id: null, person_id: 14, date: '2026-03-05', minutes: 90, title: '学习强国专题', source: null },
+      bad: { person: false, date: false, hours: false, title: false },
+    });
+    expect(readStudyEntry({ ...draft, source: ' 网络学院 ' }).entry?.source).toBe('网络学院');
+  });
+
+  it('names each field left empty or not readable, and sends nothing', () => {
+    const read = readStudyEntry({ personId: '', date: '2026-02-30', hours: '', title: '  ', source: '' });
+    expect(read).toEqual({ entry: null, bad: { person: true, date: true, hours: true, title: true } });
+    expect(readStudyEntry({ ...draft, hours: '两小时' }).bad.hours).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CATALOGUES, LOCALES, translate } from './catalogue';
 import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
-import { CATEGORIES, DEADLINE_KINDS, EVENT_KINDS, GENDERS, GRADES, MEDIA_TYPES, RECORD_KINDS, ROLES, STAGES, STATUSES } from '../api/domain';
+import { CATEGORIES, CLASS_KINDS, DEADLINE_KINDS, EVENT_KINDS, GENDERS, GRADES, MEDIA_TYPES, RECORD_KINDS, ROLES, STAGES, STATUSES } from '../api/domain';
 
 // Type level: `en` is declared `Messages`, so a missing or extra key already fails `npm run check`. These tests
 // catch what types cannot: empty strings and mismatched placeholders.
@@ -47,6 +47,14 @@ describe('message catalogues', () => {
       ...CATEGORIES.map((c) => `category.${c}`),
     ];
     expect(keys.filter((k) => !(k in zhCN))).toEqual([]);
+  });
+});
+
+describe('training class wording', () => {
+  it('names the kinds of class as the office does', () => {
+    expect(CLASS_KINDS.map((k) => zhCN[`class_kind.${k}`])).toEqual(['入党积极分子培训班', '发展对象培训班', '党员培训班']);
+    expect(CLASS_KINDS.filter((k) => !(`class_kind.${k}` in en))).toEqual([]);
+    expect(zhCN['class.record_steps']).toBe('记入发展程序：短期集中培训');
   });
 });
 
