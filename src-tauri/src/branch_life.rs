@@ -243,3 +243,27 @@ pub async fn import_study_entries(shell: State<'_, Shell>, path: PathBuf) -> Rep
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.import_study_entries(&path))).await
 }
+
+/// Takes trainees out of a class, with their attendance and results.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn unenrol(shell: State<'_, Shell>, class_id: Id, people: Vec<Id>) -> Reply<ClassRecord> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.unenrol(class_id, &people))).await
+}
+
+/// A member's own study in a year.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn study_entries(shell: State<'_, Shell>, person: Id, year: i32) -> Reply<Vec<StudyEntry>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.study_entries(person, year))).await
+}
+
+/// Deletes an entry of own study.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn delete_study_entry(shell: State<'_, Shell>, id: Id) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.delete_study_entry(id))).await
+}

@@ -168,6 +168,9 @@ bridge! {
     branch_life::write_certificates(shell; class_id: Id, path: PathBuf) -> ();
     branch_life::add_study_entry(shell; entry: StudyEntry) -> StudyEntry;
     branch_life::import_study_entries(shell; path: PathBuf) -> usize;
+    branch_life::unenrol(shell; class_id: Id, people: Vec<Id>) -> ClassRecord;
+    branch_life::study_entries(shell; person: Id, year: i32) -> Vec<StudyEntry>;
+    branch_life::delete_study_entry(shell; id: Id) -> ();
     accounts::unlock_with_recovery(shell; code: String) -> ();
     accounts::session_user(shell) -> SessionUser;
     accounts::procedure(shell) -> Procedure;

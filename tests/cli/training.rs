@@ -107,6 +107,9 @@ fn passing_a_development_targets_class_records_centralised_training_only_for_tho
         .stderr(predicate::str::contains("刘洋").and(predicate::str::contains("第十七条")));
     assert!(training_dates(&ws).is_empty(), "nothing was recorded");
     ws.dangan(&["classes", "result", "--id", &id, "--person", "刘洋", "--passed", "no"]).assert().success();
+    let after = json(&ws, &["classes", "list", "--json"]);
+    let liu = after[0]["trainees"].as_array().unwrap().iter().find(|t| t["name"] == "刘洋").unwrap().clone();
+    assert_eq!((liu["score"].as_u64(), liu["passed"].as_bool()), (Some(85), Some(false)), "the score stays");
     ws.dangan(&["classes", "pass", "--id", &id]).assert().success().stdout(predicate::str::contains("1"));
     assert_eq!(training_dates(&ws), [("陈明".to_owned(), "2026-10-12".to_owned())]);
 
@@ -229,10 +232,12 @@ fn the_years_hours_add_meetings_classes_and_own_study_and_a_sheet_of_own_study_i
         "study-bad.csv",
         "姓名,日期,学时,学习内容,学习途径\n白云,2026-06-01,3,学习强国专题,学习强国\n无名氏,2026-06-02,2,专题,\n白云,二〇二六,2,专题,\n",
     );
-    ws.dangan_zh(&["training", "import", bad.to_str().unwrap()])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("第 4 行"));
+    // The unknown name (row 3) and the unreadable date (row 4) are named together.
+    ws.dangan_zh(&["training", "import", bad.to_str().unwrap()]).assert().failure().stderr(
+        predicate::str::contains("第 3 行")
+            .and(predicate::str::contains("无名氏"))
+            .and(predicate::str::contains("第 4 行")),
+    );
     let unknown = ws
         .write_csv("study-unknown.csv", "姓名,日期,学时,学习内容\n白云,2026-06-01,3,专题\n无名氏,2026-06-02,2,专题\n");
     ws.dangan_zh(&["training", "import", unknown.to_str().unwrap()])
@@ -241,6 +246,22 @@ fn the_years_hours_add_meetings_classes_and_own_study_and_a_sheet_of_own_study_i
         .stderr(predicate::str::contains("第 3 行").and(predicate::str::contains("无名氏")));
     let good = ws.write_csv("study.csv", "姓名,日期,学时,学习内容,学习途径\n白云,2026-06-01,3,学习强国专题,学习强国\n");
     ws.dangan(&["training", "import", good.to_str().unwrap()]).assert().success();
+    // The same sheet again is refused, naming the row already recorded; nothing doubles.
+    ws.dangan_zh(&["training", "import", good.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("第 2 行").and(predicate::str::contains("已经记录过")));
+    // A wrong entry can be found and deleted.
+    ws.dangan(&["training", "add", "--member", "白云", "--date", "2026-06-02", "--hours", "20", "--title", "误录"])
+        .assert()
+        .success();
+    let entries = json(&ws, &["training", "list", "--member", "白云", "--year", "2026", "--json"]);
+    let wrong = entries.as_array().unwrap().iter().find(|e| e["title"] == "误录").unwrap()["id"].as_i64().unwrap();
+    ws.dangan(&["training", "delete", "--id", &wrong.to_string()]).assert().success();
+    ws.dangan(&["training", "add", "--member", "白云", "--date", "2026-06-01", "--hours", "22", "--title", "另一专题"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("24"));
 
     let hours = json(&ws, &["training", "hours", "--year", "2026", "--json"]);
     let of = |name: &str| hours.as_array().unwrap().iter().find(|h| h["name"] == name).unwrap().clone();

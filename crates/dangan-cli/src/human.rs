@@ -350,6 +350,19 @@ impl Human {
         )
     }
 
+    pub fn study_entries(self, entries: &[dangan_core::domain::StudyEntry]) -> Result<()> {
+        for e in entries {
+            let hours = dangan_core::study::hours_of(u64::from(e.minutes));
+            let source = e.source.as_deref().unwrap_or("");
+            outln!("#{}  {}  {hours}h  {}  {source}", e.id.unwrap_or_default(), e.date, e.title);
+        }
+        Ok(())
+    }
+
+    pub fn study_deleted(self, id: dangan_core::domain::Id) -> Result<()> {
+        self.say(format_args!("已删除第 {id} 条个人学习"), format_args!("study entry {id} deleted"))
+    }
+
     pub fn study_recorded(self, count: usize) -> Result<()> {
         self.say(format_args!("已记录 {count} 条个人学习"), format_args!("{count} study entr(ies) recorded"))
     }

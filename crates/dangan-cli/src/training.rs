@@ -22,6 +22,8 @@ pub enum ClassesAction {
     List(ListClassesArgs),
     /// Enrol trainees: people by name, or everyone at a stage (of a branch) in one step
     Enrol(EnrolArgs),
+    /// Take trainees out of a class, with their attendance and results
+    Unenrol(UnenrolArgs),
     /// Record who attended a session (replacing what was recorded)
     Attendance(SessionAttendanceArgs),
     /// Record a trainee's exam score and result
@@ -84,6 +86,17 @@ pub struct EnrolArgs {
 }
 
 #[derive(Args)]
+pub struct UnenrolArgs {
+    #[arg(long)]
+    id: Id,
+    /// People by name or student number, separated by commas
+    #[arg(long)]
+    people: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 pub struct SessionAttendanceArgs {
     #[arg(long)]
     id: Id,
@@ -138,6 +151,28 @@ pub enum TrainingAction {
     /// Record own study from a sheet (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径):
     /// all rows or none
     Import(ImportStudyArgs),
+    /// A member's own study in a year, each entry with its id
+    List(ListStudyArgs),
+    /// Delete an entry of own study, by its id
+    Delete(DeleteStudyArgs),
+}
+
+#[derive(Args)]
+pub struct ListStudyArgs {
+    /// The member, by name or student number
+    #[arg(long)]
+    member: String,
+    #[arg(long)]
+    year: i32,
+    /// Print a JSON array of {id, person_id, date, minutes, title, source}
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct DeleteStudyArgs {
+    #[arg(long)]
+    id: Id,
 }
 
 #[derive(Args)]
@@ -223,6 +258,13 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
             let record = session.enrol(args.id, &people)?;
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
+        ClassesAction::Unenrol(args) => {
+            let mut session = cx.unlock()?;
+            let people =
+                split_names(Some(&args.people)).map(|n| find_person(&session, n)).collect::<Result<Vec<_>>>()?;
+            let record = session.unenrol(args.id, &people)?;
+            if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
+        }
         ClassesAction::Attendance(args) => {
             let mut session = cx.unlock()?;
             let date = parse::date("date", &args.date)?;
@@ -245,7 +287,13 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
             let mut session = cx.unlock()?;
             let person_id = find_person(&session, &args.person)?;
             let passed = parse::optional(args.passed.as_deref(), yes_no)?;
-            let result = TraineeResult { person_id, score: args.score, passed };
+            // What is not given stays as recorded: `--passed no` keeps the score.
+            let current = session.class(args.id)?.trainees.into_iter().find(|t| t.person_id == person_id);
+            let result = TraineeResult {
+                person_id,
+                score: args.score.or(current.as_ref().and_then(|t| t.score)),
+                passed: passed.or(current.as_ref().and_then(|t| t.passed)),
+            };
             let record = session.set_results(args.id, &[result])?;
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
@@ -290,6 +338,17 @@ pub fn training(action: TrainingAction, cx: &Context) -> Result<()> {
             let mut session = cx.unlock()?;
             let count = session.import_study_entries(&args.file)?;
             cx.human.study_recorded(count)
+        }
+        TrainingAction::List(args) => {
+            let session = cx.unlock()?;
+            let person = find_person(&session, &args.member)?;
+            let entries = session.study_entries(person, args.year)?;
+            if args.json { json::print(&entries) } else { cx.human.study_entries(&entries) }
+        }
+        TrainingAction::Delete(args) => {
+            let mut session = cx.unlock()?;
+            session.delete_study_entry(args.id)?;
+            cx.human.study_deleted(args.id)
         }
     }
 }

@@ -40,7 +40,7 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples[index]
 }
 
-fn run(label: &str, mut store: Store, people: usize) -> Figures {
+fn run(label: &str, mut store: Store, people: usize) -> (Figures, Store) {
     let today = calendar::today();
     let records = demo::records(people, today, 7);
     let roster = Roster { rows: records.len() as u64, records, ..Roster::default() };
@@ -124,7 +124,7 @@ fn run(label: &str, mut store: Store, people: usize) -> Figures {
             }
         }
     }
-    Figures {
+    let figures = Figures {
         stats_cold,
         stats: percentile(&mut counts, 0.5),
         annual: percentile(&mut annuals, 0.5),
@@ -137,7 +137,91 @@ fn run(label: &str, mut store: Store, people: usize) -> Figures {
         search_p95: percentile(&mut search, 0.95),
         page_p50: percentile(&mut pages, 0.5),
         page_p95: percentile(&mut pages, 0.95),
+    };
+    (figures, store)
+}
+
+/// Branch life at issue 16's scale on the encrypted workspace: everyone over 2,000 branches, ten
+/// years of meetings (about 300,000, 6 million attendance rows), then the owed meetings' part of
+/// the deadline scan, the year's hours report, the dashboard, and recording a meeting of 60.
+fn branch_life(store: &mut Store, people: usize) {
+    use dangan_core::deadlines::OwnerKind;
+    use dangan_core::domain::{Attendance, Attendee, Meeting, MeetingKind};
+    let today = calendar::today();
+    let units = (people / 50).clamp(1, 2_000);
+    let started = Instant::now();
+    let fill = store.fill_branch_life_for_benchmarks(units, 10, 15, today).expect("fill");
+    let filled = started.elapsed();
+    let query = DeadlineQuery { as_of: Some(today), owed_by: Some(OwnerKind::Unit), ..DeadlineQuery::default() };
+    let started = Instant::now();
+    std::hint::black_box(store.deadlines(&query).expect("owed meetings").len());
+    let owed_cold = started.elapsed();
+    let mut owed = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        std::hint::black_box(store.deadlines(&query).expect("owed meetings").len());
+        owed.push(started.elapsed());
     }
+    let mut hours = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        std::hint::black_box(store.study_hours(today.year(), None).expect("hours").len());
+        hours.push(started.elapsed());
+    }
+    let mut dashboards = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        std::hint::black_box(store.dashboard(Some(today), None).expect("dashboard").urgent_total);
+        dashboards.push(started.elapsed());
+    }
+    // A meeting of the committee (every member is in its subtree) with 60 attending.
+    let committee = store.org_tree().expect("tree").committee().expect("committee").id;
+    let page = store.list_members(&MemberQuery { offset: 0, limit: 60, ..MemberQuery::default() }).expect("members");
+    let attendees: Vec<Attendee> = page
+        .items
+        .iter()
+        .map(|m| Attendee { person_id: m.id, attendance: Attendance::Present, reason: None })
+        .collect();
+    let mut records = Vec::new();
+    for day in 0..9u64 {
+        let date = today.checked_sub_days(chrono::Days::new(day + 1)).expect("a day");
+        let meeting = Meeting {
+            id: None,
+            unit_id: committee,
+            group_id: None,
+            kind: MeetingKind::PartyLecture,
+            date,
+            held: true,
+            place: None,
+            chair: None,
+            recorder: None,
+            topic: Some("基准测试".into()),
+            minutes: None,
+            decisions: None,
+            study_minutes: 120,
+            guests: None,
+        };
+        let started = Instant::now();
+        std::hint::black_box(store.save_meeting(meeting, &attendees).expect("meeting"));
+        records.push(started.elapsed());
+    }
+    println!(
+        "\nbranch life, SQLCipher: {} units, {} meetings, {} attendance rows (written in {:.1} s)\n",
+        fill.units,
+        fill.meetings,
+        fill.attendance,
+        filled.as_secs_f64()
+    );
+    let line = |name: &str, d: Duration, target: &str| println!("{name:<44} {:>12}   {target}", ms(d));
+    line("owed meetings, first scan (reads the index)", owed_cold, "");
+    line("owed meetings' part of the scan (median)", percentile(&mut owed, 0.5), "< 50 ms");
+    line("hours report for a year (median)", percentile(&mut hours, 0.5), "< 500 ms");
+    line("dashboard with branch life (median)", percentile(&mut dashboards, 0.5), "< 100 ms");
+    line(
+        &format!("recording a meeting with {} attending (median)", attendees.len()),
+        percentile(&mut records, 0.5),
+        "< 20 ms",
+    );
 }
 
 fn ms(d: Duration) -> String {
@@ -147,9 +231,9 @@ fn ms(d: Duration) -> String {
 fn main() {
     let people: usize = std::env::var("DANGAN_BENCH_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("temporary folder");
-    let plain =
+    let (plain, _) =
         run("plain", Store::create_unencrypted_for_benchmarks(&dir.path().join("plain.db")).expect("plain"), people);
-    let encrypted = run(
+    let (encrypted, mut store) = run(
         "SQLCipher",
         Store::create_encrypted_for_benchmarks(&dir.path().join("cipher.db")).expect("cipher"),
         people,
@@ -183,4 +267,5 @@ fn main() {
         "\nencrypted ÷ plain over the whole workload: {:.2}× (target ≤ 1.3×)",
         total(&encrypted).as_secs_f64() / total(&plain).as_secs_f64()
     );
+    branch_life(&mut store, people);
 }

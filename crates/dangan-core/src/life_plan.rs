@@ -90,8 +90,9 @@ pub struct PlanInput<'a> {
     pub year: i32,
     pub as_of: Date,
     pub tracked_from: Option<Date>,
-    /// The unit's party groups, by id and name.
-    pub groups: &'a [(Id, String)],
+    /// The unit's party groups: id, name, and the day each owes its meetings from (it owes none
+    /// before the unit's day either).
+    pub groups: &'a [(Id, String, Option<Date>)],
     /// The meetings the unit held in the year.
     pub held: &'a [HeldMeeting],
     pub rules: &'a [MeetingRule],
@@ -101,11 +102,21 @@ pub struct PlanInput<'a> {
 pub fn plan(input: &PlanInput<'_>) -> LifePlan {
     let mut rows = Vec::new();
     for rule in input.rules {
-        let owers: Vec<(Option<Id>, Option<String>)> = match rule.owed_by {
-            OwedBy::Branch => vec![(None, None)],
-            OwedBy::Group => input.groups.iter().map(|(id, name)| (Some(*id), Some(name.clone()))).collect(),
+        let owers: Vec<(Option<Id>, Option<String>, Option<Date>)> = match rule.owed_by {
+            OwedBy::Branch => vec![(None, None, input.tracked_from)],
+            OwedBy::Group => input
+                .groups
+                .iter()
+                .map(|(id, name, from)| {
+                    let tracked = match (input.tracked_from, *from) {
+                        (Some(unit), Some(group)) => Some(unit.max(group)),
+                        (unit, _) => unit,
+                    };
+                    (Some(*id), Some(name.clone()), tracked)
+                })
+                .collect(),
         };
-        for (group_id, group) in owers {
+        for (group_id, group, tracked_from) in owers {
             let held: Vec<&HeldMeeting> = input
                 .held
                 .iter()
@@ -119,7 +130,7 @@ pub fn plan(input: &PlanInput<'_>) -> LifePlan {
                 rule_name_en: rule.name.en.clone(),
                 clause: rule.clause.zh.clone(),
                 clause_en: rule.clause.en.clone(),
-                periods: periods(rule, input.year, input.as_of, input.tracked_from, &held),
+                periods: periods(rule, input.year, input.as_of, tracked_from, &held),
             });
         }
     }
@@ -200,7 +211,7 @@ mod tests {
             HeldMeeting { id: 3, kind: MeetingKind::GroupMeeting, group_id: Some(7), date: d("2026-04-01") },
             HeldMeeting { id: 4, kind: MeetingKind::GeneralMeeting, group_id: None, date: d("2026-08-30") },
         ];
-        let groups = [(7, "第一党小组".to_owned()), (8, "第二党小组".to_owned())];
+        let groups = [(7, "第一党小组".to_owned(), None), (8, "第二党小组".to_owned(), Some(d("2026-05-10")))];
         let plan = plan(&PlanInput {
             unit_id: 3,
             unit: "第一党支部".into(),
@@ -220,7 +231,8 @@ mod tests {
         );
         assert_eq!(states(&plan, MeetingKind::GeneralMeeting, None), [Missed, Owed, Held, Upcoming]);
         assert_eq!(states(&plan, MeetingKind::GroupMeeting, Some(7))[3], Held);
-        assert_eq!(states(&plan, MeetingKind::GroupMeeting, Some(8))[3], Missed, "each group owes its own");
+        assert_eq!(states(&plan, MeetingKind::GroupMeeting, Some(8))[4], Missed, "each group owes its own");
+        assert_eq!(states(&plan, MeetingKind::GroupMeeting, Some(8))[3], Untracked, "made in May: nothing before");
         assert_eq!(states(&plan, MeetingKind::LifeMeeting, None), [Owed]);
         let general = plan.row(MeetingKind::GeneralMeeting, None).unwrap();
         assert_eq!((general.periods[2].from, general.periods[2].to), (d("2026-07-01"), d("2026-09-30")));

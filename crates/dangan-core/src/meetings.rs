@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use crate::calendar::{self, Date};
 use crate::domain::{Attendance, Attendee, Id, MAX_STUDY_MINUTES, Meeting};
+use crate::roster::sheet::RowProblems;
 use crate::{Error, Result, Text};
 
 /// The longest a meeting's short fields (place, chair, recorder, topic) may be, in characters.
@@ -185,9 +186,9 @@ pub struct AttendanceRow {
 }
 
 /// Reads an attendance sheet (.xlsx or .csv): a header row with 姓名 (or 学号工号), 出席情况 and
-/// optionally 事由, then one row per member. Every bad row is named; any makes the whole sheet
-/// refused, nothing recorded.
-pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow>> {
+/// optionally 事由, then one row per member. The good rows, and the bad ones named: the store adds
+/// the rows naming nobody in the unit, and any bad row refuses the whole sheet, nothing recorded.
+pub fn read_attendance_sheet(path: &std::path::Path) -> Result<(Vec<AttendanceRow>, RowProblems)> {
     use crate::roster::sheet::{Cell, for_each_row};
     let text = |cell: &Cell| match cell {
         Cell::Text(s) => s.trim().to_owned(),
@@ -199,7 +200,7 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow
     let (mut who_col, mut how_col, mut why_col) = (None, None, None);
     let mut rows = Vec::new();
     // Each problem in both languages: the error speaks the user's.
-    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut problems = RowProblems::default();
     for_each_row(path, |row, cells| {
         if row == 1 {
             for (i, cell) in cells.iter().enumerate() {
@@ -219,13 +220,14 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow
             return Ok(());
         }
         match (who.is_empty(), Attendance::parse(&how)) {
-            (true, _) => problems.push((format!("第 {row} 行：没有姓名"), format!("row {row}: no name"))),
+            (true, _) => problems.add(row, "没有姓名", "no name"),
             (false, None) => {
                 let how = crate::text::excerpt(&how, 20);
-                problems.push((
-                    format!("第 {row} 行：出席情况「{how}」应为出席、请假、缺席或迟到"),
-                    format!("row {row}: “{how}” must be present, leave, absent or late"),
-                ))
+                problems.add(
+                    row,
+                    format!("出席情况「{how}」应为出席、请假、缺席或迟到"),
+                    format!("“{how}” must be present, leave, absent or late"),
+                )
             }
             (false, Some(attendance)) => {
                 rows.push(AttendanceRow { row, who, attendance, reason: (!why.is_empty()).then_some(why) })
@@ -240,9 +242,5 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<Vec<AttendanceRow
             "an attendance sheet needs the columns 姓名 (or 学号工号) and 出席情况",
         ));
     }
-    if !problems.is_empty() {
-        let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-        return Err(Error::invalid("sheet", zh.join("；"), en.join("; ")));
-    }
-    Ok(rows)
+    Ok((rows, problems))
 }

@@ -364,8 +364,8 @@ impl Session {
     /// Records a meeting's attendance from an .xlsx or .csv sheet (姓名 or 学号工号, 出席情况,
     /// 事由), all rows or none, every bad row named.
     pub fn import_attendance(&mut self, id: Id, path: &Path) -> Result<MeetingRecord> {
-        let rows = crate::meetings::read_attendance_sheet(path)?;
-        self.store.import_attendance(id, &rows)
+        let (rows, problems) = crate::meetings::read_attendance_sheet(path)?;
+        self.store.import_attendance(id, &rows, problems)
     }
 
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
@@ -429,6 +429,11 @@ impl Session {
         self.store.enrol(class_id, people)
     }
 
+    /// Takes trainees out of a class, with their attendance and results.
+    pub fn unenrol(&mut self, class_id: Id, people: &[Id]) -> Result<crate::domain::ClassRecord> {
+        self.store.unenrol(class_id, people)
+    }
+
     /// Records exactly who attended a session.
     pub fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<crate::domain::ClassRecord> {
         self.store.set_session_attendance(session_id, present)
@@ -452,7 +457,7 @@ impl Session {
     /// Prints the certificates (结业证书) of everyone who passed a class, as one PDF.
     pub fn write_certificates(&self, class_id: Id, path: &Path) -> Result<()> {
         crate::output::ensure_outside(self.store.workspace_dir(), path)?;
-        let record = self.store.class(class_id)?;
+        let record = self.store.class_for_certificates(class_id)?;
         let committee = self.store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
         let pdf = crate::dossier::training::certificates(&record, &committee, self.store.today())?;
         crate::output::write(self.store.workspace_dir(), path, &pdf)
@@ -466,9 +471,14 @@ impl Session {
     /// Records own study from a sheet (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径),
     /// all rows or none, every bad row named.
     pub fn import_study_entries(&mut self, path: &Path) -> Result<usize> {
-        let rows = crate::study::read_study_sheet(path)?;
-        let entries = self.store.resolve_study_rows(rows)?;
+        let (rows, problems) = crate::study::read_study_sheet(path)?;
+        let entries = self.store.resolve_study_rows(rows, problems)?;
         self.store.add_study_entries(entries)
+    }
+
+    /// Deletes an entry of own study (entered by mistake, or twice).
+    pub fn delete_study_entry(&mut self, id: Id) -> Result<()> {
+        self.store.delete_study_entry(id)
     }
 
     /// A member's own study in a year.

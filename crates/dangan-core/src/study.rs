@@ -115,10 +115,11 @@ pub struct StudyRow {
     pub source: Option<String>,
 }
 
-/// Reads a sheet of own study (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径). Every
-/// bad row is named (a missing name, a date or hours that do not read); any refuses the sheet.
-pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<Vec<StudyRow>> {
-    use crate::roster::sheet::{Cell, for_each_row};
+/// Reads a sheet of own study (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径): the
+/// good rows, and the bad ones named (a missing name, a date or hours that do not read). The store
+/// adds the rows naming nobody; any bad row refuses the sheet.
+pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<(Vec<StudyRow>, crate::roster::sheet::RowProblems)> {
+    use crate::roster::sheet::{Cell, RowProblems, for_each_row};
     let text = |cell: &Cell| match cell {
         Cell::Text(s) => s.trim().to_owned(),
         Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
@@ -128,7 +129,7 @@ pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<Vec<StudyRow>> 
     };
     let mut cols: [Option<usize>; 5] = [None; 5];
     let mut rows = Vec::new();
-    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut problems = RowProblems::default();
     for_each_row(path, |row, cells| {
         if row == 1 {
             for (i, cell) in cells.iter().enumerate() {
@@ -149,8 +150,7 @@ pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<Vec<StudyRow>> 
         if [&who, &date, &hours, &title].iter().all(|v| v.is_empty()) {
             return Ok(());
         }
-        let mut bad =
-            |zh: String, en: String| problems.push((format!("第 {row} 行：{zh}"), format!("row {row}: {en}")));
+        let mut bad = |zh: String, en: String| problems.add(row, zh, en);
         if who.is_empty() {
             bad("没有姓名".into(), "no name".into());
             return Ok(());
@@ -183,11 +183,7 @@ pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<Vec<StudyRow>> 
             "a sheet of own study needs the columns 姓名 (or 学号工号), 日期, 学时 and 学习内容",
         ));
     }
-    if !problems.is_empty() {
-        let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-        return Err(crate::Error::invalid("sheet", zh.join("；"), en.join("; ")));
-    }
-    Ok(rows)
+    Ok((rows, problems))
 }
 
 #[cfg(test)]

@@ -457,23 +457,26 @@ fn an_office_may_ask_for_a_party_lecture_each_half_year_or_drop_a_frequency() {
     let due_of = |o: &Office, rule: &str| {
         owed_meetings(o, "2026-11-24").into_iter().find(|(_, r, _, _)| r == rule).map(|(_, _, due, _)| due)
     };
+    // Tracked since July, a lecture held in August: the fourth quarter's is owed...
+    o.store.set_life_from(branch, d("2026-07-01")).unwrap();
+    let lecture = dangan_core::domain::Meeting {
+        kind: dangan_core::domain::MeetingKind::PartyLecture,
+        ..committee_meeting(branch, "2026-08-15")
+    };
+    o.store.save_meeting(lecture, &[]).unwrap();
     assert_eq!(due_of(&o, "party_lecture").as_deref(), Some("2026-12-31"));
     o.store
         .load_rules("[[meeting]]\nkind = \"party_lecture\"\nmonths = 6\n\n[[meeting]]\nkind = \"life_meeting\"\ndisabled = true\n")
         .unwrap();
-    assert_eq!(due_of(&o, "party_lecture").as_deref(), Some("2026-12-31"), "the half year ends with December too");
+    // ...while each half year's lecture, August's covering the second half, is owed next in June.
+    assert_eq!(due_of(&o, "party_lecture").as_deref(), Some("2027-06-30"), "a lecture each half year");
     assert_eq!(due_of(&o, "life_meeting"), None, "dropped by the office");
     let err = o.store.load_rules("[[meeting]]\nkind = \"theme_day\"\nmonths = 5\n").unwrap_err();
     assert!(err.to_string().contains("theme_day"), "{err}");
     assert_eq!(due_of(&o, "life_meeting"), None, "a refused file changes nothing");
 }
 
-fn committee_meeting(
-    unit: i64,
-    date: &str,
-    attendees: &[(i64, dangan_core::domain::Attendance)],
-) -> dangan_core::domain::Meeting {
-    let _ = attendees;
+fn committee_meeting(unit: i64, date: &str) -> dangan_core::domain::Meeting {
     dangan_core::domain::Meeting {
         id: None,
         unit_id: unit,
@@ -518,10 +521,23 @@ fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_par
     // Absent from a meeting: still counting. Excused (on leave): counts as taking part.
     o.store.set_today(d("2027-03-10"));
     let absent = [Attendee { person_id: wang, attendance: Attendance::Absent, reason: None }];
-    o.store.save_meeting(committee_meeting(branch, "2027-03-01", &[]), &absent).unwrap();
+    o.store.save_meeting(committee_meeting(branch, "2027-03-01"), &absent).unwrap();
     assert_eq!(absence(&o, wang, "2027-05-25"), Some(("2027-05-24".into(), Status::Overdue)));
+    // On leave without a reason: not good reason, still counting.
+    let unexcused = [Attendee { person_id: wang, attendance: Attendance::Leave, reason: None }];
+    o.store.save_meeting(committee_meeting(branch, "2027-03-03"), &unexcused).unwrap();
+    assert_eq!(absence(&o, wang, "2027-05-25"), Some(("2027-05-24".into(), Status::Overdue)));
+    // The member's own page shows it too.
+    o.store.set_today(d("2027-05-25"));
+    let detail = o.store.member(wang).unwrap();
+    assert!(
+        detail.deadlines.iter().any(|i| i.rule == "party_life" && i.status == Status::Overdue),
+        "{:?}",
+        detail.deadlines
+    );
+    o.store.set_today(d("2027-03-10"));
     let leave = [Attendee { person_id: wang, attendance: Attendance::Leave, reason: Some("出差".into()) }];
-    o.store.save_meeting(committee_meeting(branch, "2027-03-05", &[]), &leave).unwrap();
+    o.store.save_meeting(committee_meeting(branch, "2027-03-05"), &leave).unwrap();
     assert_eq!(absence(&o, wang, "2027-05-25"), None);
     assert_eq!(absence(&o, wang, "2027-06-05"), Some(("2027-09-05".into(), Status::DueSoon)));
     // The same after reopening: the index is read from the attendance.
@@ -566,4 +582,59 @@ fn a_committees_term_ends_three_years_after_its_secretary_took_the_post_and_a_ne
     o.store.save_post(PostHeld { id: held.held.id, until: Some(d("2026-11-20")), ..post.clone() }).unwrap();
     o.store.save_post(PostHeld { since: d("2026-11-21"), ..post }).unwrap();
     assert_eq!(term(&o), [("2029-11-21".into(), Status::Upcoming)], "the election starts the next term");
+}
+
+#[test]
+fn passing_a_class_records_every_trainees_step_or_none_when_one_would_break_their_procedure() {
+    use dangan_core::domain::{ClassKind, ClassSession, TraineeResult, TrainingClass};
+    let mut o = office();
+    let branch = o.branch;
+    let candidate = [
+        (EventKind::ApplicationReceived, "2023-03-01"),
+        (EventKind::ApplicantTalk, "2023-03-10"),
+        (EventKind::ActivistDetermined, "2023-09-01"),
+        (EventKind::CandidateDetermined, "2026-09-01"),
+    ];
+    let chen = o.add(branch, "陈明", &candidate);
+    // An activist, not yet a development target: the step would come before their determination.
+    let liu = o.add(branch, "刘洋", &candidate[..3]);
+    let days = ["2026-10-10", "2026-10-11", "2026-10-12"];
+    let class = TrainingClass {
+        id: None,
+        unit_id: branch,
+        kind: ClassKind::CandidateClass,
+        name: "发展对象培训班".into(),
+        starts: d(days[0]),
+        ends: d(days[2]),
+        sessions: days.iter().map(|day| ClassSession { id: None, date: d(day), minutes: 480, topic: None }).collect(),
+    };
+    let record = o.store.save_class(class).unwrap();
+    let id = record.class.id.unwrap();
+    o.store.enrol(id, &[chen, liu]).unwrap();
+    for session in &record.class.sessions {
+        o.store.set_session_attendance(session.id.unwrap(), &[chen, liu]).unwrap();
+    }
+    let passed = |person| TraineeResult { person_id: person, score: Some(90), passed: Some(true) };
+    o.store.set_results(id, &[passed(chen), passed(liu)]).unwrap();
+    let err = o.store.record_training_steps(id).unwrap_err().message(dangan_core::Lang::Zh);
+    assert!(err.contains("刘洋"), "{err}");
+    let trained =
+        |o: &Office, who| o.store.member(who).unwrap().events.iter().any(|e| e.kind == EventKind::CentralisedTraining);
+    assert!(!trained(&o, chen), "refused whole: nobody's step was recorded");
+    o.store.set_results(id, &[TraineeResult { person_id: liu, score: Some(90), passed: Some(false) }]).unwrap();
+    assert_eq!(o.store.record_training_steps(id).unwrap(), [chen]);
+    assert!(trained(&o, chen) && !trained(&o, liu));
+    assert!(o.store.record_training_steps(id).unwrap().is_empty(), "a second time records nothing twice");
+}
+
+#[test]
+fn a_party_group_meeting_names_its_group() {
+    let mut o = office();
+    let branch = o.branch;
+    let meeting = dangan_core::domain::Meeting {
+        kind: dangan_core::domain::MeetingKind::GroupMeeting,
+        ..committee_meeting(branch, "2026-11-10")
+    };
+    let err = o.store.save_meeting(meeting, &[]).unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "group_id"), "{err:?}");
 }

@@ -286,6 +286,12 @@ static TABLE: &[Row] = &[
         ok(f.session.import_study_entries(&sheet))
     }),
     row("study_entries", may(ReadMembers), Member, |f| ok(f.session.study_entries(f.member, 2026))),
+    // Allowed means it got past the role check: no such entry (`not_found`), never the role.
+    row("delete_study_entry", may(EditMembers), Member, |f| match f.session.delete_study_entry(f.study_entry) {
+        Err(dangan_core::Error::NotFound { .. }) => Ok(()),
+        other => other,
+    }),
+    row("unenrol", may(EditMembers), Member, |f| ok(f.session.unenrol(f.class, &[f.member]))),
     // Last of the class's rows: the others act on the class.
     row("delete_class", may(EditMembers), Member, |f| f.session.delete_class(f.class)),
     row("set_life_from", may(EditOrganisation), Whole, |f| f.session.set_life_from(f.branch, d(TODAY))),
@@ -443,6 +449,8 @@ struct Fixture {
     /// A members' class run by the branch, the member enrolled and present at its session.
     class: Id,
     class_session: Id,
+    /// An entry of the member's own study.
+    study_entry: Id,
     attachment: Id,
     attachment_to_delete: Id,
     record_to_delete: Id,
@@ -545,6 +553,15 @@ fn fixture(subject: Subject) -> Fixture {
     admin.enrol(class_id, &[member]).unwrap();
     admin.set_session_attendance(class_session, &[member]).unwrap();
     admin.set_results(class_id, &[TraineeResult { person_id: member, score: Some(88), passed: Some(true) }]).unwrap();
+    let own = StudyEntry {
+        id: None,
+        person_id: member,
+        date: d("2026-10-01"),
+        minutes: 90,
+        title: "专题学习".into(),
+        source: None,
+    };
+    let study_entry = admin.add_study_entry(own).unwrap().id.unwrap();
 
     let root = office.dir.path().to_owned();
     let (input, out) = (root.join("in"), root.join("out"));
@@ -580,6 +597,7 @@ fn fixture(subject: Subject) -> Fixture {
         unit_deadline,
         class: class_id,
         class_session,
+        study_entry,
         attachment: kept.attachments[0].id,
         attachment_to_delete: kept.attachments[1].id,
         record_to_delete,

@@ -45,6 +45,33 @@ fn unreadable(zh: impl Into<String>, en: impl Into<String>) -> Error {
 }
 
 /// The largest roster file read. A 100,000-row roster is about 15 MB as CSV and 6 MB as .xlsx.
+/// The bad rows of a sheet read for one purpose (an attendance sheet, a sheet of own study): each
+/// row's problem in both languages, so that reading the values and finding the people can both
+/// add to it and the user hears of every bad row at once, in row order.
+#[derive(Debug, Default)]
+pub struct RowProblems(Vec<(u64, String, String)>);
+
+impl RowProblems {
+    /// Row `row` is bad: `zh` and `en` say why (the row number is added in front).
+    pub fn add(&mut self, row: u64, zh: impl Into<String>, en: impl Into<String>) {
+        self.0.push((row, format!("第 {row} 行：{}", zh.into()), format!("row {row}: {}", en.into())));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Refuses the sheet naming every bad row, when there is one.
+    pub fn refuse(mut self) -> Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        self.0.sort_by_key(|(row, _, _)| *row);
+        let (zh, en): (Vec<String>, Vec<String>) = self.0.into_iter().map(|(_, zh, en)| (zh, en)).unzip();
+        Err(Error::invalid("sheet", zh.join("；"), en.join("; ")))
+    }
+}
+
 pub(crate) const MAX_ROSTER_BYTES: u64 = 200 * 1024 * 1024;
 /// The most an .xlsx may inflate to, all its parts together: calamine holds the shared strings
 /// in memory, so a small file that inflates to gigabytes (a zip bomb) would exhaust it.

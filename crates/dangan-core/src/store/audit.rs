@@ -49,7 +49,7 @@ const AUDITED: &[Audited] = &[
         table: "people",
         key: "{r}.id",
         member: "{r}.id",
-        skip: &["pinyin", "initials", "sort_key"],
+        skip: &["pinyin", "initials", "sort_key", "last_life"],
         unless: "0",
     },
     Audited { table: "events", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },

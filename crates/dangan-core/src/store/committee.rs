@@ -78,6 +78,12 @@ impl Store {
                 tx.last_insert_rowid()
             }
             Some(id) => {
+                // The post changed must be one of a unit the user may see, wherever it moves to.
+                let stored: Option<Id> =
+                    tx.query_row("SELECT unit_id FROM committee_posts WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                let stored =
+                    stored.ok_or_else(|| Error::NotFound { what: Text::new("该任职记录", "the post") })?;
+                self.require_meeting_unit(&tree, stored)?;
                 let changed = tx.execute(
                     "UPDATE committee_posts SET unit_id = ?1, person_id = ?2, post = ?3, since = ?4, until = ?5 WHERE id = ?6",
                     params![post.unit_id, post.person_id, post.post.as_str(), since, until, id],
@@ -147,33 +153,8 @@ impl Store {
         let (Some(first), Some(last)) = (Date::from_ymd_opt(year, 1, 1), Date::from_ymd_opt(year, 12, 31)) else {
             return Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year")));
         };
-        let (first, last) = (calendar::format_iso(first), calendar::format_iso(last));
         let rules = StudyRules::shipped();
-        // Each source summed per person in one grouped read over the year's rows (driven by the
-        // date indexes), rather than a sum per person over their whole attendance.
-        let sums = |sql: &str| -> Result<HashMap<Id, i64>> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map(params![first, last], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, i64>(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        let meetings = sums(
-            "SELECT a.person_id, sum(m.study_minutes) FROM meetings m JOIN attendance a ON a.meeting_id = m.id
-             WHERE m.held = 1 AND m.study_minutes > 0 AND m.date BETWEEN ?1 AND ?2 AND a.attendance IN ('present', 'late')
-             GROUP BY a.person_id",
-        )?;
-        let classes = sums(
-            "SELECT a.person_id, sum(s.minutes) FROM class_sessions s JOIN session_attendance a ON a.session_id = s.id
-             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY a.person_id",
-        )?;
-        let own =
-            sums("SELECT person_id, sum(minutes) FROM study_entries WHERE date BETWEEN ?1 AND ?2 GROUP BY person_id")?;
-        let committee: HashSet<Id> = self
-            .conn
-            .prepare_cached(
-                "SELECT DISTINCT person_id FROM committee_posts WHERE since <= ?2 AND (until IS NULL OR until >= ?1)",
-            )?
-            .query_map(params![first, last], |r| r.get::<_, Id>(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let Sums { meetings, classes, own, committee } = self.study_sums(first, last)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, branch_id FROM people WHERE ended = 0 AND stage IN ('probationary', 'full_member')
              ORDER BY sort_key",
@@ -206,12 +187,63 @@ impl Store {
         Ok(out)
     }
 
-    /// Each member's study in a year, hours studied and hours asked, for the annual report.
+    /// Everyone's study in a year, hours studied and hours asked, for the annual report (which
+    /// counts those who were members at its end, whatever they are today).
     pub(super) fn study_year(&self, year: i32) -> Result<crate::statistics::annual::StudyYear> {
-        if !(1921..=9999).contains(&year) {
+        let (Some(first), Some(last)) = (Date::from_ymd_opt(year, 1, 1), Date::from_ymd_opt(year, 12, 31)) else {
             // The report refuses the year itself, naming it.
             return Ok(Default::default());
+        };
+        let rules = StudyRules::shipped();
+        let Sums { meetings, classes, own, committee } = self.study_sums(first, last)?;
+        let mut out = crate::statistics::annual::StudyYear::new();
+        for id in meetings.keys().chain(classes.keys()).chain(own.keys()).chain(committee.iter()) {
+            let minutes = |source: &HashMap<Id, i64>| u64::try_from(source.get(id).copied().unwrap_or(0)).unwrap_or(0);
+            let (required, _) = rules.required(committee.contains(id));
+            out.insert(*id, (hours_of(minutes(&meetings) + minutes(&classes) + minutes(&own)), required));
         }
-        Ok(self.study_hours(year, None)?.into_iter().map(|h| (h.member_id, (h.hours, h.required))).collect())
+        Ok(out)
     }
+
+    /// Each source of study summed per person between two days, in one grouped read each over
+    /// the period's rows (driven by the date indexes), and who sat on a committee then.
+    fn study_sums(&self, first: Date, last: Date) -> Result<Sums> {
+        let (first, last) = (calendar::format_iso(first), calendar::format_iso(last));
+        let sums = |sql: &str| -> Result<HashMap<Id, i64>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(params![first, last], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, i64>(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Sums {
+            meetings: sums(
+                "SELECT a.person_id, sum(m.study_minutes) FROM meetings m JOIN attendance a ON a.meeting_id = m.id
+                 WHERE m.held = 1 AND m.study_minutes > 0 AND m.date BETWEEN ?1 AND ?2
+                   AND a.attendance IN ('present', 'late')
+                 GROUP BY a.person_id",
+            )?,
+            classes: sums(
+                "SELECT a.person_id, sum(s.minutes) FROM class_sessions s JOIN session_attendance a ON a.session_id = s.id
+                 WHERE s.date BETWEEN ?1 AND ?2 GROUP BY a.person_id",
+            )?,
+            own: sums(
+                "SELECT person_id, sum(minutes) FROM study_entries WHERE date BETWEEN ?1 AND ?2 GROUP BY person_id",
+            )?,
+            committee: self
+                .conn
+                .prepare_cached(
+                    "SELECT DISTINCT person_id FROM committee_posts WHERE since <= ?2 AND (until IS NULL OR until >= ?1)",
+                )?
+                .query_map(params![first, last], |r| r.get::<_, Id>(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        })
+    }
+}
+
+/// A period's study, per person: minutes from meetings, classes and own study, and who sat on a
+/// branch committee in it.
+struct Sums {
+    meetings: HashMap<Id, i64>,
+    classes: HashMap<Id, i64>,
+    own: HashMap<Id, i64>,
+    committee: HashSet<Id>,
 }

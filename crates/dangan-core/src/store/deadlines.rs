@@ -88,10 +88,6 @@ impl Found<'_> {
         }
     }
 
-    fn is_members(&self) -> bool {
-        matches!(self.owed, Owed::Step { .. } | Owed::Lapse { .. })
-    }
-
     pub(super) fn is_dismissed(&self, dismissals: &Dismissals, as_of: Date) -> bool {
         dismissals.is_dismissed(self.key(), self.rule_id(), self.due, as_of)
     }
@@ -105,6 +101,8 @@ const LAPSE_LEAD_DAYS: [u32; 1] = [366];
 pub(super) struct Scope {
     branches: Option<HashSet<Id>>,
     member_id: Option<Id>,
+    /// Only the members' items, or only the units': the other side is not scanned at all.
+    owed_by: Option<OwnerKind>,
 }
 
 impl Store {
@@ -121,6 +119,7 @@ impl Store {
     /// dashboard and the first list open at once.
     pub fn warm_up(&self) -> Result<()> {
         self.with_procedure(|_| ())?;
+        self.with_life(|_| ())?;
         self.list_members(&crate::store::MemberQuery::default()).map(|_| ())
     }
 
@@ -168,33 +167,30 @@ impl Store {
             if !in_scope(member.branch_id) {
                 return;
             }
-            // Counted from the latest of: their last organisational life, their admission, the
-            // day their branch's life began to be tracked.
-            let from = [life.last_life(member.id), member.member_since, life.tracked_from(member.branch_id)]
-                .into_iter()
-                .flatten()
-                .max();
-            let Some(from) = from else { return };
-            if life.tracked_from(member.branch_id).is_none() {
-                return;
-            }
-            if let Some((due, status)) = life_rules.lapse.flagged(from, as_of) {
+            if let Some((due, status)) = absence(life, member, &life_rules.lapse, as_of) {
                 f(Found { owed: Owed::Lapse { member, rule: &life_rules.lapse }, due, status, provisional: false });
             }
         };
+        let (members, units) = (scope.owed_by != Some(OwnerKind::Unit), scope.owed_by != Some(OwnerKind::Member));
         match scope.member_id {
             Some(id) => {
-                if let Some(entry) = index.get(id) {
+                if let Some(entry) = index.get(id).filter(|_| members) {
                     visit(id, entry, &mut f);
                 }
-                if let Some(member) = life.members().iter().find(|m| m.id == id) {
+                if let Some(member) = life.members().iter().find(|m| m.id == id).filter(|_| members) {
                     lapse(member, &mut f);
                 }
                 return;
             }
-            None => index.iter().for_each(|(id, entry)| visit(id, entry, &mut f)),
+            None if members => {
+                index.iter().for_each(|(id, entry)| visit(id, entry, &mut f));
+                life.members().iter().for_each(|member| lapse(member, &mut f));
+            }
+            None => {}
         }
-        life.members().iter().for_each(|member| lapse(member, &mut f));
+        if !units {
+            return;
+        }
         for ower in life.owers().filter(|o| in_scope(o.unit_id)) {
             let owed_by = if ower.group.is_some() { OwedBy::Group } else { OwedBy::Branch };
             for rule in self.rules.meetings().iter().filter(|r| r.owed_by == owed_by) {
@@ -239,13 +235,13 @@ impl Store {
         self.require(Action::ReadMembers)?;
         // A branch secretary sees only their branches' items, whatever was asked.
         let branches = self.units_shown(&self.org_tree()?, branch_id)?;
-        Ok(Scope { branches, member_id })
+        Ok(Scope { branches, member_id, owed_by: None })
     }
 
     /// Every pending item matching the query, most urgent first (by due day, then owner).
     pub fn deadlines(&self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.today());
-        let scope = self.scope(query.branch_id, query.member_id)?;
+        let scope = Scope { owed_by: query.owed_by, ..self.scope(query.branch_id, query.member_id)? };
         let dismissals = self.dismissals()?;
         let horizon = query.within.and_then(|d| as_of.checked_add_days(chrono::Days::new(u64::from(d))));
         self.with_indexes(|index, life| {
@@ -256,13 +252,7 @@ impl Store {
                 // is not news.
                 let opened_before = f.kind() == DeadlineKind::Earliest && due < as_of;
                 let dismissed = f.is_dismissed(&dismissals, as_of);
-                let owner_left_out = match query.owed_by {
-                    Some(OwnerKind::Unit) => f.is_members(),
-                    Some(OwnerKind::Member) => !f.is_members(),
-                    None => false,
-                };
-                if owner_left_out
-                    || horizon.is_some_and(|h| due > h || opened_before)
+                if horizon.is_some_and(|h| due > h || opened_before)
                     || query.due_from.is_some_and(|from| due < from)
                     || query.due_to.is_some_and(|to| due > to)
                     || (dismissed && !query.include_dismissed && !query.only_dismissed)
@@ -359,7 +349,7 @@ impl Store {
         let facts: Vec<Fact> = events.iter().map(Fact::from).collect();
         let as_of = self.today();
         let dismissals = self.dismissals_of(id)?;
-        Ok(deadlines::pending(&facts, self.rules.deadlines(), &self.workdays, as_of)
+        let mut items: Vec<DeadlineItem> = deadlines::pending(&facts, self.rules.deadlines(), &self.workdays, as_of)
             .iter()
             .map(|p| {
                 let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: Some(p.rule.done_by) };
@@ -367,7 +357,20 @@ impl Store {
                     ItemParts { rule: &p.rule.id, kind: p.rule.kind, name: &p.rule.name, clause: &p.rule.clause };
                 make_item(owner, branch_id, branch, parts, (p.due, p.status, p.provisional), &dismissals)
             })
-            .collect())
+            .collect();
+        // Their absence from organisational life, as the dashboard shows it.
+        let rule = &self.rules.life().lapse;
+        let flagged = self.with_life(|life| {
+            let at = life.members().binary_search_by_key(&id, |m| m.id).ok()?;
+            absence(life, &life.members()[at], rule, as_of)
+        })?;
+        if let Some((due, status)) = flagged {
+            let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: None };
+            let parts =
+                ItemParts { rule: LapseRule::ID, kind: DeadlineKind::Deadline, name: &rule.name, clause: &rule.clause };
+            items.push(make_item(owner, branch_id, branch, parts, (due, status, false), &dismissals));
+        }
+        Ok(items)
     }
 
     /// The 工作提醒 home screen as of a day, for the whole committee or one unit's subtree. Counts
@@ -414,6 +417,15 @@ impl Store {
             .collect();
         Ok(Dashboard { as_of, totals, branches, urgent, urgent_total, dismissed })
     }
+}
+
+/// A member's absence from organisational life as of a day, once flagged: counted from the latest
+/// of their last organisational life, their admission, and the day their branch's life began to
+/// be tracked (nothing is owed before that).
+fn absence(life: &LifeIndex, member: &LifeMember, rule: &LapseRule, as_of: Date) -> Option<(Date, Status)> {
+    let tracked = life.tracked_from(member.branch_id)?;
+    let from = [member.last_life, member.member_since, Some(tracked)].into_iter().flatten().max()?;
+    rule.flagged(from, as_of)
 }
 
 /// What an item takes from its rule.

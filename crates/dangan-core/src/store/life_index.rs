@@ -9,8 +9,9 @@
 //! any person, so that part ([`Staffed`]) is read again after any change to a person.
 //!
 //! It also holds what the other branch-life items need: each branch's current secretary's post
-//! (the committee's term counts from it), and each person's latest organisational life (a held
-//! meeting they attended or were excused from), from which their absence is flagged.
+//! (the committee's term counts from it), and each member's latest organisational life (a held
+//! meeting they attended or were excused from with a reason, cached in `people.last_life` by the
+//! meeting writes), from which their absence is flagged.
 
 use std::collections::{HashMap, HashSet};
 
@@ -50,8 +51,6 @@ pub(crate) struct LifeIndex {
     staffed: Option<Staffed>,
     /// The day each branch's current secretary took the post.
     secretary_since: HashMap<Id, Date>,
-    /// Each person's latest organisational life: a held meeting attended or excused.
-    last_life: HashMap<Id, Date>,
 }
 
 /// A probationary or full member in the register, as the absence check reads them.
@@ -62,6 +61,8 @@ pub(crate) struct LifeMember {
     pub(crate) branch_id: Id,
     /// Their admission (or the day they joined, before the records).
     pub(crate) member_since: Option<Date>,
+    /// Their latest organisational life (`people.last_life`).
+    pub(crate) last_life: Option<Date>,
 }
 
 /// The members, and the branches and party groups with at least one of them.
@@ -77,16 +78,27 @@ impl Staffed {
         const MEMBER: &str = "ended = 0 AND stage IN ('probationary', 'full_member')";
         let mut staffed = Staffed::default();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, name, branch_id, coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id              AND e.kind = 'admitted'), joined_on) FROM people WHERE {MEMBER} ORDER BY id"
+            "SELECT id, name, branch_id,
+                    coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id AND e.kind = 'admitted'),
+                             joined_on),
+                    last_life
+             FROM people WHERE {MEMBER} ORDER BY id"
         ))?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, Id>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Id>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
         })?;
         for row in rows {
-            let (id, name, branch_id, since) = row?;
+            let (id, name, branch_id, since, last) = row?;
             staffed.branches.insert(branch_id);
             let member_since = since.as_deref().and_then(calendar::parse_iso);
-            staffed.members.push(LifeMember { id, name: name.into(), branch_id, member_since });
+            let last_life = last.as_deref().and_then(calendar::parse_iso);
+            staffed.members.push(LifeMember { id, name: name.into(), branch_id, member_since, last_life });
         }
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT DISTINCT g.group_id FROM group_members g JOIN people ON people.id = g.person_id WHERE {MEMBER}"
@@ -115,8 +127,11 @@ impl LifeIndex {
             push(&mut index, Ower { unit_id, group: None, tracked_from, latest: Vec::new() });
         }
         let mut stmt = conn.prepare(
-            "SELECT g.id, g.branch_id, g.name, coalesce(g.life_from, u.life_from) FROM party_groups g
-             JOIN org_units u ON u.id = g.branch_id WHERE coalesce(g.life_from, u.life_from) IS NOT NULL
+            // A group owes from the later of its own day and its branch's (a branch whose
+            // tracking the office moved later moves its groups with it).
+            "SELECT g.id, g.branch_id, g.name,
+                    CASE WHEN g.life_from IS NULL OR g.life_from < u.life_from THEN u.life_from ELSE g.life_from END
+             FROM party_groups g JOIN org_units u ON u.id = g.branch_id WHERE u.life_from IS NOT NULL
              ORDER BY g.branch_id, g.name",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -149,35 +164,12 @@ impl LifeIndex {
                 index.secretary_since.insert(unit, since);
             }
         }
-        let mut stmt = conn.prepare(
-            "SELECT a.person_id, max(m.date) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-             WHERE m.held = 1 AND a.attendance IN ('present', 'late', 'leave') GROUP BY a.person_id",
-        )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
-            let (person, date) = row?;
-            if let Some(date) = calendar::parse_iso(&date) {
-                index.last_life.insert(person, date);
-            }
-        }
         Ok(index)
-    }
-
-    /// Notes who took part in a meeting held on `date` (attended, or excused).
-    pub(crate) fn took_part(&mut self, people: impl IntoIterator<Item = Id>, date: Date) {
-        for person in people {
-            let last = self.last_life.entry(person).or_insert(date);
-            *last = (*last).max(date);
-        }
     }
 
     /// The day a branch's current secretary took the post, if it has one.
     pub(crate) fn secretary_since(&self, unit: Id) -> Option<Date> {
         self.secretary_since.get(&unit).copied()
-    }
-
-    /// A person's latest organisational life.
-    pub(crate) fn last_life(&self, person: Id) -> Option<Date> {
-        self.last_life.get(&person).copied()
     }
 
     /// Where a branch's tracking began (its own entry).
@@ -197,6 +189,18 @@ impl LifeIndex {
         match latest.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, d)) => *d = (*d).max(date),
             None => latest.push((kind, date)),
+        }
+    }
+
+    /// Notes who took part in a meeting held on `date`: their latest organisational life.
+    pub(crate) fn took_part(&mut self, people: impl IntoIterator<Item = Id>, date: Date) {
+        let Some(staffed) = self.staffed.as_mut() else { return };
+        for person in people {
+            // Members are read in id order.
+            if let Ok(at) = staffed.members.binary_search_by_key(&person, |m| m.id) {
+                let last = &mut staffed.members[at].last_life;
+                *last = Some(last.map_or(date, |d| d.max(date)));
+            }
         }
     }
 

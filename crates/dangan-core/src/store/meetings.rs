@@ -79,6 +79,28 @@ fn tidy(value: Option<String>) -> Option<String> {
     value.map(|v| crate::text::normalized(v.trim())).filter(|v| !v.is_empty())
 }
 
+/// Whether an attendance counts as taking part in organisational life: present, late, or on
+/// leave with a reason (党章第九条 speaks of absence without good reason).
+pub(crate) fn takes_part(attendance: Attendance, reason: Option<&str>) -> bool {
+    attendance.attended() || (attendance == Attendance::Leave && reason.is_some_and(|r| !r.trim().is_empty()))
+}
+
+/// Recomputes `people.last_life` of these people from their attendance (the same rule as
+/// [`takes_part`], in SQL), in the caller's transaction.
+fn refresh_last_life(conn: &rusqlite::Connection, people: &[Id]) -> Result<()> {
+    let mut update = conn.prepare_cached(
+        "UPDATE people SET last_life = (
+             SELECT max(m.date) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+             WHERE a.person_id = people.id AND m.held = 1
+               AND (a.attendance IN ('present', 'late') OR (a.attendance = 'leave' AND trim(ifnull(a.reason, '')) <> ''))
+         ) WHERE id = ?1",
+    )?;
+    for person in people {
+        update.execute([person])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Refuses a unit the user may not see whole: a branch secretary's meetings are their
     /// branches', never the general branch's or the committee's above them (whose attendance
@@ -142,6 +164,13 @@ impl Store {
             people.get(&id).and_then(Option::as_ref).map_or_else(|| format!("编号 {id} 的人员"), |(_, n)| n.clone())
         };
         crate::meetings::check(&meeting, attendees, self.today(), in_unit, name_of)?;
+        if meeting.kind == MeetingKind::GroupMeeting && meeting.group_id.is_none() {
+            return Err(Error::invalid(
+                "group_id",
+                "党小组会须写明由哪个党小组召开",
+                "a party group meeting needs the party group that holds it",
+            ));
+        }
         if let Some(group) = meeting.group_id {
             let branch: Option<Id> = self
                 .conn
@@ -158,6 +187,7 @@ impl Store {
 
         // IMMEDIATE, as every write: waiting for another writer happens here, before anything.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let mut affected: Vec<Id> = attendees.iter().map(|a| a.person_id).collect();
         let id = match meeting.id {
             None => {
                 let mut insert = tx.prepare_cached(
@@ -185,7 +215,13 @@ impl Store {
                 update.raw_bind_parameter(14, id)?;
                 let changed = update.raw_execute()?;
                 debug_assert_eq!(changed, 1);
+                // Those recorded before may have lost their latest organisational life.
+                let before: Vec<Id> = tx
+                    .prepare("SELECT person_id FROM attendance WHERE meeting_id = ?1")?
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
                 tx.execute("DELETE FROM attendance WHERE meeting_id = ?1", [id])?;
+                affected.extend(before);
                 // The meeting may have moved or been un-held: what each unit held last is read again.
                 self.drop_life_index();
                 id
@@ -199,12 +235,13 @@ impl Store {
                 insert.execute(params![id, a.person_id, a.attendance.as_str(), tidy(a.reason.clone())])?;
             }
         }
+        refresh_last_life(&tx, &affected)?;
         tx.commit()?;
         if meeting.held
             && let Some(life) = self.life.borrow_mut().as_mut()
         {
             life.held(meeting.unit_id, meeting.group_id, meeting.kind, meeting.date);
-            let took_part = attendees.iter().filter(|a| a.attendance.attended() || a.attendance == Attendance::Leave);
+            let took_part = attendees.iter().filter(|a| takes_part(a.attendance, a.reason.as_deref()));
             life.took_part(took_part.map(|a| a.person_id), meeting.date);
         }
         self.meeting(id)
@@ -252,21 +289,39 @@ impl Store {
             return Err(Error::invalid("unit", format!("没有编号为 {unit} 的组织"), format!("no unit has id {unit}")));
         }
         let units = self.units_shown(&tree, query.unit)?;
-        let sql = format!(
-            "SELECT {MEETING_COLUMNS} FROM meetings WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR date >= ?2) \
-             AND (?3 IS NULL OR date <= ?3) ORDER BY date, id"
+        let (from, to) = (
+            query.from.map_or_else(|| "0000-01-01".to_owned(), calendar::format_iso),
+            query.to.map_or_else(|| "9999-12-31".to_owned(), calendar::format_iso),
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params![
-            query.kind.map(MeetingKind::as_str),
-            query.from.map(calendar::format_iso),
-            query.to.map(calendar::format_iso),
-        ])?;
+        let kind = query.kind.map(MeetingKind::as_str);
         let mut meetings = Vec::new();
-        while let Some(row) = rows.next()? {
-            let meeting = meeting_from_row(row)?;
-            if units.as_ref().is_none_or(|u| u.contains(&meeting.unit_id)) {
-                meetings.push(meeting);
+        match units {
+            // A unit's subtree (or a secretary's branches): each unit's meetings through the
+            // (unit, date) index, never the whole register.
+            Some(units) => {
+                let sql = format!(
+                    "SELECT {MEETING_COLUMNS} FROM meetings WHERE unit_id = ?1 AND date BETWEEN ?2 AND ?3 \
+                     AND (?4 IS NULL OR kind = ?4)"
+                );
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                for unit in units {
+                    let mut rows = stmt.query(params![unit, from, to, kind])?;
+                    while let Some(row) = rows.next()? {
+                        meetings.push(meeting_from_row(row)?);
+                    }
+                }
+                meetings.sort_by_key(|m: &Meeting| (m.date, m.id));
+            }
+            None => {
+                let sql = format!(
+                    "SELECT {MEETING_COLUMNS} FROM meetings WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR kind = ?3) \
+                     ORDER BY date, id"
+                );
+                let mut stmt = self.conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query(params![from, to, kind])?;
+                while let Some(row) = rows.next()? {
+                    meetings.push(meeting_from_row(row)?);
+                }
             }
         }
         meetings.into_iter().map(|m| self.with_attendees(m, &tree)).collect()
@@ -275,7 +330,12 @@ impl Store {
     /// Records a held meeting's attendance from a sheet's rows, replacing what was recorded: each
     /// row names a member of the meeting's unit by student number or by a name only one of them
     /// has. Every row that names nobody, or more than one, is named; any refuses the whole sheet.
-    pub fn import_attendance(&mut self, id: Id, rows: &[crate::meetings::AttendanceRow]) -> Result<MeetingRecord> {
+    pub fn import_attendance(
+        &mut self,
+        id: Id,
+        rows: &[crate::meetings::AttendanceRow],
+        mut problems: crate::roster::sheet::RowProblems,
+    ) -> Result<MeetingRecord> {
         self.require(Action::EditMembers)?;
         let record = self.meeting(id)?;
         let tree = self.org_tree()?;
@@ -283,7 +343,6 @@ impl Store {
         let mut stmt =
             self.conn.prepare_cached("SELECT id, branch_id FROM people WHERE name = ?1 OR student_no = ?1")?;
         let mut attendees = Vec::new();
-        let mut problems = Vec::new();
         for row in rows {
             let found: Vec<Id> = stmt
                 .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
@@ -299,26 +358,20 @@ impl Store {
                     attendance: row.attendance,
                     reason: row.reason.clone(),
                 }),
-                [] => problems.push((
-                    format!("第 {} 行：「{}」中没有「{who}」", row.row, record.unit),
-                    format!("row {}: “{}” has nobody named “{who}”", row.row, record.unit),
-                )),
-                _ => problems.push((
-                    format!("第 {} 行：「{}」有 {} 人名为「{who}」，请改用学号工号", row.row, record.unit, found.len()),
-                    format!(
-                        "row {}: “{}” has {} people named “{who}”; give the student number",
-                        row.row,
-                        record.unit,
-                        found.len()
-                    ),
-                )),
+                [] => problems.add(
+                    row.row,
+                    format!("「{}」中没有「{who}」", record.unit),
+                    format!("“{}” has nobody named “{who}”", record.unit),
+                ),
+                _ => problems.add(
+                    row.row,
+                    format!("「{}」有 {} 人名为「{who}」，请改用学号工号", record.unit, found.len()),
+                    format!("“{}” has {} people named “{who}”; give the student number", record.unit, found.len()),
+                ),
             }
         }
         drop(stmt);
-        if !problems.is_empty() {
-            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-            return Err(Error::invalid("sheet", zh.join("；"), en.join("; ")));
-        }
+        problems.refuse()?;
         self.save_meeting(record.meeting, &attendees)
     }
 
@@ -327,7 +380,14 @@ impl Store {
         self.require(Action::EditMembers)?;
         // `meeting` refuses a unit the user may not see.
         self.meeting(id)?;
-        self.conn.execute("DELETE FROM meetings WHERE id = ?1", [id])?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let attended: Vec<Id> = tx
+            .prepare("SELECT person_id FROM attendance WHERE meeting_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.execute("DELETE FROM meetings WHERE id = ?1", [id])?;
+        refresh_last_life(&tx, &attended)?;
+        tx.commit()?;
         self.drop_life_index();
         Ok(())
     }
@@ -347,10 +407,11 @@ impl Store {
         }
         let tracked_from: Option<String> =
             self.conn.query_row("SELECT life_from FROM org_units WHERE id = ?1", [unit], |r| r.get(0))?;
-        let groups: Vec<(Id, String)> = self
+        let groups: Vec<(Id, String, Option<Date>)> = self
             .conn
-            .prepare_cached("SELECT id, name FROM party_groups WHERE branch_id = ?1 ORDER BY name")?
-            .query_map([unit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .prepare_cached("SELECT id, name, life_from FROM party_groups WHERE branch_id = ?1 ORDER BY name")?
+            .query_map([unit], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?)))?
+            .map(|row| row.map(|(id, name, from)| (id, name, from.as_deref().and_then(calendar::parse_iso))))
             .collect::<rusqlite::Result<_>>()?;
         let mut held = Vec::new();
         let mut stmt = self.conn.prepare_cached(

@@ -7,6 +7,8 @@
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
 mod audit;
+#[cfg(feature = "unencrypted-benchmarks")]
+mod bench_fill;
 mod bulk;
 mod census;
 mod committee;
@@ -296,7 +298,7 @@ impl Store {
     }
 
     /// Brings the in-memory indexes up to date after one person changed (no-op until built).
-    fn refresh_index(&self, id: crate::domain::Id) -> Result<()> {
+    pub(super) fn refresh_index(&self, id: crate::domain::Id) -> Result<()> {
         if let Some(index) = self.index.borrow_mut().as_mut() {
             index.refresh(&self.conn, id)?;
         }

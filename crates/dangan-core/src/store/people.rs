@@ -463,9 +463,10 @@ impl Store {
         let tree = OrgTree::load(&self.conn)?;
         let mut detail = detail(person, events, &tree);
         let branch = (detail.person.branch_id, detail.branch_path.as_str());
-        if !detail.person.joined_before_records(&detail.events) {
-            detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, &detail.events)?;
-        }
+        // A member from before the records owes no step, but may still be flagged for absence.
+        let steps: &[ProcedureEvent] =
+            if detail.person.joined_before_records(&detail.events) { &[] } else { &detail.events };
+        detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, steps)?;
         detail.late = self.late_of(&detail.events);
         Ok(detail)
     }

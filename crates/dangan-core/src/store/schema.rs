@@ -262,7 +262,10 @@ UPDATE org_units SET life_from = date('now', 'localtime');
 ///   a unit owes; `group_id` is 0 for the unit's own items;
 /// - `training_classes` (党校培训班) with their `class_sessions`, `trainees` (exam score, passed)
 ///   and `session_attendance` (who attended which session);
-/// - `study_entries`: a member's own study (an online course), in minutes.
+/// - `study_entries`: a member's own study (an online course), in minutes;
+/// - `people.last_life`: a cache of the day of the person's latest organisational life (a held
+///   meeting attended, or excused with a reason), kept by every write of meetings and attendance,
+///   so that the absence check need not read every attendance row.
 const V7: &str = r#"
 ALTER TABLE party_groups ADD COLUMN life_from TEXT
     CHECK (life_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
@@ -329,6 +332,14 @@ CREATE TABLE study_entries (
     source    TEXT
 ) STRICT;
 CREATE INDEX study_entries_by_date ON study_entries(date, person_id);
+
+ALTER TABLE people ADD COLUMN last_life TEXT
+    CHECK (last_life GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+UPDATE people SET last_life = (
+    SELECT max(m.date) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+    WHERE a.person_id = people.id AND m.held = 1
+      AND (a.attendance IN ('present', 'late') OR (a.attendance = 'leave' AND trim(ifnull(a.reason, '')) <> ''))
+);
 "#;
 
 #[cfg(test)]

@@ -10,10 +10,27 @@ use super::Store;
 use super::people::corrupt_row;
 use crate::access::Action;
 use crate::calendar::{self, Date};
+use crate::domain::Person;
 use crate::domain::{
     ClassKind, ClassRecord, ClassSession, Id, ProcedureEvent, StudyEntry, Trainee, TraineeResult, TrainingClass,
 };
+use crate::meeting_rules::TrainingRule;
 use crate::{Error, Result, Text};
+
+/// Why a trainee who passed cannot have the centralised training step (细则第十七条), in both languages.
+pub(crate) fn below_rule(trainee: &Trainee, rule: TrainingRule, clause: &Text) -> (String, String) {
+    let hours = crate::study::hours_of(u64::from(trainee.minutes));
+    (
+        format!(
+            "{}只参加了 {} 天、{hours} 学时，不足 {} 天或 {} 学时（{}）",
+            trainee.name, trainee.days, rule.min_days, rule.min_hours, clause.zh
+        ),
+        format!(
+            "{} attended {} day(s), {hours} hour(s): less than {} days or {} hours ({})",
+            trainee.name, trainee.days, rule.min_days, rule.min_hours, clause.en
+        ),
+    )
+}
 
 fn class_not_found() -> Error {
     Error::NotFound { what: Text::new("该培训班", "the training class") }
@@ -316,54 +333,98 @@ impl Store {
         let rule = self.rules.life().training;
         let clause = self.rules.cite("centralised_training");
         let mut problems: Vec<(String, String)> = Vec::new();
-        let mut to_record = Vec::new();
+        // Each trainee who passed and has no such step yet, with their events and the new step.
+        let mut to_record: Vec<(Id, Person, Vec<ProcedureEvent>)> = Vec::new();
         for trainee in record.trainees.iter().filter(|t| t.passed == Some(true)) {
             if !rule.is_met(trainee.days, trainee.minutes) {
-                let hours = crate::study::hours_of(u64::from(trainee.minutes));
-                problems.push((
-                    format!(
-                        "{}只参加了 {} 天、{hours} 学时，不足 {} 天或 {} 学时（{}）",
-                        trainee.name, trainee.days, rule.min_days, rule.min_hours, clause.zh
-                    ),
-                    format!(
-                        "{} attended {} day(s), {hours} hour(s): less than {} days or {} hours ({})",
-                        trainee.name, trainee.days, rule.min_days, rule.min_hours, clause.en
-                    ),
-                ));
+                problems.push(below_rule(trainee, rule, &clause));
                 continue;
             }
-            let person = super::people::load_person(&self.conn, trainee.person_id)?;
+            // Someone the user may not change refuses the whole batch, before anything is written.
+            self.require_member(Action::EditMembers, trainee.person_id)?;
+            let Some(person) = super::people::load_person(&self.conn, trainee.person_id)? else { continue };
             let mut events = super::people::load_events(&self.conn, trainee.person_id)?;
             if events.iter().any(|e| e.kind == step) {
                 continue;
             }
             events.push(ProcedureEvent::new(step, record.class.ends));
-            if let Some(person) = person {
-                let violations = crate::validate::check_events(&person, &events, self.context());
-                if let Some(first) = violations.first() {
-                    problems.push((
-                        format!("{}：{}", trainee.name, first.message_zh),
-                        format!("{}: {}", trainee.name, first.message_en),
-                    ));
-                    continue;
-                }
+            let violations = crate::validate::check_events(&person, &events, self.context());
+            if let Some(first) = violations.first() {
+                problems.push((
+                    format!("{}：{}", trainee.name, first.message_zh),
+                    format!("{}: {}", trainee.name, first.message_en),
+                ));
+                continue;
             }
-            to_record.push(trainee.person_id);
+            to_record.push((trainee.person_id, person, events));
         }
         if !problems.is_empty() {
             let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
             return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
         }
-        for &person in &to_record {
-            self.save_event(person, ProcedureEvent::new(step, record.class.ends))?;
+        // Every step in one transaction: all recorded, or none.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        for (id, person, events) in &mut to_record {
+            super::people::write_events(&tx, *id, events)?;
+            super::people::write_person(&tx, person, events)?;
         }
-        Ok(to_record)
+        tx.commit()?;
+        for (id, _, _) in &to_record {
+            self.refresh_index(*id)?;
+        }
+        Ok(to_record.into_iter().map(|(id, _, _)| id).collect())
     }
 
-    /// Records a member's own study (an online course, a lecture outside the branch).
+    /// A class whose certificates may print: a development targets' class refuses, naming each,
+    /// when someone who passed attended less than the centralised training asks (细则第十七条),
+    /// as recording their step would.
+    pub fn class_for_certificates(&self, class_id: Id) -> Result<ClassRecord> {
+        let record = self.class(class_id)?;
+        if record.class.kind.records_step().is_some() {
+            let rule = self.rules.life().training;
+            let clause = self.rules.cite("centralised_training");
+            let problems: Vec<(String, String)> = record
+                .trainees
+                .iter()
+                .filter(|t| t.passed == Some(true) && !rule.is_met(t.days, t.minutes))
+                .map(|t| below_rule(t, rule, &clause))
+                .collect();
+            if !problems.is_empty() {
+                let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+                return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
+            }
+        }
+        Ok(record)
+    }
+
+    /// Takes trainees out of a class, with their attendance and results.
+    pub fn unenrol(&mut self, class_id: Id, people: &[Id]) -> Result<ClassRecord> {
+        self.require(Action::EditMembers)?;
+        self.class(class_id)?;
+        for &person in people {
+            self.require_member(Action::EditMembers, person)?;
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        for person in people {
+            tx.execute(
+                "DELETE FROM session_attendance WHERE person_id = ?1
+                   AND session_id IN (SELECT id FROM class_sessions WHERE class_id = ?2)",
+                params![person, class_id],
+            )?;
+            tx.execute("DELETE FROM trainees WHERE class_id = ?1 AND person_id = ?2", params![class_id, person])?;
+        }
+        tx.commit()?;
+        self.class(class_id)
+    }
+
+    /// Records a member's own study (an online course, a lecture outside the branch). The same
+    /// entry twice (person, day, title, time) is refused, and a day's study stays within a day.
     pub fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry> {
         self.require_member(Action::EditMembers, entry.person_id)?;
         let entry = crate::training::check_study_entry(entry, self.today())?;
+        if let Some(why) = self.study_entry_conflict(&entry, 0)? {
+            return Err(Error::InvalidInput { field: "date".into(), reason: why });
+        }
         self.conn.execute(
             "INSERT INTO study_entries (person_id, date, minutes, title, source) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![entry.person_id, entry.date.to_string(), entry.minutes, entry.title, entry.source],
@@ -371,14 +432,14 @@ impl Store {
         Ok(StudyEntry { id: Some(self.conn.last_insert_rowid()), ..entry })
     }
 
-    /// Records many entries of own study, all or none (an imported sheet, checked row by row first).
+    /// Records many entries of own study, all or none (an imported sheet, each row checked by
+    /// [`Store::resolve_study_rows`] first).
     pub fn add_study_entries(&mut self, entries: Vec<StudyEntry>) -> Result<usize> {
         self.require(Action::EditMembers)?;
-        let today = self.today();
         let mut checked = Vec::with_capacity(entries.len());
         for entry in entries {
             self.require_member(Action::EditMembers, entry.person_id)?;
-            checked.push(crate::training::check_study_entry(entry, today)?);
+            checked.push(entry);
         }
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         {
@@ -395,7 +456,11 @@ impl Store {
 
     /// The people a sheet of own study names, each by student number or by a name only one
     /// visible member has; every row naming nobody or several is named, and any refuses the sheet.
-    pub(crate) fn resolve_study_rows(&self, rows: Vec<crate::study::StudyRow>) -> Result<Vec<StudyEntry>> {
+    pub(crate) fn resolve_study_rows(
+        &self,
+        rows: Vec<crate::study::StudyRow>,
+        mut problems: crate::roster::sheet::RowProblems,
+    ) -> Result<Vec<StudyEntry>> {
         self.require(Action::ReadMembers)?;
         let tree = self.org_tree()?;
         let units = self.units_shown(&tree, None)?;
@@ -403,7 +468,8 @@ impl Store {
             .conn
             .prepare_cached("SELECT id, branch_id FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0")?;
         let mut entries = Vec::new();
-        let mut problems: Vec<(String, String)> = Vec::new();
+        let today = self.today();
+        let mut sheet_days: HashMap<(Id, Date), u32> = HashMap::new();
         for row in rows {
             let found: Vec<Id> = stmt
                 .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
@@ -414,29 +480,85 @@ impl Store {
                 .collect();
             let who = crate::text::excerpt(&row.who, 40);
             match found.as_slice() {
-                [person_id] => entries.push(StudyEntry {
-                    id: None,
-                    person_id: *person_id,
-                    date: row.date,
-                    minutes: row.minutes,
-                    title: row.title,
-                    source: row.source,
-                }),
-                [] => problems.push((
-                    format!("第 {} 行：没有名为「{who}」的人员", row.row),
-                    format!("row {}: nobody is named “{who}”", row.row),
-                )),
-                many => problems.push((
-                    format!("第 {} 行：有 {} 人名为「{who}」，请改用学号工号", row.row, many.len()),
-                    format!("row {}: {} people are named “{who}”; give the student number", row.row, many.len()),
-                )),
+                [person_id] => {
+                    let entry = StudyEntry {
+                        id: None,
+                        person_id: *person_id,
+                        date: row.date,
+                        minutes: row.minutes,
+                        title: row.title,
+                        source: row.source,
+                    };
+                    let entry = match crate::training::check_study_entry(entry, today) {
+                        Ok(entry) => entry,
+                        Err(e) => {
+                            problems.add(row.row, e.message(crate::Lang::Zh), e.message(crate::Lang::En));
+                            continue;
+                        }
+                    };
+                    // The sheet's own earlier rows of the day count too.
+                    let key = (entry.person_id, entry.date);
+                    let pending = sheet_days.get(&key).copied().unwrap_or(0);
+                    if entries.iter().any(|e: &StudyEntry| {
+                        (e.person_id, e.date, &e.title, e.minutes)
+                            == (entry.person_id, entry.date, &entry.title, entry.minutes)
+                    }) {
+                        problems.add(row.row, "与本表前面一行重复", "repeats an earlier row of the sheet");
+                        continue;
+                    }
+                    if let Some(why) = self.study_entry_conflict(&entry, pending)? {
+                        problems.add(row.row, why.zh, why.en);
+                        continue;
+                    }
+                    *sheet_days.entry(key).or_default() += entry.minutes;
+                    entries.push(entry);
+                }
+                [] => problems.add(row.row, format!("没有名为「{who}」的人员"), format!("nobody is named “{who}”")),
+                many => problems.add(
+                    row.row,
+                    format!("有 {} 人名为「{who}」，请改用学号工号", many.len()),
+                    format!("{} people are named “{who}”; give the student number", many.len()),
+                ),
             }
         }
-        if !problems.is_empty() {
-            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-            return Err(Error::invalid("sheet", zh.join("；"), en.join("; ")));
-        }
+        problems.refuse()?;
         Ok(entries)
+    }
+
+    /// Why an entry cannot join what is stored: the same entry already there, or the day's study
+    /// (stored, plus `pending` minutes of the same sheet) beyond a day.
+    fn study_entry_conflict(&self, entry: &StudyEntry, pending: u32) -> Result<Option<Text>> {
+        let (same, day_minutes): (bool, u32) = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM study_entries WHERE person_id = ?1 AND date = ?2 AND title = ?3 AND minutes = ?4),
+                    ifnull((SELECT sum(minutes) FROM study_entries WHERE person_id = ?1 AND date = ?2), 0)",
+            params![entry.person_id, entry.date.to_string(), entry.title, entry.minutes],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let day = calendar::format_zh(entry.date);
+        if same {
+            return Ok(Some(Text::new(
+                format!("{day}的「{}」已经记录过", entry.title),
+                format!("“{}” on {} is already recorded", entry.title, entry.date),
+            )));
+        }
+        if day_minutes + pending + entry.minutes > crate::domain::MAX_STUDY_MINUTES {
+            return Ok(Some(Text::new(
+                format!("{day}的个人学习合计超过 24 小时"),
+                format!("the own study on {} adds up to more than 24 hours", entry.date),
+            )));
+        }
+        Ok(None)
+    }
+
+    /// Deletes an entry of own study.
+    pub fn delete_study_entry(&mut self, id: Id) -> Result<()> {
+        let person: Option<Id> =
+            self.conn.query_row("SELECT person_id FROM study_entries WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let person =
+            person.ok_or_else(|| Error::NotFound { what: Text::new("该条个人学习", "the study entry") })?;
+        self.require_member(Action::EditMembers, person)?;
+        self.conn.execute("DELETE FROM study_entries WHERE id = ?1", [id])?;
+        Ok(())
     }
 
     /// A member's own study in a year.

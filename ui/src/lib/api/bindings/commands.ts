@@ -325,6 +325,18 @@ export function importStudyEntries(path: string): Promise<number> {
   return call('import_study_entries', { path });
 }
 
+export function unenrol(classId: number, people: Array<number>): Promise<ClassRecord> {
+  return call('unenrol', { classId, people });
+}
+
+export function studyEntries(person: number, year: number): Promise<Array<StudyEntry>> {
+  return call('study_entries', { person, year });
+}
+
+export function deleteStudyEntry(id: number): Promise<void> {
+  return call('delete_study_entry', { id });
+}
+
 export function unlockWithRecovery(code: string): Promise<void> {
   return call('unlock_with_recovery', { code });
 }
