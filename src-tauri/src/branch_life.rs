@@ -267,3 +267,53 @@ pub async fn delete_study_entry(shell: State<'_, Shell>, id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.delete_study_entry(id))).await
 }
+
+/// Adds files (sign-in sheet scans, photos) to a meeting, all or none.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn add_meeting_attachments(
+    shell: State<'_, Shell>,
+    meeting_id: Id,
+    paths: Vec<PathBuf>,
+) -> Reply<MeetingRecord> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.add_meeting_attachments(meeting_id, &paths)))
+        .await
+}
+
+/// A meeting file's bytes, as a raw binary response.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn meeting_attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<crate::bridge::Bytes> {
+    let shell = shell.inner().clone();
+    let bytes =
+        blocking(shell.lang(), move || shell.with_session(|session| Ok(session.meeting_attachment(attachment_id)?.1)))
+            .await?;
+    Ok(crate::bridge::Bytes(bytes))
+}
+
+/// Writes a copy of a meeting's file outside the workspace.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn save_meeting_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || {
+        shell.with_session(|session| session.save_meeting_attachment_as(attachment_id, &path).map(|_| ()))
+    })
+    .await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn delete_meeting_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.delete_meeting_attachment(attachment_id))).await
+}
+
+/// Records a sheet of held meetings, all rows or none; how many were recorded.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn import_meetings(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.import_meetings(&path))).await
+}

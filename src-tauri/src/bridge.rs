@@ -147,6 +147,7 @@ bridge! {
     branch_life::save_meeting(shell; meeting: Meeting, attendees: Vec<Attendee>) -> MeetingRecord;
     branch_life::delete_meeting(shell; id: Id) -> ();
     branch_life::import_attendance(shell; id: Id, path: PathBuf) -> MeetingRecord;
+    branch_life::import_meetings(shell; path: PathBuf) -> usize;
     branch_life::write_meeting_paper(shell; id: Id, sign_in: bool, path: PathBuf) -> ();
     branch_life::write_work_register(shell; unit: Id, year: i32, path: PathBuf) -> ();
     branch_life::posts(shell; unit: Option<Id>) -> Vec<PostRecord>;
@@ -171,6 +172,10 @@ bridge! {
     branch_life::unenrol(shell; class_id: Id, people: Vec<Id>) -> ClassRecord;
     branch_life::study_entries(shell; person: Id, year: i32) -> Vec<StudyEntry>;
     branch_life::delete_study_entry(shell; id: Id) -> ();
+    branch_life::add_meeting_attachments(shell; meeting_id: Id, paths: Vec<PathBuf>) -> MeetingRecord;
+    branch_life::meeting_attachment_bytes(shell; attachment_id: Id) -> Bytes;
+    branch_life::save_meeting_attachment_as(shell; attachment_id: Id, path: PathBuf) -> ();
+    branch_life::delete_meeting_attachment(shell; attachment_id: Id) -> ();
     accounts::unlock_with_recovery(shell; code: String) -> ();
     accounts::session_user(shell) -> SessionUser;
     accounts::procedure(shell) -> Procedure;

@@ -690,3 +690,87 @@ fn the_years_plan_shows_each_period_held_missed_or_owed() {
         .failure()
         .stderr(predicate::str::contains("1900-01-01"));
 }
+
+#[test]
+fn a_meeting_keeps_its_sign_in_scans_and_photos_and_refuses_what_is_not_one() {
+    let ws = workspace();
+    let added = ws
+        .dangan(&["meetings", "add", "--unit", "第一党支部", "--kind", "theme_day", "--date", "2026-11-10", "--json"])
+        .output()
+        .unwrap();
+    let added: Value = serde_json::from_slice(&added.stdout).unwrap();
+    let id = added["meeting"]["id"].as_i64().unwrap().to_string();
+    let scan = ws.file("签到表.jpg");
+    let jpeg: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 1, 2, 3];
+    std::fs::write(&scan, jpeg).unwrap();
+    let fake = ws.file("照片.jpg");
+    std::fs::write(&fake, "not a picture").unwrap();
+    // A file that is not what its name says is refused, and the good one with it: nothing is added.
+    ws.dangan(&["meetings", "attach", "--id", &id, scan.to_str().unwrap(), fake.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("照片.jpg"));
+    assert!(meetings(&ws, &[])[0]["attachments"].as_array().unwrap().is_empty());
+    ws.dangan(&["meetings", "attach", "--id", &id, scan.to_str().unwrap()]).assert().success();
+    let files = meetings(&ws, &[])[0]["attachments"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 1);
+    assert_eq!((files[0]["name"].as_str(), files[0]["media_type"].as_str()), (Some("签到表.jpg"), Some("image/jpeg")));
+    let copy = ws.file("copy.jpg");
+    let file_id = files[0]["id"].as_i64().unwrap().to_string();
+    ws.dangan(&["meetings", "attachment", "--id", &file_id, "--out", copy.to_str().unwrap()]).assert().success();
+    assert_eq!(std::fs::read(&copy).unwrap(), jpeg, "the same bytes come back");
+    // Never into the workspace folder.
+    let inside = ws.dir().join("x.jpg");
+    ws.dangan(&["meetings", "attachment", "--id", &file_id, "--out", inside.to_str().unwrap()]).assert().failure();
+    assert!(!inside.exists());
+}
+
+#[test]
+fn a_register_kept_in_excel_imports_all_or_nothing_every_bad_row_named() {
+    let ws = workspace();
+    // Row 3's kind, row 4's person (of another branch), row 5's date in the future (held), row 6's
+    // hours: all named at once, and nothing recorded.
+    let bad = ws.write_csv(
+        "register-bad.csv",
+        "单位,会议类型,日期,主题,学时,出席,请假,缺席\n\
+         第一党支部,支委会,2026-09-10,学习党章,1.5,张三、李四,,王五\n\
+         第一党支部,茶话会,2026-09-11,,,,,\n\
+         第一党支部,主题党日,2026-09-12,,,赵六,,\n\
+         第一党支部,党课,2099-01-01,,,,,\n\
+         第一党支部,党课,2026-09-20,,30,,,\n",
+    );
+    let out = ws.dangan_zh(&["meetings", "import", bad.to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (row, what) in [("第 3 行", "茶话会"), ("第 4 行", "赵六"), ("第 5 行", "2099"), ("第 6 行", "30")]
+    {
+        assert!(stderr.contains(row) && stderr.contains(what), "{row} {what}: {stderr}");
+    }
+    assert!(!stderr.contains("第 2 行"), "row 2 is good: {stderr}");
+    assert!(meetings(&ws, &[]).is_empty(), "nothing was recorded");
+
+    let good = ws.write_csv(
+        "register.csv",
+        "单位,会议类型,日期,主题,学时,出席,请假,缺席\n\
+         第一党支部,支委会,2026-09-10,学习党章,1.5,张三、李四,,王五\n\
+         第二党支部,主题党日,2026-09-12,重温入党誓词,,赵六,,\n",
+    );
+    ws.dangan(&["meetings", "import", good.to_str().unwrap()]).assert().success().stdout(predicate::str::contains("2"));
+    let list = meetings(&ws, &[]);
+    assert_eq!(list.len(), 2);
+    let first = &list[0];
+    assert_eq!(
+        (first["meeting"]["kind"].as_str(), first["meeting"]["study_minutes"].as_u64()),
+        (Some("committee_meeting"), Some(90))
+    );
+    let how: Vec<(String, String)> = first["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["attendance"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(
+        how.contains(&("王五".into(), "absent".into())) && how.contains(&("张三".into(), "present".into())),
+        "{how:?}"
+    );
+}

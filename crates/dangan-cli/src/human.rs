@@ -392,6 +392,10 @@ impl Human {
         )
     }
 
+    pub fn meetings_imported(self, count: usize) -> Result<()> {
+        self.say(format_args!("已记录 {count} 次会议"), format_args!("{count} meeting(s) recorded"))
+    }
+
     pub fn life_tracked(self, unit: &str, from: dangan_core::calendar::Date) -> Result<()> {
         self.say(
             format_args!("{unit} 自{}起计算应开的会议", dangan_core::calendar::format_zh(from)),

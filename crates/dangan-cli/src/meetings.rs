@@ -30,6 +30,40 @@ pub enum MeetingsAction {
     Plan(PlanArgs),
     /// Set the day from which a unit owes its meetings (by default the day it was made)
     Track(TrackArgs),
+    /// Record a sheet of held meetings (.xlsx or .csv: 单位, 会议类型, 日期, and optionally 党小组, 主题,
+    /// 地点, 主持人, 记录人, 学时, 出席, 请假, 缺席, 迟到): all rows or none, every bad row named
+    Import(ImportMeetingsArgs),
+    /// Add files to a meeting: sign-in sheet scans, photos (JPEG, PNG or PDF), kept encrypted
+    Attach(AttachArgs),
+    /// Write a copy of a meeting's file (its id from `meetings list --json`) outside the workspace
+    Attachment(AttachmentArgs),
+}
+
+#[derive(Args)]
+pub struct ImportMeetingsArgs {
+    /// The sheet to read
+    file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct AttachArgs {
+    /// The meeting's id
+    #[arg(long)]
+    id: Id,
+    /// The files to add
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct AttachmentArgs {
+    /// The file's id
+    #[arg(long)]
+    id: Id,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -181,6 +215,21 @@ pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
             let as_of = parse::optional(args.as_of.as_deref(), |d| parse::date("as_of", d))?;
             let plan = session.life_plan(unit, args.year, as_of)?;
             if args.json { json::print(&plan) } else { cx.human.life_plan(&plan) }
+        }
+        MeetingsAction::Import(args) => {
+            let mut session = cx.unlock()?;
+            let count = session.import_meetings(&args.file)?;
+            cx.human.meetings_imported(count)
+        }
+        MeetingsAction::Attach(args) => {
+            let mut session = cx.unlock()?;
+            let record = session.add_meeting_attachments(args.id, &args.files)?;
+            if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
+        }
+        MeetingsAction::Attachment(args) => {
+            let session = cx.unlock()?;
+            session.save_meeting_attachment_as(args.id, &args.out)?;
+            cx.human.file_written(&args.out)
         }
         MeetingsAction::Track(args) => {
             let mut session = cx.unlock()?;

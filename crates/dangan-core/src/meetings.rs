@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::calendar::{self, Date};
-use crate::domain::{Attendance, Attendee, Id, MAX_STUDY_MINUTES, Meeting};
+use crate::domain::{Attendance, Attendee, Id, MAX_STUDY_MINUTES, Meeting, MeetingKind};
 use crate::roster::sheet::RowProblems;
 use crate::{Error, Result, Text};
 
@@ -240,6 +240,135 @@ pub fn read_attendance_sheet(path: &std::path::Path) -> Result<(Vec<AttendanceRo
             "sheet",
             "出席表需要「姓名」（或「学号工号」）和「出席情况」两列",
             "an attendance sheet needs the columns 姓名 (or 学号工号) and 出席情况",
+        ));
+    }
+    Ok((rows, problems))
+}
+
+/// One row of a sheet of meetings (a register kept in Excel until now), as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingRow {
+    pub row: u64,
+    /// The unit's path, or the committee's name.
+    pub unit: String,
+    pub kind: MeetingKind,
+    pub date: Date,
+    /// The party group, for a 党小组会.
+    pub group: Option<String>,
+    pub topic: Option<String>,
+    pub place: Option<String>,
+    pub chair: Option<String>,
+    pub recorder: Option<String>,
+    pub study_minutes: u32,
+    /// Who attended how, each named by name or student number.
+    pub attendance: Vec<(String, Attendance)>,
+}
+
+/// Reads a sheet of held meetings (.xlsx or .csv): 单位 (or 所在支部), 会议类型, 日期, and optionally
+/// 党小组, 主题, 地点, 主持人, 记录人, 学时, and 出席, 请假, 缺席, 迟到 each naming people separated by
+/// 、 or commas. The good rows, and the bad ones named; the store adds the rows whose unit, group or
+/// people are not found, and any bad row refuses the sheet.
+pub fn read_meeting_sheet(path: &std::path::Path) -> Result<(Vec<MeetingRow>, RowProblems)> {
+    use crate::roster::sheet::{Cell, for_each_row};
+    let text = |cell: &Cell| match cell {
+        Cell::Text(s) => s.trim().to_owned(),
+        Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Empty | Cell::Error(_) => String::new(),
+    };
+    const COLUMNS: [&[&str]; 13] = [
+        &["单位", "所在支部", "支部", "组织"],
+        &["会议类型", "类型"],
+        &["日期", "会议日期"],
+        &["党小组"],
+        &["主题", "会议主题"],
+        &["地点"],
+        &["主持人"],
+        &["记录人"],
+        &["学时"],
+        &["出席", "出席人员"],
+        &["请假", "请假人员"],
+        &["缺席", "缺席人员"],
+        &["迟到", "迟到人员"],
+    ];
+    let mut cols: [Option<usize>; 13] = [None; 13];
+    let mut rows = Vec::new();
+    let mut problems = RowProblems::default();
+    for_each_row(path, |row, cells| {
+        if row == 1 {
+            for (i, cell) in cells.iter().enumerate() {
+                let header = text(cell);
+                if let Some(slot) = COLUMNS.iter().position(|names| names.contains(&header.as_str())) {
+                    cols[slot] = cols[slot].or(Some(i));
+                }
+            }
+            return Ok(());
+        }
+        let get = |slot: usize| cols[slot].and_then(|i| cells.get(i)).map(text).unwrap_or_default();
+        let values: Vec<String> = (0..COLUMNS.len()).map(get).collect();
+        if values.iter().all(String::is_empty) {
+            return Ok(());
+        }
+        let optional = |s: &String| (!s.is_empty()).then(|| s.clone());
+        if values[0].is_empty() {
+            problems.add(row, "没有写单位", "no unit");
+            return Ok(());
+        }
+        let Some(kind) = MeetingKind::parse(&values[1]) else {
+            let shown = crate::text::excerpt(&values[1], 20);
+            problems.add(row, format!("会议类型「{shown}」无法识别"), format!("the kind “{shown}” is not known"));
+            return Ok(());
+        };
+        let Some(date) = calendar::parse_flexible(&values[2]) else {
+            let shown = crate::text::excerpt(&values[2], 20);
+            problems.add(row, format!("日期「{shown}」无法识别"), format!("the date “{shown}” does not read"));
+            return Ok(());
+        };
+        let study_minutes = if values[8].is_empty() {
+            0
+        } else {
+            match values[8].parse::<f64>().ok().filter(|h| h.is_finite() && (0.0..=24.0).contains(h)) {
+                Some(hours) => (hours * 60.0).round() as u32,
+                None => {
+                    let shown = crate::text::excerpt(&values[8], 20);
+                    problems.add(
+                        row,
+                        format!("学时「{shown}」应为 0 至 24 之间的数"),
+                        format!("the hours “{shown}” must be a number from 0 to 24"),
+                    );
+                    return Ok(());
+                }
+            }
+        };
+        let mut attendance = Vec::new();
+        for (slot, how) in
+            [(9, Attendance::Present), (10, Attendance::Leave), (11, Attendance::Absent), (12, Attendance::Late)]
+        {
+            for who in values[slot].split(['、', ',', '，', ';', '；']).map(str::trim).filter(|w| !w.is_empty()) {
+                attendance.push((who.to_owned(), how));
+            }
+        }
+        rows.push(MeetingRow {
+            row,
+            unit: values[0].clone(),
+            kind,
+            date,
+            group: optional(&values[3]),
+            topic: optional(&values[4]),
+            place: optional(&values[5]),
+            chair: optional(&values[6]),
+            recorder: optional(&values[7]),
+            study_minutes,
+            attendance,
+        });
+        Ok(())
+    })?;
+    if cols[0].is_none() || cols[1].is_none() || cols[2].is_none() {
+        return Err(Error::invalid(
+            "sheet",
+            "会议登记表需要「单位」（或「所在支部」）、「会议类型」和「日期」三列",
+            "a sheet of meetings needs the columns 单位 (or 所在支部), 会议类型 and 日期",
         ));
     }
     Ok((rows, problems))

@@ -368,6 +368,36 @@ impl Session {
         self.store.import_attendance(id, &rows, problems)
     }
 
+    /// Records a sheet of held meetings (单位, 会议类型, 日期, and optionally 党小组, 主题, 地点, 主持人,
+    /// 记录人, 学时, 出席, 请假, 缺席, 迟到), all rows or none, every bad row named.
+    pub fn import_meetings(&mut self, path: &Path) -> Result<usize> {
+        let (rows, problems) = crate::meetings::read_meeting_sheet(path)?;
+        self.store.import_meetings(&rows, problems)
+    }
+
+    /// Adds files to a meeting (sign-in sheet scans, photos), read from these paths, all or none.
+    pub fn add_meeting_attachments(&mut self, meeting_id: Id, paths: &[PathBuf]) -> Result<MeetingRecord> {
+        let files = paths.iter().map(|p| crate::store::NewAttachment::read(p)).collect::<Result<Vec<_>>>()?;
+        self.store.add_meeting_attachments(meeting_id, &files)
+    }
+
+    /// A meeting's file: its description and bytes.
+    pub fn meeting_attachment(&self, attachment_id: Id) -> Result<(AttachmentInfo, Vec<u8>)> {
+        self.store.meeting_attachment(attachment_id)
+    }
+
+    /// Writes a copy of a meeting's file outside the workspace.
+    pub fn save_meeting_attachment_as(&self, attachment_id: Id, path: &Path) -> Result<AttachmentInfo> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let (info, bytes) = self.store.meeting_attachment(attachment_id)?;
+        crate::output::write(self.store.workspace_dir(), path, &bytes)?;
+        Ok(info)
+    }
+
+    pub fn delete_meeting_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        self.store.delete_meeting_attachment(attachment_id)
+    }
+
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
         self.store.delete_meeting(id)
     }

@@ -223,12 +223,27 @@ static TABLE: &[Row] = &[
             .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
         ok(f.session.import_attendance(f.meeting, &sheet))
     }),
+    row("import_meetings", may(EditMembers), Member, |f| {
+        let sheet = f.input.join("会议.csv");
+        let (unit, name) = (f.session.org_tree()?.path(f.branch), f.person.name.clone());
+        fs::write(&sheet, format!("单位,会议类型,日期,出席\n{unit},谈心谈话,2026-11-05,{name}\n"))
+            .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
+        ok(f.session.import_meetings(&sheet))
+    }),
     row("write_work_register", may(ReadMembers), Member, |f| {
         f.session.write_work_register(f.branch, 2026, &f.out.join("工作手册.pdf"))
     }),
     row("write_meeting_paper", may(ReadMembers), Member, |f| {
         f.session.write_meeting_paper(f.meeting, false, &f.out.join("会议记录.pdf"))
     }),
+    row("add_meeting_attachments", may(EditMembers), Member, |f| {
+        ok(f.session.add_meeting_attachments(f.meeting, &[f.input.join("scan.jpg")]))
+    }),
+    row("meeting_attachment", may(ReadMembers), Member, |f| ok(f.session.meeting_attachment(f.meeting_file))),
+    row("save_meeting_attachment_as", may(ReadMembers), Member, |f| {
+        ok(f.session.save_meeting_attachment_as(f.meeting_file, &f.out.join("签到表.jpg")))
+    }),
+    row("delete_meeting_attachment", may(EditMembers), Member, |f| f.session.delete_meeting_attachment(f.meeting_file)),
     row("delete_meeting", may(EditMembers), Member, |f| f.session.delete_meeting(f.meeting)),
     row("save_post", may(EditMembers), Member, |f| {
         let post = PostHeld {
@@ -451,6 +466,8 @@ struct Fixture {
     class_session: Id,
     /// An entry of the member's own study.
     study_entry: Id,
+    /// A file of the meeting.
+    meeting_file: Id,
     attachment: Id,
     attachment_to_delete: Id,
     record_to_delete: Id,
@@ -568,6 +585,9 @@ fn fixture(subject: Subject) -> Fixture {
     fs::create_dir_all(&input).unwrap();
     fs::create_dir_all(out.join("daily")).unwrap();
     fs::write(input.join("scan.jpg"), JPEG).unwrap();
+    let scan = NewAttachment { name: "签到表.jpg".into(), bytes: JPEG.to_vec() };
+    let with_file = admin.add_meeting_attachments(meeting, &[scan]).unwrap();
+    let meeting_file = with_file.attachments[0].id;
     for name in ["王五", "赵六"] {
         let roster = format!("姓名,所在党支部,递交入党申请书日期\n{name},第一党支部,2026-10-01\n");
         fs::write(input.join(format!("{name}.csv")), roster).unwrap();
@@ -598,6 +618,7 @@ fn fixture(subject: Subject) -> Fixture {
         class: class_id,
         class_session,
         study_entry,
+        meeting_file,
         attachment: kept.attachments[0].id,
         attachment_to_delete: kept.attachments[1].id,
         record_to_delete,

@@ -97,6 +97,8 @@ pub struct MeetingRecord {
     /// The unit's path (总支/支部).
     pub unit: String,
     pub attendees: Vec<AttendeeName>,
+    /// Its files: sign-in sheet scans, photos (kept encrypted with everything else).
+    pub attachments: Vec<super::AttachmentInfo>,
 }
 
 /// An attendee with their name, for lists and printing.

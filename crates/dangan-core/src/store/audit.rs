@@ -71,6 +71,7 @@ const AUDITED: &[Audited] = &[
     },
     Audited { table: "org_units", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "meetings", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "meeting_attachments", key: "{r}.id", member: "NULL", skip: &["content"], unless: "0" },
     Audited {
         table: "attendance",
         key: "{r}.meeting_id || ' ' || {r}.person_id",
@@ -404,7 +405,8 @@ pub struct AuditEntry {
     /// What was changed: `people`, `events`, `records`, `attachments`, `dismissals`, `org_units`,
     /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
     /// `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
-    /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`.
+    /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
+    /// `meeting_attachments`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

@@ -8,7 +8,9 @@ use super::Store;
 use super::people::corrupt_row;
 use crate::access::Action;
 use crate::calendar::{self, Date};
-use crate::domain::{Attendance, Attendee, AttendeeName, Id, Meeting, MeetingKind, MeetingRecord};
+use crate::domain::{
+    AttachmentInfo, Attendance, Attendee, AttendeeName, Id, MediaType, Meeting, MeetingKind, MeetingRecord,
+};
 use crate::life_plan::{HeldMeeting, LifePlan, PlanInput};
 use crate::{Error, Result, Text};
 
@@ -278,7 +280,90 @@ impl Store {
                 Ok(AttendeeName { person_id, name, attendance, reason })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(MeetingRecord { unit: tree.path(meeting.unit_id), meeting, attendees })
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, media_type, size FROM meeting_attachments WHERE meeting_id = ?1 ORDER BY id",
+        )?;
+        let attachments = stmt
+            .query_map([id], |r| {
+                Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+            })?
+            .map(|row| {
+                let (aid, name, media_type, size) = row?;
+                let media_type =
+                    MediaType::parse(&media_type).ok_or_else(|| corrupt_row("meeting_attachments", aid))?;
+                Ok(AttachmentInfo { id: aid, name, media_type, size: u64::try_from(size).unwrap_or(0) })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(MeetingRecord { unit: tree.path(meeting.unit_id), meeting, attendees, attachments })
+    }
+
+    /// Adds files to a meeting (sign-in sheet scans, photos: JPEG, PNG or PDF, checked by their
+    /// content), all or none.
+    pub fn add_meeting_attachments(
+        &mut self,
+        meeting_id: Id,
+        files: &[crate::store::NewAttachment],
+    ) -> Result<MeetingRecord> {
+        self.require(Action::EditMembers)?;
+        let record = self.meeting(meeting_id)?;
+        self.require_meeting_unit(&self.org_tree()?, record.meeting.unit_id)?;
+        let mut checked = Vec::with_capacity(files.len());
+        for file in files {
+            checked.push((crate::store::check_attachment(&file.name, &file.bytes)?, file));
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO meeting_attachments (meeting_id, name, media_type, size, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (media_type, file) in &checked {
+                insert.execute(params![
+                    meeting_id,
+                    file.name.trim(),
+                    media_type.as_str(),
+                    file.bytes.len() as i64,
+                    file.bytes
+                ])?;
+            }
+        }
+        tx.commit()?;
+        self.meeting(meeting_id)
+    }
+
+    /// The meeting a meeting's file belongs to, checked readable (or changeable) by the user.
+    fn meeting_of_attachment(&self, attachment_id: Id, edit: bool) -> Result<Id> {
+        let meeting: Option<Id> = self
+            .conn
+            .query_row("SELECT meeting_id FROM meeting_attachments WHERE id = ?1", [attachment_id], |r| r.get(0))
+            .optional()?;
+        let meeting = meeting.ok_or_else(|| Error::NotFound {
+            what: Text::new(format!("会议附件 {attachment_id}"), format!("meeting file {attachment_id}")),
+        })?;
+        let record = self.meeting(meeting)?;
+        if edit {
+            self.require(Action::EditMembers)?;
+            self.require_meeting_unit(&self.org_tree()?, record.meeting.unit_id)?;
+        }
+        Ok(meeting)
+    }
+
+    /// A meeting's file: its description and bytes.
+    pub fn meeting_attachment(&self, attachment_id: Id) -> Result<(AttachmentInfo, Vec<u8>)> {
+        self.meeting_of_attachment(attachment_id, false)?;
+        let (name, media_type, bytes): (String, String, Vec<u8>) = self.conn.query_row(
+            "SELECT name, media_type, content FROM meeting_attachments WHERE id = ?1",
+            [attachment_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let media_type =
+            MediaType::parse(&media_type).ok_or_else(|| corrupt_row("meeting_attachments", attachment_id))?;
+        Ok((AttachmentInfo { id: attachment_id, name, media_type, size: bytes.len() as u64 }, bytes))
+    }
+
+    pub fn delete_meeting_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        self.meeting_of_attachment(attachment_id, true)?;
+        self.conn.execute("DELETE FROM meeting_attachments WHERE id = ?1", [attachment_id])?;
+        Ok(())
     }
 
     /// The meetings a query selects, oldest first, each with its attendance.
@@ -373,6 +458,147 @@ impl Store {
         drop(stmt);
         problems.refuse()?;
         self.save_meeting(record.meeting, &attendees)
+    }
+
+    /// Records a sheet of held meetings (a register kept in Excel until now), all or none: each
+    /// row's unit, party group and people are found (a person by student number or a name only
+    /// one of the unit's people has), each meeting checked as one entered by hand; every bad row
+    /// is named, and any refuses the whole sheet. Returns how many meetings were recorded.
+    pub fn import_meetings(
+        &mut self,
+        rows: &[crate::meetings::MeetingRow],
+        mut problems: crate::roster::sheet::RowProblems,
+    ) -> Result<usize> {
+        self.require(Action::EditMembers)?;
+        let tree = self.org_tree()?;
+        let today = self.today();
+        let mut ready: Vec<(Meeting, Vec<Attendee>)> = Vec::with_capacity(rows.len());
+        let mut find_people = self.conn.prepare_cached(
+            "SELECT id, branch_id, name FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0",
+        )?;
+        let mut find_group =
+            self.conn.prepare_cached("SELECT id FROM party_groups WHERE branch_id = ?1 AND name = ?2")?;
+        for row in rows {
+            let committee = tree.committee().filter(|c| c.name == row.unit.trim()).map(|c| c.id);
+            let Some(unit) = committee.or(tree.find(&row.unit)?) else {
+                let shown = crate::text::excerpt(&row.unit, 40);
+                problems.add(row.row, format!("没有「{shown}」这个组织"), format!("no unit is named “{shown}”"));
+                continue;
+            };
+            // A unit the user may not record meetings of refuses the whole sheet, as one meeting would.
+            self.require_meeting_unit(&tree, unit)?;
+            let group_id: Option<Id> = match &row.group {
+                Some(name) => match find_group.query_row(params![unit, name], |r| r.get(0)).optional()? {
+                    Some(id) => Some(id),
+                    None => {
+                        problems.add(
+                            row.row,
+                            format!("「{}」中没有「{name}」这个党小组", row.unit),
+                            format!("“{}” has no party group “{name}”", row.unit),
+                        );
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            if row.kind == MeetingKind::GroupMeeting && group_id.is_none() {
+                problems.add(row.row, "党小组会须写明党小组", "a party group meeting needs its party group");
+                continue;
+            }
+            let subtree = tree.subtree(unit);
+            let mut attendees = Vec::new();
+            let mut names: std::collections::HashMap<Id, String> = std::collections::HashMap::new();
+            let mut bad = false;
+            for (who, attendance) in &row.attendance {
+                let found: Vec<(Id, String)> = find_people
+                    .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?, r.get::<_, String>(2)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+                    .into_iter()
+                    .filter(|(_, branch, _)| subtree.contains(branch))
+                    .map(|(id, _, name)| (id, name))
+                    .collect();
+                let shown = crate::text::excerpt(who, 40);
+                match found.as_slice() {
+                    [(id, name)] => {
+                        names.insert(*id, name.clone());
+                        attendees.push(Attendee { person_id: *id, attendance: *attendance, reason: None });
+                    }
+                    [] => {
+                        problems.add(
+                            row.row,
+                            format!("「{}」中没有「{shown}」", row.unit),
+                            format!("“{}” has nobody named “{shown}”", row.unit),
+                        );
+                        bad = true;
+                    }
+                    many => {
+                        problems.add(
+                            row.row,
+                            format!("「{}」有 {} 人名为「{shown}」，请改用学号工号", row.unit, many.len()),
+                            format!(
+                                "“{}” has {} people named “{shown}”; give the student number",
+                                row.unit,
+                                many.len()
+                            ),
+                        );
+                        bad = true;
+                    }
+                }
+            }
+            if bad {
+                continue;
+            }
+            let meeting = Meeting {
+                id: None,
+                unit_id: unit,
+                group_id,
+                kind: row.kind,
+                date: row.date,
+                held: true,
+                place: tidy(row.place.clone()),
+                chair: tidy(row.chair.clone()),
+                recorder: tidy(row.recorder.clone()),
+                topic: tidy(row.topic.clone()),
+                minutes: None,
+                decisions: None,
+                study_minutes: row.study_minutes,
+                guests: None,
+            };
+            let name_of = |id: Id| names.get(&id).cloned().unwrap_or_default();
+            if let Err(e) = crate::meetings::check(&meeting, &attendees, today, |_| true, name_of) {
+                problems.add(row.row, e.message(crate::Lang::Zh), e.message(crate::Lang::En));
+                continue;
+            }
+            ready.push((meeting, attendees));
+        }
+        drop((find_people, find_group));
+        problems.refuse()?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let mut affected = Vec::new();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO meetings (unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, \
+                 decisions, study_minutes, guests) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            let mut attend = tx.prepare_cached(
+                "INSERT INTO attendance (meeting_id, person_id, attendance, reason) VALUES (?1, ?2, ?3, NULL)",
+            )?;
+            for (meeting, attendees) in &ready {
+                bind_meeting(&mut insert, meeting)?;
+                insert.raw_execute()?;
+                let id = tx.last_insert_rowid();
+                for a in attendees {
+                    attend.execute(params![id, a.person_id, a.attendance.as_str()])?;
+                    affected.push(a.person_id);
+                }
+            }
+        }
+        affected.sort_unstable();
+        affected.dedup();
+        refresh_last_life(&tx, &affected)?;
+        tx.commit()?;
+        self.drop_life_index();
+        Ok(ready.len())
     }
 
     /// Deletes a meeting and its attendance.

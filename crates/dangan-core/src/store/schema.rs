@@ -263,6 +263,8 @@ UPDATE org_units SET life_from = date('now', 'localtime');
 /// - `training_classes` (党校培训班) with their `class_sessions`, `trainees` (exam score, passed)
 ///   and `session_attendance` (who attended which session);
 /// - `study_entries`: a member's own study (an online course), in minutes;
+/// - `meeting_attachments`: a meeting's files (sign-in sheet scans, photos), inside the encrypted
+///   database as a member's attachments are;
 /// - `people.last_life`: a cache of the day of the person's latest organisational life (a held
 ///   meeting attended, or excused with a reason), kept by every write of meetings and attendance,
 ///   so that the absence check need not read every attendance row.
@@ -332,6 +334,16 @@ CREATE TABLE study_entries (
     source    TEXT
 ) STRICT;
 CREATE INDEX study_entries_by_date ON study_entries(date, person_id);
+
+CREATE TABLE meeting_attachments (
+    id         INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    media_type TEXT NOT NULL CHECK (media_type IN ('image/jpeg', 'image/png', 'application/pdf')),
+    size       INTEGER NOT NULL,
+    content    BLOB NOT NULL
+) STRICT;
+CREATE INDEX meeting_attachments_by_meeting ON meeting_attachments(meeting_id);
 
 ALTER TABLE people ADD COLUMN last_life TEXT
     CHECK (last_life GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');

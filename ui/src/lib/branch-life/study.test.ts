@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudyHours } from '../api/types';
-import { fmtHours, isShort, readStudyEntry, studyRows } from './study';
+import { entriesMinutes, entryHours, fmtHours, isShort, readStudyEntry, studyRows } from './study';
 
 const row = (member_id: number, hours: number, required = 32): StudyHours => ({
   member_id, name: `党员${member_id}`, branch: '第一党支部', hours, meeting_hours: hours, class_hours: 0, own_hours: 0,
@@ -20,6 +20,19 @@ describe('study hours', () => {
 
   it('writes hours to a tenth', () => {
     expect([fmtHours(12.5), fmtHours(32), fmtHours(1.25), fmtHours(0)]).toEqual(['12.5', '32', '1.3', '0']);
+  });
+});
+
+describe('a member’s entries of own study', () => {
+  it('shows each entry’s minutes as hours to a tenth', () => {
+    expect([entryHours(90), entryHours(60), entryHours(50), entryHours(45), entryHours(1440), entryHours(0)]).toEqual([
+      '1.5', '1', '0.8', '0.8', '24', '0',
+    ]);
+  });
+
+  it('adds up the entries’ time in minutes, none as nothing', () => {
+    expect(entriesMinutes([{ minutes: 90 }, { minutes: 45 }, { minutes: 30 }])).toBe(165);
+    expect(entriesMinutes([])).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 // The study-hours table's view of the core's figures (`StudyHours`): who is short of the hours asked of them, and the
 // list narrowed to them; and an entry of a member's own study (个人学习) as its dialog reads it. The hours, their three
-// parts (meetings, classes, own study) and the hours asked (32, or 56 for a committee member) are the core's.
+// parts (meetings, classes, own study) and the hours asked (32, or 56 for a committee member) are the core's; so is
+// which of a member's entries fall in the year (`studyEntries`), listed with their time in hours.
 
 import type { StudyEntry, StudyHours } from '../api/types';
 import { parseIsoDate } from '../i18n/format';
@@ -19,6 +20,16 @@ export function studyRows(rows: readonly StudyHours[], onlyShort: boolean): Stud
 /** Hours to a tenth, as the core rounds them: `12.5`, `32`. */
 export function fmtHours(hours: number): string {
   return String(Math.round(hours * 10) / 10);
+}
+
+/** An entry's time (stored in minutes) as hours to a tenth: `90` → `1.5`, `50` → `0.8`. */
+export function entryHours(minutes: number): string {
+  return fmtHours(minutes / 60);
+}
+
+/** The time of a member's entries added up, in minutes (for their total, in hours, beside the list). */
+export function entriesMinutes(entries: readonly Pick<StudyEntry, 'minutes'>[]): number {
+  return entries.reduce((sum, e) => sum + e.minutes, 0);
 }
 
 /** An entry of own study as the study dialog holds it. */

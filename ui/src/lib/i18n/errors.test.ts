@@ -46,6 +46,17 @@ describe('error kind → message', () => {
     expect(describeError(e, 'en')).toEqual({ title: 'Some input is not valid', lines: ['Enter the name'] });
   });
 
+  it('gives the core’s reason for refusing own study: the day named, or every bad row of a sheet', () => {
+    const twice = appError('invalid_input', 'x', {
+      field: 'date', reason_zh: '2026年3月5日的「学习强国专题」已经记录过', reason_en: '“学习强国专题” on 2026-03-05 is already recorded',
+    });
+    expect(describeError(twice, 'zh-CN').lines).toEqual(['2026年3月5日的「学习强国专题」已经记录过']);
+    const sheet = appError('invalid_input', 'x', {
+      field: 'sheet', reason_zh: '第 3 行：2026年3月5日的个人学习合计超过 24 小时', reason_en: 'row 3: the own study on 2026-03-05 adds up to more than 24 hours',
+    });
+    expect(describeError(sheet, 'en').lines).toEqual(['row 3: the own study on 2026-03-05 adds up to more than 24 hours']);
+  });
+
   it('shows the backend message of an io error as a detail', () => {
     expect(describeError(appError('io', 'permission denied: /x.xlsx'), 'zh-CN').lines).toEqual([
       '详细信息：permission denied: /x.xlsx',

@@ -16,7 +16,8 @@ actor: string,
  * What was changed: `people`, `events`, `records`, `attachments`, `dismissals`, `org_units`,
  * `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
  * `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
- * `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`.
+ * `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
+ * `meeting_attachments`.
  */
 entity: string, entity_id: string | null, member_id: number | null, 
 /**

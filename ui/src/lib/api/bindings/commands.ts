@@ -241,6 +241,10 @@ export function importAttendance(id: number, path: string): Promise<MeetingRecor
   return call('import_attendance', { id, path });
 }
 
+export function importMeetings(path: string): Promise<number> {
+  return call('import_meetings', { path });
+}
+
 export function writeMeetingPaper(id: number, signIn: boolean, path: string): Promise<void> {
   return call('write_meeting_paper', { id, signIn, path });
 }
@@ -335,6 +339,22 @@ export function studyEntries(person: number, year: number): Promise<Array<StudyE
 
 export function deleteStudyEntry(id: number): Promise<void> {
   return call('delete_study_entry', { id });
+}
+
+export function addMeetingAttachments(meetingId: number, paths: Array<string>): Promise<MeetingRecord> {
+  return call('add_meeting_attachments', { meetingId, paths });
+}
+
+export function meetingAttachmentBytes(attachmentId: number): Promise<ArrayBuffer> {
+  return call('meeting_attachment_bytes', { attachmentId });
+}
+
+export function saveMeetingAttachmentAs(attachmentId: number, path: string): Promise<void> {
+  return call('save_meeting_attachment_as', { attachmentId, path });
+}
+
+export function deleteMeetingAttachment(attachmentId: number): Promise<void> {
+  return call('delete_meeting_attachment', { attachmentId });
 }
 
 export function unlockWithRecovery(code: string): Promise<void> {
