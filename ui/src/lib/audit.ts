@@ -28,6 +28,12 @@ export const AUDIT_ENTITIES = [
   'party_groups',
   'group_members',
   'committee_posts',
+  'meeting_attachments',
+  'training_classes',
+  'class_sessions',
+  'trainees',
+  'session_attendance',
+  'study_entries',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {
@@ -61,6 +67,7 @@ const FIELD_KEYS: Record<string, Record<string, MessageKey>> = {
     fields: 'audit.field.fields',
   },
   attachments: { name: 'audit.field.name' },
+  meeting_attachments: { name: 'audit.field.name' },
   dismissals: { until: 'audit.field.until' },
   unit_dismissals: { until: 'audit.field.until' },
   org_units: { name: 'org.name', parent_id: 'org.parent', kind: 'audit.field.kind' },

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   addPending,
+  attachmentFilters,
   buildFields,
+  copyName,
   fieldsForm,
   fileName,
   formatSize,
@@ -118,5 +120,24 @@ describe('files to attach', () => {
     expect(formatSize(12 * 1024 + 100)).toBe('12 KB');
     expect(formatSize(3.45 * 1024 * 1024)).toBe('3.5 MB');
     expect(formatSize(20 * 1024 * 1024)).toBe('20 MB');
+  });
+
+  it('offers every attachable kind in the open dialog first, then each alone', () => {
+    expect(attachmentFilters('扫描件、照片和 PDF')).toEqual([
+      { name: '扫描件、照片和 PDF', extensions: ['jpg', 'jpeg', 'png', 'pdf'] },
+      { name: 'JPEG', extensions: ['jpg', 'jpeg'] },
+      { name: 'PNG', extensions: ['png'] },
+      { name: 'PDF', extensions: ['pdf'] },
+    ]);
+  });
+
+  it.each([
+    ['keeps a name that ends as its content', '签到表.jpg', 'image/jpeg', '签到表.jpg'],
+    ['keeps the other JPEG extension, in any case', 'IMG_0012.JPEG', 'image/jpeg', 'IMG_0012.JPEG'],
+    ['adds the extension of the content to a bare name', '签到表', 'image/png', '签到表.png'],
+    ['adds it when the name says another kind', '会议记录.jpg', 'application/pdf', '会议记录.jpg.pdf'],
+    ['names a file without a name', '  ', 'application/pdf', 'file.pdf'],
+  ] as const)('a saved copy %s', (_what, name, media_type, expected) => {
+    expect(copyName({ name, media_type })).toBe(expected);
   });
 });

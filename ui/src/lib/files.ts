@@ -1,9 +1,20 @@
 // What the member-file screens work out from the bridge's types, kept out of the components so it can be tested:
 // a checklist line's state, a record's one-line summary, the steps a record may document, the fields each kind
-// carries, sizes, and which picked or dropped files can be attached at all.
+// carries, sizes, and which picked or dropped files can be attached at all. The attachment helpers serve a meeting's
+// files (会议文件) as well: the core keeps both kinds of file the same way.
 
 import { RECORD_STEPS } from './api/domain';
-import type { ChecklistLine, FileRecord, Grade, MediaType, ProcedureEvent, RecordFields, RecordKind } from './api/types';
+import type {
+  AttachmentInfo,
+  ChecklistLine,
+  FileFilter,
+  FileRecord,
+  Grade,
+  MediaType,
+  ProcedureEvent,
+  RecordFields,
+  RecordKind,
+} from './api/types';
 
 /** present: on file; missing: its step is recorded but the file lacks it; not_yet: its step has not happened. */
 export type LineState = 'present' | 'missing' | 'not_yet';
@@ -114,6 +125,16 @@ export type FormField = (typeof FORM_FIELDS)[number];
 /** What the core accepts as an attachment, by name; it checks the content too. */
 export const ATTACHABLE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'pdf'];
 
+/** The open dialog's filters for an attachment: every kind the core accepts (named `allName`), then each alone. */
+export function attachmentFilters(allName: string): FileFilter[] {
+  return [
+    { name: allName, extensions: [...ATTACHABLE_EXTENSIONS] },
+    { name: 'JPEG', extensions: ['jpg', 'jpeg'] },
+    { name: 'PNG', extensions: ['png'] },
+    { name: 'PDF', extensions: ['pdf'] },
+  ];
+}
+
 /** The file's name: the last part of a path, with either separator (paths come from Windows too). */
 export function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
@@ -156,4 +177,23 @@ export const MEDIA_TAG: Record<MediaType, string> = { 'image/jpeg': 'JPG', 'imag
 
 export function isImage(mediaType: MediaType): boolean {
   return mediaType === 'image/jpeg' || mediaType === 'image/png';
+}
+
+/** The extensions a stored file's content answers to, the usual one first. */
+const MEDIA_EXTENSIONS: Record<MediaType, readonly string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'application/pdf': ['pdf'],
+};
+
+/**
+ * The name a saved copy is offered under: the name the file was added under, with the extension of what it holds
+ * when that name lacks it (the core recognised the file by its content, so `签到表` may be a PNG), so that the copy
+ * opens in the right application.
+ */
+export function copyName(a: Pick<AttachmentInfo, 'name' | 'media_type'>): string {
+  const name = a.name.trim() || 'file';
+  const ext = /\.([^.\\/]+)$/.exec(name)?.[1]?.toLowerCase();
+  const own = MEDIA_EXTENSIONS[a.media_type];
+  return ext !== undefined && own.includes(ext) ? name : `${name}.${own[0]}`;
 }

@@ -44,10 +44,10 @@ fn unreadable(zh: impl Into<String>, en: impl Into<String>) -> Error {
     Error::RosterUnreadable { reason: Text::new(zh, en) }
 }
 
-/// The largest roster file read. A 100,000-row roster is about 15 MB as CSV and 6 MB as .xlsx.
-/// The bad rows of a sheet read for one purpose (an attendance sheet, a sheet of own study): each
-/// row's problem in both languages, so that reading the values and finding the people can both
-/// add to it and the user hears of every bad row at once, in row order.
+/// The bad rows of a sheet read for one purpose (an attendance sheet, a sheet of own study, a
+/// register of meetings): each row's problem in both languages, so that reading the values and
+/// finding the people can both add to it and the user hears of every bad row at once, in row
+/// order.
 #[derive(Debug, Default)]
 pub struct RowProblems(Vec<(u64, String, String)>);
 
@@ -72,6 +72,7 @@ impl RowProblems {
     }
 }
 
+/// The largest roster file read. A 100,000-row roster is about 15 MB as CSV and 6 MB as .xlsx.
 pub(crate) const MAX_ROSTER_BYTES: u64 = 200 * 1024 * 1024;
 /// The most an .xlsx may inflate to, all its parts together: calamine holds the shared strings
 /// in memory, so a small file that inflates to gigabytes (a zip bomb) would exhaust it.
