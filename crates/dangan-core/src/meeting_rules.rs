@@ -70,6 +70,63 @@ struct ShippedFile {
     committee_term: TermEntry,
     party_life: LapseEntry,
     centralised_training: TrainingRule,
+    secretary_lecture: LectureEntry,
+}
+
+/// The secretary's own party lecture, owed once each calendar year by a branch with a secretary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LectureRule {
+    pub name: Text,
+    pub lead_days: Vec<u32>,
+    pub clause: Text,
+}
+
+impl LectureRule {
+    /// The rule's id in lists and the CLI's JSON.
+    pub const ID: &'static str = "secretary_lecture";
+
+    /// The due day of the lecture owed next: the end of the year after the latest the secretary
+    /// gave, or, when they gave none, of the year they took the post or tracking began.
+    pub fn next_due(&self, since: Date, tracked_from: Date, latest: Option<Date>) -> Option<Date> {
+        use chrono::Datelike;
+        let year = match latest {
+            Some(given) => given.year() + 1,
+            None => since.year().max(tracked_from.year()),
+        };
+        Date::from_ymd_opt(year, 12, 31)
+    }
+}
+
+/// `[secretary_lecture]` as written; in an office's file every field may be left out, and
+/// `disabled = true` drops it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LectureEntry {
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    lead_days: Option<Vec<u32>>,
+    clause_zh: Option<String>,
+    clause_en: Option<String>,
+    #[serde(default)]
+    disabled: bool,
+}
+
+impl LectureRule {
+    fn build(entry: LectureEntry, base: Option<&LectureRule>) -> Result<Option<LectureRule>, Error> {
+        let section = LectureRule::ID;
+        if entry.disabled {
+            return Ok(None);
+        }
+        let lead_days = entry.lead_days.or_else(|| base.map(|b| b.lead_days.clone())).unwrap_or_else(|| vec![30]);
+        if lead_days.iter().any(|&d| d > 366) {
+            return Err(section_error(section, "的提前提醒天数不能超过 366", "cannot remind more than 366 days ahead"));
+        }
+        Ok(Some(LectureRule {
+            name: text_of(entry.name_zh, entry.name_en, base.map(|b| &b.name), section)?,
+            lead_days,
+            clause: text_of(entry.clause_zh, entry.clause_en, base.map(|b| &b.clause), section)?,
+        }))
+    }
 }
 
 /// The least a development target's centralised training takes: so many days, or so many class
@@ -158,6 +215,8 @@ pub struct LifeRules {
     pub term: TermRule,
     pub lapse: LapseRule,
     pub training: TrainingRule,
+    /// `None` when the office dropped it.
+    pub lecture: Option<LectureRule>,
 }
 
 fn section_error(section: &str, zh: &str, en: &str) -> Error {
@@ -235,6 +294,7 @@ pub fn parse_life(source: &str) -> Result<LifeRules, Error> {
         term: TermRule::build(file.committee_term, None)?,
         lapse: LapseRule::build(file.party_life, None)?,
         training: file.centralised_training,
+        lecture: LectureRule::build(file.secretary_lecture, None)?,
     })
 }
 
@@ -245,7 +305,14 @@ pub(crate) fn apply_office(
     meetings: Vec<toml::Value>,
     term: Option<toml::Value>,
     lapse: Option<toml::Value>,
+    lecture: Option<toml::Value>,
 ) -> Result<(), Error> {
+    if let Some(lecture) = lecture {
+        let entry: LectureEntry = lecture.try_into().map_err(|e: toml::de::Error| {
+            section_error(LectureRule::ID, &format!("有误：{}", e.message()), &format!("is wrong: {}", e.message()))
+        })?;
+        rules.lecture = LectureRule::build(entry, rules.lecture.as_ref())?;
+    }
     apply(&mut rules.meetings, meetings, true)?;
     if let Some(term) = term {
         let entry: TermEntry = term.try_into().map_err(|e: toml::de::Error| {
@@ -513,6 +580,17 @@ mod tests {
         assert_eq!(lapse.flagged(d("2026-05-31"), d("2026-08-31")), Some((d("2026-11-30"), Status::DueSoon)));
         assert_eq!(lapse.flagged(d("2026-05-31"), d("2026-11-30")), Some((d("2026-11-30"), Status::DueSoon)));
         assert_eq!(lapse.flagged(d("2026-05-31"), d("2026-12-01")), Some((d("2026-11-30"), Status::Overdue)));
+    }
+
+    #[test]
+    fn the_secretary_owes_a_lecture_each_calendar_year() {
+        let rule = shipped_life().lecture.as_ref().unwrap();
+        let due = |since: &str, tracked: &str, latest: Option<&str>| {
+            rule.next_due(d(since), d(tracked), latest.map(d)).unwrap().to_string()
+        };
+        assert_eq!(due("2024-01-10", "2026-11-24", None), "2026-12-31", "nothing before tracking began");
+        assert_eq!(due("2027-03-01", "2026-11-24", None), "2027-12-31", "a new secretary owes from their year");
+        assert_eq!(due("2024-01-10", "2026-01-01", Some("2026-11-20")), "2027-12-31");
     }
 
     #[test]

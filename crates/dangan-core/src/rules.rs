@@ -114,6 +114,7 @@ struct OverrideFile {
     /// The committee's term and the absence from party life, as the office changes them.
     committee_term: Option<toml::Value>,
     party_life: Option<toml::Value>,
+    secretary_lecture: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,7 +228,13 @@ impl RuleSet {
                 None => out.deadlines.push(rule),
             }
         }
-        crate::meeting_rules::apply_office(&mut out.life, file.meeting, file.committee_term, file.party_life)?;
+        crate::meeting_rules::apply_office(
+            &mut out.life,
+            file.meeting,
+            file.committee_term,
+            file.party_life,
+            file.secretary_lecture,
+        )?;
         out.overridden = true;
         Ok(out)
     }

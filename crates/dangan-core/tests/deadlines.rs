@@ -554,29 +554,33 @@ fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_par
     assert_eq!(due, ["2027-09-05"]);
 }
 
+/// `(due, status)` of the items of one rule that units owe.
+fn unit_items(o: &Office, rule: &str) -> Vec<(String, Status)> {
+    let query = DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() };
+    o.items(query).into_iter().filter(|i| i.rule == rule).map(|i| (i.due.to_string(), i.status)).collect()
+}
+
+/// `person` the branch's secretary since 2024-01-10.
+fn secretary_since_2024(branch: i64, person: i64) -> dangan_core::domain::PostHeld {
+    dangan_core::domain::PostHeld {
+        id: None,
+        unit_id: branch,
+        person_id: person,
+        post: dangan_core::domain::CommitteePost::Secretary,
+        since: d("2024-01-10"),
+        until: None,
+    }
+}
+
 #[test]
 fn a_committees_term_ends_three_years_after_its_secretary_took_the_post_and_a_new_one_starts_the_next() {
-    use dangan_core::domain::{CommitteePost, PostHeld};
+    use dangan_core::domain::PostHeld;
     let mut o = office();
     let branch = o.branch;
     let secretary = member_since_2010(&mut o, branch, "李书记");
-    let term = |o: &Office| -> Vec<(String, Status)> {
-        let query = DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() };
-        o.items(query)
-            .into_iter()
-            .filter(|i| i.rule == "committee_term")
-            .map(|i| (i.due.to_string(), i.status))
-            .collect()
-    };
+    let term = |o: &Office| unit_items(o, "committee_term");
     assert!(term(&o).is_empty(), "no committee recorded, no term to end");
-    let post = PostHeld {
-        id: None,
-        unit_id: branch,
-        person_id: secretary,
-        post: CommitteePost::Secretary,
-        since: d("2024-01-10"),
-        until: None,
-    };
+    let post = secretary_since_2024(branch, secretary);
     let held = o.store.save_post(post.clone()).unwrap();
     assert_eq!(term(&o), [("2027-01-10".into(), Status::DueSoon)], "ninety days ahead it is due soon");
     o.store.save_post(PostHeld { id: held.held.id, until: Some(d("2026-11-20")), ..post.clone() }).unwrap();
@@ -637,4 +641,35 @@ fn a_party_group_meeting_names_its_group() {
     };
     let err = o.store.save_meeting(meeting, &[]).unwrap_err();
     assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "group_id"), "{err:?}");
+}
+
+#[test]
+fn the_secretary_gives_a_party_lecture_each_year_and_only_their_own_counts() {
+    use dangan_core::domain::MeetingKind;
+    let mut o = office(); // today 2026-11-24, the branch tracked from then
+    let branch = o.branch;
+    let secretary = member_since_2010(&mut o, branch, "李书记");
+    let lecture = |o: &Office| unit_items(o, "secretary_lecture");
+    assert!(lecture(&o).is_empty(), "no secretary, no secretary's lecture");
+    let post = secretary_since_2024(branch, secretary);
+    o.store.save_post(post).unwrap();
+    assert_eq!(lecture(&o), [("2026-12-31".into(), Status::Upcoming)], "this year's, 37 days ahead");
+    // A lecture given by someone else does not count; the secretary's own does.
+    let given_by = |chair: &str, date: &str| dangan_core::domain::Meeting {
+        kind: MeetingKind::PartyLecture,
+        chair: Some(chair.into()),
+        ..committee_meeting(branch, date)
+    };
+    o.store.save_meeting(given_by("王老师", "2026-11-10"), &[]).unwrap();
+    assert_eq!(lecture(&o)[0].0, "2026-12-31");
+    o.store.save_meeting(given_by("李书记", "2026-11-20"), &[]).unwrap();
+    assert_eq!(lecture(&o), [("2027-12-31".into(), Status::Upcoming)]);
+    // The same after reopening (read from the register, not only noted in memory).
+    drop(o.store);
+    let mut store = o.ws.open(PASSPHRASE).unwrap();
+    store.set_today(d("2026-11-24"));
+    let again = store.deadlines(&DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() }).unwrap();
+    let due: Vec<String> =
+        again.into_iter().filter(|i| i.rule == "secretary_lecture").map(|i| i.due.to_string()).collect();
+    assert_eq!(due, ["2027-12-31"]);
 }

@@ -13,7 +13,7 @@ use crate::deadlines::{
     self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Owner, OwnerKey, OwnerKind, Status, StatusCounts,
 };
 use crate::domain::{Id, ProcedureEvent};
-use crate::meeting_rules::{LapseRule, MeetingRule, OwedBy, TermRule};
+use crate::meeting_rules::{LapseRule, LectureRule, MeetingRule, OwedBy, TermRule};
 use crate::rules::{DeadlineKind, DeadlineRule};
 use crate::{Result, Text};
 
@@ -35,6 +35,7 @@ pub(super) enum Owed<'a> {
     Step { member_id: Id, entry: &'a Entry, rule: &'a DeadlineRule },
     Meeting { ower: &'a Ower, rule: &'a MeetingRule },
     Term { unit_id: Id, rule: &'a TermRule },
+    Lecture { unit_id: Id, rule: &'a LectureRule },
     Lapse { member: &'a LifeMember, rule: &'a LapseRule },
 }
 
@@ -44,6 +45,7 @@ impl Found<'_> {
             Owed::Step { rule, .. } => &rule.id,
             Owed::Meeting { rule, .. } => rule.kind.as_str(),
             Owed::Term { .. } => TermRule::ID,
+            Owed::Lecture { .. } => LectureRule::ID,
             Owed::Lapse { .. } => LapseRule::ID,
         }
     }
@@ -52,7 +54,7 @@ impl Found<'_> {
         match &self.owed {
             Owed::Step { rule, .. } => rule.kind,
             Owed::Meeting { .. } => DeadlineKind::Recurring,
-            Owed::Term { .. } | Owed::Lapse { .. } => DeadlineKind::Deadline,
+            Owed::Term { .. } | Owed::Lapse { .. } | Owed::Lecture { .. } => DeadlineKind::Deadline,
         }
     }
 
@@ -61,6 +63,7 @@ impl Found<'_> {
             Owed::Step { rule, .. } => &rule.lead_days,
             Owed::Meeting { rule, .. } => &rule.lead_days,
             Owed::Term { rule, .. } => &rule.lead_days,
+            Owed::Lecture { rule, .. } => &rule.lead_days,
             // Flagged from the day it appears: reminded then, and when overdue.
             Owed::Lapse { .. } => &LAPSE_LEAD_DAYS,
         }
@@ -74,7 +77,7 @@ impl Found<'_> {
                 Some(group) => OwnerKey::Group { unit: ower.unit_id, group },
                 None => OwnerKey::Unit(ower.unit_id),
             },
-            Owed::Term { unit_id, .. } => OwnerKey::Unit(*unit_id),
+            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => OwnerKey::Unit(*unit_id),
         }
     }
 
@@ -84,7 +87,7 @@ impl Found<'_> {
             Owed::Step { entry, .. } => entry.branch_id,
             Owed::Lapse { member, .. } => member.branch_id,
             Owed::Meeting { ower, .. } => ower.unit_id,
-            Owed::Term { unit_id, .. } => *unit_id,
+            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => *unit_id,
         }
     }
 
@@ -202,26 +205,25 @@ impl Store {
                     provisional: false,
                 });
             }
+            let Some(secretary) = life.secretary(ower.unit_id).filter(|_| owed_by == OwedBy::Branch) else {
+                continue;
+            };
             // The committee's election, counted from the current secretary's post.
-            if owed_by == OwedBy::Branch
-                && let Some(since) = life.secretary_since(ower.unit_id)
-                && let Some(due) = crate::calendar::add_months(since, life_rules.term.months)
-            {
-                let lead = life_rules.term.lead_days.iter().copied().max().unwrap_or(90);
-                let soon = as_of.checked_add_days(chrono::Days::new(u64::from(lead))).unwrap_or(as_of);
-                let status = if due < as_of {
-                    Status::Overdue
-                } else if due <= soon {
-                    Status::DueSoon
-                } else {
-                    Status::Upcoming
-                };
+            if let Some(due) = crate::calendar::add_months(secretary.since, life_rules.term.months) {
+                let status = deadline_status(due, as_of, &life_rules.term.lead_days);
                 f(Found {
                     owed: Owed::Term { unit_id: ower.unit_id, rule: &life_rules.term },
                     due,
                     status,
                     provisional: false,
                 });
+            }
+            // The secretary's own lecture of the year.
+            if let Some(rule) = life_rules.lecture.as_ref()
+                && let Some(due) = rule.next_due(secretary.since, ower.tracked_from, secretary.latest_lecture)
+            {
+                let status = deadline_status(due, as_of, &rule.lead_days);
+                f(Found { owed: Owed::Lecture { unit_id: ower.unit_id, rule }, due, status, provisional: false });
             }
         }
     }
@@ -279,7 +281,7 @@ impl Store {
                 Owed::Step { entry, .. } => (0, &entry.name),
                 Owed::Lapse { member, .. } => (0, &member.name),
                 Owed::Meeting { ower, .. } => (1, paths[&ower.unit_id].as_str()),
-                Owed::Term { unit_id, .. } => (1, paths[unit_id].as_str()),
+                Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, paths[unit_id].as_str()),
             }
         }
         found.sort_unstable_by(|a, b| {
@@ -327,6 +329,17 @@ impl Store {
                             group_id: None,
                             group: None,
                             meeting: None,
+                        },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Lecture { unit_id, rule } => (
+                        Owner::Unit {
+                            unit_id: *unit_id,
+                            unit: branch.clone(),
+                            group_id: None,
+                            group: None,
+                            meeting: Some(crate::domain::MeetingKind::PartyLecture),
                         },
                         &rule.name,
                         &rule.clause,
@@ -416,6 +429,19 @@ impl Store {
             })
             .collect();
         Ok(Dashboard { as_of, totals, branches, urgent, urgent_total, dismissed })
+    }
+}
+
+/// A deadline's status as of a day: overdue after the due day, due soon within its largest lead.
+fn deadline_status(due: Date, as_of: Date, lead_days: &[u32]) -> Status {
+    let lead = lead_days.iter().copied().max().unwrap_or(30);
+    let soon = as_of.checked_add_days(chrono::Days::new(u64::from(lead))).unwrap_or(as_of);
+    if due < as_of {
+        Status::Overdue
+    } else if due <= soon {
+        Status::DueSoon
+    } else {
+        Status::Upcoming
     }
 }
 

@@ -49,8 +49,17 @@ pub(crate) struct LifeIndex {
     at: HashMap<(Id, Id), usize>,
     /// Which owers have members; `None` after a person changed, until read again.
     staffed: Option<Staffed>,
-    /// The day each branch's current secretary took the post.
-    secretary_since: HashMap<Id, Date>,
+    /// Each branch's current secretary: the day they took the post, their name, and the latest
+    /// party lecture they gave (a held 党课 of the branch chaired by that name).
+    secretaries: HashMap<Id, Secretary>,
+}
+
+/// A branch's current secretary, as the term and the yearly lecture read them.
+#[derive(Debug)]
+pub(crate) struct Secretary {
+    pub(crate) since: Date,
+    pub(crate) name: String,
+    pub(crate) latest_lecture: Option<Date>,
 }
 
 /// A probationary or full member in the register, as the absence check reads them.
@@ -152,24 +161,33 @@ impl LifeIndex {
         for row in rows {
             let (unit, group, kind, date) = row?;
             if let (Some(kind), Some(date)) = (MeetingKind::parse(&kind), calendar::parse_iso(&date)) {
-                index.held(unit, group_of(kind, group), kind, date);
+                index.held(unit, group_of(kind, group), kind, date, None);
             }
         }
         let mut stmt = conn.prepare(
-            "SELECT unit_id, max(since) FROM committee_posts WHERE post = 'secretary' AND until IS NULL GROUP BY unit_id",
+            "SELECT c.unit_id, c.since, p.name,
+                    (SELECT max(m.date) FROM meetings m WHERE m.unit_id = c.unit_id AND m.kind = 'party_lecture'
+                       AND m.held = 1 AND trim(m.chair) = p.name)
+             FROM committee_posts c JOIN people p ON p.id = c.person_id
+             WHERE c.post = 'secretary' AND c.until IS NULL ORDER BY c.since",
         )?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
-            let (unit, since) = row?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        for row in rows {
+            let (unit, since, name, latest) = row?;
             if let Some(since) = calendar::parse_iso(&since) {
-                index.secretary_since.insert(unit, since);
+                // The latest post wins (ordered by `since`).
+                let latest_lecture = latest.as_deref().and_then(calendar::parse_iso);
+                index.secretaries.insert(unit, Secretary { since, name, latest_lecture });
             }
         }
         Ok(index)
     }
 
-    /// The day a branch's current secretary took the post, if it has one.
-    pub(crate) fn secretary_since(&self, unit: Id) -> Option<Date> {
-        self.secretary_since.get(&unit).copied()
+    /// A branch's current secretary, if it has one.
+    pub(crate) fn secretary(&self, unit: Id) -> Option<&Secretary> {
+        self.secretaries.get(&unit)
     }
 
     /// Where a branch's tracking began (its own entry).
@@ -182,8 +200,15 @@ impl LifeIndex {
         self.staffed.as_ref().map_or(&[], |s| s.members.as_slice())
     }
 
-    /// Notes a meeting held: it becomes its owner's latest of its kind if it is later.
-    pub(crate) fn held(&mut self, unit: Id, group: Option<Id>, kind: MeetingKind, date: Date) {
+    /// Notes a meeting held: it becomes its owner's latest of its kind if it is later, and a
+    /// party lecture the secretary chaired their latest lecture.
+    pub(crate) fn held(&mut self, unit: Id, group: Option<Id>, kind: MeetingKind, date: Date, chair: Option<&str>) {
+        if kind == MeetingKind::PartyLecture
+            && let Some(secretary) = self.secretaries.get_mut(&unit)
+            && chair.is_some_and(|c| c.trim() == secretary.name)
+        {
+            secretary.latest_lecture = Some(secretary.latest_lecture.map_or(date, |d| d.max(date)));
+        }
         let Some(&at) = self.at.get(&(unit, group_of(kind, group.unwrap_or(0)).unwrap_or(0))) else { return };
         let latest = &mut self.owers[at].latest;
         match latest.iter_mut().find(|(k, _)| *k == kind) {

@@ -242,7 +242,7 @@ impl Store {
         if meeting.held
             && let Some(life) = self.life.borrow_mut().as_mut()
         {
-            life.held(meeting.unit_id, meeting.group_id, meeting.kind, meeting.date);
+            life.held(meeting.unit_id, meeting.group_id, meeting.kind, meeting.date, meeting.chair.as_deref());
             let took_part = attendees.iter().filter(|a| takes_part(a.attendance, a.reason.as_deref()));
             life.took_part(took_part.map(|a| a.person_id), meeting.date);
         }
