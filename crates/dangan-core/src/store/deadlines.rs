@@ -276,6 +276,7 @@ impl Store {
             paths.entry(f.branch_id()).or_insert_with(|| tree.path(f.branch_id()));
         }
         // Members by name; a unit by its path (a group after its unit).
+        #[inline]
         fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, String>) -> (u8, &'f str) {
             match &f.owed {
                 Owed::Step { entry, .. } => (0, &entry.name),
@@ -284,13 +285,14 @@ impl Store {
                 Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, paths[unit_id].as_str()),
             }
         }
+        // Compared lazily: the due day decides most comparisons, and a sort of everyone's items
+        // makes millions of them (building every key eagerly doubled the full scan's time).
         found.sort_unstable_by(|a, b| {
-            (a.due, sort_name(a, &paths), a.key(), a.rule_id()).cmp(&(
-                b.due,
-                sort_name(b, &paths),
-                b.key(),
-                b.rule_id(),
-            ))
+            a.due
+                .cmp(&b.due)
+                .then_with(|| sort_name(a, &paths).cmp(&sort_name(b, &paths)))
+                .then_with(|| a.key().cmp(&b.key()))
+                .then_with(|| a.rule_id().cmp(b.rule_id()))
         });
         Ok(found
             .iter()
@@ -300,14 +302,14 @@ impl Store {
                     Owed::Step { member_id, entry, rule } => (
                         Owner::Member {
                             member_id: *member_id,
-                            name: entry.name.to_string(),
+                            name: String::from(&*entry.name),
                             done_by: Some(rule.done_by),
                         },
                         &rule.name,
                         &rule.clause,
                     ),
                     Owed::Lapse { member, rule } => (
-                        Owner::Member { member_id: member.id, name: member.name.to_string(), done_by: None },
+                        Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
                         &rule.name,
                         &rule.clause,
                     ),
