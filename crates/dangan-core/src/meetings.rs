@@ -189,14 +189,8 @@ pub struct AttendanceRow {
 /// optionally 事由, then one row per member. The good rows, and the bad ones named: the store adds
 /// the rows naming nobody in the unit, and any bad row refuses the whole sheet, nothing recorded.
 pub fn read_attendance_sheet(path: &std::path::Path) -> Result<(Vec<AttendanceRow>, RowProblems)> {
-    use crate::roster::sheet::{Cell, for_each_row};
-    let text = |cell: &Cell| match cell {
-        Cell::Text(s) => s.trim().to_owned(),
-        Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => d.to_string(),
-        Cell::Empty | Cell::Error(_) => String::new(),
-    };
+    use crate::roster::sheet::for_each_row;
+    let text = crate::roster::sheet::Cell::as_text;
     let (mut who_col, mut how_col, mut why_col) = (None, None, None);
     let mut rows = Vec::new();
     // Each problem in both languages: the error speaks the user's.
@@ -269,14 +263,8 @@ pub struct MeetingRow {
 /// 、 or commas. The good rows, and the bad ones named; the store adds the rows whose unit, group or
 /// people are not found, and any bad row refuses the sheet.
 pub fn read_meeting_sheet(path: &std::path::Path) -> Result<(Vec<MeetingRow>, RowProblems)> {
-    use crate::roster::sheet::{Cell, for_each_row};
-    let text = |cell: &Cell| match cell {
-        Cell::Text(s) => s.trim().to_owned(),
-        Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => d.to_string(),
-        Cell::Empty | Cell::Error(_) => String::new(),
-    };
+    use crate::roster::sheet::for_each_row;
+    let text = crate::roster::sheet::Cell::as_text;
     const COLUMNS: [&[&str]; 13] = [
         &["单位", "所在支部", "支部", "组织"],
         &["会议类型", "类型"],

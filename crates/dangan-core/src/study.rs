@@ -119,14 +119,8 @@ pub struct StudyRow {
 /// good rows, and the bad ones named (a missing name, a date or hours that do not read). The store
 /// adds the rows naming nobody; any bad row refuses the sheet.
 pub fn read_study_sheet(path: &std::path::Path) -> crate::Result<(Vec<StudyRow>, crate::roster::sheet::RowProblems)> {
-    use crate::roster::sheet::{Cell, RowProblems, for_each_row};
-    let text = |cell: &Cell| match cell {
-        Cell::Text(s) => s.trim().to_owned(),
-        Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Cell::Number(n) => n.to_string(),
-        Cell::Date(d) => d.to_string(),
-        Cell::Empty | Cell::Error(_) => String::new(),
-    };
+    use crate::roster::sheet::{RowProblems, for_each_row};
+    let text = crate::roster::sheet::Cell::as_text;
     let mut cols: [Option<usize>; 5] = [None; 5];
     let mut rows = Vec::new();
     let mut problems = RowProblems::default();

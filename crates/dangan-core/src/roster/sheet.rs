@@ -44,6 +44,21 @@ fn unreadable(zh: impl Into<String>, en: impl Into<String>) -> Error {
     Error::RosterUnreadable { reason: Text::new(zh, en) }
 }
 
+impl Cell {
+    /// A cell as the text a side sheet (attendance, own study, a register of meetings) reads:
+    /// trimmed, a whole number without its decimals, a date as ISO, nothing for an empty or
+    /// erroneous cell.
+    pub fn as_text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.trim().to_owned(),
+            Cell::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Empty | Cell::Error(_) => String::new(),
+        }
+    }
+}
+
 /// The bad rows of a sheet read for one purpose (an attendance sheet, a sheet of own study, a
 /// register of meetings): each row's problem in both languages, so that reading the values and
 /// finding the people can both add to it and the user hears of every bad row at once, in row

@@ -115,7 +115,9 @@ impl Store {
                 self.count(unit, |scope| statistics::figures::people(scope, as_of, cell))
             }
             Report::Annual { year, unit } => {
-                let study = self.study_year(year)?;
+                // Only the training table reads the year's study (a grouped read of its meetings,
+                // classes and own study): the other numbers' lists need not pay for it.
+                let study = if cell.table == "training" { self.study_year(year)? } else { Default::default() };
                 self.count(unit, |scope| statistics::annual::people(scope, year, cell, &study))
             }
         }
