@@ -11,6 +11,8 @@
 //! A recurring item is the next one owed: due a period after the latest recorded one, or after the
 //! rule's starting event when none is recorded yet.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, Date};
@@ -284,19 +286,28 @@ pub struct DeadlineItem {
     /// The unit whose list shows the item: the member's branch, or the owing unit itself.
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub branch_id: Id,
-    pub branch: String,
+    // The branch and the rule's words are shared by thousands of items of a scan: one string each,
+    // counted, not one copy per item (a full scan makes ~140,000 items; copies made it allocate
+    // six strings apiece and pushed its memory past the allocator's reuse limit, see ARCHITECTURE).
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub branch: Arc<str>,
     /// The rule's id (`application_talk`, `conversion_due`, …); for an owed meeting, the
     /// meeting's kind (`committee_meeting`, …).
-    pub rule: String,
-    pub rule_name_zh: String,
-    pub rule_name_en: String,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub rule: Arc<str>,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub rule_name_zh: Arc<str>,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub rule_name_en: Arc<str>,
     pub kind: DeadlineKind,
     #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub due: Date,
     pub status: Status,
     /// The citation in Chinese, e.g. 《中国共产党发展党员工作细则》第七条.
-    pub clause: String,
-    pub clause_en: String,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub clause: Arc<str>,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub clause_en: Arc<str>,
     /// A working-day date counted without that year's official holiday calendar.
     pub provisional: bool,
     /// The worker has seen to it: no more reminders, and dashboards leave it out.

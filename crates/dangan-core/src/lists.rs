@@ -96,9 +96,9 @@ pub fn deadline_sheet(name: &str, items: &[DeadlineItem], as_of: Date) -> Sheet 
                     Value::Date(item.due),
                     Value::Number(item.days_left(as_of) as f64),
                     Value::Text(item.owner.display_name()),
-                    Value::Text(item.branch.clone()),
-                    Value::Text(item.rule_name_zh.clone()),
-                    Value::Text(item.clause.clone()),
+                    Value::Text(item.branch.to_string()),
+                    Value::Text(item.rule_name_zh.to_string()),
+                    Value::Text(item.clause.to_string()),
                     if set_aside.is_empty() { Value::Empty } else { Value::Text(set_aside) },
                 ]
             })

@@ -91,7 +91,7 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
             .enumerate()
             .map(|(i, r)| {
                 let item = &r.item;
-                let step = Text::new(item.rule_name_zh.clone(), item.rule_name_en.clone());
+                let step = Text::new(&*item.rule_name_zh, &*item.rule_name_en);
                 let when = when(item, as_of);
                 let (summary, body, unit_id) = match &item.owner {
                     Owner::Member { name, .. } => (

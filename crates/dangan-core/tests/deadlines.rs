@@ -51,7 +51,7 @@ impl Office {
     fn listed(&self) -> Vec<(String, String, String, Status)> {
         self.items(DeadlineQuery::default())
             .into_iter()
-            .map(|i| (i.owner.display_name(), i.rule, i.due.to_string(), i.status))
+            .map(|i| (i.owner.display_name(), i.rule.to_string(), i.due.to_string(), i.status))
             .collect()
     }
 }
@@ -92,13 +92,13 @@ fn each_item_names_its_rule_clause_and_the_step_that_satisfies_it() {
         ],
     );
     let items = o.items(DeadlineQuery { member_id: Some(li), ..Default::default() });
-    let conversion = items.iter().find(|i| i.rule == "conversion_due").unwrap();
+    let conversion = items.iter().find(|i| &*i.rule == "conversion_due").unwrap();
     assert_eq!(conversion.due, d("2026-11-30"));
     assert_eq!(conversion.status, Status::DueSoon);
-    assert_eq!(conversion.clause, "《中国共产党发展党员工作细则》第三十一条");
+    assert_eq!(&*conversion.clause, "《中国共产党发展党员工作细则》第三十一条");
     assert!(matches!(conversion.owner, Owner::Member { done_by: Some(EventKind::ConversionMeeting), .. }));
-    assert_eq!(conversion.branch, "第一党支部");
-    let report = items.iter().find(|i| i.rule == "thought_report").unwrap();
+    assert_eq!(&*conversion.branch, "第一党支部");
+    let report = items.iter().find(|i| &*i.rule == "thought_report").unwrap();
     assert_eq!(report.due, d("2027-01-01"));
     assert!(report.clause.starts_with("工作惯例"), "a practice is not cited as an article: {}", report.clause);
 }
@@ -170,8 +170,9 @@ fn an_office_rule_file_changes_a_rule_and_survives_reopening() {
             (EventKind::ThoughtReport, "2026-10-01"),
         ],
     );
-    let due =
-        |o: &Office| o.items(DeadlineQuery::default()).into_iter().find(|i| i.rule == "thought_report").map(|i| i.due);
+    let due = |o: &Office| {
+        o.items(DeadlineQuery::default()).into_iter().find(|i| &*i.rule == "thought_report").map(|i| i.due)
+    };
     assert_eq!(due(&o), Some(d("2027-01-01")));
 
     let bad = "[[deadline]]\nid = \"thought_report\"\nmonths = 0\n";
@@ -186,17 +187,17 @@ fn an_office_rule_file_changes_a_rule_and_survives_reopening() {
     let monthly = "# 本校：每两个月一次\n[[deadline]]\nid = \"thought_report\"\nmonths = 2\n\n[[deadline]]\nid = \"activist_review\"\ndisabled = true\n";
     o.store.load_rules(monthly).unwrap();
     assert_eq!(due(&o), Some(d("2026-12-01")));
-    assert!(!o.items(DeadlineQuery::default()).iter().any(|i| i.rule == "activist_review"));
+    assert!(!o.items(DeadlineQuery::default()).iter().any(|i| &*i.rule == "activist_review"));
 
     drop(o.store);
     let mut store = o.ws.open(PASSPHRASE).unwrap();
     store.set_today(d("2026-11-24"));
     assert!(store.rules().is_overridden());
     let items = store.deadlines(&DeadlineQuery::default()).unwrap();
-    assert_eq!(items.iter().find(|i| i.rule == "thought_report").unwrap().due, d("2026-12-01"));
+    assert_eq!(items.iter().find(|i| &*i.rule == "thought_report").unwrap().due, d("2026-12-01"));
     store.reset_rules().unwrap();
     let items = store.deadlines(&DeadlineQuery::default()).unwrap();
-    assert_eq!(items.iter().find(|i| i.rule == "thought_report").unwrap().due, d("2027-01-01"));
+    assert_eq!(items.iter().find(|i| &*i.rule == "thought_report").unwrap().due, d("2027-01-01"));
 }
 
 #[test]
@@ -214,7 +215,7 @@ fn the_official_calendar_moves_working_day_dates_and_settles_provisional_ones() 
     );
     let publicity = |o: &Office| {
         let items = o.items(DeadlineQuery { as_of: Some(d("2026-10-01")), ..Default::default() });
-        let item = items.into_iter().find(|i| i.rule == "candidate_publicity").unwrap();
+        let item = items.into_iter().find(|i| &*i.rule == "candidate_publicity").unwrap();
         (item.due, item.provisional)
     };
     assert_eq!(publicity(&o), (d("2026-10-07"), true));
@@ -277,7 +278,8 @@ fn within_leaves_out_earliest_dates_that_opened_before_and_set_aside_items_can_b
             (EventKind::ThoughtReport, "2026-11-01"),
         ],
     );
-    let rules = |o: &Office, q: DeadlineQuery| -> Vec<String> { o.items(q).into_iter().map(|i| i.rule).collect() };
+    let rules =
+        |o: &Office, q: DeadlineQuery| -> Vec<String> { o.items(q).into_iter().map(|i| i.rule.to_string()).collect() };
     assert!(rules(&o, DeadlineQuery::default()).contains(&"candidate_eligible".to_owned()), "open since 2025-03-01");
     assert!(rules(&o, DeadlineQuery { within: Some(30), ..Default::default() }).is_empty(), "nothing is due soon");
     o.store.dismiss_deadline(zhang, "thought_report", d("2027-02-01"), None).unwrap();
@@ -323,7 +325,10 @@ fn member_since_2010(o: &mut Office, branch: i64, name: &str) -> i64 {
 /// The meetings units owe, as `(unit, rule, due, status)`.
 fn owed_meetings(o: &Office, as_of: &str) -> Vec<(String, String, String, Status)> {
     let query = DeadlineQuery { as_of: Some(d(as_of)), owed_by: Some(OwnerKind::Unit), ..Default::default() };
-    o.items(query).into_iter().map(|i| (i.owner.display_name(), i.rule, i.due.to_string(), i.status)).collect()
+    o.items(query)
+        .into_iter()
+        .map(|i| (i.owner.display_name(), i.rule.to_string(), i.due.to_string(), i.status))
+        .collect()
 }
 
 #[test]
@@ -396,7 +401,7 @@ fn an_owed_meeting_is_reminded_once_set_aside_like_a_members_item_and_both_survi
             .unwrap()
             .into_iter()
             .filter(|r| r.item.owner.member_id().is_none())
-            .map(|r| (r.item.rule, r.threshold.code()))
+            .map(|r| (r.item.rule.to_string(), r.threshold.code()))
             .collect()
     };
     assert_eq!(unit_reminders(&o, "2026-11-24"), [("committee_meeting".into(), 7), ("theme_day".into(), 7)]);
@@ -441,12 +446,12 @@ fn an_owed_meeting_is_reminded_once_set_aside_like_a_members_item_and_both_survi
         .unwrap()
         .into_iter()
         .filter(|r| r.item.owner.member_id().is_none())
-        .map(|r| (r.item.rule, r.threshold.code()))
+        .map(|r| (r.item.rule.to_string(), r.threshold.code()))
         .collect();
     assert!(sent.is_empty(), "what was sent is remembered: {sent:?}");
     store.restore_unit_deadline(o.branch, None, "theme_day", d("2026-11-30")).unwrap();
     let back = store.deadlines(&DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() }).unwrap();
-    assert!(back.iter().any(|i| i.rule == "theme_day" && !i.acknowledged));
+    assert!(back.iter().any(|i| &*i.rule == "theme_day" && !i.acknowledged));
 }
 
 #[test]
@@ -498,7 +503,7 @@ fn committee_meeting(unit: i64, date: &str) -> dangan_core::domain::Meeting {
 /// A member's `party_life` item as `(due, status)`, as of a day.
 fn absence(o: &Office, member: i64, as_of: &str) -> Option<(String, Status)> {
     let query = DeadlineQuery { as_of: Some(d(as_of)), member_id: Some(member), ..Default::default() };
-    o.items(query).into_iter().find(|i| i.rule == "party_life").map(|i| (i.due.to_string(), i.status))
+    o.items(query).into_iter().find(|i| &*i.rule == "party_life").map(|i| (i.due.to_string(), i.status))
 }
 
 #[test]
@@ -513,9 +518,9 @@ fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_par
     let item = o
         .items(DeadlineQuery { as_of: Some(d("2027-05-25")), member_id: Some(wang), ..Default::default() })
         .into_iter()
-        .find(|i| i.rule == "party_life")
+        .find(|i| &*i.rule == "party_life")
         .unwrap();
-    assert_eq!(item.clause, "《中国共产党章程》第九条");
+    assert_eq!(&*item.clause, "《中国共产党章程》第九条");
     assert!(matches!(item.owner, Owner::Member { done_by: None, .. }));
 
     // Absent from a meeting: still counting. Excused (on leave): counts as taking part.
@@ -531,7 +536,7 @@ fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_par
     o.store.set_today(d("2027-05-25"));
     let detail = o.store.member(wang).unwrap();
     assert!(
-        detail.deadlines.iter().any(|i| i.rule == "party_life" && i.status == Status::Overdue),
+        detail.deadlines.iter().any(|i| &*i.rule == "party_life" && i.status == Status::Overdue),
         "{:?}",
         detail.deadlines
     );
@@ -548,7 +553,7 @@ fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_par
         .deadlines(&query)
         .unwrap()
         .into_iter()
-        .filter(|i| i.rule == "party_life")
+        .filter(|i| &*i.rule == "party_life")
         .map(|i| i.due.to_string())
         .collect();
     assert_eq!(due, ["2027-09-05"]);
@@ -557,7 +562,7 @@ fn a_member_without_party_life_is_flagged_at_three_months_and_overdue_at_six_par
 /// `(due, status)` of the items of one rule that units owe.
 fn unit_items(o: &Office, rule: &str) -> Vec<(String, Status)> {
     let query = DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() };
-    o.items(query).into_iter().filter(|i| i.rule == rule).map(|i| (i.due.to_string(), i.status)).collect()
+    o.items(query).into_iter().filter(|i| &*i.rule == rule).map(|i| (i.due.to_string(), i.status)).collect()
 }
 
 /// `person` the branch's secretary since 2024-01-10.
@@ -670,6 +675,6 @@ fn the_secretary_gives_a_party_lecture_each_year_and_only_their_own_counts() {
     store.set_today(d("2026-11-24"));
     let again = store.deadlines(&DeadlineQuery { owed_by: Some(OwnerKind::Unit), ..Default::default() }).unwrap();
     let due: Vec<String> =
-        again.into_iter().filter(|i| i.rule == "secretary_lecture").map(|i| i.due.to_string()).collect();
+        again.into_iter().filter(|i| &*i.rule == "secretary_lecture").map(|i| i.due.to_string()).collect();
     assert_eq!(due, ["2027-12-31"]);
 }

@@ -536,7 +536,8 @@ fn fixture(subject: Subject) -> Fixture {
     // Another member of the branch, whose talk is still to come: the item the rows set aside.
     let waiting = common::office::member(admin, branch, "王二");
     let due = admin.deadlines(&DeadlineQuery { member_id: Some(waiting), ..DeadlineQuery::default() }).unwrap();
-    let deadline = due.iter().find_map(|item| Some((item.owner.member_id()?, item.rule.clone(), item.due))).unwrap();
+    let deadline =
+        due.iter().find_map(|item| Some((item.owner.member_id()?, item.rule.to_string(), item.due))).unwrap();
     let scans = [
         NewAttachment { name: "汇报.jpg".into(), bytes: JPEG.to_vec() },
         NewAttachment { name: "签字页.pdf".into(), bytes: PDF.to_vec() },
@@ -560,7 +561,7 @@ fn fixture(subject: Subject) -> Fixture {
         .unwrap()
         .into_iter()
         .find_map(|item| match item.owner {
-            Owner::Unit { unit_id, group_id, .. } => Some((unit_id, group_id, item.rule, item.due)),
+            Owner::Unit { unit_id, group_id, .. } => Some((unit_id, group_id, item.rule.to_string(), item.due)),
             Owner::Member { .. } => None,
         })
         .expect("a branch with a member owes meetings");

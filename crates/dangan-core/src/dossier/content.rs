@@ -233,10 +233,10 @@ fn procedure(data: &DossierData, out: &mut Vec<Block>) {
                 DeadlineKind::Deadline | DeadlineKind::Recurring => format!("{}前", format_zh(d.due)),
             };
             vec![
-                Cell::Text(d.rule_name_zh.clone()),
+                Cell::Text(d.rule_name_zh.to_string()),
                 Cell::Text(when),
                 Cell::Text(d.status.label().zh),
-                Cell::Text(d.clause.clone()),
+                Cell::Text(d.clause.to_string()),
             ]
         })
         .collect();

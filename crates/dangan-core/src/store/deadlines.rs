@@ -3,6 +3,7 @@
 //! aside (`dismissals.rs`) marked on each.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::Store;
 use super::life_index::{LifeIndex, LifeMember, Ower};
@@ -271,18 +272,18 @@ impl Store {
     /// Makes items of what a scan found, most urgent first.
     pub(super) fn make_items(&self, mut found: Vec<Found<'_>>, dismissals: &Dismissals) -> Result<Vec<DeadlineItem>> {
         let tree = self.org_tree()?;
-        let mut paths: HashMap<Id, String> = HashMap::new();
+        let mut paths: HashMap<Id, Arc<str>> = HashMap::new();
         for f in &found {
-            paths.entry(f.branch_id()).or_insert_with(|| tree.path(f.branch_id()));
+            paths.entry(f.branch_id()).or_insert_with(|| tree.path(f.branch_id()).into());
         }
         // Members by name; a unit by its path (a group after its unit).
         #[inline]
-        fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, String>) -> (u8, &'f str) {
+        fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, Arc<str>>) -> (u8, &'f str) {
             match &f.owed {
                 Owed::Step { entry, .. } => (0, &entry.name),
                 Owed::Lapse { member, .. } => (0, &member.name),
-                Owed::Meeting { ower, .. } => (1, paths[&ower.unit_id].as_str()),
-                Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, paths[unit_id].as_str()),
+                Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
+                Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, &paths[unit_id]),
             }
         }
         // Compared lazily: the due day decides most comparisons, and a sort of everyone's items
@@ -294,6 +295,7 @@ impl Store {
                 .then_with(|| a.key().cmp(&b.key()))
                 .then_with(|| a.rule_id().cmp(b.rule_id()))
         });
+        let mut words = Words::default();
         Ok(found
             .iter()
             .map(|f| {
@@ -316,7 +318,7 @@ impl Store {
                     Owed::Meeting { ower, rule } => (
                         Owner::Unit {
                             unit_id: ower.unit_id,
-                            unit: branch.clone(),
+                            unit: String::from(&**branch),
                             group_id: ower.group_id(),
                             group: ower.group.as_ref().map(|(_, name)| name.clone()),
                             meeting: Some(rule.kind),
@@ -327,7 +329,7 @@ impl Store {
                     Owed::Term { unit_id, rule } => (
                         Owner::Unit {
                             unit_id: *unit_id,
-                            unit: branch.clone(),
+                            unit: String::from(&**branch),
                             group_id: None,
                             group: None,
                             meeting: None,
@@ -338,7 +340,7 @@ impl Store {
                     Owed::Lecture { unit_id, rule } => (
                         Owner::Unit {
                             unit_id: *unit_id,
-                            unit: branch.clone(),
+                            unit: String::from(&**branch),
                             group_id: None,
                             group: None,
                             meeting: Some(crate::domain::MeetingKind::PartyLecture),
@@ -347,7 +349,7 @@ impl Store {
                         &rule.clause,
                     ),
                 };
-                let parts = ItemParts { rule: f.rule_id(), kind: f.kind(), name, clause };
+                let parts = words.of(ItemParts { rule: f.rule_id(), kind: f.kind(), name, clause });
                 make_item(owner, f.branch_id(), branch, parts, (f.due, f.status, f.provisional), dismissals)
             })
             .collect())
@@ -364,13 +366,19 @@ impl Store {
         let facts: Vec<Fact> = events.iter().map(Fact::from).collect();
         let as_of = self.today();
         let dismissals = self.dismissals_of(id)?;
+        let branch: Arc<str> = branch.into();
+        let mut words = Words::default();
         let mut items: Vec<DeadlineItem> = deadlines::pending(&facts, self.rules.deadlines(), &self.workdays, as_of)
             .iter()
             .map(|p| {
                 let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: Some(p.rule.done_by) };
-                let parts =
-                    ItemParts { rule: &p.rule.id, kind: p.rule.kind, name: &p.rule.name, clause: &p.rule.clause };
-                make_item(owner, branch_id, branch, parts, (p.due, p.status, p.provisional), &dismissals)
+                let parts = words.of(ItemParts {
+                    rule: &p.rule.id,
+                    kind: p.rule.kind,
+                    name: &p.rule.name,
+                    clause: &p.rule.clause,
+                });
+                make_item(owner, branch_id, &branch, parts, (p.due, p.status, p.provisional), &dismissals)
             })
             .collect();
         // Their absence from organisational life, as the dashboard shows it.
@@ -381,9 +389,13 @@ impl Store {
         })?;
         if let Some((due, status)) = flagged {
             let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: None };
-            let parts =
-                ItemParts { rule: LapseRule::ID, kind: DeadlineKind::Deadline, name: &rule.name, clause: &rule.clause };
-            items.push(make_item(owner, branch_id, branch, parts, (due, status, false), &dismissals));
+            let parts = words.of(ItemParts {
+                rule: LapseRule::ID,
+                kind: DeadlineKind::Deadline,
+                name: &rule.name,
+                clause: &rule.clause,
+            });
+            items.push(make_item(owner, branch_id, &branch, parts, (due, status, false), &dismissals));
         }
         Ok(items)
     }
@@ -464,27 +476,62 @@ struct ItemParts<'r> {
     clause: &'r Text,
 }
 
+/// A rule's words as the items share them.
+#[derive(Clone)]
+struct RuleWords {
+    rule: Arc<str>,
+    kind: DeadlineKind,
+    name_zh: Arc<str>,
+    name_en: Arc<str>,
+    clause: Arc<str>,
+    clause_en: Arc<str>,
+}
+
+/// Each rule's words, made once per batch of items, found again by where the rule keeps its id
+/// and name (the rules outlive the batch, so the addresses stay put).
+#[derive(Default)]
+struct Words {
+    made: HashMap<(usize, usize), RuleWords>,
+}
+
+impl Words {
+    fn of(&mut self, parts: ItemParts<'_>) -> RuleWords {
+        let key = (parts.rule.as_ptr() as usize, std::ptr::from_ref(parts.name) as usize);
+        self.made
+            .entry(key)
+            .or_insert_with(|| RuleWords {
+                rule: parts.rule.into(),
+                kind: parts.kind,
+                name_zh: parts.name.zh.as_str().into(),
+                name_en: parts.name.en.as_str().into(),
+                clause: parts.clause.zh.as_str().into(),
+                clause_en: parts.clause.en.as_str().into(),
+            })
+            .clone()
+    }
+}
+
 fn make_item(
     owner: Owner,
     branch_id: Id,
-    branch: &str,
-    rule: ItemParts<'_>,
+    branch: &Arc<str>,
+    words: RuleWords,
     (due, status, provisional): (Date, Status, bool),
     dismissals: &Dismissals,
 ) -> DeadlineItem {
-    let dismissal = dismissals.get(owner.key(), rule.rule, due);
+    let dismissal = dismissals.get(owner.key(), &words.rule, due);
     DeadlineItem {
         owner,
         branch_id,
-        branch: branch.to_owned(),
-        rule: rule.rule.to_owned(),
-        rule_name_zh: rule.name.zh.clone(),
-        rule_name_en: rule.name.en.clone(),
-        kind: rule.kind,
+        branch: Arc::clone(branch),
+        rule: words.rule,
+        rule_name_zh: words.name_zh,
+        rule_name_en: words.name_en,
+        kind: words.kind,
         due,
         status,
-        clause: rule.clause.zh.clone(),
-        clause_en: rule.clause.en.clone(),
+        clause: words.clause,
+        clause_en: words.clause_en,
         provisional,
         acknowledged: matches!(dismissal, Some(None)),
         snoozed_until: dismissal.flatten(),

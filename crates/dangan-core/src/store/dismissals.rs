@@ -94,7 +94,7 @@ impl Store {
             include_dismissed: true,
             ..Default::default()
         })?;
-        if !pending.iter().any(|i| i.rule == rule && i.due == due) {
+        if !pending.iter().any(|i| &*i.rule == rule && i.due == due) {
             return Err(Error::NotFound {
                 what: Text::new(
                     format!("成员 {member_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
@@ -142,7 +142,7 @@ impl Store {
         let pending =
             self.deadlines(&DeadlineQuery { branch_id: Some(unit_id), include_dismissed: true, ..Default::default() })?;
         let owes = |item: &crate::deadlines::DeadlineItem| matches!(&item.owner, crate::deadlines::Owner::Unit { unit_id: u, group_id: g, .. } if *u == unit_id && *g == group_id);
-        if !pending.iter().any(|i| owes(i) && i.rule == rule && i.due == due) {
+        if !pending.iter().any(|i| owes(i) && &*i.rule == rule && i.due == due) {
             return Err(Error::NotFound {
                 what: Text::new(
                     format!("组织 {unit_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),

@@ -76,7 +76,7 @@ impl Store {
         Ok(items
             .into_iter()
             .filter_map(|item| {
-                let threshold = *thresholds.get(&(item.owner.key(), item.rule.clone(), item.due))?;
+                let threshold = *thresholds.get(&(item.owner.key(), item.rule.to_string(), item.due))?;
                 Some(Reminder { item, threshold })
             })
             .collect())
