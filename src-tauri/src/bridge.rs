@@ -21,7 +21,7 @@ use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{
     Attendee, ClassRecord, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person, PostHeld,
-    PostRecord, Procedure, ProcedureEvent, StudyEntry, TraineeResult, TrainingClass,
+    PostRecord, Procedure, ProcedureEvent, StatusChange, StudyEntry, TraineeResult, TrainingClass,
 };
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::jobs::JobId;
@@ -34,7 +34,7 @@ use dangan_core::study::StudyHours;
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, branch_life, commands, statistics};
+use crate::{accounts, branch_life, commands, membership, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -110,6 +110,8 @@ bridge! {
     commands::save_person(shell; person: Person) -> MemberDetail;
     commands::save_event(shell; person_id: Id, event: ProcedureEvent) -> MemberDetail;
     commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
+    membership::change_status(shell; change: StatusChange) -> MemberDetail;
+    membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
     commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;

@@ -11,6 +11,7 @@ pub mod branch_life;
 pub mod bridge;
 pub mod commands;
 pub mod error;
+pub mod membership;
 pub mod reminders;
 pub mod rendering;
 pub mod shell;

@@ -16,6 +16,7 @@ mod members;
 mod outputs;
 mod remind;
 mod statistics;
+mod status;
 mod steps;
 mod training;
 mod workspace;

@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
-    Cli, Command, accounts, committee, dossiers, files, meetings, members, planning, rosters, statistics, steps,
-    training, workspace,
+    Cli, Command, accounts, committee, dossiers, files, meetings, members, planning, rosters, statistics, status,
+    steps, training, workspace,
 };
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
@@ -35,6 +35,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Rules { action } => planning::rules(action, &cx),
         Command::Holidays { action } => planning::holidays(action, &cx),
         Command::Step { action } => steps::step(action, &cx),
+        Command::Status { action } => status::status(action, &cx),
         Command::Records(args) => files::records(args, &cx),
         Command::Record(args) => files::record(*args, &cx),
         Command::Attachment(args) => files::attachment(args, &cx),

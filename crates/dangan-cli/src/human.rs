@@ -727,6 +727,24 @@ impl Human {
         self.late_notes(late)
     }
 
+    /// A person's membership status and its history, oldest first.
+    pub fn status(self, detail: &MemberDetail) -> Result<()> {
+        let now = detail.status.label();
+        self.say(
+            format_args!("{}（{}）：{}", detail.person.name, detail.branch_path, now.zh),
+            format_args!("{} ({}): {}", detail.person.name, detail.branch_path, now.en),
+        )?;
+        for change in &detail.status_history {
+            let label = change.status.label();
+            let reason = change.reason.as_deref().unwrap_or("");
+            self.say(
+                format_args!("  {}  {}  {reason}", calendar::format_zh(change.date), label.zh),
+                format_args!("  {}  {}  {reason}", change.date, label.en),
+            )?;
+        }
+        Ok(())
+    }
+
     /// A member's steps in procedure order, those that came late marked, then what the flags say.
     pub fn steps(self, detail: &MemberDetail) -> Result<()> {
         outln!("{}（{}）", detail.person.name, detail.branch_path);
@@ -940,12 +958,24 @@ impl MemberTable {
                 "{}  {}  {}  {}  {}",
                 pad(&m.id.to_string(), 6),
                 pad(&m.name, name_w),
-                pad(self.human.get(&m.stage.label()), Self::STAGE_W),
+                pad(&self.stage_and_status(m), Self::STAGE_W),
                 pad(&m.branch, branch_w),
                 m.student_no.as_deref().unwrap_or("")
             );
         }
         Ok(())
+    }
+
+    /// The stage, and the status when out of the register: 正式党员（转出）.
+    fn stage_and_status(&self, m: &MemberSummary) -> String {
+        let stage = self.human.get(&m.stage.label()).to_owned();
+        if m.status == dangan_core::domain::MembershipStatus::InRegister {
+            return stage;
+        }
+        match self.human.lang {
+            Lang::Zh => format!("{stage}（{}）", m.status.zh()),
+            Lang::En => format!("{stage} ({})", m.status.label().en),
+        }
     }
 
     /// The count of all members listed (after the header, when there was no page).

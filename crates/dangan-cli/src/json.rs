@@ -37,6 +37,16 @@ pub fn steps(member: Id, detail: &MemberDetail) -> Result<()> {
     }))
 }
 
+/// `status show --json`: `{member, name, status, history: [{id, person_id, status, date, reason}]}`.
+pub fn status(detail: &MemberDetail) -> Result<()> {
+    print(&serde_json::json!({
+        "member": detail.person.id,
+        "name": detail.person.name,
+        "status": detail.status,
+        "history": detail.status_history,
+    }))
+}
+
 /// `members --json`: a JSON array of every member listed, each with the steps that came late or
 /// out of order (`late`, see `dangan_core::late`), one object a line, written a page at a time.
 #[derive(Default)]

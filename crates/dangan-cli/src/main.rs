@@ -21,6 +21,7 @@ mod planning;
 mod progress;
 mod rosters;
 mod statistics;
+mod status;
 mod steps;
 mod training;
 mod ui;
@@ -117,6 +118,12 @@ enum Command {
     Step {
         #[command(subcommand)]
         action: steps::StepAction,
+    },
+    /// A person's membership status (在册, 转出, 停止党籍, 退党, 去世, …): show it, change it, take
+    /// back the latest change; whoever is out of the register leaves the working lists
+    Status {
+        #[command(subcommand)]
+        action: status::StatusAction,
     },
     /// A member's file: its records, their attachments, and the checklist of materials
     Records(files::RecordsArgs),

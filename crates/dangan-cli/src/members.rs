@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 
 use clap::Args;
 use dangan_core::domain::Id;
-use dangan_core::store::MemberQuery;
+use dangan_core::store::{MemberQuery, StatusFilter};
 use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
@@ -23,19 +23,32 @@ pub struct Filter {
     /// Name, pinyin initials (zs), full pinyin (zhangsan) or student number
     #[arg(long)]
     search: Option<String>,
+    /// Everyone, also those out of the register (transferred out, suspended, left, deceased)
+    #[arg(long, conflicts_with = "status")]
+    all: bool,
+    /// Only one membership status: in_register, transferred_out, suspended, withdrew, removed,
+    /// expelled, lapsed, deceased, probation_cancelled (or its Chinese name), or `archived` for
+    /// everyone out of the register. Without it (or --all) only those in the register are listed.
+    #[arg(long)]
+    status: Option<String>,
 }
 
 impl Filter {
     /// Whether any filter was given.
     pub fn is_set(&self) -> bool {
-        self.stage.is_some() || self.branch.is_some() || self.search.is_some()
+        self.stage.is_some() || self.branch.is_some() || self.search.is_some() || self.all || self.status.is_some()
     }
 
     /// The query of the members the filters select.
     pub fn query(&self, session: &Session) -> Result<MemberQuery> {
         let stage = parse::optional(self.stage.as_deref(), parse::stage)?;
         let branch_id = parse::optional(self.branch.as_deref(), |b| find_branch(session, b))?;
-        Ok(MemberQuery { stage, branch_id, search: self.search.clone(), ..MemberQuery::all() })
+        let status = match (self.all, self.status.as_deref()) {
+            (true, _) => Some(StatusFilter::All),
+            (false, None) => None,
+            (false, Some(s)) => Some(parse::status_filter(s)?),
+        };
+        Ok(MemberQuery { stage, branch_id, search: self.search.clone(), status, ..MemberQuery::all() })
     }
 }
 

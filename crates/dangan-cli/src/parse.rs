@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use dangan_core::access::Role;
-use dangan_core::domain::{CommitteePost, EventKind, Grade, MeetingKind, RecordKind, Stage};
+use dangan_core::domain::{CommitteePost, EventKind, Grade, MeetingKind, MembershipStatus, RecordKind, Stage};
 use dangan_core::roster::Duplicates;
 use dangan_core::rules::RuleSetId;
+use dangan_core::store::StatusFilter;
 use dangan_core::text::excerpt;
 use dangan_core::{Error, Result, Text, calendar};
 
@@ -64,6 +65,27 @@ pub fn stage(s: &str) -> Result<Stage> {
             format!("unknown stage “{s}”: choose applicant, activist, candidate, probationary or full_member"),
         ),
     })
+}
+
+/// A membership status (`status set --status`).
+pub fn status(s: &str) -> Result<MembershipStatus> {
+    MembershipStatus::parse(s).ok_or_else(|| {
+        let ids: Vec<&str> = MembershipStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let s = excerpt(s, 40);
+        Error::invalid(
+            "status",
+            format!("未知的党籍状态「{s}」，可选 {}", ids.join("、")),
+            format!("unknown membership status “{s}”: choose {}", ids.join(", ")),
+        )
+    })
+}
+
+/// `members --status`: one status, or `archived` for everyone out of the register.
+pub fn status_filter(s: &str) -> Result<StatusFilter> {
+    if matches!(s.trim(), "archived" | "已归档" | "不在册") {
+        return Ok(StatusFilter::Archived);
+    }
+    status(s).map(StatusFilter::Only)
 }
 
 /// `users --role`.

@@ -172,6 +172,23 @@ impl Session {
         self.store.delete_event(person_id, event_id)
     }
 
+    // --- Membership status (issue 17) ----------------------------------------------------------
+
+    /// A person's status changes, oldest first.
+    pub fn status_history(&self, person_id: Id) -> Result<Vec<crate::domain::StatusChange>> {
+        self.store.status_history(person_id)
+    }
+
+    /// Records a change of membership status, checked against the person's stage and history.
+    pub fn change_status(&mut self, change: crate::domain::StatusChange) -> Result<MemberDetail> {
+        self.store.change_status(change)
+    }
+
+    /// Takes back the latest status change (recorded in error).
+    pub fn undo_status_change(&mut self, person_id: Id) -> Result<MemberDetail> {
+        self.store.undo_status_change(person_id)
+    }
+
     // --- The organisation --------------------------------------------------------------------
 
     pub fn org_tree(&self) -> Result<OrgTree> {

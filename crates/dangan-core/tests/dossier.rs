@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 
 use chrono::{TimeZone, Utc};
 use dangan_core::domain::{
-    Category, EventKind, FileRecord, Gender, Grade, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind,
+    Category, EventKind, FileRecord, Gender, Grade, MembershipStatus, OrgKind, Person, ProcedureEvent, RecordFields,
+    RecordKind, StatusChange,
 };
 use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions, RenderedDossier};
 use dangan_core::store::NewAttachment;
@@ -452,6 +453,26 @@ fn a_text_only_three_page_dossier_is_small() {
     assert_eq!(dossier::file_name(&data), format!("李四-{id:06}.pdf"));
     let last = squash(&page_text(&dossier.pdf, 3));
     assert!(last.contains("第3页共3页") && last.contains("生成日期：2026年11月24日"), "{last}");
+}
+
+#[test]
+fn an_archived_file_prints_and_says_why_it_left_the_register() {
+    let mut o = office();
+    let person = Person { branch_id: o.branch, name: "李四".into(), ..Person::default() };
+    let id = o.store.save_person(person).unwrap().person.id.unwrap();
+    o.store.save_event(id, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-09-01"))).unwrap();
+    let moved = StatusChange {
+        id: None,
+        person_id: id,
+        status: MembershipStatus::TransferredOut,
+        date: d("2026-11-02"),
+        reason: Some("转往北京大学".into()),
+    };
+    o.store.change_status(moved).unwrap();
+    let data = DossierData::read(&o.store, id).unwrap();
+    let dossier = dossier::render(&data, &DossierFonts::bundled(), &options()).unwrap();
+    let text = squash(&flowing_text(&dossier.pdf));
+    assert!(text.contains("党籍状态转出（2026年11月2日，转往北京大学）"), "{text}");
 }
 
 /// A JPEG as a phone writes it: stored landscape, with EXIF orientation 6 (turn a quarter clockwise).

@@ -36,7 +36,8 @@ use dangan_core::calendar::Date;
 use dangan_core::deadlines::{DeadlineQuery, Owner, OwnerKind};
 use dangan_core::domain::{
     Attendance, Attendee, ClassKind, ClassSession, CommitteePost, EventKind, FileRecord, Id, Meeting, MeetingKind,
-    OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind, StudyEntry, TraineeResult, TrainingClass,
+    MembershipStatus, OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind, StatusChange, StudyEntry,
+    TraineeResult, TrainingClass,
 };
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
@@ -141,6 +142,19 @@ static TABLE: &[Row] = &[
         ok(f.session.save_event(f.member, ProcedureEvent { note: Some("书面申请".into()), ..f.application.clone() }))
     }),
     row("delete_event", may(EditMembers), Member, |f| ok(f.session.delete_event(f.member, f.talk))),
+    row("status_history", may(ReadMembers), Member, |f| ok(f.session.status_history(f.member))),
+    // A transfer out and back: the two rows leave the member in the register for the rows after.
+    row("change_status", may(EditMembers), Member, |f| {
+        let change = StatusChange {
+            id: None,
+            person_id: f.member,
+            status: MembershipStatus::TransferredOut,
+            date: d("2026-11-20"),
+            reason: None,
+        };
+        ok(f.session.change_status(change))
+    }),
+    row("undo_status_change", may(EditMembers), Member, |f| ok(f.session.undo_status_change(f.member))),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),

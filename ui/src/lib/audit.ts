@@ -34,6 +34,7 @@ export const AUDIT_ENTITIES = [
   'trainees',
   'session_attendance',
   'study_entries',
+  'status_changes',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {

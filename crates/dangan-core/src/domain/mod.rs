@@ -11,6 +11,7 @@ mod org;
 mod person;
 mod record;
 mod stage;
+mod status;
 mod training;
 
 pub use event::{EventKind, MonthsRange, Procedure, ProcedureEvent, Step};
@@ -23,6 +24,7 @@ pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
 pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};
 pub use stage::Stage;
+pub use status::{MembershipStatus, StatusChange, check_status_change, current_status};
 pub use training::{ClassKind, ClassRecord, ClassSession, StudyEntry, Trainee, TraineeResult, TrainingClass};
 
 /// A database row id.

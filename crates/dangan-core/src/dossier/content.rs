@@ -7,7 +7,7 @@ use super::DossierData;
 use super::attach::Prepared;
 use super::layout::{Align, Block, Cell, Column};
 use crate::calendar::format_zh;
-use crate::domain::{EventKind, FileRecord, Id};
+use crate::domain::{EventKind, FileRecord, Id, MembershipStatus};
 use crate::rules::DeadlineKind;
 
 /// The blocks and the number of anchors they use (one per record: the page it starts on).
@@ -166,6 +166,11 @@ fn basic_information(data: &DossierData, out: &mut Vec<Block>) {
     ];
     if let Some(joined) = p.joined(&data.detail.events) {
         rows.push(("入党时间", format_zh(joined)));
+    }
+    // An archived file says why it is out of the register, and since when.
+    if let Some(last) = data.detail.status_history.last().filter(|c| c.status != MembershipStatus::InRegister) {
+        let reason = last.reason.as_deref().map(|r| format!("，{r}")).unwrap_or_default();
+        rows.push(("党籍状态", format!("{}（{}{reason}）", last.status.zh(), format_zh(last.date))));
     }
     out.push(Block::Table {
         columns: vec![column("项目", 36.0, Align::Center), column("内容", 120.0, Align::Left)],

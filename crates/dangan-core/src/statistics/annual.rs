@@ -10,7 +10,7 @@ use super::table::{Spec, Table, column, not_recorded};
 use super::{Scope, cell_people};
 use crate::Text;
 use crate::calendar::{self, Date};
-use crate::domain::{Category, Education, Gender, Id, Occupation, Stage, StudentLevel};
+use crate::domain::{Category, Education, Gender, Id, MembershipStatus, Occupation, Stage, StudentLevel};
 
 /// `dangan report annual`: the tables a college reports for a year.
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
@@ -62,10 +62,16 @@ pub struct BranchBalance {
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub developed: u64,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub transferred_in: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub transferred_out: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub left: u64,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub died: u64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub end: u64,
-    /// end − (start + developed − left): what the figures miss.
+    /// end − (start + developed + in − out − left − died): what the figures miss.
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub difference: i64,
 }
@@ -96,9 +102,30 @@ impl Year {
         self.holds(p.developed_on())
     }
 
-    /// A member whose membership ended in the year.
+    /// A member whose membership ended in the year: the procedure ended, or a decision or lapse
+    /// took them off the register (停止党籍 included, see the note `left`).
     fn left(self, p: &Counted) -> bool {
-        self.holds(p.ended) && p.member_from().is_some_and(|m| Some(m) <= p.ended)
+        (self.holds(p.ended) && p.member_from().is_some_and(|m| Some(m) <= p.ended))
+            || self.changed(p, |_, to| to.is_leaving() || to == MembershipStatus::Suspended)
+    }
+
+    /// A member who came into the register in the year: arrived by transfer, came back from a
+    /// transfer, or had a suspension lifted.
+    fn came_in(self, p: &Counted) -> bool {
+        self.changed(p, |_, to| to == MembershipStatus::InRegister)
+    }
+
+    fn went_out(self, p: &Counted) -> bool {
+        self.changed(p, |_, to| to == MembershipStatus::TransferredOut)
+    }
+
+    fn died(self, p: &Counted) -> bool {
+        self.changed(p, |_, to| to == MembershipStatus::Deceased)
+    }
+
+    /// Whether a change of the year, made while the person was a member, fits `which(from, to)`.
+    fn changed(self, p: &Counted, which: impl Fn(MembershipStatus, MembershipStatus) -> bool) -> bool {
+        p.changes_in(self.start, self.end).any(|(day, from, to)| which(from, to) && p.member_at_change(day))
     }
 }
 
@@ -120,10 +147,10 @@ fn specs<'a>(scope: &Scope<'a>, year: Year, study: &'a StudyYear) -> Vec<Spec<'a
             vec![
                 column("members_start", "上年底党员数", "members at the start"),
                 column("developed", "发展党员", "developed"),
-                not_recorded("transferred_in", "转入", "transferred in"),
-                not_recorded("transferred_out", "转出", "transferred out"),
+                column("transferred_in", "转入", "transferred in"),
+                column("transferred_out", "转出", "transferred out"),
                 column("left", "出党", "left"),
-                not_recorded("died", "死亡", "died"),
+                column("died", "死亡", "died"),
                 column("members_end", "本年底党员数", "members at the end"),
                 column("converted", "转正", "converted"),
             ],
@@ -133,7 +160,10 @@ fn specs<'a>(scope: &Scope<'a>, year: Year, study: &'a StudyYear) -> Vec<Spec<'a
                 for (c, counts) in [
                     (0, p.member_on(year.start)),
                     (1, year.developed(p)),
+                    (2, year.came_in(p)),
+                    (3, year.went_out(p)),
                     (4, year.left(p)),
+                    (5, year.died(p)),
                     (6, p.member_on(year.end)),
                     (7, year.holds(p.conversion_approved)),
                 ] {
@@ -352,15 +382,19 @@ fn check(scope: &Scope<'_>, year: Year, changes: &Table) -> ConsistencyCheck {
     let mut branches = Vec::new();
     for row in changes.rows.iter().filter(|r| !r.total) {
         let v = |c: usize| row.values[c].unwrap_or(0);
-        let (start, developed, left, end) = (v(0), v(1), v(4), v(6));
-        let difference = end as i64 - (start as i64 + developed as i64 - left as i64);
+        let (start, developed, came_in, went_out, left, died, end) = (v(0), v(1), v(2), v(3), v(4), v(5), v(6));
+        let difference = end as i64
+            - (start as i64 + developed as i64 + came_in as i64 - went_out as i64 - left as i64 - died as i64);
         if difference != 0 {
             branches.push(BranchBalance {
                 branch_id: row.key.parse().unwrap_or_default(),
                 branch: row.label.zh.clone(),
                 start,
                 developed,
+                transferred_in: came_in,
+                transferred_out: went_out,
                 left,
+                died,
                 end,
                 difference,
             });
@@ -386,7 +420,8 @@ fn discrepancy(p: &Counted, year: Year) -> Option<Text> {
     let count = |b: bool| i64::from(b);
     let (was, is) = (p.member_on(year.start), p.member_on(year.end));
     let (developed, left) = (year.developed(p), year.left(p));
-    if count(is) - count(was) - count(developed) + count(left) == 0 {
+    let (came_in, went_out, died) = (year.came_in(p), year.went_out(p), year.died(p));
+    if count(is) - count(was) - count(developed) - count(came_in) + count(went_out) + count(left) + count(died) == 0 {
         return None;
     }
     let day = |d: Option<Date>| d.map(calendar::format_zh).unwrap_or_default();

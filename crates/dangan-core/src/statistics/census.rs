@@ -3,7 +3,7 @@
 //! day; nothing here is stored as a count.
 
 use crate::calendar::Date;
-use crate::domain::{Category, Education, EventKind, Gender, Id, Occupation, Stage, StudentLevel};
+use crate::domain::{Category, Education, EventKind, Gender, Id, MembershipStatus, Occupation, Stage, StudentLevel};
 
 /// One person, with the dates of the steps statistics count (the first of each kind).
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,8 @@ pub struct Counted {
     pub admission_approved: Option<Date>,
     pub conversion_approved: Option<Date>,
     pub ended: Option<Date>,
+    /// Changes of membership status in date order (empty for most: always in the register).
+    pub statuses: Vec<(Date, MembershipStatus)>,
 }
 
 impl Counted {
@@ -59,11 +61,37 @@ impl Counted {
         self.ended.is_some_and(|d| d <= day)
     }
 
+    /// The membership status at the end of `day`.
+    pub fn status_on(&self, day: Date) -> MembershipStatus {
+        self.statuses.iter().rev().find(|(d, _)| *d <= day).map_or(MembershipStatus::InRegister, |(_, s)| *s)
+    }
+
+    /// Whether the person was out of the register (transferred out, suspended, left, deceased) at
+    /// the end of `day`.
+    pub fn out_on(&self, day: Date) -> bool {
+        self.status_on(day) != MembershipStatus::InRegister
+    }
+
+    /// The status changes between two days (after `from`, up to and including `to`), each with
+    /// the status before it.
+    pub fn changes_in(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> impl Iterator<Item = (Date, MembershipStatus, MembershipStatus)> + '_ {
+        let before = std::iter::once(MembershipStatus::InRegister).chain(self.statuses.iter().map(|(_, s)| *s));
+        self.statuses
+            .iter()
+            .zip(before)
+            .filter(move |((d, _), _)| *d > from && *d <= to)
+            .map(|((d, s), before)| (*d, before, *s))
+    }
+
     /// The stage the steps dated on or before `day` reach, or `None` when the person was not in
     /// the register that day (nothing dated yet, or ended). 细则第三十二条: probation runs from the
     /// branch meeting's admission. Someone with no dated step at all counts as an applicant.
     pub fn stage_on(&self, day: Date) -> Option<Stage> {
-        if self.ended_by(day) {
+        if self.ended_by(day) || self.out_on(day) {
             return None;
         }
         let by = |d: Option<Date>| d.is_some_and(|d| d <= day);
@@ -92,6 +120,12 @@ impl Counted {
 
     /// Whether the person counted as a member (probationary or full) at the end of `day`.
     pub fn member_on(&self, day: Date) -> bool {
+        self.member_from().is_some_and(|d| d <= day) && !self.ended_by(day) && !self.out_on(day)
+    }
+
+    /// Whether the person counted as a member just before a change dated `day` (already a member
+    /// by then, procedure not ended).
+    pub fn member_at_change(&self, day: Date) -> bool {
         self.member_from().is_some_and(|d| d <= day) && !self.ended_by(day)
     }
 

@@ -11,7 +11,7 @@ use super::org::OrgTree;
 use super::people::corrupt_row;
 use crate::access::Action;
 use crate::calendar;
-use crate::domain::{Category, Education, EventKind, Gender, Id, Occupation, StudentLevel};
+use crate::domain::{Category, Education, EventKind, Gender, Id, MembershipStatus, Occupation, StudentLevel};
 use crate::statistics::{self, AnnualReport, CellRef, Census, Counted, CountingRules, Report, Statistics, StatsQuery};
 use crate::{Error, Result};
 
@@ -60,6 +60,18 @@ pub(super) fn load(conn: &Connection) -> Result<Census> {
         let at = usize::try_from(person).ok().and_then(|slot| slots.get(slot).copied().flatten());
         if let Some(at) = at {
             people[at].note_event(kind, date);
+        }
+    }
+    let mut stmt = conn.prepare("SELECT person_id, id, status, date FROM status_changes ORDER BY date, id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (person, id): (Id, Id) = (r.get(0)?, r.get(1)?);
+        let status = r.get_ref(2)?.as_str().ok().and_then(MembershipStatus::parse);
+        let date = r.get_ref(3)?.as_str().ok().and_then(calendar::parse_iso);
+        let (Some(status), Some(date)) = (status, date) else { return Err(corrupt_row("status_changes", id)) };
+        let at = usize::try_from(person).ok().and_then(|slot| slots.get(slot).copied().flatten());
+        if let Some(at) = at {
+            people[at].statuses.push((date, status));
         }
     }
     Ok(Census { people })

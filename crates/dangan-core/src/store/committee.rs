@@ -156,7 +156,7 @@ impl Store {
         let rules = StudyRules::shipped();
         let Sums { meetings, classes, own, committee } = self.study_sums(first, last)?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, branch_id FROM people WHERE ended = 0 AND stage IN ('probationary', 'full_member')
+            "SELECT id, name, branch_id FROM people WHERE ended = 0 AND status = 'in_register' AND stage IN ('probationary', 'full_member')
              ORDER BY sort_key",
         )?;
         let mut rows = stmt.query([])?;

@@ -84,7 +84,7 @@ pub(crate) struct Staffed {
 
 impl Staffed {
     fn load(conn: &Connection) -> Result<Staffed> {
-        const MEMBER: &str = "ended = 0 AND stage IN ('probationary', 'full_member')";
+        const MEMBER: &str = "ended = 0 AND status = 'in_register' AND stage IN ('probationary', 'full_member')";
         let mut staffed = Staffed::default();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, name, branch_id,

@@ -474,7 +474,7 @@ impl Store {
         let today = self.today();
         let mut ready: Vec<(Meeting, Vec<Attendee>)> = Vec::with_capacity(rows.len());
         let mut find_people = self.conn.prepare_cached(
-            "SELECT id, branch_id, name FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0",
+            "SELECT id, branch_id, name FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0 AND status = 'in_register'",
         )?;
         let mut find_group =
             self.conn.prepare_cached("SELECT id FROM party_groups WHERE branch_id = ?1 AND name = ?2")?;

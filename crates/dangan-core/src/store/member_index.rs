@@ -9,9 +9,9 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
-use super::search::{MemberQuery, MemberSummary};
+use super::search::{MemberQuery, MemberSummary, StatusFilter};
 use crate::Result;
-use crate::domain::{Gender, Id, Stage};
+use crate::domain::{Gender, Id, MembershipStatus, Stage};
 
 #[derive(Debug, Clone)]
 struct Row {
@@ -29,6 +29,7 @@ struct Row {
     branch_id: Id,
     ended: bool,
     gender: Option<Gender>,
+    status: MembershipStatus,
 }
 
 #[derive(Debug, Default)]
@@ -37,7 +38,7 @@ pub(crate) struct MemberIndex {
     rows: Vec<Row>,
 }
 
-const COLUMNS: &str = "id, sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender";
+const COLUMNS: &str = "id, sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender, status";
 
 fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     let name: String = r.get(2)?;
@@ -57,6 +58,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         branch_id: r.get(7)?,
         ended: r.get(8)?,
         gender: gender.as_deref().and_then(Gender::parse),
+        status: r.get_ref(10)?.as_str().ok().and_then(MembershipStatus::parse).unwrap_or(MembershipStatus::InRegister),
     })
 }
 
@@ -98,8 +100,14 @@ impl MemberIndex {
         let limit = query.limit.min(MemberQuery::MAX_LIMIT) as usize;
         let mut total = 0u64;
         let mut items = Vec::with_capacity(limit.min(1_000));
+        let status = match (query.status, only) {
+            (Some(status), _) => status,
+            (None, Some(_)) => StatusFilter::All,
+            (None, None) => StatusFilter::InRegister,
+        };
         for row in &self.rows {
             if query.stage.is_some_and(|s| s != row.stage)
+                || !status.admits(row.status)
                 || branches.is_some_and(|b| !b.contains(&row.branch_id))
                 || only.is_some_and(|o| !o.contains(&row.id))
                 || !matcher.matches(row)
@@ -116,6 +124,7 @@ impl MemberIndex {
                     student_no: row.student_no.as_deref().map(str::to_owned),
                     gender: row.gender,
                     ended: row.ended,
+                    status: row.status,
                 });
             }
             total += 1;

@@ -29,6 +29,7 @@ mod reminders;
 mod rules;
 mod schema;
 mod search;
+mod status;
 mod training;
 mod users;
 
@@ -42,7 +43,7 @@ pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
 pub use meetings::MeetingQuery;
 pub use people::MemberDetail;
-pub use search::{MemberPage, MemberQuery, MemberSummary};
+pub use search::{MemberPage, MemberQuery, MemberSummary, StatusFilter};
 
 use crate::access::{Action, Actor, SessionUser};
 use crate::calendar::{self, Date};

@@ -24,6 +24,11 @@ pub struct MemberDetail {
     pub events: Vec<ProcedureEvent>,
     pub stage: Stage,
     pub ended: bool,
+    /// In the register, or out of it (transferred out, suspended, left, deceased): a person out of
+    /// it owes nothing and is kept as an archived file.
+    pub status: crate::domain::MembershipStatus,
+    /// Every change of status, oldest first.
+    pub status_history: Vec<crate::domain::StatusChange>,
     pub branch_path: String,
     /// What the procedure still owes, soonest first (set-aside items included, marked).
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
@@ -462,11 +467,15 @@ impl Store {
         let (person, events) = self.record(id)?;
         let tree = OrgTree::load(&self.conn)?;
         let mut detail = detail(person, events, &tree);
+        self.fill_status(&mut detail)?;
         let branch = (detail.person.branch_id, detail.branch_path.as_str());
-        // A member from before the records owes no step, but may still be flagged for absence.
-        let steps: &[ProcedureEvent] =
-            if detail.person.joined_before_records(&detail.events) { &[] } else { &detail.events };
-        detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, steps)?;
+        // A member from before the records owes no step, but may still be flagged for absence;
+        // someone out of the register owes nothing here.
+        if detail.status == crate::domain::MembershipStatus::InRegister {
+            let steps: &[ProcedureEvent] =
+                if detail.person.joined_before_records(&detail.events) { &[] } else { &detail.events };
+            detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, steps)?;
+        }
         detail.late = self.late_of(&detail.events);
         Ok(detail)
     }
@@ -597,6 +606,8 @@ pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree
         stage: Stage::of_person(&person, &events),
         ended: events.iter().any(|e| e.kind == EventKind::MembershipEnded),
         branch_path: tree.path(person.branch_id),
+        status: crate::domain::MembershipStatus::InRegister,
+        status_history: Vec::new(),
         person,
         events,
         deadlines: Vec::new(),

@@ -21,9 +21,9 @@ pub(crate) struct Entry {
     pub(crate) facts: Box<[Fact]>,
 }
 
-/// Who may still owe a step: not a member whose procedure ended before the records began
-/// ([`crate::domain::Person::joined_before_records`], in SQL).
-const OWES_STEPS: &str = "NOT (joined_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.person_id = people.id \
+/// Who may still owe a step: someone in the register (`store::status`), not a member whose
+/// procedure ended before the records began ([`crate::domain::Person::joined_before_records`], in SQL).
+const OWES_STEPS: &str = "status = 'in_register' AND NOT (joined_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM events e WHERE e.person_id = people.id \
      AND e.kind IN ('admitted', 'conversion_approved')))";
 
 /// Indexed by person id; `None` for ids not in use and for people whose procedure ended.

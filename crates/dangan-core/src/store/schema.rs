@@ -3,7 +3,7 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -354,6 +354,25 @@ UPDATE people SET last_life = (
 );
 "#;
 
+/// Version 8: membership status (issue 17). `status_changes` is the history; `people.status` caches
+/// the latest, in the same transaction as each change (see `store::status`), so that lists,
+/// deadlines and the life index leave out whoever is not in the register without reading history.
+const V8: &str = r#"
+CREATE TABLE status_changes (
+    id        INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    status    TEXT NOT NULL CHECK (status IN ('in_register', 'transferred_out', 'suspended', 'withdrew', 'removed',
+                  'expelled', 'lapsed', 'deceased', 'probation_cancelled')),
+    date      TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    reason    TEXT
+) STRICT;
+CREATE INDEX status_changes_by_person ON status_changes(person_id, date);
+
+ALTER TABLE people ADD COLUMN status TEXT NOT NULL DEFAULT 'in_register'
+    CHECK (status IN ('in_register', 'transferred_out', 'suspended', 'withdrew', 'removed', 'expelled', 'lapsed',
+                      'deceased', 'probation_cancelled'));
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,7 +383,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 7);
+        assert_eq!(version, 8);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

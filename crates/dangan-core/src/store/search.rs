@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::Store;
 use super::member_index::MemberIndex;
 use super::org::OrgTree;
-use crate::domain::{Gender, Id, Stage};
+use crate::domain::{Gender, Id, MembershipStatus, Stage};
 use crate::{Error, Result};
 
 /// What to list. Every filter is optional; `limit` is capped at [`MemberQuery::MAX_LIMIT`].
@@ -29,6 +29,38 @@ pub struct MemberQuery {
     /// Only the people one number of a statistics report counts (the drill-down from 统计).
     #[serde(default)]
     pub cell: Option<crate::statistics::CellRef>,
+    /// By membership status; absent means the working list, the people in the register. A
+    /// statistics drill-down (`cell`) lists whom the number counted, whatever their status today.
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub status: Option<StatusFilter>,
+}
+
+/// Whose rows a list shows, by membership status.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    /// The working list: in the register.
+    #[default]
+    InRegister,
+    /// Everyone, archived files included.
+    All,
+    /// The archive: everyone out of the register (transferred out, suspended, left, deceased).
+    Archived,
+    /// One status.
+    Only(MembershipStatus),
+}
+
+impl StatusFilter {
+    pub fn admits(self, status: MembershipStatus) -> bool {
+        match self {
+            StatusFilter::InRegister => status == MembershipStatus::InRegister,
+            StatusFilter::All => true,
+            StatusFilter::Archived => status != MembershipStatus::InRegister,
+            StatusFilter::Only(only) => status == only,
+        }
+    }
 }
 
 fn default_limit() -> u64 {
@@ -66,6 +98,7 @@ pub struct MemberSummary {
     pub student_no: Option<String>,
     pub gender: Option<Gender>,
     pub ended: bool,
+    pub status: MembershipStatus,
 }
 
 /// A page of a list and the size of the whole list.

@@ -29,7 +29,7 @@ const trainee = (person_id: number, over: Partial<Trainee> = {}): Trainee => ({
 });
 
 const person = (id: number, name: string, over: Partial<MemberSummary> = {}): MemberSummary => ({
-  id, name, stage: 'candidate', branch: '第一党支部', branch_id: 3, student_no: null, gender: null, ended: false, ...over,
+  id, name, stage: 'candidate', branch: '第一党支部', branch_id: 3, student_no: null, gender: null, ended: false, status: 'in_register', ...over,
 });
 
 describe('a session’s time: hours typed, minutes stored', () => {

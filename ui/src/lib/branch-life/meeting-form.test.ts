@@ -3,7 +3,7 @@ import type { MemberSummary } from '../api/types';
 import { attendable, attendeesOf, hoursToMinutes, marksOf, minutesToHours, newMeeting, optional, roster, tally } from './meeting-form';
 
 const member = (id: number, name: string, over: Partial<MemberSummary> = {}): MemberSummary => ({
-  id, name, stage: 'full_member', branch: '第一党支部', branch_id: 3, student_no: null, gender: null, ended: false, ...over,
+  id, name, stage: 'full_member', branch: '第一党支部', branch_id: 3, student_no: null, gender: null, ended: false, status: 'in_register', ...over,
 });
 
 describe('study time: hours typed, minutes stored', () => {

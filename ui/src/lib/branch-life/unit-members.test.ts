@@ -3,7 +3,7 @@ import type { MemberPage, MemberQuery, MemberSummary } from '../api/types';
 import { MEMBER_LIMIT, unitMembers } from './unit-members';
 
 const member = (id: number, name: string, over: Partial<MemberSummary> = {}): MemberSummary => ({
-  id, name, stage: 'full_member', branch: '第一党支部', branch_id: 3, student_no: null, gender: null, ended: false, ...over,
+  id, name, stage: 'full_member', branch: '第一党支部', branch_id: 3, student_no: null, gender: null, ended: false, status: 'in_register', ...over,
 });
 
 describe('unitMembers', () => {

@@ -1027,6 +1027,7 @@ export const en: Messages = {
   'audit.entity.trainees': 'Trainees',
   'audit.entity.session_attendance': 'Class attendance',
   'audit.entity.study_entries': 'Own study',
+  'audit.entity.status_changes': 'Membership status',
   'audit.action.insert': 'Added',
   'audit.action.update': 'Changed',
   'audit.action.delete': 'Deleted',

@@ -1024,6 +1024,7 @@ export const zhCN = {
   'audit.entity.trainees': '培训学员',
   'audit.entity.session_attendance': '培训出勤',
   'audit.entity.study_entries': '个人学习',
+  'audit.entity.status_changes': '党籍状态',
   'audit.action.insert': '新增',
   'audit.action.update': '修改',
   'audit.action.delete': '删除',

@@ -42,6 +42,7 @@ import type { Role } from './Role';
 import type { SessionUser } from './SessionUser';
 import type { Statistics } from './Statistics';
 import type { StatsQuery } from './StatsQuery';
+import type { StatusChange } from './StatusChange';
 import type { StudyEntry } from './StudyEntry';
 import type { StudyHours } from './StudyHours';
 import type { TraineeResult } from './TraineeResult';
@@ -91,6 +92,14 @@ export function saveEvent(personId: number, event: ProcedureEvent): Promise<Memb
 
 export function deleteEvent(personId: number, eventId: number): Promise<MemberDetail> {
   return call('delete_event', { personId, eventId });
+}
+
+export function changeStatus(change: StatusChange): Promise<MemberDetail> {
+  return call('change_status', { change });
+}
+
+export function undoStatusChange(personId: number): Promise<MemberDetail> {
+  return call('undo_status_change', { personId });
 }
 
 export function listOrgUnits(): Promise<Array<OrgUnit>> {

@@ -1,0 +1,104 @@
+//! Membership status as the store keeps it: the history in `status_changes`, the latest cached in
+//! `people.status` in the same transaction, and the indexes told so that a person out of the
+//! register leaves the working lists, deadlines and branch life at once. The rules of a change
+//! are `domain::check_status_change`.
+
+use rusqlite::{Connection, params};
+
+use super::Store;
+use super::people::{MemberDetail, corrupt_row, load_events, load_person, not_found};
+use crate::access::Action;
+use crate::calendar;
+use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change, current_status};
+use crate::{Error, Result};
+
+/// A person's changes in date order (then in the order recorded).
+pub(crate) fn load_history(conn: &Connection, person_id: Id) -> Result<Vec<StatusChange>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, status, date, reason FROM status_changes WHERE person_id = ?1 ORDER BY date, id")?;
+    let mut rows = stmt.query([person_id])?;
+    let mut history = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: Id = r.get(0)?;
+        let status = r.get_ref(1)?.as_str().ok().and_then(MembershipStatus::parse);
+        let date = r.get_ref(2)?.as_str().ok().and_then(calendar::parse_iso);
+        let (Some(status), Some(date)) = (status, date) else { return Err(corrupt_row("status_changes", id)) };
+        history.push(StatusChange { id: Some(id), person_id, status, date, reason: r.get(3)? });
+    }
+    Ok(history)
+}
+
+/// Writes a checked change and the cache it moves, inside the caller's transaction.
+pub(crate) fn write_change(conn: &Connection, change: &StatusChange) -> Result<Id> {
+    conn.execute(
+        "INSERT INTO status_changes (person_id, status, date, reason) VALUES (?1, ?2, ?3, ?4)",
+        params![change.person_id, change.status.as_str(), change.date.to_string(), change.reason],
+    )?;
+    let id = conn.last_insert_rowid();
+    conn.execute("UPDATE people SET status = ?1 WHERE id = ?2", params![change.status.as_str(), change.person_id])?;
+    Ok(id)
+}
+
+impl Store {
+    /// The person's status changes, oldest first.
+    pub fn status_history(&self, person_id: Id) -> Result<Vec<StatusChange>> {
+        self.require_member(Action::ReadMembers, person_id)?;
+        if load_person(&self.conn, person_id)?.is_none() {
+            return Err(not_found(person_id));
+        }
+        load_history(&self.conn, person_id)
+    }
+
+    /// Records a change of status (a transfer, a suspension, a death, a decision to remove),
+    /// checked against the person's stage and history; the person leaves or rejoins the working
+    /// lists at once.
+    pub fn change_status(&mut self, change: StatusChange) -> Result<MemberDetail> {
+        let person_id = change.person_id;
+        let (stage, history) = self.status_facts(person_id)?;
+        let change = check_status_change(change, stage, &history, self.today())?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        write_change(&tx, &change)?;
+        tx.commit()?;
+        self.status_changed(person_id)?;
+        self.member(person_id)
+    }
+
+    /// Takes back the latest change (recorded in error); the status before it returns.
+    pub fn undo_status_change(&mut self, person_id: Id) -> Result<MemberDetail> {
+        let (_, history) = self.status_facts(person_id)?;
+        let Some(last) = history.last() else {
+            return Err(Error::invalid("status", "没有可撤销的状态变更", "there is no status change to take back"));
+        };
+        let before = history.len().checked_sub(2).map_or(MembershipStatus::InRegister, |i| history[i].status);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM status_changes WHERE id = ?1", [last.id])?;
+        tx.execute("UPDATE people SET status = ?1 WHERE id = ?2", params![before.as_str(), person_id])?;
+        tx.commit()?;
+        self.status_changed(person_id)?;
+        self.member(person_id)
+    }
+
+    /// The stage and the history a change is checked against, for someone the user may change.
+    pub(crate) fn status_facts(&self, person_id: Id) -> Result<(Stage, Vec<StatusChange>)> {
+        self.require_member(Action::EditMembers, person_id)?;
+        let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
+        let events = load_events(&self.conn, person_id)?;
+        Ok((Stage::of_person(&person, &events), load_history(&self.conn, person_id)?))
+    }
+
+    /// After a status change: the person's index entries are re-read and branch life forgets who
+    /// owes organisational life.
+    pub(crate) fn status_changed(&self, person_id: Id) -> Result<()> {
+        self.refresh_index(person_id)?;
+        self.drop_life_index();
+        Ok(())
+    }
+
+    /// The status and its history shown on the member's page.
+    pub(crate) fn fill_status(&self, detail: &mut MemberDetail) -> Result<()> {
+        let Some(id) = detail.person.id else { return Ok(()) };
+        detail.status_history = load_history(&self.conn, id)?;
+        detail.status = current_status(&detail.status_history);
+        Ok(())
+    }
+}
