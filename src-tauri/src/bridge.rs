@@ -20,16 +20,20 @@ use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{
-    Attendee, ClassRecord, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person, PostHeld,
-    PostRecord, Procedure, ProcedureEvent, StatusChange, StudyEntry, TraineeResult, TrainingClass,
+    Attendee, ClassRecord, DuesCategory, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person,
+    PostHeld, PostRecord, Procedure, ProcedureEvent, StatusChange, StudyEntry, TraineeResult, TrainingClass,
 };
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
+use dangan_core::dues::Month;
 use dangan_core::jobs::JobId;
 use dangan_core::life_plan::LifePlan;
 use dangan_core::roster::{Duplicates, ImportReport};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{AnnualReport, Statistics, StatsQuery};
-use dangan_core::store::{AuditPage, AuditQuery, MeetingQuery, MemberDetail, MemberFile, MemberPage, MemberQuery};
+use dangan_core::store::{
+    AuditPage, AuditQuery, BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, MeetingQuery, MemberDetail,
+    MemberFile, MemberPage, MemberQuery,
+};
 use dangan_core::study::StudyHours;
 
 use crate::commands::FileFilter;
@@ -112,6 +116,13 @@ bridge! {
     commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
     membership::change_status(shell; change: StatusChange) -> MemberDetail;
     membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
+    membership::dues_rate(shell; category: DuesCategory, base_fen: i64) -> i64;
+    membership::set_dues_base(shell; base: DuesBase) -> DuesLedger;
+    membership::record_dues(shell; payment: DuesPayment) -> DuesLedger;
+    membership::undo_dues_month(shell; person_id: Id) -> DuesLedger;
+    membership::dues_ledger(shell; person_id: Id) -> DuesLedger;
+    membership::dues_arrears(shell; unit: Option<Id>) -> Vec<DuesArrears>;
+    membership::dues_summary(shell; unit: Option<Id>, from: Month, to: Month) -> Vec<BranchDues>;
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
     commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;

@@ -1,8 +1,9 @@
 //! Membership over time (issue 17): a person's status beside their stage (在册, 转出, 停止党籍, …),
-//! changed and taken back from the member's page.
+//! changed and taken back from the member's page; and the 党费 screen's party dues.
 
-use dangan_core::domain::{Id, StatusChange};
-use dangan_core::store::MemberDetail;
+use dangan_core::domain::{DuesCategory, Id, StatusChange};
+use dangan_core::dues::Month;
+use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, MemberDetail};
 use tauri::State;
 
 use crate::commands::blocking;
@@ -23,4 +24,57 @@ pub async fn change_status(shell: State<'_, Shell>, change: StatusChange) -> Rep
 pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.undo_status_change(person_id))).await
+}
+
+/// The monthly dues, in fen, of a category and base under the workspace's rules.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn dues_rate(shell: State<'_, Shell>, category: DuesCategory, base_fen: i64) -> Reply<i64> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.dues_rate(category, base_fen))).await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_dues_base(shell: State<'_, Shell>, base: DuesBase) -> Reply<DuesLedger> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.set_dues_base(base))).await
+}
+
+/// Records months paid or deferred in a row; the member's ledger after it.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_dues(shell: State<'_, Shell>, payment: DuesPayment) -> Reply<DuesLedger> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.record_dues(payment))).await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn undo_dues_month(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLedger> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.undo_dues_month(person_id))).await
+}
+
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn dues_ledger(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLedger> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.dues_ledger(person_id))).await
+}
+
+/// The members behind with their dues under a unit (all the user may see without one).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn dues_arrears(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<DuesArrears>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.dues_arrears(unit))).await
+}
+
+/// Each branch's dues for the months `from` to `to` (one month, or a year).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn dues_summary(shell: State<'_, Shell>, unit: Option<Id>, from: Month, to: Month) -> Reply<Vec<BranchDues>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.dues_summary(unit, from, to))).await
 }

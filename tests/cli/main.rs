@@ -7,6 +7,7 @@ mod accounts;
 mod backup;
 mod deadlines;
 mod dossier;
+mod dues;
 mod durability;
 mod files;
 mod hostile;

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
-    Cli, Command, accounts, committee, dossiers, files, meetings, members, planning, rosters, statistics, status,
+    Cli, Command, accounts, committee, dossiers, dues, files, meetings, members, planning, rosters, statistics, status,
     steps, training, workspace,
 };
 
@@ -36,6 +36,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Holidays { action } => planning::holidays(action, &cx),
         Command::Step { action } => steps::step(action, &cx),
         Command::Status { action } => status::status(action, &cx),
+        Command::Dues { action } => dues::dues(action, &cx),
         Command::Records(args) => files::records(args, &cx),
         Command::Record(args) => files::record(*args, &cx),
         Command::Attachment(args) => files::attachment(args, &cx),

@@ -11,14 +11,16 @@ use dangan_core::access::User;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, Status};
+use dangan_core::domain::DuesCategory;
 use dangan_core::domain::{EventKind, FileRecord, MeetingRecord, PartyGroup, PostRecord};
+use dangan_core::dues::{Month, format_yuan};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
 use dangan_core::roster::ImportReport;
 use dangan_core::rules::{Period, RuleSet};
 use dangan_core::statistics::{AnnualReport, Statistics, Table};
-use dangan_core::store::{AuditEntry, AuditPage, MemberDetail, MemberSummary};
+use dangan_core::store::{AuditEntry, AuditPage, BranchDues, DuesArrears, DuesLedger, MemberDetail, MemberSummary};
 use dangan_core::study::StudyHours;
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Lang, Result, Text, calendar};
@@ -725,6 +727,104 @@ impl Human {
         )?;
         // Recorded, as it happened; said plainly when it came late.
         self.late_notes(late)
+    }
+
+    /// The monthly dues of a category and base.
+    pub fn dues_rate(self, category: DuesCategory, base_fen: i64, amount_fen: i64) -> Result<()> {
+        let (base, amount) = (format_yuan(base_fen), format_yuan(amount_fen));
+        self.say(
+            format_args!("{}，月收入基数 {base} 元：每月党费 {amount} 元", category.zh()),
+            format_args!("{}, monthly base {base} yuan: dues {amount} yuan a month", category.label().en),
+        )
+    }
+
+    /// A member's dues ledger: the base, paid up to, and each month.
+    pub fn dues_ledger(self, ledger: &DuesLedger) -> Result<()> {
+        let through = ledger.paid_through.map(|m| (m.zh(), m.to_string()));
+        let (through_zh, through_en) = through.unwrap_or_else(|| ("（无）".into(), "(none)".into()));
+        let owed = format_yuan(ledger.owed_fen);
+        self.say(
+            format_args!("{}：党费交至 {through_zh}，欠交 {} 个月 {owed} 元", ledger.name, ledger.months_behind),
+            format_args!(
+                "{}: dues paid up to {through_en}, {} month(s) behind, {owed} yuan owed",
+                ledger.name, ledger.months_behind
+            ),
+        )?;
+        for base in &ledger.bases {
+            let yuan = format_yuan(base.base_fen);
+            self.say(
+                format_args!("  自 {} 起：{}，基数 {yuan} 元", base.from_month.zh(), base.category.zh()),
+                format_args!("  from {}: {}, base {yuan} yuan", base.from_month, base.category.label().en),
+            )?;
+        }
+        for m in &ledger.months {
+            let due = format_yuan(m.due_fen);
+            let by = m.paid_by.as_deref().map(|b| format!(" ({b})")).unwrap_or_default();
+            match (m.paid_on, m.deferred.as_deref()) {
+                (Some(day), _) => self.say(
+                    format_args!("  {}  {due}  已交 {}{by}", m.month, calendar::format_zh(day)),
+                    format_args!("  {}  {due}  paid {day}{by}", m.month),
+                )?,
+                (None, Some(why)) => self.say(
+                    format_args!("  {}  {due}  缓交：{why}", m.month),
+                    format_args!("  {}  {due}  deferred: {why}", m.month),
+                )?,
+                (None, None) => {
+                    self.say(format_args!("  {}  {due}  未交", m.month), format_args!("  {}  {due}  unpaid", m.month))?
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The members in arrears, the longest behind first.
+    pub fn dues_arrears(self, arrears: &[DuesArrears]) -> Result<()> {
+        for a in arrears {
+            let owed = format_yuan(a.owed_fen);
+            let overdue = a.item.status == Status::Overdue;
+            self.say(
+                format_args!(
+                    "{}（{}）欠交 {} 个月 {owed} 元{}",
+                    a.item.owner.display_name(),
+                    a.item.branch,
+                    a.months_behind,
+                    if overdue { format!("，已超过六个月（{}）", a.item.clause) } else { String::new() }
+                ),
+                format_args!(
+                    "{} ({}): {} month(s) behind, {owed} yuan{}",
+                    a.item.owner.display_name(),
+                    a.item.branch,
+                    a.months_behind,
+                    if overdue { format!(", six months or more ({})", a.item.clause_en) } else { String::new() }
+                ),
+            )?;
+        }
+        self.say(format_args!("共 {} 人欠交", arrears.len()), format_args!("{} member(s) in arrears", arrears.len()))
+    }
+
+    /// Each branch's dues for a period.
+    pub fn dues_summary(self, from: Month, to: Month, rows: &[BranchDues]) -> Result<()> {
+        let period = if from == to { from.to_string() } else { format!("{from} – {to}") };
+        self.say(format_args!("党费收缴情况（{period}）"), format_args!("Party dues, {period}"))?;
+        outln!(
+            "{}  {}  {}  {}  {}",
+            pad(self.t("支部", "branch"), 28),
+            pad(self.t("人数", "members"), 8),
+            pad(self.t("应交", "due"), 12),
+            pad(self.t("已交", "paid"), 12),
+            self.t("未交", "outstanding")
+        );
+        for r in rows {
+            outln!(
+                "{}  {}  {}  {}  {}",
+                pad(&r.branch, 28),
+                pad(&r.members.to_string(), 8),
+                pad(&format_yuan(r.due_fen), 12),
+                pad(&format_yuan(r.paid_fen), 12),
+                format_yuan(r.outstanding_fen)
+            );
+        }
+        Ok(())
     }
 
     /// A person's membership status and its history, oldest first.

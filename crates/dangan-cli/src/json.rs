@@ -47,6 +47,16 @@ pub fn status(detail: &MemberDetail) -> Result<()> {
     }))
 }
 
+/// `dues rate --json`: `{category, base_fen, amount_fen, amount}` (amount in yuan, as text).
+pub fn dues_rate(category: dangan_core::domain::DuesCategory, base_fen: i64, amount_fen: i64) -> Result<()> {
+    print(&serde_json::json!({
+        "category": category,
+        "base_fen": base_fen,
+        "amount_fen": amount_fen,
+        "amount": dangan_core::dues::format_yuan(amount_fen),
+    }))
+}
+
 /// `members --json`: a JSON array of every member listed, each with the steps that came late or
 /// out of order (`late`, see `dangan_core::late`), one object a line, written a page at a time.
 #[derive(Default)]

@@ -10,6 +10,7 @@ mod accounts;
 mod commands;
 mod committee;
 mod dossiers;
+mod dues;
 mod files;
 mod human;
 mod json;
@@ -124,6 +125,12 @@ enum Command {
     Status {
         #[command(subcommand)]
         action: status::StatusAction,
+    },
+    /// Party dues (党费): the rate of a category and base, a member's base, months paid or deferred,
+    /// the ledger, arrears and each branch's summary
+    Dues {
+        #[command(subcommand)]
+        action: dues::DuesAction,
     },
     /// A member's file: its records, their attachments, and the checklist of materials
     Records(files::RecordsArgs),

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use dangan_core::access::Role;
-use dangan_core::domain::{CommitteePost, EventKind, Grade, MeetingKind, MembershipStatus, RecordKind, Stage};
+use dangan_core::domain::{
+    CommitteePost, DuesCategory, EventKind, Grade, MeetingKind, MembershipStatus, RecordKind, Stage,
+};
 use dangan_core::roster::Duplicates;
 use dangan_core::rules::RuleSetId;
 use dangan_core::store::StatusFilter;
@@ -76,6 +78,19 @@ pub fn status(s: &str) -> Result<MembershipStatus> {
             "status",
             format!("未知的党籍状态「{s}」，可选 {}", ids.join("、")),
             format!("unknown membership status “{s}”: choose {}", ids.join(", ")),
+        )
+    })
+}
+
+/// A dues category (`dues rate --category`).
+pub fn dues_category(s: &str) -> Result<DuesCategory> {
+    DuesCategory::parse(s).ok_or_else(|| {
+        let ids: Vec<&str> = DuesCategory::ALL.iter().map(|c| c.as_str()).collect();
+        let s = excerpt(s, 40);
+        Error::invalid(
+            "category",
+            format!("未知的党费类别「{s}」，可选 {}", ids.join("、")),
+            format!("unknown dues category “{s}”: choose {}", ids.join(", ")),
         )
     })
 }

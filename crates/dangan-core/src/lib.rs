@@ -17,6 +17,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod domain;
 pub mod dossier;
+pub mod dues;
 mod error;
 pub mod ics;
 pub mod jobs;

@@ -115,6 +115,8 @@ struct OverrideFile {
     committee_term: Option<toml::Value>,
     party_life: Option<toml::Value>,
     secretary_lecture: Option<toml::Value>,
+    /// The office's rounding of dues, its own rates, or when arrears flag (`dues.rs`).
+    dues: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,6 +136,8 @@ pub struct RuleSet {
     /// Branch life (meeting frequencies, the committee's term, absence from party life): the
     /// same for either version of the 细则.
     life: LifeRules,
+    /// Party dues: each category's rate, the rounding, the arrears rule.
+    dues: crate::dues::DuesRules,
     overridden: bool,
 }
 
@@ -188,6 +192,7 @@ impl RuleSet {
             document,
             deadlines,
             life: crate::meeting_rules::shipped_life().clone(),
+            dues: crate::dues::shipped_dues().clone(),
             overridden: false,
         })
     }
@@ -235,6 +240,15 @@ impl RuleSet {
             file.party_life,
             file.secretary_lecture,
         )?;
+        if let Some(dues) = file.dues {
+            let section = dues.try_into().map_err(|e: toml::de::Error| Error::RuleFile {
+                reason: Text::new(
+                    format!("本单位规则文件的 [dues] 有误：{}", e.message()),
+                    format!("rule file [dues] is wrong: {}", e.message()),
+                ),
+            })?;
+            out.dues.apply(section)?;
+        }
         out.overridden = true;
         Ok(out)
     }
@@ -257,6 +271,11 @@ impl RuleSet {
     /// Every rule of branch life.
     pub fn life(&self) -> &LifeRules {
         &self.life
+    }
+
+    /// The party dues rules.
+    pub fn dues(&self) -> &crate::dues::DuesRules {
+        &self.dues
     }
 
     /// The citation of a check, e.g. `《中国共产党发展党员工作细则》第七条` / `Rules on Recruiting

@@ -189,6 +189,46 @@ impl Session {
         self.store.undo_status_change(person_id)
     }
 
+    // --- Party dues (issue 17) ------------------------------------------------------------------
+
+    /// The monthly dues of a category and base (in fen) under the workspace's rules.
+    pub fn dues_rate(&self, category: crate::domain::DuesCategory, base_fen: i64) -> Result<i64> {
+        self.store.rules().dues().monthly_fen(category, base_fen)
+    }
+
+    /// Sets a member's dues category and base from a month on.
+    pub fn set_dues_base(&mut self, base: crate::store::DuesBase) -> Result<crate::store::DuesLedger> {
+        self.store.set_dues_base(base)
+    }
+
+    /// Records months paid or deferred in a row.
+    pub fn record_dues(&mut self, payment: crate::store::DuesPayment) -> Result<crate::store::DuesLedger> {
+        self.store.record_dues(payment)
+    }
+
+    /// Takes back the latest month paid or deferred.
+    pub fn undo_dues_month(&mut self, person_id: Id) -> Result<crate::store::DuesLedger> {
+        self.store.undo_dues_month(person_id)
+    }
+
+    pub fn dues_ledger(&self, person_id: Id) -> Result<crate::store::DuesLedger> {
+        self.store.dues_ledger(person_id)
+    }
+
+    pub fn dues_arrears(&self, unit: Option<Id>) -> Result<Vec<crate::store::DuesArrears>> {
+        self.store.dues_arrears(unit)
+    }
+
+    /// Each branch's dues for a month, or for the months of a range (a year).
+    pub fn dues_summary(
+        &self,
+        unit: Option<Id>,
+        from: crate::dues::Month,
+        to: crate::dues::Month,
+    ) -> Result<Vec<crate::store::BranchDues>> {
+        self.store.dues_summary(unit, from, to)
+    }
+
     // --- The organisation --------------------------------------------------------------------
 
     pub fn org_tree(&self) -> Result<OrgTree> {

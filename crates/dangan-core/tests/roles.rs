@@ -35,16 +35,17 @@ use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{DeadlineQuery, Owner, OwnerKind};
 use dangan_core::domain::{
-    Attendance, Attendee, ClassKind, ClassSession, CommitteePost, EventKind, FileRecord, Id, Meeting, MeetingKind,
-    MembershipStatus, OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind, StatusChange, StudyEntry,
-    TraineeResult, TrainingClass,
+    Attendance, Attendee, ClassKind, ClassSession, CommitteePost, DuesCategory, EventKind, FileRecord, Id, Meeting,
+    MeetingKind, MembershipStatus, OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind, StatusChange,
+    StudyEntry, TraineeResult, TrainingClass,
 };
+use dangan_core::dues::Month;
 use dangan_core::jobs::Progress;
 use dangan_core::keys::RecoveryCode;
 use dangan_core::roster::{self, ImportOptions};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{CellRef, Report, StatsQuery};
-use dangan_core::store::{AuditQuery, MeetingQuery, MemberQuery, NewAttachment};
+use dangan_core::store::{AuditQuery, DuesBase, DuesPayment, MeetingQuery, MemberQuery, NewAttachment};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{ErrorKind, Lang, Result, Session, Workspace};
@@ -155,6 +156,34 @@ static TABLE: &[Row] = &[
         ok(f.session.change_status(change))
     }),
     row("undo_status_change", may(EditMembers), Member, |f| ok(f.session.undo_status_change(f.member))),
+    row("dues_rate", SignedIn, Whole, |f| ok(f.session.dues_rate(DuesCategory::Salaried, 420_000))),
+    row("set_dues_base", may(EditMembers), Member, |f| {
+        let base = DuesBase {
+            person_id: f.veteran,
+            category: DuesCategory::Salaried,
+            base_fen: 420_000,
+            from_month: Month::new(2026, 11).unwrap(),
+        };
+        ok(f.session.set_dues_base(base))
+    }),
+    row("record_dues", may(EditMembers), Member, |f| {
+        let payment = DuesPayment {
+            person_id: f.veteran,
+            from_month: Month::new(2026, 11).unwrap(),
+            months: 1,
+            paid_on: Some(d(TODAY)),
+            paid_by: None,
+            deferred: None,
+        };
+        ok(f.session.record_dues(payment))
+    }),
+    row("undo_dues_month", may(EditMembers), Member, |f| ok(f.session.undo_dues_month(f.veteran))),
+    row("dues_ledger", may(ReadMembers), Member, |f| ok(f.session.dues_ledger(f.veteran))),
+    row("dues_arrears", may(ReadMembers), Whole, |f| ok(f.session.dues_arrears(None))),
+    row("dues_summary", may(ReadMembers), Whole, |f| {
+        let month = Month::new(2026, 11).unwrap();
+        ok(f.session.dues_summary(None, month, month))
+    }),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),
@@ -487,6 +516,8 @@ struct Fixture {
     record_to_delete: Id,
     /// A meeting of the branch, the member present.
     meeting: Id,
+    /// A full member of the branch (from before the records), who pays dues.
+    veteran: Id,
     /// A party group of the branch, empty.
     group: Id,
 }
@@ -568,7 +599,7 @@ fn fixture(subject: Subject) -> Fixture {
         joined_on: Some(d("2010-07-01")),
         ..Person::default()
     };
-    admin.save_person(veteran).unwrap();
+    let veteran = admin.save_person(veteran).unwrap().person.id.unwrap();
     let owed = DeadlineQuery { branch_id: Some(branch), owed_by: Some(OwnerKind::Unit), ..DeadlineQuery::default() };
     let unit_deadline = admin
         .deadlines(&owed)
@@ -638,6 +669,7 @@ fn fixture(subject: Subject) -> Fixture {
         attachment_to_delete: kept.attachments[1].id,
         record_to_delete,
         meeting,
+        veteran,
         group,
         committee,
         spare_user,

@@ -35,6 +35,8 @@ export const AUDIT_ENTITIES = [
   'session_attendance',
   'study_entries',
   'status_changes',
+  'dues_bases',
+  'dues_months',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {

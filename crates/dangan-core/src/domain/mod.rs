@@ -21,7 +21,7 @@ pub use meeting::{
     MeetingRecord, PartyGroup, PostHeld, PostRecord,
 };
 pub use org::{OrgKind, OrgUnit};
-pub use person::{Category, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
+pub use person::{Category, DuesCategory, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
 pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};
 pub use stage::Stage;
 pub use status::{MembershipStatus, StatusChange, check_status_change, current_status};

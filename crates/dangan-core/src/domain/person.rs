@@ -107,6 +107,22 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 党费类别: which of the dues regulation's rules sets a member's monthly dues (`dues.rs`).
+    DuesCategory {
+        /// 在职党员: a share of the regular monthly pay after tax.
+        Salaried = "salaried", "在职党员", "salaried", ["在职", "工资收入"];
+        /// 离退休党员: a share of the pension.
+        Retired = "retired", "离退休党员", "retired", ["离退休", "退休"];
+        /// 学生党员: 0.2 yuan a month.
+        Student = "student", "学生党员", "student", ["学生"];
+        /// 下岗失业党员: 0.2 yuan a month.
+        Unemployed = "unemployed", "下岗失业党员", "unemployed", ["失业", "下岗"];
+        /// 享受最低生活保障的党员: 0.2 yuan a month.
+        LowIncome = "low_income", "享受最低生活保障的党员", "on minimum-income support", ["低保"];
+    }
+}
+
 /// 年级: the year a student's class entered, written `2024`, `2024级`, `2024年` or `24级` (two
 /// digits above 50 are the 1900s: `98级` is 1998).
 pub fn parse_class_year(s: &str) -> Option<u16> {

@@ -49,7 +49,7 @@ const AUDITED: &[Audited] = &[
         table: "people",
         key: "{r}.id",
         member: "{r}.id",
-        skip: &["pinyin", "initials", "sort_key", "last_life", "status"],
+        skip: &["pinyin", "initials", "sort_key", "last_life", "status", "dues_from", "dues_through"],
         unless: "0",
     },
     Audited { table: "events", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
@@ -106,6 +106,14 @@ const AUDITED: &[Audited] = &[
     },
     Audited { table: "study_entries", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "status_changes", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited { table: "dues_bases", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited {
+        table: "dues_months",
+        key: "{r}.person_id || ' ' || {r}.month",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
     Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "holiday_years", key: "{r}.year", member: "NULL", skip: &[], unless: "0" },
     Audited {
@@ -407,7 +415,7 @@ pub struct AuditEntry {
     /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
     /// `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
     /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
-    /// `meeting_attachments`, `status_changes`.
+    /// `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

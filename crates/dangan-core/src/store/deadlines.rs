@@ -14,6 +14,7 @@ use crate::deadlines::{
     self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Owner, OwnerKey, OwnerKind, Status, StatusCounts,
 };
 use crate::domain::{Id, ProcedureEvent};
+use crate::dues::ArrearsRule;
 use crate::meeting_rules::{LapseRule, LectureRule, MeetingRule, OwedBy, TermRule};
 use crate::rules::{DeadlineKind, DeadlineRule};
 use crate::{Result, Text};
@@ -33,11 +34,32 @@ pub(super) struct Found<'a> {
 /// Who owes a found item, by which rule: a step of a person's procedure, a meeting a unit owes,
 /// a branch committee's election, or a member's return to organisational life.
 pub(super) enum Owed<'a> {
-    Step { member_id: Id, entry: &'a Entry, rule: &'a DeadlineRule },
-    Meeting { ower: &'a Ower, rule: &'a MeetingRule },
-    Term { unit_id: Id, rule: &'a TermRule },
-    Lecture { unit_id: Id, rule: &'a LectureRule },
-    Lapse { member: &'a LifeMember, rule: &'a LapseRule },
+    Step {
+        member_id: Id,
+        entry: &'a Entry,
+        rule: &'a DeadlineRule,
+    },
+    Meeting {
+        ower: &'a Ower,
+        rule: &'a MeetingRule,
+    },
+    Term {
+        unit_id: Id,
+        rule: &'a TermRule,
+    },
+    Lecture {
+        unit_id: Id,
+        rule: &'a LectureRule,
+    },
+    Lapse {
+        member: &'a LifeMember,
+        rule: &'a LapseRule,
+    },
+    /// Party dues unpaid for months (党章第九条).
+    Dues {
+        member: &'a LifeMember,
+        rule: &'a ArrearsRule,
+    },
 }
 
 impl Found<'_> {
@@ -48,6 +70,7 @@ impl Found<'_> {
             Owed::Term { .. } => TermRule::ID,
             Owed::Lecture { .. } => LectureRule::ID,
             Owed::Lapse { .. } => LapseRule::ID,
+            Owed::Dues { .. } => ArrearsRule::ID,
         }
     }
 
@@ -55,7 +78,7 @@ impl Found<'_> {
         match &self.owed {
             Owed::Step { rule, .. } => rule.kind,
             Owed::Meeting { .. } => DeadlineKind::Recurring,
-            Owed::Term { .. } | Owed::Lapse { .. } | Owed::Lecture { .. } => DeadlineKind::Deadline,
+            Owed::Term { .. } | Owed::Lapse { .. } | Owed::Lecture { .. } | Owed::Dues { .. } => DeadlineKind::Deadline,
         }
     }
 
@@ -66,14 +89,14 @@ impl Found<'_> {
             Owed::Term { rule, .. } => &rule.lead_days,
             Owed::Lecture { rule, .. } => &rule.lead_days,
             // Flagged from the day it appears: reminded then, and when overdue.
-            Owed::Lapse { .. } => &LAPSE_LEAD_DAYS,
+            Owed::Lapse { .. } | Owed::Dues { .. } => &LAPSE_LEAD_DAYS,
         }
     }
 
     pub(super) fn key(&self) -> OwnerKey {
         match &self.owed {
             Owed::Step { member_id, .. } => OwnerKey::Member(*member_id),
-            Owed::Lapse { member, .. } => OwnerKey::Member(member.id),
+            Owed::Lapse { member, .. } | Owed::Dues { member, .. } => OwnerKey::Member(member.id),
             Owed::Meeting { ower, .. } => match ower.group_id() {
                 Some(group) => OwnerKey::Group { unit: ower.unit_id, group },
                 None => OwnerKey::Unit(ower.unit_id),
@@ -86,7 +109,7 @@ impl Found<'_> {
     pub(super) fn branch_id(&self) -> Id {
         match &self.owed {
             Owed::Step { entry, .. } => entry.branch_id,
-            Owed::Lapse { member, .. } => member.branch_id,
+            Owed::Lapse { member, .. } | Owed::Dues { member, .. } => member.branch_id,
             Owed::Meeting { ower, .. } => ower.unit_id,
             Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => *unit_id,
         }
@@ -167,12 +190,16 @@ impl Store {
             }
         };
         let life_rules = self.rules.life();
+        let dues_rules = self.rules.dues();
         let lapse = |member: &'s LifeMember, f: &mut dyn FnMut(Found<'s>)| {
             if !in_scope(member.branch_id) {
                 return;
             }
             if let Some((due, status)) = absence(life, member, &life_rules.lapse, as_of) {
                 f(Found { owed: Owed::Lapse { member, rule: &life_rules.lapse }, due, status, provisional: false });
+            }
+            if let Some((due, status)) = arrears(member, &dues_rules.arrears, as_of) {
+                f(Found { owed: Owed::Dues { member, rule: &dues_rules.arrears }, due, status, provisional: false });
             }
         };
         let (members, units) = (scope.owed_by != Some(OwnerKind::Unit), scope.owed_by != Some(OwnerKind::Member));
@@ -281,7 +308,7 @@ impl Store {
         fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, Arc<str>>) -> (u8, &'f str) {
             match &f.owed {
                 Owed::Step { entry, .. } => (0, &entry.name),
-                Owed::Lapse { member, .. } => (0, &member.name),
+                Owed::Lapse { member, .. } | Owed::Dues { member, .. } => (0, &member.name),
                 Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
                 Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, &paths[unit_id]),
             }
@@ -311,6 +338,11 @@ impl Store {
                         &rule.clause,
                     ),
                     Owed::Lapse { member, rule } => (
+                        Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Dues { member, rule } => (
                         Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
                         &rule.name,
                         &rule.clause,
@@ -383,9 +415,11 @@ impl Store {
             .collect();
         // Their absence from organisational life, as the dashboard shows it.
         let rule = &self.rules.life().lapse;
-        let flagged = self.with_life(|life| {
-            let at = life.members().binary_search_by_key(&id, |m| m.id).ok()?;
-            absence(life, &life.members()[at], rule, as_of)
+        let dues_rule = &self.rules.dues().arrears;
+        let (flagged, behind) = self.with_life(|life| {
+            let Ok(at) = life.members().binary_search_by_key(&id, |m| m.id) else { return (None, None) };
+            let member = &life.members()[at];
+            (absence(life, member, rule, as_of), arrears(member, dues_rule, as_of))
         })?;
         if let Some((due, status)) = flagged {
             let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: None };
@@ -394,6 +428,17 @@ impl Store {
                 kind: DeadlineKind::Deadline,
                 name: &rule.name,
                 clause: &rule.clause,
+            });
+            items.push(make_item(owner, branch_id, &branch, parts, (due, status, false), &dismissals));
+        }
+        // Their dues in arrears.
+        if let Some((due, status)) = behind {
+            let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: None };
+            let parts = words.of(ItemParts {
+                rule: ArrearsRule::ID,
+                kind: DeadlineKind::Deadline,
+                name: &dues_rule.name,
+                clause: &dues_rule.clause,
             });
             items.push(make_item(owner, branch_id, &branch, parts, (due, status, false), &dismissals));
         }
@@ -466,6 +511,14 @@ fn absence(life: &LifeIndex, member: &LifeMember, rule: &LapseRule, as_of: Date)
     let tracked = life.tracked_from(member.branch_id)?;
     let from = [member.last_life, member.member_since, Some(tracked)].into_iter().flatten().max()?;
     rule.flagged(from, as_of)
+}
+
+/// A member's dues in arrears as of a day, once flagged: counted from the first month neither
+/// paid nor deferred (`store::dues` keeps the ledger unbroken, so that is the month after the
+/// cached run).
+fn arrears(member: &LifeMember, rule: &ArrearsRule, as_of: Date) -> Option<(Date, Status)> {
+    let first_unpaid = member.dues_through.map_or(member.dues_from?, crate::dues::Month::next);
+    rule.flagged(first_unpaid, as_of)
 }
 
 /// What an item takes from its rule.

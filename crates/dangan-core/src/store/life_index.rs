@@ -20,6 +20,7 @@ use rusqlite::Connection;
 use crate::Result;
 use crate::calendar::{self, Date};
 use crate::domain::{Id, MeetingKind};
+use crate::dues::Month;
 
 /// A unit or a party group that owes meetings.
 #[derive(Debug)]
@@ -72,6 +73,10 @@ pub(crate) struct LifeMember {
     pub(crate) member_since: Option<Date>,
     /// Their latest organisational life (`people.last_life`).
     pub(crate) last_life: Option<Date>,
+    /// Their first month of dues and the last of the unbroken run paid or deferred
+    /// (`people.dues_from`, `people.dues_through`); no dues tracked without a base.
+    pub(crate) dues_from: Option<Month>,
+    pub(crate) dues_through: Option<Month>,
 }
 
 /// The members, and the branches and party groups with at least one of them.
@@ -90,7 +95,7 @@ impl Staffed {
             "SELECT id, name, branch_id,
                     coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id AND e.kind = 'admitted'),
                              joined_on),
-                    last_life
+                    last_life, dues_from, dues_through
              FROM people WHERE {MEMBER} ORDER BY id"
         ))?;
         let rows = stmt.query_map([], |r| {
@@ -100,14 +105,24 @@ impl Staffed {
                 r.get::<_, Id>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i32>>(5)?,
+                r.get::<_, Option<i32>>(6)?,
             ))
         })?;
         for row in rows {
-            let (id, name, branch_id, since, last) = row?;
+            let (id, name, branch_id, since, last, dues_from, dues_through) = row?;
             staffed.branches.insert(branch_id);
             let member_since = since.as_deref().and_then(calendar::parse_iso);
             let last_life = last.as_deref().and_then(calendar::parse_iso);
-            staffed.members.push(LifeMember { id, name: name.into(), branch_id, member_since, last_life });
+            staffed.members.push(LifeMember {
+                id,
+                name: name.into(),
+                branch_id,
+                member_since,
+                last_life,
+                dues_from: dues_from.map(Month),
+                dues_through: dues_through.map(Month),
+            });
         }
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT DISTINCT g.group_id FROM group_members g JOIN people ON people.id = g.person_id WHERE {MEMBER}"
@@ -226,6 +241,15 @@ impl LifeIndex {
                 let last = &mut staffed.members[at].last_life;
                 *last = Some(last.map_or(date, |d| d.max(date)));
             }
+        }
+    }
+
+    /// A member's dues caches after a payment or a new base (`store::dues`).
+    pub(crate) fn dues_changed(&mut self, person: Id, from: Option<Month>, through: Option<Month>) {
+        let Some(staffed) = self.staffed.as_mut() else { return };
+        if let Ok(at) = staffed.members.binary_search_by_key(&person, |m| m.id) {
+            staffed.members[at].dues_from = from;
+            staffed.members[at].dues_through = through;
         }
     }
 

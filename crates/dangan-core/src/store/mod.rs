@@ -14,6 +14,7 @@ mod census;
 mod committee;
 mod deadlines;
 mod dismissals;
+mod dues;
 mod files;
 mod groups;
 mod holidays;
@@ -40,6 +41,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use zeroize::Zeroizing;
 
 pub use audit::{AuditEntry, AuditPage, AuditQuery};
+pub use dues::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, LedgerMonth};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
 pub use meetings::MeetingQuery;
 pub use people::MemberDetail;

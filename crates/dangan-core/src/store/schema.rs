@@ -3,7 +3,17 @@
 use rusqlite_migration::{M, Migrations};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+        M::up(V7),
+        M::up(V8),
+        M::up(V9),
+    ])
 }
 
 /// Version 1: settings, the organisation tree, people, and their dated events.
@@ -373,6 +383,37 @@ ALTER TABLE people ADD COLUMN status TEXT NOT NULL DEFAULT 'in_register'
                       'deceased', 'probation_cancelled'));
 "#;
 
+/// Version 9: party dues (issue 17). Months are counted from year 0 (`dues::Month`: 2026-05 is
+/// 2026 × 12 + 4). `dues_months` holds one compact row per month paid or deferred; `people.dues_from`
+/// (the first month due) and `people.dues_through` (the last month of the unbroken run paid or
+/// deferred from it) are caches kept in the same transaction as every change (`store::dues`), so
+/// the arrears scan reads two integers per member.
+const V9: &str = r#"
+CREATE TABLE dues_bases (
+    id         INTEGER PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    category   TEXT NOT NULL CHECK (category IN ('salaried', 'retired', 'student', 'unemployed', 'low_income')),
+    base_fen   INTEGER NOT NULL CHECK (base_fen >= 0),
+    from_month INTEGER NOT NULL,
+    UNIQUE (person_id, from_month)
+) STRICT;
+
+CREATE TABLE dues_months (
+    person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    month      INTEGER NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+    paid_on    TEXT CHECK (paid_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    paid_by    TEXT,
+    deferred   TEXT,
+    CHECK ((paid_on IS NULL) <> (deferred IS NULL)),
+    PRIMARY KEY (person_id, month)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX dues_months_by_month ON dues_months(month);
+
+ALTER TABLE people ADD COLUMN dues_from INTEGER;
+ALTER TABLE people ADD COLUMN dues_through INTEGER;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,7 +424,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 8);
+        assert_eq!(version, 9);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

@@ -33,6 +33,7 @@ const person = {
   student_no: null, category: null, department: null, class_name: null, phone: null, native_place: null, notes: null,
 };
 const event = { id: null, kind: 'oath' as const, date: '2026-11-24', months: null, note: null };
+const statusChange = { id: null, person_id: 7, status: 'transferred_out' as const, date: '2026-06-30', reason: '转往某大学党委' };
 const fileRecord = {
   id: null, person_id: 7, kind: 'talk_record' as const, date: '2026-11-24', event_id: 12, title: null, body: '谈话内容',
   fields: { who: '王老师', course: null, hours: null, certificate: null, grade: null, score: null }, attachments: [],
@@ -84,6 +85,9 @@ describe('TauriBackend', () => {
     ['savePerson', [person], 'save_person', { person }],
     ['saveEvent', [7, event], 'save_event', { personId: 7, event }],
     ['deleteEvent', [7, 9], 'delete_event', { personId: 7, eventId: 9 }],
+    ['changeStatus', [statusChange], 'change_status', { change: statusChange }],
+    ['undoStatusChange', [7], 'undo_status_change', { personId: 7 }],
+    ['listMembers', [{ ...q, status: 'archived' }], 'list_members', { query: { ...q, status: 'archived' } }],
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],
     ['dashboard', [null, 3], 'dashboard', { asOf: null, branchId: 3 }],

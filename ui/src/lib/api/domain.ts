@@ -16,6 +16,7 @@ import type {
   Grade,
   MediaType,
   MeetingKind,
+  MembershipStatus,
   Occupation,
   PeriodState,
   RecordKind,
@@ -121,6 +122,22 @@ export const STATUSES: readonly Status[] = keysInOrder<Status>({
   upcoming: 2,
   not_yet: 3,
   open: 4,
+});
+
+/**
+ * Where a person's membership stands, in dangan-core's order: 在册 first, then the ways out of the register
+ * (转出, 停止党籍, then the final ones). Which may follow which is the core's to say.
+ */
+export const MEMBERSHIP_STATUSES: readonly MembershipStatus[] = keysInOrder<MembershipStatus>({
+  in_register: 0,
+  transferred_out: 1,
+  suspended: 2,
+  withdrew: 3,
+  removed: 4,
+  expelled: 5,
+  lapsed: 6,
+  deceased: 7,
+  probation_cancelled: 8,
 });
 
 export const DEADLINE_KINDS: readonly DeadlineKind[] = keysInOrder<DeadlineKind>({

@@ -7,6 +7,7 @@ import type { AuditPage } from './AuditPage';
 import type { AuditQuery } from './AuditQuery';
 import type { BackupSettings } from './BackupSettings';
 import type { BackupWritten } from './BackupWritten';
+import type { BranchDues } from './BranchDues';
 import type { ChartImage } from './ChartImage';
 import type { ClassRecord } from './ClassRecord';
 import type { Dashboard } from './Dashboard';
@@ -14,6 +15,11 @@ import type { DeadlineItem } from './DeadlineItem';
 import type { DeadlineQuery } from './DeadlineQuery';
 import type { DossierWritten } from './DossierWritten';
 import type { DossiersWritten } from './DossiersWritten';
+import type { DuesArrears } from './DuesArrears';
+import type { DuesBase } from './DuesBase';
+import type { DuesCategory } from './DuesCategory';
+import type { DuesLedger } from './DuesLedger';
+import type { DuesPayment } from './DuesPayment';
 import type { Duplicates } from './Duplicates';
 import type { FileFilter } from './FileFilter';
 import type { FileRecord } from './FileRecord';
@@ -29,6 +35,7 @@ import type { MemberDetail } from './MemberDetail';
 import type { MemberFile } from './MemberFile';
 import type { MemberPage } from './MemberPage';
 import type { MemberQuery } from './MemberQuery';
+import type { Month } from './Month';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
 import type { PartyGroup } from './PartyGroup';
@@ -100,6 +107,34 @@ export function changeStatus(change: StatusChange): Promise<MemberDetail> {
 
 export function undoStatusChange(personId: number): Promise<MemberDetail> {
   return call('undo_status_change', { personId });
+}
+
+export function duesRate(category: DuesCategory, baseFen: number): Promise<number> {
+  return call('dues_rate', { category, baseFen });
+}
+
+export function setDuesBase(base: DuesBase): Promise<DuesLedger> {
+  return call('set_dues_base', { base });
+}
+
+export function recordDues(payment: DuesPayment): Promise<DuesLedger> {
+  return call('record_dues', { payment });
+}
+
+export function undoDuesMonth(personId: number): Promise<DuesLedger> {
+  return call('undo_dues_month', { personId });
+}
+
+export function duesLedger(personId: number): Promise<DuesLedger> {
+  return call('dues_ledger', { personId });
+}
+
+export function duesArrears(unit: number | null): Promise<Array<DuesArrears>> {
+  return call('dues_arrears', { unit });
+}
+
+export function duesSummary(unit: number | null, from: Month, to: Month): Promise<Array<BranchDues>> {
+  return call('dues_summary', { unit, from, to });
 }
 
 export function listOrgUnits(): Promise<Array<OrgUnit>> {

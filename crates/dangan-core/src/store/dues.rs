@@ -1,0 +1,597 @@
+//! Party dues as the store keeps them: each member's category and monthly base from a month on
+//! (`dues_bases`), one compact row per month paid or deferred (`dues_months`), and two cached
+//! months on `people` (the first due, the last of the unbroken run covered) kept in the same
+//! transaction, so the arrears scan reads two integers per member. A ledger is always unbroken: a
+//! payment starts at the first month not yet covered (or pays a deferred one), never leaving a gap,
+//! so "paid up to" (交至) is one month, as the introduction letter prints it.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::Store;
+use super::people::{load_events, load_person, not_found};
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::domain::{DuesCategory, EventKind, Id, MembershipStatus, Stage};
+use crate::dues::Month;
+use crate::{Error, Result};
+
+/// A member's category and base from a month on.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct DuesBase {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    pub category: DuesCategory,
+    /// The monthly pay or pension after tax, in fen (0 for the fixed categories).
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub base_fen: i64,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub from_month: Month,
+}
+
+/// One month of a member's ledger.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerMonth {
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub month: Month,
+    /// What the month's base and the rules ask.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub due_fen: i64,
+    /// What was paid for it (the amount due when it was paid), if paid.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub paid_fen: Option<i64>,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub paid_on: Option<Date>,
+    /// Paid on the member's behalf by (a classmate, the branch's collector).
+    pub paid_by: Option<String>,
+    /// Deferred with the branch's approval, and why (hardship).
+    pub deferred: Option<String>,
+}
+
+/// A member's dues: the base in force and every month from the first due to this month (or the
+/// last paid in advance).
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuesLedger {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub member_id: Id,
+    pub name: String,
+    pub bases: Vec<DuesBase>,
+    /// The last month of the unbroken run paid or deferred (交至), if any.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub paid_through: Option<Month>,
+    /// Months due up to last month and neither paid nor deferred.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub months_behind: u32,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub owed_fen: i64,
+    pub months: Vec<LedgerMonth>,
+}
+
+/// A payment of one or more months in a row, or a deferral of them.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct DuesPayment {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub from_month: Month,
+    pub months: u32,
+    /// The day paid; `None` with `deferred` for a deferral.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub paid_on: Option<Date>,
+    pub paid_by: Option<String>,
+    pub deferred: Option<String>,
+}
+
+/// One branch's dues for a month (or a year: the months added up).
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchDues {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub branch_id: Id,
+    pub branch: String,
+    /// Members owing dues in the period (in the register, their first month due reached).
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub members: u32,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub due_fen: i64,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub paid_fen: i64,
+    /// Member-months paid, and deferred.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub paid_months: u32,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub deferred_months: u32,
+    /// Due and neither paid nor deferred.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub outstanding_fen: i64,
+}
+
+/// A member behind with their dues: the dashboard's item, with the months and the amount.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuesArrears {
+    pub item: crate::deadlines::DeadlineItem,
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub paid_through: Option<Month>,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub months_behind: u32,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub owed_fen: i64,
+}
+
+/// The most months one payment covers: ten years.
+const MAX_MONTHS: u32 = 120;
+/// How far ahead dues may be paid: a year.
+const MAX_AHEAD: i32 = 12;
+
+fn month_error(field: &str, zh: String, en: String) -> Error {
+    Error::InvalidInput { field: field.into(), reason: crate::Text::new(zh, en) }
+}
+
+/// A person's bases, oldest first.
+fn load_bases(conn: &Connection, person_id: Id) -> Result<Vec<DuesBase>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT category, base_fen, from_month FROM dues_bases WHERE person_id = ?1 ORDER BY from_month",
+    )?;
+    let rows =
+        stmt.query_map([person_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i32>(2)?)))?;
+    let mut bases = Vec::new();
+    for row in rows {
+        let (category, base_fen, from) = row?;
+        let category =
+            DuesCategory::parse(&category).ok_or_else(|| super::people::corrupt_row("dues_bases", person_id))?;
+        bases.push(DuesBase { person_id, category, base_fen, from_month: Month(from) });
+    }
+    Ok(bases)
+}
+
+/// The base in force in a month: the latest from that month or before.
+fn base_in(bases: &[DuesBase], month: Month) -> Option<&DuesBase> {
+    bases.iter().rev().find(|b| b.from_month <= month)
+}
+
+/// Recomputes the two caches on `people` from the bases and months: the first month due, and
+/// the last month of the unbroken run covered from it.
+fn refresh_caches(conn: &Connection, person_id: Id) -> Result<(Option<Month>, Option<Month>)> {
+    let from: Option<i32> = conn
+        .prepare_cached("SELECT min(from_month) FROM dues_bases WHERE person_id = ?1")?
+        .query_row([person_id], |r| r.get(0))?;
+    let mut through: Option<i32> = None;
+    if let Some(from) = from {
+        let mut stmt =
+            conn.prepare_cached("SELECT month FROM dues_months WHERE person_id = ?1 AND month >= ?2 ORDER BY month")?;
+        let months = stmt.query_map(params![person_id, from], |r| r.get::<_, i32>(0))?;
+        for (expected, month) in (from..).zip(months) {
+            if month? != expected {
+                break;
+            }
+            through = Some(expected);
+        }
+    }
+    conn.execute(
+        "UPDATE people SET dues_from = ?1, dues_through = ?2 WHERE id = ?3",
+        params![from, through, person_id],
+    )?;
+    Ok((from.map(Month), through.map(Month)))
+}
+
+impl Store {
+    /// A member's ledger: the bases, and every month from the first due to this month (or the
+    /// last paid in advance), paid, deferred or owed.
+    pub fn dues_ledger(&self, person_id: Id) -> Result<DuesLedger> {
+        self.require_member(Action::ReadMembers, person_id)?;
+        let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
+        let bases = load_bases(&self.conn, person_id)?;
+        let rules = self.rules.dues();
+        let this_month = Month::of(self.today());
+        let mut paid: Vec<LedgerMonth> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT month, amount_fen, paid_on, paid_by, deferred FROM dues_months WHERE person_id = ?1 ORDER BY month",
+            )?;
+            let rows = stmt.query_map([person_id], |r| {
+                Ok((
+                    r.get::<_, i32>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?;
+            for row in rows {
+                let (month, amount, paid_on, paid_by, deferred) = row?;
+                let paid_on = paid_on.as_deref().and_then(calendar::parse_iso);
+                paid.push(LedgerMonth {
+                    month: Month(month),
+                    due_fen: amount,
+                    paid_fen: paid_on.map(|_| amount),
+                    paid_on,
+                    paid_by,
+                    deferred,
+                });
+            }
+        }
+        let (from, through) = self.dues_cache(person_id)?;
+        let mut months = Vec::new();
+        let mut months_behind = 0;
+        let mut owed_fen = 0;
+        if let Some(from) = from {
+            let last = paid.last().map_or(this_month, |p| p.month.max(this_month));
+            let mut month = from;
+            while month <= last {
+                if let Some(entry) = paid.iter().find(|p| p.month == month) {
+                    months.push(entry.clone());
+                } else {
+                    let due_fen = base_in(&bases, month)
+                        .map(|b| rules.monthly_fen(b.category, b.base_fen))
+                        .transpose()?
+                        .unwrap_or(0);
+                    if month < this_month {
+                        months_behind += 1;
+                        owed_fen += due_fen;
+                    }
+                    months.push(LedgerMonth {
+                        month,
+                        due_fen,
+                        paid_fen: None,
+                        paid_on: None,
+                        paid_by: None,
+                        deferred: None,
+                    });
+                }
+                month = month.next();
+            }
+        }
+        Ok(DuesLedger {
+            member_id: person_id,
+            name: person.name,
+            bases,
+            paid_through: through,
+            months_behind,
+            owed_fen,
+            months,
+        })
+    }
+
+    fn dues_cache(&self, person_id: Id) -> Result<(Option<Month>, Option<Month>)> {
+        let row: Option<(Option<i32>, Option<i32>)> = self
+            .conn
+            .prepare_cached("SELECT dues_from, dues_through FROM people WHERE id = ?1")?
+            .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (from, through) = row.ok_or_else(|| not_found(person_id))?;
+        Ok((from.map(Month), through.map(Month)))
+    }
+
+    /// Sets a member's category and base from a month on (a change of pay applies from its month).
+    /// A probationary member pays from the month of the branch meeting's admission, not before.
+    pub fn set_dues_base(&mut self, base: DuesBase) -> Result<DuesLedger> {
+        let person_id = base.person_id;
+        self.require_member(Action::EditMembers, person_id)?;
+        let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
+        let events = load_events(&self.conn, person_id)?;
+        let stage = Stage::of_person(&person, &events);
+        if !matches!(stage, Stage::Probationary | Stage::FullMember) {
+            return Err(month_error(
+                "member",
+                format!("{}是{}，还不交纳党费：党费自支部大会接收为预备党员之月起交纳", person.name, stage.label().zh),
+                format!(
+                    "{} is a {}: dues are paid from the month of admission as a probationary member",
+                    person.name,
+                    stage.label().en
+                ),
+            ));
+        }
+        self.require_in_register(person_id)?;
+        // Checked by the rules too (a negative base is refused there).
+        self.rules.dues().monthly_fen(base.category, base.base_fen)?;
+        let admitted = events.iter().filter(|e| e.kind == EventKind::Admitted).map(|e| e.date).min();
+        if let Some(admitted) = admitted.filter(|a| base.from_month < Month::of(*a)) {
+            return Err(month_error(
+                "from",
+                format!(
+                    "预备党员自支部大会接收之月（{}）起交纳党费，不能从 {} 起",
+                    Month::of(admitted).zh(),
+                    base.from_month.zh()
+                ),
+                format!(
+                    "a probationary member pays from the month of admission ({}), not from {}",
+                    Month::of(admitted),
+                    base.from_month
+                ),
+            ));
+        }
+        if base.from_month > Month::of(self.today()).plus(MAX_AHEAD) {
+            return Err(month_error(
+                "from",
+                format!("{} 太远：基数最多提前一年设定", base.from_month.zh()),
+                format!("{} is too far ahead: a base is set at most a year ahead", base.from_month),
+            ));
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO dues_bases (person_id, category, base_fen, from_month) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (person_id, from_month) DO UPDATE SET category = excluded.category, base_fen = excluded.base_fen",
+            params![person_id, base.category.as_str(), base.base_fen, base.from_month.0],
+        )?;
+        let cache = refresh_caches(&tx, person_id)?;
+        tx.commit()?;
+        self.dues_changed(person_id, cache);
+        self.dues_ledger(person_id)
+    }
+
+    /// Records months paid (or deferred, with the reason) in a row. The first must be the first
+    /// month not yet covered, or a deferred one: a ledger never has a gap. A month already paid,
+    /// a month before the first due, or a payment more than a year ahead is refused.
+    pub fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger> {
+        let person_id = payment.person_id;
+        self.require_member(Action::EditMembers, person_id)?;
+        let today = self.today();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let cache = write_dues(&tx, self.rules.dues(), today, &payment)?;
+        tx.commit()?;
+        self.dues_changed(person_id, cache);
+        self.dues_ledger(person_id)
+    }
+
+    /// Takes back the latest month paid or deferred (recorded in error).
+    pub fn undo_dues_month(&mut self, person_id: Id) -> Result<DuesLedger> {
+        self.require_member(Action::EditMembers, person_id)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let deleted = tx.execute(
+            "DELETE FROM dues_months WHERE person_id = ?1 AND month = (SELECT max(month) FROM dues_months WHERE person_id = ?1)",
+            [person_id],
+        )?;
+        if deleted == 0 {
+            return Err(month_error("month", "还没有交纳记录".into(), "no month is recorded yet".into()));
+        }
+        let cache = refresh_caches(&tx, person_id)?;
+        tx.commit()?;
+        self.dues_changed(person_id, cache);
+        self.dues_ledger(person_id)
+    }
+
+    fn require_in_register(&self, person_id: Id) -> Result<()> {
+        let status: String =
+            self.conn.query_row("SELECT status FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
+        let status = MembershipStatus::parse(&status).unwrap_or(MembershipStatus::InRegister);
+        if status != MembershipStatus::InRegister {
+            return Err(month_error(
+                "member",
+                format!("此人已不在册（{}）", status.zh()),
+                format!("this person is out of the register ({})", status.label().en),
+            ));
+        }
+        Ok(())
+    }
+
+    /// After a change of a member's dues: the arrears scan reads the new caches.
+    fn dues_changed(&self, person_id: Id, (from, through): (Option<Month>, Option<Month>)) {
+        if let Some(life) = self.life.borrow_mut().as_mut() {
+            life.dues_changed(person_id, from, through);
+        }
+        self.census.borrow_mut().take();
+    }
+
+    /// The members in arrears (flagged or overdue) under `unit`, the longest behind first.
+    pub fn dues_arrears(&self, unit: Option<Id>) -> Result<Vec<DuesArrears>> {
+        let query = crate::deadlines::DeadlineQuery {
+            branch_id: unit,
+            owed_by: Some(crate::deadlines::OwnerKind::Member),
+            include_dismissed: true,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        for item in self.deadlines(&query)? {
+            if &*item.rule != crate::dues::ArrearsRule::ID {
+                continue;
+            }
+            let Some(member) = item.owner.member_id() else { continue };
+            let ledger = self.dues_ledger(member)?;
+            out.push(DuesArrears {
+                paid_through: ledger.paid_through,
+                months_behind: ledger.months_behind,
+                owed_fen: ledger.owed_fen,
+                item,
+            });
+        }
+        out.sort_by(|a, b| b.months_behind.cmp(&a.months_behind).then(a.item.due.cmp(&b.item.due)));
+        Ok(out)
+    }
+
+    /// Each branch's dues for the months `from..=to` (one month, or a year), for the units the
+    /// user may see under `unit`: members owing, due, paid, deferred, outstanding.
+    pub fn dues_summary(&self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<BranchDues>> {
+        self.require(Action::ReadMembers)?;
+        let tree = super::org::OrgTree::load(&self.conn)?;
+        let shown = self.units_shown(&tree, unit)?;
+        let rules = self.rules.dues();
+        let mut members = self.conn.prepare_cached(
+            "SELECT id, branch_id FROM people WHERE dues_from IS NOT NULL AND dues_from <= ?1 AND status = 'in_register'
+             ORDER BY branch_id, id",
+        )?;
+        let rows: Vec<(Id, Id)> =
+            members.query_map([to.0], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut months = self.conn.prepare_cached(
+            "SELECT month, amount_fen, paid_on IS NOT NULL FROM dues_months WHERE person_id = ?1 AND month BETWEEN ?2 AND ?3",
+        )?;
+        let mut out: Vec<BranchDues> = Vec::new();
+        for (person_id, branch_id) in rows {
+            if shown.as_ref().is_some_and(|s| !s.contains(&branch_id)) {
+                continue;
+            }
+            if out.last().is_none_or(|b| b.branch_id != branch_id) {
+                out.push(BranchDues {
+                    branch_id,
+                    branch: tree.path(branch_id),
+                    members: 0,
+                    due_fen: 0,
+                    paid_fen: 0,
+                    paid_months: 0,
+                    deferred_months: 0,
+                    outstanding_fen: 0,
+                });
+            }
+            let Some(row) = out.last_mut() else { continue };
+            row.members += 1;
+            let bases = load_bases(&self.conn, person_id)?;
+            let recorded: Vec<(i32, i64, bool)> = months
+                .query_map(params![person_id, from.0, to.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let first = bases.first().map_or(to.next(), |b| b.from_month).max(from);
+            let mut month = first;
+            while month <= to {
+                match recorded.iter().find(|(m, _, _)| *m == month.0) {
+                    Some((_, amount, true)) => {
+                        row.due_fen += amount;
+                        row.paid_fen += amount;
+                        row.paid_months += 1;
+                    }
+                    recorded => {
+                        let due = base_in(&bases, month)
+                            .map(|b| rules.monthly_fen(b.category, b.base_fen))
+                            .transpose()?
+                            .unwrap_or(0);
+                        row.due_fen += due;
+                        if recorded.is_some() {
+                            row.deferred_months += 1;
+                        } else {
+                            row.outstanding_fen += due;
+                        }
+                    }
+                }
+                month = month.next();
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Checks and writes one payment or deferral in the caller's transaction; returns the new caches.
+pub(crate) fn write_dues(
+    conn: &Connection,
+    rules: &crate::dues::DuesRules,
+    today: Date,
+    payment: &DuesPayment,
+) -> Result<(Option<Month>, Option<Month>)> {
+    let person_id = payment.person_id;
+    let person = load_person(conn, person_id)?.ok_or_else(|| not_found(person_id))?;
+    let status: String = conn.query_row("SELECT status FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
+    if status != MembershipStatus::InRegister.as_str() {
+        return Err(month_error(
+            "member",
+            format!("{}已不在册，不能再记录党费", person.name),
+            format!("{} is out of the register: no dues can be recorded", person.name),
+        ));
+    }
+    if payment.months == 0 || payment.months > MAX_MONTHS {
+        return Err(month_error(
+            "months",
+            format!("月数应为 1 到 {MAX_MONTHS}"),
+            format!("the number of months must be 1 to {MAX_MONTHS}"),
+        ));
+    }
+    let deferred = payment.deferred.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    match (payment.paid_on, deferred) {
+        (Some(day), None) if day > today => {
+            return Err(month_error(
+                "paid_on",
+                format!("交纳日期 {day} 晚于今天"),
+                format!("the day paid, {day}, is after today"),
+            ));
+        }
+        (Some(_), None) | (None, Some(_)) => {}
+        _ => {
+            return Err(month_error(
+                "deferred",
+                "请写交纳日期，或写缓交原因（二者择一）".into(),
+                "give either the day paid or the reason for deferring, not both or neither".into(),
+            ));
+        }
+    }
+    let (from, through) = {
+        let (f, t): (Option<i32>, Option<i32>) =
+            conn.query_row("SELECT dues_from, dues_through FROM people WHERE id = ?1", [person_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        (f.map(Month), t.map(Month))
+    };
+    let Some(first_due) = from else {
+        return Err(month_error(
+            "member",
+            format!("{}还没有党费基数：先设定类别和基数（dangan dues base）", person.name),
+            format!("{} has no dues base yet: set the category and base first (dangan dues base)", person.name),
+        ));
+    };
+    let start = payment.from_month;
+    let end = start.plus(payment.months as i32 - 1);
+    if start < first_due {
+        return Err(month_error(
+            "from",
+            format!("{} 早于应交起始月 {}", start.zh(), first_due.zh()),
+            format!("{start} is before the first month due, {first_due}"),
+        ));
+    }
+    if end > Month::of(today).plus(MAX_AHEAD) {
+        return Err(month_error(
+            "months",
+            format!("最多预交一年（至 {}）", Month::of(today).plus(MAX_AHEAD).zh()),
+            format!("dues are paid at most a year ahead (up to {})", Month::of(today).plus(MAX_AHEAD)),
+        ));
+    }
+    let next = through.map_or(first_due, Month::next);
+    let mut existing = conn.prepare_cached(
+        "SELECT month, paid_on FROM dues_months WHERE person_id = ?1 AND month BETWEEN ?2 AND ?3 ORDER BY month",
+    )?;
+    let recorded: Vec<(i32, Option<String>)> = existing
+        .query_map(params![person_id, start.0, end.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some((month, paid_on)) = recorded.iter().find(|(_, paid)| paid.is_some()) {
+        let (month, day) = (Month(*month), paid_on.clone().unwrap_or_default());
+        return Err(month_error(
+            "from",
+            format!("{} 的党费已于 {day} 交纳", month.zh()),
+            format!("{month} is already paid (on {day})"),
+        ));
+    }
+    if deferred.is_some() && !recorded.is_empty() {
+        let month = Month(recorded[0].0);
+        return Err(month_error("from", format!("{} 已缓交", month.zh()), format!("{month} is already deferred")));
+    }
+    // No gap: the run starts at the first month not covered, or within the deferred ones before it.
+    if start > next {
+        return Err(month_error(
+            "from",
+            format!("{} 的党费还没有交：请从 {} 起交纳，或先记为缓交", next.zh(), next.zh()),
+            format!("{next} is not paid yet: pay from {next}, or record it as deferred first"),
+        ));
+    }
+    let bases = load_bases(conn, person_id)?;
+    let mut write = conn.prepare_cached(
+        "INSERT INTO dues_months (person_id, month, amount_fen, paid_on, paid_by, deferred) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (person_id, month) DO UPDATE SET amount_fen = excluded.amount_fen, paid_on = excluded.paid_on,
+             paid_by = excluded.paid_by, deferred = excluded.deferred",
+    )?;
+    let paid_by = payment.paid_by.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let mut month = start;
+    while month <= end {
+        let amount = match base_in(&bases, month) {
+            Some(b) => rules.monthly_fen(b.category, b.base_fen)?,
+            None => 0,
+        };
+        write.execute(params![
+            person_id,
+            month.0,
+            amount,
+            payment.paid_on.map(|d| d.to_string()),
+            paid_by,
+            deferred
+        ])?;
+        month = month.next();
+    }
+    refresh_caches(conn, person_id)
+}

@@ -1,0 +1,103 @@
+//! Party dues from the command line (`dangan dues`): the rate at each band's edge (with and without
+//! a workspace, in integer fen), a member's base, a payment and its refusals, the ledger, arrears and
+//! a branch's summary, as JSON a script reads.
+
+use dangan_core::dues::Month;
+use dangan_tests::TestWorkspace;
+use predicates::prelude::*;
+
+fn amount_fen(ws: &TestWorkspace, category: &str, base: &str) -> i64 {
+    let out = ws.dangan(&["dues", "rate", "--category", category, "--base", base, "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["amount_fen"].as_i64().expect("amount_fen is an integer")
+}
+
+#[test]
+fn the_rate_at_each_band_edge_needs_no_workspace() {
+    let ws = TestWorkspace::new();
+    for (category, base, fen) in [
+        ("salaried", "3000.00", 1500),
+        ("salaried", "3000.01", 3000),
+        ("salaried", "5000", 5000),
+        ("salaried", "5000.01", 7500),
+        ("salaried", "10000", 15000),
+        ("salaried", "10000.01", 20000),
+        ("salaried", "4200", 4200),
+        ("retired", "5000", 2500),
+        ("retired", "5000.01", 5000),
+        ("student", "0", 20),
+        ("学生", "0", 20),
+        ("low_income", "0", 20),
+    ] {
+        assert_eq!(amount_fen(&ws, category, base), fen, "{category} {base}");
+    }
+    ws.dangan(&["dues", "rate", "--category", "salaried", "--base", "4200"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("dues 42.00 yuan a month"));
+    ws.dangan(&["dues", "rate", "--category", "salaried", "--base=-5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot be negative"));
+    ws.dangan(&["dues", "rate", "--category", "farmer", "--base", "5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown dues category “farmer”"));
+    assert!(!ws.dir().exists(), "no workspace was made");
+}
+
+#[test]
+fn an_office_rounds_to_a_tenth_of_a_yuan_in_its_own_rule_file() {
+    let ws = TestWorkspace::initialised();
+    let rules = ws.file("office-rules.toml");
+    std::fs::write(&rules, "[dues]\nround_to_fen = 10\n").unwrap();
+    ws.dangan(&["rules", "load", rules.to_str().unwrap()]).assert().success();
+    // 4321 yuan at 1 % is 43.21: 43.20 to the tenth of a yuan.
+    assert_eq!(amount_fen(&ws, "salaried", "4321"), 4320);
+}
+
+#[test]
+fn a_member_pays_and_the_ledger_arrears_and_summary_follow() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", "姓名,学号工号,所在党支部,入党时间\n王五,T001,第一党支部,2010-07-01\n");
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let id = ws.members_json(&[])[0]["id"].to_string();
+    let this_month = Month::of(dangan_core::calendar::today());
+    let start = this_month.plus(-8);
+    let (start_s, this_s) = (start.to_string(), this_month.to_string());
+    ws.dangan(&["dues", "base", "--member", &id, "--category", "salaried", "--base", "4200", "--from", &start_s])
+        .assert()
+        .success();
+    // Eight months behind: in arrears, and overdue (six or more).
+    let out = ws.dangan(&["dues", "arrears", "--json"]).output().unwrap();
+    let arrears: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(arrears.len(), 1);
+    assert_eq!(arrears[0]["months_behind"], 8);
+    assert_eq!(arrears[0]["owed_fen"], 8 * 4200);
+    assert_eq!(arrears[0]["item"]["status"], "overdue");
+
+    let today = dangan_core::calendar::today().to_string();
+    ws.dangan(&["dues", "pay", "--member", &id, "--from", &start_s, "--months", "9", "--date", &today, "--by", "李收"])
+        .assert()
+        .success();
+    // The same month again: refused, naming it; nothing changed.
+    ws.dangan(&["dues", "pay", "--member", &id, "--from", &this_s, "--date", &today])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{this_s} is already paid")));
+    let out = ws.dangan(&["dues", "ledger", "--member", &id, "--json"]).output().unwrap();
+    let ledger: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ledger["paid_through"], this_s.as_str());
+    assert_eq!(ledger["months_behind"], 0);
+    assert_eq!(ledger["months"][0]["paid_by"], "李收");
+    let out = ws.dangan(&["dues", "arrears", "--json"]).output().unwrap();
+    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap().len(), 0);
+
+    let out = ws.dangan(&["dues", "summary", "--month", &this_s, "--json"]).output().unwrap();
+    let summary: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary[0]["branch"], "第一党支部");
+    assert_eq!((summary[0]["due_fen"].as_i64(), summary[0]["paid_fen"].as_i64()), (Some(4200), Some(4200)));
+    ws.dangan_zh(&["dues", "summary", "--month", &this_s]).assert().success().stdout(predicate::str::contains("42.00"));
+    ws.dangan(&["dues", "summary"]).assert().code(1).stderr(predicate::str::contains("--month"));
+}
