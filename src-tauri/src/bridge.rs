@@ -35,6 +35,7 @@ use dangan_core::store::{
     MemberFile, MemberPage, MemberQuery,
 };
 use dangan_core::study::StudyHours;
+use dangan_core::transfer::{NewLetter, TransferLetter};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
@@ -116,6 +117,12 @@ bridge! {
     commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
     membership::change_status(shell; change: StatusChange) -> MemberDetail;
     membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
+    membership::issue_letter(shell; letter: NewLetter, path: Option<PathBuf>) -> TransferLetter;
+    membership::write_letters(shell; ids: Vec<Id>, path: PathBuf) -> ();
+    membership::record_receipt(shell; letter_id: Id, date: Date) -> TransferLetter;
+    membership::reissue_letter(shell; letter_id: Id, issued_on: Date, validity_days: Option<u32>) -> TransferLetter;
+    membership::cancel_letter(shell; letter_id: Id, date: Date, reason: Option<String>) -> TransferLetter;
+    membership::letters(shell; person_id: Option<Id>, open_only: bool) -> Vec<TransferLetter>;
     membership::dues_rate(shell; category: DuesCategory, base_fen: i64) -> i64;
     membership::set_dues_base(shell; base: DuesBase) -> DuesLedger;
     membership::record_dues(shell; payment: DuesPayment) -> DuesLedger;

@@ -1,9 +1,14 @@
 //! Membership over time (issue 17): a person's status beside their stage (在册, 转出, 停止党籍, …),
-//! changed and taken back from the member's page; and the 党费 screen's party dues.
+//! changed and taken back from the member's page; transfers by introduction letter (组织关系
+//! 介绍信); and the 党费 screen's party dues.
 
+use std::path::PathBuf;
+
+use dangan_core::calendar::Date;
 use dangan_core::domain::{DuesCategory, Id, StatusChange};
 use dangan_core::dues::Month;
 use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, MemberDetail};
+use dangan_core::transfer::{NewLetter, TransferLetter};
 use tauri::State;
 
 use crate::commands::blocking;
@@ -24,6 +29,68 @@ pub async fn change_status(shell: State<'_, Shell>, change: StatusChange) -> Rep
 pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.undo_status_change(person_id))).await
+}
+
+/// Issues a transfer letter (the member leaves the register on its day) and, given a path, writes
+/// it there as a PDF.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn issue_letter(shell: State<'_, Shell>, letter: NewLetter, path: Option<PathBuf>) -> Reply<TransferLetter> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.issue_letter(letter, path.as_deref()))).await
+}
+
+/// Prints letters, a page each, to one PDF.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_letters(shell: State<'_, Shell>, ids: Vec<Id>, path: PathBuf) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.write_letters(&ids, &path))).await
+}
+
+/// Records the receipt the receiving committee returned.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_receipt(shell: State<'_, Shell>, letter_id: Id, date: Date) -> Reply<TransferLetter> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.record_receipt(letter_id, date))).await
+}
+
+/// Reissues an expired letter under a new number.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reissue_letter(
+    shell: State<'_, Shell>,
+    letter_id: Id,
+    issued_on: Date,
+    validity_days: Option<u32>,
+) -> Reply<TransferLetter> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || {
+        shell.with_session(|session| session.reissue_letter(letter_id, issued_on, validity_days))
+    })
+    .await
+}
+
+/// Cancels a letter not yet received: the member is back in the register.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn cancel_letter(
+    shell: State<'_, Shell>,
+    letter_id: Id,
+    date: Date,
+    reason: Option<String>,
+) -> Reply<TransferLetter> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.cancel_letter(letter_id, date, reason))).await
+}
+
+/// The letters the user may see (of one person, or only those awaiting their receipt).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn letters(shell: State<'_, Shell>, person_id: Option<Id>, open_only: bool) -> Reply<Vec<TransferLetter>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.letters(person_id, open_only))).await
 }
 
 /// The monthly dues, in fen, of a category and base under the workspace's rules.

@@ -20,4 +20,5 @@ mod statistics;
 mod status;
 mod steps;
 mod training;
+mod transfer;
 mod workspace;

@@ -12,7 +12,7 @@ use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
     Cli, Command, accounts, committee, dossiers, dues, files, meetings, members, planning, rosters, statistics, status,
-    steps, training, workspace,
+    steps, training, transfer, workspace,
 };
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
@@ -37,6 +37,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Step { action } => steps::step(action, &cx),
         Command::Status { action } => status::status(action, &cx),
         Command::Dues { action } => dues::dues(action, &cx),
+        Command::Transfer { action } => transfer::transfer(action, &cx),
         Command::Records(args) => files::records(args, &cx),
         Command::Record(args) => files::record(*args, &cx),
         Command::Attachment(args) => files::attachment(args, &cx),

@@ -22,6 +22,7 @@ use dangan_core::rules::{Period, RuleSet};
 use dangan_core::statistics::{AnnualReport, Statistics, Table};
 use dangan_core::store::{AuditEntry, AuditPage, BranchDues, DuesArrears, DuesLedger, MemberDetail, MemberSummary};
 use dangan_core::study::StudyHours;
+use dangan_core::transfer::{LetterState, TransferLetter};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Lang, Result, Text, calendar};
 
@@ -727,6 +728,55 @@ impl Human {
         )?;
         // Recorded, as it happened; said plainly when it came late.
         self.late_notes(late)
+    }
+
+    /// A letter issued (or reissued) and where it was written.
+    pub fn letter_issued(self, letter: &TransferLetter, file: &Path) -> Result<()> {
+        let until = calendar::format_zh(letter.valid_until);
+        self.say(
+            format_args!(
+                "已开具介绍信第 {} 号：{}转往{}，有效期至 {until}；已写入 {}",
+                letter.number,
+                letter.name,
+                letter.destination,
+                file.display()
+            ),
+            format_args!(
+                "Issued letter {}: {} to {}, valid until {}; written to {}",
+                letter.number,
+                letter.name,
+                letter.destination,
+                letter.valid_until,
+                file.display()
+            ),
+        )
+    }
+
+    /// Letters, one a line: number, person, destination, day issued, state.
+    pub fn letters(self, letters: &[TransferLetter]) -> Result<()> {
+        for l in letters {
+            let (zh, en) = match l.state {
+                LetterState::Issued => ("有效期内".to_owned(), "valid".to_owned()),
+                LetterState::Received => (
+                    format!("已收回执（{}）", l.receipt_on.map(calendar::format_zh).unwrap_or_default()),
+                    format!("receipt returned ({})", l.receipt_on.map(|d| d.to_string()).unwrap_or_default()),
+                ),
+                LetterState::Expired => ("已过期，未收回执".to_owned(), "expired, no receipt".to_owned()),
+                LetterState::Reissued => ("已重开".to_owned(), "reissued".to_owned()),
+                LetterState::Cancelled => ("已作废".to_owned(), "cancelled".to_owned()),
+            };
+            self.say(
+                format_args!(
+                    "{}  {}  转往{}  {}  {zh}",
+                    l.number,
+                    l.name,
+                    l.destination,
+                    calendar::format_zh(l.issued_on)
+                ),
+                format_args!("{}  {}  to {}  {}  {en}", l.number, l.name, l.destination, l.issued_on),
+            )?;
+        }
+        self.say(format_args!("共 {} 封", letters.len()), format_args!("{} letter(s)", letters.len()))
     }
 
     /// The monthly dues of a category and base.

@@ -25,6 +25,7 @@ mod statistics;
 mod status;
 mod steps;
 mod training;
+mod transfer;
 mod ui;
 mod workspace;
 
@@ -126,6 +127,12 @@ enum Command {
         #[command(subcommand)]
         action: status::StatusAction,
     },
+    /// Transfers of the organisational relationship by introduction letter: out (issue and print),
+    /// receipt, reissue, cancel, list, print
+    Transfer {
+        #[command(subcommand)]
+        action: transfer::TransferAction,
+    },
     /// Party dues (党费): the rate of a category and base, a member's base, months paid or deferred,
     /// the ledger, arrears and each branch's summary
     Dues {
@@ -198,5 +205,17 @@ fn exit_code(e: &Error) -> u8 {
         Error::Forbidden { .. } => 6,
         Error::Cancelled => 130,
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command's arguments are consistent (unique names, valid conflicts): clap checks them
+    /// only when a command is parsed, so a clash would otherwise surface as a panic for the user.
+    #[test]
+    fn every_command_is_declared_consistently() {
+        super::Cli::command().debug_assert();
     }
 }

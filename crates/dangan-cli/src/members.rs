@@ -23,12 +23,9 @@ pub struct Filter {
     /// Name, pinyin initials (zs), full pinyin (zhangsan) or student number
     #[arg(long)]
     search: Option<String>,
-    /// Everyone, also those out of the register (transferred out, suspended, left, deceased)
-    #[arg(long, conflicts_with = "status")]
-    all: bool,
     /// Only one membership status: in_register, transferred_out, suspended, withdrew, removed,
-    /// expelled, lapsed, deceased, probation_cancelled (or its Chinese name), or `archived` for
-    /// everyone out of the register. Without it (or --all) only those in the register are listed.
+    /// expelled, lapsed, deceased, probation_cancelled (or its Chinese name); `archived` for
+    /// everyone out of the register, `all` for everyone. Without it only those in the register.
     #[arg(long)]
     status: Option<String>,
 }
@@ -36,18 +33,14 @@ pub struct Filter {
 impl Filter {
     /// Whether any filter was given.
     pub fn is_set(&self) -> bool {
-        self.stage.is_some() || self.branch.is_some() || self.search.is_some() || self.all || self.status.is_some()
+        self.stage.is_some() || self.branch.is_some() || self.search.is_some() || self.status.is_some()
     }
 
     /// The query of the members the filters select.
     pub fn query(&self, session: &Session) -> Result<MemberQuery> {
         let stage = parse::optional(self.stage.as_deref(), parse::stage)?;
         let branch_id = parse::optional(self.branch.as_deref(), |b| find_branch(session, b))?;
-        let status = match (self.all, self.status.as_deref()) {
-            (true, _) => Some(StatusFilter::All),
-            (false, None) => None,
-            (false, Some(s)) => Some(parse::status_filter(s)?),
-        };
+        let status = parse::optional(self.status.as_deref(), parse::status_filter)?;
         Ok(MemberQuery { stage, branch_id, search: self.search.clone(), status, ..MemberQuery::all() })
     }
 }
@@ -74,12 +67,19 @@ pub struct MembersArgs {
     /// Print a JSON array of {id, name, stage, branch, ..., late: [...]}
     #[arg(long)]
     json: bool,
+    /// Everyone, also those out of the register (transferred out, suspended, left, deceased):
+    /// the same as --status all
+    #[arg(long, conflicts_with = "status")]
+    all: bool,
 }
 
 /// Every member the filters select, a page at a time so memory stays flat however many there are.
 pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
-    let query = args.filter.query(&session)?;
+    let mut query = args.filter.query(&session)?;
+    if args.all {
+        query.status = Some(StatusFilter::All);
+    }
     print_members(&session, &query, args.json, cx)
 }
 

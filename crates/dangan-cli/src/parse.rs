@@ -95,10 +95,12 @@ pub fn dues_category(s: &str) -> Result<DuesCategory> {
     })
 }
 
-/// `members --status`: one status, or `archived` for everyone out of the register.
+/// `--status`: one status, `archived` for everyone out of the register, or `all`.
 pub fn status_filter(s: &str) -> Result<StatusFilter> {
-    if matches!(s.trim(), "archived" | "已归档" | "不在册") {
-        return Ok(StatusFilter::Archived);
+    match s.trim() {
+        "archived" | "已归档" | "不在册" => return Ok(StatusFilter::Archived),
+        "all" | "全部" => return Ok(StatusFilter::All),
+        _ => {}
     }
     status(s).map(StatusFilter::Only)
 }

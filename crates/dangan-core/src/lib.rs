@@ -38,6 +38,7 @@ pub mod store;
 pub mod study;
 pub mod text;
 pub mod training;
+pub mod transfer;
 pub mod validate;
 pub mod workdays;
 pub mod workspace;

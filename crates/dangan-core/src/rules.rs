@@ -117,6 +117,8 @@ struct OverrideFile {
     secretary_lecture: Option<toml::Value>,
     /// The office's rounding of dues, its own rates, or when arrears flag (`dues.rs`).
     dues: Option<toml::Value>,
+    /// The office's letters' validity and when their receipt is owed (`transfer.rs`).
+    transfer: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +140,8 @@ pub struct RuleSet {
     life: LifeRules,
     /// Party dues: each category's rate, the rounding, the arrears rule.
     dues: crate::dues::DuesRules,
+    /// Transfers: the letter's validity, the receipt, reissuing.
+    transfers: crate::transfer::TransferRules,
     overridden: bool,
 }
 
@@ -193,6 +197,7 @@ impl RuleSet {
             deadlines,
             life: crate::meeting_rules::shipped_life().clone(),
             dues: crate::dues::shipped_dues().clone(),
+            transfers: crate::transfer::shipped_transfers().clone(),
             overridden: false,
         })
     }
@@ -249,6 +254,15 @@ impl RuleSet {
             })?;
             out.dues.apply(section)?;
         }
+        if let Some(transfer) = file.transfer {
+            let section = transfer.try_into().map_err(|e: toml::de::Error| Error::RuleFile {
+                reason: Text::new(
+                    format!("本单位规则文件的 [transfer] 有误：{}", e.message()),
+                    format!("rule file [transfer] is wrong: {}", e.message()),
+                ),
+            })?;
+            out.transfers.apply(section)?;
+        }
         out.overridden = true;
         Ok(out)
     }
@@ -276,6 +290,11 @@ impl RuleSet {
     /// The party dues rules.
     pub fn dues(&self) -> &crate::dues::DuesRules {
         &self.dues
+    }
+
+    /// The rules of transfers and their letters.
+    pub fn transfers(&self) -> &crate::transfer::TransferRules {
+        &self.transfers
     }
 
     /// The citation of a check, e.g. `《中国共产党发展党员工作细则》第七条` / `Rules on Recruiting

@@ -189,6 +189,68 @@ impl Session {
         self.store.undo_status_change(person_id)
     }
 
+    // --- Transfers by introduction letter (issue 17) ---------------------------------------------
+
+    /// Issues a transfer letter (the member leaves the register on its day) and, given a path,
+    /// writes it as a PDF there. The path is checked first: a path inside the workspace issues
+    /// nothing.
+    pub fn issue_letter(
+        &mut self,
+        new: crate::transfer::NewLetter,
+        path: Option<&Path>,
+    ) -> Result<crate::transfer::TransferLetter> {
+        if let Some(path) = path {
+            crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        }
+        let letter = self.store.issue_letter(new)?;
+        if let Some(path) = path {
+            self.write_letters(&[letter.id], path)?;
+        }
+        Ok(letter)
+    }
+
+    /// Writes letters (each on its page, three parts under one number) to one PDF.
+    pub fn write_letters(&self, ids: &[Id], path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let (letters, committee) = self.store.letters_to_print(ids)?;
+        let pdf = crate::dossier::letter::letters_pdf(&letters, &committee, self.today())?;
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
+    /// Records the receipt returned for a letter.
+    pub fn record_receipt(&mut self, letter_id: Id, date: Date) -> Result<crate::transfer::TransferLetter> {
+        self.store.record_receipt(letter_id, date)
+    }
+
+    /// Reissues an expired letter under a new number.
+    pub fn reissue_letter(
+        &mut self,
+        letter_id: Id,
+        issued_on: Date,
+        validity_days: Option<u32>,
+    ) -> Result<crate::transfer::TransferLetter> {
+        self.store.reissue_letter(letter_id, issued_on, validity_days)
+    }
+
+    /// Cancels a letter not yet received: the member is back in the register.
+    pub fn cancel_letter(
+        &mut self,
+        letter_id: Id,
+        date: Date,
+        reason: Option<String>,
+    ) -> Result<crate::transfer::TransferLetter> {
+        self.store.cancel_letter(letter_id, date, reason)
+    }
+
+    /// The letters (of one person, or only those awaiting their receipt), newest first.
+    pub fn letters(&self, person: Option<Id>, open_only: bool) -> Result<Vec<crate::transfer::TransferLetter>> {
+        self.store.letters(person, open_only)
+    }
+
+    pub fn letter(&self, id: Id) -> Result<crate::transfer::TransferLetter> {
+        self.store.letter(id)
+    }
+
     // --- Party dues (issue 17) ------------------------------------------------------------------
 
     /// The monthly dues of a category and base (in fen) under the workspace's rules.

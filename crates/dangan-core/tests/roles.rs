@@ -46,6 +46,7 @@ use dangan_core::roster::{self, ImportOptions};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{CellRef, Report, StatsQuery};
 use dangan_core::store::{AuditQuery, DuesBase, DuesPayment, MeetingQuery, MemberQuery, NewAttachment};
+use dangan_core::transfer::NewLetter;
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{ErrorKind, Lang, Result, Session, Workspace};
@@ -183,6 +184,25 @@ static TABLE: &[Row] = &[
     row("dues_summary", may(ReadMembers), Whole, |f| {
         let month = Month::new(2026, 11).unwrap();
         ok(f.session.dues_summary(None, month, month))
+    }),
+    // Transfers by letter: the leaver's expired letter is read, printed and reissued; the new one
+    // cancelled (back in the register), then a third issued and received.
+    row("letters", may(ReadMembers), Whole, |f| ok(f.session.letters(None, false))),
+    row("letter", may(ReadMembers), Member, |f| ok(f.session.letter(f.letter))),
+    row("write_letters", may(ReadMembers), Member, |f| {
+        ok(f.session.write_letters(&[f.letter], &f.out.join("介绍信.pdf")))
+    }),
+    row("reissue_letter", may(EditMembers), Member, |f| ok(f.session.reissue_letter(f.letter, d(TODAY), None))),
+    row("cancel_letter", may(EditMembers), Member, |f| {
+        let open = open_letter(f)?;
+        ok(f.session.cancel_letter(open, d(TODAY), Some("转入单位有误".into())))
+    }),
+    row("issue_letter", may(EditMembers), Member, |f| {
+        ok(f.session.issue_letter(letter_for(f.leaver, TODAY), Some(&f.out.join("新介绍信.pdf"))))
+    }),
+    row("record_receipt", may(EditMembers), Member, |f| {
+        let open = open_letter(f)?;
+        ok(f.session.record_receipt(open, d(TODAY)))
     }),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
@@ -518,6 +538,9 @@ struct Fixture {
     meeting: Id,
     /// A full member of the branch (from before the records), who pays dues.
     veteran: Id,
+    /// A full member of the branch who left by a letter that has since expired (`letter`).
+    leaver: Id,
+    letter: Id,
     /// A party group of the branch, empty.
     group: Id,
 }
@@ -600,6 +623,15 @@ fn fixture(subject: Subject) -> Fixture {
         ..Person::default()
     };
     let veteran = admin.save_person(veteran).unwrap().person.id.unwrap();
+    let leaver = Person {
+        branch_id: branch,
+        name: "孙八".into(),
+        birth_date: Some(d("1985-05-01")),
+        joined_on: Some(d("2012-07-01")),
+        ..Person::default()
+    };
+    let leaver = admin.save_person(leaver).unwrap().person.id.unwrap();
+    let letter = admin.issue_letter(letter_for(leaver, "2026-09-01")).unwrap().id;
     let owed = DeadlineQuery { branch_id: Some(branch), owed_by: Some(OwnerKind::Unit), ..DeadlineQuery::default() };
     let unit_deadline = admin
         .deadlines(&owed)
@@ -670,6 +702,8 @@ fn fixture(subject: Subject) -> Fixture {
         record_to_delete,
         meeting,
         veteran,
+        leaver,
+        letter,
         group,
         committee,
         spare_user,
@@ -686,6 +720,24 @@ fn fixture(subject: Subject) -> Fixture {
         out,
         office,
     }
+}
+
+/// A letter taking `person` to another university's committee, issued on `issued_on`.
+fn letter_for(person_id: Id, issued_on: &str) -> NewLetter {
+    NewLetter {
+        person_id,
+        destination: "中共某大学委员会".into(),
+        addressee: None,
+        validity_days: None,
+        issued_on: d(issued_on),
+        assessment: None,
+    }
+}
+
+/// The leaver's letter still awaiting its receipt, as far as the subject can see (else the
+/// expired one, which the row is then refused).
+fn open_letter(f: &Fixture) -> Result<Id> {
+    Ok(f.session.letters(Some(f.leaver), true)?.first().map_or(f.letter, |l| l.id))
 }
 
 /// A committee meeting of `branch` held on the tests' today.

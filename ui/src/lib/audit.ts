@@ -37,6 +37,7 @@ export const AUDIT_ENTITIES = [
   'status_changes',
   'dues_bases',
   'dues_months',
+  'transfer_letters',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {

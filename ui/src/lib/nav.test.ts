@@ -24,7 +24,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life']],
+        ['organisation', ['nav-life', 'nav-dues']],
         ['statistics', ['nav-statistics']],
         ['system', ['nav-users', 'nav-audit', 'backup-open']],
       ],
@@ -35,7 +35,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life']],
+        ['organisation', ['nav-life', 'nav-dues']],
         ['statistics', ['nav-statistics']],
         ['system', ['backup-open']],
       ],
@@ -46,7 +46,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life']],
+        ['organisation', ['nav-life', 'nav-dues']],
         ['statistics', ['nav-statistics']],
         ['system', ['nav-audit']],
       ],
@@ -57,7 +57,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life']],
+        ['organisation', ['nav-life', 'nav-dues']],
         ['statistics', ['nav-statistics']],
       ],
     ],
@@ -66,10 +66,12 @@ describe('the side menu shows what the session may do, grouped', () => {
     expect(menu(may)).toEqual(expected);
   });
 
-  it('keeps the groups in order, 组织生活 under 组织', () => {
+  it('keeps the groups in order, 组织生活 and 党费 under 组织', () => {
     expect(NAV.map((g) => g.id)).toEqual(['daily', 'people', 'organisation', 'statistics', 'system']);
     const life = entryOf(visibleNav((a) => a === 'read_members'), 'life');
     expect([life?.group.id, life?.entry.testid, life?.entry.label]).toEqual(['organisation', 'nav-life', 'nav.life']);
+    const dues = entryOf(visibleNav((a) => a === 'read_members'), 'dues');
+    expect([dues?.group.id, dues?.entry.testid, dues?.entry.label]).toEqual(['organisation', 'nav-dues', 'nav.dues']);
     expect(entryOf(visibleNav((a) => a === 'manage_users'), 'life')).toBeNull();
   });
 

@@ -71,6 +71,9 @@ pub(crate) enum Block {
     Para(String),
     /// A body line without indent, wrapped.
     Plain(String),
+    /// A line in the table's smaller size, wrapped: the parts of a form that are filled in by
+    /// hand or kept as a stub (a letter's counterfoil and receipt).
+    Small(String),
     /// A `label：value` line of the cover: the label in Hei, the value in Song, wrapped under itself.
     Field {
         label: String,
@@ -224,6 +227,7 @@ impl Layouter<'_, '_> {
             }
             Block::Para(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 2.0, false),
             Block::Plain(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 0.0, false),
+            Block::Small(text) => self.paragraph(text, FaceId::Serif, TABLE_SIZE, TABLE_PITCH, 0.0, false),
             Block::Field { label, value } => self.field(label, value),
             Block::Table { columns, header, rows } => self.table(columns, *header, rows),
             Block::Image { key, width_px, height_px, caption } => self.image(*key, *width_px, *height_px, caption),

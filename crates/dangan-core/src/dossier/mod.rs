@@ -28,6 +28,7 @@ mod attach;
 mod content;
 mod fonts;
 mod layout;
+pub mod letter;
 mod linebreak;
 pub mod meeting;
 mod pdf;

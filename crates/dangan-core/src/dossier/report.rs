@@ -21,6 +21,8 @@ pub enum Section<'a> {
     TextTable { heading: Option<String>, columns: Vec<(String, f32)>, rows: Vec<Vec<String>> },
     /// A heading and paragraphs of text under it (minutes, decisions), each line a paragraph.
     Text { heading: String, text: String },
+    /// A heading and lines in the smaller size (a letter's counterfoil and receipt).
+    SmallLines { heading: Option<String>, lines: Vec<String> },
     /// Body paragraphs without a heading (a certificate's wording).
     Paragraphs(Vec<String>),
     /// A new page, under its own title (the next certificate of a batch).
@@ -87,6 +89,12 @@ pub fn render_report(info: &ReportInfo<'_>, sections: &[Section<'_>]) -> Result<
             Section::Lines { heading, lines } => {
                 blocks.push(Block::Heading { text: heading.clone(), anchor: None });
                 blocks.extend(lines.iter().map(|l| Block::Plain(l.clone())));
+            }
+            Section::SmallLines { heading, lines } => {
+                if let Some(heading) = heading {
+                    blocks.push(Block::Heading { text: heading.clone(), anchor: None });
+                }
+                blocks.extend(lines.iter().map(|l| Block::Small(l.clone())));
             }
             Section::TextTable { heading, columns, rows } => {
                 if let Some(heading) = heading {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Store;
-use super::life_index::{LifeIndex, LifeMember, Ower};
+use super::life_index::{LifeIndex, LifeMember, OpenLetter, Ower};
 use super::procedure_index::{Entry, ProcedureIndex};
 use crate::access::Action;
 use crate::calendar::Date;
@@ -17,6 +17,7 @@ use crate::domain::{Id, ProcedureEvent};
 use crate::dues::ArrearsRule;
 use crate::meeting_rules::{LapseRule, LectureRule, MeetingRule, OwedBy, TermRule};
 use crate::rules::{DeadlineKind, DeadlineRule};
+use crate::transfer::TransferRules;
 use crate::{Result, Text};
 
 use super::dismissals::Dismissals;
@@ -60,6 +61,11 @@ pub(super) enum Owed<'a> {
         member: &'a LifeMember,
         rule: &'a ArrearsRule,
     },
+    /// The receipt of a transfer letter, awaited from the receiving committee.
+    Receipt {
+        letter: &'a OpenLetter,
+        rule: &'a TransferRules,
+    },
 }
 
 impl Found<'_> {
@@ -71,6 +77,7 @@ impl Found<'_> {
             Owed::Lecture { .. } => LectureRule::ID,
             Owed::Lapse { .. } => LapseRule::ID,
             Owed::Dues { .. } => ArrearsRule::ID,
+            Owed::Receipt { .. } => TransferRules::RECEIPT_ID,
         }
     }
 
@@ -78,7 +85,11 @@ impl Found<'_> {
         match &self.owed {
             Owed::Step { rule, .. } => rule.kind,
             Owed::Meeting { .. } => DeadlineKind::Recurring,
-            Owed::Term { .. } | Owed::Lapse { .. } | Owed::Lecture { .. } | Owed::Dues { .. } => DeadlineKind::Deadline,
+            Owed::Term { .. }
+            | Owed::Lapse { .. }
+            | Owed::Lecture { .. }
+            | Owed::Dues { .. }
+            | Owed::Receipt { .. } => DeadlineKind::Deadline,
         }
     }
 
@@ -90,6 +101,7 @@ impl Found<'_> {
             Owed::Lecture { rule, .. } => &rule.lead_days,
             // Flagged from the day it appears: reminded then, and when overdue.
             Owed::Lapse { .. } | Owed::Dues { .. } => &LAPSE_LEAD_DAYS,
+            Owed::Receipt { rule, .. } => &rule.receipt_lead_days,
         }
     }
 
@@ -97,6 +109,7 @@ impl Found<'_> {
         match &self.owed {
             Owed::Step { member_id, .. } => OwnerKey::Member(*member_id),
             Owed::Lapse { member, .. } | Owed::Dues { member, .. } => OwnerKey::Member(member.id),
+            Owed::Receipt { letter, .. } => OwnerKey::Member(letter.person_id),
             Owed::Meeting { ower, .. } => match ower.group_id() {
                 Some(group) => OwnerKey::Group { unit: ower.unit_id, group },
                 None => OwnerKey::Unit(ower.unit_id),
@@ -110,6 +123,7 @@ impl Found<'_> {
         match &self.owed {
             Owed::Step { entry, .. } => entry.branch_id,
             Owed::Lapse { member, .. } | Owed::Dues { member, .. } => member.branch_id,
+            Owed::Receipt { letter, .. } => letter.branch_id,
             Owed::Meeting { ower, .. } => ower.unit_id,
             Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => *unit_id,
         }
@@ -216,6 +230,12 @@ impl Store {
             None if members => {
                 index.iter().for_each(|(id, entry)| visit(id, entry, &mut f));
                 life.members().iter().for_each(|member| lapse(member, &mut f));
+                let transfers = self.rules.transfers();
+                for letter in life.letters().iter().filter(|l| in_scope(l.branch_id)) {
+                    let due = transfers.receipt_due(letter.valid_until);
+                    let status = deadline_status(due, as_of, &transfers.receipt_lead_days);
+                    f(Found { owed: Owed::Receipt { letter, rule: transfers }, due, status, provisional: false });
+                }
             }
             None => {}
         }
@@ -309,6 +329,7 @@ impl Store {
             match &f.owed {
                 Owed::Step { entry, .. } => (0, &entry.name),
                 Owed::Lapse { member, .. } | Owed::Dues { member, .. } => (0, &member.name),
+                Owed::Receipt { letter, .. } => (0, &letter.name),
                 Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
                 Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, &paths[unit_id]),
             }
@@ -345,6 +366,11 @@ impl Store {
                     Owed::Dues { member, rule } => (
                         Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
                         &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Receipt { letter, rule } => (
+                        Owner::Member { member_id: letter.person_id, name: String::from(&*letter.name), done_by: None },
+                        &rule.receipt_name,
                         &rule.clause,
                     ),
                     Owed::Meeting { ower, rule } => (

@@ -50,6 +50,8 @@ pub(crate) struct LifeIndex {
     at: HashMap<(Id, Id), usize>,
     /// Which owers have members; `None` after a person changed, until read again.
     staffed: Option<Staffed>,
+    /// The letters of transfers out whose receipt is awaited; `None` after a letter changed.
+    letters: Option<Vec<OpenLetter>>,
     /// Each branch's current secretary: the day they took the post, their name, and the latest
     /// party lecture they gave (a held 党课 of the branch chaired by that name).
     secretaries: HashMap<Id, Secretary>,
@@ -61,6 +63,44 @@ pub(crate) struct Secretary {
     pub(crate) since: Date,
     pub(crate) name: String,
     pub(crate) latest_lecture: Option<Date>,
+}
+
+/// A letter of a transfer out still awaiting its receipt (not received, cancelled or reissued).
+#[derive(Debug)]
+pub(crate) struct OpenLetter {
+    pub(crate) person_id: Id,
+    pub(crate) name: Box<str>,
+    pub(crate) branch_id: Id,
+    pub(crate) valid_until: Date,
+}
+
+impl OpenLetter {
+    fn load(conn: &Connection) -> Result<Vec<OpenLetter>> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT l.person_id, p.name, p.branch_id, l.issued_on, l.validity_days
+             FROM transfer_letters l JOIN people p ON p.id = l.person_id
+             WHERE l.receipt_on IS NULL AND l.cancelled_on IS NULL
+               AND NOT EXISTS (SELECT 1 FROM transfer_letters n WHERE n.reissue_of = l.id)
+             ORDER BY l.person_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Id>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
+        })?;
+        let mut letters = Vec::new();
+        for row in rows {
+            let (person_id, name, branch_id, issued, days) = row?;
+            let Some(issued) = calendar::parse_iso(&issued) else { continue };
+            let valid_until = crate::transfer::valid_until(issued, days);
+            letters.push(OpenLetter { person_id, name: name.into(), branch_id, valid_until });
+        }
+        Ok(letters)
+    }
 }
 
 /// A probationary or full member in the register, as the absence check reads them.
@@ -253,10 +293,23 @@ impl LifeIndex {
         }
     }
 
+    /// The letters awaiting their receipt.
+    pub(crate) fn letters(&self) -> &[OpenLetter] {
+        self.letters.as_deref().unwrap_or_default()
+    }
+
+    /// Forgets the open letters after one changed; the next scan reads them again.
+    pub(crate) fn forget_letters(&mut self) {
+        self.letters = None;
+    }
+
     /// Reads again who has members, if a person changed since.
     pub(crate) fn ensure_staffed(&mut self, conn: &Connection) -> Result<()> {
         if self.staffed.is_none() {
             self.staffed = Some(Staffed::load(conn)?);
+        }
+        if self.letters.is_none() {
+            self.letters = Some(OpenLetter::load(conn)?);
         }
         Ok(())
     }

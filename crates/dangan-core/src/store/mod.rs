@@ -32,6 +32,7 @@ mod schema;
 mod search;
 mod status;
 mod training;
+mod transfers;
 mod users;
 
 use std::cell::RefCell;

@@ -13,6 +13,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V8),
         M::up(V9),
+        M::up(V10),
     ])
 }
 
@@ -414,6 +415,29 @@ ALTER TABLE people ADD COLUMN dues_from INTEGER;
 ALTER TABLE people ADD COLUMN dues_through INTEGER;
 "#;
 
+/// Version 10: introduction letters of transfers out (issue 17). A letter's number is unique; issuing
+/// one writes the member's `transferred_out` status change in the same transaction, and the letter
+/// keeps that change's id (a transfer by letter is undone by cancelling the letter).
+const V10: &str = r#"
+CREATE TABLE transfer_letters (
+    id               INTEGER PRIMARY KEY,
+    person_id        INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    number           TEXT NOT NULL UNIQUE,
+    destination      TEXT NOT NULL CHECK (length(trim(destination)) > 0),
+    addressee        TEXT NOT NULL,
+    issued_on        TEXT NOT NULL CHECK (issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    validity_days    INTEGER NOT NULL CHECK (validity_days > 0),
+    stage            TEXT NOT NULL,
+    dues_through     INTEGER,
+    assessment       TEXT,
+    receipt_on       TEXT CHECK (receipt_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    cancelled_on     TEXT CHECK (cancelled_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    reissue_of       INTEGER REFERENCES transfer_letters(id),
+    status_change_id INTEGER REFERENCES status_changes(id) ON DELETE SET NULL
+) STRICT;
+CREATE INDEX transfer_letters_open ON transfer_letters(person_id) WHERE receipt_on IS NULL AND cancelled_on IS NULL;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,7 +448,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 9);
+        assert_eq!(version, 10);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

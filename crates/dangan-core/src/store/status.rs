@@ -69,6 +69,13 @@ impl Store {
         let Some(last) = history.last() else {
             return Err(Error::invalid("status", "没有可撤销的状态变更", "there is no status change to take back"));
         };
+        if let Some(number) = self.letter_of_change(last.id.unwrap_or_default())? {
+            return Err(Error::invalid(
+                "status",
+                format!("这次转出开具了介绍信第 {number} 号：请作废介绍信（dangan transfer cancel），而不是撤销状态"),
+                format!("this transfer has letter {number}: cancel the letter (dangan transfer cancel) instead"),
+            ));
+        }
         let before = history.len().checked_sub(2).map_or(MembershipStatus::InRegister, |i| history[i].status);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM status_changes WHERE id = ?1", [last.id])?;

@@ -9,6 +9,7 @@ import type {
   ClassKind,
   CommitteePost,
   DeadlineKind,
+  DuesCategory,
   Education,
   ErrorKind,
   EventKind,
@@ -167,6 +168,18 @@ export const OCCUPATIONS: readonly Occupation[] = keysInOrder<Occupation>({
   manager: 1,
   worker: 2,
   retired: 3,
+});
+
+/**
+ * 党费类别, in the order the base dialog offers them (dangan-core's `DuesCategory::ALL`): which of the dues rules sets
+ * a member's monthly amount is the core's (`dues_rate`).
+ */
+export const DUES_CATEGORIES: readonly DuesCategory[] = keysInOrder<DuesCategory>({
+  salaried: 0,
+  retired: 1,
+  student: 2,
+  unemployed: 3,
+  low_income: 4,
 });
 
 /** The roles of a workspace's users, most rights first (dangan-core's `Role::ALL`). */

@@ -22,6 +22,7 @@ export type { DeadlineKind } from './bindings/DeadlineKind';
 export type { DeadlineQuery } from './bindings/DeadlineQuery';
 export type { DossierWritten } from './bindings/DossierWritten';
 export type { DossiersWritten } from './bindings/DossiersWritten';
+export type { DuesCategory } from './bindings/DuesCategory';
 export type { Duplicates } from './bindings/Duplicates';
 export type { ErrorKind } from './bindings/ErrorKind';
 export type { EventKind } from './bindings/EventKind';

@@ -36,6 +36,7 @@ import type { MemberFile } from './MemberFile';
 import type { MemberPage } from './MemberPage';
 import type { MemberQuery } from './MemberQuery';
 import type { Month } from './Month';
+import type { NewLetter } from './NewLetter';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
 import type { PartyGroup } from './PartyGroup';
@@ -54,6 +55,7 @@ import type { StudyEntry } from './StudyEntry';
 import type { StudyHours } from './StudyHours';
 import type { TraineeResult } from './TraineeResult';
 import type { TrainingClass } from './TrainingClass';
+import type { TransferLetter } from './TransferLetter';
 import type { User } from './User';
 import type { WorkspaceStatus } from './WorkspaceStatus';
 
@@ -107,6 +109,30 @@ export function changeStatus(change: StatusChange): Promise<MemberDetail> {
 
 export function undoStatusChange(personId: number): Promise<MemberDetail> {
   return call('undo_status_change', { personId });
+}
+
+export function issueLetter(letter: NewLetter, path: string | null): Promise<TransferLetter> {
+  return call('issue_letter', { letter, path });
+}
+
+export function writeLetters(ids: Array<number>, path: string): Promise<void> {
+  return call('write_letters', { ids, path });
+}
+
+export function recordReceipt(letterId: number, date: string): Promise<TransferLetter> {
+  return call('record_receipt', { letterId, date });
+}
+
+export function reissueLetter(letterId: number, issuedOn: string, validityDays: number | null): Promise<TransferLetter> {
+  return call('reissue_letter', { letterId, issuedOn, validityDays });
+}
+
+export function cancelLetter(letterId: number, date: string, reason: string | null): Promise<TransferLetter> {
+  return call('cancel_letter', { letterId, date, reason });
+}
+
+export function letters(personId: number | null, openOnly: boolean): Promise<Array<TransferLetter>> {
+  return call('letters', { personId, openOnly });
 }
 
 export function duesRate(category: DuesCategory, baseFen: number): Promise<number> {

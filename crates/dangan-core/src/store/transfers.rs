@@ -1,0 +1,403 @@
+//! Transfers out by introduction letter as the store keeps them (`transfer_letters`): issuing one
+//! (the member's `transferred_out` status written in the same transaction), the receipt returned,
+//! an expired letter reissued or cancelled (the member back in the register). The rules are
+//! `transfer.rs`; the open letters' receipts are items of the deadline scan (`life_index.rs`).
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Store;
+use super::org::OrgTree;
+use super::people::{corrupt_row, load_events, load_person, not_found};
+use super::status::{load_history, write_change};
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change};
+use crate::dues::Month;
+use crate::transfer::{self, LetterState, NewLetter, TransferLetter};
+use crate::{Error, Result, Text};
+
+const LETTER_COLUMNS: &str = "l.id, l.person_id, p.name, p.branch_id, l.number, l.destination, l.addressee, \
+     l.issued_on, l.validity_days, l.stage, l.dues_through, l.assessment, l.receipt_on, l.cancelled_on, l.reissue_of, \
+     (SELECT n.id FROM transfer_letters n WHERE n.reissue_of = l.id)";
+
+fn letter_from(r: &Row<'_>, tree: &OrgTree, today: Date) -> Result<TransferLetter> {
+    let id: Id = r.get(0)?;
+    let date = |i: usize| -> Result<Option<Date>> {
+        let text: Option<String> = r.get(i)?;
+        text.map(|t| calendar::parse_iso(&t).ok_or_else(|| corrupt_row("transfer_letters", id))).transpose()
+    };
+    let issued_on = date(7)?.ok_or_else(|| corrupt_row("transfer_letters", id))?;
+    let validity_days: u32 = r.get(8)?;
+    let stage: String = r.get(9)?;
+    let branch_id: Id = r.get(3)?;
+    let mut letter = TransferLetter {
+        id,
+        person_id: r.get(1)?,
+        name: r.get(2)?,
+        branch: tree.path(branch_id),
+        branch_id,
+        number: r.get(4)?,
+        destination: r.get(5)?,
+        addressee: r.get(6)?,
+        issued_on,
+        validity_days,
+        valid_until: transfer::valid_until(issued_on, validity_days),
+        stage: Stage::parse(&stage).ok_or_else(|| corrupt_row("transfer_letters", id))?,
+        dues_paid_through: r.get::<_, Option<i32>>(10)?.map(Month),
+        assessment: r.get(11)?,
+        receipt_on: date(12)?,
+        cancelled_on: date(13)?,
+        reissue_of: r.get(14)?,
+        reissued_as: r.get(15)?,
+        state: LetterState::Issued,
+    };
+    letter.state = letter.state_on(today);
+    Ok(letter)
+}
+
+/// The next number of the year: `2026-001`, `2026-002`, …
+fn next_number(conn: &Connection, year: i32) -> Result<String> {
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT number FROM transfer_letters WHERE number LIKE ?1 ORDER BY number DESC LIMIT 1",
+            [format!("{year}-%")],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let seq = last.and_then(|n| n.split_once('-').and_then(|(_, s)| s.parse::<u32>().ok())).unwrap_or(0) + 1;
+    Ok(format!("{year}-{seq:03}"))
+}
+
+fn state_refusal(letter: &TransferLetter, zh: &str, en: &str) -> Error {
+    let (state_zh, state_en) = match letter.state {
+        LetterState::Issued => ("在有效期内", "still valid"),
+        LetterState::Received => ("已收到回执", "already received"),
+        LetterState::Expired => ("已过有效期", "expired"),
+        LetterState::Reissued => ("已重开", "already reissued"),
+        LetterState::Cancelled => ("已作废", "cancelled"),
+    };
+    Error::invalid(
+        "letter",
+        format!("介绍信第 {} 号{state_zh}，{zh}", letter.number),
+        format!("letter {} is {state_en}: {en}", letter.number),
+    )
+}
+
+impl Store {
+    /// One letter by its id.
+    pub fn letter(&self, id: Id) -> Result<TransferLetter> {
+        let letter = self.find_letter(id)?;
+        self.require_member(Action::ReadMembers, letter.person_id)?;
+        Ok(letter)
+    }
+
+    fn find_letter(&self, id: Id) -> Result<TransferLetter> {
+        let tree = OrgTree::load(&self.conn)?;
+        let sql = format!(
+            "SELECT {LETTER_COLUMNS} FROM transfer_letters l JOIN people p ON p.id = l.person_id WHERE l.id = ?1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(r) => letter_from(r, &tree, self.today()),
+            None => Err(Error::NotFound {
+                what: Text::new(format!("编号为 {id} 的介绍信（从未开具）"), format!("letter {id} (never issued)")),
+            }),
+        }
+    }
+
+    /// The letters the user may see, newest first: of one person, or only those still awaiting
+    /// their receipt.
+    pub fn letters(&self, person: Option<Id>, open_only: bool) -> Result<Vec<TransferLetter>> {
+        self.require(Action::ReadMembers)?;
+        let tree = OrgTree::load(&self.conn)?;
+        let shown = self.visible_units(&tree);
+        let mut sql =
+            format!("SELECT {LETTER_COLUMNS} FROM transfer_letters l JOIN people p ON p.id = l.person_id WHERE 1");
+        if person.is_some() {
+            sql.push_str(" AND l.person_id = ?1");
+        }
+        if open_only {
+            sql.push_str(
+                " AND l.receipt_on IS NULL AND l.cancelled_on IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM transfer_letters n WHERE n.reissue_of = l.id)",
+            );
+        }
+        sql.push_str(" ORDER BY l.issued_on DESC, l.id DESC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = match person {
+            Some(p) => stmt.query([p])?,
+            None => stmt.query([])?,
+        };
+        let today = self.today();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let letter = letter_from(r, &tree, today)?;
+            if shown.as_ref().is_none_or(|s| s.contains(&letter.branch_id)) {
+                out.push(letter);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Issues a letter: the member leaves the register (转出) on its day, in the same transaction.
+    /// Refused for someone already out of the register, naming their letter.
+    pub fn issue_letter(&mut self, new: NewLetter) -> Result<TransferLetter> {
+        let person_id = new.person_id;
+        self.require_member(Action::EditMembers, person_id)?;
+        let today = self.today();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let id = write_letter(&tx, &self.rules, today, &new)?;
+        tx.commit()?;
+        self.status_changed(person_id)?;
+        self.find_letter(id)
+    }
+
+    /// Records the receipt the receiving committee returned: the transfer is complete.
+    pub fn record_receipt(&mut self, letter_id: Id, date: Date) -> Result<TransferLetter> {
+        let letter = self.find_letter(letter_id)?;
+        self.require_member(Action::EditMembers, letter.person_id)?;
+        if !matches!(letter.state, LetterState::Issued | LetterState::Expired) {
+            return Err(state_refusal(&letter, "不能再登记回执", "no receipt can be recorded"));
+        }
+        check_day("date", date, letter.issued_on, self.today())?;
+        self.conn.execute(
+            "UPDATE transfer_letters SET receipt_on = ?1 WHERE id = ?2",
+            params![date.to_string(), letter_id],
+        )?;
+        self.letters_changed();
+        self.find_letter(letter_id)
+    }
+
+    /// Reissues an expired letter with a new number (组通字〔2015〕33号: within six months of its
+    /// expiry); the member stays transferred out.
+    pub fn reissue_letter(
+        &mut self,
+        letter_id: Id,
+        issued_on: Date,
+        validity_days: Option<u32>,
+    ) -> Result<TransferLetter> {
+        let old = self.find_letter(letter_id)?;
+        self.require_member(Action::EditMembers, old.person_id)?;
+        let rules = self.rules.transfers().clone();
+        let today = self.today();
+        if old.state != LetterState::Expired || issued_on <= old.valid_until {
+            return Err(state_refusal(
+                &old,
+                "只有过期未收到回执的介绍信才能重开",
+                "only an expired letter without its receipt can be reissued",
+            ));
+        }
+        let limit = calendar::add_months(old.valid_until, rules.reissue_within_months).unwrap_or(old.valid_until);
+        if issued_on > limit {
+            return Err(Error::invalid(
+                "date",
+                format!(
+                    "介绍信第 {} 号于 {} 过期，超过 {} 个月不能重开（{}）：请作废后重新办理",
+                    old.number,
+                    calendar::format_zh(old.valid_until),
+                    rules.reissue_within_months,
+                    rules.reissue_clause.zh
+                ),
+                format!(
+                    "letter {} expired on {}, more than {} months ago ({}): cancel it and transfer again",
+                    old.number, old.valid_until, rules.reissue_within_months, rules.reissue_clause.en
+                ),
+            ));
+        }
+        check_day("date", issued_on, old.issued_on, today)?;
+        let days = validity_days.unwrap_or(old.validity_days);
+        if days == 0 || days > rules.max_validity_days {
+            return Err(Error::invalid(
+                "validity",
+                format!("有效期应为 1 到 {} 天", rules.max_validity_days),
+                format!("the validity must be 1 to {} days", rules.max_validity_days),
+            ));
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let number = next_number(&tx, calendar_year(issued_on))?;
+        let dues: Option<i32> =
+            tx.query_row("SELECT dues_through FROM people WHERE id = ?1", [old.person_id], |r| r.get(0))?;
+        let change: Option<Id> =
+            tx.query_row("SELECT status_change_id FROM transfer_letters WHERE id = ?1", [letter_id], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
+                 dues_through, assessment, reissue_of, status_change_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                old.person_id,
+                number,
+                old.destination,
+                old.addressee,
+                issued_on.to_string(),
+                days,
+                old.stage.as_str(),
+                dues,
+                old.assessment,
+                letter_id,
+                change
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        self.letters_changed();
+        self.find_letter(id)
+    }
+
+    /// Cancels a letter not yet received: the member comes back into the register on `date`.
+    pub fn cancel_letter(&mut self, letter_id: Id, date: Date, reason: Option<String>) -> Result<TransferLetter> {
+        let letter = self.find_letter(letter_id)?;
+        self.require_member(Action::EditMembers, letter.person_id)?;
+        if !matches!(letter.state, LetterState::Issued | LetterState::Expired) {
+            return Err(state_refusal(&letter, "不能作废", "it cannot be cancelled"));
+        }
+        let today = self.today();
+        check_day("date", date, letter.issued_on, today)?;
+        let (stage, history) = self.status_facts(letter.person_id)?;
+        let why = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let back = StatusChange {
+            id: None,
+            person_id: letter.person_id,
+            status: MembershipStatus::InRegister,
+            date,
+            reason: Some(match why {
+                Some(why) => format!("介绍信第 {} 号作废：{why}", letter.number),
+                None => format!("介绍信第 {} 号作废", letter.number),
+            }),
+        };
+        let back = check_status_change(back, stage, &history, today)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE transfer_letters SET cancelled_on = ?1 WHERE id = ?2",
+            params![date.to_string(), letter_id],
+        )?;
+        write_change(&tx, &back)?;
+        tx.commit()?;
+        self.status_changed(letter.person_id)?;
+        self.find_letter(letter_id)
+    }
+
+    /// Letters with their people, for printing: each one the user may read.
+    pub fn letters_to_print(&self, ids: &[Id]) -> Result<(Vec<(TransferLetter, crate::domain::Person)>, String)> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let letter = self.letter(id)?;
+            let person = load_person(&self.conn, letter.person_id)?.ok_or_else(|| not_found(letter.person_id))?;
+            out.push((letter, person));
+        }
+        let tree = OrgTree::load(&self.conn)?;
+        let committee = tree.committee().map(|c| c.name.clone()).unwrap_or_default();
+        Ok((out, committee))
+    }
+
+    /// The letter issued with a status change, if any: such a transfer is undone by cancelling it.
+    pub(crate) fn letter_of_change(&self, change_id: Id) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT number FROM transfer_letters WHERE status_change_id = ?1 LIMIT 1", [change_id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// After a letter changes: the scan reads the open letters again.
+    fn letters_changed(&self) {
+        if let Some(life) = self.life.borrow_mut().as_mut() {
+            life.forget_letters();
+        }
+    }
+}
+
+fn calendar_year(day: Date) -> i32 {
+    use chrono::Datelike;
+    day.year()
+}
+
+/// A day between the letter's own day and today.
+fn check_day(field: &str, date: Date, issued_on: Date, today: Date) -> Result<()> {
+    if date > today {
+        return Err(Error::invalid(field, format!("日期 {date} 晚于今天"), format!("{date} is after today")));
+    }
+    if date < issued_on {
+        return Err(Error::invalid(
+            field,
+            format!("日期 {date} 早于介绍信开具日期 {issued_on}"),
+            format!("{date} is before the letter was issued ({issued_on})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks and writes one letter and the member's status change in the caller's transaction;
+/// returns the letter's id.
+pub(crate) fn write_letter(
+    conn: &Connection,
+    rules: &crate::rules::RuleSet,
+    today: Date,
+    new: &NewLetter,
+) -> Result<Id> {
+    let person_id = new.person_id;
+    let person = load_person(conn, person_id)?.ok_or_else(|| not_found(person_id))?;
+    let events = load_events(conn, person_id)?;
+    let stage = Stage::of_person(&person, &events);
+    let history = load_history(conn, person_id)?;
+    if let Some(last) = history.last().filter(|c| c.status != MembershipStatus::InRegister) {
+        let letter: Option<String> = conn
+            .query_row(
+                "SELECT number FROM transfer_letters WHERE person_id = ?1 ORDER BY id DESC LIMIT 1",
+                [person_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (letter_zh, letter_en) =
+            letter.map(|n| (format!("（介绍信第 {n} 号）"), format!(" with letter {n}"))).unwrap_or_default();
+        return Err(Error::invalid(
+            "member",
+            format!(
+                "{}已于 {} {}{letter_zh}，不能再开介绍信",
+                person.name,
+                calendar::format_zh(last.date),
+                last.status.zh()
+            ),
+            format!(
+                "{} is already out of the register ({}, {}){letter_en}: no second letter",
+                person.name,
+                last.status.label().en,
+                last.date,
+            ),
+        ));
+    }
+    let transfers = rules.transfers();
+    let (days, addressee, assessment) = transfer::check_new_letter(new, stage, transfers, today)?;
+    let destination = new.destination.trim();
+    let number = next_number(conn, calendar_year(new.issued_on))?;
+    let out = StatusChange {
+        id: None,
+        person_id,
+        status: MembershipStatus::TransferredOut,
+        date: new.issued_on,
+        reason: Some(format!("转往{destination}（介绍信第 {number} 号）")),
+    };
+    let out = check_status_change(out, stage, &history, today)?;
+    let change_id = write_change(conn, &out)?;
+    let dues: Option<i32> =
+        conn.query_row("SELECT dues_through FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
+    conn.execute(
+        "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
+             dues_through, assessment, status_change_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            person_id,
+            number,
+            destination,
+            addressee,
+            new.issued_on.to_string(),
+            days,
+            stage.as_str(),
+            dues,
+            assessment,
+            change_id
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}

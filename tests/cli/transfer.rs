@@ -1,0 +1,97 @@
+//! Transfers by introduction letter from the command line (`dangan transfer`): a letter is issued
+//! and written as a PDF a worker prints (three parts under one number), the member leaves the
+//! working list, a second letter for them is refused naming the first, the receipt closes it, and a
+//! letter written inside the workspace is refused before anything changes.
+
+use dangan_tests::{TestWorkspace, pdftotext};
+use predicates::prelude::*;
+
+fn office() -> (TestWorkspace, String) {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,入党时间,性别\n王五,T001,第一党支部,2010-07-01,男\n赵六,T002,第一党支部,2012-07-01,女\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let wang = ws.members_json(&[]).iter().find(|m| m["name"] == "王五").unwrap()["id"].to_string();
+    (ws, wang)
+}
+
+fn letters(ws: &TestWorkspace, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["transfer", "list", "--json"];
+    all.extend_from_slice(args);
+    let out = ws.dangan(&all).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_letter_is_printed_takes_the_member_off_the_list_and_is_closed_by_its_receipt() {
+    let (ws, wang) = office();
+    let today = dangan_core::calendar::today().to_string();
+    let pdf = ws.file("介绍信.pdf");
+    ws.dangan(&[
+        "transfer",
+        "out",
+        "--member",
+        &wang,
+        "--to",
+        "中共某大学委员会",
+        "--date",
+        &today,
+        "--out",
+        pdf.to_str().unwrap(),
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("王五"));
+
+    let text: String = pdftotext(&pdf, false).chars().filter(|c| !c.is_whitespace()).collect();
+    let open = letters(&ws, &["--open"]);
+    assert_eq!(open.len(), 1, "{open:?}");
+    let number = open[0]["number"].as_str().unwrap().to_owned();
+    assert_eq!(text.matches(&format!("第{number}号")).count(), 3, "counterfoil, letter and receipt:\n{text}");
+    assert!(text.contains("兹介绍王五同志"), "{text}");
+    assert!(text.contains("转往中共某大学委员会"), "{text}");
+
+    // Out of the working list, still in the register of all.
+    let names: Vec<String> = ws.members_json(&[]).iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["赵六"]);
+    let all = ws.members_json(&["--all"]);
+    assert_eq!(all.iter().find(|m| m["name"] == "王五").unwrap()["status"], "transferred_out");
+
+    // A second letter names the first.
+    ws.dangan(&["transfer", "out", "--member", &wang, "--to", "别处", "--date", &today, "--out", "/dev/null"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(number.as_str()));
+    assert_eq!(letters(&ws, &[]).len(), 1, "the refused letter was not kept");
+
+    // The day it was issued is the earliest a receipt can come back.
+    ws.dangan(&["transfer", "receipt", "--letter", &number, "--date", &today]).assert().success();
+    assert!(letters(&ws, &["--open"]).is_empty());
+    let all = letters(&ws, &[]);
+    assert_eq!(all[0]["state"], "received");
+    assert_eq!(all[0]["receipt_on"], today.as_str());
+    // A received letter cannot be cancelled.
+    ws.dangan(&["transfer", "cancel", "--letter", &number, "--date", &today])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("received"));
+}
+
+#[test]
+fn a_letter_written_into_the_workspace_is_refused_and_nothing_is_issued() {
+    let (ws, wang) = office();
+    let today = dangan_core::calendar::today().to_string();
+    let inside = ws.dir().join("介绍信.pdf");
+    ws.dangan(&["transfer", "out", "--member", &wang, "--to", "中共某大学委员会", "--date", &today])
+        .arg("--out")
+        .arg(&inside)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("workspace"));
+    assert!(!inside.exists());
+    assert!(letters(&ws, &[]).is_empty());
+    assert_eq!(ws.members_json(&[]).len(), 2, "the member is still in the register");
+}
