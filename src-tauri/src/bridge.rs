@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use dangan_core::Lang;
 use dangan_core::access::{Role, SessionUser, User};
+use dangan_core::arrival::NewArrival;
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
@@ -118,6 +119,7 @@ bridge! {
     membership::change_status(shell; change: StatusChange) -> MemberDetail;
     membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
     membership::issue_letter(shell; letter: NewLetter, path: Option<PathBuf>) -> TransferLetter;
+    membership::register_arrival(shell; arrival: NewArrival) -> MemberDetail;
     membership::write_letters(shell; ids: Vec<Id>, path: PathBuf) -> ();
     membership::record_receipt(shell; letter_id: Id, date: Date) -> TransferLetter;
     membership::reissue_letter(shell; letter_id: Id, issued_on: Date, validity_days: Option<u32>) -> TransferLetter;

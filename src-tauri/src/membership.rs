@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
 use dangan_core::domain::{DuesCategory, Id, StatusChange};
 use dangan_core::dues::Month;
@@ -38,6 +39,14 @@ pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id) -> Reply
 pub async fn issue_letter(shell: State<'_, Shell>, letter: NewLetter, path: Option<PathBuf>) -> Reply<TransferLetter> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.issue_letter(letter, path.as_deref()))).await
+}
+
+/// Registers a member arriving by transfer; their page.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn register_arrival(shell: State<'_, Shell>, arrival: NewArrival) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.register_arrival(arrival))).await
 }
 
 /// Prints letters, a page each, to one PDF.

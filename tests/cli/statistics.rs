@@ -103,8 +103,8 @@ fn new_members_count_in_the_year_of_the_approval_with_the_31_december_cut_off() 
     let changes = table(&y2026, "changes");
     assert_eq!(changes["title"]["zh"], "党员数量变化情况");
     assert!(changes["columns"].as_array().unwrap().iter().any(|c| c["key"] == "members_end"));
-    // Not recorded yet (transfers come with their own feature): empty, not 0.
-    assert_eq!(cell(changes, "合计", "transferred_in"), Value::Null);
+    // Transfers are recorded now: none this year is 0, not empty.
+    assert_eq!(cell(changes, "合计", "transferred_in"), 0);
     assert_eq!(cell(changes, "第一党支部", "members_end"), 2);
     let developed = table(&y2026, "developed");
     assert_eq!(cell(developed, "其中：女性", "count"), 1);

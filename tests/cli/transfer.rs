@@ -95,3 +95,64 @@ fn a_letter_written_into_the_workspace_is_refused_and_nothing_is_issued() {
     assert!(letters(&ws, &[]).is_empty());
     assert_eq!(ws.members_json(&[]).len(), 2, "the member is still in the register");
 }
+
+#[test]
+fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion() {
+    let (ws, _) = office();
+    let arrive = |extra: &[&str]| {
+        let mut args = vec![
+            "transfer",
+            "in",
+            "--name",
+            "周九",
+            "--branch",
+            "第一党支部",
+            "--from",
+            "中共某大学委员会",
+            "--received",
+            "2026-09-05",
+            "--letter",
+            "2026-015",
+            "--applied",
+            "2023-10-08",
+            "--activist",
+            "2024-04-10",
+            "--candidate",
+            "2025-05-12",
+            "--admitted",
+            "2026-06-20",
+        ];
+        args.extend_from_slice(extra);
+        ws.dangan(&args)
+    };
+    // A material the checklist does not know: refused, naming the field, no one registered.
+    arrive(&["--materials", "入党志愿书"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no material `入党志愿书`"));
+    assert_eq!(ws.members_json(&[]).len(), 2);
+
+    let out = arrive(&["--materials", "application_letter,admission_resolution", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["stage"], "probationary");
+    assert_eq!(page["status"], "in_register");
+    assert_eq!(page["arrival"]["origin"], "中共某大学委员会");
+    assert_eq!(page["arrival"]["letter_number"], "2026-015");
+    let id = page["person"]["id"].to_string();
+
+    let out = ws.dangan(&["deadlines", "--json"]).output().unwrap();
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let conversion = items.iter().find(|i| i["name"] == "周九" && i["rule"] == "conversion_due");
+    let due = conversion.expect("the conversion is owed from the admission elsewhere")["due"].as_str().unwrap();
+    assert!(due.starts_with("2027-06"), "a year's probation from 2026-06-20: {due}");
+
+    // What came is on file; what the steps call for and did not come is missing.
+    ws.dangan(&["records", "--member", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("present"))
+        .stdout(predicate::str::contains("missing"));
+    // The arrival is not a change to take back.
+    ws.dangan(&["status", "undo", "--member", &id]).assert().failure();
+}

@@ -117,7 +117,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
                 person_id: member,
                 category: parse::dues_category(&category)?,
                 base_fen: dues::parse_yuan("base", &base)?,
-                from_month: month("from", &from)?,
+                from_month: parse::month("from", &from)?,
             };
             let ledger = cx.unlock()?.set_dues_base(base)?;
             cx.human.dues_ledger(&ledger)
@@ -125,7 +125,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
         DuesAction::Pay { member, from, months, date, by } => {
             let payment = DuesPayment {
                 person_id: member,
-                from_month: month("from", &from)?,
+                from_month: parse::month("from", &from)?,
                 months,
                 paid_on: Some(parse::date("date", &date)?),
                 paid_by: by,
@@ -137,7 +137,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
         DuesAction::Defer { member, from, months, reason } => {
             let payment = DuesPayment {
                 person_id: member,
-                from_month: month("from", &from)?,
+                from_month: parse::month("from", &from)?,
                 months,
                 paid_on: None,
                 paid_by: None,
@@ -163,7 +163,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
         DuesAction::Summary { branch, month: one, year, json } => {
             let (from, to) = match (one, year) {
                 (Some(one), None) => {
-                    let one = month("month", &one)?;
+                    let one = parse::month("month", &one)?;
                     (one, one)
                 }
                 (None, Some(year)) => {
@@ -184,17 +184,6 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
             if json { json::print(&rows) } else { cx.human.dues_summary(from, to, &rows) }
         }
     }
-}
-
-fn month(field: &str, s: &str) -> Result<Month> {
-    Month::parse(s).ok_or_else(|| {
-        let shown = dangan_core::text::excerpt(s, 30);
-        Error::invalid(
-            field,
-            format!("「{shown}」不是月份，应写作 2026-05"),
-            format!("“{shown}” is not a month; write 2026-05"),
-        )
-    })
 }
 
 fn bad_year(year: i32) -> Error {

@@ -752,6 +752,27 @@ impl Human {
         )
     }
 
+    /// A member registered on arrival: who, where, from where.
+    pub fn arrived(self, detail: &MemberDetail) -> Result<()> {
+        let id = detail.person.id.unwrap_or_default();
+        let (origin, received) = detail.arrival.as_ref().map(|a| (a.reason(), a.received_on)).unwrap_or_default();
+        self.say(
+            format_args!(
+                "已登记转入：{}（编号 {id}，{}，{}），{origin}，{}接收",
+                detail.person.name,
+                detail.branch_path,
+                detail.stage.label().zh,
+                calendar::format_zh(received)
+            ),
+            format_args!(
+                "Registered the arrival of {} (id {id}, {}, {}), {origin}, received {received}",
+                detail.person.name,
+                detail.branch_path,
+                detail.stage.label().en
+            ),
+        )
+    }
+
     /// Letters, one a line: number, person, destination, day issued, state.
     pub fn letters(self, letters: &[TransferLetter]) -> Result<()> {
         for l in letters {

@@ -213,3 +213,15 @@ pub fn committee_post(s: &str) -> Result<CommitteePost> {
         )
     })
 }
+
+/// A calendar month, `2026-05`.
+pub fn month(field: &str, s: &str) -> Result<dangan_core::dues::Month> {
+    dangan_core::dues::Month::parse(s).ok_or_else(|| {
+        let shown = excerpt(s, 30);
+        Error::invalid(
+            field,
+            format!("「{shown}」不是月份，应写作 2026-05"),
+            format!("“{shown}” is not a month; write 2026-05"),
+        )
+    })
+}

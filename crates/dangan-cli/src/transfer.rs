@@ -1,12 +1,13 @@
 //! `dangan transfer`: transfers of the organisational relationship by introduction letter. `out`
 //! issues a letter (the member leaves the register on its day) and writes it as a PDF; `receipt`
-//! records the receipt returned; `reissue` and `cancel` an expired or withdrawn letter; `list` and
+//! records the receipt returned; `in` registers a member arriving with their letter; `reissue` and `cancel` an expired or withdrawn letter; `list` and
 //! `print`. A letter is named by its number (`2026-001`) or its id.
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
-use dangan_core::domain::Id;
+use clap::{Args, Subcommand};
+use dangan_core::arrival::NewArrival;
+use dangan_core::domain::{EventKind, Gender, Id, Person, ProcedureEvent};
 use dangan_core::transfer::NewLetter;
 use dangan_core::{Error, Result, Session, Text};
 
@@ -41,6 +42,9 @@ pub enum TransferAction {
         #[arg(long)]
         json: bool,
     },
+    /// Register a member arriving by transfer (转入) with the dates of their steps elsewhere, the
+    /// letter they came with and the materials that arrived
+    In(Box<ArrivalArgs>),
     /// Record the receipt the receiving committee returned
     Receipt {
         /// The letter's number (2026-001) or id
@@ -88,6 +92,68 @@ pub enum TransferAction {
     },
 }
 
+/// `transfer in`: who arrives, from where, with which letter, and the days of their steps.
+#[derive(Args)]
+pub struct ArrivalArgs {
+    #[arg(long)]
+    name: String,
+    /// The branch that receives them (name or path)
+    #[arg(long)]
+    branch: String,
+    /// The organisation they come from (转出党组织)
+    #[arg(long = "from", value_name = "ORGANISATION")]
+    origin: String,
+    /// The day the letter was received: in the register from it
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    received: String,
+    /// The number of their introduction letter
+    #[arg(long, value_name = "NUMBER")]
+    letter: Option<String>,
+    /// The day their letter was issued
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    letter_date: Option<String>,
+    /// 入党时间, for a full member whose earlier steps are not on file
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    joined: Option<String>,
+    /// The day their application was received (递交入党申请书)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    applied: Option<String>,
+    /// The day they became an activist (确定为入党积极分子)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    activist: Option<String>,
+    /// The day they became a development target (确定为发展对象)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    candidate: Option<String>,
+    /// The branch meeting's admission (支部大会接收为预备党员): probation runs from it
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    admitted: Option<String>,
+    /// The upper committee's approval of the admission
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    approved: Option<String>,
+    /// The upper committee's approval of the conversion (转为正式党员)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    converted: Option<String>,
+    /// 男 or 女
+    #[arg(long)]
+    gender: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    birth: Option<String>,
+    #[arg(long)]
+    id_number: Option<String>,
+    #[arg(long)]
+    student_no: Option<String>,
+    /// The month their dues were paid up to, as the letter says
+    #[arg(long, value_name = "YYYY-MM")]
+    dues_paid_through: Option<String>,
+    /// The checklist's materials that came with the file, comma-separated
+    /// (application_letter,political_review,…; `dangan records --member ID` lists them)
+    #[arg(long, value_delimiter = ',')]
+    materials: Vec<String>,
+    /// Print the member's page as JSON
+    #[arg(long)]
+    json: bool,
+}
+
 pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
     match action {
         TransferAction::Out { member, to, validity, date, addressee, assessment, out, json } => {
@@ -103,6 +169,19 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let mut session = cx.unlock()?;
             let letter = session.issue_letter(new, Some(&out))?;
             if json { json::print(&letter) } else { cx.human.letter_issued(&letter, &out) }
+        }
+        TransferAction::In(args) => {
+            let mut session = cx.unlock()?;
+            let json = args.json;
+            let arrival = arrival(&session, *args)?;
+            let detail = session.register_arrival(arrival)?;
+            if json {
+                json::print(&detail)
+            } else {
+                let id = detail.person.id.unwrap_or_default();
+                cx.human.arrived(&detail)?;
+                cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
+            }
         }
         TransferAction::Receipt { letter, date } => {
             let mut session = cx.unlock()?;
@@ -135,6 +214,71 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             cx.human.file_written(&out)
         }
     }
+}
+
+/// What `transfer in` was given, read into an arrival: every value checked before anything opens.
+fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
+    let ArrivalArgs {
+        name,
+        branch,
+        origin,
+        received,
+        letter,
+        letter_date,
+        joined,
+        applied,
+        activist,
+        candidate,
+        admitted,
+        approved,
+        converted,
+        gender,
+        birth,
+        id_number,
+        student_no,
+        dues_paid_through,
+        materials,
+        json: _,
+    } = args;
+    let day = |field: &str, s: Option<String>| parse::optional(s.as_deref(), |s| parse::date(field, s));
+    let mut steps = Vec::new();
+    for (field, kind, given) in [
+        ("applied", EventKind::ApplicationReceived, applied),
+        ("activist", EventKind::ActivistDetermined, activist),
+        ("candidate", EventKind::CandidateDetermined, candidate),
+        ("admitted", EventKind::Admitted, admitted),
+        ("approved", EventKind::AdmissionApproved, approved),
+        ("converted", EventKind::ConversionApproved, converted),
+    ] {
+        if let Some(date) = day(field, given)? {
+            steps.push(ProcedureEvent::new(kind, date));
+        }
+    }
+    let gender = parse::optional(gender.as_deref(), |g| {
+        Gender::parse(g).ok_or_else(|| {
+            Error::invalid("gender", format!("性别应为男或女，而不是「{g}」"), format!("gender is 男 or 女, not “{g}”"))
+        })
+    })?;
+    let person = Person {
+        branch_id: crate::members::find_branch(session, &branch)?,
+        name,
+        gender,
+        birth_date: day("birth", birth)?,
+        id_number,
+        student_no,
+        joined_on: day("joined", joined)?,
+        ..Person::default()
+    };
+    Ok(NewArrival {
+        person,
+        steps,
+        received_on: parse::date("received", &received)?,
+        origin,
+        letter_number: letter,
+        letter_issued_on: day("letter_date", letter_date)?,
+        dues_paid_through: parse::optional(dues_paid_through.as_deref(), |m| parse::month("dues_paid_through", m))?,
+        materials,
+    })
 }
 
 /// A letter by its number (`2026-001`) or its id.

@@ -251,6 +251,17 @@ impl Session {
         self.store.letter(id)
     }
 
+    /// Registers a member arriving by transfer (转入) with the steps they took elsewhere, the
+    /// letter they came with and the materials that arrived; returns their page.
+    pub fn register_arrival(&mut self, arrival: crate::arrival::NewArrival) -> Result<crate::store::MemberDetail> {
+        self.store.register_arrival(arrival)
+    }
+
+    /// How the person came into the register, if by transfer.
+    pub fn arrival(&self, person_id: Id) -> Result<Option<crate::arrival::ArrivalRecord>> {
+        self.store.arrival(person_id)
+    }
+
     // --- Party dues (issue 17) ------------------------------------------------------------------
 
     /// The monthly dues of a category and base (in fen) under the workspace's rules.

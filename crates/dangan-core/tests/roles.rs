@@ -32,6 +32,7 @@ use On::{Member, Workspace as Whole};
 use common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
+use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{DeadlineQuery, Owner, OwnerKind};
 use dangan_core::domain::{
@@ -204,6 +205,20 @@ static TABLE: &[Row] = &[
         let open = open_letter(f)?;
         ok(f.session.record_receipt(open, d(TODAY)))
     }),
+    row("register_arrival", may(EditMembers), Member, |f| {
+        let arrival = NewArrival {
+            person: Person { branch_id: f.branch, name: "郑十一".into(), ..Person::default() },
+            steps: vec![ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-03-01"))],
+            received_on: d(TODAY),
+            origin: "中共某大学委员会".into(),
+            letter_number: None,
+            letter_issued_on: None,
+            dues_paid_through: None,
+            materials: vec!["application_letter".into()],
+        };
+        ok(f.session.register_arrival(arrival))
+    }),
+    row("arrival", may(ReadMembers), Member, |f| ok(f.session.arrival(f.member))),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),

@@ -98,8 +98,10 @@ impl Year {
         day.is_some_and(|d| d > self.start && d <= self.end)
     }
 
+    /// Developed here: approved in the year while in this register (a member who arrived after
+    /// their approval was developed by the organisation they came from, and counts as 转入).
     fn developed(self, p: &Counted) -> bool {
-        self.holds(p.developed_on())
+        self.holds(p.developed_on()) && p.developed_on().is_some_and(|day| !p.out_on(day))
     }
 
     /// A member whose membership ended in the year: the procedure ended, or a decision or lapse

@@ -63,7 +63,17 @@ impl Counted {
 
     /// The membership status at the end of `day`.
     pub fn status_on(&self, day: Date) -> MembershipStatus {
-        self.statuses.iter().rev().find(|(d, _)| *d <= day).map_or(MembershipStatus::InRegister, |(_, s)| *s)
+        self.statuses.iter().rev().find(|(d, _)| *d <= day).map_or(self.status_before_changes(), |(_, s)| *s)
+    }
+
+    /// The status before the first change: in the register, unless the history begins with 在册 —
+    /// an arrival by transfer (nothing else changes to 在册 from 在册), before which the person's
+    /// relationship was with another organisation.
+    fn status_before_changes(&self) -> MembershipStatus {
+        match self.statuses.first() {
+            Some((_, MembershipStatus::InRegister)) => MembershipStatus::TransferredOut,
+            _ => MembershipStatus::InRegister,
+        }
     }
 
     /// Whether the person was out of the register (transferred out, suspended, left, deceased) at
@@ -79,7 +89,7 @@ impl Counted {
         from: Date,
         to: Date,
     ) -> impl Iterator<Item = (Date, MembershipStatus, MembershipStatus)> + '_ {
-        let before = std::iter::once(MembershipStatus::InRegister).chain(self.statuses.iter().map(|(_, s)| *s));
+        let before = std::iter::once(self.status_before_changes()).chain(self.statuses.iter().map(|(_, s)| *s));
         self.statuses
             .iter()
             .zip(before)

@@ -163,7 +163,9 @@ pub(crate) fn specs<'a>(scope: &Scope<'a>, as_of: Date) -> Vec<Spec<'a>> {
             (first..=last).map(|y| (y.to_string(), Text::new(format!("{y}年"), y.to_string()))).collect(),
             move |p, out| {
                 for (c, date) in [(0, p.developed_on()), (1, p.conversion_approved)] {
-                    if let Some(d) = date.filter(|d| *d <= as_of && (first..=last).contains(&d.year())) {
+                    // Counted where it happened: not before a member arrived by transfer.
+                    if let Some(d) = date.filter(|d| *d <= as_of && (first..=last).contains(&d.year()) && !p.out_on(*d))
+                    {
                         out.push(((d.year() - first) as usize, c));
                     }
                 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::Store;
@@ -120,21 +120,7 @@ impl Store {
             .map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = match record.id {
-            None => {
-                tx.execute(
-                    "INSERT INTO records (person_id, kind, date, event_id, title, body, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        record.person_id,
-                        record.kind.as_str(),
-                        record.date.to_string(),
-                        record.event_id,
-                        record.title,
-                        record.body,
-                        fields
-                    ],
-                )?;
-                tx.last_insert_rowid()
-            }
+            None => insert_record(&tx, &record, &checked)?,
             Some(id) => {
                 let changed = tx.execute(
                     "UPDATE records SET kind = ?1, date = ?2, event_id = ?3, title = ?4, body = ?5, fields = ?6
@@ -153,15 +139,10 @@ impl Store {
                 if changed == 0 {
                     return Err(record_not_found(id));
                 }
+                insert_attachments(&tx, id, &checked)?;
                 id
             }
         };
-        for (file, media_type) in checked {
-            tx.execute(
-                "INSERT INTO attachments (record_id, name, media_type, size, content) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, file.name.trim(), media_type.as_str(), file.bytes.len() as i64, file.bytes],
-            )?;
-        }
         tx.commit()?;
         self.records(record.person_id)?.into_iter().find(|r| r.id == Some(id)).ok_or_else(|| record_not_found(id))
     }
@@ -259,6 +240,41 @@ impl Store {
             None => self.require(action), // the caller reports "not found"
         }
     }
+}
+
+/// Writes a new, checked record and its checked attachments inside the caller's transaction.
+pub(crate) fn insert_record(
+    conn: &Connection,
+    record: &FileRecord,
+    attach: &[(&NewAttachment, MediaType)],
+) -> Result<Id> {
+    let fields =
+        serde_json::to_string(&record.fields).map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
+    conn.execute(
+        "INSERT INTO records (person_id, kind, date, event_id, title, body, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            record.person_id,
+            record.kind.as_str(),
+            record.date.to_string(),
+            record.event_id,
+            record.title,
+            record.body,
+            fields
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    insert_attachments(conn, id, attach)?;
+    Ok(id)
+}
+
+fn insert_attachments(conn: &Connection, record_id: Id, attach: &[(&NewAttachment, MediaType)]) -> Result<()> {
+    for (file, media_type) in attach {
+        conn.execute(
+            "INSERT INTO attachments (record_id, name, media_type, size, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![record_id, file.name.trim(), media_type.as_str(), file.bytes.len() as i64, file.bytes],
+        )?;
+    }
+    Ok(())
 }
 
 fn record_not_found(id: Id) -> Error {

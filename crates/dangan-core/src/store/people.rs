@@ -29,6 +29,8 @@ pub struct MemberDetail {
     pub status: crate::domain::MembershipStatus,
     /// Every change of status, oldest first.
     pub status_history: Vec<crate::domain::StatusChange>,
+    /// Where they came from, if they arrived by transfer (转入).
+    pub arrival: Option<crate::arrival::ArrivalRecord>,
     pub branch_path: String,
     /// What the procedure still owes, soonest first (set-aside items included, marked).
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
@@ -608,6 +610,7 @@ pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree
         branch_path: tree.path(person.branch_id),
         status: crate::domain::MembershipStatus::InRegister,
         status_history: Vec::new(),
+        arrival: None,
         person,
         events,
         deadlines: Vec::new(),

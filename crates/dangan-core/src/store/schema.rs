@@ -14,6 +14,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V8),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 
@@ -438,6 +439,21 @@ CREATE TABLE transfer_letters (
 CREATE INDEX transfer_letters_open ON transfer_letters(person_id) WHERE receipt_on IS NULL AND cancelled_on IS NULL;
 "#;
 
+/// Version 11: members who arrived by transfer (转入, issue 17): where from, with which letter, and
+/// the status change that put them in the register on the day it was received. A history that
+/// begins with 在册 begins with an arrival: before it the person was not in this register.
+const V11: &str = r#"
+CREATE TABLE arrivals (
+    person_id        INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+    received_on      TEXT NOT NULL CHECK (received_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    origin           TEXT NOT NULL CHECK (length(trim(origin)) > 0),
+    letter_number    TEXT,
+    letter_issued_on TEXT CHECK (letter_issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    dues_through     INTEGER,
+    status_change_id INTEGER REFERENCES status_changes(id) ON DELETE SET NULL
+) STRICT;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,7 +464,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 10);
+        assert_eq!(version, 11);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

@@ -76,6 +76,13 @@ impl Store {
                 format!("this transfer has letter {number}: cancel the letter (dangan transfer cancel) instead"),
             ));
         }
+        if super::arrivals::is_arrival_change(&self.conn, last.id.unwrap_or_default())? {
+            return Err(Error::invalid(
+                "status",
+                "这是转入登记，不能撤销：如登记有误，请修改其信息",
+                "this is the member's arrival by transfer, which cannot be taken back: correct their details instead",
+            ));
+        }
         let before = history.len().checked_sub(2).map_or(MembershipStatus::InRegister, |i| history[i].status);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM status_changes WHERE id = ?1", [last.id])?;
@@ -106,6 +113,7 @@ impl Store {
         let Some(id) = detail.person.id else { return Ok(()) };
         detail.status_history = load_history(&self.conn, id)?;
         detail.status = current_status(&detail.status_history);
+        detail.arrival = super::arrivals::load_arrival(&self.conn, id)?;
         Ok(())
     }
 }

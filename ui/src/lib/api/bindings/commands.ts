@@ -36,6 +36,7 @@ import type { MemberFile } from './MemberFile';
 import type { MemberPage } from './MemberPage';
 import type { MemberQuery } from './MemberQuery';
 import type { Month } from './Month';
+import type { NewArrival } from './NewArrival';
 import type { NewLetter } from './NewLetter';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
@@ -113,6 +114,10 @@ export function undoStatusChange(personId: number): Promise<MemberDetail> {
 
 export function issueLetter(letter: NewLetter, path: string | null): Promise<TransferLetter> {
   return call('issue_letter', { letter, path });
+}
+
+export function registerArrival(arrival: NewArrival): Promise<MemberDetail> {
+  return call('register_arrival', { arrival });
 }
 
 export function writeLetters(ids: Array<number>, path: string): Promise<void> {
