@@ -28,6 +28,7 @@ use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::dues::Month;
 use dangan_core::jobs::JobId;
 use dangan_core::life_plan::LifePlan;
+use dangan_core::package::PackageWritten;
 use dangan_core::roster::{Duplicates, ImportReport};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{AnnualReport, Statistics, StatsQuery};
@@ -120,6 +121,8 @@ bridge! {
     membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
     membership::issue_letter(shell; letter: NewLetter, path: Option<PathBuf>) -> TransferLetter;
     membership::register_arrival(shell; arrival: NewArrival) -> MemberDetail;
+    membership::write_member_package(shell; letter_id: Id, path: PathBuf) -> PackageWritten;
+    membership::receive_member_package(shell; path: PathBuf, code: String, branch_id: Id, received_on: Date) -> MemberDetail;
     membership::write_letters(shell; ids: Vec<Id>, path: PathBuf) -> ();
     membership::record_receipt(shell; letter_id: Id, date: Date) -> TransferLetter;
     membership::reissue_letter(shell; letter_id: Id, issued_on: Date, validity_days: Option<u32>) -> TransferLetter;

@@ -8,6 +8,7 @@ use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
 use dangan_core::domain::{DuesCategory, Id, StatusChange};
 use dangan_core::dues::Month;
+use dangan_core::package::PackageWritten;
 use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, MemberDetail};
 use dangan_core::transfer::{NewLetter, TransferLetter};
 use tauri::State;
@@ -47,6 +48,31 @@ pub async fn issue_letter(shell: State<'_, Shell>, letter: NewLetter, path: Opti
 pub async fn register_arrival(shell: State<'_, Shell>, arrival: NewArrival) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.register_arrival(arrival))).await
+}
+
+/// Writes a letter's member package (the member's whole file for the receiving office).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_member_package(shell: State<'_, Shell>, letter_id: Id, path: PathBuf) -> Reply<PackageWritten> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.write_member_package(letter_id, &path))).await
+}
+
+/// Registers the member a package from another office carries; their page.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn receive_member_package(
+    shell: State<'_, Shell>,
+    path: PathBuf,
+    code: String,
+    branch_id: Id,
+    received_on: Date,
+) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || {
+        shell.with_session(|session| session.receive_member_package(&path, &code, branch_id, received_on))
+    })
+    .await
 }
 
 /// Prints letters, a page each, to one PDF.

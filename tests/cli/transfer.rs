@@ -156,3 +156,74 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
     // The arrival is not a change to take back.
     ws.dangan(&["status", "undo", "--member", &id]).assert().failure();
 }
+
+/// A second office, its committee named `committee`, with one member in 第一党支部.
+fn receiving_office(committee: &str) -> TestWorkspace {
+    let ws = TestWorkspace::new();
+    ws.dangan(&["init", "--committee", committee]).assert().success();
+    let roster = ws.write_csv("roster.csv", "姓名,学号工号,所在党支部,入党时间\n钱七,R001,第一党支部,2015-07-01\n");
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws
+}
+
+#[test]
+fn a_member_package_moves_the_file_to_the_office_it_names_and_no_other() {
+    let (sending, wang) = office();
+    let today = dangan_core::calendar::today().to_string();
+    let letter_pdf = sending.file("介绍信.pdf");
+    sending
+        .dangan(&["transfer", "out", "--member", &wang, "--to", "中共乙大学委员会", "--date", &today, "--out"])
+        .arg(&letter_pdf)
+        .assert()
+        .success();
+    let number = letters(&sending, &[])[0]["number"].as_str().unwrap().to_owned();
+    let package = sending.file("王五.dangan-member");
+    let out = sending
+        .dangan(&["transfer", "package", "--letter", &number, "--json", "--out"])
+        .arg(&package)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let code = written["code"].as_str().unwrap().to_owned();
+    let letter_text: String = pdftotext(&letter_pdf, false).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(letter_text.contains(&code), "the code is on the letter:\n{letter_text}");
+
+    // Another office: refused, naming whom the package is for.
+    let other = receiving_office("中共丙大学委员会");
+    other
+        .dangan(&["transfer", "receive", "--branch", "第一党支部", "--code", &code, "--package"])
+        .arg(&package)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("中共乙大学委员会"));
+    assert_eq!(other.members_json(&[]).len(), 1);
+
+    let receiving = receiving_office("中共乙大学委员会");
+    // A changed byte: refused, nothing imported.
+    let mut bytes = std::fs::read(&package).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 0x04;
+    let tampered = receiving.file("tampered.dangan-member");
+    std::fs::write(&tampered, bytes).unwrap();
+    receiving
+        .dangan(&["transfer", "receive", "--branch", "第一党支部", "--code", &code, "--package"])
+        .arg(&tampered)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nothing was imported"));
+    assert_eq!(receiving.members_json(&[]).len(), 1);
+
+    receiving
+        .dangan(&["transfer", "receive", "--branch", "第一党支部", "--code", &code.to_lowercase(), "--package"])
+        .arg(&package)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("王五"));
+    let members = receiving.members_json(&[]);
+    let wang_here = members.iter().find(|m| m["name"] == "王五").expect("王五 is registered");
+    assert_eq!(wang_here["status"], "in_register");
+    // The sending office keeps its archived copy.
+    let all = sending.members_json(&["--all"]);
+    assert_eq!(all.iter().find(|m| m["name"] == "王五").unwrap()["status"], "transferred_out");
+}

@@ -752,6 +752,28 @@ impl Human {
         )
     }
 
+    /// A member package written, and the code it opens with.
+    pub fn package_written(self, written: &dangan_core::package::PackageWritten, file: &Path) -> Result<()> {
+        self.say(
+            format_args!(
+                "已写出{}的党员档案包（介绍信第 {} 号，{} 个附件）：{}\n提取码（已印在介绍信上）：{}",
+                written.name,
+                written.letter_number,
+                written.attachments,
+                file.display(),
+                written.code
+            ),
+            format_args!(
+                "Wrote {}'s member package (letter {}, {} attachments): {}\nIts code (printed on the letter): {}",
+                written.name,
+                written.letter_number,
+                written.attachments,
+                file.display(),
+                written.code
+            ),
+        )
+    }
+
     /// A member registered on arrival: who, where, from where.
     pub fn arrived(self, detail: &MemberDetail) -> Result<()> {
         let id = detail.person.id.unwrap_or_default();

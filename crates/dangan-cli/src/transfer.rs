@@ -1,6 +1,7 @@
 //! `dangan transfer`: transfers of the organisational relationship by introduction letter. `out`
 //! issues a letter (the member leaves the register on its day) and writes it as a PDF; `receipt`
-//! records the receipt returned; `in` registers a member arriving with their letter; `reissue` and `cancel` an expired or withdrawn letter; `list` and
+//! records the receipt returned; `in` registers a member arriving with their letter; `package` and
+//! `receive` move a member's whole file between two offices; `reissue` and `cancel` an expired or withdrawn letter; `list` and
 //! `print`. A letter is named by its number (`2026-001`) or its id.
 
 use std::path::PathBuf;
@@ -45,6 +46,37 @@ pub enum TransferAction {
     /// Register a member arriving by transfer (转入) with the dates of their steps elsewhere, the
     /// letter they came with and the materials that arrived
     In(Box<ArrivalArgs>),
+    /// Write the member's whole file for the receiving office, sealed under the code printed on
+    /// their letter (a .dangan-member file)
+    Package {
+        /// The letter's number (2026-001) or id
+        #[arg(long)]
+        letter: String,
+        #[arg(long, value_name = "MEMBER.dangan-member")]
+        out: PathBuf,
+        /// Print {name, letter_number, destination, code, bytes, attachments} as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Register the member a package from another office carries, opened with the code on their
+    /// letter; nothing is imported if the package is for another office, the code is wrong or a
+    /// byte has changed
+    Receive {
+        #[arg(long, value_name = "MEMBER.dangan-member")]
+        package: PathBuf,
+        /// The code printed on the letter (dashes and case do not matter)
+        #[arg(long)]
+        code: String,
+        /// The branch that receives them (name or path)
+        #[arg(long)]
+        branch: String,
+        /// The day the letter was received; today when left out
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        received: Option<String>,
+        /// Print the member's page as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Record the receipt the receiving committee returned
     Receipt {
         /// The letter's number (2026-001) or id
@@ -175,6 +207,25 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let json = args.json;
             let arrival = arrival(&session, *args)?;
             let detail = session.register_arrival(arrival)?;
+            if json {
+                json::print(&detail)
+            } else {
+                let id = detail.person.id.unwrap_or_default();
+                cx.human.arrived(&detail)?;
+                cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
+            }
+        }
+        TransferAction::Package { letter, out, json } => {
+            let session = cx.unlock()?;
+            let id = find_letter(&session, &letter)?;
+            let written = session.write_member_package(id, &out)?;
+            if json { json::print(&written) } else { cx.human.package_written(&written, &out) }
+        }
+        TransferAction::Receive { package, code, branch, received, json } => {
+            let received_on = parse::as_of(received.as_deref())?;
+            let mut session = cx.unlock()?;
+            let branch = crate::members::find_branch(&session, &branch)?;
+            let detail = session.receive_member_package(&package, &code, branch, received_on)?;
             if json {
                 json::print(&detail)
             } else {

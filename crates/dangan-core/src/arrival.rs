@@ -56,6 +56,9 @@ pub struct ArrivalRecord {
     pub letter_issued_on: Option<Date>,
     #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub dues_paid_through: Option<Month>,
+    /// When they came in a member package: the sending office's audit trail of them, one line a
+    /// change (when, who, what; no values).
+    pub history: Vec<String>,
 }
 
 impl ArrivalRecord {
@@ -161,6 +164,7 @@ pub fn check_arrival<'m>(
         letter_number,
         letter_issued_on: arrival.letter_issued_on,
         dues_paid_through: arrival.dues_paid_through,
+        history: Vec::new(),
     };
     Ok((record, filed))
 }

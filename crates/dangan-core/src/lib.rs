@@ -30,6 +30,7 @@ pub mod meeting_rules;
 pub mod meetings;
 pub mod names;
 pub mod output;
+pub mod package;
 pub mod reminders;
 pub mod roster;
 pub mod rules;

@@ -257,6 +257,43 @@ impl Session {
         self.store.register_arrival(arrival)
     }
 
+    /// Writes the member package of a letter (the member's whole file, sealed under the code on
+    /// the letter) to `path`, outside the workspace.
+    pub fn write_member_package(&self, letter_id: Id, path: &Path) -> Result<crate::package::PackageWritten> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let (package, code) = self.store.member_package(letter_id)?;
+        let sealed = crate::package::seal(&package, &code)?;
+        crate::output::write(self.store.workspace_dir(), path, &sealed)?;
+        Ok(crate::package::PackageWritten {
+            name: package.manifest.person.name,
+            letter_number: package.manifest.letter_number,
+            destination: package.manifest.destination,
+            code: code.grouped().to_string(),
+            bytes: sealed.len() as u64,
+            attachments: package.blobs.len(),
+        })
+    }
+
+    /// Registers the member a package carried, opened with the code on their letter, into a
+    /// branch: refused, importing nothing, when the package is for another office, the code is
+    /// wrong or a byte has changed.
+    pub fn receive_member_package(
+        &mut self,
+        path: &Path,
+        code: &str,
+        branch_id: Id,
+        received_on: Date,
+    ) -> Result<crate::store::MemberDetail> {
+        let code = crate::package::PackageCode::parse(code)?;
+        let bytes = std::fs::read(path).map_err(crate::Error::io(path))?;
+        let committee = self.store.committee_name()?;
+        let package = crate::package::open(&bytes, &code, &committee).map_err(|e| match e {
+            crate::Error::Corrupt { reason, .. } => crate::Error::Corrupt { path: path.to_owned(), reason },
+            other => other,
+        })?;
+        self.store.receive_package(package, branch_id, received_on)
+    }
+
     /// How the person came into the register, if by transfer.
     pub fn arrival(&self, person_id: Id) -> Result<Option<crate::arrival::ArrivalRecord>> {
         self.store.arrival(person_id)

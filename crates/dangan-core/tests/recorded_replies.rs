@@ -390,6 +390,12 @@ impl<'s> Recorder<'s> {
             let (from, to) = MONTH_GRIDS[0];
             self.deadlines(json!({ "branch_id": unit, "due_from": from, "due_to": to }));
         }
+        // 组织关系 as it opens: the letters awaiting their receipt, and all of them.
+        for open in [true, false] {
+            self.read("letters", json!({ "personId": null, "openOnly": open }), |s, a| {
+                s.letters(a.get("personId"), a.get("openOnly"))
+            });
+        }
         // 统计 as it opens (today's figures for everything the user sees, this year's report), and
         // the drill-down from its funnel's activists to the member list.
         self.read("statistics", json!({ "query": { "as_of": null, "unit": null } }), |s, a| {
@@ -470,6 +476,9 @@ impl<'s> Recorder<'s> {
     fn member(&mut self, id: Id) {
         self.read("get_member", json!({ "id": id }), |s, a| s.member(a.get("id")));
         self.read("member_file", json!({ "memberId": id }), |s, a| s.member_file(a.get("memberId")));
+        self.read("letters", json!({ "personId": id, "openOnly": false }), |s, a| {
+            s.letters(a.get("personId"), a.get("openOnly"))
+        });
         if self.store.session_user().may.contains(&Action::ReadAudit) {
             self.audit_log(json!({ "member_id": id, "offset": 0, "limit": HISTORY_SIZE }));
         }

@@ -219,6 +219,14 @@ static TABLE: &[Row] = &[
         ok(f.session.register_arrival(arrival))
     }),
     row("arrival", may(ReadMembers), Member, |f| ok(f.session.arrival(f.member))),
+    row("write_member_package", may(EditMembers), Member, |f| {
+        // The newest of the leaver's letters (received by now, for whoever could record it).
+        let newest = f.session.letters(Some(f.leaver), false)?.first().map_or(f.letter, |l| l.id);
+        ok(f.session.write_member_package(newest, &f.out.join("孙八.dangan-member")))
+    }),
+    row("receive_member_package", may(EditMembers), Member, |f| {
+        ok(f.session.receive_member_package(&f.package, &f.package_code, f.branch, d(TODAY)))
+    }),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),
@@ -556,6 +564,9 @@ struct Fixture {
     /// A full member of the branch who left by a letter that has since expired (`letter`).
     leaver: Id,
     letter: Id,
+    /// A member package from another office addressed to this one, and the code it opens with.
+    package: PathBuf,
+    package_code: String,
     /// A party group of the branch, empty.
     group: Id,
 }
@@ -685,6 +696,7 @@ fn fixture(subject: Subject) -> Fixture {
         let roster = format!("姓名,所在党支部,递交入党申请书日期\n{name},第一党支部,2026-10-01\n");
         fs::write(input.join(format!("{name}.csv")), roster).unwrap();
     }
+    let (package, package_code) = incoming_package(&input);
     let backup = root.join("in/office.dangan-backup");
     dangan_core::backup::write_backup(admin, &office.ws, &backup).unwrap();
 
@@ -719,6 +731,8 @@ fn fixture(subject: Subject) -> Fixture {
         veteran,
         leaver,
         letter,
+        package,
+        package_code,
         group,
         committee,
         spare_user,
@@ -735,6 +749,27 @@ fn fixture(subject: Subject) -> Fixture {
         out,
         office,
     }
+}
+
+/// A member package another office sealed for this one (测试党委), written into `dir`.
+fn incoming_package(dir: &Path) -> (PathBuf, String) {
+    use dangan_core::package::{Manifest, MemberPackage, PackageCode, seal};
+    let manifest = Manifest {
+        from_committee: "中共某大学委员会".into(),
+        destination: "测试党委".into(),
+        letter_number: "2026-099".into(),
+        letter_issued_on: d("2026-11-01"),
+        dues_paid_through: None,
+        person: Person { name: "冯十二".into(), ..Person::default() },
+        steps: vec![ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-03-01"))],
+        records: Vec::new(),
+        history: Vec::new(),
+        made_by: "test".into(),
+    };
+    let code = PackageCode::generate().unwrap();
+    let path = dir.join("冯十二.dangan-member");
+    fs::write(&path, seal(&MemberPackage { manifest, blobs: Vec::new() }, &code).unwrap()).unwrap();
+    (path, code.grouped().to_string())
 }
 
 /// A letter taking `person` to another university's committee, issued on `issued_on`.

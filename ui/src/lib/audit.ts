@@ -38,6 +38,7 @@ export const AUDIT_ENTITIES = [
   'dues_bases',
   'dues_months',
   'transfer_letters',
+  'arrivals',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {

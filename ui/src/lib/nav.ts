@@ -1,14 +1,13 @@
 // The side menu's one table: its groups (日常工作, 人员, 组织, 统计, 系统) and their entries, in order. A new screen
 // is one line here (and its label in both catalogues); `SideNav.svelte` draws whatever this says. An entry shows
-// only when the session may take its action (`access.ts`), and a group with nothing to show is not drawn, so the
-// screens still to come (组织关系 under 组织) cost nothing today.
+// only when the session may take its action (`access.ts`), and a group with nothing to show is not drawn.
 
 import type { Action } from './access';
 import type { IconName } from './components/Icon.svelte';
 import type { MessageKey } from './i18n/zh-CN';
 
 /** The screens of the unlocked workspace; one is shown at a time. */
-export type View = 'dashboard' | 'members' | 'calendar' | 'life' | 'dues' | 'statistics' | 'users' | 'audit';
+export type View = 'dashboard' | 'members' | 'calendar' | 'life' | 'dues' | 'transfers' | 'statistics' | 'users' | 'audit';
 
 /** What an entry opens: a screen, or the backup dialog over the current one. */
 export type NavTarget = View | 'backup';
@@ -51,6 +50,7 @@ export const NAV: readonly NavGroup[] = [
     entries: [
       { target: 'life', label: 'nav.life', testid: 'nav-life', icon: 'flag', when: 'read_members' },
       { target: 'dues', label: 'nav.dues', testid: 'nav-dues', icon: 'yuan', when: 'read_members' },
+      { target: 'transfers', label: 'nav.transfers', testid: 'nav-transfers', icon: 'transfer', when: 'read_members' },
     ],
   },
   {

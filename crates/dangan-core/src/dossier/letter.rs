@@ -5,6 +5,7 @@
 use super::report::{ReportInfo, Section, render_report};
 use crate::calendar::{Date, age_on, format_zh};
 use crate::domain::{Person, Stage};
+use crate::store::PrintedLetter;
 use crate::transfer::TransferLetter;
 use crate::{Error, Result};
 
@@ -43,7 +44,8 @@ fn paid_up_to(letter: &TransferLetter) -> String {
 }
 
 /// The three parts of one letter.
-fn parts(letter: &TransferLetter, person: &Person, committee: &str, out: &mut Vec<Section<'static>>) {
+fn parts(printed: &PrintedLetter, committee: &str, out: &mut Vec<Section<'static>>) {
+    let (letter, person) = (&printed.letter, &printed.person);
     let number = format!("第 {} 号", letter.number);
     let from = format!("{committee}{}", letter.branch);
     out.push(Section::SmallLines {
@@ -76,8 +78,13 @@ fn parts(letter: &TransferLetter, person: &Person, committee: &str, out: &mut Ve
         body.push(format!("预备期考察意见：{assessment}"));
     }
     body.push(format!("（有效期{}天）", letter.validity_days));
+
     body.push(format!("{committee}（盖章）　{}", format_zh(letter.issued_on)));
     out.push(Section::Lines { heading: format!("介绍信　　{number}"), lines: body });
+    if let Some(code) = &printed.package_code {
+        // In the table's size: a line for the receiving office's computer, not the letter's text.
+        out.push(Section::SmallLines { heading: None, lines: vec![format!("党员档案包提取码：{code}")] });
+    }
     out.push(Section::SmallLines { heading: None, lines: vec![CUT.to_owned()] });
     out.push(Section::SmallLines {
         heading: Some(format!("回执　　{number}")),
@@ -90,16 +97,16 @@ fn parts(letter: &TransferLetter, person: &Person, committee: &str, out: &mut Ve
 }
 
 /// The letters, each with its person, as one PDF: a page a letter.
-pub fn letters_pdf(letters: &[(TransferLetter, Person)], committee: &str, generated_on: Date) -> Result<Vec<u8>> {
+pub fn letters_pdf(letters: &[PrintedLetter], committee: &str, generated_on: Date) -> Result<Vec<u8>> {
     if letters.is_empty() {
         return Err(Error::invalid("letters", "没有要打印的介绍信", "there is no letter to print"));
     }
     let mut sections = Vec::new();
-    for (i, (letter, person)) in letters.iter().enumerate() {
+    for (i, printed) in letters.iter().enumerate() {
         if i > 0 {
             sections.push(Section::NewPage { title: TITLE.to_owned() });
         }
-        parts(letter, person, committee, &mut sections);
+        parts(printed, committee, &mut sections);
     }
     let info = ReportInfo {
         title: TITLE,

@@ -12,6 +12,8 @@ mod slot;
 
 pub use keyfile::{KEYFILE_FORMAT, KEYFILE_VERSION, KeyFile};
 pub use recovery::RecoveryCode;
+pub(crate) use recovery::{grouped, random_code, read_code};
+pub(crate) use slot::derive;
 pub use slot::{KdfParams, Slot, SlotKind};
 
 use zeroize::{Zeroize, ZeroizeOnDrop};

@@ -19,50 +19,65 @@ pub struct RecoveryCode(Zeroizing<String>);
 
 impl RecoveryCode {
     pub fn generate() -> Result<RecoveryCode> {
-        let mut bytes = Zeroizing::new([0u8; CHARS]);
-        getrandom::fill(bytes.as_mut()).map_err(|_| Error::Crypto("the system random source failed"))?;
-        // Each byte's low 5 bits pick a character: 24 × 5 = 120 bits, uniform.
-        let code: String = bytes.iter().map(|b| ALPHABET[usize::from(b & 0x1f)] as char).collect();
-        Ok(RecoveryCode(Zeroizing::new(code)))
+        random_code().map(RecoveryCode)
     }
 
     /// Reads a code as a person types it. Refuses, naming the fault, what cannot be one.
     pub fn parse(typed: &str) -> Result<RecoveryCode> {
-        let mut code = Zeroizing::new(String::with_capacity(CHARS));
-        for c in typed.chars().filter(|c| !c.is_whitespace() && *c != '-') {
-            let c = match c.to_ascii_uppercase() {
-                'O' => '0',
-                'I' | 'L' => '1',
-                other => other,
-            };
-            if !ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
-                return Err(Error::invalid(
-                    "recovery_code",
-                    format!("恢复密钥中不应有字符「{c}」"),
-                    format!("a recovery code has no “{c}”"),
-                ));
-            }
-            code.push(c);
-        }
-        if code.len() != CHARS {
-            return Err(Error::invalid(
-                "recovery_code",
-                format!("恢复密钥应为 {CHARS} 个字符，这里有 {} 个", code.len()),
-                format!("a recovery code has {CHARS} characters; this has {}", code.len()),
-            ));
-        }
-        Ok(RecoveryCode(code))
+        read_code(typed, "recovery_code", ("恢复密钥", "a recovery code")).map(RecoveryCode)
     }
 
     /// The code as printed: `XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`.
     pub fn grouped(&self) -> Zeroizing<String> {
-        let groups: Vec<&str> = (0..CHARS / GROUP).map(|i| &self.0[i * GROUP..(i + 1) * GROUP]).collect();
-        Zeroizing::new(groups.join("-"))
+        grouped(&self.0)
     }
 
     pub(crate) fn secret(&self) -> &[u8] {
         self.0.as_bytes()
     }
+}
+
+/// 120 random bits as 24 characters of the alphabet (each byte's low 5 bits pick one: uniform).
+pub(crate) fn random_code() -> Result<Zeroizing<String>> {
+    let mut bytes = Zeroizing::new([0u8; CHARS]);
+    getrandom::fill(bytes.as_mut()).map_err(|_| Error::Crypto("the system random source failed"))?;
+    Ok(Zeroizing::new(bytes.iter().map(|b| ALPHABET[usize::from(b & 0x1f)] as char).collect()))
+}
+
+/// Reads a code of this alphabet as a person types it (dashes, spaces, case and the look-alike
+/// letters forgiven), refusing what cannot be one under `field`, the code called `what`.
+pub(crate) fn read_code(typed: &str, field: &str, what: (&str, &str)) -> Result<Zeroizing<String>> {
+    let (what_zh, what_en) = what;
+    let mut code = Zeroizing::new(String::with_capacity(CHARS));
+    for c in typed.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        };
+        if !ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
+            return Err(Error::invalid(
+                field,
+                format!("{what_zh}中不应有字符「{c}」"),
+                format!("{what_en} has no “{c}”"),
+            ));
+        }
+        code.push(c);
+    }
+    if code.len() != CHARS {
+        return Err(Error::invalid(
+            field,
+            format!("{what_zh}应为 {CHARS} 个字符，这里有 {} 个", code.len()),
+            format!("{what_en} has {CHARS} characters; this has {}", code.len()),
+        ));
+    }
+    Ok(code)
+}
+
+/// A normalised code as printed: `XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`.
+pub(crate) fn grouped(code: &str) -> Zeroizing<String> {
+    let groups: Vec<&str> = (0..code.len() / GROUP).map(|i| &code[i * GROUP..(i + 1) * GROUP]).collect();
+    Zeroizing::new(groups.join("-"))
 }
 
 impl std::fmt::Debug for RecoveryCode {

@@ -158,7 +158,7 @@ fn associated_data(binding: &str, slot_id: &str) -> String {
     format!("dangan-keyslot-v1\0{binding}\0{slot_id}")
 }
 
-fn derive(secret: &[u8], salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 32]>, &'static str> {
+pub(crate) fn derive(secret: &[u8], salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 32]>, &'static str> {
     let params =
         Params::new(p.memory_kib, p.iterations, p.parallelism, Some(32)).map_err(|_| "bad Argon2 parameters")?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);

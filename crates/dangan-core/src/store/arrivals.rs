@@ -5,6 +5,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::NewAttachment;
 use super::Store;
 use super::org::OrgTree;
 use super::people::{MemberDetail, corrupt_row, load_events, uniqueness_conflict, write_person};
@@ -12,7 +13,7 @@ use super::status::write_change;
 use crate::access::Action;
 use crate::arrival::{ArrivalRecord, NewArrival, check_arrival};
 use crate::calendar;
-use crate::domain::{FileRecord, Id, MembershipStatus, OrgKind, RecordFields, StatusChange};
+use crate::domain::{FileRecord, Id, MediaType, MembershipStatus, OrgKind, RecordFields, StatusChange};
 use crate::dues::Month;
 use crate::{Error, Result, validate};
 
@@ -20,7 +21,7 @@ use crate::{Error, Result, validate};
 pub(crate) fn load_arrival(conn: &Connection, person_id: Id) -> Result<Option<ArrivalRecord>> {
     let row = conn
         .prepare_cached(
-            "SELECT received_on, origin, letter_number, letter_issued_on, dues_through FROM arrivals
+            "SELECT received_on, origin, letter_number, letter_issued_on, dues_through, history FROM arrivals
              WHERE person_id = ?1",
         )?
         .query_row([person_id], |r| {
@@ -30,10 +31,11 @@ pub(crate) fn load_arrival(conn: &Connection, person_id: Id) -> Result<Option<Ar
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<i32>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })
         .optional()?;
-    let Some((received, origin, letter_number, issued, dues)) = row else { return Ok(None) };
+    let Some((received, origin, letter_number, issued, dues, history)) = row else { return Ok(None) };
     let corrupt = || corrupt_row("arrivals", person_id);
     let letter_issued_on = issued.map(|d| calendar::parse_iso(&d).ok_or_else(corrupt)).transpose()?;
     Ok(Some(ArrivalRecord {
@@ -43,7 +45,20 @@ pub(crate) fn load_arrival(conn: &Connection, person_id: Id) -> Result<Option<Ar
         letter_number,
         letter_issued_on,
         dues_paid_through: dues.map(Month),
+        history: history.map(|h| h.lines().map(str::to_owned).collect()).unwrap_or_default(),
     }))
+}
+
+/// Who already arrived with this letter of this organisation, if anyone.
+fn already_arrived(conn: &Connection, origin: &str, number: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT p.name FROM arrivals a JOIN people p ON p.id = a.person_id
+             WHERE a.origin = ?1 AND a.letter_number = ?2",
+            [origin, number],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Whether a status change is the one an arrival made (undone only with the person).
@@ -54,11 +69,25 @@ pub(crate) fn is_arrival_change(conn: &Connection, change_id: Id) -> Result<bool
         .is_some())
 }
 
+/// What a member package brings beyond an arrival: the records with their attachments' bytes (in
+/// order), the step each documents by the sending office's id, and the sending office's history.
+pub(crate) struct Carried<'a> {
+    pub records: &'a [crate::package::PackedRecord],
+    pub blobs: &'a [Vec<u8>],
+    pub history: &'a [String],
+}
+
 impl Store {
     /// Registers a member arriving by transfer: checked whole first (the person and their steps as
     /// any new person, the arrival's own facts, the materials against the checklist), then written
     /// in one transaction. Returns their page.
     pub fn register_arrival(&mut self, arrival: NewArrival) -> Result<MemberDetail> {
+        self.arrive(arrival, None)
+    }
+
+    /// An arrival, with what a package carried if it came in one: all of it in one transaction,
+    /// or nothing.
+    pub(crate) fn arrive(&mut self, arrival: NewArrival, carried: Option<Carried<'_>>) -> Result<MemberDetail> {
         self.require_branch(Action::EditMembers, arrival.person.branch_id)?;
         let (mut record, materials) = check_arrival(&arrival, crate::checklist::materials(), self.today())?;
         let NewArrival { mut person, mut steps, .. } = arrival;
@@ -74,13 +103,25 @@ impl Store {
         if tree.get(person.branch_id).map(|u| u.kind) != Some(OrgKind::Branch) {
             return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
         }
-        steps.iter_mut().for_each(|s| s.id = None);
+        if let Some(number) = &record.letter_number
+            && let Some(name) = already_arrived(&self.conn, &record.origin, number)?
+        {
+            return Err(Error::invalid(
+                "letter",
+                format!("{}已凭{}介绍信第 {number} 号转入，不能重复登记", name, record.origin),
+                format!("{name} already arrived with letter {number} from {}: not registered twice", record.origin),
+            ));
+        }
         super::people::sort_events(&mut steps);
+        // The ids the sending office gave the steps, which its records refer to.
+        let sender_ids: Vec<Option<Id>> = steps.iter().map(|s| s.id).collect();
+        steps.iter_mut().for_each(|s| s.id = None);
         let mut violations = validate::check_member(&person, &steps, self.context());
         violations.extend(uniqueness_conflict(&self.conn, &person, self.visible_units(&tree).as_ref())?);
         if !violations.is_empty() {
             return Err(Error::Violations { violations });
         }
+        let today = self.today();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let person_id = write_person(&tx, &person, &steps)?;
         super::people::write_events(&tx, person_id, &mut steps)?;
@@ -93,10 +134,14 @@ impl Store {
             reason: Some(record.reason()),
         };
         let change_id = write_change(&tx, &arrived)?;
+        let history = match &carried {
+            Some(c) if !c.history.is_empty() => Some(c.history.join("\n")),
+            _ => None,
+        };
         tx.execute(
             "INSERT INTO arrivals (person_id, received_on, origin, letter_number, letter_issued_on, dues_through,
-                 status_change_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 status_change_id, history)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 person_id,
                 record.received_on.to_string(),
@@ -104,7 +149,8 @@ impl Store {
                 record.letter_number,
                 record.letter_issued_on.map(|d| d.to_string()),
                 record.dues_paid_through.map(|m| m.0),
-                change_id
+                change_id,
+                history
             ],
         )?;
         let events = load_events(&tx, person_id)?;
@@ -128,6 +174,41 @@ impl Store {
                 attachments: Vec::new(),
             };
             super::files::insert_record(&tx, &filed, &[])?;
+        }
+        if let Some(carried) = carried {
+            let new_id = |sender: Id| {
+                sender_ids.iter().position(|s| *s == Some(sender)).and_then(|i| steps.get(i)).and_then(|s| s.id)
+            };
+            let mut blobs = carried.blobs.iter();
+            for packed in carried.records {
+                let mut filed = packed.record.clone();
+                filed.id = None;
+                filed.person_id = person_id;
+                filed.attachments = Vec::new();
+                filed.event_id = match filed.event_id {
+                    Some(sender) => Some(new_id(sender).ok_or_else(|| {
+                        Error::invalid(
+                            "package",
+                            format!("档案包中的材料「{}」指向不存在的步骤", filed.kind.label().zh),
+                            format!("the package's {} refers to a step it does not carry", filed.kind.label().en),
+                        )
+                    })?),
+                    None => None,
+                };
+                super::files::check_record(&mut filed, &events, today)?;
+                let mut files = Vec::with_capacity(packed.attachments.len());
+                for attachment in &packed.attachments {
+                    let bytes = blobs.next().ok_or_else(|| {
+                        Error::invalid("package", "档案包的附件不完整", "the package's attachments are incomplete")
+                    })?;
+                    files.push(NewAttachment { name: attachment.name.clone(), bytes: bytes.clone() });
+                }
+                let checked: Vec<(&NewAttachment, MediaType)> = files
+                    .iter()
+                    .map(|a| Ok((a, super::files::check_attachment(&a.name, &a.bytes)?)))
+                    .collect::<Result<_>>()?;
+                super::files::insert_record(&tx, &filed, &checked)?;
+            }
         }
         tx.commit()?;
         self.status_changed(person_id)?;

@@ -371,6 +371,23 @@ pub(super) fn set_actor(conn: &Connection, actor: &str) -> Result<()> {
     Ok(())
 }
 
+/// A person's audit trail as a summary that may travel with them: one line a change, when, who
+/// and what (table, column), never the values.
+pub(crate) fn member_history(conn: &Connection, person_id: crate::domain::Id) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT at, actor, action, entity, field FROM audit_log WHERE member_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([person_id], |r| {
+        let (at, actor, action, entity): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let field: Option<String> = r.get(4)?;
+        Ok(match field {
+            Some(field) => format!("{at} {actor} {action} {entity}.{field}"),
+            None => format!("{at} {actor} {action} {entity}"),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }

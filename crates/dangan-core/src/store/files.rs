@@ -282,7 +282,11 @@ fn record_not_found(id: Id) -> Error {
 }
 
 /// Checks a record against its person's events and its kind, naming the field at fault.
-fn check_record(record: &mut FileRecord, events: &[crate::domain::ProcedureEvent], today: Date) -> Result<()> {
+pub(crate) fn check_record(
+    record: &mut FileRecord,
+    events: &[crate::domain::ProcedureEvent],
+    today: Date,
+) -> Result<()> {
     let kind = record.kind.label();
     if record.date > today {
         return Err(Error::invalid(

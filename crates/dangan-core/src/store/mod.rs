@@ -25,6 +25,7 @@ mod maintenance;
 mod meetings;
 mod member_index;
 mod org;
+mod packages;
 mod people;
 mod procedure_index;
 mod reminders;
@@ -48,6 +49,7 @@ pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachmen
 pub use meetings::MeetingQuery;
 pub use people::MemberDetail;
 pub use search::{MemberPage, MemberQuery, MemberSummary, StatusFilter};
+pub use transfers::PrintedLetter;
 
 use crate::access::{Action, Actor, SessionUser};
 use crate::calendar::{self, Date};

@@ -441,7 +441,8 @@ CREATE INDEX transfer_letters_open ON transfer_letters(person_id) WHERE receipt_
 
 /// Version 11: members who arrived by transfer (转入, issue 17): where from, with which letter, and
 /// the status change that put them in the register on the day it was received. A history that
-/// begins with 在册 begins with an arrival: before it the person was not in this register.
+/// begins with 在册 begins with an arrival: before it the person was not in this register. And the
+/// one-time code of a letter's member package.
 const V11: &str = r#"
 CREATE TABLE arrivals (
     person_id        INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
@@ -450,8 +451,12 @@ CREATE TABLE arrivals (
     letter_number    TEXT,
     letter_issued_on TEXT CHECK (letter_issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     dues_through     INTEGER,
-    status_change_id INTEGER REFERENCES status_changes(id) ON DELETE SET NULL
+    status_change_id INTEGER REFERENCES status_changes(id) ON DELETE SET NULL,
+    -- The sending office's audit trail of the person, one line a change, when it came in a package.
+    history          TEXT
 ) STRICT;
+-- The one-time code a letter's member package opens with, printed on the letter.
+ALTER TABLE transfer_letters ADD COLUMN package_code TEXT;
 "#;
 
 #[cfg(test)]

@@ -222,8 +222,8 @@ impl Store {
             tx.query_row("SELECT status_change_id FROM transfer_letters WHERE id = ?1", [letter_id], |r| r.get(0))?;
         tx.execute(
             "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
-                 dues_through, assessment, reissue_of, status_change_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 dues_through, assessment, reissue_of, status_change_id, package_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 old.person_id,
                 number,
@@ -235,7 +235,8 @@ impl Store {
                 dues,
                 old.assessment,
                 letter_id,
-                change
+                change,
+                new_code()?
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -278,12 +279,13 @@ impl Store {
     }
 
     /// Letters with their people, for printing: each one the user may read.
-    pub fn letters_to_print(&self, ids: &[Id]) -> Result<(Vec<(TransferLetter, crate::domain::Person)>, String)> {
+    pub fn letters_to_print(&self, ids: &[Id]) -> Result<(Vec<PrintedLetter>, String)> {
         let mut out = Vec::with_capacity(ids.len());
         for &id in ids {
             let letter = self.letter(id)?;
             let person = load_person(&self.conn, letter.person_id)?.ok_or_else(|| not_found(letter.person_id))?;
-            out.push((letter, person));
+            let package_code = letter_code(&self.conn, id)?;
+            out.push(PrintedLetter { letter, person, package_code });
         }
         let tree = OrgTree::load(&self.conn)?;
         let committee = tree.committee().map(|c| c.name.clone()).unwrap_or_default();
@@ -306,6 +308,26 @@ impl Store {
             life.forget_letters();
         }
     }
+}
+
+/// A letter as printed: with its person and the code its member package opens with.
+pub struct PrintedLetter {
+    pub letter: TransferLetter,
+    pub person: crate::domain::Person,
+    pub package_code: Option<String>,
+}
+
+/// The one-time code of the letter's member package (printed on the letter, grouped), if any.
+pub(crate) fn letter_code(conn: &Connection, letter_id: Id) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT package_code FROM transfer_letters WHERE id = ?1", [letter_id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// A fresh package code for a new letter, as printed.
+fn new_code() -> Result<String> {
+    Ok(crate::package::PackageCode::generate()?.grouped().to_string())
 }
 
 fn calendar_year(day: Date) -> i32 {
@@ -384,8 +406,8 @@ pub(crate) fn write_letter(
         conn.query_row("SELECT dues_through FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
     conn.execute(
         "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
-             dues_through, assessment, status_change_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             dues_through, assessment, status_change_id, package_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             person_id,
             number,
@@ -396,7 +418,8 @@ pub(crate) fn write_letter(
             stage.as_str(),
             dues,
             assessment,
-            change_id
+            change_id,
+            new_code()?
         ],
     )?;
     Ok(conn.last_insert_rowid())

@@ -50,6 +50,12 @@ const attendees = [{ person_id: 4, attendance: 'leave' as const, reason: '出差
 const mq = { unit: 3, kind: null, from: '2026-01-01', to: '2026-12-31' };
 const post = { id: null, unit_id: 3, person_id: 4, post: 'secretary' as const, since: '2026-01-01', until: null };
 
+const newLetter = {
+  person_id: 7, destination: '中共某某大学委员会', addressee: null, validity_days: null, issued_on: '2026-06-30', assessment: '预备期表现良好',
+};
+const duesBase = { person_id: 7, category: 'salaried' as const, base_fen: 420000, from_month: '2026-05' };
+const payment = { person_id: 7, from_month: '2026-05', months: 3, paid_on: '2026-05-20', paid_by: null, deferred: null };
+
 const aq = { member_id: 7, actor: '王老师', entity: 'people', from: '2026-11-01', to: '2026-11-24', offset: 50, limit: 50 };
 
 describe('TauriBackend', () => {
@@ -87,6 +93,23 @@ describe('TauriBackend', () => {
     ['deleteEvent', [7, 9], 'delete_event', { personId: 7, eventId: 9 }],
     ['changeStatus', [statusChange], 'change_status', { change: statusChange }],
     ['undoStatusChange', [7], 'undo_status_change', { personId: 7 }],
+    ['issueLetter', [newLetter, '/tmp/介绍信 张三.pdf'], 'issue_letter', { letter: newLetter, path: '/tmp/介绍信 张三.pdf' }],
+    ['issueLetter', [newLetter, null], 'issue_letter', { letter: newLetter, path: null }],
+    ['writeLetters', [[3, 1], '/tmp/介绍信 2 封.pdf'], 'write_letters', { ids: [3, 1], path: '/tmp/介绍信 2 封.pdf' }],
+    ['recordReceipt', [3, '2026-08-01'], 'record_receipt', { letterId: 3, date: '2026-08-01' }],
+    ['reissueLetter', [3, '2026-08-15', null], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: null }],
+    ['reissueLetter', [3, '2026-08-15', 45], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: 45 }],
+    ['cancelLetter', [3, '2026-08-01', '本人不再转出'], 'cancel_letter', { letterId: 3, date: '2026-08-01', reason: '本人不再转出' }],
+    ['cancelLetter', [3, '2026-08-01', null], 'cancel_letter', { letterId: 3, date: '2026-08-01', reason: null }],
+    ['letters', [null, true], 'letters', { personId: null, openOnly: true }],
+    ['letters', [7, false], 'letters', { personId: 7, openOnly: false }],
+    ['duesRate', ['salaried', 420000], 'dues_rate', { category: 'salaried', baseFen: 420000 }],
+    ['setDuesBase', [duesBase], 'set_dues_base', { base: duesBase }],
+    ['recordDues', [payment], 'record_dues', { payment }],
+    ['undoDuesMonth', [7], 'undo_dues_month', { personId: 7 }],
+    ['duesLedger', [7], 'dues_ledger', { personId: 7 }],
+    ['duesArrears', [null], 'dues_arrears', { unit: null }],
+    ['duesSummary', [3, '2026-01', '2026-12'], 'dues_summary', { unit: 3, from: '2026-01', to: '2026-12' }],
     ['listMembers', [{ ...q, status: 'archived' }], 'list_members', { query: { ...q, status: 'archived' } }],
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],

@@ -15,6 +15,7 @@ import type {
   EventKind,
   Gender,
   Grade,
+  LetterState,
   MediaType,
   MeetingKind,
   MembershipStatus,
@@ -180,6 +181,18 @@ export const DUES_CATEGORIES: readonly DuesCategory[] = keysInOrder<DuesCategory
   student: 2,
   unemployed: 3,
   low_income: 4,
+});
+
+/**
+ * Where a transfer letter stands (dangan-core's `LetterState`), in the order of its life: issued, then received, or
+ * expired and then reissued or cancelled. The state is the core's, as of its today.
+ */
+export const LETTER_STATES: readonly LetterState[] = keysInOrder<LetterState>({
+  issued: 0,
+  received: 1,
+  expired: 2,
+  reissued: 3,
+  cancelled: 4,
 });
 
 /** The roles of a workspace's users, most rights first (dangan-core's `Role::ALL`). */

@@ -1,6 +1,6 @@
 import type { ErrorDetails } from './types';
-import { describe, expect, it } from 'vitest';
-import { appError, duplicatesReportOf, importReportOf } from './errors';
+import { describe, expect, it, vi } from 'vitest';
+import { appError, duplicatesReportOf, importReportOf, showUnlessLocked } from './errors';
 import type { ImportReport } from './types';
 
 const report: ImportReport = {
@@ -38,5 +38,16 @@ describe('the report an import error carries', () => {
     expect(duplicatesReportOf(appError('likely_duplicates', 'x'))).toBeNull();
     expect(duplicatesReportOf(appError('likely_duplicates', 'x', { rows: 3, problems: [] } as unknown as ErrorDetails))).toBeNull();
     expect(duplicatesReportOf(appError('likely_duplicates', 'x', 'three rows' as unknown as ErrorDetails))).toBeNull();
+  });
+});
+
+describe('showUnlessLocked', () => {
+  it('shows a failure, but returns to the unlock screen when the workspace was locked', () => {
+    const [onlocked, show] = [vi.fn(), vi.fn()];
+    showUnlessLocked(appError('forbidden', '无权操作'), onlocked, show);
+    expect(show).toHaveBeenCalledWith(appError('forbidden', '无权操作'));
+    showUnlessLocked(appError('locked', '档案库已锁定'), onlocked, show);
+    expect(onlocked).toHaveBeenCalledTimes(1);
+    expect(show).toHaveBeenCalledTimes(1);
   });
 });

@@ -29,6 +29,15 @@ export function toAppError(e: unknown): BridgeError {
   return appError('internal', JSON.stringify(e) ?? String(e));
 }
 
+/**
+ * A failure, shown by `show` where it belongs; except that a locked workspace (auto-lock, another window) goes to
+ * `onlocked`, which returns to the unlock screen, rather than being shown as an error.
+ */
+export function showUnlessLocked(e: unknown, onlocked: () => void, show: (e: unknown) => void): void {
+  if (toAppError(e).kind === 'locked') onlocked();
+  else show(e);
+}
+
 function isViolation(v: unknown): v is Violation {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;

@@ -2,6 +2,7 @@
 // its reply, anything else a clear refusal. And the recording fits the app's client: what `tauri.ts` sends for a
 // screen's question is what the recorder asked the core.
 
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordedReplies, canonical, installRecordedReplies, loadRecording, repliesFor, type RecordedCall } from './recorded';
 import type { BridgeError, Lang, MemberQuery, WorkspaceStatus } from './types';
@@ -61,6 +62,9 @@ describe('RecordedReplies', () => {
       ['save_person', { person: { id: 4, name: '白安' } }],
       ['delete_event', { personId: 4, eventId: 2 }],
       ['import_roster', { path: '/tmp/名册.xlsx', dryRun: false, duplicates: 'ask', onProgress: '__CHANNEL__:1' }],
+      ['issue_letter', { letter: { person_id: 4, destination: '中共某某大学委员会' }, path: null }],
+      ['record_receipt', { letterId: 1, date: '2026-08-01' }],
+      ['write_letters', { ids: [1], path: '/tmp/介绍信.pdf' }],
       ['lock', {}],
     ] as const) {
       expect(rejection(() => replies().answer(command, args)).kind, command).toBe('read_only');
@@ -144,6 +148,19 @@ describe('the preview over the real client', () => {
 
     const locked = await client('?session=locked');
     await expect(locked.unlock('not-the-passphrase', '管理员')).rejects.toMatchObject({ kind: 'wrong_passphrase' });
+  });
+
+  it('answers the 组织关系 screen’s question as the recorder asked it, and refuses its changes as read-only', async () => {
+    vi.stubGlobal('window', { crypto: globalThis.crypto });
+    const letter = { id: 1, person_id: 4, name: '白安', number: '2026-001', state: 'issued' };
+    const replies = new RecordedReplies([{ command: 'letters', args: { personId: null, openOnly: true }, ok: [letter] }], 'regenerate');
+    mockWindows('main');
+    mockIPC((command, args) => replies.answer(command, args), { shouldMockEvents: true });
+    const { tauriBackend: api } = await import('./backend');
+    expect(await api.letters(null, true)).toEqual([letter]);
+    await expect(api.letters(4, false)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(api.recordReceipt(1, '2026-08-01')).rejects.toMatchObject({ kind: 'read_only' });
+    await expect(api.writeLetters([1], '/tmp/介绍信.pdf')).rejects.toMatchObject({ kind: 'read_only' });
   });
 
   it('listens for the shell’s events without a shell', async () => {

@@ -3,9 +3,7 @@
 // amount written as money, a reason given); whether the months may be recorded, the base may be set or the day is
 // allowed is the core's to say, and its refusal names the field.
 
-import type { DuesBase } from '../api/bindings/DuesBase';
-import type { DuesCategory } from '../api/bindings/DuesCategory';
-import type { DuesPayment } from '../api/bindings/DuesPayment';
+import type { DuesBase, DuesCategory, DuesPayment } from '../api/types';
 import { parseIsoDate } from '../i18n/format';
 import type { MessageKey } from '../i18n/zh-CN';
 import { fenOf } from './money';

@@ -3,11 +3,7 @@
 // back), the category in force, and the summary's total row. Every figure is the core's; these only pick from what it
 // returned, or add its rows up.
 
-import type { BranchDues } from '../api/bindings/BranchDues';
-import type { DuesArrears } from '../api/bindings/DuesArrears';
-import type { DuesBase } from '../api/bindings/DuesBase';
-import type { DuesLedger } from '../api/bindings/DuesLedger';
-import type { LedgerMonth } from '../api/bindings/LedgerMonth';
+import type { BranchDues, DuesArrears, DuesBase, DuesLedger, LedgerMonth } from '../api/types';
 import { isMemberItem } from '../deadlines';
 import { nextMonth, type Month } from './months';
 

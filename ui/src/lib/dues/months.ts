@@ -3,7 +3,7 @@
 // about is one month or a whole year. Which months are due, paid or owed is never worked out here: the core's ledger
 // and summaries say.
 
-import type { Month } from '../api/bindings/Month';
+import type { Month } from '../api/types';
 import type { Locale } from '../i18n/catalogue';
 
 export type { Month };

@@ -3,4 +3,9 @@
 /**
  * How a member came into the register, as their page shows it.
  */
-export type ArrivalRecord = { person_id: number, received_on: string, origin: string, letter_number: string | null, letter_issued_on: string | null, dues_paid_through: string | null, };
+export type ArrivalRecord = { person_id: number, received_on: string, origin: string, letter_number: string | null, letter_issued_on: string | null, dues_paid_through: string | null, 
+/**
+ * When they came in a member package: the sending office's audit trail of them, one line a
+ * change (when, who, what; no values).
+ */
+history: Array<string>, };

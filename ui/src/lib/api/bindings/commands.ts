@@ -40,6 +40,7 @@ import type { NewArrival } from './NewArrival';
 import type { NewLetter } from './NewLetter';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
+import type { PackageWritten } from './PackageWritten';
 import type { PartyGroup } from './PartyGroup';
 import type { Person } from './Person';
 import type { PostHeld } from './PostHeld';
@@ -118,6 +119,14 @@ export function issueLetter(letter: NewLetter, path: string | null): Promise<Tra
 
 export function registerArrival(arrival: NewArrival): Promise<MemberDetail> {
   return call('register_arrival', { arrival });
+}
+
+export function writeMemberPackage(letterId: number, path: string): Promise<PackageWritten> {
+  return call('write_member_package', { letterId, path });
+}
+
+export function receiveMemberPackage(path: string, code: string, branchId: number, receivedOn: string): Promise<MemberDetail> {
+  return call('receive_member_package', { path, code, branchId, receivedOn });
 }
 
 export function writeLetters(ids: Array<number>, path: string): Promise<void> {
