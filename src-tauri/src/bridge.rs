@@ -33,11 +33,11 @@ use dangan_core::roster::{Duplicates, ImportReport};
 use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{AnnualReport, Statistics, StatsQuery};
 use dangan_core::store::{
-    AuditPage, AuditQuery, BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, MeetingQuery, MemberDetail,
-    MemberFile, MemberPage, MemberQuery,
+    AuditPage, AuditQuery, BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, MeetingQuery,
+    MemberDetail, MemberFile, MemberPage, MemberQuery,
 };
 use dangan_core::study::StudyHours;
-use dangan_core::transfer::{NewLetter, TransferLetter};
+use dangan_core::transfer::{LeaverCheck, NewLetter, TransferLetter};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
@@ -123,6 +123,11 @@ bridge! {
     membership::register_arrival(shell; arrival: NewArrival) -> MemberDetail;
     membership::write_member_package(shell; letter_id: Id, path: PathBuf) -> PackageWritten;
     membership::receive_member_package(shell; path: PathBuf, code: String, branch_id: Id, received_on: Date) -> MemberDetail;
+    membership::keep_graduate(shell; person_id: Id, graduated_on: Option<Date>) -> MemberDetail;
+    membership::class_of(shell; class_year: u16, unit: Option<Id>) -> Vec<Id>;
+    membership::check_letters(shell; letters: Vec<NewLetter>) -> Vec<LeaverCheck>;
+    membership::issue_letters(shell; letters: Vec<NewLetter>, path: Option<PathBuf> | on_progress) -> Vec<TransferLetter>;
+    membership::export_letters(shell; person_id: Option<Id>, open_only: bool, path: PathBuf) -> ();
     membership::write_letters(shell; ids: Vec<Id>, path: PathBuf) -> ();
     membership::record_receipt(shell; letter_id: Id, date: Date) -> TransferLetter;
     membership::reissue_letter(shell; letter_id: Id, issued_on: Date, validity_days: Option<u32>) -> TransferLetter;
@@ -135,6 +140,8 @@ bridge! {
     membership::dues_ledger(shell; person_id: Id) -> DuesLedger;
     membership::dues_arrears(shell; unit: Option<Id>) -> Vec<DuesArrears>;
     membership::dues_summary(shell; unit: Option<Id>, from: Month, to: Month) -> Vec<BranchDues>;
+    membership::dues_receipts(shell; unit: Option<Id>, from: Month, to: Month) -> Vec<DuesReceipt>;
+    membership::export_dues(shell; unit: Option<Id>, from: Month, to: Month, path: PathBuf) -> ();
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
     commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;

@@ -194,7 +194,7 @@ pub async fn import_roster(
 
 /// Passes a job's progress on to the UI. The window may be gone (closed mid-import); the job goes
 /// on regardless.
-fn reporting(channel: Channel<JobProgress>) -> impl FnMut(JobProgress) + Send + 'static {
+pub(crate) fn reporting(channel: Channel<JobProgress>) -> impl FnMut(JobProgress) + Send + 'static {
     move |progress| {
         channel.send(progress).ok();
     }

@@ -8,12 +8,14 @@ use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
 use dangan_core::domain::{DuesCategory, Id, StatusChange};
 use dangan_core::dues::Month;
+use dangan_core::jobs::{JobProgress, Unit};
 use dangan_core::package::PackageWritten;
-use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, MemberDetail};
-use dangan_core::transfer::{NewLetter, TransferLetter};
+use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, MemberDetail};
+use dangan_core::transfer::{LeaverCheck, NewLetter, TransferLetter};
 use tauri::State;
+use tauri::ipc::Channel;
 
-use crate::commands::blocking;
+use crate::commands::{blocking, reporting};
 use crate::error::Reply;
 use crate::shell::Shell;
 
@@ -73,6 +75,63 @@ pub async fn receive_member_package(
         shell.with_session(|session| session.receive_member_package(&path, &code, branch_id, received_on))
     })
     .await
+}
+
+/// Keeps a graduate's relationship at the university from the day they graduated, or ends it.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn keep_graduate(shell: State<'_, Shell>, person_id: Id, graduated_on: Option<Date>) -> Reply<MemberDetail> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.keep_graduate(person_id, graduated_on))).await
+}
+
+/// The people of a class year (年级) still in the register, under a unit.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn class_of(shell: State<'_, Shell>, class_year: u16, unit: Option<Id>) -> Reply<Vec<Id>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.class_of(class_year, unit))).await
+}
+
+/// Checks a batch of letters without issuing any.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn check_letters(shell: State<'_, Shell>, letters: Vec<NewLetter>) -> Reply<Vec<LeaverCheck>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.check_letters(&letters))).await
+}
+
+/// Issues a batch of letters in one transaction (printed to one PDF when a path is given),
+/// reporting progress on `on_progress`; `cancel_job` stops it, and then no letter is issued.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn issue_letters(
+    shell: State<'_, Shell>,
+    letters: Vec<NewLetter>,
+    path: Option<PathBuf>,
+    on_progress: Channel<JobProgress>,
+) -> Reply<Vec<TransferLetter>> {
+    let shell = shell.inner().clone();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Letters, reporting(on_progress));
+    blocking(shell.lang(), move || {
+        shell.with_session(|session| session.issue_letters(&letters, path.as_deref(), report))
+    })
+    .await
+}
+
+/// Writes the letters (of one person, or those awaiting their receipt) as a workbook.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn export_letters(
+    shell: State<'_, Shell>,
+    person_id: Option<Id>,
+    open_only: bool,
+    path: PathBuf,
+) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.export_letters(person_id, open_only, &path)))
+        .await
 }
 
 /// Prints letters, a page each, to one PDF.
@@ -171,6 +230,33 @@ pub async fn dues_ledger(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLe
 pub async fn dues_arrears(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<DuesArrears>> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.dues_arrears(unit))).await
+}
+
+/// The payments received in the months `from` to `to`, one line each.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn dues_receipts(
+    shell: State<'_, Shell>,
+    unit: Option<Id>,
+    from: Month,
+    to: Month,
+) -> Reply<Vec<DuesReceipt>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.dues_receipts(unit, from, to))).await
+}
+
+/// Writes the period's dues as a workbook (.xlsx) or the receipt list (.pdf).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn export_dues(
+    shell: State<'_, Shell>,
+    unit: Option<Id>,
+    from: Month,
+    to: Month,
+    path: PathBuf,
+) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.export_dues(unit, from, to, &path))).await
 }
 
 /// Each branch's dues for the months `from` to `to` (one month, or a year).

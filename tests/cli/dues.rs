@@ -3,7 +3,7 @@
 //! a branch's summary, as JSON a script reads.
 
 use dangan_core::dues::Month;
-use dangan_tests::TestWorkspace;
+use dangan_tests::{TestWorkspace, pdftotext};
 use predicates::prelude::*;
 
 fn amount_fen(ws: &TestWorkspace, category: &str, base: &str) -> i64 {
@@ -100,4 +100,65 @@ fn a_member_pays_and_the_ledger_arrears_and_summary_follow() {
     assert_eq!((summary[0]["due_fen"].as_i64(), summary[0]["paid_fen"].as_i64()), (Some(4200), Some(4200)));
     ws.dangan_zh(&["dues", "summary", "--month", &this_s]).assert().success().stdout(predicate::str::contains("42.00"));
     ws.dangan(&["dues", "summary"]).assert().code(1).stderr(predicate::str::contains("--month"));
+}
+
+#[test]
+fn a_months_payments_are_listed_and_written_as_a_workbook_and_a_receipt_list() {
+    use calamine::Reader;
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,入党时间\n王五,T001,第一党支部,2010-07-01\n赵六,T002,第一党支部,2012-07-01\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let today = dangan_core::calendar::today();
+    let this_month = Month::of(today);
+    let start = this_month.plus(-2);
+    let (start_s, this_s, today_s) = (start.to_string(), this_month.to_string(), today.to_string());
+    for member in ws.members_json(&[]) {
+        let id = member["id"].to_string();
+        ws.dangan(&["dues", "base", "--member", &id, "--category", "salaried", "--base", "4200", "--from", &start_s])
+            .assert()
+            .success();
+    }
+    let wang = ws.members_json(&[]).iter().find(|m| m["name"] == "王五").unwrap()["id"].to_string();
+    ws.dangan(&[
+        "dues", "pay", "--member", &wang, "--from", &start_s, "--months", "3", "--date", &today_s, "--by", "李收",
+    ])
+    .assert()
+    .success();
+
+    let out = ws.dangan(&["dues", "receipts", "--month", &this_s, "--json"]).output().unwrap();
+    let receipts: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(receipts.len(), 1, "one payment received this month: {receipts:?}");
+    assert_eq!(receipts[0]["name"], "王五");
+    assert_eq!(receipts[0]["amount_fen"], 3 * 4200);
+    assert_eq!(
+        (receipts[0]["from_month"].as_str(), receipts[0]["to_month"].as_str()),
+        (Some(&*start_s), Some(&*this_s))
+    );
+
+    let book = ws.file("党费.xlsx");
+    ws.dangan(&["dues", "export", "--month", &this_s, "--out", book.to_str().unwrap()]).assert().success();
+    let mut workbook = calamine::open_workbook_auto(&book).unwrap();
+    assert_eq!(workbook.sheet_names(), ["支部汇总", "交纳明细"]);
+    let summary = workbook.worksheet_range("支部汇总").unwrap();
+    let branch_row: Vec<String> = summary.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(branch_row[0], "第一党支部");
+    assert_eq!((branch_row[1].as_str(), branch_row[2].as_str(), branch_row[3].as_str()), ("2", "84", "42"));
+    let detail = workbook.worksheet_range("交纳明细").unwrap();
+    let paid: Vec<String> = detail.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!((paid[1].as_str(), paid[3].as_str(), paid[5].as_str()), ("王五", "126", "李收"));
+
+    let pdf = ws.file("党费收据清单.pdf");
+    ws.dangan(&["dues", "export", "--month", &this_s, "--out", pdf.to_str().unwrap()]).assert().success();
+    let text: String = pdftotext(&pdf, false).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("党费收据清单") && text.contains("王五") && text.contains("合计126.00元"), "{text}");
+    // Neither a workbook nor a PDF: refused, nothing written.
+    let csv = ws.file("党费.csv");
+    ws.dangan(&["dues", "export", "--month", &this_s, "--out", csv.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(".xlsx"));
+    assert!(!csv.exists());
 }

@@ -227,3 +227,55 @@ fn a_member_package_moves_the_file_to_the_office_it_names_and_no_other() {
     let all = sending.members_json(&["--all"]);
     assert_eq!(all.iter().find(|m| m["name"] == "王五").unwrap()["status"], "transferred_out");
 }
+
+#[test]
+fn a_graduating_class_is_checked_then_leaves_in_one_batch() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "class.csv",
+        "姓名,学号工号,所在党支部,年级,类别,入党时间,递交入党申请书日期\n\
+         陈一,S001,第一党支部,2022,学生,2025-06-01,\n\
+         陈二,S002,第一党支部,2022,学生,,2026-03-01\n\
+         陈三,S003,第一党支部,2023,学生,,2026-03-01\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let today = dangan_core::calendar::today().to_string();
+    let pdf = ws.file("毕业生介绍信.pdf");
+    let graduate = |extra: &[&str]| {
+        let mut args = vec!["transfer", "graduate", "--class-year", "2022", "--to", "中共某市人才服务中心委员会"];
+        args.extend_from_slice(&["--date", &today]);
+        args.extend_from_slice(extra);
+        ws.dangan(&args)
+    };
+    let out = graduate(&["--check", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let checks: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "the class of 2022 only: {names:?}");
+    assert!(names.contains(&"陈一") && names.contains(&"陈二"));
+    assert!(letters(&ws, &[]).is_empty(), "a check issues nothing");
+
+    graduate(&["--out", pdf.to_str().unwrap()]).assert().success().stdout(predicate::str::contains("2 letters"));
+    assert_eq!(letters(&ws, &[]).len(), 2);
+    let text: String = pdftotext(&pdf, false);
+    assert_eq!(text.matches('\u{c}').count(), 2, "a page a letter:\n{text}");
+    let left: Vec<String> = ws.members_json(&[]).iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(left, ["陈三"]);
+}
+
+#[test]
+fn the_letters_list_exports_as_a_workbook() {
+    use calamine::Reader;
+    let (ws, wang) = office();
+    let today = dangan_core::calendar::today().to_string();
+    ws.dangan(&["transfer", "out", "--member", &wang, "--to", "中共某大学委员会", "--date", &today, "--out"])
+        .arg(ws.file("介绍信.pdf"))
+        .assert()
+        .success();
+    let book = ws.file("介绍信.xlsx");
+    ws.dangan(&["transfer", "list", "--out", book.to_str().unwrap()]).assert().success();
+    let mut workbook = calamine::open_workbook_auto(&book).unwrap();
+    let sheet = workbook.worksheet_range("组织关系介绍信").unwrap();
+    let row: Vec<String> = sheet.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!((row[1].as_str(), row[3].as_str(), row[6].as_str()), ("王五", "中共某大学委员会", "有效期内"));
+}

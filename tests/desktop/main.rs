@@ -530,6 +530,35 @@ async fn scenario(app_path: &Path) {
     app.clear("search-input").await;
     app.type_into("search-input", "新人甲").await;
     app.wait_attr("member-total", "data-total", "1").await;
+
+    // A transfer out (组织关系转接): the letter issued from the member's page and printed, the
+    // member out of the working list, then the receipt recorded on the 组织关系 screen.
+    app.click("member-row").await;
+    assert_eq!(app.wait_text("member-detail-name").await, "新人甲");
+    app.click("issue-letter").await;
+    app.wait("issue-letter-dialog").await;
+    app.type_into("issue-letter-to", "中共某大学委员会").await;
+    let letter_pdf = root.path().join("介绍信.pdf");
+    app.type_into("issue-letter-path", letter_pdf.to_str().unwrap()).await;
+    app.screenshot("28-issue-letter").await;
+    app.click("issue-letter-save").await;
+    app.wait_css("[data-testid='member-letter'][data-state='issued']").await;
+    let letter_text = dangan_tests::pdftotext(&letter_pdf, false);
+    assert!(letter_text.contains("新人甲") && letter_text.contains("沿"), "the letter is printed:\n{letter_text}");
+    app.click("detail-back").await;
+    app.wait_attr("member-total", "data-total", "0").await;
+    app.click("nav-transfers").await;
+    app.wait_attr("transfers-screen", "data-loaded", "true").await;
+    app.wait_css("[data-testid='transfer-letter'][data-state='issued']").await;
+    app.screenshot("29-transfers").await;
+    app.click("transfer-receipt").await;
+    app.wait("letter-receipt-dialog").await;
+    app.click("letter-receipt-save").await;
+    // Received, it leaves the letters awaiting their receipt, and shows among them all.
+    app.wait_gone("[data-testid='transfer-letter']").await;
+    app.choose("transfer-filter", "全部介绍信").await;
+    app.wait_css("[data-testid='transfer-letter'][data-state='received']").await;
+    app.screenshot("30-receipt-recorded").await;
     app.click("lock").await;
     app.wait("unlock-passphrase").await;
     app.quit().await;

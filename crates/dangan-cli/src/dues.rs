@@ -2,7 +2,7 @@
 //! rules when one exists, else the shipped ones), a member's base from a month on, months paid or
 //! deferred, the ledger, the members in arrears and each branch's summary for a month or a year.
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use dangan_core::domain::Id;
 use dangan_core::dues::{self, Month};
 use dangan_core::store::{DuesBase, DuesPayment};
@@ -84,15 +84,66 @@ pub enum DuesAction {
     },
     /// Each branch's dues for a month or a year: members, due, paid, deferred, outstanding
     Summary {
-        #[arg(long)]
-        branch: Option<String>,
-        #[arg(long, value_name = "YYYY-MM", conflicts_with = "year")]
-        month: Option<String>,
-        #[arg(long, value_name = "YYYY")]
-        year: Option<i32>,
+        #[command(flatten)]
+        period: Period,
         #[arg(long)]
         json: bool,
     },
+    /// The payments received in a month or a year, one line each (a receipt list)
+    Receipts {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a month's or a year's dues: the branch summary and the payments as a workbook
+    /// (.xlsx), or the receipt list to sign (.pdf)
+    Export {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long, value_name = "DUES.xlsx|RECEIPTS.pdf")]
+        out: std::path::PathBuf,
+    },
+}
+
+/// A month or a year of a branch (all the user sees without one).
+#[derive(Args)]
+pub struct Period {
+    /// Only this branch or general branch (name or path)
+    #[arg(long)]
+    branch: Option<String>,
+    #[arg(long, value_name = "YYYY-MM", conflicts_with = "year")]
+    month: Option<String>,
+    #[arg(long, value_name = "YYYY")]
+    year: Option<i32>,
+}
+
+impl Period {
+    /// The unit and the months `--branch`, `--month` or `--year` name.
+    fn read(self, session: &dangan_core::Session) -> Result<(Option<Id>, Month, Month)> {
+        let (from, to) = months(self.month, self.year)?;
+        let unit = parse::optional(self.branch.as_deref(), |b| find_branch(session, b))?;
+        Ok((unit, from, to))
+    }
+}
+
+/// The months `--month` or `--year` names.
+fn months(month: Option<String>, year: Option<i32>) -> Result<(Month, Month)> {
+    match (month, year) {
+        (Some(one), None) => {
+            let one = parse::month("month", &one)?;
+            Ok((one, one))
+        }
+        (None, Some(year)) => {
+            let first = Month::new(year, 1).ok_or_else(|| bad_year(year))?;
+            Ok((first, first.plus(11)))
+        }
+        _ => Err(Error::invalid(
+            "month",
+            "请用 --month YYYY-MM 或 --year YYYY 指定期间",
+            "give the period: --month YYYY-MM or --year YYYY",
+        )),
+    }
 }
 
 pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
@@ -160,26 +211,21 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
             let arrears = session.dues_arrears(unit)?;
             if json { json::print(&arrears) } else { cx.human.dues_arrears(&arrears) }
         }
-        DuesAction::Summary { branch, month: one, year, json } => {
-            let (from, to) = match (one, year) {
-                (Some(one), None) => {
-                    let one = parse::month("month", &one)?;
-                    (one, one)
-                }
-                (None, Some(year)) => {
-                    let first = Month::new(year, 1).ok_or_else(|| bad_year(year))?;
-                    (first, first.plus(11))
-                }
-                _ => {
-                    return Err(Error::invalid(
-                        "month",
-                        "请用 --month YYYY-MM 或 --year YYYY 指定期间",
-                        "give the period: --month YYYY-MM or --year YYYY",
-                    ));
-                }
-            };
+        DuesAction::Receipts { period, json } => {
             let session = cx.unlock()?;
-            let unit = parse::optional(branch.as_deref(), |b| find_branch(&session, b))?;
+            let (unit, from, to) = period.read(&session)?;
+            let rows = session.dues_receipts(unit, from, to)?;
+            if json { json::print(&rows) } else { cx.human.dues_receipts(&rows) }
+        }
+        DuesAction::Export { period, out } => {
+            let session = cx.unlock()?;
+            let (unit, from, to) = period.read(&session)?;
+            session.export_dues(unit, from, to, &out)?;
+            cx.human.file_written(&out)
+        }
+        DuesAction::Summary { period, json } => {
+            let session = cx.unlock()?;
+            let (unit, from, to) = period.read(&session)?;
             let rows = session.dues_summary(unit, from, to)?;
             if json { json::print(&rows) } else { cx.human.dues_summary(from, to, &rows) }
         }

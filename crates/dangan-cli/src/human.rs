@@ -752,6 +752,64 @@ impl Human {
         )
     }
 
+    /// A graduating class as the check found it: each person, what stops them, what they owe.
+    pub fn leavers(self, checks: &[dangan_core::transfer::LeaverCheck]) -> Result<()> {
+        for c in checks {
+            let stage = c.stage.label();
+            self.say(
+                format_args!("{}（{}，{}）", c.name, c.branch, stage.zh),
+                format_args!("{} ({}, {})", c.name, c.branch, stage.en),
+            )?;
+            if let Some(refusal) = &c.refusal {
+                self.say(format_args!("  不能转出：{}", refusal.zh), format_args!("  cannot leave: {}", refusal.en))?;
+            }
+            if let Some(due) = c.conversion_due {
+                self.say(
+                    format_args!("  转正到期 {}：离校前应讨论其转正", calendar::format_zh(due)),
+                    format_args!("  conversion due {due}: discuss it before they leave"),
+                )?;
+            }
+            for item in &c.unfinished {
+                self.say(
+                    format_args!("  未完成：{}（{}）", item.name.zh, calendar::format_zh(item.due)),
+                    format_args!("  unfinished: {} (due {})", item.name.en, item.due),
+                )?;
+            }
+        }
+        let refused = checks.iter().filter(|c| c.refusal.is_some()).count();
+        self.say(
+            format_args!("共 {} 人，{refused} 人不能转出", checks.len()),
+            format_args!("{} people, {refused} cannot leave", checks.len()),
+        )
+    }
+
+    /// A graduate's relationship kept, or no longer.
+    pub fn kept(self, detail: &MemberDetail) -> Result<()> {
+        let name = &detail.person.name;
+        match detail.graduate_kept_since {
+            Some(day) => self.say(
+                format_args!("{name}的组织关系自 {} 起保留在校", calendar::format_zh(day)),
+                format_args!("{name}'s relationship is kept at the university since {day}"),
+            ),
+            None => self.say(
+                format_args!("{name}的组织关系不再保留在校"),
+                format_args!("{name}'s relationship is no longer kept at the university"),
+            ),
+        }
+    }
+
+    /// A batch of letters issued and where they were printed.
+    pub fn letters_issued(self, letters: &[TransferLetter], file: &Path) -> Result<()> {
+        let numbers = match (letters.first(), letters.last()) {
+            (Some(first), Some(last)) => format!("{}–{}", first.number, last.number),
+            _ => String::new(),
+        };
+        self.say(
+            format_args!("已开具 {} 封介绍信（{numbers}）：{}", letters.len(), file.display()),
+            format_args!("Issued {} letters ({numbers}): {}", letters.len(), file.display()),
+        )
+    }
+
     /// A member package written, and the code it opens with.
     pub fn package_written(self, written: &dangan_core::package::PackageWritten, file: &Path) -> Result<()> {
         self.say(
@@ -893,6 +951,32 @@ impl Human {
             )?;
         }
         self.say(format_args!("共 {} 人欠交", arrears.len()), format_args!("{} member(s) in arrears", arrears.len()))
+    }
+
+    /// Payments, one a line: branch, name, months, amount, day, payer.
+    pub fn dues_receipts(self, rows: &[dangan_core::store::DuesReceipt]) -> Result<()> {
+        for r in rows {
+            let months = if r.from_month == r.to_month {
+                r.from_month.to_string()
+            } else {
+                format!("{}–{}", r.from_month, r.to_month)
+            };
+            outln!(
+                "{}  {}  {}  {}  {}  {}",
+                pad(&r.branch, 16),
+                pad(&r.name, 8),
+                pad(&months, 15),
+                pad(&dangan_core::dues::format_yuan(r.amount_fen), 10),
+                r.paid_on,
+                r.paid_by.as_deref().unwrap_or("")
+            );
+        }
+        let total: i64 = rows.iter().map(|r| r.amount_fen).sum();
+        let total = dangan_core::dues::format_yuan(total);
+        self.say(
+            format_args!("共 {} 笔，合计 {total} 元", rows.len()),
+            format_args!("{} payments, {total} yuan in all", rows.len()),
+        )
     }
 
     /// Each branch's dues for a period.

@@ -13,6 +13,7 @@ use dangan_core::transfer::NewLetter;
 use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
+use crate::progress::Progress;
 use crate::{json, parse};
 
 #[derive(Subcommand)]
@@ -77,6 +78,50 @@ pub enum TransferAction {
         #[arg(long)]
         json: bool,
     },
+    /// Transfer out a graduating class (年级) in one batch: every letter in one transaction and one
+    /// PDF, a page each; `--check` only lists who would be refused, what each still owes and whose
+    /// conversion falls due before leaving
+    Graduate {
+        /// The class year leaving (e.g. 2022)
+        #[arg(long, value_name = "YEAR")]
+        class_year: u16,
+        /// Only the class under this branch or general branch (name or path)
+        #[arg(long)]
+        branch: Option<String>,
+        /// Where their relationships go (转往)
+        #[arg(long, value_name = "DESTINATION")]
+        to: String,
+        /// The day the letters are issued
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Days the letters are valid; the rule's default when left out
+        #[arg(long, value_name = "DAYS")]
+        validity: Option<u32>,
+        /// For the probationary members among them: the branch's assessment of their probation
+        #[arg(long)]
+        assessment: Option<String>,
+        /// Check only: nothing is issued
+        #[arg(long)]
+        check: bool,
+        /// Where to write the letters (one PDF), outside the workspace
+        #[arg(long, value_name = "LETTERS.pdf", required_unless_present = "check")]
+        out: Option<PathBuf>,
+        /// Print the check (or the letters issued) as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep a graduate's relationship at the university (条例第三十四条): due to move two years
+    /// after graduating; `--end` stops keeping it
+    Keep {
+        #[arg(long, value_name = "ID")]
+        member: Id,
+        /// The day they graduated
+        #[arg(long, value_name = "YYYY-MM-DD", required_unless_present = "end", conflicts_with = "end")]
+        graduated: Option<String>,
+        /// No longer kept (placed, or moved on without a letter)
+        #[arg(long)]
+        end: bool,
+    },
     /// Record the receipt the receiving committee returned
     Receipt {
         /// The letter's number (2026-001) or id
@@ -112,8 +157,11 @@ pub enum TransferAction {
         /// Only letters still awaiting their receipt
         #[arg(long)]
         open: bool,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "out")]
         json: bool,
+        /// Write the list as a workbook (.xlsx) instead
+        #[arg(long, value_name = "LETTERS.xlsx")]
+        out: Option<PathBuf>,
     },
     /// Print a letter again
     Print {
@@ -234,6 +282,51 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
                 cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
             }
         }
+        TransferAction::Graduate { class_year, branch, to, date, validity, assessment, check, out, json } => {
+            let issued_on = parse::date("date", &date)?;
+            let mut session = cx.unlock()?;
+            let unit = parse::optional(branch.as_deref(), |b| crate::members::find_branch(&session, b))?;
+            let letters: Vec<NewLetter> = session
+                .class_of(class_year, unit)?
+                .into_iter()
+                .map(|person_id| NewLetter {
+                    person_id,
+                    destination: to.clone(),
+                    addressee: None,
+                    validity_days: validity,
+                    issued_on,
+                    assessment: assessment.clone(),
+                })
+                .collect();
+            let checks = session.check_letters(&letters)?;
+            let refused = checks.iter().filter(|c| c.refusal.is_some()).count();
+            let Some(out) = out.filter(|_| !check && refused == 0) else {
+                if json {
+                    json::print(&checks)?
+                } else {
+                    cx.human.leavers(&checks)?
+                }
+                return if refused == 0 || check {
+                    Ok(())
+                } else {
+                    Err(Error::invalid(
+                        "class_year",
+                        format!("{refused} 人不能转出，未开具任何介绍信"),
+                        format!("{refused} of them cannot leave as given; no letter was issued"),
+                    ))
+                };
+            };
+            let bar = Progress::new(letters.len() as u64, cx.human.ctrl_c_cancels());
+            let result = session.issue_letters(&letters, Some(&out), |p| bar.report(p));
+            bar.finish();
+            let issued = result?;
+            if json { json::print(&issued) } else { cx.human.letters_issued(&issued, &out) }
+        }
+        TransferAction::Keep { member, graduated, end: _ } => {
+            let graduated = parse::optional(graduated.as_deref(), |g| parse::date("graduated", g))?;
+            let detail = cx.unlock()?.keep_graduate(member, graduated)?;
+            cx.human.kept(&detail)
+        }
         TransferAction::Receipt { letter, date } => {
             let mut session = cx.unlock()?;
             let id = find_letter(&session, &letter)?;
@@ -254,7 +347,11 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let letter = session.cancel_letter(id, parse::date("date", &date)?, reason)?;
             cx.human.letters(std::slice::from_ref(&letter))
         }
-        TransferAction::List { member, open, json } => {
+        TransferAction::List { member, open, json: _, out: Some(out) } => {
+            cx.unlock()?.export_letters(member, open, &out)?;
+            cx.human.file_written(&out)
+        }
+        TransferAction::List { member, open, json, out: None } => {
             let letters = cx.unlock()?.letters(member, open)?;
             if json { json::print(&letters) } else { cx.human.letters(&letters) }
         }

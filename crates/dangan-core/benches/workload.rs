@@ -224,6 +224,103 @@ fn branch_life(store: &mut Store, people: usize) {
     );
 }
 
+/// Membership over time at issue 17's scale on the encrypted workspace: ten years of monthly dues
+/// for everyone (about 12 million ledger months), the arrears scan and a branch's monthly summary;
+/// a batch of 500 letters issued and printed; a member package with 20 MB of attachments written
+/// and received.
+fn membership(store: &mut Store, dir: &std::path::Path) {
+    use dangan_core::dues::Month;
+    use dangan_core::transfer::NewLetter;
+    let today = calendar::today();
+    let through = Month::of(today);
+    let started = Instant::now();
+    let months = store.fill_dues_for_benchmarks(120, through).expect("dues");
+    let filled = started.elapsed();
+    let mut arrears = Vec::new();
+    let mut behind = 0;
+    for _ in 0..9 {
+        let started = Instant::now();
+        behind = store.dues_arrears(None).expect("arrears").len();
+        arrears.push(started.elapsed());
+    }
+    let branch = store
+        .member(store.list_members(&MemberQuery { limit: 1, ..MemberQuery::default() }).expect("a member").items[0].id)
+        .expect("member")
+        .person
+        .branch_id;
+    let mut summaries = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        std::hint::black_box(store.dues_summary(Some(branch), through, through).expect("summary").len());
+        summaries.push(started.elapsed());
+    }
+
+    // 500 members of the register leave in one batch, printed to one PDF.
+    let page = store.list_members(&MemberQuery { offset: 0, limit: 500, ..MemberQuery::default() }).expect("members");
+    let letters: Vec<NewLetter> = page
+        .items
+        .iter()
+        .map(|m| NewLetter {
+            person_id: m.id,
+            // Both benchmark workspaces are this committee: the package is addressed to it.
+            destination: "基准测试党委".into(),
+            addressee: None,
+            validity_days: None,
+            issued_on: today,
+            assessment: Some("预备期表现良好".into()),
+        })
+        .collect();
+    let started = Instant::now();
+    let issued = store.issue_letters(&letters, |_| ControlFlow::Continue(())).expect("letters");
+    let ids: Vec<_> = issued.iter().map(|l| l.id).collect();
+    let (printed, committee) = store.letters_to_print(&ids).expect("to print");
+    let pdf = dangan_core::dossier::letter::letters_pdf(&printed, &committee, today).expect("pdf");
+    let batch = started.elapsed();
+
+    // A member package: one of them with 20 MB of scans (four of 5 MB), written and received.
+    let leaver = issued[0].person_id;
+    let mut scan = vec![0u8; 5 * 1024 * 1024];
+    scan[..4].copy_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0]);
+    for (i, byte) in scan.iter_mut().enumerate().skip(4) {
+        *byte = (i * 2_654_435_761 % 251) as u8;
+    }
+    let record = dangan_core::domain::FileRecord {
+        id: None,
+        person_id: leaver,
+        kind: dangan_core::domain::RecordKind::ThoughtReport,
+        date: today,
+        event_id: None,
+        title: Some("扫描件".into()),
+        body: String::new(),
+        fields: dangan_core::domain::RecordFields::default(),
+        attachments: Vec::new(),
+    };
+    let scans: Vec<_> = (0..4)
+        .map(|i| dangan_core::store::NewAttachment { name: format!("扫描{i}.jpg"), bytes: scan.clone() })
+        .collect();
+    store.save_record(record, &scans).expect("scans");
+    let mut receiving = Store::create_encrypted_for_benchmarks(&dir.join("receiving.db")).expect("receiving");
+    let top = receiving.org_tree().expect("tree").committee().expect("committee").id;
+    let branch_there =
+        receiving.add_org_unit(top, dangan_core::domain::OrgKind::Branch, "接收党支部").expect("branch").id;
+    let started = Instant::now();
+    let (package, code) = store.member_package(issued[0].id).expect("package");
+    let sealed = dangan_core::package::seal(&package, &code).expect("seal");
+    let opened = dangan_core::package::open(&sealed, &code, "基准测试党委").expect("open");
+    receiving.receive_package(opened, branch_there, today).expect("receive");
+    let moved = started.elapsed();
+
+    println!(
+        "\nmembership, SQLCipher: {months} ledger months (written in {:.1} s), {behind} behind with dues\n",
+        filled.as_secs_f64()
+    );
+    let line = |name: &str, d: Duration, target: &str| println!("{name:<44} {:>12}   {target}", ms(d));
+    line("arrears scan of everyone (median)", percentile(&mut arrears, 0.5), "< 200 ms");
+    line("a branch's monthly summary (median)", percentile(&mut summaries, 0.5), "< 50 ms");
+    line(&format!("{} letters issued and printed ({} KB)", issued.len(), pdf.len() / 1024), batch, "< 5 s");
+    line(&format!("member package of {} MB written and received", sealed.len() / 1_048_576), moved, "< 3 s");
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -268,4 +365,5 @@ fn main() {
         total(&encrypted).as_secs_f64() / total(&plain).as_secs_f64()
     );
     branch_life(&mut store, people);
+    membership(&mut store, dir.path());
 }

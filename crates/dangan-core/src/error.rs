@@ -121,7 +121,12 @@ impl Error {
 
     /// A one-line message in the given language.
     pub fn message(&self, lang: Lang) -> String {
-        let text = match self {
+        self.text().get(lang).to_owned()
+    }
+
+    /// The one-line message in both languages.
+    pub fn text(&self) -> Text {
+        match self {
             Error::WrongPassphrase => Text::new("口令错误", "wrong passphrase"),
             Error::WrongUserOrPassphrase => Text::new("用户名或口令错误", "wrong user name or passphrase"),
             Error::WrongRecoveryCode => Text::new("恢复密钥不正确", "wrong recovery key"),
@@ -199,8 +204,7 @@ impl Error {
                 ),
                 None => Text::new(format!("数据库内部错误：{e}"), format!("internal database error: {e}")),
             },
-        };
-        text.get(lang).to_owned()
+        }
     }
 
     /// Structured details for the UI (the violations, the import report, the field at fault).

@@ -50,6 +50,8 @@ pub enum Unit {
     Bytes,
     /// Checks of a restore done (reading, unlocking, verifying, moving into place).
     Steps,
+    /// Transfer letters issued or printed.
+    Letters,
 }
 
 /// A job's id, unique among the jobs of one [`Jobs`].

@@ -19,6 +19,7 @@ pub mod demo;
 pub mod domain;
 pub mod dossier;
 pub mod dues;
+pub mod dues_report;
 mod error;
 pub mod ics;
 pub mod jobs;

@@ -122,6 +122,36 @@ pub fn dashboard_sheets(dashboard: &Dashboard, items: &[DeadlineItem]) -> Vec<Sh
     vec![Sheet { name: "各支部待办".into(), header, rows }, deadline_sheet("全部待办事项", items, dashboard.as_of)]
 }
 
+/// The transfer letters as a sheet: number, name, branch, destination, issued, valid until,
+/// state, receipt returned.
+pub fn letters_sheet(letters: &[crate::transfer::TransferLetter]) -> Sheet {
+    use crate::transfer::LetterState;
+    let header = ["编号", "姓名", "所在支部", "转往", "开具日期", "有效期至", "状态", "回执日期"];
+    let rows = letters
+        .iter()
+        .map(|l| {
+            let state = match l.state {
+                LetterState::Issued => "有效期内",
+                LetterState::Received => "已收到回执",
+                LetterState::Expired => "已过有效期",
+                LetterState::Reissued => "已重开",
+                LetterState::Cancelled => "已作废",
+            };
+            vec![
+                Value::Text(l.number.clone()),
+                Value::Text(l.name.clone()),
+                Value::Text(l.branch.clone()),
+                Value::Text(l.destination.clone()),
+                Value::Date(l.issued_on),
+                Value::Date(l.valid_until),
+                Value::Text(state.to_owned()),
+                l.receipt_on.map_or(Value::Empty, Value::Date),
+            ]
+        })
+        .collect();
+    Sheet { name: "组织关系介绍信".into(), header: header.iter().map(|h| (*h).to_owned()).collect(), rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,6 +209,52 @@ impl Session {
         Ok(letter)
     }
 
+    /// Keeps a graduate's relationship at the university from the day they graduated, or (`None`)
+    /// ends the keeping: the item falls due when the rule's two years end.
+    pub fn keep_graduate(&mut self, person_id: Id, graduated_on: Option<Date>) -> Result<crate::store::MemberDetail> {
+        self.store.keep_graduate(person_id, graduated_on)
+    }
+
+    /// Writes the letters (of one person, or only those awaiting their receipt) as a workbook.
+    pub fn export_letters(&self, person: Option<Id>, open_only: bool, path: &Path) -> Result<()> {
+        let letters = self.store.letters(person, open_only)?;
+        crate::lists::write_sheets(self.store.workspace_dir(), path, &[crate::lists::letters_sheet(&letters)])
+    }
+
+    /// The people of a class year (年级) still in the register, under a unit.
+    pub fn class_of(&self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>> {
+        self.store.class_of(class_year, unit)
+    }
+
+    /// Checks a batch of letters (a graduating class) without issuing any: who would be refused
+    /// and why, what each still owes, whose conversion falls due before leaving.
+    pub fn check_letters(
+        &mut self,
+        letters: &[crate::transfer::NewLetter],
+    ) -> Result<Vec<crate::transfer::LeaverCheck>> {
+        self.store.check_letters(letters)
+    }
+
+    /// Issues a batch of letters in one transaction and, given a path, prints them all to one PDF
+    /// there (checked first: a path inside the workspace issues nothing). Stopped or refused for
+    /// one, none is issued.
+    pub fn issue_letters(
+        &mut self,
+        letters: &[crate::transfer::NewLetter],
+        path: Option<&Path>,
+        progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<Vec<crate::transfer::TransferLetter>> {
+        if let Some(path) = path {
+            crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        }
+        let issued = self.store.issue_letters(letters, progress)?;
+        if let Some(path) = path {
+            let ids: Vec<Id> = issued.iter().map(|l| l.id).collect();
+            self.write_letters(&ids, path)?;
+        }
+        Ok(issued)
+    }
+
     /// Writes letters (each on its page, three parts under one number) to one PDF.
     pub fn write_letters(&self, ids: &[Id], path: &Path) -> Result<()> {
         crate::output::ensure_outside(self.store.workspace_dir(), path)?;
@@ -300,6 +346,32 @@ impl Session {
     }
 
     // --- Party dues (issue 17) ------------------------------------------------------------------
+
+    /// The payments received in the months `from..=to` under a unit, one line each.
+    pub fn dues_receipts(
+        &self,
+        unit: Option<Id>,
+        from: crate::dues::Month,
+        to: crate::dues::Month,
+    ) -> Result<Vec<crate::store::DuesReceipt>> {
+        self.store.dues_receipts(unit, from, to)
+    }
+
+    /// Writes the period's dues: the branch summary and the payments as a workbook (`.xlsx`), or
+    /// the receipt list to sign (`.pdf`).
+    pub fn export_dues(
+        &self,
+        unit: Option<Id>,
+        from: crate::dues::Month,
+        to: crate::dues::Month,
+        path: &Path,
+    ) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let summary = self.store.dues_summary(unit, from, to)?;
+        let receipts = self.store.dues_receipts(unit, from, to)?;
+        let committee = self.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+        crate::dues_report::write(self.store.workspace_dir(), path, &committee, (from, to), &summary, &receipts)
+    }
 
     /// The monthly dues of a category and base (in fen) under the workspace's rules.
     pub fn dues_rate(&self, category: crate::domain::DuesCategory, base_fen: i64) -> Result<i64> {

@@ -22,15 +22,27 @@ pub struct TransferRules {
     pub receipt_lead_days: Vec<u32>,
     pub reissue_within_months: u32,
     pub reissue_clause: Text,
+    /// A graduate's relationship kept at the university ends this many months after graduating.
+    pub keep_months: u32,
+    pub keep_name: Text,
+    pub keep_clause: Text,
+    pub keep_lead_days: Vec<u32>,
 }
 
 impl TransferRules {
     /// The id of the receipt's item in lists and the CLI's JSON.
     pub const RECEIPT_ID: &'static str = "transfer_receipt";
+    /// The id of a kept graduate's item.
+    pub const KEEP_ID: &'static str = "graduate_kept";
 
     /// The day a letter's receipt is owed by.
     pub fn receipt_due(&self, valid_until: Date) -> Date {
         calendar::add_months(valid_until, self.receipt_months).unwrap_or(valid_until)
+    }
+
+    /// The day a graduate's relationship, kept at the university, must have moved by.
+    pub fn keep_due(&self, graduated_on: Date) -> Date {
+        calendar::add_months(graduated_on, self.keep_months).unwrap_or(graduated_on)
     }
 }
 
@@ -48,6 +60,12 @@ pub(crate) struct TransferEntry {
     reissue_within_months: Option<u32>,
     reissue_clause_zh: Option<String>,
     reissue_clause_en: Option<String>,
+    keep_months: Option<u32>,
+    keep_name_zh: Option<String>,
+    keep_name_en: Option<String>,
+    keep_clause_zh: Option<String>,
+    keep_clause_en: Option<String>,
+    keep_lead_days: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,6 +99,10 @@ pub fn parse_transfers(source: &str) -> Result<TransferRules> {
         receipt_lead_days: Vec::new(),
         reissue_within_months: 0,
         reissue_clause: Text::new("", ""),
+        keep_months: 0,
+        keep_name: Text::new("", ""),
+        keep_clause: Text::new("", ""),
+        keep_lead_days: Vec::new(),
     };
     rules.apply(file.transfer)?;
     Ok(rules)
@@ -100,6 +122,16 @@ impl TransferRules {
         self.receipt_months = e.receipt_months.unwrap_or(self.receipt_months);
         self.receipt_lead_days = e.receipt_lead_days.unwrap_or_else(|| self.receipt_lead_days.clone());
         self.reissue_within_months = e.reissue_within_months.unwrap_or(self.reissue_within_months);
+        self.keep_name = text(e.keep_name_zh, e.keep_name_en, &self.keep_name);
+        self.keep_clause = text(e.keep_clause_zh, e.keep_clause_en, &self.keep_clause);
+        self.keep_months = e.keep_months.unwrap_or(self.keep_months);
+        self.keep_lead_days = e.keep_lead_days.unwrap_or_else(|| self.keep_lead_days.clone());
+        if self.keep_months == 0 || self.keep_name.zh.is_empty() || self.keep_clause.zh.is_empty() {
+            return Err(rules_error(
+                "须写明毕业生保留组织关系的期限（keep_months > 0）、名称和条款",
+                "needs a graduate's keeping period (keep_months > 0), its name and its clause",
+            ));
+        }
         if self.default_validity_days == 0
             || self.default_validity_days > self.max_validity_days
             || self.receipt_months == 0
@@ -208,6 +240,36 @@ pub struct NewLetter {
     pub assessment: Option<String>,
 }
 
+/// One person of a batch of letters (a graduating class) as the check before issuing finds them.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeaverCheck {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    pub name: String,
+    pub branch: String,
+    pub stage: Stage,
+    /// What stops their letter (already out of the register, a probationary member without the
+    /// assessment, …): the batch issues nothing while anyone has one.
+    pub refusal: Option<Text>,
+    /// What they still owe, soonest first: the steps and items open on their file.
+    pub unfinished: Vec<Unfinished>,
+    /// A probationary member whose conversion falls due by the day of leaving: the sending
+    /// branch discusses it before the letter goes (细则第二十九条).
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub conversion_due: Option<Date>,
+}
+
+/// An item still open on a leaver's file.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unfinished {
+    pub rule: String,
+    pub name: Text,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub due: Date,
+}
+
 /// The last day a letter issued on `issued_on` is valid.
 pub fn valid_until(issued_on: Date, validity_days: u32) -> Date {
     issued_on.checked_add_days(chrono::Days::new(u64::from(validity_days.saturating_sub(1)))).unwrap_or(issued_on)
@@ -248,7 +310,13 @@ pub fn check_new_letter(
             format!("the day issued, {}, is after today", new.issued_on),
         ));
     }
-    let assessment = new.assessment.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned);
+    // The assessment is of a probation: another stage's letter carries none.
+    let assessment = new
+        .assessment
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty() && stage == Stage::Probationary)
+        .map(str::to_owned);
     if stage == Stage::Probationary && assessment.is_none() {
         return Err(Error::invalid(
             "assessment",

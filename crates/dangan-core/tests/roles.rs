@@ -227,6 +227,27 @@ static TABLE: &[Row] = &[
     row("receive_member_package", may(EditMembers), Member, |f| {
         ok(f.session.receive_member_package(&f.package, &f.package_code, f.branch, d(TODAY)))
     }),
+    // A class leaving: the class year read, the batch checked, then issued (the member leaves
+    // and comes back with the cancel of their letter, for the rows after).
+    row("class_of", may(ReadMembers), Whole, |f| ok(f.session.class_of(2022, None))),
+    row("check_letters", may(EditMembers), Member, |f| ok(f.session.check_letters(&[letter_for(f.member, TODAY)]))),
+    row("issue_letters", may(EditMembers), Member, |f| {
+        let issued =
+            f.session.issue_letters(&[letter_for(f.member, TODAY)], Some(&f.out.join("班级.pdf")), carry_on)?;
+        ok(f.session.cancel_letter(issued[0].id, d(TODAY), None))
+    }),
+    row("keep_graduate", may(EditMembers), Member, |f| ok(f.session.keep_graduate(f.veteran, Some(d("2026-06-30"))))),
+    row("dues_receipts", may(ReadMembers), Whole, |f| {
+        let month = Month::new(2026, 11).unwrap();
+        ok(f.session.dues_receipts(None, month, month))
+    }),
+    row("export_dues", may(ReadMembers), Whole, |f| {
+        let month = Month::new(2026, 11).unwrap();
+        ok(f.session.export_dues(None, month, month, &f.out.join("党费.xlsx")))
+    }),
+    row("export_letters", may(ReadMembers), Whole, |f| {
+        ok(f.session.export_letters(None, false, &f.out.join("介绍信.xlsx")))
+    }),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),

@@ -39,6 +39,7 @@ export const AUDIT_ENTITIES = [
   'dues_months',
   'transfer_letters',
   'arrivals',
+  'kept_graduates',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {

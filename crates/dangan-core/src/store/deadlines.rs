@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Store;
-use super::life_index::{LifeIndex, LifeMember, OpenLetter, Ower};
+use super::life_index::{Awaited, Awaiting, LifeIndex, LifeMember, Ower};
 use super::procedure_index::{Entry, ProcedureIndex};
 use crate::access::Action;
 use crate::calendar::Date;
@@ -61,9 +61,10 @@ pub(super) enum Owed<'a> {
         member: &'a LifeMember,
         rule: &'a ArrearsRule,
     },
-    /// The receipt of a transfer letter, awaited from the receiving committee.
+    /// What a transfer awaits: a letter's receipt from the receiving committee, or a kept
+    /// graduate's relationship moving on.
     Receipt {
-        letter: &'a OpenLetter,
+        letter: &'a Awaited,
         rule: &'a TransferRules,
     },
 }
@@ -77,7 +78,10 @@ impl Found<'_> {
             Owed::Lecture { .. } => LectureRule::ID,
             Owed::Lapse { .. } => LapseRule::ID,
             Owed::Dues { .. } => ArrearsRule::ID,
-            Owed::Receipt { .. } => TransferRules::RECEIPT_ID,
+            Owed::Receipt { letter, .. } => match letter.what {
+                Awaiting::Receipt { .. } => TransferRules::RECEIPT_ID,
+                Awaiting::KeptGraduate { .. } => TransferRules::KEEP_ID,
+            },
         }
     }
 
@@ -101,7 +105,10 @@ impl Found<'_> {
             Owed::Lecture { rule, .. } => &rule.lead_days,
             // Flagged from the day it appears: reminded then, and when overdue.
             Owed::Lapse { .. } | Owed::Dues { .. } => &LAPSE_LEAD_DAYS,
-            Owed::Receipt { rule, .. } => &rule.receipt_lead_days,
+            Owed::Receipt { letter, rule } => match letter.what {
+                Awaiting::Receipt { .. } => &rule.receipt_lead_days,
+                Awaiting::KeptGraduate { .. } => &rule.keep_lead_days,
+            },
         }
     }
 
@@ -232,8 +239,15 @@ impl Store {
                 life.members().iter().for_each(|member| lapse(member, &mut f));
                 let transfers = self.rules.transfers();
                 for letter in life.letters().iter().filter(|l| in_scope(l.branch_id)) {
-                    let due = transfers.receipt_due(letter.valid_until);
-                    let status = deadline_status(due, as_of, &transfers.receipt_lead_days);
+                    let (due, lead) = match letter.what {
+                        Awaiting::Receipt { valid_until } => {
+                            (transfers.receipt_due(valid_until), &transfers.receipt_lead_days)
+                        }
+                        Awaiting::KeptGraduate { graduated_on } => {
+                            (transfers.keep_due(graduated_on), &transfers.keep_lead_days)
+                        }
+                    };
+                    let status = deadline_status(due, as_of, lead);
                     f(Found { owed: Owed::Receipt { letter, rule: transfers }, due, status, provisional: false });
                 }
             }
@@ -370,8 +384,14 @@ impl Store {
                     ),
                     Owed::Receipt { letter, rule } => (
                         Owner::Member { member_id: letter.person_id, name: String::from(&*letter.name), done_by: None },
-                        &rule.receipt_name,
-                        &rule.clause,
+                        match letter.what {
+                            Awaiting::Receipt { .. } => &rule.receipt_name,
+                            Awaiting::KeptGraduate { .. } => &rule.keep_name,
+                        },
+                        match letter.what {
+                            Awaiting::Receipt { .. } => &rule.clause,
+                            Awaiting::KeptGraduate { .. } => &rule.keep_clause,
+                        },
                     ),
                     Owed::Meeting { ower, rule } => (
                         Owner::Unit {

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::Store;
-use super::people::{load_events, load_person, not_found};
+use super::people::{corrupt_row, load_events, load_person, not_found};
 use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::domain::{DuesCategory, EventKind, Id, MembershipStatus, Stage};
@@ -121,6 +121,25 @@ pub struct DuesArrears {
     pub months_behind: u32,
     #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub owed_fen: i64,
+}
+
+/// One payment as a receipt lists it: who paid, for which months, how much, when, through whom.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuesReceipt {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub person_id: Id,
+    pub name: String,
+    pub branch: String,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub from_month: Month,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub to_month: Month,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub amount_fen: i64,
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
+    pub paid_on: Date,
+    pub paid_by: Option<String>,
 }
 
 /// The most months one payment covers: ten years.
@@ -400,6 +419,53 @@ impl Store {
             });
         }
         out.sort_by(|a, b| b.months_behind.cmp(&a.months_behind).then(a.item.due.cmp(&b.item.due)));
+        Ok(out)
+    }
+
+    /// The payments received on days within the months `from..=to`, for the units the user may
+    /// see under `unit`: one line per member, day and payer, by branch and day.
+    pub fn dues_receipts(&self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>> {
+        self.require(Action::ReadMembers)?;
+        let tree = super::org::OrgTree::load(&self.conn)?;
+        let shown = self.units_shown(&tree, unit)?;
+        let (first, last) = (from.first_day().to_string(), to.next().first_day().to_string());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.person_id, p.name, p.branch_id, MIN(d.month), MAX(d.month), SUM(d.amount_fen), d.paid_on, d.paid_by
+             FROM dues_months d JOIN people p ON p.id = d.person_id
+             WHERE d.paid_on >= ?1 AND d.paid_on < ?2
+             GROUP BY d.person_id, d.paid_on, d.paid_by
+             ORDER BY p.branch_id, d.paid_on, p.sort_key, d.person_id",
+        )?;
+        let rows = stmt.query_map(params![first, last], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Id>(2)?,
+                r.get::<_, i32>(3)?,
+                r.get::<_, i32>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person_id, name, branch_id, from_month, to_month, amount_fen, paid_on, paid_by) = row?;
+            if shown.as_ref().is_some_and(|s| !s.contains(&branch_id)) {
+                continue;
+            }
+            let paid_on = calendar::parse_iso(&paid_on).ok_or_else(|| corrupt_row("dues_months", person_id))?;
+            out.push(DuesReceipt {
+                person_id,
+                name,
+                branch: tree.path(branch_id),
+                from_month: Month(from_month),
+                to_month: Month(to_month),
+                amount_fen,
+                paid_on,
+                paid_by,
+            });
+        }
         Ok(out)
     }
 

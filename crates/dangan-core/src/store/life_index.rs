@@ -50,8 +50,9 @@ pub(crate) struct LifeIndex {
     at: HashMap<(Id, Id), usize>,
     /// Which owers have members; `None` after a person changed, until read again.
     staffed: Option<Staffed>,
-    /// The letters of transfers out whose receipt is awaited; `None` after a letter changed.
-    letters: Option<Vec<OpenLetter>>,
+    /// What transfers still await: letters' receipts, kept graduates' relationships; `None` after
+    /// a letter or a keeping changed.
+    letters: Option<Vec<Awaited>>,
     /// Each branch's current secretary: the day they took the post, their name, and the latest
     /// party lecture they gave (a held 党课 of the branch chaired by that name).
     secretaries: HashMap<Id, Secretary>,
@@ -65,17 +66,26 @@ pub(crate) struct Secretary {
     pub(crate) latest_lecture: Option<Date>,
 }
 
-/// A letter of a transfer out still awaiting its receipt (not received, cancelled or reissued).
+/// A transfer still awaited of a person: the receipt of their letter (not received, cancelled or
+/// reissued), or the move of a graduate's relationship kept at the university.
 #[derive(Debug)]
-pub(crate) struct OpenLetter {
+pub(crate) struct Awaited {
     pub(crate) person_id: Id,
     pub(crate) name: Box<str>,
     pub(crate) branch_id: Id,
-    pub(crate) valid_until: Date,
+    pub(crate) what: Awaiting,
 }
 
-impl OpenLetter {
-    fn load(conn: &Connection) -> Result<Vec<OpenLetter>> {
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Awaiting {
+    /// A letter's receipt, the letter valid to this day.
+    Receipt { valid_until: Date },
+    /// A graduate kept in the register since graduating on this day (条例第三十四条).
+    KeptGraduate { graduated_on: Date },
+}
+
+impl Awaited {
+    fn load(conn: &Connection) -> Result<Vec<Awaited>> {
         let mut stmt = conn.prepare_cached(
             "SELECT l.person_id, p.name, p.branch_id, l.issued_on, l.validity_days
              FROM transfer_letters l JOIN people p ON p.id = l.person_id
@@ -92,14 +102,33 @@ impl OpenLetter {
                 r.get::<_, u32>(4)?,
             ))
         })?;
-        let mut letters = Vec::new();
+        let mut awaited = Vec::new();
         for row in rows {
             let (person_id, name, branch_id, issued, days) = row?;
             let Some(issued) = calendar::parse_iso(&issued) else { continue };
-            let valid_until = crate::transfer::valid_until(issued, days);
-            letters.push(OpenLetter { person_id, name: name.into(), branch_id, valid_until });
+            let what = Awaiting::Receipt { valid_until: crate::transfer::valid_until(issued, days) };
+            awaited.push(Awaited { person_id, name: name.into(), branch_id, what });
         }
-        Ok(letters)
+        // Kept graduates still in the register: a letter (or a status change) ends the keeping.
+        let mut stmt = conn.prepare_cached(
+            "SELECT k.person_id, p.name, p.branch_id, k.graduated_on
+             FROM kept_graduates k JOIN people p ON p.id = k.person_id
+             WHERE p.status = 'in_register' ORDER BY k.person_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, Id>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for row in rows {
+            let (person_id, name, branch_id, graduated) = row?;
+            let Some(graduated_on) = calendar::parse_iso(&graduated) else { continue };
+            awaited.push(Awaited {
+                person_id,
+                name: name.into(),
+                branch_id,
+                what: Awaiting::KeptGraduate { graduated_on },
+            });
+        }
+        Ok(awaited)
     }
 }
 
@@ -293,8 +322,8 @@ impl LifeIndex {
         }
     }
 
-    /// The letters awaiting their receipt.
-    pub(crate) fn letters(&self) -> &[OpenLetter] {
+    /// What transfers await: letters' receipts, kept graduates.
+    pub(crate) fn letters(&self) -> &[Awaited] {
         self.letters.as_deref().unwrap_or_default()
     }
 
@@ -309,7 +338,7 @@ impl LifeIndex {
             self.staffed = Some(Staffed::load(conn)?);
         }
         if self.letters.is_none() {
-            self.letters = Some(OpenLetter::load(conn)?);
+            self.letters = Some(Awaited::load(conn)?);
         }
         Ok(())
     }

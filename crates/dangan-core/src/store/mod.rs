@@ -17,6 +17,7 @@ mod deadlines;
 mod dismissals;
 mod dues;
 mod files;
+mod graduation;
 mod groups;
 mod holidays;
 mod life_index;
@@ -44,7 +45,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use zeroize::Zeroizing;
 
 pub use audit::{AuditEntry, AuditPage, AuditQuery};
-pub use dues::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, LedgerMonth};
+pub use dues::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, LedgerMonth};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
 pub use meetings::MeetingQuery;
 pub use people::MemberDetail;

@@ -31,6 +31,9 @@ pub struct MemberDetail {
     pub status_history: Vec<crate::domain::StatusChange>,
     /// Where they came from, if they arrived by transfer (转入).
     pub arrival: Option<crate::arrival::ArrivalRecord>,
+    /// A graduate whose relationship is kept at the university: since the day they graduated.
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
+    pub graduate_kept_since: Option<Date>,
     pub branch_path: String,
     /// What the procedure still owes, soonest first (set-aside items included, marked).
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
@@ -611,6 +614,7 @@ pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree
         status: crate::domain::MembershipStatus::InRegister,
         status_history: Vec::new(),
         arrival: None,
+        graduate_kept_since: None,
         person,
         events,
         deadlines: Vec::new(),

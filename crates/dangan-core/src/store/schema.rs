@@ -442,7 +442,8 @@ CREATE INDEX transfer_letters_open ON transfer_letters(person_id) WHERE receipt_
 /// Version 11: members who arrived by transfer (转入, issue 17): where from, with which letter, and
 /// the status change that put them in the register on the day it was received. A history that
 /// begins with 在册 begins with an arrival: before it the person was not in this register. And the
-/// one-time code of a letter's member package.
+/// one-time code of a letter's member package; graduates whose relationship is kept at the
+/// university.
 const V11: &str = r#"
 CREATE TABLE arrivals (
     person_id        INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
@@ -457,6 +458,11 @@ CREATE TABLE arrivals (
 ) STRICT;
 -- The one-time code a letter's member package opens with, printed on the letter.
 ALTER TABLE transfer_letters ADD COLUMN package_code TEXT;
+-- Graduates whose relationship is kept at the university (条例第三十四条), since graduating.
+CREATE TABLE kept_graduates (
+    person_id    INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+    graduated_on TEXT NOT NULL CHECK (graduated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+) STRICT;
 "#;
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ impl Store {
         detail.status_history = load_history(&self.conn, id)?;
         detail.status = current_status(&detail.status_history);
         detail.arrival = super::arrivals::load_arrival(&self.conn, id)?;
+        detail.graduate_kept_since = super::graduation::kept_since(&self.conn, id)?;
         Ok(())
     }
 }

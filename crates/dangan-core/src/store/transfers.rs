@@ -91,7 +91,7 @@ impl Store {
         Ok(letter)
     }
 
-    fn find_letter(&self, id: Id) -> Result<TransferLetter> {
+    pub(super) fn find_letter(&self, id: Id) -> Result<TransferLetter> {
         let tree = OrgTree::load(&self.conn)?;
         let sql = format!(
             "SELECT {LETTER_COLUMNS} FROM transfer_letters l JOIN people p ON p.id = l.person_id WHERE l.id = ?1"

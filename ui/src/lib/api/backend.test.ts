@@ -53,6 +53,10 @@ const post = { id: null, unit_id: 3, person_id: 4, post: 'secretary' as const, s
 const newLetter = {
   person_id: 7, destination: '中共某某大学委员会', addressee: null, validity_days: null, issued_on: '2026-06-30', assessment: '预备期表现良好',
 };
+const arrival = {
+  person: { ...person, joined_on: null }, steps: [{ ...event, kind: 'admitted' as const, date: '2026-06-20' }], received_on: '2026-09-05',
+  origin: '中共某大学委员会', letter_number: '2026-015', letter_issued_on: '2026-08-30', dues_paid_through: '2026-08', materials: ['admission_resolution'],
+};
 const duesBase = { person_id: 7, category: 'salaried' as const, base_fen: 420000, from_month: '2026-05' };
 const payment = { person_id: 7, from_month: '2026-05', months: 3, paid_on: '2026-05-20', paid_by: null, deferred: null };
 
@@ -101,6 +105,14 @@ describe('TauriBackend', () => {
     ['reissueLetter', [3, '2026-08-15', 45], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: 45 }],
     ['cancelLetter', [3, '2026-08-01', '本人不再转出'], 'cancel_letter', { letterId: 3, date: '2026-08-01', reason: '本人不再转出' }],
     ['cancelLetter', [3, '2026-08-01', null], 'cancel_letter', { letterId: 3, date: '2026-08-01', reason: null }],
+    ['registerArrival', [arrival], 'register_arrival', { arrival }],
+    ['writeMemberPackage', [3, '/tmp/张三.dangan-member'], 'write_member_package', { letterId: 3, path: '/tmp/张三.dangan-member' }],
+    [
+      'receiveMemberPackage',
+      ['/tmp/张三.dangan-member', '7F3K-0V62-CS34-HKPE-R8YW-0GMT', 3, '2026-09-05'],
+      'receive_member_package',
+      { path: '/tmp/张三.dangan-member', code: '7F3K-0V62-CS34-HKPE-R8YW-0GMT', branchId: 3, receivedOn: '2026-09-05' },
+    ],
     ['letters', [null, true], 'letters', { personId: null, openOnly: true }],
     ['letters', [7, false], 'letters', { personId: 7, openOnly: false }],
     ['duesRate', ['salaried', 420000], 'dues_rate', { category: 'salaried', baseFen: 420000 }],

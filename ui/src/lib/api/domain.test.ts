@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CLASS_KINDS, EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, STATUSES, eventOrder, statusOrder } from './domain';
+import { en } from '../i18n/en';
+import { zhCN } from '../i18n/zh-CN';
+import { CHECKLIST_MATERIALS, CLASS_KINDS, EVENT_KINDS, GRADES, RECORD_KINDS, RECORD_STEPS, STATUSES, eventOrder, statusOrder } from './domain';
+import { loadRecording } from './recorded';
+import type { MemberFile } from './types';
 
 describe('the procedure', () => {
   it('lists the nineteen steps in the order they happen', () => {
@@ -31,6 +35,19 @@ describe('a member’s file', () => {
     expect(RECORD_STEPS.approval).toEqual(['admission_approved', 'conversion_approved']);
     expect(RECORD_STEPS.study_note).toEqual([]);
     expect(RECORD_KINDS.flatMap((k) => RECORD_STEPS[k]).every((e) => EVENT_KINDS.includes(e))).toBe(true);
+  });
+
+  it('offers the checklist’s materials as the core lists them (rules/checklist.toml), in its order and words', () => {
+    // Every member's file the recorder asked for carries the whole checklist, a line a material.
+    const files = Object.values(loadRecording().sessions)
+      .flat()
+      .filter((c) => c.command === 'member_file' && c.ok)
+      .map((c) => c.ok as MemberFile);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      expect(file.checklist.map((l) => l.material)).toEqual([...CHECKLIST_MATERIALS]);
+      expect(file.checklist.map((l) => [l.name_zh, l.name_en])).toEqual(CHECKLIST_MATERIALS.map((m) => [zhCN[`material.${m}`], en[`material.${m}`]]));
+    }
   });
 
   it('grades best first', () => {

@@ -102,6 +102,30 @@ export const RECORD_STEPS: Record<RecordKind, readonly EventKind[]> = {
   appraisal: [],
 };
 
+/**
+ * The materials of a complete member's file (入党材料目录), in the order they are archived: the ids of dangan-core's
+ * `rules/checklist.toml`. The core gives them with a member's file (`MemberFile.checklist`), but a member arriving by
+ * transfer has no file yet, so the arrival dialog offers them from here; `domain.test.ts` keeps this list and the
+ * catalogue's `material.*` names equal to the checklist lines the core recorded.
+ */
+export const CHECKLIST_MATERIALS = [
+  'application_letter',
+  'talk_record',
+  'thought_reports',
+  'activist_reviews',
+  'training',
+  'political_review',
+  'introducer_opinion',
+  'admission_resolution',
+  'admission_approval',
+  'oath',
+  'conversion_application',
+  'conversion_resolution',
+  'conversion_approval',
+] as const;
+
+export type ChecklistMaterial = (typeof CHECKLIST_MATERIALS)[number];
+
 /** 民主评议's grades, best first. */
 export const GRADES: readonly Grade[] = keysInOrder<Grade>({
   excellent: 0,

@@ -65,6 +65,9 @@ describe('RecordedReplies', () => {
       ['issue_letter', { letter: { person_id: 4, destination: '中共某某大学委员会' }, path: null }],
       ['record_receipt', { letterId: 1, date: '2026-08-01' }],
       ['write_letters', { ids: [1], path: '/tmp/介绍信.pdf' }],
+      ['register_arrival', { arrival: { person: { id: null, name: '周九' }, origin: '中共某大学委员会' } }],
+      ['write_member_package', { letterId: 1, path: '/tmp/白安.dangan-member' }],
+      ['receive_member_package', { path: '/tmp/周九.dangan-member', code: '7F3K0V62CS34HKPER8YW0GMT', branchId: 3, receivedOn: '2026-09-05' }],
       ['lock', {}],
     ] as const) {
       expect(rejection(() => replies().answer(command, args)).kind, command).toBe('read_only');

@@ -124,3 +124,6 @@ export type { BranchDues } from './bindings/BranchDues';
 export type { TransferLetter } from './bindings/TransferLetter';
 export type { NewLetter } from './bindings/NewLetter';
 export type { LetterState } from './bindings/LetterState';
+export type { NewArrival } from './bindings/NewArrival';
+export type { ArrivalRecord } from './bindings/ArrivalRecord';
+export type { PackageWritten } from './bindings/PackageWritten';

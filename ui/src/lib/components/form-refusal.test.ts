@@ -28,6 +28,30 @@ describe('a form shows the core’s refusal', () => {
     expect(form.general).toMatchObject({ kind: 'forbidden' });
   });
 
+  it('beside each field a broken rule names, citing its clause, and the rules that name no field at the foot', async () => {
+    const rule = (field: string, zh: string, en: string, clause = '') => ({ rule: 'r', field, clause, message_zh: zh, message_en: en });
+    const form = new FormRefusal(['birth_date', 'admitted', 'id_number']);
+    const broken = [
+      rule('birth_date', '申请入党时未满十八岁', 'under eighteen when applying', '党章第一条'),
+      rule('admitted', '接收预备党员前须经一年以上培养', 'a year as an activist first'),
+      rule('admitted', '须经政治审查', 'the political review first'),
+      rule('applicant_talk', '缺少谈话', 'no talk'),
+    ];
+    await form.submit(() => Promise.reject(appError('violations', '不符合规定', broken)), () => {});
+    expect(form.reason('birth_date')).toBe('申请入党时未满十八岁（党章第一条）');
+    expect(form.reason('admitted')).toBe('接收预备党员前须经一年以上培养 须经政治审查');
+    expect([form.reason('id_number'), form.reason('applicant_talk')]).toEqual([null, null]);
+    expect(form.general).toEqual({ kind: 'violations', message: '不符合规定', details: [broken[3]] });
+    setLocale('en');
+    expect(form.reason('birth_date')).toBe('under eighteen when applying');
+
+    await form.submit(() => Promise.reject(appError('violations', '不符合规定', broken.slice(0, 2))), () => {});
+    expect(form.general).toBeNull();
+    const elsewhere = appError('violations', '不符合规定', broken.slice(3));
+    await form.submit(() => Promise.reject(elsewhere), () => {});
+    expect(form.general).toEqual(elsewhere);
+  });
+
   it('hands the answer on, and forgets the last refusal when it saves again', async () => {
     const form = new FormRefusal(['to']);
     await form.submit(() => Promise.reject(refused('to')), () => {});

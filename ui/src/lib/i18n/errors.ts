@@ -1,7 +1,7 @@
 // The one place that turns an `BridgeError` into words. Every screen shows errors through `describeError`.
 
 import { invalidInputOf, toAppError, violationsOf } from '../api/errors';
-import type { ErrorKind } from '../api/types';
+import type { ErrorKind, Violation } from '../api/types';
 import { translate, type Locale, type MessageKey } from './catalogue';
 
 /** The catalogue key for each kind; a `Record` so that a new kind without a message is a type error. */
@@ -42,15 +42,18 @@ export function describeError(e: unknown, locale: Locale): ErrorText {
   const err = toAppError(e);
   const title = translate(locale, ERROR_MESSAGE_KEYS[err.kind]);
   const lines: string[] = [];
-  for (const v of violationsOf(err)) {
-    const msg = locale === 'zh-CN' ? v.message_zh : v.message_en;
-    // The rule's clause must be visible. The backend's messages name it; should a Chinese one not, add it (the
-    // clause is Chinese text, so an English message is trusted to cite it in its own words).
-    const missing = locale === 'zh-CN' && v.clause && !msg.includes(v.clause);
-    lines.push(missing ? `${msg}（${v.clause}）` : msg);
-  }
+  for (const v of violationsOf(err)) lines.push(violationText(v, locale));
   const inv = invalidInputOf(err);
   if (inv) lines.push(locale === 'zh-CN' ? inv.reason_zh : inv.reason_en);
   if (SHOW_MESSAGE.has(err.kind) && err.message) lines.push(translate(locale, 'error.details', { message: err.message }));
   return { title, lines };
+}
+
+/** A broken rule in `locale`, citing its clause. */
+export function violationText(v: Violation, locale: Locale): string {
+  const msg = locale === 'zh-CN' ? v.message_zh : v.message_en;
+  // The rule's clause must be visible. The backend's messages name it; should a Chinese one not, add it (the clause is
+  // Chinese text, so an English message is trusted to cite it in its own words).
+  const missing = locale === 'zh-CN' && v.clause && !msg.includes(v.clause);
+  return missing ? `${msg}（${v.clause}）` : msg;
 }

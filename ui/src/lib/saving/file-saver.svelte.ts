@@ -85,6 +85,6 @@ export class FileSaver {
 }
 
 /** A default file name from a title, with what a file system refuses taken out, and its extension. */
-export function defaultFileName(title: string, extension: 'xlsx' | 'pdf' | 'png'): string {
+export function defaultFileName(title: string, extension: 'xlsx' | 'pdf' | 'png' | 'dangan-member'): string {
   return `${fileStem(title)}.${extension}`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LETTER_STATES } from '../api/domain';
 import { zhCN } from '../i18n/zh-CN';
-import { chosen, letterActions, lettersTitle, readLetterChange, readNewLetter, readValidity, toggled, type IssueDraft } from './letters';
+import { chosen, letterActions, lettersTitle, packageOffered, readLetterChange, readNewLetter, readValidity, toggled, type IssueDraft } from './letters';
 
 describe('what a letter’s row offers', () => {
   it.each([
@@ -12,6 +12,10 @@ describe('what a letter’s row offers', () => {
     ['cancelled', []],
   ] as const)('a letter %s: %j (and printing, always)', (state, actions) => {
     expect(letterActions(state)).toEqual(actions);
+  });
+
+  it('offers the member package while the letter is in force, not once it was cancelled or replaced', () => {
+    expect(LETTER_STATES.filter(packageOffered)).toEqual(['issued', 'received', 'expired']);
   });
 
   it('labels every state the core gives a letter', () => {

@@ -27,6 +27,14 @@ export function letterActions(state: LetterState): LetterAction[] {
   }
 }
 
+/**
+ * Whether a row offers its member package (导出档案包): while the letter is in force, issued, expired or received (the
+ * core refuses one cancelled or replaced: the member did not go with it).
+ */
+export function packageOffered(state: LetterState): boolean {
+  return state === 'issued' || state === 'expired' || state === 'received';
+}
+
 /** A whole number of days as typed: empty is `null` (the rule's default); `undefined` when it is not a number. */
 export function readValidity(text: string): number | null | undefined {
   const typed = text.trim();

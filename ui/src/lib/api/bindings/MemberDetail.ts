@@ -28,7 +28,11 @@ status_history: Array<StatusChange>,
 /**
  * Where they came from, if they arrived by transfer (转入).
  */
-arrival: ArrivalRecord | null, branch_path: string, 
+arrival: ArrivalRecord | null, 
+/**
+ * A graduate whose relationship is kept at the university: since the day they graduated.
+ */
+graduate_kept_since: string | null, branch_path: string, 
 /**
  * What the procedure still owes, soonest first (set-aside items included, marked).
  */

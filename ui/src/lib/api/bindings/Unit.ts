@@ -3,4 +3,4 @@
 /**
  * What a job counts, so a shell can say "3,000 / 100,000 rows" or "12 MB / 40 MB".
  */
-export type Unit = "rows" | "dossiers" | "bytes" | "steps";
+export type Unit = "rows" | "dossiers" | "bytes" | "steps" | "letters";

@@ -20,6 +20,7 @@ import type { DuesBase } from './DuesBase';
 import type { DuesCategory } from './DuesCategory';
 import type { DuesLedger } from './DuesLedger';
 import type { DuesPayment } from './DuesPayment';
+import type { DuesReceipt } from './DuesReceipt';
 import type { Duplicates } from './Duplicates';
 import type { FileFilter } from './FileFilter';
 import type { FileRecord } from './FileRecord';
@@ -27,6 +28,7 @@ import type { ImportReport } from './ImportReport';
 import type { JobId } from './JobId';
 import type { JobProgress } from './JobProgress';
 import type { Lang } from './Lang';
+import type { LeaverCheck } from './LeaverCheck';
 import type { LifePlan } from './LifePlan';
 import type { Meeting } from './Meeting';
 import type { MeetingQuery } from './MeetingQuery';
@@ -129,6 +131,26 @@ export function receiveMemberPackage(path: string, code: string, branchId: numbe
   return call('receive_member_package', { path, code, branchId, receivedOn });
 }
 
+export function keepGraduate(personId: number, graduatedOn: string | null): Promise<MemberDetail> {
+  return call('keep_graduate', { personId, graduatedOn });
+}
+
+export function classOf(classYear: number, unit: number | null): Promise<Array<number>> {
+  return call('class_of', { classYear, unit });
+}
+
+export function checkLetters(letters: Array<NewLetter>): Promise<Array<LeaverCheck>> {
+  return call('check_letters', { letters });
+}
+
+export function issueLetters(letters: Array<NewLetter>, path: string | null, onProgress: (progress: JobProgress) => void): Promise<Array<TransferLetter>> {
+  return call('issue_letters', { letters, path, onProgress: progressChannel(onProgress) });
+}
+
+export function exportLetters(personId: number | null, openOnly: boolean, path: string): Promise<void> {
+  return call('export_letters', { personId, openOnly, path });
+}
+
 export function writeLetters(ids: Array<number>, path: string): Promise<void> {
   return call('write_letters', { ids, path });
 }
@@ -175,6 +197,14 @@ export function duesArrears(unit: number | null): Promise<Array<DuesArrears>> {
 
 export function duesSummary(unit: number | null, from: Month, to: Month): Promise<Array<BranchDues>> {
   return call('dues_summary', { unit, from, to });
+}
+
+export function duesReceipts(unit: number | null, from: Month, to: Month): Promise<Array<DuesReceipt>> {
+  return call('dues_receipts', { unit, from, to });
+}
+
+export function exportDues(unit: number | null, from: Month, to: Month, path: string): Promise<void> {
+  return call('export_dues', { unit, from, to, path });
 }
 
 export function listOrgUnits(): Promise<Array<OrgUnit>> {
