@@ -140,6 +140,7 @@ bridge! {
     membership::dues_ledger(shell; person_id: Id) -> DuesLedger;
     membership::dues_arrears(shell; unit: Option<Id>) -> Vec<DuesArrears>;
     membership::dues_summary(shell; unit: Option<Id>, from: Month, to: Month) -> Vec<BranchDues>;
+    membership::import_dues(shell; path: PathBuf) -> usize;
     membership::dues_receipts(shell; unit: Option<Id>, from: Month, to: Month) -> Vec<DuesReceipt>;
     membership::export_dues(shell; unit: Option<Id>, from: Month, to: Month, path: PathBuf) -> ();
     commands::list_org_units(shell) -> Vec<OrgUnit>;

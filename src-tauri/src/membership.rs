@@ -232,6 +232,14 @@ pub async fn dues_arrears(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Ve
     blocking(shell.lang(), move || shell.with_session(|session| session.dues_arrears(unit))).await
 }
 
+/// Records a sheet of dues payments, all rows or none.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn import_dues(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.import_dues(&path))).await
+}
+
 /// The payments received in the months `from` to `to`, one line each.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]

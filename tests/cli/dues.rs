@@ -102,25 +102,33 @@ fn a_member_pays_and_the_ledger_arrears_and_summary_follow() {
     ws.dangan(&["dues", "summary"]).assert().code(1).stderr(predicate::str::contains("--month"));
 }
 
-#[test]
-fn a_months_payments_are_listed_and_written_as_a_workbook_and_a_receipt_list() {
-    use calamine::Reader;
+/// Two members of 第一党支部 (王五 T001, 赵六 T002), each paying 42.00 yuan a month from two
+/// months ago: the workspace and that first month.
+fn two_payers() -> (TestWorkspace, Month) {
     let ws = TestWorkspace::initialised();
     let roster = ws.write_csv(
         "roster.csv",
         "姓名,学号工号,所在党支部,入党时间\n王五,T001,第一党支部,2010-07-01\n赵六,T002,第一党支部,2012-07-01\n",
     );
     ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
-    let today = dangan_core::calendar::today();
-    let this_month = Month::of(today);
-    let start = this_month.plus(-2);
-    let (start_s, this_s, today_s) = (start.to_string(), this_month.to_string(), today.to_string());
+    let start = Month::of(dangan_core::calendar::today()).plus(-2);
     for member in ws.members_json(&[]) {
         let id = member["id"].to_string();
-        ws.dangan(&["dues", "base", "--member", &id, "--category", "salaried", "--base", "4200", "--from", &start_s])
+        ws.dangan(&["dues", "base", "--member", &id, "--category", "salaried", "--base", "4200", "--from"])
+            .arg(start.to_string())
             .assert()
             .success();
     }
+    (ws, start)
+}
+
+#[test]
+fn a_months_payments_are_listed_and_written_as_a_workbook_and_a_receipt_list() {
+    use calamine::Reader;
+    let (ws, start) = two_payers();
+    let today = dangan_core::calendar::today();
+    let this_month = Month::of(today);
+    let (start_s, this_s, today_s) = (start.to_string(), this_month.to_string(), today.to_string());
     let wang = ws.members_json(&[]).iter().find(|m| m["name"] == "王五").unwrap()["id"].to_string();
     ws.dangan(&[
         "dues", "pay", "--member", &wang, "--from", &start_s, "--months", "3", "--date", &today_s, "--by", "李收",
@@ -161,4 +169,41 @@ fn a_months_payments_are_listed_and_written_as_a_workbook_and_a_receipt_list() {
         .failure()
         .stderr(predicate::str::contains(".xlsx"));
     assert!(!csv.exists());
+}
+
+#[test]
+fn a_sheet_of_payments_is_recorded_whole_or_not_at_all() {
+    let (ws, start) = two_payers();
+    let today = dangan_core::calendar::today();
+    let (start_s, next_s, day) = (start.to_string(), start.plus(2).to_string(), today.to_string());
+    // Row 3 names nobody, row 4 skips a month of the ledger: both named, nothing recorded.
+    let bad = ws.write_csv(
+        "bad.csv",
+        &format!(
+            "学号工号,起始月份,月数,交纳日期,代交人\nT001,{start_s},2,{day},李收\n无此人,{start_s},1,{day},\nT002,{next_s},1,{day},\n"
+        ),
+    );
+    ws.dangan(&["dues", "import", bad.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("row 3"))
+        .stderr(predicate::str::contains("row 4"));
+    let ledger = |id: &str| -> serde_json::Value {
+        let out = ws.dangan(&["dues", "ledger", "--member", id, "--json"]).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let wang = ws.members_json(&[]).iter().find(|m| m["name"] == "王五").unwrap()["id"].to_string();
+    assert_eq!(ledger(&wang)["paid_through"], serde_json::Value::Null, "nothing recorded");
+
+    // Rows of one member continue each other in the sheet's order; a deferral has its reason.
+    let good = ws.write_csv(
+        "good.csv",
+        &format!(
+            "学号工号,起始月份,月数,交纳日期,代交人,缓交原因\nT001,{start_s},2,{day},李收,\nT001,{next_s},1,{day},,\nT002,{start_s},1,,,家庭困难\n"
+        ),
+    );
+    ws.dangan(&["dues", "import", good.to_str().unwrap()]).assert().success().stdout(predicate::str::contains("3"));
+    assert_eq!(ledger(&wang)["paid_through"], next_s.as_str());
+    let zhao = ws.members_json(&[]).iter().find(|m| m["name"] == "赵六").unwrap()["id"].to_string();
+    assert_eq!(ledger(&zhao)["months"][0]["deferred"], "家庭困难");
 }

@@ -89,6 +89,12 @@ pub enum DuesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Record a sheet of payments and deferrals (.xlsx or .csv: 姓名 or 学号工号, 起始月份, 月数,
+    /// 交纳日期, 代交人, 缓交原因): all rows or none, every bad row named
+    Import {
+        #[arg(value_name = "SHEET")]
+        path: std::path::PathBuf,
+    },
     /// The payments received in a month or a year, one line each (a receipt list)
     Receipts {
         #[command(flatten)]
@@ -210,6 +216,10 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
             let unit = parse::optional(branch.as_deref(), |b| find_branch(&session, b))?;
             let arrears = session.dues_arrears(unit)?;
             if json { json::print(&arrears) } else { cx.human.dues_arrears(&arrears) }
+        }
+        DuesAction::Import { path } => {
+            let recorded = cx.unlock()?.import_dues(&path)?;
+            cx.human.dues_imported(recorded)
         }
         DuesAction::Receipts { period, json } => {
             let session = cx.unlock()?;

@@ -953,6 +953,11 @@ impl Human {
         self.say(format_args!("共 {} 人欠交", arrears.len()), format_args!("{} member(s) in arrears", arrears.len()))
     }
 
+    /// A sheet of payments recorded.
+    pub fn dues_imported(self, rows: usize) -> Result<()> {
+        self.say(format_args!("已记录 {rows} 行党费交纳"), format_args!("Recorded {rows} rows of dues"))
+    }
+
     /// Payments, one a line: branch, name, months, amount, day, payer.
     pub fn dues_receipts(self, rows: &[dangan_core::store::DuesReceipt]) -> Result<()> {
         for r in rows {

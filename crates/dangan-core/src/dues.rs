@@ -355,6 +355,118 @@ pub fn format_yuan(fen: i64) -> String {
     format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
 }
 
+/// One row of a sheet of dues payments, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    /// The spreadsheet's row number.
+    pub row: u64,
+    /// A student or staff number, or a name.
+    pub who: String,
+    pub from_month: Month,
+    pub months: u32,
+    pub paid_on: Option<Date>,
+    pub paid_by: Option<String>,
+    /// A deferral's reason, instead of a payment.
+    pub deferred: Option<String>,
+}
+
+/// Reads a sheet of payments (.xlsx or .csv): 姓名 or 学号工号, 起始月份 (2026-01), and optionally
+/// 月数 (1 when empty), 交纳日期, 代交人, 缓交原因 (a deferral instead of a payment). The good rows,
+/// and the bad ones named; the store adds the rows naming nobody and the payments its ledger
+/// refuses, and any bad row refuses the whole sheet.
+pub fn read_payment_sheet(path: &std::path::Path) -> Result<(Vec<PaymentRow>, crate::roster::sheet::RowProblems)> {
+    use crate::roster::sheet::{Cell, RowProblems, cell_date, for_each_row};
+    let text = Cell::as_text;
+    let (mut who, mut from, mut months, mut paid_on, mut paid_by, mut why) = (None, None, None, None, None, None);
+    let mut rows = Vec::new();
+    let mut problems = RowProblems::default();
+    for_each_row(path, |row, cells| {
+        if row == 1 {
+            for (i, cell) in cells.iter().enumerate() {
+                match text(cell).as_str() {
+                    "学号工号" | "学号" | "工号" => who = Some(i),
+                    "姓名" => who = who.or(Some(i)),
+                    "起始月份" | "月份" | "所交月份" => from = Some(i),
+                    "月数" => months = Some(i),
+                    "交纳日期" | "缴纳日期" | "日期" => paid_on = Some(i),
+                    "代交人" | "经手人" => paid_by = Some(i),
+                    "缓交原因" | "缓交" => why = Some(i),
+                    _ => {}
+                }
+            }
+            return Ok(());
+        }
+        let (Some(who_col), Some(from_col)) = (who, from) else { return Ok(()) };
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i));
+        let get = |i: Option<usize>| cell(i).map(text).unwrap_or_default();
+        let name = get(Some(who_col));
+        if name.is_empty() && get(Some(from_col)).is_empty() {
+            return Ok(());
+        }
+        if name.is_empty() {
+            problems.add(row, "没有姓名或学号工号", "no name or student number");
+            return Ok(());
+        }
+        let from_month = match cell(Some(from_col)) {
+            Some(Cell::Date(d)) => Some(Month::of(*d)),
+            other => Month::parse(&other.map(text).unwrap_or_default()),
+        };
+        let Some(from_month) = from_month else {
+            let given = get(Some(from_col));
+            let shown = crate::text::excerpt(&given, 20);
+            problems.add(
+                row,
+                format!("起始月份「{shown}」应写作 2026-01"),
+                format!("the first month “{shown}” should read 2026-01"),
+            );
+            return Ok(());
+        };
+        let count = get(months);
+        let Ok(count) = (if count.is_empty() { Ok(1) } else { count.parse::<u32>() }) else {
+            let shown = crate::text::excerpt(&count, 20);
+            problems.add(
+                row,
+                format!("月数「{shown}」应为正整数"),
+                format!("the number of months “{shown}” should be a whole number"),
+            );
+            return Ok(());
+        };
+        let paid = match cell(paid_on).map(cell_date) {
+            None | Some(Ok(None)) => None,
+            Some(Ok(Some(d))) => Some(d),
+            Some(Err(())) => {
+                let given = get(paid_on);
+                let shown = crate::text::excerpt(&given, 20);
+                problems.add(
+                    row,
+                    format!("交纳日期「{shown}」无法识别"),
+                    format!("the day paid “{shown}” is not a date"),
+                );
+                return Ok(());
+            }
+        };
+        let optional = |i: Option<usize>| Some(get(i)).filter(|v| !v.is_empty());
+        rows.push(PaymentRow {
+            row,
+            who: name,
+            from_month,
+            months: count,
+            paid_on: paid,
+            paid_by: optional(paid_by),
+            deferred: optional(why),
+        });
+        Ok(())
+    })?;
+    if who.is_none() || from.is_none() {
+        return Err(Error::invalid(
+            "sheet",
+            "党费表需要「姓名」（或「学号工号」）和「起始月份」两列",
+            "a sheet of dues needs the columns 姓名 (or 学号工号) and 起始月份",
+        ));
+    }
+    Ok((rows, problems))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

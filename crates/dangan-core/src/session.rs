@@ -347,6 +347,13 @@ impl Session {
 
     // --- Party dues (issue 17) ------------------------------------------------------------------
 
+    /// Records a sheet of dues payments and deferrals (.xlsx or .csv: 姓名 or 学号工号, 起始月份,
+    /// 月数, 交纳日期, 代交人, 缓交原因), all rows or none, every bad row named.
+    pub fn import_dues(&mut self, path: &Path) -> Result<usize> {
+        let (rows, problems) = crate::dues::read_payment_sheet(path)?;
+        self.store.import_dues(&rows, problems)
+    }
+
     /// The payments received in the months `from..=to` under a unit, one line each.
     pub fn dues_receipts(
         &self,

@@ -248,6 +248,7 @@ static TABLE: &[Row] = &[
     row("export_letters", may(ReadMembers), Whole, |f| {
         ok(f.session.export_letters(None, false, &f.out.join("介绍信.xlsx")))
     }),
+    row("import_dues", may(EditMembers), Whole, |f| ok(f.session.import_dues(&f.input.join("党费.csv")))),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),
@@ -718,6 +719,18 @@ fn fixture(subject: Subject) -> Fixture {
         fs::write(input.join(format!("{name}.csv")), roster).unwrap();
     }
     let (package, package_code) = incoming_package(&input);
+    // A member of branch A paying dues from November, and a sheet paying it.
+    let payer =
+        Person { branch_id: branch_a, name: "褚九".into(), joined_on: Some(d("2011-07-01")), ..Person::default() };
+    let payer = admin.save_person(payer).unwrap().person.id.unwrap();
+    let base = DuesBase {
+        person_id: payer,
+        category: DuesCategory::Salaried,
+        base_fen: 420_000,
+        from_month: Month::new(2026, 11).unwrap(),
+    };
+    admin.set_dues_base(base).unwrap();
+    fs::write(input.join("党费.csv"), "姓名,起始月份,月数,交纳日期\n褚九,2026-11,1,2026-11-24\n").unwrap();
     let backup = root.join("in/office.dangan-backup");
     dangan_core::backup::write_backup(admin, &office.ws, &backup).unwrap();
 

@@ -357,6 +357,81 @@ impl Store {
         self.dues_ledger(person_id)
     }
 
+    /// Records a sheet of payments and deferrals in one transaction: each row names a member the
+    /// user may change by student number or by a name only one of them has, and is checked as one
+    /// entered by hand, in the sheet's order (a row may pay on from the row before). Every bad row is
+    /// named, and any refuses the whole sheet, nothing recorded. Returns how many rows were recorded.
+    pub fn import_dues(
+        &mut self,
+        rows: &[crate::dues::PaymentRow],
+        mut problems: crate::roster::sheet::RowProblems,
+    ) -> Result<usize> {
+        self.require(Action::EditMembers)?;
+        let tree = super::org::OrgTree::load(&self.conn)?;
+        let shown = self.visible_units(&tree);
+        let today = self.today();
+        let mut changed = Vec::new();
+        {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut find = tx.prepare_cached(
+                "SELECT id, branch_id FROM people WHERE (student_no = ?1 OR name = ?1) AND status = 'in_register'",
+            )?;
+            for row in rows {
+                let found: Vec<Id> = find
+                    .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+                    .into_iter()
+                    .filter(|(_, branch)| shown.as_ref().is_none_or(|s| s.contains(branch)))
+                    .map(|(id, _)| id)
+                    .collect();
+                let who = crate::text::excerpt(&row.who, 40);
+                let person_id = match found.as_slice() {
+                    [one] => *one,
+                    [] => {
+                        problems.add(
+                            row.row,
+                            format!("在册人员中没有「{who}」"),
+                            format!("nobody in the register is “{who}”"),
+                        );
+                        continue;
+                    }
+                    many => {
+                        problems.add(
+                            row.row,
+                            format!("有 {} 人名为「{who}」，请改用学号工号", many.len()),
+                            format!("{} people are named “{who}”; give the student number", many.len()),
+                        );
+                        continue;
+                    }
+                };
+                let payment = DuesPayment {
+                    person_id,
+                    from_month: row.from_month,
+                    months: row.months,
+                    paid_on: if row.deferred.is_some() { None } else { row.paid_on },
+                    paid_by: row.paid_by.clone(),
+                    deferred: row.deferred.clone(),
+                };
+                match write_dues(&tx, self.rules.dues(), today, &payment) {
+                    Ok(cache) => changed.push((person_id, cache)),
+                    Err(e @ (Error::InvalidInput { .. } | Error::Violations { .. })) => {
+                        let why = e.text();
+                        problems.add(row.row, why.zh, why.en);
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            drop(find);
+            // Any bad row: the transaction is dropped, nothing recorded.
+            problems.refuse()?;
+            tx.commit()?;
+        }
+        for (person_id, cache) in &changed {
+            self.dues_changed(*person_id, *cache);
+        }
+        Ok(changed.len())
+    }
+
     /// Takes back the latest month paid or deferred (recorded in error).
     pub fn undo_dues_month(&mut self, person_id: Id) -> Result<DuesLedger> {
         self.require_member(Action::EditMembers, person_id)?;

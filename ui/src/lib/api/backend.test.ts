@@ -113,6 +113,12 @@ describe('TauriBackend', () => {
       'receive_member_package',
       { path: '/tmp/张三.dangan-member', code: '7F3K-0V62-CS34-HKPE-R8YW-0GMT', branchId: 3, receivedOn: '2026-09-05' },
     ],
+    ['keepGraduate', [7, '2026-06-30'], 'keep_graduate', { personId: 7, graduatedOn: '2026-06-30' }],
+    ['keepGraduate', [7, null], 'keep_graduate', { personId: 7, graduatedOn: null }],
+    ['classOf', [2022, null], 'class_of', { classYear: 2022, unit: null }],
+    ['classOf', [2022, 3], 'class_of', { classYear: 2022, unit: 3 }],
+    ['checkLetters', [[newLetter]], 'check_letters', { letters: [newLetter] }],
+    ['exportLetters', [null, true, '/tmp/待收回执的介绍信.xlsx'], 'export_letters', { personId: null, openOnly: true, path: '/tmp/待收回执的介绍信.xlsx' }],
     ['letters', [null, true], 'letters', { personId: null, openOnly: true }],
     ['letters', [7, false], 'letters', { personId: 7, openOnly: false }],
     ['duesRate', ['salaried', 420000], 'dues_rate', { category: 'salaried', baseFen: 420000 }],
@@ -122,6 +128,9 @@ describe('TauriBackend', () => {
     ['duesLedger', [7], 'dues_ledger', { personId: 7 }],
     ['duesArrears', [null], 'dues_arrears', { unit: null }],
     ['duesSummary', [3, '2026-01', '2026-12'], 'dues_summary', { unit: 3, from: '2026-01', to: '2026-12' }],
+    ['importDues', ['/tmp/党费.xlsx'], 'import_dues', { path: '/tmp/党费.xlsx' }],
+    ['duesReceipts', [null, '2026-11', '2026-11'], 'dues_receipts', { unit: null, from: '2026-11', to: '2026-11' }],
+    ['exportDues', [3, '2026-01', '2026-12', '/tmp/党费收据清单 2026年全年.pdf'], 'export_dues', { unit: 3, from: '2026-01', to: '2026-12', path: '/tmp/党费收据清单 2026年全年.pdf' }],
     ['listMembers', [{ ...q, status: 'archived' }], 'list_members', { query: { ...q, status: 'archived' } }],
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],
@@ -219,6 +228,17 @@ describe('TauriBackend', () => {
     expect(args).toMatchObject({ path: '/media/usb/a.dangan-backup', passphrase: 'pw' });
     (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 5, done: 2, total: 5, unit: 'steps', waiting: false });
     expect(seen).toEqual([{ job: 5, done: 2, total: 5, unit: 'steps', waiting: false }]);
+  });
+
+  it('passes the progress of a batch of letters through a Channel named onProgress, beside the letters and the PDF', async () => {
+    const seen: unknown[] = [];
+    await tauriBackend.issueLetters([newLetter], '/tmp/2022级毕业生介绍信.pdf', (p) => seen.push(p));
+    const [command, args] = invoke.mock.calls[0]!;
+    expect(command).toBe('issue_letters');
+    expect(Object.keys(args!).sort()).toEqual(['letters', 'onProgress', 'path']);
+    expect(args).toMatchObject({ letters: [newLetter], path: '/tmp/2022级毕业生介绍信.pdf' });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 6, done: 1, total: 1, unit: 'letters', waiting: false });
+    expect(seen).toEqual([{ job: 6, done: 1, total: 1, unit: 'letters', waiting: false }]);
   });
 
   it('passes dossier progress through a Channel named onProgress', async () => {

@@ -68,6 +68,10 @@ describe('RecordedReplies', () => {
       ['register_arrival', { arrival: { person: { id: null, name: '周九' }, origin: '中共某大学委员会' } }],
       ['write_member_package', { letterId: 1, path: '/tmp/白安.dangan-member' }],
       ['receive_member_package', { path: '/tmp/周九.dangan-member', code: '7F3K0V62CS34HKPER8YW0GMT', branchId: 3, receivedOn: '2026-09-05' }],
+      ['issue_letters', { letters: [{ person_id: 4, destination: '中共某某市委组织部' }], path: null, onProgress: '__CHANNEL__:2' }],
+      ['keep_graduate', { personId: 4, graduatedOn: '2026-06-30' }],
+      ['export_letters', { personId: null, openOnly: true, path: '/tmp/介绍信.xlsx' }],
+      ['export_dues', { unit: null, from: '2026-11', to: '2026-11', path: '/tmp/党费.xlsx' }],
       ['lock', {}],
     ] as const) {
       expect(rejection(() => replies().answer(command, args)).kind, command).toBe('read_only');

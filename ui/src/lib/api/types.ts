@@ -127,3 +127,6 @@ export type { LetterState } from './bindings/LetterState';
 export type { NewArrival } from './bindings/NewArrival';
 export type { ArrivalRecord } from './bindings/ArrivalRecord';
 export type { PackageWritten } from './bindings/PackageWritten';
+export type { LeaverCheck } from './bindings/LeaverCheck';
+export type { Unfinished } from './bindings/Unfinished';
+export type { DuesReceipt } from './bindings/DuesReceipt';

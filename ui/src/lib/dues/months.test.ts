@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duesPeriod, formatDuesMonth, monthOfDay, monthsOfYear, nextMonth, parseMonth } from './months';
+import { duesPeriod, formatDuesMonth, formatMonthsRange, monthOfDay, monthsOfYear, nextMonth, parseMonth } from './months';
 
 describe('a month as the office writes it', () => {
   it('reads 2026年5月 in Chinese and 2026-05 in English', () => {
@@ -11,6 +11,14 @@ describe('a month as the office writes it', () => {
   it('shows what is not a month as it came, rather than a wrong month', () => {
     expect(formatDuesMonth('2026-13', 'zh-CN')).toBe('2026-13');
     expect(formatDuesMonth('May', 'zh-CN')).toBe('May');
+  });
+});
+
+describe('the months a payment covers', () => {
+  it('reads as one month, or from the first to the last', () => {
+    expect(formatMonthsRange('2026-05', '2026-05', 'zh-CN')).toBe('2026年5月');
+    expect(formatMonthsRange('2026-05', '2026-07', 'zh-CN')).toBe('2026年5月至2026年7月');
+    expect(formatMonthsRange('2026-11', '2027-01', 'en')).toBe('2026-11 to 2027-01');
   });
 });
 

@@ -4,7 +4,7 @@
 // and summaries say.
 
 import type { Month } from '../api/types';
-import type { Locale } from '../i18n/catalogue';
+import { translate, type Locale } from '../i18n/catalogue';
 
 export type { Month };
 
@@ -25,6 +25,12 @@ export function formatDuesMonth(month: Month, locale: Locale): string {
   const p = partsOf(month);
   if (!p) return month;
   return locale === 'zh-CN' ? `${p.year}年${p.month}月` : monthOf(p.year, p.month);
+}
+
+/** The months a payment covers: `2026年5月` for one, `2026年5月至2026年7月` for several. */
+export function formatMonthsRange(from: Month, to: Month, locale: Locale): string {
+  const first = formatDuesMonth(from, locale);
+  return from === to ? first : translate(locale, 'dues.months_range', { from: first, to: formatDuesMonth(to, locale) });
 }
 
 /**

@@ -4,9 +4,20 @@
 // dangan-core's (`domain::check_status_change`): the dialog sends what was chosen and shows the core's refusal.
 
 import { MEMBERSHIP_STATUSES } from '../api/domain';
-import type { MemberQuery, MembershipStatus, StatusChange } from '../api/types';
+import type { MemberDetail, MemberQuery, MembershipStatus, StatusChange } from '../api/types';
 import { translate, type Locale } from '../i18n/catalogue';
 import { formatDate } from '../i18n/format';
+
+/** What each part of a member's status section is given: the member's page, and where the core's next page goes. */
+export interface StatusPartProps {
+  personId: number;
+  detail: MemberDetail;
+  /** The session may edit members: the part offers its changes. */
+  editable: boolean;
+  /** The core's page after a change or its undoing. */
+  onsaved: (d: MemberDetail) => void;
+  onlocked: () => void;
+}
 
 /** On the register of this committee (在册): the working lists, deadlines and reminders count them. */
 export function inRegister(status: MembershipStatus): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LETTER_STATES } from '../api/domain';
 import { zhCN } from '../i18n/zh-CN';
-import { chosen, letterActions, lettersTitle, packageOffered, readLetterChange, readNewLetter, readValidity, toggled, type IssueDraft } from './letters';
+import { chosen, letterActions, lettersTitle, packageOffered, pdfPath, readLetterChange, readNewLetter, readValidity, toggled, type IssueDraft } from './letters';
 
 describe('what a letter’s row offers', () => {
   it.each([
@@ -69,6 +69,12 @@ describe('the issue dialog', () => {
     const read = readNewLetter(7, draft(change));
     expect(read.letter).toBeNull();
     expect(read.bad[field]).toBe(true);
+  });
+});
+
+describe('where the letters are written', () => {
+  it('is the path typed, or none (no PDF) when left empty', () => {
+    expect([pdfPath(' /tmp/介绍信.pdf '), pdfPath(''), pdfPath('   ')]).toEqual(['/tmp/介绍信.pdf', null, null]);
   });
 });
 

@@ -51,6 +51,21 @@ export interface IssueDraft {
   assessment: string;
 }
 
+/**
+ * The fields `LetterFields` shows, as typed: a letter's own and where to save it as a PDF; the addressee only where
+ * the dialog offers it.
+ */
+export interface LetterFieldsDraft extends Omit<IssueDraft, 'addressee'> {
+  addressee?: string;
+  path: string;
+}
+
+/** Where to write the letters as a PDF, as typed: `null` (write none) when left empty. */
+export function pdfPath(text: string): string | null {
+  const typed = text.trim();
+  return typed === '' ? null : typed;
+}
+
 export interface IssueRead {
   letter: NewLetter | null;
   bad: { destination: boolean; validity: boolean; date: boolean };

@@ -199,6 +199,10 @@ export function duesSummary(unit: number | null, from: Month, to: Month): Promis
   return call('dues_summary', { unit, from, to });
 }
 
+export function importDues(path: string): Promise<number> {
+  return call('import_dues', { path });
+}
+
 export function duesReceipts(unit: number | null, from: Month, to: Month): Promise<Array<DuesReceipt>> {
   return call('dues_receipts', { unit, from, to });
 }
