@@ -13,6 +13,7 @@ use common::office::office;
 use dangan_core::arrival::NewArrival;
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{EventKind, Id, MembershipStatus, Person, ProcedureEvent};
+use dangan_core::statistics::StatsQuery;
 use dangan_core::{Error, Store};
 
 fn steps(admitted: &str) -> Vec<ProcedureEvent> {
@@ -104,6 +105,14 @@ fn the_annual_report_counts_an_arrival_as_transferred_in_not_developed() {
     assert_eq!(value("developed"), Some(0), "developed by the organisation they came from");
     assert_eq!(value("members_end"), Some(1));
     assert!(report.check.ok, "start + in = end: {:?}", report.check);
+
+    // Counted by the branch that holds their relationship on the day: not before they arrived.
+    let probationary_on = |day: &str| {
+        let query = StatsQuery { as_of: Some(d(day)), unit: None };
+        store.statistics(&query).unwrap().by_stage.probationary
+    };
+    assert_eq!(probationary_on("2026-09-04"), 0, "still with the organisation they came from");
+    assert_eq!(probationary_on("2026-09-05"), 1, "here from the day the letter was received");
 }
 
 #[test]

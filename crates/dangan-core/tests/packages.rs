@@ -209,3 +209,16 @@ fn pdftotext(path: &Path) -> Option<String> {
         }
     }
 }
+
+#[test]
+fn another_offices_history_is_kept_without_control_characters() {
+    let (office, _) = office();
+    let mut receiving = unlock(&office);
+    let history = ["2026-03-01T08:00:00Z 管理员\u{1b}[2J insert people", "\u{202e}exe.gpj"];
+    let (path, code) = common::package::sealed_for(office.dir.path(), "测试党委", "卫十三", "2026-077", &history);
+    let page = receiving.receive_member_package(&path, &code, office.branch_a, d(TODAY)).unwrap();
+    let history = &page.arrival.unwrap().history;
+    assert_eq!(history.len(), 2);
+    assert!(history.iter().all(|l| !l.chars().any(|c| c.is_control() || c == '\u{202e}')), "{history:?}");
+    assert_eq!(history[0], "2026-03-01T08:00:00Z 管理员[2J insert people");
+}

@@ -718,7 +718,7 @@ fn fixture(subject: Subject) -> Fixture {
         let roster = format!("姓名,所在党支部,递交入党申请书日期\n{name},第一党支部,2026-10-01\n");
         fs::write(input.join(format!("{name}.csv")), roster).unwrap();
     }
-    let (package, package_code) = incoming_package(&input);
+    let (package, package_code) = common::package::sealed_for(&input, "测试党委", "冯十二", "2026-099", &[]);
     // A member of branch A paying dues from November, and a sheet paying it.
     let payer =
         Person { branch_id: branch_a, name: "褚九".into(), joined_on: Some(d("2011-07-01")), ..Person::default() };
@@ -783,27 +783,6 @@ fn fixture(subject: Subject) -> Fixture {
         out,
         office,
     }
-}
-
-/// A member package another office sealed for this one (测试党委), written into `dir`.
-fn incoming_package(dir: &Path) -> (PathBuf, String) {
-    use dangan_core::package::{Manifest, MemberPackage, PackageCode, seal};
-    let manifest = Manifest {
-        from_committee: "中共某大学委员会".into(),
-        destination: "测试党委".into(),
-        letter_number: "2026-099".into(),
-        letter_issued_on: d("2026-11-01"),
-        dues_paid_through: None,
-        person: Person { name: "冯十二".into(), ..Person::default() },
-        steps: vec![ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-03-01"))],
-        records: Vec::new(),
-        history: Vec::new(),
-        made_by: "test".into(),
-    };
-    let code = PackageCode::generate().unwrap();
-    let path = dir.join("冯十二.dangan-member");
-    fs::write(&path, seal(&MemberPackage { manifest, blobs: Vec::new() }, &code).unwrap()).unwrap();
-    (path, code.grouped().to_string())
 }
 
 /// A letter taking `person` to another university's committee, issued on `issued_on`.

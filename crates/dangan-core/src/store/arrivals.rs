@@ -49,6 +49,28 @@ pub(crate) fn load_arrival(conn: &Connection, person_id: Id) -> Result<Option<Ar
     }))
 }
 
+/// The most lines of another office's history kept, and the longest line.
+const HISTORY_LINES: usize = 10_000;
+const HISTORY_LINE_CHARS: usize = 300;
+
+/// Another office's history as kept: text from outside, so each line is cut to a sane length and
+/// stripped of control and direction characters (they drive terminals and disguise text), and
+/// there are at most so many lines.
+fn kept_history(lines: &[String]) -> String {
+    lines
+        .iter()
+        .take(HISTORY_LINES)
+        .map(|line| {
+            line.chars()
+                .filter(|&c| !c.is_control() && !crate::text::is_bidi_control(c))
+                .take(HISTORY_LINE_CHARS)
+                .collect::<String>()
+        })
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Who already arrived with this letter of this organisation, if anyone.
 fn already_arrived(conn: &Connection, origin: &str, number: &str) -> Result<Option<String>> {
     Ok(conn
@@ -134,10 +156,7 @@ impl Store {
             reason: Some(record.reason()),
         };
         let change_id = write_change(&tx, &arrived)?;
-        let history = match &carried {
-            Some(c) if !c.history.is_empty() => Some(c.history.join("\n")),
-            _ => None,
-        };
+        let history = carried.as_ref().map(|c| kept_history(c.history)).filter(|h| !h.is_empty());
         tx.execute(
             "INSERT INTO arrivals (person_id, received_on, origin, letter_number, letter_issued_on, dues_through,
                  status_change_id, history)

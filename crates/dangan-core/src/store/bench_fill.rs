@@ -127,7 +127,7 @@ impl Store {
 impl Store {
     /// Ten years of monthly dues for everyone, at issue 17's scale (100,000 people, about 12
     /// million ledger months): a base from `months` months before `through`, every month paid up to
-    /// `through` except one person in ten, who stopped paying four to nine months earlier. Written
+    /// `through` except one member in ten, who stopped paying four to nine months earlier. Written
     /// straight in, one statement per person, with the audit log suspended.
     pub fn fill_dues_for_benchmarks(&mut self, months: i32, through: crate::dues::Month) -> Result<u64> {
         self.require(crate::access::Action::EditMembers)?;
@@ -142,11 +142,14 @@ impl Store {
     fn fill_dues_suspended(&mut self, months: i32, through: crate::dues::Month) -> Result<u64> {
         let first = through.0 - months + 1;
         let tx = self.conn.transaction()?;
-        let people: Vec<Id> = tx
-            .prepare("SELECT id FROM people ORDER BY id")?
-            .query_map([], |r| r.get(0))?
+        // Everyone has a ledger (the scale asked for); those behind are members, whom the arrears
+        // scan sees, every tenth of them.
+        let people: Vec<(Id, bool)> = tx
+            .prepare("SELECT id, stage IN ('probationary', 'full_member') FROM people ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut written = 0u64;
+        let mut members = 0i32;
         {
             let mut base = tx.prepare(
                 "INSERT INTO dues_bases (person_id, category, base_fen, from_month) VALUES (?1, 'salaried', 420000, ?2)",
@@ -156,8 +159,10 @@ impl Store {
                  INSERT INTO dues_months (person_id, month, amount_fen, paid_on) SELECT ?1, month, 4200, '2026-01-01' FROM m",
             )?;
             let mut cache = tx.prepare("UPDATE people SET dues_from = ?2, dues_through = ?3 WHERE id = ?1")?;
-            for (i, &id) in people.iter().enumerate() {
-                let last = if i % 10 == 0 { through.0 - 4 - (i as i32 / 10) % 6 } else { through.0 };
+            for &(id, member) in &people {
+                let behind = member && members % 10 == 0;
+                members += i32::from(member);
+                let last = if behind { through.0 - 4 - (members / 10) % 6 } else { through.0 };
                 base.execute(params![id, first])?;
                 written += paid.execute(params![id, first, last])? as u64;
                 cache.execute(params![id, first, last])?;

@@ -242,8 +242,10 @@ impl Store {
             let last = paid.last().map_or(this_month, |p| p.month.max(this_month));
             let mut month = from;
             while month <= last {
-                if let Some(entry) = paid.iter().find(|p| p.month == month) {
-                    months.push(entry.clone());
+                // `paid` is in month order: a binary search, not a scan per month (a ten-year
+                // ledger is 120 months).
+                if let Ok(at) = paid.binary_search_by_key(&month.0, |p| p.month.0) {
+                    months.push(paid[at].clone());
                 } else {
                     let due_fen = base_in(&bases, month)
                         .map(|b| rules.monthly_fen(b.category, b.base_fen))
@@ -479,19 +481,27 @@ impl Store {
             include_dismissed: true,
             ..Default::default()
         };
+        let (rules, this_month) = (self.rules.dues(), Month::of(self.today()));
         let mut out = Vec::new();
         for item in self.deadlines(&query)? {
             if &*item.rule != crate::dues::ArrearsRule::ID {
                 continue;
             }
             let Some(member) = item.owner.member_id() else { continue };
-            let ledger = self.dues_ledger(member)?;
-            out.push(DuesArrears {
-                paid_through: ledger.paid_through,
-                months_behind: ledger.months_behind,
-                owed_fen: ledger.owed_fen,
-                item,
-            });
+            // From the caches and the bases alone: a ledger has no gap, so every month after the
+            // cached run and before this one is owed (the whole ledger of thousands of members
+            // would be read otherwise).
+            let (from, through) = self.dues_cache(member)?;
+            let Some(first_unpaid) = through.map(Month::next).or(from) else { continue };
+            let bases = load_bases(&self.conn, member)?;
+            let (mut months_behind, mut owed_fen, mut month) = (0, 0, first_unpaid);
+            while month < this_month {
+                months_behind += 1;
+                owed_fen +=
+                    base_in(&bases, month).map(|b| rules.monthly_fen(b.category, b.base_fen)).transpose()?.unwrap_or(0);
+                month = month.next();
+            }
+            out.push(DuesArrears { paid_through: through, months_behind, owed_fen, item });
         }
         out.sort_by(|a, b| b.months_behind.cmp(&a.months_behind).then(a.item.due.cmp(&b.item.due)));
         Ok(out)
@@ -551,10 +561,16 @@ impl Store {
         let tree = super::org::OrgTree::load(&self.conn)?;
         let shown = self.units_shown(&tree, unit)?;
         let rules = self.rules.dues();
-        let mut members = self.conn.prepare_cached(
-            "SELECT id, branch_id FROM people WHERE dues_from IS NOT NULL AND dues_from <= ?1 AND status = 'in_register'
-             ORDER BY branch_id, id",
-        )?;
+        // Only the units shown are read: a branch's month is a few dozen rows, not the register.
+        let mut sql = String::from(
+            "SELECT id, branch_id FROM people WHERE dues_from IS NOT NULL AND dues_from <= ?1 AND status = 'in_register'",
+        );
+        if let Some(units) = &shown {
+            let ids: Vec<String> = units.iter().map(Id::to_string).collect();
+            sql.push_str(&format!(" AND branch_id IN ({})", ids.join(",")));
+        }
+        sql.push_str(" ORDER BY branch_id, id");
+        let mut members = self.conn.prepare(&sql)?;
         let rows: Vec<(Id, Id)> =
             members.query_map([to.0], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let mut months = self.conn.prepare_cached(

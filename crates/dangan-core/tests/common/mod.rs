@@ -9,6 +9,7 @@ use dangan_core::workspace::NewWorkspace;
 use dangan_core::{Store, Workspace};
 
 pub mod office;
+pub mod package;
 
 /// Key derivation cheap enough for tests (the real one takes a deliberate fraction of a second).
 pub const CHEAP: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };

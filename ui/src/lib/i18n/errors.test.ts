@@ -57,6 +57,24 @@ describe('error kind → message', () => {
     expect(describeError(sheet, 'en').lines).toEqual(['row 3: the own study on 2026-03-05 adds up to more than 24 hours']);
   });
 
+  it('shows every bad row of a refused sheet, one a line', () => {
+    const dues = appError('invalid_input', 'x', {
+      field: 'sheet',
+      reason_zh: '第 3 行：在册人员中没有「张三」；第 7 行：交纳日期「昨天」无法识别',
+      reason_en: 'row 3: nobody in the register is “张三”; row 7: the day paid “昨天” is not a date',
+    });
+    expect(describeError(dues, 'zh-CN')).toEqual({
+      title: '输入有误',
+      lines: ['第 3 行：在册人员中没有「张三」', '第 7 行：交纳日期「昨天」无法识别'],
+    });
+    expect(describeError(dues, 'en').lines).toEqual(['row 3: nobody in the register is “张三”', 'row 7: the day paid “昨天” is not a date']);
+  });
+
+  it('splits no other field’s reason', () => {
+    const e = appError('invalid_input', 'x', { field: 'topic', reason_zh: '主题；议程', reason_en: 'topic; agenda' });
+    expect(describeError(e, 'en').lines).toEqual(['topic; agenda']);
+  });
+
   it('shows the backend message of an io error as a detail', () => {
     expect(describeError(appError('io', 'permission denied: /x.xlsx'), 'zh-CN').lines).toEqual([
       '详细信息：permission denied: /x.xlsx',

@@ -2,6 +2,7 @@
 
 import { invalidInputOf, toAppError, violationsOf } from '../api/errors';
 import type { ErrorKind, Violation } from '../api/types';
+import { sheetRows } from '../util/sheet';
 import { translate, type Locale, type MessageKey } from './catalogue';
 
 /** The catalogue key for each kind; a `Record` so that a new kind without a message is a type error. */
@@ -44,7 +45,11 @@ export function describeError(e: unknown, locale: Locale): ErrorText {
   const lines: string[] = [];
   for (const v of violationsOf(err)) lines.push(violationText(v, locale));
   const inv = invalidInputOf(err);
-  if (inv) lines.push(locale === 'zh-CN' ? inv.reason_zh : inv.reason_en);
+  if (inv) {
+    const reason = locale === 'zh-CN' ? inv.reason_zh : inv.reason_en;
+    // A refused sheet names every bad row in one message: a line each.
+    lines.push(...(inv.field === 'sheet' ? sheetRows(reason) : [reason]));
+  }
   if (SHOW_MESSAGE.has(err.kind) && err.message) lines.push(translate(locale, 'error.details', { message: err.message }));
   return { title, lines };
 }
