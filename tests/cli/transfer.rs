@@ -94,6 +94,15 @@ fn a_letter_written_into_the_workspace_is_refused_and_nothing_is_issued() {
     assert!(!inside.exists());
     assert!(letters(&ws, &[]).is_empty());
     assert_eq!(ws.members_json(&[]).len(), 2, "the member is still in the register");
+    // A folder that does not exist: found before the letter is issued, so none is.
+    let nowhere = ws.file("不存在的文件夹").join("介绍信.pdf");
+    ws.dangan(&["transfer", "out", "--member", &wang, "--to", "中共某大学委员会", "--date", &today])
+        .arg("--out")
+        .arg(&nowhere)
+        .assert()
+        .failure();
+    assert!(letters(&ws, &[]).is_empty(), "no letter issued without its file");
+    assert_eq!(ws.members_json(&[]).len(), 2);
 }
 
 #[test]

@@ -199,14 +199,43 @@ impl Session {
         new: crate::transfer::NewLetter,
         path: Option<&Path>,
     ) -> Result<crate::transfer::TransferLetter> {
-        if let Some(path) = path {
-            crate::output::ensure_outside(self.store.workspace_dir(), path)?;
-        }
+        // The file is opened first: a folder that is missing or cannot be written issues nothing.
+        let out = self.letters_file(path)?;
         let letter = self.store.issue_letter(new)?;
-        if let Some(path) = path {
-            self.write_letters(&[letter.id], path)?;
+        if let Some(out) = out {
+            self.finish_letters(out, &[letter.id])?;
         }
         Ok(letter)
+    }
+
+    /// Where letters about to be issued will be printed, opened before they are.
+    fn letters_file(&self, path: Option<&Path>) -> Result<Option<crate::output::OutputFile>> {
+        path.map(|path| crate::output::OutputFile::create(self.store.workspace_dir(), path)).transpose()
+    }
+
+    /// Prints letters just issued into the file opened for them. Should this fail (a full disk),
+    /// the error says the letters were issued and how to print them again.
+    fn finish_letters(&self, mut out: crate::output::OutputFile, ids: &[Id]) -> Result<()> {
+        use std::io::Write as _;
+        let target = out.target().to_owned();
+        let printed = (|| {
+            let (letters, committee) = self.store.letters_to_print(ids)?;
+            let pdf = crate::dossier::letter::letters_pdf(&letters, &committee, self.today())?;
+            out.write_all(&pdf).map_err(crate::Error::io(&target))?;
+            out.commit()
+        })();
+        printed.map_err(|e| {
+            let why = e.text();
+            crate::Error::invalid(
+                "path",
+                format!("介绍信已开具，但未能写入 {}：{}。请用「打印」重新写出", target.display(), why.zh),
+                format!(
+                    "the letters were issued, but {} could not be written: {}. Print them again",
+                    target.display(),
+                    why.en
+                ),
+            )
+        })
     }
 
     /// Keeps a graduate's relationship at the university from the day they graduated, or (`None`)
@@ -244,13 +273,11 @@ impl Session {
         path: Option<&Path>,
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<Vec<crate::transfer::TransferLetter>> {
-        if let Some(path) = path {
-            crate::output::ensure_outside(self.store.workspace_dir(), path)?;
-        }
+        let out = self.letters_file(path)?;
         let issued = self.store.issue_letters(letters, progress)?;
-        if let Some(path) = path {
+        if let Some(out) = out {
             let ids: Vec<Id> = issued.iter().map(|l| l.id).collect();
-            self.write_letters(&ids, path)?;
+            self.finish_letters(out, &ids)?;
         }
         Ok(issued)
     }

@@ -187,3 +187,26 @@ fn a_branch_summary_for_a_month_adds_up() {
     let only_b = store.dues_summary(Some(b), m("2026-11"), m("2026-11")).unwrap();
     assert_eq!(only_b.len(), 1);
 }
+
+#[test]
+fn a_receipt_line_is_a_run_of_months_paid_together() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let wang = full_member(store, office.branch_a, "王五");
+    store.set_dues_base(base(wang, DuesCategory::Salaried, 4200, "2026-01")).unwrap();
+    store.record_dues(paid(wang, "2026-01", 1, "2026-01-20")).unwrap();
+    let deferral =
+        DuesPayment { paid_on: None, deferred: Some("家庭困难".into()), ..paid(wang, "2026-02", 2, "2026-02-20") };
+    store.record_dues(deferral).unwrap();
+    store.record_dues(paid(wang, "2026-04", 2, "2026-05-20")).unwrap();
+    // The deferred February and March, and June, paid on one day: two runs, two lines.
+    store.record_dues(paid(wang, "2026-02", 2, "2026-06-20")).unwrap();
+    store.record_dues(paid(wang, "2026-06", 1, "2026-06-20")).unwrap();
+    let lines = store.dues_receipts(None, m("2026-06"), m("2026-06")).unwrap();
+    let runs: Vec<(String, String, i64)> =
+        lines.iter().map(|l| (l.from_month.to_string(), l.to_month.to_string(), l.amount_fen)).collect();
+    assert_eq!(
+        runs,
+        [("2026-02".to_owned(), "2026-03".to_owned(), 2 * 4200), ("2026-06".to_owned(), "2026-06".to_owned(), 4200)]
+    );
+}

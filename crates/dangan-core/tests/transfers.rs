@@ -181,3 +181,39 @@ fn pdftotext(path: &std::path::Path) -> Option<String> {
         }
     }
 }
+
+#[test]
+fn a_member_who_left_by_letter_comes_back_only_by_cancelling_it() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let wang = full_member(store, office.branch_a, "王五");
+    let letter = store.issue_letter(letter_to(wang, "2026-11-01", 30)).unwrap();
+    // Set back to 在册 by hand: refused, naming the letter; the letter stays open.
+    let back = dangan_core::domain::StatusChange {
+        id: None,
+        person_id: wang,
+        status: MembershipStatus::InRegister,
+        date: d("2026-11-10"),
+        reason: Some("返校".into()),
+    };
+    let (field, why) = refused(store.change_status(back));
+    assert_eq!(field, "status");
+    assert!(why.contains(&letter.number), "{why}");
+    assert_eq!(receipt_items(store).len(), 1);
+
+    store.cancel_letter(letter.id, d("2026-11-10"), None).unwrap();
+    assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);
+    assert!(receipt_items(store).is_empty(), "a cancelled letter owes no receipt");
+    // The cancellation's 在册 is the letter's: not taken back alone.
+    let (field, _) = refused(store.undo_status_change(wang));
+    assert_eq!(field, "status");
+    assert_eq!(store.letter(letter.id).unwrap().state, LetterState::Cancelled);
+    assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);
+
+    // A reissue dated within the old letter's validity names the date.
+    let other = full_member(store, office.branch_a, "赵六");
+    let first = store.issue_letter(letter_to(other, "2026-10-01", 30)).unwrap();
+    let (field, why) = refused(store.reissue_letter(first.id, d("2026-10-20"), None));
+    assert_eq!(field, "date", "{why}");
+    assert!(why.contains("validity"), "{why}");
+}

@@ -514,12 +514,13 @@ impl Store {
         let tree = super::org::OrgTree::load(&self.conn)?;
         let shown = self.units_shown(&tree, unit)?;
         let (first, last) = (from.first_day().to_string(), to.next().first_day().to_string());
+        // Month by month: one line is a run of consecutive months paid the same day through the
+        // same hands (two runs paid together, around deferred months, are two lines).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.person_id, p.name, p.branch_id, MIN(d.month), MAX(d.month), SUM(d.amount_fen), d.paid_on, d.paid_by
+            "SELECT d.person_id, p.name, p.branch_id, d.month, d.amount_fen, d.paid_on, d.paid_by
              FROM dues_months d JOIN people p ON p.id = d.person_id
              WHERE d.paid_on >= ?1 AND d.paid_on < ?2
-             GROUP BY d.person_id, d.paid_on, d.paid_by
-             ORDER BY p.branch_id, d.paid_on, p.sort_key, d.person_id",
+             ORDER BY p.branch_id, d.paid_on, p.sort_key, d.person_id, d.paid_by, d.month",
         )?;
         let rows = stmt.query_map(params![first, last], |r| {
             Ok((
@@ -527,25 +528,32 @@ impl Store {
                 r.get::<_, String>(1)?,
                 r.get::<_, Id>(2)?,
                 r.get::<_, i32>(3)?,
-                r.get::<_, i32>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, Option<String>>(7)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
-        let mut out = Vec::new();
+        let mut out: Vec<DuesReceipt> = Vec::new();
         for row in rows {
-            let (person_id, name, branch_id, from_month, to_month, amount_fen, paid_on, paid_by) = row?;
+            let (person_id, name, branch_id, month, amount_fen, paid_on, paid_by) = row?;
             if shown.as_ref().is_some_and(|s| !s.contains(&branch_id)) {
                 continue;
             }
             let paid_on = calendar::parse_iso(&paid_on).ok_or_else(|| corrupt_row("dues_months", person_id))?;
+            let month = Month(month);
+            if let Some(run) = out.last_mut().filter(|r| {
+                r.person_id == person_id && r.paid_on == paid_on && r.paid_by == paid_by && r.to_month.next() == month
+            }) {
+                run.to_month = month;
+                run.amount_fen += amount_fen;
+                continue;
+            }
             out.push(DuesReceipt {
                 person_id,
                 name,
                 branch: tree.path(branch_id),
-                from_month: Month(from_month),
-                to_month: Month(to_month),
+                from_month: month,
+                to_month: month,
                 amount_fen,
                 paid_on,
                 paid_by,

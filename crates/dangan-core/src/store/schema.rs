@@ -458,6 +458,8 @@ CREATE TABLE arrivals (
 ) STRICT;
 -- The one-time code a letter's member package opens with, printed on the letter.
 ALTER TABLE transfer_letters ADD COLUMN package_code TEXT;
+-- The 在册 change a letter's cancellation wrote: undone only with the letter.
+ALTER TABLE transfer_letters ADD COLUMN cancel_change_id INTEGER REFERENCES status_changes(id) ON DELETE SET NULL;
 -- Graduates whose relationship is kept at the university (条例第三十四条), since graduating.
 CREATE TABLE kept_graduates (
     person_id    INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,

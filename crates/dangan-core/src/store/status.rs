@@ -55,6 +55,17 @@ impl Store {
     pub fn change_status(&mut self, change: StatusChange) -> Result<MemberDetail> {
         let person_id = change.person_id;
         let (stage, history) = self.status_facts(person_id)?;
+        // A member transferred out by a letter comes back by cancelling it: otherwise the letter
+        // would stay open, its receipt owed for ever.
+        if change.status == MembershipStatus::InRegister
+            && let Some(number) = super::transfers::open_letter_of(&self.conn, person_id)?
+        {
+            return Err(Error::invalid(
+                "status",
+                format!("此人凭介绍信第 {number} 号转出：请作废介绍信（dangan transfer cancel），而不是改回在册"),
+                format!("this person left with letter {number}: cancel the letter (dangan transfer cancel) instead"),
+            ));
+        }
         let change = check_status_change(change, stage, &history, self.today())?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         write_change(&tx, &change)?;
@@ -72,8 +83,8 @@ impl Store {
         if let Some(number) = self.letter_of_change(last.id.unwrap_or_default())? {
             return Err(Error::invalid(
                 "status",
-                format!("这次转出开具了介绍信第 {number} 号：请作废介绍信（dangan transfer cancel），而不是撤销状态"),
-                format!("this transfer has letter {number}: cancel the letter (dangan transfer cancel) instead"),
+                format!("这次状态变更属于介绍信第 {number} 号：请通过介绍信处理（作废或重开），而不是撤销状态"),
+                format!("this change belongs to letter {number}: act on the letter (cancel or reissue it) instead"),
             ));
         }
         if super::arrivals::is_arrival_change(&self.conn, last.id.unwrap_or_default())? {

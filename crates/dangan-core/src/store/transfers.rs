@@ -55,17 +55,28 @@ fn letter_from(r: &Row<'_>, tree: &OrgTree, today: Date) -> Result<TransferLette
     Ok(letter)
 }
 
-/// The next number of the year: `2026-001`, `2026-002`, …
+/// The next number of the year: `2026-001`, `2026-002`, … `2026-1000`: the highest sequence by
+/// its value, not its text (as text, `2026-999` sorts after `2026-1000`).
 fn next_number(conn: &Connection, year: i32) -> Result<String> {
-    let last: Option<String> = conn
+    let last: Option<u32> = conn.query_row(
+        "SELECT MAX(CAST(substr(number, instr(number, '-') + 1) AS INTEGER)) FROM transfer_letters WHERE number LIKE ?1",
+        [format!("{year}-%")],
+        |r| r.get(0),
+    )?;
+    Ok(format!("{year}-{:03}", last.unwrap_or(0) + 1))
+}
+
+/// The number of the person's letter still awaiting its receipt (not received, cancelled or
+/// replaced), if any.
+pub(crate) fn open_letter_of(conn: &Connection, person_id: Id) -> Result<Option<String>> {
+    Ok(conn
         .query_row(
-            "SELECT number FROM transfer_letters WHERE number LIKE ?1 ORDER BY number DESC LIMIT 1",
-            [format!("{year}-%")],
+            "SELECT number FROM transfer_letters l WHERE person_id = ?1 AND receipt_on IS NULL AND cancelled_on IS NULL
+               AND NOT EXISTS (SELECT 1 FROM transfer_letters n WHERE n.reissue_of = l.id) LIMIT 1",
+            [person_id],
             |r| r.get(0),
         )
-        .optional()?;
-    let seq = last.and_then(|n| n.split_once('-').and_then(|(_, s)| s.parse::<u32>().ok())).unwrap_or(0) + 1;
-    Ok(format!("{year}-{seq:03}"))
+        .optional()?)
 }
 
 fn state_refusal(letter: &TransferLetter, zh: &str, en: &str) -> Error {
@@ -181,11 +192,22 @@ impl Store {
         self.require_member(Action::EditMembers, old.person_id)?;
         let rules = self.rules.transfers().clone();
         let today = self.today();
-        if old.state != LetterState::Expired || issued_on <= old.valid_until {
+        if old.state != LetterState::Expired {
             return Err(state_refusal(
                 &old,
                 "只有过期未收到回执的介绍信才能重开",
                 "only an expired letter without its receipt can be reissued",
+            ));
+        }
+        if issued_on <= old.valid_until {
+            return Err(Error::invalid(
+                "date",
+                format!(
+                    "重开日期须晚于介绍信第 {} 号的有效期（至 {}）",
+                    old.number,
+                    calendar::format_zh(old.valid_until)
+                ),
+                format!("a reissue comes after letter {}'s validity (to {})", old.number, old.valid_until),
             ));
         }
         let limit = calendar::add_months(old.valid_until, rules.reissue_within_months).unwrap_or(old.valid_until);
@@ -268,11 +290,11 @@ impl Store {
         };
         let back = check_status_change(back, stage, &history, today)?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let change_id = write_change(&tx, &back)?;
         tx.execute(
-            "UPDATE transfer_letters SET cancelled_on = ?1 WHERE id = ?2",
-            params![date.to_string(), letter_id],
+            "UPDATE transfer_letters SET cancelled_on = ?1, cancel_change_id = ?2 WHERE id = ?3",
+            params![date.to_string(), change_id, letter_id],
         )?;
-        write_change(&tx, &back)?;
         tx.commit()?;
         self.status_changed(letter.person_id)?;
         self.find_letter(letter_id)
@@ -292,13 +314,16 @@ impl Store {
         Ok((out, committee))
     }
 
-    /// The letter issued with a status change, if any: such a transfer is undone by cancelling it.
+    /// The letter a status change belongs to, if any (the 转出 it issued with, or the 在册 its
+    /// cancellation wrote): such a change is undone through the letter, never alone.
     pub(crate) fn letter_of_change(&self, change_id: Id) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT number FROM transfer_letters WHERE status_change_id = ?1 LIMIT 1", [change_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT number FROM transfer_letters WHERE status_change_id = ?1 OR cancel_change_id = ?1 LIMIT 1",
+                [change_id],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -389,6 +414,13 @@ pub(crate) fn write_letter(
             ),
         ));
     }
+    if let Some(number) = open_letter_of(conn, person_id)? {
+        return Err(Error::invalid(
+            "member",
+            format!("{}的介绍信第 {number} 号尚未收到回执：请先记录回执或作废，再开新的介绍信", person.name),
+            format!("{}'s letter {number} awaits its receipt: record it or cancel it before a new letter", person.name),
+        ));
+    }
     let transfers = rules.transfers();
     let (days, addressee, assessment) = transfer::check_new_letter(new, stage, transfers, today)?;
     let destination = new.destination.trim();
@@ -423,4 +455,27 @@ pub(crate) fn write_letter(
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_thousandth_letter_of_a_year_is_followed_by_the_next_number() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::schema::migrations().to_latest(&mut conn).unwrap();
+        // Only the numbering is under test: no person or branch behind the letters.
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        for number in ["2026-998", "2026-999", "2026-1000", "2025-1200"] {
+            conn.execute(
+                "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage)
+                 VALUES (1, ?1, '某处', '某处组织部门', '2026-06-30', 30, 'full_member')",
+                [number],
+            )
+            .unwrap();
+        }
+        assert_eq!(next_number(&conn, 2026).unwrap(), "2026-1001");
+        assert_eq!(next_number(&conn, 2027).unwrap(), "2027-001");
+    }
 }
