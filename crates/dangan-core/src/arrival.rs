@@ -91,10 +91,7 @@ pub fn check_arrival<'m>(
             "the sending organisation's name is too long (100 characters at most)",
         ));
     }
-    if let Some(c) = crate::text::forbidden_char(origin, false) {
-        let message = crate::text::forbidden_char_message(&crate::Text::new("转出党组织", "sending organisation"), c);
-        return Err(Error::invalid("from", message.zh, message.en));
-    }
+    crate::text::check_chars("from", ("转出党组织", "sending organisation"), origin, false)?;
     let received = arrival.received_on;
     if received > today {
         return Err(Error::invalid(

@@ -210,6 +210,19 @@ pub fn address(bytes: &[u8]) -> Result<Addressed> {
     Ok(Addressed { to: e.to, from: e.from, letter: e.letter })
 }
 
+/// Reads a package's file, refusing one too large to be a package before reading any of it (a
+/// wrong file chosen by mistake may be gigabytes).
+pub fn read(path: &std::path::Path) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path).map_err(Error::io(path))?.len();
+    if size > MAX_BYTES {
+        return Err(Error::Corrupt {
+            path: path.to_owned(),
+            reason: Text::new("档案包过大，不是 Dangan 写出的", "the package is too large to be one Dangan wrote"),
+        });
+    }
+    std::fs::read(path).map_err(Error::io(path))
+}
+
 /// Opens a package for the committee named `committee` with `code`: refused, with nothing read,
 /// when it is addressed elsewhere, the code is wrong or a byte has changed.
 pub fn open(bytes: &[u8], code: &PackageCode, committee: &str) -> Result<MemberPackage> {

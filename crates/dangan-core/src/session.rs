@@ -358,7 +358,7 @@ impl Session {
         received_on: Date,
     ) -> Result<crate::store::MemberDetail> {
         let code = crate::package::PackageCode::parse(code)?;
-        let bytes = std::fs::read(path).map_err(crate::Error::io(path))?;
+        let bytes = crate::package::read(path)?;
         let committee = self.store.committee_name()?;
         let package = crate::package::open(&bytes, &code, &committee).map_err(|e| match e {
             crate::Error::Corrupt { reason, .. } => crate::Error::Corrupt { path: path.to_owned(), reason },

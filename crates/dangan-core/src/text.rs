@@ -117,6 +117,18 @@ pub fn forbidden_char_message(label: &Text, c: char) -> Text {
     )
 }
 
+/// Refuses, under `field`, a text holding a [`forbidden_char`] (`label` names the field in both
+/// languages): the one check every free-text field goes through before it is stored.
+pub fn check_chars(field: &str, label: (&str, &str), text: &str, multiline: bool) -> crate::Result<()> {
+    match forbidden_char(text, multiline) {
+        Some(c) => {
+            let message = forbidden_char_message(&Text::new(label.0, label.1), c);
+            Err(crate::Error::invalid(field, message.zh, message.en))
+        }
+        None => Ok(()),
+    }
+}
+
 /// The user's own text as a message echoes it: at most `max` characters, cut with "…", so a
 /// 10,000-character branch name does not become a 10,000-character message.
 pub fn excerpt(text: &str, max: usize) -> std::borrow::Cow<'_, str> {

@@ -285,6 +285,9 @@ pub fn check_new_letter(
     today: Date,
 ) -> Result<(u32, String, Option<String>)> {
     let destination = new.destination.trim();
+    crate::text::check_chars("to", ("转往", "destination"), destination, false)?;
+    crate::text::check_chars("addressee", ("抬头", "addressee"), new.addressee.as_deref().unwrap_or(""), false)?;
+    crate::text::check_chars("assessment", ("考察意见", "assessment"), new.assessment.as_deref().unwrap_or(""), true)?;
     if destination.is_empty() {
         return Err(Error::invalid("to", "请写转往的党组织", "give the organisation the member transfers to"));
     }

@@ -210,3 +210,17 @@ fn a_receipt_line_is_a_run_of_months_paid_together() {
         [("2026-02".to_owned(), "2026-03".to_owned(), 2 * 4200), ("2026-06".to_owned(), "2026-06".to_owned(), 4200)]
     );
 }
+
+#[test]
+fn a_payer_or_a_reason_with_control_characters_is_refused() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let wang = full_member(store, office.branch_a, "王五");
+    store.set_dues_base(base(wang, DuesCategory::Salaried, 4200, "2026-01")).unwrap();
+    let by = DuesPayment { paid_by: Some("李收\u{202e}".into()), ..paid(wang, "2026-01", 1, "2026-01-20") };
+    assert_eq!(refused_field(store.record_dues(by)).0, "paid_by");
+    let why =
+        DuesPayment { paid_on: None, deferred: Some("困难\u{7}".into()), ..paid(wang, "2026-01", 1, "2026-01-20") };
+    assert_eq!(refused_field(store.record_dues(why)).0, "deferred");
+    assert_eq!(store.dues_ledger(wang).unwrap().paid_through, None, "nothing recorded");
+}

@@ -92,6 +92,8 @@ fn recording() -> Value {
     sessions.insert("auditor", auditor(&ws, &office));
     sessions.insert("locked", locked(&ws));
     sessions.insert("new", new(&dir.path().join("new")));
+    let mut sessions = json!(sessions);
+    mask_creation_day(&mut sessions, &dangan_core::calendar::today().to_string());
     json!({
         "recorded_by": "crates/dangan-core/tests/recorded_replies.rs",
         "regenerate": RECORD_COMMAND,
@@ -519,6 +521,31 @@ impl<'s> Recorder<'s> {
         let mut entry = json!({ "command": "attachment_bytes", "args": args });
         entry.as_object_mut().unwrap().extend(reply.as_object().unwrap().clone());
         self.entries.push(entry);
+    }
+}
+
+/// The first administrator is made as the workspace is created, before the recorder can pin its
+/// day, so their `created_on` is the wall clock's: shown as the recording's [`TODAY`], in the user
+/// rows and in the audit entries' row text alike, or the recording would change at midnight.
+fn mask_creation_day(value: &mut Value, wall_clock: &str) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if key == "created_on" && item.as_str() == Some(wall_clock) {
+                    *item = json!(TODAY);
+                } else {
+                    mask_creation_day(item, wall_clock);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| mask_creation_day(item, wall_clock)),
+        Value::String(text) => {
+            let stamped = format!("\"created_on\":\"{wall_clock}\"");
+            if text.contains(&stamped) {
+                *text = text.replace(&stamped, &format!("\"created_on\":\"{TODAY}\""));
+            }
+        }
+        _ => {}
     }
 }
 

@@ -217,3 +217,19 @@ fn a_member_who_left_by_letter_comes_back_only_by_cancelling_it() {
     assert_eq!(field, "date", "{why}");
     assert!(why.contains("validity"), "{why}");
 }
+
+#[test]
+fn text_that_would_disguise_itself_is_refused_naming_the_field() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let wang = full_member(store, office.branch_a, "王五");
+    let hostile =
+        NewLetter { destination: "中共某大学\u{202e}会员委".into(), ..letter_to(wang, "2026-11-01", 30) };
+    let (field, why) = refused(store.issue_letter(hostile));
+    assert_eq!(field, "to");
+    assert!(why.contains("U+202E"), "{why}");
+    let hostile = NewLetter { addressee: Some("组织部\u{1b}[2J".into()), ..letter_to(wang, "2026-11-01", 30) };
+    assert_eq!(refused(store.issue_letter(hostile)).0, "addressee");
+    assert!(store.letters(None, false).unwrap().is_empty(), "nothing issued");
+    assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);
+}

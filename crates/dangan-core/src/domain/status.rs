@@ -108,6 +108,7 @@ pub fn check_status_change(
     use MembershipStatus as S;
     let current = current_status(history);
     change.reason = change.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    crate::text::check_chars("reason", ("原因", "reason"), change.reason.as_deref().unwrap_or(""), true)?;
     if change.date > today {
         return Err(Error::invalid(
             "date",

@@ -78,10 +78,7 @@ impl Found<'_> {
             Owed::Lecture { .. } => LectureRule::ID,
             Owed::Lapse { .. } => LapseRule::ID,
             Owed::Dues { .. } => ArrearsRule::ID,
-            Owed::Receipt { letter, .. } => match letter.what {
-                Awaiting::Receipt { .. } => TransferRules::RECEIPT_ID,
-                Awaiting::KeptGraduate { .. } => TransferRules::KEEP_ID,
-            },
+            Owed::Receipt { letter, rule } => awaited(letter.what, rule).id,
         }
     }
 
@@ -105,10 +102,7 @@ impl Found<'_> {
             Owed::Lecture { rule, .. } => &rule.lead_days,
             // Flagged from the day it appears: reminded then, and when overdue.
             Owed::Lapse { .. } | Owed::Dues { .. } => &LAPSE_LEAD_DAYS,
-            Owed::Receipt { letter, rule } => match letter.what {
-                Awaiting::Receipt { .. } => &rule.receipt_lead_days,
-                Awaiting::KeptGraduate { .. } => &rule.keep_lead_days,
-            },
+            Owed::Receipt { letter, rule } => awaited(letter.what, rule).lead_days,
         }
     }
 
@@ -239,15 +233,8 @@ impl Store {
                 life.members().iter().for_each(|member| lapse(member, &mut f));
                 let transfers = self.rules.transfers();
                 for letter in life.letters().iter().filter(|l| in_scope(l.branch_id)) {
-                    let (due, lead) = match letter.what {
-                        Awaiting::Receipt { valid_until } => {
-                            (transfers.receipt_due(valid_until), &transfers.receipt_lead_days)
-                        }
-                        Awaiting::KeptGraduate { graduated_on } => {
-                            (transfers.keep_due(graduated_on), &transfers.keep_lead_days)
-                        }
-                    };
-                    let status = deadline_status(due, as_of, lead);
+                    let what = awaited(letter.what, transfers);
+                    let (due, status) = (what.due, deadline_status(what.due, as_of, what.lead_days));
                     f(Found { owed: Owed::Receipt { letter, rule: transfers }, due, status, provisional: false });
                 }
             }
@@ -384,14 +371,8 @@ impl Store {
                     ),
                     Owed::Receipt { letter, rule } => (
                         Owner::Member { member_id: letter.person_id, name: String::from(&*letter.name), done_by: None },
-                        match letter.what {
-                            Awaiting::Receipt { .. } => &rule.receipt_name,
-                            Awaiting::KeptGraduate { .. } => &rule.keep_name,
-                        },
-                        match letter.what {
-                            Awaiting::Receipt { .. } => &rule.clause,
-                            Awaiting::KeptGraduate { .. } => &rule.keep_clause,
-                        },
+                        awaited(letter.what, rule).name,
+                        awaited(letter.what, rule).clause,
                     ),
                     Owed::Meeting { ower, rule } => (
                         Owner::Unit {
@@ -565,6 +546,35 @@ fn absence(life: &LifeIndex, member: &LifeMember, rule: &LapseRule, as_of: Date)
 fn arrears(member: &LifeMember, rule: &ArrearsRule, as_of: Date) -> Option<(Date, Status)> {
     let first_unpaid = member.dues_through.map_or(member.dues_from?, crate::dues::Month::next);
     rule.flagged(first_unpaid, as_of)
+}
+
+/// What an awaited transfer takes from the transfer rules: a letter's receipt, or a kept
+/// graduate's move.
+struct AwaitedRule<'r> {
+    id: &'static str,
+    due: Date,
+    lead_days: &'r [u32],
+    name: &'r Text,
+    clause: &'r Text,
+}
+
+fn awaited(what: Awaiting, rule: &TransferRules) -> AwaitedRule<'_> {
+    match what {
+        Awaiting::Receipt { valid_until } => AwaitedRule {
+            id: TransferRules::RECEIPT_ID,
+            due: rule.receipt_due(valid_until),
+            lead_days: &rule.receipt_lead_days,
+            name: &rule.receipt_name,
+            clause: &rule.clause,
+        },
+        Awaiting::KeptGraduate { graduated_on } => AwaitedRule {
+            id: TransferRules::KEEP_ID,
+            due: rule.keep_due(graduated_on),
+            lead_days: &rule.keep_lead_days,
+            name: &rule.keep_name,
+            clause: &rule.keep_clause,
+        },
+    }
 }
 
 /// What an item takes from its rule.

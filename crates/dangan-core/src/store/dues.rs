@@ -661,6 +661,8 @@ pub(crate) fn write_dues(
         ));
     }
     let deferred = payment.deferred.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    crate::text::check_chars("deferred", ("缓交原因", "reason for deferral"), deferred.unwrap_or(""), false)?;
+    crate::text::check_chars("paid_by", ("代交人", "paid by"), payment.paid_by.as_deref().unwrap_or(""), false)?;
     match (payment.paid_on, deferred) {
         (Some(day), None) if day > today => {
             return Err(month_error(
