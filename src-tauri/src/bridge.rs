@@ -38,6 +38,7 @@ use dangan_core::store::{
 };
 use dangan_core::study::StudyHours;
 use dangan_core::transfer::{LeaverCheck, NewLetter, TransferLetter};
+use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
@@ -122,7 +123,7 @@ bridge! {
     membership::issue_letter(shell; letter: NewLetter, path: Option<PathBuf>) -> TransferLetter;
     membership::register_arrival(shell; arrival: NewArrival) -> MemberDetail;
     membership::write_member_package(shell; letter_id: Id, path: PathBuf) -> PackageWritten;
-    membership::receive_member_package(shell; path: PathBuf, code: String, branch_id: Id, received_on: Date) -> MemberDetail;
+    membership::receive_member_package(shell; path: PathBuf, code: String, branch_id: Id, received_on: Date, addressed_here: bool) -> MemberDetail;
     membership::keep_graduate(shell; person_id: Id, graduated_on: Option<Date>) -> MemberDetail;
     membership::class_of(shell; class_year: u16, unit: Option<Id>) -> Vec<Id>;
     membership::check_letters(shell; letters: Vec<NewLetter>) -> Vec<LeaverCheck>;
@@ -130,7 +131,11 @@ bridge! {
     membership::export_letters(shell; person_id: Option<Id>, open_only: bool, path: PathBuf) -> ();
     membership::write_letters(shell; ids: Vec<Id>, path: PathBuf) -> ();
     membership::record_receipt(shell; letter_id: Id, date: Date) -> TransferLetter;
-    membership::reissue_letter(shell; letter_id: Id, issued_on: Date, validity_days: Option<u32>) -> TransferLetter;
+    membership::reissue_letter(shell; letter_id: Id, issued_on: Date, validity_days: Option<u32>, path: Option<PathBuf>) -> TransferLetter;
+    membership::apply_transfer(shell; request: NewTransferRequest) -> TransferRequest;
+    membership::approve_transfer(shell; request_id: Id, date: Date) -> TransferRequest;
+    membership::decline_transfer(shell; request_id: Id, date: Date, reason: String) -> TransferRequest;
+    membership::transfer_requests(shell; person_id: Option<Id>, open_only: bool) -> Vec<TransferRequest>;
     membership::cancel_letter(shell; letter_id: Id, date: Date, reason: Option<String>) -> TransferLetter;
     membership::letters(shell; person_id: Option<Id>, open_only: bool) -> Vec<TransferLetter>;
     membership::dues_rate(shell; category: DuesCategory, base_fen: i64) -> i64;

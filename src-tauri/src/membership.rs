@@ -12,6 +12,7 @@ use dangan_core::jobs::{JobProgress, Unit};
 use dangan_core::package::PackageWritten;
 use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, MemberDetail};
 use dangan_core::transfer::{LeaverCheck, NewLetter, TransferLetter};
+use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -69,10 +70,13 @@ pub async fn receive_member_package(
     code: String,
     branch_id: Id,
     received_on: Date,
+    addressed_here: bool,
 ) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.receive_member_package(&path, &code, branch_id, received_on))
+        shell.with_session(|session| {
+            session.receive_member_package(&path, &code, branch_id, received_on, addressed_here)
+        })
     })
     .await
 }
@@ -150,7 +154,7 @@ pub async fn record_receipt(shell: State<'_, Shell>, letter_id: Id, date: Date) 
     blocking(shell.lang(), move || shell.with_session(|session| session.record_receipt(letter_id, date))).await
 }
 
-/// Reissues an expired letter under a new number.
+/// Reissues an expired letter under a new number and, given a path, writes it there as a PDF.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reissue_letter(
@@ -158,12 +162,55 @@ pub async fn reissue_letter(
     letter_id: Id,
     issued_on: Date,
     validity_days: Option<u32>,
+    path: Option<PathBuf>,
 ) -> Reply<TransferLetter> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.reissue_letter(letter_id, issued_on, validity_days))
+        shell.with_session(|session| session.reissue_letter(letter_id, issued_on, validity_days, path.as_deref()))
     })
     .await
+}
+
+/// Records a member's application to transfer out.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn apply_transfer(shell: State<'_, Shell>, request: NewTransferRequest) -> Reply<TransferRequest> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.apply_transfer(request))).await
+}
+
+/// Approves an application awaiting its decision.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn approve_transfer(shell: State<'_, Shell>, request_id: Id, date: Date) -> Reply<TransferRequest> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.approve_transfer(request_id, date))).await
+}
+
+/// Declines an open application, with the reason.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn decline_transfer(
+    shell: State<'_, Shell>,
+    request_id: Id,
+    date: Date,
+    reason: String,
+) -> Reply<TransferRequest> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.decline_transfer(request_id, date, &reason)))
+        .await
+}
+
+/// The applications (of one person, or only the open ones), newest first.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn transfer_requests(
+    shell: State<'_, Shell>,
+    person_id: Option<Id>,
+    open_only: bool,
+) -> Reply<Vec<TransferRequest>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.transfer_requests(person_id, open_only))).await
 }
 
 /// Cancels a letter not yet received: the member is back in the register.

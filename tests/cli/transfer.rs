@@ -120,8 +120,6 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
             "中共某大学委员会",
             "--received",
             "2026-09-05",
-            "--letter",
-            "2026-015",
             "--applied",
             "2023-10-08",
             "--activist",
@@ -135,13 +133,15 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
         ws.dangan(&args)
     };
     // A material the checklist does not know: refused, naming the field, no one registered.
-    arrive(&["--materials", "入党志愿书"])
+    arrive(&["--letter", "2026-015", "--materials", "入党志愿书"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("no material `入党志愿书`"));
     assert_eq!(ws.members_json(&[]).len(), 2);
 
-    let out = arrive(&["--materials", "application_letter,admission_resolution", "--json"]).output().unwrap();
+    let out = arrive(&["--letter", "2026-015", "--materials", "application_letter,admission_resolution", "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(page["stage"], "probationary");
@@ -164,6 +164,16 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
         .stdout(predicate::str::contains("missing"));
     // The arrival is not a change to take back.
     ws.dangan(&["status", "undo", "--member", &id]).assert().failure();
+
+    // The same person again under a reissued letter: refused, saying how to register a namesake.
+    arrive(&["--letter", "2026-031"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("2026-015"))
+        .stderr(predicate::str::contains("--another-person"));
+    assert_eq!(ws.members_json(&[]).len(), 3);
+    arrive(&["--letter", "2026-031", "--another-person"]).assert().success();
+    assert_eq!(ws.members_json(&[]).len(), 4);
 }
 
 /// A second office, its committee named `committee`, with one member in 第一党支部.
@@ -205,7 +215,8 @@ fn a_member_package_moves_the_file_to_the_office_it_names_and_no_other() {
         .arg(&package)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("中共乙大学委员会"));
+        .stderr(predicate::str::contains("中共乙大学委员会"))
+        .stderr(predicate::str::contains("--addressed-here"));
     assert_eq!(other.members_json(&[]).len(), 1);
 
     let receiving = receiving_office("中共乙大学委员会");
@@ -287,4 +298,60 @@ fn the_letters_list_exports_as_a_workbook() {
     let sheet = workbook.worksheet_range("组织关系介绍信").unwrap();
     let row: Vec<String> = sheet.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!((row[1].as_str(), row[3].as_str(), row[6].as_str()), ("王五", "中共某大学委员会", "有效期内"));
+}
+
+#[test]
+fn an_application_is_approved_then_its_letter_goes_where_it_asked() {
+    let (ws, wang) = office();
+    let today = dangan_core::calendar::today().to_string();
+    ws.dangan(&[
+        "transfer",
+        "apply",
+        "--member",
+        &wang,
+        "--to",
+        "中共某公司委员会",
+        "--date",
+        &today,
+        "--reason",
+        "工作调动",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("待审批").or(predicate::str::contains("awaiting the decision")));
+    let requests = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["transfer", "requests", "--json"];
+        all.extend_from_slice(args);
+        let out = ws.dangan(&all).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let open = requests(&[]);
+    assert_eq!((open.len(), open[0]["state"].as_str()), (1, Some("applied")), "{open:?}");
+
+    // No letter before the decision: it says so and issues nothing.
+    let pdf = ws.file("介绍信.pdf");
+    ws.dangan(&["transfer", "out", "--member", &wang, "--date", &today, "--out", pdf.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("待审批").or(predicate::str::contains("awaits its decision")));
+    assert!(letters(&ws, &[]).is_empty());
+
+    ws.dangan(&["transfer", "approve", "--member", &wang, "--date", &today]).assert().success();
+    // Without --to, the letter goes where the approved application asked.
+    ws.dangan(&["transfer", "out", "--member", &wang, "--date", &today, "--out", pdf.to_str().unwrap(), "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("中共某公司委员会"));
+    assert!(requests(&[]).is_empty(), "the letter closed the application");
+    let all = requests(&["--all", "--member", &wang]);
+    assert_eq!(all[0]["state"], "letter_issued");
+    assert_eq!(all[0]["letter_number"], letters(&ws, &[])[0]["number"]);
+
+    // Declining needs an open application and a reason.
+    ws.dangan(&["transfer", "decline", "--member", &wang, "--date", &today, "--reason", "撤回"])
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("transfer requests --all"));
 }

@@ -23,6 +23,7 @@ use dangan_core::statistics::{AnnualReport, Statistics, Table};
 use dangan_core::store::{AuditEntry, AuditPage, BranchDues, DuesArrears, DuesLedger, MemberDetail, MemberSummary};
 use dangan_core::study::StudyHours;
 use dangan_core::transfer::{LetterState, TransferLetter};
+use dangan_core::transfer_request::{RequestState, TransferRequest};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Lang, Result, Text, calendar};
 
@@ -878,6 +879,46 @@ impl Human {
             )?;
         }
         self.say(format_args!("共 {} 封", letters.len()), format_args!("{} letter(s)", letters.len()))
+    }
+
+    /// Applications to transfer out, one a line: who, where to, applied on, and where each stands.
+    pub fn transfer_requests(self, requests: &[TransferRequest]) -> Result<()> {
+        for r in requests {
+            let day = |d: Option<calendar::Date>| {
+                (d.map(calendar::format_zh).unwrap_or_default(), d.map(|d| d.to_string()).unwrap_or_default())
+            };
+            let (zh, en) = match r.state {
+                RequestState::Applied => ("待审批".to_owned(), "awaiting the decision".to_owned()),
+                RequestState::Approved => {
+                    let (zh, en) = day(r.approved_on);
+                    (format!("已批准（{zh}），待开介绍信"), format!("approved ({en}), awaiting the letter"))
+                }
+                RequestState::Declined => {
+                    let (zh, en) = day(r.declined_on);
+                    let why = r.declined_reason.as_deref().unwrap_or_default();
+                    (format!("不予批准（{zh}）：{why}"), format!("declined ({en}): {why}"))
+                }
+                RequestState::LetterIssued => {
+                    let number = r.letter_number.as_deref().unwrap_or_default();
+                    (format!("已开介绍信第 {number} 号"), format!("letter {number} issued"))
+                }
+            };
+            self.say(
+                format_args!(
+                    "{}  {}（{}）  转往{}  申请于 {}  {zh}",
+                    r.id,
+                    r.name,
+                    r.branch,
+                    r.destination,
+                    calendar::format_zh(r.applied_on)
+                ),
+                format_args!(
+                    "{}  {} ({})  to {}  applied {}  {en}",
+                    r.id, r.name, r.branch, r.destination, r.applied_on
+                ),
+            )?;
+        }
+        self.say(format_args!("共 {} 份申请", requests.len()), format_args!("{} application(s)", requests.len()))
     }
 
     /// The monthly dues of a category and base.

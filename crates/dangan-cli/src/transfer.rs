@@ -1,4 +1,5 @@
-//! `dangan transfer`: transfers of the organisational relationship by introduction letter. `out`
+//! `dangan transfer`: transfers of the organisational relationship by introduction letter.
+//! `apply`, `approve`, `decline` and `requests` are the application before the letter; `out`
 //! issues a letter (the member leaves the register on its day) and writes it as a PDF; `receipt`
 //! records the receipt returned; `in` registers a member arriving with their letter; `package` and
 //! `receive` move a member's whole file between two offices; `reissue` and `cancel` an expired or withdrawn letter; `list` and
@@ -10,6 +11,7 @@ use clap::{Args, Subcommand};
 use dangan_core::arrival::NewArrival;
 use dangan_core::domain::{EventKind, Gender, Id, Person, ProcedureEvent};
 use dangan_core::transfer::NewLetter;
+use dangan_core::transfer_request::NewTransferRequest;
 use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
@@ -22,9 +24,10 @@ pub enum TransferAction {
     Out {
         #[arg(long, value_name = "ID")]
         member: Id,
-        /// The organisation the member transfers to (转往)
+        /// The organisation the member transfers to (转往); where their approved application asked
+        /// when left out
         #[arg(long, value_name = "DESTINATION")]
-        to: String,
+        to: Option<String>,
         /// Days the letter is valid (at most 90); the rule's default (30) when left out
         #[arg(long, value_name = "DAYS")]
         validity: Option<u32>,
@@ -41,6 +44,57 @@ pub enum TransferAction {
         #[arg(long, value_name = "LETTER.pdf")]
         out: PathBuf,
         /// Print the letter as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a member's application to transfer out (转出申请); the committee then approves or
+    /// declines it, and the letter is issued against it
+    Apply {
+        #[arg(long, value_name = "ID")]
+        member: Id,
+        /// The organisation the member asks to transfer to
+        #[arg(long, value_name = "DESTINATION")]
+        to: String,
+        /// The day applied
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Why (a new employer, a move, graduation …)
+        #[arg(long)]
+        reason: Option<String>,
+        /// Print the application as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a member's application awaiting its decision (an organiser or administrator)
+    Approve {
+        #[arg(long, value_name = "ID")]
+        member: Id,
+        /// The day approved
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decline a member's open application (or withdraw its approval before the letter), with the
+    /// reason
+    Decline {
+        #[arg(long, value_name = "ID")]
+        member: Id,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The applications to transfer out, newest first: those open (awaiting the decision or the
+    /// letter), or with `--all` every one
+    Requests {
+        #[arg(long, value_name = "ID")]
+        member: Option<Id>,
+        /// Also those declined or closed by their letter
+        #[arg(long)]
+        all: bool,
         #[arg(long)]
         json: bool,
     },
@@ -74,6 +128,10 @@ pub enum TransferAction {
         /// The day the letter was received; today when left out
         #[arg(long, value_name = "YYYY-MM-DD")]
         received: Option<String>,
+        /// The letter is for this office though it names it in another form (the code and the
+        /// seal are still checked)
+        #[arg(long)]
+        addressed_here: bool,
         /// Print the member's page as JSON
         #[arg(long)]
         json: bool,
@@ -229,6 +287,10 @@ pub struct ArrivalArgs {
     /// (application_letter,political_review,…; `dangan records --member ID` lists them)
     #[arg(long, value_delimiter = ',')]
     materials: Vec<String>,
+    /// This is someone else than the one of the same name who already arrived from the same
+    /// organisation (without it, such an arrival is refused as registering one person twice)
+    #[arg(long)]
+    another_person: bool,
     /// Print the member's page as JSON
     #[arg(long)]
     json: bool,
@@ -240,7 +302,7 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let issued_on = parse::date("date", &date)?;
             let new = NewLetter {
                 person_id: member,
-                destination: to,
+                destination: to.unwrap_or_default(),
                 addressee,
                 validity_days: validity,
                 issued_on,
@@ -250,11 +312,41 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let letter = session.issue_letter(new, Some(&out))?;
             if json { json::print(&letter) } else { cx.human.letter_issued(&letter, &out) }
         }
+        TransferAction::Apply { member, to, date, reason, json } => {
+            let new = NewTransferRequest {
+                person_id: member,
+                destination: to,
+                reason,
+                applied_on: parse::date("date", &date)?,
+            };
+            let request = cx.unlock()?.apply_transfer(new)?;
+            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
+        }
+        TransferAction::Approve { member, date, json } => {
+            let date = parse::date("date", &date)?;
+            let mut session = cx.unlock()?;
+            let id = open_request(&session, member)?;
+            let request = session.approve_transfer(id, date)?;
+            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
+        }
+        TransferAction::Decline { member, date, reason, json } => {
+            let date = parse::date("date", &date)?;
+            let mut session = cx.unlock()?;
+            let id = open_request(&session, member)?;
+            let request = session.decline_transfer(id, date, &reason)?;
+            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
+        }
+        TransferAction::Requests { member, all, json } => {
+            let requests = cx.unlock()?.transfer_requests(member, !all)?;
+            if json { json::print(&requests) } else { cx.human.transfer_requests(&requests) }
+        }
         TransferAction::In(args) => {
             let mut session = cx.unlock()?;
             let json = args.json;
             let arrival = arrival(&session, *args)?;
-            let detail = session.register_arrival(arrival)?;
+            let detail = session
+                .register_arrival(arrival)
+                .map_err(|e| confirmed_by_flag(e, "another_person", "--another-person"))?;
             if json {
                 json::print(&detail)
             } else {
@@ -269,11 +361,13 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let written = session.write_member_package(id, &out)?;
             if json { json::print(&written) } else { cx.human.package_written(&written, &out) }
         }
-        TransferAction::Receive { package, code, branch, received, json } => {
+        TransferAction::Receive { package, code, branch, received, addressed_here, json } => {
             let received_on = parse::as_of(received.as_deref())?;
             let mut session = cx.unlock()?;
             let branch = crate::members::find_branch(&session, &branch)?;
-            let detail = session.receive_member_package(&package, &code, branch, received_on)?;
+            let detail = session
+                .receive_member_package(&package, &code, branch, received_on, addressed_here)
+                .map_err(|e| confirmed_by_flag(e, "addressed_here", "--addressed-here"))?;
             if json {
                 json::print(&detail)
             } else {
@@ -336,9 +430,7 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
         TransferAction::Reissue { letter, date, validity, out } => {
             let mut session = cx.unlock()?;
             let id = find_letter(&session, &letter)?;
-            dangan_core::output::ensure_outside(session.workspace().dir(), &out)?;
-            let letter = session.reissue_letter(id, parse::date("date", &date)?, validity)?;
-            session.write_letters(&[letter.id], &out)?;
+            let letter = session.reissue_letter(id, parse::date("date", &date)?, validity, Some(&out))?;
             cx.human.letter_issued(&letter, &out)
         }
         TransferAction::Cancel { letter, date, reason } => {
@@ -364,6 +456,34 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
     }
 }
 
+/// A refusal the core lifts when the worker confirms (`field`), naming the flag that confirms.
+fn confirmed_by_flag(e: Error, field: &str, flag: &str) -> Error {
+    match e {
+        Error::InvalidInput { field: named, reason } if named == field => Error::InvalidInput {
+            field: named,
+            reason: Text::new(format!("{}（{flag}）", reason.zh), format!("{} ({flag})", reason.en)),
+        },
+        other => other,
+    }
+}
+
+/// The member's open application (awaiting its decision or its letter), named by the member.
+fn open_request(session: &Session, member: Id) -> Result<Id> {
+    match session.transfer_requests(Some(member), true)?.first() {
+        Some(request) => Ok(request.id),
+        None => Err(Error::NotFound {
+            what: Text::new(
+                format!(
+                    "编号为 {member} 的人员的待处理转出申请（`dangan transfer requests --all --member {member}` 列出全部）"
+                ),
+                format!(
+                    "an open application to transfer out of member {member} (`dangan transfer requests --all --member {member}` lists every one)"
+                ),
+            ),
+        }),
+    }
+}
+
 /// What `transfer in` was given, read into an arrival: every value checked before anything opens.
 fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
     let ArrivalArgs {
@@ -386,6 +506,7 @@ fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
         student_no,
         dues_paid_through,
         materials,
+        another_person,
         json: _,
     } = args;
     let day = |field: &str, s: Option<String>| parse::optional(s.as_deref(), |s| parse::date(field, s));
@@ -426,6 +547,7 @@ fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
         letter_issued_on: day("letter_date", letter_date)?,
         dues_paid_through: parse::optional(dues_paid_through.as_deref(), |m| parse::month("dues_paid_through", m))?,
         materials,
+        another_person,
     })
 }
 

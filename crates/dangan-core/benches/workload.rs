@@ -306,7 +306,7 @@ fn membership(store: &mut Store, dir: &std::path::Path) {
     let started = Instant::now();
     let (package, code) = store.member_package(issued[0].id).expect("package");
     let sealed = dangan_core::package::seal(&package, &code).expect("seal");
-    let opened = dangan_core::package::open(&sealed, &code, "基准测试党委").expect("open");
+    let opened = dangan_core::package::open(&sealed, &code, Some("基准测试党委")).expect("open");
     receiving.receive_package(opened, branch_there, today).expect("receive");
     let moved = started.elapsed();
 

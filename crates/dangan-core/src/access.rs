@@ -4,7 +4,7 @@
 //! `Store::require`), so no shell (the app, the CLI, a script) can skip it. The UI only hides what
 //! the core would refuse anyway.
 //!
-//! | role | members | org units, calendar, backups | rules, users | audit log |
+//! | role | members | org units, calendar, backups, approving transfers | rules, users | audit log |
 //! |---|---|---|---|---|
 //! | administrator (管理员) | all, read and change | yes | yes | yes |
 //! | organiser (组织员) | all, read and change | yes | no | no |
@@ -63,7 +63,14 @@ impl Role {
             Role::Organiser => {
                 matches!(
                     action,
-                    ReadMembers | EditMembers | EditOrganisation | EditCalendar | Backup | Restore | Verify
+                    ReadMembers
+                        | EditMembers
+                        | EditOrganisation
+                        | ApproveTransfers
+                        | EditCalendar
+                        | Backup
+                        | Restore
+                        | Verify
                 )
             }
             Role::BranchSecretary => matches!(action, ReadMembers | EditMembers),
@@ -84,6 +91,9 @@ pub enum Action {
     EditMembers,
     /// Add branches and general branches.
     EditOrganisation,
+    /// Approve or decline an application to transfer out, and issue a letter without one: the
+    /// committee's decision (a branch applies; its secretary's letter needs an approved application).
+    ApproveTransfers,
     /// Enter the official holiday calendar.
     EditCalendar,
     /// Load or reset the office's rule file.
@@ -101,10 +111,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ReadMembers,
         Action::EditMembers,
         Action::EditOrganisation,
+        Action::ApproveTransfers,
         Action::EditCalendar,
         Action::EditRules,
         Action::Backup,
@@ -124,6 +135,7 @@ impl Action {
             Action::ReadMembers => Text::new("查看党员档案", "read members' records"),
             Action::EditMembers => Text::new("修改党员档案", "change members' records"),
             Action::EditOrganisation => Text::new("修改组织机构", "change the organisation"),
+            Action::ApproveTransfers => Text::new("审批组织关系转出", "approve transfers out"),
             Action::EditCalendar => Text::new("修改节假日安排", "change the holiday calendar"),
             Action::EditRules => Text::new("修改规则", "change the rules"),
             Action::Backup => Text::new("备份工作区", "back up the workspace"),

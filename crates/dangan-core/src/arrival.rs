@@ -40,6 +40,11 @@ pub struct NewArrival {
     /// file.
     #[serde(default)]
     pub materials: Vec<String>,
+    /// The worker confirms this is another person than the one of the same name who already
+    /// arrived from the same organisation (a second letter, reissued, would otherwise register
+    /// one person twice when neither carries an identity number).
+    #[serde(default)]
+    pub another_person: bool,
 }
 
 /// How a member came into the register, as their page shows it.
@@ -192,6 +197,7 @@ mod tests {
             letter_issued_on: Some(d("2026-08-30")),
             dues_paid_through: None,
             materials: vec!["application_letter".into(), "admission_resolution".into()],
+            another_person: false,
         }
     }
 

@@ -42,6 +42,7 @@ pub mod study;
 pub mod text;
 pub mod training;
 pub mod transfer;
+pub mod transfer_request;
 pub mod validate;
 pub mod workdays;
 pub mod workspace;

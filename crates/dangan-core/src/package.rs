@@ -224,21 +224,25 @@ pub fn read(path: &std::path::Path) -> Result<Vec<u8>> {
 }
 
 /// Opens a package for the committee named `committee` with `code`: refused, with nothing read,
-/// when it is addressed elsewhere, the code is wrong or a byte has changed.
-pub fn open(bytes: &[u8], code: &PackageCode, committee: &str) -> Result<MemberPackage> {
+/// when it is addressed elsewhere, the code is wrong or a byte has changed. `None` for the
+/// committee: the worker confirmed the package is for this office though the letter names it
+/// otherwise (a college's committee written in another form); the code and the seal still hold.
+pub fn open(bytes: &[u8], code: &PackageCode, committee: Option<&str>) -> Result<MemberPackage> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err(damaged("档案包过大，不是 Dangan 写出的", "the package is too large to be one Dangan wrote"));
     }
     let (envelope, head_len) = envelope(bytes)?;
-    if !addressed_to(&envelope.to, committee) {
+    if let Some(committee) = committee.filter(|c| !addressed_to(&envelope.to, c)) {
         return Err(Error::invalid(
-            "package",
+            "addressed_here",
             format!(
-                "此档案包是{}寄往「{}」的（介绍信第 {} 号），不是寄给本单位「{committee}」的",
+                "此档案包是{}寄往「{}」的（介绍信第 {} 号），不是寄给本单位「{committee}」的。\
+                 若介绍信确为寄给本单位（名称写法不同），请确认后再接收",
                 envelope.from, envelope.to, envelope.letter
             ),
             format!(
-                "this package is from {} for “{}” (letter {}), not for this office, “{committee}”",
+                "this package is from {} for “{}” (letter {}), not for this office, “{committee}”. \
+                 If the letter is for this office under another form of its name, confirm it and receive again",
                 envelope.from, envelope.to, envelope.letter
             ),
         ));
@@ -335,13 +339,13 @@ mod tests {
         let code = PackageCode::generate().unwrap();
         let sealed = seal(&package(), &code).unwrap();
         let typed = code.grouped().to_lowercase();
-        let opened = open(&sealed, &PackageCode::parse(&typed).unwrap(), "中共乙大学委员会").unwrap();
+        let opened = open(&sealed, &PackageCode::parse(&typed).unwrap(), Some("中共乙大学委员会")).unwrap();
         assert_eq!(opened, package());
         assert_eq!(address(&sealed).unwrap().letter, "2026-001");
 
-        let foreign = open(&sealed, &code, "中共丙大学委员会").unwrap_err();
-        assert!(matches!(foreign, Error::InvalidInput { ref field, .. } if field == "package"), "{foreign:?}");
-        let wrong = open(&sealed, &PackageCode::generate().unwrap(), "中共乙大学委员会").unwrap_err();
+        let foreign = open(&sealed, &code, Some("中共丙大学委员会")).unwrap_err();
+        assert!(matches!(foreign, Error::InvalidInput { ref field, .. } if field == "addressed_here"), "{foreign:?}");
+        let wrong = open(&sealed, &PackageCode::generate().unwrap(), Some("中共乙大学委员会")).unwrap_err();
         assert!(matches!(wrong, Error::InvalidInput { ref field, .. } if field == "code"), "{wrong:?}");
     }
 
@@ -354,10 +358,10 @@ mod tests {
         for at in [at_letter, sealed.len() / 2 + 40, sealed.len() - 1] {
             let mut changed = sealed.clone();
             changed[at] ^= 0x01;
-            assert!(open(&changed, &code, "中共乙大学委员会").is_err(), "byte {at} changed and it opened");
+            assert!(open(&changed, &code, Some("中共乙大学委员会")).is_err(), "byte {at} changed and it opened");
         }
-        assert!(open(b"DANGAN-BACKUP 1\n{}", &code, "中共乙大学委员会").is_err());
-        assert!(open(&sealed[..sealed.len() / 3], &code, "中共乙大学委员会").is_err());
+        assert!(open(b"DANGAN-BACKUP 1\n{}", &code, Some("中共乙大学委员会")).is_err());
+        assert!(open(&sealed[..sealed.len() / 3], &code, Some("中共乙大学委员会")).is_err());
     }
 
     #[test]

@@ -295,14 +295,21 @@ impl Session {
         self.store.record_receipt(letter_id, date)
     }
 
-    /// Reissues an expired letter under a new number.
+    /// Reissues an expired letter under a new number and, given a path, writes the new letter as
+    /// a PDF there (opened first: a path inside the workspace or a missing folder reissues nothing).
     pub fn reissue_letter(
         &mut self,
         letter_id: Id,
         issued_on: Date,
         validity_days: Option<u32>,
+        path: Option<&Path>,
     ) -> Result<crate::transfer::TransferLetter> {
-        self.store.reissue_letter(letter_id, issued_on, validity_days)
+        let out = self.letters_file(path)?;
+        let letter = self.store.reissue_letter(letter_id, issued_on, validity_days)?;
+        if let Some(out) = out {
+            self.finish_letters(out, &[letter.id])?;
+        }
+        Ok(letter)
     }
 
     /// Cancels a letter not yet received: the member is back in the register.
@@ -322,6 +329,42 @@ impl Session {
 
     pub fn letter(&self, id: Id) -> Result<crate::transfer::TransferLetter> {
         self.store.letter(id)
+    }
+
+    /// Records a member's application to transfer out (转出申请).
+    pub fn apply_transfer(
+        &mut self,
+        new: crate::transfer_request::NewTransferRequest,
+    ) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.apply_transfer(new)
+    }
+
+    /// Approves an application awaiting its decision: the letter may then be issued.
+    pub fn approve_transfer(&mut self, request_id: Id, date: Date) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.approve_transfer(request_id, date)
+    }
+
+    /// Declines an application (or withdraws an approval before the letter), with the reason.
+    pub fn decline_transfer(
+        &mut self,
+        request_id: Id,
+        date: Date,
+        reason: &str,
+    ) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.decline_transfer(request_id, date, reason)
+    }
+
+    /// The applications (of one person, or only the open ones), newest first.
+    pub fn transfer_requests(
+        &self,
+        person: Option<Id>,
+        open_only: bool,
+    ) -> Result<Vec<crate::transfer_request::TransferRequest>> {
+        self.store.transfer_requests(person, open_only)
+    }
+
+    pub fn transfer_request(&self, id: Id) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.transfer_request(id)
     }
 
     /// Registers a member arriving by transfer (转入) with the steps they took elsewhere, the
@@ -348,19 +391,22 @@ impl Session {
     }
 
     /// Registers the member a package carried, opened with the code on their letter, into a
-    /// branch: refused, importing nothing, when the package is for another office, the code is
-    /// wrong or a byte has changed.
+    /// branch: refused, importing nothing, when the package is for another office (unless the
+    /// worker confirms it is for this one, `addressed_here`: the letter names it in another
+    /// form), the code is wrong or a byte has changed.
     pub fn receive_member_package(
         &mut self,
         path: &Path,
         code: &str,
         branch_id: Id,
         received_on: Date,
+        addressed_here: bool,
     ) -> Result<crate::store::MemberDetail> {
         let code = crate::package::PackageCode::parse(code)?;
         let bytes = crate::package::read(path)?;
         let committee = self.store.committee_name()?;
-        let package = crate::package::open(&bytes, &code, &committee).map_err(|e| match e {
+        let checked = (!addressed_here).then_some(committee.as_str());
+        let package = crate::package::open(&bytes, &code, checked).map_err(|e| match e {
             crate::Error::Corrupt { reason, .. } => crate::Error::Corrupt { path: path.to_owned(), reason },
             other => other,
         })?;

@@ -35,6 +35,7 @@ fn arrival(branch: Id, name: &str, admitted: &str, received: &str) -> NewArrival
         letter_issued_on: Some(d("2026-09-01")),
         dues_paid_through: Some(dangan_core::dues::Month::new(2026, 8).unwrap()),
         materials: vec!["application_letter".into(), "admission_resolution".into()],
+        another_person: false,
     }
 }
 
@@ -84,6 +85,34 @@ fn an_arriving_probationary_member_owes_the_conversion_counted_from_the_admissio
     let refused = store.undo_status_change(arrived_id).unwrap_err();
     assert!(matches!(refused, Error::InvalidInput { ref field, .. } if field == "status"), "{refused:?}");
     assert_eq!(store.member(arrived_id).unwrap().status_history.len(), 1);
+}
+
+#[test]
+fn one_person_arriving_again_under_a_reissued_letter_is_not_registered_twice() {
+    let (mut office, _) = office();
+    let branch = office.branch_a;
+    let store = &mut office.admin;
+    let first = store.register_arrival(arrival(branch, "周九", "2026-06-20", "2026-09-05")).unwrap().person;
+    let people = store.count_people().unwrap();
+    // The sending office reissued the letter: a new number, the same person, no identity number.
+    let again =
+        NewArrival { letter_number: Some("2026-031".into()), ..arrival(branch, "周九", "2026-06-20", "2026-10-05") };
+    match store.register_arrival(again.clone()) {
+        Err(Error::InvalidInput { field, reason }) => {
+            assert_eq!(field, "another_person");
+            assert!(reason.en.contains("2026-015") && reason.en.contains("confirm"), "{}", reason.en);
+        }
+        other => panic!("registered twice: {other:?}"),
+    }
+    assert_eq!(store.count_people().unwrap(), people, "nothing registered");
+    // Born on another day, they are someone else; and the worker may confirm a namesake.
+    let born = |day: &str| Person { birth_date: Some(d(day)), ..again.person.clone() };
+    store.save_person(Person { birth_date: Some(d("2001-01-01")), ..first }).unwrap();
+    store.register_arrival(NewArrival { person: born("2002-02-02"), ..again.clone() }).unwrap();
+    store
+        .register_arrival(NewArrival { another_person: true, letter_number: Some("2026-040".into()), ..again })
+        .unwrap();
+    assert_eq!(store.count_people().unwrap(), people + 2);
 }
 
 #[test]

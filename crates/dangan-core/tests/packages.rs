@@ -141,7 +141,8 @@ fn a_member_moves_between_two_offices_with_every_attachment_and_deadline_unchang
     }
 
     let (mut receiving, branch) = other_office(office.dir.path(), "中共乙大学委员会");
-    let arrived = receiving.receive_member_package(&package, &written.code.to_lowercase(), branch, d(TODAY)).unwrap();
+    let arrived =
+        receiving.receive_member_package(&package, &written.code.to_lowercase(), branch, d(TODAY), false).unwrap();
     let id = arrived.person.id.unwrap();
     assert_eq!(arrived.person.name, "周九");
     assert_eq!(arrived.person.id_number.as_deref(), Some("110105199003070025"));
@@ -179,23 +180,33 @@ fn a_changed_byte_a_wrong_code_another_office_or_a_second_time_imports_nothing()
     let at = tampered.len() - 100;
     tampered[at] ^= 0x20;
     std::fs::write(&changed, &tampered).unwrap();
-    let refused = receiving.receive_member_package(&changed, &written.code, branch, d(TODAY)).unwrap_err();
+    let refused = receiving.receive_member_package(&changed, &written.code, branch, d(TODAY), false).unwrap_err();
     assert!(matches!(refused, Error::InvalidInput { ref field, .. } if field == "code"), "{refused:?}");
 
     let wrong = dangan_core::package::PackageCode::generate().unwrap().grouped().to_string();
-    assert!(receiving.receive_member_package(&package, &wrong, branch, d(TODAY)).is_err());
-    assert!(receiving.receive_member_package(&package, "not a code", branch, d(TODAY)).is_err());
+    assert!(receiving.receive_member_package(&package, &wrong, branch, d(TODAY), false).is_err());
+    assert!(receiving.receive_member_package(&package, "not a code", branch, d(TODAY), false).is_err());
     assert_eq!(people(&receiving), before, "nothing imported");
 
     let (mut foreign, foreign_branch) = other_office(office.dir.path(), "中共丙大学委员会");
-    let refused = foreign.receive_member_package(&package, &written.code, foreign_branch, d(TODAY)).unwrap_err();
+    let refused = foreign.receive_member_package(&package, &written.code, foreign_branch, d(TODAY), false).unwrap_err();
     assert!(refused.to_string().contains("中共乙大学委员会"), "names whom it is for: {refused}");
     assert_eq!(foreign.count_people().unwrap(), 0, "nothing imported");
 
-    receiving.receive_member_package(&package, &written.code, branch, d(TODAY)).unwrap();
-    let again = receiving.receive_member_package(&package, &written.code, branch, d(TODAY)).unwrap_err();
+    receiving.receive_member_package(&package, &written.code, branch, d(TODAY), false).unwrap();
+    let again = receiving.receive_member_package(&package, &written.code, branch, d(TODAY), false).unwrap_err();
     assert!(matches!(again, Error::InvalidInput { ref field, .. } if field == "letter"), "{again:?}");
     assert_eq!(people(&receiving), before + 1);
+
+    // The office the letter names in another form (乙大学党委 for 中共乙大学委员会): refused
+    // asking for the worker's confirmation, then received with it; a wrong code still opens nothing.
+    let (mut short, short_branch) = other_office(&office.dir.path().join("short"), "乙大学党委");
+    let ask = short.receive_member_package(&package, &written.code, short_branch, d(TODAY), false).unwrap_err();
+    assert!(matches!(ask, Error::InvalidInput { ref field, .. } if field == "addressed_here"), "{ask:?}");
+    assert!(short.receive_member_package(&package, &wrong, short_branch, d(TODAY), true).is_err());
+    assert_eq!(short.count_people().unwrap(), 0);
+    short.receive_member_package(&package, &written.code, short_branch, d(TODAY), true).unwrap();
+    assert_eq!(short.count_people().unwrap(), 1);
 }
 
 fn pdftotext(path: &Path) -> Option<String> {
@@ -216,7 +227,7 @@ fn another_offices_history_is_kept_without_control_characters() {
     let mut receiving = unlock(&office);
     let history = ["2026-03-01T08:00:00Z 管理员\u{1b}[2J insert people", "\u{202e}exe.gpj"];
     let (path, code) = common::package::sealed_for(office.dir.path(), "测试党委", "卫十三", "2026-077", &history);
-    let page = receiving.receive_member_package(&path, &code, office.branch_a, d(TODAY)).unwrap();
+    let page = receiving.receive_member_package(&path, &code, office.branch_a, d(TODAY), false).unwrap();
     let history = &page.arrival.unwrap().history;
     assert_eq!(history.len(), 2);
     assert!(history.iter().all(|l| !l.chars().any(|c| c.is_control() || c == '\u{202e}')), "{history:?}");

@@ -152,6 +152,20 @@ impl Office {
         let member = item.owner.member_id().unwrap();
         admin.dismiss_deadline(member, &item.rule, item.due, Some(d("2026-12-01"))).unwrap();
 
+        // Two applications to transfer out: one awaiting the committee, one approved.
+        for (i, &person_id) in members[1..3].iter().enumerate() {
+            let new = dangan_core::transfer_request::NewTransferRequest {
+                person_id,
+                destination: "中共某某大学委员会".into(),
+                reason: Some("考取研究生".into()),
+                applied_on: d("2026-11-16"),
+            };
+            let request = admin.apply_transfer(new).unwrap();
+            if i == 1 {
+                admin.approve_transfer(request.id, d("2026-11-20")).unwrap();
+            }
+        }
+
         Office { units, members, secretary_branch, secretary_members, attachment: saved.attachments[0].id }
     }
 }
@@ -392,12 +406,24 @@ impl<'s> Recorder<'s> {
             let (from, to) = MONTH_GRIDS[0];
             self.deadlines(json!({ "branch_id": unit, "due_from": from, "due_to": to }));
         }
-        // 组织关系 as it opens: the letters awaiting their receipt, and all of them.
+        // 组织关系 as it opens: the letters awaiting their receipt, and all of them; the open
+        // applications to transfer out; the graduation batch's class as its dialog first asks.
         for open in [true, false] {
             self.read("letters", json!({ "personId": null, "openOnly": open }), |s, a| {
                 s.letters(a.get("personId"), a.get("openOnly"))
             });
         }
+        self.read("transfer_requests", json!({ "personId": null, "openOnly": true }), |s, a| {
+            s.transfer_requests(a.get("personId"), a.get("openOnly"))
+        });
+        self.read("class_of", json!({ "classYear": 2022, "unit": null }), |s, a| {
+            s.class_of(a.get("classYear"), a.get("unit"))
+        });
+        // 党费 as it opens: this month's summary and receipts, and who is behind.
+        let month = json!({ "unit": null, "from": "2026-11", "to": "2026-11" });
+        self.read("dues_summary", month.clone(), |s, a| s.dues_summary(a.get("unit"), a.get("from"), a.get("to")));
+        self.read("dues_receipts", month, |s, a| s.dues_receipts(a.get("unit"), a.get("from"), a.get("to")));
+        self.read("dues_arrears", json!({ "unit": null }), |s, a| s.dues_arrears(a.get("unit")));
         // 统计 as it opens (today's figures for everything the user sees, this year's report), and
         // the drill-down from its funnel's activists to the member list.
         self.read("statistics", json!({ "query": { "as_of": null, "unit": null } }), |s, a| {
@@ -480,6 +506,9 @@ impl<'s> Recorder<'s> {
         self.read("member_file", json!({ "memberId": id }), |s, a| s.member_file(a.get("memberId")));
         self.read("letters", json!({ "personId": id, "openOnly": false }), |s, a| {
             s.letters(a.get("personId"), a.get("openOnly"))
+        });
+        self.read("transfer_requests", json!({ "personId": id, "openOnly": false }), |s, a| {
+            s.transfer_requests(a.get("personId"), a.get("openOnly"))
         });
         if self.store.session_user().may.contains(&Action::ReadAudit) {
             self.audit_log(json!({ "member_id": id, "offset": 0, "limit": HISTORY_SIZE }));

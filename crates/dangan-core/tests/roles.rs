@@ -24,8 +24,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use Action::{
-    Backup, EditCalendar, EditMembers, EditOrganisation, EditRules, ManageUsers, ReadAudit, ReadMembers, Restore,
-    Verify,
+    ApproveTransfers, Backup, EditCalendar, EditMembers, EditOrganisation, EditRules, ManageUsers, ReadAudit,
+    ReadMembers, Restore, Verify,
 };
 use Needs::{Nothing, Passphrase, PassphraseAnd, RecoveryCode as Code, SignedIn};
 use On::{Member, Workspace as Whole};
@@ -48,6 +48,7 @@ use dangan_core::statistics::export::ChartImage;
 use dangan_core::statistics::{CellRef, Report, StatsQuery};
 use dangan_core::store::{AuditQuery, DuesBase, DuesPayment, MeetingQuery, MemberQuery, NewAttachment};
 use dangan_core::transfer::NewLetter;
+use dangan_core::transfer_request::NewTransferRequest;
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::workspace::NewWorkspace;
 use dangan_core::{ErrorKind, Lang, Result, Session, Workspace};
@@ -193,16 +194,36 @@ static TABLE: &[Row] = &[
     row("write_letters", may(ReadMembers), Member, |f| {
         ok(f.session.write_letters(&[f.letter], &f.out.join("介绍信.pdf")))
     }),
-    row("reissue_letter", may(EditMembers), Member, |f| ok(f.session.reissue_letter(f.letter, d(TODAY), None))),
+    row("reissue_letter", may(EditMembers), Member, |f| {
+        ok(f.session.reissue_letter(f.letter, d(TODAY), None, Some(&f.out.join("重开.pdf"))))
+    }),
     row("cancel_letter", may(EditMembers), Member, |f| {
         let open = open_letter(f)?;
         ok(f.session.cancel_letter(open, d(TODAY), Some("转入单位有误".into())))
     }),
+    // Applications to transfer out: another member applies; the veteran's application is
+    // approved, then declined (they withdrew); the mover's, approved in the fixture, gets its
+    // letter (a branch secretary issues one only against an approved application), received.
+    row("apply_transfer", may(EditMembers), Member, |f| {
+        let new = NewTransferRequest {
+            person_id: f.deadline.0,
+            destination: "中共某公司委员会".into(),
+            reason: Some("工作调动".into()),
+            applied_on: d(TODAY),
+        };
+        ok(f.session.apply_transfer(new))
+    }),
+    row("approve_transfer", may(ApproveTransfers), Member, |f| ok(f.session.approve_transfer(f.request, d(TODAY)))),
+    row("decline_transfer", may(ApproveTransfers), Member, |f| {
+        ok(f.session.decline_transfer(f.request, d(TODAY), "本人撤回申请"))
+    }),
+    row("transfer_requests", may(ReadMembers), Whole, |f| ok(f.session.transfer_requests(None, true))),
+    row("transfer_request", may(ReadMembers), Member, |f| ok(f.session.transfer_request(f.request))),
     row("issue_letter", may(EditMembers), Member, |f| {
-        ok(f.session.issue_letter(letter_for(f.leaver, TODAY), Some(&f.out.join("新介绍信.pdf"))))
+        ok(f.session.issue_letter(letter_for(f.mover, TODAY), Some(&f.out.join("新介绍信.pdf"))))
     }),
     row("record_receipt", may(EditMembers), Member, |f| {
-        let open = open_letter(f)?;
+        let open = f.session.letters(Some(f.mover), true)?.first().map_or(f.letter, |l| l.id);
         ok(f.session.record_receipt(open, d(TODAY)))
     }),
     row("register_arrival", may(EditMembers), Member, |f| {
@@ -215,17 +236,18 @@ static TABLE: &[Row] = &[
             letter_issued_on: None,
             dues_paid_through: None,
             materials: vec!["application_letter".into()],
+            another_person: false,
         };
         ok(f.session.register_arrival(arrival))
     }),
     row("arrival", may(ReadMembers), Member, |f| ok(f.session.arrival(f.member))),
     row("write_member_package", may(EditMembers), Member, |f| {
-        // The newest of the leaver's letters (received by now, for whoever could record it).
-        let newest = f.session.letters(Some(f.leaver), false)?.first().map_or(f.letter, |l| l.id);
+        // The newest of the mover's letters (received by now, for whoever could record it).
+        let newest = f.session.letters(Some(f.mover), false)?.first().map_or(f.letter, |l| l.id);
         ok(f.session.write_member_package(newest, &f.out.join("孙八.dangan-member")))
     }),
     row("receive_member_package", may(EditMembers), Member, |f| {
-        ok(f.session.receive_member_package(&f.package, &f.package_code, f.branch, d(TODAY)))
+        ok(f.session.receive_member_package(&f.package, &f.package_code, f.branch, d(TODAY), false))
     }),
     // A class leaving: the class year read, the batch checked, then issued (the member leaves
     // and comes back with the cancel of their letter, for the rows after).
@@ -586,6 +608,10 @@ struct Fixture {
     /// A full member of the branch who left by a letter that has since expired (`letter`).
     leaver: Id,
     letter: Id,
+    /// A full member of the branch whose application to transfer out is approved.
+    mover: Id,
+    /// The veteran's application to transfer out, awaiting its decision.
+    request: Id,
     /// A member package from another office addressed to this one, and the code it opens with.
     package: PathBuf,
     package_code: String,
@@ -680,6 +706,25 @@ fn fixture(subject: Subject) -> Fixture {
     };
     let leaver = admin.save_person(leaver).unwrap().person.id.unwrap();
     let letter = admin.issue_letter(letter_for(leaver, "2026-09-01")).unwrap().id;
+    let applying = |person_id| NewTransferRequest {
+        person_id,
+        destination: "中共某大学委员会".into(),
+        reason: None,
+        applied_on: d("2026-11-20"),
+    };
+    let mover = Person {
+        branch_id: branch,
+        name: "周九".into(),
+        birth_date: Some(d("1990-05-01")),
+        joined_on: Some(d("2015-07-01")),
+        ..Person::default()
+    };
+    let mover = admin.save_person(mover).unwrap().person.id.unwrap();
+    for person in [mover, member] {
+        let id = admin.apply_transfer(applying(person)).unwrap().id;
+        admin.approve_transfer(id, d("2026-11-21")).unwrap();
+    }
+    let request = admin.apply_transfer(applying(veteran)).unwrap().id;
     let owed = DeadlineQuery { branch_id: Some(branch), owed_by: Some(OwnerKind::Unit), ..DeadlineQuery::default() };
     let unit_deadline = admin
         .deadlines(&owed)
@@ -765,6 +810,8 @@ fn fixture(subject: Subject) -> Fixture {
         veteran,
         leaver,
         letter,
+        mover,
+        request,
         package,
         package_code,
         group,

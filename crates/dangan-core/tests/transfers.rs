@@ -2,7 +2,8 @@
 //! register with the dues paid up to; a second letter, a receipt for a letter never issued or
 //! received twice are refused; the receipt is a deadline item until recorded; an expired letter is
 //! reissued within six months or cancelled (the member back); the letter prints its three parts
-//! under one number, read back with pdftotext.
+//! under one number, read back with pdftotext. Before the letter, an application to transfer out
+//! is approved or declined by the committee; a branch secretary's letter needs an approved one.
 
 #![allow(clippy::unwrap_used)]
 
@@ -15,6 +16,7 @@ use dangan_core::domain::{DuesCategory, Id, MembershipStatus, Person};
 use dangan_core::dues::Month;
 use dangan_core::store::{DuesBase, DuesPayment, MemberQuery};
 use dangan_core::transfer::{LetterState, NewLetter};
+use dangan_core::transfer_request::{NewTransferRequest, RequestState};
 use dangan_core::{Error, ErrorKind, Store};
 
 fn full_member(store: &mut Store, branch: Id, name: &str) -> Id {
@@ -232,4 +234,97 @@ fn text_that_would_disguise_itself_is_refused_naming_the_field() {
     assert_eq!(refused(store.issue_letter(hostile)).0, "addressee");
     assert!(store.letters(None, false).unwrap().is_empty(), "nothing issued");
     assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);
+}
+
+fn application(person_id: Id, on: &str) -> NewTransferRequest {
+    NewTransferRequest {
+        person_id,
+        destination: " 中共上海某公司委员会 ".into(),
+        reason: Some("工作调动".into()),
+        applied_on: d(on),
+    }
+}
+
+#[test]
+fn an_application_is_approved_before_its_letter_which_closes_it() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let wang = full_member(store, office.branch_a, "王五");
+    let applied = store.apply_transfer(application(wang, "2026-11-02")).unwrap();
+    assert_eq!((applied.state, applied.destination.as_str()), (RequestState::Applied, "中共上海某公司委员会"));
+    // A second application while one is open is refused, naming the first.
+    let (field, why) = refused(store.apply_transfer(application(wang, "2026-11-03")));
+    assert_eq!(field, "member");
+    assert!(why.contains("2026-11-02"), "{why}");
+    // No letter while the committee has not decided, not even the administrator's.
+    let (field, why) = refused(store.issue_letter(letter_to(wang, "2026-11-05", 30)));
+    assert_eq!(field, "member");
+    assert!(why.contains("awaits its decision"), "{why}");
+    assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);
+
+    // Approved on a day before the application: refused; then approved; not twice.
+    assert_eq!(refused(store.approve_transfer(applied.id, d("2026-11-01"))).0, "date");
+    let approved = store.approve_transfer(applied.id, d("2026-11-04")).unwrap();
+    assert_eq!(approved.state, RequestState::Approved);
+    assert_eq!(approved.decided_by.as_deref(), Some(common::office::ADMINISTRATOR));
+    assert_eq!(refused(store.approve_transfer(applied.id, d("2026-11-04"))).0, "request");
+    // A letter dated before the approval is refused; one without a destination goes where the
+    // application asked, and closes it.
+    assert_eq!(refused(store.issue_letter(letter_to(wang, "2026-11-03", 30))).0, "date");
+    let blank = NewLetter { destination: String::new(), ..letter_to(wang, "2026-11-05", 30) };
+    let letter = store.issue_letter(blank).unwrap();
+    assert_eq!(letter.destination, "中共上海某公司委员会");
+    let closed = store.transfer_request(applied.id).unwrap();
+    assert_eq!((closed.state, closed.letter_number.as_deref()), (RequestState::LetterIssued, Some(&*letter.number)));
+    assert!(store.transfer_requests(None, true).unwrap().is_empty(), "no application left open");
+    // Closed by its letter, it is not declined afterwards; out of the register, no new one.
+    assert_eq!(refused(store.decline_transfer(applied.id, d("2026-11-06"), "撤回")).0, "request");
+    assert_eq!(refused(store.apply_transfer(application(wang, "2026-11-06"))).0, "member");
+
+    // Every step is in the audit log, against the member.
+    let log = store.audit_log(&dangan_core::store::AuditQuery { member_id: Some(wang), ..Default::default() }).unwrap();
+    let requests: Vec<&str> =
+        log.entries.iter().filter(|e| e.entity == "transfer_requests").map(|e| e.action.as_str()).collect();
+    assert!(requests.contains(&"insert") && requests.iter().filter(|a| **a == "update").count() >= 2, "{requests:?}");
+}
+
+#[test]
+fn a_declined_application_gives_no_letter_and_needs_its_reason() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let wang = full_member(store, office.branch_a, "王五");
+    let applied = store.apply_transfer(application(wang, "2026-11-02")).unwrap();
+    assert_eq!(refused(store.decline_transfer(applied.id, d("2026-11-04"), "  ")).0, "reason");
+    let declined = store.decline_transfer(applied.id, d("2026-11-04"), "去向单位尚无党组织").unwrap();
+    assert_eq!(
+        (declined.state, declined.declined_reason.as_deref()),
+        (RequestState::Declined, Some("去向单位尚无党组织"))
+    );
+    assert_eq!(refused(store.approve_transfer(applied.id, d("2026-11-05"))).0, "request");
+    // Declined, it no longer stands in the way: the committee may apply anew or issue itself.
+    store.apply_transfer(application(wang, "2026-11-06")).unwrap();
+}
+
+#[test]
+fn a_branch_secretary_applies_and_issues_only_after_the_committee_approves() {
+    use dangan_core::access::Role;
+    let (mut office, _) = office();
+    let wang = full_member(&mut office.admin, office.branch_a, "王五");
+    let branch = office.branch_a;
+    common::office::add(&mut office, "书记甲", Role::BranchSecretary, &[branch]);
+    let mut secretary = common::office::open_as(&office, "书记甲");
+    // Without an application the branch's letter is refused, naming the approval it lacks.
+    let (field, why) = refused(secretary.issue_letter(letter_to(wang, "2026-11-05", 30)));
+    assert_eq!(field, "member");
+    assert!(why.contains("approved application"), "{why}");
+    let applied = secretary.apply_transfer(application(wang, "2026-11-02")).unwrap();
+    // The secretary does not approve: that is the committee's.
+    match secretary.approve_transfer(applied.id, d("2026-11-04")) {
+        Err(e) => assert_eq!(e.kind(), ErrorKind::Forbidden),
+        Ok(r) => panic!("approved by a branch secretary: {r:?}"),
+    }
+    office.admin.approve_transfer(applied.id, d("2026-11-04")).unwrap();
+    let letter = secretary.issue_letter(letter_to(wang, "2026-11-05", 30)).unwrap();
+    assert_eq!(secretary.member(wang).unwrap().status, MembershipStatus::TransferredOut);
+    assert_eq!(secretary.transfer_request(applied.id).unwrap().letter_id, Some(letter.id));
 }

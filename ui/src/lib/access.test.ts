@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allows, mayBackup, mayEdit, mayEditOrganisation, mayManageUsers, mayReadAudit, sessionMay, type Action } from './access';
+import { allows, mayApproveTransfers, mayBackup, mayEdit, mayEditOrganisation, mayManageUsers, mayReadAudit, sessionMay, type Action } from './access';
 import type { SessionUser } from './api/types';
 import { setSessionUser } from './session.svelte';
 
@@ -8,10 +8,11 @@ function session(may: Action[], role: SessionUser['role'] = 'administrator'): Se
   return { name: '张老师', role, branches: [], recovery: false, may };
 }
 
-/** What each helper answers, in one row: the five questions the screens ask. */
+/** What each helper answers, in one row: the six questions the screens ask. */
 function answers() {
   return {
     edit: mayEdit(),
+    approve: mayApproveTransfers(),
     backup: mayBackup(),
     organisation: mayEditOrganisation(),
     users: mayManageUsers(),
@@ -25,28 +26,28 @@ describe('what the screens offer follows the session’s `may`, not its role', (
   it.each<[string, Action[], ReturnType<typeof answers>]>([
     [
       'everything listed: everything offered',
-      ['read_members', 'edit_members', 'edit_organisation', 'edit_calendar', 'backup', 'manage_users', 'read_audit'],
-      { edit: true, backup: true, organisation: true, users: true, audit: true },
+      ['read_members', 'edit_members', 'edit_organisation', 'approve_transfers', 'edit_calendar', 'backup', 'manage_users', 'read_audit'],
+      { edit: true, approve: true, backup: true, organisation: true, users: true, audit: true },
     ],
     [
-      'an organiser’s list: no users, no audit log',
-      ['read_members', 'edit_members', 'edit_organisation', 'edit_calendar', 'backup', 'restore', 'verify'],
-      { edit: true, backup: true, organisation: true, users: false, audit: false },
+      'an organiser’s list: approves transfers, but no users, no audit log',
+      ['read_members', 'edit_members', 'edit_organisation', 'approve_transfers', 'edit_calendar', 'backup', 'restore', 'verify'],
+      { edit: true, approve: true, backup: true, organisation: true, users: false, audit: false },
     ],
     [
-      'a branch secretary’s list: edits members, nothing else',
+      'a branch secretary’s list: edits members, approves no transfer, nothing else',
       ['read_members', 'edit_members'],
-      { edit: true, backup: false, organisation: false, users: false, audit: false },
+      { edit: true, approve: false, backup: false, organisation: false, users: false, audit: false },
     ],
     [
       'an auditor’s list: reads and the audit log, no editing',
       ['read_members', 'read_audit', 'verify'],
-      { edit: false, backup: false, organisation: false, users: false, audit: true },
+      { edit: false, approve: false, backup: false, organisation: false, users: false, audit: true },
     ],
     [
       'signed in with the recovery key: user management only',
       ['manage_users'],
-      { edit: false, backup: false, organisation: false, users: true, audit: false },
+      { edit: false, approve: false, backup: false, organisation: false, users: true, audit: false },
     ],
   ])('%s', (_, may, expected) => {
     setSessionUser(session(may));
@@ -62,7 +63,7 @@ describe('what the screens offer follows the session’s `may`, not its role', (
 
 describe('while no session is known', () => {
   it('shows what it showed before roles, but neither role-only screen', () => {
-    expect(answers()).toEqual({ edit: true, backup: true, organisation: true, users: false, audit: false });
+    expect(answers()).toEqual({ edit: true, approve: true, backup: true, organisation: true, users: false, audit: false });
   });
 
   it('answers the same through `allows` for a session passed in', () => {

@@ -39,6 +39,11 @@ export function mayEdit(): boolean {
   return sessionMay('edit_members');
 }
 
+/** Approve or decline a member's application to transfer out (转出申请). */
+export function mayApproveTransfers(): boolean {
+  return sessionMay('approve_transfers');
+}
+
 export function mayBackup(): boolean {
   return sessionMay('backup');
 }

@@ -7,11 +7,12 @@ describe('audit wording', () => {
   it('names every kind of thing the core logs, the filter’s in the office’s words', () => {
     expect(AUDIT_ENTITIES.map((e) => zhCN[entityLabelKey(e)!])).toEqual([
       '人员', '发展步骤', '档案材料', '附件', '提醒处理', '组织生活待办的处理', '组织', '节假日', '设置与规则', '用户', '用户支部', '会议', '出席情况', '党小组',
-      '党小组成员', '支委职务', '会议文件', '培训班', '培训课次', '培训学员', '培训出勤', '个人学习', '党籍状态', '党费基数', '党费交纳', '组织关系介绍信', '组织关系转入', '毕业生组织关系保留',
+      '党小组成员', '支委职务', '会议文件', '培训班', '培训课次', '培训学员', '培训出勤', '个人学习', '党籍状态', '党费基数', '党费交纳', '组织关系介绍信', '转出申请', '组织关系转入', '毕业生组织关系保留',
     ]);
     expect(en[entityLabelKey('holiday_years')!]).toBe('Holiday years');
     expect(en[entityLabelKey('unit_dismissals')!]).toBe('Set-aside owed meetings');
     expect([zhCN[entityLabelKey('meeting_attachments')!], en[entityLabelKey('meeting_attachments')!]]).toEqual(['会议文件', 'Meeting files']);
+    expect([zhCN[entityLabelKey('transfer_requests')!], en[entityLabelKey('transfer_requests')!]]).toEqual(['转出申请', 'Applications to transfer out']);
     expect(entityLabelKey('something_new')).toBeNull();
   });
 

@@ -38,6 +38,7 @@ export const AUDIT_ENTITIES = [
   'dues_bases',
   'dues_months',
   'transfer_letters',
+  'transfer_requests',
   'arrivals',
   'kept_graduates',
 ] as const;

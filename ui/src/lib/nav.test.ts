@@ -31,7 +31,7 @@ describe('the side menu shows what the session may do, grouped', () => {
     ],
     [
       'an organiser: backups, but no users and no audit log',
-      ['read_members', 'edit_members', 'edit_organisation', 'edit_calendar', 'backup', 'restore', 'verify'],
+      ['read_members', 'edit_members', 'edit_organisation', 'approve_transfers', 'edit_calendar', 'backup', 'restore', 'verify'],
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],

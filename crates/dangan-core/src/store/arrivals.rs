@@ -83,6 +83,24 @@ fn already_arrived(conn: &Connection, origin: &str, number: &str) -> Result<Opti
         .optional()?)
 }
 
+/// Who of this name already arrived from this organisation (born on the same day, where both
+/// days are known): their letter's number and the day received, for the refusal to name.
+fn same_name_arrived(
+    conn: &Connection,
+    origin: &str,
+    person: &crate::domain::Person,
+) -> Result<Option<(Option<String>, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.letter_number, a.received_on FROM arrivals a JOIN people p ON p.id = a.person_id
+             WHERE a.origin = ?1 AND p.name = ?2 AND (p.birth_date IS NULL OR ?3 IS NULL OR p.birth_date = ?3)
+             ORDER BY a.received_on DESC LIMIT 1",
+            params![origin, person.name, person.birth_date.map(|d| d.to_string())],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 /// Whether a status change is the one an arrival made (undone only with the person).
 pub(crate) fn is_arrival_change(conn: &Connection, change_id: Id) -> Result<bool> {
     Ok(conn
@@ -112,7 +130,7 @@ impl Store {
     pub(crate) fn arrive(&mut self, arrival: NewArrival, carried: Option<Carried<'_>>) -> Result<MemberDetail> {
         self.require_branch(Action::EditMembers, arrival.person.branch_id)?;
         let (mut record, materials) = check_arrival(&arrival, crate::checklist::materials(), self.today())?;
-        let NewArrival { mut person, mut steps, .. } = arrival;
+        let NewArrival { mut person, mut steps, another_person, .. } = arrival;
         if person.id.is_some() {
             return Err(Error::invalid(
                 "person",
@@ -132,6 +150,23 @@ impl Store {
                 "letter",
                 format!("{}已凭{}介绍信第 {number} 号转入，不能重复登记", name, record.origin),
                 format!("{name} already arrived with letter {number} from {}: not registered twice", record.origin),
+            ));
+        }
+        if !another_person && let Some((number, received)) = same_name_arrived(&self.conn, &record.origin, &person)? {
+            let received_zh = calendar::parse_iso(&received).map_or_else(|| received.clone(), calendar::format_zh);
+            let (number_zh, number_en) =
+                number.map(|n| (format!("（介绍信第 {n} 号）"), format!(" (letter {n})"))).unwrap_or_default();
+            return Err(Error::invalid(
+                "another_person",
+                format!(
+                    "{}已于 {received_zh} 自{}转入{number_zh}：同一人不重复登记。若确为另一人，请确认后再登记",
+                    person.name, record.origin
+                ),
+                format!(
+                    "{} already arrived from {} on {received}{number_en}: one person is not registered twice. \
+                     If this is someone else, confirm it and register again",
+                    person.name, record.origin
+                ),
             ));
         }
         super::people::sort_events(&mut steps);

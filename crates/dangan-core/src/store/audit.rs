@@ -115,6 +115,7 @@ const AUDITED: &[Audited] = &[
         unless: "0",
     },
     Audited { table: "transfer_letters", key: "{r}.number", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited { table: "transfer_requests", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "arrivals", key: "{r}.person_id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "kept_graduates", key: "{r}.person_id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
@@ -435,7 +436,8 @@ pub struct AuditEntry {
     /// `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
     /// `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
     /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
-    /// `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `arrivals`, `kept_graduates`.
+    /// `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
+    /// `arrivals`, `kept_graduates`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

@@ -53,14 +53,14 @@ impl Store {
         for new in letters {
             self.require_member(Action::EditMembers, new.person_id)?;
         }
-        let today = self.today();
+        let (today, may_approve) = (self.today(), self.may_approve_transfers());
         let tree = OrgTree::load(&self.conn)?;
         let mut refusals = Vec::with_capacity(letters.len());
         {
             // Written and rolled back: exactly what issuing would refuse, in the batch's order.
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for new in letters {
-                refusals.push(match write_letter(&tx, &self.rules, today, new) {
+                refusals.push(match write_letter(&tx, &self.rules, today, new, may_approve) {
                     Ok(_) => None,
                     Err(e @ (Error::InvalidInput { .. } | Error::Violations { .. })) => Some(e.text()),
                     Err(other) => return Err(other),
@@ -109,13 +109,14 @@ impl Store {
         for new in letters {
             self.require_member(Action::EditMembers, new.person_id)?;
         }
-        let today = self.today();
+        let (today, may_approve) = (self.today(), self.may_approve_transfers());
         let total = letters.len() as u64;
         let mut ids = Vec::with_capacity(letters.len());
         {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for (done, new) in letters.iter().enumerate() {
-                let id = write_letter(&tx, &self.rules, today, new).map_err(|e| naming(&tx, new.person_id, e))?;
+                let id = write_letter(&tx, &self.rules, today, new, may_approve)
+                    .map_err(|e| naming(&tx, new.person_id, e))?;
                 ids.push(id);
                 if progress(Progress::new(done as u64 + 1, total, Unit::Letters)).is_break() {
                     return Err(Error::Cancelled);

@@ -35,6 +35,7 @@ mod schema;
 mod search;
 mod status;
 mod training;
+mod transfer_requests;
 mod transfers;
 mod users;
 

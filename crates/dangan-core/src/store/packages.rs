@@ -100,6 +100,8 @@ impl Store {
             letter_issued_on: Some(manifest.letter_issued_on),
             dues_paid_through: manifest.dues_paid_through,
             materials: Vec::new(),
+            // A package under a reissued letter is the same person again: refused, not confirmed.
+            another_person: false,
         };
         let carried = Carried { records: &manifest.records, blobs: &blobs, history: &manifest.history };
         self.arrive(arrival, Some(carried))

@@ -15,6 +15,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
     ])
 }
 
@@ -467,6 +468,26 @@ CREATE TABLE kept_graduates (
 ) STRICT;
 "#;
 
+/// Version 12: applications to transfer out (转出申请) and the committee's decision on them, the
+/// steps before the letter (issue 17). An application is open until declined or a letter is issued
+/// against it (`letter_id`).
+const V12: &str = r#"
+CREATE TABLE transfer_requests (
+    id              INTEGER PRIMARY KEY,
+    person_id       INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    applied_on      TEXT NOT NULL CHECK (applied_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    destination     TEXT NOT NULL CHECK (length(trim(destination)) > 0),
+    reason          TEXT,
+    approved_on     TEXT CHECK (approved_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    declined_on     TEXT CHECK (declined_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    declined_reason TEXT,
+    decided_by      TEXT,
+    letter_id       INTEGER REFERENCES transfer_letters(id) ON DELETE SET NULL,
+    CHECK (approved_on IS NULL OR declined_on IS NULL)
+) STRICT;
+CREATE INDEX transfer_requests_open ON transfer_requests(person_id) WHERE declined_on IS NULL AND letter_id IS NULL;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,7 +498,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 11);
+        assert_eq!(version, 12);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

@@ -9,6 +9,7 @@ use super::Store;
 use super::org::OrgTree;
 use super::people::{corrupt_row, load_events, load_person, not_found};
 use super::status::{load_history, write_change};
+use super::transfer_requests::{OpenRequest, close_with_letter, open_request_of};
 use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change};
@@ -156,9 +157,9 @@ impl Store {
     pub fn issue_letter(&mut self, new: NewLetter) -> Result<TransferLetter> {
         let person_id = new.person_id;
         self.require_member(Action::EditMembers, person_id)?;
-        let today = self.today();
+        let (today, may_approve) = (self.today(), self.may_approve_transfers());
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let id = write_letter(&tx, &self.rules, today, &new)?;
+        let id = write_letter(&tx, &self.rules, today, &new, may_approve)?;
         tx.commit()?;
         self.status_changed(person_id)?;
         self.find_letter(id)
@@ -328,6 +329,12 @@ impl Store {
     }
 
     /// After a letter changes: the scan reads the open letters again.
+    /// Whether the signed-in user approves transfers (and so may issue a letter without an
+    /// approved application).
+    pub(super) fn may_approve_transfers(&self) -> bool {
+        self.session_user().may.contains(&Action::ApproveTransfers)
+    }
+
     fn letters_changed(&self) {
         if let Some(life) = self.life.borrow_mut().as_mut() {
             life.forget_letters();
@@ -376,12 +383,15 @@ fn check_day(field: &str, date: Date, issued_on: Date, today: Date) -> Result<()
 }
 
 /// Checks and writes one letter and the member's status change in the caller's transaction;
-/// returns the letter's id.
+/// returns the letter's id. The letter closes the member's approved application; one awaiting its
+/// decision stops it, and without any application only a user who approves transfers
+/// (`may_approve`) issues it.
 pub(crate) fn write_letter(
     conn: &Connection,
     rules: &crate::rules::RuleSet,
     today: Date,
     new: &NewLetter,
+    may_approve: bool,
 ) -> Result<Id> {
     let person_id = new.person_id;
     let person = load_person(conn, person_id)?.ok_or_else(|| not_found(person_id))?;
@@ -421,6 +431,56 @@ pub(crate) fn write_letter(
             format!("{}'s letter {number} awaits its receipt: record it or cancel it before a new letter", person.name),
         ));
     }
+    let request = open_request_of(conn, person_id)?;
+    let with_destination;
+    let new = match &request {
+        None if !may_approve => {
+            return Err(Error::invalid(
+                "member",
+                format!(
+                    "{}没有已批准的转出申请：支部开具介绍信，须先申请转出并经党委（组织员或管理员）批准",
+                    person.name
+                ),
+                format!(
+                    "{} has no approved application to transfer out: a branch issues the letter after the \
+                     application is approved by the committee (an organiser or administrator)",
+                    person.name
+                ),
+            ));
+        }
+        None => new,
+        Some(OpenRequest { approved_on: None, applied_on, .. }) => {
+            return Err(Error::invalid(
+                "member",
+                format!(
+                    "{}的转出申请（{}）尚待审批：批准后才能开具介绍信",
+                    person.name,
+                    calendar::format_zh(*applied_on)
+                ),
+                format!(
+                    "{}'s application of {applied_on} awaits its decision: approve it before the letter",
+                    person.name
+                ),
+            ));
+        }
+        Some(OpenRequest { approved_on: Some(approved), .. }) if new.issued_on < *approved => {
+            return Err(Error::invalid(
+                "date",
+                format!(
+                    "开具日期 {} 早于转出申请的批准日期 {}",
+                    calendar::format_zh(new.issued_on),
+                    calendar::format_zh(*approved)
+                ),
+                format!("the day issued, {}, is before the application's approval, {approved}", new.issued_on),
+            ));
+        }
+        // The letter goes where the approved application asked, unless the worker writes otherwise.
+        Some(open) if new.destination.trim().is_empty() => {
+            with_destination = NewLetter { destination: open.destination.clone(), ..new.clone() };
+            &with_destination
+        }
+        Some(_) => new,
+    };
     let transfers = rules.transfers();
     let (days, addressee, assessment) = transfer::check_new_letter(new, stage, transfers, today)?;
     let destination = new.destination.trim();
@@ -454,7 +514,11 @@ pub(crate) fn write_letter(
             new_code()?
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let letter_id = conn.last_insert_rowid();
+    if let Some(request) = request {
+        close_with_letter(conn, request.id, letter_id)?;
+    }
+    Ok(letter_id)
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ const post = { id: null, unit_id: 3, person_id: 4, post: 'secretary' as const, s
 const newLetter = {
   person_id: 7, destination: '中共某某大学委员会', addressee: null, validity_days: null, issued_on: '2026-06-30', assessment: '预备期表现良好',
 };
+const newRequest = { person_id: 7, destination: '中共某某公司委员会', reason: '工作调动', applied_on: '2026-06-01' };
 const arrival = {
   person: { ...person, joined_on: null }, steps: [{ ...event, kind: 'admitted' as const, date: '2026-06-20' }], received_on: '2026-09-05',
   origin: '中共某大学委员会', letter_number: '2026-015', letter_issued_on: '2026-08-30', dues_paid_through: '2026-08', materials: ['admission_resolution'],
@@ -101,8 +102,13 @@ describe('TauriBackend', () => {
     ['issueLetter', [newLetter, null], 'issue_letter', { letter: newLetter, path: null }],
     ['writeLetters', [[3, 1], '/tmp/介绍信 2 封.pdf'], 'write_letters', { ids: [3, 1], path: '/tmp/介绍信 2 封.pdf' }],
     ['recordReceipt', [3, '2026-08-01'], 'record_receipt', { letterId: 3, date: '2026-08-01' }],
-    ['reissueLetter', [3, '2026-08-15', null], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: null }],
-    ['reissueLetter', [3, '2026-08-15', 45], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: 45 }],
+    ['reissueLetter', [3, '2026-08-15', null, null], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: null, path: null }],
+    ['reissueLetter', [3, '2026-08-15', 45, '/tmp/介绍信 张三.pdf'], 'reissue_letter', { letterId: 3, issuedOn: '2026-08-15', validityDays: 45, path: '/tmp/介绍信 张三.pdf' }],
+    ['applyTransfer', [newRequest], 'apply_transfer', { request: newRequest }],
+    ['approveTransfer', [4, '2026-06-05'], 'approve_transfer', { requestId: 4, date: '2026-06-05' }],
+    ['declineTransfer', [4, '2026-06-05', '本人撤回申请'], 'decline_transfer', { requestId: 4, date: '2026-06-05', reason: '本人撤回申请' }],
+    ['transferRequests', [null, true], 'transfer_requests', { personId: null, openOnly: true }],
+    ['transferRequests', [7, false], 'transfer_requests', { personId: 7, openOnly: false }],
     ['cancelLetter', [3, '2026-08-01', '本人不再转出'], 'cancel_letter', { letterId: 3, date: '2026-08-01', reason: '本人不再转出' }],
     ['cancelLetter', [3, '2026-08-01', null], 'cancel_letter', { letterId: 3, date: '2026-08-01', reason: null }],
     ['registerArrival', [arrival], 'register_arrival', { arrival }],

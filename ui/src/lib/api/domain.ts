@@ -22,6 +22,7 @@ import type {
   Occupation,
   PeriodState,
   RecordKind,
+  RequestState,
   Role,
   Stage,
   Status,
@@ -217,6 +218,17 @@ export const LETTER_STATES: readonly LetterState[] = keysInOrder<LetterState>({
   expired: 2,
   reissued: 3,
   cancelled: 4,
+});
+
+/**
+ * Where an application to transfer out stands (dangan-core's `RequestState`), in the order of its life: applied, then
+ * approved and its letter issued, or declined. The state is the core's.
+ */
+export const REQUEST_STATES: readonly RequestState[] = keysInOrder<RequestState>({
+  applied: 0,
+  approved: 1,
+  letter_issued: 2,
+  declined: 3,
 });
 
 /** The roles of a workspace's users, most rights first (dangan-core's `Role::ALL`). */

@@ -19,7 +19,7 @@ import {
 function draft(
   texts: Partial<Record<ArrivalText, string>> = {},
   days: Partial<Record<ArrivalDay, string>> = {},
-  rest: Partial<Pick<ArrivalDraft, 'branchId' | 'gender' | 'duesThrough' | 'materials'>> = {},
+  rest: Partial<Pick<ArrivalDraft, 'branchId' | 'gender' | 'duesThrough' | 'materials' | 'anotherPerson'>> = {},
 ): ArrivalDraft {
   const blank = blankArrival('2026-09-05');
   return {
@@ -29,6 +29,7 @@ function draft(
     gender: '',
     duesThrough: '',
     materials: [],
+    anotherPerson: false,
     ...rest,
   };
 }
@@ -59,7 +60,12 @@ describe('the arrival dialog', () => {
       letter_issued_on: null,
       dues_paid_through: null,
       materials: [],
+      another_person: false,
     });
+  });
+
+  it('sends the confirmation that a namesake is another person only when the worker gave it', () => {
+    expect(readArrival(draft({}, {}, { anotherPerson: true })).arrival?.another_person).toBe(true);
   });
 
   it('sends the steps dated, in procedure order, each a new step with nothing but its day', () => {

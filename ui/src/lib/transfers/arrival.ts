@@ -50,6 +50,8 @@ export interface ArrivalDraft {
   duesThrough: string;
   /** The checklist's materials ticked. */
   materials: readonly string[];
+  /** The worker confirmed this is someone else than the namesake who already arrived from the same organisation. */
+  anotherPerson: boolean;
 }
 
 /** Nothing typed yet, but the day received: `today`. */
@@ -125,6 +127,7 @@ export function readArrival(d: ArrivalDraft): ArrivalRead {
       letter_issued_on: letterDate,
       dues_paid_through: dues,
       materials: CHECKLIST_MATERIALS.filter((m) => d.materials.includes(m)),
+      another_person: d.anotherPerson,
     },
     bad,
   };

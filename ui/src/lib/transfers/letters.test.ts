@@ -79,15 +79,21 @@ describe('where the letters are written', () => {
 });
 
 describe('a change to a letter', () => {
-  const draft = { date: ' 2026-08-01 ', validity: '', reason: '' };
+  const draft = { date: ' 2026-08-01 ', validity: '', reason: '', path: '' };
 
   it('records a receipt on its day', () => {
     expect(readLetterChange('receipt', { ...draft, validity: 'ignored' }).change).toEqual({ action: 'receipt', date: '2026-08-01' });
   });
 
   it('reissues on a day, with the validity typed or the default', () => {
-    expect(readLetterChange('reissue', draft).change).toEqual({ action: 'reissue', issuedOn: '2026-08-01', validityDays: null });
-    expect(readLetterChange('reissue', { ...draft, validity: '45' }).change).toEqual({ action: 'reissue', issuedOn: '2026-08-01', validityDays: 45 });
+    expect(readLetterChange('reissue', draft).change).toEqual({ action: 'reissue', issuedOn: '2026-08-01', validityDays: null, path: null });
+    expect(readLetterChange('reissue', { ...draft, validity: '45' }).change).toEqual({ action: 'reissue', issuedOn: '2026-08-01', validityDays: 45, path: null });
+  });
+
+  it('writes the reissued letter where the worker chose, or nowhere when left empty', () => {
+    expect(readLetterChange('reissue', { ...draft, path: ' /tmp/介绍信 张三.pdf ' }).change).toMatchObject({ path: '/tmp/介绍信 张三.pdf' });
+    expect(readLetterChange('reissue', { ...draft, path: '   ' }).change).toMatchObject({ path: null });
+    expect(readLetterChange('receipt', { ...draft, path: '/tmp/介绍信.pdf' }).change).toEqual({ action: 'receipt', date: '2026-08-01' });
   });
 
   it('cancels on a day, with the reason when one is given', () => {

@@ -97,17 +97,24 @@ export function readNewLetter(personId: number, d: IssueDraft): IssueRead {
   };
 }
 
-/** A change to a letter, as its dialog sends it: the receipt's day, a reissue, or a cancellation with its reason. */
+/**
+ * A change to a letter, as its dialog sends it: the receipt's day, a reissue (with where to write the new letter as a
+ * PDF, `null` for none), or a cancellation with its reason.
+ */
 export type LetterChange =
   | { action: 'receipt'; date: string }
-  | { action: 'reissue'; issuedOn: string; validityDays: number | null }
+  | { action: 'reissue'; issuedOn: string; validityDays: number | null; path: string | null }
   | { action: 'cancel'; date: string; reason: string | null };
 
-/** The letter dialog's fields as typed (a receipt uses the day; a reissue also the validity; a cancellation the reason). */
+/**
+ * The letter dialog's fields as typed (a receipt uses the day; a reissue also the validity and where to save the new
+ * letter; a cancellation the reason).
+ */
 export interface ChangeDraft {
   date: string;
   validity: string;
   reason: string;
+  path: string;
 }
 
 export interface ChangeRead {
@@ -125,7 +132,7 @@ export function readLetterChange(action: LetterAction, d: ChangeDraft): ChangeRe
     action === 'receipt'
       ? { action, date }
       : action === 'reissue'
-        ? { action, issuedOn: date, validityDays: validity }
+        ? { action, issuedOn: date, validityDays: validity, path: pdfPath(d.path) }
         : { action, date, reason: reason === '' ? null : reason };
   return { change, bad };
 }

@@ -17,7 +17,8 @@ actor: string,
  * `holidays`, `holiday_years`, `meta` (settings and rules), `users`, `user_branches`, `meetings`,
  * `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
  * `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
- * `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `arrivals`, `kept_graduates`.
+ * `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
+ * `arrivals`, `kept_graduates`.
  */
 entity: string, entity_id: string | null, member_id: number | null, 
 /**

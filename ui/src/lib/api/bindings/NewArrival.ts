@@ -36,4 +36,10 @@ dues_paid_through: string | null,
  * The checklist's materials (`application_letter`, `political_review`, …) that came with the
  * file.
  */
-materials: Array<string>, };
+materials: Array<string>, 
+/**
+ * The worker confirms this is another person than the one of the same name who already
+ * arrived from the same organisation (a second letter, reissued, would otherwise register
+ * one person twice when neither carries an identity number).
+ */
+another_person: boolean, };

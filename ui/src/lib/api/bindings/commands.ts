@@ -40,6 +40,7 @@ import type { MemberQuery } from './MemberQuery';
 import type { Month } from './Month';
 import type { NewArrival } from './NewArrival';
 import type { NewLetter } from './NewLetter';
+import type { NewTransferRequest } from './NewTransferRequest';
 import type { OrgKind } from './OrgKind';
 import type { OrgUnit } from './OrgUnit';
 import type { PackageWritten } from './PackageWritten';
@@ -60,6 +61,7 @@ import type { StudyHours } from './StudyHours';
 import type { TraineeResult } from './TraineeResult';
 import type { TrainingClass } from './TrainingClass';
 import type { TransferLetter } from './TransferLetter';
+import type { TransferRequest } from './TransferRequest';
 import type { User } from './User';
 import type { WorkspaceStatus } from './WorkspaceStatus';
 
@@ -127,8 +129,8 @@ export function writeMemberPackage(letterId: number, path: string): Promise<Pack
   return call('write_member_package', { letterId, path });
 }
 
-export function receiveMemberPackage(path: string, code: string, branchId: number, receivedOn: string): Promise<MemberDetail> {
-  return call('receive_member_package', { path, code, branchId, receivedOn });
+export function receiveMemberPackage(path: string, code: string, branchId: number, receivedOn: string, addressedHere: boolean): Promise<MemberDetail> {
+  return call('receive_member_package', { path, code, branchId, receivedOn, addressedHere });
 }
 
 export function keepGraduate(personId: number, graduatedOn: string | null): Promise<MemberDetail> {
@@ -159,8 +161,24 @@ export function recordReceipt(letterId: number, date: string): Promise<TransferL
   return call('record_receipt', { letterId, date });
 }
 
-export function reissueLetter(letterId: number, issuedOn: string, validityDays: number | null): Promise<TransferLetter> {
-  return call('reissue_letter', { letterId, issuedOn, validityDays });
+export function reissueLetter(letterId: number, issuedOn: string, validityDays: number | null, path: string | null): Promise<TransferLetter> {
+  return call('reissue_letter', { letterId, issuedOn, validityDays, path });
+}
+
+export function applyTransfer(request: NewTransferRequest): Promise<TransferRequest> {
+  return call('apply_transfer', { request });
+}
+
+export function approveTransfer(requestId: number, date: string): Promise<TransferRequest> {
+  return call('approve_transfer', { requestId, date });
+}
+
+export function declineTransfer(requestId: number, date: string, reason: string): Promise<TransferRequest> {
+  return call('decline_transfer', { requestId, date, reason });
+}
+
+export function transferRequests(personId: number | null, openOnly: boolean): Promise<Array<TransferRequest>> {
+  return call('transfer_requests', { personId, openOnly });
 }
 
 export function cancelLetter(letterId: number, date: string, reason: string | null): Promise<TransferLetter> {
