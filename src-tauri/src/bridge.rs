@@ -16,13 +16,14 @@ use std::path::PathBuf;
 
 use dangan_core::Lang;
 use dangan_core::access::{Role, SessionUser, User};
+use dangan_core::appraisal::{Appraisal, AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow};
 use dangan_core::arrival::NewArrival;
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{
-    Attendee, ClassRecord, DuesCategory, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person,
-    PostHeld, PostRecord, Procedure, ProcedureEvent, StatusChange, StudyEntry, TraineeResult, TrainingClass,
+    Attendee, ClassRecord, DuesCategory, FileRecord, Grade, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup,
+    Person, PostHeld, PostRecord, Procedure, ProcedureEvent, StatusChange, StudyEntry, TraineeResult, TrainingClass,
 };
 use dangan_core::dossier::{DossierWritten, DossiersWritten};
 use dangan_core::dues::Month;
@@ -42,7 +43,7 @@ use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, branch_life, commands, membership, statistics};
+use crate::{accounts, appraisal, branch_life, commands, membership, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -148,6 +149,19 @@ bridge! {
     membership::import_dues(shell; path: PathBuf) -> usize;
     membership::dues_receipts(shell; unit: Option<Id>, from: Month, to: Month) -> Vec<DuesReceipt>;
     membership::export_dues(shell; unit: Option<Id>, from: Month, to: Month, path: PathBuf) -> ();
+    appraisal::open_appraisals(shell; unit: Id, year: i32, opened_on: Date) -> Vec<Appraisal>;
+    appraisal::appraisal(shell; id: Id) -> Appraisal;
+    appraisal::appraisals(shell; year: i32, unit: Option<Id>) -> Vec<Appraisal>;
+    appraisal::date_appraisal_step(shell; id: Id, step: AppraisalStep, date: Option<Date>) -> Appraisal;
+    appraisal::record_votes(shell; id: Id, ballots_cast: u32, rows: Vec<VoteRow>) -> Appraisal;
+    appraisal::import_votes(shell; id: Id, ballots_cast: u32, path: PathBuf) -> Appraisal;
+    appraisal::propose_grade(shell; id: Id, person_id: Id, grade: Option<Grade>) -> Appraisal;
+    appraisal::grade_member(shell; id: Id, decision: GradeDecision) -> Appraisal;
+    appraisal::close_appraisal(shell; id: Id, date: Date) -> Appraisal;
+    appraisal::end_correction(shell; id: Id, person_id: Id, outcome: CorrectionOutcome, date: Date, note: Option<String>) -> Appraisal;
+    appraisal::write_ballots(shell; id: Id, path: PathBuf) -> ();
+    appraisal::write_appraisal_results(shell; id: Id, path: PathBuf) -> ();
+    appraisal::export_appraisals(shell; year: i32, unit: Option<Id>, path: PathBuf) -> ();
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
     commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;

@@ -7,6 +7,7 @@
 //! procedure, that `if` belongs in dangan-core. Start reading at [`commands`].
 
 pub mod accounts;
+pub mod appraisal;
 pub mod branch_life;
 pub mod bridge;
 pub mod commands;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod appraisal;
 mod backup;
 mod deadlines;
 mod dossier;

@@ -239,9 +239,9 @@ fn the_annual_report_prints_as_a_pdf_with_its_tables_notes_and_check() {
     {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
-    // The note names its source; a cell not recorded prints as a dash, not 0.
+    // The note names its source; the appraisal's table counts (its note names article 18).
     assert!(text.contains("填报说明"), "{text}");
-    assert!(text.contains('—'), "{text}");
+    assert!(text.contains("民主评议党员情况") && text.contains("第十八条"), "{text}");
     // The statistics as of a day print the same way; a name that is neither is refused, naming both.
     let stats = ws.file("统计.pdf");
     ws.dangan(&["stats", "--out", stats.to_str().unwrap()]).assert().success();

@@ -8,10 +8,11 @@ use std::fmt::Arguments;
 use std::path::Path;
 
 use dangan_core::access::User;
+use dangan_core::appraisal::Appraisal;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
 use dangan_core::deadlines::{DeadlineItem, Status};
-use dangan_core::domain::DuesCategory;
+use dangan_core::domain::{DuesCategory, Grade};
 use dangan_core::domain::{EventKind, FileRecord, MeetingRecord, PartyGroup, PostRecord};
 use dangan_core::dues::{Month, format_yuan};
 use dangan_core::keys::RecoveryCode;
@@ -919,6 +920,100 @@ impl Human {
             )?;
         }
         self.say(format_args!("共 {} 份申请", requests.len()), format_args!("{} application(s)", requests.len()))
+    }
+
+    /// An appraisal: its branch and year, steps, and each member's votes, proposal and grade.
+    pub fn appraisal(self, a: &Appraisal) -> Result<()> {
+        let closed = a.closed_on.map(|d| (calendar::format_zh(d), d.to_string()));
+        let (state_zh, state_en) = closed.map_or_else(
+            || ("进行中".to_owned(), "open".to_owned()),
+            |(zh, en)| (format!("已于 {zh} 结束"), format!("closed {en}")),
+        );
+        self.say(
+            format_args!("{}　{}年度民主评议（{state_zh}）", a.unit, a.year),
+            format_args!("{}, appraisal of {} ({state_en})", a.unit, a.year),
+        )?;
+        for step in &a.steps {
+            self.say(
+                format_args!("  {}：{}", step.step.label().zh, calendar::format_zh(step.date)),
+                format_args!("  {}: {}", step.step.label().en, step.date),
+            )?;
+        }
+        let ballots = a.ballots_cast.map(|b| b.to_string()).unwrap_or_else(|| "—".into());
+        self.say(
+            format_args!("参评正式党员 {} 人（优秀至多 {} 人），收回测评票 {ballots} 张", a.graded, a.excellent_cap),
+            format_args!("{} graded (at most {} excellent), {ballots} ballots cast", a.graded, a.excellent_cap),
+        )?;
+        for p in &a.participants {
+            let votes = p.votes.map_or_else(
+                || "—".to_owned(),
+                |v| format!("{}/{}/{}/{}", v.excellent, v.qualified, v.basically_qualified, v.unqualified),
+            );
+            let label = |g: Option<Grade>, lang_zh: bool| {
+                g.map_or_else(|| "—".to_owned(), |g| if lang_zh { g.label().zh } else { g.label().en })
+            };
+            if !p.graded {
+                self.say(
+                    format_args!("{}  {}  预备党员，不评定等次", p.person_id, p.name),
+                    format_args!("{}  {}  probationary: not graded", p.person_id, p.name),
+                )?;
+                continue;
+            }
+            let reason = p.reason.as_deref().map(|r| format!("  {r}")).unwrap_or_default();
+            self.say(
+                format_args!(
+                    "{}  {}  得票 {votes}  建议 {}  评定 {}{reason}",
+                    p.person_id,
+                    p.name,
+                    label(p.proposed, true),
+                    label(p.grade, true)
+                ),
+                format_args!(
+                    "{}  {}  votes {votes}  proposed {}  grade {}{reason}",
+                    p.person_id,
+                    p.name,
+                    label(p.proposed, false),
+                    label(p.grade, false)
+                ),
+            )?;
+            if let Some(c) = &p.correction {
+                let (outcome_zh, outcome_en) = c
+                    .outcome
+                    .map(|o| (o.label().zh, o.label().en))
+                    .unwrap_or_else(|| ("尚无结论".to_owned(), "no outcome yet".to_owned()));
+                self.say(
+                    format_args!("    限期改正至 {}：{outcome_zh}", calendar::format_zh(c.until)),
+                    format_args!("    correction until {}: {outcome_en}", c.until),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appraisals, one a line: branch, year, how many graded and graded so far, open or closed.
+    pub fn appraisals(self, appraisals: &[Appraisal]) -> Result<()> {
+        for a in appraisals {
+            let decided = a.participants.iter().filter(|p| p.grade.is_some()).count();
+            let (zh, en) = a.closed_on.map_or_else(
+                || ("进行中".to_owned(), "open".to_owned()),
+                |d| (format!("已结束（{}）", calendar::format_zh(d)), format!("closed ({d})")),
+            );
+            self.say(
+                format_args!("{}  {}年度  参评 {} 人，已评定 {decided} 人  {zh}", a.unit, a.year, a.graded),
+                format_args!("{}  {}  {} graded, {decided} decided  {en}", a.unit, a.year, a.graded),
+            )?;
+        }
+        self.say(format_args!("共 {} 个支部", appraisals.len()), format_args!("{} branch(es)", appraisals.len()))
+    }
+
+    /// The year's results: each branch's count of each grade.
+    pub fn appraisal_results(self, appraisals: &[Appraisal]) -> Result<()> {
+        for a in appraisals {
+            let zh = Grade::ALL.map(|g| format!("{} {}", g.label().zh, a.count(g))).join("，");
+            let en = Grade::ALL.map(|g| format!("{} {}", g.label().en, a.count(g))).join(", ");
+            self.say(format_args!("{}  {}年度：{zh}", a.unit, a.year), format_args!("{}  {}: {en}", a.unit, a.year))?;
+        }
+        Ok(())
     }
 
     /// The monthly dues of a category and base.

@@ -7,6 +7,7 @@
 //! 130 cancelled. 3 also means too many wrong passphrases in a row (wait and try again).
 
 mod accounts;
+mod appraisal;
 mod commands;
 mod committee;
 mod dossiers;
@@ -132,6 +133,12 @@ enum Command {
     Transfer {
         #[command(subcommand)]
         action: transfer::TransferAction,
+    },
+    /// The yearly democratic appraisal of a branch (民主评议党员): open, step, ballots, votes, grade,
+    /// close, correction, show, list, results
+    Appraisal {
+        #[command(subcommand)]
+        action: appraisal::AppraisalAction,
     },
     /// Party dues (党费): the rate of a category and base, a member's base, months paid or deferred,
     /// the ledger, arrears and each branch's summary

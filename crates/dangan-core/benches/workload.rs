@@ -321,6 +321,61 @@ fn membership(store: &mut Store, dir: &std::path::Path) {
     line(&format!("member package of {} MB written and received", sealed.len() / 1_048_576), moved, "< 3 s");
 }
 
+/// Issue 18's appraisal: a branch of 300 full members in its own workspace, its ballot printed and
+/// a sheet of its vote recorded.
+fn appraisal(dir: &std::path::Path) {
+    use chrono::Datelike;
+    use dangan_core::appraisal::{read_vote_sheet, vote_rows_of_sheet};
+    use dangan_core::domain::{OrgKind, Person};
+    let today = calendar::today();
+    let mut store = Store::create_encrypted_for_benchmarks(&dir.join("appraisal.db")).expect("appraisal workspace");
+    let top = store.org_tree().expect("tree").committee().expect("committee").id;
+    let branch = store.add_org_unit(top, OrgKind::Branch, "评议党支部").expect("branch").id;
+    for i in 0..300 {
+        let person = Person {
+            branch_id: branch,
+            name: format!("党员{i:03}"),
+            student_no: Some(format!("S{i:05}")),
+            joined_on: Some(today - chrono::Days::new(3650)),
+            ..Person::default()
+        };
+        store.save_person(person).expect("member");
+    }
+    let started = Instant::now();
+    let appraisal = store.open_appraisals(branch, today.year(), today).expect("open").remove(0);
+    let opened = started.elapsed();
+    let mut ballots = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        std::hint::black_box(
+            dangan_core::dossier::appraisal::ballots_pdf(&appraisal, "基准测试党委", today).expect("pdf"),
+        );
+        ballots.push(started.elapsed());
+    }
+    let path = dir.join("计票表.csv");
+    let mut imports = Vec::new();
+    for run in 0..5 {
+        // Each run other counts, so that every member's row changes and is audited.
+        let mut sheet = String::from("学号工号,优秀,合格,基本合格,不合格\n");
+        for i in 0..300 {
+            sheet.push_str(&format!("S{i:05},{},{},{run},0\n", i % 20, 250 - i % 20));
+        }
+        std::fs::write(&path, sheet).expect("sheet");
+        let started = Instant::now();
+        let (rows, mut problems) = read_vote_sheet(&path).expect("read");
+        let current = store.appraisal(appraisal.id).expect("appraisal");
+        let votes = vote_rows_of_sheet(&current, &rows, 270, &mut problems);
+        problems.refuse().expect("a good sheet");
+        store.record_votes(appraisal.id, 270, &votes).expect("votes");
+        imports.push(started.elapsed());
+    }
+    println!("\nappraisal, SQLCipher: a branch of {} graded members\n", appraisal.graded);
+    let line = |name: &str, d: Duration, target: &str| println!("{name:<44} {:>12}   {target}", ms(d));
+    line("opened (who takes part, as of its day)", opened, "");
+    line("ballot and tally sheet PDF (median)", percentile(&mut ballots, 0.5), "< 1 s");
+    line("a sheet of 300 members' votes recorded (median)", percentile(&mut imports, 0.5), "< 200 ms");
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -366,4 +421,5 @@ fn main() {
     );
     branch_life(&mut store, people);
     membership(&mut store, dir.path());
+    appraisal(dir.path());
 }

@@ -9,6 +9,7 @@
 //! unlocked workspace can do), then [`domain`] (people, events, stages) and [`validate`].
 
 pub mod access;
+pub mod appraisal;
 pub mod arrival;
 pub mod attempts;
 pub mod backup;

@@ -152,6 +152,34 @@ pub fn letters_sheet(letters: &[crate::transfer::TransferLetter]) -> Sheet {
     Sheet { name: "组织关系介绍信".into(), header: header.iter().map(|h| (*h).to_owned()).collect(), rows }
 }
 
+/// A year's appraisals as one sheet: each branch's members with their votes, grade and reason;
+/// a probationary member as taking part.
+pub fn appraisal_sheet(appraisals: &[crate::appraisal::Appraisal]) -> Sheet {
+    let header =
+        ["党支部", "姓名", "参评", "优秀票", "合格票", "基本合格票", "不合格票", "评定等次", "理由", "结束日期"];
+    let mut rows = Vec::new();
+    for a in appraisals {
+        for p in &a.participants {
+            let count = |n: Option<u32>| n.map_or(Value::Empty, |n| Value::Number(f64::from(n)));
+            let votes = p.votes;
+            rows.push(vec![
+                Value::Text(a.unit.clone()),
+                Value::Text(p.name.clone()),
+                Value::Text(if p.graded { "正式党员" } else { "预备党员（不评定等次）" }.to_owned()),
+                count(votes.map(|v| v.excellent)),
+                count(votes.map(|v| v.qualified)),
+                count(votes.map(|v| v.basically_qualified)),
+                count(votes.map(|v| v.unqualified)),
+                p.grade.map_or(Value::Empty, |g| Value::Text(g.label().zh)),
+                p.reason.clone().map_or(Value::Empty, Value::Text),
+                a.closed_on.map_or(Value::Empty, Value::Date),
+            ]);
+        }
+    }
+    let year = appraisals.first().map(|a| a.year.to_string()).unwrap_or_default();
+    Sheet { name: format!("{year}年度民主评议"), header: header.iter().map(|h| (*h).to_owned()).collect(), rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

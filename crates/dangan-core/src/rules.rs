@@ -119,6 +119,8 @@ struct OverrideFile {
     dues: Option<toml::Value>,
     /// The office's letters' validity and when their receipt is owed (`transfer.rs`).
     transfer: Option<toml::Value>,
+    /// The office's share of 优秀, correction period and proposal rule (`appraisal.rs`).
+    appraisal: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +144,8 @@ pub struct RuleSet {
     dues: crate::dues::DuesRules,
     /// Transfers: the letter's validity, the receipt, reissuing.
     transfers: crate::transfer::TransferRules,
+    /// The democratic appraisal: the share of 优秀, the correction period, the proposal.
+    appraisal: crate::appraisal::AppraisalRules,
     overridden: bool,
 }
 
@@ -198,6 +202,7 @@ impl RuleSet {
             life: crate::meeting_rules::shipped_life().clone(),
             dues: crate::dues::shipped_dues().clone(),
             transfers: crate::transfer::shipped_transfers().clone(),
+            appraisal: crate::appraisal::shipped_appraisal().clone(),
             overridden: false,
         })
     }
@@ -263,6 +268,15 @@ impl RuleSet {
             })?;
             out.transfers.apply(section)?;
         }
+        if let Some(appraisal) = file.appraisal {
+            let section = appraisal.try_into().map_err(|e: toml::de::Error| Error::RuleFile {
+                reason: Text::new(
+                    format!("本单位规则文件的 [appraisal] 有误：{}", e.message()),
+                    format!("rule file [appraisal] is wrong: {}", e.message()),
+                ),
+            })?;
+            out.appraisal.apply(section)?;
+        }
         out.overridden = true;
         Ok(out)
     }
@@ -295,6 +309,11 @@ impl RuleSet {
     /// The rules of transfers and their letters.
     pub fn transfers(&self) -> &crate::transfer::TransferRules {
         &self.transfers
+    }
+
+    /// The rules of the democratic appraisal.
+    pub fn appraisal(&self) -> &crate::appraisal::AppraisalRules {
+        &self.appraisal
     }
 
     /// The citation of a check, e.g. `《中国共产党发展党员工作细则》第七条` / `Rules on Recruiting

@@ -418,6 +418,121 @@ impl Session {
         self.store.arrival(person_id)
     }
 
+    // --- The democratic appraisal (issue 18) ---------------------------------------------------
+
+    /// Opens the appraisal of `year` for a branch, or for every branch under a unit that has none.
+    pub fn open_appraisals(
+        &mut self,
+        unit: Id,
+        year: i32,
+        opened_on: Date,
+    ) -> Result<Vec<crate::appraisal::Appraisal>> {
+        self.store.open_appraisals(unit, year, opened_on)
+    }
+
+    pub fn appraisal(&self, id: Id) -> Result<crate::appraisal::Appraisal> {
+        self.store.appraisal(id)
+    }
+
+    /// The appraisal of a branch for a year.
+    pub fn appraisal_of(&self, unit: Id, year: i32) -> Result<crate::appraisal::Appraisal> {
+        self.store.appraisal_of(unit, year)
+    }
+
+    /// The appraisals of a year (under a unit, or all the user may see).
+    pub fn appraisals(&self, year: i32, unit: Option<Id>) -> Result<Vec<crate::appraisal::Appraisal>> {
+        self.store.appraisals(year, unit)
+    }
+
+    /// Dates a step of an appraisal, or takes its day back.
+    pub fn date_appraisal_step(
+        &mut self,
+        id: Id,
+        step: crate::appraisal::AppraisalStep,
+        date: Option<Date>,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.date_appraisal_step(id, step, date)
+    }
+
+    /// Records the vote: the ballots cast and the members' counts, all or none.
+    pub fn record_votes(
+        &mut self,
+        id: Id,
+        ballots_cast: u32,
+        rows: &[crate::appraisal::VoteRow],
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.record_votes(id, ballots_cast, rows)
+    }
+
+    /// Records the vote from a sheet (.xlsx or .csv: 姓名 or 学号工号, 优秀, 合格, 基本合格, 不合格),
+    /// all rows or none, every bad row named.
+    pub fn import_votes(&mut self, id: Id, ballots_cast: u32, path: &Path) -> Result<crate::appraisal::Appraisal> {
+        let (rows, mut problems) = crate::appraisal::read_vote_sheet(path)?;
+        let appraisal = self.store.appraisal(id)?;
+        let votes = crate::appraisal::vote_rows_of_sheet(&appraisal, &rows, ballots_cast, &mut problems);
+        problems.refuse()?;
+        self.store.record_votes(id, ballots_cast, &votes)
+    }
+
+    /// Sets (or clears) the branch's proposed grade of a member by hand.
+    pub fn propose_grade(
+        &mut self,
+        id: Id,
+        person_id: Id,
+        grade: Option<crate::domain::Grade>,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.propose_grade(id, person_id, grade)
+    }
+
+    /// Decides a member's grade, checked against the rules (the third, the probationary member,
+    /// the reason of 不合格).
+    pub fn grade_member(
+        &mut self,
+        id: Id,
+        decision: &crate::appraisal::GradeDecision,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.grade_member(id, decision)
+    }
+
+    /// Closes an appraisal: each grade into its member's file, a correction period begun for 不合格.
+    pub fn close_appraisal(&mut self, id: Id, date: Date) -> Result<crate::appraisal::Appraisal> {
+        self.store.close_appraisal(id, date)
+    }
+
+    /// Records how an unsatisfactory member's correction period ended.
+    pub fn end_correction(
+        &mut self,
+        id: Id,
+        person_id: Id,
+        outcome: crate::appraisal::CorrectionOutcome,
+        date: Date,
+        note: Option<&str>,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.end_correction(id, person_id, outcome, date, note)
+    }
+
+    /// Writes the ballot and the tally sheet of an appraisal as one PDF.
+    pub fn write_ballots(&self, id: Id, path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let appraisal = self.store.appraisal(id)?;
+        let pdf = crate::dossier::appraisal::ballots_pdf(&appraisal, &self.store.committee_name()?, self.today())?;
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
+    /// Writes a branch's results sheet as a PDF.
+    pub fn write_appraisal_results(&self, id: Id, path: &Path) -> Result<()> {
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let appraisal = self.store.appraisal(id)?;
+        let pdf = crate::dossier::appraisal::results_pdf(&appraisal, &self.store.committee_name()?, self.today())?;
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
+    }
+
+    /// Writes the year's results of every branch (under a unit) as a workbook.
+    pub fn export_appraisals(&self, year: i32, unit: Option<Id>, path: &Path) -> Result<()> {
+        let appraisals = self.store.appraisals(year, unit)?;
+        crate::lists::write_sheets(self.store.workspace_dir(), path, &[crate::lists::appraisal_sheet(&appraisals)])
+    }
+
     // --- Party dues (issue 17) ------------------------------------------------------------------
 
     /// Records a sheet of dues payments and deferrals (.xlsx or .csv: 姓名 or 学号工号, 起始月份,

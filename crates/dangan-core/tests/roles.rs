@@ -32,13 +32,14 @@ use On::{Member, Workspace as Whole};
 use common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
 use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
+use dangan_core::appraisal::{AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow, Votes};
 use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
 use dangan_core::deadlines::{DeadlineQuery, Owner, OwnerKind};
 use dangan_core::domain::{
-    Attendance, Attendee, ClassKind, ClassSession, CommitteePost, DuesCategory, EventKind, FileRecord, Id, Meeting,
-    MeetingKind, MembershipStatus, OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind, StatusChange,
-    StudyEntry, TraineeResult, TrainingClass,
+    Attendance, Attendee, ClassKind, ClassSession, CommitteePost, DuesCategory, EventKind, FileRecord, Grade, Id,
+    Meeting, MeetingKind, MembershipStatus, OrgKind, Person, PostHeld, ProcedureEvent, RecordFields, RecordKind,
+    StatusChange, StudyEntry, TraineeResult, TrainingClass,
 };
 use dangan_core::dues::Month;
 use dangan_core::jobs::Progress;
@@ -271,6 +272,49 @@ static TABLE: &[Row] = &[
         ok(f.session.export_letters(None, false, &f.out.join("介绍信.xlsx")))
     }),
     row("import_dues", may(EditMembers), Whole, |f| ok(f.session.import_dues(&f.input.join("党费.csv")))),
+    // The democratic appraisal: the fixture's of 2025 is dated, voted, graded (the mover
+    // unsatisfactory), printed and closed, the mover's correction ended; the next year opened.
+    row("open_appraisals", may(EditMembers), Member, |f| ok(f.session.open_appraisals(f.branch, 2026, d(TODAY)))),
+    row("appraisals", may(ReadMembers), Whole, |f| ok(f.session.appraisals(2025, None))),
+    row("appraisal", may(ReadMembers), Member, |f| ok(f.session.appraisal(f.appraisal))),
+    row("appraisal_of", may(ReadMembers), Member, |f| ok(f.session.appraisal_of(f.branch, 2025))),
+    row("date_appraisal_step", may(EditMembers), Member, |f| {
+        ok(f.session.date_appraisal_step(f.appraisal, AppraisalStep::Vote, Some(d("2026-01-15"))))
+    }),
+    row("record_votes", may(EditMembers), Member, |f| {
+        let votes = Votes { excellent: 0, qualified: 1, basically_qualified: 0, unqualified: 2 };
+        ok(f.session.record_votes(f.appraisal, 3, &[VoteRow { person_id: f.mover, votes }]))
+    }),
+    row("import_votes", may(EditMembers), Member, |f| {
+        ok(f.session.import_votes(f.appraisal, 3, &f.input.join("计票.csv")))
+    }),
+    row("propose_grade", may(EditMembers), Member, |f| {
+        ok(f.session.propose_grade(f.appraisal, f.veteran, Some(Grade::Qualified)))
+    }),
+    row("grade_member", may(EditMembers), Member, |f| {
+        for p in f.session.appraisal(f.appraisal)?.participants.into_iter().filter(|p| p.graded) {
+            let (grade, reason) = if p.person_id == f.mover {
+                (Grade::Unqualified, Some("长期不参加组织生活".to_owned()))
+            } else {
+                (Grade::Qualified, None)
+            };
+            f.session.grade_member(f.appraisal, &GradeDecision { person_id: p.person_id, grade, reason })?;
+        }
+        Ok(())
+    }),
+    row("write_ballots", may(ReadMembers), Member, |f| {
+        ok(f.session.write_ballots(f.appraisal, &f.out.join("测评表.pdf")))
+    }),
+    row("close_appraisal", may(EditMembers), Member, |f| ok(f.session.close_appraisal(f.appraisal, d("2026-01-20")))),
+    row("end_correction", may(EditMembers), Member, |f| {
+        ok(f.session.end_correction(f.appraisal, f.mover, CorrectionOutcome::Corrected, d(TODAY), None))
+    }),
+    row("write_appraisal_results", may(ReadMembers), Member, |f| {
+        ok(f.session.write_appraisal_results(f.appraisal, &f.out.join("评议结果.pdf")))
+    }),
+    row("export_appraisals", may(ReadMembers), Whole, |f| {
+        ok(f.session.export_appraisals(2025, None, &f.out.join("评议.xlsx")))
+    }),
     // The organisation.
     row("org_tree", SignedIn, Whole, |f| ok(f.session.org_tree())),
     row("org_units", SignedIn, Whole, |f| ok(f.session.org_units())),
@@ -612,6 +656,8 @@ struct Fixture {
     mover: Id,
     /// The veteran's application to transfer out, awaiting its decision.
     request: Id,
+    /// The branch's democratic appraisal of 2025, open.
+    appraisal: Id,
     /// A member package from another office addressed to this one, and the code it opens with.
     package: PathBuf,
     package_code: String,
@@ -776,6 +822,9 @@ fn fixture(subject: Subject) -> Fixture {
     };
     admin.set_dues_base(base).unwrap();
     fs::write(input.join("党费.csv"), "姓名,起始月份,月数,交纳日期\n褚九,2026-11,1,2026-11-24\n").unwrap();
+    // The branch's appraisal of 2025, held in January, and a sheet of the veteran's votes.
+    let appraisal = admin.open_appraisals(branch, 2025, d("2026-01-10")).unwrap()[0].id;
+    fs::write(input.join("计票.csv"), "姓名,优秀,合格,基本合格,不合格\n钱七,1,2,0,0\n").unwrap();
     let backup = root.join("in/office.dangan-backup");
     dangan_core::backup::write_backup(admin, &office.ws, &backup).unwrap();
 
@@ -812,6 +861,7 @@ fn fixture(subject: Subject) -> Fixture {
         letter,
         mover,
         request,
+        appraisal,
         package,
         package_code,
         group,

@@ -158,10 +158,16 @@ impl Grade {
         }
     }
 
-    /// By id or by Chinese name.
+    /// By id, by Chinese name, or by the words `satisfactory`, `basic` and `unsatisfactory`.
     pub fn parse(s: &str) -> Option<Grade> {
         let s = s.trim();
-        Grade::ALL.into_iter().find(|g| g.as_str() == s || g.label().zh == s)
+        let alias = match s {
+            "satisfactory" => Some(Grade::Qualified),
+            "basic" | "basically_satisfactory" => Some(Grade::BasicallyQualified),
+            "unsatisfactory" => Some(Grade::Unqualified),
+            _ => None,
+        };
+        alias.or_else(|| Grade::ALL.into_iter().find(|g| g.as_str() == s || g.label().zh == s))
     }
 }
 

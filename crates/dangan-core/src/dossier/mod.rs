@@ -24,6 +24,7 @@
 //!   are. A lopdf fix-up (XMP with `pdfaid` 2B, an sRGB output intent) was prototyped but could not
 //!   be validated offline (no veraPDF), so nothing claims conformance.
 
+pub mod appraisal;
 mod attach;
 mod content;
 mod fonts;

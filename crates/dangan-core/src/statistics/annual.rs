@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::census::Counted;
 use super::figures::age_row;
-use super::table::{Spec, Table, column, not_recorded};
+use super::table::{Spec, Table, column};
 use super::{Scope, cell_people};
 use crate::Text;
 use crate::calendar::{self, Date};
@@ -135,7 +135,16 @@ impl Year {
 /// Each member's study in the report's year: hours studied and hours asked.
 pub type StudyYear = std::collections::HashMap<Id, (f64, u32)>;
 
-fn specs<'a>(scope: &Scope<'a>, year: Year, study: &'a StudyYear) -> Vec<Spec<'a>> {
+/// What the year's report counts beyond the census: each member's study hours, and their grade
+/// in the year's closed democratic appraisals.
+#[derive(Debug, Default)]
+pub struct YearFacts {
+    pub study: StudyYear,
+    pub grades: std::collections::HashMap<Id, crate::domain::Grade>,
+}
+
+fn specs<'a>(scope: &Scope<'a>, year: Year, facts: &'a YearFacts) -> Vec<Spec<'a>> {
+    let (study, grades) = (&facts.study, &facts.grades);
     let rules = scope.rules;
     let mut specs = Vec::new();
     let branches = scope.branch_rows();
@@ -296,15 +305,20 @@ fn specs<'a>(scope: &Scope<'a>, year: Year, study: &'a StudyYear) -> Vec<Spec<'a
     specs.push(Spec::new(
         "appraisal",
         Text::new("民主评议党员情况", "Democratic appraisal"),
-        rules.note("not_recorded"),
+        rules.note("appraisal"),
         vec![
-            not_recorded("excellent", "优秀", "excellent"),
-            not_recorded("qualified", "合格", "qualified"),
-            not_recorded("basically_qualified", "基本合格", "basically qualified"),
-            not_recorded("unqualified", "不合格", "unqualified"),
+            column("excellent", "优秀", "excellent"),
+            column("qualified", "合格", "qualified"),
+            column("basically_qualified", "基本合格", "basically qualified"),
+            column("unqualified", "不合格", "unqualified"),
         ],
         vec![("all".into(), Text::new("全部", "all"))],
-        |_, _| {},
+        move |p, out| {
+            if let Some(grade) = grades.get(&p.id) {
+                let column = crate::domain::Grade::ALL.iter().position(|g| g == grade).unwrap_or(0);
+                out.push((0, column));
+            }
+        },
     ));
     // Members at the end of the year, those who studied at all, and those who studied the hours
     // asked of them (32, or 56 on a committee): each number opens its people.
@@ -352,9 +366,9 @@ fn window(scope: &Scope<'_>, year: i32) -> crate::Result<Year> {
 }
 
 /// Counts the annual report of `year`.
-pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>, study: &StudyYear) -> crate::Result<AnnualReport> {
+pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>, facts: &YearFacts) -> crate::Result<AnnualReport> {
     let window = window(scope, year)?;
-    let tables: Vec<Table> = specs(scope, window, study).iter().map(|spec| spec.count(scope.people())).collect();
+    let tables: Vec<Table> = specs(scope, window, facts).iter().map(|spec| spec.count(scope.people())).collect();
     let total = |table: usize, column: usize| {
         tables.get(table).and_then(|t| t.rows.iter().find(|r| r.total)).and_then(|r| r.values[column]).unwrap_or(0)
     };
@@ -375,8 +389,8 @@ pub(crate) fn annual(scope: &Scope<'_>, year: i32, unit: Option<Id>, study: &Stu
 }
 
 /// The people behind one number of the annual report.
-pub(crate) fn people(scope: &Scope<'_>, year: i32, cell: &super::CellRef, study: &StudyYear) -> crate::Result<Vec<Id>> {
-    cell_people(&specs(scope, window(scope, year)?, study), scope, cell)
+pub(crate) fn people(scope: &Scope<'_>, year: i32, cell: &super::CellRef, facts: &YearFacts) -> crate::Result<Vec<Id>> {
+    cell_people(&specs(scope, window(scope, year)?, facts), scope, cell)
 }
 
 /// Balances every branch of the `changes` table and names each person whose figures break it.
@@ -498,13 +512,13 @@ mod tests {
     }
 
     fn report(people: Vec<Counted>, year: i32) -> AnnualReport {
-        report_with_study(people, year, &StudyYear::new())
+        report_with(people, year, &YearFacts::default())
     }
 
-    fn report_with_study(people: Vec<Counted>, year: i32, study: &StudyYear) -> AnnualReport {
+    fn report_with(people: Vec<Counted>, year: i32, facts: &YearFacts) -> AnnualReport {
         let (census, tree, rules) = (Census { people }, tree(), CountingRules::shipped());
         let scope = Scope { census: &census, tree: &tree, units: None, rules };
-        annual(&scope, year, None, study).unwrap()
+        annual(&scope, year, None, facts).unwrap()
     }
 
     #[test]
@@ -514,7 +528,8 @@ mod tests {
         let applicant = person(9, 2, &[(EventKind::ApplicationReceived, "2025-06-01")]);
         let study: StudyYear =
             [(1, (40.0, 32)), (2, (12.5, 32)), (3, (50.0, 56)), (9, (8.0, 32))].into_iter().collect();
-        let report = report_with_study(vec![member(1), member(2), member(3), member(4), applicant], 2026, &study);
+        let facts = YearFacts { study, ..YearFacts::default() };
+        let report = report_with(vec![member(1), member(2), member(3), member(4), applicant], 2026, &facts);
         let training = report.tables.iter().find(|t| t.id == "training").unwrap();
         assert_eq!(training.rows[0].values, [Some(4), Some(3), Some(1)], "members, studied, studied enough");
         assert!(training.note.zh.contains("第二十条"));

@@ -40,7 +40,7 @@ const NOTES: [&str; 11] = [
     "died",
     "age",
     "students",
-    "not_recorded",
+    "appraisal",
     "training",
 ];
 

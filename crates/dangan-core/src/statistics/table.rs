@@ -179,11 +179,6 @@ pub(crate) fn column(key: &str, zh: &str, en: &str) -> Column {
     Column { key: key.to_owned(), label: Text::new(zh, en), recorded: true, share_of: None }
 }
 
-/// A column for what Dangan does not record yet.
-pub(crate) fn not_recorded(key: &str, zh: &str, en: &str) -> Column {
-    Column { recorded: false, ..column(key, zh, en) }
-}
-
 /// `count` as a share of `base`, in hundredths of a percent.
 pub(crate) fn share(key: &str, zh: &str, en: &str, count: &str, base: &str) -> Column {
     Column { share_of: Some(ShareOf { count: count.to_owned(), base: base.to_owned() }), ..column(key, zh, en) }

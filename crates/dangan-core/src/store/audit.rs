@@ -116,6 +116,28 @@ const AUDITED: &[Audited] = &[
     },
     Audited { table: "transfer_letters", key: "{r}.number", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "transfer_requests", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    Audited { table: "appraisals", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "appraisal_steps",
+        key: "{r}.appraisal_id || ' ' || {r}.step",
+        member: "NULL",
+        skip: &[],
+        unless: "0",
+    },
+    Audited {
+        table: "appraisal_members",
+        key: "{r}.appraisal_id || ' ' || {r}.person_id",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
+    Audited {
+        table: "corrections",
+        key: "{r}.appraisal_id || ' ' || {r}.person_id",
+        member: "{r}.person_id",
+        skip: &[],
+        unless: "0",
+    },
     Audited { table: "arrivals", key: "{r}.person_id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "kept_graduates", key: "{r}.person_id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
@@ -437,7 +459,7 @@ pub struct AuditEntry {
     /// `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
     /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
     /// `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
-    /// `arrivals`, `kept_graduates`.
+    /// `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

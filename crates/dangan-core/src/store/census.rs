@@ -116,8 +116,9 @@ impl Store {
 
     /// The annual party statistics report of `year`.
     pub fn annual_report(&self, year: i32, unit: Option<Id>) -> Result<AnnualReport> {
-        let study = self.study_year(year)?;
-        self.count(unit, |scope| statistics::annual::annual(scope, year, unit, &study))
+        let facts =
+            statistics::annual::YearFacts { study: self.study_year(year)?, grades: self.appraisal_grades(year)? };
+        self.count(unit, |scope| statistics::annual::annual(scope, year, unit, &facts))
     }
 
     /// The ids of the people one number counts, in id order.
@@ -128,9 +129,16 @@ impl Store {
             }
             Report::Annual { year, unit } => {
                 // Only the training table reads the year's study (a grouped read of its meetings,
-                // classes and own study): the other numbers' lists need not pay for it.
-                let study = if cell.table == "training" { self.study_year(year)? } else { Default::default() };
-                self.count(unit, |scope| statistics::annual::people(scope, year, cell, &study))
+                // classes and own study), and only the appraisal's its grades: the other numbers'
+                // lists need not pay for them.
+                let mut facts = statistics::annual::YearFacts::default();
+                if cell.table == "training" {
+                    facts.study = self.study_year(year)?;
+                }
+                if cell.table == "appraisal" {
+                    facts.grades = self.appraisal_grades(year)?;
+                }
+                self.count(unit, |scope| statistics::annual::people(scope, year, cell, &facts))
             }
         }
     }

@@ -9,6 +9,7 @@ use super::Store;
 use super::life_index::{Awaited, Awaiting, LifeIndex, LifeMember, Ower};
 use super::procedure_index::{Entry, ProcedureIndex};
 use crate::access::Action;
+use crate::appraisal::AppraisalRules;
 use crate::calendar::Date;
 use crate::deadlines::{
     self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Owner, OwnerKey, OwnerKind, Status, StatusCounts,
@@ -16,6 +17,7 @@ use crate::deadlines::{
 use crate::domain::{Id, ProcedureEvent};
 use crate::dues::ArrearsRule;
 use crate::meeting_rules::{LapseRule, LectureRule, MeetingRule, OwedBy, TermRule};
+use crate::rules::RuleSet;
 use crate::rules::{DeadlineKind, DeadlineRule};
 use crate::transfer::TransferRules;
 use crate::{Result, Text};
@@ -61,11 +63,11 @@ pub(super) enum Owed<'a> {
         member: &'a LifeMember,
         rule: &'a ArrearsRule,
     },
-    /// What a transfer awaits: a letter's receipt from the receiving committee, or a kept
-    /// graduate's relationship moving on.
+    /// What is awaited of a member: a letter's receipt from the receiving committee, a kept
+    /// graduate's relationship moving on, or the outcome of a correction period.
     Receipt {
         letter: &'a Awaited,
-        rule: &'a TransferRules,
+        rule: &'a RuleSet,
     },
 }
 
@@ -226,16 +228,16 @@ impl Store {
                 if let Some(member) = life.members().iter().find(|m| m.id == id).filter(|_| members) {
                     lapse(member, &mut f);
                 }
+                for letter in life.awaited().iter().filter(|l| l.person_id == id && members) {
+                    awaited_item(letter, &self.rules, as_of, &mut f);
+                }
                 return;
             }
             None if members => {
                 index.iter().for_each(|(id, entry)| visit(id, entry, &mut f));
                 life.members().iter().for_each(|member| lapse(member, &mut f));
-                let transfers = self.rules.transfers();
-                for letter in life.letters().iter().filter(|l| in_scope(l.branch_id)) {
-                    let what = awaited(letter.what, transfers);
-                    let (due, status) = (what.due, deadline_status(what.due, as_of, what.lead_days));
-                    f(Found { owed: Owed::Receipt { letter, rule: transfers }, due, status, provisional: false });
+                for letter in life.awaited().iter().filter(|l| in_scope(l.branch_id)) {
+                    awaited_item(letter, &self.rules, as_of, &mut f);
                 }
             }
             None => {}
@@ -548,8 +550,15 @@ fn arrears(member: &LifeMember, rule: &ArrearsRule, as_of: Date) -> Option<(Date
     rule.flagged(first_unpaid, as_of)
 }
 
-/// What an awaited transfer takes from the transfer rules: a letter's receipt, or a kept
-/// graduate's move.
+/// The item of something awaited, as of a day.
+fn awaited_item<'a>(letter: &'a Awaited, rules: &'a RuleSet, as_of: Date, f: &mut impl FnMut(Found<'a>)) {
+    let what = awaited(letter.what, rules);
+    let (due, status) = (what.due, deadline_status(what.due, as_of, what.lead_days));
+    f(Found { owed: Owed::Receipt { letter, rule: rules }, due, status, provisional: false });
+}
+
+/// What an awaited item takes from its rules: a letter's receipt or a kept graduate's move (the
+/// transfer rules), a correction period's end (the appraisal rules).
 struct AwaitedRule<'r> {
     id: &'static str,
     due: Date,
@@ -558,7 +567,8 @@ struct AwaitedRule<'r> {
     clause: &'r Text,
 }
 
-fn awaited(what: Awaiting, rule: &TransferRules) -> AwaitedRule<'_> {
+fn awaited(what: Awaiting, rules: &RuleSet) -> AwaitedRule<'_> {
+    let rule = rules.transfers();
     match what {
         Awaiting::Receipt { valid_until } => AwaitedRule {
             id: TransferRules::RECEIPT_ID,
@@ -574,6 +584,16 @@ fn awaited(what: Awaiting, rule: &TransferRules) -> AwaitedRule<'_> {
             name: &rule.keep_name,
             clause: &rule.keep_clause,
         },
+        Awaiting::Correction { until } => {
+            let appraisal = rules.appraisal();
+            AwaitedRule {
+                id: AppraisalRules::CORRECTION_ID,
+                due: until,
+                lead_days: &appraisal.correction_lead_days,
+                name: &appraisal.correction_name,
+                clause: &appraisal.unqualified_clause,
+            }
+        }
     }
 }
 

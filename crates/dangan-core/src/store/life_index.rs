@@ -66,8 +66,9 @@ pub(crate) struct Secretary {
     pub(crate) latest_lecture: Option<Date>,
 }
 
-/// A transfer still awaited of a person: the receipt of their letter (not received, cancelled or
-/// reissued), or the move of a graduate's relationship kept at the university.
+/// Something still awaited of a person: the receipt of their letter (not received, cancelled or
+/// reissued), the move of a graduate's relationship kept at the university, or the outcome of an
+/// unsatisfactory member's correction period.
 #[derive(Debug)]
 pub(crate) struct Awaited {
     pub(crate) person_id: Id,
@@ -82,29 +83,30 @@ pub(crate) enum Awaiting {
     Receipt { valid_until: Date },
     /// A graduate kept in the register since graduating on this day (条例第三十四条).
     KeptGraduate { graduated_on: Date },
+    /// An unsatisfactory member's correction period, ending on this day (条例第三十条).
+    Correction { until: Date },
+}
+
+/// Rows of who awaits something from a day for a span: (person, name, branch, day, span), the
+/// day as stored.
+fn spans(conn: &Connection, sql: &str) -> Result<Vec<(Id, String, Id, String, u32)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Awaited {
     fn load(conn: &Connection) -> Result<Vec<Awaited>> {
-        let mut stmt = conn.prepare_cached(
+        let letters = spans(
+            conn,
             "SELECT l.person_id, p.name, p.branch_id, l.issued_on, l.validity_days
              FROM transfer_letters l JOIN people p ON p.id = l.person_id
              WHERE l.receipt_on IS NULL AND l.cancelled_on IS NULL
                AND NOT EXISTS (SELECT 1 FROM transfer_letters n WHERE n.reissue_of = l.id)
              ORDER BY l.person_id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, Id>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Id>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, u32>(4)?,
-            ))
-        })?;
         let mut awaited = Vec::new();
-        for row in rows {
-            let (person_id, name, branch_id, issued, days) = row?;
+        for (person_id, name, branch_id, issued, days) in letters {
             let Some(issued) = calendar::parse_iso(&issued) else { continue };
             let what = Awaiting::Receipt { valid_until: crate::transfer::valid_until(issued, days) };
             awaited.push(Awaited { person_id, name: name.into(), branch_id, what });
@@ -127,6 +129,18 @@ impl Awaited {
                 branch_id,
                 what: Awaiting::KeptGraduate { graduated_on },
             });
+        }
+        // Correction periods without their outcome, of members still in the register.
+        let corrections = spans(
+            conn,
+            "SELECT c.person_id, p.name, p.branch_id, c.from_on, c.months
+             FROM corrections c JOIN people p ON p.id = c.person_id
+             WHERE c.outcome IS NULL AND p.status = 'in_register' ORDER BY c.person_id",
+        )?;
+        for (person_id, name, branch_id, from, months) in corrections {
+            let Some(from) = calendar::parse_iso(&from) else { continue };
+            let until = calendar::add_months(from, months).unwrap_or(from);
+            awaited.push(Awaited { person_id, name: name.into(), branch_id, what: Awaiting::Correction { until } });
         }
         Ok(awaited)
     }
@@ -322,13 +336,13 @@ impl LifeIndex {
         }
     }
 
-    /// What transfers await: letters' receipts, kept graduates.
-    pub(crate) fn letters(&self) -> &[Awaited] {
+    /// What is awaited of members: letters' receipts, kept graduates, corrections' outcomes.
+    pub(crate) fn awaited(&self) -> &[Awaited] {
         self.letters.as_deref().unwrap_or_default()
     }
 
-    /// Forgets the open letters after one changed; the next scan reads them again.
-    pub(crate) fn forget_letters(&mut self) {
+    /// Forgets what is awaited after a letter or a correction changed; the next scan reads it again.
+    pub(crate) fn forget_awaited(&mut self) {
         self.letters = None;
     }
 

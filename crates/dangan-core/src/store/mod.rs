@@ -6,6 +6,7 @@
 //! - every change to a person's events recomputes their cached stage in the same transaction;
 //! - a change that breaks a rule of the procedure is refused whole (see [`crate::validate`]).
 
+mod appraisals;
 mod arrivals;
 mod audit;
 #[cfg(feature = "unencrypted-benchmarks")]

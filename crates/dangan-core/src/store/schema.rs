@@ -16,6 +16,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V10),
         M::up(V11),
         M::up(V12),
+        M::up(V13),
     ])
 }
 
@@ -488,6 +489,54 @@ CREATE TABLE transfer_requests (
 CREATE INDEX transfer_requests_open ON transfer_requests(person_id) WHERE declined_on IS NULL AND letter_id IS NULL;
 "#;
 
+/// Version 13: the yearly democratic appraisal of members (民主评议党员, issue 18): one per branch
+/// and year, its steps' days, each member taking part (graded or, a probationary member, not) with
+/// the vote's counts, the proposed and decided grade, and the 民主评议 record the close wrote; an
+/// unsatisfactory member's correction period and how it ended.
+const V13: &str = r#"
+CREATE TABLE appraisals (
+    id           INTEGER PRIMARY KEY,
+    unit_id      INTEGER NOT NULL REFERENCES org_units(id),
+    year         INTEGER NOT NULL,
+    opened_on    TEXT NOT NULL CHECK (opened_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    ballots_cast INTEGER CHECK (ballots_cast > 0),
+    closed_on    TEXT CHECK (closed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    UNIQUE (unit_id, year)
+) STRICT;
+CREATE TABLE appraisal_steps (
+    appraisal_id INTEGER NOT NULL REFERENCES appraisals(id) ON DELETE CASCADE,
+    step         TEXT NOT NULL,
+    date         TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    PRIMARY KEY (appraisal_id, step)
+) STRICT;
+CREATE TABLE appraisal_members (
+    appraisal_id        INTEGER NOT NULL REFERENCES appraisals(id) ON DELETE CASCADE,
+    person_id           INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    graded              INTEGER NOT NULL CHECK (graded IN (0, 1)),
+    excellent           INTEGER CHECK (excellent >= 0),
+    qualified           INTEGER CHECK (qualified >= 0),
+    basically_qualified INTEGER CHECK (basically_qualified >= 0),
+    unqualified         INTEGER CHECK (unqualified >= 0),
+    proposed            TEXT,
+    grade               TEXT,
+    reason              TEXT,
+    record_id           INTEGER REFERENCES records(id) ON DELETE SET NULL,
+    PRIMARY KEY (appraisal_id, person_id)
+) STRICT;
+CREATE INDEX appraisal_members_by_person ON appraisal_members(person_id);
+CREATE TABLE corrections (
+    appraisal_id INTEGER NOT NULL,
+    person_id    INTEGER NOT NULL,
+    from_on      TEXT NOT NULL CHECK (from_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    months       INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),
+    outcome      TEXT,
+    decided_on   TEXT CHECK (decided_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    note         TEXT,
+    PRIMARY KEY (appraisal_id, person_id),
+    FOREIGN KEY (appraisal_id, person_id) REFERENCES appraisal_members(appraisal_id, person_id) ON DELETE CASCADE
+) STRICT;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,7 +547,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 12);
+        assert_eq!(version, 13);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

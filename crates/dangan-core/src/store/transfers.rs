@@ -177,7 +177,7 @@ impl Store {
             "UPDATE transfer_letters SET receipt_on = ?1 WHERE id = ?2",
             params![date.to_string(), letter_id],
         )?;
-        self.letters_changed();
+        self.awaited_changed();
         self.find_letter(letter_id)
     }
 
@@ -264,7 +264,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
-        self.letters_changed();
+        self.awaited_changed();
         self.find_letter(id)
     }
 
@@ -335,9 +335,9 @@ impl Store {
         self.session_user().may.contains(&Action::ApproveTransfers)
     }
 
-    fn letters_changed(&self) {
+    pub(super) fn awaited_changed(&self) {
         if let Some(life) = self.life.borrow_mut().as_mut() {
-            life.forget_letters();
+            life.forget_awaited();
         }
     }
 }

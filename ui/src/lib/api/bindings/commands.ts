@@ -2,6 +2,8 @@
 
 import { call, progressChannel } from '../ipc';
 import type { AnnualReport } from './AnnualReport';
+import type { Appraisal } from './Appraisal';
+import type { AppraisalStep } from './AppraisalStep';
 import type { Attendee } from './Attendee';
 import type { AuditPage } from './AuditPage';
 import type { AuditQuery } from './AuditQuery';
@@ -10,6 +12,7 @@ import type { BackupWritten } from './BackupWritten';
 import type { BranchDues } from './BranchDues';
 import type { ChartImage } from './ChartImage';
 import type { ClassRecord } from './ClassRecord';
+import type { CorrectionOutcome } from './CorrectionOutcome';
 import type { Dashboard } from './Dashboard';
 import type { DeadlineItem } from './DeadlineItem';
 import type { DeadlineQuery } from './DeadlineQuery';
@@ -24,6 +27,8 @@ import type { DuesReceipt } from './DuesReceipt';
 import type { Duplicates } from './Duplicates';
 import type { FileFilter } from './FileFilter';
 import type { FileRecord } from './FileRecord';
+import type { Grade } from './Grade';
+import type { GradeDecision } from './GradeDecision';
 import type { ImportReport } from './ImportReport';
 import type { JobId } from './JobId';
 import type { JobProgress } from './JobProgress';
@@ -63,6 +68,7 @@ import type { TrainingClass } from './TrainingClass';
 import type { TransferLetter } from './TransferLetter';
 import type { TransferRequest } from './TransferRequest';
 import type { User } from './User';
+import type { VoteRow } from './VoteRow';
 import type { WorkspaceStatus } from './WorkspaceStatus';
 
 export function workspaceStatus(): Promise<WorkspaceStatus> {
@@ -227,6 +233,58 @@ export function duesReceipts(unit: number | null, from: Month, to: Month): Promi
 
 export function exportDues(unit: number | null, from: Month, to: Month, path: string): Promise<void> {
   return call('export_dues', { unit, from, to, path });
+}
+
+export function openAppraisals(unit: number, year: number, openedOn: string): Promise<Array<Appraisal>> {
+  return call('open_appraisals', { unit, year, openedOn });
+}
+
+export function appraisal(id: number): Promise<Appraisal> {
+  return call('appraisal', { id });
+}
+
+export function appraisals(year: number, unit: number | null): Promise<Array<Appraisal>> {
+  return call('appraisals', { year, unit });
+}
+
+export function dateAppraisalStep(id: number, step: AppraisalStep, date: string | null): Promise<Appraisal> {
+  return call('date_appraisal_step', { id, step, date });
+}
+
+export function recordVotes(id: number, ballotsCast: number, rows: Array<VoteRow>): Promise<Appraisal> {
+  return call('record_votes', { id, ballotsCast, rows });
+}
+
+export function importVotes(id: number, ballotsCast: number, path: string): Promise<Appraisal> {
+  return call('import_votes', { id, ballotsCast, path });
+}
+
+export function proposeGrade(id: number, personId: number, grade: Grade | null): Promise<Appraisal> {
+  return call('propose_grade', { id, personId, grade });
+}
+
+export function gradeMember(id: number, decision: GradeDecision): Promise<Appraisal> {
+  return call('grade_member', { id, decision });
+}
+
+export function closeAppraisal(id: number, date: string): Promise<Appraisal> {
+  return call('close_appraisal', { id, date });
+}
+
+export function endCorrection(id: number, personId: number, outcome: CorrectionOutcome, date: string, note: string | null): Promise<Appraisal> {
+  return call('end_correction', { id, personId, outcome, date, note });
+}
+
+export function writeBallots(id: number, path: string): Promise<void> {
+  return call('write_ballots', { id, path });
+}
+
+export function writeAppraisalResults(id: number, path: string): Promise<void> {
+  return call('write_appraisal_results', { id, path });
+}
+
+export function exportAppraisals(year: number, unit: number | null, path: string): Promise<void> {
+  return call('export_appraisals', { year, unit, path });
 }
 
 export function listOrgUnits(): Promise<Array<OrgUnit>> {
