@@ -559,6 +559,26 @@ async fn scenario(app_path: &Path) {
     app.choose("transfer-filter", "全部介绍信").await;
     app.wait_css("[data-testid='transfer-letter'][data-state='received']").await;
     app.screenshot("30-receipt-recorded").await;
+
+    // The democratic appraisal (民主评议): opened for the branch, its full member (张三) graded and
+    // its probationary member (钱进) listed ungraded, then closed.
+    app.click("nav-appraisal").await;
+    app.wait_attr("appraisal-screen", "data-loaded", "true").await;
+    app.click("appraisal-open").await;
+    app.wait("open-appraisal-dialog").await;
+    app.choose("open-appraisal-unit", BRANCH).await;
+    app.click("open-appraisal-save").await;
+    app.wait("appraisal-panel").await;
+    let graded = app.attrs("participant-row", "data-graded").await;
+    assert!(graded.contains(&"true".to_owned()) && graded.contains(&"false".to_owned()), "{graded:?}");
+    app.choose("grade-select", "合格").await;
+    app.click("grade-save").await;
+    app.wait_css("[data-testid='participant-row'][data-grade='qualified']").await;
+    app.screenshot("31-appraisal").await;
+    app.click("appraisal-close").await;
+    app.wait("close-appraisal-dialog").await;
+    app.click("close-appraisal-save").await;
+    app.wait("appraisal-closed-on").await;
     app.click("lock").await;
     app.wait("unlock-passphrase").await;
     app.quit().await;

@@ -152,6 +152,20 @@ impl Office {
         let member = item.owner.member_id().unwrap();
         admin.dismiss_deadline(member, &item.rule, item.due, Some(d("2026-12-01"))).unwrap();
 
+        // A branch with full members appraises them: opened, the first graded member graded.
+        let full = dangan_core::store::MemberQuery { stage: Some(Stage::FullMember), limit: 1, ..Default::default() };
+        let full = admin.list_members(&full).unwrap().items[0].id;
+        let branch = admin.member(full).unwrap().person.branch_id;
+        let appraisal = admin.open_appraisals(branch, 2026, d("2026-11-20")).unwrap().remove(0);
+        if let Some(first) = appraisal.participants.iter().find(|p| p.graded) {
+            let decision = dangan_core::appraisal::GradeDecision {
+                person_id: first.person_id,
+                grade: dangan_core::domain::Grade::Qualified,
+                reason: None,
+            };
+            admin.grade_member(appraisal.id, &decision).unwrap();
+        }
+
         // Two applications to transfer out: one awaiting the committee, one approved.
         for (i, &person_id) in members[1..3].iter().enumerate() {
             let new = dangan_core::transfer_request::NewTransferRequest {
@@ -418,6 +432,10 @@ impl<'s> Recorder<'s> {
         });
         self.read("class_of", json!({ "classYear": 2022, "unit": null }), |s, a| {
             s.class_of(a.get("classYear"), a.get("unit"))
+        });
+        // 民主评议 as it opens: this year's appraisals.
+        self.read("appraisals", json!({ "year": 2026, "unit": null }), |s, a| {
+            s.appraisals(a.get("year"), a.get("unit"))
         });
         // 党费 as it opens: this month's summary and receipts, and who is behind.
         let month = json!({ "unit": null, "from": "2026-11", "to": "2026-11" });

@@ -41,6 +41,10 @@ export const AUDIT_ENTITIES = [
   'transfer_requests',
   'arrivals',
   'kept_graduates',
+  'appraisals',
+  'appraisal_steps',
+  'appraisal_members',
+  'corrections',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {
@@ -81,6 +85,18 @@ const FIELD_KEYS: Record<string, Record<string, MessageKey>> = {
   holidays: { name: 'audit.field.name', kind: 'audit.field.kind' },
   meta: { value: 'audit.field.value' },
   users: { name: 'users.col.name', role: 'users.col.role' },
+  appraisals: { year: 'appraisal.col.year', opened_on: 'appraisal.col.opened_on', ballots_cast: 'appraisal.ballots', closed_on: 'appraisal.col.closed_on' },
+  appraisal_steps: { step: 'appraisal.col.step', date: 'appraisal.col.date' },
+  appraisal_members: {
+    excellent: 'grade.excellent',
+    qualified: 'grade.qualified',
+    basically_qualified: 'grade.basically_qualified',
+    unqualified: 'grade.unqualified',
+    proposed: 'appraisal.col.proposed',
+    grade: 'appraisal.col.grade',
+    reason: 'appraisal.reason',
+  },
+  corrections: { outcome: 'appraisal.correction_outcome', decided_on: 'appraisal.correction_date', note: 'appraisal.correction_note' },
 };
 
 /** The label of a logged column (a person's 联系电话, a step's 日期); `null` where there is none (the raw name shows). */
@@ -98,6 +114,9 @@ const CODED: Record<string, Record<string, string>> = {
   attendance: { attendance: 'attendance' },
   committee_posts: { post: 'committee_post' },
   unit_dismissals: { rule: 'meeting_kind' },
+  appraisal_steps: { step: 'appraisal_step' },
+  appraisal_members: { proposed: 'grade', grade: 'grade' },
+  corrections: { outcome: 'correction_outcome' },
 };
 
 /** The words for a logged value that is one of the domain's codes (`male` → 男, `oath` → 入党宣誓); else `null`. */

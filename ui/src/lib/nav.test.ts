@@ -24,7 +24,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers']],
+        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers', 'nav-appraisal']],
         ['statistics', ['nav-statistics']],
         ['system', ['nav-users', 'nav-audit', 'backup-open']],
       ],
@@ -35,7 +35,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers']],
+        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers', 'nav-appraisal']],
         ['statistics', ['nav-statistics']],
         ['system', ['backup-open']],
       ],
@@ -46,7 +46,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers']],
+        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers', 'nav-appraisal']],
         ['statistics', ['nav-statistics']],
         ['system', ['nav-audit']],
       ],
@@ -57,7 +57,7 @@ describe('the side menu shows what the session may do, grouped', () => {
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
         ['people', ['nav-members']],
-        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers']],
+        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers', 'nav-appraisal']],
         ['statistics', ['nav-statistics']],
       ],
     ],
@@ -66,7 +66,7 @@ describe('the side menu shows what the session may do, grouped', () => {
     expect(menu(may)).toEqual(expected);
   });
 
-  it('keeps the groups in order, 组织生活, 党费 and 组织关系 under 组织', () => {
+  it('keeps the groups in order, 组织生活, 党费, 组织关系 and 民主评议 under 组织', () => {
     expect(NAV.map((g) => g.id)).toEqual(['daily', 'people', 'organisation', 'statistics', 'system']);
     const life = entryOf(visibleNav((a) => a === 'read_members'), 'life');
     expect([life?.group.id, life?.entry.testid, life?.entry.label]).toEqual(['organisation', 'nav-life', 'nav.life']);
@@ -74,6 +74,9 @@ describe('the side menu shows what the session may do, grouped', () => {
     expect([dues?.group.id, dues?.entry.testid, dues?.entry.label]).toEqual(['organisation', 'nav-dues', 'nav.dues']);
     const transfers = entryOf(visibleNav((a) => a === 'read_members'), 'transfers');
     expect([transfers?.group.id, transfers?.entry.testid, transfers?.entry.label]).toEqual(['organisation', 'nav-transfers', 'nav.transfers']);
+    const appraisal = entryOf(visibleNav((a) => a === 'read_members'), 'appraisal');
+    expect([appraisal?.group.id, appraisal?.entry.testid, appraisal?.entry.label]).toEqual(['organisation', 'nav-appraisal', 'nav.appraisal']);
+    expect(entryOf(visibleNav((a) => a === 'manage_users'), 'appraisal')).toBeNull();
     expect(entryOf(visibleNav((a) => a === 'manage_users'), 'life')).toBeNull();
   });
 

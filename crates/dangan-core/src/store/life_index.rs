@@ -87,9 +87,11 @@ pub(crate) enum Awaiting {
     Correction { until: Date },
 }
 
-/// Rows of who awaits something from a day for a span: (person, name, branch, day, span), the
-/// day as stored.
-fn spans(conn: &Connection, sql: &str) -> Result<Vec<(Id, String, Id, String, u32)>> {
+/// Who awaits something from a day for a span: (person, name, branch, day as stored, span).
+type Span = (Id, String, Id, String, u32);
+
+/// The rows of `sql`, each a [`Span`].
+fn spans(conn: &Connection, sql: &str) -> Result<Vec<Span>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -61,6 +61,9 @@ const arrival = {
 const duesBase = { person_id: 7, category: 'salaried' as const, base_fen: 420000, from_month: '2026-05' };
 const payment = { person_id: 7, from_month: '2026-05', months: 3, paid_on: '2026-05-20', paid_by: null, deferred: null };
 
+const voteRows = [{ person_id: 7, votes: { excellent: 20, qualified: 10, basically_qualified: 0, unqualified: 0 } }];
+const decision = { person_id: 7, grade: 'unqualified' as const, reason: '长期不参加组织生活' };
+
 const aq = { member_id: 7, actor: '王老师', entity: 'people', from: '2026-11-01', to: '2026-11-24', offset: 50, limit: 50 };
 
 describe('TauriBackend', () => {
@@ -137,6 +140,19 @@ describe('TauriBackend', () => {
     ['importDues', ['/tmp/党费.xlsx'], 'import_dues', { path: '/tmp/党费.xlsx' }],
     ['duesReceipts', [null, '2026-11', '2026-11'], 'dues_receipts', { unit: null, from: '2026-11', to: '2026-11' }],
     ['exportDues', [3, '2026-01', '2026-12', '/tmp/党费收据清单 2026年全年.pdf'], 'export_dues', { unit: 3, from: '2026-01', to: '2026-12', path: '/tmp/党费收据清单 2026年全年.pdf' }],
+    ['openAppraisals', [3, 2026, '2026-11-20'], 'open_appraisals', { unit: 3, year: 2026, openedOn: '2026-11-20' }],
+    ['appraisal', [5], 'appraisal', { id: 5 }],
+    ['appraisals', [2026, null], 'appraisals', { year: 2026, unit: null }],
+    ['dateAppraisalStep', [5, 'vote', '2026-11-27'], 'date_appraisal_step', { id: 5, step: 'vote', date: '2026-11-27' }],
+    ['recordVotes', [5, 30, voteRows], 'record_votes', { id: 5, ballotsCast: 30, rows: voteRows }],
+    ['importVotes', [5, 30, '/tmp/计票表.xlsx'], 'import_votes', { id: 5, ballotsCast: 30, path: '/tmp/计票表.xlsx' }],
+    ['proposeGrade', [5, 7, null], 'propose_grade', { id: 5, personId: 7, grade: null }],
+    ['gradeMember', [5, decision], 'grade_member', { id: 5, decision }],
+    ['closeAppraisal', [5, '2026-12-20'], 'close_appraisal', { id: 5, date: '2026-12-20' }],
+    ['endCorrection', [5, 7, 'corrected', '2027-12-01', null], 'end_correction', { id: 5, personId: 7, outcome: 'corrected', date: '2027-12-01', note: null }],
+    ['writeBallots', [5, '/tmp/2026年度民主测评表.pdf'], 'write_ballots', { id: 5, path: '/tmp/2026年度民主测评表.pdf' }],
+    ['writeAppraisalResults', [5, '/tmp/民主评议结果.pdf'], 'write_appraisal_results', { id: 5, path: '/tmp/民主评议结果.pdf' }],
+    ['exportAppraisals', [2026, null, '/tmp/2026年度民主评议结果汇总.xlsx'], 'export_appraisals', { year: 2026, unit: null, path: '/tmp/2026年度民主评议结果汇总.xlsx' }],
     ['listMembers', [{ ...q, status: 'archived' }], 'list_members', { query: { ...q, status: 'archived' } }],
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],

@@ -4,10 +4,12 @@
 // is a type error.
 
 import type {
+  AppraisalStep,
   Attendance,
   Category,
   ClassKind,
   CommitteePost,
+  CorrectionOutcome,
   DeadlineKind,
   DuesCategory,
   Education,
@@ -133,6 +135,23 @@ export const GRADES: readonly Grade[] = keysInOrder<Grade>({
   qualified: 1,
   basically_qualified: 2,
   unqualified: 3,
+});
+
+/** 民主评议's steps in the order they happen (dangan-core's `AppraisalStep::ALL`, 第十八条). */
+export const APPRAISAL_STEPS: readonly AppraisalStep[] = keysInOrder<AppraisalStep>({
+  study: 0,
+  self_assessment: 1,
+  mutual_assessment: 2,
+  vote: 3,
+  decision: 4,
+  announcement: 5,
+});
+
+/** How an unsatisfactory member's correction period ends (第三十一条), the hoped-for outcome first. */
+export const CORRECTION_OUTCOMES: readonly CorrectionOutcome[] = keysInOrder<CorrectionOutcome>({
+  corrected: 0,
+  persuaded_to_leave: 1,
+  removed: 2,
 });
 
 /** What an attachment may be; the core recognises each by its content, and refuses a file whose name says otherwise. */

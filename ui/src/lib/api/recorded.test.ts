@@ -76,6 +76,17 @@ describe('RecordedReplies', () => {
       ['keep_graduate', { personId: 4, graduatedOn: '2026-06-30' }],
       ['export_letters', { personId: null, openOnly: true, path: '/tmp/介绍信.xlsx' }],
       ['export_dues', { unit: null, from: '2026-11', to: '2026-11', path: '/tmp/党费.xlsx' }],
+      ['open_appraisals', { unit: 3, year: 2026, openedOn: '2026-11-20' }],
+      ['date_appraisal_step', { id: 1, step: 'vote', date: '2026-11-27' }],
+      ['record_votes', { id: 1, ballotsCast: 30, rows: [] }],
+      ['import_votes', { id: 1, ballotsCast: 30, path: '/tmp/计票表.xlsx' }],
+      ['propose_grade', { id: 1, personId: 4, grade: 'qualified' }],
+      ['grade_member', { id: 1, decision: { person_id: 4, grade: 'qualified', reason: null } }],
+      ['close_appraisal', { id: 1, date: '2026-12-20' }],
+      ['end_correction', { id: 1, personId: 4, outcome: 'corrected', date: '2027-12-01', note: null }],
+      ['write_ballots', { id: 1, path: '/tmp/民主测评表.pdf' }],
+      ['write_appraisal_results', { id: 1, path: '/tmp/民主评议结果.pdf' }],
+      ['export_appraisals', { year: 2026, unit: null, path: '/tmp/民主评议结果.xlsx' }],
       ['lock', {}],
     ] as const) {
       expect(rejection(() => replies().answer(command, args)).kind, command).toBe('read_only');
