@@ -20,6 +20,7 @@ use dangan_core::appraisal::{Appraisal, AppraisalStep, CorrectionOutcome, GradeD
 use dangan_core::arrival::NewArrival;
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
+use dangan_core::complaints::{Complaint, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling};
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{
     Attendee, ClassRecord, DuesCategory, FileRecord, Grade, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup,
@@ -43,7 +44,7 @@ use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, appraisal, branch_life, commands, membership, statistics};
+use crate::{accounts, appraisal, branch_life, commands, complaints, membership, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -162,6 +163,12 @@ bridge! {
     appraisal::write_ballots(shell; id: Id, path: PathBuf) -> ();
     appraisal::write_appraisal_results(shell; id: Id, path: PathBuf) -> ();
     appraisal::export_appraisals(shell; year: i32, unit: Option<Id>, path: PathBuf) -> ();
+    complaints::complaints_overview(shell) -> ComplaintsOverview;
+    complaints::add_complaint(shell; complaint: NewComplaint) -> Complaint;
+    complaints::complaints(shell; open_only: bool) -> Vec<ComplaintLine>;
+    complaints::complaint(shell; entry: String) -> Complaint;
+    complaints::handle_complaint(shell; entry: String, handling: NewHandling) -> Complaint;
+    complaints::close_complaint(shell; entry: String, date: Date, result: String) -> Complaint;
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
     commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;

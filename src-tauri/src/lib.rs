@@ -11,6 +11,7 @@ pub mod appraisal;
 pub mod branch_life;
 pub mod bridge;
 pub mod commands;
+pub mod complaints;
 pub mod error;
 pub mod membership;
 pub mod reminders;

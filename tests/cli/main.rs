@@ -6,6 +6,7 @@
 mod accounts;
 mod appraisal;
 mod backup;
+mod complaints;
 mod deadlines;
 mod dossier;
 mod dues;

@@ -139,7 +139,7 @@ pub struct VotesArgs {
     /// A sheet of every member's counts
     #[arg(long, value_name = "SHEET.xlsx", conflicts_with = "member")]
     import: Option<PathBuf>,
-    /// One member's counts
+    /// One member's counts (those left out are 0; the other members keep theirs)
     #[arg(long, value_name = "ID", required_unless_present = "import")]
     member: Option<Id>,
     #[arg(long, default_value_t = 0)]

@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
-    Cli, Command, accounts, appraisal, committee, dossiers, dues, files, meetings, members, planning, rosters,
-    statistics, status, steps, training, transfer, workspace,
+    Cli, Command, accounts, appraisal, committee, complaints, dossiers, dues, files, meetings, members, planning,
+    rosters, statistics, status, steps, training, transfer, workspace,
 };
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
@@ -37,6 +37,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Step { action } => steps::step(action, &cx),
         Command::Status { action } => status::status(action, &cx),
         Command::Appraisal { action } => appraisal::appraisal(action, &cx),
+        Command::Complaints { action } => complaints::complaints(action, &cx),
         Command::Dues { action } => dues::dues(action, &cx),
         Command::Transfer { action } => transfer::transfer(action, &cx),
         Command::Records(args) => files::records(args, &cx),

@@ -11,6 +11,7 @@ use dangan_core::access::User;
 use dangan_core::appraisal::Appraisal;
 use dangan_core::backup::VerifyReport;
 use dangan_core::checklist::ChecklistLine;
+use dangan_core::complaints::{Complaint, ComplaintLine, ComplaintState, ComplaintsOverview};
 use dangan_core::deadlines::{DeadlineItem, Status};
 use dangan_core::domain::{DuesCategory, Grade};
 use dangan_core::domain::{EventKind, FileRecord, MeetingRecord, PartyGroup, PostRecord};
@@ -1014,6 +1015,87 @@ impl Human {
             self.say(format_args!("{}  {}年度：{zh}", a.unit, a.year), format_args!("{}  {}: {en}", a.unit, a.year))?;
         }
         Ok(())
+    }
+
+    /// An entry of the complaints register, opened.
+    pub fn complaint(self, c: &Complaint) -> Result<()> {
+        let closed = c.closed_on.map(|d| (calendar::format_zh(d), d.to_string()));
+        let (state_zh, state_en) = match (c.state, closed) {
+            (ComplaintState::Closed, Some((zh, en))) => (format!("已于 {zh} 办结"), format!("closed {en}")),
+            (ComplaintState::Handling, _) => ("办理中".to_owned(), "being handled".to_owned()),
+            _ => ("已登记".to_owned(), "registered".to_owned()),
+        };
+        self.say(
+            format_args!(
+                "第 {} 号　{}　{}受理　{state_zh}",
+                c.number,
+                c.channel.label().zh,
+                calendar::format_zh(c.received_on)
+            ),
+            format_args!("entry {}  {}  received {}  {state_en}", c.number, c.channel.label().en, c.received_on),
+        )?;
+        let anonymous = ("匿名".to_owned(), "anonymous".to_owned());
+        let (from_zh, from_en) = c.complainant.clone().map(|n| (n.clone(), n)).unwrap_or(anonymous);
+        self.say(format_args!("反映人：{from_zh}"), format_args!("from: {from_en}"))?;
+        if let Some(name) = &c.concerning_name {
+            self.say(format_args!("被反映人：{name}"), format_args!("concerning: {name}"))?;
+        }
+        if let Some(category) = &c.category {
+            self.say(format_args!("问题类别：{category}"), format_args!("category: {category}"))?;
+        }
+        self.say(format_args!("内容摘要：{}", c.summary), format_args!("summary: {}", c.summary))?;
+        for step in &c.steps {
+            let to = step.to.as_deref().map(|t| format!(" → {t}")).unwrap_or_default();
+            let note = step.note.as_deref().map(|n| format!("：{n}")).unwrap_or_default();
+            self.say(
+                format_args!("  {}　{}{to}{note}", calendar::format_zh(step.date), step.handling.label().zh),
+                format_args!("  {}  {}{to}{note}", step.date, step.handling.label().en),
+            )?;
+        }
+        if let Some(result) = &c.result {
+            self.say(format_args!("办理结果：{result}"), format_args!("result: {result}"))?;
+        }
+        Ok(())
+    }
+
+    /// The register's lines: number, days, channel, state and what is due.
+    pub fn complaint_lines(self, lines: &[ComplaintLine]) -> Result<()> {
+        for l in lines {
+            let due = |d: Option<calendar::Date>, zh: &str, en: &str| {
+                d.map(|d| (format!("  {zh} {}", calendar::format_zh(d)), format!("  {en} {d}"))).unwrap_or_default()
+            };
+            let (forward_zh, forward_en) = due(l.forward_due, "须转送于", "forward by");
+            let (report_zh, report_en) = due(l.report_due, "须反馈于", "report back by");
+            let handling = l.handling.map(|h| (h.label().zh, h.label().en)).unwrap_or_default();
+            self.say(
+                format_args!(
+                    "{}  {}  {}{}{forward_zh}{report_zh}",
+                    l.number,
+                    calendar::format_zh(l.received_on),
+                    l.channel.label().zh,
+                    if handling.0.is_empty() { String::new() } else { format!("  {}", handling.0) }
+                ),
+                format_args!(
+                    "{}  {}  {}{}{forward_en}{report_en}",
+                    l.number,
+                    l.received_on,
+                    l.channel.label().en,
+                    if handling.1.is_empty() { String::new() } else { format!("  {}", handling.1) }
+                ),
+            )?;
+        }
+        self.say(format_args!("共 {} 件", lines.len()), format_args!("{} entr(ies)", lines.len()))
+    }
+
+    /// That the register exists, and how many entries are open.
+    pub fn complaints_overview(self, o: &ComplaintsOverview) -> Result<()> {
+        self.say(
+            format_args!("信访举报登记簿共 {} 件，其中未办结 {} 件（内容仅纪检委员可见）", o.total, o.open),
+            format_args!(
+                "the complaints register holds {} entries, {} open (their words are the discipline inspectors' alone)",
+                o.total, o.open
+            ),
+        )
     }
 
     /// The monthly dues of a category and base.

@@ -10,6 +10,7 @@ mod accounts;
 mod appraisal;
 mod commands;
 mod committee;
+mod complaints;
 mod dossiers;
 mod dues;
 mod files;
@@ -139,6 +140,12 @@ enum Command {
     Appraisal {
         #[command(subcommand)]
         action: appraisal::AppraisalAction,
+    },
+    /// The confidential register of complaints and reports (信访举报), for discipline inspectors:
+    /// add, list, show, handle, close; count (anyone)
+    Complaints {
+        #[command(subcommand)]
+        action: complaints::ComplaintsAction,
     },
     /// Party dues (党费): the rate of a category and base, a member's base, months paid or deferred,
     /// the ledger, arrears and each branch's summary

@@ -10,6 +10,7 @@
 //! | organiser (组织员) | all, read and change | yes | no | no |
 //! | branch secretary (支部书记) | only the assigned branches | no | no | no |
 //! | auditor (审计员) | all, read only | no | no | yes |
+//! | discipline inspector (纪检委员) | all, read only; and the complaints register, theirs alone | no | no | no |
 
 use std::collections::HashSet;
 
@@ -27,10 +28,13 @@ pub enum Role {
     Organiser,
     BranchSecretary,
     Auditor,
+    /// 纪检委员: keeps the confidential complaints register, theirs alone.
+    DisciplineInspector,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Administrator, Role::Organiser, Role::BranchSecretary, Role::Auditor];
+    pub const ALL: [Role; 5] =
+        [Role::Administrator, Role::Organiser, Role::BranchSecretary, Role::Auditor, Role::DisciplineInspector];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,6 +42,7 @@ impl Role {
             Role::Organiser => "organiser",
             Role::BranchSecretary => "branch_secretary",
             Role::Auditor => "auditor",
+            Role::DisciplineInspector => "discipline_inspector",
         }
     }
 
@@ -51,6 +56,7 @@ impl Role {
             Role::Organiser => Text::new("组织员", "organiser"),
             Role::BranchSecretary => Text::new("支部书记", "branch secretary"),
             Role::Auditor => Text::new("审计员", "auditor"),
+            Role::DisciplineInspector => Text::new("纪检委员", "discipline inspector"),
         }
     }
 
@@ -59,7 +65,8 @@ impl Role {
     pub fn may(self, action: Action) -> bool {
         use Action::*;
         match self {
-            Role::Administrator => true,
+            // The complaints register is the discipline inspectors' alone, not the administrator's.
+            Role::Administrator => action != HandleComplaints,
             Role::Organiser => {
                 matches!(
                     action,
@@ -75,6 +82,7 @@ impl Role {
             }
             Role::BranchSecretary => matches!(action, ReadMembers | EditMembers),
             Role::Auditor => matches!(action, ReadMembers | ReadAudit | Verify),
+            Role::DisciplineInspector => matches!(action, ReadMembers | HandleComplaints),
         }
     }
 }
@@ -108,10 +116,12 @@ pub enum Action {
     ReadAudit,
     /// Check the whole workspace (which names every damaged attachment, whoever's it is).
     Verify,
+    /// Keep the confidential complaints register (信访举报): register, read, handle, close.
+    HandleComplaints,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadMembers,
         Action::EditMembers,
         Action::EditOrganisation,
@@ -123,6 +133,7 @@ impl Action {
         Action::ManageUsers,
         Action::ReadAudit,
         Action::Verify,
+        Action::HandleComplaints,
     ];
 
     /// Whether the action writes to the database (and so must be audited).
@@ -136,6 +147,7 @@ impl Action {
             Action::EditMembers => Text::new("修改党员档案", "change members' records"),
             Action::EditOrganisation => Text::new("修改组织机构", "change the organisation"),
             Action::ApproveTransfers => Text::new("审批组织关系转出", "approve transfers out"),
+            Action::HandleComplaints => Text::new("办理信访举报", "keep the complaints register"),
             Action::EditCalendar => Text::new("修改节假日安排", "change the holiday calendar"),
             Action::EditRules => Text::new("修改规则", "change the rules"),
             Action::Backup => Text::new("备份工作区", "back up the workspace"),

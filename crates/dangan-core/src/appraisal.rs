@@ -324,6 +324,9 @@ pub struct Participant {
     pub student_no: Option<String>,
     /// A full member on the appraisal's day; a probationary member takes part ungraded.
     pub graded: bool,
+    /// Still in the register: one who has left since (transferred out, …) is not graded any more,
+    /// and the appraisal closes without their grade.
+    pub in_register: bool,
     /// The vote's counts, once entered.
     pub votes: Option<Votes>,
     /// The branch's proposal (prefilled by the rule from the vote).
@@ -455,6 +458,13 @@ pub fn check_grade(
     reason: Option<&str>,
     rules: &AppraisalRules,
 ) -> Result<()> {
+    if !participant.in_register {
+        return Err(Error::invalid(
+            "member",
+            format!("{}已不在册，不再评定等次", participant.name),
+            format!("{} is no longer in the register: no grade", participant.name),
+        ));
+    }
     if !participant.graded {
         return Err(Error::invalid(
             "grade",
@@ -473,6 +483,12 @@ pub fn check_grade(
         ));
     }
     if grade == Grade::Excellent && reason.is_none() {
+        let ordinal = appraisal
+            .participants
+            .iter()
+            .filter(|p| p.person_id != participant.person_id && p.grade == Some(Grade::Excellent))
+            .count()
+            + 1;
         let others = appraisal
             .participants
             .iter()
@@ -483,20 +499,12 @@ pub fn check_grade(
             return Err(Error::invalid(
                 "grade",
                 format!(
-                    "参评的 {} 名正式党员中评为优秀的一般不超过 {} 名（{}）：评定{}为第 {} 名优秀须写明理由",
-                    appraisal.graded,
-                    appraisal.excellent_cap,
-                    rules.cap_clause.zh,
-                    participant.name,
-                    others + 1
+                    "参评的 {} 名正式党员中评为优秀的一般不超过 {} 名（{}）：评定{}为第 {ordinal} 名优秀须写明理由",
+                    appraisal.graded, appraisal.excellent_cap, rules.cap_clause.zh, participant.name
                 ),
                 format!(
-                    "of {} graded members normally at most {} are excellent ({}): grading {} the excellent number {} needs a reason",
-                    appraisal.graded,
-                    appraisal.excellent_cap,
-                    rules.cap_clause.en,
-                    participant.name,
-                    others + 1
+                    "of {} graded members normally at most {} are excellent ({}): grading {} the excellent number {ordinal} needs a reason",
+                    appraisal.graded, appraisal.excellent_cap, rules.cap_clause.en, participant.name
                 ),
             ));
         }
@@ -517,7 +525,7 @@ pub struct VoteSheetRow {
 pub fn read_vote_sheet(path: &std::path::Path) -> Result<(Vec<VoteSheetRow>, crate::roster::sheet::RowProblems)> {
     use crate::roster::sheet::{Cell, RowProblems, for_each_row};
     let text = Cell::as_text;
-    let mut who = None;
+    let (mut number, mut name) = (None, None);
     let mut columns: [Option<usize>; 4] = [None; 4];
     let mut rows = Vec::new();
     let mut problems = RowProblems::default();
@@ -525,9 +533,11 @@ pub fn read_vote_sheet(path: &std::path::Path) -> Result<(Vec<VoteSheetRow>, cra
         if row == 1 {
             for (i, cell) in cells.iter().enumerate() {
                 match text(cell).as_str() {
-                    "学号工号" | "学号" | "工号" => who = Some(i),
-                    "姓名" => who = who.or(Some(i)),
+                    "学号工号" | "学号" | "工号" => number = Some(i),
+                    "姓名" => name = Some(i),
                     header => {
+                        // 优秀 or 优秀票 (as the year's results export them).
+                        let header = header.strip_suffix('票').unwrap_or(header);
                         if let Some(g) = Grade::ALL.iter().position(|g| g.label().zh == header) {
                             columns[g] = Some(i);
                         }
@@ -536,9 +546,12 @@ pub fn read_vote_sheet(path: &std::path::Path) -> Result<(Vec<VoteSheetRow>, cra
             }
             return Ok(());
         }
-        let Some(who_col) = who else { return Ok(()) };
+        if number.is_none() && name.is_none() {
+            return Ok(());
+        }
         let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(text).unwrap_or_default();
-        let name = get(Some(who_col));
+        // The number where given, else the name.
+        let name = Some(get(number)).filter(|n| !n.is_empty()).unwrap_or_else(|| get(name));
         if name.is_empty() && columns.iter().all(|c| get(*c).is_empty()) {
             return Ok(());
         }
@@ -576,7 +589,7 @@ pub fn read_vote_sheet(path: &std::path::Path) -> Result<(Vec<VoteSheetRow>, cra
         });
         Ok(())
     })?;
-    if who.is_none() || columns.iter().any(Option::is_none) {
+    if (number.is_none() && name.is_none()) || columns.iter().any(Option::is_none) {
         return Err(Error::invalid(
             "sheet",
             "测评票统计表需要「姓名」（或「学号工号」）和「优秀」「合格」「基本合格」「不合格」各列",
@@ -677,6 +690,7 @@ mod tests {
         assert_eq!(votes(20, 5, 0, 0).propose(rule), Some(Grade::Excellent));
         assert_eq!(votes(10, 10, 0, 0).propose(rule), Some(Grade::Qualified));
         assert_eq!(votes(0, 0, 4, 4).propose(rule), Some(Grade::BasicallyQualified));
+        assert_eq!(votes(3, 0, 3, 0).propose(rule), Some(Grade::BasicallyQualified), "the wary side of a tie");
         assert_eq!(votes(0, 0, 0, 0).propose(rule), None);
         assert_eq!(votes(20, 5, 0, 0).propose(Proposal::None), None);
     }

@@ -15,6 +15,7 @@ pub mod attempts;
 pub mod backup;
 pub mod calendar;
 pub mod checklist;
+pub mod complaints;
 pub mod deadlines;
 pub mod demo;
 pub mod domain;

@@ -42,6 +42,9 @@ use crate::{Result, Store, Text, Workspace};
 pub struct Session {
     workspace: Workspace,
     store: Store,
+    /// A discipline inspector's keys of the complaints register, unsealed at sign-in; `None` for
+    /// everyone else, and for an inspector no other inspector has given the key yet.
+    register: Option<crate::keys::RegisterKeys>,
 }
 
 /// A progress callback of a long job (see [`crate::jobs`]).
@@ -55,19 +58,32 @@ impl Session {
     /// code is returned this once.
     pub fn create(workspace: Workspace, new: &NewWorkspace<'_>) -> Result<(Session, RecoveryCode)> {
         let (store, code) = workspace.create_with_recovery(new)?;
-        Ok((Session { workspace, store }, code))
+        Ok((Session { workspace, store, register: None }, code))
     }
 
     /// Opens the workspace as `user`, or as whoever the passphrase belongs to when `None`.
     pub fn unlock(workspace: Workspace, user: Option<&str>, passphrase: &str) -> Result<Session> {
-        let store = workspace.open_as(user, passphrase)?;
-        Ok(Session { workspace, store })
+        let mut store = workspace.open_as(user, passphrase)?;
+        let register = Session::register_of(&workspace, &mut store, passphrase)?;
+        Ok(Session { workspace, store, register })
+    }
+
+    /// An inspector's register keys (see `Workspace::open_register`); nobody else's.
+    fn register_of(
+        workspace: &Workspace,
+        store: &mut Store,
+        passphrase: &str,
+    ) -> Result<Option<crate::keys::RegisterKeys>> {
+        if store.session_user().role != Role::DisciplineInspector {
+            return Ok(None);
+        }
+        workspace.open_register(store, passphrase)
     }
 
     /// Opens the workspace with the recovery code: user management only, to set passphrases anew.
     pub fn unlock_with_recovery(workspace: Workspace, code: &str) -> Result<Session> {
         let store = workspace.open_with_recovery(code)?;
-        Ok(Session { workspace, store })
+        Ok(Session { workspace, store, register: None })
     }
 
     /// Makes a workspace of a backup in the empty folder `into`, checked whole first, and opens it.
@@ -78,15 +94,16 @@ impl Session {
         passphrase: &str,
         progress: impl Report,
     ) -> Result<Session> {
-        let store = crate::backup::restore_backup_with_progress(from, &into, user, passphrase, progress)?;
-        Ok(Session { workspace: into, store })
+        let mut store = crate::backup::restore_backup_with_progress(from, &into, user, passphrase, progress)?;
+        let register = Session::register_of(&into, &mut store, passphrase)?;
+        Ok(Session { workspace: into, store, register })
     }
 
     /// Creates a workspace for demo data: as [`Session::create`], but without a recovery key,
     /// since nothing in it needs recovering.
     pub fn create_demo(workspace: Workspace, new: &NewWorkspace<'_>) -> Result<Session> {
         let store = workspace.create(new)?;
-        Ok(Session { workspace, store })
+        Ok(Session { workspace, store, register: None })
     }
 
     /// Changes a user's passphrase (theirs: `old` must open their slot). Needs no session.
@@ -531,6 +548,65 @@ impl Session {
     pub fn export_appraisals(&self, year: i32, unit: Option<Id>, path: &Path) -> Result<()> {
         let appraisals = self.store.appraisals(year, unit)?;
         crate::lists::write_sheets(self.store.workspace_dir(), path, &[crate::lists::appraisal_sheet(&appraisals)])
+    }
+
+    // --- The complaints register (issue 18) ------------------------------------------------------
+
+    /// The register keys, for a discipline inspector who holds them: anyone else is refused
+    /// (`Forbidden`), an inspector not yet given the key is told to wait for another's sign-in.
+    fn register_keys(&self) -> Result<&crate::keys::RegisterKeys> {
+        self.store.require(crate::access::Action::HandleComplaints)?;
+        self.register.as_ref().ok_or_else(|| crate::Error::invalid(
+            "register",
+            "信访举报登记簿的密钥尚未交给你：须另一名已持有它的纪检委员登录一次（新添加的纪检委员、口令被重设后均如此）",
+            "the complaints register's key has not been given to you yet: another discipline inspector who holds it must sign in once (so for a new inspector, and after a passphrase was set anew)",
+        ))
+    }
+
+    /// That the register exists and how many entries are open: anyone signed in may know this.
+    pub fn complaints_overview(&self) -> Result<crate::complaints::ComplaintsOverview> {
+        self.store.complaints_overview()
+    }
+
+    /// Registers an entry of the complaints register.
+    pub fn add_complaint(&mut self, new: &crate::complaints::NewComplaint) -> Result<crate::complaints::Complaint> {
+        let keys = self.register_keys()?.clone();
+        self.store.add_complaint(&keys, new)
+    }
+
+    /// The register, newest first (open entries only, or all), without any entry's words.
+    pub fn complaints(&self, open_only: bool) -> Result<Vec<crate::complaints::ComplaintLine>> {
+        self.store.complaints(self.register_keys()?, open_only)
+    }
+
+    /// Opens an entry (by number or id); the reading goes into the audit log.
+    pub fn complaint(&self, number_or_id: &str) -> Result<crate::complaints::Complaint> {
+        let keys = self.register_keys()?;
+        let id = self.store.complaint_id(number_or_id)?;
+        self.store.complaint(keys, id)
+    }
+
+    /// Records a step of an entry's handling.
+    pub fn handle_complaint(
+        &mut self,
+        number_or_id: &str,
+        handling: &crate::complaints::NewHandling,
+    ) -> Result<crate::complaints::Complaint> {
+        let keys = self.register_keys()?.clone();
+        let id = self.store.complaint_id(number_or_id)?;
+        self.store.handle_complaint(&keys, id, handling)
+    }
+
+    /// Closes an entry with its result.
+    pub fn close_complaint(
+        &mut self,
+        number_or_id: &str,
+        date: Date,
+        result: &str,
+    ) -> Result<crate::complaints::Complaint> {
+        let keys = self.register_keys()?.clone();
+        let id = self.store.complaint_id(number_or_id)?;
+        self.store.close_complaint(&keys, id, date, result)
     }
 
     // --- Party dues (issue 17) ------------------------------------------------------------------

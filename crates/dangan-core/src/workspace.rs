@@ -7,10 +7,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::access::{Action, NewUser, User};
+use crate::access::{Action, NewUser, Role, User};
 use crate::attempts;
 use crate::domain::Id;
-use crate::keys::{DatabaseKey, KdfParams, KeyFile, RecoveryCode, SlotKind};
+use crate::keys::{
+    DatabaseKey, KdfParams, KeyFile, RecoveryCode, RegisterGeneration, RegisterKey, RegisterKeys, SlotKind, unseal,
+};
 use crate::rules::RuleSetId;
 use crate::store::{Cipher, Store};
 use crate::{Error, Result, Text};
@@ -187,12 +189,18 @@ impl Workspace {
     /// Changes `user`'s own passphrase (see `change_passphrase`).
     pub fn change_passphrase_as(&self, user: Option<&str>, old: &str, new: &str) -> Result<()> {
         check_passphrase(new)?;
+        let old_passphrase = old;
         let (key, slot_id, _) = self.unlock_key(|file| {
             file.unlock_as(user, old).map(|(key, slot)| (key, slot.id.clone(), slot.label.clone()))
         })?;
         // Not logged: a user changing their own passphrase touches no record, and the database is
         // left byte for byte as it was. What someone does to another's slot is logged.
-        self.update_key_file(|key_file| key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT))
+        self.update_key_file(|key_file| {
+            let old = key_file.slot(&slot_id).cloned().ok_or(Error::Crypto("the slot just opened is gone"))?;
+            key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
+            // An inspector's secret follows their passphrase.
+            key_file.rewrap_inspector(&old, old_passphrase, new)
+        })
     }
 
     /// Adds a user with a key slot of their own. Administrators only. The database is not
@@ -213,6 +221,11 @@ impl Workspace {
         // the key file and the database. It goes, so it cannot shadow the new one.
         key_file.slots.retain(|s| !(s.kind == SlotKind::Passphrase && s.label == name));
         let slot_id = key_file.add_slot(SlotKind::Passphrase, name, new.passphrase.as_bytes(), &key, kdf)?;
+        if new.role == Role::DisciplineInspector {
+            // Their key pair now; the register key is sealed to them by the next inspector who
+            // signs in (an administrator holds no copy of it).
+            key_file.new_inspector_key(&slot_id, new.passphrase)?;
+        }
         store.add_user_with(new, &slot_id, || self.write_key_file(&key_file))
     }
 
@@ -232,7 +245,15 @@ impl Workspace {
         check_passphrase(new)?;
         let (name, slot_id) = store.user_slot(user_id)?;
         let key = session_key(store)?;
-        self.update_key_file(|key_file| key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT))?;
+        self.update_key_file(|key_file| {
+            key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
+            // An inspector's secret was under the forgotten passphrase: a new key pair, to which
+            // the next inspector who signs in seals the register key again.
+            if key_file.inspectors.iter().any(|i| i.slot_id == slot_id) {
+                key_file.new_inspector_key(&slot_id, new)?;
+            }
+            Ok(())
+        })?;
         store.log_account_event(&name, "passphrase", "set anew by an administrator")
     }
 
@@ -253,6 +274,86 @@ impl Workspace {
     /// Whether the key file has a recovery slot.
     pub fn has_recovery(&self) -> Result<bool> {
         Ok(KeyFile::read(&self.key_path())?.has_recovery())
+    }
+
+    /// The register keys of a discipline inspector who just signed in with `passphrase`, and the
+    /// register's keeping on the way (`keys/register.rs`): the first inspector's sign-in makes the
+    /// register key; an inspector who holds it seals it to every inspector who has none yet and,
+    /// after an inspector was removed, replaces it, re-encrypting every entry. `None` while no
+    /// inspector has sealed it to this one.
+    pub(crate) fn open_register(&self, store: &mut Store, passphrase: &str) -> Result<Option<RegisterKeys>> {
+        let slot_id = store.session_slot()?;
+        let _lock = self.lock_key_file()?;
+        let mut file = KeyFile::read(&self.key_path())?;
+        let binding = file.workspace_id.clone();
+        let slot = file.slot(&slot_id).cloned().ok_or(Error::Crypto("the slot just opened is gone"))?;
+        let mut changed = false;
+        if !file.inspectors.iter().any(|i| i.slot_id == slot_id) {
+            file.new_inspector_key(&slot_id, passphrase)?;
+            changed = true;
+        }
+        let mine =
+            file.inspectors.iter().find(|i| i.slot_id == slot_id).cloned().ok_or(Error::Crypto("no key pair"))?;
+        let secret = mine.open(&slot, passphrase.as_bytes(), &binding)?;
+        if file.register.is_empty() {
+            if store.complaints_exist()? {
+                return Err(Error::Corrupt {
+                    path: self.key_path(),
+                    reason: Text::new(
+                        "信访举报登记簿的密钥不在密钥文件中：请从备份恢复密钥文件",
+                        "the complaints register's key is not in the key file: restore the key file from a backup",
+                    ),
+                });
+            }
+            let key = RegisterKey::generate()?;
+            let sealed = file.inspectors.iter().map(|i| i.seal(&key)).collect::<Result<Vec<_>>>()?;
+            file.register.push(RegisterGeneration { generation: 1, sealed });
+            file.register_rotate = false;
+            changed = true;
+        }
+        let mut keys = Vec::new();
+        for generation in &file.register {
+            if let Some(copy) = generation.sealed.iter().find(|c| c.slot_id == slot_id) {
+                keys.push((generation.generation, unseal(&secret, copy)?));
+            }
+        }
+        let newest = file.register.iter().map(|g| g.generation).max().unwrap_or(1);
+        if !keys.iter().any(|(g, _)| *g == newest) {
+            if changed {
+                self.write_key_file(&file)?;
+            }
+            return Ok(None);
+        }
+        let mut keys = RegisterKeys { keys };
+        if file.register_rotate {
+            let next = newest + 1;
+            let key = RegisterKey::generate()?;
+            let sealed = file.inspectors.iter().map(|i| i.seal(&key)).collect::<Result<Vec<_>>>()?;
+            file.register.push(RegisterGeneration { generation: next, sealed });
+            // Both generations on disk before any entry moves: a crash between leaves every entry
+            // readable, and the next sign-in finishes the work.
+            self.write_key_file(&file)?;
+            keys.keys.push((next, key));
+            store.rekey_complaints(&keys)?;
+            file.register.retain(|g| g.generation == next);
+            file.register_rotate = false;
+            keys.keys.retain(|(g, _)| *g == next);
+            changed = true;
+        }
+        let (newest, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+        let inspectors = file.inspectors.clone();
+        if let Some(generation) = file.register.iter_mut().find(|g| g.generation == newest) {
+            for inspector in &inspectors {
+                if !generation.sealed.iter().any(|c| c.slot_id == inspector.slot_id) {
+                    generation.sealed.push(inspector.seal(key)?);
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.write_key_file(&file)?;
+        }
+        Ok(Some(keys))
     }
 
     /// Reads, changes and writes the key file under its lock.

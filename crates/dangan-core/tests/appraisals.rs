@@ -231,6 +231,13 @@ fn the_ballot_prints_every_graded_member_with_the_four_grades_and_a_tally_sheet(
 fn a_sheet_of_votes_is_recorded_whole_or_not_at_all_every_bad_row_named() {
     let (office, full, _, appraisal) = branch_appraisal();
     let dir = office.dir.path();
+    let mut session = dangan_core::Session::unlock(
+        dangan_core::Workspace::at(office.ws.dir()),
+        Some(common::office::ADMINISTRATOR),
+        common::PASSPHRASE,
+    )
+    .unwrap();
+    session.set_today(d(TODAY));
     let sheet = dir.join("计票.csv");
     std::fs::write(
         &sheet,
@@ -248,6 +255,59 @@ fn a_sheet_of_votes_is_recorded_whole_or_not_at_all_every_bad_row_named() {
         assert!(why.contains(row), "{row} in {why}");
     }
     assert!(!why.contains("第 2 行"), "{why}");
+
+    // Imported, the same sheet records nothing, not even its good row; a good sheet records all.
+    let refused = session.import_votes(appraisal.id, 7, &sheet).unwrap_err();
+    assert!(refused.text().zh.contains("第 6 行"), "{refused:?}");
+    assert!(session.appraisal(appraisal.id).unwrap().participants.iter().all(|p| p.votes.is_none()));
+    let good = dir.join("计票2.csv");
+    std::fs::write(&good, "姓名,优秀票,合格票,基本合格票,不合格票\n赵一,5,2,,\n钱二,1,6,0,0\n").unwrap();
+    let recorded = session.import_votes(appraisal.id, 7, &good).unwrap();
+    assert_eq!(recorded.participants.iter().filter(|p| p.votes.is_some()).count(), 2, "the export's headers read back");
+}
+
+#[test]
+fn who_takes_part_is_read_as_of_the_appraisal_day() {
+    let (mut office, _) = office();
+    let branch = office.branch_a;
+    let store = &mut office.admin;
+    let staying = full_member(store, branch, "赵一");
+    let leaving = full_member(store, branch, "钱二");
+    // Converted after the appraisal's day: a probationary member then, not graded.
+    let converted = probationary(store, branch, "孙三");
+    store.save_event(converted, ProcedureEvent::new(EventKind::ConversionApproved, d("2026-11-22"))).unwrap();
+    let appraisal = store.open_appraisals(branch, 2026, d("2026-11-20")).unwrap().remove(0);
+    let of = |a: &Appraisal, id: Id| a.participants.iter().find(|p| p.person_id == id).cloned();
+    assert!(of(&appraisal, staying).unwrap().graded);
+    assert!(!of(&appraisal, converted).unwrap().graded, "a probationary member on the day");
+    // One who leaves after the day took part, is not graded any more, and does not hold up the close.
+    let out = dangan_core::domain::StatusChange {
+        id: None,
+        person_id: leaving,
+        status: dangan_core::domain::MembershipStatus::Deceased,
+        date: d("2026-11-21"),
+        reason: None,
+    };
+    store.change_status(out).unwrap();
+    let now = store.appraisal(appraisal.id).unwrap();
+    assert!(!of(&now, leaving).unwrap().in_register);
+    assert_eq!(refused(store.grade_member(appraisal.id, &grade(leaving, Grade::Qualified, None))).0, "member");
+    store.grade_member(appraisal.id, &grade(staying, Grade::Qualified, None)).unwrap();
+    store.close_appraisal(appraisal.id, d("2026-11-23")).unwrap();
+    // A member appraised in one branch this year is not appraised again in the branch they moved to.
+    let person = store.member(staying).unwrap().person;
+    store.save_person(dangan_core::domain::Person { branch_id: office.branch_b, ..person }).unwrap();
+    let there = store.open_appraisals(office.branch_b, 2026, d("2026-11-20")).unwrap().remove(0);
+    assert!(of(&there, staying).is_none(), "appraised once a year");
+    assert!(of(&there, office.li).is_none(), "an applicant takes no part");
+    let record = store.records(staying).unwrap().into_iter().find(|r| r.kind == RecordKind::Appraisal).unwrap();
+    // The filed grade does not change through the file, nor go.
+    let changed = dangan_core::domain::FileRecord {
+        fields: dangan_core::domain::RecordFields { grade: Some(Grade::Excellent), ..record.fields.clone() },
+        ..record.clone()
+    };
+    assert_eq!(refused(store.save_record(changed, &[])).0, "record");
+    assert_eq!(refused(store.delete_record(record.id.unwrap())).0, "record");
 }
 
 fn pdftotext(path: &std::path::Path) -> Option<String> {

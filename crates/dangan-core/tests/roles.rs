@@ -24,8 +24,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use Action::{
-    ApproveTransfers, Backup, EditCalendar, EditMembers, EditOrganisation, EditRules, ManageUsers, ReadAudit,
-    ReadMembers, Restore, Verify,
+    ApproveTransfers, Backup, EditCalendar, EditMembers, EditOrganisation, EditRules, HandleComplaints, ManageUsers,
+    ReadAudit, ReadMembers, Restore, Verify,
 };
 use Needs::{Nothing, Passphrase, PassphraseAnd, RecoveryCode as Code, SignedIn};
 use On::{Member, Workspace as Whole};
@@ -35,6 +35,7 @@ use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::appraisal::{AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow, Votes};
 use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
+use dangan_core::complaints::{Channel, Handling, NewComplaint, NewHandling};
 use dangan_core::deadlines::{DeadlineQuery, Owner, OwnerKind};
 use dangan_core::domain::{
     Attendance, Attendee, ClassKind, ClassSession, CommitteePost, DuesCategory, EventKind, FileRecord, Grade, Id,
@@ -272,8 +273,31 @@ static TABLE: &[Row] = &[
         ok(f.session.export_letters(None, false, &f.out.join("介绍信.xlsx")))
     }),
     row("import_dues", may(EditMembers), Whole, |f| ok(f.session.import_dues(&f.input.join("党费.csv")))),
-    // The democratic appraisal: the fixture's of 2025 is dated, voted, graded (the mover
-    // unsatisfactory), printed and closed, the mover's correction ended; the next year opened.
+    // The complaints register: the discipline inspector's alone; its counts anyone's.
+    row("complaints_overview", SignedIn, Whole, |f| ok(f.session.complaints_overview())),
+    row("add_complaint", may(HandleComplaints), Whole, |f| {
+        let new = NewComplaint {
+            channel: Channel::Phone,
+            received_on: d(TODAY),
+            complainant: None,
+            concerning: Some(f.member),
+            category: None,
+            summary: "反映有关问题".into(),
+            belongs_elsewhere: false,
+        };
+        ok(f.session.add_complaint(&new))
+    }),
+    row("complaints", may(HandleComplaints), Whole, |f| ok(f.session.complaints(false))),
+    row("complaint", may(HandleComplaints), Whole, |f| ok(f.session.complaint("2026-001"))),
+    row("handle_complaint", may(HandleComplaints), Whole, |f| {
+        let step = NewHandling { handling: Handling::Holding, date: d(TODAY), to: None, note: None, reported_on: None };
+        ok(f.session.handle_complaint("2026-001", &step))
+    }),
+    row("close_complaint", may(HandleComplaints), Whole, |f| {
+        ok(f.session.close_complaint("2026-001", d(TODAY), "予以了结"))
+    }),
+    // The democratic appraisal: the fixture's of 2025 is dated, voted, graded (the veteran
+    // unsatisfactory), printed and closed, the veteran's correction ended; the next year opened.
     row("open_appraisals", may(EditMembers), Member, |f| ok(f.session.open_appraisals(f.branch, 2026, d(TODAY)))),
     row("appraisals", may(ReadMembers), Whole, |f| ok(f.session.appraisals(2025, None))),
     row("appraisal", may(ReadMembers), Member, |f| ok(f.session.appraisal(f.appraisal))),
@@ -292,8 +316,9 @@ static TABLE: &[Row] = &[
         ok(f.session.propose_grade(f.appraisal, f.veteran, Some(Grade::Qualified)))
     }),
     row("grade_member", may(EditMembers), Member, |f| {
-        for p in f.session.appraisal(f.appraisal)?.participants.into_iter().filter(|p| p.graded) {
-            let (grade, reason) = if p.person_id == f.mover {
+        // The mover left by letter above: no grade for them any more.
+        for p in f.session.appraisal(f.appraisal)?.participants.into_iter().filter(|p| p.graded && p.in_register) {
+            let (grade, reason) = if p.person_id == f.veteran {
                 (Grade::Unqualified, Some("长期不参加组织生活".to_owned()))
             } else {
                 (Grade::Qualified, None)
@@ -307,7 +332,7 @@ static TABLE: &[Row] = &[
     }),
     row("close_appraisal", may(EditMembers), Member, |f| ok(f.session.close_appraisal(f.appraisal, d("2026-01-20")))),
     row("end_correction", may(EditMembers), Member, |f| {
-        ok(f.session.end_correction(f.appraisal, f.mover, CorrectionOutcome::Corrected, d(TODAY), None))
+        ok(f.session.end_correction(f.appraisal, f.veteran, CorrectionOutcome::Corrected, d(TODAY), None))
     }),
     row("write_appraisal_results", may(ReadMembers), Member, |f| {
         ok(f.session.write_appraisal_results(f.appraisal, &f.out.join("评议结果.pdf")))
@@ -604,6 +629,7 @@ enum Subject {
 const ORGANISER: &str = "赵组织";
 const SECRETARY: &str = "孙书记";
 const AUDITOR: &str = "钱审计";
+const INSPECTOR: &str = "李纪检";
 
 /// An office as `office()` makes it, its users, one member's file to act on, and the subject's
 /// session. Rows that change the subject's sign-in (a passphrase, the recovery code) update it here.
@@ -711,6 +737,7 @@ fn fixture(subject: Subject) -> Fixture {
     add(&mut office, ORGANISER, Role::Organiser, &[]);
     add(&mut office, SECRETARY, Role::BranchSecretary, &[branch_a]);
     add(&mut office, AUDITOR, Role::Auditor, &[]);
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
     let spare_user = add(&mut office, "吴临时", Role::Organiser, &[]);
     let user_to_remove = add(&mut office, "周临时", Role::Organiser, &[]);
 
@@ -835,6 +862,7 @@ fn fixture(subject: Subject) -> Fixture {
             (Some(SECRETARY.to_owned()), passphrase_of(SECRETARY))
         }
         Subject::Role(Role::Auditor) => (Some(AUDITOR.to_owned()), passphrase_of(AUDITOR)),
+        Subject::Role(Role::DisciplineInspector) => (Some(INSPECTOR.to_owned()), passphrase_of(INSPECTOR)),
         Subject::RecoveryKey => (None, code.grouped().to_string()),
     };
     let mut session = match subject {
@@ -1032,6 +1060,11 @@ fn a_branch_secretary_may_do_nothing_to_a_member_of_another_branch() {
 #[test]
 fn an_auditor_reads_members_and_the_audit_log_and_checks_the_workspace() {
     run_table(Subject::Role(Role::Auditor));
+}
+
+#[test]
+fn a_discipline_inspector_reads_members_and_keeps_the_complaints_register() {
+    run_table(Subject::Role(Role::DisciplineInspector));
 }
 
 #[test]

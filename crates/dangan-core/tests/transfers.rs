@@ -324,7 +324,13 @@ fn a_branch_secretary_applies_and_issues_only_after_the_committee_approves() {
         Ok(r) => panic!("approved by a branch secretary: {r:?}"),
     }
     office.admin.approve_transfer(applied.id, d("2026-11-04")).unwrap();
-    let letter = secretary.issue_letter(letter_to(wang, "2026-11-05", 30)).unwrap();
+    // Approved for Shanghai, the branch's letter does not go to Beijing.
+    let (field, why) = refused(secretary.issue_letter(letter_to(wang, "2026-11-05", 30)));
+    assert_eq!(field, "to");
+    assert!(why.contains("中共上海某公司委员会"), "{why}");
+    let blank = NewLetter { destination: String::new(), ..letter_to(wang, "2026-11-05", 30) };
+    let letter = secretary.issue_letter(blank).unwrap();
+    assert_eq!(letter.destination, "中共上海某公司委员会");
     assert_eq!(secretary.member(wang).unwrap().status, MembershipStatus::TransferredOut);
     assert_eq!(secretary.transfer_request(applied.id).unwrap().letter_id, Some(letter.id));
 }

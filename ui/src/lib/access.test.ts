@@ -8,7 +8,7 @@ function session(may: Action[], role: SessionUser['role'] = 'administrator'): Se
   return { name: '张老师', role, branches: [], recovery: false, may };
 }
 
-/** What each helper answers, in one row: the six questions the screens ask. */
+/** What each helper answers, in one row: the seven questions the screens ask (信访举报 through the menu's `when`). */
 function answers() {
   return {
     edit: mayEdit(),
@@ -17,8 +17,15 @@ function answers() {
     organisation: mayEditOrganisation(),
     users: mayManageUsers(),
     audit: mayReadAudit(),
+    complaints: sessionMay('handle_complaints'),
   };
 }
+
+/** Every action there is (dangan-core's `Action::ALL`): a `Record`, so that a new action is a type error here. */
+const EVERY_ACTION = Object.keys({
+  read_members: true, edit_members: true, edit_organisation: true, approve_transfers: true, edit_calendar: true, edit_rules: true, backup: true,
+  restore: true, manage_users: true, read_audit: true, verify: true, handle_complaints: true,
+} satisfies Record<Action, true>) as Action[];
 
 afterEach(() => setSessionUser(null));
 
@@ -26,28 +33,38 @@ describe('what the screens offer follows the session’s `may`, not its role', (
   it.each<[string, Action[], ReturnType<typeof answers>]>([
     [
       'everything listed: everything offered',
-      ['read_members', 'edit_members', 'edit_organisation', 'approve_transfers', 'edit_calendar', 'backup', 'manage_users', 'read_audit'],
-      { edit: true, approve: true, backup: true, organisation: true, users: true, audit: true },
+      EVERY_ACTION,
+      { edit: true, approve: true, backup: true, organisation: true, users: true, audit: true, complaints: true },
     ],
     [
-      'an organiser’s list: approves transfers, but no users, no audit log',
+      'an administrator’s list: every action but the complaints register, the discipline inspectors’ alone',
+      EVERY_ACTION.filter((a) => a !== 'handle_complaints'),
+      { edit: true, approve: true, backup: true, organisation: true, users: true, audit: true, complaints: false },
+    ],
+    [
+      'an organiser’s list: approves transfers, but no users, no audit log, no complaints',
       ['read_members', 'edit_members', 'edit_organisation', 'approve_transfers', 'edit_calendar', 'backup', 'restore', 'verify'],
-      { edit: true, approve: true, backup: true, organisation: true, users: false, audit: false },
+      { edit: true, approve: true, backup: true, organisation: true, users: false, audit: false, complaints: false },
     ],
     [
       'a branch secretary’s list: edits members, approves no transfer, nothing else',
       ['read_members', 'edit_members'],
-      { edit: true, approve: false, backup: false, organisation: false, users: false, audit: false },
+      { edit: true, approve: false, backup: false, organisation: false, users: false, audit: false, complaints: false },
     ],
     [
-      'an auditor’s list: reads and the audit log, no editing',
+      'an auditor’s list: reads and the audit log, no editing, no complaints',
       ['read_members', 'read_audit', 'verify'],
-      { edit: false, approve: false, backup: false, organisation: false, users: false, audit: true },
+      { edit: false, approve: false, backup: false, organisation: false, users: false, audit: true, complaints: false },
+    ],
+    [
+      'a discipline inspector’s list: reads members and keeps the complaints register, nothing else',
+      ['read_members', 'handle_complaints'],
+      { edit: false, approve: false, backup: false, organisation: false, users: false, audit: false, complaints: true },
     ],
     [
       'signed in with the recovery key: user management only',
       ['manage_users'],
-      { edit: false, approve: false, backup: false, organisation: false, users: true, audit: false },
+      { edit: false, approve: false, backup: false, organisation: false, users: true, audit: false, complaints: false },
     ],
   ])('%s', (_, may, expected) => {
     setSessionUser(session(may));
@@ -62,13 +79,15 @@ describe('what the screens offer follows the session’s `may`, not its role', (
 });
 
 describe('while no session is known', () => {
-  it('shows what it showed before roles, but neither role-only screen', () => {
-    expect(answers()).toEqual({ edit: true, approve: true, backup: true, organisation: true, users: false, audit: false });
+  it('shows what it showed before roles, but none of the role-only screens (users, audit log, complaints)', () => {
+    expect(answers()).toEqual({ edit: true, approve: true, backup: true, organisation: true, users: false, audit: false, complaints: false });
   });
 
   it('answers the same through `allows` for a session passed in', () => {
     expect(allows(null, 'edit_members')).toBe(true);
     expect(allows(null, 'manage_users')).toBe(false);
+    expect(allows(null, 'handle_complaints')).toBe(false);
+    expect(allows(session(['read_members', 'handle_complaints'], 'discipline_inspector'), 'handle_complaints')).toBe(true);
     expect(allows(session(['read_audit']), 'read_audit')).toBe(true);
     expect(allows(session(['read_audit']), 'edit_members')).toBe(false);
   });

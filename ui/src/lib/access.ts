@@ -3,8 +3,8 @@
 // a copy of the role table to consult. The core checks every call itself; nothing here grants anything.
 //
 // While no session is known (an older shell without `session_user`, or a failed read), the screens show what they
-// showed before there were roles (editing, backups, new branches), except the two screens that only exist with
-// roles: 用户管理 and 审计日志.
+// showed before there were roles (editing, backups, new branches), except the screens that only exist with roles:
+// 用户管理, 审计日志 and 信访举报 (the discipline inspectors' register).
 
 import type { Action } from './api/bindings/Action';
 import type { SessionUser } from './api/types';
@@ -14,7 +14,7 @@ import { sessionUser } from './session.svelte';
 export type { Action };
 
 /** The actions offered only to a known session: the screens that came with roles. */
-const ONLY_WITH_ROLES: ReadonlySet<Action> = new Set<Action>(['manage_users', 'read_audit']);
+const ONLY_WITH_ROLES: ReadonlySet<Action> = new Set<Action>(['manage_users', 'read_audit', 'handle_complaints']);
 
 /** Whether this session lists the action; with no session, what the screens showed before roles. */
 export function allows(user: SessionUser | null, action: Action): boolean {

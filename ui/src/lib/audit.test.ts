@@ -8,8 +8,9 @@ describe('audit wording', () => {
     expect(AUDIT_ENTITIES.map((e) => zhCN[entityLabelKey(e)!])).toEqual([
       '人员', '发展步骤', '档案材料', '附件', '提醒处理', '组织生活待办的处理', '组织', '节假日', '设置与规则', '用户', '用户支部', '会议', '出席情况', '党小组',
       '党小组成员', '支委职务', '会议文件', '培训班', '培训课次', '培训学员', '培训出勤', '个人学习', '党籍状态', '党费基数', '党费交纳', '组织关系介绍信', '转出申请', '组织关系转入', '毕业生组织关系保留',
-      '民主评议', '民主评议步骤', '民主评议参评党员', '不合格党员限期改正',
+      '民主评议', '民主评议步骤', '民主评议参评党员', '不合格党员限期改正', '信访举报登记', '信访举报查阅',
     ]);
+    expect(['complaints', 'complaint_reads'].map((e) => en[entityLabelKey(e)!])).toEqual(['Complaints register entries', 'Complaint entries opened']);
     expect(en[entityLabelKey('holiday_years')!]).toBe('Holiday years');
     expect(en[entityLabelKey('unit_dismissals')!]).toBe('Set-aside owed meetings');
     expect([zhCN[entityLabelKey('meeting_attachments')!], en[entityLabelKey('meeting_attachments')!]]).toEqual(['会议文件', 'Meeting files']);
@@ -37,6 +38,10 @@ describe('audit wording', () => {
     expect(zhCN[fieldLabelKey('appraisal_members', 'unqualified')!]).toBe('不合格');
     expect(zhCN[fieldLabelKey('appraisals', 'ballots_cast')!]).toBe('收回测评票');
     expect(zhCN[fieldLabelKey('corrections', 'outcome')!]).toBe('改正期结论');
+    expect(zhCN[fieldLabelKey('complaints', 'received_on')!]).toBe('受理日期');
+    expect(zhCN[fieldLabelKey('complaints', 'closed_on')!]).toBe('办结日期');
+    expect(zhCN[fieldLabelKey('complaint_reads', 'reader')!]).toBe('查阅人');
+    expect(fieldLabelKey('complaints', 'summary')).toBeNull();
   });
 
   it('reads the domain’s codes in a logged value, and nothing else', () => {

@@ -45,6 +45,8 @@ export const AUDIT_ENTITIES = [
   'appraisal_steps',
   'appraisal_members',
   'corrections',
+  'complaints',
+  'complaint_reads',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {
@@ -97,6 +99,22 @@ const FIELD_KEYS: Record<string, Record<string, MessageKey>> = {
     reason: 'appraisal.reason',
   },
   corrections: { outcome: 'appraisal.correction_outcome', decided_on: 'appraisal.correction_date', note: 'appraisal.correction_note' },
+  // The register's words are sealed: the log shows only what is kept in the clear (and the sealed text as such).
+  complaints: {
+    number: 'complaint.col.number',
+    received_on: 'complaint.received_on',
+    belongs_elsewhere: 'complaint.belongs_elsewhere',
+    forwarded_on: 'complaint.forwarded_on',
+    reported_on: 'complaint.reported_on',
+    closed_on: 'complaint.closed_on',
+    generation: 'audit.field.complaints.generation',
+    sealed: 'audit.field.complaints.sealed',
+  },
+  complaint_reads: {
+    complaint_id: 'audit.field.complaint_reads.complaint_id',
+    reader: 'audit.field.complaint_reads.reader',
+    read_at: 'audit.field.complaint_reads.read_at',
+  },
 };
 
 /** The label of a logged column (a person's 联系电话, a step's 日期); `null` where there is none (the raw name shows). */

@@ -19,7 +19,7 @@ function menu(may: readonly Action[]): [string, string[]][] {
 describe('the side menu shows what the session may do, grouped', () => {
   it.each<[string, readonly Action[], [string, string[]][]]>([
     [
-      'an administrator (as the core records one): every entry, and no empty group',
+      'an administrator (as the core records one): every entry but the complaints register, and no empty group',
       recordedMay('administrator'),
       [
         ['daily', ['nav-dashboard', 'nav-calendar']],
@@ -61,12 +61,22 @@ describe('the side menu shows what the session may do, grouped', () => {
         ['statistics', ['nav-statistics']],
       ],
     ],
+    [
+      'a discipline inspector: the members, and the complaints register under 组织 (theirs alone)',
+      ['read_members', 'handle_complaints'],
+      [
+        ['daily', ['nav-dashboard', 'nav-calendar']],
+        ['people', ['nav-members']],
+        ['organisation', ['nav-life', 'nav-dues', 'nav-transfers', 'nav-appraisal', 'nav-complaints']],
+        ['statistics', ['nav-statistics']],
+      ],
+    ],
     ['the recovery key: user management only', ['manage_users'], [['system', ['nav-users']]]],
   ])('%s', (_, may, expected) => {
     expect(menu(may)).toEqual(expected);
   });
 
-  it('keeps the groups in order, 组织生活, 党费, 组织关系 and 民主评议 under 组织', () => {
+  it('keeps the groups in order, 组织生活, 党费, 组织关系, 民主评议 and 信访举报 under 组织', () => {
     expect(NAV.map((g) => g.id)).toEqual(['daily', 'people', 'organisation', 'statistics', 'system']);
     const life = entryOf(visibleNav((a) => a === 'read_members'), 'life');
     expect([life?.group.id, life?.entry.testid, life?.entry.label]).toEqual(['organisation', 'nav-life', 'nav.life']);
@@ -77,6 +87,9 @@ describe('the side menu shows what the session may do, grouped', () => {
     const appraisal = entryOf(visibleNav((a) => a === 'read_members'), 'appraisal');
     expect([appraisal?.group.id, appraisal?.entry.testid, appraisal?.entry.label]).toEqual(['organisation', 'nav-appraisal', 'nav.appraisal']);
     expect(entryOf(visibleNav((a) => a === 'manage_users'), 'appraisal')).toBeNull();
+    const complaints = entryOf(visibleNav((a) => a === 'handle_complaints'), 'complaints');
+    expect([complaints?.group.id, complaints?.entry.testid, complaints?.entry.label]).toEqual(['organisation', 'nav-complaints', 'nav.complaints']);
+    expect(entryOf(visibleNav((a) => a !== 'handle_complaints'), 'complaints')).toBeNull();
     expect(entryOf(visibleNav((a) => a === 'manage_users'), 'life')).toBeNull();
   });
 

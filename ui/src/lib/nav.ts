@@ -7,7 +7,18 @@ import type { IconName } from './components/Icon.svelte';
 import type { MessageKey } from './i18n/zh-CN';
 
 /** The screens of the unlocked workspace; one is shown at a time. */
-export type View = 'dashboard' | 'members' | 'calendar' | 'life' | 'dues' | 'transfers' | 'appraisal' | 'statistics' | 'users' | 'audit';
+export type View =
+  | 'dashboard'
+  | 'members'
+  | 'calendar'
+  | 'life'
+  | 'dues'
+  | 'transfers'
+  | 'appraisal'
+  | 'complaints'
+  | 'statistics'
+  | 'users'
+  | 'audit';
 
 /** What an entry opens: a screen, or the backup dialog over the current one. */
 export type NavTarget = View | 'backup';
@@ -52,6 +63,8 @@ export const NAV: readonly NavGroup[] = [
       { target: 'dues', label: 'nav.dues', testid: 'nav-dues', icon: 'yuan', when: 'read_members' },
       { target: 'transfers', label: 'nav.transfers', testid: 'nav-transfers', icon: 'transfer', when: 'read_members' },
       { target: 'appraisal', label: 'nav.appraisal', testid: 'nav-appraisal', icon: 'edit', when: 'read_members' },
+      // The discipline inspectors' confidential register: no one else sees the entry (the core refuses them anyway).
+      { target: 'complaints', label: 'nav.complaints', testid: 'nav-complaints', icon: 'inbox', when: 'handle_complaints' },
     ],
   },
   {

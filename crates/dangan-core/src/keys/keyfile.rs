@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::register::{InspectorKey, RegisterGeneration};
 use super::slot::UnwrapError;
 use super::{DatabaseKey, KdfParams, RecoveryCode, Slot, SlotKind};
 use crate::{Error, Result, Text};
@@ -24,6 +25,16 @@ pub struct KeyFile {
     /// Random id of the workspace; bound into every slot.
     pub workspace_id: String,
     pub slots: Vec<Slot>,
+    /// The discipline inspectors' key pairs (`register.rs`), by their slots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inspectors: Vec<InspectorKey>,
+    /// The complaints register's key, each generation sealed to the inspectors who hold it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub register: Vec<RegisterGeneration>,
+    /// An inspector was removed since the newest generation: the next inspector to sign in makes
+    /// a new one and re-encrypts the entries.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub register_rotate: bool,
     /// SHA-256 of the rest ([`KeyFile::checksum`]), so that a damaged byte reads as damage
     /// ("restore from a backup") and not as a wrong passphrase, which would count toward the
     /// lockout and give no hint. Absent in files written before it existed; added on the next
@@ -39,6 +50,13 @@ struct Covered<'a> {
     version: u32,
     workspace_id: &'a str,
     slots: &'a [Slot],
+    // Left out when empty, so that a key file from before the register keeps its checksum.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    inspectors: &'a [InspectorKey],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    register: &'a [RegisterGeneration],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    register_rotate: bool,
 }
 
 impl KeyFile {
@@ -54,6 +72,9 @@ impl KeyFile {
             version: KEYFILE_VERSION,
             workspace_id,
             slots: vec![slot],
+            inspectors: Vec::new(),
+            register: Vec::new(),
+            register_rotate: false,
             checksum: None,
         })
     }
@@ -66,6 +87,9 @@ impl KeyFile {
             version: self.version,
             workspace_id: &self.workspace_id,
             slots: &self.slots,
+            inspectors: &self.inspectors,
+            register: &self.register,
+            register_rotate: self.register_rotate,
         };
         let bytes = serde_json::to_vec(&covered).unwrap_or_default();
         hex::encode(sha2::Sha256::digest(bytes))
@@ -204,9 +228,44 @@ impl KeyFile {
         Ok(id)
     }
 
-    /// Removes a slot: whoever held it can no longer open the workspace.
+    /// Removes a slot: whoever held it can no longer open the workspace. An inspector's key pair
+    /// and sealed copies of the register key go with it, and the register key is to be replaced.
     pub fn remove_slot(&mut self, slot_id: &str) {
         self.slots.retain(|s| s.id != slot_id);
+        self.forget_inspector(slot_id);
+    }
+
+    /// Drops an inspector's key pair and every copy of the register key sealed to them; while a
+    /// register exists, the next inspector to sign in replaces its key.
+    pub fn forget_inspector(&mut self, slot_id: &str) {
+        let was = self.inspectors.iter().any(|i| i.slot_id == slot_id);
+        self.inspectors.retain(|i| i.slot_id != slot_id);
+        for generation in &mut self.register {
+            generation.sealed.retain(|c| c.slot_id != slot_id);
+        }
+        if was && !self.register.is_empty() {
+            self.register_rotate = true;
+        }
+    }
+
+    /// The slot `slot_id`, if there is one.
+    pub fn slot(&self, slot_id: &str) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.id == slot_id)
+    }
+
+    /// Gives the inspector of `slot_id` a new key pair under `passphrase` (a new inspector, or one
+    /// whose passphrase an administrator set anew: their old secret is gone with the old one).
+    pub fn new_inspector_key(&mut self, slot_id: &str, passphrase: &str) -> Result<()> {
+        let slot = self.slot(slot_id).ok_or_else(|| Error::NotFound {
+            what: Text::new(format!("密钥槽 {slot_id}"), format!("key slot {slot_id}")),
+        })?;
+        let key = InspectorKey::create(slot, passphrase.as_bytes(), &self.workspace_id)?;
+        let rotate = self.register_rotate;
+        self.forget_inspector(slot_id);
+        // A new key pair for the same inspector is no removal: nothing to replace for it.
+        self.register_rotate = rotate;
+        self.inspectors.push(key);
+        Ok(())
     }
 
     /// Replaces the recovery slot (if any) with one for `code`.
@@ -226,6 +285,16 @@ impl KeyFile {
         })?;
         *slot =
             Slot::seal(&slot.id, slot.kind, &slot.label, new_passphrase.as_bytes(), key, params, &self.workspace_id)?;
+        Ok(())
+    }
+
+    /// Rewraps an inspector's secret for their new passphrase (their slot already rewrapped),
+    /// opening it with the old one against the slot as it was.
+    pub fn rewrap_inspector(&mut self, old_slot: &Slot, old_passphrase: &str, new_passphrase: &str) -> Result<()> {
+        let Some(at) = self.inspectors.iter().position(|i| i.slot_id == old_slot.id) else { return Ok(()) };
+        let secret = self.inspectors[at].open(old_slot, old_passphrase.as_bytes(), &self.workspace_id)?;
+        let slot = self.slot(&old_slot.id).ok_or(Error::Crypto("the rewrapped slot is missing"))?;
+        self.inspectors[at] = InspectorKey::wrap(slot, new_passphrase.as_bytes(), &self.workspace_id, &secret)?;
         Ok(())
     }
 }

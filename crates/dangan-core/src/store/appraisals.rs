@@ -18,7 +18,7 @@ use crate::appraisal::{
     StepDate, VoteRow, Votes,
 };
 use crate::calendar::{self, Date};
-use crate::domain::{FileRecord, Grade, Id, OrgKind, RecordFields, RecordKind, Stage};
+use crate::domain::{FileRecord, Grade, Id, MembershipStatus, OrgKind, RecordFields, RecordKind, Stage};
 use crate::{Error, Result, Text};
 
 fn day(table: &str, id: Id, text: Option<String>) -> Result<Option<Date>> {
@@ -46,7 +46,8 @@ fn load(conn: &Connection, tree: &OrgTree, rules: &AppraisalRules, id: Id) -> Re
     steps.sort_by_key(|s| (s.step, s.date));
     let mut stmt = conn.prepare_cached(
         "SELECT m.person_id, p.name, p.student_no, m.graded, m.excellent, m.qualified, m.basically_qualified,
-                m.unqualified, m.proposed, m.grade, m.reason, c.from_on, c.months, c.outcome, c.decided_on, c.note
+                m.unqualified, m.proposed, m.grade, m.reason, c.from_on, c.months, c.outcome, c.decided_on, c.note,
+                p.status = 'in_register'
          FROM appraisal_members m JOIN people p ON p.id = m.person_id
          LEFT JOIN corrections c ON c.appraisal_id = m.appraisal_id AND c.person_id = m.person_id
          WHERE m.appraisal_id = ?1 ORDER BY p.sort_key, p.id",
@@ -86,6 +87,7 @@ fn load(conn: &Connection, tree: &OrgTree, rules: &AppraisalRules, id: Id) -> Re
             name: r.get(1)?,
             student_no: r.get(2)?,
             graded: r.get(3)?,
+            in_register: r.get(16)?,
             votes,
             proposed: grade(8)?,
             grade: grade(9)?,
@@ -137,17 +139,30 @@ fn participant(appraisal: &Appraisal, person_id: Id) -> Result<&Participant> {
     })
 }
 
-/// Who of a branch takes part in an appraisal held on `on`: its members in the register who were
-/// full members (graded) or probationary members (not graded) that day.
+/// Who of a branch takes part in an appraisal held on `on`: its members who were in the register
+/// that day, full members (graded) or probationary members (not graded), their procedure not
+/// ended by then. The branch is the one each belongs to now (branches are not kept over time).
 fn participants_on(conn: &Connection, branch: Id, on: Date) -> Result<Vec<(Id, bool)>> {
     let ids: Vec<Id> = conn
-        .prepare_cached("SELECT id FROM people WHERE branch_id = ?1 AND status = 'in_register' ORDER BY id")?
+        .prepare_cached("SELECT id FROM people WHERE branch_id = ?1 ORDER BY id")?
         .query_map([branch], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for id in ids {
+        let history = super::status::load_history(conn, id)?;
+        let in_register_then = match history.iter().rfind(|c| c.date <= on) {
+            Some(change) => change.status == MembershipStatus::InRegister,
+            // A history that begins with 在册 begins with an arrival: before it, not here.
+            None => history.first().is_none_or(|c| c.status != MembershipStatus::InRegister),
+        };
+        if !in_register_then {
+            continue;
+        }
         let Some(person) = load_person(conn, id)? else { continue };
         let events: Vec<_> = load_events(conn, id)?.into_iter().filter(|e| e.date <= on).collect();
+        if events.iter().any(|e| e.kind == crate::domain::EventKind::MembershipEnded) {
+            continue;
+        }
         let joined = person.joined_on.filter(|&j| j <= on);
         let stage = Stage::of_person(&crate::domain::Person { joined_on: joined, ..person }, &events);
         match stage {
@@ -212,11 +227,15 @@ impl Store {
                     params![branch, year, opened_on.to_string()],
                 )?;
                 let id = tx.last_insert_rowid();
+                // Someone appraised this year already (in the branch they came from) is not twice.
                 let mut add = tx.prepare_cached(
-                    "INSERT INTO appraisal_members (appraisal_id, person_id, graded) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO appraisal_members (appraisal_id, person_id, graded)
+                     SELECT ?1, ?2, ?3 WHERE NOT EXISTS (
+                         SELECT 1 FROM appraisal_members m JOIN appraisals a ON a.id = m.appraisal_id
+                         WHERE a.year = ?4 AND m.person_id = ?2)",
                 )?;
                 for (person_id, graded) in participants_on(&tx, branch, opened_on)? {
-                    add.execute(params![id, person_id, graded])?;
+                    add.execute(params![id, person_id, graded, year])?;
                 }
                 opened.push(id);
             }
@@ -291,7 +310,18 @@ impl Store {
 
     /// Dates a step (or, `None`, takes its day back).
     pub fn date_appraisal_step(&mut self, id: Id, step: AppraisalStep, date: Option<Date>) -> Result<Appraisal> {
-        let appraisal = self.open_for_change(id)?;
+        // The results are announced after the decision: that step may be dated once closed.
+        let appraisal = match step {
+            AppraisalStep::Announcement => {
+                let appraisal = self.find_appraisal(id)?;
+                self.require_branch(Action::EditMembers, appraisal.unit_id)?;
+                if let (Some(closed), Some(day)) = (appraisal.closed_on, date) {
+                    appraisal::check_between(day, (closed, "评议结束", "the close"), self.today())?;
+                }
+                appraisal
+            }
+            _ => self.open_for_change(id)?,
+        };
         match date {
             Some(date) => {
                 appraisal::check_opening(appraisal.year, date, self.today()).map_err(|e| match e {
@@ -385,8 +415,12 @@ impl Store {
     pub fn close_appraisal(&mut self, id: Id, date: Date) -> Result<Appraisal> {
         let appraisal = self.open_for_change(id)?;
         appraisal::check_between(date, (appraisal.opened_on, "评议开始", "the opening"), self.today())?;
-        let ungraded: Vec<&str> =
-            appraisal.participants.iter().filter(|p| p.graded && p.grade.is_none()).map(|p| p.name.as_str()).collect();
+        let ungraded: Vec<&str> = appraisal
+            .participants
+            .iter()
+            .filter(|p| p.graded && p.in_register && p.grade.is_none())
+            .map(|p| p.name.as_str())
+            .collect();
         if !ungraded.is_empty() {
             let joined = ungraded.join("、");
             let names = crate::text::excerpt(&joined, 120);
@@ -449,7 +483,8 @@ impl Store {
         note: Option<&str>,
     ) -> Result<Appraisal> {
         let appraisal = self.find_appraisal(id)?;
-        self.require_branch(Action::EditMembers, appraisal.unit_id)?;
+        // The member's branch now decides (the item is theirs), whichever branch appraised them.
+        self.require_member(Action::EditMembers, person_id)?;
         let who = participant(&appraisal, person_id)?;
         let Some(correction) = &who.correction else {
             return Err(Error::invalid(
@@ -490,6 +525,39 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Refuses to change the grade, kind or day of a 民主评议 record a closed appraisal filed, or to
+/// delete it (`None`): the appraisal does not change, and its record says what it decided. Its
+/// text and scans may still be added to.
+pub(super) fn refuse_changing_filed_grade(
+    conn: &Connection,
+    record_id: Id,
+    changed: Option<&FileRecord>,
+) -> Result<()> {
+    let filed: Option<(i32, String, String)> = conn
+        .prepare_cached(
+            "SELECT a.year, a.closed_on, m.grade FROM appraisal_members m JOIN appraisals a ON a.id = m.appraisal_id
+             WHERE m.record_id = ?1",
+        )?
+        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((year, closed_on, grade)) = filed else { return Ok(()) };
+    let same = changed.is_some_and(|r| {
+        r.kind == RecordKind::Appraisal
+            && r.fields.grade.map(Grade::as_str) == Some(grade.as_str())
+            && r.date.to_string() == closed_on
+    });
+    if same {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "record",
+        format!("这份民主评议记录由{year}年度的民主评议写入，其等次和日期不能在档案中更改或删除"),
+        format!(
+            "this appraisal record was filed by the appraisal of {year}: its grade and day are not changed or deleted here"
+        ),
+    ))
 }
 
 /// What is wrong with a vote, each problem in both languages: ballots, members who take no part,

@@ -83,8 +83,8 @@ fn already_arrived(conn: &Connection, origin: &str, number: &str) -> Result<Opti
         .optional()?)
 }
 
-/// Who of this name already arrived from this organisation (born on the same day, where both
-/// days are known): their letter's number and the day received, for the refusal to name.
+/// Who of this name already arrived from this organisation (born on the same day and with the
+/// same identity number, where both sides know them): their letter's number and the day received, for the refusal to name.
 fn same_name_arrived(
     conn: &Connection,
     origin: &str,
@@ -94,8 +94,9 @@ fn same_name_arrived(
         .query_row(
             "SELECT a.letter_number, a.received_on FROM arrivals a JOIN people p ON p.id = a.person_id
              WHERE a.origin = ?1 AND p.name = ?2 AND (p.birth_date IS NULL OR ?3 IS NULL OR p.birth_date = ?3)
+               AND (p.id_number IS NULL OR ?4 IS NULL OR p.id_number = ?4)
              ORDER BY a.received_on DESC LIMIT 1",
-            params![origin, person.name, person.birth_date.map(|d| d.to_string())],
+            params![origin, person.name, person.birth_date.map(|d| d.to_string()), person.id_number],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)

@@ -116,6 +116,9 @@ const AUDITED: &[Audited] = &[
     },
     Audited { table: "transfer_letters", key: "{r}.number", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "transfer_requests", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
+    // Never against a member: who an entry concerns is sealed, and the log must not tell.
+    Audited { table: "complaints", key: "{r}.number", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "complaint_reads", key: "{r}.complaint_id", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "appraisals", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
     Audited {
         table: "appraisal_steps",
@@ -459,7 +462,8 @@ pub struct AuditEntry {
     /// `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
     /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
     /// `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
-    /// `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`.
+    /// `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`,
+    /// `complaints`, `complaint_reads`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Store;
-use super::life_index::{Awaited, Awaiting, LifeIndex, LifeMember, Ower};
+use super::life_index::{Awaited, Awaiting, LifeIndex, LifeMember, OpenComplaint, Ower};
 use super::procedure_index::{Entry, ProcedureIndex};
 use crate::access::Action;
 use crate::appraisal::AppraisalRules;
 use crate::calendar::Date;
+use crate::complaints::ComplaintRule;
 use crate::deadlines::{
     self, BranchCounts, Dashboard, DeadlineItem, DeadlineQuery, Fact, Owner, OwnerKey, OwnerKind, Status, StatusCounts,
 };
@@ -69,6 +70,13 @@ pub(super) enum Owed<'a> {
         letter: &'a Awaited,
         rule: &'a RuleSet,
     },
+    /// What an open entry of the complaints register owes (a forwarding, a report back): shown to
+    /// discipline inspectors only, under the committee, never naming whom it concerns.
+    Complaint {
+        complaint: &'a OpenComplaint,
+        rule: &'static ComplaintRule,
+        unit_id: Id,
+    },
 }
 
 impl Found<'_> {
@@ -81,6 +89,7 @@ impl Found<'_> {
             Owed::Lapse { .. } => LapseRule::ID,
             Owed::Dues { .. } => ArrearsRule::ID,
             Owed::Receipt { letter, rule } => awaited(letter.what, rule).id,
+            Owed::Complaint { rule, .. } => rule.id,
         }
     }
 
@@ -92,7 +101,8 @@ impl Found<'_> {
             | Owed::Lapse { .. }
             | Owed::Lecture { .. }
             | Owed::Dues { .. }
-            | Owed::Receipt { .. } => DeadlineKind::Deadline,
+            | Owed::Receipt { .. }
+            | Owed::Complaint { .. } => DeadlineKind::Deadline,
         }
     }
 
@@ -105,6 +115,7 @@ impl Found<'_> {
             // Flagged from the day it appears: reminded then, and when overdue.
             Owed::Lapse { .. } | Owed::Dues { .. } => &LAPSE_LEAD_DAYS,
             Owed::Receipt { letter, rule } => awaited(letter.what, rule).lead_days,
+            Owed::Complaint { rule, .. } => &rule.lead_days,
         }
     }
 
@@ -117,7 +128,9 @@ impl Found<'_> {
                 Some(group) => OwnerKey::Group { unit: ower.unit_id, group },
                 None => OwnerKey::Unit(ower.unit_id),
             },
-            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => OwnerKey::Unit(*unit_id),
+            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } | Owed::Complaint { unit_id, .. } => {
+                OwnerKey::Unit(*unit_id)
+            }
         }
     }
 
@@ -128,7 +141,7 @@ impl Found<'_> {
             Owed::Lapse { member, .. } | Owed::Dues { member, .. } => member.branch_id,
             Owed::Receipt { letter, .. } => letter.branch_id,
             Owed::Meeting { ower, .. } => ower.unit_id,
-            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => *unit_id,
+            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } | Owed::Complaint { unit_id, .. } => *unit_id,
         }
     }
 
@@ -228,7 +241,7 @@ impl Store {
                 if let Some(member) = life.members().iter().find(|m| m.id == id).filter(|_| members) {
                     lapse(member, &mut f);
                 }
-                for letter in life.awaited().iter().filter(|l| l.person_id == id && members) {
+                for letter in life.awaited().iter().filter(|l| l.person_id == id && members && in_scope(l.branch_id)) {
                     awaited_item(letter, &self.rules, as_of, &mut f);
                 }
                 return;
@@ -244,6 +257,29 @@ impl Store {
         }
         if !units {
             return;
+        }
+        // The complaints register's items, for those who keep it: under the committee.
+        if self.session_user().may.contains(&Action::HandleComplaints)
+            && let Some(committee) = self.org_tree().ok().and_then(|t| t.committee().map(|c| c.id))
+            && in_scope(committee)
+        {
+            for complaint in life.open_complaints() {
+                let mut emit = |rule: &'static ComplaintRule, due: Date| {
+                    let status = deadline_status(due, as_of, &rule.lead_days);
+                    f(Found {
+                        owed: Owed::Complaint { complaint, rule, unit_id: committee },
+                        due,
+                        status,
+                        provisional: false,
+                    });
+                };
+                if complaint.to_forward {
+                    emit(crate::complaints::forward_rule(), self.forward_due(complaint.received_on));
+                }
+                let since = complaint.reported_on.unwrap_or(complaint.received_on);
+                let report = crate::calendar::add_months(since, crate::complaints::REPORT_MONTHS).unwrap_or(since);
+                emit(crate::complaints::report_rule(), report);
+            }
         }
         for ower in life.owers().filter(|o| in_scope(o.unit_id)) {
             let owed_by = if ower.group.is_some() { OwedBy::Group } else { OwedBy::Branch };
@@ -334,7 +370,9 @@ impl Store {
                 Owed::Lapse { member, .. } | Owed::Dues { member, .. } => (0, &member.name),
                 Owed::Receipt { letter, .. } => (0, &letter.name),
                 Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
-                Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => (1, &paths[unit_id]),
+                Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } | Owed::Complaint { unit_id, .. } => {
+                    (1, &paths[unit_id])
+                }
             }
         }
         // Compared lazily: the due day decides most comparisons, and a sort of everyone's items
@@ -391,6 +429,17 @@ impl Store {
                         Owner::Unit {
                             unit_id: *unit_id,
                             unit: String::from(&**branch),
+                            group_id: None,
+                            group: None,
+                            meeting: None,
+                        },
+                        &rule.name,
+                        &rule.clause,
+                    ),
+                    Owed::Complaint { complaint, rule, unit_id } => (
+                        Owner::Unit {
+                            unit_id: *unit_id,
+                            unit: format!("{branch}（信访举报 {}）", complaint.number),
                             group_id: None,
                             group: None,
                             meeting: None,

@@ -118,6 +118,9 @@ impl Store {
             attach.iter().map(|a| Ok((a, check_attachment(&a.name, &a.bytes)?))).collect::<Result<_>>()?;
         let fields = serde_json::to_string(&record.fields)
             .map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
+        if let Some(id) = record.id {
+            super::appraisals::refuse_changing_filed_grade(&self.conn, id, Some(&record))?;
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = match record.id {
             None => insert_record(&tx, &record, &checked)?,
@@ -151,6 +154,7 @@ impl Store {
     pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
         let owner = self.owner_of("SELECT person_id FROM records WHERE id = ?1", record_id)?;
         self.require_member(Action::EditMembers, owner.ok_or_else(|| record_not_found(record_id))?)?;
+        super::appraisals::refuse_changing_filed_grade(&self.conn, record_id, None)?;
         // The attachments first, so their audit entries still find the member through the record.
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM attachments WHERE record_id = ?1", [record_id])?;

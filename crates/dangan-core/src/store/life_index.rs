@@ -53,9 +53,41 @@ pub(crate) struct LifeIndex {
     /// What transfers still await: letters' receipts, kept graduates' relationships; `None` after
     /// a letter or a keeping changed.
     letters: Option<Vec<Awaited>>,
+    /// The complaints register's open entries, by their clear days (their deadlines are shown to
+    /// discipline inspectors only); `None` after an entry changed.
+    complaints: Option<Vec<OpenComplaint>>,
     /// Each branch's current secretary: the day they took the post, their name, and the latest
     /// party lecture they gave (a held 党课 of the branch chaired by that name).
     secretaries: HashMap<Id, Secretary>,
+}
+
+/// An open entry of the complaints register, as its deadlines read it: never its words.
+#[derive(Debug)]
+pub(crate) struct OpenComplaint {
+    pub(crate) number: Box<str>,
+    pub(crate) received_on: Date,
+    pub(crate) to_forward: bool,
+    pub(crate) reported_on: Option<Date>,
+}
+
+impl OpenComplaint {
+    fn load(conn: &Connection) -> Result<Vec<OpenComplaint>> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT number, received_on, belongs_elsewhere AND forwarded_on IS NULL, reported_on
+             FROM complaints WHERE closed_on IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (number, received, to_forward, reported) = row?;
+            let Some(received_on) = calendar::parse_iso(&received) else { continue };
+            let reported_on = reported.as_deref().and_then(calendar::parse_iso);
+            out.push(OpenComplaint { number: number.into(), received_on, to_forward, reported_on });
+        }
+        Ok(out)
+    }
 }
 
 /// A branch's current secretary, as the term and the yearly lecture read them.
@@ -343,15 +375,25 @@ impl LifeIndex {
         self.letters.as_deref().unwrap_or_default()
     }
 
-    /// Forgets what is awaited after a letter or a correction changed; the next scan reads it again.
+    /// The complaints register's open entries (empty until [`LifeIndex::ensure_staffed`]).
+    pub(crate) fn open_complaints(&self) -> &[OpenComplaint] {
+        self.complaints.as_deref().unwrap_or_default()
+    }
+
+    /// Forgets what is awaited after a letter, a correction or a complaint changed; the next scan
+    /// reads it again.
     pub(crate) fn forget_awaited(&mut self) {
         self.letters = None;
+        self.complaints = None;
     }
 
     /// Reads again who has members, if a person changed since.
     pub(crate) fn ensure_staffed(&mut self, conn: &Connection) -> Result<()> {
         if self.staffed.is_none() {
             self.staffed = Some(Staffed::load(conn)?);
+        }
+        if self.complaints.is_none() {
+            self.complaints = Some(OpenComplaint::load(conn)?);
         }
         if self.letters.is_none() {
             self.letters = Some(Awaited::load(conn)?);

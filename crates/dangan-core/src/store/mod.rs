@@ -14,6 +14,7 @@ mod bench_fill;
 mod bulk;
 mod census;
 mod committee;
+mod complaints;
 mod deadlines;
 mod dismissals;
 mod dues;

@@ -17,6 +17,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V11),
         M::up(V12),
         M::up(V13),
+        M::up(V14),
     ])
 }
 
@@ -537,6 +538,49 @@ CREATE TABLE corrections (
 ) STRICT;
 "#;
 
+/// Version 14: the confidential complaints register (信访举报, issue 18) and the role that keeps it.
+///
+/// - `users` made anew with the role `discipline_inspector` allowed (SQLite changes a CHECK only
+///   by making the table again); the branches of branch secretaries are kept through it.
+/// - `complaints`: each entry's words sealed (base64) under the register key of its
+///   `generation` (`keys/register.rs`); in the clear only its number, the days and whether it
+///   belongs elsewhere, which the counts and deadlines need.
+/// - `complaint_reads`: every opening of an entry, so that the audit log records the reads too.
+const V14: &str = r#"
+CREATE TABLE users_new (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    role       TEXT NOT NULL
+               CHECK (role IN ('administrator', 'organiser', 'branch_secretary', 'auditor', 'discipline_inspector')),
+    slot_id    TEXT NOT NULL UNIQUE,
+    created_on TEXT NOT NULL
+) STRICT;
+INSERT INTO users_new (id, name, role, slot_id, created_on) SELECT id, name, role, slot_id, created_on FROM users;
+CREATE TEMP TABLE user_branches_kept AS SELECT user_id, unit_id FROM user_branches;
+DROP TABLE users;
+ALTER TABLE users_new RENAME TO users;
+INSERT OR IGNORE INTO user_branches (user_id, unit_id) SELECT user_id, unit_id FROM temp.user_branches_kept;
+DROP TABLE temp.user_branches_kept;
+
+CREATE TABLE complaints (
+    id                INTEGER PRIMARY KEY,
+    number            TEXT NOT NULL UNIQUE,
+    received_on       TEXT NOT NULL CHECK (received_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    belongs_elsewhere INTEGER NOT NULL DEFAULT 0 CHECK (belongs_elsewhere IN (0, 1)),
+    forwarded_on      TEXT CHECK (forwarded_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    reported_on       TEXT CHECK (reported_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    closed_on         TEXT CHECK (closed_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    generation        INTEGER NOT NULL,
+    sealed            TEXT NOT NULL
+) STRICT;
+CREATE TABLE complaint_reads (
+    id           INTEGER PRIMARY KEY,
+    complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    reader       TEXT NOT NULL,
+    read_at      TEXT NOT NULL
+) STRICT;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,7 +591,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 13);
+        assert_eq!(version, 14);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps
@@ -579,6 +623,44 @@ mod tests {
         // And the new tables take rows.
         conn.execute("INSERT INTO meetings (unit_id, kind, date, held) VALUES (2, 'theme_day', '2026-11-10', 1)", [])
             .unwrap();
+    }
+
+    /// Version 14 makes the users table anew (for the discipline inspector's role): every user,
+    /// their slot and a branch secretary's branches survive it, with foreign keys on as in use.
+    #[test]
+    fn the_users_and_their_branches_survive_the_inspectors_role() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        migrations().to_version(&mut conn, 13).unwrap();
+        conn.execute_batch(
+            "INSERT INTO org_units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '党委'), (2, 1, 'branch', '第一党支部');
+             INSERT INTO users (id, name, role, slot_id, created_on) VALUES
+                 (1, '王管理', 'administrator', 'slot-1', '2026-01-01'), (2, '孙书记', 'branch_secretary', 'slot-2', '2026-01-02');
+             INSERT INTO user_branches (user_id, unit_id) VALUES (2, 2);",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let users: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, name, slot_id FROM users ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(users, [(1, "王管理".into(), "slot-1".into()), (2, "孙书记".into(), "slot-2".into())]);
+        let branches: i64 = conn
+            .query_row("SELECT count(*) FROM user_branches WHERE user_id = 2 AND unit_id = 2", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(branches, 1, "the secretary keeps their branch");
+        conn.execute(
+            "INSERT INTO users (name, role, slot_id, created_on) VALUES ('李纪检', 'discipline_inspector', 'slot-3', '2026-12-01')",
+            [],
+        )
+        .unwrap();
+        // The branches still refer to the users table: a user's removal takes theirs along.
+        conn.execute("DELETE FROM users WHERE id = 2", []).unwrap();
+        let left: i64 = conn.query_row("SELECT count(*) FROM user_branches", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
     }
 
     /// A version 6 workspace with a party group and a unit made after version 6 (so without a

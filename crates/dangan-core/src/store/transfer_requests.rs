@@ -162,6 +162,25 @@ impl Store {
         if request.state != RequestState::Applied {
             return Err(refused(&request, "不能再批准", "it cannot be approved again"));
         }
+        if let Some(last) =
+            load_history(&self.conn, request.person_id)?.last().filter(|c| c.status != MembershipStatus::InRegister)
+        {
+            return Err(Error::invalid(
+                "member",
+                format!(
+                    "{}已于 {} {}，不在册：请作不予批准处理",
+                    request.name,
+                    calendar::format_zh(last.date),
+                    last.status.zh()
+                ),
+                format!(
+                    "{} is out of the register ({}, {}): decline the application",
+                    request.name,
+                    last.status.label().en,
+                    last.date
+                ),
+            ));
+        }
         transfer_request::check_decision_day(&request, date, self.today())?;
         self.conn.execute(
             "UPDATE transfer_requests SET approved_on = ?2, decided_by = ?3 WHERE id = ?1",

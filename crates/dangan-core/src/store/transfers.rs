@@ -328,13 +328,13 @@ impl Store {
             .optional()?)
     }
 
-    /// After a letter changes: the scan reads the open letters again.
     /// Whether the signed-in user approves transfers (and so may issue a letter without an
     /// approved application).
     pub(super) fn may_approve_transfers(&self) -> bool {
         self.session_user().may.contains(&Action::ApproveTransfers)
     }
 
+    /// After a letter or a correction changes, the life index reads again what is awaited.
     pub(super) fn awaited_changed(&self) {
         if let Some(life) = self.life.borrow_mut().as_mut() {
             life.forget_awaited();
@@ -474,10 +474,21 @@ pub(crate) fn write_letter(
                 format!("the day issued, {}, is before the application's approval, {approved}", new.issued_on),
             ));
         }
-        // The letter goes where the approved application asked, unless the worker writes otherwise.
+        // The letter goes where the approved application asked: left blank, it is filled in; only
+        // those who approve transfers may write another place.
         Some(open) if new.destination.trim().is_empty() => {
             with_destination = NewLetter { destination: open.destination.clone(), ..new.clone() };
             &with_destination
+        }
+        Some(open) if !may_approve && new.destination.trim() != open.destination => {
+            return Err(Error::invalid(
+                "to",
+                format!("转出申请批准转往「{}」，介绍信不能改开往别处：须重新申请并经批准", open.destination),
+                format!(
+                    "the application was approved for “{}”: the letter cannot go elsewhere without a new approved application",
+                    open.destination
+                ),
+            ));
         }
         Some(_) => new,
     };

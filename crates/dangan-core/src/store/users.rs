@@ -144,6 +144,17 @@ impl Store {
     pub fn set_user_role(&mut self, user_id: Id, role: Role, branches: &[Id]) -> Result<User> {
         self.require(Action::ManageUsers)?;
         self.user_slot(user_id)?;
+        let was: Option<String> =
+            self.conn.query_row("SELECT role FROM users WHERE id = ?1", [user_id], |r| r.get(0)).optional()?;
+        let inspector = Role::DisciplineInspector.as_str();
+        if (role == Role::DisciplineInspector) != (was.as_deref() == Some(inspector)) {
+            // An inspector's key pair is made from their passphrase, which only adding them gives.
+            return Err(Error::invalid(
+                "role",
+                "纪检委员的角色不能改设：请删除该用户后按新角色重新添加",
+                "the discipline inspector's role is not changed in place: remove the user and add them again with the new role",
+            ));
+        }
         let branches = self.check_branches(role, branches)?;
         // Checked inside a write transaction: two administrators demoting each other at once
         // from two processes cannot both pass.
@@ -158,6 +169,14 @@ impl Store {
         }
         tx.commit()?;
         self.load_users(None)?.into_iter().find(|u| u.id == user_id).ok_or_else(|| user_not_found(user_id))
+    }
+
+    /// The key slot of the user signed in.
+    pub(crate) fn session_slot(&self) -> Result<String> {
+        self.conn
+            .query_row("SELECT slot_id FROM users WHERE name = ?1", [&self.session_user().name], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::Crypto("the user signed in has no key slot"))
     }
 
     /// Removes a user; `remove_slot` takes their slot out of the key file before the row goes.

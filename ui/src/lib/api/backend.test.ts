@@ -64,6 +64,11 @@ const payment = { person_id: 7, from_month: '2026-05', months: 3, paid_on: '2026
 const voteRows = [{ person_id: 7, votes: { excellent: 20, qualified: 10, basically_qualified: 0, unqualified: 0 } }];
 const decision = { person_id: 7, grade: 'unqualified' as const, reason: '长期不参加组织生活' };
 
+const newComplaint = {
+  channel: 'letter' as const, received_on: '2026-11-18', complainant: null, concerning: 7, category: '违反廉洁纪律', summary: '反映某党员收受礼金', belongs_elsewhere: false,
+};
+const handling = { handling: 'forwarded' as const, date: '2026-11-20', to: '区纪委', note: null, reported_on: null };
+
 const aq = { member_id: 7, actor: '王老师', entity: 'people', from: '2026-11-01', to: '2026-11-24', offset: 50, limit: 50 };
 
 describe('TauriBackend', () => {
@@ -153,6 +158,12 @@ describe('TauriBackend', () => {
     ['writeBallots', [5, '/tmp/2026年度民主测评表.pdf'], 'write_ballots', { id: 5, path: '/tmp/2026年度民主测评表.pdf' }],
     ['writeAppraisalResults', [5, '/tmp/民主评议结果.pdf'], 'write_appraisal_results', { id: 5, path: '/tmp/民主评议结果.pdf' }],
     ['exportAppraisals', [2026, null, '/tmp/2026年度民主评议结果汇总.xlsx'], 'export_appraisals', { year: 2026, unit: null, path: '/tmp/2026年度民主评议结果汇总.xlsx' }],
+    ['complaintsOverview', [], 'complaints_overview', undefined],
+    ['addComplaint', [newComplaint], 'add_complaint', { complaint: newComplaint }],
+    ['complaints', [true], 'complaints', { openOnly: true }],
+    ['complaint', ['2026-001'], 'complaint', { entry: '2026-001' }],
+    ['handleComplaint', ['2026-001', handling], 'handle_complaint', { entry: '2026-001', handling }],
+    ['closeComplaint', ['2026-001', '2026-11-24', '经初步核实，反映问题不属实，予以了结'], 'close_complaint', { entry: '2026-001', date: '2026-11-24', result: '经初步核实，反映问题不属实，予以了结' }],
     ['listMembers', [{ ...q, status: 'archived' }], 'list_members', { query: { ...q, status: 'archived' } }],
     ['listOrgUnits', [], 'list_org_units', undefined],
     ['addOrgUnit', [1, 'branch', '第一党支部'], 'add_org_unit', { parentId: 1, kind: 'branch', name: '第一党支部' }],

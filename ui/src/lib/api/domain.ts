@@ -7,8 +7,10 @@ import type {
   AppraisalStep,
   Attendance,
   Category,
+  Channel,
   ClassKind,
   CommitteePost,
+  ComplaintState,
   CorrectionOutcome,
   DeadlineKind,
   DuesCategory,
@@ -17,6 +19,7 @@ import type {
   EventKind,
   Gender,
   Grade,
+  Handling,
   LetterState,
   MediaType,
   MeetingKind,
@@ -256,6 +259,35 @@ export const ROLES: readonly Role[] = keysInOrder<Role>({
   organiser: 1,
   branch_secretary: 2,
   auditor: 3,
+  discipline_inspector: 4,
+});
+
+/** How a complaint or report came in (dangan-core's `Channel::ALL`): 来信, 来访, 电话, 网络, 当面. */
+export const CHANNELS: readonly Channel[] = keysInOrder<Channel>({
+  letter: 0,
+  visit: 1,
+  phone: 2,
+  online: 3,
+  in_person: 4,
+});
+
+/**
+ * How an entry of the complaints register is handled (dangan-core's `Handling::ALL`, 第十四至十八条): 谈话函询,
+ * 初步核实, 暂存待查, 予以了结, 转送有关机关.
+ */
+export const HANDLINGS: readonly Handling[] = keysInOrder<Handling>({
+  talk_or_letter: 0,
+  preliminary_verification: 1,
+  holding: 2,
+  closing: 3,
+  forwarded: 4,
+});
+
+/** Where an entry of the complaints register stands, in the order of its life: 已登记, 办理中, 已办结. */
+export const COMPLAINT_STATES: readonly ComplaintState[] = keysInOrder<ComplaintState>({
+  registered: 0,
+  handling: 1,
+  closed: 2,
 });
 
 export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({

@@ -87,6 +87,11 @@ describe('RecordedReplies', () => {
       ['write_ballots', { id: 1, path: '/tmp/民主测评表.pdf' }],
       ['write_appraisal_results', { id: 1, path: '/tmp/民主评议结果.pdf' }],
       ['export_appraisals', { year: 2026, unit: null, path: '/tmp/民主评议结果.xlsx' }],
+      ['add_complaint', { complaint: { channel: 'letter', received_on: '2026-11-18', complainant: null, concerning: null, category: null, summary: '反映某党员收受礼金', belongs_elsewhere: false } }],
+      ['handle_complaint', { entry: '2026-001', handling: { handling: 'holding', date: '2026-11-20', to: null, note: null, reported_on: null } }],
+      ['close_complaint', { entry: '2026-001', date: '2026-11-24', result: '予以了结' }],
+      // Opening an entry writes its reading to the audit log: a change, as far as the preview goes.
+      ['complaint', { entry: '2026-001' }],
       ['lock', {}],
     ] as const) {
       expect(rejection(() => replies().answer(command, args)).kind, command).toBe('read_only');

@@ -108,6 +108,8 @@ describe('what a participant’s row offers', () => {
   it('a graded member: votes, proposal and grade while open, to one who may edit', () => {
     expect(rowOffers(participant({ person_id: 1, name: '白安' }), open, editor)).toEqual({ votes: true, propose: true, grade: true, endCorrection: false });
     expect(rowOffers(participant({ person_id: 1, name: '白安' }), open, reader)).toEqual({ votes: false, propose: false, grade: false, endCorrection: false });
+    // One who has left the register since is not graded any more.
+    expect(rowOffers(participant({ person_id: 1, name: '白安', in_register: false }), open, editor).grade).toBe(false);
   });
 
   it('a probationary member: nothing to enter (they take part ungraded)', () => {

@@ -105,9 +105,14 @@ export interface RowOffers {
  * members; a probationary member's row shows them taking part, with nothing to enter. The outcome of a correction
  * period is recorded after closing, while it has none.
  */
-export function rowOffers(p: Pick<Participant, 'graded' | 'correction'>, a: Pick<Appraisal, 'closed_on'>, may: (action: Action) => boolean): RowOffers {
+export function rowOffers(
+  p: Pick<Participant, 'graded' | 'in_register' | 'correction'>,
+  a: Pick<Appraisal, 'closed_on'>,
+  may: (action: Action) => boolean,
+): RowOffers {
   const edit = may('edit_members');
-  const open = edit && !isClosed(a) && p.graded;
+  // One who has left the register since is graded no more (the core says so, with `in_register`).
+  const open = edit && !isClosed(a) && p.graded && p.in_register;
   return { votes: open, propose: open, grade: open, endCorrection: edit && p.correction !== null && p.correction.outcome === null };
 }
 

@@ -4,7 +4,7 @@
 import type { Appraisal, Participant } from '../api/types';
 
 export function participant(p: Partial<Participant> & Pick<Participant, 'person_id' | 'name'>): Participant {
-  return { student_no: null, graded: true, votes: null, proposed: null, grade: null, reason: null, correction: null, ...p };
+  return { student_no: null, graded: true, in_register: true, votes: null, proposed: null, grade: null, reason: null, correction: null, ...p };
 }
 
 export function appraisalOf(a: Partial<Appraisal> = {}): Appraisal {

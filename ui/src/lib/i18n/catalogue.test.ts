@@ -59,9 +59,9 @@ describe('training class wording', () => {
 });
 
 describe('role wording', () => {
-  it('names the four roles as the core does, with what each may do', () => {
-    expect(ROLES.map((r) => zhCN[`role.${r}`])).toEqual(['管理员', '组织员', '支部书记', '审计员']);
-    expect(ROLES.map((r) => en[`role.${r}`])).toEqual(['Administrator', 'Organiser', 'Branch secretary', 'Auditor']);
+  it('names the five roles as the core does, with what each may do', () => {
+    expect(ROLES.map((r) => zhCN[`role.${r}`])).toEqual(['管理员', '组织员', '支部书记', '审计员', '纪检委员']);
+    expect(ROLES.map((r) => en[`role.${r}`])).toEqual(['Administrator', 'Organiser', 'Branch secretary', 'Auditor', 'Discipline inspector']);
     expect(ROLES.filter((r) => !(`role.hint.${r}` in zhCN))).toEqual([]);
   });
 });

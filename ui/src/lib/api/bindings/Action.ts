@@ -4,4 +4,4 @@
  * What a caller asks to do. The session lists those its user may ([`SessionUser::may`]), so that
  * a shell hides what the core would refuse without a copy of this table.
  */
-export type Action = "read_members" | "edit_members" | "edit_organisation" | "approve_transfers" | "edit_calendar" | "edit_rules" | "backup" | "restore" | "manage_users" | "read_audit" | "verify";
+export type Action = "read_members" | "edit_members" | "edit_organisation" | "approve_transfers" | "edit_calendar" | "edit_rules" | "backup" | "restore" | "manage_users" | "read_audit" | "verify" | "handle_complaints";

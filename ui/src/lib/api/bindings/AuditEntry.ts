@@ -18,7 +18,8 @@ actor: string,
  * `attendance`, `party_groups`, `group_members`, `committee_posts`, `unit_dismissals`,
  * `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
  * `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
- * `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`.
+ * `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`,
+ * `complaints`, `complaint_reads`.
  */
 entity: string, entity_id: string | null, member_id: number | null, 
 /**

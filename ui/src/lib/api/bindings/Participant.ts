@@ -12,6 +12,11 @@ export type Participant = { person_id: number, name: string, student_no: string 
  */
 graded: boolean, 
 /**
+ * Still in the register: one who has left since (transferred out, …) is not graded any more,
+ * and the appraisal closes without their grade.
+ */
+in_register: boolean, 
+/**
  * The vote's counts, once entered.
  */
 votes: Votes | null, 

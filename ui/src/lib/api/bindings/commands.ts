@@ -12,6 +12,9 @@ import type { BackupWritten } from './BackupWritten';
 import type { BranchDues } from './BranchDues';
 import type { ChartImage } from './ChartImage';
 import type { ClassRecord } from './ClassRecord';
+import type { Complaint } from './Complaint';
+import type { ComplaintLine } from './ComplaintLine';
+import type { ComplaintsOverview } from './ComplaintsOverview';
 import type { CorrectionOutcome } from './CorrectionOutcome';
 import type { Dashboard } from './Dashboard';
 import type { DeadlineItem } from './DeadlineItem';
@@ -44,6 +47,8 @@ import type { MemberPage } from './MemberPage';
 import type { MemberQuery } from './MemberQuery';
 import type { Month } from './Month';
 import type { NewArrival } from './NewArrival';
+import type { NewComplaint } from './NewComplaint';
+import type { NewHandling } from './NewHandling';
 import type { NewLetter } from './NewLetter';
 import type { NewTransferRequest } from './NewTransferRequest';
 import type { OrgKind } from './OrgKind';
@@ -285,6 +290,30 @@ export function writeAppraisalResults(id: number, path: string): Promise<void> {
 
 export function exportAppraisals(year: number, unit: number | null, path: string): Promise<void> {
   return call('export_appraisals', { year, unit, path });
+}
+
+export function complaintsOverview(): Promise<ComplaintsOverview> {
+  return call('complaints_overview');
+}
+
+export function addComplaint(complaint: NewComplaint): Promise<Complaint> {
+  return call('add_complaint', { complaint });
+}
+
+export function complaints(openOnly: boolean): Promise<Array<ComplaintLine>> {
+  return call('complaints', { openOnly });
+}
+
+export function complaint(entry: string): Promise<Complaint> {
+  return call('complaint', { entry });
+}
+
+export function handleComplaint(entry: string, handling: NewHandling): Promise<Complaint> {
+  return call('handle_complaint', { entry, handling });
+}
+
+export function closeComplaint(entry: string, date: string, result: string): Promise<Complaint> {
+  return call('close_complaint', { entry, date, result });
 }
 
 export function listOrgUnits(): Promise<Array<OrgUnit>> {

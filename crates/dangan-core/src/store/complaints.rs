@@ -1,0 +1,406 @@
+//! The complaints register as the store keeps it (`complaints`, `complaint_reads`): each entry's
+//! words sealed under the register key of its generation, beside the days the counts and the
+//! deadlines need; every opening of an entry is a row of `complaint_reads`, so that the audit log
+//! records who read which entry when, on top of every change. Only a discipline inspector's
+//! session reaches these (`Action::HandleComplaints`), with the register keys it unsealed at sign-in.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use crate::access::Action;
+use crate::calendar::{self, Date};
+use crate::complaints::{
+    self, Complaint, ComplaintLine, ComplaintState, ComplaintsOverview, Content, Handling, NewComplaint, NewHandling,
+};
+use crate::domain::Id;
+use crate::keys::{RegisterKeys, open_entry, seal_entry};
+use crate::{Error, Result, Text};
+
+/// What an entry's seal is bound to: the entry and the generation of its key, so that a sealed
+/// text moved to another entry, or another generation, does not open.
+fn context(id: Id, generation: u32) -> String {
+    format!("dangan-complaint-v1 {id} {generation}")
+}
+
+/// An entry's row: the clear days and the sealed words.
+struct Row {
+    id: Id,
+    number: String,
+    received_on: Date,
+    belongs_elsewhere: bool,
+    forwarded_on: Option<Date>,
+    reported_on: Option<Date>,
+    closed_on: Option<Date>,
+    generation: u32,
+    sealed: String,
+}
+
+const COLUMNS: &str =
+    "id, number, received_on, belongs_elsewhere, forwarded_on, reported_on, closed_on, generation, sealed";
+
+fn row_from(r: &rusqlite::Row<'_>) -> Result<Row> {
+    let id: Id = r.get(0)?;
+    let day = |i: usize| -> Result<Option<Date>> {
+        let text: Option<String> = r.get(i)?;
+        text.map(|t| calendar::parse_iso(&t).ok_or_else(|| super::people::corrupt_row("complaints", id))).transpose()
+    };
+    Ok(Row {
+        id,
+        number: r.get(1)?,
+        received_on: day(2)?.ok_or_else(|| super::people::corrupt_row("complaints", id))?,
+        belongs_elsewhere: r.get(3)?,
+        forwarded_on: day(4)?,
+        reported_on: day(5)?,
+        closed_on: day(6)?,
+        generation: r.get(7)?,
+        sealed: r.get(8)?,
+    })
+}
+
+fn open_content(keys: &RegisterKeys, row: &Row) -> Result<Content> {
+    let key = keys.of(row.generation).ok_or_else(|| Error::Corrupt {
+        path: "dangan.key".into(),
+        reason: Text::new(
+            format!("信访举报登记第 {} 号所用的密钥不在密钥文件中", row.number),
+            format!("the key of register entry {} is not in the key file", row.number),
+        ),
+    })?;
+    let plain = open_entry(key, &context(row.id, row.generation), &row.sealed)?;
+    serde_json::from_slice(&plain).map_err(|_| super::people::corrupt_row("complaints", row.id))
+}
+
+fn seal_content(keys: &RegisterKeys, id: Id, content: &Content) -> Result<(u32, String)> {
+    let (generation, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+    let plain = zeroize::Zeroizing::new(
+        serde_json::to_vec(content).map_err(|e| Error::invalid("complaint", e.to_string(), e.to_string()))?,
+    );
+    Ok((generation, seal_entry(key, &context(id, generation), &plain)?))
+}
+
+fn state_of(row: &Row, content: &Content) -> ComplaintState {
+    if row.closed_on.is_some() {
+        ComplaintState::Closed
+    } else if content.steps.is_empty() {
+        ComplaintState::Registered
+    } else {
+        ComplaintState::Handling
+    }
+}
+
+fn not_found(id: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("信访举报登记第 {id} 条"), format!("register entry {id}")) }
+}
+
+impl Store {
+    /// The day an entry received on `received_on` must be forwarded by: the fifth working day
+    /// after it, by the office's holiday calendar.
+    pub(super) fn forward_due(&self, received_on: Date) -> Date {
+        let from = received_on.succ_opt().unwrap_or(received_on);
+        self.work_calendar()
+            .after_working_days(from, complaints::FORWARD_WORKING_DAYS)
+            .and_then(|(after, _)| after.pred_opt())
+            .unwrap_or(received_on)
+    }
+
+    fn complaint_row(&self, id: Id) -> Result<Row> {
+        let sql = format!("SELECT {COLUMNS} FROM complaints WHERE id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([id])?;
+        match rows.next()? {
+            Some(r) => row_from(r),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn complaint_of(&self, row: &Row, content: Content) -> Complaint {
+        let state = state_of(row, &content);
+        Complaint {
+            id: row.id,
+            number: row.number.clone(),
+            received_on: row.received_on,
+            channel: content.channel,
+            complainant: content.complainant,
+            concerning: content.concerning,
+            concerning_name: content.concerning_name,
+            category: content.category,
+            summary: content.summary,
+            steps: content.steps,
+            result: content.result,
+            belongs_elsewhere: row.belongs_elsewhere,
+            forwarded_on: row.forwarded_on,
+            reported_on: row.reported_on,
+            closed_on: row.closed_on,
+            state,
+        }
+    }
+
+    /// That the register exists and how many entries are open: anyone signed in may know this.
+    pub fn complaints_overview(&self) -> Result<ComplaintsOverview> {
+        let (total, open): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), count(*) FILTER (WHERE closed_on IS NULL) FROM complaints",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(ComplaintsOverview { total: total.unsigned_abs(), open: open.unsigned_abs() })
+    }
+
+    /// Whether the register holds any entry (its key must then be in the key file).
+    pub(crate) fn complaints_exist(&self) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM complaints)", [], |r| r.get(0))?)
+    }
+
+    /// Registers an entry, numbered within the year received, its words sealed.
+    pub fn add_complaint(&mut self, keys: &RegisterKeys, new: &NewComplaint) -> Result<Complaint> {
+        self.require(Action::HandleComplaints)?;
+        let mut content = complaints::check_new(new, self.today())?;
+        if let Some(member) = content.concerning {
+            let name: Option<String> =
+                self.conn.query_row("SELECT name FROM people WHERE id = ?1", [member], |r| r.get(0)).optional()?;
+            content.concerning_name = Some(name.ok_or_else(|| super::people::not_found(member))?);
+        }
+        let year = calendar::format_iso(new.received_on)[..4].to_owned();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let last: Option<u32> = tx.query_row(
+            "SELECT MAX(CAST(substr(number, 6) AS INTEGER)) FROM complaints WHERE number LIKE ?1",
+            [format!("{year}-%")],
+            |r| r.get(0),
+        )?;
+        let number = format!("{year}-{:03}", last.unwrap_or(0) + 1);
+        // The id first, so that the seal can be bound to it.
+        tx.execute(
+            "INSERT INTO complaints (number, received_on, belongs_elsewhere, generation, sealed)
+             VALUES (?1, ?2, ?3, 0, '')",
+            params![number, new.received_on.to_string(), new.belongs_elsewhere],
+        )?;
+        let id = tx.last_insert_rowid();
+        let (generation, sealed) = seal_content(keys, id, &content)?;
+        tx.execute(
+            "UPDATE complaints SET generation = ?2, sealed = ?3 WHERE id = ?1",
+            params![id, generation, sealed],
+        )?;
+        tx.commit()?;
+        self.awaited_changed();
+        let row = self.complaint_row(id)?;
+        Ok(self.complaint_of(&row, content))
+    }
+
+    /// The register, newest first: number, days, channel, category and state, never the words
+    /// (those are read by opening an entry).
+    pub fn complaints(&self, keys: &RegisterKeys, open_only: bool) -> Result<Vec<ComplaintLine>> {
+        self.require(Action::HandleComplaints)?;
+        let mut sql = format!("SELECT {COLUMNS} FROM complaints");
+        if open_only {
+            sql.push_str(" WHERE closed_on IS NULL");
+        }
+        sql.push_str(" ORDER BY received_on DESC, id DESC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let row = row_from(r)?;
+            let content = open_content(keys, &row)?;
+            let state = state_of(&row, &content);
+            let open = row.closed_on.is_none();
+            let forward_due = (open && row.belongs_elsewhere && row.forwarded_on.is_none())
+                .then(|| self.forward_due(row.received_on));
+            let since = row.reported_on.unwrap_or(row.received_on);
+            let report_due = open.then(|| calendar::add_months(since, complaints::REPORT_MONTHS).unwrap_or(since));
+            out.push(ComplaintLine {
+                id: row.id,
+                number: row.number.clone(),
+                received_on: row.received_on,
+                channel: content.channel,
+                category: content.category.clone(),
+                handling: content.steps.last().map(|s| s.handling),
+                state,
+                forward_due,
+                report_due,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Opens an entry: its words, handling and result. The reading is recorded (who, which,
+    /// when), and so is in the audit log.
+    pub fn complaint(&self, keys: &RegisterKeys, id: Id) -> Result<Complaint> {
+        self.require(Action::HandleComplaints)?;
+        let row = self.complaint_row(id)?;
+        let content = open_content(keys, &row)?;
+        self.conn.execute(
+            "INSERT INTO complaint_reads (complaint_id, reader, read_at) VALUES (?1, ?2, ?3)",
+            params![id, self.session_user().name, chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()],
+        )?;
+        Ok(self.complaint_of(&row, content))
+    }
+
+    /// The entry with the number given (`2026-003`), or by its id.
+    pub fn complaint_id(&self, number: &str) -> Result<Id> {
+        self.require(Action::HandleComplaints)?;
+        let by_number: Option<Id> = self
+            .conn
+            .query_row("SELECT id FROM complaints WHERE number = ?1", [number.trim()], |r| r.get(0))
+            .optional()?;
+        match (by_number, number.trim().parse::<Id>()) {
+            (Some(id), _) => Ok(id),
+            (None, Ok(id)) => Ok(id),
+            (None, Err(_)) => Err(Error::NotFound {
+                what: Text::new(
+                    format!("编号为 {} 的信访举报登记", crate::text::excerpt(number, 20)),
+                    format!("register entry {}", crate::text::excerpt(number, 20)),
+                ),
+            }),
+        }
+    }
+
+    /// Records a step of an entry's handling (a forwarding dates its forwarding; a report back
+    /// dates it). A closed entry is not handled further.
+    pub fn handle_complaint(&mut self, keys: &RegisterKeys, id: Id, new: &NewHandling) -> Result<Complaint> {
+        self.require(Action::HandleComplaints)?;
+        let row = self.complaint_row(id)?;
+        if let Some(closed) = row.closed_on {
+            return Err(Error::invalid(
+                "complaint",
+                format!("第 {} 号已于 {} 办结", row.number, calendar::format_zh(closed)),
+                format!("entry {} was closed on {closed}", row.number),
+            ));
+        }
+        let step = complaints::check_handling(new, row.received_on, self.today())?;
+        let mut content = open_content(keys, &row)?;
+        let forwarded_on = if step.handling == Handling::Forwarded { Some(step.date) } else { row.forwarded_on };
+        content.steps.push(step);
+        let (generation, sealed) = seal_content(keys, id, &content)?;
+        let reported_on = new.reported_on.or(row.reported_on);
+        self.conn.execute(
+            "UPDATE complaints SET generation = ?2, sealed = ?3, forwarded_on = ?4, reported_on = ?5 WHERE id = ?1",
+            params![id, generation, sealed, forwarded_on.map(|d| d.to_string()), reported_on.map(|d| d.to_string())],
+        )?;
+        self.awaited_changed();
+        let row = self.complaint_row(id)?;
+        Ok(self.complaint_of(&row, content))
+    }
+
+    /// Closes an entry with its result.
+    pub fn close_complaint(&mut self, keys: &RegisterKeys, id: Id, date: Date, result: &str) -> Result<Complaint> {
+        self.require(Action::HandleComplaints)?;
+        let row = self.complaint_row(id)?;
+        if row.closed_on.is_some() {
+            return Err(Error::invalid(
+                "complaint",
+                format!("第 {} 号已办结", row.number),
+                format!("entry {} is closed", row.number),
+            ));
+        }
+        complaints::check_day("date", date, Some((row.received_on, "受理日期", "the day received")), self.today())?;
+        let result = complaints::text("result", ("办理结果", "result"), Some(result), 2000)?
+            .ok_or_else(|| Error::invalid("result", "办结须写明办理结果", "closing needs the result"))?;
+        let mut content = open_content(keys, &row)?;
+        content.result = Some(result);
+        let (generation, sealed) = seal_content(keys, id, &content)?;
+        self.conn.execute(
+            "UPDATE complaints SET generation = ?2, sealed = ?3, closed_on = ?4 WHERE id = ?1",
+            params![id, generation, sealed, date.to_string()],
+        )?;
+        self.awaited_changed();
+        let row = self.complaint_row(id)?;
+        Ok(self.complaint_of(&row, content))
+    }
+
+    /// Re-encrypts every entry under the newest register key, in one transaction (a new key after
+    /// an inspector was removed).
+    pub(crate) fn rekey_complaints(&mut self, keys: &RegisterKeys) -> Result<()> {
+        let rows: Vec<Row> = {
+            let sql = format!("SELECT {COLUMNS} FROM complaints");
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(row_from(r)?);
+            }
+            out
+        };
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for row in &rows {
+            let content = open_content(keys, row)?;
+            let (generation, sealed) = seal_content(keys, row.id, &content)?;
+            tx.execute(
+                "UPDATE complaints SET generation = ?2, sealed = ?3 WHERE id = ?1",
+                params![row.id, generation, sealed],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::{NewUser, Role};
+    use crate::complaints::Channel;
+    use crate::keys::{KdfParams, RegisterKey};
+    use crate::workspace::NewWorkspace;
+    use crate::{Workspace, domain::Person};
+
+    /// Read with the database key, every table of the workspace holds no word of an entry: only
+    /// the register key opens them.
+    #[test]
+    fn the_database_key_opens_no_word_of_the_register() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("ws"));
+        let new = NewWorkspace {
+            kdf: KdfParams::FOR_TESTS,
+            user: "管理员",
+            ..NewWorkspace::new("admin-passphrase", "测试党委")
+        };
+        let mut admin = ws.create(&new).unwrap();
+        let top = admin.org_tree().unwrap().committee().unwrap().id;
+        let branch = admin.add_org_unit(top, crate::domain::OrgKind::Branch, "第一党支部").unwrap().id;
+        let member = admin.save_person(Person { branch_id: branch, name: "张三".into(), ..Person::default() }).unwrap();
+        let inspector =
+            NewUser { name: "纪检", role: Role::DisciplineInspector, branches: &[], passphrase: "inspector-pass" };
+        ws.add_user_with_kdf(&mut admin, &inspector, KdfParams::FOR_TESTS).unwrap();
+        let mut store = ws.open_as(Some("纪检"), "inspector-pass").unwrap();
+        let keys = RegisterKeys { keys: vec![(1, RegisterKey::generate().unwrap())] };
+        let words = "某学院评优材料弄虚作假一事的详细经过";
+        let new = NewComplaint {
+            channel: Channel::Online,
+            received_on: store.today(),
+            complainant: Some("实名举报人王某".into()),
+            concerning: member.person.id,
+            category: Some("违反廉洁纪律".into()),
+            summary: words.into(),
+            belongs_elsewhere: false,
+        };
+        let id = store.add_complaint(&keys, &new).unwrap().id;
+        store.complaint(&keys, id).unwrap();
+        let tables: Vec<String> = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut seen = 0;
+        for table in tables {
+            let mut stmt = store.conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                for i in 0..columns {
+                    let text = match row.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            String::from_utf8_lossy(t).into_owned()
+                        }
+                        _ => continue,
+                    };
+                    seen += 1;
+                    for secret in [words, "实名举报人王某", "违反廉洁纪律"] {
+                        assert!(!text.contains(secret), "{table} holds “{secret}”");
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "the tables were read");
+    }
+}

@@ -1,0 +1,58 @@
+//! The confidential complaints register (issue 18): the 信访举报 screen's commands, each a hand-off
+//! to the session, which refuses everyone but a discipline inspector (the counts excepted).
+
+use dangan_core::calendar::Date;
+use dangan_core::complaints::{Complaint, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling};
+use tauri::State;
+
+use crate::commands::blocking;
+use crate::error::Reply;
+use crate::shell::Shell;
+
+/// That the register exists and how many entries are open (anyone signed in).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn complaints_overview(shell: State<'_, Shell>) -> Reply<ComplaintsOverview> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.complaints_overview())).await
+}
+
+/// Registers an entry (a discipline inspector).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn add_complaint(shell: State<'_, Shell>, complaint: NewComplaint) -> Reply<Complaint> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.add_complaint(&complaint))).await
+}
+
+/// The register, newest first, without any entry's words.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn complaints(shell: State<'_, Shell>, open_only: bool) -> Reply<Vec<ComplaintLine>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.complaints(open_only))).await
+}
+
+/// Opens an entry; the reading goes into the audit log.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn complaint(shell: State<'_, Shell>, entry: String) -> Reply<Complaint> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.complaint(&entry))).await
+}
+
+/// Records a step of an entry's handling.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn handle_complaint(shell: State<'_, Shell>, entry: String, handling: NewHandling) -> Reply<Complaint> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.handle_complaint(&entry, &handling))).await
+}
+
+/// Closes an entry with its result.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn close_complaint(shell: State<'_, Shell>, entry: String, date: Date, result: String) -> Reply<Complaint> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.close_complaint(&entry, date, &result))).await
+}
