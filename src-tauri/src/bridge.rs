@@ -20,7 +20,9 @@ use dangan_core::appraisal::{Appraisal, AppraisalStep, CorrectionOutcome, GradeD
 use dangan_core::arrival::NewArrival;
 use dangan_core::backup::{BackupSettings, BackupWritten};
 use dangan_core::calendar::Date;
-use dangan_core::complaints::{Complaint, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling};
+use dangan_core::complaints::{
+    Complaint, ComplaintAttachment, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling,
+};
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use dangan_core::domain::{
     Attendee, ClassRecord, DuesCategory, FileRecord, Grade, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup,
@@ -169,6 +171,11 @@ bridge! {
     complaints::complaint(shell; entry: String) -> Complaint;
     complaints::handle_complaint(shell; entry: String, handling: NewHandling) -> Complaint;
     complaints::close_complaint(shell; entry: String, date: Date, result: String) -> Complaint;
+    complaints::write_complaint_form(shell; entry: String, path: PathBuf) -> ();
+    complaints::grant_register(shell; user: String) -> ();
+    complaints::register_waiting(shell) -> Vec<String>;
+    complaints::add_complaint_attachments(shell; entry: String, paths: Vec<PathBuf>) -> Complaint;
+    complaints::save_complaint_attachment_as(shell; entry: String, attachment: Id, path: PathBuf) -> ComplaintAttachment;
     commands::list_org_units(shell) -> Vec<OrgUnit>;
     commands::add_org_unit(shell; parent_id: Id, kind: OrgKind, name: String) -> OrgUnit;
     commands::import_roster(shell; path: PathBuf, dry_run: bool, duplicates: Duplicates | on_progress) -> ImportReport;

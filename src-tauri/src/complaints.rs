@@ -1,8 +1,13 @@
 //! The confidential complaints register (issue 18): the 信访举报 screen's commands, each a hand-off
 //! to the session, which refuses everyone but a discipline inspector (the counts excepted).
 
+use std::path::PathBuf;
+
 use dangan_core::calendar::Date;
-use dangan_core::complaints::{Complaint, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling};
+use dangan_core::complaints::{
+    Complaint, ComplaintAttachment, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling,
+};
+use dangan_core::domain::Id;
 use tauri::State;
 
 use crate::commands::blocking;
@@ -55,4 +60,57 @@ pub async fn handle_complaint(shell: State<'_, Shell>, entry: String, handling: 
 pub async fn close_complaint(shell: State<'_, Shell>, entry: String, date: Date, result: String) -> Reply<Complaint> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || shell.with_session(|session| session.close_complaint(&entry, date, &result))).await
+}
+
+/// Prints an entry's handling form as a PDF.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_complaint_form(shell: State<'_, Shell>, entry: String, path: PathBuf) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.write_complaint_form(&entry, &path))).await
+}
+
+/// Attaches files to an open entry, sealed like its words.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn add_complaint_attachments(
+    shell: State<'_, Shell>,
+    entry: String,
+    paths: Vec<PathBuf>,
+) -> Reply<Complaint> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.add_complaint_attachments(&entry, &paths)))
+        .await
+}
+
+/// Writes a copy of one of an entry's files outside the workspace.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn save_complaint_attachment_as(
+    shell: State<'_, Shell>,
+    entry: String,
+    attachment: Id,
+    path: PathBuf,
+) -> Reply<ComplaintAttachment> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || {
+        shell.with_session(|session| session.save_complaint_attachment_as(&entry, attachment, &path))
+    })
+    .await
+}
+
+/// Gives the register's key to another discipline inspector.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn grant_register(shell: State<'_, Shell>, user: String) -> Reply<()> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.grant_register(&user))).await
+}
+
+/// The discipline inspectors still waiting for the register's key.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn register_waiting(shell: State<'_, Shell>) -> Reply<Vec<String>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.register_waiting())).await
 }

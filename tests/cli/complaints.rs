@@ -67,6 +67,25 @@ fn an_inspector_keeps_the_register_and_everyone_else_is_refused_with_exit_6() {
     )
     .assert()
     .success();
+    // A scan attached, and written back out whole.
+    let scan = ws.file("举报信.jpg");
+    std::fs::write(&scan, [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 7, 7, 7]).unwrap();
+    as_user(&ws, "李纪检", &["complaints", "attach", "--entry", "2026-001", "--file", scan.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("举报信.jpg"));
+    let out = as_user(&ws, "李纪检", &["complaints", "show", "--entry", "2026-001", "--json"]).output().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file_id = shown["attachments"][0]["id"].to_string();
+    let copy = ws.file("副本.jpg");
+    as_user(
+        &ws,
+        "李纪检",
+        &["complaints", "attachment", "--entry", "2026-001", "--id", &file_id, "--out", copy.to_str().unwrap()],
+    )
+    .assert()
+    .success();
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&scan).unwrap());
     as_user(
         &ws,
         "李纪检",
@@ -74,6 +93,16 @@ fn an_inspector_keeps_the_register_and_everyone_else_is_refused_with_exit_6() {
     )
     .assert()
     .success();
+
+    // One entry at a time, printed: the register's only way out.
+    let form = ws.file("办理登记表.pdf");
+    as_user(&ws, "李纪检", &["complaints", "print", "--entry", "2026-001", "--out", form.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(dangan_tests::pdftotext(&form, false).contains("2026-001"));
+    ws.dangan(&["complaints", "print", "--entry", "2026-001", "--out", ws.file("x.pdf").to_str().unwrap()])
+        .assert()
+        .code(6);
 
     // The administrator and an organiser: refused (exit 6), the counts only.
     for user in [None, Some("赵组织")] {

@@ -82,6 +82,37 @@ pub enum ComplaintsAction {
         #[arg(long)]
         json: bool,
     },
+    /// Print an entry's handling form (信访举报件办理登记表) as a PDF: the register leaves the
+    /// workspace only this way, one entry at a time
+    Print {
+        #[arg(long)]
+        entry: String,
+        #[arg(long, value_name = "FORM.pdf")]
+        out: std::path::PathBuf,
+    },
+    /// Attach files (scans, photos, PDFs) to an open entry, sealed like its words
+    Attach {
+        #[arg(long)]
+        entry: String,
+        #[arg(long = "file", value_name = "FILE", required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Write a copy of one of an entry's files (`show` lists them) outside the workspace
+    Attachment {
+        #[arg(long)]
+        entry: String,
+        #[arg(long, value_name = "ID")]
+        id: Id,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Give the register's key to another discipline inspector (only one who holds it can)
+    Grant {
+        /// The inspector's user name
+        user: String,
+    },
+    /// The discipline inspectors still waiting for the register's key
+    Waiting,
     /// How many entries the register holds and how many are open (anyone signed in)
     Count {
         #[arg(long)]
@@ -143,6 +174,26 @@ pub fn complaints(action: ComplaintsAction, cx: &Context) -> Result<()> {
             let date = parse::date("date", &date)?;
             let entry = cx.unlock()?.close_complaint(&entry, date, &result)?;
             if json { json::print(&entry) } else { cx.human.complaint(&entry) }
+        }
+        ComplaintsAction::Print { entry, out } => {
+            cx.unlock()?.write_complaint_form(&entry, &out)?;
+            cx.human.file_written(&out)
+        }
+        ComplaintsAction::Attach { entry, files } => {
+            let entry = cx.unlock()?.add_complaint_attachments(&entry, &files)?;
+            cx.human.complaint(&entry)
+        }
+        ComplaintsAction::Attachment { entry, id, out } => {
+            cx.unlock()?.save_complaint_attachment_as(&entry, id, &out)?;
+            cx.human.file_written(&out)
+        }
+        ComplaintsAction::Grant { user } => {
+            cx.unlock()?.grant_register(&user)?;
+            cx.human.register_granted(&user)
+        }
+        ComplaintsAction::Waiting => {
+            let waiting = cx.unlock()?.register_waiting()?;
+            cx.human.register_waiting(&waiting)
         }
         ComplaintsAction::Count { json } => {
             let overview = cx.unlock()?.complaints_overview()?;

@@ -1055,10 +1055,16 @@ impl Human {
         if let Some(result) = &c.result {
             self.say(format_args!("办理结果：{result}"), format_args!("result: {result}"))?;
         }
+        for a in &c.attachments {
+            self.say(
+                format_args!("  材料 {}：{}（{} 字节）", a.id, a.name, a.size),
+                format_args!("  file {}: {} ({} bytes)", a.id, a.name, a.size),
+            )?;
+        }
         Ok(())
     }
 
-    /// The register's lines: number, days, channel, state and what is due.
+    /// The register's lines: number, day received, state and what is due.
     pub fn complaint_lines(self, lines: &[ComplaintLine]) -> Result<()> {
         for l in lines {
             let due = |d: Option<calendar::Date>, zh: &str, en: &str| {
@@ -1066,25 +1072,36 @@ impl Human {
             };
             let (forward_zh, forward_en) = due(l.forward_due, "须转送于", "forward by");
             let (report_zh, report_en) = due(l.report_due, "须反馈于", "report back by");
-            let handling = l.handling.map(|h| (h.label().zh, h.label().en)).unwrap_or_default();
+            let (state_zh, state_en) = match l.state {
+                ComplaintState::Registered => ("已登记", "registered"),
+                ComplaintState::Handling => ("办理中", "being handled"),
+                ComplaintState::Closed => ("已办结", "closed"),
+            };
             self.say(
-                format_args!(
-                    "{}  {}  {}{}{forward_zh}{report_zh}",
-                    l.number,
-                    calendar::format_zh(l.received_on),
-                    l.channel.label().zh,
-                    if handling.0.is_empty() { String::new() } else { format!("  {}", handling.0) }
-                ),
-                format_args!(
-                    "{}  {}  {}{}{forward_en}{report_en}",
-                    l.number,
-                    l.received_on,
-                    l.channel.label().en,
-                    if handling.1.is_empty() { String::new() } else { format!("  {}", handling.1) }
-                ),
+                format_args!("{}  {}  {state_zh}{forward_zh}{report_zh}", l.number, calendar::format_zh(l.received_on)),
+                format_args!("{}  {}  {state_en}{forward_en}{report_en}", l.number, l.received_on),
             )?;
         }
         self.say(format_args!("共 {} 件", lines.len()), format_args!("{} entr(ies)", lines.len()))
+    }
+
+    /// The register's key was given to an inspector.
+    pub fn register_granted(self, user: &str) -> Result<()> {
+        self.say(
+            format_args!("已把信访举报登记簿的密钥交给 {user}"),
+            format_args!("the complaints register's key is given to {user}"),
+        )
+    }
+
+    /// The inspectors still waiting for the register's key.
+    pub fn register_waiting(self, names: &[String]) -> Result<()> {
+        for name in names {
+            self.say(format_args!("{name}"), format_args!("{name}"))?;
+        }
+        self.say(
+            format_args!("{} 名纪检委员等待登记簿的密钥", names.len()),
+            format_args!("{} inspector(s) waiting for the register's key", names.len()),
+        )
     }
 
     /// That the register exists, and how many entries are open.

@@ -180,10 +180,23 @@ pub struct Complaint {
     #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub closed_on: Option<Date>,
     pub state: ComplaintState,
+    /// Its scans and photos (their names and sizes; the bytes are read one at a time).
+    pub attachments: Vec<ComplaintAttachment>,
 }
 
-/// An entry as the register lists it: no summary, complainant or person concerned (opening an
-/// entry to read those is audited).
+/// A file of an entry, as the entry lists it.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintAttachment {
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub id: Id,
+    pub name: String,
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
+    pub size: u64,
+}
+
+/// An entry as the register lists it, from its clear columns only: nothing it says (opening an
+/// entry to read that is a recorded reading).
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ComplaintLine {
@@ -192,10 +205,7 @@ pub struct ComplaintLine {
     pub number: String,
     #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub received_on: Date,
-    pub channel: Channel,
-    pub category: Option<String>,
-    /// The latest handling.
-    pub handling: Option<Handling>,
+    pub belongs_elsewhere: bool,
     pub state: ComplaintState,
     /// The day it must be forwarded by (five working days), while it belongs elsewhere and is not.
     #[cfg_attr(feature = "typescript", ts(type = "string | null"))]

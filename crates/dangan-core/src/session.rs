@@ -45,6 +45,9 @@ pub struct Session {
     /// A discipline inspector's keys of the complaints register, unsealed at sign-in; `None` for
     /// everyone else, and for an inspector no other inspector has given the key yet.
     register: Option<crate::keys::RegisterKeys>,
+    /// Why an inspector's register keys could not be opened at sign-in (the session opens all
+    /// the same; only the register is refused, with this reason).
+    register_error: Option<Text>,
 }
 
 /// A progress callback of a long job (see [`crate::jobs`]).
@@ -58,14 +61,14 @@ impl Session {
     /// code is returned this once.
     pub fn create(workspace: Workspace, new: &NewWorkspace<'_>) -> Result<(Session, RecoveryCode)> {
         let (store, code) = workspace.create_with_recovery(new)?;
-        Ok((Session { workspace, store, register: None }, code))
+        Ok((Session { workspace, store, register: None, register_error: None }, code))
     }
 
     /// Opens the workspace as `user`, or as whoever the passphrase belongs to when `None`.
     pub fn unlock(workspace: Workspace, user: Option<&str>, passphrase: &str) -> Result<Session> {
         let mut store = workspace.open_as(user, passphrase)?;
-        let register = Session::register_of(&workspace, &mut store, passphrase)?;
-        Ok(Session { workspace, store, register })
+        let (register, register_error) = Session::register_of(&workspace, &mut store, passphrase);
+        Ok(Session { workspace, store, register, register_error })
     }
 
     /// An inspector's register keys (see `Workspace::open_register`); nobody else's.
@@ -73,17 +76,20 @@ impl Session {
         workspace: &Workspace,
         store: &mut Store,
         passphrase: &str,
-    ) -> Result<Option<crate::keys::RegisterKeys>> {
+    ) -> (Option<crate::keys::RegisterKeys>, Option<Text>) {
         if store.session_user().role != Role::DisciplineInspector {
-            return Ok(None);
+            return (None, None);
         }
-        workspace.open_register(store, passphrase)
+        match workspace.open_register(store, passphrase) {
+            Ok(keys) => (keys, None),
+            Err(e) => (None, Some(e.text())),
+        }
     }
 
     /// Opens the workspace with the recovery code: user management only, to set passphrases anew.
     pub fn unlock_with_recovery(workspace: Workspace, code: &str) -> Result<Session> {
         let store = workspace.open_with_recovery(code)?;
-        Ok(Session { workspace, store, register: None })
+        Ok(Session { workspace, store, register: None, register_error: None })
     }
 
     /// Makes a workspace of a backup in the empty folder `into`, checked whole first, and opens it.
@@ -95,15 +101,15 @@ impl Session {
         progress: impl Report,
     ) -> Result<Session> {
         let mut store = crate::backup::restore_backup_with_progress(from, &into, user, passphrase, progress)?;
-        let register = Session::register_of(&into, &mut store, passphrase)?;
-        Ok(Session { workspace: into, store, register })
+        let (register, register_error) = Session::register_of(&into, &mut store, passphrase);
+        Ok(Session { workspace: into, store, register, register_error })
     }
 
     /// Creates a workspace for demo data: as [`Session::create`], but without a recovery key,
     /// since nothing in it needs recovering.
     pub fn create_demo(workspace: Workspace, new: &NewWorkspace<'_>) -> Result<Session> {
         let store = workspace.create(new)?;
-        Ok(Session { workspace, store, register: None })
+        Ok(Session { workspace, store, register: None, register_error: None })
     }
 
     /// Changes a user's passphrase (theirs: `old` must open their slot). Needs no session.
@@ -556,11 +562,39 @@ impl Session {
     /// (`Forbidden`), an inspector not yet given the key is told to wait for another's sign-in.
     fn register_keys(&self) -> Result<&crate::keys::RegisterKeys> {
         self.store.require(crate::access::Action::HandleComplaints)?;
+        if let Some(why) = &self.register_error {
+            return Err(crate::Error::invalid("register", why.zh.clone(), why.en.clone()));
+        }
         self.register.as_ref().ok_or_else(|| crate::Error::invalid(
             "register",
-            "信访举报登记簿的密钥尚未交给你：须另一名已持有它的纪检委员登录一次（新添加的纪检委员、口令被重设后均如此）",
-            "the complaints register's key has not been given to you yet: another discipline inspector who holds it must sign in once (so for a new inspector, and after a passphrase was set anew)",
+            "信访举报登记簿的密钥尚未交给你：须由一名持有它的纪检委员交给你（dangan complaints grant）；新添加的纪检委员、口令被重设后均如此",
+            "the complaints register's key has not been given to you yet: an inspector who holds it gives it to you (dangan complaints grant); so for a new inspector, and after a passphrase was set anew",
         ))
+    }
+
+    /// The register keys a change is made with, checked against the key file (replaced since
+    /// sign-in: refused; an inspector removed meanwhile: the key replaced first).
+    fn register_keys_for_change(&mut self) -> Result<crate::keys::RegisterKeys> {
+        let keys = self.register_keys()?.clone();
+        let fresh = self.workspace.register_keys_now(&mut self.store, &keys)?;
+        self.register = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Gives the register key to another discipline inspector (named): only a holder can, and
+    /// only to a user whose role is discipline inspector. Logged.
+    pub fn grant_register(&mut self, user: &str) -> Result<()> {
+        let keys = self.register_keys_for_change()?;
+        let (name, slot) = self.store.inspector_slot(user)?;
+        self.workspace.grant_register(&keys, &slot)?;
+        self.store.log_account_event(&name, "register", "given the complaints register's key")
+    }
+
+    /// The discipline inspectors still waiting for the register key.
+    pub fn register_waiting(&self) -> Result<Vec<String>> {
+        self.store.require(crate::access::Action::HandleComplaints)?;
+        let holders = self.workspace.register_holders()?;
+        Ok(self.store.inspectors()?.into_iter().filter(|(_, slot)| !holders.contains(slot)).map(|(n, _)| n).collect())
     }
 
     /// That the register exists and how many entries are open: anyone signed in may know this.
@@ -570,13 +604,13 @@ impl Session {
 
     /// Registers an entry of the complaints register.
     pub fn add_complaint(&mut self, new: &crate::complaints::NewComplaint) -> Result<crate::complaints::Complaint> {
-        let keys = self.register_keys()?.clone();
+        let keys = self.register_keys_for_change()?;
         self.store.add_complaint(&keys, new)
     }
 
     /// The register, newest first (open entries only, or all), without any entry's words.
     pub fn complaints(&self, open_only: bool) -> Result<Vec<crate::complaints::ComplaintLine>> {
-        self.store.complaints(self.register_keys()?, open_only)
+        self.store.complaints(open_only)
     }
 
     /// Opens an entry (by number or id); the reading goes into the audit log.
@@ -592,9 +626,48 @@ impl Session {
         number_or_id: &str,
         handling: &crate::complaints::NewHandling,
     ) -> Result<crate::complaints::Complaint> {
-        let keys = self.register_keys()?.clone();
+        let keys = self.register_keys_for_change()?;
         let id = self.store.complaint_id(number_or_id)?;
         self.store.handle_complaint(&keys, id, handling)
+    }
+
+    /// Attaches files (scans, photos, PDFs) to an open entry, sealed like its words.
+    pub fn add_complaint_attachments(
+        &mut self,
+        number_or_id: &str,
+        paths: &[PathBuf],
+    ) -> Result<crate::complaints::Complaint> {
+        let keys = self.register_keys_for_change()?;
+        let id = self.store.complaint_id(number_or_id)?;
+        let files = paths.iter().map(|p| NewAttachment::read(p)).collect::<Result<Vec<_>>>()?;
+        self.store.add_complaint_attachments(&keys, id, &files)
+    }
+
+    /// Writes a copy of one of an entry's files outside the workspace (the reading is recorded).
+    pub fn save_complaint_attachment_as(
+        &self,
+        number_or_id: &str,
+        attachment: Id,
+        path: &Path,
+    ) -> Result<crate::complaints::ComplaintAttachment> {
+        let keys = self.register_keys()?;
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let id = self.store.complaint_id(number_or_id)?;
+        let (meta, bytes) = self.store.complaint_attachment(keys, id, attachment)?;
+        crate::output::write(self.store.workspace_dir(), path, &bytes)?;
+        Ok(meta)
+    }
+
+    /// Prints an entry's handling form as a PDF: the register's only way out of the workspace, one
+    /// entry at a time (the reading is in the audit log).
+    pub fn write_complaint_form(&self, number_or_id: &str, path: &Path) -> Result<()> {
+        let keys = self.register_keys()?;
+        crate::output::ensure_outside(self.store.workspace_dir(), path)?;
+        let id = self.store.complaint_id(number_or_id)?;
+        let complaint = self.store.complaint(keys, id)?;
+        let pdf =
+            crate::dossier::complaint::handling_form_pdf(&complaint, &self.store.committee_name()?, self.today())?;
+        crate::output::write(self.store.workspace_dir(), path, &pdf)
     }
 
     /// Closes an entry with its result.
@@ -604,7 +677,7 @@ impl Session {
         date: Date,
         result: &str,
     ) -> Result<crate::complaints::Complaint> {
-        let keys = self.register_keys()?.clone();
+        let keys = self.register_keys_for_change()?;
         let id = self.store.complaint_id(number_or_id)?;
         self.store.close_complaint(&keys, id, date, result)
     }

@@ -219,7 +219,15 @@ impl Workspace {
         let name = new.name.trim();
         // A slot of this name belongs to no user (names are unique): one left by a crash between
         // the key file and the database. It goes, so it cannot shadow the new one.
-        key_file.slots.retain(|s| !(s.kind == SlotKind::Passphrase && s.label == name));
+        let orphans: Vec<String> = key_file
+            .slots
+            .iter()
+            .filter(|s| s.kind == SlotKind::Passphrase && s.label == name)
+            .map(|s| s.id.clone())
+            .collect();
+        for orphan in orphans {
+            key_file.remove_slot(&orphan);
+        }
         let slot_id = key_file.add_slot(SlotKind::Passphrase, name, new.passphrase.as_bytes(), &key, kdf)?;
         if new.role == Role::DisciplineInspector {
             // Their key pair now; the register key is sealed to them by the next inspector who
@@ -231,6 +239,9 @@ impl Workspace {
 
     /// Removes a user and deletes their key slot: their passphrase opens nothing any more.
     pub fn remove_user(&self, store: &mut Store, user_id: Id) -> Result<()> {
+        store.require(Action::ManageUsers)?;
+        let (_, slot) = store.user_slot(user_id)?;
+        self.refuse_losing_the_register(store, &slot)?;
         store.remove_user_with(user_id, |slot_id| {
             self.update_key_file(|key_file| {
                 key_file.remove_slot(slot_id);
@@ -244,6 +255,7 @@ impl Workspace {
         store.require(Action::ManageUsers)?;
         check_passphrase(new)?;
         let (name, slot_id) = store.user_slot(user_id)?;
+        self.refuse_losing_the_register(store, &slot_id)?;
         let key = session_key(store)?;
         self.update_key_file(|key_file| {
             key_file.rewrap(&slot_id, &key, new, KdfParams::DEFAULT)?;
@@ -276,11 +288,12 @@ impl Workspace {
         Ok(KeyFile::read(&self.key_path())?.has_recovery())
     }
 
-    /// The register keys of a discipline inspector who just signed in with `passphrase`, and the
-    /// register's keeping on the way (`keys/register.rs`): the first inspector's sign-in makes the
-    /// register key; an inspector who holds it seals it to every inspector who has none yet and,
-    /// after an inspector was removed, replaces it, re-encrypting every entry. `None` while no
-    /// inspector has sealed it to this one.
+    /// The register keys of a discipline inspector who just signed in with `passphrase`
+    /// (`keys/register.rs`): the first inspector's sign-in makes the register key, sealed to them
+    /// alone; another inspector reads once a holder gives it to them (`grant_register`), so that
+    /// no one who can only add users or set passphrases (an administrator, the recovery key) can
+    /// give it to themselves. After an inspector was removed a holder's sign-in replaces it.
+    /// `None` while no holder has given it to this one.
     pub(crate) fn open_register(&self, store: &mut Store, passphrase: &str) -> Result<Option<RegisterKeys>> {
         let slot_id = store.session_slot()?;
         let _lock = self.lock_key_file()?;
@@ -295,19 +308,24 @@ impl Workspace {
         let mine =
             file.inspectors.iter().find(|i| i.slot_id == slot_id).cloned().ok_or(Error::Crypto("no key pair"))?;
         let secret = mine.open(&slot, passphrase.as_bytes(), &binding)?;
-        if file.register.is_empty() {
+        // No register yet, or one nobody holds and nothing was ever written under: a new key.
+        let held = file.register.iter().any(|g| !g.sealed.is_empty());
+        if !held {
             if store.complaints_exist()? {
+                if changed {
+                    self.write_key_file(&file)?;
+                }
                 return Err(Error::Corrupt {
                     path: self.key_path(),
                     reason: Text::new(
-                        "信访举报登记簿的密钥不在密钥文件中：请从备份恢复密钥文件",
-                        "the complaints register's key is not in the key file: restore the key file from a backup",
+                        "信访举报登记簿的密钥不在密钥文件中，无人能打开登记簿",
+                        "the complaints register's key is in no inspector's hands: no one can open the register",
                     ),
                 });
             }
             let key = RegisterKey::generate()?;
-            let sealed = file.inspectors.iter().map(|i| i.seal(&key)).collect::<Result<Vec<_>>>()?;
-            file.register.push(RegisterGeneration { generation: 1, sealed });
+            let next = file.register.iter().map(|g| g.generation).max().unwrap_or(0) + 1;
+            file.register = vec![RegisterGeneration { generation: next, sealed: vec![mine.seal(&key)?] }];
             file.register_rotate = false;
             changed = true;
         }
@@ -325,35 +343,108 @@ impl Workspace {
             return Ok(None);
         }
         let mut keys = RegisterKeys { keys };
-        if file.register_rotate {
-            let next = newest + 1;
-            let key = RegisterKey::generate()?;
-            let sealed = file.inspectors.iter().map(|i| i.seal(&key)).collect::<Result<Vec<_>>>()?;
-            file.register.push(RegisterGeneration { generation: next, sealed });
-            // Both generations on disk before any entry moves: a crash between leaves every entry
-            // readable, and the next sign-in finishes the work.
-            self.write_key_file(&file)?;
-            keys.keys.push((next, key));
-            store.rekey_complaints(&keys)?;
-            file.register.retain(|g| g.generation == next);
-            file.register_rotate = false;
-            keys.keys.retain(|(g, _)| *g == next);
-            changed = true;
-        }
-        let (newest, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
-        let inspectors = file.inspectors.clone();
-        if let Some(generation) = file.register.iter_mut().find(|g| g.generation == newest) {
-            for inspector in &inspectors {
-                if !generation.sealed.iter().any(|c| c.slot_id == inspector.slot_id) {
-                    generation.sealed.push(inspector.seal(key)?);
-                    changed = true;
-                }
-            }
-        }
+        changed |= self.rotate_if_asked(store, &mut file, &mut keys)?;
         if changed {
             self.write_key_file(&file)?;
         }
         Ok(Some(keys))
+    }
+
+    /// After an inspector was removed: a new register key, sealed to the inspectors who held the
+    /// old one, every entry re-encrypted under it. Both generations are on disk before any entry
+    /// moves, so a crash between leaves every entry readable. Call under the key file's lock.
+    fn rotate_if_asked(&self, store: &mut Store, file: &mut KeyFile, keys: &mut RegisterKeys) -> Result<bool> {
+        let Some((newest, _)) = keys.newest() else { return Ok(false) };
+        if !file.register_rotate {
+            return Ok(false);
+        }
+        let holders: Vec<String> = file
+            .register
+            .iter()
+            .find(|g| g.generation == newest)
+            .map(|g| g.sealed.iter().map(|c| c.slot_id.clone()).collect())
+            .unwrap_or_default();
+        let next = newest + 1;
+        let key = RegisterKey::generate()?;
+        let sealed = file
+            .inspectors
+            .iter()
+            .filter(|i| holders.contains(&i.slot_id))
+            .map(|i| i.seal(&key))
+            .collect::<Result<Vec<_>>>()?;
+        file.register.push(RegisterGeneration { generation: next, sealed });
+        self.write_key_file(file)?;
+        keys.keys.push((next, key));
+        store.rekey_complaints(keys)?;
+        file.register.retain(|g| g.generation == next);
+        file.register_rotate = false;
+        keys.keys.retain(|(g, _)| *g == next);
+        Ok(true)
+    }
+
+    /// The register keys a change is made with: refused when the key was replaced since the
+    /// session signed in (what it wrote would be under a key no one holds), and replaced first
+    /// when an inspector was removed meanwhile.
+    pub(crate) fn register_keys_now(&self, store: &mut Store, keys: &RegisterKeys) -> Result<RegisterKeys> {
+        let _lock = self.lock_key_file()?;
+        let mut file = KeyFile::read(&self.key_path())?;
+        let newest = file.register.iter().map(|g| g.generation).max();
+        let mut keys = keys.clone();
+        if newest != keys.newest().map(|(g, _)| g) {
+            return Err(Error::invalid(
+                "register",
+                "信访举报登记簿的密钥已在你登录后更换：请重新登录",
+                "the complaints register's key was replaced since you signed in: sign in again",
+            ));
+        }
+        if self.rotate_if_asked(store, &mut file, &mut keys)? {
+            self.write_key_file(&file)?;
+        }
+        Ok(keys)
+    }
+
+    /// Gives the register key to the inspector of `slot_id` (sealed to their public key).
+    pub(crate) fn grant_register(&self, keys: &RegisterKeys, slot_id: &str) -> Result<()> {
+        let (newest, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+        self.update_key_file(|file| {
+            let inspector = file.inspectors.iter().find(|i| i.slot_id == slot_id).cloned().ok_or_else(|| {
+                Error::invalid(
+                    "user",
+                    "该纪检委员尚未登录过，还没有自己的密钥：请其先登录一次",
+                    "this inspector has no key pair yet: they sign in once first",
+                )
+            })?;
+            let generation = file
+                .register
+                .iter_mut()
+                .find(|g| g.generation == newest)
+                .ok_or(Error::Crypto("the register's key was replaced since you signed in"))?;
+            if !generation.sealed.iter().any(|c| c.slot_id == slot_id) {
+                generation.sealed.push(inspector.seal(key)?);
+            }
+            Ok(())
+        })
+    }
+
+    /// The slots holding the newest register key.
+    pub(crate) fn register_holders(&self) -> Result<Vec<String>> {
+        let file = KeyFile::read(&self.key_path())?;
+        let newest = file.register.iter().max_by_key(|g| g.generation);
+        Ok(newest.map(|g| g.sealed.iter().map(|c| c.slot_id.clone()).collect()).unwrap_or_default())
+    }
+
+    /// Refuses to remove or reset the only holder of the register key while the register holds
+    /// entries: they would be unreadable for ever.
+    fn refuse_losing_the_register(&self, store: &Store, slot_id: &str) -> Result<()> {
+        let holders = self.register_holders()?;
+        if holders == [slot_id] && store.complaints_exist()? {
+            return Err(Error::invalid(
+                "user",
+                "这名纪检委员是唯一持有信访举报登记簿密钥的人：请先由其把密钥交给另一名纪检委员（dangan complaints grant），否则登记簿将永远无法打开",
+                "this inspector alone holds the complaints register's key: have them give it to another inspector first (dangan complaints grant), or the register can never be opened again",
+            ));
+        }
+        Ok(())
     }
 
     /// Reads, changes and writes the key file under its lock.

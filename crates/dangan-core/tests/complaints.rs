@@ -126,19 +126,30 @@ fn an_entrys_words_are_nowhere_on_disk_in_the_clear_nor_in_a_backup() {
 }
 
 #[test]
-fn a_new_inspector_reads_once_another_has_signed_in_and_a_removed_one_opens_nothing() {
+fn a_new_inspector_reads_once_a_holder_gives_them_the_key_and_a_removed_one_opens_nothing() {
     let (mut office, _) = office();
     add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
     session(&office, INSPECTOR).add_complaint(&entry(None)).unwrap();
     let second = add(&mut office, SECOND, Role::DisciplineInspector, &[]);
     // Added by an administrator, who holds no copy of the key: not yet.
     let waiting = session(&office, SECOND);
-    match waiting.complaints(false) {
+    match waiting.complaint("2026-001") {
         Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "register"),
         other => panic!("read before the key was given: {other:?}"),
     }
-    // The first inspector signs in: the key is sealed to the second, who now reads.
+    // Signing in gives them nothing: an inspector who holds the key gives it, and is logged.
     drop(session(&office, INSPECTOR));
+    assert!(session(&office, SECOND).complaint("2026-001").is_err());
+    let mut first_session = session(&office, INSPECTOR);
+    assert_eq!(first_session.register_waiting().unwrap(), [SECOND]);
+    assert_eq!(
+        first_session.grant_register(ADMINISTRATOR).unwrap_err().kind(),
+        ErrorKind::InvalidInput,
+        "not an inspector"
+    );
+    first_session.grant_register(SECOND).unwrap();
+    assert!(first_session.register_waiting().unwrap().is_empty());
+    drop(first_session);
     assert_eq!(session(&office, SECOND).complaint("2026-001").unwrap().summary, SECRET_WORDS);
 
     // The first inspector is removed: their passphrase opens nothing; the second, signing in,
@@ -189,4 +200,120 @@ fn the_registers_deadlines_are_shown_to_inspectors_only() {
     assert_eq!(rules(&inspector), [("complaint_report".to_owned(), "2027-02-19".to_owned())]);
     inspector.close_complaint("2026-001", d("2026-11-23"), "已转办").unwrap();
     assert!(rules(&inspector).is_empty());
+}
+
+#[test]
+fn an_entry_leaves_the_workspace_only_as_its_printed_handling_form() {
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    let mut inspector = session(&office, INSPECTOR);
+    inspector.add_complaint(&entry(Some(office.zhang))).unwrap();
+    let form = office.dir.path().join("办理登记表.pdf");
+    inspector.write_complaint_form("2026-001", &form).unwrap();
+    // Not into the workspace; not by anyone else.
+    let inside = office.ws.dir().join("表.pdf");
+    assert!(inspector.write_complaint_form("2026-001", &inside).is_err());
+    assert!(!inside.exists());
+    let admin = session(&office, ADMINISTRATOR);
+    let elsewhere = office.dir.path().join("管理员.pdf");
+    assert_eq!(admin.write_complaint_form("2026-001", &elsewhere).unwrap_err().kind(), ErrorKind::Forbidden);
+    assert!(!elsewhere.exists());
+    match std::process::Command::new("pdftotext").arg(&form).arg("-").output() {
+        Ok(out) if out.status.success() => {
+            let text: String = String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(text.contains("信访举报件办理登记表") && text.contains("2026-001"), "{text}");
+            assert!(text.contains("弄虚作假") && text.contains("张三"), "{text}");
+        }
+        _ => common::cannot_run("pdftotext (poppler-utils) is not installed"),
+    }
+}
+
+#[test]
+fn an_entrys_files_are_sealed_like_its_words_and_survive_a_new_key() {
+    // A scan whose bytes carry a recognisable phrase, to look for on disk.
+    let mut scan = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    scan.extend_from_slice("扫描件中的举报人签名".as_bytes());
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    add(&mut office, SECOND, Role::DisciplineInspector, &[]);
+    let mut inspector = session(&office, INSPECTOR);
+    inspector.add_complaint(&entry(None)).unwrap();
+    let file = office.dir.path().join("举报信.jpg");
+    std::fs::write(&file, &scan).unwrap();
+    let with = inspector.add_complaint_attachments("2026-001", &[file]).unwrap();
+    assert_eq!((with.attachments.len(), with.attachments[0].name.as_str()), (1, "举报信.jpg"));
+    let id = with.attachments[0].id;
+    drop(inspector);
+    // Nowhere on disk in the clear.
+    for item in std::fs::read_dir(office.ws.dir()).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            let needle = "举报人签名".as_bytes();
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{}", path.display());
+        }
+    }
+    // The second given the key, the first removed: the second replaces the key, and the file
+    // still reads back whole.
+    session(&office, INSPECTOR).grant_register(SECOND).unwrap();
+    let first = office.admin.user_named(INSPECTOR).unwrap().id;
+    office.ws.remove_user(&mut office.admin, first).unwrap();
+    let second = session(&office, SECOND);
+    let out = office.dir.path().join("副本.jpg");
+    second.save_complaint_attachment_as("2026-001", id, &out).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), scan);
+    // Not for the administrator.
+    let admin = session(&office, ADMINISTRATOR);
+    let elsewhere = office.dir.path().join("管理员副本.jpg");
+    assert_eq!(
+        admin.save_complaint_attachment_as("2026-001", id, &elsewhere).unwrap_err().kind(),
+        ErrorKind::Forbidden
+    );
+}
+
+#[test]
+fn no_one_who_only_manages_users_can_take_the_key_or_lose_the_register() {
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    let mut inspector = session(&office, INSPECTOR);
+    inspector.add_complaint(&entry(None)).unwrap();
+    drop(inspector);
+    // An administrator adds an inspector whose passphrase they chose: no key comes to them by
+    // anyone's sign-in.
+    add(&mut office, SECOND, Role::DisciplineInspector, &[]);
+    drop(session(&office, INSPECTOR));
+    assert!(session(&office, SECOND).complaint("2026-001").is_err());
+    // The only holder is neither removed nor reset while the register holds entries.
+    let only = office.admin.user_named(INSPECTOR).unwrap().id;
+    match office.ws.remove_user(&mut office.admin, only) {
+        Err(Error::InvalidInput { reason, .. }) => assert!(reason.en.contains("alone holds"), "{}", reason.en),
+        other => panic!("the register's last holder removed: {other:?}"),
+    }
+    assert!(office.ws.reset_passphrase(&office.admin, only, "another long passphrase").is_err());
+    assert_eq!(session(&office, INSPECTOR).complaint("2026-001").unwrap().summary, SECRET_WORDS);
+}
+
+#[test]
+fn a_session_from_before_the_key_was_replaced_writes_nothing_under_the_old_key() {
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    add(&mut office, SECOND, Role::DisciplineInspector, &[]);
+    add(&mut office, "纪检丙", Role::DisciplineInspector, &[]);
+    let mut first = session(&office, INSPECTOR);
+    first.add_complaint(&entry(None)).unwrap();
+    first.grant_register(SECOND).unwrap();
+    first.grant_register("纪检丙").unwrap();
+    let mut stale = session(&office, SECOND);
+    // 纪检丙 removed; the first inspector's next change replaces the key.
+    let third = office.admin.user_named("纪检丙").unwrap().id;
+    office.ws.remove_user(&mut office.admin, third).unwrap();
+    first.add_complaint(&entry(None)).unwrap();
+    // The second's session signed in under the old key: refused, asked to sign in again.
+    match stale.add_complaint(&entry(None)) {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "register"),
+        other => panic!("written under a replaced key: {other:?}"),
+    }
+    let fresh = session(&office, SECOND);
+    assert_eq!(fresh.complaints(false).unwrap().len(), 2);
+    assert_eq!(fresh.complaint("2026-002").unwrap().summary, SECRET_WORDS);
 }

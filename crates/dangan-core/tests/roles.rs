@@ -293,6 +293,18 @@ static TABLE: &[Row] = &[
         let step = NewHandling { handling: Handling::Holding, date: d(TODAY), to: None, note: None, reported_on: None };
         ok(f.session.handle_complaint("2026-001", &step))
     }),
+    row("add_complaint_attachments", may(HandleComplaints), Whole, |f| {
+        ok(f.session.add_complaint_attachments("2026-001", &[f.input.join("scan.jpg")]))
+    }),
+    row("save_complaint_attachment_as", may(HandleComplaints), Whole, |f| {
+        let first = f.session.complaint("2026-001")?.attachments.first().map_or(0, |a| a.id);
+        ok(f.session.save_complaint_attachment_as("2026-001", first, &f.out.join("举报材料.jpg")))
+    }),
+    row("write_complaint_form", may(HandleComplaints), Whole, |f| {
+        ok(f.session.write_complaint_form("2026-001", &f.out.join("办理登记表.pdf")))
+    }),
+    row("register_waiting", may(HandleComplaints), Whole, |f| ok(f.session.register_waiting())),
+    row("grant_register", may(HandleComplaints), Whole, |f| ok(f.session.grant_register(SECOND_INSPECTOR))),
     row("close_complaint", may(HandleComplaints), Whole, |f| {
         ok(f.session.close_complaint("2026-001", d(TODAY), "予以了结"))
     }),
@@ -630,6 +642,7 @@ const ORGANISER: &str = "赵组织";
 const SECRETARY: &str = "孙书记";
 const AUDITOR: &str = "钱审计";
 const INSPECTOR: &str = "李纪检";
+const SECOND_INSPECTOR: &str = "周纪检";
 
 /// An office as `office()` makes it, its users, one member's file to act on, and the subject's
 /// session. Rows that change the subject's sign-in (a passphrase, the recovery code) update it here.
@@ -738,6 +751,7 @@ fn fixture(subject: Subject) -> Fixture {
     add(&mut office, SECRETARY, Role::BranchSecretary, &[branch_a]);
     add(&mut office, AUDITOR, Role::Auditor, &[]);
     add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    add(&mut office, SECOND_INSPECTOR, Role::DisciplineInspector, &[]);
     let spare_user = add(&mut office, "吴临时", Role::Organiser, &[]);
     let user_to_remove = add(&mut office, "周临时", Role::Organiser, &[]);
 

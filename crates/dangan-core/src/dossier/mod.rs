@@ -26,6 +26,7 @@
 
 pub mod appraisal;
 mod attach;
+pub mod complaint;
 mod content;
 mod fonts;
 mod layout;

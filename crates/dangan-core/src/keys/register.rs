@@ -174,20 +174,30 @@ pub(crate) fn unseal(secret: &crypto_box::SecretKey, copy: &SealedCopy) -> Resul
 }
 
 /// Encrypts `plain` under a register key, bound to what it is (`context`: the entry's id and
-/// generation), with a fresh nonce in front.
+/// generation), with a fresh nonce in front; as base64, for a text column.
 pub(crate) fn seal_entry(key: &RegisterKey, context: &str, plain: &[u8]) -> Result<String> {
+    Ok(B64.encode(seal_bytes(key, context, plain)?))
+}
+
+/// [`seal_entry`] as raw bytes (an attachment's content).
+pub(crate) fn seal_bytes(key: &RegisterKey, context: &str, plain: &[u8]) -> Result<Vec<u8>> {
     let nonce = random::<24>()?;
     let sealed = XChaCha20Poly1305::new(key.as_bytes().into())
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad: context.as_bytes() })
         .map_err(|_| Error::Crypto("encrypting a register entry failed"))?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&sealed);
-    Ok(B64.encode(out))
+    Ok(out)
 }
 
 /// Decrypts what [`seal_entry`] made.
 pub(crate) fn open_entry(key: &RegisterKey, context: &str, sealed: &str) -> Result<Zeroizing<Vec<u8>>> {
     let bytes = B64.decode(sealed).map_err(|_| Error::Crypto("a register entry is damaged"))?;
+    open_bytes(key, context, &bytes)
+}
+
+/// Decrypts what [`seal_bytes`] made.
+pub(crate) fn open_bytes(key: &RegisterKey, context: &str, bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     if bytes.len() < 24 + 16 {
         return Err(Error::Crypto("a register entry is damaged"));
     }

@@ -119,6 +119,13 @@ const AUDITED: &[Audited] = &[
     // Never against a member: who an entry concerns is sealed, and the log must not tell.
     Audited { table: "complaints", key: "{r}.number", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "complaint_reads", key: "{r}.complaint_id", member: "NULL", skip: &[], unless: "0" },
+    Audited {
+        table: "complaint_attachments",
+        key: "{r}.complaint_id",
+        member: "NULL",
+        skip: &["content"],
+        unless: "0",
+    },
     Audited { table: "appraisals", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
     Audited {
         table: "appraisal_steps",
@@ -463,7 +470,7 @@ pub struct AuditEntry {
     /// `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
     /// `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
     /// `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`,
-    /// `complaints`, `complaint_reads`.
+    /// `complaints`, `complaint_reads`, `complaint_attachments`.
     pub entity: String,
     pub entity_id: Option<String>,
     #[cfg_attr(feature = "typescript", ts(type = "number | null"))]

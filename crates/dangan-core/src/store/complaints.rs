@@ -5,21 +5,28 @@
 //! session reaches these (`Action::HandleComplaints`), with the register keys it unsealed at sign-in.
 
 use rusqlite::{OptionalExtension, params};
+use zeroize::Zeroizing;
 
 use super::Store;
 use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::complaints::{
-    self, Complaint, ComplaintLine, ComplaintState, ComplaintsOverview, Content, Handling, NewComplaint, NewHandling,
+    self, Complaint, ComplaintAttachment, ComplaintLine, ComplaintState, ComplaintsOverview, Content, Handling,
+    NewComplaint, NewHandling,
 };
 use crate::domain::Id;
-use crate::keys::{RegisterKeys, open_entry, seal_entry};
+use crate::keys::{RegisterKeys, open_bytes, open_entry, seal_bytes, seal_entry};
 use crate::{Error, Result, Text};
 
 /// What an entry's seal is bound to: the entry and the generation of its key, so that a sealed
 /// text moved to another entry, or another generation, does not open.
 fn context(id: Id, generation: u32) -> String {
     format!("dangan-complaint-v1 {id} {generation}")
+}
+
+/// What a file's seal is bound to: the file, its key's generation and which part it is.
+fn attachment_context(id: Id, generation: u32, part: &str) -> String {
+    format!("dangan-complaint-file-v1 {id} {generation} {part}")
 }
 
 /// An entry's row: the clear days and the sealed words.
@@ -112,9 +119,10 @@ impl Store {
         }
     }
 
-    fn complaint_of(&self, row: &Row, content: Content) -> Complaint {
+    fn complaint_of(&self, keys: &RegisterKeys, row: &Row, content: Content) -> Result<Complaint> {
         let state = state_of(row, &content);
-        Complaint {
+        let attachments = self.attachment_list(keys, row.id)?;
+        Ok(Complaint {
             id: row.id,
             number: row.number.clone(),
             received_on: row.received_on,
@@ -131,7 +139,106 @@ impl Store {
             reported_on: row.reported_on,
             closed_on: row.closed_on,
             state,
+            attachments,
+        })
+    }
+
+    /// An entry's files: each name and size, opened from its sealed description.
+    fn attachment_list(&self, keys: &RegisterKeys, id: Id) -> Result<Vec<ComplaintAttachment>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, generation, meta FROM complaint_attachments WHERE complaint_id = ?1 ORDER BY id",
+        )?;
+        let rows: Vec<(Id, u32, String)> =
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(attachment, generation, meta)| {
+                let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
+                let plain = open_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
+                serde_json::from_slice(&plain)
+                    .map_err(|_| super::people::corrupt_row("complaint_attachments", attachment))
+            })
+            .collect()
+    }
+
+    /// Attaches files (scans, photos, PDFs) to an open entry, sealed like its words.
+    pub fn add_complaint_attachments(
+        &mut self,
+        keys: &RegisterKeys,
+        id: Id,
+        files: &[super::NewAttachment],
+    ) -> Result<Complaint> {
+        self.require(Action::HandleComplaints)?;
+        let row = self.complaint_row(id)?;
+        if let Some(closed) = row.closed_on {
+            return Err(Error::invalid(
+                "complaint",
+                format!("第 {} 号已于 {} 办结，不再添加材料", row.number, calendar::format_zh(closed)),
+                format!("entry {} was closed on {closed}: no more files", row.number),
+            ));
         }
+        for file in files {
+            super::files::check_attachment(&file.name, &file.bytes)?;
+        }
+        let (generation, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for file in files {
+            tx.execute(
+                "INSERT INTO complaint_attachments (complaint_id, generation, meta, content) VALUES (?1, ?2, '', x'')",
+                params![id, generation],
+            )?;
+            let attachment = tx.last_insert_rowid();
+            let meta = ComplaintAttachment { id: attachment, name: file.name.clone(), size: file.bytes.len() as u64 };
+            let meta =
+                serde_json::to_vec(&meta).map_err(|e| Error::invalid("attachment", e.to_string(), e.to_string()))?;
+            let meta = seal_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
+            let content = seal_bytes(key, &attachment_context(attachment, generation, "content"), &file.bytes)?;
+            tx.execute(
+                "UPDATE complaint_attachments SET meta = ?2, content = ?3 WHERE id = ?1",
+                params![attachment, meta, content],
+            )?;
+        }
+        tx.commit()?;
+        let content = open_content(keys, &row)?;
+        self.complaint_of(keys, &row, content)
+    }
+
+    /// One file of an entry, opened: the reading is recorded, as an entry's is.
+    pub fn complaint_attachment(
+        &self,
+        keys: &RegisterKeys,
+        id: Id,
+        attachment: Id,
+    ) -> Result<(ComplaintAttachment, Zeroizing<Vec<u8>>)> {
+        self.require(Action::HandleComplaints)?;
+        let found: Option<(u32, String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT generation, meta, content FROM complaint_attachments WHERE id = ?1 AND complaint_id = ?2",
+                params![attachment, id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((generation, meta, content)) = found else {
+            return Err(Error::NotFound {
+                what: Text::new(format!("信访举报登记的材料 {attachment}"), format!("register file {attachment}")),
+            });
+        };
+        let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
+        let meta = open_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
+        let meta: ComplaintAttachment = serde_json::from_slice(&meta)
+            .map_err(|_| super::people::corrupt_row("complaint_attachments", attachment))?;
+        let bytes = open_bytes(key, &attachment_context(attachment, generation, "content"), &content)?;
+        self.record_reading(id)?;
+        Ok((meta, bytes))
+    }
+
+    /// Records that the signed-in inspector opened an entry (or one of its files).
+    fn record_reading(&self, id: Id) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO complaint_reads (complaint_id, reader, read_at) VALUES (?1, ?2, ?3)",
+            params![id, self.session_user().name, chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()],
+        )?;
+        Ok(())
     }
 
     /// That the register exists and how many entries are open: anyone signed in may know this.
@@ -181,14 +288,14 @@ impl Store {
         tx.commit()?;
         self.awaited_changed();
         let row = self.complaint_row(id)?;
-        Ok(self.complaint_of(&row, content))
+        self.complaint_of(keys, &row, content)
     }
 
-    /// The register, newest first: number, days, channel, category and state, never the words
-    /// (those are read by opening an entry).
-    pub fn complaints(&self, keys: &RegisterKeys, open_only: bool) -> Result<Vec<ComplaintLine>> {
+    /// The register, newest first: each entry's number, days, state and what is due, all from
+    /// the clear columns: listing opens no entry (opening one is a recorded reading).
+    pub fn complaints(&self, open_only: bool) -> Result<Vec<ComplaintLine>> {
         self.require(Action::HandleComplaints)?;
-        let mut sql = format!("SELECT {COLUMNS} FROM complaints");
+        let mut sql = format!("SELECT {COLUMNS}, handled FROM complaints");
         if open_only {
             sql.push_str(" WHERE closed_on IS NULL");
         }
@@ -198,9 +305,13 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let row = row_from(r)?;
-            let content = open_content(keys, &row)?;
-            let state = state_of(&row, &content);
+            let handled: bool = r.get(9)?;
             let open = row.closed_on.is_none();
+            let state = match (open, handled) {
+                (false, _) => ComplaintState::Closed,
+                (true, true) => ComplaintState::Handling,
+                (true, false) => ComplaintState::Registered,
+            };
             let forward_due = (open && row.belongs_elsewhere && row.forwarded_on.is_none())
                 .then(|| self.forward_due(row.received_on));
             let since = row.reported_on.unwrap_or(row.received_on);
@@ -209,9 +320,7 @@ impl Store {
                 id: row.id,
                 number: row.number.clone(),
                 received_on: row.received_on,
-                channel: content.channel,
-                category: content.category.clone(),
-                handling: content.steps.last().map(|s| s.handling),
+                belongs_elsewhere: row.belongs_elsewhere,
                 state,
                 forward_due,
                 report_due,
@@ -226,11 +335,8 @@ impl Store {
         self.require(Action::HandleComplaints)?;
         let row = self.complaint_row(id)?;
         let content = open_content(keys, &row)?;
-        self.conn.execute(
-            "INSERT INTO complaint_reads (complaint_id, reader, read_at) VALUES (?1, ?2, ?3)",
-            params![id, self.session_user().name, chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()],
-        )?;
-        Ok(self.complaint_of(&row, content))
+        self.record_reading(id)?;
+        self.complaint_of(keys, &row, content)
     }
 
     /// The entry with the number given (`2026-003`), or by its id.
@@ -271,12 +377,13 @@ impl Store {
         let (generation, sealed) = seal_content(keys, id, &content)?;
         let reported_on = new.reported_on.or(row.reported_on);
         self.conn.execute(
-            "UPDATE complaints SET generation = ?2, sealed = ?3, forwarded_on = ?4, reported_on = ?5 WHERE id = ?1",
+            "UPDATE complaints SET generation = ?2, sealed = ?3, forwarded_on = ?4, reported_on = ?5, handled = 1
+             WHERE id = ?1",
             params![id, generation, sealed, forwarded_on.map(|d| d.to_string()), reported_on.map(|d| d.to_string())],
         )?;
         self.awaited_changed();
         let row = self.complaint_row(id)?;
-        Ok(self.complaint_of(&row, content))
+        self.complaint_of(keys, &row, content)
     }
 
     /// Closes an entry with its result.
@@ -302,15 +409,17 @@ impl Store {
         )?;
         self.awaited_changed();
         let row = self.complaint_row(id)?;
-        Ok(self.complaint_of(&row, content))
+        self.complaint_of(keys, &row, content)
     }
 
     /// Re-encrypts every entry under the newest register key, in one transaction (a new key after
     /// an inspector was removed).
     pub(crate) fn rekey_complaints(&mut self, keys: &RegisterKeys) -> Result<()> {
+        // Read inside the transaction: an entry written meanwhile is not left under the old key.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let rows: Vec<Row> = {
             let sql = format!("SELECT {COLUMNS} FROM complaints");
-            let mut stmt = self.conn.prepare(&sql)?;
+            let mut stmt = tx.prepare(&sql)?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
@@ -318,13 +427,28 @@ impl Store {
             }
             out
         };
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for row in &rows {
             let content = open_content(keys, row)?;
             let (generation, sealed) = seal_content(keys, row.id, &content)?;
             tx.execute(
                 "UPDATE complaints SET generation = ?2, sealed = ?3 WHERE id = ?1",
                 params![row.id, generation, sealed],
+            )?;
+        }
+        let files: Vec<(Id, u32, String, Vec<u8>)> = tx
+            .prepare("SELECT id, generation, meta, content FROM complaint_attachments")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let (newest, new_key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+        for (attachment, generation, meta, content) in &files {
+            let key = keys.of(*generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
+            let meta = open_entry(key, &attachment_context(*attachment, *generation, "meta"), meta)?;
+            let content = open_bytes(key, &attachment_context(*attachment, *generation, "content"), content)?;
+            let meta = seal_entry(new_key, &attachment_context(*attachment, newest, "meta"), &meta)?;
+            let content = seal_bytes(new_key, &attachment_context(*attachment, newest, "content"), &content)?;
+            tx.execute(
+                "UPDATE complaint_attachments SET generation = ?2, meta = ?3, content = ?4 WHERE id = ?1",
+                params![attachment, newest, meta, content],
             )?;
         }
         tx.commit()?;

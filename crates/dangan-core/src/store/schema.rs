@@ -18,6 +18,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V12),
         M::up(V13),
         M::up(V14),
+        M::up(V15),
     ])
 }
 
@@ -581,6 +582,21 @@ CREATE TABLE complaint_reads (
 ) STRICT;
 "#;
 
+/// Version 15: the complaints register's attachments (scans of a letter, a photo), sealed under
+/// the register key like the entries' words: the name and size in `meta`, the bytes in `content`.
+const V15: &str = r#"
+CREATE TABLE complaint_attachments (
+    id           INTEGER PRIMARY KEY,
+    complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    generation   INTEGER NOT NULL,
+    meta         TEXT NOT NULL,
+    content      BLOB NOT NULL
+) STRICT;
+CREATE INDEX complaint_attachments_by_complaint ON complaint_attachments(complaint_id);
+-- Whether an entry has been handled at all: the list's state without opening the entry.
+ALTER TABLE complaints ADD COLUMN handled INTEGER NOT NULL DEFAULT 0 CHECK (handled IN (0, 1));
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,7 +607,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 14);
+        assert_eq!(version, 15);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

@@ -171,6 +171,37 @@ impl Store {
         self.load_users(None)?.into_iter().find(|u| u.id == user_id).ok_or_else(|| user_not_found(user_id))
     }
 
+    /// A discipline inspector's name and key slot, by name: anyone else is refused.
+    pub(crate) fn inspector_slot(&self, name: &str) -> Result<(String, String)> {
+        let found: Option<(String, String, String)> = self
+            .conn
+            .query_row("SELECT name, role, slot_id FROM users WHERE name = ?1", [name.trim()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        match found {
+            Some((name, role, slot)) if role == Role::DisciplineInspector.as_str() => Ok((name, slot)),
+            Some((name, ..)) => Err(Error::invalid(
+                "user",
+                format!("{name}不是纪检委员，不能持有信访举报登记簿的密钥"),
+                format!("{name} is not a discipline inspector: no register key for them"),
+            )),
+            None => Err(Error::NotFound {
+                what: Text::new(
+                    format!("名为「{}」的用户", crate::text::excerpt(name, 40)),
+                    format!("a user named “{}”", crate::text::excerpt(name, 40)),
+                ),
+            }),
+        }
+    }
+
+    /// The discipline inspectors: each name and key slot.
+    pub(crate) fn inspectors(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT name, slot_id FROM users WHERE role = ?1 ORDER BY name")?;
+        let rows = stmt.query_map([Role::DisciplineInspector.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The key slot of the user signed in.
     pub(crate) fn session_slot(&self) -> Result<String> {
         self.conn

@@ -92,6 +92,10 @@ describe('RecordedReplies', () => {
       ['close_complaint', { entry: '2026-001', date: '2026-11-24', result: '予以了结' }],
       // Opening an entry writes its reading to the audit log: a change, as far as the preview goes.
       ['complaint', { entry: '2026-001' }],
+      ['write_complaint_form', { entry: '2026-001', path: '/tmp/信访举报件办理登记表.pdf' }],
+      ['grant_register', { user: '周纪检' }],
+      ['add_complaint_attachments', { entry: '2026-001', paths: ['/tmp/举报信.jpg'] }],
+      ['save_complaint_attachment_as', { entry: '2026-001', attachment: 3, path: '/tmp/副本.jpg' }],
       ['lock', {}],
     ] as const) {
       expect(rejection(() => replies().answer(command, args)).kind, command).toBe('read_only');

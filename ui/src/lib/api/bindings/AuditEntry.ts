@@ -19,7 +19,7 @@ actor: string,
  * `training_classes`, `class_sessions`, `trainees`, `session_attendance`, `study_entries`,
  * `meeting_attachments`, `status_changes`, `dues_bases`, `dues_months`, `transfer_letters`, `transfer_requests`,
  * `arrivals`, `kept_graduates`, `appraisals`, `appraisal_steps`, `appraisal_members`, `corrections`,
- * `complaints`, `complaint_reads`.
+ * `complaints`, `complaint_reads`, `complaint_attachments`.
  */
 entity: string, entity_id: string | null, member_id: number | null, 
 /**

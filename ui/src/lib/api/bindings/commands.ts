@@ -13,6 +13,7 @@ import type { BranchDues } from './BranchDues';
 import type { ChartImage } from './ChartImage';
 import type { ClassRecord } from './ClassRecord';
 import type { Complaint } from './Complaint';
+import type { ComplaintAttachment } from './ComplaintAttachment';
 import type { ComplaintLine } from './ComplaintLine';
 import type { ComplaintsOverview } from './ComplaintsOverview';
 import type { CorrectionOutcome } from './CorrectionOutcome';
@@ -314,6 +315,26 @@ export function handleComplaint(entry: string, handling: NewHandling): Promise<C
 
 export function closeComplaint(entry: string, date: string, result: string): Promise<Complaint> {
   return call('close_complaint', { entry, date, result });
+}
+
+export function writeComplaintForm(entry: string, path: string): Promise<void> {
+  return call('write_complaint_form', { entry, path });
+}
+
+export function grantRegister(user: string): Promise<void> {
+  return call('grant_register', { user });
+}
+
+export function registerWaiting(): Promise<Array<string>> {
+  return call('register_waiting');
+}
+
+export function addComplaintAttachments(entry: string, paths: Array<string>): Promise<Complaint> {
+  return call('add_complaint_attachments', { entry, paths });
+}
+
+export function saveComplaintAttachmentAs(entry: string, attachment: number, path: string): Promise<ComplaintAttachment> {
+  return call('save_complaint_attachment_as', { entry, attachment, path });
 }
 
 export function listOrgUnits(): Promise<Array<OrgUnit>> {
