@@ -317,3 +317,16 @@ fn a_session_from_before_the_key_was_replaced_writes_nothing_under_the_old_key()
     assert_eq!(fresh.complaints(false).unwrap().len(), 2);
     assert_eq!(fresh.complaint("2026-002").unwrap().summary, SECRET_WORDS);
 }
+
+#[test]
+fn an_inspector_who_changes_their_passphrase_keeps_the_register() {
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    session(&office, INSPECTOR).add_complaint(&entry(None)).unwrap();
+    let new = "纪检甲-new-passphrase";
+    Session::change_passphrase(&Workspace::at(office.ws.dir()), Some(INSPECTOR), &passphrase_of(INSPECTOR), new)
+        .unwrap();
+    let mut renewed = Session::unlock(Workspace::at(office.ws.dir()), Some(INSPECTOR), new).unwrap();
+    renewed.set_today(d(TODAY));
+    assert_eq!(renewed.complaint("2026-001").unwrap().summary, SECRET_WORDS);
+}

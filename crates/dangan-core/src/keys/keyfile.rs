@@ -288,13 +288,22 @@ impl KeyFile {
         Ok(())
     }
 
-    /// Rewraps an inspector's secret for their new passphrase (their slot already rewrapped),
-    /// opening it with the old one against the slot as it was.
+    /// Gives an inspector a new key pair under their new passphrase (their slot already
+    /// rewrapped), opening the old secret with the old one and sealing every register key they
+    /// held to the new public key: an old copy of the key file with the old passphrase then opens
+    /// no key made after.
     pub fn rewrap_inspector(&mut self, old_slot: &Slot, old_passphrase: &str, new_passphrase: &str) -> Result<()> {
         let Some(at) = self.inspectors.iter().position(|i| i.slot_id == old_slot.id) else { return Ok(()) };
-        let secret = self.inspectors[at].open(old_slot, old_passphrase.as_bytes(), &self.workspace_id)?;
+        let old_secret = self.inspectors[at].open(old_slot, old_passphrase.as_bytes(), &self.workspace_id)?;
         let slot = self.slot(&old_slot.id).ok_or(Error::Crypto("the rewrapped slot is missing"))?;
-        self.inspectors[at] = InspectorKey::wrap(slot, new_passphrase.as_bytes(), &self.workspace_id, &secret)?;
+        let renewed = InspectorKey::create(slot, new_passphrase.as_bytes(), &self.workspace_id)?;
+        for generation in &mut self.register {
+            if let Some(copy) = generation.sealed.iter_mut().find(|c| c.slot_id == old_slot.id) {
+                let key = super::register::unseal(&old_secret, copy)?;
+                *copy = renewed.seal(&key)?;
+            }
+        }
+        self.inspectors[at] = renewed;
         Ok(())
     }
 }

@@ -362,6 +362,9 @@ impl Store {
     /// dates it). A closed entry is not handled further.
     pub fn handle_complaint(&mut self, keys: &RegisterKeys, id: Id, new: &NewHandling) -> Result<Complaint> {
         self.require(Action::HandleComplaints)?;
+        // Read, changed and written in one transaction: the app and the CLI handling the same entry
+        // at once each add their step, neither losing the other's.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let row = self.complaint_row(id)?;
         if let Some(closed) = row.closed_on {
             return Err(Error::invalid(
@@ -381,6 +384,7 @@ impl Store {
              WHERE id = ?1",
             params![id, generation, sealed, forwarded_on.map(|d| d.to_string()), reported_on.map(|d| d.to_string())],
         )?;
+        tx.commit()?;
         self.awaited_changed();
         let row = self.complaint_row(id)?;
         self.complaint_of(keys, &row, content)
@@ -389,6 +393,7 @@ impl Store {
     /// Closes an entry with its result.
     pub fn close_complaint(&mut self, keys: &RegisterKeys, id: Id, date: Date, result: &str) -> Result<Complaint> {
         self.require(Action::HandleComplaints)?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let row = self.complaint_row(id)?;
         if row.closed_on.is_some() {
             return Err(Error::invalid(
@@ -407,6 +412,7 @@ impl Store {
             "UPDATE complaints SET generation = ?2, sealed = ?3, closed_on = ?4 WHERE id = ?1",
             params![id, generation, sealed, date.to_string()],
         )?;
+        tx.commit()?;
         self.awaited_changed();
         let row = self.complaint_row(id)?;
         self.complaint_of(keys, &row, content)
