@@ -158,60 +158,17 @@ impl AppraisalRules {
     }
 }
 
-/// The steps of an appraisal, dated as they happen (第十八条).
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AppraisalStep {
-    /// 学习培训
-    Study,
-    /// 个人自评
-    SelfAssessment,
-    /// 党员互评
-    MutualAssessment,
-    /// 民主测评: the vote.
-    Vote,
-    /// 组织评定: the branch's decision on each grade.
-    Decision,
-    /// 结果公示（通报）
-    Announcement,
-}
-
-impl AppraisalStep {
-    pub const ALL: [AppraisalStep; 6] = [
-        AppraisalStep::Study,
-        AppraisalStep::SelfAssessment,
-        AppraisalStep::MutualAssessment,
-        AppraisalStep::Vote,
-        AppraisalStep::Decision,
-        AppraisalStep::Announcement,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppraisalStep::Study => "study",
-            AppraisalStep::SelfAssessment => "self_assessment",
-            AppraisalStep::MutualAssessment => "mutual_assessment",
-            AppraisalStep::Vote => "vote",
-            AppraisalStep::Decision => "decision",
-            AppraisalStep::Announcement => "announcement",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<AppraisalStep> {
-        let s = s.trim();
-        AppraisalStep::ALL.into_iter().find(|step| step.as_str() == s || step.label().zh == s)
-    }
-
-    pub fn label(self) -> Text {
-        match self {
-            AppraisalStep::Study => Text::new("学习培训", "study"),
-            AppraisalStep::SelfAssessment => Text::new("个人自评", "self-assessment"),
-            AppraisalStep::MutualAssessment => Text::new("党员互评", "mutual assessment"),
-            AppraisalStep::Vote => Text::new("民主测评", "vote"),
-            AppraisalStep::Decision => Text::new("组织评定", "decision"),
-            AppraisalStep::Announcement => Text::new("结果公示", "announcement"),
-        }
+crate::domain::vocabulary! {
+    /// The steps of an appraisal, dated as they happen (第十八条).
+    AppraisalStep {
+        Study = "study", "学习培训", "study", [];
+        SelfAssessment = "self_assessment", "个人自评", "self-assessment", [];
+        MutualAssessment = "mutual_assessment", "党员互评", "mutual assessment", [];
+        /// 民主测评: the vote.
+        Vote = "vote", "民主测评", "vote", [];
+        /// 组织评定: the branch's decision on each grade.
+        Decision = "decision", "组织评定", "decision", [];
+        Announcement = "announcement", "结果公示", "announcement", [];
     }
 }
 
@@ -261,42 +218,12 @@ impl Votes {
     }
 }
 
-/// What an unsatisfactory member's correction came to (第三十一条), recorded when it ends.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CorrectionOutcome {
-    /// 确有转变，恢复为合格
-    Corrected,
-    /// 劝其退党
-    PersuadedToLeave,
-    /// 除名
-    Removed,
-}
-
-impl CorrectionOutcome {
-    pub const ALL: [CorrectionOutcome; 3] =
-        [CorrectionOutcome::Corrected, CorrectionOutcome::PersuadedToLeave, CorrectionOutcome::Removed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CorrectionOutcome::Corrected => "corrected",
-            CorrectionOutcome::PersuadedToLeave => "persuaded_to_leave",
-            CorrectionOutcome::Removed => "removed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CorrectionOutcome> {
-        let s = s.trim();
-        CorrectionOutcome::ALL.into_iter().find(|o| o.as_str() == s || o.label().zh == s)
-    }
-
-    pub fn label(self) -> Text {
-        match self {
-            CorrectionOutcome::Corrected => Text::new("确有转变", "corrected"),
-            CorrectionOutcome::PersuadedToLeave => Text::new("劝其退党", "persuaded to leave"),
-            CorrectionOutcome::Removed => Text::new("除名", "removed"),
-        }
+crate::domain::vocabulary! {
+    /// What an unsatisfactory member's correction came to (第三十一条), recorded when it ends.
+    CorrectionOutcome {
+        Corrected = "corrected", "确有转变", "corrected", [];
+        PersuadedToLeave = "persuaded_to_leave", "劝其退党", "persuaded to leave", [];
+        Removed = "removed", "除名", "removed", [];
     }
 }
 

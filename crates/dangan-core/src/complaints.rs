@@ -12,102 +12,26 @@ use crate::calendar::{self, Date};
 use crate::domain::Id;
 use crate::{Error, Result, Text};
 
-/// How a complaint came in.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// 来信
-    Letter,
-    /// 来访
-    Visit,
-    /// 电话
-    Phone,
-    /// 网络
-    Online,
-    /// 当面
-    InPerson,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 5] = [Channel::Letter, Channel::Visit, Channel::Phone, Channel::Online, Channel::InPerson];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Letter => "letter",
-            Channel::Visit => "visit",
-            Channel::Phone => "phone",
-            Channel::Online => "online",
-            Channel::InPerson => "in_person",
-        }
-    }
-
-    pub fn label(self) -> Text {
-        match self {
-            Channel::Letter => Text::new("来信", "letter"),
-            Channel::Visit => Text::new("来访", "visit"),
-            Channel::Phone => Text::new("电话", "phone"),
-            Channel::Online => Text::new("网络", "online"),
-            Channel::InPerson => Text::new("当面", "in person"),
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Channel> {
-        let s = s.trim();
-        Channel::ALL.into_iter().find(|c| c.as_str() == s || c.label().zh == s)
+crate::domain::vocabulary! {
+    /// How a complaint came in.
+    Channel {
+        Letter = "letter", "来信", "letter", [];
+        Visit = "visit", "来访", "visit", [];
+        Phone = "phone", "电话", "phone", [];
+        Online = "online", "网络", "online", [];
+        InPerson = "in_person", "当面", "in person", [];
     }
 }
 
-/// How an entry is handled (第十四至十八条): by talk or written inquiry, preliminary verification,
-/// held pending, closed, or forwarded to the body it belongs to.
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Handling {
-    /// 谈话函询
-    TalkOrLetter,
-    /// 初步核实
-    PreliminaryVerification,
-    /// 暂存待查
-    Holding,
-    /// 予以了结
-    Closing,
-    /// 转送有关机关处理
-    Forwarded,
-}
-
-impl Handling {
-    pub const ALL: [Handling; 5] = [
-        Handling::TalkOrLetter,
-        Handling::PreliminaryVerification,
-        Handling::Holding,
-        Handling::Closing,
-        Handling::Forwarded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Handling::TalkOrLetter => "talk_or_letter",
-            Handling::PreliminaryVerification => "preliminary_verification",
-            Handling::Holding => "holding",
-            Handling::Closing => "closing",
-            Handling::Forwarded => "forwarded",
-        }
-    }
-
-    pub fn label(self) -> Text {
-        match self {
-            Handling::TalkOrLetter => Text::new("谈话函询", "talk or written inquiry"),
-            Handling::PreliminaryVerification => Text::new("初步核实", "preliminary verification"),
-            Handling::Holding => Text::new("暂存待查", "held pending"),
-            Handling::Closing => Text::new("予以了结", "closed"),
-            Handling::Forwarded => Text::new("转送有关机关", "forwarded"),
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Handling> {
-        let s = s.trim();
-        Handling::ALL.into_iter().find(|h| h.as_str() == s || h.label().zh == s)
+crate::domain::vocabulary! {
+    /// How an entry is handled (第十四至十八条): by talk or written inquiry, preliminary
+    /// verification, held pending, closed, or forwarded to the body it belongs to.
+    Handling {
+        TalkOrLetter = "talk_or_letter", "谈话函询", "talk or written inquiry", [];
+        PreliminaryVerification = "preliminary_verification", "初步核实", "preliminary verification", [];
+        Holding = "holding", "暂存待查", "held pending", [];
+        Closing = "closing", "予以了结", "closed", [];
+        Forwarded = "forwarded", "转送有关机关", "forwarded", [];
     }
 }
 

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod vocabulary;
+pub(crate) use vocabulary::vocabulary;
 
 mod event;
 mod id_number;

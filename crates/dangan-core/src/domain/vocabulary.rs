@@ -49,3 +49,6 @@ macro_rules! vocabulary {
         }
     };
 }
+
+// For the vocabularies declared outside `domain` (the appraisal's steps, a complaint's channel, …).
+pub(crate) use vocabulary;
