@@ -10,10 +10,19 @@ pub mod notifications;
 /// The passphrase the tests' workspaces use.
 pub const PASSPHRASE: &str = "correct horse battery";
 
-/// The `dangan` binary, built once per test run so the tests never run a stale one.
+/// The `dangan` binary of this test run, never a stale one:
+/// - for the CLI's tests (declared in `crates/dangan-cli`), the one Cargo built with them, which it
+///   names in `CARGO_BIN_EXE_dangan`;
+/// - for the notification and desktop tests, the one `cargo xtask test` names in
+///   [`BINARY_VAR`], built by the same run's `cargo test --workspace`;
+/// - otherwise (one of those tests run by hand) built here, once per test run.
 pub fn dangan_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
+        let given = std::env::var_os("CARGO_BIN_EXE_dangan").or_else(|| std::env::var_os(BINARY_VAR));
+        if let Some(binary) = given.filter(|path| !path.is_empty()) {
+            return PathBuf::from(binary);
+        }
         // The test executable lives in <target>/<profile>/deps/.
         let exe = std::env::current_exe().expect("the test knows its own path");
         let profile_dir = exe.parent().and_then(Path::parent).expect("tests run from <target>/<profile>/deps");
@@ -28,6 +37,9 @@ pub fn dangan_binary() -> &'static Path {
         profile_dir.join(format!("dangan{}", std::env::consts::EXE_SUFFIX))
     })
 }
+
+/// Where `cargo xtask test` tells the notification and desktop tests which `dangan` to run.
+pub const BINARY_VAR: &str = "DANGAN_TEST_BINARY";
 
 /// A temporary workspace folder and commands aimed at it.
 pub struct TestWorkspace {

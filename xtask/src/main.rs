@@ -13,6 +13,7 @@ mod bundle;
 mod cmd;
 mod debian;
 mod desktop;
+mod disk;
 mod paths;
 mod run;
 mod test;

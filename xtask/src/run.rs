@@ -8,7 +8,7 @@ use crate::{
     cmd::{cargo, cmd, heading, run_command},
     debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, ensure_debian_packages},
     desktop::{self, WORKSPACE_VAR},
-    paths,
+    disk, paths,
 };
 
 /// The demo workspace's passphrase. It guards nothing: the data is invented, and the passphrase
@@ -21,6 +21,7 @@ const DEMO_USER: &str = "admin";
 /// Builds the UI, makes the demo workspace if there is none, then builds and starts the desktop
 /// app on it (a debug build: it embeds the built UI folder, and shares its build with the tests).
 pub fn run() -> Result<()> {
+    println!("cached build folder: {}", disk::keep_target_dir_in_bounds()?);
     ensure_debian_packages(BUILD_PACKAGES)?;
     ensure_debian_packages(DESKTOP_PACKAGES)?;
     heading("build the UI");

@@ -18,7 +18,7 @@ use crate::{
     Result,
     cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of, succeeds},
     debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, NOTIFY_PACKAGES, PDF_TOOLS, ensure_debian_packages},
-    desktop, paths, ui,
+    desktop, disk, paths, ui,
 };
 
 pub fn test() -> ExitCode {
@@ -30,6 +30,13 @@ pub fn test() -> ExitCode {
 }
 
 fn all_steps(report: &mut Report) -> Result<()> {
+    // Room on the disk before anything builds: the cached tree only grows unless swept.
+    report.step("cached build folder", || {
+        disk::keep_target_dir_in_bounds().map(|line| {
+            println!("{line}");
+            Outcome::Passed
+        })
+    })?;
     // WebKitGTK's headers before anything compiles: clippy builds the desktop app too.
     report.step("system packages", system_packages)?;
     report.step("toolchain: rustfmt and clippy", toolchain)?;
@@ -217,7 +224,7 @@ fn desktop_e2e() -> Result<Outcome> {
     let screenshots = paths::target_dir().join("e2e-screenshots");
     fs::remove_dir_all(&screenshots).ok();
 
-    let test_args = ["test", "-p", "dangan-tests", "--test", "desktop"];
+    let test_args = ["test", "--workspace", "--test", "desktop"];
     // Compiled first, outside the virtual display, so that only the test itself runs under it.
     run_command(cargo().args(test_args).args(locked()).arg("--no-run"))?;
     run_command(
@@ -228,6 +235,7 @@ fn desktop_e2e() -> Result<Outcome> {
             .args(locked())
             .args(["--", "--nocapture"])
             .env("CARGO_TARGET_DIR", paths::target_dir())
+            .env(BINARY_VAR, built_dangan()?)
             .env("DANGAN_DESKTOP_APP", &app)
             .env("TAURI_DRIVER", &driver)
             .env("DANGAN_E2E_SCREENSHOTS", &screenshots),
@@ -253,7 +261,7 @@ fn notifications_e2e() -> Result<Outcome> {
             return Ok(Outcome::Skipped(format!("`{tool}` is not installed ({})", NOTIFY_PACKAGES.join(" "))));
         }
     }
-    let test_args = ["test", "-p", "dangan-tests", "--test", "notify"];
+    let test_args = ["test", "--workspace", "--test", "notify"];
     run_command(cargo().args(test_args).args(locked()).arg("--no-run"))?;
     // The display outside the bus, so a notification server the bus starts on demand can draw too.
     run_command(
@@ -264,9 +272,25 @@ fn notifications_e2e() -> Result<Outcome> {
             .args(locked())
             .args(["--", "--nocapture"])
             .env("CARGO_TARGET_DIR", paths::target_dir())
+            .env(BINARY_VAR, built_dangan()?)
             .env("DANGAN_NOTIFY_TEST", "1"),
     )?;
     Ok(Outcome::Passed)
+}
+
+/// What `tests/src/lib.rs` reads to find the `dangan` binary (its `BINARY_VAR`).
+const BINARY_VAR: &str = "DANGAN_TEST_BINARY";
+
+/// The `dangan` binary that the "cargo test" step built with the CLI's tests, for the tests run
+/// after it. Those run as `cargo test --workspace --test NAME`: selecting the whole workspace, as
+/// that step did, gives every crate the same features, so nothing is compiled a second time.
+fn built_dangan() -> Result<PathBuf> {
+    let binary = paths::target_dir().join("debug").join(paths::exe("dangan"));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!("{} is missing: the \"cargo test\" step should have built it", binary.display()))
+    }
 }
 
 /// The screens the README shows, as the end-to-end test saw them.

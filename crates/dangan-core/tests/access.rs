@@ -1,15 +1,11 @@
 //! Users on a shared workstation: each with a key slot of their own, a role the core checks on
 //! every call, and a recovery key for the day every passphrase is forgotten.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::fs;
 use std::ops::ControlFlow;
 
-use common::office::{add, office, open_as};
-use common::{CHEAP, PASSPHRASE, TODAY, d};
+use crate::common::office::{add, office, open_as};
+use crate::common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{NewUser, Role};
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{EventKind, Id, OrgKind, Person, ProcedureEvent};
@@ -204,7 +200,9 @@ fn the_recovery_sheet_is_one_page_with_the_code_on_it() {
     dangan_core::dossier::write_recovery_sheet(office.ws.dir(), &pdf, &sheet, &code).unwrap();
     let Ok(out) = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output() else {
         assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
-        return common::cannot_run("pdftotext is not installed (poppler-utils): only checked that the PDF was written");
+        return crate::common::cannot_run(
+            "pdftotext is not installed (poppler-utils): only checked that the PDF was written",
+        );
     };
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(code.grouped().as_str()), "{text}");

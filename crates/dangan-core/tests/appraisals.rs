@@ -4,12 +4,8 @@
 //! outcome), the close filing each grade in the member's file and the annual report counting it,
 //! the votes' sheet all or nothing, and the ballot read back from its PDF.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::office::{Office, office};
-use common::{TODAY, d};
+use crate::common::office::{Office, office};
+use crate::common::{TODAY, d};
 use dangan_core::appraisal::{Appraisal, AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow, Votes};
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{EventKind, Grade, Id, Person, ProcedureEvent, RecordKind};
@@ -193,7 +189,7 @@ fn closing_files_each_grade_in_the_members_file_and_the_annual_report_counts_the
 
 #[test]
 fn a_branch_secretary_appraises_only_their_branch_and_an_auditor_none() {
-    use common::office::{add, open_as};
+    use crate::common::office::{add, open_as};
     use dangan_core::access::Role;
     let (mut office, _, _, appraisal) = branch_appraisal();
     let (a, b) = (office.branch_a, office.branch_b);
@@ -233,8 +229,8 @@ fn a_sheet_of_votes_is_recorded_whole_or_not_at_all_every_bad_row_named() {
     let dir = office.dir.path();
     let mut session = dangan_core::Session::unlock(
         dangan_core::Workspace::at(office.ws.dir()),
-        Some(common::office::ADMINISTRATOR),
-        common::PASSPHRASE,
+        Some(crate::common::office::ADMINISTRATOR),
+        crate::common::PASSPHRASE,
     )
     .unwrap();
     session.set_today(d(TODAY));
@@ -314,7 +310,7 @@ fn pdftotext(path: &std::path::Path) -> Option<String> {
     match std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output() {
         Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ => {
-            common::cannot_run("pdftotext (poppler-utils) is not installed");
+            crate::common::cannot_run("pdftotext (poppler-utils) is not installed");
             None
         }
     }

@@ -4,12 +4,8 @@
 //! them as 转入, not as developed here; bad arrivals are refused and change nothing; the arrival is
 //! not taken back like a status change.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::d;
-use common::office::office;
+use crate::common::d;
+use crate::common::office::office;
 use dangan_core::arrival::NewArrival;
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{EventKind, Id, MembershipStatus, Person, ProcedureEvent};
@@ -179,8 +175,8 @@ fn a_bad_arrival_is_refused_naming_why_and_registers_no_one() {
 fn a_branch_secretary_registers_arrivals_only_into_their_branches() {
     let (mut office, _) = office();
     let (branch_a, branch_b) = (office.branch_a, office.branch_b);
-    common::office::add(&mut office, "李书记", dangan_core::access::Role::BranchSecretary, &[branch_a]);
-    let mut secretary = common::office::open_as(&office, "李书记");
+    crate::common::office::add(&mut office, "李书记", dangan_core::access::Role::BranchSecretary, &[branch_a]);
+    let mut secretary = crate::common::office::open_as(&office, "李书记");
     let refused = secretary.register_arrival(arrival(branch_b, "周九", "2026-06-20", "2026-09-05")).unwrap_err();
     assert_eq!(refused.kind(), dangan_core::ErrorKind::Forbidden);
     secretary.register_arrival(arrival(branch_a, "周九", "2026-06-20", "2026-09-05")).unwrap();

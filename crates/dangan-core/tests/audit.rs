@@ -1,13 +1,9 @@
 //! The audit log: every change, by whom, when, field by field, written with the change itself.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::fs;
 use std::ops::ControlFlow;
 
-use common::{TODAY, d, new_workspace};
+use crate::common::{TODAY, d, new_workspace};
 use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent};
 use dangan_core::roster::{self, ImportOptions};
 use dangan_core::store::AuditQuery;

@@ -5,12 +5,8 @@
 //! on disk in the clear, the workspace's files and a backup included; a new inspector reads once
 //! an inspector who holds the key has signed in; a removed inspector's passphrase opens nothing.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
-use common::{PASSPHRASE, TODAY, d};
+use crate::common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
+use crate::common::{PASSPHRASE, TODAY, d};
 use dangan_core::access::Role;
 use dangan_core::complaints::{Channel, ComplaintState, Handling, NewComplaint, NewHandling};
 use dangan_core::store::AuditQuery;
@@ -224,7 +220,7 @@ fn an_entry_leaves_the_workspace_only_as_its_printed_handling_form() {
             assert!(text.contains("信访举报件办理登记表") && text.contains("2026-001"), "{text}");
             assert!(text.contains("弄虚作假") && text.contains("张三"), "{text}");
         }
-        _ => common::cannot_run("pdftotext (poppler-utils) is not installed"),
+        _ => crate::common::cannot_run("pdftotext (poppler-utils) is not installed"),
     }
 }
 

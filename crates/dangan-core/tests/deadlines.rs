@@ -2,15 +2,12 @@
 //! step that satisfies them is recorded; the worker snoozes or acknowledges them; an office loads
 //! its own rule file and the official holiday calendar.
 
-#![allow(clippy::unwrap_used)]
-
 use dangan_core::deadlines::{DeadlineItem, DeadlineQuery, Owner, OwnerKind, Status};
 use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent};
 use dangan_core::workdays::{CalendarDay, DayKind};
 use dangan_core::{Error, Store, Workspace};
 
-mod common;
-use common::{PASSPHRASE, d, new_workspace};
+use crate::common::{PASSPHRASE, d, new_workspace};
 
 struct Office {
     _dir: tempfile::TempDir,

@@ -2,8 +2,6 @@
 //! poppler's `pdftotext`, `pdffonts`, `pdfinfo`, `pdfimages`, `pdftoppm`, and `qpdf --check`.
 //! Each section of the document has its golden text here.
 
-#![allow(clippy::unwrap_used)]
-
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::Command;
@@ -18,8 +16,7 @@ use dangan_core::dossier::{self, DossierData, DossierFonts, DossierOptions, Rend
 use dangan_core::store::NewAttachment;
 use dangan_core::{Error, Store};
 
-mod common;
-use common::{d, new_workspace};
+use crate::common::{d, new_workspace};
 const COMMITTEE: &str = "中共测试大学委员会";
 /// Extension G: in no bundled font.
 const NO_FONT_HAS: char = '\u{30000}';

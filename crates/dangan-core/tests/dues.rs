@@ -2,12 +2,8 @@
 //! deferrals that keep the ledger unbroken, arrears as a deadline item citing 党章第九条, a branch's
 //! summary for a month, and every refusal naming its field and changing nothing.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::d;
-use common::office::office;
+use crate::common::d;
+use crate::common::office::office;
 use dangan_core::deadlines::{DeadlineQuery, Status};
 use dangan_core::domain::{DuesCategory, EventKind, Id, MembershipStatus, Person, ProcedureEvent, StatusChange};
 use dangan_core::dues::Month;

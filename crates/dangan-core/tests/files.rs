@@ -1,16 +1,13 @@
 //! A member's file as an office keeps it: dated records with their text and scans, refused when a
 //! field or a file is wrong (changing nothing), and the checklist of what the file still lacks.
 
-#![allow(clippy::unwrap_used)]
-
 use dangan_core::domain::{
     EventKind, FileRecord, Grade, MediaType, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind,
 };
 use dangan_core::store::NewAttachment;
 use dangan_core::{Error, Store, Workspace};
 
-mod common;
-use common::{PASSPHRASE, d, new_workspace};
+use crate::common::{PASSPHRASE, d, new_workspace};
 
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";

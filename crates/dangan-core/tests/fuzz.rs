@@ -3,8 +3,6 @@
 //! value or an error, never a panic. (`cargo test` runs a bounded number of cases; raise
 //! PROPTEST_CASES for a longer hunt.)
 
-#![allow(clippy::unwrap_used)]
-
 use dangan_core::roster;
 use dangan_core::rules::{RuleSet, RuleSetId};
 use dangan_core::workdays::parse_calendar;

@@ -2,14 +2,10 @@
 //! names who would be refused and whose conversion falls due before leaving, a refusal or a cancel
 //! issues no letter at all, and the batch issues every letter in one PDF, a page each.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::ops::ControlFlow;
 
-use common::office::{ADMINISTRATOR, Office, office};
-use common::{PASSPHRASE, TODAY, d};
+use crate::common::office::{ADMINISTRATOR, Office, office};
+use crate::common::{PASSPHRASE, TODAY, d};
 use dangan_core::domain::{EventKind, Id, MembershipStatus, Person, ProcedureEvent, Stage};
 use dangan_core::jobs::Unit;
 use dangan_core::transfer::NewLetter;

@@ -3,14 +3,10 @@
 //! deadline unchanged, the sending office keeping its archived copy; a changed byte, a wrong code,
 //! a package for another office and the same package twice are refused and import nothing.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::path::Path;
 
-use common::office::{ADMINISTRATOR, office};
-use common::{CHEAP, PASSPHRASE, TODAY, d};
+use crate::common::office::{ADMINISTRATOR, office};
+use crate::common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{
     EventKind, FileRecord, Id, MembershipStatus, OrgKind, Person, ProcedureEvent, RecordFields, RecordKind,
@@ -113,7 +109,7 @@ fn attachments(session: &Session, member: Id) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn unlock(office: &common::office::Office) -> Session {
+fn unlock(office: &crate::common::office::Office) -> Session {
     let mut session = Session::unlock(office.ws.clone(), Some(ADMINISTRATOR), PASSPHRASE).unwrap();
     session.set_today(d(TODAY));
     session
@@ -215,7 +211,7 @@ fn pdftotext(path: &Path) -> Option<String> {
             Some(String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect())
         }
         _ => {
-            common::cannot_run("pdftotext (poppler-utils) is not installed");
+            crate::common::cannot_run("pdftotext (poppler-utils) is not installed");
             None
         }
     }
@@ -226,7 +222,8 @@ fn another_offices_history_is_kept_without_control_characters() {
     let (office, _) = office();
     let mut receiving = unlock(&office);
     let history = ["2026-03-01T08:00:00Z 管理员\u{1b}[2J insert people", "\u{202e}exe.gpj"];
-    let (path, code) = common::package::sealed_for(office.dir.path(), "测试党委", "卫十三", "2026-077", &history);
+    let (path, code) =
+        crate::common::package::sealed_for(office.dir.path(), "测试党委", "卫十三", "2026-077", &history);
     let page = receiving.receive_member_package(&path, &code, office.branch_a, d(TODAY), false).unwrap();
     let history = &page.arrival.unwrap().history;
     assert_eq!(history.len(), 2);

@@ -4,19 +4,15 @@
 //! implementation of the domain: what the preview shows, the core answered.
 //!
 //! A plain `cargo test` compares a fresh recording with the committed file and fails on the first
-//! difference; `DANGAN_RECORD_REPLIES=1 cargo test -p dangan-core --test recorded_replies` writes
+//! difference; `DANGAN_RECORD_REPLIES=1 cargo test -p dangan-core --test core recorded_replies` writes
 //! it anew (after a change to the core's answers, or to what the screens ask).
-
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::fs;
 use std::path::Path;
 
-use common::{CHEAP, PASSPHRASE, TODAY, d};
+use crate::common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::domain::{EventKind, Id, OrgKind, Person, ProcedureEvent, RecordKind, Stage};
 use dangan_core::store::NewAttachment;
@@ -29,7 +25,7 @@ use serde_json::{Value, json};
 /// Where the UI reads the recording, from this crate's folder.
 const REPLIES: &str = "../../ui/src/lib/api/recorded/replies.json";
 const RECORD_VAR: &str = "DANGAN_RECORD_REPLIES";
-const RECORD_COMMAND: &str = "DANGAN_RECORD_REPLIES=1 cargo test -p dangan-core --test recorded_replies";
+const RECORD_COMMAND: &str = "DANGAN_RECORD_REPLIES=1 cargo test -p dangan-core --test core recorded_replies";
 
 /// Few enough people that one page of the member list (the screen asks for 100) holds them all,
 /// and every member's screens can be recorded; enough for every stage and some late steps.

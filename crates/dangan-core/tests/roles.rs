@@ -13,24 +13,20 @@
 //! table is what holds them to the role table. A public method of `Session` without a row fails
 //! `the_table_has_a_row_for_every_public_method_of_the_session`.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
+use crate::common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
+use crate::common::{CHEAP, PASSPHRASE, TODAY, d};
 use Action::{
     ApproveTransfers, Backup, EditCalendar, EditMembers, EditOrganisation, EditRules, HandleComplaints, ManageUsers,
     ReadAudit, ReadMembers, Restore, Verify,
 };
 use Needs::{Nothing, Passphrase, PassphraseAnd, RecoveryCode as Code, SignedIn};
 use On::{Member, Workspace as Whole};
-use common::office::{ADMINISTRATOR, Office, add, office, passphrase_of};
-use common::{CHEAP, PASSPHRASE, TODAY, d};
 use dangan_core::access::{Action, NewUser, Role};
 use dangan_core::appraisal::{AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow, Votes};
 use dangan_core::arrival::NewArrival;
@@ -763,7 +759,7 @@ fn fixture(subject: Subject) -> Fixture {
     let detail = admin.member(member).unwrap();
     let application = detail.events.iter().find(|e| e.kind == EventKind::ApplicationReceived).unwrap().clone();
     // Another member of the branch, whose talk is still to come: the item the rows set aside.
-    let waiting = common::office::member(admin, branch, "王二");
+    let waiting = crate::common::office::member(admin, branch, "王二");
     let due = admin.deadlines(&DeadlineQuery { member_id: Some(waiting), ..DeadlineQuery::default() }).unwrap();
     let deadline =
         due.iter().find_map(|item| Some((item.owner.member_id()?, item.rule.to_string(), item.due))).unwrap();
@@ -850,7 +846,7 @@ fn fixture(subject: Subject) -> Fixture {
         let roster = format!("姓名,所在党支部,递交入党申请书日期\n{name},第一党支部,2026-10-01\n");
         fs::write(input.join(format!("{name}.csv")), roster).unwrap();
     }
-    let (package, package_code) = common::package::sealed_for(&input, "测试党委", "冯十二", "2026-099", &[]);
+    let (package, package_code) = crate::common::package::sealed_for(&input, "测试党委", "冯十二", "2026-099", &[]);
     // A member of branch A paying dues from November, and a sheet paying it.
     let payer =
         Person { branch_id: branch_a, name: "褚九".into(), joined_on: Some(d("2011-07-01")), ..Person::default() };

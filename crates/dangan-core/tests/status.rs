@@ -2,12 +2,8 @@
 //! deadlines and branch life but keeps a readable file; statistics count the changes by their
 //! dates; refusals change nothing; every change is audited and can be taken back.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::d;
-use common::office::office;
+use crate::common::d;
+use crate::common::office::office;
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{Id, MembershipStatus, Person, StatusChange};
 use dangan_core::store::{AuditQuery, MemberQuery, StatusFilter};

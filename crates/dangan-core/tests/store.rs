@@ -1,8 +1,6 @@
 //! The store as the desktop app will use it: adding people, recording and correcting events,
 //! seeing each refused with the rule it breaks, imports that are cancelled or only checked.
 
-#![allow(clippy::unwrap_used)]
-
 use std::ops::ControlFlow;
 
 use chrono::NaiveDate;

@@ -1,8 +1,6 @@
 //! Architecture invariants as tests (rust-analyzer's `tidy.rs` is the model): what ARCHITECTURE.md
 //! promises, checked on every `cargo test`, so the document cannot drift from the code unnoticed.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {

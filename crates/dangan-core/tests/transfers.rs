@@ -5,12 +5,8 @@
 //! under one number, read back with pdftotext. Before the letter, an application to transfer out
 //! is approved or declined by the committee; a branch secretary's letter needs an approved one.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
-use common::d;
-use common::office::office;
+use crate::common::d;
+use crate::common::office::office;
 use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::domain::{DuesCategory, Id, MembershipStatus, Person};
 use dangan_core::dues::Month;
@@ -178,7 +174,7 @@ fn pdftotext(path: &std::path::Path) -> Option<String> {
     match std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output() {
         Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ => {
-            common::cannot_run("pdftotext (poppler-utils) is not installed");
+            crate::common::cannot_run("pdftotext (poppler-utils) is not installed");
             None
         }
     }
@@ -266,7 +262,7 @@ fn an_application_is_approved_before_its_letter_which_closes_it() {
     assert_eq!(refused(store.approve_transfer(applied.id, d("2026-11-01"))).0, "date");
     let approved = store.approve_transfer(applied.id, d("2026-11-04")).unwrap();
     assert_eq!(approved.state, RequestState::Approved);
-    assert_eq!(approved.decided_by.as_deref(), Some(common::office::ADMINISTRATOR));
+    assert_eq!(approved.decided_by.as_deref(), Some(crate::common::office::ADMINISTRATOR));
     assert_eq!(refused(store.approve_transfer(applied.id, d("2026-11-04"))).0, "request");
     // A letter dated before the approval is refused; one without a destination goes where the
     // application asked, and closes it.
@@ -311,8 +307,8 @@ fn a_branch_secretary_applies_and_issues_only_after_the_committee_approves() {
     let (mut office, _) = office();
     let wang = full_member(&mut office.admin, office.branch_a, "王五");
     let branch = office.branch_a;
-    common::office::add(&mut office, "书记甲", Role::BranchSecretary, &[branch]);
-    let mut secretary = common::office::open_as(&office, "书记甲");
+    crate::common::office::add(&mut office, "书记甲", Role::BranchSecretary, &[branch]);
+    let mut secretary = crate::common::office::open_as(&office, "书记甲");
     // Without an application the branch's letter is refused, naming the approval it lacks.
     let (field, why) = refused(secretary.issue_letter(letter_to(wang, "2026-11-05", 30)));
     assert_eq!(field, "member");
