@@ -37,6 +37,16 @@ fn an_inspector_keeps_the_register_and_everyone_else_is_refused_with_exit_6() {
     assert_eq!(lines[0]["number"], "2026-001");
     assert!(lines[0]["forward_due"].is_string(), "{lines}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("弄虚作假"), "the list holds no words");
+    // The forwarding due in five working days reminds the inspector (by the entry's number, never
+    // its words), and no one else.
+    let out = as_user(&ws, "李纪检", &["remind", "--as-of", "2026-11-24", "--json"]).output().unwrap();
+    let due: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(due.as_array().map(Vec::len), Some(1), "{due}");
+    assert_eq!((due[0]["rule"].as_str(), due[0]["due"].as_str()), (Some("complaint_forward"), Some("2026-11-25")));
+    assert!(due[0]["complaint_id"].is_number(), "{due}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("弄虚作假"));
+    let out = ws.dangan(&["remind", "--as-of", "2026-11-24", "--json"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("complaint"), "the administrator is not reminded");
     as_user(&ws, "李纪检", &["complaints", "show", "--entry", "2026-001"])
         .assert()
         .success()

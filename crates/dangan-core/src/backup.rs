@@ -77,6 +77,9 @@ fn write_backup_unchecked(
 ) -> Result<u64> {
     // A backup aimed at dangan.db or dangan.key would destroy what it copies.
     crate::output::ensure_outside(workspace.dir(), to)?;
+    // Held until the database is copied: the key file and the database then agree (the register
+    // key is replaced under this lock, entries and key file together).
+    let key_lock = workspace.lock_key_file_to_read()?;
     let key_file = fs::read(workspace.key_path()).map_err(Error::io(workspace.key_path()))?;
     // Read before the snapshot, so the snapshot holds it (later entries only follow on from it).
     let audit_head = store.audit_head()?.map(|(seq, hash)| AuditHead { seq, hash });
@@ -86,6 +89,7 @@ fn write_backup_unchecked(
         .map_err(Error::io(to))?;
     let snapshot = scratch.path().join(DB_FILE);
     store.snapshot_to(&snapshot, progress)?;
+    drop(key_lock);
     let db = fs::read(&snapshot).map_err(Error::io(&snapshot))?;
     let header = Header {
         key_bytes: key_file.len() as u64,

@@ -237,6 +237,11 @@ pub enum Owner {
         group: Option<String>,
         /// The meeting that satisfies the item (none for the committee's election).
         meeting: Option<MeetingKind>,
+        /// For an item of the complaints register, the entry it is about: the register's items
+        /// sit under the committee but are owed entry by entry (JSON: absent for other items).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional, type = "number"))]
+        complaint_id: Option<Id>,
     },
 }
 
@@ -258,10 +263,19 @@ impl Owner {
         }
     }
 
+    /// The complaints register's entry an item is about, if it is one of the register's.
+    pub fn complaint_id(&self) -> Option<Id> {
+        match self {
+            Owner::Unit { complaint_id, .. } => *complaint_id,
+            Owner::Member { .. } => None,
+        }
+    }
+
     /// The key the worker's snoozes and the reminders sent are stored under.
     pub fn key(&self) -> OwnerKey {
         match self {
             Owner::Member { member_id, .. } => OwnerKey::Member(*member_id),
+            Owner::Unit { complaint_id: Some(entry), .. } => OwnerKey::Complaint(*entry),
             Owner::Unit { unit_id, group_id: Some(group), .. } => OwnerKey::Group { unit: *unit_id, group: *group },
             Owner::Unit { unit_id, group_id: None, .. } => OwnerKey::Unit(*unit_id),
         }
@@ -273,7 +287,13 @@ impl Owner {
 pub enum OwnerKey {
     Member(Id),
     Unit(Id),
-    Group { unit: Id, group: Id },
+    Group {
+        unit: Id,
+        group: Id,
+    },
+    /// An entry of the complaints register (its items are under the committee, but two entries
+    /// received the same day owe the same rule on the same day: the entry tells them apart).
+    Complaint(Id),
 }
 
 /// One pending item, of a member or of a unit, as lists and the CLI's JSON show it.

@@ -35,6 +35,7 @@ pub fn write_ics(items: &[DeadlineItem], calendar_id: &str, stamp: DateTime<Utc>
             OwnerKey::Member(id) => id.to_string(),
             OwnerKey::Unit(id) => format!("unit{id}"),
             OwnerKey::Group { unit, group } => format!("unit{unit}-group{group}"),
+            OwnerKey::Complaint(entry) => format!("complaint{entry}"),
         };
         let event = Event::new()
             .uid(&format!("{calendar_id}-{owner}-{}@dangan", item.rule))
@@ -112,6 +113,7 @@ mod tests {
             group_id: Some(9),
             group: Some("第一党小组".into()),
             meeting: Some(crate::domain::MeetingKind::GroupMeeting),
+            complaint_id: None,
         };
         owed.rule = "group_meeting".into();
         owed.rule_name_zh = "党小组会（每月一次）".into();

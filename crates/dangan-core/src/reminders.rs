@@ -102,6 +102,16 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
                         ),
                         None,
                     ),
+                    // The register's: the entry's number and the rule, never what it says; a click
+                    // opens the app, not a unit's organisational life.
+                    Owner::Unit { complaint_id: Some(_), .. } => (
+                        Text::new(
+                            format!("信访举报提醒：{}", item.owner.display_name()),
+                            format!("Complaints register: {}", item.owner.display_name()),
+                        ),
+                        Text::new(format!("{} · {}", step.zh, when.zh), format!("{} · {}", step.en, when.en)),
+                        None,
+                    ),
                     Owner::Unit { unit_id, .. } => {
                         let owner = item.owner.display_name();
                         (

@@ -455,6 +455,25 @@ impl Workspace {
         self.write_key_file(&key_file)
     }
 
+    /// The key file's lock for a reader who needs it to agree with the database (a backup: a
+    /// replacement of the register key between reading the key file and copying the database
+    /// would pair entries sealed under the new key with a key file holding only the old one).
+    /// `None` on read-only media, where nothing can change either.
+    pub(crate) fn lock_key_file_to_read(&self) -> Result<Option<fs::File>> {
+        match self.lock_key_file() {
+            Ok(lock) => Ok(Some(lock)),
+            Err(Error::Io { source, .. })
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// An exclusive lock on `dangan.key.lock`, so that the app and the CLI changing users at once
     /// cannot write back a key file the other has just changed (and so revive a removed slot).
     /// Released when dropped.

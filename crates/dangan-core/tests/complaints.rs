@@ -198,6 +198,84 @@ fn the_registers_deadlines_are_shown_to_inspectors_only() {
     assert!(rules(&inspector).is_empty());
 }
 
+/// The register's deadlines remind its inspectors like every other deadline, entry by entry (two
+/// entries received the same day owe their forwarding the same day, under the same committee,
+/// and each is reminded), saying the entry's number and never its words; no one else is reminded.
+#[test]
+fn an_inspector_is_reminded_of_each_entrys_forwarding_once_and_no_one_else_is() {
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    let mut inspector = session(&office, INSPECTOR);
+    inspector.add_complaint(&entry(None)).unwrap();
+    let register = |r: &[dangan_core::reminders::Reminder]| -> Vec<(String, String)> {
+        r.iter()
+            .filter(|r| r.item.owner.complaint_id().is_some())
+            .map(|r| (r.item.owner.display_name(), r.item.rule.to_string()))
+            .collect()
+    };
+    // Due 2026-11-25, two days' lead: reached on 2026-11-24. The report back is months away.
+    let due = inspector.reminders_due(None).unwrap();
+    assert_eq!(register(&due).len(), 1, "{due:?}");
+    assert_eq!(due.len(), 1, "an inspector is reminded of the register's items only");
+    assert!(due[0].item.owner.display_name().contains("2026-001"));
+    assert_eq!(&*due[0].item.rule, "complaint_forward");
+
+    let mut notices = Vec::new();
+    let sent = inspector
+        .deliver_reminders(None, dangan_core::Lang::Zh, |notice| {
+            notices.push(notice.clone());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert!(notices[0].summary.starts_with("信访举报提醒"), "{:?}", notices[0]);
+    assert_eq!((notices[0].member_id, notices[0].unit_id), (None, None), "a click opens no member or unit");
+    let words = serde_json::to_string(&notices).unwrap();
+    assert!(!words.contains("弄虚作假") && !words.contains("违反廉洁纪律"), "{words}");
+    assert!(inspector.reminders_due(None).unwrap().is_empty(), "sent once");
+
+    // A second entry received the same day is owed on the same day: it is reminded too.
+    inspector.add_complaint(&entry(None)).unwrap();
+    let due = inspector.reminders_due(None).unwrap();
+    assert_eq!(register(&due).len(), 1, "{due:?}");
+    assert!(due[0].item.owner.display_name().contains("2026-002"), "{due:?}");
+
+    // Nobody else is reminded of the register, nor may mark its reminders.
+    let admin = session(&office, ADMINISTRATOR);
+    assert!(register(&admin.reminders_due(None).unwrap()).is_empty());
+    let mut admin = admin;
+    let refused = admin.deliver_reminders(None, dangan_core::Lang::Zh, |_| Ok(())).unwrap();
+    assert!(register(&refused).is_empty());
+}
+
+/// A backup waits while the key file is locked (as it is while the register key is replaced, the
+/// entries re-sealed and the key file rewritten), so it never pairs a database whose entries are
+/// under the new key with a key file holding only the old one.
+#[test]
+fn a_backup_waits_for_a_key_replacement_in_progress_and_then_restores_the_register() {
+    let (mut office, _) = office();
+    add(&mut office, INSPECTOR, Role::DisciplineInspector, &[]);
+    session(&office, INSPECTOR).add_complaint(&entry(None)).unwrap();
+    let lock_path = office.ws.dir().join("dangan.key.lock");
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).unwrap();
+    lock.lock().unwrap();
+    let backup = office.dir.path().join("during.dangan-backup");
+    let admin = session(&office, ADMINISTRATOR);
+    let to = backup.clone();
+    let running = std::thread::spawn(move || admin.backup_now(&to, |_| std::ops::ControlFlow::Continue(())).unwrap());
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(!running.is_finished() && !backup.exists(), "the backup waits for the key file's lock");
+    drop(lock);
+    running.join().unwrap();
+
+    // Restored, the inspector reads the entry.
+    let restored = Workspace::at(office.dir.path().join("restored"));
+    drop(dangan_core::backup::restore_backup(&backup, &restored, PASSPHRASE).unwrap());
+    let mut inspector = Session::unlock(restored, Some(INSPECTOR), &passphrase_of(INSPECTOR)).unwrap();
+    inspector.set_today(d(TODAY));
+    assert_eq!(inspector.complaint("2026-001").unwrap().summary, SECRET_WORDS);
+}
+
 #[test]
 fn an_entry_leaves_the_workspace_only_as_its_printed_handling_form() {
     let (mut office, _) = office();

@@ -88,6 +88,9 @@ describe("an item's owner", () => {
       itemKey(owed({ group_id: 7 })),
       itemKey(owed({ group_id: 8 })),
       itemKey(owed({ due: '2026-12-31' })),
+      // Two register entries received the same day: the same committee, rule and day.
+      itemKey(owed({ rule: 'complaint_forward', complaint_id: 1 })),
+      itemKey(owed({ rule: 'complaint_forward', complaint_id: 2 })),
     ];
     expect(new Set(keys).size).toBe(keys.length);
     expect(itemKey(owed())).toBe(itemKey(owed()));

@@ -36,12 +36,15 @@ export function ownerOf(item: DeadlineItem): ItemOwner {
 
 /**
  * A key unique among the items of a list: the owner, the rule and the due day. A member and a unit with the same id
- * never collide, nor two party groups of one branch.
+ * never collide, nor two party groups of one branch, nor two entries of the complaints register (their items sit under
+ * the committee, and two entries received the same day owe the same rule on the same day).
  */
 export function itemKey(item: DeadlineItem): string {
-  return isUnitItem(item)
-    ? `u${item.unit_id}.${item.group_id ?? 0}|${item.rule}|${item.due}`
-    : `m${item.member_id}|${item.rule}|${item.due}`;
+  if (isUnitItem(item)) {
+    const owner = item.complaint_id === undefined ? `u${item.unit_id}.${item.group_id ?? 0}` : `c${item.complaint_id}`;
+    return `${owner}|${item.rule}|${item.due}`;
+  }
+  return `m${item.member_id}|${item.rule}|${item.due}`;
 }
 
 /** A member's step that one event satisfies: 登记 records it (`RecordDialog`). */

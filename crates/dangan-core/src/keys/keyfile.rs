@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::register::{InspectorKey, RegisterGeneration};
+use super::register::{InspectorKey, RegisterGeneration, SealedCopy};
 use super::slot::UnwrapError;
 use super::{DatabaseKey, KdfParams, RecoveryCode, Slot, SlotKind};
 use crate::{Error, Result, Text};
@@ -109,6 +109,33 @@ impl KeyFile {
                     format!("密钥槽「{label}」无法使用（{why}）"),
                     format!("key slot “{label}” is unusable ({why})"),
                 ));
+            }
+        }
+        problems
+    }
+
+    /// What keeps the complaints register from opening, given the key generations its entries and
+    /// files are sealed under (`in_use`): a generation the key file lacks, or one no inspector
+    /// holds a copy of, makes those entries unreadable for ever. Used by `verify`.
+    pub fn register_problems(&self, in_use: &[u32]) -> Vec<Text> {
+        let mut problems = Vec::new();
+        for &generation in in_use {
+            let held = self.register.iter().find(|g| g.generation == generation);
+            let inspectors = |copy: &SealedCopy| self.inspectors.iter().any(|i| i.slot_id == copy.slot_id);
+            match held {
+                None => problems.push(Text::new(
+                    format!("信访举报登记簿中有记录以第 {generation} 代密钥加密，但密钥文件中没有这一代密钥：这些记录无法打开"),
+                    format!(
+                        "complaints register entries are sealed under key generation {generation}, which the key file does not hold: they cannot be opened"
+                    ),
+                )),
+                Some(g) if !g.sealed.iter().any(inspectors) => problems.push(Text::new(
+                    format!("信访举报登记簿第 {generation} 代密钥没有任何纪检委员持有：以其加密的记录无法打开"),
+                    format!(
+                        "no discipline inspector holds generation {generation} of the complaints register's key: the entries sealed under it cannot be opened"
+                    ),
+                )),
+                Some(_) => {}
             }
         }
         problems
@@ -434,5 +461,25 @@ mod tests {
         // The branch that opens nothing: a user name with no slot is a wrong passphrase, not damage.
         let only_admin = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
         assert!(matches!(only_admin.unlock_as(Some("nobody"), "p"), Err(Error::WrongPassphrase)));
+    }
+
+    #[test]
+    fn verify_names_a_register_generation_the_key_file_lacks_or_no_inspector_holds() {
+        let key = DatabaseKey::generate().unwrap();
+        let mut file = KeyFile::create(&key, "admin", "p", KdfParams::FOR_TESTS).unwrap();
+        assert!(file.register_problems(&[]).is_empty(), "no entries: nothing to hold");
+        let slot_id = file.slots[0].id.clone();
+        file.new_inspector_key(&slot_id, "p").unwrap();
+        let inspector = file.inspectors[0].clone();
+        let copy = inspector.seal(&super::super::RegisterKey::generate().unwrap()).unwrap();
+        file.register = vec![RegisterGeneration { generation: 2, sealed: vec![copy] }];
+        assert!(file.register_problems(&[2]).is_empty(), "held by an inspector");
+        let problems = file.register_problems(&[1, 2]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].en.contains("generation 1, which the key file does not hold"), "{problems:?}");
+        // The only holder's key pair gone (their slot removed): the generation is held by no one.
+        file.inspectors.clear();
+        let problems = file.register_problems(&[2]);
+        assert!(problems[0].en.contains("no discipline inspector holds generation 2"), "{problems:?}");
     }
 }

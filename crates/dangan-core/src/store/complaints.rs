@@ -252,6 +252,15 @@ impl Store {
     }
 
     /// Whether the register holds any entry (its key must then be in the key file).
+    /// The register key generations the entries and their files are sealed under, for `verify`.
+    pub(crate) fn register_generations_in_use(&self) -> Result<Vec<u32>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT generation FROM complaints UNION SELECT generation FROM complaint_attachments ORDER BY 1",
+        )?;
+        let generations = stmt.query_map([], |r| r.get::<_, u32>(0))?.collect::<rusqlite::Result<Vec<u32>>>()?;
+        Ok(generations)
+    }
+
     pub(crate) fn complaints_exist(&self) -> Result<bool> {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM complaints)", [], |r| r.get(0))?)
     }

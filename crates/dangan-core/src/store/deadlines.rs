@@ -128,10 +128,15 @@ impl Found<'_> {
                 Some(group) => OwnerKey::Group { unit: ower.unit_id, group },
                 None => OwnerKey::Unit(ower.unit_id),
             },
-            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } | Owed::Complaint { unit_id, .. } => {
-                OwnerKey::Unit(*unit_id)
-            }
+            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } => OwnerKey::Unit(*unit_id),
+            Owed::Complaint { complaint, .. } => OwnerKey::Complaint(complaint.id),
         }
+    }
+
+    /// Whether the item is the complaints register's (the only reminders a discipline inspector
+    /// gets).
+    pub(super) fn is_complaint(&self) -> bool {
+        matches!(self.owed, Owed::Complaint { .. })
     }
 
     /// The unit whose counts and lists the item goes into.
@@ -421,6 +426,7 @@ impl Store {
                             group_id: ower.group_id(),
                             group: ower.group.as_ref().map(|(_, name)| name.clone()),
                             meeting: Some(rule.kind),
+                            complaint_id: None,
                         },
                         &rule.name,
                         &rule.clause,
@@ -432,6 +438,7 @@ impl Store {
                             group_id: None,
                             group: None,
                             meeting: None,
+                            complaint_id: None,
                         },
                         &rule.name,
                         &rule.clause,
@@ -443,6 +450,7 @@ impl Store {
                             group_id: None,
                             group: None,
                             meeting: None,
+                            complaint_id: Some(complaint.id),
                         },
                         &rule.name,
                         &rule.clause,
@@ -454,6 +462,7 @@ impl Store {
                             group_id: None,
                             group: None,
                             meeting: Some(crate::domain::MeetingKind::PartyLecture),
+                            complaint_id: None,
                         },
                         &rule.name,
                         &rule.clause,

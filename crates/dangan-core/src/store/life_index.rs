@@ -64,6 +64,7 @@ pub(crate) struct LifeIndex {
 /// An open entry of the complaints register, as its deadlines read it: never its words.
 #[derive(Debug)]
 pub(crate) struct OpenComplaint {
+    pub(crate) id: Id,
     pub(crate) number: Box<str>,
     pub(crate) received_on: Date,
     pub(crate) to_forward: bool,
@@ -73,18 +74,24 @@ pub(crate) struct OpenComplaint {
 impl OpenComplaint {
     fn load(conn: &Connection) -> Result<Vec<OpenComplaint>> {
         let mut stmt = conn.prepare_cached(
-            "SELECT number, received_on, belongs_elsewhere AND forwarded_on IS NULL, reported_on
+            "SELECT id, number, received_on, belongs_elsewhere AND forwarded_on IS NULL, reported_on
              FROM complaints WHERE closed_on IS NULL ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (number, received, to_forward, reported) = row?;
+            let (id, number, received, to_forward, reported) = row?;
             let Some(received_on) = calendar::parse_iso(&received) else { continue };
             let reported_on = reported.as_deref().and_then(calendar::parse_iso);
-            out.push(OpenComplaint { number: number.into(), received_on, to_forward, reported_on });
+            out.push(OpenComplaint { id, number: number.into(), received_on, to_forward, reported_on });
         }
         Ok(out)
     }

@@ -17,7 +17,13 @@ impl Store {
     fn verify_key_file(&self, report: &mut VerifyReport) {
         let path = self.workspace_dir().join(crate::workspace::KEY_FILE);
         match crate::keys::KeyFile::read(&path) {
-            Ok(file) => report.problems.extend(file.problems()),
+            Ok(file) => {
+                report.problems.extend(file.problems());
+                match self.register_generations_in_use() {
+                    Ok(in_use) => report.problems.extend(file.register_problems(&in_use)),
+                    Err(e) => report.problems.push(Text::new(e.message(crate::Lang::Zh), e.message(crate::Lang::En))),
+                }
+            }
             Err(e) => report.problems.push(Text::new(e.message(crate::Lang::Zh), e.message(crate::Lang::En))),
         }
     }

@@ -18,10 +18,12 @@ impl Store {
     /// The reminders not sent yet as of a day: every pending deadline (not an earliest date, not
     /// set aside) that has reached a threshold no reminder of it has marked. Most urgent first.
     ///
-    /// Reminders are work to do: a user who may not change records (an auditor) gets none, and a
-    /// branch secretary only their branches'.
+    /// Reminders are work to do: a user who may not change records (an auditor) gets none, a
+    /// branch secretary only their branches', and a discipline inspector only the complaints
+    /// register's (which are theirs alone: the scan shows them to no one else).
     pub fn reminders_due(&self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
-        if self.require(Action::EditMembers).is_err() {
+        let edits = self.require(Action::EditMembers).is_ok();
+        if !edits && self.require(Action::HandleComplaints).is_err() {
             return Ok(Vec::new());
         }
         let scope = self.scope(None, None)?;
@@ -30,7 +32,9 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT 'member', person_id, 0, rule, due, min(threshold) FROM reminders_sent GROUP BY 2, 4, 5
              UNION ALL
-             SELECT 'unit', unit_id, group_id, rule, due, min(threshold) FROM unit_reminders_sent GROUP BY 2, 3, 4, 5",
+             SELECT 'unit', unit_id, group_id, rule, due, min(threshold) FROM unit_reminders_sent GROUP BY 2, 3, 4, 5
+             UNION ALL
+             SELECT 'complaint', complaint_id, 0, rule, due, min(threshold) FROM complaint_reminders_sent GROUP BY 2, 4, 5",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -46,6 +50,7 @@ impl Store {
             let (owner, id, group, rule, due, code) = row?;
             let key = match (owner.as_str(), group) {
                 ("member", _) => OwnerKey::Member(id),
+                ("complaint", _) => OwnerKey::Complaint(id),
                 (_, 0) => OwnerKey::Unit(id),
                 (_, group) => OwnerKey::Group { unit: id, group },
             };
@@ -58,7 +63,10 @@ impl Store {
         let items = self.with_indexes(|index, life| {
             let mut found = Vec::new();
             self.scan(index, life, &scope, as_of, |f| {
-                if f.kind() == DeadlineKind::Earliest || f.is_dismissed(&dismissals, as_of) {
+                if f.kind() == DeadlineKind::Earliest
+                    || f.is_dismissed(&dismissals, as_of)
+                    || !(edits || f.is_complaint())
+                {
                     return;
                 }
                 let Some(threshold) = Threshold::reached(f.due, f.lead_days(), as_of) else { return };
@@ -105,16 +113,24 @@ impl Store {
 
     /// Records reminders as sent, so they are not sent again.
     pub fn mark_reminded(&mut self, reminders: &[Reminder], on: Date) -> Result<()> {
-        // Reminders are work to do (see `reminders_due`): only for who may change the records, and
-        // a branch secretary only for their branches' members.
-        self.require(Action::EditMembers)?;
+        // Reminders are work to do (see `reminders_due`): the register's only for its inspectors;
+        // the others only for who may change the records, and a branch secretary only for their
+        // branches' members.
+        let (register, others): (Vec<&Reminder>, Vec<&Reminder>) =
+            reminders.iter().partition(|r| r.item.owner.complaint_id().is_some());
+        if !register.is_empty() {
+            self.require(Action::HandleComplaints)?;
+        }
+        if !others.is_empty() {
+            self.require(Action::EditMembers)?;
+        }
         let mut members: Vec<Id> = reminders.iter().filter_map(|r| r.item.owner.member_id()).collect();
         members.sort_unstable();
         members.dedup();
         for member in members {
             self.require_member(Action::EditMembers, member)?;
         }
-        let mut units: Vec<Id> = reminders
+        let mut units: Vec<Id> = others
             .iter()
             .filter_map(|r| match r.item.owner {
                 Owner::Unit { unit_id, .. } => Some(unit_id),
@@ -135,10 +151,17 @@ impl Store {
                 "INSERT OR IGNORE INTO unit_reminders_sent (unit_id, group_id, rule, due, threshold, sent_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
+            let mut complaint_sent = tx.prepare_cached(
+                "INSERT OR IGNORE INTO complaint_reminders_sent (complaint_id, rule, due, threshold, sent_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             for r in reminders {
                 let (rule, due, code, on) = (&r.item.rule, r.item.due.to_string(), r.threshold.code(), on.to_string());
                 match &r.item.owner {
                     Owner::Member { member_id, .. } => member_sent.execute(params![member_id, rule, due, code, on])?,
+                    Owner::Unit { complaint_id: Some(entry), .. } => {
+                        complaint_sent.execute(params![entry, rule, due, code, on])?
+                    }
                     Owner::Unit { unit_id, group_id, .. } => {
                         unit_sent.execute(params![unit_id, group_id.unwrap_or(0), rule, due, code, on])?
                     }

@@ -19,6 +19,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V13),
         M::up(V14),
         M::up(V15),
+        M::up(V16),
     ])
 }
 
@@ -597,6 +598,21 @@ CREATE INDEX complaint_attachments_by_complaint ON complaint_attachments(complai
 ALTER TABLE complaints ADD COLUMN handled INTEGER NOT NULL DEFAULT 0 CHECK (handled IN (0, 1));
 "#;
 
+/// Version 16: the reminders sent of the complaints register's items, per entry (its items sit
+/// under the committee, where `unit_reminders_sent` would take two entries' same-day items for
+/// one). Bookkeeping, like the other reminders tables: the entry's id and dates are in the clear
+/// in `complaints` already.
+const V16: &str = r#"
+CREATE TABLE complaint_reminders_sent (
+    complaint_id INTEGER NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+    rule         TEXT NOT NULL,
+    due          TEXT NOT NULL,
+    threshold    INTEGER NOT NULL,
+    sent_on      TEXT NOT NULL,
+    PRIMARY KEY (complaint_id, rule, due, threshold)
+) STRICT, WITHOUT ROWID;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,7 +623,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 15);
+        assert_eq!(version, 16);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

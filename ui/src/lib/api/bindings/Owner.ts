@@ -24,4 +24,9 @@ group_id: number | null, group: string | null,
 /**
  * The meeting that satisfies the item (none for the committee's election).
  */
-meeting: MeetingKind | null, };
+meeting: MeetingKind | null, 
+/**
+ * For an item of the complaints register, the entry it is about: the register's items
+ * sit under the committee but are owed entry by entry (JSON: absent for other items).
+ */
+complaint_id?: number, };
