@@ -8,6 +8,7 @@ mod appraisal;
 mod backup;
 mod complaints;
 mod deadlines;
+mod documents;
 mod dossier;
 mod dues;
 mod durability;

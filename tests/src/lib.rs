@@ -186,3 +186,23 @@ impl Drop for Tmpfs {
         let _ = Command::new("umount").arg(&self.0).status();
     }
 }
+
+/// The words of a .docx as LibreOffice Writer reads them (`soffice --headless --convert-to txt`),
+/// proving the file opens in the office suite an office might use. Each call has a LibreOffice
+/// profile of its own, so that tests can convert side by side.
+pub fn libreoffice_text(docx: &Path) -> String {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let profile = format!("-env:UserInstallation=file://{}", scratch.path().join("profile").display());
+    let out_dir = scratch.path().join("out");
+    let status = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(&out_dir)
+        .arg(docx)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("soffice runs (apt-get install -y libreoffice-writer-nogui; cargo xtask test installs it)");
+    assert!(status.success(), "LibreOffice could not convert {}", docx.display());
+    let stem = docx.file_stem().expect("the document has a name");
+    let text = out_dir.join(stem).with_extension("txt");
+    std::fs::read_to_string(&text).unwrap_or_else(|e| panic!("LibreOffice wrote no text for {}: {e}", docx.display()))
+}

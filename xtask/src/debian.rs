@@ -28,6 +28,10 @@ pub const E2E_PACKAGES: &[&str] =
 /// pdfimages, and qpdf's structural check.
 pub const PDF_TOOLS: &[&str] = &["poppler-utils", "qpdf"];
 
+/// What the tests open the procedure's documents with, as an office would: LibreOffice Writer,
+/// headless (`soffice --headless --convert-to txt` proves a .docx opens and reads back its words).
+pub const DOC_TOOLS: &[&str] = &["libreoffice-writer-nogui"];
+
 /// What the notification test needs: a real notification server (dunst, which draws on X, hence
 /// the virtual display), a private session bus, and `dbus-monitor`/`dbus-send` to watch it.
 pub const NOTIFY_PACKAGES: &[&str] = &["dunst", "dbus-daemon", "dbus-bin", "xvfb", "xauth"];

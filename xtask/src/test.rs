@@ -17,7 +17,9 @@ use std::{
 use crate::{
     Result,
     cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of, succeeds},
-    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, NOTIFY_PACKAGES, PDF_TOOLS, ensure_debian_packages},
+    debian::{
+        BUILD_PACKAGES, DESKTOP_PACKAGES, DOC_TOOLS, E2E_PACKAGES, NOTIFY_PACKAGES, PDF_TOOLS, ensure_debian_packages,
+    },
     desktop, disk, paths, ui,
 };
 
@@ -62,6 +64,7 @@ fn all_steps(report: &mut Report) -> Result<()> {
 fn system_packages() -> Result<Outcome> {
     ensure_debian_packages(BUILD_PACKAGES)?;
     ensure_debian_packages(PDF_TOOLS)?;
+    ensure_debian_packages(DOC_TOOLS)?;
     if desktop::exists() {
         ensure_debian_packages(DESKTOP_PACKAGES)?;
     }

@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
-    Cli, Command, accounts, appraisal, committee, complaints, dossiers, dues, files, meetings, members, planning,
-    rosters, statistics, status, steps, training, transfer, workspace,
+    Cli, Command, accounts, appraisal, committee, complaints, documents, dossiers, dues, files, meetings, members,
+    planning, rosters, statistics, status, steps, training, transfer, workspace,
 };
 
 pub fn run(cli: Cli, lang: Lang) -> Result<()> {
@@ -44,6 +44,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Record(args) => files::record(*args, &cx),
         Command::Attachment(args) => files::attachment(args, &cx),
         Command::Dossier(args) => dossiers::dossier(args, &cx),
+        Command::Doc { action } => documents::doc(action, &cx),
         Command::Backup(args) => workspace::backup(args, &cx),
         Command::Restore(args) => workspace::restore(args, &cx),
         Command::Verify => workspace::verify(&cx),

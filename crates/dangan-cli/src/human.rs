@@ -632,6 +632,57 @@ impl Human {
         self.say(format_args!("已发送 {sent} 条提醒"), format_args!("Sent {sent} reminder(s)"))
     }
 
+    /// The documents, one a line: id, stage (or 各阶段), one person or a batch, title, article.
+    pub fn documents(self, documents: &[dangan_core::documents::DocumentInfo]) -> Result<()> {
+        for d in documents {
+            let stage = match d.stage {
+                Some(stage) => self.get(&stage.label()).to_owned(),
+                None => self.t("各阶段", "any stage").to_owned(),
+            };
+            let batch = if d.batch { self.t("多人", "batch") } else { self.t("一人", "one") };
+            let (title, clause) = match self.lang {
+                Lang::Zh => (&d.title, &d.clause),
+                Lang::En => (&d.title_en, &d.clause_en),
+            };
+            let own = if d.custom { self.t("（本单位文本）", " (the office's own)") } else { "" };
+            outln!("{}  {}  {}  {title}{own}  {clause}", pad(&d.id, 28), pad(&stage, 14), pad(batch, 6));
+        }
+        Ok(())
+    }
+
+    /// A document written: where, how many people; a warning when a working-day period was
+    /// counted without the year's official calendar.
+    pub fn document_made(self, made: &dangan_core::documents::MadeDocument) -> Result<()> {
+        let (title, path, people) = (&made.title, made.path.display(), made.people);
+        if made.provisional {
+            self.warn(
+                format_args!("注意：所涉年份的法定节假日尚未录入（dangan holidays import），文中按工作日计算的日期可能有误"),
+                format_args!(
+                    "note: the year's official holidays are not entered (dangan holidays import): a date counted in working days may be wrong"
+                ),
+            );
+        }
+        self.say(
+            format_args!("已生成「{title}」（{people} 人）：{path}"),
+            format_args!("Wrote “{title}” ({people} people) to {path}"),
+        )
+    }
+
+    pub fn document_template_loaded(self, info: &dangan_core::documents::DocumentInfo, file: &Path) -> Result<()> {
+        let (id, file) = (&info.id, file.display());
+        self.say(
+            format_args!("已载入本单位的文书模板 {id}：{file}"),
+            format_args!("Loaded the office's template of {id} from {file}"),
+        )
+    }
+
+    pub fn document_template_reset(self, id: &str) -> Result<()> {
+        self.say(
+            format_args!("文书 {id} 已恢复为内置文本"),
+            format_args!("Document {id} is back to the shipped wording"),
+        )
+    }
+
     pub fn rules_loaded(self, file: &Path) -> Result<()> {
         let file = file.display();
         self.say(format_args!("已载入本单位规则文件： {file}"), format_args!("Loaded the office's rule file {file}"))

@@ -11,6 +11,7 @@ mod appraisal;
 mod commands;
 mod committee;
 mod complaints;
+mod documents;
 mod dossiers;
 mod dues;
 mod files;
@@ -152,6 +153,12 @@ enum Command {
     Dues {
         #[command(subcommand)]
         action: dues::DuesAction,
+    },
+    /// The procedure's documents (发展对象公示, 预审请示, 转正请示, …) filled from the records, as
+    /// .docx or PDF: list, make; the office's own wording: templates show, load, reset
+    Doc {
+        #[command(subcommand)]
+        action: documents::DocAction,
     },
     /// A member's file: its records, their attachments, and the checklist of materials
     Records(files::RecordsArgs),

@@ -18,6 +18,7 @@ pub mod checklist;
 pub mod complaints;
 pub mod deadlines;
 pub mod demo;
+pub mod documents;
 pub mod domain;
 pub mod dossier;
 pub mod dues;

@@ -915,6 +915,52 @@ impl Session {
         self.store.rules()
     }
 
+    // --- The procedure's documents (issue 19) ----------------------------------------------------
+
+    /// Every document, grouped by the stage of the people it is about, the office's own wording
+    /// where it loaded one.
+    pub fn documents(&self) -> Result<Vec<crate::documents::DocumentInfo>> {
+        self.store.documents()
+    }
+
+    /// A document's template as a file, for an office to start its own wording from.
+    pub fn document_template_source(&self, id: &str) -> Result<String> {
+        Ok(self.store.document_template(id)?.source().to_owned())
+    }
+
+    /// Loads an office's own wording of a document, refusing a bad one whole, naming its line.
+    pub fn load_document_template(&mut self, source: &str) -> Result<crate::documents::DocumentInfo> {
+        self.store.load_document_template(source)
+    }
+
+    pub fn reset_document_template(&mut self, id: &str) -> Result<()> {
+        self.store.reset_document_template(id)
+    }
+
+    /// Makes document `id` about `members` (one, or a batch in one table), dated `date` (today
+    /// when none), as .docx or PDF by `out`'s extension.
+    pub fn make_document(
+        &self,
+        id: &str,
+        members: &[Id],
+        date: Option<Date>,
+        out: &Path,
+    ) -> Result<crate::documents::MadeDocument> {
+        let format = crate::documents::DocumentFormat::of_path(out)?;
+        let template = self.store.document_template(id)?;
+        let date = date.unwrap_or_else(|| self.store.today());
+        let context = self.store.document_context(&template, members, date)?;
+        let (rendered, provisional) = crate::documents::render(&template, &context, self.store.work_calendar())?;
+        let bytes = crate::documents::write(&rendered, format, &context.committee, self.store.today())?;
+        crate::output::write(self.workspace.dir(), out, &bytes)?;
+        Ok(crate::documents::MadeDocument {
+            path: out.to_owned(),
+            title: rendered.title,
+            people: context.people.len(),
+            provisional,
+        })
+    }
+
     /// Loads an office's own rule file on top of the shipped rules, refusing a bad one whole.
     pub fn load_rules(&mut self, source: &str) -> Result<&RuleSet> {
         self.store.load_rules(source)

@@ -15,6 +15,7 @@ mod arrivals;
 mod audit;
 mod complaints;
 mod deadlines;
+mod documents;
 mod dossier;
 mod dues;
 mod files;

@@ -412,6 +412,21 @@ static TABLE: &[Row] = &[
     }),
     row("rules", SignedIn, Whole, |f| done(f.session.rules())),
     row("load_rules", may(EditRules), Whole, |f| ok(f.session.load_rules(""))),
+    // The procedure's documents: read by whoever reads the members, worded by whoever sets the rules.
+    row("documents", may(ReadMembers), Whole, |f| ok(f.session.documents())),
+    row("document_template_source", may(ReadMembers), Whole, |f| {
+        ok(f.session.document_template_source("applicant_talk_record"))
+    }),
+    row("load_document_template", may(EditRules), Whole, |f| {
+        let shipped = dangan_core::documents::shipped_template("applicant_talk_record").unwrap();
+        ok(f.session.load_document_template(shipped.source()))
+    }),
+    row("reset_document_template", may(EditRules), Whole, |f| {
+        f.session.reset_document_template("applicant_talk_record")
+    }),
+    row("make_document", may(ReadMembers), Member, |f| {
+        ok(f.session.make_document("applicant_talk_record", &[f.member], None, &f.out.join("talk.docx")))
+    }),
     row("reset_rules", may(EditRules), Whole, |f| f.session.reset_rules()),
     row("rules_warning", SignedIn, Whole, |f| done(f.session.rules_warning())),
     // Branch life.

@@ -8,7 +8,7 @@ describe('audit wording', () => {
     expect(AUDIT_ENTITIES.map((e) => zhCN[entityLabelKey(e)!])).toEqual([
       '人员', '发展步骤', '档案材料', '附件', '提醒处理', '组织生活待办的处理', '组织', '节假日', '设置与规则', '用户', '用户支部', '会议', '出席情况', '党小组',
       '党小组成员', '支委职务', '会议文件', '培训班', '培训课次', '培训学员', '培训出勤', '个人学习', '党籍状态', '党费基数', '党费交纳', '组织关系介绍信', '转出申请', '组织关系转入', '毕业生组织关系保留',
-      '民主评议', '民主评议步骤', '民主评议参评党员', '不合格党员限期改正', '信访举报登记', '信访举报查阅',
+      '民主评议', '民主评议步骤', '民主评议参评党员', '不合格党员限期改正', '信访举报登记', '信访举报查阅', '本单位文书模板',
     ]);
     expect(['complaints', 'complaint_reads'].map((e) => en[entityLabelKey(e)!])).toEqual(['Complaints register entries', 'Complaint entries opened']);
     expect(en[entityLabelKey('holiday_years')!]).toBe('Holiday years');
@@ -41,6 +41,7 @@ describe('audit wording', () => {
     expect(zhCN[fieldLabelKey('complaints', 'received_on')!]).toBe('受理日期');
     expect(zhCN[fieldLabelKey('complaints', 'closed_on')!]).toBe('办结日期');
     expect(zhCN[fieldLabelKey('complaint_reads', 'reader')!]).toBe('查阅人');
+    expect(zhCN[fieldLabelKey('document_templates', 'source')!]).toBe('模板内容');
     expect(fieldLabelKey('complaints', 'summary')).toBeNull();
   });
 

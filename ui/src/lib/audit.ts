@@ -47,6 +47,7 @@ export const AUDIT_ENTITIES = [
   'corrections',
   'complaints',
   'complaint_reads',
+  'document_templates',
 ] as const;
 
 export function emptyAuditQuery(): AuditQuery {
@@ -114,6 +115,10 @@ const FIELD_KEYS: Record<string, Record<string, MessageKey>> = {
     complaint_id: 'audit.field.complaint_reads.complaint_id',
     reader: 'audit.field.complaint_reads.reader',
     read_at: 'audit.field.complaint_reads.read_at',
+  },
+  document_templates: {
+    id: 'audit.field.document_templates.id',
+    source: 'audit.field.document_templates.source',
   },
 };
 

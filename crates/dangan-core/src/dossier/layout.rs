@@ -41,6 +41,8 @@ const IMAGE_DPI: f32 = 150.0;
 pub(crate) enum Align {
     Left,
     Center,
+    /// Against the right margin (a document's signature and date; in a table, numbers).
+    Right,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +73,9 @@ pub(crate) enum Block {
     Para(String),
     /// A body line without indent, wrapped.
     Plain(String),
+    /// A body line against the right margin, less two characters (GB/T 9704's place for the
+    /// issuing body and the date under a notice).
+    Right(String),
     /// A line in the table's smaller size, wrapped: the parts of a form that are filled in by
     /// hand or kept as a stub (a letter's counterfoil and receipt).
     Small(String),
@@ -212,7 +217,7 @@ impl Layouter<'_, '_> {
                 }
             }
             Block::Title(text) => {
-                self.paragraph(text, FaceId::Sans, TITLE_SIZE, TITLE_PITCH, 0.0, true);
+                self.paragraph(text, FaceId::Sans, TITLE_SIZE, TITLE_PITCH, 0.0, Align::Center);
                 self.y -= BODY_PITCH / 2.0;
             }
             Block::Heading { text, anchor } => {
@@ -223,11 +228,12 @@ impl Layouter<'_, '_> {
                 if let Some(anchor) = anchor {
                     self.anchors[*anchor] = Some(self.current_page_number());
                 }
-                self.paragraph(text, FaceId::Sans, BODY_SIZE, BODY_PITCH, 0.0, false);
+                self.paragraph(text, FaceId::Sans, BODY_SIZE, BODY_PITCH, 0.0, Align::Left);
             }
-            Block::Para(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 2.0, false),
-            Block::Plain(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 0.0, false),
-            Block::Small(text) => self.paragraph(text, FaceId::Serif, TABLE_SIZE, TABLE_PITCH, 0.0, false),
+            Block::Para(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 2.0, Align::Left),
+            Block::Plain(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 0.0, Align::Left),
+            Block::Right(text) => self.paragraph(text, FaceId::Serif, BODY_SIZE, BODY_PITCH, 0.0, Align::Right),
+            Block::Small(text) => self.paragraph(text, FaceId::Serif, TABLE_SIZE, TABLE_PITCH, 0.0, Align::Left),
             Block::Field { label, value } => self.field(label, value),
             Block::Table { columns, header, rows } => self.table(columns, *header, rows),
             Block::Image { key, width_px, height_px, caption } => self.image(*key, *width_px, *height_px, caption),
@@ -248,18 +254,17 @@ impl Layouter<'_, '_> {
         }
     }
 
-    fn paragraph(&mut self, text: &str, face: FaceId, size: f32, pitch: f32, indent_em: f32, center: bool) {
+    fn paragraph(&mut self, text: &str, face: FaceId, size: f32, pitch: f32, indent_em: f32, align: Align) {
         let glyphs = self.shaper.shape(text, face, size);
         let indent = indent_em * size;
         for (i, line) in break_lines(&glyphs, TEXT_WIDTH - indent, TEXT_WIDTH).iter().enumerate() {
             self.ensure(pitch);
             let y = baseline(self.y, pitch, size);
-            let x = if center {
-                LEFT + (TEXT_WIDTH - line.width) / 2.0
-            } else if i == 0 {
-                LEFT + indent
-            } else {
-                LEFT
+            let x = match align {
+                Align::Center => LEFT + (TEXT_WIDTH - line.width) / 2.0,
+                Align::Right => (RIGHT - 2.0 * size - line.width).max(LEFT),
+                Align::Left if i == 0 => LEFT + indent,
+                Align::Left => LEFT,
             };
             self.emit(&glyphs[line.start..line.end], face, size, x, y, line.spacing);
             self.y -= pitch;
@@ -346,6 +351,7 @@ impl Layouter<'_, '_> {
                         let (lx, spacing) = match column.align {
                             Align::Left => (x + CELL_PAD_X, *spacing),
                             Align::Center => (x + (width - natural) / 2.0, 0.0),
+                            Align::Right => (x + width - CELL_PAD_X - natural, 0.0),
                         };
                         self.emit(glyphs, face, TABLE_SIZE, lx, y, spacing);
                     }
@@ -373,7 +379,7 @@ impl Layouter<'_, '_> {
         let x = LEFT + (TEXT_WIDTH - width) / 2.0;
         self.page.push(Item::Image { key, x, y: self.y - height, width, height });
         self.y -= height + 6.0;
-        self.paragraph(caption, FaceId::Serif, TABLE_SIZE, TABLE_PITCH, 0.0, true);
+        self.paragraph(caption, FaceId::Serif, TABLE_SIZE, TABLE_PITCH, 0.0, Align::Center);
     }
 }
 

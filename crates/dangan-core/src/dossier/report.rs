@@ -25,6 +25,10 @@ pub enum Section<'a> {
     SmallLines { heading: Option<String>, lines: Vec<String> },
     /// Body paragraphs without a heading (a certificate's wording).
     Paragraphs(Vec<String>),
+    /// Lines without indent or heading (a notice's addressee).
+    PlainLines(Vec<String>),
+    /// Lines against the right margin (a notice's issuing body and date).
+    RightLines(Vec<String>),
     /// A new page, under its own title (the next certificate of a batch).
     NewPage { title: String },
 }
@@ -125,6 +129,8 @@ pub fn render_report(info: &ReportInfo<'_>, sections: &[Section<'_>]) -> Result<
             Section::Paragraphs(paragraphs) => {
                 blocks.extend(paragraphs.iter().map(|p| Block::Para(p.clone())));
             }
+            Section::PlainLines(lines) => blocks.extend(lines.iter().map(|l| Block::Plain(l.clone()))),
+            Section::RightLines(lines) => blocks.extend(lines.iter().map(|l| Block::Right(l.clone()))),
             Section::NewPage { title } => {
                 blocks.push(Block::PageBreak);
                 blocks.push(Block::Title(title.clone()));

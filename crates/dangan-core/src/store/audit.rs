@@ -160,6 +160,7 @@ const AUDITED: &[Audited] = &[
         unless: "{r}.key IN ('backup_last', 'calendar_id')",
     },
     Audited { table: "users", key: "{r}.name", member: "NULL", skip: &[], unless: "0" },
+    Audited { table: "document_templates", key: "{r}.id", member: "NULL", skip: &[], unless: "0" },
     Audited {
         table: "user_branches",
         key: "(SELECT name FROM main.users WHERE id = {r}.user_id) || ' ' || {r}.unit_id",

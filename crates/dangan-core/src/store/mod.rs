@@ -17,6 +17,7 @@ mod committee;
 mod complaints;
 mod deadlines;
 mod dismissals;
+mod documents;
 mod dues;
 mod files;
 mod graduation;

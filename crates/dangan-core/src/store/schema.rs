@@ -20,6 +20,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V14),
         M::up(V15),
         M::up(V16),
+        M::up(V17),
     ])
 }
 
@@ -613,6 +614,15 @@ CREATE TABLE complaint_reminders_sent (
 ) STRICT, WITHOUT ROWID;
 "#;
 
+/// Version 17: an office's own wording of the procedure's documents (issue 19), each replacing the
+/// shipped template of its id; the shipped ones are in the program, never in the database.
+const V17: &str = r#"
+CREATE TABLE document_templates (
+    id     TEXT PRIMARY KEY,
+    source TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,7 +633,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 16);
+        assert_eq!(version, 17);
     }
 
     /// A workspace from before statistics and branch life (version 4), with people in it, keeps

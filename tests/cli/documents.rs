@@ -1,0 +1,113 @@
+//! The procedure's documents from the command line (`dangan doc`): the list as JSON (a public
+//! interface), a batch notice made for a selection of people as .docx, opened by LibreOffice, and
+//! as PDF; an office's own wording loaded and a broken one refused, naming its line.
+
+use dangan_tests::{TestWorkspace, libreoffice_text, pdftotext};
+use predicates::prelude::*;
+
+/// Three activists of one branch and an applicant.
+fn office() -> TestWorkspace {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期,确定积极分子日期\n\
+         张三,2024001,第一党支部,2024-03-01,2024-09-10\n\
+         李四,2024002,第一党支部,2024-03-02,2024-09-10\n\
+         王五,2024003,第一党支部,2024-03-03,2024-09-10\n\
+         赵六,2024004,第一党支部,2026-10-08,\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws
+}
+
+fn ids(ws: &TestWorkspace, stage: &str) -> Vec<String> {
+    ws.members_json(&["--stage", stage]).iter().map(|m| m["id"].to_string()).collect()
+}
+
+#[test]
+fn a_selection_makes_one_notice_with_a_table_that_libreoffice_opens() {
+    let ws = office();
+    let out = ws.dangan(&["doc", "list", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let publicity = list.as_array().unwrap().iter().find(|d| d["id"] == "candidate_publicity").unwrap();
+    assert_eq!((publicity["stage"].as_str(), publicity["batch"].as_bool()), (Some("activist"), Some(true)));
+    assert!(publicity["title"].as_str().unwrap().contains("公示"));
+    assert!(list.as_array().unwrap().iter().any(|d| d["batch"] == false), "one-person forms too");
+
+    let activists = ids(&ws, "activist");
+    assert_eq!(activists.len(), 3);
+    let docx = ws.file("公示.docx");
+    ws.dangan(&[
+        "doc",
+        "make",
+        "candidate_publicity",
+        "--members",
+        &activists.join(","),
+        "--date",
+        "2026-11-24",
+        "--out",
+        docx.to_str().unwrap(),
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("3 people"))
+    .stderr(predicate::str::contains("holidays are not entered"));
+    let text = libreoffice_text(&docx);
+    for expected in ["关于拟确定3名同志为发展对象的公示", "张三", "李四", "王五", "2024年9月10日", "2026年11月30日"]
+    {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+
+    // The same people by filter, as PDF.
+    let pdf = ws.file("公示.pdf");
+    ws.dangan(&[
+        "doc",
+        "make",
+        "candidate_publicity",
+        "--stage",
+        "activist",
+        "--branch",
+        "第一党支部",
+        "--out",
+        pdf.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let text = pdftotext(&pdf, true);
+    assert!(text.contains("张三") && text.contains("王五") && !text.contains("赵六"), "{text}");
+
+    // The applicant is not a development target's subject; nothing is written.
+    let applicant = ids(&ws, "applicant");
+    let refused = ws.file("refused.docx");
+    ws.dangan(&["doc", "make", "candidate_publicity", "--member", &applicant[0], "--out", refused.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("赵六").and(predicate::str::contains("Applicant")));
+    assert!(!refused.exists());
+}
+
+#[test]
+fn an_office_template_is_loaded_used_and_reset_and_a_broken_one_is_refused_by_line() {
+    let ws = office();
+    let out = ws.dangan(&["doc", "templates", "show", "applicant_talk_record"]).output().unwrap();
+    let shipped = String::from_utf8(out.stdout).unwrap();
+    let own = ws.file("谈话记录.jinja");
+    std::fs::write(&own, shipped.replace("# 入党申请人谈话记录", "# 本院入党谈话记录")).unwrap();
+    ws.dangan(&["doc", "templates", "load", own.to_str().unwrap()]).assert().success();
+    let applicant = ids(&ws, "applicant");
+    let docx = ws.file("谈话.docx");
+    ws.dangan(&["doc", "make", "applicant_talk_record", "--member", &applicant[0], "--out", docx.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(libreoffice_text(&docx).contains("本院入党谈话记录"));
+
+    let broken = ws.file("坏模板.jinja");
+    std::fs::write(&broken, shipped.replace("< 谈话地点：", "< 谈话地点：{% if %}")).unwrap();
+    let line = shipped.lines().position(|l| l.starts_with("< 谈话地点")).unwrap() + 1;
+    ws.dangan(&["doc", "templates", "load", broken.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!("line {line}")));
+    ws.dangan(&["doc", "templates", "reset", "applicant_talk_record"]).assert().success();
+    ws.dangan(&["doc", "list"]).assert().success().stdout(predicate::str::contains("the office's own").not());
+}
