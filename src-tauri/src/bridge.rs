@@ -24,6 +24,7 @@ use dangan_core::complaints::{
     Complaint, ComplaintAttachment, ComplaintLine, ComplaintsOverview, NewComplaint, NewHandling,
 };
 use dangan_core::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
+use dangan_core::documents::{DocumentInfo, DocumentPreview, MadeDocument};
 use dangan_core::domain::{
     Attendee, ClassRecord, DuesCategory, FileRecord, Grade, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup,
     Person, PostHeld, PostRecord, Procedure, ProcedureEvent, StatusChange, StudyEntry, TraineeResult, TrainingClass,
@@ -46,7 +47,7 @@ use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, appraisal, branch_life, commands, complaints, membership, statistics};
+use crate::{accounts, appraisal, branch_life, commands, complaints, documents, membership, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -194,6 +195,9 @@ bridge! {
     commands::delete_attachment(shell; attachment_id: Id) -> ();
     commands::save_attachment_as(shell; attachment_id: Id, path: PathBuf) -> ();
     commands::write_dossier(shell; member_id: Id, path: PathBuf) -> DossierWritten;
+    documents::documents(shell) -> Vec<DocumentInfo>;
+    documents::preview_document(shell; id: String, members: Vec<Id>, date: Option<Date>) -> DocumentPreview;
+    documents::make_document(shell; id: String, members: Vec<Id>, date: Option<Date>, path: PathBuf) -> MadeDocument;
     commands::write_dossiers(shell; query: MemberQuery, dir: PathBuf | on_progress) -> DossiersWritten;
     commands::open_path(app, shell; path: PathBuf) -> ();
     commands::pick_folder(app, window, shell) -> Option<PathBuf>;

@@ -12,6 +12,7 @@ pub mod branch_life;
 pub mod bridge;
 pub mod commands;
 pub mod complaints;
+pub mod documents;
 pub mod error;
 pub mod membership;
 pub mod reminders;

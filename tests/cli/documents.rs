@@ -111,3 +111,45 @@ fn an_office_template_is_loaded_used_and_reset_and_a_broken_one_is_refused_by_li
     ws.dangan(&["doc", "templates", "reset", "applicant_talk_record"]).assert().success();
     ws.dangan(&["doc", "list"]).assert().success().stdout(predicate::str::contains("the office's own").not());
 }
+
+/// The people of a notice take the step together: `step add --selection` records it for all of
+/// them, or, when one is refused, for none, naming who and why.
+#[test]
+fn a_publicity_is_recorded_as_a_step_for_the_whole_selection_or_for_no_one() {
+    let ws = office();
+    let activists = ids(&ws, "activist");
+    let applicant = ids(&ws, "applicant");
+    let with_applicant = format!("{},{}", activists.join(","), applicant[0]);
+    ws.dangan(&[
+        "step",
+        "add",
+        "--kind",
+        "candidate_publicity",
+        "--date",
+        "2026-11-24",
+        "--selection",
+        &with_applicant,
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("赵六"));
+    let recorded = |id: &str| {
+        let out = ws.dangan(&["step", "list", "--member", id, "--json"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).contains("candidate_publicity")
+    };
+    assert!(activists.iter().all(|id| !recorded(id)), "refused for one, recorded for none");
+    ws.dangan(&[
+        "step",
+        "add",
+        "--kind",
+        "candidate_publicity",
+        "--date",
+        "2026-11-24",
+        "--selection",
+        &activists.join(","),
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("张三").and(predicate::str::contains("王五")));
+    assert!(activists.iter().all(|id| recorded(id)));
+}

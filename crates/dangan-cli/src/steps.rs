@@ -13,8 +13,13 @@ use crate::{json, parse};
 pub enum StepAction {
     /// Record a step: its kind, its date, and for the extensions their months and reason
     Add {
-        #[arg(long, value_name = "ID")]
-        member: Id,
+        /// The member; or --selection for several at once
+        #[arg(long, value_name = "ID", required_unless_present = "selection", conflicts_with = "selection")]
+        member: Option<Id>,
+        /// Several members taking the step together (one branch meeting): ID,ID,…; recorded for
+        /// all or for none, each person refused named
+        #[arg(long, value_name = "ID,ID,…", value_delimiter = ',')]
+        selection: Vec<Id>,
         /// The step: application_received, applicant_talk, activist_determined, activist_review,
         /// contacts_assigned, thought_report, candidate_publicity, candidate_determined,
         /// political_review, centralised_training, prereview_passed, admitted, approval_extended,
@@ -51,18 +56,39 @@ pub enum StepAction {
 
 pub fn step(action: StepAction, cx: &Context) -> Result<()> {
     match action {
-        StepAction::Add { member, kind, date, reason, months } => add(member, &kind, &date, reason, months, cx),
+        StepAction::Add { member, selection, kind, date, reason, months } => {
+            let event = ProcedureEvent {
+                id: None,
+                kind: parse::step_kind(&kind)?,
+                date: parse::date("date", &date)?,
+                months,
+                note: reason,
+            };
+            match member {
+                Some(member) => add(member, event, cx),
+                None => add_for_many(&selection, &event, cx),
+            }
+        }
         StepAction::List { member, json } => list(member, json, cx),
         StepAction::Remove { member, id } => remove(member, id, cx),
     }
 }
 
-fn add(member: Id, kind: &str, date: &str, reason: Option<String>, months: Option<u32>, cx: &Context) -> Result<()> {
+fn add(member: Id, event: ProcedureEvent, cx: &Context) -> Result<()> {
     let mut session = cx.unlock()?;
-    let kind = parse::step_kind(kind)?;
-    let date = parse::date("date", date)?;
-    let detail = session.save_event(member, ProcedureEvent { id: None, kind, date, months, note: reason })?;
+    let (kind, date) = (event.kind, event.date);
+    let detail = session.save_event(member, event)?;
     cx.human.step_recorded(&detail.person.name, kind, date, detail.late.iter().filter(|l| l.step == kind))
+}
+
+/// The same step for a selection: all recorded, each said as for one, or none.
+fn add_for_many(selection: &[Id], event: &ProcedureEvent, cx: &Context) -> Result<()> {
+    let mut session = cx.unlock()?;
+    for detail in session.save_event_for_many(selection, event)? {
+        let late = detail.late.iter().filter(|l| l.step == event.kind);
+        cx.human.step_recorded(&detail.person.name, event.kind, event.date, late)?;
+    }
+    Ok(())
 }
 
 fn list(member: Id, json: bool, cx: &Context) -> Result<()> {

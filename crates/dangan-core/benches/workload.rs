@@ -467,4 +467,80 @@ fn main() {
     membership(&mut store, dir.path());
     appraisal(dir.path());
     complaints_register(dir.path());
+    documents(dir.path());
+}
+
+/// Issue 19's documents: a branch of 300 probationary members (every document's stage reached);
+/// a batch notice of 50 of them as .docx and as PDF, then every document of the branch: each
+/// one-person document for each member, and each batch document for the whole branch.
+fn documents(dir: &std::path::Path) {
+    use dangan_core::documents::{self, DocumentFormat};
+    use dangan_core::domain::{EventKind, OrgKind, Person, ProcedureEvent};
+    let today = calendar::today();
+    let mut store = Store::create_encrypted_for_benchmarks(&dir.join("documents.db")).expect("documents workspace");
+    let top = store.org_tree().expect("tree").committee().expect("committee").id;
+    let branch = store.add_org_unit(top, OrgKind::Branch, "文书党支部").expect("branch").id;
+    let day = |s: &str| s.parse::<calendar::Date>().expect("a date");
+    let steps = [
+        (EventKind::ApplicationReceived, "2023-01-05"),
+        (EventKind::ApplicantTalk, "2023-01-20"),
+        (EventKind::ActivistDetermined, "2023-03-01"),
+        (EventKind::ContactsAssigned, "2023-03-10"),
+        (EventKind::CandidatePublicity, "2024-04-01"),
+        (EventKind::CandidateDetermined, "2024-04-15"),
+        (EventKind::PoliticalReview, "2024-05-06"),
+        (EventKind::CentralisedTraining, "2024-05-13"),
+        (EventKind::PrereviewPassed, "2024-06-03"),
+        (EventKind::Admitted, "2024-06-20"),
+    ];
+    let mut ids = Vec::new();
+    for i in 0..300 {
+        let person = Person {
+            branch_id: branch,
+            name: format!("预备党员{i:03}"),
+            student_no: Some(format!("D{i:05}")),
+            birth_date: Some(day("2003-05-01")),
+            ..Person::default()
+        };
+        let id = store.save_person(person).expect("member").person.id.expect("an id");
+        for (kind, date) in steps {
+            store.save_event(id, ProcedureEvent::new(kind, day(date))).expect("a step");
+        }
+        ids.push(id);
+    }
+    let make = |store: &Store, id: &str, members: &[i64], format: DocumentFormat| {
+        let template = store.document_template(id).expect("template");
+        let context = store.document_context(&template, members, today).expect("context");
+        let (rendered, _) = documents::render(&template, &context, &Default::default()).expect("render");
+        documents::write(&rendered, format, &context.committee, today).expect("write").len()
+    };
+    let mut docx = Vec::new();
+    let mut pdf = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        std::hint::black_box(make(&store, "conversion_publicity", &ids[..50], DocumentFormat::Docx));
+        docx.push(started.elapsed());
+        let started = Instant::now();
+        std::hint::black_box(make(&store, "conversion_publicity", &ids[..50], DocumentFormat::Pdf));
+        pdf.push(started.elapsed());
+    }
+    let started = Instant::now();
+    let mut made = 0;
+    for info in store.documents().expect("documents") {
+        if info.batch {
+            std::hint::black_box(make(&store, &info.id, &ids, DocumentFormat::Docx));
+            made += 1;
+        } else {
+            for id in &ids {
+                std::hint::black_box(make(&store, &info.id, std::slice::from_ref(id), DocumentFormat::Docx));
+                made += 1;
+            }
+        }
+    }
+    let all = started.elapsed();
+    println!("\ndocuments, SQLCipher: a branch of 300 probationary members\n");
+    let line = |name: &str, d: Duration, target: &str| println!("{name:<44} {:>12}   {target}", ms(d));
+    line("a batch notice of 50 as .docx (median)", percentile(&mut docx, 0.5), "< 100 ms");
+    line("a batch notice of 50 as PDF (median)", percentile(&mut pdf, 0.5), "< 100 ms");
+    line(&format!("every document of the branch ({made} .docx)"), all, "< 5 s");
 }

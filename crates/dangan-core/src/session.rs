@@ -191,6 +191,11 @@ impl Session {
         self.store.save_event(person_id, event)
     }
 
+    /// Records one step for several people, all or none, naming each person refused.
+    pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<MemberDetail>> {
+        self.store.save_event_for_many(person_ids, event)
+    }
+
     pub fn delete_event(&mut self, person_id: Id, event_id: Id) -> Result<MemberDetail> {
         self.store.delete_event(person_id, event_id)
     }
@@ -937,8 +942,28 @@ impl Session {
         self.store.reset_document_template(id)
     }
 
-    /// Makes document `id` about `members` (one, or a batch in one table), dated `date` (today
-    /// when none), as .docx or PDF by `out`'s extension.
+    /// Document `id` about `members` (one, or a batch in one table), dated `date` (today when
+    /// none), filled in: what the app shows before it is saved.
+    pub fn preview_document(
+        &self,
+        id: &str,
+        members: &[Id],
+        date: Option<Date>,
+    ) -> Result<crate::documents::DocumentPreview> {
+        let template = self.store.document_template(id)?;
+        let date = date.unwrap_or_else(|| self.store.today());
+        let context = self.store.document_context(&template, members, date)?;
+        let (document, provisional) = crate::documents::render(&template, &context, self.store.work_calendar())?;
+        Ok(crate::documents::DocumentPreview {
+            document,
+            people: context.people.len(),
+            provisional,
+            committee: context.committee,
+        })
+    }
+
+    /// Makes document `id` as [`Session::preview_document`] fills it in, as .docx or PDF by
+    /// `out`'s extension.
     pub fn make_document(
         &self,
         id: &str,
@@ -947,17 +972,14 @@ impl Session {
         out: &Path,
     ) -> Result<crate::documents::MadeDocument> {
         let format = crate::documents::DocumentFormat::of_path(out)?;
-        let template = self.store.document_template(id)?;
-        let date = date.unwrap_or_else(|| self.store.today());
-        let context = self.store.document_context(&template, members, date)?;
-        let (rendered, provisional) = crate::documents::render(&template, &context, self.store.work_calendar())?;
-        let bytes = crate::documents::write(&rendered, format, &context.committee, self.store.today())?;
+        let preview = self.preview_document(id, members, date)?;
+        let bytes = crate::documents::write(&preview.document, format, &preview.committee, self.store.today())?;
         crate::output::write(self.workspace.dir(), out, &bytes)?;
         Ok(crate::documents::MadeDocument {
             path: out.to_owned(),
-            title: rendered.title,
-            people: context.people.len(),
-            provisional,
+            title: preview.document.title,
+            people: preview.people,
+            provisional: preview.provisional,
         })
     }
 

@@ -113,3 +113,27 @@ fn an_office_loads_its_own_wording_a_broken_one_is_refused_by_line_and_reset_bri
     let text = docx_text(&std::fs::read(&out).unwrap()).0;
     assert!(text.contains("入党申请人谈话记录") && !text.contains("本单位"), "{text}");
 }
+
+/// The people of one document usually take the step together: recorded for a selection, each is
+/// checked, and either all are recorded or none, the refusal naming each person refused.
+#[test]
+fn a_step_for_a_selection_is_recorded_for_all_or_for_none_naming_each_refused() {
+    let (mut office, _) = office();
+    let wang = member(&mut office.admin, office.branch_a, "王五");
+    let mut session = admin(&office);
+    // 张三 and 王五 applied on 2026-11-01: a talk on 2026-10-30 comes before it for both.
+    let early = ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-10-30"));
+    let err = session.save_event_for_many(&[office.zhang, wang], &early).unwrap_err();
+    let message = err.message(dangan_core::Lang::Zh);
+    assert!(message.contains("张三") && message.contains("王五"), "{message}");
+    assert!(session.member(office.zhang).unwrap().events.iter().all(|e| e.kind != EventKind::ApplicantTalk));
+
+    let talk = ProcedureEvent::new(EventKind::ApplicantTalk, d("2026-11-20"));
+    let recorded = session.save_event_for_many(&[office.zhang, wang], &talk).unwrap();
+    assert_eq!(recorded.len(), 2);
+    for id in [office.zhang, wang] {
+        assert!(session.member(id).unwrap().events.iter().any(|e| e.kind == EventKind::ApplicantTalk));
+    }
+    let twice = session.save_event_for_many(&[wang, wang], &talk).unwrap_err();
+    assert!(matches!(twice, Error::InvalidInput { ref field, .. } if field == "selection"), "{twice:?}");
+}

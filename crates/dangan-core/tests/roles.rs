@@ -143,6 +143,9 @@ static TABLE: &[Row] = &[
     row("save_event", may(EditMembers), Member, |f| {
         ok(f.session.save_event(f.member, ProcedureEvent { note: Some("书面申请".into()), ..f.application.clone() }))
     }),
+    row("save_event_for_many", may(EditMembers), Member, |f| {
+        ok(f.session.save_event_for_many(&[f.member], &ProcedureEvent::new(EventKind::ThoughtReport, d("2026-11-20"))))
+    }),
     row("delete_event", may(EditMembers), Member, |f| ok(f.session.delete_event(f.member, f.talk))),
     row("status_history", may(ReadMembers), Member, |f| ok(f.session.status_history(f.member))),
     // A transfer out and back: the two rows leave the member in the register for the rows after.
@@ -423,6 +426,9 @@ static TABLE: &[Row] = &[
     }),
     row("reset_document_template", may(EditRules), Whole, |f| {
         f.session.reset_document_template("applicant_talk_record")
+    }),
+    row("preview_document", may(ReadMembers), Member, |f| {
+        ok(f.session.preview_document("applicant_talk_record", &[f.member], None))
     }),
     row("make_document", may(ReadMembers), Member, |f| {
         ok(f.session.make_document("applicant_talk_record", &[f.member], None, &f.out.join("talk.docx")))

@@ -72,23 +72,23 @@ pub fn write(rendered: &Rendered) -> Result<Vec<u8>> {
     );
     for block in &rendered.blocks {
         doc = match block {
-            Block::Subtitle(text) => doc.add_paragraph(
+            Block::Subtitle { text } => doc.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)
                     .line_spacing(exact_line(28))
                     .add_run(Run::new().add_text(text).fonts(fonts("楷体_GB2312")).size(BODY_SIZE)),
             ),
-            Block::Paragraph(text) => doc.add_paragraph(
+            Block::Paragraph { text } => doc.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Both)
                     .indent(None, Some(SpecialIndentType::FirstLine(2 * BODY_CHAR)), None, None)
                     .line_spacing(exact_line(28))
                     .add_run(body_run(text)),
             ),
-            Block::Plain(text) => {
+            Block::Plain { text } => {
                 doc.add_paragraph(Paragraph::new().line_spacing(exact_line(28)).add_run(body_run(text)))
             }
-            Block::Right(text) => doc.add_paragraph(
+            Block::Right { text } => doc.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Right)
                     .indent(None, None, Some(4 * BODY_CHAR), None)

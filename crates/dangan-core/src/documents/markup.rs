@@ -10,13 +10,23 @@
 //! Values from the records are escaped before they reach these lines (`escape`), so that a name
 //! holding `|` or a line break cannot make a table cell or a line of its own.
 
-/// One part of a document, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One part of a document, in order (JSON: `kind` and `text`, or a table's `header` and `rows`).
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "DocumentBlock"))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Subtitle(String),
-    Paragraph(String),
-    Plain(String),
-    Right(String),
+    Subtitle {
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Plain {
+        text: String,
+    },
+    Right {
+        text: String,
+    },
     /// The header row, then the rows (each as many cells as the header; short ones padded).
     Table {
         header: Vec<String>,
@@ -24,8 +34,9 @@ pub enum Block {
     },
 }
 
-/// A document as its template rendered it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A document as its template rendered it: what the app previews before it is saved.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export, rename = "DocumentText"))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Rendered {
     pub title: String,
     pub blocks: Vec<Block>,
@@ -38,7 +49,10 @@ impl Rendered {
         let mut out = vec![self.title.clone()];
         for block in &self.blocks {
             match block {
-                Block::Subtitle(t) | Block::Paragraph(t) | Block::Plain(t) | Block::Right(t) => out.push(t.clone()),
+                Block::Subtitle { text }
+                | Block::Paragraph { text }
+                | Block::Plain { text }
+                | Block::Right { text } => out.push(text.clone()),
                 Block::Table { header, rows } => {
                     out.push(header.join(" "));
                     out.extend(rows.iter().map(|r| r.join(" ")));
@@ -97,14 +111,14 @@ pub fn parse(output: &str) -> Rendered {
             if title.is_none() {
                 title = Some(text);
             } else {
-                blocks.push(Block::Subtitle(text));
+                blocks.push(Block::Subtitle { text });
             }
         } else if let Some(text) = line.strip_prefix('>') {
-            blocks.push(Block::Right(text.trim().to_owned()));
+            blocks.push(Block::Right { text: text.trim().to_owned() });
         } else if let Some(text) = line.strip_prefix('<') {
-            blocks.push(Block::Plain(text.trim().to_owned()));
+            blocks.push(Block::Plain { text: text.trim().to_owned() });
         } else {
-            blocks.push(Block::Paragraph(line.to_owned()));
+            blocks.push(Block::Paragraph { text: line.to_owned() });
         }
     }
     if let Some((header, rows)) = table {
@@ -142,14 +156,14 @@ mod tests {
         assert_eq!(
             rendered.blocks,
             [
-                Block::Plain("各党支部：".into()),
-                Block::Paragraph("经研究，现予公示。".into()),
+                Block::Plain { text: "各党支部：".into() },
+                Block::Paragraph { text: "经研究，现予公示。".into() },
                 Block::Table {
                     header: vec!["序号".into(), "姓名".into()],
                     rows: vec![vec!["1".into(), "张三".into()], vec!["2".into(), String::new()]],
                 },
-                Block::Right("中共某某委员会".into()),
-                Block::Right("2026年11月24日".into()),
+                Block::Right { text: "中共某某委员会".into() },
+                Block::Right { text: "2026年11月24日".into() },
             ]
         );
     }

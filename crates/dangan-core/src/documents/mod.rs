@@ -94,6 +94,20 @@ pub struct MadeDocument {
     pub provisional: bool,
 }
 
+/// A document filled in, before it is saved: what the app previews.
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(export))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentPreview {
+    pub document: Rendered,
+    /// How many people it is about.
+    pub people: usize,
+    /// As [`MadeDocument::provisional`].
+    pub provisional: bool,
+    /// The committee, which signs what the office makes.
+    #[serde(skip)]
+    pub committee: String,
+}
+
 /// The head of a template file, between its `+++` lines.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -16,10 +16,10 @@ pub fn write(rendered: &Rendered, author: &str, today: Date) -> Result<Vec<u8>> 
     for block in &rendered.blocks {
         match block {
             // Subtitles stand under the title, before the body.
-            Block::Subtitle(text) if sections.is_empty() => subtitle.push(text.clone()),
-            Block::Subtitle(text) | Block::Plain(text) => sections.push(Section::PlainLines(vec![text.clone()])),
-            Block::Paragraph(text) => sections.push(Section::Paragraphs(vec![text.clone()])),
-            Block::Right(text) => sections.push(Section::RightLines(vec![text.clone()])),
+            Block::Subtitle { text } if sections.is_empty() => subtitle.push(text.clone()),
+            Block::Subtitle { text } | Block::Plain { text } => sections.push(Section::PlainLines(vec![text.clone()])),
+            Block::Paragraph { text } => sections.push(Section::Paragraphs(vec![text.clone()])),
+            Block::Right { text } => sections.push(Section::RightLines(vec![text.clone()])),
             Block::Table { header, rows } => {
                 let weights = markup::column_weights(header, rows);
                 let total: f32 = weights.iter().sum::<f32>().max(1.0);

@@ -241,7 +241,9 @@ mod tests {
         let (rendered, provisional) = render(&t, &context, &WorkCalendar::default()).unwrap();
         assert_eq!(
             rendered.blocks,
-            [markup::Block::Paragraph("公示期为2026年11月24日至2026年11月30日，出生2004年5月，民族。".into())]
+            [markup::Block::Paragraph {
+                text: "公示期为2026年11月24日至2026年11月30日，出生2004年5月，民族。".into()
+            }]
         );
         assert!(provisional, "2026's official calendar is not entered here");
         let entered = WorkCalendar::new([], [2026]);

@@ -563,6 +563,54 @@ impl Store {
         })
     }
 
+    /// Records the same step for several people at once (the branch meeting that admits several,
+    /// the publicity of a branch's development targets): each person is checked as
+    /// [`Store::save_event`] checks one, and either every one is recorded, in one transaction, or
+    /// none is and the refusal names each person refused with why.
+    pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<MemberDetail>> {
+        self.require(Action::EditMembers)?;
+        if person_ids.is_empty() {
+            return Err(Error::invalid("selection", "请选择要登记的人员", "select the people to record the step for"));
+        }
+        let mut ids = person_ids.to_vec();
+        ids.sort_unstable();
+        if ids.windows(2).any(|w| w[0] == w[1]) {
+            return Err(Error::invalid("selection", "所选人员有重复", "the selection names someone twice"));
+        }
+        let mut changed = Vec::with_capacity(person_ids.len());
+        let mut refused = Vec::new();
+        for &id in person_ids {
+            self.require_member(Action::EditMembers, id)?;
+            let person = load_person(&self.conn, id)?.ok_or_else(|| not_found(id))?;
+            let mut events = load_events(&self.conn, id)?;
+            events.push(event.clone());
+            let violations = validate::check_events(&person, &events, self.context());
+            for v in violations {
+                refused.push(validate::Violation {
+                    message_zh: format!("{}（编号 {id}）：{}", person.name, v.message_zh),
+                    message_en: format!("{} (id {id}): {}", person.name, v.message_en),
+                    ..v
+                });
+            }
+            changed.push((id, person, events));
+        }
+        if !refused.is_empty() {
+            return Err(Error::Violations { violations: refused });
+        }
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (id, person, events) in &mut changed {
+            write_events(&tx, *id, events)?;
+            write_person(&tx, person, events)?;
+        }
+        tx.commit()?;
+        let mut details = Vec::with_capacity(changed.len());
+        for (id, ..) in changed {
+            self.refresh_index(id)?;
+            details.push(self.member(id)?);
+        }
+        Ok(details)
+    }
+
     /// Deletes an event, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id) -> Result<MemberDetail> {
         self.change_events(person_id, |events| {

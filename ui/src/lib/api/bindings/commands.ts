@@ -20,6 +20,8 @@ import type { CorrectionOutcome } from './CorrectionOutcome';
 import type { Dashboard } from './Dashboard';
 import type { DeadlineItem } from './DeadlineItem';
 import type { DeadlineQuery } from './DeadlineQuery';
+import type { DocumentInfo } from './DocumentInfo';
+import type { DocumentPreview } from './DocumentPreview';
 import type { DossierWritten } from './DossierWritten';
 import type { DossiersWritten } from './DossiersWritten';
 import type { DuesArrears } from './DuesArrears';
@@ -39,6 +41,7 @@ import type { JobProgress } from './JobProgress';
 import type { Lang } from './Lang';
 import type { LeaverCheck } from './LeaverCheck';
 import type { LifePlan } from './LifePlan';
+import type { MadeDocument } from './MadeDocument';
 import type { Meeting } from './Meeting';
 import type { MeetingQuery } from './MeetingQuery';
 import type { MeetingRecord } from './MeetingRecord';
@@ -407,6 +410,18 @@ export function saveAttachmentAs(attachmentId: number, path: string): Promise<vo
 
 export function writeDossier(memberId: number, path: string): Promise<DossierWritten> {
   return call('write_dossier', { memberId, path });
+}
+
+export function documents(): Promise<Array<DocumentInfo>> {
+  return call('documents');
+}
+
+export function previewDocument(id: string, members: Array<number>, date: string | null): Promise<DocumentPreview> {
+  return call('preview_document', { id, members, date });
+}
+
+export function makeDocument(id: string, members: Array<number>, date: string | null, path: string): Promise<MadeDocument> {
+  return call('make_document', { id, members, date, path });
 }
 
 export function writeDossiers(query: MemberQuery, dir: string, onProgress: (progress: JobProgress) => void): Promise<DossiersWritten> {

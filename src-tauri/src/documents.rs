@@ -1,0 +1,50 @@
+//! The procedure's documents (issue 19): the 生成文书 dialog's commands, each a hand-off to the
+//! session (which reads the records as the user may read them and refuses a person at a stage
+//! before the document's).
+
+use std::path::PathBuf;
+
+use dangan_core::calendar::Date;
+use dangan_core::documents::{DocumentInfo, DocumentPreview, MadeDocument};
+use dangan_core::domain::Id;
+use tauri::State;
+
+use crate::commands::blocking;
+use crate::error::Reply;
+use crate::shell::Shell;
+
+/// Every document, with the stage of the people it is about and whether it is a batch.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn documents(shell: State<'_, Shell>) -> Reply<Vec<DocumentInfo>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.documents())).await
+}
+
+/// Document `id` about `members`, dated `date` (today when none), filled in for the preview.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn preview_document(
+    shell: State<'_, Shell>,
+    id: String,
+    members: Vec<Id>,
+    date: Option<Date>,
+) -> Reply<DocumentPreview> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.preview_document(&id, &members, date))).await
+}
+
+/// Saves the document at `path`, as .docx or PDF by its extension.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn make_document(
+    shell: State<'_, Shell>,
+    id: String,
+    members: Vec<Id>,
+    date: Option<Date>,
+    path: PathBuf,
+) -> Reply<MadeDocument> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.make_document(&id, &members, date, &path)))
+        .await
+}
