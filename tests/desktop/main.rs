@@ -354,6 +354,23 @@ async fn scenario(app_path: &Path) {
     let pdf = std::fs::read(&zhang).unwrap_or_else(|e| panic!("{}: {e}", zhang.display()));
     assert!(pdf.starts_with(b"%PDF-"), "张三's dossier is a PDF");
 
+    // A batch notice from a selection (issue 19): the two activists ticked in the list, and the
+    // development targets' publicity filled in for both, in one table.
+    app.click_css("[data-testid='stage-filter'][data-stage='activist']").await;
+    app.wait_attr("member-total", "data-total", "2").await;
+    app.click("member-tick-all").await;
+    app.wait_attr("documents-batch-open", "data-count", "2").await;
+    app.click("documents-batch-open").await;
+    app.wait_attr("documents-people", "data-count", "2").await;
+    app.click_css("[data-testid='documents-choice'][data-document='candidate_publicity']").await;
+    app.wait_attr("documents-preview-people", "data-people", "2").await;
+    let table = app.wait_text("documents-preview-table").await;
+    assert!(table.contains("王五") && table.contains("周杰"), "{table}");
+    app.screenshot("18b-batch-document").await;
+    app.click("documents-close").await;
+    app.click_css("[data-testid='stage-filter'][data-stage='all']").await;
+    app.wait_attr("member-total", "data-total", "11").await;
+
     // Automatic backups into a chosen folder (a USB stick): choosing it makes today's at once.
     let usb = root.path().join("U盘");
     std::fs::create_dir_all(&usb).unwrap();
