@@ -122,6 +122,7 @@ bridge! {
     commands::get_member(shell; id: Id) -> MemberDetail;
     commands::save_person(shell; person: Person) -> MemberDetail;
     commands::save_event(shell; person_id: Id, event: ProcedureEvent) -> MemberDetail;
+    commands::save_event_for_many(shell; person_ids: Vec<Id>, event: ProcedureEvent) -> Vec<MemberDetail>;
     commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
     membership::change_status(shell; change: StatusChange) -> MemberDetail;
     membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
@@ -197,7 +198,7 @@ bridge! {
     commands::write_dossier(shell; member_id: Id, path: PathBuf) -> DossierWritten;
     documents::documents(shell) -> Vec<DocumentInfo>;
     documents::preview_document(shell; id: String, members: Vec<Id>, date: Option<Date>) -> DocumentPreview;
-    documents::make_document(shell; id: String, members: Vec<Id>, date: Option<Date>, path: PathBuf) -> MadeDocument;
+    documents::make_document(shell; id: String, members: Vec<Id>, date: Option<Date>, path: PathBuf, record_step: bool) -> MadeDocument;
     commands::write_dossiers(shell; query: MemberQuery, dir: PathBuf | on_progress) -> DossiersWritten;
     commands::open_path(app, shell; path: PathBuf) -> ();
     commands::pick_folder(app, window, shell) -> Option<PathBuf>;

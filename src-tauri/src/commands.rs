@@ -147,6 +147,19 @@ pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: Procedure
     blocking(shell.lang(), move || shell.with_session(|session| session.save_event(person_id, event))).await
 }
 
+/// Adds the same step to several people's procedures (one branch meeting admits several): each
+/// checked as one added alone, all or none, each refused person named.
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn save_event_for_many(
+    shell: State<'_, Shell>,
+    person_ids: Vec<Id>,
+    event: ProcedureEvent,
+) -> Reply<Vec<MemberDetail>> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_session(|session| session.save_event_for_many(&person_ids, &event))).await
+}
+
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) -> Reply<MemberDetail> {

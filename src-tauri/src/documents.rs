@@ -34,7 +34,8 @@ pub async fn preview_document(
     blocking(shell.lang(), move || shell.with_session(|session| session.preview_document(&id, &members, date))).await
 }
 
-/// Saves the document at `path`, as .docx or PDF by its extension.
+/// Saves the document at `path`, as .docx or PDF by its extension; with `record_step`, the
+/// step it starts is recorded for each person too (all or none, before the file is written).
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn make_document(
@@ -43,8 +44,11 @@ pub async fn make_document(
     members: Vec<Id>,
     date: Option<Date>,
     path: PathBuf,
+    record_step: bool,
 ) -> Reply<MadeDocument> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.make_document(&id, &members, date, &path)))
-        .await
+    blocking(shell.lang(), move || {
+        shell.with_session(|session| session.make_document(&id, &members, date, &path, record_step))
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 //! interface), a batch notice made for a selection of people as .docx, opened by LibreOffice, and
 //! as PDF; an office's own wording loaded and a broken one refused, naming its line.
 
-use dangan_tests::{TestWorkspace, libreoffice_text, pdftotext};
+use dangan_tests::{TestWorkspace, docx_table_rows, libreoffice_text, libreoffice_texts, pdftotext};
 use predicates::prelude::*;
 
 /// Three activists of one branch and an applicant.
@@ -152,4 +152,87 @@ fn a_publicity_is_recorded_as_a_step_for_the_whole_selection_or_for_no_one() {
     .success()
     .stdout(predicate::str::contains("张三").and(predicate::str::contains("王五")));
     assert!(activists.iter().all(|id| recorded(id)));
+}
+
+/// `doc make --record-step` records the step the notice starts (its publicity) for everyone in it,
+/// dated the notice's date; refused for one, it records it for no one and writes no file.
+#[test]
+fn making_a_publicity_with_record_step_records_it_for_everyone_or_writes_nothing() {
+    let ws = office();
+    let activists = ids(&ws, "activist");
+    let out = ws.file("发展对象公示.docx");
+    let make = |date: &str| {
+        let mut cmd = ws.dangan(&["doc", "make", "candidate_publicity", "--stage", "activist", "--date", date]);
+        cmd.args(["--record-step", "--out", out.to_str().unwrap()]);
+        cmd
+    };
+    let recorded = |id: &str| {
+        let out = ws.dangan(&["step", "list", "--member", id, "--json"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).contains("candidate_publicity")
+    };
+    // Before they were made activists (2024-09-10): refused, each named; nothing recorded or written.
+    make("2024-09-01")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("张三").and(predicate::str::contains("王五")));
+    assert!(!out.exists(), "a refused step writes no file");
+    assert!(activists.iter().all(|id| !recorded(id)));
+
+    make("2026-11-24").assert().success().stdout(predicate::str::contains("Recorded the step it starts for 3 people"));
+    assert!(libreoffice_text(&out).contains("李四"));
+    assert!(activists.iter().all(|id| recorded(id)));
+}
+
+/// One person at each stage of the procedure, under `rules`.
+fn everyone(rules: &str) -> TestWorkspace {
+    let ws = TestWorkspace::new();
+    ws.dangan(&["init", "--committee", "中共测试大学委员会", "--rules", rules]).assert().success();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期,谈话日期,确定积极分子日期,指定培养联系人日期,\
+         发展对象公示日期,确定发展对象日期,政审日期,集中培训日期,预审通过日期,接收预备党员日期,审批日期,入党宣誓日期\n\
+         赵六,2026004,第一党支部,2026-10-08,2026-10-20,,,,,,,,,,\n\
+         张三,2024001,第一党支部,2024-03-01,2024-03-20,2024-09-10,2024-09-10,,,,,,,,\n\
+         李四,2023002,第一党支部,2023-03-01,2023-03-15,2023-09-01,2023-09-01,2024-09-02,2024-09-10,2024-10-10,2024-10-20,,,,\n\
+         王五,2022003,第一党支部,2022-03-01,2022-03-15,2022-09-01,2022-09-01,2023-09-04,2023-09-12,2023-10-10,2023-10-20,2023-11-10,2025-11-20,2025-12-10,2025-12-20\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws
+}
+
+/// Issue 19's done-when: every document, under each rule set, made about a person of its stage,
+/// reads back from the .docx (its words, its article, its table) and from the PDF, and LibreOffice
+/// opens every .docx.
+#[test]
+fn every_document_under_each_rule_set_reads_back_from_docx_and_pdf_and_opens_in_libreoffice() {
+    for rules in ["cpc-2014", "cpc-2026"] {
+        let ws = everyone(rules);
+        let out = ws.dangan(&["doc", "list", "--json"]).output().unwrap();
+        let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(list.len(), 10, "{rules}: the ten documents of the procedure");
+        let mut made = Vec::new();
+        for doc in &list {
+            let id = doc["id"].as_str().unwrap();
+            let stage = doc["stage"].as_str().unwrap_or("applicant");
+            let member = ws.members_json(&["--stage", stage]).pop().unwrap_or_else(|| panic!("someone at {stage}"));
+            let (member_id, name) = (member["id"].to_string(), member["name"].as_str().unwrap().to_owned());
+            let docx = ws.file(&format!("{rules}-{id}.docx"));
+            let pdf = ws.file(&format!("{rules}-{id}.pdf"));
+            for file in [&docx, &pdf] {
+                ws.dangan(&["doc", "make", id, "--members", &member_id, "--out", file.to_str().unwrap()])
+                    .assert()
+                    .success();
+            }
+            if doc["batch"] == true {
+                assert_eq!(docx_table_rows(&docx), 2, "{rules} {id}: a header row and {name}'s");
+            }
+            let printed = pdftotext(&pdf, false);
+            assert!(printed.contains(&name), "{rules} {id}: {name} in the PDF: {printed}");
+            made.push((docx, doc["clause"].as_str().unwrap().to_owned(), name));
+        }
+        let docs: Vec<&std::path::Path> = made.iter().map(|(docx, ..)| docx.as_path()).collect();
+        for ((docx, clause, name), text) in made.iter().zip(libreoffice_texts(&docs)) {
+            assert!(text.contains(name) && text.contains(clause), "{}: {name}, {clause} in {text}", docx.display());
+        }
+    }
 }

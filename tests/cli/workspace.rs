@@ -43,22 +43,34 @@ fn a_wrong_passphrase_is_refused_before_any_file_is_touched() {
 #[test]
 fn wrong_passphrases_are_counted_whatever_home_or_cache_folder_is_set() {
     let ws = TestWorkspace::initialised();
-    for i in 0..3 {
+    let wrong_elsewhere = |i: usize| {
         let elsewhere = ws.file(&format!("home-{i}"));
         ws.dangan(&["members"])
             .env("DANGAN_PASSPHRASE", "not the passphrase")
             .env("HOME", &elsewhere)
             .env("XDG_CACHE_HOME", &elsewhere)
-            .assert()
-            .code(3)
-            .stderr("error: wrong passphrase\n");
+            .output()
+            .unwrap()
+    };
+    for i in 0..3 {
+        let out = wrong_elsewhere(i);
+        assert_eq!(out.status.code(), Some(3));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "error: wrong passphrase\n");
     }
-    ws.dangan(&["members"])
-        .env("HOME", ws.file("home-new"))
-        .env("XDG_CACHE_HOME", ws.file("home-new"))
-        .assert()
-        .code(3)
-        .stderr(predicates::str::contains("too many wrong passphrases in a row"));
+    // From here each attempt waits twice as long as the one before (2 s, 4 s, 8 s …) after the
+    // last: however slow this machine is, one of the next attempts comes within its wait and is
+    // refused before its passphrase is tried. Had a new HOME reset the count, none would be.
+    let refused = (3..10).any(|i| {
+        let out = wrong_elsewhere(i);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        if stderr.contains("too many wrong passphrases in a row") {
+            return true;
+        }
+        assert_eq!(stderr, "error: wrong passphrase\n");
+        false
+    });
+    assert!(refused, "the wrong passphrases given under other HOME folders were counted");
 }
 
 /// A damaged byte in the key file is damage, said as such: not "wrong passphrase", not counted.

@@ -367,7 +367,24 @@ async fn scenario(app_path: &Path) {
     let table = app.wait_text("documents-preview-table").await;
     assert!(table.contains("王五") && table.contains("周杰"), "{table}");
     app.screenshot("18b-batch-document").await;
+    // Saved as Word where the worker typed, the publicity's step recorded for both with it: the
+    // file opens in LibreOffice with both in its table, and each now has the step.
+    let notice = root.path().join("发展对象公示.docx");
+    app.type_into("documents-path", notice.to_str().unwrap()).await;
+    app.click("documents-record-step").await;
+    app.click("documents-save").await;
+    app.wait_attr("documents-recorded", "data-count", "2").await;
+    app.screenshot("18c-batch-document-saved").await;
     app.click("documents-close").await;
+    let text = dangan_tests::libreoffice_text(&notice);
+    assert!(text.contains("发展对象公示") && text.contains("王五") && text.contains("周杰"), "{text}");
+    // Both now have the publicity's step: its end is a deadline of each (read beside the running app).
+    let items = cli_json(&workspace, &["deadlines", "--json"]);
+    let publicity: Vec<String> =
+        items.iter().filter(|i| i["rule"] == "candidate_publicity").map(|i| i.to_string()).collect();
+    for name in ["王五", "周杰"] {
+        assert!(publicity.iter().any(|i| i.contains(name)), "{name}'s publicity is tracked: {publicity:?}");
+    }
     app.click_css("[data-testid='stage-filter'][data-stage='all']").await;
     app.wait_attr("member-total", "data-total", "11").await;
 
@@ -414,16 +431,7 @@ async fn scenario(app_path: &Path) {
     // Its hashes are the log's own, entry by entry (read back through the CLI, beside the running app).
     let mut csv = csv::Reader::from_reader(exported.trim_start_matches('\u{feff}').as_bytes());
     let csv_hashes: Vec<String> = csv.records().map(|r| r.unwrap()[11].to_owned()).collect();
-    let log = std::process::Command::new(dangan_tests::dangan_binary())
-        .arg("--workspace")
-        .arg(&workspace)
-        .args(["audit", "--limit", "0", "--json"])
-        .env("DANGAN_PASSPHRASE", PASSPHRASE)
-        .env("DANGAN_USER", ADMIN)
-        .output()
-        .unwrap();
-    assert!(log.status.success(), "{}", String::from_utf8_lossy(&log.stderr));
-    let entries: Vec<serde_json::Value> = serde_json::from_slice(&log.stdout).unwrap();
+    let entries = cli_json(&workspace, &["audit", "--limit", "0", "--json"]);
     let mut log_hashes: Vec<String> = entries.iter().map(|e| e["hash"].as_str().unwrap().to_owned()).collect();
     log_hashes.reverse(); // newest first in the log, oldest first in the export
     assert!(
@@ -638,4 +646,18 @@ fn assert_second_launch_exits(app_path: &Path, workspace: &Path) {
     second.kill().ok();
     second.wait().ok();
     panic!("a second launch kept running beside the first: the single-instance plugin did not stop it");
+}
+
+/// What `dangan ARGS` prints as a JSON array, run by the administrator beside the running app.
+fn cli_json(workspace: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new(dangan_tests::dangan_binary())
+        .arg("--workspace")
+        .arg(workspace)
+        .args(args)
+        .env("DANGAN_PASSPHRASE", PASSPHRASE)
+        .env("DANGAN_USER", ADMIN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "dangan {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
 }

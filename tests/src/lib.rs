@@ -191,18 +191,39 @@ impl Drop for Tmpfs {
 /// proving the file opens in the office suite an office might use. Each call has a LibreOffice
 /// profile of its own, so that tests can convert side by side.
 pub fn libreoffice_text(docx: &Path) -> String {
+    libreoffice_texts(&[docx]).pop().expect("one text for one document")
+}
+
+/// [`libreoffice_text`] of several documents, in order, converted by one LibreOffice start
+/// (seconds each). Their file names must differ.
+pub fn libreoffice_texts(docs: &[&Path]) -> Vec<String> {
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let profile = format!("-env:UserInstallation=file://{}", scratch.path().join("profile").display());
     let out_dir = scratch.path().join("out");
     let status = Command::new("soffice")
         .args([profile.as_str(), "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
         .arg(&out_dir)
-        .arg(docx)
+        .args(docs)
         .stdout(std::process::Stdio::null())
         .status()
         .expect("soffice runs (apt-get install -y libreoffice-writer-nogui; cargo xtask test installs it)");
-    assert!(status.success(), "LibreOffice could not convert {}", docx.display());
-    let stem = docx.file_stem().expect("the document has a name");
-    let text = out_dir.join(stem).with_extension("txt");
-    std::fs::read_to_string(&text).unwrap_or_else(|e| panic!("LibreOffice wrote no text for {}: {e}", docx.display()))
+    assert!(status.success(), "LibreOffice could not convert {docs:?}");
+    docs.iter()
+        .map(|docx| {
+            let stem = docx.file_stem().expect("the document has a name");
+            let text = out_dir.join(stem).with_extension("txt");
+            std::fs::read_to_string(&text)
+                .unwrap_or_else(|e| panic!("LibreOffice could not open {}: {e}", docx.display()))
+        })
+        .collect()
+}
+
+/// How many table rows a .docx's body has (`<w:tr>` elements of `word/document.xml`).
+pub fn docx_table_rows(docx: &Path) -> usize {
+    let file = std::fs::File::open(docx).unwrap_or_else(|e| panic!("{}: {e}", docx.display()));
+    let mut archive = zip::ZipArchive::new(file).expect("a .docx is a zip archive");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("it has a body"), &mut xml)
+        .expect("its body is text");
+    xml.matches("<w:tr>").count() + xml.matches("<w:tr ").count()
 }

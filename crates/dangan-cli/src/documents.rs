@@ -48,6 +48,10 @@ pub struct MakeArgs {
     /// FILE.docx or FILE.pdf
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Also record the step the document starts (a publicity notice: `candidate_publicity`) for
+    /// each person, dated the document's date: all or none, before the file is written
+    #[arg(long)]
+    record_step: bool,
 }
 
 #[derive(Subcommand)]
@@ -89,7 +93,7 @@ pub fn doc(action: DocAction, cx: &Context) -> Result<()> {
 }
 
 fn make(args: MakeArgs, cx: &Context) -> Result<()> {
-    let session = cx.unlock()?;
+    let mut session = cx.unlock()?;
     let date = args.date.as_deref().map(|d| parse::date("date", d)).transpose()?;
     let members: Vec<Id> = match (args.member, args.members.is_empty(), args.filter.is_set()) {
         (Some(id), true, false) => vec![id],
@@ -116,6 +120,6 @@ fn make(args: MakeArgs, cx: &Context) -> Result<()> {
     if members.is_empty() {
         return Err(Error::invalid("member", "筛选条件没有选中任何人", "the filters select no one"));
     }
-    let made = session.make_document(&args.id, &members, date, &args.out)?;
+    let made = session.make_document(&args.id, &members, date, &args.out, args.record_step)?;
     cx.human.document_made(&made)
 }

@@ -665,7 +665,15 @@ impl Human {
         self.say(
             format_args!("已生成「{title}」（{people} 人）：{path}"),
             format_args!("Wrote “{title}” ({people} people) to {path}"),
-        )
+        )?;
+        if made.recorded > 0 {
+            let recorded = made.recorded;
+            self.say(
+                format_args!("已为 {recorded} 人登记该文书开始的步骤"),
+                format_args!("Recorded the step it starts for {recorded} people"),
+            )?;
+        }
+        Ok(())
     }
 
     pub fn document_template_loaded(self, info: &dangan_core::documents::DocumentInfo, file: &Path) -> Result<()> {

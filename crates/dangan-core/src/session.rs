@@ -950,36 +950,34 @@ impl Session {
         members: &[Id],
         date: Option<Date>,
     ) -> Result<crate::documents::DocumentPreview> {
-        let template = self.store.document_template(id)?;
-        let date = date.unwrap_or_else(|| self.store.today());
-        let context = self.store.document_context(&template, members, date)?;
-        let (document, provisional) = crate::documents::render(&template, &context, self.store.work_calendar())?;
-        Ok(crate::documents::DocumentPreview {
-            document,
-            people: context.people.len(),
-            provisional,
-            committee: context.committee,
-        })
+        self.store.preview_document(id, members, date)
     }
 
     /// Makes document `id` as [`Session::preview_document`] fills it in, as .docx or PDF by
-    /// `out`'s extension.
+    /// `out`'s extension. With `record_step`, the step issuing it starts (a publicity's first
+    /// day) is recorded for each person too, dated the document's date: all or none, and before
+    /// the file is written, so a refused step leaves no document behind.
     pub fn make_document(
-        &self,
+        &mut self,
         id: &str,
         members: &[Id],
         date: Option<Date>,
         out: &Path,
+        record_step: bool,
     ) -> Result<crate::documents::MadeDocument> {
         let format = crate::documents::DocumentFormat::of_path(out)?;
-        let preview = self.preview_document(id, members, date)?;
+        let preview = self.store.preview_document(id, members, date)?;
         let bytes = crate::documents::write(&preview.document, format, &preview.committee, self.store.today())?;
-        crate::output::write(self.workspace.dir(), out, &bytes)?;
+        let mut file = crate::output::OutputFile::create(self.workspace.dir(), out)?;
+        std::io::Write::write_all(&mut file, &bytes).map_err(crate::Error::io(out))?;
+        let recorded = if record_step { self.store.record_document_step(id, members, date)?.len() } else { 0 };
+        file.commit()?;
         Ok(crate::documents::MadeDocument {
             path: out.to_owned(),
             title: preview.document.title,
             people: preview.people,
             provisional: preview.provisional,
+            recorded,
         })
     }
 

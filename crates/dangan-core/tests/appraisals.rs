@@ -4,7 +4,7 @@
 //! outcome), the close filing each grade in the member's file and the annual report counting it,
 //! the votes' sheet all or nothing, and the ballot read back from its PDF.
 
-use crate::common::office::{Office, office};
+use crate::common::office::{Office, office, probationary};
 use crate::common::{TODAY, d};
 use dangan_core::appraisal::{Appraisal, AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow, Votes};
 use dangan_core::deadlines::DeadlineQuery;
@@ -14,21 +14,6 @@ use dangan_core::{Error, ErrorKind, Store};
 fn full_member(store: &mut Store, branch: Id, name: &str) -> Id {
     let person = Person { branch_id: branch, name: name.into(), joined_on: Some(d("2015-07-01")), ..Person::default() };
     store.save_person(person).unwrap().person.id.unwrap()
-}
-
-fn probationary(store: &mut Store, branch: Id, name: &str) -> Id {
-    let id = store.save_person(Person { branch_id: branch, name: name.into(), ..Person::default() }).unwrap();
-    let id = id.person.id.unwrap();
-    for (kind, date) in [
-        (EventKind::ApplicationReceived, "2024-03-01"),
-        (EventKind::ActivistDetermined, "2024-09-01"),
-        (EventKind::CandidateDetermined, "2025-09-10"),
-        (EventKind::Admitted, "2026-03-10"),
-        (EventKind::AdmissionApproved, "2026-04-01"),
-    ] {
-        store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
-    }
-    id
 }
 
 /// Branch A with six full members (张三 is an applicant there already) and a probationary member:

@@ -212,6 +212,7 @@ fn administrator(ws: &Workspace, admin: &mut Store, office: &Office) -> Vec<Valu
         rec.member(id);
     }
     rec.attachment(office.attachment);
+    rec.documents(&office.members);
     rec.read("list_users", json!({}), |s, _| s.users());
     // The 统计 screen as it opens: today's statistics for everything, and this year's report.
     rec.read("statistics", json!({ "query": { "as_of": null, "unit": null } }), |s, a| s.statistics(&a.get("query")));
@@ -476,6 +477,22 @@ impl<'s> Recorder<'s> {
         let members =
             json!({ "stage": null, "branch_id": unit, "search": null, "offset": 0, "limit": 5000, "cell": null });
         self.read("list_members", json!({ "query": members }), |s, a| s.list_members(&a.get("query")));
+    }
+
+    /// 生成文书 on a member's page: the documents, and the preview of each the dialog offers the
+    /// first member of each stage (those of their stage or of any), dated today.
+    fn documents(&mut self, members: &[Id]) {
+        self.read("documents", json!({}), |s, _| s.documents());
+        let offered = self.store.documents().unwrap();
+        for stage in Stage::ALL {
+            let first = members.iter().copied().find(|&id| self.store.member(id).unwrap().stage == stage);
+            let Some(id) = first else { continue };
+            for doc in offered.iter().filter(|d| d.stage.is_none_or(|s| s == stage)) {
+                self.read("preview_document", json!({ "id": doc.id, "members": [id], "date": null }), |s, a| {
+                    s.preview_document(&a.get::<String>("id"), &a.get::<Vec<Id>>("members"), a.get("date"))
+                });
+            }
+        }
     }
 
     /// Searches as one types them: a member's surname, whole name and student number.

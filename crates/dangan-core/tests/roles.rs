@@ -431,7 +431,7 @@ static TABLE: &[Row] = &[
         ok(f.session.preview_document("applicant_talk_record", &[f.member], None))
     }),
     row("make_document", may(ReadMembers), Member, |f| {
-        ok(f.session.make_document("applicant_talk_record", &[f.member], None, &f.out.join("talk.docx")))
+        ok(f.session.make_document("applicant_talk_record", &[f.member], None, &f.out.join("talk.docx"), false))
     }),
     row("reset_rules", may(EditRules), Whole, |f| f.session.reset_rules()),
     row("rules_warning", SignedIn, Whole, |f| done(f.session.rules_warning())),

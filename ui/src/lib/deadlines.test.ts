@@ -10,8 +10,10 @@ import {
   recordTarget,
   restoreItem,
   setAside,
+  sharedStep,
   snoozeUntil,
   splitBranch,
+  tickedPeople,
   type MemberItem,
   type UnitItem,
 } from './deadlines';
@@ -163,5 +165,37 @@ describe('setting an item aside goes to the command for its owner', () => {
   it('counts a set-aside unit item as dismissed, as a member’s', () => {
     expect(isDismissed(owed({ acknowledged: true }), '2026-11-24')).toBe(true);
     expect(isDismissed(owed({ snoozed_until: '2026-11-24' }), '2026-11-24')).toBe(false);
+  });
+});
+
+describe('the rows ticked on the dashboard', () => {
+  const rows = [
+    item({ member_id: 7, name: '张三', rule: 'application_talk' }),
+    owed(),
+    item({ member_id: 19, name: '李四', rule: 'application_talk' }),
+    item({ member_id: 7, name: '张三', rule: 'activist_review', done_by: 'activist_review' }),
+    item({ member_id: 31, name: '王五', rule: 'application_talk' }),
+  ];
+  const tickedKeys = (...keys: number[]) => (i: (typeof rows)[number]) => keys.some((k) => rows[k] === i);
+
+  it('are about their people each once, in the rows’ order, named as the rows name them', () => {
+    expect(tickedPeople(rows, tickedKeys(4, 3, 0, 2))).toEqual([
+      { id: 7, name: '张三' },
+      { id: 19, name: '李四' },
+      { id: 31, name: '王五' },
+    ]);
+  });
+
+  it('leave out a unit’s owed meeting, which concerns no one', () => {
+    expect(tickedPeople(rows, tickedKeys(1))).toEqual([]);
+    expect(tickedPeople(rows, tickedKeys(1, 4))).toEqual([{ id: 31, name: '王五' }]);
+  });
+
+  it('propose the step they all name, and none when they name several or none', () => {
+    expect(sharedStep(rows, tickedKeys(0, 2, 4))).toBe('applicant_talk');
+    expect(sharedStep(rows, tickedKeys(0, 1, 2))).toBe('applicant_talk');
+    expect(sharedStep(rows, tickedKeys(0, 3))).toBeNull();
+    expect(sharedStep(rows, tickedKeys(1))).toBeNull();
+    expect(sharedStep([item({ done_by: null })], () => true)).toBeNull();
   });
 });

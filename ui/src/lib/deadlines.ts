@@ -131,3 +131,26 @@ export function dueText(item: Pick<DeadlineItem, 'kind' | 'due'>, asOf: string):
   if (days === 0) return { key: 'due.today', n: 0 };
   return { key: days === 1 ? 'due.left_one' : 'due.left', n: days };
 }
+
+/**
+ * The people of the rows ticked (a member's step each; a unit's owed meeting has no one to tick), each once, in the
+ * rows' order and named as the rows name them: whom the dashboard's 生成文书 and 登记步骤 are for.
+ */
+export function tickedPeople(items: readonly DeadlineItem[], ticked: (item: DeadlineItem) => boolean): { id: number; name: string }[] {
+  const seen = new Set<number>();
+  const people: { id: number; name: string }[] = [];
+  for (const item of items) {
+    if (isUnitItem(item) || !ticked(item) || seen.has(item.member_id)) continue;
+    seen.add(item.member_id);
+    people.push({ id: item.member_id, name: item.name });
+  }
+  return people;
+}
+
+/** The step that records every ticked row, when they all name the same one (the batch's first choice); else `null`. */
+export function sharedStep(items: readonly DeadlineItem[], ticked: (item: DeadlineItem) => boolean): EventKind | null {
+  const steps = new Set<EventKind | null>();
+  for (const item of items) if (isMemberItem(item) && ticked(item)) steps.add(item.done_by);
+  const [only = null] = steps;
+  return steps.size === 1 ? only : null;
+}

@@ -23,3 +23,8 @@ export function stepRepeats(kind: EventKind): boolean {
 export function monthsOf(kind: EventKind): MonthsRange | null {
   return stepOf(kind)?.months ?? null;
 }
+
+/** Whether the months typed are a whole number within the step's range; a step that carries no months takes any. */
+export function monthsFit(range: MonthsRange | null, months: number): boolean {
+  return !range || (Number.isInteger(months) && months >= range.min && months <= range.max);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import repliesJson from './api/recorded/replies.json?raw';
 import type { Procedure } from './api/types';
-import { monthsOf, setProcedure, stepRepeats } from './procedure.svelte';
+import { monthsFit, monthsOf, setProcedure, stepRepeats } from './procedure.svelte';
 
 /** The procedure as the real core answered it (`recorded/replies.json`). */
 function recordedProcedure(): Procedure {
@@ -23,5 +23,19 @@ describe('the procedure, as the core defines it', () => {
     setProcedure(null);
     expect(stepRepeats('thought_report')).toBe(false);
     expect(monthsOf('probation_extended')).toBeNull();
+  });
+});
+
+describe('the months an extension carries', () => {
+  it('fit when a whole number within the step’s range, and any months fit a step without a range', () => {
+    const range = { min: 6, max: 12, proposed: 6 };
+    expect(monthsFit(range, 6)).toBe(true);
+    expect(monthsFit(range, 12)).toBe(true);
+    expect(monthsFit(range, 5)).toBe(false);
+    expect(monthsFit(range, 13)).toBe(false);
+    expect(monthsFit(range, 7.5)).toBe(false);
+    expect(monthsFit(range, Number(''))).toBe(false);
+    expect(monthsFit(range, Number('abc'))).toBe(false);
+    expect(monthsFit(null, Number.NaN)).toBe(true);
   });
 });

@@ -63,20 +63,37 @@ impl Rendered {
     }
 }
 
-/// How wide each column of a table should be, relative to the others: its longest cell (the
-/// header included), counted in characters, within 3 and 12 (a two-character name and its cell padding fit in 3).
-pub fn column_weights(header: &[String], rows: &[Vec<String>]) -> Vec<f32> {
-    (0..header.len().max(1))
+/// How wide each column of a table is, in half-ems of the table's font (its shares of the width,
+/// for the caller to scale), for a table `width_ems` wide. Each column asks for its longest cell
+/// (a long header may go onto two lines) and its padding. Short cells (names, 性别, 学历: up to
+/// four Chinese characters) never break: when the table is too wide for every cell on one line,
+/// only the longer ones (dates) give way, and all shrink alike only if even that cannot fit.
+pub fn column_weights(header: &[String], rows: &[Vec<String>], width_ems: f32) -> Vec<f32> {
+    /// A cell's padding, in half-ems (the PDF's 4 pt a side at 12 pt, Word's cell margins).
+    const PAD: f32 = 2.0;
+    /// What never breaks: four Chinese characters.
+    const UNBROKEN: f32 = 8.0;
+    let available = 2.0 * width_ems;
+    let natural: Vec<f32> = (0..header.len().max(1))
         .map(|i| {
-            let longest = std::iter::once(header.get(i))
-                .chain(rows.iter().map(|r| r.get(i)))
-                .flatten()
-                .map(|t| t.chars().count())
-                .max()
-                .unwrap_or(1);
-            longest.clamp(3, 12) as f32
+            let body = rows.iter().filter_map(|r| r.get(i)).map(|t| display_width(t)).fold(0.0, f32::max);
+            let head = header.get(i).map_or(0.0, |h| display_width(h)).min(UNBROKEN);
+            body.max(head).max(2.0) + PAD
         })
-        .collect()
+        .collect();
+    let floor: Vec<f32> = natural.iter().map(|&n| n.min(UNBROKEN + PAD)).collect();
+    let (natural_sum, floor_sum): (f32, f32) = (natural.iter().sum(), floor.iter().sum());
+    if natural_sum <= available || floor_sum >= available {
+        return natural.iter().zip(&floor).map(|(&n, &f)| if floor_sum >= available { f } else { n }).collect();
+    }
+    // The room beyond the floors goes to the longer cells, in proportion to what they lack.
+    let share = (available - floor_sum) / (natural_sum - floor_sum);
+    natural.iter().zip(&floor).map(|(&n, &f)| f + (n - f) * share).collect()
+}
+
+/// A text's width in half-ems: a Chinese character (or any wide one) is two, a digit or Latin letter one.
+fn display_width(text: &str) -> f32 {
+    text.chars().map(|c| if (c as u32) < 0x2E80 { 1.0 } else { 2.0 }).sum()
 }
 
 /// Reads a template's output into blocks.
@@ -146,6 +163,45 @@ pub fn escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    /// The pre-review list (eight columns) is too wide at 12 pt for every date on one line: names
+    /// keep their room (they once broke, 「李\n四」, in the PDF) and only the dates give way.
+    #[test]
+    fn a_table_too_wide_keeps_its_names_whole_and_lets_dates_wrap() {
+        let header = strings(&[
+            "序号",
+            "姓名",
+            "性别",
+            "出生年月",
+            "学历",
+            "确定为发展对象时间",
+            "政治审查时间",
+            "集中培训时间",
+        ]);
+        let rows = vec![strings(&[
+            "1",
+            "欧阳晓明",
+            "男",
+            "2004年5月",
+            "大学本科",
+            "2024年9月10日",
+            "2024年10月10日",
+            "2024年10月20日",
+        ])];
+        let ems = 36.9;
+        let widths = column_weights(&header, &rows, ems);
+        assert!((widths.iter().sum::<f32>() - 2.0 * ems).abs() < 0.01, "they fill the width: {widths:?}");
+        assert!(widths[1] >= 8.0 + 2.0, "a four-character name and its padding: {widths:?}");
+        assert!(widths[0] >= 4.0 + 2.0 && widths[4] >= 10.0, "{widths:?}");
+        assert!(widths[7] < 14.0 + 2.0, "the dates give way: {widths:?}");
+        // A narrow table fits as it is: each column as wide as its longest cell.
+        let widths = column_weights(&strings(&["序号", "姓名"]), &[strings(&["1", "张三"])], ems);
+        assert_eq!(widths, [6.0, 6.0]);
+    }
 
     #[test]
     fn lines_become_a_title_paragraphs_a_table_and_a_signature() {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use markup::{Block, Rendered};
 pub use render::{DocumentContext, PersonFields, render};
 
-use crate::domain::Stage;
+use crate::domain::{EventKind, Stage};
 use crate::rules::RuleSetId;
 use crate::{Error, Result, Text};
 
@@ -56,6 +56,9 @@ pub struct DocumentInfo {
     pub clause_en: String,
     /// The office's own wording replaces the shipped one.
     pub custom: bool,
+    /// The step that issuing it starts, which saving it can record for each person, dated the
+    /// document's date (a development targets' publicity starts `candidate_publicity`).
+    pub records: Option<EventKind>,
 }
 
 /// The output a file's extension asks for.
@@ -92,6 +95,8 @@ pub struct MadeDocument {
     /// A working-day period was counted without that year's official holiday calendar: the date
     /// it gives may be wrong until the calendar is entered.
     pub provisional: bool,
+    /// For how many people the step it starts was recorded with it (none unless asked).
+    pub recorded: usize,
 }
 
 /// A document filled in, before it is saved: what the app previews.
@@ -121,6 +126,12 @@ struct Head {
     /// By rule set (`cpc-2014`, `cpc-2026`), the article that requires the document.
     clause: std::collections::BTreeMap<String, String>,
     clause_en: std::collections::BTreeMap<String, String>,
+    /// Spoken by one branch (its meeting, its committee): people of several branches are refused.
+    #[serde(default)]
+    one_branch: bool,
+    /// The step issuing the document starts (an [`EventKind`] id).
+    #[serde(default)]
+    records: Option<String>,
 }
 
 /// A template, its head read and its body checked.
@@ -128,6 +139,7 @@ struct Head {
 pub struct Template {
     head: Head,
     stage: Option<Stage>,
+    records: Option<EventKind>,
     /// The body, a minijinja template.
     body: String,
     /// The file's line on which the body starts, so that an error in the body names the file's line.
@@ -196,7 +208,14 @@ impl Template {
                 ));
             }
         }
-        Ok(Template { head, stage, body, body_line, source: source.to_owned() })
+        let records = match head.records.as_deref() {
+            None => None,
+            Some(kind) => Some(EventKind::parse(kind).ok_or_else(|| {
+                let line = source.lines().position(|l| l.trim_start().starts_with("records")).map_or(2, |i| i + 1);
+                refuse(line, format!("未知的步骤「{kind}」"), format!("unknown step `{kind}`"))
+            })?),
+        };
+        Ok(Template { head, stage, records, body, body_line, source: source.to_owned() })
     }
 
     pub fn id(&self) -> &str {
@@ -209,6 +228,16 @@ impl Template {
 
     pub fn batch(&self) -> bool {
         self.head.batch
+    }
+
+    /// Spoken by one branch: a batch from several branches is refused.
+    pub fn one_branch(&self) -> bool {
+        self.head.one_branch
+    }
+
+    /// The step issuing it starts, if any.
+    pub fn records(&self) -> Option<EventKind> {
+        self.records
     }
 
     pub fn title(&self) -> &str {
@@ -236,6 +265,7 @@ impl Template {
             clause: clause(&self.head.clause),
             clause_en: clause(&self.head.clause_en),
             custom,
+            records: self.records,
         }
     }
 }

@@ -9,6 +9,8 @@ use crate::dossier::report::{ReportInfo, Section, render_report};
 
 /// The usable width of the report's page, in millimetres (as `dossier/report.rs` lays it out).
 const TEXT_WIDTH_MM: f32 = 156.0;
+/// An em of the report's table font (12 pt), in millimetres.
+const TABLE_EM_MM: f32 = 12.0 * 25.4 / 72.0;
 
 pub fn write(rendered: &Rendered, author: &str, today: Date) -> Result<Vec<u8>> {
     let mut subtitle = Vec::new();
@@ -21,7 +23,7 @@ pub fn write(rendered: &Rendered, author: &str, today: Date) -> Result<Vec<u8>> 
             Block::Paragraph { text } => sections.push(Section::Paragraphs(vec![text.clone()])),
             Block::Right { text } => sections.push(Section::RightLines(vec![text.clone()])),
             Block::Table { header, rows } => {
-                let weights = markup::column_weights(header, rows);
+                let weights = markup::column_weights(header, rows, TEXT_WIDTH_MM / TABLE_EM_MM);
                 let total: f32 = weights.iter().sum::<f32>().max(1.0);
                 let columns =
                     header.iter().zip(&weights).map(|(h, w)| (h.clone(), TEXT_WIDTH_MM * w / total)).collect();

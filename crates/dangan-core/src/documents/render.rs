@@ -33,6 +33,9 @@ pub struct DocumentContext {
     pub committee: String,
     pub branch: String,
     pub branch_path: String,
+    /// The branch that acted, as a sentence names it: its name for people of one branch, 各党支部
+    /// ("each branch") for several (a development targets' publicity: 经{by_branch}委员会研究).
+    pub by_branch: String,
     pub date: String,
     pub rules: String,
     /// The article that requires the document, under the workspace's rule set.
@@ -117,6 +120,7 @@ pub fn check(template: &Template) -> Result<()> {
         committee: "中共某某大学数学学院委员会".into(),
         branch: "本科生第一党支部".into(),
         branch_path: "数学学院党委/本科生第一党支部".into(),
+        by_branch: "本科生第一党支部".into(),
         date: "2026-11-24".into(),
         rules: "2026".into(),
         clause: "《中国共产党发展党员工作细则》第十三条".into(),
@@ -231,6 +235,7 @@ mod tests {
             committee: String::new(),
             branch: String::new(),
             branch_path: String::new(),
+            by_branch: String::new(),
             date: "2026-11-24".into(),
             rules: "2026".into(),
             clause: String::new(),

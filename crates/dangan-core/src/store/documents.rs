@@ -9,9 +9,10 @@ use rusqlite::params;
 use super::Store;
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::documents::{self, DocumentContext, DocumentInfo, PersonFields, Template};
-use crate::domain::Id;
+use crate::documents::{self, DocumentContext, DocumentInfo, DocumentPreview, PersonFields, Template};
+use crate::domain::{Id, ProcedureEvent};
 use crate::rules::RuleSetId;
+use crate::store::MemberDetail;
 use crate::{Error, Result, Text};
 
 impl Store {
@@ -72,6 +73,31 @@ impl Store {
             }
         }
         Ok(own)
+    }
+
+    /// Document `id` about `members` (one, or a batch in one table), dated `date` (today when
+    /// none), filled in: what the app shows before it is saved, and what is saved.
+    pub fn preview_document(&self, id: &str, members: &[Id], date: Option<Date>) -> Result<DocumentPreview> {
+        let template = self.document_template(id)?;
+        let date = date.unwrap_or_else(|| self.today());
+        let context = self.document_context(&template, members, date)?;
+        let (document, provisional) = documents::render(&template, &context, self.work_calendar())?;
+        Ok(DocumentPreview { document, people: context.people.len(), provisional, committee: context.committee })
+    }
+
+    /// Records the step that issuing document `id` starts (its template's `records`), dated
+    /// `date` (today when none), for each of `members`: all or none, each refused person named.
+    pub fn record_document_step(&mut self, id: &str, members: &[Id], date: Option<Date>) -> Result<Vec<MemberDetail>> {
+        let template = self.document_template(id)?;
+        let Some(kind) = template.records() else {
+            return Err(Error::invalid(
+                "record_step",
+                format!("{}不对应任何步骤，无从登记", documents::named(&template).zh),
+                format!("{} starts no step to record", documents::named(&template).en),
+            ));
+        };
+        let date = date.unwrap_or_else(|| self.today());
+        self.save_event_for_many(members, &ProcedureEvent::new(kind, date))
     }
 
     /// What `template` is filled from for `members` on `date`: each member as the session's user
@@ -141,18 +167,40 @@ impl Store {
                 steps,
             });
         }
-        // One branch: the document is that branch's; several: the committee's.
-        let (branch, branch_path) = match branches.as_slice() {
+        // One branch: the document is that branch's; several: the committee's, and the branches
+        // that acted are 各党支部 (never "…委员会委员会").
+        let (branch, branch_path, by_branch) = match branches.as_slice() {
             [one] => {
                 let path = tree.path(*one);
-                (own_name(&path), path)
+                (own_name(&path), path.clone(), own_name(&path))
             }
-            _ => (committee.clone(), committee.clone()),
+            several => {
+                if template.one_branch() {
+                    let names: Vec<String> = several.iter().map(|&b| own_name(&tree.path(b))).collect();
+                    return Err(Error::invalid(
+                        "members",
+                        format!(
+                            "{}以一个支部的名义发出，所选人员分属 {} 个支部（{}）：请按支部分别生成",
+                            documents::named(template).zh,
+                            names.len(),
+                            names.join("、")
+                        ),
+                        format!(
+                            "{} speaks for one branch, and the people chosen belong to {} ({}): make one per branch",
+                            documents::named(template).en,
+                            names.len(),
+                            names.join(", ")
+                        ),
+                    ));
+                }
+                (committee.clone(), committee.clone(), "各党支部".to_owned())
+            }
         };
         Ok(DocumentContext {
             committee,
             branch,
             branch_path,
+            by_branch,
             date: date.to_string(),
             rules: match self.rule_set_id {
                 RuleSetId::Cpc2014 => "2014",

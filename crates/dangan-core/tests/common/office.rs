@@ -50,6 +50,23 @@ pub fn member(store: &mut Store, branch: Id, name: &str) -> Id {
     id
 }
 
+/// A probationary member of `branch`: applied 2024-03-01, admitted 2026-03-10, approved
+/// 2026-04-01.
+pub fn probationary(store: &mut Store, branch: Id, name: &str) -> Id {
+    let id = store.save_person(Person { branch_id: branch, name: name.into(), ..Person::default() }).unwrap();
+    let id = id.person.id.unwrap();
+    for (kind, date) in [
+        (EventKind::ApplicationReceived, "2024-03-01"),
+        (EventKind::ActivistDetermined, "2024-09-01"),
+        (EventKind::CandidateDetermined, "2025-09-10"),
+        (EventKind::Admitted, "2026-03-10"),
+        (EventKind::AdmissionApproved, "2026-04-01"),
+    ] {
+        store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
+    }
+    id
+}
+
 /// Adds a user whose passphrase is `{name}-passphrase`.
 pub fn add(office: &mut Office, name: &str, role: Role, branches: &[Id]) -> Id {
     let new = NewUser { name, role, branches, passphrase: &passphrase_of(name) };

@@ -4,6 +4,8 @@
 
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { offeredDocuments } from '../documents/documents';
+import { STAGES } from './domain';
 import { RecordedReplies, canonical, installRecordedReplies, loadRecording, repliesFor, type RecordedCall } from './recorded';
 import type { BridgeError, Lang, MemberQuery, WorkspaceStatus } from './types';
 
@@ -192,6 +194,27 @@ describe('the preview over the real client', () => {
     await expect(api.letters(4, false)).rejects.toMatchObject({ kind: 'not_found' });
     await expect(api.recordReceipt(1, '2026-08-01')).rejects.toMatchObject({ kind: 'read_only' });
     await expect(api.writeLetters([1], '/tmp/介绍信.pdf')).rejects.toMatchObject({ kind: 'read_only' });
+  });
+
+  it('answers 生成文书 as the dialog asks on a member’s page: the documents, and the preview of each one offered', async () => {
+    const api = await client('');
+    const all = await api.documents();
+    // Issuing the candidates' publicity notice starts that step: the dialog offers to record it.
+    expect(all.find((d) => d.id === 'candidate_publicity')?.records).toBe('candidate_publicity');
+    const members = (await api.listMembers(page({}))).items;
+    let previews = 0;
+    for (const stage of STAGES) {
+      const member = members.find((m) => m.stage === stage);
+      if (!member) continue;
+      // As DocumentsDialog asks: the documents of the member's stage or of any stage, about them alone, dated today.
+      for (const doc of offeredDocuments(all, { kind: 'member', stage })) {
+        const preview = await api.previewDocument(doc.id, [member.id], null);
+        expect(preview.people, doc.id).toBe(1);
+        expect(preview.document.title, doc.id).not.toBe('');
+        previews++;
+      }
+    }
+    expect(previews).toBeGreaterThan(0);
   });
 
   it('listens for the shell’s events without a shell', async () => {

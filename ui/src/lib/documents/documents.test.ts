@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentInfo } from '../api/bindings/DocumentInfo';
 import type { Stage } from '../api/bindings/Stage';
-import { documentFileName, inListOrder, offeredDocuments, tickState } from './documents';
+import { documentFileName, formatOf, inListOrder, keptOnOneLine, offeredDocuments, tickState, withFormat } from './documents';
 
 /** A document as the core lists it; only what the dialog reads matters here. */
 function doc(id: string, stage: Stage | null, batch: boolean, custom = false): DocumentInfo {
-  return { id, title: id, title_en: id, stage, batch, clause: '细则第十条', clause_en: 'Rules, art. 10', custom };
+  return { id, title: id, title_en: id, stage, batch, clause: '细则第十条', clause_en: 'Rules, art. 10', custom, records: null };
 }
 
 // Shaped like the shipped documents: one person's forms, batch notices and requests, and one of any stage.
@@ -109,5 +109,42 @@ describe('the name a document is saved under by default', () => {
 
   it('is the title alone when it is about no one', () => {
     expect(documentFileName('支部党员大会通知', [], 'docx', several)).toBe('支部党员大会通知.docx');
+  });
+});
+
+describe('the path a document is saved to', () => {
+  it('says its format by its extension, in any case, and none for another', () => {
+    expect(formatOf('/home/李/发展对象公示-张三.docx')).toBe('docx');
+    expect(formatOf('C:\\文书\\公示.PDF ')).toBe('pdf');
+    expect(formatOf('/tmp/公示.doc')).toBeNull();
+    expect(formatOf('/tmp/公示')).toBeNull();
+    expect(formatOf('')).toBeNull();
+  });
+
+  it('swaps a Word or PDF extension for the format chosen', () => {
+    expect(withFormat('/home/李/公示-张三.docx', 'pdf')).toBe('/home/李/公示-张三.pdf');
+    expect(withFormat('C:\\文书\\公示.PDF', 'docx')).toBe('C:\\文书\\公示.docx');
+    expect(withFormat('/home/李/公示.pdf', 'pdf')).toBe('/home/李/公示.pdf');
+  });
+
+  it('gives a name without an extension the format’s, and leaves another extension and a blank path as typed', () => {
+    expect(withFormat('/home/李/公示', 'docx')).toBe('/home/李/公示.docx');
+    expect(withFormat('/home/李.王/公示', 'pdf')).toBe('/home/李.王/公示.pdf');
+    expect(withFormat('/home/李/公示.txt', 'pdf')).toBe('/home/李/公示.txt');
+    expect(withFormat('/home/李/', 'pdf')).toBe('/home/李/');
+    expect(withFormat('', 'pdf')).toBe('');
+  });
+});
+
+describe('a preview’s table cells', () => {
+  it('keep names, dates and numbers on one line', () => {
+    for (const cell of ['蔡晓娜', '2026年11月22日', '2000年6月', '1', '大学本科', '', '阿依古丽·买买提']) {
+      expect(keptOnOneLine(cell), cell).toBe(true);
+    }
+  });
+
+  it('let a long text, or one with its own line breaks, wrap', () => {
+    expect(keptOnOneLine('该同志入党动机端正，能够认真学习党的理论，积极参加组织生活')).toBe(false);
+    expect(keptOnOneLine('张三\n李四')).toBe(false);
   });
 });

@@ -46,6 +46,9 @@ export function tickState(loaded: readonly number[], isTicked: (id: number) => b
 
 export type DocumentFormat = 'docx' | 'pdf';
 
+/** The formats the core writes a document in, as the dialog offers them: Word first. */
+export const DOCUMENT_FORMATS: readonly DocumentFormat[] = ['docx', 'pdf'];
+
 /**
  * The name the save dialog proposes: the document's title and whom it is about, `发展对象公示-张三.docx`; for
  * several people the first named with how many they are, in words the caller gives (`several`, from the catalogue).
@@ -60,4 +63,34 @@ export function documentFileName(
   const first = people[0];
   const whom = !first ? null : people.length === 1 ? fileStem(first.name) : fileStem(several(first.name, people.length));
   return `${fileStem(title)}${whom === null ? '' : `-${whom}`}.${format}`;
+}
+
+/** The format a path's extension names (`.docx`, `.pdf`, in any case), or `null`: the core writes by the extension. */
+export function formatOf(path: string): DocumentFormat | null {
+  const m = /\.(docx|pdf)$/i.exec(path.trim());
+  return m ? (m[1]!.toLowerCase() as DocumentFormat) : null;
+}
+
+/**
+ * A typed path with the format chosen: a `.docx` or `.pdf` extension swapped, a name without one given it. A path
+ * with another extension is left as typed (the core refuses it and says why), as is a blank one.
+ */
+export function withFormat(path: string, format: DocumentFormat): string {
+  const trimmed = path.trim();
+  if (trimmed === '') return path;
+  if (formatOf(trimmed) !== null) return trimmed.replace(/\.(docx|pdf)$/i, `.${format}`);
+  const name = trimmed.split(/[/\\]/).pop() ?? '';
+  if (name === '' || name.includes('.')) return path;
+  return `${trimmed}.${format}`;
+}
+
+/** The longest a preview's table cell is and still kept on one line: a name, a date, a number, a short answer. */
+const ONE_LINE_CHARS = 16;
+
+/**
+ * Whether a cell of a preview's table is kept on one line (a name or a date broken over two lines misreads); a
+ * longer text, or one with its own line breaks, wraps.
+ */
+export function keptOnOneLine(cell: string): boolean {
+  return !cell.includes('\n') && [...cell].length <= ONE_LINE_CHARS;
 }

@@ -47,6 +47,13 @@ export class FileSaver {
       return;
     }
     if (!path) return;
+    await this.saveTo(path, write);
+  }
+
+  /** Has `write` write to a path already known (typed in a path field, or chosen by Browse). Ignored while a save runs. */
+  async saveTo(path: string, write: (path: string) => Promise<unknown>): Promise<void> {
+    if (this.busy) return;
+    this.openError = null;
     this.phase = { name: 'saving', path };
     try {
       await write(path);
@@ -74,7 +81,8 @@ export class FileSaver {
     this.openError = null;
   }
 
-  private fail(error: unknown): void {
+  /** A failure before any write (a Browse button's dialog): shown as a save's, or the shell told of a lock. */
+  fail(error: unknown): void {
     if (toAppError(error).kind === 'locked') {
       this.phase = { name: 'idle' };
       this.onlocked();

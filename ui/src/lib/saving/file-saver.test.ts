@@ -57,6 +57,21 @@ describe('saving a file a screen offers', () => {
     expect(saver.phase).toEqual({ name: 'failed', error: broken });
   });
 
+  it('writes to a path typed in a field without the save dialog', async () => {
+    const s = shell('/never/asked.docx');
+    const write = vi.fn(async () => {});
+    const saver = new FileSaver(s, () => {});
+    await saver.saveTo('/home/李/发展对象公示.docx', write);
+    expect(s.pick).not.toHaveBeenCalled();
+    expect(write).toHaveBeenCalledWith('/home/李/发展对象公示.docx');
+    expect(saver.phase).toEqual({ name: 'saved', path: '/home/李/发展对象公示.docx' });
+    const refusal = appError('invalid_input', 'a document is saved as .docx or .pdf');
+    await saver.saveTo('/home/李/公示.txt', async () => {
+      throw refusal;
+    });
+    expect(saver.phase).toEqual({ name: 'failed', error: refusal });
+  });
+
   it('saves one file at a time', async () => {
     let finish = () => {};
     const s: SaveShell = { pick: vi.fn(async (name: string) => `/tmp/${name}`), open: async () => {} };

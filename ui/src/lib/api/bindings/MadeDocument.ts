@@ -12,4 +12,8 @@ people: number,
  * A working-day period was counted without that year's official holiday calendar: the date
  * it gives may be wrong until the calendar is entered.
  */
-provisional: boolean, };
+provisional: boolean, 
+/**
+ * For how many people the step it starts was recorded with it (none unless asked).
+ */
+recorded: number, };

@@ -120,6 +120,10 @@ export function saveEvent(personId: number, event: ProcedureEvent): Promise<Memb
   return call('save_event', { personId, event });
 }
 
+export function saveEventForMany(personIds: Array<number>, event: ProcedureEvent): Promise<Array<MemberDetail>> {
+  return call('save_event_for_many', { personIds, event });
+}
+
 export function deleteEvent(personId: number, eventId: number): Promise<MemberDetail> {
   return call('delete_event', { personId, eventId });
 }
@@ -420,8 +424,8 @@ export function previewDocument(id: string, members: Array<number>, date: string
   return call('preview_document', { id, members, date });
 }
 
-export function makeDocument(id: string, members: Array<number>, date: string | null, path: string): Promise<MadeDocument> {
-  return call('make_document', { id, members, date, path });
+export function makeDocument(id: string, members: Array<number>, date: string | null, path: string, recordStep: boolean): Promise<MadeDocument> {
+  return call('make_document', { id, members, date, path, recordStep });
 }
 
 export function writeDossiers(query: MemberQuery, dir: string, onProgress: (progress: JobProgress) => void): Promise<DossiersWritten> {
