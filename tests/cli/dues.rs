@@ -76,11 +76,19 @@ fn a_member_pays_and_the_ledger_arrears_and_summary_follow() {
     assert_eq!(arrears[0]["months_behind"], 8);
     assert_eq!(arrears[0]["owed_fen"], 8 * 4200);
     assert_eq!(arrears[0]["item"]["status"], "overdue");
+    // The same item among everyone's deadlines, citing 党章第九条.
+    let out = ws.dangan(&["deadlines", "--json"]).output().unwrap();
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let behind = items.iter().find(|i| i["rule"] == "dues_arrears").expect("arrears among the deadlines");
+    assert!(behind.to_string().contains("第九条"), "{behind}");
 
     let today = dangan_core::calendar::today().to_string();
-    ws.dangan(&["dues", "pay", "--member", &id, "--from", &start_s, "--months", "9", "--date", &today, "--by", "李收"])
-        .assert()
-        .success();
+    // Paid up, printed as JSON: the ledger after the payment.
+    let pay = ["dues", "pay", "--member", &id, "--from", &start_s, "--months", "9", "--date", &today, "--by", "李收"];
+    let out = ws.dangan(&[&pay[..], &["--json"]].concat()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let paid: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((paid["paid_through"].as_str(), paid["months_behind"].as_i64()), (Some(this_s.as_str()), Some(0)));
     // The same month again: refused, naming it; nothing changed.
     ws.dangan(&["dues", "pay", "--member", &id, "--from", &this_s, "--date", &today])
         .assert()
@@ -206,4 +214,52 @@ fn a_sheet_of_payments_is_recorded_whole_or_not_at_all() {
     assert_eq!(ledger(&wang)["paid_through"], next_s.as_str());
     let zhao = ws.members_json(&[]).iter().find(|m| m["name"] == "赵六").unwrap()["id"].to_string();
     assert_eq!(ledger(&zhao)["months"][0]["deferred"], "家庭困难");
+}
+
+/// A payments sheet as Excel saves it (.xlsx, the day paid a date cell, the month typed as text)
+/// is recorded as the CSV is; the year's summary and its workbook add up the months of the year.
+#[test]
+fn a_workbook_of_payments_is_recorded_and_the_years_summary_adds_it_up() {
+    use calamine::Reader;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let (ws, start) = two_payers();
+    let today = dangan_core::calendar::today();
+    let sheet_path = ws.file("党费.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["学号工号", "起始月份", "月数", "交纳日期", "代交人"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let day = Format::new().set_num_format("yyyy/m/d");
+    let ymd = today.to_string();
+    let part = |range: std::ops::Range<usize>| ymd[range].parse::<u16>().unwrap();
+    let paid_on = ExcelDateTime::from_ymd(part(0..4), part(5..7) as u8, part(8..10) as u8).unwrap();
+    for (r, number) in [(1, "T001"), (2, "T002")] {
+        sheet.write_string(r, 0, number).unwrap();
+        sheet.write_string(r, 1, start.to_string()).unwrap();
+        sheet.write_number(r, 2, 3).unwrap();
+        sheet.write_datetime_with_format(r, 3, &paid_on, &day).unwrap();
+    }
+    sheet.write_string(1, 4, "李收").unwrap();
+    book.save(&sheet_path).unwrap();
+    ws.dangan(&["dues", "import", sheet_path.to_str().unwrap()]).assert().success();
+
+    // Every month from the start to this one is paid by both (the start is two months back).
+    let year = ymd[0..4].to_owned();
+    let out = ws.dangan(&["dues", "summary", "--year", &year, "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let months_this_year = (0..3).filter(|&k| start.plus(k).to_string().starts_with(&year)).count() as i64;
+    let expected = 2 * months_this_year * 4200;
+    assert_eq!(
+        (summary[0]["due_fen"].as_i64(), summary[0]["paid_fen"].as_i64()),
+        (Some(expected), Some(expected)),
+        "{summary:?}"
+    );
+    let workbook_path = ws.file("党费年度.xlsx");
+    ws.dangan(&["dues", "export", "--year", &year, "--out", workbook_path.to_str().unwrap()]).assert().success();
+    let mut workbook = calamine::open_workbook_auto(&workbook_path).unwrap();
+    let detail = workbook.worksheet_range("交纳明细").unwrap();
+    let payers: Vec<String> = detail.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert!(payers.contains(&"王五".to_owned()) && payers.contains(&"赵六".to_owned()), "{payers:?}");
 }

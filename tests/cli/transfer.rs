@@ -67,9 +67,19 @@ fn a_letter_is_printed_takes_the_member_off_the_list_and_is_closed_by_its_receip
         .stderr(predicate::str::contains(number.as_str()));
     assert_eq!(letters(&ws, &[]).len(), 1, "the refused letter was not kept");
 
+    // Its receipt is awaited: an item of `dangan deadlines` naming 王五, until it is recorded.
+    let receipt_items = || -> Vec<serde_json::Value> {
+        let out = ws.dangan(&["deadlines", "--json"]).output().unwrap();
+        let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        items.into_iter().filter(|i| i["rule"] == "transfer_receipt").collect()
+    };
+    let awaited = receipt_items();
+    assert!(awaited.len() == 1 && awaited[0].to_string().contains("王五"), "{awaited:?}");
+
     // The day it was issued is the earliest a receipt can come back.
     ws.dangan(&["transfer", "receipt", "--letter", &number, "--date", &today]).assert().success();
     assert!(letters(&ws, &["--open"]).is_empty());
+    assert!(receipt_items().is_empty(), "the receipt closes its item");
     let all = letters(&ws, &[]);
     assert_eq!(all[0]["state"], "received");
     assert_eq!(all[0]["receipt_on"], today.as_str());
@@ -133,15 +143,15 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
         ws.dangan(&args)
     };
     // A material the checklist does not know: refused, naming the field, no one registered.
-    arrive(&["--letter", "2026-015", "--materials", "入党志愿书"])
+    arrive(&["--letter", "2026-015", "--materials", "入党誓词本"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("no material `入党志愿书`"));
+        .stderr(predicate::str::contains("no material `入党誓词本`"));
     assert_eq!(ws.members_json(&[]).len(), 2);
 
-    let out = arrive(&["--letter", "2026-015", "--materials", "application_letter,admission_resolution", "--json"])
-        .output()
-        .unwrap();
+    // 入党志愿书 came with them, named as the office names it.
+    let materials = "application_letter,入党志愿书,admission_resolution";
+    let out = arrive(&["--letter", "2026-015", "--materials", materials, "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(page["stage"], "probationary");
@@ -162,6 +172,11 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
         .success()
         .stdout(predicate::str::contains("present"))
         .stdout(predicate::str::contains("missing"));
+    let out = ws.dangan(&["records", "--member", &id, "--json"]).output().unwrap();
+    let file: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let form = file["checklist"].as_array().unwrap().iter().find(|l| l["material"] == "membership_form").cloned();
+    let form = form.expect("入党志愿书 is on the checklist");
+    assert_eq!(form["records"].as_array().map(Vec::len), Some(1), "入党志愿书 came and is on file: {file}");
     // The arrival is not a change to take back.
     ws.dangan(&["status", "undo", "--member", &id]).assert().failure();
 
@@ -281,6 +296,24 @@ fn a_graduating_class_is_checked_then_leaves_in_one_batch() {
     assert_eq!(text.matches('\u{c}').count(), 2, "a page a letter:\n{text}");
     let left: Vec<String> = ws.members_json(&[]).iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(left, ["陈三"]);
+
+    // Any list leaves the same way: 陈三, chosen by id rather than by class year, with --validity.
+    let chen = ws.members_json(&[])[0]["id"].to_string();
+    let pdf = ws.file("陈三-介绍信.pdf");
+    ws.dangan(&["transfer", "graduate", "--members", &chen, "--to", "中共某区委组织部", "--date", &today])
+        .args(["--validity", "60", "--out", pdf.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 letter"));
+    assert!(ws.members_json(&[]).is_empty(), "陈三 left too");
+    let issued = letters(&ws, &[]);
+    let letter = issued.iter().find(|l| l.to_string().contains("中共某区委组织部")).expect("陈三's letter");
+    assert_eq!(letter["validity_days"], 60, "{letter}");
+    // A class year and a list at once is refused before anything is read.
+    ws.dangan(&["transfer", "graduate", "--class-year", "2023", "--members", &chen, "--to", "x", "--date", &today])
+        .arg("--check")
+        .assert()
+        .code(2);
 }
 
 #[test]

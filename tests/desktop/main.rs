@@ -377,7 +377,7 @@ async fn scenario(app_path: &Path) {
     app.screenshot("18c-batch-document-saved").await;
     app.click("documents-close").await;
     let text = dangan_tests::libreoffice_text(&notice);
-    assert!(text.contains("发展对象公示") && text.contains("王五") && text.contains("周杰"), "{text}");
+    assert!(text.contains("为发展对象的公示") && text.contains("王五") && text.contains("周杰"), "{text}");
     // Both now have the publicity's step: its end is a deadline of each (read beside the running app).
     let items = cli_json(&workspace, &["deadlines", "--json"]);
     let publicity: Vec<String> =

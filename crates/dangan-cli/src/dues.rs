@@ -51,6 +51,9 @@ pub enum DuesAction {
         /// Paid on the member's behalf by
         #[arg(long)]
         by: Option<String>,
+        /// Print the member's ledger after the payment as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Record months deferred with the branch's approval, and why
     Defer {
@@ -62,11 +65,17 @@ pub enum DuesAction {
         months: u32,
         #[arg(long)]
         reason: String,
+        /// Print the member's ledger after the deferral as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Take back the latest month paid or deferred
     Undo {
         #[arg(long, value_name = "ID")]
         member: Id,
+        /// Print the member's ledger after it as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// A member's ledger: every month due, paid, deferred or owed
     Ledger {
@@ -179,7 +188,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
             let ledger = cx.unlock()?.set_dues_base(base)?;
             cx.human.dues_ledger(&ledger)
         }
-        DuesAction::Pay { member, from, months, date, by } => {
+        DuesAction::Pay { member, from, months, date, by, json } => {
             let payment = DuesPayment {
                 person_id: member,
                 from_month: parse::month("from", &from)?,
@@ -189,9 +198,9 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
                 deferred: None,
             };
             let ledger = cx.unlock()?.record_dues(payment)?;
-            cx.human.dues_ledger(&ledger)
+            if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
-        DuesAction::Defer { member, from, months, reason } => {
+        DuesAction::Defer { member, from, months, reason, json } => {
             let payment = DuesPayment {
                 person_id: member,
                 from_month: parse::month("from", &from)?,
@@ -201,11 +210,11 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
                 deferred: Some(reason),
             };
             let ledger = cx.unlock()?.record_dues(payment)?;
-            cx.human.dues_ledger(&ledger)
+            if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
-        DuesAction::Undo { member } => {
+        DuesAction::Undo { member, json } => {
             let ledger = cx.unlock()?.undo_dues_month(member)?;
-            cx.human.dues_ledger(&ledger)
+            if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
         DuesAction::Ledger { member, json } => {
             let ledger = cx.unlock()?.dues_ledger(member)?;

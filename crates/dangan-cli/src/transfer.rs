@@ -141,11 +141,15 @@ pub enum TransferAction {
     /// conversion falls due before leaving
     Graduate {
         /// The class year leaving (e.g. 2022)
-        #[arg(long, value_name = "YEAR")]
-        class_year: u16,
+        #[arg(long, value_name = "YEAR", required_unless_present = "members", conflicts_with = "members")]
+        class_year: Option<u16>,
         /// Only the class under this branch or general branch (name or path)
-        #[arg(long)]
+        #[arg(long, requires = "class_year")]
         branch: Option<String>,
+        /// Any list of members instead of a class year, in the letters' order (as `dangan members
+        /// --json` filtered them): ID,ID,…
+        #[arg(long, value_name = "ID,ID,…", value_delimiter = ',')]
+        members: Vec<Id>,
         /// Where their relationships go (转往)
         #[arg(long, value_name = "DESTINATION")]
         to: String,
@@ -284,7 +288,8 @@ pub struct ArrivalArgs {
     #[arg(long, value_name = "YYYY-MM")]
     dues_paid_through: Option<String>,
     /// The checklist's materials that came with the file, comma-separated
-    /// (application_letter,political_review,…; `dangan records --member ID` lists them)
+    /// (application_letter,political_review,… or their names, 入党申请书,入党志愿书,…; `dangan
+    /// records --member ID` lists them)
     #[arg(long, value_delimiter = ',')]
     materials: Vec<String>,
     /// This is someone else than the one of the same name who already arrived from the same
@@ -376,12 +381,17 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
                 cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
             }
         }
-        TransferAction::Graduate { class_year, branch, to, date, validity, assessment, check, out, json } => {
+        TransferAction::Graduate { class_year, branch, members, to, date, validity, assessment, check, out, json } => {
             let issued_on = parse::date("date", &date)?;
             let mut session = cx.unlock()?;
-            let unit = parse::optional(branch.as_deref(), |b| crate::members::find_branch(&session, b))?;
-            let letters: Vec<NewLetter> = session
-                .class_of(class_year, unit)?
+            let leaving = match class_year {
+                Some(year) => {
+                    let unit = parse::optional(branch.as_deref(), |b| crate::members::find_branch(&session, b))?;
+                    session.class_of(year, unit)?
+                }
+                None => members,
+            };
+            let letters: Vec<NewLetter> = leaving
                 .into_iter()
                 .map(|person_id| NewLetter {
                     person_id,

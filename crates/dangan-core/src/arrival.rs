@@ -139,7 +139,8 @@ pub fn check_arrival<'m>(
     let mut filed = Vec::new();
     for id in &arrival.materials {
         let id = id.trim();
-        let Some(material) = materials.iter().find(|m| m.id == id) else {
+        // By its id or as the checklist names it (入党志愿书).
+        let Some(material) = materials.iter().find(|m| m.id == id || m.name.zh == id) else {
             let known: Vec<&str> = materials.iter().map(|m| m.id.as_str()).collect();
             return Err(Error::invalid(
                 "materials",
@@ -223,7 +224,7 @@ mod tests {
         let mut late = arrival();
         late.steps.push(ProcedureEvent::new(EventKind::Oath, d("2026-09-10")));
         assert_eq!(field(late), "oath");
-        assert_eq!(field(NewArrival { materials: vec!["入党志愿书".into()], ..arrival() }), "materials");
+        assert_eq!(field(NewArrival { materials: vec!["入党誓词本".into()], ..arrival() }), "materials");
         // The conversion's resolution documents a step the arrival does not have.
         assert_eq!(field(NewArrival { materials: vec!["conversion_resolution".into()], ..arrival() }), "materials");
     }

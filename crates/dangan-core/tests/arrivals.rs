@@ -181,3 +181,40 @@ fn a_branch_secretary_registers_arrivals_only_into_their_branches() {
     assert_eq!(refused.kind(), dangan_core::ErrorKind::Forbidden);
     secretary.register_arrival(arrival(branch_a, "周九", "2026-06-20", "2026-09-05")).unwrap();
 }
+
+/// An applicant, an activist and a development target arriving keep the dates of their steps
+/// elsewhere: each owes exactly what the same steps recorded here would owe, on the same days.
+#[test]
+fn an_applicant_an_activist_and_a_development_target_arriving_keep_their_dates() {
+    let (mut office, _) = office();
+    let branch = office.branch_a;
+    let store = &mut office.admin;
+    let all = steps("2026-06-20");
+    for (n, name) in [(1, "申一"), (2, "积二"), (3, "发三")] {
+        let mut new = arrival(branch, name, "2026-06-20", "2026-09-05");
+        new.steps = all[..n].to_vec();
+        new.letter_number = Some(format!("2026-1{n}"));
+        new.materials = vec!["application_letter".into()];
+        let arrived = store.register_arrival(new).unwrap().person.id.unwrap();
+        let here = store
+            .save_person(Person { branch_id: branch, name: format!("{name}本"), ..Person::default() })
+            .unwrap()
+            .person
+            .id
+            .unwrap();
+        for step in &all[..n] {
+            store.save_event(here, step.clone()).unwrap();
+        }
+        let owed = |member: Id| -> Vec<(String, String)> {
+            let query = DeadlineQuery { member_id: Some(member), ..DeadlineQuery::default() };
+            let mut items: Vec<(String, String)> =
+                store.deadlines(&query).unwrap().iter().map(|i| (i.rule.to_string(), i.due.to_string())).collect();
+            items.sort();
+            items
+        };
+        let (theirs, ours) = (owed(arrived), owed(here));
+        assert!(!theirs.is_empty(), "{name} owes something at their stage");
+        assert_eq!(theirs, ours, "{name}: the same items on the same days as one recorded here");
+        assert_eq!(store.member(arrived).unwrap().events.len(), n, "{name}'s steps kept with their dates");
+    }
+}

@@ -63,6 +63,7 @@ export const OWN_FIELDS: Record<RecordKind, readonly OwnField[]> = {
   training_record: ['course', 'hours', 'certificate'],
   introducer_opinion: [],
   political_review: [],
+  membership_form: [],
   branch_resolution: [],
   approval: [],
   oath: [],

@@ -27,6 +27,10 @@ pub enum RecordKind {
     IntroducerOpinion,
     /// 政审材料: the political review's conclusion.
     PoliticalReview,
+    /// 入党志愿书: the form a development target fills in before the branch meeting discusses
+    /// their admission (given to them once the upper committee has pre-reviewed them: 细则, the
+    /// chapter on admitting probationary members), archived with the branch's decision on it.
+    MembershipForm,
     /// 支部大会决议.
     BranchResolution,
     /// 上级党委审批意见.
@@ -42,7 +46,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 14] = [
         RecordKind::ApplicationLetter,
         RecordKind::TalkRecord,
         RecordKind::ThoughtReport,
@@ -50,6 +54,7 @@ impl RecordKind {
         RecordKind::TrainingRecord,
         RecordKind::IntroducerOpinion,
         RecordKind::PoliticalReview,
+        RecordKind::MembershipForm,
         RecordKind::BranchResolution,
         RecordKind::Approval,
         RecordKind::Oath,
@@ -67,6 +72,7 @@ impl RecordKind {
             RecordKind::TrainingRecord => "training_record",
             RecordKind::IntroducerOpinion => "introducer_opinion",
             RecordKind::PoliticalReview => "political_review",
+            RecordKind::MembershipForm => "membership_form",
             RecordKind::BranchResolution => "branch_resolution",
             RecordKind::Approval => "approval",
             RecordKind::Oath => "oath",
@@ -91,6 +97,7 @@ impl RecordKind {
             RecordKind::TrainingRecord => ("培训记录", "Training record"),
             RecordKind::IntroducerOpinion => ("入党介绍人意见", "Introducers' opinion"),
             RecordKind::PoliticalReview => ("政审材料", "Political review"),
+            RecordKind::MembershipForm => ("入党志愿书", "Membership application form"),
             RecordKind::BranchResolution => ("支部大会决议", "Branch meeting resolution"),
             RecordKind::Approval => ("上级党委审批意见", "Upper committee approval"),
             RecordKind::Oath => ("入党宣誓", "Oath"),
@@ -113,6 +120,7 @@ impl RecordKind {
             RecordKind::TrainingRecord => &[CentralisedTraining],
             RecordKind::IntroducerOpinion => &[Admitted],
             RecordKind::PoliticalReview => &[PoliticalReview],
+            RecordKind::MembershipForm => &[Admitted],
             RecordKind::BranchResolution => &[Admitted, ConversionMeeting],
             RecordKind::Approval => &[AdmissionApproved, ConversionApproved],
             RecordKind::Oath => &[Oath],

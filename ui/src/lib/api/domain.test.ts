@@ -23,10 +23,11 @@ describe('the procedure', () => {
 });
 
 describe('a member’s file', () => {
-  it('lists the thirteen kinds of material in the core’s order', () => {
+  it('lists the fourteen kinds of material in the core’s order', () => {
     expect(RECORD_KINDS).toEqual([
       'application_letter', 'talk_record', 'thought_report', 'activist_review', 'training_record', 'introducer_opinion',
-      'political_review', 'branch_resolution', 'approval', 'oath', 'conversion_application', 'study_note', 'appraisal',
+      'political_review', 'membership_form', 'branch_resolution', 'approval', 'oath', 'conversion_application',
+      'study_note', 'appraisal',
     ]);
   });
 

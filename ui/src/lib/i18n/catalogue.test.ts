@@ -29,8 +29,8 @@ describe('message catalogues', () => {
     const keys = [...RECORD_KINDS.map((k) => `record_kind.${k}`), ...GRADES.map((g) => `grade.${g}`), ...MEDIA_TYPES.map((m) => `media.${m}`)];
     expect(keys.filter((k) => !(k in zhCN))).toEqual([]);
     expect(RECORD_KINDS.map((k) => zhCN[`record_kind.${k}`])).toEqual([
-      '入党申请书', '谈话记录', '思想汇报', '考察意见', '培训记录', '入党介绍人意见', '政审材料', '支部大会决议', '上级党委审批意见',
-      '入党宣誓', '转正申请书', '学习笔记与活动', '民主评议',
+      '入党申请书', '谈话记录', '思想汇报', '考察意见', '培训记录', '入党介绍人意见', '政审材料', '入党志愿书', '支部大会决议',
+      '上级党委审批意见', '入党宣誓', '转正申请书', '学习笔记与活动', '民主评议',
     ]);
     expect(GRADES.map((g) => zhCN[`grade.${g}`])).toEqual(['优秀', '合格', '基本合格', '不合格']);
     expect(GRADES.map((g) => en[`grade.${g}`])).toEqual(['Excellent', 'Qualified', 'Basically qualified', 'Unqualified']);

@@ -4,6 +4,7 @@ import {
   batchKey,
   batchLetters,
   graduationTitle,
+  leaverIds,
   nothingIssued,
   readClassYear,
   readGraduation,
@@ -36,15 +37,14 @@ describe('the class year typed', () => {
 describe('the batch dialog', () => {
   it('asks for the class under all the session sees, with one letter for everyone, the core’s defaults left to it', () => {
     expect(readGraduation(draft()).batch).toEqual({
-      classYear: 2022,
-      unit: null,
+      who: { classYear: 2022, unit: null },
       letter: { destination: '中共某某市委组织部', addressee: null, validity_days: null, issued_on: '2026-06-30', assessment: null },
     });
   });
 
   it('sends the unit chosen, the validity and the assessment typed (the core applies it to probationary members only)', () => {
     const batch = readGraduation(draft({ unit: 3, validity: '60', assessment: ' 预备期表现良好 ' })).batch;
-    expect(batch?.unit).toBe(3);
+    expect(batch?.who).toEqual({ classYear: 2022, unit: 3 });
     expect([batch?.letter.validity_days, batch?.letter.assessment]).toEqual([60, '预备期表现良好']);
   });
 
@@ -74,6 +74,40 @@ describe('the batch dialog', () => {
     for (const change of [{ classYear: '2023' }, { unit: 3 }, { destination: '中共某某县委组织部' }, { validity: '60' }, { date: '2026-07-01' }, { assessment: '良好' }]) {
       expect(batchKey(readGraduation(draft(change)).batch!), JSON.stringify(change)).not.toBe(key);
     }
+  });
+});
+
+describe('the batch of a list (people ticked in the member list)', () => {
+  it('asks for the people given, in their order, whatever class year or unit was typed', () => {
+    const read = readGraduation(draft({ classYear: '', unit: 3 }), [14, 3, 9]);
+    expect(read.batch?.who).toEqual({ people: [14, 3, 9] });
+    expect(read.bad.classYear).toBe(false);
+    expect(read.batch?.letter).toEqual(readGraduation(draft()).batch?.letter);
+  });
+
+  it('still asks nothing without a destination', () => {
+    const read = readGraduation(draft({ destination: '' }), [14]);
+    expect(read.batch).toBeNull();
+    expect(read.bad).toEqual({ classYear: false, destination: true, validity: false, date: false });
+  });
+
+  it('takes the people given as they are, and asks the core only for a class', async () => {
+    const asked: [number, number | null][] = [];
+    const classOf = async (year: number, unit: number | null) => {
+      asked.push([year, unit]);
+      return [7, 5];
+    };
+    expect(await leaverIds({ people: [14, 3, 9] }, classOf)).toEqual([14, 3, 9]);
+    expect(asked).toEqual([]);
+    expect(await leaverIds({ classYear: 2022, unit: 3 }, classOf)).toEqual([7, 5]);
+    expect(asked).toEqual([[2022, 3]]);
+  });
+
+  it('holds a check to the people it was made with', () => {
+    const key = (people: number[]) => batchKey(readGraduation(draft(), people).batch!);
+    expect(key([14, 3])).toBe(key([14, 3]));
+    expect(key([14, 3])).not.toBe(key([14]));
+    expect(key([14, 3])).not.toBe(batchKey(readGraduation(draft()).batch!));
   });
 });
 

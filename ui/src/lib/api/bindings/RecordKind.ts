@@ -3,4 +3,4 @@
 /**
  * The kinds of material in a member's file.
  */
-export type RecordKind = "application_letter" | "talk_record" | "thought_report" | "activist_review" | "training_record" | "introducer_opinion" | "political_review" | "branch_resolution" | "approval" | "oath" | "conversion_application" | "study_note" | "appraisal";
+export type RecordKind = "application_letter" | "talk_record" | "thought_report" | "activist_review" | "training_record" | "introducer_opinion" | "political_review" | "membership_form" | "branch_resolution" | "approval" | "oath" | "conversion_application" | "study_note" | "appraisal";
