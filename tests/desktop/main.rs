@@ -227,6 +227,16 @@ async fn scenario(app_path: &Path) {
     assert!(text.contains("王五") && text.contains("第十一条"), "the overdue review names 王五 and its clause: {text}");
     app.screenshot("13-dashboard").await;
     let this_review = format!("[data-testid='deadline-row'][data-rule='activist_review'][data-member-id='{member}']");
+    // The items offer documents: 王五's row ticked, the batch documents open about him.
+    app.click_css(&format!("{this_review} [data-testid='deadline-tick']")).await;
+    app.wait_attr("dashboard-documents-open", "data-count", "1").await;
+    app.click("dashboard-documents-open").await;
+    app.wait_attr("documents-people", "data-count", "1").await;
+    app.click_css("[data-testid='documents-choice'][data-document='candidate_publicity']").await;
+    app.wait_attr("documents-preview-people", "data-people", "1").await;
+    assert!(app.wait_text("documents-preview-table").await.contains("王五"));
+    app.click("documents-close").await;
+    app.click("dashboard-untick").await;
     app.click_css(&format!("{this_review} [data-testid='deadline-record']")).await;
     app.wait("record-dialog").await;
     app.wait_attr("record-event", "data-kind", "activist_review").await;
@@ -385,6 +395,25 @@ async fn scenario(app_path: &Path) {
     for name in ["王五", "周杰"] {
         assert!(publicity.iter().any(|i| i.contains(name)), "{name}'s publicity is tracked: {publicity:?}");
     }
+    // One step for both at once (登记步骤): a thought report today from each, checked as if alone,
+    // recorded for the two.
+    if !app.exists("step-batch-open").await {
+        app.click("member-tick-all").await;
+    }
+    app.wait_attr("step-batch-open", "data-count", "2").await;
+    app.click("step-batch-open").await;
+    app.wait("step-batch-dialog").await;
+    app.choose("step-batch-kind", "思想汇报").await;
+    app.clear("step-batch-date").await;
+    app.type_into("step-batch-date", driver::TODAY).await;
+    app.click("step-batch-submit").await;
+    app.wait_attr("step-batch-done", "data-count", "2").await;
+    app.screenshot("18d-batch-step").await;
+    let owed = cli_json(&workspace, &["deadlines", "--json"]);
+    let reports: Vec<&serde_json::Value> =
+        owed.iter().filter(|i| i["rule"] == "thought_report" && (i["name"] == "王五" || i["name"] == "周杰")).collect();
+    assert_eq!(reports.len(), 2, "each owes the next report: {reports:?}");
+    assert!(reports.iter().all(|i| i["due"].as_str() > Some(driver::TODAY)), "reported today: {reports:?}");
     app.click_css("[data-testid='stage-filter'][data-stage='all']").await;
     app.wait_attr("member-total", "data-total", "11").await;
 
