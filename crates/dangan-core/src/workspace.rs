@@ -241,12 +241,15 @@ impl Workspace {
     pub fn remove_user(&self, store: &mut Store, user_id: Id) -> Result<()> {
         store.require(Action::ManageUsers)?;
         let (_, slot) = store.user_slot(user_id)?;
+        // The key file's lock before the database's write lock, as every change of both takes
+        // them: taken the other way round, a removal waiting for the key file would hold the
+        // database from a register-key change that holds the key file, until one timed out.
+        let _lock = self.lock_key_file()?;
         self.refuse_losing_the_register(store, &slot)?;
+        let mut key_file = KeyFile::read(&self.key_path())?;
         store.remove_user_with(user_id, |slot_id| {
-            self.update_key_file(|key_file| {
-                key_file.remove_slot(slot_id);
-                Ok(())
-            })
+            key_file.remove_slot(slot_id);
+            self.write_key_file(&key_file)
         })
     }
 

@@ -395,3 +395,38 @@ fn a_branch_secretary_keeps_to_their_branchs_meetings_not_the_committees_above_i
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].meeting.unit_id, branch_a);
 }
+
+/// A removal waits for the key file's lock (held here as another process's change of users or of
+/// the register key would hold it) before it takes the database's write lock: meanwhile the
+/// database stays free for others' changes, and the removal completes once the lock is released.
+#[test]
+fn a_removal_waiting_for_the_key_file_does_not_hold_the_database() {
+    let (mut office, _) = office();
+    let id = add(&mut office, "赵组织", Role::Organiser, &[]);
+    let stand_in = open_as(&office, "赵组织");
+    let mut organiser = open_as(&office, "赵组织");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(office.ws.dir().join("dangan.key.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let ws = dangan_core::Workspace::at(office.ws.dir());
+    let mut admin = std::mem::replace(&mut office.admin, stand_in);
+    let removal = std::thread::spawn(move || {
+        let removed = ws.remove_user(&mut admin, id);
+        (removed, admin)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!removal.is_finished(), "the removal waits for the key file");
+    // Another user's change goes through at once (it would wait 5 s and fail were the database held).
+    let started = std::time::Instant::now();
+    let branch = organiser.org_tree().unwrap().units().iter().find(|u| u.kind == OrgKind::Branch).unwrap().id;
+    organiser.save_person(Person { branch_id: branch, name: "钱八".into(), ..Person::default() }).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "{:?}", started.elapsed());
+    lock.unlock().unwrap();
+    let (removed, _) = removal.join().unwrap();
+    removed.unwrap();
+    assert!(office.ws.open_as(Some("赵组织"), "赵组织-passphrase").is_err(), "removed once the lock was free");
+}
