@@ -966,11 +966,12 @@ impl Session {
         record_step: bool,
     ) -> Result<crate::documents::MadeDocument> {
         let format = crate::documents::DocumentFormat::of_path(out)?;
-        let preview = self.store.preview_document(id, members, date)?;
+        let template = self.store.document_template(id)?;
+        let preview = self.store.preview_template(&template, members, date)?;
         let bytes = crate::documents::write(&preview.document, format, &preview.committee, self.store.today())?;
         let mut file = crate::output::OutputFile::create(self.workspace.dir(), out)?;
         std::io::Write::write_all(&mut file, &bytes).map_err(crate::Error::io(out))?;
-        let recorded = if record_step { self.store.record_document_step(id, members, date)?.len() } else { 0 };
+        let recorded = if record_step { self.store.record_document_step(&template, members, date)?.len() } else { 0 };
         file.commit()?;
         Ok(crate::documents::MadeDocument {
             path: out.to_owned(),

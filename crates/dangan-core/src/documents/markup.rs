@@ -83,8 +83,11 @@ pub fn column_weights(header: &[String], rows: &[Vec<String>], width_ems: f32) -
         .collect();
     let floor: Vec<f32> = natural.iter().map(|&n| n.min(UNBROKEN + PAD)).collect();
     let (natural_sum, floor_sum): (f32, f32) = (natural.iter().sum(), floor.iter().sum());
-    if natural_sum <= available || floor_sum >= available {
-        return natural.iter().zip(&floor).map(|(&n, &f)| if floor_sum >= available { f } else { n }).collect();
+    if natural_sum <= available {
+        return natural;
+    }
+    if floor_sum >= available {
+        return floor;
     }
     // The room beyond the floors goes to the longer cells, in proportion to what they lack.
     let share = (available - floor_sum) / (natural_sum - floor_sum);

@@ -78,22 +78,30 @@ impl Store {
     /// Document `id` about `members` (one, or a batch in one table), dated `date` (today when
     /// none), filled in: what the app shows before it is saved, and what is saved.
     pub fn preview_document(&self, id: &str, members: &[Id], date: Option<Date>) -> Result<DocumentPreview> {
-        let template = self.document_template(id)?;
+        self.preview_template(&self.document_template(id)?, members, date)
+    }
+
+    /// [`Store::preview_document`] of a template already read.
+    pub fn preview_template(&self, template: &Template, members: &[Id], date: Option<Date>) -> Result<DocumentPreview> {
         let date = date.unwrap_or_else(|| self.today());
-        let context = self.document_context(&template, members, date)?;
-        let (document, provisional) = documents::render(&template, &context, self.work_calendar())?;
+        let context = self.document_context(template, members, date)?;
+        let (document, provisional) = documents::render(template, &context, self.work_calendar())?;
         Ok(DocumentPreview { document, people: context.people.len(), provisional, committee: context.committee })
     }
 
-    /// Records the step that issuing document `id` starts (its template's `records`), dated
-    /// `date` (today when none), for each of `members`: all or none, each refused person named.
-    pub fn record_document_step(&mut self, id: &str, members: &[Id], date: Option<Date>) -> Result<Vec<MemberDetail>> {
-        let template = self.document_template(id)?;
+    /// Records the step that issuing `template`'s document starts (its `records`), dated `date`
+    /// (today when none), for each of `members`: all or none, each refused person named.
+    pub fn record_document_step(
+        &mut self,
+        template: &Template,
+        members: &[Id],
+        date: Option<Date>,
+    ) -> Result<Vec<MemberDetail>> {
         let Some(kind) = template.records() else {
             return Err(Error::invalid(
                 "record_step",
-                format!("{}不对应任何步骤，无从登记", documents::named(&template).zh),
-                format!("{} starts no step to record", documents::named(&template).en),
+                format!("{}不对应任何步骤，无从登记", documents::named(template).zh),
+                format!("{} starts no step to record", documents::named(template).en),
             ));
         };
         let date = date.unwrap_or_else(|| self.today());
