@@ -55,6 +55,14 @@ fn each_role_gets_what_it_may_and_a_plain_refusal_otherwise() {
     let users: Vec<serde_json::Value> =
         serde_json::from_slice(&ws.dangan(&["users", "list", "--json"]).output().unwrap().stdout).unwrap();
     assert_eq!(users.len(), 4);
+    // `users --json` is the same list (the spelling).
+    let same: Vec<serde_json::Value> =
+        serde_json::from_slice(&ws.dangan(&["users", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(same, users);
+    ws.dangan(&["users", "add", "x", "--role", "organiser", "--committee", "某党委"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--committee is for users of a server"));
 
     // The branch secretary sees their branch only, and cannot import into another.
     let out = as_user(&ws, "孙书记", &["members", "--json"]).output().unwrap();

@@ -6,6 +6,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 pub mod notifications;
+pub mod postgres;
 
 /// The passphrase the tests' workspaces use.
 pub const PASSPHRASE: &str = "correct horse battery";

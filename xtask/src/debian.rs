@@ -32,6 +32,11 @@ pub const PDF_TOOLS: &[&str] = &["poppler-utils", "qpdf"];
 /// headless (`soffice --headless --convert-to txt` proves a .docx opens and reads back its words).
 pub const DOC_TOOLS: &[&str] = &["libreoffice-writer-nogui"];
 
+/// What the shared server's tests run: Debian's PostgreSQL (its server binaries, run as the
+/// `postgres` user the package makes, since `initdb` refuses root) and openssl, which makes the
+/// test cluster's certificate.
+pub const SERVER_PACKAGES: &[&str] = &["postgresql", "openssl"];
+
 /// What the notification test needs: a real notification server (dunst, which draws on X, hence
 /// the virtual display), a private session bus, and `dbus-monitor`/`dbus-send` to watch it.
 pub const NOTIFY_PACKAGES: &[&str] = &["dunst", "dbus-daemon", "dbus-bin", "xvfb", "xauth"];

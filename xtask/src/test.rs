@@ -18,7 +18,8 @@ use crate::{
     Result,
     cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of, succeeds},
     debian::{
-        BUILD_PACKAGES, DESKTOP_PACKAGES, DOC_TOOLS, E2E_PACKAGES, NOTIFY_PACKAGES, PDF_TOOLS, ensure_debian_packages,
+        BUILD_PACKAGES, DESKTOP_PACKAGES, DOC_TOOLS, E2E_PACKAGES, NOTIFY_PACKAGES, PDF_TOOLS, SERVER_PACKAGES,
+        ensure_debian_packages,
     },
     desktop, disk, paths, ui,
 };
@@ -55,6 +56,7 @@ fn all_steps(report: &mut Report) -> Result<()> {
         run_command(cargo().args(["test", "--workspace"]).args(locked())).map(|()| Outcome::Passed)
     })?;
     report.step("notifications end-to-end", notifications_e2e)?;
+    report.step("shared server end-to-end", server_e2e)?;
     report.step("bindings: up to date", bindings)?;
     ui_checks(report)?;
     report.step("desktop end-to-end", desktop_e2e)?;
@@ -277,6 +279,25 @@ fn notifications_e2e() -> Result<Outcome> {
             .env("CARGO_TARGET_DIR", paths::target_dir())
             .env(BINARY_VAR, built_dangan()?)
             .env("DANGAN_NOTIFY_TEST", "1"),
+    )?;
+    Ok(Outcome::Passed)
+}
+
+/// The shared server's tests (`tests/server`): `dangan` against PostgreSQL clusters the tests start
+/// themselves (`tests/src/postgres.rs`), each with TLS and SCRAM, and psql as a user would run it.
+fn server_e2e() -> Result<Outcome> {
+    if !cfg!(target_os = "linux") {
+        return Ok(Outcome::Skipped("it runs Debian's PostgreSQL packages, on Linux only".to_owned()));
+    }
+    if let Err(err) = ensure_debian_packages(SERVER_PACKAGES) {
+        return Ok(Outcome::Skipped(format!("it cannot run here: {err}")));
+    }
+    run_command(
+        cargo()
+            .args(["test", "--workspace", "--test", "server"])
+            .args(locked())
+            .env(BINARY_VAR, built_dangan()?)
+            .env("DANGAN_SERVER_TEST", "1"),
     )?;
     Ok(Outcome::Passed)
 }

@@ -30,6 +30,9 @@ pub enum UsersAction {
         /// For a branch secretary: their branch or general branch, by name or path (repeatable)
         #[arg(long = "branch", value_name = "NAME")]
         branches: Vec<String>,
+        /// On a server: the committee whose office the user works for [default: the administrator's]
+        #[arg(long, value_name = "NAME")]
+        committee: Option<String>,
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<std::path::PathBuf>,
     },
@@ -85,11 +88,14 @@ pub struct AuditArgs {
     out: Option<std::path::PathBuf>,
 }
 
-pub fn users(action: Option<UsersAction>, cx: &Context) -> Result<()> {
+pub fn users(action: UsersAction, cx: &Context) -> Result<()> {
     let mut session = cx.unlock()?;
-    match action.unwrap_or(UsersAction::List { json: false }) {
+    match action {
         UsersAction::List { json } => list_users(&session, json, cx),
-        UsersAction::Add { name, role, branches, new_passphrase_file } => {
+        UsersAction::Add { name, role, branches, committee, new_passphrase_file } => {
+            if committee.is_some() {
+                return Err(crate::server::committee_is_for_a_server());
+            }
             let role = parse::role(&role)?;
             let branches = find_units(&session, &branches)?;
             let pass = passphrase::read(Secret::NewUser, new_passphrase_file.as_deref(), cx.lang)?;

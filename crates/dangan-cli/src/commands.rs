@@ -12,11 +12,14 @@ use crate::human::Human;
 use crate::passphrase::{self, Secret};
 use crate::{
     Cli, Command, accounts, appraisal, committee, complaints, documents, dossiers, dues, files, meetings, members,
-    planning, rosters, statistics, status, steps, training, transfer, workspace,
+    planning, rosters, server, statistics, status, steps, training, transfer, workspace,
 };
 
-pub fn run(cli: Cli, lang: Lang) -> Result<()> {
+pub fn run(cli: Cli, command_name: &str, lang: Lang) -> Result<()> {
     let cx = Context::new(cli.workspace, cli.passphrase_file, cli.user, lang)?;
+    if let Some(url) = cli.server.as_deref().filter(|url| !url.trim().is_empty()) {
+        return server::run_on_server(cli.command, command_name, url.parse()?, &cx);
+    }
     match cli.command {
         Command::Init(args) => workspace::init(args, &cx),
         Command::Import(args) => rosters::import(args, &cx),
@@ -50,10 +53,11 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         Command::Verify => workspace::verify(&cx),
         Command::Demo(args) => workspace::demo(args, &cx),
         Command::Passwd(args) => workspace::passwd(args, &cx),
-        Command::Users { action } => accounts::users(action, &cx),
+        Command::Users { action, json } => accounts::users(action.unwrap_or(accounts::UsersAction::List { json }), &cx),
         Command::Recovery(args) => accounts::recovery(args, &cx),
         Command::Recover => accounts::recover(&cx),
         Command::Audit(args) => accounts::audit(args, &cx),
+        Command::Server { action } => server::server(action, &cx),
         Command::BenchRoster(args) => rosters::bench_roster(args, &cx),
     }
 }

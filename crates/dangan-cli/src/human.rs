@@ -21,6 +21,7 @@ use dangan_core::late::LateStep;
 use dangan_core::reminders::{Reminder, Threshold};
 use dangan_core::roster::ImportReport;
 use dangan_core::rules::{Period, RuleSet};
+use dangan_core::server::{ServerAddress, ServerUser};
 use dangan_core::statistics::{AnnualReport, Statistics, Table};
 use dangan_core::store::{AuditEntry, AuditPage, BranchDues, DuesArrears, DuesLedger, MemberDetail, MemberSummary};
 use dangan_core::study::StudyHours;
@@ -1433,6 +1434,47 @@ impl Human {
     pub fn user_added(self, user: &User) -> Result<()> {
         let (name, role) = (&user.name, user.role.label());
         self.say(format_args!("已添加用户 {name}（{}）", role.zh), format_args!("Added user {name} ({})", role.en))
+    }
+
+    pub fn server_users(self, users: &[ServerUser]) -> Result<()> {
+        for user in users {
+            outln!("{}  {}  {}", pad(&user.name, 12), pad(self.get(&user.role.label()), 10), user.db_role);
+        }
+        Ok(())
+    }
+
+    pub fn server_user_added(self, user: &ServerUser) -> Result<()> {
+        let (name, role, db_role) = (&user.name, user.role.label(), &user.db_role);
+        self.say(
+            format_args!("已添加用户 {name}（{}），数据库登录角色 {db_role}", role.zh),
+            format_args!("Added user {name} ({}), database login role {db_role}", role.en),
+        )
+    }
+
+    pub fn server_initialised(self, server: &ServerAddress, admin: &ServerUser) -> Result<()> {
+        let (name, db_role) = (&admin.name, &admin.db_role);
+        self.say(
+            format_args!(
+                "已在 {server} 上建立 Dangan：数据表、角色与行级安全策略、审计日志，以及第一个管理员 {name}（数据库登录角色 {db_role}）。以 --server 和 --user {name} 登录"
+            ),
+            format_args!(
+                "Set up Dangan on {server}: the tables, the roles and row-level policies, the audit log, and the first administrator {name} (database login role {db_role}). Sign in with --server and --user {name}"
+            ),
+        )
+    }
+
+    pub fn server_verified(self, report: &VerifyReport) -> Result<()> {
+        if !report.is_ok() {
+            for problem in &report.problems {
+                errln!("{}", self.get(problem));
+            }
+            return Ok(());
+        }
+        let entries = report.audit_entries_checked;
+        self.say(
+            format_args!("服务器上的审计日志完好：{entries} 条的哈希链均已核对"),
+            format_args!("The server's audit log is sound: the hash chain of {entries} entries checked"),
+        )
     }
 
     pub fn role_changed(self, user: &User) -> Result<()> {

@@ -24,6 +24,7 @@ mod passphrase;
 mod planning;
 mod progress;
 mod rosters;
+mod server;
 mod statistics;
 mod status;
 mod steps;
@@ -35,7 +36,7 @@ mod workspace;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use dangan_core::{Error, Lang};
 
 #[derive(Parser)]
@@ -47,6 +48,10 @@ struct Cli {
     /// Read the passphrase from this file (else DANGAN_PASSPHRASE, else a prompt)
     #[arg(long, global = true, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
+    /// A shared server instead of a workspace: postgres://HOST[:PORT]/DATABASE[?sslrootcert=CA.pem]
+    /// (over TCP always TLS, the certificate verified against the host name)
+    #[arg(long, global = true, env = "DANGAN_SERVER", value_name = "URL")]
+    server: Option<String>,
     /// The user to sign in as (each user has a passphrase of their own) [default: whoever the passphrase opens]
     #[arg(long, global = true, env = "DANGAN_USER", value_name = "NAME")]
     user: Option<String>,
@@ -183,6 +188,9 @@ enum Command {
     Users {
         #[command(subcommand)]
         action: Option<accounts::UsersAction>,
+        /// With no subcommand: the list as JSON (`name`, `role`, `branches`; on a server `db_role` too)
+        #[arg(long)]
+        json: bool,
     },
     /// Make a new recovery key (the old one stops working) and write its sheet to a PDF (administrators)
     Recovery(accounts::RecoveryArgs),
@@ -191,20 +199,30 @@ enum Command {
     Recover,
     /// The audit log: every change, who made it and when, newest first (administrators, auditors)
     Audit(accounts::AuditArgs),
+    /// A shared PostgreSQL server for a university's offices: set one up
+    Server {
+        #[command(subcommand)]
+        action: server::ServerAction,
+    },
     /// Write a roster of generated people, for benchmarks
     #[command(hide = true)]
     BenchRoster(rosters::BenchRosterArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let command_name = matches.subcommand_name().unwrap_or_default().to_owned();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let lang = match cli.lang.as_deref() {
         Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
         Some(_) => Lang::En,
         None => Lang::from_locale_vars(|k| std::env::var(k).ok()),
     };
     ui::install_panic_hook(lang);
-    match commands::run(cli, lang) {
+    match commands::run(cli, &command_name, lang) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`| head`); what the command did stands. See `ui::is_closed_stdout`.
         Err(e) if ui::is_closed_stdout(&e) => ExitCode::SUCCESS,

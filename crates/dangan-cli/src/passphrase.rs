@@ -26,13 +26,15 @@ pub enum Secret {
     NewUser,
     /// The recovery key (`recover`).
     RecoveryCode,
+    /// The first administrator's, for `server init`.
+    ServerAdministrator,
 }
 
 impl Secret {
     fn env_var(self) -> &'static str {
         match self {
             Secret::Passphrase | Secret::NewWorkspace | Secret::Backup | Secret::Current => "DANGAN_PASSPHRASE",
-            Secret::New | Secret::NewUser => "DANGAN_NEW_PASSPHRASE",
+            Secret::New | Secret::NewUser | Secret::ServerAdministrator => "DANGAN_NEW_PASSPHRASE",
             Secret::RecoveryCode => "DANGAN_RECOVERY_CODE",
         }
     }
@@ -46,11 +48,12 @@ impl Secret {
             Secret::New => t(lang, "新口令：", "New passphrase: "),
             Secret::NewUser => t(lang, "新用户的口令：", "The new user's passphrase: "),
             Secret::RecoveryCode => t(lang, "恢复密钥：", "Recovery key: "),
+            Secret::ServerAdministrator => t(lang, "第一个管理员的口令：", "The first administrator's passphrase: "),
         }
     }
 
     fn confirm(self) -> bool {
-        matches!(self, Secret::NewWorkspace | Secret::New | Secret::NewUser)
+        matches!(self, Secret::NewWorkspace | Secret::New | Secret::NewUser | Secret::ServerAdministrator)
     }
 }
 

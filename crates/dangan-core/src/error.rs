@@ -74,6 +74,14 @@ pub enum Error {
     /// The operating system's random source or a cipher failed; a defect of the machine.
     #[error("cryptography failed: {0}")]
     Crypto(&'static str),
+    /// The shared server cannot be reached (or the TLS handshake with it failed); nothing was
+    /// changed there.
+    #[error("cannot reach the server {server}: {cause}")]
+    ServerUnreachable { server: String, cause: String },
+    /// The shared server refused or failed a statement for a reason with no meaning of its own to
+    /// the person (its message is given). Kind `internal`.
+    #[error("the server {server} says: {reason}")]
+    Server { server: String, reason: String },
     /// A defect, not a user mistake: the store answered something unexpected.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -110,7 +118,8 @@ impl Error {
                 Some(DatabaseCondition::Damaged) => ErrorKind::Corrupt,
                 None => ErrorKind::Internal,
             },
-            Error::Crypto(_) => ErrorKind::Internal,
+            Error::ServerUnreachable { .. } => ErrorKind::Unreachable,
+            Error::Crypto(_) | Error::Server { .. } => ErrorKind::Internal,
         }
     }
 
@@ -189,6 +198,16 @@ impl Error {
                 format!("cannot read or write {}: {source}", path.display()),
             ),
             Error::Crypto(e) => Text::new(format!("加密组件出错：{e}"), format!("cryptography failed: {e}")),
+            Error::ServerUnreachable { server, cause } => Text::new(
+                format!("无法连接服务器 {server}（{cause}），这次没有做任何更改；请检查网络或联系组织部的管理员"),
+                format!(
+                    "cannot reach the server {server} ({cause}); nothing was changed: check the network or ask the department's administrator"
+                ),
+            ),
+            Error::Server { server, reason } => Text::new(
+                format!("服务器 {server} 未能完成这次操作（{reason}），没有做任何更改"),
+                format!("the server {server} could not do this ({reason}); nothing was changed"),
+            ),
             Error::Database(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => Text::new(
                 "磁盘空间已满，这次更改没有保存，之前的数据完好；请腾出空间后重试",
                 "the disk is full: this change was not saved and nothing earlier was lost; free some space and try again",
@@ -300,6 +319,8 @@ pub enum ErrorKind {
     Cancelled,
     RuleFile,
     NotificationsUnavailable,
+    /// The shared server cannot be reached; what needs no server still works.
+    Unreachable,
     Corrupt,
     Io,
     Internal,

@@ -38,6 +38,7 @@ pub mod package;
 pub mod reminders;
 pub mod roster;
 pub mod rules;
+pub mod server;
 pub mod session;
 pub mod statistics;
 pub mod store;

@@ -546,7 +546,7 @@ fn session_key(store: &Store) -> Result<DatabaseKey> {
     store.key.clone().ok_or(Error::Crypto("this store was opened without a key file"))
 }
 
-fn check_passphrase(passphrase: &str) -> Result<()> {
+pub(crate) fn check_passphrase(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(Error::invalid(
             "passphrase",

@@ -74,7 +74,9 @@ fn only_the_store_touches_the_database_library() {
             }
             let text = std::fs::read_to_string(&file).unwrap();
             for (i, line) in text.lines().enumerate() {
-                if line.contains("rusqlite") || line.contains("store::internal") {
+                // Both engines: the workspace's SQLCipher and the shared server's PostgreSQL.
+                let engine = ["rusqlite", "postgres::", "postgres_openssl", "postgres_protocol"];
+                if engine.iter().any(|e| line.contains(e)) || line.contains("store::internal") {
                     found.push(format!("{}:{}: {}", file.strip_prefix(&root).unwrap().display(), i + 1, line.trim()));
                 }
             }

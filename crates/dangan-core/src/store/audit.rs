@@ -635,39 +635,71 @@ impl Store {
              FROM audit_log ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
-        let mut expected_prev = GENESIS.to_owned();
-        let mut expected_seq = 1_i64;
-        let mut entries = 0;
+        let mut walk = ChainWalk::default();
         while let Some(row) = rows.next()? {
-            entries += 1;
             let seq: i64 = row.get(0)?;
             let prev: String = row.get(10)?;
             let hash: String = row.get(11)?;
-            let broken = |zh: String, en: String| Ok(ChainCheck { entries, broken_at: Some((seq, Text::new(zh, en))) });
-            if seq != expected_seq {
-                return broken(
-                    format!("审计日志缺少第 {expected_seq} 条至第 {} 条", seq - 1),
-                    format!("audit entries {expected_seq} to {} are missing", seq - 1),
-                );
-            }
-            if prev != expected_prev {
-                return broken(
-                    format!("审计日志第 {seq} 条与前一条不相接"),
-                    format!("audit entry {seq} does not follow on from the one before"),
-                );
-            }
-            let mut fields: Vec<Option<String>> = vec![Some(prev.clone()), Some(seq.to_string())];
-            for i in 1..=9 {
-                fields.push(text_of(row.get_ref(i)?));
-            }
+            let fields: Vec<Option<String>> =
+                (1..=9).map(|i| row.get_ref(i).map(text_of)).collect::<rusqlite::Result<_>>()?;
             let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
-            if chain_hash(&fields) != hash {
-                return broken(format!("审计日志第 {seq} 条已被改动"), format!("audit entry {seq} has been altered"));
+            if let Some(broken) = walk.step(seq, &prev, &fields, &hash) {
+                return Ok(broken);
             }
-            expected_prev = hash;
-            expected_seq += 1;
         }
-        Ok(ChainCheck { entries, broken_at: None })
+        Ok(walk.end())
+    }
+}
+
+/// Follows the chain from its first entry, one entry at a time: each must be the next number,
+/// link to the one before, and hash to what it says. The server's log is the same chain with one
+/// field more (`store/server/audit.rs`).
+pub(crate) struct ChainWalk {
+    expected_prev: String,
+    expected_seq: i64,
+    entries: u64,
+}
+
+impl Default for ChainWalk {
+    fn default() -> ChainWalk {
+        ChainWalk { expected_prev: GENESIS.to_owned(), expected_seq: 1, entries: 0 }
+    }
+}
+
+impl ChainWalk {
+    /// One entry: its number, the hash it links to, the fields hashed after those two, and its
+    /// hash. Says where the chain breaks, if it breaks here.
+    pub(crate) fn step(&mut self, seq: i64, prev: &str, fields: &[Option<&str>], hash: &str) -> Option<ChainCheck> {
+        self.entries += 1;
+        let broken = |zh: String, en: String| {
+            Some(ChainCheck { entries: self.entries, broken_at: Some((seq, Text::new(zh, en))) })
+        };
+        if seq != self.expected_seq {
+            return broken(
+                format!("审计日志缺少第 {} 条至第 {} 条", self.expected_seq, seq - 1),
+                format!("audit entries {} to {} are missing", self.expected_seq, seq - 1),
+            );
+        }
+        if prev != self.expected_prev {
+            return broken(
+                format!("审计日志第 {seq} 条与前一条不相接"),
+                format!("audit entry {seq} does not follow on from the one before"),
+            );
+        }
+        let seq_text = seq.to_string();
+        let mut all: Vec<Option<&str>> = vec![Some(prev), Some(&seq_text)];
+        all.extend_from_slice(fields);
+        if chain_hash(&all) != hash {
+            return broken(format!("审计日志第 {seq} 条已被改动"), format!("audit entry {seq} has been altered"));
+        }
+        hash.clone_into(&mut self.expected_prev);
+        self.expected_seq += 1;
+        None
+    }
+
+    /// The whole chain followed without a break.
+    pub(crate) fn end(self) -> ChainCheck {
+        ChainCheck { entries: self.entries, broken_at: None }
     }
 }
 

@@ -36,6 +36,7 @@ mod reminders;
 mod rules;
 mod schema;
 mod search;
+pub mod server;
 mod status;
 mod training;
 mod transfer_requests;

@@ -311,9 +311,10 @@ export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   cancelled: 14,
   rule_file: 15,
   notifications_unavailable: 16,
-  corrupt: 17,
-  io: 18,
-  internal: 19,
+  unreachable: 17,
+  corrupt: 18,
+  io: 19,
+  internal: 20,
 });
 
 /** The kinds of meeting, in the order the meeting dialog offers them (dangan-core's `MeetingKind`): 三会一课 first. */

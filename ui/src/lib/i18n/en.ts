@@ -1506,6 +1506,7 @@ export const en: Messages = {
   'autolock.never': 'Never',
   'error.too_many_attempts': 'Too many wrong passphrases in a row: wait a moment and try again',
   'error.notifications_unavailable': 'Desktop notifications cannot be sent: no notification service is running',
+  'error.unreachable': 'The server cannot be reached; nothing was changed',
   'error.io': 'Could not read or write the file',
   'error.corrupt': 'The data file is damaged and cannot be read',
   'error.internal': 'Internal error',

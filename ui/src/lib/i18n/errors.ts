@@ -24,6 +24,7 @@ export const ERROR_MESSAGE_KEYS: Record<ErrorKind, MessageKey> = {
   rule_file: 'error.rule_file',
   too_many_attempts: 'error.too_many_attempts',
   notifications_unavailable: 'error.notifications_unavailable',
+  unreachable: 'error.unreachable',
   io: 'error.io',
   corrupt: 'error.corrupt',
   internal: 'error.internal',
@@ -37,7 +38,7 @@ export interface ErrorText {
 }
 
 /** Kinds whose backend `message` is specific (why a file cannot be read, a path, an OS error): shown as a detail line. */
-const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['forbidden', 'too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'io', 'corrupt', 'internal']);
+const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['forbidden', 'too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'unreachable', 'io', 'corrupt', 'internal']);
 
 export function describeError(e: unknown, locale: Locale): ErrorText {
   const err = toAppError(e);

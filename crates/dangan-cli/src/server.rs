@@ -1,0 +1,125 @@
+//! The shared server from the command line (issue 20): `dangan server init`, and the commands that
+//! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
+//! those are `verify` and `users` (list, add); every other command says plainly that it does not
+//! run on a server yet, and changes nothing.
+
+use clap::{Args, Subcommand};
+use dangan_core::server::{ServerAddress, ServerSession};
+use dangan_core::{Error, Result, Text};
+
+use crate::Command;
+use crate::accounts::UsersAction;
+use crate::commands::Context;
+use crate::passphrase::{self, Secret};
+use crate::{json, parse};
+
+#[derive(Subcommand)]
+pub enum ServerAction {
+    /// Set up an empty PostgreSQL database for Dangan: the schema, the roles, the row-level
+    /// policies, the root committee and its first administrator (--user; passphrase from
+    /// DANGAN_NEW_PASSPHRASE or a prompt). The URL carries the database owner's credentials, which
+    /// Dangan does not keep.
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// postgres://OWNER:PASSWORD@HOST[:PORT]/DATABASE[?sslrootcert=CA.pem]; over TCP always TLS
+    /// with the certificate verified against the host name
+    #[arg(long, value_name = "URL")]
+    url: String,
+    /// The root committee: the university's (党委), whose organisation department keeps the server
+    #[arg(long, value_name = "NAME")]
+    committee: String,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn server(action: ServerAction, cx: &Context) -> Result<()> {
+    match action {
+        ServerAction::Init(args) => init(args, cx),
+    }
+}
+
+fn init(args: InitArgs, cx: &Context) -> Result<()> {
+    let address: ServerAddress = args.url.parse()?;
+    let Some(user) = cx.user() else {
+        return Err(Error::invalid(
+            "user",
+            "请用 --user 给出第一个管理员的用户名",
+            "name the first administrator with --user",
+        ));
+    };
+    let pass = cx.passphrase(Secret::ServerAdministrator)?;
+    let made = ServerSession::initialise(&address, &args.committee, user, &pass)?;
+    if args.json { json::print(&made) } else { cx.human.server_initialised(&address, &made.administrator) }
+}
+
+/// A command given `--server`: run on the server if it can, else refused, naming the command.
+pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &Context) -> Result<()> {
+    match command {
+        Command::Server { action } => server(action, cx),
+        Command::Verify => verify(&mut sign_in(&address, cx)?, cx),
+        Command::Users { action, json } => users(action.unwrap_or(UsersAction::List { json }), &address, cx),
+        _ => Err(not_on_a_server(name)),
+    }
+}
+
+fn sign_in(address: &ServerAddress, cx: &Context) -> Result<ServerSession> {
+    let pass = cx.passphrase(Secret::Passphrase)?;
+    ServerSession::sign_in(address, cx.user(), &pass)
+}
+
+fn verify(session: &mut ServerSession, cx: &Context) -> Result<()> {
+    let report = session.verify()?;
+    cx.human.server_verified(&report)?;
+    if report.is_ok() {
+        return Ok(());
+    }
+    Err(Error::Server {
+        server: session.address().to_string(),
+        reason: report.problems.iter().map(|p| p.get(cx.lang).to_owned()).collect::<Vec<_>>().join("; "),
+    })
+}
+
+fn users(action: UsersAction, address: &ServerAddress, cx: &Context) -> Result<()> {
+    match action {
+        UsersAction::List { json } => {
+            let users = sign_in(address, cx)?.users()?;
+            if json { json::print(&users) } else { cx.human.server_users(&users) }
+        }
+        UsersAction::Add { name, role, branches, committee, new_passphrase_file } => {
+            let role = parse::role(&role)?;
+            let mut session = sign_in(address, cx)?;
+            let pass = passphrase::read(Secret::NewUser, new_passphrase_file.as_deref(), cx.lang)?;
+            let user = session.add_user(&name, role, committee.as_deref(), &branches, &pass)?;
+            cx.human.server_user_added(&user)
+        }
+        UsersAction::Role { .. } => Err(not_on_a_server("users role")),
+        UsersAction::Remove { .. } => Err(not_on_a_server("users remove")),
+        UsersAction::ResetPassphrase { .. } => Err(not_on_a_server("users reset-passphrase")),
+    }
+}
+
+fn not_on_a_server(command: &str) -> Error {
+    Error::invalid(
+        "server",
+        format!(
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add），没有做任何更改；请改用 --workspace"
+        ),
+        format!(
+            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add); nothing was changed: use --workspace"
+        ),
+    )
+}
+
+/// `--committee` names a server's committee; a workspace has one committee only.
+pub fn committee_is_for_a_server() -> Error {
+    Error::InvalidInput {
+        field: "committee".into(),
+        reason: Text::new(
+            "--committee 只用于服务器上的用户（工作区只有一个党委）",
+            "--committee is for users of a server (a workspace has one committee)",
+        ),
+    }
+}

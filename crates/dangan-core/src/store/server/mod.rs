@@ -1,0 +1,339 @@
+//! The shared server's store (issue 20): one PostgreSQL database for a university's offices.
+//!
+//! Each Dangan user signs in as a PostgreSQL login role of their own, with their passphrase as its
+//! password, so the server applies the rules to whatever a user runs, psql included: row-level
+//! policies mirror `access.rs`, and the audit log is written by a trigger the users cannot become
+//! (`v1.sql` says how). The checks here are the second line, as the workspace's are its first.
+//!
+//! All SQL of the server lives in this folder, as all SQL of the workspace lives in `store/`.
+
+mod address;
+mod audit;
+mod roles;
+
+use postgres::Client;
+use postgres::error::SqlState;
+use serde::Serialize;
+
+pub use address::ServerAddress;
+use roles::Roles;
+
+use crate::access::{Action, Role};
+use crate::error::busy_text;
+use crate::workspace::check_passphrase;
+use crate::{Error, Result, Text};
+
+/// The schema's version after `dangan server init`.
+const SCHEMA_VERSION: i32 = 1;
+const SCHEMA_V1: &str = include_str!("v1.sql");
+const SECURITY_V1: &str = include_str!("v1_security.sql");
+
+/// A Dangan user as the server knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerUser {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// The committee whose office they work for: they see it and everything under it.
+    pub unit_id: String,
+    /// A branch secretary's branches (each with everything under it); empty for other roles.
+    pub branches: Vec<String>,
+    /// Their PostgreSQL login role.
+    pub db_role: String,
+    /// The day they were added (`YYYY-MM-DD`).
+    pub created_on: String,
+}
+
+/// A unit of the organisation on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerUnit {
+    pub id: String,
+    pub parent_id: Option<String>,
+    /// `committee`, `general_branch` or `branch`.
+    pub kind: String,
+    pub name: String,
+}
+
+/// What `dangan server init` made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerInit {
+    pub committee_id: String,
+    pub administrator: ServerUser,
+    /// The database's three roles: every user's group, the one owning the policies and the log,
+    /// the one making login roles.
+    pub roles: Vec<String>,
+}
+
+/// A connection to the server as one signed-in user.
+pub struct ServerStore {
+    client: Client,
+    address: ServerAddress,
+    me: ServerUser,
+}
+
+impl ServerStore {
+    /// Creates the schema, the roles, the policies, the root committee and its first
+    /// administrator on an empty database, all or nothing. Connects as the URL's user, the
+    /// database's owner, whose credentials Dangan does not keep.
+    pub fn initialise(address: &ServerAddress, committee: &str, admin: &str, passphrase: &str) -> Result<ServerInit> {
+        let committee = committee.trim();
+        let admin = admin.trim();
+        if committee.is_empty() {
+            return Err(Error::invalid("committee", "请给出党委的名称", "name the committee"));
+        }
+        if admin.is_empty() {
+            return Err(Error::invalid(
+                "user",
+                "请用 --user 给出第一个管理员的用户名",
+                "name the first administrator with --user",
+            ));
+        }
+        check_passphrase(passphrase)?;
+        let fail = |e| failure(e, address);
+        let mut client = address.connect_as_owner()?;
+        let mut tx = client.transaction().map_err(fail)?;
+        let initialised: bool = tx
+            .query_one("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'dangan')", &[])
+            .map_err(fail)?
+            .get(0);
+        if initialised {
+            return Err(Error::invalid(
+                "server",
+                format!("{address} 上已有 Dangan 的数据，不会覆盖"),
+                format!("{address} already holds Dangan's data; it will not be overwritten"),
+            ));
+        }
+        let roles = Roles::of(address.database());
+        let left_over: Vec<String> = tx
+            .query(
+                "SELECT rolname::text FROM pg_roles WHERE rolname = ANY ($1) ORDER BY 1",
+                &[&roles.group_roles().to_vec()],
+            )
+            .map_err(fail)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if !left_over.is_empty() {
+            return Err(Error::invalid(
+                "server",
+                format!("服务器上已有同名数据库留下的角色 {}，请先删除（DROP ROLE）", left_over.join("、")),
+                format!(
+                    "the server has roles left by an earlier database of this name ({}); drop them first (DROP ROLE)",
+                    left_over.join(", ")
+                ),
+            ));
+        }
+        tx.batch_execute(&roles.create_group_roles()).map_err(fail)?;
+        tx.batch_execute(&roles.fill(SCHEMA_V1)).map_err(fail)?;
+        tx.execute(
+            "INSERT INTO dangan.meta (key, value) VALUES ('schema_version', $1)",
+            &[&SCHEMA_VERSION.to_string()],
+        )
+        .map_err(fail)?;
+        let committee_id: String = tx
+            .query_one(
+                "INSERT INTO dangan.org_units (kind, name) VALUES ('committee', $1) RETURNING id::text",
+                &[&committee],
+            )
+            .map_err(fail)?
+            .get(0);
+        let verifier = scram_verifier(passphrase);
+        let branches: Vec<String> = Vec::new();
+        tx.execute(
+            "SELECT dangan.create_account($1, 'administrator', $2::text::uuid, $3::text[]::uuid[], $4)",
+            &[&admin, &committee_id, &branches, &verifier],
+        )
+        .map_err(fail)?;
+        let administrator = users_from(&mut tx, "dangan.user_rows u WHERE u.name = $1", &[&admin]).map_err(fail)?.pop();
+        // Giving the predicates and the log to the roles that own them needs membership of those
+        // roles for an owner who is not a superuser; it is taken back at once.
+        tx.batch_execute(&roles.fill("GRANT {system}, {accounts} TO CURRENT_USER")).map_err(fail)?;
+        tx.batch_execute(&roles.fill(SECURITY_V1)).map_err(fail)?;
+        tx.batch_execute(&roles.fill("REVOKE {system}, {accounts} FROM CURRENT_USER")).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        let administrator = administrator.ok_or_else(|| Error::Crypto("the administrator just made was not found"))?;
+        Ok(ServerInit { committee_id, administrator, roles: roles.group_roles().to_vec() })
+    }
+
+    /// Signs in as `user` with their passphrase: their login role opens only with it.
+    pub fn sign_in(address: &ServerAddress, user: &str, passphrase: &str) -> Result<ServerStore> {
+        let role = Roles::of(address.database()).login_role(user);
+        let mut client = address.connect_as(&role, passphrase)?;
+        let me = users_from(&mut client, "dangan.whoami() u", &[])
+            .map_err(|e| not_a_dangan_server(e, address))?
+            .pop()
+            .ok_or(Error::WrongUserOrPassphrase)?;
+        Ok(ServerStore { client, address: address.clone(), me })
+    }
+
+    /// Who is signed in.
+    pub fn me(&self) -> &ServerUser {
+        &self.me
+    }
+
+    pub fn address(&self) -> &ServerAddress {
+        &self.address
+    }
+
+    pub(crate) fn require(&self, action: Action) -> Result<()> {
+        if self.me.role.may(action) { Ok(()) } else { Err(action.forbidden()) }
+    }
+
+    /// The users of the administrator's committee and below.
+    pub fn users(&mut self) -> Result<Vec<ServerUser>> {
+        self.require(Action::ManageUsers)?;
+        users_from(&mut self.client, "dangan.list_users() u", &[]).map_err(|e| failure(e, &self.address))
+    }
+
+    /// Adds a user with a passphrase of their own: a login role whose password is the SCRAM
+    /// verifier of that passphrase, computed here so the passphrase never reaches the server.
+    pub fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        unit_id: &str,
+        branches: &[String],
+        passphrase: &str,
+    ) -> Result<ServerUser> {
+        self.require(Action::ManageUsers)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "用户名不能为空", "the user name is empty"));
+        }
+        check_passphrase(passphrase)?;
+        if role == Role::BranchSecretary && branches.is_empty() {
+            return Err(Error::invalid(
+                "branch",
+                "支部书记至少要有一个支部",
+                "a branch secretary needs at least one branch",
+            ));
+        }
+        if role != Role::BranchSecretary && !branches.is_empty() {
+            return Err(Error::invalid(
+                "branch",
+                "只有支部书记限于支部",
+                "only a branch secretary is limited to branches",
+            ));
+        }
+        let verifier = scram_verifier(passphrase);
+        let address = self.address.clone();
+        let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
+        let taken: bool = tx
+            .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = dangan.login_role($1))", &[&name])
+            .map_err(|e| failure(e, &address))?
+            .get(0);
+        if taken {
+            return Err(Error::invalid(
+                "name",
+                format!("已有用户叫「{name}」"),
+                format!("there is a user called {name} already"),
+            ));
+        }
+        tx.execute(
+            "SELECT dangan.add_user($1, $2, $3::text::uuid, $4::text[]::uuid[], $5)",
+            &[&name, &role.as_str(), &unit_id, &branches, &verifier],
+        )
+        .map_err(|e| failure(e, &address))?;
+        let user = users_from(&mut tx, "dangan.list_users() u WHERE u.name = $1", &[&name])
+            .map_err(|e| failure(e, &address))?
+            .pop();
+        tx.commit().map_err(|e| failure(e, &address))?;
+        // The user was made in this transaction, so the list shows them; the administrator sees
+        // every user of their committee.
+        user.ok_or_else(|| Error::NotFound { what: Text::new(format!("用户「{name}」"), format!("user {name}")) })
+    }
+
+    /// The organisation as this user sees it: their units and every unit above them.
+    pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
+        let rows = self
+            .client
+            .query("SELECT id::text, parent_id::text, kind, name FROM dangan.org_units ORDER BY kind, name", &[])
+            .map_err(|e| failure(e, &self.address))?;
+        Ok(rows
+            .iter()
+            .map(|r| ServerUnit { id: r.get(0), parent_id: r.get(1), kind: r.get(2), name: r.get(3) })
+            .collect())
+    }
+}
+
+/// Users from `source`, a table expression named `u` with the columns of `dangan.user_rows`:
+/// `dangan.list_users()`, `dangan.whoami()`, or (for the owner, in `init`) the view itself.
+fn users_from(
+    client: &mut impl postgres::GenericClient,
+    source: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> std::result::Result<Vec<ServerUser>, postgres::Error> {
+    let rows = client.query(
+        &format!(
+            "SELECT u.id::text, u.name, u.role, u.unit_id::text, u.branches::text[], u.db_role, u.created_on::text
+             FROM {source} ORDER BY u.name"
+        ),
+        params,
+    )?;
+    Ok(rows.iter().filter_map(|r| user_of(r).ok()).collect())
+}
+
+fn user_of(row: &postgres::Row) -> Result<ServerUser> {
+    let role: String = row.get(2);
+    Ok(ServerUser {
+        id: row.get(0),
+        name: row.get(1),
+        role: Role::parse(&role).ok_or_else(|| Error::Crypto("the server holds a role Dangan does not know"))?,
+        unit_id: row.get(3),
+        branches: row.get(4),
+        db_role: row.get(5),
+        created_on: row.get(6),
+    })
+}
+
+/// The password a login role is given: PostgreSQL's SCRAM-SHA-256 verifier of the passphrase.
+fn scram_verifier(passphrase: &str) -> String {
+    postgres_protocol::password::scram_sha_256(passphrase.as_bytes())
+}
+
+/// Signing in read the user through `dangan.users`; a database without it is not Dangan's.
+fn not_a_dangan_server(e: postgres::Error, address: &ServerAddress) -> Error {
+    let missing = e.code().is_some_and(|c| *c == SqlState::UNDEFINED_TABLE || *c == SqlState::INVALID_SCHEMA_NAME);
+    if missing {
+        return Error::invalid(
+            "server",
+            format!("{address} 不是 Dangan 的数据库（请先运行 dangan server init）"),
+            format!("{address} is not a Dangan database (run `dangan server init` first)"),
+        );
+    }
+    failure(e, address)
+}
+
+/// What a failure of the server means to the person.
+pub(crate) fn failure(e: postgres::Error, address: &ServerAddress) -> Error {
+    let Some(db) = e.as_db_error() else {
+        // No answer from the server at all: it cannot be reached, or the TLS handshake failed.
+        let mut cause = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            cause.push_str(": ");
+            cause.push_str(&s.to_string());
+            source = s.source();
+        }
+        return Error::ServerUnreachable { server: address.to_string(), cause };
+    };
+    let code = db.code();
+    if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+        return Error::WrongUserOrPassphrase;
+    }
+    if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+        return Error::Forbidden {
+            what: Text::new(
+                format!("这样做（服务器：{}）", db.message()),
+                format!("do this (the server says: {})", db.message()),
+            ),
+        };
+    }
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE
+        || *code == SqlState::T_R_DEADLOCK_DETECTED
+        || *code == SqlState::LOCK_NOT_AVAILABLE
+    {
+        return Error::Busy { reason: busy_text() };
+    }
+    Error::Server { server: address.to_string(), reason: db.message().to_owned() }
+}

@@ -1,0 +1,93 @@
+-- The shared server's security, version 1: who owns what, who may call what, and the row-level
+-- policies that mirror access.rs. Applied after `dangan server init` has written the root
+-- committee and the first administrator, since FORCE binds the database owner too.
+
+-- A function's new owner must be able to create in its schema; taken back at the end.
+GRANT CREATE ON SCHEMA dangan TO {system}, {accounts};
+ALTER FUNCTION dangan.unit_and_below(uuid[]) OWNER TO {system};
+ALTER VIEW dangan.user_rows OWNER TO {system};
+ALTER FUNCTION dangan.my_roots() OWNER TO {system};
+ALTER FUNCTION dangan.my_role() OWNER TO {system};
+ALTER FUNCTION dangan.readable_units() OWNER TO {system};
+ALTER FUNCTION dangan.editable_units() OWNER TO {system};
+ALTER FUNCTION dangan.organised_units() OWNER TO {system};
+ALTER FUNCTION dangan.visible_units() OWNER TO {system};
+ALTER FUNCTION dangan.root_unit() OWNER TO {system};
+ALTER FUNCTION dangan.whoami() OWNER TO {system};
+ALTER FUNCTION dangan.list_users() OWNER TO {system};
+ALTER FUNCTION dangan.chain_hash(text[]) OWNER TO {system};
+ALTER FUNCTION dangan.audit_change() OWNER TO {system};
+ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
+ALTER FUNCTION dangan.login_role(text) OWNER TO {accounts};
+ALTER FUNCTION dangan.create_account(text, text, uuid, uuid[], text) OWNER TO {accounts};
+ALTER FUNCTION dangan.add_user(text, text, uuid, uuid[], text) OWNER TO {accounts};
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
+    dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
+    dangan.login_role(text), dangan.add_user(text, text, uuid, uuid[], text), dangan.audit_chain() TO {app};
+GRANT EXECUTE ON FUNCTION dangan.unit_and_below(uuid[]), dangan.my_roots(), dangan.my_role(),
+    dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]) TO {system};
+GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
+    dangan.create_account(text, text, uuid, uuid[], text) TO {accounts};
+
+GRANT SELECT ON dangan.meta TO {app};
+GRANT SELECT, INSERT, UPDATE, DELETE ON dangan.org_units, dangan.people, dangan.events TO {app};
+GRANT SELECT ON dangan.audit_log TO {app};
+GRANT SELECT ON dangan.org_units, dangan.people, dangan.users, dangan.user_branches, dangan.user_rows TO {system};
+GRANT SELECT, INSERT ON dangan.audit_log TO {system};
+GRANT SELECT, UPDATE ON dangan.audit_head TO {system};
+GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
+GRANT {app} TO {accounts} WITH ADMIN OPTION;
+
+ALTER TABLE dangan.org_units ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.org_units FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.people ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.people FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.events FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.audit_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.audit_log FORCE ROW LEVEL SECURITY;
+
+-- The predicates and the audit trigger read the tree and the people whatever the caller sees.
+CREATE POLICY system_reads ON dangan.org_units FOR SELECT TO {system} USING (true);
+CREATE POLICY system_reads ON dangan.people FOR SELECT TO {system} USING (true);
+CREATE POLICY system_appends ON dangan.audit_log FOR INSERT TO {system} WITH CHECK (true);
+CREATE POLICY system_reads ON dangan.audit_log FOR SELECT TO {system} USING (true);
+
+-- The organisation: seen with everything above it; changed by who organises it (a new unit must
+-- sit under a unit they organise).
+CREATE POLICY see ON dangan.org_units FOR SELECT TO {app} USING (id IN (SELECT dangan.visible_units()));
+CREATE POLICY add ON dangan.org_units FOR INSERT TO {app}
+    WITH CHECK (parent_id IN (SELECT dangan.organised_units()));
+CREATE POLICY change ON dangan.org_units FOR UPDATE TO {app}
+    USING (id IN (SELECT dangan.organised_units())) WITH CHECK (parent_id IN (SELECT dangan.organised_units()));
+CREATE POLICY remove ON dangan.org_units FOR DELETE TO {app} USING (parent_id IN (SELECT dangan.organised_units()));
+
+-- People: read within the user's units, changed within the units they may edit, and only moved
+-- to such a unit.
+CREATE POLICY see ON dangan.people FOR SELECT TO {app} USING (branch_id IN (SELECT dangan.readable_units()));
+CREATE POLICY add ON dangan.people FOR INSERT TO {app} WITH CHECK (branch_id IN (SELECT dangan.editable_units()));
+CREATE POLICY change ON dangan.people FOR UPDATE TO {app}
+    USING (branch_id IN (SELECT dangan.editable_units())) WITH CHECK (branch_id IN (SELECT dangan.editable_units()));
+CREATE POLICY remove ON dangan.people FOR DELETE TO {app} USING (branch_id IN (SELECT dangan.editable_units()));
+
+-- Events: as their person.
+CREATE POLICY see ON dangan.events FOR SELECT TO {app}
+    USING (person_id IN (SELECT p.id FROM dangan.people p));
+CREATE POLICY add ON dangan.events FOR INSERT TO {app}
+    WITH CHECK (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())));
+CREATE POLICY change ON dangan.events FOR UPDATE TO {app}
+    USING (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())))
+    WITH CHECK (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())));
+CREATE POLICY remove ON dangan.events FOR DELETE TO {app}
+    USING (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())));
+
+-- The log: read by administrators and auditors (ReadAudit), each their committee's entries; the
+-- entries of no unit by the department's. Nobody but {system} may write it: no INSERT, UPDATE,
+-- DELETE or TRUNCATE is granted to {app}.
+CREATE POLICY read ON dangan.audit_log FOR SELECT TO {app}
+    USING (dangan.my_role() IN ('administrator', 'auditor')
+           AND coalesce(unit_id, dangan.root_unit()) IN (SELECT dangan.readable_units()));
+
+REVOKE CREATE ON SCHEMA dangan FROM {system}, {accounts};

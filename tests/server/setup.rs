@@ -1,0 +1,130 @@
+//! Setting a server up and signing in: `server init`, users, the address's TLS.
+
+use dangan_tests::postgres::PgCluster;
+use dangan_tests::{PASSPHRASE, dangan_binary};
+
+use crate::cluster;
+
+pub const ADMIN: &str = "组织部管理员";
+pub const OWNER_PASSWORD: &str = "owner's own secret";
+
+/// A command against the server as `user`, in English, with the test passphrase.
+pub fn dangan(url: &str, user: &str, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(dangan_binary());
+    cmd.arg("--server").arg(url).arg("--user").arg(user).args(args);
+    cmd.env("DANGAN_PASSPHRASE", PASSPHRASE)
+        .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("DANGAN_WORKSPACE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    cmd
+}
+
+/// A cluster with database `dangan` set up by `server init` (owner: a CREATEROLE role, not a
+/// superuser); returns the cluster and the URL users sign in with (no credentials in it).
+pub fn initialised() -> Option<(PgCluster, String)> {
+    let cluster = cluster()?;
+    let owner_url = cluster.create_owned_database("dangan", "dangan_owner", OWNER_PASSWORD);
+    let mut init = assert_cmd::Command::new(dangan_binary());
+    init.args(["server", "init", "--url", &owner_url, "--committee", "中共示范大学委员会", "--user", ADMIN])
+        .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
+        .env("LANG", "en_US.UTF-8");
+    let out = init.output().unwrap();
+    assert!(out.status.success(), "server init: {}\n{}", String::from_utf8_lossy(&out.stderr), cluster.log());
+    let url = cluster.url("dangan", None);
+    Some((cluster, url))
+}
+
+pub fn users_json(url: &str, user: &str) -> Vec<serde_json::Value> {
+    let out = dangan(url, user, &["users", "--json"]).output().unwrap();
+    assert!(out.status.success(), "users: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn init_makes_an_administrator_who_signs_in_with_their_passphrase_as_a_login_role() {
+    let Some((cluster, url)) = initialised() else { return };
+    let users = users_json(&url, ADMIN);
+    assert_eq!(users.len(), 1, "{users:#?}");
+    assert_eq!(users[0]["name"], ADMIN);
+    assert_eq!(users[0]["role"], "administrator");
+    let db_role = users[0]["db_role"].as_str().unwrap().to_owned();
+    assert!(db_role.starts_with("dangan_") && db_role.is_ascii(), "{db_role}");
+
+    // The role is a real login whose password is the passphrase: psql opens with it, not without.
+    let out = cluster.psql("dangan", &db_role, PASSPHRASE, "SELECT name FROM dangan.whoami()");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), ADMIN);
+    let out = cluster.psql("dangan", &db_role, "a wrong passphrase", "SELECT 1");
+    assert!(!out.status.success());
+
+    // A wrong passphrase is said as everywhere else (exit 3), without telling which was wrong.
+    dangan(&url, ADMIN, &["users"])
+        .env("DANGAN_PASSPHRASE", "not the passphrase")
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("wrong user name or passphrase"));
+    dangan(&url, "nobody", &["users"]).assert().code(3);
+
+    // A second init changes nothing.
+    let owner_url = cluster.url("dangan", Some(("dangan_owner", OWNER_PASSWORD)));
+    let mut again = assert_cmd::Command::new(dangan_binary());
+    again
+        .args(["server", "init", "--url", &owner_url, "--committee", "另一个党委", "--user", "someone"])
+        .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
+        .env("LANG", "en_US.UTF-8")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("already holds Dangan's data; it will not be overwritten"))
+        .stderr(predicates::str::contains(OWNER_PASSWORD).not());
+    assert_eq!(users_json(&url, ADMIN).len(), 1);
+
+    // The chain the server wrote (the committee, the administrator) checks out.
+    dangan(&url, ADMIN, &["verify"]).assert().success().stdout(predicates::str::contains("entries checked"));
+}
+
+#[test]
+fn commands_that_do_not_run_on_a_server_yet_say_so_and_change_nothing() {
+    let Some((_cluster, url)) = initialised() else { return };
+    dangan(&url, ADMIN, &["members"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("`dangan members` does not run on a server yet"));
+    dangan(&url, ADMIN, &["users", "remove", "x"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("`dangan users remove` does not run on a server yet"));
+}
+
+use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn an_init_that_fails_part_way_leaves_nothing_behind() {
+    let Some(cluster) = cluster() else { return };
+    // An owner without CREATEROLE can make the schema but not the roles: refused, and all undone.
+    cluster.superuser_sql("postgres", "CREATE ROLE weak_owner LOGIN PASSWORD 'weak owner secret'");
+    cluster.superuser_sql("postgres", "CREATE DATABASE weak OWNER weak_owner");
+    let url = cluster.url("weak", Some(("weak_owner", "weak owner secret")));
+    let mut init = assert_cmd::Command::new(dangan_binary());
+    init.args(["server", "init", "--url", &url, "--committee", "中共示范大学委员会", "--user", ADMIN])
+        .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
+        .env("LANG", "en_US.UTF-8")
+        .assert()
+        .code(6)
+        .stderr(predicates::str::contains("permission denied to create role"));
+    let left = cluster.superuser_sql(
+        "weak",
+        "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'dangan') + (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dangan\\_%')",
+    );
+    assert_eq!(left.trim(), "0", "no schema and no role is left");
+    // A passphrase too short is refused before the server is touched.
+    let mut short = assert_cmd::Command::new(dangan_binary());
+    short
+        .args(["server", "init", "--url", &url, "--committee", "中共示范大学委员会", "--user", ADMIN])
+        .env("DANGAN_NEW_PASSPHRASE", "short")
+        .env("LANG", "en_US.UTF-8")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("at least 8 characters"));
+}
