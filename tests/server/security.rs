@@ -108,6 +108,38 @@ fn each_role_sees_and_changes_in_raw_sql_only_what_access_rs_allows() {
         ),
         "row-level security",
     );
+    // An auditor sees every person and may change none: the UPDATE and DELETE policies (not the
+    // SELECT one) leave their rows alone, and an event for a person they see is refused.
+    let visible = person("成员计算第一支部");
+    assert_eq!(ok(psql(&auditor, &format!("SELECT count(*) FROM dangan.people WHERE id = '{visible}'"))), "1");
+    assert_eq!(
+        ok(psql(
+            &auditor,
+            &format!("UPDATE dangan.people SET notes = '审计员改的' WHERE id = '{visible}' RETURNING id")
+        )),
+        ""
+    );
+    assert_eq!(
+        ok(psql(&auditor, &format!("DELETE FROM dangan.events WHERE person_id = '{visible}' RETURNING id"))),
+        ""
+    );
+    refused(
+        psql(
+            &auditor,
+            &format!("INSERT INTO dangan.events (person_id, kind, date) VALUES ('{visible}', 'talk', '2026-11-02')"),
+        ),
+        "row-level security",
+    );
+    assert_eq!(ok(psql(&admin, &format!("SELECT coalesce(notes, '') FROM dangan.people WHERE id = '{visible}'"))), "");
+    assert_eq!(ok(psql(&admin, &format!("SELECT count(*) FROM dangan.events WHERE person_id = '{visible}'"))), "1");
+    // A college renames its units but cannot move them: moving itself out of the university (or
+    // into a loop) would hide its rows from the department.
+    ok(psql(&college, "UPDATE dangan.org_units SET name = '计算第一党支部' WHERE name = '计算第一支部'"));
+    refused(
+        psql(&college, "UPDATE dangan.org_units SET parent_id = id WHERE name = '计算机学院党委'"),
+        "permission denied",
+    );
+    ok(psql(&college, "UPDATE dangan.org_units SET name = '计算第一支部' WHERE name = '计算第一党支部'"));
     // An auditor reads and changes nothing; a college's administrator cannot reach another college.
     refused(
         psql(
@@ -165,9 +197,12 @@ fn each_role_sees_and_changes_in_raw_sql_only_what_access_rs_allows() {
     ));
     assert_eq!(who, "王书记 events insert", "the server names the user who made the change");
 
-    // Verify is the department's: its auditor checks the whole chain; a college's user may not.
+    // Verify reads the whole log: the department's auditor checks the chain; a college's user, or
+    // an organiser (who may not read the log), may not.
     dangan(&url, "审计员", &["verify"]).assert().success().stdout(contains("entries checked"));
     dangan(&url, "计算机学院管理员", &["verify"]).assert().code(6).stderr(contains("verify the whole log"));
+    add(&["users", "add", "组织员", "--role", "organiser"]);
+    dangan(&url, "组织员", &["verify"]).assert().code(6).stderr(contains("verify the whole log"));
 }
 
 #[test]

@@ -102,22 +102,31 @@ use predicates::prelude::PredicateBooleanExt;
 #[test]
 fn an_init_that_fails_part_way_leaves_nothing_behind() {
     let Some(cluster) = cluster() else { return };
-    // An owner without CREATEROLE can make the schema but not the roles: refused, and all undone.
-    cluster.superuser_sql("postgres", "CREATE ROLE weak_owner LOGIN PASSWORD 'weak owner secret'");
-    cluster.superuser_sql("postgres", "CREATE DATABASE weak OWNER weak_owner");
-    let url = cluster.url("weak", Some(("weak_owner", "weak owner secret")));
+    // The administrator's login role is already taken, so init fails late: after the group roles,
+    // the schema and the root committee were made. All of it is undone.
+    let owner_url = cluster.create_owned_database("late", "late_owner", OWNER_PASSWORD);
+    let login = cluster.superuser_sql(
+        "late",
+        &format!(
+            "SELECT 'dangan_' || left(encode(sha256(convert_to('late', 'UTF8')), 'hex'), 8) || '_u_'
+                    || left(encode(sha256(convert_to('{ADMIN}', 'UTF8')), 'hex'), 16)"
+        ),
+    );
+    cluster.superuser_sql("postgres", &format!("CREATE ROLE {} LOGIN", login.trim()));
     let mut init = assert_cmd::Command::new(dangan_binary());
-    init.args(["server", "init", "--url", &url, "--committee", "中共示范大学委员会", "--user", ADMIN])
+    init.args(["server", "init", "--url", &owner_url, "--committee", "中共示范大学委员会", "--user", ADMIN])
         .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
         .env("LANG", "en_US.UTF-8")
         .assert()
-        .code(6)
-        .stderr(predicates::str::contains("permission denied to create role"));
+        .code(1)
+        .stderr(predicates::str::contains("already exists"));
     let left = cluster.superuser_sql(
-        "weak",
-        "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'dangan') + (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'dangan\\_%')",
+        "late",
+        "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'dangan')
+              + (SELECT count(*) FROM pg_roles WHERE rolname ~ '^dangan_[0-9a-f]{8}_(app|system|accounts)$')",
     );
-    assert_eq!(left.trim(), "0", "no schema and no role is left");
+    assert_eq!(left.trim(), "0", "no schema and no group role is left");
+    let url = owner_url;
     // A passphrase too short is refused before the server is touched.
     let mut short = assert_cmd::Command::new(dangan_binary());
     short

@@ -118,7 +118,8 @@ fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<String>
 fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
     let mut names = vec![unit.name.as_str()];
     let mut parent = unit.parent_id.as_deref();
-    while let Some(id) = parent {
+    // No deeper than there are units, whatever the server holds.
+    while let Some(id) = parent.filter(|_| names.len() <= units.len()) {
         let Some(up) = units.iter().find(|u| u.id == id) else { break };
         names.push(&up.name);
         parent = up.parent_id.as_deref();
@@ -130,12 +131,13 @@ fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
 /// The nearest committee at or above a unit.
 fn committee_above(units: &[ServerUnit], id: &str) -> Option<String> {
     let mut current = units.iter().find(|u| u.id == id)?;
-    loop {
+    for _ in 0..=units.len() {
         if current.kind == "committee" {
             return Some(current.id.clone());
         }
         current = units.iter().find(|u| Some(u.id.as_str()) == current.parent_id.as_deref())?;
     }
+    None
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use openssl::ssl::{SslConnector, SslMethod};
-use postgres::config::{Host, SslMode};
+use openssl::x509::X509;
+use openssl::x509::store::X509StoreBuilder;
+use postgres::config::{ChannelBinding, Host, SslMode};
 use postgres::{Client, Config, NoTls};
 use postgres_openssl::MakeTlsConnector;
 
@@ -137,6 +139,9 @@ impl ServerAddress {
             return config.connect(NoTls).map_err(|e| super::failure(e, self));
         }
         config.ssl_mode(SslMode::Require);
+        // SCRAM bound to this TLS channel: a server that asks for the password in the clear (or
+        // MD5), or a man in the middle, is refused rather than given the passphrase.
+        config.channel_binding(ChannelBinding::Require);
         let connector = self.tls()?;
         config.connect(connector).map_err(|e| super::failure(e, self))
     }
@@ -158,8 +163,20 @@ impl ServerAddress {
         };
         let mut builder =
             SslConnector::builder(SslMethod::tls_client()).map_err(|e| tls_failed("OpenSSL".into(), e))?;
+        // The certificates given are the only ones trusted, as libpq's sslrootcert: not added to
+        // the defaults the connector starts with.
+        let only = |builder: &mut openssl::ssl::SslConnectorBuilder, path: &std::path::Path| -> Result<()> {
+            let pem = std::fs::read(path).map_err(Error::io(path))?;
+            let fail = |e| tls_failed(path.display().to_string(), e);
+            let mut store = X509StoreBuilder::new().map_err(fail)?;
+            for cert in X509::stack_from_pem(&pem).map_err(fail)? {
+                store.add_cert(cert).map_err(fail)?;
+            }
+            builder.set_cert_store(store.build());
+            Ok(())
+        };
         match &self.root_cert {
-            RootCert::File(path) => builder.set_ca_file(path).map_err(|e| tls_failed(path.display().to_string(), e))?,
+            RootCert::File(path) => only(&mut builder, path)?,
             RootCert::System => {
                 let probe = openssl_probe::probe();
                 if let Some(file) = &probe.cert_file {
@@ -182,31 +199,47 @@ impl ServerAddress {
                             "the server address gives no sslrootcert (the CA certificate that signed the server's) and ~/.postgresql/root.crt does not exist; add ?sslrootcert=FILE or ?sslrootcert=system",
                         )
                     })?;
-                builder.set_ca_file(&path).map_err(|e| tls_failed(path.display().to_string(), e))?;
+                only(&mut builder, &path)?;
             }
         }
         Ok(MakeTlsConnector::new(builder.build()))
     }
 }
 
-/// The URL as it may be shown: its password replaced by `***`.
+/// The URL as it may be shown: a password, in the user part or as `password=` in the query,
+/// replaced by `***`. The user part ends at the first `@`, as the client library reads it, so a
+/// password holding `/` or `?` is still hidden.
 fn shown(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let (authority, tail) = match rest.find(['/', '?']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (userinfo, after) = match rest.split_once('@') {
+        Some((userinfo, after)) => (Some(userinfo), after),
+        None => (None, rest),
     };
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-            if userinfo.contains(':') {
-                format!("{scheme}://{user}:***@{host}{tail}")
-            } else {
-                format!("{scheme}://{userinfo}@{host}{tail}")
-            }
+    let mut out = if scheme.is_empty() { String::new() } else { format!("{scheme}://") };
+    if let Some(userinfo) = userinfo {
+        match userinfo.split_once(':') {
+            Some((user, _)) => out.push_str(&format!("{user}:***@")),
+            None => out.push_str(&format!("{userinfo}@")),
         }
-        None => url.to_owned(),
     }
+    let (base, query) = after.split_once('?').map_or((after, None), |(b, q)| (b, Some(q)));
+    out.push_str(base);
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| if pair.starts_with("password=") { "password=***".to_owned() } else { pair.to_owned() })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
+    }
+    // Not a URL at all (`host=… password=…`): nothing of it after a `password=` is shown.
+    if scheme.is_empty()
+        && let Some(i) = out.find("password=")
+    {
+        out.truncate(i + "password=".len());
+        out.push_str("***");
+    }
+    out
 }
 
 /// `%2F` and the like in a query value (a certificate path in a URL).
@@ -240,6 +273,18 @@ mod tests {
         assert_eq!(address.to_string(), "postgres://owner:***@db.example.edu.cn:5432/dangan?sslrootcert=/etc/ca.pem");
         assert_eq!(address.database(), "dangan");
         assert_eq!(address.root_cert, RootCert::File("/etc/ca.pem".into()));
+    }
+
+    #[test]
+    fn a_password_holding_url_characters_or_given_as_a_parameter_is_hidden_too() {
+        assert_eq!(shown("postgres://o:a/b?c@h/db"), "postgres://o:***@h/db");
+        assert_eq!(
+            shown("postgres://o@h/db?password=s3cret&sslmode=require"),
+            "postgres://o@h/db?password=***&sslmode=require"
+        );
+        assert_eq!(shown("host=h password=s3cret dbname=x"), "host=h password=***");
+        let err = "postgres://o:a/b@h".parse::<ServerAddress>().unwrap_err();
+        assert!(!err.message(crate::Lang::En).contains("a/b"), "{err}");
     }
 
     #[test]

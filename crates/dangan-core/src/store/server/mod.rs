@@ -103,6 +103,18 @@ impl ServerStore {
                 format!("{address} already holds Dangan's data; it will not be overwritten"),
             ));
         }
+        let encoding: String = tx
+            .query_one("SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()", &[])
+            .map_err(fail)?
+            .get(0);
+        if encoding != "UTF8" {
+            // The log's hashes count a field's bytes in the database's encoding and hash its UTF-8.
+            return Err(Error::invalid(
+                "server",
+                format!("数据库的编码是 {encoding}，Dangan 需要 UTF8（createdb -E UTF8）"),
+                format!("the database's encoding is {encoding}; Dangan needs UTF8 (createdb -E UTF8)"),
+            ));
+        }
         let roles = Roles::of(address.database());
         let left_over: Vec<String> = tx
             .query(

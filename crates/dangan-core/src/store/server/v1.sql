@@ -73,7 +73,8 @@ CREATE INDEX events_by_person ON dangan.events (person_id, date);
 -- a branch secretary only `user_branches`.
 CREATE TABLE dangan.users (
     id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name       text NOT NULL UNIQUE CHECK (length(btrim(name)) > 0),
+    -- The name the log records as the actor: no blank around it, so no look-alike of another's.
+    name       text NOT NULL UNIQUE CHECK (length(btrim(name)) > 0 AND name = btrim(name)),
     role       text NOT NULL
                CHECK (role IN ('administrator', 'organiser', 'branch_secretary', 'auditor', 'discipline_inspector')),
     unit_id    uuid NOT NULL REFERENCES dangan.org_units(id),
@@ -228,7 +229,7 @@ DECLARE
     entity_id text;
     unit uuid;
     entry_actor text;
-    entry_at text := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+    entry_at text;
     entry_action text := lower(TG_OP);
     entry_seq bigint;
     prev text;
@@ -253,6 +254,8 @@ BEGIN
     entity_id := coalesce(the_row ->> 'id', (the_row ->> 'user_id') || ' ' || (the_row ->> 'unit_id'));
     entry_actor := coalesce((SELECT u.name FROM dangan.users u WHERE u.db_role = session_user), session_user::text);
     SELECT h.seq, h.hash INTO entry_seq, prev FROM dangan.audit_head h FOR UPDATE;
+    -- Taken once the head is ours, so the times along the chain never go backwards.
+    entry_at := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
     FOR change IN
         SELECT NULL::text AS field, old_row::text AS old, new_row::text AS new WHERE entry_action <> 'update'
         UNION ALL
@@ -334,14 +337,14 @@ CREATE FUNCTION dangan.root_unit() RETURNS uuid
 $$;
 
 -- The whole chain, for `dangan verify`: each entry's number, the fields its hash covers (in the
--- order `chain_hash` takes them) and its hash. Verify is the department's check of the one log:
--- administrators, organisers and auditors of the root committee.
+-- order `chain_hash` takes them) and its hash. It shows every entry, so it is for those who may
+-- read the whole log (ReadAudit): the department's administrators and auditors.
 CREATE FUNCTION dangan.audit_chain() RETURNS TABLE (seq bigint, fields text[], hash text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF dangan.my_role() NOT IN ('administrator', 'organiser', 'auditor')
+    IF dangan.my_role() NOT IN ('administrator', 'auditor')
        OR NOT dangan.root_unit() = ANY (dangan.my_roots()) THEN
-        RAISE EXCEPTION 'only the department''s administrators, organisers and auditors verify the whole log'
+        RAISE EXCEPTION 'only the department''s administrators and auditors verify the whole log'
             USING ERRCODE = '42501';
     END IF;
     RETURN QUERY SELECT l.seq, ARRAY[l.prev_hash, l.seq::text, l.at, l.actor, l.entity, l.entity_id, l.member_id,

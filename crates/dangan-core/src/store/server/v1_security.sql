@@ -32,7 +32,16 @@ GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.logi
     dangan.create_account(text, text, uuid, uuid[], text) TO {accounts};
 
 GRANT SELECT ON dangan.meta TO {app};
-GRANT SELECT, INSERT, UPDATE, DELETE ON dangan.org_units, dangan.people, dangan.events TO {app};
+GRANT SELECT, INSERT, UPDATE, DELETE ON dangan.people, dangan.events TO {app};
+-- A unit is renamed, never moved by an UPDATE: a college moving itself (or making a loop) would
+-- take its rows out of the department's sight.
+GRANT SELECT, INSERT, DELETE ON dangan.org_units TO {app};
+GRANT UPDATE (name) ON dangan.org_units TO {app};
+-- Only Dangan's users connect, and nobody makes temporary objects.
+DO $$ BEGIN
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO {app}', current_database());
+END $$;
 GRANT SELECT ON dangan.audit_log TO {app};
 GRANT SELECT ON dangan.org_units, dangan.people, dangan.users, dangan.user_branches, dangan.user_rows TO {system};
 GRANT SELECT, INSERT ON dangan.audit_log TO {system};
@@ -61,7 +70,7 @@ CREATE POLICY see ON dangan.org_units FOR SELECT TO {app} USING (id IN (SELECT d
 CREATE POLICY add ON dangan.org_units FOR INSERT TO {app}
     WITH CHECK (parent_id IN (SELECT dangan.organised_units()));
 CREATE POLICY change ON dangan.org_units FOR UPDATE TO {app}
-    USING (id IN (SELECT dangan.organised_units())) WITH CHECK (parent_id IN (SELECT dangan.organised_units()));
+    USING (id IN (SELECT dangan.organised_units())) WITH CHECK (id IN (SELECT dangan.organised_units()));
 CREATE POLICY remove ON dangan.org_units FOR DELETE TO {app} USING (parent_id IN (SELECT dangan.organised_units()));
 
 -- People: read within the user's units, changed within the units they may edit, and only moved
