@@ -74,6 +74,17 @@ pub struct MembersArgs {
 }
 
 /// Every member the filters select, a page at a time so memory stays flat however many there are.
+impl MembersArgs {
+    /// Whether a filter (or --all) was given: a server lists everyone the user may read, unfiltered, so far.
+    pub fn filtered(&self) -> bool {
+        self.filter.is_set() || self.all
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+}
+
 pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
     let mut query = args.filter.query(&session)?;

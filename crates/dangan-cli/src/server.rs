@@ -1,16 +1,21 @@
 //! The shared server from the command line (issue 20): `dangan server init`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
-//! those are `verify` and `users` (list, add); every other command says plainly that it does not
-//! run on a server yet, and changes nothing.
+//! those are `verify`, `users` (list, add), `members` (unfiltered) and `step` (add for one member,
+//! list, remove); every other command says plainly that it does not run on a server yet, and
+//! changes nothing.
 
 use clap::{Args, Subcommand};
 use dangan_core::server::{ServerAddress, ServerSession};
 use dangan_core::{Error, Result, Text};
 
+use dangan_core::late::LateStep;
+use dangan_core::store::MemberSummary;
+
 use crate::Command;
 use crate::accounts::UsersAction;
 use crate::commands::Context;
 use crate::passphrase::{self, Secret};
+use crate::steps::{self, StepAction};
 use crate::{json, parse};
 
 #[derive(Subcommand)]
@@ -61,7 +66,53 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Server { action } => server(action, cx),
         Command::Verify => verify(&mut sign_in(&address, cx)?, cx),
         Command::Users { action, json } => users(action.unwrap_or(UsersAction::List { json }), &address, cx),
+        Command::Members(args) if args.filtered() => {
+            Err(not_on_a_server("members --stage/--branch/--search/--status/--all"))
+        }
+        Command::Members(args) => members(&mut sign_in(&address, cx)?, args.json(), cx),
+        Command::Step { action } => step(action, &address, cx),
         _ => Err(not_on_a_server(name)),
+    }
+}
+
+/// Everyone the user may read, in pinyin order: the same table or JSON as a workspace's.
+fn members(session: &mut ServerSession, as_json: bool, cx: &Context) -> Result<()> {
+    let (summaries, late): (Vec<MemberSummary>, Vec<Vec<LateStep>>) = session.members()?.into_iter().unzip();
+    if as_json {
+        let mut array = json::MemberArray::default();
+        array.page(&summaries, |_| Ok(late))?;
+        array.finish()
+    } else {
+        let mut table = cx.human.member_table();
+        table.page(&summaries)?;
+        table.finish(summaries.len() as u64)
+    }
+}
+
+/// A member's steps on the server, one at a time, with the workspace's checks and words.
+fn step(action: StepAction, address: &ServerAddress, cx: &Context) -> Result<()> {
+    match action {
+        StepAction::Add { member: Some(member), kind, date, reason, months, .. } => {
+            let event = steps::new_event(&kind, &date, reason, months)?;
+            let (kind, date) = (event.kind, event.date);
+            let detail = sign_in(address, cx)?.save_event(member, event, None)?.detail;
+            cx.human.step_recorded(&detail.person.name, kind, date, detail.late.iter().filter(|l| l.step == kind))
+        }
+        StepAction::Add { member: None, .. } => Err(not_on_a_server("step add --selection")),
+        StepAction::List { member, json } => {
+            let detail = sign_in(address, cx)?.member(member)?.detail;
+            if json { json::steps(member, &detail) } else { cx.human.steps(&detail) }
+        }
+        StepAction::Remove { member, id } => {
+            let mut session = sign_in(address, cx)?;
+            let before = session.member(member)?;
+            let removed = before.detail.events.iter().find(|e| e.id == Some(id)).map(|e| (e.kind, e.date));
+            let detail = session.delete_event(member, id, None)?.detail;
+            match removed {
+                Some((kind, date)) => cx.human.step_removed(&detail.person.name, kind, date),
+                None => Ok(()),
+            }
+        }
     }
 }
 
@@ -105,10 +156,10 @@ fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add、members、step add/list/remove），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add, members, step add/list/remove); nothing was changed: use --workspace"
         ),
     )
 }

@@ -54,16 +54,21 @@ pub enum StepAction {
     },
 }
 
+/// The step `step add` describes.
+pub fn new_event(kind: &str, date: &str, reason: Option<String>, months: Option<u32>) -> Result<ProcedureEvent> {
+    Ok(ProcedureEvent {
+        id: None,
+        kind: parse::step_kind(kind)?,
+        date: parse::date("date", date)?,
+        months,
+        note: reason,
+    })
+}
+
 pub fn step(action: StepAction, cx: &Context) -> Result<()> {
     match action {
         StepAction::Add { member, selection, kind, date, reason, months } => {
-            let event = ProcedureEvent {
-                id: None,
-                kind: parse::step_kind(&kind)?,
-                date: parse::date("date", &date)?,
-                months,
-                note: reason,
-            };
+            let event = new_event(&kind, &date, reason, months)?;
             match member {
                 Some(member) => add(member, event, cx),
                 None => add_for_many(&selection, &event, cx),

@@ -74,6 +74,10 @@ pub enum Error {
     /// The operating system's random source or a cipher failed; a defect of the machine.
     #[error("cryptography failed: {0}")]
     Crypto(&'static str),
+    /// Someone else changed the record since it was read (on a shared server); nothing was saved,
+    /// so their change is not overwritten. Read it again and redo the change.
+    #[error("{} was changed by {by} since it was read (version {seen}, now {now})", what.en)]
+    ChangedMeanwhile { what: Text, by: String, seen: i64, now: i64 },
     /// The shared server cannot be reached (or the TLS handshake with it failed); nothing was
     /// changed there.
     #[error("cannot reach the server {server}: {cause}")]
@@ -119,6 +123,7 @@ impl Error {
                 None => ErrorKind::Internal,
             },
             Error::ServerUnreachable { .. } => ErrorKind::Unreachable,
+            Error::ChangedMeanwhile { .. } => ErrorKind::Conflict,
             Error::Crypto(_) | Error::Server { .. } => ErrorKind::Internal,
         }
     }
@@ -198,6 +203,13 @@ impl Error {
                 format!("cannot read or write {}: {source}", path.display()),
             ),
             Error::Crypto(e) => Text::new(format!("加密组件出错：{e}"), format!("cryptography failed: {e}")),
+            Error::ChangedMeanwhile { what, by, .. } => Text::new(
+                format!("{}在您读取之后已被{by}修改，这次没有保存，以免覆盖其修改；请重新读取后再改", what.zh),
+                format!(
+                    "{} was changed by {by} after you read it; nothing was saved, so their change is not overwritten: read it again and redo yours",
+                    what.en
+                ),
+            ),
             Error::ServerUnreachable { server, cause } => Text::new(
                 format!("无法连接服务器 {server}（{cause}），这次没有做任何更改；请检查网络或联系组织部的管理员"),
                 format!(
@@ -321,6 +333,8 @@ pub enum ErrorKind {
     NotificationsUnavailable,
     /// The shared server cannot be reached; what needs no server still works.
     Unreachable,
+    /// Someone else changed the record since it was read; nothing was saved.
+    Conflict,
     Corrupt,
     Io,
     Internal,

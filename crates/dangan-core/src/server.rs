@@ -1,13 +1,29 @@
 //! The shared server's use cases (issue 20), as [`crate::Session`] is the workspace's: a
 //! university's offices on one PostgreSQL database, each user signed in as a login role of their
-//! own. What runs on a server so far: setting one up, its users, and checking its audit log; the
-//! rest of Dangan still runs on a workspace only (ARCHITECTURE.md, "The shared server").
+//! own. What runs on a server so far: setting one up, its users, checking its audit log, the member
+//! list and each member's steps (recorded with the workspace's checks); the rest of Dangan still
+//! runs on a workspace only (ARCHITECTURE.md, "The shared server").
 
 use crate::access::{Action, Role};
 use crate::backup::VerifyReport;
-use crate::store::server::ServerStore;
+use crate::calendar::Date;
+use crate::deadlines::Fact;
+use crate::domain::{Id, MembershipStatus, ProcedureEvent};
+use crate::late::{LateStep, late_steps};
 pub use crate::store::server::{ServerAddress, ServerInit, ServerUnit, ServerUser};
+use crate::store::server::{ServerPerson, ServerStore};
+use crate::store::{MemberDetail, MemberSummary};
 use crate::{Error, Result, Text};
+
+/// A member on the server: their whole record as a workspace gives it, and the version a change
+/// made from it must name (`save_event`'s `seen_version`).
+#[derive(Debug, Clone)]
+pub struct ServerMember {
+    pub detail: MemberDetail,
+    pub version: i32,
+    /// Who made the latest change.
+    pub changed_by: Option<String>,
+}
 
 /// One signed-in user's connection to the server.
 pub struct ServerSession {
@@ -69,10 +85,10 @@ impl ServerSession {
                 id
             }
             // A branch secretary works for the committee above their first branch.
-            (None, Some(branch)) => committee_above(&units, branch).unwrap_or_else(|| self.store.me().unit_id.clone()),
-            (None, None) => self.store.me().unit_id.clone(),
+            (None, Some(&branch)) => committee_above(&units, branch).unwrap_or(self.store.me().unit_id),
+            (None, None) => self.store.me().unit_id,
         };
-        self.store.add_user(name, role, &unit_id, &branch_ids, passphrase)
+        self.store.add_user(name, role, unit_id, &branch_ids, passphrase)
     }
 
     /// The units this user sees: their own and every unit above them.
@@ -84,14 +100,99 @@ impl ServerSession {
     pub fn verify(&mut self) -> Result<VerifyReport> {
         self.store.verify()
     }
+
+    /// Pins "today" for the checks (tests; a past date).
+    pub fn set_today(&mut self, today: Date) {
+        self.store.set_today(today);
+    }
+
+    /// Every member this user may read, in pinyin order, each with their late steps.
+    pub fn members(&mut self) -> Result<Vec<(MemberSummary, Vec<LateStep>)>> {
+        let units = self.store.units()?;
+        let mut facts = self.store.all_facts()?;
+        let lines = self.store.people()?;
+        Ok(lines
+            .into_iter()
+            .map(|line| {
+                let facts = facts.remove(&line.id).unwrap_or_default();
+                let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
+                let summary = MemberSummary {
+                    id: line.id,
+                    name: line.name,
+                    stage: line.stage,
+                    branch: branch_path(&units, line.branch_id),
+                    branch_id: line.branch_id,
+                    student_no: line.student_no,
+                    gender: line.gender,
+                    ended: line.ended,
+                    status: MembershipStatus::InRegister,
+                };
+                (summary, late)
+            })
+            .collect())
+    }
+
+    /// A member's whole record (what the procedure still owes is not yet worked out on a server).
+    pub fn member(&mut self, id: Id) -> Result<ServerMember> {
+        let person = self.store.person(id)?;
+        self.member_of(person)
+    }
+
+    /// Records a step for a member (or changes one, by its id), checked as in a workspace. With
+    /// `seen_version`, refused if anyone changed the member since that version.
+    pub fn save_event(
+        &mut self,
+        person_id: Id,
+        event: ProcedureEvent,
+        seen_version: Option<i32>,
+    ) -> Result<ServerMember> {
+        let person = self.store.save_event(person_id, event, seen_version)?;
+        self.member_of(person)
+    }
+
+    /// Removes a step, if what remains still follows the rules.
+    pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
+        let person = self.store.delete_event(person_id, event_id, seen_version)?;
+        self.member_of(person)
+    }
+
+    fn member_of(&mut self, p: ServerPerson) -> Result<ServerMember> {
+        let units = self.store.units()?;
+        let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
+        let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
+        let detail = MemberDetail {
+            branch_path: branch_path(&units, p.person.branch_id),
+            stage: p.stage,
+            ended: p.ended,
+            status: MembershipStatus::InRegister,
+            status_history: Vec::new(),
+            arrival: None,
+            graduate_kept_since: None,
+            person: p.person,
+            events: p.events,
+            deadlines: Vec::new(),
+            late,
+        };
+        Ok(ServerMember { detail, version: p.version, changed_by: p.changed_by })
+    }
+}
+
+/// A branch's path below the root committee (as a workspace gives it below its committee).
+fn branch_path(units: &[ServerUnit], id: Id) -> String {
+    let Some(unit) = units.iter().find(|u| u.id == id) else { return String::new() };
+    let path = path_of(units, unit);
+    match path.split_once('/') {
+        Some((_root, below)) => below.to_owned(),
+        None => path,
+    }
 }
 
 /// A unit by its id, its name, or its path of names from the top (`/`-separated); an ambiguous
 /// name is refused with the paths that would tell them apart.
-fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<String> {
+fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<Id> {
     let wanted = wanted.trim();
-    if let Some(unit) = units.iter().find(|u| u.id == wanted) {
-        return Ok(unit.id.clone());
+    if let Some(unit) = units.iter().find(|u| wanted.parse() == Ok(u.id) || u.uid == wanted) {
+        return Ok(unit.id);
     }
     let matching: Vec<&ServerUnit> = units
         .iter()
@@ -101,7 +202,7 @@ fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<String>
         })
         .collect();
     match matching.as_slice() {
-        [one] => Ok(one.id.clone()),
+        [one] => Ok(one.id),
         [] => Err(Error::NotFound { what: Text::new(format!("单位「{wanted}」"), format!("unit {wanted}")) }),
         several => {
             let paths: Vec<String> = several.iter().map(|u| path_of(units, u)).collect();
@@ -117,25 +218,25 @@ fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<String>
 /// A unit's names from the top, `/`-separated.
 fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
     let mut names = vec![unit.name.as_str()];
-    let mut parent = unit.parent_id.as_deref();
+    let mut parent = unit.parent_id;
     // No deeper than there are units, whatever the server holds.
     while let Some(id) = parent.filter(|_| names.len() <= units.len()) {
         let Some(up) = units.iter().find(|u| u.id == id) else { break };
         names.push(&up.name);
-        parent = up.parent_id.as_deref();
+        parent = up.parent_id;
     }
     names.reverse();
     names.join("/")
 }
 
 /// The nearest committee at or above a unit.
-fn committee_above(units: &[ServerUnit], id: &str) -> Option<String> {
+fn committee_above(units: &[ServerUnit], id: Id) -> Option<Id> {
     let mut current = units.iter().find(|u| u.id == id)?;
     for _ in 0..=units.len() {
         if current.kind == "committee" {
-            return Some(current.id.clone());
+            return Some(current.id);
         }
-        current = units.iter().find(|u| Some(u.id.as_str()) == current.parent_id.as_deref())?;
+        current = units.iter().find(|u| Some(u.id) == current.parent_id)?;
     }
     None
 }
@@ -144,29 +245,37 @@ fn committee_above(units: &[ServerUnit], id: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn unit(id: &str, parent: Option<&str>, kind: &str, name: &str) -> ServerUnit {
-        ServerUnit { id: id.into(), parent_id: parent.map(Into::into), kind: kind.into(), name: name.into() }
+    fn unit(id: Id, parent: Option<Id>, kind: &str, name: &str) -> ServerUnit {
+        let uid = format!("00000000-0000-4000-8000-{id:012}");
+        ServerUnit { id, uid, parent_id: parent, kind: kind.into(), name: name.into() }
     }
 
     fn university() -> Vec<ServerUnit> {
         vec![
-            unit("u", None, "committee", "大学党委"),
-            unit("c", Some("u"), "committee", "计算机学院党委"),
-            unit("m", Some("u"), "committee", "数学学院党委"),
-            unit("c1", Some("c"), "branch", "第一支部"),
-            unit("m1", Some("m"), "branch", "第一支部"),
+            unit(1, None, "committee", "大学党委"),
+            unit(2, Some(1), "committee", "计算机学院党委"),
+            unit(3, Some(1), "committee", "数学学院党委"),
+            unit(21, Some(2), "branch", "第一支部"),
+            unit(31, Some(3), "branch", "第一支部"),
         ]
     }
 
     #[test]
     fn a_unit_is_found_by_id_name_or_path_and_a_shared_name_asks_for_the_path() {
         let units = university();
-        assert_eq!(unit_named(&units, "数学学院党委", "committee").unwrap(), "m");
-        assert_eq!(unit_named(&units, "计算机学院党委/第一支部", "branch").unwrap(), "c1");
-        assert_eq!(unit_named(&units, "c1", "branch").unwrap(), "c1");
+        assert_eq!(unit_named(&units, "数学学院党委", "committee").unwrap(), 3);
+        assert_eq!(unit_named(&units, "计算机学院党委/第一支部", "branch").unwrap(), 21);
+        assert_eq!(unit_named(&units, "21", "branch").unwrap(), 21);
+        assert_eq!(unit_named(&units, "00000000-0000-4000-8000-000000000031", "branch").unwrap(), 31);
+        assert_eq!(branch_path(&units, 21), "计算机学院党委/第一支部");
         let err = unit_named(&units, "第一支部", "branch").unwrap_err();
         assert!(err.message(crate::Lang::En).contains("大学党委/计算机学院党委/第一支部"), "{err}");
         assert!(matches!(unit_named(&units, "物理学院党委", "committee"), Err(Error::NotFound { .. })));
-        assert_eq!(committee_above(&units, "m1").as_deref(), Some("m"));
+        assert_eq!(committee_above(&units, 31), Some(3));
+        // A loop the server should never hold still ends.
+        let mut looped = university();
+        looped[1].parent_id = Some(21);
+        assert_eq!(committee_above(&looped, 21), Some(2));
+        assert!(path_of(&looped, &looped[3]).len() < 1000);
     }
 }

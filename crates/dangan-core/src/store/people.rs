@@ -41,15 +41,26 @@ pub struct MemberDetail {
     pub late: Vec<crate::late::LateStep>,
 }
 
-const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
+pub(crate) const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
      department, class_name, phone, native_place, notes, education, class_year, student_level, occupation, joined_on";
 
 fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
-    let text = |i: usize| r.get::<_, Option<String>>(i);
+    person_from(r.get(0)?, r.get(1)?, r.get(2)?, r.get(15)?, |i| r.get::<_, Option<String>>(i))
+}
+
+/// A person from the columns of [`PERSON_COLUMNS`], whichever engine read them: `text(i)` gives
+/// column `i` (3 to 18, but 15) as text, the class year comes as a number.
+pub(crate) fn person_from<E>(
+    id: Id,
+    branch_id: Id,
+    name: String,
+    class_year: Option<u16>,
+    text: impl Fn(usize) -> std::result::Result<Option<String>, E>,
+) -> std::result::Result<Person, E> {
     Ok(Person {
-        id: Some(r.get(0)?),
-        branch_id: r.get(1)?,
-        name: r.get(2)?,
+        id: Some(id),
+        branch_id,
+        name,
         gender: text(3)?.as_deref().and_then(Gender::parse),
         ethnicity: text(4)?,
         birth_date: text(5)?.as_deref().and_then(|s| s.parse::<Date>().ok()),
@@ -62,7 +73,7 @@ fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         native_place: text(12)?,
         notes: text(13)?,
         education: text(14)?.as_deref().and_then(Education::parse),
-        class_year: r.get(15)?,
+        class_year,
         student_level: text(16)?.as_deref().and_then(StudentLevel::parse),
         occupation: text(17)?.as_deref().and_then(Occupation::parse),
         joined_on: text(18)?.as_deref().and_then(|s| s.parse::<Date>().ok()),

@@ -312,9 +312,10 @@ export const ERROR_KINDS: readonly ErrorKind[] = keysInOrder<ErrorKind>({
   rule_file: 15,
   notifications_unavailable: 16,
   unreachable: 17,
-  corrupt: 18,
-  io: 19,
-  internal: 20,
+  conflict: 18,
+  corrupt: 19,
+  io: 20,
+  internal: 21,
 });
 
 /** The kinds of meeting, in the order the meeting dialog offers them (dangan-core's `MeetingKind`): 三会一课 first. */

@@ -1507,6 +1507,7 @@ export const en: Messages = {
   'error.too_many_attempts': 'Too many wrong passphrases in a row: wait a moment and try again',
   'error.notifications_unavailable': 'Desktop notifications cannot be sent: no notification service is running',
   'error.unreachable': 'The server cannot be reached; nothing was changed',
+  'error.conflict': 'Someone else changed this since you opened it; nothing was saved',
   'error.io': 'Could not read or write the file',
   'error.corrupt': 'The data file is damaged and cannot be read',
   'error.internal': 'Internal error',

@@ -25,6 +25,7 @@ export const ERROR_MESSAGE_KEYS: Record<ErrorKind, MessageKey> = {
   too_many_attempts: 'error.too_many_attempts',
   notifications_unavailable: 'error.notifications_unavailable',
   unreachable: 'error.unreachable',
+  conflict: 'error.conflict',
   io: 'error.io',
   corrupt: 'error.corrupt',
   internal: 'error.internal',
@@ -38,7 +39,7 @@ export interface ErrorText {
 }
 
 /** Kinds whose backend `message` is specific (why a file cannot be read, a path, an OS error): shown as a detail line. */
-const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['forbidden', 'too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'unreachable', 'io', 'corrupt', 'internal']);
+const SHOW_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['forbidden', 'too_many_attempts', 'roster_unreadable', 'rule_file', 'notifications_unavailable', 'unreachable', 'conflict', 'io', 'corrupt', 'internal']);
 
 export function describeError(e: unknown, locale: Locale): ErrorText {
   const err = toAppError(e);

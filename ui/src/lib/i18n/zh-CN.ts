@@ -1502,6 +1502,7 @@ export const zhCN = {
   'error.too_many_attempts': '口令连续输错多次，请稍候再试',
   'error.notifications_unavailable': '无法发送桌面通知：没有正在运行的通知服务',
   'error.unreachable': '无法连接服务器，没有做任何更改',
+  'error.conflict': '您打开之后别人已修改了这条记录，这次没有保存',
   'error.io': '读写文件失败',
   'error.corrupt': '数据文件已损坏，无法读取',
   'error.internal': '程序内部错误',

@@ -9,6 +9,7 @@
 
 mod address;
 mod audit;
+mod people;
 mod roles;
 
 use postgres::Client;
@@ -16,10 +17,15 @@ use postgres::error::SqlState;
 use serde::Serialize;
 
 pub use address::ServerAddress;
+pub use people::{ServerPerson, ServerPersonLine};
 use roles::Roles;
 
 use crate::access::{Action, Role};
+use crate::calendar::{self, Date};
+use crate::domain::Id;
 use crate::error::busy_text;
+use crate::rules::{RuleSet, RuleSetId};
+use crate::workdays::WorkCalendar;
 use crate::workspace::check_passphrase;
 use crate::{Error, Result, Text};
 
@@ -35,9 +41,9 @@ pub struct ServerUser {
     pub name: String,
     pub role: Role,
     /// The committee whose office they work for: they see it and everything under it.
-    pub unit_id: String,
+    pub unit_id: Id,
     /// A branch secretary's branches (each with everything under it); empty for other roles.
-    pub branches: Vec<String>,
+    pub branches: Vec<Id>,
     /// Their PostgreSQL login role.
     pub db_role: String,
     /// The day they were added (`YYYY-MM-DD`).
@@ -47,8 +53,10 @@ pub struct ServerUser {
 /// A unit of the organisation on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServerUnit {
-    pub id: String,
-    pub parent_id: Option<String>,
+    pub id: Id,
+    /// The unit's UUID, the same in every database it is copied to.
+    pub uid: String,
+    pub parent_id: Option<Id>,
     /// `committee`, `general_branch` or `branch`.
     pub kind: String,
     pub name: String,
@@ -57,7 +65,7 @@ pub struct ServerUnit {
 /// What `dangan server init` made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServerInit {
-    pub committee_id: String,
+    pub committee_id: Id,
     pub administrator: ServerUser,
     /// The database's three roles: every user's group, the one owning the policies and the log,
     /// the one making login roles.
@@ -69,6 +77,11 @@ pub struct ServerStore {
     client: Client,
     address: ServerAddress,
     me: ServerUser,
+    /// The rule set the server's offices follow (`rule_set` in `dangan.meta`, chosen at `init`).
+    rules: RuleSet,
+    /// The official holiday calendar; none is kept on a server yet, so working days are weekdays.
+    workdays: WorkCalendar,
+    today: Option<Date>,
 }
 
 impl ServerStore {
@@ -138,21 +151,18 @@ impl ServerStore {
         tx.batch_execute(&roles.create_group_roles()).map_err(fail)?;
         tx.batch_execute(&roles.fill(SCHEMA_V1)).map_err(fail)?;
         tx.execute(
-            "INSERT INTO dangan.meta (key, value) VALUES ('schema_version', $1)",
-            &[&SCHEMA_VERSION.to_string()],
+            "INSERT INTO dangan.meta (key, value) VALUES ('schema_version', $1), ('rule_set', $2)",
+            &[&SCHEMA_VERSION.to_string(), &RuleSetId::default().as_str()],
         )
         .map_err(fail)?;
-        let committee_id: String = tx
-            .query_one(
-                "INSERT INTO dangan.org_units (kind, name) VALUES ('committee', $1) RETURNING id::text",
-                &[&committee],
-            )
+        let committee_id: Id = tx
+            .query_one("INSERT INTO dangan.org_units (kind, name) VALUES ('committee', $1) RETURNING id", &[&committee])
             .map_err(fail)?
             .get(0);
         let verifier = scram_verifier(passphrase);
-        let branches: Vec<String> = Vec::new();
+        let branches: Vec<Id> = Vec::new();
         tx.execute(
-            "SELECT dangan.create_account($1, 'administrator', $2::text::uuid, $3::text[]::uuid[], $4)",
+            "SELECT dangan.create_account($1, 'administrator', $2, $3, $4)",
             &[&admin, &committee_id, &branches, &verifier],
         )
         .map_err(fail)?;
@@ -175,7 +185,32 @@ impl ServerStore {
             .map_err(|e| not_a_dangan_server(e, address))?
             .pop()
             .ok_or(Error::WrongUserOrPassphrase)?;
-        Ok(ServerStore { client, address: address.clone(), me })
+        let rule_set: Option<String> = client
+            .query_opt("SELECT value FROM dangan.meta WHERE key = 'rule_set'", &[])
+            .map_err(|e| failure(e, address))?
+            .map(|r| r.get(0));
+        let rules = RuleSet::builtin(rule_set.as_deref().and_then(RuleSetId::parse).unwrap_or_default());
+        let workdays = WorkCalendar::new([], []);
+        Ok(ServerStore { client, address: address.clone(), me, rules, workdays, today: None })
+    }
+
+    /// The rules the server's offices follow.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    pub(crate) fn work_calendar(&self) -> &WorkCalendar {
+        &self.workdays
+    }
+
+    /// The date the checks treat as today: the machine's unless pinned.
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(calendar::today)
+    }
+
+    /// Pins "today" (for tests, and for checking as of a past date).
+    pub fn set_today(&mut self, today: Date) {
+        self.today = Some(today);
     }
 
     /// Who is signed in.
@@ -203,8 +238,8 @@ impl ServerStore {
         &mut self,
         name: &str,
         role: Role,
-        unit_id: &str,
-        branches: &[String],
+        unit_id: Id,
+        branches: &[Id],
         passphrase: &str,
     ) -> Result<ServerUser> {
         self.require(Action::ManageUsers)?;
@@ -242,7 +277,7 @@ impl ServerStore {
             ));
         }
         tx.execute(
-            "SELECT dangan.add_user($1, $2, $3::text::uuid, $4::text[]::uuid[], $5)",
+            "SELECT dangan.add_user($1, $2, $3, $4, $5)",
             &[&name, &role.as_str(), &unit_id, &branches, &verifier],
         )
         .map_err(|e| failure(e, &address))?;
@@ -259,11 +294,11 @@ impl ServerStore {
     pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
         let rows = self
             .client
-            .query("SELECT id::text, parent_id::text, kind, name FROM dangan.org_units ORDER BY kind, name", &[])
+            .query("SELECT id, uid::text, parent_id, kind, name FROM dangan.org_units ORDER BY kind, name", &[])
             .map_err(|e| failure(e, &self.address))?;
         Ok(rows
             .iter()
-            .map(|r| ServerUnit { id: r.get(0), parent_id: r.get(1), kind: r.get(2), name: r.get(3) })
+            .map(|r| ServerUnit { id: r.get(0), uid: r.get(1), parent_id: r.get(2), kind: r.get(3), name: r.get(4) })
             .collect())
     }
 }
@@ -277,7 +312,7 @@ fn users_from(
 ) -> std::result::Result<Vec<ServerUser>, postgres::Error> {
     let rows = client.query(
         &format!(
-            "SELECT u.id::text, u.name, u.role, u.unit_id::text, u.branches::text[], u.db_role, u.created_on::text
+            "SELECT u.id::text, u.name, u.role, u.unit_id, u.branches, u.db_role, u.created_on::text
              FROM {source} ORDER BY u.name"
         ),
         params,

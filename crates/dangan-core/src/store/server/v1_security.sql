@@ -4,7 +4,7 @@
 
 -- A function's new owner must be able to create in its schema; taken back at the end.
 GRANT CREATE ON SCHEMA dangan TO {system}, {accounts};
-ALTER FUNCTION dangan.unit_and_below(uuid[]) OWNER TO {system};
+ALTER FUNCTION dangan.unit_and_below(bigint[]) OWNER TO {system};
 ALTER VIEW dangan.user_rows OWNER TO {system};
 ALTER FUNCTION dangan.my_roots() OWNER TO {system};
 ALTER FUNCTION dangan.my_role() OWNER TO {system};
@@ -17,19 +17,20 @@ ALTER FUNCTION dangan.whoami() OWNER TO {system};
 ALTER FUNCTION dangan.list_users() OWNER TO {system};
 ALTER FUNCTION dangan.chain_hash(text[]) OWNER TO {system};
 ALTER FUNCTION dangan.audit_change() OWNER TO {system};
+ALTER FUNCTION dangan.stamp_change() OWNER TO {system};
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
 ALTER FUNCTION dangan.login_role(text) OWNER TO {accounts};
-ALTER FUNCTION dangan.create_account(text, text, uuid, uuid[], text) OWNER TO {accounts};
-ALTER FUNCTION dangan.add_user(text, text, uuid, uuid[], text) OWNER TO {accounts};
+ALTER FUNCTION dangan.create_account(text, text, bigint, bigint[], text) OWNER TO {accounts};
+ALTER FUNCTION dangan.add_user(text, text, bigint, bigint[], text) OWNER TO {accounts};
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
     dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
-    dangan.login_role(text), dangan.add_user(text, text, uuid, uuid[], text), dangan.audit_chain() TO {app};
-GRANT EXECUTE ON FUNCTION dangan.unit_and_below(uuid[]), dangan.my_roots(), dangan.my_role(),
+    dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain() TO {app};
+GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), dangan.my_role(),
     dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]) TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
-    dangan.create_account(text, text, uuid, uuid[], text) TO {accounts};
+    dangan.create_account(text, text, bigint, bigint[], text) TO {accounts};
 
 GRANT SELECT ON dangan.meta TO {app};
 GRANT SELECT, INSERT, UPDATE, DELETE ON dangan.people, dangan.events TO {app};

@@ -3,4 +3,4 @@
 /**
  * What kind of error it is: a closed list the UI maps to its own messages.
  */
-export type ErrorKind = "wrong_passphrase" | "too_many_attempts" | "workspace_missing" | "workspace_exists" | "locked" | "invalid_input" | "violations" | "not_found" | "forbidden" | "import_rejected" | "likely_duplicates" | "busy" | "read_only" | "roster_unreadable" | "cancelled" | "rule_file" | "notifications_unavailable" | "unreachable" | "corrupt" | "io" | "internal";
+export type ErrorKind = "wrong_passphrase" | "too_many_attempts" | "workspace_missing" | "workspace_exists" | "locked" | "invalid_input" | "violations" | "not_found" | "forbidden" | "import_rejected" | "likely_duplicates" | "busy" | "read_only" | "roster_unreadable" | "cancelled" | "rule_file" | "notifications_unavailable" | "unreachable" | "conflict" | "corrupt" | "io" | "internal";

@@ -1,0 +1,259 @@
+//! People and the steps of their procedure on the server: read as the signed-in user's policies
+//! allow, changed with the same checks as a workspace's (`validate.rs`, one implementation of each
+//! rule), one person at a time under a row lock, so two workers recording steps for the same person
+//! at once are checked one after the other and never both against what the other has not seen.
+
+use postgres::GenericClient;
+
+use super::{ServerStore, failure};
+use crate::access::Action;
+use crate::calendar::Date;
+use crate::deadlines::Fact;
+use crate::domain::{EventKind, Id, Person, ProcedureEvent, Stage};
+use crate::store::people::{corrupt_row, not_found, person_from, sort_events};
+use crate::validate::{self, Violation};
+use crate::{Error, Result, Text};
+
+/// The columns of `store/people.rs`'s `PERSON_COLUMNS`, in its order, dates as text.
+const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date::text, id_number, student_no, \
+     category, department, class_name, phone, native_place, notes, education, class_year, student_level, occupation, \
+     joined_on::text";
+
+/// A person as the server holds them: the record, and the version a later change must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerPerson {
+    pub person: Person,
+    pub events: Vec<ProcedureEvent>,
+    pub stage: Stage,
+    pub ended: bool,
+    /// Raised by the server on every change to the person or their steps.
+    pub version: i32,
+    /// Who made the latest change.
+    pub changed_by: Option<String>,
+}
+
+/// One line of the member list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerPersonLine {
+    pub id: Id,
+    pub name: String,
+    pub branch_id: Id,
+    pub stage: Stage,
+    pub ended: bool,
+    pub student_no: Option<String>,
+    pub gender: Option<crate::domain::Gender>,
+}
+
+impl ServerStore {
+    /// Every person this user may read, in pinyin order.
+    pub fn people(&mut self) -> Result<Vec<ServerPersonLine>> {
+        self.require(Action::ReadMembers)?;
+        let rows = self
+            .client
+            .query(
+                "SELECT id, name, branch_id, stage, ended, student_no, gender FROM dangan.people ORDER BY sort_key, id",
+                &[],
+            )
+            .map_err(|e| failure(e, &self.address))?;
+        rows.iter()
+            .map(|r| {
+                let id: Id = r.get(0);
+                Ok(ServerPersonLine {
+                    id,
+                    name: r.get(1),
+                    branch_id: r.get(2),
+                    stage: Stage::parse(r.get(3)).ok_or_else(|| corrupt_row("people", id))?,
+                    ended: r.get(4),
+                    student_no: r.get(5),
+                    gender: r.get::<_, Option<&str>>(6).and_then(crate::domain::Gender::parse),
+                })
+            })
+            .collect()
+    }
+
+    /// The steps of every person this user may read, as facts for the rules, by person.
+    pub(crate) fn all_facts(&mut self) -> Result<std::collections::HashMap<Id, Vec<Fact>>> {
+        let rows = self
+            .client
+            .query("SELECT person_id, id, kind, date::text, months, note FROM dangan.events", &[])
+            .map_err(|e| failure(e, &self.address))?;
+        let mut events: std::collections::HashMap<Id, Vec<ProcedureEvent>> = std::collections::HashMap::new();
+        for r in &rows {
+            let event = event_of(r, 1).map_err(|e| e.into_error(&self.address))?;
+            events.entry(r.get(0)).or_default().push(event);
+        }
+        Ok(events
+            .into_iter()
+            .map(|(id, mut list)| {
+                sort_events(&mut list);
+                (id, list.iter().map(Into::into).collect())
+            })
+            .collect())
+    }
+
+    /// A person and their steps, if this user may read them.
+    pub fn person(&mut self, id: Id) -> Result<ServerPerson> {
+        self.require(Action::ReadMembers)?;
+        let address = self.address.clone();
+        load(&mut self.client, id, false).map_err(|e| e.into_error(&address))
+    }
+
+    /// Records a step (`event.id: None`) or changes one, after every check passes. With
+    /// `seen_version`, refused if the person changed since that version was read, naming who
+    /// changed them.
+    pub fn save_event(
+        &mut self,
+        person_id: Id,
+        event: ProcedureEvent,
+        seen_version: Option<i32>,
+    ) -> Result<ServerPerson> {
+        self.change_events(person_id, seen_version, |events| match event.id {
+            None => {
+                events.push(event);
+                Ok(())
+            }
+            Some(id) => {
+                let slot = events.iter_mut().find(|e| e.id == Some(id)).ok_or_else(|| event_not_found(id))?;
+                *slot = event;
+                Ok(())
+            }
+        })
+    }
+
+    /// Removes a step, if what remains still follows the rules.
+    pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerPerson> {
+        self.change_events(person_id, seen_version, |events| {
+            let before = events.len();
+            events.retain(|e| e.id != Some(event_id));
+            if events.len() == before { Err(event_not_found(event_id)) } else { Ok(()) }
+        })
+    }
+
+    fn change_events(
+        &mut self,
+        person_id: Id,
+        seen_version: Option<i32>,
+        change: impl FnOnce(&mut Vec<ProcedureEvent>) -> Result<()>,
+    ) -> Result<ServerPerson> {
+        self.require(Action::EditMembers)?;
+        let address = self.address.clone();
+        let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
+        let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
+        // Locked until the commit: a second worker's change to this person waits, then sees this one.
+        let before = load(&mut tx, person_id, true).map_err(|e| e.into_error(&address))?;
+        if let Some(seen) = seen_version.filter(|&seen| seen != before.version) {
+            let by = before.changed_by.clone().unwrap_or_default();
+            return Err(Error::ChangedMeanwhile {
+                what: Text::new(format!("{}的记录", before.person.name), format!("{}'s record", before.person.name)),
+                by,
+                seen: i64::from(seen),
+                now: i64::from(before.version),
+            });
+        }
+        let mut events = before.events.clone();
+        change(&mut events)?;
+        let violations: Vec<Violation> = validate::check_events(&before.person, &events, cx);
+        if !violations.is_empty() {
+            return Err(Error::Violations { violations });
+        }
+        let fail = |e| failure(e, &address);
+        let kept: Vec<Id> = events.iter().filter_map(|e| e.id).collect();
+        tx.execute("DELETE FROM dangan.events WHERE person_id = $1 AND NOT (id = ANY ($2))", &[&person_id, &kept])
+            .map_err(fail)?;
+        for event in &events {
+            let (kind, date, months, note) = (
+                event.kind.as_str(),
+                event.date.to_string(),
+                event.months.and_then(|m| i32::try_from(m).ok()),
+                event.note.as_deref(),
+            );
+            match event.id {
+                Some(id) => tx.execute(
+                    "UPDATE dangan.events SET kind = $3, date = $4::text::date, months = $5, note = $6
+                     WHERE id = $1 AND person_id = $2
+                       AND (kind, date, months, note) IS DISTINCT FROM ($3, $4::text::date, $5, $6)",
+                    &[&id, &person_id, &kind, &date, &months, &note],
+                ),
+                None => tx.execute(
+                    "INSERT INTO dangan.events (person_id, kind, date, months, note) VALUES ($1, $2, $3::text::date, $4, $5)",
+                    &[&person_id, &kind, &date, &months, &note],
+                ),
+            }
+            .map_err(fail)?;
+        }
+        let stage = Stage::of_person(&before.person, &events);
+        let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
+        // Raises the version even when the stage stays (`stamp_change`): the steps changed.
+        tx.execute(
+            "UPDATE dangan.people SET stage = $2, ended = $3 WHERE id = $1",
+            &[&person_id, &stage.as_str(), &ended],
+        )
+        .map_err(fail)?;
+        let after = load(&mut tx, person_id, false).map_err(|e| e.into_error(&address))?;
+        tx.commit().map_err(fail)?;
+        Ok(after)
+    }
+}
+
+/// Why a read failed: the person is not there (or not this user's to see), or the server failed.
+enum LoadError {
+    NotFound(Id),
+    Corrupt(Id),
+    Server(postgres::Error),
+}
+
+impl LoadError {
+    fn into_error(self, address: &super::ServerAddress) -> Error {
+        match self {
+            LoadError::NotFound(id) => not_found(id),
+            LoadError::Corrupt(id) => corrupt_row("events", id),
+            LoadError::Server(e) => failure(e, address),
+        }
+    }
+}
+
+impl From<postgres::Error> for LoadError {
+    fn from(e: postgres::Error) -> LoadError {
+        LoadError::Server(e)
+    }
+}
+
+/// A person, their steps in procedure order, and their version; `lock` takes the row for this
+/// transaction (FOR UPDATE, which the policies allow only to those who may change the person).
+fn load(client: &mut impl GenericClient, id: Id, lock: bool) -> std::result::Result<ServerPerson, LoadError> {
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    let row = client
+        .query_opt(
+            &format!(
+                "SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by FROM dangan.people WHERE id = $1{lock}"
+            ),
+            &[&id],
+        )?
+        .ok_or(LoadError::NotFound(id))?;
+    let class_year: Option<i32> = row.get(15);
+    let person =
+        person_from(row.get(0), row.get(1), row.get(2), class_year.and_then(|y| u16::try_from(y).ok()), |i| {
+            row.try_get::<_, Option<String>>(i)
+        })?;
+    let stage = Stage::parse(row.get(19)).ok_or(LoadError::Corrupt(id))?;
+    let mut events = client
+        .query("SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1", &[&id])?
+        .iter()
+        .map(|r| event_of(r, 0))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    sort_events(&mut events);
+    Ok(ServerPerson { person, events, stage, ended: row.get(20), version: row.get(21), changed_by: row.get(22) })
+}
+
+/// An event from its columns `id, kind, date::text, months, note`, starting at `at`.
+fn event_of(r: &postgres::Row, at: usize) -> std::result::Result<ProcedureEvent, LoadError> {
+    let id: Id = r.get(at);
+    let kind = EventKind::parse(r.get(at + 1)).ok_or(LoadError::Corrupt(id))?;
+    let date = r.get::<_, String>(at + 2).parse::<Date>().map_err(|_| LoadError::Corrupt(id))?;
+    let months = r.get::<_, Option<i32>>(at + 3).and_then(|m| u32::try_from(m).ok());
+    Ok(ProcedureEvent { id: Some(id), kind, date, months, note: r.get(at + 4) })
+}
+
+fn event_not_found(id: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("事件 {id}"), format!("event {id}")) }
+}
