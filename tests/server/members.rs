@@ -31,6 +31,13 @@ fn office(cluster: &dangan_tests::postgres::PgCluster, url: &str) -> (String, St
     (zhang.to_owned(), li.to_owned())
 }
 
+/// 孙书记, the secretary of 第一党支部.
+fn add_secretary(url: &str) {
+    dangan(url, ADMIN, &["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第一党支部"])
+        .assert()
+        .success();
+}
+
 fn members(url: &str, user: &str) -> Vec<serde_json::Value> {
     let out = dangan(url, user, &["members", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -41,9 +48,7 @@ fn members(url: &str, user: &str) -> Vec<serde_json::Value> {
 fn steps_on_a_server_are_checked_and_worded_as_in_a_workspace_within_each_users_units() {
     let Some((cluster, url)) = initialised() else { return };
     let (zhang, li) = office(&cluster, &url);
-    dangan(&url, ADMIN, &["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第一党支部"])
-        .assert()
-        .success();
+    add_secretary(&url);
     dangan(&url, ADMIN, &["users", "add", "钱审计", "--role", "auditor"]).assert().success();
 
     // The list, in pinyin order, as a workspace prints it; a secretary's is their branch.
@@ -109,9 +114,7 @@ fn steps_on_a_server_are_checked_and_worded_as_in_a_workspace_within_each_users_
 fn a_change_made_from_a_stale_read_is_refused_naming_who_changed_the_person_since() {
     let Some((cluster, url)) = initialised() else { return };
     let (zhang, _) = office(&cluster, &url);
-    dangan(&url, ADMIN, &["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第一党支部"])
-        .assert()
-        .success();
+    add_secretary(&url);
     let address: ServerAddress = url.parse().unwrap();
     let id: i64 = zhang.parse().unwrap();
     let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
@@ -134,4 +137,144 @@ fn a_change_made_from_a_stale_read_is_refused_naming_who_changed_the_person_sinc
     let fresh = admin.member(id).unwrap();
     admin.save_event(id, report, Some(fresh.version)).unwrap();
     assert_eq!(admin.member(id).unwrap().detail.events.len(), 3);
+}
+
+#[test]
+fn another_clients_committed_change_is_announced_and_a_refused_one_is_not() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = office(&cluster, &url);
+    let address: ServerAddress = url.parse().unwrap();
+    let mut feed = ServerSession::watch(&address, ADMIN, PASSPHRASE).unwrap();
+    // Another PC records a step: the person and the step are announced once it commits.
+    dangan(&url, ADMIN, &["step", "add", "--member", &zhang, "--kind", "applicant_talk", "--date", "2026-02-20"])
+        .assert()
+        .success();
+    let changes = feed.wait(std::time::Duration::from_secs(10)).unwrap();
+    let id: i64 = zhang.parse().unwrap();
+    assert!(changes.iter().any(|c| c.table == "events" && c.person == Some(id)), "{changes:?}");
+    assert!(changes.iter().any(|c| c.table == "people" && c.id == Some(id)), "{changes:?}");
+    // A refused step is rolled back whole: nothing is announced.
+    dangan(&url, ADMIN, &["step", "add", "--member", &zhang, "--kind", "approval_extended", "--date", "2026-03-04"])
+        .assert()
+        .code(1);
+    let quiet = feed.wait(std::time::Duration::from_millis(1500)).unwrap();
+    assert!(quiet.is_empty(), "{quiet:?}");
+}
+
+#[test]
+fn two_workers_recording_the_same_step_at_once_are_checked_one_after_the_other() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = office(&cluster, &url);
+    add_secretary(&url);
+    let address: ServerAddress = url.parse().unwrap();
+    let id: i64 = zhang.parse().unwrap();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let workers: Vec<_> = [ADMIN, "孙书记"]
+        .into_iter()
+        .map(|user| {
+            let (address, start) = (address.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut session = ServerSession::sign_in(&address, Some(user), PASSPHRASE).unwrap();
+                let talk = ProcedureEvent::new(EventKind::ApplicantTalk, "2026-02-20".parse().unwrap());
+                start.wait();
+                session.save_event(id, talk, None)
+            })
+        })
+        .collect();
+    let results: Vec<_> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+    assert!(refused.message(Lang::En).contains("Talk with the applicant"), "{}", refused.message(Lang::En));
+    let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    assert_eq!(admin.member(id).unwrap().detail.events.len(), 2, "one talk, not two");
+}
+
+#[test]
+fn a_step_written_in_raw_sql_still_raises_the_version_and_the_stage_follows_the_steps() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = office(&cluster, &url);
+    let address: ServerAddress = url.parse().unwrap();
+    let id: i64 = zhang.parse().unwrap();
+    let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let read = admin.member(id).unwrap();
+    let db_role = users_json(&url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
+    let out = cluster.psql(
+        "dangan",
+        &db_role,
+        PASSPHRASE,
+        &format!(
+            "INSERT INTO dangan.events (person_id, kind, date) VALUES ({id}, 'applicant_talk', '2026-02-20'), \
+             ({id}, 'activist_determined', '2026-03-01')"
+        ),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let now = admin.member(id).unwrap();
+    assert!(now.version > read.version, "{} then {}", read.version, now.version);
+    assert_eq!(
+        now.detail.stage,
+        dangan_core::domain::Stage::Activist,
+        "the stage is the steps', not the stored column's"
+    );
+    let stale = ProcedureEvent::new(EventKind::ThoughtReport, "2026-04-01".parse().unwrap());
+    assert!(matches!(admin.save_event(id, stale, Some(read.version)), Err(Error::ChangedMeanwhile { .. })));
+    // The numbers and who changed a person are the server's to set.
+    let out = cluster.psql(
+        "dangan",
+        &db_role,
+        PASSPHRASE,
+        &format!("UPDATE dangan.people SET changed_by = 'x' WHERE id = {id}"),
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("permission denied"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_names_no_holder() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, li) = office(&cluster, &url);
+    add_secretary(&url);
+    let address: ServerAddress = url.parse().unwrap();
+    let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let mut secretary = ServerSession::sign_in(&address, Some("孙书记"), PASSPHRASE).unwrap();
+    let branch = admin.member(zhang.parse().unwrap()).unwrap().detail.person.branch_id;
+    let other_branch = admin.member(li.parse().unwrap()).unwrap().detail.person.branch_id;
+
+    // 李四 gets an identity number (the administrator sees everyone).
+    let mut li_person = admin.member(li.parse().unwrap()).unwrap().detail.person;
+    li_person.id_number = Some("11010519491231002X".into());
+    admin.save_person(li_person, None).unwrap();
+
+    // The secretary adds 王五 to their branch; he is listed in pinyin order with the others.
+    let mut wang = dangan_core::domain::Person { name: "  王五 ".into(), branch_id: branch, ..Default::default() };
+    wang.student_no = Some("2026003".into());
+    let added = secretary.save_person(wang.clone(), None).unwrap();
+    assert_eq!(added.detail.person.name, "王五", "normalised as in a workspace");
+    let names: Vec<String> = admin.members().unwrap().into_iter().map(|(m, _)| m.name).collect();
+    assert_eq!(names, ["李四", "王五", "张三"]);
+    // Not into a branch that is not theirs, and not with a number already registered elsewhere.
+    let mut elsewhere = wang.clone();
+    elsewhere.name = "赵六".into();
+    elsewhere.student_no = None;
+    elsewhere.branch_id = other_branch;
+    let err = secretary.save_person(elsewhere, None).unwrap_err();
+    assert!(err.message(Lang::En).contains("choose a branch"), "{}", err.message(Lang::En));
+    let mut copycat = dangan_core::domain::Person { name: "钱七".into(), branch_id: branch, ..Default::default() };
+    copycat.id_number = Some("11010519491231002X".into());
+    let err = secretary.save_person(copycat, None).unwrap_err();
+    let said = err.message(Lang::En);
+    assert!(said.contains("registered already") && !said.contains("李四"), "{said}");
+    // A bad field is refused with the workspace's words; a stale change names who made the newer.
+    let mut bad = added.detail.person.clone();
+    bad.id_number = Some("123".into());
+    let err = secretary.save_person(bad, Some(added.version)).unwrap_err();
+    assert!(matches!(err, Error::Violations { .. }), "{err:?}");
+    let mut renamed = added.detail.person.clone();
+    renamed.phone = Some("13800000000".into());
+    admin.save_person(renamed.clone(), Some(added.version)).unwrap();
+    renamed.phone = Some("13900000000".into());
+    let err = secretary.save_person(renamed, Some(added.version)).unwrap_err();
+    assert!(err.message(Lang::En).contains(&format!("changed by {ADMIN}")), "{}", err.message(Lang::En));
 }

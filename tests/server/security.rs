@@ -249,7 +249,14 @@ fn ten_concurrent_writers_leave_one_linear_chain_that_verifies_and_a_tampered_en
     assert_eq!(fields[3], "t", "every entry links to the one before: {chain}");
     dangan(&url, ADMIN, &["verify"]).assert().success().stdout(contains(format!("{} entries checked", fields[0])));
 
-    // Whoever has the server itself (its superuser) and edits an entry is caught, by number.
+    // Whoever has the server itself (its superuser) and cuts the newest entries off is caught by
+    // the head kept apart from the log; an edited entry, by its number.
+    let total: i64 = fields[0].parse().unwrap();
+    cluster.superuser_sql("dangan", &format!("DELETE FROM dangan.audit_log WHERE seq > {}", total - 3));
+    dangan(&url, ADMIN, &["verify"])
+        .assert()
+        .code(1)
+        .stderr(contains(format!("the audit log ends at entry {} but the server's head is entry {total}", total - 3)));
     cluster.superuser_sql("dangan", "UPDATE dangan.audit_log SET actor = '别人' WHERE seq = 5");
     dangan(&url, ADMIN, &["verify"]).assert().code(1).stderr(contains("audit entry 5 has been altered"));
 }

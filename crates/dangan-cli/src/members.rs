@@ -73,7 +73,6 @@ pub struct MembersArgs {
     all: bool,
 }
 
-/// Every member the filters select, a page at a time so memory stays flat however many there are.
 impl MembersArgs {
     /// Whether a filter (or --all) was given: a server lists everyone the user may read, unfiltered, so far.
     pub fn filtered(&self) -> bool {
@@ -85,6 +84,7 @@ impl MembersArgs {
     }
 }
 
+/// Every member the filters select, a page at a time so memory stays flat however many there are.
 pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
     let mut query = args.filter.query(&session)?;

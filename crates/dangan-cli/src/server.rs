@@ -107,7 +107,8 @@ fn step(action: StepAction, address: &ServerAddress, cx: &Context) -> Result<()>
             let mut session = sign_in(address, cx)?;
             let before = session.member(member)?;
             let removed = before.detail.events.iter().find(|e| e.id == Some(id)).map(|e| (e.kind, e.date));
-            let detail = session.delete_event(member, id, None)?.detail;
+            // Removed as read: a change by someone else meanwhile refuses it.
+            let detail = session.delete_event(member, id, Some(before.version))?.detail;
             match removed {
                 Some((kind, date)) => cx.human.step_removed(&detail.person.name, kind, date),
                 None => Ok(()),

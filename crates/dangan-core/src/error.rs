@@ -82,6 +82,12 @@ pub enum Error {
     /// changed there.
     #[error("cannot reach the server {server}: {cause}")]
     ServerUnreachable { server: String, cause: String },
+    /// The connection to the shared server was lost at the very commit: the change may or may not
+    /// have been saved. Kind `unreachable`.
+    #[error(
+        "the connection to the server {server} was lost while saving ({cause}); the change may or may not have been saved"
+    )]
+    ServerLostAtCommit { server: String, cause: String },
     /// The shared server refused or failed a statement for a reason with no meaning of its own to
     /// the person (its message is given). Kind `internal`.
     #[error("the server {server} says: {reason}")]
@@ -122,7 +128,7 @@ impl Error {
                 Some(DatabaseCondition::Damaged) => ErrorKind::Corrupt,
                 None => ErrorKind::Internal,
             },
-            Error::ServerUnreachable { .. } => ErrorKind::Unreachable,
+            Error::ServerUnreachable { .. } | Error::ServerLostAtCommit { .. } => ErrorKind::Unreachable,
             Error::ChangedMeanwhile { .. } => ErrorKind::Conflict,
             Error::Crypto(_) | Error::Server { .. } => ErrorKind::Internal,
         }
@@ -214,6 +220,14 @@ impl Error {
                 format!("无法连接服务器 {server}（{cause}），这次没有做任何更改；请检查网络或联系组织部的管理员"),
                 format!(
                     "cannot reach the server {server} ({cause}); nothing was changed: check the network or ask the department's administrator"
+                ),
+            ),
+            Error::ServerLostAtCommit { server, cause } => Text::new(
+                format!(
+                    "保存时与服务器 {server} 的连接中断（{cause}），这次更改可能已保存也可能没有；请重新读取、核对后再决定是否重做"
+                ),
+                format!(
+                    "the connection to the server {server} was lost while saving ({cause}): the change may or may not have been saved; read it again and check before redoing it"
                 ),
             ),
             Error::Server { server, reason } => Text::new(

@@ -8,9 +8,9 @@ use crate::access::{Action, Role};
 use crate::backup::VerifyReport;
 use crate::calendar::Date;
 use crate::deadlines::Fact;
-use crate::domain::{Id, MembershipStatus, ProcedureEvent};
+use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage};
 use crate::late::{LateStep, late_steps};
-pub use crate::store::server::{ServerAddress, ServerInit, ServerUnit, ServerUser};
+pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser};
 use crate::store::server::{ServerPerson, ServerStore};
 use crate::store::{MemberDetail, MemberSummary};
 use crate::{Error, Result, Text};
@@ -48,6 +48,11 @@ impl ServerSession {
 
     pub fn address(&self) -> &ServerAddress {
         self.store.address()
+    }
+
+    /// Other clients' changes as they commit, on a connection of its own (see [`ChangeFeed`]).
+    pub fn watch(address: &ServerAddress, user: &str, passphrase: &str) -> Result<ChangeFeed> {
+        ChangeFeed::open(address, user, passphrase)
     }
 
     /// Who is signed in.
@@ -138,6 +143,13 @@ impl ServerSession {
         self.member_of(person)
     }
 
+    /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,
+    /// refused if anyone changed the person since that version.
+    pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
+        let person = self.store.save_person(person, seen_version)?;
+        self.member_of(person)
+    }
+
     /// Records a step for a member (or changes one, by its id), checked as in a workspace. With
     /// `seen_version`, refused if anyone changed the member since that version.
     pub fn save_event(
@@ -160,10 +172,11 @@ impl ServerSession {
         let units = self.store.units()?;
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
+        // From the steps, as a workspace gives them, whatever the stored columns say.
         let detail = MemberDetail {
             branch_path: branch_path(&units, p.person.branch_id),
-            stage: p.stage,
-            ended: p.ended,
+            stage: Stage::of_person(&p.person, &p.events),
+            ended: p.events.iter().any(|e| e.kind == EventKind::MembershipEnded),
             status: MembershipStatus::InRegister,
             status_history: Vec::new(),
             arrival: None,
@@ -177,14 +190,23 @@ impl ServerSession {
     }
 }
 
-/// A branch's path below the root committee (as a workspace gives it below its committee).
+/// A branch's path below its nearest committee, as a workspace gives it (`OrgTree::path`); a
+/// committee's own name for a committee.
 fn branch_path(units: &[ServerUnit], id: Id) -> String {
-    let Some(unit) = units.iter().find(|u| u.id == id) else { return String::new() };
-    let path = path_of(units, unit);
-    match path.split_once('/') {
-        Some((_root, below)) => below.to_owned(),
-        None => path,
+    let mut names = Vec::new();
+    let mut current = units.iter().find(|u| u.id == id);
+    while let Some(unit) = current.filter(|_| names.len() <= units.len()) {
+        if unit.kind == "committee" {
+            if names.is_empty() {
+                names.push(unit.name.as_str());
+            }
+            break;
+        }
+        names.push(&unit.name);
+        current = units.iter().find(|u| Some(u.id) == unit.parent_id);
     }
+    names.reverse();
+    names.join("/")
 }
 
 /// A unit by its id, its name, or its path of names from the top (`/`-separated); an ambiguous
@@ -267,7 +289,8 @@ mod tests {
         assert_eq!(unit_named(&units, "计算机学院党委/第一支部", "branch").unwrap(), 21);
         assert_eq!(unit_named(&units, "21", "branch").unwrap(), 21);
         assert_eq!(unit_named(&units, "00000000-0000-4000-8000-000000000031", "branch").unwrap(), 31);
-        assert_eq!(branch_path(&units, 21), "计算机学院党委/第一支部");
+        assert_eq!(branch_path(&units, 21), "第一支部", "below its committee, as in a workspace");
+        assert_eq!(branch_path(&units, 2), "计算机学院党委");
         let err = unit_named(&units, "第一支部", "branch").unwrap_err();
         assert!(err.message(crate::Lang::En).contains("大学党委/计算机学院党委/第一支部"), "{err}");
         assert!(matches!(unit_named(&units, "物理学院党委", "committee"), Err(Error::NotFound { .. })));

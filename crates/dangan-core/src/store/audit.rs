@@ -697,6 +697,11 @@ impl ChainWalk {
         None
     }
 
+    /// The newest entry followed so far: its number and hash.
+    pub(crate) fn last(&self) -> Option<(i64, String)> {
+        (self.expected_seq > 1).then(|| (self.expected_seq - 1, self.expected_prev.clone()))
+    }
+
     /// The whole chain followed without a break.
     pub(crate) fn end(self) -> ChainCheck {
         ChainCheck { entries: self.entries, broken_at: None }

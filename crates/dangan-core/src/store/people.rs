@@ -190,7 +190,7 @@ impl Derived {
 }
 
 /// The person's columns in the order every statement below binds them, the id last.
-const PERSON_VALUES: &str = "branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
+pub(crate) const PERSON_VALUES: &str = "branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, \
      student_no, category, department, class_name, phone, native_place, notes, education, class_year, student_level, \
      occupation, joined_on, stage, ended";
 

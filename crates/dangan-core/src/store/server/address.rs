@@ -134,6 +134,13 @@ impl ServerAddress {
     }
 
     fn connect(&self, mut config: Config) -> Result<Client> {
+        let mut client = self.connect_with(&mut config)?;
+        // Dates read as text are ISO dates whatever the server's default style.
+        client.batch_execute("SET datestyle = 'ISO, YMD'").map_err(|e| super::failure(e, self))?;
+        Ok(client)
+    }
+
+    fn connect_with(&self, config: &mut Config) -> Result<Client> {
         if self.over_socket() {
             config.ssl_mode(SslMode::Disable);
             return config.connect(NoTls).map_err(|e| super::failure(e, self));

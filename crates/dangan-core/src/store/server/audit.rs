@@ -5,10 +5,10 @@
 use postgres::fallible_iterator::FallibleIterator;
 
 use super::{ServerStore, failure};
-use crate::Result;
 use crate::access::Action;
 use crate::backup::VerifyReport;
 use crate::store::audit::ChainWalk;
+use crate::{Result, Text};
 
 impl ServerStore {
     /// Follows the whole log from its first entry. The department's administrators, organisers and
@@ -17,8 +17,15 @@ impl ServerStore {
         self.require(Action::Verify)?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
-        let mut rows = self
+        // One snapshot for the log and its head, so writers appending meanwhile change neither.
+        let mut tx = self
             .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(fail)?;
+        let mut rows = tx
             .query_raw("SELECT seq, fields, hash FROM dangan.audit_chain()", std::iter::empty::<&str>())
             .map_err(fail)?;
         let mut walk = ChainWalk::default();
@@ -38,8 +45,22 @@ impl ServerStore {
                 break;
             }
         }
+        drop(rows);
         if problems.is_empty() {
+            let last = walk.last();
             checked = walk.end().entries;
+            // The chain cannot see its newest entries cut off; the head, kept apart, can.
+            let head = tx.query_opt("SELECT seq, hash FROM dangan.audit_head_now()", &[]).map_err(fail)?;
+            if let Some(head) = head {
+                let (seq, hash): (i64, String) = (head.get(0), head.get(1));
+                if last.as_ref().map(|(s, h)| (*s, h.as_str())) != Some((seq, hash.as_str())) && seq > 0 {
+                    let end = last.map_or(0, |(s, _)| s);
+                    problems.push(Text::new(
+                        format!("审计日志止于第 {end} 条，而服务器记录的最新一条是第 {seq} 条：其后的条目已被删去"),
+                        format!("the audit log ends at entry {end} but the server's head is entry {seq}: the entries after it were cut off"),
+                    ));
+                }
+            }
         }
         Ok(VerifyReport { problems, attachments_checked: 0, audit_entries_checked: checked })
     }

@@ -9,6 +9,7 @@
 
 mod address;
 mod audit;
+mod changes;
 mod people;
 mod roles;
 
@@ -17,6 +18,7 @@ use postgres::error::SqlState;
 use serde::Serialize;
 
 pub use address::ServerAddress;
+pub use changes::{Change, ChangeFeed};
 pub use people::{ServerPerson, ServerPersonLine};
 use roles::Roles;
 
@@ -172,7 +174,7 @@ impl ServerStore {
         tx.batch_execute(&roles.fill("GRANT {system}, {accounts} TO CURRENT_USER")).map_err(fail)?;
         tx.batch_execute(&roles.fill(SECURITY_V1)).map_err(fail)?;
         tx.batch_execute(&roles.fill("REVOKE {system}, {accounts} FROM CURRENT_USER")).map_err(fail)?;
-        tx.commit().map_err(fail)?;
+        tx.commit().map_err(|e| lost_at_commit(e, address))?;
         let administrator = administrator.ok_or_else(|| Error::Crypto("the administrator just made was not found"))?;
         Ok(ServerInit { committee_id, administrator, roles: roles.group_roles().to_vec() })
     }
@@ -189,7 +191,11 @@ impl ServerStore {
             .query_opt("SELECT value FROM dangan.meta WHERE key = 'rule_set'", &[])
             .map_err(|e| failure(e, address))?
             .map(|r| r.get(0));
-        let rules = RuleSet::builtin(rule_set.as_deref().and_then(RuleSetId::parse).unwrap_or_default());
+        let rule_set = rule_set.as_deref().and_then(RuleSetId::parse).ok_or_else(|| Error::Server {
+            server: address.to_string(),
+            reason: format!("the rule set {} is not one Dangan knows", rule_set.as_deref().unwrap_or("(none)")),
+        })?;
+        let rules = RuleSet::builtin(rule_set);
         let workdays = WorkCalendar::new([], []);
         Ok(ServerStore { client, address: address.clone(), me, rules, workdays, today: None })
     }
@@ -284,7 +290,7 @@ impl ServerStore {
         let user = users_from(&mut tx, "dangan.list_users() u WHERE u.name = $1", &[&name])
             .map_err(|e| failure(e, &address))?
             .pop();
-        tx.commit().map_err(|e| failure(e, &address))?;
+        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         // The user was made in this transaction, so the list shows them; the administrator sees
         // every user of their committee.
         user.ok_or_else(|| Error::NotFound { what: Text::new(format!("用户「{name}」"), format!("user {name}")) })
@@ -349,6 +355,15 @@ fn not_a_dangan_server(e: postgres::Error, address: &ServerAddress) -> Error {
         );
     }
     failure(e, address)
+}
+
+/// A failure at the commit itself: the server may have committed before the connection was lost,
+/// so "nothing was changed" cannot be said; whether it was must be looked at.
+pub(crate) fn lost_at_commit(e: postgres::Error, address: &ServerAddress) -> Error {
+    if e.as_db_error().is_some() {
+        return failure(e, address);
+    }
+    Error::ServerLostAtCommit { server: address.to_string(), cause: e.to_string() }
 }
 
 /// What a failure of the server means to the person.

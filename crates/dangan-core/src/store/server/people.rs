@@ -5,12 +5,14 @@
 
 use postgres::GenericClient;
 
-use super::{ServerStore, failure};
+use super::{ServerStore, failure, lost_at_commit};
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::deadlines::Fact;
-use crate::domain::{EventKind, Id, Person, ProcedureEvent, Stage};
-use crate::store::people::{corrupt_row, not_found, person_from, sort_events};
+use crate::domain::{
+    Category, Education, EventKind, Gender, Id, Occupation, Person, ProcedureEvent, Stage, StudentLevel,
+};
+use crate::store::people::{PERSON_VALUES, normalize, not_found, person_from, sort_events};
 use crate::validate::{self, Violation};
 use crate::{Error, Result, Text};
 
@@ -62,7 +64,7 @@ impl ServerStore {
                     id,
                     name: r.get(1),
                     branch_id: r.get(2),
-                    stage: Stage::parse(r.get(3)).ok_or_else(|| corrupt_row("people", id))?,
+                    stage: Stage::parse(r.get(3)).ok_or_else(|| corrupt(&self.address, "people", id))?,
                     ended: r.get(4),
                     student_no: r.get(5),
                     gender: r.get::<_, Option<&str>>(6).and_then(crate::domain::Gender::parse),
@@ -96,6 +98,93 @@ impl ServerStore {
         self.require(Action::ReadMembers)?;
         let address = self.address.clone();
         load(&mut self.client, id, false).map_err(|e| e.into_error(&address))
+    }
+
+    /// Adds a person (`id: None`) or changes one, checked as a workspace checks them. With
+    /// `seen_version`, refused if the person changed since that version was read.
+    pub fn save_person(&mut self, mut person: Person, seen_version: Option<i32>) -> Result<ServerPerson> {
+        self.require(Action::EditMembers)?;
+        normalize(&mut person);
+        let address = self.address.clone();
+        let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
+        let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
+        let fail = |e| failure(e, &address);
+        let events = match person.id {
+            Some(id) => {
+                let before = load(&mut tx, id, true).map_err(|e| e.into_error(&address))?;
+                refuse_if_stale(&before, seen_version)?;
+                before.events
+            }
+            None => Vec::new(),
+        };
+        // A branch the user may change (the policies hide the others, so it is not found).
+        let kind: Option<String> = tx
+            .query_opt("SELECT kind FROM dangan.org_units WHERE id = $1", &[&person.branch_id])
+            .map_err(fail)?
+            .map(|r| r.get(0));
+        if kind.as_deref() != Some("branch") {
+            return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
+        }
+        let violations = validate::check_member(&person, &events, cx);
+        if !violations.is_empty() {
+            return Err(Error::Violations { violations });
+        }
+        let keys = crate::names::keys(&person.name);
+        let stage = Stage::of_person(&person, &events);
+        let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
+        let (birth, joined) = (person.birth_date.map(|d| d.to_string()), person.joined_on.map(|d| d.to_string()));
+        let class_year = person.class_year.map(i32::from);
+        let values: [&(dyn postgres::types::ToSql + Sync); 23] = [
+            &person.branch_id,
+            &person.name,
+            &keys.pinyin,
+            &keys.initials,
+            &keys.sort_key,
+            &person.gender.map(Gender::as_str),
+            &person.ethnicity,
+            &birth,
+            &person.id_number,
+            &person.student_no,
+            &person.category.map(Category::as_str),
+            &person.department,
+            &person.class_name,
+            &person.phone,
+            &person.native_place,
+            &person.notes,
+            &person.education.map(Education::as_str),
+            &class_year,
+            &person.student_level.map(StudentLevel::as_str),
+            &person.occupation.map(Occupation::as_str),
+            &joined,
+            &stage.as_str(),
+            &ended,
+        ];
+        // The same columns as the workspace's `PERSON_VALUES`, dates passed as text.
+        let placeholders = "$1, $2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                            $18, $19, $20, $21::text::date, $22, $23";
+        let written = match person.id {
+            None => tx.query_one(
+                &format!("INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) RETURNING id"),
+                &values,
+            ),
+            Some(id) => {
+                let mut with_id = values.to_vec();
+                with_id.push(&id);
+                tx.query_one(
+                    &format!(
+                        "UPDATE dangan.people SET ({PERSON_VALUES}) = ROW({placeholders}) WHERE id = $24 RETURNING id"
+                    ),
+                    &with_id,
+                )
+            }
+        };
+        let id: Id = match written {
+            Ok(row) => row.get(0),
+            Err(e) => return Err(taken_number(e, &address)),
+        };
+        let after = load(&mut tx, id, false).map_err(|e| e.into_error(&address))?;
+        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
+        Ok(after)
     }
 
     /// Records a step (`event.id: None`) or changes one, after every check passes. With
@@ -141,15 +230,7 @@ impl ServerStore {
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         // Locked until the commit: a second worker's change to this person waits, then sees this one.
         let before = load(&mut tx, person_id, true).map_err(|e| e.into_error(&address))?;
-        if let Some(seen) = seen_version.filter(|&seen| seen != before.version) {
-            let by = before.changed_by.clone().unwrap_or_default();
-            return Err(Error::ChangedMeanwhile {
-                what: Text::new(format!("{}的记录", before.person.name), format!("{}'s record", before.person.name)),
-                by,
-                seen: i64::from(seen),
-                now: i64::from(before.version),
-            });
-        }
+        refuse_if_stale(&before, seen_version)?;
         let mut events = before.events.clone();
         change(&mut events)?;
         let violations: Vec<Violation> = validate::check_events(&before.person, &events, cx);
@@ -157,16 +238,22 @@ impl ServerStore {
             return Err(Error::Violations { violations });
         }
         let fail = |e| failure(e, &address);
-        let kept: Vec<Id> = events.iter().filter_map(|e| e.id).collect();
-        tx.execute("DELETE FROM dangan.events WHERE person_id = $1 AND NOT (id = ANY ($2))", &[&person_id, &kept])
+        // Only the steps read and checked here are removed: one committed meanwhile (through psql)
+        // was not checked, so it is not this change's to remove.
+        let removed: Vec<Id> =
+            before.events.iter().filter_map(|e| e.id).filter(|id| !events.iter().any(|e| e.id == Some(*id))).collect();
+        tx.execute("DELETE FROM dangan.events WHERE person_id = $1 AND id = ANY ($2)", &[&person_id, &removed])
             .map_err(fail)?;
         for event in &events {
-            let (kind, date, months, note) = (
-                event.kind.as_str(),
-                event.date.to_string(),
-                event.months.and_then(|m| i32::try_from(m).ok()),
-                event.note.as_deref(),
-            );
+            let months = event
+                .months
+                .map(|m| {
+                    i32::try_from(m).map_err(|_| {
+                        Error::invalid("months", format!("月数 {m} 过大"), format!("{m} months is too many"))
+                    })
+                })
+                .transpose()?;
+            let (kind, date, note) = (event.kind.as_str(), event.date.to_string(), event.note.as_deref());
             match event.id {
                 Some(id) => tx.execute(
                     "UPDATE dangan.events SET kind = $3, date = $4::text::date, months = $5, note = $6
@@ -190,15 +277,56 @@ impl ServerStore {
         )
         .map_err(fail)?;
         let after = load(&mut tx, person_id, false).map_err(|e| e.into_error(&address))?;
-        tx.commit().map_err(fail)?;
+        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(after)
+    }
+}
+
+/// Refused when the person changed since `seen_version` was read, naming who changed them.
+fn refuse_if_stale(before: &ServerPerson, seen_version: Option<i32>) -> Result<()> {
+    match seen_version.filter(|&seen| seen != before.version) {
+        None => Ok(()),
+        Some(seen) => Err(Error::ChangedMeanwhile {
+            what: Text::new(format!("{}的记录", before.person.name), format!("{}'s record", before.person.name)),
+            by: before.changed_by.clone().unwrap_or_default(),
+            seen: i64::from(seen),
+            now: i64::from(before.version),
+        }),
+    }
+}
+
+/// A number (identity or student number) someone else holds: the server's unique index refuses
+/// it whether or not the holder is the user's to see, so the holder is never named, as a workspace
+/// does not name them to a branch secretary.
+fn taken_number(e: postgres::Error, address: &super::ServerAddress) -> Error {
+    let field = e
+        .as_db_error()
+        .filter(|db| *db.code() == postgres::error::SqlState::UNIQUE_VIOLATION)
+        .and_then(|db| db.constraint())
+        .and_then(|c| {
+            [("id_number", "身份证号", "identity number"), ("student_no", "学号工号", "student/staff number")]
+                .into_iter()
+                .find(|(field, ..)| c.contains(field))
+        });
+    match field {
+        Some((field, zh, en)) => Error::Violations {
+            violations: vec![Violation {
+                rule: "unique".into(),
+                field: field.into(),
+                clause: String::new(),
+                message_zh: format!("这一{zh}已登记在册，不能再登记；请联系组织员"),
+                message_en: format!("this {en} is registered already and cannot be entered again; ask the organiser"),
+            }],
+        },
+        None => failure(e, address),
     }
 }
 
 /// Why a read failed: the person is not there (or not this user's to see), or the server failed.
 enum LoadError {
     NotFound(Id),
-    Corrupt(Id),
+    /// A row whose values Dangan cannot read: its table and number.
+    Corrupt(&'static str, Id),
     Server(postgres::Error),
 }
 
@@ -206,7 +334,7 @@ impl LoadError {
     fn into_error(self, address: &super::ServerAddress) -> Error {
         match self {
             LoadError::NotFound(id) => not_found(id),
-            LoadError::Corrupt(id) => corrupt_row("events", id),
+            LoadError::Corrupt(table, id) => corrupt(address, table, id),
             LoadError::Server(e) => failure(e, address),
         }
     }
@@ -235,7 +363,7 @@ fn load(client: &mut impl GenericClient, id: Id, lock: bool) -> std::result::Res
         person_from(row.get(0), row.get(1), row.get(2), class_year.and_then(|y| u16::try_from(y).ok()), |i| {
             row.try_get::<_, Option<String>>(i)
         })?;
-    let stage = Stage::parse(row.get(19)).ok_or(LoadError::Corrupt(id))?;
+    let stage = Stage::parse(row.get(19)).ok_or(LoadError::Corrupt("people", id))?;
     let mut events = client
         .query("SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1", &[&id])?
         .iter()
@@ -248,10 +376,16 @@ fn load(client: &mut impl GenericClient, id: Id, lock: bool) -> std::result::Res
 /// An event from its columns `id, kind, date::text, months, note`, starting at `at`.
 fn event_of(r: &postgres::Row, at: usize) -> std::result::Result<ProcedureEvent, LoadError> {
     let id: Id = r.get(at);
-    let kind = EventKind::parse(r.get(at + 1)).ok_or(LoadError::Corrupt(id))?;
-    let date = r.get::<_, String>(at + 2).parse::<Date>().map_err(|_| LoadError::Corrupt(id))?;
-    let months = r.get::<_, Option<i32>>(at + 3).and_then(|m| u32::try_from(m).ok());
+    let bad = || LoadError::Corrupt("events", id);
+    let kind = EventKind::parse(r.get(at + 1)).ok_or_else(bad)?;
+    let date = r.get::<_, String>(at + 2).parse::<Date>().map_err(|_| bad())?;
+    let months = r.get::<_, Option<i32>>(at + 3).map(|m| u32::try_from(m).map_err(|_| bad())).transpose()?;
     Ok(ProcedureEvent { id: Some(id), kind, date, months, note: r.get(at + 4) })
+}
+
+/// A row of the server's Dangan cannot read (a value no version of Dangan writes).
+fn corrupt(address: &super::ServerAddress, table: &str, id: Id) -> Error {
+    Error::Server { server: address.to_string(), reason: format!("row {id} of table {table} cannot be read") }
 }
 
 fn event_not_found(id: Id) -> Error {

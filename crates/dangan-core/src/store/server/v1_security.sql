@@ -18,7 +18,10 @@ ALTER FUNCTION dangan.list_users() OWNER TO {system};
 ALTER FUNCTION dangan.chain_hash(text[]) OWNER TO {system};
 ALTER FUNCTION dangan.audit_change() OWNER TO {system};
 ALTER FUNCTION dangan.stamp_change() OWNER TO {system};
+ALTER FUNCTION dangan.announce_change() OWNER TO {system};
+ALTER FUNCTION dangan.touch_person() OWNER TO {system};
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
+ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
 ALTER FUNCTION dangan.login_role(text) OWNER TO {accounts};
 ALTER FUNCTION dangan.create_account(text, text, bigint, bigint[], text) OWNER TO {accounts};
 ALTER FUNCTION dangan.add_user(text, text, bigint, bigint[], text) OWNER TO {accounts};
@@ -26,14 +29,21 @@ ALTER FUNCTION dangan.add_user(text, text, bigint, bigint[], text) OWNER TO {acc
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
     dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
-    dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain() TO {app};
+    dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain(),
+    dangan.audit_head_now() TO {app};
 GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), dangan.my_role(),
     dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]) TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
     dangan.create_account(text, text, bigint, bigint[], text) TO {accounts};
 
 GRANT SELECT ON dangan.meta TO {app};
-GRANT SELECT, INSERT, UPDATE, DELETE ON dangan.people, dangan.events TO {app};
+-- Only the record's own columns may be changed: not the numbers, the UUIDs, the version or who
+-- changed it last (the server sets those), nor which person a step belongs to.
+GRANT SELECT, INSERT, DELETE ON dangan.people, dangan.events TO {app};
+GRANT UPDATE (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, student_no,
+              category, department, class_name, phone, native_place, notes, education, class_year, student_level,
+              occupation, joined_on, stage, ended) ON dangan.people TO {app};
+GRANT UPDATE (kind, date, months, note) ON dangan.events TO {app};
 -- A unit is renamed, never moved by an UPDATE: a college moving itself (or making a loop) would
 -- take its rows out of the department's sight.
 GRANT SELECT, INSERT, DELETE ON dangan.org_units TO {app};

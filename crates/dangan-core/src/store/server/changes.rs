@@ -1,0 +1,65 @@
+//! Other clients' changes as they commit: a connection of its own that LISTENs on
+//! `dangan_changes`, where the server announces every committed change to a unit, a person or
+//! their steps (`dangan.announce_change` in v1.sql). An open app keeps its lists true with it.
+
+use std::time::Duration;
+
+use postgres::Client;
+use postgres::fallible_iterator::FallibleIterator;
+use serde::Deserialize;
+
+use super::roles::Roles;
+use super::{ServerAddress, failure};
+use crate::domain::Id;
+use crate::{Error, Result};
+
+/// The channel the server announces changes on.
+const CHANNEL: &str = "dangan_changes";
+
+/// One committed change, as announced.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Change {
+    /// `org_units`, `people` or `events`.
+    pub table: String,
+    /// The changed row's number.
+    pub id: Option<Id>,
+    /// The person it concerns, for people and their steps.
+    pub person: Option<Id>,
+}
+
+/// A listening connection.
+pub struct ChangeFeed {
+    client: Client,
+    address: ServerAddress,
+}
+
+impl ChangeFeed {
+    /// Listens as `user` (a connection of its own, so waiting never holds up the session's work).
+    pub fn open(address: &ServerAddress, user: &str, passphrase: &str) -> Result<ChangeFeed> {
+        let role = Roles::of(address.database()).login_role(user);
+        let mut client = address.connect_as(&role, passphrase)?;
+        client.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| failure(e, address))?;
+        Ok(ChangeFeed { client, address: address.clone() })
+    }
+
+    /// The changes committed since the last call: waits up to `timeout` for the first, then takes
+    /// whatever else has arrived without waiting. Empty if nothing changed meanwhile.
+    pub fn wait(&mut self, timeout: Duration) -> Result<Vec<Change>> {
+        let first = self.client.notifications().timeout_iter(timeout).next().map_err(|e| failure(e, &self.address))?;
+        let Some(first) = first else { return Ok(Vec::new()) };
+        let mut changes = vec![parse(first.payload())?];
+        let mut notifications = self.client.notifications();
+        let mut pending = notifications.iter();
+        while let Some(next) = pending.next().map_err(|e| failure(e, &self.address))? {
+            changes.push(parse(next.payload())?);
+        }
+        Ok(changes)
+    }
+}
+
+fn parse(payload: &str) -> Result<Change> {
+    serde_json::from_str(payload).map_err(|e| Error::Server {
+        server: String::new(),
+        reason: format!("an announcement Dangan cannot read ({e}): {payload}"),
+    })
+}
