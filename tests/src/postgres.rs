@@ -20,8 +20,17 @@ pub struct PgCluster {
 
 impl PgCluster {
     /// Starts a cluster, or says why it cannot (no PostgreSQL installed): `None` then, for the
-    /// caller to report through [`crate::cannot_run`].
+    /// caller to report through [`crate::cannot_run`]. Without fsync: the tests need no durability.
     pub fn start() -> Option<PgCluster> {
+        PgCluster::start_with(false)
+    }
+
+    /// A cluster that syncs every commit to disk, as a real server does (for the benchmark).
+    pub fn start_durable() -> Option<PgCluster> {
+        PgCluster::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Option<PgCluster> {
         let bin = server_bin_dir()?;
         let root = tempfile::Builder::new().prefix("dangan-pg").tempdir().expect("a temporary folder");
         let run_as = is_root().then_some("postgres");
@@ -51,7 +60,8 @@ impl PgCluster {
         }
         let options = format!(
             "-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file={dir}/server.crt \
-             -c ssl_key_file={dir}/server.key -c fsync=off -c max_connections=60",
+             -c ssl_key_file={dir}/server.key -c fsync={fsync} -c max_connections=60",
+            fsync = if durable { "on" } else { "off" },
             sock = dir.join("sock").display(),
             dir = dir.display(),
         );

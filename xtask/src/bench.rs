@@ -6,7 +6,7 @@
 //! same run, the floor the issue compares against: python3's sqlite3 module reading the same CSV
 //! into a plain table, as a whole process too; Dangan's CSV time is printed as a multiple of it.
 //!
-//! Last, the desktop app's speed on a 100,000-person workspace (tests/desktop/perf.rs): the release
+//! Then the shared server's speed on PostgreSQL (tests/server/perf.rs). Last, the desktop app's speed on a 100,000-person workspace (tests/desktop/perf.rs): the release
 //! app driven through tauri-driver under a virtual display, as the end-to-end test runs it.
 
 use std::{
@@ -19,7 +19,7 @@ use std::{
 use crate::{
     Result,
     cmd::{cargo, cargo_program, cmd, heading, locked, run_command, stdout_of},
-    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, ensure_debian_packages},
+    debian::{BUILD_PACKAGES, DESKTOP_PACKAGES, E2E_PACKAGES, SERVER_PACKAGES, ensure_debian_packages},
     desktop, paths, ui,
 };
 
@@ -99,8 +99,31 @@ pub fn bench() -> Result<()> {
         return Err(failures.join("\n"));
     }
 
+    heading("shared server: PostgreSQL");
+    server_speed()?;
+
     heading("desktop app: speed on a 100,000-person workspace");
     desktop_speed()
+}
+
+/// The shared server's speed (tests/server/perf.rs), release-built, on a PostgreSQL cluster the
+/// test starts itself; skipped, saying why, where Debian's PostgreSQL cannot be installed.
+fn server_speed() -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        println!("skipped: it runs Debian's PostgreSQL packages, on Linux only");
+        return Ok(());
+    }
+    if let Err(err) = ensure_debian_packages(SERVER_PACKAGES) {
+        println!("skipped: it cannot run here: {err}");
+        return Ok(());
+    }
+    run_command(
+        cargo()
+            .args(["test", "--release", "-p", "dangan-tests", "--test", "server-perf"])
+            .args(locked())
+            .args(["--", "--nocapture"])
+            .env("DANGAN_SERVER_PERF", "1"),
+    )
 }
 
 /// Runs the desktop-perf test (tests/desktop/perf.rs) against the release app, under the same
