@@ -140,4 +140,13 @@ fn an_init_that_fails_part_way_leaves_nothing_behind() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("at least 8 characters"));
+    // A name with a control character is refused as a workspace refuses it, before the server is touched.
+    let mut hostile = assert_cmd::Command::new(dangan_binary());
+    hostile
+        .args(["server", "init", "--url", &url, "--committee", "中共示范大学委员会", "--user", "管理\u{1b}[2J员"])
+        .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
+        .env("LANG", "en_US.UTF-8")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("user name"));
 }

@@ -281,7 +281,9 @@ fn refuse_removing_last_administrator(conn: &Connection, user_id: Id) -> Result<
     Ok(())
 }
 
-fn check_user_name(name: &str) -> Result<&str> {
+/// A user name as every store takes it: trimmed, not empty or reserved, no control characters,
+/// not too long.
+pub(super) fn check_user_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("name", "用户名不能为空", "the user name is empty"));

@@ -27,6 +27,7 @@ use crate::calendar::{self, Date};
 use crate::domain::Id;
 use crate::error::busy_text;
 use crate::rules::{RuleSet, RuleSetId};
+use crate::store::users::check_user_name;
 use crate::workdays::WorkCalendar;
 use crate::workspace::check_passphrase;
 use crate::{Error, Result, Text};
@@ -103,6 +104,9 @@ impl ServerStore {
                 "name the first administrator with --user",
             ));
         }
+        // The workspace's checks of a user name and of free text (control characters refused).
+        let admin = check_user_name(admin)?;
+        crate::text::check_chars("committee", ("党委名称", "committee name"), committee, false)?;
         check_passphrase(passphrase)?;
         let fail = |e| failure(e, address);
         let mut client = address.connect_as_owner()?;
@@ -249,10 +253,7 @@ impl ServerStore {
         passphrase: &str,
     ) -> Result<ServerUser> {
         self.require(Action::ManageUsers)?;
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "用户名不能为空", "the user name is empty"));
-        }
+        let name = check_user_name(name)?;
         check_passphrase(passphrase)?;
         if role == Role::BranchSecretary && branches.is_empty() {
             return Err(Error::invalid(
