@@ -164,7 +164,11 @@ fn each_role_sees_and_changes_in_raw_sql_only_what_access_rs_allows() {
             "permission denied",
         );
         refused(psql(role, "UPDATE dangan.audit_head SET seq = 0"), "permission denied");
-        refused(psql(role, "ALTER TABLE dangan.people DISABLE TRIGGER audit"), "must be owner");
+        refused(psql(role, "ALTER TABLE dangan.people DISABLE TRIGGER audit_update"), "must be owner");
+        // The entries waiting for their transaction's commit are the server's alone too.
+        refused(psql(role, "SELECT * FROM dangan.audit_pending"), "permission denied");
+        refused(psql(role, "DELETE FROM dangan.audit_pending"), "permission denied");
+        refused(psql(role, "INSERT INTO dangan.audit_commits (tx) VALUES (pg_current_xact_id())"), "permission denied");
         refused(psql(role, "SELECT * FROM dangan.users"), "permission denied");
         let system = admin.replace("_u_", "_").split('_').take(2).collect::<Vec<_>>().join("_") + "_system";
         refused(psql(role, &format!("SET ROLE {system}")), "permission denied");
@@ -196,6 +200,37 @@ fn each_role_sees_and_changes_in_raw_sql_only_what_access_rs_allows() {
         "SELECT actor || ' ' || entity || ' ' || action FROM dangan.audit_log WHERE entity = 'events'",
     ));
     assert_eq!(who, "王书记 events insert", "the server names the user who made the change");
+
+    // A person moved to another branch takes their steps along: the old branch's secretary sees
+    // neither any more. Deleting a person deletes their steps, and the log names the unit of
+    // each, so the college's administrator reads those entries too. A transaction that chains its
+    // entries early (SET CONSTRAINTS ... IMMEDIATE) and changes more afterwards keeps the chain whole.
+    let moved = person("成员计算第一支部");
+    ok(psql(&college, &format!("UPDATE dangan.people SET branch_id = '{second_branch}' WHERE id = '{moved}'")));
+    assert_eq!(ok(psql(&secretary, "SELECT count(*) FROM dangan.events")), "0");
+    assert_eq!(
+        ok(psql(&college, &format!("SELECT count(*) FROM dangan.events WHERE branch_id = '{second_branch}'"))),
+        "1"
+    );
+    ok(psql(
+        &college,
+        &format!(
+            "BEGIN; SET CONSTRAINTS ALL IMMEDIATE;
+             INSERT INTO dangan.events (person_id, kind, date) VALUES ('{moved}', 'talk', '2026-11-03');
+             INSERT INTO dangan.events (person_id, kind, date) VALUES ('{moved}', 'talk', '2026-11-04');
+             COMMIT;"
+        ),
+    ));
+    ok(psql(&college, &format!("DELETE FROM dangan.people WHERE id = '{moved}'")));
+    assert_eq!(
+        ok(psql(
+            &college,
+            &format!(
+                "SELECT count(*) FROM dangan.audit_log WHERE entity = 'events' AND action = 'delete' AND unit_id = '{second_branch}'"
+            )
+        )),
+        "3"
+    );
 
     // Verify reads the whole log: the department's auditor checks the chain; a college's user, or
     // an organiser (who may not read the log), may not.

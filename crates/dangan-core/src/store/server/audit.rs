@@ -1,5 +1,5 @@
 //! The server's audit log, checked: the same hash chain as the workspace's (`store/audit.rs`),
-//! appended by the server's trigger (`dangan.audit_change` in v1.sql), with the entry's unit as
+//! appended at each commit by the server's triggers (`dangan.chain_at_commit` in v1.sql), with the entry's unit as
 //! one more hashed field. The hashes are recomputed here, not trusted to the server's own function.
 
 use postgres::fallible_iterator::FallibleIterator;

@@ -21,7 +21,8 @@ const CHANNEL: &str = "dangan_changes";
 pub struct Change {
     /// `org_units`, `people` or `events`.
     pub table: String,
-    /// The changed row's number.
+    /// The changed row's number; none when one statement changed more than 100 rows, which
+    /// means: read the table again.
     pub id: Option<Id>,
     /// The person it concerns, for people and their steps.
     pub person: Option<Id>,

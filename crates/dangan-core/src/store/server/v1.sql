@@ -76,12 +76,16 @@ CREATE INDEX people_by_branch ON dangan.people (branch_id);
 CREATE TABLE dangan.events (
     id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     person_id bigint NOT NULL REFERENCES dangan.people(id) ON DELETE CASCADE,
+    -- The person's branch, kept by the server (`dangan.event_branch`, `dangan.move_events`), so
+    -- that the policies decide on a step by its own row, as on a person, without reading people.
+    branch_id bigint NOT NULL REFERENCES dangan.org_units(id),
     kind      text NOT NULL,
     date      date NOT NULL,
     months    integer CHECK (months > 0),
     note      text
 );
 CREATE INDEX events_by_person ON dangan.events (person_id, date);
+CREATE INDEX events_by_branch ON dangan.events (branch_id);
 
 -- `db_role` is the user's login role; `unit_id` the committee whose office they work for (the
 -- university's for the organisation department): they see that committee and everything under it,
@@ -132,60 +136,78 @@ INSERT INTO dangan.audit_head (seq, hash) VALUES (0, repeat('0', 64));
 
 -- What the policies ask: which units the signed-in user (`session_user`, the login role, which a
 -- SECURITY DEFINER function does not change) may read, change, or organise. Owned by {system}.
+-- PL/pgSQL rather than SQL, here and below: a policy calls them in every statement, and PL/pgSQL
+-- keeps each query's plan for the session where an SQL function is planned at every call.
 CREATE FUNCTION dangan.unit_and_below(roots bigint[]) RETURNS SETOF bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    WITH RECURSIVE below(id) AS (
-        SELECT id FROM dangan.org_units WHERE id = ANY (roots)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN QUERY WITH RECURSIVE below(id) AS (
+        SELECT u.id FROM dangan.org_units u WHERE u.id = ANY (roots)
         UNION SELECT u.id FROM dangan.org_units u JOIN below b ON u.parent_id = b.id
     )
-    SELECT id FROM below
+    SELECT b.id FROM below b;
+END
 $$;
 
 -- The units a user's role covers: a branch secretary's branches, everyone else's committee.
 CREATE FUNCTION dangan.my_roots() RETURNS bigint[]
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(array_agg(r), '{}') FROM (
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN (SELECT coalesce(array_agg(r), '{}') FROM (
         SELECT ub.unit_id AS r FROM dangan.users u JOIN dangan.user_branches ub ON ub.user_id = u.id
         WHERE u.db_role = session_user AND u.role = 'branch_secretary'
         UNION
         SELECT u.unit_id FROM dangan.users u WHERE u.db_role = session_user AND u.role <> 'branch_secretary'
-    ) roots
+    ) roots);
+END
 $$;
 
 CREATE FUNCTION dangan.my_role() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT role FROM dangan.users WHERE db_role = session_user
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN (SELECT u.role FROM dangan.users u WHERE u.db_role = session_user);
+END
 $$;
 
 -- Mirrors `Role::may` in access.rs: ReadMembers for every role.
 CREATE FUNCTION dangan.readable_units() RETURNS SETOF bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT dangan.unit_and_below(dangan.my_roots())
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN QUERY SELECT dangan.unit_and_below(dangan.my_roots());
+END
 $$;
 
 -- EditMembers: administrators, organisers, branch secretaries (within their branches).
 CREATE FUNCTION dangan.editable_units() RETURNS SETOF bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT dangan.unit_and_below(dangan.my_roots())
-    WHERE dangan.my_role() IN ('administrator', 'organiser', 'branch_secretary')
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF dangan.my_role() IN ('administrator', 'organiser', 'branch_secretary') THEN
+        RETURN QUERY SELECT dangan.unit_and_below(dangan.my_roots());
+    END IF;
+END
 $$;
 
 -- EditOrganisation: administrators and organisers, within their committee.
 CREATE FUNCTION dangan.organised_units() RETURNS SETOF bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT dangan.unit_and_below(dangan.my_roots())
-    WHERE dangan.my_role() IN ('administrator', 'organiser')
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF dangan.my_role() IN ('administrator', 'organiser') THEN
+        RETURN QUERY SELECT dangan.unit_and_below(dangan.my_roots());
+    END IF;
+END
 $$;
 
 -- The units a user sees in the organisation tree: those they read and every unit above them, so
 -- a branch's name can be given with its committee's.
 CREATE FUNCTION dangan.visible_units() RETURNS SETOF bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    WITH RECURSIVE above(id, parent_id) AS (
-        SELECT id, parent_id FROM dangan.org_units WHERE id IN (SELECT dangan.readable_units())
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN QUERY WITH RECURSIVE above(id, parent_id) AS (
+        SELECT u.id, u.parent_id FROM dangan.org_units u WHERE u.id IN (SELECT dangan.readable_units())
         UNION SELECT u.id, u.parent_id FROM dangan.org_units u JOIN above a ON u.id = a.parent_id
     )
-    SELECT id FROM above
+    SELECT a.id FROM above a;
+END
 $$;
 
 -- Every user with their branches: what `whoami` and `list_users` choose from (not granted to users).
@@ -211,86 +233,201 @@ $$;
 
 -- The audit chain's hash, the workspace's `chain_hash` (store/audit.rs) computed here: SHA-256
 -- over a tag and each field, NULL as 0xff, text as 0x00, its byte length (u64, little-endian)
--- and its UTF-8 bytes.
+-- and its UTF-8 bytes. PL/pgSQL rather than SQL: it runs once per entry at every commit, and a
+-- loop of simple expressions costs less than planning a query over `unnest` each time.
 CREATE FUNCTION dangan.chain_hash(fields text[]) RETURNS text
-    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT encode(sha256(convert_to('dangan-audit-v1', 'UTF8') || coalesce(string_agg(
-        CASE WHEN f IS NULL THEN '\xff'::bytea
-             ELSE '\x00'::bytea
-                  || decode(lpad(to_hex(octet_length(f) & 255), 2, '0')
-                            || lpad(to_hex((octet_length(f) >> 8) & 255), 2, '0')
-                            || lpad(to_hex((octet_length(f) >> 16) & 255), 2, '0')
-                            || lpad(to_hex((octet_length(f) >> 24) & 255), 2, '0')
-                            || '00000000', 'hex')
-                  || convert_to(f, 'UTF8') END,
-        ''::bytea ORDER BY i), ''::bytea)), 'hex')
-    FROM unnest(fields) WITH ORDINALITY AS t(f, i)
+    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    message bytea := convert_to('dangan-audit-v1', 'UTF8');
+    field text;
+    bytes bytea;
+    len bigint;
+BEGIN
+    FOREACH field IN ARRAY fields LOOP
+        IF field IS NULL THEN
+            message := message || '\xff'::bytea;
+        ELSE
+            bytes := convert_to(field, 'UTF8');
+            len := octet_length(bytes);
+            message := message || '\x00'::bytea
+                || set_byte(set_byte(set_byte(set_byte('\x0000000000000000'::bytea,
+                       0, (len & 255)::int), 1, ((len >> 8) & 255)::int), 2, ((len >> 16) & 255)::int),
+                       3, ((len >> 24) & 255)::int)
+                || bytes;
+        END IF;
+    END LOOP;
+    RETURN encode(sha256(message), 'hex');
+END
 $$;
 
--- The audit trigger, on every audited table, AFTER each row: an insert or a delete is one entry
--- holding the row as JSON, an update one entry per changed column, as in the workspace.
+-- Who is changing something: the Dangan user behind the login role, else the role itself (the
+-- database owner at `dangan server init`).
+CREATE FUNCTION dangan.actor() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT u.name FROM dangan.users u WHERE u.db_role = session_user), session_user::text)
+$$;
+
+-- The log is appended in two halves, so that no writer waits for another until it commits.
+-- While a transaction changes rows, each statement's changes become entries in
+-- `audit_pending` (no number, no hash yet); at its commit, one deferred trigger takes the head,
+-- numbers and chains that transaction's entries, appends them to the log and moves the head.
+-- The head is locked only from there to the commit's end, so concurrent writers still make one
+-- linear chain, in the order they commit. Unlogged: an entry lives there only inside its
+-- transaction, and a crash ends that transaction anyway.
+CREATE UNLOGGED TABLE dangan.audit_pending (
+    tx        xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    n         bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+    actor     text NOT NULL,
+    entity    text NOT NULL,
+    entity_id text,
+    member_id text,
+    unit_id   bigint,
+    action    text NOT NULL,
+    field     text,
+    old       text,
+    new       text
+);
+CREATE INDEX audit_pending_by_tx ON dangan.audit_pending (tx, n);
+
+-- One row per transaction with pending entries: inserting it queues the commit's chaining (a
+-- constraint trigger fires once per row inserted, and only for a row really inserted).
+CREATE UNLOGGED TABLE dangan.audit_commits (
+    tx xid8 PRIMARY KEY
+);
+
+-- The audit trigger, on every audited table, AFTER each statement, reading the statement's rows
+-- (transition tables `old_rows`, `new_rows`): an insert or a delete is one entry holding the row
+-- as JSON, an update one entry per changed column, as in the workspace, in the statement's row order.
 -- The row is named by its `id`, or for a user's branch by the user's and the unit's.
 -- TG_ARGV: [0] the column naming the member ('' for none), [1] how to find the row's unit
--- ('branch': its branch_id; 'person': its person's branch; 'self': the row is a unit;
+-- ('branch': its branch_id; 'self': the row is a unit;
 -- 'user_self': the row is a user; 'user': its user's unit), [2] columns left out, comma-separated.
-CREATE FUNCTION dangan.audit_change() RETURNS trigger
+CREATE FUNCTION dangan.audit_rows() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-    the_row jsonb;
-    skipped text[] := string_to_array(TG_ARGV[2], ',');
-    member text;
-    entity_id text;
-    unit bigint;
-    entry_actor text;
-    entry_at text;
-    entry_action text := lower(TG_OP);
-    entry_seq bigint;
-    prev text;
-    entry_hash text;
-    change record;
+    member_column text := TG_ARGV[0];
+    unit_from text := TG_ARGV[1];
+    skipped text[] := coalesce(string_to_array(TG_ARGV[2], ','), '{}');
+    entry_actor text := dangan.actor();
+    staged bigint;
 BEGIN
-    IF skipped IS NOT NULL THEN
-        old_row := old_row - skipped;
-        new_row := new_row - skipped;
+    IF TG_OP = 'UPDATE' THEN
+        INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, field, old, new)
+        SELECT entry_actor, TG_TABLE_NAME, dangan.audit_key(n.r), dangan.audit_member(n.r, member_column),
+               dangan.audit_unit(n.whole, unit_from), 'update', c.k, o.r ->> c.k, n.r ->> c.k
+        FROM (SELECT to_jsonb(t) AS whole, to_jsonb(t) - skipped AS r, row_number() OVER () AS i FROM new_rows t) n
+        JOIN (SELECT to_jsonb(t) - skipped AS r FROM old_rows t) o ON dangan.audit_key(o.r) = dangan.audit_key(n.r)
+        CROSS JOIN LATERAL (SELECT k FROM jsonb_object_keys(n.r) AS k WHERE (o.r -> k) IS DISTINCT FROM (n.r -> k)) c
+        ORDER BY n.i, c.k;
+    ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, new)
+        SELECT entry_actor, TG_TABLE_NAME, dangan.audit_key(n.r), dangan.audit_member(n.r, member_column),
+               dangan.audit_unit(n.whole, unit_from), 'insert', n.r::text
+        FROM (SELECT to_jsonb(t) AS whole, to_jsonb(t) - skipped AS r, row_number() OVER () AS i FROM new_rows t) n
+        ORDER BY n.i;
+    ELSE
+        INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, old)
+        SELECT entry_actor, TG_TABLE_NAME, dangan.audit_key(o.r), dangan.audit_member(o.r, member_column),
+               dangan.audit_unit(o.whole, unit_from), 'delete', o.r::text
+        FROM (SELECT to_jsonb(t) AS whole, to_jsonb(t) - skipped AS r, row_number() OVER () AS i FROM old_rows t) o
+        ORDER BY o.i;
     END IF;
-    the_row := coalesce(new_row, old_row);
-    IF TG_ARGV[0] <> '' THEN
-        member := the_row ->> TG_ARGV[0];
+    GET DIAGNOSTICS staged = ROW_COUNT;
+    IF staged > 0 THEN
+        INSERT INTO dangan.audit_commits (tx) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
     END IF;
-    unit := CASE TG_ARGV[1]
-        WHEN 'branch' THEN (the_row ->> 'branch_id')::bigint
-        WHEN 'person' THEN (SELECT p.branch_id FROM dangan.people p WHERE p.id = (the_row ->> 'person_id')::bigint)
-        WHEN 'self' THEN (the_row ->> 'id')::bigint
-        WHEN 'user_self' THEN (the_row ->> 'unit_id')::bigint
-        WHEN 'user' THEN (SELECT u.unit_id FROM dangan.users u WHERE u.id = (the_row ->> 'user_id')::uuid)
-    END;
-    entity_id := coalesce(the_row ->> 'id', (the_row ->> 'user_id') || ' ' || (the_row ->> 'unit_id'));
-    entry_actor := coalesce((SELECT u.name FROM dangan.users u WHERE u.db_role = session_user), session_user::text);
-    SELECT h.seq, h.hash INTO entry_seq, prev FROM dangan.audit_head h FOR UPDATE;
-    -- Taken once the head is ours, so the times along the chain never go backwards.
-    entry_at := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
-    FOR change IN
-        SELECT NULL::text AS field, old_row::text AS old, new_row::text AS new WHERE entry_action <> 'update'
-        UNION ALL
-        SELECT k, old_row ->> k, new_row ->> k FROM jsonb_object_keys(new_row) AS k
-        WHERE entry_action = 'update' AND (old_row -> k) IS DISTINCT FROM (new_row -> k)
-        ORDER BY 1
-    LOOP
-        entry_seq := entry_seq + 1;
-        entry_hash := dangan.chain_hash(ARRAY[prev, entry_seq::text, entry_at, entry_actor, TG_TABLE_NAME::text,
-                                              entity_id, member, entry_action, change.field, change.old, change.new, unit::text]);
-        INSERT INTO dangan.audit_log (seq, at, actor, entity, entity_id, member_id, unit_id, action, field, old, new,
-                                      prev_hash, hash)
-        VALUES (entry_seq, entry_at, entry_actor, TG_TABLE_NAME, entity_id, member, unit, entry_action, change.field,
-                change.old, change.new, prev, entry_hash);
-        prev := entry_hash;
-    END LOOP;
-    UPDATE dangan.audit_head SET seq = entry_seq, hash = prev;
     RETURN NULL;
 END
 $$;
+
+-- An entry's row, member and unit, as `audit_rows` names them.
+CREATE FUNCTION dangan.audit_key(r jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(r ->> 'id', (r ->> 'user_id') || ' ' || (r ->> 'unit_id'))
+$$;
+CREATE FUNCTION dangan.audit_member(r jsonb, member_column text) RETURNS text
+    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN member_column <> '' THEN r ->> member_column END
+$$;
+CREATE FUNCTION dangan.audit_unit(r jsonb, unit_from text) RETURNS bigint
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE unit_from
+        WHEN 'branch' THEN (r ->> 'branch_id')::bigint
+        WHEN 'self' THEN (r ->> 'id')::bigint
+        WHEN 'user_self' THEN (r ->> 'unit_id')::bigint
+        WHEN 'user' THEN (SELECT u.unit_id FROM dangan.users u WHERE u.id = (r ->> 'user_id')::uuid)
+    END
+$$;
+
+-- At the commit of a transaction that changed audited rows: its entries numbered, chained and
+-- appended after the head, which is locked from here to the commit's end. The time is taken
+-- once the head is ours, so the times along the chain never go backwards.
+CREATE FUNCTION dangan.chain_at_commit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    this_tx xid8 := pg_current_xact_id();
+    head_seq bigint;
+    prev text;
+    entry_at text;
+    entry record;
+    numbers bigint[] := '{}';
+    prevs text[] := '{}';
+    hashes text[] := '{}';
+BEGIN
+    -- Gone, so that a change after an early chaining (SET CONSTRAINTS ... IMMEDIATE) queues another.
+    DELETE FROM dangan.audit_commits WHERE tx = this_tx;
+    IF NOT EXISTS (SELECT 1 FROM dangan.audit_pending p WHERE p.tx = this_tx) THEN
+        RETURN NULL;
+    END IF;
+    SELECT h.seq, h.hash INTO head_seq, prev FROM dangan.audit_head h FOR UPDATE;
+    entry_at := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+    FOR entry IN SELECT * FROM dangan.audit_pending p WHERE p.tx = this_tx ORDER BY p.n LOOP
+        head_seq := head_seq + 1;
+        numbers := numbers || entry.n;
+        prevs := prevs || prev;
+        prev := dangan.chain_hash(ARRAY[prev, head_seq::text, entry_at, entry.actor, entry.entity, entry.entity_id,
+                                        entry.member_id, entry.action, entry.field, entry.old, entry.new,
+                                        entry.unit_id::text]);
+        hashes := hashes || prev;
+    END LOOP;
+    INSERT INTO dangan.audit_log (seq, at, actor, entity, entity_id, member_id, unit_id, action, field, old, new,
+                                  prev_hash, hash)
+    SELECT head_seq - array_length(numbers, 1) + c.i, entry_at, p.actor, p.entity, p.entity_id, p.member_id, p.unit_id,
+           p.action, p.field, p.old, p.new, c.prev, c.hash
+    FROM unnest(numbers, prevs, hashes) WITH ORDINALITY AS c(n, prev, hash, i)
+    JOIN dangan.audit_pending p ON p.tx = this_tx AND p.n = c.n
+    ORDER BY c.i;
+    UPDATE dangan.audit_head SET seq = head_seq, hash = prev;
+    DELETE FROM dangan.audit_pending WHERE tx = this_tx;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER chain_at_commit AFTER INSERT ON dangan.audit_commits
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dangan.chain_at_commit();
+
+-- A step's branch is its person's, set by the server whatever the client sent; a person moved to
+-- another branch takes their steps along.
+CREATE FUNCTION dangan.event_branch() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.branch_id := (SELECT p.branch_id FROM dangan.people p WHERE p.id = NEW.person_id);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER branch BEFORE INSERT ON dangan.events
+    FOR EACH ROW EXECUTE FUNCTION dangan.event_branch();
+
+CREATE FUNCTION dangan.move_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE dangan.events e SET branch_id = n.branch_id
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE e.person_id = n.id AND n.branch_id <> o.branch_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER move_events AFTER UPDATE ON dangan.people
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.move_events();
 
 -- Every change to a person: its version raised and who made it, by the server, so a client
 -- holding an older version is refused (`dangan.people.version`).
@@ -298,7 +435,7 @@ CREATE FUNCTION dangan.stamp_change() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     NEW.version := CASE WHEN TG_OP = 'UPDATE' THEN OLD.version + 1 ELSE 1 END;
-    NEW.changed_by := coalesce((SELECT u.name FROM dangan.users u WHERE u.db_role = session_user), session_user::text);
+    NEW.changed_by := dangan.actor();
     NEW.changed_at := clock_timestamp();
     RETURN NEW;
 END
@@ -307,54 +444,117 @@ CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.people
     FOR EACH ROW EXECUTE FUNCTION dangan.stamp_change();
 
 -- A change to a person's steps, however made (psql too), is a change to the person: it touches
--- their row, which raises the version. As the user who made it (SECURITY INVOKER): they may
--- change the person, since the policies let them change the step.
-CREATE FUNCTION dangan.touch_person() RETURNS trigger
+-- their row, which raises the version; once per statement. A person already changed by this
+-- transaction is left alone (their version has moved on already; an import adding people and
+-- their steps does not write each person twice). As the user who made it (SECURITY INVOKER):
+-- they may change the person, since the policies let them change the step.
+CREATE FUNCTION dangan.touch_people() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    touched bigint[];
 BEGIN
-    UPDATE dangan.people SET stage = stage
-    WHERE id IN (SELECT (r ->> 'person_id')::bigint FROM (SELECT to_jsonb(NEW) AS r UNION ALL SELECT to_jsonb(OLD)) rows
-                 WHERE r IS NOT NULL);
+    IF TG_OP = 'DELETE' THEN
+        touched := ARRAY(SELECT DISTINCT person_id FROM old_rows);
+    ELSE
+        touched := ARRAY(SELECT DISTINCT person_id FROM new_rows);
+    END IF;
+    -- Looked up first, so that the steps a moved person takes along (updated by the server's
+    -- role, which may not change people) touch nobody: that person has changed already.
+    touched := ARRAY(SELECT p.id FROM dangan.people p WHERE p.id = ANY (touched) AND p.xmin <> pg_current_xact_id()::xid);
+    IF cardinality(touched) > 0 THEN
+        UPDATE dangan.people SET stage = stage WHERE id = ANY (touched);
+    END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER touch_person AFTER INSERT OR UPDATE OR DELETE ON dangan.events
-    FOR EACH ROW EXECUTE FUNCTION dangan.touch_person();
+CREATE TRIGGER touch_people_inserted AFTER INSERT ON dangan.events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
+CREATE TRIGGER touch_people_updated AFTER UPDATE ON dangan.events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
+CREATE TRIGGER touch_people_deleted AFTER DELETE ON dangan.events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
 
 -- Every committed change to a unit, a person or their steps is announced on the channel
 -- `dangan_changes` (delivered only if the transaction commits, once per distinct payload), so the
 -- other clients' lists follow without a restart. The payload names only the table, the row's
--- number and the person it concerns: a listener learns no more than that something changed.
+-- number and the person it concerns: a listener learns no more than that something changed. A
+-- statement changing more than 100 rows is one announcement naming no row: read the table again.
 -- TG_ARGV[0]: the column naming the person ('' for none).
-CREATE FUNCTION dangan.announce_change() RETURNS trigger
+CREATE FUNCTION dangan.announce_changes() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    the_row jsonb := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+    changed jsonb[];
+    the_row jsonb;
 BEGIN
-    PERFORM pg_notify('dangan_changes', json_build_object(
-        'table', TG_TABLE_NAME,
-        'id', (the_row ->> 'id')::bigint,
-        'person', CASE WHEN TG_ARGV[0] <> '' THEN (the_row ->> TG_ARGV[0])::bigint END)::text);
+    IF TG_OP = 'DELETE' THEN
+        changed := ARRAY(SELECT to_jsonb(t) FROM old_rows t LIMIT 101);
+    ELSE
+        changed := ARRAY(SELECT to_jsonb(t) FROM new_rows t LIMIT 101);
+    END IF;
+    IF coalesce(array_length(changed, 1), 0) > 100 THEN
+        PERFORM pg_notify('dangan_changes', json_build_object('table', TG_TABLE_NAME, 'id', NULL, 'person', NULL)::text);
+        RETURN NULL;
+    END IF;
+    FOREACH the_row IN ARRAY changed LOOP
+        PERFORM pg_notify('dangan_changes', json_build_object(
+            'table', TG_TABLE_NAME,
+            'id', (the_row ->> 'id')::bigint,
+            'person', CASE WHEN TG_ARGV[0] <> '' THEN (the_row ->> TG_ARGV[0])::bigint END)::text);
+    END LOOP;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON dangan.org_units
-    FOR EACH ROW EXECUTE FUNCTION dangan.announce_change('');
-CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON dangan.people
-    FOR EACH ROW EXECUTE FUNCTION dangan.announce_change('id');
-CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON dangan.events
-    FOR EACH ROW EXECUTE FUNCTION dangan.announce_change('person_id');
 
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON dangan.org_units
-    FOR EACH ROW EXECUTE FUNCTION dangan.audit_change('', 'self', '');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON dangan.people
-    FOR EACH ROW EXECUTE FUNCTION dangan.audit_change('id', 'branch', 'pinyin,initials,sort_key,version,changed_by,changed_at');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON dangan.events
-    FOR EACH ROW EXECUTE FUNCTION dangan.audit_change('person_id', 'person', '');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON dangan.users
-    FOR EACH ROW EXECUTE FUNCTION dangan.audit_change('', 'user_self', '');
-CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON dangan.user_branches
-    FOR EACH ROW EXECUTE FUNCTION dangan.audit_change('', 'user', '');
+-- Each audited table's triggers, one per kind of statement (a trigger with transition tables
+-- fires on one event only).
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.org_units
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'self', '');
+CREATE TRIGGER announce_insert AFTER INSERT ON dangan.org_units
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('');
+CREATE TRIGGER audit_update AFTER UPDATE ON dangan.org_units
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'self', '');
+CREATE TRIGGER announce_update AFTER UPDATE ON dangan.org_units
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.org_units
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'self', '');
+CREATE TRIGGER announce_delete AFTER DELETE ON dangan.org_units
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.people
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('id', 'branch', 'pinyin,initials,sort_key,version,changed_by,changed_at');
+CREATE TRIGGER announce_insert AFTER INSERT ON dangan.people
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('id');
+CREATE TRIGGER audit_update AFTER UPDATE ON dangan.people
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('id', 'branch', 'pinyin,initials,sort_key,version,changed_by,changed_at');
+CREATE TRIGGER announce_update AFTER UPDATE ON dangan.people
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('id');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.people
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('id', 'branch', 'pinyin,initials,sort_key,version,changed_by,changed_at');
+CREATE TRIGGER announce_delete AFTER DELETE ON dangan.people
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('id');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('person_id', 'branch', 'branch_id');
+CREATE TRIGGER announce_insert AFTER INSERT ON dangan.events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('person_id');
+CREATE TRIGGER audit_update AFTER UPDATE ON dangan.events
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('person_id', 'branch', 'branch_id');
+CREATE TRIGGER announce_update AFTER UPDATE ON dangan.events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('person_id');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('person_id', 'branch', 'branch_id');
+CREATE TRIGGER announce_delete AFTER DELETE ON dangan.events
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('person_id');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.users
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user_self', '');
+CREATE TRIGGER audit_update AFTER UPDATE ON dangan.users
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user_self', '');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.users
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user_self', '');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.user_branches
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user', '');
+CREATE TRIGGER audit_update AFTER UPDATE ON dangan.user_branches
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user', '');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.user_branches
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user', '');
 
 -- The login role of a user of this database: `dangan_<database>_u_<name>`, each a SHA-256 prefix,
 -- as `server/roles.rs` computes it to sign in (role names are ASCII and short; user names are not).

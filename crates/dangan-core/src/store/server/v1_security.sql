@@ -16,10 +16,18 @@ ALTER FUNCTION dangan.root_unit() OWNER TO {system};
 ALTER FUNCTION dangan.whoami() OWNER TO {system};
 ALTER FUNCTION dangan.list_users() OWNER TO {system};
 ALTER FUNCTION dangan.chain_hash(text[]) OWNER TO {system};
-ALTER FUNCTION dangan.audit_change() OWNER TO {system};
+ALTER FUNCTION dangan.actor() OWNER TO {system};
+ALTER FUNCTION dangan.audit_rows() OWNER TO {system};
+ALTER FUNCTION dangan.audit_key(jsonb) OWNER TO {system};
+ALTER FUNCTION dangan.audit_member(jsonb, text) OWNER TO {system};
+ALTER FUNCTION dangan.audit_unit(jsonb, text) OWNER TO {system};
+ALTER FUNCTION dangan.chain_at_commit() OWNER TO {system};
 ALTER FUNCTION dangan.stamp_change() OWNER TO {system};
-ALTER FUNCTION dangan.announce_change() OWNER TO {system};
-ALTER FUNCTION dangan.touch_person() OWNER TO {system};
+ALTER FUNCTION dangan.announce_changes() OWNER TO {system};
+ALTER FUNCTION dangan.touch_people() OWNER TO {system};
+ALTER FUNCTION dangan.event_branch() OWNER TO {system};
+ALTER FUNCTION dangan.move_events() OWNER TO {system};
+
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
 ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
 ALTER FUNCTION dangan.login_role(text) OWNER TO {accounts};
@@ -32,7 +40,8 @@ GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dang
     dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain(),
     dangan.audit_head_now() TO {app};
 GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), dangan.my_role(),
-    dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]) TO {system};
+    dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]), dangan.actor(), dangan.audit_key(jsonb),
+    dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text) TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
     dangan.create_account(text, text, bigint, bigint[], text) TO {accounts};
 
@@ -57,6 +66,8 @@ GRANT SELECT ON dangan.audit_log TO {app};
 GRANT SELECT ON dangan.org_units, dangan.people, dangan.users, dangan.user_branches, dangan.user_rows TO {system};
 GRANT SELECT, INSERT ON dangan.audit_log TO {system};
 GRANT SELECT, UPDATE ON dangan.audit_head TO {system};
+GRANT SELECT, INSERT, DELETE ON dangan.audit_pending, dangan.audit_commits TO {system};
+GRANT SELECT, UPDATE (branch_id) ON dangan.events TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
 GRANT {app} TO {accounts} WITH ADMIN OPTION;
 
@@ -92,16 +103,15 @@ CREATE POLICY change ON dangan.people FOR UPDATE TO {app}
     USING (branch_id IN (SELECT dangan.editable_units())) WITH CHECK (branch_id IN (SELECT dangan.editable_units()));
 CREATE POLICY remove ON dangan.people FOR DELETE TO {app} USING (branch_id IN (SELECT dangan.editable_units()));
 
--- Events: as their person.
-CREATE POLICY see ON dangan.events FOR SELECT TO {app}
-    USING (person_id IN (SELECT p.id FROM dangan.people p));
-CREATE POLICY add ON dangan.events FOR INSERT TO {app}
-    WITH CHECK (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())));
+-- Events: as their person, by the person's branch the server keeps on each step.
+CREATE POLICY see ON dangan.events FOR SELECT TO {app} USING (branch_id IN (SELECT dangan.readable_units()));
+CREATE POLICY add ON dangan.events FOR INSERT TO {app} WITH CHECK (branch_id IN (SELECT dangan.editable_units()));
 CREATE POLICY change ON dangan.events FOR UPDATE TO {app}
-    USING (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())))
-    WITH CHECK (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())));
-CREATE POLICY remove ON dangan.events FOR DELETE TO {app}
-    USING (person_id IN (SELECT p.id FROM dangan.people p WHERE p.branch_id IN (SELECT dangan.editable_units())));
+    USING (branch_id IN (SELECT dangan.editable_units())) WITH CHECK (branch_id IN (SELECT dangan.editable_units()));
+CREATE POLICY remove ON dangan.events FOR DELETE TO {app} USING (branch_id IN (SELECT dangan.editable_units()));
+-- A moved person's steps follow them (`dangan.move_events`).
+CREATE POLICY system_reads ON dangan.events FOR SELECT TO {system} USING (true);
+CREATE POLICY system_moves ON dangan.events FOR UPDATE TO {system} USING (true) WITH CHECK (true);
 
 -- The log: read by administrators and auditors (ReadAudit), each their committee's entries; the
 -- entries of no unit by the department's. Nobody but {system} may write it: no INSERT, UPDATE,
