@@ -13,8 +13,10 @@ mod changes;
 mod people;
 mod roles;
 
-use postgres::Client;
+use std::collections::HashMap;
+
 use postgres::error::SqlState;
+use postgres::{Client, GenericClient, Statement};
 use serde::Serialize;
 
 pub use address::ServerAddress;
@@ -85,6 +87,28 @@ pub struct ServerStore {
     /// The official holiday calendar; none is kept on a server yet, so working days are weekdays.
     workdays: WorkCalendar,
     today: Option<Date>,
+    statements: Statements,
+}
+
+/// The connection's prepared statements, by their text: the server parses and plans each once
+/// per connection rather than at every call, and a call is one round trip instead of two (a
+/// save is about eight statements).
+#[derive(Default)]
+pub(super) struct Statements(HashMap<String, Statement>);
+
+impl Statements {
+    pub(super) fn get(
+        &mut self,
+        client: &mut impl GenericClient,
+        sql: &str,
+    ) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(statement) = self.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = client.prepare(sql)?;
+        self.0.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
 }
 
 impl ServerStore {
@@ -201,7 +225,15 @@ impl ServerStore {
         })?;
         let rules = RuleSet::builtin(rule_set);
         let workdays = WorkCalendar::new([], []);
-        Ok(ServerStore { client, address: address.clone(), me, rules, workdays, today: None })
+        Ok(ServerStore {
+            client,
+            address: address.clone(),
+            me,
+            rules,
+            workdays,
+            today: None,
+            statements: Statements::default(),
+        })
     }
 
     /// The rules the server's offices follow.
@@ -299,10 +331,15 @@ impl ServerStore {
 
     /// The organisation as this user sees it: their units and every unit above them.
     pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
-        let rows = self
-            .client
-            .query("SELECT id, uid::text, parent_id, kind, name FROM dangan.org_units ORDER BY kind, name", &[])
-            .map_err(|e| failure(e, &self.address))?;
+        let fail = |e| failure(e, &self.address);
+        let units = self
+            .statements
+            .get(
+                &mut self.client,
+                "SELECT id, uid::text, parent_id, kind, name FROM dangan.org_units ORDER BY kind, name",
+            )
+            .map_err(fail)?;
+        let rows = self.client.query(&units, &[]).map_err(fail)?;
         Ok(rows
             .iter()
             .map(|r| ServerUnit { id: r.get(0), uid: r.get(1), parent_id: r.get(2), kind: r.get(3), name: r.get(4) })

@@ -5,7 +5,7 @@
 
 use postgres::GenericClient;
 
-use super::{ServerStore, failure, lost_at_commit};
+use super::{ServerStore, Statements, failure, lost_at_commit};
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::deadlines::Fact;
@@ -97,7 +97,7 @@ impl ServerStore {
     pub fn person(&mut self, id: Id) -> Result<ServerPerson> {
         self.require(Action::ReadMembers)?;
         let address = self.address.clone();
-        load(&mut self.client, id, false).map_err(|e| e.into_error(&address))
+        load(&mut self.client, &mut self.statements, id, false).map_err(|e| e.into_error(&address))
     }
 
     /// Adds a person (`id: None`) or changes one, checked as a workspace checks them. With
@@ -111,17 +111,16 @@ impl ServerStore {
         let fail = |e| failure(e, &address);
         let events = match person.id {
             Some(id) => {
-                let before = load(&mut tx, id, true).map_err(|e| e.into_error(&address))?;
+                let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
                 refuse_if_stale(&before, seen_version)?;
                 before.events
             }
             None => Vec::new(),
         };
         // A branch the user may change (the policies hide the others, so it is not found).
-        let kind: Option<String> = tx
-            .query_opt("SELECT kind FROM dangan.org_units WHERE id = $1", &[&person.branch_id])
-            .map_err(fail)?
-            .map(|r| r.get(0));
+        let unit_kind =
+            self.statements.get(&mut tx, "SELECT kind FROM dangan.org_units WHERE id = $1").map_err(fail)?;
+        let kind: Option<String> = tx.query_opt(&unit_kind, &[&person.branch_id]).map_err(fail)?.map(|r| r.get(0));
         if kind.as_deref() != Some("branch") {
             return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
         }
@@ -162,29 +161,46 @@ impl ServerStore {
         // The same columns as the workspace's `PERSON_VALUES`, dates passed as text.
         let placeholders = "$1, $2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
                             $18, $19, $20, $21::text::date, $22, $23";
+        // What the server sets (the number, the version, who changed it) comes back with the
+        // write; the rest is what was checked and written, so nothing is read again.
         let written = match person.id {
-            None => tx.query_one(
-                &format!("INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) RETURNING id"),
-                &values,
-            ),
+            None => {
+                let insert = self
+                    .statements
+                    .get(
+                        &mut tx,
+                        &format!(
+                            "INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) \
+                             RETURNING id, version, changed_by"
+                        ),
+                    )
+                    .map_err(fail)?;
+                tx.query_one(&insert, &values)
+            }
             Some(id) => {
+                let update = self
+                    .statements
+                    .get(
+                        &mut tx,
+                        &format!(
+                            "UPDATE dangan.people SET ({PERSON_VALUES}) = ROW({placeholders}) WHERE id = $24 \
+                             RETURNING id, version, changed_by"
+                        ),
+                    )
+                    .map_err(fail)?;
                 let mut with_id = values.to_vec();
                 with_id.push(&id);
-                tx.query_one(
-                    &format!(
-                        "UPDATE dangan.people SET ({PERSON_VALUES}) = ROW({placeholders}) WHERE id = $24 RETURNING id"
-                    ),
-                    &with_id,
-                )
+                tx.query_one(&update, &with_id)
             }
         };
-        let id: Id = match written {
-            Ok(row) => row.get(0),
+        let row = match written {
+            Ok(row) => row,
             Err(e) => return Err(taken_number(e, &address)),
         };
-        let after = load(&mut tx, id, false).map_err(|e| e.into_error(&address))?;
+        person.id = Some(row.get(0));
+        let (version, changed_by) = (row.get(1), row.get(2));
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
-        Ok(after)
+        Ok(ServerPerson { person, events, stage, ended, version, changed_by })
     }
 
     /// Records a step (`event.id: None`) or changes one, after every check passes. With
@@ -229,7 +245,7 @@ impl ServerStore {
         let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         // Locked until the commit: a second worker's change to this person waits, then sees this one.
-        let before = load(&mut tx, person_id, true).map_err(|e| e.into_error(&address))?;
+        let before = load(&mut tx, &mut self.statements, person_id, true).map_err(|e| e.into_error(&address))?;
         refuse_if_stale(&before, seen_version)?;
         let mut events = before.events.clone();
         change(&mut events)?;
@@ -242,7 +258,28 @@ impl ServerStore {
         // was not checked, so it is not this change's to remove.
         let removed: Vec<Id> =
             before.events.iter().filter_map(|e| e.id).filter(|id| !events.iter().any(|e| e.id == Some(*id))).collect();
-        tx.execute("DELETE FROM dangan.events WHERE person_id = $1 AND id = ANY ($2)", &[&person_id, &removed])
+        if !removed.is_empty() {
+            let delete = self
+                .statements
+                .get(&mut tx, "DELETE FROM dangan.events WHERE person_id = $1 AND id = ANY ($2)")
+                .map_err(fail)?;
+            tx.execute(&delete, &[&person_id, &removed]).map_err(fail)?;
+        }
+        let update = self
+            .statements
+            .get(
+                &mut tx,
+                "UPDATE dangan.events SET kind = $3, date = $4::text::date, months = $5, note = $6
+                 WHERE id = $1 AND person_id = $2
+                   AND (kind, date, months, note) IS DISTINCT FROM ($3, $4::text::date, $5, $6)",
+            )
+            .map_err(fail)?;
+        let insert = self
+            .statements
+            .get(
+                &mut tx,
+                "INSERT INTO dangan.events (person_id, kind, date, months, note) VALUES ($1, $2, $3::text::date, $4, $5)",
+            )
             .map_err(fail)?;
         for event in &events {
             let months = event
@@ -255,28 +292,20 @@ impl ServerStore {
                 .transpose()?;
             let (kind, date, note) = (event.kind.as_str(), event.date.to_string(), event.note.as_deref());
             match event.id {
-                Some(id) => tx.execute(
-                    "UPDATE dangan.events SET kind = $3, date = $4::text::date, months = $5, note = $6
-                     WHERE id = $1 AND person_id = $2
-                       AND (kind, date, months, note) IS DISTINCT FROM ($3, $4::text::date, $5, $6)",
-                    &[&id, &person_id, &kind, &date, &months, &note],
-                ),
-                None => tx.execute(
-                    "INSERT INTO dangan.events (person_id, kind, date, months, note) VALUES ($1, $2, $3::text::date, $4, $5)",
-                    &[&person_id, &kind, &date, &months, &note],
-                ),
+                Some(id) => tx.execute(&update, &[&id, &person_id, &kind, &date, &months, &note]),
+                None => tx.execute(&insert, &[&person_id, &kind, &date, &months, &note]),
             }
             .map_err(fail)?;
         }
         let stage = Stage::of_person(&before.person, &events);
         let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
         // Raises the version even when the stage stays (`stamp_change`): the steps changed.
-        tx.execute(
-            "UPDATE dangan.people SET stage = $2, ended = $3 WHERE id = $1",
-            &[&person_id, &stage.as_str(), &ended],
-        )
-        .map_err(fail)?;
-        let after = load(&mut tx, person_id, false).map_err(|e| e.into_error(&address))?;
+        let restage = self
+            .statements
+            .get(&mut tx, "UPDATE dangan.people SET stage = $2, ended = $3 WHERE id = $1")
+            .map_err(fail)?;
+        tx.execute(&restage, &[&person_id, &stage.as_str(), &ended]).map_err(fail)?;
+        let after = load(&mut tx, &mut self.statements, person_id, false).map_err(|e| e.into_error(&address))?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(after)
     }
@@ -348,27 +377,28 @@ impl From<postgres::Error> for LoadError {
 
 /// A person, their steps in procedure order, and their version; `lock` takes the row for this
 /// transaction (FOR UPDATE, which the policies allow only to those who may change the person).
-fn load(client: &mut impl GenericClient, id: Id, lock: bool) -> std::result::Result<ServerPerson, LoadError> {
+fn load(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    id: Id,
+    lock: bool,
+) -> std::result::Result<ServerPerson, LoadError> {
     let lock = if lock { " FOR UPDATE" } else { "" };
-    let row = client
-        .query_opt(
-            &format!(
-                "SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by FROM dangan.people WHERE id = $1{lock}"
-            ),
-            &[&id],
-        )?
-        .ok_or(LoadError::NotFound(id))?;
+    let person = statements.get(
+        client,
+        &format!("SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by FROM dangan.people WHERE id = $1{lock}"),
+    )?;
+    let row = client.query_opt(&person, &[&id])?.ok_or(LoadError::NotFound(id))?;
     let class_year: Option<i32> = row.get(15);
     let person =
         person_from(row.get(0), row.get(1), row.get(2), class_year.and_then(|y| u16::try_from(y).ok()), |i| {
             row.try_get::<_, Option<String>>(i)
         })?;
     let stage = Stage::parse(row.get(19)).ok_or(LoadError::Corrupt("people", id))?;
-    let mut events = client
-        .query("SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1", &[&id])?
-        .iter()
-        .map(|r| event_of(r, 0))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let steps =
+        statements.get(client, "SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1")?;
+    let mut events =
+        client.query(&steps, &[&id])?.iter().map(|r| event_of(r, 0)).collect::<std::result::Result<Vec<_>, _>>()?;
     sort_events(&mut events);
     Ok(ServerPerson { person, events, stage, ended: row.get(20), version: row.get(21), changed_by: row.get(22) })
 }
