@@ -278,3 +278,57 @@ fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_n
     let err = secretary.save_person(renamed, Some(added.version)).unwrap_err();
     assert!(err.message(Lang::En).contains(&format!("changed by {ADMIN}")), "{}", err.message(Lang::En));
 }
+
+/// The items of `dangan deadlines --json`, without the numbers each database gives its rows.
+fn deadline_items(out: std::process::Output) -> Vec<serde_json::Value> {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for item in &mut items {
+        let fields = item.as_object_mut().unwrap();
+        assert!(fields.remove("member_id").is_some() && fields.remove("branch_id").is_some(), "{fields:?}");
+    }
+    items
+}
+
+#[test]
+fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_units() {
+    let Some((cluster, url)) = initialised() else { return };
+    office(&cluster, &url);
+    add_secretary(&url);
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-01-31\n李四,2026002,第二党支部,2026-01-31\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+
+    // The members' items (a workspace's branches also owe meetings, which a server keeps no
+    // record of yet): the same rules, due days, statuses and words as the workspace's.
+    let as_of = ["deadlines", "--as-of", "2026-03-10", "--owed-by", "member", "--json"];
+    let on_server = deadline_items(dangan(&url, ADMIN, &as_of).output().unwrap());
+    let in_workspace = deadline_items(ws.dangan(&as_of).output().unwrap());
+    assert!(on_server.iter().any(|i| i["name"] == "张三" && i["status"] == "overdue"), "{on_server:#?}");
+    assert_eq!(on_server, in_workspace);
+    let within = [&as_of[..], &["--within", "30"]].concat();
+    assert_eq!(
+        deadline_items(dangan(&url, ADMIN, &within).output().unwrap()),
+        deadline_items(ws.dangan(&within).output().unwrap())
+    );
+
+    // A secretary's are their branch's; `--branch` chooses a unit's subtree.
+    let theirs = deadline_items(dangan(&url, "孙书记", &as_of).output().unwrap());
+    assert!(!theirs.is_empty() && theirs.iter().all(|i| i["name"] == "张三"), "{theirs:#?}");
+    let second = [&as_of[..], &["--branch", "第二党支部"]].concat();
+    let theirs = deadline_items(dangan(&url, ADMIN, &second).output().unwrap());
+    assert!(!theirs.is_empty() && theirs.iter().all(|i| i["name"] == "李四"), "{theirs:#?}");
+    dangan(&url, ADMIN, &["deadlines", "--branch", "没有这个支部"]).assert().code(1).stderr(contains("没有这个支部"));
+
+    // The table a person reads, and the files a server does not write yet.
+    dangan(&url, ADMIN, &["deadlines", "--as-of", "2026-03-10"]).assert().success().stdout(contains("张三"));
+    let ics = ws.dir().join("deadlines.ics");
+    dangan(&url, ADMIN, &["deadlines", "--ics", ics.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(contains("`dangan deadlines --ics/--out` does not run on a server yet"));
+    assert!(!ics.exists());
+}

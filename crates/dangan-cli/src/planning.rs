@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use dangan_core::deadlines::{DeadlineQuery, OwnerKind};
+use dangan_core::server::ServerSession;
 use dangan_core::{Error, Result, Text};
 
 use crate::commands::Context;
@@ -68,6 +69,26 @@ pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
         session.export_deadlines(&query, &path)?;
         return cx.human.file_written(&path);
     }
+    let items = session.deadlines(&query)?;
+    if args.json { json::print(&items) } else { cx.human.deadlines(&items) }
+}
+
+/// The same on a shared server: the procedure's items of the members the user may read (a server
+/// keeps no meetings, dues or set-aside items yet), printed as a workspace prints them.
+pub fn deadlines_on_server(args: DeadlinesArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    if args.ics.is_some() || args.out.is_some() {
+        return Err(crate::server::not_on_a_server("deadlines --ics/--out"));
+    }
+    let as_of = parse::as_of(args.as_of.as_deref())?;
+    let branch_id = parse::optional(args.branch.as_deref(), |b| session.find_unit(b, "branch"))?;
+    let query = DeadlineQuery {
+        as_of: Some(as_of),
+        within: args.within,
+        branch_id,
+        include_dismissed: args.all,
+        owed_by: args.owed_by,
+        ..Default::default()
+    };
     let items = session.deadlines(&query)?;
     if args.json { json::print(&items) } else { cx.human.deadlines(&items) }
 }

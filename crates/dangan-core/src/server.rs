@@ -1,18 +1,20 @@
 //! The shared server's use cases (issue 20), as [`crate::Session`] is the workspace's: a
 //! university's offices on one PostgreSQL database, each user signed in as a login role of their
 //! own. What runs on a server so far: setting one up, its users, checking its audit log, the member
-//! list and each member's steps (recorded with the workspace's checks); the rest of Dangan still
+//! list, each member's steps (recorded with the workspace's checks) and the procedure's deadlines
+//! (the workspace's engine over the server's steps); the rest of Dangan still
 //! runs on a workspace only (ARCHITECTURE.md, "The shared server").
 
 use crate::access::{Action, Role};
 use crate::backup::VerifyReport;
 use crate::calendar::Date;
-use crate::deadlines::Fact;
+use crate::deadlines::{DeadlineItem, DeadlineQuery, Fact};
 use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage};
 use crate::late::{LateStep, late_steps};
 pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser};
 use crate::store::server::{ServerPerson, ServerStore};
 use crate::store::{MemberDetail, MemberSummary};
+use crate::store::{PersonSteps, procedure_items};
 use crate::{Error, Result, Text};
 
 /// A member on the server: their whole record as a workspace gives it, and the version a change
@@ -137,6 +139,44 @@ impl ServerSession {
             .collect())
     }
 
+    /// A unit this user sees, by its number, UUID, name or path.
+    pub fn find_unit(&mut self, wanted: &str, field: &str) -> Result<Id> {
+        unit_named(&self.store.units()?, wanted, field)
+    }
+
+    /// What the procedure still asks of the members this user may read, as a workspace lists its
+    /// deadlines: everyone in scope, or a unit's subtree (`branch_id`), or one member, chosen and
+    /// sorted as a workspace chooses and sorts them. Only the procedure's steps: a server keeps no
+    /// meetings, dues or set-aside items yet.
+    pub fn deadlines(&mut self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
+        let as_of = query.as_of.unwrap_or_else(|| self.store.today());
+        let units = self.store.units()?;
+        let in_scope: Option<std::collections::HashSet<Id>> = match query.branch_id {
+            None => None,
+            Some(root) if units.iter().any(|u| u.id == root) => Some(subtree(&units, root)),
+            Some(root) => {
+                return Err(Error::NotFound { what: Text::new(format!("组织 {root}"), format!("unit {root}")) });
+            }
+        };
+        let mut facts = self.store.all_facts()?;
+        let lines = self.store.people()?;
+        let mut paths: std::collections::HashMap<Id, std::sync::Arc<str>> = std::collections::HashMap::new();
+        let chosen: Vec<_> = lines
+            .iter()
+            .filter(|l| in_scope.as_ref().is_none_or(|s| s.contains(&l.branch_id)))
+            .filter(|l| query.member_id.is_none_or(|m| m == l.id))
+            .map(|l| (l, facts.remove(&l.id).unwrap_or_default()))
+            .collect();
+        let people = chosen.iter().map(|(line, facts)| PersonSteps {
+            id: line.id,
+            name: &line.name,
+            branch_id: line.branch_id,
+            branch: paths.entry(line.branch_id).or_insert_with(|| branch_path(&units, line.branch_id).into()).clone(),
+            facts,
+        });
+        Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, as_of))
+    }
+
     /// A member's whole record (what the procedure still owes is not yet worked out on a server).
     pub fn member(&mut self, id: Id) -> Result<ServerMember> {
         let person = self.store.person(id)?;
@@ -187,6 +227,20 @@ impl ServerSession {
             late,
         };
         Ok(ServerMember { detail, version: p.version, changed_by: p.changed_by })
+    }
+}
+
+/// A unit and every unit under it.
+fn subtree(units: &[ServerUnit], root: Id) -> std::collections::HashSet<Id> {
+    let mut found = std::collections::HashSet::from([root]);
+    loop {
+        let before = found.len();
+        found.extend(
+            units.iter().filter(|u| u.parent_id.is_some_and(|p| found.contains(&p))).map(|u| u.id).collect::<Vec<_>>(),
+        );
+        if found.len() == before {
+            return found;
+        }
     }
 }
 

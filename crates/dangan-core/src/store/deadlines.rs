@@ -337,24 +337,12 @@ impl Store {
         let as_of = query.as_of.unwrap_or_else(|| self.today());
         let scope = Scope { owed_by: query.owed_by, ..self.scope(query.branch_id, query.member_id)? };
         let dismissals = self.dismissals()?;
-        let horizon = query.within.and_then(|d| as_of.checked_add_days(chrono::Days::new(u64::from(d))));
         self.with_indexes(|index, life| {
             let mut found = Vec::new();
             self.scan(index, life, &scope, as_of, |f| {
-                let due = f.due;
-                // `within` asks what needs doing soon: an earliest date that opened before today
-                // is not news.
-                let opened_before = f.kind() == DeadlineKind::Earliest && due < as_of;
-                let dismissed = f.is_dismissed(&dismissals, as_of);
-                if horizon.is_some_and(|h| due > h || opened_before)
-                    || query.due_from.is_some_and(|from| due < from)
-                    || query.due_to.is_some_and(|to| due > to)
-                    || (dismissed && !query.include_dismissed && !query.only_dismissed)
-                    || (!dismissed && query.only_dismissed)
-                {
-                    return;
+                if wanted(query, as_of, f.kind(), f.due, f.is_dismissed(&dismissals, as_of)) {
+                    found.push(f);
                 }
-                found.push(f);
             });
             self.make_items(found, &dismissals)
         })?
@@ -653,6 +641,80 @@ fn awaited(what: Awaiting, rules: &RuleSet) -> AwaitedRule<'_> {
             }
         }
     }
+}
+
+/// Whether the query asks for an item of this kind, due that day, set aside or not.
+fn wanted(query: &DeadlineQuery, as_of: Date, kind: DeadlineKind, due: Date, dismissed: bool) -> bool {
+    let horizon = query.within.and_then(|d| as_of.checked_add_days(chrono::Days::new(u64::from(d))));
+    // `within` asks what needs doing soon: an earliest date that opened before today is not news.
+    let opened_before = kind == DeadlineKind::Earliest && due < as_of;
+    !(horizon.is_some_and(|h| due > h || opened_before)
+        || query.due_from.is_some_and(|from| due < from)
+        || query.due_to.is_some_and(|to| due > to)
+        || (dismissed && !query.include_dismissed && !query.only_dismissed)
+        || (!dismissed && query.only_dismissed))
+}
+
+/// One person's steps, for [`procedure_items`].
+pub(crate) struct PersonSteps<'p> {
+    pub(crate) id: Id,
+    pub(crate) name: &'p str,
+    pub(crate) branch_id: Id,
+    /// The branch's path, shared by its members' items.
+    pub(crate) branch: Arc<str>,
+    pub(crate) facts: &'p [Fact],
+}
+
+/// What the procedure still asks of these people, as the items a workspace's scan makes of their
+/// steps, chosen by the query (its dates, `within` and `owed_by`; the people are already those in
+/// scope) and sorted as a workspace sorts them: by due day, then name, then member, then rule.
+/// For a store that keeps no procedure index and no dismissals: the shared server.
+pub(crate) fn procedure_items<'p>(
+    people: impl IntoIterator<Item = PersonSteps<'p>>,
+    rules: &RuleSet,
+    workdays: &crate::workdays::WorkCalendar,
+    query: &DeadlineQuery,
+    as_of: Date,
+) -> Vec<DeadlineItem> {
+    if query.owed_by == Some(OwnerKind::Unit) {
+        return Vec::new();
+    }
+    let nothing_set_aside = Dismissals::default();
+    let mut words = Words::default();
+    let mut items = Vec::new();
+    for person in people {
+        for p in deadlines::pending(person.facts, rules.deadlines(), workdays, as_of) {
+            if !wanted(query, as_of, p.rule.kind, p.due, false) {
+                continue;
+            }
+            let owner =
+                Owner::Member { member_id: person.id, name: person.name.to_owned(), done_by: Some(p.rule.done_by) };
+            let parts =
+                words.of(ItemParts { rule: &p.rule.id, kind: p.rule.kind, name: &p.rule.name, clause: &p.rule.clause });
+            items.push(make_item(
+                owner,
+                person.branch_id,
+                &person.branch,
+                parts,
+                (p.due, p.status, p.provisional),
+                &nothing_set_aside,
+            ));
+        }
+    }
+    fn name(item: &DeadlineItem) -> &str {
+        match &item.owner {
+            Owner::Member { name, .. } => name,
+            Owner::Unit { unit, .. } => unit,
+        }
+    }
+    items.sort_by(|a, b| {
+        a.due
+            .cmp(&b.due)
+            .then_with(|| name(a).cmp(name(b)))
+            .then_with(|| a.owner.key().cmp(&b.owner.key()))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    items
 }
 
 /// What an item takes from its rule.

@@ -16,6 +16,7 @@ mod census;
 mod committee;
 mod complaints;
 mod deadlines;
+pub(crate) use deadlines::{PersonSteps, procedure_items};
 mod dismissals;
 mod documents;
 mod dues;
