@@ -332,3 +332,79 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
         .stderr(contains("`dangan deadlines --ics/--out` does not run on a server yet"));
     assert!(!ics.exists());
 }
+
+#[test]
+fn each_user_is_reminded_of_their_own_units_items_once_and_a_failed_notice_records_nothing() {
+    let Some((cluster, url)) = initialised() else { return };
+    office(&cluster, &url);
+    add_secretary(&url);
+    dangan(&url, ADMIN, &["users", "add", "钱审计", "--role", "auditor"]).assert().success();
+    let address: ServerAddress = url.parse().unwrap();
+    let as_of: dangan_core::calendar::Date = "2026-03-10".parse().unwrap();
+    let remind = ["remind", "--as-of", "2026-03-10", "--json"];
+
+    // What is due: the workspace's reminders of the same people, to each user their units'.
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-01-31\n李四,2026002,第二党支部,2026-01-31\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let on_server = deadline_items(dangan(&url, ADMIN, &remind).output().unwrap());
+    let members_only: Vec<serde_json::Value> =
+        deadline_items(ws.dangan(&remind).output().unwrap()).into_iter().filter(|r| r.get("name").is_some()).collect();
+    assert!(on_server.iter().any(|r| r["name"] == "张三" && r["threshold"] == "overdue"), "{on_server:#?}");
+    assert_eq!(on_server, members_only);
+    let theirs = deadline_items(dangan(&url, "孙书记", &remind).output().unwrap());
+    assert!(!theirs.is_empty() && theirs.iter().all(|r| r["name"] == "张三"), "{theirs:#?}");
+    assert_eq!(deadline_items(dangan(&url, "钱审计", &remind).output().unwrap()), Vec::<serde_json::Value>::new());
+
+    // A notice that cannot be delivered records nothing; delivered, it is not sent again to that
+    // user, and another user is still reminded of it.
+    let mut secretary = ServerSession::sign_in(&address, Some("孙书记"), PASSPHRASE).unwrap();
+    let failed = secretary.deliver_reminders(Some(as_of), Lang::Zh, |_| Err(Error::Cancelled));
+    assert!(failed.is_err());
+    assert_eq!(secretary.reminders_due(Some(as_of)).unwrap().len(), theirs.len());
+    let mut notices = Vec::new();
+    let sent = secretary
+        .deliver_reminders(Some(as_of), Lang::Zh, |notice| {
+            notices.push(notice.summary.clone());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(sent.len(), theirs.len());
+    assert!(notices.iter().any(|n| n.contains("张三")), "{notices:?}");
+    assert!(secretary.reminders_due(Some(as_of)).unwrap().is_empty());
+    assert_eq!(deadline_items(dangan(&url, "孙书记", &remind).output().unwrap()), Vec::<serde_json::Value>::new());
+    assert_eq!(deadline_items(dangan(&url, ADMIN, &remind).output().unwrap()), on_server);
+
+    // Without a notification service the command says so and records nothing.
+    dangan(&url, ADMIN, &["remind", "--notify", "--as-of", "2026-03-10"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/dangan-no-bus")
+        .assert()
+        .code(5)
+        .stderr(contains("no notification service is running"));
+    assert_eq!(deadline_items(dangan(&url, ADMIN, &remind).output().unwrap()), on_server);
+    // Nobody writes another user's reminders, even in psql.
+    let users = users_json(&url, ADMIN);
+    let role = |name: &str| users.iter().find(|u| u["name"] == name).unwrap()["db_role"].as_str().unwrap().to_owned();
+    let (secretary_role, admin_role) = (role("孙书记"), role(ADMIN));
+    let forged = cluster.psql(
+        "dangan",
+        &secretary_role,
+        PASSPHRASE,
+        &format!(
+            "INSERT INTO dangan.reminders_sent (db_role, person_id, rule, due, threshold, sent_on)
+             SELECT '{admin_role}', id, 'x', '2026-03-01', -1, '2026-03-10' FROM dangan.people"
+        ),
+    );
+    assert!(!forged.status.success() && String::from_utf8_lossy(&forged.stderr).contains("permission denied"));
+    assert_eq!(
+        String::from_utf8_lossy(
+            &cluster.psql("dangan", &admin_role, PASSPHRASE, "SELECT count(*) FROM dangan.reminders_sent").stdout
+        )
+        .trim(),
+        "0",
+        "the administrator sees only their own (none)"
+    );
+}

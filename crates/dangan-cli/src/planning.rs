@@ -132,6 +132,29 @@ pub fn remind(args: RemindArgs, cx: &Context) -> Result<()> {
     Ok(())
 }
 
+/// The same on a shared server: the signed-in user's own reminders (their units' items), each
+/// recorded as sent to them on the server once delivered.
+pub fn remind_on_server(args: RemindArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    let as_of = parse::as_of(args.as_of.as_deref())?;
+    if args.notify {
+        dangan_notify::server()?;
+    }
+    let due = session.reminders_due(Some(as_of))?;
+    if args.json {
+        json::print(&due)?;
+    } else {
+        cx.human.reminders(&due, args.notify)?;
+    }
+    if !args.notify || due.is_empty() {
+        return Ok(());
+    }
+    let sent = session.deliver_reminders(Some(as_of), cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
+    if !args.json {
+        cx.human.reminders_sent(sent.len())?;
+    }
+    Ok(())
+}
+
 #[derive(Subcommand)]
 pub enum RulesAction {
     /// List every deadline rule with its period and clause (the default)

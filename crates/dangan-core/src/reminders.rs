@@ -44,6 +44,32 @@ impl Threshold {
             Threshold::Overdue => -1,
         }
     }
+
+    /// Whether reaching this threshold is news, given the most urgent one a reminder of the same
+    /// item already marked (its code), if any.
+    pub fn is_new(self, sent: Option<i64>) -> bool {
+        sent.is_none_or(|code| code > self.code())
+    }
+}
+
+/// Sends `due` as notices in `lang` through `send`, calling `mark` with each notice's reminders
+/// the moment it is delivered. A failure stops there: what was delivered stays marked, the rest
+/// is tried again next time. Returns what was delivered. Both stores deliver through it.
+pub(crate) fn deliver(
+    due: &[Reminder],
+    lang: Lang,
+    as_of: Date,
+    mut send: impl FnMut(&Notice) -> crate::Result<()>,
+    mut mark: impl FnMut(&[Reminder]) -> crate::Result<()>,
+) -> crate::Result<Vec<Reminder>> {
+    let mut delivered = Vec::new();
+    for notice in notices(due, lang, as_of) {
+        send(&notice)?;
+        let covered: Vec<Reminder> = notice.covers.iter().filter_map(|&i| due.get(i).cloned()).collect();
+        mark(&covered)?;
+        delivered.extend(covered);
+    }
+    Ok(delivered)
 }
 
 /// An item to remind the worker of, and why now.

@@ -2,7 +2,7 @@
 //! university's offices on one PostgreSQL database, each user signed in as a login role of their
 //! own. What runs on a server so far: setting one up, its users, checking its audit log, the member
 //! list, each member's steps (recorded with the workspace's checks) and the procedure's deadlines
-//! (the workspace's engine over the server's steps); the rest of Dangan still
+//! (the workspace's engine over the server's steps) with each user's reminders; the rest of Dangan still
 //! runs on a workspace only (ARCHITECTURE.md, "The shared server").
 
 use crate::access::{Action, Role};
@@ -11,11 +11,13 @@ use crate::calendar::Date;
 use crate::deadlines::{DeadlineItem, DeadlineQuery, Fact};
 use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage};
 use crate::late::{LateStep, late_steps};
+use crate::reminders::{self, Notice, Reminder, Threshold};
+use crate::rules::DeadlineKind;
 pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser};
 use crate::store::server::{ServerPerson, ServerStore};
 use crate::store::{MemberDetail, MemberSummary};
 use crate::store::{PersonSteps, procedure_items};
-use crate::{Error, Result, Text};
+use crate::{Error, Lang, Result, Text};
 
 /// A member on the server: their whole record as a workspace gives it, and the version a change
 /// made from it must name (`save_event`'s `seen_version`).
@@ -175,6 +177,45 @@ impl ServerSession {
             facts,
         });
         Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, as_of))
+    }
+
+    /// The reminders not sent to this user yet as of a day: every pending item of the procedure
+    /// in their units (not an earliest date) that has reached a threshold no reminder to them
+    /// marked, most urgent first, as a workspace works them out. Reminders are work to do: a user
+    /// who may not change records (an auditor) gets none.
+    pub fn reminders_due(&mut self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
+        if self.store.require(Action::EditMembers).is_err() {
+            return Ok(Vec::new());
+        }
+        let as_of = as_of.unwrap_or_else(|| self.store.today());
+        let sent = self.store.reminders_sent()?;
+        let items = self.deadlines(&DeadlineQuery { as_of: Some(as_of), ..DeadlineQuery::default() })?;
+        let rules = self.store.rules().deadlines();
+        Ok(items
+            .into_iter()
+            .filter(|item| item.kind != DeadlineKind::Earliest)
+            .filter_map(|item| {
+                let rule = rules.iter().find(|r| *r.id == *item.rule)?;
+                let threshold = Threshold::reached(item.due, &rule.lead_days, as_of)?;
+                let member = item.owner.member_id()?;
+                threshold
+                    .is_new(sent.get(&(member, item.rule.to_string(), item.due)).copied())
+                    .then_some(Reminder { item, threshold })
+            })
+            .collect())
+    }
+
+    /// Sends this user's reminders due through `send`, recording each as sent to them once
+    /// delivered (a failure stops there; the rest is tried again next time).
+    pub fn deliver_reminders(
+        &mut self,
+        as_of: Option<Date>,
+        lang: Lang,
+        send: impl FnMut(&Notice) -> Result<()>,
+    ) -> Result<Vec<Reminder>> {
+        let as_of = as_of.unwrap_or_else(|| self.store.today());
+        let due = self.reminders_due(Some(as_of))?;
+        reminders::deliver(&due, lang, as_of, send, |covered| self.store.mark_reminded(covered, as_of))
     }
 
     /// A member's whole record (what the procedure still owes is not yet worked out on a server).

@@ -71,7 +71,7 @@ impl Store {
                 }
                 let Some(threshold) = Threshold::reached(f.due, f.lead_days(), as_of) else { return };
                 let key = (f.key(), f.rule_id().to_owned(), f.due);
-                if sent.get(&key).is_none_or(|&code| code > threshold.code()) {
+                if threshold.is_new(sent.get(&key).copied()) {
                     thresholds.insert(key, threshold);
                     found.push(f);
                 }
@@ -97,18 +97,11 @@ impl Store {
         &mut self,
         as_of: Option<Date>,
         lang: crate::Lang,
-        mut send: impl FnMut(&Notice) -> Result<()>,
+        send: impl FnMut(&Notice) -> Result<()>,
     ) -> Result<Vec<Reminder>> {
         let as_of = as_of.unwrap_or_else(|| self.today());
         let due = self.reminders_due(Some(as_of))?;
-        let mut delivered = Vec::new();
-        for notice in reminders::notices(&due, lang, as_of) {
-            send(&notice)?;
-            let covered: Vec<Reminder> = notice.covers.iter().filter_map(|&i| due.get(i).cloned()).collect();
-            self.mark_reminded(&covered, as_of)?;
-            delivered.extend(covered);
-        }
-        Ok(delivered)
+        reminders::deliver(&due, lang, as_of, send, |covered| self.mark_reminded(covered, as_of))
     }
 
     /// Records reminders as sent, so they are not sent again.

@@ -11,6 +11,7 @@ mod address;
 mod audit;
 mod changes;
 mod people;
+mod reminders;
 mod roles;
 
 use std::collections::HashMap;

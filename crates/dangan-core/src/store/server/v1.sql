@@ -87,6 +87,19 @@ CREATE TABLE dangan.events (
 CREATE INDEX events_by_person ON dangan.events (person_id, date);
 CREATE INDEX events_by_branch ON dangan.events (branch_id);
 
+-- The reminders each user was sent, so that nothing is sent to them twice: a reminder is work for
+-- whoever keeps the member, so each user's app reminds them of their own units' items, once.
+-- `db_role` is the sender's login role, set by the server (no user may write it).
+CREATE TABLE dangan.reminders_sent (
+    db_role   name NOT NULL DEFAULT session_user,
+    person_id bigint NOT NULL REFERENCES dangan.people(id) ON DELETE CASCADE,
+    rule      text NOT NULL,
+    due       date NOT NULL,
+    threshold integer NOT NULL,
+    sent_on   date NOT NULL,
+    PRIMARY KEY (db_role, person_id, rule, due, threshold)
+);
+
 -- `db_role` is the user's login role; `unit_id` the committee whose office they work for (the
 -- university's for the organisation department): they see that committee and everything under it,
 -- a branch secretary only `user_branches`.

@@ -63,6 +63,9 @@ DO $$ BEGIN
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO {app}', current_database());
 END $$;
 GRANT SELECT ON dangan.audit_log TO {app};
+-- A user's own reminders: read and added, never another's; the sender is the server's to set.
+GRANT SELECT ON dangan.reminders_sent TO {app};
+GRANT INSERT (person_id, rule, due, threshold, sent_on) ON dangan.reminders_sent TO {app};
 GRANT SELECT ON dangan.org_units, dangan.people, dangan.users, dangan.user_branches, dangan.user_rows TO {system};
 GRANT SELECT, INSERT ON dangan.audit_log TO {system};
 GRANT SELECT, UPDATE ON dangan.audit_head TO {system};
@@ -77,6 +80,8 @@ ALTER TABLE dangan.people ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.people FORCE ROW LEVEL SECURITY;
 ALTER TABLE dangan.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.events FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.reminders_sent ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.reminders_sent FORCE ROW LEVEL SECURITY;
 ALTER TABLE dangan.audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.audit_log FORCE ROW LEVEL SECURITY;
 
@@ -112,6 +117,11 @@ CREATE POLICY remove ON dangan.events FOR DELETE TO {app} USING (branch_id IN (S
 -- A moved person's steps follow them (`dangan.move_events`).
 CREATE POLICY system_reads ON dangan.events FOR SELECT TO {system} USING (true);
 CREATE POLICY system_moves ON dangan.events FOR UPDATE TO {system} USING (true) WITH CHECK (true);
+
+-- Reminders: each user their own, for members they may read.
+CREATE POLICY mine ON dangan.reminders_sent FOR SELECT TO {app} USING (db_role = session_user);
+CREATE POLICY sent ON dangan.reminders_sent FOR INSERT TO {app}
+    WITH CHECK (db_role = session_user AND person_id IN (SELECT p.id FROM dangan.people p));
 
 -- The log: read by administrators and auditors (ReadAudit), each their committee's entries; the
 -- entries of no unit by the department's. Nobody but {system} may write it: no INSERT, UPDATE,
