@@ -165,6 +165,16 @@ fn each_role_sees_and_changes_in_raw_sql_only_what_access_rs_allows() {
         );
         refused(psql(role, "UPDATE dangan.audit_head SET seq = 0"), "permission denied");
         refused(psql(role, "ALTER TABLE dangan.people DISABLE TRIGGER audit_update"), "must be owner");
+        // Numbers are the server's: not chosen by an INSERT, even OVERRIDING SYSTEM VALUE.
+        refused(
+            psql(
+                role,
+                &format!(
+                    "INSERT INTO dangan.people (id, branch_id, name) OVERRIDING SYSTEM VALUE VALUES (999, '{second_branch}', 'x')"
+                ),
+            ),
+            "permission denied",
+        );
         // The entries waiting for their transaction's commit are the server's alone too.
         refused(psql(role, "SELECT * FROM dangan.audit_pending"), "permission denied");
         refused(psql(role, "DELETE FROM dangan.audit_pending"), "permission denied");
@@ -206,7 +216,12 @@ fn each_role_sees_and_changes_in_raw_sql_only_what_access_rs_allows() {
     // each, so the college's administrator reads those entries too. A transaction that chains its
     // entries early (SET CONSTRAINTS ... IMMEDIATE) and changes more afterwards keeps the chain whole.
     let moved = person("成员计算第一支部");
-    ok(psql(&college, &format!("UPDATE dangan.people SET branch_id = '{second_branch}' WHERE id = '{moved}'")));
+    ok(psql(
+        &college,
+        &format!(
+            "BEGIN; SAVEPOINT s; UPDATE dangan.people SET branch_id = '{second_branch}' WHERE id = '{moved}'; RELEASE s; COMMIT;"
+        ),
+    ));
     assert_eq!(ok(psql(&secretary, "SELECT count(*) FROM dangan.events")), "0");
     assert_eq!(
         ok(psql(&college, &format!("SELECT count(*) FROM dangan.events WHERE branch_id = '{second_branch}'"))),
@@ -324,4 +339,38 @@ fn a_server_that_cannot_be_reached_or_trusted_is_refused_clearly_and_changes_not
         .stderr(contains("cannot reach the server"))
         .stderr(contains("nothing was changed"))
         .stderr(contains(OWNER_PASSWORD).not());
+}
+
+#[test]
+fn a_step_added_while_its_person_moves_waits_and_is_refused_never_left_in_the_old_branch() {
+    let Some((cluster, url)) = initialised() else { return };
+    let admin = db_role(&url, ADMIN);
+    two_colleges(&cluster, &admin);
+    let psql = |sql: &str| cluster.psql("dangan", &admin, PASSPHRASE, sql);
+    let person = ok(psql("SELECT id FROM dangan.people WHERE name = '成员计算第一支部'"));
+    let target = ok(psql("SELECT id FROM dangan.org_units WHERE name = '数学第一支部'"));
+    // The move holds its person for two seconds; the step, written meanwhile, waits for it.
+    let mover = cluster
+        .psql_command("dangan", &admin, PASSPHRASE)
+        .args([
+            "-c",
+            &format!(
+                "BEGIN; UPDATE dangan.people SET branch_id = '{target}' WHERE id = '{person}'; SELECT pg_sleep(2); COMMIT;"
+            ),
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let step =
+        psql(&format!("INSERT INTO dangan.events (person_id, kind, date) VALUES ('{person}', 'talk', '2026-11-05')"));
+    assert!(mover.wait_with_output().unwrap().status.success());
+    refused(step, "foreign key");
+    // What is there moved with the person: no step of theirs is left in the old branch.
+    assert_eq!(
+        ok(psql(&format!(
+            "SELECT count(*) FROM dangan.events WHERE person_id = '{person}' AND branch_id <> '{target}'"
+        ))),
+        "0"
+    );
+    dangan(&url, ADMIN, &["verify"]).assert().success();
 }

@@ -69,21 +69,28 @@ CREATE TABLE dangan.people (
     -- told who changed the person since, instead of overwriting them.
     version       integer NOT NULL DEFAULT 1,
     changed_by    text,
-    changed_at    timestamptz
+    changed_at    timestamptz,
+    -- What a step's key points at (`dangan.events`).
+    UNIQUE (id, branch_id)
 );
 CREATE INDEX people_by_branch ON dangan.people (branch_id);
 
 CREATE TABLE dangan.events (
     id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    person_id bigint NOT NULL REFERENCES dangan.people(id) ON DELETE CASCADE,
-    -- The person's branch, kept by the server (`dangan.event_branch`, `dangan.move_events`), so
-    -- that the policies decide on a step by its own row, as on a person, without reading people.
-    branch_id bigint NOT NULL REFERENCES dangan.org_units(id),
+    person_id bigint NOT NULL,
+    -- The person's branch, set by the server (`dangan.event_branch`) and part of the key to the
+    -- person, so that the policies decide on a step by its own row, as on a person, without
+    -- reading people: a person moved takes their steps along (ON UPDATE CASCADE), and a step
+    -- added while its person is being moved waits for the move and is then refused, never left
+    -- behind in the old branch.
+    branch_id bigint NOT NULL,
     kind      text NOT NULL,
     date      date NOT NULL,
     months    integer CHECK (months > 0),
     note      text
 );
+ALTER TABLE dangan.events ADD FOREIGN KEY (person_id, branch_id) REFERENCES dangan.people (id, branch_id)
+    ON UPDATE CASCADE ON DELETE CASCADE;
 CREATE INDEX events_by_person ON dangan.events (person_id, date);
 CREATE INDEX events_by_branch ON dangan.events (branch_id);
 
@@ -375,8 +382,12 @@ $$;
 -- At the commit of a transaction that changed audited rows: its entries numbered, chained and
 -- appended after the head, which is locked from here to the commit's end. The time is taken
 -- once the head is ours, so the times along the chain never go backwards.
+-- Two guards: a transaction holding the head may not be kept open as a prepared transaction
+-- (PREPARE TRANSACTION refuses a transaction that notifies, so it fails and lets go of the
+-- head), and a writer waits for the head at most a minute (a user who holds it on purpose, by
+-- chaining early and then idling, makes the others' commits fail with a clear wait, not hang).
 CREATE FUNCTION dangan.chain_at_commit() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '60s' AS $$
 DECLARE
     this_tx xid8 := pg_current_xact_id();
     head_seq bigint;
@@ -393,6 +404,7 @@ BEGIN
         RETURN NULL;
     END IF;
     SELECT h.seq, h.hash INTO head_seq, prev FROM dangan.audit_head h FOR UPDATE;
+    PERFORM pg_notify('dangan_audit', '');
     entry_at := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
     FOR entry IN SELECT * FROM dangan.audit_pending p WHERE p.tx = this_tx ORDER BY p.n LOOP
         head_seq := head_seq + 1;
@@ -418,8 +430,7 @@ $$;
 CREATE CONSTRAINT TRIGGER chain_at_commit AFTER INSERT ON dangan.audit_commits
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dangan.chain_at_commit();
 
--- A step's branch is its person's, set by the server whatever the client sent; a person moved to
--- another branch takes their steps along.
+-- A step's branch is its person's, set by the server whatever the client sent.
 CREATE FUNCTION dangan.event_branch() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -429,18 +440,6 @@ END
 $$;
 CREATE TRIGGER branch BEFORE INSERT ON dangan.events
     FOR EACH ROW EXECUTE FUNCTION dangan.event_branch();
-
-CREATE FUNCTION dangan.move_events() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    UPDATE dangan.events e SET branch_id = n.branch_id
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE e.person_id = n.id AND n.branch_id <> o.branch_id;
-    RETURN NULL;
-END
-$$;
-CREATE TRIGGER move_events AFTER UPDATE ON dangan.people
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.move_events();
 
 -- Every change to a person: its version raised and who made it, by the server, so a client
 -- holding an older version is refused (`dangan.people.version`).
@@ -468,11 +467,14 @@ DECLARE
 BEGIN
     IF TG_OP = 'DELETE' THEN
         touched := ARRAY(SELECT DISTINCT person_id FROM old_rows);
-    ELSE
+    ELSIF TG_OP = 'INSERT' THEN
         touched := ARRAY(SELECT DISTINCT person_id FROM new_rows);
+    ELSE
+        -- Not the steps a moved person takes along (only their branch changes): the person has
+        -- changed already, and the database, not a user, updates them.
+        touched := ARRAY(SELECT DISTINCT n.person_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                         WHERE (n.kind, n.date, n.months, n.note) IS DISTINCT FROM (o.kind, o.date, o.months, o.note));
     END IF;
-    -- Looked up first, so that the steps a moved person takes along (updated by the server's
-    -- role, which may not change people) touch nobody: that person has changed already.
     touched := ARRAY(SELECT p.id FROM dangan.people p WHERE p.id = ANY (touched) AND p.xmin <> pg_current_xact_id()::xid);
     IF cardinality(touched) > 0 THEN
         UPDATE dangan.people SET stage = stage WHERE id = ANY (touched);
@@ -483,7 +485,7 @@ $$;
 CREATE TRIGGER touch_people_inserted AFTER INSERT ON dangan.events
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
 CREATE TRIGGER touch_people_updated AFTER UPDATE ON dangan.events
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
 CREATE TRIGGER touch_people_deleted AFTER DELETE ON dangan.events
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.touch_people();
 

@@ -26,7 +26,6 @@ ALTER FUNCTION dangan.stamp_change() OWNER TO {system};
 ALTER FUNCTION dangan.announce_changes() OWNER TO {system};
 ALTER FUNCTION dangan.touch_people() OWNER TO {system};
 ALTER FUNCTION dangan.event_branch() OWNER TO {system};
-ALTER FUNCTION dangan.move_events() OWNER TO {system};
 
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
 ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
@@ -48,14 +47,21 @@ GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.logi
 GRANT SELECT ON dangan.meta TO {app};
 -- Only the record's own columns may be changed: not the numbers, the UUIDs, the version or who
 -- changed it last (the server sets those), nor which person a step belongs to.
-GRANT SELECT, INSERT, DELETE ON dangan.people, dangan.events TO {app};
+-- Rows are added with their record's columns only: the numbers, UUIDs and versions are the
+-- server's (an INSERT naming them, or OVERRIDING SYSTEM VALUE, is refused).
+GRANT SELECT, DELETE ON dangan.people, dangan.events TO {app};
+GRANT INSERT (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, student_no,
+              category, department, class_name, phone, native_place, notes, education, class_year, student_level,
+              occupation, joined_on, stage, ended) ON dangan.people TO {app};
+GRANT INSERT (person_id, kind, date, months, note) ON dangan.events TO {app};
 GRANT UPDATE (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number, student_no,
               category, department, class_name, phone, native_place, notes, education, class_year, student_level,
               occupation, joined_on, stage, ended) ON dangan.people TO {app};
 GRANT UPDATE (kind, date, months, note) ON dangan.events TO {app};
 -- A unit is renamed, never moved by an UPDATE: a college moving itself (or making a loop) would
 -- take its rows out of the department's sight.
-GRANT SELECT, INSERT, DELETE ON dangan.org_units TO {app};
+GRANT SELECT, DELETE ON dangan.org_units TO {app};
+GRANT INSERT (parent_id, kind, name) ON dangan.org_units TO {app};
 GRANT UPDATE (name) ON dangan.org_units TO {app};
 -- Only Dangan's users connect, and nobody makes temporary objects.
 DO $$ BEGIN
@@ -70,7 +76,6 @@ GRANT SELECT ON dangan.org_units, dangan.people, dangan.users, dangan.user_branc
 GRANT SELECT, INSERT ON dangan.audit_log TO {system};
 GRANT SELECT, UPDATE ON dangan.audit_head TO {system};
 GRANT SELECT, INSERT, DELETE ON dangan.audit_pending, dangan.audit_commits TO {system};
-GRANT SELECT, UPDATE (branch_id) ON dangan.events TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
 GRANT {app} TO {accounts} WITH ADMIN OPTION;
 
@@ -114,9 +119,7 @@ CREATE POLICY add ON dangan.events FOR INSERT TO {app} WITH CHECK (branch_id IN 
 CREATE POLICY change ON dangan.events FOR UPDATE TO {app}
     USING (branch_id IN (SELECT dangan.editable_units())) WITH CHECK (branch_id IN (SELECT dangan.editable_units()));
 CREATE POLICY remove ON dangan.events FOR DELETE TO {app} USING (branch_id IN (SELECT dangan.editable_units()));
--- A moved person's steps follow them (`dangan.move_events`).
-CREATE POLICY system_reads ON dangan.events FOR SELECT TO {system} USING (true);
-CREATE POLICY system_moves ON dangan.events FOR UPDATE TO {system} USING (true) WITH CHECK (true);
+
 
 -- Reminders: each user their own, for members they may read.
 CREATE POLICY mine ON dangan.reminders_sent FOR SELECT TO {app} USING (db_role = session_user);
