@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod import;
 mod members;
 mod security;
 mod setup;

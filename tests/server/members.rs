@@ -12,7 +12,7 @@ use crate::setup::{ADMIN, dangan, initialised, users_json};
 
 /// 张三 (an applicant since 2026-01-31, as in the workspace tests) in 第一党支部 and 李四 in
 /// 第二党支部, both under the university's committee, written by the administrator in raw SQL.
-fn office(cluster: &dangan_tests::postgres::PgCluster, url: &str) -> (String, String) {
+pub(crate) fn office(cluster: &dangan_tests::postgres::PgCluster, url: &str) -> (String, String) {
     let admin = users_json(url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
     let sql = "
         INSERT INTO dangan.org_units (parent_id, kind, name)
@@ -32,13 +32,13 @@ fn office(cluster: &dangan_tests::postgres::PgCluster, url: &str) -> (String, St
 }
 
 /// 孙书记, the secretary of 第一党支部.
-fn add_secretary(url: &str) {
+pub(crate) fn add_secretary(url: &str) {
     dangan(url, ADMIN, &["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第一党支部"])
         .assert()
         .success();
 }
 
-fn members(url: &str, user: &str) -> Vec<serde_json::Value> {
+pub(crate) fn members(url: &str, user: &str) -> Vec<serde_json::Value> {
     let out = dangan(url, user, &["members", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()

@@ -5,7 +5,8 @@
 //! disk as on a real server.
 //!
 //! It skips itself unless `DANGAN_SERVER_PERF=1`: `cargo xtask bench` runs it in release.
-//! `DANGAN_SERVER_PERF_SECONDS` shortens the twenty clients' run (60 s by default).
+//! `DANGAN_SERVER_PERF_SECONDS` shortens the twenty clients' run (60 s by default), and
+//! `DANGAN_SERVER_PERF_PEOPLE` the roster (100,000 by default).
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,11 +14,11 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use dangan_core::server::{ServerAddress, ServerSession};
+use dangan_tests::TestWorkspace;
 use dangan_tests::postgres::PgCluster;
 
 /// The foundation workload's size.
-const PEOPLE: u32 = 100_000;
-const BRANCHES: u32 = 50;
+const PEOPLE: usize = 100_000;
 const CLIENTS: usize = 20;
 const PASSPHRASE: &str = "benchmark passphrase";
 const ADMIN: &str = "组织部管理员";
@@ -35,28 +36,60 @@ fn the_servers_speed() {
     let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
     let db_role = admin.user().db_role.clone();
 
-    // The university: branches under the root, people spread over them, each with their application.
-    let started = Instant::now();
-    let seed = format!(
-        "INSERT INTO dangan.org_units (parent_id, kind, name)
-             SELECT (SELECT id FROM dangan.org_units WHERE parent_id IS NULL), 'branch', '第' || b || '党支部'
-             FROM generate_series(1, {BRANCHES}) b;
-         INSERT INTO dangan.people (branch_id, name, sort_key, stage)
-             SELECT (SELECT min(id) FROM dangan.org_units WHERE kind = 'branch') + (p % {BRANCHES}),
-                    '测试' || p, lpad(p::text, 6, '0'), 'applicant'
-             FROM generate_series(1, {PEOPLE}) p;
-         INSERT INTO dangan.events (person_id, kind, date)
-             SELECT id, 'application_received', DATE '2026-01-05' + (id % 200)::int FROM dangan.people;"
-    );
-    let out = cluster.psql("dangan", &db_role, PASSPHRASE, &seed);
+    // The roster: the foundation workload's generated people (about seven steps each), as a CSV.
+    let ws = TestWorkspace::initialised();
+    let people: usize = std::env::var("DANGAN_SERVER_PERF_PEOPLE").ok().and_then(|s| s.parse().ok()).unwrap_or(PEOPLE);
+    let records = dangan_core::demo::records(people, dangan_core::calendar::today(), 7);
+    let csv = ws.file("roster.csv");
+    dangan_core::roster::write_records_csv(&ws.dir(), &csv, &records).unwrap();
+    // The branches it names, made on the server first (an import does not create units there).
+    let mut paths: Vec<&str> = records.iter().map(|r| r.branch.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut units = String::new();
+    for path in &paths {
+        let (general, branch) = path.split_once('/').map_or((None, *path), |(g, b)| (Some(g), b));
+        let parent = match general {
+            Some(general) => {
+                units.push_str(&format!(
+                    "INSERT INTO dangan.org_units (parent_id, kind, name)
+                     SELECT id, 'general_branch', '{general}' FROM dangan.org_units WHERE parent_id IS NULL
+                     AND NOT EXISTS (SELECT 1 FROM dangan.org_units WHERE name = '{general}');\n"
+                ));
+                format!("(SELECT id FROM dangan.org_units WHERE name = '{general}')")
+            }
+            None => "(SELECT id FROM dangan.org_units WHERE parent_id IS NULL)".to_owned(),
+        };
+        units.push_str(&format!(
+            "INSERT INTO dangan.org_units (parent_id, kind, name) VALUES ({parent}, 'branch', '{branch}');\n"
+        ));
+    }
+    let out = cluster.psql("dangan", &db_role, PASSPHRASE, &units);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let seeded = started.elapsed();
+
+    // The same roster imported by `dangan import`, whole processes: into the workspace (SQLCipher),
+    // then onto the server (checked by Dangan, sent by COPY, added by the server's function).
+    let timed = |mut cmd: std::process::Command| {
+        let started = Instant::now();
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        started.elapsed()
+    };
+    let csv_arg = csv.to_str().unwrap().to_owned();
+    let mut local = std::process::Command::new(dangan_tests::dangan_binary());
+    local.arg("--workspace").arg(ws.dir()).args(["import", &csv_arg, "--duplicates", "add"]);
+    local.env("DANGAN_PASSPHRASE", dangan_tests::PASSPHRASE);
+    let in_workspace = timed(local);
+    let mut remote = std::process::Command::new(dangan_tests::dangan_binary());
+    remote.args(["--server", &cluster.url("dangan", None), "--user", ADMIN, "import", &csv_arg, "--duplicates", "add"]);
+    remote.env("DANGAN_PASSPHRASE", PASSPHRASE).env_remove("DANGAN_WORKSPACE");
+    let seeded = timed(remote);
 
     // The department's whole list, as the app would load it (no search runs on a server yet).
     let mut list_times = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        assert_eq!(admin.members().unwrap().len(), PEOPLE as usize);
+        assert_eq!(admin.members().unwrap().len(), people);
         list_times.push(t.elapsed());
     }
     list_times.sort();
@@ -111,12 +144,17 @@ fn the_servers_speed() {
     let report = admin.verify().unwrap();
     let verified = verify.elapsed();
 
-    println!("\nshared server (PostgreSQL over TLS on localhost, fsync on), {PEOPLE} people in {BRANCHES} branches");
+    println!(
+        "\nshared server (PostgreSQL over TLS on localhost, fsync on), {people} people in {} branches",
+        paths.len()
+    );
     println!("| workload | figure | target |");
     println!("|---|---|---|");
     println!(
-        "| {PEOPLE} people and their applications written in one transaction through the server's triggers (audit chain, version, announcements) | {:.1} s | — (the import on a server, still to come: ≤ 2× SQLCipher's) |",
-        seeded.as_secs_f64()
+        "| `dangan import` of {people} generated people (about seven steps each) from a CSV: onto the server / into a workspace (SQLCipher), whole processes | {:.1} s / {:.1} s: {:.1}× | ≤ 2× |",
+        seeded.as_secs_f64(),
+        in_workspace.as_secs_f64(),
+        seeded.as_secs_f64() / in_workspace.as_secs_f64()
     );
     println!(
         "| the department's whole member list (with each member's late steps), median / worst of 5 | {:.0} ms / {:.0} ms | — |",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use dangan_core::roster::{self, Duplicates, ImportOptions, ImportReport};
+use dangan_core::server::ServerSession;
 use dangan_core::{Error, Result, Session, calendar, demo};
 
 use crate::commands::Context;
@@ -32,17 +33,38 @@ pub struct ImportArgs {
 }
 
 pub fn import(args: ImportArgs, cx: &Context) -> Result<()> {
-    let duplicates = parse::optional(args.duplicates.as_deref(), parse::duplicates)?;
     let human = cx.human;
     // The roster is read on this thread while the workspace unlocks: this thread imports it, so
     // the memory the import frees is reused here (read on the other thread, the peak grew 35 MB).
     let (mut session, first) = cx.unlock_while(|| read_roster(&args.file, human))?;
+    import_with(args, first, human, |roster, options, progress| session.import_roster(roster, options, progress))
+}
+
+/// The same on a shared server, signed in as the user.
+pub fn import_on_server(args: ImportArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    let first = read_roster(&args.file, cx.human);
+    import_with(args, first, cx.human, |roster, options, progress| session.import_roster(roster, options, progress))
+}
+
+/// The import's conversation, whichever store takes the rows: the report or the problems, and
+/// the question about likely duplicates (then the file is read and imported again).
+fn import_with(
+    args: ImportArgs,
+    first: Result<roster::Roster>,
+    human: Human,
+    mut import_roster: impl FnMut(
+        roster::Roster,
+        ImportOptions,
+        &mut dyn FnMut(dangan_core::jobs::Progress) -> ControlFlow<()>,
+    ) -> Result<ImportReport>,
+) -> Result<()> {
+    let duplicates = parse::optional(args.duplicates.as_deref(), parse::duplicates)?;
     let mut options = ImportOptions { dry_run: args.dry_run, duplicates: duplicates.unwrap_or_default() };
     // A second attempt, after the question about likely duplicates, reads the file again.
     let mut read = Some(first);
     loop {
         let roster = read.take().unwrap_or_else(|| read_roster(&args.file, human));
-        match import_once(&mut session, roster, options, human) {
+        match import_once(&mut import_roster, roster, options, human) {
             Ok(report) if args.json => return json::print(&report),
             Ok(report) => return human.import_report(&report),
             Err(Error::ImportRejected { report }) => {
@@ -99,7 +121,11 @@ fn read_roster(path: &Path, human: Human) -> Result<roster::Roster> {
 /// Imports a roster read once, with a progress bar; Ctrl+C cancels: the transaction rolls back
 /// and nothing is imported.
 fn import_once(
-    session: &mut Session,
+    import_roster: &mut impl FnMut(
+        roster::Roster,
+        ImportOptions,
+        &mut dyn FnMut(dangan_core::jobs::Progress) -> ControlFlow<()>,
+    ) -> Result<ImportReport>,
     parsed: Result<roster::Roster>,
     options: ImportOptions,
     human: Human,
@@ -111,7 +137,7 @@ fn import_once(
     // when it commits, so the durability test can aim its kills at the commit.
     let trace = std::env::var_os("DANGAN_TRACE_PHASES").is_some();
     let mut began = false;
-    let result = session.import_roster(parsed, options, |p| {
+    let result = import_roster(parsed, options, &mut |p| {
         if trace && !p.waiting {
             if !std::mem::replace(&mut began, true) {
                 eprintln!("phase: transaction");

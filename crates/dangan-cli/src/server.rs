@@ -72,6 +72,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Members(args) => members(&mut sign_in(&address, cx)?, args.json(), cx),
         Command::Step { action } => step(action, &address, cx),
         Command::Deadlines(args) => crate::planning::deadlines_on_server(args, &mut sign_in(&address, cx)?, cx),
+        Command::Import(args) => crate::rosters::import_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Remind(args) => crate::planning::remind_on_server(args, &mut sign_in(&address, cx)?, cx),
         _ => Err(not_on_a_server(name)),
     }
@@ -159,10 +160,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add、members、step add/list/remove、deadlines、remind），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add、members、step add/list/remove、deadlines、remind、import），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add, members, step add/list/remove, deadlines, remind); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add, members, step add/list/remove, deadlines, remind, import); nothing was changed: use --workspace"
         ),
     )
 }

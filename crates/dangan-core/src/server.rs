@@ -14,7 +14,7 @@ use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
 pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser};
-use crate::store::server::{ServerPerson, ServerStore};
+use crate::store::server::{ServerPerson, ServerStore, unit_named};
 use crate::store::{MemberDetail, MemberSummary};
 use crate::store::{PersonSteps, procedure_items};
 use crate::{Error, Lang, Result, Text};
@@ -139,6 +139,28 @@ impl ServerSession {
                 (summary, late)
             })
             .collect())
+    }
+
+    /// Imports a roster already read, all rows or none, with a workspace's checks, report and
+    /// questions (see `store/server/import.rs`); branches must exist on the server.
+    pub fn import_roster(
+        &mut self,
+        roster: crate::roster::Roster,
+        options: crate::roster::ImportOptions,
+        progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<crate::roster::ImportReport> {
+        self.store.import_roster(roster, options, progress)
+    }
+
+    /// Reads the roster at `path` and imports it.
+    pub fn import_roster_file(
+        &mut self,
+        path: &std::path::Path,
+        options: crate::roster::ImportOptions,
+        progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<crate::roster::ImportReport> {
+        let roster = crate::roster::read(path)?;
+        self.store.import_roster(roster, options, progress)
     }
 
     /// A unit this user sees, by its number, UUID, name or path.
@@ -304,48 +326,6 @@ fn branch_path(units: &[ServerUnit], id: Id) -> String {
     names.join("/")
 }
 
-/// A unit by its id, its name, or its path of names from the top (`/`-separated); an ambiguous
-/// name is refused with the paths that would tell them apart.
-fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<Id> {
-    let wanted = wanted.trim();
-    if let Some(unit) = units.iter().find(|u| wanted.parse() == Ok(u.id) || u.uid == wanted) {
-        return Ok(unit.id);
-    }
-    let matching: Vec<&ServerUnit> = units
-        .iter()
-        .filter(|u| {
-            let path = path_of(units, u);
-            u.name == wanted || path == wanted || path.ends_with(&format!("/{wanted}"))
-        })
-        .collect();
-    match matching.as_slice() {
-        [one] => Ok(one.id),
-        [] => Err(Error::NotFound { what: Text::new(format!("单位「{wanted}」"), format!("unit {wanted}")) }),
-        several => {
-            let paths: Vec<String> = several.iter().map(|u| path_of(units, u)).collect();
-            Err(Error::invalid(
-                field,
-                format!("有几个单位叫「{wanted}」，请写出完整路径：{}", paths.join("、")),
-                format!("several units are called {wanted}; give the whole path: {}", paths.join(", ")),
-            ))
-        }
-    }
-}
-
-/// A unit's names from the top, `/`-separated.
-fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
-    let mut names = vec![unit.name.as_str()];
-    let mut parent = unit.parent_id;
-    // No deeper than there are units, whatever the server holds.
-    while let Some(id) = parent.filter(|_| names.len() <= units.len()) {
-        let Some(up) = units.iter().find(|u| u.id == id) else { break };
-        names.push(&up.name);
-        parent = up.parent_id;
-    }
-    names.reverse();
-    names.join("/")
-}
-
 /// The nearest committee at or above a unit.
 fn committee_above(units: &[ServerUnit], id: Id) -> Option<Id> {
     let mut current = units.iter().find(|u| u.id == id)?;
@@ -361,6 +341,7 @@ fn committee_above(units: &[ServerUnit], id: Id) -> Option<Id> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::server::path_of;
 
     fn unit(id: Id, parent: Option<Id>, kind: &str, name: &str) -> ServerUnit {
         let uid = format!("00000000-0000-4000-8000-{id:012}");

@@ -20,9 +20,35 @@ use super::{ImportReport, LikelyDuplicate, Roster, RosterRecord, RowProblem};
 use crate::domain::{EventKind, Id, Person, ProcedureEvent};
 use crate::jobs::{Progress, Unit};
 use crate::late::LateStep;
-use crate::store::{self as st, BulkWrite, Derived, Finish, IsoDate, Store};
+use crate::store::{self as st, Derived, Finish, IsoDate, ResolvedBranch, Store};
 use crate::validate::{self, Context, Violation};
 use crate::{Error, Lang, Result};
+
+/// Where an import writes: what the row logic below asks of a store, so that it runs unchanged
+/// on a workspace (`store::BulkWrite`, one SQLCipher transaction) and on the shared server
+/// (`store::server::ServerImport`, one PostgreSQL transaction that sends its new people by COPY).
+pub(crate) trait RosterTarget {
+    /// The branch a roster names (a workspace creates it when it does not exist yet).
+    fn resolve_branch(&mut self, path: &str) -> Result<ResolvedBranch>;
+    /// The person registered under the same identity number, or else the same student number.
+    fn find_same_person(&self, person: &Person) -> Result<Option<Id>>;
+    fn person(&self, id: Id) -> Result<Option<Person>>;
+    fn events(&mut self, id: Id) -> Result<Vec<ProcedureEvent>>;
+    /// Someone registered, or added earlier in this import, who looks like `person`.
+    fn lookalike(&mut self, person: &Person, applied: Option<crate::calendar::Date>) -> Result<Option<st::Found>>;
+    /// Remembers a new person as `row`, for the lookalikes of later rows.
+    fn remember(&mut self, person: &Person, applied: Option<crate::calendar::Date>, row: u64);
+    /// Numbers of `person` that belong to someone else (limited to `visible` units when set).
+    fn uniqueness_conflict(&self, person: &Person, visible: Option<&HashSet<Id>>) -> Result<Option<Violation>>;
+    /// Adds a new person of roster row `row`, returning their number (or, where the store
+    /// numbers them only at the end, a placeholder the audit record below is made with).
+    fn insert(&mut self, row: u64, person: &Person, derived: &Derived, events: Vec<ProcedureEvent>) -> Result<Id>;
+    /// Writes a registered person with their events, replacing the stored ones.
+    fn update(&mut self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id>;
+    /// The one audit entry of a person this import added or changed (a store whose log is
+    /// written by its server makes its own).
+    fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()>;
+}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {
@@ -95,10 +121,11 @@ impl Store {
     }
 }
 
-/// Every row of the roster in one bulk write; says whether to commit. The rows are prepared on a
+/// Every row of the roster in one bulk write; says whether to commit. (The server's import calls
+/// it too, with its own target.) The rows are prepared on a
 /// second thread ([`prepare_all`]) while this one writes them ([`apply`]), in file order.
-fn apply_all(
-    bulk: &mut BulkWrite<'_>,
+pub(crate) fn apply_all(
+    bulk: &mut impl RosterTarget,
     roster: Roster,
     options: ImportOptions,
     visible: Option<HashSet<Id>>,
@@ -288,7 +315,7 @@ struct Scope {
 }
 
 fn apply(
-    bulk: &mut BulkWrite<'_>,
+    bulk: &mut impl RosterTarget,
     prepared: Prepared,
     cx: Context<'_>,
     scope: &mut Scope,
@@ -360,7 +387,7 @@ fn apply(
 /// `as_new` ends in `spent`, emptied of what the report keeps.
 #[allow(clippy::too_many_arguments)]
 fn insert(
-    bulk: &mut BulkWrite<'_>,
+    bulk: &mut impl RosterTarget,
     row: u64,
     person: Person,
     events: Vec<ProcedureEvent>,
@@ -374,7 +401,7 @@ fn insert(
         return Ok(Err(violations.into_iter().map(|v| violation_problem(row, v, spellings)).collect()));
     }
     report.late.extend(as_new.late.drain(..).map(|flag| super::RowLate { row, name: person.name.clone(), flag }));
-    let id = bulk.insert(&person, &as_new.derived, events)?;
+    let id = bulk.insert(row, &person, &as_new.derived, events)?;
     bulk.log_member(id, "insert", None, &audit_record(Some(id), person.branch_id, &as_new.audit_rest))?;
     spent.push(as_new);
     Ok(Ok(Outcome::Created))
@@ -384,7 +411,7 @@ fn insert(
 /// hold, written, and logged when anything changed.
 #[allow(clippy::too_many_arguments)]
 fn update(
-    bulk: &mut BulkWrite<'_>,
+    bulk: &mut impl RosterTarget,
     row: u64,
     person: Person,
     events: Vec<ProcedureEvent>,

@@ -246,3 +246,45 @@ impl BulkWrite<'_> {
         self.new_people.flush()
     }
 }
+
+impl crate::roster::RosterTarget for BulkWrite<'_> {
+    fn resolve_branch(&mut self, path: &str) -> Result<ResolvedBranch> {
+        BulkWrite::resolve_branch(self, path)
+    }
+
+    fn find_same_person(&self, person: &Person) -> Result<Option<Id>> {
+        BulkWrite::find_same_person(self, person)
+    }
+
+    fn person(&self, id: Id) -> Result<Option<Person>> {
+        BulkWrite::person(self, id)
+    }
+
+    fn events(&mut self, id: Id) -> Result<Vec<ProcedureEvent>> {
+        BulkWrite::events(self, id)
+    }
+
+    fn lookalike(&mut self, person: &Person, applied: Option<crate::calendar::Date>) -> Result<Option<Found>> {
+        BulkWrite::lookalike(self, person, applied)
+    }
+
+    fn remember(&mut self, person: &Person, applied: Option<crate::calendar::Date>, row: u64) {
+        BulkWrite::remember(self, person, applied, row);
+    }
+
+    fn uniqueness_conflict(&self, person: &Person, visible: Option<&HashSet<Id>>) -> Result<Option<Violation>> {
+        BulkWrite::uniqueness_conflict(self, person, visible)
+    }
+
+    fn insert(&mut self, _row: u64, person: &Person, derived: &Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
+        BulkWrite::insert(self, person, derived, events)
+    }
+
+    fn update(&mut self, person: &Person, events: &mut [ProcedureEvent]) -> Result<Id> {
+        BulkWrite::update(self, person, events)
+    }
+
+    fn log_member(&mut self, id: Id, action: &str, before: Option<&str>, after: &str) -> Result<()> {
+        BulkWrite::log_member(self, id, action, before, after)
+    }
+}

@@ -497,8 +497,8 @@ pub(crate) fn none_if_blank(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub(crate) use bulk::{BulkWrite, Finish, Found, Likeness};
+pub(crate) use bulk::{Finish, Found, Likeness};
 pub(crate) use lookalikes::Lookalike;
 pub use org::{OrgTree, ResolvedBranch};
-pub(crate) use people::{Derived, IsoDate, normalize, sort_events};
+pub(crate) use people::{Derived, IsoDate, normalize, number_taken, sort_events};
 pub(crate) use users::RECOVERY_ACTOR;

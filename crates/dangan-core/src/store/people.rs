@@ -174,9 +174,9 @@ pub(crate) fn normalize(person: &mut Person) {
 /// pinyin keys, the stage and whether their procedure has ended.
 #[derive(Debug, Clone)]
 pub(crate) struct Derived {
-    keys: names::NameKeys,
-    stage: Stage,
-    ended: bool,
+    pub(crate) keys: names::NameKeys,
+    pub(crate) stage: Stage,
+    pub(crate) ended: bool,
 }
 
 impl Derived {
@@ -464,16 +464,26 @@ pub(crate) fn uniqueness_conflict(
                     message_en: format!("you cannot enter this {en}; ask the organiser"),
                 }));
             }
-            return Ok(Some(Violation {
-                rule: "unique".into(),
-                field: field.into(),
-                clause: String::new(),
-                message_zh: format!("{zh} {value} 已属于 {holder}"),
-                message_en: format!("{en} {value} already belongs to {holder}"),
-            }));
+            return Ok(Some(number_taken(field, value, &holder)));
         }
     }
     Ok(None)
+}
+
+/// A number (`id_number` or `student_no`) that belongs to `holder`, whom the user may see.
+pub(crate) fn number_taken(field: &str, value: &str, holder: &str) -> Violation {
+    let (zh, en) = if field == "id_number" {
+        ("身份证号", "identity number")
+    } else {
+        ("学号工号", "student/staff number")
+    };
+    Violation {
+        rule: "unique".into(),
+        field: field.into(),
+        clause: String::new(),
+        message_zh: format!("{zh} {value} 已属于 {holder}"),
+        message_en: format!("{en} {value} already belongs to {holder}"),
+    }
 }
 
 impl Store {

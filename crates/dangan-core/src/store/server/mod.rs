@@ -10,9 +10,11 @@
 mod address;
 mod audit;
 mod changes;
+mod import;
 mod people;
 mod reminders;
 mod roles;
+mod units;
 
 use std::collections::HashMap;
 
@@ -24,6 +26,7 @@ pub use address::ServerAddress;
 pub use changes::{Change, ChangeFeed};
 pub use people::{ServerPerson, ServerPersonLine};
 use roles::Roles;
+pub(crate) use units::{path_of, unit_named};
 
 use crate::access::{Action, Role};
 use crate::calendar::{self, Date};

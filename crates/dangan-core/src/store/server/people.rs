@@ -131,68 +131,9 @@ impl ServerStore {
         let keys = crate::names::keys(&person.name);
         let stage = Stage::of_person(&person, &events);
         let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
-        let (birth, joined) = (person.birth_date.map(|d| d.to_string()), person.joined_on.map(|d| d.to_string()));
-        let class_year = person.class_year.map(i32::from);
-        let values: [&(dyn postgres::types::ToSql + Sync); 23] = [
-            &person.branch_id,
-            &person.name,
-            &keys.pinyin,
-            &keys.initials,
-            &keys.sort_key,
-            &person.gender.map(Gender::as_str),
-            &person.ethnicity,
-            &birth,
-            &person.id_number,
-            &person.student_no,
-            &person.category.map(Category::as_str),
-            &person.department,
-            &person.class_name,
-            &person.phone,
-            &person.native_place,
-            &person.notes,
-            &person.education.map(Education::as_str),
-            &class_year,
-            &person.student_level.map(StudentLevel::as_str),
-            &person.occupation.map(Occupation::as_str),
-            &joined,
-            &stage.as_str(),
-            &ended,
-        ];
-        // The same columns as the workspace's `PERSON_VALUES`, dates passed as text.
-        let placeholders = "$1, $2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                            $18, $19, $20, $21::text::date, $22, $23";
         // What the server sets (the number, the version, who changed it) comes back with the
         // write; the rest is what was checked and written, so nothing is read again.
-        let written = match person.id {
-            None => {
-                let insert = self
-                    .statements
-                    .get(
-                        &mut tx,
-                        &format!(
-                            "INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) \
-                             RETURNING id, version, changed_by"
-                        ),
-                    )
-                    .map_err(fail)?;
-                tx.query_one(&insert, &values)
-            }
-            Some(id) => {
-                let update = self
-                    .statements
-                    .get(
-                        &mut tx,
-                        &format!(
-                            "UPDATE dangan.people SET ({PERSON_VALUES}) = ROW({placeholders}) WHERE id = $24 \
-                             RETURNING id, version, changed_by"
-                        ),
-                    )
-                    .map_err(fail)?;
-                let mut with_id = values.to_vec();
-                with_id.push(&id);
-                tx.query_one(&update, &with_id)
-            }
-        };
+        let written = write_person(&mut tx, &mut self.statements, &person, &keys, stage, ended);
         let row = match written {
             Ok(row) => row,
             Err(e) => return Err(taken_number(e, &address)),
@@ -254,49 +195,8 @@ impl ServerStore {
             return Err(Error::Violations { violations });
         }
         let fail = |e| failure(e, &address);
-        // Only the steps read and checked here are removed: one committed meanwhile (through psql)
-        // was not checked, so it is not this change's to remove.
-        let removed: Vec<Id> =
-            before.events.iter().filter_map(|e| e.id).filter(|id| !events.iter().any(|e| e.id == Some(*id))).collect();
-        if !removed.is_empty() {
-            let delete = self
-                .statements
-                .get(&mut tx, "DELETE FROM dangan.events WHERE person_id = $1 AND id = ANY ($2)")
-                .map_err(fail)?;
-            tx.execute(&delete, &[&person_id, &removed]).map_err(fail)?;
-        }
-        let update = self
-            .statements
-            .get(
-                &mut tx,
-                "UPDATE dangan.events SET kind = $3, date = $4::text::date, months = $5, note = $6
-                 WHERE id = $1 AND person_id = $2
-                   AND (kind, date, months, note) IS DISTINCT FROM ($3, $4::text::date, $5, $6)",
-            )
-            .map_err(fail)?;
-        let insert = self
-            .statements
-            .get(
-                &mut tx,
-                "INSERT INTO dangan.events (person_id, kind, date, months, note) VALUES ($1, $2, $3::text::date, $4, $5)",
-            )
-            .map_err(fail)?;
-        for event in &events {
-            let months = event
-                .months
-                .map(|m| {
-                    i32::try_from(m).map_err(|_| {
-                        Error::invalid("months", format!("月数 {m} 过大"), format!("{m} months is too many"))
-                    })
-                })
-                .transpose()?;
-            let (kind, date, note) = (event.kind.as_str(), event.date.to_string(), event.note.as_deref());
-            match event.id {
-                Some(id) => tx.execute(&update, &[&id, &person_id, &kind, &date, &months, &note]),
-                None => tx.execute(&insert, &[&person_id, &kind, &date, &months, &note]),
-            }
-            .map_err(fail)?;
-        }
+        write_steps(&mut tx, &mut self.statements, person_id, &before.events, &events)
+            .map_err(|e| e.into_error(&address))?;
         let stage = Stage::of_person(&before.person, &events);
         let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
         // Raises the version even when the stage stays (`stamp_change`): the steps changed.
@@ -309,6 +209,138 @@ impl ServerStore {
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(after)
     }
+}
+
+/// Adds a person (`id: None`) or writes a registered one, with the columns the workspace's
+/// `PERSON_VALUES` names (dates passed as text); returns the server's `id, version, changed_by`.
+pub(super) fn write_person(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    person: &Person,
+    keys: &crate::names::NameKeys,
+    stage: Stage,
+    ended: bool,
+) -> std::result::Result<postgres::Row, postgres::Error> {
+    let (birth, joined) = (person.birth_date.map(|d| d.to_string()), person.joined_on.map(|d| d.to_string()));
+    let class_year = person.class_year.map(i32::from);
+    let values: [&(dyn postgres::types::ToSql + Sync); 23] = [
+        &person.branch_id,
+        &person.name,
+        &keys.pinyin,
+        &keys.initials,
+        &keys.sort_key,
+        &person.gender.map(Gender::as_str),
+        &person.ethnicity,
+        &birth,
+        &person.id_number,
+        &person.student_no,
+        &person.category.map(Category::as_str),
+        &person.department,
+        &person.class_name,
+        &person.phone,
+        &person.native_place,
+        &person.notes,
+        &person.education.map(Education::as_str),
+        &class_year,
+        &person.student_level.map(StudentLevel::as_str),
+        &person.occupation.map(Occupation::as_str),
+        &joined,
+        &stage.as_str(),
+        &ended,
+    ];
+    // The same columns as the workspace's `PERSON_VALUES`, dates passed as text.
+    let placeholders = "$1, $2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                            $18, $19, $20, $21::text::date, $22, $23";
+    match person.id {
+        None => {
+            let insert = statements.get(
+                client,
+                &format!(
+                    "INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) \
+                             RETURNING id, version, changed_by"
+                ),
+            )?;
+            client.query_one(&insert, &values)
+        }
+        Some(id) => {
+            let update = statements.get(
+                client,
+                &format!(
+                    "UPDATE dangan.people SET ({PERSON_VALUES}) = ROW({placeholders}) WHERE id = $24 \
+                             RETURNING id, version, changed_by"
+                ),
+            )?;
+            let mut with_id = values.to_vec();
+            with_id.push(&id);
+            client.query_one(&update, &with_id)
+        }
+    }
+}
+
+/// Why steps could not be written: the server's error, or a value the server cannot hold.
+pub(super) enum StepsError {
+    Server(postgres::Error),
+    Invalid(Error),
+}
+
+impl From<postgres::Error> for StepsError {
+    fn from(e: postgres::Error) -> Self {
+        StepsError::Server(e)
+    }
+}
+
+impl StepsError {
+    pub(super) fn into_error(self, address: &super::ServerAddress) -> Error {
+        match self {
+            StepsError::Server(e) => failure(e, address),
+            StepsError::Invalid(e) => e,
+        }
+    }
+}
+
+/// Writes a person's steps as `events` lists them, where `before` are those read (and checked)
+/// in this transaction: the steps no longer listed removed, changed ones updated, new ones added.
+/// Only the steps read are removed: one committed meanwhile (through psql) was not checked, so
+/// it is not this change's to remove.
+pub(super) fn write_steps(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    person_id: Id,
+    before: &[ProcedureEvent],
+    events: &[ProcedureEvent],
+) -> std::result::Result<(), StepsError> {
+    let removed: Vec<Id> =
+        before.iter().filter_map(|e| e.id).filter(|id| !events.iter().any(|e| e.id == Some(*id))).collect();
+    if !removed.is_empty() {
+        let delete = statements.get(client, "DELETE FROM dangan.events WHERE person_id = $1 AND id = ANY ($2)")?;
+        client.execute(&delete, &[&person_id, &removed])?;
+    }
+    let update = statements.get(
+        client,
+        "UPDATE dangan.events SET kind = $3, date = $4::text::date, months = $5, note = $6
+                 WHERE id = $1 AND person_id = $2
+                   AND (kind, date, months, note) IS DISTINCT FROM ($3, $4::text::date, $5, $6)",
+    )?;
+    let insert = statements.get(
+        client,
+        "INSERT INTO dangan.events (person_id, kind, date, months, note) VALUES ($1, $2, $3::text::date, $4, $5)",
+    )?;
+    for event in events {
+        let months = event
+            .months
+            .map(|m| {
+                i32::try_from(m)
+                    .map_err(|_| Error::invalid("months", format!("月数 {m} 过大"), format!("{m} months is too many")))
+            })
+            .transpose()
+            .map_err(StepsError::Invalid)?;
+        let (kind, date, note) = (event.kind.as_str(), event.date.to_string(), event.note.as_deref());
+        match event.id {
+            Some(id) => client.execute(&update, &[&id, &person_id, &kind, &date, &months, &note]),
+            None => client.execute(&insert, &[&person_id, &kind, &date, &months, &note]),
+        }?;
+    }
+    Ok(())
 }
 
 /// Refused when the person changed since `seen_version` was read, naming who changed them.
@@ -352,7 +384,7 @@ fn taken_number(e: postgres::Error, address: &super::ServerAddress) -> Error {
 }
 
 /// Why a read failed: the person is not there (or not this user's to see), or the server failed.
-enum LoadError {
+pub(super) enum LoadError {
     NotFound(Id),
     /// A row whose values Dangan cannot read: its table and number.
     Corrupt(&'static str, Id),
@@ -360,7 +392,7 @@ enum LoadError {
 }
 
 impl LoadError {
-    fn into_error(self, address: &super::ServerAddress) -> Error {
+    pub(super) fn into_error(self, address: &super::ServerAddress) -> Error {
         match self {
             LoadError::NotFound(id) => not_found(id),
             LoadError::Corrupt(table, id) => corrupt(address, table, id),
@@ -377,7 +409,7 @@ impl From<postgres::Error> for LoadError {
 
 /// A person, their steps in procedure order, and their version; `lock` takes the row for this
 /// transaction (FOR UPDATE, which the policies allow only to those who may change the person).
-fn load(
+pub(super) fn load(
     client: &mut impl GenericClient,
     statements: &mut Statements,
     id: Id,

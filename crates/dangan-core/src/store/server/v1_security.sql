@@ -26,6 +26,7 @@ ALTER FUNCTION dangan.stamp_change() OWNER TO {system};
 ALTER FUNCTION dangan.announce_changes() OWNER TO {system};
 ALTER FUNCTION dangan.touch_people() OWNER TO {system};
 ALTER FUNCTION dangan.event_branch() OWNER TO {system};
+ALTER FUNCTION dangan.import_staged() OWNER TO {system};
 
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
 ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
@@ -37,10 +38,10 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
     dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
     dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain(),
-    dangan.audit_head_now() TO {app};
+    dangan.audit_head_now(), dangan.import_staged() TO {app};
 GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), dangan.my_role(),
     dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]), dangan.actor(), dangan.audit_key(jsonb),
-    dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text) TO {system};
+    dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text), dangan.editable_units() TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
     dangan.create_account(text, text, bigint, bigint[], text) TO {accounts};
 
@@ -76,6 +77,17 @@ GRANT SELECT ON dangan.org_units, dangan.people, dangan.users, dangan.user_branc
 GRANT SELECT, INSERT ON dangan.audit_log TO {system};
 GRANT SELECT, UPDATE ON dangan.audit_head TO {system};
 GRANT SELECT, INSERT, DELETE ON dangan.audit_pending, dangan.audit_commits TO {system};
+-- An import: users send rows (COPY) with their own columns only; the server reads and removes them.
+GRANT INSERT (row_no, branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number,
+              student_no, category, department, class_name, phone, native_place, notes, education, class_year,
+              student_level, occupation, joined_on, stage, ended) ON dangan.import_people TO {app};
+GRANT INSERT (row_no, ord, kind, date, months, note) ON dangan.import_events TO {app};
+GRANT SELECT, UPDATE (new_id), DELETE ON dangan.import_people TO {system};
+GRANT SELECT, DELETE ON dangan.import_events TO {system};
+GRANT SELECT, INSERT, DELETE ON dangan.importing TO {system};
+GRANT INSERT ON dangan.people, dangan.events TO {system};
+GRANT USAGE ON SEQUENCE dangan.people_id_seq TO {system};
+GRANT SELECT ON dangan.events TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
 GRANT {app} TO {accounts} WITH ADMIN OPTION;
 
@@ -93,6 +105,10 @@ ALTER TABLE dangan.audit_log FORCE ROW LEVEL SECURITY;
 -- The predicates and the audit trigger read the tree and the people whatever the caller sees.
 CREATE POLICY system_reads ON dangan.org_units FOR SELECT TO {system} USING (true);
 CREATE POLICY system_reads ON dangan.people FOR SELECT TO {system} USING (true);
+-- What `dangan.import_staged` adds, after checking the user may add it.
+CREATE POLICY system_imports ON dangan.people FOR INSERT TO {system} WITH CHECK (true);
+CREATE POLICY system_imports ON dangan.events FOR INSERT TO {system} WITH CHECK (true);
+CREATE POLICY system_reads ON dangan.events FOR SELECT TO {system} USING (true);
 CREATE POLICY system_appends ON dangan.audit_log FOR INSERT TO {system} WITH CHECK (true);
 CREATE POLICY system_reads ON dangan.audit_log FOR SELECT TO {system} USING (true);
 

@@ -1,0 +1,48 @@
+//! Units found by what a user types: a number, a UUID, a name or a path of names from the top,
+//! as commands name them and as a roster names its branches.
+
+use super::ServerUnit;
+use crate::domain::Id;
+use crate::{Error, Result, Text};
+
+/// A unit by its id, its name, or its path of names from the top (`/`-separated); an ambiguous
+/// name is refused with the paths that would tell them apart.
+pub(crate) fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Result<Id> {
+    let wanted = wanted.trim();
+    if let Some(unit) = units.iter().find(|u| wanted.parse() == Ok(u.id) || u.uid == wanted) {
+        return Ok(unit.id);
+    }
+    let matching: Vec<&ServerUnit> = units
+        .iter()
+        .filter(|u| {
+            let path = path_of(units, u);
+            u.name == wanted || path == wanted || path.ends_with(&format!("/{wanted}"))
+        })
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(Error::NotFound { what: Text::new(format!("单位「{wanted}」"), format!("unit {wanted}")) }),
+        several => {
+            let paths: Vec<String> = several.iter().map(|u| path_of(units, u)).collect();
+            Err(Error::invalid(
+                field,
+                format!("有几个单位叫「{wanted}」，请写出完整路径：{}", paths.join("、")),
+                format!("several units are called {wanted}; give the whole path: {}", paths.join(", ")),
+            ))
+        }
+    }
+}
+
+/// A unit's names from the top, `/`-separated.
+pub(crate) fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
+    let mut names = vec![unit.name.as_str()];
+    let mut parent = unit.parent_id;
+    // No deeper than there are units, whatever the server holds.
+    while let Some(id) = parent.filter(|_| names.len() <= units.len()) {
+        let Some(up) = units.iter().find(|u| u.id == id) else { break };
+        names.push(&up.name);
+        parent = up.parent_id;
+    }
+    names.reverse();
+    names.join("/")
+}
