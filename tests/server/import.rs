@@ -56,16 +56,25 @@ fn a_roster_imports_on_a_server_as_in_a_workspace_with_one_entry_per_person() {
     let ids: Vec<i64> = entries.iter().map(|e| e.split(' ').next().unwrap().parse().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "{ids:?}");
     assert!(entries[0].ends_with("王五 2") && entries[1].ends_with("赵六 1"), "{entries:?}");
+    let step = cluster.superuser_sql(
+        "dangan",
+        "SELECT new::jsonb -> 'events' -> 0 ->> 'date' FROM dangan.audit_log WHERE entity = 'people' AND new::jsonb ? 'events' ORDER BY seq LIMIT 1",
+    );
+    assert_eq!(step.trim(), "2025-09-01", "dates in ISO form whatever the session's style");
     let per_row = cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.audit_log WHERE entity = 'events'");
     assert_eq!(per_row.trim(), "2", "only the office's own two steps were logged one by one");
     dangan(&url, ADMIN, &["verify"]).assert().success();
     assert_eq!(cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.import_people").trim(), "0");
 
     // Again: everyone is registered, so the rows update them, and nothing changed is logged.
-    let before = cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.audit_log");
+    let state = || {
+        cluster
+            .superuser_sql("dangan", "SELECT (SELECT count(*) FROM dangan.audit_log), sum(version) FROM dangan.people")
+    };
+    let before = state();
     let again = report(dangan(&url, ADMIN, &["import", file, "--json"]).output().unwrap());
     assert_eq!((again["created"].as_u64(), again["updated"].as_u64()), (Some(0), Some(3)));
-    assert_eq!(cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.audit_log"), before);
+    assert_eq!(state(), before, "nothing logged, and nobody's version raised (an open edit stays valid)");
     // A new step in an update is written as the user, and logged by the server's triggers.
     let more = ws.write_csv(
         "more.csv",
@@ -122,6 +131,7 @@ fn a_bad_roster_saves_nothing_and_names_each_row_and_a_secretary_imports_only_in
     assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
     let refused = report(out);
     assert_eq!(refused["problems"][0]["row"], 2);
+    assert_eq!(refused["committed"], false);
     assert!(!refused.to_string().contains("李四"), "{refused}");
     assert_eq!(count(), "2");
     // Their own branch's rows go in.

@@ -18,7 +18,7 @@ use super::{ServerAddress, ServerStore, ServerUnit, Statements, failure, lost_at
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{EventKind, Id, Person, ProcedureEvent, Stage};
-use crate::jobs::Progress;
+use crate::jobs::{Progress, Unit};
 use crate::roster::{ImportOptions, ImportReport, Roster, RosterTarget, RowProblem, apply_all};
 use crate::store::lookalikes::{Lookalike, Lookalikes};
 use crate::store::{Derived, Finish, Found, ResolvedBranch};
@@ -39,6 +39,7 @@ impl ServerStore {
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
         self.require(Action::EditMembers)?;
+        let total = roster.records.len() as u64;
         let rules = self.rules.clone();
         let workdays = self.workdays.clone();
         let cx = Context { rules: &rules, today: self.today(), workdays: &workdays };
@@ -50,10 +51,15 @@ impl ServerStore {
             Ok(tx) => tx,
             Err(Refused::Row(problem)) => {
                 report.problems.push(problem);
+                report.committed = false;
                 return Err(Error::ImportRejected { report: Box::new(report) });
             }
             Err(Refused::Other(e)) => return Err(e),
         };
+        // Sending the new people is the longest part: a cancel asked meanwhile is honoured.
+        if progress(Progress::new(total, total, Unit::Rows)).is_break() {
+            return Err(Error::Cancelled);
+        }
         match finish {
             Finish::Commit => tx.commit().map_err(|e| lost_at_commit(e, &address))?,
             Finish::Rollback => tx.rollback().map_err(|e| failure(e, &address))?,
@@ -88,8 +94,12 @@ pub(super) struct ServerImport<'a, 't> {
     by_id_number: HashMap<String, Id>,
     by_student_no: HashMap<String, Id>,
     lookalikes: Lookalikes,
-    /// The steps of registered people as read, to write their merged steps against.
+    /// Registered people as read (locked until the import ends), and their steps, to write the
+    /// merged record against and to leave alone when nothing changed.
+    read_people: HashMap<Id, Person>,
     read_steps: HashMap<Id, Vec<ProcedureEvent>>,
+    /// Each registered person's numbers, to keep the look-ups true when a row changes them.
+    numbers: HashMap<Id, (Option<String>, Option<String>)>,
     staged: Vec<Staged>,
 }
 
@@ -132,7 +142,9 @@ impl<'a, 't> ServerImport<'a, 't> {
             by_id_number: HashMap::new(),
             by_student_no: HashMap::new(),
             lookalikes: Lookalikes::default(),
+            read_people: HashMap::new(),
             read_steps: HashMap::new(),
+            numbers: HashMap::new(),
             staged: Vec::new(),
         };
         let date = |text: Option<String>| text.and_then(|t| t.parse::<Date>().ok());
@@ -154,6 +166,7 @@ impl<'a, 't> ServerImport<'a, 't> {
             if let Some(number) = &person.student_no {
                 import.by_student_no.insert(number.clone(), id);
             }
+            import.numbers.insert(id, (person.id_number.clone(), person.student_no.clone()));
             import.registered.insert(id, Registered { name: person.name, branch_id: person.branch_id });
         }
         Ok(import)
@@ -247,10 +260,12 @@ impl<'a, 't> ServerImport<'a, 't> {
         }
     }
 
+    /// A registered person and their steps, locked until the import ends: nobody changes them
+    /// between this read and the import's write.
     fn load(&self, id: Id) -> Result<Option<super::ServerPerson>> {
         let mut tx = self.tx.borrow_mut();
         let mut statements = self.statements.borrow_mut();
-        match load(&mut *tx, &mut statements, id, false) {
+        match load(&mut *tx, &mut statements, id, true) {
             Ok(person) => Ok(Some(person)),
             Err(LoadError::NotFound(_)) => Ok(None),
             Err(e) => Err(e.into_error(self.address)),
@@ -310,9 +325,10 @@ impl RosterTarget for ServerImport<'_, '_> {
     }
 
     fn events(&mut self, id: Id) -> Result<Vec<ProcedureEvent>> {
-        let events = self.load(id)?.map(|p| p.events).unwrap_or_default();
-        self.read_steps.insert(id, events.clone());
-        Ok(events)
+        let Some(read) = self.load(id)? else { return Ok(Vec::new()) };
+        self.read_people.insert(id, read.person);
+        self.read_steps.insert(id, read.events.clone());
+        Ok(read.events)
     }
 
     fn lookalike(&mut self, person: &Person, applied: Option<Date>) -> Result<Option<Found>> {
@@ -357,13 +373,35 @@ impl RosterTarget for ServerImport<'_, '_> {
         let stage = Stage::of_person(person, events);
         let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
         let before = self.read_steps.remove(&id).unwrap_or_default();
-        let mut tx = self.tx.borrow_mut();
-        let mut statements = self.statements.borrow_mut();
-        write_person(&mut *tx, &mut statements, person, &keys, stage, ended).map_err(|e| failure(e, self.address))?;
-        write_steps(&mut *tx, &mut statements, id, &before, events).map_err(|e| e.into_error(self.address))?;
+        // Unchanged, they are left alone: their version stays, so nobody's open edit is refused.
+        if self.read_people.remove(&id).as_ref() == Some(person) && before.as_slice() == &*events {
+            return Ok(id);
+        }
+        {
+            let mut tx = self.tx.borrow_mut();
+            let mut statements = self.statements.borrow_mut();
+            write_person(&mut *tx, &mut statements, person, &keys, stage, ended)
+                .map_err(|e| failure(e, self.address))?;
+            write_steps(&mut *tx, &mut statements, id, &before, events).map_err(|e| e.into_error(self.address))?;
+        }
         if let Some(registered) = self.registered.get_mut(&id) {
             registered.branch_id = person.branch_id;
+            registered.name.clone_from(&person.name);
         }
+        // Their numbers may have changed: later rows find them by the new ones only.
+        let (old_id_number, old_student_no) = self.numbers.remove(&id).unwrap_or_default();
+        for (map, old, new) in [
+            (&mut self.by_id_number, old_id_number, &person.id_number),
+            (&mut self.by_student_no, old_student_no, &person.student_no),
+        ] {
+            if let Some(old) = old.filter(|old| map.get(old) == Some(&id)) {
+                map.remove(&old);
+            }
+            if let Some(new) = new {
+                map.insert(new.clone(), id);
+            }
+        }
+        self.numbers.insert(id, (person.id_number.clone(), person.student_no.clone()));
         Ok(id)
     }
 

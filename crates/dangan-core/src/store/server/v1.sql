@@ -596,7 +596,7 @@ CREATE UNLOGGED TABLE dangan.importing (
 -- another 700,000 is quadratic (measured: 2,000 people took 15 s).
 CREATE FUNCTION dangan.import_staged() RETURNS TABLE (row_no bigint, id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_nestloop = off
-    SET work_mem = '64MB' AS $$
+    SET work_mem = '64MB' SET datestyle = 'ISO, YMD' AS $$
 DECLARE
     this_tx xid8 := pg_current_xact_id();
     me name := session_user;
@@ -607,6 +607,10 @@ BEGIN
        AND dangan.my_role() IS DISTINCT FROM 'branch_secretary' THEN
         RAISE EXCEPTION 'this user may not add people' USING ERRCODE = '42501';
     END IF;
+    -- Rows staged by transactions that ended without importing them (committed by hand through
+    -- psql, say) are nobody's any more.
+    DELETE FROM dangan.import_events e WHERE pg_xact_status(e.tx) IS DISTINCT FROM 'in progress';
+    DELETE FROM dangan.import_people s WHERE pg_xact_status(s.tx) IS DISTINCT FROM 'in progress';
     SELECT s.row_no, s.branch_id INTO bad FROM dangan.import_people s
     WHERE s.tx = this_tx AND s.db_role = me
       AND (s.branch_id NOT IN (SELECT dangan.editable_units())
@@ -654,8 +658,8 @@ BEGIN
     WHERE e.tx = this_tx AND e.db_role = me ORDER BY e.row_no, e.ord;
     DELETE FROM dangan.importing WHERE tx = this_tx;
 
-    -- One entry per person: their row as the triggers record a row, and their steps as a
-    -- workspace's import writes them (`date kind[ months][ note]`), from what was just written.
+    -- One entry per person: their row as the triggers record a row, and their steps (each as
+    -- JSON, dates in ISO form whatever the session's style), from what was just written.
     INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, new)
     SELECT entry_actor, 'people', p.id::text, p.id::text, p.branch_id, 'insert',
            jsonb_build_object(
@@ -663,8 +667,8 @@ BEGIN
                'events', coalesce(st.steps, '[]'::jsonb))::text
     FROM dangan.import_people s
     JOIN dangan.people p ON p.id = s.new_id
-    LEFT JOIN (SELECT e.row_no, jsonb_agg(e.date::text || ' ' || e.kind || coalesce(' ' || e.months, '')
-                                          || coalesce(' ' || e.note, '') ORDER BY e.ord) AS steps
+    LEFT JOIN (SELECT e.row_no, jsonb_agg(jsonb_build_object('date', e.date, 'kind', e.kind, 'months', e.months,
+                                                             'note', e.note) ORDER BY e.ord) AS steps
                FROM dangan.import_events e WHERE e.tx = this_tx AND e.db_role = me GROUP BY e.row_no) st
            ON st.row_no = s.row_no
     WHERE s.tx = this_tx AND s.db_role = me ORDER BY s.row_no;
