@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use dangan_core::deadlines::{DeadlineQuery, OwnerKind};
+use dangan_core::reminders::{Notice, Reminder};
 use dangan_core::server::ServerSession;
-use dangan_core::{Error, Result, Text};
+use dangan_core::{Error, Lang, Result, Session, Text, calendar};
 
 use crate::commands::Context;
 use crate::members::find_branch;
@@ -41,6 +42,20 @@ pub struct DeadlinesArgs {
     out: Option<PathBuf>,
 }
 
+impl DeadlinesArgs {
+    /// What the flags ask of either store.
+    fn query(&self, as_of: calendar::Date, branch_id: Option<dangan_core::domain::Id>) -> DeadlineQuery {
+        DeadlineQuery {
+            as_of: Some(as_of),
+            within: self.within,
+            branch_id,
+            include_dismissed: self.all,
+            owed_by: self.owed_by,
+            ..Default::default()
+        }
+    }
+}
+
 fn parse_owner_kind(s: &str) -> std::result::Result<OwnerKind, String> {
     match s.trim() {
         "member" | "members" | "成员" => Ok(OwnerKind::Member),
@@ -53,14 +68,7 @@ pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
     let as_of = parse::as_of(args.as_of.as_deref())?;
     let branch_id = parse::optional(args.branch.as_deref(), |b| find_branch(&session, b))?;
-    let query = DeadlineQuery {
-        as_of: Some(as_of),
-        within: args.within,
-        branch_id,
-        include_dismissed: args.all,
-        owed_by: args.owed_by,
-        ..Default::default()
-    };
+    let query = args.query(as_of, branch_id);
     if let Some(path) = args.ics {
         let written = session.write_calendar(&query, &path)?;
         return cx.human.calendar_written(written, &path);
@@ -81,14 +89,7 @@ pub fn deadlines_on_server(args: DeadlinesArgs, session: &mut ServerSession, cx:
     }
     let as_of = parse::as_of(args.as_of.as_deref())?;
     let branch_id = parse::optional(args.branch.as_deref(), |b| session.find_unit(b, "branch"))?;
-    let query = DeadlineQuery {
-        as_of: Some(as_of),
-        within: args.within,
-        branch_id,
-        include_dismissed: args.all,
-        owed_by: args.owed_by,
-        ..Default::default()
-    };
+    let query = args.query(as_of, branch_id);
     let items = session.deadlines(&query)?;
     if args.json { json::print(&items) } else { cx.human.deadlines(&items) }
 }
@@ -110,13 +111,64 @@ pub struct RemindArgs {
 /// service that is not there stops before anything is recorded, so the next run tries again.
 pub fn remind(args: RemindArgs, cx: &Context) -> Result<()> {
     let mut session = cx.unlock()?;
+    remind_with(args, &mut session, cx)
+}
+
+/// The same on a shared server: the signed-in user's own reminders (their units' items), each
+/// recorded as sent to them on the server once delivered.
+pub fn remind_on_server(args: RemindArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    remind_with(args, session, cx)
+}
+
+/// Where reminders come from and are recorded: a workspace, or the user's rows on a server.
+trait Reminders {
+    fn due(&mut self, as_of: calendar::Date) -> Result<Vec<Reminder>>;
+    fn deliver(
+        &mut self,
+        as_of: calendar::Date,
+        lang: Lang,
+        send: impl FnMut(&Notice) -> Result<()>,
+    ) -> Result<Vec<Reminder>>;
+}
+
+impl Reminders for Session {
+    fn due(&mut self, as_of: calendar::Date) -> Result<Vec<Reminder>> {
+        self.reminders_due(Some(as_of))
+    }
+
+    fn deliver(
+        &mut self,
+        as_of: calendar::Date,
+        lang: Lang,
+        send: impl FnMut(&Notice) -> Result<()>,
+    ) -> Result<Vec<Reminder>> {
+        self.deliver_reminders(Some(as_of), lang, send)
+    }
+}
+
+impl Reminders for ServerSession {
+    fn due(&mut self, as_of: calendar::Date) -> Result<Vec<Reminder>> {
+        self.reminders_due(Some(as_of))
+    }
+
+    fn deliver(
+        &mut self,
+        as_of: calendar::Date,
+        lang: Lang,
+        send: impl FnMut(&Notice) -> Result<()>,
+    ) -> Result<Vec<Reminder>> {
+        self.deliver_reminders(Some(as_of), lang, send)
+    }
+}
+
+fn remind_with(args: RemindArgs, store: &mut impl Reminders, cx: &Context) -> Result<()> {
     let as_of = parse::as_of(args.as_of.as_deref())?;
     // First, so that a scheduler set up without the session's bus fails today, not on the day
     // something falls due.
     if args.notify {
         dangan_notify::server()?;
     }
-    let due = session.reminders_due(Some(as_of))?;
+    let due = store.due(as_of)?;
     if args.json {
         json::print(&due)?;
     } else {
@@ -125,30 +177,7 @@ pub fn remind(args: RemindArgs, cx: &Context) -> Result<()> {
     if !args.notify || due.is_empty() {
         return Ok(());
     }
-    let sent = session.deliver_reminders(Some(as_of), cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
-    if !args.json {
-        cx.human.reminders_sent(sent.len())?;
-    }
-    Ok(())
-}
-
-/// The same on a shared server: the signed-in user's own reminders (their units' items), each
-/// recorded as sent to them on the server once delivered.
-pub fn remind_on_server(args: RemindArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
-    let as_of = parse::as_of(args.as_of.as_deref())?;
-    if args.notify {
-        dangan_notify::server()?;
-    }
-    let due = session.reminders_due(Some(as_of))?;
-    if args.json {
-        json::print(&due)?;
-    } else {
-        cx.human.reminders(&due, args.notify)?;
-    }
-    if !args.notify || due.is_empty() {
-        return Ok(());
-    }
-    let sent = session.deliver_reminders(Some(as_of), cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
+    let sent = store.deliver(as_of, cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
     if !args.json {
         cx.human.reminders_sent(sent.len())?;
     }

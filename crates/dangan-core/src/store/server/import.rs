@@ -117,12 +117,7 @@ impl<'a, 't> ServerImport<'a, 't> {
         address: &'a ServerAddress,
     ) -> Result<ServerImport<'a, 't>> {
         let fail = |e| failure(e, address);
-        let units = tx
-            .query("SELECT id, uid::text, parent_id, kind, name FROM dangan.org_units", &[])
-            .map_err(fail)?
-            .iter()
-            .map(|r| ServerUnit { id: r.get(0), uid: r.get(1), parent_id: r.get(2), kind: r.get(3), name: r.get(4) })
-            .collect();
+        let units = super::read_units(&mut tx, statements).map_err(fail)?;
         let rows = tx
             .query(
                 "SELECT p.id, p.name, p.birth_date::text, p.branch_id, p.id_number, p.student_no, a.applied::text

@@ -335,20 +335,22 @@ impl ServerStore {
 
     /// The organisation as this user sees it: their units and every unit above them.
     pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
-        let fail = |e| failure(e, &self.address);
-        let units = self
-            .statements
-            .get(
-                &mut self.client,
-                "SELECT id, uid::text, parent_id, kind, name FROM dangan.org_units ORDER BY kind, name",
-            )
-            .map_err(fail)?;
-        let rows = self.client.query(&units, &[]).map_err(fail)?;
-        Ok(rows
-            .iter()
-            .map(|r| ServerUnit { id: r.get(0), uid: r.get(1), parent_id: r.get(2), kind: r.get(3), name: r.get(4) })
-            .collect())
+        read_units(&mut self.client, &mut self.statements).map_err(|e| failure(e, &self.address))
     }
+}
+
+/// The units the signed-in user sees (their own and every unit above them).
+pub(super) fn read_units(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+) -> std::result::Result<Vec<ServerUnit>, postgres::Error> {
+    let units = statements
+        .get(client, "SELECT id, uid::text, parent_id, kind, name FROM dangan.org_units ORDER BY kind, name")?;
+    Ok(client
+        .query(&units, &[])?
+        .iter()
+        .map(|r| ServerUnit { id: r.get(0), uid: r.get(1), parent_id: r.get(2), kind: r.get(3), name: r.get(4) })
+        .collect())
 }
 
 /// Users from `source`, a table expression named `u` with the columns of `dangan.user_rows`:

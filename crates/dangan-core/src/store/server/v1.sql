@@ -609,8 +609,8 @@ BEGIN
     END IF;
     -- Rows staged by transactions that ended without importing them (committed by hand through
     -- psql, say) are nobody's any more.
-    DELETE FROM dangan.import_events e WHERE pg_xact_status(e.tx) IS DISTINCT FROM 'in progress';
-    DELETE FROM dangan.import_people s WHERE pg_xact_status(s.tx) IS DISTINCT FROM 'in progress';
+    DELETE FROM dangan.import_events e WHERE e.tx <> this_tx AND pg_xact_status(e.tx) IS DISTINCT FROM 'in progress';
+    DELETE FROM dangan.import_people s WHERE s.tx <> this_tx AND pg_xact_status(s.tx) IS DISTINCT FROM 'in progress';
     SELECT s.row_no, s.branch_id INTO bad FROM dangan.import_people s
     WHERE s.tx = this_tx AND s.db_role = me
       AND (s.branch_id NOT IN (SELECT dangan.editable_units())
