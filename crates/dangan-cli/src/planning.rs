@@ -161,14 +161,14 @@ impl Reminders for ServerSession {
     }
 }
 
-fn remind_with(args: RemindArgs, store: &mut impl Reminders, cx: &Context) -> Result<()> {
+fn remind_with(args: RemindArgs, reminders: &mut impl Reminders, cx: &Context) -> Result<()> {
     let as_of = parse::as_of(args.as_of.as_deref())?;
     // First, so that a scheduler set up without the session's bus fails today, not on the day
     // something falls due.
     if args.notify {
         dangan_notify::server()?;
     }
-    let due = store.due(as_of)?;
+    let due = reminders.due(as_of)?;
     if args.json {
         json::print(&due)?;
     } else {
@@ -177,7 +177,7 @@ fn remind_with(args: RemindArgs, store: &mut impl Reminders, cx: &Context) -> Re
     if !args.notify || due.is_empty() {
         return Ok(());
     }
-    let sent = store.deliver(as_of, cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
+    let sent = reminders.deliver(as_of, cx.lang, |notice| dangan_notify::send(notice).map(|_| ()))?;
     if !args.json {
         cx.human.reminders_sent(sent.len())?;
     }
