@@ -9,6 +9,7 @@
 
 mod import;
 mod members;
+mod moves;
 mod security;
 mod setup;
 

@@ -13,7 +13,7 @@ use crate::setup::{ADMIN, OWNER_PASSWORD, dangan, initialised, users_json};
 
 /// The university with two colleges, each with two branches, made by the department's
 /// administrator in raw SQL (their own role, under the policies), and one person in each branch.
-fn two_colleges(cluster: &PgCluster, admin_role: &str) {
+pub(crate) fn two_colleges(cluster: &PgCluster, admin_role: &str) {
     let sql = "
         INSERT INTO dangan.org_units (parent_id, kind, name)
             SELECT id, 'committee', c FROM dangan.org_units, unnest(ARRAY['计算机学院党委', '数学学院党委']) c
@@ -26,12 +26,12 @@ fn two_colleges(cluster: &PgCluster, admin_role: &str) {
     ok(cluster.psql("dangan", admin_role, PASSPHRASE, sql));
 }
 
-fn ok(out: Output) -> String {
+pub(crate) fn ok(out: Output) -> String {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-fn refused(out: Output, why: &str) {
+pub(crate) fn refused(out: Output, why: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && stderr.contains(why), "expected a refusal with {why:?}, got {stderr}");
 }
@@ -40,7 +40,7 @@ fn lines(text: &str) -> Vec<&str> {
     text.lines().filter(|l| !l.is_empty()).collect()
 }
 
-fn db_role(url: &str, name: &str) -> String {
+pub(crate) fn db_role(url: &str, name: &str) -> String {
     let users = users_json(url, ADMIN);
     let user = users.iter().find(|u| u["name"] == name).unwrap_or_else(|| panic!("{name} in {users:#?}"));
     user["db_role"].as_str().unwrap().to_owned()

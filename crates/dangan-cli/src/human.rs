@@ -1451,6 +1451,11 @@ impl Human {
         )
     }
 
+    pub fn member_moved(self, moved: &dangan_core::server::MemberMoved) -> Result<()> {
+        let (name, from, to) = (&moved.name, &moved.from, &moved.to);
+        self.say(format_args!("已将 {name} 从「{from}」转至「{to}」"), format_args!("Moved {name} from {from} to {to}"))
+    }
+
     pub fn server_initialised(self, server: &ServerAddress, admin: &ServerUser) -> Result<()> {
         let (name, db_role) = (&admin.name, &admin.db_role);
         self.say(

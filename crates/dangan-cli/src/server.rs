@@ -1,8 +1,8 @@
 //! The shared server from the command line (issue 20): `dangan server init`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
-//! those are `verify`, `users` (list, add), `members` (unfiltered) and `step` (add for one member,
-//! list, remove); every other command says plainly that it does not run on a server yet, and
-//! changes nothing.
+//! those are `verify`, `users` (list, add), `members` (unfiltered), `step` (add for one member,
+//! list, remove), `deadlines`, `remind`, `import` and `transfer move`; every other command says
+//! plainly that it does not run on a server yet, and changes nothing.
 
 use clap::{Args, Subcommand};
 use dangan_core::server::{ServerAddress, ServerSession};
@@ -16,6 +16,7 @@ use crate::accounts::UsersAction;
 use crate::commands::Context;
 use crate::passphrase::{self, Secret};
 use crate::steps::{self, StepAction};
+use crate::transfer::TransferAction;
 use crate::{json, parse};
 
 #[derive(Subcommand)]
@@ -74,6 +75,13 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Deadlines(args) => crate::planning::deadlines_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Import(args) => crate::rosters::import_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Remind(args) => crate::planning::remind_on_server(args, &mut sign_in(&address, cx)?, cx),
+        Command::Transfer { action: TransferAction::Move { member, to, json } } => {
+            let mut session = sign_in(&address, cx)?;
+            // Moved as read: a change by someone else meanwhile refuses it.
+            let seen = session.member(member)?.version;
+            let moved = session.move_member(member, &to, Some(seen))?;
+            if json { json::print(&moved) } else { cx.human.member_moved(&moved) }
+        }
         _ => Err(not_on_a_server(name)),
     }
 }
@@ -160,10 +168,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add、members、step add/list/remove、deadlines、remind、import），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add、members、step add/list/remove、deadlines、remind、import、transfer move），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add, members, step add/list/remove, deadlines, remind, import); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add, members, step add/list/remove, deadlines, remind, import, transfer move); nothing was changed: use --workspace"
         ),
     )
 }

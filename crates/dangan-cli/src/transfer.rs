@@ -98,6 +98,19 @@ pub enum TransferAction {
         #[arg(long)]
         json: bool,
     },
+    /// On a shared server: move a member to a branch anywhere on it, another college's too, in one
+    /// audited transaction (the committee's decision: an administrator or organiser). Between
+    /// workspaces a member moves by letter and package instead
+    Move {
+        #[arg(long, value_name = "ID")]
+        member: Id,
+        /// The branch's whole path from the top, such as 数学学院党委/第一支部
+        #[arg(long, value_name = "PATH")]
+        to: String,
+        /// Print {id, name, from, to, branch_id, version} as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Register a member arriving by transfer (转入) with the dates of their steps elsewhere, the
     /// letter they came with and the materials that arrived
     In(Box<ArrivalArgs>),
@@ -303,6 +316,11 @@ pub struct ArrivalArgs {
 
 pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
     match action {
+        TransferAction::Move { .. } => Err(Error::invalid(
+            "server",
+            "「transfer move」用于共享服务器（--server）；工作区之间请用介绍信和档案包（transfer out、package、receive）",
+            "`transfer move` is for a shared server (--server); between workspaces a member moves by letter and package (transfer out, package, receive)",
+        )),
         TransferAction::Out { member, to, validity, date, addressee, assessment, out, json } => {
             let issued_on = parse::date("date", &date)?;
             let new = NewLetter {

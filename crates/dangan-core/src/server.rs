@@ -29,6 +29,20 @@ pub struct ServerMember {
     pub changed_by: Option<String>,
 }
 
+/// A member moved to another branch (`dangan transfer move`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberMoved {
+    pub id: Id,
+    pub name: String,
+    /// The branch left and the branch joined, each as its path of names from the top.
+    pub from: String,
+    pub to: String,
+    /// The branch joined, by number.
+    pub branch_id: Id,
+    /// The member's version after the move.
+    pub version: i32,
+}
+
 /// One signed-in user's connection to the server.
 pub struct ServerSession {
     store: ServerStore,
@@ -269,6 +283,29 @@ impl ServerSession {
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
         self.member_of(person)
+    }
+
+    /// Moves a member to the branch at `destination` (a path of names from the top), anywhere on
+    /// the server: another college's branch too. The committee's decision (ApproveTransfers); one
+    /// transaction, logged by the server. With `seen_version`, refused if anyone changed the
+    /// member since that version.
+    pub fn move_member(&mut self, id: Id, destination: &str, seen_version: Option<i32>) -> Result<MemberMoved> {
+        let moved = self.store.move_person(id, destination, seen_version)?;
+        let units = self.store.units()?;
+        // The mover may no longer see the branch (another college's): then the path they gave.
+        let to = match units.iter().find(|u| u.id == moved.to_branch) {
+            Some(unit) => crate::store::server::path_of(&units, unit),
+            None => destination.split('/').map(str::trim).filter(|n| !n.is_empty()).collect::<Vec<_>>().join("/"),
+        };
+        let from = units.iter().find(|u| u.id == moved.from_branch).map(|u| crate::store::server::path_of(&units, u));
+        Ok(MemberMoved {
+            id: moved.id,
+            name: moved.name,
+            from: from.unwrap_or_default(),
+            to,
+            branch_id: moved.to_branch,
+            version: moved.version,
+        })
     }
 
     fn member_of(&mut self, p: ServerPerson) -> Result<ServerMember> {

@@ -11,6 +11,7 @@ mod address;
 mod audit;
 mod changes;
 mod import;
+mod moves;
 mod people;
 mod reminders;
 mod roles;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 pub use address::ServerAddress;
 pub use changes::{Change, ChangeFeed};
+pub use moves::MovedPerson;
 pub use people::{ServerPerson, ServerPersonLine};
 use roles::Roles;
 pub(crate) use units::{path_of, unit_named};

@@ -344,7 +344,7 @@ pub(super) fn write_steps(
 }
 
 /// Refused when the person changed since `seen_version` was read, naming who changed them.
-fn refuse_if_stale(before: &ServerPerson, seen_version: Option<i32>) -> Result<()> {
+pub(super) fn refuse_if_stale(before: &ServerPerson, seen_version: Option<i32>) -> Result<()> {
     match seen_version.filter(|&seen| seen != before.version) {
         None => Ok(()),
         Some(seen) => Err(Error::ChangedMeanwhile {

@@ -681,6 +681,52 @@ BEGIN
 END
 $$;
 
+-- A member moved to a branch anywhere on the server (another college's, say), the committee's
+-- decision (ApproveTransfers: administrators and organisers, over the unit the member is in now):
+-- one transaction, logged by the triggers as the change of the person's branch, their steps
+-- taken along by their key. The destination is a path of names from the top (the root's own name
+-- may lead it), found here because the user cannot see another college's units. As {system},
+-- so the person is stamped here (`stamp_change` is not for {system}). Returns the new branch and
+-- version.
+CREATE FUNCTION dangan.move_person(person bigint, destination text[])
+    RETURNS TABLE (new_branch bigint, new_version integer)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    here bigint;
+    target bigint := dangan.root_unit();
+    target_kind text := 'committee';
+    first integer := 1;
+BEGIN
+    IF dangan.my_role() IS DISTINCT FROM 'administrator' AND dangan.my_role() IS DISTINCT FROM 'organiser' THEN
+        RAISE EXCEPTION 'only a committee''s administrators and organisers move a member' USING ERRCODE = '42501';
+    END IF;
+    SELECT p.branch_id INTO here FROM dangan.people p WHERE p.id = person FOR UPDATE;
+    IF NOT FOUND OR here NOT IN (SELECT dangan.organised_units()) THEN
+        RAISE EXCEPTION 'no person %', person USING ERRCODE = 'P0002';
+    END IF;
+    IF cardinality(destination) > 0
+       AND destination[1] = (SELECT u.name FROM dangan.org_units u WHERE u.id = target) THEN
+        first := 2;
+    END IF;
+    FOR i IN first .. coalesce(cardinality(destination), 0) LOOP
+        SELECT u.id, u.kind INTO target, target_kind FROM dangan.org_units u
+        WHERE u.parent_id = target AND u.name = destination[i];
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no unit at that path' USING ERRCODE = 'P0002';
+        END IF;
+    END LOOP;
+    IF target_kind <> 'branch' THEN
+        RAISE EXCEPTION 'the destination is not a branch' USING ERRCODE = '22023';
+    END IF;
+    IF target = here THEN
+        RAISE EXCEPTION 'the member is in that branch already' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY UPDATE dangan.people p
+        SET branch_id = target, version = p.version + 1, changed_by = dangan.actor(), changed_at = clock_timestamp()
+        WHERE p.id = person RETURNING p.branch_id, p.version;
+END
+$$;
+
 -- Each audited table's triggers, one per kind of statement (a trigger with transition tables
 -- fires on one event only).
 CREATE TRIGGER audit_insert AFTER INSERT ON dangan.org_units

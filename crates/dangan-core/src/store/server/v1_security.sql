@@ -27,6 +27,7 @@ ALTER FUNCTION dangan.announce_changes() OWNER TO {system};
 ALTER FUNCTION dangan.touch_people() OWNER TO {system};
 ALTER FUNCTION dangan.event_branch() OWNER TO {system};
 ALTER FUNCTION dangan.import_staged() OWNER TO {system};
+ALTER FUNCTION dangan.move_person(bigint, text[]) OWNER TO {system};
 
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
 ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
@@ -38,10 +39,11 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
     dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
     dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain(),
-    dangan.audit_head_now(), dangan.import_staged() TO {app};
+    dangan.audit_head_now(), dangan.import_staged(), dangan.move_person(bigint, text[]) TO {app};
 GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), dangan.my_role(),
     dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]), dangan.actor(), dangan.audit_key(jsonb),
-    dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text), dangan.editable_units() TO {system};
+    dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text), dangan.editable_units(),
+    dangan.organised_units() TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
     dangan.create_account(text, text, bigint, bigint[], text) TO {accounts};
 
@@ -88,6 +90,8 @@ GRANT SELECT, INSERT, DELETE ON dangan.importing TO {system};
 GRANT INSERT ON dangan.people, dangan.events TO {system};
 GRANT USAGE ON SEQUENCE dangan.people_id_seq TO {system};
 GRANT SELECT ON dangan.events TO {system};
+-- What `dangan.move_person` changes: the person's branch and its stamp.
+GRANT UPDATE (branch_id, version, changed_by, changed_at) ON dangan.people TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
 GRANT {app} TO {accounts} WITH ADMIN OPTION;
 
@@ -109,6 +113,8 @@ CREATE POLICY system_reads ON dangan.people FOR SELECT TO {system} USING (true);
 CREATE POLICY system_imports ON dangan.people FOR INSERT TO {system} WITH CHECK (true);
 CREATE POLICY system_imports ON dangan.events FOR INSERT TO {system} WITH CHECK (true);
 CREATE POLICY system_reads ON dangan.events FOR SELECT TO {system} USING (true);
+-- What `dangan.move_person` moves, after checking the user may move it.
+CREATE POLICY system_moves ON dangan.people FOR UPDATE TO {system} USING (true) WITH CHECK (true);
 CREATE POLICY system_appends ON dangan.audit_log FOR INSERT TO {system} WITH CHECK (true);
 CREATE POLICY system_reads ON dangan.audit_log FOR SELECT TO {system} USING (true);
 
