@@ -12,6 +12,7 @@ mod members;
 mod moves;
 mod security;
 mod setup;
+mod upload;
 
 use dangan_tests::postgres::PgCluster;
 

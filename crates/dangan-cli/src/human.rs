@@ -1451,6 +1451,30 @@ impl Human {
         )
     }
 
+    pub fn workspace_uploaded(self, report: &dangan_core::server::UploadReport) -> Result<()> {
+        let (committee, people, steps, entries, units) =
+            (&report.committee, report.people, report.steps, report.audit_entries, report.units_created);
+        let made = if report.committee_created { self.t("（新建）", " (made now)") } else { "" };
+        self.say(
+            format_args!(
+                "已将工作区上传到「{committee}」{made}：{people} 人、{steps} 个步骤、新建 {units} 个组织；工作区的 {entries} 条审计日志保存为第 {} 次上传",
+                report.upload_id
+            ),
+            format_args!(
+                "Uploaded the workspace into {committee}{made}: {people} people, {steps} steps, {units} units made; its {entries} audit entries are kept as upload {}",
+                report.upload_id
+            ),
+        )?;
+        if !report.users_to_add.is_empty() {
+            let names = report.users_to_add.join(self.t("、", ", "));
+            self.say(
+                format_args!("工作区的用户（{names}）需在服务器上另设账号：dangan users add"),
+                format_args!("The workspace's users ({names}) need accounts on the server: dangan users add"),
+            )?;
+        }
+        Ok(())
+    }
+
     pub fn member_moved(self, moved: &dangan_core::server::MemberMoved) -> Result<()> {
         let (name, from, to) = (&moved.name, &moved.from, &moved.to);
         self.say(format_args!("已将 {name} 从「{from}」转至「{to}」"), format_args!("Moved {name} from {from} to {to}"))

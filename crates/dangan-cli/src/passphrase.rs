@@ -28,6 +28,8 @@ pub enum Secret {
     RecoveryCode,
     /// The first administrator's, for `server init`.
     ServerAdministrator,
+    /// The passphrase of the workspace `server upload` moves (the server's is `Passphrase`).
+    UploadedWorkspace,
 }
 
 impl Secret {
@@ -36,6 +38,7 @@ impl Secret {
             Secret::Passphrase | Secret::NewWorkspace | Secret::Backup | Secret::Current => "DANGAN_PASSPHRASE",
             Secret::New | Secret::NewUser | Secret::ServerAdministrator => "DANGAN_NEW_PASSPHRASE",
             Secret::RecoveryCode => "DANGAN_RECOVERY_CODE",
+            Secret::UploadedWorkspace => "DANGAN_WORKSPACE_PASSPHRASE",
         }
     }
 
@@ -49,6 +52,7 @@ impl Secret {
             Secret::NewUser => t(lang, "新用户的口令：", "The new user's passphrase: "),
             Secret::RecoveryCode => t(lang, "恢复密钥：", "Recovery key: "),
             Secret::ServerAdministrator => t(lang, "第一个管理员的口令：", "The first administrator's passphrase: "),
+            Secret::UploadedWorkspace => t(lang, "工作区的口令：", "The workspace's passphrase: "),
         }
     }
 

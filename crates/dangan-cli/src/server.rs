@@ -1,4 +1,4 @@
-//! The shared server from the command line (issue 20): `dangan server init`, and the commands that
+//! The shared server from the command line (issue 20): `dangan server init` and `server upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
 //! those are `verify`, `users` (list, add), `members` (unfiltered), `step` (add for one member,
 //! list, remove), `deadlines`, `remind`, `import` and `transfer move`; every other command says
@@ -26,6 +26,22 @@ pub enum ServerAction {
     /// DANGAN_NEW_PASSPHRASE or a prompt). The URL carries the database owner's credentials, which
     /// Dangan does not keep.
     Init(InitArgs),
+    /// Move a college's workspace (--workspace DIR) onto the server under the committee of its
+    /// name, all or nothing: its units, people and steps, and its audit log kept verbatim. Signs in
+    /// to the server as --user and to the workspace as --workspace-user (passphrase from
+    /// DANGAN_WORKSPACE_PASSPHRASE or a prompt); both must be administrators
+    Upload(UploadArgs),
+}
+
+#[derive(Args)]
+pub struct UploadArgs {
+    /// The workspace's user [default: whoever the workspace's passphrase opens]
+    #[arg(long, value_name = "NAME")]
+    workspace_user: Option<String>,
+    /// Print {upload_id, committee, committee_id, committee_created, units_created, people, steps,
+    /// audit_entries, users_to_add} as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -44,7 +60,25 @@ pub struct InitArgs {
 pub fn server(action: ServerAction, cx: &Context) -> Result<()> {
     match action {
         ServerAction::Init(args) => init(args, cx),
+        ServerAction::Upload(_) => Err(Error::invalid(
+            "server",
+            "请用 --server 给出要上传到的服务器",
+            "name the server to upload to with --server",
+        )),
     }
+}
+
+/// `server upload`: the workspace opened by its administrator, moved by the server's.
+fn upload(args: UploadArgs, address: &ServerAddress, cx: &Context) -> Result<()> {
+    cx.require_workspace()?;
+    let mut server = sign_in(address, cx)?;
+    let pass = cx.passphrase(Secret::UploadedWorkspace)?;
+    let workspace = dangan_core::Session::unlock(cx.workspace.clone(), args.workspace_user.as_deref(), &pass)?;
+    let bar = crate::progress::Progress::new(4, cx.human.ctrl_c_cancels());
+    let report = server.upload_workspace(&workspace, |p| bar.report(p));
+    bar.finish();
+    let report = report?;
+    if args.json { json::print(&report) } else { cx.human.workspace_uploaded(&report) }
 }
 
 fn init(args: InitArgs, cx: &Context) -> Result<()> {
@@ -64,6 +98,7 @@ fn init(args: InitArgs, cx: &Context) -> Result<()> {
 /// A command given `--server`: run on the server if it can, else refused, naming the command.
 pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &Context) -> Result<()> {
     match command {
+        Command::Server { action: ServerAction::Upload(args) } => upload(args, &address, cx),
         Command::Server { action } => server(action, cx),
         Command::Verify => verify(&mut sign_in(&address, cx)?, cx),
         Command::Users { action, json } => users(action.unwrap_or(UsersAction::List { json }), &address, cx),
@@ -168,10 +203,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、verify、users list、users add、members、step add/list/remove、deadlines、remind、import、transfer move），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users list、users add、members、step add/list/remove、deadlines、remind、import、transfer move），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, verify, users list, users add, members, step add/list/remove, deadlines, remind, import, transfer move); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users list, users add, members, step add/list/remove, deadlines, remind, import, transfer move); nothing was changed: use --workspace"
         ),
     )
 }

@@ -13,8 +13,8 @@ use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage};
 use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
-pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser};
-use crate::store::server::{ServerPerson, ServerStore, unit_named};
+pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport};
+use crate::store::server::{ServerPerson, ServerStore, subtree, unit_named};
 use crate::store::{MemberDetail, MemberSummary};
 use crate::store::{PersonSteps, procedure_items};
 use crate::{Error, Lang, Result, Text};
@@ -308,6 +308,20 @@ impl ServerSession {
         })
     }
 
+    /// `dangan server upload`: moves a college's workspace (opened by its administrator) onto the
+    /// server under the committee of its name, all or nothing: its units, its people and their
+    /// steps with the server's checks, and its audit log kept verbatim and anchored in the server's
+    /// chain. A workspace holding records a server cannot hold yet is refused, naming them.
+    /// `progress` is called at each stage; `ControlFlow::Break` cancels and nothing is saved.
+    pub fn upload_workspace(
+        &mut self,
+        workspace: &crate::Session,
+        progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<UploadReport> {
+        let contents = workspace.contents_for_upload()?;
+        self.store.upload(contents, progress)
+    }
+
     fn member_of(&mut self, p: ServerPerson) -> Result<ServerMember> {
         let units = self.store.units()?;
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
@@ -327,20 +341,6 @@ impl ServerSession {
             late,
         };
         Ok(ServerMember { detail, version: p.version, changed_by: p.changed_by })
-    }
-}
-
-/// A unit and every unit under it.
-fn subtree(units: &[ServerUnit], root: Id) -> std::collections::HashSet<Id> {
-    let mut found = std::collections::HashSet::from([root]);
-    loop {
-        let before = found.len();
-        found.extend(
-            units.iter().filter(|u| u.parent_id.is_some_and(|p| found.contains(&p))).map(|u| u.id).collect::<Vec<_>>(),
-        );
-        if found.len() == before {
-            return found;
-        }
     }
 }
 

@@ -1343,6 +1343,11 @@ impl Session {
         crate::backup::daily_backup(&mut self.store, &self.workspace, today)
     }
 
+    /// The whole workspace as `dangan server upload` moves it (see `ServerSession::upload_workspace`).
+    pub(crate) fn contents_for_upload(&self) -> Result<crate::store::WorkspaceContents> {
+        self.store.contents_for_upload()
+    }
+
     /// Checks the whole workspace: page authentication, structure, the audit chain, every attachment.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.store.verify()

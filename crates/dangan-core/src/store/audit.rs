@@ -14,6 +14,7 @@
 //! whole log from the point of change onward is not caught, nor is cutting off its newest
 //! entries (README, Security).
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use rusqlite::functions::FunctionFlags;
@@ -630,24 +631,48 @@ impl Store {
     }
 
     pub(crate) fn check_audit_chain(&self) -> Result<ChainCheck> {
+        let mut walk = ChainWalk::default();
+        let mut broken = None;
+        self.each_chain_row(|row| {
+            broken = walk.step(row.seq, &row.prev_hash, &row.field_refs(), &row.hash);
+            Ok(if broken.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+        })?;
+        Ok(broken.unwrap_or_else(|| walk.end()))
+    }
+
+    /// Each entry of the log as the chain hashes it, in order, until `f` breaks.
+    pub(crate) fn each_chain_row(&self, mut f: impl FnMut(ChainRow) -> Result<ControlFlow<()>>) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash
              FROM audit_log ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
-        let mut walk = ChainWalk::default();
         while let Some(row) = rows.next()? {
-            let seq: i64 = row.get(0)?;
-            let prev: String = row.get(10)?;
-            let hash: String = row.get(11)?;
             let fields: Vec<Option<String>> =
                 (1..=9).map(|i| row.get_ref(i).map(text_of)).collect::<rusqlite::Result<_>>()?;
-            let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
-            if let Some(broken) = walk.step(seq, &prev, &fields, &hash) {
-                return Ok(broken);
+            let row = ChainRow { seq: row.get(0)?, fields, prev_hash: row.get(10)?, hash: row.get(11)? };
+            if f(row)?.is_break() {
+                break;
             }
         }
-        Ok(walk.end())
+        Ok(())
+    }
+}
+
+/// One entry of a workspace's log as its chain hashes it: the number, the nine fields after it
+/// (`at, actor, entity, entity_id, member_id, action, field, old, new`, as text), the link to
+/// the entry before and the hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChainRow {
+    pub(crate) seq: i64,
+    pub(crate) fields: Vec<Option<String>>,
+    pub(crate) prev_hash: String,
+    pub(crate) hash: String,
+}
+
+impl ChainRow {
+    pub(crate) fn field_refs(&self) -> Vec<Option<&str>> {
+        self.fields.iter().map(Option::as_deref).collect()
     }
 }
 

@@ -42,6 +42,7 @@ mod status;
 mod training;
 mod transfer_requests;
 mod transfers;
+mod upload;
 mod users;
 
 use std::cell::RefCell;
@@ -501,4 +502,5 @@ pub(crate) use bulk::{Finish, Found, Likeness};
 pub(crate) use lookalikes::Lookalike;
 pub use org::{OrgTree, ResolvedBranch};
 pub(crate) use people::{Derived, IsoDate, normalize, number_taken, sort_events};
+pub(crate) use upload::WorkspaceContents;
 pub(crate) use users::RECOVERY_ACTOR;

@@ -33,6 +33,13 @@ impl Store {
         Ok(())
     }
 
+    /// Whether an office's own rule file is loaded (applied or not).
+    pub(super) fn has_own_rules(&self) -> Result<bool> {
+        let count: i64 =
+            self.conn.query_row("SELECT count(*) FROM meta WHERE key = ?1", [RULES_OVERRIDE_KEY], |r| r.get(0))?;
+        Ok(count > 0)
+    }
+
     /// Why the office's own rule file is not applied, when it no longer fits the shipped rules.
     pub fn rules_warning(&self) -> Option<&Text> {
         self.rules_warning.as_ref()

@@ -62,6 +62,59 @@ impl ServerStore {
                 }
             }
         }
-        Ok(VerifyReport { problems, attachments_checked: 0, audit_entries_checked: checked })
+        let (kept, kept_problems) = check_uploaded_chains(&mut tx).map_err(fail)?;
+        problems.extend(kept_problems);
+        Ok(VerifyReport { problems, attachments_checked: 0, audit_entries_checked: checked + kept })
     }
+}
+
+/// The workspaces' logs kept by their uploads (`dangan.uploaded_chains`): each followed from its
+/// first entry to the head its upload names, which the server's own chain logged when it came.
+fn check_uploaded_chains(tx: &mut postgres::Transaction<'_>) -> std::result::Result<(u64, Vec<Text>), postgres::Error> {
+    let mut rows = tx.query_raw(
+        "SELECT upload_id, entries, head_hash, seq, fields, prev_hash, hash FROM dangan.uploaded_chains()",
+        std::iter::empty::<&str>(),
+    )?;
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    // The upload being followed: its number, the entries and head it names, the walk, a break.
+    let mut current: Option<(i64, i64, String, ChainWalk, bool)> = None;
+    let end = |upload: Option<(i64, i64, String, ChainWalk, bool)>, problems: &mut Vec<Text>| {
+        let Some((id, entries, head, walk, broken)) = upload else { return };
+        if broken {
+            return;
+        }
+        let last = walk.last().unwrap_or((0, "0".repeat(64)));
+        if last != (entries, head) {
+            problems.push(Text::new(
+                format!("第 {id} 次上传保存的工作区审计日志止于第 {} 条，与上传时记下的第 {entries} 条不符", last.0),
+                format!("the workspace log kept by upload {id} ends at entry {}, not at entry {entries} as logged when it came", last.0),
+            ));
+        }
+    };
+    while let Some(row) = rows.next()? {
+        let upload: i64 = row.get(0);
+        if current.as_ref().map(|c| c.0) != Some(upload) {
+            end(current.take(), &mut problems);
+            current = Some((upload, row.get(1), row.get(2), ChainWalk::default(), false));
+        }
+        let Some((_, _, _, walk, broken)) = current.as_mut() else { continue };
+        let Some(seq) = row.get::<_, Option<i64>>(3) else { continue };
+        if *broken {
+            continue;
+        }
+        checked += 1;
+        let fields: Vec<Option<String>> = row.get(4);
+        let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
+        let (prev, hash): (String, String) = (row.get(5), row.get(6));
+        if let Some((_, why)) = walk.step(seq, &prev, &fields, &hash).and_then(|b| b.broken_at) {
+            *broken = true;
+            problems.push(Text::new(
+                format!("第 {upload} 次上传保存的工作区审计日志：{}", why.zh),
+                format!("the workspace log kept by upload {upload}: {}", why.en),
+            ));
+        }
+    }
+    end(current.take(), &mut problems);
+    Ok((checked, problems))
 }

@@ -76,11 +76,11 @@ struct Registered {
 }
 
 /// A new person waiting to be sent.
-struct Staged {
-    row: u64,
-    person: Person,
-    derived: Derived,
-    events: Vec<ProcedureEvent>,
+pub(super) struct Staged {
+    pub(super) row: u64,
+    pub(super) person: Person,
+    pub(super) derived: Derived,
+    pub(super) events: Vec<ProcedureEvent>,
 }
 
 /// The server's side of one import.
@@ -104,7 +104,7 @@ pub(super) struct ServerImport<'a, 't> {
 }
 
 /// Why the server refused what was sent: a row's fault, or anything else.
-enum Refused {
+pub(super) enum Refused {
     Row(RowProblem),
     Other(Error),
 }
@@ -171,88 +171,8 @@ impl<'a, 't> ServerImport<'a, 't> {
     /// transaction, for the caller to commit or roll back.
     fn finish(self) -> std::result::Result<Transaction<'t>, Refused> {
         let mut tx = self.tx.into_inner();
-        if self.staged.is_empty() {
-            return Ok(tx);
-        }
-        let address = self.address;
-        let fail = |e| Refused::Other(failure(e, address));
-        let mut people = tx
-            .copy_in(
-                "COPY dangan.import_people (row_no, branch_id, name, pinyin, initials, sort_key, gender, ethnicity,
-                     birth_date, id_number, student_no, category, department, class_name, phone, native_place, notes,
-                     education, class_year, student_level, occupation, joined_on, stage, ended) FROM STDIN",
-            )
-            .map_err(fail)?;
-        let mut out = Vec::with_capacity(COPY_CHUNK + 4096);
-        for s in &self.staged {
-            let p = &s.person;
-            let (birth, joined) = (p.birth_date.map(|d| d.to_string()), p.joined_on.map(|d| d.to_string()));
-            let class_year = p.class_year.map(|y| y.to_string());
-            let row = s.row.to_string();
-            let branch = p.branch_id.to_string();
-            copy_row(
-                &mut out,
-                &[
-                    Some(&row),
-                    Some(&branch),
-                    Some(&p.name),
-                    Some(&s.derived.keys.pinyin),
-                    Some(&s.derived.keys.initials),
-                    Some(&s.derived.keys.sort_key),
-                    p.gender.map(|g| g.as_str()),
-                    p.ethnicity.as_deref(),
-                    birth.as_deref(),
-                    p.id_number.as_deref(),
-                    p.student_no.as_deref(),
-                    p.category.map(|c| c.as_str()),
-                    p.department.as_deref(),
-                    p.class_name.as_deref(),
-                    p.phone.as_deref(),
-                    p.native_place.as_deref(),
-                    p.notes.as_deref(),
-                    p.education.map(|e| e.as_str()),
-                    class_year.as_deref(),
-                    p.student_level.map(|l| l.as_str()),
-                    p.occupation.map(|o| o.as_str()),
-                    joined.as_deref(),
-                    Some(s.derived.stage.as_str()),
-                    Some(if s.derived.ended { "t" } else { "f" }),
-                ],
-            );
-            if out.len() >= COPY_CHUNK {
-                people.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
-                out.clear();
-            }
-        }
-        people.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
-        people.finish().map_err(fail)?;
-        out.clear();
-        let mut steps =
-            tx.copy_in("COPY dangan.import_events (row_no, ord, kind, date, months, note) FROM STDIN").map_err(fail)?;
-        for s in &self.staged {
-            let row = s.row.to_string();
-            for (ord, e) in s.events.iter().enumerate() {
-                let (ord, date, months) = (ord.to_string(), e.date.to_string(), e.months.map(|m| m.to_string()));
-                copy_row(
-                    &mut out,
-                    &[Some(&row), Some(&ord), Some(e.kind.as_str()), Some(&date), months.as_deref(), e.note.as_deref()],
-                );
-            }
-            if out.len() >= COPY_CHUNK {
-                steps.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
-                out.clear();
-            }
-        }
-        steps.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
-        steps.finish().map_err(fail)?;
-        match tx.query("SELECT row_no, id FROM dangan.import_staged()", &[]) {
-            Ok(added) if added.len() == self.staged.len() => Ok(tx),
-            Ok(added) => Err(Refused::Other(Error::Server {
-                server: address.to_string(),
-                reason: format!("{} people were sent and {} added", self.staged.len(), added.len()),
-            })),
-            Err(e) => Err(refused_row(&e).map_or_else(|| Refused::Other(failure(e, address)), Refused::Row)),
-        }
+        add_staged(&mut tx, &self.staged, self.address)?;
+        Ok(tx)
     }
 
     /// A registered person and their steps, locked until the import ends: nobody changes them
@@ -407,8 +327,98 @@ impl RosterTarget for ServerImport<'_, '_> {
     }
 }
 
+/// Sends new people and their steps by COPY and has `dangan.import_staged` add them, in the
+/// caller's transaction: each staged row's new number, in row order.
+pub(super) fn add_staged(
+    tx: &mut Transaction<'_>,
+    staged: &[Staged],
+    address: &ServerAddress,
+) -> std::result::Result<Vec<(i64, Id)>, Refused> {
+    if staged.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fail = |e| Refused::Other(failure(e, address));
+    let mut people = tx
+        .copy_in(
+            "COPY dangan.import_people (row_no, branch_id, name, pinyin, initials, sort_key, gender, ethnicity,
+                 birth_date, id_number, student_no, category, department, class_name, phone, native_place, notes,
+                 education, class_year, student_level, occupation, joined_on, stage, ended) FROM STDIN",
+        )
+        .map_err(fail)?;
+    let mut out = Vec::with_capacity(COPY_CHUNK + 4096);
+    for s in staged {
+        let p = &s.person;
+        let (birth, joined) = (p.birth_date.map(|d| d.to_string()), p.joined_on.map(|d| d.to_string()));
+        let class_year = p.class_year.map(|y| y.to_string());
+        let row = s.row.to_string();
+        let branch = p.branch_id.to_string();
+        copy_row(
+            &mut out,
+            &[
+                Some(&row),
+                Some(&branch),
+                Some(&p.name),
+                Some(&s.derived.keys.pinyin),
+                Some(&s.derived.keys.initials),
+                Some(&s.derived.keys.sort_key),
+                p.gender.map(|g| g.as_str()),
+                p.ethnicity.as_deref(),
+                birth.as_deref(),
+                p.id_number.as_deref(),
+                p.student_no.as_deref(),
+                p.category.map(|c| c.as_str()),
+                p.department.as_deref(),
+                p.class_name.as_deref(),
+                p.phone.as_deref(),
+                p.native_place.as_deref(),
+                p.notes.as_deref(),
+                p.education.map(|e| e.as_str()),
+                class_year.as_deref(),
+                p.student_level.map(|l| l.as_str()),
+                p.occupation.map(|o| o.as_str()),
+                joined.as_deref(),
+                Some(s.derived.stage.as_str()),
+                Some(if s.derived.ended { "t" } else { "f" }),
+            ],
+        );
+        if out.len() >= COPY_CHUNK {
+            people.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
+            out.clear();
+        }
+    }
+    people.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
+    people.finish().map_err(fail)?;
+    out.clear();
+    let mut steps =
+        tx.copy_in("COPY dangan.import_events (row_no, ord, kind, date, months, note) FROM STDIN").map_err(fail)?;
+    for s in staged {
+        let row = s.row.to_string();
+        for (ord, e) in s.events.iter().enumerate() {
+            let (ord, date, months) = (ord.to_string(), e.date.to_string(), e.months.map(|m| m.to_string()));
+            copy_row(
+                &mut out,
+                &[Some(&row), Some(&ord), Some(e.kind.as_str()), Some(&date), months.as_deref(), e.note.as_deref()],
+            );
+        }
+        if out.len() >= COPY_CHUNK {
+            steps.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
+            out.clear();
+        }
+    }
+    steps.write_all(&out).map_err(|e| Refused::Other(copy_failed(e, address)))?;
+    steps.finish().map_err(fail)?;
+    match tx.query("SELECT row_no, id FROM dangan.import_staged()", &[]) {
+        Ok(added) if added.len() == staged.len() => Ok(added.iter().map(|r| (r.get(0), r.get(1))).collect()),
+        Ok(added) => Err(Refused::Other(Error::Server {
+            server: address.to_string(),
+            reason: format!("{} people were sent and {} added", staged.len(), added.len()),
+        })),
+        Err(e) => Err(refused_row(&e).map_or_else(|| Refused::Other(failure(e, address)), Refused::Row)),
+    }
+}
+
 /// One line of COPY's text format: fields tab-separated, `\N` for none, backslash escapes.
-fn copy_row(out: &mut Vec<u8>, fields: &[Option<&str>]) {
+pub(super) fn copy_row(out: &mut Vec<u8>, fields: &[Option<&str>]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(b'\t');
@@ -431,7 +441,7 @@ fn copy_row(out: &mut Vec<u8>, fields: &[Option<&str>]) {
     out.push(b'\n');
 }
 
-fn copy_failed(e: std::io::Error, address: &ServerAddress) -> Error {
+pub(super) fn copy_failed(e: std::io::Error, address: &ServerAddress) -> Error {
     Error::ServerUnreachable { server: address.to_string(), cause: e.to_string() }
 }
 

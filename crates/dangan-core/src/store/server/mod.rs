@@ -16,6 +16,7 @@ mod people;
 mod reminders;
 mod roles;
 mod units;
+mod upload;
 
 use std::collections::HashMap;
 
@@ -28,7 +29,8 @@ pub use changes::{Change, ChangeFeed};
 pub use moves::MovedPerson;
 pub use people::{ServerPerson, ServerPersonLine};
 use roles::Roles;
-pub(crate) use units::{path_of, unit_named};
+pub(crate) use units::{path_of, subtree, unit_named};
+pub use upload::UploadReport;
 
 use crate::access::{Action, Role};
 use crate::calendar::{self, Date};
@@ -90,6 +92,7 @@ pub struct ServerStore {
     me: ServerUser,
     /// The rule set the server's offices follow (`rule_set` in `dangan.meta`, chosen at `init`).
     rules: RuleSet,
+    rule_set: RuleSetId,
     /// The official holiday calendar; none is kept on a server yet, so working days are weekdays.
     workdays: WorkCalendar,
     today: Option<Date>,
@@ -236,6 +239,7 @@ impl ServerStore {
             address: address.clone(),
             me,
             rules,
+            rule_set,
             workdays,
             today: None,
             statements: Statements::default(),

@@ -33,6 +33,20 @@ pub(crate) fn unit_named(units: &[ServerUnit], wanted: &str, field: &str) -> Res
     }
 }
 
+/// A unit and every unit under it, among those given.
+pub(crate) fn subtree(units: &[ServerUnit], root: Id) -> std::collections::HashSet<Id> {
+    let mut found = std::collections::HashSet::from([root]);
+    loop {
+        let before = found.len();
+        let more: Vec<Id> =
+            units.iter().filter(|u| u.parent_id.is_some_and(|p| found.contains(&p))).map(|u| u.id).collect();
+        found.extend(more);
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
 /// A unit's names from the top, `/`-separated.
 pub(crate) fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
     let mut names = vec![unit.name.as_str()];

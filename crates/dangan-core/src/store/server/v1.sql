@@ -321,7 +321,8 @@ CREATE UNLOGGED TABLE dangan.audit_commits (
 -- The row is named by its `id`, or for a user's branch by the user's and the unit's.
 -- TG_ARGV: [0] the column naming the member ('' for none), [1] how to find the row's unit
 -- ('branch': its branch_id; 'self': the row is a unit;
--- 'user_self': the row is a user; 'user': its user's unit), [2] columns left out, comma-separated.
+-- 'user_self': the row is a user; 'user': its user's unit; 'unit': its unit_id), [2] columns left
+-- out, comma-separated.
 CREATE FUNCTION dangan.audit_rows() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -381,6 +382,7 @@ CREATE FUNCTION dangan.audit_unit(r jsonb, unit_from text) RETURNS bigint
         WHEN 'self' THEN (r ->> 'id')::bigint
         WHEN 'user_self' THEN (r ->> 'unit_id')::bigint
         WHEN 'user' THEN (SELECT u.unit_id FROM dangan.users u WHERE u.id = (r ->> 'user_id')::uuid)
+        WHEN 'unit' THEN (r ->> 'unit_id')::bigint
     END
 $$;
 
@@ -681,6 +683,133 @@ BEGIN
 END
 $$;
 
+-- Workspaces moved onto the server (`dangan server upload`, `store/server/upload.rs`): each
+-- upload's committee, who made it and when, and the workspace's own audit chain as it stood,
+-- kept verbatim in `uploaded_audit` (its hashes are the workspace's: the same chain without the
+-- server's unit field). The upload's row is logged in the server's chain, which anchors the trail:
+-- `dangan verify` follows each kept chain to the head its row names, so a kept entry changed
+-- later is named. Nobody may change or remove these rows.
+CREATE TABLE dangan.uploads (
+    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    unit_id             bigint NOT NULL REFERENCES dangan.org_units(id),
+    workspace_committee text NOT NULL,
+    entries             bigint NOT NULL,
+    head_hash           text NOT NULL,
+    uploaded_by         text NOT NULL,
+    uploaded_at         timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE TABLE dangan.uploaded_audit (
+    upload_id bigint NOT NULL REFERENCES dangan.uploads(id),
+    seq       bigint NOT NULL,
+    at        text NOT NULL,
+    actor     text NOT NULL,
+    entity    text NOT NULL,
+    entity_id text,
+    member_id text,
+    action    text NOT NULL,
+    field     text,
+    old       text,
+    new       text,
+    prev_hash text NOT NULL,
+    hash      text NOT NULL,
+    PRIMARY KEY (upload_id, seq)
+);
+-- Which server person each uploaded member became, so their kept history can be found.
+CREATE TABLE dangan.uploaded_people (
+    upload_id    bigint NOT NULL REFERENCES dangan.uploads(id),
+    workspace_id bigint NOT NULL,
+    person_id    bigint REFERENCES dangan.people(id) ON DELETE SET NULL,
+    PRIMARY KEY (upload_id, workspace_id)
+);
+-- The chain a client sends by COPY before `dangan.upload_staged`, as `import_people` is sent.
+CREATE UNLOGGED TABLE dangan.upload_audit_staged (
+    tx        xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    db_role   name NOT NULL DEFAULT session_user,
+    seq       bigint NOT NULL,
+    at        text NOT NULL,
+    actor     text NOT NULL,
+    entity    text NOT NULL,
+    entity_id text,
+    member_id text,
+    action    text NOT NULL,
+    field     text,
+    old       text,
+    new       text,
+    prev_hash text NOT NULL,
+    hash      text NOT NULL
+);
+CREATE INDEX upload_audit_staged_by_tx ON dangan.upload_audit_staged (tx, db_role, seq);
+
+-- Ends an upload, in the transaction that sent its units and people: an administrator of the
+-- committee (ManageUsers there) keeps the staged chain under a new upload row (logged by the
+-- triggers) and which person each workspace member became. The chain must be whole: numbered
+-- from 1 without a gap, each entry linked to the one before; its hashes are checked by the
+-- client before sending and by `dangan verify` after.
+CREATE FUNCTION dangan.upload_staged(committee bigint, workspace_committee text, workspace_ids bigint[],
+                                     person_ids bigint[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    this_tx xid8 := pg_current_xact_id();
+    me name := session_user;
+    staged bigint;
+    head text;
+    broken bigint;
+    new_upload bigint;
+BEGIN
+    IF dangan.my_role() IS DISTINCT FROM 'administrator' OR committee NOT IN (SELECT dangan.organised_units())
+       OR NOT EXISTS (SELECT 1 FROM dangan.org_units u WHERE u.id = committee AND u.kind = 'committee') THEN
+        RAISE EXCEPTION 'only an administrator of the committee uploads a workspace into it' USING ERRCODE = '42501';
+    END IF;
+    SELECT s.seq INTO broken FROM (
+        SELECT a.seq, a.prev_hash, row_number() OVER (ORDER BY a.seq) AS n,
+               lag(a.hash, 1, repeat('0', 64)) OVER (ORDER BY a.seq) AS before
+        FROM dangan.upload_audit_staged a WHERE a.tx = this_tx AND a.db_role = me) s
+    WHERE s.seq <> s.n OR s.prev_hash <> s.before ORDER BY s.seq LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the workspace''s audit chain breaks at entry %', broken USING ERRCODE = '22023';
+    END IF;
+    SELECT count(*), (array_agg(a.hash ORDER BY a.seq DESC))[1] INTO staged, head
+    FROM dangan.upload_audit_staged a WHERE a.tx = this_tx AND a.db_role = me;
+    IF cardinality(workspace_ids) IS DISTINCT FROM cardinality(person_ids)
+       OR (SELECT count(*) FROM dangan.people p WHERE p.id = ANY (person_ids)
+             AND p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[committee]))) <> coalesce(cardinality(person_ids), 0) THEN
+        RAISE EXCEPTION 'the uploaded people are not all in the committee' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO dangan.uploads (unit_id, workspace_committee, entries, head_hash, uploaded_by)
+        VALUES (committee, workspace_committee, staged, coalesce(head, repeat('0', 64)), dangan.actor())
+        RETURNING id INTO new_upload;
+    INSERT INTO dangan.uploaded_audit (upload_id, seq, at, actor, entity, entity_id, member_id, action, field, old, new,
+                                       prev_hash, hash)
+    SELECT new_upload, a.seq, a.at, a.actor, a.entity, a.entity_id, a.member_id, a.action, a.field, a.old, a.new,
+           a.prev_hash, a.hash
+    FROM dangan.upload_audit_staged a WHERE a.tx = this_tx AND a.db_role = me ORDER BY a.seq;
+    DELETE FROM dangan.upload_audit_staged a WHERE a.tx = this_tx AND a.db_role = me;
+    INSERT INTO dangan.uploaded_people (upload_id, workspace_id, person_id)
+    SELECT new_upload, w, p FROM unnest(workspace_ids, person_ids) AS m(w, p);
+    RETURN new_upload;
+END
+$$;
+
+-- Every kept chain, for `dangan verify`: each upload's entries in order, the fields its hash
+-- covers after the number (the workspace's order), its link and its hash. The department's
+-- administrators and auditors only, as `audit_chain`.
+CREATE FUNCTION dangan.uploaded_chains() RETURNS TABLE (upload_id bigint, entries bigint, head_hash text,
+                                                        seq bigint, fields text[], prev_hash text, hash text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF dangan.my_role() NOT IN ('administrator', 'auditor')
+       OR NOT dangan.root_unit() = ANY (dangan.my_roots()) THEN
+        RAISE EXCEPTION 'only the department''s administrators and auditors verify the whole log'
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY SELECT u.id, u.entries, u.head_hash, a.seq,
+                        ARRAY[a.at, a.actor, a.entity, a.entity_id, a.member_id, a.action, a.field, a.old, a.new],
+                        a.prev_hash, a.hash
+                 FROM dangan.uploads u LEFT JOIN dangan.uploaded_audit a ON a.upload_id = u.id
+                 ORDER BY u.id, a.seq;
+END
+$$;
+
 -- A member moved to a branch anywhere on the server (another college's, say), the committee's
 -- decision (ApproveTransfers: administrators and organisers, over the unit the member is in now):
 -- one transaction, logged by the triggers as the change of the person's branch, their steps
@@ -765,6 +894,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON dangan.events
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('person_id', 'branch', 'branch_id');
 CREATE TRIGGER announce_delete AFTER DELETE ON dangan.events
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('person_id');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.uploads
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'unit', '');
 CREATE TRIGGER audit_insert AFTER INSERT ON dangan.users
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'user_self', '');
 CREATE TRIGGER audit_update AFTER UPDATE ON dangan.users

@@ -28,6 +28,8 @@ ALTER FUNCTION dangan.touch_people() OWNER TO {system};
 ALTER FUNCTION dangan.event_branch() OWNER TO {system};
 ALTER FUNCTION dangan.import_staged() OWNER TO {system};
 ALTER FUNCTION dangan.move_person(bigint, text[]) OWNER TO {system};
+ALTER FUNCTION dangan.upload_staged(bigint, text, bigint[], bigint[]) OWNER TO {system};
+ALTER FUNCTION dangan.uploaded_chains() OWNER TO {system};
 
 ALTER FUNCTION dangan.audit_chain() OWNER TO {system};
 ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
@@ -39,7 +41,8 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
     dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
     dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain(),
-    dangan.audit_head_now(), dangan.import_staged(), dangan.move_person(bigint, text[]) TO {app};
+    dangan.audit_head_now(), dangan.import_staged(), dangan.move_person(bigint, text[]),
+    dangan.upload_staged(bigint, text, bigint[], bigint[]), dangan.uploaded_chains() TO {app};
 GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), dangan.my_role(),
     dangan.readable_units(), dangan.root_unit(), dangan.chain_hash(text[]), dangan.actor(), dangan.audit_key(jsonb),
     dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text), dangan.editable_units(),
@@ -90,6 +93,13 @@ GRANT SELECT, INSERT, DELETE ON dangan.importing TO {system};
 GRANT INSERT ON dangan.people, dangan.events TO {system};
 GRANT USAGE ON SEQUENCE dangan.people_id_seq TO {system};
 GRANT SELECT ON dangan.events TO {system};
+-- An upload: users send their workspace's chain (COPY) with its own columns only; the server
+-- keeps it, and reads what it keeps to the department's verify.
+GRANT INSERT (seq, at, actor, entity, entity_id, member_id, action, field, old, new, prev_hash, hash)
+    ON dangan.upload_audit_staged TO {app};
+GRANT SELECT, DELETE ON dangan.upload_audit_staged TO {system};
+GRANT SELECT, INSERT ON dangan.uploads, dangan.uploaded_audit, dangan.uploaded_people TO {system};
+GRANT SELECT ON dangan.uploads, dangan.uploaded_audit, dangan.uploaded_people TO {app};
 -- What `dangan.move_person` changes: the person's branch and its stamp.
 GRANT UPDATE (branch_id, version, changed_by, changed_at) ON dangan.people TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
@@ -103,6 +113,12 @@ ALTER TABLE dangan.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.events FORCE ROW LEVEL SECURITY;
 ALTER TABLE dangan.reminders_sent ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.reminders_sent FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.uploads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.uploads FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.uploaded_audit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.uploaded_audit FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.uploaded_people ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.uploaded_people FORCE ROW LEVEL SECURITY;
 ALTER TABLE dangan.audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.audit_log FORCE ROW LEVEL SECURITY;
 
@@ -147,6 +163,18 @@ CREATE POLICY remove ON dangan.events FOR DELETE TO {app} USING (branch_id IN (S
 CREATE POLICY mine ON dangan.reminders_sent FOR SELECT TO {app} USING (db_role = session_user);
 CREATE POLICY sent ON dangan.reminders_sent FOR INSERT TO {app}
     WITH CHECK (db_role = session_user AND person_id IN (SELECT p.id FROM dangan.people p));
+
+-- Uploads and their kept trails: written by `dangan.upload_staged` only; read as the log is, by
+-- the administrators and auditors of the committee they went into and of the units above it.
+CREATE POLICY system_keeps ON dangan.uploads FOR ALL TO {system} USING (true) WITH CHECK (true);
+CREATE POLICY system_keeps ON dangan.uploaded_audit FOR ALL TO {system} USING (true) WITH CHECK (true);
+CREATE POLICY system_keeps ON dangan.uploaded_people FOR ALL TO {system} USING (true) WITH CHECK (true);
+CREATE POLICY read ON dangan.uploads FOR SELECT TO {app}
+    USING (dangan.my_role() IN ('administrator', 'auditor') AND unit_id IN (SELECT dangan.readable_units()));
+CREATE POLICY read ON dangan.uploaded_audit FOR SELECT TO {app}
+    USING (upload_id IN (SELECT u.id FROM dangan.uploads u));
+CREATE POLICY read ON dangan.uploaded_people FOR SELECT TO {app}
+    USING (upload_id IN (SELECT u.id FROM dangan.uploads u));
 
 -- The log: read by administrators and auditors (ReadAudit), each their committee's entries; the
 -- entries of no unit by the department's. Nobody but {system} may write it: no INSERT, UPDATE,

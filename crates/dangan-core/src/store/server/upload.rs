@@ -1,0 +1,292 @@
+//! A college's workspace moved onto the server (`dangan server upload`), all or nothing: its
+//! units under the committee of its name, its people and their steps through the import's own
+//! path (`dangan.import_staged`: the server's checks, one log entry per person), and its audit
+//! chain kept verbatim under an upload row that the server's chain logs (`dangan.upload_staged`).
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+
+use super::import::{Refused, Staged, add_staged, copy_failed, copy_row};
+use super::{ServerStore, ServerUnit, failure, lost_at_commit, read_units, subtree};
+use crate::access::Action;
+use crate::domain::Id;
+use crate::jobs::{Progress, Unit};
+use crate::store::{Derived, WorkspaceContents};
+use crate::{Error, Result, Text};
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UploadReport {
+    /// The upload's number: its kept trail is found by it.
+    pub upload_id: Id,
+    /// The committee the workspace went into, and whether the upload made it.
+    pub committee: String,
+    pub committee_id: Id,
+    pub committee_created: bool,
+    /// Units made under the committee (those already there of the same name and kind were used).
+    pub units_created: u64,
+    pub people: u64,
+    pub steps: u64,
+    /// Entries of the workspace's audit log kept on the server.
+    pub audit_entries: u64,
+    /// The workspace's users, who need accounts of their own on the server (`users add`).
+    pub users_to_add: Vec<String>,
+}
+
+/// The stages an upload reports, as steps of a job.
+const STAGES: u64 = 4;
+
+impl ServerStore {
+    /// Moves the workspace read as `contents` onto the server under the committee of its name
+    /// (made under the university's when there is none: the department's to do), which must
+    /// hold nobody yet. An administrator's work (ManageUsers) within their committee. All or
+    /// nothing: a workspace holding records a server cannot hold yet is refused, naming them.
+    pub(crate) fn upload(
+        &mut self,
+        contents: WorkspaceContents,
+        mut progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<UploadReport> {
+        self.require(Action::ManageUsers)?;
+        refuse_what_cannot_move(&contents, self.rule_set)?;
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let step = |done: u64, progress: &mut dyn FnMut(Progress) -> ControlFlow<()>| {
+            if progress(Progress::new(done, STAGES, Unit::Steps)).is_break() { Err(Error::Cancelled) } else { Ok(()) }
+        };
+        step(0, &mut progress)?;
+        let mut tx = self.client.transaction().map_err(fail)?;
+        let units = read_units(&mut tx, &mut self.statements).map_err(fail)?;
+        let (committee_id, committee_created) = committee_for(&mut tx, &units, &contents.committee, &address)?;
+        let mut made = Vec::new();
+        let unit_ids = place_units(&mut tx, &units, &contents, committee_id, &mut made, &address)?;
+        step(1, &mut progress)?;
+
+        let staged: Vec<Staged> = contents
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, (person, events))| {
+                let mut person = person.clone();
+                person.branch_id = unit_ids.get(&person.branch_id).copied().unwrap_or_default();
+                Staged { row: i as u64 + 1, derived: Derived::of(&person, events), person, events: events.clone() }
+            })
+            .collect();
+        let added = add_staged(&mut tx, &staged, &address).map_err(|refused| match refused {
+            Refused::Row(problem) => {
+                let (person, _) = &contents.people[usize::try_from(problem.row).unwrap_or(1).saturating_sub(1)];
+                let id = person.id.unwrap_or_default();
+                Error::invalid(
+                    "workspace",
+                    format!("工作区的成员 {id}（{}）：{}；没有上传任何内容", person.name, problem.reason_zh),
+                    format!(
+                        "the workspace's member {id} ({}): {}; nothing was uploaded",
+                        person.name, problem.reason_en
+                    ),
+                )
+            }
+            Refused::Other(e) => e,
+        })?;
+        step(2, &mut progress)?;
+
+        let mut copy = tx
+            .copy_in(
+                "COPY dangan.upload_audit_staged (seq, at, actor, entity, entity_id, member_id, action, field, old, new,
+                     prev_hash, hash) FROM STDIN",
+            )
+            .map_err(fail)?;
+        let mut out = Vec::new();
+        for row in &contents.chain {
+            let seq = row.seq.to_string();
+            let mut fields = vec![Some(seq.as_str())];
+            fields.extend(row.field_refs());
+            fields.extend([Some(row.prev_hash.as_str()), Some(row.hash.as_str())]);
+            copy_row(&mut out, &fields);
+            if out.len() >= 1 << 20 {
+                copy.write_all(&out).map_err(|e| copy_failed(e, &address))?;
+                out.clear();
+            }
+        }
+        copy.write_all(&out).map_err(|e| copy_failed(e, &address))?;
+        copy.finish().map_err(fail)?;
+        let by_row: HashMap<i64, Id> = added.into_iter().collect();
+        let (workspace_ids, person_ids): (Vec<Id>, Vec<Id>) = staged
+            .iter()
+            .filter_map(|s| {
+                let row = i64::try_from(s.row).ok()?;
+                Some((s.person.id?, *by_row.get(&row)?))
+            })
+            .unzip();
+        let upload_id: Id = tx
+            .query_one(
+                "SELECT dangan.upload_staged($1, $2, $3, $4)",
+                &[&committee_id, &contents.committee, &workspace_ids, &person_ids],
+            )
+            .map_err(fail)?
+            .get(0);
+        step(3, &mut progress)?;
+        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
+        step(STAGES, &mut progress).ok();
+        Ok(UploadReport {
+            upload_id,
+            committee: contents.committee,
+            committee_id,
+            committee_created,
+            units_created: made.len() as u64,
+            people: person_ids.len() as u64,
+            steps: contents.people.iter().map(|(_, events)| events.len() as u64).sum(),
+            audit_entries: contents.chain.len() as u64,
+            users_to_add: contents.users,
+        })
+    }
+}
+
+/// All or nothing: what a server cannot hold yet, or rules it does not follow, refuse the upload.
+fn refuse_what_cannot_move(contents: &WorkspaceContents, server_rules: crate::rules::RuleSetId) -> Result<()> {
+    if !contents.not_on_a_server.is_empty() {
+        let list = |zh: bool| {
+            contents
+                .not_on_a_server
+                .iter()
+                .map(|(what, n)| if zh { format!("{} {n} 条", what.zh) } else { format!("{n} {}", what.en) })
+                .collect::<Vec<_>>()
+        };
+        return Err(Error::invalid(
+            "workspace",
+            format!(
+                "工作区中有服务器还不能保存的记录（{}），没有上传任何内容；这些功能在服务器上可用之前，请继续使用工作区",
+                list(true).join("、")
+            ),
+            format!(
+                "the workspace holds records a server cannot hold yet ({}); nothing was uploaded: keep using the workspace until the server runs them",
+                list(false).join(", ")
+            ),
+        ));
+    }
+    if contents.own_rules {
+        return Err(Error::invalid(
+            "workspace",
+            "工作区载入了本单位的规则文件，服务器只按内置规则计算；没有上传任何内容（可先用 dangan rules reset）",
+            "the workspace has the office's own rule file loaded, and a server follows the shipped rules only; nothing was uploaded (dangan rules reset first)",
+        ));
+    }
+    if contents.rule_set != server_rules {
+        return Err(Error::invalid(
+            "workspace",
+            format!(
+                "工作区按「{}」计算期限，服务器按「{}」；没有上传任何内容",
+                contents.rule_set.as_str(),
+                server_rules.as_str()
+            ),
+            format!(
+                "the workspace follows the rule set {} and the server {}; nothing was uploaded",
+                contents.rule_set.as_str(),
+                server_rules.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The committee of the workspace's name under the university's, made when there is none; one
+/// already holding people is refused (an upload is a college's first arrival, never a merge).
+fn committee_for(
+    tx: &mut postgres::Transaction<'_>,
+    units: &[ServerUnit],
+    name: &str,
+    address: &super::ServerAddress,
+) -> Result<(Id, bool)> {
+    let fail = |e| failure(e, address);
+    let root = units.iter().find(|u| u.parent_id.is_none()).ok_or_else(|| Error::Server {
+        server: address.to_string(),
+        reason: "the server has no root committee".into(),
+    })?;
+    let found = if root.name == name {
+        Some(root.id)
+    } else {
+        units.iter().find(|u| u.parent_id == Some(root.id) && u.kind == "committee" && u.name == name).map(|u| u.id)
+    };
+    let Some(id) = found else {
+        return match add_unit(tx, root.id, "committee", name) {
+            Ok(id) => Ok((id, true)),
+            Err(e)
+                if e.as_db_error()
+                    .is_some_and(|db| *db.code() == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) =>
+            {
+                Err(Error::Forbidden {
+                    what: Text::new(
+                        format!("在服务器上新建「{name}」（请组织部先建立这个党委，或由组织部的管理员上传）"),
+                        format!(
+                            "make the committee {name} on the server (ask the department to make it first, or to upload)"
+                        ),
+                    ),
+                })
+            }
+            Err(e) => Err(fail(e)),
+        };
+    };
+    let below = subtree(units, id);
+    let people: i64 = tx
+        .query_one(
+            "SELECT count(*) FROM dangan.people WHERE branch_id = ANY ($1)",
+            &[&below.into_iter().collect::<Vec<_>>()],
+        )
+        .map_err(fail)?
+        .get(0);
+    if people > 0 {
+        return Err(Error::invalid(
+            "committee",
+            format!("服务器上的「{name}」已有 {people} 人；工作区只上传到还没有人员的党委，没有上传任何内容"),
+            format!(
+                "{name} on the server holds {people} people already; a workspace is uploaded into a committee with nobody yet, and nothing was uploaded"
+            ),
+        ));
+    }
+    Ok((id, false))
+}
+
+/// The workspace's units under the committee, each matched by name and kind under its parent or
+/// made; returns the server's number of each workspace unit.
+fn place_units(
+    tx: &mut postgres::Transaction<'_>,
+    units: &[ServerUnit],
+    contents: &WorkspaceContents,
+    committee_id: Id,
+    made: &mut Vec<Id>,
+    address: &super::ServerAddress,
+) -> Result<HashMap<Id, Id>> {
+    let mut ids = HashMap::new();
+    for unit in &contents.units {
+        let Some(parent) = unit.parent_id.and_then(|p| ids.get(&p).copied()) else {
+            ids.insert(unit.id, committee_id);
+            continue;
+        };
+        let kind = unit.kind.as_str();
+        let existing = units.iter().find(|u| u.parent_id == Some(parent) && u.name == unit.name && u.kind == kind);
+        let id = match existing {
+            Some(u) => u.id,
+            None => {
+                let id = add_unit(tx, parent, kind, &unit.name).map_err(|e| failure(e, address))?;
+                made.push(id);
+                id
+            }
+        };
+        ids.insert(unit.id, id);
+    }
+    Ok(ids)
+}
+
+/// Adds a unit and returns its number. Read back by its name rather than `RETURNING`: the
+/// policies check a returned row against the units the user sees, which the statement adding
+/// it cannot count yet.
+fn add_unit(
+    tx: &mut postgres::Transaction<'_>,
+    parent: Id,
+    kind: &str,
+    name: &str,
+) -> std::result::Result<Id, postgres::Error> {
+    tx.execute("INSERT INTO dangan.org_units (parent_id, kind, name) VALUES ($1, $2, $3)", &[&parent, &kind, &name])?;
+    Ok(tx.query_one("SELECT id FROM dangan.org_units WHERE parent_id = $1 AND name = $2", &[&parent, &name])?.get(0))
+}

@@ -1,0 +1,187 @@
+//! A workspace read whole for `dangan server upload`: its committee, units, people with their
+//! steps, its audit chain as stored (checked link by link while read), and what it holds that a
+//! server cannot hold yet, so that an upload is all or nothing.
+
+use std::ops::ControlFlow;
+
+use super::Store;
+use super::audit::{ChainRow, ChainWalk};
+use super::people::{PERSON_COLUMNS, corrupt_row, person_from, sort_events};
+use crate::access::Action;
+use crate::calendar::Date;
+use crate::domain::{EventKind, Id, OrgUnit, Person, ProcedureEvent};
+use crate::rules::RuleSetId;
+use crate::{Error, Result, Text};
+
+/// Everything an upload moves, read in one transaction.
+pub(crate) struct WorkspaceContents {
+    pub(crate) committee: String,
+    pub(crate) rule_set: RuleSetId,
+    /// The office's own rule file is loaded (a server follows the shipped rules only, so far).
+    pub(crate) own_rules: bool,
+    /// Parents before their children, the committee first.
+    pub(crate) units: Vec<OrgUnit>,
+    pub(crate) people: Vec<(Person, Vec<ProcedureEvent>)>,
+    pub(crate) chain: Vec<ChainRow>,
+    /// What the workspace holds that a server cannot hold yet, with how many rows.
+    pub(crate) not_on_a_server: Vec<(Text, u64)>,
+    /// The workspace's users, who sign in to a server with accounts of their own.
+    pub(crate) users: Vec<String>,
+}
+
+/// The workspace's tables a server has no place for yet, each with its name for the user. The
+/// rest are carried (units, people, steps, the log) or are this PC's own (users, settings, what
+/// reminders were sent).
+const NOT_ON_A_SERVER: [(&str, &str, &str); 30] = [
+    ("records", "材料记录", "file records"),
+    ("attachments", "附件", "attachments"),
+    ("dismissals", "已搁置的提醒事项", "set-aside items"),
+    ("status_changes", "党籍状态变更", "membership status changes"),
+    ("holidays", "节假日", "holidays"),
+    ("meetings", "会议记录", "meetings"),
+    ("attendance", "会议出席记录", "meeting attendance"),
+    ("meeting_attachments", "会议附件", "meeting attachments"),
+    ("party_groups", "党小组", "party groups"),
+    ("group_members", "党小组成员", "party group members"),
+    ("committee_posts", "支委会职务", "committee posts"),
+    ("unit_dismissals", "已搁置的组织生活事项", "set-aside branch items"),
+    ("training_classes", "培训班", "training classes"),
+    ("class_sessions", "培训课程", "class sessions"),
+    ("trainees", "学员", "trainees"),
+    ("session_attendance", "培训出勤", "class attendance"),
+    ("study_entries", "学习时长", "study hours"),
+    ("dues_bases", "党费基数", "dues bases"),
+    ("dues_months", "党费缴纳", "dues payments"),
+    ("transfer_letters", "介绍信", "transfer letters"),
+    ("transfer_requests", "转出申请", "transfer applications"),
+    ("arrivals", "转入记录", "arrivals"),
+    ("kept_graduates", "保留组织关系的毕业生", "graduates kept"),
+    ("appraisals", "民主评议", "appraisals"),
+    ("appraisal_steps", "民主评议步骤", "appraisal steps"),
+    ("appraisal_members", "民主评议结果", "appraisal results"),
+    ("corrections", "更正记录", "corrections"),
+    ("complaints", "信访举报", "complaints"),
+    ("complaint_attachments", "信访举报附件", "complaint attachments"),
+    ("document_templates", "文书模板", "document templates"),
+];
+
+impl Store {
+    /// The whole workspace for an upload: its administrators only (it carries the audit log and
+    /// every member). A chain that breaks is refused, naming the entry: nothing damaged moves.
+    pub(crate) fn contents_for_upload(&self) -> Result<WorkspaceContents> {
+        self.require(Action::Backup)?;
+        self.require(Action::ReadAudit)?;
+        let tree = self.org_tree()?;
+        let committee = tree.committee().ok_or_else(|| corrupt_row("org_units", 0))?;
+        let mut units = vec![committee.clone()];
+        while units.len() < tree.units().len() {
+            let next: Vec<OrgUnit> = tree
+                .units()
+                .iter()
+                .filter(|u| !units.iter().any(|done| done.id == u.id))
+                .filter(|u| u.parent_id.is_some_and(|p| units.iter().any(|done| done.id == p)))
+                .cloned()
+                .collect();
+            if next.is_empty() {
+                return Err(corrupt_row("org_units", 0));
+            }
+            units.extend(next);
+        }
+        let mut people = Vec::new();
+        let mut stmt = self.conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let person = person_from(r.get(0)?, r.get(1)?, r.get(2)?, r.get(15)?, |i| r.get::<_, Option<String>>(i))?;
+            people.push((person, Vec::new()));
+        }
+        let index: std::collections::HashMap<Id, usize> =
+            people.iter().enumerate().filter_map(|(i, (p, _))| p.id.map(|id| (id, i))).collect();
+        let mut stmt = self.conn.prepare("SELECT id, person_id, kind, date, months, note FROM events")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: Id = r.get(0)?;
+            let bad = || corrupt_row("events", id);
+            let kind = EventKind::parse(&r.get::<_, String>(2)?).ok_or_else(bad)?;
+            let date = r.get::<_, String>(3)?.parse::<Date>().map_err(|_| bad())?;
+            let event = ProcedureEvent { id: Some(id), kind, date, months: r.get(4)?, note: r.get(5)? };
+            let slot = index.get(&r.get::<_, Id>(1)?).ok_or_else(bad)?;
+            people[*slot].1.push(event);
+        }
+        for (_, events) in &mut people {
+            sort_events(events);
+        }
+        let mut chain = Vec::new();
+        let mut walk = ChainWalk::default();
+        let mut broken = None;
+        self.each_chain_row(|row| {
+            broken = walk.step(row.seq, &row.prev_hash, &row.field_refs(), &row.hash);
+            chain.push(row);
+            Ok(if broken.is_some() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+        })?;
+        if let Some((seq, why)) = broken.and_then(|b| b.broken_at) {
+            return Err(Error::invalid(
+                "workspace",
+                format!("工作区的审计日志在第 {seq} 条断开（{}），没有上传任何内容；请先用 dangan verify 查明", why.zh),
+                format!(
+                    "the workspace's audit log breaks at entry {seq} ({}); nothing was uploaded: run dangan verify",
+                    why.en
+                ),
+            ));
+        }
+        let mut not_on_a_server = Vec::new();
+        for (table, zh, en) in NOT_ON_A_SERVER {
+            let count: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            if count > 0 {
+                not_on_a_server.push((Text::new(zh, en), count.unsigned_abs()));
+            }
+        }
+        Ok(WorkspaceContents {
+            committee: committee.name.clone(),
+            rule_set: self.rule_set_id,
+            own_rules: self.has_own_rules()?,
+            units,
+            people,
+            chain,
+            not_on_a_server,
+            users: self.users()?.into_iter().map(|u| u.name).collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Workspace;
+    use crate::domain::{OrgKind, Person};
+    use crate::keys::KdfParams;
+    use crate::workspace::NewWorkspace;
+
+    #[test]
+    fn a_workspace_is_read_whole_parents_first_and_a_broken_log_is_refused_naming_the_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("ws"));
+        let new = NewWorkspace { kdf: KdfParams::FOR_TESTS, ..NewWorkspace::new("passphrase-1", "党委") };
+        let mut store = ws.create(&new).unwrap();
+        let committee = store.org_tree().unwrap().committee().unwrap().id;
+        let general = store.add_org_unit(committee, OrgKind::GeneralBranch, "数学总支").unwrap().id;
+        let branch = store.add_org_unit(general, OrgKind::Branch, "第一党支部").unwrap().id;
+        store.save_person(Person { branch_id: branch, name: "张三".into(), ..Person::default() }).unwrap();
+
+        let contents = store.contents_for_upload().unwrap();
+        assert_eq!(contents.committee, "党委");
+        let names: Vec<&str> = contents.units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["党委", "数学总支", "第一党支部"], "each unit after its parent");
+        assert_eq!(contents.people.len(), 1);
+        assert!(contents.not_on_a_server.is_empty());
+        let last = contents.chain.last().unwrap();
+        assert_eq!(usize::try_from(last.seq).unwrap(), contents.chain.len());
+
+        store
+            .conn
+            .execute_batch(
+                "DROP TRIGGER audit_log_is_append_only_update; UPDATE audit_log SET actor = 'x' WHERE seq = 2;",
+            )
+            .unwrap();
+        let err = store.contents_for_upload().err().unwrap();
+        assert!(err.message(crate::Lang::En).contains("breaks at entry 2"), "{err}");
+    }
+}

@@ -1,0 +1,105 @@
+//! A college's workspace moved onto the server (`dangan server upload`): all of it or nothing,
+//! its people and steps checked by the server, its audit log kept verbatim and verified with the
+//! server's own.
+
+use dangan_tests::{PASSPHRASE, TestWorkspace};
+use predicates::str::contains;
+
+use crate::security::{db_role, ok, refused};
+use crate::setup::{ADMIN, dangan, initialised};
+
+const ROSTER: &str = "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-01-31\n李四,2026002,第二党支部,2026-01-31\n";
+
+fn upload(url: &str, user: &str, ws: &TestWorkspace) -> assert_cmd::Command {
+    let dir = ws.dir();
+    let mut cmd = dangan(url, user, &["--workspace", dir.to_str().unwrap(), "server", "upload", "--json"]);
+    cmd.env("DANGAN_WORKSPACE_PASSPHRASE", PASSPHRASE);
+    cmd
+}
+
+/// A workspace of `committee` with `roster` imported.
+fn workspace(committee: &str, roster: &str) -> TestWorkspace {
+    let ws = TestWorkspace::new();
+    ws.dangan(&["init", "--committee", committee]).assert().success();
+    let file = ws.write_csv("roster.csv", roster);
+    ws.dangan(&["import", file.to_str().unwrap()]).assert().success();
+    ws
+}
+
+#[test]
+fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
+    let Some((cluster, url)) = initialised() else { return };
+    let admin = db_role(&url, ADMIN);
+    let psql = |sql: &str| ok(cluster.psql("dangan", &admin, PASSPHRASE, sql));
+    let ws = workspace("中共计算机学院委员会", ROSTER);
+    let zhang = ws.members_json(&[]).iter().find(|m| m["name"] == "张三").unwrap()["id"].to_string();
+    ws.dangan(&["step", "add", "--member", &zhang, "--kind", "与入党申请人谈话", "--date", "2026-02-20"])
+        .assert()
+        .success();
+    let out = ws.dangan(&["audit", "--json", "--limit", "1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let workspace_entries =
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["seq"].as_u64().unwrap();
+    assert!(workspace_entries >= 3, "the workspace logged its import and step");
+
+    // Administrators only, on both sides.
+    dangan(&url, ADMIN, &["users", "add", "组织员", "--role", "organiser"]).assert().success();
+    upload(&url, "组织员", &ws).assert().failure().stderr(contains("your role may not manage users"));
+
+    // The department's administrator uploads: the committee is made under the university's, the
+    // units under it, the people with their steps; the workspace's log is kept, entry for entry.
+    let out = upload(&url, ADMIN, &ws).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["committee"], "中共计算机学院委员会");
+    assert_eq!(report["committee_created"], true);
+    assert_eq!(report["units_created"], 2, "{report}");
+    assert_eq!(report["people"], 2);
+    assert_eq!(report["steps"], 3);
+    assert_eq!(report["audit_entries"], workspace_entries);
+    let members = crate::members::members(&url, ADMIN);
+    let on_server = members.iter().find(|m| m["name"] == "张三").unwrap();
+    assert_eq!(on_server["branch"], "第一党支部");
+    dangan(&url, ADMIN, &["step", "list", "--member", &on_server["id"].to_string()])
+        .assert()
+        .success()
+        .stdout(contains("2026-01-31"))
+        .stdout(contains("2026-02-20"));
+    assert_eq!(psql("SELECT count(*) FROM dangan.uploaded_audit"), workspace_entries.to_string());
+    assert_eq!(
+        psql(
+            "SELECT string_agg(p.name, ',' ORDER BY u.workspace_id) FROM dangan.uploaded_people u JOIN dangan.people p ON p.id = u.person_id"
+        ),
+        "张三,李四"
+    );
+    // The upload is in the server's chain, and verify follows the kept log too.
+    assert_eq!(psql("SELECT count(*) FROM dangan.audit_log WHERE entity = 'uploads'"), "1");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+
+    // Once only: the committee holds people now, and nothing changes.
+    upload(&url, ADMIN, &ws).assert().failure().stderr(contains("holds 2 people already"));
+    assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");
+    // Nobody may change the kept log; a change behind the server's back is named by verify.
+    refused(
+        cluster.psql("dangan", &admin, PASSPHRASE, "UPDATE dangan.uploaded_audit SET actor = 'x'"),
+        "permission denied",
+    );
+    cluster.superuser_sql("dangan", "UPDATE dangan.uploaded_audit SET actor = '别人' WHERE seq = 2");
+    dangan(&url, ADMIN, &["verify"])
+        .assert()
+        .failure()
+        .stderr(contains("the workspace log kept by upload 1: audit entry 2 has been altered"));
+
+    // A workspace holding what a server cannot hold yet (here its holidays) is refused whole,
+    // naming it: no committee, unit or person arrives.
+    let other = workspace("中共物理学院委员会", "姓名,学号工号,所在党支部\n王五,2026101,物理支部\n");
+    let holidays = other.write_csv("holidays.csv", "2026-10-01,假日,国庆节\n");
+    other.dangan(&["holidays", "import", holidays.to_str().unwrap()]).assert().success();
+    upload(&url, ADMIN, &other)
+        .assert()
+        .failure()
+        .stderr(contains("1 holidays"))
+        .stderr(contains("nothing was uploaded"));
+    assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
+    assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");
+}
