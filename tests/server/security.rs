@@ -374,3 +374,45 @@ fn a_step_added_while_its_person_moves_waits_and_is_refused_never_left_in_the_ol
     );
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }
+
+#[test]
+fn a_server_stopped_mid_session_gives_a_clear_error_and_keeps_no_part_of_the_change() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = crate::members::office(&cluster, &url);
+    let address: dangan_core::server::ServerAddress = url.parse().unwrap();
+    let mut session = dangan_core::server::ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    let rows: String = (0..200).map(|i| format!("新生{i},2026{i:04},第一党支部,2026-03-01\n")).collect();
+    std::fs::write(&roster, format!("姓名,学号工号,所在党支部,递交入党申请书日期\n{rows}")).unwrap();
+
+    // The server is stopped by its administrator half-way through an import's rows (each
+    // session told it is being ended): the import fails saying so, and the session's next change
+    // too, each a message a person can act on.
+    let mut stopped = false;
+    let import = session.import_roster_file(&roster, dangan_core::roster::ImportOptions::default(), |p| {
+        if p.done >= 100 && !std::mem::replace(&mut stopped, true) {
+            cluster.stop_fast();
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    assert!(stopped, "the import reported its rows");
+    let message = import.expect_err("the import failed").message(dangan_core::Lang::En);
+    assert!(message.contains("cannot reach the server") && message.contains("nothing was changed"), "{message}");
+    let talk = dangan_core::domain::ProcedureEvent {
+        id: None,
+        kind: dangan_core::domain::EventKind::ApplicantTalk,
+        date: "2026-03-03".parse().unwrap(),
+        months: None,
+        note: None,
+    };
+    let step = session.save_event(zhang.parse().unwrap(), talk, None);
+    let message = step.expect_err("the step failed").message(dangan_core::Lang::En);
+    assert!(message.contains("cannot reach the server"), "{message}");
+
+    // Back up: none of the import's rows, nor the step, was kept; the log is whole.
+    cluster.start_again();
+    assert_eq!(crate::members::members(&url, ADMIN).len(), 2);
+    dangan(&url, ADMIN, &["step", "list", "--member", &zhang]).assert().success().stdout(contains("2026-03-03").not());
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+}

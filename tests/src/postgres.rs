@@ -16,6 +16,8 @@ pub struct PgCluster {
     port: u16,
     /// Run the server's own programs as this user (when the tests run as root).
     run_as: Option<&'static str>,
+    /// The server's options, to start it again after [`PgCluster::stop`].
+    options: String,
 }
 
 impl PgCluster {
@@ -65,13 +67,19 @@ impl PgCluster {
             sock = dir.join("sock").display(),
             dir = dir.display(),
         );
-        run(as_user(run_as, bin.join("pg_ctl"))
+        let cluster = PgCluster { root, bin, port, run_as, options };
+        cluster.start_again();
+        Some(cluster)
+    }
+
+    /// Starts the server (again, after [`PgCluster::stop`]) on the same data, port and options.
+    pub fn start_again(&self) {
+        run(as_user(self.run_as, self.bin.join("pg_ctl"))
             .arg("-D")
-            .arg(dir.join("data"))
+            .arg(self.root.path().join("data"))
             .arg("-l")
-            .arg(dir.join("server.log"))
-            .args(["-w", "-o", &options, "start"]));
-        Some(PgCluster { root, bin, port, run_as })
+            .arg(self.root.path().join("server.log"))
+            .args(["-w", "-o", &self.options, "start"]));
     }
 
     /// The CA certificate a client trusts (the server's own, self-signed).
@@ -136,6 +144,16 @@ impl PgCluster {
             .arg("-D")
             .arg(self.root.path().join("data"))
             .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
+
+    /// Stops the server as an administrator would (`pg_ctl stop -m fast`): each session is told
+    /// it is being ended, and its open transaction rolled back.
+    pub fn stop_fast(&self) {
+        let _ = as_user(self.run_as, self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.root.path().join("data"))
+            .args(["-m", "fast", "-w", "stop"])
             .output();
     }
 
