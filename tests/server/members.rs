@@ -252,7 +252,8 @@ fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_n
     wang.student_no = Some("2026003".into());
     let added = secretary.save_person(wang.clone(), None).unwrap();
     assert_eq!(added.detail.person.name, "王五", "normalised as in a workspace");
-    let names: Vec<String> = admin.members().unwrap().into_iter().map(|(m, _)| m.name).collect();
+    let names: Vec<String> =
+        admin.members(&dangan_core::store::MemberQuery::all()).unwrap().into_iter().map(|(m, _)| m.name).collect();
     assert_eq!(names, ["李四", "王五", "张三"]);
     // Not into a branch that is not theirs, and not with a number already registered elsewhere.
     let mut elsewhere = wang.clone();
@@ -407,4 +408,62 @@ fn each_user_is_reminded_of_their_own_units_items_once_and_a_failed_notice_recor
         "0",
         "the administrator sees only their own (none)"
     );
+}
+
+fn names_of(list: &[serde_json::Value]) -> Vec<String> {
+    list.iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn the_list_is_filtered_and_searched_as_a_workspaces_and_follows_other_clients_changes() {
+    let Some((cluster, url)) = initialised() else { return };
+    let admin = users_json(&url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
+    let branches = "INSERT INTO dangan.org_units (parent_id, kind, name)
+        SELECT id, 'branch', b FROM dangan.org_units, unnest(ARRAY['第一党支部', '第二党支部']) b WHERE parent_id IS NULL";
+    assert!(cluster.psql("dangan", &admin, PASSPHRASE, branches).status.success());
+    let roster = "姓名,学号工号,所在党支部,递交入党申请书日期\n王小明,S2026101,第一党支部,2026-01-31\n王大明,S2026102,第二党支部,2026-01-31\n张三,2026001,第一党支部,2026-01-31\n李四,2026002,第二党支部,2026-01-31\n";
+    let ws = TestWorkspace::initialised();
+    let file = ws.write_csv("roster.csv", roster);
+    ws.dangan(&["import", file.to_str().unwrap()]).assert().success();
+    dangan(&url, ADMIN, &["import", file.to_str().unwrap()]).assert().success();
+
+    // Each filter selects on the server what it selects in the workspace, in the same order.
+    for filter in [
+        &["--search", "wxm"][..],
+        &["--search", "wangdaming"],
+        &["--search", "王"],
+        &["--search", "s20261"],
+        &["--branch", "第二党支部"],
+        &["--stage", "applicant", "--search", "z"],
+        &["--status", "archived"],
+        &["--all"],
+    ] {
+        let args = [&["members", "--json"][..], filter].concat();
+        let out = dangan(&url, ADMIN, &args).output().unwrap();
+        assert!(out.status.success(), "{filter:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let on_server: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(names_of(&on_server), names_of(&ws.members_json(filter)), "{filter:?}");
+    }
+    assert_eq!(names_of(&ws.members_json(&["--search", "wxm"])), ["王小明"], "the comparison selects something");
+    dangan(&url, ADMIN, &["members", "--branch", "第九党支部"]).assert().failure().stderr(contains("not found"));
+
+    // An open session's list follows another client's committed change once the feed delivers it.
+    let address: ServerAddress = url.parse().unwrap();
+    let mut feed = ServerSession::watch(&address, ADMIN, PASSPHRASE).unwrap();
+    let mut open = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let search = |text: &str| dangan_core::store::MemberQuery {
+        search: Some(text.into()),
+        ..dangan_core::store::MemberQuery::all()
+    };
+    assert_eq!(open.list_members(&search("wxm")).unwrap().total, 1);
+    let mut other = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let id = open.list_members(&search("wxm")).unwrap().items[0].id;
+    let mut person = other.member(id).unwrap().detail.person;
+    person.name = "王明亮".into();
+    other.save_person(person, None).unwrap();
+    assert_eq!(open.list_members(&search("wangmingliang")).unwrap().total, 0, "not yet told");
+    let changes = feed.wait(std::time::Duration::from_secs(10)).unwrap();
+    open.apply_changes(&changes).unwrap();
+    let page = open.list_members(&search("wangmingliang")).unwrap();
+    assert_eq!(page.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["王明亮"]);
 }

@@ -1,7 +1,7 @@
 //! The shared server's speed (issue 20, §6), printed, never asserted (a shared machine's timings
 //! vary too much to fail a build on): a university of 10,000 people written through the server's
 //! own triggers (audit chain, version, announcements), the member list of the department's
-//! administrator, and twenty clients each saving a person every 100 ms, with every commit synced to
+//! administrator, search as one types, the deadline scan, and twenty clients each saving a person every 100 ms, with every commit synced to
 //! disk as on a real server.
 //!
 //! It skips itself unless `DANGAN_SERVER_PERF=1`: `cargo xtask bench` runs it in release.
@@ -13,7 +13,9 @@
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use dangan_core::deadlines::DeadlineQuery;
 use dangan_core::server::{ServerAddress, ServerSession};
+use dangan_core::store::MemberQuery;
 use dangan_tests::TestWorkspace;
 use dangan_tests::postgres::PgCluster;
 
@@ -85,18 +87,50 @@ fn the_servers_speed() {
     remote.env("DANGAN_PASSPHRASE", PASSPHRASE).env_remove("DANGAN_WORKSPACE");
     let seeded = timed(remote);
 
-    // The department's whole list, as the app would load it (no search runs on a server yet).
+    // The department's whole list, as the app would load it: the first call reads the list's
+    // rows into the session's index, each later one reads the steps for the late ones.
+    let all = MemberQuery::all();
     let mut list_times = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        assert_eq!(admin.members().unwrap().len(), people);
+        assert_eq!(admin.members(&all).unwrap().len(), people);
         list_times.push(t.elapsed());
     }
+    let first_list = list_times[0];
     list_times.sort();
+
+    // Search as the user types, on a fresh session (its index read on the first keystroke): the
+    // first characters of names, pinyin initials and student numbers, a page of 100 each.
+    let mut searcher = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let t = Instant::now();
+    searcher.list_members(&MemberQuery { limit: 100, ..MemberQuery::default() }).unwrap();
+    let index_read = t.elapsed();
+    let step = (records.len() / 100).max(1);
+    let mut searches = Vec::new();
+    for record in records.iter().step_by(step).take(100) {
+        let name: String = record.person.name.chars().take(2).collect();
+        let initials: String = dangan_core::names::keys(&record.person.name).initials.chars().take(2).collect();
+        for text in [name, initials, "2026".to_owned()] {
+            let query = MemberQuery { search: Some(text), limit: 100, ..MemberQuery::default() };
+            let t = Instant::now();
+            searcher.list_members(&query).unwrap();
+            searches.push(t.elapsed());
+        }
+    }
+    searches.sort();
+
+    // The deadline scan of the whole university (the procedure's items; it reads every step).
+    let mut scans = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        admin.deadlines(&DeadlineQuery::default()).unwrap();
+        scans.push(t.elapsed());
+    }
+    scans.sort();
 
     // One client alone saving a person, to compare with the twenty.
     let mut alone_times = Vec::new();
-    let alone_id = admin.members().unwrap()[CLIENTS].0.id;
+    let alone_id = admin.members(&all).unwrap()[CLIENTS].0.id;
     let mut alone = admin.member(alone_id).unwrap().detail.person;
     for n in 0..21 {
         alone.phone = Some(format!("1390000{n:04}"));
@@ -109,7 +143,7 @@ fn the_servers_speed() {
     // Twenty clients, each saving its own person every 100 ms.
     let seconds: u64 = std::env::var("DANGAN_SERVER_PERF_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let start = Arc::new(Barrier::new(CLIENTS));
-    let first = admin.members().unwrap()[0].0.id;
+    let first = admin.members(&all).unwrap()[0].0.id;
     let clients: Vec<_> = (0..CLIENTS)
         .map(|c| {
             let (address, start) = (address.clone(), start.clone());
@@ -160,6 +194,18 @@ fn the_servers_speed() {
         "| the department's whole member list (with each member's late steps), median / worst of 5 | {:.0} ms / {:.0} ms | — |",
         ms(list_times[2]),
         ms(list_times[4])
+    );
+    println!(
+        "| search as one types ({} searches: names, pinyin initials, student numbers; a page of 100) after the session's first read of the list ({:.0} ms; the first whole list {:.0} ms), p50 / p95 | {:.1} / {:.1} ms | p95 < 15 ms |",
+        searches.len(),
+        ms(index_read),
+        ms(first_list),
+        ms(pct(&searches, 0.5)),
+        ms(pct(&searches, 0.95))
+    );
+    println!(
+        "| the deadline scan of everyone (the procedure's items), median of 3 | {:.0} ms | < 200 ms |",
+        ms(scans[1])
     );
     println!(
         "| one client alone saving a person, median / worst of 21 | {:.1} ms / {:.1} ms | — |",

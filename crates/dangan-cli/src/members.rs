@@ -38,8 +38,13 @@ impl Filter {
 
     /// The query of the members the filters select.
     pub fn query(&self, session: &Session) -> Result<MemberQuery> {
+        self.query_with(|b| find_branch(session, b))
+    }
+
+    /// The same, the branch found by `find_branch` (a workspace's tree, or a server's units).
+    pub fn query_with(&self, find_branch: impl FnOnce(&str) -> Result<Id>) -> Result<MemberQuery> {
         let stage = parse::optional(self.stage.as_deref(), parse::stage)?;
-        let branch_id = parse::optional(self.branch.as_deref(), |b| find_branch(session, b))?;
+        let branch_id = parse::optional(self.branch.as_deref(), find_branch)?;
         let status = parse::optional(self.status.as_deref(), parse::status_filter)?;
         Ok(MemberQuery { stage, branch_id, search: self.search.clone(), status, ..MemberQuery::all() })
     }
@@ -74,9 +79,13 @@ pub struct MembersArgs {
 }
 
 impl MembersArgs {
-    /// Whether a filter (or --all) was given: a server lists everyone the user may read, unfiltered, so far.
-    pub fn filtered(&self) -> bool {
-        self.filter.is_set() || self.all
+    /// The query the flags ask for, the branch found by `find_branch`.
+    pub fn query_with(&self, find_branch: impl FnOnce(&str) -> Result<Id>) -> Result<MemberQuery> {
+        let mut query = self.filter.query_with(find_branch)?;
+        if self.all {
+            query.status = Some(StatusFilter::All);
+        }
+        Ok(query)
     }
 
     pub fn json(&self) -> bool {
@@ -87,10 +96,7 @@ impl MembersArgs {
 /// Every member the filters select, a page at a time so memory stays flat however many there are.
 pub fn members(args: MembersArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
-    let mut query = args.filter.query(&session)?;
-    if args.all {
-        query.status = Some(StatusFilter::All);
-    }
+    let query = args.query_with(|b| find_branch(&session, b))?;
     print_members(&session, &query, args.json, cx)
 }
 

@@ -1,6 +1,6 @@
 //! The shared server from the command line (issue 20): `dangan server init` and `server upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
-//! those are `verify`, `users` (list, add), `members` (unfiltered), `step` (add for one member,
+//! those are `verify`, `users` (list, add), `members` (with its filters), `step` (add for one member,
 //! list, remove), `deadlines`, `remind`, `import` and `transfer move`; every other command says
 //! plainly that it does not run on a server yet, and changes nothing.
 
@@ -14,6 +14,7 @@ use dangan_core::store::MemberSummary;
 use crate::Command;
 use crate::accounts::UsersAction;
 use crate::commands::Context;
+use crate::members::MembersArgs;
 use crate::passphrase::{self, Secret};
 use crate::steps::{self, StepAction};
 use crate::transfer::TransferAction;
@@ -102,10 +103,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Server { action } => server(action, cx),
         Command::Verify => verify(&mut sign_in(&address, cx)?, cx),
         Command::Users { action, json } => users(action.unwrap_or(UsersAction::List { json }), &address, cx),
-        Command::Members(args) if args.filtered() => {
-            Err(not_on_a_server("members --stage/--branch/--search/--status/--all"))
-        }
-        Command::Members(args) => members(&mut sign_in(&address, cx)?, args.json(), cx),
+        Command::Members(args) => members(&mut sign_in(&address, cx)?, &args, cx),
         Command::Step { action } => step(action, &address, cx),
         Command::Deadlines(args) => crate::planning::deadlines_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Import(args) => crate::rosters::import_on_server(args, &mut sign_in(&address, cx)?, cx),
@@ -121,10 +119,12 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
     }
 }
 
-/// Everyone the user may read, in pinyin order: the same table or JSON as a workspace's.
-fn members(session: &mut ServerSession, as_json: bool, cx: &Context) -> Result<()> {
-    let (summaries, late): (Vec<MemberSummary>, Vec<Vec<LateStep>>) = session.members()?.into_iter().unzip();
-    if as_json {
+/// The members the filters select among those the user may read, in pinyin order: the same
+/// table or JSON as a workspace's.
+fn members(session: &mut ServerSession, args: &MembersArgs, cx: &Context) -> Result<()> {
+    let query = args.query_with(|branch| session.find_unit(branch, "branch"))?;
+    let (summaries, late): (Vec<MemberSummary>, Vec<Vec<LateStep>>) = session.members(&query)?.into_iter().unzip();
+    if args.json() {
         let mut array = json::MemberArray::default();
         array.page(&summaries, |_| Ok(late))?;
         array.finish()

@@ -15,7 +15,7 @@ use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
 pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport};
 use crate::store::server::{ServerPerson, ServerStore, subtree, unit_named};
-use crate::store::{MemberDetail, MemberSummary};
+use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
 use crate::store::{PersonSteps, procedure_items};
 use crate::{Error, Lang, Result, Text};
 
@@ -46,6 +46,9 @@ pub struct MemberMoved {
 /// One signed-in user's connection to the server.
 pub struct ServerSession {
     store: ServerStore,
+    /// The member list's rows, read on the first list or search and kept true by this session's
+    /// own changes and by the others' as announced ([`ServerSession::apply_changes`]).
+    index: Option<MemberIndex>,
 }
 
 impl ServerSession {
@@ -61,7 +64,7 @@ impl ServerSession {
         let user = user.map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| {
             Error::invalid("user", "在服务器上请用 --user 指明用户名", "on a server, name the user with --user")
         })?;
-        Ok(ServerSession { store: ServerStore::sign_in(address, user, passphrase)? })
+        Ok(ServerSession { store: ServerStore::sign_in(address, user, passphrase)?, index: None })
     }
 
     pub fn address(&self) -> &ServerAddress {
@@ -129,30 +132,83 @@ impl ServerSession {
         self.store.set_today(today);
     }
 
-    /// Every member this user may read, in pinyin order, each with their late steps.
-    pub fn members(&mut self) -> Result<Vec<(MemberSummary, Vec<LateStep>)>> {
+    /// A page of the members this user may read that `query` selects, in pinyin order: by stage,
+    /// unit (with everything under it), a search of names, pinyin initials, full pinyin and
+    /// student numbers, and status, as a workspace selects them (one index and one matcher for
+    /// both). Everyone on a server is in the register: it keeps no status changes yet.
+    pub fn list_members(&mut self, query: &MemberQuery) -> Result<MemberPage> {
+        if query.cell.is_some() {
+            return Err(Error::invalid(
+                "cell",
+                "服务器上还没有统计，不能按统计表的格子列出人员",
+                "a server keeps no statistics yet, so it cannot list a table cell's people",
+            ));
+        }
         let units = self.store.units()?;
+        let branches = match query.branch_id {
+            None => None,
+            Some(root) if units.iter().any(|u| u.id == root) => Some(subtree(&units, root)),
+            Some(root) => {
+                return Err(Error::invalid(
+                    "branch_id",
+                    format!("没有编号为 {root} 的组织"),
+                    format!("no unit has id {root}"),
+                ));
+            }
+        };
+        let (total, items) = self.index()?.query(query, branches.as_ref(), None, |branch| branch_path(&units, branch));
+        Ok(MemberPage { total, offset: query.offset, items })
+    }
+
+    /// Every member `query` selects (all pages), each with their late steps.
+    pub fn members(&mut self, query: &MemberQuery) -> Result<Vec<(MemberSummary, Vec<LateStep>)>> {
+        let page = self.list_members(&MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() })?;
         let mut facts = self.store.all_facts()?;
-        let lines = self.store.people()?;
-        Ok(lines
+        Ok(page
+            .items
             .into_iter()
-            .map(|line| {
-                let facts = facts.remove(&line.id).unwrap_or_default();
+            .map(|summary| {
+                let facts = facts.remove(&summary.id).unwrap_or_default();
                 let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
-                let summary = MemberSummary {
-                    id: line.id,
-                    name: line.name,
-                    stage: line.stage,
-                    branch: branch_path(&units, line.branch_id),
-                    branch_id: line.branch_id,
-                    student_no: line.student_no,
-                    gender: line.gender,
-                    ended: line.ended,
-                    status: MembershipStatus::InRegister,
-                };
                 (summary, late)
             })
             .collect())
+    }
+
+    /// Keeps the member list true after changes other clients committed (as a [`ChangeFeed`]
+    /// delivers them): each changed person's row read again, or the whole list when a change
+    /// named no row.
+    pub fn apply_changes(&mut self, changes: &[Change]) -> Result<()> {
+        for change in changes {
+            if self.index.is_none() {
+                return Ok(());
+            }
+            match (change.table.as_str(), change.person) {
+                ("org_units", _) => {}
+                (_, Some(person)) => self.refresh(person)?,
+                (_, None) => self.index = None,
+            }
+        }
+        Ok(())
+    }
+
+    /// The member list's rows, read once.
+    fn index(&mut self) -> Result<&MemberIndex> {
+        if self.index.is_none() {
+            self.index = Some(MemberIndex::from_sorted(self.store.index_entries()?));
+        }
+        Ok(self.index.get_or_insert_default())
+    }
+
+    /// One person's row read again, if the list is held.
+    fn refresh(&mut self, person: Id) -> Result<()> {
+        if self.index.is_some() {
+            let entry = self.store.index_entry(person)?;
+            if let Some(index) = self.index.as_mut() {
+                index.put(person, entry);
+            }
+        }
+        Ok(())
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
@@ -163,6 +219,7 @@ impl ServerSession {
         options: crate::roster::ImportOptions,
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<crate::roster::ImportReport> {
+        self.index = None;
         self.store.import_roster(roster, options, progress)
     }
 
@@ -174,7 +231,7 @@ impl ServerSession {
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<crate::roster::ImportReport> {
         let roster = crate::roster::read(path)?;
-        self.store.import_roster(roster, options, progress)
+        self.import_roster(roster, options, progress)
     }
 
     /// A unit this user sees, by its number, UUID, name or path.
@@ -197,19 +254,20 @@ impl ServerSession {
             }
         };
         let mut facts = self.store.all_facts()?;
-        let lines = self.store.people()?;
+        self.index()?;
+        let Some(index) = self.index.as_ref() else { return Ok(Vec::new()) };
         let mut paths: std::collections::HashMap<Id, std::sync::Arc<str>> = std::collections::HashMap::new();
-        let chosen: Vec<_> = lines
-            .iter()
-            .filter(|l| in_scope.as_ref().is_none_or(|s| s.contains(&l.branch_id)))
-            .filter(|l| query.member_id.is_none_or(|m| m == l.id))
-            .map(|l| (l, facts.remove(&l.id).unwrap_or_default()))
+        let chosen: Vec<_> = index
+            .people()
+            .filter(|(_, _, branch)| in_scope.as_ref().is_none_or(|s| s.contains(branch)))
+            .filter(|(id, ..)| query.member_id.is_none_or(|m| m == *id))
+            .map(|(id, name, branch)| (id, name, branch, facts.remove(&id).unwrap_or_default()))
             .collect();
-        let people = chosen.iter().map(|(line, facts)| PersonSteps {
-            id: line.id,
-            name: &line.name,
-            branch_id: line.branch_id,
-            branch: paths.entry(line.branch_id).or_insert_with(|| branch_path(&units, line.branch_id).into()).clone(),
+        let people = chosen.iter().map(|(id, name, branch_id, facts)| PersonSteps {
+            id: *id,
+            name,
+            branch_id: *branch_id,
+            branch: paths.entry(*branch_id).or_insert_with(|| branch_path(&units, *branch_id).into()).clone(),
             facts,
         });
         Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, as_of))
@@ -264,6 +322,7 @@ impl ServerSession {
     /// refused if anyone changed the person since that version.
     pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
         let person = self.store.save_person(person, seen_version)?;
+        self.refresh(person.person.id.unwrap_or_default())?;
         self.member_of(person)
     }
 
@@ -276,12 +335,14 @@ impl ServerSession {
         seen_version: Option<i32>,
     ) -> Result<ServerMember> {
         let person = self.store.save_event(person_id, event, seen_version)?;
+        self.refresh(person_id)?;
         self.member_of(person)
     }
 
     /// Removes a step, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
+        self.refresh(person_id)?;
         self.member_of(person)
     }
 
@@ -291,6 +352,7 @@ impl ServerSession {
     /// member since that version.
     pub fn move_member(&mut self, id: Id, destination: &str, seen_version: Option<i32>) -> Result<MemberMoved> {
         let moved = self.store.move_person(id, destination, seen_version)?;
+        self.refresh(id)?;
         let units = self.store.units()?;
         // The mover may no longer see the branch (another college's): then the path they gave.
         let to = match units.iter().find(|u| u.id == moved.to_branch) {
@@ -319,6 +381,7 @@ impl ServerSession {
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<UploadReport> {
         let contents = workspace.contents_for_upload()?;
+        self.index = None;
         self.store.upload(contents, progress)
     }
 

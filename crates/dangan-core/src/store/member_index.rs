@@ -3,7 +3,9 @@
 //! Lists and search-as-you-type read it instead of the database: one pass filters, counts and
 //! pages, a few milliseconds for 100,000 people, with no SQL per keystroke. It is built lazily
 //! (one ordered read of `people`, about 0.3 s for 100,000) and kept true by the store's write paths: a single
-//! person's change replaces their row; an import (many rows) drops the index, to be rebuilt.
+//! person's change replaces their row; an import (many rows) drops the index, to be rebuilt. A
+//! server session keeps one too, built from the server's rows ([`IndexEntry`]) and kept true by
+//! the changes the server announces (`server.rs`).
 
 use std::collections::HashSet;
 
@@ -38,22 +40,55 @@ pub(crate) struct MemberIndex {
     rows: Vec<Row>,
 }
 
+/// One person's list row as either engine reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexEntry {
+    pub(crate) id: Id,
+    /// The pinyin sort key, compared byte by byte.
+    pub(crate) sort_key: String,
+    pub(crate) name: String,
+    pub(crate) pinyin: String,
+    pub(crate) initials: String,
+    pub(crate) student_no: Option<String>,
+    pub(crate) stage: Stage,
+    pub(crate) branch_id: Id,
+    pub(crate) ended: bool,
+    pub(crate) gender: Option<Gender>,
+    pub(crate) status: MembershipStatus,
+}
+
+impl From<IndexEntry> for Row {
+    fn from(e: IndexEntry) -> Row {
+        Row {
+            id: e.id,
+            sort_key: e.sort_key.into(),
+            name_folded: e.name.to_lowercase().into(),
+            name: e.name.into(),
+            pinyin: e.pinyin.into(),
+            initials: e.initials.into(),
+            student_no_folded: e.student_no.as_deref().map(|s| s.to_lowercase().into()),
+            student_no: e.student_no.map(Into::into),
+            stage: e.stage,
+            branch_id: e.branch_id,
+            ended: e.ended,
+            gender: e.gender,
+            status: e.status,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender, status";
 
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    let name: String = r.get(2)?;
+fn entry_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<IndexEntry> {
     let stage: String = r.get(6)?;
     let gender: Option<String> = r.get(9)?;
-    let student_no: Option<String> = r.get(5)?;
-    Ok(Row {
+    Ok(IndexEntry {
         id: r.get(0)?,
-        sort_key: r.get::<_, String>(1)?.into(),
-        name_folded: name.to_lowercase().into(),
-        name: name.into(),
-        pinyin: r.get::<_, String>(3)?.into(),
-        initials: r.get::<_, String>(4)?.into(),
-        student_no_folded: student_no.as_deref().map(|s| s.to_lowercase().into()),
-        student_no: student_no.map(Into::into),
+        sort_key: r.get(1)?,
+        name: r.get(2)?,
+        pinyin: r.get(3)?,
+        initials: r.get(4)?,
+        student_no: r.get(5)?,
         stage: Stage::parse(&stage).unwrap_or(Stage::Applicant),
         branch_id: r.get(7)?,
         ended: r.get(8)?,
@@ -65,26 +100,40 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 impl MemberIndex {
     pub(crate) fn load(conn: &Connection) -> Result<MemberIndex> {
         let sql = format!("SELECT {COLUMNS} FROM people ORDER BY sort_key, id");
-        let rows = conn.prepare(&sql)?.query_map([], row_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(MemberIndex { rows })
+        let entries = conn.prepare(&sql)?.query_map([], entry_from)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(MemberIndex::from_sorted(entries))
+    }
+
+    /// The index of rows read in pinyin order (`sort_key`, then `id`).
+    pub(crate) fn from_sorted(entries: Vec<IndexEntry>) -> MemberIndex {
+        MemberIndex { rows: entries.into_iter().map(Row::from).collect() }
     }
 
     /// Replaces (or adds, or removes if gone) the row of one person, re-read from the database.
     pub(crate) fn refresh(&mut self, conn: &Connection, id: Id) -> Result<()> {
+        let sql = format!("SELECT {COLUMNS} FROM people WHERE id = ?1");
+        match conn.prepare_cached(&sql)?.query_row([id], entry_from) {
+            Ok(row) => self.put(id, Some(row)),
+            Err(rusqlite::Error::QueryReturnedNoRows) => self.put(id, None),
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    /// Puts person `id`'s row as it is now: `None` when they are gone (or out of sight).
+    pub(crate) fn put(&mut self, id: Id, row: Option<IndexEntry>) {
         if let Some(at) = self.rows.iter().position(|r| r.id == id) {
             self.rows.remove(at);
         }
-        let sql = format!("SELECT {COLUMNS} FROM people WHERE id = ?1");
-        let row = conn.prepare_cached(&sql)?.query_row([id], row_from);
-        match row {
-            Ok(row) => {
-                let at = self.rows.partition_point(|r| (&r.sort_key, r.id) < (&row.sort_key, row.id));
-                self.rows.insert(at, row);
-                Ok(())
-            }
-            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(()),
-            Err(e) => Err(e.into()),
+        if let Some(row) = row.map(Row::from) {
+            let at = self.rows.partition_point(|r| (&r.sort_key, r.id) < (&row.sort_key, row.id));
+            self.rows.insert(at, row);
         }
+    }
+
+    /// Each person in pinyin order: their number, name and branch.
+    pub(crate) fn people(&self) -> impl Iterator<Item = (Id, &str, Id)> {
+        self.rows.iter().map(|r| (r.id, &*r.name, r.branch_id))
     }
 
     /// The total number of matches and the page the query asks for, with the branch of each row

@@ -500,6 +500,7 @@ pub(crate) fn none_if_blank(s: &Option<String>) -> Option<&str> {
 
 pub(crate) use bulk::{Finish, Found, Likeness};
 pub(crate) use lookalikes::Lookalike;
+pub(crate) use member_index::{IndexEntry, MemberIndex};
 pub use org::{OrgTree, ResolvedBranch};
 pub(crate) use people::{Derived, IsoDate, normalize, number_taken, sort_events};
 pub(crate) use upload::WorkspaceContents;

@@ -27,7 +27,7 @@ use serde::Serialize;
 pub use address::ServerAddress;
 pub use changes::{Change, ChangeFeed};
 pub use moves::MovedPerson;
-pub use people::{ServerPerson, ServerPersonLine};
+pub use people::ServerPerson;
 use roles::Roles;
 pub(crate) use units::{path_of, subtree, unit_named};
 pub use upload::UploadReport;

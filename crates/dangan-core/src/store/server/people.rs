@@ -12,6 +12,7 @@ use crate::deadlines::Fact;
 use crate::domain::{
     Category, Education, EventKind, Gender, Id, Occupation, Person, ProcedureEvent, Stage, StudentLevel,
 };
+use crate::store::IndexEntry;
 use crate::store::people::{PERSON_VALUES, normalize, not_found, person_from, sort_events};
 use crate::validate::{self, Violation};
 use crate::{Error, Result, Text};
@@ -34,43 +35,26 @@ pub struct ServerPerson {
     pub changed_by: Option<String>,
 }
 
-/// One line of the member list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerPersonLine {
-    pub id: Id,
-    pub name: String,
-    pub branch_id: Id,
-    pub stage: Stage,
-    pub ended: bool,
-    pub student_no: Option<String>,
-    pub gender: Option<crate::domain::Gender>,
-}
+/// The columns of a person's list row (`IndexEntry`).
+const ENTRY_COLUMNS: &str = "id, sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender";
 
 impl ServerStore {
-    /// Every person this user may read, in pinyin order.
-    pub fn people(&mut self) -> Result<Vec<ServerPersonLine>> {
+    /// Every person this user may read, as the member list's rows, in pinyin order (the sort key
+    /// compared byte by byte, as a workspace compares it).
+    pub(crate) fn index_entries(&mut self) -> Result<Vec<IndexEntry>> {
         self.require(Action::ReadMembers)?;
-        let rows = self
-            .client
-            .query(
-                "SELECT id, name, branch_id, stage, ended, student_no, gender FROM dangan.people ORDER BY sort_key, id",
-                &[],
-            )
-            .map_err(|e| failure(e, &self.address))?;
-        rows.iter()
-            .map(|r| {
-                let id: Id = r.get(0);
-                Ok(ServerPersonLine {
-                    id,
-                    name: r.get(1),
-                    branch_id: r.get(2),
-                    stage: Stage::parse(r.get(3)).ok_or_else(|| corrupt(&self.address, "people", id))?,
-                    ended: r.get(4),
-                    student_no: r.get(5),
-                    gender: r.get::<_, Option<&str>>(6).and_then(crate::domain::Gender::parse),
-                })
-            })
-            .collect()
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM dangan.people ORDER BY sort_key, id");
+        let rows = self.client.query(&sql, &[]).map_err(|e| failure(e, &self.address))?;
+        rows.iter().map(|r| entry_of(r, &self.address)).collect()
+    }
+
+    /// One person's list row, if this user may read them (else `None`: gone or out of sight).
+    pub(crate) fn index_entry(&mut self, id: Id) -> Result<Option<IndexEntry>> {
+        self.require(Action::ReadMembers)?;
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM dangan.people WHERE id = $1");
+        let statement = self.statements.get(&mut self.client, &sql).map_err(|e| failure(e, &self.address))?;
+        let row = self.client.query_opt(&statement, &[&id]).map_err(|e| failure(e, &self.address))?;
+        row.map(|r| entry_of(&r, &self.address)).transpose()
     }
 
     /// The steps of every person this user may read, as facts for the rules, by person.
@@ -433,6 +417,25 @@ pub(super) fn load(
         client.query(&steps, &[&id])?.iter().map(|r| event_of(r, 0)).collect::<std::result::Result<Vec<_>, _>>()?;
     sort_events(&mut events);
     Ok(ServerPerson { person, events, stage, ended: row.get(20), version: row.get(21), changed_by: row.get(22) })
+}
+
+/// A list row from the columns of `ENTRY_COLUMNS`. Everyone on a server is in the register (it
+/// keeps no membership status changes yet).
+fn entry_of(r: &postgres::Row, address: &super::ServerAddress) -> Result<IndexEntry> {
+    let id: Id = r.get(0);
+    Ok(IndexEntry {
+        id,
+        sort_key: r.get(1),
+        name: r.get(2),
+        pinyin: r.get(3),
+        initials: r.get(4),
+        student_no: r.get(5),
+        stage: Stage::parse(r.get(6)).ok_or_else(|| corrupt(address, "people", id))?,
+        branch_id: r.get(7),
+        ended: r.get(8),
+        gender: r.get::<_, Option<&str>>(9).and_then(Gender::parse),
+        status: crate::domain::MembershipStatus::InRegister,
+    })
 }
 
 /// An event from its columns `id, kind, date::text, months, note`, starting at `at`.
