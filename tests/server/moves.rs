@@ -7,7 +7,7 @@ use dangan_core::server::{ServerAddress, ServerSession};
 use dangan_tests::{PASSPHRASE, TestWorkspace};
 use predicates::str::contains;
 
-use crate::security::{db_role, ok, two_colleges};
+use crate::security::{db_role, ok, refused, two_colleges};
 use crate::setup::{ADMIN, dangan, initialised};
 
 fn names(url: &str, user: &str) -> Vec<String> {
@@ -37,16 +37,27 @@ fn a_member_moves_to_another_college_in_one_logged_step_and_leaves_the_first_col
     move_to(maths, "数学学院党委/数学第一支部").assert().failure().stderr(contains("not found"));
     move_to(cs, "数学学院党委").assert().failure().stderr(contains("数学学院党委 is not a branch"));
     move_to(cs, "数学学院党委/物理支部").assert().failure().stderr(contains("unit 数学学院党委/物理支部 not found"));
-    move_to(cs, "计算机学院党委/计算第一支部")
+    move_to(cs, "中共示范大学委员会/计算机学院党委/计算第一支部")
         .assert()
         .failure()
-        .stderr(contains("in 计算机学院党委/计算第一支部 already"));
+        .stderr(contains("in 中共示范大学委员会/计算机学院党委/计算第一支部 already"));
     assert!(names(&url, cs).contains(&"成员计算第一支部".to_owned()));
+    // The server's own function holds in raw SQL too: a branch secretary, an auditor, the other
+    // college's organiser are refused by it.
+    add(&["users", "add", "计算机学院审计员", "--role", "auditor", "--committee", "计算机学院党委"]);
+    let call = format!("SELECT * FROM dangan.move_person({member}, ARRAY['数学学院党委', '数学第一支部'])");
+    for (user, why) in [
+        ("王书记", "only a committee's administrators and organisers move a member"),
+        ("计算机学院审计员", "only a committee's administrators and organisers move a member"),
+        (maths, &format!("no person {member}")),
+    ] {
+        refused(cluster.psql("dangan", &db_role(&url, user), PASSPHRASE, &call), why);
+    }
 
     // Moved by its committee's administrator, named by the path from the top (the university's
-    // name may lead it): the first college no longer sees the member, the second has them with
-    // their steps and may record the next.
-    let out = move_to(cs, "中共示范大学委员会/数学学院党委/数学第一支部").arg("--json").output().unwrap();
+    // name may lead it, as above): the first college no longer sees the member, the second has
+    // them with their steps and may record the next.
+    let out = move_to(cs, "数学学院党委/数学第一支部").arg("--json").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let moved: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(moved["name"], "成员计算第一支部");
@@ -64,13 +75,18 @@ fn a_member_moves_to_another_college_in_one_logged_step_and_leaves_the_first_col
         "the steps went along"
     );
 
-    // One entry in the log, the branch's change by the mover, and the chain verifies.
+    // The branch's change by the mover in the log, once under each branch, so that the auditors of
+    // the college the member left read it too; the chain verifies.
     let entries = psql(&format!(
         "SELECT actor || ' ' || field || ' ' || (SELECT name FROM dangan.org_units WHERE id = old::bigint) || ' '
                 || (SELECT name FROM dangan.org_units WHERE id = new::bigint)
          FROM dangan.audit_log WHERE entity = 'people' AND entity_id = '{member}' AND action = 'update'"
     ));
-    assert_eq!(entries, "计算机学院管理员 branch_id 计算第一支部 数学第一支部");
+    assert_eq!(entries.lines().collect::<Vec<_>>(), ["计算机学院管理员 branch_id 计算第一支部 数学第一支部"; 2]);
+    let theirs = format!(
+        "SELECT count(*) FROM dangan.audit_log WHERE entity = 'people' AND entity_id = '{member}' AND field = 'branch_id'"
+    );
+    assert_eq!(ok(cluster.psql("dangan", &db_role(&url, "计算机学院审计员"), PASSPHRASE, &theirs)), "1");
     dangan(&url, ADMIN, &["verify"]).assert().success();
 
     // A move made from a stale read is refused, naming who changed the member since.

@@ -36,15 +36,25 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     ws.dangan(&["step", "add", "--member", &zhang, "--kind", "与入党申请人谈话", "--date", "2026-02-20"])
         .assert()
         .success();
+    // Administrators only, on both sides.
+    dangan(&url, ADMIN, &["users", "add", "组织员", "--role", "organiser"]).assert().success();
+    upload(&url, "组织员", &ws).assert().failure().stderr(contains("your role may not manage users"));
+    ws.dangan(&["users", "add", "工作区组织员", "--role", "organiser"])
+        .env("DANGAN_NEW_PASSPHRASE", "the organiser's own passphrase")
+        .assert()
+        .success();
+    upload(&url, ADMIN, &ws)
+        .args(["--workspace-user", "工作区组织员"])
+        .env("DANGAN_WORKSPACE_PASSPHRASE", "the organiser's own passphrase")
+        .assert()
+        .failure()
+        .stderr(contains("your role may not read the audit log"));
+
     let out = ws.dangan(&["audit", "--json", "--limit", "1"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let workspace_entries =
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["seq"].as_u64().unwrap();
     assert!(workspace_entries >= 3, "the workspace logged its import and step");
-
-    // Administrators only, on both sides.
-    dangan(&url, ADMIN, &["users", "add", "组织员", "--role", "organiser"]).assert().success();
-    upload(&url, "组织员", &ws).assert().failure().stderr(contains("your role may not manage users"));
 
     // The department's administrator uploads: the committee is made under the university's, the
     // units under it, the people with their steps; the workspace's log is kept, entry for entry.
@@ -89,6 +99,67 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .assert()
         .failure()
         .stderr(contains("the workspace log kept by upload 1: audit entry 2 has been altered"));
+
+    // The server's own function holds in raw SQL too. Another college's administrator cannot end
+    // an upload into a committee not theirs; in their own, not with people already on the server,
+    // nor with a trail whose hashes do not hold.
+    dangan(
+        &url,
+        ADMIN,
+        &["users", "add", "数学学院管理员", "--role", "administrator", "--committee", "中共数学学院委员会"],
+    )
+    .assert()
+    .failure();
+    psql(
+        "INSERT INTO dangan.org_units (parent_id, kind, name) SELECT id, 'committee', '中共数学学院委员会' FROM dangan.org_units WHERE parent_id IS NULL",
+    );
+    dangan(
+        &url,
+        ADMIN,
+        &["users", "add", "数学学院管理员", "--role", "administrator", "--committee", "中共数学学院委员会"],
+    )
+    .assert()
+    .success();
+    let maths = db_role(&url, "数学学院管理员");
+    let unit = |name: &str| psql(&format!("SELECT id FROM dangan.org_units WHERE name = '{name}'"));
+    let (cs_unit, maths_unit) = (unit("中共计算机学院委员会"), unit("中共数学学院委员会"));
+    let as_maths = |sql: &str| cluster.psql("dangan", &maths, PASSPHRASE, sql);
+    refused(
+        as_maths(&format!("SELECT dangan.upload_staged({cs_unit}, 'x', '{{}}', '{{}}')")),
+        "only an administrator of the committee uploads a workspace into it",
+    );
+    let someone = psql("SELECT min(id) FROM dangan.people");
+    refused(
+        as_maths(&format!("SELECT dangan.upload_staged({maths_unit}, 'x', ARRAY[1], ARRAY[{someone}])")),
+        "the uploaded people must be those this transaction added",
+    );
+    refused(
+        as_maths(&format!(
+            "INSERT INTO dangan.upload_audit_staged (seq, at, actor, entity, action, prev_hash, hash)
+                 VALUES (1, '2026-01-01T00:00:00Z', '某人', 'people', 'insert', repeat('0', 64), repeat('1', 64));
+             SELECT dangan.upload_staged({maths_unit}, 'x', '{{}}', '{{}}');"
+        )),
+        "the workspace's audit chain breaks at entry 1",
+    );
+
+    // A committee takes one upload: an empty workspace's twice is refused the second time by
+    // the server's key. An upload whose kept log is deleted behind the server's back is named.
+    let empty = TestWorkspace::new();
+    empty.dangan(&["init", "--committee", "中共化学学院委员会"]).assert().success();
+    upload(&url, ADMIN, &empty).assert().success();
+    upload(&url, ADMIN, &empty)
+        .assert()
+        .failure()
+        .stderr(contains("a workspace was uploaded into 中共化学学院委员会 already"));
+    cluster.superuser_sql(
+        "dangan",
+        "DELETE FROM dangan.uploaded_audit WHERE upload_id = 2; DELETE FROM dangan.uploaded_people WHERE upload_id = 2;
+         DELETE FROM dangan.uploads WHERE id = 2",
+    );
+    dangan(&url, ADMIN, &["verify"])
+        .assert()
+        .failure()
+        .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
     // A workspace holding what a server cannot hold yet (here its holidays) is refused whole,
     // naming it: no committee, unit or person arrives.

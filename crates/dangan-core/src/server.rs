@@ -354,10 +354,19 @@ impl ServerSession {
         let moved = self.store.move_person(id, destination, seen_version)?;
         self.refresh(id)?;
         let units = self.store.units()?;
-        // The mover may no longer see the branch (another college's): then the path they gave.
+        // The mover may no longer see the branch (another college's): then the path they gave,
+        // from the top as the server found it.
         let to = match units.iter().find(|u| u.id == moved.to_branch) {
             Some(unit) => crate::store::server::path_of(&units, unit),
-            None => destination.split('/').map(str::trim).filter(|n| !n.is_empty()).collect::<Vec<_>>().join("/"),
+            None => {
+                let mut names: Vec<&str> = destination.split('/').map(str::trim).filter(|n| !n.is_empty()).collect();
+                if let Some(root) = units.iter().find(|u| u.parent_id.is_none())
+                    && names.first() != Some(&root.name.as_str())
+                {
+                    names.insert(0, &root.name);
+                }
+                names.join("/")
+            }
         };
         let from = units.iter().find(|u| u.id == moved.from_branch).map(|u| crate::store::server::path_of(&units, u));
         Ok(MemberMoved {

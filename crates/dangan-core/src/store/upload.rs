@@ -32,12 +32,13 @@ pub(crate) struct WorkspaceContents {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the log) or are this PC's own (users, settings, what
 /// reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 30] = [
+const NOT_ON_A_SERVER: [(&str, &str, &str); 31] = [
     ("records", "材料记录", "file records"),
     ("attachments", "附件", "attachments"),
     ("dismissals", "已搁置的提醒事项", "set-aside items"),
     ("status_changes", "党籍状态变更", "membership status changes"),
     ("holidays", "节假日", "holidays"),
+    ("holiday_years", "已录入节假日的年份", "holiday calendar years"),
     ("meetings", "会议记录", "meetings"),
     ("attendance", "会议出席记录", "meeting attendance"),
     ("meeting_attachments", "会议附件", "meeting attachments"),
@@ -71,6 +72,8 @@ impl Store {
     pub(crate) fn contents_for_upload(&self) -> Result<WorkspaceContents> {
         self.require(Action::Backup)?;
         self.require(Action::ReadAudit)?;
+        // One snapshot: a change another window makes meanwhile is either wholly in it or not.
+        let snapshot = self.conn.unchecked_transaction()?;
         let tree = self.org_tree()?;
         let committee = tree.committee().ok_or_else(|| corrupt_row("org_units", 0))?;
         let mut units = vec![committee.clone()];
@@ -135,6 +138,8 @@ impl Store {
                 not_on_a_server.push((Text::new(zh, en), count.unsigned_abs()));
             }
         }
+        let users = self.users()?.into_iter().map(|u| u.name).collect();
+        snapshot.finish()?;
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
             rule_set: self.rule_set_id,
@@ -143,7 +148,7 @@ impl Store {
             people,
             chain,
             not_on_a_server,
-            users: self.users()?.into_iter().map(|u| u.name).collect(),
+            users,
         })
     }
 }

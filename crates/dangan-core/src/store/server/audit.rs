@@ -69,52 +69,87 @@ impl ServerStore {
 }
 
 /// The workspaces' logs kept by their uploads (`dangan.uploaded_chains`): each followed from its
-/// first entry to the head its upload names, which the server's own chain logged when it came.
+/// first entry to the head the server's own log recorded when it came (the log is verified
+/// first), and every upload the log names still kept, and every one kept named by the log.
 fn check_uploaded_chains(tx: &mut postgres::Transaction<'_>) -> std::result::Result<(u64, Vec<Text>), postgres::Error> {
     let mut rows = tx.query_raw(
-        "SELECT upload_id, entries, head_hash, seq, fields, prev_hash, hash FROM dangan.uploaded_chains()",
+        "SELECT upload_id, logged, kept, entries, head_hash, seq, fields, prev_hash, hash FROM dangan.uploaded_chains()",
         std::iter::empty::<&str>(),
     )?;
     let mut checked = 0;
     let mut problems = Vec::new();
-    // The upload being followed: its number, the entries and head it names, the walk, a break.
-    let mut current: Option<(i64, i64, String, ChainWalk, bool)> = None;
-    let end = |upload: Option<(i64, i64, String, ChainWalk, bool)>, problems: &mut Vec<Text>| {
-        let Some((id, entries, head, walk, broken)) = upload else { return };
-        if broken {
-            return;
-        }
-        let last = walk.last().unwrap_or((0, "0".repeat(64)));
-        if last != (entries, head) {
-            problems.push(Text::new(
-                format!("第 {id} 次上传保存的工作区审计日志止于第 {} 条，与上传时记下的第 {entries} 条不符", last.0),
-                format!("the workspace log kept by upload {id} ends at entry {}, not at entry {entries} as logged when it came", last.0),
-            ));
-        }
-    };
+    let mut current: Option<KeptChain> = None;
     while let Some(row) = rows.next()? {
         let upload: i64 = row.get(0);
-        if current.as_ref().map(|c| c.0) != Some(upload) {
-            end(current.take(), &mut problems);
-            current = Some((upload, row.get(1), row.get(2), ChainWalk::default(), false));
+        if current.as_ref().map(|c| c.upload) != Some(upload) {
+            if let Some(done) = current.take() {
+                done.end(&mut problems);
+            }
+            let (logged, kept): (bool, bool) = (row.get(1), row.get(2));
+            if !logged {
+                problems.push(Text::new(
+                    format!("第 {upload} 次上传不在服务器的审计日志中：它不是经由 Dangan 上传的"),
+                    format!("upload {upload} is not in the server's audit log: it did not come through Dangan"),
+                ));
+            } else if !kept {
+                problems.push(Text::new(
+                    format!("服务器的审计日志记有第 {upload} 次上传，但它保存的工作区审计日志已被删去"),
+                    format!(
+                        "the server's audit log records upload {upload}, but the workspace log it kept was deleted"
+                    ),
+                ));
+            }
+            let expected = (row.get::<_, Option<i64>>(3).unwrap_or(0), row.get::<_, Option<String>>(4));
+            current = Some(KeptChain { upload, expected, walk: ChainWalk::default(), broken: !(logged && kept) });
         }
-        let Some((_, _, _, walk, broken)) = current.as_mut() else { continue };
-        let Some(seq) = row.get::<_, Option<i64>>(3) else { continue };
-        if *broken {
+        let Some(chain) = current.as_mut() else { continue };
+        let Some(seq) = row.get::<_, Option<i64>>(5) else { continue };
+        if chain.broken {
             continue;
         }
         checked += 1;
-        let fields: Vec<Option<String>> = row.get(4);
+        let fields: Vec<Option<String>> = row.get(6);
         let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
-        let (prev, hash): (String, String) = (row.get(5), row.get(6));
-        if let Some((_, why)) = walk.step(seq, &prev, &fields, &hash).and_then(|b| b.broken_at) {
-            *broken = true;
+        let (prev, hash): (String, String) = (row.get(7), row.get(8));
+        if let Some((_, why)) = chain.walk.step(seq, &prev, &fields, &hash).and_then(|b| b.broken_at) {
+            chain.broken = true;
             problems.push(Text::new(
                 format!("第 {upload} 次上传保存的工作区审计日志：{}", why.zh),
                 format!("the workspace log kept by upload {upload}: {}", why.en),
             ));
         }
     }
-    end(current.take(), &mut problems);
+    if let Some(done) = current.take() {
+        done.end(&mut problems);
+    }
     Ok((checked, problems))
+}
+
+/// One upload's kept log being followed: the entries and head the server's log recorded, the walk
+/// so far, and whether a problem with it was named already.
+struct KeptChain {
+    upload: i64,
+    expected: (i64, Option<String>),
+    walk: ChainWalk,
+    broken: bool,
+}
+
+impl KeptChain {
+    /// The kept log must end where the server's log said it ended when it came.
+    fn end(self, problems: &mut Vec<Text>) {
+        if self.broken {
+            return;
+        }
+        let (seq, hash) = self.walk.last().unwrap_or((0, "0".repeat(64)));
+        let (entries, head) = self.expected;
+        if (seq, Some(hash)) != (entries, head) {
+            let upload = self.upload;
+            problems.push(Text::new(
+                format!("第 {upload} 次上传保存的工作区审计日志止于第 {seq} 条，与上传时服务器日志记下的第 {entries} 条不符"),
+                format!(
+                    "the workspace log kept by upload {upload} ends at entry {seq}, not at entry {entries} as the server's log recorded when it came"
+                ),
+            ));
+        }
+    }
 }

@@ -76,15 +76,16 @@ impl ServerStore {
             .collect();
         let added = add_staged(&mut tx, &staged, &address).map_err(|refused| match refused {
             Refused::Row(problem) => {
-                let (person, _) = &contents.people[usize::try_from(problem.row).unwrap_or(1).saturating_sub(1)];
-                let id = person.id.unwrap_or_default();
+                let row = usize::try_from(problem.row).unwrap_or(0);
+                let (id, name) = contents
+                    .people
+                    .get(row.wrapping_sub(1))
+                    .map(|(p, _)| (p.id.unwrap_or_default().to_string(), p.name.as_str()))
+                    .unwrap_or_else(|| (row.to_string(), ""));
                 Error::invalid(
                     "workspace",
-                    format!("工作区的成员 {id}（{}）：{}；没有上传任何内容", person.name, problem.reason_zh),
-                    format!(
-                        "the workspace's member {id} ({}): {}; nothing was uploaded",
-                        person.name, problem.reason_en
-                    ),
+                    format!("工作区的成员 {id}（{name}）：{}；没有上传任何内容", problem.reason_zh),
+                    format!("the workspace's member {id} ({name}): {}; nothing was uploaded", problem.reason_en),
                 )
             }
             Refused::Other(e) => e,
@@ -124,7 +125,7 @@ impl ServerStore {
                 "SELECT dangan.upload_staged($1, $2, $3, $4)",
                 &[&committee_id, &contents.committee, &workspace_ids, &person_ids],
             )
-            .map_err(fail)?
+            .map_err(|e| uploaded_already(e, &contents.committee, &address))?
             .get(0);
         step(3, &mut progress)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
@@ -141,6 +142,24 @@ impl ServerStore {
             users_to_add: contents.users,
         })
     }
+}
+
+/// A second upload into one committee (two PCs at once, say): the committee's one upload is
+/// taken, which the server's key on it says.
+fn uploaded_already(e: postgres::Error, committee: &str, address: &super::ServerAddress) -> Error {
+    let taken = e.as_db_error().is_some_and(|db| {
+        *db.code() == postgres::error::SqlState::UNIQUE_VIOLATION && db.constraint() == Some("uploads_unit_id_key")
+    });
+    if !taken {
+        return failure(e, address);
+    }
+    Error::invalid(
+        "committee",
+        format!("「{committee}」已经上传过一个工作区（也许刚从另一台电脑上传），这次没有上传任何内容"),
+        format!(
+            "a workspace was uploaded into {committee} already (perhaps just now, from another PC); nothing was uploaded this time"
+        ),
+    )
 }
 
 /// All or nothing: what a server cannot hold yet, or rules it does not follow, refuse the upload.

@@ -689,9 +689,11 @@ $$;
 -- server's unit field). The upload's row is logged in the server's chain, which anchors the trail:
 -- `dangan verify` follows each kept chain to the head its row names, so a kept entry changed
 -- later is named. Nobody may change or remove these rows.
+-- One upload per committee: a college's workspace arrives once (two at once wait on this key,
+-- and the second is refused).
 CREATE TABLE dangan.uploads (
     id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    unit_id             bigint NOT NULL REFERENCES dangan.org_units(id),
+    unit_id             bigint NOT NULL UNIQUE REFERENCES dangan.org_units(id),
     workspace_committee text NOT NULL,
     entries             bigint NOT NULL,
     head_hash           text NOT NULL,
@@ -743,8 +745,11 @@ CREATE INDEX upload_audit_staged_by_tx ON dangan.upload_audit_staged (tx, db_rol
 -- Ends an upload, in the transaction that sent its units and people: an administrator of the
 -- committee (ManageUsers there) keeps the staged chain under a new upload row (logged by the
 -- triggers) and which person each workspace member became. The chain must be whole: numbered
--- from 1 without a gap, each entry linked to the one before; its hashes are checked by the
--- client before sending and by `dangan verify` after.
+-- from 1 without a gap, each entry linked to the one before and hashed as the workspace hashes
+-- it. The people must be exactly those the committee holds, each added by this transaction: the
+-- trail goes with the people it came with, never onto people already on the server. (The chain
+-- has no key: a trail is as true as the workspace it came from; the server's own log says who
+-- brought it and when.)
 CREATE FUNCTION dangan.upload_staged(committee bigint, workspace_committee text, workspace_ids bigint[],
                                      person_ids bigint[]) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -760,20 +765,28 @@ BEGIN
        OR NOT EXISTS (SELECT 1 FROM dangan.org_units u WHERE u.id = committee AND u.kind = 'committee') THEN
         RAISE EXCEPTION 'only an administrator of the committee uploads a workspace into it' USING ERRCODE = '42501';
     END IF;
+    -- Rows staged by transactions that ended without an upload are nobody's any more.
+    DELETE FROM dangan.upload_audit_staged a WHERE a.tx <> this_tx AND pg_xact_status(a.tx) IS DISTINCT FROM 'in progress';
     SELECT s.seq INTO broken FROM (
-        SELECT a.seq, a.prev_hash, row_number() OVER (ORDER BY a.seq) AS n,
-               lag(a.hash, 1, repeat('0', 64)) OVER (ORDER BY a.seq) AS before
+        SELECT a.seq, a.prev_hash, a.hash, row_number() OVER (ORDER BY a.seq) AS n,
+               lag(a.hash, 1, repeat('0', 64)) OVER (ORDER BY a.seq) AS before,
+               dangan.chain_hash(ARRAY[a.prev_hash, a.seq::text, a.at, a.actor, a.entity, a.entity_id, a.member_id,
+                                       a.action, a.field, a.old, a.new]) AS recomputed
         FROM dangan.upload_audit_staged a WHERE a.tx = this_tx AND a.db_role = me) s
-    WHERE s.seq <> s.n OR s.prev_hash <> s.before ORDER BY s.seq LIMIT 1;
+    WHERE s.seq <> s.n OR s.prev_hash <> s.before OR s.hash <> s.recomputed ORDER BY s.seq LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'the workspace''s audit chain breaks at entry %', broken USING ERRCODE = '22023';
     END IF;
     SELECT count(*), (array_agg(a.hash ORDER BY a.seq DESC))[1] INTO staged, head
     FROM dangan.upload_audit_staged a WHERE a.tx = this_tx AND a.db_role = me;
-    IF cardinality(workspace_ids) IS DISTINCT FROM cardinality(person_ids)
-       OR (SELECT count(*) FROM dangan.people p WHERE p.id = ANY (person_ids)
-             AND p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[committee]))) <> coalesce(cardinality(person_ids), 0) THEN
-        RAISE EXCEPTION 'the uploaded people are not all in the committee' USING ERRCODE = '22023';
+    IF coalesce(cardinality(workspace_ids), 0) <> coalesce(cardinality(person_ids), 0)
+       OR (SELECT count(DISTINCT p.id) FROM dangan.people p WHERE p.id = ANY (person_ids)
+             AND p.xmin = pg_current_xact_id()::xid) <> coalesce(cardinality(person_ids), 0)
+       OR (SELECT count(*) FROM dangan.people p
+           WHERE p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[committee]))) <> coalesce(cardinality(person_ids), 0)
+    THEN
+        RAISE EXCEPTION 'the uploaded people must be those this transaction added and all the committee holds'
+            USING ERRCODE = '22023';
     END IF;
     INSERT INTO dangan.uploads (unit_id, workspace_committee, entries, head_hash, uploaded_by)
         VALUES (committee, workspace_committee, staged, coalesce(head, repeat('0', 64)), dangan.actor())
@@ -790,10 +803,14 @@ BEGIN
 END
 $$;
 
--- Every kept chain, for `dangan verify`: each upload's entries in order, the fields its hash
--- covers after the number (the workspace's order), its link and its hash. The department's
+-- Every kept chain, for `dangan verify`: each upload as the server's log recorded it when it came
+-- (its entries and head: the log is the anchor, verified first, not the upload's own row, which
+-- only a superuser could change), then its kept entries in order, the fields each hash covers
+-- after the number (the workspace's order), its link and its hash. An upload in the log whose row
+-- is gone, or a row the log never recorded, comes with `logged` or `kept` false. The department's
 -- administrators and auditors only, as `audit_chain`.
-CREATE FUNCTION dangan.uploaded_chains() RETURNS TABLE (upload_id bigint, entries bigint, head_hash text,
+CREATE FUNCTION dangan.uploaded_chains() RETURNS TABLE (upload_id bigint, logged boolean, kept boolean,
+                                                        entries bigint, head_hash text,
                                                         seq bigint, fields text[], prev_hash text, hash text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -802,18 +819,28 @@ BEGIN
         RAISE EXCEPTION 'only the department''s administrators and auditors verify the whole log'
             USING ERRCODE = '42501';
     END IF;
-    RETURN QUERY SELECT u.id, u.entries, u.head_hash, a.seq,
-                        ARRAY[a.at, a.actor, a.entity, a.entity_id, a.member_id, a.action, a.field, a.old, a.new],
-                        a.prev_hash, a.hash
-                 FROM dangan.uploads u LEFT JOIN dangan.uploaded_audit a ON a.upload_id = u.id
-                 ORDER BY u.id, a.seq;
+    RETURN QUERY
+        WITH logged AS (
+            SELECT l.entity_id::bigint AS id, (l.new::jsonb ->> 'entries')::bigint AS entries,
+                   l.new::jsonb ->> 'head_hash' AS head_hash
+            FROM dangan.audit_log l WHERE l.entity = 'uploads' AND l.action = 'insert'
+        ), every_upload AS (
+            SELECT coalesce(g.id, u.id) AS id, g.id IS NOT NULL AS logged, u.id IS NOT NULL AS kept,
+                   g.entries, g.head_hash
+            FROM logged g FULL JOIN dangan.uploads u ON u.id = g.id
+        )
+        SELECT e.id, e.logged, e.kept, e.entries, e.head_hash, a.seq,
+               ARRAY[a.at, a.actor, a.entity, a.entity_id, a.member_id, a.action, a.field, a.old, a.new],
+               a.prev_hash, a.hash
+        FROM every_upload e LEFT JOIN dangan.uploaded_audit a ON a.upload_id = e.id
+        ORDER BY e.id, a.seq;
 END
 $$;
 
 -- A member moved to a branch anywhere on the server (another college's, say), the committee's
 -- decision (ApproveTransfers: administrators and organisers, over the unit the member is in now):
--- one transaction, logged by the triggers as the change of the person's branch, their steps
--- taken along by their key. The destination is a path of names from the top (the root's own name
+-- one transaction, logged as the change of the person's branch once under each branch (each
+-- college's auditors read it), their steps taken along by their key. The destination is a path of names from the top (the root's own name
 -- may lead it), found here because the user cannot see another college's units. As {system},
 -- so the person is stamped here (`stamp_change` is not for {system}). Returns the new branch and
 -- version.
@@ -825,6 +852,7 @@ DECLARE
     target bigint := dangan.root_unit();
     target_kind text := 'committee';
     first integer := 1;
+    moved_version integer;
 BEGIN
     IF dangan.my_role() IS DISTINCT FROM 'administrator' AND dangan.my_role() IS DISTINCT FROM 'organiser' THEN
         RAISE EXCEPTION 'only a committee''s administrators and organisers move a member' USING ERRCODE = '42501';
@@ -850,9 +878,16 @@ BEGIN
     IF target = here THEN
         RAISE EXCEPTION 'the member is in that branch already' USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY UPDATE dangan.people p
+    UPDATE dangan.people p
         SET branch_id = target, version = p.version + 1, changed_by = dangan.actor(), changed_at = clock_timestamp()
-        WHERE p.id = person RETURNING p.branch_id, p.version;
+        WHERE p.id = person RETURNING p.version INTO moved_version;
+    -- The triggers log the change under the branch joined; the same entry under the branch left,
+    -- so that the auditors of the college the member left read it too.
+    INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, field, old, new)
+        VALUES (dangan.actor(), 'people', person::text, person::text, here, 'update', 'branch_id', here::text,
+                target::text);
+    INSERT INTO dangan.audit_commits (tx) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+    RETURN QUERY SELECT target, moved_version;
 END
 $$;
 
