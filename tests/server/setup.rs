@@ -91,10 +91,7 @@ fn commands_that_do_not_run_on_a_server_yet_say_so_and_change_nothing() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("`dangan stats` does not run on a server yet"));
-    dangan(&url, ADMIN, &["holidays"])
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("does not run on a server yet"));
+    dangan(&url, ADMIN, &["audit"]).assert().code(1).stderr(predicates::str::contains("does not run on a server yet"));
     dangan(&url, ADMIN, &["users", "remove", "x"])
         .assert()
         .code(1)

@@ -161,16 +161,40 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace holding what a server cannot hold yet (here its holidays) is refused whole,
-    // naming it: no committee, unit or person arrives.
+    // A workspace holding what a server cannot hold yet (here a member's status change) is
+    // refused whole, naming it: no committee, unit or person arrives.
     let other = workspace("中共物理学院委员会", "姓名,学号工号,所在党支部\n王五,2026101,物理支部\n");
-    let holidays = other.write_csv("holidays.csv", "2026-10-01,假日,国庆节\n");
-    other.dangan(&["holidays", "import", holidays.to_str().unwrap()]).assert().success();
+    let wang = other.members_json(&[])[0]["id"].to_string();
+    other
+        .dangan(&["status", "set", "--member", &wang, "--status", "deceased", "--date", "2026-11-01"])
+        .assert()
+        .success();
     upload(&url, ADMIN, &other)
         .assert()
         .failure()
-        .stderr(contains("1 holidays"))
+        .stderr(contains("1 membership status changes"))
         .stderr(contains("nothing was uploaded"));
     assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
     assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");
+
+    // The holiday calendar goes with the workspace: a year the server lacks is entered by the
+    // department's upload; a year the server has must agree day for day.
+    let calendar = |ws: &TestWorkspace, days: &str| {
+        let file = ws.write_csv("holidays.csv", days);
+        ws.dangan(&["holidays", "import", file.to_str().unwrap()]).assert().success();
+    };
+    let biology = workspace("中共生物学院委员会", "姓名,学号工号,所在党支部\n赵七,2026201,生物支部\n");
+    calendar(&biology, "2026-10-01,假日,国庆节\n");
+    let out = upload(&url, ADMIN, &biology).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["calendar_years_entered"], serde_json::json!([2026]));
+    assert_eq!(psql("SELECT string_agg(date::text || ' ' || name, ',') FROM dangan.holidays"), "2026-10-01 国庆节");
+    let geology = workspace("中共地学院委员会", "姓名,学号工号,所在党支部\n钱八,2026301,地学支部\n");
+    calendar(&geology, "2026-10-02,假日,国庆节\n");
+    upload(&url, ADMIN, &geology)
+        .assert()
+        .failure()
+        .stderr(contains("the workspace's holiday calendar of 2026 differs from the server's"));
+    assert_eq!(psql("SELECT count(*) FROM dangan.people WHERE name = '钱八'"), "0");
 }

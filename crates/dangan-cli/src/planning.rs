@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use dangan_core::deadlines::{DeadlineQuery, OwnerKind};
 use dangan_core::reminders::{Notice, Reminder};
 use dangan_core::server::ServerSession;
+use dangan_core::workdays::CalendarDay;
 use dangan_core::{Error, Lang, Result, Session, Text, calendar};
 
 use crate::commands::Context;
@@ -222,7 +223,35 @@ pub enum HolidaysAction {
 
 /// Enters a year's official calendar when asked, then lists what is entered.
 pub fn holidays(action: Option<HolidaysAction>, cx: &Context) -> Result<()> {
-    let mut session = cx.unlock()?;
+    holidays_with(action, &mut cx.unlock()?, cx)
+}
+
+/// Where the holiday calendar is kept: a workspace's own, or the university's on the server.
+pub trait Calendar {
+    fn holidays(&mut self) -> Result<(Vec<CalendarDay>, Vec<i32>)>;
+    fn set_holidays(&mut self, days: &[CalendarDay]) -> Result<Vec<i32>>;
+}
+
+impl Calendar for Session {
+    fn holidays(&mut self) -> Result<(Vec<CalendarDay>, Vec<i32>)> {
+        Session::holidays(self)
+    }
+    fn set_holidays(&mut self, days: &[CalendarDay]) -> Result<Vec<i32>> {
+        Session::set_holidays(self, days)
+    }
+}
+
+impl Calendar for ServerSession {
+    fn holidays(&mut self) -> Result<(Vec<CalendarDay>, Vec<i32>)> {
+        ServerSession::holidays(self)
+    }
+    fn set_holidays(&mut self, days: &[CalendarDay]) -> Result<Vec<i32>> {
+        ServerSession::set_holidays(self, days)
+    }
+}
+
+/// `holidays` wherever the calendar is kept: the year's days entered when asked, then the list.
+pub fn holidays_with(action: Option<HolidaysAction>, calendar: &mut impl Calendar, cx: &Context) -> Result<()> {
     match action.unwrap_or(HolidaysAction::List) {
         HolidaysAction::List => {}
         HolidaysAction::Import { file } => {
@@ -242,10 +271,10 @@ pub fn holidays(action: Option<HolidaysAction>, cx: &Context) -> Result<()> {
                     ),
                 ),
             })?;
-            let years = session.set_holidays(&days)?;
+            let years = calendar.set_holidays(&days)?;
             cx.human.holidays_entered(&years, days.len())?;
         }
     }
-    let (days, years) = session.holidays()?;
+    let (days, years) = calendar.holidays()?;
     cx.human.holidays(days, &years)
 }

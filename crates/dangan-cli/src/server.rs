@@ -1,7 +1,7 @@
 //! The shared server from the command line (issue 20): `dangan server init` and `server upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
 //! those are `verify`, `users` (list, add), `members` (with its filters), `step` (add for one member,
-//! list, remove), `deadlines`, `remind`, `import` and `transfer move`; every other command says
+//! list, remove), `deadlines`, `remind`, `import`, `transfer move` and `holidays`; every other command says
 //! plainly that it does not run on a server yet, and changes nothing.
 
 use clap::{Args, Subcommand};
@@ -108,6 +108,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Deadlines(args) => crate::planning::deadlines_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Import(args) => crate::rosters::import_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Remind(args) => crate::planning::remind_on_server(args, &mut sign_in(&address, cx)?, cx),
+        Command::Holidays { action } => crate::planning::holidays_with(action, &mut sign_in(&address, cx)?, cx),
         Command::Transfer { action: TransferAction::Move { member, to, json } } => {
             let mut session = sign_in(&address, cx)?;
             // Moved as read: a change by someone else meanwhile refuses it.
@@ -203,10 +204,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users list、users add、members、step add/list/remove、deadlines、remind、import、transfer move），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users list、users add、members、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users list, users add, members, step add/list/remove, deadlines, remind, import, transfer move); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users list, users add, members, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
         ),
     )
 }

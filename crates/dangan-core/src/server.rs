@@ -394,6 +394,17 @@ impl ServerSession {
         self.store.upload(contents, progress)
     }
 
+    /// The university's holiday calendar: its days by date, and the years entered.
+    pub fn holidays(&mut self) -> Result<(Vec<crate::workdays::CalendarDay>, Vec<i32>)> {
+        self.store.holidays()
+    }
+
+    /// Enters the calendar of the years the days fall in, replacing what those years had: the
+    /// department's administrators and organisers (the server refuses anyone else). Returns the years.
+    pub fn set_holidays(&mut self, days: &[crate::workdays::CalendarDay]) -> Result<Vec<i32>> {
+        self.store.set_holidays(days)
+    }
+
     fn member_of(&mut self, p: ServerPerson) -> Result<ServerMember> {
         let units = self.store.units()?;
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();

@@ -11,6 +11,7 @@ use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{EventKind, Id, OrgUnit, Person, ProcedureEvent};
 use crate::rules::RuleSetId;
+use crate::workdays::CalendarDay;
 use crate::{Error, Result, Text};
 
 /// Everything an upload moves, read in one transaction.
@@ -27,18 +28,18 @@ pub(crate) struct WorkspaceContents {
     pub(crate) not_on_a_server: Vec<(Text, u64)>,
     /// The workspace's users, who sign in to a server with accounts of their own.
     pub(crate) users: Vec<String>,
+    /// The official calendar the office entered: its days and the years entered.
+    pub(crate) calendar: (Vec<CalendarDay>, Vec<i32>),
 }
 
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
-/// rest are carried (units, people, steps, the log) or are this PC's own (users, settings, what
-/// reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 31] = [
+/// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
+/// (users, settings, what reminders were sent).
+const NOT_ON_A_SERVER: [(&str, &str, &str); 29] = [
     ("records", "材料记录", "file records"),
     ("attachments", "附件", "attachments"),
     ("dismissals", "已搁置的提醒事项", "set-aside items"),
     ("status_changes", "党籍状态变更", "membership status changes"),
-    ("holidays", "节假日", "holidays"),
-    ("holiday_years", "已录入节假日的年份", "holiday calendar years"),
     ("meetings", "会议记录", "meetings"),
     ("attendance", "会议出席记录", "meeting attendance"),
     ("meeting_attachments", "会议附件", "meeting attachments"),
@@ -139,6 +140,7 @@ impl Store {
             }
         }
         let users = self.users()?.into_iter().map(|u| u.name).collect();
+        let calendar = self.holidays()?;
         snapshot.finish()?;
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
@@ -149,6 +151,7 @@ impl Store {
             chain,
             not_on_a_server,
             users,
+            calendar,
         })
     }
 }

@@ -10,6 +10,7 @@
 mod address;
 mod audit;
 mod changes;
+mod holidays;
 mod import;
 mod moves;
 mod people;
@@ -93,7 +94,7 @@ pub struct ServerStore {
     /// The rule set the server's offices follow (`rule_set` in `dangan.meta`, chosen at `init`).
     rules: RuleSet,
     rule_set: RuleSetId,
-    /// The official holiday calendar; none is kept on a server yet, so working days are weekdays.
+    /// The official holiday calendar the server keeps (`holidays.rs`), as read at sign-in.
     workdays: WorkCalendar,
     today: Option<Date>,
     statements: Statements,
@@ -233,7 +234,7 @@ impl ServerStore {
             reason: format!("the rule set {} is not one Dangan knows", rule_set.as_deref().unwrap_or("(none)")),
         })?;
         let rules = RuleSet::builtin(rule_set);
-        let workdays = WorkCalendar::new([], []);
+        let workdays = holidays::work_calendar(&mut client).map_err(|e| failure(e, address))?;
         Ok(ServerStore {
             client,
             address: address.clone(),

@@ -15,7 +15,9 @@ use crate::access::Action;
 use crate::domain::Id;
 use crate::jobs::{Progress, Unit};
 use crate::store::{Derived, WorkspaceContents};
+use crate::workdays::{CalendarDay, DayKind};
 use crate::{Error, Result, Text};
+use chrono::Datelike;
 
 /// What an upload did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +36,8 @@ pub struct UploadReport {
     pub audit_entries: u64,
     /// The workspace's users, who need accounts of their own on the server (`users add`).
     pub users_to_add: Vec<String>,
+    /// The years of the workspace's holiday calendar the server had not entered, entered now.
+    pub calendar_years_entered: Vec<i32>,
 }
 
 /// The stages an upload reports, as steps of a job.
@@ -62,6 +66,9 @@ impl ServerStore {
         let (committee_id, committee_created) = committee_for(&mut tx, &units, &contents.committee, &address)?;
         let mut made = Vec::new();
         let unit_ids = place_units(&mut tx, &units, &contents, committee_id, &mut made, &address)?;
+        let may_enter_calendar = self.me.role.may(Action::EditCalendar)
+            && units.iter().any(|u| u.parent_id.is_none() && u.id == self.me.unit_id);
+        let calendar_years_entered = reconcile_calendar(&mut tx, &contents.calendar, may_enter_calendar, &address)?;
         step(1, &mut progress)?;
 
         let staged: Vec<Staged> = contents
@@ -140,8 +147,72 @@ impl ServerStore {
             steps: contents.people.iter().map(|(_, events)| events.len() as u64).sum(),
             audit_entries: contents.chain.len() as u64,
             users_to_add: contents.users,
+            calendar_years_entered,
         })
     }
+}
+
+/// The workspace's holiday calendar against the server's, which is the university's: a year both
+/// entered must agree day for day (else the same deadline would fall on two days); a year only
+/// the workspace entered is entered now, by the department only (the policies hold that too).
+/// Returns the years entered.
+fn reconcile_calendar(
+    tx: &mut postgres::Transaction<'_>,
+    (days, years): &(Vec<CalendarDay>, Vec<i32>),
+    may_enter: bool,
+    address: &super::ServerAddress,
+) -> Result<Vec<i32>> {
+    let fail = |e| failure(e, address);
+    let (server_days, server_years) = super::holidays::read_calendar(tx).map_err(fail)?;
+    let of_year = |list: &[CalendarDay], year: i32| -> Vec<(crate::calendar::Date, DayKind)> {
+        list.iter().filter(|d| d.date.year() == year).map(|d| (d.date, d.kind)).collect()
+    };
+    let mut missing = Vec::new();
+    for &year in years {
+        if !server_years.contains(&year) {
+            missing.push(year);
+            continue;
+        }
+        let (ours, theirs) = (of_year(days, year), of_year(&server_days, year));
+        if ours != theirs {
+            let differs = ours.iter().zip(&theirs).find(|(a, b)| a != b).map(|(a, _)| a.0).or_else(|| {
+                let longer = if ours.len() > theirs.len() { &ours } else { &theirs };
+                longer.get(ours.len().min(theirs.len())).map(|d| d.0)
+            });
+            let day = differs.map(|d| d.to_string()).unwrap_or_default();
+            return Err(Error::invalid(
+                "workspace",
+                format!(
+                    "工作区录入的 {year} 年节假日与服务器上的不同（{day}），没有上传任何内容；请先核对两边的节假日"
+                ),
+                format!(
+                    "the workspace's holiday calendar of {year} differs from the server's ({day}); nothing was uploaded: check both calendars first"
+                ),
+            ));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(missing);
+    }
+    if !may_enter {
+        let list = missing.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+        return Err(Error::invalid(
+            "workspace",
+            format!("服务器上还没有 {list} 年的节假日，没有上传任何内容；请组织部先录入（dangan holidays import）"),
+            format!(
+                "the server has no holiday calendar for {list} yet; nothing was uploaded: ask the department to enter it first (dangan holidays import)"
+            ),
+        ));
+    }
+    tx.execute("INSERT INTO dangan.holiday_years (year) SELECT unnest($1::integer[])", &[&missing]).map_err(fail)?;
+    for day in days.iter().filter(|d| missing.contains(&d.date.year())) {
+        tx.execute(
+            "INSERT INTO dangan.holidays (date, kind, name) VALUES ($1::text::date, $2, $3)",
+            &[&day.date.to_string(), &day.kind.as_str(), &day.name],
+        )
+        .map_err(fail)?;
+    }
+    Ok(missing)
 }
 
 /// A second upload into one committee (two PCs at once, say): the committee's one upload is

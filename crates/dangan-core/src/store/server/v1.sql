@@ -107,6 +107,19 @@ CREATE TABLE dangan.reminders_sent (
     PRIMARY KEY (db_role, person_id, rule, due, threshold)
 );
 
+-- The official holiday calendar (holidays and make-up workdays, by year), one for the whole
+-- university, as a workspace keeps its own: working-day periods are computed from it. A year in
+-- `holiday_years` counts as entered even with no days. Everyone reads it; the department's
+-- administrators and organisers enter it (EditCalendar, at the university's committee).
+CREATE TABLE dangan.holidays (
+    date date PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name text
+);
+CREATE TABLE dangan.holiday_years (
+    year integer PRIMARY KEY CHECK (year BETWEEN 1950 AND 2100)
+);
+
 -- `db_role` is the user's login role; `unit_id` the committee whose office they work for (the
 -- university's for the organisation department): they see that committee and everything under it,
 -- a branch secretary only `user_branches`.
@@ -204,6 +217,15 @@ BEGIN
     IF dangan.my_role() IN ('administrator', 'organiser', 'branch_secretary') THEN
         RETURN QUERY SELECT dangan.unit_and_below(dangan.my_roots());
     END IF;
+END
+$$;
+
+-- EditCalendar: the department's administrators and organisers (the calendar is the university's).
+CREATE FUNCTION dangan.edits_calendar() RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN dangan.my_role() IN ('administrator', 'organiser')
+        AND (SELECT u.id FROM dangan.org_units u WHERE u.parent_id IS NULL) = ANY (dangan.my_roots());
 END
 $$;
 
@@ -318,7 +340,8 @@ CREATE UNLOGGED TABLE dangan.audit_commits (
 -- The audit trigger, on every audited table, AFTER each statement, reading the statement's rows
 -- (transition tables `old_rows`, `new_rows`): an insert or a delete is one entry holding the row
 -- as JSON, an update one entry per changed column, as in the workspace, in the statement's row order.
--- The row is named by its `id`, or for a user's branch by the user's and the unit's.
+-- The row is named by its `id` (a holiday by its date, a calendar year by the year), or for a
+-- user's branch by the user's and the unit's.
 -- TG_ARGV: [0] the column naming the member ('' for none), [1] how to find the row's unit
 -- ('branch': its branch_id; 'self': the row is a unit;
 -- 'user_self': the row is a user; 'user': its user's unit; 'unit': its unit_id), [2] columns left
@@ -369,7 +392,7 @@ $$;
 -- An entry's row, member and unit, as `audit_rows` names them.
 CREATE FUNCTION dangan.audit_key(r jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce(r ->> 'id', (r ->> 'user_id') || ' ' || (r ->> 'unit_id'))
+    SELECT coalesce(r ->> 'id', r ->> 'date', r ->> 'year', (r ->> 'user_id') || ' ' || (r ->> 'unit_id'))
 $$;
 CREATE FUNCTION dangan.audit_member(r jsonb, member_column text) RETURNS text
     LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -929,6 +952,14 @@ CREATE TRIGGER audit_delete AFTER DELETE ON dangan.events
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('person_id', 'branch', 'branch_id');
 CREATE TRIGGER announce_delete AFTER DELETE ON dangan.events
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_changes('person_id');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.holidays
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.holidays
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.holiday_years
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.holiday_years
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
 CREATE TRIGGER audit_insert AFTER INSERT ON dangan.uploads
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', 'unit', '');
 CREATE TRIGGER audit_insert AFTER INSERT ON dangan.users

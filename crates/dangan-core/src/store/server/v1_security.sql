@@ -11,6 +11,7 @@ ALTER FUNCTION dangan.my_role() OWNER TO {system};
 ALTER FUNCTION dangan.readable_units() OWNER TO {system};
 ALTER FUNCTION dangan.editable_units() OWNER TO {system};
 ALTER FUNCTION dangan.organised_units() OWNER TO {system};
+ALTER FUNCTION dangan.edits_calendar() OWNER TO {system};
 ALTER FUNCTION dangan.visible_units() OWNER TO {system};
 ALTER FUNCTION dangan.root_unit() OWNER TO {system};
 ALTER FUNCTION dangan.whoami() OWNER TO {system};
@@ -38,7 +39,7 @@ ALTER FUNCTION dangan.create_account(text, text, bigint, bigint[], text) OWNER T
 ALTER FUNCTION dangan.add_user(text, text, bigint, bigint[], text) OWNER TO {accounts};
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(),
+GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(), dangan.edits_calendar(),
     dangan.visible_units(), dangan.my_role(), dangan.root_unit(), dangan.whoami(), dangan.list_users(),
     dangan.login_role(text), dangan.add_user(text, text, bigint, bigint[], text), dangan.audit_chain(),
     dangan.audit_head_now(), dangan.import_staged(), dangan.move_person(bigint, text[]),
@@ -75,6 +76,8 @@ DO $$ BEGIN
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO {app}', current_database());
 END $$;
 GRANT SELECT ON dangan.audit_log TO {app};
+-- The calendar: read by all, entered (whole years replaced) by the department.
+GRANT SELECT, INSERT, DELETE ON dangan.holidays, dangan.holiday_years TO {app};
 -- A user's own reminders: read and added, never another's; the sender is the server's to set.
 GRANT SELECT ON dangan.reminders_sent TO {app};
 GRANT INSERT (person_id, rule, due, threshold, sent_on) ON dangan.reminders_sent TO {app};
@@ -119,6 +122,10 @@ ALTER TABLE dangan.uploaded_audit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.uploaded_audit FORCE ROW LEVEL SECURITY;
 ALTER TABLE dangan.uploaded_people ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.uploaded_people FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.holidays ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.holidays FORCE ROW LEVEL SECURITY;
+ALTER TABLE dangan.holiday_years ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.holiday_years FORCE ROW LEVEL SECURITY;
 ALTER TABLE dangan.audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dangan.audit_log FORCE ROW LEVEL SECURITY;
 
@@ -163,6 +170,14 @@ CREATE POLICY remove ON dangan.events FOR DELETE TO {app} USING (branch_id IN (S
 CREATE POLICY mine ON dangan.reminders_sent FOR SELECT TO {app} USING (db_role = session_user);
 CREATE POLICY sent ON dangan.reminders_sent FOR INSERT TO {app}
     WITH CHECK (db_role = session_user AND person_id IN (SELECT p.id FROM dangan.people p));
+
+-- The calendar: everyone reads it; the department enters it.
+CREATE POLICY see ON dangan.holidays FOR SELECT TO {app} USING (true);
+CREATE POLICY add ON dangan.holidays FOR INSERT TO {app} WITH CHECK (dangan.edits_calendar());
+CREATE POLICY remove ON dangan.holidays FOR DELETE TO {app} USING (dangan.edits_calendar());
+CREATE POLICY see ON dangan.holiday_years FOR SELECT TO {app} USING (true);
+CREATE POLICY add ON dangan.holiday_years FOR INSERT TO {app} WITH CHECK (dangan.edits_calendar());
+CREATE POLICY remove ON dangan.holiday_years FOR DELETE TO {app} USING (dangan.edits_calendar());
 
 -- Uploads and their kept trails: written by `dangan.upload_staged` only; read as the log is, by
 -- the administrators and auditors of the committee they went into and of the units above it.
