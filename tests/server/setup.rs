@@ -92,10 +92,10 @@ fn commands_that_do_not_run_on_a_server_yet_say_so_and_change_nothing() {
         .code(1)
         .stderr(predicates::str::contains("`dangan stats` does not run on a server yet"));
     dangan(&url, ADMIN, &["audit"]).assert().code(1).stderr(predicates::str::contains("does not run on a server yet"));
-    dangan(&url, ADMIN, &["users", "remove", "x"])
+    dangan(&url, ADMIN, &["passwd"])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("`dangan users remove` does not run on a server yet"));
+        .stderr(predicates::str::contains("`dangan passwd` does not run on a server yet"));
 }
 
 use predicates::prelude::PredicateBooleanExt;
@@ -146,4 +146,79 @@ fn an_init_that_fails_part_way_leaves_nothing_behind() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("user name"));
+}
+
+#[test]
+fn an_administrator_changes_removes_and_resets_their_users_and_the_department_keeps_one() {
+    let Some((cluster, url)) = initialised() else { return };
+    let sql = "INSERT INTO dangan.org_units (parent_id, kind, name)
+                   SELECT id, 'committee', '计算机学院党委' FROM dangan.org_units WHERE parent_id IS NULL;
+               INSERT INTO dangan.org_units (parent_id, kind, name)
+                   SELECT id, 'branch', '计算第一支部' FROM dangan.org_units WHERE name = '计算机学院党委';";
+    let admin = users_json(&url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
+    assert!(cluster.psql("dangan", &admin, PASSPHRASE, sql).status.success());
+    let add = |args: &[&str]| dangan(&url, ADMIN, args).assert().success();
+    add(&["users", "add", "李老师", "--role", "organiser", "--committee", "计算机学院党委"]);
+    add(&["users", "add", "学院管理员", "--role", "administrator", "--committee", "计算机学院党委"]);
+    let role_of = |name: &str| {
+        users_json(&url, ADMIN).iter().find(|u| u["name"] == name).map(|u| (u["role"].clone(), u["branches"].clone()))
+    };
+
+    // Another role, a branch secretary's branches with it; logged by the server.
+    dangan(&url, ADMIN, &["users", "role", "李老师", "--role", "branch_secretary", "--branch", "计算第一支部"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("李老师 is now branch secretary"));
+    let (role, branches) = role_of("李老师").unwrap();
+    assert_eq!(role, "branch_secretary");
+    assert_eq!(branches.as_array().unwrap().len(), 1);
+    dangan(&url, ADMIN, &["users", "role", "李老师", "--role", "auditor", "--branch", "计算第一支部"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("only a branch secretary is limited to branches"));
+
+    // A new passphrase: the old one opens nothing, the new one signs in.
+    dangan(&url, ADMIN, &["users", "reset-passphrase", "李老师"])
+        .env("DANGAN_NEW_PASSPHRASE", "a brand new passphrase")
+        .assert()
+        .success();
+    dangan(&url, "李老师", &["members"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("wrong user name or passphrase"));
+    dangan(&url, "李老师", &["members"]).env("DANGAN_PASSPHRASE", "a brand new passphrase").assert().success();
+
+    // A college's administrator manages their college's users, not the department's.
+    dangan(&url, "学院管理员", &["users", "remove", ADMIN])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(format!("user {ADMIN} not found")));
+    // The department keeps its last administrator; nobody removes themselves.
+    dangan(&url, ADMIN, &["users", "role", ADMIN, "--role", "organiser"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("the department's last administrator"));
+    dangan(&url, ADMIN, &["users", "remove", ADMIN]).assert().failure();
+    assert_eq!(role_of(ADMIN).unwrap().0, "administrator");
+
+    // Removed: their login role is gone, so their passphrase opens nothing.
+    let login = users_json(&url, ADMIN).iter().find(|u| u["name"] == "李老师").unwrap()["db_role"].clone();
+    dangan(&url, "学院管理员", &["users", "remove", "李老师"]).assert().success();
+    assert!(role_of("李老师").is_none());
+    let roles = cluster.superuser_sql(
+        "dangan",
+        &format!("SELECT count(*) FROM pg_roles WHERE rolname = '{}'", login.as_str().unwrap()),
+    );
+    assert_eq!(roles.trim(), "0");
+    dangan(&url, "李老师", &["members"])
+        .env("DANGAN_PASSPHRASE", "a brand new passphrase")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("wrong user name or passphrase"));
+    let logged = cluster.superuser_sql(
+        "dangan",
+        "SELECT string_agg(action || ' ' || coalesce(field, ''), ',' ORDER BY seq) FROM dangan.audit_log WHERE entity = 'users' AND action <> 'insert'",
+    );
+    assert_eq!(logged.trim(), "update role,delete");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
 }

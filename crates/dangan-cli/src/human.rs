@@ -1507,8 +1507,16 @@ impl Human {
     }
 
     pub fn role_changed(self, user: &User) -> Result<()> {
-        let (name, role) = (&user.name, user.role.label());
+        self.now_role(&user.name, user.role)
+    }
+
+    fn now_role(self, name: &str, role: dangan_core::access::Role) -> Result<()> {
+        let role = role.label();
         self.say(format_args!("{name} 现为{}", role.zh), format_args!("{name} is now {}", role.en))
+    }
+
+    pub fn server_role_set(self, user: &ServerUser) -> Result<()> {
+        self.now_role(&user.name, user.role)
     }
 
     pub fn user_removed(self) -> Result<()> {

@@ -1,6 +1,6 @@
 //! The shared server from the command line (issue 20): `dangan server init` and `server upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
-//! those are `verify`, `users` (list, add), `members` (with its filters), `step` (add for one member,
+//! those are `verify`, `users` (list, add, role, remove, reset-passphrase), `members` (with its filters), `step` (add for one member,
 //! list, remove), `deadlines`, `remind`, `import`, `transfer move` and `holidays`; every other command says
 //! plainly that it does not run on a server yet, and changes nothing.
 
@@ -194,9 +194,21 @@ fn users(action: UsersAction, address: &ServerAddress, cx: &Context) -> Result<(
             let user = session.add_user(&name, role, committee.as_deref(), &branches, &pass)?;
             cx.human.server_user_added(&user)
         }
-        UsersAction::Role { .. } => Err(not_on_a_server("users role")),
-        UsersAction::Remove { .. } => Err(not_on_a_server("users remove")),
-        UsersAction::ResetPassphrase { .. } => Err(not_on_a_server("users reset-passphrase")),
+        UsersAction::Role { name, role, branches } => {
+            let role = parse::role(&role)?;
+            let user = sign_in(address, cx)?.set_user_role(&name, role, &branches)?;
+            cx.human.server_role_set(&user)
+        }
+        UsersAction::Remove { name } => {
+            sign_in(address, cx)?.remove_user(&name)?;
+            cx.human.user_removed()
+        }
+        UsersAction::ResetPassphrase { name, new_passphrase_file } => {
+            let mut session = sign_in(address, cx)?;
+            let pass = passphrase::read(Secret::New, new_passphrase_file.as_deref(), cx.lang)?;
+            session.reset_passphrase(&name, &pass)?;
+            cx.human.passphrase_reset()
+        }
     }
 }
 
@@ -204,10 +216,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users list、users add、members、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users list, users add, members, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
         ),
     )
 }

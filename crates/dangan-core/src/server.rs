@@ -117,6 +117,24 @@ impl ServerSession {
         self.store.add_user(name, role, unit_id, &branch_ids, passphrase)
     }
 
+    /// Gives a user another role; a branch secretary's branches are named as in `add_user`.
+    pub fn set_user_role(&mut self, name: &str, role: Role, branches: &[String]) -> Result<ServerUser> {
+        self.store.require(Action::ManageUsers)?;
+        let units = self.store.units()?;
+        let branch_ids = branches.iter().map(|b| unit_named(&units, b, "branch")).collect::<Result<Vec<_>>>()?;
+        self.store.set_user_role(name, role, &branch_ids)
+    }
+
+    /// Removes a user: their passphrase opens nothing any more.
+    pub fn remove_user(&mut self, name: &str) -> Result<()> {
+        self.store.remove_user(name)
+    }
+
+    /// Sets a new passphrase for a user who forgot theirs.
+    pub fn reset_passphrase(&mut self, name: &str, passphrase: &str) -> Result<()> {
+        self.store.reset_passphrase(name, passphrase)
+    }
+
     /// The units this user sees: their own and every unit above them.
     pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
         self.store.units()

@@ -298,20 +298,7 @@ impl ServerStore {
         self.require(Action::ManageUsers)?;
         let name = check_user_name(name)?;
         check_passphrase(passphrase)?;
-        if role == Role::BranchSecretary && branches.is_empty() {
-            return Err(Error::invalid(
-                "branch",
-                "支部书记至少要有一个支部",
-                "a branch secretary needs at least one branch",
-            ));
-        }
-        if role != Role::BranchSecretary && !branches.is_empty() {
-            return Err(Error::invalid(
-                "branch",
-                "只有支部书记限于支部",
-                "only a branch secretary is limited to branches",
-            ));
-        }
+        check_branches(role, branches)?;
         let verifier = scram_verifier(passphrase);
         let address = self.address.clone();
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
@@ -340,9 +327,89 @@ impl ServerStore {
         user.ok_or_else(|| Error::NotFound { what: Text::new(format!("用户「{name}」"), format!("user {name}")) })
     }
 
+    /// Gives a user of the administrator's committee or below another role (a branch secretary
+    /// their branches). The department's last administrator stays one.
+    pub fn set_user_role(&mut self, name: &str, role: Role, branches: &[Id]) -> Result<ServerUser> {
+        self.require(Action::ManageUsers)?;
+        check_branches(role, branches)?;
+        let address = self.address.clone();
+        let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
+        tx.execute("SELECT dangan.set_user_role($1, $2, $3)", &[&name, &role.as_str(), &branches])
+            .map_err(|e| user_refused(e, name, &address))?;
+        let user = users_from(&mut tx, "dangan.list_users() u WHERE u.name = $1", &[&name])
+            .map_err(|e| failure(e, &address))?
+            .pop();
+        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
+        user.ok_or_else(|| user_not_found(name))
+    }
+
+    /// Removes a user: their login role is dropped, so their passphrase opens nothing any more.
+    /// Not oneself, and not the department's last administrator.
+    pub fn remove_user(&mut self, name: &str) -> Result<()> {
+        self.require(Action::ManageUsers)?;
+        let address = self.address.clone();
+        self.client.execute("SELECT dangan.remove_user($1)", &[&name]).map_err(|e| user_refused(e, name, &address))?;
+        Ok(())
+    }
+
+    /// A new passphrase for a user who forgot theirs: the SCRAM verifier computed here, so the
+    /// passphrase never reaches the server.
+    pub fn reset_passphrase(&mut self, name: &str, passphrase: &str) -> Result<()> {
+        self.require(Action::ManageUsers)?;
+        check_passphrase(passphrase)?;
+        let verifier = scram_verifier(passphrase);
+        let address = self.address.clone();
+        self.client
+            .execute("SELECT dangan.reset_passphrase($1, $2)", &[&name, &verifier])
+            .map_err(|e| user_refused(e, name, &address))?;
+        Ok(())
+    }
+
     /// The organisation as this user sees it: their units and every unit above them.
     pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
         read_units(&mut self.client, &mut self.statements).map_err(|e| failure(e, &self.address))
+    }
+}
+
+/// A branch secretary has branches, nobody else does.
+fn check_branches(role: Role, branches: &[Id]) -> Result<()> {
+    if role == Role::BranchSecretary && branches.is_empty() {
+        return Err(Error::invalid(
+            "branch",
+            "支部书记至少要有一个支部",
+            "a branch secretary needs at least one branch",
+        ));
+    }
+    if role != Role::BranchSecretary && !branches.is_empty() {
+        return Err(Error::invalid("branch", "只有支部书记限于支部", "only a branch secretary is limited to branches"));
+    }
+    Ok(())
+}
+
+fn user_not_found(name: &str) -> Error {
+    Error::NotFound { what: Text::new(format!("用户「{name}」"), format!("user {name}")) }
+}
+
+/// The server's refusal of a change to a user, in the user's words: not one of the
+/// administrator's users, the department's last administrator, oneself.
+fn user_refused(e: postgres::Error, name: &str, address: &ServerAddress) -> Error {
+    match e.as_db_error() {
+        Some(db) if *db.code() == SqlState::NO_DATA_FOUND => user_not_found(name),
+        Some(db) if *db.code() == SqlState::INVALID_PARAMETER_VALUE && db.message().contains("last administrator") => {
+            Error::invalid(
+                "role",
+                "这是组织部最后一位管理员，不能删除或降级",
+                "this is the department's last administrator; they cannot be removed or given another role",
+            )
+        }
+        Some(db) if *db.code() == SqlState::INVALID_PARAMETER_VALUE && db.message().contains("themselves") => {
+            Error::invalid(
+                "name",
+                "管理员不能删除自己，请由另一位管理员删除",
+                "an administrator does not remove themselves; another administrator does",
+            )
+        }
+        _ => failure(e, address),
     }
 }
 

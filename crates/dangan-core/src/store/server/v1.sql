@@ -1017,6 +1017,76 @@ BEGIN
 END
 $$;
 
+-- ManageUsers on one user: an administrator's, of a user of their committee or below (anyone
+-- else is not found). The department's last administrator stays one: nobody removes them or
+-- gives them another role, so the server always has someone who manages its users.
+CREATE FUNCTION dangan.managed_user(user_name text, keep_administrator boolean) RETURNS dangan.users
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    the_user dangan.users;
+BEGIN
+    IF dangan.my_role() IS DISTINCT FROM 'administrator' THEN
+        RAISE EXCEPTION 'only an administrator manages users' USING ERRCODE = '42501';
+    END IF;
+    -- Locked: two administrators demoting each other at once are taken one after the other.
+    SELECT * INTO the_user FROM dangan.users u
+    WHERE u.name = user_name AND u.unit_id IN (SELECT dangan.readable_units()) FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no user %', user_name USING ERRCODE = 'P0002';
+    END IF;
+    IF keep_administrator AND the_user.role = 'administrator' AND the_user.unit_id = dangan.root_unit()
+       AND NOT EXISTS (SELECT 1 FROM dangan.users u WHERE u.role = 'administrator' AND u.unit_id = the_user.unit_id
+                       AND u.id <> the_user.id) THEN
+        RAISE EXCEPTION 'the department''s last administrator stays an administrator' USING ERRCODE = '22023';
+    END IF;
+    RETURN the_user;
+END
+$$;
+
+-- Gives a user another role (and a branch secretary their branches, within the administrator's units).
+CREATE FUNCTION dangan.set_user_role(user_name text, new_role text, branches bigint[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    target dangan.users := dangan.managed_user(user_name, new_role <> 'administrator');
+BEGIN
+    IF NOT branches <@ ARRAY(SELECT dangan.readable_units()) THEN
+        RAISE EXCEPTION 'the unit is outside the administrator''s committee' USING ERRCODE = '42501';
+    END IF;
+    UPDATE dangan.users SET role = new_role WHERE id = target.id;
+    DELETE FROM dangan.user_branches WHERE user_id = target.id;
+    INSERT INTO dangan.user_branches (user_id, unit_id) SELECT target.id, b FROM unnest(branches) AS b;
+END
+$$;
+
+-- Removes a user: their row (logged) and their login role, so their passphrase opens nothing.
+-- Not oneself: another administrator does that.
+CREATE FUNCTION dangan.remove_user(user_name text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    target dangan.users := dangan.managed_user(user_name, true);
+BEGIN
+    IF target.db_role = session_user THEN
+        RAISE EXCEPTION 'an administrator does not remove themselves' USING ERRCODE = '22023';
+    END IF;
+    DELETE FROM dangan.users WHERE id = target.id;
+    EXECUTE format('DROP ROLE %I', target.db_role);
+END
+$$;
+
+-- A new passphrase for a user who forgot theirs: their login role's password becomes the SCRAM
+-- verifier the administrator's client computed (the passphrase never reaches the server).
+CREATE FUNCTION dangan.reset_passphrase(user_name text, verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    target dangan.users := dangan.managed_user(user_name, false);
+BEGIN
+    IF verifier !~ '^SCRAM-SHA-256\$' THEN
+        RAISE EXCEPTION 'a password must be a SCRAM-SHA-256 verifier' USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', target.db_role, verifier);
+END
+$$;
+
 -- The root committee, for the log entries that belong to no unit (the department reads those).
 CREATE FUNCTION dangan.root_unit() RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -37,6 +37,10 @@ ALTER FUNCTION dangan.audit_head_now() OWNER TO {system};
 ALTER FUNCTION dangan.login_role(text) OWNER TO {accounts};
 ALTER FUNCTION dangan.create_account(text, text, bigint, bigint[], text) OWNER TO {accounts};
 ALTER FUNCTION dangan.add_user(text, text, bigint, bigint[], text) OWNER TO {accounts};
+ALTER FUNCTION dangan.managed_user(text, boolean) OWNER TO {accounts};
+ALTER FUNCTION dangan.set_user_role(text, text, bigint[]) OWNER TO {accounts};
+ALTER FUNCTION dangan.remove_user(text) OWNER TO {accounts};
+ALTER FUNCTION dangan.reset_passphrase(text, text) OWNER TO {accounts};
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(), dangan.edits_calendar(),
@@ -49,7 +53,9 @@ GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), da
     dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text), dangan.editable_units(),
     dangan.organised_units() TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
-    dangan.create_account(text, text, bigint, bigint[], text) TO {accounts};
+    dangan.create_account(text, text, bigint, bigint[], text), dangan.root_unit() TO {accounts};
+GRANT EXECUTE ON FUNCTION dangan.set_user_role(text, text, bigint[]), dangan.remove_user(text),
+    dangan.reset_passphrase(text, text) TO {app};
 
 GRANT SELECT ON dangan.meta TO {app};
 -- Only the record's own columns may be changed: not the numbers, the UUIDs, the version or who
@@ -106,6 +112,8 @@ GRANT SELECT ON dangan.uploads, dangan.uploaded_audit, dangan.uploaded_people TO
 -- What `dangan.move_person` changes: the person's branch and its stamp.
 GRANT UPDATE (branch_id, version, changed_by, changed_at) ON dangan.people TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
+GRANT UPDATE (role), DELETE ON dangan.users TO {accounts};
+GRANT DELETE ON dangan.user_branches TO {accounts};
 GRANT {app} TO {accounts} WITH ADMIN OPTION;
 
 ALTER TABLE dangan.org_units ENABLE ROW LEVEL SECURITY;
