@@ -458,12 +458,38 @@ fn the_list_is_filtered_and_searched_as_a_workspaces_and_follows_other_clients_c
     assert_eq!(open.list_members(&search("wxm")).unwrap().total, 1);
     let mut other = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
     let id = open.list_members(&search("wxm")).unwrap().items[0].id;
+    // The open session's deadlines, read once, owe 王小明's talk.
+    let owes_talk = |session: &mut ServerSession| {
+        let query = dangan_core::deadlines::DeadlineQuery {
+            member_id: Some(id),
+            as_of: Some("2026-02-01".parse().unwrap()),
+            ..Default::default()
+        };
+        session.deadlines(&query).unwrap().iter().any(|item| &*item.rule == "application_talk")
+    };
+    assert!(owes_talk(&mut open));
     let mut person = other.member(id).unwrap().detail.person;
     person.name = "王明亮".into();
     other.save_person(person, None).unwrap();
+    let talk = ProcedureEvent {
+        id: None,
+        kind: EventKind::ApplicantTalk,
+        date: "2026-02-01".parse().unwrap(),
+        months: None,
+        note: None,
+    };
+    other.save_event(id, talk, None).unwrap();
     assert_eq!(open.list_members(&search("wangmingliang")).unwrap().total, 0, "not yet told");
-    let changes = feed.wait(std::time::Duration::from_secs(10)).unwrap();
+    assert!(owes_talk(&mut open), "not yet told");
+    let mut changes = feed.wait(std::time::Duration::from_secs(10)).unwrap();
+    for _ in 0..3 {
+        if changes.iter().any(|c| c.table == "events") {
+            break;
+        }
+        changes.extend(feed.wait(std::time::Duration::from_secs(10)).unwrap());
+    }
     open.apply_changes(&changes).unwrap();
     let page = open.list_members(&search("wangmingliang")).unwrap();
     assert_eq!(page.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["王明亮"]);
+    assert!(!owes_talk(&mut open), "the talk recorded elsewhere is seen");
 }

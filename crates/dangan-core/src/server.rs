@@ -5,6 +5,8 @@
 //! (the workspace's engine over the server's steps) with each user's reminders; the rest of Dangan still
 //! runs on a workspace only (ARCHITECTURE.md, "The shared server").
 
+use std::collections::HashMap;
+
 use crate::access::{Action, Role};
 use crate::backup::VerifyReport;
 use crate::calendar::Date;
@@ -49,6 +51,9 @@ pub struct ServerSession {
     /// The member list's rows, read on the first list or search and kept true by this session's
     /// own changes and by the others' as announced ([`ServerSession::apply_changes`]).
     index: Option<MemberIndex>,
+    /// Each readable person's steps as facts for the rules, read on the first deadline scan or
+    /// list and kept true the same way: a scan then reads nothing from the server.
+    facts: Option<HashMap<Id, Vec<Fact>>>,
 }
 
 impl ServerSession {
@@ -64,7 +69,7 @@ impl ServerSession {
         let user = user.map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| {
             Error::invalid("user", "在服务器上请用 --user 指明用户名", "on a server, name the user with --user")
         })?;
-        Ok(ServerSession { store: ServerStore::sign_in(address, user, passphrase)?, index: None })
+        Ok(ServerSession { store: ServerStore::sign_in(address, user, passphrase)?, index: None, facts: None })
     }
 
     pub fn address(&self) -> &ServerAddress {
@@ -181,13 +186,14 @@ impl ServerSession {
     /// Every member `query` selects (all pages), each with their late steps.
     pub fn members(&mut self, query: &MemberQuery) -> Result<Vec<(MemberSummary, Vec<LateStep>)>> {
         let page = self.list_members(&MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() })?;
-        let mut facts = self.store.all_facts()?;
+        self.facts()?;
+        let Some(facts) = self.facts.as_ref() else { return Ok(Vec::new()) };
+        let (rules, workdays) = (self.store.rules(), self.store.work_calendar());
         Ok(page
             .items
             .into_iter()
             .map(|summary| {
-                let facts = facts.remove(&summary.id).unwrap_or_default();
-                let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
+                let late = late_steps(facts.get(&summary.id).map_or(&[][..], Vec::as_slice), rules, workdays);
                 (summary, late)
             })
             .collect())
@@ -204,7 +210,10 @@ impl ServerSession {
             match (change.table.as_str(), change.person) {
                 ("org_units", _) => {}
                 (_, Some(person)) => self.refresh(person)?,
-                (_, None) => self.index = None,
+                (_, None) => {
+                    self.index = None;
+                    self.facts = None;
+                }
             }
         }
         Ok(())
@@ -218,12 +227,30 @@ impl ServerSession {
         Ok(self.index.get_or_insert_default())
     }
 
-    /// One person's row read again, if the list is held.
+    /// Each readable person's steps as facts, read once.
+    fn facts(&mut self) -> Result<&HashMap<Id, Vec<Fact>>> {
+        if self.facts.is_none() {
+            self.facts = Some(self.store.all_facts()?);
+        }
+        Ok(self.facts.get_or_insert_default())
+    }
+
+    /// One person's row and steps read again, where they are held.
     fn refresh(&mut self, person: Id) -> Result<()> {
         if self.index.is_some() {
             let entry = self.store.index_entry(person)?;
             if let Some(index) = self.index.as_mut() {
                 index.put(person, entry);
+            }
+        }
+        if self.facts.is_some() {
+            let facts = self.store.person_facts(person)?;
+            if let Some(all) = self.facts.as_mut() {
+                if facts.is_empty() {
+                    all.remove(&person);
+                } else {
+                    all.insert(person, facts);
+                }
             }
         }
         Ok(())
@@ -271,15 +298,15 @@ impl ServerSession {
                 return Err(Error::NotFound { what: Text::new(format!("组织 {root}"), format!("unit {root}")) });
             }
         };
-        let mut facts = self.store.all_facts()?;
+        self.facts()?;
         self.index()?;
-        let Some(index) = self.index.as_ref() else { return Ok(Vec::new()) };
+        let (Some(index), Some(facts)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
         let mut paths: std::collections::HashMap<Id, std::sync::Arc<str>> = std::collections::HashMap::new();
         let chosen: Vec<_> = index
             .people()
             .filter(|(_, _, branch)| in_scope.as_ref().is_none_or(|s| s.contains(branch)))
             .filter(|(id, ..)| query.member_id.is_none_or(|m| m == *id))
-            .map(|(id, name, branch)| (id, name, branch, facts.remove(&id).unwrap_or_default()))
+            .map(|(id, name, branch)| (id, name, branch, facts.get(&id).map_or(&[][..], Vec::as_slice)))
             .collect();
         let people = chosen.iter().map(|(id, name, branch_id, facts)| PersonSteps {
             id: *id,

@@ -77,6 +77,24 @@ impl ServerStore {
             .collect())
     }
 
+    /// One person's steps as facts for the rules, in procedure order; none when they are gone or
+    /// out of this user's sight.
+    pub(crate) fn person_facts(&mut self, id: Id) -> Result<Vec<Fact>> {
+        let address = self.address.clone();
+        let steps = self
+            .statements
+            .get(&mut self.client, "SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1")
+            .map_err(|e| failure(e, &address))?;
+        let rows = self.client.query(&steps, &[&id]).map_err(|e| failure(e, &address))?;
+        let mut events = rows
+            .iter()
+            .map(|r| event_of(r, 0))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| e.into_error(&address))?;
+        sort_events(&mut events);
+        Ok(events.iter().map(Into::into).collect())
+    }
+
     /// A person and their steps, if this user may read them.
     pub fn person(&mut self, id: Id) -> Result<ServerPerson> {
         self.require(Action::ReadMembers)?;
