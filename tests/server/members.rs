@@ -488,7 +488,7 @@ fn the_list_is_filtered_and_searched_as_a_workspaces_and_follows_other_clients_c
         }
         changes.extend(feed.wait(std::time::Duration::from_secs(10)).unwrap());
     }
-    open.apply_changes(&changes).unwrap();
+    open.apply_changes(&changes);
     let page = open.list_members(&search("wangmingliang")).unwrap();
     assert_eq!(page.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["王明亮"]);
     assert!(!owes_talk(&mut open), "the talk recorded elsewhere is seen");

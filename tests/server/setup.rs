@@ -152,9 +152,11 @@ fn an_init_that_fails_part_way_leaves_nothing_behind() {
 fn an_administrator_changes_removes_and_resets_their_users_and_the_department_keeps_one() {
     let Some((cluster, url)) = initialised() else { return };
     let sql = "INSERT INTO dangan.org_units (parent_id, kind, name)
-                   SELECT id, 'committee', '计算机学院党委' FROM dangan.org_units WHERE parent_id IS NULL;
+                   SELECT id, 'committee', c FROM dangan.org_units, unnest(ARRAY['计算机学院党委', '数学学院党委']) c
+                   WHERE parent_id IS NULL;
                INSERT INTO dangan.org_units (parent_id, kind, name)
-                   SELECT id, 'branch', '计算第一支部' FROM dangan.org_units WHERE name = '计算机学院党委';";
+                   SELECT id, 'branch', CASE name WHEN '计算机学院党委' THEN '计算第一支部' ELSE '数学第一支部' END
+                   FROM dangan.org_units WHERE kind = 'committee' AND parent_id IS NOT NULL;";
     let admin = users_json(&url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
     assert!(cluster.psql("dangan", &admin, PASSPHRASE, sql).status.success());
     let add = |args: &[&str]| dangan(&url, ADMIN, args).assert().success();
@@ -176,6 +178,33 @@ fn an_administrator_changes_removes_and_resets_their_users_and_the_department_ke
         .assert()
         .failure()
         .stderr(predicates::str::contains("only a branch secretary is limited to branches"));
+    // A secretary's branches lie within the committee they work for: one across two colleges
+    // would be a user one college's administrator could take over to read the other's.
+    let across = [
+        "users",
+        "add",
+        "跨院书记",
+        "--role",
+        "branch_secretary",
+        "--branch",
+        "计算第一支部",
+        "--branch",
+        "数学第一支部",
+    ];
+    dangan(&url, ADMIN, &across)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("branches or general branches of the committee they work for"));
+    let college = users_json(&url, ADMIN).iter().find(|u| u["name"] == "学院管理员").unwrap()["db_role"].clone();
+    let maths_branch = cluster.superuser_sql("dangan", "SELECT id FROM dangan.org_units WHERE name = '数学第一支部'");
+    let out = cluster.psql(
+        "dangan",
+        college.as_str().unwrap(),
+        PASSPHRASE,
+        &format!("SELECT * FROM dangan.set_user_role('李老师', 'branch_secretary', ARRAY[{}])", maths_branch.trim()),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("branches of the committee they work for"), "{stderr}");
 
     // A new passphrase: the old one opens nothing, the new one signs in.
     dangan(&url, ADMIN, &["users", "reset-passphrase", "李老师"])
@@ -198,7 +227,15 @@ fn an_administrator_changes_removes_and_resets_their_users_and_the_department_ke
         .assert()
         .failure()
         .stderr(predicates::str::contains("the department's last administrator"));
-    dangan(&url, ADMIN, &["users", "remove", ADMIN]).assert().failure();
+    dangan(&url, ADMIN, &["users", "remove", ADMIN])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("the department's last administrator"));
+    add(&["users", "add", "副管理员", "--role", "administrator"]);
+    dangan(&url, ADMIN, &["users", "remove", ADMIN])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("an administrator does not remove themselves"));
     assert_eq!(role_of(ADMIN).unwrap().0, "administrator");
 
     // Removed: their login role is gone, so their passphrase opens nothing.
@@ -219,6 +256,35 @@ fn an_administrator_changes_removes_and_resets_their_users_and_the_department_ke
         "dangan",
         "SELECT string_agg(action || ' ' || coalesce(field, ''), ',' ORDER BY seq) FROM dangan.audit_log WHERE entity = 'users' AND action <> 'insert'",
     );
-    assert_eq!(logged.trim(), "update role,delete");
+    assert_eq!(logged.trim(), "update role,update passphrase_set_at,delete", "a reset is logged too");
     dangan(&url, ADMIN, &["verify"]).assert().success();
+}
+
+#[test]
+fn two_administrators_demoting_each_other_at_once_leave_the_department_one() {
+    let Some((_cluster, url)) = initialised() else { return };
+    dangan(&url, ADMIN, &["users", "add", "副管理员", "--role", "administrator"]).assert().success();
+    let address: dangan_core::server::ServerAddress = url.parse().unwrap();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let demotions: Vec<_> = [(ADMIN, "副管理员"), ("副管理员", ADMIN)]
+        .into_iter()
+        .map(|(me, other)| {
+            let (address, start) = (address.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut session = dangan_core::server::ServerSession::sign_in(&address, Some(me), PASSPHRASE).unwrap();
+                start.wait();
+                session.set_user_role(other, dangan_core::access::Role::Organiser, &[]).is_ok()
+            })
+        })
+        .collect();
+    let succeeded = demotions.into_iter().map(|t| t.join().unwrap()).filter(|made| *made).count();
+    assert_eq!(succeeded, 1, "one demotion is made, the other finds its maker no longer an administrator");
+    let admins = [ADMIN, "副管理员"]
+        .iter()
+        .filter(|name| {
+            let out = dangan(&url, name, &["users", "--json"]).output().unwrap();
+            out.status.success()
+        })
+        .count();
+    assert_eq!(admins, 1);
 }

@@ -185,12 +185,20 @@ impl ServerSession {
 
     /// Every member `query` selects (all pages), each with their late steps.
     pub fn members(&mut self, query: &MemberQuery) -> Result<Vec<(MemberSummary, Vec<LateStep>)>> {
-        let page = self.list_members(&MemberQuery { offset: 0, limit: MemberQuery::MAX_LIMIT, ..query.clone() })?;
+        let mut items = Vec::new();
+        loop {
+            let offset = items.len() as u64;
+            let page = self.list_members(&MemberQuery { offset, limit: MemberQuery::MAX_LIMIT, ..query.clone() })?;
+            let done = page.items.is_empty() || offset + page.items.len() as u64 >= page.total;
+            items.extend(page.items);
+            if done {
+                break;
+            }
+        }
         self.facts()?;
         let Some(facts) = self.facts.as_ref() else { return Ok(Vec::new()) };
         let (rules, workdays) = (self.store.rules(), self.store.work_calendar());
-        Ok(page
-            .items
+        Ok(items
             .into_iter()
             .map(|summary| {
                 let late = late_steps(facts.get(&summary.id).map_or(&[][..], Vec::as_slice), rules, workdays);
@@ -202,21 +210,17 @@ impl ServerSession {
     /// Keeps the member list true after changes other clients committed (as a [`ChangeFeed`]
     /// delivers them): each changed person's row read again, or the whole list when a change
     /// named no row.
-    pub fn apply_changes(&mut self, changes: &[Change]) -> Result<()> {
+    pub fn apply_changes(&mut self, changes: &[Change]) {
         for change in changes {
-            if self.index.is_none() {
-                return Ok(());
+            if self.index.is_none() && self.facts.is_none() {
+                return;
             }
             match (change.table.as_str(), change.person) {
                 ("org_units", _) => {}
-                (_, Some(person)) => self.refresh(person)?,
-                (_, None) => {
-                    self.index = None;
-                    self.facts = None;
-                }
+                (_, Some(person)) => self.refresh(person),
+                (_, None) => self.reload(),
             }
         }
-        Ok(())
     }
 
     /// The member list's rows, read once.
@@ -235,25 +239,38 @@ impl ServerSession {
         Ok(self.facts.get_or_insert_default())
     }
 
-    /// One person's row and steps read again, where they are held.
-    fn refresh(&mut self, person: Id) -> Result<()> {
+    /// One person's row and steps read again, where they are held. It never fails: it runs after
+    /// a commit (a change made is not reported as failed), and what cannot be read again is
+    /// dropped, to be read whole at the next list or scan.
+    fn refresh(&mut self, person: Id) {
         if self.index.is_some() {
-            let entry = self.store.index_entry(person)?;
-            if let Some(index) = self.index.as_mut() {
-                index.put(person, entry);
+            match self.store.index_entry(person) {
+                Ok(entry) => {
+                    if let Some(index) = self.index.as_mut() {
+                        index.put(person, entry);
+                    }
+                }
+                Err(_) => self.index = None,
             }
         }
         if self.facts.is_some() {
-            let facts = self.store.person_facts(person)?;
-            if let Some(all) = self.facts.as_mut() {
-                if facts.is_empty() {
-                    all.remove(&person);
-                } else {
-                    all.insert(person, facts);
+            match self.store.person_facts(person) {
+                Ok(facts) if facts.is_empty() => {
+                    self.facts.as_mut().map(|all| all.remove(&person));
                 }
+                Ok(facts) => {
+                    self.facts.as_mut().map(|all| all.insert(person, facts));
+                }
+                Err(_) => self.facts = None,
             }
         }
-        Ok(())
+    }
+
+    /// Forgets the lists and steps held, to be read whole again (when the feed of changes was
+    /// lost, say, and some may have been missed).
+    pub fn reload(&mut self) {
+        self.index = None;
+        self.facts = None;
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
@@ -367,7 +384,7 @@ impl ServerSession {
     /// refused if anyone changed the person since that version.
     pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
         let person = self.store.save_person(person, seen_version)?;
-        self.refresh(person.person.id.unwrap_or_default())?;
+        self.refresh(person.person.id.unwrap_or_default());
         self.member_of(person)
     }
 
@@ -380,14 +397,14 @@ impl ServerSession {
         seen_version: Option<i32>,
     ) -> Result<ServerMember> {
         let person = self.store.save_event(person_id, event, seen_version)?;
-        self.refresh(person_id)?;
+        self.refresh(person_id);
         self.member_of(person)
     }
 
     /// Removes a step, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
-        self.refresh(person_id)?;
+        self.refresh(person_id);
         self.member_of(person)
     }
 
@@ -397,7 +414,7 @@ impl ServerSession {
     /// member since that version.
     pub fn move_member(&mut self, id: Id, destination: &str, seen_version: Option<i32>) -> Result<MemberMoved> {
         let moved = self.store.move_person(id, destination, seen_version)?;
-        self.refresh(id)?;
+        self.refresh(id);
         let units = self.store.units()?;
         // The mover may no longer see the branch (another college's): then the path they gave,
         // from the top as the server found it.

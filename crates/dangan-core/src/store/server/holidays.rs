@@ -27,6 +27,9 @@ impl ServerStore {
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let mut tx = self.client.transaction().map_err(fail)?;
+        // One entry of the calendar at a time: two at once would each delete what they see and
+        // add theirs, and leave a year of both.
+        tx.batch_execute(CALENDAR_LOCK).map_err(fail)?;
         tx.execute("DELETE FROM dangan.holidays WHERE extract(year FROM date)::integer = ANY ($1)", &[&years])
             .map_err(fail)?;
         tx.execute(
@@ -40,11 +43,16 @@ impl ServerStore {
         for day in days {
             tx.execute(&insert, &[&day.date.to_string(), &day.kind.as_str(), &day.name]).map_err(fail)?;
         }
+        // Read before the commit, so that nothing can fail after it.
+        let workdays = work_calendar(&mut tx).map_err(fail)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
-        self.workdays = work_calendar(&mut self.client).map_err(fail)?;
+        self.workdays = workdays;
         Ok(years)
     }
 }
+
+/// Taken by whoever changes the calendar, until their commit (plain reads go on meanwhile).
+pub(super) const CALENDAR_LOCK: &str = "LOCK TABLE dangan.holiday_years IN EXCLUSIVE MODE";
 
 /// The calendar's days by date and the years entered.
 pub(super) fn read_calendar(

@@ -317,7 +317,7 @@ impl ServerStore {
             "SELECT dangan.add_user($1, $2, $3, $4, $5)",
             &[&name, &role.as_str(), &unit_id, &branches, &verifier],
         )
-        .map_err(|e| failure(e, &address))?;
+        .map_err(|e| user_refused(e, name, &address))?;
         let user = users_from(&mut tx, "dangan.list_users() u WHERE u.name = $1", &[&name])
             .map_err(|e| failure(e, &address))?
             .pop();
@@ -333,13 +333,12 @@ impl ServerStore {
         self.require(Action::ManageUsers)?;
         check_branches(role, branches)?;
         let address = self.address.clone();
-        let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
-        tx.execute("SELECT dangan.set_user_role($1, $2, $3)", &[&name, &role.as_str(), &branches])
-            .map_err(|e| user_refused(e, name, &address))?;
-        let user = users_from(&mut tx, "dangan.list_users() u WHERE u.name = $1", &[&name])
-            .map_err(|e| failure(e, &address))?
-            .pop();
-        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
+        // The changed user comes back from the change itself: an administrator who made
+        // themselves an organiser may no longer list users, yet the change is made.
+        let user =
+            users_from(&mut self.client, "dangan.set_user_role($1, $2, $3) u", &[&name, &role.as_str(), &branches])
+                .map_err(|e| user_refused(e, name, &address))?
+                .pop();
         user.ok_or_else(|| user_not_found(name))
     }
 
@@ -407,6 +406,20 @@ fn user_refused(e: postgres::Error, name: &str, address: &ServerAddress) -> Erro
                 "name",
                 "管理员不能删除自己，请由另一位管理员删除",
                 "an administrator does not remove themselves; another administrator does",
+            )
+        }
+        Some(db) if *db.code() == SqlState::INVALID_PARAMETER_VALUE && db.message().contains("inspector") => {
+            Error::invalid(
+                "role",
+                "纪检委员的角色不能改设：请删除该用户后按新角色重新添加",
+                "the discipline inspector's role is not changed in place: remove the user and add them again with the new role",
+            )
+        }
+        Some(db) if *db.code() == SqlState::INVALID_PARAMETER_VALUE && db.message().contains("branches") => {
+            Error::invalid(
+                "branch",
+                "支部书记的支部须是其所在党委下的党支部或党总支",
+                "a branch secretary's branches are branches or general branches of the committee they work for",
             )
         }
         _ => failure(e, address),

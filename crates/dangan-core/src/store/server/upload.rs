@@ -163,6 +163,11 @@ fn reconcile_calendar(
     address: &super::ServerAddress,
 ) -> Result<Vec<i32>> {
     let fail = |e| failure(e, address);
+    if years.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Compared and entered under the calendar's lock: an entry of it meanwhile waits.
+    tx.batch_execute(super::holidays::CALENDAR_LOCK).map_err(fail)?;
     let (server_days, server_years) = super::holidays::read_calendar(tx).map_err(fail)?;
     let of_year = |list: &[CalendarDay], year: i32| -> Vec<(crate::calendar::Date, DayKind)> {
         list.iter().filter(|d| d.date.year() == year).map(|d| (d.date, d.kind)).collect()

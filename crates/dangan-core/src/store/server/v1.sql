@@ -7,8 +7,9 @@
 -- - {system}: NOLOGIN, granted to no one. It owns the predicates the policies call and the audit
 --   trigger, and only it may append to the log: a user cannot become it, so a user cannot write
 --   the log or read round the policies.
--- - {accounts}: NOLOGIN with CREATEROLE, granted to no one. It owns `add_user`, which checks the
---   caller is an administrator before it makes a login role.
+-- - {accounts}: NOLOGIN with CREATEROLE, granted to no one. It owns `add_user` and the other
+--   functions that manage users (`set_user_role`, `remove_user`, `reset_passphrase`), each of
+--   which checks the caller is an administrator of the user before it touches a login role.
 --
 -- Dates are `date`. A unit, a person and an event have a number (`id`, this database's own, what
 -- commands and the app name them by, as in a workspace) and units and people a UUID (`uid`) that
@@ -131,7 +132,9 @@ CREATE TABLE dangan.users (
                CHECK (role IN ('administrator', 'organiser', 'branch_secretary', 'auditor', 'discipline_inspector')),
     unit_id    bigint NOT NULL REFERENCES dangan.org_units(id),
     db_role    text NOT NULL UNIQUE,
-    created_on date NOT NULL DEFAULT current_date
+    created_on date NOT NULL DEFAULT current_date,
+    -- When an administrator last set a new passphrase for them (`dangan.reset_passphrase`).
+    passphrase_set_at timestamptz
 );
 CREATE TABLE dangan.user_branches (
     user_id uuid NOT NULL REFERENCES dangan.users(id) ON DELETE CASCADE,
@@ -1013,24 +1016,43 @@ BEGIN
     IF NOT (ARRAY[unit] || branches) <@ ARRAY(SELECT dangan.readable_units()) THEN
         RAISE EXCEPTION 'the unit is outside the administrator''s committee' USING ERRCODE = '42501';
     END IF;
-    RETURN dangan.create_account(user_name, user_role, unit, branches, verifier);
+    RETURN dangan.create_account(user_name, user_role, unit, dangan.check_user_branches(unit, branches), verifier);
 END
 $$;
 
--- ManageUsers on one user: an administrator's, of a user of their committee or below (anyone
--- else is not found). The department's last administrator stays one: nobody removes them or
--- gives them another role, so the server always has someone who manages its users.
+-- A user's branches: branches or general branches within the unit they work for, each once.
+CREATE FUNCTION dangan.check_user_branches(unit bigint, branches bigint[]) RETURNS bigint[]
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(branches) AS b
+               WHERE b IS NULL OR b NOT IN (SELECT dangan.unit_and_below(ARRAY[unit]))
+                  OR NOT EXISTS (SELECT 1 FROM dangan.org_units u WHERE u.id = b AND u.kind <> 'committee')) THEN
+        RAISE EXCEPTION 'a branch secretary''s branches are branches of the committee they work for'
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN ARRAY(SELECT DISTINCT b FROM unnest(branches) AS b ORDER BY b);
+END
+$$;
+
+-- ManageUsers on one user: an administrator's, of a user of their committee or below whose
+-- branches are all within the administrator's units (anyone else is not found). The
+-- department's last administrator stays one: nobody removes them or gives them another role, so
+-- the server always has someone who manages its users. One change to users at a time (an
+-- advisory lock): two administrators demoting each other at once are taken one after the other,
+-- and the second finds it is no longer an administrator.
 CREATE FUNCTION dangan.managed_user(user_name text, keep_administrator boolean) RETURNS dangan.users
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     the_user dangan.users;
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('dangan.users'));
     IF dangan.my_role() IS DISTINCT FROM 'administrator' THEN
         RAISE EXCEPTION 'only an administrator manages users' USING ERRCODE = '42501';
     END IF;
-    -- Locked: two administrators demoting each other at once are taken one after the other.
     SELECT * INTO the_user FROM dangan.users u
-    WHERE u.name = user_name AND u.unit_id IN (SELECT dangan.readable_units()) FOR UPDATE;
+    WHERE u.name = user_name AND u.unit_id IN (SELECT dangan.readable_units())
+      AND NOT EXISTS (SELECT 1 FROM dangan.user_branches b WHERE b.user_id = u.id
+                      AND b.unit_id NOT IN (SELECT dangan.readable_units()));
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no user %', user_name USING ERRCODE = 'P0002';
     END IF;
@@ -1043,23 +1065,30 @@ BEGIN
 END
 $$;
 
--- Gives a user another role (and a branch secretary their branches, within the administrator's units).
-CREATE FUNCTION dangan.set_user_role(user_name text, new_role text, branches bigint[]) RETURNS void
+-- Gives a user another role (and a branch secretary their branches, within the committee they
+-- work for). A discipline inspector's role is not changed in place, as in a workspace (their
+-- key pair comes from the passphrase given when they are added). Returns the user as listed.
+CREATE FUNCTION dangan.set_user_role(user_name text, new_role text, branches bigint[])
+    RETURNS SETOF dangan.user_rows
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     target dangan.users := dangan.managed_user(user_name, new_role <> 'administrator');
+    kept bigint[] := dangan.check_user_branches(target.unit_id, branches);
 BEGIN
-    IF NOT branches <@ ARRAY(SELECT dangan.readable_units()) THEN
-        RAISE EXCEPTION 'the unit is outside the administrator''s committee' USING ERRCODE = '42501';
+    IF (new_role = 'discipline_inspector') <> (target.role = 'discipline_inspector') THEN
+        RAISE EXCEPTION 'the discipline inspector''s role is not changed in place' USING ERRCODE = '22023';
     END IF;
     UPDATE dangan.users SET role = new_role WHERE id = target.id;
     DELETE FROM dangan.user_branches WHERE user_id = target.id;
-    INSERT INTO dangan.user_branches (user_id, unit_id) SELECT target.id, b FROM unnest(branches) AS b;
+    INSERT INTO dangan.user_branches (user_id, unit_id) SELECT target.id, b FROM unnest(kept) AS b;
+    RETURN QUERY SELECT * FROM dangan.user_rows r WHERE r.id = target.id;
 END
 $$;
 
--- Removes a user: their row (logged) and their login role, so their passphrase opens nothing.
--- Not oneself: another administrator does that.
+-- Removes a user: their branches and row (logged, each under their unit) and what reminders they
+-- were sent, and their login role: its password and LOGIN taken away first, so that whatever
+-- the user made in psql that keeps the role from being dropped (a large object, say) still
+-- leaves it opening nothing. Not oneself: another administrator does that.
 CREATE FUNCTION dangan.remove_user(user_name text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1068,13 +1097,22 @@ BEGIN
     IF target.db_role = session_user THEN
         RAISE EXCEPTION 'an administrator does not remove themselves' USING ERRCODE = '22023';
     END IF;
+    DELETE FROM dangan.user_branches WHERE user_id = target.id;
     DELETE FROM dangan.users WHERE id = target.id;
-    EXECUTE format('DROP ROLE %I', target.db_role);
+    DELETE FROM dangan.reminders_sent WHERE db_role = target.db_role;
+    EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', target.db_role);
+    EXECUTE format('REVOKE {app} FROM %I', target.db_role);
+    BEGIN
+        EXECUTE format('DROP ROLE %I', target.db_role);
+    EXCEPTION WHEN dependent_objects_still_exist THEN
+        NULL; -- Left without login or rights; the database's owner may drop it after REASSIGN OWNED.
+    END;
 END
 $$;
 
 -- A new passphrase for a user who forgot theirs: their login role's password becomes the SCRAM
--- verifier the administrator's client computed (the passphrase never reaches the server).
+-- verifier the administrator's client computed (the passphrase never reaches the server). The
+-- user's row records when, so the log names who reset whose passphrase.
 CREATE FUNCTION dangan.reset_passphrase(user_name text, verifier text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -1084,6 +1122,7 @@ BEGIN
         RAISE EXCEPTION 'a password must be a SCRAM-SHA-256 verifier' USING ERRCODE = '22023';
     END IF;
     EXECUTE format('ALTER ROLE %I PASSWORD %L', target.db_role, verifier);
+    UPDATE dangan.users SET passphrase_set_at = clock_timestamp() WHERE id = target.id;
 END
 $$;
 

@@ -38,6 +38,7 @@ ALTER FUNCTION dangan.login_role(text) OWNER TO {accounts};
 ALTER FUNCTION dangan.create_account(text, text, bigint, bigint[], text) OWNER TO {accounts};
 ALTER FUNCTION dangan.add_user(text, text, bigint, bigint[], text) OWNER TO {accounts};
 ALTER FUNCTION dangan.managed_user(text, boolean) OWNER TO {accounts};
+ALTER FUNCTION dangan.check_user_branches(bigint, bigint[]) OWNER TO {accounts};
 ALTER FUNCTION dangan.set_user_role(text, text, bigint[]) OWNER TO {accounts};
 ALTER FUNCTION dangan.remove_user(text) OWNER TO {accounts};
 ALTER FUNCTION dangan.reset_passphrase(text, text) OWNER TO {accounts};
@@ -53,7 +54,8 @@ GRANT EXECUTE ON FUNCTION dangan.unit_and_below(bigint[]), dangan.my_roots(), da
     dangan.audit_member(jsonb, text), dangan.audit_unit(jsonb, text), dangan.editable_units(),
     dangan.organised_units() TO {system};
 GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.login_role(text),
-    dangan.create_account(text, text, bigint, bigint[], text), dangan.root_unit() TO {accounts};
+    dangan.create_account(text, text, bigint, bigint[], text), dangan.root_unit(), dangan.unit_and_below(bigint[])
+    TO {accounts};
 GRANT EXECUTE ON FUNCTION dangan.set_user_role(text, text, bigint[]), dangan.remove_user(text),
     dangan.reset_passphrase(text, text) TO {app};
 
@@ -112,8 +114,10 @@ GRANT SELECT ON dangan.uploads, dangan.uploaded_audit, dangan.uploaded_people TO
 -- What `dangan.move_person` changes: the person's branch and its stamp.
 GRANT UPDATE (branch_id, version, changed_by, changed_at) ON dangan.people TO {system};
 GRANT SELECT, INSERT ON dangan.users, dangan.user_branches TO {accounts};
-GRANT UPDATE (role), DELETE ON dangan.users TO {accounts};
+GRANT UPDATE (role, passphrase_set_at), DELETE ON dangan.users TO {accounts};
 GRANT DELETE ON dangan.user_branches TO {accounts};
+GRANT SELECT ON dangan.user_rows TO {accounts};
+GRANT SELECT, DELETE ON dangan.reminders_sent TO {accounts};
 GRANT {app} TO {accounts} WITH ADMIN OPTION;
 
 ALTER TABLE dangan.org_units ENABLE ROW LEVEL SECURITY;
@@ -174,7 +178,8 @@ CREATE POLICY change ON dangan.events FOR UPDATE TO {app}
 CREATE POLICY remove ON dangan.events FOR DELETE TO {app} USING (branch_id IN (SELECT dangan.editable_units()));
 
 
--- Reminders: each user their own, for members they may read.
+-- Reminders: each user their own, for members they may read; a removed user's forgotten.
+CREATE POLICY accounts_forget ON dangan.reminders_sent FOR ALL TO {accounts} USING (true);
 CREATE POLICY mine ON dangan.reminders_sent FOR SELECT TO {app} USING (db_role = session_user);
 CREATE POLICY sent ON dangan.reminders_sent FOR INSERT TO {app}
     WITH CHECK (db_role = session_user AND person_id IN (SELECT p.id FROM dangan.people p));
