@@ -95,7 +95,8 @@ fn a_bad_roster_saves_nothing_and_names_each_row_and_a_secretary_imports_only_in
     let ws = TestWorkspace::initialised();
     let count = || cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.people").trim().to_owned();
 
-    // A row naming no branch on the server, and a row with a date out of order: both named.
+    // A row with a date out of order is named; the branch another row names, added for it by the
+    // administrator's import, goes with the rest: nothing is saved.
     let bad = ws.write_csv(
         "bad.csv",
         "姓名,学号工号,所在党支部,递交入党申请书日期,确定入党积极分子日期\n\
@@ -107,9 +108,12 @@ fn a_bad_roster_saves_nothing_and_names_each_row_and_a_secretary_imports_only_in
     assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
     let rejected = report(out);
     let rows: Vec<u64> = rejected["problems"].as_array().unwrap().iter().map(|p| p["row"].as_u64().unwrap()).collect();
-    assert_eq!(rows, [3, 4]);
-    assert!(rejected["problems"][0]["reason_en"].as_str().unwrap().contains("create it first"));
+    assert_eq!(rows, [4]);
     assert_eq!(count(), "2");
+    assert_eq!(
+        cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.org_units WHERE name = '没有的支部'").trim(),
+        "0"
+    );
 
     // A secretary's roster naming the other branch: refused there, nothing saved.
     let theirs = ws.write_csv(
@@ -121,6 +125,13 @@ fn a_bad_roster_saves_nothing_and_names_each_row_and_a_secretary_imports_only_in
     let refused = report(out);
     assert_eq!(refused["problems"][0]["row"], 3);
     assert!(refused["problems"][0]["reason_zh"].as_str().unwrap().contains("第二党支部"), "{refused}");
+    assert!(
+        refused["problems"][0]["reason_en"]
+            .as_str()
+            .unwrap()
+            .contains("only administrators and organisers add branches"),
+        "{refused}"
+    );
     assert_eq!(count(), "2");
     // A number registered in a branch the secretary cannot see: refused by the server, naming
     // the row and not the holder.
@@ -140,4 +151,34 @@ fn a_bad_roster_saves_nothing_and_names_each_row_and_a_secretary_imports_only_in
     dangan(&url, "孙书记", &["import", own.to_str().unwrap()]).assert().success();
     assert_eq!(count(), "3");
     dangan(&url, ADMIN, &["verify"]).assert().success();
+}
+
+#[test]
+fn an_administrators_import_adds_the_branches_it_names_as_a_workspaces_does() {
+    let Some((cluster, url)) = initialised() else { return };
+    office(&cluster, &url);
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期\n王五,2026003,新建支部,2025-09-01\n赵六,2026004,数学总支/本科生支部,2026-01-31\n",
+    );
+    let out = dangan(&url, ADMIN, &["import", roster.to_str().unwrap(), "--json"]).output().unwrap();
+    let on_server = report(out);
+    let in_workspace = report(ws.dangan(&["import", roster.to_str().unwrap(), "--json"]).output().unwrap());
+    assert_eq!(on_server["branches_created"], serde_json::json!(["新建支部", "数学总支", "数学总支/本科生支部"]));
+    assert_eq!(on_server["branches_created"], in_workspace["branches_created"]);
+    let members = crate::members::members(&url, ADMIN);
+    let zhao = members.iter().find(|m| m["name"] == "赵六").unwrap();
+    assert_eq!(zhao["branch"], "数学总支/本科生支部");
+    let kinds = cluster.superuser_sql(
+        "dangan",
+        "SELECT string_agg(kind, ',' ORDER BY id) FROM dangan.org_units WHERE name IN ('数学总支', '本科生支部', '新建支部')",
+    );
+    assert_eq!(kinds.trim(), "branch,general_branch,branch");
+    // The units are logged as any other change.
+    let logged = cluster.superuser_sql(
+        "dangan",
+        "SELECT count(*) FROM dangan.audit_log WHERE entity = 'org_units' AND action = 'insert'",
+    );
+    assert!(logged.trim().parse::<u32>().unwrap() >= 5, "{logged}");
 }

@@ -274,7 +274,8 @@ impl ServerSession {
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
-    /// questions (see `store/server/import.rs`); branches must exist on the server.
+    /// questions (see `store/server/import.rs`); the branches it names are added when the user
+    /// organises their committee.
     pub fn import_roster(
         &mut self,
         roster: crate::roster::Roster,

@@ -154,18 +154,7 @@ pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str, 
             )),
         };
     }
-    let parts = split_path(path, Some(&committee.1));
-    let (general, branch) = match parts.as_slice() {
-        [branch] => (None, *branch),
-        [general, branch] => (Some(*general), *branch),
-        _ => {
-            return Err(Error::invalid(
-                "branch",
-                format!("「{shown}」不是有效的支部名称，应为「支部」或「总支/支部」"),
-                format!("“{shown}” is not a branch name; write “branch” or “general branch/branch”"),
-            ));
-        }
-    };
+    let (general, branch) = branch_to_create(path, &committee.1)?;
     let mut created = Vec::new();
     let mut parent = committee.0;
     if let Some(general) = general {
@@ -190,6 +179,38 @@ pub(crate) fn resolve_branch(conn: &Connection, tree: &mut OrgTree, path: &str, 
     Ok(ResolvedBranch { id, created })
 }
 
+/// The general branch (if any) and the branch a roster's path names below the committee, for the
+/// import to create when they do not exist: `支部` or `总支/支部`, the committee's own name allowed in
+/// front. Either engine's import names a branch to create by this one rule.
+pub(crate) fn branch_to_create<'p>(path: &'p str, committee: &str) -> Result<(Option<&'p str>, &'p str)> {
+    match split_path(path, Some(committee)).as_slice() {
+        [branch] => Ok((None, *branch)),
+        [general, branch] => Ok((Some(*general), *branch)),
+        _ => {
+            let shown = crate::text::excerpt(path, 40);
+            Err(Error::invalid(
+                "branch",
+                format!("「{shown}」不是有效的支部名称，应为「支部」或「总支/支部」"),
+                format!("“{shown}” is not a branch name; write “branch” or “general branch/branch”"),
+            ))
+        }
+    }
+}
+
+/// A unit's name: no control or text-direction character, at most 64 characters.
+pub(crate) fn check_unit_name(name: &str) -> Result<()> {
+    check_unit_text(name)?;
+    if name.chars().count() > 64 {
+        let shown = crate::text::excerpt(name, 40);
+        return Err(Error::invalid(
+            "branch",
+            format!("组织名称「{shown}」超过 64 个字"),
+            format!("the unit name “{shown}” is longer than 64 characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// A unit's name (or a roster's path of names) may hold no control or text-direction character.
 fn check_unit_text(name: &str) -> Result<()> {
     match crate::text::forbidden_char(name, false) {
@@ -210,15 +231,7 @@ fn insert_unit(
     name: &str,
     life_from: Date,
 ) -> Result<Id> {
-    check_unit_text(name)?;
-    if name.chars().count() > 64 {
-        let shown = crate::text::excerpt(name, 40);
-        return Err(Error::invalid(
-            "branch",
-            format!("组织名称「{shown}」超过 64 个字"),
-            format!("the unit name “{shown}” is longer than 64 characters"),
-        ));
-    }
+    check_unit_name(name)?;
     conn.execute(
         "INSERT INTO org_units (parent_id, kind, name, life_from) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![parent, kind.as_str(), name, life_from.to_string()],

@@ -14,6 +14,7 @@ use std::ops::ControlFlow;
 use postgres::Transaction;
 
 use super::people::{LoadError, load, write_person, write_steps};
+use super::units::add_unit;
 use super::{ServerAddress, ServerStore, ServerUnit, Statements, failure, lost_at_commit, path_of};
 use crate::access::Action;
 use crate::calendar::Date;
@@ -21,6 +22,7 @@ use crate::domain::{EventKind, Id, Person, ProcedureEvent, Stage};
 use crate::jobs::{Progress, Unit};
 use crate::roster::{ImportOptions, ImportReport, Roster, RosterTarget, RowProblem, apply_all};
 use crate::store::lookalikes::{Lookalike, Lookalikes};
+use crate::store::org;
 use crate::store::{Derived, Finish, Found, ResolvedBranch};
 use crate::validate::{Context, Violation};
 use crate::{Error, Result};
@@ -30,7 +32,8 @@ const COPY_CHUNK: usize = 1 << 20;
 
 impl ServerStore {
     /// Imports a roster all or nothing, as a workspace imports it (the same report, problems and
-    /// questions), except that branches must exist on the server already. `progress` is called
+    /// questions, the branches it names added under the user's committee when they organise it:
+    /// a branch secretary adds none). `progress` is called
     /// as rows are checked; `ControlFlow::Break` cancels and nothing is saved.
     pub fn import_roster(
         &mut self,
@@ -45,7 +48,9 @@ impl ServerStore {
         let cx = Context { rules: &rules, today: self.today(), workdays: &workdays };
         let address = self.address.clone();
         let tx = self.client.transaction().map_err(|e| failure(e, &address))?;
-        let mut target = ServerImport::begin(tx, &mut self.statements, &address)?;
+        // Administrators and organisers may add the branches a roster names under their committee.
+        let organises = self.me.role.may(Action::EditOrganisation).then_some(self.me.unit_id);
+        let mut target = ServerImport::begin(tx, &mut self.statements, &address, organises)?;
         let (mut report, finish) = apply_all(&mut target, roster, options, None, cx, &mut progress)?;
         let tx = match target.finish() {
             Ok(tx) => tx,
@@ -101,6 +106,9 @@ pub(super) struct ServerImport<'a, 't> {
     /// Each registered person's numbers, to keep the look-ups true when a row changes them.
     numbers: HashMap<Id, (Option<String>, Option<String>)>,
     staged: Vec<Staged>,
+    /// The committee under which a branch the roster names may be added, when the user
+    /// organises it (administrators and organisers); a branch secretary adds none.
+    organises: Option<Id>,
 }
 
 /// Why the server refused what was sent: a row's fault, or anything else.
@@ -110,11 +118,68 @@ pub(super) enum Refused {
 }
 
 impl<'a, 't> ServerImport<'a, 't> {
+    /// A branch the roster names that the server does not have: added (with its general branch)
+    /// under the user's committee by the workspace's own naming rule (`org::branch_to_create`),
+    /// as a workspace's import adds it; refused for a user who does not organise units.
+    fn add_branch(&mut self, path: &str) -> Result<ResolvedBranch> {
+        let excerpt = crate::text::excerpt(path.trim(), 40);
+        let Some(committee) = self.organises else {
+            return Err(Error::invalid(
+                "branch",
+                format!("服务器上没有你可见的党支部「{excerpt}」；导入时只有管理员和组织员会新建党支部"),
+                format!(
+                    "the server has no branch “{excerpt}” that you can see; only administrators and organisers add branches by importing"
+                ),
+            ));
+        };
+        let committee_name = self.units.iter().find(|u| u.id == committee).map(|u| u.name.clone()).unwrap_or_default();
+        let normalized = crate::text::normalized_name(path);
+        let (general, branch) = org::branch_to_create(&normalized, &committee_name)?;
+        let not_a = |name: &str, zh: &str, en: &str| {
+            Error::invalid("branch", format!("「{name}」不是{zh}"), format!("“{name}” is not a {en}"))
+        };
+        let mut created = Vec::new();
+        let mut parent = committee;
+        if let Some(general) = general {
+            org::check_unit_name(general)?;
+            parent = match self.units.iter().find(|u| u.parent_id == Some(committee) && u.name == general) {
+                Some(u) if u.kind == "general_branch" => u.id,
+                Some(_) => return Err(not_a(general, "党总支", "general branch")),
+                None => {
+                    created.push(general.to_owned());
+                    self.add_unit(committee, "general_branch", general)?
+                }
+            };
+        }
+        org::check_unit_name(branch)?;
+        if self.units.iter().any(|u| u.parent_id == Some(parent) && u.name == branch) {
+            return Err(not_a(branch, "党支部，人员只能属于党支部", "branch; people belong to branches"));
+        }
+        let id = self.add_unit(parent, "branch", branch)?;
+        created.push(general.map_or_else(|| branch.to_owned(), |g| format!("{g}/{branch}")));
+        self.branches.insert(path.to_owned(), id);
+        Ok(ResolvedBranch { id, created })
+    }
+
+    /// Adds a unit in the import's transaction (the server logs it), and knows it from then on.
+    fn add_unit(&mut self, parent: Id, kind: &str, name: &str) -> Result<Id> {
+        let id = add_unit(&mut *self.tx.borrow_mut(), parent, kind, name).map_err(|e| failure(e, self.address))?;
+        self.units.push(ServerUnit {
+            id,
+            uid: String::new(),
+            parent_id: Some(parent),
+            kind: kind.into(),
+            name: name.into(),
+        });
+        Ok(id)
+    }
+
     /// Reads, in the import's transaction, the units and the people this user sees.
     fn begin(
         mut tx: Transaction<'t>,
         statements: &'a mut Statements,
         address: &'a ServerAddress,
+        organises: Option<Id>,
     ) -> Result<ServerImport<'a, 't>> {
         let fail = |e| failure(e, address);
         let units = super::read_units(&mut tx, statements).map_err(fail)?;
@@ -141,6 +206,7 @@ impl<'a, 't> ServerImport<'a, 't> {
             read_steps: HashMap::new(),
             numbers: HashMap::new(),
             staged: Vec::new(),
+            organises,
         };
         let date = |text: Option<String>| text.and_then(|t| t.parse::<Date>().ok());
         for r in rows {
@@ -208,15 +274,7 @@ impl RosterTarget for ServerImport<'_, '_> {
         let excerpt = crate::text::excerpt(wanted, 40);
         let id = match matching.as_slice() {
             [one] => one.id,
-            [] => {
-                return Err(Error::invalid(
-                    "branch",
-                    format!("服务器上没有你可见的党支部「{excerpt}」；导入不会在服务器上新建组织，请先建立它"),
-                    format!(
-                        "the server has no branch “{excerpt}” that you can see; an import does not create units on a server, so create it first"
-                    ),
-                ));
-            }
+            [] => return self.add_branch(path),
             several => {
                 let paths: Vec<String> = several.iter().map(|u| path_of(&self.units, u)).collect();
                 return Err(Error::invalid(

@@ -60,3 +60,21 @@ pub(crate) fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
     names.reverse();
     names.join("/")
 }
+
+/// Adds a unit and returns its number. Read back by its name rather than `RETURNING`: the
+/// policies check a returned row against the units the user sees, which the statement adding
+/// it cannot count yet.
+pub(super) fn add_unit(
+    client: &mut impl postgres::GenericClient,
+    parent: Id,
+    kind: &str,
+    name: &str,
+) -> std::result::Result<Id, postgres::Error> {
+    client.execute(
+        "INSERT INTO dangan.org_units (parent_id, kind, name) VALUES ($1, $2, $3)",
+        &[&parent, &kind, &name],
+    )?;
+    Ok(client
+        .query_one("SELECT id FROM dangan.org_units WHERE parent_id = $1 AND name = $2", &[&parent, &name])?
+        .get(0))
+}

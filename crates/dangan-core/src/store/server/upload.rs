@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use super::import::{Refused, Staged, add_staged, copy_failed, copy_row};
+use super::units::add_unit;
 use super::{ServerStore, ServerUnit, failure, lost_at_commit, read_units, subtree};
 use crate::access::Action;
 use crate::domain::Id;
@@ -371,17 +372,4 @@ fn place_units(
         ids.insert(unit.id, id);
     }
     Ok(ids)
-}
-
-/// Adds a unit and returns its number. Read back by its name rather than `RETURNING`: the
-/// policies check a returned row against the units the user sees, which the statement adding
-/// it cannot count yet.
-fn add_unit(
-    tx: &mut postgres::Transaction<'_>,
-    parent: Id,
-    kind: &str,
-    name: &str,
-) -> std::result::Result<Id, postgres::Error> {
-    tx.execute("INSERT INTO dangan.org_units (parent_id, kind, name) VALUES ($1, $2, $3)", &[&parent, &kind, &name])?;
-    Ok(tx.query_one("SELECT id FROM dangan.org_units WHERE parent_id = $1 AND name = $2", &[&parent, &name])?.get(0))
 }
