@@ -13,6 +13,7 @@ mod members;
 mod moves;
 mod security;
 mod setup;
+mod statistics;
 mod upload;
 
 use dangan_tests::postgres::PgCluster;

@@ -109,6 +109,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Import(args) => crate::rosters::import_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Remind(args) => crate::planning::remind_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Holidays { action } => crate::planning::holidays_with(action, &mut sign_in(&address, cx)?, cx),
+        Command::Stats(args) => crate::statistics::stats_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Transfer { action: TransferAction::Move { member, to, json } } => {
             let mut session = sign_in(&address, cx)?;
             // Moved as read: a change by someone else meanwhile refuses it.
@@ -124,8 +125,13 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
 /// table or JSON as a workspace's.
 fn members(session: &mut ServerSession, args: &MembersArgs, cx: &Context) -> Result<()> {
     let query = args.query_with(|branch| session.find_unit(branch, "branch"))?;
-    let (summaries, late): (Vec<MemberSummary>, Vec<Vec<LateStep>>) = session.members(&query)?.into_iter().unzip();
-    if args.json() {
+    print_members(session.members(&query)?, args.json(), cx)
+}
+
+/// Members with their late steps, as `dangan members` prints them.
+pub fn print_members(members: Vec<(MemberSummary, Vec<LateStep>)>, as_json: bool, cx: &Context) -> Result<()> {
+    let (summaries, late): (Vec<MemberSummary>, Vec<Vec<LateStep>>) = members.into_iter().unzip();
+    if as_json {
         let mut array = json::MemberArray::default();
         array.page(&summaries, |_| Ok(late))?;
         array.finish()
@@ -216,10 +222,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、stats、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, stats, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
         ),
     )
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use dangan_core::server::ServerSession;
 use dangan_core::statistics::{CellRef, Report, StatsQuery};
 use dangan_core::{Result, Session};
 
@@ -86,6 +87,25 @@ pub fn report(action: ReportAction, cx: &Context) -> Result<()> {
     }
     let report = session.annual_report(args.year, unit)?;
     if args.json { json::print(&report) } else { cx.human.annual_report(&report) }
+}
+
+/// `dangan stats` on a server: the same tables, JSON and people behind a number, counted over
+/// what the user may read there (no workbook yet).
+pub fn stats_on_server(args: StatsArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    let as_of = parse::as_of(args.as_of.as_deref())?;
+    let unit = parse::optional(args.unit.as_deref(), |u| session.find_unit(u, "unit"))?;
+    if args.out.is_some() {
+        return Err(crate::server::not_on_a_server("stats --out"));
+    }
+    if let Some(path) = args.people.as_deref() {
+        let cell = CellRef::parse_path(Report::Statistics { as_of, unit }, path)?;
+        let ids: std::collections::HashSet<_> = session.cell_people(&cell)?.into_iter().collect();
+        let all = session.members(&dangan_core::store::MemberQuery::all())?;
+        let counted = all.into_iter().filter(|(m, _)| ids.contains(&m.id)).collect();
+        return crate::server::print_members(counted, args.json, cx);
+    }
+    let stats = session.statistics(&StatsQuery { as_of: Some(as_of), unit })?;
+    if args.json { json::print(&stats) } else { cx.human.statistics(&stats) }
 }
 
 /// The people behind one number: the member list, as `dangan members` prints it.

@@ -1,9 +1,11 @@
 //! The shared server's use cases (issue 20), as [`crate::Session`] is the workspace's: a
 //! university's offices on one PostgreSQL database, each user signed in as a login role of their
 //! own. What runs on a server so far: setting one up, its users, checking its audit log, the member
-//! list, each member's steps (recorded with the workspace's checks) and the procedure's deadlines
-//! (the workspace's engine over the server's steps) with each user's reminders; the rest of Dangan still
-//! runs on a workspace only (ARCHITECTURE.md, "The shared server").
+//! list and search, each member's steps (recorded with the workspace's checks), the procedure's
+//! deadlines (the workspace's engine over the server's steps) with each user's reminders, the
+//! roster import, moves between colleges, the holiday calendar, statistics and the upload of a
+//! workspace; the rest of Dangan still runs on a workspace only (ARCHITECTURE.md, "The shared
+//! server").
 
 use std::collections::HashMap;
 
@@ -468,6 +470,63 @@ impl ServerSession {
         self.store.set_holidays(days)
     }
 
+    /// The statistics as of a day (today by default), of a unit or of everything the user may
+    /// read, counted by the workspace's own statistics over the server's people and steps. A
+    /// college's user counts their college; a branch secretary their branches.
+    pub fn statistics(&mut self, query: &crate::statistics::StatsQuery) -> Result<crate::statistics::Statistics> {
+        let as_of = query.as_of.unwrap_or_else(|| self.store.today());
+        self.count(query.unit, |scope, unit| Ok(crate::statistics::figures::statistics(scope, as_of, unit)))
+    }
+
+    /// The people one number of the statistics counts, in id order (the annual report does not
+    /// run on a server yet).
+    pub fn cell_people(&mut self, cell: &crate::statistics::CellRef) -> Result<Vec<Id>> {
+        match cell.report {
+            crate::statistics::Report::Statistics { as_of, unit } => {
+                self.count(unit, |scope, _| crate::statistics::figures::people(scope, as_of, cell))
+            }
+            crate::statistics::Report::Annual { .. } => Err(Error::invalid(
+                "report",
+                "年报还不能在服务器上统计",
+                "the annual report does not run on a server yet",
+            )),
+        }
+    }
+
+    /// Counts with `f` over the census of what the user may read, within `unit` when one is
+    /// asked: by default a college's user's committee, a branch secretary's branches, the
+    /// department's everything.
+    fn count<T>(
+        &mut self,
+        unit: Option<Id>,
+        f: impl FnOnce(&crate::statistics::Scope<'_>, Option<Id>) -> Result<T>,
+    ) -> Result<T> {
+        self.store.require(Action::ReadMembers)?;
+        let units = self.store.units()?;
+        if let Some(unit) = unit.filter(|&u| !units.iter().any(|x| x.id == u)) {
+            return Err(Error::invalid("unit", format!("没有编号为 {unit} 的组织"), format!("no unit has id {unit}")));
+        }
+        let me = self.store.me().clone();
+        let at_root = units.iter().any(|u| u.parent_id.is_none() && u.id == me.unit_id);
+        let (unit, shown) = match unit {
+            Some(unit) => (Some(unit), Some(subtree(&units, unit))),
+            None if me.role == Role::BranchSecretary => {
+                (None, Some(me.branches.iter().flat_map(|&b| subtree(&units, b)).collect()))
+            }
+            None if at_root => (None, None),
+            None => (Some(me.unit_id), Some(subtree(&units, me.unit_id))),
+        };
+        let census = self.store.census()?;
+        let tree = statistics_tree(&units);
+        let scope = crate::statistics::Scope {
+            census: &census,
+            tree: &tree,
+            units: shown,
+            rules: crate::statistics::CountingRules::shipped(),
+        };
+        f(&scope, unit)
+    }
+
     fn member_of(&mut self, p: ServerPerson) -> Result<ServerMember> {
         let units = self.store.units()?;
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
@@ -488,6 +547,30 @@ impl ServerSession {
         };
         Ok(ServerMember { detail, version: p.version, changed_by: p.changed_by })
     }
+}
+
+/// The organisation as the statistics read it: the university's committee the one committee, a
+/// college's committee standing as a unit under it, so that a branch is named by its path below
+/// the university (`计算机学院党委/第一支部`): two colleges' 第一支部 are two rows, told apart.
+fn statistics_tree(units: &[ServerUnit]) -> crate::store::OrgTree {
+    use crate::domain::{OrgKind, OrgUnit};
+    let mut ordered: Vec<&ServerUnit> = units.iter().collect();
+    ordered.sort_by_key(|u| (u.parent_id.is_some(), u.id));
+    crate::store::OrgTree::new(
+        ordered
+            .into_iter()
+            .map(|u| OrgUnit {
+                id: u.id,
+                parent_id: u.parent_id,
+                kind: match (u.parent_id, OrgKind::parse(&u.kind)) {
+                    (None, _) => OrgKind::Committee,
+                    (Some(_), Some(OrgKind::Branch)) => OrgKind::Branch,
+                    (Some(_), _) => OrgKind::GeneralBranch,
+                },
+                name: u.name.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// A branch's path below its nearest committee, as a workspace gives it (`OrgTree::path`); a

@@ -19,30 +19,12 @@ use crate::{Error, Result};
 pub(super) fn load(conn: &Connection) -> Result<Census> {
     let mut people: Vec<Counted> = Vec::new();
     let mut slots: Vec<Option<usize>> = Vec::new();
-    let mut stmt = conn.prepare(
-        "SELECT id, branch_id, name, gender, ethnicity, birth_date, category, education, class_year, \
-         student_level, occupation, joined_on FROM people ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare(&format!("SELECT {CENSUS_COLUMNS} FROM people ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: Id = r.get(0)?;
         let text = |i: usize| r.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten());
-        let date = |i: usize| text(i).and_then(calendar::parse_iso);
-        let person = Counted {
-            id,
-            branch_id: r.get(1)?,
-            name: r.get::<_, String>(2)?.into(),
-            gender: text(3).and_then(Gender::parse),
-            minority: text(4).and_then(minority),
-            birth_date: date(5),
-            category: text(6).and_then(Category::parse),
-            education: text(7).and_then(Education::parse),
-            class_year: r.get(8)?,
-            student_level: text(9).and_then(StudentLevel::parse),
-            occupation: text(10).and_then(Occupation::parse),
-            joined_on: date(11),
-            ..Counted::default()
-        };
+        let person = counted(id, r.get(1)?, r.get::<_, String>(2)?, r.get(8)?, text);
         let slot = usize::try_from(id).map_err(|_| corrupt_row("people", id))?;
         if slots.len() <= slot {
             slots.resize(slot + 1, None);
@@ -75,6 +57,36 @@ pub(super) fn load(conn: &Connection) -> Result<Census> {
         }
     }
     Ok(Census { people })
+}
+
+/// The census's columns, as either engine reads them (dates as ISO text).
+pub(crate) const CENSUS_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, category, education, class_year, student_level, occupation, joined_on";
+
+/// A person as the census counts them, from the columns of [`CENSUS_COLUMNS`]: `text(i)` gives
+/// column `i` (3 to 11, but 8, the class year) as text. Their steps are noted afterwards.
+pub(crate) fn counted<'r>(
+    id: Id,
+    branch_id: Id,
+    name: String,
+    class_year: Option<u16>,
+    text: impl Fn(usize) -> Option<&'r str>,
+) -> Counted {
+    let date = |i: usize| text(i).and_then(calendar::parse_iso);
+    Counted {
+        id,
+        branch_id,
+        name: name.into(),
+        gender: text(3).and_then(Gender::parse),
+        minority: text(4).and_then(minority),
+        birth_date: date(5),
+        category: text(6).and_then(Category::parse),
+        education: text(7).and_then(Education::parse),
+        class_year,
+        student_level: text(9).and_then(StudentLevel::parse),
+        occupation: text(10).and_then(Occupation::parse),
+        joined_on: date(11),
+        ..Counted::default()
+    }
 }
 
 /// Whether an ethnicity as written is a minority's: `None` when it says nothing (blank, 无, 未知).

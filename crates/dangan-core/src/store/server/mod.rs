@@ -9,6 +9,7 @@
 
 mod address;
 mod audit;
+mod census;
 mod changes;
 mod holidays;
 mod import;

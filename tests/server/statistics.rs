@@ -1,0 +1,79 @@
+//! Statistics on a server: the workspace's own counting over the server's people and steps, the
+//! same numbers for the same roster, each user counting what they may read (a college its
+//! college), and the people behind a number.
+
+use dangan_tests::{PASSPHRASE, TestWorkspace};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+
+use crate::security::{db_role, ok};
+use crate::setup::{ADMIN, dangan, initialised};
+
+const ROSTER: &str = "姓名,学号工号,所在党支部,性别,民族,出生日期,递交入党申请书日期,确定入党积极分子日期,确定发展对象日期\n\
+    王五,2026003,第一党支部,男,汉族,2004-05-01,2024-03-01,2024-10-01,2025-11-01\n\
+    赵六,2026004,第二党支部,女,回族,2005-01-02,2026-01-31,2026-07-01,\n\
+    钱七,2026005,第一党支部,女,汉族,2003-11-30,2026-02-10,,\n";
+
+fn stats(out: std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The numbers each database gives its rows and the committee's name are their own.
+    stats.as_object_mut().unwrap().remove("unit_name");
+    for row in stats["by_branch"].as_array_mut().unwrap() {
+        row.as_object_mut().unwrap().remove("branch_id");
+    }
+    stats["tables"].as_array_mut().unwrap().retain(|t| t["id"] != "by_branch");
+    stats
+}
+
+#[test]
+fn the_same_roster_counts_the_same_and_each_user_counts_what_they_may_read() {
+    let Some((cluster, url)) = initialised() else { return };
+    let admin = db_role(&url, ADMIN);
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", ROSTER);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    dangan(&url, ADMIN, &["import", roster.to_str().unwrap()]).assert().success();
+    let as_of = ["stats", "--json", "--as-of", "2026-12-01"];
+    assert_eq!(stats(dangan(&url, ADMIN, &as_of).output().unwrap()), stats(ws.dangan(&as_of).output().unwrap()));
+
+    ok(cluster.psql(
+        "dangan",
+        &admin,
+        PASSPHRASE,
+        "INSERT INTO dangan.org_units (parent_id, kind, name)
+             SELECT id, 'committee', '计算机学院党委' FROM dangan.org_units WHERE parent_id IS NULL;
+         INSERT INTO dangan.org_units (parent_id, kind, name)
+             SELECT id, 'branch', '第一党支部' FROM dangan.org_units WHERE name = '计算机学院党委';",
+    ));
+    // A college's user counts their college; the department counts everyone, the college's
+    // branch named by its path below the university.
+    let college = ws.write_csv(
+        "college.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期\n孙八,2026006,计算机学院党委/第一党支部,2026-03-03\n",
+    );
+    dangan(&url, ADMIN, &["import", college.to_str().unwrap()]).assert().success();
+    dangan(&url, ADMIN, &["users", "add", "学院组织员", "--role", "organiser", "--committee", "计算机学院党委"])
+        .assert()
+        .success();
+    let theirs = stats(dangan(&url, "学院组织员", &as_of).output().unwrap());
+    assert_eq!(theirs["by_stage"]["applicant"], 1);
+    assert_eq!(theirs["by_branch"].as_array().unwrap().len(), 1);
+    let all = stats(dangan(&url, ADMIN, &as_of).output().unwrap());
+    assert_eq!(all["by_stage"]["applicant"], 2);
+    let branches: Vec<&str> =
+        all["by_branch"].as_array().unwrap().iter().map(|b| b["branch"].as_str().unwrap()).collect();
+    assert!(branches.contains(&"计算机学院党委/第一党支部") && branches.contains(&"第一党支部"), "{branches:?}");
+
+    // The people behind a number, as the member list prints them.
+    dangan(&url, ADMIN, &["stats", "--as-of", "2026-12-01", "--people", "by_stage/applicant/count"])
+        .assert()
+        .success()
+        .stdout(contains("钱七"))
+        .stdout(contains("孙八"))
+        .stdout(contains("王五").not());
+    dangan(&url, ADMIN, &["stats", "--out", "stats.xlsx"])
+        .assert()
+        .failure()
+        .stderr(contains("does not run on a server yet"));
+}
