@@ -262,29 +262,32 @@ fn an_administrator_changes_removes_and_resets_their_users_and_the_department_ke
 
 #[test]
 fn two_administrators_demoting_each_other_at_once_leave_the_department_one() {
-    let Some((_cluster, url)) = initialised() else { return };
+    let Some((cluster, url)) = initialised() else { return };
     dangan(&url, ADMIN, &["users", "add", "副管理员", "--role", "administrator"]).assert().success();
+    let admin = users_json(&url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
+    // The department's administrator demotes the other in raw SQL and holds the transaction open
+    // for three seconds; meanwhile the other demotes them.
     let address: dangan_core::server::ServerAddress = url.parse().unwrap();
-    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
-    let demotions: Vec<_> = [(ADMIN, "副管理员"), ("副管理员", ADMIN)]
-        .into_iter()
-        .map(|(me, other)| {
-            let (address, start) = (address.clone(), start.clone());
-            std::thread::spawn(move || {
-                let mut session = dangan_core::server::ServerSession::sign_in(&address, Some(me), PASSPHRASE).unwrap();
-                start.wait();
-                session.set_user_role(other, dangan_core::access::Role::Organiser, &[]).is_ok()
-            })
-        })
-        .collect();
-    let succeeded = demotions.into_iter().map(|t| t.join().unwrap()).filter(|made| *made).count();
-    assert_eq!(succeeded, 1, "one demotion is made, the other finds its maker no longer an administrator");
-    let admins = [ADMIN, "副管理员"]
+    let mut other = dangan_core::server::ServerSession::sign_in(&address, Some("副管理员"), PASSPHRASE).unwrap();
+    let (first, second, waited) = std::thread::scope(|threads| {
+        let holding = threads.spawn(|| {
+            let sql = "SELECT name FROM dangan.set_user_role('副管理员', 'organiser', '{}'); SELECT pg_sleep(3);";
+            cluster.psql("dangan", &admin, PASSPHRASE, sql)
+        });
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let started = std::time::Instant::now();
+        let second = other.set_user_role(ADMIN, dangan_core::access::Role::Organiser, &[]);
+        let waited = started.elapsed();
+        (holding.join().unwrap(), second, waited)
+    });
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    // The second waited for the first and was then refused: its maker is no administrator now.
+    assert!(waited >= std::time::Duration::from_millis(1500), "it did not wait: {waited:?}");
+    let refused = second.expect_err("the second demotion is refused");
+    assert!(refused.message(dangan_core::Lang::En).contains("only an administrator manages users"), "{refused}");
+    let roles: Vec<(String, String)> = users_json(&url, ADMIN)
         .iter()
-        .filter(|name| {
-            let out = dangan(&url, name, &["users", "--json"]).output().unwrap();
-            out.status.success()
-        })
-        .count();
-    assert_eq!(admins, 1);
+        .map(|u| (u["name"].as_str().unwrap().to_owned(), u["role"].as_str().unwrap().to_owned()))
+        .collect();
+    assert!(roles.contains(&(ADMIN.to_owned(), "administrator".to_owned())), "{roles:?}");
 }

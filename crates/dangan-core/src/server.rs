@@ -165,8 +165,8 @@ impl ServerSession {
         if query.cell.is_some() {
             return Err(Error::invalid(
                 "cell",
-                "服务器上还没有统计，不能按统计表的格子列出人员",
-                "a server keeps no statistics yet, so it cannot list a table cell's people",
+                "在服务器上请用 dangan stats --people 列出统计表某一格的人员",
+                "on a server, a table cell's people are listed by dangan stats --people",
             ));
         }
         let units = self.store.units()?;
@@ -284,8 +284,10 @@ impl ServerSession {
         options: crate::roster::ImportOptions,
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<crate::roster::ImportReport> {
-        self.index = None;
-        self.store.import_roster(roster, options, progress)
+        let report = self.store.import_roster(roster, options, progress);
+        // Many people change at once: the lists and steps held are read whole again.
+        self.reload();
+        report
     }
 
     /// Reads the roster at `path` and imports it.
@@ -379,16 +381,19 @@ impl ServerSession {
 
     /// A member's whole record (what the procedure still owes is not yet worked out on a server).
     pub fn member(&mut self, id: Id) -> Result<ServerMember> {
+        let units = self.store.units()?;
         let person = self.store.person(id)?;
-        self.member_of(person)
+        Ok(self.member_of(person, &units))
     }
 
     /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,
     /// refused if anyone changed the person since that version.
     pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
+        // Read before the write: nothing that can fail comes after its commit.
+        let units = self.store.units()?;
         let person = self.store.save_person(person, seen_version)?;
         self.refresh(person.person.id.unwrap_or_default());
-        self.member_of(person)
+        Ok(self.member_of(person, &units))
     }
 
     /// Records a step for a member (or changes one, by its id), checked as in a workspace. With
@@ -399,16 +404,18 @@ impl ServerSession {
         event: ProcedureEvent,
         seen_version: Option<i32>,
     ) -> Result<ServerMember> {
+        let units = self.store.units()?;
         let person = self.store.save_event(person_id, event, seen_version)?;
         self.refresh(person_id);
-        self.member_of(person)
+        Ok(self.member_of(person, &units))
     }
 
     /// Removes a step, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
+        let units = self.store.units()?;
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
         self.refresh(person_id);
-        self.member_of(person)
+        Ok(self.member_of(person, &units))
     }
 
     /// Moves a member to the branch at `destination` (a path of names from the top), anywhere on
@@ -416,9 +423,9 @@ impl ServerSession {
     /// transaction, logged by the server. With `seen_version`, refused if anyone changed the
     /// member since that version.
     pub fn move_member(&mut self, id: Id, destination: &str, seen_version: Option<i32>) -> Result<MemberMoved> {
+        let units = self.store.units()?;
         let moved = self.store.move_person(id, destination, seen_version)?;
         self.refresh(id);
-        let units = self.store.units()?;
         // The mover may no longer see the branch (another college's): then the path they gave,
         // from the top as the server found it.
         let to = match units.iter().find(|u| u.id == moved.to_branch) {
@@ -455,8 +462,9 @@ impl ServerSession {
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<UploadReport> {
         let contents = workspace.contents_for_upload()?;
-        self.index = None;
-        self.store.upload(contents, progress)
+        let report = self.store.upload(contents, progress);
+        self.reload();
+        report
     }
 
     /// The university's holiday calendar: its days by date, and the years entered.
@@ -508,6 +516,22 @@ impl ServerSession {
         }
         let me = self.store.me().clone();
         let at_root = units.iter().any(|u| u.parent_id.is_none() && u.id == me.unit_id);
+        // A unit above the user's own (the university, for a college's user) would be headed as
+        // the whole and hold only their part: refused, as a workspace refuses a unit not theirs.
+        let mine: std::collections::HashSet<Id> = if me.role == Role::BranchSecretary {
+            me.branches.iter().flat_map(|&b| subtree(&units, b)).collect()
+        } else {
+            subtree(&units, me.unit_id)
+        };
+        if let Some(unit) = unit.filter(|u| !mine.contains(u)) {
+            let name = units.iter().find(|u| u.id == unit).map(|u| u.name.clone()).unwrap_or_default();
+            return Err(Error::Forbidden {
+                what: Text::new(
+                    format!("统计「{name}」（只能统计本单位）"),
+                    format!("count {name} (only your own units)"),
+                ),
+            });
+        }
         let (unit, shown) = match unit {
             Some(unit) => (Some(unit), Some(subtree(&units, unit))),
             None if me.role == Role::BranchSecretary => {
@@ -527,13 +551,12 @@ impl ServerSession {
         f(&scope, unit)
     }
 
-    fn member_of(&mut self, p: ServerPerson) -> Result<ServerMember> {
-        let units = self.store.units()?;
+    fn member_of(&self, p: ServerPerson, units: &[ServerUnit]) -> ServerMember {
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
         // From the steps, as a workspace gives them, whatever the stored columns say.
         let detail = MemberDetail {
-            branch_path: branch_path(&units, p.person.branch_id),
+            branch_path: branch_path(units, p.person.branch_id),
             stage: Stage::of_person(&p.person, &p.events),
             ended: p.events.iter().any(|e| e.kind == EventKind::MembershipEnded),
             status: MembershipStatus::InRegister,
@@ -545,7 +568,7 @@ impl ServerSession {
             deadlines: Vec::new(),
             late,
         };
-        Ok(ServerMember { detail, version: p.version, changed_by: p.changed_by })
+        ServerMember { detail, version: p.version, changed_by: p.changed_by }
     }
 }
 

@@ -18,13 +18,7 @@ impl ServerStore {
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         // One snapshot for the log and its head, so writers appending meanwhile change neither.
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(fail)?;
+        let mut tx = super::snapshot(&mut self.client).map_err(fail)?;
         let mut rows = tx
             .query_raw("SELECT seq, fields, hash FROM dangan.audit_chain()", std::iter::empty::<&str>())
             .map_err(fail)?;

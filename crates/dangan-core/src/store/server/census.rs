@@ -23,7 +23,10 @@ impl ServerStore {
         self.require(Action::ReadMembers)?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
-        let rows = self.client.query(&format!("SELECT {COLUMNS} FROM dangan.people ORDER BY id"), &[]).map_err(fail)?;
+        // One snapshot for the people and their steps: a member moved meanwhile is counted whole
+        // on one side, never as an applicant without steps.
+        let mut tx = super::snapshot(&mut self.client).map_err(fail)?;
+        let rows = tx.query(&format!("SELECT {COLUMNS} FROM dangan.people ORDER BY id"), &[]).map_err(fail)?;
         let mut people: Vec<Counted> = Vec::with_capacity(rows.len());
         let mut slots: HashMap<Id, usize> = HashMap::with_capacity(rows.len());
         for r in &rows {
@@ -33,7 +36,8 @@ impl ServerStore {
             slots.insert(id, people.len());
             people.push(counted(id, r.get(1), r.get(2), class_year, text));
         }
-        let steps = self.client.query("SELECT person_id, kind, date::text FROM dangan.events", &[]).map_err(fail)?;
+        let steps = tx.query("SELECT person_id, kind, date::text FROM dangan.events", &[]).map_err(fail)?;
+        tx.commit().map_err(fail)?;
         for r in &steps {
             let (Some(kind), Ok(date)) = (EventKind::parse(r.get(1)), r.get::<_, &str>(2).parse::<Date>()) else {
                 continue;

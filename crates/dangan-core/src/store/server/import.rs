@@ -152,8 +152,14 @@ impl<'a, 't> ServerImport<'a, 't> {
             };
         }
         org::check_unit_name(branch)?;
-        if self.units.iter().any(|u| u.parent_id == Some(parent) && u.name == branch) {
-            return Err(not_a(branch, "党支部，人员只能属于党支部", "branch; people belong to branches"));
+        match self.units.iter().find(|u| u.parent_id == Some(parent) && u.name == branch) {
+            Some(u) if u.kind == "branch" => {
+                let id = u.id;
+                self.branches.insert(path.to_owned(), id);
+                return Ok(ResolvedBranch { id, created });
+            }
+            Some(_) => return Err(not_a(branch, "党支部，人员只能属于党支部", "branch; people belong to branches")),
+            None => {}
         }
         let id = self.add_unit(parent, "branch", branch)?;
         created.push(general.map_or_else(|| branch.to_owned(), |g| format!("{g}/{branch}")));
@@ -256,12 +262,16 @@ impl<'a, 't> ServerImport<'a, 't> {
 
 impl RosterTarget for ServerImport<'_, '_> {
     /// A branch on the server, by its name or its path (as the organisation tree names it, or
-    /// its end): an import does not create units on a server.
+    /// its end), written as a workspace's roster may write it (`／` or `/`, spaces around them);
+    /// else added under the user's committee (`add_branch`).
     fn resolve_branch(&mut self, path: &str) -> Result<ResolvedBranch> {
         if let Some(&id) = self.branches.get(path) {
             return Ok(ResolvedBranch { id, created: vec![] });
         }
-        let wanted = path.trim().trim_matches('/');
+        let normalized = crate::text::normalized_name(path);
+        let wanted =
+            normalized.split(['/', '／']).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/");
+        let wanted = wanted.as_str();
         let matching: Vec<&ServerUnit> = self
             .units
             .iter()

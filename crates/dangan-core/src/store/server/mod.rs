@@ -427,6 +427,13 @@ fn user_refused(e: postgres::Error, name: &str, address: &ServerAddress) -> Erro
     }
 }
 
+/// A read-only transaction that reads one snapshot throughout (REPEATABLE READ): what several
+/// reads make together (the log and its head, the people and their steps) is never torn by a
+/// writer committing between them.
+pub(super) fn snapshot(client: &mut Client) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
+    client.build_transaction().isolation_level(postgres::IsolationLevel::RepeatableRead).read_only(true).start()
+}
+
 /// The units the signed-in user sees (their own and every unit above them).
 pub(super) fn read_units(
     client: &mut impl GenericClient,

@@ -1010,6 +1010,8 @@ $$;
 CREATE FUNCTION dangan.add_user(user_name text, user_role text, unit bigint, branches bigint[], verifier text)
     RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- One change to users at a time (see `managed_user`).
+    PERFORM pg_advisory_xact_lock(hashtext('dangan.users'));
     IF dangan.my_role() IS DISTINCT FROM 'administrator' THEN
         RAISE EXCEPTION 'only an administrator adds users' USING ERRCODE = '42501';
     END IF;
