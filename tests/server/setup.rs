@@ -92,10 +92,10 @@ fn commands_that_do_not_run_on_a_server_yet_say_so_and_change_nothing() {
         .code(1)
         .stderr(predicates::str::contains("does not run on a server yet"));
     dangan(&url, ADMIN, &["audit"]).assert().code(1).stderr(predicates::str::contains("does not run on a server yet"));
-    dangan(&url, ADMIN, &["passwd"])
+    dangan(&url, ADMIN, &["backup", "backup.dangan"])
         .assert()
         .code(1)
-        .stderr(predicates::str::contains("`dangan passwd` does not run on a server yet"));
+        .stderr(predicates::str::contains("`dangan backup` does not run on a server yet"));
 }
 
 use predicates::prelude::PredicateBooleanExt;
@@ -216,6 +216,19 @@ fn an_administrator_changes_removes_and_resets_their_users_and_the_department_ke
         .failure()
         .stderr(predicates::str::contains("wrong user name or passphrase"));
     dangan(&url, "李老师", &["members"]).env("DANGAN_PASSPHRASE", "a brand new passphrase").assert().success();
+    // And the user changes their own: signed in with the current one, the next one set.
+    dangan(&url, "李老师", &["passwd"])
+        .env("DANGAN_PASSPHRASE", "a brand new passphrase")
+        .env("DANGAN_NEW_PASSPHRASE", "my very own passphrase")
+        .assert()
+        .success();
+    dangan(&url, "李老师", &["members"]).env("DANGAN_PASSPHRASE", "my very own passphrase").assert().success();
+    dangan(&url, "李老师", &["passwd"])
+        .env("DANGAN_PASSPHRASE", "a brand new passphrase")
+        .env("DANGAN_NEW_PASSPHRASE", "yet another passphrase")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("wrong user name or passphrase"));
 
     // A college's administrator manages their college's users, not the department's.
     dangan(&url, "学院管理员", &["users", "remove", ADMIN])
@@ -256,7 +269,11 @@ fn an_administrator_changes_removes_and_resets_their_users_and_the_department_ke
         "dangan",
         "SELECT string_agg(action || ' ' || coalesce(field, ''), ',' ORDER BY seq) FROM dangan.audit_log WHERE entity = 'users' AND action <> 'insert'",
     );
-    assert_eq!(logged.trim(), "update role,update passphrase_set_at,delete", "a reset is logged too");
+    assert_eq!(
+        logged.trim(),
+        "update role,update passphrase_set_at,update passphrase_set_at,delete",
+        "a reset and one's own change are logged too"
+    );
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }
 

@@ -2,6 +2,7 @@
 //! same numbers for the same roster, each user counting what they may read (a college its
 //! college), and the people behind a number.
 
+use calamine::Reader;
 use dangan_tests::{PASSPHRASE, TestWorkspace};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
@@ -88,8 +89,15 @@ fn the_same_roster_counts_the_same_and_each_user_counts_what_they_may_read() {
         .stdout(contains("钱七"))
         .stdout(contains("孙八"))
         .stdout(contains("王五").not());
-    dangan(&url, ADMIN, &["stats", "--out", "stats.xlsx"])
+    // The workbook, as a workspace writes it; never into this PC's workspace folder.
+    let book = ws.file("统计.xlsx");
+    dangan(&url, ADMIN, &["stats", "--out", book.to_str().unwrap()]).assert().success();
+    let sheets = calamine::open_workbook::<calamine::Xlsx<_>, _>(&book).unwrap().sheet_names();
+    assert!(sheets.contains(&"各年级学生党员和入党积极性情况".to_owned()), "{sheets:?}");
+    let inside = ws.dir().join("统计.xlsx");
+    dangan(&url, ADMIN, &["--workspace", ws.dir().to_str().unwrap(), "stats", "--out", inside.to_str().unwrap()])
         .assert()
         .failure()
-        .stderr(contains("does not run on a server yet"));
+        .stderr(contains("inside the workspace folder"));
+    assert!(!inside.exists());
 }

@@ -89,13 +89,14 @@ pub fn report(action: ReportAction, cx: &Context) -> Result<()> {
     if args.json { json::print(&report) } else { cx.human.annual_report(&report) }
 }
 
-/// `dangan stats` on a server: the same tables, JSON and people behind a number, counted over
-/// what the user may read there (no workbook yet).
+/// `dangan stats` on a server: the same tables, JSON, workbook and people behind a number,
+/// counted over what the user may read there.
 pub fn stats_on_server(args: StatsArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
     let as_of = parse::as_of(args.as_of.as_deref())?;
     let unit = parse::optional(args.unit.as_deref(), |u| session.find_unit(u, "unit"))?;
-    if args.out.is_some() {
-        return Err(crate::server::not_on_a_server("stats --out"));
+    if let Some(path) = args.out {
+        session.write_statistics(&StatsQuery { as_of: Some(as_of), unit }, &path, cx.workspace.dir())?;
+        return cx.human.file_written(&path);
     }
     if let Some(path) = args.people.as_deref() {
         let cell = CellRef::parse_path(Report::Statistics { as_of, unit }, path)?;

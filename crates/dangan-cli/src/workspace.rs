@@ -49,6 +49,12 @@ pub struct PasswdArgs {
     new_passphrase_file: Option<PathBuf>,
 }
 
+impl PasswdArgs {
+    pub fn new_passphrase_file(&self) -> Option<&std::path::Path> {
+        self.new_passphrase_file.as_deref()
+    }
+}
+
 pub fn passwd(args: PasswdArgs, cx: &Context) -> Result<()> {
     cx.require_workspace()?;
     let old = cx.passphrase(Secret::Current)?;

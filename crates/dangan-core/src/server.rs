@@ -132,6 +132,11 @@ impl ServerSession {
         self.store.set_user_role(name, role, &branch_ids)
     }
 
+    /// A new passphrase for the signed-in user (signing in proved the old one).
+    pub fn set_own_passphrase(&mut self, passphrase: &str) -> Result<()> {
+        self.store.set_own_passphrase(passphrase)
+    }
+
     /// Removes a user: their passphrase opens nothing any more.
     pub fn remove_user(&mut self, name: &str) -> Result<()> {
         self.store.remove_user(name)
@@ -484,6 +489,19 @@ impl ServerSession {
     pub fn statistics(&mut self, query: &crate::statistics::StatsQuery) -> Result<crate::statistics::Statistics> {
         let as_of = query.as_of.unwrap_or_else(|| self.store.today());
         self.count(query.unit, |scope, unit| Ok(crate::statistics::figures::statistics(scope, as_of, unit)))
+    }
+
+    /// Writes the statistics to a workbook (.xlsx) or a PDF, as a workspace writes them; never
+    /// into `workspace_dir`, the PC's own workspace folder (its files are the encrypted records).
+    pub fn write_statistics(
+        &mut self,
+        query: &crate::statistics::StatsQuery,
+        path: &std::path::Path,
+        workspace_dir: &std::path::Path,
+    ) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let stats = self.statistics(query)?;
+        crate::statistics::export::write_statistics(workspace_dir, path, &stats)
     }
 
     /// The people one number of the statistics counts, in id order (the annual report does not

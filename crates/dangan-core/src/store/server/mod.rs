@@ -365,6 +365,17 @@ impl ServerStore {
         Ok(())
     }
 
+    /// The signed-in user's own new passphrase: the SCRAM verifier computed here, so neither
+    /// passphrase reaches the server (signing in proved the old one).
+    pub fn set_own_passphrase(&mut self, passphrase: &str) -> Result<()> {
+        check_passphrase(passphrase)?;
+        let verifier = scram_verifier(passphrase);
+        self.client
+            .execute("SELECT dangan.set_own_passphrase($1)", &[&verifier])
+            .map_err(|e| failure(e, &self.address))?;
+        Ok(())
+    }
+
     /// The organisation as this user sees it: their units and every unit above them.
     pub fn units(&mut self) -> Result<Vec<ServerUnit>> {
         read_units(&mut self.client, &mut self.statements).map_err(|e| failure(e, &self.address))

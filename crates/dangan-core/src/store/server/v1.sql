@@ -1128,6 +1128,24 @@ BEGIN
 END
 $$;
 
+-- A user's own new passphrase (`dangan passwd`): their login role's password becomes the SCRAM
+-- verifier their client computed, and their row records when, so the log shows it.
+CREATE FUNCTION dangan.set_own_passphrase(verifier text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    login text := (SELECT u.db_role FROM dangan.users u WHERE u.db_role = session_user);
+BEGIN
+    IF login IS NULL THEN
+        RAISE EXCEPTION 'only a Dangan user changes their passphrase here' USING ERRCODE = '42501';
+    END IF;
+    IF verifier !~ '^SCRAM-SHA-256\$' THEN
+        RAISE EXCEPTION 'a password must be a SCRAM-SHA-256 verifier' USING ERRCODE = '22023';
+    END IF;
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier);
+    UPDATE dangan.users SET passphrase_set_at = clock_timestamp() WHERE db_role = login;
+END
+$$;
+
 -- The root committee, for the log entries that belong to no unit (the department reads those).
 CREATE FUNCTION dangan.root_unit() RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -42,6 +42,7 @@ ALTER FUNCTION dangan.check_user_branches(bigint, bigint[]) OWNER TO {accounts};
 ALTER FUNCTION dangan.set_user_role(text, text, bigint[]) OWNER TO {accounts};
 ALTER FUNCTION dangan.remove_user(text) OWNER TO {accounts};
 ALTER FUNCTION dangan.reset_passphrase(text, text) OWNER TO {accounts};
+ALTER FUNCTION dangan.set_own_passphrase(text) OWNER TO {accounts};
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dangan FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dangan.readable_units(), dangan.editable_units(), dangan.organised_units(), dangan.edits_calendar(),
@@ -57,7 +58,7 @@ GRANT EXECUTE ON FUNCTION dangan.my_role(), dangan.readable_units(), dangan.logi
     dangan.create_account(text, text, bigint, bigint[], text), dangan.root_unit(), dangan.unit_and_below(bigint[])
     TO {accounts};
 GRANT EXECUTE ON FUNCTION dangan.set_user_role(text, text, bigint[]), dangan.remove_user(text),
-    dangan.reset_passphrase(text, text) TO {app};
+    dangan.reset_passphrase(text, text), dangan.set_own_passphrase(text) TO {app};
 
 GRANT SELECT ON dangan.meta TO {app};
 -- Only the record's own columns may be changed: not the numbers, the UUIDs, the version or who
