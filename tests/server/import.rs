@@ -3,6 +3,7 @@
 //! rows or none, within each user's units.
 
 use dangan_tests::TestWorkspace;
+use predicates::str::contains;
 
 use crate::members::{add_secretary, members, office};
 use crate::setup::{ADMIN, dangan, initialised};
@@ -181,4 +182,54 @@ fn an_administrators_import_adds_the_branches_it_names_as_a_workspaces_does() {
         "SELECT count(*) FROM dangan.audit_log WHERE entity = 'org_units' AND action = 'insert'",
     );
     assert!(logged.trim().parse::<u32>().unwrap() >= 5, "{logged}");
+}
+
+#[test]
+fn an_export_from_a_server_reimports_cleanly_and_holds_only_what_the_user_reads() {
+    let Some((cluster, url)) = initialised() else { return };
+    office(&cluster, &url);
+    add_secretary(&url);
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,递交入党申请书日期,确定入党积极分子日期\n王五,2026003,第一党支部,2025-09-01,2026-03-10\n赵六,2026004,数学总支/本科生支部,2026-01-31,\n",
+    );
+    dangan(&url, ADMIN, &["import", roster.to_str().unwrap()]).assert().success();
+    // (The office's first two get student numbers, by which a re-import finds everyone.)
+    cluster.superuser_sql("dangan", "UPDATE dangan.people SET student_no = 'S' || id WHERE student_no IS NULL");
+
+    // The department's export: everyone, each branch by its path, with their steps.
+    let all = ws.file("all.xlsx");
+    dangan(&url, ADMIN, &["export", all.to_str().unwrap()]).assert().success().stdout(contains("4"));
+    // Into a fresh workspace it imports cleanly, with the same people at the same stages.
+    let fresh = TestWorkspace::initialised();
+    fresh.dangan(&["import", all.to_str().unwrap()]).assert().success();
+    let stages = |list: Vec<serde_json::Value>| {
+        let mut v: Vec<(String, String)> = list
+            .iter()
+            .map(|m| (m["name"].as_str().unwrap().to_owned(), m["stage"].as_str().unwrap().to_owned()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(stages(fresh.members_json(&[])), stages(crate::members::members(&url, ADMIN)));
+    // Onto the server again it changes nobody.
+    let again = report(dangan(&url, ADMIN, &["import", all.to_str().unwrap(), "--json"]).output().unwrap());
+    assert_eq!(again["created"], 0, "{again}");
+
+    // A secretary's export holds their branch only; an export never goes into this PC's
+    // workspace folder, and is a workbook.
+    let theirs = ws.file("theirs.xlsx");
+    dangan(&url, "孙书记", &["export", theirs.to_str().unwrap()]).assert().success();
+    let fresh = TestWorkspace::initialised();
+    fresh.dangan(&["import", theirs.to_str().unwrap()]).assert().success();
+    let names: Vec<String> = fresh.members_json(&[]).iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"张三".to_owned()) && names.contains(&"王五".to_owned()), "{names:?}");
+    let inside = ws.dir().join("x.xlsx");
+    dangan(&url, ADMIN, &["--workspace", ws.dir().to_str().unwrap(), "export", inside.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(contains("inside the workspace folder"));
+    dangan(&url, ADMIN, &["export", ws.file("x.csv").to_str().unwrap()]).assert().failure().stderr(contains(".xlsx"));
 }

@@ -166,6 +166,13 @@ pub fn export(args: ExportArgs, cx: &Context) -> Result<()> {
     cx.human.exported(count, &args.file)
 }
 
+/// `export` on a server: the members the filters select among those the user may read.
+pub fn export_on_server(args: ExportArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    let query = args.filter.query_with(|branch| session.find_unit(branch, "branch"))?;
+    let count = session.export_members(&query, &args.file, cx.workspace.dir())?;
+    cx.human.exported(count, &args.file)
+}
+
 #[derive(Args)]
 pub struct TemplateArgs {
     file: PathBuf,

@@ -491,6 +491,42 @@ impl ServerSession {
         self.count(query.unit, |scope, unit| Ok(crate::statistics::figures::statistics(scope, as_of, unit)))
     }
 
+    /// Writes the members `query` selects to a roster workbook (.xlsx) that re-imports cleanly, as
+    /// a workspace exports them, each branch named by its path below the university (what an
+    /// import on this server finds it by); never into `workspace_dir`, the PC's own workspace.
+    /// Returns how many were written.
+    pub fn export_members(
+        &mut self,
+        query: &MemberQuery,
+        path: &std::path::Path,
+        workspace_dir: &std::path::Path,
+    ) -> Result<u64> {
+        crate::roster::check_export_path(workspace_dir, path)?;
+        let ids: Vec<Id> = self.members(query)?.into_iter().map(|(m, _)| m.id).collect();
+        let units = self.store.units()?;
+        let records = self.store.records(&ids)?;
+        let below_root = |branch: Id| {
+            let Some(unit) = units.iter().find(|u| u.id == branch) else { return String::new() };
+            let path = crate::store::server::path_of(&units, unit);
+            match units.iter().find(|u| u.parent_id.is_none()) {
+                Some(root) => path.strip_prefix(&format!("{}/", root.name)).map_or(path.clone(), str::to_owned),
+                None => path,
+            }
+        };
+        let rows: Vec<crate::roster::RosterRecord> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, (person, events))| crate::roster::RosterRecord {
+                row: i as u64 + 2,
+                branch: below_root(person.branch_id),
+                person,
+                events,
+                extension_months: None,
+            })
+            .collect();
+        crate::roster::write_records_xlsx(workspace_dir, path, &rows)
+    }
+
     /// Writes the statistics to a workbook (.xlsx) or a PDF, as a workspace writes them; never
     /// into `workspace_dir`, the PC's own workspace folder (its files are the encrypted records).
     pub fn write_statistics(

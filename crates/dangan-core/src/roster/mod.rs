@@ -17,6 +17,7 @@ use serde::Serialize;
 
 pub use import::{Duplicates, ImportOptions};
 pub(crate) use import::{RosterTarget, apply_all};
+pub(crate) use write::check_export_path;
 pub use write::{
     CsvRosterWriter, RowOut, XlsxRosterWriter, export_xlsx, export_xlsx_with_progress, write_records_csv,
     write_records_xlsx, write_template,

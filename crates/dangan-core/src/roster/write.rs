@@ -271,20 +271,26 @@ const EXPORT_PROGRESS_EVERY: u64 = 500;
 /// [`export_xlsx`], reporting progress; `ControlFlow::Break` from `progress` cancels it
 /// ([`Error::Cancelled`]) and no file is written (the workbook is saved only at the end, so a
 /// file already at `path` stays as it was).
-pub fn export_xlsx_with_progress(
-    store: &Store,
-    query: &MemberQuery,
-    path: &Path,
-    mut progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
-) -> Result<u64> {
-    // The workspace's own files first: that refusal matters more than the file name's ending.
-    crate::output::ensure_outside(store.workspace_dir(), path)?;
+/// Where an exported roster may go: outside the workspace folder (checked first: that refusal
+/// matters more than the file name's ending), as a workbook.
+pub(crate) fn check_export_path(workspace_dir: &Path, path: &Path) -> Result<()> {
+    crate::output::ensure_outside(workspace_dir, path)?;
     if path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("xlsx") {
         return Err(Error::InvalidInput {
             field: "path".into(),
             reason: Text::new("导出文件名应以 .xlsx 结尾", "the export file name must end in .xlsx"),
         });
     }
+    Ok(())
+}
+
+pub fn export_xlsx_with_progress(
+    store: &Store,
+    query: &MemberQuery,
+    path: &Path,
+    mut progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
+) -> Result<u64> {
+    check_export_path(store.workspace_dir(), path)?;
     // Everyone the query selects, page by page: an export kept as a roster backup must not lose
     // anyone, however many there are.
     let total = store.list_members(&MemberQuery { offset: 0, limit: 0, ..query.clone() })?.total;

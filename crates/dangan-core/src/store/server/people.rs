@@ -77,6 +77,49 @@ impl ServerStore {
             .collect())
     }
 
+    /// The whole records of the people `ids` names that this user may read, in that order, each
+    /// with their steps in procedure order (two statements, whatever the number).
+    pub(crate) fn records(&mut self, ids: &[Id]) -> Result<Vec<(Person, Vec<ProcedureEvent>)>> {
+        self.require(Action::ReadMembers)?;
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let mut tx = super::snapshot(&mut self.client).map_err(fail)?;
+        let people = tx
+            .query(&format!("SELECT {PERSON_COLUMNS} FROM dangan.people WHERE id = ANY ($1)"), &[&ids])
+            .map_err(fail)?;
+        let steps = tx
+            .query(
+                "SELECT person_id, id, kind, date::text, months, note FROM dangan.events WHERE person_id = ANY ($1)",
+                &[&ids],
+            )
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        let mut by_id: std::collections::HashMap<Id, (Person, Vec<ProcedureEvent>)> = std::collections::HashMap::new();
+        for row in &people {
+            let class_year: Option<i32> = row.get(15);
+            let person =
+                person_from(row.get(0), row.get(1), row.get(2), class_year.and_then(|y| u16::try_from(y).ok()), |i| {
+                    row.try_get::<_, Option<String>>(i)
+                })
+                .map_err(fail)?;
+            by_id.insert(row.get(0), (person, Vec::new()));
+        }
+        for row in &steps {
+            let event = event_of(row, 1).map_err(|e| e.into_error(&address))?;
+            if let Some((_, events)) = by_id.get_mut(&row.get::<_, Id>(0)) {
+                events.push(event);
+            }
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .map(|(person, mut events)| {
+                sort_events(&mut events);
+                (person, events)
+            })
+            .collect())
+    }
+
     /// One person's steps as facts for the rules, in procedure order; none when they are gone or
     /// out of this user's sight.
     pub(crate) fn person_facts(&mut self, id: Id) -> Result<Vec<Fact>> {
