@@ -87,6 +87,26 @@ fn a_member_moves_to_another_college_in_one_logged_step_and_leaves_the_first_col
         "SELECT count(*) FROM dangan.audit_log WHERE entity = 'people' AND entity_id = '{member}' AND field = 'branch_id'"
     );
     assert_eq!(ok(cluster.psql("dangan", &db_role(&url, "计算机学院审计员"), PASSPHRASE, &theirs)), "1");
+    // `dangan audit` lists as a workspace lists: the college's auditor their college's entry,
+    // the department both; the CSV holds what the list holds.
+    let entries = |user: &str| {
+        let out = dangan(&url, user, &["audit", "--json", "--member", &member, "--entity", "people"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let all = serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap();
+        all.into_iter().filter(|e| e["field"] == "branch_id").collect::<Vec<_>>()
+    };
+    let college_sees = entries("计算机学院审计员");
+    assert_eq!(college_sees.len(), 1, "{college_sees:?}");
+    assert_eq!((college_sees[0]["field"].as_str(), college_sees[0]["actor"].as_str()), (Some("branch_id"), Some(cs)));
+    assert_eq!(entries(ADMIN).len(), 2);
+    let folder = tempfile::tempdir().unwrap();
+    let csv = folder.path().join("audit.csv");
+    dangan(&url, "计算机学院审计员", &["audit", "--member", &member, "--out", csv.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("branch_id") && text.contains("计算机学院管理员"), "{text}");
+    dangan(&url, "王书记", &["audit"]).assert().failure().stderr(contains("read the audit log"));
     dangan(&url, ADMIN, &["verify"]).assert().success();
 
     // A move made from a stale read is refused, naming who changed the member since.

@@ -91,7 +91,7 @@ fn commands_that_do_not_run_on_a_server_yet_say_so_and_change_nothing() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("does not run on a server yet"));
-    dangan(&url, ADMIN, &["audit"]).assert().code(1).stderr(predicates::str::contains("does not run on a server yet"));
+    dangan(&url, ADMIN, &["rules"]).assert().code(1).stderr(predicates::str::contains("does not run on a server yet"));
     dangan(&url, ADMIN, &["backup", "backup.dangan"])
         .assert()
         .code(1)

@@ -185,19 +185,36 @@ pub fn recover(cx: &Context) -> Result<()> {
 
 pub fn audit(args: AuditArgs, cx: &Context) -> Result<()> {
     let session = cx.unlock()?;
-    let query = AuditQuery {
-        member_id: args.member,
-        actor: args.actor,
-        entity: args.entity,
-        from: parse::optional(args.from.as_deref(), |s| parse::date("from", s))?,
-        to: parse::optional(args.to.as_deref(), |s| parse::date("to", s))?,
-        offset: 0,
-        limit: args.limit,
-    };
+    let query = args.query()?;
     if let Some(out) = &args.out {
         let written = session.export_audit(&query, out)?;
         return cx.human.audit_written(written, out);
     }
     let page = session.audit_log(&query)?;
     if args.json { json::print(&page.entries) } else { cx.human.audit(&page) }
+}
+
+/// `audit` on a server: the log's entries the user may read, listed or written as a workspace's.
+pub fn audit_on_server(args: AuditArgs, session: &mut dangan_core::server::ServerSession, cx: &Context) -> Result<()> {
+    let query = args.query()?;
+    if let Some(out) = &args.out {
+        let written = session.export_audit(&query, out, cx.workspace.dir())?;
+        return cx.human.audit_written(written, out);
+    }
+    let page = session.audit_log(&query)?;
+    if args.json { json::print(&page.entries) } else { cx.human.audit(&page) }
+}
+
+impl AuditArgs {
+    fn query(&self) -> Result<AuditQuery> {
+        Ok(AuditQuery {
+            member_id: self.member,
+            actor: self.actor.clone(),
+            entity: self.entity.clone(),
+            from: parse::optional(self.from.as_deref(), |s| parse::date("from", s))?,
+            to: parse::optional(self.to.as_deref(), |s| parse::date("to", s))?,
+            offset: 0,
+            limit: self.limit,
+        })
+    }
 }

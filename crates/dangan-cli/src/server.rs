@@ -111,6 +111,9 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Holidays { action } => crate::planning::holidays_with(action, &mut sign_in(&address, cx)?, cx),
         Command::Stats(args) => crate::statistics::stats_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Export(args) => crate::rosters::export_on_server(args, &mut sign_in(&address, cx)?, cx),
+        Command::Audit(args) => crate::accounts::audit_on_server(args, &mut sign_in(&address, cx)?, cx),
+        // A blank roster holds nobody's data: written as a workspace writes it.
+        Command::Template(args) => crate::rosters::template(args, cx),
         Command::Passwd(args) => {
             // Signed in with the current passphrase, then the new one set.
             let mut session = ServerSession::sign_in(&address, cx.user(), &cx.passphrase(Secret::Current)?)?;
@@ -230,10 +233,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、stats、passwd、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、passwd、step add/list/remove、deadlines、remind、import、transfer move、holidays），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, stats, passwd, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, passwd, step add/list/remove, deadlines, remind, import, transfer move, holidays); nothing was changed: use --workspace"
         ),
     )
 }

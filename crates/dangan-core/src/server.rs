@@ -132,6 +132,25 @@ impl ServerSession {
         self.store.set_user_role(name, role, &branch_ids)
     }
 
+    /// A page of the server's audit log, newest first, as a workspace filters its own; what the
+    /// policies let this user read (administrators and auditors, each their committee's).
+    pub fn audit_log(&mut self, query: &crate::store::AuditQuery) -> Result<crate::store::AuditPage> {
+        self.store.audit_log(query)
+    }
+
+    /// Writes every entry `query` matches, oldest first, as CSV (never into `workspace_dir`, the
+    /// PC's own workspace folder); returns how many.
+    pub fn export_audit(
+        &mut self,
+        query: &crate::store::AuditQuery,
+        path: &std::path::Path,
+        workspace_dir: &std::path::Path,
+    ) -> Result<u64> {
+        let mut all = self.store.audit_log(&crate::store::AuditQuery { offset: 0, limit: 0, ..query.clone() })?.entries;
+        all.reverse();
+        crate::store::write_audit_csv(workspace_dir, path, &all)
+    }
+
     /// A new passphrase for the signed-in user (signing in proved the old one).
     pub fn set_own_passphrase(&mut self, passphrase: &str) -> Result<()> {
         self.store.set_own_passphrase(passphrase)

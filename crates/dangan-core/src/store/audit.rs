@@ -569,50 +569,7 @@ impl Store {
         self.require(Action::ReadAudit)?;
         let mut all = self.audit_log(&AuditQuery { offset: 0, limit: 0, ..query.clone() })?.entries;
         all.reverse();
-        let mut out = crate::output::OutputFile::create(self.workspace_dir(), path)?;
-        std::io::Write::write_all(&mut out, "\u{feff}".as_bytes()).map_err(Error::io(path))?;
-        let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(out));
-        let io = |e: csv::Error| Error::Io { path: path.to_owned(), source: std::io::Error::other(e) };
-        csv.write_record([
-            "序号 seq",
-            "时间 at (UTC)",
-            "用户 user",
-            "对象 entity",
-            "编号 id",
-            "党员编号 member",
-            "党员 name",
-            "操作 action",
-            "字段 field",
-            "原值 old",
-            "新值 new",
-            "哈希 hash",
-        ])
-        .map_err(io)?;
-        for e in &all {
-            // Names, user names and values are the users' own text: neutralised so a spreadsheet
-            // never runs one as a formula (`=HYPERLINK(…)`).
-            let cell = |v: &str| crate::output::csv_cell(v).into_owned();
-            let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or_default());
-            csv.write_record([
-                e.seq.to_string(),
-                e.at.clone(),
-                cell(&e.actor),
-                cell(&e.entity),
-                opt(&e.entity_id),
-                e.member_id.map(|m| m.to_string()).unwrap_or_default(),
-                opt(&e.member_name),
-                cell(&e.action),
-                opt(&e.field),
-                opt(&e.old),
-                opt(&e.new),
-                e.hash.clone(),
-            ])
-            .map_err(io)?;
-        }
-        let buffered = csv.into_inner().map_err(|e| Error::Io { path: path.to_owned(), source: e.into_error() })?;
-        let out = buffered.into_inner().map_err(|e| Error::Io { path: path.to_owned(), source: e.into_error() })?;
-        out.commit()?;
-        Ok(all.len() as u64)
+        write_audit_csv(self.workspace_dir(), path, &all)
     }
 
     /// Recomputes the whole chain from the first entry.
@@ -731,6 +688,55 @@ impl ChainWalk {
     pub(crate) fn end(self) -> ChainCheck {
         ChainCheck { entries: self.entries, broken_at: None }
     }
+}
+
+/// Entries as a CSV file, oldest first as given, every user-written cell neutralised against
+/// spreadsheet formulas; either engine's log. Returns how many.
+pub(crate) fn write_audit_csv(workspace_dir: &Path, path: &Path, all: &[AuditEntry]) -> Result<u64> {
+    let mut out = crate::output::OutputFile::create(workspace_dir, path)?;
+    std::io::Write::write_all(&mut out, "\u{feff}".as_bytes()).map_err(Error::io(path))?;
+    let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(out));
+    let io = |e: csv::Error| Error::Io { path: path.to_owned(), source: std::io::Error::other(e) };
+    csv.write_record([
+        "序号 seq",
+        "时间 at (UTC)",
+        "用户 user",
+        "对象 entity",
+        "编号 id",
+        "党员编号 member",
+        "党员 name",
+        "操作 action",
+        "字段 field",
+        "原值 old",
+        "新值 new",
+        "哈希 hash",
+    ])
+    .map_err(io)?;
+    for e in all {
+        // Names, user names and values are the users' own text: neutralised so a spreadsheet
+        // never runs one as a formula (`=HYPERLINK(…)`).
+        let cell = |v: &str| crate::output::csv_cell(v).into_owned();
+        let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or_default());
+        csv.write_record([
+            e.seq.to_string(),
+            e.at.clone(),
+            cell(&e.actor),
+            cell(&e.entity),
+            opt(&e.entity_id),
+            e.member_id.map(|m| m.to_string()).unwrap_or_default(),
+            opt(&e.member_name),
+            cell(&e.action),
+            opt(&e.field),
+            opt(&e.old),
+            opt(&e.new),
+            e.hash.clone(),
+        ])
+        .map_err(io)?;
+    }
+    let buffered = csv.into_inner().map_err(|e| Error::Io { path: path.to_owned(), source: e.into_error() })?;
+    let out = buffered.into_inner().map_err(|e| Error::Io { path: path.to_owned(), source: e.into_error() })?;
+    out.commit()?;
+    Ok(all.len() as u64)
 }
 
 fn audit_filter(query: &AuditQuery) -> (String, Vec<rusqlite::types::Value>) {

@@ -51,6 +51,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use zeroize::Zeroizing;
 
+pub(crate) use audit::write_audit_csv;
 pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use dues::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, LedgerMonth};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};

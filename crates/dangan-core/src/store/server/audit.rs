@@ -8,9 +8,77 @@ use super::{ServerStore, failure};
 use crate::access::Action;
 use crate::backup::VerifyReport;
 use crate::store::audit::ChainWalk;
+use crate::store::{AuditEntry, AuditPage, AuditQuery};
 use crate::{Result, Text};
 
 impl ServerStore {
+    /// A page of the log, newest first, filtered as a workspace filters its own: the entries the
+    /// policies let this user read (administrators and auditors, each their committee's).
+    pub fn audit_log(&mut self, query: &AuditQuery) -> Result<AuditPage> {
+        self.require(Action::ReadAudit)?;
+        let mut clauses = vec!["true".to_owned()];
+        let mut values: Vec<Box<dyn postgres::types::ToSql + Sync>> = Vec::new();
+        let mut add = |clause: &str, value: Box<dyn postgres::types::ToSql + Sync>| {
+            values.push(value);
+            clauses.push(clause.replace('?', &format!("${}", values.len())));
+        };
+        if let Some(member) = query.member_id {
+            add("a.member_id = ?", Box::new(member.to_string()));
+        }
+        if let Some(actor) = query.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            add("a.actor = ?", Box::new(actor.to_owned()));
+        }
+        if let Some(entity) = query.entity.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            add("a.entity = ?", Box::new(entity.to_owned()));
+        }
+        if let Some(from) = query.from {
+            add("substr(a.at, 1, 10) >= ?", Box::new(from.to_string()));
+        }
+        if let Some(to) = query.to {
+            add("substr(a.at, 1, 10) <= ?", Box::new(to.to_string()));
+        }
+        let filter = clauses.join(" AND ");
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let mut tx = super::snapshot(&mut self.client).map_err(fail)?;
+        let total: i64 = tx
+            .query_one(&format!("SELECT count(*) FROM dangan.audit_log a WHERE {filter}"), &params)
+            .map_err(fail)?
+            .get(0);
+        let limit = if query.limit == 0 { "ALL".to_owned() } else { query.limit.to_string() };
+        let rows = tx
+            .query(
+                &format!(
+                    "SELECT a.seq, a.at, a.actor, a.entity, a.entity_id, a.member_id, p.name, a.action, a.field, a.old, \
+                     a.new, a.hash FROM dangan.audit_log a LEFT JOIN dangan.people p ON p.id::text = a.member_id \
+                     WHERE {filter} ORDER BY a.seq DESC LIMIT {limit} OFFSET {}",
+                    query.offset
+                ),
+                &params,
+            )
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        let entries = rows
+            .iter()
+            .map(|r| AuditEntry {
+                seq: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                entity: r.get(3),
+                entity_id: r.get(4),
+                member_id: r.get::<_, Option<String>>(5).and_then(|m| m.parse().ok()),
+                member_name: r.get(6),
+                action: r.get(7),
+                field: r.get(8),
+                old: r.get(9),
+                new: r.get(10),
+                hash: r.get(11),
+            })
+            .collect();
+        Ok(AuditPage { total: total.unsigned_abs(), entries })
+    }
+
     /// Follows the whole log from its first entry. The department's administrators, organisers and
     /// auditors only (the server refuses everyone else, as a college's user cannot read the whole log).
     pub fn verify(&mut self) -> Result<VerifyReport> {
