@@ -211,16 +211,7 @@ impl ServerSession {
 
     /// Every member `query` selects (all pages), each with their late steps.
     pub fn members(&mut self, query: &MemberQuery) -> Result<Vec<(MemberSummary, Vec<LateStep>)>> {
-        let mut items = Vec::new();
-        loop {
-            let offset = items.len() as u64;
-            let page = self.list_members(&MemberQuery { offset, limit: MemberQuery::MAX_LIMIT, ..query.clone() })?;
-            let done = page.items.is_empty() || offset + page.items.len() as u64 >= page.total;
-            items.extend(page.items);
-            if done {
-                break;
-            }
-        }
+        let items = self.every_page(query)?;
         self.facts()?;
         let Some(facts) = self.facts.as_ref() else { return Ok(Vec::new()) };
         let (rules, workdays) = (self.store.rules(), self.store.work_calendar());
@@ -231,6 +222,20 @@ impl ServerSession {
                 (summary, late)
             })
             .collect())
+    }
+
+    /// Every member `query` selects, page after page however many there are.
+    fn every_page(&mut self, query: &MemberQuery) -> Result<Vec<MemberSummary>> {
+        let mut items = Vec::new();
+        loop {
+            let offset = items.len() as u64;
+            let page = self.list_members(&MemberQuery { offset, limit: MemberQuery::MAX_LIMIT, ..query.clone() })?;
+            let done = page.items.is_empty() || offset + page.items.len() as u64 >= page.total;
+            items.extend(page.items);
+            if done {
+                return Ok(items);
+            }
+        }
     }
 
     /// Keeps the member list true after changes other clients committed (as a [`ChangeFeed`]
@@ -521,7 +526,8 @@ impl ServerSession {
         workspace_dir: &std::path::Path,
     ) -> Result<u64> {
         crate::roster::check_export_path(workspace_dir, path)?;
-        let ids: Vec<Id> = self.members(query)?.into_iter().map(|(m, _)| m.id).collect();
+        // Their numbers only: an export needs no late steps (nor everyone's steps read for them).
+        let ids: Vec<Id> = self.every_page(query)?.into_iter().map(|m| m.id).collect();
         let units = self.store.units()?;
         let records = self.store.records(&ids)?;
         let below_root = |branch: Id| {
