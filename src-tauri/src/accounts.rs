@@ -9,7 +9,7 @@ use dangan_core::access::{NewUser, Role, SessionUser, User};
 use dangan_core::domain::{Id, Procedure};
 use dangan_core::keys::RecoveryCode;
 use dangan_core::store::{AuditPage, AuditQuery};
-use tauri::State;
+use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
 use crate::commands::blocking;
@@ -28,7 +28,10 @@ pub async fn unlock_with_recovery(shell: State<'_, Shell>, code: String) -> Repl
 #[tauri::command]
 pub async fn session_user(shell: State<'_, Shell>) -> Reply<SessionUser> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| Ok(session.session_user().clone()))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| Ok(session.session_user().clone()), |server| Ok(server.session_user()))
+    })
+    .await
 }
 
 /// The procedure's stages and steps, with what each step allows (repeats, months): the UI offers
@@ -36,7 +39,8 @@ pub async fn session_user(shell: State<'_, Shell>) -> Reply<SessionUser> {
 #[tauri::command]
 pub async fn procedure(shell: State<'_, Shell>) -> Reply<Procedure> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| Ok(session.procedure()))).await
+    blocking(shell.lang(), move || shell.with_either(|session| Ok(session.procedure()), |_| Ok(Procedure::current())))
+        .await
 }
 
 #[tauri::command]
@@ -90,10 +94,22 @@ pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: 
 /// Changes the signed-in user's own passphrase; `current` must open their slot.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn change_passphrase(shell: State<'_, Shell>, current: String, next: String) -> Reply<()> {
+pub async fn change_passphrase(app: AppHandle, shell: State<'_, Shell>, current: String, next: String) -> Reply<()> {
     let shell = shell.inner().clone();
     let (current, next) = (Zeroizing::new(current), Zeroizing::new(next));
-    blocking(shell.lang(), move || shell.with_session(|session| session.change_own_passphrase(&current, &next))).await
+    let changed = shell.clone();
+    let on_server = blocking(shell.lang(), move || {
+        changed.with_either(
+            |session| session.change_own_passphrase(&current, &next).map(|()| None),
+            // On a server, its feed of changes signs in with the new passphrase from now on.
+            |server| server.change_own_passphrase(&current, &next).map(|()| Some(next.clone())),
+        )
+    })
+    .await?;
+    if let Some(next) = on_server {
+        crate::server::follow_anew(app, shell, next);
+    }
+    Ok(())
 }
 
 /// Makes a new recovery code (the old one stops working) and returns it, grouped for reading.
@@ -120,7 +136,10 @@ pub async fn write_recovery_sheet(shell: State<'_, Shell>, code: String, path: P
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<AuditPage> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.audit_log(&query))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.audit_log(&query), |server| server.audit_log(&query))
+    })
+    .await
 }
 
 /// Writes the matching audit entries, oldest first with their hashes, to a CSV file.
@@ -128,5 +147,12 @@ pub async fn audit_log(shell: State<'_, Shell>, query: AuditQuery) -> Reply<Audi
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn export_audit(shell: State<'_, Shell>, query: AuditQuery, path: PathBuf) -> Reply<u64> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_audit(&query, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.export_audit(&query, &path),
+            |server| server.export_audit(&query, &path, &folder),
+        )
+    })
+    .await
 }

@@ -47,7 +47,7 @@ use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 
 use crate::commands::FileFilter;
 use crate::shell::{RemindersChecked, WorkspaceStatus};
-use crate::{accounts, appraisal, branch_life, commands, complaints, documents, membership, statistics};
+use crate::{accounts, appraisal, branch_life, commands, complaints, documents, membership, server, statistics};
 
 /// Raw bytes for the UI (an attachment): an `ArrayBuffer` there, never a JSON array of numbers.
 pub struct Bytes(pub Vec<u8>);
@@ -118,12 +118,14 @@ bridge! {
     commands::create_workspace(shell; passphrase: String, committee_name: String, user_name: String) -> String;
     commands::unlock(shell; passphrase: String, user_name: Option<String>) -> ();
     commands::lock(shell) -> ();
+    server::connect_server(app, shell; address: String, user_name: String, passphrase: String) -> ();
+    server::forget_server(shell) -> ();
     commands::list_members(shell; query: MemberQuery) -> MemberPage;
     commands::get_member(shell; id: Id) -> MemberDetail;
-    commands::save_person(shell; person: Person) -> MemberDetail;
-    commands::save_event(shell; person_id: Id, event: ProcedureEvent) -> MemberDetail;
+    commands::save_person(shell; person: Person, seen_version: Option<i32>) -> MemberDetail;
+    commands::save_event(shell; person_id: Id, event: ProcedureEvent, seen_version: Option<i32>) -> MemberDetail;
     commands::save_event_for_many(shell; person_ids: Vec<Id>, event: ProcedureEvent) -> Vec<MemberDetail>;
-    commands::delete_event(shell; person_id: Id, event_id: Id) -> MemberDetail;
+    commands::delete_event(shell; person_id: Id, event_id: Id, seen_version: Option<i32>) -> MemberDetail;
     membership::change_status(shell; change: StatusChange) -> MemberDetail;
     membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
     membership::issue_letter(shell; letter: NewLetter, path: Option<PathBuf>) -> TransferLetter;
@@ -255,7 +257,7 @@ bridge! {
     accounts::set_user_role(shell; user_id: Id, role: Role, branches: Vec<Id>) -> User;
     accounts::remove_user(shell; user_id: Id) -> ();
     accounts::reset_passphrase(shell; user_id: Id, passphrase: String) -> ();
-    accounts::change_passphrase(shell; current: String, next: String) -> ();
+    accounts::change_passphrase(app, shell; current: String, next: String) -> ();
     accounts::new_recovery_code(shell) -> String;
     accounts::write_recovery_sheet(shell; code: String, path: PathBuf) -> ();
     accounts::audit_log(shell; query: AuditQuery) -> AuditPage;

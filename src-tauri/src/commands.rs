@@ -121,30 +121,58 @@ pub async fn lock(shell: State<'_, Shell>) -> Reply<()> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_members(shell: State<'_, Shell>, query: MemberQuery) -> Reply<MemberPage> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.list_members(&query))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.list_members(&query), |server| server.list_members(&query))
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn get_member(shell: State<'_, Shell>, id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.member(id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.member(id), |server| Ok(server.member(id)?.detail))
+    })
+    .await
 }
 
-/// Creates a person (`id: null`) or updates one.
+/// Creates a person (`id: null`) or updates one. On a shared server `seen_version` is the version
+/// of the member the form was filled from (`MemberDetail::version`): anyone's change since then
+/// refuses the save as `conflict`, naming them, rather than be overwritten.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn save_person(shell: State<'_, Shell>, person: Person) -> Reply<MemberDetail> {
+pub async fn save_person(shell: State<'_, Shell>, person: Person, seen_version: Option<i32>) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_person(person))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            person,
+            |session, person| session.save_person(person),
+            |server, person| Ok(server.save_person(person, seen_version)?.detail),
+        )
+    })
+    .await
 }
 
-/// Adds an event (`id: null`) to a person's procedure or updates one.
+/// Adds an event (`id: null`) to a person's procedure or updates one (`seen_version` as for
+/// `save_person`).
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn save_event(shell: State<'_, Shell>, person_id: Id, event: ProcedureEvent) -> Reply<MemberDetail> {
+pub async fn save_event(
+    shell: State<'_, Shell>,
+    person_id: Id,
+    event: ProcedureEvent,
+    seen_version: Option<i32>,
+) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_event(person_id, event))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            event,
+            |session, event| session.save_event(person_id, event),
+            |server, event| Ok(server.save_event(person_id, event, seen_version)?.detail),
+        )
+    })
+    .await
 }
 
 /// Adds the same step to several people's procedures (one branch meeting admits several): each
@@ -162,16 +190,27 @@ pub async fn save_event_for_many(
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn delete_event(shell: State<'_, Shell>, person_id: Id, event_id: Id) -> Reply<MemberDetail> {
+pub async fn delete_event(
+    shell: State<'_, Shell>,
+    person_id: Id,
+    event_id: Id,
+    seen_version: Option<i32>,
+) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_event(person_id, event_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.delete_event(person_id, event_id),
+            |server| Ok(server.delete_event(person_id, event_id, seen_version)?.detail),
+        )
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.org_units())).await
+    blocking(shell.lang(), move || shell.with_either(|session| session.org_units(), |server| server.org_units())).await
 }
 
 /// Adds a general branch (under the committee) or a branch (under the committee or a general
@@ -200,7 +239,12 @@ pub async fn import_roster(
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.import_roster_file(&path, ImportOptions { dry_run, duplicates }, report))
+        let options = ImportOptions { dry_run, duplicates };
+        shell.with_either_given(
+            report,
+            |session, report| session.import_roster_file(&path, options, report),
+            |server, report| server.import_roster_file(&path, options, report),
+        )
     })
     .await
 }
@@ -235,7 +279,16 @@ pub async fn export_members(
     let shell = shell.inner().clone();
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Rows, reporting(on_progress));
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_members(&query, &path, report))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either_given(
+            report,
+            |session, report| session.export_members(&query, &path, report),
+            // A server's export is one read and one write (no rows to count off).
+            |server, _| server.export_members(&query, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// The 工作提醒 home screen as of a day (today when `null`), for everyone or one unit's subtree.
@@ -243,7 +296,10 @@ pub async fn export_members(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: Option<Id>) -> Reply<Dashboard> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dashboard(as_of, branch_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.dashboard(as_of, branch_id), |server| server.dashboard(as_of, branch_id))
+    })
+    .await
 }
 
 /// The pending items a query selects (a calendar month, one member, one unit), most urgent first.
@@ -251,7 +307,10 @@ pub async fn dashboard(shell: State<'_, Shell>, as_of: Option<Date>, branch_id: 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn deadlines(shell: State<'_, Shell>, query: DeadlineQuery) -> Reply<Vec<DeadlineItem>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.deadlines(&query))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.deadlines(&query), |server| server.deadlines(&query))
+    })
+    .await
 }
 
 /// Writes the items a query selects to a workbook (.xlsx).
@@ -259,7 +318,14 @@ pub async fn deadlines(shell: State<'_, Shell>, query: DeadlineQuery) -> Reply<V
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn export_deadlines(shell: State<'_, Shell>, query: DeadlineQuery, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_deadlines(&query, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.export_deadlines(&query, &path),
+            |server| server.export_deadlines(&query, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Writes the 工作提醒 dashboard to a workbook: the counts per branch, then every pending item.
@@ -272,8 +338,14 @@ pub async fn export_dashboard(
     path: PathBuf,
 ) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_dashboard(as_of, branch_id, &path)))
-        .await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.export_dashboard(as_of, branch_id, &path),
+            |server| server.export_dashboard(as_of, branch_id, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Acknowledges an item (`until: null`) or snoozes it until a day.

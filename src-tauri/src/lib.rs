@@ -17,6 +17,7 @@ pub mod error;
 pub mod membership;
 pub mod reminders;
 pub mod rendering;
+pub mod server;
 pub mod shell;
 pub mod statistics;
 mod tray;

@@ -17,7 +17,7 @@ use std::time::Duration;
 use chrono::{Local, Timelike};
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::shell::Shell;
+use crate::shell::{Opened, Shell};
 
 /// The event the UI listens for to open a member a notification was about.
 pub const OPEN_MEMBER_EVENT: &str = "open-member";
@@ -86,25 +86,36 @@ static TOLD_LOCKED: AtomicBool = AtomicBool::new(false);
 fn check(app: &AppHandle, shell: &Shell) {
     let today = shell.today();
     let lang = shell.lang();
-    let delivered = shell.with_session_if_unlocked(|session| {
-        if session.reminders_due(Some(today))?.is_empty() {
-            return Ok(Vec::new());
-        }
-        dangan_notify::server()?;
-        session.deliver_reminders(Some(today), lang, |notice| {
-            let shown = dangan_notify::send(notice)?;
-            let (app, member, unit) = (app.clone(), notice.member_id, notice.unit_id);
-            std::thread::spawn(move || {
-                if shown.wait_for_click() {
-                    match (member, unit) {
-                        (Some(member), _) => open_member(&app, member),
-                        (None, Some(unit)) => open_unit(&app, unit),
-                        (None, None) => show_window(&app),
-                    }
+    let send = |notice: &dangan_core::reminders::Notice| {
+        let shown = dangan_notify::send(notice)?;
+        let (app, member, unit) = (app.clone(), notice.member_id, notice.unit_id);
+        std::thread::spawn(move || {
+            if shown.wait_for_click() {
+                match (member, unit) {
+                    (Some(member), _) => open_member(&app, member),
+                    (None, Some(unit)) => open_unit(&app, unit),
+                    (None, None) => show_window(&app),
                 }
-            });
-            Ok(())
-        })
+            }
+        });
+        Ok(())
+    };
+    // A server's user is reminded of their own units' items, once each (the server records it).
+    let delivered = shell.with_opened_if_unlocked(|opened| match opened {
+        Opened::Workspace(session) => {
+            if session.reminders_due(Some(today))?.is_empty() {
+                return Ok(Vec::new());
+            }
+            dangan_notify::server()?;
+            session.deliver_reminders(Some(today), lang, send)
+        }
+        Opened::Server(open) => {
+            if open.session.reminders_due(Some(today))?.is_empty() {
+                return Ok(Vec::new());
+            }
+            dangan_notify::server()?;
+            open.session.deliver_reminders(Some(today), lang, send)
+        }
     });
     match &delivered {
         Some(Ok(sent)) if !sent.is_empty() => tracing::info!("sent {} reminder(s)", sent.len()),

@@ -1,13 +1,15 @@
-//! The shell's state: which workspace, the unlocked [`Session`] (if any), the running jobs, the
-//! language of its messages.
+//! The shell's state: which office folder, the records open (a workspace's [`Session`] or a shared
+//! server's [`ServerSession`], if any), the running jobs, the language of its messages.
 //!
-//! Locking is dropping the [`Session`]: its key is zeroised on drop, so a locked app holds nothing
-//! that opens the records.
+//! Locking is dropping the session: a workspace's key is zeroised on drop, a server's connection
+//! closed and its feed of changes stopped, so a locked app holds nothing that opens the records.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use dangan_core::jobs::Jobs;
+use dangan_core::server::ServerSession;
 use dangan_core::{Lang, Session, Workspace};
 use serde::Serialize;
 
@@ -27,6 +29,10 @@ pub struct WorkspaceStatus {
     pub unlocked: bool,
     /// The workspace folder, shown on the unlock screen.
     pub path: String,
+    /// The shared server this office signs in to instead of a workspace (its address, as the
+    /// folder's `dangan.server` names it); `None` when the office keeps a workspace or has
+    /// chosen neither yet.
+    pub server: Option<String>,
     /// Today as the shell counts it (the system's date, or `DANGAN_TODAY`): the dates the UI
     /// proposes follow it, so they agree with the core's checks.
     #[cfg_attr(feature = "typescript", ts(type = "string"))]
@@ -46,12 +52,42 @@ pub struct RemindersChecked {
     pub at: Option<String>,
 }
 
+/// The records open: a workspace, or a shared server signed in to.
+pub enum Opened {
+    // Boxed: a session is some 2 kB, a server's far less.
+    Workspace(Box<Session>),
+    Server(Box<ServerOpen>),
+}
+
+/// A shared server signed in to, and the flag that stops its feed of changes: set when the session
+/// is dropped (locking, signing in again), so the feed never outlives it.
+pub struct ServerOpen {
+    pub session: ServerSession,
+    feed: FeedStop,
+}
+
+/// Tells a feed of changes to stop when dropped.
+pub struct FeedStop(Arc<AtomicBool>);
+
+impl FeedStop {
+    pub fn new() -> (FeedStop, Arc<AtomicBool>) {
+        let flag = Arc::new(AtomicBool::new(false));
+        (FeedStop(flag.clone()), flag)
+    }
+}
+
+impl Drop for FeedStop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Managed by Tauri; cloned (cheaply: it is shared handles) into each command's blocking thread.
 #[derive(Clone)]
 pub struct Shell {
     /// `None` when neither `DANGAN_WORKSPACE` nor the OS names a folder; every command then says so.
     workspace: Option<Workspace>,
-    session: Arc<Mutex<Option<Session>>>,
+    session: Arc<Mutex<Option<Opened>>>,
     /// The long work running (imports, exports, dossiers, backups, restores), by id: `cancel_job`
     /// stops one; locking stops them all.
     jobs: Jobs,
@@ -121,10 +157,12 @@ impl Shell {
 
     pub fn status(&self) -> Reply<WorkspaceStatus> {
         let workspace = self.workspace()?;
+        let server = ServerSession::remembered(workspace.dir()).map_err(|err| error::from_core(&err, self.lang()))?;
         Ok(WorkspaceStatus {
             exists: workspace.exists(),
             unlocked: self.slot().is_some(),
             path: workspace.dir().display().to_string(),
+            server: server.map(|address| address.to_string()),
             today: self.today(),
         })
     }
@@ -135,9 +173,18 @@ impl Shell {
         if let Some(today) = self.fixed_today {
             session.set_today(today);
         }
-        *self.slot() = Some(session);
+        *self.slot() = Some(Opened::Workspace(Box::new(session)));
         *self.reminders_checked.lock().unwrap_or_else(PoisonError::into_inner) = RemindersChecked::default();
         Ok(())
+    }
+
+    /// Keeps a server's session signed in to, with the stop of its feed of changes.
+    pub fn open_server(&self, mut session: ServerSession, feed: FeedStop) {
+        if let Some(today) = self.fixed_today {
+            session.set_today(today);
+        }
+        *self.slot() = Some(Opened::Server(Box::new(ServerOpen { session, feed })));
+        *self.reminders_checked.lock().unwrap_or_else(PoisonError::into_inner) = RemindersChecked::default();
     }
 
     /// Drops the session, and with it the key. Running jobs are told to stop first, so that locking
@@ -161,17 +208,70 @@ impl Shell {
         tally.clone()
     }
 
-    /// Runs `f` on the unlocked session; `locked` when there is none.
+    /// Runs `f` on the unlocked workspace; `locked` when there is none, and on a shared server a
+    /// refusal saying the work is not there yet (nothing changed).
     pub fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> dangan_core::Result<T>) -> Reply<T> {
-        let mut slot = self.slot();
-        let session = slot.as_mut().ok_or_else(|| error::locked(self.lang()))?;
-        f(session).map_err(|err| error::from_core(&err, self.lang()))
+        self.with_either(f, |_| Err(dangan_core::areas::not_on_a_server()))
     }
 
-    /// Runs `f` on the session if the records are unlocked (the reminder clock's view: a locked app
-    /// has nothing to check, and that is not an error).
-    pub fn with_session_if_unlocked<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+    /// Runs `workspace` or `server` on the records open, whichever they are; `locked` when none.
+    pub fn with_either<T>(
+        &self,
+        workspace: impl FnOnce(&mut Session) -> dangan_core::Result<T>,
+        server: impl FnOnce(&mut ServerSession) -> dangan_core::Result<T>,
+    ) -> Reply<T> {
+        self.with_either_given((), |session, ()| workspace(session), |open, ()| server(open))
+    }
+
+    /// [`Shell::with_either`] handing `given` (a value only one of the two can take, such as a
+    /// job's reporter or the person to save) to whichever runs.
+    pub fn with_either_given<V, T>(
+        &self,
+        given: V,
+        workspace: impl FnOnce(&mut Session, V) -> dangan_core::Result<T>,
+        server: impl FnOnce(&mut ServerSession, V) -> dangan_core::Result<T>,
+    ) -> Reply<T> {
+        let mut slot = self.slot();
+        let reply = match slot.as_mut().ok_or_else(|| error::locked(self.lang()))? {
+            Opened::Workspace(session) => workspace(session, given),
+            Opened::Server(open) => server(&mut open.session, given),
+        };
+        reply.map_err(|err| error::from_core(&err, self.lang()))
+    }
+
+    /// Runs `f` on the records if they are open (the reminder clock's view: a locked app has
+    /// nothing to check, and that is not an error).
+    pub fn with_opened_if_unlocked<T>(&self, f: impl FnOnce(&mut Opened) -> T) -> Option<T> {
         self.slot().as_mut().map(f)
+    }
+
+    /// Runs `f` on the workspace if one is unlocked.
+    pub fn with_session_if_unlocked<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+        match self.slot().as_mut() {
+            Some(Opened::Workspace(session)) => Some(f(session)),
+            _ => None,
+        }
+    }
+
+    /// Gives the server's session signed in to a new feed of changes (the one before stops), and
+    /// says where and as whom it is to follow them; `None` in a workspace or when locked.
+    pub fn replace_feed(&self, feed: FeedStop) -> Option<(dangan_core::server::ServerAddress, String)> {
+        match self.slot().as_mut() {
+            Some(Opened::Server(open)) => {
+                open.feed = feed;
+                Some((open.session.address().clone(), open.session.user().name.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Runs `f` on the server's session if one is signed in to and its feed is `feed` (a feed
+    /// of a session since left is not applied to the next one).
+    pub fn with_server_of_feed<T>(&self, feed: &Arc<AtomicBool>, f: impl FnOnce(&mut ServerSession) -> T) -> Option<T> {
+        match self.slot().as_mut() {
+            Some(Opened::Server(open)) if Arc::ptr_eq(&open.feed.0, feed) => Some(f(&mut open.session)),
+            _ => None,
+        }
     }
 
     /// The jobs running now.
@@ -179,7 +279,7 @@ impl Shell {
         &self.jobs
     }
 
-    fn slot(&self) -> MutexGuard<'_, Option<Session>> {
+    fn slot(&self) -> MutexGuard<'_, Option<Opened>> {
         // A panic while the session was held cannot leave it half-written (every change is one
         // transaction, rolled back when dropped), so a poisoned lock is still a usable session.
         self.session.lock().unwrap_or_else(PoisonError::into_inner)

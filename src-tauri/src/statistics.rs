@@ -17,7 +17,10 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn statistics(shell: State<'_, Shell>, query: StatsQuery) -> Reply<Statistics> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.statistics(&query))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.statistics(&query), |server| server.statistics(&query))
+    })
+    .await
 }
 
 /// The annual party statistics report of a year, with its consistency check.
@@ -33,7 +36,14 @@ pub async fn annual_report(shell: State<'_, Shell>, year: i32, unit: Option<Id>)
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_statistics(shell: State<'_, Shell>, query: StatsQuery, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_statistics(&query, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_statistics(&query, &path),
+            |server| server.write_statistics(&query, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Writes the annual report to a workbook (.xlsx) or a PDF.
@@ -49,5 +59,12 @@ pub async fn write_annual_report(shell: State<'_, Shell>, year: i32, unit: Optio
 #[tracing::instrument(level = "debug", skip(shell, chart))]
 pub async fn save_chart(shell: State<'_, Shell>, chart: ChartImage, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_chart(&chart, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.save_chart(&chart, &path),
+            |server| server.save_chart(&chart, &path, &folder),
+        )
+    })
+    .await
 }

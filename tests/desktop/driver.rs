@@ -248,6 +248,11 @@ impl App {
         values
     }
 
+    /// What a field holds now (its `value` property: what was typed or filled in).
+    pub async fn value(&self, testid: &str) -> String {
+        self.wait(testid).await.prop("value").await.unwrap().unwrap_or_default()
+    }
+
     pub async fn enabled(&self, testid: &str) -> bool {
         self.wait(testid).await.is_enabled().await.unwrap()
     }

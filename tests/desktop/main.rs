@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod driver;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,18 +54,54 @@ const BAD_ROSTER: &str = "\
 日期错,2000-01-01,计算机学院第一党支部,2025-02-30,
 ";
 
-#[test]
-fn a_new_office_sets_up_adds_a_branch_and_a_member_imports_searches_and_finds_it_all_after_a_restart() {
+/// The built app, or `None` (the test then skips, saying so) when `DANGAN_DESKTOP_APP` is unset.
+fn built_app() -> Option<PathBuf> {
     let Some(app) = std::env::var_os("DANGAN_DESKTOP_APP").map(PathBuf::from) else {
         // Straight to stderr: the test harness would swallow a println! of a passing test.
         let note =
             "skipped: set DANGAN_DESKTOP_APP to the built desktop app to run this test (cargo xtask test does)\n";
         std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes()).ok();
-        return;
+        return None;
     };
     assert!(app.is_file(), "DANGAN_DESKTOP_APP is not a file: {}", app.display());
+    Some(app)
+}
+
+/// One app at a time: tauri-driver listens on fixed ports, and the app is a single instance.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static DRIVER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    DRIVER.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn screenshots() -> PathBuf {
+    let shots = std::env::var_os("DANGAN_E2E_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("dangan-e2e-screenshots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    shots
+}
+
+#[test]
+fn a_new_office_sets_up_adds_a_branch_and_a_member_imports_searches_and_finds_it_all_after_a_restart() {
+    let Some(app) = built_app() else { return };
+    let _alone = one_at_a_time();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(scenario(&app));
+}
+
+#[test]
+fn an_office_signs_in_to_the_shared_server_and_sees_another_users_changes_without_a_restart() {
+    let Some(app) = built_app() else { return };
+    if std::env::var_os("DANGAN_SERVER_TEST").is_none() {
+        eprintln!("skipped: set DANGAN_SERVER_TEST=1 with PostgreSQL installed (cargo xtask test does)");
+        return;
+    }
+    let Some(cluster) = dangan_tests::postgres::PgCluster::start() else {
+        dangan_tests::cannot_run("PostgreSQL's server binaries are not installed (/usr/lib/postgresql/*/bin)");
+        return;
+    };
+    let _alone = one_at_a_time();
+    server::scenario(&app, &cluster, &screenshots());
 }
 
 async fn scenario(app_path: &Path) {
@@ -74,10 +111,7 @@ async fn scenario(app_path: &Path) {
     let bad = root.path().join("bad-名册.csv");
     std::fs::write(&good, GOOD_ROSTER).unwrap();
     std::fs::write(&bad, BAD_ROSTER).unwrap();
-    let shots = std::env::var_os("DANGAN_E2E_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("dangan-e2e-screenshots"));
-    std::fs::create_dir_all(&shots).unwrap();
+    let shots = screenshots();
     let driver = TauriDriver::start(&workspace, &shots.join("tauri-driver.log")).await;
 
     // First run: no workspace, so the set-up screen.

@@ -239,7 +239,12 @@ fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_n
     let address: ServerAddress = url.parse().unwrap();
     let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
     let mut secretary = ServerSession::sign_in(&address, Some("孙书记"), PASSPHRASE).unwrap();
-    let branch = admin.member(zhang.parse().unwrap()).unwrap().detail.person.branch_id;
+    let zhang_detail = admin.member(zhang.parse().unwrap()).unwrap().detail;
+    let branch = zhang_detail.person.branch_id;
+    // What the procedure still owes him, as a workspace's detail lists it: the talk after his application.
+    let owed: Vec<&str> = zhang_detail.deadlines.iter().map(|d| &*d.rule).collect();
+    assert!(owed.contains(&"application_talk"), "{owed:?}");
+    assert_eq!(zhang_detail.version, Some(admin.member(zhang.parse().unwrap()).unwrap().version));
     let other_branch = admin.member(li.parse().unwrap()).unwrap().detail.person.branch_id;
 
     // 李四 gets an identity number (the administrator sees everyone).

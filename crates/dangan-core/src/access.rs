@@ -16,6 +16,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::areas::Area;
 use crate::domain::Id;
 use crate::store::OrgTree;
 use crate::{Error, Result, Text};
@@ -192,6 +193,12 @@ pub struct SessionUser {
     /// Every action this user may take (a branch secretary's, within their branches): the one
     /// answer a shell consults to show or hide a control.
     pub may: Vec<Action>,
+    /// The areas of work the records are open for: all of them in a workspace, those that run on
+    /// it so far on a shared server (`areas.rs`).
+    pub areas: Vec<Area>,
+    /// The shared server signed in to, as its address shows it (never with a password); `None` in
+    /// a workspace.
+    pub server: Option<String>,
 }
 
 impl SessionUser {
@@ -200,7 +207,24 @@ impl SessionUser {
             .into_iter()
             .filter(|&action| if recovery { action == Action::ManageUsers } else { role.may(action) })
             .collect();
-        SessionUser { name, role, branches, recovery, may }
+        SessionUser { name, role, branches, recovery, may, areas: Area::on_a_workspace(), server: None }
+    }
+
+    /// A user of a shared server: their role's actions, as far as the areas that run on a server
+    /// use them.
+    pub(crate) fn on_a_server(name: String, role: Role, branches: Vec<Id>, server: String) -> SessionUser {
+        /// The actions the app's server areas take (members and their steps, rosters, the log).
+        const ON_A_SERVER: [Action; 3] = [Action::ReadMembers, Action::EditMembers, Action::ReadAudit];
+        let may = ON_A_SERVER.into_iter().filter(|&action| role.may(action)).collect();
+        SessionUser {
+            name,
+            role,
+            branches,
+            recovery: false,
+            may,
+            areas: Area::ON_A_SERVER.to_vec(),
+            server: Some(server),
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod appraisal;
+pub mod areas;
 pub mod arrival;
 pub mod attempts;
 pub mod backup;

@@ -8,6 +8,7 @@
 //! server").
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use crate::access::{Action, Role};
 use crate::backup::VerifyReport;
@@ -47,6 +48,10 @@ pub struct MemberMoved {
     pub version: i32,
 }
 
+/// The file in an office's folder that names the shared server it uses (one line: its address,
+/// without a password), written by [`ServerSession::connect`].
+pub const SERVER_FILE: &str = "dangan.server";
+
 /// One signed-in user's connection to the server.
 pub struct ServerSession {
     store: ServerStore,
@@ -78,6 +83,58 @@ impl ServerSession {
         self.store.address()
     }
 
+    /// The app's "connect to a server": signs in to the server at `url` for the office whose folder
+    /// is `folder`, and then notes the address in it ([`SERVER_FILE`]), so that the app offers
+    /// that server's sign-in from then on instead of setting up a workspace. Refused when the
+    /// folder holds a workspace (an office uses one or the other: `dangan server upload` moves a
+    /// workspace's records onto a server) or the address carries a password (a user signs in with
+    /// their own passphrase; the owner's password is for `server init` only, and is never kept).
+    pub fn connect(folder: &Path, url: &str, user: Option<&str>, passphrase: &str) -> Result<ServerSession> {
+        let address: ServerAddress = url.parse()?;
+        if address.carries_password() {
+            return Err(Error::invalid(
+                "server",
+                "服务器地址中不要写密码：每位用户以自己的口令登录",
+                "leave the password out of the server's address: each user signs in with their own passphrase",
+            ));
+        }
+        let workspace = crate::Workspace::at(folder.to_owned());
+        if workspace.exists() {
+            return Err(Error::invalid(
+                "server",
+                format!("{} 已有本机工作区；请先用 dangan server upload 把它移到服务器上", folder.display()),
+                format!("{} holds a workspace; move it onto the server first (dangan server upload)", folder.display()),
+            ));
+        }
+        let session = ServerSession::sign_in(&address, user, passphrase)?;
+        let io = |source| Error::Io { path: folder.join(SERVER_FILE), source };
+        std::fs::create_dir_all(folder).map_err(io)?;
+        let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+        std::io::Write::write_all(&mut file, format!("{}\n", url.trim()).as_bytes()).map_err(io)?;
+        file.persist(folder.join(SERVER_FILE)).map_err(|e| io(e.error))?;
+        Ok(session)
+    }
+
+    /// The shared server an office's folder names ([`ServerSession::connect`] noted it), if any.
+    pub fn remembered(folder: &Path) -> Result<Option<ServerAddress>> {
+        match std::fs::read_to_string(folder.join(SERVER_FILE)) {
+            Ok(url) => url.trim().parse().map(Some),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Io { path: folder.join(SERVER_FILE), source }),
+        }
+    }
+
+    /// Forgets the server an office's folder names: the app offers to set up a workspace again.
+    /// Nothing on the server changes.
+    pub fn forget(folder: &Path) -> Result<()> {
+        match std::fs::remove_file(folder.join(SERVER_FILE)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::Io { path: folder.join(SERVER_FILE), source: err })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Other clients' changes as they commit, on a connection of its own (see [`ChangeFeed`]).
     pub fn watch(address: &ServerAddress, user: &str, passphrase: &str) -> Result<ChangeFeed> {
         ChangeFeed::open(address, user, passphrase)
@@ -86,6 +143,59 @@ impl ServerSession {
     /// Who is signed in.
     pub fn user(&self) -> &ServerUser {
         self.store.me()
+    }
+
+    /// Who is signed in, as a workspace's session says it to a shell: their role's actions as far
+    /// as the areas that run on a server use them, those areas, and the server's address.
+    pub fn session_user(&self) -> crate::access::SessionUser {
+        let me = self.store.me();
+        crate::access::SessionUser::on_a_server(
+            me.name.clone(),
+            me.role,
+            me.branches.clone(),
+            self.store.address().to_string(),
+        )
+    }
+
+    /// The units this user sees, as a workspace's shell reads its organisation: each under its
+    /// parent, the topmost seen a root (a college's committee, for its users), a committee
+    /// below another standing as a general branch does (it holds branches).
+    pub fn org_units(&mut self) -> Result<Vec<crate::domain::OrgUnit>> {
+        Ok(visible_tree(&self.store.units()?))
+    }
+
+    /// Writes the items a query selects to a workbook (`.xlsx`), as a workspace does; never into
+    /// `workspace_dir`, the PC's own workspace folder.
+    pub fn export_deadlines(&mut self, query: &DeadlineQuery, path: &Path, workspace_dir: &Path) -> Result<()> {
+        let items = self.deadlines(query)?;
+        let as_of = query.as_of.unwrap_or_else(|| self.store.today());
+        let sheet = crate::lists::deadline_sheet("期限", &items, as_of);
+        crate::lists::write_sheets(workspace_dir, path, &[sheet])
+    }
+
+    /// Writes the dashboard to a workbook, as a workspace does: the counts per branch, then every
+    /// pending item.
+    pub fn export_dashboard(
+        &mut self,
+        as_of: Option<Date>,
+        branch_id: Option<Id>,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<()> {
+        let dashboard = self.dashboard(as_of, branch_id)?;
+        let query = DeadlineQuery { as_of: Some(dashboard.as_of), branch_id, ..DeadlineQuery::default() };
+        let items = self.deadlines(&query)?;
+        crate::lists::write_sheets(workspace_dir, path, &crate::lists::dashboard_sheets(&dashboard, &items))
+    }
+
+    /// The 工作提醒 home screen as of a day, for everyone in scope or one unit's subtree: the
+    /// procedure's items counted as a workspace counts them (a server keeps no meetings or
+    /// set-aside items yet).
+    pub fn dashboard(&mut self, as_of: Option<Date>, branch_id: Option<Id>) -> Result<crate::deadlines::Dashboard> {
+        let as_of = as_of.unwrap_or_else(|| self.store.today());
+        let items = self.deadlines(&DeadlineQuery { as_of: Some(as_of), branch_id, ..DeadlineQuery::default() })?;
+        let order: Vec<Id> = visible_tree(&self.store.units()?).iter().map(|u| u.id).collect();
+        Ok(crate::deadlines::Dashboard::of_items(as_of, items, &order))
     }
 
     pub fn users(&mut self) -> Result<Vec<ServerUser>> {
@@ -297,6 +407,24 @@ impl ServerSession {
         }
     }
 
+    /// Signs in again with `passphrase` if the connection to the server was lost (it never
+    /// comes back by itself), and then reads the lists and steps whole again: changes may have
+    /// been missed meanwhile. True when it signed in anew.
+    pub fn reconnect_if_lost(&mut self, passphrase: &str) -> Result<bool> {
+        let renewed = self.store.reconnect_if_lost(passphrase)?;
+        if renewed {
+            self.reload();
+        }
+        Ok(renewed)
+    }
+
+    /// A new passphrase for the signed-in user, once `current` is proved theirs (by signing in
+    /// with it anew, so the server itself checks it).
+    pub fn change_own_passphrase(&mut self, current: &str, next: &str) -> Result<()> {
+        ServerStore::sign_in(self.store.address(), &self.store.me().name, current)?;
+        self.store.set_own_passphrase(next)
+    }
+
     /// Forgets the lists and steps held, to be read whole again (when the feed of changes was
     /// lost, say, and some may have been missed).
     pub fn reload(&mut self) {
@@ -408,7 +536,7 @@ impl ServerSession {
         reminders::deliver(&due, lang, as_of, send, |covered| self.store.mark_reminded(covered, as_of))
     }
 
-    /// A member's whole record (what the procedure still owes is not yet worked out on a server).
+    /// A member's whole record, with what the procedure still owes them, as a workspace gives it.
     pub fn member(&mut self, id: Id) -> Result<ServerMember> {
         let units = self.store.units()?;
         let person = self.store.person(id)?;
@@ -567,6 +695,21 @@ impl ServerSession {
 
     /// The people one number of the statistics counts, in id order (the annual report does not
     /// run on a server yet).
+    /// Saves a chart as the screen drew it (.png, or a printable .pdf headed by the user's
+    /// committee), never into `workspace_dir`.
+    pub fn save_chart(
+        &mut self,
+        chart: &crate::statistics::export::ChartImage,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<()> {
+        self.store.require(Action::ReadMembers)?;
+        let units = self.store.units()?;
+        let me = self.store.me().unit_id;
+        let committee = units.iter().find(|u| u.id == me).map(|u| u.name.clone()).unwrap_or_default();
+        crate::statistics::export::write_chart(workspace_dir, path, chart, &committee)
+    }
+
     pub fn cell_people(&mut self, cell: &crate::statistics::CellRef) -> Result<Vec<Id>> {
         match cell.report {
             crate::statistics::Report::Statistics { as_of, unit } => {
@@ -630,9 +773,22 @@ impl ServerSession {
         f(&scope, unit)
     }
 
+    /// A member's whole record, with what the procedure still owes them (from their own steps: no
+    /// one else's are read for it).
     fn member_of(&self, p: ServerPerson, units: &[ServerUnit]) -> ServerMember {
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
+        let id = p.person.id.unwrap_or_default();
+        let steps = PersonSteps {
+            id,
+            name: &p.person.name,
+            branch_id: p.person.branch_id,
+            branch: branch_path(units, p.person.branch_id).into(),
+            facts: &facts,
+        };
+        let query = DeadlineQuery { member_id: Some(id), ..DeadlineQuery::default() };
+        let (rules, workdays, today) = (self.store.rules(), self.store.work_calendar(), self.store.today());
+        let deadlines = procedure_items([steps], rules, workdays, &query, today);
         // From the steps, as a workspace gives them, whatever the stored columns say.
         let detail = MemberDetail {
             branch_path: branch_path(units, p.person.branch_id),
@@ -644,8 +800,9 @@ impl ServerSession {
             graduate_kept_since: None,
             person: p.person,
             events: p.events,
-            deadlines: Vec::new(),
+            deadlines,
             late,
+            version: Some(p.version),
         };
         ServerMember { detail, version: p.version, changed_by: p.changed_by }
     }
@@ -673,6 +830,32 @@ fn statistics_tree(units: &[ServerUnit]) -> crate::store::OrgTree {
             })
             .collect(),
     )
+}
+
+/// The units seen, depth first from each root (a unit whose parent is not seen is a root), each
+/// child after its parent in the order the units were made.
+fn visible_tree(units: &[ServerUnit]) -> Vec<crate::domain::OrgUnit> {
+    use crate::domain::{OrgKind, OrgUnit};
+    let seen = |id: Option<Id>| id.filter(|p| units.iter().any(|u| u.id == *p));
+    let mut ordered = Vec::with_capacity(units.len());
+    let mut stack: Vec<&ServerUnit> = units.iter().filter(|u| seen(u.parent_id).is_none()).collect();
+    stack.sort_by_key(|u| std::cmp::Reverse(u.id));
+    while let Some(unit) = stack.pop() {
+        if ordered.iter().any(|o: &OrgUnit| o.id == unit.id) {
+            continue;
+        }
+        let parent_id = seen(unit.parent_id);
+        let kind = match (parent_id, OrgKind::parse(&unit.kind)) {
+            (None, _) => OrgKind::Committee,
+            (Some(_), Some(OrgKind::Branch)) => OrgKind::Branch,
+            (Some(_), _) => OrgKind::GeneralBranch,
+        };
+        ordered.push(OrgUnit { id: unit.id, parent_id, kind, name: unit.name.clone() });
+        let mut children: Vec<&ServerUnit> = units.iter().filter(|u| u.parent_id == Some(unit.id)).collect();
+        children.sort_by_key(|u| std::cmp::Reverse(u.id));
+        stack.extend(children);
+    }
+    ordered
 }
 
 /// A branch's path below its nearest committee, as a workspace gives it (`OrgTree::path`); a
@@ -724,6 +907,28 @@ mod tests {
             unit(21, Some(2), "branch", "第一支部"),
             unit(31, Some(3), "branch", "第一支部"),
         ]
+    }
+
+    /// The app reads a server's units as a workspace's tree: the department's from the
+    /// university down, a college's from its own committee (the university, unseen, is no parent).
+    #[test]
+    fn the_units_seen_make_a_tree_rooted_where_the_user_sees_from() {
+        use crate::domain::OrgKind;
+        let all = visible_tree(&university());
+        let shape: Vec<_> = all.iter().map(|u| (u.id, u.parent_id, u.kind)).collect();
+        assert_eq!(
+            shape,
+            [
+                (1, None, OrgKind::Committee),
+                (2, Some(1), OrgKind::GeneralBranch),
+                (21, Some(2), OrgKind::Branch),
+                (3, Some(1), OrgKind::GeneralBranch),
+                (31, Some(3), OrgKind::Branch),
+            ]
+        );
+        let college: Vec<ServerUnit> = university().into_iter().filter(|u| [2, 21].contains(&u.id)).collect();
+        let shape: Vec<_> = visible_tree(&college).iter().map(|u| (u.id, u.parent_id, u.kind)).collect();
+        assert_eq!(shape, [(2, None, OrgKind::Committee), (21, Some(2), OrgKind::Branch)]);
     }
 
     #[test]

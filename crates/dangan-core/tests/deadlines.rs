@@ -152,6 +152,13 @@ fn the_dashboard_counts_by_branch_and_puts_the_longest_overdue_first() {
     assert_eq!(branches, [("第一党支部", 2, 0), ("第二党支部", 0, 1)]);
     let one = o.store.dashboard(None, Some(o.other_branch)).unwrap();
     assert_eq!(one.urgent_total, 1);
+
+    // A shared server's dashboard is made of its listed items (`Dashboard::of_items`): the same
+    // counts, units and order as the workspace's scan gives.
+    let items = o.items(DeadlineQuery { as_of: Some(dashboard.as_of), ..DeadlineQuery::default() });
+    let order: Vec<i64> = o.store.org_tree().unwrap().units().iter().map(|u| u.id).collect();
+    let of_items = dangan_core::deadlines::Dashboard::of_items(dashboard.as_of, items, &order);
+    assert_eq!(of_items, dashboard);
 }
 
 #[test]

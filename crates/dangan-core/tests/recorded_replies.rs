@@ -225,7 +225,9 @@ fn administrator(ws: &Workspace, admin: &mut Store, office: &Office) -> Vec<Valu
     let member = rec.store.member(office.members[0]).unwrap();
     let branch = member.person.branch_id;
     let nameless = Person { branch_id: branch, name: String::new(), ..Person::default() };
-    rec.refused("save_person", json!({ "person": nameless }), |s, a| s.save_person(a.get("person")));
+    rec.refused("save_person", json!({ "person": nameless, "seenVersion": null }), |s, a| {
+        s.save_person(a.get("person"))
+    });
     // An applicant made an activist the day before they applied: a rule of the procedure, cited
     // by the core.
     let applicant =
@@ -233,7 +235,8 @@ fn administrator(ws: &Workspace, admin: &mut Store, office: &Office) -> Vec<Valu
     let applicant = applicant.unwrap();
     let applied = applicant.events.first().unwrap().date;
     let too_early = ProcedureEvent::new(EventKind::ActivistDetermined, applied.pred_opt().unwrap());
-    let args = json!({ "personId": applicant.person.id, "event": too_early });
+    // `seenVersion`: what the UI sends in a workspace (a member read there has no version).
+    let args = json!({ "personId": applicant.person.id, "event": too_early, "seenVersion": null });
     rec.refused("save_event", args, |s, a| s.save_event(a.get("personId"), a.get("event")));
     let sibling = rec.store.org_tree().unwrap().units().iter().find(|u| u.id == branch).unwrap().clone();
     let parent = sibling.parent_id.unwrap();
@@ -301,7 +304,7 @@ fn auditor(ws: &Workspace, office: &Office) -> Vec<Value> {
     rec.read("backup_settings", json!({}), |s, _| s.backup_settings());
 
     let person = rec.store.member(office.members[0]).unwrap().person;
-    rec.refused("save_person", json!({ "person": person }), |s, a| s.save_person(a.get("person")));
+    rec.refused("save_person", json!({ "person": person, "seenVersion": null }), |s, a| s.save_person(a.get("person")));
     let item =
         rec.store.dashboard(None, None).unwrap().urgent.into_iter().find(|i| i.owner.member_id().is_some()).unwrap();
     let args = json!({ "memberId": item.owner.member_id(), "rule": item.rule, "due": item.due, "until": null });
@@ -335,7 +338,9 @@ fn new(dir: &Path) -> Vec<Value> {
 /// The shell's own answer (`src-tauri/src/shell.rs`, `WorkspaceStatus`), not the core's: no core
 /// call makes it, so it is written here in its shape (`recorded.test.ts` pins the fields).
 fn workspace_status(exists: bool, unlocked: bool) -> Value {
-    let status = json!({ "exists": exists, "unlocked": unlocked, "path": WORKSPACE_PATH, "today": TODAY });
+    // A workspace's office: its folder names no shared server.
+    let status =
+        json!({ "exists": exists, "unlocked": unlocked, "path": WORKSPACE_PATH, "server": null, "today": TODAY });
     json!({ "command": "workspace_status", "args": {}, "ok": status })
 }
 

@@ -1,11 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allows, mayApproveTransfers, mayBackup, mayEdit, mayEditOrganisation, mayManageUsers, mayReadAudit, sessionMay, type Action } from './access';
+import {
+  allows,
+  mayApproveTransfers,
+  mayBackup,
+  mayEdit,
+  mayEditOrganisation,
+  mayManageUsers,
+  mayReadAudit,
+  offers,
+  onServer,
+  sessionMay,
+  type Action,
+} from './access';
 import type { SessionUser } from './api/types';
 import { setSessionUser } from './session.svelte';
 
 /** A session as the core sends it: whatever its role, the screens read only `may`. */
 function session(may: Action[], role: SessionUser['role'] = 'administrator'): SessionUser {
-  return { name: '张老师', role, branches: [], recovery: false, may };
+  return { name: '张老师', role, branches: [], recovery: false, may, areas: [], server: null };
 }
 
 /** What each helper answers, in one row: the seven questions the screens ask (信访举报 through the menu's `when`). */
@@ -90,5 +102,17 @@ describe('while no session is known', () => {
     expect(allows(session(['read_members', 'handle_complaints'], 'discipline_inspector'), 'handle_complaints')).toBe(true);
     expect(allows(session(['read_audit']), 'read_audit')).toBe(true);
     expect(allows(session(['read_audit']), 'edit_members')).toBe(false);
+  });
+});
+
+describe('what the records offer follows the session’s `areas`', () => {
+  it('with no session every area; on a shared server only the areas it lists, and its address', () => {
+    expect(offers('files')).toBe(true);
+    expect(onServer()).toBeNull();
+    setSessionUser({ ...session(['read_members']), areas: ['members', 'deadlines'], server: 'postgres://db.example.edu.cn/dangan' });
+    expect(offers('members')).toBe(true);
+    expect(offers('files')).toBe(false);
+    expect(offers('dues')).toBe(false);
+    expect(onServer()).toBe('postgres://db.example.edu.cn/dangan');
   });
 });

@@ -7,6 +7,7 @@
 // 用户管理, 审计日志 and 信访举报 (the discipline inspectors' register).
 
 import type { Action } from './api/bindings/Action';
+import type { Area } from './api/bindings/Area';
 import type { SessionUser } from './api/types';
 import { sessionUser } from './session.svelte';
 
@@ -51,4 +52,16 @@ export function mayBackup(): boolean {
 /** Add branches and general branches. */
 export function mayEditOrganisation(): boolean {
   return sessionMay('edit_organisation');
+}
+
+/** Whether the records open offer an area of work (`SessionUser.areas`, from dangan-core's `areas.rs`): a workspace
+ * all of them, a shared server those that run on it so far. With no session known, every area. */
+export function offers(area: Area): boolean {
+  const user = sessionUser();
+  return user === null || user.areas.includes(area);
+}
+
+/** The shared server signed in to (its address), or `null` in a workspace. */
+export function onServer(): string | null {
+  return sessionUser()?.server ?? null;
 }

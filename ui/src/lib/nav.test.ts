@@ -93,6 +93,13 @@ describe('the side menu shows what the session may do, grouped', () => {
     expect(entryOf(visibleNav((a) => a === 'manage_users'), 'life')).toBeNull();
   });
 
+  it('on a shared server shows only the screens of the areas it offers, whatever the role may do', () => {
+    // What a server's session lists today (dangan-core's `Area::ON_A_SERVER`).
+    const onServer = new Set(['deadlines', 'members', 'rosters', 'statistics', 'audit']);
+    const shown = visibleNav(() => true, NAV, (area) => onServer.has(area)).flatMap((g) => g.entries.map((e) => e.testid));
+    expect(shown).toEqual(['nav-dashboard', 'nav-calendar', 'nav-members', 'nav-statistics', 'nav-audit']);
+  });
+
   it('gives every entry its own testid, which the end-to-end tests click', () => {
     const testids = NAV.flatMap((g) => g.entries.map((e) => e.testid));
     expect(new Set(testids).size).toBe(testids.length);

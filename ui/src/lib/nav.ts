@@ -3,6 +3,7 @@
 // only when the session may take its action (`access.ts`), and a group with nothing to show is not drawn.
 
 import type { Action } from './access';
+import type { Area } from './api/bindings/Area';
 import type { IconName } from './components/Icon.svelte';
 import type { MessageKey } from './i18n/zh-CN';
 
@@ -29,8 +30,10 @@ export interface NavEntry {
   /** The end-to-end tests click these: never rename one. */
   testid: string;
   icon: IconName;
-  /** Shown when the session may take this action. */
+  /** Shown when the session may take this action... */
   when: Action;
+  /** ...in this area of work, which the records open must offer (a shared server offers only some). */
+  area: Area;
   /** A longer explanation, shown on hover. */
   hint?: MessageKey;
 }
@@ -46,47 +49,52 @@ export const NAV: readonly NavGroup[] = [
     id: 'daily',
     title: 'nav.group.daily',
     entries: [
-      { target: 'dashboard', label: 'nav.dashboard', testid: 'nav-dashboard', icon: 'bell', when: 'read_members' },
-      { target: 'calendar', label: 'nav.calendar', testid: 'nav-calendar', icon: 'calendar', when: 'read_members' },
+      { target: 'dashboard', label: 'nav.dashboard', testid: 'nav-dashboard', icon: 'bell', when: 'read_members', area: 'deadlines' },
+      { target: 'calendar', label: 'nav.calendar', testid: 'nav-calendar', icon: 'calendar', when: 'read_members', area: 'deadlines' },
     ],
   },
   {
     id: 'people',
     title: 'nav.group.people',
-    entries: [{ target: 'members', label: 'nav.members', testid: 'nav-members', icon: 'people', when: 'read_members' }],
+    entries: [{ target: 'members', label: 'nav.members', testid: 'nav-members', icon: 'people', when: 'read_members', area: 'members' }],
   },
   {
     id: 'organisation',
     title: 'nav.group.organisation',
     entries: [
-      { target: 'life', label: 'nav.life', testid: 'nav-life', icon: 'flag', when: 'read_members' },
-      { target: 'dues', label: 'nav.dues', testid: 'nav-dues', icon: 'yuan', when: 'read_members' },
-      { target: 'transfers', label: 'nav.transfers', testid: 'nav-transfers', icon: 'transfer', when: 'read_members' },
-      { target: 'appraisal', label: 'nav.appraisal', testid: 'nav-appraisal', icon: 'edit', when: 'read_members' },
+      { target: 'life', label: 'nav.life', testid: 'nav-life', icon: 'flag', when: 'read_members', area: 'branch_life' },
+      { target: 'dues', label: 'nav.dues', testid: 'nav-dues', icon: 'yuan', when: 'read_members', area: 'dues' },
+      { target: 'transfers', label: 'nav.transfers', testid: 'nav-transfers', icon: 'transfer', when: 'read_members', area: 'transfers' },
+      { target: 'appraisal', label: 'nav.appraisal', testid: 'nav-appraisal', icon: 'edit', when: 'read_members', area: 'appraisal' },
       // The discipline inspectors' confidential register: no one else sees the entry (the core refuses them anyway).
-      { target: 'complaints', label: 'nav.complaints', testid: 'nav-complaints', icon: 'inbox', when: 'handle_complaints' },
+      { target: 'complaints', label: 'nav.complaints', testid: 'nav-complaints', icon: 'inbox', when: 'handle_complaints', area: 'complaints' },
     ],
   },
   {
     id: 'statistics',
     title: 'nav.group.statistics',
-    entries: [{ target: 'statistics', label: 'nav.statistics', testid: 'nav-statistics', icon: 'chart', when: 'read_members' }],
+    entries: [{ target: 'statistics', label: 'nav.statistics', testid: 'nav-statistics', icon: 'chart', when: 'read_members', area: 'statistics' }],
   },
   {
     id: 'system',
     title: 'nav.group.system',
     entries: [
-      { target: 'users', label: 'nav.users', testid: 'nav-users', icon: 'user', when: 'manage_users' },
-      { target: 'audit', label: 'nav.audit', testid: 'nav-audit', icon: 'audit', when: 'read_audit' },
-      { target: 'backup', label: 'nav.backup', testid: 'backup-open', icon: 'backup', when: 'backup', hint: 'nav.backup_title' },
+      { target: 'users', label: 'nav.users', testid: 'nav-users', icon: 'user', when: 'manage_users', area: 'users' },
+      { target: 'audit', label: 'nav.audit', testid: 'nav-audit', icon: 'audit', when: 'read_audit', area: 'audit' },
+      { target: 'backup', label: 'nav.backup', testid: 'backup-open', icon: 'backup', when: 'backup', area: 'backup', hint: 'nav.backup_title' },
     ],
   },
 ];
 
-/** The groups and entries this session may see, in the table's order; a group left empty is dropped. */
-export function visibleNav(may: (action: Action) => boolean, groups: readonly NavGroup[] = NAV): NavGroup[] {
+/** The groups and entries this session may see where the records offer them, in the table's order; a group left
+ * empty is dropped. */
+export function visibleNav(
+  may: (action: Action) => boolean,
+  groups: readonly NavGroup[] = NAV,
+  offers: (area: Area) => boolean = () => true,
+): NavGroup[] {
   return groups
-    .map((g) => ({ ...g, entries: g.entries.filter((e) => may(e.when)) }))
+    .map((g) => ({ ...g, entries: g.entries.filter((e) => may(e.when) && offers(e.area)) }))
     .filter((g) => g.entries.length > 0);
 }
 

@@ -39,6 +39,10 @@ pub struct MemberDetail {
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
     /// Steps that happened late or out of the usual order, with their article (see `late`).
     pub late: Vec<crate::late::LateStep>,
+    /// On a shared server, the version of the member read: a change made from it names it and is
+    /// refused if anyone changed the member since (`conflict`, naming who). `None` in a workspace,
+    /// which one app at a time opens.
+    pub version: Option<i32>,
 }
 
 pub(crate) const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date, id_number, student_no, category, \
@@ -688,6 +692,7 @@ pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree
         events,
         deadlines: Vec::new(),
         late: Vec::new(),
+        version: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import type { RemindersChecked } from './types';
+import type { RecordsChanged, RemindersChecked } from './types';
 
 // The shell's native drag and drop, not the DOM's: only it knows the files' paths, and with it enabled the webview
 // receives no HTML drop events for files at all (on Windows).
@@ -29,6 +29,11 @@ export function onOpenMember(handler: (memberId: number) => void): Promise<() =>
 /** A clicked reminder of a meeting a unit owes: the shell's `open-unit` event, with the unit's id. */
 export function onOpenUnit(handler: (unitId: number) => void): Promise<() => void> {
   return listen<number>('open-unit', (event) => handler(event.payload));
+}
+
+/** Other clients' changes on a shared server, and the loss of its connection: the shell's `records-changed` event. */
+export function onRecordsChanged(handler: (changed: RecordsChanged) => void): Promise<() => void> {
+  return listen<RecordsChanged>('records-changed', (event) => handler(event.payload));
 }
 
 /** Each reminder check as it ends: the shell's `reminders-checked` event (also asked with `remindersChecked()`). */

@@ -122,7 +122,7 @@ describe('the recording', () => {
 
   it("writes the shell's workspace status with exactly WorkspaceStatus's fields", () => {
     // A `Record` over the generated type's keys: a field the shell adds is a type error here until recorded.
-    const fields: Record<keyof WorkspaceStatus, true> = { exists: true, unlocked: true, path: true, today: true };
+    const fields: Record<keyof WorkspaceStatus, true> = { exists: true, unlocked: true, path: true, server: true, today: true };
     for (const session of Object.values(recording.sessions)) {
       expect(Object.keys(session[0]?.ok as object).sort()).toEqual(Object.keys(fields).sort());
     }
@@ -171,12 +171,12 @@ describe('the preview over the real client', () => {
   it("shows the core's refusals: a broken rule, an auditor's change, and read-only for the rest", async () => {
     const admin = await client('');
     const person = (await admin.getMember((await admin.listMembers(page({}))).items[0]!.id)).person;
-    await expect(admin.savePerson({ ...person, notes: '预览里改的' })).rejects.toMatchObject({ kind: 'read_only' });
+    await expect(admin.savePerson({ ...person, notes: '预览里改的' }, null)).rejects.toMatchObject({ kind: 'read_only' });
     await expect(admin.getMember(999_999)).rejects.toMatchObject({ kind: 'not_found' });
 
     const auditor = await client('?session=auditor');
     expect((await auditor.sessionUser()).may).not.toContain('edit_members');
-    await expect(auditor.savePerson(person)).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(auditor.savePerson(person, null)).rejects.toMatchObject({ kind: 'forbidden' });
     await expect(auditor.listUsers()).rejects.toMatchObject({ kind: 'forbidden' });
 
     const locked = await client('?session=locked');

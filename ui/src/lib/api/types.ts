@@ -59,6 +59,7 @@ export type { User } from './bindings/User';
 export type { Violation } from './bindings/Violation';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 export type { RemindersChecked } from './bindings/RemindersChecked';
+export type { RecordsChanged } from './bindings/RecordsChanged';
 export type { Lang } from './bindings/Lang';
 export type { JobId } from './bindings/JobId';
 export type { JobProgress } from './bindings/JobProgress';

@@ -116,6 +116,12 @@ impl fmt::Debug for ServerAddress {
 }
 
 impl ServerAddress {
+    /// Whether the address carries a password: the database owner's, for `server init` only. A
+    /// user signs in with their own passphrase, so an address kept for signing in must not.
+    pub fn carries_password(&self) -> bool {
+        self.config.get_password().is_some()
+    }
+
     /// The database's name (the URL's path).
     pub fn database(&self) -> &str {
         self.config.get_dbname().unwrap_or_default()

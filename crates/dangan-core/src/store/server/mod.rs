@@ -267,6 +267,18 @@ impl ServerStore {
         self.today = Some(today);
     }
 
+    /// Signs in again when the connection was lost (the server restarted, the network came
+    /// back): a lost connection never comes back by itself. True when it was made anew; an
+    /// error when the server still cannot be reached, or no longer takes the passphrase.
+    pub fn reconnect_if_lost(&mut self, passphrase: &str) -> Result<bool> {
+        if self.client.is_valid(std::time::Duration::from_secs(5)).is_ok() {
+            return Ok(false);
+        }
+        let fresh = ServerStore::sign_in(&self.address, &self.me.name, passphrase)?;
+        *self = ServerStore { today: self.today, ..fresh };
+        Ok(true)
+    }
+
     /// Who is signed in.
     pub fn me(&self) -> &ServerUser {
         &self.me
@@ -530,6 +542,11 @@ pub(crate) fn failure(e: postgres::Error, address: &ServerAddress) -> Error {
         return Error::ServerUnreachable { server: address.to_string(), cause };
     };
     let code = db.code();
+    // The server is going down or starting up (its administrator stopped it, it crashed): the
+    // connection ends with this, and for the user the server cannot be reached.
+    if *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CRASH_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
+        return Error::ServerUnreachable { server: address.to_string(), cause: db.message().to_owned() };
+    }
     if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
         return Error::WrongUserOrPassphrase;
     }

@@ -40,4 +40,10 @@ deadlines: Array<DeadlineItem>,
 /**
  * Steps that happened late or out of the usual order, with their article (see `late`).
  */
-late: Array<LateStep>, };
+late: Array<LateStep>, 
+/**
+ * On a shared server, the version of the member read: a change made from it names it and is
+ * refused if anyone changed the member since (`conflict`, naming who). `None` in a workspace,
+ * which one app at a time opens.
+ */
+version: number | null, };

@@ -10,6 +10,12 @@ export type WorkspaceStatus = { exists: boolean, unlocked: boolean,
  */
 path: string, 
 /**
+ * The shared server this office signs in to instead of a workspace (its address, as the
+ * folder's `dangan.server` names it); `None` when the office keeps a workspace or has
+ * chosen neither yet.
+ */
+server: string | null, 
+/**
  * Today as the shell counts it (the system's date, or `DANGAN_TODAY`): the dates the UI
  * proposes follow it, so they agree with the core's checks.
  */

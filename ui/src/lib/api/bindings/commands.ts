@@ -104,6 +104,14 @@ export function lock(): Promise<void> {
   return call('lock');
 }
 
+export function connectServer(address: string, userName: string, passphrase: string): Promise<void> {
+  return call('connect_server', { address, userName, passphrase });
+}
+
+export function forgetServer(): Promise<void> {
+  return call('forget_server');
+}
+
 export function listMembers(query: MemberQuery): Promise<MemberPage> {
   return call('list_members', { query });
 }
@@ -112,20 +120,20 @@ export function getMember(id: number): Promise<MemberDetail> {
   return call('get_member', { id });
 }
 
-export function savePerson(person: Person): Promise<MemberDetail> {
-  return call('save_person', { person });
+export function savePerson(person: Person, seenVersion: number | null): Promise<MemberDetail> {
+  return call('save_person', { person, seenVersion });
 }
 
-export function saveEvent(personId: number, event: ProcedureEvent): Promise<MemberDetail> {
-  return call('save_event', { personId, event });
+export function saveEvent(personId: number, event: ProcedureEvent, seenVersion: number | null): Promise<MemberDetail> {
+  return call('save_event', { personId, event, seenVersion });
 }
 
 export function saveEventForMany(personIds: Array<number>, event: ProcedureEvent): Promise<Array<MemberDetail>> {
   return call('save_event_for_many', { personIds, event });
 }
 
-export function deleteEvent(personId: number, eventId: number): Promise<MemberDetail> {
-  return call('delete_event', { personId, eventId });
+export function deleteEvent(personId: number, eventId: number, seenVersion: number | null): Promise<MemberDetail> {
+  return call('delete_event', { personId, eventId, seenVersion });
 }
 
 export function changeStatus(change: StatusChange): Promise<MemberDetail> {

@@ -1,0 +1,195 @@
+//! The desktop app on a shared server (issue 20), end to end: a real PostgreSQL cluster of the
+//! test's own (`dangan_tests::postgres`, TLS and SCRAM), the release-built app driven as a person
+//! would, and a second user changing records beside it through dangan-core, as another office's
+//! app would. The first-run screen's 连接服务器, a wrong passphrase refused, the screens a server
+//! offers, another user's changes reaching the open list and member page without a restart, a
+//! stale form's save refused naming who changed the member, the server stopped (the loss said, a
+//! save refused with nothing kept) and started again (the app signs in anew by itself), the server
+//! remembered across a restart, and forgotten.
+//!
+//! It runs when `DANGAN_DESKTOP_APP` names the app and `DANGAN_SERVER_TEST=1` says PostgreSQL is
+//! installed (`cargo xtask test` sets both), and skips itself otherwise.
+
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use dangan_core::access::Role;
+use dangan_core::domain::{EventKind, Person, ProcedureEvent};
+use dangan_core::roster::ImportOptions;
+use dangan_core::server::{ServerAddress, ServerSession};
+use dangan_tests::postgres::PgCluster;
+
+use crate::driver::{App, TODAY, TauriDriver};
+use crate::{ADMIN, COMMITTEE, GOOD_ROSTER, PASSPHRASE};
+
+/// The other user, an organiser in another office, whose changes the app must show.
+const OTHER: &str = "李组织";
+const OTHER_PASSPHRASE: &str = "the organiser's passphrase";
+
+/// Sets the server up, then drives the app beside the other user. PostgreSQL's client blocks, so
+/// its sessions are made and dropped outside the async runtime, and each call within it runs as
+/// a blocking section (`beside`).
+pub fn scenario(app_path: &Path, cluster: &PgCluster, shots: &Path) {
+    let root = tempfile::tempdir().unwrap();
+    let today = TODAY.parse().unwrap();
+
+    // The department's administrator set the server up and imported the roster (ten people).
+    let owner_url = cluster.create_owned_database("dangan", "dangan_owner", "the owner's password");
+    ServerSession::initialise(&owner_url.parse().unwrap(), COMMITTEE, ADMIN, PASSPHRASE).unwrap();
+    let url = cluster.url("dangan", None);
+    let address: ServerAddress = url.parse().unwrap();
+    let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    admin.set_today(today);
+    let roster = root.path().join("名册.csv");
+    std::fs::write(&roster, GOOD_ROSTER).unwrap();
+    admin.import_roster_file(&roster, ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
+    admin.add_user(OTHER, Role::Organiser, None, &[], OTHER_PASSPHRASE).unwrap();
+    let mut other = ServerSession::sign_in(&address, Some(OTHER), OTHER_PASSPHRASE).unwrap();
+    other.set_today(today);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let office = root.path().join("office");
+    runtime.block_on(drive(app_path, shots, cluster, &office, &url, &mut admin, &mut other));
+}
+
+/// Runs a call of the other user (or the administrator) beside the app: it blocks.
+fn beside<T>(call: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(call)
+}
+
+async fn drive(
+    app_path: &Path,
+    shots: &Path,
+    cluster: &PgCluster,
+    office: &Path,
+    url: &str,
+    admin: &mut ServerSession,
+    other: &mut ServerSession,
+) {
+    // A new office PC: no workspace, so the set-up screen, which offers the server instead.
+    let driver = TauriDriver::start(office, &shots.join("tauri-driver-server.log")).await;
+    let app = App::launch(&driver, app_path, shots).await;
+    app.wait("setup-form").await;
+    app.click("server-open").await;
+    app.type_into("server-address-input", url).await;
+    app.type_into("server-user", ADMIN).await;
+    app.type_into("server-passphrase", "not the passphrase").await;
+    app.click("server-submit").await;
+    // Refused by the server itself (the passphrase is the login role's password); nothing noted.
+    app.wait("server-wrong").await;
+    assert!(!office.join("dangan.server").exists(), "a refused sign-in notes no server");
+    app.type_into("server-passphrase", PASSPHRASE).await;
+    app.screenshot("40-server-sign-in").await;
+    app.click("server-submit").await;
+
+    // Signed in: the server is named in the top bar, and the menu holds what a server offers.
+    app.wait_attr("session-user", "data-role", "administrator").await;
+    app.wait_attr("server-address", "data-connected", "true").await;
+    assert_eq!(std::fs::read_to_string(office.join("dangan.server")).unwrap().trim(), url);
+    for offered in ["nav-dashboard", "nav-calendar", "nav-members", "nav-statistics", "nav-audit"] {
+        assert!(app.exists(offered).await, "{offered} is offered on a server");
+    }
+    for not_yet in ["nav-life", "nav-dues", "nav-transfers", "nav-appraisal", "nav-users", "backup-open"] {
+        assert!(!app.exists(not_yet).await, "{not_yet} is not offered on a server yet");
+    }
+    app.wait("dashboard").await;
+    app.wait_attr("dashboard", "data-loaded", "true").await;
+
+    app.click("nav-members").await;
+    app.wait_rows(10).await;
+    assert!(!app.exists("dossiers-open").await, "no dossiers on a server yet");
+
+    // Another user adds a person: the open list shows them, with nothing clicked.
+    beside(|| {
+        let branch = other.find_unit("外国语学院党支部", "branch").unwrap();
+        let newcomer = Person { branch_id: branch, name: "新同学".into(), ..Person::default() };
+        other.save_person(newcomer, None).unwrap();
+    });
+    app.wait_rows(11).await;
+    assert!(app.row_names().await.contains(&"新同学".to_owned()));
+
+    // 李四 (an applicant) open in the app; the other user records her activist step: her page
+    // shows her new stage.
+    let li = beside(|| {
+        let query =
+            dangan_core::store::MemberQuery { search: Some("李四".into()), ..dangan_core::store::MemberQuery::all() };
+        admin.list_members(&query).unwrap().items[0].id
+    });
+    app.click_css(&format!("[data-testid='member-row'][data-member-id='{li}']")).await;
+    assert_eq!(app.wait_text("member-detail-name").await, "李四");
+    app.wait_attr("member-detail-stage", "data-stage", "applicant").await;
+    assert!(!app.exists("member-file-jump").await, "no member's file on a server yet");
+    let activist = ProcedureEvent::new(EventKind::ActivistDetermined, "2026-04-10".parse().unwrap());
+    beside(|| other.save_event(li, activist, None).unwrap());
+    app.wait_attr("member-detail-stage", "data-stage", "activist").await;
+    app.screenshot("41-server-member-changed-by-another").await;
+
+    // A form opened on her, then another change by the other user: its save is refused, naming
+    // them, and what they saved stands.
+    app.click("member-edit").await;
+    app.wait("person-dialog").await;
+    beside(|| {
+        let mut theirs = other.member(li).unwrap();
+        theirs.detail.person.notes = Some("组织部核对过".into());
+        other.save_person(theirs.detail.person, Some(theirs.version)).unwrap();
+    });
+    app.type_into("person-notes", "支部的备注").await;
+    app.click("person-save").await;
+    let refused = app.wait_text("person-error").await;
+    assert!(refused.contains(OTHER), "the refusal names who changed her: {refused}");
+    app.screenshot("42-server-stale-save-refused").await;
+    app.click("person-cancel").await;
+    let notes = beside(|| other.member(li).unwrap().detail.person.notes);
+    assert_eq!(notes.as_deref(), Some("组织部核对过"));
+
+    // The server stops: the top bar says its connection is lost, and a save meanwhile is refused
+    // saying the server cannot be reached and that nothing was changed.
+    beside(|| cluster.stop_fast());
+    app.wait_attr("server-address", "data-connected", "false").await;
+    app.click("member-edit").await;
+    app.type_into("person-notes", "断线时的备注").await;
+    app.click("person-save").await;
+    let refused = app.wait_text("person-error").await;
+    assert!(refused.contains("无法连接服务器") && refused.contains("没有做任何更改"), "{refused}");
+    app.screenshot("43-server-unreachable").await;
+    app.click("person-cancel").await;
+
+    // It starts again: the app signs in anew by itself, and the other user's next change shows.
+    beside(|| cluster.start_again());
+    app.wait_attr("server-address", "data-connected", "true").await;
+    beside(|| {
+        other.reconnect_if_lost(OTHER_PASSPHRASE).unwrap();
+        let branch = other.find_unit("外国语学院党支部", "branch").unwrap();
+        let returner = Person { branch_id: branch, name: "回来的同学".into(), ..Person::default() };
+        other.save_person(returner, None).unwrap();
+    });
+    app.click("detail-back").await;
+    app.wait_rows(12).await;
+    let notes = beside(|| other.member(li).unwrap().detail.person.notes);
+    assert_eq!(notes.as_deref(), Some("组织部核对过"), "nothing of the refused save was kept");
+
+    // Locked, and after a restart: the server's sign-in, its address and the user offered.
+    app.click("lock").await;
+    app.wait("server-form").await;
+    app.quit().await;
+    let app = App::launch(&driver, app_path, shots).await;
+    app.wait("server-form").await;
+    assert_eq!(app.value("server-address-input").await, url);
+    assert_eq!(app.value("server-user").await, ADMIN);
+    app.type_into("server-passphrase", PASSPHRASE).await;
+    app.click("server-submit").await;
+    app.wait_attr("session-user", "data-role", "administrator").await;
+    app.click("lock").await;
+
+    // The office goes back to a workspace of its own: the server is forgotten, nothing on it changes.
+    app.click("server-back").await;
+    app.wait("setup-form").await;
+    assert!(!office.join("dangan.server").exists());
+    let total = beside(|| {
+        admin.reconnect_if_lost(PASSPHRASE).unwrap();
+        admin.list_members(&dangan_core::store::MemberQuery::all()).unwrap().total
+    });
+    assert_eq!(total, 12);
+    app.quit().await;
+    driver.stop();
+}
