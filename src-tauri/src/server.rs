@@ -4,8 +4,11 @@
 //!
 //! The feed is a connection of its own that LISTENs (`dangan_core::server::ChangeFeed`); each batch
 //! of changes keeps the session's lists true (`ServerSession::apply_changes`) and is then announced
-//! to the UI as `records-changed`. A lost connection is tried again every few seconds; once it is
-//! back the lists are read whole (changes may have been missed meanwhile) and the UI told so.
+//! to the UI as `records-changed`. A lost connection is said to the UI once and tried again every
+//! few seconds; each start of listening (the first too) makes the session's own connection anew if
+//! it was lost, reads its lists whole (changes may have gone unannounced meanwhile) and tells the
+//! UI to read everything again. The feed keeps the user's passphrase (zeroised when it ends, within
+//! a second of the session being left) only to sign in again.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -124,27 +127,34 @@ fn follow_changes(
 ) {
     let spawned = std::thread::Builder::new().name("server-changes".into()).spawn(move || {
         let mut feed = None;
-        let mut lost = false;
+        // Whether the UI was told the server cannot be reached, since it last could.
+        let mut said_lost = false;
+        let lost = |app: &AppHandle, said_lost: &mut bool| {
+            if !std::mem::replace(said_lost, true) && !stop.load(Ordering::SeqCst) {
+                app.emit(RECORDS_CHANGED_EVENT, RecordsChanged::default()).ok();
+            }
+        };
         while !stop.load(Ordering::SeqCst) {
             let Some(listening) = feed.as_mut() else {
-                match ServerSession::watch(&address, &user, &passphrase) {
+                // Every start of listening, the first one too, is a return: what changed before it
+                // was announced to no one here. The session's own connection is made anew if it
+                // was lost too, its lists read whole, and the screens told to read again.
+                let opened = ServerSession::watch(&address, &user, &passphrase).and_then(|opened| {
+                    let renewed = shell.with_server_of_feed(&stop, |session| {
+                        session.reconnect_if_lost(&passphrase).map(|_| session.reload())
+                    });
+                    renewed.unwrap_or(Ok(())).map(|()| opened)
+                });
+                match opened {
                     Ok(opened) => {
                         feed = Some(opened);
-                        if std::mem::take(&mut lost) {
-                            // Back after a while away: the session's own connection is made anew if it
-                            // was lost too, and what was missed is read whole.
-                            let renewed = shell.with_server_of_feed(&stop, |session| {
-                                session.reconnect_if_lost(&passphrase).map(|_| session.reload())
-                            });
-                            if let Some(Err(err)) = renewed {
-                                tracing::warn!("could not sign in to the server again: {err}");
-                            }
-                            let all = RecordsChanged { all: true, connected: true, ..RecordsChanged::default() };
-                            app.emit(RECORDS_CHANGED_EVENT, all).ok();
-                        }
+                        said_lost = false;
+                        let all = RecordsChanged { all: true, connected: true, ..RecordsChanged::default() };
+                        app.emit(RECORDS_CHANGED_EVENT, all).ok();
                     }
                     Err(err) => {
                         tracing::warn!("the server's changes cannot be followed: {err}");
+                        lost(&app, &mut said_lost);
                         sleep_unless_stopped(RETRY, &stop);
                     }
                 }
@@ -160,10 +170,7 @@ fn follow_changes(
                 Err(err) => {
                     tracing::warn!("lost the server's changes: {err}");
                     feed = None;
-                    lost = true;
-                    if !stop.load(Ordering::SeqCst) {
-                        app.emit(RECORDS_CHANGED_EVENT, RecordsChanged::default()).ok();
-                    }
+                    lost(&app, &mut said_lost);
                 }
             }
         }

@@ -157,12 +157,11 @@ impl Shell {
 
     pub fn status(&self) -> Reply<WorkspaceStatus> {
         let workspace = self.workspace()?;
-        let server = ServerSession::remembered(workspace.dir()).map_err(|err| error::from_core(&err, self.lang()))?;
         Ok(WorkspaceStatus {
             exists: workspace.exists(),
             unlocked: self.slot().is_some(),
             path: workspace.dir().display().to_string(),
-            server: server.map(|address| address.to_string()),
+            server: ServerSession::remembered(workspace.dir()),
             today: self.today(),
         })
     }

@@ -119,6 +119,10 @@ async fn drive(
     assert_eq!(app.wait_text("member-detail-name").await, "李四");
     app.wait_attr("member-detail-stage", "data-stage", "applicant").await;
     assert!(!app.exists("member-file-jump").await, "no member's file on a server yet");
+    // Her UUID, the same in every database she is copied to, is on her page.
+    let li_uid = beside(|| admin.member(li).unwrap().detail.uid.unwrap());
+    let shown = app.wait_css("[data-field='person.uid']").await.text().await.unwrap();
+    assert_eq!(shown.trim(), li_uid);
     let activist = ProcedureEvent::new(EventKind::ActivistDetermined, "2026-04-10".parse().unwrap());
     beside(|| other.save_event(li, activist, None).unwrap());
     app.wait_attr("member-detail-stage", "data-stage", "activist").await;
@@ -167,6 +171,22 @@ async fn drive(
     app.wait_rows(12).await;
     let notes = beside(|| other.member(li).unwrap().detail.person.notes);
     assert_eq!(notes.as_deref(), Some("组织部核对过"), "nothing of the refused save was kept");
+
+    // 统计 on the server: a number opens the list of exactly the people it counts (李四 is an
+    // activist now); there is no annual report tab on a server yet.
+    app.click("nav-statistics").await;
+    app.wait("stats-screen").await;
+    let activists: u64 = app.wait_text("stat-cell-by_stage-activist-count").await.trim().parse().unwrap();
+    assert!(!app.exists("stats-tab-annual").await, "no annual report on a server yet");
+    app.click("stat-cell-by_stage-activist-count").await;
+    app.wait("members-cell-filter").await;
+    app.wait_attr("member-total", "data-total", &activists.to_string()).await;
+    assert!(app.row_names().await.contains(&"李四".to_owned()));
+    app.screenshot("44-server-statistics-drill-down").await;
+
+    // The audit log: the other user's change to 李四, by name.
+    app.click("nav-audit").await;
+    app.wait_css(&format!("[data-testid='audit-row'][data-actor='{OTHER}']")).await;
 
     // Locked, and after a restart: the server's sign-in, its address and the user offered.
     app.click("lock").await;

@@ -82,6 +82,30 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         ),
         "张三,李四"
     );
+    // Each person and unit keeps their UUID on the server (the workspace's log shows a unit's).
+    let session = dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, PASSPHRASE).unwrap();
+    let zhang_uid = session.member(zhang.parse().unwrap()).unwrap().uid.unwrap();
+    drop(session);
+    assert_eq!(psql("SELECT uid FROM dangan.people WHERE name = '张三'"), zhang_uid);
+    let branch_uid = psql("SELECT uid FROM dangan.org_units WHERE name = '第一党支部'");
+    let log = ws.dangan(&["audit", "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&log.stdout).contains(&branch_uid), "{branch_uid} is the workspace's unit's");
+    // And is not added twice: the server's import refuses a person it holds by their UUID.
+    let branch = psql("SELECT id FROM dangan.org_units WHERE name = '第一党支部'");
+    refused(
+        cluster.psql(
+            "dangan",
+            &admin,
+            PASSPHRASE,
+            &format!(
+                "INSERT INTO dangan.import_people (row_no, branch_id, name, stage, ended, uid)
+                     VALUES (1, {branch}, '张三', 'applicant', false, '{zhang_uid}');
+                 SELECT * FROM dangan.import_staged();"
+            ),
+        ),
+        "row 1: this person is on the server already",
+    );
+
     // The upload is in the server's chain, and verify follows the kept log too.
     assert_eq!(psql("SELECT count(*) FROM dangan.audit_log WHERE entity = 'uploads'"), "1");
     dangan(&url, ADMIN, &["verify"]).assert().success();

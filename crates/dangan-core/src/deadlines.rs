@@ -405,7 +405,7 @@ impl Dashboard {
 
     /// The dashboard of items already listed (a shared server's, which keeps nothing set aside):
     /// counted per status and per unit, the units in `order` (those with no item left out), the
-    /// overdue and due-soon items most urgent first. A workspace's store counts during its scan
+    /// overdue and due-soon items in the order listed (a deadline list's: most urgent first). A workspace's store counts during its scan
     /// instead, so as not to list 140,000 items to count them.
     pub fn of_items(as_of: Date, items: Vec<DeadlineItem>, order: &[Id]) -> Dashboard {
         let mut totals = StatusCounts::default();
@@ -423,7 +423,7 @@ impl Dashboard {
             }
         }
         let urgent_total = u32::try_from(urgent.len()).unwrap_or(u32::MAX);
-        urgent.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.rule.cmp(&b.rule)));
+        // Listed most urgent first already, as a workspace orders them (due day, name, owner, rule).
         urgent.truncate(Dashboard::URGENT_SHOWN);
         let branches = order
             .iter()

@@ -107,21 +107,23 @@ impl ServerSession {
             ));
         }
         let session = ServerSession::sign_in(&address, user, passphrase)?;
+        // Kept with its certificate's path made absolute: the app may start elsewhere next time.
+        let kept = crate::store::server::with_absolute_root_cert(url.trim());
         let io = |source| Error::Io { path: folder.join(SERVER_FILE), source };
         std::fs::create_dir_all(folder).map_err(io)?;
         let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
-        std::io::Write::write_all(&mut file, format!("{}\n", url.trim()).as_bytes()).map_err(io)?;
+        std::io::Write::write_all(&mut file, format!("{kept}\n").as_bytes()).map_err(io)?;
         file.persist(folder.join(SERVER_FILE)).map_err(|e| io(e.error))?;
         Ok(session)
     }
 
-    /// The shared server an office's folder names ([`ServerSession::connect`] noted it), if any.
-    pub fn remembered(folder: &Path) -> Result<Option<ServerAddress>> {
-        match std::fs::read_to_string(folder.join(SERVER_FILE)) {
-            Ok(url) => url.trim().parse().map(Some),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(Error::Io { path: folder.join(SERVER_FILE), source }),
-        }
+    /// The shared server an office's folder names ([`ServerSession::connect`] noted it), as the
+    /// file says it: checked when signing in, so that an address damaged or edited by hand is
+    /// shown to be mended (or forgotten) rather than keep the app from starting. `None` when the
+    /// folder names none, or its file cannot be read.
+    pub fn remembered(folder: &Path) -> Option<String> {
+        let url = std::fs::read_to_string(folder.join(SERVER_FILE)).ok()?;
+        Some(url.trim().to_owned()).filter(|url| !url.is_empty())
     }
 
     /// Forgets the server an office's folder names: the app offers to set up a workspace again.
@@ -161,7 +163,11 @@ impl ServerSession {
     /// parent, the topmost seen a root (a college's committee, for its users), a committee
     /// below another standing as a general branch does (it holds branches).
     pub fn org_units(&mut self) -> Result<Vec<crate::domain::OrgUnit>> {
-        Ok(visible_tree(&self.store.units()?))
+        let units = self.store.units()?;
+        // The units above the user's committee are seen (to name paths), not worked in.
+        let mine = subtree(&units, self.store.me().unit_id);
+        let own: Vec<ServerUnit> = units.into_iter().filter(|u| mine.contains(&u.id)).collect();
+        Ok(visible_tree(&own))
     }
 
     /// Writes the items a query selects to a workbook (`.xlsx`), as a workspace does; never into
@@ -194,7 +200,7 @@ impl ServerSession {
     pub fn dashboard(&mut self, as_of: Option<Date>, branch_id: Option<Id>) -> Result<crate::deadlines::Dashboard> {
         let as_of = as_of.unwrap_or_else(|| self.store.today());
         let items = self.deadlines(&DeadlineQuery { as_of: Some(as_of), branch_id, ..DeadlineQuery::default() })?;
-        let order: Vec<Id> = visible_tree(&self.store.units()?).iter().map(|u| u.id).collect();
+        let order: Vec<Id> = self.org_units()?.iter().map(|u| u.id).collect();
         Ok(crate::deadlines::Dashboard::of_items(as_of, items, &order))
     }
 
@@ -296,13 +302,11 @@ impl ServerSession {
     /// student numbers, and status, as a workspace selects them (one index and one matcher for
     /// both). Everyone on a server is in the register: it keeps no status changes yet.
     pub fn list_members(&mut self, query: &MemberQuery) -> Result<MemberPage> {
-        if query.cell.is_some() {
-            return Err(Error::invalid(
-                "cell",
-                "在服务器上请用 dangan stats --people 列出统计表某一格的人员",
-                "on a server, a table cell's people are listed by dangan stats --people",
-            ));
-        }
+        // A number of the statistics clicked: its people, by the rule that counted them.
+        let only: Option<std::collections::HashSet<Id>> = match &query.cell {
+            Some(cell) => Some(self.cell_people(cell)?.into_iter().collect()),
+            None => None,
+        };
         let units = self.store.units()?;
         let branches = match query.branch_id {
             None => None,
@@ -315,7 +319,8 @@ impl ServerSession {
                 ));
             }
         };
-        let (total, items) = self.index()?.query(query, branches.as_ref(), None, |branch| branch_path(&units, branch));
+        let (total, items) =
+            self.index()?.query(query, branches.as_ref(), only.as_ref(), |branch| branch_path(&units, branch));
         Ok(MemberPage { total, offset: query.offset, items })
     }
 
@@ -802,6 +807,7 @@ impl ServerSession {
             events: p.events,
             deadlines,
             late,
+            uid: Some(p.uid),
             version: Some(p.version),
         };
         ServerMember { detail, version: p.version, changed_by: p.changed_by }

@@ -59,7 +59,7 @@ const SCAN_PNG: &[u8] = &[
 
 #[test]
 fn the_ui_preview_replays_what_the_core_answers() {
-    let recorded = render(&recording());
+    let recorded = mask_uids(&render(&recording()));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(REPLIES);
     if std::env::var_os(RECORD_VAR).is_some_and(|v| v == "1") {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -632,6 +632,36 @@ fn mask_slot_ids(text: &str) -> String {
         };
     }
     out.push_str(rest);
+    out
+}
+
+/// `text` with each UUID (the units', people's and records' `uid`, random) as a placeholder that
+/// numbers the UUIDs in the order they first appear: the same UUID, the same placeholder.
+fn mask_uids(text: &str) -> String {
+    let is_uid = |s: &[u8]| {
+        s.len() == 36
+            && s.iter().enumerate().all(|(i, &b)| match i {
+                8 | 13 | 18 | 23 => b == b'-',
+                _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+            })
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let (bytes, mut out, mut i) = (text.as_bytes(), String::with_capacity(text.len()), 0);
+    while i < bytes.len() {
+        if i + 36 <= bytes.len() && is_uid(&bytes[i..i + 36]) {
+            let uid = &text[i..i + 36];
+            let n = seen.iter().position(|s| s == uid).unwrap_or_else(|| {
+                seen.push(uid.to_owned());
+                seen.len() - 1
+            });
+            out.push_str(&format!("00000000-0000-4000-8000-{:012}", n + 1));
+            i += 36;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
     out
 }
 

@@ -45,8 +45,10 @@ impl Store {
         let committee: Id = tx.query_row("SELECT id FROM org_units WHERE parent_id IS NULL", [], |r| r.get(0))?;
         let mut branches = Vec::with_capacity(units);
         {
-            let mut insert =
-                tx.prepare("INSERT INTO org_units (parent_id, kind, name, life_from) VALUES (?1, 'branch', ?2, ?3)")?;
+            let mut insert = tx.prepare(&format!(
+                "INSERT INTO org_units (parent_id, kind, name, life_from, uid) VALUES (?1, 'branch', ?2, ?3, {})",
+                super::schema::NEW_UID
+            ))?;
             for i in 0..units {
                 insert.execute(params![
                     committee,

@@ -255,7 +255,11 @@ pub(crate) fn insert_record(
     let fields =
         serde_json::to_string(&record.fields).map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
     conn.execute(
-        "INSERT INTO records (person_id, kind, date, event_id, title, body, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &format!(
+            "INSERT INTO records (person_id, kind, date, event_id, title, body, fields, uid) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {})",
+            super::schema::NEW_UID
+        ),
         params![
             record.person_id,
             record.kind.as_str(),

@@ -133,7 +133,13 @@ impl Store {
         audit::install(&conn, creator)?;
         let tx = conn.transaction()?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('rule_set', ?1)", [rule_set.as_str()])?;
-        tx.execute("INSERT INTO org_units (parent_id, kind, name) VALUES (NULL, 'committee', ?1)", [committee.trim()])?;
+        tx.execute(
+            &format!(
+                "INSERT INTO org_units (parent_id, kind, name, uid) VALUES (NULL, 'committee', ?1, {})",
+                schema::NEW_UID
+            ),
+            [committee.trim()],
+        )?;
         tx.commit()?;
         Store::finish_open(conn, path)
     }
@@ -468,6 +474,7 @@ fn connect_with(path: &Path, cipher: Cipher<'_>, create: bool, access: Access) -
          PRAGMA synchronous = FULL;"
     ))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    schema::register_new_uid(&conn)?;
     Ok(conn)
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use super::Store;
+use super::schema::NEW_UID;
 use crate::calendar::Date;
 use crate::domain::{Id, OrgKind, OrgUnit};
 use crate::{Error, Result, Text};
@@ -233,7 +234,7 @@ fn insert_unit(
 ) -> Result<Id> {
     check_unit_name(name)?;
     conn.execute(
-        "INSERT INTO org_units (parent_id, kind, name, life_from) VALUES (?1, ?2, ?3, ?4)",
+        &format!("INSERT INTO org_units (parent_id, kind, name, life_from, uid) VALUES (?1, ?2, ?3, ?4, {NEW_UID})"),
         rusqlite::params![parent, kind.as_str(), name, life_from.to_string()],
     )?;
     let id = conn.last_insert_rowid();

@@ -39,6 +39,9 @@ pub struct MemberDetail {
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
     /// Steps that happened late or out of the usual order, with their article (see `late`).
     pub late: Vec<crate::late::LateStep>,
+    /// The member's UUID: theirs in every database they are copied to (a shared server, another
+    /// office), unlike `person.id`, this database's number.
+    pub uid: Option<String>,
     /// On a shared server, the version of the member read: a change made from it names it and is
     /// refused if anyone changed the member since (`conflict`, naming who). `None` in a workspace,
     /// which one app at a time opens.
@@ -210,7 +213,12 @@ const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, n
 
 /// `INSERT INTO people`, its values bound by [`bind_person`].
 fn insert_person_sql() -> String {
-    format!("INSERT INTO people ({PERSON_VALUES}, id) VALUES ({})", ["?"; PERSON_PARAMS].join(", "))
+    // The person's UUID is made by SQLite, as the row is (`schema::NEW_UID`).
+    format!(
+        "INSERT INTO people ({PERSON_VALUES}, id, uid) VALUES ({}, {})",
+        ["?"; PERSON_PARAMS].join(", "),
+        super::schema::NEW_UID
+    )
 }
 
 /// Binds the person's values as parameters `first`.. in [`PERSON_VALUES`] order, then `id` (NULL:
@@ -497,6 +505,7 @@ impl Store {
         let (person, events) = self.record(id)?;
         let tree = OrgTree::load(&self.conn)?;
         let mut detail = detail(person, events, &tree);
+        detail.uid = self.conn.prepare_cached("SELECT uid FROM people WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
         self.fill_status(&mut detail)?;
         let branch = (detail.person.branch_id, detail.branch_path.as_str());
         // A member from before the records owes no step, but may still be flagged for absence;
@@ -692,6 +701,7 @@ pub(crate) fn detail(person: Person, events: Vec<ProcedureEvent>, tree: &OrgTree
         events,
         deadlines: Vec::new(),
         late: Vec::new(),
+        uid: None,
         version: None,
     }
 }

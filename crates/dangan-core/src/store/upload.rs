@@ -23,6 +23,8 @@ pub(crate) struct WorkspaceContents {
     /// Parents before their children, the committee first.
     pub(crate) units: Vec<OrgUnit>,
     pub(crate) people: Vec<(Person, Vec<ProcedureEvent>)>,
+    /// Each unit's and each person's UUID, by number: they keep them on the server.
+    pub(crate) uids: Uids,
     pub(crate) chain: Vec<ChainRow>,
     /// What the workspace holds that a server cannot hold yet, with how many rows.
     pub(crate) not_on_a_server: Vec<(Text, u64)>,
@@ -30,6 +32,13 @@ pub(crate) struct WorkspaceContents {
     pub(crate) users: Vec<String>,
     /// The official calendar the office entered: its days and the years entered.
     pub(crate) calendar: (Vec<CalendarDay>, Vec<i32>),
+}
+
+/// The UUIDs of a workspace's units and people, by their numbers in it.
+#[derive(Default)]
+pub(crate) struct Uids {
+    pub(crate) units: std::collections::HashMap<Id, String>,
+    pub(crate) people: std::collections::HashMap<Id, String>,
 }
 
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
@@ -91,6 +100,14 @@ impl Store {
             }
             units.extend(next);
         }
+        let mut uids = Uids::default();
+        for (table, into) in [("org_units", &mut uids.units), ("people", &mut uids.people)] {
+            let mut stmt = self.conn.prepare(&format!("SELECT id, uid FROM {table}"))?;
+            for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
+                let (id, uid) = row?;
+                into.insert(id, uid);
+            }
+        }
         let mut people = Vec::new();
         let mut stmt = self.conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id"))?;
         let mut rows = stmt.query([])?;
@@ -148,6 +165,7 @@ impl Store {
             own_rules: self.has_own_rules()?,
             units,
             people,
+            uids,
             chain,
             not_on_a_server,
             users,

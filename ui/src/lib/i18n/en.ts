@@ -584,6 +584,7 @@ export const en: Messages = {
   'person.phone': 'Phone',
   'person.native_place': 'Native place',
   'person.notes': 'Notes',
+  'person.uid': 'Identifier (UUID)',
   'person.branch': 'Branch',
   'person.choose': 'Choose…',
   'person.add_title': 'Add person',

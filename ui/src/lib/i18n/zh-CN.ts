@@ -583,6 +583,7 @@ export const zhCN = {
   'person.phone': '联系电话',
   'person.native_place': '籍贯',
   'person.notes': '备注',
+  'person.uid': '人员标识',
   'person.branch': '所在支部',
   'person.choose': '请选择',
   'person.add_title': '新增人员',

@@ -140,6 +140,18 @@ impl ServerAddress {
     }
 
     fn connect(&self, mut config: Config) -> Result<Client> {
+        // A server gone quiet (a PC woken from sleep, a network that changed) is noticed within a
+        // minute or so rather than the system's hours, so nothing waits on a dead connection; the
+        // URL's own settings win.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
+        config.keepalives_idle(std::time::Duration::from_secs(30));
+        config.keepalives_interval(std::time::Duration::from_secs(10));
+        config.keepalives_retries(3);
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(std::time::Duration::from_secs(60));
+        }
         let mut client = self.connect_with(&mut config)?;
         // Dates read as text are ISO dates whatever the server's default style.
         client.batch_execute("SET datestyle = 'ISO, YMD'").map_err(|e| super::failure(e, self))?;
@@ -256,6 +268,39 @@ fn shown(url: &str) -> String {
 }
 
 /// `%2F` and the like in a query value (a certificate path in a URL).
+/// `url` with a relative `sslrootcert=FILE` made absolute against the current folder (where it
+/// was read from now), so that the address kept in an office's folder still finds its certificate
+/// when the app starts from elsewhere.
+pub(crate) fn with_absolute_root_cert(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_owned() };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some(("sslrootcert", value)) if value != "system" => {
+                let path = PathBuf::from(percent_decode(value));
+                match std::env::current_dir() {
+                    Ok(dir) if path.is_relative() => format!("sslrootcert={}", percent_encode(&dir.join(path))),
+                    _ => pair.to_owned(),
+                }
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
+}
+
+/// A path as a URL's query value: the characters that would end or split it escaped.
+fn percent_encode(path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for c in path.display().to_string().chars() {
+        match c {
+            '%' | '&' | '#' | '?' | '+' | ' ' | '=' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn percent_decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -278,6 +323,25 @@ fn percent_decode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An address kept in an office's folder finds its certificate from wherever the app starts.
+    #[test]
+    fn a_relative_certificate_path_is_kept_absolute_and_reads_back_the_same() {
+        let here = std::env::current_dir().unwrap();
+        let kept = with_absolute_root_cert(
+            "postgres://db.example.edu.cn/dangan?sslrootcert=certs/校园 CA.pem&connect_timeout=5",
+        );
+        let address: ServerAddress = kept.parse().unwrap();
+        assert_eq!(address.root_cert, RootCert::File(here.join("certs/校园 CA.pem")), "{kept}");
+        assert!(kept.ends_with("&connect_timeout=5"), "{kept}");
+        for unchanged in [
+            "postgres://db/dangan?sslrootcert=/etc/ca.pem",
+            "postgres://db/dangan?sslrootcert=system",
+            "postgres://db/dangan",
+        ] {
+            assert_eq!(with_absolute_root_cert(unchanged), unchanged);
+        }
+    }
 
     #[test]
     fn a_password_is_never_shown() {

@@ -83,6 +83,8 @@ struct Registered {
 /// A new person waiting to be sent.
 pub(super) struct Staged {
     pub(super) row: u64,
+    /// The person's UUID when they bring one (an upload); else the server makes one.
+    pub(super) uid: Option<String>,
     pub(super) person: Person,
     pub(super) derived: Derived,
     pub(super) events: Vec<ProcedureEvent>,
@@ -169,7 +171,8 @@ impl<'a, 't> ServerImport<'a, 't> {
 
     /// Adds a unit in the import's transaction (the server logs it), and knows it from then on.
     fn add_unit(&mut self, parent: Id, kind: &str, name: &str) -> Result<Id> {
-        let id = add_unit(&mut *self.tx.borrow_mut(), parent, kind, name).map_err(|e| failure(e, self.address))?;
+        let id =
+            add_unit(&mut *self.tx.borrow_mut(), parent, kind, name, None).map_err(|e| failure(e, self.address))?;
         self.units.push(ServerUnit {
             id,
             uid: String::new(),
@@ -340,7 +343,7 @@ impl RosterTarget for ServerImport<'_, '_> {
 
     fn insert(&mut self, row: u64, person: &Person, derived: &Derived, events: Vec<ProcedureEvent>) -> Result<Id> {
         let derived = Derived { keys: derived.keys.clone(), stage: derived.stage, ended: derived.ended };
-        self.staged.push(Staged { row, person: person.clone(), derived, events });
+        self.staged.push(Staged { row, uid: None, person: person.clone(), derived, events });
         // Numbered by the server when the rows are sent; the audit entry is the server's too.
         Ok(-i64::try_from(row).unwrap_or(i64::MAX))
     }
@@ -410,7 +413,7 @@ pub(super) fn add_staged(
         .copy_in(
             "COPY dangan.import_people (row_no, branch_id, name, pinyin, initials, sort_key, gender, ethnicity,
                  birth_date, id_number, student_no, category, department, class_name, phone, native_place, notes,
-                 education, class_year, student_level, occupation, joined_on, stage, ended) FROM STDIN",
+                 education, class_year, student_level, occupation, joined_on, stage, ended, uid) FROM STDIN",
         )
         .map_err(fail)?;
     let mut out = Vec::with_capacity(COPY_CHUNK + 4096);
@@ -447,6 +450,7 @@ pub(super) fn add_staged(
                 joined.as_deref(),
                 Some(s.derived.stage.as_str()),
                 Some(if s.derived.ended { "t" } else { "f" }),
+                s.uid.as_deref(),
             ],
         );
         if out.len() >= COPY_CHUNK {
@@ -518,7 +522,9 @@ fn refused_row(e: &postgres::Error) -> Option<RowProblem> {
     let message = e.as_db_error()?.message();
     let (row, reason) = message.strip_prefix("row ")?.split_once(": ")?;
     let row: u64 = row.parse().ok()?;
-    let (reason_zh, reason_en) = if reason.contains("registered already") {
+    let (reason_zh, reason_en) = if reason.contains("on the server already") {
+        ("这一人员已在服务器上（同一人员标识 UUID），不能再添加".to_owned(), reason.to_owned())
+    } else if reason.contains("registered already") {
         let zh = if reason.contains("identity") { "身份证号" } else { "学号工号" };
         (format!("这一{zh}已在服务器上登记，不能再登记；请联系组织员"), format!("{reason}; ask the organiser"))
     } else {

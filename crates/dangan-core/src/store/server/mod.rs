@@ -27,6 +27,7 @@ use postgres::{Client, GenericClient, Statement};
 use serde::Serialize;
 
 pub use address::ServerAddress;
+pub(crate) use address::with_absolute_root_cert;
 pub use changes::{Change, ChangeFeed};
 pub use moves::MovedPerson;
 pub use people::ServerPerson;
@@ -522,7 +523,13 @@ fn not_a_dangan_server(e: postgres::Error, address: &ServerAddress) -> Error {
 /// A failure at the commit itself: the server may have committed before the connection was lost,
 /// so "nothing was changed" cannot be said; whether it was must be looked at.
 pub(crate) fn lost_at_commit(e: postgres::Error, address: &ServerAddress) -> Error {
-    if e.as_db_error().is_some() {
+    // The server going down as it commits may have made the commit durable first: unknown.
+    let going_down = e.as_db_error().is_some_and(|db| {
+        *db.code() == SqlState::ADMIN_SHUTDOWN
+            || *db.code() == SqlState::CRASH_SHUTDOWN
+            || *db.code() == SqlState::CANNOT_CONNECT_NOW
+    });
+    if e.as_db_error().is_some() && !going_down {
         return failure(e, address);
     }
     Error::ServerLostAtCommit { server: address.to_string(), cause: e.to_string() }

@@ -33,6 +33,8 @@ pub struct ServerPerson {
     pub version: i32,
     /// Who made the latest change.
     pub changed_by: Option<String>,
+    /// The person's UUID, the same in every database they are copied to.
+    pub uid: String,
 }
 
 /// The columns of a person's list row (`IndexEntry`).
@@ -184,9 +186,9 @@ impl ServerStore {
             Err(e) => return Err(taken_number(e, &address)),
         };
         person.id = Some(row.get(0));
-        let (version, changed_by) = (row.get(1), row.get(2));
+        let (version, changed_by, uid) = (row.get(1), row.get(2), row.get(3));
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
-        Ok(ServerPerson { person, events, stage, ended, version, changed_by })
+        Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid })
     }
 
     /// Records a step (`event.id: None`) or changes one, after every check passes. With
@@ -257,7 +259,7 @@ impl ServerStore {
 }
 
 /// Adds a person (`id: None`) or writes a registered one, with the columns the workspace's
-/// `PERSON_VALUES` names (dates passed as text); returns the server's `id, version, changed_by`.
+/// `PERSON_VALUES` names (dates passed as text); returns the server's `id, version, changed_by, uid`.
 pub(super) fn write_person(
     client: &mut impl GenericClient,
     statements: &mut Statements,
@@ -302,7 +304,7 @@ pub(super) fn write_person(
                 client,
                 &format!(
                     "INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) \
-                             RETURNING id, version, changed_by"
+                             RETURNING id, version, changed_by, uid::text"
                 ),
             )?;
             client.query_one(&insert, &values)
@@ -312,7 +314,7 @@ pub(super) fn write_person(
                 client,
                 &format!(
                     "UPDATE dangan.people SET ({PERSON_VALUES}) = ROW({placeholders}) WHERE id = $24 \
-                             RETURNING id, version, changed_by"
+                             RETURNING id, version, changed_by, uid::text"
                 ),
             )?;
             let mut with_id = values.to_vec();
@@ -463,7 +465,9 @@ pub(super) fn load(
     let lock = if lock { " FOR UPDATE" } else { "" };
     let person = statements.get(
         client,
-        &format!("SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by FROM dangan.people WHERE id = $1{lock}"),
+        &format!(
+            "SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by, uid::text FROM dangan.people WHERE id = $1{lock}"
+        ),
     )?;
     let row = client.query_opt(&person, &[&id])?.ok_or(LoadError::NotFound(id))?;
     let class_year: Option<i32> = row.get(15);
@@ -477,7 +481,8 @@ pub(super) fn load(
     let mut events =
         client.query(&steps, &[&id])?.iter().map(|r| event_of(r, 0)).collect::<std::result::Result<Vec<_>, _>>()?;
     sort_events(&mut events);
-    Ok(ServerPerson { person, events, stage, ended: row.get(20), version: row.get(21), changed_by: row.get(22) })
+    let (ended, version, changed_by, uid) = (row.get(20), row.get(21), row.get(22), row.get(23));
+    Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid })
 }
 
 /// A list row from the columns of `ENTRY_COLUMNS`. Everyone on a server is in the register (it

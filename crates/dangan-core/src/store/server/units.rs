@@ -69,11 +69,19 @@ pub(super) fn add_unit(
     parent: Id,
     kind: &str,
     name: &str,
+    uid: Option<&str>,
 ) -> std::result::Result<Id, postgres::Error> {
-    client.execute(
-        "INSERT INTO dangan.org_units (parent_id, kind, name) VALUES ($1, $2, $3)",
-        &[&parent, &kind, &name],
-    )?;
+    match uid {
+        // A unit uploaded from a workspace keeps its UUID; a new one gets the server's.
+        Some(uid) => client.execute(
+            "INSERT INTO dangan.org_units (parent_id, kind, name, uid) VALUES ($1, $2, $3, $4::text::uuid)",
+            &[&parent, &kind, &name, &uid],
+        )?,
+        None => client.execute(
+            "INSERT INTO dangan.org_units (parent_id, kind, name) VALUES ($1, $2, $3)",
+            &[&parent, &kind, &name],
+        )?,
+    };
     Ok(client
         .query_one("SELECT id FROM dangan.org_units WHERE parent_id = $1 AND name = $2", &[&parent, &name])?
         .get(0))

@@ -64,7 +64,9 @@ impl ServerStore {
         step(0, &mut progress)?;
         let mut tx = self.client.transaction().map_err(fail)?;
         let units = read_units(&mut tx, &mut self.statements).map_err(fail)?;
-        let (committee_id, committee_created) = committee_for(&mut tx, &units, &contents.committee, &address)?;
+        let committee_uid = contents.units.first().and_then(|c| contents.uids.units.get(&c.id)).map(String::as_str);
+        let (committee_id, committee_created) =
+            committee_for(&mut tx, &units, &contents.committee, committee_uid, &address)?;
         let mut made = Vec::new();
         let unit_ids = place_units(&mut tx, &units, &contents, committee_id, &mut made, &address)?;
         let may_enter_calendar = self.me.role.may(Action::EditCalendar)
@@ -78,8 +80,10 @@ impl ServerStore {
             .enumerate()
             .map(|(i, (person, events))| {
                 let mut person = person.clone();
+                // Each keeps their UUID on the server.
+                let uid = person.id.and_then(|id| contents.uids.people.get(&id).cloned());
                 person.branch_id = unit_ids.get(&person.branch_id).copied().unwrap_or_default();
-                Staged { row: i as u64 + 1, derived: Derived::of(&person, events), person, events: events.clone() }
+                Staged { row: i as u64 + 1, uid, derived: Derived::of(&person, events), person, events: events.clone() }
             })
             .collect();
         let added = add_staged(&mut tx, &staged, &address).map_err(|refused| match refused {
@@ -292,6 +296,7 @@ fn committee_for(
     tx: &mut postgres::Transaction<'_>,
     units: &[ServerUnit],
     name: &str,
+    uid: Option<&str>,
     address: &super::ServerAddress,
 ) -> Result<(Id, bool)> {
     let fail = |e| failure(e, address);
@@ -305,7 +310,7 @@ fn committee_for(
         units.iter().find(|u| u.parent_id == Some(root.id) && u.kind == "committee" && u.name == name).map(|u| u.id)
     };
     let Some(id) = found else {
-        return match add_unit(tx, root.id, "committee", name) {
+        return match add_unit(tx, root.id, "committee", name, uid) {
             Ok(id) => Ok((id, true)),
             Err(e)
                 if e.as_db_error()
@@ -364,7 +369,8 @@ fn place_units(
         let id = match existing {
             Some(u) => u.id,
             None => {
-                let id = add_unit(tx, parent, kind, &unit.name).map_err(|e| failure(e, address))?;
+                let uid = contents.uids.units.get(&unit.id).map(String::as_str);
+                let id = add_unit(tx, parent, kind, &unit.name, uid).map_err(|e| failure(e, address))?;
                 made.push(id);
                 id
             }

@@ -593,7 +593,9 @@ CREATE UNLOGGED TABLE dangan.import_people (
     occupation    text,
     joined_on     date,
     stage         text NOT NULL,
-    ended         boolean NOT NULL
+    ended         boolean NOT NULL,
+    -- The person's UUID when they bring one (a workspace's upload); else the server makes one.
+    uid           uuid
 );
 CREATE INDEX import_people_by_tx ON dangan.import_people (tx, db_role, row_no);
 CREATE UNLOGGED TABLE dangan.import_events (
@@ -658,6 +660,16 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION 'row %: the % is registered already', bad.row_no, bad.what USING ERRCODE = '23505';
     END IF;
+    -- A person keeps their UUID from database to database: one already here is not added twice.
+    SELECT s.row_no INTO bad FROM dangan.import_people s
+    WHERE s.tx = this_tx AND s.db_role = me AND s.uid IS NOT NULL
+      AND (EXISTS (SELECT 1 FROM dangan.people p WHERE p.uid = s.uid)
+           OR EXISTS (SELECT 1 FROM dangan.import_people o
+                      WHERE o.tx = this_tx AND o.db_role = me AND o.uid = s.uid AND o.row_no < s.row_no))
+    ORDER BY s.row_no LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'row %: this person is on the server already', bad.row_no USING ERRCODE = '23505';
+    END IF;
 
     -- Materialized: each row draws its number once, in row order, whatever plan the join gets.
     WITH numbered AS MATERIALIZED (
@@ -672,12 +684,12 @@ BEGIN
     INSERT INTO dangan.people (id, branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date,
                                id_number, student_no, category, department, class_name, phone, native_place, notes,
                                education, class_year, student_level, occupation, joined_on, stage, ended,
-                               version, changed_by, changed_at)
+                               version, changed_by, changed_at, uid)
     OVERRIDING SYSTEM VALUE
     SELECT s.new_id, s.branch_id, s.name, s.pinyin, s.initials, s.sort_key, s.gender, s.ethnicity, s.birth_date,
            s.id_number, s.student_no, s.category, s.department, s.class_name, s.phone, s.native_place, s.notes,
            s.education, s.class_year, s.student_level, s.occupation, s.joined_on, s.stage, s.ended,
-           1, entry_actor, clock_timestamp()
+           1, entry_actor, clock_timestamp(), COALESCE(s.uid, gen_random_uuid())
     FROM dangan.import_people s WHERE s.tx = this_tx AND s.db_role = me ORDER BY s.row_no;
     INSERT INTO dangan.events (person_id, branch_id, kind, date, months, note)
     SELECT s.new_id, s.branch_id, e.kind, e.date, e.months, e.note

@@ -77,7 +77,8 @@ GRANT UPDATE (kind, date, months, note) ON dangan.events TO {app};
 -- A unit is renamed, never moved by an UPDATE: a college moving itself (or making a loop) would
 -- take its rows out of the department's sight.
 GRANT SELECT, DELETE ON dangan.org_units TO {app};
-GRANT INSERT (parent_id, kind, name) ON dangan.org_units TO {app};
+-- uid: a unit uploaded from a workspace keeps its UUID (unique: one taken is refused).
+GRANT INSERT (parent_id, kind, name, uid) ON dangan.org_units TO {app};
 GRANT UPDATE (name) ON dangan.org_units TO {app};
 -- Only Dangan's users connect, and nobody makes temporary objects.
 DO $$ BEGIN
@@ -97,7 +98,7 @@ GRANT SELECT, INSERT, DELETE ON dangan.audit_pending, dangan.audit_commits TO {s
 -- An import: users send rows (COPY) with their own columns only; the server reads and removes them.
 GRANT INSERT (row_no, branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date, id_number,
               student_no, category, department, class_name, phone, native_place, notes, education, class_year,
-              student_level, occupation, joined_on, stage, ended) ON dangan.import_people TO {app};
+              student_level, occupation, joined_on, stage, ended, uid) ON dangan.import_people TO {app};
 GRANT INSERT (row_no, ord, kind, date, months, note) ON dangan.import_events TO {app};
 GRANT SELECT, UPDATE (new_id), DELETE ON dangan.import_people TO {system};
 GRANT SELECT, DELETE ON dangan.import_events TO {system};

@@ -42,6 +42,11 @@ deadlines: Array<DeadlineItem>,
  */
 late: Array<LateStep>, 
 /**
+ * The member's UUID: theirs in every database they are copied to (a shared server, another
+ * office), unlike `person.id`, this database's number.
+ */
+uid: string | null, 
+/**
  * On a shared server, the version of the member read: a change made from it names it and is
  * refused if anyone changed the member since (`conflict`, naming who). `None` in a workspace,
  * which one app at a time opens.
