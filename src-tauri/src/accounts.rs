@@ -47,7 +47,7 @@ pub async fn procedure(shell: State<'_, Shell>) -> Reply<Procedure> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.users())).await
+    blocking(shell.lang(), move || shell.with_either(|session| session.users(), |server| server.users_listed())).await
 }
 
 /// Adds a user with a key slot of their own (Argon2id: about a quarter of a second).
@@ -62,9 +62,10 @@ pub async fn add_user(
 ) -> Reply<User> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
     blocking(shell.lang(), move || {
-        shell.with_session(|session| {
-            session.add_user(&NewUser { name: &name, role, branches: &branches, passphrase: &passphrase })
-        })
+        shell.with_either(
+            |session| session.add_user(&NewUser { name: &name, role, branches: &branches, passphrase: &passphrase }),
+            |server| server.add_user_listed(&name, role, &branches, &passphrase),
+        )
     })
     .await
 }
@@ -73,7 +74,13 @@ pub async fn add_user(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, branches: Vec<Id>) -> Reply<User> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.set_user_role(user_id, role, &branches))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.set_user_role(user_id, role, &branches),
+            |server| server.set_user_role_listed(user_id, role, &branches),
+        )
+    })
+    .await
 }
 
 /// Removes a user and deletes their key slot.
@@ -81,14 +88,23 @@ pub async fn set_user_role(shell: State<'_, Shell>, user_id: Id, role: Role, bra
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_user(shell: State<'_, Shell>, user_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.remove_user(user_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.remove_user(user_id), |server| server.remove_user_listed(user_id))
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_passphrase(shell: State<'_, Shell>, user_id: Id, passphrase: String) -> Reply<()> {
     let (shell, passphrase) = (shell.inner().clone(), Zeroizing::new(passphrase));
-    blocking(shell.lang(), move || shell.with_session(|session| session.reset_passphrase(user_id, &passphrase))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.reset_passphrase(user_id, &passphrase),
+            |server| server.reset_passphrase_listed(user_id, &passphrase),
+        )
+    })
+    .await
 }
 
 /// Changes the signed-in user's own passphrase; `current` must open their slot.

@@ -185,7 +185,13 @@ pub async fn save_event_for_many(
     event: ProcedureEvent,
 ) -> Reply<Vec<MemberDetail>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_event_for_many(&person_ids, &event))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.save_event_for_many(&person_ids, &event),
+            |server| Ok(server.save_event_for_many(&person_ids, &event)?.into_iter().map(|m| m.detail).collect()),
+        )
+    })
+    .await
 }
 
 #[tauri::command]

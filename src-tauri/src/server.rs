@@ -141,7 +141,12 @@ fn follow_changes(
                 // was lost too, its lists read whole, and the screens told to read again.
                 let opened = ServerSession::watch(&address, &user, &passphrase).and_then(|opened| {
                     let renewed = shell.with_server_of_feed(&stop, |session| {
-                        session.reconnect_if_lost(&passphrase).map(|_| session.reload())
+                        // Made anew, it reads its lists whole already.
+                        session.reconnect_if_lost(&passphrase).map(|renewed| {
+                            if !renewed {
+                                session.reload()
+                            }
+                        })
                     });
                     renewed.unwrap_or(Ok(())).map(|()| opened)
                 });

@@ -86,10 +86,10 @@ async fn drive(
     app.wait_attr("session-user", "data-role", "administrator").await;
     app.wait_attr("server-address", "data-connected", "true").await;
     assert_eq!(std::fs::read_to_string(office.join("dangan.server")).unwrap().trim(), url);
-    for offered in ["nav-dashboard", "nav-calendar", "nav-members", "nav-statistics", "nav-audit"] {
+    for offered in ["nav-dashboard", "nav-calendar", "nav-members", "nav-statistics", "nav-users", "nav-audit"] {
         assert!(app.exists(offered).await, "{offered} is offered on a server");
     }
-    for not_yet in ["nav-life", "nav-dues", "nav-transfers", "nav-appraisal", "nav-users", "backup-open"] {
+    for not_yet in ["nav-life", "nav-dues", "nav-transfers", "nav-appraisal", "backup-open"] {
         assert!(!app.exists(not_yet).await, "{not_yet} is not offered on a server yet");
     }
     app.wait("dashboard").await;
@@ -183,6 +183,26 @@ async fn drive(
     app.wait_attr("member-total", "data-total", &activists.to_string()).await;
     assert!(app.row_names().await.contains(&"李四".to_owned()));
     app.screenshot("44-server-statistics-drill-down").await;
+
+    // 用户管理 on the server: its users, and a new one, an auditor, signing in as a login role of
+    // their own (no recovery key on a server: an administrator resets a forgotten passphrase).
+    app.click("nav-users").await;
+    app.wait("users-screen").await;
+    app.wait_css(&format!("[data-testid='user-row'][data-user-name='{OTHER}'][data-role='organiser']")).await;
+    assert!(!app.exists("recovery-section").await, "no recovery key on a server");
+    app.click("user-add").await;
+    app.type_into("user-name", "钱审计").await;
+    app.choose("user-role", "审计员").await;
+    app.type_into("user-passphrase", "the auditor's own passphrase").await;
+    app.type_into("user-passphrase-again", "the auditor's own passphrase").await;
+    app.click("user-save").await;
+    app.wait_css("[data-testid='user-row'][data-user-name='钱审计'][data-role='auditor']").await;
+    let address: ServerAddress = url.parse().unwrap();
+    // Signed in and dropped within the blocking section: the client's runtime ends there.
+    let role = beside(|| {
+        ServerSession::sign_in(&address, Some("钱审计"), "the auditor's own passphrase").map(|s| s.user().role)
+    });
+    assert_eq!(role.ok(), Some(Role::Auditor));
 
     // The audit log: the other user's change to 李四, by name.
     app.click("nav-audit").await;

@@ -498,3 +498,25 @@ fn the_list_is_filtered_and_searched_as_a_workspaces_and_follows_other_clients_c
     assert_eq!(page.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["王明亮"]);
     assert!(!owes_talk(&mut open), "the talk recorded elsewhere is seen");
 }
+
+/// `dangan step add --selection` on a server: each person checked as one alone, all recorded in
+/// one transaction or none, the refusal naming each person refused.
+#[test]
+fn one_step_for_several_on_a_server_is_all_or_none_naming_each_refused() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, li) = office(&cluster, &url);
+    let selection = format!("{zhang},{li}");
+    let talk = |date: &str| {
+        dangan(&url, ADMIN, &["step", "add", "--selection", &selection, "--kind", "与入党申请人谈话", "--date", date])
+    };
+    // Before their applications (2026-01-31): refused for both, each named, nothing recorded.
+    talk("2026-01-10").assert().failure().stderr(contains("张三")).stderr(contains("李四"));
+    let steps = |id: &str| {
+        let out = dangan(&url, ADMIN, &["step", "list", "--member", id, "--json"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["events"].as_array().unwrap().len()
+    };
+    assert_eq!((steps(&zhang), steps(&li)), (1, 1), "nothing of a refused batch is kept");
+    talk("2026-02-20").assert().success().stdout(contains("张三")).stdout(contains("李四"));
+    assert_eq!((steps(&zhang), steps(&li)), (2, 2));
+}

@@ -162,7 +162,15 @@ fn step(action: StepAction, address: &ServerAddress, cx: &Context) -> Result<()>
             let detail = sign_in(address, cx)?.save_event(member, event, None)?.detail;
             cx.human.step_recorded(&detail.person.name, kind, date, detail.late.iter().filter(|l| l.step == kind))
         }
-        StepAction::Add { member: None, .. } => Err(not_on_a_server("step add --selection")),
+        StepAction::Add { member: None, selection, kind, date, reason, months } => {
+            let event = steps::new_event(&kind, &date, reason, months)?;
+            for member in sign_in(address, cx)?.save_event_for_many(&selection, &event)? {
+                let detail = member.detail;
+                let late = detail.late.iter().filter(|l| l.step == event.kind);
+                cx.human.step_recorded(&detail.person.name, event.kind, event.date, late)?;
+            }
+            Ok(())
+        }
         StepAction::List { member, json } => {
             let detail = sign_in(address, cx)?.member(member)?.detail;
             if json { json::steps(member, &detail) } else { cx.human.steps(&detail) }

@@ -37,12 +37,14 @@ pub enum Area {
     /// The annual report.
     AnnualReport,
     Users,
+    /// A workspace's recovery key (a server's users are reset by their administrator instead).
+    RecoveryKey,
     Audit,
     Backup,
 }
 
 impl Area {
-    pub const ALL: [Area; 18] = [
+    pub const ALL: [Area; 19] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -59,13 +61,15 @@ impl Area {
         Area::Statistics,
         Area::AnnualReport,
         Area::Users,
+        Area::RecoveryKey,
         Area::Audit,
         Area::Backup,
     ];
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 5] = [Area::Deadlines, Area::Members, Area::Rosters, Area::Statistics, Area::Audit];
+    pub const ON_A_SERVER: [Area; 6] =
+        [Area::Deadlines, Area::Members, Area::Rosters, Area::Statistics, Area::Users, Area::Audit];
 
     /// The areas of a workspace: all of them.
     pub fn on_a_workspace() -> Vec<Area> {

@@ -61,6 +61,9 @@ pub struct ServerSession {
     /// Each readable person's steps as facts for the rules, read on the first deadline scan or
     /// list and kept true the same way: a scan then reads nothing from the server.
     facts: Option<HashMap<Id, Vec<Fact>>>,
+    /// The people of the statistics' number last listed (its pages, and the stage counts beside
+    /// them, ask again and again): counted once, forgotten at any change.
+    cell: Option<(crate::statistics::CellRef, std::collections::HashSet<Id>)>,
 }
 
 impl ServerSession {
@@ -76,7 +79,8 @@ impl ServerSession {
         let user = user.map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| {
             Error::invalid("user", "在服务器上请用 --user 指明用户名", "on a server, name the user with --user")
         })?;
-        Ok(ServerSession { store: ServerStore::sign_in(address, user, passphrase)?, index: None, facts: None })
+        let store = ServerStore::sign_in(address, user, passphrase)?;
+        Ok(ServerSession { store, index: None, facts: None, cell: None })
     }
 
     pub fn address(&self) -> &ServerAddress {
@@ -123,7 +127,8 @@ impl ServerSession {
     /// folder names none, or its file cannot be read.
     pub fn remembered(folder: &Path) -> Option<String> {
         let url = std::fs::read_to_string(folder.join(SERVER_FILE)).ok()?;
-        Some(url.trim().to_owned()).filter(|url| !url.is_empty())
+        // A password written into the file by hand is never shown.
+        Some(crate::store::server::shown(url.trim())).filter(|url| !url.is_empty())
     }
 
     /// Forgets the server an office's folder names: the app offers to set up a workspace again.
@@ -304,7 +309,14 @@ impl ServerSession {
     pub fn list_members(&mut self, query: &MemberQuery) -> Result<MemberPage> {
         // A number of the statistics clicked: its people, by the rule that counted them.
         let only: Option<std::collections::HashSet<Id>> = match &query.cell {
-            Some(cell) => Some(self.cell_people(cell)?.into_iter().collect()),
+            Some(cell) => match &self.cell {
+                Some((held, people)) if held == cell => Some(people.clone()),
+                _ => {
+                    let people: std::collections::HashSet<Id> = self.cell_people(cell)?.into_iter().collect();
+                    self.cell = Some((cell.clone(), people.clone()));
+                    Some(people)
+                }
+            },
             None => None,
         };
         let units = self.store.units()?;
@@ -357,6 +369,9 @@ impl ServerSession {
     /// delivers them): each changed person's row read again, or the whole list when a change
     /// named no row.
     pub fn apply_changes(&mut self, changes: &[Change]) {
+        if !changes.is_empty() {
+            self.cell = None;
+        }
         for change in changes {
             if self.index.is_none() && self.facts.is_none() {
                 return;
@@ -389,6 +404,7 @@ impl ServerSession {
     /// a commit (a change made is not reported as failed), and what cannot be read again is
     /// dropped, to be read whole at the next list or scan.
     fn refresh(&mut self, person: Id) {
+        self.cell = None;
         if self.index.is_some() {
             match self.store.index_entry(person) {
                 Ok(entry) => {
@@ -435,6 +451,7 @@ impl ServerSession {
     pub fn reload(&mut self) {
         self.index = None;
         self.facts = None;
+        self.cell = None;
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
@@ -461,6 +478,52 @@ impl ServerSession {
     ) -> Result<crate::roster::ImportReport> {
         let roster = crate::roster::read(path)?;
         self.import_roster(roster, options, progress)
+    }
+
+    /// The users as a workspace lists them, for the app's 用户管理: each with a number of its own,
+    /// the same at every read (taken from their UUID), by which the app names them back.
+    pub fn users_listed(&mut self) -> Result<Vec<crate::access::User>> {
+        Ok(self.users()?.into_iter().map(listed).collect())
+    }
+
+    /// Adds a user as the app does, a branch secretary's branches by number.
+    pub fn add_user_listed(
+        &mut self,
+        name: &str,
+        role: Role,
+        branches: &[Id],
+        passphrase: &str,
+    ) -> Result<crate::access::User> {
+        let branches: Vec<String> = branches.iter().map(Id::to_string).collect();
+        self.add_user(name, role, None, &branches, passphrase).map(listed)
+    }
+
+    /// Changes the role (and a branch secretary's branches, by number) of the user the app names.
+    pub fn set_user_role_listed(&mut self, user: Id, role: Role, branches: &[Id]) -> Result<crate::access::User> {
+        let name = self.user_listed_as(user)?;
+        let branches: Vec<String> = branches.iter().map(Id::to_string).collect();
+        self.set_user_role(&name, role, &branches).map(listed)
+    }
+
+    /// Removes the user the app names.
+    pub fn remove_user_listed(&mut self, user: Id) -> Result<()> {
+        let name = self.user_listed_as(user)?;
+        self.remove_user(&name)
+    }
+
+    /// Sets a forgotten passphrase anew for the user the app names.
+    pub fn reset_passphrase_listed(&mut self, user: Id, passphrase: &str) -> Result<()> {
+        let name = self.user_listed_as(user)?;
+        self.reset_passphrase(&name, passphrase)
+    }
+
+    /// The name of the user listed as `number`.
+    fn user_listed_as(&mut self, number: Id) -> Result<String> {
+        let users = self.users()?;
+        let found = users.into_iter().find(|u| listed_number(&u.id) == number);
+        found.map(|u| u.name).ok_or_else(|| Error::NotFound {
+            what: Text::new(format!("编号为 {number} 的用户"), format!("user {number}")),
+        })
     }
 
     /// A unit this user sees, by its number, UUID, name or path.
@@ -570,6 +633,17 @@ impl ServerSession {
         let person = self.store.save_event(person_id, event, seen_version)?;
         self.refresh(person_id);
         Ok(self.member_of(person, &units))
+    }
+
+    /// Records the same step for several people (`dangan step add --selection`, the app's step
+    /// for the rows ticked): each checked as one alone, all or none, each refused person named.
+    pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<ServerMember>> {
+        let units = self.store.units()?;
+        let people = self.store.save_event_for_many(person_ids, event)?;
+        for id in person_ids {
+            self.refresh(*id);
+        }
+        Ok(people.into_iter().map(|p| self.member_of(p, &units)).collect())
     }
 
     /// Removes a step, if what remains still follows the rules.
@@ -838,6 +912,24 @@ fn statistics_tree(units: &[ServerUnit]) -> crate::store::OrgTree {
     )
 }
 
+/// A server's user as a workspace lists one.
+fn listed(user: ServerUser) -> crate::access::User {
+    crate::access::User {
+        id: listed_number(&user.id),
+        name: user.name,
+        role: user.role,
+        branches: user.branches,
+        created_on: user.created_on,
+    }
+}
+
+/// A user's number in the app's list: the first 52 bits of their UUID, exact as a JavaScript
+/// number, and as good as unique among a university's users.
+fn listed_number(uuid: &str) -> Id {
+    let hex: String = uuid.chars().filter(char::is_ascii_hexdigit).take(13).collect();
+    Id::from_str_radix(&hex, 16).unwrap_or_default()
+}
+
 /// The units seen, depth first from each root (a unit whose parent is not seen is a root), each
 /// child after its parent in the order the units were made.
 fn visible_tree(units: &[ServerUnit]) -> Vec<crate::domain::OrgUnit> {
@@ -935,6 +1027,17 @@ mod tests {
         let college: Vec<ServerUnit> = university().into_iter().filter(|u| [2, 21].contains(&u.id)).collect();
         let shape: Vec<_> = visible_tree(&college).iter().map(|u| (u.id, u.parent_id, u.kind)).collect();
         assert_eq!(shape, [(2, None, OrgKind::Committee), (21, Some(2), OrgKind::Branch)]);
+    }
+
+    /// The app names a server's users by numbers taken from their UUIDs: the same at every read,
+    /// exact in JavaScript, different for different users.
+    #[test]
+    fn a_users_number_in_the_app_is_stable_exact_in_javascript_and_their_own() {
+        let first = listed_number("6f1c2a9e-03b4-4d5e-8f60-1a2b3c4d5e6f");
+        assert_eq!(first, 0x0006_f1c2_a9e0_3b44);
+        assert_eq!(listed_number("6f1c2a9e-03b4-4d5e-8f60-1a2b3c4d5e6f"), first);
+        assert!(first < (1 << 53));
+        assert_ne!(listed_number("6f1c2a9e-03b4-5d5e-8f60-1a2b3c4d5e6f"), first);
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub struct Store {
     /// The database key, kept (zeroised on drop) so an administrator can add a user's key slot
     /// without typing a passphrase again. Dropping the store drops it: that is what locking means.
     pub(crate) key: Option<DatabaseKey>,
+    /// Where an earlier version's workspace on read-only media was copied to be brought up to
+    /// date (`migrated_copy`); removed when the store closes.
+    scratch: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for Store {
@@ -147,6 +150,14 @@ impl Store {
     /// Opens an existing database and brings its schema up to date.
     pub(crate) fn open(path: &Path, cipher: Cipher<'_>) -> Result<Store> {
         let mut conn = connect(path, cipher, false)?;
+        if conn.is_readonly(rusqlite::MAIN_DB)? && schema::is_behind(&conn)? {
+            // An earlier version's workspace on read-only media: migrations write, so they run on
+            // a copy, read as the media is.
+            let (scratch, migrated) = migrated_copy(path, cipher)?;
+            let mut store = Store::finish_open(migrated, path)?;
+            store.scratch = Some(scratch);
+            return Ok(store);
+        }
         schema::migrations().to_latest(&mut conn).map_err(|e| migration_error(path, e))?;
         Store::finish_open(conn, path)
     }
@@ -173,6 +184,7 @@ impl Store {
             procedure: RefCell::new(None),
             census: RefCell::new(None),
             life: RefCell::new(None),
+            scratch: None,
             actor,
             key: None,
         })
@@ -478,6 +490,24 @@ fn connect_with(path: &Path, cipher: Cipher<'_>, create: bool, access: Access) -
     Ok(conn)
 }
 
+/// A copy of the database at `path` (encrypted as it is) in a temporary folder, brought up to date
+/// and opened read-only and immutable, as the read-only media it came from would be: every write
+/// is refused as read-only, and the original is left as it was.
+fn migrated_copy(path: &Path, cipher: Cipher<'_>) -> Result<(tempfile::TempDir, Connection)> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let scratch = tempfile::Builder::new().prefix("dangan-read-only-").tempdir().map_err(io)?;
+    let copy = scratch.path().join(path.file_name().unwrap_or(std::ffi::OsStr::new("dangan.db")));
+    std::fs::copy(path, &copy).map_err(io)?;
+    {
+        let mut conn = connect_with(&copy, cipher, false, Access::ReadWrite)?;
+        schema::migrations().to_latest(&mut conn).map_err(|e| migration_error(path, e))?;
+        // Folded into the file: the immutable connection reads no journal.
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+    }
+    let conn = connect_with(&copy, cipher, false, Access::ReadOnlyMedia)?;
+    Ok((scratch, conn))
+}
+
 fn migration_error(path: &Path, e: rusqlite_migration::Error) -> Error {
     match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
@@ -513,3 +543,37 @@ pub use org::{OrgTree, ResolvedBranch};
 pub(crate) use people::{Derived, IsoDate, normalize, number_taken, sort_events};
 pub(crate) use upload::WorkspaceContents;
 pub(crate) use users::RECOVERY_ACTOR;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An earlier version's workspace (here 17) where it cannot be written (read-only media) is
+    /// brought up to date in a copy, which then reads as the media does; the original is left
+    /// at its version.
+    #[test]
+    fn an_earlier_versions_database_is_migrated_in_a_copy_that_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dangan.db");
+        {
+            let mut conn = connect(&path, Cipher::None, true).unwrap();
+            schema::migrations().to_version(&mut conn, 17).unwrap();
+            conn.execute_batch(
+                "INSERT INTO org_units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '党委')",
+            )
+            .unwrap();
+        }
+        let (scratch, conn) = migrated_copy(&path, Cipher::None).unwrap();
+        let uid: String = conn.query_row("SELECT uid FROM org_units WHERE id = 1", [], |r| r.get(0)).unwrap();
+        assert_eq!(uid.len(), 36, "{uid}");
+        assert!(conn.is_readonly(rusqlite::MAIN_DB).unwrap());
+        let refused = conn.execute("UPDATE org_units SET name = '别的党委'", []).unwrap_err();
+        assert_eq!(refused.sqlite_error_code(), Some(rusqlite::ErrorCode::ReadOnly), "{refused}");
+        drop(conn);
+        let original = connect(&path, Cipher::None, false).unwrap();
+        assert!(schema::is_behind(&original).unwrap(), "the original keeps its version");
+        let copy_dir = scratch.path().to_owned();
+        drop(scratch);
+        assert!(!copy_dir.exists(), "the copy goes with the store");
+    }
+}

@@ -2,6 +2,15 @@
 
 use rusqlite_migration::{M, Migrations};
 
+/// Whether the database's schema is older than this version's (it has migrations to run).
+pub(crate) fn is_behind(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok(version < LATEST)
+}
+
+/// The schema's version after every migration below.
+const LATEST: i64 = 18;
+
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -58,8 +67,10 @@ pub(crate) fn new_uid() -> Result<String, &'static str> {
     let mut bytes = POOL.with(|pool| {
         let (buf, used) = &mut *pool.borrow_mut();
         if *used + 16 > buf.len() {
-            buf.resize(4096, 0);
-            getrandom::fill(buf).map_err(|_| "the system random source failed")?;
+            // Filled whole before it is used: a failed read leaves the pool empty, never zeros.
+            let mut fresh = vec![0u8; 4096];
+            getrandom::fill(&mut fresh).map_err(|_| "the system random source failed")?;
+            *buf = fresh;
             *used = 0;
         }
         let mut bytes = [0u8; 16];
@@ -719,7 +730,7 @@ mod tests {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, 18);
+        assert_eq!(version, LATEST);
     }
 
     /// A workspace from before UUIDs (version 17) gets one for every unit, person and record:

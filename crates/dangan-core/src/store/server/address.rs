@@ -141,8 +141,9 @@ impl ServerAddress {
 
     fn connect(&self, mut config: Config) -> Result<Client> {
         // A server gone quiet (a PC woken from sleep, a network that changed) is noticed within a
-        // minute or so rather than the system's hours, so nothing waits on a dead connection; the
-        // URL's own settings win.
+        // minute or so rather than the system's hours, so nothing waits on a dead connection. The
+        // URL's own connect and user timeouts win; the keepalives are always these. (The TCP user
+        // timeout is Linux's: elsewhere the keepalives alone notice.)
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(std::time::Duration::from_secs(10));
         }
@@ -234,7 +235,7 @@ impl ServerAddress {
 /// The URL as it may be shown: a password, in the user part or as `password=` in the query,
 /// replaced by `***`. The user part ends at the first `@`, as the client library reads it, so a
 /// password holding `/` or `?` is still hidden.
-fn shown(url: &str) -> String {
+pub(crate) fn shown(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let (userinfo, after) = match rest.split_once('@') {
         Some((userinfo, after)) => (Some(userinfo), after),
@@ -267,7 +268,6 @@ fn shown(url: &str) -> String {
     out
 }
 
-/// `%2F` and the like in a query value (a certificate path in a URL).
 /// `url` with a relative `sslrootcert=FILE` made absolute against the current folder (where it
 /// was read from now), so that the address kept in an office's folder still finds its certificate
 /// when the app starts from elsewhere.
@@ -301,6 +301,7 @@ fn percent_encode(path: &std::path::Path) -> String {
     out
 }
 
+/// `%2F` and the like in a query value (a certificate path in a URL), as the text it encodes.
 fn percent_decode(value: &str) -> String {
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -27,7 +27,7 @@ use postgres::{Client, GenericClient, Statement};
 use serde::Serialize;
 
 pub use address::ServerAddress;
-pub(crate) use address::with_absolute_root_cert;
+pub(crate) use address::{shown, with_absolute_root_cert};
 pub use changes::{Change, ChangeFeed};
 pub use moves::MovedPerson;
 pub use people::ServerPerson;
@@ -553,6 +553,15 @@ pub(crate) fn failure(e: postgres::Error, address: &ServerAddress) -> Error {
     // connection ends with this, and for the user the server cannot be reached.
     if *code == SqlState::ADMIN_SHUTDOWN || *code == SqlState::CRASH_SHUTDOWN || *code == SqlState::CANNOT_CONNECT_NOW {
         return Error::ServerUnreachable { server: address.to_string(), cause: db.message().to_owned() };
+    }
+    // A unit or person brought with a UUID the server holds already (a workspace uploaded again
+    // under another name, two uploads of one person at once).
+    if *code == SqlState::UNIQUE_VIOLATION && db.constraint().is_some_and(|c| c.ends_with("_uid_key")) {
+        return Error::invalid(
+            "uid",
+            "服务器上已有同一标识（UUID）的单位或人员：同一工作区的内容不能再上传一次，没有做任何更改",
+            "the server holds a unit or person with the same UUID already: a workspace's records are not uploaded twice; nothing was changed",
+        );
     }
     if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
         return Error::WrongUserOrPassphrase;

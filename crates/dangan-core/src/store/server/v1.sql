@@ -661,13 +661,18 @@ BEGIN
         RAISE EXCEPTION 'row %: the % is registered already', bad.row_no, bad.what USING ERRCODE = '23505';
     END IF;
     -- A person keeps their UUID from database to database: one already here is not added twice.
-    SELECT s.row_no INTO bad FROM dangan.import_people s
-    WHERE s.tx = this_tx AND s.db_role = me AND s.uid IS NOT NULL
-      AND (EXISTS (SELECT 1 FROM dangan.people p WHERE p.uid = s.uid)
-           OR EXISTS (SELECT 1 FROM dangan.import_people o
-                      WHERE o.tx = this_tx AND o.db_role = me AND o.uid = s.uid AND o.row_no < s.row_no))
-    ORDER BY s.row_no LIMIT 1;
-    IF FOUND THEN
+    -- Set-based, both ways (a join to people by its unique index, and repeats among the rows by
+    -- a window): a correlated check per row would compare every row with every earlier one.
+    SELECT min(r.row_no) AS row_no INTO bad FROM (
+        SELECT s.row_no FROM dangan.import_people s JOIN dangan.people p ON p.uid = s.uid
+        WHERE s.tx = this_tx AND s.db_role = me
+        UNION ALL
+        SELECT w.row_no FROM (
+            SELECT s.row_no, row_number() OVER (PARTITION BY s.uid ORDER BY s.row_no) AS nth
+            FROM dangan.import_people s WHERE s.tx = this_tx AND s.db_role = me AND s.uid IS NOT NULL
+        ) w WHERE w.nth > 1
+    ) r;
+    IF bad.row_no IS NOT NULL THEN
         RAISE EXCEPTION 'row %: this person is on the server already', bad.row_no USING ERRCODE = '23505';
     END IF;
 

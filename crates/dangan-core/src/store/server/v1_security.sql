@@ -77,7 +77,8 @@ GRANT UPDATE (kind, date, months, note) ON dangan.events TO {app};
 -- A unit is renamed, never moved by an UPDATE: a college moving itself (or making a loop) would
 -- take its rows out of the department's sight.
 GRANT SELECT, DELETE ON dangan.org_units TO {app};
--- uid: a unit uploaded from a workspace keeps its UUID (unique: one taken is refused).
+-- uid: a unit uploaded from a workspace keeps its UUID (unique: one taken is refused). A UUID a
+-- client chooses is an identifier only: no policy or function grants anything by it.
 GRANT INSERT (parent_id, kind, name, uid) ON dangan.org_units TO {app};
 GRANT UPDATE (name) ON dangan.org_units TO {app};
 -- Only Dangan's users connect, and nobody makes temporary objects.
