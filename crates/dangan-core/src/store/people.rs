@@ -603,14 +603,7 @@ impl Store {
     /// none is and the refusal names each person refused with why.
     pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<MemberDetail>> {
         self.require(Action::EditMembers)?;
-        if person_ids.is_empty() {
-            return Err(Error::invalid("selection", "请选择要登记的人员", "select the people to record the step for"));
-        }
-        let mut ids = person_ids.to_vec();
-        ids.sort_unstable();
-        if ids.windows(2).any(|w| w[0] == w[1]) {
-            return Err(Error::invalid("selection", "所选人员有重复", "the selection names someone twice"));
-        }
+        checked_selection(person_ids)?;
         let mut changed = Vec::with_capacity(person_ids.len());
         let mut refused = Vec::new();
         for &id in person_ids {
@@ -619,13 +612,7 @@ impl Store {
             let mut events = load_events(&self.conn, id)?;
             events.push(event.clone());
             let violations = validate::check_events(&person, &events, self.context());
-            for v in violations {
-                refused.push(validate::Violation {
-                    message_zh: format!("{}（编号 {id}）：{}", person.name, v.message_zh),
-                    message_en: format!("{} (id {id}): {}", person.name, v.message_en),
-                    ..v
-                });
-            }
+            refused.extend(violations.into_iter().map(|v| named_violation(&person.name, id, v)));
             changed.push((id, person, events));
         }
         if !refused.is_empty() {
@@ -685,6 +672,28 @@ impl Store {
         self.require(Action::ReadMembers)?;
         let count: i64 = self.conn.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
         Ok(count as u64)
+    }
+}
+
+/// The people of one step for several, in the order of their numbers: at least one, none twice.
+pub(crate) fn checked_selection(person_ids: &[Id]) -> Result<Vec<Id>> {
+    if person_ids.is_empty() {
+        return Err(Error::invalid("selection", "请选择要登记的人员", "select the people to record the step for"));
+    }
+    let mut ids = person_ids.to_vec();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Error::invalid("selection", "所选人员有重复", "the selection names someone twice"));
+    }
+    Ok(ids)
+}
+
+/// One person's refusal within a step for several, naming them.
+pub(crate) fn named_violation(name: &str, id: Id, v: Violation) -> Violation {
+    Violation {
+        message_zh: format!("{name}（编号 {id}）：{}", v.message_zh),
+        message_en: format!("{name} (id {id}): {}", v.message_en),
+        ..v
     }
 }
 

@@ -13,7 +13,9 @@ use crate::domain::{
     Category, Education, EventKind, Gender, Id, Occupation, Person, ProcedureEvent, Stage, StudentLevel,
 };
 use crate::store::IndexEntry;
-use crate::store::people::{PERSON_VALUES, normalize, not_found, person_from, sort_events};
+use crate::store::people::{
+    PERSON_VALUES, checked_selection, named_violation, normalize, not_found, person_from, sort_events,
+};
 use crate::validate::{self, Violation};
 use crate::{Error, Result, Text};
 
@@ -219,14 +221,7 @@ impl ServerStore {
     /// for each other instead of deadlocking.
     pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<ServerPerson>> {
         self.require(Action::EditMembers)?;
-        if person_ids.is_empty() {
-            return Err(Error::invalid("selection", "请选择要登记的人员", "select the people to record the step for"));
-        }
-        let mut ids = person_ids.to_vec();
-        ids.sort_unstable();
-        if ids.windows(2).any(|w| w[0] == w[1]) {
-            return Err(Error::invalid("selection", "所选人员有重复", "the selection names someone twice"));
-        }
+        let ids = checked_selection(person_ids)?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
@@ -237,14 +232,8 @@ impl ServerStore {
             let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
             let mut events = before.events.clone();
             events.push(ProcedureEvent { id: None, ..event.clone() });
-            for v in validate::check_events(&before.person, &events, cx) {
-                let name = &before.person.name;
-                refused.push(Violation {
-                    message_zh: format!("{name}（编号 {id}）：{}", v.message_zh),
-                    message_en: format!("{name} (id {id}): {}", v.message_en),
-                    ..v
-                });
-            }
+            let violations = validate::check_events(&before.person, &events, cx);
+            refused.extend(violations.into_iter().map(|v| named_violation(&before.person.name, id, v)));
             changed.push((before, events));
         }
         if !refused.is_empty() {
