@@ -225,7 +225,13 @@ pub async fn list_org_units(shell: State<'_, Shell>) -> Reply<Vec<OrgUnit>> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_org_unit(shell: State<'_, Shell>, parent_id: Id, kind: OrgKind, name: String) -> Reply<OrgUnit> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.add_org_unit(parent_id, kind, &name))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.add_org_unit(parent_id, kind, &name),
+            |server| server.add_org_unit(parent_id, kind, &name),
+        )
+    })
+    .await
 }
 
 /// Reads and imports a roster, all rows or none, reporting progress on `on_progress`. A dry run

@@ -99,6 +99,24 @@ async fn drive(
     app.wait_rows(10).await;
     assert!(!app.exists("dossiers-open").await, "no dossiers on a server yet");
 
+    // A branch added by hand, under the workspace's rules: a name the committee has is refused
+    // inline, a new one is made on the server and shown in the tree.
+    app.click("org-add-branch").await;
+    app.type_into("org-unit-name", "外国语学院党支部").await;
+    app.click("org-unit-save").await;
+    let refused = app.wait_text("org-unit-error").await;
+    assert!(refused.contains("已存在"), "the duplicate is named: {refused}");
+    app.clear("org-unit-name").await;
+    app.type_into("org-unit-name", "马克思主义学院党支部").await;
+    app.click("org-unit-save").await;
+    app.wait_gone("[data-testid='org-unit-dialog']").await;
+    let made = beside(|| admin.find_unit("马克思主义学院党支部", "branch")).expect("the branch is on the server");
+    app.wait_css(&format!("[data-testid='org-node'][data-unit-id='{made}']")).await;
+    // The new branch is chosen in the tree, as in a workspace: back to the whole committee.
+    let root = app.attrs("org-node", "data-unit-id").await[0].clone();
+    app.click_css(&format!("[data-testid='org-node'][data-unit-id='{root}']")).await;
+    app.wait_rows(10).await;
+
     // Another user adds a person: the open list shows them, with nothing clicked.
     beside(|| {
         let branch = other.find_unit("外国语学院党支部", "branch").unwrap();

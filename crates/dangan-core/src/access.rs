@@ -213,9 +213,15 @@ impl SessionUser {
     /// A user of a shared server: their role's actions, as far as the areas that run on a server
     /// use them.
     pub(crate) fn on_a_server(name: String, role: Role, branches: Vec<Id>, server: String) -> SessionUser {
-        /// The actions the app's server areas take (members and their steps, rosters, users, the log).
-        const ON_A_SERVER: [Action; 4] =
-            [Action::ReadMembers, Action::EditMembers, Action::ManageUsers, Action::ReadAudit];
+        /// The actions the app's server areas take (members and their steps, rosters, branches,
+        /// users, the log).
+        const ON_A_SERVER: [Action; 5] = [
+            Action::ReadMembers,
+            Action::EditMembers,
+            Action::EditOrganisation,
+            Action::ManageUsers,
+            Action::ReadAudit,
+        ];
         let may = ON_A_SERVER.into_iter().filter(|&action| role.may(action)).collect();
         SessionUser {
             name,

@@ -199,6 +199,18 @@ impl ServerSession {
         crate::lists::write_sheets(workspace_dir, path, &crate::lists::dashboard_sheets(&dashboard, &items))
     }
 
+    /// Adds a general branch or a branch by hand, as a workspace's 组织 does: by administrators and
+    /// organisers, within the units their committee holds (the server's policies say so too).
+    pub fn add_org_unit(
+        &mut self,
+        parent_id: Id,
+        kind: crate::domain::OrgKind,
+        name: &str,
+    ) -> Result<crate::domain::OrgUnit> {
+        let tree = self.org_units()?;
+        self.store.add_org_unit(&tree, parent_id, kind, name)
+    }
+
     /// The 工作提醒 home screen as of a day, for everyone in scope or one unit's subtree: the
     /// procedure's items counted as a workspace counts them (a server keeps no meetings or
     /// set-aside items yet).

@@ -95,7 +95,7 @@ describe('the side menu shows what the session may do, grouped', () => {
 
   it('on a shared server shows only the screens of the areas it offers, whatever the role may do', () => {
     // What a server's session lists today (dangan-core's `Area::ON_A_SERVER`).
-    const onServer = new Set(['deadlines', 'members', 'rosters', 'statistics', 'users', 'audit']);
+    const onServer = new Set(['deadlines', 'members', 'rosters', 'organisation', 'statistics', 'users', 'audit']);
     const shown = visibleNav(() => true, NAV, (area) => onServer.has(area)).flatMap((g) => g.entries.map((e) => e.testid));
     expect(shown).toEqual(['nav-dashboard', 'nav-calendar', 'nav-members', 'nav-statistics', 'nav-users', 'nav-audit']);
   });

@@ -199,6 +199,36 @@ pub(crate) fn branch_to_create<'p>(path: &'p str, committee: &str) -> Result<(Op
 }
 
 /// A unit's name: no control or text-direction character, at most 64 characters.
+/// A new unit's name, normalised, once the rules of the organisation allow it under `parent_id`
+/// among `units` (either engine's): a general branch under a committee, a branch under a
+/// committee or a general branch, no empty name, no sibling of the same name.
+pub(crate) fn checked_new_unit(units: &[OrgUnit], parent_id: Id, kind: OrgKind, name: &str) -> Result<String> {
+    let name = crate::text::normalized_name(name);
+    if name.is_empty() {
+        return Err(Error::invalid("name", "组织名称不能为空", "the unit name is empty"));
+    }
+    let parent = units
+        .iter()
+        .find(|u| u.id == parent_id)
+        .ok_or_else(|| Error::NotFound { what: Text::new("上级组织", "the parent unit") })?;
+    let allowed = matches!(
+        (parent.kind, kind),
+        (OrgKind::Committee, OrgKind::GeneralBranch | OrgKind::Branch) | (OrgKind::GeneralBranch, OrgKind::Branch)
+    );
+    if !allowed {
+        return Err(Error::invalid(
+            "kind",
+            "党总支只能设在党委下，党支部设在党委或党总支下",
+            "general branches sit under the committee; branches under the committee or a general branch",
+        ));
+    }
+    if units.iter().any(|u| u.parent_id == Some(parent_id) && u.name == name) {
+        let shown = crate::text::excerpt(&name, 40);
+        return Err(Error::invalid("name", format!("「{shown}」已存在"), format!("“{shown}” already exists")));
+    }
+    Ok(name)
+}
+
 pub(crate) fn check_unit_name(name: &str) -> Result<()> {
     check_unit_text(name)?;
     if name.chars().count() > 64 {
@@ -252,33 +282,11 @@ impl Store {
     /// Adds a general branch or a branch under `parent_id`.
     pub fn add_org_unit(&mut self, parent_id: Id, kind: OrgKind, name: &str) -> Result<OrgUnit> {
         self.require(crate::access::Action::EditOrganisation)?;
-        let name = crate::text::normalized_name(name);
-        let name = name.as_str();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "组织名称不能为空", "the unit name is empty"));
-        }
         let mut tree = self.org_tree()?;
-        let parent = tree
-            .get(parent_id)
-            .ok_or_else(|| Error::NotFound { what: Text::new("上级组织", "the parent unit") })?;
-        let allowed = matches!(
-            (parent.kind, kind),
-            (OrgKind::Committee, OrgKind::GeneralBranch | OrgKind::Branch) | (OrgKind::GeneralBranch, OrgKind::Branch)
-        );
-        if !allowed {
-            return Err(Error::invalid(
-                "kind",
-                "党总支只能设在党委下，党支部设在党委或党总支下",
-                "general branches sit under the committee; branches under the committee or a general branch",
-            ));
-        }
-        if tree.units.iter().any(|u| u.parent_id == Some(parent_id) && u.name == name) {
-            let shown = crate::text::excerpt(name, 40);
-            return Err(Error::invalid("name", format!("「{shown}」已存在"), format!("“{shown}” already exists")));
-        }
-        let id = insert_unit(&self.conn, &mut tree, parent_id, kind, name, self.today())?;
+        let name = checked_new_unit(tree.units(), parent_id, kind, name)?;
+        let id = insert_unit(&self.conn, &mut tree, parent_id, kind, &name, self.today())?;
         self.drop_life_index();
-        Ok(OrgUnit { id, parent_id: Some(parent_id), kind, name: name.to_owned() })
+        Ok(OrgUnit { id, parent_id: Some(parent_id), kind, name })
     }
 
     /// Sets the day from which a unit owes its meetings (by default the day it was made, or the

@@ -86,3 +86,23 @@ pub(super) fn add_unit(
         .query_one("SELECT id FROM dangan.org_units WHERE parent_id = $1 AND name = $2", &[&parent, &name])?
         .get(0))
 }
+
+impl super::ServerStore {
+    /// Adds a general branch or a branch by hand (the app's 组织), under the workspace's rules of
+    /// the organisation (`org::checked_new_unit`, against `tree`: the units as the user sees
+    /// them); the server's policies decide whether the user organises `parent_id`.
+    pub(crate) fn add_org_unit(
+        &mut self,
+        tree: &[crate::domain::OrgUnit],
+        parent_id: Id,
+        kind: crate::domain::OrgKind,
+        name: &str,
+    ) -> crate::Result<crate::domain::OrgUnit> {
+        self.require(crate::access::Action::EditOrganisation)?;
+        let name = crate::store::org::checked_new_unit(tree, parent_id, kind, name)?;
+        crate::store::org::check_unit_name(&name)?;
+        let id = add_unit(&mut self.client, parent_id, kind.as_str(), &name, None)
+            .map_err(|e| super::failure(e, &self.address))?;
+        Ok(crate::domain::OrgUnit { id, parent_id: Some(parent_id), kind, name })
+    }
+}
