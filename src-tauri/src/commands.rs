@@ -371,8 +371,13 @@ pub async fn dismiss_deadline(
     until: Option<Date>,
 ) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dismiss_deadline(member_id, &rule, due, until)))
-        .await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.dismiss_deadline(member_id, &rule, due, until),
+            |server| server.dismiss_deadline(member_id, &rule, due, until),
+        )
+    })
+    .await
 }
 
 /// Undoes a snooze or an acknowledgement.
@@ -380,7 +385,13 @@ pub async fn dismiss_deadline(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: String, due: Date) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.restore_deadline(member_id, &rule, due))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.restore_deadline(member_id, &rule, due),
+            |server| server.restore_deadline(member_id, &rule, due),
+        )
+    })
+    .await
 }
 
 /// A member's file: records and checklist.

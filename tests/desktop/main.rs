@@ -281,15 +281,7 @@ async fn scenario(app_path: &Path) {
     assert_eq!(overdue_after, overdue_before - 1, "the recorded review is no longer overdue");
 
     // Acknowledging an item sets it aside (no more reminders); the set-aside list brings it back.
-    let first = app.wait_css("[data-testid='deadline-row'][data-owner='member']").await;
-    let (member, rule) =
-        (first.attr("data-member-id").await.unwrap().unwrap(), first.attr("data-rule").await.unwrap().unwrap());
-    let row = format!(
-        "[data-testid='urgent-list'] [data-testid='deadline-row'][data-member-id='{member}'][data-rule='{rule}']"
-    );
-    app.click_css(&format!("{row} [data-testid='deadline-ack']")).await;
-    app.wait_gone(&row).await;
-    app.wait_attr("dashboard-dismissed", "data-count", "1").await;
+    let (member, rule, row) = acknowledge_first_urgent(&app).await;
     app.click("dashboard-show-dismissed").await;
     app.click_css(&format!("[data-testid='dismissed-list'] [data-testid='deadline-row'][data-member-id='{member}'][data-rule='{rule}'] [data-testid='deadline-restore']")).await;
     app.wait_css(&row).await;
@@ -676,6 +668,21 @@ async fn scenario(app_path: &Path) {
 /// dunst and a monitor of its calls on the test's session bus, when there is one (`cargo xtask
 /// test` runs this under dbus-run-session with dunst installed); without, reminders are not checked
 /// here, and the note says so (tests/notify checks them through the CLI).
+/// Acknowledges the first member's item of 工作提醒's urgent list, and waits for it to leave the
+/// list and be counted as set aside. Returns its member, its rule and the row's selector.
+async fn acknowledge_first_urgent(app: &App) -> (String, String, String) {
+    let first = app.wait_css("[data-testid='urgent-list'] [data-testid='deadline-row'][data-owner='member']").await;
+    let (member, rule) =
+        (first.attr("data-member-id").await.unwrap().unwrap(), first.attr("data-rule").await.unwrap().unwrap());
+    let row = format!(
+        "[data-testid='urgent-list'] [data-testid='deadline-row'][data-member-id='{member}'][data-rule='{rule}']"
+    );
+    app.click_css(&format!("{row} [data-testid='deadline-ack']")).await;
+    app.wait_gone(&row).await;
+    app.wait_attr("dashboard-dismissed", "data-count", "1").await;
+    (member, rule, row)
+}
+
 fn reminder_server(shots: &Path) -> Option<notifications::NotificationServer> {
     let dunst = std::process::Command::new("sh").args(["-c", "command -v dunst"]).output();
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() || !dunst.is_ok_and(|o| o.status.success()) {

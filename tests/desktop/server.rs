@@ -3,7 +3,8 @@
 //! would, and a second user changing records beside it through dangan-core, as another office's
 //! app would. The first-run screen's 连接服务器, a wrong passphrase refused, the screens a server
 //! offers, another user's changes reaching the open list and member page without a restart, a
-//! stale form's save refused naming who changed the member, the server stopped (the loss said, a
+//! stale form's save refused naming who changed the member, an item set aside for both and
+//! restored by the other, the server stopped (the loss said, a
 //! save refused with nothing kept) and started again (the app signs in anew by itself), the server
 //! remembered across a restart, and forgotten.
 //!
@@ -94,6 +95,25 @@ async fn drive(
     }
     app.wait("dashboard").await;
     app.wait_attr("dashboard", "data-loaded", "true").await;
+
+    // An item set aside on the server, as in a workspace: acknowledged here, it leaves the urgent
+    // list and is set aside for the other user too; they restore it, and it comes back here
+    // with nothing clicked.
+    let (member, rule, row) = crate::acknowledge_first_urgent(&app).await;
+    let member_id: i64 = member.parse().unwrap();
+    let theirs = beside(|| {
+        let query = dangan_core::deadlines::DeadlineQuery {
+            member_id: Some(member_id),
+            only_dismissed: true,
+            ..Default::default()
+        };
+        other.deadlines(&query).unwrap()
+    });
+    assert_eq!(theirs.len(), 1, "set aside for the other user too: {theirs:?}");
+    assert!(theirs[0].acknowledged && *theirs[0].rule == *rule);
+    beside(|| other.restore_deadline(member_id, &rule, theirs[0].due).unwrap());
+    app.wait_css(&row).await;
+    app.wait_gone("[data-testid='dashboard-dismissed']").await;
 
     app.click("nav-members").await;
     app.wait_rows(10).await;

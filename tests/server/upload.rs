@@ -50,6 +50,12 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("your role may not read the audit log"));
 
+    // 李四's talk, long overdue, was seen to in the workspace: acknowledged there.
+    let li: i64 = ws.members_json(&[]).iter().find(|m| m["name"] == "李四").unwrap()["id"].as_i64().unwrap();
+    let mut session = dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, PASSPHRASE).unwrap();
+    session.dismiss_deadline(li, "application_talk", "2026-02-28".parse().unwrap(), None).unwrap();
+    drop(session);
+
     let out = ws.dangan(&["audit", "--json", "--limit", "1"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let workspace_entries =
@@ -67,6 +73,15 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     assert_eq!(report["people"], 2);
     assert_eq!(report["steps"], 3);
     assert_eq!(report["audit_entries"], workspace_entries);
+    // The item set aside is set aside on the server too, for its person there.
+    assert_eq!(report["set_aside"], 1);
+    assert_eq!(
+        psql(
+            "SELECT p.name || ' ' || d.rule || ' ' || d.due || ' ' || coalesce(d.until::text, 'acknowledged')
+             FROM dangan.dismissals d JOIN dangan.people p ON p.id = d.person_id"
+        ),
+        "李四 application_talk 2026-02-28 acknowledged"
+    );
     let members = crate::members::members(&url, ADMIN);
     let on_server = members.iter().find(|m| m["name"] == "张三").unwrap();
     assert_eq!(on_server["branch"], "第一党支部");

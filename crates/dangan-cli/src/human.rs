@@ -1465,6 +1465,13 @@ impl Human {
                 report.upload_id
             ),
         )?;
+        if report.set_aside > 0 {
+            let n = report.set_aside;
+            self.say(
+                format_args!("工作区中搁置的 {n} 个提醒事项在服务器上同样搁置"),
+                format_args!("The workspace's {n} items set aside are set aside on the server too"),
+            )?;
+        }
         if !report.users_to_add.is_empty() {
             let names = report.users_to_add.join(self.t("、", ", "));
             self.say(
@@ -1489,6 +1496,19 @@ impl Human {
             format_args!(
                 "Set up Dangan on {server}: the tables, the roles and row-level policies, the audit log, and the first administrator {name} (database login role {db_role}). Sign in with --server and --user {name}"
             ),
+        )
+    }
+
+    pub fn server_upgraded(self, server: &ServerAddress, from: i32, to: i32) -> Result<()> {
+        if from == to {
+            return self.say(
+                format_args!("{server} 的数据结构已是第 {to} 版，无需升级"),
+                format_args!("{server} holds schema version {to} already: nothing to upgrade"),
+            );
+        }
+        self.say(
+            format_args!("已将 {server} 的数据结构从第 {from} 版升级到第 {to} 版，用户现在可以登录"),
+            format_args!("Upgraded {server}'s schema from version {from} to {to}: users can sign in now"),
         )
     }
 

@@ -1,4 +1,4 @@
-//! The shared server from the command line (issue 20): `dangan server init` and `server upload`, and the commands that
+//! The shared server from the command line (issue 20): `dangan server init`, `upgrade` and `upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
 //! those are `verify`, `users` (list, add, role, remove, reset-passphrase), `members` (with its filters), `step` (add for one member,
 //! list, remove), `deadlines`, `remind`, `import`, `transfer move` and `holidays`; every other command says
@@ -32,6 +32,19 @@ pub enum ServerAction {
     /// to the server as --user and to the workspace as --workspace-user (passphrase from
     /// DANGAN_WORKSPACE_PASSPHRASE or a prompt); both must be administrators
     Upload(UploadArgs),
+    /// Bring a database an earlier Dangan set up to this Dangan's schema, all or nothing (users
+    /// cannot sign in to a server behind it). The URL carries the database owner's credentials
+    Upgrade(UpgradeArgs),
+}
+
+#[derive(Args)]
+pub struct UpgradeArgs {
+    /// postgres://OWNER:PASSWORD@HOST[:PORT]/DATABASE[?sslrootcert=CA.pem], as for init
+    #[arg(long, value_name = "URL")]
+    url: String,
+    /// Print {from, to}, the schema's versions before and after, as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -61,6 +74,11 @@ pub struct InitArgs {
 pub fn server(action: ServerAction, cx: &Context) -> Result<()> {
     match action {
         ServerAction::Init(args) => init(args, cx),
+        ServerAction::Upgrade(args) => {
+            let address: ServerAddress = args.url.parse()?;
+            let done = ServerSession::upgrade(&address)?;
+            if args.json { json::print(&done) } else { cx.human.server_upgraded(&address, done.from, done.to) }
+        }
         ServerAction::Upload(_) => Err(Error::invalid(
             "server",
             "请用 --server 给出要上传到的服务器",

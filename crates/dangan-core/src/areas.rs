@@ -68,8 +68,16 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 7] =
-        [Area::Deadlines, Area::Members, Area::Rosters, Area::Organisation, Area::Statistics, Area::Users, Area::Audit];
+    pub const ON_A_SERVER: [Area; 8] = [
+        Area::Deadlines,
+        Area::SetAside,
+        Area::Members,
+        Area::Rosters,
+        Area::Organisation,
+        Area::Statistics,
+        Area::Users,
+        Area::Audit,
+    ];
 
     /// The areas of a workspace: all of them.
     pub fn on_a_workspace() -> Vec<Area> {

@@ -403,15 +403,21 @@ pub struct Dashboard {
 impl Dashboard {
     pub const URGENT_SHOWN: usize = 200;
 
-    /// The dashboard of items already listed (a shared server's, which keeps nothing set aside):
+    /// The dashboard of items already listed (a shared server's), those set aside among them:
     /// counted per status and per unit, the units in `order` (those with no item left out), the
-    /// overdue and due-soon items in the order listed (a deadline list's: most urgent first). A workspace's store counts during its scan
-    /// instead, so as not to list 140,000 items to count them.
+    /// overdue and due-soon items in the order listed (a deadline list's: most urgent first), and
+    /// those set aside counted apart, as a workspace's store counts them during its scan (so as
+    /// not to list 140,000 items to count them).
     pub fn of_items(as_of: Date, items: Vec<DeadlineItem>, order: &[Id]) -> Dashboard {
         let mut totals = StatusCounts::default();
         let mut per_branch: std::collections::HashMap<Id, (Arc<str>, StatusCounts)> = std::collections::HashMap::new();
         let mut urgent = Vec::new();
+        let mut dismissed = 0;
         for item in items {
+            if item.is_dismissed(as_of) {
+                dismissed += 1;
+                continue;
+            }
             totals.add(item.status);
             per_branch
                 .entry(item.branch_id)
@@ -435,7 +441,7 @@ impl Dashboard {
                 })
             })
             .collect();
-        Dashboard { as_of, totals, branches, urgent, urgent_total, dismissed: 0 }
+        Dashboard { as_of, totals, branches, urgent, urgent_total, dismissed }
     }
 }
 

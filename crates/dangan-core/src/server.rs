@@ -1,8 +1,9 @@
 //! The shared server's use cases (issue 20), as [`crate::Session`] is the workspace's: a
 //! university's offices on one PostgreSQL database, each user signed in as a login role of their
-//! own. What runs on a server so far: setting one up, its users, checking its audit log, the member
-//! list and search, each member's steps (recorded with the workspace's checks), the procedure's
-//! deadlines (the workspace's engine over the server's steps) with each user's reminders, the
+//! own. What runs on a server so far: setting one up and upgrading its schema, its users, checking
+//! its audit log, the member list and search, each member's steps (recorded with the workspace's
+//! checks), the procedure's deadlines (the workspace's engine over the server's steps) with items
+//! set aside and each user's reminders, the
 //! roster import, moves between colleges, the holiday calendar, statistics and the upload of a
 //! workspace; the rest of Dangan still runs on a workspace only (ARCHITECTURE.md, "The shared
 //! server").
@@ -18,6 +19,7 @@ use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage};
 use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
+use crate::store::dismissals::{Dismissals, check_set_aside};
 pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport};
 use crate::store::server::{ServerPerson, ServerStore, subtree, unit_named};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
@@ -71,6 +73,26 @@ impl ServerSession {
     /// first administrator, on an empty database whose owner the address names.
     pub fn initialise(address: &ServerAddress, committee: &str, admin: &str, passphrase: &str) -> Result<ServerInit> {
         ServerStore::initialise(address, committee, admin, passphrase)
+    }
+
+    /// [`ServerSession::initialise`] at an earlier version of the schema, as an older Dangan
+    /// made it: for the tests of [`ServerSession::upgrade`].
+    #[doc(hidden)]
+    pub fn initialise_at(
+        address: &ServerAddress,
+        committee: &str,
+        admin: &str,
+        passphrase: &str,
+        version: i32,
+    ) -> Result<ServerInit> {
+        ServerStore::initialise_at(address, committee, admin, passphrase, version)
+    }
+
+    /// `dangan server upgrade`: brings a database an earlier Dangan set up to this Dangan's
+    /// schema, as its owner (the address's user), all or nothing. Users cannot sign in to a
+    /// server behind it.
+    pub fn upgrade(address: &ServerAddress) -> Result<crate::store::server::Upgrade> {
+        ServerStore::upgrade(address)
     }
 
     /// Signs in: the user's passphrase is their login role's password, so a wrong one is refused
@@ -212,11 +234,13 @@ impl ServerSession {
     }
 
     /// The 工作提醒 home screen as of a day, for everyone in scope or one unit's subtree: the
-    /// procedure's items counted as a workspace counts them (a server keeps no meetings or
-    /// set-aside items yet).
+    /// procedure's items counted as a workspace counts them, those set aside apart (a server
+    /// keeps no meetings yet).
     pub fn dashboard(&mut self, as_of: Option<Date>, branch_id: Option<Id>) -> Result<crate::deadlines::Dashboard> {
         let as_of = as_of.unwrap_or_else(|| self.store.today());
-        let items = self.deadlines(&DeadlineQuery { as_of: Some(as_of), branch_id, ..DeadlineQuery::default() })?;
+        let query =
+            DeadlineQuery { as_of: Some(as_of), branch_id, include_dismissed: true, ..DeadlineQuery::default() };
+        let items = self.deadlines(&query)?;
         let order: Vec<Id> = self.org_units()?.iter().map(|u| u.id).collect();
         Ok(crate::deadlines::Dashboard::of_items(as_of, items, &order))
     }
@@ -545,8 +569,8 @@ impl ServerSession {
 
     /// What the procedure still asks of the members this user may read, as a workspace lists its
     /// deadlines: everyone in scope, or a unit's subtree (`branch_id`), or one member, chosen and
-    /// sorted as a workspace chooses and sorts them. Only the procedure's steps: a server keeps no
-    /// meetings, dues or set-aside items yet.
+    /// sorted as a workspace chooses and sorts them, those set aside marked (and left out unless
+    /// asked for). Only the procedure's steps: a server keeps no meetings or dues yet.
     pub fn deadlines(&mut self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.store.today());
         let units = self.store.units()?;
@@ -557,6 +581,7 @@ impl ServerSession {
                 return Err(Error::NotFound { what: Text::new(format!("组织 {root}"), format!("unit {root}")) });
             }
         };
+        let set_aside = self.store.dismissals(query.member_id)?;
         self.facts()?;
         self.index()?;
         let (Some(index), Some(facts)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
@@ -574,7 +599,29 @@ impl ServerSession {
             branch: paths.entry(*branch_id).or_insert_with(|| branch_path(&units, *branch_id).into()).clone(),
             facts,
         });
-        Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, as_of))
+        Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, &set_aside, as_of))
+    }
+
+    /// Sets a member's pending item aside: acknowledged (`until: None`: no more reminders, off
+    /// the dashboard) or snoozed until a day after today, for everyone who sees the member, as a
+    /// workspace's office shares it. Logged by the server.
+    pub fn dismiss_deadline(&mut self, member_id: Id, rule: &str, due: Date, until: Option<Date>) -> Result<()> {
+        self.store.require(Action::EditMembers)?;
+        let pending = self.deadlines(&DeadlineQuery {
+            member_id: Some(member_id),
+            include_dismissed: true,
+            ..DeadlineQuery::default()
+        })?;
+        check_set_aside(&pending, member_id, rule, due, until, self.store.today())?;
+        self.store.dismiss(member_id, rule, due, until)
+    }
+
+    /// Undoes a snooze or an acknowledgement.
+    pub fn restore_deadline(&mut self, member_id: Id, rule: &str, due: Date) -> Result<()> {
+        self.store.require(Action::EditMembers)?;
+        // Named as a workspace names a member it cannot find (the policies would hide the row).
+        self.store.person(member_id)?;
+        self.store.restore(member_id, rule, due)
     }
 
     /// The reminders not sent to this user yet as of a day: every pending item of the procedure
@@ -620,7 +667,8 @@ impl ServerSession {
     pub fn member(&mut self, id: Id) -> Result<ServerMember> {
         let units = self.store.units()?;
         let person = self.store.person(id)?;
-        Ok(self.member_of(person, &units))
+        let set_aside = self.store.dismissals(Some(id))?;
+        Ok(self.member_of(person, &units, &set_aside))
     }
 
     /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,
@@ -628,9 +676,13 @@ impl ServerSession {
     pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
         // Read before the write: nothing that can fail comes after its commit.
         let units = self.store.units()?;
+        let set_aside = match person.id {
+            Some(id) => self.store.dismissals(Some(id))?,
+            None => Dismissals::default(),
+        };
         let person = self.store.save_person(person, seen_version)?;
         self.refresh(person.person.id.unwrap_or_default());
-        Ok(self.member_of(person, &units))
+        Ok(self.member_of(person, &units, &set_aside))
     }
 
     /// Records a step for a member (or changes one, by its id), checked as in a workspace. With
@@ -642,28 +694,31 @@ impl ServerSession {
         seen_version: Option<i32>,
     ) -> Result<ServerMember> {
         let units = self.store.units()?;
+        let set_aside = self.store.dismissals(Some(person_id))?;
         let person = self.store.save_event(person_id, event, seen_version)?;
         self.refresh(person_id);
-        Ok(self.member_of(person, &units))
+        Ok(self.member_of(person, &units, &set_aside))
     }
 
     /// Records the same step for several people (`dangan step add --selection`, the app's step
     /// for the rows ticked): each checked as one alone, all or none, each refused person named.
     pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<ServerMember>> {
         let units = self.store.units()?;
+        let set_aside = self.store.dismissals(None)?;
         let people = self.store.save_event_for_many(person_ids, event)?;
         for id in person_ids {
             self.refresh(*id);
         }
-        Ok(people.into_iter().map(|p| self.member_of(p, &units)).collect())
+        Ok(people.into_iter().map(|p| self.member_of(p, &units, &set_aside)).collect())
     }
 
     /// Removes a step, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
         let units = self.store.units()?;
+        let set_aside = self.store.dismissals(Some(person_id))?;
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
         self.refresh(person_id);
-        Ok(self.member_of(person, &units))
+        Ok(self.member_of(person, &units, &set_aside))
     }
 
     /// Moves a member to the branch at `destination` (a path of names from the top), anywhere on
@@ -866,7 +921,7 @@ impl ServerSession {
 
     /// A member's whole record, with what the procedure still owes them (from their own steps: no
     /// one else's are read for it).
-    fn member_of(&self, p: ServerPerson, units: &[ServerUnit]) -> ServerMember {
+    fn member_of(&self, p: ServerPerson, units: &[ServerUnit], set_aside: &Dismissals) -> ServerMember {
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
         let id = p.person.id.unwrap_or_default();
@@ -877,9 +932,10 @@ impl ServerSession {
             branch: branch_path(units, p.person.branch_id).into(),
             facts: &facts,
         };
-        let query = DeadlineQuery { member_id: Some(id), ..DeadlineQuery::default() };
+        // Every item, those set aside marked, as a workspace's member page shows them.
+        let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
         let (rules, workdays, today) = (self.store.rules(), self.store.work_calendar(), self.store.today());
-        let deadlines = procedure_items([steps], rules, workdays, &query, today);
+        let deadlines = procedure_items([steps], rules, workdays, &query, set_aside, today);
         // From the steps, as a workspace gives them, whatever the stored columns say.
         let detail = MemberDetail {
             branch_path: branch_path(units, p.person.branch_id),

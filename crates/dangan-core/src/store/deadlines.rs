@@ -668,23 +668,25 @@ pub(crate) struct PersonSteps<'p> {
 /// What the procedure still asks of these people, as the items a workspace's scan makes of their
 /// steps, chosen by the query (its dates, `within` and `owed_by`; the people are already those in
 /// scope) and sorted as a workspace sorts them: by due day, then name, then member, then rule.
-/// For a store that keeps no procedure index and no dismissals: the shared server.
+/// Each item marked with what was set aside (`dismissals`), and left out or kept as the query
+/// asks. For a store that keeps no procedure index: the shared server.
 pub(crate) fn procedure_items<'p>(
     people: impl IntoIterator<Item = PersonSteps<'p>>,
     rules: &RuleSet,
     workdays: &crate::workdays::WorkCalendar,
     query: &DeadlineQuery,
+    dismissals: &Dismissals,
     as_of: Date,
 ) -> Vec<DeadlineItem> {
     if query.owed_by == Some(OwnerKind::Unit) {
         return Vec::new();
     }
-    let nothing_set_aside = Dismissals::default();
     let mut words = Words::default();
     let mut items = Vec::new();
     for person in people {
         for p in deadlines::pending(person.facts, rules.deadlines(), workdays, as_of) {
-            if !wanted(query, as_of, p.rule.kind, p.due, false) {
+            let dismissed = dismissals.is_dismissed(OwnerKey::Member(person.id), &p.rule.id, p.due, as_of);
+            if !wanted(query, as_of, p.rule.kind, p.due, dismissed) {
                 continue;
             }
             let owner =
@@ -697,7 +699,7 @@ pub(crate) fn procedure_items<'p>(
                 &person.branch,
                 parts,
                 (p.due, p.status, p.provisional),
-                &nothing_set_aside,
+                dismissals,
             ));
         }
     }

@@ -15,7 +15,7 @@ use crate::{Error, Result, Text};
 /// What the worker did about items, by owner: `(rule, due, until)`, `until` being `None` for an
 /// acknowledgement. Looked up per owner, and most have none.
 #[derive(Default)]
-pub(super) struct Dismissals(HashMap<OwnerKey, Vec<(String, Date, Option<Date>)>>);
+pub(crate) struct Dismissals(HashMap<OwnerKey, Vec<(String, Date, Option<Date>)>>);
 
 impl Dismissals {
     /// `None`: not set aside; `Some(None)`: acknowledged; `Some(Some(day))`: snoozed until then.
@@ -31,10 +31,44 @@ impl Dismissals {
         }
     }
 
+    /// A member's item set aside, as a shared server reads them.
+    pub(crate) fn add_member(&mut self, person: Id, rule: String, due: Date, until: Option<Date>) {
+        self.0.entry(OwnerKey::Member(person)).or_default().push((rule, due, until));
+    }
+
     fn add(&mut self, owner: OwnerKey, rule: String, due: &str, until: Option<String>) {
         let Some(due) = calendar::parse_iso(due) else { return };
         self.0.entry(owner).or_default().push((rule, due, until.as_deref().and_then(calendar::parse_iso)));
     }
+}
+
+/// The rules of setting a member's item aside, on either engine: a snooze lasts past today, and
+/// the item is one the procedure asks of them now (`pending`: their items, set aside or not).
+pub(crate) fn check_set_aside(
+    pending: &[crate::deadlines::DeadlineItem],
+    member_id: Id,
+    rule: &str,
+    due: Date,
+    until: Option<Date>,
+    today: Date,
+) -> Result<()> {
+    check_snooze(until, today)?;
+    if !pending.iter().any(|i| i.owner.member_id() == Some(member_id) && &*i.rule == rule && i.due == due) {
+        return Err(Error::NotFound {
+            what: Text::new(
+                format!("成员 {member_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
+                format!("member {member_id}'s pending item `{rule}` due {due}"),
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_snooze(until: Option<Date>, today: Date) -> Result<()> {
+    if until.is_some_and(|u| u <= today) {
+        return Err(Error::invalid("until", "稍后提醒的日期须晚于今天", "a snooze must last until a day after today"));
+    }
+    Ok(())
 }
 
 impl Store {
@@ -81,27 +115,12 @@ impl Store {
     /// or snoozed until a day. The item must be pending now.
     pub fn dismiss_deadline(&mut self, member_id: Id, rule: &str, due: Date, until: Option<Date>) -> Result<()> {
         self.require_member(Action::EditMembers, member_id)?;
-        let today = self.today();
-        if until.is_some_and(|u| u <= today) {
-            return Err(Error::invalid(
-                "until",
-                "稍后提醒的日期须晚于今天",
-                "a snooze must last until a day after today",
-            ));
-        }
         let pending = self.deadlines(&DeadlineQuery {
             member_id: Some(member_id),
             include_dismissed: true,
             ..Default::default()
         })?;
-        if !pending.iter().any(|i| &*i.rule == rule && i.due == due) {
-            return Err(Error::NotFound {
-                what: Text::new(
-                    format!("成员 {member_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
-                    format!("member {member_id}'s pending item `{rule}` due {due}"),
-                ),
-            });
-        }
+        check_set_aside(&pending, member_id, rule, due, until, self.today())?;
         self.conn.execute(
             "INSERT INTO dismissals (person_id, rule, due, until) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (person_id, rule, due) DO UPDATE SET until = excluded.until",
@@ -131,14 +150,7 @@ impl Store {
         until: Option<Date>,
     ) -> Result<()> {
         self.require_branch(Action::EditMembers, unit_id)?;
-        let today = self.today();
-        if until.is_some_and(|u| u <= today) {
-            return Err(Error::invalid(
-                "until",
-                "稍后提醒的日期须晚于今天",
-                "a snooze must last until a day after today",
-            ));
-        }
+        check_snooze(until, self.today())?;
         let pending =
             self.deadlines(&DeadlineQuery { branch_id: Some(unit_id), include_dismissed: true, ..Default::default() })?;
         let owes = |item: &crate::deadlines::DeadlineItem| matches!(&item.owner, crate::deadlines::Owner::Unit { unit_id: u, group_id: g, .. } if *u == unit_id && *g == group_id);

@@ -17,7 +17,7 @@ mod committee;
 mod complaints;
 mod deadlines;
 pub(crate) use deadlines::{PersonSteps, procedure_items};
-mod dismissals;
+pub(crate) mod dismissals;
 mod documents;
 mod dues;
 mod files;

@@ -32,6 +32,8 @@ pub(crate) struct WorkspaceContents {
     pub(crate) users: Vec<String>,
     /// The official calendar the office entered: its days and the years entered.
     pub(crate) calendar: (Vec<CalendarDay>, Vec<i32>),
+    /// The members' items set aside: `(person, rule, due, until)`, `until` none when acknowledged.
+    pub(crate) set_aside: Vec<(Id, String, Date, Option<Date>)>,
 }
 
 /// The UUIDs of a workspace's units and people, by their numbers in it.
@@ -44,10 +46,9 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 29] = [
+const NOT_ON_A_SERVER: [(&str, &str, &str); 28] = [
     ("records", "材料记录", "file records"),
     ("attachments", "附件", "attachments"),
-    ("dismissals", "已搁置的提醒事项", "set-aside items"),
     ("status_changes", "党籍状态变更", "membership status changes"),
     ("meetings", "会议记录", "meetings"),
     ("attendance", "会议出席记录", "meeting attendance"),
@@ -156,6 +157,18 @@ impl Store {
                 not_on_a_server.push((Text::new(zh, en), count.unsigned_abs()));
             }
         }
+        let mut set_aside = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT person_id, rule, due, until FROM dismissals ORDER BY 1, 2, 3")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let bad = || corrupt_row("dismissals", r.get::<_, Id>(0).unwrap_or_default());
+            let due = r.get::<_, String>(2)?.parse::<Date>().map_err(|_| bad())?;
+            let until = match r.get::<_, Option<String>>(3)? {
+                Some(day) => Some(day.parse::<Date>().map_err(|_| bad())?),
+                None => None,
+            };
+            set_aside.push((r.get(0)?, r.get(1)?, due, until));
+        }
         let users = self.users()?.into_iter().map(|u| u.name).collect();
         let calendar = self.holidays()?;
         snapshot.finish()?;
@@ -170,6 +183,7 @@ impl Store {
             not_on_a_server,
             users,
             calendar,
+            set_aside,
         })
     }
 }

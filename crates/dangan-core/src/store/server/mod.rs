@@ -11,8 +11,10 @@ mod address;
 mod audit;
 mod census;
 mod changes;
+mod dismissals;
 mod holidays;
 mod import;
+mod migrations;
 mod moves;
 mod people;
 mod reminders;
@@ -29,6 +31,7 @@ use serde::Serialize;
 pub use address::ServerAddress;
 pub(crate) use address::{shown, with_absolute_root_cert};
 pub use changes::{Change, ChangeFeed};
+pub use migrations::Upgrade;
 pub use moves::MovedPerson;
 pub use people::ServerPerson;
 use roles::Roles;
@@ -44,11 +47,6 @@ use crate::store::users::check_user_name;
 use crate::workdays::WorkCalendar;
 use crate::workspace::check_passphrase;
 use crate::{Error, Result, Text};
-
-/// The schema's version after `dangan server init`.
-const SCHEMA_VERSION: i32 = 1;
-const SCHEMA_V1: &str = include_str!("v1.sql");
-const SECURITY_V1: &str = include_str!("v1_security.sql");
 
 /// A Dangan user as the server knows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -128,6 +126,19 @@ impl ServerStore {
     /// administrator on an empty database, all or nothing. Connects as the URL's user, the
     /// database's owner, whose credentials Dangan does not keep.
     pub fn initialise(address: &ServerAddress, committee: &str, admin: &str, passphrase: &str) -> Result<ServerInit> {
+        ServerStore::initialise_at(address, committee, admin, passphrase, migrations::LATEST)
+    }
+
+    /// [`ServerStore::initialise`] at an earlier version of the schema, as an older Dangan made
+    /// it: for the tests of `upgrade`.
+    #[doc(hidden)]
+    pub fn initialise_at(
+        address: &ServerAddress,
+        committee: &str,
+        admin: &str,
+        passphrase: &str,
+        version: i32,
+    ) -> Result<ServerInit> {
         let committee = committee.trim();
         let admin = admin.trim();
         if committee.is_empty() {
@@ -191,10 +202,10 @@ impl ServerStore {
             ));
         }
         tx.batch_execute(&roles.create_group_roles()).map_err(fail)?;
-        tx.batch_execute(&roles.fill(SCHEMA_V1)).map_err(fail)?;
+        tx.batch_execute(&roles.fill(migrations::first_schema())).map_err(fail)?;
         tx.execute(
-            "INSERT INTO dangan.meta (key, value) VALUES ('schema_version', $1), ('rule_set', $2)",
-            &[&SCHEMA_VERSION.to_string(), &RuleSetId::default().as_str()],
+            "INSERT INTO dangan.meta (key, value) VALUES ('schema_version', '1'), ('rule_set', $1)",
+            &[&RuleSetId::default().as_str()],
         )
         .map_err(fail)?;
         let committee_id: Id = tx
@@ -212,11 +223,18 @@ impl ServerStore {
         // Giving the predicates and the log to the roles that own them needs membership of those
         // roles for an owner who is not a superuser; it is taken back at once.
         tx.batch_execute(&roles.fill("GRANT {system}, {accounts} TO CURRENT_USER")).map_err(fail)?;
-        tx.batch_execute(&roles.fill(SECURITY_V1)).map_err(fail)?;
+        tx.batch_execute(&roles.fill(migrations::first_security())).map_err(fail)?;
         tx.batch_execute(&roles.fill("REVOKE {system}, {accounts} FROM CURRENT_USER")).map_err(fail)?;
+        migrations::apply_after(&mut tx, &roles, 1, version).map_err(fail)?;
         tx.commit().map_err(|e| lost_at_commit(e, address))?;
         let administrator = administrator.ok_or_else(|| Error::Crypto("the administrator just made was not found"))?;
         Ok(ServerInit { committee_id, administrator, roles: roles.group_roles().to_vec() })
+    }
+
+    /// `dangan server upgrade`: brings the database's schema to this Dangan's version, as its
+    /// owner (the URL's user), all or nothing.
+    pub fn upgrade(address: &ServerAddress) -> Result<Upgrade> {
+        migrations::upgrade(address)
     }
 
     /// Signs in as `user` with their passphrase: their login role opens only with it.
@@ -227,6 +245,11 @@ impl ServerStore {
             .map_err(|e| not_a_dangan_server(e, address))?
             .pop()
             .ok_or(Error::WrongUserOrPassphrase)?;
+        let version: Option<String> = client
+            .query_opt("SELECT value FROM dangan.meta WHERE key = 'schema_version'", &[])
+            .map_err(|e| failure(e, address))?
+            .map(|r| r.get(0));
+        migrations::check_version(address, version.as_deref())?;
         let rule_set: Option<String> = client
             .query_opt("SELECT value FROM dangan.meta WHERE key = 'rule_set'", &[])
             .map_err(|e| failure(e, address))?

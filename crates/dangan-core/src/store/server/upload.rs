@@ -39,6 +39,9 @@ pub struct UploadReport {
     pub users_to_add: Vec<String>,
     /// The years of the workspace's holiday calendar the server had not entered, entered now.
     pub calendar_years_entered: Vec<i32>,
+    /// The members' items the workspace had set aside (acknowledged or snoozed), set aside on
+    /// the server too.
+    pub set_aside: u64,
 }
 
 /// The stages an upload reports, as steps of a job.
@@ -139,6 +142,7 @@ impl ServerStore {
             )
             .map_err(|e| uploaded_already(e, &contents.committee, &address))?
             .get(0);
+        let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &workspace_ids, &person_ids).map_err(fail)?;
         step(3, &mut progress)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         step(STAGES, &mut progress).ok();
@@ -153,8 +157,39 @@ impl ServerStore {
             audit_entries: contents.chain.len() as u64,
             users_to_add: contents.users,
             calendar_years_entered,
+            set_aside,
         })
     }
+}
+
+/// The workspace's items set aside, each under its person's number on the server, in one
+/// statement (logged by the server's triggers as the uploader's).
+fn carry_set_aside(
+    tx: &mut postgres::Transaction<'_>,
+    set_aside: &[(Id, String, crate::calendar::Date, Option<crate::calendar::Date>)],
+    workspace_ids: &[Id],
+    person_ids: &[Id],
+) -> std::result::Result<u64, postgres::Error> {
+    let on_server: HashMap<Id, Id> = workspace_ids.iter().copied().zip(person_ids.iter().copied()).collect();
+    let mut people = Vec::new();
+    let mut rules = Vec::new();
+    let mut dues = Vec::new();
+    let mut untils = Vec::new();
+    for (person, rule, due, until) in set_aside {
+        let Some(id) = on_server.get(person) else { continue };
+        people.push(*id);
+        rules.push(rule.as_str());
+        dues.push(due.to_string());
+        untils.push(until.map(|d| d.to_string()));
+    }
+    if people.is_empty() {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO dangan.dismissals (person_id, rule, due, until)
+         SELECT p, r, d::date, u::date FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS s(p, r, d, u)",
+        &[&people, &rules, &dues, &untils],
+    )
 }
 
 /// The workspace's holiday calendar against the server's, which is the university's: a year both

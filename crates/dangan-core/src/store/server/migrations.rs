@@ -1,0 +1,135 @@
+//! The server schema's versions and how a database moves from one to the next. Each version is
+//! two SQL files: its tables and functions (`vN.sql`), and its security (`vN_security.sql`: owners,
+//! grants, row-level policies), applied after the tables because FORCE binds the database owner
+//! too. `dangan server init` applies every version; `dangan server upgrade`, run by the database's
+//! owner (users may not change the schema), applies those a database lacks, all or nothing. A
+//! client signs in only to a server at its own version: an older one is named with the command
+//! that upgrades it, a newer one asks for a newer Dangan.
+
+use postgres::Transaction;
+
+use super::roles::Roles;
+use super::{ServerAddress, failure, lost_at_commit};
+use crate::{Error, Result};
+
+/// One version of the schema: its tables and functions, then its security.
+struct Version {
+    number: i32,
+    schema: &'static str,
+    security: &'static str,
+}
+
+/// Every version, oldest first; the last is the one this Dangan works with.
+const VERSIONS: [Version; 2] = [
+    Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
+    Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
+];
+
+/// The version this Dangan works with.
+pub(crate) const LATEST: i32 = VERSIONS[VERSIONS.len() - 1].number;
+
+/// The first version's tables (`init` writes the root committee and its administrator between
+/// them and the first version's security).
+pub(super) fn first_schema() -> &'static str {
+    VERSIONS[0].schema
+}
+
+pub(super) fn first_security() -> &'static str {
+    VERSIONS[0].security
+}
+
+/// Applies every version after `from` up to `to`, inside the owner's transaction, and records the
+/// version reached. The owner is made a member of the roles that own the functions only while
+/// they are given to them.
+pub(super) fn apply_after(
+    tx: &mut Transaction<'_>,
+    roles: &Roles,
+    from: i32,
+    to: i32,
+) -> std::result::Result<(), postgres::Error> {
+    for version in VERSIONS.iter().filter(|v| v.number > from && v.number <= to) {
+        // Membership first: a new trigger needs EXECUTE on the functions {system} owns.
+        tx.batch_execute(&roles.fill("GRANT {system}, {accounts} TO CURRENT_USER"))?;
+        tx.batch_execute(&roles.fill(version.schema))?;
+        tx.batch_execute(&roles.fill(version.security))?;
+        tx.batch_execute(&roles.fill("REVOKE {system}, {accounts} FROM CURRENT_USER"))?;
+    }
+    if to > from {
+        tx.execute("UPDATE dangan.meta SET value = $1 WHERE key = 'schema_version'", &[&to.to_string()])?;
+    }
+    Ok(())
+}
+
+/// What `dangan server upgrade` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Upgrade {
+    /// The schema's version before and after (equal when it was up to date).
+    pub from: i32,
+    pub to: i32,
+}
+
+/// Brings the database to [`LATEST`], all or nothing, as its owner (the URL's user). Two owners
+/// upgrading at once: the second waits for the first and then finds nothing to do.
+pub(super) fn upgrade(address: &ServerAddress) -> Result<Upgrade> {
+    let fail = |e| failure(e, address);
+    let mut client = address.connect_as_owner()?;
+    let mut tx = client.transaction().map_err(fail)?;
+    let initialised: bool =
+        tx.query_one("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'dangan')", &[]).map_err(fail)?.get(0);
+    if !initialised {
+        return Err(not_initialised(address));
+    }
+    // The row is locked to the commit, so a second upgrade waits and then reads the new version.
+    let from: Option<String> = tx
+        .query_opt("SELECT value FROM dangan.meta WHERE key = 'schema_version' FOR UPDATE", &[])
+        .map_err(fail)?
+        .map(|r| r.get(0));
+    let from = from.as_deref().and_then(|v| v.parse::<i32>().ok()).ok_or_else(|| not_initialised(address))?;
+    if from > LATEST {
+        return Err(newer_server(address, from));
+    }
+    let roles = Roles::of(address.database());
+    apply_after(&mut tx, &roles, from, LATEST).map_err(fail)?;
+    tx.commit().map_err(|e| lost_at_commit(e, address))?;
+    Ok(Upgrade { from, to: LATEST })
+}
+
+/// A user signs in only to a server at this Dangan's version.
+pub(super) fn check_version(address: &ServerAddress, found: Option<&str>) -> Result<()> {
+    let found = found.and_then(|v| v.parse::<i32>().ok()).ok_or_else(|| not_initialised(address))?;
+    if found > LATEST {
+        return Err(newer_server(address, found));
+    }
+    if found < LATEST {
+        return Err(Error::invalid(
+            "server",
+            format!(
+                "{address} 的数据结构是第 {found} 版，这个 Dangan 需要第 {LATEST} 版：请数据库的所有者运行 dangan server upgrade --url …（以所有者的身份连接）"
+            ),
+            format!(
+                "{address} holds schema version {found} and this Dangan needs version {LATEST}: the database's owner runs `dangan server upgrade --url …` (connecting as the owner)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn newer_server(address: &ServerAddress, found: i32) -> Error {
+    Error::invalid(
+        "server",
+        format!(
+            "{address} 由更新版本的 Dangan 设立（数据结构第 {found} 版，这个 Dangan 只认得第 {LATEST} 版）：请先更新 Dangan"
+        ),
+        format!(
+            "{address} was set up by a newer Dangan (schema version {found}; this one knows up to {LATEST}): update Dangan first"
+        ),
+    )
+}
+
+fn not_initialised(address: &ServerAddress) -> Error {
+    Error::invalid(
+        "server",
+        format!("{address} 不是 Dangan 的数据库（请先运行 dangan server init）"),
+        format!("{address} is not a Dangan database (run `dangan server init` first)"),
+    )
+}
