@@ -25,7 +25,14 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_status(shell: State<'_, Shell>, change: StatusChange) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.change_status(change))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            change,
+            |session, change| session.change_status(change),
+            |server, change| Ok(server.change_status(change)?.detail),
+        )
+    })
+    .await
 }
 
 /// Takes back the latest change of a person's status.
@@ -33,7 +40,13 @@ pub async fn change_status(shell: State<'_, Shell>, change: StatusChange) -> Rep
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.undo_status_change(person_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.undo_status_change(person_id),
+            |server| Ok(server.undo_status_change(person_id)?.detail),
+        )
+    })
+    .await
 }
 
 /// Issues a transfer letter (the member leaves the register on its day) and, given a path, writes

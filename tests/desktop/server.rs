@@ -4,7 +4,7 @@
 //! app would. The first-run screen's 连接服务器, a wrong passphrase refused, the screens a server
 //! offers, another user's changes reaching the open list and member page without a restart, a
 //! stale form's save refused naming who changed the member, an item set aside for both and
-//! restored by the other, the server stopped (the loss said, a
+//! restored by the other, a membership status changed and taken back, the server stopped (the loss said, a
 //! save refused with nothing kept) and started again (the app signs in anew by itself), the server
 //! remembered across a restart, and forgotten.
 //!
@@ -183,6 +183,22 @@ async fn drive(
     app.click("person-cancel").await;
     let notes = beside(|| other.member(li).unwrap().detail.person.notes);
     assert_eq!(notes.as_deref(), Some("组织部核对过"));
+
+    // Her membership status, changed on her page as in a workspace: transferred out, for the
+    // other user too; taken back (asked twice), she is in the register again.
+    app.click("status-change").await;
+    app.wait("status-dialog").await;
+    app.choose("status-select", "转出").await;
+    app.click("status-save").await;
+    app.wait_attr("member-status", "data-status", "transferred_out").await;
+    let theirs = beside(|| other.member(li).unwrap().detail.status);
+    assert_eq!(theirs, dangan_core::domain::MembershipStatus::TransferredOut);
+    app.screenshot("45-server-status-changed").await;
+    app.click("status-undo").await;
+    app.click("status-undo-confirm").await;
+    app.wait_attr("member-status", "data-status", "in_register").await;
+    let theirs = beside(|| other.member(li).unwrap().detail.status);
+    assert_eq!(theirs, dangan_core::domain::MembershipStatus::InRegister);
 
     // The server stops: the top bar says its connection is lost, and a save meanwhile is refused
     // saying the server cannot be reached and that nothing was changed.

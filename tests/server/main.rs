@@ -16,6 +16,7 @@ mod security;
 mod set_aside;
 mod setup;
 mod statistics;
+mod status;
 mod upload;
 
 use dangan_tests::postgres::PgCluster;

@@ -2,7 +2,7 @@
 //! the command that upgrades it; its owner upgrades it, all or nothing, keeping what it holds;
 //! and then it works as one set up afresh.
 
-use dangan_core::server::{ServerAddress, ServerSession};
+use dangan_core::server::{SCHEMA_VERSION, ServerAddress, ServerSession};
 use dangan_tests::{PASSPHRASE, dangan_binary};
 use predicates::str::contains;
 
@@ -34,7 +34,7 @@ fn a_version_one_server_is_refused_to_users_until_its_owner_upgrades_it_keeping_
     dangan(&url, ADMIN, &["members"])
         .assert()
         .code(1)
-        .stderr(contains("holds schema version 1 and this Dangan needs version 2"))
+        .stderr(contains(format!("holds schema version 1 and this Dangan needs version {SCHEMA_VERSION}")))
         .stderr(contains("dangan server upgrade --url"));
     // A user cannot upgrade it: only the owner changes the schema.
     let users_url = cluster.url("dangan", Some(("nobody", "no password")));
@@ -44,7 +44,7 @@ fn a_version_one_server_is_refused_to_users_until_its_owner_upgrades_it_keeping_
     let out = upgrade(&owner_url).arg("--json").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(done, serde_json::json!({ "from": 1, "to": 2 }));
+    assert_eq!(done, serde_json::json!({ "from": 1, "to": SCHEMA_VERSION }));
     assert_eq!(
         cluster
             .superuser_sql(
@@ -58,9 +58,13 @@ fn a_version_one_server_is_refused_to_users_until_its_owner_upgrades_it_keeping_
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("张三"));
     // Upgraded once: the second finds nothing to do.
-    upgrade(&owner_url).assert().success().stdout(contains("holds schema version 2 already: nothing to upgrade"));
+    upgrade(&owner_url)
+        .assert()
+        .success()
+        .stdout(contains(format!("holds schema version {SCHEMA_VERSION} already: nothing to upgrade")));
 
-    // What version 2 brings works there, and the log the upgrade left verifies.
+    // What the later versions bring works there (items set aside, membership status), and the
+    // log the upgrade left verifies.
     let mut admin = ServerSession::sign_in(&url.parse().unwrap(), Some(ADMIN), PASSPHRASE).unwrap();
     admin.set_today("2026-02-25".parse().unwrap());
     let zhang = admin.members(&Default::default()).unwrap()[0].0.id;
@@ -79,6 +83,16 @@ fn a_version_one_server_is_refused_to_users_until_its_owner_upgrades_it_keeping_
         .unwrap();
     admin.dismiss_deadline(zhang, "application_talk", "2026-02-28".parse().unwrap(), None).unwrap();
     assert_eq!(admin.dashboard(None, None).unwrap().dismissed, 1);
+    let out = dangan_core::domain::StatusChange {
+        id: None,
+        person_id: zhang,
+        status: dangan_core::domain::MembershipStatus::TransferredOut,
+        date: "2026-02-20".parse().unwrap(),
+        reason: None,
+    };
+    let moved_out = admin.change_status(out).unwrap();
+    assert!(moved_out.detail.deadlines.is_empty(), "someone out of the register owes nothing");
+    assert!(admin.members(&Default::default()).unwrap().is_empty());
     dangan(&url, ADMIN, &["verify"]).assert().success();
 
     // A server set up by a newer Dangan asks for a newer Dangan, to its users and its owner.

@@ -55,6 +55,10 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     let mut session = dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, PASSPHRASE).unwrap();
     session.dismiss_deadline(li, "application_talk", "2026-02-28".parse().unwrap(), None).unwrap();
     drop(session);
+    // And she left the register: transferred out.
+    ws.dangan(&["status", "set", "--member", &li.to_string(), "--status", "转出", "--date", "2026-03-01"])
+        .assert()
+        .success();
 
     let out = ws.dangan(&["audit", "--json", "--limit", "1"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -81,6 +85,15 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
              FROM dangan.dismissals d JOIN dangan.people p ON p.id = d.person_id"
         ),
         "李四 application_talk 2026-02-28 acknowledged"
+    );
+    // Her status goes with her: out of the register on the server too, from the same day.
+    assert_eq!(report["status_changes"], 1);
+    assert_eq!(
+        psql(
+            "SELECT p.status || ' ' || s.date FROM dangan.people p JOIN dangan.status_changes s ON s.person_id = p.id
+             WHERE p.name = '李四'"
+        ),
+        "transferred_out 2026-03-01"
     );
     let members = crate::members::members(&url, ADMIN);
     let on_server = members.iter().find(|m| m["name"] == "张三").unwrap();
@@ -200,18 +213,17 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace holding what a server cannot hold yet (here a member's status change) is
-    // refused whole, naming it: no committee, unit or person arrives.
+    // A workspace holding what a server cannot hold yet (here a branch's meeting) is refused
+    // whole, naming it: no committee, unit or person arrives.
     let other = workspace("中共物理学院委员会", "姓名,学号工号,所在党支部\n王五,2026101,物理支部\n");
-    let wang = other.members_json(&[])[0]["id"].to_string();
     other
-        .dangan(&["status", "set", "--member", &wang, "--status", "deceased", "--date", "2026-11-01"])
+        .dangan(&["meetings", "add", "--unit", "物理支部", "--kind", "theme_day", "--date", "2026-11-01"])
         .assert()
         .success();
     upload(&url, ADMIN, &other)
         .assert()
         .failure()
-        .stderr(contains("1 membership status changes"))
+        .stderr(contains("1 meetings"))
         .stderr(contains("nothing was uploaded"));
     assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
     assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");

@@ -1465,11 +1465,13 @@ impl Human {
                 report.upload_id
             ),
         )?;
-        if report.set_aside > 0 {
-            let n = report.set_aside;
+        if report.set_aside > 0 || report.status_changes > 0 {
+            let (n, changes) = (report.set_aside, report.status_changes);
             self.say(
-                format_args!("工作区中搁置的 {n} 个提醒事项在服务器上同样搁置"),
-                format_args!("The workspace's {n} items set aside are set aside on the server too"),
+                format_args!("工作区中搁置的 {n} 个提醒事项和 {changes} 次党籍状态变更也已上传"),
+                format_args!(
+                    "The workspace's {n} items set aside and {changes} membership status changes went with it"
+                ),
             )?;
         }
         if !report.users_to_add.is_empty() {

@@ -22,14 +22,14 @@ pub enum Area {
     Organisation,
     /// A member's file: records, attachments, the checklist; and the printed dossier.
     Files,
-    /// Membership status beside the stage (转出, 停止党籍, …) and graduates kept on the register.
+    /// Membership status beside the stage (转出, 停止党籍, …).
     Status,
     /// The procedure's documents (.docx and PDF).
     Documents,
     /// Branch life: meetings, committees, party groups, training and study.
     BranchLife,
     Dues,
-    /// Transfer applications, letters and packages.
+    /// Transfer applications, letters and packages, and graduates kept on the register.
     Transfers,
     Appraisal,
     Complaints,
@@ -68,10 +68,11 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 8] = [
+    pub const ON_A_SERVER: [Area; 9] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
+        Area::Status,
         Area::Rosters,
         Area::Organisation,
         Area::Statistics,

@@ -15,7 +15,7 @@ use crate::access::{Action, Role};
 use crate::backup::VerifyReport;
 use crate::calendar::Date;
 use crate::deadlines::{DeadlineItem, DeadlineQuery, Fact};
-use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage};
+use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage, StatusChange, current_status};
 use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
@@ -49,6 +49,10 @@ pub struct MemberMoved {
     /// The member's version after the move.
     pub version: i32,
 }
+
+/// The version of the server's schema this Dangan works with (`dangan server upgrade` brings a
+/// database to it).
+pub const SCHEMA_VERSION: i32 = crate::store::server::SCHEMA_VERSION;
 
 /// The file in an office's folder that names the shared server it uses (one line: its address,
 /// without a password), written by [`ServerSession::connect`].
@@ -587,7 +591,7 @@ impl ServerSession {
         let (Some(index), Some(facts)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
         let mut paths: std::collections::HashMap<Id, std::sync::Arc<str>> = std::collections::HashMap::new();
         let chosen: Vec<_> = index
-            .people()
+            .people_in_register()
             .filter(|(_, _, branch)| in_scope.as_ref().is_none_or(|s| s.contains(branch)))
             .filter(|(id, ..)| query.member_id.is_none_or(|m| m == *id))
             .map(|(id, name, branch)| (id, name, branch, facts.get(&id).map_or(&[][..], Vec::as_slice)))
@@ -600,6 +604,27 @@ impl ServerSession {
             facts,
         });
         Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, &set_aside, as_of))
+    }
+
+    /// Records a change of a member's membership status (转出, 停止党籍, 去世, …), checked against
+    /// their stage and history as a workspace checks it; someone out of the register leaves the
+    /// working lists and deadlines at once, for everyone (the server keeps their status).
+    pub fn change_status(&mut self, change: StatusChange) -> Result<ServerMember> {
+        let units = self.store.units()?;
+        let id = change.person_id;
+        let set_aside = self.store.dismissals(Some(id))?;
+        let person = self.store.change_status(change)?;
+        self.refresh(id);
+        Ok(self.member_of(person, &units, &set_aside))
+    }
+
+    /// Takes back a member's latest status change (recorded in error).
+    pub fn undo_status_change(&mut self, person_id: Id) -> Result<ServerMember> {
+        let units = self.store.units()?;
+        let set_aside = self.store.dismissals(Some(person_id))?;
+        let person = self.store.undo_status_change(person_id)?;
+        self.refresh(person_id);
+        Ok(self.member_of(person, &units, &set_aside))
     }
 
     /// Sets a member's pending item aside: acknowledged (`until: None`: no more reminders, off
@@ -932,17 +957,23 @@ impl ServerSession {
             branch: branch_path(units, p.person.branch_id).into(),
             facts: &facts,
         };
-        // Every item, those set aside marked, as a workspace's member page shows them.
+        // Every item, those set aside marked, as a workspace's member page shows them; someone out
+        // of the register owes nothing.
+        let status = current_status(&p.status_history);
         let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
         let (rules, workdays, today) = (self.store.rules(), self.store.work_calendar(), self.store.today());
-        let deadlines = procedure_items([steps], rules, workdays, &query, set_aside, today);
+        let deadlines = if status == MembershipStatus::InRegister {
+            procedure_items([steps], rules, workdays, &query, set_aside, today)
+        } else {
+            Vec::new()
+        };
         // From the steps, as a workspace gives them, whatever the stored columns say.
         let detail = MemberDetail {
             branch_path: branch_path(units, p.person.branch_id),
             stage: Stage::of_person(&p.person, &p.events),
             ended: p.events.iter().any(|e| e.kind == EventKind::MembershipEnded),
-            status: MembershipStatus::InRegister,
-            status_history: Vec::new(),
+            status,
+            status_history: p.status_history,
             arrival: None,
             graduate_kept_since: None,
             person: p.person,

@@ -92,6 +92,11 @@ pub struct StatusChange {
     pub reason: Option<String>,
 }
 
+/// The refusal of an undo where no change was recorded.
+pub fn nothing_to_undo() -> Error {
+    Error::invalid("status", "没有可撤销的状态变更", "there is no status change to take back")
+}
+
 /// The status after a history of changes (in date order): in the register when there are none.
 pub fn current_status(history: &[StatusChange]) -> MembershipStatus {
     history.last().map_or(MembershipStatus::InRegister, |c| c.status)

@@ -131,9 +131,10 @@ impl MemberIndex {
         }
     }
 
-    /// Each person in pinyin order: their number, name and branch.
-    pub(crate) fn people(&self) -> impl Iterator<Item = (Id, &str, Id)> {
-        self.rows.iter().map(|r| (r.id, &*r.name, r.branch_id))
+    /// Each person in the register, in pinyin order: their number, name and branch. Those out of
+    /// it (transferred out, suspended, deceased, …) owe nothing.
+    pub(crate) fn people_in_register(&self) -> impl Iterator<Item = (Id, &str, Id)> {
+        self.rows.iter().filter(|r| r.status == MembershipStatus::InRegister).map(|r| (r.id, &*r.name, r.branch_id))
     }
 
     /// The total number of matches and the page the query asks for, with the branch of each row

@@ -78,7 +78,7 @@ impl Store {
     pub fn undo_status_change(&mut self, person_id: Id) -> Result<MemberDetail> {
         let (_, history) = self.status_facts(person_id)?;
         let Some(last) = history.last() else {
-            return Err(Error::invalid("status", "没有可撤销的状态变更", "there is no status change to take back"));
+            return Err(crate::domain::nothing_to_undo());
         };
         if let Some(number) = self.letter_of_change(last.id.unwrap_or_default())? {
             return Err(Error::invalid(

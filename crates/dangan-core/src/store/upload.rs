@@ -9,7 +9,7 @@ use super::audit::{ChainRow, ChainWalk};
 use super::people::{PERSON_COLUMNS, corrupt_row, person_from, sort_events};
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::domain::{EventKind, Id, OrgUnit, Person, ProcedureEvent};
+use crate::domain::{EventKind, Id, OrgUnit, Person, ProcedureEvent, StatusChange};
 use crate::rules::RuleSetId;
 use crate::workdays::CalendarDay;
 use crate::{Error, Result, Text};
@@ -34,6 +34,8 @@ pub(crate) struct WorkspaceContents {
     pub(crate) calendar: (Vec<CalendarDay>, Vec<i32>),
     /// The members' items set aside: `(person, rule, due, until)`, `until` none when acknowledged.
     pub(crate) set_aside: Vec<(Id, String, Date, Option<Date>)>,
+    /// The members' status changes, in date order (then as recorded).
+    pub(crate) status_changes: Vec<StatusChange>,
 }
 
 /// The UUIDs of a workspace's units and people, by their numbers in it.
@@ -46,10 +48,9 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 28] = [
+const NOT_ON_A_SERVER: [(&str, &str, &str); 27] = [
     ("records", "材料记录", "file records"),
     ("attachments", "附件", "attachments"),
-    ("status_changes", "党籍状态变更", "membership status changes"),
     ("meetings", "会议记录", "meetings"),
     ("attendance", "会议出席记录", "meeting attendance"),
     ("meeting_attachments", "会议附件", "meeting attachments"),
@@ -169,6 +170,12 @@ impl Store {
             };
             set_aside.push((r.get(0)?, r.get(1)?, due, until));
         }
+        let mut status_changes = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT DISTINCT person_id FROM status_changes ORDER BY 1")?;
+        let people_changed: Vec<Id> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for person in people_changed {
+            status_changes.extend(super::status::load_history(&self.conn, person)?);
+        }
         let users = self.users()?.into_iter().map(|u| u.name).collect();
         let calendar = self.holidays()?;
         snapshot.finish()?;
@@ -184,6 +191,7 @@ impl Store {
             users,
             calendar,
             set_aside,
+            status_changes,
         })
     }
 }

@@ -8,7 +8,7 @@ use super::{ServerStore, failure};
 use crate::Result;
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::domain::{EventKind, Id};
+use crate::domain::{EventKind, Id, MembershipStatus};
 use crate::statistics::{Census, Counted};
 use crate::store::census::counted;
 
@@ -17,8 +17,8 @@ const COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date::text,
                        student_level, occupation, joined_on::text";
 
 impl ServerStore {
-    /// Everyone this user may read, with the dates of their steps (no membership status changes:
-    /// a server keeps none yet, so everyone is in the register).
+    /// Everyone this user may read, with the dates of their steps and their membership status's
+    /// changes.
     pub(crate) fn census(&mut self) -> Result<Census> {
         self.require(Action::ReadMembers)?;
         let address = self.address.clone();
@@ -37,6 +37,9 @@ impl ServerStore {
             people.push(counted(id, r.get(1), r.get(2), class_year, text));
         }
         let steps = tx.query("SELECT person_id, kind, date::text FROM dangan.events", &[]).map_err(fail)?;
+        let statuses = tx
+            .query("SELECT person_id, status, date::text FROM dangan.status_changes ORDER BY date, id", &[])
+            .map_err(fail)?;
         tx.commit().map_err(fail)?;
         for r in &steps {
             let (Some(kind), Ok(date)) = (EventKind::parse(r.get(1)), r.get::<_, &str>(2).parse::<Date>()) else {
@@ -44,6 +47,15 @@ impl ServerStore {
             };
             if let Some(&at) = slots.get(&r.get::<_, Id>(0)) {
                 people[at].note_event(kind, date);
+            }
+        }
+        for r in &statuses {
+            let (Some(status), Ok(date)) = (MembershipStatus::parse(r.get(1)), r.get::<_, &str>(2).parse::<Date>())
+            else {
+                continue;
+            };
+            if let Some(&at) = slots.get(&r.get::<_, Id>(0)) {
+                people[at].statuses.push((date, status));
             }
         }
         Ok(Census { people })

@@ -20,13 +20,14 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 2] = [
+const VERSIONS: [Version; 3] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
+    Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
 ];
 
 /// The version this Dangan works with.
-pub(crate) const LATEST: i32 = VERSIONS[VERSIONS.len() - 1].number;
+pub const LATEST: i32 = VERSIONS[VERSIONS.len() - 1].number;
 
 /// The first version's tables (`init` writes the root committee and its administrator between
 /// them and the first version's security).

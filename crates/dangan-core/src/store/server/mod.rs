@@ -19,6 +19,7 @@ mod moves;
 mod people;
 mod reminders;
 mod roles;
+mod status;
 mod units;
 mod upload;
 
@@ -31,7 +32,7 @@ use serde::Serialize;
 pub use address::ServerAddress;
 pub(crate) use address::{shown, with_absolute_root_cert};
 pub use changes::{Change, ChangeFeed};
-pub use migrations::Upgrade;
+pub use migrations::{LATEST as SCHEMA_VERSION, Upgrade};
 pub use moves::MovedPerson;
 pub use people::ServerPerson;
 use roles::Roles;

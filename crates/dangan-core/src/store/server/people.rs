@@ -10,7 +10,8 @@ use crate::access::Action;
 use crate::calendar::Date;
 use crate::deadlines::Fact;
 use crate::domain::{
-    Category, Education, EventKind, Gender, Id, Occupation, Person, ProcedureEvent, Stage, StudentLevel,
+    Category, Education, EventKind, Gender, Id, MembershipStatus, Occupation, Person, ProcedureEvent, Stage,
+    StatusChange, StudentLevel,
 };
 use crate::store::IndexEntry;
 use crate::store::people::{
@@ -37,10 +38,12 @@ pub struct ServerPerson {
     pub changed_by: Option<String>,
     /// The person's UUID, the same in every database they are copied to.
     pub uid: String,
+    /// Their membership status's changes, in date order (then in the order recorded).
+    pub status_history: Vec<StatusChange>,
 }
 
 /// The columns of a person's list row (`IndexEntry`).
-const ENTRY_COLUMNS: &str = "id, sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender";
+const ENTRY_COLUMNS: &str = "id, sort_key, name, pinyin, initials, student_no, stage, branch_id, ended, gender, status";
 
 impl ServerStore {
     /// Every person this user may read, as the member list's rows, in pinyin order (the sort key
@@ -158,13 +161,13 @@ impl ServerStore {
         let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         let fail = |e| failure(e, &address);
-        let events = match person.id {
+        let (events, status_history) = match person.id {
             Some(id) => {
                 let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
                 refuse_if_stale(&before, seen_version)?;
-                before.events
+                (before.events, before.status_history)
             }
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
         // A branch the user may change (the policies hide the others, so it is not found).
         let unit_kind =
@@ -190,7 +193,7 @@ impl ServerStore {
         person.id = Some(row.get(0));
         let (version, changed_by, uid) = (row.get(1), row.get(2), row.get(3));
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
-        Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid })
+        Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history })
     }
 
     /// Records a step (`event.id: None`) or changes one, after every check passes. With
@@ -527,12 +530,28 @@ pub(super) fn load(
     let mut events =
         client.query(&steps, &[&id])?.iter().map(|r| event_of(r, 0)).collect::<std::result::Result<Vec<_>, _>>()?;
     sort_events(&mut events);
+    let changes = statements.get(
+        client,
+        "SELECT id, status, date::text, reason FROM dangan.status_changes WHERE person_id = $1 ORDER BY date, id",
+    )?;
+    let status_history = client
+        .query(&changes, &[&id])?
+        .iter()
+        .map(|r| status_change_of(r, id))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let (ended, version, changed_by, uid) = (row.get(20), row.get(21), row.get(22), row.get(23));
-    Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid })
+    Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history })
 }
 
-/// A list row from the columns of `ENTRY_COLUMNS`. Everyone on a server is in the register (it
-/// keeps no membership status changes yet).
+/// A status change from its columns `id, status, date::text, reason`.
+pub(super) fn status_change_of(r: &postgres::Row, person_id: Id) -> std::result::Result<StatusChange, LoadError> {
+    let id: Id = r.get(0);
+    let status = MembershipStatus::parse(r.get(1)).ok_or(LoadError::Corrupt("status_changes", id))?;
+    let date = r.get::<_, &str>(2).parse::<Date>().map_err(|_| LoadError::Corrupt("status_changes", id))?;
+    Ok(StatusChange { id: Some(id), person_id, status, date, reason: r.get(3) })
+}
+
+/// A list row from the columns of `ENTRY_COLUMNS`.
 fn entry_of(r: &postgres::Row, address: &super::ServerAddress) -> Result<IndexEntry> {
     let id: Id = r.get(0);
     Ok(IndexEntry {
@@ -546,7 +565,7 @@ fn entry_of(r: &postgres::Row, address: &super::ServerAddress) -> Result<IndexEn
         branch_id: r.get(7),
         ended: r.get(8),
         gender: r.get::<_, Option<&str>>(9).and_then(Gender::parse),
-        status: crate::domain::MembershipStatus::InRegister,
+        status: MembershipStatus::parse(r.get(10)).ok_or_else(|| corrupt(address, "people", id))?,
     })
 }
 

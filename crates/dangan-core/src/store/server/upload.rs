@@ -42,6 +42,8 @@ pub struct UploadReport {
     /// The members' items the workspace had set aside (acknowledged or snoozed), set aside on
     /// the server too.
     pub set_aside: u64,
+    /// The members' membership status changes carried (a person out of the register stays so).
+    pub status_changes: u64,
 }
 
 /// The stages an upload reports, as steps of a job.
@@ -142,7 +144,9 @@ impl ServerStore {
             )
             .map_err(|e| uploaded_already(e, &contents.committee, &address))?
             .get(0);
-        let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &workspace_ids, &person_ids).map_err(fail)?;
+        let on_server: HashMap<Id, Id> = workspace_ids.iter().copied().zip(person_ids.iter().copied()).collect();
+        let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &on_server).map_err(fail)?;
+        let status_changes = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
         step(3, &mut progress)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         step(STAGES, &mut progress).ok();
@@ -158,6 +162,7 @@ impl ServerStore {
             users_to_add: contents.users,
             calendar_years_entered,
             set_aside,
+            status_changes,
         })
     }
 }
@@ -167,10 +172,8 @@ impl ServerStore {
 fn carry_set_aside(
     tx: &mut postgres::Transaction<'_>,
     set_aside: &[(Id, String, crate::calendar::Date, Option<crate::calendar::Date>)],
-    workspace_ids: &[Id],
-    person_ids: &[Id],
+    on_server: &HashMap<Id, Id>,
 ) -> std::result::Result<u64, postgres::Error> {
-    let on_server: HashMap<Id, Id> = workspace_ids.iter().copied().zip(person_ids.iter().copied()).collect();
     let mut people = Vec::new();
     let mut rules = Vec::new();
     let mut dues = Vec::new();
@@ -413,4 +416,34 @@ fn place_units(
         ids.insert(unit.id, id);
     }
     Ok(ids)
+}
+
+/// The workspace's status changes, each under its person's number on the server, in one
+/// statement in date order: the server then keeps each person's latest as their status
+/// (`dangan.follow_status`) and logs them as the uploader's.
+fn carry_status_changes(
+    tx: &mut postgres::Transaction<'_>,
+    changes: &[crate::domain::StatusChange],
+    on_server: &HashMap<Id, Id>,
+) -> std::result::Result<u64, postgres::Error> {
+    let mut people = Vec::new();
+    let mut statuses = Vec::new();
+    let mut dates = Vec::new();
+    let mut reasons = Vec::new();
+    for change in changes {
+        let Some(id) = on_server.get(&change.person_id) else { continue };
+        people.push(*id);
+        statuses.push(change.status.as_str());
+        dates.push(change.date.to_string());
+        reasons.push(change.reason.as_deref());
+    }
+    if people.is_empty() {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO dangan.status_changes (person_id, status, date, reason)
+         SELECT p, s, d::date, r FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS c(p, s, d, r, n)
+         ORDER BY n",
+        &[&people, &statuses, &dates, &reasons],
+    )
 }
