@@ -18,7 +18,7 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn documents(shell: State<'_, Shell>) -> Reply<Vec<DocumentInfo>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.documents())).await
+    blocking(shell.lang(), move || shell.with_either(|session| session.documents(), |server| server.documents())).await
 }
 
 /// Document `id` about `members`, dated `date` (today when none), filled in for the preview.
@@ -31,7 +31,13 @@ pub async fn preview_document(
     date: Option<Date>,
 ) -> Reply<DocumentPreview> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.preview_document(&id, &members, date))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.preview_document(&id, &members, date),
+            |server| server.preview_document(&id, &members, date),
+        )
+    })
+    .await
 }
 
 /// Saves the document at `path`, as .docx or PDF by its extension; with `record_step`, the
@@ -48,7 +54,11 @@ pub async fn make_document(
 ) -> Reply<MadeDocument> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.make_document(&id, &members, date, &path, record_step))
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.make_document(&id, &members, date, &path, record_step),
+            |server| server.make_document(&id, &members, date, &path, &folder, record_step),
+        )
     })
     .await
 }

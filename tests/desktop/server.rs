@@ -4,7 +4,8 @@
 //! app would. The first-run screen's 连接服务器, a wrong passphrase refused, the screens a server
 //! offers, another user's changes reaching the open list and member page without a restart, a
 //! stale form's save refused naming who changed the member, an item set aside for both and
-//! restored by the other, a membership status changed and taken back, the server stopped (the loss said, a
+//! restored by the other, a membership status changed and taken back, a document made with its
+//! step, the server stopped (the loss said, a
 //! save refused with nothing kept) and started again (the app signs in anew by itself), the server
 //! remembered across a restart, and forgotten.
 //!
@@ -199,6 +200,22 @@ async fn drive(
     app.wait_attr("member-status", "data-status", "in_register").await;
     let theirs = beside(|| other.member(li).unwrap().detail.status);
     assert_eq!(theirs, dangan_core::domain::MembershipStatus::InRegister);
+
+    // A document from her page, filled from the server's records (an activist now): the
+    // development targets' publicity, saved as Word, opened by LibreOffice (its step is recorded
+    // with it in `tests/server/documents.rs`).
+    app.click("documents-open-dialog").await;
+    app.wait_attr("documents-people", "data-count", "1").await;
+    app.click_css("[data-testid='documents-choice'][data-document='candidate_publicity']").await;
+    assert!(app.wait_text("documents-preview-table").await.contains("李四"));
+    let notice = office.parent().unwrap().join("发展对象公示.docx");
+    app.type_into("documents-path", notice.to_str().unwrap()).await;
+    app.click("documents-save").await;
+    app.wait("documents-saved").await;
+    app.screenshot("46-server-document-saved").await;
+    app.click("documents-close").await;
+    let text = beside(|| dangan_tests::libreoffice_text(&notice));
+    assert!(text.contains("为发展对象的公示") && text.contains("李四"), "{text}");
 
     // The server stops: the top bar says its connection is lost, and a save meanwhile is refused
     // saying the server cannot be reached and that nothing was changed.

@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod documents;
 mod holidays;
 mod import;
 mod members;

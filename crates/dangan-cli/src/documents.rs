@@ -4,8 +4,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use dangan_core::calendar::Date;
+use dangan_core::documents::{DocumentInfo, MadeDocument};
 use dangan_core::domain::Id;
-use dangan_core::{Error, Result};
+use dangan_core::server::ServerSession;
+use dangan_core::{Error, Result, Session};
 
 use crate::commands::Context;
 use crate::members::Filter;
@@ -66,60 +69,111 @@ pub enum TemplatesAction {
 
 pub fn doc(action: DocAction, cx: &Context) -> Result<()> {
     match action {
+        DocAction::Templates { action: TemplatesAction::Load { file } } => {
+            let info = cx.unlock()?.load_document_template(&parse::read_text(&file)?)?;
+            cx.human.document_template_loaded(&info, &file)
+        }
+        DocAction::Templates { action: TemplatesAction::Reset { id } } => {
+            cx.unlock()?.reset_document_template(&id)?;
+            cx.human.document_template_reset(&id)
+        }
+        action => doc_with(action, || cx.unlock(), cx),
+    }
+}
+
+/// `doc --server`: the documents from the server's records (the shipped wording: an office's own
+/// is not kept on a server yet, so `templates load` and `reset` are refused there).
+pub fn doc_on_server(action: DocAction, server: impl FnOnce() -> Result<ServerSession>, cx: &Context) -> Result<()> {
+    doc_with(action, server, cx)
+}
+
+/// Where a document's facts are kept: a workspace, or the shared server.
+pub trait Documents {
+    fn documents(&mut self) -> Result<Vec<DocumentInfo>>;
+    fn template_source(&mut self, id: &str) -> Result<String>;
+    /// Everyone the filters select, in list order.
+    fn selected(&mut self, filter: &Filter) -> Result<Vec<Id>>;
+    fn make(&mut self, args: &MakeArgs, members: &[Id], date: Option<Date>, cx: &Context) -> Result<MadeDocument>;
+}
+
+impl Documents for Session {
+    fn documents(&mut self) -> Result<Vec<DocumentInfo>> {
+        Session::documents(self)
+    }
+    fn template_source(&mut self, id: &str) -> Result<String> {
+        self.document_template_source(id)
+    }
+    fn selected(&mut self, filter: &Filter) -> Result<Vec<Id>> {
+        let query = filter.query(self)?;
+        Ok(self.list_members(&query)?.items.into_iter().map(|m| m.id).collect())
+    }
+    fn make(&mut self, args: &MakeArgs, members: &[Id], date: Option<Date>, _: &Context) -> Result<MadeDocument> {
+        self.make_document(&args.id, members, date, &args.out, args.record_step)
+    }
+}
+
+impl Documents for ServerSession {
+    fn documents(&mut self) -> Result<Vec<DocumentInfo>> {
+        ServerSession::documents(self)
+    }
+    fn template_source(&mut self, id: &str) -> Result<String> {
+        self.document_template_source(id)
+    }
+    fn selected(&mut self, filter: &Filter) -> Result<Vec<Id>> {
+        let query = filter.query_with(|branch| self.find_unit(branch, "branch"))?;
+        Ok(self.list_members(&query)?.items.into_iter().map(|m| m.id).collect())
+    }
+    fn make(&mut self, args: &MakeArgs, members: &[Id], date: Option<Date>, cx: &Context) -> Result<MadeDocument> {
+        self.make_document(&args.id, members, date, &args.out, cx.workspace.dir(), args.record_step)
+    }
+}
+
+/// `doc` wherever the records are kept; `open` opens them once the command's words are read.
+fn doc_with<K: Documents>(action: DocAction, open: impl FnOnce() -> Result<K>, cx: &Context) -> Result<()> {
+    match action {
         DocAction::List { json } => {
-            let session = cx.unlock()?;
-            let documents = session.documents()?;
+            let documents = open()?.documents()?;
             if json { json::print(&documents) } else { cx.human.documents(&documents) }
         }
-        DocAction::Make(args) => make(args, cx),
-        DocAction::Templates { action } => {
-            let mut session = cx.unlock()?;
-            match action {
-                TemplatesAction::Show { id } => {
-                    crate::ui::outln!("{}", session.document_template_source(&id)?.trim_end());
-                    Ok(())
-                }
-                TemplatesAction::Load { file } => {
-                    let info = session.load_document_template(&parse::read_text(&file)?)?;
-                    cx.human.document_template_loaded(&info, &file)
-                }
-                TemplatesAction::Reset { id } => {
-                    session.reset_document_template(&id)?;
-                    cx.human.document_template_reset(&id)
-                }
-            }
+        DocAction::Make(args) => make(args, open, cx),
+        DocAction::Templates { action: TemplatesAction::Show { id } } => {
+            crate::ui::outln!("{}", open()?.template_source(&id)?.trim_end());
+            Ok(())
+        }
+        // Only a server's come here (`doc` loads and resets a workspace's), and it keeps none yet.
+        DocAction::Templates { action: TemplatesAction::Load { .. } | TemplatesAction::Reset { .. } } => {
+            Err(dangan_core::areas::not_on_a_server())
         }
     }
 }
 
-fn make(args: MakeArgs, cx: &Context) -> Result<()> {
-    let mut session = cx.unlock()?;
+fn make<K: Documents>(args: MakeArgs, open: impl FnOnce() -> Result<K>, cx: &Context) -> Result<()> {
     let date = args.date.as_deref().map(|d| parse::date("date", d)).transpose()?;
-    let members: Vec<Id> = match (args.member, args.members.is_empty(), args.filter.is_set()) {
-        (Some(id), true, false) => vec![id],
-        (None, false, false) => args.members,
-        (None, true, true) => {
-            let query = args.filter.query(&session)?;
-            session.list_members(&query)?.items.into_iter().map(|m| m.id).collect()
-        }
-        (None, true, false) => {
-            return Err(Error::invalid(
+    let chosen = (args.member, args.members.is_empty(), args.filter.is_set());
+    if !matches!(chosen, (Some(_), true, false) | (None, false, false) | (None, true, true)) {
+        return Err(if chosen == (None, true, false) {
+            Error::invalid(
                 "member",
                 "请用 --member ID 指定一人，或用 --members ID,ID,… 或 --stage、--branch、--search 指定多人",
                 "name one member with --member ID, or several with --members ID,ID,… or --stage, --branch, --search",
-            ));
-        }
-        _ => {
-            return Err(Error::invalid(
+            )
+        } else {
+            Error::invalid(
                 "member",
                 "--member、--members 与筛选条件只能用其一",
                 "use one of --member, --members or the filters",
-            ));
-        }
+            )
+        });
+    }
+    let mut kept = open()?;
+    let members: Vec<Id> = match args.member {
+        Some(id) => vec![id],
+        None if !args.members.is_empty() => args.members.clone(),
+        None => kept.selected(&args.filter)?,
     };
     if members.is_empty() {
         return Err(Error::invalid("member", "筛选条件没有选中任何人", "the filters select no one"));
     }
-    let made = session.make_document(&args.id, &members, date, &args.out, args.record_step)?;
+    let made = kept.make(&args, &members, date, cx)?;
     cx.human.document_made(&made)
 }

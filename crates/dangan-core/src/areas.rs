@@ -68,13 +68,14 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 9] = [
+    pub const ON_A_SERVER: [Area; 10] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
         Area::Status,
         Area::Rosters,
         Area::Organisation,
+        Area::Documents,
         Area::Statistics,
         Area::Users,
         Area::Audit,

@@ -627,6 +627,91 @@ impl ServerSession {
         Ok(self.member_of(person, &units, &set_aside))
     }
 
+    /// Every document of the procedure, as a workspace lists them: the shipped wording (an
+    /// office's own is not kept on a server yet).
+    pub fn documents(&mut self) -> Result<Vec<crate::documents::DocumentInfo>> {
+        self.store.require(Action::ReadMembers)?;
+        let rule_set = self.store.rule_set_id();
+        Ok(crate::documents::shipped().into_iter().map(|t| t.info(rule_set, false)).collect())
+    }
+
+    /// A document's shipped template as a file.
+    pub fn document_template_source(&mut self, id: &str) -> Result<String> {
+        self.store.require(Action::ReadMembers)?;
+        Ok(crate::documents::shipped_or_refused(id)?.source().to_owned())
+    }
+
+    /// Document `id` about `members`, dated `date` (today when none), filled in from the server's
+    /// records as the user may read them, by the workspace's rules (`documents::context`): the
+    /// branch is named below its college's committee, which the document speaks for (the
+    /// university's when the people belong to several colleges).
+    pub fn preview_document(
+        &mut self,
+        id: &str,
+        members: &[Id],
+        date: Option<Date>,
+    ) -> Result<crate::documents::DocumentPreview> {
+        let template = crate::documents::shipped_or_refused(id)?;
+        self.preview_template(&template, members, date)
+    }
+
+    fn preview_template(
+        &mut self,
+        template: &crate::documents::Template,
+        members: &[Id],
+        date: Option<Date>,
+    ) -> Result<crate::documents::DocumentPreview> {
+        self.store.require(Action::ReadMembers)?;
+        let date = date.unwrap_or_else(|| self.store.today());
+        let units = self.store.units()?;
+        let rule_set = self.store.rule_set_id();
+        let context = crate::documents::context(
+            template,
+            members,
+            date,
+            crate::documents::Records {
+                member: &mut |id| Ok(self.member(id)?.detail),
+                path: &|unit| branch_path(&units, unit),
+                committee: &|branches| common_committee(&units, branches),
+                rule_set,
+            },
+        )?;
+        let (document, provisional) = crate::documents::render(template, &context, self.store.work_calendar())?;
+        Ok(crate::documents::DocumentPreview {
+            document,
+            people: context.people.len(),
+            provisional,
+            committee: context.committee,
+        })
+    }
+
+    /// Makes document `id` as [`ServerSession::preview_document`] fills it in, as .docx or PDF by
+    /// `out`'s extension, never into `workspace_dir` (the PC's own folder). With `record_step`,
+    /// the step it starts is recorded for each person, dated the document's date: all or none,
+    /// and a refused step leaves no document behind.
+    pub fn make_document(
+        &mut self,
+        id: &str,
+        members: &[Id],
+        date: Option<Date>,
+        out: &Path,
+        workspace_dir: &Path,
+        record_step: bool,
+    ) -> Result<crate::documents::MadeDocument> {
+        crate::documents::DocumentFormat::of_path(out)?;
+        let template = crate::documents::shipped_or_refused(id)?;
+        let preview = self.preview_template(&template, members, date)?;
+        let today = self.store.today();
+        let date = date.unwrap_or(today);
+        crate::documents::save(preview, out, workspace_dir, today, || {
+            if !record_step {
+                return Ok(0);
+            }
+            let step = ProcedureEvent::new(crate::documents::step_started(&template)?, date);
+            Ok(self.save_event_for_many(members, &step)?.len())
+        })
+    }
+
     /// Sets a member's pending item aside: acknowledged (`until: None`: no more reminders, off
     /// the dashboard) or snoozed until a day after today, for everyone who sees the member, as a
     /// workspace's office shares it. Logged by the server.
@@ -985,6 +1070,28 @@ impl ServerSession {
         };
         ServerMember { detail, version: p.version, changed_by: p.changed_by }
     }
+}
+
+/// The committee a document about people of these branches speaks for: the nearest committee
+/// above them all (their college's, or the university's when they belong to several colleges).
+fn common_committee(units: &[ServerUnit], branches: &[Id]) -> String {
+    let committees_above = |id: Id| {
+        let mut chain = Vec::new();
+        let mut current = units.iter().find(|u| u.id == id);
+        while let Some(unit) = current.filter(|_| chain.len() <= units.len()) {
+            if unit.kind == "committee" {
+                chain.push(unit);
+            }
+            current = units.iter().find(|u| Some(u.id) == unit.parent_id);
+        }
+        chain
+    };
+    let Some((first, rest)) = branches.split_first() else { return String::new() };
+    committees_above(*first)
+        .into_iter()
+        .find(|c| rest.iter().all(|&b| committees_above(b).iter().any(|x| x.id == c.id)))
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
 }
 
 /// The organisation as the statistics read it: the university's committee the one committee, a

@@ -965,20 +965,13 @@ impl Session {
         out: &Path,
         record_step: bool,
     ) -> Result<crate::documents::MadeDocument> {
-        let format = crate::documents::DocumentFormat::of_path(out)?;
+        crate::documents::DocumentFormat::of_path(out)?;
         let template = self.store.document_template(id)?;
         let preview = self.store.preview_template(&template, members, date)?;
-        let bytes = crate::documents::write(&preview.document, format, &preview.committee, self.store.today())?;
-        let mut file = crate::output::OutputFile::create(self.workspace.dir(), out)?;
-        std::io::Write::write_all(&mut file, &bytes).map_err(crate::Error::io(out))?;
-        let recorded = if record_step { self.store.record_document_step(&template, members, date)?.len() } else { 0 };
-        file.commit()?;
-        Ok(crate::documents::MadeDocument {
-            path: out.to_owned(),
-            title: preview.document.title,
-            people: preview.people,
-            provisional: preview.provisional,
-            recorded,
+        let today = self.store.today();
+        let store = &mut self.store;
+        crate::documents::save(preview, out, self.workspace.dir(), today, || {
+            Ok(if record_step { store.record_document_step(&template, members, date)?.len() } else { 0 })
         })
     }
 

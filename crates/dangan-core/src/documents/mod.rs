@@ -11,6 +11,7 @@
 //! template with its own wording (`store/documents.rs` keeps it); one with a syntax error or a
 //! field that does not exist is refused, naming its line.
 
+mod context;
 mod docx;
 mod markup;
 mod pdf;
@@ -18,6 +19,7 @@ mod render;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use context::{Records, context};
 pub use markup::{Block, Rendered};
 pub use render::{DocumentContext, PersonFields, render};
 
@@ -280,6 +282,16 @@ pub fn shipped_template(id: &str) -> Option<Template> {
     SHIPPED.iter().find(|(name, _)| *name == id).and_then(|(name, source)| Template::parse(name, source).ok())
 }
 
+/// The shipped template of `id`, or the refusal naming it.
+pub(crate) fn shipped_or_refused(id: &str) -> Result<Template> {
+    shipped_template(id).ok_or_else(|| unknown_document(id))
+}
+
+/// A document Dangan does not have.
+pub(crate) fn unknown_document(id: &str) -> Error {
+    Error::NotFound { what: Text::new(format!("文书「{id}」"), format!("document `{id}`")) }
+}
+
 /// Checks an office's own template: it parses, replaces a shipped document of the same id, and
 /// renders against sample records without an unknown field.
 pub fn check_override(source: &str) -> Result<Template> {
@@ -297,6 +309,44 @@ pub fn check_override(source: &str) -> Result<Template> {
 }
 
 /// Writes a rendered document in `format`.
+/// The step issuing `template`'s document starts, to be recorded with it; refused for a document
+/// that starts none.
+pub(crate) fn step_started(template: &Template) -> Result<EventKind> {
+    template.records().ok_or_else(|| {
+        Error::invalid(
+            "record_step",
+            format!("{}不对应任何步骤，无从登记", named(template).zh),
+            format!("{} starts no step to record", named(template).en),
+        )
+    })
+}
+
+/// Saves a document filled in at `out` (never inside the office's own folder `workspace_dir`), as
+/// .docx or PDF by its extension, on either engine. `record` records the step it starts when
+/// asked (returning for how many people), after the file is written but before it is put in
+/// place: a refused step leaves no document behind.
+pub(crate) fn save(
+    preview: DocumentPreview,
+    out: &std::path::Path,
+    workspace_dir: &std::path::Path,
+    today: crate::calendar::Date,
+    record: impl FnOnce() -> Result<usize>,
+) -> Result<MadeDocument> {
+    let format = DocumentFormat::of_path(out)?;
+    let bytes = write(&preview.document, format, &preview.committee, today)?;
+    let mut file = crate::output::OutputFile::create(workspace_dir, out)?;
+    std::io::Write::write_all(&mut file, &bytes).map_err(Error::io(out))?;
+    let recorded = record()?;
+    file.commit()?;
+    Ok(MadeDocument {
+        path: out.to_owned(),
+        title: preview.document.title,
+        people: preview.people,
+        provisional: preview.provisional,
+        recorded,
+    })
+}
+
 pub fn write(
     rendered: &Rendered,
     format: DocumentFormat,

@@ -7,13 +7,12 @@ use std::collections::BTreeMap;
 use rusqlite::params;
 
 use super::Store;
+use crate::Result;
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::documents::{self, DocumentContext, DocumentInfo, DocumentPreview, PersonFields, Template};
+use crate::documents::{self, DocumentContext, DocumentInfo, DocumentPreview, Template};
 use crate::domain::{Id, ProcedureEvent};
-use crate::rules::RuleSetId;
 use crate::store::MemberDetail;
-use crate::{Error, Result, Text};
 
 impl Store {
     /// Every document, the office's own wording where it loaded one, in the procedure's order.
@@ -35,7 +34,7 @@ impl Store {
         if let Some(mine) = self.own_templates()?.remove(id) {
             return Ok(mine);
         }
-        documents::shipped_template(id).ok_or_else(|| unknown_document(id))
+        documents::shipped_or_refused(id)
     }
 
     /// Loads an office's own wording of a document, replacing the shipped one (or its earlier own).
@@ -55,7 +54,7 @@ impl Store {
     /// Goes back to the shipped wording of a document.
     pub fn reset_document_template(&mut self, id: &str) -> Result<()> {
         self.require(Action::EditRules)?;
-        documents::shipped_template(id).ok_or_else(|| unknown_document(id))?;
+        documents::shipped_or_refused(id)?;
         self.conn.execute("DELETE FROM document_templates WHERE id = ?1", [id])?;
         Ok(())
     }
@@ -97,136 +96,27 @@ impl Store {
         members: &[Id],
         date: Option<Date>,
     ) -> Result<Vec<MemberDetail>> {
-        let Some(kind) = template.records() else {
-            return Err(Error::invalid(
-                "record_step",
-                format!("{}不对应任何步骤，无从登记", documents::named(template).zh),
-                format!("{} starts no step to record", documents::named(template).en),
-            ));
-        };
+        let kind = documents::step_started(template)?;
         let date = date.unwrap_or_else(|| self.today());
         self.save_event_for_many(members, &ProcedureEvent::new(kind, date))
     }
 
     /// What `template` is filled from for `members` on `date`: each member as the session's user
-    /// may read them, in the order given. A member at a stage before the document's is refused,
-    /// named (a development target's publicity is not about an applicant).
+    /// may read them, in the order given (`documents::context`, the rule of both engines).
     pub fn document_context(&self, template: &Template, members: &[Id], date: Date) -> Result<DocumentContext> {
         self.require(Action::ReadMembers)?;
-        if members.is_empty() {
-            return Err(Error::invalid("members", "请指定文书涉及的人员", "name the people the document is about"));
-        }
-        if !template.batch() && members.len() > 1 {
-            return Err(Error::invalid(
-                "members",
-                format!("{}只涉及一人（收到 {} 人）", documents::named(template).zh, members.len()),
-                format!("{} is about one person ({} given)", documents::named(template).en, members.len()),
-            ));
-        }
         let tree = self.org_tree()?;
         let committee = tree.committee().map(|c| c.name.clone()).unwrap_or_default();
-        let mut people = Vec::with_capacity(members.len());
-        let mut branches = Vec::new();
-        for &id in members {
-            let detail = self.member(id)?;
-            if let Some(stage) = template.stage().filter(|&s| detail.stage < s) {
-                return Err(Error::invalid(
-                    "members",
-                    format!(
-                        "{}（编号 {id}）尚是{}，不是{}涉及的{}",
-                        detail.person.name,
-                        detail.stage.label().zh,
-                        documents::named(template).zh,
-                        stage.label().zh
-                    ),
-                    format!(
-                        "{} (id {id}) is still at the stage {}, before {}, which is about the stage {}",
-                        detail.person.name,
-                        detail.stage.label().en,
-                        documents::named(template).en,
-                        stage.label().en
-                    ),
-                ));
-            }
-            let p = &detail.person;
-            let mut steps = PersonFields::no_steps();
-            for event in &detail.events {
-                steps.insert(event.kind.as_str(), Some(event.date.to_string()));
-            }
-            if !branches.contains(&p.branch_id) {
-                branches.push(p.branch_id);
-            }
-            people.push(PersonFields {
-                name: p.name.clone(),
-                gender: p.gender.map(|g| g.label().zh.to_string()),
-                ethnicity: p.ethnicity.clone(),
-                birth: p.birth_date.map(|d| d.to_string()),
-                education: p.education.map(|e| e.zh().to_owned()),
-                native_place: p.native_place.clone(),
-                department: p.department.clone(),
-                class_name: p.class_name.clone(),
-                student_no: p.student_no.clone(),
-                id_number: p.id_number.clone(),
-                phone: p.phone.clone(),
-                category: p.category.map(|c| c.label().zh.to_string()),
-                stage: detail.stage.label().zh.to_string(),
-                branch: own_name(&detail.branch_path),
-                branch_path: detail.branch_path.clone(),
-                steps,
-            });
-        }
-        // One branch: the document is that branch's; several: the committee's, and the branches
-        // that acted are 各党支部 (never "…委员会委员会").
-        let (branch, branch_path, by_branch) = match branches.as_slice() {
-            [one] => {
-                let path = tree.path(*one);
-                (own_name(&path), path.clone(), own_name(&path))
-            }
-            several => {
-                if template.one_branch() {
-                    let names: Vec<String> = several.iter().map(|&b| own_name(&tree.path(b))).collect();
-                    return Err(Error::invalid(
-                        "members",
-                        format!(
-                            "{}以一个支部的名义发出，所选人员分属 {} 个支部（{}）：请按支部分别生成",
-                            documents::named(template).zh,
-                            names.len(),
-                            names.join("、")
-                        ),
-                        format!(
-                            "{} speaks for one branch, and the people chosen belong to {} ({}): make one per branch",
-                            documents::named(template).en,
-                            names.len(),
-                            names.join(", ")
-                        ),
-                    ));
-                }
-                (committee.clone(), committee.clone(), "各党支部".to_owned())
-            }
-        };
-        Ok(DocumentContext {
-            committee,
-            branch,
-            branch_path,
-            by_branch,
-            date: date.to_string(),
-            rules: match self.rule_set_id {
-                RuleSetId::Cpc2014 => "2014",
-                RuleSetId::Cpc2026 => "2026",
-            }
-            .to_owned(),
-            clause: template.info(self.rule_set_id, false).clause,
-            person: people.first().cloned(),
-            people,
-        })
+        documents::context(
+            template,
+            members,
+            date,
+            documents::Records {
+                member: &mut |id| self.member(id),
+                path: &|unit| tree.path(unit),
+                committee: &|_| committee.clone(),
+                rule_set: self.rule_set_id,
+            },
+        )
     }
-}
-
-/// A unit's own name: the last part of its path (总支/支部 → 支部).
-fn own_name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_owned()
-}
-
-fn unknown_document(id: &str) -> Error {
-    Error::NotFound { what: Text::new(format!("文书「{id}」"), format!("document `{id}`")) }
 }

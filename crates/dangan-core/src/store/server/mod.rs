@@ -278,6 +278,11 @@ impl ServerStore {
         &self.rules
     }
 
+    /// Which of the shipped rule sets those are.
+    pub(crate) fn rule_set_id(&self) -> RuleSetId {
+        self.rule_set
+    }
+
     pub(crate) fn work_calendar(&self) -> &WorkCalendar {
         &self.workdays
     }
