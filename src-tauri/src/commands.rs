@@ -399,7 +399,10 @@ pub async fn restore_deadline(shell: State<'_, Shell>, member_id: Id, rule: Stri
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<MemberFile> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.member_file(member_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.member_file(member_id), |server| server.member_file(member_id))
+    })
+    .await
 }
 
 /// Adds a record (`id: null`) or changes one, attaching the files at `attach` (paths from the open
@@ -408,14 +411,24 @@ pub async fn member_file(shell: State<'_, Shell>, member_id: Id) -> Reply<Member
 #[tracing::instrument(level = "debug", skip(shell, record))]
 pub async fn save_record(shell: State<'_, Shell>, record: FileRecord, attach: Vec<PathBuf>) -> Reply<FileRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_record(record, &attach))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            record,
+            |session, record| session.save_record(record, &attach),
+            |server, record| server.save_record(record, &attach),
+        )
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_record(record_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.delete_record(record_id), |server| server.delete_record(record_id))
+    })
+    .await
 }
 
 /// An attachment's bytes, as a raw binary response (an `ArrayBuffer` in the UI, not JSON numbers).
@@ -423,8 +436,13 @@ pub async fn delete_record(shell: State<'_, Shell>, record_id: Id) -> Reply<()> 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<crate::bridge::Bytes> {
     let shell = shell.inner().clone();
-    let bytes =
-        blocking(shell.lang(), move || shell.with_session(|session| Ok(session.attachment(attachment_id)?.1))).await?;
+    let bytes = blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| Ok(session.attachment(attachment_id)?.1),
+            |server| Ok(server.attachment(attachment_id)?.1),
+        )
+    })
+    .await?;
     Ok(crate::bridge::Bytes(bytes))
 }
 
@@ -432,7 +450,13 @@ pub async fn attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Rep
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_attachment(attachment_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.delete_attachment(attachment_id),
+            |server| server.delete_attachment(attachment_id),
+        )
+    })
+    .await
 }
 
 /// Writes a copy of an attachment where the save dialog said.
@@ -440,7 +464,14 @@ pub async fn delete_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Re
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_attachment_as(attachment_id, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.save_attachment_as(attachment_id, &path),
+            |server| server.write_attachment(attachment_id, &path, &folder).map(drop),
+        )
+    })
+    .await
 }
 
 /// Prints one member's file as a PDF dossier at `path`.
@@ -448,7 +479,14 @@ pub async fn save_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_dossier(shell: State<'_, Shell>, member_id: Id, path: PathBuf) -> Reply<DossierWritten> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_dossier(member_id, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_dossier(member_id, &path),
+            |server| server.write_dossier(member_id, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Prints the dossiers of the members `query` lists into `dir`, on all cores, reporting progress on
@@ -464,7 +502,15 @@ pub async fn write_dossiers(
     let shell = shell.inner().clone();
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Dossiers, reporting(on_progress));
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_dossiers(&query, &dir, report))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either_given(
+            report,
+            |session, report| session.write_dossiers(&query, &dir, report),
+            |server, report| server.write_dossiers(&query, &dir, &folder, report),
+        )
+    })
+    .await
 }
 
 /// Hands a file (a dossier to print) or a folder to the system's own viewer.

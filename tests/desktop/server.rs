@@ -4,8 +4,8 @@
 //! app would. The first-run screen's 连接服务器, a wrong passphrase refused, the screens a server
 //! offers, another user's changes reaching the open list and member page without a restart, a
 //! stale form's save refused naming who changed the member, an item set aside for both and
-//! restored by the other, a membership status changed and taken back, a document made with its
-//! step, the server stopped (the loss said, a
+//! restored by the other, a membership status changed and taken back, a record added to a
+//! member's file, a document made, the server stopped (the loss said, a
 //! save refused with nothing kept) and started again (the app signs in anew by itself), the server
 //! remembered across a restart, and forgotten.
 //!
@@ -118,7 +118,7 @@ async fn drive(
 
     app.click("nav-members").await;
     app.wait_rows(10).await;
-    assert!(!app.exists("dossiers-open").await, "no dossiers on a server yet");
+    assert!(app.exists("dossiers-open").await, "dossiers print on a server too");
 
     // A branch added by hand, under the workspace's rules: a name the committee has is refused
     // inline, a new one is made on the server and shown in the tree.
@@ -157,7 +157,6 @@ async fn drive(
     app.click_css(&format!("[data-testid='member-row'][data-member-id='{li}']")).await;
     assert_eq!(app.wait_text("member-detail-name").await, "李四");
     app.wait_attr("member-detail-stage", "data-stage", "applicant").await;
-    assert!(!app.exists("member-file-jump").await, "no member's file on a server yet");
     // Her UUID, the same in every database she is copied to, is on her page.
     let li_uid = beside(|| admin.member(li).unwrap().detail.uid.unwrap());
     let shown = app.wait_css("[data-field='person.uid']").await.text().await.unwrap();
@@ -200,6 +199,23 @@ async fn drive(
     app.wait_attr("member-status", "data-status", "in_register").await;
     let theirs = beside(|| other.member(li).unwrap().detail.status);
     assert_eq!(theirs, dangan_core::domain::MembershipStatus::InRegister);
+
+    // Her file on the server: the application letter recorded on her page completes its
+    // checklist line, and the other user reads the record.
+    let letter = "[data-testid='checklist-line'][data-material='application_letter']";
+    app.wait_css(&format!("{letter}[data-state='missing']")).await;
+    app.click("record-add").await;
+    app.wait("file-record-dialog").await;
+    app.choose("file-record-kind", "入党申请书").await;
+    app.clear("file-record-date").await;
+    app.type_into("file-record-date", "2025-10-08").await;
+    app.type_into("file-record-body", "敬爱的党组织：我志愿加入中国共产党。").await;
+    app.click("file-record-save").await;
+    app.wait_css(&format!("{letter}[data-state='present']")).await;
+    app.screenshot("45b-server-member-file").await;
+    let theirs = beside(|| other.records(li).unwrap());
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].body, "敬爱的党组织：我志愿加入中国共产党。");
 
     // A document from her page, filled from the server's records (an activist now): the
     // development targets' publicity, saved as Word, opened by LibreOffice (its step is recorded

@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use dangan_core::server::ServerSession;
-use dangan_tests::{PASSPHRASE, TestWorkspace};
+use dangan_tests::PASSPHRASE;
 use predicates::str::contains;
 
-use crate::setup::{ADMIN, dangan, initialised};
+use crate::setup::{ADMIN, dangan, initialised, twin_workspace};
 
 const ROSTER: &str = "姓名,学号工号,所在党支部,递交入党申请书日期,确定积极分子日期\n\
                       张三,2024001,第一党支部,2024-03-01,2024-09-10\n\
@@ -33,11 +33,7 @@ fn ids(members: &[serde_json::Value], stage: &str) -> Vec<String> {
 #[test]
 fn a_document_on_a_server_is_the_one_a_workspace_makes_of_the_same_people_and_records_its_step() {
     let Some((cluster, url)) = initialised() else { return };
-    let ws = TestWorkspace::new();
-    ws.dangan(&["init", "--committee", "中共示范大学委员会"]).assert().success();
-    let roster = ws.write_csv("roster.csv", ROSTER);
-    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
-    dangan(&url, ADMIN, &["import", roster.to_str().unwrap()]).assert().success();
+    let ws = twin_workspace(&url, ROSTER);
     let on_server = crate::members::members(&url, ADMIN);
     let in_workspace = ws.members_json(&[]);
 

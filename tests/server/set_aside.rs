@@ -9,7 +9,8 @@ use dangan_core::{Error, Lang};
 use dangan_tests::PASSPHRASE;
 
 use crate::members::{add_secretary, office};
-use crate::setup::{ADMIN, dangan, initialised, users_json};
+use crate::security::db_role;
+use crate::setup::{ADMIN, dangan, initialised};
 
 fn day(text: &str) -> Date {
     text.parse().unwrap()
@@ -89,9 +90,7 @@ fn an_item_set_aside_on_a_server_is_set_aside_for_everyone_who_sees_the_member_a
 
     // In raw SQL the policies hold: the secretary cannot set aside another branch's item, the
     // auditor nobody's; the secretary sees only their branch's rows.
-    let users = users_json(&url, ADMIN);
-    let role_of =
-        |name: &str| users.iter().find(|u| u["name"] == name).unwrap()["db_role"].as_str().unwrap().to_owned();
+    let role_of = |name: &str| db_role(&url, name);
     let insert =
         format!("INSERT INTO dangan.dismissals (person_id, rule, due) VALUES ({li}, 'application_talk', '2026-02-28')");
     let out = cluster.psql("dangan", &role_of("孙书记"), PASSPHRASE, &insert);

@@ -36,6 +36,17 @@ pub fn initialised() -> Option<(PgCluster, String)> {
     Some((cluster, url))
 }
 
+/// A workspace of the server's committee beside it, `roster` imported into both by their
+/// administrators: the same people, for comparing what each engine says.
+pub fn twin_workspace(url: &str, roster: &str) -> dangan_tests::TestWorkspace {
+    let ws = dangan_tests::TestWorkspace::new();
+    ws.dangan(&["init", "--committee", "中共示范大学委员会"]).assert().success();
+    let file = ws.write_csv("roster.csv", roster);
+    ws.dangan(&["import", file.to_str().unwrap()]).assert().success();
+    dangan(url, ADMIN, &["import", file.to_str().unwrap()]).assert().success();
+    ws
+}
+
 pub fn users_json(url: &str, user: &str) -> Vec<serde_json::Value> {
     let out = dangan(url, user, &["users", "--json"]).output().unwrap();
     assert!(out.status.success(), "users: {}", String::from_utf8_lossy(&out.stderr));

@@ -7,7 +7,8 @@ use dangan_tests::{PASSPHRASE, TestWorkspace};
 use predicates::str::contains;
 
 use crate::members::{add_secretary, members, office};
-use crate::setup::{ADMIN, dangan, initialised, users_json};
+use crate::security::db_role;
+use crate::setup::{ADMIN, dangan, initialised};
 
 fn listed(url: &str, user: &str, args: &[&str]) -> Vec<String> {
     let out = dangan(url, user, &[&["members", "--json"][..], args].concat()).output().unwrap();
@@ -22,9 +23,7 @@ fn a_status_change_on_a_server_is_checked_as_in_a_workspace_and_takes_the_person
     let (zhang, li) = office(&cluster, &url);
     add_secretary(&url);
     dangan(&url, ADMIN, &["users", "add", "钱审计", "--role", "auditor"]).assert().success();
-    let users = users_json(&url, ADMIN);
-    let role_of =
-        |name: &str| users.iter().find(|u| u["name"] == name).unwrap()["db_role"].as_str().unwrap().to_owned();
+    let role_of = |name: &str| db_role(&url, name);
 
     // The same person in a workspace: the refusals and the change read the same on both.
     let ws = TestWorkspace::initialised();

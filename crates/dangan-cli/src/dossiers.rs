@@ -1,10 +1,14 @@
 //! `dangan dossier`: member files printed as PDF dossiers, one to a file, or many into a folder
 //! on all cores, with a progress bar and Ctrl+C to stop.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use dangan_core::{Error, Result};
+use dangan_core::domain::Id;
+use dangan_core::dossier::{DossierWritten, DossiersWritten};
+use dangan_core::server::ServerSession;
+use dangan_core::store::MemberQuery;
+use dangan_core::{Error, Result, Session};
 
 use crate::commands::Context;
 use crate::members::Filter;
@@ -24,8 +28,45 @@ pub struct DossierArgs {
     out: PathBuf,
 }
 
-pub fn dossier(args: DossierArgs, cx: &Context) -> Result<()> {
-    let session = cx.unlock()?;
+/// Where the dossiers are printed from: a workspace, or the shared server.
+pub trait Dossiers {
+    fn name(&mut self, member: Id) -> Result<String>;
+    fn write_one(&mut self, member: Id, out: &Path, cx: &Context) -> Result<DossierWritten>;
+    fn member_query(&mut self, filter: &Filter) -> Result<MemberQuery>;
+    fn write_many(&mut self, query: &MemberQuery, out: &Path, bar: &Progress, cx: &Context) -> Result<DossiersWritten>;
+}
+
+impl Dossiers for Session {
+    fn name(&mut self, member: Id) -> Result<String> {
+        Ok(self.member(member)?.person.name)
+    }
+    fn write_one(&mut self, member: Id, out: &Path, _: &Context) -> Result<DossierWritten> {
+        self.write_dossier(member, out)
+    }
+    fn member_query(&mut self, filter: &Filter) -> Result<MemberQuery> {
+        filter.query(self)
+    }
+    fn write_many(&mut self, query: &MemberQuery, out: &Path, bar: &Progress, _: &Context) -> Result<DossiersWritten> {
+        self.write_dossiers(query, out, |p| bar.report(p))
+    }
+}
+
+impl Dossiers for ServerSession {
+    fn name(&mut self, member: Id) -> Result<String> {
+        Ok(self.member(member)?.detail.person.name)
+    }
+    fn write_one(&mut self, member: Id, out: &Path, cx: &Context) -> Result<DossierWritten> {
+        self.write_dossier(member, out, cx.workspace.dir())
+    }
+    fn member_query(&mut self, filter: &Filter) -> Result<MemberQuery> {
+        filter.query_with(|branch| self.find_unit(branch, "branch"))
+    }
+    fn write_many(&mut self, query: &MemberQuery, out: &Path, bar: &Progress, cx: &Context) -> Result<DossiersWritten> {
+        self.write_dossiers(query, out, cx.workspace.dir(), |p| bar.report(p))
+    }
+}
+
+pub fn dossier<K: Dossiers>(args: DossierArgs, open: impl FnOnce() -> Result<K>, cx: &Context) -> Result<()> {
     if let Some(id) = args.member {
         if args.filter.is_set() {
             return Err(Error::invalid(
@@ -34,8 +75,9 @@ pub fn dossier(args: DossierArgs, cx: &Context) -> Result<()> {
                 "--member cannot be combined with filters",
             ));
         }
-        let written = session.write_dossier(id, &args.out)?;
-        cx.human.dossier_written(&session.member(id)?.person.name, &args.out, written.pages)?;
+        let mut session = open()?;
+        let written = session.write_one(id, &args.out, cx)?;
+        cx.human.dossier_written(&session.name(id)?, &args.out, written.pages)?;
         cx.human.missing_chars(&written.missing_chars);
         return Ok(());
     }
@@ -46,10 +88,11 @@ pub fn dossier(args: DossierArgs, cx: &Context) -> Result<()> {
             "name one member with --member ID, or many with --all, --stage, --branch or --search",
         ));
     }
-    let query = args.filter.query(&session)?;
+    let mut session = open()?;
+    let query = session.member_query(&args.filter)?;
     // Ctrl+C stops the batch; the dossiers already written stay.
     let bar = Progress::new(0, cx.human.ctrl_c_cancels());
-    let result = session.write_dossiers(&query, &args.out, |p| bar.report(p));
+    let result = session.write_many(&query, &args.out, &bar, cx);
     bar.finish();
     let written = result?;
     cx.human.dossiers_written(written.written, &args.out)?;

@@ -4,11 +4,58 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use dangan_core::Result;
-use dangan_core::domain::{FileRecord, RecordFields};
+use dangan_core::checklist::ChecklistLine;
+use dangan_core::domain::{AttachmentInfo, EventKind, FileRecord, Id, RecordFields};
+use dangan_core::server::ServerSession;
+use dangan_core::{Result, Session};
 
 use crate::commands::Context;
 use crate::{json, parse};
+
+/// Where a member's file is kept: a workspace, or the shared server.
+pub trait Files {
+    fn records(&mut self, member: Id) -> Result<Vec<FileRecord>>;
+    fn checklist(&mut self, member: Id) -> Result<Vec<ChecklistLine>>;
+    fn latest_event(&mut self, member: Id, kind: EventKind) -> Result<Id>;
+    fn save_record(&mut self, record: FileRecord, attach: &[PathBuf]) -> Result<FileRecord>;
+    fn write_attachment(&mut self, id: Id, out: &std::path::Path, cx: &Context) -> Result<AttachmentInfo>;
+}
+
+impl Files for Session {
+    fn records(&mut self, member: Id) -> Result<Vec<FileRecord>> {
+        Session::records(self, member)
+    }
+    fn checklist(&mut self, member: Id) -> Result<Vec<ChecklistLine>> {
+        Session::checklist(self, member)
+    }
+    fn latest_event(&mut self, member: Id, kind: EventKind) -> Result<Id> {
+        Session::latest_event(self, member, kind)
+    }
+    fn save_record(&mut self, record: FileRecord, attach: &[PathBuf]) -> Result<FileRecord> {
+        Session::save_record(self, record, attach)
+    }
+    fn write_attachment(&mut self, id: Id, out: &std::path::Path, _: &Context) -> Result<AttachmentInfo> {
+        Session::write_attachment(self, id, out)
+    }
+}
+
+impl Files for ServerSession {
+    fn records(&mut self, member: Id) -> Result<Vec<FileRecord>> {
+        ServerSession::records(self, member)
+    }
+    fn checklist(&mut self, member: Id) -> Result<Vec<ChecklistLine>> {
+        ServerSession::checklist(self, member)
+    }
+    fn latest_event(&mut self, member: Id, kind: EventKind) -> Result<Id> {
+        ServerSession::latest_event(self, member, kind)
+    }
+    fn save_record(&mut self, record: FileRecord, attach: &[PathBuf]) -> Result<FileRecord> {
+        ServerSession::save_record(self, record, attach)
+    }
+    fn write_attachment(&mut self, id: Id, out: &std::path::Path, cx: &Context) -> Result<AttachmentInfo> {
+        ServerSession::write_attachment(self, id, out, cx.workspace.dir())
+    }
+}
 
 #[derive(Args)]
 pub struct RecordsArgs {
@@ -19,10 +66,9 @@ pub struct RecordsArgs {
     json: bool,
 }
 
-pub fn records(args: RecordsArgs, cx: &Context) -> Result<()> {
-    let session = cx.unlock()?;
-    let records = session.records(args.member)?;
-    let checklist = session.checklist(args.member)?;
+pub fn records(args: RecordsArgs, kept: &mut impl Files, cx: &Context) -> Result<()> {
+    let records = kept.records(args.member)?;
+    let checklist = kept.checklist(args.member)?;
     if args.json { json::member_file(&records, &checklist) } else { cx.human.member_file(&records, &checklist) }
 }
 
@@ -73,15 +119,16 @@ pub struct RecordArgs {
 }
 
 /// Adds a record to a member's file, with its attachments, in one change.
-pub fn record(args: RecordArgs, cx: &Context) -> Result<()> {
-    let mut session = cx.unlock()?;
+pub fn record<K: Files>(args: RecordArgs, open: impl FnOnce() -> Result<K>, cx: &Context) -> Result<()> {
     let kind = parse::record_kind(&args.kind)?;
     let date = parse::date("date", &args.date)?;
-    let event_id = match parse::optional(args.step.as_deref(), parse::record_step)? {
+    let step = parse::optional(args.step.as_deref(), parse::record_step)?;
+    let grade = parse::optional(args.grade.as_deref(), parse::grade)?;
+    let mut session = open()?;
+    let event_id = match step {
         None => None,
         Some(step) => Some(session.latest_event(args.member, step)?),
     };
-    let grade = parse::optional(args.grade.as_deref(), parse::grade)?;
     let body = match (args.text, args.text_file) {
         (Some(text), _) => text,
         (None, Some(path)) => parse::read_text(&path)?,
@@ -118,7 +165,7 @@ pub struct AttachmentArgs {
     out: PathBuf,
 }
 
-pub fn attachment(args: AttachmentArgs, cx: &Context) -> Result<()> {
-    let info = cx.unlock()?.write_attachment(args.id, &args.out)?;
+pub fn attachment(args: AttachmentArgs, kept: &mut impl Files, cx: &Context) -> Result<()> {
+    let info = kept.write_attachment(args.id, &args.out, cx)?;
     cx.human.attachment_written(&info.name, &args.out)
 }

@@ -1,8 +1,8 @@
 //! The shared server from the command line (issue 20): `dangan server init`, `upgrade` and `upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
 //! those are `verify`, `users` (list, add, role, remove, reset-passphrase), `members` (with its filters), `step` (add for one member,
-//! list, remove), `deadlines`, `remind`, `import`, `transfer move`, `holidays`, `status` and `doc` (but an
-//! office's own templates); every other command says
+//! list, remove), `deadlines`, `remind`, `import`, `transfer move`, `holidays`, `status`, `doc` (but an
+//! office's own templates), `records`, `record`, `attachment` and `dossier`; every other command says
 //! plainly that it does not run on a server yet, and changes nothing.
 
 use clap::{Args, Subcommand};
@@ -130,6 +130,10 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Holidays { action } => crate::planning::holidays_with(action, &mut sign_in(&address, cx)?, cx),
         Command::Status { action } => crate::status::status_on_server(action, || sign_in(&address, cx), cx),
         Command::Doc { action } => crate::documents::doc_on_server(action, || sign_in(&address, cx), cx),
+        Command::Records(args) => crate::files::records(args, &mut sign_in(&address, cx)?, cx),
+        Command::Record(args) => crate::files::record(*args, || sign_in(&address, cx), cx),
+        Command::Attachment(args) => crate::files::attachment(args, &mut sign_in(&address, cx)?, cx),
+        Command::Dossier(args) => crate::dossiers::dossier(args, || sign_in(&address, cx), cx),
         Command::Stats(args) => crate::statistics::stats_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Export(args) => crate::rosters::export_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Audit(args) => crate::accounts::audit_on_server(args, &mut sign_in(&address, cx)?, cx),

@@ -712,6 +712,113 @@ impl ServerSession {
         })
     }
 
+    // --- A member's file --------------------------------------------------------------------
+
+    /// A member's records, oldest first, each with its attachments (without their bytes).
+    pub fn records(&mut self, member_id: Id) -> Result<Vec<crate::domain::FileRecord>> {
+        self.store.records_of(member_id)
+    }
+
+    /// A member's records and the checklist of what their file holds and lacks, as a workspace
+    /// gives them (`checklist::check` over their steps and records).
+    pub fn member_file(&mut self, member_id: Id) -> Result<crate::store::MemberFile> {
+        let person = self.store.person(member_id)?;
+        let records = self.store.records_of(member_id)?;
+        let checklist = crate::checklist::check(crate::checklist::materials(), &person.events, &records);
+        Ok(crate::store::MemberFile { records, checklist })
+    }
+
+    pub fn checklist(&mut self, member_id: Id) -> Result<Vec<crate::checklist::ChecklistLine>> {
+        Ok(self.member_file(member_id)?.checklist)
+    }
+
+    /// The member's latest event of a step: what a record made from the command line documents.
+    pub fn latest_event(&mut self, member_id: Id, kind: EventKind) -> Result<Id> {
+        let person = self.store.person(member_id)?;
+        crate::store::files::latest_of(&person.events, kind)
+    }
+
+    /// Adds a record (`id: None`) or changes one, attaching the files at `attach`, all or
+    /// nothing, checked as a workspace checks it.
+    pub fn save_record(
+        &mut self,
+        record: crate::domain::FileRecord,
+        attach: &[std::path::PathBuf],
+    ) -> Result<crate::domain::FileRecord> {
+        let files =
+            attach.iter().map(|path| crate::store::files::NewAttachment::read(path)).collect::<Result<Vec<_>>>()?;
+        self.store.save_record(record, &files)
+    }
+
+    pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
+        self.store.delete_record(record_id)
+    }
+
+    /// An attachment's description and bytes.
+    pub fn attachment(&mut self, attachment_id: Id) -> Result<(crate::domain::AttachmentInfo, Vec<u8>)> {
+        self.store.attachment(attachment_id)
+    }
+
+    pub fn delete_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        self.store.delete_attachment(attachment_id)
+    }
+
+    /// Writes a copy of an attachment to `path` (never into `workspace_dir`, the office's own
+    /// folder), whole or not at all; says which it was.
+    pub fn write_attachment(
+        &mut self,
+        attachment_id: Id,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<crate::domain::AttachmentInfo> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let (info, bytes) = self.store.attachment(attachment_id)?;
+        crate::output::write(workspace_dir, path, &bytes)?;
+        Ok(info)
+    }
+
+    /// Everything one member's dossier prints, from the server: their page and file, each
+    /// attachment's bytes, and the committee whose file it is (their college's).
+    fn dossier_data(&mut self, member_id: Id) -> Result<crate::dossier::DossierData> {
+        let units = self.store.units()?;
+        let detail = self.member(member_id)?.detail;
+        let committee = common_committee(&units, &[detail.person.branch_id]);
+        let file = self.member_file(member_id)?;
+        let store = &mut self.store;
+        crate::dossier::DossierData::gathered(member_id, committee, detail, file, |id| Ok(store.attachment(id)?.1))
+    }
+
+    fn dossier_options(&self) -> crate::dossier::DossierOptions {
+        crate::dossier::DossierOptions { generated_on: self.store.today(), created_at: chrono::Utc::now() }
+    }
+
+    /// Prints one member's file as a PDF dossier at `path`, never into `workspace_dir`.
+    pub fn write_dossier(
+        &mut self,
+        member_id: Id,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<crate::dossier::DossierWritten> {
+        let options = self.dossier_options();
+        crate::dossier::write_one_of(workspace_dir, || self.dossier_data(member_id), path, &options)
+    }
+
+    /// Prints the dossiers of the members `query` lists (every page of it) into `dir`, rendered
+    /// on all cores as a workspace's are, never into `workspace_dir`.
+    pub fn write_dossiers(
+        &mut self,
+        query: &MemberQuery,
+        dir: &Path,
+        workspace_dir: &Path,
+        progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<crate::dossier::DossiersWritten> {
+        let ids: Vec<Id> = self.every_page(query)?.into_iter().map(|m| m.id).collect();
+        let options = self.dossier_options();
+        let report =
+            crate::dossier::write_batch_of(workspace_dir, |id| self.dossier_data(id), &ids, dir, &options, progress)?;
+        Ok(crate::dossier::batch_written(dir, &report))
+    }
+
     /// Sets a member's pending item aside: acknowledged (`until: None`: no more reminders, off
     /// the dashboard) or snoozed until a day after today, for everyone who sees the member, as a
     /// workspace's office shares it. Logged by the server.

@@ -78,12 +78,24 @@ impl DossierData {
     /// Reads a member, their records with every attachment's bytes, and the checklist.
     pub fn read(store: &Store, member_id: Id) -> Result<DossierData> {
         let detail = store.member(member_id)?;
-        let crate::store::MemberFile { records, checklist } = store.member_file(member_id)?;
+        let file = store.member_file(member_id)?;
         let committee = store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
+        DossierData::gathered(member_id, committee, detail, file, |id| Ok(store.attachment(id)?.1))
+    }
+
+    /// A dossier's data from either engine: the member's page and file, the committee whose
+    /// file it is, and each attachment's bytes as `bytes` reads them.
+    pub(crate) fn gathered(
+        member_id: Id,
+        committee: String,
+        detail: MemberDetail,
+        file: crate::store::MemberFile,
+        mut bytes: impl FnMut(Id) -> Result<Vec<u8>>,
+    ) -> Result<DossierData> {
+        let crate::store::MemberFile { records, checklist } = file;
         let mut attachments = HashMap::new();
         for info in records.iter().flat_map(|r| &r.attachments) {
-            let (_, bytes) = store.attachment(info.id)?;
-            attachments.insert(info.id, bytes);
+            attachments.insert(info.id, bytes(info.id)?);
         }
         Ok(DossierData { member_id, committee, detail, records, checklist, attachments })
     }
@@ -194,10 +206,21 @@ pub struct DossiersWritten {
 /// Renders one member's dossier with the bundled fonts and writes it to `path` (outside the
 /// workspace folder, whole or not at all: see [`crate::output`]).
 pub fn write_one(store: &Store, member_id: Id, path: &Path, options: &DossierOptions) -> Result<DossierWritten> {
-    crate::output::ensure_outside(store.workspace_dir(), path)?;
-    let data = DossierData::read(store, member_id)?;
+    write_one_of(store.workspace_dir(), || DossierData::read(store, member_id), path, options)
+}
+
+/// [`write_one`] of a dossier's data as `read` gathers it (a workspace's or a server's), never
+/// into `workspace_dir`, the office's own folder.
+pub(crate) fn write_one_of(
+    workspace_dir: &Path,
+    read: impl FnOnce() -> Result<DossierData>,
+    path: &Path,
+    options: &DossierOptions,
+) -> Result<DossierWritten> {
+    crate::output::ensure_outside(workspace_dir, path)?;
+    let data = read()?;
     let rendered = render(&data, &DossierFonts::bundled(), options)?;
-    crate::output::write(store.workspace_dir(), path, &rendered.pdf)?;
+    crate::output::write(workspace_dir, path, &rendered.pdf)?;
     Ok(DossierWritten {
         path: path.display().to_string(),
         pages: rendered.pages,
@@ -215,12 +238,17 @@ pub fn write_listed(
 ) -> Result<DossiersWritten> {
     let ids = store.member_ids(query)?;
     let report = write_batch(store, &ids, dir, options, progress)?;
+    Ok(batch_written(dir, &report))
+}
+
+/// What a batch wrote, as the shells report it.
+pub(crate) fn batch_written(dir: &Path, report: &BatchReport) -> DossiersWritten {
     let missing: BTreeSet<char> = report.missing_chars.iter().map(|(_, c)| *c).collect();
-    Ok(DossiersWritten {
+    DossiersWritten {
         dir: dir.display().to_string(),
         written: report.written.len() as u64,
         missing_chars: missing.iter().map(char::to_string).collect(),
-    })
+    }
 }
 
 /// What a batch wrote.
@@ -246,9 +274,21 @@ pub fn write_batch(
     member_ids: &[Id],
     dir: &Path,
     options: &DossierOptions,
+    progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
+) -> Result<BatchReport> {
+    write_batch_of(store.workspace_dir(), |id| DossierData::read(store, id), member_ids, dir, options, progress)
+}
+
+/// [`write_batch`] of the dossiers' data as `read` gathers each in turn (a workspace's or a
+/// server's), never into `workspace_dir`, the office's own folder.
+pub(crate) fn write_batch_of(
+    workspace_dir: &Path,
+    mut read: impl FnMut(Id) -> Result<DossierData>,
+    member_ids: &[Id],
+    dir: &Path,
+    options: &DossierOptions,
     mut progress: impl FnMut(crate::jobs::Progress) -> ControlFlow<()>,
 ) -> Result<BatchReport> {
-    let workspace_dir = store.workspace_dir();
     crate::output::ensure_outside(workspace_dir, dir)?;
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let fonts = DossierFonts::bundled();
@@ -311,7 +351,7 @@ pub fn write_batch(
             if failure.is_some() {
                 break;
             }
-            match DossierData::read(store, id) {
+            match read(id) {
                 Ok(data) => {
                     let mut name = file_name(&data);
                     if !names.insert(name.clone()) {

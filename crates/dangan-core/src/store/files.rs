@@ -172,9 +172,7 @@ impl Store {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
             })
             .optional()?;
-        let (name, media_type, bytes) = row.ok_or_else(|| Error::NotFound {
-            what: Text::new(format!("附件 {attachment_id}"), format!("attachment {attachment_id}")),
-        })?;
+        let (name, media_type, bytes) = row.ok_or_else(|| attachment_not_found(attachment_id))?;
         let media_type =
             MediaType::parse(&media_type).ok_or_else(|| super::people::corrupt_row("attachments", attachment_id))?;
         Ok((AttachmentInfo { id: attachment_id, name, media_type, size: bytes.len() as u64 }, bytes))
@@ -183,9 +181,7 @@ impl Store {
     pub fn delete_attachment(&mut self, attachment_id: Id) -> Result<()> {
         self.require_attachment(Action::EditMembers, attachment_id)?;
         if self.conn.execute("DELETE FROM attachments WHERE id = ?1", [attachment_id])? == 0 {
-            return Err(Error::NotFound {
-                what: Text::new(format!("附件 {attachment_id}"), format!("attachment {attachment_id}")),
-            });
+            return Err(attachment_not_found(attachment_id));
         }
         Ok(())
     }
@@ -194,13 +190,7 @@ impl Store {
     pub fn latest_event(&self, person_id: Id, kind: crate::domain::EventKind) -> Result<Id> {
         self.require_member(Action::ReadMembers, person_id)?;
         let (_, events) = self.record(person_id)?;
-        events.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date).and_then(|e| e.id).ok_or_else(|| {
-            Error::invalid(
-                "step",
-                format!("该成员尚未记录「{}」这一步", kind.label().zh),
-                format!("the member has no “{}” recorded", kind.label().en),
-            )
-        })
+        latest_of(&events, kind)
     }
 
     /// A member's records and checklist, together.
@@ -285,8 +275,23 @@ fn insert_attachments(conn: &Connection, record_id: Id, attach: &[(&NewAttachmen
     Ok(())
 }
 
-fn record_not_found(id: Id) -> Error {
+pub(crate) fn record_not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("材料 {id}"), format!("record {id}")) }
+}
+
+/// The latest of a person's steps of `kind`, by its number; refused when they have none.
+pub(crate) fn latest_of(events: &[crate::domain::ProcedureEvent], kind: crate::domain::EventKind) -> Result<Id> {
+    events.iter().filter(|e| e.kind == kind).max_by_key(|e| e.date).and_then(|e| e.id).ok_or_else(|| {
+        Error::invalid(
+            "step",
+            format!("该成员尚未记录「{}」这一步", kind.label().zh),
+            format!("the member has no “{}” recorded", kind.label().en),
+        )
+    })
+}
+
+pub(crate) fn attachment_not_found(id: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("附件 {id}"), format!("attachment {id}")) }
 }
 
 /// Checks a record against its person's events and its kind, naming the field at fault.

@@ -20,7 +20,7 @@ pub(crate) use deadlines::{PersonSteps, procedure_items};
 pub(crate) mod dismissals;
 mod documents;
 mod dues;
-mod files;
+pub(crate) mod files;
 mod graduation;
 mod groups;
 mod holidays;

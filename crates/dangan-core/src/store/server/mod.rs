@@ -12,6 +12,7 @@ mod audit;
 mod census;
 mod changes;
 mod dismissals;
+mod files;
 mod holidays;
 mod import;
 mod migrations;

@@ -51,10 +51,11 @@ END
 $$;
 
 -- Gives a table of a person's rows the triggers every such table has: the log's (the person
--- named, the unit their branch, the branch itself left out of the entry) and the announcements'
--- (naming the person), one of each per kind of statement (a trigger with transition tables fires
--- on one event only). For this version's tables and the later ones'.
-CREATE FUNCTION dangan.log_and_announce(t regclass, member_column text) RETURNS void
+-- named, the unit their branch, the branch itself and the columns `skipped` names, comma-separated,
+-- left out of the entry) and the announcements' (naming the person), one of each per kind of
+-- statement (a trigger with transition tables fires on one event only). For this version's
+-- tables and the later ones'.
+CREATE FUNCTION dangan.log_and_announce(t regclass, member_column text, skipped text DEFAULT '') RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     event text;
@@ -65,7 +66,7 @@ BEGIN
                 ELSE 'OLD TABLE AS old_rows' END;
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT '
                        'EXECUTE FUNCTION dangan.audit_rows(%L, %L, %L)', 'audit_' || event, upper(event), t, rows,
-                       member_column, 'branch', 'branch_id');
+                       member_column, 'branch', concat_ws(',', 'branch_id', nullif(skipped, '')));
         EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT '
                        'EXECUTE FUNCTION dangan.announce_changes(%L)', 'announce_' || event, upper(event), t,
                        CASE event WHEN 'delete' THEN 'OLD TABLE AS old_rows' ELSE 'NEW TABLE AS new_rows' END,

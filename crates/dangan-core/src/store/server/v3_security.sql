@@ -5,7 +5,7 @@ GRANT CREATE ON SCHEMA dangan TO {system};
 ALTER FUNCTION dangan.follow_status() OWNER TO {system};
 REVOKE ALL ON FUNCTION dangan.follow_status() FROM PUBLIC;
 -- The database owner's, for its migrations only.
-REVOKE ALL ON FUNCTION dangan.log_and_announce(regclass, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dangan.log_and_announce(regclass, text, text) FROM PUBLIC;
 REVOKE CREATE ON SCHEMA dangan FROM {system};
 -- What `dangan.follow_status` writes: the status and the person's stamp.
 GRANT SELECT ON dangan.status_changes TO {system};
