@@ -3,7 +3,7 @@
 //! working list, a second letter for them is refused naming the first, the receipt closes it, and a
 //! letter written inside the workspace is refused before anything changes.
 
-use dangan_tests::{TestWorkspace, pdftotext};
+use dangan_tests::{PASSPHRASE, TestWorkspace, pdftotext};
 use predicates::prelude::*;
 
 fn office() -> (TestWorkspace, String) {
@@ -258,6 +258,12 @@ fn a_member_package_moves_the_file_to_the_office_it_names_and_no_other() {
     let members = receiving.members_json(&[]);
     let wang_here = members.iter().find(|m| m["name"] == "王五").expect("王五 is registered");
     assert_eq!(wang_here["status"], "in_register");
+    // He is the same person there: his UUID came with him.
+    let uid_in = |ws: &TestWorkspace, id: i64| {
+        let session = dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, PASSPHRASE).unwrap();
+        session.member(id).unwrap().uid.unwrap()
+    };
+    assert_eq!(uid_in(&receiving, wang_here["id"].as_i64().unwrap()), uid_in(&sending, wang.parse().unwrap()));
     // The sending office keeps its archived copy.
     let all = sending.members_json(&["--all"]);
     assert_eq!(all.iter().find(|m| m["name"] == "王五").unwrap()["status"], "transferred_out");

@@ -130,6 +130,17 @@ fn a_members_file_on_a_server_is_kept_as_a_workspace_keeps_it_within_each_users_
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!cluster.psql("dangan", &role_of("钱审计"), PASSPHRASE, &insert).status.success());
+    // Nor does a record document another person's step, even for the department.
+    let borrowed = format!(
+        "INSERT INTO dangan.records (person_id, kind, date, event_id)
+             SELECT {zhang}, 'talk_record', '2026-03-21', id FROM dangan.events WHERE person_id = {li} LIMIT 1"
+    );
+    let out = cluster.psql("dangan", &role_of(ADMIN), PASSPHRASE, &borrowed);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the member has no event"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let seen = cluster.psql("dangan", &role_of("孙书记"), PASSPHRASE, "SELECT count(*) FROM dangan.attachments");
     assert_eq!(String::from_utf8_lossy(&seen.stdout).trim(), "1");
     let out = cluster.psql("dangan", &role_of("孙书记"), PASSPHRASE, "UPDATE dangan.attachments SET content = 'x'");

@@ -55,6 +55,23 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     let mut session = dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, PASSPHRASE).unwrap();
     session.dismiss_deadline(li, "application_talk", "2026-02-28".parse().unwrap(), None).unwrap();
     drop(session);
+    // 张三's talk is on file, with its scan.
+    let scan = ws.file("谈话.jpg");
+    std::fs::write(&scan, [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00]).unwrap();
+    ws.dangan(&[
+        "record",
+        "--member",
+        &zhang,
+        "--kind",
+        "talk_record",
+        "--date",
+        "2026-02-20",
+        "--step",
+        "applicant_talk",
+    ])
+    .args(["--who", "李书记", "--attach", scan.to_str().unwrap()])
+    .assert()
+    .success();
     // And she left the register: transferred out.
     ws.dangan(&["status", "set", "--member", &li.to_string(), "--status", "转出", "--date", "2026-03-01"])
         .assert()
@@ -86,6 +103,20 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         ),
         "李四 application_talk 2026-02-28 acknowledged"
     );
+    // 张三's file goes with him: the record documents his talk on the server, the scan byte for
+    // byte, the record keeping its UUID.
+    assert_eq!((report["records"].as_u64(), report["attachments"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        psql(
+            "SELECT r.kind || ' ' || e.kind || ' ' || e.date || ' ' || a.name || ' ' || octet_length(a.content)
+             FROM dangan.records r JOIN dangan.events e ON e.id = r.event_id JOIN dangan.attachments a ON a.record_id = r.id
+             JOIN dangan.people p ON p.id = r.person_id WHERE p.name = '张三'"
+        ),
+        "talk_record applicant_talk 2026-02-20 谈话.jpg 11"
+    );
+    let record_uid = ws.dangan(&["audit", "--json"]).output().unwrap();
+    let server_record_uid = psql("SELECT uid FROM dangan.records");
+    assert!(String::from_utf8_lossy(&record_uid.stdout).contains(&server_record_uid), "the workspace's record's UUID");
     // Her status goes with her: out of the register on the server too, from the same day.
     assert_eq!(report["status_changes"], 1);
     assert_eq!(

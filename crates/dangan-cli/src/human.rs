@@ -1465,12 +1465,15 @@ impl Human {
                 report.upload_id
             ),
         )?;
-        if report.set_aside > 0 || report.status_changes > 0 {
-            let (n, changes) = (report.set_aside, report.status_changes);
+        if report.set_aside > 0 || report.status_changes > 0 || report.records > 0 {
+            let (n, changes, records, attachments) =
+                (report.set_aside, report.status_changes, report.records, report.attachments);
             self.say(
-                format_args!("工作区中搁置的 {n} 个提醒事项和 {changes} 次党籍状态变更也已上传"),
                 format_args!(
-                    "The workspace's {n} items set aside and {changes} membership status changes went with it"
+                    "工作区中搁置的 {n} 个提醒事项、{changes} 次党籍状态变更和档案材料 {records} 份（附件 {attachments} 个）也已上传"
+                ),
+                format_args!(
+                    "The workspace's {n} items set aside, {changes} membership status changes and {records} file records ({attachments} attachments) went with it"
                 ),
             )?;
         }

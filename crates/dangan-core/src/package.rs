@@ -82,6 +82,10 @@ pub struct Manifest {
     pub dues_paid_through: Option<Month>,
     /// The person, without the sending office's id and branch.
     pub person: Person,
+    /// The person's UUID, which they keep in the receiving office (none in a package of a
+    /// Dangan before UUIDs).
+    #[serde(default)]
+    pub uid: Option<String>,
     /// Their steps, each with the sending office's id (which the records refer to).
     pub steps: Vec<ProcedureEvent>,
     pub records: Vec<PackedRecord>,
@@ -322,6 +326,7 @@ mod tests {
                 letter_issued_on: "2026-06-30".parse().unwrap(),
                 dues_paid_through: None,
                 person: Person { name: "周九".into(), ..Person::default() },
+                uid: Some("5f0c2a4e-8d1b-4c3a-9e7f-0123456789ab".into()),
                 steps: vec![ProcedureEvent {
                     id: Some(5),
                     ..ProcedureEvent::new(EventKind::ApplicationReceived, "2023-10-08".parse().unwrap())

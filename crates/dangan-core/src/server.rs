@@ -982,7 +982,8 @@ impl ServerSession {
         progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<UploadReport> {
         let contents = workspace.contents_for_upload()?;
-        let report = self.store.upload(contents, progress);
+        // A scan's bytes are read as it is sent, not all at once.
+        let report = self.store.upload(contents, |id| Ok(workspace.attachment(id)?.1), progress);
         self.reload();
         report
     }

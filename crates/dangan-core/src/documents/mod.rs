@@ -308,7 +308,6 @@ pub fn check_override(source: &str) -> Result<Template> {
     Ok(template)
 }
 
-/// Writes a rendered document in `format`.
 /// The step issuing `template`'s document starts, to be recorded with it; refused for a document
 /// that starts none.
 pub(crate) fn step_started(template: &Template) -> Result<EventKind> {
@@ -347,6 +346,7 @@ pub(crate) fn save(
     })
 }
 
+/// Writes a rendered document in `format`.
 pub fn write(
     rendered: &Rendered,
     format: DocumentFormat,

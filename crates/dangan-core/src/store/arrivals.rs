@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::NewAttachment;
 use super::Store;
 use super::org::OrgTree;
-use super::people::{MemberDetail, corrupt_row, load_events, uniqueness_conflict, write_person};
+use super::people::{MemberDetail, corrupt_row, load_events, uniqueness_conflict};
 use super::status::write_change;
 use crate::access::Action;
 use crate::arrival::{ArrivalRecord, NewArrival, check_arrival};
@@ -113,6 +113,8 @@ pub(crate) fn is_arrival_change(conn: &Connection, change_id: Id) -> Result<bool
 /// What a member package brings beyond an arrival: the records with their attachments' bytes (in
 /// order), the step each documents by the sending office's id, and the sending office's history.
 pub(crate) struct Carried<'a> {
+    /// The person's UUID at the sending office, kept here (`write_arriving_person`).
+    pub uid: Option<&'a str>,
     pub records: &'a [crate::package::PackedRecord],
     pub blobs: &'a [Vec<u8>],
     pub history: &'a [String],
@@ -181,7 +183,8 @@ impl Store {
         }
         let today = self.today();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let person_id = write_person(&tx, &person, &steps)?;
+        let person_id =
+            super::people::write_arriving_person(&tx, &person, &steps, carried.as_ref().and_then(|c| c.uid))?;
         super::people::write_events(&tx, person_id, &mut steps)?;
         record.person_id = person_id;
         let arrived = StatusChange {

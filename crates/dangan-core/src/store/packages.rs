@@ -57,6 +57,10 @@ impl Store {
             letter_issued_on: letter.issued_on,
             dues_paid_through: letter.dues_paid_through,
             person: Person { id: None, branch_id: 0, ..person },
+            uid: self
+                .conn
+                .prepare_cached("SELECT uid FROM people WHERE id = ?1")?
+                .query_row([letter.person_id], |r| r.get(0))?,
             steps,
             records,
             history: super::audit::member_history(&self.conn, letter.person_id)?,
@@ -103,7 +107,12 @@ impl Store {
             // A package under a reissued letter is the same person again: refused, not confirmed.
             another_person: false,
         };
-        let carried = Carried { records: &manifest.records, blobs: &blobs, history: &manifest.history };
+        let carried = Carried {
+            uid: manifest.uid.as_deref(),
+            records: &manifest.records,
+            blobs: &blobs,
+            history: &manifest.history,
+        };
         self.arrive(arrival, Some(carried))
     }
 }

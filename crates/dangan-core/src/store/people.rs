@@ -214,11 +214,46 @@ const INSERT_EVENT: &str = "INSERT INTO events (person_id, kind, date, months, n
 /// `INSERT INTO people`, its values bound by [`bind_person`].
 fn insert_person_sql() -> String {
     // The person's UUID is made by SQLite, as the row is (`schema::NEW_UID`).
-    format!(
-        "INSERT INTO people ({PERSON_VALUES}, id, uid) VALUES ({}, {})",
-        ["?"; PERSON_PARAMS].join(", "),
-        super::schema::NEW_UID
-    )
+    insert_person_sql_with(super::schema::NEW_UID)
+}
+
+/// `INSERT INTO people` with the UUID `uid` (an SQL expression) gives.
+fn insert_person_sql_with(uid: &str) -> String {
+    format!("INSERT INTO people ({PERSON_VALUES}, id, uid) VALUES ({}, {uid})", ["?"; PERSON_PARAMS].join(", "))
+}
+
+/// A new person arriving from another office, keeping the UUID they bring (a package's), so they
+/// stay one person across offices and on a shared server; a new one when the UUID is not one, or
+/// a row here holds it already (a member returning to an office that kept their old record).
+pub(crate) fn write_arriving_person(
+    conn: &Connection,
+    person: &Person,
+    events: &[ProcedureEvent],
+    uid: Option<&str>,
+) -> Result<Id> {
+    let taken = |uid: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM people WHERE uid = ?1)")?
+            .query_row([uid], |r| r.get(0))?)
+    };
+    let kept = match uid.map(str::to_ascii_lowercase).filter(|u| is_uuid(u)) {
+        Some(uid) if !taken(&uid)? => uid,
+        _ => return write_person(conn, person, events),
+    };
+    let derived = Derived::of(person, events);
+    let mut stmt = conn.prepare_cached(&insert_person_sql_with(&format!("?{}", PERSON_PARAMS + 1)))?;
+    bind_person(&mut stmt, 1, person, &derived, None)?;
+    stmt.raw_bind_parameter(PERSON_PARAMS + 1, &kept)?;
+    stmt.raw_execute()?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A UUID as Dangan writes them: 36 characters, lower-case hex in groups of 8-4-4-4-12.
+fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_digit() || ('a'..='f').contains(&c) }
+        })
 }
 
 /// Binds the person's values as parameters `first`.. in [`PERSON_VALUES`] order, then `id` (NULL:
@@ -738,5 +773,31 @@ mod tests {
         // Outside what the schema accepts: chrono's form, which the schema then refuses.
         let far = Date::from_ymd_opt(10_000, 1, 1).unwrap();
         assert_eq!(IsoDate::of(far).as_str(), far.to_string());
+    }
+
+    #[test]
+    fn an_arriving_person_keeps_their_uuid_unless_it_is_taken_here_or_not_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = crate::Workspace::at(dir.path().join("ws"));
+        let new = crate::workspace::NewWorkspace {
+            kdf: crate::keys::KdfParams::FOR_TESTS,
+            ..crate::workspace::NewWorkspace::new("passphrase-1", "党委")
+        };
+        let mut store = ws.create(&new).unwrap();
+        let committee = store.org_tree().unwrap().committee().unwrap().id;
+        let branch = store.add_org_unit(committee, crate::domain::OrgKind::Branch, "第一党支部").unwrap().id;
+        let person = |name: &str| Person { branch_id: branch, name: name.into(), ..Person::default() };
+        let uid_of = |store: &crate::Store, id: Id| -> String {
+            store.conn.query_row("SELECT uid FROM people WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        };
+        let brought = "5f0c2a4e-8d1b-4c3a-9e7f-0123456789ab";
+        let kept = write_arriving_person(&store.conn, &person("周九"), &[], Some(brought)).unwrap();
+        assert_eq!(uid_of(&store, kept), brought);
+        // The same UUID again (the member's old record is here): a new one, never two rows of one.
+        let again = write_arriving_person(&store.conn, &person("周九"), &[], Some(&brought.to_uppercase())).unwrap();
+        assert_ne!(uid_of(&store, again), brought);
+        // Not a UUID at all: a new one.
+        let odd = write_arriving_person(&store.conn, &person("吴十"), &[], Some("'); DROP TABLE people; --")).unwrap();
+        assert!(is_uuid(&uid_of(&store, odd)));
     }
 }

@@ -9,7 +9,7 @@ use super::audit::{ChainRow, ChainWalk};
 use super::people::{PERSON_COLUMNS, corrupt_row, person_from, sort_events};
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::domain::{EventKind, Id, OrgUnit, Person, ProcedureEvent, StatusChange};
+use crate::domain::{EventKind, FileRecord, Id, OrgUnit, Person, ProcedureEvent, StatusChange};
 use crate::rules::RuleSetId;
 use crate::workdays::CalendarDay;
 use crate::{Error, Result, Text};
@@ -36,6 +36,9 @@ pub(crate) struct WorkspaceContents {
     pub(crate) set_aside: Vec<(Id, String, Date, Option<Date>)>,
     /// The members' status changes, in date order (then as recorded).
     pub(crate) status_changes: Vec<StatusChange>,
+    /// The members' files: each record (its attachments described, their bytes read when sent)
+    /// with its UUID, in the order made.
+    pub(crate) records: Vec<(FileRecord, String)>,
 }
 
 /// The UUIDs of a workspace's units and people, by their numbers in it.
@@ -48,9 +51,7 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 27] = [
-    ("records", "材料记录", "file records"),
-    ("attachments", "附件", "attachments"),
+const NOT_ON_A_SERVER: [(&str, &str, &str); 25] = [
     ("meetings", "会议记录", "meetings"),
     ("attendance", "会议出席记录", "meeting attendance"),
     ("meeting_attachments", "会议附件", "meeting attachments"),
@@ -176,6 +177,17 @@ impl Store {
         for person in people_changed {
             status_changes.extend(super::status::load_history(&self.conn, person)?);
         }
+        let mut records = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT DISTINCT person_id FROM records ORDER BY 1")?;
+        let people_with_files: Vec<Id> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut uid_of = self.conn.prepare("SELECT uid FROM records WHERE id = ?1")?;
+        for person in people_with_files {
+            for record in self.records(person)? {
+                let uid: String = uid_of.query_row([record.id], |r| r.get(0))?;
+                records.push((record, uid));
+            }
+        }
+        records.sort_by_key(|(r, _)| r.id);
         let users = self.users()?.into_iter().map(|u| u.name).collect();
         let calendar = self.holidays()?;
         snapshot.finish()?;
@@ -192,6 +204,7 @@ impl Store {
             calendar,
             set_aside,
             status_changes,
+            records,
         })
     }
 }

@@ -17,6 +17,8 @@ pub fn sealed_for(dir: &Path, to: &str, name: &str, letter: &str, history: &[&st
         letter_issued_on: d("2026-11-01"),
         dues_paid_through: None,
         person: Person { name: name.into(), ..Person::default() },
+        // As a package of a Dangan before UUIDs: the arrival is given one of its own.
+        uid: None,
         steps: vec![ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-03-01"))],
         records: Vec::new(),
         history: history.iter().map(|h| (*h).to_owned()).collect(),

@@ -81,6 +81,9 @@ pub(super) fn upgrade(address: &ServerAddress) -> Result<Upgrade> {
     if !initialised {
         return Err(not_initialised(address));
     }
+    // A version may change a table users are reading (ALTER TABLE waits for them, and every
+    // query queues behind it): waited for ten seconds at most, then "busy, try again".
+    tx.batch_execute("SET LOCAL lock_timeout = '10s'").map_err(fail)?;
     // The row is locked to the commit, so a second upgrade waits and then reads the new version.
     let from: Option<String> = tx
         .query_opt("SELECT value FROM dangan.meta WHERE key = 'schema_version' FOR UPDATE", &[])
@@ -134,4 +137,18 @@ fn not_initialised(address: &ServerAddress) -> Error {
         format!("{address} 不是 Dangan 的数据库（请先运行 dangan server init）"),
         format!("{address} is not a Dangan database (run `dangan server init` first)"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_server_knows_every_kind_of_record_the_workspace_knows() {
+        let v4 = super::VERSIONS[3].schema;
+        let listed = v4.split("CHECK (kind IN (").nth(1).and_then(|rest| rest.split("))").next()).unwrap_or("");
+        let mut on_server: Vec<&str> = listed.split(',').map(|k| k.trim().trim_matches('\'')).collect();
+        let mut known: Vec<&str> = crate::domain::RecordKind::ALL.iter().map(|k| k.as_str()).collect();
+        on_server.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(on_server, known);
+    }
 }

@@ -589,8 +589,8 @@ pub(crate) fn failure(e: postgres::Error, address: &ServerAddress) -> Error {
     if *code == SqlState::UNIQUE_VIOLATION && db.constraint().is_some_and(|c| c.ends_with("_uid_key")) {
         return Error::invalid(
             "uid",
-            "服务器上已有同一标识（UUID）的单位或人员：同一工作区的内容不能再上传一次，没有做任何更改",
-            "the server holds a unit or person with the same UUID already: a workspace's records are not uploaded twice; nothing was changed",
+            "服务器上已有同一标识（UUID）的单位、人员或材料：同一工作区的内容不能再上传一次，没有做任何更改",
+            "the server holds a unit, person or file record with the same UUID already: a workspace's records are not uploaded twice; nothing was changed",
         );
     }
     if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {

@@ -44,6 +44,9 @@ pub struct UploadReport {
     pub set_aside: u64,
     /// The members' membership status changes carried (a person out of the register stays so).
     pub status_changes: u64,
+    /// The records of the members' files carried, and their attachments.
+    pub records: u64,
+    pub attachments: u64,
 }
 
 /// The stages an upload reports, as steps of a job.
@@ -57,6 +60,7 @@ impl ServerStore {
     pub(crate) fn upload(
         &mut self,
         contents: WorkspaceContents,
+        scan: impl FnMut(Id) -> Result<Vec<u8>>,
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<UploadReport> {
         self.require(Action::ManageUsers)?;
@@ -147,6 +151,11 @@ impl ServerStore {
         let on_server: HashMap<Id, Id> = workspace_ids.iter().copied().zip(person_ids.iter().copied()).collect();
         let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &on_server).map_err(fail)?;
         let status_changes = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
+        let steps_on_server = steps_on_server(&mut tx, &staged, &by_row, &address)?;
+        // The scans can take a while: a cancel is honoured between records.
+        let still_wanted = || step(2, &mut progress);
+        let (records, attachments) =
+            carry_files(&mut tx, &contents.records, (&on_server, &steps_on_server), (scan, still_wanted), &address)?;
         step(3, &mut progress)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         step(STAGES, &mut progress).ok();
@@ -163,8 +172,106 @@ impl ServerStore {
             calendar_years_entered,
             set_aside,
             status_changes,
+            records,
+            attachments,
         })
     }
+}
+
+/// Each workspace step's number on the server, from the steps `dangan.import_staged` wrote: a
+/// person's steps are numbered in the order they were sent, so the n-th of a person's steps on
+/// the server is the n-th staged.
+fn steps_on_server(
+    tx: &mut postgres::Transaction<'_>,
+    staged: &[Staged],
+    by_row: &HashMap<i64, Id>,
+    address: &super::ServerAddress,
+) -> Result<HashMap<Id, Id>> {
+    let people: Vec<Id> = by_row.values().copied().collect();
+    let rows = tx
+        .query("SELECT person_id, id FROM dangan.events WHERE person_id = ANY ($1) ORDER BY person_id, id", &[&people])
+        .map_err(|e| failure(e, address))?;
+    let mut on_server: HashMap<Id, Vec<Id>> = HashMap::new();
+    for r in rows {
+        on_server.entry(r.get(0)).or_default().push(r.get(1));
+    }
+    let mut map = HashMap::new();
+    for s in staged {
+        let Some(person) = i64::try_from(s.row).ok().and_then(|row| by_row.get(&row)) else { continue };
+        let theirs = on_server.get(person).map_or(&[][..], Vec::as_slice);
+        if theirs.len() != s.events.len() {
+            return Err(Error::Server {
+                server: address.to_string(),
+                reason: format!("member {}'s steps on the server do not match those sent", s.person.name),
+            });
+        }
+        for (sent, made) in s.events.iter().zip(theirs) {
+            if let Some(id) = sent.id {
+                map.insert(id, *made);
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// The workspace's records, each under its person's number on the server and documenting the
+/// same step there, keeping its UUID, with its attachments, each scan read (`scan`) as it is
+/// sent. Logged by the server's triggers as the uploader's. Returns the records and
+/// attachments carried.
+fn carry_files(
+    tx: &mut postgres::Transaction<'_>,
+    records: &[(crate::domain::FileRecord, String)],
+    (people, steps): (&HashMap<Id, Id>, &HashMap<Id, Id>),
+    (mut scan, mut still_wanted): (impl FnMut(Id) -> Result<Vec<u8>>, impl FnMut() -> Result<()>),
+    address: &super::ServerAddress,
+) -> Result<(u64, u64)> {
+    let fail = |e| failure(e, address);
+    if records.is_empty() {
+        return Ok((0, 0));
+    }
+    let insert = tx
+        .prepare(
+            "INSERT INTO dangan.records (person_id, kind, date, event_id, title, body, fields, uid)
+             VALUES ($1, $2, $3::text::date, $4, $5, $6, $7::text::jsonb, $8::text::uuid) RETURNING id",
+        )
+        .map_err(fail)?;
+    let attach = tx
+        .prepare(
+            "INSERT INTO dangan.attachments (record_id, name, media_type, size, content) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .map_err(fail)?;
+    let (mut carried, mut attached) = (0, 0);
+    for (record, uid) in records {
+        still_wanted()?;
+        let Some(person) = people.get(&record.person_id) else { continue };
+        let event = record.event_id.and_then(|id| steps.get(&id).copied());
+        let fields = serde_json::to_string(&record.fields)
+            .map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
+        let id: Id = tx
+            .query_one(
+                &insert,
+                &[
+                    person,
+                    &record.kind.as_str(),
+                    &record.date.to_string(),
+                    &event,
+                    &record.title,
+                    &record.body,
+                    &fields,
+                    uid,
+                ],
+            )
+            .map_err(fail)?
+            .get(0);
+        carried += 1;
+        for info in &record.attachments {
+            let bytes = scan(info.id)?;
+            let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            tx.execute(&attach, &[&id, &info.name, &info.media_type.as_str(), &size, &bytes]).map_err(fail)?;
+            attached += 1;
+        }
+    }
+    Ok((carried, attached))
 }
 
 /// The workspace's items set aside, each under its person's number on the server, in one
