@@ -1,7 +1,7 @@
 //! The procedure's documents on a server: filled from the server's records by the workspace's
 //! rules, word for word the document a workspace makes of the same people; the committee a
 //! document speaks for is the people's college's (the university's for several colleges); the
-//! step it starts recorded with it; an office's own wording refused there, changing nothing.
+//! step it starts recorded with it; a college's own wording, used by its users only.
 
 use std::path::Path;
 
@@ -9,6 +9,7 @@ use dangan_core::server::ServerSession;
 use dangan_tests::PASSPHRASE;
 use predicates::str::contains;
 
+use crate::security::db_role;
 use crate::setup::{ADMIN, dangan, initialised, twin_workspace};
 
 const ROSTER: &str = "姓名,学号工号,所在党支部,递交入党申请书日期,确定积极分子日期\n\
@@ -95,17 +96,6 @@ fn a_document_on_a_server_is_the_one_a_workspace_makes_of_the_same_people_and_re
     assert_eq!(String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&there.stderr));
     assert!(!refused_docx.exists());
 
-    // An office's own wording is not kept on a server yet: said, and nothing changes; the
-    // shipped one is shown.
-    let source = ws.file("公示模板.jinja");
-    let shown = dangan(&url, ADMIN, &["doc", "templates", "show", "candidate_publicity"]).output().unwrap();
-    assert!(shown.status.success());
-    std::fs::write(&source, &shown.stdout).unwrap();
-    dangan(&url, ADMIN, &["doc", "templates", "load", source.to_str().unwrap()])
-        .assert()
-        .code(1)
-        .stderr(contains("cannot be done on a shared server yet"));
-
     // A college's branch: its document speaks for the college's committee; people of two
     // colleges, for the university's, each branch acting for its own.
     cluster.superuser_sql(
@@ -157,5 +147,66 @@ fn a_document_on_a_server_is_the_one_a_workspace_makes_of_the_same_people_and_re
     .assert()
     .success();
     assert!(body(&theirs).contains("钱七"));
+
+    // The college's office words its publicity its own way: its administrator loads it, and its
+    // users' documents use it; the department's stay shipped. An organiser may not.
+    dangan(
+        &url,
+        ADMIN,
+        &["users", "add", "计院管理员", "--role", "administrator", "--committee", "中共计算机学院委员会"],
+    )
+    .assert()
+    .success();
+    dangan(&url, ADMIN, &["users", "add", "计院组织员", "--role", "organiser", "--committee", "中共计算机学院委员会"])
+        .assert()
+        .success();
+    let shipped = String::from_utf8(
+        dangan(&url, "计院管理员", &["doc", "templates", "show", "candidate_publicity"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert!(shipped.contains("现予公示"));
+    let own = ws.file("计院公示.jinja");
+    std::fs::write(&own, shipped.replace("现予公示", "特此公示")).unwrap();
+    dangan(&url, "计院组织员", &["doc", "templates", "load", own.to_str().unwrap()]).assert().code(6);
+    dangan(&url, "计院管理员", &["doc", "templates", "load", own.to_str().unwrap()]).assert().success();
+    let custom = |user: &str| {
+        let out = dangan(&url, user, &["doc", "list", "--json"]).output().unwrap();
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        list.as_array().unwrap().iter().find(|d| d["id"] == "candidate_publicity").unwrap()["custom"].clone()
+    };
+    assert_eq!((custom("计院管理员"), custom("计院组织员"), custom(ADMIN)), (true.into(), true.into(), false.into()));
+    let mut college = ServerSession::sign_in(&url.parse().unwrap(), Some("计院组织员"), PASSPHRASE).unwrap();
+    assert!(text(college.preview_document("candidate_publicity", &[qian], None).unwrap()).contains("特此公示"));
+    assert!(!text(admin.preview_document("candidate_publicity", &[qian], None).unwrap()).contains("特此公示"));
+    // A broken one is refused as a workspace refuses it, naming its line; nothing changes.
+    let broken = ws.file("坏模板.jinja");
+    std::fs::write(&broken, shipped.replace("现予公示", "{{ no_such_field }}")).unwrap();
+    let on_server =
+        dangan(&url, "计院管理员", &["doc", "templates", "load", broken.to_str().unwrap()]).output().unwrap();
+    let in_workspace = ws.dangan(&["doc", "templates", "load", broken.to_str().unwrap()]).output().unwrap();
+    assert_eq!(on_server.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&on_server.stderr), String::from_utf8_lossy(&in_workspace.stderr));
+    assert!(text(college.preview_document("candidate_publicity", &[qian], None).unwrap()).contains("特此公示"));
+    // In raw SQL too, a college's administrator words only their own committee's documents.
+    let out = cluster.psql(
+        "dangan",
+        &db_role(&url, "计院管理员"),
+        PASSPHRASE,
+        "INSERT INTO dangan.document_templates (unit_id, id, source)
+             SELECT id, 'candidate_publicity', 'x' FROM dangan.org_units WHERE parent_id IS NULL",
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("row-level security"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Reset: the shipped wording again, and each change is in the log.
+    dangan(&url, "计院管理员", &["doc", "templates", "reset", "candidate_publicity"]).assert().success();
+    assert!(!text(college.preview_document("candidate_publicity", &[qian], None).unwrap()).contains("特此公示"));
+    let logged = cluster.superuser_sql(
+        "dangan",
+        "SELECT string_agg(action || ' ' || actor, '; ' ORDER BY seq) FROM dangan.audit_log WHERE entity = 'document_templates'",
+    );
+    assert_eq!(logged.trim(), "insert 计院管理员; delete 计院管理员");
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }

@@ -72,6 +72,11 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     .args(["--who", "李书记", "--attach", scan.to_str().unwrap()])
     .assert()
     .success();
+    // The college words its publicity its own way.
+    let shipped = ws.dangan(&["doc", "templates", "show", "candidate_publicity"]).output().unwrap().stdout;
+    let own = ws.file("公示.jinja");
+    std::fs::write(&own, String::from_utf8(shipped).unwrap().replace("现予公示", "特此公示")).unwrap();
+    ws.dangan(&["doc", "templates", "load", own.to_str().unwrap()]).assert().success();
     // And she left the register: transferred out.
     ws.dangan(&["status", "set", "--member", &li.to_string(), "--status", "转出", "--date", "2026-03-01"])
         .assert()
@@ -117,6 +122,15 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     let record_uid = ws.dangan(&["audit", "--json"]).output().unwrap();
     let server_record_uid = psql("SELECT uid FROM dangan.records");
     assert!(String::from_utf8_lossy(&record_uid.stdout).contains(&server_record_uid), "the workspace's record's UUID");
+    // Its wording is its committee's on the server.
+    assert_eq!(report["templates"], 1);
+    assert_eq!(
+        psql(
+            "SELECT u.name || ' ' || t.id || ' ' || (t.source LIKE '%特此公示%') FROM dangan.document_templates t
+             JOIN dangan.org_units u ON u.id = t.unit_id"
+        ),
+        "中共计算机学院委员会 candidate_publicity true"
+    );
     // Her status goes with her: out of the register on the server too, from the same day.
     assert_eq!(report["status_changes"], 1);
     assert_eq!(

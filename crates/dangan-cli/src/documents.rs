@@ -68,21 +68,11 @@ pub enum TemplatesAction {
 }
 
 pub fn doc(action: DocAction, cx: &Context) -> Result<()> {
-    match action {
-        DocAction::Templates { action: TemplatesAction::Load { file } } => {
-            let info = cx.unlock()?.load_document_template(&parse::read_text(&file)?)?;
-            cx.human.document_template_loaded(&info, &file)
-        }
-        DocAction::Templates { action: TemplatesAction::Reset { id } } => {
-            cx.unlock()?.reset_document_template(&id)?;
-            cx.human.document_template_reset(&id)
-        }
-        action => doc_with(action, || cx.unlock(), cx),
-    }
+    doc_with(action, || cx.unlock(), cx)
 }
 
-/// `doc --server`: the documents from the server's records (the shipped wording: an office's own
-/// is not kept on a server yet, so `templates load` and `reset` are refused there).
+/// `doc --server`: the documents from the server's records, in the wording of the user's
+/// committee (its own, or the nearest above it, or the shipped one).
 pub fn doc_on_server(action: DocAction, server: impl FnOnce() -> Result<ServerSession>, cx: &Context) -> Result<()> {
     doc_with(action, server, cx)
 }
@@ -94,6 +84,8 @@ pub trait Documents {
     /// Everyone the filters select, in list order.
     fn selected(&mut self, filter: &Filter) -> Result<Vec<Id>>;
     fn make(&mut self, args: &MakeArgs, members: &[Id], date: Option<Date>, cx: &Context) -> Result<MadeDocument>;
+    fn load_template(&mut self, source: &str) -> Result<DocumentInfo>;
+    fn reset_template(&mut self, id: &str) -> Result<()>;
 }
 
 impl Documents for Session {
@@ -109,6 +101,12 @@ impl Documents for Session {
     }
     fn make(&mut self, args: &MakeArgs, members: &[Id], date: Option<Date>, _: &Context) -> Result<MadeDocument> {
         self.make_document(&args.id, members, date, &args.out, args.record_step)
+    }
+    fn load_template(&mut self, source: &str) -> Result<DocumentInfo> {
+        self.load_document_template(source)
+    }
+    fn reset_template(&mut self, id: &str) -> Result<()> {
+        self.reset_document_template(id)
     }
 }
 
@@ -126,6 +124,12 @@ impl Documents for ServerSession {
     fn make(&mut self, args: &MakeArgs, members: &[Id], date: Option<Date>, cx: &Context) -> Result<MadeDocument> {
         self.make_document(&args.id, members, date, &args.out, cx.workspace.dir(), args.record_step)
     }
+    fn load_template(&mut self, source: &str) -> Result<DocumentInfo> {
+        self.load_document_template(source)
+    }
+    fn reset_template(&mut self, id: &str) -> Result<()> {
+        self.reset_document_template(id)
+    }
 }
 
 /// `doc` wherever the records are kept; `open` opens them once the command's words are read.
@@ -140,9 +144,14 @@ fn doc_with<K: Documents>(action: DocAction, open: impl FnOnce() -> Result<K>, c
             crate::ui::outln!("{}", open()?.template_source(&id)?.trim_end());
             Ok(())
         }
-        // Only a server's come here (`doc` loads and resets a workspace's), and it keeps none yet.
-        DocAction::Templates { action: TemplatesAction::Load { .. } | TemplatesAction::Reset { .. } } => {
-            Err(dangan_core::areas::not_on_a_server())
+        DocAction::Templates { action: TemplatesAction::Load { file } } => {
+            let source = parse::read_text(&file)?;
+            let info = open()?.load_template(&source)?;
+            cx.human.document_template_loaded(&info, &file)
+        }
+        DocAction::Templates { action: TemplatesAction::Reset { id } } => {
+            open()?.reset_template(&id)?;
+            cx.human.document_template_reset(&id)
         }
     }
 }

@@ -1,8 +1,7 @@
 //! The shared server from the command line (issue 20): `dangan server init`, `upgrade` and `upload`, and the commands that
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
 //! those are `verify`, `users` (list, add, role, remove, reset-passphrase), `members` (with its filters), `step` (add for one member,
-//! list, remove), `deadlines`, `remind`, `import`, `transfer move`, `holidays`, `status`, `doc` (but an
-//! office's own templates), `records`, `record`, `attachment` and `dossier`; every other command says
+//! list, remove), `deadlines`, `remind`, `import`, `transfer move`, `holidays`, `status`, `doc`, `records`, `record`, `attachment` and `dossier`; every other command says
 //! plainly that it does not run on a server yet, and changes nothing.
 
 use clap::{Args, Subcommand};

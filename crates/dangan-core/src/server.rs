@@ -627,18 +627,65 @@ impl ServerSession {
         Ok(self.member_of(person, &units, &set_aside))
     }
 
-    /// Every document of the procedure, as a workspace lists them: the shipped wording (an
-    /// office's own is not kept on a server yet).
+    /// Every document of the procedure, as a workspace lists them, in the wording this user's
+    /// documents use: their committee's own, else the nearest committee's above it, else the
+    /// shipped one (`custom` when not the shipped).
     pub fn documents(&mut self) -> Result<Vec<crate::documents::DocumentInfo>> {
-        self.store.require(Action::ReadMembers)?;
         let rule_set = self.store.rule_set_id();
-        Ok(crate::documents::shipped().into_iter().map(|t| t.info(rule_set, false)).collect())
+        let mut listed = Vec::new();
+        for shipped in crate::documents::shipped() {
+            let (template, custom) = self.template_for(shipped.id())?;
+            listed.push(template.info(rule_set, custom));
+        }
+        Ok(listed)
     }
 
-    /// A document's shipped template as a file.
+    /// The template of document `id` this user's documents use, and whether it is a committee's own:
+    /// their committee's, else the nearest one's above it, else the shipped one. One stored by an
+    /// earlier version that no longer parses is passed over, as a workspace passes it over.
+    fn template_for(&mut self, id: &str) -> Result<(crate::documents::Template, bool)> {
+        let shipped = crate::documents::shipped_or_refused(id)?;
+        let units = self.store.units()?;
+        let own = self.store.document_templates()?;
+        let mut current = units.iter().find(|u| u.id == self.store.me().unit_id);
+        let mut hops = 0;
+        while let Some(unit) = current.filter(|_| hops <= units.len()) {
+            let theirs = own.iter().find(|(at, doc, _)| *at == unit.id && doc == id);
+            if let Some(template) =
+                theirs.and_then(|(_, doc, source)| crate::documents::Template::parse(doc, source).ok())
+            {
+                return Ok((template, true));
+            }
+            current = units.iter().find(|u| Some(u.id) == unit.parent_id);
+            hops += 1;
+        }
+        Ok((shipped, false))
+    }
+
+    /// A document's template as a file (the one this user's documents use), for a committee to
+    /// start its own wording from.
     pub fn document_template_source(&mut self, id: &str) -> Result<String> {
-        self.store.require(Action::ReadMembers)?;
-        Ok(crate::documents::shipped_or_refused(id)?.source().to_owned())
+        Ok(self.template_for(id)?.0.source().to_owned())
+    }
+
+    /// Loads the user's committee's own wording of a document (administrators: EditRules, as in
+    /// a workspace), refusing a bad one whole, naming its line; its users' documents and those of
+    /// the committees below that have none of their own use it.
+    pub fn load_document_template(&mut self, source: &str) -> Result<crate::documents::DocumentInfo> {
+        self.store.require(Action::EditRules)?;
+        let template = crate::documents::check_override(source)?;
+        let committee = self.store.me().unit_id;
+        self.store.put_document_template(committee, template.id(), template.source())?;
+        Ok(template.info(self.store.rule_set_id(), true))
+    }
+
+    /// Goes back, for the user's committee, to the wording above it (the shipped one, or a
+    /// committee's above theirs).
+    pub fn reset_document_template(&mut self, id: &str) -> Result<()> {
+        self.store.require(Action::EditRules)?;
+        crate::documents::shipped_or_refused(id)?;
+        let committee = self.store.me().unit_id;
+        self.store.remove_document_template(committee, id)
     }
 
     /// Document `id` about `members`, dated `date` (today when none), filled in from the server's
@@ -651,7 +698,7 @@ impl ServerSession {
         members: &[Id],
         date: Option<Date>,
     ) -> Result<crate::documents::DocumentPreview> {
-        let template = crate::documents::shipped_or_refused(id)?;
+        let (template, _) = self.template_for(id)?;
         self.preview_template(&template, members, date)
     }
 
@@ -699,7 +746,7 @@ impl ServerSession {
         record_step: bool,
     ) -> Result<crate::documents::MadeDocument> {
         crate::documents::DocumentFormat::of_path(out)?;
-        let template = crate::documents::shipped_or_refused(id)?;
+        let (template, _) = self.template_for(id)?;
         let preview = self.preview_template(&template, members, date)?;
         let today = self.store.today();
         let date = date.unwrap_or(today);

@@ -39,6 +39,8 @@ pub(crate) struct WorkspaceContents {
     /// The members' files: each record (its attachments described, their bytes read when sent)
     /// with its UUID, in the order made.
     pub(crate) records: Vec<(FileRecord, String)>,
+    /// The office's own wording of documents: `(document id, source)`.
+    pub(crate) templates: Vec<(String, String)>,
 }
 
 /// The UUIDs of a workspace's units and people, by their numbers in it.
@@ -51,7 +53,7 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 25] = [
+const NOT_ON_A_SERVER: [(&str, &str, &str); 24] = [
     ("meetings", "会议记录", "meetings"),
     ("attendance", "会议出席记录", "meeting attendance"),
     ("meeting_attachments", "会议附件", "meeting attachments"),
@@ -76,7 +78,6 @@ const NOT_ON_A_SERVER: [(&str, &str, &str); 25] = [
     ("corrections", "更正记录", "corrections"),
     ("complaints", "信访举报", "complaints"),
     ("complaint_attachments", "信访举报附件", "complaint attachments"),
-    ("document_templates", "文书模板", "document templates"),
 ];
 
 impl Store {
@@ -188,6 +189,8 @@ impl Store {
             }
         }
         records.sort_by_key(|(r, _)| r.id);
+        let mut stmt = self.conn.prepare("SELECT id, source FROM document_templates ORDER BY id")?;
+        let templates = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let users = self.users()?.into_iter().map(|u| u.name).collect();
         let calendar = self.holidays()?;
         snapshot.finish()?;
@@ -205,6 +208,7 @@ impl Store {
             set_aside,
             status_changes,
             records,
+            templates,
         })
     }
 }

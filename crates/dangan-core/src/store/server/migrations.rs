@@ -20,11 +20,12 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 4] = [
+const VERSIONS: [Version; 5] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
     Version { number: 4, schema: include_str!("v4.sql"), security: include_str!("v4_security.sql") },
+    Version { number: 5, schema: include_str!("v5.sql"), security: include_str!("v5_security.sql") },
 ];
 
 /// The version this Dangan works with.

@@ -21,6 +21,7 @@ mod people;
 mod reminders;
 mod roles;
 mod status;
+mod templates;
 mod units;
 mod upload;
 

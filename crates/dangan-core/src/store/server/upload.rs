@@ -47,6 +47,8 @@ pub struct UploadReport {
     /// The records of the members' files carried, and their attachments.
     pub records: u64,
     pub attachments: u64,
+    /// The office's own document templates, now its committee's on the server.
+    pub templates: u64,
 }
 
 /// The stages an upload reports, as steps of a job.
@@ -152,6 +154,15 @@ impl ServerStore {
         let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &on_server).map_err(fail)?;
         let status_changes = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
         let steps_on_server = steps_on_server(&mut tx, &staged, &by_row, &address)?;
+        // The office's own wording becomes its committee's on the server.
+        for (id, source) in &contents.templates {
+            tx.execute(
+                "INSERT INTO dangan.document_templates (unit_id, id, source) VALUES ($1, $2, $3)
+                 ON CONFLICT (unit_id, id) DO UPDATE SET source = excluded.source",
+                &[&committee_id, id, source],
+            )
+            .map_err(fail)?;
+        }
         // The scans can take a while: a cancel is honoured between records.
         let still_wanted = || step(2, &mut progress);
         let (records, attachments) =
@@ -174,6 +185,7 @@ impl ServerStore {
             status_changes,
             records,
             attachments,
+            templates: contents.templates.len() as u64,
         })
     }
 }
