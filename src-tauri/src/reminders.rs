@@ -17,6 +17,8 @@ use std::time::Duration;
 use chrono::{Local, Timelike};
 use tauri::{AppHandle, Emitter, Manager};
 
+use dangan_core::reminders::Reminding;
+
 use crate::shell::{Opened, Shell};
 
 /// The event the UI listens for to open a member a notification was about.
@@ -82,6 +84,20 @@ pub const REMINDERS_CHECKED_EVENT: &str = "reminders-checked";
 /// Set once the worker has been told that a locked Dangan cannot remind (per run of the app).
 static TOLD_LOCKED: AtomicBool = AtomicBool::new(false);
 
+/// Sends what is new (the notification service is asked for only when something is due).
+fn deliver_new(
+    kept: &mut impl Reminding,
+    today: dangan_core::calendar::Date,
+    lang: dangan_core::Lang,
+    send: impl FnMut(&dangan_core::reminders::Notice) -> dangan_core::Result<()>,
+) -> dangan_core::Result<Vec<dangan_core::reminders::Reminder>> {
+    if kept.due(today)?.is_empty() {
+        return Ok(Vec::new());
+    }
+    dangan_notify::server()?;
+    kept.deliver(today, lang, send)
+}
+
 /// One check: send what is new, recording each notice as it is delivered.
 fn check(app: &AppHandle, shell: &Shell) {
     let today = shell.today();
@@ -102,20 +118,8 @@ fn check(app: &AppHandle, shell: &Shell) {
     };
     // A server's user is reminded of their own units' items, once each (the server records it).
     let delivered = shell.with_opened_if_unlocked(|opened| match opened {
-        Opened::Workspace(session) => {
-            if session.reminders_due(Some(today))?.is_empty() {
-                return Ok(Vec::new());
-            }
-            dangan_notify::server()?;
-            session.deliver_reminders(Some(today), lang, send)
-        }
-        Opened::Server(open) => {
-            if open.session.reminders_due(Some(today))?.is_empty() {
-                return Ok(Vec::new());
-            }
-            dangan_notify::server()?;
-            open.session.deliver_reminders(Some(today), lang, send)
-        }
+        Opened::Workspace(session) => deliver_new(&mut **session, today, lang, send),
+        Opened::Server(open) => deliver_new(&mut open.session, today, lang, send),
     });
     match &delivered {
         Some(Ok(sent)) if !sent.is_empty() => tracing::info!("sent {} reminder(s)", sent.len()),

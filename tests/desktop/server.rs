@@ -116,6 +116,21 @@ async fn drive(
     app.wait_css(&row).await;
     app.wait_gone("[data-testid='dashboard-dismissed']").await;
 
+    // 登记 from 工作提醒 records from the member as the dialog read them: the other user changing
+    // them meanwhile refuses the save, naming them, rather than both recording it.
+    let read = beside(|| admin.member(member_id).unwrap().version);
+    app.click_css(&format!("{row} [data-testid='deadline-record']")).await;
+    app.wait_attr("record-facts", "data-version", &read.to_string()).await;
+    beside(|| {
+        let mut theirs = other.member(member_id).unwrap();
+        theirs.detail.person.notes = Some("组织部已约谈".into());
+        other.save_person(theirs.detail.person, Some(theirs.version)).unwrap();
+    });
+    app.click("record-confirm").await;
+    let refused = app.wait_text("record-error").await;
+    assert!(refused.contains(OTHER), "the refusal names who changed the member: {refused}");
+    app.click("record-cancel").await;
+
     app.click("nav-members").await;
     app.wait_rows(10).await;
     assert!(app.exists("dossiers-open").await, "dossiers print on a server too");
@@ -216,6 +231,22 @@ async fn drive(
     let theirs = beside(|| other.records(li).unwrap());
     assert_eq!(theirs.len(), 1);
     assert_eq!(theirs[0].body, "敬爱的党组织：我志愿加入中国共产党。");
+    // And a record the other user adds appears in the open file by itself.
+    beside(|| {
+        let report = dangan_core::domain::FileRecord {
+            id: None,
+            person_id: li,
+            kind: dangan_core::domain::RecordKind::ThoughtReport,
+            date: "2026-05-01".parse().unwrap(),
+            event_id: None,
+            title: Some("第一季度思想汇报".into()),
+            body: String::new(),
+            fields: dangan_core::domain::RecordFields::default(),
+            attachments: Vec::new(),
+        };
+        other.save_record(report, &[]).unwrap();
+    });
+    app.wait_css("[data-testid='record-row'][data-kind='thought_report']").await;
 
     // A document from her page, filled from the server's records (an activist now): the
     // development targets' publicity, saved as Word, opened by LibreOffice (its step is recorded

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use dangan_core::deadlines::{DeadlineQuery, OwnerKind};
-use dangan_core::reminders::{Notice, Reminder};
+use dangan_core::reminders::Reminding;
 use dangan_core::server::ServerSession;
 use dangan_core::workdays::CalendarDay;
-use dangan_core::{Error, Lang, Result, Session, Text, calendar};
+use dangan_core::{Error, Result, Session, Text, calendar};
 
 use crate::commands::Context;
 use crate::members::find_branch;
@@ -121,48 +121,7 @@ pub fn remind_on_server(args: RemindArgs, session: &mut ServerSession, cx: &Cont
     remind_with(args, session, cx)
 }
 
-/// Where reminders come from and are recorded: a workspace, or the user's rows on a server.
-trait Reminders {
-    fn due(&mut self, as_of: calendar::Date) -> Result<Vec<Reminder>>;
-    fn deliver(
-        &mut self,
-        as_of: calendar::Date,
-        lang: Lang,
-        send: impl FnMut(&Notice) -> Result<()>,
-    ) -> Result<Vec<Reminder>>;
-}
-
-impl Reminders for Session {
-    fn due(&mut self, as_of: calendar::Date) -> Result<Vec<Reminder>> {
-        self.reminders_due(Some(as_of))
-    }
-
-    fn deliver(
-        &mut self,
-        as_of: calendar::Date,
-        lang: Lang,
-        send: impl FnMut(&Notice) -> Result<()>,
-    ) -> Result<Vec<Reminder>> {
-        self.deliver_reminders(Some(as_of), lang, send)
-    }
-}
-
-impl Reminders for ServerSession {
-    fn due(&mut self, as_of: calendar::Date) -> Result<Vec<Reminder>> {
-        self.reminders_due(Some(as_of))
-    }
-
-    fn deliver(
-        &mut self,
-        as_of: calendar::Date,
-        lang: Lang,
-        send: impl FnMut(&Notice) -> Result<()>,
-    ) -> Result<Vec<Reminder>> {
-        self.deliver_reminders(Some(as_of), lang, send)
-    }
-}
-
-fn remind_with(args: RemindArgs, reminders: &mut impl Reminders, cx: &Context) -> Result<()> {
+fn remind_with(args: RemindArgs, reminders: &mut impl Reminding, cx: &Context) -> Result<()> {
     let as_of = parse::as_of(args.as_of.as_deref())?;
     // First, so that a scheduler set up without the session's bus fails today, not on the day
     // something falls due.

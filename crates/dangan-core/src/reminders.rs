@@ -185,6 +185,48 @@ pub fn notices(reminders: &[Reminder], lang: Lang, as_of: Date) -> Vec<Notice> {
     }]
 }
 
+/// Where a user's reminders come from and are recorded as sent: a workspace, or their own rows on
+/// a shared server. Both shells remind through it (`dangan remind`, the app's daily check).
+pub trait Reminding {
+    /// The reminders not sent yet as of a day.
+    fn due(&mut self, as_of: Date) -> crate::Result<Vec<Reminder>>;
+    /// Sends them through `send`, recording each as sent once delivered.
+    fn deliver(
+        &mut self,
+        as_of: Date,
+        lang: crate::Lang,
+        send: impl FnMut(&Notice) -> crate::Result<()>,
+    ) -> crate::Result<Vec<Reminder>>;
+}
+
+impl Reminding for crate::Session {
+    fn due(&mut self, as_of: Date) -> crate::Result<Vec<Reminder>> {
+        self.reminders_due(Some(as_of))
+    }
+    fn deliver(
+        &mut self,
+        as_of: Date,
+        lang: crate::Lang,
+        send: impl FnMut(&Notice) -> crate::Result<()>,
+    ) -> crate::Result<Vec<Reminder>> {
+        self.deliver_reminders(Some(as_of), lang, send)
+    }
+}
+
+impl Reminding for crate::server::ServerSession {
+    fn due(&mut self, as_of: Date) -> crate::Result<Vec<Reminder>> {
+        self.reminders_due(Some(as_of))
+    }
+    fn deliver(
+        &mut self,
+        as_of: Date,
+        lang: crate::Lang,
+        send: impl FnMut(&Notice) -> crate::Result<()>,
+    ) -> crate::Result<Vec<Reminder>> {
+        self.deliver_reminders(Some(as_of), lang, send)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
