@@ -46,8 +46,8 @@ macro_rules! new_uid_sql {
 
 /// A new UUID in the store's `INSERT`s: [`register_new_uid`]'s function, which every connection
 /// the store opens has. Made in Rust: the SQL of [`new_uid_sql!`] was timed at 4 µs a row, 0.4 s of
-/// an import of 100,000 people; this (a pooled random read and one format) should cost a small
-/// part of that, which the benchmark is yet to measure.
+/// an import of 100,000 people; with this one (a pooled random read and one format) the whole
+/// import measured a few per cent slower than before UUIDs (ARCHITECTURE.md, Performance).
 pub(crate) const NEW_UID: &str = "dangan_new_uid()";
 
 /// Registers `dangan_new_uid()` on a connection: a random version-4 UUID, lower-case hyphenated
