@@ -123,7 +123,20 @@ impl App {
             serde_json::Value::Object(map) => map.into(),
             _ => unreachable!("a JSON object"),
         };
-        let web = WebDriver::new(format!("http://127.0.0.1:{PORT}"), caps).await.unwrap();
+        // tauri-driver can refuse a connection for a moment after the previous session ended (seen
+        // once in CI at a relaunch): a few tries before the test fails.
+        let mut tries = 0;
+        let web = loop {
+            match WebDriver::new(format!("http://127.0.0.1:{PORT}"), caps.clone()).await {
+                Ok(web) => break web,
+                Err(e) if tries < 5 => {
+                    eprintln!("tauri-driver not answering yet ({e}); trying again");
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+                Err(e) => panic!("starting the app through tauri-driver: {e}"),
+            }
+        };
         App { web, binary: binary.to_owned(), shots: shots.to_owned() }
     }
 
