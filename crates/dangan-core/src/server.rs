@@ -632,12 +632,16 @@ impl ServerSession {
     /// shipped one (`custom` when not the shipped).
     pub fn documents(&mut self) -> Result<Vec<crate::documents::DocumentInfo>> {
         let rule_set = self.store.rule_set_id();
-        let mut listed = Vec::new();
-        for shipped in crate::documents::shipped() {
-            let (template, custom) = self.template_for(shipped.id())?;
-            listed.push(template.info(rule_set, custom));
-        }
-        Ok(listed)
+        // The units and the templates read once for the whole list.
+        let (units, own) = (self.store.units()?, self.store.document_templates()?);
+        let me = self.store.me().unit_id;
+        Ok(crate::documents::shipped()
+            .into_iter()
+            .map(|shipped| {
+                let (template, custom) = in_use(shipped, &units, &own, me);
+                template.info(rule_set, custom)
+            })
+            .collect())
     }
 
     /// The template of document `id` this user's documents use, and whether it is a committee's own:
@@ -645,21 +649,8 @@ impl ServerSession {
     /// earlier version that no longer parses is passed over, as a workspace passes it over.
     fn template_for(&mut self, id: &str) -> Result<(crate::documents::Template, bool)> {
         let shipped = crate::documents::shipped_or_refused(id)?;
-        let units = self.store.units()?;
-        let own = self.store.document_templates()?;
-        let mut current = units.iter().find(|u| u.id == self.store.me().unit_id);
-        let mut hops = 0;
-        while let Some(unit) = current.filter(|_| hops <= units.len()) {
-            let theirs = own.iter().find(|(at, doc, _)| *at == unit.id && doc == id);
-            if let Some(template) =
-                theirs.and_then(|(_, doc, source)| crate::documents::Template::parse(doc, source).ok())
-            {
-                return Ok((template, true));
-            }
-            current = units.iter().find(|u| Some(u.id) == unit.parent_id);
-            hops += 1;
-        }
-        Ok((shipped, false))
+        let (units, own) = (self.store.units()?, self.store.document_templates()?);
+        Ok(in_use(shipped, &units, &own, self.store.me().unit_id))
     }
 
     /// A document's template as a file (the one this user's documents use), for a committee to
@@ -1225,6 +1216,28 @@ impl ServerSession {
         };
         ServerMember { detail, version: p.version, changed_by: p.changed_by }
     }
+}
+
+/// The wording of `shipped`'s document a user of committee `me` uses, and whether it is a
+/// committee's own: theirs, else the nearest committee's above it, else the shipped one.
+fn in_use(
+    shipped: crate::documents::Template,
+    units: &[ServerUnit],
+    own: &[(Id, String, String)],
+    me: Id,
+) -> (crate::documents::Template, bool) {
+    let mut current = units.iter().find(|u| u.id == me);
+    let mut hops = 0;
+    while let Some(unit) = current.filter(|_| hops <= units.len()) {
+        let theirs = own.iter().find(|(at, doc, _)| *at == unit.id && doc == shipped.id());
+        if let Some(template) = theirs.and_then(|(_, doc, source)| crate::documents::Template::parse(doc, source).ok())
+        {
+            return (template, true);
+        }
+        current = units.iter().find(|u| Some(u.id) == unit.parent_id);
+        hops += 1;
+    }
+    (shipped, false)
 }
 
 /// The committee a document about people of these branches speaks for: the nearest committee
