@@ -23,7 +23,10 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn life_plan(shell: State<'_, Shell>, unit: Id, year: i32) -> Reply<LifePlan> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.life_plan(unit, year, None))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.life_plan(unit, year, None), |server| server.life_plan(unit, year, None))
+    })
+    .await
 }
 
 /// The meetings a query selects, oldest first, with their attendance.
@@ -31,7 +34,10 @@ pub async fn life_plan(shell: State<'_, Shell>, unit: Id, year: i32) -> Reply<Li
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn meetings(shell: State<'_, Shell>, query: MeetingQuery) -> Reply<Vec<MeetingRecord>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.meetings(&query))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.meetings(&query), |server| server.meetings(&query))
+    })
+    .await
 }
 
 /// Records a meeting (new when its id is `null`) with its attendance, in one step.
@@ -39,14 +45,24 @@ pub async fn meetings(shell: State<'_, Shell>, query: MeetingQuery) -> Reply<Vec
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_meeting(shell: State<'_, Shell>, meeting: Meeting, attendees: Vec<Attendee>) -> Reply<MeetingRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_meeting(meeting, &attendees))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            meeting,
+            |session, meeting| session.save_meeting(meeting, &attendees),
+            |server, meeting| server.save_meeting(meeting, &attendees),
+        )
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_meeting(shell: State<'_, Shell>, id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_meeting(id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.delete_meeting(id), |server| server.delete_meeting(id))
+    })
+    .await
 }
 
 /// Records a meeting's attendance from an .xlsx or .csv sheet, all rows or none.
@@ -62,7 +78,14 @@ pub async fn import_attendance(shell: State<'_, Shell>, id: Id, path: PathBuf) -
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_meeting_paper(shell: State<'_, Shell>, id: Id, sign_in: bool, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_meeting_paper(id, sign_in, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_meeting_paper(id, sign_in, &path),
+            |server| server.write_meeting_paper(id, sign_in, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Prints a branch's year as its work register (党支部工作手册), a PDF.
@@ -94,7 +117,8 @@ pub async fn save_post(shell: State<'_, Shell>, post: PostHeld) -> Reply<PostRec
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn groups(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<PartyGroup>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.groups(unit))).await
+    blocking(shell.lang(), move || shell.with_either(|session| session.groups(unit), |server| server.groups(unit)))
+        .await
 }
 
 /// Makes a party group in a branch (`id: null`), or renames one.
@@ -102,7 +126,13 @@ pub async fn groups(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<Part
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_group(shell: State<'_, Shell>, id: Option<Id>, branch_id: Id, name: String) -> Reply<PartyGroup> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_group(id, branch_id, &name))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.save_group(id, branch_id, &name),
+            |server| server.save_group(id, branch_id, &name),
+        )
+    })
+    .await
 }
 
 /// Sets who belongs to a party group.
@@ -110,7 +140,13 @@ pub async fn save_group(shell: State<'_, Shell>, id: Option<Id>, branch_id: Id, 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn set_group_members(shell: State<'_, Shell>, group_id: Id, people: Vec<Id>) -> Reply<PartyGroup> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.set_group_members(group_id, &people))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.set_group_members(group_id, &people),
+            |server| server.set_group_members(group_id, &people),
+        )
+    })
+    .await
 }
 
 /// Each member's study hours in a year, with the hours asked of them.
@@ -126,7 +162,10 @@ pub async fn study_hours(shell: State<'_, Shell>, year: i32, unit: Option<Id>) -
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn set_life_from(shell: State<'_, Shell>, unit: Id, from: Date) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.set_life_from(unit, from))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.set_life_from(unit, from), |server| server.set_life_from(unit, from))
+    })
+    .await
 }
 
 /// Acknowledges (`until: null`) or snoozes a meeting a unit (or one of its groups) owes.
@@ -277,8 +316,13 @@ pub async fn add_meeting_attachments(
     paths: Vec<PathBuf>,
 ) -> Reply<MeetingRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.add_meeting_attachments(meeting_id, &paths)))
-        .await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.add_meeting_attachments(meeting_id, &paths),
+            |server| server.add_meeting_attachments(meeting_id, &paths),
+        )
+    })
+    .await
 }
 
 /// A meeting file's bytes, as a raw binary response.
@@ -286,9 +330,13 @@ pub async fn add_meeting_attachments(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn meeting_attachment_bytes(shell: State<'_, Shell>, attachment_id: Id) -> Reply<crate::bridge::Bytes> {
     let shell = shell.inner().clone();
-    let bytes =
-        blocking(shell.lang(), move || shell.with_session(|session| Ok(session.meeting_attachment(attachment_id)?.1)))
-            .await?;
+    let bytes = blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| Ok(session.meeting_attachment(attachment_id)?.1),
+            |server| Ok(server.meeting_attachment(attachment_id)?.1),
+        )
+    })
+    .await?;
     Ok(crate::bridge::Bytes(bytes))
 }
 
@@ -298,7 +346,11 @@ pub async fn meeting_attachment_bytes(shell: State<'_, Shell>, attachment_id: Id
 pub async fn save_meeting_attachment_as(shell: State<'_, Shell>, attachment_id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.save_meeting_attachment_as(attachment_id, &path).map(|_| ()))
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.save_meeting_attachment_as(attachment_id, &path).map(drop),
+            |server| server.save_meeting_attachment_as(attachment_id, &path, &folder).map(drop),
+        )
     })
     .await
 }
@@ -307,7 +359,13 @@ pub async fn save_meeting_attachment_as(shell: State<'_, Shell>, attachment_id: 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_meeting_attachment(shell: State<'_, Shell>, attachment_id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_meeting_attachment(attachment_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.delete_meeting_attachment(attachment_id),
+            |server| server.delete_meeting_attachment(attachment_id),
+        )
+    })
+    .await
 }
 
 /// Records a sheet of held meetings, all rows or none; how many were recorded.

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use dangan_core::domain::Id;
-use dangan_core::server::{Change, ServerAddress, ServerSession};
+use dangan_core::server::{Change, Concern, ServerAddress, ServerSession};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use zeroize::Zeroizing;
@@ -36,6 +36,8 @@ pub struct RecordsChanged {
     pub people: Vec<Id>,
     /// The organisation changed (a unit added or renamed).
     pub units: bool,
+    /// The register of branch life changed (a party group, a meeting, its attendance or files).
+    pub branch_life: bool,
     /// Anything may have changed (many rows at once, or the connection was lost for a while):
     /// read everything shown again.
     pub all: bool,
@@ -48,11 +50,12 @@ impl RecordsChanged {
     fn of(changes: &[Change]) -> RecordsChanged {
         let mut changed = RecordsChanged { connected: true, ..RecordsChanged::default() };
         for change in changes {
-            match (change.table.as_str(), change.person) {
-                ("org_units", _) => changed.units = true,
-                (_, Some(person)) if !changed.people.contains(&person) => changed.people.push(person),
-                (_, Some(_)) => {}
-                (_, None) => changed.all = true,
+            match change.concern() {
+                Concern::Units => changed.units = true,
+                Concern::BranchLife => changed.branch_life = true,
+                Concern::Person(person) if !changed.people.contains(&person) => changed.people.push(person),
+                Concern::Person(_) => {}
+                Concern::All => changed.all = true,
             }
         }
         changed
@@ -209,8 +212,17 @@ mod tests {
             change("events", Some(40), Some(7)),
             change("events", Some(41), Some(9)),
         ]);
-        assert_eq!(changed, RecordsChanged { people: vec![7, 9], units: false, all: false, connected: true });
+        assert_eq!(
+            changed,
+            RecordsChanged { people: vec![7, 9], units: false, branch_life: false, all: false, connected: true }
+        );
         let changed = RecordsChanged::of(&[change("org_units", Some(3), None), change("events", None, None)]);
         assert!(changed.units && changed.all && changed.people.is_empty());
+    }
+
+    #[test]
+    fn a_meeting_changed_elsewhere_is_branch_life_not_a_reason_to_read_everything() {
+        let changed = RecordsChanged::of(&[change("meetings", Some(3), None), change("attendance", Some(8), None)]);
+        assert!(changed.branch_life && !changed.all && changed.people.is_empty());
     }
 }

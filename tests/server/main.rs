@@ -11,6 +11,7 @@ mod documents;
 mod files;
 mod holidays;
 mod import;
+mod meetings;
 mod members;
 mod moves;
 mod schema;

@@ -29,7 +29,7 @@ pub fn run(cli: Cli, command_name: &str, lang: Lang) -> Result<()> {
         Command::Deadlines(args) => planning::deadlines(args, &cx),
         Command::Meetings { action } => meetings::meetings(action, &cx),
         Command::Committee { action } => committee::committee(action, &cx),
-        Command::Groups { action } => committee::groups(action, &cx),
+        Command::Groups { action } => committee::groups(action, || cx.unlock(), &cx),
         Command::Classes { action } => training::classes(action, &cx),
         Command::Training { action } => training::training(action, &cx),
         Command::Stats(args) => statistics::stats(args, &cx),

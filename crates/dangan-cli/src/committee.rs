@@ -7,7 +7,7 @@ use dangan_core::Result;
 use dangan_core::domain::PostHeld;
 
 use crate::commands::Context;
-use crate::meetings::{person_in_unit, split_names};
+use crate::meetings::{Register, person_in_unit, split_names};
 use crate::members::find_branch;
 use crate::{json, parse};
 
@@ -58,7 +58,7 @@ pub fn committee(action: CommitteeAction, cx: &Context) -> Result<()> {
             let post = PostHeld {
                 id: None,
                 unit_id: unit,
-                person_id: person_in_unit(&session, unit, &args.unit, &args.name)?,
+                person_id: person_in_unit(&mut session, unit, &args.unit, &args.name)?,
                 post: parse::committee_post(&args.post)?,
                 since: parse::date("since", &args.since)?,
                 until: parse::optional(args.until.as_deref(), |d| parse::date("until", d))?,
@@ -98,24 +98,24 @@ pub struct GroupArgs {
     json: bool,
 }
 
-pub fn groups(action: GroupsAction, cx: &Context) -> Result<()> {
+/// `groups`, on a workspace or (through `open`, signing in) on the shared server.
+pub fn groups<R: Register>(action: GroupsAction, open: impl FnOnce() -> Result<R>, cx: &Context) -> Result<()> {
+    let mut kept = open()?;
     match action {
         GroupsAction::Add(args) => {
-            let mut session = cx.unlock()?;
-            let unit = find_branch(&session, &args.unit)?;
+            let unit = kept.unit(&args.unit)?;
             let people = split_names(args.members.as_deref())
-                .map(|name| person_in_unit(&session, unit, &args.unit, name))
+                .map(|name| person_in_unit(&mut kept, unit, &args.unit, name))
                 .collect::<Result<Vec<_>>>()?;
-            let mut group = session.save_group(None, unit, &args.name)?;
+            let mut group = kept.save_group(unit, &args.name)?;
             if !people.is_empty() {
-                group = session.set_group_members(group.id, &people)?;
+                group = kept.set_group_members(group.id, &people)?;
             }
             if args.json { json::print(&group) } else { cx.human.groups(std::slice::from_ref(&group)) }
         }
         GroupsAction::List(args) => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
-            let groups = session.groups(unit)?;
+            let unit = parse::optional(args.unit.as_deref(), |u| kept.unit(u))?;
+            let groups = kept.groups(unit)?;
             if args.json { json::print(&groups) } else { cx.human.groups(&groups) }
         }
     }

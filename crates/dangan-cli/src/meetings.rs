@@ -4,13 +4,111 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use dangan_core::domain::{Attendance, Attendee, Id, Meeting};
-use dangan_core::store::{MeetingQuery, MemberQuery};
+use dangan_core::domain::{Attendance, Attendee, Id, Meeting, MeetingRecord, PartyGroup};
+use dangan_core::life_plan::LifePlan;
+use dangan_core::server::ServerSession;
+use dangan_core::store::{MeetingQuery, MemberPage, MemberQuery};
 use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
 use crate::members::find_branch;
 use crate::{json, parse};
+
+/// Where the register of branch life is kept: a workspace, or the shared server (the commands
+/// that run on both go through it).
+pub trait Register {
+    /// A unit by name or path (the committee by its own name).
+    fn unit(&mut self, name: &str) -> Result<Id>;
+    fn list_members(&mut self, query: &MemberQuery) -> Result<MemberPage>;
+    fn groups(&mut self, unit: Option<Id>) -> Result<Vec<PartyGroup>>;
+    fn save_group(&mut self, branch: Id, name: &str) -> Result<PartyGroup>;
+    fn set_group_members(&mut self, group: Id, people: &[Id]) -> Result<PartyGroup>;
+    fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord>;
+    fn meetings(&mut self, query: &MeetingQuery) -> Result<Vec<MeetingRecord>>;
+    fn add_meeting_attachments(&mut self, id: Id, files: &[PathBuf]) -> Result<MeetingRecord>;
+    fn save_meeting_attachment_as(&mut self, id: Id, out: &std::path::Path, cx: &Context) -> Result<()>;
+    fn write_meeting_paper(&mut self, id: Id, sign_in: bool, out: &std::path::Path, cx: &Context) -> Result<()>;
+    fn life_plan(&mut self, unit: Id, year: i32, as_of: Option<dangan_core::calendar::Date>) -> Result<LifePlan>;
+    fn set_life_from(&mut self, unit: Id, from: dangan_core::calendar::Date) -> Result<()>;
+}
+
+impl Register for Session {
+    fn unit(&mut self, name: &str) -> Result<Id> {
+        find_branch(self, name)
+    }
+    fn list_members(&mut self, query: &MemberQuery) -> Result<MemberPage> {
+        Session::list_members(self, query)
+    }
+    fn groups(&mut self, unit: Option<Id>) -> Result<Vec<PartyGroup>> {
+        Session::groups(self, unit)
+    }
+    fn save_group(&mut self, branch: Id, name: &str) -> Result<PartyGroup> {
+        Session::save_group(self, None, branch, name)
+    }
+    fn set_group_members(&mut self, group: Id, people: &[Id]) -> Result<PartyGroup> {
+        Session::set_group_members(self, group, people)
+    }
+    fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
+        Session::save_meeting(self, meeting, attendees)
+    }
+    fn meetings(&mut self, query: &MeetingQuery) -> Result<Vec<MeetingRecord>> {
+        Session::meetings(self, query)
+    }
+    fn add_meeting_attachments(&mut self, id: Id, files: &[PathBuf]) -> Result<MeetingRecord> {
+        Session::add_meeting_attachments(self, id, files)
+    }
+    fn save_meeting_attachment_as(&mut self, id: Id, out: &std::path::Path, _: &Context) -> Result<()> {
+        Session::save_meeting_attachment_as(self, id, out).map(drop)
+    }
+    fn write_meeting_paper(&mut self, id: Id, sign_in: bool, out: &std::path::Path, _: &Context) -> Result<()> {
+        Session::write_meeting_paper(self, id, sign_in, out)
+    }
+    fn life_plan(&mut self, unit: Id, year: i32, as_of: Option<dangan_core::calendar::Date>) -> Result<LifePlan> {
+        Session::life_plan(self, unit, year, as_of)
+    }
+    fn set_life_from(&mut self, unit: Id, from: dangan_core::calendar::Date) -> Result<()> {
+        Session::set_life_from(self, unit, from)
+    }
+}
+
+impl Register for ServerSession {
+    fn unit(&mut self, name: &str) -> Result<Id> {
+        self.find_unit(name, "unit")
+    }
+    fn list_members(&mut self, query: &MemberQuery) -> Result<MemberPage> {
+        ServerSession::list_members(self, query)
+    }
+    fn groups(&mut self, unit: Option<Id>) -> Result<Vec<PartyGroup>> {
+        ServerSession::groups(self, unit)
+    }
+    fn save_group(&mut self, branch: Id, name: &str) -> Result<PartyGroup> {
+        ServerSession::save_group(self, None, branch, name)
+    }
+    fn set_group_members(&mut self, group: Id, people: &[Id]) -> Result<PartyGroup> {
+        ServerSession::set_group_members(self, group, people)
+    }
+    fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
+        ServerSession::save_meeting(self, meeting, attendees)
+    }
+    fn meetings(&mut self, query: &MeetingQuery) -> Result<Vec<MeetingRecord>> {
+        ServerSession::meetings(self, query)
+    }
+    fn add_meeting_attachments(&mut self, id: Id, files: &[PathBuf]) -> Result<MeetingRecord> {
+        ServerSession::add_meeting_attachments(self, id, files)
+    }
+    fn save_meeting_attachment_as(&mut self, id: Id, out: &std::path::Path, cx: &Context) -> Result<()> {
+        ServerSession::save_meeting_attachment_as(self, id, out, cx.workspace.dir()).map(drop)
+    }
+    fn write_meeting_paper(&mut self, id: Id, sign_in: bool, out: &std::path::Path, cx: &Context) -> Result<()> {
+        ServerSession::write_meeting_paper(self, id, sign_in, out, cx.workspace.dir())
+    }
+    fn life_plan(&mut self, unit: Id, year: i32, as_of: Option<dangan_core::calendar::Date>) -> Result<LifePlan> {
+        ServerSession::life_plan(self, unit, year, as_of)
+    }
+    fn set_life_from(&mut self, unit: Id, from: dangan_core::calendar::Date) -> Result<()> {
+        ServerSession::set_life_from(self, unit, from)
+    }
+}
 
 #[derive(Subcommand)]
 pub enum MeetingsAction {
@@ -189,10 +287,23 @@ pub struct ListArgs {
     json: bool,
 }
 
+/// `meetings --server`: the register's commands that run on the shared server, as in a
+/// workspace; the others say so and change nothing.
+pub fn meetings_on_server(
+    action: MeetingsAction,
+    server: impl FnOnce() -> Result<ServerSession>,
+    cx: &Context,
+) -> Result<()> {
+    match action {
+        MeetingsAction::Register(_) => Err(crate::server::not_on_a_server("meetings register")),
+        MeetingsAction::Attendance(_) => Err(crate::server::not_on_a_server("meetings attendance")),
+        MeetingsAction::Import(_) => Err(crate::server::not_on_a_server("meetings import")),
+        action => on_either(action, &mut server()?, cx),
+    }
+}
+
 pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
     match action {
-        MeetingsAction::Add(args) => add(*args, cx),
-        MeetingsAction::List(args) => list(args, cx),
         MeetingsAction::Register(args) => {
             let session = cx.unlock()?;
             let unit = find_branch(&session, &args.unit)?;
@@ -204,52 +315,62 @@ pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
             let record = session.import_attendance(args.id, &args.import)?;
             if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
         }
-        MeetingsAction::Print(args) => {
-            let session = cx.unlock()?;
-            session.write_meeting_paper(args.id, args.sign_in, &args.out)?;
-            cx.human.file_written(&args.out)
-        }
-        MeetingsAction::Plan(args) => {
-            let session = cx.unlock()?;
-            let unit = find_branch(&session, &args.unit)?;
-            let as_of = parse::optional(args.as_of.as_deref(), |d| parse::date("as_of", d))?;
-            let plan = session.life_plan(unit, args.year, as_of)?;
-            if args.json { json::print(&plan) } else { cx.human.life_plan(&plan) }
-        }
         MeetingsAction::Import(args) => {
             let mut session = cx.unlock()?;
             let count = session.import_meetings(&args.file)?;
             cx.human.meetings_imported(count)
         }
+        action => on_either(action, &mut cx.unlock()?, cx),
+    }
+}
+
+/// The commands that run the same on a workspace and on the server.
+fn on_either(action: MeetingsAction, kept: &mut impl Register, cx: &Context) -> Result<()> {
+    match action {
+        MeetingsAction::Add(args) => add(*args, kept, cx),
+        MeetingsAction::List(args) => list(args, kept, cx),
+        MeetingsAction::Print(args) => {
+            kept.write_meeting_paper(args.id, args.sign_in, &args.out, cx)?;
+            cx.human.file_written(&args.out)
+        }
+        MeetingsAction::Plan(args) => {
+            let as_of = parse::optional(args.as_of.as_deref(), |d| parse::date("as_of", d))?;
+            let unit = kept.unit(&args.unit)?;
+            let plan = kept.life_plan(unit, args.year, as_of)?;
+            if args.json { json::print(&plan) } else { cx.human.life_plan(&plan) }
+        }
         MeetingsAction::Attach(args) => {
-            let mut session = cx.unlock()?;
-            let record = session.add_meeting_attachments(args.id, &args.files)?;
+            let record = kept.add_meeting_attachments(args.id, &args.files)?;
             if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
         }
         MeetingsAction::Attachment(args) => {
-            let session = cx.unlock()?;
-            session.save_meeting_attachment_as(args.id, &args.out)?;
+            kept.save_meeting_attachment_as(args.id, &args.out, cx)?;
             cx.human.file_written(&args.out)
         }
         MeetingsAction::Track(args) => {
-            let mut session = cx.unlock()?;
-            let unit = find_branch(&session, &args.unit)?;
             let from = parse::date("from", &args.from)?;
-            session.set_life_from(unit, from)?;
+            let unit = kept.unit(&args.unit)?;
+            kept.set_life_from(unit, from)?;
             cx.human.life_tracked(&args.unit, from)
+        }
+        MeetingsAction::Register(_) | MeetingsAction::Attendance(_) | MeetingsAction::Import(_) => {
+            Err(crate::server::not_on_a_server("meetings"))
         }
     }
 }
 
-fn add(args: AddArgs, cx: &Context) -> Result<()> {
-    let mut session = cx.unlock()?;
-    let unit = find_branch(&session, &args.unit)?;
+fn add(args: AddArgs, kept: &mut impl Register, cx: &Context) -> Result<()> {
     let kind = parse::meeting_kind(&args.kind)?;
     let date = parse::date("date", &args.date)?;
+    let study_minutes = match args.hours.as_deref() {
+        Some(h) => parse::study_hours(h)?,
+        None => 0,
+    };
+    let unit = kept.unit(&args.unit)?;
     let group_id = match args.group.as_deref() {
         None => None,
         Some(name) => {
-            let groups = session.groups(Some(unit))?;
+            let groups = kept.groups(Some(unit))?;
             let found = groups.iter().find(|g| g.branch_id == unit && g.name == name.trim()).ok_or_else(|| {
                 Error::invalid(
                     "group",
@@ -260,10 +381,6 @@ fn add(args: AddArgs, cx: &Context) -> Result<()> {
             Some(found.id)
         }
     };
-    let study_minutes = match args.hours.as_deref() {
-        Some(h) => parse::study_hours(h)?,
-        None => 0,
-    };
     let mut attendees = Vec::new();
     for (names, attendance) in [
         (&args.present, Attendance::Present),
@@ -272,7 +389,7 @@ fn add(args: AddArgs, cx: &Context) -> Result<()> {
         (&args.late, Attendance::Late),
     ] {
         for name in split_names(names.as_deref()) {
-            let person_id = person_in_unit(&session, unit, &args.unit, name)?;
+            let person_id = person_in_unit(kept, unit, &args.unit, name)?;
             attendees.push(Attendee { person_id, attendance, reason: None });
         }
     }
@@ -292,13 +409,11 @@ fn add(args: AddArgs, cx: &Context) -> Result<()> {
         study_minutes,
         guests: None,
     };
-    let record = session.save_meeting(meeting, &attendees)?;
+    let record = kept.save_meeting(meeting, &attendees)?;
     if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
 }
 
-fn list(args: ListArgs, cx: &Context) -> Result<()> {
-    let session = cx.unlock()?;
-    let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+fn list(args: ListArgs, kept: &mut impl Register, cx: &Context) -> Result<()> {
     let kind = parse::optional(args.kind.as_deref(), parse::meeting_kind)?;
     let (from, to) = match args.year {
         Some(year) => {
@@ -307,7 +422,8 @@ fn list(args: ListArgs, cx: &Context) -> Result<()> {
         }
         None => (None, None),
     };
-    let records = session.meetings(&MeetingQuery { unit, kind, from, to })?;
+    let unit = parse::optional(args.unit.as_deref(), |u| kept.unit(u))?;
+    let records = kept.meetings(&MeetingQuery { unit, kind, from, to })?;
     if args.json { json::print(&records) } else { cx.human.meetings(&records) }
 }
 
@@ -318,9 +434,9 @@ pub fn split_names(names: Option<&str>) -> impl Iterator<Item = &str> {
 
 /// The one member of the unit with this name or student number; refused, naming them, when there
 /// is none or more than one.
-pub fn person_in_unit(session: &Session, unit: Id, unit_name: &str, name: &str) -> Result<Id> {
+pub fn person_in_unit(kept: &mut impl Register, unit: Id, unit_name: &str, name: &str) -> Result<Id> {
     let query = MemberQuery { branch_id: Some(unit), search: Some(name.to_owned()), ..MemberQuery::all() };
-    let page = session.list_members(&query)?;
+    let page = kept.list_members(&query)?;
     let matches: Vec<Id> =
         page.items.iter().filter(|m| m.name == name || m.student_no.as_deref() == Some(name)).map(|m| m.id).collect();
     let shown = dangan_core::text::excerpt(name, 40);

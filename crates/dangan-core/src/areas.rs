@@ -26,7 +26,11 @@ pub enum Area {
     Status,
     /// The procedure's documents (.docx and PDF).
     Documents,
-    /// Branch life: meetings, committees, party groups, training and study.
+    /// The register of branch life: each unit's meetings with their attendance and files, its
+    /// party groups, and its year of meetings as a grid.
+    Meetings,
+    /// The rest of branch life: committee posts, training classes, study hours, the printed work
+    /// register, sheets of meetings and attendance, and the meetings a unit owes set aside.
     BranchLife,
     Dues,
     /// Transfer applications, letters and packages, and graduates kept on the register.
@@ -44,7 +48,7 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 19] = [
+    pub const ALL: [Area; 20] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -53,6 +57,7 @@ impl Area {
         Area::Files,
         Area::Status,
         Area::Documents,
+        Area::Meetings,
         Area::BranchLife,
         Area::Dues,
         Area::Transfers,
@@ -68,7 +73,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 11] = [
+    pub const ON_A_SERVER: [Area; 12] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -77,6 +82,7 @@ impl Area {
         Area::Organisation,
         Area::Files,
         Area::Documents,
+        Area::Meetings,
         Area::Statistics,
         Area::Users,
         Area::Audit,

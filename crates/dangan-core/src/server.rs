@@ -20,8 +20,10 @@ use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
 use crate::store::dismissals::{Dismissals, check_set_aside};
-pub use crate::store::server::{Change, ChangeFeed, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport};
-use crate::store::server::{ServerPerson, ServerStore, subtree, unit_named};
+pub use crate::store::server::{
+    Change, ChangeFeed, Concern, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
+};
+use crate::store::server::{ServerPerson, ServerStore, branch_path, subtree, unit_named};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
 use crate::store::{PersonSteps, procedure_items};
 use crate::{Error, Lang, Result, Text};
@@ -416,10 +418,10 @@ impl ServerSession {
             if self.index.is_none() && self.facts.is_none() {
                 return;
             }
-            match (change.table.as_str(), change.person) {
-                ("org_units", _) => {}
-                (_, Some(person)) => self.refresh(person),
-                (_, None) => self.reload(),
+            match change.concern() {
+                Concern::Units | Concern::BranchLife => {}
+                Concern::Person(person) => self.refresh(person),
+                Concern::All => self.reload(),
             }
         }
     }
@@ -855,6 +857,109 @@ impl ServerSession {
         let report =
             crate::dossier::write_batch_of(workspace_dir, |id| self.dossier_data(id), &ids, dir, &options, progress)?;
         Ok(crate::dossier::batch_written(dir, &report))
+    }
+
+    // --- Branch life: the register of party groups and meetings --------------------------------
+
+    /// Records a meeting (new when its id is `None`) with its attendance, checked as a
+    /// workspace checks it.
+    pub fn save_meeting(
+        &mut self,
+        meeting: crate::domain::Meeting,
+        attendees: &[crate::domain::Attendee],
+    ) -> Result<crate::domain::MeetingRecord> {
+        self.store.save_meeting(meeting, attendees)
+    }
+
+    pub fn meeting(&mut self, id: Id) -> Result<crate::domain::MeetingRecord> {
+        self.store.meeting(id)
+    }
+
+    /// The meetings a query selects, oldest first, with their attendance and files.
+    pub fn meetings(&mut self, query: &crate::store::MeetingQuery) -> Result<Vec<crate::domain::MeetingRecord>> {
+        self.store.meetings(query)
+    }
+
+    pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
+        self.store.delete_meeting(id)
+    }
+
+    /// Adds files to a meeting, read from these paths, all or none.
+    pub fn add_meeting_attachments(
+        &mut self,
+        meeting_id: Id,
+        paths: &[std::path::PathBuf],
+    ) -> Result<crate::domain::MeetingRecord> {
+        let files = paths.iter().map(|p| crate::store::NewAttachment::read(p)).collect::<Result<Vec<_>>>()?;
+        self.store.add_meeting_attachments(meeting_id, &files)
+    }
+
+    /// A meeting's file: its description and bytes.
+    pub fn meeting_attachment(&mut self, attachment_id: Id) -> Result<(crate::domain::AttachmentInfo, Vec<u8>)> {
+        self.store.meeting_attachment(attachment_id)
+    }
+
+    /// Writes a copy of a meeting's file to `path`, never into `workspace_dir`.
+    pub fn save_meeting_attachment_as(
+        &mut self,
+        attachment_id: Id,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<crate::domain::AttachmentInfo> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let (info, bytes) = self.store.meeting_attachment(attachment_id)?;
+        crate::output::write(workspace_dir, path, &bytes)?;
+        Ok(info)
+    }
+
+    pub fn delete_meeting_attachment(&mut self, attachment_id: Id) -> Result<()> {
+        self.store.delete_meeting_attachment(attachment_id)
+    }
+
+    /// Prints a meeting as a PDF at `path` (never into `workspace_dir`): the sign-in sheet listing
+    /// the unit's members (for a meeting not yet held, or when asked), else the minutes, in the
+    /// name of the unit's college committee.
+    pub fn write_meeting_paper(&mut self, id: Id, sign_in: bool, path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let record = self.store.meeting(id)?;
+        let query = MemberQuery { branch_id: Some(record.meeting.unit_id), ..MemberQuery::all() };
+        let members: Vec<MemberSummary> =
+            self.every_page(&query)?.into_iter().filter(crate::dossier::meeting::on_sign_in_sheet).collect();
+        let units = self.store.units()?;
+        let committee = common_committee(&units, &[record.meeting.unit_id]);
+        let paper = crate::dossier::meeting::MeetingPaper {
+            record: &record,
+            committee: &committee,
+            members: &members,
+            generated_on: self.store.today(),
+        };
+        let pdf = crate::dossier::meeting::paper(&paper, sign_in)?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
+    /// A branch's year of organisational life as a grid, as a workspace shows it.
+    pub fn life_plan(&mut self, unit: Id, year: i32, as_of: Option<Date>) -> Result<crate::life_plan::LifePlan> {
+        self.store.life_plan(unit, year, as_of)
+    }
+
+    /// Sets the day from which a unit owes its meetings.
+    pub fn set_life_from(&mut self, unit: Id, from: Date) -> Result<()> {
+        self.store.set_life_from(unit, from)
+    }
+
+    /// Makes a party group in a branch, or renames one.
+    pub fn save_group(&mut self, id: Option<Id>, branch_id: Id, name: &str) -> Result<crate::domain::PartyGroup> {
+        self.store.save_group(id, branch_id, name)
+    }
+
+    /// Sets who belongs to a party group.
+    pub fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<crate::domain::PartyGroup> {
+        self.store.set_group_members(group_id, people)
+    }
+
+    /// The party groups of a unit's branches (everything the user may see when `None`).
+    pub fn groups(&mut self, unit: Option<Id>) -> Result<Vec<crate::domain::PartyGroup>> {
+        self.store.groups(unit)
     }
 
     /// Sets a member's pending item aside: acknowledged (`until: None`: no more reminders, off
@@ -1328,25 +1433,6 @@ fn visible_tree(units: &[ServerUnit]) -> Vec<crate::domain::OrgUnit> {
         stack.extend(children);
     }
     ordered
-}
-
-/// A branch's path below its nearest committee, as a workspace gives it (`OrgTree::path`); a
-/// committee's own name for a committee.
-fn branch_path(units: &[ServerUnit], id: Id) -> String {
-    let mut names = Vec::new();
-    let mut current = units.iter().find(|u| u.id == id);
-    while let Some(unit) = current.filter(|_| names.len() <= units.len()) {
-        if unit.kind == "committee" {
-            if names.is_empty() {
-                names.push(unit.name.as_str());
-            }
-            break;
-        }
-        names.push(&unit.name);
-        current = units.iter().find(|u| Some(u.id) == unit.parent_id);
-    }
-    names.reverse();
-    names.join("/")
 }
 
 /// The nearest committee at or above a unit.

@@ -17,7 +17,7 @@ use crate::checklist::ChecklistLine;
 use crate::deadlines::{Dashboard, DeadlineItem, DeadlineQuery};
 use crate::domain::{
     AttachmentInfo, Attendee, EventKind, FileRecord, Id, Meeting, MeetingRecord, OrgKind, OrgUnit, PartyGroup, Person,
-    PostHeld, PostRecord, ProcedureEvent, Stage,
+    PostHeld, PostRecord, ProcedureEvent,
 };
 use crate::dossier::{DossierOptions, DossierWritten, DossiersWritten, RecoverySheet};
 use crate::jobs::Progress;
@@ -1053,9 +1053,7 @@ impl Session {
         let query = MemberQuery { branch_id: Some(record.meeting.unit_id), ..MemberQuery::all() };
         let mut members = Vec::new();
         self.store.for_each_member_page(&query, |page| {
-            members.extend(
-                page.iter().filter(|m| !m.ended && matches!(m.stage, Stage::Probationary | Stage::FullMember)).cloned(),
-            );
+            members.extend(page.iter().filter(|m| crate::dossier::meeting::on_sign_in_sheet(m)).cloned());
             Ok(ControlFlow::Continue(()))
         })?;
         let committee = self.store.org_tree()?.committee().map(|c| c.name.clone()).unwrap_or_default();
@@ -1065,11 +1063,7 @@ impl Session {
             members: &members,
             generated_on: self.store.today(),
         };
-        let pdf = if sign_in || !record.meeting.held {
-            crate::dossier::meeting::sign_in_sheet(&paper)?
-        } else {
-            crate::dossier::meeting::minutes(&paper)?
-        };
+        let pdf = crate::dossier::meeting::paper(&paper, sign_in)?;
         crate::output::write(self.store.workspace_dir(), path, &pdf)
     }
 

@@ -62,7 +62,7 @@ export const NAV: readonly NavGroup[] = [
     id: 'organisation',
     title: 'nav.group.organisation',
     entries: [
-      { target: 'life', label: 'nav.life', testid: 'nav-life', icon: 'flag', when: 'read_members', area: 'branch_life' },
+      { target: 'life', label: 'nav.life', testid: 'nav-life', icon: 'flag', when: 'read_members', area: 'meetings' },
       { target: 'dues', label: 'nav.dues', testid: 'nav-dues', icon: 'yuan', when: 'read_members', area: 'dues' },
       { target: 'transfers', label: 'nav.transfers', testid: 'nav-transfers', icon: 'transfer', when: 'read_members', area: 'transfers' },
       { target: 'appraisal', label: 'nav.appraisal', testid: 'nav-appraisal', icon: 'edit', when: 'read_members', area: 'appraisal' },

@@ -41,6 +41,18 @@ fn info<'a>(paper: &'a MeetingPaper<'_>, title: &'a str, lines: Vec<String>) -> 
 }
 
 /// The sign-in sheet: the unit's members, each with a blank to sign.
+/// Whoever a meeting's sign-in sheet lists: the unit's members and probationary members still
+/// in it (for both engines).
+pub fn on_sign_in_sheet(member: &MemberSummary) -> bool {
+    !member.ended && matches!(member.stage, crate::domain::Stage::Probationary | crate::domain::Stage::FullMember)
+}
+
+/// A meeting as a PDF: the sign-in sheet of one not yet held (or when asked for), else its
+/// minutes with the attendance.
+pub fn paper(paper: &MeetingPaper<'_>, sign_in: bool) -> Result<Vec<u8>> {
+    if sign_in || !paper.record.meeting.held { sign_in_sheet(paper) } else { minutes(paper) }
+}
+
 pub fn sign_in_sheet(paper: &MeetingPaper<'_>) -> Result<Vec<u8>> {
     let m = &paper.record.meeting;
     let title = format!("{}{}签到表", paper.record.unit, m.kind.zh());

@@ -8,6 +8,48 @@ use crate::access::Action;
 use crate::domain::{GroupMember, Id, OrgKind, PartyGroup};
 use crate::{Error, Result, Text};
 
+/// A party group's name as it is kept: normalised, 1 to 64 characters, none forbidden.
+pub(crate) fn checked_group_name(name: &str) -> Result<String> {
+    let name = crate::text::normalized_name(name);
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(Error::invalid(
+            "name",
+            "党小组名称应为 1 至 64 个字",
+            "a party group's name is 1 to 64 characters",
+        ));
+    }
+    if let Some(c) = crate::text::forbidden_char(&name, false) {
+        let reason = crate::text::forbidden_char_message(&Text::new("党小组名称", "group name"), c);
+        return Err(Error::InvalidInput { field: "name".into(), reason });
+    }
+    Ok(name)
+}
+
+pub(crate) fn not_a_branch() -> Error {
+    Error::invalid("unit", "党小组设在党支部之内", "a party group belongs to a branch")
+}
+
+pub(crate) fn group_name_taken(name: &str) -> Error {
+    Error::invalid("name", format!("「{name}」已存在"), format!("“{name}” already exists"))
+}
+
+pub(crate) fn group_not_found() -> Error {
+    Error::NotFound { what: Text::new("该党小组", "the party group") }
+}
+
+/// Someone who is not of the group's branch (`branch` its path) put in the group.
+pub(crate) fn not_of_the_branch(name: &str, branch: &str) -> Error {
+    Error::invalid(
+        "members",
+        format!("{name} 不是「{branch}」的人员，不能编入其党小组"),
+        format!("{name} is not in “{branch}”: they cannot join its party group"),
+    )
+}
+
+pub(crate) fn person_not_found(person: Id) -> Error {
+    Error::NotFound { what: Text::new(format!("编号 {person} 的人员"), format!("person {person}")) }
+}
+
 impl Store {
     /// Makes a party group in a branch, or renames one (`id` given). Refused when the branch
     /// has a group of that name already, or the unit is not a branch.
@@ -18,21 +60,10 @@ impl Store {
             return Err(Error::NotFound { what: Text::new("该党支部", "the branch") });
         };
         if unit.kind != OrgKind::Branch {
-            return Err(Error::invalid("unit", "党小组设在党支部之内", "a party group belongs to a branch"));
+            return Err(not_a_branch());
         }
         self.require_meeting_unit(&tree, branch_id)?;
-        let name = crate::text::normalized_name(name);
-        if name.is_empty() || name.chars().count() > 64 {
-            return Err(Error::invalid(
-                "name",
-                "党小组名称应为 1 至 64 个字",
-                "a party group's name is 1 to 64 characters",
-            ));
-        }
-        if let Some(c) = crate::text::forbidden_char(&name, false) {
-            let reason = crate::text::forbidden_char_message(&Text::new("党小组名称", "group name"), c);
-            return Err(Error::InvalidInput { field: "name".into(), reason });
-        }
+        let name = checked_group_name(name)?;
         let taken: Option<Id> = self
             .conn
             .query_row(
@@ -42,7 +73,7 @@ impl Store {
             )
             .optional()?;
         if taken.is_some_and(|t| Some(t) != id) {
-            return Err(Error::invalid("name", format!("「{name}」已存在"), format!("“{name}” already exists")));
+            return Err(group_name_taken(&name));
         }
         let id = match id {
             None => {
@@ -58,7 +89,7 @@ impl Store {
                     params![name, id, branch_id],
                 )?;
                 if changed == 0 {
-                    return Err(Error::NotFound { what: Text::new("该党小组", "the party group") });
+                    return Err(group_not_found());
                 }
                 id
             }
@@ -82,18 +113,8 @@ impl Store {
                 .optional()?;
             match found {
                 Some((branch, _)) if branch == group.branch_id => {}
-                Some((_, name)) => {
-                    return Err(Error::invalid(
-                        "members",
-                        format!("{name} 不是「{}」的人员，不能编入其党小组", group.branch),
-                        format!("{name} is not in “{}”: they cannot join its party group", group.branch),
-                    ));
-                }
-                None => {
-                    return Err(Error::NotFound {
-                        what: Text::new(format!("编号 {person} 的人员"), format!("person {person}")),
-                    });
-                }
+                Some((_, name)) => return Err(not_of_the_branch(&name, &group.branch)),
+                None => return Err(person_not_found(person)),
             }
         }
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
@@ -121,7 +142,7 @@ impl Store {
             .query_row("SELECT branch_id, name FROM party_groups WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((branch_id, name)) = found else {
-            return Err(Error::NotFound { what: Text::new("该党小组", "the party group") });
+            return Err(group_not_found());
         };
         let tree = self.org_tree()?;
         self.require_meeting_unit(&tree, branch_id)?;

@@ -103,6 +103,83 @@ fn refresh_last_life(conn: &rusqlite::Connection, people: &[Id]) -> Result<()> {
     Ok(())
 }
 
+/// A meeting as it is kept: its text fields tidied, checked by the register's rules
+/// (`crate::meetings::check`, with `in_unit` and `name_of` telling of the attendees), a 党小组会
+/// naming its group. For both engines.
+pub(crate) fn checked_meeting(
+    meeting: Meeting,
+    attendees: &[Attendee],
+    today: Date,
+    in_unit: impl Fn(Id) -> bool,
+    name_of: impl Fn(Id) -> String,
+) -> Result<Meeting> {
+    let meeting = Meeting {
+        place: tidy(meeting.place),
+        chair: tidy(meeting.chair),
+        recorder: tidy(meeting.recorder),
+        topic: tidy(meeting.topic),
+        minutes: tidy(meeting.minutes),
+        decisions: tidy(meeting.decisions),
+        guests: tidy(meeting.guests),
+        ..meeting
+    };
+    crate::meetings::check(&meeting, attendees, today, in_unit, name_of)?;
+    if meeting.kind == MeetingKind::GroupMeeting && meeting.group_id.is_none() {
+        return Err(Error::invalid(
+            "group_id",
+            "党小组会须写明由哪个党小组召开",
+            "a party group meeting needs the party group that holds it",
+        ));
+    }
+    Ok(meeting)
+}
+
+/// The attendees as they are kept: each reason tidied.
+pub(crate) fn tidied_attendees(attendees: &[Attendee]) -> Vec<Attendee> {
+    attendees.iter().map(|a| Attendee { reason: tidy(a.reason.clone()), ..a.clone() }).collect()
+}
+
+/// A meeting's unit the user does not see whole (`name` its path).
+pub(crate) fn meeting_unit_forbidden(name: &str) -> Error {
+    let name = crate::text::excerpt(name, 60);
+    Error::Forbidden {
+        what: Text::new(
+            format!("记录或查看「{name}」的会议：它不在你负责的党支部之内"),
+            format!("record or see the meetings of “{name}”: it is not one of your branches"),
+        ),
+    }
+}
+
+/// A year a branch's plan can be shown for.
+pub(crate) fn check_plan_year(year: i32) -> Result<()> {
+    if !(1921..=9998).contains(&year) {
+        return Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year")));
+    }
+    Ok(())
+}
+
+pub(crate) fn meeting_not_found() -> Error {
+    Error::NotFound { what: Text::new("该会议", "the meeting") }
+}
+
+pub(crate) fn unit_not_found() -> Error {
+    Error::NotFound { what: Text::new("召开会议的组织", "the unit holding the meeting") }
+}
+
+pub(crate) fn group_not_of_branch() -> Error {
+    Error::invalid(
+        "group_id",
+        "所选党小组不属于召开会议的党支部",
+        "the party group chosen is not one of the meeting's branch",
+    )
+}
+
+pub(crate) fn meeting_attachment_not_found(attachment_id: Id) -> Error {
+    Error::NotFound {
+        what: Text::new(format!("会议附件 {attachment_id}"), format!("meeting file {attachment_id}"))
+    }
+}
+
 impl Store {
     /// Refuses a unit the user may not see whole: a branch secretary's meetings are their
     /// branches', never the general branch's or the committee's above them (whose attendance
@@ -110,15 +187,10 @@ impl Store {
     pub(super) fn require_meeting_unit(&self, tree: &super::OrgTree, unit: Id) -> Result<()> {
         match self.visible_units(tree) {
             Some(visible) if !visible.contains(&unit) => {
-                let name = crate::text::excerpt(&tree.path(unit), 60).into_owned();
+                let name = tree.path(unit);
                 let name =
                     if name.is_empty() { tree.committee().map(|c| c.name.clone()).unwrap_or_default() } else { name };
-                Err(Error::Forbidden {
-                    what: Text::new(
-                        format!("记录或查看「{name}」的会议：它不在你负责的党支部之内"),
-                        format!("record or see the meetings of “{name}”: it is not one of your branches"),
-                    ),
-                })
+                Err(meeting_unit_forbidden(&name))
             }
             _ => Ok(()),
         }
@@ -130,22 +202,12 @@ impl Store {
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         if tree.get(meeting.unit_id).is_none() {
-            return Err(Error::NotFound { what: Text::new("召开会议的组织", "the unit holding the meeting") });
+            return Err(unit_not_found());
         }
         // A branch secretary records their own branches' meetings only.
         self.require_meeting_unit(&tree, meeting.unit_id)?;
         let units = self.units_shown(&tree, Some(meeting.unit_id))?;
         let subtree: std::collections::HashSet<Id> = tree.subtree(meeting.unit_id).into_iter().collect();
-        let meeting = Meeting {
-            place: tidy(meeting.place),
-            chair: tidy(meeting.chair),
-            recorder: tidy(meeting.recorder),
-            topic: tidy(meeting.topic),
-            minutes: tidy(meeting.minutes),
-            decisions: tidy(meeting.decisions),
-            guests: tidy(meeting.guests),
-            ..meeting
-        };
         let branch_of = |id: Id| -> Result<Option<(Id, String)>> {
             Ok(self
                 .conn
@@ -165,25 +227,14 @@ impl Store {
         let name_of = |id: Id| {
             people.get(&id).and_then(Option::as_ref).map_or_else(|| format!("编号 {id} 的人员"), |(_, n)| n.clone())
         };
-        crate::meetings::check(&meeting, attendees, self.today(), in_unit, name_of)?;
-        if meeting.kind == MeetingKind::GroupMeeting && meeting.group_id.is_none() {
-            return Err(Error::invalid(
-                "group_id",
-                "党小组会须写明由哪个党小组召开",
-                "a party group meeting needs the party group that holds it",
-            ));
-        }
+        let meeting = checked_meeting(meeting, attendees, self.today(), in_unit, name_of)?;
         if let Some(group) = meeting.group_id {
             let branch: Option<Id> = self
                 .conn
                 .query_row("SELECT branch_id FROM party_groups WHERE id = ?1", [group], |r| r.get(0))
                 .optional()?;
             if branch != Some(meeting.unit_id) {
-                return Err(Error::invalid(
-                    "group_id",
-                    "所选党小组不属于召开会议的党支部",
-                    "the party group chosen is not one of the meeting's branch",
-                ));
+                return Err(group_not_of_branch());
             }
         }
 
@@ -204,7 +255,7 @@ impl Store {
                 let stored_unit: Option<Id> =
                     tx.query_row("SELECT unit_id FROM meetings WHERE id = ?1", [id], |r| r.get(0)).optional()?;
                 let Some(stored_unit) = stored_unit else {
-                    return Err(Error::NotFound { what: Text::new("该会议", "the meeting") });
+                    return Err(meeting_not_found());
                 };
                 // Moving a meeting to a unit one may see must not take it from one one may not.
                 self.require_meeting_unit(&tree, stored_unit)?;
@@ -256,7 +307,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([id])?;
         let Some(row) = rows.next()? else {
-            return Err(Error::NotFound { what: Text::new("该会议", "the meeting") });
+            return Err(meeting_not_found());
         };
         let meeting = meeting_from_row(row)?;
         let tree = self.org_tree()?;
@@ -336,9 +387,7 @@ impl Store {
             .conn
             .query_row("SELECT meeting_id FROM meeting_attachments WHERE id = ?1", [attachment_id], |r| r.get(0))
             .optional()?;
-        let meeting = meeting.ok_or_else(|| Error::NotFound {
-            what: Text::new(format!("会议附件 {attachment_id}"), format!("meeting file {attachment_id}")),
-        })?;
+        let meeting = meeting.ok_or_else(|| meeting_attachment_not_found(attachment_id))?;
         let record = self.meeting(meeting)?;
         if edit {
             self.require(Action::EditMembers)?;
@@ -628,9 +677,7 @@ impl Store {
                 what: Text::new(format!("编号为 {unit} 的组织"), format!("unit {unit}"))
             });
         };
-        if !(1921..=9998).contains(&year) {
-            return Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year")));
-        }
+        check_plan_year(year)?;
         let tracked_from: Option<String> =
             self.conn.query_row("SELECT life_from FROM org_units WHERE id = ?1", [unit], |r| r.get(0))?;
         let groups: Vec<(Id, String, Option<Date>)> = self

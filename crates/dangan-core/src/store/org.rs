@@ -299,18 +299,24 @@ impl Store {
                 what: Text::new(format!("编号为 {unit} 的组织"), format!("unit {unit}"))
             });
         }
-        let earliest = Date::from_ymd_opt(1921, 7, 1).unwrap_or(from);
-        let latest = self.today().checked_add_days(chrono::Days::new(366)).unwrap_or(from);
-        if from < earliest || from > latest {
-            return Err(Error::invalid(
-                "from",
-                format!("组织生活起算日 {} 不在 1921年7月1日 至明年之间", crate::calendar::format_zh(from)),
-                format!("the day branch life is tracked from, {from}, is not between 1921-07-01 and a year from today"),
-            ));
-        }
+        check_life_from(from, self.today())?;
         self.conn
             .execute("UPDATE org_units SET life_from = ?1 WHERE id = ?2", rusqlite::params![from.to_string(), unit])?;
         self.drop_life_index();
         Ok(())
     }
+}
+
+/// The day a unit's branch life is tracked from: between the Party's founding and a year ahead.
+pub(crate) fn check_life_from(from: Date, today: Date) -> Result<()> {
+    let earliest = Date::from_ymd_opt(1921, 7, 1).unwrap_or(from);
+    let latest = today.checked_add_days(chrono::Days::new(366)).unwrap_or(from);
+    if from < earliest || from > latest {
+        return Err(Error::invalid(
+            "from",
+            format!("组织生活起算日 {} 不在 1921年7月1日 至明年之间", crate::calendar::format_zh(from)),
+            format!("the day branch life is tracked from, {from}, is not between 1921-07-01 and a year from today"),
+        ));
+    }
+    Ok(())
 }

@@ -28,6 +28,33 @@ pub struct Change {
     pub person: Option<Id>,
 }
 
+/// What a change means to a client that keeps the member lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concern {
+    /// The organisation: a unit added or renamed.
+    Units,
+    /// One person: their row, steps, status, file or items set aside.
+    Person(Id),
+    /// The register of branch life (groups, meetings, attendance): the member lists stand.
+    BranchLife,
+    /// Anything: many rows at once, or a table this Dangan does not know. Read everything again.
+    All,
+}
+
+/// The tables of branch life (version 6), whose announcements name no person.
+const BRANCH_LIFE: [&str; 5] = ["party_groups", "group_members", "meetings", "attendance", "meeting_attachments"];
+
+impl Change {
+    pub fn concern(&self) -> Concern {
+        match (self.table.as_str(), self.person) {
+            ("org_units", _) => Concern::Units,
+            (table, _) if BRANCH_LIFE.contains(&table) => Concern::BranchLife,
+            (_, Some(person)) => Concern::Person(person),
+            (_, None) => Concern::All,
+        }
+    }
+}
+
 /// A listening connection.
 pub struct ChangeFeed {
     client: Client,

@@ -15,6 +15,7 @@ mod dismissals;
 mod files;
 mod holidays;
 mod import;
+mod meetings;
 mod migrations;
 mod moves;
 mod people;
@@ -33,12 +34,12 @@ use serde::Serialize;
 
 pub use address::ServerAddress;
 pub(crate) use address::{shown, with_absolute_root_cert};
-pub use changes::{Change, ChangeFeed};
+pub use changes::{Change, ChangeFeed, Concern};
 pub use migrations::{LATEST as SCHEMA_VERSION, Upgrade};
 pub use moves::MovedPerson;
 pub use people::ServerPerson;
 use roles::Roles;
-pub(crate) use units::{path_of, subtree, unit_named};
+pub(crate) use units::{branch_path, path_of, subtree, unit_named};
 pub use upload::UploadReport;
 
 use crate::access::{Action, Role};

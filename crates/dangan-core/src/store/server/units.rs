@@ -61,6 +61,25 @@ pub(crate) fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
     names.join("/")
 }
 
+/// A branch's path below its nearest committee, as a workspace gives it (`OrgTree::path`); a
+/// committee's own name for a committee.
+pub(crate) fn branch_path(units: &[ServerUnit], id: Id) -> String {
+    let mut names = Vec::new();
+    let mut current = units.iter().find(|u| u.id == id);
+    while let Some(unit) = current.filter(|_| names.len() <= units.len()) {
+        if unit.kind == "committee" {
+            if names.is_empty() {
+                names.push(unit.name.as_str());
+            }
+            break;
+        }
+        names.push(&unit.name);
+        current = units.iter().find(|u| Some(u.id) == unit.parent_id);
+    }
+    names.reverse();
+    names.join("/")
+}
+
 /// Adds a unit and returns its number. Read back by its name rather than `RETURNING`: the
 /// policies check a returned row against the units the user sees, which the statement adding
 /// it cannot count yet.

@@ -13,6 +13,10 @@ people: number[],
  */
 units: boolean, 
 /**
+ * The register of branch life changed (a party group, a meeting, its attendance or files).
+ */
+branch_life: boolean, 
+/**
  * Anything may have changed (many rows at once, or the connection was lost for a while):
  * read everything shown again.
  */

@@ -1,0 +1,286 @@
+//! The register of branch life on a server (schema version 6): party groups and meetings with
+//! their attendance, checked and worded as a workspace's, printed as a workspace prints them,
+//! within each user's units even in raw SQL, logged by the server, and announced to other
+//! clients as branch life (their member lists stand).
+
+use std::time::Duration;
+
+use dangan_core::server::{Concern, ServerSession};
+use dangan_tests::{PASSPHRASE, pdftotext};
+use predicates::str::contains;
+
+use crate::security::db_role;
+use crate::setup::{ADMIN, dangan, initialised, twin_workspace};
+
+const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+const ROSTER: &str = "\
+姓名,学号工号,所在支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期
+张三,2021001,第一党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+李四,2021002,第一党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+王五,2021003,第一党支部,2026-03-01,,,,
+赵六,2021004,第二党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+";
+
+fn stdout(out: std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn listed(url: &str, user: &str) -> Vec<serde_json::Value> {
+    serde_json::from_str(&stdout(dangan(url, user, &["meetings", "list", "--json"]).output().unwrap())).unwrap()
+}
+
+/// A meeting's JSON without the numbers that differ between two databases.
+fn without_numbers(mut meeting: serde_json::Value) -> serde_json::Value {
+    for key in ["id", "unit_id", "group_id"] {
+        meeting["meeting"][key] = serde_json::Value::Null;
+    }
+    for attendee in meeting["attendees"].as_array_mut().unwrap() {
+        attendee["person_id"] = serde_json::Value::Null;
+    }
+    for file in meeting["attachments"].as_array_mut().unwrap() {
+        file["id"] = serde_json::Value::Null;
+    }
+    meeting
+}
+
+#[test]
+fn the_register_of_branch_life_on_a_server_is_kept_as_a_workspace_keeps_it_within_each_users_units() {
+    let Some((cluster, url)) = initialised() else { return };
+    let ws = twin_workspace(&url, ROSTER);
+    dangan(&url, ADMIN, &["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第一党支部"])
+        .assert()
+        .success();
+    dangan(&url, ADMIN, &["users", "add", "周书记", "--role", "branch_secretary", "--branch", "第二党支部"])
+        .assert()
+        .success();
+    dangan(&url, ADMIN, &["users", "add", "钱审计", "--role", "auditor"]).assert().success();
+    let address: dangan_core::server::ServerAddress = url.parse().unwrap();
+    let mut feed = ServerSession::watch(&address, ADMIN, PASSPHRASE).unwrap();
+
+    // A party group and two meetings by the branch's secretary: the same words as a workspace's.
+    let group = ["groups", "add", "--unit", "第一党支部", "--name", "第一党小组", "--members", "张三,李四"];
+    let on_server = stdout(dangan(&url, "孙书记", &group).output().unwrap());
+    assert_eq!(on_server, stdout(ws.dangan(&group).output().unwrap()));
+    assert!(on_server.contains("第一党支部 / 第一党小组（2）：李四, 张三"), "{on_server}");
+    let committee = [
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "committee_meeting",
+        "--date",
+        "2026-11-10",
+        "--topic",
+        "学习党章",
+        "--present",
+        "张三,李四",
+        "--absent",
+        "王五",
+        "--hours",
+        "1.5",
+    ];
+    assert_eq!(
+        stdout(dangan(&url, "孙书记", &committee).output().unwrap()),
+        stdout(ws.dangan(&committee).output().unwrap())
+    );
+    let in_group = [
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "党小组会",
+        "--group",
+        "第一党小组",
+        "--date",
+        "2026-11-12",
+    ];
+    let in_group = [&in_group[..], &["--present", "张三", "--leave", "李四"]].concat();
+    assert_eq!(
+        stdout(dangan(&url, "孙书记", &in_group).output().unwrap()),
+        stdout(ws.dangan(&in_group).output().unwrap())
+    );
+    let on_server = listed(&url, ADMIN);
+    let in_workspace: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(ws.dangan(&["meetings", "list", "--json"]).output().unwrap())).unwrap();
+    assert_eq!(on_server.len(), 2);
+    assert_eq!(
+        on_server.iter().cloned().map(without_numbers).collect::<Vec<_>>(),
+        in_workspace.into_iter().map(without_numbers).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        stdout(dangan(&url, ADMIN, &["meetings", "list", "--kind", "theme_day"]).output().unwrap()),
+        stdout(ws.dangan(&["meetings", "list", "--kind", "theme_day"]).output().unwrap())
+    );
+
+    // The refusals read the same on both, and change nothing.
+    for bad in [
+        &[
+            "meetings",
+            "add",
+            "--unit",
+            "第一党支部",
+            "--kind",
+            "party_lecture",
+            "--date",
+            "2026-11-10",
+            "--present",
+            "张三,赵六",
+        ][..],
+        &[
+            "meetings",
+            "add",
+            "--unit",
+            "第一党支部",
+            "--kind",
+            "party_lecture",
+            "--date",
+            "2026-11-10",
+            "--hours",
+            "25",
+        ],
+        &["groups", "add", "--unit", "第一党支部", "--name", "第一党小组"],
+        &["groups", "add", "--unit", "第一党支部", "--name", "第二党小组", "--members", "赵六"],
+    ] {
+        let on_server = dangan(&url, ADMIN, bad).output().unwrap();
+        let in_workspace = ws.dangan(bad).output().unwrap();
+        assert_eq!(on_server.status.code(), Some(1), "{bad:?}");
+        assert_eq!(String::from_utf8_lossy(&on_server.stderr), String::from_utf8_lossy(&in_workspace.stderr));
+    }
+    assert_eq!(listed(&url, ADMIN).len(), 2);
+
+    // A scan of the sign-in sheet, read back byte for byte; the minutes printed.
+    let id = on_server[0]["meeting"]["id"].to_string();
+    let scan = ws.file("签到表.jpg");
+    std::fs::write(&scan, JPEG).unwrap();
+    let attached: serde_json::Value = serde_json::from_str(&stdout(
+        dangan(&url, "孙书记", &["meetings", "attach", "--id", &id, scan.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap(),
+    ))
+    .unwrap();
+    let file_id = attached["attachments"][0]["id"].to_string();
+    let copy = ws.file("copy.jpg");
+    dangan(&url, ADMIN, &["meetings", "attachment", "--id", &file_id, "--out", copy.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&copy).unwrap(), JPEG);
+    let pdf = ws.file("minutes.pdf");
+    dangan(&url, ADMIN, &["meetings", "print", "--id", &id, "--out", pdf.to_str().unwrap()]).assert().success();
+    let text = pdftotext(&pdf, false);
+    assert!(text.contains("会议记录") && text.contains("学习党章") && text.contains("王五"), "{text}");
+    let sheet = ws.file("sign-in.pdf");
+    dangan(&url, ADMIN, &["meetings", "print", "--id", &id, "--sign-in", "--out", sheet.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = pdftotext(&sheet, false);
+    // The members on the sheet, not the applicant.
+    assert!(text.contains("签到表") && text.contains("张三") && !text.contains("王五"), "{text}");
+
+    // The year's grid, tracked from the same day: the same marks as a workspace's.
+    let track = ["meetings", "track", "--unit", "第一党支部", "--from", "2026-01-01"];
+    dangan(&url, ADMIN, &track).assert().success();
+    ws.dangan(&track).assert().success();
+    dangan(&url, "孙书记", &["meetings", "track", "--unit", "第一党支部", "--from", "2026-01-01"])
+        .assert()
+        .code(6)
+        .stderr(contains("may not change the organisation"));
+    let plan = ["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"];
+    assert_eq!(stdout(dangan(&url, ADMIN, &plan).output().unwrap()), stdout(ws.dangan(&plan).output().unwrap()));
+
+    // Each secretary sees their own branch's register only, in raw SQL too; the auditor reads.
+    assert!(listed(&url, "周书记").is_empty());
+    assert_eq!(listed(&url, "钱审计").len(), 2);
+    let count = |user: &str, table: &str| {
+        let out =
+            cluster.psql("dangan", &db_role(&url, user), PASSPHRASE, &format!("SELECT count(*) FROM dangan.{table}"));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    for table in ["meetings", "attendance", "meeting_attachments", "party_groups", "group_members"] {
+        assert_eq!(count("周书记", table), "0", "{table}");
+        assert_ne!(count("孙书记", table), "0", "{table}");
+    }
+    let person = |name: &str| {
+        cluster
+            .superuser_sql("dangan", &format!("SELECT id FROM dangan.people WHERE name = '{name}'"))
+            .trim()
+            .to_owned()
+    };
+    let tie = |person: String| {
+        format!("INSERT INTO dangan.attendance (meeting_id, person_id, attendance) VALUES ({id}, {person}, 'absent')")
+    };
+    let out = cluster.psql("dangan", &db_role(&url, "周书记"), PASSPHRASE, &tie(person("王五")));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("row-level security"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Not even the administrator ties another branch's member to the meeting.
+    let out = cluster.psql("dangan", &db_role(&url, ADMIN), PASSPHRASE, &tie(person("赵六")));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not of the meeting's unit"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The auditor reads and changes nothing.
+    cluster.psql(
+        "dangan",
+        &db_role(&url, "钱审计"),
+        PASSPHRASE,
+        &format!("DELETE FROM dangan.meetings WHERE id = {id}"),
+    );
+    assert_eq!(cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.meetings").trim(), "2");
+
+    // A member who moves to another branch leaves its party group; the meetings they attended
+    // keep them.
+    let zhang = person("张三");
+    let out = cluster.psql(
+        "dangan",
+        &db_role(&url, ADMIN),
+        PASSPHRASE,
+        &format!("UPDATE dangan.people SET branch_id = (SELECT id FROM dangan.org_units WHERE name = '第二党支部') WHERE id = {zhang}"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let groups = stdout(dangan(&url, ADMIN, &["groups", "list"]).output().unwrap());
+    assert!(groups.contains("第一党小组（1）：李四"), "{groups}");
+    assert!(listed(&url, ADMIN)[0]["attendees"].as_array().unwrap().iter().any(|a| a["name"] == "张三"));
+
+    // The other clients hear of it as branch life.
+    let mut heard = Vec::new();
+    for _ in 0..5 {
+        heard.extend(feed.wait(Duration::from_secs(1)).unwrap());
+    }
+    assert!(heard.iter().any(|c| c.table == "meetings" && c.concern() == Concern::BranchLife), "{heard:?}");
+    assert!(heard.iter().all(|c| c.concern() != Concern::All), "{heard:?}");
+
+    // Each change is logged as its maker's, and the chain verifies.
+    let logged = cluster.superuser_sql(
+        "dangan",
+        "SELECT string_agg(DISTINCT actor || ' ' || entity || ' ' || action, '; ') FROM dangan.audit_log
+         WHERE entity IN ('meetings', 'attendance', 'party_groups', 'group_members', 'meeting_attachments')",
+    );
+    for entry in [
+        "孙书记 meetings insert",
+        "孙书记 attendance insert",
+        "孙书记 party_groups insert",
+        "孙书记 group_members insert",
+        "孙书记 meeting_attachments insert",
+        &format!("{ADMIN} group_members delete"),
+    ] {
+        assert!(logged.contains(entry), "{entry}: {logged}");
+    }
+    let scan_logged = cluster.superuser_sql(
+        "dangan",
+        "SELECT count(*) FROM dangan.audit_log WHERE entity = 'meeting_attachments' AND new LIKE '%content%'",
+    );
+    assert_eq!(scan_logged.trim(), "0", "a scan's bytes are never in the log");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+
+    // What does not run on a server yet says so.
+    dangan(&url, ADMIN, &["meetings", "import", scan.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(contains("does not run on a server yet"));
+}
