@@ -5,7 +5,8 @@
 //! offers, another user's changes reaching the open list and member page without a restart, a
 //! stale form's save refused naming who changed the member, an item set aside for both and
 //! restored by the other, a membership status changed and taken back, a record added to a
-//! member's file, a document made, the server stopped (the loss said, a
+//! member's file, a document made, 组织生活's register (a meeting recorded here, another user's
+//! appearing by itself), the server stopped (the loss said, a
 //! save refused with nothing kept) and started again (the app signs in anew by itself), the server
 //! remembered across a restart, and forgotten.
 //!
@@ -16,7 +17,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use dangan_core::access::Role;
-use dangan_core::domain::{EventKind, Person, ProcedureEvent};
+use dangan_core::domain::{EventKind, Meeting, MeetingKind, Person, ProcedureEvent};
 use dangan_core::roster::ImportOptions;
 use dangan_core::server::{ServerAddress, ServerSession};
 use dangan_tests::postgres::PgCluster;
@@ -88,10 +89,12 @@ async fn drive(
     app.wait_attr("session-user", "data-role", "administrator").await;
     app.wait_attr("server-address", "data-connected", "true").await;
     assert_eq!(std::fs::read_to_string(office.join("dangan.server")).unwrap().trim(), url);
-    for offered in ["nav-dashboard", "nav-calendar", "nav-members", "nav-statistics", "nav-users", "nav-audit"] {
+    for offered in
+        ["nav-dashboard", "nav-calendar", "nav-members", "nav-life", "nav-statistics", "nav-users", "nav-audit"]
+    {
         assert!(app.exists(offered).await, "{offered} is offered on a server");
     }
-    for not_yet in ["nav-life", "nav-dues", "nav-transfers", "nav-appraisal", "backup-open"] {
+    for not_yet in ["nav-dues", "nav-transfers", "nav-appraisal", "backup-open"] {
         assert!(!app.exists(not_yet).await, "{not_yet} is not offered on a server yet");
     }
     app.wait("dashboard").await;
@@ -289,6 +292,52 @@ async fn drive(
     app.wait_rows(12).await;
     let notes = beside(|| other.member(li).unwrap().detail.person.notes);
     assert_eq!(notes.as_deref(), Some("组织部核对过"), "nothing of the refused save was kept");
+
+    // 组织生活's register on the server: a theme day recorded here with its attendance is listed
+    // (no tab of what runs in a workspace only); a party lecture the other user records appears
+    // by itself.
+    app.click("nav-life").await;
+    app.wait("life-screen").await;
+    assert!(!app.exists("life-tab-committee").await, "committee posts are not kept on a server yet");
+    assert!(!app.exists("life-print-register").await, "nor the printed work register");
+    app.choose("life-unit", "计算机学院第一党支部").await;
+    app.click("life-record-meeting").await;
+    app.wait("meeting-dialog").await;
+    app.choose("meeting-kind", "主题党日").await;
+    app.clear("meeting-date").await;
+    app.type_into("meeting-date", crate::driver::TODAY).await;
+    app.type_into("meeting-topic", "学习党章").await;
+    app.click("attendance-all-present").await;
+    app.click("meeting-save").await;
+    app.wait_gone("[data-testid='meeting-dialog']").await;
+    app.wait_css("[data-testid='life-meeting']").await;
+    let theirs = beside(|| {
+        let branch = other.find_unit("计算机学院第一党支部", "unit").unwrap();
+        let recorded = other.meetings(&Default::default()).unwrap();
+        assert!(
+            recorded.iter().any(|r| r.meeting.kind == MeetingKind::ThemeDay && !r.attendees.is_empty()),
+            "the app's meeting is on the server with its attendance: {recorded:#?}"
+        );
+        let lecture = Meeting {
+            id: None,
+            unit_id: branch,
+            group_id: None,
+            kind: MeetingKind::PartyLecture,
+            date: crate::driver::TODAY.parse().unwrap(),
+            held: true,
+            place: None,
+            chair: None,
+            recorder: None,
+            topic: Some("党课：入党誓词".into()),
+            minutes: None,
+            decisions: None,
+            study_minutes: 60,
+            guests: None,
+        };
+        other.save_meeting(lecture, &[]).unwrap().meeting.id.unwrap()
+    });
+    app.wait_css(&format!("[data-testid='life-meeting'][data-meeting-id='{theirs}']")).await;
+    app.screenshot("45-server-branch-life").await;
 
     // 统计 on the server: a number opens the list of exactly the people it counts (李四 is an
     // activist now); there is no annual report tab on a server yet.
