@@ -93,7 +93,14 @@ pub async fn write_meeting_paper(shell: State<'_, Shell>, id: Id, sign_in: bool,
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_work_register(shell: State<'_, Shell>, unit: Id, year: i32, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_work_register(unit, year, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_work_register(unit, year, &path),
+            |server| server.write_work_register(unit, year, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// The committee posts of a unit, current first.
@@ -101,7 +108,7 @@ pub async fn write_work_register(shell: State<'_, Shell>, unit: Id, year: i32, p
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn posts(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<PostRecord>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.posts(unit))).await
+    blocking(shell.lang(), move || shell.with_either(|session| session.posts(unit), |server| server.posts(unit))).await
 }
 
 /// Records that someone holds (or held) a committee post.
@@ -109,7 +116,10 @@ pub async fn posts(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<PostR
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_post(shell: State<'_, Shell>, post: PostHeld) -> Reply<PostRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_post(post))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(post, |session, post| session.save_post(post), |server, post| server.save_post(post))
+    })
+    .await
 }
 
 /// The party groups of a unit's branches.
@@ -154,7 +164,10 @@ pub async fn set_group_members(shell: State<'_, Shell>, group_id: Id, people: Ve
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn study_hours(shell: State<'_, Shell>, year: i32, unit: Option<Id>) -> Reply<Vec<StudyHours>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.study_hours(year, unit))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.study_hours(year, unit), |server| server.study_hours(year, unit))
+    })
+    .await
 }
 
 /// Sets the day from which a unit owes its meetings.
@@ -272,7 +285,14 @@ pub async fn write_certificates(shell: State<'_, Shell>, class_id: Id, path: Pat
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn add_study_entry(shell: State<'_, Shell>, entry: StudyEntry) -> Reply<StudyEntry> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.add_study_entry(entry))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            entry,
+            |session, entry| session.add_study_entry(entry),
+            |server, entry| server.add_study_entry(entry),
+        )
+    })
+    .await
 }
 
 /// Records own study from a sheet, all rows or none; the number recorded.
@@ -280,7 +300,10 @@ pub async fn add_study_entry(shell: State<'_, Shell>, entry: StudyEntry) -> Repl
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn import_study_entries(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.import_study_entries(&path))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.import_study_entries(&path), |server| server.import_study_entries(&path))
+    })
+    .await
 }
 
 /// Takes trainees out of a class, with their attendance and results.
@@ -296,7 +319,10 @@ pub async fn unenrol(shell: State<'_, Shell>, class_id: Id, people: Vec<Id>) -> 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn study_entries(shell: State<'_, Shell>, person: Id, year: i32) -> Reply<Vec<StudyEntry>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.study_entries(person, year))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.study_entries(person, year), |server| server.study_entries(person, year))
+    })
+    .await
 }
 
 /// Deletes an entry of own study.
@@ -304,7 +330,10 @@ pub async fn study_entries(shell: State<'_, Shell>, person: Id, year: i32) -> Re
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_study_entry(shell: State<'_, Shell>, id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_study_entry(id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.delete_study_entry(id), |server| server.delete_study_entry(id))
+    })
+    .await
 }
 
 /// Adds files (sign-in sheet scans, photos) to a meeting, all or none.

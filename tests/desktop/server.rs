@@ -294,12 +294,12 @@ async fn drive(
     assert_eq!(notes.as_deref(), Some("组织部核对过"), "nothing of the refused save was kept");
 
     // 组织生活's register on the server: a theme day recorded here with its attendance is listed
-    // (no tab of what runs in a workspace only); a party lecture the other user records appears
+    // (no tab of training classes, which run in a workspace only); a party lecture the other user records appears
     // by itself.
     app.click("nav-life").await;
     app.wait("life-screen").await;
-    assert!(!app.exists("life-tab-committee").await, "committee posts are not kept on a server yet");
-    assert!(!app.exists("life-print-register").await, "nor the printed work register");
+    assert!(app.exists("life-tab-committee").await && app.exists("life-tab-study").await);
+    assert!(!app.exists("life-tab-classes").await, "training classes are not kept on a server yet");
     app.choose("life-unit", "计算机学院第一党支部").await;
     app.click("life-record-meeting").await;
     app.wait("meeting-dialog").await;

@@ -284,3 +284,131 @@ fn the_register_of_branch_life_on_a_server_is_kept_as_a_workspace_keeps_it_withi
         .code(1)
         .stderr(contains("does not run on a server yet"));
 }
+
+#[test]
+fn committees_own_study_and_study_hours_on_a_server_read_as_a_workspaces_and_print_its_work_register() {
+    let Some((cluster, url)) = initialised() else { return };
+    let ws = twin_workspace(&url, ROSTER);
+    dangan(&url, ADMIN, &["users", "add", "周书记", "--role", "branch_secretary", "--branch", "第二党支部"])
+        .assert()
+        .success();
+    let both = |args: &[&str]| {
+        let on_server = dangan(&url, ADMIN, args).output().unwrap();
+        let in_workspace = ws.dangan(args).output().unwrap();
+        assert_eq!(
+            on_server.status.code(),
+            in_workspace.status.code(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&on_server.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&on_server.stderr),
+            String::from_utf8_lossy(&in_workspace.stderr),
+            "{args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&on_server.stdout),
+            String::from_utf8_lossy(&in_workspace.stdout),
+            "{args:?}"
+        );
+        on_server
+    };
+
+    // The committee: a secretary, then a second one for the same time refused by name.
+    both(&["committee", "add", "--unit", "第一党支部", "--post", "书记", "--name", "张三", "--since", "2025-09-01"]);
+    let twice = both(&[
+        "committee",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--post",
+        "secretary",
+        "--name",
+        "李四",
+        "--since",
+        "2026-01-01",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&twice.stderr).contains("张三 holds the post"),
+        "{}",
+        String::from_utf8_lossy(&twice.stderr)
+    );
+    both(&["committee", "add", "--unit", "第一党支部", "--post", "委员", "--name", "赵六", "--since", "2026-01-01"]);
+    both(&["committee", "list"]);
+
+    // Study: a meeting that counts, own study by hand and from a sheet (a bad row refuses it all).
+    both(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "党课",
+        "--date",
+        "2026-05-10",
+        "--present",
+        "张三,李四",
+        "--hours",
+        "2",
+    ]);
+    both(&["training", "add", "--member", "张三", "--date", "2026-06-01", "--hours", "3", "--title", "网络学院：党史"]);
+    both(&["training", "add", "--member", "张三", "--date", "2026-06-01", "--hours", "3", "--title", "网络学院：党史"]);
+    let bad =
+        ws.write_csv("bad.csv", "姓名,日期,学时,学习内容\n李四,2026-06-02,2,学习强国\n无名氏,2026-06-02,2,学习强国\n");
+    both(&["training", "import", bad.to_str().unwrap()]);
+    let good = ws.write_csv(
+        "good.csv",
+        "姓名,日期,学时,学习内容\n李四,2026-06-02,2,学习强国\n2021004,2026-06-03,1.5,学习强国\n",
+    );
+    both(&["training", "import", good.to_str().unwrap()]);
+    let hours = both(&["training", "hours", "--year", "2026", "--json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&hours.stdout).unwrap();
+    let zhang = rows.iter().find(|r| r["name"] == "张三").unwrap();
+    assert_eq!((zhang["meeting_hours"].as_f64(), zhang["own_hours"].as_f64()), (Some(2.0), Some(3.0)), "{zhang}");
+    assert_eq!(zhang["committee"], true);
+    both(&["training", "hours", "--year", "2026", "--below"]);
+    let listed = both(&["training", "list", "--member", "张三", "--year", "2026", "--json"]);
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(entries.len(), 1);
+
+    // A secretary sees their own branch's committee and study only, in raw SQL too.
+    let out = dangan(&url, "周书记", &["training", "hours", "--year", "2026", "--json"]).output().unwrap();
+    let theirs: Vec<serde_json::Value> = serde_json::from_slice(&stdout(out).into_bytes()).unwrap();
+    assert_eq!(theirs.iter().map(|r| r["name"].as_str().unwrap()).collect::<Vec<_>>(), ["赵六"]);
+    let seen = |table: &str| {
+        let out = cluster.psql(
+            "dangan",
+            &db_role(&url, "周书记"),
+            PASSPHRASE,
+            &format!("SELECT count(*) FROM dangan.{table}"),
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!((seen("committee_posts"), seen("study_entries")), ("0".to_owned(), "1".to_owned()));
+    dangan(&url, "周书记", &["training", "delete", "--id", &entries[0]["id"].to_string()])
+        .assert()
+        .failure()
+        .stderr(contains("the study entry"));
+
+    // The branch's year printed as its work register.
+    let pdf = ws.file("register.pdf");
+    dangan(
+        &url,
+        ADMIN,
+        &["meetings", "register", "--unit", "第一党支部", "--year", "2026", "--out", pdf.to_str().unwrap()],
+    )
+    .assert()
+    .success();
+    let text = pdftotext(&pdf, false);
+    assert!(text.contains("张三") && text.contains("书记") && text.contains("党课"), "{text}");
+
+    // Deleted by its branch's user; every change logged, and the chain verifies.
+    dangan(&url, ADMIN, &["training", "delete", "--id", &entries[0]["id"].to_string()]).assert().success();
+    let logged = cluster.superuser_sql(
+        "dangan",
+        "SELECT string_agg(DISTINCT entity || ' ' || action, '; ') FROM dangan.audit_log
+         WHERE entity IN ('committee_posts', 'study_entries')",
+    );
+    assert_eq!(logged.trim(), "committee_posts insert; study_entries delete; study_entries insert");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+}

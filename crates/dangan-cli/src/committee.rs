@@ -8,7 +8,6 @@ use dangan_core::domain::PostHeld;
 
 use crate::commands::Context;
 use crate::meetings::{Register, person_in_unit, split_names};
-use crate::members::find_branch;
 use crate::{json, parse};
 
 #[derive(Subcommand)]
@@ -50,11 +49,12 @@ pub struct CommitteeListArgs {
     json: bool,
 }
 
-pub fn committee(action: CommitteeAction, cx: &Context) -> Result<()> {
+/// `committee`, on a workspace or (through `open`, signing in) on the shared server.
+pub fn committee<R: Register>(action: CommitteeAction, open: impl FnOnce() -> Result<R>, cx: &Context) -> Result<()> {
+    let mut session = open()?;
     match action {
         CommitteeAction::Add(args) => {
-            let mut session = cx.unlock()?;
-            let unit = find_branch(&session, &args.unit)?;
+            let unit = session.unit(&args.unit)?;
             let post = PostHeld {
                 id: None,
                 unit_id: unit,
@@ -67,8 +67,7 @@ pub fn committee(action: CommitteeAction, cx: &Context) -> Result<()> {
             if args.json { json::print(&record) } else { cx.human.post_saved(&record) }
         }
         CommitteeAction::List(args) => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+            let unit = parse::optional(args.unit.as_deref(), |u| session.unit(u))?;
             let posts = session.posts(unit)?;
             if args.json { json::print(&posts) } else { cx.human.posts(&posts) }
         }

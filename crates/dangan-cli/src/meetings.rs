@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use dangan_core::domain::{Attendance, Attendee, Id, Meeting, MeetingRecord, PartyGroup};
+use dangan_core::domain::{
+    Attendance, Attendee, Id, Meeting, MeetingRecord, PartyGroup, PostHeld, PostRecord, StudyEntry,
+};
 use dangan_core::life_plan::LifePlan;
 use dangan_core::server::ServerSession;
 use dangan_core::store::{MeetingQuery, MemberPage, MemberQuery};
+use dangan_core::study::StudyHours;
 use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
@@ -30,6 +33,14 @@ pub trait Register {
     fn write_meeting_paper(&mut self, id: Id, sign_in: bool, out: &std::path::Path, cx: &Context) -> Result<()>;
     fn life_plan(&mut self, unit: Id, year: i32, as_of: Option<dangan_core::calendar::Date>) -> Result<LifePlan>;
     fn set_life_from(&mut self, unit: Id, from: dangan_core::calendar::Date) -> Result<()>;
+    fn save_post(&mut self, post: PostHeld) -> Result<PostRecord>;
+    fn posts(&mut self, unit: Option<Id>) -> Result<Vec<PostRecord>>;
+    fn study_hours(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<StudyHours>>;
+    fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry>;
+    fn import_study_entries(&mut self, path: &std::path::Path) -> Result<usize>;
+    fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>>;
+    fn delete_study_entry(&mut self, id: Id) -> Result<()>;
+    fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, cx: &Context) -> Result<()>;
 }
 
 impl Register for Session {
@@ -69,6 +80,30 @@ impl Register for Session {
     fn set_life_from(&mut self, unit: Id, from: dangan_core::calendar::Date) -> Result<()> {
         Session::set_life_from(self, unit, from)
     }
+    fn save_post(&mut self, post: PostHeld) -> Result<PostRecord> {
+        Session::save_post(self, post)
+    }
+    fn posts(&mut self, unit: Option<Id>) -> Result<Vec<PostRecord>> {
+        Session::posts(self, unit)
+    }
+    fn study_hours(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<StudyHours>> {
+        Session::study_hours(self, year, unit)
+    }
+    fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry> {
+        Session::add_study_entry(self, entry)
+    }
+    fn import_study_entries(&mut self, path: &std::path::Path) -> Result<usize> {
+        Session::import_study_entries(self, path)
+    }
+    fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>> {
+        Session::study_entries(self, person, year)
+    }
+    fn delete_study_entry(&mut self, id: Id) -> Result<()> {
+        Session::delete_study_entry(self, id)
+    }
+    fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, _: &Context) -> Result<()> {
+        Session::write_work_register(self, unit, year, out)
+    }
 }
 
 impl Register for ServerSession {
@@ -107,6 +142,30 @@ impl Register for ServerSession {
     }
     fn set_life_from(&mut self, unit: Id, from: dangan_core::calendar::Date) -> Result<()> {
         ServerSession::set_life_from(self, unit, from)
+    }
+    fn save_post(&mut self, post: PostHeld) -> Result<PostRecord> {
+        ServerSession::save_post(self, post)
+    }
+    fn posts(&mut self, unit: Option<Id>) -> Result<Vec<PostRecord>> {
+        ServerSession::posts(self, unit)
+    }
+    fn study_hours(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<StudyHours>> {
+        ServerSession::study_hours(self, year, unit)
+    }
+    fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry> {
+        ServerSession::add_study_entry(self, entry)
+    }
+    fn import_study_entries(&mut self, path: &std::path::Path) -> Result<usize> {
+        ServerSession::import_study_entries(self, path)
+    }
+    fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>> {
+        ServerSession::study_entries(self, person, year)
+    }
+    fn delete_study_entry(&mut self, id: Id) -> Result<()> {
+        ServerSession::delete_study_entry(self, id)
+    }
+    fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, cx: &Context) -> Result<()> {
+        ServerSession::write_work_register(self, unit, year, out, cx.workspace.dir())
     }
 }
 
@@ -295,7 +354,6 @@ pub fn meetings_on_server(
     cx: &Context,
 ) -> Result<()> {
     match action {
-        MeetingsAction::Register(_) => Err(crate::server::not_on_a_server("meetings register")),
         MeetingsAction::Attendance(_) => Err(crate::server::not_on_a_server("meetings attendance")),
         MeetingsAction::Import(_) => Err(crate::server::not_on_a_server("meetings import")),
         action => on_either(action, &mut server()?, cx),
@@ -304,12 +362,6 @@ pub fn meetings_on_server(
 
 pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
     match action {
-        MeetingsAction::Register(args) => {
-            let session = cx.unlock()?;
-            let unit = find_branch(&session, &args.unit)?;
-            session.write_work_register(unit, args.year, &args.out)?;
-            cx.human.file_written(&args.out)
-        }
         MeetingsAction::Attendance(args) => {
             let mut session = cx.unlock()?;
             let record = session.import_attendance(args.id, &args.import)?;
@@ -329,6 +381,11 @@ fn on_either(action: MeetingsAction, kept: &mut impl Register, cx: &Context) -> 
     match action {
         MeetingsAction::Add(args) => add(*args, kept, cx),
         MeetingsAction::List(args) => list(args, kept, cx),
+        MeetingsAction::Register(args) => {
+            let unit = kept.unit(&args.unit)?;
+            kept.write_work_register(unit, args.year, &args.out, cx)?;
+            cx.human.file_written(&args.out)
+        }
         MeetingsAction::Print(args) => {
             kept.write_meeting_paper(args.id, args.sign_in, &args.out, cx)?;
             cx.human.file_written(&args.out)
@@ -353,9 +410,7 @@ fn on_either(action: MeetingsAction, kept: &mut impl Register, cx: &Context) -> 
             kept.set_life_from(unit, from)?;
             cx.human.life_tracked(&args.unit, from)
         }
-        MeetingsAction::Register(_) | MeetingsAction::Attendance(_) | MeetingsAction::Import(_) => {
-            Err(crate::server::not_on_a_server("meetings"))
-        }
+        MeetingsAction::Attendance(_) | MeetingsAction::Import(_) => Err(crate::server::not_on_a_server("meetings")),
     }
 }
 

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use dangan_core::domain::{ClassKind, ClassSession, Id, StudyEntry, TraineeResult, TrainingClass};
 use dangan_core::store::MemberQuery;
-use dangan_core::{Error, Result, Session, Text};
+use dangan_core::{Error, Result, Text};
 
 use crate::commands::Context;
-use crate::meetings::split_names;
+use crate::meetings::{Register, split_names};
 use crate::members::find_branch;
 use crate::{json, parse};
 
@@ -240,8 +240,9 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
         }
         ClassesAction::Enrol(args) => {
             let mut session = cx.unlock()?;
-            let mut people =
-                split_names(args.people.as_deref()).map(|n| find_person(&session, n)).collect::<Result<Vec<_>>>()?;
+            let mut people = split_names(args.people.as_deref())
+                .map(|n| find_person(&mut session, n))
+                .collect::<Result<Vec<_>>>()?;
             if let Some(stage) = args.stage.as_deref() {
                 let stage = parse::stage(stage)?;
                 let branch_id = parse::optional(args.branch.as_deref(), |b| find_branch(&session, b))?;
@@ -261,7 +262,7 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
         ClassesAction::Unenrol(args) => {
             let mut session = cx.unlock()?;
             let people =
-                split_names(Some(&args.people)).map(|n| find_person(&session, n)).collect::<Result<Vec<_>>>()?;
+                split_names(Some(&args.people)).map(|n| find_person(&mut session, n)).collect::<Result<Vec<_>>>()?;
             let record = session.unenrol(args.id, &people)?;
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
@@ -278,14 +279,15 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
                     format!("“{}” has {} session(s) on {}", record.class.name, on_day.len(), args.date),
                 ));
             };
-            let present =
-                split_names(args.present.as_deref()).map(|n| find_person(&session, n)).collect::<Result<Vec<_>>>()?;
+            let present = split_names(args.present.as_deref())
+                .map(|n| find_person(&mut session, n))
+                .collect::<Result<Vec<_>>>()?;
             let record = session.set_session_attendance(*session_id, &present)?;
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::Result(args) => {
             let mut session = cx.unlock()?;
-            let person_id = find_person(&session, &args.person)?;
+            let person_id = find_person(&mut session, &args.person)?;
             let passed = parse::optional(args.passed.as_deref(), yes_no)?;
             // What is not given stays as recorded: `--passed no` keeps the score.
             let current = session.class(args.id)?.trainees.into_iter().find(|t| t.person_id == person_id);
@@ -310,11 +312,12 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
     }
 }
 
-pub fn training(action: TrainingAction, cx: &Context) -> Result<()> {
+/// `training`, on a workspace or (through `open`, signing in) on the shared server.
+pub fn training<R: Register>(action: TrainingAction, open: impl FnOnce() -> Result<R>, cx: &Context) -> Result<()> {
+    let mut session = open()?;
     match action {
         TrainingAction::Hours(args) => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+            let unit = parse::optional(args.unit.as_deref(), |u| session.unit(u))?;
             let mut rows = session.study_hours(args.year, unit)?;
             if args.below {
                 rows.retain(|r| r.is_short());
@@ -322,10 +325,9 @@ pub fn training(action: TrainingAction, cx: &Context) -> Result<()> {
             if args.json { json::print(&rows) } else { cx.human.study_hours(args.year, &rows) }
         }
         TrainingAction::Add(args) => {
-            let mut session = cx.unlock()?;
             let entry = StudyEntry {
                 id: None,
-                person_id: find_person(&session, &args.member)?,
+                person_id: find_person(&mut session, &args.member)?,
                 date: parse::date("date", &args.date)?,
                 minutes: parse::study_hours(&args.hours)?,
                 title: args.title,
@@ -335,18 +337,15 @@ pub fn training(action: TrainingAction, cx: &Context) -> Result<()> {
             cx.human.study_recorded(1)
         }
         TrainingAction::Import(args) => {
-            let mut session = cx.unlock()?;
             let count = session.import_study_entries(&args.file)?;
             cx.human.study_recorded(count)
         }
         TrainingAction::List(args) => {
-            let session = cx.unlock()?;
-            let person = find_person(&session, &args.member)?;
+            let person = find_person(&mut session, &args.member)?;
             let entries = session.study_entries(person, args.year)?;
             if args.json { json::print(&entries) } else { cx.human.study_entries(&entries) }
         }
         TrainingAction::Delete(args) => {
-            let mut session = cx.unlock()?;
             session.delete_study_entry(args.id)?;
             cx.human.study_deleted(args.id)
         }
@@ -397,7 +396,7 @@ fn yes_no(s: &str) -> Result<bool> {
 }
 
 /// Someone named by name or student number, among everyone the user may see.
-fn find_person(session: &Session, name: &str) -> Result<Id> {
+fn find_person(session: &mut impl Register, name: &str) -> Result<Id> {
     let query = MemberQuery { search: Some(name.to_owned()), ..MemberQuery::all() };
     let page = session.list_members(&query)?;
     let matches: Vec<Id> = page

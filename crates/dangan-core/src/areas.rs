@@ -27,10 +27,11 @@ pub enum Area {
     /// The procedure's documents (.docx and PDF).
     Documents,
     /// The register of branch life: each unit's meetings with their attendance and files, its
-    /// party groups, and its year of meetings as a grid.
+    /// party groups and committee, its year of meetings as a grid and as the printed work
+    /// register, and each member's study hours and own study.
     Meetings,
-    /// The rest of branch life: committee posts, training classes, study hours, the printed work
-    /// register, sheets of meetings and attendance, and the meetings a unit owes set aside.
+    /// The rest of branch life: training classes, sheets of meetings and attendance, and the
+    /// meetings a unit owes set aside.
     BranchLife,
     Dues,
     /// Transfer applications, letters and packages, and graduates kept on the register.

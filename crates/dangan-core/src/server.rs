@@ -962,6 +962,64 @@ impl ServerSession {
         self.store.groups(unit)
     }
 
+    /// Records that someone holds (or held) a post of a unit's committee.
+    pub fn save_post(&mut self, post: crate::domain::PostHeld) -> Result<crate::domain::PostRecord> {
+        self.store.save_post(post)
+    }
+
+    /// The committee posts of a unit, current first.
+    pub fn posts(&mut self, unit: Option<Id>) -> Result<Vec<crate::domain::PostRecord>> {
+        self.store.posts(unit)
+    }
+
+    /// Each member's study hours in a year, with the hours asked of them.
+    pub fn study_hours(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<crate::study::StudyHours>> {
+        self.store.study_hours(year, unit)
+    }
+
+    /// Records a member's own study (an online course and the like).
+    pub fn add_study_entry(&mut self, entry: crate::domain::StudyEntry) -> Result<crate::domain::StudyEntry> {
+        self.store.add_study_entry(entry)
+    }
+
+    /// Records own study from a sheet (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径),
+    /// all rows or none, every bad row named.
+    pub fn import_study_entries(&mut self, path: &Path) -> Result<usize> {
+        let (rows, problems) = crate::study::read_study_sheet(path)?;
+        self.store.import_study_entries(rows, problems)
+    }
+
+    pub fn delete_study_entry(&mut self, id: Id) -> Result<()> {
+        self.store.delete_study_entry(id)
+    }
+
+    /// A member's own study in a year.
+    pub fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<crate::domain::StudyEntry>> {
+        self.store.study_entries(person, year)
+    }
+
+    /// Prints a unit's year (党支部工作手册) as a PDF at `path`, never into `workspace_dir`: its
+    /// committee, its meetings with their attendance and study time, each member's study hours.
+    pub fn write_work_register(&mut self, unit: Id, year: i32, path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let (from, to) = crate::store::year_span(year)?;
+        let query = crate::store::MeetingQuery { unit: Some(unit), from: Some(from), to: Some(to), kind: None };
+        let meetings = self.store.meetings(&query)?;
+        let posts = self.store.posts(Some(unit))?;
+        let hours = self.store.study_hours(year, Some(unit))?;
+        let units = self.store.units()?;
+        let pdf = crate::dossier::meeting::work_register(&crate::dossier::meeting::WorkRegister {
+            unit: &branch_path(&units, unit),
+            year,
+            committee: &common_committee(&units, &[unit]),
+            posts: &posts,
+            meetings: &meetings,
+            hours: &hours,
+            generated_on: self.store.today(),
+        })?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
     /// Sets a member's pending item aside: acknowledged (`until: None`: no more reminders, off
     /// the dashboard) or snoozed until a day after today, for everyone who sees the member, as a
     /// workspace's office shares it. Logged by the server.

@@ -21,12 +21,10 @@ impl Store {
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         if tree.get(post.unit_id).is_none() {
-            return Err(Error::NotFound { what: Text::new("该组织", "the unit") });
+            return Err(post_unit_not_found());
         }
         self.require_meeting_unit(&tree, post.unit_id)?;
-        if post.until.is_some_and(|until| until < post.since) {
-            return Err(Error::invalid("until", "任职结束日期早于开始日期", "the post's end comes before its start"));
-        }
+        check_post_dates(&post)?;
         let person: Option<(Id, String)> = self
             .conn
             .query_row("SELECT branch_id, name FROM people WHERE id = ?1", [post.person_id], |r| {
@@ -35,11 +33,7 @@ impl Store {
             .optional()?;
         let subtree = tree.subtree(post.unit_id);
         let Some((_, name)) = person.filter(|(branch, _)| subtree.contains(branch)) else {
-            return Err(Error::invalid(
-                "person_id",
-                "任职人员不是本单位的人员",
-                "the person holding the post is not in this unit",
-            ));
+            return Err(holder_not_in_unit());
         };
         // The check and the write in one IMMEDIATE transaction, so no other writer slips a holder
         // in between them.
@@ -58,14 +52,7 @@ impl Store {
                 )
                 .optional()?;
             if let Some((holder, since)) = other {
-                return Err(Error::invalid(
-                    "post",
-                    format!("{holder} 自 {since} 起任{}，同一时期不能由两人担任；请先结束其任职", post.post.zh()),
-                    format!(
-                        "{holder} holds the post ({}) from {since}: two people cannot hold it at once; end theirs first",
-                        post.post.label().en
-                    ),
-                ));
+                return Err(post_held_by(&holder, &since, post.post));
             }
         }
         let (since, until) = (calendar::format_iso(post.since), post.until.map(calendar::format_iso));
@@ -81,15 +68,14 @@ impl Store {
                 // The post changed must be one of a unit the user may see, wherever it moves to.
                 let stored: Option<Id> =
                     tx.query_row("SELECT unit_id FROM committee_posts WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-                let stored =
-                    stored.ok_or_else(|| Error::NotFound { what: Text::new("该任职记录", "the post") })?;
+                let stored = stored.ok_or_else(post_not_found)?;
                 self.require_meeting_unit(&tree, stored)?;
                 let changed = tx.execute(
                     "UPDATE committee_posts SET unit_id = ?1, person_id = ?2, post = ?3, since = ?4, until = ?5 WHERE id = ?6",
                     params![post.unit_id, post.person_id, post.post.as_str(), since, until, id],
                 )?;
                 if changed == 0 {
-                    return Err(Error::NotFound { what: Text::new("该任职记录", "the post") });
+                    return Err(post_not_found());
                 }
                 id
             }
@@ -150,11 +136,8 @@ impl Store {
             return Err(Error::invalid("unit", format!("没有编号为 {unit} 的组织"), format!("no unit has id {unit}")));
         }
         let units = self.units_shown(&tree, unit)?;
-        let (Some(first), Some(last)) = (Date::from_ymd_opt(year, 1, 1), Date::from_ymd_opt(year, 12, 31)) else {
-            return Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year")));
-        };
-        let rules = StudyRules::shipped();
-        let Sums { meetings, classes, own, committee } = self.study_sums(first, last)?;
+        let (first, last) = year_span(year)?;
+        let sums = self.study_sums(first, last)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name, branch_id FROM people WHERE ended = 0 AND status = 'in_register' AND stage IN ('probationary', 'full_member')
              ORDER BY sort_key",
@@ -167,22 +150,8 @@ impl Store {
             if units.as_ref().is_some_and(|u| !u.contains(&branch_id)) {
                 continue;
             }
-            let on_committee = committee.contains(&id);
-            let (required, clause) = rules.required(on_committee);
-            let minutes = |source: &HashMap<Id, i64>| u64::try_from(source.get(&id).copied().unwrap_or(0)).unwrap_or(0);
-            let (m, c, o) = (minutes(&meetings), minutes(&classes), minutes(&own));
-            out.push(StudyHours {
-                member_id: id,
-                name: r.get(1)?,
-                branch: paths.entry(branch_id).or_insert_with(|| tree.path(branch_id)).clone(),
-                hours: hours_of(m + c + o),
-                meeting_hours: hours_of(m),
-                class_hours: hours_of(c),
-                own_hours: hours_of(o),
-                required,
-                committee: on_committee,
-                clause: clause.zh.clone(),
-            });
+            let branch = paths.entry(branch_id).or_insert_with(|| tree.path(branch_id)).clone();
+            out.push(sums.hours_of(id, r.get(1)?, branch));
         }
         Ok(out)
     }
@@ -194,15 +163,7 @@ impl Store {
             // The report refuses the year itself, naming it.
             return Ok(Default::default());
         };
-        let rules = StudyRules::shipped();
-        let Sums { meetings, classes, own, committee } = self.study_sums(first, last)?;
-        let mut out = crate::statistics::annual::StudyYear::new();
-        for id in meetings.keys().chain(classes.keys()).chain(own.keys()).chain(committee.iter()) {
-            let minutes = |source: &HashMap<Id, i64>| u64::try_from(source.get(id).copied().unwrap_or(0)).unwrap_or(0);
-            let (required, _) = rules.required(committee.contains(id));
-            out.insert(*id, (hours_of(minutes(&meetings) + minutes(&classes) + minutes(&own)), required));
-        }
-        Ok(out)
+        Ok(self.study_sums(first, last)?.study_year())
     }
 
     /// Each source of study summed per person between two days, in one grouped read each over
@@ -240,10 +201,88 @@ impl Store {
 }
 
 /// A period's study, per person: minutes from meetings, classes and own study, and who sat on a
-/// branch committee in it.
-struct Sums {
-    meetings: HashMap<Id, i64>,
-    classes: HashMap<Id, i64>,
-    own: HashMap<Id, i64>,
-    committee: HashSet<Id>,
+/// branch committee in it. For both engines.
+pub(crate) struct Sums {
+    pub(crate) meetings: HashMap<Id, i64>,
+    pub(crate) classes: HashMap<Id, i64>,
+    pub(crate) own: HashMap<Id, i64>,
+    pub(crate) committee: HashSet<Id>,
+}
+
+impl Sums {
+    /// Everyone's hours studied and hours asked, for the annual report.
+    pub(crate) fn study_year(&self) -> crate::statistics::annual::StudyYear {
+        let rules = StudyRules::shipped();
+        let mut out = crate::statistics::annual::StudyYear::new();
+        let everyone =
+            self.meetings.keys().chain(self.classes.keys()).chain(self.own.keys()).chain(self.committee.iter());
+        for id in everyone {
+            let minutes = |source: &HashMap<Id, i64>| u64::try_from(source.get(id).copied().unwrap_or(0)).unwrap_or(0);
+            let (required, _) = rules.required(self.committee.contains(id));
+            out.insert(
+                *id,
+                (hours_of(minutes(&self.meetings) + minutes(&self.classes) + minutes(&self.own)), required),
+            );
+        }
+        out
+    }
+
+    /// A member's line of the study hours: what they studied and what is asked of them.
+    pub(crate) fn hours_of(&self, id: Id, name: String, branch: String) -> StudyHours {
+        let on_committee = self.committee.contains(&id);
+        let (required, clause) = StudyRules::shipped().required(on_committee);
+        let minutes = |source: &HashMap<Id, i64>| u64::try_from(source.get(&id).copied().unwrap_or(0)).unwrap_or(0);
+        let (m, c, o) = (minutes(&self.meetings), minutes(&self.classes), minutes(&self.own));
+        StudyHours {
+            member_id: id,
+            name,
+            branch,
+            hours: hours_of(m + c + o),
+            meeting_hours: hours_of(m),
+            class_hours: hours_of(c),
+            own_hours: hours_of(o),
+            required,
+            committee: on_committee,
+            clause: clause.zh.clone(),
+        }
+    }
+}
+
+/// A year's first and last day, or the refusal naming the year.
+pub(crate) fn year_span(year: i32) -> Result<(Date, Date)> {
+    match (Date::from_ymd_opt(year, 1, 1), Date::from_ymd_opt(year, 12, 31)) {
+        (Some(first), Some(last)) => Ok((first, last)),
+        _ => Err(Error::invalid("year", format!("年份 {year} 无效"), format!("{year} is not a year"))),
+    }
+}
+
+pub(crate) fn check_post_dates(post: &PostHeld) -> Result<()> {
+    if post.until.is_some_and(|until| until < post.since) {
+        return Err(Error::invalid("until", "任职结束日期早于开始日期", "the post's end comes before its start"));
+    }
+    Ok(())
+}
+
+pub(crate) fn post_unit_not_found() -> Error {
+    Error::NotFound { what: Text::new("该组织", "the unit") }
+}
+
+pub(crate) fn post_not_found() -> Error {
+    Error::NotFound { what: Text::new("该任职记录", "the post") }
+}
+
+pub(crate) fn holder_not_in_unit() -> Error {
+    Error::invalid("person_id", "任职人员不是本单位的人员", "the person holding the post is not in this unit")
+}
+
+/// The post is held by someone else (`holder`, from `since`) for a day of the period asked.
+pub(crate) fn post_held_by(holder: &str, since: &str, post: CommitteePost) -> Error {
+    Error::invalid(
+        "post",
+        format!("{holder} 自 {since} 起任{}，同一时期不能由两人担任；请先结束其任职", post.zh()),
+        format!(
+            "{holder} holds the post ({}) from {since}: two people cannot hold it at once; end theirs first",
+            post.label().en
+        ),
+    )
 }

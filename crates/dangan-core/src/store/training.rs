@@ -459,7 +459,7 @@ impl Store {
     pub(crate) fn resolve_study_rows(
         &self,
         rows: Vec<crate::study::StudyRow>,
-        mut problems: crate::roster::sheet::RowProblems,
+        problems: crate::roster::sheet::RowProblems,
     ) -> Result<Vec<StudyEntry>> {
         self.require(Action::ReadMembers)?;
         let tree = self.org_tree()?;
@@ -467,62 +467,18 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, branch_id FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0")?;
-        let mut entries = Vec::new();
-        let today = self.today();
-        let mut sheet_days: HashMap<(Id, Date), u32> = HashMap::new();
-        for row in rows {
-            let found: Vec<Id> = stmt
-                .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
+        let mut find = |who: &str| -> Result<Vec<Id>> {
+            Ok(stmt
+                .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?
                 .into_iter()
                 .filter(|(_, branch)| units.as_ref().is_none_or(|u| u.contains(branch)))
                 .map(|(id, _)| id)
-                .collect();
-            let who = crate::text::excerpt(&row.who, 40);
-            match found.as_slice() {
-                [person_id] => {
-                    let entry = StudyEntry {
-                        id: None,
-                        person_id: *person_id,
-                        date: row.date,
-                        minutes: row.minutes,
-                        title: row.title,
-                        source: row.source,
-                    };
-                    let entry = match crate::training::check_study_entry(entry, today) {
-                        Ok(entry) => entry,
-                        Err(e) => {
-                            problems.add(row.row, e.message(crate::Lang::Zh), e.message(crate::Lang::En));
-                            continue;
-                        }
-                    };
-                    // The sheet's own earlier rows of the day count too.
-                    let key = (entry.person_id, entry.date);
-                    let pending = sheet_days.get(&key).copied().unwrap_or(0);
-                    if entries.iter().any(|e: &StudyEntry| {
-                        (e.person_id, e.date, &e.title, e.minutes)
-                            == (entry.person_id, entry.date, &entry.title, entry.minutes)
-                    }) {
-                        problems.add(row.row, "与本表前面一行重复", "repeats an earlier row of the sheet");
-                        continue;
-                    }
-                    if let Some(why) = self.study_entry_conflict(&entry, pending)? {
-                        problems.add(row.row, why.zh, why.en);
-                        continue;
-                    }
-                    *sheet_days.entry(key).or_default() += entry.minutes;
-                    entries.push(entry);
-                }
-                [] => problems.add(row.row, format!("没有名为「{who}」的人员"), format!("nobody is named “{who}”")),
-                many => problems.add(
-                    row.row,
-                    format!("有 {} 人名为「{who}」，请改用学号工号", many.len()),
-                    format!("{} people are named “{who}”; give the student number", many.len()),
-                ),
-            }
-        }
-        problems.refuse()?;
-        Ok(entries)
+                .collect())
+        };
+        study_entries_of_sheet(rows, problems, self.today(), &mut find, &mut |entry, pending| {
+            self.study_entry_conflict(entry, pending)
+        })
     }
 
     /// Why an entry cannot join what is stored: the same entry already there, or the day's study
@@ -534,28 +490,14 @@ impl Store {
             params![entry.person_id, entry.date.to_string(), entry.title, entry.minutes],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let day = calendar::format_zh(entry.date);
-        if same {
-            return Ok(Some(Text::new(
-                format!("{day}的「{}」已经记录过", entry.title),
-                format!("“{}” on {} is already recorded", entry.title, entry.date),
-            )));
-        }
-        if day_minutes + pending + entry.minutes > crate::domain::MAX_STUDY_MINUTES {
-            return Ok(Some(Text::new(
-                format!("{day}的个人学习合计超过 24 小时"),
-                format!("the own study on {} adds up to more than 24 hours", entry.date),
-            )));
-        }
-        Ok(None)
+        Ok(study_entry_conflict(entry, same, day_minutes + pending))
     }
 
     /// Deletes an entry of own study.
     pub fn delete_study_entry(&mut self, id: Id) -> Result<()> {
         let person: Option<Id> =
             self.conn.query_row("SELECT person_id FROM study_entries WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        let person =
-            person.ok_or_else(|| Error::NotFound { what: Text::new("该条个人学习", "the study entry") })?;
+        let person = person.ok_or_else(study_entry_not_found)?;
         self.require_member(Action::EditMembers, person)?;
         self.conn.execute("DELETE FROM study_entries WHERE id = ?1", [id])?;
         Ok(())
@@ -585,6 +527,91 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The entries a sheet of own study gives, each row's person found by `find` (among those the
+/// user sees, not left) and checked against what is kept by `conflict` (the minutes the sheet's
+/// own earlier rows add to the day given); every bad row named, and any refuses the sheet. For
+/// both engines.
+pub(crate) fn study_entries_of_sheet(
+    rows: Vec<crate::study::StudyRow>,
+    mut problems: crate::roster::sheet::RowProblems,
+    today: Date,
+    find: &mut dyn FnMut(&str) -> Result<Vec<Id>>,
+    conflict: &mut dyn FnMut(&StudyEntry, u32) -> Result<Option<Text>>,
+) -> Result<Vec<StudyEntry>> {
+    let mut entries: Vec<StudyEntry> = Vec::new();
+    let mut sheet_days: HashMap<(Id, Date), u32> = HashMap::new();
+    for row in rows {
+        let found = find(&row.who)?;
+        let who = crate::text::excerpt(&row.who, 40);
+        match found.as_slice() {
+            [person_id] => {
+                let entry = StudyEntry {
+                    id: None,
+                    person_id: *person_id,
+                    date: row.date,
+                    minutes: row.minutes,
+                    title: row.title,
+                    source: row.source,
+                };
+                let entry = match crate::training::check_study_entry(entry, today) {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        problems.add(row.row, e.message(crate::Lang::Zh), e.message(crate::Lang::En));
+                        continue;
+                    }
+                };
+                // The sheet's own earlier rows of the day count too.
+                let key = (entry.person_id, entry.date);
+                let pending = sheet_days.get(&key).copied().unwrap_or(0);
+                if entries.iter().any(|e| {
+                    (e.person_id, e.date, &e.title, e.minutes)
+                        == (entry.person_id, entry.date, &entry.title, entry.minutes)
+                }) {
+                    problems.add(row.row, "与本表前面一行重复", "repeats an earlier row of the sheet");
+                    continue;
+                }
+                if let Some(why) = conflict(&entry, pending)? {
+                    problems.add(row.row, why.zh, why.en);
+                    continue;
+                }
+                *sheet_days.entry(key).or_default() += entry.minutes;
+                entries.push(entry);
+            }
+            [] => problems.add(row.row, format!("没有名为「{who}」的人员"), format!("nobody is named “{who}”")),
+            many => problems.add(
+                row.row,
+                format!("有 {} 人名为「{who}」，请改用学号工号", many.len()),
+                format!("{} people are named “{who}”; give the student number", many.len()),
+            ),
+        }
+    }
+    problems.refuse()?;
+    Ok(entries)
+}
+
+/// Why an entry cannot join those of its day: the same entry there already (`same`), or the day's
+/// study (`day_minutes` besides it) beyond a day. For both engines.
+pub(crate) fn study_entry_conflict(entry: &StudyEntry, same: bool, day_minutes: u32) -> Option<Text> {
+    let day = calendar::format_zh(entry.date);
+    if same {
+        return Some(Text::new(
+            format!("{day}的「{}」已经记录过", entry.title),
+            format!("“{}” on {} is already recorded", entry.title, entry.date),
+        ));
+    }
+    if day_minutes + entry.minutes > crate::domain::MAX_STUDY_MINUTES {
+        return Some(Text::new(
+            format!("{day}的个人学习合计超过 24 小时"),
+            format!("the own study on {} adds up to more than 24 hours", entry.date),
+        ));
+    }
+    None
+}
+
+pub(crate) fn study_entry_not_found() -> Error {
+    Error::NotFound { what: Text::new("该条个人学习", "the study entry") }
 }
 
 /// Class time attended, in minutes, and on how many distinct days.

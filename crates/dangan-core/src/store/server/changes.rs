@@ -41,8 +41,16 @@ pub enum Concern {
     All,
 }
 
-/// The tables of branch life (version 6), whose announcements name no person.
-const BRANCH_LIFE: [&str; 5] = ["party_groups", "group_members", "meetings", "attendance", "meeting_attachments"];
+/// The tables of branch life (versions 6 and 7), whose announcements name no person.
+const BRANCH_LIFE: [&str; 7] = [
+    "party_groups",
+    "group_members",
+    "meetings",
+    "attendance",
+    "meeting_attachments",
+    "committee_posts",
+    "study_entries",
+];
 
 impl Change {
     pub fn concern(&self) -> Concern {

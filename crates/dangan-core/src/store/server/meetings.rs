@@ -33,14 +33,14 @@ const MEETING_COLUMNS: &str = "id, unit_id, group_id, kind, date::text, held, pl
 impl ServerStore {
     /// The units this user reads whole: a branch secretary's branches, everyone else's
     /// committee, each with everything under it (what `dangan.readable_units` gives the policies).
-    fn units_read(&self, units: &[ServerUnit]) -> HashSet<Id> {
+    pub(super) fn units_read(&self, units: &[ServerUnit]) -> HashSet<Id> {
         let me = self.me();
         let roots = if me.role == Role::BranchSecretary { me.branches.clone() } else { vec![me.unit_id] };
         roots.into_iter().flat_map(|root| subtree(units, root)).collect()
     }
 
     /// A unit the user reads whole, or the refusal a workspace gives.
-    fn require_meeting_unit(&self, units: &[ServerUnit], unit: Id) -> Result<()> {
+    pub(super) fn require_meeting_unit(&self, units: &[ServerUnit], unit: Id) -> Result<()> {
         check_meeting_unit(units, &self.units_read(units), unit)
     }
 
@@ -448,7 +448,7 @@ impl ServerStore {
 }
 
 /// A unit among those the user reads whole (`read`), or the refusal a workspace gives.
-fn check_meeting_unit(units: &[ServerUnit], read: &HashSet<Id>, unit: Id) -> Result<()> {
+pub(super) fn check_meeting_unit(units: &[ServerUnit], read: &HashSet<Id>, unit: Id) -> Result<()> {
     if !units.iter().any(|u| u.id == unit) {
         return Err(unit_not_found());
     }

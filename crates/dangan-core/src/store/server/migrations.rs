@@ -20,13 +20,14 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 6] = [
+const VERSIONS: [Version; 7] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
     Version { number: 4, schema: include_str!("v4.sql"), security: include_str!("v4_security.sql") },
     Version { number: 5, schema: include_str!("v5.sql"), security: include_str!("v5_security.sql") },
     Version { number: 6, schema: include_str!("v6.sql"), security: include_str!("v6_security.sql") },
+    Version { number: 7, schema: include_str!("v7.sql"), security: include_str!("v7_security.sql") },
 ];
 
 /// The version this Dangan works with.
@@ -143,10 +144,14 @@ fn not_initialised(address: &ServerAddress) -> Error {
 
 #[cfg(test)]
 mod tests {
-    /// The values a version's first `CHECK (kind IN (…))` lists, sorted.
-    fn kinds_listed(version: usize) -> Vec<&'static str> {
+    /// The values a version's first `CHECK (column IN (…))` lists, sorted.
+    fn kinds_listed(version: usize, column: &str) -> Vec<&'static str> {
         let schema = super::VERSIONS[version - 1].schema;
-        let listed = schema.split("CHECK (kind IN (").nth(1).and_then(|rest| rest.split("))").next()).unwrap_or("");
+        let listed = schema
+            .split(&format!("CHECK ({column} IN ("))
+            .nth(1)
+            .and_then(|rest| rest.split("))").next())
+            .unwrap_or("");
         let mut kinds: Vec<&str> = listed.split(',').map(|k| k.trim().trim_matches('\'')).collect();
         kinds.sort_unstable();
         kinds
@@ -156,13 +161,20 @@ mod tests {
     fn the_server_knows_every_kind_of_record_the_workspace_knows() {
         let mut known: Vec<&str> = crate::domain::RecordKind::ALL.iter().map(|k| k.as_str()).collect();
         known.sort_unstable();
-        assert_eq!(kinds_listed(4), known);
+        assert_eq!(kinds_listed(4, "kind"), known);
     }
 
     #[test]
     fn the_server_knows_every_kind_of_meeting_the_workspace_knows() {
         let mut known: Vec<&str> = crate::domain::MeetingKind::ALL.iter().map(|k| k.as_str()).collect();
         known.sort_unstable();
-        assert_eq!(kinds_listed(6), known);
+        assert_eq!(kinds_listed(6, "kind"), known);
+    }
+
+    #[test]
+    fn the_server_knows_every_committee_post_the_workspace_knows() {
+        let mut known: Vec<&str> = crate::domain::CommitteePost::ALL.iter().map(|k| k.as_str()).collect();
+        known.sort_unstable();
+        assert_eq!(kinds_listed(7, "post"), known);
     }
 }

@@ -22,6 +22,7 @@ mod people;
 mod reminders;
 mod roles;
 mod status;
+mod study;
 mod templates;
 mod units;
 mod upload;
