@@ -221,7 +221,10 @@ pub async fn restore_unit_deadline(
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn classes(shell: State<'_, Shell>, unit: Option<Id>, year: Option<i32>) -> Reply<Vec<ClassRecord>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.classes(unit, year))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.classes(unit, year), |server| server.classes(unit, year))
+    })
+    .await
 }
 
 /// Records a training class with its sessions (new when its id is `null`).
@@ -229,14 +232,24 @@ pub async fn classes(shell: State<'_, Shell>, unit: Option<Id>, year: Option<i32
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn save_class(shell: State<'_, Shell>, training_class: TrainingClass) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.save_class(training_class))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            training_class,
+            |session, class| session.save_class(class),
+            |server, class| server.save_class(class),
+        )
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn delete_class(shell: State<'_, Shell>, id: Id) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.delete_class(id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.delete_class(id), |server| server.delete_class(id))
+    })
+    .await
 }
 
 /// Enrols people in a class in one step.
@@ -244,7 +257,10 @@ pub async fn delete_class(shell: State<'_, Shell>, id: Id) -> Reply<()> {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn enrol(shell: State<'_, Shell>, class_id: Id, people: Vec<Id>) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.enrol(class_id, &people))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.enrol(class_id, &people), |server| server.enrol(class_id, &people))
+    })
+    .await
 }
 
 /// Records exactly who attended a session.
@@ -252,8 +268,13 @@ pub async fn enrol(shell: State<'_, Shell>, class_id: Id, people: Vec<Id>) -> Re
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn set_session_attendance(shell: State<'_, Shell>, session_id: Id, present: Vec<Id>) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.set_session_attendance(session_id, &present)))
-        .await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.set_session_attendance(session_id, &present),
+            |server| server.set_session_attendance(session_id, &present),
+        )
+    })
+    .await
 }
 
 /// Records trainees' exam scores and results.
@@ -261,7 +282,13 @@ pub async fn set_session_attendance(shell: State<'_, Shell>, session_id: Id, pre
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn set_results(shell: State<'_, Shell>, class_id: Id, results: Vec<TraineeResult>) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.set_results(class_id, &results))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.set_results(class_id, &results),
+            |server| server.set_results(class_id, &results),
+        )
+    })
+    .await
 }
 
 /// Records the centralised training step of everyone who passed a development targets' class.
@@ -269,7 +296,13 @@ pub async fn set_results(shell: State<'_, Shell>, class_id: Id, results: Vec<Tra
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn record_training_steps(shell: State<'_, Shell>, class_id: Id) -> Reply<Vec<Id>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.record_training_steps(class_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.record_training_steps(class_id),
+            |server| server.record_training_steps(class_id),
+        )
+    })
+    .await
 }
 
 /// Prints the certificates of everyone who passed a class, as one PDF.
@@ -277,7 +310,14 @@ pub async fn record_training_steps(shell: State<'_, Shell>, class_id: Id) -> Rep
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_certificates(shell: State<'_, Shell>, class_id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_certificates(class_id, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_certificates(class_id, &path),
+            |server| server.write_certificates(class_id, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Records a member's own study.
@@ -311,7 +351,10 @@ pub async fn import_study_entries(shell: State<'_, Shell>, path: PathBuf) -> Rep
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn unenrol(shell: State<'_, Shell>, class_id: Id, people: Vec<Id>) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.unenrol(class_id, &people))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.unenrol(class_id, &people), |server| server.unenrol(class_id, &people))
+    })
+    .await
 }
 
 /// A member's own study in a year.

@@ -44,6 +44,23 @@ fn without_numbers(mut meeting: serde_json::Value) -> serde_json::Value {
     meeting
 }
 
+/// A command run by the administrator on the server and in the twin workspace: the same exit
+/// and the same words on both. JSON names each database's own numbers, so only its exit and
+/// errors are compared; a server names the committee running a class or meeting (it holds
+/// many), a workspace leaves its one committee unnamed.
+fn on_both(url: &str, ws: &dangan_tests::TestWorkspace, args: &[&str]) -> std::process::Output {
+    let on_server = dangan(url, ADMIN, args).output().unwrap();
+    let in_workspace = ws.dangan(args).output().unwrap();
+    let said = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(on_server.status.code(), in_workspace.status.code(), "{args:?}: {}", said(&on_server));
+    assert_eq!(said(&on_server), said(&in_workspace), "{args:?}");
+    if !args.contains(&"--json") {
+        let server_said = String::from_utf8_lossy(&on_server.stdout).replace("中共示范大学委员会", "");
+        assert_eq!(server_said, String::from_utf8_lossy(&in_workspace.stdout), "{args:?}");
+    }
+    on_server
+}
+
 #[test]
 fn the_register_of_branch_life_on_a_server_is_kept_as_a_workspace_keeps_it_within_each_users_units() {
     let Some((cluster, url)) = initialised() else { return };
@@ -292,27 +309,7 @@ fn committees_own_study_and_study_hours_on_a_server_read_as_a_workspaces_and_pri
     dangan(&url, ADMIN, &["users", "add", "周书记", "--role", "branch_secretary", "--branch", "第二党支部"])
         .assert()
         .success();
-    let both = |args: &[&str]| {
-        let on_server = dangan(&url, ADMIN, args).output().unwrap();
-        let in_workspace = ws.dangan(args).output().unwrap();
-        assert_eq!(
-            on_server.status.code(),
-            in_workspace.status.code(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&on_server.stderr)
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&on_server.stderr),
-            String::from_utf8_lossy(&in_workspace.stderr),
-            "{args:?}"
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&on_server.stdout),
-            String::from_utf8_lossy(&in_workspace.stdout),
-            "{args:?}"
-        );
-        on_server
-    };
+    let both = |args: &[&str]| on_both(&url, &ws, args);
 
     // The committee: a secretary, then a second one for the same time refused by name.
     both(&["committee", "add", "--unit", "第一党支部", "--post", "书记", "--name", "张三", "--since", "2025-09-01"]);
@@ -410,5 +407,87 @@ fn committees_own_study_and_study_hours_on_a_server_read_as_a_workspaces_and_pri
          WHERE entity IN ('committee_posts', 'study_entries')",
     );
     assert_eq!(logged.trim(), "committee_posts insert; study_entries delete; study_entries insert");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+}
+
+const TARGETS: &str = "\
+姓名,学号工号,所在支部,申请入党日期,谈话日期,确定积极分子日期,确定发展对象日期
+陈明,2024001,第一党支部,2023-03-01,2023-03-10,2023-09-01,2026-09-01
+刘洋,2024002,第一党支部,2023-03-01,2023-03-10,2023-09-01,2026-09-01
+周红,2024003,第二党支部,2023-03-01,2023-03-10,2023-09-01,2026-09-01
+吴刚,2024004,第二党支部,2023-03-01,2023-03-10,2023-09-01,
+";
+
+#[test]
+fn a_training_class_on_a_server_records_centralised_training_and_counts_class_hours_as_a_workspace_does() {
+    let Some((cluster, url)) = initialised() else { return };
+    let ws = twin_workspace(&url, TARGETS);
+    dangan(&url, ADMIN, &["users", "add", "周书记", "--role", "branch_secretary", "--branch", "第二党支部"])
+        .assert()
+        .success();
+    let both = |args: &[&str]| on_both(&url, &ws, args);
+    let class = both(&[
+        "classes",
+        "add",
+        "--unit",
+        "中共示范大学委员会",
+        "--kind",
+        "发展对象培训班",
+        "--name",
+        "2026年秋季发展对象培训班",
+        "--from",
+        "2026-10-10",
+        "--to",
+        "2026-10-12",
+        "--session",
+        "2026-10-10:8:党章学习",
+        "--session",
+        "2026-10-11:8",
+        "--session",
+        "2026-10-12:8",
+        "--json",
+    ]);
+    let class: serde_json::Value = serde_json::from_slice(&class.stdout).unwrap();
+    let id = class["class"]["id"].to_string();
+    // The workspace's class has the same number: the first of each.
+    both(&["classes", "enrol", "--id", &id, "--stage", "candidate"]);
+    for (date, present) in [("2026-10-10", "陈明,刘洋,周红"), ("2026-10-11", "陈明,周红"), ("2026-10-12", "陈明,周红")]
+    {
+        both(&["classes", "attendance", "--id", &id, "--date", date, "--present", present]);
+    }
+    for (who, score, passed) in [("陈明", "92", "yes"), ("刘洋", "85", "合格"), ("周红", "40", "no")] {
+        both(&["classes", "result", "--id", &id, "--person", who, "--score", score, "--passed", passed]);
+    }
+    // 刘洋 passed on one day's attendance: refused for everyone, naming her and the rule.
+    let refused = both(&["classes", "pass", "--id", &id]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("刘洋"), "{}", String::from_utf8_lossy(&refused.stderr));
+    both(&["classes", "result", "--id", &id, "--person", "刘洋", "--passed", "no"]);
+    let passed = both(&["classes", "pass", "--id", &id]);
+    assert!(String::from_utf8_lossy(&passed.stdout).contains('1'), "{}", String::from_utf8_lossy(&passed.stdout));
+    let chen =
+        crate::members::members(&url, ADMIN).into_iter().find(|m| m["name"] == "陈明").unwrap()["id"].to_string();
+    let steps = stdout(dangan(&url, ADMIN, &["step", "list", "--member", &chen, "--json"]).output().unwrap());
+    assert!(steps.contains("centralised_training") && steps.contains("2026-10-12"), "{steps}");
+    both(&["classes", "list"]);
+
+    // The class hours count in the year's study hours, as in a workspace.
+    both(&["training", "hours", "--year", "2026"]);
+
+    // The certificates of who passed.
+    let pdf = ws.file("certificates.pdf");
+    dangan(&url, ADMIN, &["classes", "certificates", "--id", &id, "--out", pdf.to_str().unwrap()]).assert().success();
+    let text = pdftotext(&pdf, false).replace('\n', "");
+    assert!(text.contains("结业证书") && text.contains("陈明") && !text.contains("刘洋"), "{text}");
+
+    // The committee's class is not a branch secretary's; in raw SQL they cannot enrol anyone in it.
+    assert_eq!(stdout(dangan(&url, "周书记", &["classes", "list", "--json"]).output().unwrap()).trim(), "[]");
+    let wu = crate::members::members(&url, ADMIN).into_iter().find(|m| m["name"] == "吴刚").unwrap()["id"].to_string();
+    let out = cluster.psql(
+        "dangan",
+        &db_role(&url, "周书记"),
+        PASSPHRASE,
+        &format!("INSERT INTO dangan.trainees (class_id, person_id) VALUES ({id}, {wu})"),
+    );
+    assert!(!out.status.success(), "a secretary enrols in no class of the committee's");
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }

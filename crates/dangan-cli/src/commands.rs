@@ -30,7 +30,7 @@ pub fn run(cli: Cli, command_name: &str, lang: Lang) -> Result<()> {
         Command::Meetings { action } => meetings::meetings(action, &cx),
         Command::Committee { action } => committee::committee(action, || cx.unlock(), &cx),
         Command::Groups { action } => committee::groups(action, || cx.unlock(), &cx),
-        Command::Classes { action } => training::classes(action, &cx),
+        Command::Classes { action } => training::classes(action, || cx.unlock(), &cx),
         Command::Training { action } => training::training(action, || cx.unlock(), &cx),
         Command::Stats(args) => statistics::stats(args, &cx),
         Command::Report { action } => statistics::report(action, &cx),

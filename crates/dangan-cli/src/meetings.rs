@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use dangan_core::domain::{
-    Attendance, Attendee, Id, Meeting, MeetingRecord, PartyGroup, PostHeld, PostRecord, StudyEntry,
+    Attendance, Attendee, ClassRecord, Id, Meeting, MeetingRecord, PartyGroup, PostHeld, PostRecord, StudyEntry,
+    TraineeResult, TrainingClass,
 };
 use dangan_core::life_plan::LifePlan;
 use dangan_core::server::ServerSession;
@@ -41,6 +42,15 @@ pub trait Register {
     fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>>;
     fn delete_study_entry(&mut self, id: Id) -> Result<()>;
     fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, cx: &Context) -> Result<()>;
+    fn save_class(&mut self, class: TrainingClass) -> Result<ClassRecord>;
+    fn class(&mut self, id: Id) -> Result<ClassRecord>;
+    fn classes(&mut self, unit: Option<Id>, year: Option<i32>) -> Result<Vec<ClassRecord>>;
+    fn enrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord>;
+    fn unenrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord>;
+    fn set_session_attendance(&mut self, session: Id, present: &[Id]) -> Result<ClassRecord>;
+    fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord>;
+    fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>>;
+    fn write_certificates(&mut self, class: Id, out: &std::path::Path, cx: &Context) -> Result<()>;
 }
 
 impl Register for Session {
@@ -104,6 +114,33 @@ impl Register for Session {
     fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, _: &Context) -> Result<()> {
         Session::write_work_register(self, unit, year, out)
     }
+    fn save_class(&mut self, class: TrainingClass) -> Result<ClassRecord> {
+        Session::save_class(self, class)
+    }
+    fn class(&mut self, id: Id) -> Result<ClassRecord> {
+        Session::class(self, id)
+    }
+    fn classes(&mut self, unit: Option<Id>, year: Option<i32>) -> Result<Vec<ClassRecord>> {
+        Session::classes(self, unit, year)
+    }
+    fn enrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord> {
+        Session::enrol(self, class, people)
+    }
+    fn unenrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord> {
+        Session::unenrol(self, class, people)
+    }
+    fn set_session_attendance(&mut self, session: Id, present: &[Id]) -> Result<ClassRecord> {
+        Session::set_session_attendance(self, session, present)
+    }
+    fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
+        Session::set_results(self, class, results)
+    }
+    fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>> {
+        Session::record_training_steps(self, class)
+    }
+    fn write_certificates(&mut self, class: Id, out: &std::path::Path, _: &Context) -> Result<()> {
+        Session::write_certificates(self, class, out)
+    }
 }
 
 impl Register for ServerSession {
@@ -166,6 +203,33 @@ impl Register for ServerSession {
     }
     fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, cx: &Context) -> Result<()> {
         ServerSession::write_work_register(self, unit, year, out, cx.workspace.dir())
+    }
+    fn save_class(&mut self, class: TrainingClass) -> Result<ClassRecord> {
+        ServerSession::save_class(self, class)
+    }
+    fn class(&mut self, id: Id) -> Result<ClassRecord> {
+        ServerSession::class(self, id)
+    }
+    fn classes(&mut self, unit: Option<Id>, year: Option<i32>) -> Result<Vec<ClassRecord>> {
+        ServerSession::classes(self, unit, year)
+    }
+    fn enrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord> {
+        ServerSession::enrol(self, class, people)
+    }
+    fn unenrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord> {
+        ServerSession::unenrol(self, class, people)
+    }
+    fn set_session_attendance(&mut self, session: Id, present: &[Id]) -> Result<ClassRecord> {
+        ServerSession::set_session_attendance(self, session, present)
+    }
+    fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
+        ServerSession::set_results(self, class, results)
+    }
+    fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>> {
+        ServerSession::record_training_steps(self, class)
+    }
+    fn write_certificates(&mut self, class: Id, out: &std::path::Path, cx: &Context) -> Result<()> {
+        ServerSession::write_certificates(self, class, out, cx.workspace.dir())
     }
 }
 

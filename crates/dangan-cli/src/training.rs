@@ -11,7 +11,6 @@ use dangan_core::{Error, Result, Text};
 
 use crate::commands::Context;
 use crate::meetings::{Register, split_names};
-use crate::members::find_branch;
 use crate::{json, parse};
 
 #[derive(Subcommand)]
@@ -213,11 +212,12 @@ pub struct ImportStudyArgs {
     file: PathBuf,
 }
 
-pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
+/// `classes`, on a workspace or (through `open`, signing in) on the shared server.
+pub fn classes<R: Register>(action: ClassesAction, open: impl FnOnce() -> Result<R>, cx: &Context) -> Result<()> {
+    let mut session = open()?;
     match action {
         ClassesAction::Add(args) => {
-            let mut session = cx.unlock()?;
-            let unit = find_branch(&session, &args.unit)?;
+            let unit = session.unit(&args.unit)?;
             let kind = class_kind(&args.kind)?;
             let sessions = args.sessions.iter().map(|s| class_session(s)).collect::<Result<Vec<_>>>()?;
             let class = TrainingClass {
@@ -233,19 +233,17 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::List(args) => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(args.unit.as_deref(), |u| find_branch(&session, u))?;
+            let unit = parse::optional(args.unit.as_deref(), |u| session.unit(u))?;
             let classes = session.classes(unit, args.year)?;
             if args.json { json::print(&classes) } else { cx.human.classes(&classes) }
         }
         ClassesAction::Enrol(args) => {
-            let mut session = cx.unlock()?;
             let mut people = split_names(args.people.as_deref())
                 .map(|n| find_person(&mut session, n))
                 .collect::<Result<Vec<_>>>()?;
             if let Some(stage) = args.stage.as_deref() {
                 let stage = parse::stage(stage)?;
-                let branch_id = parse::optional(args.branch.as_deref(), |b| find_branch(&session, b))?;
+                let branch_id = parse::optional(args.branch.as_deref(), |b| session.unit(b))?;
                 let query = MemberQuery { branch_id, stage: Some(stage), ..MemberQuery::all() };
                 people.extend(session.list_members(&query)?.items.iter().filter(|m| !m.ended).map(|m| m.id));
             }
@@ -260,14 +258,12 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::Unenrol(args) => {
-            let mut session = cx.unlock()?;
             let people =
                 split_names(Some(&args.people)).map(|n| find_person(&mut session, n)).collect::<Result<Vec<_>>>()?;
             let record = session.unenrol(args.id, &people)?;
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::Attendance(args) => {
-            let mut session = cx.unlock()?;
             let date = parse::date("date", &args.date)?;
             let record = session.class(args.id)?;
             let on_day: Vec<Id> =
@@ -286,7 +282,6 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::Result(args) => {
-            let mut session = cx.unlock()?;
             let person_id = find_person(&mut session, &args.person)?;
             let passed = parse::optional(args.passed.as_deref(), yes_no)?;
             // What is not given stays as recorded: `--passed no` keeps the score.
@@ -300,13 +295,11 @@ pub fn classes(action: ClassesAction, cx: &Context) -> Result<()> {
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::Pass(args) => {
-            let mut session = cx.unlock()?;
             let recorded = session.record_training_steps(args.id)?;
             cx.human.training_steps_recorded(recorded.len())
         }
         ClassesAction::Certificates(args) => {
-            let session = cx.unlock()?;
-            session.write_certificates(args.id, &args.out)?;
+            session.write_certificates(args.id, &args.out, cx)?;
             cx.human.file_written(&args.out)
         }
     }

@@ -28,9 +28,9 @@ pub enum Area {
     Documents,
     /// The register of branch life: each unit's meetings with their attendance and files, its
     /// party groups and committee, its year of meetings as a grid and as the printed work
-    /// register, and each member's study hours and own study.
+    /// register, training classes, and each member's study hours and own study.
     Meetings,
-    /// The rest of branch life: training classes, sheets of meetings and attendance, and the
+    /// The rest of branch life: sheets of held meetings and of a meeting's attendance, and the
     /// meetings a unit owes set aside.
     BranchLife,
     Dues,

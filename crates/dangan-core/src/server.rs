@@ -962,6 +962,68 @@ impl ServerSession {
         self.store.groups(unit)
     }
 
+    /// Records a training class with its sessions (new when its id is `None`).
+    pub fn save_class(&mut self, class: crate::domain::TrainingClass) -> Result<crate::domain::ClassRecord> {
+        self.store.save_class(class)
+    }
+
+    pub fn class(&mut self, id: Id) -> Result<crate::domain::ClassRecord> {
+        self.store.class(id)
+    }
+
+    /// The classes of a unit's subtree that ran in a year, the latest first.
+    pub fn classes(&mut self, unit: Option<Id>, year: Option<i32>) -> Result<Vec<crate::domain::ClassRecord>> {
+        self.store.classes(unit, year)
+    }
+
+    pub fn delete_class(&mut self, id: Id) -> Result<()> {
+        self.store.delete_class(id)
+    }
+
+    /// Enrols people in a class, in one step.
+    pub fn enrol(&mut self, class_id: Id, people: &[Id]) -> Result<crate::domain::ClassRecord> {
+        self.store.enrol(class_id, people)
+    }
+
+    /// Takes trainees out of a class, with their attendance and results.
+    pub fn unenrol(&mut self, class_id: Id, people: &[Id]) -> Result<crate::domain::ClassRecord> {
+        self.store.unenrol(class_id, people)
+    }
+
+    /// Records who attended a session (replacing what was recorded).
+    pub fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<crate::domain::ClassRecord> {
+        self.store.set_session_attendance(session_id, present)
+    }
+
+    /// Records trainees' exam scores and results, all or none.
+    pub fn set_results(
+        &mut self,
+        class_id: Id,
+        results: &[crate::domain::TraineeResult],
+    ) -> Result<crate::domain::ClassRecord> {
+        self.store.set_results(class_id, results)
+    }
+
+    /// For a development targets' class: records each passed trainee's centralised training step.
+    pub fn record_training_steps(&mut self, class_id: Id) -> Result<Vec<Id>> {
+        let recorded = self.store.record_training_steps(class_id)?;
+        for id in &recorded {
+            self.refresh(*id);
+        }
+        Ok(recorded)
+    }
+
+    /// Prints the certificates (结业证书) of everyone who passed a class as one PDF at `path`,
+    /// never into `workspace_dir`, in the name of the class's college committee.
+    pub fn write_certificates(&mut self, class_id: Id, path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let record = self.store.class_for_certificates(class_id)?;
+        let units = self.store.units()?;
+        let committee = common_committee(&units, &[record.class.unit_id]);
+        let pdf = crate::dossier::training::certificates(&record, &committee, self.store.today())?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
     /// Records that someone holds (or held) a post of a unit's committee.
     pub fn save_post(&mut self, post: crate::domain::PostHeld) -> Result<crate::domain::PostRecord> {
         self.store.save_post(post)

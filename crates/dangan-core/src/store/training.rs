@@ -32,7 +32,7 @@ pub(crate) fn below_rule(trainee: &Trainee, rule: TrainingRule, clause: &Text) -
     )
 }
 
-fn class_not_found() -> Error {
+pub(crate) fn class_not_found() -> Error {
     Error::NotFound { what: Text::new("该培训班", "the training class") }
 }
 
@@ -43,7 +43,7 @@ impl Store {
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         if tree.get(class.unit_id).is_none() {
-            return Err(Error::NotFound { what: Text::new("举办培训班的组织", "the unit running the class") });
+            return Err(class_unit_not_found());
         }
         self.require_branch(Action::ReadMembers, class.unit_id)?;
         let class = crate::training::check_class(class)?;
@@ -88,11 +88,7 @@ impl Store {
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         if let Some(stray) = kept.iter().find(|k| !existing.contains(k)) {
-            return Err(Error::invalid(
-                "sessions",
-                format!("课次 {stray} 不属于该培训班"),
-                format!("session {stray} is not one of the class's"),
-            ));
+            return Err(stray_session(*stray));
         }
         for gone in existing.iter().filter(|e| !kept.contains(e)) {
             tx.execute("DELETE FROM class_sessions WHERE id = ?1", [gone])?;
@@ -174,19 +170,8 @@ impl Store {
         })?;
         for row in rows {
             let (person_id, name, branch_id, score, passed) = row?;
-            let mut their: Vec<Id> = attended.remove(&person_id).unwrap_or_default();
-            their.sort_unstable();
-            let (minutes, days) = attendance_totals(&sessions, &their);
-            trainees.push(Trainee {
-                person_id,
-                name,
-                branch: tree.path(branch_id),
-                sessions: their,
-                minutes,
-                days,
-                score,
-                passed,
-            });
+            let their: Vec<Id> = attended.remove(&person_id).unwrap_or_default();
+            trainees.push(trainee_of(&sessions, person_id, name, tree.path(branch_id), their, score, passed));
         }
         Ok(ClassRecord {
             class: TrainingClass { id: Some(id), unit_id, kind, name, starts, ends, sessions },
@@ -253,24 +238,9 @@ impl Store {
             .conn
             .query_row("SELECT class_id FROM class_sessions WHERE id = ?1", [session_id], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| Error::NotFound { what: Text::new("该课次", "the session") })?;
+            .ok_or_else(session_not_found)?;
         let record = self.class(class_id)?;
-        let session_date = record.class.sessions.iter().find(|s| s.id == Some(session_id)).map(|s| s.date);
-        if session_date.is_some_and(|date| date > self.today()) && !present.is_empty() {
-            return Err(Error::invalid(
-                "date",
-                "该课次尚未举行，不能记录出勤",
-                "the session has not taken place yet: no attendance can be recorded",
-            ));
-        }
-        let enrolled: BTreeSet<Id> = record.trainees.iter().map(|t| t.person_id).collect();
-        if let Some(stranger) = present.iter().find(|p| !enrolled.contains(p)) {
-            return Err(Error::invalid(
-                "present",
-                format!("编号 {stranger} 的人员不是该培训班的学员"),
-                format!("person {stranger} is not a trainee of the class"),
-            ));
-        }
+        check_session_attendance(&record, session_id, present, self.today())?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM session_attendance WHERE session_id = ?1", [session_id])?;
         {
@@ -288,22 +258,7 @@ impl Store {
     pub fn set_results(&mut self, class_id: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
         self.require(Action::EditMembers)?;
         let record = self.class(class_id)?;
-        for result in results {
-            let Some(trainee) = record.trainees.iter().find(|t| t.person_id == result.person_id) else {
-                return Err(Error::invalid(
-                    "person",
-                    format!("编号 {} 的人员不是该培训班的学员", result.person_id),
-                    format!("person {} is not a trainee of the class", result.person_id),
-                ));
-            };
-            if result.score.is_some_and(|s| s > 100) {
-                return Err(Error::invalid(
-                    "score",
-                    format!("{}的成绩应为 0 至 100", trainee.name),
-                    format!("{}'s score must be from 0 to 100", trainee.name),
-                ));
-            }
-        }
+        check_results(&record, results)?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut update = tx
@@ -323,45 +278,12 @@ impl Store {
     pub fn record_training_steps(&mut self, class_id: Id) -> Result<Vec<Id>> {
         self.require(Action::EditMembers)?;
         let record = self.class(class_id)?;
-        let Some(step) = record.class.kind.records_step() else {
-            return Err(Error::invalid(
-                "kind",
-                format!("「{}」不是发展对象培训班，结业不记入发展程序", record.class.name),
-                format!("“{}” is not a development targets' class: passing it records no step", record.class.name),
-            ));
-        };
-        let rule = self.rules.life().training;
-        let clause = self.rules.cite("centralised_training");
-        let mut problems: Vec<(String, String)> = Vec::new();
-        // Each trainee who passed and has no such step yet, with their events and the new step.
-        let mut to_record: Vec<(Id, Person, Vec<ProcedureEvent>)> = Vec::new();
-        for trainee in record.trainees.iter().filter(|t| t.passed == Some(true)) {
-            if !rule.is_met(trainee.days, trainee.minutes) {
-                problems.push(below_rule(trainee, rule, &clause));
-                continue;
-            }
+        let mut to_record = trainees_given_the_step(&record, &self.rules, self.context(), |id| {
             // Someone the user may not change refuses the whole batch, before anything is written.
-            self.require_member(Action::EditMembers, trainee.person_id)?;
-            let Some(person) = super::people::load_person(&self.conn, trainee.person_id)? else { continue };
-            let mut events = super::people::load_events(&self.conn, trainee.person_id)?;
-            if events.iter().any(|e| e.kind == step) {
-                continue;
-            }
-            events.push(ProcedureEvent::new(step, record.class.ends));
-            let violations = crate::validate::check_events(&person, &events, self.context());
-            if let Some(first) = violations.first() {
-                problems.push((
-                    format!("{}：{}", trainee.name, first.message_zh),
-                    format!("{}: {}", trainee.name, first.message_en),
-                ));
-                continue;
-            }
-            to_record.push((trainee.person_id, person, events));
-        }
-        if !problems.is_empty() {
-            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-            return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
-        }
+            self.require_member(Action::EditMembers, id)?;
+            let Some(person) = super::people::load_person(&self.conn, id)? else { return Ok(None) };
+            Ok(Some((person, super::people::load_events(&self.conn, id)?)))
+        })?;
         // Every step in one transaction: all recorded, or none.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         for (id, person, events) in &mut to_record {
@@ -379,22 +301,7 @@ impl Store {
     /// when someone who passed attended less than the centralised training asks (细则第十七条),
     /// as recording their step would.
     pub fn class_for_certificates(&self, class_id: Id) -> Result<ClassRecord> {
-        let record = self.class(class_id)?;
-        if record.class.kind.records_step().is_some() {
-            let rule = self.rules.life().training;
-            let clause = self.rules.cite("centralised_training");
-            let problems: Vec<(String, String)> = record
-                .trainees
-                .iter()
-                .filter(|t| t.passed == Some(true) && !rule.is_met(t.days, t.minutes))
-                .map(|t| below_rule(t, rule, &clause))
-                .collect();
-            if !problems.is_empty() {
-                let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-                return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
-            }
-        }
-        Ok(record)
+        printable_certificates(self.class(class_id)?, &self.rules)
     }
 
     /// Takes trainees out of a class, with their attendance and results.
@@ -589,6 +496,157 @@ pub(crate) fn study_entries_of_sheet(
     }
     problems.refuse()?;
     Ok(entries)
+}
+
+/// The trainees of a development targets' class who get its centralised training step (dated
+/// the class's last day): each who passed and has no such step yet, with their steps and the new
+/// one, as `load` reads them. Refused whole, naming each trainee, when one who passed attended
+/// less than the rule asks (细则第十七条: 3 days or 24 class hours) or the step would break their
+/// procedure's order; refused when the class records no step. For both engines.
+pub(crate) fn trainees_given_the_step(
+    record: &ClassRecord,
+    rules: &crate::rules::RuleSet,
+    cx: crate::validate::Context<'_>,
+    mut load: impl FnMut(Id) -> Result<Option<(Person, Vec<ProcedureEvent>)>>,
+) -> Result<Vec<(Id, Person, Vec<ProcedureEvent>)>> {
+    let Some(step) = record.class.kind.records_step() else {
+        return Err(Error::invalid(
+            "kind",
+            format!("「{}」不是发展对象培训班，结业不记入发展程序", record.class.name),
+            format!("“{}” is not a development targets' class: passing it records no step", record.class.name),
+        ));
+    };
+    let rule = rules.life().training;
+    let clause = rules.cite("centralised_training");
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut to_record = Vec::new();
+    for trainee in record.trainees.iter().filter(|t| t.passed == Some(true)) {
+        if !rule.is_met(trainee.days, trainee.minutes) {
+            problems.push(below_rule(trainee, rule, &clause));
+            continue;
+        }
+        let Some((person, mut events)) = load(trainee.person_id)? else { continue };
+        if events.iter().any(|e| e.kind == step) {
+            continue;
+        }
+        events.push(ProcedureEvent::new(step, record.class.ends));
+        let violations = crate::validate::check_events(&person, &events, cx);
+        if let Some(first) = violations.first() {
+            problems.push((
+                format!("{}：{}", trainee.name, first.message_zh),
+                format!("{}: {}", trainee.name, first.message_en),
+            ));
+            continue;
+        }
+        to_record.push((trainee.person_id, person, events));
+    }
+    if !problems.is_empty() {
+        let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+        return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
+    }
+    Ok(to_record)
+}
+
+/// A class whose certificates may print: a development targets' class refuses, naming each,
+/// when someone who passed attended less than the centralised training asks (细则第十七条), as
+/// recording their step would. For both engines.
+pub(crate) fn printable_certificates(record: ClassRecord, rules: &crate::rules::RuleSet) -> Result<ClassRecord> {
+    if record.class.kind.records_step().is_some() {
+        let rule = rules.life().training;
+        let clause = rules.cite("centralised_training");
+        let problems: Vec<(String, String)> = record
+            .trainees
+            .iter()
+            .filter(|t| t.passed == Some(true) && !rule.is_met(t.days, t.minutes))
+            .map(|t| below_rule(t, rule, &clause))
+            .collect();
+        if !problems.is_empty() {
+            let (zh, en): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+            return Err(Error::invalid("trainees", zh.join("；"), en.join("; ")));
+        }
+    }
+    Ok(record)
+}
+
+/// Who may be marked present at a session, and when: only the class's trainees, and nobody
+/// before the session has taken place. For both engines.
+pub(crate) fn check_session_attendance(
+    record: &ClassRecord,
+    session_id: Id,
+    present: &[Id],
+    today: Date,
+) -> Result<()> {
+    let session_date = record.class.sessions.iter().find(|s| s.id == Some(session_id)).map(|s| s.date);
+    if session_date.is_some_and(|date| date > today) && !present.is_empty() {
+        return Err(Error::invalid(
+            "date",
+            "该课次尚未举行，不能记录出勤",
+            "the session has not taken place yet: no attendance can be recorded",
+        ));
+    }
+    let enrolled: BTreeSet<Id> = record.trainees.iter().map(|t| t.person_id).collect();
+    if let Some(stranger) = present.iter().find(|p| !enrolled.contains(p)) {
+        return Err(Error::invalid(
+            "present",
+            format!("编号 {stranger} 的人员不是该培训班的学员"),
+            format!("person {stranger} is not a trainee of the class"),
+        ));
+    }
+    Ok(())
+}
+
+/// Results only of the class's trainees, each score 0 to 100. For both engines.
+pub(crate) fn check_results(record: &ClassRecord, results: &[TraineeResult]) -> Result<()> {
+    for result in results {
+        let Some(trainee) = record.trainees.iter().find(|t| t.person_id == result.person_id) else {
+            return Err(Error::invalid(
+                "person",
+                format!("编号 {} 的人员不是该培训班的学员", result.person_id),
+                format!("person {} is not a trainee of the class", result.person_id),
+            ));
+        };
+        if result.score.is_some_and(|s| s > 100) {
+            return Err(Error::invalid(
+                "score",
+                format!("{}的成绩应为 0 至 100", trainee.name),
+                format!("{}'s score must be from 0 to 100", trainee.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A class's trainees as the record shows them: each with the sessions they attended (sorted),
+/// their time and days. For both engines.
+pub(crate) fn trainee_of(
+    sessions: &[ClassSession],
+    person_id: Id,
+    name: String,
+    branch: String,
+    mut attended: Vec<Id>,
+    score: Option<u32>,
+    passed: Option<bool>,
+) -> Trainee {
+    attended.sort_unstable();
+    let (minutes, days) = attendance_totals(sessions, &attended);
+    Trainee { person_id, name, branch, sessions: attended, minutes, days, score, passed }
+}
+
+pub(crate) fn session_not_found() -> Error {
+    Error::NotFound { what: Text::new("该课次", "the session") }
+}
+
+pub(crate) fn class_unit_not_found() -> Error {
+    Error::NotFound { what: Text::new("举办培训班的组织", "the unit running the class") }
+}
+
+/// A session kept by a class edit that is not one of the class's.
+pub(crate) fn stray_session(stray: Id) -> Error {
+    Error::invalid(
+        "sessions",
+        format!("课次 {stray} 不属于该培训班"),
+        format!("session {stray} is not one of the class's"),
+    )
 }
 
 /// Why an entry cannot join those of its day: the same entry there already (`same`), or the day's

@@ -41,8 +41,8 @@ pub enum Concern {
     All,
 }
 
-/// The tables of branch life (versions 6 and 7), whose announcements name no person.
-const BRANCH_LIFE: [&str; 7] = [
+/// The tables of branch life (versions 6 to 8), whose announcements name no person.
+const BRANCH_LIFE: [&str; 11] = [
     "party_groups",
     "group_members",
     "meetings",
@@ -50,6 +50,10 @@ const BRANCH_LIFE: [&str; 7] = [
     "meeting_attachments",
     "committee_posts",
     "study_entries",
+    "training_classes",
+    "class_sessions",
+    "trainees",
+    "session_attendance",
 ];
 
 impl Change {

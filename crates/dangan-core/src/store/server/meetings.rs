@@ -509,10 +509,12 @@ enum Only {
     Query { units: Vec<Id>, query: MeetingQuery },
 }
 
-/// Why meetings could not be read: the server's error, or a row no Dangan wrote.
-enum LoadError {
+/// Why branch life's rows could not be read or changed: the server's error, a row no Dangan
+/// wrote, or a refusal in words.
+pub(super) enum LoadError {
     Server(postgres::Error),
     Corrupt(&'static str, Id),
+    Refused(Error),
 }
 
 impl From<postgres::Error> for LoadError {
@@ -522,13 +524,14 @@ impl From<postgres::Error> for LoadError {
 }
 
 impl LoadError {
-    fn into_error(self, address: &super::ServerAddress) -> Error {
+    pub(super) fn into_error(self, address: &super::ServerAddress) -> Error {
         match self {
             LoadError::Server(e) => failure(e, address),
             LoadError::Corrupt(table, id) => Error::Server {
                 server: address.to_string(),
                 reason: format!("row {id} of table {table} cannot be read"),
             },
+            LoadError::Refused(e) => e,
         }
     }
 }

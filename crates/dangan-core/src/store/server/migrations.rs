@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 7] = [
+const VERSIONS: [Version; 8] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -28,6 +28,7 @@ const VERSIONS: [Version; 7] = [
     Version { number: 5, schema: include_str!("v5.sql"), security: include_str!("v5_security.sql") },
     Version { number: 6, schema: include_str!("v6.sql"), security: include_str!("v6_security.sql") },
     Version { number: 7, schema: include_str!("v7.sql"), security: include_str!("v7_security.sql") },
+    Version { number: 8, schema: include_str!("v8.sql"), security: include_str!("v8_security.sql") },
 ];
 
 /// The version this Dangan works with.
@@ -176,5 +177,12 @@ mod tests {
         let mut known: Vec<&str> = crate::domain::CommitteePost::ALL.iter().map(|k| k.as_str()).collect();
         known.sort_unstable();
         assert_eq!(kinds_listed(7, "post"), known);
+    }
+
+    #[test]
+    fn the_server_knows_every_kind_of_training_class_the_workspace_knows() {
+        let mut known: Vec<&str> = crate::domain::ClassKind::ALL.iter().map(|k| k.as_str()).collect();
+        known.sort_unstable();
+        assert_eq!(kinds_listed(8, "kind"), known);
     }
 }

@@ -24,6 +24,7 @@ mod roles;
 mod status;
 mod study;
 mod templates;
+mod training;
 mod units;
 mod upload;
 

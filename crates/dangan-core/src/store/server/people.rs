@@ -242,17 +242,8 @@ impl ServerStore {
         if !refused.is_empty() {
             return Err(Error::Violations { violations: refused });
         }
-        let restage = self
-            .statements
-            .get(&mut tx, "UPDATE dangan.people SET stage = $2, ended = $3 WHERE id = $1")
-            .map_err(fail)?;
         for (before, events) in &changed {
-            let id = before.person.id.unwrap_or_default();
-            write_steps(&mut tx, &mut self.statements, id, &before.events, events)
-                .map_err(|e| e.into_error(&address))?;
-            let stage = Stage::of_person(&before.person, events);
-            let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
-            tx.execute(&restage, &[&id, &stage.as_str(), &ended]).map_err(fail)?;
+            write_restaged(&mut tx, &mut self.statements, before, events).map_err(|e| e.into_error(&address))?;
         }
         let mut after = Vec::with_capacity(changed.len());
         for &id in person_ids {
@@ -436,6 +427,22 @@ pub(super) fn write_steps(
             None => client.execute(&insert, &[&person_id, &kind, &date, &months, &note]),
         }?;
     }
+    Ok(())
+}
+
+/// Writes a locked person's new steps (`events`, from `before`'s) and the stage they give.
+pub(super) fn write_restaged(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    before: &ServerPerson,
+    events: &[ProcedureEvent],
+) -> std::result::Result<(), StepsError> {
+    let id = before.person.id.unwrap_or_default();
+    write_steps(client, statements, id, &before.events, events)?;
+    let restage = statements.get(client, "UPDATE dangan.people SET stage = $2, ended = $3 WHERE id = $1")?;
+    let stage = Stage::of_person(&before.person, events);
+    let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
+    client.execute(&restage, &[&id, &stage.as_str(), &ended])?;
     Ok(())
 }
 

@@ -142,7 +142,7 @@ impl ServerStore {
     }
 
     /// The units a listing covers: a unit's subtree among those the user reads, or all of them.
-    fn wanted_units(&self, units: &[ServerUnit], unit: Option<Id>) -> Result<Vec<Id>> {
+    pub(super) fn wanted_units(&self, units: &[ServerUnit], unit: Option<Id>) -> Result<Vec<Id>> {
         let read = self.units_read(units);
         match unit {
             Some(unit) if !units.iter().any(|u| u.id == unit) => {
@@ -339,6 +339,11 @@ fn study_sums(client: &mut impl GenericClient, first: Date, last: Date) -> std::
         "SELECT person_id, sum(minutes)::bigint FROM dangan.study_entries
          WHERE date BETWEEN $1::text::date AND $2::text::date GROUP BY person_id",
     )?;
+    let classes = sums(
+        "SELECT a.person_id, sum(s.minutes)::bigint FROM dangan.class_sessions s
+         JOIN dangan.session_attendance a ON a.session_id = s.id
+         WHERE s.date BETWEEN $1::text::date AND $2::text::date GROUP BY a.person_id",
+    )?;
     let committee: HashSet<Id> = client
         .query(
             "SELECT DISTINCT person_id FROM dangan.committee_posts
@@ -348,6 +353,5 @@ fn study_sums(client: &mut impl GenericClient, first: Date, last: Date) -> std::
         .iter()
         .map(|r| r.get(0))
         .collect();
-    // Training classes are not kept on a server yet: no class hours.
-    Ok(Sums { meetings, classes: HashMap::new(), own, committee })
+    Ok(Sums { meetings, classes, own, committee })
 }
