@@ -70,7 +70,10 @@ pub async fn delete_meeting(shell: State<'_, Shell>, id: Id) -> Reply<()> {
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn import_attendance(shell: State<'_, Shell>, id: Id, path: PathBuf) -> Reply<MeetingRecord> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.import_attendance(id, &path))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.import_attendance(id, &path), |server| server.import_attendance(id, &path))
+    })
+    .await
 }
 
 /// Prints a meeting: its sign-in sheet (planned, or when asked) or its minutes, as a PDF.
@@ -445,5 +448,8 @@ pub async fn delete_meeting_attachment(shell: State<'_, Shell>, attachment_id: I
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn import_meetings(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.import_meetings(&path))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.import_meetings(&path), |server| server.import_meetings(&path))
+    })
+    .await
 }

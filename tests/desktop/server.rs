@@ -293,13 +293,14 @@ async fn drive(
     let notes = beside(|| other.member(li).unwrap().detail.person.notes);
     assert_eq!(notes.as_deref(), Some("组织部核对过"), "nothing of the refused save was kept");
 
-    // 组织生活 on the server: a theme day recorded here with its attendance is listed (no sheet of
-    // meetings to read, which runs in a workspace only); a party lecture the other user records appears
+    // 组织生活 on the server, all of it: a theme day recorded here with its attendance is listed; a
+    // party lecture the other user records appears
     // by itself.
     app.click("nav-life").await;
     app.wait("life-screen").await;
-    assert!(app.exists("life-tab-committee").await && app.exists("life-tab-classes").await);
-    assert!(!app.exists("life-meetings-import").await, "sheets of meetings are not read on a server yet");
+    for tab in ["life-tab-committee", "life-tab-groups", "life-tab-classes", "life-tab-study", "life-meetings-import"] {
+        assert!(app.exists(tab).await, "{tab} is offered on a server");
+    }
     app.choose("life-unit", "计算机学院第一党支部").await;
     app.click("life-record-meeting").await;
     app.wait("meeting-dialog").await;

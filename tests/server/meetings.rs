@@ -295,11 +295,48 @@ fn the_register_of_branch_life_on_a_server_is_kept_as_a_workspace_keeps_it_withi
     assert_eq!(scan_logged.trim(), "0", "a scan's bytes are never in the log");
     dangan(&url, ADMIN, &["verify"]).assert().success();
 
-    // What does not run on a server yet says so.
-    dangan(&url, ADMIN, &["meetings", "import", scan.to_str().unwrap()])
-        .assert()
-        .code(1)
-        .stderr(contains("does not run on a server yet"));
+    // Sheets: a register kept in Excel and a meeting's attendance, read as a workspace reads
+    // them: every bad row named and nothing recorded, then all of a good one.
+    let bad = ws.write_csv(
+        "register-bad.csv",
+        "单位,会议类型,日期,主题,学时,出席,请假,缺席\n\
+         第一党支部,支委会,2026-09-10,学习党章,1.5,李四,,王五\n\
+         第一党支部,茶话会,2026-09-11,,,,,\n\
+         第一党支部,主题党日,2026-09-12,,,赵六,,\n\
+         没有的支部,党课,2026-09-20,,,,,\n",
+    );
+    let refused = on_both(&url, &ws, &["meetings", "import", bad.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("row 4"), "{}", String::from_utf8_lossy(&refused.stderr));
+    let good = ws.write_csv(
+        "register.csv",
+        "单位,会议类型,日期,主题,学时,出席,请假,缺席\n\
+         第一党支部,支委会,2026-09-10,学习党章,1.5,李四,,王五\n\
+         第二党支部,主题党日,2026-09-12,重温入党誓词,,赵六,,\n",
+    );
+    on_both(&url, &ws, &["meetings", "import", good.to_str().unwrap()]);
+    let sheet = ws.write_csv("attendance.csv", "学号工号,出席情况,事由\n2021002,请假,出差\n王五,迟到,\n");
+    let first = listed(&url, ADMIN).into_iter().find(|m| m["meeting"]["date"] == "2026-09-10").unwrap();
+    let in_workspace: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(ws.dangan(&["meetings", "list", "--json"]).output().unwrap())).unwrap();
+    let local = in_workspace.iter().find(|m| m["meeting"]["date"] == "2026-09-10").unwrap();
+    let (id, local) = (first["meeting"]["id"].to_string(), local["meeting"]["id"].to_string());
+    let on_server = stdout(
+        dangan(&url, ADMIN, &["meetings", "attendance", "--id", &id, "--import", sheet.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
+    let in_workspace = stdout(
+        ws.dangan(&["meetings", "attendance", "--id", &local, "--import", sheet.to_str().unwrap()]).output().unwrap(),
+    );
+    assert_eq!(on_server.replace(&format!("(id {id})"), ""), in_workspace.replace(&format!("(id {local})"), ""));
+    let after = listed(&url, ADMIN).into_iter().find(|m| m["meeting"]["date"] == "2026-09-10").unwrap();
+    let how: Vec<(&str, &str)> = after["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), a["attendance"].as_str().unwrap()))
+        .collect();
+    assert_eq!(how, [("李四", "leave"), ("王五", "late")]);
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub fn run(cli: Cli, command_name: &str, lang: Lang) -> Result<()> {
         Command::Template(args) => rosters::template(args, &cx),
         Command::Members(args) => members::members(args, &cx),
         Command::Deadlines(args) => planning::deadlines(args, &cx),
-        Command::Meetings { action } => meetings::meetings(action, &cx),
+        Command::Meetings { action } => meetings::meetings(action, || cx.unlock(), &cx),
         Command::Committee { action } => committee::committee(action, || cx.unlock(), &cx),
         Command::Groups { action } => committee::groups(action, || cx.unlock(), &cx),
         Command::Classes { action } => training::classes(action, || cx.unlock(), &cx),

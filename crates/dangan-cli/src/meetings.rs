@@ -51,6 +51,8 @@ pub trait Register {
     fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord>;
     fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>>;
     fn write_certificates(&mut self, class: Id, out: &std::path::Path, cx: &Context) -> Result<()>;
+    fn import_attendance(&mut self, meeting: Id, sheet: &std::path::Path) -> Result<MeetingRecord>;
+    fn import_meetings(&mut self, sheet: &std::path::Path) -> Result<usize>;
 }
 
 impl Register for Session {
@@ -141,6 +143,12 @@ impl Register for Session {
     fn write_certificates(&mut self, class: Id, out: &std::path::Path, _: &Context) -> Result<()> {
         Session::write_certificates(self, class, out)
     }
+    fn import_attendance(&mut self, meeting: Id, sheet: &std::path::Path) -> Result<MeetingRecord> {
+        Session::import_attendance(self, meeting, sheet)
+    }
+    fn import_meetings(&mut self, sheet: &std::path::Path) -> Result<usize> {
+        Session::import_meetings(self, sheet)
+    }
 }
 
 impl Register for ServerSession {
@@ -230,6 +238,12 @@ impl Register for ServerSession {
     }
     fn write_certificates(&mut self, class: Id, out: &std::path::Path, cx: &Context) -> Result<()> {
         ServerSession::write_certificates(self, class, out, cx.workspace.dir())
+    }
+    fn import_attendance(&mut self, meeting: Id, sheet: &std::path::Path) -> Result<MeetingRecord> {
+        ServerSession::import_attendance(self, meeting, sheet)
+    }
+    fn import_meetings(&mut self, sheet: &std::path::Path) -> Result<usize> {
+        ServerSession::import_meetings(self, sheet)
     }
 }
 
@@ -410,39 +424,18 @@ pub struct ListArgs {
     json: bool,
 }
 
-/// `meetings --server`: the register's commands that run on the shared server, as in a
-/// workspace; the others say so and change nothing.
-pub fn meetings_on_server(
-    action: MeetingsAction,
-    server: impl FnOnce() -> Result<ServerSession>,
-    cx: &Context,
-) -> Result<()> {
-    match action {
-        MeetingsAction::Attendance(_) => Err(crate::server::not_on_a_server("meetings attendance")),
-        MeetingsAction::Import(_) => Err(crate::server::not_on_a_server("meetings import")),
-        action => on_either(action, &mut server()?, cx),
-    }
-}
-
-pub fn meetings(action: MeetingsAction, cx: &Context) -> Result<()> {
+/// `meetings`, on a workspace or (through `open`, signing in) on the shared server.
+pub fn meetings<R: Register>(action: MeetingsAction, open: impl FnOnce() -> Result<R>, cx: &Context) -> Result<()> {
+    let kept = &mut open()?;
     match action {
         MeetingsAction::Attendance(args) => {
-            let mut session = cx.unlock()?;
-            let record = session.import_attendance(args.id, &args.import)?;
+            let record = kept.import_attendance(args.id, &args.import)?;
             if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
         }
         MeetingsAction::Import(args) => {
-            let mut session = cx.unlock()?;
-            let count = session.import_meetings(&args.file)?;
+            let count = kept.import_meetings(&args.file)?;
             cx.human.meetings_imported(count)
         }
-        action => on_either(action, &mut cx.unlock()?, cx),
-    }
-}
-
-/// The commands that run the same on a workspace and on the server.
-fn on_either(action: MeetingsAction, kept: &mut impl Register, cx: &Context) -> Result<()> {
-    match action {
         MeetingsAction::Add(args) => add(*args, kept, cx),
         MeetingsAction::List(args) => list(args, kept, cx),
         MeetingsAction::Register(args) => {
@@ -474,7 +467,6 @@ fn on_either(action: MeetingsAction, kept: &mut impl Register, cx: &Context) -> 
             kept.set_life_from(unit, from)?;
             cx.human.life_tracked(&args.unit, from)
         }
-        MeetingsAction::Attendance(_) | MeetingsAction::Import(_) => Err(crate::server::not_on_a_server("meetings")),
     }
 }
 

@@ -2,7 +2,7 @@
 //! run on a server when given `--server URL` (or `DANGAN_SERVER`) instead of `--workspace`. So far
 //! those are `verify`, `users` (list, add, role, remove, reset-passphrase), `members` (with its filters), `step` (add for one member,
 //! list, remove), `deadlines`, `remind`, `import`, `transfer move`, `holidays`, `status`, `doc`, `records`, `record`, `attachment`,
-//! `dossier`, `groups`, `committee`, `classes`, `training` and `meetings` (but its attendance and import sheets); every other command says plainly that it does
+//! `dossier`, `groups`, `committee`, `classes`, `training` and `meetings`; every other command says plainly that it does
 //! not run on a server yet, and changes nothing.
 
 use clap::{Args, Subcommand};
@@ -134,7 +134,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Record(args) => crate::files::record(*args, || sign_in(&address, cx), cx),
         Command::Attachment(args) => crate::files::attachment(args, &mut sign_in(&address, cx)?, cx),
         Command::Dossier(args) => crate::dossiers::dossier(args, || sign_in(&address, cx), cx),
-        Command::Meetings { action } => crate::meetings::meetings_on_server(action, || sign_in(&address, cx), cx),
+        Command::Meetings { action } => crate::meetings::meetings(action, || sign_in(&address, cx), cx),
         Command::Groups { action } => crate::committee::groups(action, || sign_in(&address, cx), cx),
         Command::Committee { action } => crate::committee::committee(action, || sign_in(&address, cx), cx),
         Command::Training { action } => crate::training::training(action, || sign_in(&address, cx), cx),
@@ -271,10 +271,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、passwd、step add/list/remove、deadlines、remind、import、transfer move、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings add/list/print/register/plan/track/attach/attachment），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、passwd、step add/list/remove、deadlines、remind、import、transfer move、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, passwd, step add/list/remove, deadlines, remind, import, transfer move, holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings add/list/print/register/plan/track/attach/attachment); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, passwd, step add/list/remove, deadlines, remind, import, transfer move, holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
         ),
     )
 }

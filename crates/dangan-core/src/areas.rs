@@ -30,9 +30,8 @@ pub enum Area {
     /// party groups and committee, its year of meetings as a grid and as the printed work
     /// register, training classes, and each member's study hours and own study.
     Meetings,
-    /// The rest of branch life: sheets of held meetings and of a meeting's attendance, and the
-    /// meetings a unit owes set aside.
-    BranchLife,
+    /// The meetings a unit owes as items of 工作提醒: listed, reminded, set aside.
+    OwedMeetings,
     Dues,
     /// Transfer applications, letters and packages, and graduates kept on the register.
     Transfers,
@@ -59,7 +58,7 @@ impl Area {
         Area::Status,
         Area::Documents,
         Area::Meetings,
-        Area::BranchLife,
+        Area::OwedMeetings,
         Area::Dues,
         Area::Transfers,
         Area::Appraisal,

@@ -937,6 +937,20 @@ impl ServerSession {
         crate::output::write(workspace_dir, path, &pdf)
     }
 
+    /// Records a held meeting's attendance from an .xlsx or .csv sheet (姓名 or 学号工号, 出席情况,
+    /// 事由), all rows or none, every bad row named.
+    pub fn import_attendance(&mut self, id: Id, path: &Path) -> Result<crate::domain::MeetingRecord> {
+        let (rows, problems) = crate::meetings::read_attendance_sheet(path)?;
+        self.store.import_attendance(id, &rows, problems)
+    }
+
+    /// Records a sheet of held meetings (单位, 会议类型, 日期, and optionally 党小组, 主题, 地点, 主持人,
+    /// 记录人, 学时, 出席, 请假, 缺席, 迟到), all rows or none, every bad row named.
+    pub fn import_meetings(&mut self, path: &Path) -> Result<usize> {
+        let (rows, problems) = crate::meetings::read_meeting_sheet(path)?;
+        self.store.import_meetings(&rows, problems)
+    }
+
     /// A branch's year of organisational life as a grid, as a workspace shows it.
     pub fn life_plan(&mut self, unit: Id, year: i32, as_of: Option<Date>) -> Result<crate::life_plan::LifePlan> {
         self.store.life_plan(unit, year, as_of)

@@ -180,6 +180,142 @@ pub(crate) fn meeting_attachment_not_found(attachment_id: Id) -> Error {
     }
 }
 
+/// The attendance a sheet records for a meeting of `unit` (its path, for the words): each row's
+/// person found by `find` (by student number or a name only one of the unit's people has);
+/// every row naming nobody or several is named, and any refuses the sheet. For both engines.
+pub(crate) fn attendance_of_sheet(
+    rows: &[crate::meetings::AttendanceRow],
+    mut problems: crate::roster::sheet::RowProblems,
+    unit: &str,
+    find: &mut dyn FnMut(&str) -> Result<Vec<Id>>,
+) -> Result<Vec<Attendee>> {
+    let mut attendees = Vec::new();
+    for row in rows {
+        let found = find(&row.who)?;
+        let who = crate::text::excerpt(&row.who, 40);
+        match found.as_slice() {
+            [person_id] => attendees.push(Attendee {
+                person_id: *person_id,
+                attendance: row.attendance,
+                reason: row.reason.clone(),
+            }),
+            [] => problems.add(
+                row.row,
+                format!("「{unit}」中没有「{who}」"),
+                format!("“{unit}” has nobody named “{who}”"),
+            ),
+            _ => problems.add(
+                row.row,
+                format!("「{unit}」有 {} 人名为「{who}」，请改用学号工号", found.len()),
+                format!("“{unit}” has {} people named “{who}”; give the student number", found.len()),
+            ),
+        }
+    }
+    problems.refuse()?;
+    Ok(attendees)
+}
+
+/// Finds the people of a unit a sheet names by a name or student number: each one's number and
+/// name.
+pub(crate) type FindPeople<'a> = dyn FnMut(Id, &str) -> Result<Vec<(Id, String)>> + 'a;
+
+/// The held meetings a sheet records, each checked as one entered by hand: each row's unit found
+/// by `find_unit` (which refuses the whole sheet for a unit the user may not record), its party
+/// group by `find_group`, its people by `find_people` (among the unit's, by student number or a
+/// name only one of them has). Every bad row is named, and any refuses the sheet. For both
+/// engines.
+pub(crate) fn meetings_of_sheet(
+    rows: &[crate::meetings::MeetingRow],
+    mut problems: crate::roster::sheet::RowProblems,
+    today: Date,
+    find_unit: &mut dyn FnMut(&str) -> Result<Option<Id>>,
+    find_group: &mut dyn FnMut(Id, &str) -> Result<Option<Id>>,
+    find_people: &mut FindPeople<'_>,
+) -> Result<Vec<(Meeting, Vec<Attendee>)>> {
+    let mut ready: Vec<(Meeting, Vec<Attendee>)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(unit) = find_unit(&row.unit)? else {
+            let shown = crate::text::excerpt(&row.unit, 40);
+            problems.add(row.row, format!("没有「{shown}」这个组织"), format!("no unit is named “{shown}”"));
+            continue;
+        };
+        let group_id: Option<Id> = match &row.group {
+            Some(name) => match find_group(unit, name)? {
+                Some(id) => Some(id),
+                None => {
+                    problems.add(
+                        row.row,
+                        format!("「{}」中没有「{name}」这个党小组", row.unit),
+                        format!("“{}” has no party group “{name}”", row.unit),
+                    );
+                    continue;
+                }
+            },
+            None => None,
+        };
+        if row.kind == MeetingKind::GroupMeeting && group_id.is_none() {
+            problems.add(row.row, "党小组会须写明党小组", "a party group meeting needs its party group");
+            continue;
+        }
+        let mut attendees = Vec::new();
+        let mut names: std::collections::HashMap<Id, String> = std::collections::HashMap::new();
+        let mut bad = false;
+        for (who, attendance) in &row.attendance {
+            let found = find_people(unit, who)?;
+            let shown = crate::text::excerpt(who, 40);
+            match found.as_slice() {
+                [(id, name)] => {
+                    names.insert(*id, name.clone());
+                    attendees.push(Attendee { person_id: *id, attendance: *attendance, reason: None });
+                }
+                [] => {
+                    problems.add(
+                        row.row,
+                        format!("「{}」中没有「{shown}」", row.unit),
+                        format!("“{}” has nobody named “{shown}”", row.unit),
+                    );
+                    bad = true;
+                }
+                many => {
+                    problems.add(
+                        row.row,
+                        format!("「{}」有 {} 人名为「{shown}」，请改用学号工号", row.unit, many.len()),
+                        format!("“{}” has {} people named “{shown}”; give the student number", row.unit, many.len()),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            continue;
+        }
+        let meeting = Meeting {
+            id: None,
+            unit_id: unit,
+            group_id,
+            kind: row.kind,
+            date: row.date,
+            held: true,
+            place: tidy(row.place.clone()),
+            chair: tidy(row.chair.clone()),
+            recorder: tidy(row.recorder.clone()),
+            topic: tidy(row.topic.clone()),
+            minutes: None,
+            decisions: None,
+            study_minutes: row.study_minutes,
+            guests: None,
+        };
+        let name_of = |id: Id| names.get(&id).cloned().unwrap_or_default();
+        if let Err(e) = crate::meetings::check(&meeting, &attendees, today, |_| true, name_of) {
+            problems.add(row.row, e.message(crate::Lang::Zh), e.message(crate::Lang::En));
+            continue;
+        }
+        ready.push((meeting, attendees));
+    }
+    problems.refuse()?;
+    Ok(ready)
+}
+
 impl Store {
     /// Refuses a unit the user may not see whole: a branch secretary's meetings are their
     /// branches', never the general branch's or the committee's above them (whose attendance
@@ -468,7 +604,7 @@ impl Store {
         &mut self,
         id: Id,
         rows: &[crate::meetings::AttendanceRow],
-        mut problems: crate::roster::sheet::RowProblems,
+        problems: crate::roster::sheet::RowProblems,
     ) -> Result<MeetingRecord> {
         self.require(Action::EditMembers)?;
         let record = self.meeting(id)?;
@@ -476,36 +612,17 @@ impl Store {
         let subtree = tree.subtree(record.meeting.unit_id);
         let mut stmt =
             self.conn.prepare_cached("SELECT id, branch_id FROM people WHERE name = ?1 OR student_no = ?1")?;
-        let mut attendees = Vec::new();
-        for row in rows {
-            let found: Vec<Id> = stmt
-                .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
+        let mut find = |who: &str| -> Result<Vec<Id>> {
+            Ok(stmt
+                .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?
                 .into_iter()
                 .filter(|(_, branch)| subtree.contains(branch))
                 .map(|(id, _)| id)
-                .collect();
-            let who = crate::text::excerpt(&row.who, 40);
-            match found.as_slice() {
-                [person_id] => attendees.push(Attendee {
-                    person_id: *person_id,
-                    attendance: row.attendance,
-                    reason: row.reason.clone(),
-                }),
-                [] => problems.add(
-                    row.row,
-                    format!("「{}」中没有「{who}」", record.unit),
-                    format!("“{}” has nobody named “{who}”", record.unit),
-                ),
-                _ => problems.add(
-                    row.row,
-                    format!("「{}」有 {} 人名为「{who}」，请改用学号工号", record.unit, found.len()),
-                    format!("“{}” has {} people named “{who}”; give the student number", record.unit, found.len()),
-                ),
-            }
-        }
+                .collect())
+        };
+        let attendees = attendance_of_sheet(rows, problems, &record.unit, &mut find)?;
         drop(stmt);
-        problems.refuse()?;
         self.save_meeting(record.meeting, &attendees)
     }
 
@@ -516,112 +633,40 @@ impl Store {
     pub fn import_meetings(
         &mut self,
         rows: &[crate::meetings::MeetingRow],
-        mut problems: crate::roster::sheet::RowProblems,
+        problems: crate::roster::sheet::RowProblems,
     ) -> Result<usize> {
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         let today = self.today();
-        let mut ready: Vec<(Meeting, Vec<Attendee>)> = Vec::with_capacity(rows.len());
         let mut find_people = self.conn.prepare_cached(
             "SELECT id, branch_id, name FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0 AND status = 'in_register'",
         )?;
         let mut find_group =
             self.conn.prepare_cached("SELECT id FROM party_groups WHERE branch_id = ?1 AND name = ?2")?;
-        for row in rows {
-            let committee = tree.committee().filter(|c| c.name == row.unit.trim()).map(|c| c.id);
-            let Some(unit) = committee.or(tree.find(&row.unit)?) else {
-                let shown = crate::text::excerpt(&row.unit, 40);
-                problems.add(row.row, format!("没有「{shown}」这个组织"), format!("no unit is named “{shown}”"));
-                continue;
-            };
-            // A unit the user may not record meetings of refuses the whole sheet, as one meeting would.
-            self.require_meeting_unit(&tree, unit)?;
-            let group_id: Option<Id> = match &row.group {
-                Some(name) => match find_group.query_row(params![unit, name], |r| r.get(0)).optional()? {
-                    Some(id) => Some(id),
-                    None => {
-                        problems.add(
-                            row.row,
-                            format!("「{}」中没有「{name}」这个党小组", row.unit),
-                            format!("“{}” has no party group “{name}”", row.unit),
-                        );
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            if row.kind == MeetingKind::GroupMeeting && group_id.is_none() {
-                problems.add(row.row, "党小组会须写明党小组", "a party group meeting needs its party group");
-                continue;
-            }
-            let subtree = tree.subtree(unit);
-            let mut attendees = Vec::new();
-            let mut names: std::collections::HashMap<Id, String> = std::collections::HashMap::new();
-            let mut bad = false;
-            for (who, attendance) in &row.attendance {
-                let found: Vec<(Id, String)> = find_people
+        let ready = meetings_of_sheet(
+            rows,
+            problems,
+            today,
+            &mut |name| {
+                let committee = tree.committee().filter(|c| c.name == name.trim()).map(|c| c.id);
+                let Some(unit) = committee.or(tree.find(name)?) else { return Ok(None) };
+                // A unit the user may not record meetings of refuses the whole sheet, as one meeting would.
+                self.require_meeting_unit(&tree, unit)?;
+                Ok(Some(unit))
+            },
+            &mut |unit, name| Ok(find_group.query_row(params![unit, name], |r| r.get(0)).optional()?),
+            &mut |unit, who| {
+                let subtree = tree.subtree(unit);
+                Ok(find_people
                     .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?, r.get::<_, String>(2)?)))?
                     .collect::<rusqlite::Result<Vec<_>>>()?
                     .into_iter()
                     .filter(|(_, branch, _)| subtree.contains(branch))
                     .map(|(id, _, name)| (id, name))
-                    .collect();
-                let shown = crate::text::excerpt(who, 40);
-                match found.as_slice() {
-                    [(id, name)] => {
-                        names.insert(*id, name.clone());
-                        attendees.push(Attendee { person_id: *id, attendance: *attendance, reason: None });
-                    }
-                    [] => {
-                        problems.add(
-                            row.row,
-                            format!("「{}」中没有「{shown}」", row.unit),
-                            format!("“{}” has nobody named “{shown}”", row.unit),
-                        );
-                        bad = true;
-                    }
-                    many => {
-                        problems.add(
-                            row.row,
-                            format!("「{}」有 {} 人名为「{shown}」，请改用学号工号", row.unit, many.len()),
-                            format!(
-                                "“{}” has {} people named “{shown}”; give the student number",
-                                row.unit,
-                                many.len()
-                            ),
-                        );
-                        bad = true;
-                    }
-                }
-            }
-            if bad {
-                continue;
-            }
-            let meeting = Meeting {
-                id: None,
-                unit_id: unit,
-                group_id,
-                kind: row.kind,
-                date: row.date,
-                held: true,
-                place: tidy(row.place.clone()),
-                chair: tidy(row.chair.clone()),
-                recorder: tidy(row.recorder.clone()),
-                topic: tidy(row.topic.clone()),
-                minutes: None,
-                decisions: None,
-                study_minutes: row.study_minutes,
-                guests: None,
-            };
-            let name_of = |id: Id| names.get(&id).cloned().unwrap_or_default();
-            if let Err(e) = crate::meetings::check(&meeting, &attendees, today, |_| true, name_of) {
-                problems.add(row.row, e.message(crate::Lang::Zh), e.message(crate::Lang::En));
-                continue;
-            }
-            ready.push((meeting, attendees));
-        }
+                    .collect())
+            },
+        )?;
         drop((find_people, find_group));
-        problems.refuse()?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let mut affected = Vec::new();
         {

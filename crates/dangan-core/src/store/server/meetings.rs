@@ -185,36 +185,12 @@ impl ServerStore {
                 return Err(group_not_of_branch());
             }
         }
-        let study_minutes = i32::try_from(meeting.study_minutes).unwrap_or(i32::MAX);
-        let date = meeting.date.to_string();
-        let values: [&(dyn postgres::types::ToSql + Sync); 13] = [
-            &meeting.unit_id,
-            &meeting.group_id,
-            &meeting.kind.as_str(),
-            &date,
-            &meeting.held,
-            &meeting.place,
-            &meeting.chair,
-            &meeting.recorder,
-            &meeting.topic,
-            &meeting.minutes,
-            &meeting.decisions,
-            &study_minutes,
-            &meeting.guests,
-        ];
+        let (date, study_minutes) =
+            (meeting.date.to_string(), i32::try_from(meeting.study_minutes).unwrap_or(i32::MAX));
+        let kind = meeting.kind.as_str();
+        let values = meeting_values(&meeting, &kind, &date, &study_minutes);
         let id: Id = match meeting.id {
-            None => {
-                let insert = self
-                    .statements
-                    .get(
-                        &mut tx,
-                        "INSERT INTO dangan.meetings (unit_id, group_id, kind, date, held, place, chair, recorder, topic,
-                             minutes, decisions, study_minutes, guests)
-                         VALUES ($1, $2, $3, $4::text::date, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-                    )
-                    .map_err(fail)?;
-                tx.query_one(&insert, &values).map_err(fail)?.get(0)
-            }
+            None => insert_meeting(&mut tx, &mut self.statements, &values).map_err(fail)?,
             Some(id) => {
                 let stored: Option<Id> = tx
                     .query_opt("SELECT unit_id FROM dangan.meetings WHERE id = $1 FOR UPDATE", &[&id])
@@ -240,21 +216,108 @@ impl ServerStore {
                 id
             }
         };
-        let attendees = tidied_attendees(attendees);
-        let kinds: Vec<&str> = attendees.iter().map(|a| a.attendance.as_str()).collect();
-        let reasons: Vec<Option<String>> = attendees.iter().map(|a| a.reason.clone()).collect();
-        tx.execute(
-            "INSERT INTO dangan.attendance (meeting_id, person_id, attendance, reason)
-             SELECT $1, p, a, r FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(p, a, r)",
-            &[&id, &ids, &kinds, &reasons],
-        )
-        .map_err(fail)?;
+        write_attendance(&mut tx, id, &tidied_attendees(attendees)).map_err(fail)?;
         let saved = read_meetings(&mut tx, &mut self.statements, &units, &Only::Meeting(id))
             .map_err(|e| e.into_error(&address))?
             .pop()
             .ok_or_else(meeting_not_found)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(saved)
+    }
+
+    /// Records a held meeting's attendance from a sheet's rows, replacing what was recorded, as a
+    /// workspace reads it (`attendance_of_sheet`): all rows or none, every bad row named.
+    pub(crate) fn import_attendance(
+        &mut self,
+        id: Id,
+        rows: &[crate::meetings::AttendanceRow],
+        problems: crate::roster::sheet::RowProblems,
+    ) -> Result<MeetingRecord> {
+        self.require(Action::EditMembers)?;
+        let record = self.meeting(id)?;
+        let units = self.units()?;
+        let below = subtree(&units, record.meeting.unit_id);
+        let address = self.address.clone();
+        let client = &mut self.client;
+        let mut find = |who: &str| -> Result<Vec<Id>> {
+            Ok(client
+                .query(
+                    "SELECT id, branch_id FROM dangan.people WHERE name = $1 OR student_no = $1 ORDER BY id",
+                    &[&who],
+                )
+                .map_err(|e| failure(e, &address))?
+                .iter()
+                .filter(|r| below.contains(&r.get::<_, Id>(1)))
+                .map(|r| r.get(0))
+                .collect())
+        };
+        let attendees = crate::store::meetings::attendance_of_sheet(rows, problems, &record.unit, &mut find)?;
+        self.save_meeting(record.meeting, &attendees)
+    }
+
+    /// Records a sheet of held meetings, all or none, each row read as a workspace reads it
+    /// (`meetings_of_sheet`) and written in one transaction. Returns how many were recorded.
+    pub(crate) fn import_meetings(
+        &mut self,
+        rows: &[crate::meetings::MeetingRow],
+        problems: crate::roster::sheet::RowProblems,
+    ) -> Result<usize> {
+        self.require(Action::EditMembers)?;
+        let units = self.units()?;
+        let read = self.units_read(&units);
+        let today = self.today();
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let mut tx = self.client.transaction().map_err(fail)?;
+        let ready = {
+            let client = std::cell::RefCell::new(&mut tx);
+            crate::store::meetings::meetings_of_sheet(
+                rows,
+                problems,
+                today,
+                &mut |name| match super::unit_named(&units, name, "unit") {
+                    // A unit the user may not record meetings of refuses the whole sheet, as one meeting would.
+                    Ok(unit) => check_meeting_unit(&units, &read, unit).map(|()| Some(unit)),
+                    Err(Error::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                },
+                &mut |unit, name| {
+                    let found = client
+                        .borrow_mut()
+                        .query_opt(
+                            "SELECT id FROM dangan.party_groups WHERE branch_id = $1 AND name = $2",
+                            &[&unit, &name],
+                        )
+                        .map_err(fail)?;
+                    Ok(found.map(|r| r.get(0)))
+                },
+                &mut |unit, who| {
+                    let below = subtree(&units, unit);
+                    let found = client
+                        .borrow_mut()
+                        .query(
+                            "SELECT id, branch_id, name FROM dangan.people
+                             WHERE (name = $1 OR student_no = $1) AND NOT ended AND status = 'in_register' ORDER BY id",
+                            &[&who],
+                        )
+                        .map_err(fail)?;
+                    Ok(found
+                        .iter()
+                        .filter(|r| below.contains(&r.get::<_, Id>(1)))
+                        .map(|r| (r.get(0), r.get(2)))
+                        .collect())
+                },
+            )?
+        };
+        for (meeting, attendees) in &ready {
+            let (date, minutes) = (meeting.date.to_string(), i32::try_from(meeting.study_minutes).unwrap_or(i32::MAX));
+            let kind = meeting.kind.as_str();
+            let id = insert_meeting(&mut tx, &mut self.statements, &meeting_values(meeting, &kind, &date, &minutes))
+                .map_err(fail)?;
+            write_attendance(&mut tx, id, attendees).map_err(fail)?;
+        }
+        tx.commit().map_err(|e| lost_at_commit(e, &address))?;
+        Ok(ready.len())
     }
 
     /// One meeting with its attendance and files.
@@ -445,6 +508,62 @@ impl ServerStore {
             rules,
         }))
     }
+}
+
+/// A meeting's columns as `insert_meeting` and the update bind them (`kind`, `date` and
+/// `study_minutes` as the server takes them).
+fn meeting_values<'a>(
+    meeting: &'a Meeting,
+    kind: &'a &'static str,
+    date: &'a String,
+    study_minutes: &'a i32,
+) -> [&'a (dyn postgres::types::ToSql + Sync); 13] {
+    [
+        &meeting.unit_id,
+        &meeting.group_id,
+        kind,
+        date,
+        &meeting.held,
+        &meeting.place,
+        &meeting.chair,
+        &meeting.recorder,
+        &meeting.topic,
+        &meeting.minutes,
+        &meeting.decisions,
+        study_minutes,
+        &meeting.guests,
+    ]
+}
+
+fn insert_meeting(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    values: &[&(dyn postgres::types::ToSql + Sync); 13],
+) -> std::result::Result<Id, postgres::Error> {
+    let insert = statements.get(
+        client,
+        "INSERT INTO dangan.meetings (unit_id, group_id, kind, date, held, place, chair, recorder, topic,
+             minutes, decisions, study_minutes, guests)
+         VALUES ($1, $2, $3, $4::text::date, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )?;
+    Ok(client.query_one(&insert, values)?.get(0))
+}
+
+/// A meeting's attendance, in one statement.
+fn write_attendance(
+    client: &mut impl GenericClient,
+    meeting: Id,
+    attendees: &[Attendee],
+) -> std::result::Result<(), postgres::Error> {
+    let people: Vec<Id> = attendees.iter().map(|a| a.person_id).collect();
+    let kinds: Vec<&str> = attendees.iter().map(|a| a.attendance.as_str()).collect();
+    let reasons: Vec<Option<String>> = attendees.iter().map(|a| a.reason.clone()).collect();
+    client.execute(
+        "INSERT INTO dangan.attendance (meeting_id, person_id, attendance, reason)
+         SELECT $1, p, a, r FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(p, a, r)",
+        &[&meeting, &people, &kinds, &reasons],
+    )?;
+    Ok(())
 }
 
 /// A unit among those the user reads whole (`read`), or the refusal a workspace gives.

@@ -11,6 +11,7 @@ use postgres::GenericClient;
 
 use super::meetings::LoadError;
 use super::{ServerStore, ServerUnit, branch_path, failure, lost_at_commit};
+use crate::Result;
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{ClassKind, ClassRecord, ClassSession, Id, TraineeResult, TrainingClass};
@@ -19,7 +20,6 @@ use crate::store::training::{
     check_results, check_session_attendance, class_not_found, class_unit_not_found, printable_certificates,
     session_not_found, stray_session, trainee_of, trainees_given_the_step,
 };
-use crate::Result;
 
 impl ServerStore {
     /// Records a class with its sessions (new when its id is `None`). Sessions keep their
