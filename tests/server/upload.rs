@@ -258,17 +258,22 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace holding what a server cannot hold yet (here a branch's meeting) is refused
-    // whole, naming it: no committee, unit or person arrives.
-    let other = workspace("中共物理学院委员会", "姓名,学号工号,所在党支部\n王五,2026101,物理支部\n");
+    // A workspace holding what a server cannot hold yet (here a member's party dues base) is
+    // refused whole, naming it: no committee, unit or person arrives.
+    let other = workspace(
+        "中共物理学院委员会",
+        "姓名,学号工号,所在党支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期\n\
+         王五,2026101,物理支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20\n",
+    );
+    let wang = other.members_json(&[])[0]["id"].to_string();
     other
-        .dangan(&["meetings", "add", "--unit", "物理支部", "--kind", "theme_day", "--date", "2026-11-01"])
+        .dangan(&["dues", "base", "--member", &wang, "--category", "salaried", "--base", "4200", "--from", "2026-01"])
         .assert()
         .success();
     upload(&url, ADMIN, &other)
         .assert()
         .failure()
-        .stderr(contains("1 meetings"))
+        .stderr(contains("1 dues bases"))
         .stderr(contains("nothing was uploaded"));
     assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
     assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");
@@ -293,4 +298,118 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the workspace's holiday calendar of 2026 differs from the server's"));
     assert_eq!(psql("SELECT count(*) FROM dangan.people WHERE name = '钱八'"), "0");
+}
+
+const LIFE_ROSTER: &str = "\
+姓名,学号工号,所在党支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期
+张三,2021001,第一党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+李四,2021002,第一党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+赵六,2021004,第二党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
+";
+
+#[test]
+fn a_workspaces_branch_life_moves_onto_the_server_with_it_and_reads_there_as_it_did() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let ws = workspace("中共示范大学委员会", LIFE_ROSTER);
+    let run = |args: &[&str]| {
+        let out = ws.dangan(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["groups", "add", "--unit", "第一党支部", "--name", "第一党小组", "--members", "张三,李四"]);
+    run(&["committee", "add", "--unit", "第一党支部", "--post", "书记", "--name", "张三", "--since", "2025-09-01"]);
+    run(&["meetings", "track", "--unit", "第一党支部", "--from", "2026-01-01"]);
+    run(&[
+        "meetings",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "党小组会",
+        "--group",
+        "第一党小组",
+        "--date",
+        "2026-05-10",
+        "--present",
+        "张三,李四",
+        "--hours",
+        "2",
+    ]);
+    let scan = ws.file("签到表.png");
+    std::fs::write(&scan, [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).unwrap();
+    run(&["meetings", "attach", "--id", "1", scan.to_str().unwrap()]);
+    run(&["training", "add", "--member", "李四", "--date", "2026-06-01", "--hours", "3", "--title", "网络学院：党史"]);
+    run(&[
+        "classes",
+        "add",
+        "--unit",
+        "第一党支部",
+        "--kind",
+        "member_class",
+        "--name",
+        "党员轮训",
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-07-01",
+        "--session",
+        "2026-07-01:4",
+    ]);
+    run(&["classes", "enrol", "--id", "1", "--people", "张三,李四"]);
+    run(&["classes", "attendance", "--id", "1", "--date", "2026-07-01", "--present", "张三"]);
+    // 张三 has since moved to 第二党支部: he stays in the meeting he attended and the post he held,
+    // and leaves his party group, as on the server.
+    {
+        let mut session = dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, PASSPHRASE).unwrap();
+        let second = session.org_tree().unwrap().find("第二党支部").unwrap().unwrap();
+        let zhang = session.list_members(&dangan_core::store::MemberQuery::all()).unwrap().items;
+        let zhang = zhang.iter().find(|m| m.name == "张三").unwrap().id;
+        let mut person = session.member(zhang).unwrap().person;
+        person.branch_id = second;
+        session.save_person(person).unwrap();
+    }
+    let before: Vec<String> = [
+        &["meetings", "list"][..],
+        &["committee", "list"],
+        &["classes", "list"],
+        &["training", "hours", "--year", "2026"],
+        &["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"],
+    ]
+    .iter()
+    .map(|args| String::from_utf8(ws.dangan(args).output().unwrap().stdout).unwrap())
+    .collect();
+
+    let out = upload(&url, ADMIN, &ws).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["branch_life"],
+        serde_json::json!({"party_groups": 1, "committee_posts": 1, "meetings": 1, "meeting_attachments": 1,
+                           "study_entries": 1, "training_classes": 1})
+    );
+    let after: Vec<String> = [
+        &["meetings", "list"][..],
+        &["committee", "list"],
+        &["classes", "list"],
+        &["training", "hours", "--year", "2026"],
+        &["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"],
+    ]
+    .iter()
+    .map(|args| {
+        let out = dangan(&url, ADMIN, args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    })
+    .collect();
+    assert_eq!(after, before);
+    let groups = String::from_utf8(dangan(&url, ADMIN, &["groups", "list"]).output().unwrap().stdout).unwrap();
+    assert!(groups.contains("第一党小组（1）：李四"), "{groups}");
+    let copy = ws.file("copy.png");
+    let listed = dangan(&url, ADMIN, &["meetings", "list", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let file_id = listed[0]["attachments"][0]["id"].to_string();
+    dangan(&url, ADMIN, &["meetings", "attachment", "--id", &file_id, "--out", copy.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&scan).unwrap());
+    dangan(&url, ADMIN, &["verify"]).assert().success();
 }

@@ -1477,6 +1477,30 @@ impl Human {
                 ),
             )?;
         }
+        let life = &report.branch_life;
+        if life.meetings > 0
+            || life.party_groups > 0
+            || life.committee_posts > 0
+            || life.training_classes > 0
+            || life.study_entries > 0
+        {
+            let (meetings, files, groups, posts, classes, study) = (
+                life.meetings,
+                life.meeting_attachments,
+                life.party_groups,
+                life.committee_posts,
+                life.training_classes,
+                life.study_entries,
+            );
+            self.say(
+                format_args!(
+                    "组织生活也已上传：会议 {meetings} 次（附件 {files} 个）、党小组 {groups} 个、支委会任职 {posts} 条、培训班 {classes} 个、个人学习 {study} 条"
+                ),
+                format_args!(
+                    "Branch life went with it: {meetings} meetings ({files} files), {groups} party groups, {posts} committee posts, {classes} training classes, {study} entries of own study"
+                ),
+            )?;
+        }
         if !report.users_to_add.is_empty() {
             let names = report.users_to_add.join(self.t("、", ", "));
             self.say(

@@ -1260,7 +1260,14 @@ impl ServerSession {
     ) -> Result<UploadReport> {
         let contents = workspace.contents_for_upload()?;
         // A scan's bytes are read as it is sent, not all at once.
-        let report = self.store.upload(contents, |id| Ok(workspace.attachment(id)?.1), progress);
+        let report = self.store.upload(
+            contents,
+            |scan| match scan {
+                crate::store::Scan::Record(id) => Ok(workspace.attachment(id)?.1),
+                crate::store::Scan::Meeting(id) => Ok(workspace.meeting_attachment(id)?.1),
+            },
+            progress,
+        );
         self.reload();
         report
     }

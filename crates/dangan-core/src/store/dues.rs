@@ -301,7 +301,7 @@ impl Store {
                 "member",
                 format!("{}是{}，还不交纳党费：党费自支部大会接收为预备党员之月起交纳", person.name, stage.label().zh),
                 format!(
-                    "{} is a {}: dues are paid from the month of admission as a probationary member",
+                    "{} is not a member yet ({}): dues are paid from the month of admission as a probationary member",
                     person.name,
                     stage.label().en
                 ),

@@ -542,7 +542,7 @@ pub(crate) use lookalikes::Lookalike;
 pub(crate) use member_index::{IndexEntry, MemberIndex};
 pub use org::{OrgTree, ResolvedBranch};
 pub(crate) use people::{Derived, IsoDate, normalize, number_taken, sort_events};
-pub(crate) use upload::WorkspaceContents;
+pub(crate) use upload::{Scan, WorkspaceContents};
 pub(crate) use users::RECOVERY_ACTOR;
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ use super::audit::{ChainRow, ChainWalk};
 use super::people::{PERSON_COLUMNS, corrupt_row, person_from, sort_events};
 use crate::access::Action;
 use crate::calendar::Date;
-use crate::domain::{EventKind, FileRecord, Id, OrgUnit, Person, ProcedureEvent, StatusChange};
+use crate::domain::{
+    ClassRecord, EventKind, FileRecord, Id, MeetingRecord, OrgUnit, PartyGroup, Person, PostHeld, ProcedureEvent,
+    StatusChange, StudyEntry,
+};
 use crate::rules::RuleSetId;
 use crate::workdays::CalendarDay;
 use crate::{Error, Result, Text};
@@ -41,6 +44,31 @@ pub(crate) struct WorkspaceContents {
     pub(crate) records: Vec<(FileRecord, String)>,
     /// The office's own wording of documents: `(document id, source)`.
     pub(crate) templates: Vec<(String, String)>,
+    /// The register of branch life.
+    pub(crate) life: BranchLife,
+}
+
+/// A workspace's register of branch life as an upload carries it, each row naming the
+/// workspace's own numbers of units, people, groups and sessions.
+#[derive(Default)]
+pub(crate) struct BranchLife {
+    /// Each unit's day its meetings are owed from.
+    pub(crate) life_from: Vec<(Id, Date)>,
+    /// Each party group with the day it owes its meetings from.
+    pub(crate) groups: Vec<(PartyGroup, Option<Date>)>,
+    pub(crate) posts: Vec<PostHeld>,
+    /// The meetings with their attendance and files (their bytes read as they are sent).
+    pub(crate) meetings: Vec<MeetingRecord>,
+    pub(crate) study: Vec<StudyEntry>,
+    pub(crate) classes: Vec<ClassRecord>,
+}
+
+/// A file an upload sends, read from the workspace as it is sent.
+pub(crate) enum Scan {
+    /// An attachment of a member's file record.
+    Record(Id),
+    /// A meeting's file.
+    Meeting(Id),
 }
 
 /// The UUIDs of a workspace's units and people, by their numbers in it.
@@ -53,19 +81,8 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 24] = [
-    ("meetings", "会议记录", "meetings"),
-    ("attendance", "会议出席记录", "meeting attendance"),
-    ("meeting_attachments", "会议附件", "meeting attachments"),
-    ("party_groups", "党小组", "party groups"),
-    ("group_members", "党小组成员", "party group members"),
-    ("committee_posts", "支委会职务", "committee posts"),
+const NOT_ON_A_SERVER: [(&str, &str, &str); 13] = [
     ("unit_dismissals", "已搁置的组织生活事项", "set-aside branch items"),
-    ("training_classes", "培训班", "training classes"),
-    ("class_sessions", "培训课程", "class sessions"),
-    ("trainees", "学员", "trainees"),
-    ("session_attendance", "培训出勤", "class attendance"),
-    ("study_entries", "学习时长", "study hours"),
     ("dues_bases", "党费基数", "dues bases"),
     ("dues_months", "党费缴纳", "dues payments"),
     ("transfer_letters", "介绍信", "transfer letters"),
@@ -193,6 +210,7 @@ impl Store {
         let templates = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let users = self.users()?.into_iter().map(|u| u.name).collect();
         let calendar = self.holidays()?;
+        let life = self.branch_life_for_upload()?;
         snapshot.finish()?;
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
@@ -209,6 +227,63 @@ impl Store {
             status_changes,
             records,
             templates,
+            life,
+        })
+    }
+
+    /// The register of branch life, whole, for an upload (in the caller's snapshot).
+    fn branch_life_for_upload(&self) -> Result<BranchLife> {
+        let dates = |sql: &str, table: &'static str| -> Result<Vec<(Id, Option<Date>)>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, day) = row?;
+                let day = match day {
+                    Some(day) => Some(day.parse::<Date>().map_err(|_| corrupt_row(table, id))?),
+                    None => None,
+                };
+                out.push((id, day));
+            }
+            Ok(out)
+        };
+        let life_from = dates("SELECT id, life_from FROM org_units ORDER BY id", "org_units")?
+            .into_iter()
+            .filter_map(|(id, day)| Some((id, day?)))
+            .collect();
+        let group_days: std::collections::HashMap<Id, Option<Date>> =
+            dates("SELECT id, life_from FROM party_groups", "party_groups")?.into_iter().collect();
+        let groups = self
+            .groups(None)?
+            .into_iter()
+            .map(|g| {
+                let day = group_days.get(&g.id).copied().flatten();
+                (g, day)
+            })
+            .collect();
+        let mut study = Vec::new();
+        let mut stmt =
+            self.conn.prepare("SELECT id, person_id, date, minutes, title, source FROM study_entries ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: Id = r.get(0)?;
+            let date = r.get::<_, String>(2)?.parse::<Date>().map_err(|_| corrupt_row("study_entries", id))?;
+            study.push(StudyEntry {
+                id: Some(id),
+                person_id: r.get(1)?,
+                date,
+                minutes: r.get(3)?,
+                title: r.get(4)?,
+                source: r.get(5)?,
+            });
+        }
+        Ok(BranchLife {
+            life_from,
+            groups,
+            posts: self.posts(None)?.into_iter().map(|p| p.held).collect(),
+            meetings: self.meetings(&super::MeetingQuery::default())?,
+            study,
+            classes: self.classes(None, None)?,
         })
     }
 }

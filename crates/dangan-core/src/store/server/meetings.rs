@@ -512,7 +512,7 @@ impl ServerStore {
 
 /// A meeting's columns as `insert_meeting` and the update bind them (`kind`, `date` and
 /// `study_minutes` as the server takes them).
-fn meeting_values<'a>(
+pub(super) fn meeting_values<'a>(
     meeting: &'a Meeting,
     kind: &'a &'static str,
     date: &'a String,
@@ -535,7 +535,7 @@ fn meeting_values<'a>(
     ]
 }
 
-fn insert_meeting(
+pub(super) fn insert_meeting(
     client: &mut impl GenericClient,
     statements: &mut Statements,
     values: &[&(dyn postgres::types::ToSql + Sync); 13],
@@ -550,7 +550,7 @@ fn insert_meeting(
 }
 
 /// A meeting's attendance, in one statement.
-fn write_attendance(
+pub(super) fn write_attendance(
     client: &mut impl GenericClient,
     meeting: Id,
     attendees: &[Attendee],

@@ -27,6 +27,7 @@ mod templates;
 mod training;
 mod units;
 mod upload;
+mod upload_life;
 
 use std::collections::HashMap;
 

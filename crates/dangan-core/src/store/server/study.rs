@@ -292,7 +292,10 @@ impl ServerStore {
     }
 }
 
-fn insert_entry(client: &mut impl GenericClient, entry: &StudyEntry) -> std::result::Result<Id, postgres::Error> {
+pub(super) fn insert_entry(
+    client: &mut impl GenericClient,
+    entry: &StudyEntry,
+) -> std::result::Result<Id, postgres::Error> {
     let minutes = i32::try_from(entry.minutes).unwrap_or(i32::MAX);
     Ok(client
         .query_one(

@@ -11,11 +11,12 @@ use serde::Serialize;
 
 use super::import::{Refused, Staged, add_staged, copy_failed, copy_row};
 use super::units::add_unit;
+use super::upload_life::{LifeCarried, Mapped, Sending, carry_branch_life};
 use super::{ServerStore, ServerUnit, failure, lost_at_commit, read_units, subtree};
 use crate::access::Action;
 use crate::domain::Id;
 use crate::jobs::{Progress, Unit};
-use crate::store::{Derived, WorkspaceContents};
+use crate::store::{Derived, Scan, WorkspaceContents};
 use crate::workdays::{CalendarDay, DayKind};
 use crate::{Error, Result, Text};
 use chrono::Datelike;
@@ -49,6 +50,9 @@ pub struct UploadReport {
     pub attachments: u64,
     /// The office's own document templates, now its committee's on the server.
     pub templates: u64,
+    /// What was carried of branch life: party groups, committee posts, meetings and their files,
+    /// own study, training classes.
+    pub branch_life: LifeCarried,
 }
 
 /// The stages an upload reports, as steps of a job.
@@ -62,7 +66,7 @@ impl ServerStore {
     pub(crate) fn upload(
         &mut self,
         contents: WorkspaceContents,
-        scan: impl FnMut(Id) -> Result<Vec<u8>>,
+        mut scan: impl FnMut(Scan) -> Result<Vec<u8>>,
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<UploadReport> {
         self.require(Action::ManageUsers)?;
@@ -164,9 +168,25 @@ impl ServerStore {
             .map_err(fail)?;
         }
         // The scans can take a while: a cancel is honoured between records.
-        let still_wanted = || step(2, &mut progress);
-        let (records, attachments) =
-            carry_files(&mut tx, &contents.records, (&on_server, &steps_on_server), (scan, still_wanted), &address)?;
+        let mut still_wanted = || step(2, &mut progress);
+        let (records, attachments) = carry_files(
+            &mut tx,
+            &contents.records,
+            (&on_server, &steps_on_server),
+            Sending { scan: &mut scan, still_wanted: &mut still_wanted },
+            &address,
+        )?;
+        let branch_of: HashMap<Id, Id> =
+            contents.people.iter().filter_map(|(p, _)| Some((p.id?, p.branch_id))).collect();
+        let mapped = Mapped { units: &unit_ids, people: &on_server, branch_of: &branch_of };
+        let branch_life = carry_branch_life(
+            &mut tx,
+            &mut self.statements,
+            &contents.life,
+            &mapped,
+            Sending { scan: &mut scan, still_wanted: &mut still_wanted },
+            &address,
+        )?;
         step(3, &mut progress)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         step(STAGES, &mut progress).ok();
@@ -186,6 +206,7 @@ impl ServerStore {
             records,
             attachments,
             templates: contents.templates.len() as u64,
+            branch_life,
         })
     }
 }
@@ -234,7 +255,7 @@ fn carry_files(
     tx: &mut postgres::Transaction<'_>,
     records: &[(crate::domain::FileRecord, String)],
     (people, steps): (&HashMap<Id, Id>, &HashMap<Id, Id>),
-    (mut scan, mut still_wanted): (impl FnMut(Id) -> Result<Vec<u8>>, impl FnMut() -> Result<()>),
+    Sending { scan, still_wanted }: Sending<'_>,
     address: &super::ServerAddress,
 ) -> Result<(u64, u64)> {
     let fail = |e| failure(e, address);
@@ -277,7 +298,7 @@ fn carry_files(
             .get(0);
         carried += 1;
         for info in &record.attachments {
-            let bytes = scan(info.id)?;
+            let bytes = scan(Scan::Record(info.id))?;
             let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
             tx.execute(&attach, &[&id, &info.name, &info.media_type.as_str(), &size, &bytes]).map_err(fail)?;
             attached += 1;

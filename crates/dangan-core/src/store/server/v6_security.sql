@@ -8,7 +8,9 @@ GRANT CREATE ON SCHEMA dangan TO {system};
 ALTER FUNCTION dangan.group_member_branch() OWNER TO {system};
 ALTER FUNCTION dangan.leave_group_on_move() OWNER TO {system};
 ALTER FUNCTION dangan.meeting_unit() OWNER TO {system};
-REVOKE ALL ON FUNCTION dangan.group_member_branch(), dangan.leave_group_on_move(), dangan.meeting_unit() FROM PUBLIC;
+ALTER FUNCTION dangan.uploading() OWNER TO {system};
+REVOKE ALL ON FUNCTION dangan.group_member_branch(), dangan.leave_group_on_move(), dangan.meeting_unit(),
+    dangan.uploading() FROM PUBLIC;
 REVOKE CREATE ON SCHEMA dangan FROM {system};
 -- The database owner's, for its migrations only.
 REVOKE ALL ON FUNCTION dangan.log_and_announce_unit_rows(regclass, text, text, text) FROM PUBLIC;

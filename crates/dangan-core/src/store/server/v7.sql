@@ -21,8 +21,10 @@ CREATE INDEX committee_posts_by_person ON dangan.committee_posts (person_id);
 CREATE FUNCTION dangan.post_holder() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- A workspace's upload keeps the posts of those who have since moved on (`dangan.uploading`).
     IF NOT EXISTS (SELECT 1 FROM dangan.people p
-                   WHERE p.id = NEW.person_id AND p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[NEW.unit_id]))) THEN
+                   WHERE p.id = NEW.person_id AND p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[NEW.unit_id])))
+       AND NOT dangan.uploading() THEN
         RAISE EXCEPTION 'person % is not of the unit', NEW.person_id USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
