@@ -263,6 +263,57 @@ fn the_register_of_branch_life_on_a_server_is_kept_as_a_workspace_keeps_it_withi
     let groups = stdout(dangan(&url, ADMIN, &["groups", "list"]).output().unwrap());
     assert!(groups.contains("第一党小组（1）：李四"), "{groups}");
     assert!(listed(&url, ADMIN)[0]["attendees"].as_array().unwrap().iter().any(|a| a["name"] == "张三"));
+    // His new branch's secretary cannot delete him and with him 第一党支部's record of him.
+    let out = cluster.psql(
+        "dangan",
+        &db_role(&url, "周书记"),
+        PASSPHRASE,
+        &format!("DELETE FROM dangan.people WHERE id = {zhang}"),
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("records of units the user may not change"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A write into another branch's register is refused as the policies refuse it, before any
+    // check that would tell whether the person named is of that branch.
+    let first = cluster.superuser_sql("dangan", "SELECT id FROM dangan.org_units WHERE name = '第一党支部'");
+    let first = first.trim();
+    for who in [person("李四"), "999999".to_owned()] {
+        let out = cluster.psql(
+            "dangan",
+            &db_role(&url, "周书记"),
+            PASSPHRASE,
+            &format!(
+                "INSERT INTO dangan.committee_posts (unit_id, person_id, post, since) VALUES ({first}, {who}, 'member', '2026-01-01')"
+            ),
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("row-level security"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    // An administrator cannot forge an upload to tie another college's member to their meeting:
+    // only the people an upload brought stand where today's checks would refuse them.
+    let forged = "INSERT INTO dangan.org_units (parent_id, kind, name)
+                      SELECT id, 'committee', '伪造党委' FROM dangan.org_units WHERE parent_id IS NULL;
+                  INSERT INTO dangan.org_units (parent_id, kind, name)
+                      SELECT id, 'branch', '伪造支部' FROM dangan.org_units WHERE name = '伪造党委';
+                  SELECT dangan.upload_staged((SELECT id FROM dangan.org_units WHERE name = '伪造党委'), 'x', '{}', '{}');
+                  INSERT INTO dangan.meetings (unit_id, kind, date, held)
+                      SELECT id, 'theme_day', '2026-11-01', true FROM dangan.org_units WHERE name = '伪造支部';
+                  INSERT INTO dangan.attendance (meeting_id, person_id, attendance)
+                      SELECT m.id, p.id, 'present' FROM dangan.meetings m, dangan.people p
+                      WHERE m.unit_id = (SELECT id FROM dangan.org_units WHERE name = '伪造支部') AND p.name = '赵六'";
+    let out = cluster.psql("dangan", &db_role(&url, ADMIN), PASSPHRASE, forged);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not of the meeting's unit"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // The other clients hear of it as branch life.
     let mut heard = Vec::new();

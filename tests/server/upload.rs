@@ -307,6 +307,15 @@ const LIFE_ROSTER: &str = "\
 赵六,2021004,第二党支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20
 ";
 
+/// What branch life reads as, before an upload in the workspace and after it on the server.
+const READ_BACK: [&[&str]; 5] = [
+    &["meetings", "list"],
+    &["committee", "list"],
+    &["classes", "list"],
+    &["training", "hours", "--year", "2026"],
+    &["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"],
+];
+
 #[test]
 fn a_workspaces_branch_life_moves_onto_the_server_with_it_and_reads_there_as_it_did() {
     let Some((_cluster, url)) = initialised() else { return };
@@ -367,16 +376,8 @@ fn a_workspaces_branch_life_moves_onto_the_server_with_it_and_reads_there_as_it_
         person.branch_id = second;
         session.save_person(person).unwrap();
     }
-    let before: Vec<String> = [
-        &["meetings", "list"][..],
-        &["committee", "list"],
-        &["classes", "list"],
-        &["training", "hours", "--year", "2026"],
-        &["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"],
-    ]
-    .iter()
-    .map(|args| String::from_utf8(ws.dangan(args).output().unwrap().stdout).unwrap())
-    .collect();
+    let before: Vec<String> =
+        READ_BACK.iter().map(|args| String::from_utf8(ws.dangan(args).output().unwrap().stdout).unwrap()).collect();
 
     let out = upload(&url, ADMIN, &ws).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -386,20 +387,14 @@ fn a_workspaces_branch_life_moves_onto_the_server_with_it_and_reads_there_as_it_
         serde_json::json!({"party_groups": 1, "committee_posts": 1, "meetings": 1, "meeting_attachments": 1,
                            "study_entries": 1, "training_classes": 1})
     );
-    let after: Vec<String> = [
-        &["meetings", "list"][..],
-        &["committee", "list"],
-        &["classes", "list"],
-        &["training", "hours", "--year", "2026"],
-        &["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"],
-    ]
-    .iter()
-    .map(|args| {
-        let out = dangan(&url, ADMIN, args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    })
-    .collect();
+    let after: Vec<String> = READ_BACK
+        .iter()
+        .map(|args| {
+            let out = dangan(&url, ADMIN, args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
     assert_eq!(after, before);
     let groups = String::from_utf8(dangan(&url, ADMIN, &["groups", "list"]).output().unwrap().stdout).unwrap();
     assert!(groups.contains("第一党小组（1）：李四"), "{groups}");

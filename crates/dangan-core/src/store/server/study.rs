@@ -50,12 +50,14 @@ impl ServerStore {
         // Truncated to the lock's 32 bits: two units sharing a lock only wait for each other.
         let unit_key = post.unit_id as i32;
         tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&POSTS_LOCK, &unit_key]).map_err(fail)?;
-        // One holder at a time for each post but the plain 委员.
+        // One holder at a time for each post but the plain 委员, a holder the user no longer reads
+        // (moved to another college) by number.
         if post.post != CommitteePost::Member {
             let far = post.until.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
             let other = tx
                 .query_opt(
-                    "SELECT p.name, c.since::text FROM dangan.committee_posts c JOIN dangan.people p ON p.id = c.person_id
+                    "SELECT coalesce(p.name, '#' || c.person_id), c.since::text FROM dangan.committee_posts c
+                     LEFT JOIN dangan.people p ON p.id = c.person_id
                      WHERE c.unit_id = $1 AND c.post = $2 AND c.id IS DISTINCT FROM $3
                        AND c.since <= $4::text::date AND (c.until IS NULL OR c.until >= $5::text::date) LIMIT 1",
                     &[&post.unit_id, &post.post.as_str(), &post.id, &far, &post.since.to_string()],
@@ -113,8 +115,9 @@ impl ServerStore {
         let rows = self
             .client
             .query(
-                "SELECT c.id, c.unit_id, c.person_id, c.post, c.since::text, c.until::text, p.name
-                 FROM dangan.committee_posts c JOIN dangan.people p ON p.id = c.person_id
+                "SELECT c.id, c.unit_id, c.person_id, c.post, c.since::text, c.until::text,
+                        coalesce(p.name, '#' || c.person_id)
+                 FROM dangan.committee_posts c LEFT JOIN dangan.people p ON p.id = c.person_id
                  WHERE c.unit_id = ANY($1) ORDER BY c.until IS NOT NULL, c.since DESC, c.id",
                 &[&wanted],
             )

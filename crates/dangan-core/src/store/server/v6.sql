@@ -35,6 +35,7 @@ CREATE FUNCTION dangan.group_member_branch() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     SELECT g.branch_id INTO NEW.branch_id FROM dangan.party_groups g WHERE g.id = NEW.group_id;
+    PERFORM dangan.require_editable(NEW.branch_id);
     IF NOT EXISTS (SELECT 1 FROM dangan.people p WHERE p.id = NEW.person_id AND p.branch_id = NEW.branch_id) THEN
         RAISE EXCEPTION 'person % is not of the party group''s branch', NEW.person_id USING ERRCODE = 'check_violation';
     END IF;
@@ -109,14 +110,49 @@ CREATE TABLE dangan.meeting_attachments (
 );
 CREATE INDEX meeting_attachments_by_meeting ON dangan.meeting_attachments (meeting_id);
 
--- Whether this transaction is a workspace's upload (`dangan.upload_staged` has recorded it in
--- `dangan.uploads`, which no user writes): what the workspace kept then stands even where the
--- server would not let it be made now, such as a meeting attended by someone who has since moved
--- to another branch.
-CREATE FUNCTION dangan.uploading() RETURNS boolean
+-- The transaction each workspace upload ran in, noted by the server as `dangan.upload_staged`
+-- records the upload (no user writes either).
+CREATE TABLE dangan.upload_transactions (
+    tx        xid8 PRIMARY KEY,
+    upload_id bigint NOT NULL REFERENCES dangan.uploads(id) ON DELETE CASCADE
+);
+CREATE FUNCTION dangan.note_upload_transaction() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO dangan.upload_transactions (tx, upload_id) VALUES (pg_current_xact_id(), NEW.id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER note_transaction AFTER INSERT ON dangan.uploads
+    FOR EACH ROW EXECUTE FUNCTION dangan.note_upload_transaction();
+
+-- Whether `person` came with the workspace this transaction is uploading (`upload_staged` holds
+-- those to the people this transaction added, and all of them) into a unit of its committee:
+-- what the workspace kept then stands even where the server would not let it be made now, such as
+-- a meeting attended by someone who has since moved to another branch. Nobody else, no other
+-- unit, no other transaction.
+CREATE FUNCTION dangan.uploaded_here(person bigint, unit bigint) RETURNS boolean
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    RETURN EXISTS (SELECT 1 FROM dangan.uploads u WHERE u.xmin = xid(pg_current_xact_id()));
+    RETURN EXISTS (
+        SELECT 1 FROM dangan.upload_transactions t
+        JOIN dangan.uploads u ON u.id = t.upload_id
+        JOIN dangan.uploaded_people p ON p.upload_id = u.id
+        WHERE t.tx = pg_current_xact_id() AND p.person_id = person
+          AND unit IN (SELECT dangan.unit_and_below(ARRAY[u.unit_id])));
+END
+$$;
+
+-- A row a user may not write is refused for that before anything else is looked at: the checks
+-- below read every unit's people, and their answer must not tell of units the user cannot see
+-- (a BEFORE trigger runs before the policies).
+CREATE FUNCTION dangan.require_editable(unit bigint) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF unit IS NULL OR unit NOT IN (SELECT dangan.editable_units()) THEN
+        RAISE EXCEPTION 'new row violates row-level security policy: not one of the user''s units'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
 END
 $$;
 
@@ -127,9 +163,10 @@ CREATE FUNCTION dangan.meeting_unit() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     SELECT m.unit_id INTO NEW.unit_id FROM dangan.meetings m WHERE m.id = NEW.meeting_id;
-    -- Its own statement: a file's row has no person to name.
-    IF TG_TABLE_NAME = 'attendance' AND NOT dangan.uploading() THEN
-        IF NOT EXISTS (SELECT 1 FROM dangan.people p
+    PERFORM dangan.require_editable(NEW.unit_id);
+    -- Statements of their own: a file's row has no person to name.
+    IF TG_TABLE_NAME = 'attendance' THEN
+        IF NOT dangan.uploaded_here(NEW.person_id, NEW.unit_id) AND NOT EXISTS (SELECT 1 FROM dangan.people p
                        WHERE p.id = NEW.person_id AND p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[NEW.unit_id]))) THEN
             RAISE EXCEPTION 'person % is not of the meeting''s unit', NEW.person_id USING ERRCODE = 'check_violation';
         END IF;

@@ -8,9 +8,16 @@ GRANT CREATE ON SCHEMA dangan TO {system};
 ALTER FUNCTION dangan.group_member_branch() OWNER TO {system};
 ALTER FUNCTION dangan.leave_group_on_move() OWNER TO {system};
 ALTER FUNCTION dangan.meeting_unit() OWNER TO {system};
-ALTER FUNCTION dangan.uploading() OWNER TO {system};
+ALTER FUNCTION dangan.uploaded_here(bigint, bigint) OWNER TO {system};
+ALTER FUNCTION dangan.require_editable(bigint) OWNER TO {system};
+ALTER FUNCTION dangan.note_upload_transaction() OWNER TO {system};
 REVOKE ALL ON FUNCTION dangan.group_member_branch(), dangan.leave_group_on_move(), dangan.meeting_unit(),
-    dangan.uploading() FROM PUBLIC;
+    dangan.uploaded_here(bigint, bigint), dangan.require_editable(bigint), dangan.note_upload_transaction() FROM PUBLIC;
+-- The transactions of uploads: the server's alone.
+GRANT SELECT, INSERT ON dangan.upload_transactions TO {system};
+ALTER TABLE dangan.upload_transactions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dangan.upload_transactions FORCE ROW LEVEL SECURITY;
+CREATE POLICY system_keeps ON dangan.upload_transactions FOR ALL TO {system} USING (true) WITH CHECK (true);
 REVOKE CREATE ON SCHEMA dangan FROM {system};
 -- The database owner's, for its migrations only.
 REVOKE ALL ON FUNCTION dangan.log_and_announce_unit_rows(regclass, text, text, text) FROM PUBLIC;
@@ -20,15 +27,14 @@ GRANT SELECT, DELETE ON dangan.group_members TO {system};
 
 GRANT UPDATE (life_from) ON dangan.org_units TO {app};
 
--- Only each row's own columns are written: the numbers and the units of members, attendance and
--- files are the server's. A meeting uploaded from a workspace keeps its UUID (unique: one taken
--- is refused); a UUID a client brings is an identifier only, granting nothing.
+-- Only each row's own columns are written: the numbers, the meetings' UUIDs and the units of
+-- members, attendance and files are the server's.
 GRANT SELECT, DELETE ON dangan.party_groups, dangan.group_members, dangan.meetings, dangan.attendance,
     dangan.meeting_attachments TO {app};
 GRANT INSERT (branch_id, name, life_from) ON dangan.party_groups TO {app};
 GRANT UPDATE (name, life_from) ON dangan.party_groups TO {app};
 GRANT INSERT (group_id, person_id) ON dangan.group_members TO {app};
-GRANT INSERT (uid, unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, decisions,
+GRANT INSERT (unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, decisions,
               study_minutes, guests) ON dangan.meetings TO {app};
 GRANT UPDATE (unit_id, group_id, kind, date, held, place, chair, recorder, topic, minutes, decisions, study_minutes,
               guests) ON dangan.meetings TO {app};

@@ -21,10 +21,11 @@ CREATE INDEX committee_posts_by_person ON dangan.committee_posts (person_id);
 CREATE FUNCTION dangan.post_holder() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    -- A workspace's upload keeps the posts of those who have since moved on (`dangan.uploading`).
+    PERFORM dangan.require_editable(NEW.unit_id);
+    -- A workspace's upload keeps the posts of those who have since moved on (`dangan.uploaded_here`).
     IF NOT EXISTS (SELECT 1 FROM dangan.people p
                    WHERE p.id = NEW.person_id AND p.branch_id IN (SELECT dangan.unit_and_below(ARRAY[NEW.unit_id])))
-       AND NOT dangan.uploading() THEN
+       AND NOT dangan.uploaded_here(NEW.person_id, NEW.unit_id) THEN
         RAISE EXCEPTION 'person % is not of the unit', NEW.person_id USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;

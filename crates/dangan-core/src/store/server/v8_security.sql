@@ -3,10 +3,15 @@
 
 GRANT CREATE ON SCHEMA dangan TO {system};
 ALTER FUNCTION dangan.class_part() OWNER TO {system};
-REVOKE ALL ON FUNCTION dangan.class_part() FROM PUBLIC;
+ALTER FUNCTION dangan.class_moves() OWNER TO {system};
+ALTER FUNCTION dangan.history_stays() OWNER TO {system};
+REVOKE ALL ON FUNCTION dangan.class_part(), dangan.class_moves(), dangan.history_stays() FROM PUBLIC;
 REVOKE CREATE ON SCHEMA dangan FROM {system};
--- What `dangan.class_part` reads.
+-- What `dangan.class_part`, `class_moves` and `history_stays` read.
 GRANT SELECT ON dangan.training_classes, dangan.class_sessions, dangan.trainees TO {system};
+GRANT SELECT ON dangan.attendance, dangan.committee_posts TO {system};
+CREATE POLICY system_reads ON dangan.attendance FOR SELECT TO {system} USING (true);
+CREATE POLICY system_reads ON dangan.committee_posts FOR SELECT TO {system} USING (true);
 
 -- Only each row's own columns are written: the numbers and the units are the server's.
 GRANT SELECT, DELETE ON dangan.training_classes, dangan.class_sessions, dangan.trainees, dangan.session_attendance
