@@ -197,7 +197,10 @@ pub async fn dismiss_unit_deadline(
 ) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.dismiss_unit_deadline(unit_id, group_id, &rule, due, until))
+        shell.with_either(
+            |session| session.dismiss_unit_deadline(unit_id, group_id, &rule, due, until),
+            |server| server.dismiss_unit_deadline(unit_id, group_id, &rule, due, until),
+        )
     })
     .await
 }
@@ -214,7 +217,10 @@ pub async fn restore_unit_deadline(
 ) -> Reply<()> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.restore_unit_deadline(unit_id, group_id, &rule, due))
+        shell.with_either(
+            |session| session.restore_unit_deadline(unit_id, group_id, &rule, due),
+            |server| server.restore_unit_deadline(unit_id, group_id, &rule, due),
+        )
     })
     .await
 }

@@ -14,6 +14,7 @@ mod import;
 mod meetings;
 mod members;
 mod moves;
+mod owed;
 mod schema;
 mod security;
 mod set_aside;

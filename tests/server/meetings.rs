@@ -48,7 +48,7 @@ fn without_numbers(mut meeting: serde_json::Value) -> serde_json::Value {
 /// and the same words on both. JSON names each database's own numbers, so only its exit and
 /// errors are compared; a server names the committee running a class or meeting (it holds
 /// many), a workspace leaves its one committee unnamed.
-fn on_both(url: &str, ws: &dangan_tests::TestWorkspace, args: &[&str]) -> std::process::Output {
+pub(crate) fn on_both(url: &str, ws: &dangan_tests::TestWorkspace, args: &[&str]) -> std::process::Output {
     let on_server = dangan(url, ADMIN, args).output().unwrap();
     let in_workspace = ws.dangan(args).output().unwrap();
     let said = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();

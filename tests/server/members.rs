@@ -335,7 +335,7 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     dangan(&url, ADMIN, &["deadlines", "--ics", ics.to_str().unwrap()])
         .assert()
         .code(1)
-        .stderr(contains("`dangan deadlines --ics/--out` does not run on a server yet"));
+        .stderr(contains("`dangan deadlines --ics` does not run on a server yet"));
     assert!(!ics.exists());
 }
 

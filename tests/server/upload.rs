@@ -308,12 +308,13 @@ const LIFE_ROSTER: &str = "\
 ";
 
 /// What branch life reads as, before an upload in the workspace and after it on the server.
-const READ_BACK: [&[&str]; 5] = [
+const READ_BACK: [&[&str]; 6] = [
     &["meetings", "list"],
     &["committee", "list"],
     &["classes", "list"],
     &["training", "hours", "--year", "2026"],
     &["meetings", "plan", "--unit", "第一党支部", "--year", "2026", "--as-of", "2026-12-01"],
+    &["deadlines", "--as-of", "2026-12-01", "--owed-by", "unit", "--all"],
 ];
 
 #[test]
@@ -375,6 +376,12 @@ fn a_workspaces_branch_life_moves_onto_the_server_with_it_and_reads_there_as_it_
         let mut person = session.member(zhang).unwrap().person;
         person.branch_id = second;
         session.save_person(person).unwrap();
+        // The first branch's theme day, acknowledged: it stays so on the server.
+        let first = session.org_tree().unwrap().find("第一党支部").unwrap().unwrap();
+        let query = dangan_core::deadlines::DeadlineQuery { branch_id: Some(first), ..Default::default() };
+        let owed = session.deadlines(&query).unwrap();
+        let theme = owed.iter().find(|i| &*i.rule == "theme_day").expect("a theme day is owed");
+        session.dismiss_unit_deadline(first, None, "theme_day", theme.due, None).unwrap();
     }
     let before: Vec<String> =
         READ_BACK.iter().map(|args| String::from_utf8(ws.dangan(args).output().unwrap().stdout).unwrap()).collect();
@@ -385,7 +392,7 @@ fn a_workspaces_branch_life_moves_onto_the_server_with_it_and_reads_there_as_it_
     assert_eq!(
         report["branch_life"],
         serde_json::json!({"party_groups": 1, "committee_posts": 1, "meetings": 1, "meeting_attachments": 1,
-                           "study_entries": 1, "training_classes": 1})
+                           "study_entries": 1, "training_classes": 1, "set_aside": 1})
     );
     let after: Vec<String> = READ_BACK
         .iter()

@@ -1483,21 +1483,23 @@ impl Human {
             || life.committee_posts > 0
             || life.training_classes > 0
             || life.study_entries > 0
+            || life.set_aside > 0
         {
-            let (meetings, files, groups, posts, classes, study) = (
+            let (meetings, files, groups, posts, classes, study, set_aside) = (
                 life.meetings,
                 life.meeting_attachments,
                 life.party_groups,
                 life.committee_posts,
                 life.training_classes,
                 life.study_entries,
+                life.set_aside,
             );
             self.say(
                 format_args!(
-                    "组织生活也已上传：会议 {meetings} 次（附件 {files} 个）、党小组 {groups} 个、支委会任职 {posts} 条、培训班 {classes} 个、个人学习 {study} 条"
+                    "组织生活也已上传：会议 {meetings} 次（附件 {files} 个）、党小组 {groups} 个、支委会任职 {posts} 条、培训班 {classes} 个、个人学习 {study} 条、搁置的组织生活事项 {set_aside} 个"
                 ),
                 format_args!(
-                    "Branch life went with it: {meetings} meetings ({files} files), {groups} party groups, {posts} committee posts, {classes} training classes, {study} entries of own study"
+                    "Branch life went with it: {meetings} meetings ({files} files), {groups} party groups, {posts} committee posts, {classes} training classes, {study} entries of own study, {set_aside} branch items set aside"
                 ),
             )?;
         }

@@ -82,15 +82,20 @@ pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
     if args.json { json::print(&items) } else { cx.human.deadlines(&items) }
 }
 
-/// The same on a shared server: the procedure's items of the members the user may read (a server
-/// keeps no meetings, dues or set-aside items yet), printed as a workspace prints them.
+/// The same on a shared server: the items of the members and units the user may read (the
+/// procedure's and organisational life's: a server keeps no dues or letters yet), printed or
+/// written as a workspace prints and writes them.
 pub fn deadlines_on_server(args: DeadlinesArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
-    if args.ics.is_some() || args.out.is_some() {
-        return Err(crate::server::not_on_a_server("deadlines --ics/--out"));
+    if args.ics.is_some() {
+        return Err(crate::server::not_on_a_server("deadlines --ics"));
     }
     let as_of = parse::as_of(args.as_of.as_deref())?;
     let branch_id = parse::optional(args.branch.as_deref(), |b| session.find_unit(b, "branch"))?;
     let query = args.query(as_of, branch_id);
+    if let Some(path) = args.out {
+        session.export_deadlines(&query, &path, cx.workspace.dir())?;
+        return cx.human.file_written(&path);
+    }
     let items = session.deadlines(&query)?;
     if args.json { json::print(&items) } else { cx.human.deadlines(&items) }
 }

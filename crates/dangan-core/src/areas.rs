@@ -73,7 +73,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 12] = [
+    pub const ON_A_SERVER: [Area; 13] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -83,6 +83,7 @@ impl Area {
         Area::Files,
         Area::Documents,
         Area::Meetings,
+        Area::OwedMeetings,
         Area::Statistics,
         Area::Users,
         Area::Audit,

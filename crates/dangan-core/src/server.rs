@@ -19,13 +19,13 @@ use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage, Stat
 use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
-use crate::store::dismissals::{Dismissals, check_set_aside};
+use crate::store::dismissals::{Dismissals, check_set_aside, check_unit_set_aside};
 pub use crate::store::server::{
     Change, ChangeFeed, Concern, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
 };
 use crate::store::server::{ServerPerson, ServerStore, branch_path, subtree, unit_named};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
-use crate::store::{PersonSteps, procedure_items};
+use crate::store::{PersonSteps, item_order, procedure_items};
 use crate::{Error, Lang, Result, Text};
 
 /// A member on the server: their whole record as a workspace gives it, and the version a change
@@ -240,8 +240,8 @@ impl ServerSession {
     }
 
     /// The 工作提醒 home screen as of a day, for everyone in scope or one unit's subtree: the
-    /// procedure's items counted as a workspace counts them, those set aside apart (a server
-    /// keeps no meetings yet).
+    /// procedure's items and organisational life's counted as a workspace counts them, those set
+    /// aside apart.
     pub fn dashboard(&mut self, as_of: Option<Date>, branch_id: Option<Id>) -> Result<crate::deadlines::Dashboard> {
         let as_of = as_of.unwrap_or_else(|| self.store.today());
         let query =
@@ -573,10 +573,11 @@ impl ServerSession {
         unit_named(&self.store.units()?, wanted, field)
     }
 
-    /// What the procedure still asks of the members this user may read, as a workspace lists its
-    /// deadlines: everyone in scope, or a unit's subtree (`branch_id`), or one member, chosen and
-    /// sorted as a workspace chooses and sorts them, those set aside marked (and left out unless
-    /// asked for). Only the procedure's steps: a server keeps no meetings or dues yet.
+    /// What the procedure and organisational life still ask of the members and units this user
+    /// may read, as a workspace lists its deadlines: everyone in scope, or a unit's subtree
+    /// (`branch_id`), or one member, chosen and sorted as a workspace chooses and sorts them,
+    /// those set aside marked (and left out unless asked for). A server keeps no dues, letters
+    /// or complaints register yet, so owes none of their items.
     pub fn deadlines(&mut self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.store.today());
         let units = self.store.units()?;
@@ -588,6 +589,8 @@ impl ServerSession {
             }
         };
         let set_aside = self.store.dismissals(query.member_id)?;
+        let path_of = |unit: Id| branch_path(&units, unit);
+        let life = self.store.life_items(query, in_scope.clone(), &set_aside, path_of)?;
         self.facts()?;
         self.index()?;
         let (Some(index), Some(facts)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
@@ -605,7 +608,13 @@ impl ServerSession {
             branch: paths.entry(*branch_id).or_insert_with(|| branch_path(&units, *branch_id).into()).clone(),
             facts,
         });
-        Ok(procedure_items(people, self.store.rules(), self.store.work_calendar(), query, &set_aside, as_of))
+        let mut items =
+            procedure_items(people, self.store.rules(), self.store.work_calendar(), query, &set_aside, as_of);
+        if !life.is_empty() {
+            items.extend(life);
+            items.sort_by(item_order);
+        }
+        Ok(items)
     }
 
     /// Records a change of a member's membership status (转出, 停止党籍, 去世, …), checked against
@@ -1118,10 +1127,39 @@ impl ServerSession {
         self.store.restore(member_id, rule, due)
     }
 
+    /// Sets aside an item a unit (or one of its party groups) owes, as `dismiss_deadline` does a
+    /// member's.
+    pub fn dismiss_unit_deadline(
+        &mut self,
+        unit_id: Id,
+        group_id: Option<Id>,
+        rule: &str,
+        due: Date,
+        until: Option<Date>,
+    ) -> Result<()> {
+        self.store.require(Action::EditMembers)?;
+        let pending = self.deadlines(&DeadlineQuery {
+            branch_id: Some(unit_id),
+            include_dismissed: true,
+            ..DeadlineQuery::default()
+        })?;
+        check_unit_set_aside(&pending, (unit_id, group_id), rule, due, until, self.store.today())?;
+        self.store.dismiss_unit(unit_id, group_id, rule, due, until)
+    }
+
+    /// Undoes a snooze or an acknowledgement of a unit's item.
+    pub fn restore_unit_deadline(&mut self, unit_id: Id, group_id: Option<Id>, rule: &str, due: Date) -> Result<()> {
+        self.store.require(Action::EditMembers)?;
+        if !self.store.units()?.iter().any(|u| u.id == unit_id) {
+            return Err(Error::NotFound { what: Text::new(format!("组织 {unit_id}"), format!("unit {unit_id}")) });
+        }
+        self.store.restore_unit(unit_id, group_id, rule, due)
+    }
+
     /// The reminders not sent to this user yet as of a day: every pending item of the procedure
-    /// in their units (not an earliest date) that has reached a threshold no reminder to them
-    /// marked, most urgent first, as a workspace works them out. Reminders are work to do: a user
-    /// who may not change records (an auditor) gets none.
+    /// and of organisational life in their units (not an earliest date) that has reached a
+    /// threshold no reminder to them marked, most urgent first, as a workspace works them out.
+    /// Reminders are work to do: a user who may not change records (an auditor) gets none.
     pub fn reminders_due(&mut self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
         if self.store.require(Action::EditMembers).is_err() {
             return Ok(Vec::new());
@@ -1130,18 +1168,26 @@ impl ServerSession {
         let sent = self.store.reminders_sent()?;
         let items = self.deadlines(&DeadlineQuery { as_of: Some(as_of), ..DeadlineQuery::default() })?;
         let rules = self.store.rules().deadlines();
-        Ok(items
+        let mut due: Vec<Reminder> = items
             .into_iter()
             .filter(|item| item.kind != DeadlineKind::Earliest)
             .filter_map(|item| {
+                // The procedure's steps here; organisational life's below, by its own rules.
                 let rule = rules.iter().find(|r| *r.id == *item.rule)?;
                 let threshold = Threshold::reached(item.due, &rule.lead_days, as_of)?;
-                let member = item.owner.member_id()?;
                 threshold
-                    .is_new(sent.get(&(member, item.rule.to_string(), item.due)).copied())
+                    .is_new(sent.get(&(item.owner.key(), item.rule.to_string(), item.due)).copied())
                     .then_some(Reminder { item, threshold })
             })
-            .collect())
+            .collect();
+        let units = self.store.units()?;
+        let set_aside = self.store.dismissals(None)?;
+        let life = self.store.life_reminders(as_of, &set_aside, &sent, |unit| branch_path(&units, unit))?;
+        if !life.is_empty() {
+            due.extend(life);
+            due.sort_by(|a, b| item_order(&a.item, &b.item));
+        }
+        Ok(due)
     }
 
     /// Sends this user's reminders due through `send`, recording each as sent to them once
@@ -1162,7 +1208,15 @@ impl ServerSession {
         let units = self.store.units()?;
         let person = self.store.person(id)?;
         let set_aside = self.store.dismissals(Some(id))?;
-        Ok(self.member_of(person, &units, &set_aside))
+        let mut member = self.member_of(person, &units, &set_aside);
+        // Their absence from organisational life too, as a workspace's member page shows it.
+        let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
+        let life = self.store.life_items(&query, None, &set_aside, |unit| branch_path(&units, unit))?;
+        if !life.is_empty() && member.detail.status == MembershipStatus::InRegister {
+            member.detail.deadlines.extend(life);
+            member.detail.deadlines.sort_by(item_order);
+        }
+        Ok(member)
     }
 
     /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,

@@ -161,10 +161,24 @@ const LAPSE_LEAD_DAYS: [u32; 1] = [366];
 /// Which people and units a scan visits.
 #[derive(Default)]
 pub(super) struct Scope {
-    branches: Option<HashSet<Id>>,
-    member_id: Option<Id>,
+    pub(super) branches: Option<HashSet<Id>>,
+    pub(super) member_id: Option<Id>,
     /// Only the members' items, or only the units': the other side is not scanned at all.
-    owed_by: Option<OwnerKind>,
+    pub(super) owed_by: Option<OwnerKind>,
+}
+
+impl Scope {
+    fn in_scope(&self, unit: Id) -> bool {
+        self.branches.as_ref().is_none_or(|b| b.contains(&unit))
+    }
+
+    fn members(&self) -> bool {
+        self.owed_by != Some(OwnerKind::Unit)
+    }
+
+    fn units(&self) -> bool {
+        self.owed_by != Some(OwnerKind::Member) && self.member_id.is_none()
+    }
 }
 
 impl Store {
@@ -224,43 +238,18 @@ impl Store {
                 });
             }
         };
-        let life_rules = self.rules.life();
-        let dues_rules = self.rules.dues();
-        let lapse = |member: &'s LifeMember, f: &mut dyn FnMut(Found<'s>)| {
-            if !in_scope(member.branch_id) {
-                return;
-            }
-            if let Some((due, status)) = absence(life, member, &life_rules.lapse, as_of) {
-                f(Found { owed: Owed::Lapse { member, rule: &life_rules.lapse }, due, status, provisional: false });
-            }
-            if let Some((due, status)) = arrears(member, &dues_rules.arrears, as_of) {
-                f(Found { owed: Owed::Dues { member, rule: &dues_rules.arrears }, due, status, provisional: false });
-            }
-        };
-        let (members, units) = (scope.owed_by != Some(OwnerKind::Unit), scope.owed_by != Some(OwnerKind::Member));
-        match scope.member_id {
-            Some(id) => {
-                if let Some(entry) = index.get(id).filter(|_| members) {
-                    visit(id, entry, &mut f);
+        if scope.members() {
+            match scope.member_id {
+                Some(id) => {
+                    if let Some(entry) = index.get(id) {
+                        visit(id, entry, &mut f);
+                    }
                 }
-                if let Some(member) = life.members().iter().find(|m| m.id == id).filter(|_| members) {
-                    lapse(member, &mut f);
-                }
-                for letter in life.awaited().iter().filter(|l| l.person_id == id && members && in_scope(l.branch_id)) {
-                    awaited_item(letter, &self.rules, as_of, &mut f);
-                }
-                return;
+                None => index.iter().for_each(|(id, entry)| visit(id, entry, &mut f)),
             }
-            None if members => {
-                index.iter().for_each(|(id, entry)| visit(id, entry, &mut f));
-                life.members().iter().for_each(|member| lapse(member, &mut f));
-                for letter in life.awaited().iter().filter(|l| in_scope(l.branch_id)) {
-                    awaited_item(letter, &self.rules, as_of, &mut f);
-                }
-            }
-            None => {}
         }
-        if !units {
+        scan_members_life(life, &self.rules, scope, as_of, &mut f);
+        if !scope.units() {
             return;
         }
         // The complaints register's items, for those who keep it: under the committee.
@@ -286,38 +275,7 @@ impl Store {
                 emit(crate::complaints::report_rule(), report);
             }
         }
-        for ower in life.owers().filter(|o| in_scope(o.unit_id)) {
-            let owed_by = if ower.group.is_some() { OwedBy::Group } else { OwedBy::Branch };
-            for rule in self.rules.meetings().iter().filter(|r| r.owed_by == owed_by) {
-                let due = rule.next_due(ower.tracked_from, ower.latest(rule.kind));
-                f(Found {
-                    owed: Owed::Meeting { ower, rule },
-                    due,
-                    status: rule.status(due, as_of),
-                    provisional: false,
-                });
-            }
-            let Some(secretary) = life.secretary(ower.unit_id).filter(|_| owed_by == OwedBy::Branch) else {
-                continue;
-            };
-            // The committee's election, counted from the current secretary's post.
-            if let Some(due) = crate::calendar::add_months(secretary.since, life_rules.term.months) {
-                let status = deadline_status(due, as_of, &life_rules.term.lead_days);
-                f(Found {
-                    owed: Owed::Term { unit_id: ower.unit_id, rule: &life_rules.term },
-                    due,
-                    status,
-                    provisional: false,
-                });
-            }
-            // The secretary's own lecture of the year.
-            if let Some(rule) = life_rules.lecture.as_ref()
-                && let Some(due) = rule.next_due(secretary.since, ower.tracked_from, secretary.latest_lecture)
-            {
-                let status = deadline_status(due, as_of, &rule.lead_days);
-                f(Found { owed: Owed::Lecture { unit_id: ower.unit_id, rule }, due, status, provisional: false });
-            }
-        }
+        scan_owers(life, &self.rules, scope, as_of, &mut f);
     }
 
     /// Runs `f` over both indexes, building them first if needed.
@@ -349,117 +307,9 @@ impl Store {
     }
 
     /// Makes items of what a scan found, most urgent first.
-    pub(super) fn make_items(&self, mut found: Vec<Found<'_>>, dismissals: &Dismissals) -> Result<Vec<DeadlineItem>> {
+    pub(super) fn make_items(&self, found: Vec<Found<'_>>, dismissals: &Dismissals) -> Result<Vec<DeadlineItem>> {
         let tree = self.org_tree()?;
-        let mut paths: HashMap<Id, Arc<str>> = HashMap::new();
-        for f in &found {
-            paths.entry(f.branch_id()).or_insert_with(|| tree.path(f.branch_id()).into());
-        }
-        // Members by name; a unit by its path (a group after its unit).
-        #[inline]
-        fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, Arc<str>>) -> (u8, &'f str) {
-            match &f.owed {
-                Owed::Step { entry, .. } => (0, &entry.name),
-                Owed::Lapse { member, .. } | Owed::Dues { member, .. } => (0, &member.name),
-                Owed::Receipt { letter, .. } => (0, &letter.name),
-                Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
-                Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } | Owed::Complaint { unit_id, .. } => {
-                    (1, &paths[unit_id])
-                }
-            }
-        }
-        // Compared lazily: the due day decides most comparisons, and a sort of everyone's items
-        // makes millions of them (building every key eagerly doubled the full scan's time).
-        found.sort_unstable_by(|a, b| {
-            a.due
-                .cmp(&b.due)
-                .then_with(|| sort_name(a, &paths).cmp(&sort_name(b, &paths)))
-                .then_with(|| a.key().cmp(&b.key()))
-                .then_with(|| a.rule_id().cmp(b.rule_id()))
-        });
-        let mut words = Words::default();
-        Ok(found
-            .iter()
-            .map(|f| {
-                let branch = &paths[&f.branch_id()];
-                let (owner, name, clause) = match &f.owed {
-                    Owed::Step { member_id, entry, rule } => (
-                        Owner::Member {
-                            member_id: *member_id,
-                            name: String::from(&*entry.name),
-                            done_by: Some(rule.done_by),
-                        },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                    Owed::Lapse { member, rule } => (
-                        Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                    Owed::Dues { member, rule } => (
-                        Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                    Owed::Receipt { letter, rule } => (
-                        Owner::Member { member_id: letter.person_id, name: String::from(&*letter.name), done_by: None },
-                        awaited(letter.what, rule).name,
-                        awaited(letter.what, rule).clause,
-                    ),
-                    Owed::Meeting { ower, rule } => (
-                        Owner::Unit {
-                            unit_id: ower.unit_id,
-                            unit: String::from(&**branch),
-                            group_id: ower.group_id(),
-                            group: ower.group.as_ref().map(|(_, name)| name.clone()),
-                            meeting: Some(rule.kind),
-                            complaint_id: None,
-                        },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                    Owed::Term { unit_id, rule } => (
-                        Owner::Unit {
-                            unit_id: *unit_id,
-                            unit: String::from(&**branch),
-                            group_id: None,
-                            group: None,
-                            meeting: None,
-                            complaint_id: None,
-                        },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                    Owed::Complaint { complaint, rule, unit_id } => (
-                        Owner::Unit {
-                            unit_id: *unit_id,
-                            unit: format!("{branch}（信访举报 {}）", complaint.number),
-                            group_id: None,
-                            group: None,
-                            meeting: None,
-                            complaint_id: Some(complaint.id),
-                        },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                    Owed::Lecture { unit_id, rule } => (
-                        Owner::Unit {
-                            unit_id: *unit_id,
-                            unit: String::from(&**branch),
-                            group_id: None,
-                            group: None,
-                            meeting: Some(crate::domain::MeetingKind::PartyLecture),
-                            complaint_id: None,
-                        },
-                        &rule.name,
-                        &rule.clause,
-                    ),
-                };
-                let parts = words.of(ItemParts { rule: f.rule_id(), kind: f.kind(), name, clause });
-                make_item(owner, f.branch_id(), branch, parts, (f.due, f.status, f.provisional), dismissals)
-            })
-            .collect())
+        Ok(make_items(found, dismissals, |unit| tree.path(unit)))
     }
 
     /// One member's pending items, computed from the events just read (no scan of everyone).
@@ -566,6 +416,194 @@ impl Store {
     }
 }
 
+/// Calls `f` with the members' items of organisational life and what else is awaited of them
+/// (an absence, dues in arrears, a letter's receipt, a kept graduate, a correction's outcome): of
+/// the one member asked for, or of everyone in scope. On either engine.
+pub(super) fn scan_members_life<'s>(
+    life: &'s LifeIndex,
+    rules: &'s RuleSet,
+    scope: &Scope,
+    as_of: Date,
+    f: &mut dyn FnMut(Found<'s>),
+) {
+    if !scope.members() {
+        return;
+    }
+    let (life_rules, dues_rules) = (rules.life(), rules.dues());
+    let asked = |person: Id, branch: Id| scope.member_id.is_none_or(|m| m == person) && scope.in_scope(branch);
+    for member in life.members().iter().filter(|m| asked(m.id, m.branch_id)) {
+        if let Some((due, status)) = absence(life, member, &life_rules.lapse, as_of) {
+            f(Found { owed: Owed::Lapse { member, rule: &life_rules.lapse }, due, status, provisional: false });
+        }
+        if let Some((due, status)) = arrears(member, &dues_rules.arrears, as_of) {
+            f(Found { owed: Owed::Dues { member, rule: &dues_rules.arrears }, due, status, provisional: false });
+        }
+    }
+    for letter in life.awaited().iter().filter(|l| asked(l.person_id, l.branch_id)) {
+        awaited_item(letter, rules, as_of, f);
+    }
+}
+
+/// Calls `f` with what the units in scope owe: their meetings (each party group its 党小组会),
+/// a branch committee's election and its secretary's lecture of the year. On either engine.
+pub(super) fn scan_owers<'s>(
+    life: &'s LifeIndex,
+    rules: &'s RuleSet,
+    scope: &Scope,
+    as_of: Date,
+    f: &mut dyn FnMut(Found<'s>),
+) {
+    if !scope.units() {
+        return;
+    }
+    let life_rules = rules.life();
+    for ower in life.owers().filter(|o| scope.in_scope(o.unit_id)) {
+        let owed_by = if ower.group.is_some() { OwedBy::Group } else { OwedBy::Branch };
+        for rule in rules.meetings().iter().filter(|r| r.owed_by == owed_by) {
+            let due = rule.next_due(ower.tracked_from, ower.latest(rule.kind));
+            f(Found { owed: Owed::Meeting { ower, rule }, due, status: rule.status(due, as_of), provisional: false });
+        }
+        let Some(secretary) = life.secretary(ower.unit_id).filter(|_| owed_by == OwedBy::Branch) else {
+            continue;
+        };
+        // The committee's election, counted from the current secretary's post.
+        if let Some(due) = crate::calendar::add_months(secretary.since, life_rules.term.months) {
+            let status = deadline_status(due, as_of, &life_rules.term.lead_days);
+            f(Found {
+                owed: Owed::Term { unit_id: ower.unit_id, rule: &life_rules.term },
+                due,
+                status,
+                provisional: false,
+            });
+        }
+        // The secretary's own lecture of the year.
+        if let Some(rule) = life_rules.lecture.as_ref()
+            && let Some(due) = rule.next_due(secretary.since, ower.tracked_from, secretary.latest_lecture)
+        {
+            let status = deadline_status(due, as_of, &rule.lead_days);
+            f(Found { owed: Owed::Lecture { unit_id: ower.unit_id, rule }, due, status, provisional: false });
+        }
+    }
+}
+
+/// Makes items of what a scan found, most urgent first; `path_of` names each unit as the lists
+/// show it.
+pub(super) fn make_items(
+    mut found: Vec<Found<'_>>,
+    dismissals: &Dismissals,
+    path_of: impl Fn(Id) -> String,
+) -> Vec<DeadlineItem> {
+    let mut paths: HashMap<Id, Arc<str>> = HashMap::new();
+    for f in &found {
+        paths.entry(f.branch_id()).or_insert_with(|| path_of(f.branch_id()).into());
+    }
+    // Members by name; a unit by its path (a group after its unit).
+    #[inline]
+    fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, Arc<str>>) -> (u8, &'f str) {
+        match &f.owed {
+            Owed::Step { entry, .. } => (0, &entry.name),
+            Owed::Lapse { member, .. } | Owed::Dues { member, .. } => (0, &member.name),
+            Owed::Receipt { letter, .. } => (0, &letter.name),
+            Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
+            Owed::Term { unit_id, .. } | Owed::Lecture { unit_id, .. } | Owed::Complaint { unit_id, .. } => {
+                (1, &paths[unit_id])
+            }
+        }
+    }
+    // Compared lazily: the due day decides most comparisons, and a sort of everyone's items
+    // makes millions of them (building every key eagerly doubled the full scan's time).
+    found.sort_unstable_by(|a, b| {
+        a.due
+            .cmp(&b.due)
+            .then_with(|| sort_name(a, &paths).cmp(&sort_name(b, &paths)))
+            .then_with(|| a.key().cmp(&b.key()))
+            .then_with(|| a.rule_id().cmp(b.rule_id()))
+    });
+    let mut words = Words::default();
+    found
+        .iter()
+        .map(|f| {
+            let branch = &paths[&f.branch_id()];
+            let (owner, name, clause) = match &f.owed {
+                Owed::Step { member_id, entry, rule } => (
+                    Owner::Member {
+                        member_id: *member_id,
+                        name: String::from(&*entry.name),
+                        done_by: Some(rule.done_by),
+                    },
+                    &rule.name,
+                    &rule.clause,
+                ),
+                Owed::Lapse { member, rule } => (
+                    Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
+                    &rule.name,
+                    &rule.clause,
+                ),
+                Owed::Dues { member, rule } => (
+                    Owner::Member { member_id: member.id, name: String::from(&*member.name), done_by: None },
+                    &rule.name,
+                    &rule.clause,
+                ),
+                Owed::Receipt { letter, rule } => (
+                    Owner::Member { member_id: letter.person_id, name: String::from(&*letter.name), done_by: None },
+                    awaited(letter.what, rule).name,
+                    awaited(letter.what, rule).clause,
+                ),
+                Owed::Meeting { ower, rule } => (
+                    Owner::Unit {
+                        unit_id: ower.unit_id,
+                        unit: String::from(&**branch),
+                        group_id: ower.group_id(),
+                        group: ower.group.as_ref().map(|(_, name)| name.clone()),
+                        meeting: Some(rule.kind),
+                        complaint_id: None,
+                    },
+                    &rule.name,
+                    &rule.clause,
+                ),
+                Owed::Term { unit_id, rule } => (
+                    Owner::Unit {
+                        unit_id: *unit_id,
+                        unit: String::from(&**branch),
+                        group_id: None,
+                        group: None,
+                        meeting: None,
+                        complaint_id: None,
+                    },
+                    &rule.name,
+                    &rule.clause,
+                ),
+                Owed::Complaint { complaint, rule, unit_id } => (
+                    Owner::Unit {
+                        unit_id: *unit_id,
+                        unit: format!("{branch}（信访举报 {}）", complaint.number),
+                        group_id: None,
+                        group: None,
+                        meeting: None,
+                        complaint_id: Some(complaint.id),
+                    },
+                    &rule.name,
+                    &rule.clause,
+                ),
+                Owed::Lecture { unit_id, rule } => (
+                    Owner::Unit {
+                        unit_id: *unit_id,
+                        unit: String::from(&**branch),
+                        group_id: None,
+                        group: None,
+                        meeting: Some(crate::domain::MeetingKind::PartyLecture),
+                        complaint_id: None,
+                    },
+                    &rule.name,
+                    &rule.clause,
+                ),
+            };
+            let parts = words.of(ItemParts { rule: f.rule_id(), kind: f.kind(), name, clause });
+            make_item(owner, f.branch_id(), branch, parts, (f.due, f.status, f.provisional), dismissals)
+        })
+        .collect()
+}
+
 /// A deadline's status as of a day: overdue after the due day, due soon within its largest lead.
 fn deadline_status(due: Date, as_of: Date, lead_days: &[u32]) -> Status {
     let lead = lead_days.iter().copied().max().unwrap_or(30);
@@ -597,7 +635,7 @@ fn arrears(member: &LifeMember, rule: &ArrearsRule, as_of: Date) -> Option<(Date
 }
 
 /// The item of something awaited, as of a day.
-fn awaited_item<'a>(letter: &'a Awaited, rules: &'a RuleSet, as_of: Date, f: &mut impl FnMut(Found<'a>)) {
+fn awaited_item<'a>(letter: &'a Awaited, rules: &'a RuleSet, as_of: Date, f: &mut dyn FnMut(Found<'a>)) {
     let what = awaited(letter.what, rules);
     let (due, status) = (what.due, deadline_status(what.due, as_of, what.lead_days));
     f(Found { owed: Owed::Receipt { letter, rule: rules }, due, status, provisional: false });
@@ -644,7 +682,7 @@ fn awaited(what: Awaiting, rules: &RuleSet) -> AwaitedRule<'_> {
 }
 
 /// Whether the query asks for an item of this kind, due that day, set aside or not.
-fn wanted(query: &DeadlineQuery, as_of: Date, kind: DeadlineKind, due: Date, dismissed: bool) -> bool {
+pub(super) fn wanted(query: &DeadlineQuery, as_of: Date, kind: DeadlineKind, due: Date, dismissed: bool) -> bool {
     let horizon = query.within.and_then(|d| as_of.checked_add_days(chrono::Days::new(u64::from(d))));
     // `within` asks what needs doing soon: an earliest date that opened before today is not news.
     let opened_before = kind == DeadlineKind::Earliest && due < as_of;
@@ -703,20 +741,24 @@ pub(crate) fn procedure_items<'p>(
             ));
         }
     }
-    fn name(item: &DeadlineItem) -> &str {
+    items.sort_by(item_order);
+    items
+}
+
+/// The order a workspace's scan sorts items in (`make_items`): by due day, then members by name
+/// before units by path, then owner, then rule. For items made apart and put together.
+pub(crate) fn item_order(a: &DeadlineItem, b: &DeadlineItem) -> std::cmp::Ordering {
+    fn name(item: &DeadlineItem) -> (u8, &str) {
         match &item.owner {
-            Owner::Member { name, .. } => name,
-            Owner::Unit { unit, .. } => unit,
+            Owner::Member { name, .. } => (0, name),
+            Owner::Unit { unit, .. } => (1, unit),
         }
     }
-    items.sort_by(|a, b| {
-        a.due
-            .cmp(&b.due)
-            .then_with(|| name(a).cmp(name(b)))
-            .then_with(|| a.owner.key().cmp(&b.owner.key()))
-            .then_with(|| a.rule.cmp(&b.rule))
-    });
-    items
+    a.due
+        .cmp(&b.due)
+        .then_with(|| name(a).cmp(&name(b)))
+        .then_with(|| a.owner.key().cmp(&b.owner.key()))
+        .then_with(|| a.rule.cmp(&b.rule))
 }
 
 /// What an item takes from its rule.

@@ -36,6 +36,11 @@ impl Dismissals {
         self.0.entry(OwnerKey::Member(person)).or_default().push((rule, due, until));
     }
 
+    /// A unit's item (`group` 0) or its party group's, as a shared server reads them.
+    pub(crate) fn add_unit(&mut self, unit: Id, group: Id, rule: String, due: Date, until: Option<Date>) {
+        self.0.entry(unit_key(unit, group)).or_default().push((rule, due, until));
+    }
+
     fn add(&mut self, owner: OwnerKey, rule: String, due: &str, until: Option<String>) {
         let Some(due) = calendar::parse_iso(due) else { return };
         self.0.entry(owner).or_default().push((rule, due, until.as_deref().and_then(calendar::parse_iso)));
@@ -64,6 +69,35 @@ pub(crate) fn check_set_aside(
     Ok(())
 }
 
+/// The rules of setting a unit's item aside, on either engine: a snooze lasts past today, and the
+/// item is one the unit (or its party group) owes now (`pending`: the unit's items, set aside or
+/// not).
+pub(crate) fn check_unit_set_aside(
+    pending: &[crate::deadlines::DeadlineItem],
+    (unit_id, group_id): (Id, Option<Id>),
+    rule: &str,
+    due: Date,
+    until: Option<Date>,
+    today: Date,
+) -> Result<()> {
+    check_snooze(until, today)?;
+    let owes = |item: &crate::deadlines::DeadlineItem| matches!(&item.owner, crate::deadlines::Owner::Unit { unit_id: u, group_id: g, complaint_id: None, .. } if *u == unit_id && *g == group_id);
+    if !pending.iter().any(|i| owes(i) && &*i.rule == rule && i.due == due) {
+        return Err(Error::NotFound {
+            what: Text::new(
+                format!("组织 {unit_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
+                format!("unit {unit_id}'s pending item `{rule}` due {due}"),
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The key of a unit's item (`group` 0) or its party group's.
+pub(crate) fn unit_key(unit: Id, group: Id) -> OwnerKey {
+    if group == 0 { OwnerKey::Unit(unit) } else { OwnerKey::Group { unit, group } }
+}
+
 fn check_snooze(until: Option<Date>, today: Date) -> Result<()> {
     if until.is_some_and(|u| u <= today) {
         return Err(Error::invalid("until", "稍后提醒的日期须晚于今天", "a snooze must last until a day after today"));
@@ -88,8 +122,7 @@ impl Store {
         })?;
         for row in rows {
             let (unit, group, rule, due, until) = row?;
-            let owner = if group == 0 { OwnerKey::Unit(unit) } else { OwnerKey::Group { unit, group } };
-            out.add(owner, rule, &due, until);
+            out.add(unit_key(unit, group), rule, &due, until);
         }
         Ok(out)
     }
@@ -150,18 +183,9 @@ impl Store {
         until: Option<Date>,
     ) -> Result<()> {
         self.require_branch(Action::EditMembers, unit_id)?;
-        check_snooze(until, self.today())?;
         let pending =
             self.deadlines(&DeadlineQuery { branch_id: Some(unit_id), include_dismissed: true, ..Default::default() })?;
-        let owes = |item: &crate::deadlines::DeadlineItem| matches!(&item.owner, crate::deadlines::Owner::Unit { unit_id: u, group_id: g, .. } if *u == unit_id && *g == group_id);
-        if !pending.iter().any(|i| owes(i) && &*i.rule == rule && i.due == due) {
-            return Err(Error::NotFound {
-                what: Text::new(
-                    format!("组织 {unit_id} 于 {} 到期的待办「{rule}」", calendar::format_zh(due)),
-                    format!("unit {unit_id}'s pending item `{rule}` due {due}"),
-                ),
-            });
-        }
+        check_unit_set_aside(&pending, (unit_id, group_id), rule, due, until, self.today())?;
         self.conn.execute(
             "INSERT INTO unit_dismissals (unit_id, group_id, rule, due, until) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (unit_id, group_id, rule, due) DO UPDATE SET until = excluded.until",

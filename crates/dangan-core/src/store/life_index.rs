@@ -214,7 +214,7 @@ pub(crate) struct Staffed {
 impl Staffed {
     fn load(conn: &Connection) -> Result<Staffed> {
         const MEMBER: &str = "ended = 0 AND status = 'in_register' AND stage IN ('probationary', 'full_member')";
-        let mut staffed = Staffed::default();
+        let mut members = Vec::new();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, name, branch_id,
                     coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id AND e.kind = 'admitted'),
@@ -235,10 +235,9 @@ impl Staffed {
         })?;
         for row in rows {
             let (id, name, branch_id, since, last, dues_from, dues_through) = row?;
-            staffed.branches.insert(branch_id);
             let member_since = since.as_deref().and_then(calendar::parse_iso);
             let last_life = last.as_deref().and_then(calendar::parse_iso);
-            staffed.members.push(LifeMember {
+            members.push(LifeMember {
                 id,
                 name: name.into(),
                 branch_id,
@@ -251,20 +250,36 @@ impl Staffed {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT DISTINCT g.group_id FROM group_members g JOIN people ON people.id = g.person_id WHERE {MEMBER}"
         ))?;
-        for id in stmt.query_map([], |r| r.get::<_, Id>(0))? {
-            staffed.groups.insert(id?);
-        }
-        Ok(staffed)
+        let groups = stmt.query_map([], |r| r.get::<_, Id>(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(Staffed::of(members, groups))
     }
+
+    /// The members (in number order) and the groups any of them is in.
+    pub(crate) fn of(members: Vec<LifeMember>, groups: HashSet<Id>) -> Staffed {
+        let branches = members.iter().map(|m| m.branch_id).collect();
+        Staffed { members, branches, groups }
+    }
+}
+
+/// What the owed-meetings index is made of, as either engine reads it.
+#[derive(Debug, Default)]
+pub(crate) struct LifeRows {
+    /// Each branch and the day its tracking began.
+    pub(crate) branches: Vec<(Id, Date)>,
+    /// Each party group: its number, branch and name, and the day it owes from (the later of its
+    /// own day and its branch's: a branch whose tracking the office moved later moves its groups
+    /// with it).
+    pub(crate) groups: Vec<(Id, Id, String, Date)>,
+    /// The latest meeting held of each kind by each unit and group (0 for none).
+    pub(crate) held: Vec<(Id, Id, MeetingKind, Date)>,
+    /// Each branch's current secretary's post, the oldest first: the unit, the day they took it,
+    /// their name and the latest party lecture they gave.
+    pub(crate) secretaries: Vec<(Id, Date, String, Option<Date>)>,
 }
 
 impl LifeIndex {
     pub(crate) fn load(conn: &Connection) -> Result<LifeIndex> {
-        let mut index = LifeIndex::default();
-        let push = |index: &mut LifeIndex, ower: Ower| {
-            index.at.insert((ower.unit_id, ower.group_id().unwrap_or(0)), index.owers.len());
-            index.owers.push(ower);
-        };
+        let mut read = LifeRows::default();
         let mut stmt = conn.prepare(
             "SELECT id, life_from FROM org_units WHERE kind = 'branch' AND life_from IS NOT NULL ORDER BY id",
         )?;
@@ -272,11 +287,9 @@ impl LifeIndex {
         for row in rows {
             let (unit_id, from) = row?;
             let Some(tracked_from) = calendar::parse_iso(&from) else { continue };
-            push(&mut index, Ower { unit_id, group: None, tracked_from, latest: Vec::new() });
+            read.branches.push((unit_id, tracked_from));
         }
         let mut stmt = conn.prepare(
-            // A group owes from the later of its own day and its branch's (a branch whose
-            // tracking the office moved later moves its groups with it).
             "SELECT g.id, g.branch_id, g.name,
                     CASE WHEN g.life_from IS NULL OR g.life_from < u.life_from THEN u.life_from ELSE g.life_from END
              FROM party_groups g JOIN org_units u ON u.id = g.branch_id WHERE u.life_from IS NOT NULL
@@ -288,7 +301,7 @@ impl LifeIndex {
         for row in rows {
             let (group, unit_id, name, from) = row?;
             let Some(tracked_from) = calendar::parse_iso(&from) else { continue };
-            push(&mut index, Ower { unit_id, group: Some((group, name)), tracked_from, latest: Vec::new() });
+            read.groups.push((group, unit_id, name, tracked_from));
         }
         let mut stmt = conn.prepare(
             "SELECT unit_id, ifnull(group_id, 0), kind, max(date) FROM meetings WHERE held = 1
@@ -300,7 +313,7 @@ impl LifeIndex {
         for row in rows {
             let (unit, group, kind, date) = row?;
             if let (Some(kind), Some(date)) = (MeetingKind::parse(&kind), calendar::parse_iso(&date)) {
-                index.held(unit, group_of(kind, group), kind, date, None);
+                read.held.push((unit, group, kind, date));
             }
         }
         let mut stmt = conn.prepare(
@@ -316,12 +329,42 @@ impl LifeIndex {
         for row in rows {
             let (unit, since, name, latest) = row?;
             if let Some(since) = calendar::parse_iso(&since) {
-                // The latest post wins (ordered by `since`).
-                let latest_lecture = latest.as_deref().and_then(calendar::parse_iso);
-                index.secretaries.insert(unit, Secretary { since, name, latest_lecture });
+                read.secretaries.push((unit, since, name, latest.as_deref().and_then(calendar::parse_iso)));
             }
         }
-        Ok(index)
+        Ok(LifeIndex::of_rows(read))
+    }
+
+    /// The index of what was read.
+    pub(crate) fn of_rows(rows: LifeRows) -> LifeIndex {
+        let mut index = LifeIndex::default();
+        let push = |index: &mut LifeIndex, ower: Ower| {
+            index.at.insert((ower.unit_id, ower.group_id().unwrap_or(0)), index.owers.len());
+            index.owers.push(ower);
+        };
+        for (unit_id, tracked_from) in rows.branches {
+            push(&mut index, Ower { unit_id, group: None, tracked_from, latest: Vec::new() });
+        }
+        for (group, unit_id, name, tracked_from) in rows.groups {
+            push(&mut index, Ower { unit_id, group: Some((group, name)), tracked_from, latest: Vec::new() });
+        }
+        for (unit, group, kind, date) in rows.held {
+            index.held(unit, group_of(kind, group), kind, date, None);
+        }
+        for (unit, since, name, latest_lecture) in rows.secretaries {
+            // The latest post wins (they come oldest first).
+            index.secretaries.insert(unit, Secretary { since, name, latest_lecture });
+        }
+        index
+    }
+
+    /// The index with its members and nothing awaited of anyone: a store that keeps no letters,
+    /// corrections or complaints register (the shared server).
+    pub(crate) fn with_members(mut self, staffed: Staffed) -> LifeIndex {
+        self.staffed = Some(staffed);
+        self.letters = Some(Vec::new());
+        self.complaints = Some(Vec::new());
+        self
     }
 
     /// A branch's current secretary, if it has one.

@@ -16,7 +16,7 @@ mod census;
 mod committee;
 mod complaints;
 mod deadlines;
-pub(crate) use deadlines::{PersonSteps, procedure_items};
+pub(crate) use deadlines::{PersonSteps, item_order, procedure_items};
 pub(crate) mod dismissals;
 mod documents;
 mod dues;

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use rusqlite::params;
 
 use super::Store;
+use super::deadlines::{Found, make_items};
+use super::dismissals::Dismissals;
 use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::deadlines::{Owner, OwnerKey};
@@ -59,35 +61,16 @@ impl Store {
             }
         }
         let dismissals = self.dismissals()?;
-        let mut thresholds = HashMap::new();
-        let items = self.with_indexes(|index, life| {
-            let mut found = Vec::new();
-            self.scan(index, life, &scope, as_of, |f| {
-                if f.kind() == DeadlineKind::Earliest
-                    || f.is_dismissed(&dismissals, as_of)
-                    || !(edits || f.is_complaint())
-                {
-                    return;
-                }
-                let Some(threshold) = Threshold::reached(f.due, f.lead_days(), as_of) else { return };
-                let key = (f.key(), f.rule_id().to_owned(), f.due);
-                if threshold.is_new(sent.get(&key).copied()) {
-                    thresholds.insert(key, threshold);
-                    found.push(f);
-                }
-            });
-            self.make_items(found, &dismissals)
-        })??;
-        // The scan kept exactly the items whose threshold is new; each is made again here from its
-        // found form, so the threshold is worked out once, by the same lead days.
-        let thresholds: HashMap<(OwnerKey, String, Date), Threshold> = thresholds;
-        Ok(items
-            .into_iter()
-            .filter_map(|item| {
-                let threshold = *thresholds.get(&(item.owner.key(), item.rule.to_string(), item.due))?;
-                Some(Reminder { item, threshold })
-            })
-            .collect())
+        let tree = self.org_tree()?;
+        self.with_indexes(|index, life| {
+            let seen = Seen { dismissals: &dismissals, sent: &sent, as_of };
+            reminders_among(
+                |f| self.scan(index, life, &scope, as_of, f),
+                |f| edits || f.is_complaint(),
+                &seen,
+                |unit| tree.path(unit),
+            )
+        })
     }
 
     /// Sends the reminders due as of a day, as notices in `lang`, through `send`, recording each
@@ -185,4 +168,46 @@ impl Store {
         self.conn.execute("INSERT INTO meta (key, value) VALUES ('calendar_id', ?1)", [&id])?;
         Ok(id)
     }
+}
+
+/// What a user has seen to: the items set aside, and the most urgent threshold they were sent of
+/// each item (`Threshold::code`), as of a day.
+pub(super) struct Seen<'a> {
+    pub(super) dismissals: &'a Dismissals,
+    pub(super) sent: &'a HashMap<(OwnerKey, String, Date), i64>,
+    pub(super) as_of: Date,
+}
+
+/// The reminders among what `scan` finds that `wanted` keeps: not an earliest date, not set
+/// aside, past a threshold no reminder marked. Most urgent first. On either engine.
+pub(super) fn reminders_among<'s>(
+    scan: impl FnOnce(&mut dyn FnMut(Found<'s>)),
+    wanted: impl Fn(&Found<'s>) -> bool,
+    seen: &Seen<'_>,
+    path_of: impl Fn(Id) -> String,
+) -> Vec<Reminder> {
+    let as_of = seen.as_of;
+    let mut thresholds = HashMap::new();
+    let mut found = Vec::new();
+    scan(&mut |f: Found<'s>| {
+        if f.kind() == DeadlineKind::Earliest || f.is_dismissed(seen.dismissals, as_of) || !wanted(&f) {
+            return;
+        }
+        let Some(threshold) = Threshold::reached(f.due, f.lead_days(), as_of) else { return };
+        let key = (f.key(), f.rule_id().to_owned(), f.due);
+        if threshold.is_new(seen.sent.get(&key).copied()) {
+            thresholds.insert(key, threshold);
+            found.push(f);
+        }
+    });
+    // The scan kept exactly the items whose threshold is new; each is made here from its found
+    // form, so the threshold is worked out once, by the same lead days.
+    let thresholds: HashMap<(OwnerKey, String, Date), Threshold> = thresholds;
+    make_items(found, seen.dismissals, path_of)
+        .into_iter()
+        .filter_map(|item| {
+            let threshold = *thresholds.get(&(item.owner.key(), item.rule.to_string(), item.due))?;
+            Some(Reminder { item, threshold })
+        })
+        .collect()
 }

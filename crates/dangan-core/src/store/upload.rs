@@ -61,6 +61,9 @@ pub(crate) struct BranchLife {
     pub(crate) meetings: Vec<MeetingRecord>,
     pub(crate) study: Vec<StudyEntry>,
     pub(crate) classes: Vec<ClassRecord>,
+    /// The items units owe that were set aside: `(unit, group or 0, rule, due, until)`, `until`
+    /// none when acknowledged.
+    pub(crate) set_aside: Vec<(Id, Id, String, Date, Option<Date>)>,
 }
 
 /// A file an upload sends, read from the workspace as it is sent.
@@ -81,8 +84,7 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 13] = [
-    ("unit_dismissals", "已搁置的组织生活事项", "set-aside branch items"),
+const NOT_ON_A_SERVER: [(&str, &str, &str); 12] = [
     ("dues_bases", "党费基数", "dues bases"),
     ("dues_months", "党费缴纳", "dues payments"),
     ("transfer_letters", "介绍信", "transfer letters"),
@@ -277,7 +279,21 @@ impl Store {
                 source: r.get(5)?,
             });
         }
+        let mut set_aside = Vec::new();
+        let mut stmt =
+            self.conn.prepare("SELECT unit_id, group_id, rule, due, until FROM unit_dismissals ORDER BY 1, 2, 3, 4")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let bad = || corrupt_row("unit_dismissals", r.get::<_, Id>(0).unwrap_or_default());
+            let due = r.get::<_, String>(3)?.parse::<Date>().map_err(|_| bad())?;
+            let until = match r.get::<_, Option<String>>(4)? {
+                Some(day) => Some(day.parse::<Date>().map_err(|_| bad())?),
+                None => None,
+            };
+            set_aside.push((r.get(0)?, r.get(1)?, r.get(2)?, due, until));
+        }
         Ok(BranchLife {
+            set_aside,
             life_from,
             groups,
             posts: self.posts(None)?.into_iter().map(|p| p.held).collect(),

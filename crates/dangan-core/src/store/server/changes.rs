@@ -35,14 +35,15 @@ pub enum Concern {
     Units,
     /// One person: their row, steps, status, file or items set aside.
     Person(Id),
-    /// The register of branch life (groups, meetings, attendance): the member lists stand.
+    /// The register of branch life (groups, meetings, attendance, a unit's items set aside): the
+    /// member lists stand.
     BranchLife,
     /// Anything: many rows at once, or a table this Dangan does not know. Read everything again.
     All,
 }
 
-/// The tables of branch life (versions 6 to 8), whose announcements name no person.
-const BRANCH_LIFE: [&str; 11] = [
+/// The tables of branch life (versions 6 to 9), whose announcements name no person.
+const BRANCH_LIFE: [&str; 12] = [
     "party_groups",
     "group_members",
     "meetings",
@@ -54,6 +55,7 @@ const BRANCH_LIFE: [&str; 11] = [
     "class_sessions",
     "trainees",
     "session_attendance",
+    "unit_dismissals",
 ];
 
 impl Change {

@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 8] = [
+const VERSIONS: [Version; 9] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -29,6 +29,7 @@ const VERSIONS: [Version; 8] = [
     Version { number: 6, schema: include_str!("v6.sql"), security: include_str!("v6_security.sql") },
     Version { number: 7, schema: include_str!("v7.sql"), security: include_str!("v7_security.sql") },
     Version { number: 8, schema: include_str!("v8.sql"), security: include_str!("v8_security.sql") },
+    Version { number: 9, schema: include_str!("v9.sql"), security: include_str!("v9_security.sql") },
 ];
 
 /// The version this Dangan works with.

@@ -15,6 +15,7 @@ mod dismissals;
 mod files;
 mod holidays;
 mod import;
+mod life;
 mod meetings;
 mod migrations;
 mod moves;

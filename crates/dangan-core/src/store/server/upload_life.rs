@@ -1,7 +1,8 @@
 //! A workspace's register of branch life carried by `dangan server upload`: the days units owe
 //! their meetings from, party groups and their members, committee posts, meetings with their
 //! attendance and files, own study, and training classes with their sessions, trainees and
-//! attendance, each under the server's numbers of its units and people, in the upload's
+//! attendance, and the items units owe that were set aside, each under the server's numbers of
+//! its units, groups and people, in the upload's
 //! transaction (logged by the server's triggers as the uploader's). What the workspace kept then
 //! stands (`dangan.uploading`): an attendee or a post holder who has since moved branch stays.
 
@@ -26,6 +27,8 @@ pub struct LifeCarried {
     pub meeting_attachments: u64,
     pub study_entries: u64,
     pub training_classes: u64,
+    /// Items units owe that were acknowledged or snoozed.
+    pub set_aside: u64,
 }
 
 /// The workspace's numbers of units and people, and how each maps to the server's.
@@ -195,6 +198,25 @@ pub(super) fn carry_branch_life(
             }
         }
         carried.training_classes += 1;
+    }
+
+    for (unit_id, group, rule, due, until) in &life.set_aside {
+        // A group since removed owes nothing: what was set aside of it goes with it.
+        let group = match *group {
+            0 => 0,
+            old => match groups.get(&old) {
+                Some(&made) => made,
+                None => continue,
+            },
+        };
+        let until = until.map(|d| d.to_string());
+        tx.execute(
+            "INSERT INTO dangan.unit_dismissals (unit_id, group_id, rule, due, until)
+             VALUES ($1, $2, $3, $4::text::date, $5::text::date)",
+            &[&unit(*unit_id)?, &group, rule, &due.to_string(), &until],
+        )
+        .map_err(fail)?;
+        carried.set_aside += 1;
     }
     Ok(carried)
 }

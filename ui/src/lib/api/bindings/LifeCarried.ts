@@ -3,4 +3,8 @@
 /**
  * What an upload carried of branch life.
  */
-export type LifeCarried = { party_groups: bigint, committee_posts: bigint, meetings: bigint, meeting_attachments: bigint, study_entries: bigint, training_classes: bigint, };
+export type LifeCarried = { party_groups: bigint, committee_posts: bigint, meetings: bigint, meeting_attachments: bigint, study_entries: bigint, training_classes: bigint, 
+/**
+ * Items units owe that were acknowledged or snoozed.
+ */
+set_aside: bigint, };

@@ -1,0 +1,172 @@
+//! What units owe on the server, and the members' absence from organisational life, as items of
+//! 工作提醒: the workspace's owed-meetings index (`store/life_index.rs`) built from the register of
+//! versions 6 and 7, scanned by the workspace's own scan (`scan_owers`, `scan_members_life`), so
+//! that each rule is worked out once (what a worker did about a unit's item is `dismissals.rs`'s).
+//! The index is read again for each list: the server's register changes under other users.
+
+use std::collections::{HashMap, HashSet};
+
+use postgres::GenericClient;
+
+use super::{ServerStore, failure};
+use crate::Result;
+use crate::calendar::Date;
+use crate::deadlines::{DeadlineItem, DeadlineQuery, OwnerKey};
+use crate::domain::{Id, MeetingKind};
+use crate::reminders::Reminder;
+use crate::store::deadlines::{Scope, make_items, scan_members_life, scan_owers, wanted};
+use crate::store::dismissals::Dismissals;
+use crate::store::life_index::{LifeIndex, LifeMember, LifeRows, Staffed};
+use crate::store::reminders::{Seen, reminders_among};
+
+/// A probationary or full member in the register (`Staffed::load`'s condition, on the server).
+const MEMBER: &str = "NOT p.ended AND p.status = 'in_register' AND p.stage IN ('probationary', 'full_member')";
+
+impl ServerStore {
+    /// The units' and the members' items of organisational life the query asks for (of the units
+    /// in `branches`, or of all this user reads), marked with what was set aside, most urgent
+    /// first; `path_of` names a unit as the lists do.
+    pub(crate) fn life_items(
+        &mut self,
+        query: &DeadlineQuery,
+        branches: Option<HashSet<Id>>,
+        dismissals: &Dismissals,
+        path_of: impl Fn(Id) -> String,
+    ) -> Result<Vec<DeadlineItem>> {
+        let as_of = query.as_of.unwrap_or_else(|| self.today());
+        let life = self.life_index()?;
+        let rules = self.rules();
+        let scope = Scope { branches, member_id: query.member_id, owed_by: query.owed_by };
+        let mut found = Vec::new();
+        scan_members_life(&life, rules, &scope, as_of, &mut |f| found.push(f));
+        scan_owers(&life, rules, &scope, as_of, &mut |f| found.push(f));
+        found.retain(|f| wanted(query, as_of, f.kind(), f.due, f.is_dismissed(dismissals, as_of)));
+        Ok(make_items(found, dismissals, path_of))
+    }
+
+    /// The reminders of organisational life not sent to this user yet as of a day (`sent`: the
+    /// most urgent threshold they were sent of each item), most urgent first.
+    pub(crate) fn life_reminders(
+        &mut self,
+        as_of: Date,
+        dismissals: &Dismissals,
+        sent: &HashMap<(OwnerKey, String, Date), i64>,
+        path_of: impl Fn(Id) -> String,
+    ) -> Result<Vec<Reminder>> {
+        let life = self.life_index()?;
+        let rules = self.rules();
+        let scope = Scope::default();
+        let seen = Seen { dismissals, sent, as_of };
+        let reminders = reminders_among(
+            |f| {
+                scan_members_life(&life, rules, &scope, as_of, f);
+                scan_owers(&life, rules, &scope, as_of, f);
+            },
+            |_| true,
+            &seen,
+            path_of,
+        );
+        Ok(reminders)
+    }
+
+    /// The owed-meetings index of what this user reads, with its members, read in one snapshot.
+    fn life_index(&mut self) -> Result<LifeIndex> {
+        let address = self.address.clone();
+        let mut tx = self
+            .client
+            .build_transaction()
+            .read_only(true)
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .start()
+            .map_err(|e| failure(e, &address))?;
+        let index = read_life(&mut tx).map_err(|e| failure(e, &address))?;
+        tx.commit().map_err(|e| failure(e, &address))?;
+        Ok(index)
+    }
+}
+
+fn day(text: Option<String>) -> Option<Date> {
+    text?.parse().ok()
+}
+
+/// The index as `LifeIndex::load` reads a workspace's, from the server's tables (a member's latest
+/// organisational life worked out from the attendance, which a workspace caches on the person).
+fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, postgres::Error> {
+    let mut rows = LifeRows::default();
+    for r in client.query(
+        "SELECT id, life_from::text FROM dangan.org_units WHERE kind = 'branch' AND life_from IS NOT NULL ORDER BY id",
+        &[],
+    )? {
+        if let Some(from) = day(r.get(1)) {
+            rows.branches.push((r.get(0), from));
+        }
+    }
+    for r in client.query(
+        "SELECT g.id, g.branch_id, g.name, greatest(g.life_from, u.life_from)::text
+         FROM dangan.party_groups g JOIN dangan.org_units u ON u.id = g.branch_id
+         WHERE u.life_from IS NOT NULL ORDER BY g.branch_id, g.name COLLATE \"C\"",
+        &[],
+    )? {
+        if let Some(from) = day(r.get(3)) {
+            rows.groups.push((r.get(0), r.get(1), r.get(2), from));
+        }
+    }
+    for r in client.query(
+        "SELECT unit_id, coalesce(group_id, 0), kind, max(date)::text FROM dangan.meetings WHERE held
+         GROUP BY unit_id, kind, coalesce(group_id, 0)",
+        &[],
+    )? {
+        if let (Some(kind), Some(date)) = (MeetingKind::parse(r.get(2)), day(r.get(3))) {
+            rows.held.push((r.get(0), r.get(1), kind, date));
+        }
+    }
+    for r in client.query(
+        "SELECT c.unit_id, c.since::text, p.name,
+                (SELECT max(m.date) FROM dangan.meetings m WHERE m.unit_id = c.unit_id AND m.kind = 'party_lecture'
+                   AND m.held AND btrim(m.chair) = p.name)::text
+         FROM dangan.committee_posts c JOIN dangan.people p ON p.id = c.person_id
+         WHERE c.post = 'secretary' AND c.until IS NULL ORDER BY c.since, c.id",
+        &[],
+    )? {
+        if let Some(since) = day(r.get(1)) {
+            rows.secretaries.push((r.get(0), since, r.get(2), day(r.get(3))));
+        }
+    }
+    let mut members = Vec::new();
+    for r in client.query(
+        &format!(
+            "SELECT p.id, p.name, p.branch_id,
+                    coalesce((SELECT min(e.date) FROM dangan.events e WHERE e.person_id = p.id AND e.kind = 'admitted'),
+                             p.joined_on)::text,
+                    (SELECT max(m.date) FROM dangan.attendance a JOIN dangan.meetings m ON m.id = a.meeting_id
+                     WHERE a.person_id = p.id AND m.held
+                       AND (a.attendance IN ('present', 'late')
+                            OR (a.attendance = 'leave' AND btrim(coalesce(a.reason, '')) <> '')))::text
+             FROM dangan.people p WHERE {MEMBER} ORDER BY p.id"
+        ),
+        &[],
+    )? {
+        let name: String = r.get(1);
+        members.push(LifeMember {
+            id: r.get(0),
+            name: name.into(),
+            branch_id: r.get(2),
+            member_since: day(r.get(3)),
+            last_life: day(r.get(4)),
+            dues_from: None,
+            dues_through: None,
+        });
+    }
+    let groups: HashSet<Id> = client
+        .query(
+            &format!(
+                "SELECT DISTINCT g.group_id FROM dangan.group_members g JOIN dangan.people p ON p.id = g.person_id
+                 WHERE {MEMBER}"
+            ),
+            &[],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(LifeIndex::of_rows(rows).with_members(Staffed::of(members, groups)))
+}
