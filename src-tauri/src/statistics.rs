@@ -28,7 +28,10 @@ pub async fn statistics(shell: State<'_, Shell>, query: StatsQuery) -> Reply<Sta
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn annual_report(shell: State<'_, Shell>, year: i32, unit: Option<Id>) -> Reply<AnnualReport> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.annual_report(year, unit))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.annual_report(year, unit), |server| server.annual_report(year, unit))
+    })
+    .await
 }
 
 /// Writes the statistics' tables to a workbook (.xlsx) or a PDF.
@@ -51,7 +54,14 @@ pub async fn write_statistics(shell: State<'_, Shell>, query: StatsQuery, path: 
 #[tracing::instrument(level = "debug", skip(shell))]
 pub async fn write_annual_report(shell: State<'_, Shell>, year: i32, unit: Option<Id>, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_annual_report(year, unit, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_annual_report(year, unit, &path),
+            |server| server.write_annual_report(year, unit, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Saves a chart as the screen drew it: the picture (.png) or a printable page (.pdf).

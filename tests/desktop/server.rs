@@ -47,6 +47,9 @@ pub fn scenario(app_path: &Path, cluster: &PgCluster, shots: &Path) {
     std::fs::write(&roster, GOOD_ROSTER).unwrap();
     admin.import_roster_file(&roster, ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
     admin.add_user(OTHER, Role::Organiser, None, &[], OTHER_PASSPHRASE).unwrap();
+    // The first branch owes its meetings since January: they are among 工作提醒's items.
+    let first = admin.find_unit("计算机学院第一党支部", "branch").unwrap();
+    admin.set_life_from(first, "2026-01-01".parse().unwrap()).unwrap();
     let mut other = ServerSession::sign_in(&address, Some(OTHER), OTHER_PASSPHRASE).unwrap();
     other.set_today(today);
 
@@ -118,6 +121,34 @@ async fn drive(
     beside(|| other.restore_deadline(member_id, &rule, theirs[0].due).unwrap());
     app.wait_css(&row).await;
     app.wait_gone("[data-testid='dashboard-dismissed']").await;
+
+    // So is a meeting a unit owes.
+    let owed = app.wait_css("[data-testid='urgent-list'] [data-testid='deadline-row'][data-owner='unit']").await;
+    let (unit, unit_rule) =
+        (owed.attr("data-unit-id").await.unwrap().unwrap(), owed.attr("data-rule").await.unwrap().unwrap());
+    let unit_row = format!(
+        "[data-testid='urgent-list'] [data-testid='deadline-row'][data-owner='unit'][data-unit-id='{unit}'][data-rule='{unit_rule}']"
+    );
+    app.click_css(&format!("{unit_row} [data-testid='deadline-ack']")).await;
+    app.wait_gone(&unit_row).await;
+    let unit_id: i64 = unit.parse().unwrap();
+    let theirs = beside(|| {
+        let query = dangan_core::deadlines::DeadlineQuery {
+            branch_id: Some(unit_id),
+            owed_by: Some(dangan_core::deadlines::OwnerKind::Unit),
+            only_dismissed: true,
+            ..Default::default()
+        };
+        other.deadlines(&query).unwrap()
+    });
+    assert_eq!(theirs.len(), 1, "set aside for the other user too: {theirs:?}");
+    assert!(theirs[0].acknowledged && *theirs[0].rule == *unit_rule);
+    let group = match &theirs[0].owner {
+        dangan_core::deadlines::Owner::Unit { group_id, .. } => *group_id,
+        dangan_core::deadlines::Owner::Member { .. } => panic!("a unit's item: {theirs:?}"),
+    };
+    beside(|| other.restore_unit_deadline(unit_id, group, &unit_rule, theirs[0].due).unwrap());
+    app.wait_css(&unit_row).await;
 
     // 登记 from 工作提醒 records from the member as the dialog read them: the other user changing
     // them meanwhile refuses the save, naming them, rather than both recording it.

@@ -101,3 +101,56 @@ fn the_same_roster_counts_the_same_and_each_user_counts_what_they_may_read() {
         .stderr(contains("inside the workspace folder"));
     assert!(!inside.exists());
 }
+
+/// The annual report's JSON without the numbers each database gives its units.
+fn annual(out: std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report.as_object_mut().unwrap().remove("unit_name");
+    report
+}
+
+#[test]
+fn the_annual_report_on_a_server_counts_as_a_workspaces_and_lists_the_people_behind_a_number() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv("roster.csv", ROSTER);
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    dangan(&url, ADMIN, &["import", roster.to_str().unwrap()]).assert().success();
+    // A lecture the teacher attended: the training table counts their hours.
+    let lecture = [
+        "meetings",
+        "add",
+        "--unit",
+        "第二党支部",
+        "--kind",
+        "party_lecture",
+        "--date",
+        "2026-06-01",
+        "--present",
+        "孙九",
+        "--hours",
+        "2",
+    ];
+    ws.dangan(&lecture).assert().success();
+    dangan(&url, ADMIN, &lecture).assert().success();
+
+    let year = ["report", "annual", "--year", "2026", "--json"];
+    let on_server = annual(dangan(&url, ADMIN, &year).output().unwrap());
+    assert_eq!(on_server, annual(ws.dangan(&year).output().unwrap()));
+    assert_eq!(on_server["check"]["ok"], true, "{:#?}", on_server["check"]);
+    let printed = ["report", "annual", "--year", "2026"];
+    // Each heads the report with its own committee's name.
+    let said = |out: std::process::Output| {
+        String::from_utf8(out.stdout).unwrap().replace("中共示范大学委员会", "").replace("中共测试大学委员会", "")
+    };
+    assert_eq!(said(dangan(&url, ADMIN, &printed).output().unwrap()), said(ws.dangan(&printed).output().unwrap()));
+
+    // The people behind a number, as the member list prints them.
+    let people = ["report", "annual", "--year", "2026", "--people", "changes/total/members_end"];
+    dangan(&url, ADMIN, &people).assert().success().stdout(contains("孙九")).stdout(contains("钱七").not());
+    // The workbook, as a workspace writes it.
+    let book = ws.file("年报.xlsx");
+    dangan(&url, ADMIN, &["report", "annual", "--year", "2026", "--out", book.to_str().unwrap()]).assert().success();
+    assert!(!calamine::open_workbook::<calamine::Xlsx<_>, _>(&book).unwrap().sheet_names().is_empty());
+}

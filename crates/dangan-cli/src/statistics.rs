@@ -89,6 +89,23 @@ pub fn report(action: ReportAction, cx: &Context) -> Result<()> {
     if args.json { json::print(&report) } else { cx.human.annual_report(&report) }
 }
 
+/// `dangan report annual` on a server: the same report, JSON, workbook and people behind a
+/// number, counted over what the user may read there.
+pub fn report_on_server(action: ReportAction, session: &mut ServerSession, cx: &Context) -> Result<()> {
+    let ReportAction::Annual(args) = action;
+    let unit = parse::optional(args.unit.as_deref(), |u| session.find_unit(u, "unit"))?;
+    if let Some(path) = args.people.as_deref() {
+        let cell = CellRef::parse_path(Report::Annual { year: args.year, unit }, path)?;
+        return server_people(session, &cell, args.json, cx);
+    }
+    if let Some(path) = args.out {
+        session.write_annual_report(args.year, unit, &path, cx.workspace.dir())?;
+        return cx.human.file_written(&path);
+    }
+    let report = session.annual_report(args.year, unit)?;
+    if args.json { json::print(&report) } else { cx.human.annual_report(&report) }
+}
+
 /// `dangan stats` on a server: the same tables, JSON, workbook and people behind a number,
 /// counted over what the user may read there.
 pub fn stats_on_server(args: StatsArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
@@ -100,13 +117,18 @@ pub fn stats_on_server(args: StatsArgs, session: &mut ServerSession, cx: &Contex
     }
     if let Some(path) = args.people.as_deref() {
         let cell = CellRef::parse_path(Report::Statistics { as_of, unit }, path)?;
-        let ids: std::collections::HashSet<_> = session.cell_people(&cell)?.into_iter().collect();
-        let all = session.members(&dangan_core::store::MemberQuery::all())?;
-        let counted = all.into_iter().filter(|(m, _)| ids.contains(&m.id)).collect();
-        return crate::server::print_members(counted, args.json, cx);
+        return server_people(session, &cell, args.json, cx);
     }
     let stats = session.statistics(&StatsQuery { as_of: Some(as_of), unit })?;
     if args.json { json::print(&stats) } else { cx.human.statistics(&stats) }
+}
+
+/// The people behind one number on a server: the member list, as `dangan members` prints it.
+fn server_people(session: &mut ServerSession, cell: &CellRef, as_json: bool, cx: &Context) -> Result<()> {
+    let ids: std::collections::HashSet<_> = session.cell_people(cell)?.into_iter().collect();
+    let all = session.members(&dangan_core::store::MemberQuery::all())?;
+    let counted = all.into_iter().filter(|(m, _)| ids.contains(&m.id)).collect();
+    crate::server::print_members(counted, as_json, cx)
 }
 
 /// The people behind one number: the member list, as `dangan members` prints it.

@@ -73,7 +73,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 13] = [
+    pub const ON_A_SERVER: [Area; 14] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -85,6 +85,7 @@ impl Area {
         Area::Meetings,
         Area::OwedMeetings,
         Area::Statistics,
+        Area::AnnualReport,
         Area::Users,
         Area::Audit,
     ];

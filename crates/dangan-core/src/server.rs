@@ -1395,8 +1395,6 @@ impl ServerSession {
         crate::statistics::export::write_statistics(workspace_dir, path, &stats)
     }
 
-    /// The people one number of the statistics counts, in id order (the annual report does not
-    /// run on a server yet).
     /// Saves a chart as the screen drew it (.png, or a printable .pdf headed by the user's
     /// committee), never into `workspace_dir`.
     pub fn save_chart(
@@ -1412,16 +1410,46 @@ impl ServerSession {
         crate::statistics::export::write_chart(workspace_dir, path, chart, &committee)
     }
 
+    /// The annual party statistics report of `year` (党内统计年报) with its consistency check,
+    /// of a unit or of everything the user may read, counted as a workspace counts it over the
+    /// server's people, steps and study. A server keeps no democratic appraisal yet: its table
+    /// counts nobody graded.
+    pub fn annual_report(&mut self, year: i32, unit: Option<Id>) -> Result<crate::statistics::AnnualReport> {
+        let facts = crate::statistics::annual::YearFacts {
+            study: self.store.study_year(year)?,
+            grades: std::collections::HashMap::new(),
+        };
+        self.count(unit, |scope, unit| crate::statistics::annual::annual(scope, year, unit, &facts))
+    }
+
+    /// Writes the annual report to a workbook (.xlsx) or a PDF, as a workspace writes it; never
+    /// into `workspace_dir`, the PC's own workspace folder.
+    pub fn write_annual_report(
+        &mut self,
+        year: i32,
+        unit: Option<Id>,
+        path: &std::path::Path,
+        workspace_dir: &std::path::Path,
+    ) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let report = self.annual_report(year, unit)?;
+        crate::statistics::export::write_annual_report(workspace_dir, path, &report)
+    }
+
+    /// The people one number of the statistics or the annual report counts, in id order.
     pub fn cell_people(&mut self, cell: &crate::statistics::CellRef) -> Result<Vec<Id>> {
         match cell.report {
             crate::statistics::Report::Statistics { as_of, unit } => {
                 self.count(unit, |scope, _| crate::statistics::figures::people(scope, as_of, cell))
             }
-            crate::statistics::Report::Annual { .. } => Err(Error::invalid(
-                "report",
-                "年报还不能在服务器上统计",
-                "the annual report does not run on a server yet",
-            )),
+            crate::statistics::Report::Annual { year, unit } => {
+                // Only the training table reads the year's study, as in a workspace.
+                let mut facts = crate::statistics::annual::YearFacts::default();
+                if cell.table == "training" {
+                    facts.study = self.store.study_year(year)?;
+                }
+                self.count(unit, |scope, _| crate::statistics::annual::people(scope, year, cell, &facts))
+            }
         }
     }
 

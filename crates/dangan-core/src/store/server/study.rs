@@ -156,6 +156,19 @@ impl ServerStore {
         }
     }
 
+    /// The year's study of everyone this user reads, as the annual report's training table counts
+    /// it (`Sums::study_year`).
+    pub(crate) fn study_year(&mut self, year: i32) -> Result<crate::statistics::annual::StudyYear> {
+        self.require(Action::ReadMembers)?;
+        let (first, last) = year_span(year)?;
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let mut tx = super::snapshot(&mut self.client).map_err(fail)?;
+        let sums = study_sums(&mut tx, first, last).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(sums.study_year())
+    }
+
     /// Each member's (probationary or full, in the register) study hours in `year`, for a unit or
     /// everything the user reads, in pinyin order: the workspace's lines from the server's
     /// meetings, classes and own study.
