@@ -252,14 +252,25 @@ pub async fn letters(shell: State<'_, Shell>, person_id: Option<Id>, open_only: 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn dues_rate(shell: State<'_, Shell>, category: DuesCategory, base_fen: i64) -> Reply<i64> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dues_rate(category, base_fen))).await
+    blocking(shell.lang(), move || {
+        shell
+            .with_either(|session| session.dues_rate(category, base_fen), |server| server.dues_rate(category, base_fen))
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_dues_base(shell: State<'_, Shell>, base: DuesBase) -> Reply<DuesLedger> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.set_dues_base(base))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            base,
+            |session, base| session.set_dues_base(base),
+            |server, base| server.set_dues_base(base),
+        )
+    })
+    .await
 }
 
 /// Records months paid or deferred in a row; the member's ledger after it.
@@ -267,21 +278,30 @@ pub async fn set_dues_base(shell: State<'_, Shell>, base: DuesBase) -> Reply<Due
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_dues(shell: State<'_, Shell>, payment: DuesPayment) -> Reply<DuesLedger> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.record_dues(payment))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(payment, |session, p| session.record_dues(p), |server, p| server.record_dues(p))
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn undo_dues_month(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLedger> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.undo_dues_month(person_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.undo_dues_month(person_id), |server| server.undo_dues_month(person_id))
+    })
+    .await
 }
 
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn dues_ledger(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLedger> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dues_ledger(person_id))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.dues_ledger(person_id), |server| server.dues_ledger(person_id))
+    })
+    .await
 }
 
 /// The members behind with their dues under a unit (all the user may see without one).
@@ -289,7 +309,10 @@ pub async fn dues_ledger(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLe
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn dues_arrears(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Vec<DuesArrears>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dues_arrears(unit))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.dues_arrears(unit), |server| server.dues_arrears(unit))
+    })
+    .await
 }
 
 /// Records a sheet of dues payments, all rows or none.
@@ -297,7 +320,10 @@ pub async fn dues_arrears(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Ve
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn import_dues(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.import_dues(&path))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.import_dues(&path), |server| server.import_dues(&path))
+    })
+    .await
 }
 
 /// The payments received in the months `from` to `to`, one line each.
@@ -310,7 +336,11 @@ pub async fn dues_receipts(
     to: Month,
 ) -> Reply<Vec<DuesReceipt>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dues_receipts(unit, from, to))).await
+    blocking(shell.lang(), move || {
+        shell
+            .with_either(|session| session.dues_receipts(unit, from, to), |server| server.dues_receipts(unit, from, to))
+    })
+    .await
 }
 
 /// Writes the period's dues as a workbook (.xlsx) or the receipt list (.pdf).
@@ -324,7 +354,14 @@ pub async fn export_dues(
     path: PathBuf,
 ) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_dues(unit, from, to, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.export_dues(unit, from, to, &path),
+            |server| server.export_dues(unit, from, to, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Each branch's dues for the months `from` to `to` (one month, or a year).
@@ -332,5 +369,8 @@ pub async fn export_dues(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn dues_summary(shell: State<'_, Shell>, unit: Option<Id>, from: Month, to: Month) -> Reply<Vec<BranchDues>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.dues_summary(unit, from, to))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.dues_summary(unit, from, to), |server| server.dues_summary(unit, from, to))
+    })
+    .await
 }

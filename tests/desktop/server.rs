@@ -92,12 +92,19 @@ async fn drive(
     app.wait_attr("session-user", "data-role", "administrator").await;
     app.wait_attr("server-address", "data-connected", "true").await;
     assert_eq!(std::fs::read_to_string(office.join("dangan.server")).unwrap().trim(), url);
-    for offered in
-        ["nav-dashboard", "nav-calendar", "nav-members", "nav-life", "nav-statistics", "nav-users", "nav-audit"]
-    {
+    for offered in [
+        "nav-dashboard",
+        "nav-calendar",
+        "nav-members",
+        "nav-life",
+        "nav-dues",
+        "nav-statistics",
+        "nav-users",
+        "nav-audit",
+    ] {
         assert!(app.exists(offered).await, "{offered} is offered on a server");
     }
-    for not_yet in ["nav-dues", "nav-transfers", "nav-appraisal", "backup-open"] {
+    for not_yet in ["nav-transfers", "nav-appraisal", "backup-open"] {
         assert!(!app.exists(not_yet).await, "{not_yet} is not offered on a server yet");
     }
     app.wait("dashboard").await;
@@ -372,16 +379,44 @@ async fn drive(
     app.screenshot("45-server-branch-life").await;
 
     // 统计 on the server: a number opens the list of exactly the people it counts (李四 is an
-    // activist now); there is no annual report tab on a server yet.
+    // activist now).
     app.click("nav-statistics").await;
     app.wait("stats-screen").await;
     let activists: u64 = app.wait_text("stat-cell-by_stage-activist-count").await.trim().parse().unwrap();
-    assert!(!app.exists("stats-tab-annual").await, "no annual report on a server yet");
     app.click("stat-cell-by_stage-activist-count").await;
     app.wait("members-cell-filter").await;
     app.wait_attr("member-total", "data-total", &activists.to_string()).await;
     assert!(app.row_names().await.contains(&"李四".to_owned()));
     app.screenshot("44-server-statistics-drill-down").await;
+    // The annual report too, counted by the server as the other user's session counts it.
+    app.click("nav-statistics").await;
+    app.click("stats-tab-annual").await;
+    let check = app.wait_text("annual-check").await;
+    assert!(check.contains("一致") || check.contains("balance"), "{check}");
+    let end: u64 = app.wait_text("annual-members-end-value").await.trim().parse().unwrap();
+    let year: i32 = crate::driver::TODAY[..4].parse().unwrap();
+    assert_eq!(end, beside(|| other.annual_report(year, None).unwrap().members_end));
+
+    // 党费 on the server: 张三, eight months behind (the other user set his base), is in arrears here.
+    let zhang = beside(|| {
+        let query =
+            dangan_core::store::MemberQuery { search: Some("张三".into()), ..dangan_core::store::MemberQuery::all() };
+        let zhang = other.list_members(&query).unwrap().items[0].id;
+        let this_month = dangan_core::dues::Month::of(crate::driver::TODAY.parse().unwrap());
+        let base = dangan_core::store::DuesBase {
+            person_id: zhang,
+            category: dangan_core::domain::DuesCategory::Salaried,
+            base_fen: 420_000,
+            from_month: this_month.plus(-8),
+        };
+        other.set_dues_base(base).unwrap();
+        zhang
+    });
+    app.click("nav-dues").await;
+    app.wait("dues-screen").await;
+    assert_eq!(app.wait_text("dues-arrears-count").await.trim(), "1 人");
+    app.wait_css(&format!("[data-testid='dues-arrears-row'][data-member-id='{zhang}']")).await;
+    app.screenshot("47-server-dues").await;
 
     // 用户管理 on the server: its users, and a new one, an auditor, signing in as a login role of
     // their own (no recovery key on a server: an administrator resets a forgotten passphrase).

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod documents;
+mod dues;
 mod files;
 mod holidays;
 mod import;

@@ -10,7 +10,7 @@ use crate::setup::{ADMIN, dangan, initialised};
 
 const ROSTER: &str = "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-01-31\n李四,2026002,第二党支部,2026-01-31\n";
 
-fn upload(url: &str, user: &str, ws: &TestWorkspace) -> assert_cmd::Command {
+pub(crate) fn upload(url: &str, user: &str, ws: &TestWorkspace) -> assert_cmd::Command {
     let dir = ws.dir();
     let mut cmd = dangan(url, user, &["--workspace", dir.to_str().unwrap(), "server", "upload", "--json"]);
     cmd.env("DANGAN_WORKSPACE_PASSPHRASE", PASSPHRASE);
@@ -18,7 +18,7 @@ fn upload(url: &str, user: &str, ws: &TestWorkspace) -> assert_cmd::Command {
 }
 
 /// A workspace of `committee` with `roster` imported.
-fn workspace(committee: &str, roster: &str) -> TestWorkspace {
+pub(crate) fn workspace(committee: &str, roster: &str) -> TestWorkspace {
     let ws = TestWorkspace::new();
     ws.dangan(&["init", "--committee", committee]).assert().success();
     let file = ws.write_csv("roster.csv", roster);
@@ -258,8 +258,8 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace holding what a server cannot hold yet (here a member's party dues base) is
-    // refused whole, naming it: no committee, unit or person arrives.
+    // A workspace holding what a server cannot hold yet (here a member's application to transfer
+    // out) is refused whole, naming it: no committee, unit or person arrives.
     let other = workspace(
         "中共物理学院委员会",
         "姓名,学号工号,所在党支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期\n\
@@ -267,13 +267,13 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
     );
     let wang = other.members_json(&[])[0]["id"].to_string();
     other
-        .dangan(&["dues", "base", "--member", &wang, "--category", "salaried", "--base", "4200", "--from", "2026-01"])
+        .dangan(&["transfer", "apply", "--member", &wang, "--to", "中共某市委组织部", "--date", "2026-11-02"])
         .assert()
         .success();
     upload(&url, ADMIN, &other)
         .assert()
         .failure()
-        .stderr(contains("1 dues bases"))
+        .stderr(contains("1 transfer applications"))
         .stderr(contains("nothing was uploaded"));
     assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
     assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");

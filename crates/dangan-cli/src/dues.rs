@@ -1,12 +1,14 @@
 //! `dangan dues`: party dues. The monthly amount of a category and base (`rate`, the workspace's
 //! rules when one exists, else the shipped ones), a member's base from a month on, months paid or
-//! deferred, the ledger, the members in arrears and each branch's summary for a month or a year.
+//! deferred, the ledger, the members in arrears and each branch's summary for a month or a year;
+//! in a workspace or on a server alike (`DuesBook`).
 
 use clap::{Args, Subcommand};
-use dangan_core::domain::Id;
+use dangan_core::domain::{DuesCategory, Id};
 use dangan_core::dues::{self, Month};
-use dangan_core::store::{DuesBase, DuesPayment};
-use dangan_core::{Error, Result};
+use dangan_core::server::ServerSession;
+use dangan_core::store::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt};
+use dangan_core::{Error, Result, Session};
 
 use crate::commands::Context;
 use crate::members::find_branch;
@@ -135,10 +137,108 @@ pub struct Period {
 
 impl Period {
     /// The unit and the months `--branch`, `--month` or `--year` name.
-    fn read(self, session: &dangan_core::Session) -> Result<(Option<Id>, Month, Month)> {
+    fn read(self, book: &mut impl DuesBook) -> Result<(Option<Id>, Month, Month)> {
         let (from, to) = months(self.month, self.year)?;
-        let unit = parse::optional(self.branch.as_deref(), |b| find_branch(session, b))?;
+        let unit = parse::optional(self.branch.as_deref(), |b| book.branch(b))?;
         Ok((unit, from, to))
+    }
+}
+
+/// Where dues are kept: a workspace, or the shared server (`dangan dues` runs on both).
+pub trait DuesBook {
+    /// A branch or general branch by name or path.
+    fn branch(&mut self, name: &str) -> Result<Id>;
+    fn dues_rate(&self, category: DuesCategory, base_fen: i64) -> Result<i64>;
+    fn set_dues_base(&mut self, base: DuesBase) -> Result<DuesLedger>;
+    fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger>;
+    fn undo_dues_month(&mut self, member: Id) -> Result<DuesLedger>;
+    fn dues_ledger(&mut self, member: Id) -> Result<DuesLedger>;
+    fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<DuesArrears>>;
+    fn import_dues(&mut self, path: &std::path::Path) -> Result<usize>;
+    fn dues_receipts(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>>;
+    fn dues_summary(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<BranchDues>>;
+    fn export_dues(&mut self, period: (Option<Id>, Month, Month), out: &std::path::Path, cx: &Context) -> Result<()>;
+}
+
+impl DuesBook for Session {
+    fn branch(&mut self, name: &str) -> Result<Id> {
+        find_branch(self, name)
+    }
+    fn dues_rate(&self, category: DuesCategory, base_fen: i64) -> Result<i64> {
+        Session::dues_rate(self, category, base_fen)
+    }
+    fn set_dues_base(&mut self, base: DuesBase) -> Result<DuesLedger> {
+        Session::set_dues_base(self, base)
+    }
+    fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger> {
+        Session::record_dues(self, payment)
+    }
+    fn undo_dues_month(&mut self, member: Id) -> Result<DuesLedger> {
+        Session::undo_dues_month(self, member)
+    }
+    fn dues_ledger(&mut self, member: Id) -> Result<DuesLedger> {
+        Session::dues_ledger(self, member)
+    }
+    fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<DuesArrears>> {
+        Session::dues_arrears(self, unit)
+    }
+    fn import_dues(&mut self, path: &std::path::Path) -> Result<usize> {
+        Session::import_dues(self, path)
+    }
+    fn dues_receipts(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>> {
+        Session::dues_receipts(self, unit, from, to)
+    }
+    fn dues_summary(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<BranchDues>> {
+        Session::dues_summary(self, unit, from, to)
+    }
+    fn export_dues(
+        &mut self,
+        (unit, from, to): (Option<Id>, Month, Month),
+        out: &std::path::Path,
+        _: &Context,
+    ) -> Result<()> {
+        Session::export_dues(self, unit, from, to, out)
+    }
+}
+
+impl DuesBook for ServerSession {
+    fn branch(&mut self, name: &str) -> Result<Id> {
+        self.find_unit(name, "branch")
+    }
+    fn dues_rate(&self, category: DuesCategory, base_fen: i64) -> Result<i64> {
+        ServerSession::dues_rate(self, category, base_fen)
+    }
+    fn set_dues_base(&mut self, base: DuesBase) -> Result<DuesLedger> {
+        ServerSession::set_dues_base(self, base)
+    }
+    fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger> {
+        ServerSession::record_dues(self, payment)
+    }
+    fn undo_dues_month(&mut self, member: Id) -> Result<DuesLedger> {
+        ServerSession::undo_dues_month(self, member)
+    }
+    fn dues_ledger(&mut self, member: Id) -> Result<DuesLedger> {
+        ServerSession::dues_ledger(self, member)
+    }
+    fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<DuesArrears>> {
+        ServerSession::dues_arrears(self, unit)
+    }
+    fn import_dues(&mut self, path: &std::path::Path) -> Result<usize> {
+        ServerSession::import_dues(self, path)
+    }
+    fn dues_receipts(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>> {
+        ServerSession::dues_receipts(self, unit, from, to)
+    }
+    fn dues_summary(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<BranchDues>> {
+        ServerSession::dues_summary(self, unit, from, to)
+    }
+    fn export_dues(
+        &mut self,
+        (unit, from, to): (Option<Id>, Month, Month),
+        out: &std::path::Path,
+        cx: &Context,
+    ) -> Result<()> {
+        ServerSession::export_dues(self, unit, from, to, out, cx.workspace.dir())
     }
 }
 
@@ -161,22 +261,36 @@ fn months(month: Option<String>, year: Option<i32>) -> Result<(Month, Month)> {
     }
 }
 
+/// `dangan dues` in a workspace; `rate` needs none (the shipped rules without one).
 pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
+    if let DuesAction::Rate { category, base, json } = &action
+        && !cx.workspace.exists()
+    {
+        let (category, base_fen) = (parse::dues_category(category)?, dues::parse_yuan("base", base)?);
+        let amount_fen = dues::shipped_dues().monthly_fen(category, base_fen)?;
+        return rate(category, base_fen, amount_fen, *json, cx);
+    }
+    dues_in(action, || cx.unlock(), cx)
+}
+
+fn rate(category: DuesCategory, base_fen: i64, amount_fen: i64, as_json: bool, cx: &Context) -> Result<()> {
+    if as_json {
+        json::dues_rate(category, base_fen, amount_fen)
+    } else {
+        cx.human.dues_rate(category, base_fen, amount_fen)
+    }
+}
+
+/// `dangan dues` on a workspace's session or a server's (`open` signs in).
+pub fn dues_in<B: DuesBook>(action: DuesAction, open: impl FnOnce() -> Result<B>, cx: &Context) -> Result<()> {
+    let mut book = open()?;
     match action {
         DuesAction::Rate { category, base, json } => {
             let category = parse::dues_category(&category)?;
             let base_fen = dues::parse_yuan("base", &base)?;
-            // The office's rounding when there is a workspace; the shipped rules otherwise.
-            let amount_fen = if cx.workspace.exists() {
-                cx.unlock()?.dues_rate(category, base_fen)?
-            } else {
-                dues::shipped_dues().monthly_fen(category, base_fen)?
-            };
-            if json {
-                json::dues_rate(category, base_fen, amount_fen)
-            } else {
-                cx.human.dues_rate(category, base_fen, amount_fen)
-            }
+            // The office's rounding: its rules are the workspace's, or the server's.
+            let amount_fen = book.dues_rate(category, base_fen)?;
+            rate(category, base_fen, amount_fen, json, cx)
         }
         DuesAction::Base { member, category, base, from } => {
             let base = DuesBase {
@@ -185,7 +299,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
                 base_fen: dues::parse_yuan("base", &base)?,
                 from_month: parse::month("from", &from)?,
             };
-            let ledger = cx.unlock()?.set_dues_base(base)?;
+            let ledger = book.set_dues_base(base)?;
             cx.human.dues_ledger(&ledger)
         }
         DuesAction::Pay { member, from, months, date, by, json } => {
@@ -197,7 +311,7 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
                 paid_by: by,
                 deferred: None,
             };
-            let ledger = cx.unlock()?.record_dues(payment)?;
+            let ledger = book.record_dues(payment)?;
             if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
         DuesAction::Defer { member, from, months, reason, json } => {
@@ -209,43 +323,39 @@ pub fn dues(action: DuesAction, cx: &Context) -> Result<()> {
                 paid_by: None,
                 deferred: Some(reason),
             };
-            let ledger = cx.unlock()?.record_dues(payment)?;
+            let ledger = book.record_dues(payment)?;
             if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
         DuesAction::Undo { member, json } => {
-            let ledger = cx.unlock()?.undo_dues_month(member)?;
+            let ledger = book.undo_dues_month(member)?;
             if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
         DuesAction::Ledger { member, json } => {
-            let ledger = cx.unlock()?.dues_ledger(member)?;
+            let ledger = book.dues_ledger(member)?;
             if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
         DuesAction::Arrears { branch, json } => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(branch.as_deref(), |b| find_branch(&session, b))?;
-            let arrears = session.dues_arrears(unit)?;
+            let unit = parse::optional(branch.as_deref(), |b| book.branch(b))?;
+            let arrears = book.dues_arrears(unit)?;
             if json { json::print(&arrears) } else { cx.human.dues_arrears(&arrears) }
         }
         DuesAction::Import { path } => {
-            let recorded = cx.unlock()?.import_dues(&path)?;
+            let recorded = book.import_dues(&path)?;
             cx.human.dues_imported(recorded)
         }
         DuesAction::Receipts { period, json } => {
-            let session = cx.unlock()?;
-            let (unit, from, to) = period.read(&session)?;
-            let rows = session.dues_receipts(unit, from, to)?;
+            let (unit, from, to) = period.read(&mut book)?;
+            let rows = book.dues_receipts(unit, from, to)?;
             if json { json::print(&rows) } else { cx.human.dues_receipts(&rows) }
         }
         DuesAction::Export { period, out } => {
-            let session = cx.unlock()?;
-            let (unit, from, to) = period.read(&session)?;
-            session.export_dues(unit, from, to, &out)?;
+            let period = period.read(&mut book)?;
+            book.export_dues(period, &out, cx)?;
             cx.human.file_written(&out)
         }
         DuesAction::Summary { period, json } => {
-            let session = cx.unlock()?;
-            let (unit, from, to) = period.read(&session)?;
-            let rows = session.dues_summary(unit, from, to)?;
+            let (unit, from, to) = period.read(&mut book)?;
+            let rows = book.dues_summary(unit, from, to)?;
             if json { json::print(&rows) } else { cx.human.dues_summary(from, to, &rows) }
         }
     }

@@ -1477,6 +1477,13 @@ impl Human {
                 ),
             )?;
         }
+        if report.dues_months > 0 {
+            let months = report.dues_months;
+            self.say(
+                format_args!("党费记录也已上传：{months} 个月的交纳或缓交"),
+                format_args!("The dues went with it: {months} months paid or deferred"),
+            )?;
+        }
         let life = &report.branch_life;
         if life.meetings > 0
             || life.party_groups > 0

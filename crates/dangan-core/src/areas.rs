@@ -73,7 +73,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 14] = [
+    pub const ON_A_SERVER: [Area; 15] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -84,6 +84,7 @@ impl Area {
         Area::Documents,
         Area::Meetings,
         Area::OwedMeetings,
+        Area::Dues,
         Area::Statistics,
         Area::AnnualReport,
         Area::Users,

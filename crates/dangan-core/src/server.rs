@@ -576,8 +576,8 @@ impl ServerSession {
     /// What the procedure and organisational life still ask of the members and units this user
     /// may read, as a workspace lists its deadlines: everyone in scope, or a unit's subtree
     /// (`branch_id`), or one member, chosen and sorted as a workspace chooses and sorts them,
-    /// those set aside marked (and left out unless asked for). A server keeps no dues, letters
-    /// or complaints register yet, so owes none of their items.
+    /// those set aside marked (and left out unless asked for). A server keeps no letters or
+    /// complaints register yet, so owes none of their items.
     pub fn deadlines(&mut self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.store.today());
         let units = self.store.units()?;
@@ -1125,6 +1125,93 @@ impl ServerSession {
         // Named as a workspace names a member it cannot find (the policies would hide the row).
         self.store.person(member_id)?;
         self.store.restore(member_id, rule, due)
+    }
+
+    // --- Party dues ----------------------------------------------------------------------------
+
+    /// The monthly dues of a category and base (in fen) under the server's rules.
+    pub fn dues_rate(&self, category: crate::domain::DuesCategory, base_fen: i64) -> Result<i64> {
+        self.store.rules().dues().monthly_fen(category, base_fen)
+    }
+
+    /// Sets a member's dues category and base from a month on, checked as in a workspace.
+    pub fn set_dues_base(&mut self, base: crate::store::DuesBase) -> Result<crate::store::DuesLedger> {
+        self.store.set_dues_base(base)
+    }
+
+    /// Records months paid or deferred in a row, checked as in a workspace.
+    pub fn record_dues(&mut self, payment: crate::store::DuesPayment) -> Result<crate::store::DuesLedger> {
+        self.store.record_dues(payment)
+    }
+
+    /// Takes back a member's latest month paid or deferred.
+    pub fn undo_dues_month(&mut self, person_id: Id) -> Result<crate::store::DuesLedger> {
+        self.store.undo_dues_month(person_id)
+    }
+
+    pub fn dues_ledger(&mut self, person_id: Id) -> Result<crate::store::DuesLedger> {
+        self.store.dues_ledger(person_id)
+    }
+
+    /// The members in arrears under a unit (or all the user reads), each with the months and the
+    /// amount owed, the longest behind first: the deadline scan's arrears items, as a workspace
+    /// lists them.
+    pub fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<crate::store::DuesArrears>> {
+        let query = DeadlineQuery {
+            branch_id: unit,
+            owed_by: Some(crate::deadlines::OwnerKind::Member),
+            include_dismissed: true,
+            ..DeadlineQuery::default()
+        };
+        let items = self.deadlines(&query)?.into_iter().filter(|i| &*i.rule == crate::dues::ArrearsRule::ID).collect();
+        self.store.dues_arrears(items)
+    }
+
+    /// Records a sheet of payments and deferrals (as a workspace reads it), all rows or none,
+    /// every bad row named.
+    pub fn import_dues(&mut self, path: &Path) -> Result<usize> {
+        let (rows, problems) = crate::dues::read_payment_sheet(path)?;
+        self.store.import_dues(&rows, problems)
+    }
+
+    /// The payments received in the months `from..=to` under a unit, one line each.
+    pub fn dues_receipts(
+        &mut self,
+        unit: Option<Id>,
+        from: crate::dues::Month,
+        to: crate::dues::Month,
+    ) -> Result<Vec<crate::store::DuesReceipt>> {
+        self.store.dues_receipts(unit, (from, to))
+    }
+
+    /// Each branch's dues for a month, or for the months of a range (a year).
+    pub fn dues_summary(
+        &mut self,
+        unit: Option<Id>,
+        from: crate::dues::Month,
+        to: crate::dues::Month,
+    ) -> Result<Vec<crate::store::BranchDues>> {
+        self.store.dues_summary(unit, (from, to))
+    }
+
+    /// Writes the period's dues as a workspace writes them (the summary and the payments as a
+    /// workbook, or the receipt list to sign as a PDF), headed by the user's committee; never
+    /// into `workspace_dir`.
+    pub fn export_dues(
+        &mut self,
+        unit: Option<Id>,
+        from: crate::dues::Month,
+        to: crate::dues::Month,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let summary = self.store.dues_summary(unit, (from, to))?;
+        let receipts = self.store.dues_receipts(unit, (from, to))?;
+        let units = self.store.units()?;
+        let me = self.store.me().unit_id;
+        let committee = units.iter().find(|u| u.id == me).map(|u| u.name.clone()).unwrap_or_default();
+        crate::dues_report::write(workspace_dir, path, &committee, (from, to), &summary, &receipts)
     }
 
     /// Sets aside an item a unit (or one of its party groups) owes, as `dismiss_deadline` does a

@@ -173,6 +173,19 @@ fn base_in(bases: &[DuesBase], month: Month) -> Option<&DuesBase> {
     bases.iter().rev().find(|b| b.from_month <= month)
 }
 
+/// The last month of the unbroken run covered from the first month due, `from`: `months` are
+/// the months recorded from `from` on, in order. On either engine.
+pub(crate) fn unbroken_run(from: Month, months: impl IntoIterator<Item = Month>) -> Option<Month> {
+    let mut through = None;
+    for (expected, month) in (from.0..).zip(months) {
+        if month.0 != expected {
+            break;
+        }
+        through = Some(Month(expected));
+    }
+    through
+}
+
 /// Recomputes the two caches on `people` from the bases and months: the first month due, and
 /// the last month of the unbroken run covered from it.
 fn refresh_caches(conn: &Connection, person_id: Id) -> Result<(Option<Month>, Option<Month>)> {
@@ -183,19 +196,149 @@ fn refresh_caches(conn: &Connection, person_id: Id) -> Result<(Option<Month>, Op
     if let Some(from) = from {
         let mut stmt =
             conn.prepare_cached("SELECT month FROM dues_months WHERE person_id = ?1 AND month >= ?2 ORDER BY month")?;
-        let months = stmt.query_map(params![person_id, from], |r| r.get::<_, i32>(0))?;
-        for (expected, month) in (from..).zip(months) {
-            if month? != expected {
-                break;
-            }
-            through = Some(expected);
-        }
+        let months: Vec<Month> = stmt
+            .query_map(params![person_id, from], |r| r.get::<_, i32>(0).map(Month))?
+            .collect::<rusqlite::Result<_>>()?;
+        through = unbroken_run(Month(from), months).map(|m| m.0);
     }
     conn.execute(
         "UPDATE people SET dues_from = ?1, dues_through = ?2 WHERE id = ?3",
         params![from, through, person_id],
     )?;
     Ok((from.map(Month), through.map(Month)))
+}
+
+/// A month recorded, as the ledger shows it: paid (on a day, perhaps by someone) or deferred.
+pub(crate) fn recorded_month(
+    month: Month,
+    amount_fen: i64,
+    paid_on: Option<Date>,
+    paid_by: Option<String>,
+    deferred: Option<String>,
+) -> LedgerMonth {
+    LedgerMonth { month, due_fen: amount_fen, paid_fen: paid_on.map(|_| amount_fen), paid_on, paid_by, deferred }
+}
+
+/// A member's ledger made from what either engine read: their bases (oldest first), the months
+/// recorded (in month order) and their run (the first month due, the last of the unbroken run
+/// covered), every month from the first due to this month (or the last paid in advance).
+pub(crate) fn ledger_of(
+    (member_id, name): (Id, String),
+    bases: Vec<DuesBase>,
+    paid: Vec<LedgerMonth>,
+    (from, through): (Option<Month>, Option<Month>),
+    this_month: Month,
+    rules: &crate::dues::DuesRules,
+) -> Result<DuesLedger> {
+    let mut months = Vec::new();
+    let mut months_behind = 0;
+    let mut owed_fen = 0;
+    if let Some(from) = from {
+        let last = paid.last().map_or(this_month, |p| p.month.max(this_month));
+        let mut month = from;
+        while month <= last {
+            // `paid` is in month order: a binary search, not a scan per month (a ten-year
+            // ledger is 120 months).
+            if let Ok(at) = paid.binary_search_by_key(&month.0, |p| p.month.0) {
+                months.push(paid[at].clone());
+            } else {
+                let due_fen = due_in(&bases, month, rules)?;
+                if month < this_month {
+                    months_behind += 1;
+                    owed_fen += due_fen;
+                }
+                months.push(LedgerMonth {
+                    month,
+                    due_fen,
+                    paid_fen: None,
+                    paid_on: None,
+                    paid_by: None,
+                    deferred: None,
+                });
+            }
+            month = month.next();
+        }
+    }
+    Ok(DuesLedger { member_id, name, bases, paid_through: through, months_behind, owed_fen, months })
+}
+
+/// What a month asks under the base in force then (nothing before the first base).
+fn due_in(bases: &[DuesBase], month: Month, rules: &crate::dues::DuesRules) -> Result<i64> {
+    Ok(base_in(bases, month).map(|b| rules.monthly_fen(b.category, b.base_fen)).transpose()?.unwrap_or(0))
+}
+
+/// The months behind and the amount owed, from the first month neither paid nor deferred up to
+/// last month (a ledger has no gap: every month after the run is owed). On either engine.
+pub(crate) fn behind(
+    bases: &[DuesBase],
+    first_unpaid: Month,
+    this_month: Month,
+    rules: &crate::dues::DuesRules,
+) -> Result<(u32, i64)> {
+    let (mut months_behind, mut owed_fen, mut month) = (0, 0, first_unpaid);
+    while month < this_month {
+        months_behind += 1;
+        owed_fen += due_in(bases, month, rules)?;
+        month = month.next();
+    }
+    Ok((months_behind, owed_fen))
+}
+
+/// The rules of a base, on either engine: a member (probationary or full) in the register, a
+/// base the rules accept, from the month of their admission on and at most a year ahead.
+pub(crate) fn check_base(
+    person: &crate::domain::Person,
+    events: &[crate::domain::ProcedureEvent],
+    status: MembershipStatus,
+    base: &DuesBase,
+    today: Date,
+    rules: &crate::dues::DuesRules,
+) -> Result<()> {
+    let stage = Stage::of_person(person, events);
+    if !matches!(stage, Stage::Probationary | Stage::FullMember) {
+        return Err(month_error(
+            "member",
+            format!("{}是{}，还不交纳党费：党费自支部大会接收为预备党员之月起交纳", person.name, stage.label().zh),
+            format!(
+                "{} is not a member yet ({}): dues are paid from the month of admission as a probationary member",
+                person.name,
+                stage.label().en
+            ),
+        ));
+    }
+    if status != MembershipStatus::InRegister {
+        return Err(month_error(
+            "member",
+            format!("此人已不在册（{}）", status.zh()),
+            format!("this person is out of the register ({})", status.label().en),
+        ));
+    }
+    // Checked by the rules too (a negative base is refused there).
+    rules.monthly_fen(base.category, base.base_fen)?;
+    let admitted = events.iter().filter(|e| e.kind == EventKind::Admitted).map(|e| e.date).min();
+    if let Some(admitted) = admitted.filter(|a| base.from_month < Month::of(*a)) {
+        return Err(month_error(
+            "from",
+            format!(
+                "预备党员自支部大会接收之月（{}）起交纳党费，不能从 {} 起",
+                Month::of(admitted).zh(),
+                base.from_month.zh()
+            ),
+            format!(
+                "a probationary member pays from the month of admission ({}), not from {}",
+                Month::of(admitted),
+                base.from_month
+            ),
+        ));
+    }
+    if base.from_month > Month::of(today).plus(MAX_AHEAD) {
+        return Err(month_error(
+            "from",
+            format!("{} 太远：基数最多提前一年设定", base.from_month.zh()),
+            format!("{} is too far ahead: a base is set at most a year ahead", base.from_month),
+        ));
+    }
+    Ok(())
 }
 
 impl Store {
@@ -205,8 +348,6 @@ impl Store {
         self.require_member(Action::ReadMembers, person_id)?;
         let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
         let bases = load_bases(&self.conn, person_id)?;
-        let rules = self.rules.dues();
-        let this_month = Month::of(self.today());
         let mut paid: Vec<LedgerMonth> = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -224,58 +365,11 @@ impl Store {
             for row in rows {
                 let (month, amount, paid_on, paid_by, deferred) = row?;
                 let paid_on = paid_on.as_deref().and_then(calendar::parse_iso);
-                paid.push(LedgerMonth {
-                    month: Month(month),
-                    due_fen: amount,
-                    paid_fen: paid_on.map(|_| amount),
-                    paid_on,
-                    paid_by,
-                    deferred,
-                });
+                paid.push(recorded_month(Month(month), amount, paid_on, paid_by, deferred));
             }
         }
-        let (from, through) = self.dues_cache(person_id)?;
-        let mut months = Vec::new();
-        let mut months_behind = 0;
-        let mut owed_fen = 0;
-        if let Some(from) = from {
-            let last = paid.last().map_or(this_month, |p| p.month.max(this_month));
-            let mut month = from;
-            while month <= last {
-                // `paid` is in month order: a binary search, not a scan per month (a ten-year
-                // ledger is 120 months).
-                if let Ok(at) = paid.binary_search_by_key(&month.0, |p| p.month.0) {
-                    months.push(paid[at].clone());
-                } else {
-                    let due_fen = base_in(&bases, month)
-                        .map(|b| rules.monthly_fen(b.category, b.base_fen))
-                        .transpose()?
-                        .unwrap_or(0);
-                    if month < this_month {
-                        months_behind += 1;
-                        owed_fen += due_fen;
-                    }
-                    months.push(LedgerMonth {
-                        month,
-                        due_fen,
-                        paid_fen: None,
-                        paid_on: None,
-                        paid_by: None,
-                        deferred: None,
-                    });
-                }
-                month = month.next();
-            }
-        }
-        Ok(DuesLedger {
-            member_id: person_id,
-            name: person.name,
-            bases,
-            paid_through: through,
-            months_behind,
-            owed_fen,
-            months,
-        })
+        let run = self.dues_cache(person_id)?;
+        ledger_of((person_id, person.name), bases, paid, run, Month::of(self.today()), self.rules.dues())
     }
 
     fn dues_cache(&self, person_id: Id) -> Result<(Option<Month>, Option<Month>)> {
@@ -295,44 +389,10 @@ impl Store {
         self.require_member(Action::EditMembers, person_id)?;
         let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
         let events = load_events(&self.conn, person_id)?;
-        let stage = Stage::of_person(&person, &events);
-        if !matches!(stage, Stage::Probationary | Stage::FullMember) {
-            return Err(month_error(
-                "member",
-                format!("{}是{}，还不交纳党费：党费自支部大会接收为预备党员之月起交纳", person.name, stage.label().zh),
-                format!(
-                    "{} is not a member yet ({}): dues are paid from the month of admission as a probationary member",
-                    person.name,
-                    stage.label().en
-                ),
-            ));
-        }
-        self.require_in_register(person_id)?;
-        // Checked by the rules too (a negative base is refused there).
-        self.rules.dues().monthly_fen(base.category, base.base_fen)?;
-        let admitted = events.iter().filter(|e| e.kind == EventKind::Admitted).map(|e| e.date).min();
-        if let Some(admitted) = admitted.filter(|a| base.from_month < Month::of(*a)) {
-            return Err(month_error(
-                "from",
-                format!(
-                    "预备党员自支部大会接收之月（{}）起交纳党费，不能从 {} 起",
-                    Month::of(admitted).zh(),
-                    base.from_month.zh()
-                ),
-                format!(
-                    "a probationary member pays from the month of admission ({}), not from {}",
-                    Month::of(admitted),
-                    base.from_month
-                ),
-            ));
-        }
-        if base.from_month > Month::of(self.today()).plus(MAX_AHEAD) {
-            return Err(month_error(
-                "from",
-                format!("{} 太远：基数最多提前一年设定", base.from_month.zh()),
-                format!("{} is too far ahead: a base is set at most a year ahead", base.from_month),
-            ));
-        }
+        let status: String =
+            self.conn.query_row("SELECT status FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
+        let status = MembershipStatus::parse(&status).unwrap_or(MembershipStatus::InRegister);
+        check_base(&person, &events, status, &base, self.today(), self.rules.dues())?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO dues_bases (person_id, category, base_fen, from_month) VALUES (?1, ?2, ?3, ?4)
@@ -386,34 +446,8 @@ impl Store {
                     .filter(|(_, branch)| shown.as_ref().is_none_or(|s| s.contains(branch)))
                     .map(|(id, _)| id)
                     .collect();
-                let who = crate::text::excerpt(&row.who, 40);
-                let person_id = match found.as_slice() {
-                    [one] => *one,
-                    [] => {
-                        problems.add(
-                            row.row,
-                            format!("在册人员中没有「{who}」"),
-                            format!("nobody in the register is “{who}”"),
-                        );
-                        continue;
-                    }
-                    many => {
-                        problems.add(
-                            row.row,
-                            format!("有 {} 人名为「{who}」，请改用学号工号", many.len()),
-                            format!("{} people are named “{who}”; give the student number", many.len()),
-                        );
-                        continue;
-                    }
-                };
-                let payment = DuesPayment {
-                    person_id,
-                    from_month: row.from_month,
-                    months: row.months,
-                    paid_on: if row.deferred.is_some() { None } else { row.paid_on },
-                    paid_by: row.paid_by.clone(),
-                    deferred: row.deferred.clone(),
-                };
+                let Some(payment) = row_payment(row, &found, &mut problems) else { continue };
+                let person_id = payment.person_id;
                 match write_dues(&tx, self.rules.dues(), today, &payment) {
                     Ok(cache) => changed.push((person_id, cache)),
                     Err(e @ (Error::InvalidInput { .. } | Error::Violations { .. })) => {
@@ -451,20 +485,6 @@ impl Store {
         self.dues_ledger(person_id)
     }
 
-    fn require_in_register(&self, person_id: Id) -> Result<()> {
-        let status: String =
-            self.conn.query_row("SELECT status FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
-        let status = MembershipStatus::parse(&status).unwrap_or(MembershipStatus::InRegister);
-        if status != MembershipStatus::InRegister {
-            return Err(month_error(
-                "member",
-                format!("此人已不在册（{}）", status.zh()),
-                format!("this person is out of the register ({})", status.label().en),
-            ));
-        }
-        Ok(())
-    }
-
     /// After a change of a member's dues: the arrears scan reads the new caches.
     fn dues_changed(&self, person_id: Id, (from, through): (Option<Month>, Option<Month>)) {
         if let Some(life) = self.life.borrow_mut().as_mut() {
@@ -494,16 +514,10 @@ impl Store {
             let (from, through) = self.dues_cache(member)?;
             let Some(first_unpaid) = through.map(Month::next).or(from) else { continue };
             let bases = load_bases(&self.conn, member)?;
-            let (mut months_behind, mut owed_fen, mut month) = (0, 0, first_unpaid);
-            while month < this_month {
-                months_behind += 1;
-                owed_fen +=
-                    base_in(&bases, month).map(|b| rules.monthly_fen(b.category, b.base_fen)).transpose()?.unwrap_or(0);
-                month = month.next();
-            }
+            let (months_behind, owed_fen) = behind(&bases, first_unpaid, this_month, rules)?;
             out.push(DuesArrears { paid_through: through, months_behind, owed_fen, item });
         }
-        out.sort_by(|a, b| b.months_behind.cmp(&a.months_behind).then(a.item.due.cmp(&b.item.due)));
+        sort_arrears(&mut out);
         Ok(out)
     }
 
@@ -540,24 +554,17 @@ impl Store {
                 continue;
             }
             let paid_on = calendar::parse_iso(&paid_on).ok_or_else(|| corrupt_row("dues_months", person_id))?;
-            let month = Month(month);
-            if let Some(run) = out.last_mut().filter(|r| {
-                r.person_id == person_id && r.paid_on == paid_on && r.paid_by == paid_by && r.to_month.next() == month
-            }) {
-                run.to_month = month;
-                run.amount_fen += amount_fen;
-                continue;
-            }
-            out.push(DuesReceipt {
+            let month_paid = DuesReceipt {
                 person_id,
                 name,
-                branch: tree.path(branch_id),
-                from_month: month,
-                to_month: month,
+                branch: String::new(),
+                from_month: Month(month),
+                to_month: Month(month),
                 amount_fen,
                 paid_on,
                 paid_by,
-            });
+            };
+            add_to_receipts(&mut out, month_paid, || tree.path(branch_id));
         }
         Ok(out)
     }
@@ -589,48 +596,11 @@ impl Store {
             if shown.as_ref().is_some_and(|s| !s.contains(&branch_id)) {
                 continue;
             }
-            if out.last().is_none_or(|b| b.branch_id != branch_id) {
-                out.push(BranchDues {
-                    branch_id,
-                    branch: tree.path(branch_id),
-                    members: 0,
-                    due_fen: 0,
-                    paid_fen: 0,
-                    paid_months: 0,
-                    deferred_months: 0,
-                    outstanding_fen: 0,
-                });
-            }
-            let Some(row) = out.last_mut() else { continue };
-            row.members += 1;
             let bases = load_bases(&self.conn, person_id)?;
             let recorded: Vec<(i32, i64, bool)> = months
                 .query_map(params![person_id, from.0, to.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let first = bases.first().map_or(to.next(), |b| b.from_month).max(from);
-            let mut month = first;
-            while month <= to {
-                match recorded.iter().find(|(m, _, _)| *m == month.0) {
-                    Some((_, amount, true)) => {
-                        row.due_fen += amount;
-                        row.paid_fen += amount;
-                        row.paid_months += 1;
-                    }
-                    recorded => {
-                        let due = base_in(&bases, month)
-                            .map(|b| rules.monthly_fen(b.category, b.base_fen))
-                            .transpose()?
-                            .unwrap_or(0);
-                        row.due_fen += due;
-                        if recorded.is_some() {
-                            row.deferred_months += 1;
-                        } else {
-                            row.outstanding_fen += due;
-                        }
-                    }
-                }
-                month = month.next();
-            }
+            count_member(&mut out, (branch_id, || tree.path(branch_id)), &bases, &recorded, (from, to), rules)?;
         }
         Ok(out)
     }
@@ -646,11 +616,62 @@ pub(crate) fn write_dues(
     let person_id = payment.person_id;
     let person = load_person(conn, person_id)?.ok_or_else(|| not_found(person_id))?;
     let status: String = conn.query_row("SELECT status FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
+    check_payment(&person.name, &status, payment, today)?;
+    let run = {
+        let (f, t): (Option<i32>, Option<i32>) =
+            conn.query_row("SELECT dues_from, dues_through FROM people WHERE id = ?1", [person_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        (f.map(Month), t.map(Month))
+    };
+    let (start, end) = payment_span(payment);
+    let mut existing = conn.prepare_cached(
+        "SELECT month, paid_on FROM dues_months WHERE person_id = ?1 AND month BETWEEN ?2 AND ?3 ORDER BY month",
+    )?;
+    let recorded: Vec<(i32, Option<String>)> = existing
+        .query_map(params![person_id, start.0, end.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let bases = load_bases(conn, person_id)?;
+    let months = payment_months(&person.name, payment, today, rules, run, &recorded, &bases)?;
+    let mut write = conn.prepare_cached(
+        "INSERT INTO dues_months (person_id, month, amount_fen, paid_on, paid_by, deferred) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (person_id, month) DO UPDATE SET amount_fen = excluded.amount_fen, paid_on = excluded.paid_on,
+             paid_by = excluded.paid_by, deferred = excluded.deferred",
+    )?;
+    let (paid_by, deferred) = (tidied(&payment.paid_by), tidied(&payment.deferred));
+    for (month, amount) in months {
+        write.execute(params![
+            person_id,
+            month.0,
+            amount,
+            payment.paid_on.map(|d| d.to_string()),
+            paid_by,
+            deferred
+        ])?;
+    }
+    refresh_caches(conn, person_id)
+}
+
+/// A payment's payer or a deferral's reason as kept: trimmed, none when blank.
+pub(crate) fn tidied(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The first and the last month a payment or deferral covers.
+pub(crate) fn payment_span(payment: &DuesPayment) -> (Month, Month) {
+    let months = i32::try_from(payment.months.clamp(1, MAX_MONTHS)).unwrap_or(1);
+    (payment.from_month, payment.from_month.plus(months - 1))
+}
+
+/// The rules of a payment that need no ledger, on either engine: a member in the register
+/// (`status` as kept), 1 to 120 months, plain text, and either a day paid (not after today) or
+/// a reason for deferring.
+pub(crate) fn check_payment(name: &str, status: &str, payment: &DuesPayment, today: Date) -> Result<()> {
     if status != MembershipStatus::InRegister.as_str() {
         return Err(month_error(
             "member",
-            format!("{}已不在册，不能再记录党费", person.name),
-            format!("{} is out of the register: no dues can be recorded", person.name),
+            format!("{name}已不在册，不能再记录党费"),
+            format!("{name} is out of the register: no dues can be recorded"),
         ));
     }
     if payment.months == 0 || payment.months > MAX_MONTHS {
@@ -660,42 +681,45 @@ pub(crate) fn write_dues(
             format!("the number of months must be 1 to {MAX_MONTHS}"),
         ));
     }
-    let deferred = payment.deferred.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let deferred = tidied(&payment.deferred);
     crate::text::check_chars("deferred", ("缓交原因", "reason for deferral"), deferred.unwrap_or(""), false)?;
     crate::text::check_chars("paid_by", ("代交人", "paid by"), payment.paid_by.as_deref().unwrap_or(""), false)?;
     match (payment.paid_on, deferred) {
-        (Some(day), None) if day > today => {
-            return Err(month_error(
-                "paid_on",
-                format!("交纳日期 {day} 晚于今天"),
-                format!("the day paid, {day}, is after today"),
-            ));
-        }
-        (Some(_), None) | (None, Some(_)) => {}
-        _ => {
-            return Err(month_error(
-                "deferred",
-                "请写交纳日期，或写缓交原因（二者择一）".into(),
-                "give either the day paid or the reason for deferring, not both or neither".into(),
-            ));
-        }
+        (Some(day), None) if day > today => Err(month_error(
+            "paid_on",
+            format!("交纳日期 {day} 晚于今天"),
+            format!("the day paid, {day}, is after today"),
+        )),
+        (Some(_), None) | (None, Some(_)) => Ok(()),
+        _ => Err(month_error(
+            "deferred",
+            "请写交纳日期，或写缓交原因（二者择一）".into(),
+            "give either the day paid or the reason for deferring, not both or neither".into(),
+        )),
     }
-    let (from, through) = {
-        let (f, t): (Option<i32>, Option<i32>) =
-            conn.query_row("SELECT dues_from, dues_through FROM people WHERE id = ?1", [person_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        (f.map(Month), t.map(Month))
-    };
+}
+
+/// The months a payment (or deferral) writes, each with what it is due, checked against the
+/// member's ledger: their run (first month due, last of the unbroken run covered), the months
+/// already recorded in the payment's span (`payment_span`: month and day paid, if paid) and
+/// their bases. A ledger never has a gap. On either engine, after [`check_payment`].
+pub(crate) fn payment_months(
+    name: &str,
+    payment: &DuesPayment,
+    today: Date,
+    rules: &crate::dues::DuesRules,
+    (from, through): (Option<Month>, Option<Month>),
+    recorded: &[(i32, Option<String>)],
+    bases: &[DuesBase],
+) -> Result<Vec<(Month, i64)>> {
     let Some(first_due) = from else {
         return Err(month_error(
             "member",
-            format!("{}还没有党费基数：先设定类别和基数（dangan dues base）", person.name),
-            format!("{} has no dues base yet: set the category and base first (dangan dues base)", person.name),
+            format!("{name}还没有党费基数：先设定类别和基数（dangan dues base）"),
+            format!("{name} has no dues base yet: set the category and base first (dangan dues base)"),
         ));
     };
-    let start = payment.from_month;
-    let end = start.plus(payment.months as i32 - 1);
+    let (start, end) = payment_span(payment);
     if start < first_due {
         return Err(month_error(
             "from",
@@ -711,12 +735,6 @@ pub(crate) fn write_dues(
         ));
     }
     let next = through.map_or(first_due, Month::next);
-    let mut existing = conn.prepare_cached(
-        "SELECT month, paid_on FROM dues_months WHERE person_id = ?1 AND month BETWEEN ?2 AND ?3 ORDER BY month",
-    )?;
-    let recorded: Vec<(i32, Option<String>)> = existing
-        .query_map(params![person_id, start.0, end.0], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     if let Some((month, paid_on)) = recorded.iter().find(|(_, paid)| paid.is_some()) {
         let (month, day) = (Month(*month), paid_on.clone().unwrap_or_default());
         return Err(month_error(
@@ -725,7 +743,7 @@ pub(crate) fn write_dues(
             format!("{month} is already paid (on {day})"),
         ));
     }
-    if deferred.is_some() && !recorded.is_empty() {
+    if tidied(&payment.deferred).is_some() && !recorded.is_empty() {
         let month = Month(recorded[0].0);
         return Err(month_error("from", format!("{} 已缓交", month.zh()), format!("{month} is already deferred")));
     }
@@ -737,28 +755,115 @@ pub(crate) fn write_dues(
             format!("{next} is not paid yet: pay from {next}, or record it as deferred first"),
         ));
     }
-    let bases = load_bases(conn, person_id)?;
-    let mut write = conn.prepare_cached(
-        "INSERT INTO dues_months (person_id, month, amount_fen, paid_on, paid_by, deferred) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (person_id, month) DO UPDATE SET amount_fen = excluded.amount_fen, paid_on = excluded.paid_on,
-             paid_by = excluded.paid_by, deferred = excluded.deferred",
-    )?;
-    let paid_by = payment.paid_by.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let mut months = Vec::new();
     let mut month = start;
     while month <= end {
-        let amount = match base_in(&bases, month) {
-            Some(b) => rules.monthly_fen(b.category, b.base_fen)?,
-            None => 0,
-        };
-        write.execute(params![
-            person_id,
-            month.0,
-            amount,
-            payment.paid_on.map(|d| d.to_string()),
-            paid_by,
-            deferred
-        ])?;
+        months.push((month, due_in(bases, month, rules)?));
         month = month.next();
     }
-    refresh_caches(conn, person_id)
+    Ok(months)
+}
+
+/// The arrears list's order: the longest behind first, then the earliest due.
+pub(crate) fn sort_arrears(arrears: &mut [DuesArrears]) {
+    arrears.sort_by(|a, b| b.months_behind.cmp(&a.months_behind).then(a.item.due.cmp(&b.item.due)));
+}
+
+/// Adds a month paid to the receipts, which come by branch, day, name, payer and month: a run of
+/// consecutive months of one member paid the same day through the same hands is one line (two
+/// runs paid together, around deferred months, are two). `branch` names a new line's branch.
+pub(crate) fn add_to_receipts(out: &mut Vec<DuesReceipt>, paid: DuesReceipt, branch: impl FnOnce() -> String) {
+    if let Some(run) = out.last_mut().filter(|r| {
+        r.person_id == paid.person_id
+            && r.paid_on == paid.paid_on
+            && r.paid_by == paid.paid_by
+            && r.to_month.next() == paid.from_month
+    }) {
+        run.to_month = paid.from_month;
+        run.amount_fen += paid.amount_fen;
+        return;
+    }
+    out.push(DuesReceipt { branch: branch(), ..paid });
+}
+
+/// Counts a member owing dues into their branch's line of a summary of `from..=to` (members come
+/// by branch: a new branch starts a line): each month due, paid, deferred or outstanding.
+/// `recorded` holds the months in the range recorded: (month, amount, paid). On either engine.
+pub(crate) fn count_member(
+    out: &mut Vec<BranchDues>,
+    (branch_id, branch): (Id, impl FnOnce() -> String),
+    bases: &[DuesBase],
+    recorded: &[(i32, i64, bool)],
+    (from, to): (Month, Month),
+    rules: &crate::dues::DuesRules,
+) -> Result<()> {
+    if out.last().is_none_or(|b| b.branch_id != branch_id) {
+        out.push(BranchDues {
+            branch_id,
+            branch: branch(),
+            members: 0,
+            due_fen: 0,
+            paid_fen: 0,
+            paid_months: 0,
+            deferred_months: 0,
+            outstanding_fen: 0,
+        });
+    }
+    let Some(row) = out.last_mut() else { return Ok(()) };
+    row.members += 1;
+    let mut month = bases.first().map_or(to.next(), |b| b.from_month).max(from);
+    while month <= to {
+        match recorded.iter().find(|(m, _, _)| *m == month.0) {
+            Some((_, amount, true)) => {
+                row.due_fen += amount;
+                row.paid_fen += amount;
+                row.paid_months += 1;
+            }
+            recorded => {
+                let due = due_in(bases, month, rules)?;
+                row.due_fen += due;
+                if recorded.is_some() {
+                    row.deferred_months += 1;
+                } else {
+                    row.outstanding_fen += due;
+                }
+            }
+        }
+        month = month.next();
+    }
+    Ok(())
+}
+
+/// The payment a sheet's row asks, of the one person it names among `found` (those the user may
+/// change who answer to its student number or name); none, with the row's problem noted, when
+/// it names nobody or several. On either engine.
+pub(crate) fn row_payment(
+    row: &crate::dues::PaymentRow,
+    found: &[Id],
+    problems: &mut crate::roster::sheet::RowProblems,
+) -> Option<DuesPayment> {
+    let who = crate::text::excerpt(&row.who, 40);
+    let person_id = match found {
+        [one] => *one,
+        [] => {
+            problems.add(row.row, format!("在册人员中没有「{who}」"), format!("nobody in the register is “{who}”"));
+            return None;
+        }
+        many => {
+            problems.add(
+                row.row,
+                format!("有 {} 人名为「{who}」，请改用学号工号", many.len()),
+                format!("{} people are named “{who}”; give the student number", many.len()),
+            );
+            return None;
+        }
+    };
+    Some(DuesPayment {
+        person_id,
+        from_month: row.from_month,
+        months: row.months,
+        paid_on: if row.deferred.is_some() { None } else { row.paid_on },
+        paid_by: row.paid_by.clone(),
+        deferred: row.deferred.clone(),
+    })
 }

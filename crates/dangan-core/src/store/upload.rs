@@ -46,6 +46,27 @@ pub(crate) struct WorkspaceContents {
     pub(crate) templates: Vec<(String, String)>,
     /// The register of branch life.
     pub(crate) life: BranchLife,
+    /// The members' dues: their bases, and each month paid or deferred.
+    pub(crate) dues: Dues,
+}
+
+/// A workspace's party dues as an upload carries them, naming its own numbers of people.
+#[derive(Default)]
+pub(crate) struct Dues {
+    pub(crate) bases: Vec<super::DuesBase>,
+    /// By person and month.
+    pub(crate) months: Vec<DuesMonth>,
+}
+
+/// A month of a member's dues as a workspace keeps it: paid (on a day, perhaps by someone) or
+/// deferred (the reason).
+pub(crate) struct DuesMonth {
+    pub(crate) person_id: Id,
+    pub(crate) month: i32,
+    pub(crate) amount_fen: i64,
+    pub(crate) paid_on: Option<Date>,
+    pub(crate) paid_by: Option<String>,
+    pub(crate) deferred: Option<String>,
 }
 
 /// A workspace's register of branch life as an upload carries it, each row naming the
@@ -84,9 +105,7 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 12] = [
-    ("dues_bases", "党费基数", "dues bases"),
-    ("dues_months", "党费缴纳", "dues payments"),
+const NOT_ON_A_SERVER: [(&str, &str, &str); 10] = [
     ("transfer_letters", "介绍信", "transfer letters"),
     ("transfer_requests", "转出申请", "transfer applications"),
     ("arrivals", "转入记录", "arrivals"),
@@ -213,6 +232,7 @@ impl Store {
         let users = self.users()?.into_iter().map(|u| u.name).collect();
         let calendar = self.holidays()?;
         let life = self.branch_life_for_upload()?;
+        let dues = self.dues_for_upload()?;
         snapshot.finish()?;
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
@@ -230,7 +250,47 @@ impl Store {
             records,
             templates,
             life,
+            dues,
         })
+    }
+
+    /// Every member's dues, for an upload (in the caller's snapshot).
+    fn dues_for_upload(&self) -> Result<Dues> {
+        let mut dues = Dues::default();
+        let mut stmt =
+            self.conn.prepare("SELECT person_id, category, base_fen, from_month FROM dues_bases ORDER BY 1, 4")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let person_id: Id = r.get(0)?;
+            let category = crate::domain::DuesCategory::parse(&r.get::<_, String>(1)?)
+                .ok_or_else(|| corrupt_row("dues_bases", person_id))?;
+            dues.bases.push(super::DuesBase {
+                person_id,
+                category,
+                base_fen: r.get(2)?,
+                from_month: crate::dues::Month(r.get(3)?),
+            });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT person_id, month, amount_fen, paid_on, paid_by, deferred FROM dues_months ORDER BY 1, 2",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let person_id: Id = r.get(0)?;
+            let paid_on = match r.get::<_, Option<String>>(3)? {
+                Some(day) => Some(day.parse::<Date>().map_err(|_| corrupt_row("dues_months", person_id))?),
+                None => None,
+            };
+            dues.months.push(DuesMonth {
+                person_id,
+                month: r.get(1)?,
+                amount_fen: r.get(2)?,
+                paid_on,
+                paid_by: r.get(4)?,
+                deferred: r.get(5)?,
+            });
+        }
+        Ok(dues)
     }
 
     /// The register of branch life, whole, for an upload (in the caller's snapshot).

@@ -1,8 +1,9 @@
-//! What units owe on the server, and the members' absence from organisational life, as items of
-//! 工作提醒: the workspace's owed-meetings index (`store/life_index.rs`) built from the register of
-//! versions 6 and 7, scanned by the workspace's own scan (`scan_owers`, `scan_members_life`), so
-//! that each rule is worked out once (what a worker did about a unit's item is `dismissals.rs`'s).
-//! The index is read again for each list: the server's register changes under other users.
+//! What units owe on the server, and the members' absence from organisational life and their dues
+//! in arrears, as items of 工作提醒: the workspace's owed-meetings index (`store/life_index.rs`)
+//! built from the register of versions 6, 7 and 10, scanned by the workspace's own scan
+//! (`scan_owers`, `scan_members_life`), so that each rule is worked out once (what a worker did
+//! about a unit's item is `dismissals.rs`'s). The index is read again for each list: the
+//! server's register changes under other users.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +14,7 @@ use crate::Result;
 use crate::calendar::Date;
 use crate::deadlines::{DeadlineItem, DeadlineQuery, OwnerKey};
 use crate::domain::{Id, MeetingKind};
+use crate::dues::Month;
 use crate::reminders::Reminder;
 use crate::store::deadlines::{Scope, make_items, scan_members_life, scan_owers, wanted};
 use crate::store::dismissals::Dismissals;
@@ -141,8 +143,9 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
                     (SELECT max(m.date) FROM dangan.attendance a JOIN dangan.meetings m ON m.id = a.meeting_id
                      WHERE a.person_id = p.id AND m.held
                        AND (a.attendance IN ('present', 'late')
-                            OR (a.attendance = 'leave' AND btrim(coalesce(a.reason, '')) <> '')))::text
-             FROM dangan.people p WHERE {MEMBER} ORDER BY p.id"
+                            OR (a.attendance = 'leave' AND btrim(coalesce(a.reason, '')) <> '')))::text,
+                    run.from_month, run.through
+             FROM dangan.people p, LATERAL dangan.dues_run(p.id) AS run WHERE {MEMBER} ORDER BY p.id"
         ),
         &[],
     )? {
@@ -153,8 +156,8 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
             branch_id: r.get(2),
             member_since: day(r.get(3)),
             last_life: day(r.get(4)),
-            dues_from: None,
-            dues_through: None,
+            dues_from: r.get::<_, Option<i32>>(5).map(Month),
+            dues_through: r.get::<_, Option<i32>>(6).map(Month),
         });
     }
     let groups: HashSet<Id> = client

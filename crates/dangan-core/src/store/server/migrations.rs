@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 9] = [
+const VERSIONS: [Version; 10] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -30,6 +30,7 @@ const VERSIONS: [Version; 9] = [
     Version { number: 7, schema: include_str!("v7.sql"), security: include_str!("v7_security.sql") },
     Version { number: 8, schema: include_str!("v8.sql"), security: include_str!("v8_security.sql") },
     Version { number: 9, schema: include_str!("v9.sql"), security: include_str!("v9_security.sql") },
+    Version { number: 10, schema: include_str!("v10.sql"), security: include_str!("v10_security.sql") },
 ];
 
 /// The version this Dangan works with.
@@ -185,5 +186,12 @@ mod tests {
         let mut known: Vec<&str> = crate::domain::ClassKind::ALL.iter().map(|k| k.as_str()).collect();
         known.sort_unstable();
         assert_eq!(kinds_listed(8, "kind"), known);
+    }
+
+    #[test]
+    fn the_server_knows_every_category_of_dues_the_workspace_knows() {
+        let mut known: Vec<&str> = crate::domain::DuesCategory::ALL.iter().map(|k| k.as_str()).collect();
+        known.sort_unstable();
+        assert_eq!(kinds_listed(10, "category"), known);
     }
 }

@@ -12,6 +12,7 @@ mod audit;
 mod census;
 mod changes;
 mod dismissals;
+mod dues;
 mod files;
 mod holidays;
 mod import;

@@ -45,6 +45,8 @@ pub struct UploadReport {
     pub set_aside: u64,
     /// The members' membership status changes carried (a person out of the register stays so).
     pub status_changes: u64,
+    /// The months of the members' dues paid or deferred carried, with their bases.
+    pub dues_months: u64,
     /// The records of the members' files carried, and their attachments.
     pub records: u64,
     pub attachments: u64,
@@ -157,6 +159,7 @@ impl ServerStore {
         let on_server: HashMap<Id, Id> = workspace_ids.iter().copied().zip(person_ids.iter().copied()).collect();
         let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &on_server).map_err(fail)?;
         let status_changes = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
+        let dues_months = carry_dues(&mut tx, &contents.dues, &on_server).map_err(fail)?;
         let steps_on_server = steps_on_server(&mut tx, &staged, &by_row, &address)?;
         // The office's own wording becomes its committee's on the server.
         for (id, source) in &contents.templates {
@@ -207,6 +210,7 @@ impl ServerStore {
             attachments,
             templates: contents.templates.len() as u64,
             branch_life,
+            dues_months,
         })
     }
 }
@@ -305,6 +309,45 @@ fn carry_files(
         }
     }
     Ok((carried, attached))
+}
+
+/// The workspace's dues, each row under its person's number on the server, in two statements
+/// (logged by the server's triggers as the uploader's). Returns the months carried.
+fn carry_dues(
+    tx: &mut postgres::Transaction<'_>,
+    dues: &crate::store::upload::Dues,
+    on_server: &HashMap<Id, Id>,
+) -> std::result::Result<u64, postgres::Error> {
+    let (mut people, mut categories, mut bases, mut froms) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for base in &dues.bases {
+        let Some(id) = on_server.get(&base.person_id) else { continue };
+        people.push(*id);
+        categories.push(base.category.as_str());
+        bases.push(base.base_fen);
+        froms.push(base.from_month.0);
+    }
+    tx.execute(
+        "INSERT INTO dangan.dues_bases (person_id, category, base_fen, from_month)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::integer[])",
+        &[&people, &categories, &bases, &froms],
+    )?;
+    let (mut people, mut months, mut amounts) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut days, mut payers, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
+    for kept in &dues.months {
+        let Some(id) = on_server.get(&kept.person_id) else { continue };
+        people.push(*id);
+        months.push(kept.month);
+        amounts.push(kept.amount_fen);
+        days.push(kept.paid_on.map(|d| d.to_string()));
+        payers.push(kept.paid_by.as_deref());
+        reasons.push(kept.deferred.as_deref());
+    }
+    tx.execute(
+        "INSERT INTO dangan.dues_months (person_id, month, amount_fen, paid_on, paid_by, deferred)
+         SELECT p, m, a, d::date, b, r
+         FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS s(p, m, a, d, b, r)",
+        &[&people, &months, &amounts, &days, &payers, &reasons],
+    )
 }
 
 /// The workspace's items set aside, each under its person's number on the server, in one
