@@ -18,7 +18,13 @@ use crate::shell::Shell;
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn open_appraisals(shell: State<'_, Shell>, unit: Id, year: i32, opened_on: Date) -> Reply<Vec<Appraisal>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.open_appraisals(unit, year, opened_on))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.open_appraisals(unit, year, opened_on),
+            |server| server.open_appraisals(unit, year, opened_on),
+        )
+    })
+    .await
 }
 
 /// One appraisal.
@@ -26,7 +32,8 @@ pub async fn open_appraisals(shell: State<'_, Shell>, unit: Id, year: i32, opene
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn appraisal(shell: State<'_, Shell>, id: Id) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.appraisal(id))).await
+    blocking(shell.lang(), move || shell.with_either(|session| session.appraisal(id), |server| server.appraisal(id)))
+        .await
 }
 
 /// The appraisals of a year (under a unit, or all).
@@ -34,7 +41,10 @@ pub async fn appraisal(shell: State<'_, Shell>, id: Id) -> Reply<Appraisal> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn appraisals(shell: State<'_, Shell>, year: i32, unit: Option<Id>) -> Reply<Vec<Appraisal>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.appraisals(year, unit))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.appraisals(year, unit), |server| server.appraisals(year, unit))
+    })
+    .await
 }
 
 /// Dates a step, or takes its day back.
@@ -47,7 +57,13 @@ pub async fn date_appraisal_step(
     date: Option<Date>,
 ) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.date_appraisal_step(id, step, date))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.date_appraisal_step(id, step, date),
+            |server| server.date_appraisal_step(id, step, date),
+        )
+    })
+    .await
 }
 
 /// Records the vote: the ballots cast and members' counts, all or none.
@@ -55,7 +71,13 @@ pub async fn date_appraisal_step(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_votes(shell: State<'_, Shell>, id: Id, ballots_cast: u32, rows: Vec<VoteRow>) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.record_votes(id, ballots_cast, &rows))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.record_votes(id, ballots_cast, &rows),
+            |server| server.record_votes(id, ballots_cast, &rows),
+        )
+    })
+    .await
 }
 
 /// Records the vote from a sheet, all rows or none.
@@ -63,7 +85,13 @@ pub async fn record_votes(shell: State<'_, Shell>, id: Id, ballots_cast: u32, ro
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn import_votes(shell: State<'_, Shell>, id: Id, ballots_cast: u32, path: PathBuf) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.import_votes(id, ballots_cast, &path))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.import_votes(id, ballots_cast, &path),
+            |server| server.import_votes(id, ballots_cast, &path),
+        )
+    })
+    .await
 }
 
 /// Sets or clears the branch's proposed grade of a member.
@@ -71,7 +99,13 @@ pub async fn import_votes(shell: State<'_, Shell>, id: Id, ballots_cast: u32, pa
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn propose_grade(shell: State<'_, Shell>, id: Id, person_id: Id, grade: Option<Grade>) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.propose_grade(id, person_id, grade))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.propose_grade(id, person_id, grade),
+            |server| server.propose_grade(id, person_id, grade),
+        )
+    })
+    .await
 }
 
 /// Decides a member's grade.
@@ -79,7 +113,10 @@ pub async fn propose_grade(shell: State<'_, Shell>, id: Id, person_id: Id, grade
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn grade_member(shell: State<'_, Shell>, id: Id, decision: GradeDecision) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.grade_member(id, &decision))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.grade_member(id, &decision), |server| server.grade_member(id, &decision))
+    })
+    .await
 }
 
 /// Closes an appraisal: each grade into its member's file.
@@ -87,7 +124,10 @@ pub async fn grade_member(shell: State<'_, Shell>, id: Id, decision: GradeDecisi
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn close_appraisal(shell: State<'_, Shell>, id: Id, date: Date) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.close_appraisal(id, date))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.close_appraisal(id, date), |server| server.close_appraisal(id, date))
+    })
+    .await
 }
 
 /// Records how a correction period ended.
@@ -103,7 +143,10 @@ pub async fn end_correction(
 ) -> Reply<Appraisal> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.end_correction(id, person_id, outcome, date, note.as_deref()))
+        shell.with_either(
+            |session| session.end_correction(id, person_id, outcome, date, note.as_deref()),
+            |server| server.end_correction(id, person_id, outcome, date, note.as_deref()),
+        )
     })
     .await
 }
@@ -113,7 +156,11 @@ pub async fn end_correction(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_ballots(shell: State<'_, Shell>, id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_ballots(id, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(|session| session.write_ballots(id, &path), |server| server.write_ballots(id, &path, &folder))
+    })
+    .await
 }
 
 /// Writes a branch's results sheet as a PDF.
@@ -121,7 +168,14 @@ pub async fn write_ballots(shell: State<'_, Shell>, id: Id, path: PathBuf) -> Re
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_appraisal_results(shell: State<'_, Shell>, id: Id, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_appraisal_results(id, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_appraisal_results(id, &path),
+            |server| server.write_appraisal_results(id, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Writes the year's results as a workbook.
@@ -129,5 +183,12 @@ pub async fn write_appraisal_results(shell: State<'_, Shell>, id: Id, path: Path
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn export_appraisals(shell: State<'_, Shell>, year: i32, unit: Option<Id>, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_appraisals(year, unit, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.export_appraisals(year, unit, &path),
+            |server| server.export_appraisals(year, unit, &path, &folder),
+        )
+    })
+    .await
 }

@@ -98,13 +98,14 @@ async fn drive(
         "nav-members",
         "nav-life",
         "nav-dues",
+        "nav-appraisal",
         "nav-statistics",
         "nav-users",
         "nav-audit",
     ] {
         assert!(app.exists(offered).await, "{offered} is offered on a server");
     }
-    for not_yet in ["nav-transfers", "nav-appraisal", "backup-open"] {
+    for not_yet in ["nav-transfers", "backup-open"] {
         assert!(!app.exists(not_yet).await, "{not_yet} is not offered on a server yet");
     }
     app.wait("dashboard").await;
@@ -417,6 +418,24 @@ async fn drive(
     assert_eq!(app.wait_text("dues-arrears-count").await.trim(), "1 人");
     app.wait_css(&format!("[data-testid='dues-arrears-row'][data-member-id='{zhang}']")).await;
     app.screenshot("47-server-dues").await;
+
+    // 民主评议 on the server: opened here for the first branch, it is the other user's as well.
+    app.click("nav-appraisal").await;
+    app.wait_attr("appraisal-screen", "data-loaded", "true").await;
+    app.click("appraisal-open").await;
+    app.wait("open-appraisal-dialog").await;
+    app.choose("open-appraisal-unit", "计算机学院第一党支部").await;
+    app.click("open-appraisal-save").await;
+    app.wait("appraisal-panel").await;
+    app.screenshot("48-server-appraisal").await;
+    let year: i32 = crate::driver::TODAY[..4].parse().unwrap();
+    let theirs = beside(|| other.appraisals(year, None).unwrap());
+    assert!(
+        theirs
+            .iter()
+            .any(|a| a.unit.ends_with("计算机学院第一党支部") && a.participants.iter().any(|p| p.name == "张三")),
+        "{theirs:#?}"
+    );
 
     // 用户管理 on the server: its users, and a new one, an auditor, signing in as a login role of
     // their own (no recovery key on a server: an administrator resets a forgotten passphrase).

@@ -19,14 +19,14 @@ const ROSTER: &str = "姓名,学号工号,所在党支部,入党时间,递交入
 ";
 
 /// Each person's number by name, as a database lists them.
-fn numbers(out: std::process::Output) -> std::collections::HashMap<String, String> {
+pub(crate) fn numbers(out: std::process::Output) -> std::collections::HashMap<String, String> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let people: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     people.iter().map(|p| (p["name"].as_str().unwrap().to_owned(), p["id"].to_string())).collect()
 }
 
 /// JSON without the numbers each database gives its rows.
-fn without_numbers(mut value: serde_json::Value) -> serde_json::Value {
+pub(crate) fn without_numbers(mut value: serde_json::Value) -> serde_json::Value {
     match &mut value {
         serde_json::Value::Object(map) => {
             for key in ["member_id", "person_id", "branch_id", "unit_id"] {
@@ -50,15 +50,15 @@ fn without_numbers(mut value: serde_json::Value) -> serde_json::Value {
 
 /// The same command on the server and in the twin workspace, `{张三}` and the like standing for
 /// that person's number in each: the same exit, the same words (JSON without the numbers).
-struct Twins<'a> {
-    url: &'a str,
-    ws: &'a TestWorkspace,
-    on_server: std::collections::HashMap<String, String>,
-    in_workspace: std::collections::HashMap<String, String>,
+pub(crate) struct Twins<'a> {
+    pub(crate) url: &'a str,
+    pub(crate) ws: &'a TestWorkspace,
+    pub(crate) on_server: std::collections::HashMap<String, String>,
+    pub(crate) in_workspace: std::collections::HashMap<String, String>,
 }
 
 impl Twins<'_> {
-    fn run(&self, user: &str, args: &[&str]) -> std::process::Output {
+    pub(crate) fn run(&self, user: &str, args: &[&str]) -> std::process::Output {
         let fill = |numbers: &std::collections::HashMap<String, String>| -> Vec<String> {
             args.iter()
                 .map(|a| numbers.iter().fold((*a).to_owned(), |a, (name, id)| a.replace(&format!("{{{name}}}"), id)))

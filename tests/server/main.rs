@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod appraisal;
 mod documents;
 mod dues;
 mod files;

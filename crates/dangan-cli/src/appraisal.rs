@@ -3,13 +3,15 @@
 //! ballot and tally sheet, `votes` records the vote (by hand or from a sheet), `grade` decides a
 //! member's grade, `close` files every grade, `correction` ends an unsatisfactory member's
 //! correction period, `show`, `list` and `results` read it back. An appraisal is named by its
-//! branch and year.
+//! branch and year. In a workspace or on a server alike (`Appraisals`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use dangan_core::appraisal::{Appraisal, AppraisalStep, CorrectionOutcome, GradeDecision, VoteRow, Votes};
+use dangan_core::calendar::Date;
 use dangan_core::domain::{Grade, Id};
+use dangan_core::server::ServerSession;
 use dangan_core::{Error, Result, Session};
 
 use crate::commands::Context;
@@ -154,9 +156,132 @@ pub struct VotesArgs {
     json: bool,
 }
 
-fn find(session: &Session, which: &Which) -> Result<Appraisal> {
-    let branch = crate::members::find_branch(session, &which.branch)?;
-    session.appraisal_of(branch, which.year)
+/// Where appraisals are kept: a workspace, or the shared server (`dangan appraisal` runs on both).
+pub trait Appraisals {
+    /// A branch or general branch by name or path.
+    fn branch(&mut self, name: &str) -> Result<Id>;
+    fn open_appraisals(&mut self, unit: Id, year: i32, on: Date) -> Result<Vec<Appraisal>>;
+    fn appraisal_of(&mut self, unit: Id, year: i32) -> Result<Appraisal>;
+    fn appraisals(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<Appraisal>>;
+    fn date_appraisal_step(&mut self, id: Id, step: AppraisalStep, date: Option<Date>) -> Result<Appraisal>;
+    fn record_votes(&mut self, id: Id, ballots: u32, rows: &[VoteRow]) -> Result<Appraisal>;
+    fn import_votes(&mut self, id: Id, ballots: u32, sheet: &Path) -> Result<Appraisal>;
+    fn grade_member(&mut self, id: Id, decision: &GradeDecision) -> Result<Appraisal>;
+    fn close_appraisal(&mut self, id: Id, date: Date) -> Result<Appraisal>;
+    fn end_correction(
+        &mut self,
+        id: Id,
+        member: Id,
+        outcome: CorrectionOutcome,
+        date: Date,
+        note: Option<&str>,
+    ) -> Result<Appraisal>;
+    fn write_ballots(&mut self, id: Id, out: &Path, cx: &Context) -> Result<()>;
+    fn write_appraisal_results(&mut self, id: Id, out: &Path, cx: &Context) -> Result<()>;
+    fn export_appraisals(&mut self, year: i32, unit: Option<Id>, out: &Path, cx: &Context) -> Result<()>;
+}
+
+impl Appraisals for Session {
+    fn branch(&mut self, name: &str) -> Result<Id> {
+        crate::members::find_branch(self, name)
+    }
+    fn open_appraisals(&mut self, unit: Id, year: i32, on: Date) -> Result<Vec<Appraisal>> {
+        Session::open_appraisals(self, unit, year, on)
+    }
+    fn appraisal_of(&mut self, unit: Id, year: i32) -> Result<Appraisal> {
+        Session::appraisal_of(self, unit, year)
+    }
+    fn appraisals(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<Appraisal>> {
+        Session::appraisals(self, year, unit)
+    }
+    fn date_appraisal_step(&mut self, id: Id, step: AppraisalStep, date: Option<Date>) -> Result<Appraisal> {
+        Session::date_appraisal_step(self, id, step, date)
+    }
+    fn record_votes(&mut self, id: Id, ballots: u32, rows: &[VoteRow]) -> Result<Appraisal> {
+        Session::record_votes(self, id, ballots, rows)
+    }
+    fn import_votes(&mut self, id: Id, ballots: u32, sheet: &Path) -> Result<Appraisal> {
+        Session::import_votes(self, id, ballots, sheet)
+    }
+    fn grade_member(&mut self, id: Id, decision: &GradeDecision) -> Result<Appraisal> {
+        Session::grade_member(self, id, decision)
+    }
+    fn close_appraisal(&mut self, id: Id, date: Date) -> Result<Appraisal> {
+        Session::close_appraisal(self, id, date)
+    }
+    fn end_correction(
+        &mut self,
+        id: Id,
+        member: Id,
+        outcome: CorrectionOutcome,
+        date: Date,
+        note: Option<&str>,
+    ) -> Result<Appraisal> {
+        Session::end_correction(self, id, member, outcome, date, note)
+    }
+    fn write_ballots(&mut self, id: Id, out: &Path, _: &Context) -> Result<()> {
+        Session::write_ballots(self, id, out)
+    }
+    fn write_appraisal_results(&mut self, id: Id, out: &Path, _: &Context) -> Result<()> {
+        Session::write_appraisal_results(self, id, out)
+    }
+    fn export_appraisals(&mut self, year: i32, unit: Option<Id>, out: &Path, _: &Context) -> Result<()> {
+        Session::export_appraisals(self, year, unit, out)
+    }
+}
+
+impl Appraisals for ServerSession {
+    fn branch(&mut self, name: &str) -> Result<Id> {
+        self.find_unit(name, "branch")
+    }
+    fn open_appraisals(&mut self, unit: Id, year: i32, on: Date) -> Result<Vec<Appraisal>> {
+        ServerSession::open_appraisals(self, unit, year, on)
+    }
+    fn appraisal_of(&mut self, unit: Id, year: i32) -> Result<Appraisal> {
+        ServerSession::appraisal_of(self, unit, year)
+    }
+    fn appraisals(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<Appraisal>> {
+        ServerSession::appraisals(self, year, unit)
+    }
+    fn date_appraisal_step(&mut self, id: Id, step: AppraisalStep, date: Option<Date>) -> Result<Appraisal> {
+        ServerSession::date_appraisal_step(self, id, step, date)
+    }
+    fn record_votes(&mut self, id: Id, ballots: u32, rows: &[VoteRow]) -> Result<Appraisal> {
+        ServerSession::record_votes(self, id, ballots, rows)
+    }
+    fn import_votes(&mut self, id: Id, ballots: u32, sheet: &Path) -> Result<Appraisal> {
+        ServerSession::import_votes(self, id, ballots, sheet)
+    }
+    fn grade_member(&mut self, id: Id, decision: &GradeDecision) -> Result<Appraisal> {
+        ServerSession::grade_member(self, id, decision)
+    }
+    fn close_appraisal(&mut self, id: Id, date: Date) -> Result<Appraisal> {
+        ServerSession::close_appraisal(self, id, date)
+    }
+    fn end_correction(
+        &mut self,
+        id: Id,
+        member: Id,
+        outcome: CorrectionOutcome,
+        date: Date,
+        note: Option<&str>,
+    ) -> Result<Appraisal> {
+        ServerSession::end_correction(self, id, member, outcome, date, note)
+    }
+    fn write_ballots(&mut self, id: Id, out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::write_ballots(self, id, out, cx.workspace.dir())
+    }
+    fn write_appraisal_results(&mut self, id: Id, out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::write_appraisal_results(self, id, out, cx.workspace.dir())
+    }
+    fn export_appraisals(&mut self, year: i32, unit: Option<Id>, out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::export_appraisals(self, year, unit, out, cx.workspace.dir())
+    }
+}
+
+fn find(book: &mut impl Appraisals, which: &Which) -> Result<Appraisal> {
+    let branch = book.branch(&which.branch)?;
+    book.appraisal_of(branch, which.year)
 }
 
 fn print(cx: &Context, appraisal: &Appraisal, json: bool) -> Result<()> {
@@ -174,12 +299,22 @@ fn grade_named(given: &str) -> Result<Grade> {
     })
 }
 
+/// `dangan appraisal` in a workspace.
 pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
+    appraisal_in(action, || cx.unlock(), cx)
+}
+
+/// `dangan appraisal` on a workspace's session or a server's (`open` signs in).
+pub fn appraisal_in<A: Appraisals>(
+    action: AppraisalAction,
+    open: impl FnOnce() -> Result<A>,
+    cx: &Context,
+) -> Result<()> {
     match action {
         AppraisalAction::Open { which, date, json } => {
             let date = parse::as_of(date.as_deref())?;
-            let mut session = cx.unlock()?;
-            let unit = crate::members::find_branch(&session, &which.branch)?;
+            let mut session = open()?;
+            let unit = session.branch(&which.branch)?;
             let opened = session.open_appraisals(unit, which.year, date)?;
             if json { json::print(&opened) } else { cx.human.appraisals(&opened) }
         }
@@ -193,15 +328,15 @@ pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
                 )
             })?;
             let date = if clear { None } else { parse::optional(date.as_deref(), |d| parse::date("date", d))? };
-            let mut session = cx.unlock()?;
-            let id = find(&session, &which)?.id;
+            let mut session = open()?;
+            let id = find(&mut session, &which)?.id;
             let appraisal = session.date_appraisal_step(id, step, date)?;
             cx.human.appraisal(&appraisal)
         }
         AppraisalAction::Ballots { which, out } => {
-            let session = cx.unlock()?;
-            let id = find(&session, &which)?.id;
-            session.write_ballots(id, &out)?;
+            let mut session = open()?;
+            let id = find(&mut session, &which)?.id;
+            session.write_ballots(id, &out, cx)?;
             cx.human.file_written(&out)
         }
         AppraisalAction::Votes(args) => {
@@ -216,8 +351,8 @@ pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
                 unqualified,
                 json,
             } = *args;
-            let mut session = cx.unlock()?;
-            let id = find(&session, &which)?.id;
+            let mut session = open()?;
+            let id = find(&mut session, &which)?.id;
             let appraisal = match (import, member) {
                 (Some(sheet), _) => session.import_votes(id, ballots, &sheet)?,
                 (None, Some(person_id)) => {
@@ -230,15 +365,15 @@ pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
         }
         AppraisalAction::Grade { which, member, grade, reason, json } => {
             let decision = GradeDecision { person_id: member, grade: grade_named(&grade)?, reason };
-            let mut session = cx.unlock()?;
-            let id = find(&session, &which)?.id;
+            let mut session = open()?;
+            let id = find(&mut session, &which)?.id;
             let appraisal = session.grade_member(id, &decision)?;
             print(cx, &appraisal, json)
         }
         AppraisalAction::Close { which, date, json } => {
             let date = parse::as_of(date.as_deref())?;
-            let mut session = cx.unlock()?;
-            let id = find(&session, &which)?.id;
+            let mut session = open()?;
+            let id = find(&mut session, &which)?.id;
             let appraisal = session.close_appraisal(id, date)?;
             print(cx, &appraisal, json)
         }
@@ -252,24 +387,24 @@ pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
                 )
             })?;
             let date = parse::date("date", &date)?;
-            let mut session = cx.unlock()?;
-            let id = find(&session, &which)?.id;
+            let mut session = open()?;
+            let id = find(&mut session, &which)?.id;
             let appraisal = session.end_correction(id, member, outcome, date, note.as_deref())?;
             cx.human.appraisal(&appraisal)
         }
         AppraisalAction::Show { which, json } => {
-            let session = cx.unlock()?;
-            print(cx, &find(&session, &which)?, json)
+            let mut session = open()?;
+            print(cx, &find(&mut session, &which)?, json)
         }
         AppraisalAction::List { year, branch, json } => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(branch.as_deref(), |b| crate::members::find_branch(&session, b))?;
+            let mut session = open()?;
+            let unit = parse::optional(branch.as_deref(), |b| session.branch(b))?;
             let appraisals = session.appraisals(year, unit)?;
             if json { json::print(&appraisals) } else { cx.human.appraisals(&appraisals) }
         }
         AppraisalAction::Results { year, branch, out, json } => {
-            let session = cx.unlock()?;
-            let unit = parse::optional(branch.as_deref(), |b| crate::members::find_branch(&session, b))?;
+            let mut session = open()?;
+            let unit = parse::optional(branch.as_deref(), |b| session.branch(b))?;
             let Some(out) = out else {
                 let appraisals = session.appraisals(year, unit)?;
                 return if json { json::print(&appraisals) } else { cx.human.appraisal_results(&appraisals) };
@@ -278,7 +413,7 @@ pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
             match (extension.as_deref(), unit) {
                 (Some("pdf"), Some(unit)) => {
                     let id = session.appraisal_of(unit, year)?.id;
-                    session.write_appraisal_results(id, &out)?;
+                    session.write_appraisal_results(id, &out, cx)?;
                 }
                 (Some("pdf"), None) => {
                     return Err(Error::invalid(
@@ -287,7 +422,7 @@ pub fn appraisal(action: AppraisalAction, cx: &Context) -> Result<()> {
                         "a results sheet is a branch's: name it with --branch",
                     ));
                 }
-                _ => session.export_appraisals(year, unit, &out)?,
+                _ => session.export_appraisals(year, unit, &out, cx)?,
             }
             cx.human.file_written(&out)
         }

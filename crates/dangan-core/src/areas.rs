@@ -73,7 +73,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 15] = [
+    pub const ON_A_SERVER: [Area; 16] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -85,6 +85,7 @@ impl Area {
         Area::Meetings,
         Area::OwedMeetings,
         Area::Dues,
+        Area::Appraisal,
         Area::Statistics,
         Area::AnnualReport,
         Area::Users,

@@ -1208,10 +1208,128 @@ impl ServerSession {
         crate::output::ensure_outside(workspace_dir, path)?;
         let summary = self.store.dues_summary(unit, (from, to))?;
         let receipts = self.store.dues_receipts(unit, (from, to))?;
+        let committee = self.committee_name()?;
+        crate::dues_report::write(workspace_dir, path, &committee, (from, to), &summary, &receipts)
+    }
+
+    /// The name of the committee the user works for, which their papers are headed by.
+    fn committee_name(&mut self) -> Result<String> {
         let units = self.store.units()?;
         let me = self.store.me().unit_id;
-        let committee = units.iter().find(|u| u.id == me).map(|u| u.name.clone()).unwrap_or_default();
-        crate::dues_report::write(workspace_dir, path, &committee, (from, to), &summary, &receipts)
+        Ok(units.iter().find(|u| u.id == me).map(|u| u.name.clone()).unwrap_or_default())
+    }
+
+    // --- The democratic appraisal ----------------------------------------------------------------
+
+    /// Opens the appraisal of `year` for a branch, or for every branch under a unit that has none.
+    pub fn open_appraisals(
+        &mut self,
+        unit: Id,
+        year: i32,
+        opened_on: Date,
+    ) -> Result<Vec<crate::appraisal::Appraisal>> {
+        self.store.open_appraisals(unit, year, opened_on)
+    }
+
+    pub fn appraisal(&mut self, id: Id) -> Result<crate::appraisal::Appraisal> {
+        self.store.appraisal(id)
+    }
+
+    /// The appraisal of a branch for a year.
+    pub fn appraisal_of(&mut self, unit: Id, year: i32) -> Result<crate::appraisal::Appraisal> {
+        self.store.appraisal_of(unit, year)
+    }
+
+    /// The appraisals of a year (under a unit, or all the user reads).
+    pub fn appraisals(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<crate::appraisal::Appraisal>> {
+        self.store.appraisals(year, unit)
+    }
+
+    /// Dates a step of an appraisal, or takes its day back.
+    pub fn date_appraisal_step(
+        &mut self,
+        id: Id,
+        step: crate::appraisal::AppraisalStep,
+        date: Option<Date>,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.date_appraisal_step(id, step, date)
+    }
+
+    /// Records the vote: the ballots cast and the members' counts, all or none.
+    pub fn record_votes(
+        &mut self,
+        id: Id,
+        ballots_cast: u32,
+        rows: &[crate::appraisal::VoteRow],
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.record_votes(id, ballots_cast, rows)
+    }
+
+    /// Records the vote from a sheet, read as a workspace reads it, all rows or none.
+    pub fn import_votes(&mut self, id: Id, ballots_cast: u32, path: &Path) -> Result<crate::appraisal::Appraisal> {
+        let (rows, mut problems) = crate::appraisal::read_vote_sheet(path)?;
+        let appraisal = self.store.appraisal(id)?;
+        let votes = crate::appraisal::vote_rows_of_sheet(&appraisal, &rows, ballots_cast, &mut problems);
+        problems.refuse()?;
+        self.store.record_votes(id, ballots_cast, &votes)
+    }
+
+    /// Sets (or clears) the branch's proposed grade of a member by hand.
+    pub fn propose_grade(
+        &mut self,
+        id: Id,
+        person_id: Id,
+        grade: Option<crate::domain::Grade>,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.propose_grade(id, person_id, grade)
+    }
+
+    /// Decides a member's grade, checked against the rules.
+    pub fn grade_member(
+        &mut self,
+        id: Id,
+        decision: &crate::appraisal::GradeDecision,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.grade_member(id, decision)
+    }
+
+    /// Closes an appraisal: each grade into its member's file, a correction period begun for 不合格.
+    pub fn close_appraisal(&mut self, id: Id, date: Date) -> Result<crate::appraisal::Appraisal> {
+        self.store.close_appraisal(id, date)
+    }
+
+    /// Records how an unsatisfactory member's correction period ended.
+    pub fn end_correction(
+        &mut self,
+        id: Id,
+        person_id: Id,
+        outcome: crate::appraisal::CorrectionOutcome,
+        date: Date,
+        note: Option<&str>,
+    ) -> Result<crate::appraisal::Appraisal> {
+        self.store.end_correction(id, person_id, outcome, date, note)
+    }
+
+    /// Writes the ballot and the tally sheet of an appraisal as one PDF; never into `workspace_dir`.
+    pub fn write_ballots(&mut self, id: Id, path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let appraisal = self.store.appraisal(id)?;
+        let pdf = crate::dossier::appraisal::ballots_pdf(&appraisal, &self.committee_name()?, self.store.today())?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
+    /// Writes a branch's results sheet as a PDF; never into `workspace_dir`.
+    pub fn write_appraisal_results(&mut self, id: Id, path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let appraisal = self.store.appraisal(id)?;
+        let pdf = crate::dossier::appraisal::results_pdf(&appraisal, &self.committee_name()?, self.store.today())?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
+    /// Writes the year's results of every branch (under a unit) as a workbook.
+    pub fn export_appraisals(&mut self, year: i32, unit: Option<Id>, path: &Path, workspace_dir: &Path) -> Result<()> {
+        let appraisals = self.store.appraisals(year, unit)?;
+        crate::lists::write_sheets(workspace_dir, path, &[crate::lists::appraisal_sheet(&appraisals)])
     }
 
     /// Sets aside an item a unit (or one of its party groups) owes, as `dismiss_deadline` does a
@@ -1499,12 +1617,11 @@ impl ServerSession {
 
     /// The annual party statistics report of `year` (党内统计年报) with its consistency check,
     /// of a unit or of everything the user may read, counted as a workspace counts it over the
-    /// server's people, steps and study. A server keeps no democratic appraisal yet: its table
-    /// counts nobody graded.
+    /// server's people, steps, study and closed appraisals.
     pub fn annual_report(&mut self, year: i32, unit: Option<Id>) -> Result<crate::statistics::AnnualReport> {
         let facts = crate::statistics::annual::YearFacts {
             study: self.store.study_year(year)?,
-            grades: std::collections::HashMap::new(),
+            grades: self.store.appraisal_grades(year)?,
         };
         self.count(unit, |scope, unit| crate::statistics::annual::annual(scope, year, unit, &facts))
     }
@@ -1534,6 +1651,9 @@ impl ServerSession {
                 let mut facts = crate::statistics::annual::YearFacts::default();
                 if cell.table == "training" {
                     facts.study = self.store.study_year(year)?;
+                }
+                if cell.table == "appraisal" {
+                    facts.grades = self.store.appraisal_grades(year)?;
                 }
                 self.count(unit, |scope, _| crate::statistics::annual::people(scope, year, cell, &facts))
             }

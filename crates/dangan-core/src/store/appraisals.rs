@@ -95,27 +95,59 @@ fn load(conn: &Connection, tree: &OrgTree, rules: &AppraisalRules, id: Id) -> Re
             correction,
         });
     }
-    let graded = participants.iter().filter(|p| p.graded).count() as u32;
-    Ok(Some(Appraisal {
+    let opened_on = day("appraisals", id, Some(opened_on))?.ok_or_else(|| corrupt_row("appraisals", id))?;
+    let head = AppraisalHead {
         id,
         unit_id,
         unit: tree.path(unit_id),
         year,
-        opened_on: day("appraisals", id, Some(opened_on))?.ok_or_else(|| corrupt_row("appraisals", id))?,
-        steps,
+        opened_on,
         ballots_cast,
         closed_on: day("appraisals", id, closed_on)?,
+    };
+    Ok(Some(assembled(head, steps, participants, rules)))
+}
+
+/// An appraisal's own row as either engine reads it, its unit named by path.
+pub(crate) struct AppraisalHead {
+    pub(crate) id: Id,
+    pub(crate) unit_id: Id,
+    pub(crate) unit: String,
+    pub(crate) year: i32,
+    pub(crate) opened_on: Date,
+    pub(crate) ballots_cast: Option<u32>,
+    pub(crate) closed_on: Option<Date>,
+}
+
+/// An appraisal whole from its row, its steps (in step order) and its participants (in the
+/// member list's order), with what the rules make of them.
+pub(crate) fn assembled(
+    head: AppraisalHead,
+    steps: Vec<StepDate>,
+    participants: Vec<Participant>,
+    rules: &AppraisalRules,
+) -> Appraisal {
+    let graded = participants.iter().filter(|p| p.graded).count() as u32;
+    Appraisal {
+        id: head.id,
+        unit_id: head.unit_id,
+        unit: head.unit,
+        year: head.year,
+        opened_on: head.opened_on,
+        steps,
+        ballots_cast: head.ballots_cast,
+        closed_on: head.closed_on,
         participants,
         graded,
         excellent_cap: rules.excellent_cap(graded),
-    }))
+    }
 }
 
 fn appraisal_not_found(what: String, what_en: String) -> Error {
     Error::NotFound { what: Text::new(what, what_en) }
 }
 
-fn closed(appraisal: &Appraisal) -> Error {
+pub(crate) fn closed(appraisal: &Appraisal) -> Error {
     let on = appraisal.closed_on.map(calendar::format_zh).unwrap_or_default();
     Error::invalid(
         "appraisal",
@@ -129,7 +161,7 @@ fn closed(appraisal: &Appraisal) -> Error {
     )
 }
 
-fn participant(appraisal: &Appraisal, person_id: Id) -> Result<&Participant> {
+pub(crate) fn participant(appraisal: &Appraisal, person_id: Id) -> Result<&Participant> {
     appraisal.participants.iter().find(|p| p.person_id == person_id).ok_or_else(|| {
         Error::invalid(
             "member",
@@ -150,28 +182,41 @@ fn participants_on(conn: &Connection, branch: Id, on: Date) -> Result<Vec<(Id, b
     let mut out = Vec::new();
     for id in ids {
         let history = super::status::load_history(conn, id)?;
-        let in_register_then = match history.iter().rfind(|c| c.date <= on) {
-            Some(change) => change.status == MembershipStatus::InRegister,
-            // A history that begins with 在册 begins with an arrival: before it, not here.
-            None => history.first().is_none_or(|c| c.status != MembershipStatus::InRegister),
-        };
-        if !in_register_then {
-            continue;
-        }
         let Some(person) = load_person(conn, id)? else { continue };
-        let events: Vec<_> = load_events(conn, id)?.into_iter().filter(|e| e.date <= on).collect();
-        if events.iter().any(|e| e.kind == crate::domain::EventKind::MembershipEnded) {
-            continue;
-        }
-        let joined = person.joined_on.filter(|&j| j <= on);
-        let stage = Stage::of_person(&crate::domain::Person { joined_on: joined, ..person }, &events);
-        match stage {
-            Stage::FullMember => out.push((id, true)),
-            Stage::Probationary => out.push((id, false)),
-            _ => {}
+        if let Some(graded) = takes_part(person, load_events(conn, id)?, &history, on) {
+            out.push((id, graded));
         }
     }
     Ok(out)
+}
+
+/// Whether someone takes part in an appraisal held on `on`, and graded or not: a member who was
+/// in the register that day, full (graded) or probationary (not graded), their procedure not
+/// ended by then (`history`: their status changes in date order). On either engine.
+pub(crate) fn takes_part(
+    person: crate::domain::Person,
+    events: Vec<crate::domain::ProcedureEvent>,
+    history: &[crate::domain::StatusChange],
+    on: Date,
+) -> Option<bool> {
+    let in_register_then = match history.iter().rfind(|c| c.date <= on) {
+        Some(change) => change.status == MembershipStatus::InRegister,
+        // A history that begins with 在册 begins with an arrival: before it, not here.
+        None => history.first().is_none_or(|c| c.status != MembershipStatus::InRegister),
+    };
+    if !in_register_then {
+        return None;
+    }
+    let events: Vec<_> = events.into_iter().filter(|e| e.date <= on).collect();
+    if events.iter().any(|e| e.kind == crate::domain::EventKind::MembershipEnded) {
+        return None;
+    }
+    let joined = person.joined_on.filter(|&j| j <= on);
+    match Stage::of_person(&crate::domain::Person { joined_on: joined, ..person }, &events) {
+        Stage::FullMember => Some(true),
+        Stage::Probationary => Some(false),
+        _ => None,
+    }
 }
 
 impl Store {
@@ -310,24 +355,11 @@ impl Store {
 
     /// Dates a step (or, `None`, takes its day back).
     pub fn date_appraisal_step(&mut self, id: Id, step: AppraisalStep, date: Option<Date>) -> Result<Appraisal> {
-        // The results are announced after the decision: that step may be dated once closed.
-        let appraisal = match step {
-            AppraisalStep::Announcement => {
-                let appraisal = self.find_appraisal(id)?;
-                self.require_branch(Action::EditMembers, appraisal.unit_id)?;
-                if let (Some(closed), Some(day)) = (appraisal.closed_on, date) {
-                    appraisal::check_between(day, (closed, "评议结束", "the close"), self.today())?;
-                }
-                appraisal
-            }
-            _ => self.open_for_change(id)?,
-        };
+        let appraisal = self.find_appraisal(id)?;
+        self.require_branch(Action::EditMembers, appraisal.unit_id)?;
+        check_step(&appraisal, step, date, self.today())?;
         match date {
             Some(date) => {
-                appraisal::check_opening(appraisal.year, date, self.today()).map_err(|e| match e {
-                    Error::InvalidInput { reason, .. } => Error::InvalidInput { field: "date".into(), reason },
-                    other => other,
-                })?;
                 self.conn.execute(
                     "INSERT INTO appraisal_steps (appraisal_id, step, date) VALUES (?1, ?2, ?3)
                      ON CONFLICT (appraisal_id, step) DO UPDATE SET date = excluded.date",
@@ -414,42 +446,12 @@ impl Store {
     /// begins (第三十条), an item of the deadline scan until its outcome is recorded.
     pub fn close_appraisal(&mut self, id: Id, date: Date) -> Result<Appraisal> {
         let appraisal = self.open_for_change(id)?;
-        appraisal::check_between(date, (appraisal.opened_on, "评议开始", "the opening"), self.today())?;
-        let ungraded: Vec<&str> = appraisal
-            .participants
-            .iter()
-            .filter(|p| p.graded && p.in_register && p.grade.is_none())
-            .map(|p| p.name.as_str())
-            .collect();
-        if !ungraded.is_empty() {
-            let joined = ungraded.join("、");
-            let names = crate::text::excerpt(&joined, 120);
-            return Err(Error::invalid(
-                "grade",
-                format!("尚有 {} 名党员未评定等次：{names}", ungraded.len()),
-                format!("{} members have no grade yet: {names}", ungraded.len()),
-            ));
-        }
+        check_close(&appraisal, date, self.today())?;
         let months = self.appraisal_rules().correction_months;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for p in appraisal.participants.iter().filter(|p| p.graded) {
-            let Some(grade) = p.grade else { continue };
-            let mut body =
-                format!("{}年度民主评议党员，{}评定为{}。", appraisal.year, appraisal.unit, grade.label().zh);
-            if let Some(reason) = &p.reason {
-                body.push_str(&format!("理由：{reason}"));
-            }
-            let record = FileRecord {
-                id: None,
-                person_id: p.person_id,
-                kind: RecordKind::Appraisal,
-                date,
-                event_id: None,
-                title: Some(format!("{}年度民主评议", appraisal.year)),
-                body,
-                fields: RecordFields { grade: Some(grade), ..RecordFields::default() },
-                attachments: Vec::new(),
-            };
+            let Some(record) = filed_record(&appraisal, p, date) else { continue };
+            let grade = p.grade.unwrap_or(Grade::Qualified);
             let record_id = super::files::insert_record(&tx, &record, &[])?;
             tx.execute(
                 "UPDATE appraisal_members SET record_id = ?3 WHERE appraisal_id = ?1 AND person_id = ?2",
@@ -485,23 +487,7 @@ impl Store {
         let appraisal = self.find_appraisal(id)?;
         // The member's branch now decides (the item is theirs), whichever branch appraised them.
         self.require_member(Action::EditMembers, person_id)?;
-        let who = participant(&appraisal, person_id)?;
-        let Some(correction) = &who.correction else {
-            return Err(Error::invalid(
-                "member",
-                format!("{}没有限期改正", who.name),
-                format!("{} has no correction period", who.name),
-            ));
-        };
-        if correction.outcome.is_some() {
-            return Err(Error::invalid(
-                "member",
-                format!("{}的限期改正已有结论", who.name),
-                format!("{}'s correction already has its outcome", who.name),
-            ));
-        }
-        appraisal::check_between(date, (correction.from, "改正期开始", "the correction's start"), self.today())?;
-        let note = appraisal::check_reason(note)?;
+        let note = check_correction_end(&appraisal, person_id, date, note, self.today())?;
         self.conn.execute(
             "UPDATE corrections SET outcome = ?3, decided_on = ?4, note = ?5 WHERE appraisal_id = ?1 AND person_id = ?2",
             params![id, person_id, outcome.as_str(), date.to_string(), note],
@@ -542,6 +528,12 @@ pub(super) fn refuse_changing_filed_grade(
         )?
         .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
+    filed_grade_stays(filed, changed)
+}
+
+/// The rule of [`refuse_changing_filed_grade`] on either engine: `filed` is the year, the day
+/// closed and the grade of the appraisal that filed the record, if one did.
+pub(crate) fn filed_grade_stays(filed: Option<(i32, String, String)>, changed: Option<&FileRecord>) -> Result<()> {
     let Some((year, closed_on, grade)) = filed else { return Ok(()) };
     let same = changed.is_some_and(|r| {
         r.kind == RecordKind::Appraisal
@@ -597,4 +589,96 @@ pub(crate) fn vote_problems(appraisal: &Appraisal, ballots_cast: u32, rows: &[Vo
         }
     }
     problems
+}
+
+/// The rules of dating a step, on either engine: a closed appraisal changes no more, but for the
+/// announcement of its results, after the close; a day of the appraisal's year, not after today.
+pub(crate) fn check_step(appraisal: &Appraisal, step: AppraisalStep, date: Option<Date>, today: Date) -> Result<()> {
+    // The results are announced after the decision: that step may be dated once closed.
+    match step {
+        AppraisalStep::Announcement => {
+            if let (Some(closed), Some(day)) = (appraisal.closed_on, date) {
+                appraisal::check_between(day, (closed, "评议结束", "the close"), today)?;
+            }
+        }
+        _ if appraisal.closed_on.is_some() => return Err(closed(appraisal)),
+        _ => {}
+    }
+    if let Some(date) = date {
+        appraisal::check_opening(appraisal.year, date, today).map_err(|e| match e {
+            Error::InvalidInput { reason, .. } => Error::InvalidInput { field: "date".into(), reason },
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+/// The rules of closing, on either engine: a day from the opening to today, and every graded
+/// member still in the register given their grade.
+pub(crate) fn check_close(appraisal: &Appraisal, date: Date, today: Date) -> Result<()> {
+    appraisal::check_between(date, (appraisal.opened_on, "评议开始", "the opening"), today)?;
+    let ungraded: Vec<&str> = appraisal
+        .participants
+        .iter()
+        .filter(|p| p.graded && p.in_register && p.grade.is_none())
+        .map(|p| p.name.as_str())
+        .collect();
+    if !ungraded.is_empty() {
+        let joined = ungraded.join("、");
+        let names = crate::text::excerpt(&joined, 120);
+        return Err(Error::invalid(
+            "grade",
+            format!("尚有 {} 名党员未评定等次：{names}", ungraded.len()),
+            format!("{} members have no grade yet: {names}", ungraded.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// The 民主评议 record a close files in a graded member's file (none without a grade).
+pub(crate) fn filed_record(appraisal: &Appraisal, p: &Participant, date: Date) -> Option<FileRecord> {
+    let grade = p.grade?;
+    let mut body = format!("{}年度民主评议党员，{}评定为{}。", appraisal.year, appraisal.unit, grade.label().zh);
+    if let Some(reason) = &p.reason {
+        body.push_str(&format!("理由：{reason}"));
+    }
+    Some(FileRecord {
+        id: None,
+        person_id: p.person_id,
+        kind: RecordKind::Appraisal,
+        date,
+        event_id: None,
+        title: Some(format!("{}年度民主评议", appraisal.year)),
+        body,
+        fields: RecordFields { grade: Some(grade), ..RecordFields::default() },
+        attachments: Vec::new(),
+    })
+}
+
+/// The rules of ending a correction, on either engine: a participant whose correction has no
+/// outcome yet, a day from its start to today; returns the note as kept.
+pub(crate) fn check_correction_end(
+    appraisal: &Appraisal,
+    person_id: Id,
+    date: Date,
+    note: Option<&str>,
+    today: Date,
+) -> Result<Option<String>> {
+    let who = participant(appraisal, person_id)?;
+    let Some(correction) = &who.correction else {
+        return Err(Error::invalid(
+            "member",
+            format!("{}没有限期改正", who.name),
+            format!("{} has no correction period", who.name),
+        ));
+    };
+    if correction.outcome.is_some() {
+        return Err(Error::invalid(
+            "member",
+            format!("{}的限期改正已有结论", who.name),
+            format!("{}'s correction already has its outcome", who.name),
+        ));
+    }
+    appraisal::check_between(date, (correction.from, "改正期开始", "the correction's start"), today)?;
+    appraisal::check_reason(note)
 }

@@ -358,11 +358,11 @@ impl LifeIndex {
         index
     }
 
-    /// The index with its members and nothing awaited of anyone: a store that keeps no letters,
-    /// corrections or complaints register (the shared server).
-    pub(crate) fn with_members(mut self, staffed: Staffed) -> LifeIndex {
+    /// The index with its members and what is awaited of them, and no complaints register: the
+    /// shared server's.
+    pub(crate) fn with_members(mut self, staffed: Staffed, awaited: Vec<Awaited>) -> LifeIndex {
         self.staffed = Some(staffed);
-        self.letters = Some(Vec::new());
+        self.letters = Some(awaited);
         self.complaints = Some(Vec::new());
         self
     }

@@ -523,11 +523,13 @@ fn migration_error(path: &Path, e: rusqlite_migration::Error) -> Error {
 
 /// A branch secretary's refusal for a member of `branch_id`, outside their branches.
 fn outside_branches(tree: &OrgTree, branch_id: crate::domain::Id) -> Error {
+    outside_units(&tree.path(branch_id))
+}
+
+/// The refusal of a unit the user may not see or change, named by its path; on either engine.
+pub(crate) fn outside_units(path: &str) -> Error {
     Error::Forbidden {
-        what: Text::new(
-            format!("查看或修改「{}」的党员", tree.path(branch_id)),
-            format!("see or change members of “{}”", tree.path(branch_id)),
-        ),
+        what: Text::new(format!("查看或修改「{path}」的党员"), format!("see or change members of “{path}”")),
     }
 }
 

@@ -10,6 +10,7 @@ use super::{ServerStore, Statements, failure, lost_at_commit};
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{AttachmentInfo, FileRecord, Id, MediaType, RecordKind};
+use crate::store::appraisals::filed_grade_stays;
 use crate::store::files::{NewAttachment, attachment_not_found, check_attachment, check_record, record_not_found};
 use crate::{Error, Result};
 
@@ -40,6 +41,10 @@ impl ServerStore {
         check_record(&mut record, &person.events, today)?;
         let fields = serde_json::to_string(&record.fields)
             .map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
+        if let Some(id) = record.id {
+            let filed = filed_grade(&mut tx, id).map_err(fail)?;
+            filed_grade_stays(filed, Some(&record))?;
+        }
         let id: Id = match record.id {
             None => {
                 let insert = self
@@ -120,6 +125,8 @@ impl ServerStore {
     pub(crate) fn delete_record(&mut self, record_id: Id) -> Result<()> {
         self.require(Action::EditMembers)?;
         let address = self.address.clone();
+        let filed = filed_grade(&mut self.client, record_id).map_err(|e| failure(e, &address))?;
+        filed_grade_stays(filed, None)?;
         let delete = self
             .statements
             .get(&mut self.client, "DELETE FROM dangan.records WHERE id = $1")
@@ -204,4 +211,19 @@ fn read_records(
 
 fn corrupt(address: &super::ServerAddress, table: &str, id: Id) -> Error {
     Error::Server { server: address.to_string(), reason: format!("row {id} of table {table} cannot be read") }
+}
+
+/// The year, the day closed and the grade of the appraisal that filed a record, if one did (its
+/// grade and day then stay: `filed_grade_stays`).
+fn filed_grade(
+    client: &mut impl postgres::GenericClient,
+    record_id: Id,
+) -> std::result::Result<Option<(i32, String, String)>, postgres::Error> {
+    Ok(client
+        .query_opt(
+            "SELECT a.year, a.closed_on::text, m.grade FROM dangan.appraisal_members m
+             JOIN dangan.appraisals a ON a.id = m.appraisal_id WHERE m.record_id = $1 AND a.closed_on IS NOT NULL",
+            &[&record_id],
+        )?
+        .map(|r| (r.get(0), r.get(1), r.get(2))))
 }

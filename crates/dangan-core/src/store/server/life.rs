@@ -171,5 +171,7 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
         .iter()
         .map(|r| r.get(0))
         .collect();
-    Ok(LifeIndex::of_rows(rows).with_members(Staffed::of(members, groups)))
+    // Of what is awaited, a server keeps the corrections of the democratic appraisal (no letters yet).
+    let awaited = super::appraisals::open_corrections(client)?;
+    Ok(LifeIndex::of_rows(rows).with_members(Staffed::of(members, groups), awaited))
 }

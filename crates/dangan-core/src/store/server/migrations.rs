@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 10] = [
+const VERSIONS: [Version; 11] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -31,6 +31,7 @@ const VERSIONS: [Version; 10] = [
     Version { number: 8, schema: include_str!("v8.sql"), security: include_str!("v8_security.sql") },
     Version { number: 9, schema: include_str!("v9.sql"), security: include_str!("v9_security.sql") },
     Version { number: 10, schema: include_str!("v10.sql"), security: include_str!("v10_security.sql") },
+    Version { number: 11, schema: include_str!("v11.sql"), security: include_str!("v11_security.sql") },
 ];
 
 /// The version this Dangan works with.
@@ -193,5 +194,20 @@ mod tests {
         let mut known: Vec<&str> = crate::domain::DuesCategory::ALL.iter().map(|k| k.as_str()).collect();
         known.sort_unstable();
         assert_eq!(kinds_listed(10, "category"), known);
+    }
+
+    #[test]
+    fn the_server_knows_every_step_grade_and_outcome_of_an_appraisal_the_workspace_knows() {
+        let sorted = |mut v: Vec<&'static str>| {
+            v.sort_unstable();
+            v
+        };
+        let steps = sorted(crate::appraisal::AppraisalStep::ALL.iter().map(|k| k.as_str()).collect());
+        assert_eq!(kinds_listed(11, "step"), steps);
+        let grades = sorted(crate::domain::Grade::ALL.iter().map(|k| k.as_str()).collect());
+        assert_eq!(kinds_listed(11, "proposed"), grades);
+        assert_eq!(kinds_listed(11, "grade"), grades);
+        let outcomes = sorted(crate::appraisal::CorrectionOutcome::ALL.iter().map(|k| k.as_str()).collect());
+        assert_eq!(kinds_listed(11, "outcome"), outcomes);
     }
 }

@@ -8,6 +8,7 @@
 //! All SQL of the server lives in this folder, as all SQL of the workspace lives in `store/`.
 
 mod address;
+mod appraisals;
 mod audit;
 mod census;
 mod changes;

@@ -1,0 +1,125 @@
+//! The democratic appraisal on a server (schema version 11): opened, voted, graded and closed with
+//! the workspace's rules and words for the same people, each grade filed in its member's file, an
+//! unsatisfactory member's correction an item of the deadlines until it ends, counted by the
+//! annual report; a branch's appraisal its own users' only, in raw SQL too.
+
+use dangan_core::calendar::today;
+use dangan_tests::PASSPHRASE;
+
+use crate::dues::{Twins, numbers};
+use crate::security::db_role;
+use crate::setup::{ADMIN, dangan, initialised, twin_workspace};
+
+const ROSTER: &str = "姓名,学号工号,所在党支部,入党时间,性别
+王五,T001,第一党支部,2010-07-01,男
+赵六,T002,第一党支部,2012-07-01,女
+孙七,T003,第一党支部,2014-07-01,男
+李四,T004,第二党支部,2015-07-01,女
+";
+
+#[test]
+fn an_appraisal_on_a_server_is_kept_and_worded_as_a_workspaces_within_each_branch() {
+    let Some((cluster, url)) = initialised() else { return };
+    let ws = twin_workspace(&url, ROSTER);
+    dangan(&url, ADMIN, &["users", "add", "周书记", "--role", "branch_secretary", "--branch", "第二党支部"])
+        .assert()
+        .success();
+    let twins = Twins {
+        url: &url,
+        ws: &ws,
+        on_server: numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap()),
+        in_workspace: numbers(ws.dangan(&["members", "--json"]).output().unwrap()),
+    };
+    let (year, day) = (today().format("%Y").to_string(), today().to_string());
+    let which = ["--branch", "第一党支部", "--year", year.as_str()];
+    let run = |verb: &str, extra: &[&str]| {
+        let args: Vec<&str> = ["appraisal", verb].into_iter().chain(which).chain(extra.iter().copied()).collect();
+        twins.run(ADMIN, &args)
+    };
+    let ok = |out: std::process::Output| assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let refused = |out: std::process::Output| assert_eq!(out.status.code(), Some(1));
+
+    ok(run("open", &["--json"]));
+    refused(run("open", &[]));
+    ok(run("step", &["--step", "study", "--date", &day]));
+    refused(run("step", &["--step", "nonsense", "--date", &day]));
+    // The vote from a sheet: a row past the ballots is named and records nothing; then the good one.
+    let bad = ws.write_csv("bad.csv", "姓名,优秀,合格,基本合格,不合格\n王五,3,1,0,0\n赵六,9,0,0,0\n");
+    refused(run("votes", &["--ballots", "4", "--import", bad.to_str().unwrap()]));
+    let good = ws.write_csv("votes.csv", "姓名,优秀,合格,基本合格,不合格\n王五,3,1,0,0\n赵六,1,3,0,0\nT003,0,1,2,1\n");
+    ok(run("votes", &["--ballots", "4", "--import", good.to_str().unwrap(), "--json"]));
+    ok(run("votes", &["--ballots", "4", "--member", "{赵六}", "--qualified", "4", "--json"]));
+    // Grades: at most a third excellent (第十八条), 不合格 with its reason; not closed while one
+    // has none.
+    ok(run("grade", &["--member", "{王五}", "--grade", "优秀"]));
+    refused(run("grade", &["--member", "{赵六}", "--grade", "excellent"]));
+    ok(run("grade", &["--member", "{赵六}", "--grade", "合格"]));
+    refused(run("grade", &["--member", "{孙七}", "--grade", "不合格"]));
+    refused(run("close", &[]));
+    ok(run("grade", &["--member", "{孙七}", "--grade", "不合格", "--reason", "长期不参加组织生活"]));
+    ok(run("close", &["--date", &day, "--json"]));
+    refused(run("grade", &["--member", "{王五}", "--grade", "合格"]));
+    ok(run("show", &["--json"]));
+    ok(run("show", &[]));
+    ok(twins.run(ADMIN, &["appraisal", "list", "--year", &year]));
+    ok(twins.run(ADMIN, &["appraisal", "results", "--year", &year]));
+
+    // Each grade is in its member's file; 孙七's correction is an item of the deadlines; the
+    // annual report counts the grades.
+    ok(twins.run(ADMIN, &["records", "--member", "{王五}"]));
+    let items = twins.run(ADMIN, &["deadlines", "--owed-by", "member", "--json"]);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&items.stdout).unwrap();
+    assert!(items.iter().any(|i| i["name"] == "孙七" && i["rule"] == "appraisal_correction"), "{items:#?}");
+    let annual = twins.run(ADMIN, &["report", "annual", "--year", &year, "--json"]);
+    let annual: serde_json::Value = serde_json::from_slice(&annual.stdout).unwrap();
+    let table = annual["tables"].as_array().unwrap().iter().find(|t| t["id"] == "appraisal").unwrap();
+    assert_eq!(table["rows"][0]["values"], serde_json::json!([1, 1, 0, 1]), "{table:#}");
+    // The record a close filed keeps its grade and day: it is not deleted, nor its grade changed.
+    let address: dangan_core::server::ServerAddress = url.parse().unwrap();
+    let mut admin = dangan_core::server::ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let wang: i64 = twins.on_server["王五"].parse().unwrap();
+    let filed = admin.records(wang).unwrap().into_iter().find(|r| r.fields.grade.is_some()).expect("filed");
+    let refused_change = admin.delete_record(filed.id.unwrap()).unwrap_err();
+    assert!(refused_change.text().en.contains("filed by the appraisal"), "{refused_change:?}");
+    let regraded = dangan_core::domain::FileRecord {
+        fields: dangan_core::domain::RecordFields {
+            grade: Some(dangan_core::domain::Grade::Qualified),
+            ..filed.fields.clone()
+        },
+        ..filed.clone()
+    };
+    assert!(admin.save_record(regraded, &[]).is_err());
+    let kept = admin.records(wang).unwrap().into_iter().find(|r| r.id == filed.id).unwrap();
+    assert_eq!(kept.fields.grade, Some(dangan_core::domain::Grade::Excellent));
+    ok(run("correction", &["--member", "{孙七}", "--outcome", "corrected", "--date", &day]));
+    refused(run("correction", &["--member", "{孙七}", "--outcome", "corrected", "--date", &day]));
+
+    // The second branch's secretary sees none of it, in raw SQL neither, and opens only theirs.
+    dangan(&url, "周书记", &["appraisal", "show", "--branch", "第一党支部", "--year", &year]).assert().failure();
+    let count = |sql: &str| {
+        let out = cluster.psql("dangan", &db_role(&url, "周书记"), PASSPHRASE, sql);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(count("SELECT count(*) FROM dangan.appraisals"), "0");
+    assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "0");
+    dangan(&url, "周书记", &["appraisal", "open", "--branch", "第二党支部", "--year", &year]).assert().success();
+    assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "1");
+
+    // The year's results as a workbook, and the ballot as a PDF, written as a workspace writes them.
+    let out_dir = tempfile::tempdir().unwrap();
+    let book = out_dir.path().join("评议结果.xlsx");
+    dangan(&url, ADMIN, &["appraisal", "results", "--year", &year, "--out", book.to_str().unwrap()]).assert().success();
+    assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+    let ballots = out_dir.path().join("测评表.pdf");
+    dangan(
+        &url,
+        ADMIN,
+        &["appraisal", "ballots", "--branch", "第二党支部", "--year", &year, "--out", ballots.to_str().unwrap()],
+    )
+    .assert()
+    .success();
+    let text: String = dangan_tests::pdftotext(&ballots, false).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("民主测评表") && text.contains("李四"), "{text}");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+}
