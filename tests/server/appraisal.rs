@@ -123,3 +123,53 @@ fn an_appraisal_on_a_server_is_kept_and_worded_as_a_workspaces_within_each_branc
     assert!(text.contains("民主测评表") && text.contains("李四"), "{text}");
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }
+
+#[test]
+fn a_workspaces_appraisals_move_onto_the_server_with_it_and_read_there_as_they_did() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let ws = crate::upload::workspace("中共示范大学委员会", ROSTER);
+    let year = today().format("%Y").to_string();
+    let members = ws.members_json(&[]);
+    let id = |name: &str| members.iter().find(|m| m["name"] == name).unwrap()["id"].to_string();
+    let which = ["--branch", "第一党支部", "--year", year.as_str()];
+    let run = |verb: &str, extra: &[&str]| {
+        let args: Vec<&str> = ["appraisal", verb].into_iter().chain(which).chain(extra.iter().copied()).collect();
+        let out = ws.dangan(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run("open", &[]);
+    run("votes", &["--ballots", "3", "--member", &id("王五"), "--excellent", "2", "--qualified", "1"]);
+    run("grade", &["--member", &id("王五"), "--grade", "优秀"]);
+    run("grade", &["--member", &id("赵六"), "--grade", "合格"]);
+    run("grade", &["--member", &id("孙七"), "--grade", "不合格", "--reason", "长期不参加组织生活"]);
+    run("close", &[]);
+    let read_back: [&[&str]; 3] = [
+        &["appraisal", "show", "--branch", "第一党支部", "--year", &year],
+        &["appraisal", "results", "--year", &year],
+        &["deadlines", "--owed-by", "member"],
+    ];
+    let before: Vec<String> =
+        read_back.iter().map(|args| String::from_utf8(ws.dangan(args).output().unwrap().stdout).unwrap()).collect();
+
+    let out = crate::upload::upload(&url, ADMIN, &ws).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["appraisals"], 1);
+    let after: Vec<String> = read_back
+        .iter()
+        .map(|args| {
+            let out = dangan(&url, ADMIN, args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
+    assert_eq!(after, before);
+    // The record the close filed is 王五's on the server too, and keeps its grade there.
+    let wang: i64 = numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap())["王五"].parse().unwrap();
+    let address: dangan_core::server::ServerAddress = url.parse().unwrap();
+    let mut admin = dangan_core::server::ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let filed = admin.records(wang).unwrap().into_iter().find(|r| r.fields.grade.is_some()).expect("filed");
+    assert_eq!(filed.fields.grade, Some(dangan_core::domain::Grade::Excellent));
+    assert!(admin.delete_record(filed.id.unwrap()).is_err(), "a filed grade stays after the upload too");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+}

@@ -1477,6 +1477,13 @@ impl Human {
                 ),
             )?;
         }
+        if report.appraisals > 0 {
+            let n = report.appraisals;
+            self.say(
+                format_args!("民主评议也已上传：{n} 次（含各步骤、评议结果和限期改正）"),
+                format_args!("The democratic appraisals went with it: {n} (their steps, results and corrections)"),
+            )?;
+        }
         if report.dues_months > 0 {
             let months = report.dues_months;
             self.say(

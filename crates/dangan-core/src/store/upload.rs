@@ -48,6 +48,42 @@ pub(crate) struct WorkspaceContents {
     pub(crate) life: BranchLife,
     /// The members' dues: their bases, and each month paid or deferred.
     pub(crate) dues: Dues,
+    /// The democratic appraisals, each with its steps, participants and corrections.
+    pub(crate) appraisals: Vec<KeptAppraisal>,
+}
+
+/// An appraisal as a workspace keeps it, its days as kept (`YYYY-MM-DD`), naming the workspace's
+/// numbers of its unit, people and filed records.
+pub(crate) struct KeptAppraisal {
+    pub(crate) unit_id: Id,
+    pub(crate) year: i32,
+    pub(crate) opened_on: String,
+    pub(crate) ballots_cast: Option<i32>,
+    pub(crate) closed_on: Option<String>,
+    /// `(step, day)`.
+    pub(crate) steps: Vec<(String, String)>,
+    pub(crate) participants: Vec<KeptParticipant>,
+    pub(crate) corrections: Vec<KeptCorrection>,
+}
+
+pub(crate) struct KeptParticipant {
+    pub(crate) person_id: Id,
+    pub(crate) graded: bool,
+    /// Excellent, qualified, basically qualified, unqualified.
+    pub(crate) votes: [Option<i32>; 4],
+    pub(crate) proposed: Option<String>,
+    pub(crate) grade: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) record_id: Option<Id>,
+}
+
+pub(crate) struct KeptCorrection {
+    pub(crate) person_id: Id,
+    pub(crate) from_on: String,
+    pub(crate) months: i32,
+    pub(crate) outcome: Option<String>,
+    pub(crate) decided_on: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// A workspace's party dues as an upload carries them, naming its own numbers of people.
@@ -105,15 +141,11 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 10] = [
+const NOT_ON_A_SERVER: [(&str, &str, &str); 6] = [
     ("transfer_letters", "介绍信", "transfer letters"),
     ("transfer_requests", "转出申请", "transfer applications"),
     ("arrivals", "转入记录", "arrivals"),
     ("kept_graduates", "保留组织关系的毕业生", "graduates kept"),
-    ("appraisals", "民主评议", "appraisals"),
-    ("appraisal_steps", "民主评议步骤", "appraisal steps"),
-    ("appraisal_members", "民主评议结果", "appraisal results"),
-    ("corrections", "更正记录", "corrections"),
     ("complaints", "信访举报", "complaints"),
     ("complaint_attachments", "信访举报附件", "complaint attachments"),
 ];
@@ -233,6 +265,7 @@ impl Store {
         let calendar = self.holidays()?;
         let life = self.branch_life_for_upload()?;
         let dues = self.dues_for_upload()?;
+        let appraisals = self.appraisals_for_upload()?;
         snapshot.finish()?;
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
@@ -251,7 +284,67 @@ impl Store {
             templates,
             life,
             dues,
+            appraisals,
         })
+    }
+
+    /// Every appraisal whole, for an upload (in the caller's snapshot).
+    fn appraisals_for_upload(&self) -> Result<Vec<KeptAppraisal>> {
+        let mut out = Vec::new();
+        let mut heads = self
+            .conn
+            .prepare("SELECT id, unit_id, year, opened_on, ballots_cast, closed_on FROM appraisals ORDER BY id")?;
+        let mut steps = self.conn.prepare("SELECT step, date FROM appraisal_steps WHERE appraisal_id = ?1")?;
+        let mut members = self.conn.prepare(
+            "SELECT person_id, graded, excellent, qualified, basically_qualified, unqualified, proposed, grade, reason,
+                    record_id
+             FROM appraisal_members WHERE appraisal_id = ?1 ORDER BY person_id",
+        )?;
+        let mut corrections = self.conn.prepare(
+            "SELECT person_id, from_on, months, outcome, decided_on, note FROM corrections WHERE appraisal_id = ?1
+             ORDER BY person_id",
+        )?;
+        let mut rows = heads.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: Id = r.get(0)?;
+            let steps = steps.query_map([id], |s| Ok((s.get(0)?, s.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            let participants = members
+                .query_map([id], |m| {
+                    Ok(KeptParticipant {
+                        person_id: m.get(0)?,
+                        graded: m.get(1)?,
+                        votes: [m.get(2)?, m.get(3)?, m.get(4)?, m.get(5)?],
+                        proposed: m.get(6)?,
+                        grade: m.get(7)?,
+                        reason: m.get(8)?,
+                        record_id: m.get(9)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let corrections = corrections
+                .query_map([id], |c| {
+                    Ok(KeptCorrection {
+                        person_id: c.get(0)?,
+                        from_on: c.get(1)?,
+                        months: c.get(2)?,
+                        outcome: c.get(3)?,
+                        decided_on: c.get(4)?,
+                        note: c.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            out.push(KeptAppraisal {
+                unit_id: r.get(1)?,
+                year: r.get(2)?,
+                opened_on: r.get(3)?,
+                ballots_cast: r.get(4)?,
+                closed_on: r.get(5)?,
+                steps,
+                participants,
+                corrections,
+            });
+        }
+        Ok(out)
     }
 
     /// Every member's dues, for an upload (in the caller's snapshot).

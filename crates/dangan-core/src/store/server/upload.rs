@@ -50,6 +50,8 @@ pub struct UploadReport {
     /// The records of the members' files carried, and their attachments.
     pub records: u64,
     pub attachments: u64,
+    /// The democratic appraisals carried, with their steps, participants and corrections.
+    pub appraisals: u64,
     /// The office's own document templates, now its committee's on the server.
     pub templates: u64,
     /// What was carried of branch life: party groups, committee posts, meetings and their files,
@@ -172,13 +174,15 @@ impl ServerStore {
         }
         // The scans can take a while: a cancel is honoured between records.
         let mut still_wanted = || step(2, &mut progress);
-        let (records, attachments) = carry_files(
+        let (records, attachments, records_on_server) = carry_files(
             &mut tx,
             &contents.records,
             (&on_server, &steps_on_server),
             Sending { scan: &mut scan, still_wanted: &mut still_wanted },
             &address,
         )?;
+        let appraisals = carry_appraisals(&mut tx, &contents.appraisals, (&unit_ids, &on_server, &records_on_server))
+            .map_err(fail)?;
         let branch_of: HashMap<Id, Id> =
             contents.people.iter().filter_map(|(p, _)| Some((p.id?, p.branch_id))).collect();
         let mapped = Mapped { units: &unit_ids, people: &on_server, branch_of: &branch_of };
@@ -211,6 +215,7 @@ impl ServerStore {
             templates: contents.templates.len() as u64,
             branch_life,
             dues_months,
+            appraisals,
         })
     }
 }
@@ -261,10 +266,11 @@ fn carry_files(
     (people, steps): (&HashMap<Id, Id>, &HashMap<Id, Id>),
     Sending { scan, still_wanted }: Sending<'_>,
     address: &super::ServerAddress,
-) -> Result<(u64, u64)> {
+) -> Result<(u64, u64, HashMap<Id, Id>)> {
     let fail = |e| failure(e, address);
+    let mut made = HashMap::new();
     if records.is_empty() {
-        return Ok((0, 0));
+        return Ok((0, 0, made));
     }
     let insert = tx
         .prepare(
@@ -300,6 +306,9 @@ fn carry_files(
             )
             .map_err(fail)?
             .get(0);
+        if let Some(old) = record.id {
+            made.insert(old, id);
+        }
         carried += 1;
         for info in &record.attachments {
             let bytes = scan(Scan::Record(info.id))?;
@@ -308,7 +317,80 @@ fn carry_files(
             attached += 1;
         }
     }
-    Ok((carried, attached))
+    Ok((carried, attached, made))
+}
+
+/// A workspace's numbers of one kind of row, and the server's for each.
+type Renumbered = HashMap<Id, Id>;
+
+/// The workspace's appraisals, each under the server's numbers of its unit, people and filed
+/// records, its days and grades as the workspace kept them (the server's checks hold them to the
+/// same vocabulary). Returns how many were carried.
+fn carry_appraisals(
+    tx: &mut postgres::Transaction<'_>,
+    appraisals: &[crate::store::upload::KeptAppraisal],
+    (units, people, records): (&Renumbered, &Renumbered, &Renumbered),
+) -> std::result::Result<u64, postgres::Error> {
+    let mut carried = 0;
+    for kept in appraisals {
+        let Some(unit) = units.get(&kept.unit_id) else { continue };
+        let id: Id = tx
+            .query_one(
+                "INSERT INTO dangan.appraisals (unit_id, year, opened_on) VALUES ($1, $2, $3::text::date) RETURNING id",
+                &[unit, &kept.year, &kept.opened_on],
+            )?
+            .get(0);
+        tx.execute(
+            "UPDATE dangan.appraisals SET ballots_cast = $2, closed_on = $3::text::date WHERE id = $1",
+            &[&id, &kept.ballots_cast, &kept.closed_on],
+        )?;
+        for (step, date) in &kept.steps {
+            tx.execute(
+                "INSERT INTO dangan.appraisal_steps (appraisal_id, step, date) VALUES ($1, $2, $3::text::date)",
+                &[&id, step, date],
+            )?;
+        }
+        for p in &kept.participants {
+            let Some(person) = people.get(&p.person_id) else { continue };
+            tx.execute(
+                "INSERT INTO dangan.appraisal_members (appraisal_id, person_id, graded) VALUES ($1, $2, $3)",
+                &[&id, person, &p.graded],
+            )?;
+            let record = p.record_id.and_then(|r| records.get(&r).copied());
+            let [excellent, qualified, basically, unqualified] = p.votes;
+            tx.execute(
+                "UPDATE dangan.appraisal_members SET excellent = $3, qualified = $4, basically_qualified = $5,
+                     unqualified = $6, proposed = $7, grade = $8, reason = $9, record_id = $10
+                 WHERE appraisal_id = $1 AND person_id = $2",
+                &[
+                    &id,
+                    person,
+                    &excellent,
+                    &qualified,
+                    &basically,
+                    &unqualified,
+                    &p.proposed,
+                    &p.grade,
+                    &p.reason,
+                    &record,
+                ],
+            )?;
+        }
+        for c in &kept.corrections {
+            let Some(person) = people.get(&c.person_id) else { continue };
+            tx.execute(
+                "INSERT INTO dangan.corrections (appraisal_id, person_id, from_on, months) VALUES ($1, $2, $3::text::date, $4)",
+                &[&id, person, &c.from_on, &c.months],
+            )?;
+            tx.execute(
+                "UPDATE dangan.corrections SET outcome = $3, decided_on = $4::text::date, note = $5
+                 WHERE appraisal_id = $1 AND person_id = $2",
+                &[&id, person, &c.outcome, &c.decided_on, &c.note],
+            )?;
+        }
+        carried += 1;
+    }
+    Ok(carried)
 }
 
 /// The workspace's dues, each row under its person's number on the server, in two statements
