@@ -308,8 +308,8 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     );
     ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
 
-    // The members' items (a workspace's branches also owe meetings, which a server keeps no
-    // record of yet): the same rules, due days, statuses and words as the workspace's.
+    // The members' items (the units' are `owed.rs`'s): the same rules, due days, statuses and
+    // words as the workspace's.
     let as_of = ["deadlines", "--as-of", "2026-03-10", "--owed-by", "member", "--json"];
     let on_server = deadline_items(dangan(&url, ADMIN, &as_of).output().unwrap());
     let in_workspace = deadline_items(ws.dangan(&as_of).output().unwrap());
@@ -329,14 +329,24 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     assert!(!theirs.is_empty() && theirs.iter().all(|i| i["name"] == "李四"), "{theirs:#?}");
     dangan(&url, ADMIN, &["deadlines", "--branch", "没有这个支部"]).assert().code(1).stderr(contains("没有这个支部"));
 
-    // The table a person reads, and the files a server does not write yet.
+    // The table a person reads; the calendar file a phone takes, whose events keep their UIDs
+    // from one file to the next (so a calendar updates them), each user's their own.
     dangan(&url, ADMIN, &["deadlines", "--as-of", "2026-03-10"]).assert().success().stdout(contains("张三"));
-    let ics = ws.dir().join("deadlines.ics");
-    dangan(&url, ADMIN, &["deadlines", "--ics", ics.to_str().unwrap()])
-        .assert()
-        .code(1)
-        .stderr(contains("`dangan deadlines --ics` does not run on a server yet"));
-    assert!(!ics.exists());
+    let out_dir = tempfile::tempdir().unwrap();
+    let calendar = |user: &str, name: &str| {
+        let ics = out_dir.path().join(name);
+        dangan(&url, user, &["deadlines", "--as-of", "2026-03-10", "--ics", ics.to_str().unwrap()]).assert().success();
+        let text = std::fs::read_to_string(&ics).unwrap();
+        assert!(text.starts_with("BEGIN:VCALENDAR") && text.contains("BEGIN:VEVENT"), "{text}");
+        let mut uids: Vec<String> = text.lines().filter(|l| l.starts_with("UID:")).map(str::to_owned).collect();
+        uids.sort();
+        uids
+    };
+    let (first, again) = (calendar(ADMIN, "1.ics"), calendar(ADMIN, "2.ics"));
+    assert!(!first.is_empty());
+    assert_eq!(first, again, "the same events keep their UIDs");
+    let theirs = calendar("孙书记", "3.ics");
+    assert!(theirs.iter().all(|uid| !first.contains(uid)), "another user's calendar is their own");
 }
 
 #[test]

@@ -86,12 +86,13 @@ pub fn deadlines(args: DeadlinesArgs, cx: &Context) -> Result<()> {
 /// procedure's and organisational life's: a server keeps no dues or letters yet), printed or
 /// written as a workspace prints and writes them.
 pub fn deadlines_on_server(args: DeadlinesArgs, session: &mut ServerSession, cx: &Context) -> Result<()> {
-    if args.ics.is_some() {
-        return Err(crate::server::not_on_a_server("deadlines --ics"));
-    }
     let as_of = parse::as_of(args.as_of.as_deref())?;
     let branch_id = parse::optional(args.branch.as_deref(), |b| session.find_unit(b, "branch"))?;
     let query = args.query(as_of, branch_id);
+    if let Some(path) = args.ics {
+        let written = session.write_calendar(&query, &path, cx.workspace.dir())?;
+        return cx.human.calendar_written(written, &path);
+    }
     if let Some(path) = args.out {
         session.export_deadlines(&query, &path, cx.workspace.dir())?;
         return cx.human.file_written(&path);

@@ -212,6 +212,24 @@ impl ServerSession {
         crate::lists::write_sheets(workspace_dir, path, &[sheet])
     }
 
+    /// Writes the items a query selects to an iCalendar file (for Outlook, a phone or any
+    /// calendar), as a workspace does; never into `workspace_dir`. The calendar's id, the stable
+    /// part of each event's UID, is this user's on this server (made of the university's UUID
+    /// and their login role), so a calendar that took an earlier file updates its events rather
+    /// than adding them twice. Returns how many items were written.
+    pub fn write_calendar(&mut self, query: &DeadlineQuery, path: &Path, workspace_dir: &Path) -> Result<usize> {
+        use sha2::{Digest, Sha256};
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let items = self.deadlines(query)?;
+        let units = self.store.units()?;
+        let university = units.iter().find(|u| u.parent_id.is_none()).map_or("", |u| u.uid.as_str());
+        let digest = Sha256::digest(format!("{university}/{}", self.store.me().db_role).as_bytes());
+        let calendar_id = hex::encode(&digest[..8]);
+        let ics = crate::ics::write_ics(&items, &calendar_id, chrono::Utc::now());
+        crate::output::write(workspace_dir, path, ics.as_bytes())?;
+        Ok(items.len())
+    }
+
     /// Writes the dashboard to a workbook, as a workspace does: the counts per branch, then every
     /// pending item.
     pub fn export_dashboard(
