@@ -597,6 +597,12 @@ impl ServerSession {
     /// those set aside marked (and left out unless asked for). A server keeps no letters or
     /// complaints register yet, so owes none of their items.
     pub fn deadlines(&mut self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
+        self.items_of(query, true)
+    }
+
+    /// The items `query` selects: the procedure's, and with `life` organisational life's too
+    /// (read from the server's register, which the reminders read their own way).
+    fn items_of(&mut self, query: &DeadlineQuery, life: bool) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.store.today());
         let units = self.store.units()?;
         let in_scope: Option<std::collections::HashSet<Id>> = match query.branch_id {
@@ -608,7 +614,7 @@ impl ServerSession {
         };
         let set_aside = self.store.dismissals(query.member_id)?;
         let path_of = |unit: Id| branch_path(&units, unit);
-        let life = self.store.life_items(query, in_scope.clone(), &set_aside, path_of)?;
+        let life = if life { self.store.life_items(query, in_scope.clone(), &set_aside, path_of)? } else { Vec::new() };
         self.facts()?;
         self.index()?;
         let (Some(index), Some(facts)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
@@ -1389,13 +1395,13 @@ impl ServerSession {
         }
         let as_of = as_of.unwrap_or_else(|| self.store.today());
         let sent = self.store.reminders_sent()?;
-        let items = self.deadlines(&DeadlineQuery { as_of: Some(as_of), ..DeadlineQuery::default() })?;
+        // The procedure's items only: organisational life's are found below with their thresholds.
+        let items = self.items_of(&DeadlineQuery { as_of: Some(as_of), ..DeadlineQuery::default() }, false)?;
         let rules = self.store.rules().deadlines();
         let mut due: Vec<Reminder> = items
             .into_iter()
             .filter(|item| item.kind != DeadlineKind::Earliest)
             .filter_map(|item| {
-                // The procedure's steps here; organisational life's below, by its own rules.
                 let rule = rules.iter().find(|r| *r.id == *item.rule)?;
                 let threshold = Threshold::reached(item.due, &rule.lead_days, as_of)?;
                 threshold
