@@ -143,3 +143,34 @@ fn an_inspector_keeps_the_register_and_everyone_else_is_refused_with_exit_6() {
         }
     }
 }
+
+/// `complaints grant NAME` signs in as `--user` (the holder) and gives the key to NAME: the
+/// inspector's name once shared the global `--user`'s id, so the command signed in as the
+/// inspector it was to give the key to, and was refused.
+#[test]
+fn a_holder_gives_the_key_to_another_inspector_from_the_command_line() {
+    let ws = TestWorkspace::initialised();
+    for name in ["李纪检", "王纪检"] {
+        ws.dangan(&["users", "add", name, "--role", "discipline_inspector"])
+            .env("DANGAN_NEW_PASSPHRASE", format!("{name}-passphrase"))
+            .assert()
+            .success();
+    }
+    as_user(
+        &ws,
+        "李纪检",
+        &["complaints", "add", "--channel", "letter", "--received", "2026-11-18", "--summary", WORDS],
+    )
+    .assert()
+    .success();
+    as_user(&ws, "王纪检", &["complaints", "show", "--entry", "2026-001"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has not been given to you yet"));
+    as_user(&ws, "李纪检", &["complaints", "waiting"]).assert().success().stdout(predicate::str::contains("王纪检"));
+    as_user(&ws, "李纪检", &["complaints", "grant", "王纪检"]).assert().success();
+    as_user(&ws, "王纪检", &["complaints", "show", "--entry", "2026-001"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(WORDS));
+}

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod appraisal;
+mod complaints;
 mod documents;
 mod dues;
 mod files;

@@ -1,11 +1,18 @@
 //! `dangan complaints`: the confidential register of complaints and reports (信访举报), for
 //! discipline inspectors only; anyone else is refused (exit 6) but `count`, which says that the
 //! register exists and how many entries are open. An entry is named by its number (`2026-003`) or id.
+//! On a shared server each inspector keeps their own unit's register.
+
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use dangan_core::complaints::{Channel, Handling, NewComplaint, NewHandling};
+use dangan_core::calendar::Date;
+use dangan_core::complaints::{
+    Channel, Complaint, ComplaintLine, ComplaintsOverview, Handling, NewComplaint, NewHandling,
+};
 use dangan_core::domain::Id;
-use dangan_core::{Error, Result};
+use dangan_core::server::ServerSession;
+use dangan_core::{Error, Result, Session};
 
 use crate::commands::Context;
 use crate::{json, parse};
@@ -108,8 +115,10 @@ pub enum ComplaintsAction {
     },
     /// Give the register's key to another discipline inspector (only one who holds it can)
     Grant {
-        /// The inspector's user name
-        user: String,
+        /// The inspector's user name. Not named `user`: that is the global `--user`'s id, and
+        /// clap would take the inspector for the user signing in.
+        #[arg(value_name = "USER")]
+        inspector: String,
     },
     /// The discipline inspectors still waiting for the register's key
     Waiting,
@@ -131,7 +140,104 @@ fn named<T>(field: &str, given: &str, parse: impl Fn(&str) -> Option<T>, choices
     })
 }
 
+/// Where the register is kept: a workspace's, or a discipline inspector's unit's on the shared
+/// server (`dangan complaints` runs on both).
+pub trait Register {
+    fn add_complaint(&mut self, new: &NewComplaint) -> Result<Complaint>;
+    fn complaints(&mut self, open_only: bool) -> Result<Vec<ComplaintLine>>;
+    fn complaint(&mut self, entry: &str) -> Result<Complaint>;
+    fn handle_complaint(&mut self, entry: &str, step: &NewHandling) -> Result<Complaint>;
+    fn close_complaint(&mut self, entry: &str, date: Date, result: &str) -> Result<Complaint>;
+    fn write_complaint_form(&mut self, entry: &str, out: &Path, cx: &Context) -> Result<()>;
+    fn add_complaint_attachments(&mut self, entry: &str, files: &[PathBuf]) -> Result<Complaint>;
+    fn save_complaint_attachment_as(&mut self, entry: &str, id: Id, out: &Path, cx: &Context) -> Result<()>;
+    fn grant_register(&mut self, user: &str) -> Result<()>;
+    fn register_waiting(&mut self) -> Result<Vec<String>>;
+    fn complaints_overview(&mut self) -> Result<ComplaintsOverview>;
+}
+
+impl Register for Session {
+    fn add_complaint(&mut self, new: &NewComplaint) -> Result<Complaint> {
+        Session::add_complaint(self, new)
+    }
+    fn complaints(&mut self, open_only: bool) -> Result<Vec<ComplaintLine>> {
+        Session::complaints(self, open_only)
+    }
+    fn complaint(&mut self, entry: &str) -> Result<Complaint> {
+        Session::complaint(self, entry)
+    }
+    fn handle_complaint(&mut self, entry: &str, step: &NewHandling) -> Result<Complaint> {
+        Session::handle_complaint(self, entry, step)
+    }
+    fn close_complaint(&mut self, entry: &str, date: Date, result: &str) -> Result<Complaint> {
+        Session::close_complaint(self, entry, date, result)
+    }
+    fn write_complaint_form(&mut self, entry: &str, out: &Path, _: &Context) -> Result<()> {
+        Session::write_complaint_form(self, entry, out)
+    }
+    fn add_complaint_attachments(&mut self, entry: &str, files: &[PathBuf]) -> Result<Complaint> {
+        Session::add_complaint_attachments(self, entry, files)
+    }
+    fn save_complaint_attachment_as(&mut self, entry: &str, id: Id, out: &Path, _: &Context) -> Result<()> {
+        Session::save_complaint_attachment_as(self, entry, id, out).map(|_| ())
+    }
+    fn grant_register(&mut self, user: &str) -> Result<()> {
+        Session::grant_register(self, user)
+    }
+    fn register_waiting(&mut self) -> Result<Vec<String>> {
+        Session::register_waiting(self)
+    }
+    fn complaints_overview(&mut self) -> Result<ComplaintsOverview> {
+        Session::complaints_overview(self)
+    }
+}
+
+impl Register for ServerSession {
+    fn add_complaint(&mut self, new: &NewComplaint) -> Result<Complaint> {
+        ServerSession::add_complaint(self, new)
+    }
+    fn complaints(&mut self, open_only: bool) -> Result<Vec<ComplaintLine>> {
+        ServerSession::complaints(self, open_only)
+    }
+    fn complaint(&mut self, entry: &str) -> Result<Complaint> {
+        ServerSession::complaint(self, entry)
+    }
+    fn handle_complaint(&mut self, entry: &str, step: &NewHandling) -> Result<Complaint> {
+        ServerSession::handle_complaint(self, entry, step)
+    }
+    fn close_complaint(&mut self, entry: &str, date: Date, result: &str) -> Result<Complaint> {
+        ServerSession::close_complaint(self, entry, date, result)
+    }
+    fn write_complaint_form(&mut self, entry: &str, out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::write_complaint_form(self, entry, out, cx.workspace.dir())
+    }
+    fn add_complaint_attachments(&mut self, entry: &str, files: &[PathBuf]) -> Result<Complaint> {
+        ServerSession::add_complaint_attachments(self, entry, files)
+    }
+    fn save_complaint_attachment_as(&mut self, entry: &str, id: Id, out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::save_complaint_attachment_as(self, entry, id, out, cx.workspace.dir()).map(|_| ())
+    }
+    fn grant_register(&mut self, user: &str) -> Result<()> {
+        ServerSession::grant_register(self, user)
+    }
+    fn register_waiting(&mut self) -> Result<Vec<String>> {
+        ServerSession::register_waiting(self)
+    }
+    fn complaints_overview(&mut self) -> Result<ComplaintsOverview> {
+        ServerSession::complaints_overview(self)
+    }
+}
+
 pub fn complaints(action: ComplaintsAction, cx: &Context) -> Result<()> {
+    complaints_in(action, || cx.unlock(), cx)
+}
+
+/// `dangan complaints` on either kind of session, opened by `open` once the arguments are read.
+pub fn complaints_in<R: Register>(
+    action: ComplaintsAction,
+    open: impl FnOnce() -> Result<R>,
+    cx: &Context,
+) -> Result<()> {
     match action {
         ComplaintsAction::Add { channel, received, summary, concerning, complainant, category, elsewhere, json } => {
             let new = NewComplaint {
@@ -143,15 +249,15 @@ pub fn complaints(action: ComplaintsAction, cx: &Context) -> Result<()> {
                 summary,
                 belongs_elsewhere: elsewhere,
             };
-            let entry = cx.unlock()?.add_complaint(&new)?;
+            let entry = open()?.add_complaint(&new)?;
             if json { json::print(&entry) } else { cx.human.complaint(&entry) }
         }
         ComplaintsAction::List { all, json } => {
-            let lines = cx.unlock()?.complaints(!all)?;
+            let lines = open()?.complaints(!all)?;
             if json { json::print(&lines) } else { cx.human.complaint_lines(&lines) }
         }
         ComplaintsAction::Show { entry, json } => {
-            let entry = cx.unlock()?.complaint(&entry)?;
+            let entry = open()?.complaint(&entry)?;
             if json { json::print(&entry) } else { cx.human.complaint(&entry) }
         }
         ComplaintsAction::Handle { entry, handling, date, to, note, reported, json } => {
@@ -167,36 +273,36 @@ pub fn complaints(action: ComplaintsAction, cx: &Context) -> Result<()> {
                 note,
                 reported_on: parse::optional(reported.as_deref(), |d| parse::date("reported", d))?,
             };
-            let entry = cx.unlock()?.handle_complaint(&entry, &step)?;
+            let entry = open()?.handle_complaint(&entry, &step)?;
             if json { json::print(&entry) } else { cx.human.complaint(&entry) }
         }
         ComplaintsAction::Close { entry, date, result, json } => {
             let date = parse::date("date", &date)?;
-            let entry = cx.unlock()?.close_complaint(&entry, date, &result)?;
+            let entry = open()?.close_complaint(&entry, date, &result)?;
             if json { json::print(&entry) } else { cx.human.complaint(&entry) }
         }
         ComplaintsAction::Print { entry, out } => {
-            cx.unlock()?.write_complaint_form(&entry, &out)?;
+            open()?.write_complaint_form(&entry, &out, cx)?;
             cx.human.file_written(&out)
         }
         ComplaintsAction::Attach { entry, files } => {
-            let entry = cx.unlock()?.add_complaint_attachments(&entry, &files)?;
+            let entry = open()?.add_complaint_attachments(&entry, &files)?;
             cx.human.complaint(&entry)
         }
         ComplaintsAction::Attachment { entry, id, out } => {
-            cx.unlock()?.save_complaint_attachment_as(&entry, id, &out)?;
+            open()?.save_complaint_attachment_as(&entry, id, &out, cx)?;
             cx.human.file_written(&out)
         }
-        ComplaintsAction::Grant { user } => {
-            cx.unlock()?.grant_register(&user)?;
-            cx.human.register_granted(&user)
+        ComplaintsAction::Grant { inspector } => {
+            open()?.grant_register(&inspector)?;
+            cx.human.register_granted(&inspector)
         }
         ComplaintsAction::Waiting => {
-            let waiting = cx.unlock()?.register_waiting()?;
+            let waiting = open()?.register_waiting()?;
             cx.human.register_waiting(&waiting)
         }
         ComplaintsAction::Count { json } => {
-            let overview = cx.unlock()?.complaints_overview()?;
+            let overview = open()?.complaints_overview()?;
             if json { json::print(&overview) } else { cx.human.complaints_overview(&overview) }
         }
     }

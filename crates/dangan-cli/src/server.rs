@@ -142,6 +142,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Stats(args) => crate::statistics::stats_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Dues { action } => crate::dues::dues_in(action, || sign_in(&address, cx), cx),
         Command::Appraisal { action } => crate::appraisal::appraisal_in(action, || sign_in(&address, cx), cx),
+        Command::Complaints { action } => crate::complaints::complaints_in(action, || sign_in(&address, cx), cx),
         Command::Report { action } => crate::statistics::report_on_server(action, &mut sign_in(&address, cx)?, cx),
         Command::Export(args) => crate::rosters::export_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Audit(args) => crate::accounts::audit_on_server(args, &mut sign_in(&address, cx)?, cx),
@@ -274,10 +275,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、report annual、dues、appraisal、passwd、step add/list/remove、deadlines、remind、import、transfer move、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、report annual、dues、appraisal、complaints、passwd、step add/list/remove、deadlines、remind、import、transfer move、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, report annual, dues, appraisal, passwd, step add/list/remove, deadlines, remind, import, transfer move, holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, report annual, dues, appraisal, complaints, passwd, step add/list/remove, deadlines, remind, import, transfer move, holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
         ),
     )
 }

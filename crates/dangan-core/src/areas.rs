@@ -73,7 +73,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 16] = [
+    pub const ON_A_SERVER: [Area; 17] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -86,6 +86,7 @@ impl Area {
         Area::OwedMeetings,
         Area::Dues,
         Area::Appraisal,
+        Area::Complaints,
         Area::Statistics,
         Area::AnnualReport,
         Area::Users,

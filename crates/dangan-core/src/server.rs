@@ -594,8 +594,8 @@ impl ServerSession {
     /// What the procedure and organisational life still ask of the members and units this user
     /// may read, as a workspace lists its deadlines: everyone in scope, or a unit's subtree
     /// (`branch_id`), or one member, chosen and sorted as a workspace chooses and sorts them,
-    /// those set aside marked (and left out unless asked for). A server keeps no letters or
-    /// complaints register yet, so owes none of their items.
+    /// those set aside marked (and left out unless asked for); a discipline inspector's register's
+    /// items too. A server keeps no transfer letters yet, so owes none of their items.
     pub fn deadlines(&mut self, query: &DeadlineQuery) -> Result<Vec<DeadlineItem>> {
         self.items_of(query, true)
     }
@@ -1385,18 +1385,116 @@ impl ServerSession {
         self.store.restore_unit(unit_id, group_id, rule, due)
     }
 
+    // --- The complaints register ------------------------------------------------------------------
+
+    /// That registers exist and how many entries are open, over the units this user reads:
+    /// anyone signed in may know this.
+    pub fn complaints_overview(&mut self) -> Result<crate::complaints::ComplaintsOverview> {
+        self.store.complaints_overview()
+    }
+
+    /// Registers an entry of the inspector's register.
+    pub fn add_complaint(&mut self, new: &crate::complaints::NewComplaint) -> Result<crate::complaints::Complaint> {
+        self.store.add_complaint(new)
+    }
+
+    /// The register, newest first (open entries only, or all), without any entry's words.
+    pub fn complaints(&mut self, open_only: bool) -> Result<Vec<crate::complaints::ComplaintLine>> {
+        self.store.complaints(open_only)
+    }
+
+    /// Opens an entry (by number or id); the reading goes into the audit log.
+    pub fn complaint(&mut self, number_or_id: &str) -> Result<crate::complaints::Complaint> {
+        let id = self.store.complaint_id(number_or_id)?;
+        self.store.complaint(id)
+    }
+
+    /// Records a step of an entry's handling.
+    pub fn handle_complaint(
+        &mut self,
+        number_or_id: &str,
+        handling: &crate::complaints::NewHandling,
+    ) -> Result<crate::complaints::Complaint> {
+        let id = self.store.complaint_id(number_or_id)?;
+        self.store.handle_complaint(id, handling)
+    }
+
+    /// Closes an entry with its result.
+    pub fn close_complaint(
+        &mut self,
+        number_or_id: &str,
+        date: Date,
+        result: &str,
+    ) -> Result<crate::complaints::Complaint> {
+        let id = self.store.complaint_id(number_or_id)?;
+        self.store.close_complaint(id, date, result)
+    }
+
+    /// Attaches files (scans, photos, PDFs) to an open entry, sealed like its words.
+    pub fn add_complaint_attachments(
+        &mut self,
+        number_or_id: &str,
+        paths: &[std::path::PathBuf],
+    ) -> Result<crate::complaints::Complaint> {
+        let id = self.store.complaint_id(number_or_id)?;
+        let files = paths.iter().map(|p| crate::store::NewAttachment::read(p)).collect::<Result<Vec<_>>>()?;
+        self.store.add_complaint_attachments(id, &files)
+    }
+
+    /// Writes a copy of one of an entry's files (the reading is recorded); never into `workspace_dir`.
+    pub fn save_complaint_attachment_as(
+        &mut self,
+        number_or_id: &str,
+        attachment: Id,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<crate::complaints::ComplaintAttachment> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let id = self.store.complaint_id(number_or_id)?;
+        let (meta, bytes) = self.store.complaint_attachment(id, attachment)?;
+        crate::output::write(workspace_dir, path, &bytes)?;
+        Ok(meta)
+    }
+
+    /// Prints an entry's handling form as a PDF, headed by the register's unit (the reading is in
+    /// the audit log); never into `workspace_dir`.
+    pub fn write_complaint_form(&mut self, number_or_id: &str, path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let complaint = self.complaint(number_or_id)?;
+        let pdf =
+            crate::dossier::complaint::handling_form_pdf(&complaint, &self.committee_name()?, self.store.today())?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
+    /// Gives the register's key to another inspector of the register (named).
+    pub fn grant_register(&mut self, user: &str) -> Result<()> {
+        self.store.grant_register(user)
+    }
+
+    /// The inspectors of the register still waiting for its key.
+    pub fn register_waiting(&mut self) -> Result<Vec<String>> {
+        self.store.register_waiting()
+    }
+
     /// The reminders not sent to this user yet as of a day: every pending item of the procedure
     /// and of organisational life in their units (not an earliest date) that has reached a
     /// threshold no reminder to them marked, most urgent first, as a workspace works them out.
     /// Reminders are work to do: a user who may not change records (an auditor) gets none.
     pub fn reminders_due(&mut self, as_of: Option<Date>) -> Result<Vec<Reminder>> {
-        if self.store.require(Action::EditMembers).is_err() {
+        // Reminders are work to do: none for an auditor; a discipline inspector's are their
+        // register's only (found with organisational life's below).
+        let edits = self.store.require(Action::EditMembers).is_ok();
+        if !edits && self.store.require(Action::HandleComplaints).is_err() {
             return Ok(Vec::new());
         }
         let as_of = as_of.unwrap_or_else(|| self.store.today());
         let sent = self.store.reminders_sent()?;
         // The procedure's items only: organisational life's are found below with their thresholds.
-        let items = self.items_of(&DeadlineQuery { as_of: Some(as_of), ..DeadlineQuery::default() }, false)?;
+        let items = if edits {
+            self.items_of(&DeadlineQuery { as_of: Some(as_of), ..DeadlineQuery::default() }, false)?
+        } else {
+            Vec::new()
+        };
         let rules = self.store.rules().deadlines();
         let mut due: Vec<Reminder> = items
             .into_iter()

@@ -310,7 +310,7 @@ impl Workspace {
         }
         let mine =
             file.inspectors.iter().find(|i| i.slot_id == slot_id).cloned().ok_or(Error::Crypto("no key pair"))?;
-        let secret = mine.open(&slot, passphrase.as_bytes(), &binding)?;
+        let secret = mine.open((&slot).into(), passphrase.as_bytes(), &binding)?;
         // No register yet, or one nobody holds and nothing was ever written under: a new key.
         let held = file.register.iter().any(|g| !g.sealed.is_empty());
         if !held {

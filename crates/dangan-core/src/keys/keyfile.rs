@@ -286,7 +286,7 @@ impl KeyFile {
         let slot = self.slot(slot_id).ok_or_else(|| Error::NotFound {
             what: Text::new(format!("密钥槽 {slot_id}"), format!("key slot {slot_id}")),
         })?;
-        let key = InspectorKey::create(slot, passphrase.as_bytes(), &self.workspace_id)?;
+        let key = InspectorKey::create(slot.into(), passphrase.as_bytes(), &self.workspace_id)?;
         let rotate = self.register_rotate;
         self.forget_inspector(slot_id);
         // A new key pair for the same inspector is no removal: nothing to replace for it.
@@ -321,9 +321,9 @@ impl KeyFile {
     /// no key made after.
     pub fn rewrap_inspector(&mut self, old_slot: &Slot, old_passphrase: &str, new_passphrase: &str) -> Result<()> {
         let Some(at) = self.inspectors.iter().position(|i| i.slot_id == old_slot.id) else { return Ok(()) };
-        let old_secret = self.inspectors[at].open(old_slot, old_passphrase.as_bytes(), &self.workspace_id)?;
+        let old_secret = self.inspectors[at].open(old_slot.into(), old_passphrase.as_bytes(), &self.workspace_id)?;
         let slot = self.slot(&old_slot.id).ok_or(Error::Crypto("the rewrapped slot is missing"))?;
-        let renewed = InspectorKey::create(slot, new_passphrase.as_bytes(), &self.workspace_id)?;
+        let renewed = InspectorKey::create(slot.into(), new_passphrase.as_bytes(), &self.workspace_id)?;
         for generation in &mut self.register {
             if let Some(copy) = generation.sealed.iter_mut().find(|c| c.slot_id == old_slot.id) {
                 let key = super::register::unseal(&old_secret, copy)?;

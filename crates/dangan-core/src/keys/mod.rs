@@ -15,7 +15,7 @@ pub use keyfile::{KEYFILE_FORMAT, KEYFILE_VERSION, KeyFile};
 pub use recovery::RecoveryCode;
 pub(crate) use recovery::{grouped, random_code, read_code};
 pub use register::{InspectorKey, RegisterGeneration, RegisterKey, RegisterKeys, SealedCopy};
-pub(crate) use register::{open_bytes, open_entry, seal_bytes, seal_entry, unseal};
+pub(crate) use register::{Wrapping, open_bytes, open_entry, seal_bytes, seal_entry, unseal};
 pub(crate) use slot::derive;
 pub use slot::{KdfParams, Slot, SlotKind};
 

@@ -61,6 +61,21 @@ impl RegisterKeys {
     }
 }
 
+/// What an inspector's secret is wrapped under: the salt and cost of the key their passphrase
+/// derives, and the name bound in (a key file's slot; on a server, the user).
+#[derive(Clone, Copy)]
+pub(crate) struct Wrapping<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) salt: &'a [u8],
+    pub(crate) kdf_params: super::KdfParams,
+}
+
+impl<'a> From<&'a Slot> for Wrapping<'a> {
+    fn from(slot: &'a Slot) -> Wrapping<'a> {
+        Wrapping { id: &slot.id, salt: &slot.salt, kdf_params: slot.kdf_params }
+    }
+}
+
 /// An inspector's key pair in the key file, by the slot of their passphrase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InspectorKey {
@@ -100,27 +115,27 @@ fn random<const N: usize>() -> Result<[u8; N]> {
 
 impl InspectorKey {
     /// A new key pair for the inspector whose passphrase opens `slot`.
-    pub(crate) fn create(slot: &Slot, passphrase: &[u8], binding: &str) -> Result<InspectorKey> {
+    pub(crate) fn create(slot: Wrapping<'_>, passphrase: &[u8], binding: &str) -> Result<InspectorKey> {
         let secret = crypto_box::SecretKey::from_bytes(random::<32>()?);
         InspectorKey::wrap(slot, passphrase, binding, &secret)
     }
 
     /// `secret` wrapped for the inspector whose passphrase opens `slot`.
     pub(crate) fn wrap(
-        slot: &Slot,
+        slot: Wrapping<'_>,
         passphrase: &[u8],
         binding: &str,
         secret: &crypto_box::SecretKey,
     ) -> Result<InspectorKey> {
-        let kek = super::derive(passphrase, &slot.salt, slot.kdf_params).map_err(Error::Crypto)?;
+        let kek = super::derive(passphrase, slot.salt, slot.kdf_params).map_err(Error::Crypto)?;
         let nonce = random::<24>()?;
-        let aad = associated_data(binding, &slot.id);
+        let aad = associated_data(binding, slot.id);
         let bytes = Zeroizing::new(secret.to_bytes());
         let wrapped_secret = XChaCha20Poly1305::new(kek.as_ref().into())
             .encrypt(XNonce::from_slice(&nonce), Payload { msg: bytes.as_slice(), aad: aad.as_bytes() })
             .map_err(|_| Error::Crypto("wrapping the inspector's key failed"))?;
         Ok(InspectorKey {
-            slot_id: slot.id.clone(),
+            slot_id: slot.id.to_owned(),
             public_key: secret.public_key().as_bytes().to_vec(),
             nonce: nonce.to_vec(),
             wrapped_secret,
@@ -128,11 +143,11 @@ impl InspectorKey {
     }
 
     /// The secret half, with the passphrase that opens `slot`.
-    pub(crate) fn open(&self, slot: &Slot, passphrase: &[u8], binding: &str) -> Result<crypto_box::SecretKey> {
+    pub(crate) fn open(&self, slot: Wrapping<'_>, passphrase: &[u8], binding: &str) -> Result<crypto_box::SecretKey> {
         if self.nonce.len() != 24 || self.wrapped_secret.len() != 48 {
             return Err(Error::Crypto("the inspector's key in the key file is damaged"));
         }
-        let kek = super::derive(passphrase, &slot.salt, slot.kdf_params).map_err(Error::Crypto)?;
+        let kek = super::derive(passphrase, slot.salt, slot.kdf_params).map_err(Error::Crypto)?;
         let aad = associated_data(binding, &self.slot_id);
         let plain = Zeroizing::new(
             XChaCha20Poly1305::new(kek.as_ref().into())
@@ -235,17 +250,17 @@ mod tests {
     #[test]
     fn the_register_key_opens_only_for_the_inspector_it_was_sealed_to() {
         let (mine, theirs) = (slot("inspector one"), slot("inspector two"));
-        let me = InspectorKey::create(&mine, b"inspector one", "ws").unwrap();
-        let them = InspectorKey::create(&theirs, b"inspector two", "ws").unwrap();
+        let me = InspectorKey::create((&mine).into(), b"inspector one", "ws").unwrap();
+        let them = InspectorKey::create((&theirs).into(), b"inspector two", "ws").unwrap();
         let register = RegisterKey::generate().unwrap();
         let copy = me.seal(&register).unwrap();
-        let secret = me.open(&mine, b"inspector one", "ws").unwrap();
+        let secret = me.open((&mine).into(), b"inspector one", "ws").unwrap();
         assert_eq!(unseal(&secret, &copy).unwrap().as_bytes(), register.as_bytes());
         // Another inspector's secret, a wrong passphrase, another workspace: nothing.
-        let other = them.open(&theirs, b"inspector two", "ws").unwrap();
+        let other = them.open((&theirs).into(), b"inspector two", "ws").unwrap();
         assert!(unseal(&other, &copy).is_err());
-        assert!(me.open(&mine, b"inspector two", "ws").is_err());
-        assert!(me.open(&mine, b"inspector one", "another workspace").is_err());
+        assert!(me.open((&mine).into(), b"inspector two", "ws").is_err());
+        assert!(me.open((&mine).into(), b"inspector one", "another workspace").is_err());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! deadlines need; every opening of an entry is a row of `complaint_reads`, so that the audit log
 //! records who read which entry when, on top of every change. Only a discipline inspector's
 //! session reaches these (`Action::HandleComplaints`), with the register keys it unsealed at sign-in.
+//! The sealing, the states, the days due and the checks of a change are engine-free functions,
+//! which the shared server's register (`store/server/complaints.rs`) uses too.
 
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
@@ -16,30 +18,32 @@ use crate::complaints::{
 };
 use crate::domain::Id;
 use crate::keys::{RegisterKeys, open_bytes, open_entry, seal_bytes, seal_entry};
+use crate::workdays::WorkCalendar;
 use crate::{Error, Result, Text};
+use chrono::Datelike;
 
 /// What an entry's seal is bound to: the entry and the generation of its key, so that a sealed
 /// text moved to another entry, or another generation, does not open.
-fn context(id: Id, generation: u32) -> String {
+pub(crate) fn context(id: Id, generation: u32) -> String {
     format!("dangan-complaint-v1 {id} {generation}")
 }
 
 /// What a file's seal is bound to: the file, its key's generation and which part it is.
-fn attachment_context(id: Id, generation: u32, part: &str) -> String {
+pub(crate) fn attachment_context(id: Id, generation: u32, part: &str) -> String {
     format!("dangan-complaint-file-v1 {id} {generation} {part}")
 }
 
 /// An entry's row: the clear days and the sealed words.
-struct Row {
-    id: Id,
-    number: String,
-    received_on: Date,
-    belongs_elsewhere: bool,
-    forwarded_on: Option<Date>,
-    reported_on: Option<Date>,
-    closed_on: Option<Date>,
-    generation: u32,
-    sealed: String,
+pub(crate) struct Row {
+    pub(crate) id: Id,
+    pub(crate) number: String,
+    pub(crate) received_on: Date,
+    pub(crate) belongs_elsewhere: bool,
+    pub(crate) forwarded_on: Option<Date>,
+    pub(crate) reported_on: Option<Date>,
+    pub(crate) closed_on: Option<Date>,
+    pub(crate) generation: u32,
+    pub(crate) sealed: String,
 }
 
 const COLUMNS: &str =
@@ -64,7 +68,7 @@ fn row_from(r: &rusqlite::Row<'_>) -> Result<Row> {
     })
 }
 
-fn open_content(keys: &RegisterKeys, row: &Row) -> Result<Content> {
+pub(crate) fn open_content(keys: &RegisterKeys, row: &Row) -> Result<Content> {
     let key = keys.of(row.generation).ok_or_else(|| Error::Corrupt {
         path: "dangan.key".into(),
         reason: Text::new(
@@ -76,7 +80,7 @@ fn open_content(keys: &RegisterKeys, row: &Row) -> Result<Content> {
     serde_json::from_slice(&plain).map_err(|_| super::people::corrupt_row("complaints", row.id))
 }
 
-fn seal_content(keys: &RegisterKeys, id: Id, content: &Content) -> Result<(u32, String)> {
+pub(crate) fn seal_content(keys: &RegisterKeys, id: Id, content: &Content) -> Result<(u32, String)> {
     let (generation, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
     let plain = zeroize::Zeroizing::new(
         serde_json::to_vec(content).map_err(|e| Error::invalid("complaint", e.to_string(), e.to_string()))?,
@@ -94,21 +98,202 @@ fn state_of(row: &Row, content: &Content) -> ComplaintState {
     }
 }
 
-fn not_found(id: Id) -> Error {
+pub(crate) fn not_found(id: Id) -> Error {
     Error::NotFound { what: Text::new(format!("信访举报登记第 {id} 条"), format!("register entry {id}")) }
 }
 
-impl Store {
-    /// The day an entry received on `received_on` must be forwarded by: the fifth working day
-    /// after it, by the office's holiday calendar.
-    pub(super) fn forward_due(&self, received_on: Date) -> Date {
-        let from = received_on.succ_opt().unwrap_or(received_on);
-        self.work_calendar()
-            .after_working_days(from, complaints::FORWARD_WORKING_DAYS)
-            .and_then(|(after, _)| after.pred_opt())
-            .unwrap_or(received_on)
+fn attachment_not_found(attachment: Id) -> Error {
+    Error::NotFound {
+        what: Text::new(format!("信访举报登记的材料 {attachment}"), format!("register file {attachment}")),
     }
+}
 
+/// The day an entry received on `received_on` must be forwarded by: the fifth working day after
+/// it, by the office's holiday calendar.
+pub(crate) fn forward_due(calendar: &WorkCalendar, received_on: Date) -> Date {
+    let from = received_on.succ_opt().unwrap_or(received_on);
+    calendar
+        .after_working_days(from, complaints::FORWARD_WORKING_DAYS)
+        .and_then(|(after, _)| after.pred_opt())
+        .unwrap_or(received_on)
+}
+
+/// The register's line of an entry, from its clear columns only (`handled`: a step was recorded).
+pub(crate) fn line_of(row: &Row, handled: bool, calendar: &WorkCalendar) -> ComplaintLine {
+    let open = row.closed_on.is_none();
+    let state = match (open, handled) {
+        (false, _) => ComplaintState::Closed,
+        (true, true) => ComplaintState::Handling,
+        (true, false) => ComplaintState::Registered,
+    };
+    let forward_due =
+        (open && row.belongs_elsewhere && row.forwarded_on.is_none()).then(|| forward_due(calendar, row.received_on));
+    let since = row.reported_on.unwrap_or(row.received_on);
+    let report_due = open.then(|| calendar::add_months(since, complaints::REPORT_MONTHS).unwrap_or(since));
+    ComplaintLine {
+        id: row.id,
+        number: row.number.clone(),
+        received_on: row.received_on,
+        belongs_elsewhere: row.belongs_elsewhere,
+        state,
+        forward_due,
+        report_due,
+    }
+}
+
+/// An entry opened: its row's days and its words.
+pub(crate) fn complaint_from(row: &Row, content: Content, attachments: Vec<ComplaintAttachment>) -> Complaint {
+    let state = state_of(row, &content);
+    Complaint {
+        id: row.id,
+        number: row.number.clone(),
+        received_on: row.received_on,
+        channel: content.channel,
+        complainant: content.complainant,
+        concerning: content.concerning,
+        concerning_name: content.concerning_name,
+        category: content.category,
+        summary: content.summary,
+        steps: content.steps,
+        result: content.result,
+        belongs_elsewhere: row.belongs_elsewhere,
+        forwarded_on: row.forwarded_on,
+        reported_on: row.reported_on,
+        closed_on: row.closed_on,
+        state,
+        attachments,
+    }
+}
+
+/// The number of the next entry received in `year`, after the highest of that year (`last`).
+pub(crate) fn next_number(year: i32, last: Option<u32>) -> String {
+    format!("{year:04}-{:03}", last.unwrap_or(0) + 1)
+}
+
+/// A closed entry takes no more files.
+pub(crate) fn check_open_for_files(row: &Row) -> Result<()> {
+    match row.closed_on {
+        Some(closed) => Err(Error::invalid(
+            "complaint",
+            format!("第 {} 号已于 {} 办结，不再添加材料", row.number, calendar::format_zh(closed)),
+            format!("entry {} was closed on {closed}: no more files", row.number),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A file's sealed description and bytes, under the newest register key, bound to its number.
+pub(crate) fn seal_attachment(
+    keys: &RegisterKeys,
+    attachment: Id,
+    file: &super::NewAttachment,
+) -> Result<(u32, String, Vec<u8>)> {
+    let (generation, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+    let meta = ComplaintAttachment { id: attachment, name: file.name.clone(), size: file.bytes.len() as u64 };
+    let meta = serde_json::to_vec(&meta).map_err(|e| Error::invalid("attachment", e.to_string(), e.to_string()))?;
+    let meta = seal_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
+    let content = seal_bytes(key, &attachment_context(attachment, generation, "content"), &file.bytes)?;
+    Ok((generation, meta, content))
+}
+
+/// A file's description, opened.
+pub(crate) fn open_attachment_meta(
+    keys: &RegisterKeys,
+    attachment: Id,
+    generation: u32,
+    meta: &str,
+) -> Result<ComplaintAttachment> {
+    let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
+    let plain = open_entry(key, &attachment_context(attachment, generation, "meta"), meta)?;
+    serde_json::from_slice(&plain).map_err(|_| super::people::corrupt_row("complaint_attachments", attachment))
+}
+
+/// A file's description and bytes, opened.
+pub(crate) fn open_attachment(
+    keys: &RegisterKeys,
+    attachment: Id,
+    generation: u32,
+    meta: &str,
+    content: &[u8],
+) -> Result<(ComplaintAttachment, Zeroizing<Vec<u8>>)> {
+    let meta = open_attachment_meta(keys, attachment, generation, meta)?;
+    let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
+    let bytes = open_bytes(key, &attachment_context(attachment, generation, "content"), content)?;
+    Ok((meta, bytes))
+}
+
+/// A file re-sealed under the newest register key (a new key after an inspector was removed).
+pub(crate) fn reseal_attachment(
+    keys: &RegisterKeys,
+    attachment: Id,
+    generation: u32,
+    meta: &str,
+    content: &[u8],
+) -> Result<(u32, String, Vec<u8>)> {
+    let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
+    let meta = open_entry(key, &attachment_context(attachment, generation, "meta"), meta)?;
+    let content = open_bytes(key, &attachment_context(attachment, generation, "content"), content)?;
+    let (newest, new_key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
+    let meta = seal_entry(new_key, &attachment_context(attachment, newest, "meta"), &meta)?;
+    let content = seal_bytes(new_key, &attachment_context(attachment, newest, "content"), &content)?;
+    Ok((newest, meta, content))
+}
+
+/// A step of an entry's handling checked and added to its words: the words, and its days of
+/// forwarding and reporting back as they become.
+pub(crate) fn handled(
+    keys: &RegisterKeys,
+    row: &Row,
+    new: &NewHandling,
+    today: Date,
+) -> Result<(Content, Option<Date>, Option<Date>)> {
+    if let Some(closed) = row.closed_on {
+        return Err(Error::invalid(
+            "complaint",
+            format!("第 {} 号已于 {} 办结", row.number, calendar::format_zh(closed)),
+            format!("entry {} was closed on {closed}", row.number),
+        ));
+    }
+    let step = complaints::check_handling(new, row.received_on, today)?;
+    let mut content = open_content(keys, row)?;
+    let forwarded_on = if step.handling == Handling::Forwarded { Some(step.date) } else { row.forwarded_on };
+    content.steps.push(step);
+    Ok((content, forwarded_on, new.reported_on.or(row.reported_on)))
+}
+
+/// An entry's close checked: its words with the result.
+pub(crate) fn closing(keys: &RegisterKeys, row: &Row, date: Date, result: &str, today: Date) -> Result<Content> {
+    if row.closed_on.is_some() {
+        return Err(Error::invalid(
+            "complaint",
+            format!("第 {} 号已办结", row.number),
+            format!("entry {} is closed", row.number),
+        ));
+    }
+    complaints::check_day("date", date, Some((row.received_on, "受理日期", "the day received")), today)?;
+    let result = complaints::text("result", ("办理结果", "result"), Some(result), 2000)?
+        .ok_or_else(|| Error::invalid("result", "办结须写明办理结果", "closing needs the result"))?;
+    let mut content = open_content(keys, row)?;
+    content.result = Some(result);
+    Ok(content)
+}
+
+/// The id of the entry named by `number` (`2026-003`) if there is one, else `number` read as an
+/// id; neither: not found.
+pub(crate) fn entry_named(number: &str, by_number: Option<Id>) -> Result<Id> {
+    match (by_number, number.trim().parse::<Id>()) {
+        (Some(id), _) => Ok(id),
+        (None, Ok(id)) => Ok(id),
+        (None, Err(_)) => Err(Error::NotFound {
+            what: Text::new(
+                format!("编号为 {} 的信访举报登记", crate::text::excerpt(number, 20)),
+                format!("register entry {}", crate::text::excerpt(number, 20)),
+            ),
+        }),
+    }
+}
+
+impl Store {
     fn complaint_row(&self, id: Id) -> Result<Row> {
         let sql = format!("SELECT {COLUMNS} FROM complaints WHERE id = ?1");
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -120,27 +305,7 @@ impl Store {
     }
 
     fn complaint_of(&self, keys: &RegisterKeys, row: &Row, content: Content) -> Result<Complaint> {
-        let state = state_of(row, &content);
-        let attachments = self.attachment_list(keys, row.id)?;
-        Ok(Complaint {
-            id: row.id,
-            number: row.number.clone(),
-            received_on: row.received_on,
-            channel: content.channel,
-            complainant: content.complainant,
-            concerning: content.concerning,
-            concerning_name: content.concerning_name,
-            category: content.category,
-            summary: content.summary,
-            steps: content.steps,
-            result: content.result,
-            belongs_elsewhere: row.belongs_elsewhere,
-            forwarded_on: row.forwarded_on,
-            reported_on: row.reported_on,
-            closed_on: row.closed_on,
-            state,
-            attachments,
-        })
+        Ok(complaint_from(row, content, self.attachment_list(keys, row.id)?))
     }
 
     /// An entry's files: each name and size, opened from its sealed description.
@@ -151,12 +316,7 @@ impl Store {
         let rows: Vec<(Id, u32, String)> =
             stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
-            .map(|(attachment, generation, meta)| {
-                let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
-                let plain = open_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
-                serde_json::from_slice(&plain)
-                    .map_err(|_| super::people::corrupt_row("complaint_attachments", attachment))
-            })
+            .map(|(attachment, generation, meta)| open_attachment_meta(keys, attachment, generation, &meta))
             .collect()
     }
 
@@ -169,32 +329,22 @@ impl Store {
     ) -> Result<Complaint> {
         self.require(Action::HandleComplaints)?;
         let row = self.complaint_row(id)?;
-        if let Some(closed) = row.closed_on {
-            return Err(Error::invalid(
-                "complaint",
-                format!("第 {} 号已于 {} 办结，不再添加材料", row.number, calendar::format_zh(closed)),
-                format!("entry {} was closed on {closed}: no more files", row.number),
-            ));
-        }
+        check_open_for_files(&row)?;
         for file in files {
             super::files::check_attachment(&file.name, &file.bytes)?;
         }
-        let (generation, key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for file in files {
+            // The number first, so that the seal can be bound to it.
             tx.execute(
-                "INSERT INTO complaint_attachments (complaint_id, generation, meta, content) VALUES (?1, ?2, '', x'')",
-                params![id, generation],
+                "INSERT INTO complaint_attachments (complaint_id, generation, meta, content) VALUES (?1, 0, '', x'')",
+                params![id],
             )?;
             let attachment = tx.last_insert_rowid();
-            let meta = ComplaintAttachment { id: attachment, name: file.name.clone(), size: file.bytes.len() as u64 };
-            let meta =
-                serde_json::to_vec(&meta).map_err(|e| Error::invalid("attachment", e.to_string(), e.to_string()))?;
-            let meta = seal_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
-            let content = seal_bytes(key, &attachment_context(attachment, generation, "content"), &file.bytes)?;
+            let (generation, meta, content) = seal_attachment(keys, attachment, file)?;
             tx.execute(
-                "UPDATE complaint_attachments SET meta = ?2, content = ?3 WHERE id = ?1",
-                params![attachment, meta, content],
+                "UPDATE complaint_attachments SET generation = ?2, meta = ?3, content = ?4 WHERE id = ?1",
+                params![attachment, generation, meta, content],
             )?;
         }
         tx.commit()?;
@@ -218,18 +368,10 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((generation, meta, content)) = found else {
-            return Err(Error::NotFound {
-                what: Text::new(format!("信访举报登记的材料 {attachment}"), format!("register file {attachment}")),
-            });
-        };
-        let key = keys.of(generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
-        let meta = open_entry(key, &attachment_context(attachment, generation, "meta"), &meta)?;
-        let meta: ComplaintAttachment = serde_json::from_slice(&meta)
-            .map_err(|_| super::people::corrupt_row("complaint_attachments", attachment))?;
-        let bytes = open_bytes(key, &attachment_context(attachment, generation, "content"), &content)?;
+        let Some((generation, meta, content)) = found else { return Err(attachment_not_found(attachment)) };
+        let opened = open_attachment(keys, attachment, generation, &meta, &content)?;
         self.record_reading(id)?;
-        Ok((meta, bytes))
+        Ok(opened)
     }
 
     /// Records that the signed-in inspector opened an entry (or one of its files).
@@ -251,7 +393,6 @@ impl Store {
         Ok(ComplaintsOverview { total: total.unsigned_abs(), open: open.unsigned_abs() })
     }
 
-    /// Whether the register holds any entry (its key must then be in the key file).
     /// The register key generations the entries and their files are sealed under, for `verify`.
     pub(crate) fn register_generations_in_use(&self) -> Result<Vec<u32>> {
         let mut stmt = self.conn.prepare(
@@ -261,6 +402,7 @@ impl Store {
         Ok(generations)
     }
 
+    /// Whether the register holds any entry (its key must then be in the key file).
     pub(crate) fn complaints_exist(&self) -> Result<bool> {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM complaints)", [], |r| r.get(0))?)
     }
@@ -274,14 +416,14 @@ impl Store {
                 self.conn.query_row("SELECT name FROM people WHERE id = ?1", [member], |r| r.get(0)).optional()?;
             content.concerning_name = Some(name.ok_or_else(|| super::people::not_found(member))?);
         }
-        let year = calendar::format_iso(new.received_on)[..4].to_owned();
+        let year = new.received_on.year();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let last: Option<u32> = tx.query_row(
             "SELECT MAX(CAST(substr(number, 6) AS INTEGER)) FROM complaints WHERE number LIKE ?1",
-            [format!("{year}-%")],
+            [format!("{year:04}-%")],
             |r| r.get(0),
         )?;
-        let number = format!("{year}-{:03}", last.unwrap_or(0) + 1);
+        let number = next_number(year, last);
         // The id first, so that the seal can be bound to it.
         tx.execute(
             "INSERT INTO complaints (number, received_on, belongs_elsewhere, generation, sealed)
@@ -314,26 +456,7 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let row = row_from(r)?;
-            let handled: bool = r.get(9)?;
-            let open = row.closed_on.is_none();
-            let state = match (open, handled) {
-                (false, _) => ComplaintState::Closed,
-                (true, true) => ComplaintState::Handling,
-                (true, false) => ComplaintState::Registered,
-            };
-            let forward_due = (open && row.belongs_elsewhere && row.forwarded_on.is_none())
-                .then(|| self.forward_due(row.received_on));
-            let since = row.reported_on.unwrap_or(row.received_on);
-            let report_due = open.then(|| calendar::add_months(since, complaints::REPORT_MONTHS).unwrap_or(since));
-            out.push(ComplaintLine {
-                id: row.id,
-                number: row.number.clone(),
-                received_on: row.received_on,
-                belongs_elsewhere: row.belongs_elsewhere,
-                state,
-                forward_due,
-                report_due,
-            });
+            out.push(line_of(&row, r.get(9)?, self.work_calendar()));
         }
         Ok(out)
     }
@@ -355,16 +478,7 @@ impl Store {
             .conn
             .query_row("SELECT id FROM complaints WHERE number = ?1", [number.trim()], |r| r.get(0))
             .optional()?;
-        match (by_number, number.trim().parse::<Id>()) {
-            (Some(id), _) => Ok(id),
-            (None, Ok(id)) => Ok(id),
-            (None, Err(_)) => Err(Error::NotFound {
-                what: Text::new(
-                    format!("编号为 {} 的信访举报登记", crate::text::excerpt(number, 20)),
-                    format!("register entry {}", crate::text::excerpt(number, 20)),
-                ),
-            }),
-        }
+        entry_named(number, by_number)
     }
 
     /// Records a step of an entry's handling (a forwarding dates its forwarding; a report back
@@ -375,19 +489,8 @@ impl Store {
         // at once each add their step, neither losing the other's.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let row = self.complaint_row(id)?;
-        if let Some(closed) = row.closed_on {
-            return Err(Error::invalid(
-                "complaint",
-                format!("第 {} 号已于 {} 办结", row.number, calendar::format_zh(closed)),
-                format!("entry {} was closed on {closed}", row.number),
-            ));
-        }
-        let step = complaints::check_handling(new, row.received_on, self.today())?;
-        let mut content = open_content(keys, &row)?;
-        let forwarded_on = if step.handling == Handling::Forwarded { Some(step.date) } else { row.forwarded_on };
-        content.steps.push(step);
+        let (content, forwarded_on, reported_on) = handled(keys, &row, new, self.today())?;
         let (generation, sealed) = seal_content(keys, id, &content)?;
-        let reported_on = new.reported_on.or(row.reported_on);
         self.conn.execute(
             "UPDATE complaints SET generation = ?2, sealed = ?3, forwarded_on = ?4, reported_on = ?5, handled = 1
              WHERE id = ?1",
@@ -404,18 +507,7 @@ impl Store {
         self.require(Action::HandleComplaints)?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let row = self.complaint_row(id)?;
-        if row.closed_on.is_some() {
-            return Err(Error::invalid(
-                "complaint",
-                format!("第 {} 号已办结", row.number),
-                format!("entry {} is closed", row.number),
-            ));
-        }
-        complaints::check_day("date", date, Some((row.received_on, "受理日期", "the day received")), self.today())?;
-        let result = complaints::text("result", ("办理结果", "result"), Some(result), 2000)?
-            .ok_or_else(|| Error::invalid("result", "办结须写明办理结果", "closing needs the result"))?;
-        let mut content = open_content(keys, &row)?;
-        content.result = Some(result);
+        let content = closing(keys, &row, date, result, self.today())?;
         let (generation, sealed) = seal_content(keys, id, &content)?;
         self.conn.execute(
             "UPDATE complaints SET generation = ?2, sealed = ?3, closed_on = ?4 WHERE id = ?1",
@@ -454,13 +546,8 @@ impl Store {
             .prepare("SELECT id, generation, meta, content FROM complaint_attachments")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let (newest, new_key) = keys.newest().ok_or(Error::Crypto("no register key"))?;
         for (attachment, generation, meta, content) in &files {
-            let key = keys.of(*generation).ok_or(Error::Crypto("an attachment's register key is missing"))?;
-            let meta = open_entry(key, &attachment_context(*attachment, *generation, "meta"), meta)?;
-            let content = open_bytes(key, &attachment_context(*attachment, *generation, "content"), content)?;
-            let meta = seal_entry(new_key, &attachment_context(*attachment, newest, "meta"), &meta)?;
-            let content = seal_bytes(new_key, &attachment_context(*attachment, newest, "content"), &content)?;
+            let (newest, meta, content) = reseal_attachment(keys, *attachment, *generation, meta, content)?;
             tx.execute(
                 "UPDATE complaint_attachments SET generation = ?2, meta = ?3, content = ?4 WHERE id = ?1",
                 params![attachment, newest, meta, content],

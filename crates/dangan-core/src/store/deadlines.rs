@@ -21,6 +21,7 @@ use crate::meeting_rules::{LapseRule, LectureRule, MeetingRule, OwedBy, TermRule
 use crate::rules::RuleSet;
 use crate::rules::{DeadlineKind, DeadlineRule};
 use crate::transfer::TransferRules;
+use crate::workdays::WorkCalendar;
 use crate::{Result, Text};
 
 use super::dismissals::Dismissals;
@@ -168,7 +169,7 @@ pub(super) struct Scope {
 }
 
 impl Scope {
-    fn in_scope(&self, unit: Id) -> bool {
+    pub(super) fn in_scope(&self, unit: Id) -> bool {
         self.branches.as_ref().is_none_or(|b| b.contains(&unit))
     }
 
@@ -176,7 +177,7 @@ impl Scope {
         self.owed_by != Some(OwnerKind::Unit)
     }
 
-    fn units(&self) -> bool {
+    pub(super) fn units(&self) -> bool {
         self.owed_by != Some(OwnerKind::Member) && self.member_id.is_none()
     }
 }
@@ -257,23 +258,7 @@ impl Store {
             && let Some(committee) = self.org_tree().ok().and_then(|t| t.committee().map(|c| c.id))
             && in_scope(committee)
         {
-            for complaint in life.open_complaints() {
-                let mut emit = |rule: &'static ComplaintRule, due: Date| {
-                    let status = deadline_status(due, as_of, &rule.lead_days);
-                    f(Found {
-                        owed: Owed::Complaint { complaint, rule, unit_id: committee },
-                        due,
-                        status,
-                        provisional: false,
-                    });
-                };
-                if complaint.to_forward {
-                    emit(crate::complaints::forward_rule(), self.forward_due(complaint.received_on));
-                }
-                let since = complaint.reported_on.unwrap_or(complaint.received_on);
-                let report = crate::calendar::add_months(since, crate::complaints::REPORT_MONTHS).unwrap_or(since);
-                emit(crate::complaints::report_rule(), report);
-            }
+            scan_complaints(life, committee, self.work_calendar(), as_of, &mut f);
         }
         scan_owers(life, &self.rules, scope, as_of, &mut f);
     }
@@ -828,5 +813,27 @@ fn make_item(
         provisional,
         acknowledged: matches!(dismissal, Some(None)),
         snoozed_until: dismissal.flatten(),
+    }
+}
+/// What the complaints register's open entries owe (a forwarding, a report back), under the unit
+/// whose register it is: for those who keep it, on either engine.
+pub(super) fn scan_complaints<'a>(
+    life: &'a LifeIndex,
+    register: Id,
+    calendar: &WorkCalendar,
+    as_of: Date,
+    f: &mut dyn FnMut(Found<'a>),
+) {
+    for complaint in life.open_complaints() {
+        let mut emit = |rule: &'static ComplaintRule, due: Date| {
+            let status = deadline_status(due, as_of, &rule.lead_days);
+            f(Found { owed: Owed::Complaint { complaint, rule, unit_id: register }, due, status, provisional: false });
+        };
+        if complaint.to_forward {
+            emit(crate::complaints::forward_rule(), super::complaints::forward_due(calendar, complaint.received_on));
+        }
+        let since = complaint.reported_on.unwrap_or(complaint.received_on);
+        let report = crate::calendar::add_months(since, crate::complaints::REPORT_MONTHS).unwrap_or(since);
+        emit(crate::complaints::report_rule(), report);
     }
 }

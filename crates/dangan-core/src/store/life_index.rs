@@ -358,12 +358,17 @@ impl LifeIndex {
         index
     }
 
-    /// The index with its members and what is awaited of them, and no complaints register: the
-    /// shared server's.
-    pub(crate) fn with_members(mut self, staffed: Staffed, awaited: Vec<Awaited>) -> LifeIndex {
+    /// The index with its members, what is awaited of them and the complaints register's open
+    /// entries: the shared server's.
+    pub(crate) fn with_members(
+        mut self,
+        staffed: Staffed,
+        awaited: Vec<Awaited>,
+        complaints: Vec<OpenComplaint>,
+    ) -> LifeIndex {
         self.staffed = Some(staffed);
         self.letters = Some(awaited);
-        self.complaints = Some(Vec::new());
+        self.complaints = Some(complaints);
         self
     }
 

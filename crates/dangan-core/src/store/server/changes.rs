@@ -42,8 +42,9 @@ pub enum Concern {
     All,
 }
 
-/// The tables of branch life (versions 6 to 9), whose announcements name no person.
-const BRANCH_LIFE: [&str; 12] = [
+/// The tables of branch life (versions 6 to 9) and of the complaints register (version 12), whose
+/// announcements name no person.
+const BRANCH_LIFE: [&str; 18] = [
     "party_groups",
     "group_members",
     "meetings",
@@ -56,6 +57,12 @@ const BRANCH_LIFE: [&str; 12] = [
     "trainees",
     "session_attendance",
     "unit_dismissals",
+    "registers",
+    "register_copies",
+    "inspector_keys",
+    "complaints",
+    "complaint_attachments",
+    "complaint_reads",
 ];
 
 impl Change {

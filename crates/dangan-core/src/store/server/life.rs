@@ -11,14 +11,15 @@ use postgres::GenericClient;
 
 use super::{ServerStore, failure};
 use crate::Result;
+use crate::access::Action;
 use crate::calendar::Date;
 use crate::deadlines::{DeadlineItem, DeadlineQuery, OwnerKey};
 use crate::domain::{Id, MeetingKind};
 use crate::dues::Month;
 use crate::reminders::Reminder;
-use crate::store::deadlines::{Scope, make_items, scan_members_life, scan_owers, wanted};
+use crate::store::deadlines::{Scope, make_items, scan_complaints, scan_members_life, scan_owers, wanted};
 use crate::store::dismissals::Dismissals;
-use crate::store::life_index::{LifeIndex, LifeMember, LifeRows, Staffed};
+use crate::store::life_index::{LifeIndex, LifeMember, LifeRows, OpenComplaint, Staffed};
 use crate::store::reminders::{Seen, reminders_among};
 
 /// A probationary or full member in the register (`Staffed::load`'s condition, on the server).
@@ -41,6 +42,12 @@ impl ServerStore {
         let scope = Scope { branches, member_id: query.member_id, owed_by: query.owed_by };
         let mut found = Vec::new();
         scan_members_life(&life, rules, &scope, as_of, &mut |f| found.push(f));
+        if let Some(register) = self.register_kept()
+            && scope.units()
+            && scope.in_scope(register)
+        {
+            scan_complaints(&life, register, &self.workdays, as_of, &mut |f| found.push(f));
+        }
         scan_owers(&life, rules, &scope, as_of, &mut |f| found.push(f));
         found.retain(|f| wanted(query, as_of, f.kind(), f.due, f.is_dismissed(dismissals, as_of)));
         Ok(make_items(found, dismissals, path_of))
@@ -59,16 +66,29 @@ impl ServerStore {
         let rules = self.rules();
         let scope = Scope::default();
         let seen = Seen { dismissals, sent, as_of };
+        // Reminders are work to do: of units' and members' items for those who change records, of
+        // the complaints register's for the inspector who keeps it.
+        let edits = self.require(Action::EditMembers).is_ok();
+        let register = self.register_kept();
         let reminders = reminders_among(
             |f| {
                 scan_members_life(&life, rules, &scope, as_of, f);
+                if let Some(register) = register {
+                    scan_complaints(&life, register, &self.workdays, as_of, f);
+                }
                 scan_owers(&life, rules, &scope, as_of, f);
             },
-            |_| true,
+            |f| edits || f.is_complaint(),
             &seen,
             path_of,
         );
         Ok(reminders)
+    }
+
+    /// The unit whose complaints register the signed-in user keeps (a discipline inspector's own):
+    /// its entries' items are theirs.
+    fn register_kept(&self) -> Option<Id> {
+        self.require(Action::HandleComplaints).is_ok().then_some(self.me.unit_id)
     }
 
     /// The owed-meetings index of what this user reads, with its members, read in one snapshot.
@@ -173,5 +193,24 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
         .collect();
     // Of what is awaited, a server keeps the corrections of the democratic appraisal (no letters yet).
     let awaited = super::appraisals::open_corrections(client)?;
-    Ok(LifeIndex::of_rows(rows).with_members(Staffed::of(members, groups), awaited))
+    // The open entries of the complaints register, by their clear days: a discipline inspector's
+    // own register's only (the policies show no one else any).
+    let mut complaints = Vec::new();
+    for r in client.query(
+        "SELECT id, number, received_on::text, belongs_elsewhere AND forwarded_on IS NULL, reported_on::text
+         FROM dangan.complaints WHERE closed_on IS NULL ORDER BY id",
+        &[],
+    )? {
+        let number: String = r.get(1);
+        if let Some(received_on) = day(r.get(2)) {
+            complaints.push(OpenComplaint {
+                id: r.get(0),
+                number: number.into(),
+                received_on,
+                to_forward: r.get(3),
+                reported_on: day(r.get(4)),
+            });
+        }
+    }
+    Ok(LifeIndex::of_rows(rows).with_members(Staffed::of(members, groups), awaited, complaints))
 }

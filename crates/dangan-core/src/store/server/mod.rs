@@ -12,6 +12,7 @@ mod appraisals;
 mod audit;
 mod census;
 mod changes;
+mod complaints;
 mod dismissals;
 mod dues;
 mod files;
@@ -108,6 +109,8 @@ pub struct ServerStore {
     workdays: WorkCalendar,
     today: Option<Date>,
     statements: Statements,
+    /// A discipline inspector's hold on their unit's complaints register (`complaints.rs`).
+    register: complaints::Keeping,
 }
 
 /// The connection's prepared statements, by their text: the server parses and plans each once
@@ -270,7 +273,7 @@ impl ServerStore {
         })?;
         let rules = RuleSet::builtin(rule_set);
         let workdays = holidays::work_calendar(&mut client).map_err(|e| failure(e, address))?;
-        Ok(ServerStore {
+        let mut store = ServerStore {
             client,
             address: address.clone(),
             me,
@@ -279,7 +282,10 @@ impl ServerStore {
             workdays,
             today: None,
             statements: Statements::default(),
-        })
+            register: complaints::Keeping::None,
+        };
+        store.register = store.open_register(passphrase);
+        Ok(store)
     }
 
     /// The rules the server's offices follow.
@@ -417,14 +423,16 @@ impl ServerStore {
     }
 
     /// The signed-in user's own new passphrase: the SCRAM verifier computed here, so neither
-    /// passphrase reaches the server (signing in proved the old one).
+    /// passphrase reaches the server (signing in proved the old one). An inspector's key pair is
+    /// wrapped anew under it in the same transaction.
     pub fn set_own_passphrase(&mut self, passphrase: &str) -> Result<()> {
         check_passphrase(passphrase)?;
         let verifier = scram_verifier(passphrase);
-        self.client
-            .execute("SELECT dangan.set_own_passphrase($1)", &[&verifier])
-            .map_err(|e| failure(e, &self.address))?;
-        Ok(())
+        let address = self.address.clone();
+        let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
+        tx.execute("SELECT dangan.set_own_passphrase($1)", &[&verifier]).map_err(|e| failure(e, &address))?;
+        complaints::rewrap(&self.register, &mut tx, passphrase, &address)?;
+        tx.commit().map_err(|e| lost_at_commit(e, &address))
     }
 
     /// The organisation as this user sees it: their units and every unit above them.
