@@ -28,6 +28,9 @@ use crate::{ADMIN, COMMITTEE, GOOD_ROSTER, PASSPHRASE};
 /// The other user, an organiser in another office, whose changes the app must show.
 const OTHER: &str = "李组织";
 const OTHER_PASSPHRASE: &str = "the organiser's passphrase";
+const INSPECTOR: &str = "孙纪检";
+const INSPECTOR_PASSPHRASE: &str = "the inspector's passphrase";
+const COMPLAINT_WORDS: &str = "反映某同志在评优中弄虚作假";
 
 /// Sets the server up, then drives the app beside the other user. PostgreSQL's client blocks, so
 /// its sessions are made and dropped outside the async runtime, and each call within it runs as
@@ -47,6 +50,7 @@ pub fn scenario(app_path: &Path, cluster: &PgCluster, shots: &Path) {
     std::fs::write(&roster, GOOD_ROSTER).unwrap();
     admin.import_roster_file(&roster, ImportOptions::default(), |_| ControlFlow::Continue(())).unwrap();
     admin.add_user(OTHER, Role::Organiser, None, &[], OTHER_PASSPHRASE).unwrap();
+    admin.add_user(INSPECTOR, Role::DisciplineInspector, None, &[], INSPECTOR_PASSPHRASE).unwrap();
     // The first branch owes its meetings since January: they are among 工作提醒's items.
     let first = admin.find_unit("计算机学院第一党支部", "branch").unwrap();
     admin.set_life_from(first, "2026-01-01".parse().unwrap()).unwrap();
@@ -472,6 +476,34 @@ async fn drive(
     app.type_into("server-passphrase", PASSPHRASE).await;
     app.click("server-submit").await;
     app.wait_attr("session-user", "data-role", "administrator").await;
+    assert!(!app.exists("nav-complaints").await, "the complaints register is the inspectors' alone");
+    app.click("lock").await;
+
+    // A discipline inspector signs in on the same PC: 信访举报 is their unit's register on the
+    // server. An entry registered here is in their register, sealed: the administrator, the
+    // database's superuser and the log hold no word of it.
+    app.clear("server-user").await;
+    app.type_into("server-user", INSPECTOR).await;
+    app.type_into("server-passphrase", INSPECTOR_PASSPHRASE).await;
+    app.click("server-submit").await;
+    app.wait_attr("session-user", "data-role", "discipline_inspector").await;
+    app.click("nav-complaints").await;
+    app.wait("complaints-screen").await;
+    app.click("complaint-add").await;
+    app.choose("complaint-add-channel", "来信").await;
+    app.type_into("complaint-add-summary", COMPLAINT_WORDS).await;
+    app.click("complaint-add-save").await;
+    app.wait_css("[data-testid='complaint-row'][data-state='registered']").await;
+    app.click("complaint-open").await;
+    assert_eq!(app.wait_text("complaint-detail-summary").await.trim(), COMPLAINT_WORDS);
+    app.screenshot("49-server-complaints").await;
+    let theirs = beside(|| {
+        let mut inspector = ServerSession::sign_in(&address, Some(INSPECTOR), INSPECTOR_PASSPHRASE).unwrap();
+        inspector.complaints(true).unwrap()
+    });
+    assert_eq!(theirs.len(), 1, "{theirs:?}");
+    let stored = cluster.superuser_sql("dangan", "SELECT sealed FROM dangan.complaints");
+    assert!(!stored.contains(COMPLAINT_WORDS) && !stored.trim().is_empty(), "sealed on the inspector's PC: {stored}");
     app.click("lock").await;
 
     // The office goes back to a workspace of its own: the server is forgotten, nothing on it changes.

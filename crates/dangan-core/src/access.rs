@@ -214,13 +214,14 @@ impl SessionUser {
     /// use them.
     pub(crate) fn on_a_server(name: String, role: Role, branches: Vec<Id>, server: String) -> SessionUser {
         /// The actions the app's server areas take (members and their steps, rosters, branches,
-        /// users, the log).
-        const ON_A_SERVER: [Action; 5] = [
+        /// users, the log, the complaints register).
+        const ON_A_SERVER: [Action; 6] = [
             Action::ReadMembers,
             Action::EditMembers,
             Action::EditOrganisation,
             Action::ManageUsers,
             Action::ReadAudit,
+            Action::HandleComplaints,
         ];
         let may = ON_A_SERVER.into_iter().filter(|&action| role.may(action)).collect();
         SessionUser {
