@@ -55,7 +55,15 @@ pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id) -> Reply
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue_letter(shell: State<'_, Shell>, letter: NewLetter, path: Option<PathBuf>) -> Reply<TransferLetter> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.issue_letter(letter, path.as_deref()))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either_given(
+            letter,
+            |session, letter| session.issue_letter(letter, path.as_deref()),
+            |server, letter| server.issue_letter(letter, path.as_deref(), &folder),
+        )
+    })
+    .await
 }
 
 /// Registers a member arriving by transfer; their page.
@@ -147,8 +155,14 @@ pub async fn export_letters(
     path: PathBuf,
 ) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.export_letters(person_id, open_only, &path)))
-        .await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.export_letters(person_id, open_only, &path),
+            |server| server.export_letters(person_id, open_only, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Prints letters, a page each, to one PDF.
@@ -156,7 +170,14 @@ pub async fn export_letters(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_letters(shell: State<'_, Shell>, ids: Vec<Id>, path: PathBuf) -> Reply<()> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_letters(&ids, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_letters(&ids, &path),
+            |server| server.write_letters(&ids, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Records the receipt the receiving committee returned.
@@ -164,7 +185,13 @@ pub async fn write_letters(shell: State<'_, Shell>, ids: Vec<Id>, path: PathBuf)
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_receipt(shell: State<'_, Shell>, letter_id: Id, date: Date) -> Reply<TransferLetter> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.record_receipt(letter_id, date))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.record_receipt(letter_id, date),
+            |server| server.record_receipt(letter_id, date),
+        )
+    })
+    .await
 }
 
 /// Reissues an expired letter under a new number and, given a path, writes it there as a PDF.
@@ -179,7 +206,11 @@ pub async fn reissue_letter(
 ) -> Reply<TransferLetter> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.reissue_letter(letter_id, issued_on, validity_days, path.as_deref()))
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.reissue_letter(letter_id, issued_on, validity_days, path.as_deref()),
+            |server| server.reissue_letter(letter_id, issued_on, validity_days, path.as_deref(), &folder),
+        )
     })
     .await
 }
@@ -189,7 +220,14 @@ pub async fn reissue_letter(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn apply_transfer(shell: State<'_, Shell>, request: NewTransferRequest) -> Reply<TransferRequest> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.apply_transfer(request))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            request,
+            |session, request| session.apply_transfer(request),
+            |server, request| server.apply_transfer(request),
+        )
+    })
+    .await
 }
 
 /// Approves an application awaiting its decision.
@@ -197,7 +235,13 @@ pub async fn apply_transfer(shell: State<'_, Shell>, request: NewTransferRequest
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn approve_transfer(shell: State<'_, Shell>, request_id: Id, date: Date) -> Reply<TransferRequest> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.approve_transfer(request_id, date))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.approve_transfer(request_id, date),
+            |server| server.approve_transfer(request_id, date),
+        )
+    })
+    .await
 }
 
 /// Declines an open application, with the reason.
@@ -210,8 +254,13 @@ pub async fn decline_transfer(
     reason: String,
 ) -> Reply<TransferRequest> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.decline_transfer(request_id, date, &reason)))
-        .await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.decline_transfer(request_id, date, &reason),
+            |server| server.decline_transfer(request_id, date, &reason),
+        )
+    })
+    .await
 }
 
 /// The applications (of one person, or only the open ones), newest first.
@@ -223,7 +272,13 @@ pub async fn transfer_requests(
     open_only: bool,
 ) -> Reply<Vec<TransferRequest>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.transfer_requests(person_id, open_only))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.transfer_requests(person_id, open_only),
+            |server| server.transfer_requests(person_id, open_only),
+        )
+    })
+    .await
 }
 
 /// Cancels a letter not yet received: the member is back in the register.
@@ -236,7 +291,14 @@ pub async fn cancel_letter(
     reason: Option<String>,
 ) -> Reply<TransferLetter> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.cancel_letter(letter_id, date, reason))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            reason,
+            |session, reason| session.cancel_letter(letter_id, date, reason),
+            |server, reason| server.cancel_letter(letter_id, date, reason),
+        )
+    })
+    .await
 }
 
 /// The letters the user may see (of one person, or only those awaiting their receipt).
@@ -244,7 +306,11 @@ pub async fn cancel_letter(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn letters(shell: State<'_, Shell>, person_id: Option<Id>, open_only: bool) -> Reply<Vec<TransferLetter>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.letters(person_id, open_only))).await
+    blocking(shell.lang(), move || {
+        shell
+            .with_either(|session| session.letters(person_id, open_only), |server| server.letters(person_id, open_only))
+    })
+    .await
 }
 
 /// The monthly dues, in fen, of a category and base under the workspace's rules.

@@ -441,6 +441,30 @@ async fn drive(
         "{theirs:#?}"
     );
 
+    // 组织关系 on the server: the letter the other user issued is listed here with its state;
+    // arrivals and member packages are not offered on a server yet.
+    let (wu, letter) = beside(|| {
+        let query =
+            dangan_core::store::MemberQuery { search: Some("吴桐".into()), ..dangan_core::store::MemberQuery::all() };
+        let wu = other.list_members(&query).unwrap().items[0].id;
+        let new = dangan_core::transfer::NewLetter {
+            person_id: wu,
+            destination: "中共某市委组织部".into(),
+            addressee: None,
+            validity_days: None,
+            issued_on: TODAY.parse().unwrap(),
+            assessment: None,
+        };
+        (wu, other.issue_letter(new, None, office).unwrap())
+    });
+    app.click("nav-transfers").await;
+    app.wait_attr("transfers-screen", "data-loaded", "true").await;
+    app.wait_css(&format!("[data-testid='transfer-letter'][data-letter-id='{}'][data-member-id='{wu}']", letter.id))
+        .await;
+    assert!(!app.exists("transfer-arrival").await, "arrivals are not offered on a server yet");
+    app.screenshot("49-server-transfers").await;
+    beside(|| other.cancel_letter(letter.id, TODAY.parse().unwrap(), None).unwrap());
+
     // 用户管理 on the server: its users, and a new one, an auditor, signing in as a login role of
     // their own (no recovery key on a server: an administrator resets a forgotten passphrase).
     app.click("nav-users").await;
@@ -496,7 +520,7 @@ async fn drive(
     app.wait_css("[data-testid='complaint-row'][data-state='registered']").await;
     app.click("complaint-open").await;
     assert_eq!(app.wait_text("complaint-detail-summary").await.trim(), COMPLAINT_WORDS);
-    app.screenshot("49-server-complaints").await;
+    app.screenshot("50-server-complaints").await;
     let theirs = beside(|| {
         let mut inspector = ServerSession::sign_in(&address, Some(INSPECTOR), INSPECTOR_PASSPHRASE).unwrap();
         inspector.complaints(true).unwrap()

@@ -24,6 +24,7 @@ mod set_aside;
 mod setup;
 mod statistics;
 mod status;
+mod transfers;
 mod upload;
 
 use dangan_tests::postgres::PgCluster;

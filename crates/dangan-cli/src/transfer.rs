@@ -5,13 +5,15 @@
 //! `receive` move a member's whole file between two offices; `reissue` and `cancel` an expired or withdrawn letter; `list` and
 //! `print`. A letter is named by its number (`2026-001`) or its id.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use dangan_core::arrival::NewArrival;
+use dangan_core::calendar::Date;
 use dangan_core::domain::{EventKind, Gender, Id, Person, ProcedureEvent};
-use dangan_core::transfer::NewLetter;
-use dangan_core::transfer_request::NewTransferRequest;
+use dangan_core::server::ServerSession;
+use dangan_core::transfer::{NewLetter, TransferLetter};
+use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 use dangan_core::{Error, Result, Session, Text};
 
 use crate::commands::Context;
@@ -314,6 +316,128 @@ pub struct ArrivalArgs {
     json: bool,
 }
 
+/// Where transfers out are kept: a workspace, or the shared server (`dangan transfer`'s
+/// applications and letters run on both; arrivals, packages and graduates in a workspace only).
+pub trait Transfers {
+    fn issue_letter(&mut self, new: NewLetter, out: &Path, cx: &Context) -> Result<TransferLetter>;
+    fn apply_transfer(&mut self, new: NewTransferRequest) -> Result<TransferRequest>;
+    fn approve_transfer(&mut self, id: Id, date: Date) -> Result<TransferRequest>;
+    fn decline_transfer(&mut self, id: Id, date: Date, reason: &str) -> Result<TransferRequest>;
+    fn transfer_requests(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferRequest>>;
+    fn record_receipt(&mut self, id: Id, date: Date) -> Result<TransferLetter>;
+    fn reissue_letter(
+        &mut self,
+        id: Id,
+        date: Date,
+        validity: Option<u32>,
+        out: &Path,
+        cx: &Context,
+    ) -> Result<TransferLetter>;
+    fn cancel_letter(&mut self, id: Id, date: Date, reason: Option<String>) -> Result<TransferLetter>;
+    fn letters(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferLetter>>;
+    fn export_letters(&mut self, member: Option<Id>, open_only: bool, out: &Path, cx: &Context) -> Result<()>;
+    fn write_letters(&mut self, ids: &[Id], out: &Path, cx: &Context) -> Result<()>;
+}
+
+impl Transfers for Session {
+    fn issue_letter(&mut self, new: NewLetter, out: &Path, _: &Context) -> Result<TransferLetter> {
+        Session::issue_letter(self, new, Some(out))
+    }
+    fn apply_transfer(&mut self, new: NewTransferRequest) -> Result<TransferRequest> {
+        Session::apply_transfer(self, new)
+    }
+    fn approve_transfer(&mut self, id: Id, date: Date) -> Result<TransferRequest> {
+        Session::approve_transfer(self, id, date)
+    }
+    fn decline_transfer(&mut self, id: Id, date: Date, reason: &str) -> Result<TransferRequest> {
+        Session::decline_transfer(self, id, date, reason)
+    }
+    fn transfer_requests(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferRequest>> {
+        Session::transfer_requests(self, member, open_only)
+    }
+    fn record_receipt(&mut self, id: Id, date: Date) -> Result<TransferLetter> {
+        Session::record_receipt(self, id, date)
+    }
+    fn reissue_letter(
+        &mut self,
+        id: Id,
+        date: Date,
+        validity: Option<u32>,
+        out: &Path,
+        _: &Context,
+    ) -> Result<TransferLetter> {
+        Session::reissue_letter(self, id, date, validity, Some(out))
+    }
+    fn cancel_letter(&mut self, id: Id, date: Date, reason: Option<String>) -> Result<TransferLetter> {
+        Session::cancel_letter(self, id, date, reason)
+    }
+    fn letters(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferLetter>> {
+        Session::letters(self, member, open_only)
+    }
+    fn export_letters(&mut self, member: Option<Id>, open_only: bool, out: &Path, _: &Context) -> Result<()> {
+        Session::export_letters(self, member, open_only, out)
+    }
+    fn write_letters(&mut self, ids: &[Id], out: &Path, _: &Context) -> Result<()> {
+        Session::write_letters(self, ids, out)
+    }
+}
+
+impl Transfers for ServerSession {
+    fn issue_letter(&mut self, new: NewLetter, out: &Path, cx: &Context) -> Result<TransferLetter> {
+        ServerSession::issue_letter(self, new, Some(out), cx.workspace.dir())
+    }
+    fn apply_transfer(&mut self, new: NewTransferRequest) -> Result<TransferRequest> {
+        ServerSession::apply_transfer(self, new)
+    }
+    fn approve_transfer(&mut self, id: Id, date: Date) -> Result<TransferRequest> {
+        ServerSession::approve_transfer(self, id, date)
+    }
+    fn decline_transfer(&mut self, id: Id, date: Date, reason: &str) -> Result<TransferRequest> {
+        ServerSession::decline_transfer(self, id, date, reason)
+    }
+    fn transfer_requests(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferRequest>> {
+        ServerSession::transfer_requests(self, member, open_only)
+    }
+    fn record_receipt(&mut self, id: Id, date: Date) -> Result<TransferLetter> {
+        ServerSession::record_receipt(self, id, date)
+    }
+    fn reissue_letter(
+        &mut self,
+        id: Id,
+        date: Date,
+        validity: Option<u32>,
+        out: &Path,
+        cx: &Context,
+    ) -> Result<TransferLetter> {
+        ServerSession::reissue_letter(self, id, date, validity, Some(out), cx.workspace.dir())
+    }
+    fn cancel_letter(&mut self, id: Id, date: Date, reason: Option<String>) -> Result<TransferLetter> {
+        ServerSession::cancel_letter(self, id, date, reason)
+    }
+    fn letters(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferLetter>> {
+        ServerSession::letters(self, member, open_only)
+    }
+    fn export_letters(&mut self, member: Option<Id>, open_only: bool, out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::export_letters(self, member, open_only, out, cx.workspace.dir())
+    }
+    fn write_letters(&mut self, ids: &[Id], out: &Path, cx: &Context) -> Result<()> {
+        ServerSession::write_letters(self, ids, out, cx.workspace.dir())
+    }
+}
+
+/// Whether an action runs on a shared server (applications and letters); `None` when it does,
+/// else the command's name, for the refusal.
+pub fn not_on_a_server(action: &TransferAction) -> Option<&'static str> {
+    match action {
+        TransferAction::In(_) => Some("transfer in"),
+        TransferAction::Package { .. } => Some("transfer package"),
+        TransferAction::Receive { .. } => Some("transfer receive"),
+        TransferAction::Graduate { .. } => Some("transfer graduate"),
+        TransferAction::Keep { .. } => Some("transfer keep"),
+        _ => None,
+    }
+}
+
 pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
     match action {
         TransferAction::Move { .. } => Err(Error::invalid(
@@ -321,48 +445,6 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             "「transfer move」用于共享服务器（--server）；工作区之间请用介绍信和档案包（transfer out、package、receive）",
             "`transfer move` is for a shared server (--server); between workspaces a member moves by letter and package (transfer out, package, receive)",
         )),
-        TransferAction::Out { member, to, validity, date, addressee, assessment, out, json } => {
-            let issued_on = parse::date("date", &date)?;
-            let new = NewLetter {
-                person_id: member,
-                destination: to.unwrap_or_default(),
-                addressee,
-                validity_days: validity,
-                issued_on,
-                assessment,
-            };
-            let mut session = cx.unlock()?;
-            let letter = session.issue_letter(new, Some(&out))?;
-            if json { json::print(&letter) } else { cx.human.letter_issued(&letter, &out) }
-        }
-        TransferAction::Apply { member, to, date, reason, json } => {
-            let new = NewTransferRequest {
-                person_id: member,
-                destination: to,
-                reason,
-                applied_on: parse::date("date", &date)?,
-            };
-            let request = cx.unlock()?.apply_transfer(new)?;
-            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
-        }
-        TransferAction::Approve { member, date, json } => {
-            let date = parse::date("date", &date)?;
-            let mut session = cx.unlock()?;
-            let id = open_request(&session, member)?;
-            let request = session.approve_transfer(id, date)?;
-            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
-        }
-        TransferAction::Decline { member, date, reason, json } => {
-            let date = parse::date("date", &date)?;
-            let mut session = cx.unlock()?;
-            let id = open_request(&session, member)?;
-            let request = session.decline_transfer(id, date, &reason)?;
-            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
-        }
-        TransferAction::Requests { member, all, json } => {
-            let requests = cx.unlock()?.transfer_requests(member, !all)?;
-            if json { json::print(&requests) } else { cx.human.transfer_requests(&requests) }
-        }
         TransferAction::In(args) => {
             let mut session = cx.unlock()?;
             let json = args.json;
@@ -379,8 +461,8 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             }
         }
         TransferAction::Package { letter, out, json } => {
-            let session = cx.unlock()?;
-            let id = find_letter(&session, &letter)?;
+            let mut session = cx.unlock()?;
+            let id = find_letter(&mut session, &letter)?;
             let written = session.write_member_package(id, &out)?;
             if json { json::print(&written) } else { cx.human.package_written(&written, &out) }
         }
@@ -449,37 +531,100 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             let detail = cx.unlock()?.keep_graduate(member, graduated)?;
             cx.human.kept(&detail)
         }
+        shared => transfer_in(shared, || cx.unlock(), cx),
+    }
+}
+
+/// `dangan transfer`'s applications and letters on either kind of session, opened by
+/// `open_session` once the arguments are read.
+pub fn transfer_in<T: Transfers>(
+    action: TransferAction,
+    open_session: impl FnOnce() -> Result<T>,
+    cx: &Context,
+) -> Result<()> {
+    match action {
+        TransferAction::Out { member, to, validity, date, addressee, assessment, out, json } => {
+            let issued_on = parse::date("date", &date)?;
+            let new = NewLetter {
+                person_id: member,
+                destination: to.unwrap_or_default(),
+                addressee,
+                validity_days: validity,
+                issued_on,
+                assessment,
+            };
+            let letter = open_session()?.issue_letter(new, &out, cx)?;
+            if json { json::print(&letter) } else { cx.human.letter_issued(&letter, &out) }
+        }
+        TransferAction::Apply { member, to, date, reason, json } => {
+            let new = NewTransferRequest {
+                person_id: member,
+                destination: to,
+                reason,
+                applied_on: parse::date("date", &date)?,
+            };
+            let request = open_session()?.apply_transfer(new)?;
+            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
+        }
+        TransferAction::Approve { member, date, json } => {
+            let date = parse::date("date", &date)?;
+            let mut session = open_session()?;
+            let id = open_request(&mut session, member)?;
+            let request = session.approve_transfer(id, date)?;
+            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
+        }
+        TransferAction::Decline { member, date, reason, json } => {
+            let date = parse::date("date", &date)?;
+            let mut session = open_session()?;
+            let id = open_request(&mut session, member)?;
+            let request = session.decline_transfer(id, date, &reason)?;
+            if json { json::print(&request) } else { cx.human.transfer_requests(std::slice::from_ref(&request)) }
+        }
+        TransferAction::Requests { member, all, json } => {
+            let requests = open_session()?.transfer_requests(member, !all)?;
+            if json { json::print(&requests) } else { cx.human.transfer_requests(&requests) }
+        }
         TransferAction::Receipt { letter, date } => {
-            let mut session = cx.unlock()?;
-            let id = find_letter(&session, &letter)?;
+            let mut session = open_session()?;
+            let id = find_letter(&mut session, &letter)?;
             let letter = session.record_receipt(id, parse::date("date", &date)?)?;
             cx.human.letters(std::slice::from_ref(&letter))
         }
         TransferAction::Reissue { letter, date, validity, out } => {
-            let mut session = cx.unlock()?;
-            let id = find_letter(&session, &letter)?;
-            let letter = session.reissue_letter(id, parse::date("date", &date)?, validity, Some(&out))?;
+            let mut session = open_session()?;
+            let id = find_letter(&mut session, &letter)?;
+            let letter = session.reissue_letter(id, parse::date("date", &date)?, validity, &out, cx)?;
             cx.human.letter_issued(&letter, &out)
         }
         TransferAction::Cancel { letter, date, reason } => {
-            let mut session = cx.unlock()?;
-            let id = find_letter(&session, &letter)?;
+            let mut session = open_session()?;
+            let id = find_letter(&mut session, &letter)?;
             let letter = session.cancel_letter(id, parse::date("date", &date)?, reason)?;
             cx.human.letters(std::slice::from_ref(&letter))
         }
         TransferAction::List { member, open, json: _, out: Some(out) } => {
-            cx.unlock()?.export_letters(member, open, &out)?;
+            open_session()?.export_letters(member, open, &out, cx)?;
             cx.human.file_written(&out)
         }
         TransferAction::List { member, open, json, out: None } => {
-            let letters = cx.unlock()?.letters(member, open)?;
+            let letters = open_session()?.letters(member, open)?;
             if json { json::print(&letters) } else { cx.human.letters(&letters) }
         }
         TransferAction::Print { letter, out } => {
-            let session = cx.unlock()?;
-            let id = find_letter(&session, &letter)?;
-            session.write_letters(&[id], &out)?;
+            let mut session = open_session()?;
+            let id = find_letter(&mut session, &letter)?;
+            session.write_letters(&[id], &out, cx)?;
             cx.human.file_written(&out)
+        }
+        // Arrivals, packages, graduates and moves are each engine's own (`transfer`, and the
+        // server's dispatch), never handed here.
+        TransferAction::Move { .. }
+        | TransferAction::In(_)
+        | TransferAction::Package { .. }
+        | TransferAction::Receive { .. }
+        | TransferAction::Graduate { .. }
+        | TransferAction::Keep { .. } => {
+            Err(Error::invalid("transfer", "这一转接操作不在此处办理", "this transfer action is not handled here"))
         }
     }
 }
@@ -496,7 +641,7 @@ fn confirmed_by_flag(e: Error, field: &str, flag: &str) -> Error {
 }
 
 /// The member's open application (awaiting its decision or its letter), named by the member.
-fn open_request(session: &Session, member: Id) -> Result<Id> {
+fn open_request(session: &mut impl Transfers, member: Id) -> Result<Id> {
     match session.transfer_requests(Some(member), true)?.first() {
         Some(request) => Ok(request.id),
         None => Err(Error::NotFound {
@@ -580,7 +725,7 @@ fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
 }
 
 /// A letter by its number (`2026-001`) or its id.
-fn find_letter(session: &Session, given: &str) -> Result<Id> {
+fn find_letter(session: &mut impl Transfers, given: &str) -> Result<Id> {
     let given = given.trim();
     if let Ok(id) = given.parse::<Id>() {
         return Ok(id);

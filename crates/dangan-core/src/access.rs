@@ -214,10 +214,11 @@ impl SessionUser {
     /// use them.
     pub(crate) fn on_a_server(name: String, role: Role, branches: Vec<Id>, server: String) -> SessionUser {
         /// The actions the app's server areas take (members and their steps, rosters, branches,
-        /// users, the log, the complaints register).
-        const ON_A_SERVER: [Action; 6] = [
+        /// users, the log, the complaints register, transfers' decisions).
+        const ON_A_SERVER: [Action; 7] = [
             Action::ReadMembers,
             Action::EditMembers,
+            Action::ApproveTransfers,
             Action::EditOrganisation,
             Action::ManageUsers,
             Action::ReadAudit,

@@ -33,8 +33,12 @@ pub enum Area {
     /// The meetings a unit owes as items of 工作提醒: listed, reminded, set aside.
     OwedMeetings,
     Dues,
-    /// Transfer applications, letters and packages, and graduates kept on the register.
+    /// Transfer applications and letters: applied for, decided, issued, received, reissued,
+    /// cancelled, printed.
     Transfers,
+    /// Members arriving (by letter or member package), member packages written for a letter, and
+    /// graduates kept on the register.
+    Arrivals,
     Appraisal,
     Complaints,
     Statistics,
@@ -48,7 +52,7 @@ pub enum Area {
 }
 
 impl Area {
-    pub const ALL: [Area; 20] = [
+    pub const ALL: [Area; 21] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -61,6 +65,7 @@ impl Area {
         Area::OwedMeetings,
         Area::Dues,
         Area::Transfers,
+        Area::Arrivals,
         Area::Appraisal,
         Area::Complaints,
         Area::Statistics,
@@ -73,7 +78,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 17] = [
+    pub const ON_A_SERVER: [Area; 18] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -85,6 +90,7 @@ impl Area {
         Area::Meetings,
         Area::OwedMeetings,
         Area::Dues,
+        Area::Transfers,
         Area::Appraisal,
         Area::Complaints,
         Area::Statistics,

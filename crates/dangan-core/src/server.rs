@@ -23,7 +23,7 @@ use crate::store::dismissals::{Dismissals, check_set_aside, check_unit_set_aside
 pub use crate::store::server::{
     Change, ChangeFeed, Concern, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
 };
-use crate::store::server::{ServerPerson, ServerStore, branch_path, subtree, unit_named};
+use crate::store::server::{ServerPerson, ServerStore, branch_path, committee_above, subtree, unit_named};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
 use crate::store::{PersonSteps, item_order, procedure_items};
 use crate::{Error, Lang, Result, Text};
@@ -1385,6 +1385,126 @@ impl ServerSession {
         self.store.restore_unit(unit_id, group_id, rule, due)
     }
 
+    // --- Transfers out: applications and letters ------------------------------------------------
+
+    /// Records a member's application to transfer out (转出申请).
+    pub fn apply_transfer(
+        &mut self,
+        new: crate::transfer_request::NewTransferRequest,
+    ) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.apply_transfer(new)
+    }
+
+    /// Approves an application awaiting its decision (the committee's): the letter may then be issued.
+    pub fn approve_transfer(&mut self, request_id: Id, date: Date) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.approve_transfer(request_id, date)
+    }
+
+    /// Declines an application, with the reason.
+    pub fn decline_transfer(
+        &mut self,
+        request_id: Id,
+        date: Date,
+        reason: &str,
+    ) -> Result<crate::transfer_request::TransferRequest> {
+        self.store.decline_transfer(request_id, date, reason)
+    }
+
+    /// The applications (of one person, or only those still open), newest first.
+    pub fn transfer_requests(
+        &mut self,
+        person: Option<Id>,
+        open_only: bool,
+    ) -> Result<Vec<crate::transfer_request::TransferRequest>> {
+        self.store.transfer_requests(person, open_only)
+    }
+
+    /// Issues a letter (the member leaves the register on its day) and, given a path, writes it
+    /// as a PDF there: the file is opened first, so a folder that is missing or cannot be written,
+    /// or a path inside `workspace_dir`, issues nothing.
+    pub fn issue_letter(
+        &mut self,
+        new: crate::transfer::NewLetter,
+        path: Option<&Path>,
+        workspace_dir: &Path,
+    ) -> Result<crate::transfer::TransferLetter> {
+        let out = path.map(|path| crate::output::OutputFile::create(workspace_dir, path)).transpose()?;
+        let person = new.person_id;
+        let letter = self.store.issue_letter(new)?;
+        self.refresh(person);
+        if let Some(out) = out {
+            let today = self.store.today();
+            crate::session::finish_letters(out, || self.store.letters_to_print(&[letter.id]), today)?;
+        }
+        Ok(letter)
+    }
+
+    /// Records the receipt returned for a letter.
+    pub fn record_receipt(&mut self, letter_id: Id, date: Date) -> Result<crate::transfer::TransferLetter> {
+        self.store.record_receipt(letter_id, date)
+    }
+
+    /// Reissues an expired letter under a new number and, given a path, writes it as a PDF there
+    /// (opened first).
+    pub fn reissue_letter(
+        &mut self,
+        letter_id: Id,
+        issued_on: Date,
+        validity_days: Option<u32>,
+        path: Option<&Path>,
+        workspace_dir: &Path,
+    ) -> Result<crate::transfer::TransferLetter> {
+        let out = path.map(|path| crate::output::OutputFile::create(workspace_dir, path)).transpose()?;
+        let letter = self.store.reissue_letter(letter_id, issued_on, validity_days)?;
+        if let Some(out) = out {
+            let today = self.store.today();
+            crate::session::finish_letters(out, || self.store.letters_to_print(&[letter.id]), today)?;
+        }
+        Ok(letter)
+    }
+
+    /// Cancels a letter not yet received: the member is back in the register.
+    pub fn cancel_letter(
+        &mut self,
+        letter_id: Id,
+        date: Date,
+        reason: Option<String>,
+    ) -> Result<crate::transfer::TransferLetter> {
+        let letter = self.store.cancel_letter(letter_id, date, reason.as_deref())?;
+        self.refresh(letter.person_id);
+        Ok(letter)
+    }
+
+    /// The letters (of one person, or only those awaiting their receipt), newest first.
+    pub fn letters(&mut self, person: Option<Id>, open_only: bool) -> Result<Vec<crate::transfer::TransferLetter>> {
+        self.store.letters(person, open_only)
+    }
+
+    pub fn letter(&mut self, id: Id) -> Result<crate::transfer::TransferLetter> {
+        self.store.letter(id)
+    }
+
+    /// Prints letters as one PDF, headed by the committee that issued them; never into
+    /// `workspace_dir`.
+    pub fn write_letters(&mut self, ids: &[Id], path: &Path, workspace_dir: &Path) -> Result<()> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let (letters, committee) = self.store.letters_to_print(ids)?;
+        let pdf = crate::dossier::letter::letters_pdf(&letters, &committee, self.store.today())?;
+        crate::output::write(workspace_dir, path, &pdf)
+    }
+
+    /// Writes the letters (of one person, or only those awaiting their receipt) as a workbook.
+    pub fn export_letters(
+        &mut self,
+        person: Option<Id>,
+        open_only: bool,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<()> {
+        let letters = self.store.letters(person, open_only)?;
+        crate::lists::write_sheets(workspace_dir, path, &[crate::lists::letters_sheet(&letters)])
+    }
+
     // --- The complaints register ------------------------------------------------------------------
 
     /// That registers exist and how many entries are open, over the units this user reads:
@@ -1985,18 +2105,6 @@ fn visible_tree(units: &[ServerUnit]) -> Vec<crate::domain::OrgUnit> {
         stack.extend(children);
     }
     ordered
-}
-
-/// The nearest committee at or above a unit.
-fn committee_above(units: &[ServerUnit], id: Id) -> Option<Id> {
-    let mut current = units.iter().find(|u| u.id == id)?;
-    for _ in 0..=units.len() {
-        if current.kind == "committee" {
-            return Some(current.id);
-        }
-        current = units.iter().find(|u| Some(u.id) == current.parent_id)?;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -241,29 +241,9 @@ impl Session {
         path.map(|path| crate::output::OutputFile::create(self.store.workspace_dir(), path)).transpose()
     }
 
-    /// Prints letters just issued into the file opened for them. Should this fail (a full disk),
-    /// the error says the letters were issued and how to print them again.
-    fn finish_letters(&self, mut out: crate::output::OutputFile, ids: &[Id]) -> Result<()> {
-        use std::io::Write as _;
-        let target = out.target().to_owned();
-        let printed = (|| {
-            let (letters, committee) = self.store.letters_to_print(ids)?;
-            let pdf = crate::dossier::letter::letters_pdf(&letters, &committee, self.today())?;
-            out.write_all(&pdf).map_err(crate::Error::io(&target))?;
-            out.commit()
-        })();
-        printed.map_err(|e| {
-            let why = e.text();
-            crate::Error::invalid(
-                "path",
-                format!("介绍信已开具，但未能写入 {}：{}。请用「打印」重新写出", target.display(), why.zh),
-                format!(
-                    "the letters were issued, but {} could not be written: {}. Print them again",
-                    target.display(),
-                    why.en
-                ),
-            )
-        })
+    /// Prints letters just issued into the file opened for them.
+    fn finish_letters(&self, out: crate::output::OutputFile, ids: &[Id]) -> Result<()> {
+        finish_letters(out, || self.store.letters_to_print(ids), self.today())
     }
 
     /// Keeps a graduate's relationship at the university from the day they graduated, or (`None`)
@@ -1409,4 +1389,34 @@ impl Session {
     pub fn export_audit(&self, query: &AuditQuery, path: &Path) -> Result<u64> {
         self.store.export_audit_csv(query, path)
     }
+}
+
+/// Prints letters just issued (`printed` reads them) into the file opened for them, on either
+/// engine. Should this fail (a full disk), the error says the letters were issued and how to
+/// print them again.
+pub(crate) fn finish_letters(
+    mut out: crate::output::OutputFile,
+    printed: impl FnOnce() -> Result<(Vec<crate::store::PrintedLetter>, String)>,
+    today: Date,
+) -> Result<()> {
+    use std::io::Write as _;
+    let target = out.target().to_owned();
+    let written = (|| {
+        let (letters, committee) = printed()?;
+        let pdf = crate::dossier::letter::letters_pdf(&letters, &committee, today)?;
+        out.write_all(&pdf).map_err(crate::Error::io(&target))?;
+        out.commit()
+    })();
+    written.map_err(|e| {
+        let why = e.text();
+        crate::Error::invalid(
+            "path",
+            format!("介绍信已开具，但未能写入 {}：{}。请用「打印」重新写出", target.display(), why.zh),
+            format!(
+                "the letters were issued, but {} could not be written: {}. Print them again",
+                target.display(),
+                why.en
+            ),
+        )
+    })
 }

@@ -81,11 +81,7 @@ impl Store {
             return Err(crate::domain::nothing_to_undo());
         };
         if let Some(number) = self.letter_of_change(last.id.unwrap_or_default())? {
-            return Err(Error::invalid(
-                "status",
-                format!("这次状态变更属于介绍信第 {number} 号：请通过介绍信处理（作废或重开），而不是撤销状态"),
-                format!("this change belongs to letter {number}: act on the letter (cancel or reissue it) instead"),
-            ));
+            return Err(letter_change_refusal(&number));
         }
         if super::arrivals::is_arrival_change(&self.conn, last.id.unwrap_or_default())? {
             return Err(Error::invalid(
@@ -128,4 +124,13 @@ impl Store {
         detail.graduate_kept_since = super::graduation::kept_since(&self.conn, id)?;
         Ok(())
     }
+}
+
+/// The refusal to undo a status change a letter wrote, on either engine.
+pub(crate) fn letter_change_refusal(number: &str) -> Error {
+    Error::invalid(
+        "status",
+        format!("这次状态变更属于介绍信第 {number} 号：请通过介绍信处理（作废或重开），而不是撤销状态"),
+        format!("this change belongs to letter {number}: act on the letter (cancel or reissue it) instead"),
+    )
 }

@@ -98,6 +98,96 @@ fn refused(request: &TransferRequest, zh: &str, en: &str) -> Error {
     )
 }
 
+/// Whether a person may apply to transfer out: in the register, with no application open and
+/// no letter awaiting its receipt.
+pub(crate) fn check_may_apply(
+    name: &str,
+    history: &[crate::domain::StatusChange],
+    open: Option<&OpenRequest>,
+    open_letter: Option<&str>,
+) -> Result<()> {
+    if let Some(last) = history.last().filter(|c| c.status != MembershipStatus::InRegister) {
+        return Err(Error::invalid(
+            "member",
+            format!("{name}已于 {} {}，不在册，不能申请转出", calendar::format_zh(last.date), last.status.zh()),
+            format!(
+                "{name} is out of the register ({}, {}): no application to transfer out",
+                last.status.label().en,
+                last.date
+            ),
+        ));
+    }
+    if let Some(open) = open {
+        return Err(Error::invalid(
+            "member",
+            format!(
+                "{name}已有 {} 的转出申请（转往{}）：请先审批或不予批准",
+                calendar::format_zh(open.applied_on),
+                open.destination
+            ),
+            format!(
+                "{name} already has an application of {} (to {}): decide it first",
+                open.applied_on, open.destination
+            ),
+        ));
+    }
+    if let Some(number) = open_letter {
+        return Err(Error::invalid(
+            "member",
+            format!("{name}的介绍信第 {number} 号尚未收到回执，不能再申请转出"),
+            format!("{name}'s letter {number} awaits its receipt: no new application"),
+        ));
+    }
+    Ok(())
+}
+
+/// An approval on `date` of an application awaiting it, for someone still in the register.
+pub(crate) fn check_approval(
+    request: &TransferRequest,
+    history: &[crate::domain::StatusChange],
+    date: Date,
+    today: Date,
+) -> Result<()> {
+    if request.state != RequestState::Applied {
+        return Err(refused(request, "不能再批准", "it cannot be approved again"));
+    }
+    if let Some(last) = history.last().filter(|c| c.status != MembershipStatus::InRegister) {
+        return Err(Error::invalid(
+            "member",
+            format!(
+                "{}已于 {} {}，不在册：请作不予批准处理",
+                request.name,
+                calendar::format_zh(last.date),
+                last.status.zh()
+            ),
+            format!(
+                "{} is out of the register ({}, {}): decline the application",
+                request.name,
+                last.status.label().en,
+                last.date
+            ),
+        ));
+    }
+    transfer_request::check_decision_day(request, date, today)
+}
+
+/// A refusal on `date` of an application not yet declined or used: the reason as kept.
+pub(crate) fn check_decline(request: &TransferRequest, date: Date, reason: &str, today: Date) -> Result<String> {
+    if matches!(request.state, RequestState::Declined | RequestState::LetterIssued) {
+        return Err(refused(request, "不能再作处理", "it cannot be declined"));
+    }
+    let reason = transfer_request::check_decline_reason(reason)?;
+    transfer_request::check_decision_day(request, date, today)?;
+    if let Some(approved) = request.approved_on.filter(|&a| date < a) {
+        return Err(Error::invalid(
+            "date",
+            format!("日期 {} 早于批准日期 {}", calendar::format_zh(date), calendar::format_zh(approved)),
+            format!("the day, {date}, is before the approval, {approved}"),
+        ));
+    }
+    Ok(reason)
+}
+
 impl Store {
     /// Records an application to transfer out for a member in the register with no open
     /// application or letter.
@@ -107,45 +197,9 @@ impl Store {
         let (destination, reason) = transfer_request::check_new_request(&new, self.today())?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let person = load_person(&tx, person_id)?.ok_or_else(|| not_found(person_id))?;
-        if let Some(last) = load_history(&tx, person_id)?.last().filter(|c| c.status != MembershipStatus::InRegister) {
-            return Err(Error::invalid(
-                "member",
-                format!(
-                    "{}已于 {} {}，不在册，不能申请转出",
-                    person.name,
-                    calendar::format_zh(last.date),
-                    last.status.zh()
-                ),
-                format!(
-                    "{} is out of the register ({}, {}): no application to transfer out",
-                    person.name,
-                    last.status.label().en,
-                    last.date
-                ),
-            ));
-        }
-        if let Some(open) = open_request_of(&tx, person_id)? {
-            return Err(Error::invalid(
-                "member",
-                format!(
-                    "{}已有 {} 的转出申请（转往{}）：请先审批或不予批准",
-                    person.name,
-                    calendar::format_zh(open.applied_on),
-                    open.destination
-                ),
-                format!(
-                    "{} already has an application of {} (to {}): decide it first",
-                    person.name, open.applied_on, open.destination
-                ),
-            ));
-        }
-        if let Some(number) = open_letter_of(&tx, person_id)? {
-            return Err(Error::invalid(
-                "member",
-                format!("{}的介绍信第 {number} 号尚未收到回执，不能再申请转出", person.name),
-                format!("{}'s letter {number} awaits its receipt: no new application", person.name),
-            ));
-        }
+        let history = load_history(&tx, person_id)?;
+        let open = open_request_of(&tx, person_id)?;
+        check_may_apply(&person.name, &history, open.as_ref(), open_letter_of(&tx, person_id)?.as_deref())?;
         tx.execute(
             "INSERT INTO transfer_requests (person_id, applied_on, destination, reason) VALUES (?1, ?2, ?3, ?4)",
             params![person_id, new.applied_on.to_string(), destination, reason],
@@ -159,29 +213,8 @@ impl Store {
     pub fn approve_transfer(&mut self, request_id: Id, date: Date) -> Result<TransferRequest> {
         let request = self.find_request(request_id)?;
         self.require_member(Action::ApproveTransfers, request.person_id)?;
-        if request.state != RequestState::Applied {
-            return Err(refused(&request, "不能再批准", "it cannot be approved again"));
-        }
-        if let Some(last) =
-            load_history(&self.conn, request.person_id)?.last().filter(|c| c.status != MembershipStatus::InRegister)
-        {
-            return Err(Error::invalid(
-                "member",
-                format!(
-                    "{}已于 {} {}，不在册：请作不予批准处理",
-                    request.name,
-                    calendar::format_zh(last.date),
-                    last.status.zh()
-                ),
-                format!(
-                    "{} is out of the register ({}, {}): decline the application",
-                    request.name,
-                    last.status.label().en,
-                    last.date
-                ),
-            ));
-        }
-        transfer_request::check_decision_day(&request, date, self.today())?;
+        let history = load_history(&self.conn, request.person_id)?;
+        check_approval(&request, &history, date, self.today())?;
         self.conn.execute(
             "UPDATE transfer_requests SET approved_on = ?2, decided_by = ?3 WHERE id = ?1",
             params![request_id, date.to_string(), self.session_user().name],
@@ -194,18 +227,7 @@ impl Store {
     pub fn decline_transfer(&mut self, request_id: Id, date: Date, reason: &str) -> Result<TransferRequest> {
         let request = self.find_request(request_id)?;
         self.require_member(Action::ApproveTransfers, request.person_id)?;
-        if matches!(request.state, RequestState::Declined | RequestState::LetterIssued) {
-            return Err(refused(&request, "不能再作处理", "it cannot be declined"));
-        }
-        let reason = transfer_request::check_decline_reason(reason)?;
-        transfer_request::check_decision_day(&request, date, self.today())?;
-        if let Some(approved) = request.approved_on.filter(|&a| date < a) {
-            return Err(Error::invalid(
-                "date",
-                format!("日期 {} 早于批准日期 {}", calendar::format_zh(date), calendar::format_zh(approved)),
-                format!("the day, {date}, is before the approval, {approved}"),
-            ));
-        }
+        let reason = check_decline(&request, date, reason, self.today())?;
         self.conn.execute(
             "UPDATE transfer_requests SET approved_on = NULL, declined_on = ?2, declined_reason = ?3, decided_by = ?4
              WHERE id = ?1",

@@ -14,7 +14,7 @@ use crate::access::Action;
 use crate::calendar::{self, Date};
 use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change};
 use crate::dues::Month;
-use crate::transfer::{self, LetterState, NewLetter, TransferLetter};
+use crate::transfer::{self, LetterState, NewLetter, TransferLetter, TransferRules};
 use crate::{Error, Result, Text};
 
 const LETTER_COLUMNS: &str = "l.id, l.person_id, p.name, p.branch_id, l.number, l.destination, l.addressee, \
@@ -64,7 +64,7 @@ fn next_number(conn: &Connection, year: i32) -> Result<String> {
         [format!("{year}-%")],
         |r| r.get(0),
     )?;
-    Ok(format!("{year}-{:03}", last.unwrap_or(0) + 1))
+    Ok(letter_number(year, last))
 }
 
 /// The number of the person's letter still awaiting its receipt (not received, cancelled or
@@ -80,7 +80,7 @@ pub(crate) fn open_letter_of(conn: &Connection, person_id: Id) -> Result<Option<
         .optional()?)
 }
 
-fn state_refusal(letter: &TransferLetter, zh: &str, en: &str) -> Error {
+pub(crate) fn state_refusal(letter: &TransferLetter, zh: &str, en: &str) -> Error {
     let (state_zh, state_en) = match letter.state {
         LetterState::Issued => ("在有效期内", "still valid"),
         LetterState::Received => ("已收到回执", "already received"),
@@ -169,10 +169,7 @@ impl Store {
     pub fn record_receipt(&mut self, letter_id: Id, date: Date) -> Result<TransferLetter> {
         let letter = self.find_letter(letter_id)?;
         self.require_member(Action::EditMembers, letter.person_id)?;
-        if !matches!(letter.state, LetterState::Issued | LetterState::Expired) {
-            return Err(state_refusal(&letter, "不能再登记回执", "no receipt can be recorded"));
-        }
-        check_day("date", date, letter.issued_on, self.today())?;
+        check_receipt(&letter, date, self.today())?;
         self.conn.execute(
             "UPDATE transfer_letters SET receipt_on = ?1 WHERE id = ?2",
             params![date.to_string(), letter_id],
@@ -191,52 +188,7 @@ impl Store {
     ) -> Result<TransferLetter> {
         let old = self.find_letter(letter_id)?;
         self.require_member(Action::EditMembers, old.person_id)?;
-        let rules = self.rules.transfers().clone();
-        let today = self.today();
-        if old.state != LetterState::Expired {
-            return Err(state_refusal(
-                &old,
-                "只有过期未收到回执的介绍信才能重开",
-                "only an expired letter without its receipt can be reissued",
-            ));
-        }
-        if issued_on <= old.valid_until {
-            return Err(Error::invalid(
-                "date",
-                format!(
-                    "重开日期须晚于介绍信第 {} 号的有效期（至 {}）",
-                    old.number,
-                    calendar::format_zh(old.valid_until)
-                ),
-                format!("a reissue comes after letter {}'s validity (to {})", old.number, old.valid_until),
-            ));
-        }
-        let limit = calendar::add_months(old.valid_until, rules.reissue_within_months).unwrap_or(old.valid_until);
-        if issued_on > limit {
-            return Err(Error::invalid(
-                "date",
-                format!(
-                    "介绍信第 {} 号于 {} 过期，超过 {} 个月不能重开（{}）：请作废后重新办理",
-                    old.number,
-                    calendar::format_zh(old.valid_until),
-                    rules.reissue_within_months,
-                    rules.reissue_clause.zh
-                ),
-                format!(
-                    "letter {} expired on {}, more than {} months ago ({}): cancel it and transfer again",
-                    old.number, old.valid_until, rules.reissue_within_months, rules.reissue_clause.en
-                ),
-            ));
-        }
-        check_day("date", issued_on, old.issued_on, today)?;
-        let days = validity_days.unwrap_or(old.validity_days);
-        if days == 0 || days > rules.max_validity_days {
-            return Err(Error::invalid(
-                "validity",
-                format!("有效期应为 1 到 {} 天", rules.max_validity_days),
-                format!("the validity must be 1 to {} days", rules.max_validity_days),
-            ));
-        }
+        let days = check_reissue(&old, issued_on, validity_days, self.rules.transfers(), self.today())?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let number = next_number(&tx, calendar_year(issued_on))?;
         let dues: Option<i32> =
@@ -272,24 +224,8 @@ impl Store {
     pub fn cancel_letter(&mut self, letter_id: Id, date: Date, reason: Option<String>) -> Result<TransferLetter> {
         let letter = self.find_letter(letter_id)?;
         self.require_member(Action::EditMembers, letter.person_id)?;
-        if !matches!(letter.state, LetterState::Issued | LetterState::Expired) {
-            return Err(state_refusal(&letter, "不能作废", "it cannot be cancelled"));
-        }
-        let today = self.today();
-        check_day("date", date, letter.issued_on, today)?;
         let (stage, history) = self.status_facts(letter.person_id)?;
-        let why = reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-        let back = StatusChange {
-            id: None,
-            person_id: letter.person_id,
-            status: MembershipStatus::InRegister,
-            date,
-            reason: Some(match why {
-                Some(why) => format!("介绍信第 {} 号作废：{why}", letter.number),
-                None => format!("介绍信第 {} 号作废", letter.number),
-            }),
-        };
-        let back = check_status_change(back, stage, &history, today)?;
+        let back = cancel_change(&letter, date, reason.as_deref(), stage, &history, self.today())?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let change_id = write_change(&tx, &back)?;
         tx.execute(
@@ -398,53 +334,116 @@ pub(crate) fn write_letter(
     let events = load_events(conn, person_id)?;
     let stage = Stage::of_person(&person, &events);
     let history = load_history(conn, person_id)?;
-    if let Some(last) = history.last().filter(|c| c.status != MembershipStatus::InRegister) {
-        let letter: Option<String> = conn
-            .query_row(
-                "SELECT number FROM transfer_letters WHERE person_id = ?1 ORDER BY id DESC LIMIT 1",
-                [person_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let (letter_zh, letter_en) =
-            letter.map(|n| (format!("（介绍信第 {n} 号）"), format!(" with letter {n}"))).unwrap_or_default();
+    let latest_letter: Option<String> = conn
+        .query_row(
+            "SELECT number FROM transfer_letters WHERE person_id = ?1 ORDER BY id DESC LIMIT 1",
+            [person_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let request = open_request_of(conn, person_id)?;
+    let facts = LetterFacts {
+        name: &person.name,
+        stage,
+        history: &history,
+        latest_letter,
+        open_letter: open_letter_of(conn, person_id)?,
+        request: request.as_ref(),
+    };
+    let checked = check_letter(&facts, new, may_approve, rules, today)?;
+    let number = next_number(conn, calendar_year(new.issued_on))?;
+    let out = letter_out(&facts, &checked, person_id, &number, new.issued_on, today)?;
+    let change_id = write_change(conn, &out)?;
+    let dues: Option<i32> =
+        conn.query_row("SELECT dues_through FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
+    conn.execute(
+        "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
+             dues_through, assessment, status_change_id, package_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            person_id,
+            number,
+            checked.destination,
+            checked.addressee,
+            new.issued_on.to_string(),
+            checked.days,
+            stage.as_str(),
+            dues,
+            checked.assessment,
+            change_id,
+            new_code()?
+        ],
+    )?;
+    let letter_id = conn.last_insert_rowid();
+    if let Some(request) = request {
+        close_with_letter(conn, request.id, letter_id)?;
+    }
+    Ok(letter_id)
+}
+
+/// What a letter is checked against: the person as the store read them, with their latest
+/// letter's number, the letter still awaiting its receipt and their open application, if any.
+pub(crate) struct LetterFacts<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) stage: Stage,
+    pub(crate) history: &'a [StatusChange],
+    pub(crate) latest_letter: Option<String>,
+    pub(crate) open_letter: Option<String>,
+    pub(crate) request: Option<&'a OpenRequest>,
+}
+
+/// A letter as checked: where it goes (an approved application's place when left blank), its
+/// validity, addressee and assessment.
+pub(crate) struct CheckedLetter {
+    pub(crate) destination: String,
+    pub(crate) days: u32,
+    pub(crate) addressee: String,
+    pub(crate) assessment: Option<String>,
+}
+
+/// Checks a new letter, on either engine. The letter closes the member's approved application;
+/// one awaiting its decision stops it, and without any application only a user who approves
+/// transfers (`may_approve`) issues it.
+pub(crate) fn check_letter(
+    facts: &LetterFacts<'_>,
+    new: &NewLetter,
+    may_approve: bool,
+    rules: &crate::rules::RuleSet,
+    today: Date,
+) -> Result<CheckedLetter> {
+    let name = facts.name;
+    if let Some(last) = facts.history.last().filter(|c| c.status != MembershipStatus::InRegister) {
+        let (letter_zh, letter_en) = facts
+            .latest_letter
+            .as_ref()
+            .map(|n| (format!("（介绍信第 {n} 号）"), format!(" with letter {n}")))
+            .unwrap_or_default();
         return Err(Error::invalid(
             "member",
+            format!("{name}已于 {} {}{letter_zh}，不能再开介绍信", calendar::format_zh(last.date), last.status.zh()),
             format!(
-                "{}已于 {} {}{letter_zh}，不能再开介绍信",
-                person.name,
-                calendar::format_zh(last.date),
-                last.status.zh()
-            ),
-            format!(
-                "{} is already out of the register ({}, {}){letter_en}: no second letter",
-                person.name,
+                "{name} is already out of the register ({}, {}){letter_en}: no second letter",
                 last.status.label().en,
                 last.date,
             ),
         ));
     }
-    if let Some(number) = open_letter_of(conn, person_id)? {
+    if let Some(number) = &facts.open_letter {
         return Err(Error::invalid(
             "member",
-            format!("{}的介绍信第 {number} 号尚未收到回执：请先记录回执或作废，再开新的介绍信", person.name),
-            format!("{}'s letter {number} awaits its receipt: record it or cancel it before a new letter", person.name),
+            format!("{name}的介绍信第 {number} 号尚未收到回执：请先记录回执或作废，再开新的介绍信"),
+            format!("{name}'s letter {number} awaits its receipt: record it or cancel it before a new letter"),
         ));
     }
-    let request = open_request_of(conn, person_id)?;
     let with_destination;
-    let new = match &request {
+    let new = match facts.request {
         None if !may_approve => {
             return Err(Error::invalid(
                 "member",
+                format!("{name}没有已批准的转出申请：支部开具介绍信，须先申请转出并经党委（组织员或管理员）批准"),
                 format!(
-                    "{}没有已批准的转出申请：支部开具介绍信，须先申请转出并经党委（组织员或管理员）批准",
-                    person.name
-                ),
-                format!(
-                    "{} has no approved application to transfer out: a branch issues the letter after the \
-                     application is approved by the committee (an organiser or administrator)",
-                    person.name
+                    "{name} has no approved application to transfer out: a branch issues the letter after the \
+                     application is approved by the committee (an organiser or administrator)"
                 ),
             ));
         }
@@ -452,15 +451,8 @@ pub(crate) fn write_letter(
         Some(OpenRequest { approved_on: None, applied_on, .. }) => {
             return Err(Error::invalid(
                 "member",
-                format!(
-                    "{}的转出申请（{}）尚待审批：批准后才能开具介绍信",
-                    person.name,
-                    calendar::format_zh(*applied_on)
-                ),
-                format!(
-                    "{}'s application of {applied_on} awaits its decision: approve it before the letter",
-                    person.name
-                ),
+                format!("{name}的转出申请（{}）尚待审批：批准后才能开具介绍信", calendar::format_zh(*applied_on)),
+                format!("{name}'s application of {applied_on} awaits its decision: approve it before the letter"),
             ));
         }
         Some(OpenRequest { approved_on: Some(approved), .. }) if new.issued_on < *approved => {
@@ -492,44 +484,120 @@ pub(crate) fn write_letter(
         }
         Some(_) => new,
     };
-    let transfers = rules.transfers();
-    let (days, addressee, assessment) = transfer::check_new_letter(new, stage, transfers, today)?;
-    let destination = new.destination.trim();
-    let number = next_number(conn, calendar_year(new.issued_on))?;
+    let (days, addressee, assessment) = transfer::check_new_letter(new, facts.stage, rules.transfers(), today)?;
+    Ok(CheckedLetter { destination: new.destination.trim().to_owned(), days, addressee, assessment })
+}
+
+/// The member's 转出 that a letter writes, on its day, checked against their history.
+pub(crate) fn letter_out(
+    facts: &LetterFacts<'_>,
+    letter: &CheckedLetter,
+    person_id: Id,
+    number: &str,
+    issued_on: Date,
+    today: Date,
+) -> Result<StatusChange> {
     let out = StatusChange {
         id: None,
         person_id,
         status: MembershipStatus::TransferredOut,
-        date: new.issued_on,
-        reason: Some(format!("转往{destination}（介绍信第 {number} 号）")),
+        date: issued_on,
+        reason: Some(format!("转往{}（介绍信第 {number} 号）", letter.destination)),
     };
-    let out = check_status_change(out, stage, &history, today)?;
-    let change_id = write_change(conn, &out)?;
-    let dues: Option<i32> =
-        conn.query_row("SELECT dues_through FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
-    conn.execute(
-        "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
-             dues_through, assessment, status_change_id, package_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            person_id,
-            number,
-            destination,
-            addressee,
-            new.issued_on.to_string(),
-            days,
-            stage.as_str(),
-            dues,
-            assessment,
-            change_id,
-            new_code()?
-        ],
-    )?;
-    let letter_id = conn.last_insert_rowid();
-    if let Some(request) = request {
-        close_with_letter(conn, request.id, letter_id)?;
+    check_status_change(out, facts.stage, facts.history, today)
+}
+
+/// A receipt on `date` of a letter still awaiting it.
+pub(crate) fn check_receipt(letter: &TransferLetter, date: Date, today: Date) -> Result<()> {
+    if !matches!(letter.state, LetterState::Issued | LetterState::Expired) {
+        return Err(state_refusal(letter, "不能再登记回执", "no receipt can be recorded"));
     }
-    Ok(letter_id)
+    check_day("date", date, letter.issued_on, today)
+}
+
+/// A reissue of an expired letter on `issued_on` (组通字〔2015〕33号: within six months of its
+/// expiry); the new letter's validity in days.
+pub(crate) fn check_reissue(
+    old: &TransferLetter,
+    issued_on: Date,
+    validity_days: Option<u32>,
+    rules: &TransferRules,
+    today: Date,
+) -> Result<u32> {
+    if old.state != LetterState::Expired {
+        return Err(state_refusal(
+            old,
+            "只有过期未收到回执的介绍信才能重开",
+            "only an expired letter without its receipt can be reissued",
+        ));
+    }
+    if issued_on <= old.valid_until {
+        return Err(Error::invalid(
+            "date",
+            format!("重开日期须晚于介绍信第 {} 号的有效期（至 {}）", old.number, calendar::format_zh(old.valid_until)),
+            format!("a reissue comes after letter {}'s validity (to {})", old.number, old.valid_until),
+        ));
+    }
+    let limit = calendar::add_months(old.valid_until, rules.reissue_within_months).unwrap_or(old.valid_until);
+    if issued_on > limit {
+        return Err(Error::invalid(
+            "date",
+            format!(
+                "介绍信第 {} 号于 {} 过期，超过 {} 个月不能重开（{}）：请作废后重新办理",
+                old.number,
+                calendar::format_zh(old.valid_until),
+                rules.reissue_within_months,
+                rules.reissue_clause.zh
+            ),
+            format!(
+                "letter {} expired on {}, more than {} months ago ({}): cancel it and transfer again",
+                old.number, old.valid_until, rules.reissue_within_months, rules.reissue_clause.en
+            ),
+        ));
+    }
+    check_day("date", issued_on, old.issued_on, today)?;
+    let days = validity_days.unwrap_or(old.validity_days);
+    if days == 0 || days > rules.max_validity_days {
+        return Err(Error::invalid(
+            "validity",
+            format!("有效期应为 1 到 {} 天", rules.max_validity_days),
+            format!("the validity must be 1 to {} days", rules.max_validity_days),
+        ));
+    }
+    Ok(days)
+}
+
+/// The member's return to the register on `date` that cancelling a letter not yet received
+/// writes, checked against their history.
+pub(crate) fn cancel_change(
+    letter: &TransferLetter,
+    date: Date,
+    reason: Option<&str>,
+    stage: Stage,
+    history: &[StatusChange],
+    today: Date,
+) -> Result<StatusChange> {
+    if !matches!(letter.state, LetterState::Issued | LetterState::Expired) {
+        return Err(state_refusal(letter, "不能作废", "it cannot be cancelled"));
+    }
+    check_day("date", date, letter.issued_on, today)?;
+    let why = reason.map(str::trim).filter(|r| !r.is_empty());
+    let back = StatusChange {
+        id: None,
+        person_id: letter.person_id,
+        status: MembershipStatus::InRegister,
+        date,
+        reason: Some(match why {
+            Some(why) => format!("介绍信第 {} 号作废：{why}", letter.number),
+            None => format!("介绍信第 {} 号作废", letter.number),
+        }),
+    };
+    check_status_change(back, stage, history, today)
+}
+
+/// The `n`-th letter of a year after the highest sequence `last`: `2026-001`, … `2026-1000`.
+pub(crate) fn letter_number(year: i32, last: Option<u32>) -> String {
+    format!("{year}-{:03}", last.unwrap_or(0) + 1)
 }
 
 #[cfg(test)]

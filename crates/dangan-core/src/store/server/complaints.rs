@@ -13,7 +13,7 @@
 use postgres::GenericClient;
 use zeroize::Zeroizing;
 
-use super::{ServerStore, failure, lost_at_commit};
+use super::{Failed, ServerStore, failure, lost_at_commit};
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::complaints::{
@@ -225,7 +225,7 @@ impl ServerStore {
     fn with_register<T>(
         &mut self,
         for_change: bool,
-        work: impl FnOnce(&mut postgres::Transaction<'_>, Id, &RegisterKeys) -> std::result::Result<T, KeyError>,
+        work: impl FnOnce(&mut postgres::Transaction<'_>, Id, &RegisterKeys) -> std::result::Result<T, Failed>,
     ) -> Result<T> {
         self.require(Action::HandleComplaints)?;
         let address = self.address.clone();
@@ -373,7 +373,7 @@ impl ServerStore {
                 &[&attachment, &id, &unit],
             )?;
             let Some(r) = found else {
-                return Err(KeyError::Refused(Error::NotFound {
+                return Err(Failed::Refused(Error::NotFound {
                     what: Text::new(format!("信访举报登记的材料 {attachment}"), format!("register file {attachment}")),
                 }));
             };
@@ -394,7 +394,7 @@ impl ServerStore {
             )?;
             let shown = crate::text::excerpt(user, 30);
             let Some(r) = found else {
-                return Err(KeyError::Refused(Error::invalid(
+                return Err(Failed::Refused(Error::invalid(
                     "user",
                     format!("「{shown}」不是本登记簿的纪检委员：密钥只交给同一单位的纪检委员"),
                     format!(
@@ -404,7 +404,7 @@ impl ServerStore {
             };
             let (target, public): (String, Option<Vec<u8>>) = (r.get(0), r.get(1));
             let Some(public) = public else {
-                return Err(KeyError::Refused(Error::invalid(
+                return Err(Failed::Refused(Error::invalid(
                     "user",
                     format!("「{shown}」尚未登录过：其密钥对在首次登录时生成，之后才能把登记簿的密钥交给他"),
                     format!(
@@ -469,33 +469,6 @@ fn holder(user_id: String, public_key: Vec<u8>) -> InspectorKey {
     InspectorKey { slot_id: user_id, public_key, nonce: Vec::new(), wrapped_secret: Vec::new() }
 }
 
-/// Why a register's keys could not be read: the server failed, or the keys refuse.
-pub(super) enum KeyError {
-    Server(postgres::Error),
-    Refused(Error),
-}
-
-impl From<postgres::Error> for KeyError {
-    fn from(e: postgres::Error) -> KeyError {
-        KeyError::Server(e)
-    }
-}
-
-impl From<Error> for KeyError {
-    fn from(e: Error) -> KeyError {
-        KeyError::Refused(e)
-    }
-}
-
-impl KeyError {
-    fn into_error(self, address: &super::ServerAddress) -> Error {
-        match self {
-            KeyError::Server(e) => failure(e, address),
-            KeyError::Refused(e) => e,
-        }
-    }
-}
-
 fn random<const N: usize>() -> Result<[u8; N]> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|_| Error::Crypto("the system random source failed"))?;
@@ -510,12 +483,12 @@ fn store_key_pair(
     passphrase: &str,
     secret: &crypto_box::SecretKey,
     new: bool,
-) -> std::result::Result<(), KeyError> {
+) -> std::result::Result<(), Failed> {
     let (salt, kdf_params) = (random::<16>()?, KdfParams::DEFAULT);
     let wrapping = Wrapping { id: user_id, salt: &salt, kdf_params };
     let key = InspectorKey::wrap(wrapping, passphrase.as_bytes(), BINDING, secret)?;
     let params = serde_json::to_string(&kdf_params)
-        .map_err(|_| KeyError::Refused(Error::Crypto("the key's cost could not be written")))?;
+        .map_err(|_| Failed::Refused(Error::Crypto("the key's cost could not be written")))?;
     let sql = if new {
         "INSERT INTO dangan.inspector_keys (user_id, public_key, salt, kdf_params, nonce, wrapped_secret)
          VALUES ($1::text::uuid, $2, $3, $4, $5, $6)"
@@ -529,7 +502,7 @@ fn store_key_pair(
 
 /// The register keys sealed to this inspector, as the server holds them now; refused when they
 /// lack the newest generation (not given to them yet, or taken away).
-fn keys_now(client: &mut impl GenericClient, hold: &Hold) -> std::result::Result<RegisterKeys, KeyError> {
+fn keys_now(client: &mut impl GenericClient, hold: &Hold) -> std::result::Result<RegisterKeys, Failed> {
     let rows = client.query(
         "SELECT generation, user_id::text = $2, sealed FROM dangan.register_copies WHERE unit_id = $1",
         &[&hold.unit, &hold.user_id],
@@ -542,14 +515,14 @@ fn keys_now(client: &mut impl GenericClient, hold: &Hold) -> std::result::Result
     }
     match newest {
         Some(newest) if keys.iter().any(|(g, _)| *g == generation_of(newest)) => Ok(RegisterKeys { keys }),
-        _ => Err(KeyError::Refused(not_given())),
+        _ => Err(Failed::Refused(not_given())),
     }
 }
 
 /// The register keys a change is made with, the register's row locked until the transaction
 /// ends; a register whose holder was removed gets its new key first, every entry and file sealed
 /// again under it, sealed to each inspector who held the old one.
-fn keys_for_change(tx: &mut postgres::Transaction<'_>, hold: &Hold) -> std::result::Result<RegisterKeys, KeyError> {
+fn keys_for_change(tx: &mut postgres::Transaction<'_>, hold: &Hold) -> std::result::Result<RegisterKeys, Failed> {
     let rotate: bool = tx
         .query_opt("SELECT rotate FROM dangan.registers WHERE unit_id = $1 FOR UPDATE", &[&hold.unit])?
         .is_some_and(|r| r.get(0));
@@ -606,7 +579,7 @@ fn keys_for_change(tx: &mut postgres::Transaction<'_>, hold: &Hold) -> std::resu
 }
 
 /// An entry of the register, locked for a change if asked.
-fn entry_row(client: &mut impl GenericClient, unit: Id, id: Id, lock: bool) -> std::result::Result<Row, KeyError> {
+fn entry_row(client: &mut impl GenericClient, unit: Id, id: Id, lock: bool) -> std::result::Result<Row, Failed> {
     let lock = if lock { " FOR UPDATE" } else { "" };
     let found = client.query_opt(
         &format!("SELECT {COLUMNS} FROM dangan.complaints WHERE id = $1 AND unit_id = $2{lock}"),
@@ -614,7 +587,7 @@ fn entry_row(client: &mut impl GenericClient, unit: Id, id: Id, lock: bool) -> s
     )?;
     match found {
         Some(r) => Ok(row_of(&r)?),
-        None => Err(KeyError::Refused(crate::store::complaints::not_found(id))),
+        None => Err(Failed::Refused(crate::store::complaints::not_found(id))),
     }
 }
 
@@ -629,7 +602,7 @@ fn complaint_of(
     keys: &RegisterKeys,
     row: &Row,
     content: Content,
-) -> std::result::Result<Complaint, KeyError> {
+) -> std::result::Result<Complaint, Failed> {
     let files = client.query(
         "SELECT id, generation, meta FROM dangan.complaint_attachments WHERE complaint_id = $1 ORDER BY id",
         &[&row.id],

@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 12] = [
+const VERSIONS: [Version; 13] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -33,6 +33,7 @@ const VERSIONS: [Version; 12] = [
     Version { number: 10, schema: include_str!("v10.sql"), security: include_str!("v10_security.sql") },
     Version { number: 11, schema: include_str!("v11.sql"), security: include_str!("v11_security.sql") },
     Version { number: 12, schema: include_str!("v12.sql"), security: include_str!("v12_security.sql") },
+    Version { number: 13, schema: include_str!("v13.sql"), security: include_str!("v13_security.sql") },
 ];
 
 /// The version this Dangan works with.

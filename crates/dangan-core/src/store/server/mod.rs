@@ -29,6 +29,7 @@ mod status;
 mod study;
 mod templates;
 mod training;
+mod transfers;
 mod units;
 mod upload;
 mod upload_life;
@@ -46,7 +47,7 @@ pub use migrations::{LATEST as SCHEMA_VERSION, Upgrade};
 pub use moves::MovedPerson;
 pub use people::ServerPerson;
 use roles::Roles;
-pub(crate) use units::{branch_path, path_of, subtree, unit_named};
+pub(crate) use units::{branch_path, committee_above, path_of, subtree, unit_named};
 pub use upload::UploadReport;
 
 use crate::access::{Action, Role};
@@ -494,6 +495,42 @@ fn user_refused(e: postgres::Error, name: &str, address: &ServerAddress) -> Erro
             )
         }
         _ => failure(e, address),
+    }
+}
+
+/// Why work in a transaction stopped: the server failed, a read found nothing or a row Dangan
+/// cannot read, or a rule refused; each made into the user's words by [`Failed::into_error`].
+enum Failed {
+    Server(postgres::Error),
+    Load(people::LoadError),
+    Refused(Error),
+}
+
+impl From<postgres::Error> for Failed {
+    fn from(e: postgres::Error) -> Failed {
+        Failed::Server(e)
+    }
+}
+
+impl From<people::LoadError> for Failed {
+    fn from(e: people::LoadError) -> Failed {
+        Failed::Load(e)
+    }
+}
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Failed {
+        Failed::Refused(e)
+    }
+}
+
+impl Failed {
+    fn into_error(self, address: &ServerAddress) -> Error {
+        match self {
+            Failed::Server(e) => failure(e, address),
+            Failed::Load(e) => e.into_error(address),
+            Failed::Refused(e) => e,
+        }
     }
 }
 

@@ -45,6 +45,9 @@ impl ServerStore {
         let Some(latest) = before.status_history.last().and_then(|c| c.id) else {
             return Err(nothing_to_undo());
         };
+        if let Some(number) = super::transfers::letter_of_change(&mut tx, latest).map_err(fail)? {
+            return Err(crate::store::status::letter_change_refusal(&number));
+        }
         let delete = self.statements.get(&mut tx, "DELETE FROM dangan.status_changes WHERE id = $1").map_err(fail)?;
         tx.execute(&delete, &[&latest]).map_err(fail)?;
         let after = load(&mut tx, &mut self.statements, person_id, false).map_err(|e| e.into_error(&address))?;

@@ -61,6 +61,18 @@ pub(crate) fn path_of(units: &[ServerUnit], unit: &ServerUnit) -> String {
     names.join("/")
 }
 
+/// The nearest committee at or above a unit.
+pub(crate) fn committee_above(units: &[ServerUnit], id: Id) -> Option<Id> {
+    let mut current = units.iter().find(|u| u.id == id)?;
+    for _ in 0..=units.len() {
+        if current.kind == "committee" {
+            return Some(current.id);
+        }
+        current = units.iter().find(|u| Some(u.id) == current.parent_id)?;
+    }
+    None
+}
+
 /// A branch's path below its nearest committee, as a workspace gives it (`OrgTree::path`); a
 /// committee's own name for a committee.
 pub(crate) fn branch_path(units: &[ServerUnit], id: Id) -> String {

@@ -3,4 +3,4 @@
 /**
  * One area of work, as the app's screens and sections divide it.
  */
-export type Area = "deadlines" | "set_aside" | "members" | "rosters" | "organisation" | "files" | "status" | "documents" | "meetings" | "owed_meetings" | "dues" | "transfers" | "appraisal" | "complaints" | "statistics" | "annual_report" | "users" | "recovery_key" | "audit" | "backup";
+export type Area = "deadlines" | "set_aside" | "members" | "rosters" | "organisation" | "files" | "status" | "documents" | "meetings" | "owed_meetings" | "dues" | "transfers" | "arrivals" | "appraisal" | "complaints" | "statistics" | "annual_report" | "users" | "recovery_key" | "audit" | "backup";

@@ -1,0 +1,187 @@
+//! Transfers out on a server (schema version 13): applications decided by the committee, letters
+//! issued, received, reissued and cancelled with the workspace's rules and words for the same
+//! people, the letter's 转出 a status change that is undone only through the letter, an open
+//! letter's receipt an item of the deadlines; a branch secretary's letter needs the approval, which
+//! only the committee gives, in raw SQL too.
+
+use dangan_core::calendar::today;
+use dangan_tests::PASSPHRASE;
+
+use crate::dues::{Twins, numbers, without_numbers};
+use crate::security::db_role;
+use crate::setup::{ADMIN, dangan, initialised, twin_workspace};
+
+const ROSTER: &str = "姓名,学号工号,所在党支部,入党时间,性别
+王五,T001,第一党支部,2010-07-01,男
+赵六,T002,第一党支部,2012-07-01,女
+孙七,T003,第二党支部,2014-07-01,男
+";
+
+/// `args` run as the administrator on the server and in the workspace, each writing its own
+/// letter file (`{out}`), the JSON the same but for each database's numbers.
+fn both_writing(twins: &Twins<'_>, args: &[&str]) -> serde_json::Value {
+    let folder = tempfile::tempdir().unwrap();
+    let run = |numbers: &std::collections::HashMap<String, String>, out: &std::path::Path, server: bool| {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                let a = a.replace("{out}", out.to_str().unwrap());
+                numbers.iter().fold(a, |a, (name, id)| a.replace(&format!("{{{name}}}"), id))
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = if server { dangan(twins.url, ADMIN, &args).output() } else { twins.ws.dangan(&args).output() };
+        out.unwrap()
+    };
+    let (server_pdf, workspace_pdf) = (folder.path().join("server.pdf"), folder.path().join("workspace.pdf"));
+    let on_server = run(&twins.on_server, &server_pdf, true);
+    let in_workspace = run(&twins.in_workspace, &workspace_pdf, false);
+    let said = |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(on_server.status.success(), "{args:?}: {}", said(&on_server));
+    assert!(in_workspace.status.success(), "{args:?}: {}", said(&in_workspace));
+    let json = |out: &std::process::Output| without_numbers(serde_json::from_slice(&out.stdout).unwrap());
+    let letter = json(&on_server);
+    assert_eq!(letter, json(&in_workspace), "{args:?}");
+    assert!(std::fs::read(&server_pdf).unwrap().starts_with(b"%PDF"), "the letter is printed");
+    letter
+}
+
+#[test]
+fn transfers_out_on_a_server_are_kept_and_worded_as_a_workspaces_and_decided_by_the_committee() {
+    let Some((cluster, url)) = initialised() else { return };
+    let ws = twin_workspace(&url, ROSTER);
+    dangan(&url, ADMIN, &["users", "add", "周书记", "--role", "branch_secretary", "--branch", "第二党支部"])
+        .assert()
+        .success();
+    let twins = Twins {
+        url: &url,
+        ws: &ws,
+        on_server: numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap()),
+        in_workspace: numbers(ws.dangan(&["members", "--json"]).output().unwrap()),
+    };
+    let day = today().to_string();
+    let long_ago = (0..60).fold(today(), |d, _| d.pred_opt().unwrap()).to_string();
+    let ok = |out: std::process::Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let refused = |out: std::process::Output| assert_eq!(out.status.code(), Some(1));
+
+    // 王五 applies, the committee approves, the letter goes where he asked.
+    ok(twins.run(
+        ADMIN,
+        &["transfer", "apply", "--member", "{王五}", "--to", "中共某市委组织部", "--date", &day, "--json"],
+    ));
+    refused(twins.run(ADMIN, &["transfer", "apply", "--member", "{王五}", "--to", "别处", "--date", &day]));
+    ok(twins.run(ADMIN, &["transfer", "requests", "--json"]));
+    // Human words the same; the JSON names who decided (the server's and the workspace's
+    // administrators have different names).
+    ok(twins.run(ADMIN, &["transfer", "approve", "--member", "{王五}", "--date", &day]));
+    let letter =
+        both_writing(&twins, &["transfer", "out", "--member", "{王五}", "--date", &day, "--out", "{out}", "--json"]);
+    assert_eq!(letter["destination"], "中共某市委组织部", "{letter}");
+    let number = letter["number"].as_str().unwrap().to_owned();
+    refused(twins.run(ADMIN, &["transfer", "out", "--member", "{王五}", "--date", &day, "--out", "/tmp/x.pdf"]));
+    ok(twins.run(ADMIN, &["transfer", "requests", "--all"]));
+    let requests = ok(dangan(&url, ADMIN, &["transfer", "requests", "--all", "--json"]).output().unwrap());
+    let requests: serde_json::Value = serde_json::from_slice(&requests.stdout).unwrap();
+    assert_eq!(
+        (requests[0]["state"].as_str(), requests[0]["decided_by"].as_str()),
+        (Some("letter_issued"), Some(ADMIN))
+    );
+    assert_eq!(requests[0]["letter_number"].as_str(), Some(number.as_str()));
+    ok(twins.run(ADMIN, &["transfer", "list", "--json"]));
+    ok(twins.run(ADMIN, &["transfer", "list"]));
+    // He is out of the register: the letter's change is undone through the letter only; its
+    // receipt is awaited in the deadlines until it comes.
+    refused(twins.run(ADMIN, &["status", "undo", "--member", "{王五}"]));
+    let items = ok(twins.run(ADMIN, &["deadlines", "--json"]));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&items.stdout).unwrap();
+    assert!(items.iter().any(|i| i["name"] == "王五" && i["rule"] == "transfer_receipt"), "{items:#?}");
+    refused(twins.run(ADMIN, &["transfer", "receipt", "--letter", &number, "--date", "2000-01-01"]));
+    ok(twins.run(ADMIN, &["transfer", "receipt", "--letter", &number, "--date", &day]));
+    let items = ok(twins.run(ADMIN, &["deadlines", "--json"]));
+    assert!(!String::from_utf8_lossy(&items.stdout).contains("transfer_receipt"));
+
+    // 赵六's letter, issued by the committee without an application sixty days ago, has expired:
+    // reissued under the next number, then cancelled, she is back in the register.
+    let old = both_writing(
+        &twins,
+        &[
+            "transfer",
+            "out",
+            "--member",
+            "{赵六}",
+            "--to",
+            "某企业党委",
+            "--date",
+            &long_ago,
+            "--out",
+            "{out}",
+            "--json",
+        ],
+    );
+    let old_number = old["number"].as_str().unwrap().to_owned();
+    refused(twins.run(ADMIN, &["transfer", "cancel", "--letter", &old_number, "--date", "2000-01-01"]));
+    let folder = tempfile::tempdir().unwrap();
+    for (runs_on_server, name) in [(true, "s.pdf"), (false, "w.pdf")] {
+        let out = folder.path().join(name);
+        let args = ["transfer", "reissue", "--letter", &old_number, "--date", &day, "--out", out.to_str().unwrap()];
+        if runs_on_server {
+            ok(dangan(&url, ADMIN, &args).output().unwrap())
+        } else {
+            ok(ws.dangan(&args).output().unwrap())
+        };
+    }
+    ok(twins.run(ADMIN, &["transfer", "list", "--member", "{赵六}", "--json"]));
+    let letters = ok(dangan(&url, ADMIN, &["transfer", "list", "--member", &twins.on_server["赵六"], "--json"])
+        .output()
+        .unwrap());
+    let letters: Vec<serde_json::Value> = serde_json::from_slice(&letters.stdout).unwrap();
+    let new_number = letters[0]["number"].as_str().unwrap().to_owned();
+    assert_ne!(new_number, old_number);
+    ok(twins.run(ADMIN, &["transfer", "cancel", "--letter", &new_number, "--date", &day, "--reason", "本人放弃转出"]));
+    ok(twins.run(ADMIN, &["status", "show", "--member", "{赵六}"]));
+    let print = folder.path().join("打印.pdf");
+    ok(dangan(&url, ADMIN, &["transfer", "print", "--letter", &number, "--out", print.to_str().unwrap()])
+        .output()
+        .unwrap());
+    assert!(std::fs::read(&print).unwrap().starts_with(b"%PDF"));
+
+    // A branch secretary applies for their own member; their letter waits for the committee's
+    // approval, which they cannot give, in psql neither.
+    let sun = twins.on_server["孙七"].clone();
+    dangan(&url, "周书记", &["transfer", "apply", "--member", &sun, "--to", "外校党委", "--date", &day])
+        .assert()
+        .success();
+    dangan(&url, "周书记", &["transfer", "approve", "--member", &sun, "--date", &day]).assert().code(6);
+    let letter = folder.path().join("孙七.pdf");
+    dangan(&url, "周书记", &["transfer", "out", "--member", &sun, "--date", &day, "--out", letter.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("awaits its decision"));
+    let psql = |sql: &str| cluster.psql("dangan", &db_role(&url, "周书记"), PASSPHRASE, sql);
+    let approved =
+        psql(&format!("UPDATE dangan.transfer_requests SET approved_on = current_date WHERE person_id = {sun}"));
+    assert!(!approved.status.success(), "a secretary does not approve in psql either");
+    assert!(String::from_utf8_lossy(&approved.stderr).contains("only the committee"));
+    let seen = psql("SELECT count(*) FROM dangan.transfer_letters");
+    assert_eq!(String::from_utf8_lossy(&seen.stdout).trim(), "0", "the first branch's letters are not theirs");
+    dangan(&url, ADMIN, &["transfer", "approve", "--member", &sun, "--date", &day]).assert().success();
+    let decided = cluster
+        .superuser_sql("dangan", &format!("SELECT decided_by FROM dangan.transfer_requests WHERE person_id = {sun}"));
+    assert_eq!(decided.trim(), ADMIN, "the server names who decided");
+    dangan(
+        &url,
+        "周书记",
+        &["transfer", "out", "--member", &sun, "--date", &day, "--out", letter.to_str().unwrap(), "--json"],
+    )
+    .assert()
+    .success();
+    // The log holds each change, by whom.
+    let log = cluster.superuser_sql(
+        "dangan",
+        "SELECT count(*) FROM dangan.audit_log WHERE entity IN ('transfer_letters', 'transfer_requests')",
+    );
+    assert!(log.trim().parse::<u32>().unwrap() >= 8, "{log}");
+}
