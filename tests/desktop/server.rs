@@ -103,13 +103,14 @@ async fn drive(
         "nav-life",
         "nav-dues",
         "nav-appraisal",
+        "nav-transfers",
         "nav-statistics",
         "nav-users",
         "nav-audit",
     ] {
         assert!(app.exists(offered).await, "{offered} is offered on a server");
     }
-    for not_yet in ["nav-transfers", "backup-open"] {
+    for not_yet in ["backup-open"] {
         assert!(!app.exists(not_yet).await, "{not_yet} is not offered on a server yet");
     }
     app.wait("dashboard").await;
