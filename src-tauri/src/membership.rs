@@ -107,7 +107,13 @@ pub async fn receive_member_package(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn keep_graduate(shell: State<'_, Shell>, person_id: Id, graduated_on: Option<Date>) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.keep_graduate(person_id, graduated_on))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(
+            |session| session.keep_graduate(person_id, graduated_on),
+            |server| Ok(server.keep_graduate(person_id, graduated_on)?.detail),
+        )
+    })
+    .await
 }
 
 /// The people of a class year (年级) still in the register, under a unit.
@@ -115,7 +121,10 @@ pub async fn keep_graduate(shell: State<'_, Shell>, person_id: Id, graduated_on:
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn class_of(shell: State<'_, Shell>, class_year: u16, unit: Option<Id>) -> Reply<Vec<Id>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.class_of(class_year, unit))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.class_of(class_year, unit), |server| server.class_of(class_year, unit))
+    })
+    .await
 }
 
 /// Checks a batch of letters without issuing any.
@@ -123,7 +132,10 @@ pub async fn class_of(shell: State<'_, Shell>, class_year: u16, unit: Option<Id>
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_letters(shell: State<'_, Shell>, letters: Vec<NewLetter>) -> Reply<Vec<LeaverCheck>> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.check_letters(&letters))).await
+    blocking(shell.lang(), move || {
+        shell.with_either(|session| session.check_letters(&letters), |server| server.check_letters(&letters))
+    })
+    .await
 }
 
 /// Issues a batch of letters in one transaction (printed to one PDF when a path is given),
@@ -140,7 +152,12 @@ pub async fn issue_letters(
     let job = shell.jobs().start();
     let report = job.reporter(Unit::Letters, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_session(|session| session.issue_letters(&letters, path.as_deref(), report))
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either_given(
+            report,
+            |session, report| session.issue_letters(&letters, path.as_deref(), report),
+            |server, report| server.issue_letters(&letters, path.as_deref(), &folder, report),
+        )
     })
     .await
 }

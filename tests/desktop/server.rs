@@ -463,6 +463,7 @@ async fn drive(
     app.wait_css(&format!("[data-testid='transfer-letter'][data-letter-id='{}'][data-member-id='{wu}']", letter.id))
         .await;
     assert!(!app.exists("transfer-arrival").await, "arrivals are not offered on a server yet");
+    assert!(app.exists("transfer-graduation").await, "a graduating class leaves a server in one batch");
     app.screenshot("49-server-transfers").await;
     beside(|| other.cancel_letter(letter.id, TODAY.parse().unwrap(), None).unwrap());
 

@@ -185,3 +185,100 @@ fn transfers_out_on_a_server_are_kept_and_worded_as_a_workspaces_and_decided_by_
     );
     assert!(log.trim().parse::<u32>().unwrap() >= 8, "{log}");
 }
+
+const CLASS: &str = "姓名,学号工号,所在党支部,入党时间,性别,年级
+钱一,S001,学生第一党支部,2024-06-01,男,2022
+钱二,S002,学生第一党支部,2024-06-01,女,2022
+钱三,S003,学生第二党支部,2024-06-01,男,2022
+钱四,S004,学生第一党支部,2024-06-01,女,2023
+";
+
+#[test]
+fn a_graduating_class_leaves_a_server_in_one_batch_as_from_a_workspace_or_not_at_all() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let ws = twin_workspace(&url, CLASS);
+    let twins = Twins {
+        url: &url,
+        ws: &ws,
+        on_server: numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap()),
+        in_workspace: numbers(ws.dangan(&["members", "--json"]).output().unwrap()),
+    };
+    let day = today().to_string();
+    let ok = |out: std::process::Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let class = ["transfer", "graduate", "--class-year", "2022", "--to", "某市人才交流中心党委", "--date", &day];
+    // The check names the three of 2022 (钱四 is of 2023), under one branch only when asked.
+    let checked = ok(twins.run(ADMIN, &[&class[..], &["--check", "--json"]].concat()));
+    let checked: Vec<serde_json::Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    let names: Vec<&str> = checked.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(!names.contains(&"钱四"));
+    ok(twins.run(ADMIN, &[&class[..], &["--branch", "学生第二党支部", "--check"]].concat()));
+    // One of them given twice: the whole batch is refused, naming her, and nothing is issued.
+    let twice = "{钱一},{钱二},{钱二}";
+    let refused = twins.run(
+        ADMIN,
+        &["transfer", "graduate", "--members", twice, "--to", "某处", "--date", &day, "--out", "/tmp/none.pdf"],
+    );
+    // The check that goes first names her and issues nothing.
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("钱二"), "{}", String::from_utf8_lossy(&refused.stdout));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no letter was issued"));
+    ok(twins.run(ADMIN, &["transfer", "list", "--json"]));
+    // The class leaves: a letter each, printed to one file, numbered in order.
+    let folder = tempfile::tempdir().unwrap();
+    let letters = folder.path().join("毕业生介绍信.pdf");
+    let issued = ok(dangan(&url, ADMIN, &[&class[..], &["--out", letters.to_str().unwrap(), "--json"]].concat())
+        .output()
+        .unwrap());
+    let in_workspace = folder.path().join("工作区.pdf");
+    ok(ws.dangan(&[&class[..], &["--out", in_workspace.to_str().unwrap()]].concat()).output().unwrap());
+    let issued: Vec<serde_json::Value> = serde_json::from_slice(&issued.stdout).unwrap();
+    let numbers: Vec<&str> = issued.iter().map(|l| l["number"].as_str().unwrap()).collect();
+    let year = &day[..4];
+    assert_eq!(numbers, [format!("{year}-001"), format!("{year}-002"), format!("{year}-003")]);
+    assert!(std::fs::read(&letters).unwrap().starts_with(b"%PDF"));
+    let members = ok(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap());
+    let members: Vec<serde_json::Value> = serde_json::from_slice(&members.stdout).unwrap();
+    assert_eq!(members.len(), 1, "only 钱四 is still in the register: {members:#?}");
+
+    // 钱四's relationship is kept at the university after graduating (条例第三十四条): an item of
+    // the deadlines when the two years end, until the keeping ends.
+    let graduated = (0..200).fold(today(), |d, _| d.pred_opt().unwrap()).to_string();
+    let future = twins.run(ADMIN, &["transfer", "keep", "--member", "{钱四}", "--graduated", "2099-01-01"]);
+    assert_eq!(future.status.code(), Some(1), "a graduation after today is refused");
+    ok(twins.run(ADMIN, &["transfer", "keep", "--member", "{钱四}", "--graduated", &graduated]));
+    let kept = |runs: &std::process::Output| String::from_utf8_lossy(&runs.stdout).contains("graduate_kept");
+    assert!(kept(&ok(twins.run(ADMIN, &["deadlines", "--within", "1000", "--json"]))));
+    ok(twins.run(ADMIN, &["transfer", "keep", "--member", "{钱四}", "--end"]));
+    assert!(!kept(&ok(twins.run(ADMIN, &["deadlines", "--within", "1000", "--json"]))));
+}
+
+/// A workspace's kept graduate moves with its upload: the keeping's item reads the same there.
+#[test]
+fn an_upload_carries_the_graduates_a_workspace_keeps() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let ws = crate::upload::workspace("中共示范大学委员会", CLASS);
+    let qian = ws.members_json(&[]).iter().find(|m| m["name"] == "钱四").unwrap()["id"].to_string();
+    let graduated = (0..200).fold(today(), |d, _| d.pred_opt().unwrap()).to_string();
+    ws.dangan(&["transfer", "keep", "--member", &qian, "--graduated", &graduated]).assert().success();
+    let before = ws.dangan(&["deadlines", "--within", "1000", "--json"]).output().unwrap();
+    let out = crate::upload::upload(&url, ADMIN, &ws).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["kept_graduates"], 1, "{report:#}");
+    let after = dangan(&url, ADMIN, &["deadlines", "--within", "1000", "--json"]).output().unwrap();
+    let items = |out: &std::process::Output| -> serde_json::Value {
+        without_numbers(serde_json::from_slice(&out.stdout).unwrap())
+    };
+    assert!(
+        String::from_utf8_lossy(&after.stdout).contains("graduate_kept"),
+        "{}\n{}",
+        String::from_utf8_lossy(&after.stdout),
+        String::from_utf8_lossy(&before.stdout)
+    );
+    assert_eq!(items(&after), items(&before));
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+}

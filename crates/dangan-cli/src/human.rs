@@ -1484,6 +1484,13 @@ impl Human {
                 format_args!("The democratic appraisals went with it: {n} (their steps, results and corrections)"),
             )?;
         }
+        if report.kept_graduates > 0 {
+            let n = report.kept_graduates;
+            self.say(
+                format_args!("保留组织关系的毕业生也已上传：{n} 人"),
+                format_args!("The graduates kept went with it: {n}"),
+            )?;
+        }
         if report.dues_months > 0 {
             let months = report.dues_months;
             self.say(

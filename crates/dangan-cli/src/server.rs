@@ -279,10 +279,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、report annual、dues、appraisal、complaints、passwd、step add/list/remove、deadlines、remind、import、transfer（move、apply、approve、decline、requests、out、receipt、reissue、cancel、list、print）、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、report annual、dues、appraisal、complaints、passwd、step add/list/remove、deadlines、remind、import、transfer（move、apply、approve、decline、requests、out、receipt、reissue、cancel、list、print、graduate、keep）、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, report annual, dues, appraisal, complaints, passwd, step add/list/remove, deadlines, remind, import, transfer (move, apply, approve, decline, requests, out, receipt, reissue, cancel, list, print), holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, report annual, dues, appraisal, complaints, passwd, step add/list/remove, deadlines, remind, import, transfer (move, apply, approve, decline, requests, out, receipt, reissue, cancel, list, print, graduate, keep), holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
         ),
     )
 }

@@ -5,14 +5,17 @@
 //! `receive` move a member's whole file between two offices; `reissue` and `cancel` an expired or withdrawn letter; `list` and
 //! `print`. A letter is named by its number (`2026-001`) or its id.
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
 use dangan_core::domain::{EventKind, Gender, Id, Person, ProcedureEvent};
+use dangan_core::jobs::Progress as JobProgress;
 use dangan_core::server::ServerSession;
-use dangan_core::transfer::{NewLetter, TransferLetter};
+use dangan_core::store::MemberDetail;
+use dangan_core::transfer::{LeaverCheck, NewLetter, TransferLetter};
 use dangan_core::transfer_request::{NewTransferRequest, TransferRequest};
 use dangan_core::{Error, Result, Session, Text};
 
@@ -317,7 +320,7 @@ pub struct ArrivalArgs {
 }
 
 /// Where transfers out are kept: a workspace, or the shared server (`dangan transfer`'s
-/// applications and letters run on both; arrivals, packages and graduates in a workspace only).
+/// applications, letters and kept graduates run on both; arrivals and packages in a workspace only).
 pub trait Transfers {
     fn issue_letter(&mut self, new: NewLetter, out: &Path, cx: &Context) -> Result<TransferLetter>;
     fn apply_transfer(&mut self, new: NewTransferRequest) -> Result<TransferRequest>;
@@ -337,6 +340,18 @@ pub trait Transfers {
     fn letters(&mut self, member: Option<Id>, open_only: bool) -> Result<Vec<TransferLetter>>;
     fn export_letters(&mut self, member: Option<Id>, open_only: bool, out: &Path, cx: &Context) -> Result<()>;
     fn write_letters(&mut self, ids: &[Id], out: &Path, cx: &Context) -> Result<()>;
+    /// A branch or general branch by name or path.
+    fn branch(&mut self, name: &str) -> Result<Id>;
+    fn keep_graduate(&mut self, member: Id, graduated: Option<Date>) -> Result<MemberDetail>;
+    fn class_of(&mut self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>>;
+    fn check_letters(&mut self, letters: &[NewLetter]) -> Result<Vec<LeaverCheck>>;
+    fn issue_letters(
+        &mut self,
+        letters: &[NewLetter],
+        out: &Path,
+        progress: &mut dyn FnMut(JobProgress) -> ControlFlow<()>,
+        cx: &Context,
+    ) -> Result<Vec<TransferLetter>>;
 }
 
 impl Transfers for Session {
@@ -379,6 +394,27 @@ impl Transfers for Session {
     }
     fn write_letters(&mut self, ids: &[Id], out: &Path, _: &Context) -> Result<()> {
         Session::write_letters(self, ids, out)
+    }
+    fn branch(&mut self, name: &str) -> Result<Id> {
+        crate::members::find_branch(self, name)
+    }
+    fn keep_graduate(&mut self, member: Id, graduated: Option<Date>) -> Result<MemberDetail> {
+        Session::keep_graduate(self, member, graduated)
+    }
+    fn class_of(&mut self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>> {
+        Session::class_of(self, class_year, unit)
+    }
+    fn check_letters(&mut self, letters: &[NewLetter]) -> Result<Vec<LeaverCheck>> {
+        Session::check_letters(self, letters)
+    }
+    fn issue_letters(
+        &mut self,
+        letters: &[NewLetter],
+        out: &Path,
+        progress: &mut dyn FnMut(JobProgress) -> ControlFlow<()>,
+        _: &Context,
+    ) -> Result<Vec<TransferLetter>> {
+        Session::issue_letters(self, letters, Some(out), progress)
     }
 }
 
@@ -423,17 +459,36 @@ impl Transfers for ServerSession {
     fn write_letters(&mut self, ids: &[Id], out: &Path, cx: &Context) -> Result<()> {
         ServerSession::write_letters(self, ids, out, cx.workspace.dir())
     }
+    fn branch(&mut self, name: &str) -> Result<Id> {
+        self.find_unit(name, "branch")
+    }
+    fn keep_graduate(&mut self, member: Id, graduated: Option<Date>) -> Result<MemberDetail> {
+        Ok(ServerSession::keep_graduate(self, member, graduated)?.detail)
+    }
+    fn class_of(&mut self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>> {
+        ServerSession::class_of(self, class_year, unit)
+    }
+    fn check_letters(&mut self, letters: &[NewLetter]) -> Result<Vec<LeaverCheck>> {
+        ServerSession::check_letters(self, letters)
+    }
+    fn issue_letters(
+        &mut self,
+        letters: &[NewLetter],
+        out: &Path,
+        progress: &mut dyn FnMut(JobProgress) -> ControlFlow<()>,
+        cx: &Context,
+    ) -> Result<Vec<TransferLetter>> {
+        ServerSession::issue_letters(self, letters, Some(out), cx.workspace.dir(), progress)
+    }
 }
 
-/// Whether an action runs on a shared server (applications and letters); `None` when it does,
-/// else the command's name, for the refusal.
+/// Whether an action runs on a shared server (all but arrivals and member packages); `None` when
+/// it does, else the command's name, for the refusal.
 pub fn not_on_a_server(action: &TransferAction) -> Option<&'static str> {
     match action {
         TransferAction::In(_) => Some("transfer in"),
         TransferAction::Package { .. } => Some("transfer package"),
         TransferAction::Receive { .. } => Some("transfer receive"),
-        TransferAction::Graduate { .. } => Some("transfer graduate"),
-        TransferAction::Keep { .. } => Some("transfer keep"),
         _ => None,
     }
 }
@@ -480,56 +535,6 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
                 cx.human.arrived(&detail)?;
                 cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
             }
-        }
-        TransferAction::Graduate { class_year, branch, members, to, date, validity, assessment, check, out, json } => {
-            let issued_on = parse::date("date", &date)?;
-            let mut session = cx.unlock()?;
-            let leaving = match class_year {
-                Some(year) => {
-                    let unit = parse::optional(branch.as_deref(), |b| crate::members::find_branch(&session, b))?;
-                    session.class_of(year, unit)?
-                }
-                None => members,
-            };
-            let letters: Vec<NewLetter> = leaving
-                .into_iter()
-                .map(|person_id| NewLetter {
-                    person_id,
-                    destination: to.clone(),
-                    addressee: None,
-                    validity_days: validity,
-                    issued_on,
-                    assessment: assessment.clone(),
-                })
-                .collect();
-            let checks = session.check_letters(&letters)?;
-            let refused = checks.iter().filter(|c| c.refusal.is_some()).count();
-            let Some(out) = out.filter(|_| !check && refused == 0) else {
-                if json {
-                    json::print(&checks)?
-                } else {
-                    cx.human.leavers(&checks)?
-                }
-                return if refused == 0 || check {
-                    Ok(())
-                } else {
-                    Err(Error::invalid(
-                        "class_year",
-                        format!("{refused} 人不能转出，未开具任何介绍信"),
-                        format!("{refused} of them cannot leave as given; no letter was issued"),
-                    ))
-                };
-            };
-            let bar = Progress::new(letters.len() as u64, cx.human.ctrl_c_cancels());
-            let result = session.issue_letters(&letters, Some(&out), |p| bar.report(p));
-            bar.finish();
-            let issued = result?;
-            if json { json::print(&issued) } else { cx.human.letters_issued(&issued, &out) }
-        }
-        TransferAction::Keep { member, graduated, end: _ } => {
-            let graduated = parse::optional(graduated.as_deref(), |g| parse::date("graduated", g))?;
-            let detail = cx.unlock()?.keep_graduate(member, graduated)?;
-            cx.human.kept(&detail)
         }
         shared => transfer_in(shared, || cx.unlock(), cx),
     }
@@ -610,20 +615,68 @@ pub fn transfer_in<T: Transfers>(
             let letters = open_session()?.letters(member, open)?;
             if json { json::print(&letters) } else { cx.human.letters(&letters) }
         }
+        TransferAction::Graduate { class_year, branch, members, to, date, validity, assessment, check, out, json } => {
+            let issued_on = parse::date("date", &date)?;
+            let mut session = open_session()?;
+            let leaving = match class_year {
+                Some(year) => {
+                    let unit = parse::optional(branch.as_deref(), |b| session.branch(b))?;
+                    session.class_of(year, unit)?
+                }
+                None => members,
+            };
+            let letters: Vec<NewLetter> = leaving
+                .into_iter()
+                .map(|person_id| NewLetter {
+                    person_id,
+                    destination: to.clone(),
+                    addressee: None,
+                    validity_days: validity,
+                    issued_on,
+                    assessment: assessment.clone(),
+                })
+                .collect();
+            let checks = session.check_letters(&letters)?;
+            let refused = checks.iter().filter(|c| c.refusal.is_some()).count();
+            let Some(out) = out.filter(|_| !check && refused == 0) else {
+                if json {
+                    json::print(&checks)?
+                } else {
+                    cx.human.leavers(&checks)?
+                }
+                return if refused == 0 || check {
+                    Ok(())
+                } else {
+                    Err(Error::invalid(
+                        "class_year",
+                        format!("{refused} 人不能转出，未开具任何介绍信"),
+                        format!("{refused} of them cannot leave as given; no letter was issued"),
+                    ))
+                };
+            };
+            let bar = Progress::new(letters.len() as u64, cx.human.ctrl_c_cancels());
+            let result = session.issue_letters(&letters, &out, &mut |p| bar.report(p), cx);
+            bar.finish();
+            let issued = result?;
+            if json { json::print(&issued) } else { cx.human.letters_issued(&issued, &out) }
+        }
+        TransferAction::Keep { member, graduated, end: _ } => {
+            let graduated = parse::optional(graduated.as_deref(), |g| parse::date("graduated", g))?;
+            let detail = open_session()?.keep_graduate(member, graduated)?;
+            cx.human.kept(&detail)
+        }
         TransferAction::Print { letter, out } => {
             let mut session = open_session()?;
             let id = find_letter(&mut session, &letter)?;
             session.write_letters(&[id], &out, cx)?;
             cx.human.file_written(&out)
         }
-        // Arrivals, packages, graduates and moves are each engine's own (`transfer`, and the
-        // server's dispatch), never handed here.
+        // Arrivals, packages and moves are each engine's own (`transfer`, and the server's
+        // dispatch), never handed here.
         TransferAction::Move { .. }
         | TransferAction::In(_)
         | TransferAction::Package { .. }
-        | TransferAction::Receive { .. }
-        | TransferAction::Graduate { .. }
-        | TransferAction::Keep { .. } => {
+        | TransferAction::Receive { .. } => {
             Err(Error::invalid("transfer", "这一转接操作不在此处办理", "this transfer action is not handled here"))
         }
     }

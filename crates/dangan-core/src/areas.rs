@@ -33,11 +33,10 @@ pub enum Area {
     /// The meetings a unit owes as items of 工作提醒: listed, reminded, set aside.
     OwedMeetings,
     Dues,
-    /// Transfer applications and letters: applied for, decided, issued, received, reissued,
-    /// cancelled, printed.
+    /// Transfer applications and letters (applied for, decided, issued, received, reissued,
+    /// cancelled, printed; a graduating class's in one batch), and graduates kept on the register.
     Transfers,
-    /// Members arriving (by letter or member package), member packages written for a letter, and
-    /// graduates kept on the register.
+    /// Members arriving (by letter or member package), and member packages written for a letter.
     Arrivals,
     Appraisal,
     Complaints,

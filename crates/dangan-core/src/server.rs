@@ -1444,6 +1444,60 @@ impl ServerSession {
         self.store.record_receipt(letter_id, date)
     }
 
+    /// Keeps a graduate's relationship at the university from the day they graduated, or (`None`)
+    /// ends the keeping: the item falls due when the rule's two years end.
+    pub fn keep_graduate(&mut self, person_id: Id, graduated_on: Option<Date>) -> Result<ServerMember> {
+        self.store.keep_graduate(person_id, graduated_on)?;
+        self.member(person_id)
+    }
+
+    /// The people of a class year (年级) still in the register, under a unit.
+    pub fn class_of(&mut self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>> {
+        self.store.class_of(class_year, unit)
+    }
+
+    /// Checks a batch of letters (a graduating class) without issuing any: who would be refused
+    /// and why, what each still owes, whose conversion falls due before leaving.
+    pub fn check_letters(
+        &mut self,
+        letters: &[crate::transfer::NewLetter],
+    ) -> Result<Vec<crate::transfer::LeaverCheck>> {
+        let refusals = self.store.letter_refusals(letters)?;
+        let units = self.store.units()?;
+        let mut out = Vec::with_capacity(letters.len());
+        for (new, refusal) in letters.iter().zip(refusals) {
+            let member = self.member(new.person_id)?;
+            let items =
+                self.deadlines(&DeadlineQuery { member_id: Some(new.person_id), ..DeadlineQuery::default() })?;
+            let detail = member.detail;
+            let branch = branch_path(&units, detail.person.branch_id);
+            out.push(crate::store::leaver_check(new, detail.person.name, branch, detail.stage, refusal, &items));
+        }
+        Ok(out)
+    }
+
+    /// Issues a batch of letters in one transaction, reporting progress; refused for one (named)
+    /// or stopped, none is issued. Given a path, they are printed to one PDF there (opened first).
+    pub fn issue_letters(
+        &mut self,
+        letters: &[crate::transfer::NewLetter],
+        path: Option<&Path>,
+        workspace_dir: &Path,
+        progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<Vec<crate::transfer::TransferLetter>> {
+        let out = path.map(|path| crate::output::OutputFile::create(workspace_dir, path)).transpose()?;
+        let issued = self.store.issue_letters(letters, progress)?;
+        for new in letters {
+            self.refresh(new.person_id);
+        }
+        if let Some(out) = out {
+            let ids: Vec<Id> = issued.iter().map(|l| l.id).collect();
+            let today = self.store.today();
+            crate::session::finish_letters(out, || self.store.letters_to_print(&ids), today)?;
+        }
+        Ok(issued)
+    }
+
     /// Reissues an expired letter under a new number and, given a path, writes it as a PDF there
     /// (opened first).
     pub fn reissue_letter(
@@ -1983,7 +2037,7 @@ impl ServerSession {
             status,
             status_history: p.status_history,
             arrival: None,
-            graduate_kept_since: None,
+            graduate_kept_since: p.graduate_kept_since,
             person: p.person,
             events: p.events,
             deadlines,

@@ -73,28 +73,8 @@ impl Store {
             let detail = self.member(new.person_id)?;
             let query = DeadlineQuery { member_id: Some(new.person_id), ..DeadlineQuery::default() };
             let items = self.deadlines(&query)?;
-            let conversion_due = items
-                .iter()
-                .filter(|i| detail.stage == Stage::Probationary && &*i.rule == CONVERSION && i.due <= new.issued_on)
-                .map(|i| i.due)
-                .min();
-            let unfinished = items
-                .iter()
-                .map(|i| Unfinished {
-                    rule: i.rule.to_string(),
-                    name: Text::new(i.rule_name_zh.to_string(), i.rule_name_en.to_string()),
-                    due: i.due,
-                })
-                .collect();
-            out.push(LeaverCheck {
-                person_id: new.person_id,
-                name: detail.person.name,
-                branch: tree.path(detail.person.branch_id),
-                stage: detail.stage,
-                refusal,
-                unfinished,
-                conversion_due,
-            });
+            let branch = tree.path(detail.person.branch_id);
+            out.push(leaver_check(new, detail.person.name, branch, detail.stage, refusal, &items));
         }
         Ok(out)
     }
@@ -115,8 +95,12 @@ impl Store {
         {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for (done, new) in letters.iter().enumerate() {
-                let id = write_letter(&tx, &self.rules, today, new, may_approve)
-                    .map_err(|e| naming(&tx, new.person_id, e))?;
+                let id = write_letter(&tx, &self.rules, today, new, may_approve).map_err(|e| {
+                    let name: String = tx
+                        .query_row("SELECT name FROM people WHERE id = ?1", [new.person_id], |r| r.get(0))
+                        .unwrap_or_else(|_| new.person_id.to_string());
+                    naming(&name, e)
+                })?;
                 ids.push(id);
                 if progress(Progress::new(done as u64 + 1, total, Unit::Letters)).is_break() {
                     return Err(Error::Cancelled);
@@ -144,24 +128,7 @@ impl Store {
         let detail = self.member(person_id)?;
         match graduated_on {
             Some(day) => {
-                if detail.status != MembershipStatus::InRegister {
-                    return Err(Error::invalid(
-                        "member",
-                        format!("{}已不在册（{}），无需保留组织关系", detail.person.name, detail.status.zh()),
-                        format!(
-                            "{} is out of the register ({}): nothing to keep",
-                            detail.person.name,
-                            detail.status.label().en
-                        ),
-                    ));
-                }
-                if day > self.today() {
-                    return Err(Error::invalid(
-                        "graduated",
-                        format!("毕业日期 {} 晚于今天", crate::calendar::format_zh(day)),
-                        format!("the day of graduating, {day}, is after today"),
-                    ));
-                }
+                check_keeping(&detail.person.name, detail.status, day, self.today())?;
                 self.conn.execute(
                     "INSERT INTO kept_graduates (person_id, graduated_on) VALUES (?1, ?2)
                      ON CONFLICT(person_id) DO UPDATE SET graduated_on = excluded.graduated_on",
@@ -177,6 +144,31 @@ impl Store {
     }
 }
 
+/// Whether a graduate's relationship may be kept from the day they graduated, on either engine:
+/// someone in the register, graduated by today.
+pub(crate) fn check_keeping(
+    name: &str,
+    status: MembershipStatus,
+    graduated_on: crate::calendar::Date,
+    today: crate::calendar::Date,
+) -> Result<()> {
+    if status != MembershipStatus::InRegister {
+        return Err(Error::invalid(
+            "member",
+            format!("{name}已不在册（{}），无需保留组织关系", status.zh()),
+            format!("{name} is out of the register ({}): nothing to keep", status.label().en),
+        ));
+    }
+    if graduated_on > today {
+        return Err(Error::invalid(
+            "graduated",
+            format!("毕业日期 {} 晚于今天", crate::calendar::format_zh(graduated_on)),
+            format!("the day of graduating, {graduated_on}, is after today"),
+        ));
+    }
+    Ok(())
+}
+
 /// The day a graduate's kept relationship runs from, if it is kept.
 pub(crate) fn kept_since(conn: &rusqlite::Connection, person_id: Id) -> Result<Option<crate::calendar::Date>> {
     let day: Option<String> = conn
@@ -185,11 +177,35 @@ pub(crate) fn kept_since(conn: &rusqlite::Connection, person_id: Id) -> Result<O
     Ok(day.and_then(|d| crate::calendar::parse_iso(&d)))
 }
 
+/// What a leaver's letter meets, on either engine: its refusal, if any, their items still
+/// pending (`items`, their deadlines) and a probationary member's conversion falling due by the
+/// day of leaving.
+pub(crate) fn leaver_check(
+    new: &NewLetter,
+    name: String,
+    branch: String,
+    stage: Stage,
+    refusal: Option<Text>,
+    items: &[crate::deadlines::DeadlineItem],
+) -> LeaverCheck {
+    let conversion_due = items
+        .iter()
+        .filter(|i| stage == Stage::Probationary && &*i.rule == CONVERSION && i.due <= new.issued_on)
+        .map(|i| i.due)
+        .min();
+    let unfinished = items
+        .iter()
+        .map(|i| Unfinished {
+            rule: i.rule.to_string(),
+            name: Text::new(i.rule_name_zh.to_string(), i.rule_name_en.to_string()),
+            due: i.due,
+        })
+        .collect();
+    LeaverCheck { person_id: new.person_id, name, branch, stage, refusal, unfinished, conversion_due }
+}
+
 /// A refusal in a batch, with the name of the person it is about.
-fn naming(conn: &rusqlite::Connection, person_id: Id, e: Error) -> Error {
-    let name: String = conn
-        .query_row("SELECT name FROM people WHERE id = ?1", [person_id], |r| r.get(0))
-        .unwrap_or_else(|_| person_id.to_string());
+pub(crate) fn naming(name: &str, e: Error) -> Error {
     match e {
         Error::InvalidInput { field, reason } => Error::InvalidInput {
             field,

@@ -55,6 +55,7 @@ pub(crate) use audit::write_audit_csv;
 pub use audit::{AuditEntry, AuditPage, AuditQuery};
 pub use dues::{BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, LedgerMonth};
 pub use files::{MAX_ATTACHMENT_BYTES, MemberFile, NewAttachment, check_attachment};
+pub(crate) use graduation::leaver_check;
 pub use meetings::MeetingQuery;
 pub use people::MemberDetail;
 pub use search::{MemberPage, MemberQuery, MemberSummary, StatusFilter};

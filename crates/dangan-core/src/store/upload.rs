@@ -48,6 +48,9 @@ pub(crate) struct WorkspaceContents {
     pub(crate) life: BranchLife,
     /// The members' dues: their bases, and each month paid or deferred.
     pub(crate) dues: Dues,
+    /// The graduates whose relationship is kept at the university: the person and the day they
+    /// graduated.
+    pub(crate) kept_graduates: Vec<(Id, Date)>,
     /// The democratic appraisals, each with its steps, participants and corrections.
     pub(crate) appraisals: Vec<KeptAppraisal>,
 }
@@ -141,11 +144,10 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 6] = [
+const NOT_ON_A_SERVER: [(&str, &str, &str); 5] = [
     ("transfer_letters", "介绍信", "transfer letters"),
     ("transfer_requests", "转出申请", "transfer applications"),
     ("arrivals", "转入记录", "arrivals"),
-    ("kept_graduates", "保留组织关系的毕业生", "graduates kept"),
     ("complaints", "信访举报", "complaints"),
     ("complaint_attachments", "信访举报附件", "complaint attachments"),
 ];
@@ -266,6 +268,12 @@ impl Store {
         let life = self.branch_life_for_upload()?;
         let dues = self.dues_for_upload()?;
         let appraisals = self.appraisals_for_upload()?;
+        let mut kept_graduates = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT person_id, graduated_on FROM kept_graduates ORDER BY 1")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
+            let (person, day) = row?;
+            kept_graduates.push((person, day.parse::<Date>().map_err(|_| corrupt_row("kept_graduates", person))?));
+        }
         snapshot.finish()?;
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
@@ -285,6 +293,7 @@ impl Store {
             life,
             dues,
             appraisals,
+            kept_graduates,
         })
     }
 

@@ -191,9 +191,9 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
         .iter()
         .map(|r| r.get(0))
         .collect();
-    // Of what is awaited, a server keeps the letters' receipts and the corrections of the
-    // democratic appraisal (no kept graduates yet).
-    let mut awaited = super::transfers::open_letters(client)?;
+    // What is awaited: the letters' receipts, kept graduates' moves, the corrections of the
+    // democratic appraisal.
+    let mut awaited = super::transfers::awaited(client)?;
     awaited.extend(super::appraisals::open_corrections(client)?);
     // The open entries of the complaints register, by their clear days: a discipline inspector's
     // own register's only (the policies show no one else any).

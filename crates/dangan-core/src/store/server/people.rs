@@ -40,6 +40,8 @@ pub struct ServerPerson {
     pub uid: String,
     /// Their membership status's changes, in date order (then in the order recorded).
     pub status_history: Vec<StatusChange>,
+    /// A graduate whose relationship is kept at the university: since the day they graduated.
+    pub graduate_kept_since: Option<Date>,
 }
 
 /// The columns of a person's list row (`IndexEntry`).
@@ -161,13 +163,13 @@ impl ServerStore {
         let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         let fail = |e| failure(e, &address);
-        let (events, status_history) = match person.id {
+        let (events, status_history, graduate_kept_since) = match person.id {
             Some(id) => {
                 let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
                 refuse_if_stale(&before, seen_version)?;
-                (before.events, before.status_history)
+                (before.events, before.status_history, before.graduate_kept_since)
             }
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), None),
         };
         // A branch the user may change (the policies hide the others, so it is not found).
         let unit_kind =
@@ -193,7 +195,7 @@ impl ServerStore {
         person.id = Some(row.get(0));
         let (version, changed_by, uid) = (row.get(1), row.get(2), row.get(3));
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
-        Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history })
+        Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history, graduate_kept_since })
     }
 
     /// Records a step (`event.id: None`) or changes one, after every check passes. With
@@ -547,7 +549,12 @@ pub(super) fn load(
         .map(|r| status_change_of(r, id))
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let (ended, version, changed_by, uid) = (row.get(20), row.get(21), row.get(22), row.get(23));
-    Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history })
+    let kept = statements.get(client, "SELECT graduated_on::text FROM dangan.kept_graduates WHERE person_id = $1")?;
+    let graduate_kept_since = match client.query_opt(&kept, &[&id])? {
+        Some(r) => Some(r.get::<_, &str>(0).parse::<Date>().map_err(|_| LoadError::Corrupt("kept_graduates", id))?),
+        None => None,
+    };
+    Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history, graduate_kept_since })
 }
 
 /// A status change from its columns `id, status, date::text, reason`.

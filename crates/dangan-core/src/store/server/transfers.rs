@@ -11,11 +11,15 @@
 use postgres::GenericClient;
 
 use super::people::load;
-use super::{Failed, ServerStore, ServerUnit, branch_path, committee_above, failure, lost_at_commit};
+use std::ops::ControlFlow;
+
+use super::{Failed, ServerStore, ServerUnit, branch_path, committee_above, failure, lost_at_commit, subtree};
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{Id, Stage, StatusChange};
 use crate::dues::Month;
+use crate::jobs::{Progress, Unit};
+use crate::store::graduation::{check_keeping, naming};
 use crate::store::transfer_requests::{OpenRequest, check_approval, check_decline, check_may_apply};
 use crate::store::transfers::{
     LetterFacts, PrintedLetter, cancel_change, check_letter, check_receipt, check_reissue, letter_number, letter_out,
@@ -288,56 +292,104 @@ impl ServerStore {
     /// their open application closed by it.
     pub(crate) fn issue_letter(&mut self, new: NewLetter) -> Result<TransferLetter> {
         self.require(Action::EditMembers)?;
-        let (today, may_approve, rules) =
-            (self.today(), self.me.role.may(Action::ApproveTransfers), self.rules.clone());
+        let issuing = self.issuing();
         self.in_transfers(|tx, statements, units| {
-            let person_id = new.person_id;
-            let person = load(tx, statements, person_id, true)?;
-            let stage = Stage::of_person(&person.person, &person.events);
-            let latest_letter: Option<String> = tx
-                .query_opt(
-                    "SELECT number FROM dangan.transfer_letters WHERE person_id = $1 ORDER BY id DESC LIMIT 1",
-                    &[&person_id],
-                )?
-                .map(|r| r.get(0));
-            let request = open_request_of(tx, person_id)?;
-            let facts = LetterFacts {
-                name: &person.person.name,
-                stage,
-                history: &person.status_history,
-                latest_letter,
-                open_letter: open_letter_of(tx, person_id)?,
-                request: request.as_ref(),
-            };
-            let checked = check_letter(&facts, &new, may_approve, &rules, today)?;
-            let committee = committee_above(units, person.person.branch_id).unwrap_or(person.person.branch_id);
-            let number = next_number(tx, committee, chrono::Datelike::year(&new.issued_on))?;
-            let out = letter_out(&facts, &checked, person_id, &number, new.issued_on, today)?;
-            let change = write_change(tx, &out)?;
-            let id: Id = tx
-                .query_one(
-                    "INSERT INTO dangan.transfer_letters (person_id, committee_id, number, destination, addressee,
-                         issued_on, validity_days, stage, dues_through, assessment, status_change_id)
-                     VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, (SELECT through FROM dangan.dues_run($1)), $9, $10)
-                     RETURNING id",
-                    &[
-                        &person_id,
-                        &committee,
-                        &number,
-                        &checked.destination,
-                        &checked.addressee,
-                        &new.issued_on.to_string(),
-                        &i32::try_from(checked.days).unwrap_or(i32::MAX),
-                        &stage.as_str(),
-                        &checked.assessment,
-                        &change,
-                    ],
-                )?
-                .get(0);
-            if let Some(request) = request {
-                tx.execute("UPDATE dangan.transfer_requests SET letter_id = $2 WHERE id = $1", &[&request.id, &id])?;
+            let id = write_letter(tx, statements, units, &issuing, &new)?;
+            read_letter(tx, units, id, issuing.today)
+        })
+    }
+
+    /// What issuing a letter is checked with: the rules, the day, and whether this user approves
+    /// transfers (and so issues without an approved application).
+    fn issuing(&self) -> Issuing {
+        Issuing {
+            rules: self.rules.clone(),
+            today: self.today(),
+            may_approve: self.me.role.may(Action::ApproveTransfers),
+        }
+    }
+
+    /// The people of a class year (年级) still in the register, under `unit` (all the user reads
+    /// without one), in the member list's order.
+    pub(crate) fn class_of(&mut self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>> {
+        self.require(Action::ReadMembers)?;
+        let units = self.units()?;
+        if let Some(unit) = unit.filter(|u| !units.iter().any(|x| x.id == *u)) {
+            return Err(Error::NotFound { what: Text::new(format!("组织 {unit}"), format!("unit {unit}")) });
+        }
+        let under = unit.map(|u| subtree(&units, u));
+        let rows = self
+            .client
+            .query(
+                "SELECT id, branch_id FROM dangan.people
+                 WHERE class_year = $1 AND status = 'in_register' AND NOT ended ORDER BY sort_key, id",
+                &[&i32::from(class_year)],
+            )
+            .map_err(|e| failure(e, &self.address))?;
+        Ok(rows
+            .iter()
+            .filter(|r| under.as_ref().is_none_or(|u| u.contains(&r.get::<_, Id>(1))))
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    /// What issuing each of a batch of letters would refuse, in the batch's order (a person twice
+    /// included): each written in a transaction that is then rolled back, so nothing is issued.
+    pub(crate) fn letter_refusals(&mut self, letters: &[NewLetter]) -> Result<Vec<Option<Text>>> {
+        self.require(Action::EditMembers)?;
+        let issuing = self.issuing();
+        let units = self.units()?;
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let mut tx = self.client.transaction().map_err(fail)?;
+        let mut refusals = Vec::with_capacity(letters.len());
+        for new in letters {
+            let mut attempt = tx.transaction().map_err(fail)?;
+            match write_letter(&mut attempt, &mut self.statements, &units, &issuing, new) {
+                Ok(_) => {
+                    attempt.commit().map_err(fail)?;
+                    refusals.push(None);
+                }
+                Err(Failed::Refused(e @ (Error::InvalidInput { .. } | Error::Violations { .. }))) => {
+                    attempt.rollback().map_err(fail)?;
+                    refusals.push(Some(e.text()));
+                }
+                Err(other) => return Err(other.into_error(&address)),
             }
-            read_letter(tx, units, id, today)
+        }
+        tx.rollback().map_err(fail)?;
+        Ok(refusals)
+    }
+
+    /// Issues a batch of letters in one transaction, telling `progress` after each; refused for
+    /// one (named) or stopped, none is issued.
+    pub(crate) fn issue_letters(
+        &mut self,
+        letters: &[NewLetter],
+        mut progress: impl FnMut(Progress) -> ControlFlow<()>,
+    ) -> Result<Vec<TransferLetter>> {
+        self.require(Action::EditMembers)?;
+        let issuing = self.issuing();
+        let total = letters.len() as u64;
+        self.in_transfers(|tx, statements, units| {
+            let mut ids = Vec::with_capacity(letters.len());
+            for (done, new) in letters.iter().enumerate() {
+                let id = match write_letter(tx, statements, units, &issuing, new) {
+                    Ok(id) => id,
+                    Err(Failed::Refused(e)) => {
+                        let name: Option<String> = tx
+                            .query_opt("SELECT name FROM dangan.people WHERE id = $1", &[&new.person_id])?
+                            .map(|r| r.get(0));
+                        return Err(Failed::Refused(naming(&name.unwrap_or_else(|| new.person_id.to_string()), e)));
+                    }
+                    Err(other) => return Err(other),
+                };
+                ids.push(id);
+                if progress(Progress::new(done as u64 + 1, total, Unit::Letters)).is_break() {
+                    return Err(Failed::Refused(Error::Cancelled));
+                }
+            }
+            ids.into_iter().map(|id| read_letter(tx, units, id, issuing.today)).collect()
         })
     }
 
@@ -431,6 +483,31 @@ impl ServerStore {
         })
     }
 
+    /// Keeps a graduate's relationship at the university from the day they graduated (`Some`), or
+    /// ends the keeping (`None`).
+    pub(crate) fn keep_graduate(&mut self, person_id: Id, graduated_on: Option<Date>) -> Result<()> {
+        self.require(Action::EditMembers)?;
+        let today = self.today();
+        self.in_transfers(|tx, statements, _| {
+            let person = load(tx, statements, person_id, true)?;
+            match graduated_on {
+                Some(day) => {
+                    let status = crate::domain::current_status(&person.status_history);
+                    check_keeping(&person.person.name, status, day, today)?;
+                    tx.execute(
+                        "INSERT INTO dangan.kept_graduates (person_id, graduated_on) VALUES ($1, $2::text::date)
+                         ON CONFLICT (person_id) DO UPDATE SET graduated_on = excluded.graduated_on",
+                        &[&person_id, &day.to_string()],
+                    )?;
+                }
+                None => {
+                    tx.execute("DELETE FROM dangan.kept_graduates WHERE person_id = $1", &[&person_id])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// Letters with their people, for printing, and the committee that heads them (the first
     /// letter's: a batch is one committee's).
     pub(crate) fn letters_to_print(&mut self, ids: &[Id]) -> Result<(Vec<PrintedLetter>, String)> {
@@ -453,6 +530,71 @@ impl ServerStore {
     }
 }
 
+/// What a letter is issued under (`ServerStore::issuing`).
+struct Issuing {
+    rules: crate::rules::RuleSet,
+    today: Date,
+    may_approve: bool,
+}
+
+/// Checks and writes one letter and the member's 转出 in the caller's transaction, with the
+/// person locked; the letter's number. The letter closes the member's open application.
+fn write_letter(
+    tx: &mut postgres::Transaction<'_>,
+    statements: &mut super::Statements,
+    units: &[ServerUnit],
+    issuing: &Issuing,
+    new: &NewLetter,
+) -> std::result::Result<Id, Failed> {
+    let person_id = new.person_id;
+    let person = load(tx, statements, person_id, true)?;
+    let stage = Stage::of_person(&person.person, &person.events);
+    let latest_letter: Option<String> = tx
+        .query_opt(
+            "SELECT number FROM dangan.transfer_letters WHERE person_id = $1 ORDER BY id DESC LIMIT 1",
+            &[&person_id],
+        )?
+        .map(|r| r.get(0));
+    let request = open_request_of(tx, person_id)?;
+    let facts = LetterFacts {
+        name: &person.person.name,
+        stage,
+        history: &person.status_history,
+        latest_letter,
+        open_letter: open_letter_of(tx, person_id)?,
+        request: request.as_ref(),
+    };
+    let checked = check_letter(&facts, new, issuing.may_approve, &issuing.rules, issuing.today)?;
+    let committee = committee_above(units, person.person.branch_id).unwrap_or(person.person.branch_id);
+    let number = next_number(tx, committee, chrono::Datelike::year(&new.issued_on))?;
+    let out = letter_out(&facts, &checked, person_id, &number, new.issued_on, issuing.today)?;
+    let change = write_change(tx, &out)?;
+    let id: Id = tx
+        .query_one(
+            "INSERT INTO dangan.transfer_letters (person_id, committee_id, number, destination, addressee,
+                 issued_on, validity_days, stage, dues_through, assessment, status_change_id)
+             VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, (SELECT through FROM dangan.dues_run($1)), $9, $10)
+             RETURNING id",
+            &[
+                &person_id,
+                &committee,
+                &number,
+                &checked.destination,
+                &checked.addressee,
+                &new.issued_on.to_string(),
+                &i32::try_from(checked.days).unwrap_or(i32::MAX),
+                &stage.as_str(),
+                &checked.assessment,
+                &change,
+            ],
+        )?
+        .get(0);
+    if let Some(request) = request {
+        tx.execute("UPDATE dangan.transfer_requests SET letter_id = $2 WHERE id = $1", &[&request.id, &id])?;
+    }
+    Ok(id)
+}
+
 /// The letter a status change belongs to, if any (the 转出 it issued with, or the 在册 its
 /// cancellation wrote): such a change is undone through the letter, never alone.
 pub(super) fn letter_of_change(
@@ -467,8 +609,9 @@ pub(super) fn letter_of_change(
         .map(|r| r.get(0)))
 }
 
-/// The letters still awaiting their receipts, as the deadline scan reads what is awaited.
-pub(super) fn open_letters(
+/// What transfers await, as the deadline scan reads it: the letters' receipts, and the move of
+/// each kept graduate still in the register.
+pub(super) fn awaited(
     client: &mut impl GenericClient,
 ) -> std::result::Result<Vec<crate::store::life_index::Awaited>, postgres::Error> {
     let rows = client.query(
@@ -491,6 +634,21 @@ pub(super) fn open_letters(
             what: crate::store::life_index::Awaiting::Receipt {
                 valid_until: crate::transfer::valid_until(issued, days),
             },
+        });
+    }
+    for r in client.query(
+        "SELECT k.person_id, p.name, p.branch_id, k.graduated_on::text
+         FROM dangan.kept_graduates k JOIN dangan.people p ON p.id = k.person_id
+         WHERE p.status = 'in_register' ORDER BY k.person_id",
+        &[],
+    )? {
+        let Ok(graduated_on) = r.get::<_, String>(3).parse::<Date>() else { continue };
+        let name: String = r.get(1);
+        out.push(crate::store::life_index::Awaited {
+            person_id: r.get(0),
+            name: name.into(),
+            branch_id: r.get(2),
+            what: crate::store::life_index::Awaiting::KeptGraduate { graduated_on },
         });
     }
     Ok(out)

@@ -47,6 +47,8 @@ pub struct UploadReport {
     pub status_changes: u64,
     /// The months of the members' dues paid or deferred carried, with their bases.
     pub dues_months: u64,
+    /// The graduates whose relationship is kept at the university, still kept on the server.
+    pub kept_graduates: u64,
     /// The records of the members' files carried, and their attachments.
     pub records: u64,
     pub attachments: u64,
@@ -162,6 +164,7 @@ impl ServerStore {
         let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &on_server).map_err(fail)?;
         let status_changes = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
         let dues_months = carry_dues(&mut tx, &contents.dues, &on_server).map_err(fail)?;
+        let kept_graduates = carry_kept_graduates(&mut tx, &contents.kept_graduates, &on_server).map_err(fail)?;
         let steps_on_server = steps_on_server(&mut tx, &staged, &by_row, &address)?;
         // The office's own wording becomes its committee's on the server.
         for (id, source) in &contents.templates {
@@ -215,6 +218,7 @@ impl ServerStore {
             templates: contents.templates.len() as u64,
             branch_life,
             dues_months,
+            kept_graduates,
             appraisals,
         })
     }
@@ -429,6 +433,26 @@ fn carry_dues(
          SELECT p, m, a, d::date, b, r
          FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS s(p, m, a, d, b, r)",
         &[&people, &months, &amounts, &days, &payers, &reasons],
+    )
+}
+
+/// The workspace's kept graduates, each under its person's number on the server, in one statement
+/// (logged by the server's triggers as the uploader's). Returns how many.
+fn carry_kept_graduates(
+    tx: &mut postgres::Transaction<'_>,
+    kept: &[(Id, crate::calendar::Date)],
+    on_server: &HashMap<Id, Id>,
+) -> std::result::Result<u64, postgres::Error> {
+    let (mut people, mut days) = (Vec::new(), Vec::new());
+    for (person, day) in kept {
+        let Some(id) = on_server.get(person) else { continue };
+        people.push(*id);
+        days.push(day.to_string());
+    }
+    tx.execute(
+        "INSERT INTO dangan.kept_graduates (person_id, graduated_on)
+         SELECT p, d::date FROM unnest($1::bigint[], $2::text[]) AS s(p, d)",
+        &[&people, &days],
     )
 }
 
