@@ -208,8 +208,10 @@ fn an_inspector_keeps_their_units_register_on_a_server_as_in_a_workspace_and_no_
     // A passphrase set anew by an administrator takes the key from its holder: with nobody else
     // holding it, the register says so.
     dangan(&url, ADMIN, &["users", "reset-passphrase", "王纪检"]).assert().success();
-    dangan(&url, "王纪检", &["complaints", "list"])
+    dangan(&url, "王纪检", &["complaints", "show", "--entry", "2026-001"])
         .assert()
         .failure()
         .stderr(predicates::str::contains("in no inspector's hands"));
+    // Their own key pair opened all the same: their passphrase still changes.
+    dangan(&url, "王纪检", &["passwd"]).env("DANGAN_NEW_PASSPHRASE", "王纪检的又一个口令").assert().success();
 }

@@ -167,6 +167,26 @@ fn transfers_out_on_a_server_are_kept_and_worded_as_a_workspaces_and_decided_by_
     assert!(String::from_utf8_lossy(&approved.stderr).contains("only the committee"));
     let seen = psql("SELECT count(*) FROM dangan.transfer_letters");
     assert_eq!(String::from_utf8_lossy(&seen.stdout).trim(), "0", "the first branch's letters are not theirs");
+    // Nor do they slip a letter past the approval by naming one it would reissue.
+    let wang_letter =
+        cluster.superuser_sql("dangan", &format!("SELECT id FROM dangan.transfer_letters WHERE number = '{number}'"));
+    let slipped = psql(&format!(
+        "INSERT INTO dangan.transfer_letters (person_id, committee_id, number, destination, addressee, issued_on,
+             validity_days, stage, reissue_of)
+         VALUES ({sun}, 1, '2099-001', '别处', '别处组织部', current_date, 30, 'full_member', {})",
+        wang_letter.trim()
+    ));
+    assert!(!slipped.status.success());
+    assert!(
+        String::from_utf8_lossy(&slipped.stderr).contains("same person's letter"),
+        "{}",
+        String::from_utf8_lossy(&slipped.stderr)
+    );
+    // Nor does someone who issues no letters hold up a committee's numbering.
+    dangan(&url, ADMIN, &["users", "add", "钱审计", "--role", "auditor"]).assert().success();
+    let numbering =
+        cluster.psql("dangan", &db_role(&url, "钱审计"), PASSPHRASE, "SELECT dangan.last_letter_number(1, 2026)");
+    assert!(!numbering.status.success(), "an auditor takes no letter number");
     dangan(&url, ADMIN, &["transfer", "approve", "--member", &sun, "--date", &day]).assert().success();
     let decided = cluster
         .superuser_sql("dangan", &format!("SELECT decided_by FROM dangan.transfer_requests WHERE person_id = {sun}"));
@@ -281,4 +301,37 @@ fn an_upload_carries_the_graduates_a_workspace_keeps() {
     );
     assert_eq!(items(&after), items(&before));
     dangan(&url, ADMIN, &["verify"]).assert().success();
+}
+
+/// On a server each college numbers its own letters and heads them: a batch across two colleges
+/// prints each letter under its own committee, and a number two colleges share is named by id.
+#[test]
+fn each_college_heads_and_numbers_its_own_letters_on_a_server() {
+    let Some((cluster, url)) = initialised() else { return };
+    crate::security::two_colleges(&cluster, &db_role(&url, ADMIN));
+    let members = crate::members::members(&url, ADMIN);
+    let id_of = |name: &str| members.iter().find(|m| m["name"] == name).unwrap()["id"].to_string();
+    let both = format!("{},{}", id_of("成员计算第一支部"), id_of("成员数学第一支部"));
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = folder.path().join("两院.pdf");
+    let day = today().to_string();
+    let args = ["transfer", "graduate", "--members", &both, "--to", "某市人才交流中心党委", "--date", &day];
+    let issued =
+        dangan(&url, ADMIN, &[&args[..], &["--out", pdf.to_str().unwrap(), "--json"]].concat()).output().unwrap();
+    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    let issued: Vec<serde_json::Value> = serde_json::from_slice(&issued.stdout).unwrap();
+    let year = &day[..4];
+    assert!(issued.iter().all(|l| l["number"] == format!("{year}-001")), "each college's first: {issued:#?}");
+    let text = dangan_tests::pdftotext(&pdf, false).replace(char::is_whitespace, "");
+    for from in ["计算机学院党委计算第一支部", "数学学院党委数学第一支部"] {
+        assert!(text.contains(from), "{from} in {text}");
+    }
+    assert!(!text.contains("计算机学院党委计算机学院党委"), "the branch is named below its committee");
+    // `--letter 2026-001` names two letters here: refused, naming each by id.
+    dangan(&url, ADMIN, &["transfer", "receipt", "--letter", &format!("{year}-001"), "--date", &day])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("2 letters are numbered"));
+    let first = issued[0]["id"].to_string();
+    dangan(&url, ADMIN, &["transfer", "receipt", "--letter", &first, "--date", &day]).assert().success();
 }

@@ -783,10 +783,31 @@ fn find_letter(session: &mut impl Transfers, given: &str) -> Result<Id> {
     if let Ok(id) = given.parse::<Id>() {
         return Ok(id);
     }
-    session.letters(None, false)?.into_iter().find(|l| l.number == given).map(|l| l.id).ok_or_else(|| Error::NotFound {
-        what: {
-            let shown = dangan_core::text::excerpt(given, 30);
-            Text::new(format!("第 {shown} 号介绍信（从未开具）"), format!("letter {shown} (never issued)"))
-        },
-    })
+    let shown = dangan_core::text::excerpt(given, 30);
+    let matching: Vec<TransferLetter> =
+        session.letters(None, false)?.into_iter().filter(|l| l.number == given).collect();
+    match matching.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(Error::NotFound {
+            what: Text::new(format!("第 {shown} 号介绍信（从未开具）"), format!("letter {shown} (never issued)")),
+        }),
+        // On a shared server each committee numbers its own letters: the same number in two of
+        // them is named by its id instead, never guessed.
+        several => {
+            let (zh, en): (Vec<String>, Vec<String>) = several
+                .iter()
+                .map(|l| {
+                    (
+                        format!("{}（{}，编号 {}）", l.name, l.branch, l.id),
+                        format!("{} ({}, id {})", l.name, l.branch, l.id),
+                    )
+                })
+                .unzip();
+            Err(Error::invalid(
+                "letter",
+                format!("有 {} 封第 {shown} 号介绍信：{}；请用编号指明", several.len(), zh.join("、")),
+                format!("{} letters are numbered {shown}: {}; name one by its id", several.len(), en.join(", ")),
+            ))
+        }
+    }
 }

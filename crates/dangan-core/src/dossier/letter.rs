@@ -106,7 +106,7 @@ pub fn letters_pdf(letters: &[PrintedLetter], committee: &str, generated_on: Dat
         if i > 0 {
             sections.push(Section::NewPage { title: TITLE.to_owned() });
         }
-        parts(printed, committee, &mut sections);
+        parts(printed, printed.committee.as_deref().unwrap_or(committee), &mut sections);
     }
     let info = ReportInfo {
         title: TITLE,

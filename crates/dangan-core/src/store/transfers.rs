@@ -244,7 +244,7 @@ impl Store {
             let letter = self.letter(id)?;
             let person = load_person(&self.conn, letter.person_id)?.ok_or_else(|| not_found(letter.person_id))?;
             let package_code = letter_code(&self.conn, id)?;
-            out.push(PrintedLetter { letter, person, package_code });
+            out.push(PrintedLetter { letter, person, package_code, committee: None });
         }
         let tree = OrgTree::load(&self.conn)?;
         let committee = tree.committee().map(|c| c.name.clone()).unwrap_or_default();
@@ -278,11 +278,14 @@ impl Store {
     }
 }
 
-/// A letter as printed: with its person and the code its member package opens with.
+/// A letter as printed: with its person, the code its member package opens with, and the
+/// committee that issued it when that is not the batch's (on a shared server each letter is its
+/// committee's).
 pub struct PrintedLetter {
     pub letter: TransferLetter,
     pub person: crate::domain::Person,
     pub package_code: Option<String>,
+    pub committee: Option<String>,
 }
 
 /// The one-time code of the letter's member package (printed on the letter, grouped), if any.

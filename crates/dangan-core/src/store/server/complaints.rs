@@ -135,7 +135,14 @@ impl ServerStore {
                     nonce: r.get(3),
                     wrapped_secret: r.get(4),
                 };
-                key.open(Wrapping { id: &user_id, salt: &salt, kdf_params }, passphrase.as_bytes(), BINDING)?
+                let secret =
+                    key.open(Wrapping { id: &user_id, salt: &salt, kdf_params }, passphrase.as_bytes(), BINDING)?;
+                // The public half others seal to must be this secret's: one put in its place on
+                // the server would have the register's key sealed to someone else.
+                if secret.public_key().as_bytes()[..] != key.public_key[..] {
+                    return Err(Error::Crypto("your public key on the server is not your own: ask the department"));
+                }
+                secret
             }
             None => {
                 let secret = crypto_box::SecretKey::from_bytes(random::<32>()?);
@@ -145,22 +152,20 @@ impl ServerStore {
         };
         tx.execute("INSERT INTO dangan.registers (unit_id) VALUES ($1) ON CONFLICT DO NOTHING", &[&unit])
             .map_err(fail)?;
+        // Locked while its keys are looked at: two inspectors signing in at once to a register that
+        // has none make one first key, not two.
+        tx.execute("SELECT 1 FROM dangan.registers WHERE unit_id = $1 FOR UPDATE", &[&unit]).map_err(fail)?;
         let held: bool = tx
             .query_one("SELECT EXISTS (SELECT 1 FROM dangan.register_copies WHERE unit_id = $1)", &[&unit])
             .map_err(fail)?
             .get(0);
-        if !held {
-            let written: bool = tx
-                .query_one("SELECT EXISTS (SELECT 1 FROM dangan.complaints WHERE unit_id = $1)", &[&unit])
-                .map_err(fail)?
-                .get(0);
-            if written {
-                return Err(Error::invalid(
-                    "register",
-                    "信访举报登记簿的密钥不在任何纪检委员手中，无人能打开登记簿",
-                    "the complaints register's key is in no inspector's hands: no one can open the register",
-                ));
-            }
+        let written: bool = tx
+            .query_one("SELECT EXISTS (SELECT 1 FROM dangan.complaints WHERE unit_id = $1)", &[&unit])
+            .map_err(fail)?
+            .get(0);
+        // A register nobody holds that holds entries stays so (using it says why); the
+        // inspector's own key pair opened all the same, so their passphrase can still change.
+        if !held && !written {
             // No register yet: its first key, sealed to its first inspector.
             let public = secret.public_key();
             let sealed = public
@@ -451,17 +456,29 @@ fn held(register: &Keeping) -> Result<&Hold> {
 }
 
 /// An inspector's secret wrapped anew under their new passphrase, in the transaction that
-/// changes it (`ServerStore::set_own_passphrase`); nothing for anyone else.
+/// changes it (`ServerStore::set_own_passphrase`); nothing for anyone else. An inspector whose
+/// key pair did not open at sign-in is refused: the passphrase would change and leave the secret
+/// under the old one, opening for no one.
 pub(super) fn rewrap(
     register: &Keeping,
     tx: &mut postgres::Transaction<'_>,
     passphrase: &str,
     address: &super::ServerAddress,
 ) -> Result<()> {
-    if let Keeping::Held(hold) = register {
-        store_key_pair(tx, &hold.user_id, passphrase, &hold.secret, false).map_err(|e| e.into_error(address))?;
+    match register {
+        Keeping::Held(hold) => {
+            store_key_pair(tx, &hold.user_id, passphrase, &hold.secret, false).map_err(|e| e.into_error(address))
+        }
+        Keeping::Refused(why) => Err(Error::invalid(
+            "register",
+            format!("你的信访举报登记簿密钥在登录时未能打开（{}）：请重新登录后再修改口令，以免密钥再也打不开", why.zh),
+            format!(
+                "your complaints register key did not open at sign-in ({}): sign in again before changing your passphrase, or the key would open no more",
+                why.en
+            ),
+        )),
+        Keeping::None => Ok(()),
     }
-    Ok(())
 }
 
 /// An inspector to whom a register key is sealed: their public half is all it takes.
@@ -515,7 +532,12 @@ fn keys_now(client: &mut impl GenericClient, hold: &Hold) -> std::result::Result
     }
     match newest {
         Some(newest) if keys.iter().any(|(g, _)| *g == generation_of(newest)) => Ok(RegisterKeys { keys }),
-        _ => Err(Failed::Refused(not_given())),
+        Some(_) => Err(Failed::Refused(not_given())),
+        None => Err(Failed::Refused(Error::invalid(
+            "register",
+            "信访举报登记簿的密钥不在任何纪检委员手中，无人能打开登记簿",
+            "the complaints register's key is in no inspector's hands: no one can open the register",
+        ))),
     }
 }
 

@@ -154,12 +154,41 @@ fn read_letter(
     letter_of(&found.ok_or_else(|| letter_not_found(id))?, units, today)
 }
 
-/// The person's application still open, if any.
+/// A letter to change, read after its person and then it are locked (the person first, as every
+/// change of a person's transfers takes them): two workers changing one letter are checked one
+/// after the other.
+fn letter_to_change(
+    tx: &mut postgres::Transaction<'_>,
+    statements: &mut super::Statements,
+    units: &[ServerUnit],
+    id: Id,
+    today: Date,
+) -> std::result::Result<(TransferLetter, super::ServerPerson), Failed> {
+    let person_id = read_letter(tx, units, id, today)?.person_id;
+    let person = load(tx, statements, person_id, true)?;
+    tx.execute("SELECT 1 FROM dangan.transfer_letters WHERE id = $1 FOR UPDATE", &[&id])?;
+    Ok((read_letter(tx, units, id, today)?, person))
+}
+
+/// An application to decide, read after its person and then it are locked.
+fn request_to_decide(
+    tx: &mut postgres::Transaction<'_>,
+    statements: &mut super::Statements,
+    units: &[ServerUnit],
+    id: Id,
+) -> std::result::Result<(TransferRequest, super::ServerPerson), Failed> {
+    let person_id = read_request(tx, units, id, false)?.person_id;
+    let person = load(tx, statements, person_id, true)?;
+    Ok((read_request(tx, units, id, true)?, person))
+}
+
+/// The person's application still open, if any, locked until the transaction ends (a decision
+/// made meanwhile waits, and is then checked against the letter).
 fn open_request_of(client: &mut impl GenericClient, person: Id) -> std::result::Result<Option<OpenRequest>, Failed> {
     let found = client.query_opt(
         &format!(
             "SELECT r.id, r.applied_on::text, r.approved_on::text, r.destination FROM dangan.transfer_requests r
-             WHERE r.person_id = $1 AND {OPEN_REQUEST} ORDER BY r.id DESC LIMIT 1"
+             WHERE r.person_id = $1 AND {OPEN_REQUEST} ORDER BY r.id DESC LIMIT 1 FOR UPDATE OF r"
         ),
         &[&person],
     )?;
@@ -245,8 +274,7 @@ impl ServerStore {
         self.require(Action::ApproveTransfers)?;
         let today = self.today();
         self.in_transfers(|tx, statements, units| {
-            let request = read_request(tx, units, id, true)?;
-            let person = load(tx, statements, request.person_id, true)?;
+            let (request, person) = request_to_decide(tx, statements, units, id)?;
             check_approval(&request, &person.status_history, date, today)?;
             tx.execute(
                 "UPDATE dangan.transfer_requests SET approved_on = $2::text::date WHERE id = $1",
@@ -260,8 +288,8 @@ impl ServerStore {
     pub(crate) fn decline_transfer(&mut self, id: Id, date: Date, reason: &str) -> Result<TransferRequest> {
         self.require(Action::ApproveTransfers)?;
         let today = self.today();
-        self.in_transfers(|tx, _, units| {
-            let request = read_request(tx, units, id, true)?;
+        self.in_transfers(|tx, statements, units| {
+            let (request, _) = request_to_decide(tx, statements, units, id)?;
             let reason = check_decline(&request, date, reason, today)?;
             tx.execute(
                 "UPDATE dangan.transfer_requests
@@ -398,8 +426,7 @@ impl ServerStore {
         self.require(Action::EditMembers)?;
         let today = self.today();
         self.in_transfers(|tx, statements, units| {
-            let letter = read_letter(tx, units, id, today)?;
-            load(tx, statements, letter.person_id, true)?;
+            let (letter, _) = letter_to_change(tx, statements, units, id, today)?;
             check_receipt(&letter, date, today)?;
             tx.execute(
                 "UPDATE dangan.transfer_letters SET receipt_on = $2::text::date WHERE id = $1",
@@ -419,8 +446,7 @@ impl ServerStore {
         self.require(Action::EditMembers)?;
         let (today, rules) = (self.today(), self.rules.transfers().clone());
         self.in_transfers(|tx, statements, units| {
-            let old = read_letter(tx, units, id, today)?;
-            load(tx, statements, old.person_id, true)?;
+            let (old, _) = letter_to_change(tx, statements, units, id, today)?;
             let days = check_reissue(&old, issued_on, validity_days, &rules, today)?;
             let committee: Id =
                 tx.query_one("SELECT committee_id FROM dangan.transfer_letters WHERE id = $1", &[&id])?.get(0);
@@ -445,8 +471,7 @@ impl ServerStore {
         self.require(Action::EditMembers)?;
         let today = self.today();
         self.in_transfers(|tx, statements, units| {
-            let letter = read_letter(tx, units, id, today)?;
-            let person = load(tx, statements, letter.person_id, true)?;
+            let (letter, person) = letter_to_change(tx, statements, units, id, today)?;
             let stage = Stage::of_person(&person.person, &person.events);
             let back = cancel_change(&letter, date, reason, stage, &person.status_history, today)?;
             let change = write_change(tx, &back)?;
@@ -508,8 +533,8 @@ impl ServerStore {
         })
     }
 
-    /// Letters with their people, for printing, and the committee that heads them (the first
-    /// letter's: a batch is one committee's).
+    /// Letters with their people, for printing, each under the committee that issued it (its
+    /// branch named below that committee), and the first one's committee as the file's author.
     pub(crate) fn letters_to_print(&mut self, ids: &[Id]) -> Result<(Vec<PrintedLetter>, String)> {
         self.require(Action::ReadMembers)?;
         let today = self.today();
@@ -517,15 +542,19 @@ impl ServerStore {
             let mut out = Vec::with_capacity(ids.len());
             let mut committee = None;
             for &id in ids {
-                let letter = read_letter(tx, units, id, today)?;
+                let mut letter = read_letter(tx, units, id, today)?;
                 let issuer: Id =
                     tx.query_one("SELECT committee_id FROM dangan.transfer_letters WHERE id = $1", &[&id])?.get(0);
-                committee.get_or_insert(issuer);
+                let name = units.iter().find(|u| u.id == issuer).map(|u| u.name.clone()).unwrap_or_default();
+                // The letter reads 「committee」「branch」: the branch's path below its committee.
+                if let Some(below) = letter.branch.strip_prefix(&format!("{name}/")) {
+                    letter.branch = below.to_owned();
+                }
+                committee.get_or_insert_with(|| name.clone());
                 let person = load(tx, statements, letter.person_id, false)?.person;
-                out.push(PrintedLetter { letter, person, package_code: None });
+                out.push(PrintedLetter { letter, person, package_code: None, committee: Some(name) });
             }
-            let name = committee.and_then(|c| units.iter().find(|u| u.id == c)).map(|u| u.name.clone());
-            Ok((out, name.unwrap_or_default()))
+            Ok((out, committee.unwrap_or_default()))
         })
     }
 }
