@@ -191,6 +191,24 @@ fn an_arriving_member_is_registered_with_their_dates_and_owes_their_conversion()
     assert_eq!(ws.members_json(&[]).len(), 4);
 }
 
+#[test]
+fn a_member_who_arrives_is_not_counted_absent_from_organisational_life_before_arriving() {
+    let (ws, _) = office();
+    ws.dangan(&["meetings", "track", "--unit", "第一党支部", "--from", "2025-01-01"]).assert().success();
+    let received = (0..10).fold(dangan_core::calendar::today(), |d, _| d.pred_opt().unwrap()).to_string();
+    ws.dangan(&["transfer", "in", "--name", "郑十", "--branch", "第一党支部", "--from", "中共某大学委员会"])
+        .args(["--received", &received, "--joined", "2010-07-01"])
+        .assert()
+        .success();
+    let out = ws.dangan(&["deadlines", "--json"]).output().unwrap();
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let absent = |name: &str| items.iter().any(|i| i["name"] == name && i["rule"] == "party_life");
+    // 王五 has been in the branch since its life was tracked and never attended; 郑十 came ten
+    // days ago, from a branch whose meetings are not this one's.
+    assert!(absent("王五"), "{items:#?}");
+    assert!(!absent("郑十"), "{items:#?}");
+}
+
 /// A second office, its committee named `committee`, with one member in 第一党支部.
 fn receiving_office(committee: &str) -> TestWorkspace {
     let ws = TestWorkspace::new();

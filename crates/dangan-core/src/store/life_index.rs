@@ -193,7 +193,9 @@ pub(crate) struct LifeMember {
     pub(crate) id: Id,
     pub(crate) name: Box<str>,
     pub(crate) branch_id: Id,
-    /// Their admission (or the day they joined, before the records).
+    /// Their admission (or the day they joined, before the records), or the day they last came
+    /// into this register (arrived by transfer, or came back) when that is later: their absence
+    /// from organisational life here is not counted from before it.
     pub(crate) member_since: Option<Date>,
     /// Their latest organisational life (`people.last_life`).
     pub(crate) last_life: Option<Date>,
@@ -219,7 +221,8 @@ impl Staffed {
             "SELECT id, name, branch_id,
                     coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id AND e.kind = 'admitted'),
                              joined_on),
-                    last_life, dues_from, dues_through
+                    last_life, dues_from, dues_through,
+                    (SELECT max(s.date) FROM status_changes s WHERE s.person_id = people.id AND s.status = 'in_register')
              FROM people WHERE {MEMBER} ORDER BY id"
         ))?;
         let rows = stmt.query_map([], |r| {
@@ -231,11 +234,13 @@ impl Staffed {
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, Option<i32>>(5)?,
                 r.get::<_, Option<i32>>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         })?;
         for row in rows {
-            let (id, name, branch_id, since, last, dues_from, dues_through) = row?;
-            let member_since = since.as_deref().and_then(calendar::parse_iso);
+            let (id, name, branch_id, since, last, dues_from, dues_through, entered) = row?;
+            let entered = entered.as_deref().and_then(calendar::parse_iso);
+            let member_since = since.as_deref().and_then(calendar::parse_iso).max(entered);
             let last_life = last.as_deref().and_then(calendar::parse_iso);
             members.push(LifeMember {
                 id,
