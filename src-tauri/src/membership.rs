@@ -71,7 +71,14 @@ pub async fn issue_letter(shell: State<'_, Shell>, letter: NewLetter, path: Opti
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn register_arrival(shell: State<'_, Shell>, arrival: NewArrival) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.register_arrival(arrival))).await
+    blocking(shell.lang(), move || {
+        shell.with_either_given(
+            arrival,
+            |session, arrival| session.register_arrival(arrival),
+            |server, arrival| Ok(server.register_arrival(arrival)?.detail),
+        )
+    })
+    .await
 }
 
 /// Writes a letter's member package (the member's whole file for the receiving office).
@@ -79,7 +86,14 @@ pub async fn register_arrival(shell: State<'_, Shell>, arrival: NewArrival) -> R
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_member_package(shell: State<'_, Shell>, letter_id: Id, path: PathBuf) -> Reply<PackageWritten> {
     let shell = shell.inner().clone();
-    blocking(shell.lang(), move || shell.with_session(|session| session.write_member_package(letter_id, &path))).await
+    blocking(shell.lang(), move || {
+        let folder = shell.workspace()?.dir().to_owned();
+        shell.with_either(
+            |session| session.write_member_package(letter_id, &path),
+            |server| server.write_member_package(letter_id, &path, &folder),
+        )
+    })
+    .await
 }
 
 /// Registers the member a package from another office carries; their page.
@@ -95,9 +109,10 @@ pub async fn receive_member_package(
 ) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_session(|session| {
-            session.receive_member_package(&path, &code, branch_id, received_on, addressed_here)
-        })
+        shell.with_either(
+            |session| session.receive_member_package(&path, &code, branch_id, received_on, addressed_here),
+            |server| Ok(server.receive_member_package(&path, &code, branch_id, received_on, addressed_here)?.detail),
+        )
     })
     .await
 }

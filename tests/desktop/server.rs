@@ -442,8 +442,8 @@ async fn drive(
         "{theirs:#?}"
     );
 
-    // 组织关系 on the server: the letter the other user issued is listed here with its state;
-    // arrivals and member packages are not offered on a server yet.
+    // 组织关系 on the server: the letter the other user issued is listed here with its state; a
+    // member arriving from another university is registered here and their page opens.
     let (wu, letter) = beside(|| {
         let query =
             dangan_core::store::MemberQuery { search: Some("吴桐".into()), ..dangan_core::store::MemberQuery::all() };
@@ -462,9 +462,29 @@ async fn drive(
     app.wait_attr("transfers-screen", "data-loaded", "true").await;
     app.wait_css(&format!("[data-testid='transfer-letter'][data-letter-id='{}'][data-member-id='{wu}']", letter.id))
         .await;
-    assert!(!app.exists("transfer-arrival").await, "arrivals are not offered on a server yet");
     assert!(app.exists("transfer-graduation").await, "a graduating class leaves a server in one batch");
+    assert!(app.exists("transfer-receive-package").await, "a member package is received on a server");
     app.screenshot("49-server-transfers").await;
+    app.click("transfer-arrival").await;
+    app.wait("arrival-dialog").await;
+    app.type_into("arrival-name", "郑十").await;
+    app.choose("arrival-branch", "计算机学院第一党支部").await;
+    app.type_into("arrival-from", "中共外校委员会").await;
+    app.type_into("arrival-letter", "2026-077").await;
+    app.type_into("arrival-joined_on", "2015-07-01").await;
+    app.click("arrival-save").await;
+    assert!(app.wait_text("member-arrival").await.contains("中共外校委员会"));
+    app.screenshot("49b-server-arrival").await;
+    app.click("detail-back").await;
+    let arrived = beside(|| {
+        // A session signed in now: the other's list is kept by the announcements its app follows.
+        let mut reader = ServerSession::sign_in(&url.parse().unwrap(), Some(OTHER), OTHER_PASSPHRASE).unwrap();
+        let query =
+            dangan_core::store::MemberQuery { search: Some("郑十".into()), ..dangan_core::store::MemberQuery::all() };
+        let zheng = reader.list_members(&query).unwrap().items[0].id;
+        reader.member(zheng).unwrap().detail.arrival
+    });
+    assert_eq!(arrived.map(|a| a.letter_number), Some(Some("2026-077".to_owned())), "the other user sees the arrival");
     beside(|| other.cancel_letter(letter.id, TODAY.parse().unwrap(), None).unwrap());
 
     // 用户管理 on the server: its users, and a new one, an auditor, signing in as a login role of
@@ -540,7 +560,7 @@ async fn drive(
         admin.reconnect_if_lost(PASSPHRASE).unwrap();
         admin.list_members(&dangan_core::store::MemberQuery::all()).unwrap().total
     });
-    assert_eq!(total, 12);
+    assert_eq!(total, 13, "everyone the list showed, and the member who arrived");
     app.quit().await;
     driver.stop();
 }

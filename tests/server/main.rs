@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod appraisal;
+mod arrivals;
 mod complaints;
 mod documents;
 mod dues;

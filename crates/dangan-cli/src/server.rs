@@ -162,10 +162,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
             let moved = session.move_member(member, &to, Some(seen))?;
             if json { json::print(&moved) } else { cx.human.member_moved(&moved) }
         }
-        Command::Transfer { action } => match crate::transfer::not_on_a_server(&action) {
-            Some(refused) => Err(not_on_a_server(refused)),
-            None => crate::transfer::transfer_in(action, || sign_in(&address, cx), cx),
-        },
+        Command::Transfer { action } => crate::transfer::transfer_in(action, || sign_in(&address, cx), cx),
         _ => Err(not_on_a_server(name)),
     }
 }

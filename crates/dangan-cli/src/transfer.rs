@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use dangan_core::arrival::NewArrival;
 use dangan_core::calendar::Date;
+use dangan_core::checklist::ChecklistLine;
+use dangan_core::domain::FileRecord;
 use dangan_core::domain::{EventKind, Gender, Id, Person, ProcedureEvent};
 use dangan_core::jobs::Progress as JobProgress;
+use dangan_core::package::PackageWritten;
 use dangan_core::server::ServerSession;
 use dangan_core::store::MemberDetail;
 use dangan_core::transfer::{LeaverCheck, NewLetter, TransferLetter};
@@ -319,9 +322,21 @@ pub struct ArrivalArgs {
     json: bool,
 }
 
-/// Where transfers out are kept: a workspace, or the shared server (`dangan transfer`'s
-/// applications, letters and kept graduates run on both; arrivals and packages in a workspace only).
+/// Where transfers are kept: a workspace, or the shared server (every `dangan transfer` command
+/// runs on both but `move`, which is the server's own).
 pub trait Transfers {
+    fn register_arrival(&mut self, arrival: NewArrival) -> Result<MemberDetail>;
+    fn write_member_package(&mut self, letter: Id, out: &Path, cx: &Context) -> Result<PackageWritten>;
+    fn receive_member_package(
+        &mut self,
+        package: &Path,
+        code: &str,
+        branch: Id,
+        received_on: Date,
+        addressed_here: bool,
+    ) -> Result<MemberDetail>;
+    /// A member's records and their checklist.
+    fn member_file(&mut self, member: Id) -> Result<(Vec<FileRecord>, Vec<ChecklistLine>)>;
     fn issue_letter(&mut self, new: NewLetter, out: &Path, cx: &Context) -> Result<TransferLetter>;
     fn apply_transfer(&mut self, new: NewTransferRequest) -> Result<TransferRequest>;
     fn approve_transfer(&mut self, id: Id, date: Date) -> Result<TransferRequest>;
@@ -355,6 +370,25 @@ pub trait Transfers {
 }
 
 impl Transfers for Session {
+    fn register_arrival(&mut self, arrival: NewArrival) -> Result<MemberDetail> {
+        Session::register_arrival(self, arrival)
+    }
+    fn write_member_package(&mut self, letter: Id, out: &Path, _: &Context) -> Result<PackageWritten> {
+        Session::write_member_package(self, letter, out)
+    }
+    fn receive_member_package(
+        &mut self,
+        package: &Path,
+        code: &str,
+        branch: Id,
+        received_on: Date,
+        addressed_here: bool,
+    ) -> Result<MemberDetail> {
+        Session::receive_member_package(self, package, code, branch, received_on, addressed_here)
+    }
+    fn member_file(&mut self, member: Id) -> Result<(Vec<FileRecord>, Vec<ChecklistLine>)> {
+        Ok((self.records(member)?, self.checklist(member)?))
+    }
     fn issue_letter(&mut self, new: NewLetter, out: &Path, _: &Context) -> Result<TransferLetter> {
         Session::issue_letter(self, new, Some(out))
     }
@@ -419,6 +453,25 @@ impl Transfers for Session {
 }
 
 impl Transfers for ServerSession {
+    fn register_arrival(&mut self, arrival: NewArrival) -> Result<MemberDetail> {
+        Ok(ServerSession::register_arrival(self, arrival)?.detail)
+    }
+    fn write_member_package(&mut self, letter: Id, out: &Path, cx: &Context) -> Result<PackageWritten> {
+        ServerSession::write_member_package(self, letter, out, cx.workspace.dir())
+    }
+    fn receive_member_package(
+        &mut self,
+        package: &Path,
+        code: &str,
+        branch: Id,
+        received_on: Date,
+        addressed_here: bool,
+    ) -> Result<MemberDetail> {
+        Ok(ServerSession::receive_member_package(self, package, code, branch, received_on, addressed_here)?.detail)
+    }
+    fn member_file(&mut self, member: Id) -> Result<(Vec<FileRecord>, Vec<ChecklistLine>)> {
+        Ok((self.records(member)?, self.checklist(member)?))
+    }
     fn issue_letter(&mut self, new: NewLetter, out: &Path, cx: &Context) -> Result<TransferLetter> {
         ServerSession::issue_letter(self, new, Some(out), cx.workspace.dir())
     }
@@ -482,17 +535,6 @@ impl Transfers for ServerSession {
     }
 }
 
-/// Whether an action runs on a shared server (all but arrivals and member packages); `None` when
-/// it does, else the command's name, for the refusal.
-pub fn not_on_a_server(action: &TransferAction) -> Option<&'static str> {
-    match action {
-        TransferAction::In(_) => Some("transfer in"),
-        TransferAction::Package { .. } => Some("transfer package"),
-        TransferAction::Receive { .. } => Some("transfer receive"),
-        _ => None,
-    }
-}
-
 pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
     match action {
         TransferAction::Move { .. } => Err(Error::invalid(
@@ -500,42 +542,6 @@ pub fn transfer(action: TransferAction, cx: &Context) -> Result<()> {
             "「transfer move」用于共享服务器（--server）；工作区之间请用介绍信和档案包（transfer out、package、receive）",
             "`transfer move` is for a shared server (--server); between workspaces a member moves by letter and package (transfer out, package, receive)",
         )),
-        TransferAction::In(args) => {
-            let mut session = cx.unlock()?;
-            let json = args.json;
-            let arrival = arrival(&session, *args)?;
-            let detail = session
-                .register_arrival(arrival)
-                .map_err(|e| confirmed_by_flag(e, "another_person", "--another-person"))?;
-            if json {
-                json::print(&detail)
-            } else {
-                let id = detail.person.id.unwrap_or_default();
-                cx.human.arrived(&detail)?;
-                cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
-            }
-        }
-        TransferAction::Package { letter, out, json } => {
-            let mut session = cx.unlock()?;
-            let id = find_letter(&mut session, &letter)?;
-            let written = session.write_member_package(id, &out)?;
-            if json { json::print(&written) } else { cx.human.package_written(&written, &out) }
-        }
-        TransferAction::Receive { package, code, branch, received, addressed_here, json } => {
-            let received_on = parse::as_of(received.as_deref())?;
-            let mut session = cx.unlock()?;
-            let branch = crate::members::find_branch(&session, &branch)?;
-            let detail = session
-                .receive_member_package(&package, &code, branch, received_on, addressed_here)
-                .map_err(|e| confirmed_by_flag(e, "addressed_here", "--addressed-here"))?;
-            if json {
-                json::print(&detail)
-            } else {
-                let id = detail.person.id.unwrap_or_default();
-                cx.human.arrived(&detail)?;
-                cx.human.member_file(&session.records(id)?, &session.checklist(id)?)
-            }
-        }
         shared => transfer_in(shared, || cx.unlock(), cx),
     }
 }
@@ -671,15 +677,46 @@ pub fn transfer_in<T: Transfers>(
             session.write_letters(&[id], &out, cx)?;
             cx.human.file_written(&out)
         }
-        // Arrivals, packages and moves are each engine's own (`transfer`, and the server's
-        // dispatch), never handed here.
-        TransferAction::Move { .. }
-        | TransferAction::In(_)
-        | TransferAction::Package { .. }
-        | TransferAction::Receive { .. } => {
+        TransferAction::In(args) => {
+            let mut session = open_session()?;
+            let json = args.json;
+            let arrival = arrival(&mut session, *args)?;
+            let detail = session
+                .register_arrival(arrival)
+                .map_err(|e| confirmed_by_flag(e, "another_person", "--another-person"))?;
+            arrived(&mut session, &detail, json, cx)
+        }
+        TransferAction::Package { letter, out, json } => {
+            let mut session = open_session()?;
+            let id = find_letter(&mut session, &letter)?;
+            let written = session.write_member_package(id, &out, cx)?;
+            if json { json::print(&written) } else { cx.human.package_written(&written, &out) }
+        }
+        TransferAction::Receive { package, code, branch, received, addressed_here, json } => {
+            let received_on = parse::as_of(received.as_deref())?;
+            let mut session = open_session()?;
+            let branch = session.branch(&branch)?;
+            let detail = session
+                .receive_member_package(&package, &code, branch, received_on, addressed_here)
+                .map_err(|e| confirmed_by_flag(e, "addressed_here", "--addressed-here"))?;
+            arrived(&mut session, &detail, json, cx)
+        }
+        // A move is the server's own (its dispatch), never handed here.
+        TransferAction::Move { .. } => {
             Err(Error::invalid("transfer", "这一转接操作不在此处办理", "this transfer action is not handled here"))
         }
     }
+}
+
+/// An arrived member's page: as JSON, or their arrival and their file with what it still lacks.
+fn arrived(session: &mut impl Transfers, detail: &MemberDetail, json: bool, cx: &Context) -> Result<()> {
+    if json {
+        return json::print(detail);
+    }
+    let id = detail.person.id.unwrap_or_default();
+    cx.human.arrived(detail)?;
+    let (records, checklist) = session.member_file(id)?;
+    cx.human.member_file(&records, &checklist)
 }
 
 /// A refusal the core lifts when the worker confirms (`field`), naming the flag that confirms.
@@ -711,7 +748,7 @@ fn open_request(session: &mut impl Transfers, member: Id) -> Result<Id> {
 }
 
 /// What `transfer in` was given, read into an arrival: every value checked before anything opens.
-fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
+fn arrival(session: &mut impl Transfers, args: ArrivalArgs) -> Result<NewArrival> {
     let ArrivalArgs {
         name,
         branch,
@@ -755,7 +792,7 @@ fn arrival(session: &Session, args: ArrivalArgs) -> Result<NewArrival> {
         })
     })?;
     let person = Person {
-        branch_id: crate::members::find_branch(session, &branch)?,
+        branch_id: session.branch(&branch)?,
         name,
         gender,
         birth_date: day("birth", birth)?,

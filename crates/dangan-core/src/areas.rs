@@ -77,7 +77,7 @@ impl Area {
 
     /// What the app runs on a shared server so far (the CLI runs more: `dangan --server`; see
     /// ARCHITECTURE.md, "The shared server").
-    pub const ON_A_SERVER: [Area; 18] = [
+    pub const ON_A_SERVER: [Area; 19] = [
         Area::Deadlines,
         Area::SetAside,
         Area::Members,
@@ -90,6 +90,7 @@ impl Area {
         Area::OwedMeetings,
         Area::Dues,
         Area::Transfers,
+        Area::Arrivals,
         Area::Appraisal,
         Area::Complaints,
         Area::Statistics,

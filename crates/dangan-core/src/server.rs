@@ -1451,6 +1451,50 @@ impl ServerSession {
         self.member(person_id)
     }
 
+    /// Registers a member arriving by transfer (转入) with the steps they took elsewhere, the
+    /// letter they came with and the materials that arrived; returns their page.
+    pub fn register_arrival(&mut self, arrival: crate::arrival::NewArrival) -> Result<ServerMember> {
+        let id = self.store.arrive(arrival, None)?;
+        self.refresh(id);
+        self.member(id)
+    }
+
+    /// Writes the member package of a letter (the member's whole file, sealed under the code on
+    /// the letter) to `path`, outside `workspace_dir`.
+    pub fn write_member_package(
+        &mut self,
+        letter_id: Id,
+        path: &Path,
+        workspace_dir: &Path,
+    ) -> Result<crate::package::PackageWritten> {
+        crate::output::ensure_outside(workspace_dir, path)?;
+        let (package, code) = self.store.member_package(letter_id)?;
+        crate::session::write_package(workspace_dir, path, package, &code)
+    }
+
+    /// Registers the member a package carried, opened with the code on their letter, into a
+    /// branch: refused, importing nothing, when the package is for another committee than the
+    /// branch's (unless the worker confirms it is for this one, `addressed_here`), the code is
+    /// wrong or a byte has changed.
+    pub fn receive_member_package(
+        &mut self,
+        path: &Path,
+        code: &str,
+        branch_id: Id,
+        received_on: Date,
+        addressed_here: bool,
+    ) -> Result<ServerMember> {
+        let units = self.store.units()?;
+        let committee = committee_above(&units, branch_id)
+            .and_then(|c| units.iter().find(|u| u.id == c))
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        let package = crate::session::open_package(path, code, (!addressed_here).then_some(committee.as_str()))?;
+        let id = self.store.receive_package(&package, branch_id, received_on)?;
+        self.refresh(id);
+        self.member(id)
+    }
+
     /// The people of a class year (年级) still in the register, under a unit.
     pub fn class_of(&mut self, class_year: u16, unit: Option<Id>) -> Result<Vec<Id>> {
         self.store.class_of(class_year, unit)
@@ -2036,7 +2080,7 @@ impl ServerSession {
             ended: p.events.iter().any(|e| e.kind == EventKind::MembershipEnded),
             status,
             status_history: p.status_history,
-            arrival: None,
+            arrival: p.arrival,
             graduate_kept_since: p.graduate_kept_since,
             person: p.person,
             events: p.events,

@@ -386,16 +386,7 @@ impl Session {
     pub fn write_member_package(&self, letter_id: Id, path: &Path) -> Result<crate::package::PackageWritten> {
         crate::output::ensure_outside(self.store.workspace_dir(), path)?;
         let (package, code) = self.store.member_package(letter_id)?;
-        let sealed = crate::package::seal(&package, &code)?;
-        crate::output::write(self.store.workspace_dir(), path, &sealed)?;
-        Ok(crate::package::PackageWritten {
-            name: package.manifest.person.name,
-            letter_number: package.manifest.letter_number,
-            destination: package.manifest.destination,
-            code: code.grouped().to_string(),
-            bytes: sealed.len() as u64,
-            attachments: package.blobs.len(),
-        })
+        write_package(self.store.workspace_dir(), path, package, &code)
     }
 
     /// Registers the member a package carried, opened with the code on their letter, into a
@@ -410,14 +401,8 @@ impl Session {
         received_on: Date,
         addressed_here: bool,
     ) -> Result<crate::store::MemberDetail> {
-        let code = crate::package::PackageCode::parse(code)?;
-        let bytes = crate::package::read(path)?;
         let committee = self.store.committee_name()?;
-        let checked = (!addressed_here).then_some(committee.as_str());
-        let package = crate::package::open(&bytes, &code, checked).map_err(|e| match e {
-            crate::Error::Corrupt { reason, .. } => crate::Error::Corrupt { path: path.to_owned(), reason },
-            other => other,
-        })?;
+        let package = open_package(path, code, (!addressed_here).then_some(committee.as_str()))?;
         self.store.receive_package(package, branch_id, received_on)
     }
 
@@ -1418,5 +1403,36 @@ pub(crate) fn finish_letters(
                 why.en
             ),
         )
+    })
+}
+
+/// Seals a member package under its letter's code and writes it to `path`, outside the workspace;
+/// what was written, for the worker to pass on with the letter. On either engine.
+pub(crate) fn write_package(
+    workspace_dir: &Path,
+    path: &Path,
+    package: crate::package::MemberPackage,
+    code: &crate::package::PackageCode,
+) -> Result<crate::package::PackageWritten> {
+    let sealed = crate::package::seal(&package, code)?;
+    crate::output::write(workspace_dir, path, &sealed)?;
+    Ok(crate::package::PackageWritten {
+        name: package.manifest.person.name,
+        letter_number: package.manifest.letter_number,
+        destination: package.manifest.destination,
+        code: code.grouped().to_string(),
+        bytes: sealed.len() as u64,
+        attachments: package.blobs.len(),
+    })
+}
+
+/// Reads and opens the package at `path` with the code typed from its letter, checked to be
+/// addressed to `committee` when given; a damaged file is named by its path.
+pub(crate) fn open_package(path: &Path, code: &str, committee: Option<&str>) -> Result<crate::package::MemberPackage> {
+    let code = crate::package::PackageCode::parse(code)?;
+    let bytes = crate::package::read(path)?;
+    crate::package::open(&bytes, &code, committee).map_err(|e| match e {
+        crate::Error::Corrupt { reason, .. } => crate::Error::Corrupt { path: path.to_owned(), reason },
+        other => other,
     })
 }

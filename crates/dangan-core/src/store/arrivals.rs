@@ -56,7 +56,7 @@ const HISTORY_LINE_CHARS: usize = 300;
 /// Another office's history as kept: text from outside, so each line is cut to a sane length and
 /// stripped of control and direction characters (they drive terminals and disguise text), and
 /// there are at most so many lines.
-fn kept_history(lines: &[String]) -> String {
+pub(crate) fn kept_history(lines: &[String]) -> String {
     lines
         .iter()
         .take(HISTORY_LINES)
@@ -69,6 +69,151 @@ fn kept_history(lines: &[String]) -> String {
         .filter(|line| !line.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Refused: someone (named where this user may see them) already arrived with this letter.
+pub(crate) fn letter_used(name: Option<&str>, origin: &str, number: &str) -> Error {
+    match name {
+        Some(name) => Error::invalid(
+            "letter",
+            format!("{name}已凭{origin}介绍信第 {number} 号转入，不能重复登记"),
+            format!("{name} already arrived with letter {number} from {origin}: not registered twice"),
+        ),
+        None => Error::invalid(
+            "letter",
+            format!("已有人凭{origin}介绍信第 {number} 号转入，不能重复登记"),
+            format!("someone already arrived with letter {number} from {origin}: not registered twice"),
+        ),
+    }
+}
+
+/// Refused: someone of this name already arrived from this organisation (letter `number`, on
+/// `received`), unless the worker confirms it is another person.
+pub(crate) fn same_person(name: &str, origin: &str, number: Option<String>, received: &str) -> Error {
+    let received_zh = calendar::parse_iso(received).map_or_else(|| received.to_owned(), calendar::format_zh);
+    let (number_zh, number_en) =
+        number.map(|n| (format!("（介绍信第 {n} 号）"), format!(" (letter {n})"))).unwrap_or_default();
+    Error::invalid(
+        "another_person",
+        format!("{name}已于 {received_zh} 自{origin}转入{number_zh}：同一人不重复登记。若确为另一人，请确认后再登记"),
+        format!(
+            "{name} already arrived from {origin} on {received}{number_en}: one person is not registered twice. \
+             If this is someone else, confirm it and register again"
+        ),
+    )
+}
+
+/// An arrival checked whole before anything is written, on either engine: the record to keep,
+/// the materials to file, the person and their steps in procedure order (without ids), and the
+/// ids the sending office gave the steps, which a package's records refer to.
+pub(crate) struct CheckedArrival {
+    pub record: ArrivalRecord,
+    pub materials: Vec<&'static crate::checklist::Material>,
+    pub person: crate::domain::Person,
+    pub steps: Vec<crate::domain::ProcedureEvent>,
+    pub sender_ids: Vec<Option<Id>>,
+    pub another_person: bool,
+}
+
+/// The checks of an arrival that read nothing stored: its own facts, the materials against the
+/// checklist, and that it registers someone new. The person and steps are checked by `validate`
+/// as any new person's, by the caller.
+pub(crate) fn check_new_arrival(arrival: NewArrival, today: calendar::Date) -> Result<CheckedArrival> {
+    let (record, materials) = check_arrival(&arrival, crate::checklist::materials(), today)?;
+    let NewArrival { mut person, mut steps, another_person, .. } = arrival;
+    if person.id.is_some() {
+        return Err(Error::invalid(
+            "person",
+            "转入的是新登记的人员：已在册的人员请记录其状态变更",
+            "an arrival registers someone new: for someone already on file, record a status change",
+        ));
+    }
+    super::people::normalize(&mut person);
+    super::people::sort_events(&mut steps);
+    let sender_ids: Vec<Option<Id>> = steps.iter().map(|s| s.id).collect();
+    steps.iter_mut().for_each(|s| s.id = None);
+    Ok(CheckedArrival { record, materials, person, steps, sender_ids, another_person })
+}
+
+/// The status change that puts an arriving member in the register on the day received.
+pub(crate) fn arrived_change(record: &ArrivalRecord) -> StatusChange {
+    StatusChange {
+        id: None,
+        person_id: record.person_id,
+        status: MembershipStatus::InRegister,
+        date: record.received_on,
+        reason: Some(record.reason()),
+    }
+}
+
+/// The record filed for a material that came with the file, under the step it documents.
+pub(crate) fn material_record(
+    material: &crate::checklist::Material,
+    record: &ArrivalRecord,
+    events: &[crate::domain::ProcedureEvent],
+) -> FileRecord {
+    let step = material.event.unwrap_or(material.when);
+    let documents = events.iter().find(|e| e.kind == step).and_then(|e| e.id);
+    FileRecord {
+        id: None,
+        person_id: record.person_id,
+        kind: material.record,
+        date: record.received_on,
+        event_id: if material.event.is_some() { documents } else { None },
+        title: Some(format!("{}（随组织关系转入）", material.name.zh)),
+        body: format!(
+            "{}随组织关系介绍信自{}转入，{}收到。",
+            material.name.zh,
+            record.origin,
+            calendar::format_zh(record.received_on)
+        ),
+        fields: RecordFields::default(),
+        attachments: Vec::new(),
+    }
+}
+
+/// A record a package carried, made this office's, with its checked files.
+pub(crate) type Unpacked = (FileRecord, Vec<(NewAttachment, MediaType)>);
+
+/// The records a package carried, made this office's: each under the step it documents here
+/// (`new_step`: the sending office's step id to this one's), checked as any record is, with its
+/// files checked and their bytes taken in order.
+pub(crate) fn unpacked_records(
+    carried: &Carried<'_>,
+    person_id: Id,
+    new_step: impl Fn(Id) -> Option<Id>,
+    events: &[crate::domain::ProcedureEvent],
+    today: calendar::Date,
+) -> Result<Vec<Unpacked>> {
+    let mut blobs = carried.blobs.iter();
+    let mut out = Vec::with_capacity(carried.records.len());
+    for packed in carried.records {
+        let mut filed = packed.record.clone();
+        filed.id = None;
+        filed.person_id = person_id;
+        filed.attachments = Vec::new();
+        filed.event_id = match filed.event_id {
+            Some(sender) => Some(new_step(sender).ok_or_else(|| {
+                Error::invalid(
+                    "package",
+                    format!("档案包中的材料「{}」指向不存在的步骤", filed.kind.label().zh),
+                    format!("the package's {} refers to a step it does not carry", filed.kind.label().en),
+                )
+            })?),
+            None => None,
+        };
+        super::files::check_record(&mut filed, events, today)?;
+        let mut files = Vec::with_capacity(packed.attachments.len());
+        for attachment in &packed.attachments {
+            let bytes = blobs.next().ok_or_else(|| {
+                Error::invalid("package", "档案包的附件不完整", "the package's attachments are incomplete")
+            })?;
+            let media_type = super::files::check_attachment(&attachment.name, bytes)?;
+            files.push((NewAttachment { name: attachment.name.clone(), bytes: bytes.clone() }, media_type));
+        }
+        out.push((filed, files));
+    }
+    Ok(out)
 }
 
 /// Who already arrived with this letter of this organisation, if anyone.
@@ -132,16 +277,8 @@ impl Store {
     /// or nothing.
     pub(crate) fn arrive(&mut self, arrival: NewArrival, carried: Option<Carried<'_>>) -> Result<MemberDetail> {
         self.require_branch(Action::EditMembers, arrival.person.branch_id)?;
-        let (mut record, materials) = check_arrival(&arrival, crate::checklist::materials(), self.today())?;
-        let NewArrival { mut person, mut steps, another_person, .. } = arrival;
-        if person.id.is_some() {
-            return Err(Error::invalid(
-                "person",
-                "转入的是新登记的人员：已在册的人员请记录其状态变更",
-                "an arrival registers someone new: for someone already on file, record a status change",
-            ));
-        }
-        super::people::normalize(&mut person);
+        let CheckedArrival { mut record, materials, person, mut steps, sender_ids, another_person } =
+            check_new_arrival(arrival, self.today())?;
         let tree = OrgTree::load(&self.conn)?;
         if tree.get(person.branch_id).map(|u| u.kind) != Some(OrgKind::Branch) {
             return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
@@ -149,33 +286,11 @@ impl Store {
         if let Some(number) = &record.letter_number
             && let Some(name) = already_arrived(&self.conn, &record.origin, number)?
         {
-            return Err(Error::invalid(
-                "letter",
-                format!("{}已凭{}介绍信第 {number} 号转入，不能重复登记", name, record.origin),
-                format!("{name} already arrived with letter {number} from {}: not registered twice", record.origin),
-            ));
+            return Err(letter_used(Some(&name), &record.origin, number));
         }
         if !another_person && let Some((number, received)) = same_name_arrived(&self.conn, &record.origin, &person)? {
-            let received_zh = calendar::parse_iso(&received).map_or_else(|| received.clone(), calendar::format_zh);
-            let (number_zh, number_en) =
-                number.map(|n| (format!("（介绍信第 {n} 号）"), format!(" (letter {n})"))).unwrap_or_default();
-            return Err(Error::invalid(
-                "another_person",
-                format!(
-                    "{}已于 {received_zh} 自{}转入{number_zh}：同一人不重复登记。若确为另一人，请确认后再登记",
-                    person.name, record.origin
-                ),
-                format!(
-                    "{} already arrived from {} on {received}{number_en}: one person is not registered twice. \
-                     If this is someone else, confirm it and register again",
-                    person.name, record.origin
-                ),
-            ));
+            return Err(same_person(&person.name, &record.origin, number, &received));
         }
-        super::people::sort_events(&mut steps);
-        // The ids the sending office gave the steps, which its records refer to.
-        let sender_ids: Vec<Option<Id>> = steps.iter().map(|s| s.id).collect();
-        steps.iter_mut().for_each(|s| s.id = None);
         let mut violations = validate::check_member(&person, &steps, self.context());
         violations.extend(uniqueness_conflict(&self.conn, &person, self.visible_units(&tree).as_ref())?);
         if !violations.is_empty() {
@@ -187,14 +302,7 @@ impl Store {
             super::people::write_arriving_person(&tx, &person, &steps, carried.as_ref().and_then(|c| c.uid))?;
         super::people::write_events(&tx, person_id, &mut steps)?;
         record.person_id = person_id;
-        let arrived = StatusChange {
-            id: None,
-            person_id,
-            status: MembershipStatus::InRegister,
-            date: record.received_on,
-            reason: Some(record.reason()),
-        };
-        let change_id = write_change(&tx, &arrived)?;
+        let change_id = write_change(&tx, &arrived_change(&record))?;
         let history = carried.as_ref().map(|c| kept_history(c.history)).filter(|h| !h.is_empty());
         tx.execute(
             "INSERT INTO arrivals (person_id, received_on, origin, letter_number, letter_issued_on, dues_through,
@@ -213,58 +321,14 @@ impl Store {
         )?;
         let events = load_events(&tx, person_id)?;
         for material in materials {
-            let step = material.event.unwrap_or(material.when);
-            let documents = events.iter().find(|e| e.kind == step).and_then(|e| e.id);
-            let filed = FileRecord {
-                id: None,
-                person_id,
-                kind: material.record,
-                date: record.received_on,
-                event_id: if material.event.is_some() { documents } else { None },
-                title: Some(format!("{}（随组织关系转入）", material.name.zh)),
-                body: format!(
-                    "{}随组织关系介绍信自{}转入，{}收到。",
-                    material.name.zh,
-                    record.origin,
-                    calendar::format_zh(record.received_on)
-                ),
-                fields: RecordFields::default(),
-                attachments: Vec::new(),
-            };
-            super::files::insert_record(&tx, &filed, &[])?;
+            super::files::insert_record(&tx, &material_record(material, &record, &events), &[])?;
         }
         if let Some(carried) = carried {
-            let new_id = |sender: Id| {
+            let new_step = |sender: Id| {
                 sender_ids.iter().position(|s| *s == Some(sender)).and_then(|i| steps.get(i)).and_then(|s| s.id)
             };
-            let mut blobs = carried.blobs.iter();
-            for packed in carried.records {
-                let mut filed = packed.record.clone();
-                filed.id = None;
-                filed.person_id = person_id;
-                filed.attachments = Vec::new();
-                filed.event_id = match filed.event_id {
-                    Some(sender) => Some(new_id(sender).ok_or_else(|| {
-                        Error::invalid(
-                            "package",
-                            format!("档案包中的材料「{}」指向不存在的步骤", filed.kind.label().zh),
-                            format!("the package's {} refers to a step it does not carry", filed.kind.label().en),
-                        )
-                    })?),
-                    None => None,
-                };
-                super::files::check_record(&mut filed, &events, today)?;
-                let mut files = Vec::with_capacity(packed.attachments.len());
-                for attachment in &packed.attachments {
-                    let bytes = blobs.next().ok_or_else(|| {
-                        Error::invalid("package", "档案包的附件不完整", "the package's attachments are incomplete")
-                    })?;
-                    files.push(NewAttachment { name: attachment.name.clone(), bytes: bytes.clone() });
-                }
-                let checked: Vec<(&NewAttachment, MediaType)> = files
-                    .iter()
-                    .map(|a| Ok((a, super::files::check_attachment(&a.name, &a.bytes)?)))
-                    .collect::<Result<_>>()?;
+            for (filed, files) in unpacked_records(&carried, person_id, new_step, &events, today)? {
+                let checked: Vec<(&NewAttachment, MediaType)> = files.iter().map(|(a, t)| (a, *t)).collect();
                 super::files::insert_record(&tx, &filed, &checked)?;
             }
         }

@@ -249,7 +249,7 @@ pub(crate) fn write_arriving_person(
 }
 
 /// A UUID as Dangan writes them: 36 characters, lower-case hex in groups of 8-4-4-4-12.
-fn is_uuid(text: &str) -> bool {
+pub(crate) fn is_uuid(text: &str) -> bool {
     text.len() == 36
         && text.char_indices().all(|(i, c)| {
             if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_digit() || ('a'..='f').contains(&c) }

@@ -84,11 +84,7 @@ impl Store {
             return Err(letter_change_refusal(&number));
         }
         if super::arrivals::is_arrival_change(&self.conn, last.id.unwrap_or_default())? {
-            return Err(Error::invalid(
-                "status",
-                "这是转入登记，不能撤销：如登记有误，请修改其信息",
-                "this is the member's arrival by transfer, which cannot be taken back: correct their details instead",
-            ));
+            return Err(arrival_change_refusal());
         }
         let before = history.len().checked_sub(2).map_or(MembershipStatus::InRegister, |i| history[i].status);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -124,6 +120,15 @@ impl Store {
         detail.graduate_kept_since = super::graduation::kept_since(&self.conn, id)?;
         Ok(())
     }
+}
+
+/// The refusal to undo the status change an arrival wrote, on either engine.
+pub(crate) fn arrival_change_refusal() -> Error {
+    Error::invalid(
+        "status",
+        "这是转入登记，不能撤销：如登记有误，请修改其信息",
+        "this is the member's arrival by transfer, which cannot be taken back: correct their details instead",
+    )
 }
 
 /// The refusal to undo a status change a letter wrote, on either engine.

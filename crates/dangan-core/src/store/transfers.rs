@@ -297,7 +297,7 @@ pub(crate) fn letter_code(conn: &Connection, letter_id: Id) -> Result<Option<Str
 }
 
 /// A fresh package code for a new letter, as printed.
-fn new_code() -> Result<String> {
+pub(crate) fn new_code() -> Result<String> {
     Ok(crate::package::PackageCode::generate()?.grouped().to_string())
 }
 

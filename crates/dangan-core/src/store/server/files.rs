@@ -46,30 +46,7 @@ impl ServerStore {
             filed_grade_stays(filed, Some(&record))?;
         }
         let id: Id = match record.id {
-            None => {
-                let insert = self
-                    .statements
-                    .get(
-                        &mut tx,
-                        "INSERT INTO dangan.records (person_id, kind, date, event_id, title, body, fields)
-                         VALUES ($1, $2, $3::text::date, $4, $5, $6, $7::text::jsonb) RETURNING id",
-                    )
-                    .map_err(fail)?;
-                tx.query_one(
-                    &insert,
-                    &[
-                        &record.person_id,
-                        &record.kind.as_str(),
-                        &record.date.to_string(),
-                        &record.event_id,
-                        &record.title,
-                        &record.body,
-                        &fields,
-                    ],
-                )
-                .map_err(fail)?
-                .get(0)
-            }
+            None => insert_record(&mut tx, &mut self.statements, &record, &[]).map_err(|e| e.into_error(&address))?,
             Some(id) => {
                 let update = self
                     .statements
@@ -101,17 +78,7 @@ impl ServerStore {
                 id
             }
         };
-        let attach = self
-            .statements
-            .get(
-                &mut tx,
-                "INSERT INTO dangan.attachments (record_id, name, media_type, size, content) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .map_err(fail)?;
-        for (file, media_type) in &checked {
-            let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
-            tx.execute(&attach, &[&id, &file.name.trim(), &media_type.as_str(), &size, &file.bytes]).map_err(fail)?;
-        }
+        insert_attachments(&mut tx, &mut self.statements, id, &checked).map_err(fail)?;
         let saved = read_records(&mut tx, &mut self.statements, record.person_id)
             .map_err(|e| e.into_error(&address))?
             .into_iter()
@@ -168,7 +135,57 @@ impl ServerStore {
 }
 
 /// A person's records with their attachments' descriptions, oldest first.
-fn read_records(
+/// Adds a checked record, its `fields` as JSON, with its files; its number.
+pub(super) fn insert_record(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    record: &FileRecord,
+    attach: &[(&NewAttachment, MediaType)],
+) -> std::result::Result<Id, super::Failed> {
+    let fields =
+        serde_json::to_string(&record.fields).map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
+    let insert = statements.get(
+        client,
+        "INSERT INTO dangan.records (person_id, kind, date, event_id, title, body, fields)
+         VALUES ($1, $2, $3::text::date, $4, $5, $6, $7::text::jsonb) RETURNING id",
+    )?;
+    let id: Id = client
+        .query_one(
+            &insert,
+            &[
+                &record.person_id,
+                &record.kind.as_str(),
+                &record.date.to_string(),
+                &record.event_id,
+                &record.title,
+                &record.body,
+                &fields,
+            ],
+        )?
+        .get(0);
+    insert_attachments(client, statements, id, attach)?;
+    Ok(id)
+}
+
+/// Attaches checked files to a record.
+fn insert_attachments(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    record_id: Id,
+    attach: &[(&NewAttachment, MediaType)],
+) -> std::result::Result<(), postgres::Error> {
+    let insert = statements.get(
+        client,
+        "INSERT INTO dangan.attachments (record_id, name, media_type, size, content) VALUES ($1, $2, $3, $4, $5)",
+    )?;
+    for (file, media_type) in attach {
+        let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
+        client.execute(&insert, &[&record_id, &file.name.trim(), &media_type.as_str(), &size, &file.bytes])?;
+    }
+    Ok(())
+}
+
+pub(super) fn read_records(
     client: &mut impl GenericClient,
     statements: &mut Statements,
     person_id: Id,

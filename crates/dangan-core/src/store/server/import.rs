@@ -366,7 +366,7 @@ impl RosterTarget for ServerImport<'_, '_> {
         {
             let mut tx = self.tx.borrow_mut();
             let mut statements = self.statements.borrow_mut();
-            write_person(&mut *tx, &mut statements, person, &keys, stage, ended)
+            write_person(&mut *tx, &mut statements, person, &keys, stage, ended, None)
                 .map_err(|e| failure(e, self.address))?;
             write_steps(&mut *tx, &mut statements, id, &before, events).map_err(|e| e.into_error(self.address))?;
         }

@@ -9,6 +9,7 @@
 
 mod address;
 mod appraisals;
+mod arrivals;
 mod audit;
 mod census;
 mod changes;

@@ -42,6 +42,8 @@ pub struct ServerPerson {
     pub status_history: Vec<StatusChange>,
     /// A graduate whose relationship is kept at the university: since the day they graduated.
     pub graduate_kept_since: Option<Date>,
+    /// Where they came from, if they arrived by transfer (转入).
+    pub arrival: Option<crate::arrival::ArrivalRecord>,
 }
 
 /// The columns of a person's list row (`IndexEntry`).
@@ -163,13 +165,13 @@ impl ServerStore {
         let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         let fail = |e| failure(e, &address);
-        let (events, status_history, graduate_kept_since) = match person.id {
+        let (events, status_history, graduate_kept_since, arrival) = match person.id {
             Some(id) => {
                 let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
                 refuse_if_stale(&before, seen_version)?;
-                (before.events, before.status_history, before.graduate_kept_since)
+                (before.events, before.status_history, before.graduate_kept_since, before.arrival)
             }
-            None => (Vec::new(), Vec::new(), None),
+            None => (Vec::new(), Vec::new(), None, None),
         };
         // A branch the user may change (the policies hide the others, so it is not found).
         let unit_kind =
@@ -187,7 +189,7 @@ impl ServerStore {
         let ended = events.iter().any(|e| e.kind == EventKind::MembershipEnded);
         // What the server sets (the number, the version, who changed it) comes back with the
         // write; the rest is what was checked and written, so nothing is read again.
-        let written = write_person(&mut tx, &mut self.statements, &person, &keys, stage, ended);
+        let written = write_person(&mut tx, &mut self.statements, &person, &keys, stage, ended, None);
         let row = match written {
             Ok(row) => row,
             Err(e) => return Err(taken_number(e, &address)),
@@ -195,7 +197,18 @@ impl ServerStore {
         person.id = Some(row.get(0));
         let (version, changed_by, uid) = (row.get(1), row.get(2), row.get(3));
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
-        Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history, graduate_kept_since })
+        Ok(ServerPerson {
+            person,
+            events,
+            stage,
+            ended,
+            version,
+            changed_by,
+            uid,
+            status_history,
+            graduate_kept_since,
+            arrival,
+        })
     }
 
     /// Records a step (`event.id: None`) or changes one, after every check passes. With
@@ -309,6 +322,7 @@ pub(super) fn write_person(
     keys: &crate::names::NameKeys,
     stage: Stage,
     ended: bool,
+    uid: Option<&str>,
 ) -> std::result::Result<postgres::Row, postgres::Error> {
     let (birth, joined) = (person.birth_date.map(|d| d.to_string()), person.joined_on.map(|d| d.to_string()));
     let class_year = person.class_year.map(i32::from);
@@ -341,16 +355,31 @@ pub(super) fn write_person(
     let placeholders = "$1, $2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
                             $18, $19, $20, $21::text::date, $22, $23";
     match person.id {
-        None => {
-            let insert = statements.get(
-                client,
-                &format!(
-                    "INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) \
+        None => match uid {
+            None => {
+                let insert = statements.get(
+                    client,
+                    &format!(
+                        "INSERT INTO dangan.people ({PERSON_VALUES}) VALUES ({placeholders}) \
                              RETURNING id, version, changed_by, uid::text"
-                ),
-            )?;
-            client.query_one(&insert, &values)
-        }
+                    ),
+                )?;
+                client.query_one(&insert, &values)
+            }
+            // An arrival keeps the UUID the sending office gave the member.
+            Some(uid) => {
+                let insert = statements.get(
+                    client,
+                    &format!(
+                        "INSERT INTO dangan.people ({PERSON_VALUES}, uid) VALUES ({placeholders}, $24::text::uuid) \
+                             RETURNING id, version, changed_by, uid::text"
+                    ),
+                )?;
+                let mut with_uid = values.to_vec();
+                with_uid.push(&uid);
+                client.query_one(&insert, &with_uid)
+            }
+        },
         Some(id) => {
             let update = statements.get(
                 client,
@@ -464,7 +493,7 @@ pub(super) fn refuse_if_stale(before: &ServerPerson, seen_version: Option<i32>) 
 /// A number (identity or student number) someone else holds: the server's unique index refuses
 /// it whether or not the holder is the user's to see, so the holder is never named, as a workspace
 /// does not name them to a branch secretary.
-fn taken_number(e: postgres::Error, address: &super::ServerAddress) -> Error {
+pub(super) fn taken_number(e: postgres::Error, address: &super::ServerAddress) -> Error {
     let field = e
         .as_db_error()
         .filter(|db| *db.code() == postgres::error::SqlState::UNIQUE_VIOLATION)
@@ -549,12 +578,44 @@ pub(super) fn load(
         .map(|r| status_change_of(r, id))
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let (ended, version, changed_by, uid) = (row.get(20), row.get(21), row.get(22), row.get(23));
-    let kept = statements.get(client, "SELECT graduated_on::text FROM dangan.kept_graduates WHERE person_id = $1")?;
-    let graduate_kept_since = match client.query_opt(&kept, &[&id])? {
-        Some(r) => Some(r.get::<_, &str>(0).parse::<Date>().map_err(|_| LoadError::Corrupt("kept_graduates", id))?),
+    // The keeping and the arrival in one round trip: a person is read at every change.
+    let more = statements.get(
+        client,
+        "SELECT k.graduated_on::text, a.received_on::text, a.origin, a.letter_number, a.letter_issued_on::text,
+                a.dues_through, a.history
+         FROM (SELECT $1::bigint AS id) x
+         LEFT JOIN dangan.kept_graduates k ON k.person_id = x.id
+         LEFT JOIN dangan.arrivals a ON a.person_id = x.id",
+    )?;
+    let more = client.query_one(&more, &[&id])?;
+    let day = |i: usize, table: &'static str| -> std::result::Result<Option<Date>, LoadError> {
+        more.get::<_, Option<&str>>(i).map(|d| d.parse::<Date>().map_err(|_| LoadError::Corrupt(table, id))).transpose()
+    };
+    let graduate_kept_since = day(0, "kept_graduates")?;
+    let arrival = match day(1, "arrivals")? {
+        Some(received_on) => Some(crate::arrival::ArrivalRecord {
+            person_id: id,
+            received_on,
+            origin: more.get(2),
+            letter_number: more.get(3),
+            letter_issued_on: day(4, "arrivals")?,
+            dues_paid_through: more.get::<_, Option<i32>>(5).map(crate::dues::Month),
+            history: more.get::<_, Option<&str>>(6).map(|h| h.lines().map(str::to_owned).collect()).unwrap_or_default(),
+        }),
         None => None,
     };
-    Ok(ServerPerson { person, events, stage, ended, version, changed_by, uid, status_history, graduate_kept_since })
+    Ok(ServerPerson {
+        person,
+        events,
+        stage,
+        ended,
+        version,
+        changed_by,
+        uid,
+        status_history,
+        graduate_kept_since,
+        arrival,
+    })
 }
 
 /// A status change from its columns `id, status, date::text, reason`.

@@ -48,6 +48,13 @@ impl ServerStore {
         if let Some(number) = super::transfers::letter_of_change(&mut tx, latest).map_err(fail)? {
             return Err(crate::store::status::letter_change_refusal(&number));
         }
+        let arrival = self
+            .statements
+            .get(&mut tx, "SELECT EXISTS (SELECT 1 FROM dangan.arrivals WHERE status_change_id = $1)")
+            .map_err(fail)?;
+        if tx.query_one(&arrival, &[&latest]).map_err(fail)?.get::<_, bool>(0) {
+            return Err(crate::store::status::arrival_change_refusal());
+        }
         let delete = self.statements.get(&mut tx, "DELETE FROM dangan.status_changes WHERE id = $1").map_err(fail)?;
         tx.execute(&delete, &[&latest]).map_err(fail)?;
         let after = load(&mut tx, &mut self.statements, person_id, false).map_err(|e| e.into_error(&address))?;

@@ -23,6 +23,7 @@ use crate::store::graduation::{check_keeping, naming};
 use crate::store::transfer_requests::{OpenRequest, check_approval, check_decline, check_may_apply};
 use crate::store::transfers::{
     LetterFacts, PrintedLetter, cancel_change, check_letter, check_receipt, check_reissue, letter_number, letter_out,
+    new_code,
 };
 use crate::transfer::{LetterState, NewLetter, TransferLetter};
 use crate::transfer_request::{self, NewTransferRequest, TransferRequest};
@@ -37,7 +38,8 @@ const OPEN_REQUEST: &str = "r.declined_on IS NULL AND r.letter_id IS NULL";
 
 const LETTER_COLUMNS: &str = "l.id, l.person_id, p.name, l.branch_id, l.number, l.destination, l.addressee, \
      l.issued_on::text, l.validity_days, l.stage, l.dues_through, l.assessment, l.receipt_on::text, \
-     l.cancelled_on::text, l.reissue_of, (SELECT n.id FROM dangan.transfer_letters n WHERE n.reissue_of = l.id)";
+     l.cancelled_on::text, l.reissue_of, (SELECT n.id FROM dangan.transfer_letters n WHERE n.reissue_of = l.id), \
+     l.committee_id, l.package_code";
 
 /// A letter still awaiting its receipt: not received, cancelled or replaced.
 const OPEN_LETTER: &str = "l.receipt_on IS NULL AND l.cancelled_on IS NULL
@@ -144,6 +146,23 @@ fn read_letter(
     id: Id,
     today: Date,
 ) -> std::result::Result<TransferLetter, Failed> {
+    Ok(read_issued(client, units, id, today)?.letter)
+}
+
+/// A letter with what only its issuer's side needs: the committee that issued it, and the code
+/// its member package opens with (`None` for a letter issued before letters had one).
+pub(super) struct Issued {
+    pub letter: TransferLetter,
+    pub committee_id: Id,
+    pub package_code: Option<String>,
+}
+
+pub(super) fn read_issued(
+    client: &mut impl GenericClient,
+    units: &[ServerUnit],
+    id: Id,
+    today: Date,
+) -> std::result::Result<Issued, Failed> {
     let found = client.query_opt(
         &format!(
             "SELECT {LETTER_COLUMNS} FROM dangan.transfer_letters l JOIN dangan.people p ON p.id = l.person_id
@@ -151,7 +170,8 @@ fn read_letter(
         ),
         &[&id],
     )?;
-    letter_of(&found.ok_or_else(|| letter_not_found(id))?, units, today)
+    let row = found.ok_or_else(|| letter_not_found(id))?;
+    Ok(Issued { letter: letter_of(&row, units, today)?, committee_id: row.get(16), package_code: row.get(17) })
 }
 
 /// A letter to change, read after its person and then it are locked (the person first, as every
@@ -214,7 +234,7 @@ fn open_letter_of(client: &mut impl GenericClient, person: Id) -> std::result::R
 }
 
 /// A status change written in the caller's transaction; its number.
-fn write_change(client: &mut impl GenericClient, change: &StatusChange) -> std::result::Result<Id, Failed> {
+pub(super) fn write_change(client: &mut impl GenericClient, change: &StatusChange) -> std::result::Result<Id, Failed> {
     Ok(client
         .query_one(
             "INSERT INTO dangan.status_changes (person_id, status, date, reason) VALUES ($1, $2, $3::text::date, $4)
@@ -448,18 +468,18 @@ impl ServerStore {
         self.in_transfers(|tx, statements, units| {
             let (old, _) = letter_to_change(tx, statements, units, id, today)?;
             let days = check_reissue(&old, issued_on, validity_days, &rules, today)?;
-            let committee: Id =
-                tx.query_one("SELECT committee_id FROM dangan.transfer_letters WHERE id = $1", &[&id])?.get(0);
+            let committee = read_issued(tx, units, id, today)?.committee_id;
             let number = next_number(tx, committee, chrono::Datelike::year(&issued_on))?;
             let new: Id = tx
                 .query_one(
                     "INSERT INTO dangan.transfer_letters (person_id, committee_id, number, destination, addressee,
-                         issued_on, validity_days, stage, dues_through, assessment, reissue_of, status_change_id)
+                         issued_on, validity_days, stage, dues_through, assessment, reissue_of, status_change_id,
+                         package_code)
                      SELECT person_id, committee_id, $2, destination, addressee, $3::text::date, $4, stage,
-                            (SELECT through FROM dangan.dues_run(person_id)), assessment, id, status_change_id
+                            (SELECT through FROM dangan.dues_run(person_id)), assessment, id, status_change_id, $5
                      FROM dangan.transfer_letters WHERE id = $1
                      RETURNING id",
-                    &[&id, &number, &issued_on.to_string(), &i32::try_from(days).unwrap_or(i32::MAX)],
+                    &[&id, &number, &issued_on.to_string(), &i32::try_from(days).unwrap_or(i32::MAX), &new_code()?],
                 )?
                 .get(0);
             read_letter(tx, units, new, today)
@@ -542,9 +562,7 @@ impl ServerStore {
             let mut out = Vec::with_capacity(ids.len());
             let mut committee = None;
             for &id in ids {
-                let mut letter = read_letter(tx, units, id, today)?;
-                let issuer: Id =
-                    tx.query_one("SELECT committee_id FROM dangan.transfer_letters WHERE id = $1", &[&id])?.get(0);
+                let Issued { mut letter, committee_id: issuer, package_code } = read_issued(tx, units, id, today)?;
                 let name = units.iter().find(|u| u.id == issuer).map(|u| u.name.clone()).unwrap_or_default();
                 // The letter reads 「committee」「branch」: the branch's path below its committee.
                 if let Some(below) = letter.branch.strip_prefix(&format!("{name}/")) {
@@ -552,7 +570,7 @@ impl ServerStore {
                 }
                 committee.get_or_insert_with(|| name.clone());
                 let person = load(tx, statements, letter.person_id, false)?.person;
-                out.push(PrintedLetter { letter, person, package_code: None, committee: Some(name) });
+                out.push(PrintedLetter { letter, person, package_code, committee: Some(name) });
             }
             Ok((out, committee.unwrap_or_default()))
         })
@@ -601,8 +619,9 @@ fn write_letter(
     let id: Id = tx
         .query_one(
             "INSERT INTO dangan.transfer_letters (person_id, committee_id, number, destination, addressee,
-                 issued_on, validity_days, stage, dues_through, assessment, status_change_id)
-             VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, (SELECT through FROM dangan.dues_run($1)), $9, $10)
+                 issued_on, validity_days, stage, dues_through, assessment, status_change_id, package_code)
+             VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, (SELECT through FROM dangan.dues_run($1)), $9, $10,
+                     $11)
              RETURNING id",
             &[
                 &person_id,
@@ -615,6 +634,7 @@ fn write_letter(
                 &stage.as_str(),
                 &checked.assessment,
                 &change,
+                &new_code()?,
             ],
         )?
         .get(0);
