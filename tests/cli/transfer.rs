@@ -209,6 +209,36 @@ fn a_member_who_arrives_is_not_counted_absent_from_organisational_life_before_ar
     assert!(!absent("郑十"), "{items:#?}");
 }
 
+#[test]
+fn a_letter_used_in_another_branch_is_refused_without_naming_who_came_with_it() {
+    let ws = TestWorkspace::initialised();
+    let roster = ws.write_csv(
+        "roster.csv",
+        "姓名,学号工号,所在党支部,入党时间\n王五,T001,第一党支部,2010-07-01\n孙七,T003,第二党支部,2014-07-01\n",
+    );
+    ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    ws.dangan(&["users", "add", "孙书记", "--role", "branch_secretary", "--branch", "第二党支部"])
+        .env("DANGAN_NEW_PASSPHRASE", "孙书记-passphrase")
+        .assert()
+        .success();
+    let arrive = |name: &str, branch: &str| {
+        let mut cmd = ws.dangan(&["transfer", "in", "--name", name, "--branch", branch, "--from", "中共某大学委员会"]);
+        cmd.args(["--received", "2026-09-05", "--joined", "2015-07-01", "--letter", "2026-015"]);
+        cmd
+    };
+    arrive("周九", "第一党支部").assert().success();
+    // The administrator sees 周九 and is told who came with the letter; the secretary of 第二党支部
+    // does not see 第一党支部's people and is told only that the letter was used.
+    arrive("吴十", "第一党支部").assert().failure().stderr(predicate::str::contains("周九"));
+    arrive("吴十", "第二党支部")
+        .env("DANGAN_USER", "孙书记")
+        .env("DANGAN_PASSPHRASE", "孙书记-passphrase")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("2026-015"))
+        .stderr(predicate::str::contains("周九").not());
+}
+
 /// A second office, its committee named `committee`, with one member in 第一党支部.
 fn receiving_office(committee: &str) -> TestWorkspace {
     let ws = TestWorkspace::new();
@@ -240,6 +270,9 @@ fn a_member_package_moves_the_file_to_the_office_it_names_and_no_other() {
     let code = written["code"].as_str().unwrap().to_owned();
     let letter_text: String = pdftotext(&letter_pdf, false).chars().filter(|c| !c.is_whitespace()).collect();
     assert!(letter_text.contains(&code), "the code is on the letter:\n{letter_text}");
+    let log = sending.dangan(&["audit", "--json", "--limit", "0"]).output().unwrap();
+    assert!(log.status.success(), "{}", String::from_utf8_lossy(&log.stderr));
+    assert!(!String::from_utf8_lossy(&log.stdout).contains(&code), "the code is printed, never logged");
 
     // Another office: refused, naming whom the package is for.
     let other = receiving_office("中共丙大学委员会");

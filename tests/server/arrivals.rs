@@ -28,7 +28,7 @@ fn json(out: std::process::Output) -> serde_json::Value {
 
 #[test]
 fn an_arrival_by_letter_on_a_server_is_registered_refused_and_worded_as_in_a_workspace() {
-    let Some((_cluster, url)) = initialised() else { return };
+    let Some((cluster, url)) = initialised() else { return };
     let ws = twin_workspace(&url, ROSTER);
     let twins = Twins {
         url: &url,
@@ -93,6 +93,21 @@ fn an_arrival_by_letter_on_a_server_is_registered_refused_and_worded_as_in_a_wor
     let items = json(dangan(&url, ADMIN, &["deadlines", "--json"]).output().unwrap());
     let absent = |name: &str| items.as_array().unwrap().iter().any(|i| i["name"] == name && i["rule"] == "party_life");
     assert!(absent("孙七") && !absent("吴十"), "{items:#}");
+
+    // In psql the secretary cannot make 孙七 an arrival on another's change, nor read the log of
+    // a member through the package's function while no letter of theirs is in force.
+    let secretary = crate::security::db_role(&url, "孙书记");
+    let sun = crate::dues::numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap())["孙七"].clone();
+    let forged = format!(
+        "INSERT INTO dangan.arrivals (person_id, received_on, origin, status_change_id)
+         SELECT {sun}, date '2026-01-01', '伪造', max(id) FROM dangan.status_changes"
+    );
+    let out = cluster.psql("dangan", &secretary, PASSPHRASE, &forged);
+    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let history = format!("SELECT count(*) FROM dangan.member_history({sun})");
+    let out = cluster.psql("dangan", &secretary, PASSPHRASE, &history);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "no letter in force: no history");
 }
 
 #[test]
@@ -200,4 +215,9 @@ fn a_member_package_moves_a_file_between_a_workspace_and_a_server_whole_or_not_a
     );
     assert_eq!(arrived["arrival"]["origin"], "中共示范大学委员会", "{arrived}");
     assert_eq!(arrived["arrival"]["letter_number"].as_str(), Some(number.as_str()));
+    let history = arrived["arrival"]["history"].as_array().unwrap();
+    assert!(
+        history.iter().any(|l| l.as_str().unwrap().contains("transfer_letters")),
+        "the server's trail: {history:#?}"
+    );
 }

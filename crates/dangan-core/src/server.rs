@@ -1473,9 +1473,9 @@ impl ServerSession {
     }
 
     /// Registers the member a package carried, opened with the code on their letter, into a
-    /// branch: refused, importing nothing, when the package is for another committee than the
-    /// branch's (unless the worker confirms it is for this one, `addressed_here`), the code is
-    /// wrong or a byte has changed.
+    /// branch: refused, importing nothing, when the package is for none of the committees above
+    /// the branch (unless the worker confirms it is for this office, `addressed_here`), the code
+    /// is wrong or a byte has changed.
     pub fn receive_member_package(
         &mut self,
         path: &Path,
@@ -1485,11 +1485,17 @@ impl ServerSession {
         addressed_here: bool,
     ) -> Result<ServerMember> {
         let units = self.store.units()?;
-        let committee = committee_above(&units, branch_id)
-            .and_then(|c| units.iter().find(|u| u.id == c))
-            .map(|u| u.name.clone())
-            .unwrap_or_default();
-        let package = crate::session::open_package(path, code, (!addressed_here).then_some(committee.as_str()))?;
+        // The committees above the branch, nearest first: the letter may name any of them.
+        let mut committees = Vec::new();
+        let mut above = committee_above(&units, branch_id);
+        while let Some(committee) = above.and_then(|c| units.iter().find(|u| u.id == c)) {
+            if committees.contains(&committee.name) {
+                break;
+            }
+            committees.push(committee.name.clone());
+            above = committee.parent_id.and_then(|parent| committee_above(&units, parent));
+        }
+        let package = crate::session::open_package(path, code, (!addressed_here).then_some(&committees[..]))?;
         let id = self.store.receive_package(&package, branch_id, received_on)?;
         self.refresh(id);
         self.member(id)

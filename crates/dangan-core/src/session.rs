@@ -402,7 +402,8 @@ impl Session {
         addressed_here: bool,
     ) -> Result<crate::store::MemberDetail> {
         let committee = self.store.committee_name()?;
-        let package = open_package(path, code, (!addressed_here).then_some(committee.as_str()))?;
+        let here = [committee];
+        let package = open_package(path, code, (!addressed_here).then_some(&here[..]))?;
         self.store.receive_package(package, branch_id, received_on)
     }
 
@@ -1427,12 +1428,33 @@ pub(crate) fn write_package(
 }
 
 /// Reads and opens the package at `path` with the code typed from its letter, checked to be
-/// addressed to `committee` when given; a damaged file is named by its path.
-pub(crate) fn open_package(path: &Path, code: &str, committee: Option<&str>) -> Result<crate::package::MemberPackage> {
+/// addressed to one of `committees` when given (the receiving branch's committees, nearest first:
+/// a letter may name a college's committee or the university's); a damaged file is named by its path.
+pub(crate) fn open_package(
+    path: &Path,
+    code: &str,
+    committees: Option<&[String]>,
+) -> Result<crate::package::MemberPackage> {
     let code = crate::package::PackageCode::parse(code)?;
     let bytes = crate::package::read(path)?;
-    crate::package::open(&bytes, &code, committee).map_err(|e| match e {
+    let named = |e| match e {
         crate::Error::Corrupt { reason, .. } => crate::Error::Corrupt { path: path.to_owned(), reason },
         other => other,
-    })
+    };
+    let here = match committees {
+        None => None,
+        Some([]) => {
+            return Err(crate::Error::invalid(
+                "addressed_here",
+                "不知道接收支部所属的党委，无法核对档案包寄往何处。若档案包确为寄给本单位，请确认后再接收",
+                "the receiving branch's committee is not known here, so whom the package is for cannot be checked. \
+                 If it is for this office, confirm it and receive again",
+            ));
+        }
+        Some(names @ [nearest, ..]) => {
+            let to = crate::package::address(&bytes).map_err(named)?.to;
+            Some(names.iter().find(|c| crate::package::addressed_to(&to, c)).unwrap_or(nearest).as_str())
+        }
+    };
+    crate::package::open(&bytes, &code, here).map_err(named)
 }

@@ -216,14 +216,14 @@ pub(crate) fn unpacked_records(
     Ok(out)
 }
 
-/// Who already arrived with this letter of this organisation, if anyone.
-fn already_arrived(conn: &Connection, origin: &str, number: &str) -> Result<Option<String>> {
+/// Who already arrived with this letter of this organisation, if anyone: their name and branch.
+fn already_arrived(conn: &Connection, origin: &str, number: &str) -> Result<Option<(String, Id)>> {
     Ok(conn
         .query_row(
-            "SELECT p.name FROM arrivals a JOIN people p ON p.id = a.person_id
+            "SELECT p.name, p.branch_id FROM arrivals a JOIN people p ON p.id = a.person_id
              WHERE a.origin = ?1 AND a.letter_number = ?2",
             [origin, number],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
 }
@@ -284,9 +284,11 @@ impl Store {
             return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
         }
         if let Some(number) = &record.letter_number
-            && let Some(name) = already_arrived(&self.conn, &record.origin, number)?
+            && let Some((name, branch)) = already_arrived(&self.conn, &record.origin, number)?
         {
-            return Err(letter_used(Some(&name), &record.origin, number));
+            // Named to those who may see them, as a server names them.
+            let seen = self.visible_units(&tree).is_none_or(|units| units.contains(&branch));
+            return Err(letter_used(seen.then_some(name.as_str()), &record.origin, number));
         }
         if !another_person && let Some((number, received)) = same_name_arrived(&self.conn, &record.origin, &person)? {
             return Err(same_person(&person.name, &record.origin, number, &received));

@@ -115,7 +115,14 @@ const AUDITED: &[Audited] = &[
         skip: &[],
         unless: "0",
     },
-    Audited { table: "transfer_letters", key: "{r}.number", member: "{r}.person_id", skip: &[], unless: "0" },
+    // A letter's package code opens the member's whole file: it is printed on the letter, never logged.
+    Audited {
+        table: "transfer_letters",
+        key: "{r}.number",
+        member: "{r}.person_id",
+        skip: &["package_code"],
+        unless: "0",
+    },
     Audited { table: "transfer_requests", key: "{r}.id", member: "{r}.person_id", skip: &[], unless: "0" },
     // Never against a member: who an entry concerns is sealed, and the log must not tell.
     Audited { table: "complaints", key: "{r}.number", member: "NULL", skip: &[], unless: "0" },
@@ -149,7 +156,8 @@ const AUDITED: &[Audited] = &[
         skip: &[],
         unless: "0",
     },
-    Audited { table: "arrivals", key: "{r}.person_id", member: "{r}.person_id", skip: &[], unless: "0" },
+    // The sending office's trail that came with a package: another office's log, not this one's.
+    Audited { table: "arrivals", key: "{r}.person_id", member: "{r}.person_id", skip: &["history"], unless: "0" },
     Audited { table: "kept_graduates", key: "{r}.person_id", member: "{r}.person_id", skip: &[], unless: "0" },
     Audited { table: "holidays", key: "{r}.date", member: "NULL", skip: &[], unless: "0" },
     Audited { table: "holiday_years", key: "{r}.year", member: "NULL", skip: &[], unless: "0" },

@@ -603,8 +603,8 @@ fn deadline_status(due: Date, as_of: Date, lead_days: &[u32]) -> Status {
 }
 
 /// A member's absence from organisational life as of a day, once flagged: counted from the latest
-/// of their last organisational life, their admission, and the day their branch's life began to
-/// be tracked (nothing is owed before that).
+/// of their last organisational life, their admission or arrival (`member_since`), and the day
+/// their branch's life began to be tracked (nothing is owed before that).
 fn absence(life: &LifeIndex, member: &LifeMember, rule: &LapseRule, as_of: Date) -> Option<(Date, Status)> {
     let tracked = life.tracked_from(member.branch_id)?;
     let from = [member.last_life, member.member_since, Some(tracked)].into_iter().flatten().max()?;

@@ -193,9 +193,9 @@ pub(crate) struct LifeMember {
     pub(crate) id: Id,
     pub(crate) name: Box<str>,
     pub(crate) branch_id: Id,
-    /// Their admission (or the day they joined, before the records), or the day they last came
-    /// into this register (arrived by transfer, or came back) when that is later: their absence
-    /// from organisational life here is not counted from before it.
+    /// Their admission (or the day they joined, before the records), or the day they arrived by
+    /// transfer when that is later: their absence from organisational life here is not counted
+    /// from before they came (a cancelled letter's return is no arrival: they never left).
     pub(crate) member_since: Option<Date>,
     /// Their latest organisational life (`people.last_life`).
     pub(crate) last_life: Option<Date>,
@@ -222,7 +222,7 @@ impl Staffed {
                     coalesce((SELECT min(date) FROM events e WHERE e.person_id = people.id AND e.kind = 'admitted'),
                              joined_on),
                     last_life, dues_from, dues_through,
-                    (SELECT max(s.date) FROM status_changes s WHERE s.person_id = people.id AND s.status = 'in_register')
+                    (SELECT a.received_on FROM arrivals a WHERE a.person_id = people.id)
              FROM people WHERE {MEMBER} ORDER BY id"
         ))?;
         let rows = stmt.query_map([], |r| {
@@ -238,9 +238,9 @@ impl Staffed {
             ))
         })?;
         for row in rows {
-            let (id, name, branch_id, since, last, dues_from, dues_through, entered) = row?;
-            let entered = entered.as_deref().and_then(calendar::parse_iso);
-            let member_since = since.as_deref().and_then(calendar::parse_iso).max(entered);
+            let (id, name, branch_id, since, last, dues_from, dues_through, arrived) = row?;
+            let arrived = arrived.as_deref().and_then(calendar::parse_iso);
+            let member_since = since.as_deref().and_then(calendar::parse_iso).max(arrived);
             let last_life = last.as_deref().and_then(calendar::parse_iso);
             members.push(LifeMember {
                 id,

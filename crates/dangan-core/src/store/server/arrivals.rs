@@ -91,12 +91,10 @@ fn write_arrival(
         }
     }
     if !another_person {
+        // Whichever branch received them (the function reads past the policies, and tells only
+        // the letter and the day).
         let same = tx.query_opt(
-            "SELECT a.letter_number, a.received_on::text FROM dangan.arrivals a JOIN dangan.people p ON p.id = a.person_id
-             WHERE a.origin = $1 AND p.name = $2
-               AND (p.birth_date IS NULL OR $3::text IS NULL OR p.birth_date = $3::text::date)
-               AND (p.id_number IS NULL OR $4::text IS NULL OR p.id_number = $4)
-             ORDER BY a.received_on DESC LIMIT 1",
+            "SELECT b.letter_number, b.received_on::text FROM dangan.arrived_before($1, $2, $3::text::date, $4) b",
             &[&record.origin, &person.name, &person.birth_date.map(|d| d.to_string()), &person.id_number],
         )?;
         if let Some(row) = same {
@@ -152,7 +150,7 @@ fn write_arrival(
 }
 
 /// The name of the constraint a write broke, if that is why it failed.
-fn constraint_of(e: &postgres::Error) -> Option<&str> {
+pub(super) fn constraint_of(e: &postgres::Error) -> Option<&str> {
     e.as_db_error()
         .filter(|db| *db.code() == postgres::error::SqlState::UNIQUE_VIOLATION)
         .and_then(|db| db.constraint())
@@ -218,20 +216,25 @@ fn gather(
     letter_id: Id,
     today: Date,
 ) -> std::result::Result<(MemberPackage, PackageCode), Failed> {
+    // The person, then the letter, locked and read again, as every change of a person's
+    // transfers takes them: a cancel or a second package meanwhile is seen, and waited for.
+    let person_id = read_issued(tx, units, letter_id, today)?.letter.person_id;
+    let person = load(tx, statements, person_id, true)?;
+    tx.execute("SELECT 1 FROM dangan.transfer_letters WHERE id = $1 FOR UPDATE", &[&letter_id])?;
     let Issued { letter, committee_id, package_code } = read_issued(tx, units, letter_id, today)?;
     check_packable(&letter)?;
-    let person = load(tx, statements, letter.person_id, true)?;
     let code = match package_code {
-        Some(code) => PackageCode::parse(&code)?,
-        None => {
-            let code = PackageCode::generate()?;
-            tx.execute(
-                "UPDATE dangan.transfer_letters SET package_code = $2 WHERE id = $1 AND package_code IS NULL",
-                &[&letter_id, &code.grouped().as_str()],
-            )?;
-            code
-        }
+        Some(code) => code,
+        // The first code given stands: the letter printed from now on shows it.
+        None => tx
+            .query_one(
+                "UPDATE dangan.transfer_letters SET package_code = coalesce(package_code, $2) WHERE id = $1
+                 RETURNING package_code",
+                &[&letter_id, &PackageCode::generate()?.grouped().as_str()],
+            )?
+            .get(0),
     };
+    let code = PackageCode::parse(&code)?;
     let records = super::files::read_records(tx, statements, letter.person_id)?;
     let content = statements.get(tx, "SELECT content FROM dangan.attachments WHERE id = $1")?;
     let (records, blobs) = pack_records(records, |id| tx.query_one(&content, &[&id]).map(|r| r.get::<_, Vec<u8>>(0)))?;

@@ -165,8 +165,7 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
                        AND (a.attendance IN ('present', 'late')
                             OR (a.attendance = 'leave' AND btrim(coalesce(a.reason, '')) <> '')))::text,
                     run.from_month, run.through,
-                    (SELECT max(s.date) FROM dangan.status_changes s
-                     WHERE s.person_id = p.id AND s.status = 'in_register')::text
+                    (SELECT a.received_on FROM dangan.arrivals a WHERE a.person_id = p.id)::text
              FROM dangan.people p, LATERAL dangan.dues_run(p.id) AS run WHERE {MEMBER} ORDER BY p.id"
         ),
         &[],
@@ -176,7 +175,7 @@ fn read_life(client: &mut impl GenericClient) -> std::result::Result<LifeIndex, 
             id: r.get(0),
             name: name.into(),
             branch_id: r.get(2),
-            // As a workspace counts it (`Staffed::load`): not from before they came into the register.
+            // As a workspace counts it (`Staffed::load`): not from before they arrived.
             member_since: day(r.get(3)).max(day(r.get(7))),
             last_life: day(r.get(4)),
             dues_from: r.get::<_, Option<i32>>(5).map(Month),

@@ -14,7 +14,12 @@ GRANT INSERT (uid) ON dangan.people TO {app};
 
 GRANT CREATE ON SCHEMA dangan TO {system};
 ALTER FUNCTION dangan.member_history(bigint) OWNER TO {system};
-REVOKE ALL ON FUNCTION dangan.member_history(bigint) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dangan.member_history(bigint) TO {app};
+ALTER FUNCTION dangan.arrived_before(text, text, date, text) OWNER TO {system};
+REVOKE ALL ON FUNCTION dangan.member_history(bigint), dangan.arrived_before(text, text, date, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dangan.member_history(bigint), dangan.arrived_before(text, text, date, text) TO {app};
 REVOKE CREATE ON SCHEMA dangan FROM {system};
-REVOKE ALL ON FUNCTION dangan.logged_without(regclass, text), dangan.package_code_kept() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dangan.logged_without(regclass, text), dangan.package_code_kept(), dangan.arrival_change()
+    FROM PUBLIC;
+-- What `dangan.arrived_before` reads: every arrival.
+GRANT SELECT ON dangan.arrivals TO {system};
+CREATE POLICY system_reads ON dangan.arrivals FOR SELECT TO {system} USING (true);
