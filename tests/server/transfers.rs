@@ -335,3 +335,94 @@ fn each_college_heads_and_numbers_its_own_letters_on_a_server() {
     let first = issued[0]["id"].to_string();
     dangan(&url, ADMIN, &["transfer", "receipt", "--letter", &first, "--date", &day]).assert().success();
 }
+
+/// An upload carries a workspace's transfers: its letters (received, reissued, cancelled) with
+/// their codes, its applications as they were decided and by whom, its arrivals; the server lists
+/// and awaits them as the workspace did, and the committee's next letter follows its numbers.
+#[test]
+fn an_upload_carries_a_workspaces_letters_applications_and_arrivals() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let ws = crate::upload::workspace("中共示范大学委员会", CLASS);
+    let members = ws.members_json(&[]);
+    let id = |name: &str| members.iter().find(|m| m["name"] == name).unwrap()["id"].to_string();
+    let day = today().to_string();
+    let long_ago = (0..60).fold(today(), |d, _| d.pred_opt().unwrap()).to_string();
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = folder.path().join("介绍信.pdf");
+    let run = |args: &[&str]| {
+        let out = ws.dangan(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let out = |member: &str, to: &str, date: &str| {
+        let letter = run(&["transfer", "out", "--member", member, "--to", to, "--date", date, "--json", "--out"]
+            .iter()
+            .copied()
+            .chain([pdf.to_str().unwrap()])
+            .collect::<Vec<_>>());
+        serde_json::from_slice::<serde_json::Value>(&letter.stdout).unwrap()["number"].as_str().unwrap().to_owned()
+    };
+    // 钱一 applied and was approved; his letter came back received.
+    run(&["transfer", "apply", "--member", &id("钱一"), "--to", "中共某市委组织部", "--date", &day]);
+    run(&["transfer", "approve", "--member", &id("钱一"), "--date", &day]);
+    let first = out(&id("钱一"), "中共某市委组织部", &day);
+    run(&["transfer", "receipt", "--letter", &first, "--date", &day]);
+    // 钱二's letter expired and was reissued; 钱三's was cancelled; 钱四's application declined.
+    let expired = out(&id("钱二"), "某企业党委", &long_ago);
+    run(&["transfer", "reissue", "--letter", &expired, "--date", &day, "--out", pdf.to_str().unwrap()]);
+    let cancelled = out(&id("钱三"), "某企业党委", &day);
+    run(&["transfer", "cancel", "--letter", &cancelled, "--date", &day]);
+    run(&["transfer", "apply", "--member", &id("钱四"), "--to", "别处", "--date", &day]);
+    run(&["transfer", "decline", "--member", &id("钱四"), "--date", &day, "--reason", "材料不全"]);
+    // 周九 arrived by letter.
+    run(&["transfer", "in", "--name", "周九", "--branch", "学生第一党支部", "--from", "中共某大学委员会"]
+        .iter()
+        .copied()
+        .chain(["--received", &day, "--joined", "2015-07-01", "--letter", "2026-015"])
+        .collect::<Vec<_>>());
+
+    let lists = |server: bool| -> Vec<serde_json::Value> {
+        [
+            &["transfer", "list", "--json"][..],
+            &["transfer", "requests", "--all", "--json"],
+            &["deadlines", "--within", "1000", "--json"],
+        ]
+        .iter()
+        .map(|args| {
+            let out = if server { dangan(&url, ADMIN, args).output() } else { ws.dangan(args).output() };
+            let out = out.unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            without_numbers(serde_json::from_slice(&out.stdout).unwrap())
+        })
+        .collect()
+    };
+    let before = lists(false);
+    let uploaded = crate::upload::upload(&url, ADMIN, &ws).output().unwrap();
+    assert!(uploaded.status.success(), "{}", String::from_utf8_lossy(&uploaded.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&uploaded.stdout).unwrap();
+    assert_eq!(report["transfers"], serde_json::json!({"letters": 4, "requests": 2, "arrivals": 1}), "{report:#}");
+    assert_eq!(lists(true), before, "the server lists, decides and awaits them as the workspace did");
+    dangan(&url, ADMIN, &["verify"]).assert().success();
+
+    // The arrival is undone only with the person; the letter used is not used again.
+    let on_server = numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap());
+    let undo = dangan(&url, ADMIN, &["status", "undo", "--member", &on_server["周九"]]).output().unwrap();
+    assert_eq!(undo.status.code(), Some(1));
+    let again = ["transfer", "in", "--name", "吴十", "--branch", "学生第二党支部", "--from", "中共某大学委员会"];
+    let again = dangan(&url, ADMIN, &again)
+        .args(["--received", &day, "--joined", "2015-07-01", "--letter", "2026-015"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "one letter brings one person");
+    // The committee's next letter follows the workspace's numbers.
+    let next =
+        dangan(&url, ADMIN, &["transfer", "out", "--member", &on_server["钱四"], "--to", "别处", "--date", &day])
+            .args(["--json", "--out", pdf.to_str().unwrap()])
+            .output()
+            .unwrap();
+    assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
+    let next: serde_json::Value = serde_json::from_slice(&next.stdout).unwrap();
+    let carried: Vec<&str> = before[0].as_array().unwrap().iter().filter_map(|l| l["number"].as_str()).collect();
+    let next = next["number"].as_str().unwrap();
+    assert!(carried.iter().all(|n| n[..4] != next[..4] || *n < next), "{next} after {carried:?}");
+}

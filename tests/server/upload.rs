@@ -258,22 +258,30 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace holding what a server cannot hold yet (here a member's application to transfer
-    // out) is refused whole, naming it: no committee, unit or person arrives.
+    // A workspace holding what a server cannot hold yet (here its complaints register, whose key
+    // is the workspace inspectors') is refused whole, naming it: no committee, unit or person
+    // arrives.
     let other = workspace(
         "中共物理学院委员会",
         "姓名,学号工号,所在党支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期\n\
          王五,2026101,物理支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20\n",
     );
-    let wang = other.members_json(&[])[0]["id"].to_string();
     other
-        .dangan(&["transfer", "apply", "--member", &wang, "--to", "中共某市委组织部", "--date", "2026-11-02"])
+        .dangan(&["users", "add", "李纪检", "--role", "discipline_inspector"])
+        .env("DANGAN_NEW_PASSPHRASE", "李纪检-passphrase")
+        .assert()
+        .success();
+    let summary = ["--received", "2026-11-02", "--summary", "反映的情况", "--elsewhere"];
+    other
+        .dangan(&[&["complaints", "add", "--channel", "letter"][..], &summary[..]].concat())
+        .env("DANGAN_USER", "李纪检")
+        .env("DANGAN_PASSPHRASE", "李纪检-passphrase")
         .assert()
         .success();
     upload(&url, ADMIN, &other)
         .assert()
         .failure()
-        .stderr(contains("1 transfer applications"))
+        .stderr(contains("1 complaints"))
         .stderr(contains("nothing was uploaded"));
     assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
     assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");

@@ -1484,6 +1484,16 @@ impl Human {
                 format_args!("The democratic appraisals went with it: {n} (their steps, results and corrections)"),
             )?;
         }
+        let transfers = report.transfers;
+        if transfers.letters > 0 || transfers.requests > 0 || transfers.arrivals > 0 {
+            let (letters, requests, arrivals) = (transfers.letters, transfers.requests, transfers.arrivals);
+            self.say(
+                format_args!("组织关系也已上传：介绍信 {letters} 封、转出申请 {requests} 份、转入记录 {arrivals} 条"),
+                format_args!(
+                    "The transfers went with it: {letters} letters, {requests} applications to transfer, {arrivals} arrivals"
+                ),
+            )?;
+        }
         if report.kept_graduates > 0 {
             let n = report.kept_graduates;
             self.say(

@@ -53,6 +53,60 @@ pub(crate) struct WorkspaceContents {
     pub(crate) kept_graduates: Vec<(Id, Date)>,
     /// The democratic appraisals, each with its steps, participants and corrections.
     pub(crate) appraisals: Vec<KeptAppraisal>,
+    /// The transfers: letters, applications, arrivals.
+    pub(crate) transfers: KeptTransfers,
+}
+
+/// A workspace's transfers as an upload carries them, their days as kept (`YYYY-MM-DD`), naming the
+/// workspace's numbers of people, letters and status changes.
+#[derive(Default)]
+pub(crate) struct KeptTransfers {
+    /// In the order issued: a reissue after the letter it replaces.
+    pub(crate) letters: Vec<KeptLetter>,
+    pub(crate) requests: Vec<KeptRequest>,
+    pub(crate) arrivals: Vec<KeptArrival>,
+}
+
+pub(crate) struct KeptLetter {
+    pub(crate) id: Id,
+    pub(crate) person_id: Id,
+    pub(crate) number: String,
+    pub(crate) destination: String,
+    pub(crate) addressee: String,
+    pub(crate) issued_on: String,
+    pub(crate) validity_days: i32,
+    pub(crate) stage: String,
+    pub(crate) dues_through: Option<i32>,
+    pub(crate) assessment: Option<String>,
+    pub(crate) receipt_on: Option<String>,
+    pub(crate) cancelled_on: Option<String>,
+    pub(crate) reissue_of: Option<Id>,
+    pub(crate) status_change_id: Option<Id>,
+    pub(crate) cancel_change_id: Option<Id>,
+    pub(crate) package_code: Option<String>,
+}
+
+pub(crate) struct KeptRequest {
+    pub(crate) person_id: Id,
+    pub(crate) applied_on: String,
+    pub(crate) destination: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) approved_on: Option<String>,
+    pub(crate) decided_by: Option<String>,
+    pub(crate) declined_on: Option<String>,
+    pub(crate) declined_reason: Option<String>,
+    pub(crate) letter_id: Option<Id>,
+}
+
+pub(crate) struct KeptArrival {
+    pub(crate) person_id: Id,
+    pub(crate) received_on: String,
+    pub(crate) origin: String,
+    pub(crate) letter_number: Option<String>,
+    pub(crate) letter_issued_on: Option<String>,
+    pub(crate) dues_through: Option<i32>,
+    pub(crate) status_change_id: Option<Id>,
+    pub(crate) history: Option<String>,
 }
 
 /// An appraisal as a workspace keeps it, its days as kept (`YYYY-MM-DD`), naming the workspace's
@@ -144,13 +198,8 @@ pub(crate) struct Uids {
 /// The workspace's tables a server has no place for yet, each with its name for the user. The
 /// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
 /// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 5] = [
-    ("transfer_letters", "介绍信", "transfer letters"),
-    ("transfer_requests", "转出申请", "transfer applications"),
-    ("arrivals", "转入记录", "arrivals"),
-    ("complaints", "信访举报", "complaints"),
-    ("complaint_attachments", "信访举报附件", "complaint attachments"),
-];
+const NOT_ON_A_SERVER: [(&str, &str, &str); 2] =
+    [("complaints", "信访举报", "complaints"), ("complaint_attachments", "信访举报附件", "complaint attachments")];
 
 impl Store {
     /// The whole workspace for an upload: its administrators only (it carries the audit log and
@@ -268,6 +317,7 @@ impl Store {
         let life = self.branch_life_for_upload()?;
         let dues = self.dues_for_upload()?;
         let appraisals = self.appraisals_for_upload()?;
+        let transfers = self.transfers_for_upload()?;
         let mut kept_graduates = Vec::new();
         let mut stmt = self.conn.prepare("SELECT person_id, graduated_on FROM kept_graduates ORDER BY 1")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?)))? {
@@ -294,7 +344,77 @@ impl Store {
             dues,
             appraisals,
             kept_graduates,
+            transfers,
         })
+    }
+
+    /// Every letter, application and arrival, for an upload (in the caller's snapshot).
+    fn transfers_for_upload(&self) -> Result<KeptTransfers> {
+        let mut kept = KeptTransfers::default();
+        let mut stmt = self.conn.prepare(
+            "SELECT id, person_id, number, destination, addressee, issued_on, validity_days, stage, dues_through,
+                    assessment, receipt_on, cancelled_on, reissue_of, status_change_id, cancel_change_id, package_code
+             FROM transfer_letters ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            kept.letters.push(KeptLetter {
+                id: r.get(0)?,
+                person_id: r.get(1)?,
+                number: r.get(2)?,
+                destination: r.get(3)?,
+                addressee: r.get(4)?,
+                issued_on: r.get(5)?,
+                validity_days: r.get(6)?,
+                stage: r.get(7)?,
+                dues_through: r.get(8)?,
+                assessment: r.get(9)?,
+                receipt_on: r.get(10)?,
+                cancelled_on: r.get(11)?,
+                reissue_of: r.get(12)?,
+                status_change_id: r.get(13)?,
+                cancel_change_id: r.get(14)?,
+                package_code: r.get(15)?,
+            });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT person_id, applied_on, destination, reason, approved_on, decided_by, declined_on, declined_reason,
+                    letter_id
+             FROM transfer_requests ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            kept.requests.push(KeptRequest {
+                person_id: r.get(0)?,
+                applied_on: r.get(1)?,
+                destination: r.get(2)?,
+                reason: r.get(3)?,
+                approved_on: r.get(4)?,
+                decided_by: r.get(5)?,
+                declined_on: r.get(6)?,
+                declined_reason: r.get(7)?,
+                letter_id: r.get(8)?,
+            });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT person_id, received_on, origin, letter_number, letter_issued_on, dues_through, status_change_id,
+                    history
+             FROM arrivals ORDER BY person_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            kept.arrivals.push(KeptArrival {
+                person_id: r.get(0)?,
+                received_on: r.get(1)?,
+                origin: r.get(2)?,
+                letter_number: r.get(3)?,
+                letter_issued_on: r.get(4)?,
+                dues_through: r.get(5)?,
+                status_change_id: r.get(6)?,
+                history: r.get(7)?,
+            });
+        }
+        Ok(kept)
     }
 
     /// Every appraisal whole, for an upload (in the caller's snapshot).

@@ -34,6 +34,7 @@ mod transfers;
 mod units;
 mod upload;
 mod upload_life;
+mod upload_transfers;
 
 use std::collections::HashMap;
 

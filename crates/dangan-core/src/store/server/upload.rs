@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::import::{Refused, Staged, add_staged, copy_failed, copy_row};
 use super::units::add_unit;
 use super::upload_life::{LifeCarried, Mapped, Sending, carry_branch_life};
+use super::upload_transfers::{Numbers, carry_transfers};
 use super::{ServerStore, ServerUnit, failure, lost_at_commit, read_units, subtree};
 use crate::access::Action;
 use crate::domain::Id;
@@ -45,6 +46,8 @@ pub struct UploadReport {
     pub set_aside: u64,
     /// The members' membership status changes carried (a person out of the register stays so).
     pub status_changes: u64,
+    /// The transfer letters, applications and arrivals carried.
+    pub transfers: super::upload_transfers::TransfersCarried,
     /// The months of the members' dues paid or deferred carried, with their bases.
     pub dues_months: u64,
     /// The graduates whose relationship is kept at the university, still kept on the server.
@@ -162,7 +165,9 @@ impl ServerStore {
             .get(0);
         let on_server: HashMap<Id, Id> = workspace_ids.iter().copied().zip(person_ids.iter().copied()).collect();
         let set_aside = carry_set_aside(&mut tx, &contents.set_aside, &on_server).map_err(fail)?;
-        let status_changes = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
+        let changes_on_server = carry_status_changes(&mut tx, &contents.status_changes, &on_server).map_err(fail)?;
+        let numbers = Numbers { people: &on_server, changes: &changes_on_server, committee_id };
+        let transfers = carry_transfers(&mut tx, &contents.transfers, &numbers).map_err(|e| e.into_error(&address))?;
         let dues_months = carry_dues(&mut tx, &contents.dues, &on_server).map_err(fail)?;
         let kept_graduates = carry_kept_graduates(&mut tx, &contents.kept_graduates, &on_server).map_err(fail)?;
         let steps_on_server = steps_on_server(&mut tx, &staged, &by_row, &address)?;
@@ -212,7 +217,8 @@ impl ServerStore {
             users_to_add: contents.users,
             calendar_years_entered,
             set_aside,
-            status_changes,
+            status_changes: changes_on_server.len() as u64,
+            transfers,
             records,
             attachments,
             templates: contents.templates.len() as u64,
@@ -714,25 +720,36 @@ fn carry_status_changes(
     tx: &mut postgres::Transaction<'_>,
     changes: &[crate::domain::StatusChange],
     on_server: &HashMap<Id, Id>,
-) -> std::result::Result<u64, postgres::Error> {
+) -> std::result::Result<HashMap<Id, Id>, postgres::Error> {
+    let mut carried = Vec::new();
     let mut people = Vec::new();
     let mut statuses = Vec::new();
     let mut dates = Vec::new();
     let mut reasons = Vec::new();
     for change in changes {
         let Some(id) = on_server.get(&change.person_id) else { continue };
+        carried.push(change.id);
         people.push(*id);
         statuses.push(change.status.as_str());
         dates.push(change.date.to_string());
         reasons.push(change.reason.as_deref());
     }
     if people.is_empty() {
-        return Ok(0);
+        return Ok(HashMap::new());
     }
-    tx.execute(
-        "INSERT INTO dangan.status_changes (person_id, status, date, reason)
-         SELECT p, s, d::date, r FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS c(p, s, d, r, n)
-         ORDER BY n",
-        &[&people, &statuses, &dates, &reasons],
-    )
+    // Numbered in the order inserted (the identity is drawn row by row as the ordered rows are
+    // inserted): the n-th number returned, in order, is the n-th change sent.
+    let mut ids: Vec<Id> = tx
+        .query(
+            "INSERT INTO dangan.status_changes (person_id, status, date, reason)
+             SELECT p, s, d::date, r FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS c(p, s, d, r, n)
+             ORDER BY n
+             RETURNING id",
+            &[&people, &statuses, &dates, &reasons],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    ids.sort_unstable();
+    Ok(carried.into_iter().zip(ids).filter_map(|(workspace, server)| Some((workspace?, server))).collect())
 }
