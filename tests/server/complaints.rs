@@ -176,6 +176,15 @@ fn an_inspector_keeps_their_units_register_on_a_server_as_in_a_workspace_and_no_
         .stderr(predicates::str::contains("has not been given to you yet"));
     dangan(&url, INSPECTOR, &["complaints", "waiting"]).assert().success().stdout(predicates::str::contains("王纪检"));
     dangan(&url, INSPECTOR, &["complaints", "grant", "王纪检"]).assert().success();
+    // Each reads their colleague's public key, never its wrapped secret (to guess their passphrase at).
+    let stolen = cluster.psql(
+        "dangan",
+        &db_role(&url, "王纪检"),
+        PASSPHRASE,
+        "SELECT wrapped_secret FROM dangan.inspector_keys",
+    );
+    assert!(!stolen.status.success(), "{}", String::from_utf8_lossy(&stolen.stdout));
+    assert_eq!(as_role("王纪检", "SELECT count(public_key) FROM dangan.inspector_keys"), "2");
     dangan(&url, "王纪检", &["passwd"]).env("DANGAN_NEW_PASSPHRASE", "王纪检的新口令很长").assert().success();
     let as_wang = |args: &[&str]| {
         let mut cmd = dangan(&url, "王纪检", args);

@@ -334,6 +334,25 @@ fn each_college_heads_and_numbers_its_own_letters_on_a_server() {
         .stderr(predicates::str::contains("2 letters are numbered"));
     let first = issued[0]["id"].to_string();
     dangan(&url, ADMIN, &["transfer", "receipt", "--letter", &first, "--date", &day]).assert().success();
+
+    // A letter written in psql naming another college's committee is the member's own college's:
+    // the server sets the committee, whatever a client names.
+    let (second, person) = (issued[1]["id"].to_string(), issued[1]["person_id"].to_string());
+    let forged = format!(
+        "INSERT INTO dangan.transfer_letters (person_id, committee_id, number, destination, addressee, issued_on,
+             validity_days, stage, reissue_of)
+         SELECT person_id, (SELECT id FROM dangan.org_units WHERE kind = 'committee' AND id <> l.committee_id
+                            AND parent_id IS NOT NULL LIMIT 1),
+                '{year}-900', destination, addressee, issued_on, validity_days, stage, id
+         FROM dangan.transfer_letters l WHERE l.id = {second}"
+    );
+    let out = cluster.psql("dangan", &db_role(&url, ADMIN), PASSPHRASE, &forged);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let committees = cluster.superuser_sql(
+        "dangan",
+        &format!("SELECT count(DISTINCT committee_id) FROM dangan.transfer_letters WHERE person_id = {person}"),
+    );
+    assert_eq!(committees.trim(), "1", "both of the member's letters are their college's");
 }
 
 /// An upload carries a workspace's transfers: its letters (received, reissued, cancelled) with
@@ -425,4 +444,41 @@ fn an_upload_carries_a_workspaces_letters_applications_and_arrivals() {
     let carried: Vec<&str> = before[0].as_array().unwrap().iter().filter_map(|l| l["number"].as_str()).collect();
     let next = next["number"].as_str().unwrap();
     assert!(carried.iter().all(|n| n[..4] != next[..4] || *n < next), "{next} after {carried:?}");
+}
+
+/// Six letters issued at once by six clients of one committee take six numbers, one each, in a
+/// run: the committee's numbering is locked while each takes its own.
+#[test]
+fn letters_issued_at_once_take_a_number_each() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let roster: String = std::iter::once("姓名,学号工号,所在党支部,入党时间\n".to_owned())
+        .chain((1..=6).map(|i| format!("同时{i},C00{i},第一党支部,2015-07-01\n")))
+        .collect();
+    let _ws = twin_workspace(&url, &roster);
+    let members = crate::members::members(&url, ADMIN);
+    let day = today().to_string();
+    let folder = tempfile::tempdir().unwrap();
+    let numbers: Vec<String> = std::thread::scope(|scope| {
+        let issuing: Vec<_> = members
+            .iter()
+            .map(|m| {
+                let (id, pdf) = (m["id"].to_string(), folder.path().join(format!("{}.pdf", m["id"])));
+                let day = &day;
+                let url = &url;
+                scope.spawn(move || {
+                    let args = ["transfer", "out", "--member", &id, "--to", "某企业党委", "--date", day, "--json"];
+                    let out = dangan(url, ADMIN, &args).arg("--out").arg(&pdf).output().unwrap();
+                    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                    let letter: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                    letter["number"].as_str().unwrap().to_owned()
+                })
+            })
+            .collect();
+        issuing.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let mut numbers = numbers;
+    numbers.sort();
+    let year = &day[..4];
+    let expected: Vec<String> = (1..=6).map(|n| format!("{year}-{n:03}")).collect();
+    assert_eq!(numbers, expected);
 }

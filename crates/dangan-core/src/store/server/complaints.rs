@@ -50,6 +50,10 @@ pub(crate) enum Keeping {
     None,
     Held(Hold),
     Refused(Text),
+    /// The server could not be reached, or was busy, while the register was opened at sign-in: it
+    /// is opened again at its next use, with the passphrase signed in with (kept only until then,
+    /// as the app keeps it to sign in again after a lost connection).
+    Unavailable(Zeroizing<String>),
 }
 
 /// What a change makes of an entry besides its words.
@@ -103,6 +107,9 @@ impl ServerStore {
         if self.me.role.may(Action::HandleComplaints) {
             match self.hold_register(passphrase) {
                 Ok(hold) => Keeping::Held(hold),
+                Err(Error::ServerUnreachable { .. } | Error::Busy { .. }) => {
+                    Keeping::Unavailable(Zeroizing::new(passphrase.to_owned()))
+                }
                 Err(e) => Keeping::Refused(e.text()),
             }
         } else {
@@ -116,11 +123,7 @@ impl ServerStore {
         let (user_id, unit) = (self.me.id.clone(), self.me.unit_id);
         let mut tx = self.client.transaction().map_err(fail)?;
         let found = tx
-            .query_opt(
-                "SELECT public_key, salt, kdf_params, nonce, wrapped_secret FROM dangan.inspector_keys
-                 WHERE user_id = $1::text::uuid",
-                &[&user_id],
-            )
+            .query_opt("SELECT public_key, salt, kdf_params, nonce, wrapped_secret FROM dangan.my_inspector_key()", &[])
             .map_err(fail)?;
         let secret = match found {
             Some(r) => {
@@ -182,9 +185,18 @@ impl ServerStore {
     }
 
     /// The signed-in inspector's hold on their register; anyone else is refused.
-    fn hold(&self) -> Result<&Hold> {
+    fn hold(&mut self) -> Result<&Hold> {
         self.require(Action::HandleComplaints)?;
+        self.reopen_if_unavailable();
         held(&self.register)
+    }
+
+    /// Opens again a register the server's failure kept shut at sign-in.
+    fn reopen_if_unavailable(&mut self) {
+        if let Keeping::Unavailable(passphrase) = &self.register {
+            let passphrase = passphrase.clone();
+            self.register = self.open_register(&passphrase);
+        }
     }
 
     /// That registers exist and how many entries are open, over the units this user reads.
@@ -233,6 +245,7 @@ impl ServerStore {
         work: impl FnOnce(&mut postgres::Transaction<'_>, Id, &RegisterKeys) -> std::result::Result<T, Failed>,
     ) -> Result<T> {
         self.require(Action::HandleComplaints)?;
+        self.reopen_if_unavailable();
         let address = self.address.clone();
         let hold = held(&self.register)?;
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
@@ -451,6 +464,11 @@ fn held(register: &Keeping) -> Result<&Hold> {
     match register {
         Keeping::Held(hold) => Ok(hold),
         Keeping::Refused(why) => Err(Error::invalid("register", why.zh.clone(), why.en.clone())),
+        Keeping::Unavailable(_) => Err(Error::invalid(
+            "register",
+            "打开信访举报登记簿时无法连接服务器：请稍后再试",
+            "the server could not be reached while the complaints register was opened: try again shortly",
+        )),
         Keeping::None => Err(not_given()),
     }
 }
@@ -469,6 +487,11 @@ pub(super) fn rewrap(
         Keeping::Held(hold) => {
             store_key_pair(tx, &hold.user_id, passphrase, &hold.secret, false).map_err(|e| e.into_error(address))
         }
+        Keeping::Unavailable(_) => Err(Error::invalid(
+            "register",
+            "你的信访举报登记簿密钥在登录时因无法连接服务器未能打开：请重新登录后再修改口令，以免密钥再也打不开",
+            "your complaints register key did not open at sign-in, the server being out of reach: sign in again before changing your passphrase, or the key would open no more",
+        )),
         Keeping::Refused(why) => Err(Error::invalid(
             "register",
             format!("你的信访举报登记簿密钥在登录时未能打开（{}）：请重新登录后再修改口令，以免密钥再也打不开", why.zh),

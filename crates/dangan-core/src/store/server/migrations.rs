@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 17] = [
+const VERSIONS: [Version; 18] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -38,6 +38,7 @@ const VERSIONS: [Version; 17] = [
     Version { number: 15, schema: include_str!("v15.sql"), security: include_str!("v15_security.sql") },
     Version { number: 16, schema: include_str!("v16.sql"), security: include_str!("v16_security.sql") },
     Version { number: 17, schema: include_str!("v17.sql"), security: include_str!("v17_security.sql") },
+    Version { number: 18, schema: include_str!("v18.sql"), security: include_str!("v18_security.sql") },
 ];
 
 /// The version this Dangan works with.
