@@ -224,3 +224,80 @@ fn an_inspector_keeps_their_units_register_on_a_server_as_in_a_workspace_and_no_
     // Their own key pair opened all the same: their passphrase still changes.
     dangan(&url, "王纪检", &["passwd"]).env("DANGAN_NEW_PASSPHRASE", "王纪检的又一个口令").assert().success();
 }
+
+/// A workspace's complaints register moves onto the server in two steps: the administrator's
+/// upload leaves it in the workspace (its key is the inspectors'), then an inspector who holds the
+/// key in both moves it, every entry and file sealed anew, into an empty register only.
+#[test]
+fn an_inspector_moves_an_uploaded_workspaces_register_onto_the_server() {
+    let Some((cluster, url)) = initialised() else { return };
+    let ok = |out: std::process::Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let ws = crate::upload::workspace("中共示范大学委员会", ROSTER);
+    ws.dangan(&["users", "add", INSPECTOR, "--role", "discipline_inspector"])
+        .env("DANGAN_NEW_PASSPHRASE", PASSPHRASE)
+        .assert()
+        .success();
+    let as_inspector = |args: &[&str]| {
+        let mut cmd = ws.dangan(args);
+        cmd.env("DANGAN_USER", INSPECTOR);
+        cmd
+    };
+    let wang = ws.members_json(&[]).iter().find(|m| m["name"] == "王五").unwrap()["id"].to_string();
+    as_inspector(&["complaints", "add", "--channel", "letter", "--received", "2026-11-18", "--summary", WORDS])
+        .args(["--concerning", &wang])
+        .assert()
+        .success();
+    let scan = ws.file("来信.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n% a scanned letter\n%%EOF\n").unwrap();
+    as_inspector(&["complaints", "attach", "--entry", "2026-001", "--file", scan.to_str().unwrap()]).assert().success();
+    as_inspector(&["complaints", "handle", "--entry", "2026-001", "--handling", "forwarded", "--to", "区纪委"])
+        .args(["--date", "2026-11-20"])
+        .assert()
+        .success();
+
+    // The administrator's upload leaves the register in the workspace, saying who moves it.
+    let out = crate::upload::upload(&url, ADMIN, &ws).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["complaints_left"], 1, "{report:#}");
+
+    // The server's inspector signs in (their key pair and the empty register's first key), then
+    // moves the workspace's register, unlocking the workspace as its inspector.
+    dangan(&url, ADMIN, &["users", "add", INSPECTOR, "--role", "discipline_inspector"]).assert().success();
+    ok(dangan(&url, INSPECTOR, &["complaints", "list"]).output().unwrap());
+    let upload_register = || {
+        let dir = ws.dir();
+        let mut cmd = dangan(&url, INSPECTOR, &["--workspace", dir.to_str().unwrap(), "complaints", "upload"]);
+        cmd.args(["--workspace-user", INSPECTOR, "--json"]).env("DANGAN_WORKSPACE_PASSPHRASE", PASSPHRASE);
+        cmd.output().unwrap()
+    };
+    let moved = ok(upload_register());
+    let moved: serde_json::Value = serde_json::from_slice(&moved.stdout).unwrap();
+    assert_eq!(moved, serde_json::json!({"entries": 1, "files": 1}));
+    let shown = ok(dangan(&url, INSPECTOR, &["complaints", "show", "--entry", "2026-001", "--json"]).output().unwrap());
+    let entry: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(entry["summary"], WORDS, "{entry:#}");
+    assert_eq!(entry["state"], "handling");
+    let on_server = crate::dues::numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap());
+    assert_eq!(entry["concerning"].to_string(), on_server["王五"], "the member it concerns, by their number here");
+    let file_id = entry["attachments"][0]["id"].to_string();
+    let back = ws.file("回来的来信.pdf");
+    ok(dangan(&url, INSPECTOR, &["complaints", "attachment", "--entry", "2026-001", "--id", &file_id])
+        .args(["--out", back.to_str().unwrap()])
+        .output()
+        .unwrap());
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&scan).unwrap(), "the file arrives byte for byte");
+    let everything = cluster.superuser_sql("dangan", "SELECT string_agg(c::text, ' ') FROM dangan.complaints c");
+    assert!(!everything.contains(WORDS), "sealed on the server too");
+
+    // Only into an empty register: a second move changes nothing.
+    let again = upload_register();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("moves only into an empty one"));
+    let count = ok(dangan(&url, ADMIN, &["complaints", "count", "--json"]).output().unwrap());
+    let count: serde_json::Value = serde_json::from_slice(&count.stdout).unwrap();
+    assert_eq!(count["total"], 1);
+}

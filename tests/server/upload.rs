@@ -258,30 +258,20 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace holding what a server cannot hold yet (here its complaints register, whose key
-    // is the workspace inspectors') is refused whole, naming it: no committee, unit or person
-    // arrives.
+    // A workspace with its own rule file (a server follows the shipped rules) is refused whole,
+    // naming it: no committee, unit or person arrives.
     let other = workspace(
         "中共物理学院委员会",
         "姓名,学号工号,所在党支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期\n\
          王五,2026101,物理支部,2020-09-01,2021-03-01,2022-03-05,2023-06-01,2023-06-20\n",
     );
-    other
-        .dangan(&["users", "add", "李纪检", "--role", "discipline_inspector"])
-        .env("DANGAN_NEW_PASSPHRASE", "李纪检-passphrase")
-        .assert()
-        .success();
-    let summary = ["--received", "2026-11-02", "--summary", "反映的情况", "--elsewhere"];
-    other
-        .dangan(&[&["complaints", "add", "--channel", "letter"][..], &summary[..]].concat())
-        .env("DANGAN_USER", "李纪检")
-        .env("DANGAN_PASSPHRASE", "李纪检-passphrase")
-        .assert()
-        .success();
+    let rules = other.file("office-rules.toml");
+    std::fs::write(&rules, "[dues]\nround_to_fen = 10\n").unwrap();
+    other.dangan(&["rules", "load", rules.to_str().unwrap()]).assert().success();
     upload(&url, ADMIN, &other)
         .assert()
         .failure()
-        .stderr(contains("1 complaints"))
+        .stderr(contains("own rule file"))
         .stderr(contains("nothing was uploaded"));
     assert_eq!(psql("SELECT count(*) FROM dangan.org_units WHERE name IN ('中共物理学院委员会', '物理支部')"), "0");
     assert_eq!(psql("SELECT count(*) FROM dangan.people"), "2");

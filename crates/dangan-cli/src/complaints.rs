@@ -127,6 +127,18 @@ pub enum ComplaintsAction {
         #[arg(long)]
         json: bool,
     },
+    /// On a shared server: move the register of a workspace uploaded there (--workspace DIR) into
+    /// this unit's register, which must be empty, every entry and file sealed anew. A discipline
+    /// inspector who holds the key in both; signs in to the workspace as --workspace-user
+    /// (passphrase from DANGAN_WORKSPACE_PASSPHRASE or a prompt). The workspace is left as it was
+    Upload {
+        /// The workspace's user [default: whoever the workspace's passphrase opens]
+        #[arg(long, value_name = "NAME")]
+        workspace_user: Option<String>,
+        /// Print {entries, files} as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn named<T>(field: &str, given: &str, parse: impl Fn(&str) -> Option<T>, choices: &str) -> Result<T> {
@@ -305,5 +317,11 @@ pub fn complaints_in<R: Register>(
             let overview = open()?.complaints_overview()?;
             if json { json::print(&overview) } else { cx.human.complaints_overview(&overview) }
         }
+        // The server's own (its dispatch): a workspace's register moves onto a server.
+        ComplaintsAction::Upload { .. } => Err(Error::invalid(
+            "server",
+            "「complaints upload」用于共享服务器（--server）：把已上传工作区的信访举报登记簿移入服务器",
+            "`complaints upload` is for a shared server (--server): it moves an uploaded workspace's complaints register onto it",
+        )),
     }
 }

@@ -1451,6 +1451,16 @@ impl Human {
         )
     }
 
+    pub fn register_moved(self, moved: &dangan_core::server::RegisterMoved) -> Result<()> {
+        let (entries, files) = (moved.entries, moved.files);
+        self.say(
+            format_args!("已将工作区的信访举报登记簿移入服务器：{entries} 件，附件 {files} 个，均已用服务器登记簿的密钥重新加密"),
+            format_args!(
+                "Moved the workspace's complaints register onto the server: {entries} entries, {files} files, each sealed anew under the server register's key"
+            ),
+        )
+    }
+
     pub fn workspace_uploaded(self, report: &dangan_core::server::UploadReport) -> Result<()> {
         let (committee, people, steps, entries, units) =
             (&report.committee, report.people, report.steps, report.audit_entries, report.units_created);
@@ -1482,6 +1492,17 @@ impl Human {
             self.say(
                 format_args!("民主评议也已上传：{n} 次（含各步骤、评议结果和限期改正）"),
                 format_args!("The democratic appraisals went with it: {n} (their steps, results and corrections)"),
+            )?;
+        }
+        if report.complaints_left > 0 {
+            let n = report.complaints_left;
+            self.say(
+                format_args!(
+                    "信访举报登记簿的 {n} 件留在工作区：其密钥只有纪检委员持有，须由纪检委员用 dangan complaints upload 移入服务器"
+                ),
+                format_args!(
+                    "The complaints register's {n} entries stay in the workspace: only its discipline inspectors hold their key, and one of them moves them with `dangan complaints upload`"
+                ),
             )?;
         }
         let transfers = report.transfers;

@@ -15,6 +15,7 @@ use dangan_core::store::MemberSummary;
 use crate::Command;
 use crate::accounts::UsersAction;
 use crate::commands::Context;
+use crate::complaints::ComplaintsAction;
 use crate::members::MembersArgs;
 use crate::passphrase::{self, Secret};
 use crate::steps::{self, StepAction};
@@ -142,6 +143,14 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Stats(args) => crate::statistics::stats_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Dues { action } => crate::dues::dues_in(action, || sign_in(&address, cx), cx),
         Command::Appraisal { action } => crate::appraisal::appraisal_in(action, || sign_in(&address, cx), cx),
+        Command::Complaints { action: ComplaintsAction::Upload { workspace_user, json } } => {
+            cx.require_workspace()?;
+            let mut server = sign_in(&address, cx)?;
+            let pass = cx.passphrase(Secret::UploadedWorkspace)?;
+            let workspace = dangan_core::Session::unlock(cx.workspace.clone(), workspace_user.as_deref(), &pass)?;
+            let moved = server.upload_register(&workspace)?;
+            if json { json::print(&moved) } else { cx.human.register_moved(&moved) }
+        }
         Command::Complaints { action } => crate::complaints::complaints_in(action, || sign_in(&address, cx), cx),
         Command::Report { action } => crate::statistics::report_on_server(action, &mut sign_in(&address, cx)?, cx),
         Command::Export(args) => crate::rosters::export_on_server(args, &mut sign_in(&address, cx)?, cx),

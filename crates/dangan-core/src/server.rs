@@ -21,7 +21,7 @@ use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
 use crate::store::dismissals::{Dismissals, check_set_aside, check_unit_set_aside};
 pub use crate::store::server::{
-    Change, ChangeFeed, Concern, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
+    Change, ChangeFeed, Concern, RegisterMoved, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
 };
 use crate::store::server::{ServerPerson, ServerStore, branch_path, committee_above, subtree, unit_named};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
@@ -1875,6 +1875,15 @@ impl ServerSession {
         );
         self.reload();
         report
+    }
+
+    /// Moves a workspace's complaints register onto the server, run by a discipline inspector who
+    /// holds its keys in the workspace (`workspace`, unlocked as them) and this unit's register
+    /// here: every entry and file opened there and sealed anew here, into a register that holds
+    /// nothing yet, all of it or nothing. The workspace is left as it was.
+    pub fn upload_register(&mut self, workspace: &crate::Session) -> Result<RegisterMoved> {
+        let entries = workspace.register_for_upload()?;
+        self.store.receive_register(&entries)
     }
 
     /// The university's holiday calendar: its days by date, and the years entered.

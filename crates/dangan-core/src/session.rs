@@ -543,6 +543,12 @@ impl Session {
         ))
     }
 
+    /// The whole register opened, for its inspector to move it onto a shared server
+    /// (`ServerSession::upload_register`).
+    pub(crate) fn register_for_upload(&self) -> Result<Vec<crate::store::KeptComplaint>> {
+        self.store.register_for_upload(self.register_keys()?)
+    }
+
     /// The register keys a change is made with, checked against the key file (replaced since
     /// sign-in: refused; an inspector removed meanwhile: the key replaced first).
     fn register_keys_for_change(&mut self) -> Result<crate::keys::RegisterKeys> {

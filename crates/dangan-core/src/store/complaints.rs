@@ -22,6 +22,16 @@ use crate::workdays::WorkCalendar;
 use crate::{Error, Result, Text};
 use chrono::Datelike;
 
+/// An entry of the register as its inspector moves it onto a shared server, opened: its facts, its
+/// words, the UUID of the member it concerns, and its files.
+pub(crate) struct KeptComplaint {
+    pub(crate) row: Row,
+    pub(crate) handled: bool,
+    pub(crate) content: Content,
+    pub(crate) concerning_uid: Option<String>,
+    pub(crate) files: Vec<super::NewAttachment>,
+}
+
 /// What an entry's seal is bound to: the entry and the generation of its key, so that a sealed
 /// text moved to another entry, or another generation, does not open.
 pub(crate) fn context(id: Id, generation: u32) -> String {
@@ -400,6 +410,41 @@ impl Store {
         )?;
         let generations = stmt.query_map([], |r| r.get::<_, u32>(0))?.collect::<rusqlite::Result<Vec<u32>>>()?;
         Ok(generations)
+    }
+
+    /// The whole register opened, for its inspector to move it onto a shared server: each entry's
+    /// facts and words, the UUID of the member it concerns (their number differs there), and its
+    /// files, oldest first.
+    pub(crate) fn register_for_upload(&self, keys: &RegisterKeys) -> Result<Vec<KeptComplaint>> {
+        self.require(Action::HandleComplaints)?;
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS}, handled FROM complaints ORDER BY id"))?;
+        let rows =
+            stmt.query_map([], |r| Ok((row_from(r), r.get::<_, bool>(9)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut kept = Vec::with_capacity(rows.len());
+        for (row, handled) in rows {
+            let row = row?;
+            let content = open_content(keys, &row)?;
+            let concerning_uid = match content.concerning {
+                Some(person) => self
+                    .conn
+                    .query_row("SELECT uid FROM people WHERE id = ?1", [person], |r| r.get::<_, String>(0))
+                    .optional()?,
+                None => None,
+            };
+            let mut files = Vec::new();
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, generation, meta, content FROM complaint_attachments WHERE complaint_id = ?1 ORDER BY id",
+            )?;
+            let mut sealed = stmt.query([row.id])?;
+            while let Some(r) = sealed.next()? {
+                let (attachment, generation, meta, content): (Id, u32, String, Vec<u8>) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                let (meta, bytes) = open_attachment(keys, attachment, generation, &meta, &content)?;
+                files.push(super::NewAttachment { name: meta.name, bytes: bytes.to_vec() });
+            }
+            kept.push(KeptComplaint { row, handled, content, concerning_uid, files });
+        }
+        Ok(kept)
     }
 
     /// Whether the register holds any entry (its key must then be in the key file).

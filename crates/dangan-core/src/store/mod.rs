@@ -541,6 +541,7 @@ pub(crate) fn none_if_blank(s: &Option<String>) -> Option<&str> {
 
 pub(crate) use bulk::{Finish, Found, Likeness};
 pub(crate) use committee::year_span;
+pub(crate) use complaints::KeptComplaint;
 pub(crate) use lookalikes::Lookalike;
 pub(crate) use member_index::{IndexEntry, MemberIndex};
 pub use org::{OrgTree, ResolvedBranch};

@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::rules::RuleSetId;
 use crate::workdays::CalendarDay;
-use crate::{Error, Result, Text};
+use crate::{Error, Result};
 
 /// Everything an upload moves, read in one transaction.
 pub(crate) struct WorkspaceContents {
@@ -29,8 +29,9 @@ pub(crate) struct WorkspaceContents {
     /// Each unit's and each person's UUID, by number: they keep them on the server.
     pub(crate) uids: Uids,
     pub(crate) chain: Vec<ChainRow>,
-    /// What the workspace holds that a server cannot hold yet, with how many rows.
-    pub(crate) not_on_a_server: Vec<(Text, u64)>,
+    /// The entries of its complaints register: they stay until its inspector moves them
+    /// (`ServerSession::upload_register`), for their key is the workspace inspectors'.
+    pub(crate) complaints: u64,
     /// The workspace's users, who sign in to a server with accounts of their own.
     pub(crate) users: Vec<String>,
     /// The official calendar the office entered: its days and the years entered.
@@ -195,12 +196,6 @@ pub(crate) struct Uids {
     pub(crate) people: std::collections::HashMap<Id, String>,
 }
 
-/// The workspace's tables a server has no place for yet, each with its name for the user. The
-/// rest are carried (units, people, steps, the holiday calendar, the log) or are this PC's own
-/// (users, settings, what reminders were sent).
-const NOT_ON_A_SERVER: [(&str, &str, &str); 2] =
-    [("complaints", "信访举报", "complaints"), ("complaint_attachments", "信访举报附件", "complaint attachments")];
-
 impl Store {
     /// The whole workspace for an upload: its administrators only (it carries the audit log and
     /// every member). A chain that breaks is refused, naming the entry: nothing damaged moves.
@@ -274,13 +269,7 @@ impl Store {
                 ),
             ));
         }
-        let mut not_on_a_server = Vec::new();
-        for (table, zh, en) in NOT_ON_A_SERVER {
-            let count: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-            if count > 0 {
-                not_on_a_server.push((Text::new(zh, en), count.unsigned_abs()));
-            }
-        }
+        let complaints: i64 = self.conn.query_row("SELECT count(*) FROM complaints", [], |r| r.get(0))?;
         let mut set_aside = Vec::new();
         let mut stmt = self.conn.prepare("SELECT person_id, rule, due, until FROM dismissals ORDER BY 1, 2, 3")?;
         let mut rows = stmt.query([])?;
@@ -333,7 +322,7 @@ impl Store {
             people,
             uids,
             chain,
-            not_on_a_server,
+            complaints: complaints.unsigned_abs(),
             users,
             calendar,
             set_aside,
@@ -609,7 +598,7 @@ mod tests {
         let names: Vec<&str> = contents.units.iter().map(|u| u.name.as_str()).collect();
         assert_eq!(names, ["党委", "数学总支", "第一党支部"], "each unit after its parent");
         assert_eq!(contents.people.len(), 1);
-        assert!(contents.not_on_a_server.is_empty());
+        assert_eq!(contents.complaints, 0);
         let last = contents.chain.last().unwrap();
         assert_eq!(usize::try_from(last.seq).unwrap(), contents.chain.len());
 

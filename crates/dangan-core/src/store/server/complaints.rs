@@ -21,11 +21,11 @@ use crate::complaints::{
 };
 use crate::domain::Id;
 use crate::keys::{InspectorKey, KdfParams, RegisterKey, RegisterKeys, SealedCopy, Wrapping, unseal};
-use crate::store::NewAttachment;
 use crate::store::complaints::{
     Row, check_open_for_files, closing, complaint_from, entry_named, handled, line_of, next_number, open_attachment,
     open_attachment_meta, open_content, reseal_attachment, seal_attachment, seal_content,
 };
+use crate::store::{KeptComplaint, NewAttachment};
 use crate::{Error, Result, Text};
 
 /// What an inspector's key pair is bound to on a server (a workspace binds it to its own id).
@@ -54,6 +54,13 @@ pub(crate) enum Keeping {
     /// is opened again at its next use, with the passphrase signed in with (kept only until then,
     /// as the app keeps it to sign in again after a lost connection).
     Unavailable(Zeroizing<String>),
+}
+
+/// What a workspace's register brought when its inspector moved it onto the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RegisterMoved {
+    pub entries: u64,
+    pub files: u64,
 }
 
 /// What a change makes of an entry besides its words.
@@ -298,6 +305,78 @@ impl ServerStore {
             )?;
             let row = entry_row(tx, unit, id, false)?;
             Ok(complaint_from(&row, content, Vec::new()))
+        })
+    }
+
+    /// Takes in a workspace's register, moved by its inspector (who holds its keys there and this
+    /// unit's here): each entry under its own number, with its days, its words and files sealed
+    /// anew under this register's key, the member it concerns found by their UUID. Only into a
+    /// register that holds nothing yet; all of it, or nothing. How many entries and files.
+    pub(crate) fn receive_register(&mut self, entries: &[KeptComplaint]) -> Result<RegisterMoved> {
+        self.with_register(true, |tx, unit, keys| {
+            let held: i64 =
+                tx.query_one("SELECT count(*) FROM dangan.complaints WHERE unit_id = $1", &[&unit])?.get(0);
+            if held > 0 {
+                return Err(Error::invalid(
+                    "register",
+                    format!("服务器上的信访举报登记簿已有 {held} 件：工作区的登记簿只能移入空的登记簿，没有移入任何内容"),
+                    format!(
+                        "the register on the server holds {held} entries already: a workspace's register moves only into an empty one; nothing was moved"
+                    ),
+                )
+                .into());
+            }
+            let mut moved = RegisterMoved::default();
+            for entry in entries {
+                let row = &entry.row;
+                let day = |d: Option<Date>| d.map(|d| d.to_string());
+                let id: Id = tx
+                    .query_one(
+                        "INSERT INTO dangan.complaints (unit_id, number, received_on, belongs_elsewhere, generation, sealed)
+                         VALUES ($1, $2, $3::text::date, $4, 0, '') RETURNING id",
+                        &[&unit, &row.number, &row.received_on.to_string(), &row.belongs_elsewhere],
+                    )?
+                    .get(0);
+                let mut content = entry.content.clone();
+                content.concerning = match &entry.concerning_uid {
+                    Some(uid) => tx
+                        .query_opt("SELECT id FROM dangan.people WHERE uid = $1::text::uuid", &[uid])?
+                        .map(|r| r.get(0)),
+                    None => None,
+                };
+                let (generation, sealed) = seal_content(keys, id, &content)?;
+                tx.execute(
+                    "UPDATE dangan.complaints SET generation = $2, sealed = $3, forwarded_on = $4::text::date,
+                         reported_on = $5::text::date, closed_on = $6::text::date, handled = $7
+                     WHERE id = $1",
+                    &[
+                        &id,
+                        &as_column(generation),
+                        &sealed,
+                        &day(row.forwarded_on),
+                        &day(row.reported_on),
+                        &day(row.closed_on),
+                        &entry.handled,
+                    ],
+                )?;
+                for file in &entry.files {
+                    let attachment: Id = tx
+                        .query_one(
+                            "INSERT INTO dangan.complaint_attachments (complaint_id, unit_id, generation, meta, content)
+                             VALUES ($1, $2, 0, '', '') RETURNING id",
+                            &[&id, &unit],
+                        )?
+                        .get(0);
+                    let (generation, meta, sealed) = seal_attachment(keys, attachment, file)?;
+                    tx.execute(
+                        "UPDATE dangan.complaint_attachments SET generation = $2, meta = $3, content = $4 WHERE id = $1",
+                        &[&attachment, &as_column(generation), &meta, &sealed],
+                    )?;
+                    moved.files += 1;
+                }
+                moved.entries += 1;
+            }
+            Ok(moved)
         })
     }
 

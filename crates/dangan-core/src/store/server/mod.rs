@@ -45,6 +45,7 @@ use serde::Serialize;
 pub use address::ServerAddress;
 pub(crate) use address::{shown, with_absolute_root_cert};
 pub use changes::{Change, ChangeFeed, Concern};
+pub use complaints::RegisterMoved;
 pub use migrations::{LATEST as SCHEMA_VERSION, Upgrade};
 pub use moves::MovedPerson;
 pub use people::ServerPerson;

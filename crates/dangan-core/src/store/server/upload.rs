@@ -48,6 +48,9 @@ pub struct UploadReport {
     pub status_changes: u64,
     /// The transfer letters, applications and arrivals carried.
     pub transfers: super::upload_transfers::TransfersCarried,
+    /// The entries of the workspace's complaints register, left in it until its discipline
+    /// inspector moves them (`dangan complaints upload`): their key is the inspectors'.
+    pub complaints_left: u64,
     /// The months of the members' dues paid or deferred carried, with their bases.
     pub dues_months: u64,
     /// The graduates whose relationship is kept at the university, still kept on the server.
@@ -219,6 +222,7 @@ impl ServerStore {
             set_aside,
             status_changes: changes_on_server.len() as u64,
             transfers,
+            complaints_left: contents.complaints,
             records,
             attachments,
             templates: contents.templates.len() as u64,
@@ -576,28 +580,8 @@ fn uploaded_already(e: postgres::Error, committee: &str, address: &super::Server
     )
 }
 
-/// All or nothing: what a server cannot hold yet, or rules it does not follow, refuse the upload.
+/// All or nothing: rules the server does not follow refuse the upload.
 fn refuse_what_cannot_move(contents: &WorkspaceContents, server_rules: crate::rules::RuleSetId) -> Result<()> {
-    if !contents.not_on_a_server.is_empty() {
-        let list = |zh: bool| {
-            contents
-                .not_on_a_server
-                .iter()
-                .map(|(what, n)| if zh { format!("{} {n} 条", what.zh) } else { format!("{n} {}", what.en) })
-                .collect::<Vec<_>>()
-        };
-        return Err(Error::invalid(
-            "workspace",
-            format!(
-                "工作区中有服务器还不能保存的记录（{}），没有上传任何内容；这些功能在服务器上可用之前，请继续使用工作区",
-                list(true).join("、")
-            ),
-            format!(
-                "the workspace holds records a server cannot hold yet ({}); nothing was uploaded: keep using the workspace until the server runs them",
-                list(false).join(", ")
-            ),
-        ));
-    }
     if contents.own_rules {
         return Err(Error::invalid(
             "workspace",
