@@ -360,18 +360,7 @@ impl ServerStore {
                     ],
                 )?;
                 for file in &entry.files {
-                    let attachment: Id = tx
-                        .query_one(
-                            "INSERT INTO dangan.complaint_attachments (complaint_id, unit_id, generation, meta, content)
-                             VALUES ($1, $2, 0, '', '') RETURNING id",
-                            &[&id, &unit],
-                        )?
-                        .get(0);
-                    let (generation, meta, sealed) = seal_attachment(keys, attachment, file)?;
-                    tx.execute(
-                        "UPDATE dangan.complaint_attachments SET generation = $2, meta = $3, content = $4 WHERE id = $1",
-                        &[&attachment, &as_column(generation), &meta, &sealed],
-                    )?;
+                    attach_sealed(tx, keys, (unit, id), file)?;
                     moved.files += 1;
                 }
                 moved.entries += 1;
@@ -439,18 +428,7 @@ impl ServerStore {
             let row = entry_row(tx, unit, id, true)?;
             check_open_for_files(&row)?;
             for file in files {
-                let attachment: Id = tx
-                    .query_one(
-                        "INSERT INTO dangan.complaint_attachments (complaint_id, unit_id, generation, meta, content)
-                         VALUES ($1, $2, 0, '', '') RETURNING id",
-                        &[&id, &unit],
-                    )?
-                    .get(0);
-                let (generation, meta, content) = seal_attachment(keys, attachment, file)?;
-                tx.execute(
-                    "UPDATE dangan.complaint_attachments SET generation = $2, meta = $3, content = $4 WHERE id = $1",
-                    &[&attachment, &as_column(generation), &meta, &content],
-                )?;
+                attach_sealed(tx, keys, (unit, id), file)?;
             }
             let content = open_content(keys, &row)?;
             complaint_of(tx, keys, &row, content)
@@ -703,6 +681,29 @@ fn keys_for_change(tx: &mut postgres::Transaction<'_>, hold: &Hold) -> std::resu
 }
 
 /// An entry of the register, locked for a change if asked.
+/// Attaches a file to an entry (`(unit, entry)`), sealed under the newest key and bound to the
+/// file's number, which the row is made first to draw.
+fn attach_sealed(
+    tx: &mut postgres::Transaction<'_>,
+    keys: &RegisterKeys,
+    (unit, entry): (Id, Id),
+    file: &NewAttachment,
+) -> std::result::Result<(), Failed> {
+    let attachment: Id = tx
+        .query_one(
+            "INSERT INTO dangan.complaint_attachments (complaint_id, unit_id, generation, meta, content)
+             VALUES ($1, $2, 0, '', '') RETURNING id",
+            &[&entry, &unit],
+        )?
+        .get(0);
+    let (generation, meta, content) = seal_attachment(keys, attachment, file)?;
+    tx.execute(
+        "UPDATE dangan.complaint_attachments SET generation = $2, meta = $3, content = $4 WHERE id = $1",
+        &[&attachment, &as_column(generation), &meta, &content],
+    )?;
+    Ok(())
+}
+
 fn entry_row(client: &mut impl GenericClient, unit: Id, id: Id, lock: bool) -> std::result::Result<Row, Failed> {
     let lock = if lock { " FOR UPDATE" } else { "" };
     let found = client.query_opt(
