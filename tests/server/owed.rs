@@ -211,3 +211,24 @@ fn what_units_owe_on_a_server_reads_as_in_a_workspace_and_is_set_aside_and_remin
     dangan(&url, ADMIN, &["deadlines", "--as-of", AS_OF, "--out", sheet.to_str().unwrap()]).assert().success();
     assert!(std::fs::read(&sheet).unwrap().starts_with(b"PK"), "an .xlsx is a zip");
 }
+
+/// A session keeps the branch-life index it read until the server logs a change, anyone's: then
+/// its next scan reads it again, and another session's change shows in its items.
+#[test]
+fn a_sessions_items_follow_another_sessions_change_of_branch_life() {
+    let Some((_cluster, url)) = initialised() else { return };
+    let _ws = twin_workspace(&url, ROSTER);
+    let address: ServerAddress = url.parse().unwrap();
+    let mut reader = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let mut writer = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let absent = |session: &mut ServerSession| {
+        let items = session.deadlines(&DeadlineQuery::default()).unwrap();
+        items.iter().filter(|i| &*i.rule == "party_life").count()
+    };
+    assert_eq!(absent(&mut reader), 0, "nobody is absent from organisational life yet");
+    assert_eq!(absent(&mut reader), 0, "read again: the same");
+    // The other session counts 第一党支部's life from 2025: its members have missed it since.
+    let branch = writer.find_unit("第一党支部", "branch").unwrap();
+    writer.set_life_from(branch, "2025-01-01".parse().unwrap()).unwrap();
+    assert!(absent(&mut reader) > 0, "their absence shows in this session too");
+}

@@ -115,6 +115,9 @@ pub struct ServerStore {
     statements: Statements,
     /// A discipline inspector's hold on their unit's complaints register (`complaints.rs`).
     register: complaints::Keeping,
+    /// The branch-life index as last read, and how many changes the server had logged then
+    /// (`life.rs`): read again once that number moves.
+    life_read: Option<(i64, std::sync::Arc<crate::store::life_index::LifeIndex>)>,
 }
 
 /// The connection's prepared statements, by their text: the server parses and plans each once
@@ -287,6 +290,7 @@ impl ServerStore {
             today: None,
             statements: Statements::default(),
             register: complaints::Keeping::None,
+            life_read: None,
         };
         store.register = store.open_register(passphrase);
         Ok(store)
