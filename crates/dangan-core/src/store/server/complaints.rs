@@ -660,13 +660,16 @@ fn keys_for_change(tx: &mut postgres::Transaction<'_>, hold: &Hold) -> std::resu
             &[&row.id, &as_column(generation), &sealed],
         )?;
     }
-    let files = tx.query(
-        "SELECT id, generation, meta, content FROM dangan.complaint_attachments WHERE unit_id = $1",
-        &[&hold.unit],
-    )?;
-    for r in &files {
-        let id: Id = r.get(0);
-        let (generation, meta, content) = reseal_attachment(&both, id, generation_of(r.get(1)), r.get(2), r.get(3))?;
+    // One file at a time: a register's scans together may be more than the memory at hand.
+    let files: Vec<Id> = tx
+        .query("SELECT id FROM dangan.complaint_attachments WHERE unit_id = $1 ORDER BY id", &[&hold.unit])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for id in files {
+        let r =
+            tx.query_one("SELECT generation, meta, content FROM dangan.complaint_attachments WHERE id = $1", &[&id])?;
+        let (generation, meta, content) = reseal_attachment(&both, id, generation_of(r.get(0)), r.get(1), r.get(2))?;
         tx.execute(
             "UPDATE dangan.complaint_attachments SET generation = $2, meta = $3, content = $4 WHERE id = $1",
             &[&id, &as_column(generation), &meta, &content],
