@@ -1883,7 +1883,8 @@ impl ServerSession {
     /// nothing yet, all of it or nothing. The workspace is left as it was.
     pub fn upload_register(&mut self, workspace: &crate::Session) -> Result<RegisterMoved> {
         let entries = workspace.register_for_upload()?;
-        self.store.receive_register(&entries)
+        // Each file read from the workspace as it is sent, not all at once.
+        self.store.receive_register(&entries, |file| workspace.register_file(file))
     }
 
     /// The university's holiday calendar: its days by date, and the years entered.

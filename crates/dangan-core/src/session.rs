@@ -549,6 +549,11 @@ impl Session {
         self.store.register_for_upload(self.register_keys()?)
     }
 
+    /// One file of the register, opened, for its move onto a shared server.
+    pub(crate) fn register_file(&self, attachment: Id) -> Result<crate::store::NewAttachment> {
+        self.store.register_file(self.register_keys()?, attachment)
+    }
+
     /// The register keys a change is made with, checked against the key file (replaced since
     /// sign-in: refused; an inspector removed meanwhile: the key replaced first).
     fn register_keys_for_change(&mut self) -> Result<crate::keys::RegisterKeys> {

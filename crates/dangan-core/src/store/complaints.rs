@@ -23,13 +23,14 @@ use crate::{Error, Result, Text};
 use chrono::Datelike;
 
 /// An entry of the register as its inspector moves it onto a shared server, opened: its facts, its
-/// words, the UUID of the member it concerns, and its files.
+/// words, the UUID of the member it concerns, and its files' numbers (each opened as it is sent,
+/// `Store::register_file`).
 pub(crate) struct KeptComplaint {
     pub(crate) row: Row,
     pub(crate) handled: bool,
     pub(crate) content: Content,
     pub(crate) concerning_uid: Option<String>,
-    pub(crate) files: Vec<super::NewAttachment>,
+    pub(crate) files: Vec<Id>,
 }
 
 /// What an entry's seal is bound to: the entry and the generation of its key, so that a sealed
@@ -431,20 +432,26 @@ impl Store {
                     .optional()?,
                 None => None,
             };
-            let mut files = Vec::new();
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT id, generation, meta, content FROM complaint_attachments WHERE complaint_id = ?1 ORDER BY id",
-            )?;
-            let mut sealed = stmt.query([row.id])?;
-            while let Some(r) = sealed.next()? {
-                let (attachment, generation, meta, content): (Id, u32, String, Vec<u8>) =
-                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-                let (meta, bytes) = open_attachment(keys, attachment, generation, &meta, &content)?;
-                files.push(super::NewAttachment { name: meta.name, bytes: bytes.to_vec() });
-            }
+            let files = self
+                .conn
+                .prepare_cached("SELECT id FROM complaint_attachments WHERE complaint_id = ?1 ORDER BY id")?
+                .query_map([row.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<Id>>>()?;
             kept.push(KeptComplaint { row, handled, content, concerning_uid, files });
         }
         Ok(kept)
+    }
+
+    /// One file of the register, opened, for its move onto a shared server.
+    pub(crate) fn register_file(&self, keys: &RegisterKeys, attachment: Id) -> Result<super::NewAttachment> {
+        self.require(Action::HandleComplaints)?;
+        let (generation, meta, content): (u32, String, Vec<u8>) = self.conn.query_row(
+            "SELECT generation, meta, content FROM complaint_attachments WHERE id = ?1",
+            [attachment],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let (meta, bytes) = open_attachment(keys, attachment, generation, &meta, &content)?;
+        Ok(super::NewAttachment { name: meta.name, bytes: bytes.to_vec() })
     }
 
     /// Whether the register holds any entry (its key must then be in the key file).

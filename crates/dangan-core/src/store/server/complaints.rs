@@ -312,7 +312,11 @@ impl ServerStore {
     /// unit's here): each entry under its own number, with its days, its words and files sealed
     /// anew under this register's key, the member it concerns found by their UUID. Only into a
     /// register that holds nothing yet; all of it, or nothing. How many entries and files.
-    pub(crate) fn receive_register(&mut self, entries: &[KeptComplaint]) -> Result<RegisterMoved> {
+    pub(crate) fn receive_register(
+        &mut self,
+        entries: &[KeptComplaint],
+        read_file: impl Fn(Id) -> Result<NewAttachment>,
+    ) -> Result<RegisterMoved> {
         self.with_register(true, |tx, unit, keys| {
             let held: i64 =
                 tx.query_one("SELECT count(*) FROM dangan.complaints WHERE unit_id = $1", &[&unit])?.get(0);
@@ -359,8 +363,8 @@ impl ServerStore {
                         &entry.handled,
                     ],
                 )?;
-                for file in &entry.files {
-                    attach_sealed(tx, keys, (unit, id), file)?;
+                for &file in &entry.files {
+                    attach_sealed(tx, keys, (unit, id), &read_file(file)?)?;
                     moved.files += 1;
                 }
                 moved.entries += 1;
