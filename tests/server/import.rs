@@ -62,6 +62,39 @@ fn a_roster_imports_on_a_server_as_in_a_workspace_with_one_entry_per_person() {
         "SELECT new::jsonb -> 'events' -> 0 ->> 'date' FROM dangan.audit_log WHERE entity = 'people' AND new::jsonb ? 'events' ORDER BY seq LIMIT 1",
     );
     assert_eq!(step.trim(), "2025-09-01", "dates in ISO form whatever the session's style");
+    // The entry names each step in the person's order, and the person by every field the
+    // server's triggers record of a row: a column added to people and left out here fails.
+    let steps = cluster.superuser_sql(
+        "dangan",
+        "SELECT string_agg(s ->> 'date' || ' ' || (s ->> 'kind'), ', ' ORDER BY i)
+         FROM dangan.audit_log, jsonb_array_elements(new::jsonb -> 'events') WITH ORDINALITY AS e(s, i)
+         WHERE entity = 'people' AND new::jsonb -> 'person' ->> 'name' = '王五' GROUP BY seq",
+    );
+    assert_eq!(steps.trim(), "2025-09-01 application_received, 2026-01-10 activist_determined");
+    let fields = cluster.superuser_sql(
+        "dangan",
+        "SELECT (SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(new::jsonb -> 'person') AS k)
+              = (SELECT string_agg(attname::text, ',' ORDER BY attname::text) FROM pg_attribute
+                 WHERE attrelid = 'dangan.people'::regclass AND attnum > 0 AND NOT attisdropped
+                   AND attname NOT IN ('pinyin', 'initials', 'sort_key', 'version', 'changed_by', 'changed_at'))
+         FROM dangan.audit_log WHERE entity = 'people' AND new::jsonb ? 'events' ORDER BY seq LIMIT 1",
+    );
+    assert_eq!(fields.trim(), "t", "the import's entry records the person as the triggers record a row");
+    // A staged person's number is the server's: a user may stage a row, never write its number.
+    let stage = |columns: &str, values: &str| {
+        cluster.psql(
+            "dangan",
+            &crate::security::db_role(&url, ADMIN),
+            dangan_tests::PASSPHRASE,
+            &format!(
+                "BEGIN; INSERT INTO dangan.import_people (row_no, branch_id, name, stage, ended{columns})
+                 VALUES (1, 1, 'x', 'applicant', false{values}); ROLLBACK;"
+            ),
+        )
+    };
+    assert!(stage("", "").status.success());
+    let forged = stage(", new_id", ", 1");
+    assert!(!forged.status.success() && String::from_utf8_lossy(&forged.stderr).contains("permission denied"));
     let per_row = cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.audit_log WHERE entity = 'events'");
     assert_eq!(per_row.trim(), "2", "only the office's own two steps were logged one by one");
     dangan(&url, ADMIN, &["verify"]).assert().success();
