@@ -549,11 +549,34 @@ pub(super) fn load(
     id: Id,
     lock: bool,
 ) -> std::result::Result<ServerPerson, LoadError> {
-    let lock = if lock { " FOR UPDATE" } else { "" };
+    // One round trip for the person, their steps, status changes, keeping and arrival: a person
+    // is read at every change, and each statement is a wait for the server.
+    let lock = if lock { " FOR UPDATE OF p" } else { "" };
     let person = statements.get(
         client,
         &format!(
-            "SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by, uid::text FROM dangan.people WHERE id = $1{lock}"
+            "SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by, uid::text,
+                    e_ids, e_kinds, e_dates, e_months, e_notes, s_ids, s_statuses, s_dates, s_reasons,
+                    k_graduated, a_received, a_origin, a_letter, a_issued, a_dues, a_history
+             FROM dangan.people p
+             CROSS JOIN LATERAL (
+                 SELECT array_agg(e.id) AS e_ids, array_agg(e.kind) AS e_kinds, array_agg(e.date::text) AS e_dates,
+                        array_agg(e.months) AS e_months, array_agg(e.note) AS e_notes
+                 FROM dangan.events e WHERE e.person_id = p.id) e
+             CROSS JOIN LATERAL (
+                 SELECT array_agg(c.id ORDER BY c.date, c.id) AS s_ids,
+                        array_agg(c.status ORDER BY c.date, c.id) AS s_statuses,
+                        array_agg(c.date::text ORDER BY c.date, c.id) AS s_dates,
+                        array_agg(c.reason ORDER BY c.date, c.id) AS s_reasons
+                 FROM dangan.status_changes c WHERE c.person_id = p.id) s
+             LEFT JOIN LATERAL (
+                 SELECT k.graduated_on::text AS k_graduated FROM dangan.kept_graduates k WHERE k.person_id = p.id) k
+                 ON true
+             LEFT JOIN LATERAL (
+                 SELECT a.received_on::text AS a_received, a.origin AS a_origin, a.letter_number AS a_letter,
+                        a.letter_issued_on::text AS a_issued, a.dues_through AS a_dues, a.history AS a_history
+                 FROM dangan.arrivals a WHERE a.person_id = p.id) a ON true
+             WHERE p.id = $1{lock}"
         ),
     )?;
     let row = client.query_opt(&person, &[&id])?.ok_or(LoadError::NotFound(id))?;
@@ -563,44 +586,23 @@ pub(super) fn load(
             row.try_get::<_, Option<String>>(i)
         })?;
     let stage = Stage::parse(row.get(19)).ok_or(LoadError::Corrupt("people", id))?;
-    let steps =
-        statements.get(client, "SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1")?;
-    let mut events =
-        client.query(&steps, &[&id])?.iter().map(|r| event_of(r, 0)).collect::<std::result::Result<Vec<_>, _>>()?;
-    sort_events(&mut events);
-    let changes = statements.get(
-        client,
-        "SELECT id, status, date::text, reason FROM dangan.status_changes WHERE person_id = $1 ORDER BY date, id",
-    )?;
-    let status_history = client
-        .query(&changes, &[&id])?
-        .iter()
-        .map(|r| status_change_of(r, id))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
     let (ended, version, changed_by, uid) = (row.get(20), row.get(21), row.get(22), row.get(23));
-    // The keeping and the arrival in one round trip: a person is read at every change.
-    let more = statements.get(
-        client,
-        "SELECT k.graduated_on::text, a.received_on::text, a.origin, a.letter_number, a.letter_issued_on::text,
-                a.dues_through, a.history
-         FROM (SELECT $1::bigint AS id) x
-         LEFT JOIN dangan.kept_graduates k ON k.person_id = x.id
-         LEFT JOIN dangan.arrivals a ON a.person_id = x.id",
-    )?;
-    let more = client.query_one(&more, &[&id])?;
+    let mut events = steps_of(&row, 24)?;
+    sort_events(&mut events);
+    let status_history = status_history_of(&row, 29, id)?;
     let day = |i: usize, table: &'static str| -> std::result::Result<Option<Date>, LoadError> {
-        more.get::<_, Option<&str>>(i).map(|d| d.parse::<Date>().map_err(|_| LoadError::Corrupt(table, id))).transpose()
+        row.get::<_, Option<&str>>(i).map(|d| d.parse::<Date>().map_err(|_| LoadError::Corrupt(table, id))).transpose()
     };
-    let graduate_kept_since = day(0, "kept_graduates")?;
-    let arrival = match day(1, "arrivals")? {
+    let graduate_kept_since = day(33, "kept_graduates")?;
+    let arrival = match day(34, "arrivals")? {
         Some(received_on) => Some(crate::arrival::ArrivalRecord {
             person_id: id,
             received_on,
-            origin: more.get(2),
-            letter_number: more.get(3),
-            letter_issued_on: day(4, "arrivals")?,
-            dues_paid_through: more.get::<_, Option<i32>>(5).map(crate::dues::Month),
-            history: more.get::<_, Option<&str>>(6).map(|h| h.lines().map(str::to_owned).collect()).unwrap_or_default(),
+            origin: row.get(35),
+            letter_number: row.get(36),
+            letter_issued_on: day(37, "arrivals")?,
+            dues_paid_through: row.get::<_, Option<i32>>(38).map(crate::dues::Month),
+            history: row.get::<_, Option<&str>>(39).map(|h| h.lines().map(str::to_owned).collect()).unwrap_or_default(),
         }),
         None => None,
     };
@@ -616,14 +618,6 @@ pub(super) fn load(
         graduate_kept_since,
         arrival,
     })
-}
-
-/// A status change from its columns `id, status, date::text, reason`.
-pub(super) fn status_change_of(r: &postgres::Row, person_id: Id) -> std::result::Result<StatusChange, LoadError> {
-    let id: Id = r.get(0);
-    let status = MembershipStatus::parse(r.get(1)).ok_or(LoadError::Corrupt("status_changes", id))?;
-    let date = r.get::<_, &str>(2).parse::<Date>().map_err(|_| LoadError::Corrupt("status_changes", id))?;
-    Ok(StatusChange { id: Some(id), person_id, status, date, reason: r.get(3) })
 }
 
 /// A list row from the columns of `ENTRY_COLUMNS`.
@@ -652,6 +646,55 @@ fn event_of(r: &postgres::Row, at: usize) -> std::result::Result<ProcedureEvent,
     let date = r.get::<_, String>(at + 2).parse::<Date>().map_err(|_| bad())?;
     let months = r.get::<_, Option<i32>>(at + 3).map(|m| u32::try_from(m).map_err(|_| bad())).transpose()?;
     Ok(ProcedureEvent { id: Some(id), kind, date, months, note: r.get(at + 4) })
+}
+
+/// A person's steps from five parallel arrays starting at column `at` (ids, kinds, dates,
+/// months, notes; NULL for a person with none), as [`load`] reads them.
+fn steps_of(r: &postgres::Row, at: usize) -> std::result::Result<Vec<ProcedureEvent>, LoadError> {
+    let ids: Vec<Id> = r.get::<_, Option<Vec<Id>>>(at).unwrap_or_default();
+    let kinds: Vec<&str> = r.get::<_, Option<Vec<&str>>>(at + 1).unwrap_or_default();
+    let dates: Vec<&str> = r.get::<_, Option<Vec<&str>>>(at + 2).unwrap_or_default();
+    let months: Vec<Option<i32>> = r.get::<_, Option<Vec<Option<i32>>>>(at + 3).unwrap_or_default();
+    let notes: Vec<Option<String>> = r.get::<_, Option<Vec<Option<String>>>>(at + 4).unwrap_or_default();
+    let whole = [kinds.len(), dates.len(), months.len(), notes.len()].iter().all(|&n| n == ids.len());
+    if !whole {
+        return Err(LoadError::Corrupt("events", ids.first().copied().unwrap_or_default()));
+    }
+    ids.iter()
+        .zip(kinds)
+        .zip(dates)
+        .zip(months)
+        .zip(notes)
+        .map(|((((&id, kind), date), months), note)| {
+            let bad = || LoadError::Corrupt("events", id);
+            let kind = EventKind::parse(kind).ok_or_else(bad)?;
+            let date = date.parse::<Date>().map_err(|_| bad())?;
+            let months = months.map(|m| u32::try_from(m).map_err(|_| bad())).transpose()?;
+            Ok(ProcedureEvent { id: Some(id), kind, date, months, note })
+        })
+        .collect()
+}
+
+/// A person's status changes from four parallel arrays starting at column `at` (ids, statuses,
+/// dates, reasons, in date order), as [`load`] reads them.
+fn status_history_of(r: &postgres::Row, at: usize, person_id: Id) -> std::result::Result<Vec<StatusChange>, LoadError> {
+    let ids: Vec<Id> = r.get::<_, Option<Vec<Id>>>(at).unwrap_or_default();
+    let statuses: Vec<&str> = r.get::<_, Option<Vec<&str>>>(at + 1).unwrap_or_default();
+    let dates: Vec<&str> = r.get::<_, Option<Vec<&str>>>(at + 2).unwrap_or_default();
+    let reasons: Vec<Option<String>> = r.get::<_, Option<Vec<Option<String>>>>(at + 3).unwrap_or_default();
+    if [statuses.len(), dates.len(), reasons.len()].iter().any(|&n| n != ids.len()) {
+        return Err(LoadError::Corrupt("status_changes", ids.first().copied().unwrap_or_default()));
+    }
+    ids.iter()
+        .zip(statuses)
+        .zip(dates)
+        .zip(reasons)
+        .map(|(((&id, status), date), reason)| {
+            let status = MembershipStatus::parse(status).ok_or(LoadError::Corrupt("status_changes", id))?;
+            let date = date.parse::<Date>().map_err(|_| LoadError::Corrupt("status_changes", id))?;
+            Ok(StatusChange { id: Some(id), person_id, status, date, reason })
+        })
+        .collect()
 }
 
 /// A row of the server's Dangan cannot read (a value no version of Dangan writes).
