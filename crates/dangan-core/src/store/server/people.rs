@@ -549,9 +549,16 @@ pub(super) fn load(
     id: Id,
     lock: bool,
 ) -> std::result::Result<ServerPerson, LoadError> {
+    // Locked first, in a statement of its own: the read below then starts after the lock is
+    // ours, and sees what the previous holder committed. (Locked in the same statement, the
+    // steps would be those of the moment it began, and two workers recording the same step at
+    // once would both find it missing.)
+    if lock {
+        let lock = statements.get(client, "SELECT 1 FROM dangan.people WHERE id = $1 FOR UPDATE")?;
+        client.query_opt(&lock, &[&id])?.ok_or(LoadError::NotFound(id))?;
+    }
     // One round trip for the person, their steps, status changes, keeping and arrival: a person
     // is read at every change, and each statement is a wait for the server.
-    let lock = if lock { " FOR UPDATE OF p" } else { "" };
     let person = statements.get(
         client,
         &format!(
@@ -576,7 +583,7 @@ pub(super) fn load(
                  SELECT a.received_on::text AS a_received, a.origin AS a_origin, a.letter_number AS a_letter,
                         a.letter_issued_on::text AS a_issued, a.dues_through AS a_dues, a.history AS a_history
                  FROM dangan.arrivals a WHERE a.person_id = p.id) a ON true
-             WHERE p.id = $1{lock}"
+             WHERE p.id = $1"
         ),
     )?;
     let row = client.query_opt(&person, &[&id])?.ok_or(LoadError::NotFound(id))?;
