@@ -165,18 +165,23 @@ impl ServerStore {
         let cx = validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         let fail = |e| failure(e, &address);
-        let (events, status_history, graduate_kept_since, arrival) = match person.id {
+        // The kind of the branch chosen: one the user may change (the policies hide the others, so
+        // it is not found). Asked with the lock on the person, to save a round trip.
+        let (kind, events, status_history, graduate_kept_since, arrival) = match person.id {
             Some(id) => {
-                let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
+                let kind = lock(&mut tx, &mut self.statements, id, Some(person.branch_id))
+                    .map_err(|e| e.into_error(&address))?;
+                let before = load(&mut tx, &mut self.statements, id, false).map_err(|e| e.into_error(&address))?;
                 refuse_if_stale(&before, seen_version)?;
-                (before.events, before.status_history, before.graduate_kept_since, before.arrival)
+                (kind, before.events, before.status_history, before.graduate_kept_since, before.arrival)
             }
-            None => (Vec::new(), Vec::new(), None, None),
+            None => {
+                let unit_kind =
+                    self.statements.get(&mut tx, "SELECT kind FROM dangan.org_units WHERE id = $1").map_err(fail)?;
+                let kind = tx.query_opt(&unit_kind, &[&person.branch_id]).map_err(fail)?.map(|r| r.get(0));
+                (kind, Vec::new(), Vec::new(), None, None)
+            }
         };
-        // A branch the user may change (the policies hide the others, so it is not found).
-        let unit_kind =
-            self.statements.get(&mut tx, "SELECT kind FROM dangan.org_units WHERE id = $1").map_err(fail)?;
-        let kind: Option<String> = tx.query_opt(&unit_kind, &[&person.branch_id]).map_err(fail)?.map(|r| r.get(0));
         if kind.as_deref() != Some("branch") {
             return Err(Error::invalid("branch_id", "请选择一个党支部", "choose a branch"));
         }
@@ -541,6 +546,23 @@ impl From<postgres::Error> for LoadError {
     }
 }
 
+/// Takes a person's row for this transaction (FOR UPDATE, which the policies allow only to those
+/// who may change the person), and tells the kind of the unit `unit_kind_of`, if asked, in the
+/// same round trip (none when the user cannot see it).
+pub(super) fn lock(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    id: Id,
+    unit_kind_of: Option<Id>,
+) -> std::result::Result<Option<String>, LoadError> {
+    let lock = statements.get(
+        client,
+        "SELECT (SELECT u.kind FROM dangan.org_units u WHERE u.id = $2) FROM dangan.people WHERE id = $1 FOR UPDATE",
+    )?;
+    let row = client.query_opt(&lock, &[&id, &unit_kind_of])?.ok_or(LoadError::NotFound(id))?;
+    Ok(row.get(0))
+}
+
 /// A person, their steps in procedure order, and their version; `lock` takes the row for this
 /// transaction (FOR UPDATE, which the policies allow only to those who may change the person).
 pub(super) fn load(
@@ -554,8 +576,7 @@ pub(super) fn load(
     // steps would be those of the moment it began, and two workers recording the same step at
     // once would both find it missing.)
     if lock {
-        let lock = statements.get(client, "SELECT 1 FROM dangan.people WHERE id = $1 FOR UPDATE")?;
-        client.query_opt(&lock, &[&id])?.ok_or(LoadError::NotFound(id))?;
+        self::lock(client, statements, id, None)?;
     }
     // One round trip for the person, their steps, status changes, keeping and arrival: a person
     // is read at every change, and each statement is a wait for the server.
