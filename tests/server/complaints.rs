@@ -301,3 +301,45 @@ fn an_inspector_moves_an_uploaded_workspaces_register_onto_the_server() {
     let count: serde_json::Value = serde_json::from_slice(&count.stdout).unwrap();
     assert_eq!(count["total"], 1);
 }
+
+#[test]
+fn a_register_the_server_kept_shut_at_sign_in_opens_at_its_next_use() {
+    let Some((cluster, url)) = initialised() else { return };
+    dangan(&url, ADMIN, &["users", "add", INSPECTOR, "--role", "discipline_inspector"]).assert().success();
+    let address: ServerAddress = url.parse().unwrap();
+    // The first sign-in makes the inspector's key pair and the register's first key.
+    let mut first = ServerSession::sign_in(&address, Some(INSPECTOR), PASSPHRASE).unwrap();
+    assert!(first.complaints(false).unwrap().is_empty());
+    drop(first);
+
+    // The fault: another transaction holds the register while the inspector signs in, and the
+    // inspector's connections wait for a lock 300 ms at most, so the server answers "busy".
+    cluster.superuser_sql("dangan", &format!("ALTER ROLE \"{}\" SET lock_timeout = '300ms'", db_role(&url, INSPECTOR)));
+    let mut holder = cluster
+        .psql_command("dangan", "postgres", dangan_tests::postgres::SUPERUSER_PASSWORD)
+        .args(["-c", "BEGIN; SELECT 1 FROM dangan.registers FOR UPDATE; SELECT pg_sleep(4); COMMIT;"])
+        .spawn()
+        .unwrap();
+    let held = || {
+        cluster.superuser_sql(
+            "dangan",
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+             WHERE c.relname = 'registers' AND l.mode = 'RowShareLock' AND l.granted",
+        )
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while held().trim() == "0" {
+        assert!(std::time::Instant::now() < deadline, "the holder took the register");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    // The session opens all the same; only the register is shut, and says why.
+    let mut inspector = ServerSession::sign_in(&address, Some(INSPECTOR), PASSPHRASE).unwrap();
+    let shut = inspector.complaints(false).unwrap_err();
+    assert!(shut.message(Lang::En).contains("try again shortly"), "{}", shut.message(Lang::En));
+    // Once the holder lets go, the same session opens the register at its next use.
+    assert!(holder.wait().unwrap().success());
+    assert!(inspector.complaints(false).unwrap().is_empty(), "opened again with the passphrase signed in with");
+    let mut other = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    assert!(other.complaints(false).is_err(), "and still for its inspector alone");
+}

@@ -527,8 +527,8 @@ fn held(register: &Keeping) -> Result<&Hold> {
         Keeping::Refused(why) => Err(Error::invalid("register", why.zh.clone(), why.en.clone())),
         Keeping::Unavailable(_) => Err(Error::invalid(
             "register",
-            "打开信访举报登记簿时无法连接服务器：请稍后再试",
-            "the server could not be reached while the complaints register was opened: try again shortly",
+            "打开信访举报登记簿时服务器无法连接或正忙：请稍后再试",
+            "the server could not be reached, or was busy, while the complaints register was opened: try again shortly",
         )),
         Keeping::None => Err(not_given()),
     }
@@ -550,8 +550,8 @@ pub(super) fn rewrap(
         }
         Keeping::Unavailable(_) => Err(Error::invalid(
             "register",
-            "你的信访举报登记簿密钥在登录时因无法连接服务器未能打开：请重新登录后再修改口令，以免密钥再也打不开",
-            "your complaints register key did not open at sign-in, the server being out of reach: sign in again before changing your passphrase, or the key would open no more",
+            "你的信访举报登记簿密钥在登录时因服务器无法连接或正忙未能打开：请重新登录后再修改口令，以免密钥再也打不开",
+            "your complaints register key did not open at sign-in, the server being out of reach or busy: sign in again before changing your passphrase, or the key would open no more",
         )),
         Keeping::Refused(why) => Err(Error::invalid(
             "register",
