@@ -80,21 +80,28 @@ fn a_roster_imports_on_a_server_as_in_a_workspace_with_one_entry_per_person() {
          FROM dangan.audit_log WHERE entity = 'people' AND new::jsonb ? 'events' ORDER BY seq LIMIT 1",
     );
     assert_eq!(fields.trim(), "t", "the import's entry records the person as the triggers record a row");
-    // A staged person's number is the server's: a user may stage a row, never write its number.
-    let stage = |columns: &str, values: &str| {
+    // A staged person's number and drawn UUID are the server's: a user may stage a row, never
+    // write either, nor stage two rows under one number.
+    let stage = |columns: &str, values: &str, again: bool| {
+        let row = format!(
+            "INSERT INTO dangan.import_people (row_no, branch_id, name, stage, ended{columns})
+             VALUES (1, 1, 'x', 'applicant', false{values});"
+        );
+        let twice = if again { row.as_str() } else { "" };
         cluster.psql(
             "dangan",
             &crate::security::db_role(&url, ADMIN),
             dangan_tests::PASSPHRASE,
-            &format!(
-                "BEGIN; INSERT INTO dangan.import_people (row_no, branch_id, name, stage, ended{columns})
-                 VALUES (1, 1, 'x', 'applicant', false{values}); ROLLBACK;"
-            ),
+            &format!("BEGIN; {row} {twice} ROLLBACK;"),
         )
     };
-    assert!(stage("", "").status.success());
-    let forged = stage(", new_id", ", 1");
-    assert!(!forged.status.success() && String::from_utf8_lossy(&forged.stderr).contains("permission denied"));
+    assert!(stage("", "", false).status.success());
+    for (column, value) in [(", new_id", ", 1"), (", drawn_uid", ", gen_random_uuid()")] {
+        let forged = stage(column, value, false);
+        assert!(!forged.status.success() && String::from_utf8_lossy(&forged.stderr).contains("permission denied"));
+    }
+    let twice = stage("", "", true);
+    assert!(!twice.status.success() && String::from_utf8_lossy(&twice.stderr).contains("duplicate key"));
     let per_row = cluster.superuser_sql("dangan", "SELECT count(*) FROM dangan.audit_log WHERE entity = 'events'");
     assert_eq!(per_row.trim(), "2", "only the office's own two steps were logged one by one");
     dangan(&url, ADMIN, &["verify"]).assert().success();

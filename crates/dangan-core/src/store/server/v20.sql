@@ -1,10 +1,11 @@
 -- The shared server's schema, version 20: a roster imported onto the server is added faster, and
 -- the policies' units and the log's entries are made faster (issue 20, §6). `dangan server
--- upgrade` brings a version-19 database here. The import, measured on 100,000 people with 800,000 steps
--- (ARCHITECTURE.md, Performance):
+-- upgrade` brings a version-19 database here. The import, measured on 100,000 people with
+-- 800,000 steps (ARCHITECTURE.md, Performance):
 --
--- - A staged person's number is drawn as the row arrives (COPY sends the rows in row order), by
---   the column's default, instead of by rewriting every staged row afterwards.
+-- - The people are numbered by the table's identity as they are inserted, in row order, and found
+--   again by a UUID drawn as each staged row arrived, instead of by rewriting every staged row
+--   with its number first.
 -- - The log's entry per person is built as `json` text from the row the insert returns, not as
 --   `jsonb` from the table read again: the same fields and steps, without a binary tree made and
 --   printed for each person.
@@ -15,7 +16,12 @@
 --   statistics for rows sent in this transaction, chose a bitmap scan and sorted 800,000 steps
 --   on disk. No JIT: its compilation is planned from the same wrong estimates.
 
-ALTER TABLE dangan.import_people ALTER COLUMN new_id SET DEFAULT nextval('dangan.people_id_seq');
+-- The UUID a staged person is given unless they bring one, drawn by the server as the row arrives:
+-- the people's own identity numbers them in the insert, which returns each with this UUID.
+ALTER TABLE dangan.import_people ADD COLUMN drawn_uid uuid NOT NULL DEFAULT gen_random_uuid();
+-- One staged row per row number in a transaction: each is one person, and their steps follow it.
+CREATE UNIQUE INDEX import_people_row ON dangan.import_people (tx, db_role, row_no);
+DROP INDEX dangan.import_people_by_tx;
 
 CREATE OR REPLACE FUNCTION dangan.import_staged() RETURNS TABLE (row_no bigint, id bigint)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_nestloop = off
@@ -69,59 +75,59 @@ BEGIN
         RAISE EXCEPTION 'row %: this person is on the server already', bad.row_no USING ERRCODE = '23505';
     END IF;
 
-    -- Each person's number was drawn as their row arrived (the column's default), in row order.
-    IF EXISTS (SELECT 1 FROM dangan.import_people s WHERE s.tx = this_tx AND s.db_role = me AND s.new_id IS NULL) THEN
-        RAISE EXCEPTION 'a staged person has no number' USING ERRCODE = '42501';
-    END IF;
-
     INSERT INTO dangan.importing (tx) VALUES (this_tx);
-    -- One entry per person: their row as written (what the insert returns, never the client's
-    -- text), in the columns the triggers record of a row, and their steps (each as JSON, dates in
-    -- ISO form whatever the session's style).
+    -- One statement: the people numbered by the table's own identity in row order, each found
+    -- again by the UUID they were given (their own, or the one the server drew for the staged row,
+    -- which no user may write or read); one log entry per person from their row as written (what
+    -- the insert returns, never the client's text), in the fields the triggers record of a row,
+    -- with their steps (each as JSON, dates in ISO form whatever the session's style, in their
+    -- order as read from the staged steps' index); then the steps. The rows' numbers come back.
+    RETURN QUERY
     WITH added AS (
-        INSERT INTO dangan.people (id, branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date,
+        INSERT INTO dangan.people (branch_id, name, pinyin, initials, sort_key, gender, ethnicity, birth_date,
                                    id_number, student_no, category, department, class_name, phone, native_place,
                                    notes, education, class_year, student_level, occupation, joined_on, stage, ended,
                                    version, changed_by, changed_at, uid)
-        OVERRIDING SYSTEM VALUE
-        SELECT s.new_id, s.branch_id, s.name, s.pinyin, s.initials, s.sort_key, s.gender, s.ethnicity, s.birth_date,
+        SELECT s.branch_id, s.name, s.pinyin, s.initials, s.sort_key, s.gender, s.ethnicity, s.birth_date,
                s.id_number, s.student_no, s.category, s.department, s.class_name, s.phone, s.native_place, s.notes,
                s.education, s.class_year, s.student_level, s.occupation, s.joined_on, s.stage, s.ended,
-               1, entry_actor, clock_timestamp(), COALESCE(s.uid, gen_random_uuid())
+               1, entry_actor, clock_timestamp(), COALESCE(s.uid, s.drawn_uid)
         FROM dangan.import_people s WHERE s.tx = this_tx AND s.db_role = me ORDER BY s.row_no
         RETURNING *
+    ), numbered AS (
+        SELECT s.row_no, p.* FROM added p
+        JOIN dangan.import_people s ON s.tx = this_tx AND s.db_role = me AND COALESCE(s.uid, s.drawn_uid) = p.uid
+    ), logged AS (
+        INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, new)
+        SELECT entry_actor, 'people', p.id::text, p.id::text, p.branch_id, 'insert',
+               json_build_object(
+                   'person', json_build_object(
+                       'id', p.id, 'uid', p.uid, 'branch_id', p.branch_id, 'name', p.name, 'gender', p.gender,
+                       'ethnicity', p.ethnicity, 'birth_date', p.birth_date, 'id_number', p.id_number,
+                       'student_no', p.student_no, 'category', p.category, 'department', p.department,
+                       'class_name', p.class_name, 'phone', p.phone, 'native_place', p.native_place, 'notes', p.notes,
+                       'education', p.education, 'class_year', p.class_year, 'student_level', p.student_level,
+                       'occupation', p.occupation, 'joined_on', p.joined_on, 'stage', p.stage, 'ended', p.ended,
+                       'status', p.status),
+                   'events', coalesce(st.steps, '[]'::json))::text
+        FROM numbered p
+        LEFT JOIN (SELECT e.row_no, json_agg(json_build_object('date', e.date, 'kind', e.kind, 'months', e.months,
+                                                               'note', e.note)) AS steps
+                   FROM (SELECT * FROM dangan.import_events e WHERE e.tx = this_tx AND e.db_role = me
+                         ORDER BY e.row_no, e.ord) e
+                   GROUP BY e.row_no) st
+               ON st.row_no = p.row_no
+        ORDER BY p.row_no
+    ), stepped AS (
+        INSERT INTO dangan.events (person_id, branch_id, kind, date, months, note)
+        SELECT p.id, p.branch_id, e.kind, e.date, e.months, e.note
+        FROM dangan.import_events e
+        JOIN numbered p ON p.row_no = e.row_no
+        WHERE e.tx = this_tx AND e.db_role = me ORDER BY e.row_no, e.ord
     )
-    INSERT INTO dangan.audit_pending (actor, entity, entity_id, member_id, unit_id, action, new)
-    SELECT entry_actor, 'people', p.id::text, p.id::text, p.branch_id, 'insert',
-           json_build_object(
-               'person', json_build_object(
-                   'id', p.id, 'uid', p.uid, 'branch_id', p.branch_id, 'name', p.name, 'gender', p.gender,
-                   'ethnicity', p.ethnicity, 'birth_date', p.birth_date, 'id_number', p.id_number,
-                   'student_no', p.student_no, 'category', p.category, 'department', p.department,
-                   'class_name', p.class_name, 'phone', p.phone, 'native_place', p.native_place, 'notes', p.notes,
-                   'education', p.education, 'class_year', p.class_year, 'student_level', p.student_level,
-                   'occupation', p.occupation, 'joined_on', p.joined_on, 'stage', p.stage, 'ended', p.ended,
-                   'status', p.status),
-               'events', coalesce(st.steps, '[]'::json))::text
-    FROM added p
-    JOIN dangan.import_people s ON s.tx = this_tx AND s.db_role = me AND s.new_id = p.id
-    LEFT JOIN (SELECT e.row_no, json_agg(json_build_object('date', e.date, 'kind', e.kind, 'months', e.months,
-                                                           'note', e.note)) AS steps
-               FROM (SELECT * FROM dangan.import_events e WHERE e.tx = this_tx AND e.db_role = me
-                     ORDER BY e.row_no, e.ord) e
-               GROUP BY e.row_no) st
-           ON st.row_no = s.row_no
-    ORDER BY s.row_no;
-    INSERT INTO dangan.events (person_id, branch_id, kind, date, months, note)
-    SELECT s.new_id, s.branch_id, e.kind, e.date, e.months, e.note
-    FROM dangan.import_events e
-    JOIN dangan.import_people s ON s.tx = e.tx AND s.db_role = e.db_role AND s.row_no = e.row_no
-    WHERE e.tx = this_tx AND e.db_role = me ORDER BY e.row_no, e.ord;
+    SELECT p.row_no, p.id FROM numbered p ORDER BY p.row_no;
     DELETE FROM dangan.importing WHERE tx = this_tx;
     INSERT INTO dangan.audit_commits (tx) VALUES (this_tx) ON CONFLICT DO NOTHING;
-
-    RETURN QUERY SELECT s.row_no, s.new_id FROM dangan.import_people s
-                 WHERE s.tx = this_tx AND s.db_role = me ORDER BY s.row_no;
     DELETE FROM dangan.import_events e WHERE e.tx = this_tx AND e.db_role = me;
     DELETE FROM dangan.import_people s WHERE s.tx = this_tx AND s.db_role = me;
 END

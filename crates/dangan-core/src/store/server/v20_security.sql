@@ -1,4 +1,2 @@
--- The shared server's security, version 20: a staged person's number is drawn from the people's
--- sequence as the user's row arrives (no user may write the number itself).
-
-GRANT USAGE ON SEQUENCE dangan.people_id_seq TO {app};
+-- The shared server's security, version 20: nothing new. (A staged person's UUID, drawn by the
+-- server, is no user's to write: users may insert only the staged columns version 1 lists.)
