@@ -668,12 +668,22 @@ fn entry_of(r: &postgres::Row, address: &super::ServerAddress) -> Result<IndexEn
 
 /// An event from its columns `id, kind, date::text, months, note`, starting at `at`.
 fn event_of(r: &postgres::Row, at: usize) -> std::result::Result<ProcedureEvent, LoadError> {
-    let id: Id = r.get(at);
+    step(r.get(at), r.get(at + 1), r.get(at + 2), r.get(at + 3), r.get(at + 4))
+}
+
+/// A step from its stored values (`kind` and `date` as text); a value no Dangan writes names the row.
+fn step(
+    id: Id,
+    kind: &str,
+    date: &str,
+    months: Option<i32>,
+    note: Option<String>,
+) -> std::result::Result<ProcedureEvent, LoadError> {
     let bad = || LoadError::Corrupt("events", id);
-    let kind = EventKind::parse(r.get(at + 1)).ok_or_else(bad)?;
-    let date = r.get::<_, String>(at + 2).parse::<Date>().map_err(|_| bad())?;
-    let months = r.get::<_, Option<i32>>(at + 3).map(|m| u32::try_from(m).map_err(|_| bad())).transpose()?;
-    Ok(ProcedureEvent { id: Some(id), kind, date, months, note: r.get(at + 4) })
+    let kind = EventKind::parse(kind).ok_or_else(bad)?;
+    let date = date.parse::<Date>().map_err(|_| bad())?;
+    let months = months.map(|m| u32::try_from(m).map_err(|_| bad())).transpose()?;
+    Ok(ProcedureEvent { id: Some(id), kind, date, months, note })
 }
 
 /// A person's steps from five parallel arrays starting at column `at` (ids, kinds, dates,
@@ -693,13 +703,7 @@ fn steps_of(r: &postgres::Row, at: usize) -> std::result::Result<Vec<ProcedureEv
         .zip(dates)
         .zip(months)
         .zip(notes)
-        .map(|((((&id, kind), date), months), note)| {
-            let bad = || LoadError::Corrupt("events", id);
-            let kind = EventKind::parse(kind).ok_or_else(bad)?;
-            let date = date.parse::<Date>().map_err(|_| bad())?;
-            let months = months.map(|m| u32::try_from(m).map_err(|_| bad())).transpose()?;
-            Ok(ProcedureEvent { id: Some(id), kind, date, months, note })
-        })
+        .map(|((((&id, kind), date), months), note)| step(id, kind, date, months, note))
         .collect()
 }
 
