@@ -302,11 +302,18 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     office(&cluster, &url);
     add_secretary(&url);
     let ws = TestWorkspace::initialised();
+    // 王五 joined before the records began (入党时间 given, no admission recorded): he owes no step
+    // of the procedure, whatever else his row gives, on either engine.
+    let old_member = "王五,1999001,第一党支部,1998-03-01,1999-07-01\n";
     let roster = ws.write_csv(
         "roster.csv",
-        "姓名,学号工号,所在党支部,递交入党申请书日期\n张三,2026001,第一党支部,2026-01-31\n李四,2026002,第二党支部,2026-01-31\n",
+        &format!(
+            "姓名,学号工号,所在党支部,递交入党申请书日期,入党时间\n张三,2026001,第一党支部,2026-01-31,\n李四,2026002,第二党支部,2026-01-31,\n{old_member}"
+        ),
     );
     ws.dangan(&["import", roster.to_str().unwrap()]).assert().success();
+    let old = ws.write_csv("old.csv", &format!("姓名,学号工号,所在党支部,递交入党申请书日期,入党时间\n{old_member}"));
+    dangan(&url, ADMIN, &["import", old.to_str().unwrap()]).assert().success();
 
     // The members' items (the units' are `owed.rs`'s): the same rules, due days, statuses and
     // words as the workspace's.
@@ -314,7 +321,15 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     let on_server = deadline_items(dangan(&url, ADMIN, &as_of).output().unwrap());
     let in_workspace = deadline_items(ws.dangan(&as_of).output().unwrap());
     assert!(on_server.iter().any(|i| i["name"] == "张三" && i["status"] == "overdue"), "{on_server:#?}");
+    assert!(on_server.iter().all(|i| i["name"] != "王五"), "{on_server:#?}");
     assert_eq!(on_server, in_workspace);
+    // Nor on his member page.
+    let address: ServerAddress = url.parse().unwrap();
+    let mut session = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let everyone = session.members(&dangan_core::store::MemberQuery::default()).unwrap();
+    let wang = everyone.iter().find(|(m, _)| m.name == "王五").unwrap().0.id;
+    let page = session.member(wang).unwrap();
+    assert!(page.detail.deadlines.is_empty(), "{:#?}", page.detail.deadlines);
     let within = [&as_of[..], &["--within", "30"]].concat();
     assert_eq!(
         deadline_items(dangan(&url, ADMIN, &within).output().unwrap()),

@@ -23,7 +23,7 @@ use crate::store::dismissals::{Dismissals, check_set_aside, check_unit_set_aside
 pub use crate::store::server::{
     Change, ChangeFeed, Concern, RegisterMoved, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
 };
-use crate::store::server::{ServerPerson, ServerStore, branch_path, committee_above, subtree, unit_named};
+use crate::store::server::{HeldSteps, ServerPerson, ServerStore, branch_path, committee_above, subtree, unit_named};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
 use crate::store::{PersonSteps, item_order, procedure_items};
 use crate::{Error, Lang, Result, Text};
@@ -66,9 +66,10 @@ pub struct ServerSession {
     /// The member list's rows, read on the first list or search and kept true by this session's
     /// own changes and by the others' as announced ([`ServerSession::apply_changes`]).
     index: Option<MemberIndex>,
-    /// Each readable person's steps as facts for the rules, read on the first deadline scan or
-    /// list and kept true the same way: a scan then reads nothing from the server.
-    facts: Option<HashMap<Id, Vec<Fact>>>,
+    /// Each readable person's steps as facts for the rules (and whether they owe any), read on the
+    /// first deadline scan or list and kept true the same way: a scan then reads nothing from the
+    /// server.
+    facts: Option<HashMap<Id, HeldSteps>>,
     /// The people of the statistics' number last listed (its pages, and the stage counts beside
     /// them, ask again and again): counted once, forgotten at any change.
     cell: Option<(crate::statistics::CellRef, std::collections::HashSet<Id>)>,
@@ -405,7 +406,7 @@ impl ServerSession {
         Ok(items
             .into_iter()
             .map(|summary| {
-                let late = late_steps(facts.get(&summary.id).map_or(&[][..], Vec::as_slice), rules, workdays);
+                let late = late_steps(facts.get(&summary.id).map_or(&[][..], |h| &h.facts[..]), rules, workdays);
                 (summary, late)
             })
             .collect())
@@ -453,7 +454,7 @@ impl ServerSession {
     }
 
     /// Each readable person's steps as facts, read once.
-    fn facts(&mut self) -> Result<&HashMap<Id, Vec<Fact>>> {
+    fn facts(&mut self) -> Result<&HashMap<Id, HeldSteps>> {
         if self.facts.is_none() {
             self.facts = Some(self.store.all_facts()?);
         }
@@ -477,11 +478,11 @@ impl ServerSession {
         }
         if self.facts.is_some() {
             match self.store.person_facts(person) {
-                Ok(facts) if facts.is_empty() => {
+                Ok(held) if held.facts.is_empty() => {
                     self.facts.as_mut().map(|all| all.remove(&person));
                 }
-                Ok(facts) => {
-                    self.facts.as_mut().map(|all| all.insert(person, facts));
+                Ok(held) => {
+                    self.facts.as_mut().map(|all| all.insert(person, held));
                 }
                 Err(_) => self.facts = None,
             }
@@ -603,7 +604,6 @@ impl ServerSession {
     /// The items `query` selects: the procedure's, and with `life` organisational life's too
     /// (read from the server's register, which the reminders read their own way).
     fn items_of(&mut self, query: &DeadlineQuery, life: bool) -> Result<Vec<DeadlineItem>> {
-        let as_of = query.as_of.unwrap_or_else(|| self.store.today());
         let units = self.store.units()?;
         let in_scope: Option<std::collections::HashSet<Id>> = match query.branch_id {
             None => None,
@@ -613,32 +613,18 @@ impl ServerSession {
             }
         };
         let set_aside = self.store.dismissals(query.member_id)?;
-        let path_of = |unit: Id| branch_path(&units, unit);
-        let life = if life { self.store.life_items(query, in_scope.clone(), &set_aside, path_of)? } else { Vec::new() };
         self.facts()?;
         self.index()?;
-        let (Some(index), Some(facts)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
-        let mut paths: std::collections::HashMap<Id, std::sync::Arc<str>> = std::collections::HashMap::new();
-        let chosen: Vec<_> = index
+        let (Some(index), Some(held)) = (self.index.as_ref(), self.facts.as_ref()) else { return Ok(Vec::new()) };
+        let people = index
             .people_in_register()
             .filter(|(_, _, branch)| in_scope.as_ref().is_none_or(|s| s.contains(branch)))
             .filter(|(id, ..)| query.member_id.is_none_or(|m| m == *id))
-            .map(|(id, name, branch)| (id, name, branch, facts.get(&id).map_or(&[][..], Vec::as_slice)))
-            .collect();
-        let people = chosen.iter().map(|(id, name, branch_id, facts)| PersonSteps {
-            id: *id,
-            name,
-            branch_id: *branch_id,
-            branch: paths.entry(*branch_id).or_insert_with(|| branch_path(&units, *branch_id).into()).clone(),
-            facts,
-        });
-        let mut items =
-            procedure_items(people, self.store.rules(), self.store.work_calendar(), query, &set_aside, as_of);
-        if !life.is_empty() {
-            items.extend(life);
-            items.sort_by(item_order);
-        }
-        Ok(items)
+            .filter_map(|(id, name, branch_id)| {
+                let steps = held.get(&id).filter(|h| h.owes_steps)?;
+                Some(PersonSteps { id, name, branch_id, facts: &steps.facts })
+            });
+        self.store.deadline_items(query, in_scope.clone(), (people, life), &set_aside, |unit| branch_path(&units, unit))
     }
 
     /// Records a change of a member's membership status (转出, 停止党籍, 去世, …), checked against
@@ -1762,7 +1748,7 @@ impl ServerSession {
         let mut member = self.member_of(person, &units, &set_aside);
         // Their absence from organisational life too, as a workspace's member page shows it.
         let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
-        let life = self.store.life_items(&query, None, &set_aside, |unit| branch_path(&units, unit))?;
+        let life = self.store.deadline_items(&query, None, ([], true), &set_aside, |unit| branch_path(&units, unit))?;
         if !life.is_empty() && member.detail.status == MembershipStatus::InRegister {
             member.detail.deadlines.extend(life);
             member.detail.deadlines.sort_by(item_order);
@@ -2072,20 +2058,16 @@ impl ServerSession {
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
         let id = p.person.id.unwrap_or_default();
-        let steps = PersonSteps {
-            id,
-            name: &p.person.name,
-            branch_id: p.person.branch_id,
-            branch: branch_path(units, p.person.branch_id).into(),
-            facts: &facts,
-        };
+        // A member from before the records owes no step (as a workspace's member page shows them).
+        let owed: &[Fact] = if p.person.joined_before_records(&p.events) { &[] } else { &facts };
+        let steps = PersonSteps { id, name: &p.person.name, branch_id: p.person.branch_id, facts: owed };
         // Every item, those set aside marked, as a workspace's member page shows them; someone out
         // of the register owes nothing.
         let status = current_status(&p.status_history);
         let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
         let (rules, workdays, today) = (self.store.rules(), self.store.work_calendar(), self.store.today());
         let deadlines = if status == MembershipStatus::InRegister {
-            procedure_items([steps], rules, workdays, &query, set_aside, today)
+            procedure_items([steps], (rules, workdays), &query, set_aside, today, |unit| branch_path(units, unit))
         } else {
             Vec::new()
         };

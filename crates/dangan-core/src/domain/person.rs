@@ -188,8 +188,17 @@ impl Person {
     /// neither the admission nor the conversion recorded. Such a member owes no step of the
     /// procedure (their activist reviews and reports are long past), and counts as a full member.
     pub fn joined_before_records(&self, events: &[super::ProcedureEvent]) -> bool {
+        Person::joined_before_records_given(self.joined_on.is_some(), events.iter().map(|e| e.kind))
+    }
+
+    /// [`Person::joined_before_records`] for whoever holds only whether 入党时间 was given and the
+    /// kinds of the steps recorded.
+    pub fn joined_before_records_given(
+        joined_on_given: bool,
+        mut kinds: impl Iterator<Item = super::EventKind>,
+    ) -> bool {
         use super::EventKind::{Admitted, ConversionApproved};
-        self.joined_on.is_some() && !events.iter().any(|e| matches!(e.kind, Admitted | ConversionApproved))
+        joined_on_given && !kinds.any(|k| matches!(k, Admitted | ConversionApproved))
     }
 
     /// 入党时间: the admission recorded, else the date given for a member from before the records.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::Store;
 use super::life_index::{Awaited, Awaiting, LifeIndex, LifeMember, OpenComplaint, Ower};
-use super::procedure_index::{Entry, ProcedureIndex};
+use super::procedure_index::ProcedureIndex;
 use crate::access::Action;
 use crate::appraisal::AppraisalRules;
 use crate::calendar::Date;
@@ -41,7 +41,8 @@ pub(super) struct Found<'a> {
 pub(super) enum Owed<'a> {
     Step {
         member_id: Id,
-        entry: &'a Entry,
+        name: &'a str,
+        branch_id: Id,
         rule: &'a DeadlineRule,
     },
     Meeting {
@@ -143,7 +144,7 @@ impl Found<'_> {
     /// The unit whose counts and lists the item goes into.
     pub(super) fn branch_id(&self) -> Id {
         match &self.owed {
-            Owed::Step { entry, .. } => entry.branch_id,
+            Owed::Step { branch_id, .. } => *branch_id,
             Owed::Lapse { member, .. } | Owed::Dues { member, .. } => member.branch_id,
             Owed::Receipt { letter, .. } => letter.branch_id,
             Owed::Meeting { ower, .. } => ower.unit_id,
@@ -173,7 +174,7 @@ impl Scope {
         self.branches.as_ref().is_none_or(|b| b.contains(&unit))
     }
 
-    fn members(&self) -> bool {
+    pub(super) fn members(&self) -> bool {
         self.owed_by != Some(OwnerKind::Unit)
     }
 
@@ -221,33 +222,19 @@ impl Store {
         as_of: Date,
         mut f: impl FnMut(Found<'s>),
     ) {
-        let rules = self.rules.deadlines();
         let in_scope = |unit: Id| scope.branches.as_ref().is_none_or(|b| b.contains(&unit));
-        let mut buffer = Vec::new();
-        let mut visit = |member_id: Id, entry: &'s Entry, f: &mut dyn FnMut(Found<'s>)| {
-            if !in_scope(entry.branch_id) {
-                return;
-            }
-            buffer.clear();
-            deadlines::pending_into(&entry.facts, rules, &self.workdays, as_of, &mut buffer);
-            for p in buffer.drain(..) {
-                f(Found {
-                    owed: Owed::Step { member_id, entry, rule: p.rule },
-                    due: p.due,
-                    status: p.status,
-                    provisional: p.provisional,
-                });
-            }
-        };
         if scope.members() {
-            match scope.member_id {
-                Some(id) => {
-                    if let Some(entry) = index.get(id) {
-                        visit(id, entry, &mut f);
-                    }
-                }
-                None => index.iter().for_each(|(id, entry)| visit(id, entry, &mut f)),
-            }
+            let steps = |(id, entry): (Id, &'s super::procedure_index::Entry)| PersonSteps {
+                id,
+                name: &entry.name,
+                branch_id: entry.branch_id,
+                facts: &entry.facts,
+            };
+            let people: Box<dyn Iterator<Item = PersonSteps<'s>>> = match scope.member_id {
+                Some(id) => Box::new(index.get(id).map(|entry| (id, entry)).into_iter().map(steps)),
+                None => Box::new(index.iter().map(steps)),
+            };
+            procedure_found(people.filter(|p| in_scope(p.branch_id)), &self.rules, &self.workdays, as_of, &mut f);
         }
         scan_members_life(life, &self.rules, scope, as_of, &mut f);
         if !scope.units() {
@@ -486,7 +473,7 @@ pub(super) fn make_items(
     #[inline]
     fn sort_name<'f>(f: &'f Found<'_>, paths: &'f HashMap<Id, Arc<str>>) -> (u8, &'f str) {
         match &f.owed {
-            Owed::Step { entry, .. } => (0, &entry.name),
+            Owed::Step { name, .. } => (0, name),
             Owed::Lapse { member, .. } | Owed::Dues { member, .. } => (0, &member.name),
             Owed::Receipt { letter, .. } => (0, &letter.name),
             Owed::Meeting { ower, .. } => (1, &paths[&ower.unit_id]),
@@ -510,12 +497,8 @@ pub(super) fn make_items(
         .map(|f| {
             let branch = &paths[&f.branch_id()];
             let (owner, name, clause) = match &f.owed {
-                Owed::Step { member_id, entry, rule } => (
-                    Owner::Member {
-                        member_id: *member_id,
-                        name: String::from(&*entry.name),
-                        done_by: Some(rule.done_by),
-                    },
+                Owed::Step { member_id, name, rule, .. } => (
+                    Owner::Member { member_id: *member_id, name: String::from(*name), done_by: Some(rule.done_by) },
                     &rule.name,
                     &rule.clause,
                 ),
@@ -678,56 +661,60 @@ pub(super) fn wanted(query: &DeadlineQuery, as_of: Date, kind: DeadlineKind, due
         || (!dismissed && query.only_dismissed))
 }
 
-/// One person's steps, for [`procedure_items`].
+/// One person's steps: someone in the register who owes steps (not a member from before the
+/// records: [`crate::domain::Person::joined_before_records`]).
 pub(crate) struct PersonSteps<'p> {
     pub(crate) id: Id,
     pub(crate) name: &'p str,
     pub(crate) branch_id: Id,
-    /// The branch's path, shared by its members' items.
-    pub(crate) branch: Arc<str>,
     pub(crate) facts: &'p [Fact],
+}
+
+/// Calls `f` with what the procedure still asks of each of these people as of a day: the steps'
+/// part of the scan, on either engine.
+pub(super) fn procedure_found<'s, 'p: 's>(
+    people: impl IntoIterator<Item = PersonSteps<'p>>,
+    rules: &'s RuleSet,
+    workdays: &WorkCalendar,
+    as_of: Date,
+    f: &mut dyn FnMut(Found<'s>),
+) {
+    let rules = rules.deadlines();
+    let mut buffer = Vec::new();
+    for person in people {
+        buffer.clear();
+        deadlines::pending_into(person.facts, rules, workdays, as_of, &mut buffer);
+        for p in buffer.drain(..) {
+            f(Found {
+                owed: Owed::Step { member_id: person.id, name: person.name, branch_id: person.branch_id, rule: p.rule },
+                due: p.due,
+                status: p.status,
+                provisional: p.provisional,
+            });
+        }
+    }
 }
 
 /// What the procedure still asks of these people, as the items a workspace's scan makes of their
 /// steps, chosen by the query (its dates, `within` and `owed_by`; the people are already those in
-/// scope) and sorted as a workspace sorts them: by due day, then name, then member, then rule.
-/// Each item marked with what was set aside (`dismissals`), and left out or kept as the query
-/// asks. For a store that keeps no procedure index: the shared server.
+/// scope) and sorted as a workspace sorts them, each marked with what was set aside
+/// (`dismissals`) and left out or kept as the query asks; `path_of` names a branch as the lists
+/// do. For one member's page on a server.
 pub(crate) fn procedure_items<'p>(
     people: impl IntoIterator<Item = PersonSteps<'p>>,
-    rules: &RuleSet,
-    workdays: &crate::workdays::WorkCalendar,
+    (rules, workdays): (&RuleSet, &WorkCalendar),
     query: &DeadlineQuery,
     dismissals: &Dismissals,
     as_of: Date,
+    path_of: impl Fn(Id) -> String,
 ) -> Vec<DeadlineItem> {
     if query.owed_by == Some(OwnerKind::Unit) {
         return Vec::new();
     }
-    let mut words = Words::default();
-    let mut items = Vec::new();
-    for person in people {
-        for p in deadlines::pending(person.facts, rules.deadlines(), workdays, as_of) {
-            let dismissed = dismissals.is_dismissed(OwnerKey::Member(person.id), &p.rule.id, p.due, as_of);
-            if !wanted(query, as_of, p.rule.kind, p.due, dismissed) {
-                continue;
-            }
-            let owner =
-                Owner::Member { member_id: person.id, name: person.name.to_owned(), done_by: Some(p.rule.done_by) };
-            let parts =
-                words.of(ItemParts { rule: &p.rule.id, kind: p.rule.kind, name: &p.rule.name, clause: &p.rule.clause });
-            items.push(make_item(
-                owner,
-                person.branch_id,
-                &person.branch,
-                parts,
-                (p.due, p.status, p.provisional),
-                dismissals,
-            ));
-        }
-    }
-    items.sort_by(item_order);
-    items
+    let mut found = Vec::new();
+    procedure_found(people, rules, workdays, as_of, &mut |f| found.push(f));
+    found.retain(|f| wanted(query, as_of, f.kind(), f.due, f.is_dismissed(dismissals, as_of)));
+    make_items(found, dismissals, path_of)
 }
 
 /// The order a workspace's scan sorts items in (`make_items`): by due day, then members by name

@@ -1,9 +1,10 @@
-//! What units owe on the server, and the members' absence from organisational life and their dues
-//! in arrears, as items of 工作提醒: the workspace's owed-meetings index (`store/life_index.rs`)
-//! built from the register of versions 6, 7 and 10, scanned by the workspace's own scan
-//! (`scan_owers`, `scan_members_life`), so that each rule is worked out once (what a worker did
-//! about a unit's item is `dismissals.rs`'s). The index is read again for each list: the
-//! server's register changes under other users.
+//! The items of 工作提醒 on the server: the procedure's steps of the people a session holds, what
+//! units owe, and the members' absence from organisational life and their dues in arrears. The
+//! workspace's owed-meetings index (`store/life_index.rs`) is built from the register of versions
+//! 6, 7 and 10, and everything is found and made by the workspace's own scan (`procedure_found`,
+//! `scan_owers`, `scan_members_life`, `make_items`), so that each rule is worked out once (what a
+//! worker did about an item is `dismissals.rs`'s). The index is read again when the server has
+//! logged a change: its register changes under other users.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,7 +19,9 @@ use crate::deadlines::{DeadlineItem, DeadlineQuery, OwnerKey};
 use crate::domain::{Id, MeetingKind};
 use crate::dues::Month;
 use crate::reminders::Reminder;
-use crate::store::deadlines::{Scope, make_items, scan_complaints, scan_members_life, scan_owers, wanted};
+use crate::store::deadlines::{
+    PersonSteps, Scope, make_items, procedure_found, scan_complaints, scan_members_life, scan_owers, wanted,
+};
 use crate::store::dismissals::Dismissals;
 use crate::store::life_index::{LifeIndex, LifeMember, LifeRows, OpenComplaint, Staffed};
 use crate::store::reminders::{Seen, reminders_among};
@@ -27,29 +30,36 @@ use crate::store::reminders::{Seen, reminders_among};
 const MEMBER: &str = "NOT p.ended AND p.status = 'in_register' AND p.stage IN ('probationary', 'full_member')";
 
 impl ServerStore {
-    /// The units' and the members' items of organisational life the query asks for (of the units
-    /// in `branches`, or of all this user reads), marked with what was set aside, most urgent
-    /// first; `path_of` names a unit as the lists do.
-    pub(crate) fn life_items(
+    /// The items the query asks for (of the units in `branches`, or of all this user reads): the
+    /// procedure's of `people` (those in scope, in the register), and with `life` organisational
+    /// life's, marked with what was set aside, most urgent first; `path_of` names a unit as the
+    /// lists do. Found and made as a workspace's scan finds and makes them.
+    pub(crate) fn deadline_items<'p>(
         &mut self,
         query: &DeadlineQuery,
         branches: Option<HashSet<Id>>,
+        (people, life): (impl IntoIterator<Item = PersonSteps<'p>>, bool),
         dismissals: &Dismissals,
         path_of: impl Fn(Id) -> String,
     ) -> Result<Vec<DeadlineItem>> {
         let as_of = query.as_of.unwrap_or_else(|| self.today());
-        let life = self.life_index()?;
-        let rules = self.rules();
         let scope = Scope { branches, member_id: query.member_id, owed_by: query.owed_by };
+        let life = if life { Some(self.life_index()?) } else { None };
+        let rules = self.rules();
         let mut found = Vec::new();
-        scan_members_life(&life, rules, &scope, as_of, &mut |f| found.push(f));
-        if let Some(register) = self.register_kept()
-            && scope.units()
-            && scope.in_scope(register)
-        {
-            scan_complaints(&life, register, &self.workdays, as_of, &mut |f| found.push(f));
+        if scope.members() {
+            procedure_found(people, rules, &self.workdays, as_of, &mut |f| found.push(f));
         }
-        scan_owers(&life, rules, &scope, as_of, &mut |f| found.push(f));
+        if let Some(life) = life.as_deref() {
+            scan_members_life(life, rules, &scope, as_of, &mut |f| found.push(f));
+            if let Some(register) = self.register_kept()
+                && scope.units()
+                && scope.in_scope(register)
+            {
+                scan_complaints(life, register, &self.workdays, as_of, &mut |f| found.push(f));
+            }
+            scan_owers(life, rules, &scope, as_of, &mut |f| found.push(f));
+        }
         found.retain(|f| wanted(query, as_of, f.kind(), f.due, f.is_dismissed(dismissals, as_of)));
         Ok(make_items(found, dismissals, path_of))
     }

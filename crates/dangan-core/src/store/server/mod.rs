@@ -48,6 +48,7 @@ pub use changes::{Change, ChangeFeed, Concern};
 pub use complaints::RegisterMoved;
 pub use migrations::{LATEST as SCHEMA_VERSION, Upgrade};
 pub use moves::MovedPerson;
+pub(crate) use people::HeldSteps;
 pub use people::ServerPerson;
 use roles::Roles;
 pub(crate) use units::{branch_path, committee_above, path_of, subtree, unit_named};

@@ -25,6 +25,24 @@ const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date
      category, department, class_name, phone, native_place, notes, education, class_year, student_level, occupation, \
      joined_on::text";
 
+/// A person's steps as a session holds them for the deadline scan and the late flags.
+#[derive(Debug, Default)]
+pub(crate) struct HeldSteps {
+    /// In procedure order.
+    pub(crate) facts: Vec<Fact>,
+    /// Whether they owe steps at all: not a member from before the records
+    /// ([`Person::joined_before_records`]).
+    pub(crate) owes_steps: bool,
+}
+
+impl HeldSteps {
+    fn of(mut events: Vec<ProcedureEvent>, joined_on_given: bool) -> HeldSteps {
+        sort_events(&mut events);
+        let before_records = Person::joined_before_records_given(joined_on_given, events.iter().map(|e| e.kind));
+        HeldSteps { facts: events.iter().map(Into::into).collect(), owes_steps: !before_records }
+    }
+}
+
 /// A person as the server holds them: the record, and the version a later change must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerPerson {
@@ -68,24 +86,27 @@ impl ServerStore {
         row.map(|r| entry_of(&r, &self.address)).transpose()
     }
 
-    /// The steps of every person this user may read, as facts for the rules, by person.
-    pub(crate) fn all_facts(&mut self) -> Result<std::collections::HashMap<Id, Vec<Fact>>> {
-        let rows = self
-            .client
-            .query("SELECT person_id, id, kind, date::text, months, note FROM dangan.events", &[])
-            .map_err(|e| failure(e, &self.address))?;
+    /// The steps of every person this user may read, as facts for the rules, by person (in one
+    /// snapshot with who was given 入党时间).
+    pub(crate) fn all_facts(&mut self) -> Result<std::collections::HashMap<Id, HeldSteps>> {
+        let address = self.address.clone();
+        let fail = |e| failure(e, &address);
+        let mut tx = super::snapshot(&mut self.client).map_err(fail)?;
+        let rows =
+            tx.query("SELECT person_id, id, kind, date::text, months, note FROM dangan.events", &[]).map_err(fail)?;
+        let joined: std::collections::HashSet<Id> = tx
+            .query("SELECT id FROM dangan.people WHERE joined_on IS NOT NULL", &[])
+            .map_err(fail)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        tx.commit().map_err(fail)?;
         let mut events: std::collections::HashMap<Id, Vec<ProcedureEvent>> = std::collections::HashMap::new();
         for r in &rows {
-            let event = event_of(r, 1).map_err(|e| e.into_error(&self.address))?;
+            let event = event_of(r, 1).map_err(|e| e.into_error(&address))?;
             events.entry(r.get(0)).or_default().push(event);
         }
-        Ok(events
-            .into_iter()
-            .map(|(id, mut list)| {
-                sort_events(&mut list);
-                (id, list.iter().map(Into::into).collect())
-            })
-            .collect())
+        Ok(events.into_iter().map(|(id, list)| (id, HeldSteps::of(list, joined.contains(&id)))).collect())
     }
 
     /// The whole records of the people `ids` names that this user may read, in that order, each
@@ -133,20 +154,26 @@ impl ServerStore {
 
     /// One person's steps as facts for the rules, in procedure order; none when they are gone or
     /// out of this user's sight.
-    pub(crate) fn person_facts(&mut self, id: Id) -> Result<Vec<Fact>> {
+    pub(crate) fn person_facts(&mut self, id: Id) -> Result<HeldSteps> {
         let address = self.address.clone();
+        // The person's row joined, for 入党时间 (one round trip: it runs after every save).
         let steps = self
             .statements
-            .get(&mut self.client, "SELECT id, kind, date::text, months, note FROM dangan.events WHERE person_id = $1")
+            .get(
+                &mut self.client,
+                "SELECT e.id, e.kind, e.date::text, e.months, e.note, p.joined_on IS NOT NULL
+                 FROM dangan.people p LEFT JOIN dangan.events e ON e.person_id = p.id WHERE p.id = $1",
+            )
             .map_err(|e| failure(e, &address))?;
         let rows = self.client.query(&steps, &[&id]).map_err(|e| failure(e, &address))?;
-        let mut events = rows
+        let joined = rows.first().is_some_and(|r| r.get(5));
+        let events = rows
             .iter()
+            .filter(|r| r.get::<_, Option<Id>>(0).is_some())
             .map(|r| event_of(r, 0))
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| e.into_error(&address))?;
-        sort_events(&mut events);
-        Ok(events.iter().map(Into::into).collect())
+        Ok(HeldSteps::of(events, joined))
     }
 
     /// A person and their steps, if this user may read them.
