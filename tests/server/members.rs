@@ -545,3 +545,46 @@ fn one_step_for_several_on_a_server_is_all_or_none_naming_each_refused() {
     talk("2026-02-20").assert().success().stdout(contains("张三")).stdout(contains("李四"));
     assert_eq!((steps(&zhang), steps(&li)), (2, 2));
 }
+
+#[test]
+fn a_sessions_lists_and_scan_after_its_own_changes_are_a_fresh_sessions() {
+    use dangan_core::deadlines::DeadlineQuery;
+    use dangan_core::domain::Stage;
+    use dangan_core::store::MemberQuery;
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = office(&cluster, &url);
+    let address: ServerAddress = url.parse().unwrap();
+    let id: i64 = zhang.parse().unwrap();
+    let mut session = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let as_of = DeadlineQuery { as_of: Some("2026-06-10".parse().unwrap()), ..DeadlineQuery::default() };
+    // From here on the session holds the list's rows and everyone's steps.
+    session.members(&MemberQuery::all()).unwrap();
+    let before = session.deadlines(&as_of).unwrap();
+
+    // Its own changes, each put where it holds them from what the change returned: 张三 talked
+    // to, made an activist, renamed 章三.
+    let day = |d: &str| d.parse().unwrap();
+    session.save_event(id, ProcedureEvent::new(EventKind::ApplicantTalk, day("2026-02-20")), None).unwrap();
+    session.save_event(id, ProcedureEvent::new(EventKind::ActivistDetermined, day("2026-05-20")), None).unwrap();
+    let mut person = session.member(id).unwrap().detail.person;
+    person.name = "章三".into();
+    session.save_person(person, None).unwrap();
+
+    // What it answers is what a session that reads everything afresh answers.
+    let mut fresh = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    for query in [
+        MemberQuery::all(),
+        MemberQuery { stage: Some(Stage::Activist), ..MemberQuery::all() },
+        MemberQuery { search: Some("zs".into()), ..MemberQuery::all() },
+        MemberQuery { search: Some("章".into()), ..MemberQuery::all() },
+    ] {
+        let (held, read) = (session.list_members(&query).unwrap(), fresh.list_members(&query).unwrap());
+        assert_eq!(held.items, read.items, "{query:?}");
+    }
+    let activists = session.list_members(&MemberQuery { stage: Some(Stage::Activist), ..MemberQuery::all() });
+    assert_eq!(activists.unwrap().items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["章三"]);
+    let after = session.deadlines(&as_of).unwrap();
+    assert_eq!(after, fresh.deadlines(&as_of).unwrap());
+    assert_ne!(after, before, "the steps recorded change what is owed");
+    assert!(after.iter().all(|i| !(&*i.rule == "application_talk" && i.owner.member_id() == Some(id))), "{after:#?}");
+}

@@ -77,6 +77,11 @@ fn an_item_set_aside_on_a_server_is_set_aside_for_everyone_who_sees_the_member_a
     let page = admin.member(zhang).unwrap();
     assert_eq!(page.version, version, "setting an item aside is no change to the person");
     assert!(page.detail.deadlines.iter().any(|i| &*i.rule == "application_talk" && i.acknowledged));
+    // The page a save returns marks it too (the items set aside are read with the person).
+    let mut changed = page.detail.person.clone();
+    changed.phone = Some("13900000000".into());
+    let saved = admin.save_person(changed, Some(version)).unwrap();
+    assert!(saved.detail.deadlines.iter().any(|i| &*i.rule == "application_talk" && i.acknowledged));
     // The others are told, naming the member, so their lists and dashboards follow.
     let told = feed.wait(std::time::Duration::from_secs(5)).unwrap();
     assert!(told.iter().any(|c| c.table == "dismissals" && c.person == Some(zhang)), "{told:?}");

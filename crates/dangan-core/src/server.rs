@@ -19,7 +19,7 @@ use crate::domain::{EventKind, Id, MembershipStatus, ProcedureEvent, Stage, Stat
 use crate::late::{LateStep, late_steps};
 use crate::reminders::{self, Notice, Reminder, Threshold};
 use crate::rules::DeadlineKind;
-use crate::store::dismissals::{Dismissals, check_set_aside, check_unit_set_aside};
+use crate::store::dismissals::{check_set_aside, check_unit_set_aside};
 pub use crate::store::server::{
     Change, ChangeFeed, Concern, RegisterMoved, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
 };
@@ -489,6 +489,25 @@ impl ServerSession {
         }
     }
 
+    /// This session's own change, as its transaction returned the person (every column of the
+    /// list row, and the steps, read or written there), put where the lists and steps are held:
+    /// no read of them again.
+    fn refresh_with(&mut self, person: &ServerPerson) {
+        self.cell = None;
+        let id = person.person.id.unwrap_or_default();
+        if let Some(index) = self.index.as_mut() {
+            index.put(id, Some(person.list_row()));
+        }
+        if let Some(all) = self.facts.as_mut() {
+            let held = person.held_steps();
+            if held.facts.is_empty() {
+                all.remove(&id);
+            } else {
+                all.insert(id, held);
+            }
+        }
+    }
+
     /// Signs in again with `passphrase` if the connection to the server was lost (it never
     /// comes back by itself), and then reads the lists and steps whole again: changes may have
     /// been missed meanwhile. True when it signed in anew.
@@ -632,20 +651,17 @@ impl ServerSession {
     /// working lists and deadlines at once, for everyone (the server keeps their status).
     pub fn change_status(&mut self, change: StatusChange) -> Result<ServerMember> {
         let units = self.store.units()?;
-        let id = change.person_id;
-        let set_aside = self.store.dismissals(Some(id))?;
         let person = self.store.change_status(change)?;
-        self.refresh(id);
-        Ok(self.member_of(person, &units, &set_aside))
+        self.refresh_with(&person);
+        Ok(self.member_of(person, &units))
     }
 
     /// Takes back a member's latest status change (recorded in error).
     pub fn undo_status_change(&mut self, person_id: Id) -> Result<ServerMember> {
         let units = self.store.units()?;
-        let set_aside = self.store.dismissals(Some(person_id))?;
         let person = self.store.undo_status_change(person_id)?;
-        self.refresh(person_id);
-        Ok(self.member_of(person, &units, &set_aside))
+        self.refresh_with(&person);
+        Ok(self.member_of(person, &units))
     }
 
     /// Every document of the procedure, as a workspace lists them, in the wording this user's
@@ -1744,8 +1760,8 @@ impl ServerSession {
     pub fn member(&mut self, id: Id) -> Result<ServerMember> {
         let units = self.store.units()?;
         let person = self.store.person(id)?;
-        let set_aside = self.store.dismissals(Some(id))?;
-        let mut member = self.member_of(person, &units, &set_aside);
+        let set_aside = person.dismissals();
+        let mut member = self.member_of(person, &units);
         // Their absence from organisational life too, as a workspace's member page shows it.
         let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
         let life = self.store.deadline_items(&query, None, ([], true), &set_aside, |unit| branch_path(&units, unit))?;
@@ -1759,15 +1775,12 @@ impl ServerSession {
     /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,
     /// refused if anyone changed the person since that version.
     pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
-        // Read before the write: nothing that can fail comes after its commit.
+        // Read before the write: nothing that can fail comes after its commit. (The items set
+        // aside come with the person, read in the save's transaction.)
         let units = self.store.units()?;
-        let set_aside = match person.id {
-            Some(id) => self.store.dismissals(Some(id))?,
-            None => Dismissals::default(),
-        };
         let person = self.store.save_person(person, seen_version)?;
-        self.refresh(person.person.id.unwrap_or_default());
-        Ok(self.member_of(person, &units, &set_aside))
+        self.refresh_with(&person);
+        Ok(self.member_of(person, &units))
     }
 
     /// Records a step for a member (or changes one, by its id), checked as in a workspace. With
@@ -1779,31 +1792,28 @@ impl ServerSession {
         seen_version: Option<i32>,
     ) -> Result<ServerMember> {
         let units = self.store.units()?;
-        let set_aside = self.store.dismissals(Some(person_id))?;
         let person = self.store.save_event(person_id, event, seen_version)?;
-        self.refresh(person_id);
-        Ok(self.member_of(person, &units, &set_aside))
+        self.refresh_with(&person);
+        Ok(self.member_of(person, &units))
     }
 
     /// Records the same step for several people (`dangan step add --selection`, the app's step
     /// for the rows ticked): each checked as one alone, all or none, each refused person named.
     pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<ServerMember>> {
         let units = self.store.units()?;
-        let set_aside = self.store.dismissals(None)?;
         let people = self.store.save_event_for_many(person_ids, event)?;
-        for id in person_ids {
-            self.refresh(*id);
+        for person in &people {
+            self.refresh_with(person);
         }
-        Ok(people.into_iter().map(|p| self.member_of(p, &units, &set_aside)).collect())
+        Ok(people.into_iter().map(|p| self.member_of(p, &units)).collect())
     }
 
     /// Removes a step, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
         let units = self.store.units()?;
-        let set_aside = self.store.dismissals(Some(person_id))?;
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
-        self.refresh(person_id);
-        Ok(self.member_of(person, &units, &set_aside))
+        self.refresh_with(&person);
+        Ok(self.member_of(person, &units))
     }
 
     /// Moves a member to the branch at `destination` (a path of names from the top), anywhere on
@@ -2054,7 +2064,8 @@ impl ServerSession {
 
     /// A member's whole record, with what the procedure still owes them (from their own steps: no
     /// one else's are read for it).
-    fn member_of(&self, p: ServerPerson, units: &[ServerUnit], set_aside: &Dismissals) -> ServerMember {
+    fn member_of(&self, p: ServerPerson, units: &[ServerUnit]) -> ServerMember {
+        let set_aside = &p.dismissals();
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
         let id = p.person.id.unwrap_or_default();

@@ -62,6 +62,47 @@ pub struct ServerPerson {
     pub graduate_kept_since: Option<Date>,
     /// Where they came from, if they arrived by transfer (转入).
     pub arrival: Option<crate::arrival::ArrivalRecord>,
+    /// Their items set aside (`dangan.dismissals`): rule, due day, and until when (`None`:
+    /// acknowledged), read with them so that a save needs no read of its own for its page.
+    pub(crate) set_aside: Vec<(String, Date, Option<Date>)>,
+    /// The forms of their name the list sorts and searches by, and their membership status, as
+    /// stored: with the rest, their list row, so that a session's own change needs no read of it.
+    pub(crate) keys: crate::names::NameKeys,
+    pub(crate) status: MembershipStatus,
+}
+
+impl ServerPerson {
+    /// Their row in the member list, as `index_entry` reads it.
+    pub(crate) fn list_row(&self) -> IndexEntry {
+        IndexEntry {
+            id: self.person.id.unwrap_or_default(),
+            sort_key: self.keys.sort_key.clone(),
+            name: self.person.name.clone(),
+            pinyin: self.keys.pinyin.clone(),
+            initials: self.keys.initials.clone(),
+            student_no: self.person.student_no.clone(),
+            stage: self.stage,
+            branch_id: self.person.branch_id,
+            ended: self.ended,
+            gender: self.person.gender,
+            status: self.status,
+        }
+    }
+
+    /// Their steps as the session holds them for the scan.
+    pub(crate) fn held_steps(&self) -> HeldSteps {
+        HeldSteps::of(self.events.clone(), self.person.joined_on.is_some())
+    }
+
+    /// Their items set aside, for marking their items.
+    pub(crate) fn dismissals(&self) -> crate::store::dismissals::Dismissals {
+        let mut out = crate::store::dismissals::Dismissals::default();
+        let id = self.person.id.unwrap_or_default();
+        for (rule, due, until) in &self.set_aside {
+            out.add_member(id, rule.clone(), *due, *until);
+        }
+        out
+    }
 }
 
 /// The columns of a person's list row (`IndexEntry`).
@@ -194,19 +235,21 @@ impl ServerStore {
         let fail = |e| failure(e, &address);
         // The kind of the branch chosen: one the user may change (the policies hide the others, so
         // it is not found). Asked with the lock on the person, to save a round trip.
-        let (kind, events, status_history, graduate_kept_since, arrival) = match person.id {
+        let (kind, events, status_history, graduate_kept_since, arrival, set_aside, status) = match person.id {
             Some(id) => {
                 let kind = lock(&mut tx, &mut self.statements, id, Some(person.branch_id))
                     .map_err(|e| e.into_error(&address))?;
                 let before = load(&mut tx, &mut self.statements, id, false).map_err(|e| e.into_error(&address))?;
                 refuse_if_stale(&before, seen_version)?;
-                (kind, before.events, before.status_history, before.graduate_kept_since, before.arrival)
+                let ServerPerson { events, status_history, graduate_kept_since, arrival, set_aside, status, .. } =
+                    before;
+                (kind, events, status_history, graduate_kept_since, arrival, set_aside, status)
             }
             None => {
                 let unit_kind =
                     self.statements.get(&mut tx, "SELECT kind FROM dangan.org_units WHERE id = $1").map_err(fail)?;
                 let kind = tx.query_opt(&unit_kind, &[&person.branch_id]).map_err(fail)?.map(|r| r.get(0));
-                (kind, Vec::new(), Vec::new(), None, None)
+                (kind, Vec::new(), Vec::new(), None, None, Vec::new(), MembershipStatus::InRegister)
             }
         };
         if kind.as_deref() != Some("branch") {
@@ -240,6 +283,9 @@ impl ServerStore {
             status_history,
             graduate_kept_since,
             arrival,
+            set_aside,
+            keys,
+            status,
         })
     }
 
@@ -605,14 +651,15 @@ pub(super) fn load(
     if lock {
         self::lock(client, statements, id, None)?;
     }
-    // One round trip for the person, their steps, status changes, keeping and arrival: a person
-    // is read at every change, and each statement is a wait for the server.
+    // One round trip for the person, their steps, status changes, keeping, arrival and items set
+    // aside: a person is read at every change, and each statement is a wait for the server.
     let person = statements.get(
         client,
         &format!(
             "SELECT {PERSON_COLUMNS}, stage, ended, version, changed_by, uid::text,
                     e_ids, e_kinds, e_dates, e_months, e_notes, s_ids, s_statuses, s_dates, s_reasons,
-                    k_graduated, a_received, a_origin, a_letter, a_issued, a_dues, a_history
+                    k_graduated, a_received, a_origin, a_letter, a_issued, a_dues, a_history,
+                    d_rules, d_dues, d_untils, sort_key, pinyin, initials, status
              FROM dangan.people p
              CROSS JOIN LATERAL (
                  SELECT array_agg(e.id) AS e_ids, array_agg(e.kind) AS e_kinds, array_agg(e.date::text) AS e_dates,
@@ -631,6 +678,10 @@ pub(super) fn load(
                  SELECT a.received_on::text AS a_received, a.origin AS a_origin, a.letter_number AS a_letter,
                         a.letter_issued_on::text AS a_issued, a.dues_through AS a_dues, a.history AS a_history
                  FROM dangan.arrivals a WHERE a.person_id = p.id) a ON true
+             CROSS JOIN LATERAL (
+                 SELECT array_agg(d.rule) AS d_rules, array_agg(d.due::text) AS d_dues,
+                        array_agg(d.until::text) AS d_untils
+                 FROM dangan.dismissals d WHERE d.person_id = p.id) d
              WHERE p.id = $1"
         ),
     )?;
@@ -661,6 +712,9 @@ pub(super) fn load(
         }),
         None => None,
     };
+    let set_aside = set_aside_of(&row, 40);
+    let keys = crate::names::NameKeys { sort_key: row.get(43), pinyin: row.get(44), initials: row.get(45) };
+    let status = MembershipStatus::parse(row.get(46)).ok_or(LoadError::Corrupt("people", id))?;
     Ok(ServerPerson {
         person,
         events,
@@ -672,7 +726,31 @@ pub(super) fn load(
         status_history,
         graduate_kept_since,
         arrival,
+        set_aside,
+        keys,
+        status,
     })
+}
+
+/// A person's items set aside from the arrays at `at` (rules, due days, until), those whose days
+/// do not parse passed over (as `dismissals.rs` passes them over).
+fn set_aside_of(r: &postgres::Row, at: usize) -> Vec<(String, Date, Option<Date>)> {
+    let rules: Vec<String> = r.get::<_, Option<Vec<String>>>(at).unwrap_or_default();
+    let dues: Vec<&str> = r.get::<_, Option<Vec<&str>>>(at + 1).unwrap_or_default();
+    let untils: Vec<Option<&str>> = r.get::<_, Option<Vec<Option<&str>>>>(at + 2).unwrap_or_default();
+    rules
+        .into_iter()
+        .zip(dues)
+        .zip(untils)
+        .filter_map(|((rule, due), until)| {
+            let until = match until.map(str::parse::<Date>) {
+                None => None,
+                Some(Ok(day)) => Some(day),
+                Some(Err(_)) => return None,
+            };
+            Some((rule, due.parse().ok()?, until))
+        })
+        .collect()
 }
 
 /// A list row from the columns of `ENTRY_COLUMNS`.
