@@ -38,9 +38,12 @@ pub struct RecordsChanged {
     pub units: bool,
     /// The register of branch life changed (a party group, a meeting, its attendance or files).
     pub branch_life: bool,
-    /// Anything may have changed (many rows at once, or the connection was lost for a while):
-    /// read everything shown again.
+    /// Anything may have changed (many rows at once, the holiday calendar, or the connection was
+    /// lost for a while): read everything shown again.
     pub all: bool,
+    /// The accounts changed (a user's role or branches, maybe the signed-in user's): read who is
+    /// signed in and what they may do again, and everything shown (`all` is set too).
+    pub account: bool,
     /// Whether the server can be reached now: `false` while the feed is lost (the screens say
     /// so; what they show may be out of date).
     pub connected: bool,
@@ -55,7 +58,8 @@ impl RecordsChanged {
                 Concern::BranchLife => changed.branch_life = true,
                 Concern::Person(person) if !changed.people.contains(&person) => changed.people.push(person),
                 Concern::Person(_) => {}
-                Concern::All => changed.all = true,
+                Concern::All | Concern::Calendar => changed.all = true,
+                Concern::Account => (changed.account, changed.all) = (true, true),
             }
         }
         changed
@@ -214,7 +218,14 @@ mod tests {
         ]);
         assert_eq!(
             changed,
-            RecordsChanged { people: vec![7, 9], units: false, branch_life: false, all: false, connected: true }
+            RecordsChanged {
+                people: vec![7, 9],
+                units: false,
+                branch_life: false,
+                all: false,
+                account: false,
+                connected: true
+            }
         );
         let changed = RecordsChanged::of(&[change("org_units", Some(3), None), change("events", None, None)]);
         assert!(changed.units && changed.all && changed.people.is_empty());
@@ -224,5 +235,13 @@ mod tests {
     fn a_meeting_changed_elsewhere_is_branch_life_not_a_reason_to_read_everything() {
         let changed = RecordsChanged::of(&[change("meetings", Some(3), None), change("attendance", Some(8), None)]);
         assert!(changed.branch_life && !changed.all && changed.people.is_empty());
+    }
+
+    #[test]
+    fn an_account_changed_elsewhere_asks_for_who_is_signed_in_and_the_holidays_for_everything() {
+        let changed = RecordsChanged::of(&[change("user_branches", None, None)]);
+        assert!(changed.account && changed.all, "{changed:?}");
+        let changed = RecordsChanged::of(&[change("holidays", None, None)]);
+        assert!(!changed.account && changed.all, "{changed:?}");
     }
 }

@@ -56,11 +56,29 @@ fn the_department_enters_the_calendar_and_every_users_working_days_follow_it() {
     );
     assert_eq!(psql("SELECT count(*) FROM dangan.holidays"), "0");
 
+    // An organiser's app open meanwhile, following the server's changes.
+    let address: dangan_core::server::ServerAddress = url.parse().unwrap();
+    let mut feed = dangan_core::server::ServerSession::watch(&address, "学院组织员", PASSPHRASE).unwrap();
+    let mut open = dangan_core::server::ServerSession::sign_in(&address, Some("学院组织员"), PASSPHRASE).unwrap();
+    let as_of = dangan_core::deadlines::DeadlineQuery {
+        as_of: Some("2026-09-29".parse().unwrap()),
+        ..dangan_core::deadlines::DeadlineQuery::default()
+    };
+    let open_due = |open: &mut dangan_core::server::ServerSession| {
+        let items = open.deadlines(&as_of).unwrap();
+        items.iter().find(|i| &*i.rule == "candidate_publicity").map(|i| i.due.to_string()).unwrap()
+    };
+    assert_eq!(open_due(&mut open), "2026-10-03");
+
     // The department enters it: everyone reads it, the entries are logged, and the working days
-    // skip the holidays (28, 29, 30 September, 8 and 9 October).
+    // skip the holidays (28, 29, 30 September, 8 and 9 October), in the app already open too once
+    // it is told.
     dangan(&url, ADMIN, &["holidays", "import", file]).assert().success().stdout(contains("2026"));
     dangan(&url, "学院组织员", &["holidays"]).assert().success().stdout(contains("国庆节调休"));
     assert_eq!(publicity_due(&url), "2026-10-10");
+    let changes = crate::members::changes_until(&mut feed, dangan_core::server::Concern::Calendar);
+    open.apply_changes(&changes);
+    assert_eq!(open_due(&mut open), "2026-10-10");
     assert_eq!(psql("SELECT count(*) FROM dangan.audit_log WHERE entity = 'holidays' AND action = 'insert'"), "6");
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }

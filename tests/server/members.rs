@@ -588,3 +588,54 @@ fn a_sessions_lists_and_scan_after_its_own_changes_are_a_fresh_sessions() {
     assert_ne!(after, before, "the steps recorded change what is owed");
     assert!(after.iter().all(|i| !(&*i.rule == "application_talk" && i.owner.member_id() == Some(id))), "{after:#?}");
 }
+
+/// The changes a feed delivers until one concerns `wanted` (within a few seconds).
+pub(crate) fn changes_until(
+    feed: &mut dangan_core::server::ChangeFeed,
+    wanted: dangan_core::server::Concern,
+) -> Vec<dangan_core::server::Change> {
+    let mut changes = Vec::new();
+    for _ in 0..10 {
+        changes.extend(feed.wait(std::time::Duration::from_millis(500)).unwrap());
+        if changes.iter().any(|c| c.concern() == wanted) {
+            return changes;
+        }
+    }
+    panic!("no change of {wanted:?} announced: {changes:?}");
+}
+
+#[test]
+fn an_open_session_follows_its_users_branches_changed_elsewhere() {
+    use dangan_core::access::Role;
+    use dangan_core::server::Concern;
+    use dangan_core::store::MemberQuery;
+    let Some((cluster, url)) = initialised() else { return };
+    office(&cluster, &url);
+    add_secretary(&url);
+    let address: ServerAddress = url.parse().unwrap();
+    let mut feed = ServerSession::watch(&address, "孙书记", PASSPHRASE).unwrap();
+    let mut open = ServerSession::sign_in(&address, Some("孙书记"), PASSPHRASE).unwrap();
+    let names = |session: &mut ServerSession| -> Vec<String> {
+        session.list_members(&MemberQuery::all()).unwrap().items.into_iter().map(|m| m.name).collect()
+    };
+    assert_eq!(names(&mut open), ["张三"]);
+
+    // The administrator gives the secretary 第二党支部 too, from another client: the open session
+    // is told, reads its account again, and lists both branches' members without a restart.
+    let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    admin.set_user_role("孙书记", Role::BranchSecretary, &["第一党支部".into(), "第二党支部".into()]).unwrap();
+    let changes = changes_until(&mut feed, Concern::Account);
+    assert!(
+        changes.iter().all(|c| c.id.is_none() && c.person.is_none()),
+        "an account's change names no row: {changes:?}"
+    );
+    open.apply_changes(&changes);
+    assert_eq!(open.user().branches.len(), 2);
+    assert_eq!(names(&mut open), ["李四", "张三"]);
+
+    // Made an auditor: the session knows it may no longer change records (the server refused it
+    // already).
+    admin.set_user_role("孙书记", Role::Auditor, &[]).unwrap();
+    open.apply_changes(&changes_until(&mut feed, Concern::Account));
+    assert_eq!(open.user().role, Role::Auditor);
+}

@@ -428,17 +428,33 @@ impl ServerSession {
 
     /// Keeps the member list true after changes other clients committed (as a [`ChangeFeed`]
     /// delivers them): each changed person's row read again, or the whole list when a change
-    /// named no row.
+    /// named no row; the user's own account read again when the accounts changed (and, if theirs
+    /// changed, the lists, which the user's branches bound), the holiday calendar when it changed. It
+    /// never fails: what cannot be read again is read at its next use, or stays as it was.
     pub fn apply_changes(&mut self, changes: &[Change]) {
         if !changes.is_empty() {
             self.cell = None;
         }
-        for change in changes {
+        let concerns: Vec<Concern> = changes.iter().map(Change::concern).collect();
+        // Kept as they were if they cannot be read now (the server's policies decide either way,
+        // and a lost connection is the feed's to say).
+        if concerns.contains(&Concern::Account) {
+            let before = self.store.me().clone();
+            self.store.reload_account().ok();
+            // Another user's change (a passphrase set, say) leaves this one's lists as they are.
+            if *self.store.me() != before {
+                self.reload();
+            }
+        }
+        if concerns.contains(&Concern::Calendar) {
+            self.store.reload_calendar().ok();
+        }
+        for concern in concerns {
             if self.index.is_none() && self.facts.is_none() {
                 return;
             }
-            match change.concern() {
-                Concern::Units | Concern::BranchLife => {}
+            match concern {
+                Concern::Units | Concern::BranchLife | Concern::Account | Concern::Calendar => {}
                 Concern::Person(person) => self.refresh(person),
                 Concern::All => self.reload(),
             }

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordsChanged } from './api/types';
 import { lastRecordsChanged, noteRecordsChanged, personChanged, recordsRevision, resetRecordsChanged, serverConnected } from './changes.svelte';
 
-const changed = (over: Partial<RecordsChanged>): RecordsChanged => ({ people: [], units: false, branch_life: false, all: false, connected: true, ...over });
+const changed = (over: Partial<RecordsChanged>): RecordsChanged => ({
+  people: [],
+  units: false,
+  branch_life: false,
+  all: false,
+  account: false,
+  connected: true,
+  ...over,
+});
 
 afterEach(() => resetRecordsChanged());
 

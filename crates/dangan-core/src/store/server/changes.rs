@@ -38,6 +38,11 @@ pub enum Concern {
     /// The register of branch life (groups, meetings, attendance, a unit's items set aside): the
     /// member lists stand.
     BranchLife,
+    /// The users, their roles or branches (version 21): a session reads its own account again,
+    /// and with it what it may see.
+    Account,
+    /// The holiday calendar (version 21): working-day periods are counted anew.
+    Calendar,
     /// Anything: many rows at once, or a table this Dangan does not know. Read everything again.
     All,
 }
@@ -69,6 +74,8 @@ impl Change {
     pub fn concern(&self) -> Concern {
         match (self.table.as_str(), self.person) {
             ("org_units", _) => Concern::Units,
+            ("users" | "user_branches", _) => Concern::Account,
+            ("holidays" | "holiday_years", _) => Concern::Calendar,
             (table, _) if BRANCH_LIFE.contains(&table) => Concern::BranchLife,
             (_, Some(person)) => Concern::Person(person),
             (_, None) => Concern::All,

@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 20] = [
+const VERSIONS: [Version; 21] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -41,6 +41,7 @@ const VERSIONS: [Version; 20] = [
     Version { number: 18, schema: include_str!("v18.sql"), security: include_str!("v18_security.sql") },
     Version { number: 19, schema: include_str!("v19.sql"), security: include_str!("v19_security.sql") },
     Version { number: 20, schema: include_str!("v20.sql"), security: include_str!("v20_security.sql") },
+    Version { number: 21, schema: include_str!("v21.sql"), security: include_str!("v21_security.sql") },
 ];
 
 /// The version this Dangan works with.

@@ -338,6 +338,22 @@ impl ServerStore {
         &self.me
     }
 
+    /// Reads the signed-in user's account again (their role, committee or branches changed, as
+    /// announced). Kept as it was if it cannot be read: the server's policies decide either way.
+    pub(crate) fn reload_account(&mut self) -> Result<()> {
+        let mine = users_from(&mut self.client, "dangan.whoami() u", &[]).map_err(|e| failure(e, &self.address))?;
+        if let Some(me) = mine.into_iter().next() {
+            self.me = me;
+        }
+        Ok(())
+    }
+
+    /// Reads the holiday calendar again (changed, as announced).
+    pub(crate) fn reload_calendar(&mut self) -> Result<()> {
+        self.workdays = holidays::work_calendar(&mut self.client).map_err(|e| failure(e, &self.address))?;
+        Ok(())
+    }
+
     pub fn address(&self) -> &ServerAddress {
         &self.address
     }

@@ -17,10 +17,15 @@ units: boolean,
  */
 branch_life: boolean, 
 /**
- * Anything may have changed (many rows at once, or the connection was lost for a while):
- * read everything shown again.
+ * Anything may have changed (many rows at once, the holiday calendar, or the connection was
+ * lost for a while): read everything shown again.
  */
 all: boolean, 
+/**
+ * The accounts changed (a user's role or branches, maybe the signed-in user's): read who is
+ * signed in and what they may do again, and everything shown (`all` is set too).
+ */
+account: boolean, 
 /**
  * Whether the server can be reached now: `false` while the feed is lost (the screens say
  * so; what they show may be out of date).
