@@ -6,9 +6,9 @@
 //! of changes keeps the session's lists true (`ServerSession::apply_changes`) and is then announced
 //! to the UI as `records-changed`. A lost connection is said to the UI once and tried again every
 //! few seconds; each start of listening (the first too) makes the session's own connection anew if
-//! it was lost, reads its lists whole (changes may have gone unannounced meanwhile) and tells the
-//! UI to read everything again. The feed keeps the user's passphrase (zeroised when it ends, within
-//! a second of the session being left) only to sign in again.
+//! it was lost, reads its account, calendar and lists again (changes may have gone unannounced
+//! meanwhile) and tells the UI to read everything again. The feed keeps the user's passphrase
+//! (zeroised when it ends, within a second of the session being left) only to sign in again.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,8 +41,9 @@ pub struct RecordsChanged {
     /// Anything may have changed (many rows at once, the holiday calendar, or the connection was
     /// lost for a while): read everything shown again.
     pub all: bool,
-    /// The accounts changed (a user's role or branches, maybe the signed-in user's): read who is
-    /// signed in and what they may do again, and everything shown (`all` is set too).
+    /// The signed-in user's own account changed (their role or branches), or may have (the
+    /// connection was made anew): read who is signed in and what they may do again, and
+    /// everything shown (`all` is set too).
     pub account: bool,
     /// Whether the server can be reached now: `false` while the feed is lost (the screens say
     /// so; what they show may be out of date).
@@ -59,7 +60,9 @@ impl RecordsChanged {
                 Concern::Person(person) if !changed.people.contains(&person) => changed.people.push(person),
                 Concern::Person(_) => {}
                 Concern::All | Concern::Calendar => changed.all = true,
-                Concern::Account => (changed.account, changed.all) = (true, true),
+                // Another user's account is no change to what this one is shown; their own is
+                // the session's to say (`apply_changes`).
+                Concern::Account => {}
             }
         }
         changed
@@ -145,13 +148,14 @@ fn follow_changes(
             let Some(listening) = feed.as_mut() else {
                 // Every start of listening, the first one too, is a return: what changed before it
                 // was announced to no one here. The session's own connection is made anew if it
-                // was lost too, its lists read whole, and the screens told to read again.
+                // was lost too, its account, calendar and lists read again, and the screens told
+                // to read everything again, who is signed in too.
                 let opened = ServerSession::watch(&address, &user, &passphrase).and_then(|opened| {
                     let renewed = shell.with_server_of_feed(&stop, |session| {
-                        // Made anew, it reads its lists whole already.
+                        // Made anew, it reads its account, calendar and lists whole already.
                         session.reconnect_if_lost(&passphrase).map(|renewed| {
                             if !renewed {
-                                session.reload()
+                                session.read_again();
                             }
                         })
                     });
@@ -161,7 +165,8 @@ fn follow_changes(
                     Ok(opened) => {
                         feed = Some(opened);
                         said_lost = false;
-                        let all = RecordsChanged { all: true, connected: true, ..RecordsChanged::default() };
+                        let all =
+                            RecordsChanged { all: true, account: true, connected: true, ..RecordsChanged::default() };
                         app.emit(RECORDS_CHANGED_EVENT, all).ok();
                     }
                     Err(err) => {
@@ -175,8 +180,14 @@ fn follow_changes(
             match listening.wait(WAIT) {
                 Ok(changes) if changes.is_empty() => {}
                 Ok(changes) => {
-                    if shell.with_server_of_feed(&stop, |session| session.apply_changes(&changes)).is_some() {
-                        app.emit(RECORDS_CHANGED_EVENT, RecordsChanged::of(&changes)).ok();
+                    if let Some(own_account) =
+                        shell.with_server_of_feed(&stop, |session| session.apply_changes(&changes))
+                    {
+                        let mut changed = RecordsChanged::of(&changes);
+                        if own_account {
+                            (changed.account, changed.all) = (true, true);
+                        }
+                        app.emit(RECORDS_CHANGED_EVENT, changed).ok();
                     }
                 }
                 Err(err) => {
@@ -238,9 +249,9 @@ mod tests {
     }
 
     #[test]
-    fn an_account_changed_elsewhere_asks_for_who_is_signed_in_and_the_holidays_for_everything() {
+    fn another_users_account_changes_nothing_shown_and_the_holidays_everything() {
         let changed = RecordsChanged::of(&[change("user_branches", None, None)]);
-        assert!(changed.account && changed.all, "{changed:?}");
+        assert!(!changed.account && !changed.all, "{changed:?}");
         let changed = RecordsChanged::of(&[change("holidays", None, None)]);
         assert!(!changed.account && changed.all, "{changed:?}");
     }

@@ -323,13 +323,19 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     assert!(on_server.iter().any(|i| i["name"] == "张三" && i["status"] == "overdue"), "{on_server:#?}");
     assert!(on_server.iter().all(|i| i["name"] != "王五"), "{on_server:#?}");
     assert_eq!(on_server, in_workspace);
-    // Nor on his member page.
+    // Nor on his member page; 张三's page lists his items as the workspace's page does, most
+    // urgent first.
     let address: ServerAddress = url.parse().unwrap();
     let mut session = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let workspace =
+        dangan_core::Session::unlock(dangan_core::Workspace::at(ws.dir()), None, dangan_tests::PASSPHRASE).unwrap();
     let everyone = session.members(&dangan_core::store::MemberQuery::default()).unwrap();
-    let wang = everyone.iter().find(|(m, _)| m.name == "王五").unwrap().0.id;
-    let page = session.member(wang).unwrap();
+    let id_of = |name: &str| everyone.iter().find(|(m, _)| m.name == name).unwrap().0.id;
+    let page = session.member(id_of("王五")).unwrap();
     assert!(page.detail.deadlines.is_empty(), "{:#?}", page.detail.deadlines);
+    let local = workspace.list_members(&dangan_core::store::MemberQuery::all()).unwrap();
+    let local_zhang = local.items.iter().find(|m| m.name == "张三").unwrap().id;
+    let zhang = id_of("张三");
     let within = [&as_of[..], &["--within", "30"]].concat();
     assert_eq!(
         deadline_items(dangan(&url, ADMIN, &within).output().unwrap()),
@@ -362,6 +368,21 @@ fn deadlines_on_a_server_are_a_workspaces_for_the_same_steps_within_each_users_u
     assert_eq!(first, again, "the same events keep their UIDs");
     let theirs = calendar("孙书记", "3.ics");
     assert!(theirs.iter().all(|uid| !first.contains(uid)), "another user's calendar is their own");
+
+    // Talked to and made an activist on both: 张三's page lists his next items as the
+    // workspace's page does, most urgent first.
+    for (kind, date) in [("applicant_talk", "2026-02-20"), ("activist_determined", "2026-05-20")] {
+        let step = ["step", "add", "--kind", kind, "--date", date, "--member"];
+        dangan(&url, ADMIN, &[&step[..], &[&zhang.to_string()]].concat()).assert().success();
+        ws.dangan(&[&step[..], &[&local_zhang.to_string()]].concat()).assert().success();
+    }
+    let items = |list: &[dangan_core::deadlines::DeadlineItem]| -> Vec<(String, String, String)> {
+        list.iter().map(|i| (i.rule.to_string(), i.due.to_string(), format!("{:?}", i.status))).collect()
+    };
+    let on_server = items(&session.member(zhang).unwrap().detail.deadlines);
+    assert!(on_server.len() > 1, "{on_server:?}");
+    assert!(on_server.windows(2).all(|w| w[0].1 <= w[1].1), "most urgent first: {on_server:?}");
+    assert_eq!(on_server, items(&workspace.member(local_zhang).unwrap().deadlines));
 }
 
 #[test]
@@ -549,44 +570,82 @@ fn one_step_for_several_on_a_server_is_all_or_none_naming_each_refused() {
 #[test]
 fn a_sessions_lists_and_scan_after_its_own_changes_are_a_fresh_sessions() {
     use dangan_core::deadlines::DeadlineQuery;
-    use dangan_core::domain::Stage;
-    use dangan_core::store::MemberQuery;
+    use dangan_core::domain::{MembershipStatus, Stage, StatusChange};
+    use dangan_core::store::{MemberQuery, StatusFilter};
     let Some((cluster, url)) = initialised() else { return };
-    let (zhang, _) = office(&cluster, &url);
+    let (zhang, li) = office(&cluster, &url);
     let address: ServerAddress = url.parse().unwrap();
-    let id: i64 = zhang.parse().unwrap();
+    let (id, li): (i64, i64) = (zhang.parse().unwrap(), li.parse().unwrap());
     let mut session = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
     let as_of = DeadlineQuery { as_of: Some("2026-06-10".parse().unwrap()), ..DeadlineQuery::default() };
     // From here on the session holds the list's rows and everyone's steps.
     session.members(&MemberQuery::all()).unwrap();
     let before = session.deadlines(&as_of).unwrap();
+    // What it answers is what a session that reads everything afresh answers.
+    let same_as_fresh = |session: &mut ServerSession, after: &str| {
+        let mut fresh = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+        for query in [
+            MemberQuery::all(),
+            MemberQuery { status: Some(StatusFilter::All), ..MemberQuery::all() },
+            MemberQuery { stage: Some(Stage::Activist), ..MemberQuery::all() },
+            MemberQuery { search: Some("zs".into()), ..MemberQuery::all() },
+            MemberQuery { search: Some("章".into()), ..MemberQuery::all() },
+        ] {
+            let (held, read) = (session.list_members(&query).unwrap(), fresh.list_members(&query).unwrap());
+            assert_eq!(held.items, read.items, "after {after}: {query:?}");
+        }
+        let items = session.deadlines(&as_of).unwrap();
+        assert_eq!(items, fresh.deadlines(&as_of).unwrap(), "after {after}");
+        items
+    };
 
     // Its own changes, each put where it holds them from what the change returned: 张三 talked
-    // to, made an activist, renamed 章三.
+    // to, made an activist, renamed 章三, moved to 李四's branch.
     let day = |d: &str| d.parse().unwrap();
     session.save_event(id, ProcedureEvent::new(EventKind::ApplicantTalk, day("2026-02-20")), None).unwrap();
+    same_as_fresh(&mut session, "a step");
     session.save_event(id, ProcedureEvent::new(EventKind::ActivistDetermined, day("2026-05-20")), None).unwrap();
     let mut person = session.member(id).unwrap().detail.person;
     person.name = "章三".into();
     session.save_person(person, None).unwrap();
-
-    // What it answers is what a session that reads everything afresh answers.
-    let mut fresh = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
-    for query in [
-        MemberQuery::all(),
-        MemberQuery { stage: Some(Stage::Activist), ..MemberQuery::all() },
-        MemberQuery { search: Some("zs".into()), ..MemberQuery::all() },
-        MemberQuery { search: Some("章".into()), ..MemberQuery::all() },
-    ] {
-        let (held, read) = (session.list_members(&query).unwrap(), fresh.list_members(&query).unwrap());
-        assert_eq!(held.items, read.items, "{query:?}");
-    }
+    let after = same_as_fresh(&mut session, "a rename");
     let activists = session.list_members(&MemberQuery { stage: Some(Stage::Activist), ..MemberQuery::all() });
     assert_eq!(activists.unwrap().items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["章三"]);
-    let after = session.deadlines(&as_of).unwrap();
-    assert_eq!(after, fresh.deadlines(&as_of).unwrap());
     assert_ne!(after, before, "the steps recorded change what is owed");
     assert!(after.iter().all(|i| !(&*i.rule == "application_talk" && i.owner.member_id() == Some(id))), "{after:#?}");
+    let li_page = session.member(li).unwrap();
+    let mut person = session.member(id).unwrap().detail.person;
+    person.branch_id = li_page.detail.person.branch_id;
+    session.save_person(person, None).unwrap();
+    same_as_fresh(&mut session, "a move");
+
+    // 李四: a step for the rows ticked, then taken back; transferred out and back; then given
+    // 入党时间 with no admission (a member from before the records, who owes no step).
+    let talk = ProcedureEvent::new(EventKind::ApplicantTalk, day("2026-02-21"));
+    session.save_event_for_many(&[li], &talk).unwrap();
+    same_as_fresh(&mut session, "a step for several");
+    let talked =
+        session.member(li).unwrap().detail.events.iter().find(|e| e.kind == EventKind::ApplicantTalk).unwrap().id;
+    session.delete_event(li, talked.unwrap(), None).unwrap();
+    same_as_fresh(&mut session, "a step removed");
+    let out = StatusChange {
+        id: None,
+        person_id: li,
+        status: MembershipStatus::TransferredOut,
+        date: day("2026-06-01"),
+        reason: Some("转学".into()),
+    };
+    session.change_status(out).unwrap();
+    let items = same_as_fresh(&mut session, "a transfer out");
+    assert!(items.iter().all(|i| i.owner.member_id() != Some(li)), "out of the register, 李四 owes nothing");
+    session.undo_status_change(li).unwrap();
+    let items = same_as_fresh(&mut session, "the transfer taken back");
+    assert!(items.iter().any(|i| i.owner.member_id() == Some(li)));
+    let mut person = session.member(li).unwrap().detail.person;
+    person.joined_on = Some(day("1999-07-01"));
+    session.save_person(person, None).unwrap();
+    let items = same_as_fresh(&mut session, "入党时间 given");
+    assert!(items.iter().all(|i| i.owner.member_id() != Some(li)), "{items:#?}");
 }
 
 /// The changes a feed delivers until one concerns `wanted` (within a few seconds).
@@ -638,4 +697,45 @@ fn an_open_session_follows_its_users_branches_changed_elsewhere() {
     admin.set_user_role("孙书记", Role::Auditor, &[]).unwrap();
     open.apply_changes(&changes_until(&mut feed, Concern::Account));
     assert_eq!(open.user().role, Role::Auditor);
+}
+
+#[test]
+fn the_page_a_change_returns_names_the_branch_as_it_is_now() {
+    use dangan_core::server::Concern;
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = office(&cluster, &url);
+    let admin_role = users_json(&url, ADMIN)[0]["db_role"].as_str().unwrap().to_owned();
+    let psql = |sql: &str| {
+        let out = cluster.psql("dangan", &admin_role, PASSPHRASE, sql);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let address: ServerAddress = url.parse().unwrap();
+    let id: i64 = zhang.parse().unwrap();
+    let mut feed = ServerSession::watch(&address, ADMIN, PASSPHRASE).unwrap();
+    let mut session = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let talk = ProcedureEvent::new(EventKind::ApplicantTalk, "2026-02-20".parse().unwrap());
+    let page = session.save_event(id, talk, None).unwrap();
+    assert_eq!(page.detail.branch_path, "第一党支部");
+
+    // A branch added elsewhere after the session's first change: the member moved into it is
+    // named there.
+    let third: i64 = psql(
+        "INSERT INTO dangan.org_units (parent_id, kind, name)
+             SELECT id, 'branch', '第三党支部' FROM dangan.org_units WHERE parent_id IS NULL;
+         SELECT id FROM dangan.org_units WHERE name = '第三党支部'",
+    )
+    .parse()
+    .unwrap();
+    let mut person = page.detail.person;
+    person.branch_id = third;
+    let page = session.save_person(person, None).unwrap();
+    assert_eq!(page.detail.branch_path, "第三党支部");
+
+    // Renamed elsewhere: once the session is told, its next page names it anew.
+    psql("UPDATE dangan.org_units SET name = '第三党支部（合并）' WHERE name = '第三党支部'");
+    session.apply_changes(&changes_until(&mut feed, Concern::Units));
+    let page = session.save_person(page.detail.person, None).unwrap();
+    assert_eq!(page.detail.branch_path, "第三党支部（合并）");
+    assert!(page.detail.deadlines.iter().all(|i| &*i.branch == "第三党支部（合并）"), "{:#?}", page.detail.deadlines);
 }

@@ -73,6 +73,11 @@ pub struct ServerSession {
     /// The people of the statistics' number last listed (its pages, and the stage counts beside
     /// them, ask again and again): counted once, forgotten at any change.
     cell: Option<(crate::statistics::CellRef, std::collections::HashSet<Id>)>,
+    /// The units, as the page a change returns names its member's branch: read by the first
+    /// change and kept until the organisation is announced changed (or everything is read
+    /// again), so that a change needs no read before its transaction. For that page only: lists,
+    /// scans and checks read the units afresh.
+    page_units: Option<Vec<ServerUnit>>,
 }
 
 impl ServerSession {
@@ -109,7 +114,7 @@ impl ServerSession {
             Error::invalid("user", "在服务器上请用 --user 指明用户名", "on a server, name the user with --user")
         })?;
         let store = ServerStore::sign_in(address, user, passphrase)?;
-        Ok(ServerSession { store, index: None, facts: None, cell: None })
+        Ok(ServerSession { store, index: None, facts: None, cell: None, page_units: None })
     }
 
     pub fn address(&self) -> &ServerAddress {
@@ -429,29 +434,26 @@ impl ServerSession {
     /// Keeps the member list true after changes other clients committed (as a [`ChangeFeed`]
     /// delivers them): each changed person's row read again, or the whole list when a change
     /// named no row; the user's own account read again when the accounts changed (and, if theirs
-    /// changed, the lists, which the user's branches bound), the holiday calendar when it changed. It
-    /// never fails: what cannot be read again is read at its next use, or stays as it was.
-    pub fn apply_changes(&mut self, changes: &[Change]) {
+    /// changed, the lists, which the user's branches bound), the holiday calendar when it
+    /// changed. It never fails: what cannot be read again is read at its next use, or stays as it
+    /// was (the server's policies decide either way, and a lost connection is the feed's to say).
+    /// True when the signed-in user's own account changed: what they may do is to be read again.
+    pub fn apply_changes(&mut self, changes: &[Change]) -> bool {
         if !changes.is_empty() {
             self.cell = None;
         }
         let concerns: Vec<Concern> = changes.iter().map(Change::concern).collect();
-        // Kept as they were if they cannot be read now (the server's policies decide either way,
-        // and a lost connection is the feed's to say).
-        if concerns.contains(&Concern::Account) {
-            let before = self.store.me().clone();
-            self.store.reload_account().ok();
-            // Another user's change (a passphrase set, say) leaves this one's lists as they are.
-            if *self.store.me() != before {
-                self.reload();
-            }
+        let everything = concerns.contains(&Concern::All);
+        if concerns.iter().any(|c| matches!(c, Concern::Units | Concern::All | Concern::Account)) {
+            self.page_units = None;
         }
-        if concerns.contains(&Concern::Calendar) {
+        let own_account = (everything || concerns.contains(&Concern::Account)) && self.read_account_again();
+        if everything || concerns.contains(&Concern::Calendar) {
             self.store.reload_calendar().ok();
         }
         for concern in concerns {
             if self.index.is_none() && self.facts.is_none() {
-                return;
+                break;
             }
             match concern {
                 Concern::Units | Concern::BranchLife | Concern::Account | Concern::Calendar => {}
@@ -459,6 +461,28 @@ impl ServerSession {
                 Concern::All => self.reload(),
             }
         }
+        own_account
+    }
+
+    /// Reads everything again: the user's account and the calendar now, the lists and steps at
+    /// their next use (when the feed of changes starts again, say: changes may have gone
+    /// unannounced meanwhile). True when the user's own account changed.
+    pub fn read_again(&mut self) -> bool {
+        self.reload();
+        self.store.reload_calendar().ok();
+        self.read_account_again()
+    }
+
+    /// Reads the user's own account again, and the lists if it changed (another user's change, a
+    /// passphrase set, leaves them as they are). True when it changed.
+    fn read_account_again(&mut self) -> bool {
+        let before = self.store.me().clone();
+        self.store.reload_account().ok();
+        let changed = *self.store.me() != before;
+        if changed {
+            self.reload();
+        }
+        changed
     }
 
     /// The member list's rows, read once.
@@ -548,6 +572,18 @@ impl ServerSession {
         self.index = None;
         self.facts = None;
         self.cell = None;
+        self.page_units = None;
+    }
+
+    /// The page of a member this session just changed: their branch named with the units kept
+    /// for pages, read again first if they lack it. It never fails (it runs after a commit): units
+    /// that cannot be read leave the branch unnamed on the page.
+    fn changed_member(&mut self, person: ServerPerson) -> ServerMember {
+        let branch = person.person.branch_id;
+        if !self.page_units.as_ref().is_some_and(|units| units.iter().any(|u| u.id == branch)) {
+            self.page_units = self.store.units().ok();
+        }
+        self.member_of(person, self.page_units.as_deref().unwrap_or_default())
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
@@ -666,18 +702,16 @@ impl ServerSession {
     /// their stage and history as a workspace checks it; someone out of the register leaves the
     /// working lists and deadlines at once, for everyone (the server keeps their status).
     pub fn change_status(&mut self, change: StatusChange) -> Result<ServerMember> {
-        let units = self.store.units()?;
         let person = self.store.change_status(change)?;
         self.refresh_with(&person);
-        Ok(self.member_of(person, &units))
+        Ok(self.changed_member(person))
     }
 
     /// Takes back a member's latest status change (recorded in error).
     pub fn undo_status_change(&mut self, person_id: Id) -> Result<ServerMember> {
-        let units = self.store.units()?;
         let person = self.store.undo_status_change(person_id)?;
         self.refresh_with(&person);
-        Ok(self.member_of(person, &units))
+        Ok(self.changed_member(person))
     }
 
     /// Every document of the procedure, as a workspace lists them, in the wording this user's
@@ -1791,12 +1825,12 @@ impl ServerSession {
     /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,
     /// refused if anyone changed the person since that version.
     pub fn save_person(&mut self, person: crate::domain::Person, seen_version: Option<i32>) -> Result<ServerMember> {
-        // Read before the write: nothing that can fail comes after its commit. (The items set
-        // aside come with the person, read in the save's transaction.)
-        let units = self.store.units()?;
+        // Nothing is read before the write, and nothing that can fail comes after its commit: the
+        // items set aside come with the person, read in the save's transaction, and the units
+        // naming the branch are those kept for pages.
         let person = self.store.save_person(person, seen_version)?;
         self.refresh_with(&person);
-        Ok(self.member_of(person, &units))
+        Ok(self.changed_member(person))
     }
 
     /// Records a step for a member (or changes one, by its id), checked as in a workspace. With
@@ -1807,29 +1841,26 @@ impl ServerSession {
         event: ProcedureEvent,
         seen_version: Option<i32>,
     ) -> Result<ServerMember> {
-        let units = self.store.units()?;
         let person = self.store.save_event(person_id, event, seen_version)?;
         self.refresh_with(&person);
-        Ok(self.member_of(person, &units))
+        Ok(self.changed_member(person))
     }
 
     /// Records the same step for several people (`dangan step add --selection`, the app's step
     /// for the rows ticked): each checked as one alone, all or none, each refused person named.
     pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<ServerMember>> {
-        let units = self.store.units()?;
         let people = self.store.save_event_for_many(person_ids, event)?;
         for person in &people {
             self.refresh_with(person);
         }
-        Ok(people.into_iter().map(|p| self.member_of(p, &units)).collect())
+        Ok(people.into_iter().map(|p| self.changed_member(p)).collect())
     }
 
     /// Removes a step, if what remains still follows the rules.
     pub fn delete_event(&mut self, person_id: Id, event_id: Id, seen_version: Option<i32>) -> Result<ServerMember> {
-        let units = self.store.units()?;
         let person = self.store.delete_event(person_id, event_id, seen_version)?;
         self.refresh_with(&person);
-        Ok(self.member_of(person, &units))
+        Ok(self.changed_member(person))
     }
 
     /// Moves a member to the branch at `destination` (a path of names from the top), anywhere on

@@ -284,62 +284,28 @@ impl Store {
         Ok(make_items(found, dismissals, |unit| tree.path(unit)))
     }
 
-    /// One member's pending items, computed from the events just read (no scan of everyone).
+    /// One member's pending items, computed from the events just read (no scan of everyone): the
+    /// procedure's, and what organisational life, dues and transfers await of them, found and
+    /// made as the scan finds and makes them, most urgent first (as a server's member page gives
+    /// them).
     pub(crate) fn deadlines_of(
         &self,
         id: Id,
         name: &str,
-        (branch_id, branch): (Id, &str),
+        branch_id: Id,
         events: &[ProcedureEvent],
     ) -> Result<Vec<DeadlineItem>> {
         let facts: Vec<Fact> = events.iter().map(Fact::from).collect();
         let as_of = self.today();
         let dismissals = self.dismissals_of(id)?;
-        let branch: Arc<str> = branch.into();
-        let mut words = Words::default();
-        let mut items: Vec<DeadlineItem> = deadlines::pending(&facts, self.rules.deadlines(), &self.workdays, as_of)
-            .iter()
-            .map(|p| {
-                let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: Some(p.rule.done_by) };
-                let parts = words.of(ItemParts {
-                    rule: &p.rule.id,
-                    kind: p.rule.kind,
-                    name: &p.rule.name,
-                    clause: &p.rule.clause,
-                });
-                make_item(owner, branch_id, &branch, parts, (p.due, p.status, p.provisional), &dismissals)
-            })
-            .collect();
-        // Their absence from organisational life, as the dashboard shows it.
-        let rule = &self.rules.life().lapse;
-        let dues_rule = &self.rules.dues().arrears;
-        let (flagged, behind) = self.with_life(|life| {
-            let Ok(at) = life.members().binary_search_by_key(&id, |m| m.id) else { return (None, None) };
-            let member = &life.members()[at];
-            (absence(life, member, rule, as_of), arrears(member, dues_rule, as_of))
-        })?;
-        if let Some((due, status)) = flagged {
-            let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: None };
-            let parts = words.of(ItemParts {
-                rule: LapseRule::ID,
-                kind: DeadlineKind::Deadline,
-                name: &rule.name,
-                clause: &rule.clause,
-            });
-            items.push(make_item(owner, branch_id, &branch, parts, (due, status, false), &dismissals));
-        }
-        // Their dues in arrears.
-        if let Some((due, status)) = behind {
-            let owner = Owner::Member { member_id: id, name: name.to_owned(), done_by: None };
-            let parts = words.of(ItemParts {
-                rule: ArrearsRule::ID,
-                kind: DeadlineKind::Deadline,
-                name: &dues_rule.name,
-                clause: &dues_rule.clause,
-            });
-            items.push(make_item(owner, branch_id, &branch, parts, (due, status, false), &dismissals));
-        }
-        Ok(items)
+        let scope = Scope { branches: None, member_id: Some(id), owed_by: None };
+        self.with_life(|life| {
+            let mut found = Vec::new();
+            let steps = PersonSteps { id, name, branch_id, facts: &facts };
+            procedure_found([steps], &self.rules, &self.workdays, as_of, &mut |f| found.push(f));
+            scan_members_life(life, &self.rules, &scope, as_of, &mut |f| found.push(f));
+            self.make_items(found, &dismissals)
+        })?
     }
 
     /// The 工作提醒 home screen as of a day, for the whole committee or one unit's subtree. Counts

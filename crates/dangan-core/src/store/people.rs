@@ -542,13 +542,12 @@ impl Store {
         let mut detail = detail(person, events, &tree);
         detail.uid = self.conn.prepare_cached("SELECT uid FROM people WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
         self.fill_status(&mut detail)?;
-        let branch = (detail.person.branch_id, detail.branch_path.as_str());
         // A member from before the records owes no step, but may still be flagged for absence;
         // someone out of the register owes nothing here.
         if detail.status == crate::domain::MembershipStatus::InRegister {
             let steps: &[ProcedureEvent] =
                 if detail.person.joined_before_records(&detail.events) { &[] } else { &detail.events };
-            detail.deadlines = self.deadlines_of(id, &detail.person.name, branch, steps)?;
+            detail.deadlines = self.deadlines_of(id, &detail.person.name, detail.person.branch_id, steps)?;
         }
         detail.late = self.late_of(&detail.events);
         Ok(detail)

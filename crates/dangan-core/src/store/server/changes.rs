@@ -1,6 +1,8 @@
 //! Other clients' changes as they commit: a connection of its own that LISTENs on
 //! `dangan_changes`, where the server announces every committed change to a unit, a person or
-//! their steps (`dangan.announce_change` in v1.sql). An open app keeps its lists true with it.
+//! their records (`dangan.announce_changes` in v1.sql), to branch life's register, and to the
+//! accounts and the holiday calendar (`dangan.announce_table` in v21.sql). An open app keeps its
+//! lists, its user's account and its calendar true with it.
 
 use std::time::Duration;
 
@@ -19,7 +21,7 @@ const CHANNEL: &str = "dangan_changes";
 /// One committed change, as announced.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Change {
-    /// `org_units`, `people` or `events`.
+    /// The table changed: `org_units`, `people`, `events`, …, `users`, `holidays`.
     pub table: String,
     /// The changed row's number; none when one statement changed more than 100 rows, which
     /// means: read the table again.

@@ -26,7 +26,7 @@ const PERSON_COLUMNS: &str = "id, branch_id, name, gender, ethnicity, birth_date
      joined_on::text";
 
 /// A person's steps as a session holds them for the deadline scan and the late flags.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct HeldSteps {
     /// In procedure order.
     pub(crate) facts: Vec<Fact>,
