@@ -22,8 +22,9 @@ branch_life: boolean,
  */
 all: boolean, 
 /**
- * The accounts changed (a user's role or branches, maybe the signed-in user's): read who is
- * signed in and what they may do again, and everything shown (`all` is set too).
+ * The signed-in user's own account changed (their role or branches), or may have (the
+ * connection was made anew): read who is signed in and what they may do again, and
+ * everything shown (`all` is set too).
  */
 account: boolean, 
 /**
