@@ -35,6 +35,16 @@ export function noteRecordsChanged(changed: RecordsChanged): void {
   state.revision++;
 }
 
+/**
+ * What the shell itself reads again for an announcement (the screens read their own): the units, when the organisation
+ * or anything changed; who is signed in and what they may do, when the user's own account changed (their role or
+ * branches, or the connection was made anew).
+ */
+export function shellRereads(changed: RecordsChanged): { units: boolean; session: boolean } {
+  if (!changed.connected) return { units: false, session: false };
+  return { units: changed.units || changed.all, session: changed.account };
+}
+
 /** Whether the latest announcement concerns this person (or everything). */
 export function personChanged(changed: RecordsChanged | null, id: number): boolean {
   return changed !== null && (changed.all || changed.people.includes(id));

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordsChanged } from './api/types';
-import { lastRecordsChanged, noteRecordsChanged, personChanged, recordsRevision, resetRecordsChanged, serverConnected } from './changes.svelte';
+import {
+  lastRecordsChanged,
+  noteRecordsChanged,
+  personChanged,
+  recordsRevision,
+  resetRecordsChanged,
+  serverConnected,
+  shellRereads,
+} from './changes.svelte';
 
 const changed = (over: Partial<RecordsChanged>): RecordsChanged => ({
   people: [],
@@ -37,6 +45,14 @@ describe("others' changes on a shared server, as the shell announces them", () =
     expect(personChanged(changed({ people: [7, 9] }), 7)).toBe(true);
     expect(personChanged(changed({ people: [9] }), 7)).toBe(false);
     expect(personChanged(changed({ all: true }), 7)).toBe(true);
+  });
+
+  it('has the shell read who is signed in only when the user’s own account changed, and the units with the organisation', () => {
+    expect(shellRereads(changed({ people: [7] }))).toEqual({ units: false, session: false });
+    expect(shellRereads(changed({ units: true }))).toEqual({ units: true, session: false });
+    expect(shellRereads(changed({ all: true }))).toEqual({ units: true, session: false });
+    expect(shellRereads(changed({ all: true, account: true }))).toEqual({ units: true, session: true });
+    expect(shellRereads(changed({ connected: false, account: true }))).toEqual({ units: false, session: false });
   });
 
   it('starts again at nothing when the records are locked', () => {
