@@ -51,6 +51,12 @@ pub struct RecordsChanged {
 }
 
 impl RecordsChanged {
+    /// Whether it asks nothing to be read again (another user's account changed, say): not
+    /// worth telling the screens, which would read again at any announcement.
+    fn asks_nothing(&self) -> bool {
+        self.people.is_empty() && !(self.units || self.branch_life || self.all || self.account)
+    }
+
     fn of(changes: &[Change]) -> RecordsChanged {
         let mut changed = RecordsChanged { connected: true, ..RecordsChanged::default() };
         for change in changes {
@@ -187,7 +193,9 @@ fn follow_changes(
                         if own_account {
                             (changed.account, changed.all) = (true, true);
                         }
-                        app.emit(RECORDS_CHANGED_EVENT, changed).ok();
+                        if !changed.asks_nothing() {
+                            app.emit(RECORDS_CHANGED_EVENT, changed).ok();
+                        }
                     }
                 }
                 Err(err) => {
@@ -251,8 +259,9 @@ mod tests {
     #[test]
     fn another_users_account_changes_nothing_shown_and_the_holidays_everything() {
         let changed = RecordsChanged::of(&[change("user_branches", None, None)]);
-        assert!(!changed.account && !changed.all, "{changed:?}");
+        assert!(changed.asks_nothing(), "not announced to the screens: {changed:?}");
         let changed = RecordsChanged::of(&[change("holidays", None, None)]);
-        assert!(!changed.account && changed.all, "{changed:?}");
+        assert!(!changed.account && changed.all && !changed.asks_nothing(), "{changed:?}");
+        assert!(!RecordsChanged::of(&[change("events", Some(1), Some(7))]).asks_nothing());
     }
 }

@@ -231,4 +231,16 @@ fn a_sessions_items_follow_another_sessions_change_of_branch_life() {
     let branch = writer.find_unit("第一党支部", "branch").unwrap();
     writer.set_life_from(branch, "2025-01-01".parse().unwrap()).unwrap();
     assert!(absent(&mut reader) > 0, "their absence shows in this session too");
+
+    // A member's page shows it, and so does the page a change to them returns (as a workspace's
+    // page after a change does).
+    let items = reader.deadlines(&DeadlineQuery::default()).unwrap();
+    let member = items.iter().find(|i| &*i.rule == "party_life").and_then(|i| i.owner.member_id()).unwrap();
+    let page = reader.member(member).unwrap();
+    assert!(page.detail.deadlines.iter().any(|i| &*i.rule == "party_life"), "{:#?}", page.detail.deadlines);
+    let mut person = page.detail.person;
+    person.phone = Some("13900000001".into());
+    let saved = reader.save_person(person, None).unwrap();
+    assert_eq!(saved.detail.deadlines, reader.member(member).unwrap().detail.deadlines);
+    assert!(saved.detail.deadlines.iter().any(|i| &*i.rule == "party_life"), "{:#?}", saved.detail.deadlines);
 }

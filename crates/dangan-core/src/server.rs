@@ -575,15 +575,22 @@ impl ServerSession {
         self.page_units = None;
     }
 
-    /// The page of a member this session just changed: their branch named with the units kept
-    /// for pages, read again first if they lack it. It never fails (it runs after a commit): units
-    /// that cannot be read leave the branch unnamed on the page.
+    /// The page of a member this session just changed, as [`ServerSession::member`] gives it:
+    /// their branch named with the units kept for pages (read again first if they lack it), their
+    /// items of organisational life from the index the session read at its last scan (a session
+    /// that scanned nothing, a command's, shows none). It never fails (it runs after a commit):
+    /// units that cannot be read leave the branch unnamed on the page.
     fn changed_member(&mut self, person: ServerPerson) -> ServerMember {
         let branch = person.person.branch_id;
         if !self.page_units.as_ref().is_some_and(|units| units.iter().any(|u| u.id == branch)) {
             self.page_units = self.store.units().ok();
         }
-        self.member_of(person, self.page_units.as_deref().unwrap_or_default())
+        let (id, set_aside) = (person.person.id.unwrap_or_default(), person.dismissals());
+        let units = self.page_units.as_deref().unwrap_or_default();
+        let mut member = self.member_of(person, units);
+        let life = self.store.held_life_items(&member_page(id), &set_aside, |unit| branch_path(units, unit));
+        with_life_items(&mut member, life);
+        member
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
@@ -1813,12 +1820,9 @@ impl ServerSession {
         let set_aside = person.dismissals();
         let mut member = self.member_of(person, &units);
         // Their absence from organisational life too, as a workspace's member page shows it.
-        let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
-        let life = self.store.deadline_items(&query, None, ([], true), &set_aside, |unit| branch_path(&units, unit))?;
-        if !life.is_empty() && member.detail.status == MembershipStatus::InRegister {
-            member.detail.deadlines.extend(life);
-            member.detail.deadlines.sort_by(item_order);
-        }
+        let page = member_page(id);
+        let life = self.store.deadline_items(&page, None, ([], true), &set_aside, |unit| branch_path(&units, unit))?;
+        with_life_items(&mut member, life);
         Ok(member)
     }
 
@@ -2122,10 +2126,10 @@ impl ServerSession {
         // Every item, those set aside marked, as a workspace's member page shows them; someone out
         // of the register owes nothing.
         let status = current_status(&p.status_history);
-        let query = DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() };
         let (rules, workdays, today) = (self.store.rules(), self.store.work_calendar(), self.store.today());
         let deadlines = if status == MembershipStatus::InRegister {
-            procedure_items([steps], (rules, workdays), &query, set_aside, today, |unit| branch_path(units, unit))
+            let page = member_page(id);
+            procedure_items([steps], (rules, workdays), &page, set_aside, today, |unit| branch_path(units, unit))
         } else {
             Vec::new()
         };
@@ -2259,6 +2263,20 @@ fn visible_tree(units: &[ServerUnit]) -> Vec<crate::domain::OrgUnit> {
         stack.extend(children);
     }
     ordered
+}
+
+/// What a member's page asks of the deadlines: every item of theirs, those set aside marked.
+fn member_page(id: Id) -> DeadlineQuery {
+    DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() }
+}
+
+/// A member's items of organisational life (absence, dues, what letters await) put on their page
+/// among the procedure's, in a workspace's order; someone out of the register owes nothing.
+fn with_life_items(member: &mut ServerMember, life: Vec<DeadlineItem>) {
+    if !life.is_empty() && member.detail.status == MembershipStatus::InRegister {
+        member.detail.deadlines.extend(life);
+        member.detail.deadlines.sort_by(item_order);
+    }
 }
 
 #[cfg(test)]

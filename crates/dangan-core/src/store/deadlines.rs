@@ -291,9 +291,9 @@ impl Store {
     pub(crate) fn deadlines_of(
         &self,
         id: Id,
-        name: &str,
-        branch_id: Id,
+        (name, branch_id): (&str, Id),
         events: &[ProcedureEvent],
+        tree: &super::org::OrgTree,
     ) -> Result<Vec<DeadlineItem>> {
         let facts: Vec<Fact> = events.iter().map(Fact::from).collect();
         let as_of = self.today();
@@ -304,8 +304,8 @@ impl Store {
             let steps = PersonSteps { id, name, branch_id, facts: &facts };
             procedure_found([steps], &self.rules, &self.workdays, as_of, &mut |f| found.push(f));
             scan_members_life(life, &self.rules, &scope, as_of, &mut |f| found.push(f));
-            self.make_items(found, &dismissals)
-        })?
+            make_items(found, &dismissals, |unit| tree.path(unit))
+        })
     }
 
     /// The 工作提醒 home screen as of a day, for the whole committee or one unit's subtree. Counts
@@ -369,7 +369,16 @@ pub(super) fn scan_members_life<'s>(
     }
     let (life_rules, dues_rules) = (rules.life(), rules.dues());
     let asked = |person: Id, branch: Id| scope.member_id.is_none_or(|m| m == person) && scope.in_scope(branch);
-    for member in life.members().iter().filter(|m| asked(m.id, m.branch_id)) {
+    let members = match scope.member_id {
+        // One member's page: found by number (the members are in number order), not by a pass
+        // over everyone.
+        Some(id) => {
+            let all = life.members();
+            all.binary_search_by_key(&id, |m| m.id).map_or(&[][..], |at| std::slice::from_ref(&all[at]))
+        }
+        None => life.members(),
+    };
+    for member in members.iter().filter(|m| asked(m.id, m.branch_id)) {
         if let Some((due, status)) = absence(life, member, &life_rules.lapse, as_of) {
             f(Found { owed: Owed::Lapse { member, rule: &life_rules.lapse }, due, status, provisional: false });
         }

@@ -461,9 +461,11 @@ impl LifeIndex {
         Ok(())
     }
 
-    /// Forgets who has members (a person changed).
+    /// Forgets who has members and what is awaited of them (a person changed: their name or
+    /// branch is on both).
     pub(crate) fn forget_staffing(&mut self) {
         self.staffed = None;
+        self.letters = None;
     }
 
     /// The units and groups that owe meetings now: those with members.

@@ -35,7 +35,8 @@ pub struct MemberDetail {
     #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub graduate_kept_since: Option<Date>,
     pub branch_path: String,
-    /// What the procedure still owes, soonest first (set-aside items included, marked).
+    /// What the procedure still owes, and what organisational life, dues and letters await of
+    /// them, soonest first (set-aside items included, marked).
     pub deadlines: Vec<crate::deadlines::DeadlineItem>,
     /// Steps that happened late or out of the usual order, with their article (see `late`).
     pub late: Vec<crate::late::LateStep>,
@@ -547,7 +548,7 @@ impl Store {
         if detail.status == crate::domain::MembershipStatus::InRegister {
             let steps: &[ProcedureEvent] =
                 if detail.person.joined_before_records(&detail.events) { &[] } else { &detail.events };
-            detail.deadlines = self.deadlines_of(id, &detail.person.name, detail.person.branch_id, steps)?;
+            detail.deadlines = self.deadlines_of(id, (&detail.person.name, detail.person.branch_id), steps, &tree)?;
         }
         detail.late = self.late_of(&detail.events);
         Ok(detail)

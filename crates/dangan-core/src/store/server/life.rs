@@ -42,15 +42,41 @@ impl ServerStore {
         dismissals: &Dismissals,
         path_of: impl Fn(Id) -> String,
     ) -> Result<Vec<DeadlineItem>> {
+        let life = if life { Some(self.life_index()?) } else { None };
+        Ok(self.items_with(query, branches, people, life.as_deref(), dismissals, path_of))
+    }
+
+    /// One member's items of organisational life (the query names them) from the index this
+    /// session read at its last scan, without asking the server: for the page a change returns,
+    /// after its commit. None when it holds no index (a command that scanned nothing).
+    pub(crate) fn held_life_items(
+        &self,
+        query: &DeadlineQuery,
+        dismissals: &Dismissals,
+        path_of: impl Fn(Id) -> String,
+    ) -> Vec<DeadlineItem> {
+        let Some((_, life)) = &self.life_read else { return Vec::new() };
+        self.items_with(query, None, [], Some(life.as_ref()), dismissals, path_of)
+    }
+
+    /// [`ServerStore::deadline_items`] with the branch-life index given (or none).
+    fn items_with<'p>(
+        &self,
+        query: &DeadlineQuery,
+        branches: Option<HashSet<Id>>,
+        people: impl IntoIterator<Item = PersonSteps<'p>>,
+        life: Option<&LifeIndex>,
+        dismissals: &Dismissals,
+        path_of: impl Fn(Id) -> String,
+    ) -> Vec<DeadlineItem> {
         let as_of = query.as_of.unwrap_or_else(|| self.today());
         let scope = Scope { branches, member_id: query.member_id, owed_by: query.owed_by };
-        let life = if life { Some(self.life_index()?) } else { None };
         let rules = self.rules();
         let mut found = Vec::new();
         if scope.members() {
             procedure_found(people, rules, &self.workdays, as_of, &mut |f| found.push(f));
         }
-        if let Some(life) = life.as_deref() {
+        if let Some(life) = life {
             scan_members_life(life, rules, &scope, as_of, &mut |f| found.push(f));
             if let Some(register) = self.register_kept()
                 && scope.units()
@@ -61,7 +87,7 @@ impl ServerStore {
             scan_owers(life, rules, &scope, as_of, &mut |f| found.push(f));
         }
         found.retain(|f| wanted(query, as_of, f.kind(), f.due, f.is_dismissed(dismissals, as_of)));
-        Ok(make_items(found, dismissals, path_of))
+        make_items(found, dismissals, path_of)
     }
 
     /// The reminders of organisational life not sent to this user yet as of a day (`sent`: the
