@@ -34,7 +34,8 @@ arrival: ArrivalRecord | null,
  */
 graduate_kept_since: string | null, branch_path: string, 
 /**
- * What the procedure still owes, soonest first (set-aside items included, marked).
+ * What the procedure still owes, and what organisational life, dues and letters await of
+ * them, soonest first (set-aside items included, marked).
  */
 deadlines: Array<DeadlineItem>, 
 /**
