@@ -24,8 +24,8 @@ pub use crate::store::server::{
     Change, ChangeFeed, Concern, RegisterMoved, ServerAddress, ServerInit, ServerUnit, ServerUser, UploadReport,
 };
 use crate::store::server::{HeldSteps, ServerPerson, ServerStore, branch_path, committee_above, subtree, unit_named};
+use crate::store::{LifeIndex, PersonSteps, item_order};
 use crate::store::{MemberDetail, MemberIndex, MemberPage, MemberQuery, MemberSummary};
-use crate::store::{PersonSteps, item_order, procedure_items};
 use crate::{Error, Lang, Result, Text};
 
 /// A member on the server: their whole record as a workspace gives it, and the version a change
@@ -518,12 +518,7 @@ impl ServerSession {
         }
         if self.facts.is_some() {
             match self.store.person_facts(person) {
-                Ok(held) if held.facts.is_empty() => {
-                    self.facts.as_mut().map(|all| all.remove(&person));
-                }
-                Ok(held) => {
-                    self.facts.as_mut().map(|all| all.insert(person, held));
-                }
+                Ok(held) => self.hold_steps(person, held),
                 Err(_) => self.facts = None,
             }
         }
@@ -538,13 +533,18 @@ impl ServerSession {
         if let Some(index) = self.index.as_mut() {
             index.put(id, Some(person.list_row()));
         }
-        if let Some(all) = self.facts.as_mut() {
-            let held = person.held_steps();
-            if held.facts.is_empty() {
-                all.remove(&id);
-            } else {
-                all.insert(id, held);
-            }
+        if self.facts.is_some() {
+            self.hold_steps(id, person.held_steps());
+        }
+    }
+
+    /// One person's steps put where everyone's are held (none: they are gone or have none).
+    fn hold_steps(&mut self, person: Id, held: HeldSteps) {
+        let Some(all) = self.facts.as_mut() else { return };
+        if held.facts.is_empty() {
+            all.remove(&person);
+        } else {
+            all.insert(person, held);
         }
     }
 
@@ -585,12 +585,8 @@ impl ServerSession {
         if !self.page_units.as_ref().is_some_and(|units| units.iter().any(|u| u.id == branch)) {
             self.page_units = self.store.units().ok();
         }
-        let (id, set_aside) = (person.person.id.unwrap_or_default(), person.dismissals());
-        let units = self.page_units.as_deref().unwrap_or_default();
-        let mut member = self.member_of(person, units);
-        let life = self.store.held_life_items(&member_page(id), &set_aside, |unit| branch_path(units, unit));
-        with_life_items(&mut member, life);
-        member
+        let life = self.store.held_life();
+        self.member_of(person, self.page_units.as_deref().unwrap_or_default(), life.as_deref())
     }
 
     /// Imports a roster already read, all rows or none, with a workspace's checks, report and
@@ -1817,13 +1813,9 @@ impl ServerSession {
     pub fn member(&mut self, id: Id) -> Result<ServerMember> {
         let units = self.store.units()?;
         let person = self.store.person(id)?;
-        let set_aside = person.dismissals();
-        let mut member = self.member_of(person, &units);
         // Their absence from organisational life too, as a workspace's member page shows it.
-        let page = member_page(id);
-        let life = self.store.deadline_items(&page, None, ([], true), &set_aside, |unit| branch_path(&units, unit))?;
-        with_life_items(&mut member, life);
-        Ok(member)
+        let life = self.store.life_index()?;
+        Ok(self.member_of(person, &units, Some(&life)))
     }
 
     /// Adds a person (`id: None`) or changes one, checked as in a workspace. With `seen_version`,
@@ -2114,8 +2106,9 @@ impl ServerSession {
     }
 
     /// A member's whole record, with what the procedure still owes them (from their own steps: no
-    /// one else's are read for it).
-    fn member_of(&self, p: ServerPerson, units: &[ServerUnit]) -> ServerMember {
+    /// one else's are read for it) and, with `life`, what organisational life, dues and letters
+    /// await of them.
+    fn member_of(&self, p: ServerPerson, units: &[ServerUnit], life: Option<&LifeIndex>) -> ServerMember {
         let set_aside = &p.dismissals();
         let facts: Vec<Fact> = p.events.iter().map(Into::into).collect();
         let late = late_steps(&facts, self.store.rules(), self.store.work_calendar());
@@ -2126,10 +2119,8 @@ impl ServerSession {
         // Every item, those set aside marked, as a workspace's member page shows them; someone out
         // of the register owes nothing.
         let status = current_status(&p.status_history);
-        let (rules, workdays, today) = (self.store.rules(), self.store.work_calendar(), self.store.today());
         let deadlines = if status == MembershipStatus::InRegister {
-            let page = member_page(id);
-            procedure_items([steps], (rules, workdays), &page, set_aside, today, |unit| branch_path(units, unit))
+            self.store.member_items(steps, life, set_aside, |unit| branch_path(units, unit))
         } else {
             Vec::new()
         };
@@ -2263,20 +2254,6 @@ fn visible_tree(units: &[ServerUnit]) -> Vec<crate::domain::OrgUnit> {
         stack.extend(children);
     }
     ordered
-}
-
-/// What a member's page asks of the deadlines: every item of theirs, those set aside marked.
-fn member_page(id: Id) -> DeadlineQuery {
-    DeadlineQuery { member_id: Some(id), include_dismissed: true, ..DeadlineQuery::default() }
-}
-
-/// A member's items of organisational life (absence, dues, what letters await) put on their page
-/// among the procedure's, in a workspace's order; someone out of the register owes nothing.
-fn with_life_items(member: &mut ServerMember, life: Vec<DeadlineItem>) {
-    if !life.is_empty() && member.detail.status == MembershipStatus::InRegister {
-        member.detail.deadlines.extend(life);
-        member.detail.deadlines.sort_by(item_order);
-    }
 }
 
 #[cfg(test)]

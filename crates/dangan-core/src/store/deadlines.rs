@@ -670,28 +670,6 @@ pub(super) fn procedure_found<'s, 'p: 's>(
     }
 }
 
-/// What the procedure still asks of these people, as the items a workspace's scan makes of their
-/// steps, chosen by the query (its dates, `within` and `owed_by`; the people are already those in
-/// scope) and sorted as a workspace sorts them, each marked with what was set aside
-/// (`dismissals`) and left out or kept as the query asks; `path_of` names a branch as the lists
-/// do. For one member's page on a server.
-pub(crate) fn procedure_items<'p>(
-    people: impl IntoIterator<Item = PersonSteps<'p>>,
-    (rules, workdays): (&RuleSet, &WorkCalendar),
-    query: &DeadlineQuery,
-    dismissals: &Dismissals,
-    as_of: Date,
-    path_of: impl Fn(Id) -> String,
-) -> Vec<DeadlineItem> {
-    if query.owed_by == Some(OwnerKind::Unit) {
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    procedure_found(people, rules, workdays, as_of, &mut |f| found.push(f));
-    found.retain(|f| wanted(query, as_of, f.kind(), f.due, f.is_dismissed(dismissals, as_of)));
-    make_items(found, dismissals, path_of)
-}
-
 /// The order a workspace's scan sorts items in (`make_items`): by due day, then members by name
 /// before units by path, then owner, then rule. For items made apart and put together.
 pub(crate) fn item_order(a: &DeadlineItem, b: &DeadlineItem) -> std::cmp::Ordering {

@@ -46,17 +46,24 @@ impl ServerStore {
         Ok(self.items_with(query, branches, people, life.as_deref(), dismissals, path_of))
     }
 
-    /// One member's items of organisational life (the query names them) from the index this
-    /// session read at its last scan, without asking the server: for the page a change returns,
-    /// after its commit. None when it holds no index (a command that scanned nothing).
-    pub(crate) fn held_life_items(
+    /// One member's page of items: every item of their steps and, with `life`, of organisational
+    /// life, dues and what letters await, those set aside marked, as a workspace's member page
+    /// gives them (`Store::deadlines_of`).
+    pub(crate) fn member_items(
         &self,
-        query: &DeadlineQuery,
+        steps: PersonSteps<'_>,
+        life: Option<&LifeIndex>,
         dismissals: &Dismissals,
         path_of: impl Fn(Id) -> String,
     ) -> Vec<DeadlineItem> {
-        let Some((_, life)) = &self.life_read else { return Vec::new() };
-        self.items_with(query, None, [], Some(life.as_ref()), dismissals, path_of)
+        let page = DeadlineQuery { member_id: Some(steps.id), include_dismissed: true, ..DeadlineQuery::default() };
+        self.items_with(&page, None, [steps], life, dismissals, path_of)
+    }
+
+    /// The branch-life index this session read at its last scan, if any, without asking the
+    /// server whether it is still true: for the page a change returns, after its commit.
+    pub(crate) fn held_life(&self) -> Option<Arc<LifeIndex>> {
+        self.life_read.as_ref().map(|(_, life)| life.clone())
     }
 
     /// [`ServerStore::deadline_items`] with the branch-life index given (or none).
@@ -132,7 +139,7 @@ impl ServerStore {
     /// read again only when the server has logged a change since it was read (anyone's: the
     /// chain's head moved), else the one read before (reading it took most of a scan of 100,000
     /// people).
-    fn life_index(&mut self) -> Result<Arc<LifeIndex>> {
+    pub(crate) fn life_index(&mut self) -> Result<Arc<LifeIndex>> {
         let address = self.address.clone();
         let mut tx = self
             .client
