@@ -281,6 +281,7 @@ async fn drive(
     // And a record the other user adds appears in the open file by itself.
     beside(|| {
         let report = dangan_core::domain::FileRecord {
+            version: None,
             id: None,
             person_id: li,
             kind: dangan_core::domain::RecordKind::ThoughtReport,
@@ -364,6 +365,7 @@ async fn drive(
             "the app's meeting is on the server with its attendance: {recorded:#?}"
         );
         let lecture = Meeting {
+            version: None,
             id: None,
             unit_id: branch,
             group_id: None,

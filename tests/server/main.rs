@@ -27,6 +27,7 @@ mod statistics;
 mod status;
 mod transfers;
 mod upload;
+mod versions;
 
 use dangan_tests::postgres::PgCluster;
 

@@ -135,6 +135,7 @@ pub fn record<K: Files>(args: RecordArgs, open: impl FnOnce() -> Result<K>, cx: 
         (None, None) => String::new(),
     };
     let record = FileRecord {
+        version: None,
         id: None,
         person_id: args.member,
         kind,

@@ -505,6 +505,7 @@ fn add(args: AddArgs, kept: &mut impl Register, cx: &Context) -> Result<()> {
         }
     }
     let meeting = Meeting {
+        version: None,
         id: None,
         unit_id: unit,
         group_id,

@@ -221,6 +221,7 @@ pub fn classes<R: Register>(action: ClassesAction, open: impl FnOnce() -> Result
             let kind = class_kind(&args.kind)?;
             let sessions = args.sessions.iter().map(|s| class_session(s)).collect::<Result<Vec<_>>>()?;
             let class = TrainingClass {
+                version: None,
                 id: None,
                 unit_id: unit,
                 kind,

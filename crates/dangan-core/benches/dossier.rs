@@ -80,6 +80,7 @@ fn workspace(dir: &std::path::Path, count: usize) -> Store {
             (RecordKind::ThoughtReport, "2026-09-01", 2),
         ] {
             let record = FileRecord {
+                version: None,
                 id: None,
                 person_id: id,
                 kind,

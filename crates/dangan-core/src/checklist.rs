@@ -163,6 +163,7 @@ mod tests {
 
     fn record(id: Id, kind: RecordKind, date: &str, event_id: Option<Id>) -> FileRecord {
         FileRecord {
+            version: None,
             id: Some(id),
             person_id: 1,
             kind,

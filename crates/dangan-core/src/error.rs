@@ -209,13 +209,18 @@ impl Error {
                 format!("cannot read or write {}: {source}", path.display()),
             ),
             Error::Crypto(e) => Text::new(format!("加密组件出错：{e}"), format!("cryptography failed: {e}")),
-            Error::ChangedMeanwhile { what, by, .. } => Text::new(
-                format!("{}在您读取之后已被{by}修改，这次没有保存，以免覆盖其修改；请重新读取后再改", what.zh),
-                format!(
-                    "{} was changed by {by} after you read it; nothing was saved, so their change is not overwritten: read it again and redo yours",
-                    what.en
-                ),
-            ),
+            Error::ChangedMeanwhile { what, by, .. } => {
+                // A row changed only by the server itself (an upload's) names nobody.
+                let (by_zh, by_en) =
+                    if by.is_empty() { ("他人", "someone else") } else { (by.as_str(), by.as_str()) };
+                Text::new(
+                    format!("{}在您读取之后已被{by_zh}修改，这次没有保存，以免覆盖其修改；请重新读取后再改", what.zh),
+                    format!(
+                        "{} was changed by {by_en} after you read it; nothing was saved, so their change is not overwritten: read it again and redo yours",
+                        what.en
+                    ),
+                )
+            }
             Error::ServerUnreachable { server, cause } => Text::new(
                 format!("无法连接服务器 {server}（{cause}），这次没有做任何更改；请检查网络或联系组织部的管理员"),
                 format!(
@@ -399,6 +404,20 @@ impl Serialize for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_refused_as_stale_names_who_made_the_newer_one_or_says_someone_else() {
+        let changed = |by: &str| Error::ChangedMeanwhile {
+            what: Text::new("会议", "the meeting"),
+            by: by.into(),
+            seen: 1,
+            now: 2,
+        };
+        assert!(changed("孙书记").message(Lang::Zh).contains("已被孙书记修改"));
+        assert!(changed("孙书记").message(Lang::En).contains("changed by 孙书记 after"));
+        assert!(changed("").message(Lang::Zh).contains("已被他人修改"));
+        assert!(changed("").message(Lang::En).contains("changed by someone else after"));
+    }
 
     #[test]
     fn a_wrong_passphrase_serialises_to_a_stable_shape() {

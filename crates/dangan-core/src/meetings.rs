@@ -118,6 +118,7 @@ mod tests {
 
     fn meeting(date: &str, held: bool) -> Meeting {
         Meeting {
+            version: None,
             id: None,
             unit_id: 2,
             group_id: None,

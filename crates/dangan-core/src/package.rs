@@ -307,6 +307,7 @@ mod tests {
 
     fn package() -> MemberPackage {
         let record = FileRecord {
+            version: None,
             id: Some(7),
             person_id: 3,
             kind: RecordKind::ApplicationLetter,

@@ -113,6 +113,7 @@ mod tests {
 
     fn class(sessions: &[(&str, u32)]) -> TrainingClass {
         TrainingClass {
+            version: None,
             id: None,
             unit_id: 1,
             kind: ClassKind::CandidateClass,

@@ -338,6 +338,7 @@ fn a_branch_secretary_keeps_to_their_branchs_meetings_not_the_committees_above_i
     add(&mut office, "孙书记", Role::BranchSecretary, &[branch_a]);
     let committee = office.admin.org_tree().unwrap().committee().unwrap().id;
     let meeting = |unit| Meeting {
+        version: None,
         id: None,
         unit_id: unit,
         group_id: None,

@@ -348,6 +348,7 @@ fn a_branch_with_members_owes_its_meetings_from_the_day_it_was_made_and_a_record
     assert!(owed.contains(&row("第一党支部", "committee_meeting", "2026-11-30", Status::DueSoon)));
 
     let meeting = dangan_core::domain::Meeting {
+        version: None,
         id: None,
         unit_id: o.branch,
         group_id: None,
@@ -487,6 +488,7 @@ fn an_office_may_ask_for_a_party_lecture_each_half_year_or_drop_a_frequency() {
 
 fn committee_meeting(unit: i64, date: &str) -> dangan_core::domain::Meeting {
     dangan_core::domain::Meeting {
+        version: None,
         id: None,
         unit_id: unit,
         group_id: None,
@@ -613,6 +615,7 @@ fn passing_a_class_records_every_trainees_step_or_none_when_one_would_break_thei
     let liu = o.add(branch, "刘洋", &candidate[..3]);
     let days = ["2026-10-10", "2026-10-11", "2026-10-12"];
     let class = TrainingClass {
+        version: None,
         id: None,
         unit_id: branch,
         kind: ClassKind::CandidateClass,

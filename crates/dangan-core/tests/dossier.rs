@@ -59,6 +59,7 @@ fn office() -> Office {
 
 fn record(person_id: i64, kind: RecordKind, date: &str, body: &[&str]) -> FileRecord {
     FileRecord {
+        version: None,
         id: None,
         person_id,
         kind,

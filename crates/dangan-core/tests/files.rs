@@ -34,6 +34,7 @@ fn office() -> Office {
 
 fn record(person_id: i64, kind: RecordKind, date: &str) -> FileRecord {
     FileRecord {
+        version: None,
         id: None,
         person_id,
         kind,

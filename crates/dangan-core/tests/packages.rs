@@ -52,6 +52,7 @@ fn leaving_member(session: &mut Session, branch: Id) -> Id {
     }
     let talk = session.member(id).unwrap().events.iter().find(|e| e.kind == EventKind::ApplicantTalk).unwrap().id;
     let record = FileRecord {
+        version: None,
         id: None,
         person_id: id,
         kind: RecordKind::TalkRecord,

@@ -736,6 +736,7 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
 fn thought_report(member: Id, date: &str) -> FileRecord {
     FileRecord {
+        version: None,
         id: None,
         person_id: member,
         kind: RecordKind::ThoughtReport,
@@ -751,6 +752,7 @@ fn thought_report(member: Id, date: &str) -> FileRecord {
 /// A members' class run by `unit` in November 2026, with one session.
 fn class_of(unit: Id) -> TrainingClass {
     TrainingClass {
+        version: None,
         id: None,
         unit_id: unit,
         kind: ClassKind::MemberClass,
@@ -962,6 +964,7 @@ fn open_letter(f: &Fixture) -> Result<Id> {
 /// A committee meeting of `branch` held on the tests' today.
 fn branch_meeting(branch: Id) -> Meeting {
     Meeting {
+        version: None,
         id: None,
         unit_id: branch,
         group_id: None,

@@ -87,6 +87,11 @@ pub struct Meeting {
     pub study_minutes: u32,
     /// Invited guests, as written.
     pub guests: Option<String>,
+    /// On a shared server, the version read: a save made from it is refused if anyone changed
+    /// it since, naming who. `None` on a workspace, and before it is stored.
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub version: Option<i32>,
 }
 
 /// A meeting with its attendance, as the register lists it.

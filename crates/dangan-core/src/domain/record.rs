@@ -217,6 +217,11 @@ pub struct FileRecord {
     /// Read only: the attachments, as stored.
     #[serde(default)]
     pub attachments: Vec<AttachmentInfo>,
+    /// On a shared server, the version read: a save made from it is refused if anyone changed
+    /// it since, naming who. `None` on a workspace, and before it is stored.
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub version: Option<i32>,
 }
 
 /// What an attachment is, without its bytes.

@@ -51,6 +51,11 @@ pub struct TrainingClass {
     #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub ends: Date,
     pub sessions: Vec<ClassSession>,
+    /// On a shared server, the version read: a save made from it is refused if anyone changed
+    /// it since, naming who. `None` on a workspace, and before it is stored.
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
+    pub version: Option<i32>,
 }
 
 /// A trainee of a class: which sessions they attended, their exam and the result.

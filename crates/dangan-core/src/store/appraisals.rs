@@ -643,6 +643,7 @@ pub(crate) fn filed_record(appraisal: &Appraisal, p: &Participant, date: Date) -
         body.push_str(&format!("理由：{reason}"));
     }
     Some(FileRecord {
+        version: None,
         id: None,
         person_id: p.person_id,
         kind: RecordKind::Appraisal,

@@ -155,6 +155,7 @@ pub(crate) fn material_record(
     let step = material.event.unwrap_or(material.when);
     let documents = events.iter().find(|e| e.kind == step).and_then(|e| e.id);
     FileRecord {
+        version: None,
         id: None,
         person_id: record.person_id,
         kind: material.record,

@@ -72,6 +72,7 @@ impl Store {
         for (id, kind, date, event_id, title, body, fields) in rows {
             let corrupt = || super::people::corrupt_row("records", id);
             records.push(FileRecord {
+                version: None,
                 id: Some(id),
                 person_id,
                 kind: RecordKind::parse(&kind).ok_or_else(corrupt)?,

@@ -274,6 +274,7 @@ mod tests {
         image::RgbImage::new(4, 4).write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
         std::fs::write(&png, bytes).unwrap();
         let record = FileRecord {
+            version: None,
             id: None,
             person_id: person,
             kind: RecordKind::ApplicationLetter,

@@ -36,6 +36,7 @@ fn meeting_from_row(r: &Row<'_>) -> Result<Meeting> {
     let kind = r.get_ref(3)?.as_str().ok().and_then(MeetingKind::parse).ok_or_else(|| corrupt_row("meetings", id))?;
     let date = r.get_ref(4)?.as_str().ok().and_then(calendar::parse_iso).ok_or_else(|| corrupt_row("meetings", id))?;
     Ok(Meeting {
+        version: None,
         id: Some(id),
         unit_id: r.get(1)?,
         group_id: r.get(2)?,
@@ -290,6 +291,7 @@ pub(crate) fn meetings_of_sheet(
             continue;
         }
         let meeting = Meeting {
+            version: None,
             id: None,
             unit_id: unit,
             group_id,

@@ -174,7 +174,7 @@ impl Store {
             trainees.push(trainee_of(&sessions, person_id, name, tree.path(branch_id), their, score, passed));
         }
         Ok(ClassRecord {
-            class: TrainingClass { id: Some(id), unit_id, kind, name, starts, ends, sessions },
+            class: TrainingClass { version: None, id: Some(id), unit_id, kind, name, starts, ends, sessions },
             unit: tree.path(unit_id),
             trainees,
         })

@@ -204,6 +204,7 @@ describe('a class’s attendance and figures', () => {
         { id: 11, date: '2026-10-10', minutes: 480, topic: null },
         { id: 12, date: '2026-10-11', minutes: 450, topic: null },
       ],
+      version: null,
     },
     unit: '第一党支部',
     trainees: [trainee(1, { sessions: [11, 12], passed: true }), trainee(2, { sessions: [12], passed: false }), trainee(3)],

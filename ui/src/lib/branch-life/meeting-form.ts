@@ -112,6 +112,7 @@ export function newMeeting(
     decisions: null,
     study_minutes: 0,
     guests: null,
+    version: null,
   };
 }
 

@@ -5,14 +5,14 @@
 
 use postgres::GenericClient;
 
-use super::people::{LoadError, load};
+use super::people::{LoadError, load, refuse_if_changed};
 use super::{ServerStore, Statements, failure, lost_at_commit};
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{AttachmentInfo, FileRecord, Id, MediaType, RecordKind};
 use crate::store::appraisals::filed_grade_stays;
 use crate::store::files::{NewAttachment, attachment_not_found, check_attachment, check_record, record_not_found};
-use crate::{Error, Result};
+use crate::{Error, Result, Text};
 
 impl ServerStore {
     /// A member's records, oldest first, each with its attachments (without their bytes); the
@@ -29,6 +29,7 @@ impl ServerStore {
 
     /// Adds a record (`id: None`) or changes one, with files to attach, in one transaction, the
     /// person locked while it is checked against their steps: a bad field or file changes nothing.
+    /// Refused, naming who, when the record changed since the version it was read at.
     pub(crate) fn save_record(&mut self, mut record: FileRecord, attach: &[NewAttachment]) -> Result<FileRecord> {
         self.require(Action::EditMembers)?;
         let checked: Vec<(&NewAttachment, MediaType)> =
@@ -54,7 +55,7 @@ impl ServerStore {
                         &mut tx,
                         "UPDATE dangan.records SET kind = $1, date = $2::text::date, event_id = $3, title = $4,
                              body = $5, fields = $6::text::jsonb
-                         WHERE id = $7 AND person_id = $8",
+                         WHERE id = $7 AND person_id = $8 AND ($9::integer IS NULL OR version = $9)",
                     )
                     .map_err(fail)?;
                 let changed = tx
@@ -69,10 +70,29 @@ impl ServerStore {
                             &fields,
                             &id,
                             &record.person_id,
+                            &record.version,
                         ],
                     )
                     .map_err(fail)?;
                 if changed == 0 {
+                    // Not written: changed since the version read (the person's lock holds it
+                    // as it is now), or not one this user may change.
+                    let now = tx
+                        .query_opt(
+                            "SELECT version, changed_by FROM dangan.records WHERE id = $1 AND person_id = $2",
+                            &[&id, &record.person_id],
+                        )
+                        .map_err(fail)?;
+                    if let Some(now) = now {
+                        let named = || {
+                            let kind = record.kind.label();
+                            Text::new(
+                                format!("{}的{}", person.person.name, kind.zh),
+                                format!("{}'s {}", person.person.name, kind.en),
+                            )
+                        };
+                        refuse_if_changed(named, record.version, (now.get(0), now.get(1)))?;
+                    }
                     return Err(record_not_found(id));
                 }
                 id
@@ -192,7 +212,7 @@ pub(super) fn read_records(
 ) -> std::result::Result<Vec<FileRecord>, LoadError> {
     let records = statements.get(
         client,
-        "SELECT id, kind, date::text, event_id, title, body, fields::text FROM dangan.records
+        "SELECT id, kind, date::text, event_id, title, body, fields::text, version FROM dangan.records
          WHERE person_id = $1 ORDER BY date, id",
     )?;
     let attachments = statements.get(
@@ -213,6 +233,7 @@ pub(super) fn read_records(
             body: r.get(5),
             fields: serde_json::from_str(r.get(6)).map_err(|_| bad())?,
             attachments: Vec::new(),
+            version: Some(r.get(7)),
         });
     }
     for a in client.query(&attachments, &[&person_id])? {

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use postgres::GenericClient;
 
+use super::people::refuse_if_changed;
 use super::{ServerStore, ServerUnit, Statements, branch_path, failure, lost_at_commit, subtree};
 use crate::access::{Action, Role};
 use crate::calendar::Date;
@@ -28,7 +29,7 @@ use crate::store::meetings::{
 use crate::{Error, Result};
 
 const MEETING_COLUMNS: &str = "id, unit_id, group_id, kind, date::text, held, place, chair, recorder, topic, minutes, \
-     decisions, study_minutes, guests";
+     decisions, study_minutes, guests, version";
 
 impl ServerStore {
     /// The units this user reads whole: a branch secretary's branches, everyone else's
@@ -154,7 +155,7 @@ impl ServerStore {
 
     /// Records a meeting (new when its id is `None`) with its attendance, replacing the attendance
     /// recorded before, checked as a workspace checks it: all of it or, naming the field, none.
-    /// Two users changing one meeting at once: the later save wins.
+    /// Refused, naming who, when the meeting changed since the version it was read at.
     pub(crate) fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
         self.require(Action::EditMembers)?;
         let units = self.units()?;
@@ -192,13 +193,16 @@ impl ServerStore {
         let id: Id = match meeting.id {
             None => insert_meeting(&mut tx, &mut self.statements, &values).map_err(fail)?,
             Some(id) => {
-                let stored: Option<Id> = tx
-                    .query_opt("SELECT unit_id FROM dangan.meetings WHERE id = $1 FOR UPDATE", &[&id])
+                let stored = tx
+                    .query_opt(
+                        "SELECT unit_id, version, changed_by FROM dangan.meetings WHERE id = $1 FOR UPDATE",
+                        &[&id],
+                    )
                     .map_err(fail)?
-                    .map(|r| r.get(0));
-                let stored = stored.ok_or_else(meeting_not_found)?;
+                    .ok_or_else(meeting_not_found)?;
                 // Moving a meeting to a unit one may see must not take it from one one may not.
-                check_meeting_unit(&units, &read, stored)?;
+                check_meeting_unit(&units, &read, stored.get(0))?;
+                refuse_if_changed(|| meeting_named(&meeting), meeting.version, (stored.get(1), stored.get(2)))?;
                 let update = self
                     .statements
                     .get(
@@ -655,6 +659,15 @@ impl LoadError {
     }
 }
 
+/// A meeting as a refusal names it: its kind and day.
+fn meeting_named(meeting: &Meeting) -> crate::Text {
+    let kind = meeting.kind.label();
+    crate::Text::new(
+        format!("{}的{}", crate::calendar::format_zh(meeting.date), kind.zh),
+        format!("the {} of {}", kind.en, meeting.date),
+    )
+}
+
 /// Meetings with their attendance (in name order; someone the user may no longer read, moved to
 /// another college, by number) and their files' descriptions, oldest first.
 fn read_meetings(
@@ -704,6 +717,7 @@ fn read_meetings(
             decisions: r.get(11),
             study_minutes: u32::try_from(study_minutes).map_err(|_| bad())?,
             guests: r.get(13),
+            version: Some(r.get(14)),
         };
         found.push(MeetingRecord {
             unit: branch_path(units, unit_id),

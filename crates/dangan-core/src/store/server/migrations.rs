@@ -20,7 +20,7 @@ struct Version {
 }
 
 /// Every version, oldest first; the last is the one this Dangan works with.
-const VERSIONS: [Version; 21] = [
+const VERSIONS: [Version; 22] = [
     Version { number: 1, schema: include_str!("v1.sql"), security: include_str!("v1_security.sql") },
     Version { number: 2, schema: include_str!("v2.sql"), security: include_str!("v2_security.sql") },
     Version { number: 3, schema: include_str!("v3.sql"), security: include_str!("v3_security.sql") },
@@ -42,6 +42,7 @@ const VERSIONS: [Version; 21] = [
     Version { number: 19, schema: include_str!("v19.sql"), security: include_str!("v19_security.sql") },
     Version { number: 20, schema: include_str!("v20.sql"), security: include_str!("v20_security.sql") },
     Version { number: 21, schema: include_str!("v21.sql"), security: include_str!("v21_security.sql") },
+    Version { number: 22, schema: include_str!("v22.sql"), security: include_str!("v22_security.sql") },
 ];
 
 /// The version this Dangan works with.

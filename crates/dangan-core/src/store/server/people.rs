@@ -557,13 +557,27 @@ pub(super) fn write_restaged(
 
 /// Refused when the person changed since `seen_version` was read, naming who changed them.
 pub(super) fn refuse_if_stale(before: &ServerPerson, seen_version: Option<i32>) -> Result<()> {
-    match seen_version.filter(|&seen| seen != before.version) {
+    refuse_if_changed(
+        || Text::new(format!("{}的记录", before.person.name), format!("{}'s record", before.person.name)),
+        seen_version,
+        (before.version, before.changed_by.as_deref()),
+    )
+}
+
+/// Refused when a row (`what` names it) is at version `now`, last changed by `by`, and the
+/// client read `seen` (a meeting, a class, a record of a member's file, as a person).
+pub(super) fn refuse_if_changed(
+    what: impl FnOnce() -> Text,
+    seen: Option<i32>,
+    (now, by): (i32, Option<&str>),
+) -> Result<()> {
+    match seen.filter(|&seen| seen != now) {
         None => Ok(()),
         Some(seen) => Err(Error::ChangedMeanwhile {
-            what: Text::new(format!("{}的记录", before.person.name), format!("{}'s record", before.person.name)),
-            by: before.changed_by.clone().unwrap_or_default(),
+            what: what(),
+            by: by.unwrap_or_default().to_owned(),
             seen: i64::from(seen),
-            now: i64::from(before.version),
+            now: i64::from(now),
         }),
     }
 }

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use postgres::GenericClient;
 
 use super::meetings::LoadError;
+use super::people::refuse_if_changed;
 use super::{ServerStore, ServerUnit, branch_path, failure, lost_at_commit};
-use crate::Result;
 use crate::access::Action;
 use crate::calendar::Date;
 use crate::domain::{ClassKind, ClassRecord, ClassSession, Id, TraineeResult, TrainingClass};
@@ -20,10 +20,12 @@ use crate::store::training::{
     check_results, check_session_attendance, class_not_found, class_unit_not_found, printable_certificates,
     session_not_found, stray_session, trainee_of, trainees_given_the_step,
 };
+use crate::{Result, Text};
 
 impl ServerStore {
     /// Records a class with its sessions (new when its id is `None`). Sessions keep their
-    /// attendance when kept; a session left out is deleted with its attendance.
+    /// attendance when kept; a session left out is deleted with its attendance. Refused, naming
+    /// who, when the class changed since the version it was read at.
     pub(crate) fn save_class(&mut self, class: TrainingClass) -> Result<ClassRecord> {
         self.require(Action::EditMembers)?;
         let units = self.units()?;
@@ -47,11 +49,16 @@ impl ServerStore {
                 .map_err(fail)?
                 .get(0),
             Some(id) => {
-                let stored: Option<Id> = tx
-                    .query_opt("SELECT unit_id FROM dangan.training_classes WHERE id = $1 FOR UPDATE", &[&id])
+                let stored = tx
+                    .query_opt(
+                        "SELECT unit_id, version, changed_by FROM dangan.training_classes WHERE id = $1 FOR UPDATE",
+                        &[&id],
+                    )
                     .map_err(fail)?
-                    .map(|r| r.get(0));
-                super::meetings::check_meeting_unit(&units, &read, stored.ok_or_else(class_not_found)?)?;
+                    .ok_or_else(class_not_found)?;
+                super::meetings::check_meeting_unit(&units, &read, stored.get(0))?;
+                let named = || Text::new(format!("培训班「{}」", class.name), format!("the class “{}”", class.name));
+                refuse_if_changed(named, class.version, (stored.get(1), stored.get(2)))?;
                 tx.execute(
                     "UPDATE dangan.training_classes SET unit_id = $1, kind = $2, name = $3, starts = $4::text::date,
                          ends = $5::text::date WHERE id = $6",
@@ -301,7 +308,7 @@ fn read_class(
     id: Id,
 ) -> std::result::Result<Option<ClassRecord>, LoadError> {
     let Some(row) = client.query_opt(
-        "SELECT unit_id, kind, name, starts::text, ends::text FROM dangan.training_classes WHERE id = $1",
+        "SELECT unit_id, kind, name, starts::text, ends::text, version FROM dangan.training_classes WHERE id = $1",
         &[&id],
     )?
     else {
@@ -354,7 +361,16 @@ fn read_class(
         ));
     }
     Ok(Some(ClassRecord {
-        class: TrainingClass { id: Some(id), unit_id, kind, name: row.get(2), starts, ends, sessions },
+        class: TrainingClass {
+            id: Some(id),
+            unit_id,
+            kind,
+            name: row.get(2),
+            starts,
+            ends,
+            sessions,
+            version: Some(row.get(5)),
+        },
         unit: branch_path(units, unit_id),
         trainees,
     }))

@@ -22,4 +22,9 @@ body: string, fields: RecordFields,
 /**
  * Read only: the attachments, as stored.
  */
-attachments: Array<AttachmentInfo>, };
+attachments: Array<AttachmentInfo>, 
+/**
+ * On a shared server, the version read: a save made from it is refused if anyone changed
+ * it since, naming who. `None` on a workspace, and before it is stored.
+ */
+version: number | null, };

@@ -32,4 +32,9 @@ study_minutes: number,
 /**
  * Invited guests, as written.
  */
-guests: string | null, };
+guests: string | null, 
+/**
+ * On a shared server, the version read: a save made from it is refused if anyone changed
+ * it since, naming who. `None` on a workspace, and before it is stored.
+ */
+version: number | null, };

@@ -9,4 +9,9 @@ export type TrainingClass = { id: number | null,
 /**
  * The unit that runs it (the committee's party school, or a general branch).
  */
-unit_id: number, kind: ClassKind, name: string, starts: string, ends: string, sessions: Array<ClassSession>, };
+unit_id: number, kind: ClassKind, name: string, starts: string, ends: string, sessions: Array<ClassSession>, 
+/**
+ * On a shared server, the version read: a save made from it is refused if anyone changed
+ * it since, naming who. `None` on a workspace, and before it is stored.
+ */
+version: number | null, };

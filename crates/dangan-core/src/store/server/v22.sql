@@ -1,0 +1,48 @@
+-- The shared server's schema, version 22: a meeting, a training class and a record of a member's
+-- file carry a version, as a person does (issue 20, §3: two workers editing the same thing, the
+-- second save is refused with who changed it, never silently overwritten). `dangan server
+-- upgrade` brings a version-21 database here.
+--
+-- Each save of one of these forms rewrites the whole of it (a meeting's minutes and attendance, a
+-- class's sessions, a record's text and fields): without a version, of two users who opened the
+-- same meeting, the later save silently undid the earlier one's. The server raises the version
+-- and notes who changed the row at each change (`dangan.stamp_change`, the people's own trigger);
+-- a client that read an older version is refused. Rows already here start at version 1.
+ALTER TABLE dangan.meetings
+    ADD COLUMN version integer NOT NULL DEFAULT 1, ADD COLUMN changed_by text, ADD COLUMN changed_at timestamptz;
+ALTER TABLE dangan.training_classes
+    ADD COLUMN version integer NOT NULL DEFAULT 1, ADD COLUMN changed_by text, ADD COLUMN changed_at timestamptz;
+ALTER TABLE dangan.records
+    ADD COLUMN version integer NOT NULL DEFAULT 1, ADD COLUMN changed_by text, ADD COLUMN changed_at timestamptz;
+
+-- As for people: not for what the server writes as {system} (an upload's rows, which keep the
+-- version they are added with).
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.meetings
+    FOR EACH ROW WHEN (current_user <> '{system}') EXECUTE FUNCTION dangan.stamp_change();
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.training_classes
+    FOR EACH ROW WHEN (current_user <> '{system}') EXECUTE FUNCTION dangan.stamp_change();
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.records
+    FOR EACH ROW WHEN (current_user <> '{system}') EXECUTE FUNCTION dangan.stamp_change();
+
+-- The log leaves the stamp out, as it does a person's: a change is logged by the columns a user
+-- changed, not once more by the version the server raised.
+CREATE FUNCTION dangan.logged_unstamped(t regclass, member_column text, unit_from text, skipped text)
+    RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    event text;
+    rows text;
+BEGIN
+    FOREACH event IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+        rows := CASE event WHEN 'insert' THEN 'NEW TABLE AS new_rows' WHEN 'update' THEN 'OLD TABLE AS old_rows NEW TABLE AS new_rows'
+                ELSE 'OLD TABLE AS old_rows' END;
+        EXECUTE format('DROP TRIGGER %I ON %s', 'audit_' || event, t);
+        EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s FOR EACH STATEMENT '
+                       'EXECUTE FUNCTION dangan.audit_rows(%L, %L, %L)', 'audit_' || event, upper(event), t, rows,
+                       member_column, unit_from, concat_ws(',', nullif(skipped, ''), 'version,changed_by,changed_at'));
+    END LOOP;
+END
+$$;
+SELECT dangan.logged_unstamped('dangan.meetings', '', 'unit', '');
+SELECT dangan.logged_unstamped('dangan.training_classes', '', 'unit', '');
+SELECT dangan.logged_unstamped('dangan.records', 'person_id', 'branch', 'branch_id');
+DROP FUNCTION dangan.logged_unstamped(regclass, text, text, text);

@@ -1,0 +1,3 @@
+-- The shared server's security, version 22: nothing new is granted. The versions are written by
+-- the server's trigger alone (users may update none of the new columns: the grants name the
+-- columns a user writes), and read under the rows' policies as before.
