@@ -38,8 +38,8 @@ pub struct RecordsChanged {
     pub units: bool,
     /// The register of branch life changed (a party group, a meeting, its attendance or files).
     pub branch_life: bool,
-    /// Anything may have changed (many rows at once, the holiday calendar, or the connection was
-    /// lost for a while): read everything shown again.
+    /// Anything may have changed (many rows at once, the holiday calendar, the rules, or the
+    /// connection was lost for a while): read everything shown again.
     pub all: bool,
     /// The signed-in user's own account changed (their role or branches), or may have (the
     /// connection was made anew): read who is signed in and what they may do again, and
@@ -65,7 +65,7 @@ impl RecordsChanged {
                 Concern::BranchLife => changed.branch_life = true,
                 Concern::Person(person) if !changed.people.contains(&person) => changed.people.push(person),
                 Concern::Person(_) => {}
-                Concern::All | Concern::Calendar => changed.all = true,
+                Concern::All | Concern::Calendar | Concern::Rules => changed.all = true,
                 // Another user's account is no change to what this one is shown; their own is
                 // the session's to say (`apply_changes`).
                 Concern::Account => {}
@@ -257,11 +257,13 @@ mod tests {
     }
 
     #[test]
-    fn another_users_account_changes_nothing_shown_and_the_holidays_everything() {
+    fn another_users_account_changes_nothing_shown_and_the_holidays_or_the_rules_everything() {
         let changed = RecordsChanged::of(&[change("user_branches", None, None)]);
         assert!(changed.asks_nothing(), "not announced to the screens: {changed:?}");
-        let changed = RecordsChanged::of(&[change("holidays", None, None)]);
-        assert!(!changed.account && changed.all && !changed.asks_nothing(), "{changed:?}");
+        for table in ["holidays", "own_rules"] {
+            let changed = RecordsChanged::of(&[change(table, None, None)]);
+            assert!(!changed.account && changed.all && !changed.asks_nothing(), "{table}: {changed:?}");
+        }
         assert!(!RecordsChanged::of(&[change("events", Some(1), Some(7))]).asks_nothing());
     }
 }

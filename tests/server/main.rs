@@ -19,6 +19,7 @@ mod meetings;
 mod members;
 mod moves;
 mod owed;
+mod rules;
 mod schema;
 mod security;
 mod set_aside;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use dangan_core::deadlines::{DeadlineQuery, OwnerKind};
 use dangan_core::reminders::Reminding;
+use dangan_core::rules::RuleSet;
 use dangan_core::server::ServerSession;
 use dangan_core::workdays::CalendarDay;
 use dangan_core::{Error, Result, Session, Text, calendar};
@@ -162,7 +163,50 @@ pub enum RulesAction {
 
 /// Loads or drops the office's rule file when asked, then shows the rules in force.
 pub fn rules(action: Option<RulesAction>, cx: &Context) -> Result<()> {
-    let mut session = cx.unlock()?;
+    rules_with(action, &mut cx.unlock()?, cx)
+}
+
+/// Where the office's own rule file is kept: a workspace's own, or the university's on the
+/// server (one for every college, loaded by the department).
+pub trait Rules {
+    fn rules(&self) -> &RuleSet;
+    fn load_rules(&mut self, source: &str) -> Result<&RuleSet>;
+    fn reset_rules(&mut self) -> Result<()>;
+    fn rules_warning(&self) -> Option<&Text>;
+}
+
+impl Rules for Session {
+    fn rules(&self) -> &RuleSet {
+        Session::rules(self)
+    }
+    fn load_rules(&mut self, source: &str) -> Result<&RuleSet> {
+        Session::load_rules(self, source)
+    }
+    fn reset_rules(&mut self) -> Result<()> {
+        Session::reset_rules(self)
+    }
+    fn rules_warning(&self) -> Option<&Text> {
+        Session::rules_warning(self)
+    }
+}
+
+impl Rules for ServerSession {
+    fn rules(&self) -> &RuleSet {
+        ServerSession::rules(self)
+    }
+    fn load_rules(&mut self, source: &str) -> Result<&RuleSet> {
+        ServerSession::load_rules(self, source)
+    }
+    fn reset_rules(&mut self) -> Result<()> {
+        ServerSession::reset_rules(self)
+    }
+    fn rules_warning(&self) -> Option<&Text> {
+        ServerSession::rules_warning(self)
+    }
+}
+
+/// `rules` wherever the rule file is kept: loaded or dropped when asked, then the rules in force.
+pub fn rules_with(action: Option<RulesAction>, session: &mut impl Rules, cx: &Context) -> Result<()> {
     match action.unwrap_or(RulesAction::Show) {
         RulesAction::Show => {}
         RulesAction::Load { file } => {

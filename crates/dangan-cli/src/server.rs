@@ -129,6 +129,7 @@ pub fn run_on_server(command: Command, name: &str, address: ServerAddress, cx: &
         Command::Import(args) => crate::rosters::import_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Remind(args) => crate::planning::remind_on_server(args, &mut sign_in(&address, cx)?, cx),
         Command::Holidays { action } => crate::planning::holidays_with(action, &mut sign_in(&address, cx)?, cx),
+        Command::Rules { action } => crate::planning::rules_with(action, &mut sign_in(&address, cx)?, cx),
         Command::Status { action } => crate::status::status_on_server(action, || sign_in(&address, cx), cx),
         Command::Doc { action } => crate::documents::doc_on_server(action, || sign_in(&address, cx), cx),
         Command::Records(args) => crate::files::records(args, &mut sign_in(&address, cx)?, cx),
@@ -285,10 +286,10 @@ pub fn not_on_a_server(command: &str) -> Error {
     Error::invalid(
         "server",
         format!(
-            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、report annual、dues、appraisal、complaints、passwd、step add/list/remove、deadlines、remind、import、transfer（move、apply、approve、decline、requests、out、receipt、reissue、cancel、list、print、graduate、keep）、holidays、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
+            "「dangan {command}」还不能在服务器上运行（目前可用：server init、server upload、verify、users（list、add、role、remove、reset-passphrase）、members、export、template、audit、stats、report annual、dues、appraisal、complaints、passwd、step add/list/remove、deadlines、remind、import、transfer（move、apply、approve、decline、requests、out、receipt、reissue、cancel、list、print、graduate、keep）、holidays、rules、status、doc、records、record、attachment、dossier、groups、committee、classes、training、meetings），没有做任何更改；请改用 --workspace"
         ),
         format!(
-            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, report annual, dues, appraisal, complaints, passwd, step add/list/remove, deadlines, remind, import, transfer (move, apply, approve, decline, requests, out, receipt, reissue, cancel, list, print, graduate, keep), holidays, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
+            "`dangan {command}` does not run on a server yet (so far: server init, server upload, verify, users (list, add, role, remove, reset-passphrase), members, export, template, audit, stats, report annual, dues, appraisal, complaints, passwd, step add/list/remove, deadlines, remind, import, transfer (move, apply, approve, decline, requests, out, receipt, reissue, cancel, list, print, graduate, keep), holidays, rules, status, doc, records, record, attachment, dossier, groups, committee, classes, training, meetings); nothing was changed: use --workspace"
         ),
     )
 }

@@ -451,12 +451,15 @@ impl ServerSession {
         if everything || concerns.contains(&Concern::Calendar) {
             self.store.reload_calendar().ok();
         }
+        if everything || concerns.contains(&Concern::Rules) {
+            self.store.reload_rules().ok();
+        }
         for concern in concerns {
             if self.index.is_none() && self.facts.is_none() {
                 break;
             }
             match concern {
-                Concern::Units | Concern::BranchLife | Concern::Account | Concern::Calendar => {}
+                Concern::Units | Concern::BranchLife | Concern::Account | Concern::Calendar | Concern::Rules => {}
                 Concern::Person(person) => self.refresh(person),
                 Concern::All => self.reload(),
             }
@@ -470,6 +473,7 @@ impl ServerSession {
     pub fn read_again(&mut self) -> bool {
         self.reload();
         self.store.reload_calendar().ok();
+        self.store.reload_rules().ok();
         self.read_account_again()
     }
 
@@ -1929,6 +1933,30 @@ impl ServerSession {
     /// The university's holiday calendar: its days by date, and the years entered.
     pub fn holidays(&mut self) -> Result<(Vec<crate::workdays::CalendarDay>, Vec<i32>)> {
         self.store.holidays()
+    }
+
+    /// The rules in force: the shipped rule set chosen at `init`, with the office's own file on
+    /// top when the department loaded one.
+    pub fn rules(&self) -> &crate::rules::RuleSet {
+        self.store.rules()
+    }
+
+    /// Loads an office's own rule file for every office of the server (the department's
+    /// administrators only), refusing a bad one whole, naming its line.
+    pub fn load_rules(&mut self, source: &str) -> Result<&crate::rules::RuleSet> {
+        self.cell = None;
+        self.store.load_rules(source)
+    }
+
+    /// Goes back to the shipped rule set alone, for every office of the server.
+    pub fn reset_rules(&mut self) -> Result<()> {
+        self.cell = None;
+        self.store.reset_rules()
+    }
+
+    /// Why the office's own rule file is not applied, when it no longer fits the shipped rules.
+    pub fn rules_warning(&self) -> Option<&Text> {
+        self.store.rules_warning()
     }
 
     /// Enters the calendar of the years the days fall in, replacing what those years had: the

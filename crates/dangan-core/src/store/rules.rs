@@ -33,11 +33,10 @@ impl Store {
         Ok(())
     }
 
-    /// Whether an office's own rule file is loaded (applied or not).
-    pub(super) fn has_own_rules(&self) -> Result<bool> {
-        let count: i64 =
-            self.conn.query_row("SELECT count(*) FROM meta WHERE key = ?1", [RULES_OVERRIDE_KEY], |r| r.get(0))?;
-        Ok(count > 0)
+    /// The office's own rule file as loaded (applied or not), if one is.
+    pub(super) fn own_rules_source(&self) -> Result<Option<String>> {
+        let mut read = self.conn.prepare("SELECT value FROM meta WHERE key = ?1")?;
+        Ok(read.query_map([RULES_OVERRIDE_KEY], |r| r.get(0))?.next().transpose()?)
     }
 
     /// Why the office's own rule file is not applied, when it no longer fits the shipped rules.
@@ -55,10 +54,16 @@ pub(super) fn load_rules(conn: &rusqlite::Connection, shipped: RuleSet) -> Resul
         .query_map([RULES_OVERRIDE_KEY], |r| r.get(0))?
         .next()
         .transpose()?;
-    let Some(source) = source else { return Ok((shipped, None)) };
-    match shipped.with_overrides(&source) {
-        Ok(rules) => Ok((rules, None)),
-        Err(err) => Ok((
+    Ok(with_own_rules(shipped, source.as_deref()))
+}
+
+/// The shipped rules with an office's own file (`source`, as stored) on top, on either engine. A
+/// stored file that no longer fits them leaves the shipped rules in force, with the warning why.
+pub(crate) fn with_own_rules(shipped: RuleSet, source: Option<&str>) -> (RuleSet, Option<Text>) {
+    let Some(source) = source else { return (shipped, None) };
+    match shipped.with_overrides(source) {
+        Ok(rules) => (rules, None),
+        Err(err) => (
             shipped,
             Some(Text::new(
                 format!(
@@ -70,6 +75,6 @@ pub(super) fn load_rules(conn: &rusqlite::Connection, shipped: RuleSet) -> Resul
                     err.message(crate::Lang::En)
                 ),
             )),
-        )),
+        ),
     }
 }

@@ -21,8 +21,9 @@ use crate::{Error, Result};
 pub(crate) struct WorkspaceContents {
     pub(crate) committee: String,
     pub(crate) rule_set: RuleSetId,
-    /// The office's own rule file is loaded (a server follows the shipped rules only, so far).
-    pub(crate) own_rules: bool,
+    /// The office's own rule file as loaded, if one is (a server takes the workspace only when
+    /// its department loaded the same file).
+    pub(crate) own_rules: Option<String>,
     /// Parents before their children, the committee first.
     pub(crate) units: Vec<OrgUnit>,
     pub(crate) people: Vec<(Person, Vec<ProcedureEvent>)>,
@@ -317,7 +318,7 @@ impl Store {
         Ok(WorkspaceContents {
             committee: committee.name.clone(),
             rule_set: self.rule_set_id,
-            own_rules: self.has_own_rules()?,
+            own_rules: self.own_rules_source()?,
             units,
             people,
             uids,

@@ -45,6 +45,8 @@ pub enum Concern {
     Account,
     /// The holiday calendar (version 21): working-day periods are counted anew.
     Calendar,
+    /// The office's own rule file (version 22): every deadline is counted anew.
+    Rules,
     /// Anything: many rows at once, or a table this Dangan does not know. Read everything again.
     All,
 }
@@ -78,6 +80,7 @@ impl Change {
             ("org_units", _) => Concern::Units,
             ("users" | "user_branches", _) => Concern::Account,
             ("holidays" | "holiday_years", _) => Concern::Calendar,
+            ("own_rules", _) => Concern::Rules,
             (table, _) if BRANCH_LIFE.contains(&table) => Concern::BranchLife,
             (_, Some(person)) => Concern::Person(person),
             (_, None) => Concern::All,

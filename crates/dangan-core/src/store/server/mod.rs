@@ -26,6 +26,7 @@ mod moves;
 mod people;
 mod reminders;
 mod roles;
+mod rules;
 mod status;
 mod study;
 mod templates;
@@ -110,6 +111,8 @@ pub struct ServerStore {
     /// The rule set the server's offices follow (`rule_set` in `dangan.meta`, chosen at `init`).
     rules: RuleSet,
     rule_set: RuleSetId,
+    /// Why the office's own rule file (`rules.rs`) is not applied, when it no longer fits.
+    rules_warning: Option<Text>,
     /// The official holiday calendar the server keeps (`holidays.rs`), as read at sign-in.
     workdays: WorkCalendar,
     today: Option<Date>,
@@ -279,7 +282,8 @@ impl ServerStore {
             server: address.to_string(),
             reason: format!("the rule set {} is not one Dangan knows", rule_set.as_deref().unwrap_or("(none)")),
         })?;
-        let rules = RuleSet::builtin(rule_set);
+        let own = rules::own_rules(&mut client).map_err(|e| failure(e, address))?;
+        let (rules, rules_warning) = crate::store::rules::with_own_rules(RuleSet::builtin(rule_set), own.as_deref());
         let workdays = holidays::work_calendar(&mut client).map_err(|e| failure(e, address))?;
         let mut store = ServerStore {
             client,
@@ -287,6 +291,7 @@ impl ServerStore {
             me,
             rules,
             rule_set,
+            rules_warning,
             workdays,
             today: None,
             statements: Statements::default(),

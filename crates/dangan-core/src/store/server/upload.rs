@@ -82,7 +82,8 @@ impl ServerStore {
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<UploadReport> {
         self.require(Action::ManageUsers)?;
-        refuse_what_cannot_move(&contents, self.rule_set)?;
+        let server_rules = super::rules::own_rules(&mut self.client).map_err(|e| failure(e, &self.address))?;
+        refuse_what_cannot_move(&contents, (self.rule_set, server_rules.as_deref()))?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let step = |done: u64, progress: &mut dyn FnMut(Progress) -> ControlFlow<()>| {
@@ -580,13 +581,20 @@ fn uploaded_already(e: postgres::Error, committee: &str, address: &super::Server
     )
 }
 
-/// All or nothing: rules the server does not follow refuse the upload.
-fn refuse_what_cannot_move(contents: &WorkspaceContents, server_rules: crate::rules::RuleSetId) -> Result<()> {
-    if contents.own_rules {
+/// All or nothing: rules the server does not follow refuse the upload. A workspace's own rule
+/// file must be the one the department loaded on the server (`rules.rs`), which every college
+/// follows; a workspace without one follows the server's once uploaded.
+fn refuse_what_cannot_move(
+    contents: &WorkspaceContents,
+    (server_rules, server_own): (crate::rules::RuleSetId, Option<&str>),
+) -> Result<()> {
+    if let Some(own) = &contents.own_rules
+        && server_own.map(str::trim) != Some(own.trim())
+    {
         return Err(Error::invalid(
             "workspace",
-            "工作区载入了本单位的规则文件，服务器只按内置规则计算；没有上传任何内容（可先用 dangan rules reset）",
-            "the workspace has the office's own rule file loaded, and a server follows the shipped rules only; nothing was uploaded (dangan rules reset first)",
+            "工作区载入了本单位的规则文件，与组织部在服务器上载入的规则不同；没有上传任何内容（可先用 dangan rules reset，或请组织部在服务器上载入同一文件）",
+            "the workspace has the office's own rule file loaded, and the server follows other rules (the department's); nothing was uploaded (dangan rules reset first, or have the department load the same file on the server)",
         ));
     }
     if contents.rule_set != server_rules {

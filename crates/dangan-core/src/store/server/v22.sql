@@ -46,3 +46,34 @@ SELECT dangan.logged_unstamped('dangan.meetings', '', 'unit', '');
 SELECT dangan.logged_unstamped('dangan.training_classes', '', 'unit', '');
 SELECT dangan.logged_unstamped('dangan.records', 'person_id', 'branch', 'branch_id');
 DROP FUNCTION dangan.logged_unstamped(regclass, text, text, text);
+
+-- The office's own rule file on a server (`dangan rules load`, as a workspace's): one for all the
+-- server's offices, on top of the shipped rule set chosen at `init`. The university's
+-- organisation department sets the provisions its colleges follow, as it keeps their holiday
+-- calendar; a college's deadlines counted by other rules than the department's scan would
+-- disagree. The text as loaded: each client checks it as a workspace does before storing it, and
+-- when it reads it (a file that no longer fits the shipped rules after an upgrade leaves the
+-- shipped rules in force, and says why). Logged, and announced naming only the table: every open
+-- session reads the rules again.
+CREATE TABLE dangan.own_rules (
+    id     text PRIMARY KEY DEFAULT 'office' CHECK (id = 'office'),
+    source text NOT NULL
+);
+
+-- EditRules (administrators, in `access.rs`): on a server, the department's administrators only.
+CREATE FUNCTION dangan.sets_rules() RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN dangan.my_role() = 'administrator'
+        AND (SELECT u.id FROM dangan.org_units u WHERE u.parent_id IS NULL) = ANY (dangan.my_roots());
+END
+$$;
+
+CREATE TRIGGER audit_insert AFTER INSERT ON dangan.own_rules
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
+CREATE TRIGGER audit_update AFTER UPDATE ON dangan.own_rules
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
+CREATE TRIGGER audit_delete AFTER DELETE ON dangan.own_rules
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dangan.audit_rows('', '', '');
+CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON dangan.own_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION dangan.announce_table();

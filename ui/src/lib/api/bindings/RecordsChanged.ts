@@ -17,8 +17,8 @@ units: boolean,
  */
 branch_life: boolean, 
 /**
- * Anything may have changed (many rows at once, the holiday calendar, or the connection was
- * lost for a while): read everything shown again.
+ * Anything may have changed (many rows at once, the holiday calendar, the rules, or the
+ * connection was lost for a while): read everything shown again.
  */
 all: boolean, 
 /**
