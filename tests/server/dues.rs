@@ -240,6 +240,34 @@ fn dues_on_a_server_are_kept_and_worded_as_a_workspaces_within_each_users_branch
         &format!("学号工号,起始月份,月数,交纳日期,代交人\n2021002,{},2,{day},王收\n", month(this_month.plus(-3))),
     );
     twins.run(ADMIN, &["dues", "import", good.to_str().unwrap()]);
+    // Rows that go on from one another (the server reads the ledgers once for the whole sheet):
+    // a month paid after the row before paid the one before it, a month deferred and then paid
+    // by a later row; a row paying again what an earlier row paid is refused, naming it.
+    let (next, after) = (month(this_month.plus(-1)), month(this_month));
+    let repeated = ws.write_csv(
+        "repeated.csv",
+        &format!(
+            "学号工号,起始月份,月数,交纳日期,缓交原因
+2021002,{next},1,{day},
+2021002,{next},1,{day},
+"
+        ),
+    );
+    assert_eq!(twins.run(ADMIN, &["dues", "import", repeated.to_str().unwrap()]).status.code(), Some(1));
+    let chained = ws.write_csv(
+        "chained.csv",
+        &format!(
+            "学号工号,起始月份,月数,交纳日期,缓交原因
+2021002,{next},1,{day},
+2021002,{after},1,,家庭困难
+2021002,{after},1,{day},
+"
+        ),
+    );
+    twins.run(ADMIN, &["dues", "import", chained.to_str().unwrap()]);
+    let ledger = twins.run(ADMIN, &["dues", "ledger", "--member", "{李四}", "--json"]);
+    let ledger: serde_json::Value = serde_json::from_slice(&ledger.stdout).unwrap();
+    assert_eq!(ledger["paid_through"], after, "{ledger:#}");
 
     // What is owed, a branch's summary and the receipts read the same; so do the arrears items.
     twins.run(ADMIN, &["dues", "arrears", "--json"]);

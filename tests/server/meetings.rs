@@ -447,6 +447,15 @@ fn committees_own_study_and_study_hours_on_a_server_read_as_a_workspaces_and_pri
         "姓名,日期,学时,学习内容\n李四,2026-06-02,2,学习强国\n2021004,2026-06-03,1.5,学习强国\n",
     );
     both(&["training", "import", good.to_str().unwrap()]);
+    // Against what is kept (a server reads it once for the whole sheet): the same entry again,
+    // and a day's study beyond a day with what the day holds, each refused naming its row.
+    let clashing = ws.write_csv(
+        "clashing.csv",
+        "姓名,日期,学时,学习内容\n张三,2026-06-01,3,网络学院：党史\n张三,2026-06-01,21.5,读书\n",
+    );
+    let refused = both(&["training", "import", clashing.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && said.contains("row 2") && said.contains("row 3"), "{said}");
     let hours = both(&["training", "hours", "--year", "2026", "--json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&hours.stdout).unwrap();
     let zhang = rows.iter().find(|r| r["name"] == "张三").unwrap();

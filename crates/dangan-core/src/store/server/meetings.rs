@@ -275,6 +275,8 @@ impl ServerStore {
         let mut tx = self.client.transaction().map_err(fail)?;
         let ready = {
             let client = std::cell::RefCell::new(&mut tx);
+            // Who a name or number means, asked once per name however many meetings list it.
+            let mut named: HashMap<String, Vec<(Id, Id, String)>> = HashMap::new();
             crate::store::meetings::meetings_of_sheet(
                 rows,
                 problems,
@@ -297,18 +299,22 @@ impl ServerStore {
                 },
                 &mut |unit, who| {
                     let below = subtree(&units, unit);
-                    let found = client
-                        .borrow_mut()
-                        .query(
-                            "SELECT id, branch_id, name FROM dangan.people
-                             WHERE (name = $1 OR student_no = $1) AND NOT ended AND status = 'in_register' ORDER BY id",
-                            &[&who],
-                        )
-                        .map_err(fail)?;
-                    Ok(found
+                    if !named.contains_key(who) {
+                        let found = client
+                            .borrow_mut()
+                            .query(
+                                "SELECT id, branch_id, name FROM dangan.people
+                                 WHERE (name = $1 OR student_no = $1) AND NOT ended AND status = 'in_register'
+                                 ORDER BY id",
+                                &[&who],
+                            )
+                            .map_err(fail)?;
+                        named.insert(who.to_owned(), found.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect());
+                    }
+                    Ok(named[who]
                         .iter()
-                        .filter(|r| below.contains(&r.get::<_, Id>(1)))
-                        .map(|r| (r.get(0), r.get(2)))
+                        .filter(|(_, branch, _)| below.contains(branch))
+                        .map(|(id, _, name)| (*id, name.clone()))
                         .collect())
                 },
             )?

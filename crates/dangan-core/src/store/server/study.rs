@@ -221,7 +221,9 @@ impl ServerStore {
     }
 
     /// Records a sheet of own study (.xlsx or .csv rows, read by `study::read_study_sheet`), all
-    /// rows or none, each row checked as a workspace checks it, the people locked meanwhile.
+    /// rows or none, each row checked as a workspace checks it, the people locked meanwhile. What
+    /// the people named already have on the sheet's days is read once, and the entries written in
+    /// one statement: a handful of round trips whatever the sheet's length.
     pub(crate) fn import_study_entries(
         &mut self,
         rows: Vec<crate::study::StudyRow>,
@@ -247,11 +249,48 @@ impl ServerStore {
         let mut find = |who: &str| -> Result<Vec<Id>> {
             Ok(found.iter().filter(|(_, name, no)| name == who || no.as_deref() == Some(who)).map(|p| p.0).collect())
         };
-        let mut check = |entry: &StudyEntry, pending: u32| conflict(&mut tx, entry, pending).map_err(fail);
-        let entries = study_entries_of_sheet(rows, problems, today, &mut find, &mut check)?;
-        for entry in &entries {
-            insert_entry(&mut tx, entry).map_err(fail)?;
+        let ids: Vec<Id> = found.iter().map(|p| p.0).collect();
+        let days: Vec<String> = rows.iter().map(|r| r.date.to_string()).collect();
+        // (person, day) → the entries kept that day: (title, minutes).
+        let mut kept: HashMap<(Id, Date), Vec<(String, i32)>> = HashMap::new();
+        for r in tx
+            .query(
+                "SELECT person_id, date::text, title, minutes FROM dangan.study_entries
+                 WHERE person_id = ANY($1) AND date = ANY($2::text[]::date[])",
+                &[&ids, &days],
+            )
+            .map_err(fail)?
+        {
+            let Ok(day) = r.get::<_, &str>(1).parse::<Date>() else { continue };
+            kept.entry((r.get(0), day)).or_default().push((r.get(2), r.get(3)));
         }
+        // As `conflict` asks the server, of what was read.
+        let mut check = |entry: &StudyEntry, pending: u32| {
+            let day = kept.get(&(entry.person_id, entry.date)).map_or(&[][..], Vec::as_slice);
+            let minutes = i32::try_from(entry.minutes).unwrap_or(i32::MAX);
+            let same = day.iter().any(|(title, m)| *title == entry.title && *m == minutes);
+            let sum: i64 = day.iter().map(|(_, m)| i64::from(*m)).sum();
+            Ok(study_entry_conflict(entry, same, u32::try_from(sum).unwrap_or(u32::MAX).saturating_add(pending)))
+        };
+        let entries = study_entries_of_sheet(rows, problems, today, &mut find, &mut check)?;
+        let column = |f: &dyn Fn(&StudyEntry) -> Option<String>| entries.iter().map(f).collect::<Vec<_>>();
+        let minutes: Vec<i32> = entries.iter().map(|e| i32::try_from(e.minutes).unwrap_or(i32::MAX)).collect();
+        let people: Vec<Id> = entries.iter().map(|e| e.person_id).collect();
+        tx.execute(
+            "INSERT INTO dangan.study_entries (person_id, date, minutes, title, source)
+             SELECT e.person_id, e.date::date, e.minutes, e.title, e.source
+             FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[])
+                  WITH ORDINALITY AS e (person_id, date, minutes, title, source, n)
+             ORDER BY e.n",
+            &[
+                &people,
+                &column(&|e| Some(e.date.to_string())),
+                &minutes,
+                &column(&|e| Some(e.title.clone())),
+                &column(&|e| e.source.clone()),
+            ],
+        )
+        .map_err(fail)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(entries.len())
     }
