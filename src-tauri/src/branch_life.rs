@@ -236,6 +236,15 @@ pub async fn classes(shell: State<'_, Shell>, unit: Option<Id>, year: Option<i32
     .await
 }
 
+/// One class with its sessions and trainees, as it is now (read again when another user
+/// changed it).
+#[tauri::command]
+#[tracing::instrument(level = "debug", skip(shell))]
+pub async fn training_class(shell: State<'_, Shell>, id: Id) -> Reply<ClassRecord> {
+    let shell = shell.inner().clone();
+    blocking(shell.lang(), move || shell.with_either(|session| session.class(id), |server| server.class(id))).await
+}
+
 /// Records a training class with its sessions (new when its id is `null`).
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
@@ -275,12 +284,17 @@ pub async fn enrol(shell: State<'_, Shell>, class_id: Id, people: Vec<Id>) -> Re
 /// Records exactly who attended a session.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
-pub async fn set_session_attendance(shell: State<'_, Shell>, session_id: Id, present: Vec<Id>) -> Reply<ClassRecord> {
+pub async fn set_session_attendance(
+    shell: State<'_, Shell>,
+    session_id: Id,
+    present: Vec<Id>,
+    seen_version: Option<i32>,
+) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
         shell.with_either(
             |session| session.set_session_attendance(session_id, &present),
-            |server| server.set_session_attendance(session_id, &present),
+            |server| server.set_session_attendance(session_id, &present, seen_version),
         )
     })
     .await
@@ -289,12 +303,17 @@ pub async fn set_session_attendance(shell: State<'_, Shell>, session_id: Id, pre
 /// Records trainees' exam scores and results.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
-pub async fn set_results(shell: State<'_, Shell>, class_id: Id, results: Vec<TraineeResult>) -> Reply<ClassRecord> {
+pub async fn set_results(
+    shell: State<'_, Shell>,
+    class_id: Id,
+    results: Vec<TraineeResult>,
+    seen_version: Option<i32>,
+) -> Reply<ClassRecord> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
         shell.with_either(
             |session| session.set_results(class_id, &results),
-            |server| server.set_results(class_id, &results),
+            |server| server.set_results(class_id, &results, seen_version),
         )
     })
     .await

@@ -233,11 +233,12 @@ bridge! {
     branch_life::dismiss_unit_deadline(shell; unit_id: Id, group_id: Option<Id>, rule: String, due: Date, until: Option<Date>) -> ();
     branch_life::restore_unit_deadline(shell; unit_id: Id, group_id: Option<Id>, rule: String, due: Date) -> ();
     branch_life::classes(shell; unit: Option<Id>, year: Option<i32>) -> Vec<ClassRecord>;
+    branch_life::training_class(shell; id: Id) -> ClassRecord;
     branch_life::save_class(shell; training_class: TrainingClass) -> ClassRecord;
     branch_life::delete_class(shell; id: Id) -> ();
     branch_life::enrol(shell; class_id: Id, people: Vec<Id>) -> ClassRecord;
-    branch_life::set_session_attendance(shell; session_id: Id, present: Vec<Id>) -> ClassRecord;
-    branch_life::set_results(shell; class_id: Id, results: Vec<TraineeResult>) -> ClassRecord;
+    branch_life::set_session_attendance(shell; session_id: Id, present: Vec<Id>, seen_version: Option<i32>) -> ClassRecord;
+    branch_life::set_results(shell; class_id: Id, results: Vec<TraineeResult>, seen_version: Option<i32>) -> ClassRecord;
     branch_life::record_training_steps(shell; class_id: Id) -> Vec<Id>;
     branch_life::write_certificates(shell; class_id: Id, path: PathBuf) -> ();
     branch_life::add_study_entry(shell; entry: StudyEntry) -> StudyEntry;

@@ -80,6 +80,15 @@ fn the_departments_rule_file_counts_every_colleges_deadlines_and_only_its_admini
         .assert()
         .code(6)
         .stderr(contains("the department's administrators load them for every college"));
+    // Nor in psql: the policy asks for the department's committee, not an administrator's role alone.
+    let college = db_role(&url, "计院管理员");
+    let out = cluster.psql(
+        "dangan",
+        &college,
+        PASSPHRASE,
+        &format!("INSERT INTO dangan.own_rules (source) VALUES ($${MONTHLY}$$)"),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row-level security"), "{out:?}");
     let secretary = db_role(&url, "孙书记");
     let raw = cluster.psql(
         "dangan",

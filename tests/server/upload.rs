@@ -258,7 +258,7 @@ fn a_workspace_moves_onto_the_server_whole_with_its_log_kept_or_not_at_all() {
         .failure()
         .stderr(contains("the server's audit log records upload 2, but the workspace log it kept was deleted"));
 
-    // A workspace with its own rule file (a server follows the shipped rules) is refused whole,
+    // A workspace with its own rule file, unlike the server's (it has none), is refused whole,
     // naming it: no committee, unit or person arrives.
     let other = workspace(
         "中共物理学院委员会",

@@ -80,15 +80,15 @@ fn a_meeting_a_class_or_a_record_saved_from_what_another_user_has_changed_since_
     let fields: Vec<&str> = logged.entries.iter().filter_map(|e| e.field.as_deref()).collect();
     assert!(fields.contains(&"minutes") && fields.contains(&"decisions"), "{fields:?}");
     assert!(!fields.iter().any(|f| ["version", "changed_by", "changed_at"].contains(f)), "{fields:?}");
-    // Nobody sets a version by hand: the server's trigger alone writes it.
+    // Nobody sets a version by hand; a change made in psql raises it as the app's do, naming who.
     let secretary_role = db_role(&url, "孙书记");
-    let out = cluster.psql(
-        "dangan",
-        &secretary_role,
-        PASSPHRASE,
-        &format!("UPDATE dangan.meetings SET version = 1 WHERE id = {id}"),
-    );
-    assert!(!out.status.success(), "a user wrote a version");
+    let psql = |sql: &str| cluster.psql("dangan", &secretary_role, PASSPHRASE, sql);
+    let out = psql(&format!("UPDATE dangan.meetings SET version = 1 WHERE id = {id}"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("permission denied"), "{out:?}");
+    let out = psql(&format!("UPDATE dangan.meetings SET minutes = '改过' WHERE id = {id}"));
+    assert!(out.status.success(), "{out:?}");
+    let out = psql(&format!("SELECT version || ' ' || changed_by FROM dangan.meetings WHERE id = {id}"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "4 孙书记");
 
     // A class of the committee, opened in two of the administrator's sessions.
     let mut other_admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
@@ -105,6 +105,7 @@ fn a_meeting_a_class_or_a_record_saved_from_what_another_user_has_changed_since_
     };
     let class_id = admin.save_class(class).unwrap().class.id.unwrap();
     let read_here = admin.class(class_id).unwrap().class;
+    let read_here_version = read_here.version;
     let mut read_there = other_admin.class(class_id).unwrap().class;
     read_there.name = "第一期发展对象培训班".into();
     other_admin.save_class(read_there).unwrap();
@@ -113,6 +114,16 @@ fn a_meeting_a_class_or_a_record_saved_from_what_another_user_has_changed_since_
     refused_naming(admin.save_class(stale), ADMIN);
     let stored = admin.class(class_id).unwrap().class;
     assert_eq!((stored.name.as_str(), stored.ends.to_string().as_str()), ("第一期发展对象培训班", "2026-04-03"));
+    // Its results and a session's attendance are sheets of the class, saved whole: from an older
+    // version, refused; saved, the class's version rises, so a form opened before is refused too.
+    let session = stored.sessions[0].id.unwrap();
+    refused_naming(admin.set_results(class_id, &[], read_here_version), ADMIN);
+    refused_naming(admin.set_session_attendance(session, &[], read_here_version), ADMIN);
+    let sheet = other_admin.set_results(class_id, &[], stored.version).unwrap();
+    assert!(sheet.class.version > stored.version, "the results raised the class's version");
+    refused_naming(admin.save_class(stored.clone()), ADMIN);
+    let attended = admin.set_session_attendance(session, &[], sheet.class.version).unwrap();
+    assert!(attended.class.version > sheet.class.version);
 
     // A record of 张三's file: the secretary's change first, the administrator's stale one refused.
     let record = FileRecord {
@@ -142,4 +153,13 @@ fn a_meeting_a_class_or_a_record_saved_from_what_another_user_has_changed_since_
     fresh.title = Some("管理员的标题".into());
     let saved = admin.save_record(fresh, &[]).unwrap();
     assert_eq!((saved.body.as_str(), saved.title.as_deref()), ("孙书记改过的稿", Some("管理员的标题")));
+
+    // 张三 moving to another branch takes the record along; nobody edited it, so a form opened
+    // before the move still saves.
+    admin.move_member(zhang, "第二党支部", None).unwrap();
+    let moved = find(admin.records(zhang).unwrap());
+    assert_eq!(moved.version, saved.version, "a move is no edit of the record");
+    let mut after_move = saved;
+    after_move.body = "搬家后改的稿".into();
+    admin.save_record(after_move, &[]).unwrap();
 }

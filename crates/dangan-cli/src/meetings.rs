@@ -228,10 +228,11 @@ impl Register for ServerSession {
         ServerSession::unenrol(self, class, people)
     }
     fn set_session_attendance(&mut self, session: Id, present: &[Id]) -> Result<ClassRecord> {
-        ServerSession::set_session_attendance(self, session, present)
+        // A command names its own sheet whole: there is no earlier read to be stale.
+        ServerSession::set_session_attendance(self, session, present, None)
     }
     fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
-        ServerSession::set_results(self, class, results)
+        ServerSession::set_results(self, class, results, None)
     }
     fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>> {
         ServerSession::record_training_steps(self, class)

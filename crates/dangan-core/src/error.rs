@@ -210,7 +210,7 @@ impl Error {
             ),
             Error::Crypto(e) => Text::new(format!("加密组件出错：{e}"), format!("cryptography failed: {e}")),
             Error::ChangedMeanwhile { what, by, .. } => {
-                // A row changed only by the server itself (an upload's) names nobody.
+                // A row last written by the server itself (as its own role) names nobody.
                 let (by_zh, by_en) =
                     if by.is_empty() { ("他人", "someone else") } else { (by.as_str(), by.as_str()) };
                 Text::new(

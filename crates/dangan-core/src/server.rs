@@ -1096,18 +1096,26 @@ impl ServerSession {
         self.store.unenrol(class_id, people)
     }
 
-    /// Records who attended a session (replacing what was recorded).
-    pub fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<crate::domain::ClassRecord> {
-        self.store.set_session_attendance(session_id, present)
+    /// Records who attended a session (replacing what was recorded). With `seen_version` (the
+    /// class's, as the sheet was filled from it), refused if anyone changed the class since.
+    pub fn set_session_attendance(
+        &mut self,
+        session_id: Id,
+        present: &[Id],
+        seen_version: Option<i32>,
+    ) -> Result<crate::domain::ClassRecord> {
+        self.store.set_session_attendance(session_id, present, seen_version)
     }
 
-    /// Records trainees' exam scores and results, all or none.
+    /// Records trainees' exam scores and results, all or none. With `seen_version` (the
+    /// class's, as the sheet was filled from it), refused if anyone changed the class since.
     pub fn set_results(
         &mut self,
         class_id: Id,
         results: &[crate::domain::TraineeResult],
+        seen_version: Option<i32>,
     ) -> Result<crate::domain::ClassRecord> {
-        self.store.set_results(class_id, results)
+        self.store.set_results(class_id, results, seen_version)
     }
 
     /// For a development targets' class: records each passed trainee's centralised training step.

@@ -11,11 +11,22 @@ use crate::rules::RuleSet;
 use crate::store::rules::with_own_rules;
 use crate::{Error, Result, Text};
 
+/// The longest rule file a server keeps (`dangan.own_rules`' check): every session reads it at
+/// sign-in, and the log keeps each one whole.
+const MAX_RULE_FILE_CHARS: usize = 200_000;
+
 impl ServerStore {
     /// Loads an office's own rule file on top of the shipped rule set for every office of the
     /// server, refusing a bad one whole (checked here, as a workspace checks it).
     pub(crate) fn load_rules(&mut self, source: &str) -> Result<&RuleSet> {
         self.require_sets_rules()?;
+        if source.chars().count() > MAX_RULE_FILE_CHARS {
+            return Err(Error::invalid(
+                "file",
+                format!("规则文件超过 {MAX_RULE_FILE_CHARS} 个字符，没有载入"),
+                format!("the rule file is longer than {MAX_RULE_FILE_CHARS} characters; nothing was loaded"),
+            ));
+        }
         let rules = RuleSet::builtin(self.rule_set).with_overrides(source)?;
         self.client
             .execute(
@@ -32,6 +43,8 @@ impl ServerStore {
     /// Goes back to the shipped rule set alone, for every office of the server.
     pub(crate) fn reset_rules(&mut self) -> Result<()> {
         self.require_sets_rules()?;
+        // Nothing to drop is no refusal: the shipped rules are in force either way (the policy
+        // lets the department's administrators see and delete the one row alike).
         self.client.execute("DELETE FROM dangan.own_rules", &[]).map_err(|e| failure(e, &self.address))?;
         self.rules = RuleSet::builtin(self.rule_set);
         self.rules_warning = None;

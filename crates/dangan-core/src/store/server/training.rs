@@ -57,8 +57,7 @@ impl ServerStore {
                     .map_err(fail)?
                     .ok_or_else(class_not_found)?;
                 super::meetings::check_meeting_unit(&units, &read, stored.get(0))?;
-                let named = || Text::new(format!("培训班「{}」", class.name), format!("the class “{}”", class.name));
-                refuse_if_changed(named, class.version, (stored.get(1), stored.get(2)))?;
+                refuse_if_changed(|| class_named(&class.name), class.version, (stored.get(1), stored.get(2)))?;
                 tx.execute(
                     "UPDATE dangan.training_classes SET unit_id = $1, kind = $2, name = $3, starts = $4::text::date,
                          ends = $5::text::date WHERE id = $6",
@@ -205,7 +204,13 @@ impl ServerStore {
     }
 
     /// Records who attended a session: exactly these trainees (replacing what was recorded).
-    pub(crate) fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<ClassRecord> {
+    /// Refused, naming who, when the class changed since `seen_version`; raises its version.
+    pub(crate) fn set_session_attendance(
+        &mut self,
+        session_id: Id,
+        present: &[Id],
+        seen_version: Option<i32>,
+    ) -> Result<ClassRecord> {
         self.require(Action::EditMembers)?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
@@ -218,6 +223,7 @@ impl ServerStore {
         let record = self.class(class_id)?;
         check_session_attendance(&record, session_id, present, self.today())?;
         let mut tx = self.client.transaction().map_err(fail)?;
+        sheet_of_class(&mut tx, &record.class, seen_version, &address)?;
         tx.execute("DELETE FROM dangan.session_attendance WHERE session_id = $1", &[&session_id]).map_err(fail)?;
         tx.execute(
             "INSERT INTO dangan.session_attendance (session_id, person_id)
@@ -229,14 +235,21 @@ impl ServerStore {
         self.class(class_id)
     }
 
-    /// Records trainees' exam scores and results, all or none.
-    pub(crate) fn set_results(&mut self, class_id: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
+    /// Records trainees' exam scores and results, all or none. Refused, naming who, when the
+    /// class changed since `seen_version`; raises its version.
+    pub(crate) fn set_results(
+        &mut self,
+        class_id: Id,
+        results: &[TraineeResult],
+        seen_version: Option<i32>,
+    ) -> Result<ClassRecord> {
         self.require(Action::EditMembers)?;
         let record = self.class(class_id)?;
         check_results(&record, results)?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let mut tx = self.client.transaction().map_err(fail)?;
+        sheet_of_class(&mut tx, &record.class, seen_version, &address)?;
         for r in results {
             let score = r.score.map(|s| i32::try_from(s).unwrap_or(i32::MAX));
             tx.execute(
@@ -302,6 +315,32 @@ fn require_editable(client: &mut impl GenericClient, people: &[Id]) -> std::resu
 
 /// A class with its sessions and trainees (in name order; someone the user may no longer read,
 /// by number), or `None` when the user reads no such class.
+/// A class's sheet saved whole (its results, a session's attendance), as its form is: the class
+/// locked, refused when it changed since the version the sheet was filled from (`seen`), and its
+/// version raised (its name set as it is: `dangan.stamp_change` fires on it, and the log records
+/// no change).
+fn sheet_of_class(
+    tx: &mut postgres::Transaction<'_>,
+    class: &TrainingClass,
+    seen: Option<i32>,
+    address: &super::ServerAddress,
+) -> Result<()> {
+    let fail = |e| failure(e, address);
+    let id = class.id.ok_or_else(class_not_found)?;
+    let stored = tx
+        .query_opt("SELECT version, changed_by FROM dangan.training_classes WHERE id = $1 FOR UPDATE", &[&id])
+        .map_err(fail)?
+        .ok_or_else(class_not_found)?;
+    refuse_if_changed(|| class_named(&class.name), seen, (stored.get(0), stored.get(1)))?;
+    tx.execute("UPDATE dangan.training_classes SET name = name WHERE id = $1", &[&id]).map_err(fail)?;
+    Ok(())
+}
+
+/// A class as a refusal names it.
+fn class_named(name: &str) -> Text {
+    Text::new(format!("培训班「{name}」"), format!("the class “{name}”"))
+}
+
 fn read_class(
     client: &mut impl GenericClient,
     units: &[ServerUnit],

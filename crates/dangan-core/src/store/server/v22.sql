@@ -15,13 +15,16 @@ ALTER TABLE dangan.training_classes
 ALTER TABLE dangan.records
     ADD COLUMN version integer NOT NULL DEFAULT 1, ADD COLUMN changed_by text, ADD COLUMN changed_at timestamptz;
 
--- As for people: not for what the server writes as {system} (an upload's rows, which keep the
--- version they are added with).
-CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.meetings
+-- As for people (not for what the server itself writes as {system}), and only by a change to what
+-- the form saves: a record's person moving takes the record along (the key's cascade updates its
+-- branch), which is nobody's edit of it. A class's results and attendance, saved whole from its
+-- sheet, raise its version by setting its name as it is (`store/server/training.rs`).
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE OF unit_id, group_id, kind, date, held, place, chair, recorder, topic,
+                                                minutes, decisions, study_minutes, guests ON dangan.meetings
     FOR EACH ROW WHEN (current_user <> '{system}') EXECUTE FUNCTION dangan.stamp_change();
-CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.training_classes
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE OF unit_id, kind, name, starts, ends ON dangan.training_classes
     FOR EACH ROW WHEN (current_user <> '{system}') EXECUTE FUNCTION dangan.stamp_change();
-CREATE TRIGGER stamp BEFORE INSERT OR UPDATE ON dangan.records
+CREATE TRIGGER stamp BEFORE INSERT OR UPDATE OF kind, date, event_id, title, body, fields ON dangan.records
     FOR EACH ROW WHEN (current_user <> '{system}') EXECUTE FUNCTION dangan.stamp_change();
 
 -- The log leaves the stamp out, as it does a person's: a change is logged by the columns a user
@@ -57,7 +60,9 @@ DROP FUNCTION dangan.logged_unstamped(regclass, text, text, text);
 -- session reads the rules again.
 CREATE TABLE dangan.own_rules (
     id     text PRIMARY KEY DEFAULT 'office' CHECK (id = 'office'),
-    source text NOT NULL
+    -- Every session reads it at sign-in and the log keeps each version whole: a rule file is a
+    -- few kilobytes, as a document's template is.
+    source text NOT NULL CHECK (length(source) <= 200000)
 );
 
 -- EditRules (administrators, in `access.rs`): on a server, the department's administrators only.

@@ -564,6 +564,10 @@ export function classes(unit: number | null, year: number | null): Promise<Array
   return call('classes', { unit, year });
 }
 
+export function trainingClass(id: number): Promise<ClassRecord> {
+  return call('training_class', { id });
+}
+
 export function saveClass(trainingClass: TrainingClass): Promise<ClassRecord> {
   return call('save_class', { trainingClass });
 }
@@ -576,12 +580,12 @@ export function enrol(classId: number, people: Array<number>): Promise<ClassReco
   return call('enrol', { classId, people });
 }
 
-export function setSessionAttendance(sessionId: number, present: Array<number>): Promise<ClassRecord> {
-  return call('set_session_attendance', { sessionId, present });
+export function setSessionAttendance(sessionId: number, present: Array<number>, seenVersion: number | null): Promise<ClassRecord> {
+  return call('set_session_attendance', { sessionId, present, seenVersion });
 }
 
-export function setResults(classId: number, results: Array<TraineeResult>): Promise<ClassRecord> {
-  return call('set_results', { classId, results });
+export function setResults(classId: number, results: Array<TraineeResult>, seenVersion: number | null): Promise<ClassRecord> {
+  return call('set_results', { classId, results, seenVersion });
 }
 
 export function recordTrainingSteps(classId: number): Promise<Array<number>> {
