@@ -105,6 +105,23 @@ fn an_appraisal_on_a_server_is_kept_and_worded_as_a_workspaces_within_each_branc
     assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "0");
     dangan(&url, "周书记", &["appraisal", "open", "--branch", "第二党支部", "--year", &year]).assert().success();
     assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "1");
+    // 李四 moves to 第一党支部 before being graded: her secretary no longer sees her, and closing
+    // without her would leave her appraisal unfiled for good. Refused, saying who can close it.
+    let li = twins.on_server["李四"].clone();
+    dangan(&url, ADMIN, &["transfer", "move", "--member", &li, "--to", "第一党支部"]).assert().success();
+    let second = ["--branch", "第二党支部", "--year", year.as_str()];
+    let close = |user: &str| {
+        let args: Vec<&str> =
+            ["appraisal", "close"].into_iter().chain(second).chain(["--date", day.as_str()]).collect();
+        dangan(&url, user, &args).output().unwrap()
+    };
+    let refused_close = close("周书记");
+    assert_eq!(refused_close.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused_close.stderr);
+    assert!(said.contains("1 member(s) of this appraisal have moved to branches you cannot see"), "{said}");
+    // The administrator, who sees her, is told she has no grade yet, as a workspace says it.
+    let by_admin = close(ADMIN);
+    assert!(String::from_utf8_lossy(&by_admin.stderr).contains("李四"), "{by_admin:?}");
 
     // The year's results as a workbook, and the ballot as a PDF, written as a workspace writes them.
     let out_dir = tempfile::tempdir().unwrap();

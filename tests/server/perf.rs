@@ -1,8 +1,9 @@
 //! The shared server's speed (issue 20, §6), printed, never asserted (a shared machine's timings
-//! vary too much to fail a build on): a university of 10,000 people written through the server's
-//! own triggers (audit chain, version, announcements), the member list of the department's
-//! administrator, search as one types, the deadline scan, and twenty clients each saving a person every 100 ms, with every commit synced to
-//! disk as on a real server.
+//! vary too much to fail a build on): a university of 100,000 people written through the
+//! server's own triggers (audit chain, version, announcements), the member list of the
+//! department's administrator, search as one types, the deadline scan, a sheet of dues, and
+//! twenty clients each saving a person every 100 ms, with every commit synced to disk as on a
+//! real server.
 //!
 //! It skips itself unless `DANGAN_SERVER_PERF=1`: `cargo xtask bench` runs it in release.
 //! `DANGAN_SERVER_PERF_SECONDS` shortens the twenty clients' run (60 s by default), and
@@ -22,6 +23,8 @@ use dangan_tests::postgres::PgCluster;
 /// The foundation workload's size.
 const PEOPLE: usize = 100_000;
 const CLIENTS: usize = 20;
+/// Rows of the sheet of dues: a large college's month.
+const DUES_ROWS: usize = 2_000;
 const PASSPHRASE: &str = "benchmark passphrase";
 const ADMIN: &str = "组织部管理员";
 
@@ -162,6 +165,58 @@ fn the_servers_speed() {
         workspace.deadlines(&DeadlineQuery::default()).unwrap();
     });
 
+    // A sheet of dues for 2,000 members (three months each, from the month their base starts),
+    // recorded by `dangan dues import`, whole processes, on both: the server reads the ledgers of
+    // everyone a sheet names at once and writes every month in one statement.
+    let mut workspace = workspace;
+    let local_ids: std::collections::HashMap<String, i64> = workspace
+        .list_members(&MemberQuery::all())
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|m| Some((m.student_no?, m.id)))
+        .collect();
+    let this_month = dangan_core::dues::Month::of(dangan_core::calendar::today());
+    let from = this_month.plus(-2);
+    let payers: Vec<(i64, i64, String)> = admin
+        .members(&all)
+        .unwrap()
+        .into_iter()
+        .filter(|(m, _)| {
+            matches!(m.stage, dangan_core::domain::Stage::Probationary | dangan_core::domain::Stage::FullMember)
+        })
+        .filter_map(|(m, _)| {
+            let number = m.student_no?;
+            Some((m.id, *local_ids.get(&number)?, number))
+        })
+        .take(DUES_ROWS)
+        .collect();
+    let base = |person_id| dangan_core::store::DuesBase {
+        person_id,
+        category: dangan_core::domain::DuesCategory::Student,
+        base_fen: 0,
+        from_month: from,
+    };
+    for (on_server, in_workspace, _) in &payers {
+        admin.set_dues_base(base(*on_server)).unwrap();
+        workspace.set_dues_base(base(*in_workspace)).unwrap();
+    }
+    let today = dangan_core::calendar::today();
+    let sheet: String = std::iter::once("学号工号,起始月份,月数,交纳日期\n".to_owned())
+        .chain(payers.iter().map(|(_, _, number)| format!("{number},{from},3,{today}\n")))
+        .collect();
+    let dues_csv = ws.write_csv("dues.csv", &sheet);
+    let dues_arg = dues_csv.to_str().unwrap().to_owned();
+    drop(workspace);
+    let mut local = std::process::Command::new(dangan_tests::dangan_binary());
+    local.arg("--workspace").arg(ws.dir()).args(["dues", "import", &dues_arg]);
+    local.env("DANGAN_PASSPHRASE", dangan_tests::PASSPHRASE);
+    let dues_in_workspace = timed(local);
+    let mut remote = std::process::Command::new(dangan_tests::dangan_binary());
+    remote.args(["--server", &cluster.url("dangan", None), "--user", ADMIN, "dues", "import", &dues_arg]);
+    remote.env("DANGAN_PASSPHRASE", PASSPHRASE).env_remove("DANGAN_WORKSPACE");
+    let dues_on_server = timed(remote);
+
     // One client alone saving a person, to compare with the twenty.
     let mut alone_times = Vec::new();
     let alone_id = admin.members(&all).unwrap()[CLIENTS].0.id;
@@ -220,6 +275,13 @@ fn the_servers_speed() {
         ms(scan),
         ms(local_scan),
         ms(scan) / ms(local_scan)
+    );
+    println!(
+        "| `dangan dues import` of a sheet of {} members' dues (three months each), whole processes: onto the server / into the workspace | {:.1} s / {:.1} s: {:.1}× | — |",
+        payers.len(),
+        dues_on_server.as_secs_f64(),
+        dues_in_workspace.as_secs_f64(),
+        dues_on_server.as_secs_f64() / dues_in_workspace.as_secs_f64()
     );
     println!(
         "| one client alone saving a person, median / worst of 21 | {:.1} ms / {:.1} ms | — |",

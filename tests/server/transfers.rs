@@ -95,6 +95,11 @@ fn transfers_out_on_a_server_are_kept_and_worded_as_a_workspaces_and_decided_by_
     // He is out of the register: the letter's change is undone through the letter only; its
     // receipt is awaited in the deadlines until it comes.
     refused(twins.run(ADMIN, &["status", "undo", "--member", "{王五}"]));
+    // Nor is he set back in the register by hand while the letter is open (its receipt would be
+    // owed for ever, and no new letter could be made): the same refusal, naming the letter.
+    let back = twins.run(ADMIN, &["status", "set", "--member", "{王五}", "--status", "in_register", "--date", &day]);
+    assert!(String::from_utf8_lossy(&back.stderr).contains(&number), "{back:?}");
+    refused(back);
     let items = ok(twins.run(ADMIN, &["deadlines", "--json"]));
     let items: Vec<serde_json::Value> = serde_json::from_slice(&items.stdout).unwrap();
     assert!(items.iter().any(|i| i["name"] == "王五" && i["rule"] == "transfer_receipt"), "{items:#?}");

@@ -39,6 +39,17 @@ pub(crate) fn write_change(conn: &Connection, change: &StatusChange) -> Result<I
     Ok(id)
 }
 
+/// A member transferred out by a letter comes back by cancelling it, on either engine: otherwise
+/// the letter would stay open, its receipt owed for ever (and no new letter or application could
+/// be made for them).
+pub(crate) fn back_by_cancelling(number: &str) -> Error {
+    Error::invalid(
+        "status",
+        format!("此人凭介绍信第 {number} 号转出：请作废介绍信（dangan transfer cancel），而不是改回在册"),
+        format!("this person left with letter {number}: cancel the letter (dangan transfer cancel) instead"),
+    )
+}
+
 impl Store {
     /// The person's status changes, oldest first.
     pub fn status_history(&self, person_id: Id) -> Result<Vec<StatusChange>> {
@@ -55,16 +66,10 @@ impl Store {
     pub fn change_status(&mut self, change: StatusChange) -> Result<MemberDetail> {
         let person_id = change.person_id;
         let (stage, history) = self.status_facts(person_id)?;
-        // A member transferred out by a letter comes back by cancelling it: otherwise the letter
-        // would stay open, its receipt owed for ever.
         if change.status == MembershipStatus::InRegister
             && let Some(number) = super::transfers::open_letter_of(&self.conn, person_id)?
         {
-            return Err(Error::invalid(
-                "status",
-                format!("此人凭介绍信第 {number} 号转出：请作废介绍信（dangan transfer cancel），而不是改回在册"),
-                format!("this person left with letter {number}: cancel the letter (dangan transfer cancel) instead"),
-            ));
+            return Err(back_by_cancelling(&number));
         }
         let change = check_status_change(change, stage, &history, self.today())?;
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;

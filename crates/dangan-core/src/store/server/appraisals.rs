@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use postgres::GenericClient;
 
-use super::people::{LoadError, load};
+use super::people::{LoadError, read_people, server_person_of};
 use super::{ServerStore, ServerUnit, branch_path, failure, lost_at_commit, subtree};
 use crate::access::Action;
 use crate::appraisal::{
@@ -84,27 +84,33 @@ impl ServerStore {
                 )
                 .map_err(fail)?
                 .get(0);
+            // The branch's people read at once, each asked as a workspace asks who takes part.
             let people: Vec<Id> = tx
                 .query("SELECT id FROM dangan.people WHERE branch_id = $1 ORDER BY id", &[&branch])
                 .map_err(fail)?
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            for person in people {
-                let read = load(&mut tx, &mut self.statements, person, false).map_err(|e| e.into_error(&address))?;
-                let Some(graded) = takes_part(read.person, read.events, &read.status_history, opened_on) else {
-                    continue;
-                };
-                // Someone appraised this year already (in the branch they came from) is not twice.
-                tx.execute(
-                    "INSERT INTO dangan.appraisal_members (appraisal_id, person_id, graded)
-                     SELECT $1, $2, $3 WHERE NOT EXISTS (
-                         SELECT 1 FROM dangan.appraisal_members m JOIN dangan.appraisals a ON a.id = m.appraisal_id
-                         WHERE a.year = $4 AND m.person_id = $2)",
-                    &[&id, &person, &graded, &year],
-                )
-                .map_err(fail)?;
+            let (mut taking_part, mut graded) = (Vec::new(), Vec::new());
+            for row in read_people(&mut tx, &mut self.statements, &people).map_err(|e| e.into_error(&address))? {
+                let read = server_person_of(&row).map_err(|e| e.into_error(&address))?;
+                let Some(person) = read.person.id else { continue };
+                if let Some(grade) = takes_part(read.person, read.events, &read.status_history, opened_on) {
+                    taking_part.push(person);
+                    graded.push(grade);
+                }
             }
+            // Someone appraised this year already (in the branch they came from) is not twice.
+            tx.execute(
+                "INSERT INTO dangan.appraisal_members (appraisal_id, person_id, graded)
+                 SELECT $1, t.person, t.graded FROM unnest($2::bigint[], $3::boolean[]) AS t (person, graded)
+                 WHERE NOT EXISTS (
+                     SELECT 1 FROM dangan.appraisal_members m JOIN dangan.appraisals a ON a.id = m.appraisal_id
+                     WHERE a.year = $4 AND m.person_id = t.person)
+                 ORDER BY t.person",
+                &[&id, &taking_part, &graded, &year],
+            )
+            .map_err(fail)?;
             opened.push(id);
         }
         let made = opened
@@ -290,6 +296,26 @@ impl ServerStore {
         self.change_appraisal(id, |tx, appraisal| {
             if appraisal.closed_on.is_some() {
                 return Err(closed(appraisal).into());
+            }
+            // A member who moved since to a branch this user does not read is not among the
+            // participants read (the policies hide the person): closed without them, their grade
+            // would never be filed nor their correction begun. Someone who reads them closes it.
+            let members: i64 = tx
+                .query_one("SELECT count(*) FROM dangan.appraisal_members WHERE appraisal_id = $1", &[&id])
+                .map_err(Changing::Server)?
+                .get(0);
+            let unseen = usize::try_from(members).unwrap_or(0).saturating_sub(appraisal.participants.len());
+            if unseen > 0 {
+                return Err(Error::invalid(
+                    "appraisal",
+                    format!(
+                        "参加评议的党员中有 {unseen} 人已转到你看不到的支部，这次评议没有结束；请由能看到他们的组织员或管理员（转到其他学院的，由组织部）来结束"
+                    ),
+                    format!(
+                        "{unseen} member(s) of this appraisal have moved to branches you cannot see, so it was not closed: an organiser or administrator who sees them (the department's, if they moved to another college) closes it"
+                    ),
+                )
+                .into());
             }
             check_close(appraisal, date, today)?;
             let months = i32::try_from(months).unwrap_or(i32::MAX);

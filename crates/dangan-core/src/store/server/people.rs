@@ -665,8 +665,19 @@ pub(super) fn load(
     if lock {
         self::lock(client, statements, id, None)?;
     }
-    // One round trip for the person, their steps, status changes, keeping, arrival and items set
-    // aside: a person is read at every change, and each statement is a wait for the server.
+    let row = read_people(client, statements, &[id])?.pop().ok_or(LoadError::NotFound(id))?;
+    server_person_of(&row)
+}
+
+/// People by their numbers, each with their steps, status changes, keeping, arrival and items set
+/// aside, in one round trip (a person is read at every change, and each statement is a wait for
+/// the server); those the user may not read are left out. Made into [`ServerPerson`]s by
+/// [`server_person_of`].
+pub(super) fn read_people(
+    client: &mut impl GenericClient,
+    statements: &mut Statements,
+    ids: &[Id],
+) -> std::result::Result<Vec<postgres::Row>, LoadError> {
     let person = statements.get(
         client,
         &format!(
@@ -696,10 +707,15 @@ pub(super) fn load(
                  SELECT array_agg(d.rule) AS d_rules, array_agg(d.due::text) AS d_dues,
                         array_agg(d.until::text) AS d_untils
                  FROM dangan.dismissals d WHERE d.person_id = p.id) d
-             WHERE p.id = $1"
+             WHERE p.id = ANY($1)"
         ),
     )?;
-    let row = client.query_opt(&person, &[&id])?.ok_or(LoadError::NotFound(id))?;
+    Ok(client.query(&person, &[&ids])?)
+}
+
+/// A person as [`read_people`] read them.
+pub(super) fn server_person_of(row: &postgres::Row) -> std::result::Result<ServerPerson, LoadError> {
+    let id: Id = row.get(0);
     let class_year: Option<i32> = row.get(15);
     let person =
         person_from(row.get(0), row.get(1), row.get(2), class_year.and_then(|y| u16::try_from(y).ok()), |i| {
@@ -707,9 +723,9 @@ pub(super) fn load(
         })?;
     let stage = Stage::parse(row.get(19)).ok_or(LoadError::Corrupt("people", id))?;
     let (ended, version, changed_by, uid) = (row.get(20), row.get(21), row.get(22), row.get(23));
-    let mut events = steps_of(&row, 24)?;
+    let mut events = steps_of(row, 24)?;
     sort_events(&mut events);
-    let status_history = status_history_of(&row, 29, id)?;
+    let status_history = status_history_of(row, 29, id)?;
     let day = |i: usize, table: &'static str| -> std::result::Result<Option<Date>, LoadError> {
         row.get::<_, Option<&str>>(i).map(|d| d.parse::<Date>().map_err(|_| LoadError::Corrupt(table, id))).transpose()
     };
@@ -726,7 +742,7 @@ pub(super) fn load(
         }),
         None => None,
     };
-    let set_aside = set_aside_of(&row, 40);
+    let set_aside = set_aside_of(row, 40);
     let keys = crate::names::NameKeys { sort_key: row.get(43), pinyin: row.get(44), initials: row.get(45) };
     let status = MembershipStatus::parse(row.get(46)).ok_or(LoadError::Corrupt("people", id))?;
     Ok(ServerPerson {

@@ -7,7 +7,7 @@ use super::people::{ServerPerson, load};
 use super::{ServerStore, failure, lost_at_commit};
 use crate::Result;
 use crate::access::Action;
-use crate::domain::{Id, Stage, StatusChange, check_status_change, nothing_to_undo};
+use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change, nothing_to_undo};
 
 impl ServerStore {
     /// Records a change of status, checked against the person's stage and history; returns the
@@ -20,6 +20,11 @@ impl ServerStore {
         let mut tx = self.client.transaction().map_err(fail)?;
         let id = change.person_id;
         let before = load(&mut tx, &mut self.statements, id, true).map_err(|e| e.into_error(&address))?;
+        if change.status == MembershipStatus::InRegister
+            && let Some(number) = super::transfers::open_letter_of(&mut tx, id).map_err(|e| e.into_error(&address))?
+        {
+            return Err(crate::store::status::back_by_cancelling(&number));
+        }
         let stage = Stage::of_person(&before.person, &before.events);
         let change = check_status_change(change, stage, &before.status_history, today)?;
         let insert = self

@@ -224,7 +224,10 @@ fn open_request_of(client: &mut impl GenericClient, person: Id) -> std::result::
 }
 
 /// The number of the person's letter still awaiting its receipt, if any.
-fn open_letter_of(client: &mut impl GenericClient, person: Id) -> std::result::Result<Option<String>, Failed> {
+pub(super) fn open_letter_of(
+    client: &mut impl GenericClient,
+    person: Id,
+) -> std::result::Result<Option<String>, Failed> {
     Ok(client
         .query_opt(
             &format!("SELECT l.number FROM dangan.transfer_letters l WHERE l.person_id = $1 AND {OPEN_LETTER} LIMIT 1"),
