@@ -182,9 +182,8 @@ fn the_servers_speed() {
         .members(&all)
         .unwrap()
         .into_iter()
-        .filter(|(m, _)| {
-            matches!(m.stage, dangan_core::domain::Stage::Probationary | dangan_core::domain::Stage::FullMember)
-        })
+        // Full members: a probationary member pays only from the month of admission on.
+        .filter(|(m, _)| m.stage == dangan_core::domain::Stage::FullMember)
         .filter_map(|(m, _)| {
             let number = m.student_no?;
             Some((m.id, *local_ids.get(&number)?, number))

@@ -76,7 +76,11 @@ pub enum Error {
     Crypto(&'static str),
     /// Someone else changed the record since it was read (on a shared server); nothing was saved,
     /// so their change is not overwritten. Read it again and redo the change.
-    #[error("{} was changed by {by} since it was read (version {seen}, now {now})", what.en)]
+    #[error(
+        "{} was changed by {} since it was read (version {seen}, now {now})",
+        what.en,
+        if by.is_empty() { "someone else" } else { by.as_str() }
+    )]
     ChangedMeanwhile { what: Text, by: String, seen: i64, now: i64 },
     /// The shared server cannot be reached (or the TLS handshake with it failed); nothing was
     /// changed there.
@@ -417,6 +421,9 @@ mod tests {
         assert!(changed("孙书记").message(Lang::En).contains("changed by 孙书记 after"));
         assert!(changed("").message(Lang::Zh).contains("已被他人修改"));
         assert!(changed("").message(Lang::En).contains("changed by someone else after"));
+        // And so does the plain text a log or a panic message would show.
+        assert!(changed("").to_string().contains("changed by someone else since"), "{}", changed(""));
+        assert!(changed("孙书记").to_string().contains("changed by 孙书记 since"));
     }
 
     #[test]

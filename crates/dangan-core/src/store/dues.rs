@@ -435,16 +435,12 @@ impl Store {
         let mut changed = Vec::new();
         {
             let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut find = tx.prepare_cached(
-                "SELECT id, branch_id FROM people WHERE (student_no = ?1 OR name = ?1) AND status = 'in_register'",
-            )?;
+            let people = super::sheet_people::SheetPeople::read(&tx)?;
             for row in rows {
-                let found: Vec<Id> = find
-                    .query_map([&row.who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
-                    .into_iter()
-                    .filter(|(_, branch)| shown.as_ref().is_none_or(|s| s.contains(branch)))
-                    .map(|(id, _)| id)
+                let found: Vec<Id> = people
+                    .named(&row.who)
+                    .filter(|p| p.in_register && shown.as_ref().is_none_or(|s| s.contains(&p.branch_id)))
+                    .map(|p| p.id)
                     .collect();
                 let Some(payment) = row_payment(row, &found, &mut problems) else { continue };
                 let person_id = payment.person_id;
@@ -457,7 +453,6 @@ impl Store {
                     Err(other) => return Err(other),
                 }
             }
-            drop(find);
             // Any bad row: the transaction is dropped, nothing recorded.
             problems.refuse()?;
             tx.commit()?;

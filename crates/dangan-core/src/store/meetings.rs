@@ -612,19 +612,11 @@ impl Store {
         let record = self.meeting(id)?;
         let tree = self.org_tree()?;
         let subtree = tree.subtree(record.meeting.unit_id);
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, branch_id FROM people WHERE name = ?1 OR student_no = ?1")?;
+        let people = super::sheet_people::SheetPeople::read(&self.conn)?;
         let mut find = |who: &str| -> Result<Vec<Id>> {
-            Ok(stmt
-                .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-                .into_iter()
-                .filter(|(_, branch)| subtree.contains(branch))
-                .map(|(id, _)| id)
-                .collect())
+            Ok(people.named(who).filter(|p| subtree.contains(&p.branch_id)).map(|p| p.id).collect())
         };
         let attendees = attendance_of_sheet(rows, problems, &record.unit, &mut find)?;
-        drop(stmt);
         self.save_meeting(record.meeting, &attendees)
     }
 
@@ -640,9 +632,7 @@ impl Store {
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         let today = self.today();
-        let mut find_people = self.conn.prepare_cached(
-            "SELECT id, branch_id, name FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0 AND status = 'in_register'",
-        )?;
+        let people = super::sheet_people::SheetPeople::read(&self.conn)?;
         let mut find_group =
             self.conn.prepare_cached("SELECT id FROM party_groups WHERE branch_id = ?1 AND name = ?2")?;
         let ready = meetings_of_sheet(
@@ -659,16 +649,14 @@ impl Store {
             &mut |unit, name| Ok(find_group.query_row(params![unit, name], |r| r.get(0)).optional()?),
             &mut |unit, who| {
                 let subtree = tree.subtree(unit);
-                Ok(find_people
-                    .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?, r.get::<_, String>(2)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?
-                    .into_iter()
-                    .filter(|(_, branch, _)| subtree.contains(branch))
-                    .map(|(id, _, name)| (id, name))
+                Ok(people
+                    .named(who)
+                    .filter(|p| !p.ended && p.in_register && subtree.contains(&p.branch_id))
+                    .map(|p| (p.id, p.name.clone()))
                     .collect())
             },
         )?;
-        drop((find_people, find_group));
+        drop(find_group);
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let mut affected = Vec::new();
         {

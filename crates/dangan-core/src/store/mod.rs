@@ -39,6 +39,7 @@ mod rules;
 mod schema;
 mod search;
 pub mod server;
+mod sheet_people;
 mod status;
 mod training;
 mod transfer_requests;

@@ -371,16 +371,12 @@ impl Store {
         self.require(Action::ReadMembers)?;
         let tree = self.org_tree()?;
         let units = self.units_shown(&tree, None)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, branch_id FROM people WHERE (name = ?1 OR student_no = ?1) AND ended = 0")?;
+        let people = super::sheet_people::SheetPeople::read(&self.conn)?;
         let mut find = |who: &str| -> Result<Vec<Id>> {
-            Ok(stmt
-                .query_map([who], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Id>(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-                .into_iter()
-                .filter(|(_, branch)| units.as_ref().is_none_or(|u| u.contains(branch)))
-                .map(|(id, _)| id)
+            Ok(people
+                .named(who)
+                .filter(|p| !p.ended && units.as_ref().is_none_or(|u| u.contains(&p.branch_id)))
+                .map(|p| p.id)
                 .collect())
         };
         study_entries_of_sheet(rows, problems, self.today(), &mut find, &mut |entry, pending| {
