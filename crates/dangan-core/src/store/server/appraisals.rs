@@ -297,14 +297,19 @@ impl ServerStore {
             if appraisal.closed_on.is_some() {
                 return Err(closed(appraisal).into());
             }
-            // A member who moved since to a branch this user does not read is not among the
+            // A graded member who moved since to a branch this user does not read is not among the
             // participants read (the policies hide the person): closed without them, their grade
             // would never be filed nor their correction begun. Someone who reads them closes it.
-            let members: i64 = tx
-                .query_one("SELECT count(*) FROM dangan.appraisal_members WHERE appraisal_id = $1", &[&id])
+            // (Those not graded, probationary members, need nothing at the close.)
+            let unseen: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM dangan.appraisal_members m
+                     WHERE m.appraisal_id = $1 AND m.graded
+                       AND NOT EXISTS (SELECT 1 FROM dangan.people p WHERE p.id = m.person_id)",
+                    &[&id],
+                )
                 .map_err(Changing::Server)?
                 .get(0);
-            let unseen = usize::try_from(members).unwrap_or(0).saturating_sub(appraisal.participants.len());
             if unseen > 0 {
                 return Err(Error::invalid(
                     "appraisal",

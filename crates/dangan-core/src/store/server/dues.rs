@@ -316,8 +316,9 @@ fn write_payment(
 /// rows pay into them, and the months to write.
 struct SheetLedgers {
     /// Everyone in the register the user may change who answers to a name or number the sheet
-    /// gives: (id, name, student number).
-    people: Vec<(Id, String, Option<String>)>,
+    /// gives, by that name or number (in number order), and each one's name by number.
+    named: HashMap<String, Vec<Id>>,
+    names: HashMap<Id, String>,
     runs: HashMap<Id, Run>,
     /// Each person's months recorded, with the day paid (none when deferred).
     months: HashMap<Id, std::collections::BTreeMap<i32, Option<String>>>,
@@ -353,6 +354,14 @@ impl SheetLedgers {
             .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect();
         let ids: Vec<Id> = people.iter().map(|p| p.0).collect();
+        let mut named: HashMap<String, Vec<Id>> = HashMap::new();
+        for (id, name, number) in &people {
+            named.entry(name.clone()).or_default().push(*id);
+            if let Some(number) = number.as_ref().filter(|n| *n != name) {
+                named.entry(number.clone()).or_default().push(*id);
+            }
+        }
+        let names = people.into_iter().map(|(id, name, _)| (id, name)).collect();
         let runs = tx
             .query(
                 "SELECT p, r.from_month, r.through FROM unnest($1::bigint[]) AS p, LATERAL dangan.dues_run(p) AS r",
@@ -369,19 +378,22 @@ impl SheetLedgers {
             months.entry(r.get(0)).or_default().insert(r.get(1), r.get(2));
         }
         let bases = read_bases(tx, &ids)?;
-        Ok(SheetLedgers { people, runs, months, bases, writes: HashMap::new() })
+        Ok(SheetLedgers { named, names, runs, months, bases, writes: HashMap::new() })
     }
 
     /// Who a row's name or number may mean, as one payment's look-up finds them.
     fn named(&self, who: &str) -> Vec<Id> {
-        self.people.iter().filter(|(_, name, no)| name == who || no.as_deref() == Some(who)).map(|p| p.0).collect()
+        let mut found = self.named.get(who).cloned().unwrap_or_default();
+        // A number that is someone else's name: both, in number order, as the query gave them.
+        found.sort_unstable();
+        found
     }
 
     /// Checks a payment as one entered by hand is checked (`check_payment`, `payment_months`)
     /// against the ledger as the sheet's earlier rows left it, and records its months.
     fn pay(&mut self, payment: &DuesPayment, today: Date, rules: &DuesRules) -> Result<()> {
         let person_id = payment.person_id;
-        let name = self.people.iter().find(|p| p.0 == person_id).map(|p| p.1.clone()).unwrap_or_default();
+        let name = self.names.get(&person_id).cloned().unwrap_or_default();
         // Found among those in the register.
         check_payment(&name, crate::domain::MembershipStatus::InRegister.as_str(), payment, today)?;
         let (start, end) = payment_span(payment);
