@@ -20,7 +20,7 @@ use crate::dues::{DuesRules, Month};
 use crate::store::dues::{
     BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, add_to_receipts, behind, check_base,
     check_payment, count_member, ledger_of, payment_months, payment_span, recorded_month, row_payment, sort_arrears,
-    tidied,
+    tidied, unbroken_run,
 };
 use crate::{Error, Result};
 
@@ -414,15 +414,9 @@ impl SheetLedgers {
                 MonthWritten { amount, paid_on: paid_on.clone(), paid_by: paid_by.clone(), deferred: deferred.clone() };
             self.writes.insert((person_id, month.0), written);
         }
-        // The run covered, as `dangan.dues_run` works it out: unbroken from the first month due.
-        let (from, mut through) = run;
-        if let Some(from) = from {
-            let mut next = through.map_or(from, Month::next);
-            while ledger.contains_key(&next.0) {
-                through = Some(next);
-                next = next.next();
-            }
-        }
+        // The run covered, as `dangan.dues_run` and a workspace's cache work it out.
+        let (from, through) = run;
+        let through = from.map_or(through, |from| unbroken_run(from, ledger.range(from.0..).map(|(m, _)| Month(*m))));
         self.runs.insert(person_id, (from, through));
         Ok(())
     }
