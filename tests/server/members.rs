@@ -232,7 +232,7 @@ fn a_step_written_in_raw_sql_still_raises_the_version_and_the_stage_follows_the_
 }
 
 #[test]
-fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_names_no_holder() {
+fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_names_only_a_visible_holder() {
     let Some((cluster, url)) = initialised() else { return };
     let (zhang, li) = office(&cluster, &url);
     add_secretary(&url);
@@ -272,6 +272,16 @@ fn a_person_is_added_and_changed_with_the_workspaces_checks_and_a_taken_number_n
     let err = secretary.save_person(copycat, None).unwrap_err();
     let said = err.message(Lang::En);
     assert!(said.contains("registered already") && !said.contains("李四"), "{said}");
+    // A holder the user may see is named, as a workspace names them: 王五's number, in the
+    // secretary's own branch; 李四's, to the administrator, who sees everyone.
+    let mut twin = dangan_core::domain::Person { name: "孙八".into(), branch_id: branch, ..Default::default() };
+    twin.student_no = Some("2026003".into());
+    let said = secretary.save_person(twin, None).unwrap_err().message(Lang::En);
+    assert!(said.contains("2026003 already belongs to 王五"), "{said}");
+    let mut copycat = dangan_core::domain::Person { name: "钱七".into(), branch_id: branch, ..Default::default() };
+    copycat.id_number = Some("11010519491231002X".into());
+    let said = admin.save_person(copycat, None).unwrap_err().message(Lang::Zh);
+    assert!(said.contains("身份证号 11010519491231002X 已属于 李四"), "{said}");
     // A bad field is refused with the workspace's words; a stale change names who made the newer.
     let mut bad = added.detail.person.clone();
     bad.id_number = Some("123".into());

@@ -31,10 +31,14 @@ impl ServerStore {
         let checked = check_new_arrival(arrival, today)?;
         let address = self.address.clone();
         let cx = validate::Context { rules: &self.rules, today, workdays: &self.workdays };
+        let person = checked.person.clone();
         let mut tx = self.client.transaction().map_err(|e| failure(e, &address))?;
         let id = match write_arrival(&mut tx, &mut self.statements, checked, carried.as_ref(), cx, today) {
             Ok(id) => id,
-            Err(Failed::Server(e)) => return Err(taken_number(e, &address)),
+            Err(Failed::Server(e)) => {
+                drop(tx);
+                return Err(taken_number(&mut self.client, e, &person, &address));
+            }
             Err(e) => return Err(e.into_error(&address)),
         };
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;

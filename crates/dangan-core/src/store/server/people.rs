@@ -267,7 +267,10 @@ impl ServerStore {
         let written = write_person(&mut tx, &mut self.statements, &person, &keys, stage, ended, None);
         let row = match written {
             Ok(row) => row,
-            Err(e) => return Err(taken_number(e, &address)),
+            Err(e) => {
+                drop(tx);
+                return Err(taken_number(&mut self.client, e, &person, &address));
+            }
         };
         person.id = Some(row.get(0));
         let (version, changed_by, uid) = (row.get(1), row.get(2), row.get(3));
@@ -582,10 +585,16 @@ pub(super) fn refuse_if_changed(
     }
 }
 
-/// A number (identity or student number) someone else holds: the server's unique index refuses
-/// it whether or not the holder is the user's to see, so the holder is never named, as a workspace
-/// does not name them to a branch secretary.
-pub(super) fn taken_number(e: postgres::Error, address: &super::ServerAddress) -> Error {
+/// A number (identity or student number) someone else holds. The server's unique index refuses
+/// it whoever holds it; the holder is named, as a workspace names them, only when the policies let
+/// the user see them (`holder`, asked after the failed transaction, under the user's own role), so
+/// a branch secretary does not learn, number by number, who is registered elsewhere.
+pub(super) fn taken_number(
+    client: &mut postgres::Client,
+    e: postgres::Error,
+    person: &Person,
+    address: &super::ServerAddress,
+) -> Error {
     let field = e
         .as_db_error()
         .filter(|db| *db.code() == postgres::error::SqlState::UNIQUE_VIOLATION)
@@ -595,18 +604,24 @@ pub(super) fn taken_number(e: postgres::Error, address: &super::ServerAddress) -
                 .into_iter()
                 .find(|(field, ..)| c.contains(field))
         });
-    match field {
-        Some((field, zh, en)) => Error::Violations {
-            violations: vec![Violation {
-                rule: "unique".into(),
-                field: field.into(),
-                clause: String::new(),
-                message_zh: format!("这一{zh}已登记在册，不能再登记；请联系组织员"),
-                message_en: format!("this {en} is registered already and cannot be entered again; ask the organiser"),
-            }],
+    let Some((field, zh, en)) = field else { return failure(e, address) };
+    let value = if field == "id_number" { &person.id_number } else { &person.student_no };
+    let value = value.as_deref().unwrap_or_default();
+    // `field` is one of the two names above, never the user's text.
+    let sql = format!("SELECT name FROM dangan.people WHERE {field} = $1 AND id IS DISTINCT FROM $2 LIMIT 1");
+    // Unreadable (the server gone meanwhile): the refusal still stands, without the name.
+    let holder = client.query_opt(&sql, &[&value, &person.id]).ok().flatten();
+    let violation = match holder {
+        Some(row) => crate::store::people::number_taken(field, value, &row.get::<_, String>(0)),
+        None => Violation {
+            rule: "unique".into(),
+            field: field.into(),
+            clause: String::new(),
+            message_zh: format!("这一{zh}已登记在册，不能再登记；请联系组织员"),
+            message_en: format!("this {en} is registered already and cannot be entered again; ask the organiser"),
         },
-        None => failure(e, address),
-    }
+    };
+    Error::Violations { violations: vec![violation] }
 }
 
 /// Why a read failed: the person is not there (or not this user's to see), or the server failed.
