@@ -414,3 +414,66 @@ fn an_import_waits_for_another_writer_says_so_and_then_goes_ahead() {
     assert_eq!(first.join().unwrap().created, 600);
     assert_eq!(other.count_people().unwrap(), 603);
 }
+
+/// Two processes on one workspace: the app importing a roster that updates 张三 while `dangan`
+/// changes one of his steps. The step's change waits for the import and must then read him as the
+/// import left him: written from what it read before waiting, it deleted the step the import
+/// added and put his old phone number back, and both reported success.
+#[test]
+fn a_change_that_waited_for_another_writer_keeps_what_that_writer_committed() {
+    use std::sync::mpsc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let at = dir.path().join("ws");
+    let mut store =
+        Workspace::at(&at).create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-one", "党委") }).unwrap();
+    let committee = store.org_tree().unwrap().committee().unwrap().id;
+    let branch = store.add_org_unit(committee, OrgKind::Branch, "第一党支部").unwrap().id;
+    let zhang =
+        Person { branch_id: branch, name: "张三".into(), student_no: Some("1001".into()), ..Person::default() };
+    let zhang = store.save_person(zhang).unwrap().person.id.unwrap();
+    let applied =
+        store.save_event(zhang, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-01-05"))).unwrap();
+    let application = applied.events[0].clone();
+    drop(store);
+    let path = dir.path().join("update.csv");
+    std::fs::write(&path, "姓名,学号工号,所在党支部,递交入党申请书日期,确定积极分子日期,联系电话\n张三,1001,第一党支部,2026-01-05,2026-07-10,13800000000\n").unwrap();
+    let update = roster::read(&path).unwrap();
+
+    let (holding, held) = mpsc::channel::<()>();
+    let (release, released) = mpsc::channel::<()>();
+    let importing_at = at.clone();
+    let importing = std::thread::spawn(move || {
+        let mut store = Workspace::at(&importing_at).open("passphrase-one").unwrap();
+        let mut told = false;
+        store
+            .import_roster(update, ImportOptions::default(), |_| {
+                if !std::mem::replace(&mut told, true) {
+                    holding.send(()).unwrap();
+                    released.recv().unwrap();
+                }
+                ControlFlow::Continue(())
+            })
+            .unwrap()
+    });
+    held.recv().unwrap();
+    let stepping_at = at.clone();
+    let stepping = std::thread::spawn(move || {
+        let mut store = Workspace::at(&stepping_at).open("passphrase-one").unwrap();
+        let noted = ProcedureEvent { note: Some("本人手写".into()), ..application };
+        store.save_event(zhang, noted)
+    });
+    // The step's change is under way (it waits for the import's lock), then the import commits.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    release.send(()).unwrap();
+    assert_eq!(importing.join().unwrap().updated, 1);
+    let after = stepping.join().unwrap().unwrap();
+    let kinds: Vec<(EventKind, Option<&str>)> = after.events.iter().map(|e| (e.kind, e.note.as_deref())).collect();
+    assert_eq!(
+        kinds,
+        [(EventKind::ApplicationReceived, Some("本人手写")), (EventKind::ActivistDetermined, None)],
+        "the import's step is kept beside the change"
+    );
+    assert_eq!(after.person.phone.as_deref(), Some("13800000000"), "the import's phone number is kept");
+    assert_eq!(after.stage, Stage::Activist);
+}

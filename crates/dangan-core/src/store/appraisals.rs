@@ -228,6 +228,7 @@ impl Store {
     /// under it that has none yet. Who takes part is read as of that day. A branch asked for by
     /// itself that has one already is refused, naming it.
     pub fn open_appraisals(&mut self, unit: Id, year: i32, opened_on: Date) -> Result<Vec<Appraisal>> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         appraisal::check_opening(year, opened_on, self.today())?;
         let tree = OrgTree::load(&self.conn)?;
@@ -248,7 +249,6 @@ impl Store {
         }
         let mut opened = Vec::new();
         {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for &branch in &branches {
                 let existing: Option<String> = tx
                     .query_row(
@@ -380,6 +380,7 @@ impl Store {
     /// theirs), all or none. Each member's counts are checked against the ballots, the members'
     /// counts already entered too when the ballots change; the proposal follows the rule.
     pub fn record_votes(&mut self, id: Id, ballots_cast: u32, rows: &[VoteRow]) -> Result<Appraisal> {
+        let tx = self.begin_change()?;
         let appraisal = self.open_for_change(id)?;
         let problems = vote_problems(&appraisal, ballots_cast, rows);
         if !problems.is_empty() {
@@ -387,7 +388,6 @@ impl Store {
             return Err(Error::invalid("votes", zh.join("；"), en.join("; ")));
         }
         let rule = self.appraisal_rules().proposal;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("UPDATE appraisals SET ballots_cast = ?2 WHERE id = ?1", params![id, ballots_cast])?;
         {
             let mut set = tx.prepare_cached(
@@ -445,10 +445,10 @@ impl Store {
     /// its member's file as the 民主评议 record; an unsatisfactory member's correction period
     /// begins (第三十条), an item of the deadline scan until its outcome is recorded.
     pub fn close_appraisal(&mut self, id: Id, date: Date) -> Result<Appraisal> {
+        let tx = self.begin_change()?;
         let appraisal = self.open_for_change(id)?;
         check_close(&appraisal, date, self.today())?;
         let months = self.appraisal_rules().correction_months;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for p in appraisal.participants.iter().filter(|p| p.graded) {
             let Some(record) = filed_record(&appraisal, p, date) else { continue };
             let grade = p.grade.unwrap_or(Grade::Qualified);

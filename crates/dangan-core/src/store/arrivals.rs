@@ -277,6 +277,9 @@ impl Store {
     /// An arrival, with what a package carried if it came in one: all of it in one transaction,
     /// or nothing.
     pub(crate) fn arrive(&mut self, arrival: NewArrival, carried: Option<Carried<'_>>) -> Result<MemberDetail> {
+        // Begun first: the letter's and the name's earlier arrivals are read under the write lock,
+        // so the same package received at once by two processes registers one person.
+        let tx = self.begin_change()?;
         self.require_branch(Action::EditMembers, arrival.person.branch_id)?;
         let CheckedArrival { mut record, materials, person, mut steps, sender_ids, another_person } =
             check_new_arrival(arrival, self.today())?;
@@ -300,7 +303,6 @@ impl Store {
             return Err(Error::Violations { violations });
         }
         let today = self.today();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let person_id =
             super::people::write_arriving_person(&tx, &person, &steps, carried.as_ref().and_then(|c| c.uid))?;
         super::people::write_events(&tx, person_id, &mut steps)?;

@@ -18,6 +18,7 @@ impl Store {
     /// holder, when the post is held by someone else for any day of the same period; refused
     /// when the person is not in the unit or `until` comes before `since`.
     pub fn save_post(&mut self, post: PostHeld) -> Result<PostRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         if tree.get(post.unit_id).is_none() {
@@ -37,7 +38,6 @@ impl Store {
         };
         // The check and the write in one IMMEDIATE transaction, so no other writer slips a holder
         // in between them.
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         // One holder at a time for each post but the plain 委员.
         if post.post != CommitteePost::Member {
             // An open end compares as the last day ISO text can write.

@@ -338,13 +338,13 @@ impl Store {
         id: Id,
         files: &[super::NewAttachment],
     ) -> Result<Complaint> {
+        let tx = self.begin_change()?;
         self.require(Action::HandleComplaints)?;
         let row = self.complaint_row(id)?;
         check_open_for_files(&row)?;
         for file in files {
             super::files::check_attachment(&file.name, &file.bytes)?;
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for file in files {
             // The number first, so that the seal can be bound to it.
             tx.execute(
@@ -461,6 +461,7 @@ impl Store {
 
     /// Registers an entry, numbered within the year received, its words sealed.
     pub fn add_complaint(&mut self, keys: &RegisterKeys, new: &NewComplaint) -> Result<Complaint> {
+        let tx = self.begin_change()?;
         self.require(Action::HandleComplaints)?;
         let mut content = complaints::check_new(new, self.today())?;
         if let Some(member) = content.concerning {
@@ -469,7 +470,6 @@ impl Store {
             content.concerning_name = Some(name.ok_or_else(|| super::people::not_found(member))?);
         }
         let year = new.received_on.year();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let last: Option<u32> = tx.query_row(
             "SELECT MAX(CAST(substr(number, 6) AS INTEGER)) FROM complaints WHERE number LIKE ?1",
             [format!("{year:04}-%")],
@@ -536,10 +536,10 @@ impl Store {
     /// Records a step of an entry's handling (a forwarding dates its forwarding; a report back
     /// dates it). A closed entry is not handled further.
     pub fn handle_complaint(&mut self, keys: &RegisterKeys, id: Id, new: &NewHandling) -> Result<Complaint> {
+        let tx = self.begin_change()?;
         self.require(Action::HandleComplaints)?;
         // Read, changed and written in one transaction: the app and the CLI handling the same entry
         // at once each add their step, neither losing the other's.
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let row = self.complaint_row(id)?;
         let (content, forwarded_on, reported_on) = handled(keys, &row, new, self.today())?;
         let (generation, sealed) = seal_content(keys, id, &content)?;
@@ -556,8 +556,8 @@ impl Store {
 
     /// Closes an entry with its result.
     pub fn close_complaint(&mut self, keys: &RegisterKeys, id: Id, date: Date, result: &str) -> Result<Complaint> {
+        let tx = self.begin_change()?;
         self.require(Action::HandleComplaints)?;
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let row = self.complaint_row(id)?;
         let content = closing(keys, &row, date, result, self.today())?;
         let (generation, sealed) = seal_content(keys, id, &content)?;
@@ -574,8 +574,8 @@ impl Store {
     /// Re-encrypts every entry under the newest register key, in one transaction (a new key after
     /// an inspector was removed).
     pub(crate) fn rekey_complaints(&mut self, keys: &RegisterKeys) -> Result<()> {
+        let tx = self.begin_change()?;
         // Read inside the transaction: an entry written meanwhile is not left under the old key.
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let rows: Vec<Row> = {
             let sql = format!("SELECT {COLUMNS} FROM complaints");
             let mut stmt = tx.prepare(&sql)?;

@@ -385,6 +385,7 @@ impl Store {
     /// Sets a member's category and base from a month on (a change of pay applies from its month).
     /// A probationary member pays from the month of the branch meeting's admission, not before.
     pub fn set_dues_base(&mut self, base: DuesBase) -> Result<DuesLedger> {
+        let tx = self.begin_change()?;
         let person_id = base.person_id;
         self.require_member(Action::EditMembers, person_id)?;
         let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
@@ -393,7 +394,6 @@ impl Store {
             self.conn.query_row("SELECT status FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
         let status = MembershipStatus::parse(&status).unwrap_or(MembershipStatus::InRegister);
         check_base(&person, &events, status, &base, self.today(), self.rules.dues())?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO dues_bases (person_id, category, base_fen, from_month) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (person_id, from_month) DO UPDATE SET category = excluded.category, base_fen = excluded.base_fen",
@@ -409,10 +409,10 @@ impl Store {
     /// month not yet covered, or a deferred one: a ledger never has a gap. A month already paid,
     /// a month before the first due, or a payment more than a year ahead is refused.
     pub fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger> {
+        let tx = self.begin_change()?;
         let person_id = payment.person_id;
         self.require_member(Action::EditMembers, person_id)?;
         let today = self.today();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let cache = write_dues(&tx, self.rules.dues(), today, &payment)?;
         tx.commit()?;
         self.dues_changed(person_id, cache);
@@ -428,13 +428,13 @@ impl Store {
         rows: &[crate::dues::PaymentRow],
         mut problems: crate::roster::sheet::RowProblems,
     ) -> Result<usize> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = super::org::OrgTree::load(&self.conn)?;
         let shown = self.visible_units(&tree);
         let today = self.today();
         let mut changed = Vec::new();
         {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let people = super::sheet_people::SheetPeople::read(&tx)?;
             for row in rows {
                 let found: Vec<Id> = people
@@ -465,8 +465,8 @@ impl Store {
 
     /// Takes back the latest month paid or deferred (recorded in error).
     pub fn undo_dues_month(&mut self, person_id: Id) -> Result<DuesLedger> {
+        let tx = self.begin_change()?;
         self.require_member(Action::EditMembers, person_id)?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let deleted = tx.execute(
             "DELETE FROM dues_months WHERE person_id = ?1 AND month = (SELECT max(month) FROM dues_months WHERE person_id = ?1)",
             [person_id],

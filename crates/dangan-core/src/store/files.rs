@@ -112,6 +112,7 @@ impl Store {
     /// Adds a record (`id: None`) or changes one, with files to attach, all in one transaction:
     /// a bad field or a bad file changes nothing. Returns the record as stored.
     pub fn save_record(&mut self, mut record: FileRecord, attach: &[NewAttachment]) -> Result<FileRecord> {
+        let tx = self.begin_change()?;
         self.require_member(Action::EditMembers, record.person_id)?;
         let (_, events) = self.record(record.person_id)?;
         check_record(&mut record, &events, self.today())?;
@@ -122,7 +123,6 @@ impl Store {
         if let Some(id) = record.id {
             super::appraisals::refuse_changing_filed_grade(&self.conn, id, Some(&record))?;
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = match record.id {
             None => insert_record(&tx, &record, &checked)?,
             Some(id) => {
@@ -153,11 +153,11 @@ impl Store {
 
     /// Deletes a record and its attachments.
     pub fn delete_record(&mut self, record_id: Id) -> Result<()> {
+        let tx = self.begin_change()?;
         let owner = self.owner_of("SELECT person_id FROM records WHERE id = ?1", record_id)?;
         self.require_member(Action::EditMembers, owner.ok_or_else(|| record_not_found(record_id))?)?;
         super::appraisals::refuse_changing_filed_grade(&self.conn, record_id, None)?;
         // The attachments first, so their audit entries still find the member through the record.
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM attachments WHERE record_id = ?1", [record_id])?;
         tx.execute("DELETE FROM records WHERE id = ?1", [record_id])?;
         tx.commit()?;

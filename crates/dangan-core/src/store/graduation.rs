@@ -50,6 +50,7 @@ impl Store {
     /// letter (the same checks as issuing it, a person twice included), what they still owe, and
     /// a probationary member's conversion falling due by the day of leaving.
     pub fn check_letters(&mut self, letters: &[NewLetter]) -> Result<Vec<LeaverCheck>> {
+        let tx = self.begin_change()?;
         for new in letters {
             self.require_member(Action::EditMembers, new.person_id)?;
         }
@@ -58,7 +59,6 @@ impl Store {
         let mut refusals = Vec::with_capacity(letters.len());
         {
             // Written and rolled back: exactly what issuing would refuse, in the batch's order.
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for new in letters {
                 refusals.push(match write_letter(&tx, &self.rules, today, new, may_approve) {
                     Ok(_) => None,
@@ -86,6 +86,7 @@ impl Store {
         letters: &[NewLetter],
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<Vec<TransferLetter>> {
+        let tx = self.begin_change()?;
         for new in letters {
             self.require_member(Action::EditMembers, new.person_id)?;
         }
@@ -93,7 +94,6 @@ impl Store {
         let total = letters.len() as u64;
         let mut ids = Vec::with_capacity(letters.len());
         {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for (done, new) in letters.iter().enumerate() {
                 let id = write_letter(&tx, &self.rules, today, new, may_approve).map_err(|e| {
                     let name: String = tx

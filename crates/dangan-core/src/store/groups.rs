@@ -102,6 +102,7 @@ impl Store {
     /// Sets who belongs to a group: each must be of its branch; joining takes them out of any
     /// other group of the branch.
     pub fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<PartyGroup> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let group = self.group(group_id)?;
         let tree = self.org_tree()?;
@@ -117,7 +118,6 @@ impl Store {
                 None => return Err(person_not_found(person)),
             }
         }
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM group_members WHERE group_id = ?1", [group_id])?;
         {
             let mut leave = tx.prepare_cached(

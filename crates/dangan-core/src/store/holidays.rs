@@ -33,12 +33,12 @@ impl Store {
     /// Enters the official calendar of the years the days fall in, replacing what those years had.
     /// Returns the years entered.
     pub fn set_holidays(&mut self, days: &[CalendarDay]) -> Result<Vec<i32>> {
+        let tx = self.begin_change()?;
         self.require(Action::EditCalendar)?;
         use chrono::Datelike;
         let mut years: Vec<i32> = days.iter().map(|d| d.date.year()).collect();
         years.sort_unstable();
         years.dedup();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for year in &years {
             tx.execute("DELETE FROM holidays WHERE date LIKE ?1", [format!("{year:04}-%")])?;
             tx.execute("INSERT OR IGNORE INTO holiday_years (year) VALUES (?1)", [year])?;

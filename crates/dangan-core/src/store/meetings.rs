@@ -337,6 +337,7 @@ impl Store {
     /// Records a meeting (new when its id is `None`) with its attendance, replacing the attendance
     /// stored before. Refused whole, naming the field, when a check fails.
     pub fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         if tree.get(meeting.unit_id).is_none() {
@@ -377,7 +378,6 @@ impl Store {
         }
 
         // IMMEDIATE, as every write: waiting for another writer happens here, before anything.
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let mut affected: Vec<Id> = attendees.iter().map(|a| a.person_id).collect();
         let id = match meeting.id {
             None => {
@@ -493,6 +493,7 @@ impl Store {
         meeting_id: Id,
         files: &[crate::store::NewAttachment],
     ) -> Result<MeetingRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let record = self.meeting(meeting_id)?;
         self.require_meeting_unit(&self.org_tree()?, record.meeting.unit_id)?;
@@ -500,7 +501,6 @@ impl Store {
         for file in files {
             checked.push((crate::store::check_attachment(&file.name, &file.bytes)?, file));
         }
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO meeting_attachments (meeting_id, name, media_type, size, content) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -629,6 +629,7 @@ impl Store {
         rows: &[crate::meetings::MeetingRow],
         problems: crate::roster::sheet::RowProblems,
     ) -> Result<usize> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         let today = self.today();
@@ -657,7 +658,6 @@ impl Store {
             },
         )?;
         drop(find_group);
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let mut affected = Vec::new();
         {
             let mut insert = tx.prepare_cached(
@@ -687,10 +687,10 @@ impl Store {
 
     /// Deletes a meeting and its attendance.
     pub fn delete_meeting(&mut self, id: Id) -> Result<()> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         // `meeting` refuses a unit the user may not see.
         self.meeting(id)?;
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let attended: Vec<Id> = tx
             .prepare("SELECT person_id FROM attendance WHERE meeting_id = ?1")?
             .query_map([id], |r| r.get(0))?

@@ -225,6 +225,15 @@ impl Store {
         Context { rules: &self.rules, today: self.today(), workdays: &self.workdays }
     }
 
+    /// Begins a change's transaction (IMMEDIATE: the workspace's write lock) before the change
+    /// reads what it rests on. Another process may be writing (the app importing while `dangan`
+    /// records a step): a change that waited for it must check and write what that writer
+    /// committed, not what it read before waiting, or it writes the old rows back over the new.
+    /// A shared borrow, so the checks reading through `self` run inside it (one connection).
+    pub(crate) fn begin_change(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
+    }
+
     /// The official holiday calendar as entered, for working-day periods.
     pub(crate) fn work_calendar(&self) -> &WorkCalendar {
         &self.workdays

@@ -587,6 +587,7 @@ impl Store {
 
     /// Adds a person (`id: None`) or changes one, after every check passes.
     pub fn save_person(&mut self, mut person: Person) -> Result<MemberDetail> {
+        let tx = self.begin_change()?;
         if let Some(id) = person.id {
             self.require_member(Action::EditMembers, id)?;
         }
@@ -608,7 +609,6 @@ impl Store {
         if !violations.is_empty() {
             return Err(Error::Violations { violations });
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = write_person(&tx, &person, &events)?;
         tx.commit()?;
         self.refresh_index(id)?;
@@ -637,6 +637,7 @@ impl Store {
     /// [`Store::save_event`] checks one, and either every one is recorded, in one transaction, or
     /// none is and the refusal names each person refused with why.
     pub fn save_event_for_many(&mut self, person_ids: &[Id], event: &ProcedureEvent) -> Result<Vec<MemberDetail>> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         checked_selection(person_ids)?;
         let mut changed = Vec::with_capacity(person_ids.len());
@@ -653,7 +654,6 @@ impl Store {
         if !refused.is_empty() {
             return Err(Error::Violations { violations: refused });
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (id, person, events) in &mut changed {
             write_events(&tx, *id, events)?;
             write_person(&tx, person, events)?;
@@ -686,15 +686,15 @@ impl Store {
         person_id: Id,
         change: impl FnOnce(&mut Vec<ProcedureEvent>) -> Result<()>,
     ) -> Result<MemberDetail> {
+        let tx = self.begin_change()?;
         self.require_member(Action::EditMembers, person_id)?;
-        let person = load_person(&self.conn, person_id)?.ok_or_else(|| not_found(person_id))?;
-        let mut events = load_events(&self.conn, person_id)?;
+        let person = load_person(&tx, person_id)?.ok_or_else(|| not_found(person_id))?;
+        let mut events = load_events(&tx, person_id)?;
         change(&mut events)?;
         let violations = validate::check_events(&person, &events, self.context());
         if !violations.is_empty() {
             return Err(Error::Violations { violations });
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         write_events(&tx, person_id, &mut events)?;
         write_person(&tx, &person, &events)?;
         tx.commit()?;

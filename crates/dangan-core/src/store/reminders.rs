@@ -89,6 +89,7 @@ impl Store {
 
     /// Records reminders as sent, so they are not sent again.
     pub fn mark_reminded(&mut self, reminders: &[Reminder], on: Date) -> Result<()> {
+        let tx = self.begin_change()?;
         // Reminders are work to do (see `reminders_due`): the register's only for its inspectors;
         // the others only for who may change the records, and a branch secretary only for their
         // branches' members.
@@ -118,7 +119,6 @@ impl Store {
         for unit in units {
             self.require_branch(Action::EditMembers, unit)?;
         }
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut member_sent = tx.prepare_cached(
                 "INSERT OR IGNORE INTO reminders_sent (person_id, rule, due, threshold, sent_on) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -64,6 +64,7 @@ impl Store {
     /// checked against the person's stage and history; the person leaves or rejoins the working
     /// lists at once.
     pub fn change_status(&mut self, change: StatusChange) -> Result<MemberDetail> {
+        let tx = self.begin_change()?;
         let person_id = change.person_id;
         let (stage, history) = self.status_facts(person_id)?;
         if change.status == MembershipStatus::InRegister
@@ -72,7 +73,6 @@ impl Store {
             return Err(back_by_cancelling(&number));
         }
         let change = check_status_change(change, stage, &history, self.today())?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         write_change(&tx, &change)?;
         tx.commit()?;
         self.status_changed(person_id)?;
@@ -81,6 +81,7 @@ impl Store {
 
     /// Takes back the latest change (recorded in error); the status before it returns.
     pub fn undo_status_change(&mut self, person_id: Id) -> Result<MemberDetail> {
+        let tx = self.begin_change()?;
         let (_, history) = self.status_facts(person_id)?;
         let Some(last) = history.last() else {
             return Err(crate::domain::nothing_to_undo());
@@ -92,7 +93,6 @@ impl Store {
             return Err(arrival_change_refusal());
         }
         let before = history.len().checked_sub(2).map_or(MembershipStatus::InRegister, |i| history[i].status);
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM status_changes WHERE id = ?1", [last.id])?;
         tx.execute("UPDATE people SET status = ?1 WHERE id = ?2", params![before.as_str(), person_id])?;
         tx.commit()?;

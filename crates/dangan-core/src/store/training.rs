@@ -40,6 +40,7 @@ impl Store {
     /// Records a class with its sessions (new when its id is `None`). Sessions keep their
     /// attendance when kept; a session left out is deleted with its attendance.
     pub fn save_class(&mut self, class: TrainingClass) -> Result<ClassRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         if tree.get(class.unit_id).is_none() {
@@ -47,7 +48,6 @@ impl Store {
         }
         self.require_branch(Action::ReadMembers, class.unit_id)?;
         let class = crate::training::check_class(class)?;
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         let id = match class.id {
             None => {
                 tx.execute(
@@ -214,12 +214,12 @@ impl Store {
     /// Enrols people in a class, in one step; someone already enrolled stays as they are. Each
     /// must be someone the user may change.
     pub fn enrol(&mut self, class_id: Id, people: &[Id]) -> Result<ClassRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         self.class(class_id)?;
         for &person in people {
             self.require_member(Action::EditMembers, person)?;
         }
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut insert =
                 tx.prepare_cached("INSERT OR IGNORE INTO trainees (class_id, person_id) VALUES (?1, ?2)")?;
@@ -233,6 +233,7 @@ impl Store {
 
     /// Records who attended a session: exactly these trainees (replacing what was recorded).
     pub fn set_session_attendance(&mut self, session_id: Id, present: &[Id]) -> Result<ClassRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let class_id: Id = self
             .conn
@@ -241,7 +242,6 @@ impl Store {
             .ok_or_else(session_not_found)?;
         let record = self.class(class_id)?;
         check_session_attendance(&record, session_id, present, self.today())?;
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM session_attendance WHERE session_id = ?1", [session_id])?;
         {
             let mut insert =
@@ -256,10 +256,10 @@ impl Store {
 
     /// Records trainees' exam scores and results, all or none.
     pub fn set_results(&mut self, class_id: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let record = self.class(class_id)?;
         check_results(&record, results)?;
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut update = tx
                 .prepare_cached("UPDATE trainees SET score = ?1, passed = ?2 WHERE class_id = ?3 AND person_id = ?4")?;
@@ -276,6 +276,7 @@ impl Store {
     /// when one who passed attended less than the rule asks (细则第十七条: 3 days or 24 class
     /// hours) or the step would break their procedure's order. Returns who got the step.
     pub fn record_training_steps(&mut self, class_id: Id) -> Result<Vec<Id>> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let record = self.class(class_id)?;
         let mut to_record = trainees_given_the_step(&record, &self.rules, self.context(), |id| {
@@ -285,7 +286,6 @@ impl Store {
             Ok(Some((person, super::people::load_events(&self.conn, id)?)))
         })?;
         // Every step in one transaction: all recorded, or none.
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         for (id, person, events) in &mut to_record {
             super::people::write_events(&tx, *id, events)?;
             super::people::write_person(&tx, person, events)?;
@@ -306,12 +306,12 @@ impl Store {
 
     /// Takes trainees out of a class, with their attendance and results.
     pub fn unenrol(&mut self, class_id: Id, people: &[Id]) -> Result<ClassRecord> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         self.class(class_id)?;
         for &person in people {
             self.require_member(Action::EditMembers, person)?;
         }
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         for person in people {
             tx.execute(
                 "DELETE FROM session_attendance WHERE person_id = ?1
@@ -342,13 +342,13 @@ impl Store {
     /// Records many entries of own study, all or none (an imported sheet, each row checked by
     /// [`Store::resolve_study_rows`] first).
     pub fn add_study_entries(&mut self, entries: Vec<StudyEntry>) -> Result<usize> {
+        let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let mut checked = Vec::with_capacity(entries.len());
         for entry in entries {
             self.require_member(Action::EditMembers, entry.person_id)?;
             checked.push(entry);
         }
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO study_entries (person_id, date, minutes, title, source) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -192,10 +192,10 @@ impl Store {
     /// Records an application to transfer out for a member in the register with no open
     /// application or letter.
     pub fn apply_transfer(&mut self, new: NewTransferRequest) -> Result<TransferRequest> {
+        let tx = self.begin_change()?;
         let person_id = new.person_id;
         self.require_member(Action::EditMembers, person_id)?;
         let (destination, reason) = transfer_request::check_new_request(&new, self.today())?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let person = load_person(&tx, person_id)?.ok_or_else(|| not_found(person_id))?;
         let history = load_history(&tx, person_id)?;
         let open = open_request_of(&tx, person_id)?;

@@ -155,10 +155,10 @@ impl Store {
     /// Issues a letter: the member leaves the register (转出) on its day, in the same transaction.
     /// Refused for someone already out of the register, naming their letter.
     pub fn issue_letter(&mut self, new: NewLetter) -> Result<TransferLetter> {
+        let tx = self.begin_change()?;
         let person_id = new.person_id;
         self.require_member(Action::EditMembers, person_id)?;
         let (today, may_approve) = (self.today(), self.may_approve_transfers());
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let id = write_letter(&tx, &self.rules, today, &new, may_approve)?;
         tx.commit()?;
         self.status_changed(person_id)?;
@@ -186,10 +186,10 @@ impl Store {
         issued_on: Date,
         validity_days: Option<u32>,
     ) -> Result<TransferLetter> {
+        let tx = self.begin_change()?;
         let old = self.find_letter(letter_id)?;
         self.require_member(Action::EditMembers, old.person_id)?;
         let days = check_reissue(&old, issued_on, validity_days, self.rules.transfers(), self.today())?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let number = next_number(&tx, calendar_year(issued_on))?;
         let dues: Option<i32> =
             tx.query_row("SELECT dues_through FROM people WHERE id = ?1", [old.person_id], |r| r.get(0))?;
@@ -222,11 +222,11 @@ impl Store {
 
     /// Cancels a letter not yet received: the member comes back into the register on `date`.
     pub fn cancel_letter(&mut self, letter_id: Id, date: Date, reason: Option<String>) -> Result<TransferLetter> {
+        let tx = self.begin_change()?;
         let letter = self.find_letter(letter_id)?;
         self.require_member(Action::EditMembers, letter.person_id)?;
         let (stage, history) = self.status_facts(letter.person_id)?;
         let back = cancel_change(&letter, date, reason.as_deref(), stage, &history, self.today())?;
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let change_id = write_change(&tx, &back)?;
         tx.execute(
             "UPDATE transfer_letters SET cancelled_on = ?1, cancel_change_id = ?2 WHERE id = ?3",
