@@ -114,7 +114,12 @@ impl Human {
 
     pub fn restored(self, dir: &Path, people: u64) -> Result<()> {
         let dir = dir.display();
-        self.say(format_args!("已恢复到 {dir}：{people} 人"), format_args!("Restored into {dir}: {people} people"))
+        self.say(
+            format_args!("已恢复到 {dir}：{people} 人（自动备份未开启：恢复出的档案库不沿用原来的备份文件夹）"),
+            format_args!(
+                "Restored into {dir}: {people} people (automatic backups are off: the restored workspace does not use the original's backup folder)"
+            ),
+        )
     }
 
     /// `verify`: a sound workspace on standard output, each problem of a damaged one on standard error.

@@ -216,7 +216,12 @@ pub fn restore_backup_with_progress(
     for name in [DB_FILE, KEY_FILE] {
         fs::rename(staged_dir.join(name), into.dir().join(name)).map_err(Error::io(into.dir()))?;
     }
-    let store = into.open_as(user, passphrase)?;
+    let mut store = into.open_as(user, passphrase)?;
+    // The copy is another workspace beside the original, which may well still be in use (a file
+    // looked up, a restore tried out): its automatic backups into the original's folder, under
+    // the original's tag, would replace the original's of the same day and prune its older ones.
+    // They are off until set again for it.
+    store.forget_backup_dir()?;
     // The last report says done; a cancel this late comes after the work and changes nothing.
     let _ = step(RESTORE_STEPS);
     Ok(store)
@@ -243,7 +248,10 @@ pub struct BackupWritten {
 
 /// The most automatic backups kept (two months of working days).
 pub const MAX_KEEP: u32 = 60;
-/// How automatic backups are named: `dangan-2026-11-24.dangan-backup`.
+/// How automatic backups are named: `dangan-3f9a1c2e-2026-11-24.dangan-backup`, the workspace's
+/// tag (`Store::backup_tag`) before the day, so that two workspaces given one folder (two PCs'
+/// USB stick, one network share) neither replace nor prune each other's. Files named before the
+/// tag (`dangan-2026-11-24.dangan-backup`) are left alone: whose they are cannot be told.
 const DAILY_PREFIX: &str = "dangan-";
 const EXTENSION: &str = ".dangan-backup";
 
@@ -267,7 +275,8 @@ pub fn daily_backup(store: &mut Store, workspace: &Workspace, today: crate::cale
             ),
         });
     }
-    let path = dir.join(format!("{DAILY_PREFIX}{today}{EXTENSION}"));
+    let prefix = format!("{DAILY_PREFIX}{}-", store.backup_tag()?);
+    let path = dir.join(format!("{prefix}{today}{EXTENSION}"));
     write_backup_unchecked(store, workspace, &path, |_| ControlFlow::Continue(()))?;
     store.set_backup_last(today)?;
     let mut daily: Vec<PathBuf> = fs::read_dir(&dir)
@@ -275,7 +284,7 @@ pub fn daily_backup(store: &mut Store, workspace: &Workspace, today: crate::cale
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                n.strip_prefix(DAILY_PREFIX)
+                n.strip_prefix(prefix.as_str())
                     .and_then(|rest| rest.strip_suffix(EXTENSION))
                     .is_some_and(|date| crate::calendar::parse_iso(date).is_some())
             })
@@ -403,8 +412,35 @@ mod tests {
         let mut names: Vec<String> =
             fs::read_dir(&usb).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
-        assert_eq!(names, ["dangan-2026-11-21.dangan-backup", "dangan-2026-11-22.dangan-backup", "notes.txt"]);
+        let tag = store.backup_tag().unwrap();
+        assert_eq!(tag.len(), 8);
+        let daily = |day: &str| format!("dangan-{tag}-{day}.dangan-backup");
+        assert_eq!(names, [daily("2026-11-21"), daily("2026-11-22"), "notes.txt".into()]);
         assert_eq!(store.backup_settings().unwrap().last, Some(d("2026-11-22")));
+
+        // A second workspace backing up into the same folder, keeping one: each keeps its own,
+        // neither's replaced nor pruned by the other's (they were, when named by the day alone).
+        let (other_ws, mut other) = workspace_with_a_member(&dir.path().join("other"));
+        other.set_backup_settings(Some(&usb), 1).unwrap();
+        daily_backup(&mut other, &other_ws, d("2026-11-22")).unwrap();
+        daily_backup(&mut other, &other_ws, d("2026-11-23")).unwrap();
+        let other_tag = other.backup_tag().unwrap();
+        assert_ne!(other_tag, tag);
+        let mut names: Vec<String> =
+            fs::read_dir(&usb).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        let mut expected =
+            vec![daily("2026-11-21"), daily("2026-11-22"), format!("dangan-{other_tag}-2026-11-23.dangan-backup")];
+        expected.push("notes.txt".into());
+        expected.sort();
+        assert_eq!(names, expected);
+
+        // A workspace restored from one of them does not back up into the original's folder.
+        let restored = Workspace::at(dir.path().join("restored"));
+        let mut copy = restore_backup(&usb.join(daily("2026-11-22")), &restored, "passphrase-1").unwrap();
+        assert_eq!(copy.backup_settings().unwrap().dir, None);
+        assert_eq!(daily_backup(&mut copy, &restored, d("2026-11-23")).unwrap(), None);
+        assert!(!usb.join(daily("2026-11-23")).exists());
     }
 
     #[test]

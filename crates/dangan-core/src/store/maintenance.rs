@@ -30,7 +30,12 @@ impl Store {
 
     /// Writes a consistent copy of the database to `path` (which must not exist), encrypted with
     /// the same key, while the store stays usable. SQLCipher's `sqlcipher_export` copies in one
-    /// read transaction; an attached database without its own key takes the main one's.
+    /// read transaction of `main`: it runs each table's `INSERT … SELECT` while the statement
+    /// listing the tables is still stepping, and SQLite keeps a connection's read transaction (its
+    /// WAL snapshot) while any of its statements read, so another process's commit meanwhile is in
+    /// no table or in all. (Not an explicit `BEGIN`: the snapshot's pages would then wait in
+    /// memory until its commit, and its size on disk, the progress shown, would not move.) An
+    /// attached database without its own key takes the main one's.
     ///
     /// `progress` hears, every few thousand steps of the copy, how many bytes of the snapshot are
     /// written out of about how many; `ControlFlow::Break` interrupts the copy (`Cancelled`).
@@ -128,6 +133,22 @@ impl Store {
         set(&self.conn, "backup_keep", Some(keep.to_string()))?;
         set(&self.conn, "backup_last", None)?;
         self.backup_settings()
+    }
+
+    /// What names this workspace's automatic backups: the first eight characters of its
+    /// committee's UUID (made when the workspace was, and kept by every copy of it).
+    pub(crate) fn backup_tag(&self) -> Result<String> {
+        let uid: String =
+            self.conn
+                .query_row("SELECT uid FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1", [], |r| r.get(0))?;
+        Ok(uid.chars().filter(char::is_ascii_alphanumeric).take(8).collect())
+    }
+
+    /// Turns automatic backups off without a role's check: a restored workspace does not go on
+    /// writing into the folder of the workspace it was backed up from (`backup::restore_backup`).
+    pub(crate) fn forget_backup_dir(&mut self) -> Result<()> {
+        self.conn.execute("DELETE FROM meta WHERE key IN ('backup_dir', 'backup_last')", [])?;
+        Ok(())
     }
 
     pub(crate) fn set_backup_last(&mut self, day: crate::calendar::Date) -> Result<()> {

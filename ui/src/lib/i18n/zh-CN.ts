@@ -69,7 +69,7 @@ export const zhCN = {
   'setup.recovery_intro': '档案库已创建。继续之前，请先保存恢复密钥。',
 
   'restore.title': '从备份恢复',
-  'restore.intro': '用备份文件恢复档案库，口令与备份时相同。恢复前会完整检查备份文件；文件损坏或口令错误时不做任何改动。',
+  'restore.intro': '用备份文件恢复档案库，口令与备份时相同。恢复前会完整检查备份文件；文件损坏或口令错误时不做任何改动。恢复出的档案库不沿用原档案库的自动备份文件夹，需要时请在备份设置中重新开启。',
   'restore.path': '备份文件',
   'restore.path_placeholder': '选择或输入备份文件（.dangan-backup）',
   'restore.browse': '浏览…',
