@@ -477,3 +477,41 @@ fn a_change_that_waited_for_another_writer_keeps_what_that_writer_committed() {
     assert_eq!(after.person.phone.as_deref(), Some("13800000000"), "the import's phone number is kept");
     assert_eq!(after.stage, Stage::Activist);
 }
+
+/// A roster carries an extension of probation as its months only. Re-importing an exported
+/// roster (phone numbers filled in) gave the extension recorded by hand a made-up day (the end of
+/// the first year, or today when the row had no admission), silently, as an "update".
+#[test]
+fn a_reimported_roster_keeps_the_day_of_an_extension_on_file() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    let mut person = person(branch, "张三");
+    person.student_no = Some("1001".into());
+    let id = store.save_person(person).unwrap().person.id.unwrap();
+    for (kind, date) in [
+        (EventKind::ApplicationReceived, "2023-03-01"),
+        (EventKind::ActivistDetermined, "2023-09-01"),
+        (EventKind::CandidateDetermined, "2024-09-10"),
+        (EventKind::Admitted, "2025-03-10"),
+        (EventKind::AdmissionApproved, "2025-04-01"),
+    ] {
+        store.save_event(id, ProcedureEvent::new(kind, d(date))).unwrap();
+    }
+    let extension =
+        ProcedureEvent { months: Some(6), ..ProcedureEvent::new(EventKind::ProbationExtended, d("2026-03-20")) };
+    store.save_event(id, extension).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("again.csv");
+    std::fs::write(&path, "姓名,学号工号,所在党支部,延长预备期月数,联系电话\n张三,1001,第一党支部,6,13800000000\n")
+        .unwrap();
+    let report = store
+        .import_roster(roster::read(&path).unwrap(), ImportOptions::default(), |_| ControlFlow::Continue(()))
+        .unwrap();
+    assert_eq!(report.updated, 1, "{report:?}");
+    let detail = store.member(id).unwrap();
+    assert_eq!(detail.person.phone.as_deref(), Some("13800000000"));
+    let extended: Vec<_> = detail.events.iter().filter(|e| e.kind == EventKind::ProbationExtended).collect();
+    assert_eq!(extended.len(), 1);
+    assert_eq!((extended[0].date, extended[0].months), (d("2026-03-20"), Some(6)));
+}

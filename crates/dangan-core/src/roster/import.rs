@@ -429,6 +429,9 @@ fn update(
         // step's date is corrected.
         let same = |e: &&mut ProcedureEvent| e.kind == event.kind && (!event.kind.repeats() || e.date == event.date);
         match merged.iter_mut().find(same) {
+            // A roster gives an extension's months, never its day (`parse::extension_date` makes
+            // one up for a new person): the day on file stays.
+            Some(old) if event.kind == EventKind::ProbationExtended => old.months = event.months,
             Some(old) => {
                 old.date = event.date;
                 old.months = event.months;
