@@ -515,3 +515,50 @@ fn a_reimported_roster_keeps_the_day_of_an_extension_on_file() {
     assert_eq!(extended.len(), 1);
     assert_eq!((extended[0].date, extended[0].months), (d("2026-03-20"), Some(6)));
 }
+
+/// The app keeps lists and the deadline scan in memory; a person another process added (`dangan`
+/// run while the app is open) was missing from both until the workspace was locked and opened
+/// again.
+#[test]
+fn lists_and_the_scan_show_what_another_process_wrote_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = dir.path().join("ws");
+    let mut app =
+        Workspace::at(&at).create(&NewWorkspace { kdf: CHEAP, ..NewWorkspace::new("passphrase-one", "党委") }).unwrap();
+    app.set_today(d("2026-11-24"));
+    let branch = branch(&mut app);
+    let zhang = app.save_person(person(branch, "张三")).unwrap().person.id.unwrap();
+    app.save_event(zhang, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-11-01"))).unwrap();
+    let listed = |store: &Store| -> Vec<String> {
+        store.list_members(&MemberQuery::all()).unwrap().items.into_iter().map(|m| m.name).collect()
+    };
+    let owed = |store: &Store| -> Vec<String> {
+        let query = dangan_core::deadlines::DeadlineQuery::default();
+        let mut names: Vec<String> = store
+            .deadlines(&query)
+            .unwrap()
+            .into_iter()
+            .filter_map(|i| match i.owner {
+                dangan_core::deadlines::Owner::Member { name, .. } => Some(name),
+                dangan_core::deadlines::Owner::Unit { .. } => None,
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    assert_eq!(listed(&app), ["张三"]);
+    assert_eq!(owed(&app), ["张三"]);
+
+    let mut cli = Workspace::at(&at).open("passphrase-one").unwrap();
+    cli.set_today(d("2026-11-24"));
+    let li = cli.save_person(person(branch, "李四")).unwrap().person.id.unwrap();
+    cli.save_event(li, ProcedureEvent::new(EventKind::ApplicationReceived, d("2026-11-02"))).unwrap();
+    drop(cli);
+
+    assert_eq!(listed(&app), ["李四", "张三"]);
+    assert_eq!(owed(&app), ["张三", "李四"]);
+    // Its own changes it keeps without reading everything again, and they show as well.
+    app.save_person(Person { name: "王五".into(), ..person(branch, "王五") }).unwrap();
+    assert_eq!(listed(&app), ["李四", "王五", "张三"]);
+}

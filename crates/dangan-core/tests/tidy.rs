@@ -58,6 +58,32 @@ fn no_sql_outside_the_store() {
     assert!(found.is_empty(), "SQL outside crates/dangan-core/src/store/:\n{}", found.join("\n"));
 }
 
+/// "A change begins its transaction (`Store::begin_change`) before it reads what it rests on"
+/// (ARCHITECTURE.md): a transaction begun after the change's reads wrote what they read over what
+/// another process committed while this one waited for the lock. The store's opening (`mod.rs`),
+/// the bulk write (`bulk.rs`, which waits with progress), the benchmark's filler and the users'
+/// changes (`users.rs`: the key file's lock is taken first, then the database's) begin their own.
+#[test]
+fn the_workspace_store_begins_changes_only_through_begin_change() {
+    let root = repo();
+    let store = root.join("crates/dangan-core/src/store");
+    let mut found = Vec::new();
+    for file in std::fs::read_dir(&store).unwrap().flatten().map(|e| e.path()) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".rs") || ["mod.rs", "bulk.rs", "bench_fill.rs", "users.rs"].contains(&name.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let begins = ["transaction_with_behavior(", "Transaction::new_unchecked(", ".transaction()"];
+            if begins.iter().any(|b| line.contains(b)) {
+                found.push(format!("store/{name}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "a change begun otherwise than by Store::begin_change:\n{}", found.join("\n"));
+}
+
 /// Only the store holds a database connection: the rest of the core asks the store (a roster
 /// import through `BulkWrite`), so no module can run a statement past the store's role checks and
 /// audit triggers. `error.rs` may name rusqlite's error type, to say what went wrong.

@@ -101,6 +101,7 @@ fn minority(ethnicity: &str) -> Option<bool> {
 impl Store {
     /// Runs `f` over the census, reading it first if needed.
     fn with_census<T>(&self, f: impl FnOnce(&Census) -> T) -> Result<T> {
+        self.forget_others_changes()?;
         let mut slot = self.census.borrow_mut();
         if slot.is_none() {
             *slot = Some(load(&self.conn)?);

@@ -186,6 +186,7 @@ impl Scope {
 impl Store {
     /// Runs `f` over the procedure index, building it first if needed.
     pub(super) fn with_procedure<T>(&self, f: impl FnOnce(&ProcedureIndex) -> T) -> Result<T> {
+        self.forget_others_changes()?;
         let mut slot = self.procedure.borrow_mut();
         if slot.is_none() {
             *slot = Some(ProcedureIndex::load(&self.conn)?);
@@ -203,6 +204,7 @@ impl Store {
 
     /// Runs `f` over the owed-meetings index, building it first if needed.
     pub(super) fn with_life<T>(&self, f: impl FnOnce(&LifeIndex) -> T) -> Result<T> {
+        self.forget_others_changes()?;
         let mut slot = self.life.borrow_mut();
         let life = match slot.as_mut() {
             Some(life) => life,

@@ -100,6 +100,10 @@ pub struct Store {
     census: RefCell<Option<crate::statistics::Census>>,
     /// Built on the first deadline scan; see `life_index.rs` for how meetings keep it true.
     life: RefCell<Option<life_index::LifeIndex>>,
+    /// SQLite's `data_version` when the indexes above were last known true: it moves when
+    /// another connection commits (`dangan` run while the app is open, a second window), whose
+    /// changes this store's own writes did not put in them (`forget_others_changes`).
+    data_version: std::cell::Cell<i64>,
     /// Who is signed in: every call checks their role (`require`), every change is logged as them.
     actor: Actor,
     /// The database key, kept (zeroised on drop) so an administrator can add a user's key slot
@@ -175,6 +179,7 @@ impl Store {
         let workdays = holidays::load_workdays(&conn)?;
         let actor = Actor::system();
         audit::install(&conn, &actor.session.name)?;
+        let data_version = std::cell::Cell::new(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?);
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -187,6 +192,7 @@ impl Store {
             procedure: RefCell::new(None),
             census: RefCell::new(None),
             life: RefCell::new(None),
+            data_version,
             scratch: None,
             actor,
             key: None,
@@ -364,6 +370,27 @@ impl Store {
         self.procedure.borrow_mut().take();
         self.census.borrow_mut().take();
         self.life.borrow_mut().take();
+    }
+
+    /// Forgets the in-memory indexes if another connection has committed since they were last
+    /// known true (the app open while `dangan import` runs): the next read builds them again, so
+    /// a list, a scan or a count shows what the other process wrote. One pragma, no read of the
+    /// database otherwise. Each index's reader calls it before taking its own.
+    pub(super) fn forget_others_changes(&self) -> Result<()> {
+        let now: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if now == self.data_version.get() {
+            return Ok(());
+        }
+        // An index in use further up the stack (a reader called inside another's) is left for
+        // the next call, which finds the version still moved.
+        let slots_free = self.index.try_borrow_mut().map(|mut i| i.take()).is_ok()
+            & self.procedure.try_borrow_mut().map(|mut p| p.take()).is_ok()
+            & self.census.try_borrow_mut().map(|mut c| c.take()).is_ok()
+            & self.life.try_borrow_mut().map(|mut l| l.take()).is_ok();
+        if slots_free {
+            self.data_version.set(now);
+        }
+        Ok(())
     }
 
     /// Forgets the owed-meetings index after a meeting is deleted or moved, or a unit or group

@@ -126,6 +126,7 @@ impl Store {
         }
         let branches = self.units_shown(&tree, query.branch_id)?;
         let only = query.cell.as_ref().map(|cell| self.cell_people_set(cell)).transpose()?;
+        self.forget_others_changes()?;
         let mut index = self.index.borrow_mut();
         if index.is_none() {
             *index = Some(MemberIndex::load(&self.conn)?);
