@@ -3,8 +3,9 @@
 //!
 //! Invariants kept here:
 //! - a target inside the workspace folder (after following links: a link outside that points in
-//!   counts as inside) is refused before anything is written, naming the path, because writing
-//!   over `dangan.db` or `dangan.key` destroys the workspace and the recovery slot with it;
+//!   counts as inside), or inside any other workspace's, is refused before anything is written,
+//!   naming the path, because writing over `dangan.db` or `dangan.key` destroys the workspace and
+//!   the recovery slot with it;
 //! - bytes go to a temporary file beside the target, are synced, and are renamed into place only
 //!   when complete: a failed or cancelled write leaves the old file (or none), never a half one.
 
@@ -32,6 +33,26 @@ pub fn ensure_outside(workspace_dir: &Path, target: &Path) -> Result<()> {
                  writing over them makes the workspace unopenable. Choose another place",
                 target.display(),
                 workspace_dir.display()
+            ),
+        ));
+    }
+    // Another workspace's folder (a second office's, a restored copy): its files are as
+    // irreplaceable as this one's. Known by its database and key file side by side.
+    let holds_workspace =
+        |dir: &Path| dir.join(crate::workspace::DB_FILE).is_file() && dir.join(crate::workspace::KEY_FILE).is_file();
+    if let Some(other) = resolved.ancestors().find(|dir| holds_workspace(dir)) {
+        return Err(Error::invalid(
+            "path",
+            format!(
+                "不能写到另一个工作区的文件夹 {} 之内（{}）：那里的文件是该工作区加密的档案本身。请另选位置",
+                other.display(),
+                target.display()
+            ),
+            format!(
+                "{} is inside another workspace's folder {}: files there are its encrypted records themselves. \
+                 Choose another place",
+                target.display(),
+                other.display()
             ),
         ));
     }
@@ -198,6 +219,26 @@ mod tests {
         // Beside the workspace is fine, even with a name that starts the same.
         assert!(ensure_outside(&ws, &root.path().join("ws-export.xlsx")).is_ok());
         assert!(ensure_outside(&ws, &root.path().join("out.csv")).is_ok());
+    }
+
+    /// `dangan backup other-office/dangan.db` replaced another workspace's database: only this
+    /// workspace's folder was guarded.
+    #[test]
+    fn a_target_in_another_workspaces_folder_is_refused() {
+        let (root, ws) = workspace();
+        let other = root.path().join("其他学院");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("dangan.db"), b"their database").unwrap();
+        std::fs::write(other.join("dangan.key"), b"their key").unwrap();
+        let err = write(&ws, &other.join("dangan.db"), b"overwritten").unwrap_err();
+        assert!(err.message(crate::Lang::En).contains("inside another workspace's folder"), "{err}");
+        assert_eq!(std::fs::read(other.join("dangan.db")).unwrap(), b"their database");
+        assert!(refused(&ws, &other.join("sub/report.pdf")));
+        assert!(refused(&ws, &other), "as a folder for backups");
+        // A folder with only one of the two is not a workspace.
+        std::fs::create_dir(root.path().join("notes")).unwrap();
+        std::fs::write(root.path().join("notes/dangan.db"), b"a name only").unwrap();
+        assert!(ensure_outside(&ws, &root.path().join("notes/out.csv")).is_ok());
     }
 
     #[test]
