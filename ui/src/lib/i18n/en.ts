@@ -70,7 +70,7 @@ export const en: Messages = {
   'setup.recovery_intro': 'The records store is created. Before going on, keep its recovery key.',
 
   'restore.title': 'Restore from a backup',
-  'restore.intro': 'Restore the records from a backup file, with the passphrase they had when it was made. The file is checked fully first; a damaged file or a wrong passphrase changes nothing. The restored records do not go on backing up into the original's folder: turn automatic backups on again in the backup settings if wanted.',
+  'restore.intro': 'Restore the records from a backup file, with the passphrase they had when it was made. The file is checked fully first; a damaged file or a wrong passphrase changes nothing. The restored records do not go on backing up into the original’s folder: turn automatic backups on again in the backup settings if wanted.',
   'restore.path': 'Backup file',
   'restore.path_placeholder': 'Choose or type the backup file (.dangan-backup)',
   'restore.browse': 'Browse…',
