@@ -179,7 +179,10 @@ async fn scenario(app_path: &Path) {
     let refused = app.wait_text("org-unit-error").await;
     assert!(refused.contains(BRANCH) && refused.contains("已存在"), "the duplicate is named: {refused}");
     app.screenshot("07-new-branch-refused").await;
+    // The name typed is not thrown away by a stray click: closing asks first.
     app.click("org-unit-cancel").await;
+    app.wait("org-unit-discard-question").await;
+    app.click("org-unit-discard").await;
     assert_eq!(app.attrs("org-node", "data-unit-id").await.len(), 2, "nothing was added");
 
     // A roster: checked first (a dry run), then imported; its rows for the branch made above go into it.

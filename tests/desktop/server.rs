@@ -243,6 +243,7 @@ async fn drive(
     assert!(refused.contains(OTHER), "the refusal names who changed her: {refused}");
     app.screenshot("42-server-stale-save-refused").await;
     app.click("person-cancel").await;
+    app.click("person-discard").await;
     let notes = beside(|| other.member(li).unwrap().detail.person.notes);
     assert_eq!(notes.as_deref(), Some("组织部核对过"));
 
@@ -323,6 +324,7 @@ async fn drive(
     assert!(refused.contains("无法连接服务器") && refused.contains("没有做任何更改"), "{refused}");
     app.screenshot("43-server-unreachable").await;
     app.click("person-cancel").await;
+    app.click("person-discard").await;
 
     // It starts again: the app signs in anew by itself, and the other user's next change shows.
     beside(|| cluster.start_again());

@@ -59,6 +59,15 @@ describe('the vote typed in the table', () => {
     });
   });
 
+  it('leaves out, beside the ballots as they were, a member whose counts were not typed over (another worker’s stand)', () => {
+    const draft = voteDraftOf(entered);
+    draft.rows[12] = { excellent: '2', qualified: '25', basically_qualified: '', unqualified: '' };
+    expect(readVotes(draft, voteDraftOf(entered)).vote?.rows.map((r) => r.person_id)).toEqual([12]);
+    // New ballots: every member is sent, so that the core checks each count against them.
+    draft.ballots = '40';
+    expect(readVotes(draft, voteDraftOf(entered)).vote?.rows.map((r) => r.person_id)).toEqual([11, 12]);
+  });
+
   it('leaves out a member whose counts are all blank (the core keeps theirs)', () => {
     const draft = voteDraftOf(appraisalOf());
     draft.ballots = '30';

@@ -65,15 +65,20 @@ export function cellKey(personId: number, grade: Grade): string {
 /**
  * The vote as the core is asked to record it: the ballots cast, and a row for each member with any count typed (a
  * blank count beside typed ones is 0, as on the imported sheet); a member whose four counts are all blank is not
- * sent, and keeps what the core has.
+ * sent, and keeps what the core has. Given `was` (the table as the core last gave it) and the same ballots, a member
+ * whose counts were not typed over is not sent either: another worker may have recorded theirs since, and sending
+ * the counts read before would put the old ones back.
  */
-export function readVotes(draft: VoteDraft): VotesRead {
+export function readVotes(draft: VoteDraft, was?: VoteDraft): VotesRead {
   const ballotsCast = readCount(draft.ballots);
   const cells: string[] = [];
   const rows: VoteRow[] = [];
+  const onlyChanged = was !== undefined && draft.ballots.trim() === was.ballots.trim();
   for (const [id, typed] of Object.entries(draft.rows)) {
     const personId = Number(id);
     if (GRADES.every((g) => typed[g].trim() === '')) continue;
+    const before = was?.rows[personId];
+    if (onlyChanged && before && GRADES.every((g) => typed[g].trim() === before[g].trim())) continue;
     const votes: Partial<Votes> = {};
     for (const g of GRADES) {
       const count = typed[g].trim() === '' ? 0 : readCount(typed[g]);
