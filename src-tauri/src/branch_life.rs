@@ -9,12 +9,14 @@ use dangan_core::domain::{
     Attendee, ClassRecord, Id, Meeting, MeetingRecord, PartyGroup, PostHeld, PostRecord, StudyEntry, TraineeResult,
     TrainingClass,
 };
+use dangan_core::jobs::{JobProgress, Unit};
 use dangan_core::life_plan::LifePlan;
 use dangan_core::store::MeetingQuery;
 use dangan_core::study::StudyHours;
 use tauri::State;
+use tauri::ipc::Channel;
 
-use crate::commands::blocking;
+use crate::commands::{blocking, reporting};
 use crate::error::Reply;
 use crate::shell::Shell;
 
@@ -148,15 +150,21 @@ pub async fn save_group(shell: State<'_, Shell>, id: Option<Id>, branch_id: Id, 
     .await
 }
 
-/// Sets who belongs to a party group.
+/// Sets who belongs to a party group: `people` replaces `seen`, the members the form was opened
+/// with (refused as `conflict` if they changed meanwhile).
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip(shell))]
-pub async fn set_group_members(shell: State<'_, Shell>, group_id: Id, people: Vec<Id>) -> Reply<PartyGroup> {
+pub async fn set_group_members(
+    shell: State<'_, Shell>,
+    group_id: Id,
+    people: Vec<Id>,
+    seen: Option<Vec<Id>>,
+) -> Reply<PartyGroup> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
         shell.with_either(
-            |session| session.set_group_members(group_id, &people),
-            |server| server.set_group_members(group_id, &people),
+            |session| session.set_group_members(group_id, &people, seen.as_deref()),
+            |server| server.set_group_members(group_id, &people, seen.as_deref()),
         )
     })
     .await
@@ -363,13 +371,24 @@ pub async fn add_study_entry(shell: State<'_, Shell>, entry: StudyEntry) -> Repl
     .await
 }
 
-/// Records own study from a sheet, all rows or none; the number recorded.
+/// Records own study from a sheet, all rows or none; the number recorded. Its rows are counted
+/// off on `on_progress`; `cancel_job` stops it, and then nothing is recorded.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip(shell))]
-pub async fn import_study_entries(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
+#[tracing::instrument(level = "debug", skip(shell, on_progress))]
+pub async fn import_study_entries(
+    shell: State<'_, Shell>,
+    path: PathBuf,
+    on_progress: Channel<JobProgress>,
+) -> Reply<usize> {
     let shell = shell.inner().clone();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_either(|session| session.import_study_entries(&path), |server| server.import_study_entries(&path))
+        shell.with_either_given(
+            report,
+            |session, report| session.import_study_entries(&path, report),
+            |server, report| server.import_study_entries(&path, report),
+        )
     })
     .await
 }
@@ -468,13 +487,24 @@ pub async fn delete_meeting_attachment(shell: State<'_, Shell>, attachment_id: I
     .await
 }
 
-/// Records a sheet of held meetings, all rows or none; how many were recorded.
+/// Records a sheet of held meetings, all rows or none; how many were recorded. Its rows are
+/// counted off on `on_progress`; `cancel_job` stops it, and then nothing is recorded.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip(shell))]
-pub async fn import_meetings(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
+#[tracing::instrument(level = "debug", skip(shell, on_progress))]
+pub async fn import_meetings(
+    shell: State<'_, Shell>,
+    path: PathBuf,
+    on_progress: Channel<JobProgress>,
+) -> Reply<usize> {
     let shell = shell.inner().clone();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_either(|session| session.import_meetings(&path), |server| server.import_meetings(&path))
+        shell.with_either_given(
+            report,
+            |session, report| session.import_meetings(&path, report),
+            |server, report| server.import_meetings(&path, report),
+        )
     })
     .await
 }

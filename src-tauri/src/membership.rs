@@ -382,12 +382,16 @@ pub async fn record_dues(shell: State<'_, Shell>, payment: DuesPayment) -> Reply
     .await
 }
 
+/// Takes back a member's latest month, only if it is still `month`, the one the user was shown.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn undo_dues_month(shell: State<'_, Shell>, person_id: Id) -> Reply<DuesLedger> {
+pub async fn undo_dues_month(shell: State<'_, Shell>, person_id: Id, month: Option<Month>) -> Reply<DuesLedger> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
-        shell.with_either(|session| session.undo_dues_month(person_id), |server| server.undo_dues_month(person_id))
+        shell.with_either(
+            |session| session.undo_dues_month(person_id, month),
+            |server| server.undo_dues_month(person_id, month),
+        )
     })
     .await
 }
@@ -413,13 +417,20 @@ pub async fn dues_arrears(shell: State<'_, Shell>, unit: Option<Id>) -> Reply<Ve
     .await
 }
 
-/// Records a sheet of dues payments, all rows or none.
+/// Records a sheet of dues payments, all rows or none. Its rows are counted off on
+/// `on_progress`; `cancel_job` stops it, and then nothing is recorded.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn import_dues(shell: State<'_, Shell>, path: PathBuf) -> Reply<usize> {
+pub async fn import_dues(shell: State<'_, Shell>, path: PathBuf, on_progress: Channel<JobProgress>) -> Reply<usize> {
     let shell = shell.inner().clone();
+    let job = shell.jobs().start();
+    let report = job.reporter(Unit::Rows, reporting(on_progress));
     blocking(shell.lang(), move || {
-        shell.with_either(|session| session.import_dues(&path), |server| server.import_dues(&path))
+        shell.with_either_given(
+            report,
+            |session, report| session.import_dues(&path, report),
+            |server, report| server.import_dues(&path, report),
+        )
     })
     .await
 }

@@ -313,7 +313,12 @@ fn dues_on_a_server_are_kept_and_worded_as_a_workspaces_within_each_users_branch
     );
     assert!(!out.status.success(), "another branch's dues written in psql");
 
-    // Taken back as in a workspace; the log has it all.
+    // An undo of a month no longer the latest (another worker recorded one since it was read)
+    // takes nothing back; taken back as in a workspace; the log has it all.
+    let stale =
+        dangan(&url, ADMIN, &["dues", "undo", "--member", &zhang.to_string(), "--month", "2000-01"]).output().unwrap();
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("not 2000-01"), "{stale:?}");
     twins.run(ADMIN, &["dues", "undo", "--member", "{张三}", "--json"]);
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }

@@ -163,3 +163,31 @@ fn a_meeting_a_class_or_a_record_saved_from_what_another_user_has_changed_since_
     after_move.body = "搬家后改的稿".into();
     admin.save_record(after_move, &[]).unwrap();
 }
+
+/// A party group's members are saved as a whole list (schema-free: the list the form opened with
+/// is sent beside the new one): of two users who opened the same group, the second save is
+/// refused rather than taking out whoever the first added.
+#[test]
+fn a_party_groups_members_saved_from_what_another_user_has_changed_since_are_refused() {
+    let Some((cluster, url)) = initialised() else { return };
+    let (zhang, _) = office(&cluster, &url);
+    add_secretary(&url);
+    let zhang: i64 = zhang.parse().unwrap();
+    let address: ServerAddress = url.parse().unwrap();
+    let mut admin = ServerSession::sign_in(&address, Some(ADMIN), PASSPHRASE).unwrap();
+    let mut secretary = ServerSession::sign_in(&address, Some("孙书记"), PASSPHRASE).unwrap();
+    let branch = admin.find_unit("第一党支部", "unit").unwrap();
+    let wang = dangan_core::domain::Person { name: "王五".into(), branch_id: branch, ..Default::default() };
+    let wang = admin.save_person(wang, None).unwrap().detail.person.id.unwrap();
+    let group = admin.save_group(None, branch, "第一党小组").unwrap();
+    admin.set_group_members(group.id, &[zhang], Some(&[])).unwrap();
+    // Both open it on 张三; the secretary adds 王五 first.
+    secretary.set_group_members(group.id, &[zhang, wang], Some(&[zhang])).unwrap();
+    let err = admin.set_group_members(group.id, &[], Some(&[zhang])).unwrap_err();
+    assert!(matches!(err, Error::ChangedMeanwhile { .. }), "{err:?}");
+    assert!(err.message(Lang::En).contains("the members of 第一党小组"), "{}", err.message(Lang::En));
+    let kept = admin.groups(Some(branch)).unwrap();
+    assert_eq!(kept[0].members.len(), 2, "the secretary's 王五 stays");
+    // Read again, the administrator's change goes through.
+    assert!(admin.set_group_members(group.id, &[wang], Some(&[wang, zhang])).unwrap().members.len() == 1);
+}

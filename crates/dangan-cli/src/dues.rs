@@ -75,6 +75,10 @@ pub enum DuesAction {
     Undo {
         #[arg(long, value_name = "ID")]
         member: Id,
+        /// Only if the latest month recorded is this one (YYYY-MM): refused, taking nothing back, when
+        /// another worker recorded or took back a month since it was read
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
         /// Print the member's ledger after it as JSON
         #[arg(long)]
         json: bool,
@@ -151,10 +155,10 @@ pub trait DuesBook {
     fn dues_rate(&self, category: DuesCategory, base_fen: i64) -> Result<i64>;
     fn set_dues_base(&mut self, base: DuesBase) -> Result<DuesLedger>;
     fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger>;
-    fn undo_dues_month(&mut self, member: Id) -> Result<DuesLedger>;
+    fn undo_dues_month(&mut self, member: Id, seen: Option<Month>) -> Result<DuesLedger>;
     fn dues_ledger(&mut self, member: Id) -> Result<DuesLedger>;
     fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<DuesArrears>>;
-    fn import_dues(&mut self, path: &std::path::Path) -> Result<usize>;
+    fn import_dues(&mut self, path: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize>;
     fn dues_receipts(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>>;
     fn dues_summary(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<BranchDues>>;
     fn export_dues(&mut self, period: (Option<Id>, Month, Month), out: &std::path::Path, cx: &Context) -> Result<()>;
@@ -173,8 +177,8 @@ impl DuesBook for Session {
     fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger> {
         Session::record_dues(self, payment)
     }
-    fn undo_dues_month(&mut self, member: Id) -> Result<DuesLedger> {
-        Session::undo_dues_month(self, member)
+    fn undo_dues_month(&mut self, member: Id, seen: Option<Month>) -> Result<DuesLedger> {
+        Session::undo_dues_month(self, member, seen)
     }
     fn dues_ledger(&mut self, member: Id) -> Result<DuesLedger> {
         Session::dues_ledger(self, member)
@@ -182,8 +186,8 @@ impl DuesBook for Session {
     fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<DuesArrears>> {
         Session::dues_arrears(self, unit)
     }
-    fn import_dues(&mut self, path: &std::path::Path) -> Result<usize> {
-        Session::import_dues(self, path)
+    fn import_dues(&mut self, path: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize> {
+        Session::import_dues(self, path, report)
     }
     fn dues_receipts(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>> {
         Session::dues_receipts(self, unit, from, to)
@@ -214,8 +218,8 @@ impl DuesBook for ServerSession {
     fn record_dues(&mut self, payment: DuesPayment) -> Result<DuesLedger> {
         ServerSession::record_dues(self, payment)
     }
-    fn undo_dues_month(&mut self, member: Id) -> Result<DuesLedger> {
-        ServerSession::undo_dues_month(self, member)
+    fn undo_dues_month(&mut self, member: Id, seen: Option<Month>) -> Result<DuesLedger> {
+        ServerSession::undo_dues_month(self, member, seen)
     }
     fn dues_ledger(&mut self, member: Id) -> Result<DuesLedger> {
         ServerSession::dues_ledger(self, member)
@@ -223,8 +227,8 @@ impl DuesBook for ServerSession {
     fn dues_arrears(&mut self, unit: Option<Id>) -> Result<Vec<DuesArrears>> {
         ServerSession::dues_arrears(self, unit)
     }
-    fn import_dues(&mut self, path: &std::path::Path) -> Result<usize> {
-        ServerSession::import_dues(self, path)
+    fn import_dues(&mut self, path: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize> {
+        ServerSession::import_dues(self, path, report)
     }
     fn dues_receipts(&mut self, unit: Option<Id>, from: Month, to: Month) -> Result<Vec<DuesReceipt>> {
         ServerSession::dues_receipts(self, unit, from, to)
@@ -326,8 +330,9 @@ pub fn dues_in<B: DuesBook>(action: DuesAction, open: impl FnOnce() -> Result<B>
             let ledger = book.record_dues(payment)?;
             if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
-        DuesAction::Undo { member, json } => {
-            let ledger = book.undo_dues_month(member)?;
+        DuesAction::Undo { member, month, json } => {
+            let seen = month.map(|m| parse::month("month", &m)).transpose()?;
+            let ledger = book.undo_dues_month(member, seen)?;
             if json { json::print(&ledger) } else { cx.human.dues_ledger(&ledger) }
         }
         DuesAction::Ledger { member, json } => {
@@ -340,7 +345,8 @@ pub fn dues_in<B: DuesBook>(action: DuesAction, open: impl FnOnce() -> Result<B>
             if json { json::print(&arrears) } else { cx.human.dues_arrears(&arrears) }
         }
         DuesAction::Import { path } => {
-            let recorded = book.import_dues(&path)?;
+            let recorded =
+                crate::progress::counted(cx.human.ctrl_c_cancels(), |report| book.import_dues(&path, report))?;
             cx.human.dues_imported(recorded)
         }
         DuesAction::Receipts { period, json } => {

@@ -38,7 +38,7 @@ pub trait Register {
     fn posts(&mut self, unit: Option<Id>) -> Result<Vec<PostRecord>>;
     fn study_hours(&mut self, year: i32, unit: Option<Id>) -> Result<Vec<StudyHours>>;
     fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry>;
-    fn import_study_entries(&mut self, path: &std::path::Path) -> Result<usize>;
+    fn import_study_entries(&mut self, path: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize>;
     fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>>;
     fn delete_study_entry(&mut self, id: Id) -> Result<()>;
     fn write_work_register(&mut self, unit: Id, year: i32, out: &std::path::Path, cx: &Context) -> Result<()>;
@@ -48,11 +48,12 @@ pub trait Register {
     fn enrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord>;
     fn unenrol(&mut self, class: Id, people: &[Id]) -> Result<ClassRecord>;
     fn set_session_attendance(&mut self, session: Id, present: &[Id]) -> Result<ClassRecord>;
-    fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord>;
+    /// `seen`: the class's version the results were completed from (a server's), refused if it moved.
+    fn set_results(&mut self, class: Id, results: &[TraineeResult], seen: Option<i32>) -> Result<ClassRecord>;
     fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>>;
     fn write_certificates(&mut self, class: Id, out: &std::path::Path, cx: &Context) -> Result<()>;
     fn import_attendance(&mut self, meeting: Id, sheet: &std::path::Path) -> Result<MeetingRecord>;
-    fn import_meetings(&mut self, sheet: &std::path::Path) -> Result<usize>;
+    fn import_meetings(&mut self, sheet: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize>;
 }
 
 impl Register for Session {
@@ -69,7 +70,7 @@ impl Register for Session {
         Session::save_group(self, None, branch, name)
     }
     fn set_group_members(&mut self, group: Id, people: &[Id]) -> Result<PartyGroup> {
-        Session::set_group_members(self, group, people)
+        Session::set_group_members(self, group, people, None)
     }
     fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
         Session::save_meeting(self, meeting, attendees)
@@ -104,8 +105,8 @@ impl Register for Session {
     fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry> {
         Session::add_study_entry(self, entry)
     }
-    fn import_study_entries(&mut self, path: &std::path::Path) -> Result<usize> {
-        Session::import_study_entries(self, path)
+    fn import_study_entries(&mut self, path: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize> {
+        Session::import_study_entries(self, path, report)
     }
     fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>> {
         Session::study_entries(self, person, year)
@@ -134,7 +135,8 @@ impl Register for Session {
     fn set_session_attendance(&mut self, session: Id, present: &[Id]) -> Result<ClassRecord> {
         Session::set_session_attendance(self, session, present)
     }
-    fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
+    fn set_results(&mut self, class: Id, results: &[TraineeResult], _: Option<i32>) -> Result<ClassRecord> {
+        // One writer at a time in a workspace, and this read happened inside the same command.
         Session::set_results(self, class, results)
     }
     fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>> {
@@ -146,8 +148,8 @@ impl Register for Session {
     fn import_attendance(&mut self, meeting: Id, sheet: &std::path::Path) -> Result<MeetingRecord> {
         Session::import_attendance(self, meeting, sheet)
     }
-    fn import_meetings(&mut self, sheet: &std::path::Path) -> Result<usize> {
-        Session::import_meetings(self, sheet)
+    fn import_meetings(&mut self, sheet: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize> {
+        Session::import_meetings(self, sheet, report)
     }
 }
 
@@ -165,7 +167,7 @@ impl Register for ServerSession {
         ServerSession::save_group(self, None, branch, name)
     }
     fn set_group_members(&mut self, group: Id, people: &[Id]) -> Result<PartyGroup> {
-        ServerSession::set_group_members(self, group, people)
+        ServerSession::set_group_members(self, group, people, None)
     }
     fn save_meeting(&mut self, meeting: Meeting, attendees: &[Attendee]) -> Result<MeetingRecord> {
         ServerSession::save_meeting(self, meeting, attendees)
@@ -200,8 +202,8 @@ impl Register for ServerSession {
     fn add_study_entry(&mut self, entry: StudyEntry) -> Result<StudyEntry> {
         ServerSession::add_study_entry(self, entry)
     }
-    fn import_study_entries(&mut self, path: &std::path::Path) -> Result<usize> {
-        ServerSession::import_study_entries(self, path)
+    fn import_study_entries(&mut self, path: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize> {
+        ServerSession::import_study_entries(self, path, report)
     }
     fn study_entries(&mut self, person: Id, year: i32) -> Result<Vec<StudyEntry>> {
         ServerSession::study_entries(self, person, year)
@@ -231,8 +233,8 @@ impl Register for ServerSession {
         // A command names its own sheet whole: there is no earlier read to be stale.
         ServerSession::set_session_attendance(self, session, present, None)
     }
-    fn set_results(&mut self, class: Id, results: &[TraineeResult]) -> Result<ClassRecord> {
-        ServerSession::set_results(self, class, results, None)
+    fn set_results(&mut self, class: Id, results: &[TraineeResult], seen: Option<i32>) -> Result<ClassRecord> {
+        ServerSession::set_results(self, class, results, seen)
     }
     fn record_training_steps(&mut self, class: Id) -> Result<Vec<Id>> {
         ServerSession::record_training_steps(self, class)
@@ -243,8 +245,8 @@ impl Register for ServerSession {
     fn import_attendance(&mut self, meeting: Id, sheet: &std::path::Path) -> Result<MeetingRecord> {
         ServerSession::import_attendance(self, meeting, sheet)
     }
-    fn import_meetings(&mut self, sheet: &std::path::Path) -> Result<usize> {
-        ServerSession::import_meetings(self, sheet)
+    fn import_meetings(&mut self, sheet: &std::path::Path, report: crate::progress::Report<'_>) -> Result<usize> {
+        ServerSession::import_meetings(self, sheet, report)
     }
 }
 
@@ -434,7 +436,8 @@ pub fn meetings<R: Register>(action: MeetingsAction, open: impl FnOnce() -> Resu
             if args.json { json::print(&record) } else { cx.human.meeting_saved(&record) }
         }
         MeetingsAction::Import(args) => {
-            let count = kept.import_meetings(&args.file)?;
+            let count =
+                crate::progress::counted(cx.human.ctrl_c_cancels(), |report| kept.import_meetings(&args.file, report))?;
             cx.human.meetings_imported(count)
         }
         MeetingsAction::Add(args) => add(*args, kept, cx),

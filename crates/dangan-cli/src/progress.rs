@@ -14,6 +14,18 @@ pub fn spinner(message: &str) -> ProgressBar {
     spinner
 }
 
+/// A job's progress callback, as the commands' per-engine traits pass it on.
+pub type Report<'a> = &'a mut dyn FnMut(dangan_core::jobs::Progress) -> ControlFlow<()>;
+
+/// Runs a sheet's import (`work`) with a bar its rows move and Ctrl+C stopping it (then nothing
+/// is recorded: a sheet is taken whole or not at all).
+pub fn counted<T>(cancels: &str, work: impl FnOnce(Report<'_>) -> dangan_core::Result<T>) -> dangan_core::Result<T> {
+    let bar = Progress::new(0, cancels);
+    let result = work(&mut |p| bar.report(p));
+    bar.finish();
+    result
+}
+
 /// A bar of `len` steps, and whether Ctrl+C was pressed since it was made. What a cancel means
 /// (a rollback, or the files written so far staying) is the work's own to say.
 pub struct Progress {

@@ -285,14 +285,17 @@ pub fn classes<R: Register>(action: ClassesAction, open: impl FnOnce() -> Result
         ClassesAction::Result(args) => {
             let person_id = find_person(&mut session, &args.person)?;
             let passed = parse::optional(args.passed.as_deref(), yes_no)?;
-            // What is not given stays as recorded: `--passed no` keeps the score.
-            let current = session.class(args.id)?.trainees.into_iter().find(|t| t.person_id == person_id);
+            // What is not given stays as recorded: `--passed no` keeps the score. Completed from
+            // this read, the save is refused if another user changed the class meanwhile (a server).
+            let read = session.class(args.id)?;
+            let seen = read.class.version;
+            let current = read.trainees.into_iter().find(|t| t.person_id == person_id);
             let result = TraineeResult {
                 person_id,
                 score: args.score.or(current.as_ref().and_then(|t| t.score)),
                 passed: passed.or(current.as_ref().and_then(|t| t.passed)),
             };
-            let record = session.set_results(args.id, &[result])?;
+            let record = session.set_results(args.id, &[result], seen)?;
             if args.json { json::print(&record) } else { cx.human.class_saved(&record) }
         }
         ClassesAction::Pass(args) => {
@@ -331,7 +334,9 @@ pub fn training<R: Register>(action: TrainingAction, open: impl FnOnce() -> Resu
             cx.human.study_recorded(1)
         }
         TrainingAction::Import(args) => {
-            let count = session.import_study_entries(&args.file)?;
+            let count = crate::progress::counted(cx.human.ctrl_c_cancels(), |report| {
+                session.import_study_entries(&args.file, report)
+            })?;
             cx.human.study_recorded(count)
         }
         TrainingAction::List(args) => {

@@ -124,6 +124,39 @@ impl Jobs {
     }
 }
 
+/// A sheet's rows counted off to a job's report as they are checked (at the start, every
+/// [`RowCount::EVERY`] rows and at the last), stopping the work with [`crate::Error::Cancelled`]
+/// once the job is told to: a sheet is recorded whole or not at all, so stopping saves nothing.
+pub struct RowCount<'a> {
+    report: &'a mut dyn FnMut(Progress) -> ControlFlow<()>,
+    total: u64,
+}
+
+impl<'a> RowCount<'a> {
+    /// Rows between two reports: a few reports a second, not one per row.
+    pub const EVERY: u64 = 100;
+
+    /// Counting `total` rows; says at once that none is done.
+    pub fn start(total: usize, report: &'a mut dyn FnMut(Progress) -> ControlFlow<()>) -> crate::Result<Self> {
+        let mut count = RowCount { report, total: total as u64 };
+        count.tell(0)?;
+        Ok(count)
+    }
+
+    /// `done` rows are through (none is said once, by `start`).
+    pub fn at(&mut self, done: usize) -> crate::Result<()> {
+        let done = done as u64;
+        if done > 0 && (done.is_multiple_of(Self::EVERY) || done == self.total) { self.tell(done) } else { Ok(()) }
+    }
+
+    fn tell(&mut self, done: u64) -> crate::Result<()> {
+        match (self.report)(Progress::new(done, self.total, Unit::Rows)) {
+            ControlFlow::Continue(()) => Ok(()),
+            ControlFlow::Break(()) => Err(crate::Error::Cancelled),
+        }
+    }
+}
+
 /// One running job. Dropping it takes it out of its [`Jobs`].
 #[derive(Debug)]
 pub struct Job {

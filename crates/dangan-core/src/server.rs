@@ -1038,9 +1038,13 @@ impl ServerSession {
 
     /// Records a sheet of held meetings (单位, 会议类型, 日期, and optionally 党小组, 主题, 地点, 主持人,
     /// 记录人, 学时, 出席, 请假, 缺席, 迟到), all rows or none, every bad row named.
-    pub fn import_meetings(&mut self, path: &Path) -> Result<usize> {
+    pub fn import_meetings(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         let (rows, problems) = crate::meetings::read_meeting_sheet(path)?;
-        self.store.import_meetings(&rows, problems)
+        self.store.import_meetings(&rows, problems, &mut progress)
     }
 
     /// A branch's year of organisational life as a grid, as a workspace shows it.
@@ -1058,9 +1062,14 @@ impl ServerSession {
         self.store.save_group(id, branch_id, name)
     }
 
-    /// Sets who belongs to a party group.
-    pub fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<crate::domain::PartyGroup> {
-        self.store.set_group_members(group_id, people)
+    /// Sets who belongs to a party group; with `seen`, refused if its members changed meanwhile.
+    pub fn set_group_members(
+        &mut self,
+        group_id: Id,
+        people: &[Id],
+        seen: Option<&[Id]>,
+    ) -> Result<crate::domain::PartyGroup> {
+        self.store.set_group_members(group_id, people, seen)
     }
 
     /// The party groups of a unit's branches (everything the user may see when `None`).
@@ -1160,9 +1169,13 @@ impl ServerSession {
 
     /// Records own study from a sheet (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径),
     /// all rows or none, every bad row named.
-    pub fn import_study_entries(&mut self, path: &Path) -> Result<usize> {
+    pub fn import_study_entries(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         let (rows, problems) = crate::study::read_study_sheet(path)?;
-        self.store.import_study_entries(rows, problems)
+        self.store.import_study_entries(rows, problems, &mut progress)
     }
 
     pub fn delete_study_entry(&mut self, id: Id) -> Result<()> {
@@ -1236,8 +1249,12 @@ impl ServerSession {
     }
 
     /// Takes back a member's latest month paid or deferred.
-    pub fn undo_dues_month(&mut self, person_id: Id) -> Result<crate::store::DuesLedger> {
-        self.store.undo_dues_month(person_id)
+    pub fn undo_dues_month(
+        &mut self,
+        person_id: Id,
+        seen: Option<crate::dues::Month>,
+    ) -> Result<crate::store::DuesLedger> {
+        self.store.undo_dues_month(person_id, seen)
     }
 
     pub fn dues_ledger(&mut self, person_id: Id) -> Result<crate::store::DuesLedger> {
@@ -1260,9 +1277,13 @@ impl ServerSession {
 
     /// Records a sheet of payments and deferrals (as a workspace reads it), all rows or none,
     /// every bad row named.
-    pub fn import_dues(&mut self, path: &Path) -> Result<usize> {
+    pub fn import_dues(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         let (rows, problems) = crate::dues::read_payment_sheet(path)?;
-        self.store.import_dues(&rows, problems)
+        self.store.import_dues(&rows, problems, &mut progress)
     }
 
     /// The payments received in the months `from..=to` under a unit, one line each.

@@ -668,9 +668,13 @@ impl Session {
 
     /// Records a sheet of dues payments and deferrals (.xlsx or .csv: 姓名 or 学号工号, 起始月份,
     /// 月数, 交纳日期, 代交人, 缓交原因), all rows or none, every bad row named.
-    pub fn import_dues(&mut self, path: &Path) -> Result<usize> {
+    pub fn import_dues(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         let (rows, problems) = crate::dues::read_payment_sheet(path)?;
-        self.store.import_dues(&rows, problems)
+        self.store.import_dues(&rows, problems, &mut progress)
     }
 
     /// The payments received in the months `from..=to` under a unit, one line each.
@@ -714,9 +718,14 @@ impl Session {
         self.store.record_dues(payment)
     }
 
-    /// Takes back the latest month paid or deferred.
-    pub fn undo_dues_month(&mut self, person_id: Id) -> Result<crate::store::DuesLedger> {
-        self.store.undo_dues_month(person_id)
+    /// Takes back the latest month paid or deferred; with `seen`, only if that is still the latest
+    /// (the month the user was shown: another worker may have recorded one since).
+    pub fn undo_dues_month(
+        &mut self,
+        person_id: Id,
+        seen: Option<crate::dues::Month>,
+    ) -> Result<crate::store::DuesLedger> {
+        self.store.undo_dues_month(person_id, seen)
     }
 
     pub fn dues_ledger(&self, person_id: Id) -> Result<crate::store::DuesLedger> {
@@ -990,9 +999,13 @@ impl Session {
 
     /// Records a sheet of held meetings (单位, 会议类型, 日期, and optionally 党小组, 主题, 地点, 主持人,
     /// 记录人, 学时, 出席, 请假, 缺席, 迟到), all rows or none, every bad row named.
-    pub fn import_meetings(&mut self, path: &Path) -> Result<usize> {
+    pub fn import_meetings(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         let (rows, problems) = crate::meetings::read_meeting_sheet(path)?;
-        self.store.import_meetings(&rows, problems)
+        self.store.import_meetings(&rows, problems, &mut progress)
     }
 
     /// Adds files to a meeting (sign-in sheet scans, photos), read from these paths, all or none.
@@ -1114,10 +1127,13 @@ impl Session {
 
     /// Records own study from a sheet (.xlsx or .csv: 姓名 or 学号工号, 日期, 学时, 学习内容, 学习途径),
     /// all rows or none, every bad row named.
-    pub fn import_study_entries(&mut self, path: &Path) -> Result<usize> {
+    pub fn import_study_entries(
+        &mut self,
+        path: &Path,
+        mut progress: impl FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
         let (rows, problems) = crate::study::read_study_sheet(path)?;
-        let entries = self.store.resolve_study_rows(rows, problems)?;
-        self.store.add_study_entries(entries)
+        self.store.import_study_entries(rows, problems, &mut progress)
     }
 
     /// Deletes an entry of own study (entered by mistake, or twice).
@@ -1140,9 +1156,10 @@ impl Session {
         self.store.save_group(id, branch_id, name)
     }
 
-    /// Sets who belongs to a party group.
-    pub fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<PartyGroup> {
-        self.store.set_group_members(group_id, people)
+    /// Sets who belongs to a party group. With `seen` (the members the form was opened with),
+    /// refused (`conflict`) if they changed meanwhile.
+    pub fn set_group_members(&mut self, group_id: Id, people: &[Id], seen: Option<&[Id]>) -> Result<PartyGroup> {
+        self.store.set_group_members(group_id, people, seen)
     }
 
     /// The party groups of a unit's branches.

@@ -87,8 +87,19 @@ fn a_ledger_stays_unbroken_and_each_month_is_paid_once() {
     let ledger = store.record_dues(paid(wang, "2026-04", 1, "2026-11-20")).unwrap();
     let april = ledger.months.iter().find(|l| l.month == m("2026-04")).unwrap();
     assert_eq!((april.paid_fen, april.deferred.as_deref()), (Some(4200), None));
-    // Taking back the latest month.
-    let ledger = store.undo_dues_month(wang).unwrap();
+    // Taking back the latest month, as the ledger showed it: once another worker has recorded a
+    // later month, the undo of the month the user saw is refused and takes nothing back (it took
+    // the other worker's month before).
+    store.record_dues(paid(wang, "2026-09", 1, "2026-11-21")).unwrap();
+    let err = store.undo_dues_month(wang, Some(m("2026-08"))).unwrap_err();
+    assert!(
+        err.message(dangan_core::Lang::En).contains("the latest month recorded is now 2026-09, not 2026-08"),
+        "{err}"
+    );
+    assert_eq!(store.dues_ledger(wang).unwrap().paid_through, Some(m("2026-09")), "nothing taken back");
+    let ledger = store.undo_dues_month(wang, Some(m("2026-09"))).unwrap();
+    assert_eq!(ledger.paid_through, Some(m("2026-08")));
+    let ledger = store.undo_dues_month(wang, None).unwrap();
     assert_eq!(ledger.paid_through, Some(m("2026-07")));
 }
 
@@ -219,4 +230,45 @@ fn a_payer_or_a_reason_with_control_characters_is_refused() {
         DuesPayment { paid_on: None, deferred: Some("困难\u{7}".into()), ..paid(wang, "2026-01", 1, "2026-01-20") };
     assert_eq!(refused_field(store.record_dues(why)).0, "deferred");
     assert_eq!(store.dues_ledger(wang).unwrap().paid_through, None, "nothing recorded");
+}
+
+/// A sheet of payments runs as a job: its rows are counted off as they are checked, and stopped
+/// (the worker's cancel) it records nothing, as a refused sheet records nothing.
+#[test]
+fn a_sheet_of_payments_counts_its_rows_and_stopped_records_nothing() {
+    let (mut office, _) = office();
+    let store = &mut office.admin;
+    let mut rows = String::from("姓名,起始月份,月数,交纳日期\n");
+    let mut members = Vec::new();
+    for i in 0..250 {
+        let name = format!("党员{i:03}");
+        let id = full_member(store, office.branch_a, &name);
+        store.set_dues_base(base(id, DuesCategory::Student, 0, "2026-01")).unwrap();
+        rows.push_str(&format!("{name},2026-01,3,2026-03-31\n"));
+        members.push(id);
+    }
+    let sheet = office.dir.path().join("党费.csv");
+    std::fs::write(&sheet, rows).unwrap();
+
+    let (read, problems) = dangan_core::dues::read_payment_sheet(&sheet).unwrap();
+    let mut seen = Vec::new();
+    let err = store
+        .import_dues(&read, problems, &mut |p| {
+            seen.push((p.done, p.total));
+            if p.done >= 200 { std::ops::ControlFlow::Break(()) } else { std::ops::ControlFlow::Continue(()) }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "{err:?}");
+    assert_eq!(seen, [(0, 250), (100, 250), (200, 250)], "counted off every hundred rows");
+    assert!(members.iter().all(|&id| store.dues_ledger(id).unwrap().paid_through.is_none()), "nothing recorded");
+
+    let (read, problems) = dangan_core::dues::read_payment_sheet(&sheet).unwrap();
+    let mut last = None;
+    let recorded = store.import_dues(&read, problems, &mut |p| {
+        last = Some((p.done, p.total));
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(recorded.unwrap(), 250);
+    assert_eq!(last, Some((250, 250)), "the last report says every row is through");
+    assert_eq!(store.dues_ledger(members[0]).unwrap().paid_through, Some(m("2026-03")));
 }

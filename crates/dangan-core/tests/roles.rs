@@ -181,7 +181,7 @@ static TABLE: &[Row] = &[
         };
         ok(f.session.record_dues(payment))
     }),
-    row("undo_dues_month", may(EditMembers), Member, |f| ok(f.session.undo_dues_month(f.veteran))),
+    row("undo_dues_month", may(EditMembers), Member, |f| ok(f.session.undo_dues_month(f.veteran, None))),
     row("dues_ledger", may(ReadMembers), Member, |f| ok(f.session.dues_ledger(f.veteran))),
     row("dues_arrears", may(ReadMembers), Whole, |f| ok(f.session.dues_arrears(None))),
     row("dues_summary", may(ReadMembers), Whole, |f| {
@@ -271,7 +271,7 @@ static TABLE: &[Row] = &[
     row("export_letters", may(ReadMembers), Whole, |f| {
         ok(f.session.export_letters(None, false, &f.out.join("介绍信.xlsx")))
     }),
-    row("import_dues", may(EditMembers), Whole, |f| ok(f.session.import_dues(&f.input.join("党费.csv")))),
+    row("import_dues", may(EditMembers), Whole, |f| ok(f.session.import_dues(&f.input.join("党费.csv"), carry_on))),
     // The complaints register: the discipline inspector's alone; its counts anyone's.
     row("complaints_overview", SignedIn, Whole, |f| ok(f.session.complaints_overview())),
     row("add_complaint", may(HandleComplaints), Whole, |f| {
@@ -456,7 +456,7 @@ static TABLE: &[Row] = &[
         let (unit, name) = (f.session.org_tree()?.path(f.branch), f.person.name.clone());
         fs::write(&sheet, format!("单位,会议类型,日期,出席\n{unit},谈心谈话,2026-11-05,{name}\n"))
             .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
-        ok(f.session.import_meetings(&sheet))
+        ok(f.session.import_meetings(&sheet, carry_on))
     }),
     row("write_work_register", may(ReadMembers), Member, |f| {
         f.session.write_work_register(f.branch, 2026, &f.out.join("工作手册.pdf"))
@@ -486,7 +486,7 @@ static TABLE: &[Row] = &[
     }),
     row("posts", may(ReadMembers), Member, |f| ok(f.session.posts(Some(f.branch)))),
     row("save_group", may(EditMembers), Member, |f| ok(f.session.save_group(None, f.branch, "第一党小组"))),
-    row("set_group_members", may(EditMembers), Member, |f| ok(f.session.set_group_members(f.group, &[f.member]))),
+    row("set_group_members", may(EditMembers), Member, |f| ok(f.session.set_group_members(f.group, &[f.member], None))),
     row("groups", may(ReadMembers), Member, |f| ok(f.session.groups(Some(f.branch)))),
     row("study_hours", may(ReadMembers), Member, |f| ok(f.session.study_hours(2026, Some(f.branch)))),
     row("life_plan", may(ReadMembers), Member, |f| ok(f.session.life_plan(f.branch, 2026, None))),
@@ -526,7 +526,7 @@ static TABLE: &[Row] = &[
         let name = f.person.name.clone();
         fs::write(&sheet, format!("姓名,日期,学时,学习内容\n{name},2026-11-01,1.5,网络学习\n"))
             .map_err(|e| dangan_core::Error::Io { path: sheet.clone(), source: e })?;
-        ok(f.session.import_study_entries(&sheet))
+        ok(f.session.import_study_entries(&sheet, carry_on))
     }),
     row("study_entries", may(ReadMembers), Member, |f| ok(f.session.study_entries(f.member, 2026))),
     // Allowed means it got past the role check: no such entry (`not_found`), never the role.

@@ -562,3 +562,27 @@ fn lists_and_the_scan_show_what_another_process_wrote_meanwhile() {
     app.save_person(Person { name: "王五".into(), ..person(branch, "王五") }).unwrap();
     assert_eq!(listed(&app), ["李四", "王五", "张三"]);
 }
+
+/// A party group's members are saved as a whole list: from a form opened before another worker
+/// changed them, the save is refused (it silently took out whoever the other had added).
+#[test]
+fn a_party_groups_members_saved_from_an_older_form_are_refused() {
+    let (_dir, mut store) = store();
+    let branch = branch(&mut store);
+    let ids: Vec<i64> = ["张三", "李四", "王五"]
+        .iter()
+        .map(|n| store.save_person(person(branch, n)).unwrap().person.id.unwrap())
+        .collect();
+    let group = store.save_group(None, branch, "第一党小组").unwrap();
+    store.set_group_members(group.id, &ids[..2], Some(&[])).unwrap();
+    // The other worker's form, opened on 张三 and 李四, adds 王五.
+    store.set_group_members(group.id, &ids, Some(&ids[..2])).unwrap();
+    // This one, opened on the same two, takes 李四 out: refused, naming the group; 王五 stays.
+    let err = store.set_group_members(group.id, &ids[..1], Some(&[ids[1], ids[0]])).unwrap_err();
+    assert!(matches!(err, Error::ChangedMeanwhile { .. }), "{err:?}");
+    assert!(err.message(dangan_core::Lang::En).contains("the members of 第一党小组"), "{err}");
+    let kept = store.groups(None).unwrap().remove(0);
+    assert_eq!(kept.members.len(), 3);
+    // Without what it read (the CLI's own list), the list is taken as it is.
+    assert_eq!(store.set_group_members(group.id, &ids[..1], None).unwrap().members.len(), 1);
+}

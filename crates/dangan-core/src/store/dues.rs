@@ -147,6 +147,27 @@ const MAX_MONTHS: u32 = 120;
 /// How far ahead dues may be paid: a year.
 const MAX_AHEAD: i32 = 12;
 
+/// The month an undo takes back: the member's latest (`latest`), provided it is still the one the
+/// user was shown (`seen`, when given). Another worker may have recorded or taken back a month
+/// since: taking back whatever is latest now would remove their month, not the one asked about.
+pub(crate) fn month_to_undo(latest: Option<Month>, seen: Option<Month>) -> Result<Month> {
+    let Some(latest) = latest else {
+        return Err(month_error("month", "还没有交纳记录".into(), "no month is recorded yet".into()));
+    };
+    match seen {
+        Some(seen) if seen != latest => Err(month_error(
+            "month",
+            format!(
+                "最近记录的月份已是 {latest}，不是 {seen}（刚有人记录或撤销过）；没有撤销任何月份，请看过账目再撤销"
+            ),
+            format!(
+                "the latest month recorded is now {latest}, not {seen} (someone recorded or took one back meanwhile); nothing was taken back: look at the ledger again first"
+            ),
+        )),
+        _ => Ok(latest),
+    }
+}
+
 fn month_error(field: &str, zh: String, en: String) -> Error {
     Error::InvalidInput { field: field.into(), reason: crate::Text::new(zh, en) }
 }
@@ -427,7 +448,9 @@ impl Store {
         &mut self,
         rows: &[crate::dues::PaymentRow],
         mut problems: crate::roster::sheet::RowProblems,
+        progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
+        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = super::org::OrgTree::load(&self.conn)?;
@@ -436,7 +459,8 @@ impl Store {
         let mut changed = Vec::new();
         {
             let people = super::sheet_people::SheetPeople::read(&tx)?;
-            for row in rows {
+            for (done, row) in rows.iter().enumerate() {
+                count.at(done)?;
                 let found: Vec<Id> = people
                     .named(&row.who)
                     .filter(|p| p.in_register && shown.as_ref().is_none_or(|s| s.contains(&p.branch_id)))
@@ -453,7 +477,8 @@ impl Store {
                     Err(other) => return Err(other),
                 }
             }
-            // Any bad row: the transaction is dropped, nothing recorded.
+            // Any bad row, or stopped: the transaction is dropped, nothing recorded.
+            count.at(rows.len())?;
             problems.refuse()?;
             tx.commit()?;
         }
@@ -464,16 +489,13 @@ impl Store {
     }
 
     /// Takes back the latest month paid or deferred (recorded in error).
-    pub fn undo_dues_month(&mut self, person_id: Id) -> Result<DuesLedger> {
+    pub fn undo_dues_month(&mut self, person_id: Id, seen: Option<Month>) -> Result<DuesLedger> {
         let tx = self.begin_change()?;
         self.require_member(Action::EditMembers, person_id)?;
-        let deleted = tx.execute(
-            "DELETE FROM dues_months WHERE person_id = ?1 AND month = (SELECT max(month) FROM dues_months WHERE person_id = ?1)",
-            [person_id],
-        )?;
-        if deleted == 0 {
-            return Err(month_error("month", "还没有交纳记录".into(), "no month is recorded yet".into()));
-        }
+        let latest: Option<i32> =
+            tx.query_row("SELECT max(month) FROM dues_months WHERE person_id = ?1", [person_id], |r| r.get(0))?;
+        let month = month_to_undo(latest.map(Month), seen)?;
+        tx.execute("DELETE FROM dues_months WHERE person_id = ?1 AND month = ?2", params![person_id, month.0])?;
         let cache = refresh_caches(&tx, person_id)?;
         tx.commit()?;
         self.dues_changed(person_id, cache);

@@ -101,10 +101,11 @@ impl Store {
 
     /// Sets who belongs to a group: each must be of its branch; joining takes them out of any
     /// other group of the branch.
-    pub fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<PartyGroup> {
+    pub fn set_group_members(&mut self, group_id: Id, people: &[Id], seen: Option<&[Id]>) -> Result<PartyGroup> {
         let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let group = self.group(group_id)?;
+        refuse_if_members_changed(&group, seen)?;
         let tree = self.org_tree()?;
         self.require_meeting_unit(&tree, group.branch_id)?;
         for &person in people {
@@ -136,7 +137,7 @@ impl Store {
         self.group(group_id)
     }
 
-    fn group(&self, id: Id) -> Result<PartyGroup> {
+    pub(crate) fn group(&self, id: Id) -> Result<PartyGroup> {
         let found: Option<(Id, String)> = self
             .conn
             .query_row("SELECT branch_id, name FROM party_groups WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -170,4 +171,25 @@ impl Store {
             .map(|(id, _)| self.group(id))
             .collect()
     }
+}
+
+/// Refused when a group's members are no longer those the form was opened with (`seen`, when
+/// given): the form's list replaces them whole, so saving it would undo another worker's change
+/// made meanwhile (someone added, or moved to another group of the branch).
+pub(crate) fn refuse_if_members_changed(group: &PartyGroup, seen: Option<&[Id]>) -> Result<()> {
+    let Some(seen) = seen else { return Ok(()) };
+    let mut seen = seen.to_vec();
+    seen.sort_unstable();
+    seen.dedup();
+    let mut now: Vec<Id> = group.members.iter().map(|m| m.person_id).collect();
+    now.sort_unstable();
+    if now == seen {
+        return Ok(());
+    }
+    Err(Error::ChangedMeanwhile {
+        what: Text::new(format!("{}的成员", group.name), format!("the members of {}", group.name)),
+        by: String::new(),
+        seen: 0,
+        now: 0,
+    })
 }

@@ -628,7 +628,10 @@ impl Store {
         &mut self,
         rows: &[crate::meetings::MeetingRow],
         problems: crate::roster::sheet::RowProblems,
+        progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
+        // Rows count off as their meetings are written, after every row was checked.
+        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
@@ -667,7 +670,8 @@ impl Store {
             let mut attend = tx.prepare_cached(
                 "INSERT INTO attendance (meeting_id, person_id, attendance, reason) VALUES (?1, ?2, ?3, NULL)",
             )?;
-            for (meeting, attendees) in &ready {
+            for (done, (meeting, attendees)) in ready.iter().enumerate() {
+                count.at(done)?;
                 bind_meeting(&mut insert, meeting)?;
                 insert.raw_execute()?;
                 let id = tx.last_insert_rowid();
@@ -680,6 +684,7 @@ impl Store {
         affected.sort_unstable();
         affected.dedup();
         refresh_last_life(&tx, &affected)?;
+        count.at(rows.len())?;
         tx.commit()?;
         self.drop_life_index();
         Ok(ready.len())

@@ -339,11 +339,20 @@ impl Store {
         Ok(StudyEntry { id: Some(self.conn.last_insert_rowid()), ..entry })
     }
 
-    /// Records many entries of own study, all or none (an imported sheet, each row checked by
-    /// [`Store::resolve_study_rows`] first).
-    pub fn add_study_entries(&mut self, entries: Vec<StudyEntry>) -> Result<usize> {
+    /// Records a sheet of own study, all rows or none: each names a visible member by student
+    /// number or by a name only one of them has, and is checked as one entered by hand against
+    /// what is stored and the sheet's earlier rows, every bad row named. Read and written in one
+    /// transaction, so what another process records meanwhile is checked against too.
+    pub fn import_study_entries(
+        &mut self,
+        rows: Vec<crate::study::StudyRow>,
+        problems: crate::roster::sheet::RowProblems,
+        progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
+    ) -> Result<usize> {
+        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
+        let entries = self.resolve_study_rows(rows, problems, &mut count)?;
         let mut checked = Vec::with_capacity(entries.len());
         for entry in entries {
             self.require_member(Action::EditMembers, entry.person_id)?;
@@ -363,10 +372,11 @@ impl Store {
 
     /// The people a sheet of own study names, each by student number or by a name only one
     /// visible member has; every row naming nobody or several is named, and any refuses the sheet.
-    pub(crate) fn resolve_study_rows(
+    fn resolve_study_rows(
         &self,
         rows: Vec<crate::study::StudyRow>,
         problems: crate::roster::sheet::RowProblems,
+        count: &mut crate::jobs::RowCount<'_>,
     ) -> Result<Vec<StudyEntry>> {
         self.require(Action::ReadMembers)?;
         let tree = self.org_tree()?;
@@ -379,7 +389,7 @@ impl Store {
                 .map(|p| p.id)
                 .collect())
         };
-        study_entries_of_sheet(rows, problems, self.today(), &mut find, &mut |entry, pending| {
+        study_entries_of_sheet(rows, problems, self.today(), count, &mut find, &mut |entry, pending| {
             self.study_entry_conflict(entry, pending)
         })
     }
@@ -440,12 +450,17 @@ pub(crate) fn study_entries_of_sheet(
     rows: Vec<crate::study::StudyRow>,
     mut problems: crate::roster::sheet::RowProblems,
     today: Date,
+    count: &mut crate::jobs::RowCount<'_>,
     find: &mut dyn FnMut(&str) -> Result<Vec<Id>>,
     conflict: &mut dyn FnMut(&StudyEntry, u32) -> Result<Option<Text>>,
 ) -> Result<Vec<StudyEntry>> {
+    let total = rows.len();
     let mut entries: Vec<StudyEntry> = Vec::new();
     let mut sheet_days: HashMap<(Id, Date), u32> = HashMap::new();
-    for row in rows {
+    // The sheet's rows so far, to find one repeated: (person, day, title, minutes).
+    let mut seen: std::collections::HashSet<(Id, Date, String, u32)> = std::collections::HashSet::new();
+    for (done, row) in rows.into_iter().enumerate() {
+        count.at(done)?;
         let found = find(&row.who)?;
         let who = crate::text::excerpt(&row.who, 40);
         match found.as_slice() {
@@ -468,10 +483,7 @@ pub(crate) fn study_entries_of_sheet(
                 // The sheet's own earlier rows of the day count too.
                 let key = (entry.person_id, entry.date);
                 let pending = sheet_days.get(&key).copied().unwrap_or(0);
-                if entries.iter().any(|e| {
-                    (e.person_id, e.date, &e.title, e.minutes)
-                        == (entry.person_id, entry.date, &entry.title, entry.minutes)
-                }) {
+                if !seen.insert((entry.person_id, entry.date, entry.title.clone(), entry.minutes)) {
                     problems.add(row.row, "与本表前面一行重复", "repeats an earlier row of the sheet");
                     continue;
                 }
@@ -490,6 +502,7 @@ pub(crate) fn study_entries_of_sheet(
             ),
         }
     }
+    count.at(total)?;
     problems.refuse()?;
     Ok(entries)
 }

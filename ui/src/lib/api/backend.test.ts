@@ -139,11 +139,10 @@ describe('TauriBackend', () => {
     ['duesRate', ['salaried', 420000], 'dues_rate', { category: 'salaried', baseFen: 420000 }],
     ['setDuesBase', [duesBase], 'set_dues_base', { base: duesBase }],
     ['recordDues', [payment], 'record_dues', { payment }],
-    ['undoDuesMonth', [7], 'undo_dues_month', { personId: 7 }],
+    ['undoDuesMonth', [7, '2026-10'], 'undo_dues_month', { personId: 7, month: '2026-10' }],
     ['duesLedger', [7], 'dues_ledger', { personId: 7 }],
     ['duesArrears', [null], 'dues_arrears', { unit: null }],
     ['duesSummary', [3, '2026-01', '2026-12'], 'dues_summary', { unit: 3, from: '2026-01', to: '2026-12' }],
-    ['importDues', ['/tmp/党费.xlsx'], 'import_dues', { path: '/tmp/党费.xlsx' }],
     ['duesReceipts', [null, '2026-11', '2026-11'], 'dues_receipts', { unit: null, from: '2026-11', to: '2026-11' }],
     ['exportDues', [3, '2026-01', '2026-12', '/tmp/党费收据清单 2026年全年.pdf'], 'export_dues', { unit: 3, from: '2026-01', to: '2026-12', path: '/tmp/党费收据清单 2026年全年.pdf' }],
     ['openAppraisals', [3, 2026, '2026-11-20'], 'open_appraisals', { unit: 3, year: 2026, openedOn: '2026-11-20' }],
@@ -192,7 +191,6 @@ describe('TauriBackend', () => {
     ['importAttendance', [12, '/tmp/签到表.xlsx'], 'import_attendance', { id: 12, path: '/tmp/签到表.xlsx' }],
     ['writeMeetingPaper', [12, true, '/tmp/签到表.pdf'], 'write_meeting_paper', { id: 12, signIn: true, path: '/tmp/签到表.pdf' }],
     ['writeWorkRegister', [3, 2026, '/tmp/工作手册.pdf'], 'write_work_register', { unit: 3, year: 2026, path: '/tmp/工作手册.pdf' }],
-    ['importMeetings', ['/tmp/会议登记.xlsx'], 'import_meetings', { path: '/tmp/会议登记.xlsx' }],
     ['addMeetingAttachments', [12, ['/tmp/签到表.jpg', '/tmp/合影.png']], 'add_meeting_attachments', { meetingId: 12, paths: ['/tmp/签到表.jpg', '/tmp/合影.png'] }],
     ['meetingAttachmentBytes', [9], 'meeting_attachment_bytes', { attachmentId: 9 }],
     ['saveMeetingAttachmentAs', [9, '/tmp/签到表.jpg'], 'save_meeting_attachment_as', { attachmentId: 9, path: '/tmp/签到表.jpg' }],
@@ -201,7 +199,7 @@ describe('TauriBackend', () => {
     ['savePost', [post], 'save_post', { post }],
     ['groups', [3], 'groups', { unit: 3 }],
     ['saveGroup', [null, 3, '第一党小组'], 'save_group', { id: null, branchId: 3, name: '第一党小组' }],
-    ['setGroupMembers', [7, [4, 5]], 'set_group_members', { groupId: 7, people: [4, 5] }],
+    ['setGroupMembers', [7, [4, 5], [4]], 'set_group_members', { groupId: 7, people: [4, 5], seen: [4] }],
     ['studyHours', [2026, 3], 'study_hours', { year: 2026, unit: 3 }],
     ['unenrol', [5, [14]], 'unenrol', { classId: 5, people: [14] }],
     ['studyEntries', [14, 2026], 'study_entries', { person: 14, year: 2026 }],
@@ -249,6 +247,21 @@ describe('TauriBackend', () => {
     expect(args).toMatchObject({ path: '/tmp/r.xlsx', dryRun: false, duplicates: 'skip' });
     (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 2, done: 0, total: 2, unit: 'rows', waiting: true });
     expect(seen).toEqual([{ job: 2, done: 0, total: 2, unit: 'rows', waiting: true }]);
+  });
+
+  it.each([
+    ['importDues', 'import_dues', '/tmp/党费.xlsx'],
+    ['importMeetings', 'import_meetings', '/tmp/会议登记.xlsx'],
+    ['importStudyEntries', 'import_study_entries', '/tmp/个人学习.xlsx'],
+  ] as const)('%s passes its rows’ progress through a Channel named onProgress', async (method, command, path) => {
+    const seen: unknown[] = [];
+    await tauriBackend[method](path, (p) => seen.push(p));
+    const [called, args] = invoke.mock.calls[0]!;
+    expect(called).toBe(command);
+    expect(Object.keys(args!).sort()).toEqual(['onProgress', 'path']);
+    expect(args).toMatchObject({ path });
+    (args!.onProgress as { onmessage: (m: unknown) => void }).onmessage({ job: 4, done: 100, total: 2000, unit: 'rows', waiting: false });
+    expect(seen).toEqual([{ job: 4, done: 100, total: 2000, unit: 'rows', waiting: false }]);
   });
 
   it('passes export progress through a Channel named onProgress', async () => {

@@ -19,8 +19,8 @@ use crate::domain::{DuesCategory, Id, current_status};
 use crate::dues::{DuesRules, Month};
 use crate::store::dues::{
     BranchDues, DuesArrears, DuesBase, DuesLedger, DuesPayment, DuesReceipt, add_to_receipts, behind, check_base,
-    check_payment, count_member, ledger_of, payment_months, payment_span, recorded_month, row_payment, sort_arrears,
-    tidied, unbroken_run,
+    check_payment, count_member, ledger_of, month_to_undo, payment_months, payment_span, recorded_month, row_payment,
+    sort_arrears, tidied, unbroken_run,
 };
 use crate::{Error, Result};
 
@@ -87,15 +87,18 @@ impl ServerStore {
         &mut self,
         rows: &[crate::dues::PaymentRow],
         mut problems: crate::roster::sheet::RowProblems,
+        progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
         self.require(Action::EditMembers)?;
+        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let (today, rules) = (self.today(), self.rules().dues().clone());
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let mut tx = self.client.transaction().map_err(fail)?;
         let mut ledgers = SheetLedgers::read(&mut tx, rows).map_err(|e| e.into_error(&address))?;
         let mut recorded = 0;
-        for row in rows {
+        for (done, row) in rows.iter().enumerate() {
+            count.at(done)?;
             let found = ledgers.named(&row.who);
             let Some(payment) = row_payment(row, &found, &mut problems) else { continue };
             match ledgers.pay(&payment, today, &rules) {
@@ -107,35 +110,33 @@ impl ServerStore {
                 Err(other) => return Err(other),
             }
         }
-        // Any bad row: the transaction is dropped, nothing recorded.
+        // Any bad row, or stopped: the transaction is dropped, nothing recorded.
+        count.at(rows.len())?;
         problems.refuse()?;
         ledgers.write(&mut tx).map_err(fail)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(recorded)
     }
 
-    /// Takes back a member's latest month paid or deferred (recorded in error).
-    pub(crate) fn undo_dues_month(&mut self, person_id: Id) -> Result<DuesLedger> {
+    /// Takes back a member's latest month paid or deferred (recorded in error), provided it is
+    /// still `seen` (when given): as a workspace does (`month_to_undo`), under the person's lock.
+    pub(crate) fn undo_dues_month(&mut self, person_id: Id, seen: Option<Month>) -> Result<DuesLedger> {
         self.require(Action::EditMembers)?;
         let (today, rules) = (self.today(), self.rules().dues().clone());
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let mut tx = self.client.transaction().map_err(fail)?;
         load(&mut tx, &mut self.statements, person_id, true).map_err(|e| e.into_error(&address))?;
+        let latest: Option<i32> = tx
+            .query_one("SELECT max(month) FROM dangan.dues_months WHERE person_id = $1", &[&person_id])
+            .map_err(fail)?
+            .get(0);
+        let month = month_to_undo(latest.map(Month), seen)?;
         let delete = self
             .statements
-            .get(
-                &mut tx,
-                "DELETE FROM dangan.dues_months WHERE person_id = $1
-                 AND month = (SELECT max(month) FROM dangan.dues_months WHERE person_id = $1)",
-            )
+            .get(&mut tx, "DELETE FROM dangan.dues_months WHERE person_id = $1 AND month = $2")
             .map_err(fail)?;
-        if tx.execute(&delete, &[&person_id]).map_err(fail)? == 0 {
-            return Err(Error::InvalidInput {
-                field: "month".into(),
-                reason: crate::Text::new("还没有交纳记录", "no month is recorded yet"),
-            });
-        }
+        tx.execute(&delete, &[&person_id, &month.0]).map_err(fail)?;
         let ledger = read_ledger(&mut tx, &mut self.statements, person_id, (today, &rules), &address)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(ledger)

@@ -31,6 +31,9 @@ use crate::{Error, Result};
 const MEETING_COLUMNS: &str = "id, unit_id, group_id, kind, date::text, held, place, chair, recorder, topic, minutes, \
      decisions, study_minutes, guests, version";
 
+/// The advisory lock a branch's party groups change under (with the branch's number).
+const GROUPS_LOCK: i32 = 0x6772_6f75;
+
 impl ServerStore {
     /// The units this user reads whole: a branch secretary's branches, everyone else's
     /// committee, each with everything under it (what `dangan.readable_units` gives the policies).
@@ -112,18 +115,28 @@ impl ServerStore {
 
     /// Sets who belongs to a group: each must be of its branch; joining takes them out of any
     /// other group of the branch.
-    pub(crate) fn set_group_members(&mut self, group_id: Id, people: &[Id]) -> Result<PartyGroup> {
+    pub(crate) fn set_group_members(&mut self, group_id: Id, people: &[Id], seen: Option<&[Id]>) -> Result<PartyGroup> {
         self.require(Action::EditMembers)?;
         let units = self.units()?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let read = self.units_read(&units);
         let mut tx = self.client.transaction().map_err(fail)?;
+        let branch: Id = tx
+            .query_opt("SELECT branch_id FROM dangan.party_groups WHERE id = $1", &[&group_id])
+            .map_err(fail)?
+            .ok_or_else(group_not_found)?
+            .get(0);
+        // The branch's groups change one save at a time (a member joining one leaves the others),
+        // so the members read next are the ones this save replaces. Truncated to the lock's 32
+        // bits: two branches sharing a lock only wait for each other.
+        tx.execute("SELECT pg_advisory_xact_lock($1, $2)", &[&GROUPS_LOCK, &(branch as i32)]).map_err(fail)?;
         let group = read_groups(&mut tx, &mut self.statements, &units, None, Some(group_id))
             .map_err(fail)?
             .pop()
             .ok_or_else(group_not_found)?;
         check_meeting_unit(&units, &read, group.branch_id)?;
+        crate::store::groups::refuse_if_members_changed(&group, seen)?;
         let found: HashMap<Id, (Id, String)> = tx
             .query("SELECT id, branch_id, name FROM dangan.people WHERE id = ANY($1)", &[&people])
             .map_err(fail)?
@@ -265,8 +278,11 @@ impl ServerStore {
         &mut self,
         rows: &[crate::meetings::MeetingRow],
         problems: crate::roster::sheet::RowProblems,
+        progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
         self.require(Action::EditMembers)?;
+        // Rows count off as their meetings are written, after every row was checked.
+        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let units = self.units()?;
         let read = self.units_read(&units);
         let today = self.today();
@@ -319,13 +335,15 @@ impl ServerStore {
                 },
             )?
         };
-        for (meeting, attendees) in &ready {
+        for (done, (meeting, attendees)) in ready.iter().enumerate() {
+            count.at(done)?;
             let (date, minutes) = (meeting.date.to_string(), i32::try_from(meeting.study_minutes).unwrap_or(i32::MAX));
             let kind = meeting.kind.as_str();
             let id = insert_meeting(&mut tx, &mut self.statements, &meeting_values(meeting, &kind, &date, &minutes))
                 .map_err(fail)?;
             write_attendance(&mut tx, id, attendees).map_err(fail)?;
         }
+        count.at(rows.len())?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(ready.len())
     }

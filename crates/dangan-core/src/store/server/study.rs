@@ -228,8 +228,10 @@ impl ServerStore {
         &mut self,
         rows: Vec<crate::study::StudyRow>,
         problems: crate::roster::sheet::RowProblems,
+        progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
         self.require(Action::EditMembers)?;
+        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let today = self.today();
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
@@ -272,7 +274,7 @@ impl ServerStore {
             let sum: i64 = day.iter().map(|(_, m)| i64::from(*m)).sum();
             Ok(study_entry_conflict(entry, same, u32::try_from(sum).unwrap_or(u32::MAX).saturating_add(pending)))
         };
-        let entries = study_entries_of_sheet(rows, problems, today, &mut find, &mut check)?;
+        let entries = study_entries_of_sheet(rows, problems, today, &mut count, &mut find, &mut check)?;
         let column = |f: &dyn Fn(&StudyEntry) -> Option<String>| entries.iter().map(f).collect::<Vec<_>>();
         let minutes: Vec<i32> = entries.iter().map(|e| i32::try_from(e.minutes).unwrap_or(i32::MAX)).collect();
         let people: Vec<Id> = entries.iter().map(|e| e.person_id).collect();

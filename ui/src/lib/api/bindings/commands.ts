@@ -228,8 +228,8 @@ export function recordDues(payment: DuesPayment): Promise<DuesLedger> {
   return call('record_dues', { payment });
 }
 
-export function undoDuesMonth(personId: number): Promise<DuesLedger> {
-  return call('undo_dues_month', { personId });
+export function undoDuesMonth(personId: number, month: Month | null): Promise<DuesLedger> {
+  return call('undo_dues_month', { personId, month });
 }
 
 export function duesLedger(personId: number): Promise<DuesLedger> {
@@ -244,8 +244,8 @@ export function duesSummary(unit: number | null, from: Month, to: Month): Promis
   return call('dues_summary', { unit, from, to });
 }
 
-export function importDues(path: string): Promise<number> {
-  return call('import_dues', { path });
+export function importDues(path: string, onProgress: (progress: JobProgress) => void): Promise<number> {
+  return call('import_dues', { path, onProgress: progressChannel(onProgress) });
 }
 
 export function duesReceipts(unit: number | null, from: Month, to: Month): Promise<Array<DuesReceipt>> {
@@ -512,8 +512,8 @@ export function importAttendance(id: number, path: string): Promise<MeetingRecor
   return call('import_attendance', { id, path });
 }
 
-export function importMeetings(path: string): Promise<number> {
-  return call('import_meetings', { path });
+export function importMeetings(path: string, onProgress: (progress: JobProgress) => void): Promise<number> {
+  return call('import_meetings', { path, onProgress: progressChannel(onProgress) });
 }
 
 export function writeMeetingPaper(id: number, signIn: boolean, path: string): Promise<void> {
@@ -540,8 +540,8 @@ export function saveGroup(id: number | null, branchId: number, name: string): Pr
   return call('save_group', { id, branchId, name });
 }
 
-export function setGroupMembers(groupId: number, people: Array<number>): Promise<PartyGroup> {
-  return call('set_group_members', { groupId, people });
+export function setGroupMembers(groupId: number, people: Array<number>, seen: Array<number> | null): Promise<PartyGroup> {
+  return call('set_group_members', { groupId, people, seen });
 }
 
 export function studyHours(year: number, unit: number | null): Promise<Array<StudyHours>> {
@@ -600,8 +600,8 @@ export function addStudyEntry(entry: StudyEntry): Promise<StudyEntry> {
   return call('add_study_entry', { entry });
 }
 
-export function importStudyEntries(path: string): Promise<number> {
-  return call('import_study_entries', { path });
+export function importStudyEntries(path: string, onProgress: (progress: JobProgress) => void): Promise<number> {
+  return call('import_study_entries', { path, onProgress: progressChannel(onProgress) });
 }
 
 export function unenrol(classId: number, people: Array<number>): Promise<ClassRecord> {
