@@ -1526,6 +1526,7 @@ export const en: Messages = {
   'autolock.title': 'Lock the records after this long without activity (the passphrase is needed again)',
   'autolock.minutes': '{n} min',
   'autolock.never': 'Never',
+  'autolock.warning': 'Locking within a minute: anything typed and not saved will be lost. Move the mouse or press a key to stay',
   'error.too_many_attempts': 'Too many wrong passphrases in a row: wait a moment and try again',
   'error.notifications_unavailable': 'Desktop notifications cannot be sent: no notification service is running',
   'error.unreachable': 'The server cannot be reached; nothing was changed',

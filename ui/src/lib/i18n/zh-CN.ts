@@ -1521,6 +1521,7 @@ export const zhCN = {
   'autolock.title': '无操作多久后自动锁定档案（锁定后需重新输入口令）',
   'autolock.minutes': '{n} 分钟',
   'autolock.never': '从不',
+  'autolock.warning': '一分钟内将自动锁定，未保存的填写内容会丢失；动一下鼠标或键盘即可继续',
   'error.too_many_attempts': '口令连续输错多次，请稍候再试',
   'error.notifications_unavailable': '无法发送桌面通知：没有正在运行的通知服务',
   'error.unreachable': '无法连接服务器，没有做任何更改',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_AUTOLOCK_MINUTES, idleTooLong, loadAutolockMinutes, saveAutolockMinutes } from './autolock';
+import { DEFAULT_AUTOLOCK_MINUTES, idleTooLong, loadAutolockMinutes, lockingSoon, saveAutolockMinutes } from './autolock';
 
 function memory() {
   const map = new Map<string, string>();
@@ -17,6 +17,13 @@ describe('auto-lock', () => {
     saveAutolockMinutes(null, storage);
     expect(loadAutolockMinutes(storage)).toBeNull();
     expect(idleTooLong(0, 1e12, null)).toBe(false);
+  });
+
+  it('warns in the last minute before locking, and never when it never locks', () => {
+    expect(lockingSoon(0, 8 * 60_000, 10)).toBe(false);
+    expect(lockingSoon(0, 9 * 60_000, 10)).toBe(true);
+    expect(lockingSoon(0, 10 * 60_000, 10)).toBe(false);
+    expect(lockingSoon(0, 1e12, null)).toBe(false);
   });
 
   it('falls back to the default on anything it cannot read', () => {

@@ -21,6 +21,14 @@ export function saveAutolockMinutes(
   storage?.setItem(STORAGE_KEY, minutes === null ? 'never' : String(minutes));
 }
 
+/** How long before locking the user is warned (a form half filled in would go with the lock). */
+export const WARN_BEFORE_MS = 60_000;
+
+/** Whether the lock is near: idle for all but the last minute of the chosen stretch (and not yet locked). */
+export function lockingSoon(lastActivityMs: number, nowMs: number, minutes: number | null): boolean {
+  return minutes !== null && nowMs - lastActivityMs >= minutes * 60_000 - WARN_BEFORE_MS && !idleTooLong(lastActivityMs, nowMs, minutes);
+}
+
 /** Whether the records should lock now: idle for at least the chosen minutes. */
 export function idleTooLong(lastActivityMs: number, nowMs: number, minutes: number | null): boolean {
   return minutes !== null && nowMs - lastActivityMs >= minutes * 60_000;
