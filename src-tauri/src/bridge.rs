@@ -127,7 +127,7 @@ bridge! {
     commands::save_event_for_many(shell; person_ids: Vec<Id>, event: ProcedureEvent) -> Vec<MemberDetail>;
     commands::delete_event(shell; person_id: Id, event_id: Id, seen_version: Option<i32>) -> MemberDetail;
     membership::change_status(shell; change: StatusChange) -> MemberDetail;
-    membership::undo_status_change(shell; person_id: Id) -> MemberDetail;
+    membership::undo_status_change(shell; person_id: Id, change: Option<Id>) -> MemberDetail;
     membership::issue_letter(shell; letter: NewLetter, path: Option<PathBuf>) -> TransferLetter;
     membership::register_arrival(shell; arrival: NewArrival) -> MemberDetail;
     membership::write_member_package(shell; letter_id: Id, path: PathBuf) -> PackageWritten;

@@ -35,15 +35,16 @@ pub async fn change_status(shell: State<'_, Shell>, change: StatusChange) -> Rep
     .await
 }
 
-/// Takes back the latest change of a person's status.
+/// Takes back the latest change of a person's status, only if it is still `change`, the one the
+/// user was shown.
 #[tauri::command]
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id) -> Reply<MemberDetail> {
+pub async fn undo_status_change(shell: State<'_, Shell>, person_id: Id, change: Option<Id>) -> Reply<MemberDetail> {
     let shell = shell.inner().clone();
     blocking(shell.lang(), move || {
         shell.with_either(
-            |session| session.undo_status_change(person_id),
-            |server| Ok(server.undo_status_change(person_id)?.detail),
+            |session| session.undo_status_change(person_id, change),
+            |server| Ok(server.undo_status_change(person_id, change)?.detail),
         )
     })
     .await

@@ -648,7 +648,11 @@ fn a_sessions_lists_and_scan_after_its_own_changes_are_a_fresh_sessions() {
     session.change_status(out).unwrap();
     let items = same_as_fresh(&mut session, "a transfer out");
     assert!(items.iter().all(|i| i.owner.member_id() != Some(li)), "out of the register, 李四 owes nothing");
-    session.undo_status_change(li).unwrap();
+    // Taken back as shown: a change no longer the latest is refused, taking nothing back.
+    let shown = session.member(li).unwrap().detail.status_history.last().and_then(|c| c.id).unwrap();
+    let stale = session.undo_status_change(li, Some(shown + 1)).unwrap_err();
+    assert!(stale.message(Lang::En).contains("no longer the one you were shown"), "{stale}");
+    session.undo_status_change(li, Some(shown)).unwrap();
     let items = same_as_fresh(&mut session, "the transfer taken back");
     assert!(items.iter().any(|i| i.owner.member_id() == Some(li)));
     let mut person = session.member(li).unwrap().detail.person;

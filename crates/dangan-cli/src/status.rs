@@ -57,7 +57,7 @@ impl Statuses for Session {
         Session::change_status(self, change)
     }
     fn undo_status_change(&mut self, id: Id) -> Result<MemberDetail> {
-        Session::undo_status_change(self, id)
+        Session::undo_status_change(self, id, None)
     }
 }
 
@@ -69,7 +69,7 @@ impl Statuses for ServerSession {
         Ok(ServerSession::change_status(self, change)?.detail)
     }
     fn undo_status_change(&mut self, id: Id) -> Result<MemberDetail> {
-        Ok(ServerSession::undo_status_change(self, id)?.detail)
+        Ok(ServerSession::undo_status_change(self, id, None)?.detail)
     }
 }
 

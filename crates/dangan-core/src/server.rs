@@ -715,8 +715,8 @@ impl ServerSession {
     }
 
     /// Takes back a member's latest status change (recorded in error).
-    pub fn undo_status_change(&mut self, person_id: Id) -> Result<ServerMember> {
-        let person = self.store.undo_status_change(person_id)?;
+    pub fn undo_status_change(&mut self, person_id: Id, seen: Option<Id>) -> Result<ServerMember> {
+        let person = self.store.undo_status_change(person_id, seen)?;
         self.refresh_with(&person);
         Ok(self.changed_member(person))
     }

@@ -212,9 +212,10 @@ impl Session {
         self.store.change_status(change)
     }
 
-    /// Takes back the latest status change (recorded in error).
-    pub fn undo_status_change(&mut self, person_id: Id) -> Result<MemberDetail> {
-        self.store.undo_status_change(person_id)
+    /// Takes back the latest status change (recorded in error); with `seen` (the change the user
+    /// was shown), only if that is still the latest.
+    pub fn undo_status_change(&mut self, person_id: Id, seen: Option<Id>) -> Result<MemberDetail> {
+        self.store.undo_status_change(person_id, seen)
     }
 
     // --- Transfers by introduction letter (issue 17) ---------------------------------------------

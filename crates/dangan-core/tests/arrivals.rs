@@ -78,7 +78,7 @@ fn an_arriving_probationary_member_owes_the_conversion_counted_from_the_admissio
     assert!(line("introducer_opinion").is_missing(), "admitted elsewhere, the introducers' opinion is owed");
 
     // The arrival is not a change to take back.
-    let refused = store.undo_status_change(arrived_id).unwrap_err();
+    let refused = store.undo_status_change(arrived_id, None).unwrap_err();
     assert!(matches!(refused, Error::InvalidInput { ref field, .. } if field == "status"), "{refused:?}");
     assert_eq!(store.member(arrived_id).unwrap().status_history.len(), 1);
 }

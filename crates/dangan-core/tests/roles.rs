@@ -159,7 +159,7 @@ static TABLE: &[Row] = &[
         };
         ok(f.session.change_status(change))
     }),
-    row("undo_status_change", may(EditMembers), Member, |f| ok(f.session.undo_status_change(f.member))),
+    row("undo_status_change", may(EditMembers), Member, |f| ok(f.session.undo_status_change(f.member, None))),
     row("dues_rate", SignedIn, Whole, |f| ok(f.session.dues_rate(DuesCategory::Salaried, 420_000))),
     row("set_dues_base", may(EditMembers), Member, |f| {
         let base = DuesBase {

@@ -62,7 +62,12 @@ fn a_transferred_person_leaves_the_working_lists_and_keeps_a_readable_file() {
     // Audited, and taken back: the person returns to the lists and owes the talk again.
     let audit = store.audit_log(&AuditQuery { member_id: Some(zhang), ..AuditQuery::default() }).unwrap();
     assert!(audit.entries.iter().any(|e| e.entity == "status_changes" && e.action == "insert"));
-    let back = store.undo_status_change(zhang).unwrap();
+    // An undo of a change no longer the latest (the user was shown another) takes nothing back.
+    let shown = file.status_history[0].id.unwrap();
+    let stale = store.undo_status_change(zhang, Some(shown + 1)).unwrap_err();
+    assert!(stale.message(dangan_core::Lang::En).contains("no longer the one you were shown"), "{stale}");
+    assert_eq!(store.member(zhang).unwrap().status_history.len(), 1, "nothing taken back");
+    let back = store.undo_status_change(zhang, Some(shown)).unwrap();
     assert_eq!(back.status, MembershipStatus::InRegister);
     assert!(back.status_history.is_empty());
     assert_eq!(listed(store, None).len(), 2);
@@ -88,7 +93,7 @@ fn a_refused_change_names_its_field_and_changes_nothing() {
     );
     // Tomorrow has not happened; nothing to take back yet.
     assert_eq!(refused(store.change_status(change(zhang, MembershipStatus::Deceased, "2026-11-25", None))), "date");
-    assert_eq!(refused(store.undo_status_change(zhang)), "status");
+    assert_eq!(refused(store.undo_status_change(zhang, None)), "status");
     assert_eq!(store.status_history(zhang).unwrap(), vec![]);
     assert_eq!(store.audit_log(&AuditQuery::default()).unwrap().total, audit_before);
     assert_eq!(listed(store, None).len(), 2);

@@ -95,7 +95,7 @@ fn a_letter_takes_the_member_out_and_its_receipt_is_awaited_until_recorded() {
     assert!(why.contains("already out of the register"), "{why}");
     assert_eq!(store.letters(Some(wang), false).unwrap().len(), 1);
     // Taking back the status is refused: the letter is cancelled instead.
-    assert_eq!(refused(store.undo_status_change(wang)).0, "status");
+    assert_eq!(refused(store.undo_status_change(wang, None)).0, "status");
 
     // The receipt is owed a month after the validity ends.
     assert_eq!(receipt_items(store), vec![(wang, "2027-01-01".to_owned())]);
@@ -203,7 +203,7 @@ fn a_member_who_left_by_letter_comes_back_only_by_cancelling_it() {
     assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);
     assert!(receipt_items(store).is_empty(), "a cancelled letter owes no receipt");
     // The cancellation's 在册 is the letter's: not taken back alone.
-    let (field, _) = refused(store.undo_status_change(wang));
+    let (field, _) = refused(store.undo_status_change(wang, None));
     assert_eq!(field, "status");
     assert_eq!(store.letter(letter.id).unwrap().state, LetterState::Cancelled);
     assert_eq!(store.member(wang).unwrap().status, MembershipStatus::InRegister);

@@ -25,7 +25,9 @@ pub use org::{OrgKind, OrgUnit};
 pub use person::{Category, DuesCategory, Education, Gender, Occupation, Person, StudentLevel, parse_class_year};
 pub use record::{AttachmentInfo, FileRecord, Grade, MediaType, RecordFields, RecordKind};
 pub use stage::Stage;
-pub use status::{MembershipStatus, StatusChange, check_status_change, current_status, nothing_to_undo};
+pub use status::{
+    MembershipStatus, StatusChange, change_to_undo, check_status_change, current_status, nothing_to_undo,
+};
 pub use training::{ClassKind, ClassRecord, ClassSession, StudyEntry, Trainee, TraineeResult, TrainingClass};
 
 /// A database row id.

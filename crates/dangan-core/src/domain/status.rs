@@ -97,6 +97,21 @@ pub fn nothing_to_undo() -> Error {
     Error::invalid("status", "没有可撤销的状态变更", "there is no status change to take back")
 }
 
+/// The change an undo takes back: the latest (`latest`), provided it is still the one the user was
+/// shown (`seen`, when given); another worker may have recorded one since, and taking back the
+/// latest then would remove theirs.
+pub fn change_to_undo(latest: Option<Id>, seen: Option<Id>) -> Result<Id> {
+    let latest = latest.ok_or_else(nothing_to_undo)?;
+    match seen {
+        Some(seen) if seen != latest => Err(Error::invalid(
+            "status",
+            "最近一次状态变更已不是你看到的那一条（刚有人记录或撤销过）；没有撤销任何变更，请看过之后再撤销",
+            "the latest status change is no longer the one you were shown (someone recorded or took one back meanwhile); nothing was taken back: look again first",
+        )),
+        _ => Ok(latest),
+    }
+}
+
 /// The status after a history of changes (in date order): in the register when there are none.
 pub fn current_status(history: &[StatusChange]) -> MembershipStatus {
     history.last().map_or(MembershipStatus::InRegister, |c| c.status)

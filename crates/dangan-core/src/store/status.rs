@@ -80,20 +80,18 @@ impl Store {
     }
 
     /// Takes back the latest change (recorded in error); the status before it returns.
-    pub fn undo_status_change(&mut self, person_id: Id) -> Result<MemberDetail> {
+    pub fn undo_status_change(&mut self, person_id: Id, seen: Option<Id>) -> Result<MemberDetail> {
         let tx = self.begin_change()?;
         let (_, history) = self.status_facts(person_id)?;
-        let Some(last) = history.last() else {
-            return Err(crate::domain::nothing_to_undo());
-        };
-        if let Some(number) = self.letter_of_change(last.id.unwrap_or_default())? {
+        let last = crate::domain::change_to_undo(history.last().and_then(|c| c.id), seen)?;
+        if let Some(number) = self.letter_of_change(last)? {
             return Err(letter_change_refusal(&number));
         }
-        if super::arrivals::is_arrival_change(&self.conn, last.id.unwrap_or_default())? {
+        if super::arrivals::is_arrival_change(&self.conn, last)? {
             return Err(arrival_change_refusal());
         }
         let before = history.len().checked_sub(2).map_or(MembershipStatus::InRegister, |i| history[i].status);
-        tx.execute("DELETE FROM status_changes WHERE id = ?1", [last.id])?;
+        tx.execute("DELETE FROM status_changes WHERE id = ?1", [last])?;
         tx.execute("UPDATE people SET status = ?1 WHERE id = ?2", params![before.as_str(), person_id])?;
         tx.commit()?;
         self.status_changed(person_id)?;

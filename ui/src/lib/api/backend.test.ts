@@ -106,7 +106,7 @@ describe('TauriBackend', () => {
     ['saveEventForMany', [[7, 8], event], 'save_event_for_many', { personIds: [7, 8], event }],
     ['deleteEvent', [7, 9], 'delete_event', { personId: 7, eventId: 9 }],
     ['changeStatus', [statusChange], 'change_status', { change: statusChange }],
-    ['undoStatusChange', [7], 'undo_status_change', { personId: 7 }],
+    ['undoStatusChange', [7, 31], 'undo_status_change', { personId: 7, change: 31 }],
     ['issueLetter', [newLetter, '/tmp/介绍信 张三.pdf'], 'issue_letter', { letter: newLetter, path: '/tmp/介绍信 张三.pdf' }],
     ['issueLetter', [newLetter, null], 'issue_letter', { letter: newLetter, path: null }],
     ['writeLetters', [[3, 1], '/tmp/介绍信 2 封.pdf'], 'write_letters', { ids: [3, 1], path: '/tmp/介绍信 2 封.pdf' }],

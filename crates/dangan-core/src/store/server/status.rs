@@ -7,7 +7,7 @@ use super::people::{ServerPerson, load};
 use super::{ServerStore, failure, lost_at_commit};
 use crate::Result;
 use crate::access::Action;
-use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change, nothing_to_undo};
+use crate::domain::{Id, MembershipStatus, Stage, StatusChange, check_status_change};
 
 impl ServerStore {
     /// Records a change of status, checked against the person's stage and history; returns the
@@ -40,16 +40,15 @@ impl ServerStore {
         Ok(after)
     }
 
-    /// Takes back the person's latest change (recorded in error); the status before it returns.
-    pub(crate) fn undo_status_change(&mut self, person_id: Id) -> Result<ServerPerson> {
+    /// Takes back the person's latest change (recorded in error), provided it is still `seen`
+    /// (when given); the status before it returns.
+    pub(crate) fn undo_status_change(&mut self, person_id: Id, seen: Option<Id>) -> Result<ServerPerson> {
         self.require(Action::EditMembers)?;
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
         let mut tx = self.client.transaction().map_err(fail)?;
         let before = load(&mut tx, &mut self.statements, person_id, true).map_err(|e| e.into_error(&address))?;
-        let Some(latest) = before.status_history.last().and_then(|c| c.id) else {
-            return Err(nothing_to_undo());
-        };
+        let latest = crate::domain::change_to_undo(before.status_history.last().and_then(|c| c.id), seen)?;
         if let Some(number) = super::transfers::letter_of_change(&mut tx, latest).map_err(fail)? {
             return Err(crate::store::status::letter_change_refusal(&number));
         }

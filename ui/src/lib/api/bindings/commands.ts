@@ -140,8 +140,8 @@ export function changeStatus(change: StatusChange): Promise<MemberDetail> {
   return call('change_status', { change });
 }
 
-export function undoStatusChange(personId: number): Promise<MemberDetail> {
-  return call('undo_status_change', { personId });
+export function undoStatusChange(personId: number, change: number | null): Promise<MemberDetail> {
+  return call('undo_status_change', { personId, change });
 }
 
 export function issueLetter(letter: NewLetter, path: string | null): Promise<TransferLetter> {
