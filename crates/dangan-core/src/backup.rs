@@ -178,7 +178,7 @@ pub fn restore_backup_with_progress(
     fs::write(staged.db_path(), db).map_err(Error::io(staged.db_path()))?;
     {
         step(2)?;
-        let store = staged.open_as(user, passphrase)?;
+        let mut store = staged.open_as(user, passphrase)?;
         // 备份与恢复 belong to administrators and organisers (see `access`): a branch secretary's
         // passphrase opens the backup but may not make a workspace of it.
         store.require(crate::access::Action::Restore)?;
@@ -208,6 +208,12 @@ pub fn restore_backup_with_progress(
                 ),
             ));
         }
+        // The copy is another workspace beside the original, which may well still be in use (a
+        // file looked up, a restore tried out): its automatic backups into the original's folder,
+        // under the original's tag, would replace the original's of the same day and prune its
+        // older ones. They are off until set again for it. (Here, before anything is in place:
+        // a failure leaves no workspace behind.)
+        store.forget_backup_dir()?;
     }
     step(4)?;
     let staged_dir: PathBuf = staged.dir().to_owned();
@@ -216,12 +222,7 @@ pub fn restore_backup_with_progress(
     for name in [DB_FILE, KEY_FILE] {
         fs::rename(staged_dir.join(name), into.dir().join(name)).map_err(Error::io(into.dir()))?;
     }
-    let mut store = into.open_as(user, passphrase)?;
-    // The copy is another workspace beside the original, which may well still be in use (a file
-    // looked up, a restore tried out): its automatic backups into the original's folder, under
-    // the original's tag, would replace the original's of the same day and prune its older ones.
-    // They are off until set again for it.
-    store.forget_backup_dir()?;
+    let store = into.open_as(user, passphrase)?;
     // The last report says done; a cancel this late comes after the work and changes nothing.
     let _ = step(RESTORE_STEPS);
     Ok(store)

@@ -149,6 +149,14 @@ impl<'a> RowCount<'a> {
         if done > 0 && (done.is_multiple_of(Self::EVERY) || done == self.total) { self.tell(done) } else { Ok(()) }
     }
 
+    /// The `written`th of the rows checked is being written (a sheet written after all its rows
+    /// were checked): every [`RowCount::EVERY`], the count is said again, all rows through, and a
+    /// cancel asked meanwhile is heard.
+    pub fn writing(&mut self, written: usize) -> crate::Result<()> {
+        let written = written as u64;
+        if written > 0 && written.is_multiple_of(Self::EVERY) { self.tell(self.total) } else { Ok(()) }
+    }
+
     fn tell(&mut self, done: u64) -> crate::Result<()> {
         match (self.report)(Progress::new(done, self.total, Unit::Rows)) {
             ControlFlow::Continue(()) => Ok(()),

@@ -24,6 +24,7 @@ mod graduation;
 mod packages;
 mod recorded_replies;
 mod roles;
+mod sheets;
 mod status;
 mod store;
 mod tidy;

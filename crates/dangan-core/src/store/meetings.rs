@@ -229,12 +229,14 @@ pub(crate) fn meetings_of_sheet(
     rows: &[crate::meetings::MeetingRow],
     mut problems: crate::roster::sheet::RowProblems,
     today: Date,
+    count: &mut crate::jobs::RowCount<'_>,
     find_unit: &mut dyn FnMut(&str) -> Result<Option<Id>>,
     find_group: &mut dyn FnMut(Id, &str) -> Result<Option<Id>>,
     find_people: &mut FindPeople<'_>,
 ) -> Result<Vec<(Meeting, Vec<Attendee>)>> {
     let mut ready: Vec<(Meeting, Vec<Attendee>)> = Vec::with_capacity(rows.len());
-    for row in rows {
+    for (done, row) in rows.iter().enumerate() {
+        count.at(done)?;
         let Some(unit) = find_unit(&row.unit)? else {
             let shown = crate::text::excerpt(&row.unit, 40);
             problems.add(row.row, format!("没有「{shown}」这个组织"), format!("no unit is named “{shown}”"));
@@ -630,7 +632,7 @@ impl Store {
         problems: crate::roster::sheet::RowProblems,
         progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
-        // Rows count off as their meetings are written, after every row was checked.
+        // Rows count off as they are checked; the writing after says so again and hears a cancel.
         let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
@@ -643,6 +645,7 @@ impl Store {
             rows,
             problems,
             today,
+            &mut count,
             &mut |name| {
                 let committee = tree.committee().filter(|c| c.name == name.trim()).map(|c| c.id);
                 let Some(unit) = committee.or(tree.find(name)?) else { return Ok(None) };
@@ -670,8 +673,8 @@ impl Store {
             let mut attend = tx.prepare_cached(
                 "INSERT INTO attendance (meeting_id, person_id, attendance, reason) VALUES (?1, ?2, ?3, NULL)",
             )?;
-            for (done, (meeting, attendees)) in ready.iter().enumerate() {
-                count.at(done)?;
+            for (written, (meeting, attendees)) in ready.iter().enumerate() {
+                count.writing(written)?;
                 bind_meeting(&mut insert, meeting)?;
                 insert.raw_execute()?;
                 let id = tx.last_insert_rowid();

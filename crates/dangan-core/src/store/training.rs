@@ -349,7 +349,8 @@ impl Store {
         problems: crate::roster::sheet::RowProblems,
         progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
-        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
+        let total = rows.len();
+        let mut count = crate::jobs::RowCount::start(total, progress)?;
         let tx = self.begin_change()?;
         self.require(Action::EditMembers)?;
         let entries = self.resolve_study_rows(rows, problems, &mut count)?;
@@ -366,6 +367,8 @@ impl Store {
                 insert.execute(params![e.person_id, e.date.to_string(), e.minutes, e.title, e.source])?;
             }
         }
+        // Stopped while they were written: nothing recorded.
+        count.at(total)?;
         tx.commit()?;
         Ok(checked.len())
     }

@@ -43,7 +43,11 @@ export function voteDraftOf(a: Pick<Appraisal, 'ballots_cast' | 'participants'>)
 
 /** Whether anything was typed over what the core has. */
 export function votesEdited(draft: VoteDraft, a: Pick<Appraisal, 'ballots_cast' | 'participants'>): boolean {
-  const was = voteDraftOf(a);
+  return draftChanged(draft, voteDraftOf(a));
+}
+
+/** Whether anything was typed over `was`, the table as it was when typing began. */
+export function draftChanged(draft: VoteDraft, was: VoteDraft): boolean {
   const same = (x: VoteCells | undefined, y: VoteCells | undefined) => GRADES.every((g) => (x?.[g] ?? '').trim() === (y?.[g] ?? '').trim());
   if (draft.ballots.trim() !== was.ballots) return true;
   const ids = new Set([...Object.keys(draft.rows), ...Object.keys(was.rows)].map(Number));

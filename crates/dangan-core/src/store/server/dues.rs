@@ -110,10 +110,10 @@ impl ServerStore {
                 Err(other) => return Err(other),
             }
         }
-        // Any bad row, or stopped: the transaction is dropped, nothing recorded.
-        count.at(rows.len())?;
+        // Any bad row, or stopped (until the commit): the transaction is dropped, nothing recorded.
         problems.refuse()?;
         ledgers.write(&mut tx).map_err(fail)?;
+        count.at(rows.len())?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(recorded)
     }

@@ -281,7 +281,7 @@ impl ServerStore {
         progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
         self.require(Action::EditMembers)?;
-        // Rows count off as their meetings are written, after every row was checked.
+        // Rows count off as they are checked; the writing after says so again and hears a cancel.
         let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
         let units = self.units()?;
         let read = self.units_read(&units);
@@ -297,6 +297,7 @@ impl ServerStore {
                 rows,
                 problems,
                 today,
+                &mut count,
                 &mut |name| match super::unit_named(&units, name, "unit") {
                     // A unit the user may not record meetings of refuses the whole sheet, as one meeting would.
                     Ok(unit) => check_meeting_unit(&units, &read, unit).map(|()| Some(unit)),
@@ -335,8 +336,8 @@ impl ServerStore {
                 },
             )?
         };
-        for (done, (meeting, attendees)) in ready.iter().enumerate() {
-            count.at(done)?;
+        for (written, (meeting, attendees)) in ready.iter().enumerate() {
+            count.writing(written)?;
             let (date, minutes) = (meeting.date.to_string(), i32::try_from(meeting.study_minutes).unwrap_or(i32::MAX));
             let kind = meeting.kind.as_str();
             let id = insert_meeting(&mut tx, &mut self.statements, &meeting_values(meeting, &kind, &date, &minutes))

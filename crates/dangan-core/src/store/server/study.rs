@@ -231,7 +231,8 @@ impl ServerStore {
         progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
         self.require(Action::EditMembers)?;
-        let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
+        let total = rows.len();
+        let mut count = crate::jobs::RowCount::start(total, progress)?;
         let today = self.today();
         let address = self.address.clone();
         let fail = |e| failure(e, &address);
@@ -293,6 +294,8 @@ impl ServerStore {
             ],
         )
         .map_err(fail)?;
+        // Stopped while they were written: nothing recorded.
+        count.at(total)?;
         tx.commit().map_err(|e| lost_at_commit(e, &address))?;
         Ok(entries.len())
     }

@@ -272,6 +272,14 @@ impl ServerStore {
         let fail = |e| failure(e, &address);
         let cx = crate::validate::Context { rules: &self.rules, today: self.today(), workdays: &self.workdays };
         let mut tx = self.client.transaction().map_err(fail)?;
+        // The class as read above, held until the steps are written: who passed and what they
+        // attended were read before this transaction, and a result or an attendance saved since
+        // raised its version (`sheet_of_class`), so the steps would rest on what is no longer so.
+        let stored = tx
+            .query_opt("SELECT version, changed_by FROM dangan.training_classes WHERE id = $1 FOR UPDATE", &[&class_id])
+            .map_err(fail)?
+            .ok_or_else(class_not_found)?;
+        refuse_if_changed(|| class_named(&record.class.name), record.class.version, (stored.get(0), stored.get(1)))?;
         let statements = &mut self.statements;
         // The people in the order of their numbers, so two batches wait rather than deadlock.
         let mut loaded = HashMap::new();
