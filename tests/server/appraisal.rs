@@ -103,8 +103,23 @@ fn an_appraisal_on_a_server_is_kept_and_worded_as_a_workspaces_within_each_branc
     };
     assert_eq!(count("SELECT count(*) FROM dangan.appraisals"), "0");
     assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "0");
+    // 周九, admitted two months ago, a probationary member of 第二党支部: part of its appraisal,
+    // not graded (条例第十八条).
+    let admitted = today() - chrono::Days::new(60);
+    let months_before = |n: u32| admitted - chrono::Months::new(n);
+    let probationer = format!(
+        "姓名,学号工号,所在党支部,申请入党日期,确定积极分子日期,确定发展对象日期,接收预备党员日期,审批日期\n\
+         周九,T009,第二党支部,{},{},{},{admitted},{}\n",
+        months_before(33),
+        months_before(27),
+        months_before(15),
+        admitted + chrono::Days::new(19),
+    );
+    let probationer = ws.write_csv("probationer.csv", &probationer);
+    dangan(&url, ADMIN, &["import", probationer.to_str().unwrap()]).assert().success();
+    let zhou = numbers(dangan(&url, ADMIN, &["members", "--json"]).output().unwrap())["周九"].clone();
     dangan(&url, "周书记", &["appraisal", "open", "--branch", "第二党支部", "--year", &year]).assert().success();
-    assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "1");
+    assert_eq!(count("SELECT count(*) FROM dangan.appraisal_members"), "2");
     // 李四 moves to 第一党支部 before being graded: her secretary no longer sees her, and closing
     // without her would leave her appraisal unfiled for good. Refused, saying who can close it.
     let li = twins.on_server["李四"].clone();
@@ -138,6 +153,20 @@ fn an_appraisal_on_a_server_is_kept_and_worded_as_a_workspaces_within_each_branc
     .success();
     let text: String = dangan_tests::pdftotext(&ballots, false).chars().filter(|c| !c.is_whitespace()).collect();
     assert!(text.contains("民主测评表") && text.contains("李四"), "{text}");
+
+    // 李四 comes back and is graded; 周九, probationary, moves to 第一党支部, out of the secretary's
+    // sight. Nothing of the close is owed to an ungraded member, so the secretary closes it.
+    dangan(&url, ADMIN, &["transfer", "move", "--member", &li, "--to", "第二党支部"]).assert().success();
+    dangan(&url, ADMIN, &["transfer", "move", "--member", &zhou, "--to", "第一党支部"]).assert().success();
+    dangan(
+        &url,
+        "周书记",
+        &["appraisal", "grade", "--branch", "第二党支部", "--year", &year, "--member", &li, "--grade", "合格"],
+    )
+    .assert()
+    .success();
+    let closed = close("周书记");
+    assert!(closed.status.success(), "{}", String::from_utf8_lossy(&closed.stderr));
     dangan(&url, ADMIN, &["verify"]).assert().success();
 }
 

@@ -343,13 +343,38 @@ fn a_backup_reports_its_progress_and_a_cancelled_one_leaves_no_file() {
     assert!(store.verify().unwrap().is_ok());
 }
 
+/// Imports `roster` into the workspace at `at` on another thread, as another process would, and
+/// returns once that import holds the workspace's write lock (inside its transaction); it holds
+/// it until the returned sender is sent to, then commits.
+fn import_holding_the_workspace(
+    at: &std::path::Path,
+    roster: Roster,
+) -> (std::sync::mpsc::Sender<()>, std::thread::JoinHandle<roster::ImportReport>) {
+    let (holding, held) = std::sync::mpsc::channel::<()>();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let at = at.to_owned();
+    let importing = std::thread::spawn(move || {
+        let mut store = Workspace::at(&at).open("passphrase-one").unwrap();
+        let mut told = false;
+        store
+            .import_roster(roster, ImportOptions::default(), |_| {
+                if !std::mem::replace(&mut told, true) {
+                    holding.send(()).unwrap();
+                    released.recv().unwrap();
+                }
+                ControlFlow::Continue(())
+            })
+            .unwrap()
+    });
+    held.recv().unwrap();
+    (release, importing)
+}
+
 /// An import started while another writer holds the workspace waits for it, saying that it
 /// waits, and then goes ahead; cancelled while waiting, it changes nothing. Neither reports the
 /// other's lock as bad rows.
 #[test]
 fn an_import_waits_for_another_writer_says_so_and_then_goes_ahead() {
-    use std::sync::mpsc;
-
     let dir = tempfile::tempdir().unwrap();
     let at = dir.path().join("ws");
     drop(
@@ -367,24 +392,7 @@ fn an_import_waits_for_another_writer_says_so_and_then_goes_ahead() {
     let (first_roster, second_roster, third_roster) =
         (csv("a.csv", 0..600), csv("b.csv", 1000..1003), csv("c.csv", 2000..2001));
 
-    let (holding, held) = mpsc::channel::<()>();
-    let (release, released) = mpsc::channel::<()>();
-    let first_at = at.clone();
-    let first = std::thread::spawn(move || {
-        let mut store = Workspace::at(&first_at).open("passphrase-one").unwrap();
-        let mut told = false;
-        store
-            .import_roster(first_roster, ImportOptions::default(), |_| {
-                // Inside the transaction: hold the workspace until the test lets go.
-                if !std::mem::replace(&mut told, true) {
-                    holding.send(()).unwrap();
-                    released.recv().unwrap();
-                }
-                ControlFlow::Continue(())
-            })
-            .unwrap()
-    });
-    held.recv().unwrap();
+    let (release, first) = import_holding_the_workspace(&at, first_roster);
 
     // Cancelled while waiting: nothing changes, and the answer is "cancelled", not bad rows.
     let mut other = Workspace::at(&at).open("passphrase-one").unwrap();
@@ -421,8 +429,6 @@ fn an_import_waits_for_another_writer_says_so_and_then_goes_ahead() {
 /// added and put his old phone number back, and both reported success.
 #[test]
 fn a_change_that_waited_for_another_writer_keeps_what_that_writer_committed() {
-    use std::sync::mpsc;
-
     let dir = tempfile::tempdir().unwrap();
     let at = dir.path().join("ws");
     let mut store =
@@ -440,23 +446,7 @@ fn a_change_that_waited_for_another_writer_keeps_what_that_writer_committed() {
     std::fs::write(&path, "姓名,学号工号,所在党支部,递交入党申请书日期,确定积极分子日期,联系电话\n张三,1001,第一党支部,2026-01-05,2026-07-10,13800000000\n").unwrap();
     let update = roster::read(&path).unwrap();
 
-    let (holding, held) = mpsc::channel::<()>();
-    let (release, released) = mpsc::channel::<()>();
-    let importing_at = at.clone();
-    let importing = std::thread::spawn(move || {
-        let mut store = Workspace::at(&importing_at).open("passphrase-one").unwrap();
-        let mut told = false;
-        store
-            .import_roster(update, ImportOptions::default(), |_| {
-                if !std::mem::replace(&mut told, true) {
-                    holding.send(()).unwrap();
-                    released.recv().unwrap();
-                }
-                ControlFlow::Continue(())
-            })
-            .unwrap()
-    });
-    held.recv().unwrap();
+    let (release, importing) = import_holding_the_workspace(&at, update);
     let stepping_at = at.clone();
     let stepping = std::thread::spawn(move || {
         let mut store = Workspace::at(&stepping_at).open("passphrase-one").unwrap();
