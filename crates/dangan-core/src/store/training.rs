@@ -457,7 +457,7 @@ pub(crate) fn study_entries_of_sheet(
     find: &mut dyn FnMut(&str) -> Result<Vec<Id>>,
     conflict: &mut dyn FnMut(&StudyEntry, u32) -> Result<Option<Text>>,
 ) -> Result<Vec<StudyEntry>> {
-    let total = rows.len();
+    // The last row's count is the caller's, just before its commit (a cancel heard until then).
     let mut entries: Vec<StudyEntry> = Vec::new();
     let mut sheet_days: HashMap<(Id, Date), u32> = HashMap::new();
     // The sheet's rows so far, to find one repeated: (person, day, title, minutes).
@@ -505,7 +505,6 @@ pub(crate) fn study_entries_of_sheet(
             ),
         }
     }
-    count.at(total)?;
     problems.refuse()?;
     Ok(entries)
 }
