@@ -137,7 +137,7 @@ impl Store {
         self.group(group_id)
     }
 
-    pub(crate) fn group(&self, id: Id) -> Result<PartyGroup> {
+    fn group(&self, id: Id) -> Result<PartyGroup> {
         let found: Option<(Id, String)> = self
             .conn
             .query_row("SELECT branch_id, name FROM party_groups WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
