@@ -614,7 +614,7 @@ impl Store {
         let record = self.meeting(id)?;
         let tree = self.org_tree()?;
         let subtree = tree.subtree(record.meeting.unit_id);
-        let people = super::sheet_people::SheetPeople::read(&self.conn)?;
+        let people = super::sheet_people::SheetPeople::read(&self.conn, rows.iter().map(|r| r.who.as_str()))?;
         let mut find = |who: &str| -> Result<Vec<Id>> {
             Ok(people.named(who).filter(|p| subtree.contains(&p.branch_id)).map(|p| p.id).collect())
         };
@@ -638,7 +638,8 @@ impl Store {
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         let today = self.today();
-        let people = super::sheet_people::SheetPeople::read(&self.conn)?;
+        let named = rows.iter().flat_map(|r| r.attendance.iter().map(|(who, _)| who.as_str()));
+        let people = super::sheet_people::SheetPeople::read(&self.conn, named)?;
         let mut find_group =
             self.conn.prepare_cached("SELECT id FROM party_groups WHERE branch_id = ?1 AND name = ?2")?;
         let ready = meetings_of_sheet(

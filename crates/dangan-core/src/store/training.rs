@@ -384,7 +384,7 @@ impl Store {
         self.require(Action::ReadMembers)?;
         let tree = self.org_tree()?;
         let units = self.units_shown(&tree, None)?;
-        let people = super::sheet_people::SheetPeople::read(&self.conn)?;
+        let people = super::sheet_people::SheetPeople::read(&self.conn, rows.iter().map(|r| r.who.as_str()))?;
         let mut find = |who: &str| -> Result<Vec<Id>> {
             Ok(people
                 .named(who)
