@@ -453,15 +453,16 @@ impl Store {
             let Some(record) = filed_record(&appraisal, p, date) else { continue };
             let grade = p.grade.unwrap_or(Grade::Qualified);
             let record_id = super::files::insert_record(&tx, &record, &[])?;
-            tx.execute(
+            // Cached, as the record's insert: once a member.
+            tx.prepare_cached(
                 "UPDATE appraisal_members SET record_id = ?3 WHERE appraisal_id = ?1 AND person_id = ?2",
-                params![id, p.person_id, record_id],
-            )?;
+            )?
+            .execute(params![id, p.person_id, record_id])?;
             if grade == Grade::Unqualified {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO corrections (appraisal_id, person_id, from_on, months) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, p.person_id, date.to_string(), months],
-                )?;
+                )?
+                .execute(params![id, p.person_id, date.to_string(), months])?;
             }
         }
         tx.execute(

@@ -245,22 +245,22 @@ pub(crate) fn insert_record(
 ) -> Result<Id> {
     let fields =
         serde_json::to_string(&record.fields).map_err(|e| Error::invalid("fields", e.to_string(), e.to_string()))?;
-    conn.execute(
-        &format!(
-            "INSERT INTO records (person_id, kind, date, event_id, title, body, fields, uid) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {})",
-            super::schema::NEW_UID
-        ),
-        params![
-            record.person_id,
-            record.kind.as_str(),
-            record.date.to_string(),
-            record.event_id,
-            record.title,
-            record.body,
-            fields
-        ],
-    )?;
+    // Cached: an appraisal's close files a record for each of its members, and the audit log's
+    // triggers make the statement slow to prepare.
+    conn.prepare_cached(&format!(
+        "INSERT INTO records (person_id, kind, date, event_id, title, body, fields, uid) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {})",
+        super::schema::NEW_UID
+    ))?
+    .execute(params![
+        record.person_id,
+        record.kind.as_str(),
+        record.date.to_string(),
+        record.event_id,
+        record.title,
+        record.body,
+        fields
+    ])?;
     let id = conn.last_insert_rowid();
     insert_attachments(conn, id, attach)?;
     Ok(id)

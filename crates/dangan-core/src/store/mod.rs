@@ -80,6 +80,9 @@ const CACHE_KIB: i64 = 64 * 1024;
 /// Write transactions begin `IMMEDIATE`, so the wait happens at their start, never halfway.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How many prepared statements a connection keeps for `prepare_cached`.
+const STATEMENT_CACHE: usize = 64;
+
 /// An unlocked workspace's database.
 pub struct Store {
     conn: Connection,
@@ -525,6 +528,10 @@ fn connect_with(path: &Path, cipher: Cipher<'_>, create: bool, access: Access) -
          PRAGMA synchronous = FULL;"
     ))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // A batch (a year's graduates' letters, an appraisal's close) runs a dozen or more statements
+    // for each person, and one the audit log's triggers watch is slow to prepare: rusqlite's 16
+    // would let them push each other out.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     schema::register_new_uid(&conn)?;
     Ok(conn)
 }

@@ -337,12 +337,10 @@ pub(crate) fn write_letter(
     let events = load_events(conn, person_id)?;
     let stage = Stage::of_person(&person, &events);
     let history = load_history(conn, person_id)?;
+    // Its statements are cached: a year's graduates get their letters in one batch.
     let latest_letter: Option<String> = conn
-        .query_row(
-            "SELECT number FROM transfer_letters WHERE person_id = ?1 ORDER BY id DESC LIMIT 1",
-            [person_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT number FROM transfer_letters WHERE person_id = ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([person_id], |r| r.get(0))
         .optional()?;
     let request = open_request_of(conn, person_id)?;
     let facts = LetterFacts {
@@ -358,25 +356,25 @@ pub(crate) fn write_letter(
     let out = letter_out(&facts, &checked, person_id, &number, new.issued_on, today)?;
     let change_id = write_change(conn, &out)?;
     let dues: Option<i32> =
-        conn.query_row("SELECT dues_through FROM people WHERE id = ?1", [person_id], |r| r.get(0))?;
-    conn.execute(
+        conn.prepare_cached("SELECT dues_through FROM people WHERE id = ?1")?.query_row([person_id], |r| r.get(0))?;
+    conn.prepare_cached(
         "INSERT INTO transfer_letters (person_id, number, destination, addressee, issued_on, validity_days, stage,
              dues_through, assessment, status_change_id, package_code)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            person_id,
-            number,
-            checked.destination,
-            checked.addressee,
-            new.issued_on.to_string(),
-            checked.days,
-            stage.as_str(),
-            dues,
-            checked.assessment,
-            change_id,
-            new_code()?
-        ],
-    )?;
+    )?
+    .execute(params![
+        person_id,
+        number,
+        checked.destination,
+        checked.addressee,
+        new.issued_on.to_string(),
+        checked.days,
+        stage.as_str(),
+        dues,
+        checked.assessment,
+        change_id,
+        new_code()?
+    ])?;
     let letter_id = conn.last_insert_rowid();
     if let Some(request) = request {
         close_with_letter(conn, request.id, letter_id)?;
