@@ -212,12 +212,23 @@ fn an_xlsx_export_round_trips_through_the_roster_reader() {
     let read = roster::read(&path).unwrap();
     assert!(read.problems.is_empty(), "{:?}", read.problems);
     assert_eq!(read.records.len(), 100);
-    let mut exported: Vec<String> = read.records.iter().map(|r| r.person.name.clone()).collect();
-    let mut stored: Vec<String> =
-        store.list_members(&MemberQuery::all()).unwrap().items.into_iter().map(|m| m.name).collect();
-    exported.sort();
-    stored.sort();
+    // In the list's order (pinyin), each row with its own person's steps, although the export
+    // reads the people in the order of their numbers.
+    let listed = store.list_members(&MemberQuery::all()).unwrap().items;
+    let exported: Vec<&str> = read.records.iter().map(|r| r.person.name.as_str()).collect();
+    let stored: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(exported, stored);
+    for (row, member) in read.records.iter().zip(&listed) {
+        let detail = store.member(member.id).unwrap();
+        assert_eq!(row.person.id_number, detail.person.id_number, "{}", member.name);
+        // (A roster's columns put the steps in its own order.)
+        let steps = |events: &[dangan_core::domain::ProcedureEvent]| -> Vec<(String, String)> {
+            let mut steps: Vec<_> = events.iter().map(|e| (format!("{:?}", e.kind), e.date.to_string())).collect();
+            steps.sort();
+            steps
+        };
+        assert_eq!(steps(&row.events), steps(&detail.events), "{}", member.name);
+    }
 }
 
 #[test]
