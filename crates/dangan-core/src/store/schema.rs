@@ -760,13 +760,28 @@ fn checks_without_lists(tx: &rusqlite::Transaction) -> rusqlite_migration::HookR
             edited.push((name, new_sql));
         }
     }
+    write_definitions(tx, &edited)?;
+    Ok(())
+}
+
+/// Replaces the stored definitions of the tables `edited` names, then reads them back: one that
+/// SQLite cannot parse fails here, inside the caller's transaction, which then rolls back,
+/// instead of leaving a workspace that no longer opens.
+fn write_definitions(tx: &rusqlite::Transaction, edited: &[(String, String)]) -> rusqlite::Result<()> {
     let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
     tx.pragma_update(None, "writable_schema", true)?;
-    for (name, sql) in &edited {
-        tx.execute("UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2", (sql, name))?;
-    }
-    tx.pragma_update(None, "schema_version", version + 1)?;
+    let written = edited.iter().try_for_each(|(name, sql)| {
+        tx.execute("UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2", (sql, name)).map(drop)
+    });
+    // Off again whatever happened: the flag belongs to the connection, not the transaction.
     tx.pragma_update(None, "writable_schema", false)?;
+    written?;
+    // The schema's version moved on: every connection reads the definitions again, this one at
+    // its next statement, which is this reading.
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    for (name, _) in edited {
+        tx.query_row(&format!("SELECT count(*) FROM \"{name}\" WHERE 0"), [], |r| r.get::<_, i64>(0))?;
+    }
     Ok(())
 }
 
@@ -781,7 +796,7 @@ fn lists_as_comparisons(sql: &str) -> String {
         let column_len = before.bytes().rev().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
         let column = &before[before.len() - column_len..];
         match quoted_words(from_list) {
-            Some((words, list_len)) if column_len > 0 => {
+            Some((words, list_len)) if column_len > 0 && stands_alone(&before[..before.len() - column_len], column) => {
                 out.push_str(&before[..before.len() - column_len]);
                 let comparisons: Vec<String> = words.iter().map(|w| format!("{column} = '{w}'")).collect();
                 out.push('(');
@@ -797,6 +812,22 @@ fn lists_as_comparisons(sql: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether `column IN (…)`, preceded by `before`, is a whole operand that comparisons in
+/// parentheses can replace: a plain column name (not `NOT` of `NOT IN`, not a table's column
+/// `t.column`) right after `(`, `AND` or `OR`, which bind less tightly than `IN` and `=`.
+/// Anything else (`a || b IN (…)`) keeps its list: slower, never different.
+fn stands_alone(before: &str, column: &str) -> bool {
+    let before = before.trim_end();
+    let keyword = |k: &str| {
+        before.len() > k.len()
+            && before[before.len() - k.len()..].eq_ignore_ascii_case(k)
+            && !before.as_bytes()[before.len() - k.len() - 1].is_ascii_alphanumeric()
+    };
+    !column.eq_ignore_ascii_case("NOT")
+        && !column.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && (before.ends_with('(') || keyword("AND") || keyword("OR"))
 }
 
 /// The words of `'a', 'b', …)` at the start of `list`, and the length of that text (its `)`
@@ -955,13 +986,44 @@ mod tests {
         assert_eq!(people, 2);
     }
 
+    /// A definition SQLite cannot parse fails the migration's transaction, which rolls back:
+    /// the table keeps its old definition and its rows.
+    #[test]
+    fn a_definition_that_does_not_parse_is_refused_and_rolled_back() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y'))); INSERT INTO t VALUES ('x');").unwrap();
+        let tx = conn.transaction().unwrap();
+        let broken = [("t".to_owned(), "CREATE TABLE t (a TEXT CHECK (a (( ))".to_owned())];
+        let refused = write_definitions(&tx, &broken).unwrap_err().to_string();
+        assert!(refused.contains("malformed database schema"), "{refused}");
+        drop(tx);
+        let sql: String = conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 't'", [], |r| r.get(0)).unwrap();
+        assert_eq!(sql, "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y')))");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1);
+        assert!(conn.execute("INSERT INTO t VALUES ('z')", []).is_err(), "the old check still holds");
+    }
+
     #[test]
     fn a_list_of_words_becomes_comparisons_and_anything_else_stays() {
         assert_eq!(
             lists_as_comparisons("kind TEXT CHECK (kind IN ('a', 'b_c',\n   'd')), n INTEGER CHECK (n IN (0, 1))"),
             "kind TEXT CHECK ((kind = 'a' OR kind = 'b_c' OR kind = 'd')), n INTEGER CHECK (n IN (0, 1))"
         );
-        for kept in ["CHECK (x IN ('it''s', 'b'))", "CHECK (x IN ('a', 2))", "CHECK ( IN ('a'))", "x IN ('a'"] {
+        assert_eq!(
+            lists_as_comparisons("CHECK (x IS NULL OR x IN ('a', 'b'))"),
+            "CHECK (x IS NULL OR (x = 'a' OR x = 'b'))"
+        );
+        for kept in [
+            "CHECK (x IN ('it''s', 'b'))",
+            "CHECK (x IN ('a', 2))",
+            "CHECK ( IN ('a'))",
+            "x IN ('a'",
+            "CHECK (x NOT IN ('a', 'b'))",
+            "CHECK (t.x IN ('a', 'b'))",
+            "CHECK (a || b IN ('a', 'b'))",
+            "CHECK (FOR x IN ('a'))",
+        ] {
             assert_eq!(lists_as_comparisons(kept), kept);
         }
         assert_eq!(
