@@ -12,7 +12,7 @@
 //! place: a damaged backup or a wrong passphrase changes nothing.
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,12 @@ use crate::workspace::{DB_FILE, KEY_FILE, Workspace};
 use crate::{Error, Result, Store, Text};
 
 const MAGIC: &str = "DANGAN-BACKUP 1\n";
+
+/// The longest header line a restore reads (a real one is about 300 bytes).
+const MAX_HEADER_BYTES: u64 = 64 * 1024;
+
+/// The largest key file a restore accepts (a real one is about 1 KB: a few wrapped keys).
+const MAX_KEY_FILE_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
@@ -90,26 +96,48 @@ fn write_backup_unchecked(
     let snapshot = scratch.path().join(DB_FILE);
     store.snapshot_to(&snapshot, progress)?;
     drop(key_lock);
-    let db = fs::read(&snapshot).map_err(Error::io(&snapshot))?;
+    // Copied from the file, never held whole: a large workspace's database is hundreds of MB.
+    let mut db = fs::File::open(&snapshot).map_err(Error::io(&snapshot))?;
+    let db_bytes = db.metadata().map_err(Error::io(&snapshot))?.len();
     let header = Header {
         key_bytes: key_file.len() as u64,
-        db_bytes: db.len() as u64,
+        db_bytes,
         created: chrono::Utc::now().to_rfc3339(),
         made_by: env!("CARGO_PKG_VERSION").to_owned(),
         audit_head,
     };
     let partial = scratch.path().join("backup.partial");
     {
-        let mut out = fs::File::create(&partial).map_err(Error::io(&partial))?;
+        // Owner-only, as the workspace's own files: what it holds is encrypted, but another user
+        // of the computer could copy it and try passphrases against its key slots at leisure.
+        let mut out = private_file(&partial)?;
         let header =
             serde_json::to_string(&header).map_err(|e| Error::Io { path: partial.clone(), source: e.into() })?;
-        for part in [MAGIC.as_bytes(), header.as_bytes(), b"\n", &key_file, &db] {
+        for part in [MAGIC.as_bytes(), header.as_bytes(), b"\n", &key_file] {
             out.write_all(part).map_err(Error::io(&partial))?;
+        }
+        let copied = std::io::copy(&mut db, &mut out).map_err(Error::io(&partial))?;
+        if copied != db_bytes {
+            return Err(damaged(
+                &snapshot,
+                "数据库快照在复制中改变了大小",
+                "the database snapshot changed size while it was copied",
+            ));
         }
         out.sync_all().map_err(Error::io(&partial))?;
     }
     fs::rename(&partial, to).map_err(Error::io(to))?;
     Ok(MAGIC.len() as u64 + header.key_bytes + header.db_bytes)
+}
+
+/// A new file at `path` that only its owner may read and write (where the platform has such
+/// permissions), from its creation on.
+fn private_file(path: &Path) -> Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(Error::io(path))
 }
 
 /// Restores a backup into `into`, a folder that must not hold a workspace, after checking that the
@@ -148,24 +176,37 @@ pub fn restore_backup_with_progress(
         return Err(Error::WorkspaceExists { path: into.dir().to_owned() });
     }
     step(0)?;
-    let bytes = fs::read(from).map_err(Error::io(from))?;
+    // Read as a stream, never whole: a large workspace's database is hundreds of MB.
+    let file = fs::File::open(from).map_err(Error::io(from))?;
+    let file_bytes = file.metadata().map_err(Error::io(from))?.len();
+    let mut reader = std::io::BufReader::new(file);
     let not_a_backup = || damaged(from, "这不是 Dangan 的备份文件", "this is not a Dangan backup");
-    let rest = bytes.strip_prefix(MAGIC.as_bytes()).ok_or_else(not_a_backup)?;
-    let line_end = rest.iter().position(|&b| b == b'\n').ok_or_else(not_a_backup)?;
-    let header: Header = serde_json::from_slice(&rest[..line_end]).map_err(|_| not_a_backup())?;
-    let body = &rest[line_end + 1..];
+    let mut magic = [0u8; MAGIC.len()];
+    reader.read_exact(&mut magic).map_err(|_| not_a_backup())?;
+    if magic != MAGIC.as_bytes() {
+        return Err(not_a_backup());
+    }
+    // The header is one short line of JSON; a file without one soon is not a backup.
+    let mut line = Vec::new();
+    (&mut reader).take(MAX_HEADER_BYTES).read_until(b'\n', &mut line).map_err(Error::io(from))?;
+    if line.pop() != Some(b'\n') {
+        return Err(not_a_backup());
+    }
+    let header: Header = serde_json::from_slice(&line).map_err(|_| not_a_backup())?;
+    let body = file_bytes.saturating_sub((MAGIC.len() + line.len() + 1) as u64);
     let expected = header.key_bytes.checked_add(header.db_bytes).ok_or_else(not_a_backup)?;
-    if body.len() as u64 != expected {
+    if body != expected {
         return Err(damaged(
             from,
-            format!("备份文件不完整：应有 {expected} 字节数据，实有 {} 字节（可能复制中断）", body.len()),
-            format!(
-                "the backup is incomplete: {expected} bytes of data expected, {} found (an interrupted copy?)",
-                body.len()
-            ),
+            format!("备份文件不完整：应有 {expected} 字节数据，实有 {body} 字节（可能复制中断）"),
+            format!("the backup is incomplete: {expected} bytes of data expected, {body} found (an interrupted copy?)"),
         ));
     }
-    let (key_file, db) = body.split_at(usize::try_from(header.key_bytes).map_err(|_| not_a_backup())?);
+    if header.key_bytes > MAX_KEY_FILE_BYTES {
+        return Err(not_a_backup());
+    }
+    let mut key_file = vec![0u8; header.key_bytes as usize];
+    reader.read_exact(&mut key_file).map_err(Error::io(from))?;
 
     // Everything happens in a scratch folder beside the target, moved into place at the end.
     step(1)?;
@@ -173,9 +214,16 @@ pub fn restore_backup_with_progress(
     fs::create_dir_all(parent).map_err(Error::io(parent))?;
     let scratch = tempfile::Builder::new().prefix(".dangan-restore-").tempdir_in(parent).map_err(Error::io(parent))?;
     let staged = Workspace::at(scratch.path().join("ws"));
-    fs::create_dir_all(staged.dir()).map_err(Error::io(staged.dir()))?;
-    fs::write(staged.key_path(), key_file).map_err(Error::io(staged.key_path()))?;
-    fs::write(staged.db_path(), db).map_err(Error::io(staged.db_path()))?;
+    // Owner-only, as a workspace made by `init` is: the folder, the key file and the database.
+    crate::workspace::create_private_dir(staged.dir())?;
+    let key_path = staged.key_path();
+    private_file(&key_path)?.write_all(&key_file).map_err(Error::io(&key_path))?;
+    let db_path = staged.db_path();
+    let copied =
+        std::io::copy(&mut reader.take(header.db_bytes), &mut private_file(&db_path)?).map_err(Error::io(&db_path))?;
+    if copied != header.db_bytes {
+        return Err(damaged(from, "备份文件在读取中改变了大小", "the backup changed size while it was read"));
+    }
     {
         step(2)?;
         let mut store = staged.open_as(user, passphrase)?;
@@ -218,7 +266,7 @@ pub fn restore_backup_with_progress(
     step(4)?;
     let staged_dir: PathBuf = staged.dir().to_owned();
     // Only the two files move: a WAL left by the check was folded in when the store closed.
-    fs::create_dir_all(into.dir()).map_err(Error::io(into.dir()))?;
+    crate::workspace::create_private_dir(into.dir())?;
     for name in [DB_FILE, KEY_FILE] {
         fs::rename(staged_dir.join(name), into.dir().join(name)).map_err(Error::io(into.dir()))?;
     }
@@ -354,6 +402,26 @@ mod tests {
         let members = store.list_members(&crate::store::MemberQuery::all()).unwrap();
         assert_eq!(members.items.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["张三"]);
         assert!(store.verify().unwrap().is_ok());
+    }
+
+    /// A backup, and the workspace restored from it, are the owner's only, as a workspace made by
+    /// `init` is: another user of the computer cannot copy them to try passphrases at leisure.
+    #[cfg(unix)]
+    #[test]
+    fn a_backup_and_a_restored_workspace_are_the_owners_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, store) = workspace_with_a_member(dir.path());
+        let backup = dir.path().join("b.dangan-backup");
+        write_backup(&store, &ws, &backup).unwrap();
+        assert_eq!(mode(&backup), 0o600, "the backup");
+        let restored = Workspace::at(dir.path().join("restored"));
+        drop(restore_backup(&backup, &restored, "passphrase-1").unwrap());
+        assert_eq!(mode(restored.dir()), 0o700, "the restored folder");
+        assert_eq!(mode(&restored.key_path()), 0o600, "the restored key file");
+        assert_eq!(mode(&restored.db_path()), 0o600, "the restored database");
+        assert_eq!((mode(ws.dir()), mode(&ws.key_path()), mode(&ws.db_path())), (0o700, 0o600, 0o600), "as init made");
     }
 
     /// The header anchors the audit log's head: a backup whose log ends before it (entries cut off

@@ -557,7 +557,7 @@ pub(crate) fn check_passphrase(passphrase: &str) -> Result<()> {
     Ok(())
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(Error::io(dir))?;
     #[cfg(unix)]
     {
@@ -568,7 +568,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Owner-only access where the platform has it; the files are encrypted either way.
-fn restrict_permissions(path: &Path) {
+pub(crate) fn restrict_permissions(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
