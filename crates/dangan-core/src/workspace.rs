@@ -568,7 +568,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Owner-only access where the platform has it; the files are encrypted either way.
-pub(crate) fn restrict_permissions(path: &Path) {
+fn restrict_permissions(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

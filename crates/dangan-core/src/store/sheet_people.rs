@@ -51,13 +51,11 @@ impl SheetPeople {
             let ended: bool = r.get(5)?;
             let named = Named { id, branch_id, name: name.to_owned(), in_register, ended };
             // A number that is someone's name too means them once (`number` is not their name).
-            match (by_name, number.filter(|_| by_number)) {
-                (true, Some(number)) => {
-                    by_key.entry(number.to_owned()).or_default().push(named.clone());
-                    by_key.entry(name.to_owned()).or_default().push(named);
-                }
-                (false, Some(number)) => by_key.entry(number.to_owned()).or_default().push(named),
-                _ => by_key.entry(name.to_owned()).or_default().push(named),
+            if let Some(number) = number.filter(|_| by_number) {
+                by_key.entry(number.to_owned()).or_default().push(named.clone());
+            }
+            if by_name {
+                by_key.entry(name.to_owned()).or_default().push(named);
             }
         }
         Ok(SheetPeople { by_key, keys })
