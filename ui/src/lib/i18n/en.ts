@@ -1503,6 +1503,8 @@ export const en: Messages = {
   'history.loading': 'Loading…',
   'history.empty': 'No changes logged',
   'history.more': 'The latest {shown} of {total}',
+  'report.rows_left': '{shown} of {total} shown',
+  'report.show_more': 'Show {n} more',
   'history.open_all': 'See all in the audit log',
 
   'error.wrong_passphrase': 'Wrong passphrase',

@@ -1500,6 +1500,8 @@ export const zhCN = {
   'history.loading': '正在读取…',
   'history.empty': '暂无修改记录',
   'history.more': '最近 {shown} 条，共 {total} 条',
+  'report.rows_left': '已显示 {shown} 条，共 {total} 条',
+  'report.show_more': '再显示 {n} 条',
   'history.open_all': '在审计日志中查看全部',
 
   'error.wrong_passphrase': '口令错误',
