@@ -157,6 +157,12 @@ impl<'a> RowCount<'a> {
         if written > 0 && written.is_multiple_of(Self::EVERY) { self.tell(self.total) } else { Ok(()) }
     }
 
+    /// Another writer holds the workspace and the rows wait for it: says so (with none done), and
+    /// whether the job was told to stop meanwhile.
+    pub(crate) fn waiting(&mut self) -> ControlFlow<()> {
+        (self.report)(Progress::waiting(self.total, Unit::Rows))
+    }
+
     fn tell(&mut self, done: u64) -> crate::Result<()> {
         match (self.report)(Progress::new(done, self.total, Unit::Rows)) {
             ControlFlow::Continue(()) => Ok(()),

@@ -2,8 +2,10 @@
 //! rows are counted off as they are checked, and a sheet stopped at any point records nothing.
 
 use std::ops::ControlFlow;
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
 
-use crate::common::office::office;
+use crate::common::office::{Office, office};
 use dangan_core::Error;
 use dangan_core::jobs::Progress;
 use dangan_core::store::MeetingQuery;
@@ -90,4 +92,101 @@ fn a_sheet_of_own_study_counts_its_rows_and_stopped_records_nothing() {
     assert_eq!(stopped, [(0, 150), (100, 150)]);
     assert_eq!(whole.last(), Some(&(150, 150)));
     assert_eq!(store.study_entries(zhang, 2026).unwrap().len(), ROWS);
+}
+
+/// Holds the workspace's write lock from another connection, as another window's roster import
+/// would, until the returned sender is sent to; returns once the lock is held.
+fn another_writer_holding(office: &Office) -> (Sender<()>, JoinHandle<()>) {
+    another_writer_holding_as(office, "王五", 20260001)
+}
+
+/// [`another_writer_holding`], the other writer importing `name` with student number `number`.
+fn another_writer_holding_as(office: &Office, name: &str, number: u32) -> (Sender<()>, JoinHandle<()>) {
+    let roster_file = office.dir.path().join(format!("名册{number}.csv"));
+    let text = format!("姓名,学号工号,所在党支部,递交入党申请书日期\n{name},{number},第一党支部,2026-10-01\n");
+    std::fs::write(&roster_file, text).unwrap();
+    let roster = dangan_core::roster::read(&roster_file).unwrap();
+    let mut other = office.ws.open(crate::common::PASSPHRASE).unwrap();
+    let (holding, held) = std::sync::mpsc::channel::<()>();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let mut told = false;
+        let report = other
+            .import_roster(roster, dangan_core::roster::ImportOptions::default(), |_| {
+                if !std::mem::replace(&mut told, true) {
+                    holding.send(()).unwrap();
+                    released.recv().unwrap();
+                }
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(report.created, 1);
+    });
+    held.recv().unwrap();
+    (release, writer)
+}
+
+/// A sheet started while another writer holds the workspace (another window's import, the daily
+/// backup) waits for it, saying so, and then records; stopped while waiting, it records nothing.
+/// It used to give up as "busy" after five seconds, whatever the job's cancel button said.
+#[test]
+fn a_sheet_waits_for_another_writer_says_so_and_then_records() {
+    let (mut office, _) = office();
+    let sheet = office.dir.path().join("个人学习.csv");
+    std::fs::write(&sheet, "姓名,日期,学时,学习内容\n张三,2026-01-05,1,网络党课\n李四,2026-01-06,2,专题讲座\n")
+        .unwrap();
+    let read = || dangan_core::study::read_study_sheet(&sheet).unwrap();
+    let (release, writer) = another_writer_holding(&office);
+
+    let (rows, problems) = read();
+    let err = office
+        .admin
+        .import_study_entries(rows, problems, &mut |p: Progress| {
+            if p.waiting { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled), "stopped while waiting: {err:?}");
+
+    let (rows, problems) = read();
+    let (mut waited, mut release) = (0, Some(release));
+    let recorded = office
+        .admin
+        .import_study_entries(rows, problems, &mut |p: Progress| {
+            if p.waiting {
+                assert_eq!((p.done, p.total), (0, 2));
+                waited += 1;
+                // Let go only after a few reports, so the sheet has really waited.
+                if waited == 3 {
+                    release.take().unwrap().send(()).unwrap();
+                }
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(waited >= 3, "the sheet said it was waiting ({waited})");
+    assert_eq!(recorded, 2);
+    writer.join().unwrap();
+    assert_eq!(office.admin.study_entries(office.zhang, 2026).unwrap().len(), 1);
+    assert_eq!(office.admin.study_entries(office.li, 2026).unwrap().len(), 1);
+
+    // The sheet of held meetings waits the same way (the dues sheet takes the same path).
+    let sheet = office.dir.path().join("会议登记.csv");
+    std::fs::write(&sheet, "单位,会议类型,日期,出席\n第一党支部,谈心谈话,2026-01-05,张三\n").unwrap();
+    let (rows, problems) = dangan_core::meetings::read_meeting_sheet(&sheet).unwrap();
+    let (release, writer) = another_writer_holding_as(&office, "赵六", 20260002);
+    let mut release = Some(release);
+    let recorded = office
+        .admin
+        .import_meetings(&rows, problems, &mut |p: Progress| {
+            if p.waiting
+                && let Some(release) = release.take()
+            {
+                release.send(()).unwrap();
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(release.is_none(), "the meetings' sheet said it was waiting");
+    assert_eq!(recorded, 1);
+    writer.join().unwrap();
 }

@@ -74,10 +74,6 @@ pub enum Duplicates {
     Skip,
 }
 
-/// How long an import waits for another writer before it says so and gives up: long enough for
-/// another import of a large roster to finish, short enough that nobody wonders if it hangs.
-const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(120);
-
 /// How often progress is reported: often enough for a smooth bar, rarely enough to cost nothing.
 const PROGRESS_EVERY: usize = 500;
 
@@ -114,7 +110,7 @@ impl Store {
         let progress = std::cell::RefCell::new(&mut progress);
         self.bulk_write(
             crate::access::Action::EditMembers,
-            WAIT_FOR_WRITER,
+            crate::store::WAIT_FOR_WRITER,
             || (progress.borrow_mut())(Progress::waiting(total, Unit::Rows)),
             |bulk| apply_all(bulk, roster, options, visible, cx, &mut *progress.borrow_mut()),
         )

@@ -8,19 +8,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 
 use super::Store;
 use super::audit::{self, BulkLog};
 use super::lookalikes::{Lookalike, Lookalikes};
 use super::org::{self, OrgTree, ResolvedBranch};
 use super::people::{self, Derived, NewPeople};
+use crate::Result;
 use crate::access::Action;
 use crate::domain::{Id, Person, ProcedureEvent};
 use crate::validate::Violation;
-use crate::{Error, Result};
 
 pub(crate) use super::lookalikes::{Found, Likeness};
 
@@ -95,7 +95,7 @@ impl Store {
         waiting: impl FnMut() -> ControlFlow<()>,
         work: impl FnOnce(&mut BulkWrite<'_>) -> Result<(T, Finish)>,
     ) -> Result<(T, bool)> {
-        let tx = self.write_transaction_waiting(max, waiting)?;
+        let tx = self.begin_change_waiting(max, waiting)?;
         let (value, finish) = {
             let tree = OrgTree::load(&tx)?;
             let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
@@ -120,31 +120,6 @@ impl Store {
             Finish::Rollback => tx.rollback()?,
         }
         Ok((value, matches!(finish, Finish::Commit)))
-    }
-
-    fn write_transaction_waiting(
-        &self,
-        max: Duration,
-        mut waiting: impl FnMut() -> ControlFlow<()>,
-    ) -> Result<Transaction<'_>> {
-        let started = Instant::now();
-        self.conn.busy_timeout(Duration::from_millis(250))?;
-        let outcome = loop {
-            match Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
-                Ok(tx) => break Ok(tx),
-                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
-                    if started.elapsed() >= max {
-                        break Err(Error::Busy { reason: crate::error::busy_text() });
-                    }
-                    if waiting().is_break() {
-                        break Err(Error::Cancelled);
-                    }
-                }
-                Err(e) => break Err(e.into()),
-            }
-        };
-        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
-        outcome
     }
 }
 

@@ -451,7 +451,7 @@ impl Store {
         progress: &mut dyn FnMut(crate::jobs::Progress) -> std::ops::ControlFlow<()>,
     ) -> Result<usize> {
         let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
-        let tx = self.begin_change()?;
+        let tx = self.begin_change_waiting(super::WAIT_FOR_WRITER, || count.waiting())?;
         self.require(Action::EditMembers)?;
         let tree = super::org::OrgTree::load(&self.conn)?;
         let shown = self.visible_units(&tree);

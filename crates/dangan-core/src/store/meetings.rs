@@ -634,7 +634,7 @@ impl Store {
     ) -> Result<usize> {
         // Rows count off as they are checked; the writing after says so again and hears a cancel.
         let mut count = crate::jobs::RowCount::start(rows.len(), progress)?;
-        let tx = self.begin_change()?;
+        let tx = self.begin_change_waiting(super::WAIT_FOR_WRITER, || count.waiting())?;
         self.require(Action::EditMembers)?;
         let tree = self.org_tree()?;
         let today = self.today();

@@ -80,6 +80,11 @@ const CACHE_KIB: i64 = 64 * 1024;
 /// Write transactions begin `IMMEDIATE`, so the wait happens at their start, never halfway.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How long an import or a sheet waits for another writer before it says so and gives up: long
+/// enough for another import of a large roster to finish, short enough that nobody wonders if it
+/// hangs. It says it waits meanwhile, and can be cancelled ([`Store::begin_change_waiting`]).
+pub(crate) const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// How many prepared statements a connection keeps for `prepare_cached`.
 const STATEMENT_CACHE: usize = 64;
 
@@ -241,6 +246,36 @@ impl Store {
     /// A shared borrow, so the checks reading through `self` run inside it (one connection).
     pub(crate) fn begin_change(&self) -> Result<rusqlite::Transaction<'_>> {
         Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
+    }
+
+    /// A write transaction for long work (an import, a sheet): while another writer holds the
+    /// workspace it waits, calling `waiting` about every quarter second (`ControlFlow::Break`
+    /// cancels), for at most `max`; then it gives up with one plain [`Error::Busy`]. An everyday
+    /// change gives up after [`BUSY_TIMEOUT`]; a sheet started while the daily backup or another
+    /// window's import runs would fail for no fault of its own.
+    pub(crate) fn begin_change_waiting(
+        &self,
+        max: std::time::Duration,
+        mut waiting: impl FnMut() -> std::ops::ControlFlow<()>,
+    ) -> Result<rusqlite::Transaction<'_>> {
+        let started = std::time::Instant::now();
+        self.conn.busy_timeout(std::time::Duration::from_millis(250))?;
+        let outcome = loop {
+            match self.begin_change() {
+                Ok(tx) => break Ok(tx),
+                Err(Error::Database(e)) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                    if started.elapsed() >= max {
+                        break Err(Error::Busy { reason: crate::error::busy_text() });
+                    }
+                    if waiting().is_break() {
+                        break Err(Error::Cancelled);
+                    }
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        outcome
     }
 
     /// The official holiday calendar as entered, for working-day periods.

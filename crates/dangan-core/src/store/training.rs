@@ -351,7 +351,7 @@ impl Store {
     ) -> Result<usize> {
         let total = rows.len();
         let mut count = crate::jobs::RowCount::start(total, progress)?;
-        let tx = self.begin_change()?;
+        let tx = self.begin_change_waiting(super::WAIT_FOR_WRITER, || count.waiting())?;
         self.require(Action::EditMembers)?;
         let entries = self.resolve_study_rows(rows, problems, &mut count)?;
         let mut checked = Vec::with_capacity(entries.len());

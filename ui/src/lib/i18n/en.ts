@@ -88,6 +88,7 @@ export const en: Messages = {
   'sheet.importing': 'Importing…',
   'sheet.import_progress': 'Checking and importing: {done} / {total} rows',
   'sheet.import_cancel': 'Cancel the import',
+  'sheet.import_waiting': 'Waiting for another import or change to finish…',
   'sheet.import_cancelled': 'Cancelled; nothing was recorded.',
   'restore.back': 'Create new records instead',
   'restore.error.path_required': 'Choose the backup file',

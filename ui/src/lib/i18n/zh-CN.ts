@@ -87,6 +87,7 @@ export const zhCN = {
   'sheet.importing': '正在导入…',
   'sheet.import_progress': '正在检查并导入：{done} / {total} 行',
   'sheet.import_cancel': '取消导入',
+  'sheet.import_waiting': '正在等待另一个导入或修改完成…',
   'sheet.import_cancelled': '已取消，未记录任何内容。',
   'restore.back': '不恢复，创建新的档案库',
   'restore.error.path_required': '请选择备份文件',
