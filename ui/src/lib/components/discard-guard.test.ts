@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiscardGuard } from './discard-guard.svelte';
+import { DiscardGuard, editorsWithInput, formsWithInput, UnsavedEdits } from './discard-guard.svelte';
 
 describe('DiscardGuard', () => {
   it('closes at once when nothing was entered', () => {
@@ -41,5 +41,48 @@ describe('DiscardGuard', () => {
     expect(guard.confirming).toBe(false);
     guard.request(false, false);
     expect(closed).toBe(1);
+  });
+});
+
+describe('UnsavedEdits', () => {
+  // The count is the app's, shared by every test: each one compares with what it found.
+  const counts = () => ({ all: formsWithInput(), editors: editorsWithInput() });
+
+  it('counts an editor once while it holds edits, however often it says so', () => {
+    const before = counts();
+    const edits = new UnsavedEdits();
+    edits.holds(true);
+    edits.holds(true);
+    expect(counts()).toEqual({ all: before.all + 1, editors: before.editors + 1 });
+    edits.holds(false); // saved, or typed back to what was stored
+    expect(counts()).toEqual(before);
+  });
+
+  it('lets go when the editor is destroyed, and only of what it held', () => {
+    const before = counts();
+    const held = new UnsavedEdits();
+    const clean = new UnsavedEdits();
+    held.holds(true);
+    clean.holds(false);
+    held.release();
+    clean.release();
+    held.release();
+    expect(counts()).toEqual(before);
+  });
+
+  it('counts each editor, and a form’s input beside them but not as an editor’s', () => {
+    const before = counts();
+    const votes = new UnsavedEdits();
+    const results = new UnsavedEdits();
+    const form = new DiscardGuard(() => {});
+    votes.holds(true);
+    results.holds(true);
+    form.noted();
+    expect(counts()).toEqual({ all: before.all + 3, editors: before.editors + 2 });
+    votes.release();
+    form.dispose();
+    expect(counts()).toEqual({ all: before.all + 1, editors: before.editors + 1 });
+    results.holds(false);
+    expect(counts()).toEqual(before);
   });
 });
