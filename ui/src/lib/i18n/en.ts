@@ -91,6 +91,8 @@ export const en: Messages = {
   'leave.discard': 'Discard and leave',
   'leave.discard_open': 'Discard and open',
   'leave.discard_close': 'Discard and close',
+  'leave.question_switch': 'There are changes that are not saved yet. Switching will discard them.',
+  'leave.discard_switch': 'Discard and switch',
   'leave.keep': 'Keep editing',
   'sheet.importing': 'Importing…',
   'sheet.import_progress': 'Checking and importing: {done} / {total} rows',

@@ -90,6 +90,8 @@ export const zhCN = {
   'leave.discard': '放弃并离开',
   'leave.discard_open': '放弃并打开',
   'leave.discard_close': '放弃并关闭',
+  'leave.question_switch': '有尚未保存的修改，切换后将放弃这些修改。',
+  'leave.discard_switch': '放弃并切换',
   'leave.keep': '继续编辑',
   'sheet.importing': '正在导入…',
   'sheet.import_progress': '正在检查并导入：{done} / {total} 行',
