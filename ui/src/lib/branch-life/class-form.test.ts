@@ -18,6 +18,8 @@ import {
   readScore,
   readSessions,
   removeSession,
+  resultChanged,
+  draftsAfterReread,
   resultDrafts,
   sessionMinutes,
   sessionRows,
@@ -178,6 +180,29 @@ describe('results as typed', () => {
     drafts.set(2, { score: '60', passed: 'no' });
     const again = resultDrafts([...trainees, trainee(3, { score: 70 })], drafts);
     expect([again.get(2), again.get(3)]).toEqual([{ score: '60', passed: 'no' }, { score: '70', passed: 'undecided' }]);
+  });
+
+  it('tells a result typed over the stored one, a score read as a number', () => {
+    const stored = { score: '80', passed: 'yes' as const };
+    expect(resultChanged({ score: ' ８０ ', passed: 'yes' }, stored)).toBe(false);
+    expect(resultChanged({ score: '81', passed: 'yes' }, stored)).toBe(true);
+    expect(resultChanged({ score: '80', passed: 'no' }, stored)).toBe(true);
+    expect(resultChanged({ score: '优', passed: 'yes' }, stored)).toBe(true);
+  });
+
+  it('read again, keeps only what was typed and shows another worker’s change everywhere else', () => {
+    const before = [trainee(1, { score: 90, passed: true }), trainee(2), trainee(3, { score: 70 })];
+    const drafts = resultDrafts(before);
+    drafts.set(2, { score: '60', passed: 'no' });
+    // Someone else changed 1's score and 2's; nobody here typed over 1 or 3.
+    const after = [trainee(1, { score: 95, passed: true }), trainee(2, { score: 75 }), trainee(3, { score: 70 })];
+    const shown = draftsAfterReread(before, after, drafts);
+    expect([...shown]).toEqual([
+      [1, { score: '95', passed: 'yes' }],
+      [2, { score: '60', passed: 'no' }],
+      [3, { score: '70', passed: 'undecided' }],
+    ]);
+    expect([...shown].filter(([id, d]) => resultChanged(d, resultDrafts(after).get(id)!)).map(([id]) => id)).toEqual([2]);
   });
 
   it('sends every trainee’s result in the class’s order, naming those whose score is not a number', () => {

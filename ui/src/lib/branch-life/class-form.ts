@@ -166,6 +166,35 @@ export function resultDrafts(trainees: readonly Trainee[], previous?: ReadonlyMa
   );
 }
 
+/** Whether a result as typed differs from one stored: a score compared as a number when it is one (`８０` is 80). */
+export function resultChanged(typed: ResultDraft, stored: ResultDraft): boolean {
+  const scoreOf = (text: string) => {
+    const read = readScore(text);
+    return read.ok ? read.score : text.trim();
+  };
+  return scoreOf(typed.score) !== scoreOf(stored.score) || typed.passed !== stored.passed;
+}
+
+/**
+ * The results as the form shows them once the class is read again (`after`, another worker's change included): what
+ * was typed over the results stored `before` is kept, and every other trainee shows what is stored now, so neither
+ * an unchanged draft hides the other's change nor a save writes the old value back over it.
+ */
+export function draftsAfterReread(
+  before: readonly Trainee[],
+  after: readonly Trainee[],
+  drafts: ReadonlyMap<number, ResultDraft>,
+): Map<number, ResultDraft> {
+  const stored = resultDrafts(before);
+  const typed = new Map(
+    [...drafts].filter(([id, draft]) => {
+      const was = stored.get(id);
+      return was !== undefined && resultChanged(draft, was);
+    }),
+  );
+  return resultDrafts(after, typed);
+}
+
 /** The results for the core, every trainee in the class's order; `bad` names those whose score is not a number. */
 export function readResults(
   trainees: readonly Trainee[],
