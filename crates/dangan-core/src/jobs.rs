@@ -130,6 +130,9 @@ impl Jobs {
 pub struct RowCount<'a> {
     report: &'a mut dyn FnMut(Progress) -> ControlFlow<()>,
     total: u64,
+    /// It said the rows wait for another writer: the next count is said whatever it is, so the
+    /// shell stops saying "waiting" at once, not a hundred rows on.
+    waited: bool,
 }
 
 impl<'a> RowCount<'a> {
@@ -138,7 +141,7 @@ impl<'a> RowCount<'a> {
 
     /// Counting `total` rows; says at once that none is done.
     pub fn start(total: usize, report: &'a mut dyn FnMut(Progress) -> ControlFlow<()>) -> crate::Result<Self> {
-        let mut count = RowCount { report, total: total as u64 };
+        let mut count = RowCount { report, total: total as u64, waited: false };
         count.tell(0)?;
         Ok(count)
     }
@@ -146,7 +149,8 @@ impl<'a> RowCount<'a> {
     /// `done` rows are through (none is said once, by `start`).
     pub fn at(&mut self, done: usize) -> crate::Result<()> {
         let done = done as u64;
-        if done > 0 && (done.is_multiple_of(Self::EVERY) || done == self.total) { self.tell(done) } else { Ok(()) }
+        let due = done > 0 && (done.is_multiple_of(Self::EVERY) || done == self.total);
+        if std::mem::take(&mut self.waited) || due { self.tell(done) } else { Ok(()) }
     }
 
     /// The `written`th of the rows checked is being written (a sheet written after all its rows
@@ -160,6 +164,7 @@ impl<'a> RowCount<'a> {
     /// Another writer holds the workspace and the rows wait for it: says so (with none done), and
     /// whether the job was told to stop meanwhile.
     pub(crate) fn waiting(&mut self) -> ControlFlow<()> {
+        self.waited = true;
         (self.report)(Progress::waiting(self.total, Unit::Rows))
     }
 

@@ -5,8 +5,10 @@ use std::ops::ControlFlow;
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 
-use crate::common::office::{Office, office};
+use crate::common::office::{Office, add, office, open_as};
 use dangan_core::Error;
+use dangan_core::access::Role;
+use dangan_core::domain::OrgKind;
 use dangan_core::jobs::Progress;
 use dangan_core::store::MeetingQuery;
 
@@ -97,13 +99,14 @@ fn a_sheet_of_own_study_counts_its_rows_and_stopped_records_nothing() {
 /// Holds the workspace's write lock from another connection, as another window's roster import
 /// would, until the returned sender is sent to; returns once the lock is held.
 fn another_writer_holding(office: &Office) -> (Sender<()>, JoinHandle<()>) {
-    another_writer_holding_as(office, "王五", 20260001)
+    another_writer_holding_as(office, "王五", 20260001, "第一党支部")
 }
 
-/// [`another_writer_holding`], the other writer importing `name` with student number `number`.
-fn another_writer_holding_as(office: &Office, name: &str, number: u32) -> (Sender<()>, JoinHandle<()>) {
+/// [`another_writer_holding`], the other writer importing `name` with student number `number`
+/// into `branch` (a path, created if need be).
+fn another_writer_holding_as(office: &Office, name: &str, number: u32, branch: &str) -> (Sender<()>, JoinHandle<()>) {
     let roster_file = office.dir.path().join(format!("名册{number}.csv"));
-    let text = format!("姓名,学号工号,所在党支部,递交入党申请书日期\n{name},{number},第一党支部,2026-10-01\n");
+    let text = format!("姓名,学号工号,所在党支部,递交入党申请书日期\n{name},{number},{branch},2026-10-01\n");
     std::fs::write(&roster_file, text).unwrap();
     let roster = dangan_core::roster::read(&roster_file).unwrap();
     let mut other = office.ws.open(crate::common::PASSPHRASE).unwrap();
@@ -148,12 +151,12 @@ fn a_sheet_waits_for_another_writer_says_so_and_then_records() {
     assert!(matches!(err, Error::Cancelled), "stopped while waiting: {err:?}");
 
     let (rows, problems) = read();
-    let (mut waited, mut release) = (0, Some(release));
+    let (mut waited, mut release, mut heard) = (0, Some(release), Vec::new());
     let recorded = office
         .admin
         .import_study_entries(rows, problems, &mut |p: Progress| {
+            heard.push((p.waiting, p.done, p.total));
             if p.waiting {
-                assert_eq!((p.done, p.total), (0, 2));
                 waited += 1;
                 // Let go only after a few reports, so the sheet has really waited.
                 if waited == 3 {
@@ -164,6 +167,11 @@ fn a_sheet_waits_for_another_writer_says_so_and_then_records() {
         })
         .unwrap();
     assert!(waited >= 3, "the sheet said it was waiting ({waited})");
+    // Once it has the workspace it says so at once (the shell stops saying "waiting"), not only
+    // a hundred rows or the last row on.
+    let after = heard.iter().rposition(|h| h.0).unwrap() + 1;
+    assert_eq!(heard[after], (false, 0, 2), "{heard:?}");
+    assert!(heard[..after].iter().skip(1).all(|h| *h == (true, 0, 2)), "{heard:?}");
     assert_eq!(recorded, 2);
     writer.join().unwrap();
     assert_eq!(office.admin.study_entries(office.zhang, 2026).unwrap().len(), 1);
@@ -173,7 +181,7 @@ fn a_sheet_waits_for_another_writer_says_so_and_then_records() {
     let sheet = office.dir.path().join("会议登记.csv");
     std::fs::write(&sheet, "单位,会议类型,日期,出席\n第一党支部,谈心谈话,2026-01-05,张三\n").unwrap();
     let (rows, problems) = dangan_core::meetings::read_meeting_sheet(&sheet).unwrap();
-    let (release, writer) = another_writer_holding_as(&office, "赵六", 20260002);
+    let (release, writer) = another_writer_holding_as(&office, "赵六", 20260002, "第一党支部");
     let mut release = Some(release);
     let recorded = office
         .admin
@@ -188,5 +196,37 @@ fn a_sheet_waits_for_another_writer_says_so_and_then_records() {
         .unwrap();
     assert!(release.is_none(), "the meetings' sheet said it was waiting");
     assert_eq!(recorded, 1);
+    writer.join().unwrap();
+}
+
+/// A branch secretary's roster import that waited for another writer reads where the secretary
+/// may import once it has the workspace: a branch that writer added under the secretary's
+/// general branch is theirs. (Read before the wait, the row was refused as not theirs.)
+#[test]
+fn a_roster_import_reads_who_may_import_where_once_it_has_the_workspace() {
+    let (mut office, _) = office();
+    let committee = office.admin.org_tree().unwrap().committee().unwrap().id;
+    let general = office.admin.add_org_unit(committee, OrgKind::GeneralBranch, "数学党总支").unwrap().id;
+    add(&mut office, "孙书记", Role::BranchSecretary, &[general]);
+    let mut secretary = open_as(&office, "孙书记");
+    let roster_file = office.dir.path().join("书记的名册.csv");
+    let text = "姓名,学号工号,所在党支部,递交入党申请书日期\n钱七,20260009,数学党总支/研究生党支部,2026-10-01\n";
+    std::fs::write(&roster_file, text).unwrap();
+    let roster = dangan_core::roster::read(&roster_file).unwrap();
+
+    let (release, writer) = another_writer_holding_as(&office, "赵六", 20260002, "数学党总支/研究生党支部");
+    let mut release = Some(release);
+    let report = secretary
+        .import_roster(roster, dangan_core::roster::ImportOptions::default(), |p| {
+            if p.waiting
+                && let Some(release) = release.take()
+            {
+                release.send(()).unwrap();
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(release.is_none(), "the import waited for the other writer");
+    assert!(report.committed && report.created == 1, "{report:?}");
     writer.join().unwrap();
 }

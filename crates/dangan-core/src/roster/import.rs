@@ -101,7 +101,6 @@ impl Store {
         mut progress: impl FnMut(Progress) -> ControlFlow<()>,
     ) -> Result<ImportReport> {
         self.require(crate::access::Action::EditMembers)?;
-        let visible = self.visible_units(&self.org_tree()?);
         let rules = self.rules().clone();
         let workdays = self.work_calendar().clone();
         let cx = Context { rules: &rules, today: self.today(), workdays: &workdays };
@@ -112,7 +111,12 @@ impl Store {
             crate::access::Action::EditMembers,
             crate::store::WAIT_FOR_WRITER,
             || (progress.borrow_mut())(Progress::waiting(total, Unit::Rows)),
-            |bulk| apply_all(bulk, roster, options, visible, cx, &mut *progress.borrow_mut()),
+            |bulk| {
+                // Who may import where, from the tree as the transaction reads it: a unit moved
+                // while the import waited for another writer is where it is now.
+                let visible = bulk.take_visible_units();
+                apply_all(bulk, roster, options, visible, cx, &mut *progress.borrow_mut())
+            },
         )
     }
 }

@@ -36,6 +36,9 @@ pub(crate) struct BulkWrite<'t> {
     /// The transaction's connection.
     tx: &'t Connection,
     tree: OrgTree,
+    /// The units the signed-in user may write to, from the tree as this transaction reads it
+    /// (not as it was before a wait for another writer); `None` when not limited.
+    visible: Option<HashSet<Id>>,
     log: BulkLog<'t>,
     new_people: NewPeople<'t>,
     /// The workspace had nobody when the write began: nobody can be registered already, so the
@@ -98,11 +101,13 @@ impl Store {
         let tx = self.begin_change_waiting(max, waiting)?;
         let (value, finish) = {
             let tree = OrgTree::load(&tx)?;
+            let visible = self.visible_units(&tree);
             let empty_at_start = !tx.query_row("SELECT EXISTS (SELECT 1 FROM people)", [], |r| r.get::<_, bool>(0))?;
             let (log, new_people) = (BulkLog::begin(&tx)?, NewPeople::prepare(&tx)?);
             let mut bulk = BulkWrite {
                 tx: &tx,
                 tree,
+                visible,
                 log,
                 new_people,
                 empty_at_start,
@@ -132,6 +137,11 @@ fn set_cache_kib(conn: &Connection, kib: i64) -> Result<()> {
 }
 
 impl BulkWrite<'_> {
+    /// The units the signed-in user may write to, as the transaction found them (once).
+    pub(crate) fn take_visible_units(&mut self) -> Option<HashSet<Id>> {
+        self.visible.take()
+    }
+
     /// The branch a roster names, created (with its general branch) when it does not exist yet.
     /// A name met before in this write is answered from memory: the tree only grows meanwhile,
     /// so it names the same branch.

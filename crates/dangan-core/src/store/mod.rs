@@ -251,8 +251,9 @@ impl Store {
     /// A write transaction for long work (an import, a sheet): while another writer holds the
     /// workspace it waits, calling `waiting` about every quarter second (`ControlFlow::Break`
     /// cancels), for at most `max`; then it gives up with one plain [`Error::Busy`]. An everyday
-    /// change gives up after [`BUSY_TIMEOUT`]; a sheet started while the daily backup or another
-    /// window's import runs would fail for no fault of its own.
+    /// change gives up after [`BUSY_TIMEOUT`]; a sheet started in the app while `dangan` imports
+    /// or backs up (or the other way round) would fail for no fault of its own. (Within one app,
+    /// long work waits for the shell's session instead.)
     pub(crate) fn begin_change_waiting(
         &self,
         max: std::time::Duration,
