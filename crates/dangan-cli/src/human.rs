@@ -182,13 +182,20 @@ impl Human {
         if !report.branches_created.is_empty() {
             outln!("{}{}", self.t("新建支部：", "New branches: "), report.branches_created.join(self.t("、", ", ")));
         }
-        // Late steps are recorded as they happened; the report says so, with the article.
+        // Late steps are recorded as they happened; the report says so, with the article. Written
+        // at once: a roster of 100,000 people can bring as many notes, and a write of each line
+        // on its own cost a syscall apiece.
+        let mut notes = String::new();
         for late in &report.late {
+            use std::fmt::Write as _;
             let (row, name) = (late.row, &late.name);
-            self.say(
-                format_args!("注意：第 {row} 行「{name}」：{}", late.flag.message_zh),
-                format_args!("note: row {row} ({name}): {}", late.flag.message_en),
-            )?;
+            let _ = match self.lang {
+                Lang::Zh => writeln!(notes, "注意：第 {row} 行「{name}」：{}", late.flag.message_zh),
+                Lang::En => writeln!(notes, "note: row {row} ({name}): {}", late.flag.message_en),
+            };
+        }
+        if let Some(notes) = notes.strip_suffix('\n') {
+            outln!("{notes}");
         }
         if !report.likely_duplicates.is_empty() {
             let (n, skipped) = (report.likely_duplicates.len(), report.skipped_rows.len());
