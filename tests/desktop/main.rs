@@ -652,6 +652,21 @@ async fn scenario(app_path: &Path) {
     app.choose("open-appraisal-unit", BRANCH).await;
     app.click("open-appraisal-save").await;
     app.wait("appraisal-panel").await;
+    // Vote counts typed and not saved hold the screen: the side menu asks before it leaves,
+    // 继续编辑 keeps them, and only 放弃并离开 leaves (and discards them).
+    app.type_into("votes-ballots", "12").await;
+    app.wait_attr("votes-form", "data-edited", "true").await;
+    app.click("nav-members").await;
+    app.wait("leave-question").await;
+    app.click("leave-keep").await;
+    app.wait_gone("[data-testid='leave-question']").await;
+    assert_eq!(app.value("votes-ballots").await, "12", "kept editing, the counts are still there");
+    app.click("nav-members").await;
+    app.click("leave-discard").await;
+    app.wait_gone("[data-testid='appraisal-panel']").await;
+    app.click("nav-appraisal").await;
+    app.wait("appraisal-panel").await;
+    assert_eq!(app.value("votes-ballots").await, "", "discarded, the counts are gone");
     let graded = app.attrs("participant-row", "data-graded").await;
     assert!(graded.contains(&"true".to_owned()) && graded.contains(&"false".to_owned()), "{graded:?}");
     app.choose("grade-select", "合格").await;
